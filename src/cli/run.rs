@@ -1,0 +1,179 @@
+//! `ecsim run`: simulate one scenario and write its run directory.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::files::{AtomicFile, FsLoader, create_dir, read_scenario, write_atomic};
+use super::{EXIT_BAD_INPUT, EXIT_INTERNAL};
+use crate::engine::{self, EngineError, RunOptions};
+use crate::output::{CsvSink, RunFiles, SummaryBuilder};
+use crate::scenario::{self, LoadedScenario};
+
+/// Arguments of `ecsim run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The scenario file (YAML or JSON).
+    scenario: PathBuf,
+    /// Output directory [default: output/<scenario file stem>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Seed of every random stream (overrides the scenario's `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override any scenario value, e.g. `--set ecs.services[0].desiredCount=8` (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Add one events.csv row per task state transition (there are many).
+    #[arg(long)]
+    task_events: bool,
+}
+
+/// Splits `PATH=VALUE` arguments.
+pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, String> {
+    sets.iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(p, v)| (p.trim().to_string(), v.to_string()))
+                .ok_or_else(|| {
+                    format!("error: --set expects PATH=VALUE, e.g. --set ecs.services[0].desiredCount=8; found `{s}`")
+                })
+        })
+        .collect()
+}
+
+/// Runs the command; returns the exit code.
+pub fn run(args: RunArgs) -> u8 {
+    let mut sets = match parse_sets(&args.set) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    if let Some(seed) = args.seed {
+        sets.push(("seed".into(), seed.to_string()));
+    }
+    if args.task_events {
+        sets.push(("behavior.taskEvents".into(), "true".into()));
+    }
+    let text = match read_scenario(&args.scenario) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let name = args.scenario.display().to_string();
+    let loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(&args.scenario), &sets) {
+        Ok(l) => l,
+        Err(e) => {
+            eprint!("{e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    report_notes(&loaded);
+    let stem = args
+        .scenario
+        .file_stem()
+        .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+    let out = args.out.unwrap_or_else(|| Path::new("output").join(stem));
+    match simulate(&loaded, &out) {
+        Ok(()) => 0,
+        Err(Failure::BadInput(m)) => {
+            eprintln!("error: {m}");
+            EXIT_BAD_INPUT
+        }
+        Err(Failure::Internal(m)) => {
+            eprintln!("error: {m}");
+            EXIT_INTERNAL
+        }
+    }
+}
+
+fn report_notes(loaded: &LoadedScenario) {
+    for note in &loaded.spec.not_yet_simulated {
+        eprintln!("note: {note}");
+    }
+    if !loaded.spec.ignored_fields.is_empty() {
+        eprintln!(
+            "note: {} AWS field(s) accepted but not modelled (listed in summary.json): {}",
+            loaded.spec.ignored_fields.len(),
+            loaded.spec.ignored_fields.join(", ")
+        );
+    }
+}
+
+enum Failure {
+    BadInput(String),
+    Internal(String),
+}
+
+const FILES: [&str; 4] = ["services.csv", "cluster.csv", "events.csv", "tasks.csv"];
+
+fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<(), Failure> {
+    let spec = &loaded.spec;
+    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", out.display()));
+    create_dir(out).map_err(internal)?;
+    let open = |n: &str| AtomicFile::create(out, n).map_err(internal);
+    let files = RunFiles {
+        services: open(FILES[0])?,
+        cluster: open(FILES[1])?,
+        events: open(FILES[2])?,
+        tasks: open(FILES[3])?,
+    };
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
+        .map_err(|e| Failure::Internal(e.to_string()))?;
+    let bar = progress_bar(spec.duration.as_millis());
+    let mut progress = |t: crate::sim::SimTime| bar.set_position(t.0 / 1000);
+    let started = Instant::now();
+    let result = engine::run(
+        spec,
+        &mut sink,
+        RunOptions {
+            check_invariants: false,
+            progress: Some(&mut progress),
+        },
+    );
+    bar.finish_and_clear();
+    let wall = started.elapsed();
+    let (files, summary) = sink.into_inner().map_err(|e| Failure::Internal(e.to_string()))?;
+    let all = [files.services, files.cluster, files.events, files.tasks];
+    let totals = match result {
+        Ok(t) => t,
+        Err(e) => {
+            all.into_iter().for_each(AtomicFile::discard);
+            return Err(match e {
+                EngineError::EventBudgetExceeded { .. } => Failure::BadInput(e.to_string()),
+                EngineError::Sink(_) => Failure::Internal(e.to_string()),
+            });
+        }
+    };
+    for f in all {
+        f.commit().map_err(internal)?;
+    }
+    write_atomic(out, "summary.json", &summary.to_json()).map_err(internal)?;
+    let secs = wall.as_secs_f64().max(1e-9);
+    eprintln!(
+        "simulated {} of \"{}\" in {:.3} s ({} events, {:.0} events/s); cost ${:.2}; wrote {}",
+        spec.duration,
+        spec.name,
+        secs,
+        totals.events_processed,
+        totals.events_processed as f64 / secs,
+        summary.summary().cost_usd,
+        out.display()
+    );
+    Ok(())
+}
+
+fn progress_bar(duration_ms: u64) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(duration_ms / 1000), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {percent:>3}% simulated, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}

@@ -1,0 +1,42 @@
+//! The closed set of things that can happen at a point of simulated time.
+
+use crate::model::{InstanceId, TaskId};
+
+/// An event in the queue. Events carry ids, never objects; a timer whose task has moved on since
+/// it was scheduled carries an old `generation` and is dropped when it fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// Write one row per service and per capacity provider.
+    TraceTick,
+    /// Sample every service's demand for the next load step.
+    LoadStep,
+    /// The current lifecycle step of a task has finished.
+    TaskTimer {
+        /// The task.
+        task: TaskId,
+        /// Its generation when the timer was set.
+        generation: u32,
+    },
+    /// A RUNNING task without health checks now counts as healthy.
+    TaskHealthy {
+        /// The task.
+        task: TaskId,
+        /// Its generation when the timer was set.
+        generation: u32,
+    },
+    /// A launched EC2 instance registers with the cluster.
+    InstanceRegistered {
+        /// The instance.
+        instance: InstanceId,
+    },
+    /// The service scheduler looks at a service and starts or stops tasks.
+    Reconcile {
+        /// Service index.
+        service: usize,
+    },
+    /// An entry of the scenario's timeline is due.
+    Timeline {
+        /// Index into `Spec::timeline`.
+        index: usize,
+    },
+}

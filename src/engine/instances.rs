@@ -1,0 +1,191 @@
+//! Container instances in the world: launching, registering, terminating, and ASG replacement.
+
+use super::event::Event;
+use super::world::World;
+use crate::model::catalog::instance_type;
+use crate::model::{ContainerInstance, InstanceId, InstanceState, StopReason, TaskId};
+use crate::spec::CapacityProviderKind;
+use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::workload::lognormal_ms;
+
+impl World<'_> {
+    /// The capacity provider backed by Auto Scaling group `group`.
+    pub fn provider_of_group(&self, group: usize) -> Option<usize> {
+        self.spec
+            .capacity_providers
+            .iter()
+            .position(|p| p.kind == CapacityProviderKind::AutoScalingGroup(group))
+    }
+
+    /// Live instances (launching or active) of capacity provider `p`, in launch order.
+    pub fn instances_of_provider(&self, p: usize) -> impl Iterator<Item = InstanceId> + '_ {
+        let group = match self.spec.capacity_providers[p].kind {
+            CapacityProviderKind::AutoScalingGroup(g) => Some(g),
+            _ => None,
+        };
+        group.into_iter().flat_map(move |g| self.groups[g].live.iter().copied())
+    }
+
+    /// Launches one instance in `group`, in its least-used Availability Zone. With `registered`
+    /// the instance exists from the start of the run (the initial fleet).
+    pub fn launch_instance(
+        &mut self,
+        group: usize,
+        registered: bool,
+        sink: &mut dyn TraceSink,
+    ) -> Result<InstanceId, SinkError> {
+        let spec = &self.spec.auto_scaling_groups[group];
+        let itype = instance_type(&spec.instance_type).expect("validated instance type");
+        // Balance over the group's healthy zones; if every zone is impaired, use them anyway.
+        let healthy_zones: Vec<usize> = spec
+            .availability_zones
+            .iter()
+            .copied()
+            .filter(|az| !self.impaired_zones[*az])
+            .collect();
+        let zones = if healthy_zones.is_empty() {
+            &spec.availability_zones
+        } else {
+            &healthy_zones
+        };
+        let az = *zones
+            .iter()
+            .min_by_key(|az| {
+                self.groups[group]
+                    .live
+                    .iter()
+                    .filter(|i| self.instances[i.0 as usize].availability_zone == **az)
+                    .count()
+            })
+            .expect("validated: a group has at least one AZ");
+        let id = InstanceId(self.instances.len() as u32);
+        let provider = self.provider_of_group(group).unwrap_or(usize::MAX);
+        let b = &self.spec.behavior.instances;
+        let az_name = self.spec.availability_zones[az].clone();
+        let attributes = vec![
+            ("ecs.availability-zone".to_string(), az_name.clone()),
+            (
+                "ecs.cpu-architecture".to_string(),
+                itype.architecture.as_str().to_string(),
+            ),
+            ("ecs.instance-type".to_string(), itype.name.to_string()),
+            ("ecs.os-type".to_string(), "linux".to_string()),
+        ];
+        self.instances.push(ContainerInstance {
+            id,
+            ec2_instance_id: format!("i-{:017x}", id.0 + 1),
+            instance_type: itype,
+            auto_scaling_group: group,
+            capacity_provider: provider,
+            availability_zone: az,
+            state: if registered {
+                InstanceState::Active
+            } else {
+                InstanceState::Launching
+            },
+            registered_cpu_units: itype.cpu_units().saturating_sub(b.agent_reserved_cpu_units),
+            registered_memory_mib: itype.memory_mib.saturating_sub(b.agent_reserved_memory_mib),
+            max_awsvpc_tasks: itype.awsvpc_tasks_without_trunking(),
+            used_cpu_units: 0,
+            used_memory_mib: 0,
+            used_enis: 0,
+            ports_in_use: Default::default(),
+            tasks: Vec::new(),
+            launched_at: self.now,
+            registered_at: registered.then_some(self.now),
+            terminated_at: None,
+            attributes,
+        });
+        self.groups[group].live.push(id);
+        for s in &mut self.services {
+            s.tasks_on_instance.push(0);
+        }
+        if provider != usize::MAX {
+            self.cost
+                .start_billing(provider, itype.on_demand_usd_per_hour, self.now);
+        }
+        if !registered {
+            let delay = lognormal_ms(b.launch_time.median_ms, b.launch_time.p95_ms, &mut self.instance_rng);
+            self.schedule_in(delay, Event::InstanceRegistered { instance: id });
+            let name = self.instances[id.0 as usize].ec2_instance_id.clone();
+            self.log(
+                sink,
+                EventKind::Instance,
+                name,
+                format!(
+                    "Launching a new EC2 instance ({}, {az_name}) in Auto Scaling group {}.",
+                    itype.name, spec.name
+                ),
+            )?;
+        }
+        Ok(id)
+    }
+
+    /// The ECS agent of a launched instance registers it with the cluster.
+    pub fn register_instance(&mut self, id: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let inst = &mut self.instances[id.0 as usize];
+        if inst.state != InstanceState::Launching {
+            return Ok(());
+        }
+        inst.state = InstanceState::Active;
+        inst.registered_at = Some(self.now);
+        let (name, provider) = (inst.ec2_instance_id.clone(), inst.capacity_provider);
+        let waited = self.now.since(inst.launched_at);
+        self.log(
+            sink,
+            EventKind::Instance,
+            name.clone(),
+            format!("Container instance {name} registered with the cluster {waited} after launch."),
+        )?;
+        if provider != usize::MAX {
+            self.request_reconcile_waiting_on(provider);
+        }
+        Ok(())
+    }
+
+    /// EC2 terminates an instance: its tasks stop at once and the group launches a replacement.
+    pub fn terminate_instance(
+        &mut self,
+        id: InstanceId,
+        cause: &str,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let inst = &self.instances[id.0 as usize];
+        if inst.state == InstanceState::Terminated {
+            return Ok(());
+        }
+        let tasks: Vec<TaskId> = inst.tasks.clone();
+        let (group, provider, price, launched) = (
+            inst.auto_scaling_group,
+            inst.capacity_provider,
+            inst.instance_type.on_demand_usd_per_hour,
+            inst.launched_at,
+        );
+        let name = inst.ec2_instance_id.clone();
+        for task in tasks {
+            self.abort_task(task, StopReason::InstanceTerminated, sink)?;
+        }
+        let inst = &mut self.instances[id.0 as usize];
+        inst.state = InstanceState::Terminated;
+        inst.terminated_at = Some(self.now);
+        self.groups[group].live.retain(|i| *i != id);
+        if provider != usize::MAX {
+            self.cost.stop_billing(provider, price, launched, self.now);
+        }
+        self.log(
+            sink,
+            EventKind::Instance,
+            name.clone(),
+            format!("Terminating EC2 instance {name}: {cause}."),
+        )?;
+        self.replace_missing_instances(group, sink)
+    }
+
+    /// The group keeps DesiredCapacity instances: launch replacements for missing ones.
+    pub fn replace_missing_instances(&mut self, group: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        while (self.groups[group].live.len() as u32) < self.groups[group].desired {
+            self.launch_instance(group, false, sink)?;
+        }
+        Ok(())
+    }
+}

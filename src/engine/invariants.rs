@@ -1,0 +1,98 @@
+//! Invariants of the world, checked after every event in tests: a broken one is a bug, so it panics.
+
+use super::world::World;
+use crate::model::task::TASK_STATE_COUNT;
+use crate::model::{InstanceState, TaskState};
+
+impl World<'_> {
+    /// Panics with a description if the world is inconsistent.
+    pub fn check_invariants(&self) {
+        self.check_service_counters();
+        self.check_instances();
+    }
+
+    fn check_service_counters(&self) {
+        for (i, s) in self.services.iter().enumerate() {
+            let mut counts = [0u32; TASK_STATE_COUNT];
+            let mut healthy = 0;
+            let mut unplaced = 0;
+            for id in &s.tasks {
+                let t = self
+                    .tasks
+                    .get(id)
+                    .unwrap_or_else(|| panic!("service {i} lists missing task {id:?}"));
+                assert_eq!(t.service, i, "task {id:?} listed under the wrong service");
+                counts[t.state.index()] += 1;
+                healthy += u32::from(t.healthy);
+                assert!(
+                    !t.healthy || t.state == TaskState::Running,
+                    "task {id:?} healthy while {:?}",
+                    t.state
+                );
+                let waiting = t.state == TaskState::Provisioning
+                    && t.instance.is_none()
+                    && !self.provider_is_fargate(t.capacity_provider);
+                unplaced += u32::from(waiting);
+            }
+            assert_eq!(counts, s.counts, "service {i}: per-state counts drifted");
+            assert_eq!(healthy, s.healthy, "service {i}: healthy count drifted");
+            assert_eq!(unplaced, s.unplaced, "service {i}: unplaced count drifted");
+            let listed: usize = self.services.iter().map(|s| s.tasks.len()).sum();
+            assert_eq!(listed, self.tasks.len(), "every task is counted once");
+        }
+    }
+
+    fn check_instances(&self) {
+        for inst in &self.instances {
+            if inst.state == InstanceState::Terminated {
+                assert!(
+                    inst.tasks.is_empty(),
+                    "terminated instance {} still holds tasks",
+                    inst.ec2_instance_id
+                );
+                continue;
+            }
+            let (mut cpu, mut mem, mut enis, mut ports) = (0u32, 0u64, 0u32, 0usize);
+            for id in &inst.tasks {
+                let t = &self.tasks[id];
+                assert_eq!(
+                    t.instance,
+                    Some(inst.id),
+                    "task {id:?} placement disagrees with its instance"
+                );
+                let r = self.spec.task_definitions[t.task_definition].resources();
+                cpu += r.cpu_units;
+                mem += r.memory_mib;
+                enis += r.enis;
+                ports += t.host_ports.len();
+            }
+            assert_eq!(
+                (cpu, mem, enis),
+                (inst.used_cpu_units, inst.used_memory_mib, inst.used_enis),
+                "instance {} accounting drifted",
+                inst.ec2_instance_id
+            );
+            assert_eq!(
+                ports,
+                inst.ports_in_use.len(),
+                "instance {} port accounting drifted",
+                inst.ec2_instance_id
+            );
+            assert!(
+                inst.used_cpu_units <= inst.registered_cpu_units,
+                "instance {} over-committed on CPU",
+                inst.ec2_instance_id
+            );
+            assert!(
+                inst.used_memory_mib <= inst.registered_memory_mib,
+                "instance {} over-committed on memory",
+                inst.ec2_instance_id
+            );
+            assert!(
+                inst.used_enis <= inst.max_awsvpc_tasks,
+                "instance {} over-committed on ENIs",
+                inst.ec2_instance_id
+            );
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! Task lifecycle in the world: creating tasks, moving them through their states, stopping them.
+
+use super::event::Event;
+use super::world::World;
+use crate::model::fargate::{FARGATE_LINUX_ARM, FARGATE_LINUX_X86, FARGATE_SPOT_DISCOUNT, FargatePrice, spot_price};
+use crate::model::task::is_legal_transition;
+use crate::model::{StopReason, Task, TaskId, TaskState};
+use crate::sim::SimTime;
+use crate::spec::{CapacityProviderKind, DurationDistribution, NetworkMode};
+use crate::trace::{EventKind, SinkError, TaskRecord, TraceSink};
+use crate::workload::lognormal_ms;
+
+impl World<'_> {
+    /// Creates a task of `service` on strategy item `item`, in PROVISIONING.
+    pub fn create_task(&mut self, service: usize, item: usize) -> TaskId {
+        let spec = &self.spec.services[service];
+        let id = TaskId(self.next_task_id);
+        self.next_task_id += 1;
+        self.tasks_started += 1;
+        let task = Task {
+            id,
+            service,
+            task_definition: spec.task_definition,
+            capacity_provider: spec.strategy[item].provider,
+            instance: None,
+            availability_zone: None,
+            host_ports: Vec::new(),
+            state: TaskState::Provisioning,
+            healthy: false,
+            generation: 0,
+            created_at: self.now,
+            billing_started_at: None,
+            running_at: None,
+            stop_reason: None,
+        };
+        self.tasks.insert(id, task);
+        let s = &mut self.services[service];
+        s.tasks.push(id);
+        s.counts[TaskState::Provisioning.index()] += 1;
+        s.per_strategy_item[item] += 1;
+        id
+    }
+
+    fn sample(&mut self, d: DurationDistribution) -> u64 {
+        lognormal_ms(d.median_ms, d.p95_ms, &mut self.task_timing_rng)
+    }
+
+    /// How long `task` stays in its current state before its timer fires; `None` = no timer.
+    fn state_duration_ms(&mut self, id: TaskId) -> Option<u64> {
+        let task = &self.tasks[&id];
+        let td = &self.spec.task_definitions[task.task_definition];
+        let b = &self.spec.behavior.task_definitions[task.task_definition];
+        let fargate = self.provider_is_fargate(task.capacity_provider);
+        let awsvpc = td.network_mode == NetworkMode::Awsvpc;
+        let d = match task.state {
+            TaskState::Provisioning if fargate => b.fargate_provisioning_time,
+            TaskState::Provisioning if task.instance.is_none() => return None,
+            TaskState::Provisioning if awsvpc => b.eni_attach_time,
+            TaskState::Provisioning => DurationDistribution::fixed(0),
+            TaskState::Pending => b.start_time,
+            TaskState::Activating => b.activating_time,
+            TaskState::Running | TaskState::Stopped => return None,
+            TaskState::Deactivating => b.deactivating_time,
+            TaskState::Stopping => {
+                let timeout = td.stop_timeout_ms();
+                let d = b.stop_time;
+                return Some(self.sample(d).min(timeout));
+            }
+            TaskState::Deprovisioning if fargate || awsvpc => b.deprovisioning_time,
+            TaskState::Deprovisioning => DurationDistribution::fixed(0),
+        };
+        Some(self.sample(d))
+    }
+
+    /// Arms the timer of the task's current state (or moves on at once if it takes no time).
+    pub fn arm_task_timer(&mut self, id: TaskId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        if self.warm_starting {
+            return Ok(());
+        }
+        match self.state_duration_ms(id) {
+            None => Ok(()),
+            Some(0) => {
+                let next = self.tasks[&id].state.next();
+                self.transition(id, next, sink)
+            }
+            Some(ms) => {
+                let generation = self.tasks[&id].generation;
+                self.schedule_in(ms, Event::TaskTimer { task: id, generation });
+                Ok(())
+            }
+        }
+    }
+
+    /// Moves a task to `to`, keeping every counter right, and arms the next timer.
+    pub fn transition(&mut self, id: TaskId, to: TaskState, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let from = self.tasks[&id].state;
+        assert!(
+            is_legal_transition(from, to),
+            "illegal task transition {from:?} -> {to:?}"
+        );
+        self.enter_state(id, to, sink)
+    }
+
+    /// Stops a task at once, skipping its lifecycle: its instance is gone.
+    pub fn abort_task(&mut self, id: TaskId, reason: StopReason, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        self.tasks.get_mut(&id).expect("task exists").stop_reason = Some(reason);
+        self.enter_state(id, TaskState::Stopped, sink)
+    }
+
+    /// Puts a freshly placed task straight into RUNNING and healthy: the warm start of a run,
+    /// where services already run their desired tasks when the simulation begins.
+    pub fn warm_start_task(&mut self, id: TaskId) {
+        let (service, from) = (self.tasks[&id].service, self.tasks[&id].state);
+        assert_eq!(from, TaskState::Provisioning, "warm start happens before any timer runs");
+        let s = &mut self.services[service];
+        s.counts[from.index()] -= 1;
+        s.counts[TaskState::Running.index()] += 1;
+        s.healthy += 1;
+        let task = self.tasks.get_mut(&id).expect("task exists");
+        task.state = TaskState::Running;
+        task.healthy = true;
+        task.generation += 1;
+        task.running_at = Some(self.now);
+        self.start_task_billing(id);
+    }
+
+    fn enter_state(&mut self, id: TaskId, to: TaskState, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let (service, from) = {
+            let t = &self.tasks[&id];
+            (t.service, t.state)
+        };
+        // Utilization and serving change with RUNNING/healthy counts: close the sub-interval first.
+        self.accumulate_load(service);
+        let was_counted = from.is_starting_or_running();
+        {
+            let s = &mut self.services[service];
+            s.counts[from.index()] -= 1;
+            if to != TaskState::Stopped {
+                s.counts[to.index()] += 1;
+            }
+        }
+        let task = self.tasks.get_mut(&id).expect("task exists");
+        task.state = to;
+        task.generation += 1;
+        if task.healthy && to != TaskState::Running {
+            task.healthy = false;
+            self.services[service].healthy -= 1;
+        }
+        if was_counted && !to.is_starting_or_running() {
+            self.leave_service_counts(id);
+        }
+        if self.spec.behavior.task_events {
+            self.log(
+                sink,
+                EventKind::TaskState,
+                World::task_label(id),
+                format!("{} -> {}", from.as_str(), to.as_str()),
+            )?;
+        }
+        match to {
+            TaskState::Pending => self.start_task_billing(id),
+            TaskState::Running => {
+                let task = self.tasks.get_mut(&id).expect("task exists");
+                task.running_at = Some(self.now);
+                let generation = task.generation;
+                let delay = self.spec.behavior.task_definitions[task.task_definition]
+                    .healthy_after_running
+                    .as_millis();
+                self.schedule_in(delay, Event::TaskHealthy { task: id, generation });
+            }
+            TaskState::Stopped => return self.finish_task(id, sink),
+            _ => {}
+        }
+        self.arm_task_timer(id, sink)?;
+        self.update_steady_state(service, sink)
+    }
+
+    /// A RUNNING task now counts as healthy.
+    pub fn mark_healthy(&mut self, id: TaskId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let service = self.tasks[&id].service;
+        self.accumulate_load(service);
+        self.tasks.get_mut(&id).expect("task exists").healthy = true;
+        self.services[service].healthy += 1;
+        self.update_steady_state(service, sink)
+    }
+
+    /// Begins stopping a task for `reason`.
+    pub fn stop_task(&mut self, id: TaskId, reason: StopReason, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let task = self.tasks.get_mut(&id).expect("task exists");
+        let Some(entry) = task.state.stop_entry() else {
+            return Ok(());
+        };
+        task.stop_reason = Some(reason);
+        if task.state == TaskState::Provisioning && task.instance.is_none() {
+            self.services[task.service].unplaced -= 1;
+        }
+        self.transition(id, entry, sink)
+    }
+
+    /// Removes a task from the per-service counters used by placement and strategies.
+    fn leave_service_counts(&mut self, id: TaskId) {
+        let task = &self.tasks[&id];
+        let spec = &self.spec.services[task.service];
+        let item = spec
+            .strategy
+            .iter()
+            .position(|i| i.provider == task.capacity_provider)
+            .expect("provider from strategy");
+        let s = &mut self.services[task.service];
+        s.per_strategy_item[item] -= 1;
+        if let Some(az) = task.availability_zone {
+            s.tasks_in_az[az] -= 1;
+        }
+        if let Some(instance) = task.instance {
+            s.tasks_on_instance[instance.0 as usize] -= 1;
+        }
+    }
+
+    /// USD per hour of a Fargate task; `None` for tasks on EC2 capacity.
+    fn fargate_price(&self, task: &Task) -> Option<f64> {
+        let kind = &self.spec.capacity_providers[task.capacity_provider].kind;
+        let td = &self.spec.task_definitions[task.task_definition];
+        let on_demand: FargatePrice = if td.cpu_architecture == "ARM64" {
+            FARGATE_LINUX_ARM
+        } else {
+            FARGATE_LINUX_X86
+        };
+        let price = match kind {
+            CapacityProviderKind::Fargate => on_demand,
+            CapacityProviderKind::FargateSpot => spot_price(&on_demand, FARGATE_SPOT_DISCOUNT),
+            CapacityProviderKind::AutoScalingGroup(_) => return None,
+        };
+        let r = td.resources();
+        Some(
+            f64::from(r.cpu_units) / 1024.0 * price.usd_per_vcpu_hour
+                + r.memory_mib as f64 / 1024.0 * price.usd_per_gb_hour,
+        )
+    }
+
+    /// Fargate bills from the start of the image download (PENDING) until the task stops.
+    fn start_task_billing(&mut self, id: TaskId) {
+        if let Some(rate) = self.fargate_price(&self.tasks[&id]) {
+            let p = self.tasks[&id].capacity_provider;
+            self.cost.start_billing(p, rate, self.now);
+            self.tasks.get_mut(&id).expect("task exists").billing_started_at = Some(self.now);
+        }
+    }
+
+    /// A task reached STOPPED: release what it held, bill it, write its row and forget it.
+    fn finish_task(&mut self, id: TaskId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let task = self.tasks.remove(&id).expect("task exists");
+        if let (Some(rate), Some(since)) = (self.fargate_price(&task), task.billing_started_at) {
+            self.cost.stop_billing(task.capacity_provider, rate, since, self.now);
+        }
+        if let Some(instance) = task.instance {
+            self.release_on_instance(&task, instance);
+            self.request_reconcile_waiting_on(task.capacity_provider);
+        }
+        let s = &mut self.services[task.service];
+        let pos = s.tasks.iter().position(|t| *t == id).expect("service lists its tasks");
+        s.tasks.remove(pos);
+        let replace = task.stop_reason != Some(StopReason::ScaleIn);
+        self.write_task_row(&task, Some(self.now), sink)?;
+        if replace {
+            self.request_reconcile(task.service);
+        }
+        self.update_steady_state(task.service, sink)
+    }
+
+    fn release_on_instance(&mut self, task: &Task, instance: crate::model::InstanceId) {
+        let r = self.spec.task_definitions[task.task_definition].resources();
+        let inst = &mut self.instances[instance.0 as usize];
+        inst.used_cpu_units -= r.cpu_units;
+        inst.used_memory_mib -= r.memory_mib;
+        inst.used_enis -= r.enis;
+        for p in &task.host_ports {
+            inst.ports_in_use.remove(p);
+        }
+        let pos = inst
+            .tasks
+            .iter()
+            .position(|t| *t == task.id)
+            .expect("instance lists its tasks");
+        inst.tasks.remove(pos);
+    }
+
+    /// Writes the `tasks.csv` row of a task.
+    pub fn write_task_row(
+        &self,
+        task: &Task,
+        stopped: Option<SimTime>,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let instance = task.instance.map(|i| &self.instances[i.0 as usize]);
+        sink.task(&TaskRecord {
+            task_id: task.id.0,
+            service: &self.spec.services[task.service].name,
+            task_definition: &self.task_definition_labels[task.task_definition],
+            capacity_provider: &self.spec.capacity_providers[task.capacity_provider].name,
+            instance_id: instance.map(|i| i.ec2_instance_id.as_str()),
+            availability_zone: task
+                .availability_zone
+                .map(|az| self.spec.availability_zones[az].as_str()),
+            host_ports: &task.host_ports,
+            created_ms: task.created_at.0,
+            running_ms: task.running_at.map(|t| t.0),
+            stopped_ms: stopped.map(|t| t.0),
+            stop_reason: task.stop_reason.map_or("", StopReason::as_str),
+        })
+    }
+
+    /// Logs "has reached a steady state" when a service first gets there (reference 8.4).
+    pub fn update_steady_state(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let s = &self.services[service];
+        let running = s.counts[TaskState::Running.index()];
+        let steady =
+            running == s.desired && s.healthy == s.desired && s.starting_count() == 0 && s.stopping_count() == 0;
+        if steady == s.steady {
+            return Ok(());
+        }
+        self.services[service].steady = steady;
+        if steady {
+            let name = &self.spec.services[service].name;
+            self.log(
+                sink,
+                EventKind::SteadyState,
+                name.clone(),
+                format!("(service {name}) has reached a steady state."),
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,39 @@
+//! Demand on services: sampled once per load step, served by healthy tasks, accumulated exactly.
+
+use super::event::Event;
+use super::world::World;
+use crate::model::TaskState;
+
+impl World<'_> {
+    /// Closes the current sub-interval of `service`: everything was constant since the last call.
+    pub fn accumulate_load(&mut self, service: usize) {
+        let now = self.now;
+        let s = &mut self.services[service];
+        let elapsed = now.since(s.accumulated_until).as_millis();
+        if elapsed == 0 {
+            return;
+        }
+        let served = s.serving.serve(s.demand_rps, s.healthy);
+        let running = s.counts[TaskState::Running.index()];
+        s.accumulator
+            .add(elapsed, s.demand_rps, &served, running, s.healthy, &s.serving);
+        s.accumulated_until = now;
+    }
+
+    /// Samples every service's demand for the step that starts now.
+    pub fn on_load_step(&mut self) {
+        let step = self.spec.behavior.load_step.as_millis();
+        for service in 0..self.services.len() {
+            self.accumulate_load(service);
+            let Some(profile) = self.spec.load_of(service) else {
+                continue;
+            };
+            let mean = profile.mean_rps(self.now.0, self.spec.start_epoch_ms);
+            let s = &mut self.services[service];
+            s.demand_rps = profile.noise.sample(mean, step, &mut s.load_rng);
+        }
+        if self.now.0 + step < self.end.0 {
+            self.schedule_in(step, Event::LoadStep);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The simulation: the one `Event` enum, the `World`, the dispatcher and the bounded run loop.
+
+mod cost;
+mod event;
+mod instances;
+mod invariants;
+mod lifecycle;
+mod load;
+mod run;
+mod scheduler;
+mod timeline;
+mod tracing;
+mod world;
+
+pub use run::{EngineError, RunOptions, run};

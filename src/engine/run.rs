@@ -1,0 +1,174 @@
+//! The bounded run loop: build the world, dispatch events in (time, seq) order, stop at `duration`.
+
+use super::event::Event;
+use super::world::World;
+use crate::model::TaskId;
+use crate::sim::SimTime;
+use crate::spec::Spec;
+use crate::trace::{EventKind, RunTotals, SinkError, TraceSink};
+
+/// Options of one run that are not part of the scenario.
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// Check the world's invariants after every event (tests; slower).
+    pub check_invariants: bool,
+    /// Called now and then with the simulated time reached, for a progress bar.
+    pub progress: Option<&'a mut dyn FnMut(SimTime)>,
+}
+
+/// Why a run stopped early.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The scenario produced more events than `behavior.maxEvents`.
+    #[error(
+        "the run stopped after {events} events at simulated time {at}, the limit set by behavior.maxEvents; \
+         raise the limit if the scenario is really this busy, or look for a runaway loop"
+    )]
+    EventBudgetExceeded {
+        /// Events processed.
+        events: u64,
+        /// Simulated time reached.
+        at: SimTime,
+    },
+    /// Writing a trace record failed.
+    #[error("writing the trace failed: {0}")]
+    Sink(#[from] SinkError),
+}
+
+const PROGRESS_EVERY_EVENTS: u64 = 1 << 16;
+
+/// Simulates `spec` and sends every record to `sink`.
+pub fn run(spec: &Spec, sink: &mut dyn TraceSink, mut options: RunOptions<'_>) -> Result<RunTotals, EngineError> {
+    let mut world = World::new(spec);
+    world.log(
+        sink,
+        EventKind::Run,
+        "run",
+        format!("Simulation of \"{}\" started (seed {}).", spec.name, spec.seed),
+    )?;
+    initialise(&mut world, sink)?;
+    let mut events: u64 = 0;
+    while let Some(time) = world.queue.peek_time() {
+        if time > world.end {
+            break;
+        }
+        let (time, event) = world.queue.pop().expect("peeked");
+        world.now = time;
+        events += 1;
+        if events > spec.behavior.max_events {
+            return Err(EngineError::EventBudgetExceeded {
+                events: events - 1,
+                at: time,
+            });
+        }
+        dispatch(&mut world, event, sink)?;
+        if options.check_invariants {
+            world.check_invariants();
+        }
+        if events.is_multiple_of(PROGRESS_EVERY_EVENTS) {
+            if let Some(progress) = options.progress.as_mut() {
+                progress(time);
+            }
+        }
+    }
+    world.now = world.end;
+    finish(&mut world, events, sink)
+}
+
+fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    for group in 0..world.groups.len() {
+        for _ in 0..world.groups[group].desired {
+            world.launch_instance(group, true, sink)?;
+        }
+    }
+    world.on_load_step();
+    if world.spec.behavior.warm_start {
+        warm_start(world, sink)?;
+    }
+    for service in 0..world.services.len() {
+        world.request_reconcile(service);
+    }
+    for (index, entry) in world.spec.timeline.iter().enumerate() {
+        world.queue.push(entry.at, Event::Timeline { index });
+    }
+    let first_tick = world.spec.trace_interval.as_millis().min(world.end.0);
+    world.queue.push(SimTime(first_tick), Event::TraceTick);
+    Ok(())
+}
+
+/// Services start with their desired tasks placed, RUNNING and healthy; a task that cannot be
+/// placed stays PROVISIONING and goes through the normal path.
+fn warm_start(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    for service in 0..world.services.len() {
+        world.warm_starting = true;
+        world.reconcile(service, sink)?;
+        world.warm_starting = false;
+        let ids: Vec<TaskId> = world.services[service].tasks.clone();
+        for id in ids {
+            let t = &world.tasks[&id];
+            let placed = t.instance.is_some() || world.provider_is_fargate(t.capacity_provider);
+            if placed {
+                world.warm_start_task(id);
+            }
+        }
+        world.update_steady_state(service, sink)?;
+    }
+    Ok(())
+}
+
+fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    match event {
+        Event::TraceTick => world.on_trace_tick(sink),
+        Event::LoadStep => {
+            world.on_load_step();
+            Ok(())
+        }
+        Event::TaskTimer { task, generation } => match world.tasks.get(&task) {
+            Some(t) if t.generation == generation => {
+                let next = t.state.next();
+                world.transition(task, next, sink)
+            }
+            _ => Ok(()),
+        },
+        Event::TaskHealthy { task, generation } => match world.tasks.get(&task) {
+            Some(t) if t.generation == generation => world.mark_healthy(task, sink),
+            _ => Ok(()),
+        },
+        Event::InstanceRegistered { instance } => world.register_instance(instance, sink),
+        Event::Reconcile { service } => world.reconcile(service, sink),
+        Event::Timeline { index } => world.on_timeline(index, sink),
+    }
+}
+
+fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSink) -> Result<RunTotals, EngineError> {
+    if world.last_trace_at < world.end {
+        world.on_trace_tick(sink)?;
+    }
+    let alive: Vec<TaskId> = world.tasks.keys().copied().collect();
+    for id in alive {
+        let task = &world.tasks[&id];
+        world.write_task_row(task, None, sink)?;
+    }
+    let totals = RunTotals {
+        events_processed: events,
+        simulated_ms: world.end.0,
+        provider_cost_usd: world
+            .spec
+            .capacity_providers
+            .iter()
+            .enumerate()
+            .map(|(p, cp)| (cp.name.clone(), world.cost.total_usd(p, world.end)))
+            .collect(),
+        service_cost_usd: Vec::new(),
+        tasks_started: world.tasks_started,
+        placement_failures: world.placement_failures,
+    };
+    world.log(
+        sink,
+        EventKind::Run,
+        "run",
+        format!("Simulation ended after {events} events."),
+    )?;
+    sink.finish(&totals)?;
+    Ok(totals)
+}

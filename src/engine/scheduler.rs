@@ -1,0 +1,235 @@
+//! The ECS service scheduler: keeps `desiredCount` tasks, places waiting tasks, stops extras.
+
+use super::world::World;
+use crate::model::{StopReason, TaskId, TaskState};
+use crate::policy::capacity_provider_strategy::item_for_next_task;
+use crate::policy::placement::place_task;
+use crate::policy::task_selection::{StopCandidate, choose_task_to_stop};
+use crate::trace::{EventKind, SinkError, TraceSink};
+
+impl World<'_> {
+    /// One pass of the service scheduler over `service`.
+    pub fn reconcile(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        self.services[service].reconcile_queued = false;
+        let active = self.services[service].active_count();
+        let desired = self.services[service].desired;
+        if active < desired {
+            let started = self.start_tasks(service, desired - active, sink)?;
+            self.log_task_list(service, "started", &started, sink)?;
+        }
+        self.place_waiting_tasks(service, sink)?;
+        if active > desired {
+            let stopped = self.stop_surplus_tasks(service, active - desired, sink)?;
+            self.log_task_list(service, "stopped", &stopped, sink)?;
+        }
+        self.update_steady_state(service, sink)
+    }
+
+    /// Creates `n` tasks, each on the strategy item whose share is furthest behind.
+    fn start_tasks(&mut self, service: usize, n: u32, sink: &mut dyn TraceSink) -> Result<Vec<TaskId>, SinkError> {
+        let mut started = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            let strategy = &self.spec.services[service].strategy;
+            let item = item_for_next_task(strategy, &self.services[service].per_strategy_item);
+            let id = self.create_task(service, item);
+            started.push(id);
+            if self.provider_is_fargate(strategy[item].provider) {
+                self.assign_fargate_zone(id);
+                self.arm_task_timer(id, sink)?;
+            } else {
+                self.services[service].unplaced += 1;
+            }
+        }
+        Ok(started)
+    }
+
+    /// Fargate tasks are balanced over the Availability Zones of the cluster (reference 8.6).
+    fn assign_fargate_zone(&mut self, id: TaskId) {
+        let service = self.tasks[&id].service;
+        let impaired = &self.impaired_zones;
+        let s = &mut self.services[service];
+        let az = (0..s.tasks_in_az.len())
+            .min_by_key(|az| (impaired[*az], s.tasks_in_az[*az], *az))
+            .expect("at least one AZ");
+        s.tasks_in_az[az] += 1;
+        self.tasks.get_mut(&id).expect("task exists").availability_zone = Some(az);
+    }
+
+    /// Tries to place every task of the service waiting in PROVISIONING without an instance.
+    fn place_waiting_tasks(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        if self.services[service].unplaced == 0 {
+            return Ok(());
+        }
+        let waiting: Vec<TaskId> = self.services[service]
+            .tasks
+            .iter()
+            .copied()
+            .filter(|id| {
+                let t = &self.tasks[id];
+                t.state == TaskState::Provisioning
+                    && t.instance.is_none()
+                    && !self.provider_is_fargate(t.capacity_provider)
+            })
+            .collect();
+        for id in waiting {
+            if !self.try_place(id, sink)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Places one task on an instance of its capacity provider; logs why when it cannot.
+    pub fn try_place(&mut self, id: TaskId, sink: &mut dyn TraceSink) -> Result<bool, SinkError> {
+        let (service, provider, td) = {
+            let t = &self.tasks[&id];
+            (t.service, t.capacity_provider, t.task_definition)
+        };
+        let resources = self.spec.task_definitions[td].resources();
+        let range = self.spec.behavior.instances.dynamic_port_range;
+        let candidates: Vec<_> = self
+            .instances_of_provider(provider)
+            .map(|i| &self.instances[i.0 as usize])
+            .collect();
+        let s = &self.services[service];
+        let outcome = place_task(
+            &resources,
+            &candidates,
+            range,
+            |i| s.tasks_on_instance.get(i.0 as usize).copied().unwrap_or(0),
+            |az| s.tasks_in_az[az],
+        );
+        match outcome {
+            Ok(placement) => {
+                let inst = &mut self.instances[placement.instance.0 as usize];
+                inst.used_cpu_units += resources.cpu_units;
+                inst.used_memory_mib += resources.memory_mib;
+                inst.used_enis += resources.enis;
+                inst.ports_in_use.extend(placement.host_ports.iter().copied());
+                inst.tasks.push(id);
+                let az = inst.availability_zone;
+                let s = &mut self.services[service];
+                s.unplaced -= 1;
+                s.tasks_in_az[az] += 1;
+                s.tasks_on_instance[placement.instance.0 as usize] += 1;
+                s.last_placement_failure = None;
+                let task = self.tasks.get_mut(&id).expect("task exists");
+                task.instance = Some(placement.instance);
+                task.availability_zone = Some(az);
+                task.host_ports = placement.host_ports;
+                self.arm_task_timer(id, sink)?;
+                Ok(true)
+            }
+            Err(failure) => {
+                let code = failure.reason_code();
+                if self.services[service].last_placement_failure != Some(code) {
+                    self.services[service].last_placement_failure = Some(code);
+                    self.placement_failures += 1;
+                    let name = &self.spec.services[service].name;
+                    let closest = failure
+                        .closest
+                        .map(|i| self.instances[i.0 as usize].ec2_instance_id.clone());
+                    let detail = match (failure.shortfall, closest) {
+                        (Some(s), Some(i)) => format!(
+                            " The closest matching (container-instance {i}) has insufficient {} available.",
+                            shortfall_words(s)
+                        ),
+                        _ => " No container instance is registered with its capacity provider.".to_string(),
+                    };
+                    let provider_name = &self.spec.capacity_providers[provider].name;
+                    self.log(
+                        sink,
+                        EventKind::PlacementFailure,
+                        name.clone(),
+                        format!(
+                            "(service {name}) was unable to place a task on {provider_name} because no container instance met all of its requirements.{detail} Reason: {code}."
+                        ),
+                    )?;
+                }
+                Ok(false)
+            }
+        }
+    }
+
+    /// Stops `n` tasks, choosing each as ECS does on scale-in without a placement strategy.
+    fn stop_surplus_tasks(
+        &mut self,
+        service: usize,
+        n: u32,
+        sink: &mut dyn TraceSink,
+    ) -> Result<Vec<TaskId>, SinkError> {
+        let mut stopped = Vec::with_capacity(n as usize);
+        for _ in 0..n {
+            let s = &self.services[service];
+            let candidates: Vec<StopCandidate> = s
+                .tasks
+                .iter()
+                .enumerate()
+                .filter_map(|(index, id)| {
+                    let t = &self.tasks[id];
+                    t.state.is_starting_or_running().then(|| StopCandidate {
+                        index,
+                        not_yet_running: t.state != TaskState::Running,
+                        service_tasks_in_az: t.availability_zone.map_or(0, |az| s.tasks_in_az[az]),
+                        service_tasks_on_instance: t.instance.map_or(0, |i| s.tasks_on_instance[i.0 as usize]),
+                        created_seq: id.0,
+                    })
+                })
+                .collect();
+            let Some(index) = choose_task_to_stop(&candidates) else {
+                break;
+            };
+            let id = self.services[service].tasks[index];
+            self.stop_task(id, StopReason::ScaleIn, sink)?;
+            stopped.push(id);
+        }
+        Ok(stopped)
+    }
+
+    fn log_task_list(
+        &self,
+        service: usize,
+        verb: &str,
+        ids: &[TaskId],
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let name = &self.spec.services[service].name;
+        let list: Vec<String> = ids
+            .iter()
+            .map(|id| format!("(task {})", World::task_label(*id)))
+            .collect();
+        let what = if verb == "stopped" { "running tasks" } else { "tasks" };
+        self.log(
+            sink,
+            EventKind::ServiceScheduler,
+            name.clone(),
+            format!("(service {name}) has {verb} {} {what}: {}.", ids.len(), list.join(" ")),
+        )
+    }
+
+    /// Asks the scheduler to retry placement for services with tasks waiting on `provider`.
+    pub fn request_reconcile_waiting_on(&mut self, provider: usize) {
+        for service in 0..self.services.len() {
+            let uses = self.spec.services[service]
+                .strategy
+                .iter()
+                .any(|i| i.provider == provider);
+            if uses && self.services[service].unplaced > 0 {
+                self.request_reconcile(service);
+            }
+        }
+    }
+}
+
+fn shortfall_words(s: crate::policy::placement::Shortfall) -> &'static str {
+    use crate::policy::placement::Shortfall;
+    match s {
+        Shortfall::Cpu => "CPU units",
+        Shortfall::Memory => "memory",
+        Shortfall::Ports => "ports (a required host port is in use)",
+        Shortfall::Eni => "elastic network interfaces",
+    }
+}

@@ -1,0 +1,146 @@
+//! Trace ticks: one `services.csv` row per service and one `cluster.csv` row per capacity provider.
+
+use super::event::Event;
+use super::world::World;
+use crate::model::{InstanceState, TaskState};
+use crate::trace::{ClusterRow, ServiceRow, SinkError, TraceSink};
+
+impl World<'_> {
+    /// Writes the rows for the interval ending now and schedules the next tick.
+    pub fn on_trace_tick(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        for service in 0..self.services.len() {
+            self.write_service_row(service, sink)?;
+        }
+        for provider in 0..self.spec.capacity_providers.len() {
+            self.write_cluster_row(provider, sink)?;
+        }
+        self.last_trace_at = self.now;
+        if self.now < self.end {
+            let next = (self.now.0 + self.spec.trace_interval.as_millis()).min(self.end.0);
+            self.queue.push(crate::sim::SimTime(next), Event::TraceTick);
+        }
+        Ok(())
+    }
+
+    fn write_service_row(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        self.accumulate_load(service);
+        let s = &mut self.services[service];
+        let avg = s.accumulator.finish();
+        s.accumulator.reset();
+        let running = s.counts[TaskState::Running.index()];
+        sink.service_row(&ServiceRow {
+            time_ms: self.now.0,
+            service: &self.spec.services[service].name,
+            desired: s.desired,
+            running,
+            pending: s.starting_count(),
+            healthy: s.healthy,
+            primary_running: running,
+            active_running: 0,
+            cpu_utilization: avg.cpu_utilization,
+            memory_utilization: avg.memory_utilization,
+            demand_rps: avg.demand_rps,
+            served_rps: avg.served_rps,
+            unserved_rps: avg.unserved_rps,
+            min_capacity: s.desired,
+            max_capacity: s.desired,
+            unserved_requests: avg.unserved_requests,
+        })
+    }
+
+    fn write_cluster_row(&mut self, provider: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let mut instances = 0u32;
+        let mut pending = 0u32;
+        let mut busy = 0u32;
+        let (mut cpu_used, mut cpu_reg, mut mem_used, mut mem_reg) = (0u64, 0u64, 0u64, 0u64);
+        for id in self.instances_of_provider(provider) {
+            let i = &self.instances[id.0 as usize];
+            match i.state {
+                InstanceState::Launching => pending += 1,
+                InstanceState::Active => {
+                    instances += 1;
+                    busy += u32::from(i.is_busy());
+                    cpu_used += u64::from(i.used_cpu_units);
+                    cpu_reg += u64::from(i.registered_cpu_units);
+                    mem_used += i.used_memory_mib;
+                    mem_reg += i.registered_memory_mib;
+                }
+                InstanceState::Terminated => {}
+            }
+        }
+        let (mut provisioning, mut tasks) = (0u32, 0u32);
+        for (i, s) in self.services.iter().enumerate() {
+            if let Some(item) = self.spec.services[i]
+                .strategy
+                .iter()
+                .position(|it| it.provider == provider)
+            {
+                tasks += s.per_strategy_item[item];
+            }
+        }
+        for t in self.tasks.values() {
+            if t.capacity_provider == provider && t.state == TaskState::Provisioning {
+                provisioning += 1;
+            }
+        }
+        let fargate = self.provider_is_fargate(provider);
+        let reservation = (!fargate).then(|| self.capacity_provider_reservation(provider, instances, busy));
+        sink.cluster_row(&ClusterRow {
+            time_ms: self.now.0,
+            capacity_provider: &self.spec.capacity_providers[provider].name,
+            instances,
+            instances_pending: pending,
+            cpu_reserved_pct: percent(cpu_used, cpu_reg),
+            memory_reserved_pct: percent(mem_used, mem_reg),
+            capacity_provider_reservation: reservation,
+            tasks_provisioning: provisioning,
+            tasks,
+            cost_usd: self.cost.total_usd(provider, self.now),
+        })
+    }
+
+    /// CapacityProviderReservation = M / N x 100 (reference 6.3), with N the registered instances
+    /// and M the busy ones plus the instances the waiting tasks need: the tasks' CPU and memory
+    /// packed onto empty instances of the group's type (a lower bound, as ECS's estimate is).
+    fn capacity_provider_reservation(&self, provider: usize, n: u32, busy: u32) -> f64 {
+        let mut cpu = 0u64;
+        let mut mem = 0u64;
+        let mut waiting = 0u32;
+        for t in self.tasks.values() {
+            if t.capacity_provider == provider && t.state == TaskState::Provisioning && t.instance.is_none() {
+                let r = self.spec.task_definitions[t.task_definition].resources();
+                cpu += u64::from(r.cpu_units);
+                mem += r.memory_mib;
+                waiting += 1;
+            }
+        }
+        let extra = if waiting == 0 {
+            0
+        } else {
+            let group = match self.spec.capacity_providers[provider].kind {
+                crate::spec::CapacityProviderKind::AutoScalingGroup(g) => g,
+                _ => unreachable!("Fargate has no reservation"),
+            };
+            let itype = crate::model::catalog::instance_type(&self.spec.auto_scaling_groups[group].instance_type)
+                .expect("validated");
+            let b = &self.spec.behavior.instances;
+            let cap_cpu = u64::from(itype.cpu_units().saturating_sub(b.agent_reserved_cpu_units)).max(1);
+            let cap_mem = itype.memory_mib.saturating_sub(b.agent_reserved_memory_mib).max(1);
+            cpu.div_ceil(cap_cpu).max(mem.div_ceil(cap_mem)).max(1) as u32
+        };
+        let m = busy + extra;
+        match (n, m) {
+            (0, 0) => 100.0,
+            (0, _) => 200.0,
+            _ => f64::from(m) / f64::from(n) * 100.0,
+        }
+    }
+}
+
+fn percent(used: u64, total: u64) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        used as f64 / total as f64 * 100.0
+    }
+}

@@ -1,0 +1,199 @@
+//! The state of the simulated world and its construction from a `Spec`.
+
+use std::collections::BTreeMap;
+
+use rand_chacha::ChaCha8Rng;
+
+use super::cost::CostMeter;
+use super::event::Event;
+use crate::model::task::TASK_STATE_COUNT;
+use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
+use crate::sim::{EventQueue, RngStreams, SimTime};
+use crate::spec::{CapacityProviderKind, Spec};
+use crate::trace::{EventKind, EventRecord, SinkError, TraceSink};
+use crate::workload::{IntervalAccumulator, ServingModel};
+
+/// Runtime state of one service.
+pub(super) struct ServiceState {
+    pub desired: u32,
+    /// Tasks not yet STOPPED, in creation order.
+    pub tasks: Vec<TaskId>,
+    /// Tasks per lifecycle state.
+    pub counts: [u32; TASK_STATE_COUNT],
+    /// RUNNING tasks that count as healthy.
+    pub healthy: u32,
+    /// Starting-or-running tasks per strategy item.
+    pub per_strategy_item: Vec<u32>,
+    /// Starting-or-running placed tasks per instance (indexed by instance id).
+    pub tasks_on_instance: Vec<u32>,
+    /// Starting-or-running placed tasks per AZ.
+    pub tasks_in_az: Vec<u32>,
+    /// Tasks waiting in PROVISIONING without an instance.
+    pub unplaced: u32,
+    pub serving: ServingModel,
+    pub load_rng: ChaCha8Rng,
+    pub demand_rps: f64,
+    pub accumulator: IntervalAccumulator,
+    pub accumulated_until: SimTime,
+    pub reconcile_queued: bool,
+    /// The last placement failure reason logged, so a repeated failure is logged once.
+    pub last_placement_failure: Option<&'static str>,
+    pub steady: bool,
+}
+
+impl ServiceState {
+    /// Tasks that count toward desiredCount (not stopping).
+    pub fn active_count(&self) -> u32 {
+        self.counts[..=TaskState::Running.index()].iter().sum()
+    }
+
+    /// Tasks PROVISIONING, PENDING or ACTIVATING.
+    pub fn starting_count(&self) -> u32 {
+        self.counts[..TaskState::Running.index()].iter().sum()
+    }
+
+    /// Tasks between RUNNING and STOPPED.
+    pub fn stopping_count(&self) -> u32 {
+        self.counts[TaskState::Deactivating.index()..TaskState::Stopped.index()]
+            .iter()
+            .sum()
+    }
+}
+
+/// Runtime state of one Auto Scaling group.
+pub(super) struct AutoScalingGroupState {
+    pub desired: u32,
+    /// Instances launching or active.
+    pub live: Vec<InstanceId>,
+}
+
+/// The whole simulated world.
+pub(super) struct World<'s> {
+    pub spec: &'s Spec,
+    pub now: SimTime,
+    pub end: SimTime,
+    pub queue: EventQueue<Event>,
+    pub instances: Vec<ContainerInstance>,
+    pub tasks: BTreeMap<TaskId, Task>,
+    pub services: Vec<ServiceState>,
+    pub groups: Vec<AutoScalingGroupState>,
+    pub cost: CostMeter,
+    pub next_task_id: u64,
+    pub task_timing_rng: ChaCha8Rng,
+    pub instance_rng: ChaCha8Rng,
+    pub task_definition_labels: Vec<String>,
+    pub tasks_started: u64,
+    pub placement_failures: u64,
+    pub last_trace_at: SimTime,
+    /// Availability Zones failed by the timeline: nothing new launches there.
+    pub impaired_zones: Vec<bool>,
+    /// True while services are being put into their warm-start state: no lifecycle timers.
+    pub warm_starting: bool,
+}
+
+impl<'s> World<'s> {
+    /// An empty world for `spec`; `run` populates it.
+    pub fn new(spec: &'s Spec) -> Self {
+        let streams = RngStreams::new(spec.seed);
+        let services = spec
+            .services
+            .iter()
+            .map(|s| {
+                let b = &spec.behavior.task_definitions[s.task_definition];
+                ServiceState {
+                    desired: s.desired_count,
+                    tasks: Vec::new(),
+                    counts: [0; TASK_STATE_COUNT],
+                    healthy: 0,
+                    per_strategy_item: vec![0; s.strategy.len()],
+                    tasks_on_instance: Vec::new(),
+                    tasks_in_az: vec![0; spec.availability_zones.len()],
+                    unplaced: 0,
+                    serving: ServingModel {
+                        requests_per_second_at_full_cpu: b.requests_per_second_at_full_cpu,
+                        idle_cpu_percent: b.idle_cpu_percent,
+                        idle_memory_percent: b.idle_memory_percent,
+                        memory_percent_at_full_cpu: b.memory_percent_at_full_cpu,
+                    },
+                    load_rng: streams.stream(&format!("load-noise/{}", s.name)),
+                    demand_rps: 0.0,
+                    accumulator: IntervalAccumulator::default(),
+                    accumulated_until: SimTime::ZERO,
+                    reconcile_queued: false,
+                    last_placement_failure: None,
+                    steady: false,
+                }
+            })
+            .collect();
+        let groups = spec
+            .auto_scaling_groups
+            .iter()
+            .map(|g| AutoScalingGroupState {
+                desired: g.desired_capacity,
+                live: Vec::new(),
+            })
+            .collect();
+        World {
+            spec,
+            now: SimTime::ZERO,
+            end: SimTime(spec.duration.as_millis()),
+            queue: EventQueue::new(),
+            instances: Vec::new(),
+            tasks: BTreeMap::new(),
+            services,
+            groups,
+            cost: CostMeter::new(spec.capacity_providers.len()),
+            next_task_id: 1,
+            task_timing_rng: streams.stream("task-timing"),
+            instance_rng: streams.stream("instance-launch"),
+            task_definition_labels: spec.task_definitions.iter().map(|t| t.arn_suffix()).collect(),
+            tasks_started: 0,
+            placement_failures: 0,
+            last_trace_at: SimTime::ZERO,
+            impaired_zones: vec![false; spec.availability_zones.len()],
+            warm_starting: false,
+        }
+    }
+
+    /// Schedules an event `delay_ms` from now.
+    pub fn schedule_in(&mut self, delay_ms: u64, event: Event) {
+        self.queue.push(SimTime(self.now.0.saturating_add(delay_ms)), event);
+    }
+
+    /// Asks the service scheduler to look at `service` (once, however often it is asked).
+    pub fn request_reconcile(&mut self, service: usize) {
+        if !self.services[service].reconcile_queued {
+            self.services[service].reconcile_queued = true;
+            self.schedule_in(0, Event::Reconcile { service });
+        }
+    }
+
+    /// Writes an `events.csv` row.
+    pub fn log(
+        &self,
+        sink: &mut dyn TraceSink,
+        kind: EventKind,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Result<(), SinkError> {
+        sink.event(&EventRecord {
+            time_ms: self.now.0,
+            kind,
+            subject: subject.into(),
+            message: message.into(),
+        })
+    }
+
+    /// True when capacity provider `p` is FARGATE or FARGATE_SPOT.
+    pub fn provider_is_fargate(&self, p: usize) -> bool {
+        !matches!(
+            self.spec.capacity_providers[p].kind,
+            CapacityProviderKind::AutoScalingGroup(_)
+        )
+    }
+
+    /// Display id of a task.
+    pub fn task_label(id: TaskId) -> String {
+        format!("t-{}", id.0)
+    }
+}

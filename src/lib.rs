@@ -1,0 +1,16 @@
+//! ecsim: a deterministic discrete-event simulator of Amazon ECS autoscaling and deployments.
+//!
+//! The crate is layered (see `ARCHITECTURE.md`): `sim` at the bottom, then `model`, `workload`
+//! and `metrics`, `policy`, `spec` and `trace`, the `engine`, then the file-facing layers
+//! `scenario` and `output`, and `cli` on top. A module uses only lower layers.
+
+pub mod cli;
+pub mod engine;
+pub mod model;
+pub mod output;
+pub mod policy;
+pub mod scenario;
+pub mod sim;
+pub mod spec;
+pub mod trace;
+pub mod workload;

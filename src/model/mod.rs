@@ -1,0 +1,10 @@
+//! The ECS world as data with legal transitions: tasks, container instances, the catalog, cost.
+
+pub mod catalog;
+pub mod cost;
+pub mod fargate;
+pub mod instance;
+pub mod task;
+
+pub use instance::{ContainerInstance, InstanceState};
+pub use task::{InstanceId, StopReason, Task, TaskId, TaskState};

@@ -1,0 +1,9 @@
+//! Run outputs: CSV traces and `summary.json`, written from trace records (never from the world).
+
+mod csv_sink;
+mod format;
+mod summary;
+
+pub use csv_sink::{CsvSink, RunFiles};
+pub use format::timestamp;
+pub use summary::{Summary, SummaryBuilder};

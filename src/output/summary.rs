@@ -1,0 +1,212 @@
+//! `summary.json`: the run's identity, totals and per-service and per-provider aggregates.
+
+use serde::Serialize;
+
+use super::format::timestamp;
+use crate::spec::Spec;
+use crate::trace::{ClusterRow, EventKind, EventRecord, RunTotals, ServiceRow};
+
+/// Aggregates of one service over the run.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct ServiceSummary {
+    /// Service name.
+    pub service: String,
+    /// Highest desiredCount seen at a trace row.
+    pub peak_desired: u32,
+    /// Highest RUNNING count.
+    pub peak_running: u32,
+    /// Lowest healthy count.
+    pub min_healthy: u32,
+    /// Time-weighted mean CPU utilization, percent.
+    pub mean_cpu_utilization: f64,
+    /// Highest interval CPU utilization, percent.
+    pub max_cpu_utilization: f64,
+    /// Requests that arrived.
+    pub demand_requests: f64,
+    /// Requests served.
+    pub served_requests: f64,
+    /// Requests left unserved.
+    pub unserved_requests: f64,
+    /// Seconds of the first steady-state event (from the start).
+    pub first_steady_state_s: Option<f64>,
+    #[serde(skip)]
+    interval_ms_weight: f64,
+    #[serde(skip)]
+    cpu_weighted: f64,
+    #[serde(skip)]
+    last_time_ms: u64,
+}
+
+/// Aggregates of one capacity provider.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct ProviderSummary {
+    /// Provider name.
+    pub capacity_provider: String,
+    /// Highest registered instance count.
+    pub peak_instances: u32,
+    /// Highest task count.
+    pub peak_tasks: u32,
+    /// Cost over the run, USD.
+    pub cost_usd: f64,
+}
+
+/// The whole `summary.json`.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario description.
+    pub description: String,
+    /// Seed used.
+    pub seed: u64,
+    /// Wall-clock start of the simulated time.
+    pub start: String,
+    /// Simulated seconds.
+    pub simulated_seconds: f64,
+    /// Events handled.
+    pub events_processed: u64,
+    /// Tasks created.
+    pub tasks_started: u64,
+    /// Placement failures reported in events.csv.
+    pub placement_failures: u64,
+    /// Total cost, USD.
+    pub cost_usd: f64,
+    /// Per service.
+    pub services: Vec<ServiceSummary>,
+    /// Per capacity provider.
+    pub capacity_providers: Vec<ProviderSummary>,
+    /// AWS fields accepted but not modelled.
+    pub ignored_fields: Vec<String>,
+    /// Parts of the scenario not simulated yet.
+    pub not_yet_simulated: Vec<String>,
+    /// Expectations with their verdicts (evaluated by `ecsim check`).
+    pub expectations: Vec<String>,
+}
+
+/// Builds the summary from the records as they stream by (constant memory).
+#[derive(Clone, Debug)]
+pub struct SummaryBuilder {
+    summary: Summary,
+}
+
+impl SummaryBuilder {
+    /// A builder for `spec`.
+    pub fn new(spec: &Spec) -> Self {
+        SummaryBuilder {
+            summary: Summary {
+                scenario: spec.name.clone(),
+                description: spec.description.clone(),
+                seed: spec.seed,
+                start: timestamp(spec.start_epoch_ms, 0),
+                services: spec
+                    .services
+                    .iter()
+                    .map(|s| ServiceSummary {
+                        service: s.name.clone(),
+                        min_healthy: u32::MAX,
+                        ..Default::default()
+                    })
+                    .collect(),
+                capacity_providers: spec
+                    .capacity_providers
+                    .iter()
+                    .map(|p| ProviderSummary {
+                        capacity_provider: p.name.clone(),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ignored_fields: spec.ignored_fields.clone(),
+                not_yet_simulated: spec.not_yet_simulated.clone(),
+                ..Default::default()
+            },
+        }
+    }
+
+    /// Folds in a services row.
+    pub fn service_row(&mut self, r: &ServiceRow<'_>) {
+        let Some(s) = self.summary.services.iter_mut().find(|s| s.service == r.service) else {
+            return;
+        };
+        let dt = r.time_ms.saturating_sub(s.last_time_ms) as f64;
+        s.last_time_ms = r.time_ms;
+        s.peak_desired = s.peak_desired.max(r.desired);
+        s.peak_running = s.peak_running.max(r.running);
+        s.min_healthy = s.min_healthy.min(r.healthy);
+        s.max_cpu_utilization = s.max_cpu_utilization.max(r.cpu_utilization);
+        s.cpu_weighted += r.cpu_utilization * dt;
+        s.interval_ms_weight += dt;
+        s.demand_requests += r.demand_rps * dt / 1000.0;
+        s.served_requests += r.served_rps * dt / 1000.0;
+        s.unserved_requests += r.unserved_requests;
+    }
+
+    /// Folds in a cluster row.
+    pub fn cluster_row(&mut self, r: &ClusterRow<'_>) {
+        let Some(p) = self
+            .summary
+            .capacity_providers
+            .iter_mut()
+            .find(|p| p.capacity_provider == r.capacity_provider)
+        else {
+            return;
+        };
+        p.peak_instances = p.peak_instances.max(r.instances);
+        p.peak_tasks = p.peak_tasks.max(r.tasks);
+    }
+
+    /// Folds in an event.
+    pub fn event(&mut self, e: &EventRecord) {
+        if e.kind == EventKind::SteadyState {
+            if let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) {
+                s.first_steady_state_s.get_or_insert(e.time_ms as f64 / 1000.0);
+            }
+        }
+    }
+
+    /// Folds in the engine's totals.
+    pub fn finish(&mut self, totals: &RunTotals) {
+        let s = &mut self.summary;
+        s.simulated_seconds = totals.simulated_ms as f64 / 1000.0;
+        s.events_processed = totals.events_processed;
+        s.tasks_started = totals.tasks_started;
+        s.placement_failures = totals.placement_failures;
+        for (name, cost) in &totals.provider_cost_usd {
+            if let Some(p) = s.capacity_providers.iter_mut().find(|p| p.capacity_provider == *name) {
+                p.cost_usd = round6(*cost);
+            }
+        }
+        s.cost_usd = round6(totals.provider_cost_usd.iter().map(|(_, c)| c).sum());
+        for svc in &mut s.services {
+            svc.mean_cpu_utilization = if svc.interval_ms_weight > 0.0 {
+                round3(svc.cpu_weighted / svc.interval_ms_weight)
+            } else {
+                0.0
+            };
+            svc.max_cpu_utilization = round3(svc.max_cpu_utilization);
+            svc.demand_requests = svc.demand_requests.round();
+            svc.served_requests = svc.served_requests.round();
+            svc.unserved_requests = svc.unserved_requests.round();
+            if svc.min_healthy == u32::MAX {
+                svc.min_healthy = 0;
+            }
+        }
+    }
+
+    /// The summary so far.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    /// `summary.json` text (pretty, stable key order).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.summary).expect("summary serializes") + "\n"
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}

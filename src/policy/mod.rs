@@ -1,0 +1,5 @@
+//! Pure decisions: given read-only state, return what to do. No state of their own, no I/O.
+
+pub mod capacity_provider_strategy;
+pub mod placement;
+pub mod task_selection;

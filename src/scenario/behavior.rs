@@ -1,0 +1,188 @@
+//! `behavior`: the simulator's own settings for timings, serving, limits (all camelCase).
+
+use super::diag::Diagnostics;
+use super::reader::{Obj, as_int, as_list, object};
+use super::yaml::{Node, Value};
+use crate::spec::{Behavior, DurationDistribution, TaskBehavior, TaskDefinitionSpec};
+
+/// Reads `behavior` for `task_definitions` (family-wide entries first, then `family:rev` ones).
+pub fn read_behavior(node: Option<&Node>, task_definitions: &[TaskDefinitionSpec], d: &mut Diagnostics) -> Behavior {
+    let mut b = Behavior::with_task_definitions(task_definitions.len());
+    let Some(node) = node else { return b };
+    let Some(mut o) = object(node, "behavior", d) else {
+        return b;
+    };
+    if let Some(v) = o.duration("loadStep", d) {
+        if v.as_millis() < 1000 {
+            d.error(
+                o.key_loc("loadStep"),
+                "behavior.loadStep",
+                "loadStep must be at least 1s",
+                None,
+            );
+        } else {
+            b.load_step = v;
+        }
+    }
+    if let Some(v) = o.boolean("warmStart", d) {
+        b.warm_start = v;
+    }
+    if let Some(v) = o.int("maxEvents", 1, i64::MAX, d) {
+        b.max_events = v as u64;
+    }
+    if let Some(v) = o.boolean("taskEvents", d) {
+        b.task_events = v;
+    }
+    if let Some(n) = o.field("instances") {
+        read_instances(n, &mut b, d);
+    }
+    if let Some(n) = o.field("taskDefinitions") {
+        read_task_behaviors(n, task_definitions, &mut b, d);
+    }
+    o.finish(d);
+    b
+}
+
+fn read_instances(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
+    let Some(mut o) = object(node, "behavior.instances", d) else {
+        return;
+    };
+    if let Some(v) = distribution(&mut o, "launchTime", d) {
+        b.instances.launch_time = v;
+    }
+    if let Some(v) = o.int("agentReservedCpuUnits", 0, 4096, d) {
+        b.instances.agent_reserved_cpu_units = v as u32;
+    }
+    if let Some(v) = o.int("agentReservedMemoryMib", 0, 65_536, d) {
+        b.instances.agent_reserved_memory_mib = v as u64;
+    }
+    let range_path = o.child("dynamicPortRange");
+    let range = o.list("dynamicPortRange", d);
+    if !range.is_empty() {
+        let ports: Vec<Option<i64>> = range.iter().map(|(p, n)| as_int(n, p, 1, 65_535, false, d)).collect();
+        match ports.as_slice() {
+            [Some(lo), Some(hi)] if lo <= hi => b.instances.dynamic_port_range = (*lo as u16, *hi as u16),
+            [Some(_), Some(_)] | [_, _] => d.error(
+                range[0].1.loc,
+                &range_path,
+                "dynamicPortRange must be [low, high] with low <= high",
+                None,
+            ),
+            _ => d.error(
+                range[0].1.loc,
+                &range_path,
+                "dynamicPortRange must have exactly two ports, e.g. [32768, 60999]",
+                None,
+            ),
+        }
+    }
+    o.finish(d);
+}
+
+fn read_task_behaviors(node: &Node, tds: &[TaskDefinitionSpec], b: &mut Behavior, d: &mut Diagnostics) {
+    let Value::Map(entries) = &node.value else {
+        d.error(
+            node.loc,
+            "behavior.taskDefinitions",
+            format!(
+                "expected a mapping from task definition family to settings, found {}",
+                node.kind_words()
+            ),
+            None,
+        );
+        return;
+    };
+    // Family-wide entries apply first so that a `family:rev` entry can override one revision.
+    let mut ordered: Vec<_> = entries.iter().collect();
+    ordered.sort_by_key(|(k, _)| k.name.contains(':'));
+    for (key, value) in ordered {
+        let path = format!("behavior.taskDefinitions.{}", key.name);
+        let targets: Vec<usize> = tds
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.family == key.name || t.arn_suffix() == key.name)
+            .map(|(i, _)| i)
+            .collect();
+        if targets.is_empty() {
+            let names: Vec<String> = tds.iter().map(|t| t.family.clone()).collect();
+            let help = super::diag::closest(&key.name, names.iter().map(String::as_str))
+                .map(|c| format!("did you mean `{c}`?"));
+            d.error(
+                key.loc,
+                &path,
+                format!("no task definition family or revision `{}`", key.name),
+                help,
+            );
+            continue;
+        }
+        let Some(mut o) = object(value, &path, d) else { continue };
+        let mut tb = b.task_definitions[targets[0]].clone();
+        read_task_behavior(&mut o, &mut tb, d);
+        o.finish(d);
+        for t in targets {
+            b.task_definitions[t] = tb.clone();
+        }
+    }
+}
+
+fn read_task_behavior(o: &mut Obj<'_>, tb: &mut TaskBehavior, d: &mut Diagnostics) {
+    let fields: [(&'static str, &mut DurationDistribution); 7] = [
+        ("startTime", &mut tb.start_time),
+        ("fargateProvisioningTime", &mut tb.fargate_provisioning_time),
+        ("eniAttachTime", &mut tb.eni_attach_time),
+        ("activatingTime", &mut tb.activating_time),
+        ("deactivatingTime", &mut tb.deactivating_time),
+        ("stopTime", &mut tb.stop_time),
+        ("deprovisioningTime", &mut tb.deprovisioning_time),
+    ];
+    for (name, slot) in fields {
+        if let Some(v) = distribution(o, name, d) {
+            *slot = v;
+        }
+    }
+    if let Some(v) = o.duration("healthyAfterRunning", d) {
+        tb.healthy_after_running = v;
+    }
+    if let Some(v) = o.number("requestsPerSecondAtFullCpu", 0.0, 1e12, d) {
+        tb.requests_per_second_at_full_cpu = v;
+    }
+    if let Some(v) = o.number("idleCpuPercent", 0.0, 100.0, d) {
+        tb.idle_cpu_percent = v;
+    }
+    if let Some(v) = o.number("idleMemoryPercent", 0.0, 100.0, d) {
+        tb.idle_memory_percent = v;
+    }
+    if let Some(v) = o.number("memoryPercentAtFullCpu", 0.0, 1000.0, d) {
+        tb.memory_percent_at_full_cpu = v;
+    }
+}
+
+/// A duration distribution: `30s` (fixed) or `{median: 40s, p95: 90s}` (lognormal).
+fn distribution(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<DurationDistribution> {
+    let path = o.child(name);
+    let node = o.field(name)?;
+    if let Value::Scalar { .. } = node.value {
+        let v = super::reader::as_duration(node, &path, d)?;
+        return Some(DurationDistribution::fixed(v.as_millis()));
+    }
+    let mut m = object(node, &path, d)?;
+    let median = m.duration("median", d);
+    let p95 = m.duration("p95", d);
+    let loc = m.loc;
+    m.finish(d);
+    let (median, p95) = (median?, p95.or(median)?);
+    if p95 < median {
+        d.error(
+            loc,
+            &path,
+            format!("p95 ({p95}) must not be below the median ({median})"),
+            None,
+        );
+        return None;
+    }
+    let _ = as_list;
+    Some(DurationDistribution {
+        median_ms: median.as_millis(),
+        p95_ms: p95.as_millis(),
+    })
+}

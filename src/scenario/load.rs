@@ -1,0 +1,331 @@
+//! `load`: demand per service as a sum of shapes with noise (`constant`, `ramp`, `step`, ...).
+
+use super::SourceLoader;
+use super::diag::{Diagnostics, Sources};
+use super::reader::{Obj, as_list, as_number, object};
+use super::yaml::{Node, Value};
+use crate::spec::ServiceSpec;
+use crate::workload::{Interpolation, LoadProfile, LoadShape, Noise, ReplaySeries, SpikeEffect, parse_replay_csv};
+
+const SHAPES: &[&str] = &["constant", "ramp", "step", "diurnal", "weekly", "spike", "replay"];
+
+/// Reads `load` and attaches each profile to its service.
+pub fn read_load(
+    node: Option<&Node>,
+    services: &mut [ServiceSpec],
+    start_epoch_ms: i64,
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) {
+    let Some(node) = node else { return };
+    let Value::Map(entries) = &node.value else {
+        if !node.is_null() {
+            d.error(
+                node.loc,
+                "load",
+                format!(
+                    "expected a mapping from service name to its load, found {}",
+                    node.kind_words()
+                ),
+                None,
+            );
+        }
+        return;
+    };
+    for (key, value) in entries {
+        let path = format!("load.{}", key.name);
+        let Some(index) = services.iter().position(|s| s.name == key.name) else {
+            let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+            let help = super::diag::closest(&key.name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+            d.error(key.loc, &path, format!("no service named `{}`", key.name), help);
+            continue;
+        };
+        let Some(mut o) = object(value, &path, d) else { continue };
+        let mut shapes = Vec::new();
+        let shapes_path = o.child("requestsPerSecond");
+        for (p, n) in o.list("requestsPerSecond", d) {
+            if let Some(shape) = read_shape(n, &p, start_epoch_ms, loader, sources, d) {
+                shapes.push(shape);
+            }
+        }
+        if o.field("requestsPerSecond").is_none() {
+            o.missing("requestsPerSecond", "a list of shapes such as `- constant: 300`", d);
+        }
+        let noise = read_noise(&mut o, d);
+        o.finish(d);
+        let _ = shapes_path;
+        services[index].load = Some(LoadProfile { shapes, noise });
+    }
+}
+
+fn read_noise(o: &mut Obj<'_>, d: &mut Diagnostics) -> Noise {
+    let path = o.child("noise");
+    let Some(n) = o.field("noise") else { return Noise::None };
+    if let Value::Scalar { .. } = n.value {
+        return match super::reader::as_one_of(n, &path, &["none", "poisson"], d) {
+            Some("poisson") => Noise::Poisson,
+            _ => Noise::None,
+        };
+    }
+    let Some(mut m) = object(n, &path, d) else {
+        return Noise::None;
+    };
+    let g_path = m.child("gaussian");
+    let noise = match m.field("gaussian") {
+        Some(g) => object(g, &g_path, d)
+            .and_then(|mut g| {
+                let percent = g.number("percent", 0.0, 1000.0, d);
+                if g.field("percent").is_none() {
+                    g.missing("percent", "the standard deviation as a percent of the mean", d);
+                }
+                g.finish(d);
+                percent
+            })
+            .map_or(Noise::None, |percent| Noise::Gaussian { percent }),
+        None => {
+            d.error(
+                m.loc,
+                &path,
+                "noise must be `none`, `poisson` or `{gaussian: {percent: 10}}`",
+                None,
+            );
+            Noise::None
+        }
+    };
+    m.finish(d);
+    noise
+}
+
+fn read_shape(
+    node: &Node,
+    path: &str,
+    start_epoch_ms: i64,
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Option<LoadShape> {
+    let Value::Map(entries) = &node.value else {
+        d.error(
+            node.loc,
+            path,
+            format!("expected a shape such as `constant: 300`, found {}", node.kind_words()),
+            Some(format!("shapes: {}", SHAPES.join(", "))),
+        );
+        return None;
+    };
+    if entries.len() != 1 {
+        d.error(
+            node.loc,
+            path,
+            "each list item holds exactly one shape",
+            Some("start a new `- ` item for the next shape".into()),
+        );
+        return None;
+    }
+    let (key, value) = &entries[0];
+    let path = format!("{path}.{}", key.name);
+    match key.name.as_str() {
+        "constant" => as_number(value, &path, 0.0, 1e12, d).map(|rps| LoadShape::Constant { rps }),
+        "ramp" => {
+            let mut o = object(value, &path, d)?;
+            let from = required_number(&mut o, "from", d);
+            let to = required_number(&mut o, "to", d);
+            let start = required_duration(&mut o, "start", d);
+            let end = required_duration(&mut o, "end", d);
+            let loc = o.loc;
+            o.finish(d);
+            let (from, to, start, end) = (from?, to?, start?, end?);
+            if end <= start {
+                d.error(loc, &path, "a ramp must end after it starts", None);
+                return None;
+            }
+            Some(LoadShape::Ramp {
+                from,
+                to,
+                start_ms: start,
+                end_ms: end,
+            })
+        }
+        "step" => {
+            let mut o = object(value, &path, d)?;
+            let at = required_duration(&mut o, "at", d);
+            let rps = required_number(&mut o, "rps", d);
+            o.finish(d);
+            Some(LoadShape::Step { at_ms: at?, rps: rps? })
+        }
+        "diurnal" => {
+            let mut o = object(value, &path, d)?;
+            let amplitude = required_number(&mut o, "amplitude", d);
+            let peak = time_of_day(&mut o, "peakAt", d);
+            let tz = timezone(&mut o, d);
+            o.finish(d);
+            Some(LoadShape::Diurnal {
+                amplitude: amplitude?,
+                peak_second_of_day: peak.unwrap_or(14 * 3600),
+                timezone: tz?,
+            })
+        }
+        "weekly" => {
+            let mut o = object(value, &path, d)?;
+            let weekday = o.number("weekday", 0.0, 1e6, d).unwrap_or(1.0);
+            let weekend = o.number("weekend", 0.0, 1e6, d).unwrap_or(1.0);
+            let tz = timezone(&mut o, d);
+            o.finish(d);
+            Some(LoadShape::Weekly {
+                weekday_factor: weekday,
+                weekend_factor: weekend,
+                timezone: tz?,
+            })
+        }
+        "spike" => {
+            let mut o = object(value, &path, d)?;
+            let at = required_duration(&mut o, "at", d);
+            let duration = required_duration(&mut o, "duration", d);
+            let add = o.number("add", 0.0, 1e12, d);
+            let multiply = o.number("multiply", 0.0, 1e6, d);
+            let loc = o.loc;
+            o.finish(d);
+            let effect = match (add, multiply) {
+                (Some(a), None) => SpikeEffect::Add(a),
+                (None, Some(m)) => SpikeEffect::Multiply(m),
+                _ => {
+                    d.error(
+                        loc,
+                        &path,
+                        "a spike needs exactly one of `add` (requests/s) or `multiply` (a factor)",
+                        None,
+                    );
+                    return None;
+                }
+            };
+            Some(LoadShape::Spike {
+                at_ms: at?,
+                duration_ms: duration?,
+                effect,
+            })
+        }
+        "replay" => read_replay(value, &path, start_epoch_ms, loader, sources, d),
+        other => {
+            let help = super::diag::closest(other, SHAPES.iter().copied()).map_or_else(
+                || format!("shapes: {}", SHAPES.join(", ")),
+                |c| format!("did you mean `{c}`?"),
+            );
+            d.error(key.loc, &path, format!("unknown load shape `{other}`"), Some(help));
+            None
+        }
+    }
+}
+
+fn read_replay(
+    value: &Node,
+    path: &str,
+    start_epoch_ms: i64,
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Option<LoadShape> {
+    let mut o = object(value, path, d)?;
+    let file = o.required_string("file", "a CSV of timestamp,value rows, relative to the scenario", d);
+    let file_loc = o.key_loc("file");
+    let interpolation = match o.one_of("interpolation", &["linear", "step"], d) {
+        Some("step") => Interpolation::Step,
+        _ => Interpolation::Linear,
+    };
+    let scale = o.number("scale", 0.0, 1e9, d).unwrap_or(1.0);
+    o.finish(d);
+    let file = file?;
+    let (name, text) = match loader.read_relative(&file) {
+        Ok(v) => v,
+        Err(e) => {
+            d.error(
+                file_loc,
+                &format!("{path}.file"),
+                format!("cannot read `{file}`: {e}"),
+                None,
+            );
+            return None;
+        }
+    };
+    let points = match parse_replay_csv(&text, start_epoch_ms) {
+        Ok(p) => p,
+        Err(e) => {
+            let f = sources.add(name, text);
+            let line = e
+                .strip_prefix("line ")
+                .and_then(|r| r.split(':').next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            d.error(
+                super::yaml::Loc { file: f, line, col: 1 },
+                &format!("{path}.file"),
+                e,
+                None,
+            );
+            return None;
+        }
+    };
+    let _ = as_list;
+    Some(LoadShape::Replay(ReplaySeries {
+        points,
+        interpolation,
+        scale,
+    }))
+}
+
+fn required_number(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<f64> {
+    let v = o.number(name, 0.0, 1e12, d);
+    if o.field(name).is_none() {
+        o.missing(name, "requests per second", d);
+    }
+    v
+}
+
+fn required_duration(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<u64> {
+    let v = o.duration(name, d).map(|v| v.as_millis());
+    if o.field(name).is_none() {
+        o.missing(name, "a time from the start such as `2h`", d);
+    }
+    v
+}
+
+fn time_of_day(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<u32> {
+    let path = o.child(name);
+    let node = o.field(name)?;
+    let text = super::reader::as_string(node, &path, d)?;
+    let parsed = text
+        .split_once(':')
+        .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)));
+    match parsed {
+        Some((h, m)) if h < 24 && m < 60 => Some(h * 3600 + m * 60),
+        _ => {
+            d.error(
+                node.loc,
+                &path,
+                format!("expected a local time of day like \"14:00\", found `{text}`"),
+                Some("quote it: peakAt: \"14:00\"".into()),
+            );
+            None
+        }
+    }
+}
+
+fn timezone(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<chrono_tz::Tz> {
+    let path = o.child("timezone");
+    let Some(node) = o.field("timezone") else {
+        return Some(chrono_tz::UTC);
+    };
+    let text = super::reader::as_string(node, &path, d)?;
+    match text.parse::<chrono_tz::Tz>() {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            d.error(
+                node.loc,
+                &path,
+                format!("unknown time zone `{text}`"),
+                Some("use an IANA name such as UTC, Asia/Seoul or America/New_York".into()),
+            );
+            None
+        }
+    }
+}

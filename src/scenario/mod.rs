@@ -1,0 +1,395 @@
+//! The scenario file format: YAML or JSON with AWS API field names, read into a validated `Spec`.
+//!
+//! Reading never stops at the first problem: every error is collected with its file, line,
+//! column, field path and a suggestion, and AWS fields the simulator does not model are listed as
+//! ignored. Files the scenario names (task definitions, replay CSVs) come through a
+//! `SourceLoader`, so this layer never touches the filesystem itself.
+
+mod behavior;
+pub mod diag;
+mod events;
+mod infrastructure;
+mod load;
+mod overrides;
+mod reader;
+mod services;
+mod taskdef;
+pub mod yaml;
+
+use chrono::{DateTime, Utc};
+
+use self::diag::{Diagnostics, Sources};
+use self::reader::{as_list, as_string, object};
+use self::yaml::{Loc, Node};
+use crate::spec::{CapacityProviderKind, CapacityProviderSpec, Spec};
+use crate::workload::DEFAULT_START_EPOCH_MS;
+
+/// Reads files a scenario refers to, relative to the scenario's directory.
+pub trait SourceLoader {
+    /// Reads `relative`; returns its display name and its text, or why it could not be read.
+    fn read_relative(&self, relative: &str) -> Result<(String, String), String>;
+}
+
+/// An `expect:` line kept for evaluation after the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expectation {
+    /// The expression as written.
+    pub text: String,
+    /// Where it is.
+    pub loc: Loc,
+}
+
+/// A scenario read and validated.
+#[derive(Debug)]
+pub struct LoadedScenario {
+    /// What to simulate.
+    pub spec: Spec,
+    /// The `expect:` lines.
+    pub expectations: Vec<Expectation>,
+    /// Every file read, for messages.
+    pub sources: Sources,
+}
+
+/// Everything wrong with a scenario, rendered for a person.
+#[derive(Debug, thiserror::Error)]
+#[error("{rendered}")]
+pub struct ScenarioError {
+    /// The rendered diagnostics.
+    pub rendered: String,
+    /// How many errors.
+    pub count: usize,
+}
+
+const TOP_LEVEL_AWS_BLOCKS: &[&str] = &["ec2AutoScaling", "ecs", "applicationAutoScaling", "cloudWatch"];
+
+/// Reads the scenario `text` (shown as `name` in messages), applying `overrides` first.
+pub fn load(
+    name: &str,
+    text: &str,
+    loader: &dyn SourceLoader,
+    overrides: &[(String, String)],
+) -> Result<LoadedScenario, ScenarioError> {
+    let mut sources = Sources::default();
+    let file = sources.add(name, text);
+    let mut d = Diagnostics::default();
+    let mut tree = match yaml::parse(text, file) {
+        Ok(t) => t,
+        Err(e) => {
+            d.error(e.loc, "", format!("invalid YAML: {}", e.message), None);
+            return Err(fail(&d, &sources));
+        }
+    };
+    overrides::apply_overrides(&mut tree, overrides, &mut sources, &mut d);
+    let stem = name
+        .rsplit('/')
+        .next()
+        .unwrap_or(name)
+        .split('.')
+        .next()
+        .unwrap_or(name)
+        .to_string();
+    let result = read_top(&tree, &stem, loader, &mut sources, &mut d);
+    if d.has_errors() {
+        return Err(fail(&d, &sources));
+    }
+    let (mut spec, expectations) = result.expect("no errors means a spec");
+    let mut seen = std::collections::BTreeSet::new();
+    spec.ignored_fields = d
+        .ignored
+        .iter()
+        .filter(|(p, _)| seen.insert(p.clone()))
+        .map(|(p, _)| p.clone())
+        .collect();
+    spec.not_yet_simulated = d.not_yet_simulated.clone();
+    Ok(LoadedScenario {
+        spec,
+        expectations,
+        sources,
+    })
+}
+
+fn fail(d: &Diagnostics, sources: &Sources) -> ScenarioError {
+    ScenarioError {
+        rendered: d.render(sources),
+        count: d.errors.len(),
+    }
+}
+
+fn read_top(
+    tree: &Node,
+    stem: &str,
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Option<(Spec, Vec<Expectation>)> {
+    let mut o = object(tree, "", d)?;
+    let name = o.string("name", d).unwrap_or_else(|| stem.to_string());
+    let description = o.string("description", d).unwrap_or_default();
+    let seed = o.int("seed", 0, i64::MAX, d).unwrap_or(1) as u64;
+    let start = read_start(&mut o, d);
+    let duration = o.duration("duration", d);
+    if o.field("duration").is_none() {
+        o.missing("duration", "how long to simulate, e.g. `2d` or `6h`", d);
+    }
+    let trace_interval = o
+        .duration("traceInterval", d)
+        .unwrap_or(crate::sim::SimDuration::from_secs(60));
+    if trace_interval.as_millis() < 1000 {
+        d.error(
+            o.key_loc("traceInterval"),
+            "traceInterval",
+            "traceInterval must be at least 1s",
+            None,
+        );
+    }
+    let zones = read_zones(&mut o, d);
+    let ec2 = o.field("ec2AutoScaling");
+    let ecs = o.field("ecs");
+    let groups = infrastructure::read_auto_scaling_groups(ec2, &zones, d);
+    let ecs_obj = ecs.and_then(|n| object(n, "ecs", d));
+    let (mut ecs_obj, ecs_present) = match ecs_obj {
+        Some(e) => (Some(e), true),
+        None => (None, false),
+    };
+    let mut providers =
+        infrastructure::read_capacity_providers(ecs_field(&mut ecs_obj, "capacityProviders"), &groups, d);
+    let cluster = infrastructure::read_cluster(ecs_field(&mut ecs_obj, "cluster"), &providers, d);
+    let services_node = ecs_field(&mut ecs_obj, "services");
+    let wants_fargate = cluster.fargate || services_node.is_some_and(uses_fargate_launch_type);
+    if wants_fargate {
+        providers.push(CapacityProviderSpec {
+            name: "FARGATE".into(),
+            kind: CapacityProviderKind::Fargate,
+        });
+    }
+    if cluster.fargate_spot {
+        providers.push(CapacityProviderSpec {
+            name: "FARGATE_SPOT".into(),
+            kind: CapacityProviderKind::FargateSpot,
+        });
+    }
+    let task_definitions = read_task_definitions(ecs_field(&mut ecs_obj, "taskDefinitions"), loader, sources, d);
+    let default_strategy = if cluster.default_strategy.is_empty() {
+        None
+    } else {
+        infrastructure::resolve_strategy(
+            &cluster.default_strategy,
+            &providers,
+            "ecs.cluster.defaultCapacityProviderStrategy",
+            d,
+        )
+    };
+    let mut services = services::read_services(
+        services_node,
+        &task_definitions,
+        &providers,
+        default_strategy.as_deref(),
+        d,
+    );
+    if let Some(e) = ecs_obj {
+        e.finish(d);
+    }
+    if !ecs_present || services.is_empty() {
+        if !d.has_errors() {
+            d.error(
+                tree.loc,
+                "ecs.services",
+                "the scenario defines no service to simulate",
+                Some("add ecs.services with at least one service".into()),
+            );
+        }
+    }
+    let behavior = behavior::read_behavior(o.field("behavior"), &task_definitions, d);
+    load::read_load(o.field("load"), &mut services, start, loader, sources, d);
+    let duration_ms = duration.map_or(0, |v| v.as_millis());
+    let timeline = events::read_events(o.field("events"), &services, &providers, &zones, duration_ms, d);
+    for block in ["applicationAutoScaling", "cloudWatch"] {
+        if let Some(n) = o.field(block) {
+            if !n.is_null() {
+                d.not_yet_simulated.push(format!(
+                    "{block}: parsed but not simulated yet (service auto scaling comes in a later version)"
+                ));
+            }
+        }
+    }
+    let expectations = read_expectations(&mut o, d);
+    if !expectations.is_empty() {
+        d.not_yet_simulated.push(format!(
+            "expect: {} expectation(s) found; evaluating them comes with `ecsim check`",
+            expectations.len()
+        ));
+    }
+    o.finish(d);
+    let _ = TOP_LEVEL_AWS_BLOCKS;
+    let mut used_providers: Vec<bool> = vec![false; providers.len()];
+    for s in &services {
+        for i in &s.strategy {
+            used_providers[i.provider] = true;
+        }
+    }
+    let spec = Spec {
+        name,
+        description,
+        seed,
+        start_epoch_ms: start,
+        duration: duration?,
+        trace_interval,
+        availability_zones: zones,
+        auto_scaling_groups: groups,
+        capacity_providers: providers,
+        cluster_name: cluster.name,
+        task_definitions,
+        services,
+        behavior,
+        timeline,
+        ignored_fields: Vec::new(),
+        not_yet_simulated: Vec::new(),
+    };
+    Some((spec, expectations))
+}
+
+fn ecs_field<'n>(ecs: &mut Option<reader::Obj<'n>>, name: &'static str) -> Option<&'n Node> {
+    ecs.as_mut().and_then(|e| e.field(name))
+}
+
+fn uses_fargate_launch_type(services: &Node) -> bool {
+    match &services.value {
+        yaml::Value::Seq(items) => items.iter().any(|s| {
+            s.get("launchType")
+                .is_some_and(|n| matches!(&n.value, yaml::Value::Scalar { text, .. } if text == "FARGATE"))
+        }),
+        _ => false,
+    }
+}
+
+fn read_start(o: &mut reader::Obj<'_>, d: &mut Diagnostics) -> i64 {
+    let Some(text) = o.string("start", d) else {
+        return DEFAULT_START_EPOCH_MS;
+    };
+    match DateTime::parse_from_rfc3339(&text) {
+        Ok(t) => t.with_timezone(&Utc).timestamp_millis(),
+        Err(_) => {
+            d.error(
+                o.key_loc("start"),
+                "start",
+                format!("expected an RFC 3339 time such as 2026-03-02T00:00:00Z, found `{text}`"),
+                None,
+            );
+            DEFAULT_START_EPOCH_MS
+        }
+    }
+}
+
+fn read_zones(o: &mut reader::Obj<'_>, d: &mut Diagnostics) -> Vec<String> {
+    let items = o.list("availabilityZones", d);
+    let zones: Vec<String> = items.iter().filter_map(|(p, n)| as_string(n, p, d)).collect();
+    if zones.is_empty() {
+        return vec!["us-east-1a".into(), "us-east-1b".into(), "us-east-1c".into()];
+    }
+    for (i, z) in zones.iter().enumerate() {
+        if zones[..i].contains(z) {
+            d.error(
+                items[i].1.loc,
+                &items[i].0,
+                format!("Availability Zone `{z}` is listed twice"),
+                None,
+            );
+        }
+    }
+    zones
+}
+
+fn read_task_definitions(
+    node: Option<&Node>,
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Vec<crate::spec::TaskDefinitionSpec> {
+    let Some(node) = node else { return Vec::new() };
+    let mut out: Vec<crate::spec::TaskDefinitionSpec> = Vec::new();
+    for (path, n) in as_list(node, "ecs.taskDefinitions", d) {
+        let parsed = match n.get("file") {
+            Some(file_node) => read_task_definition_file(n, file_node, &path, loader, sources, d),
+            None => taskdef::read_task_definition(n, &path, d),
+        };
+        let Some(mut parsed) = parsed else { continue };
+        let family = parsed.spec.family.clone();
+        if parsed.spec.revision == 0 {
+            parsed.spec.revision = out
+                .iter()
+                .filter(|t| t.family == family)
+                .map(|t| t.revision)
+                .max()
+                .unwrap_or(0)
+                + 1;
+        }
+        if out
+            .iter()
+            .any(|t| t.family == family && t.revision == parsed.spec.revision)
+        {
+            d.error(
+                parsed.loc,
+                &parsed.path,
+                format!("task definition {} is defined twice", parsed.spec.arn_suffix()),
+                None,
+            );
+            continue;
+        }
+        out.push(parsed.spec);
+    }
+    out
+}
+
+fn read_task_definition_file(
+    n: &Node,
+    file_node: &Node,
+    path: &str,
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Option<taskdef::ParsedTaskDefinition> {
+    let mut o = object(n, path, d)?;
+    let file = as_string(file_node, &format!("{path}.file"), d);
+    o.field("file");
+    o.finish(d);
+    let file = file?;
+    let (display, text) = match loader.read_relative(&file) {
+        Ok(v) => v,
+        Err(e) => {
+            d.error(
+                file_node.loc,
+                &format!("{path}.file"),
+                format!("cannot read `{file}`: {e}"),
+                None,
+            );
+            return None;
+        }
+    };
+    let index = sources.add(display, text);
+    let tree = match yaml::parse(sources.text(index), index) {
+        Ok(t) => t,
+        Err(e) => {
+            d.error(e.loc, path, format!("invalid JSON or YAML: {}", e.message), None);
+            return None;
+        }
+    };
+    // `aws ecs describe-task-definition` wraps the definition: {"taskDefinition": {...}, "tags": [...]}.
+    match tree.get("taskDefinition") {
+        Some(inner) => {
+            if let Some(mut wrapper) = object(&tree, path, d) {
+                wrapper.field("taskDefinition");
+                wrapper.ignore(&["tags"]);
+                wrapper.finish(d);
+            }
+            taskdef::read_task_definition(inner, path, d)
+        }
+        None => taskdef::read_task_definition(&tree, path, d),
+    }
+}
+
+fn read_expectations(o: &mut reader::Obj<'_>, d: &mut Diagnostics) -> Vec<Expectation> {
+    o.list("expect", d)
+        .into_iter()
+        .filter_map(|(p, n)| as_string(n, &p, d).map(|text| Expectation { text, loc: n.loc }))
+        .collect()
+}

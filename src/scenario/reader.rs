@@ -1,0 +1,374 @@
+//! Typed reading of located YAML with every problem collected: objects, scalars, lists, unknown keys.
+
+use super::diag::{Diagnostics, closest};
+use super::yaml::{Key, Loc, Node, Value};
+use crate::sim::SimDuration;
+use crate::sim::time::parse_duration;
+
+/// A mapping being read. Every accessor records its key as known, so `finish` can report the
+/// keys nobody asked for as unknown (with the closest known key) or as ignored AWS fields.
+pub struct Obj<'n> {
+    entries: &'n [(Key, Node)],
+    /// Field path of this mapping (`ecs.services[0]`).
+    pub path: String,
+    /// Location of the mapping.
+    pub loc: Loc,
+    known: Vec<&'static str>,
+    ignored: Vec<&'static str>,
+}
+
+/// Reads `node` as a mapping; a null counts as an empty mapping. Reports anything else.
+pub fn object<'n>(node: &'n Node, path: &str, d: &mut Diagnostics) -> Option<Obj<'n>> {
+    const EMPTY: &[(Key, Node)] = &[];
+    let entries: &'n [(Key, Node)] = match &node.value {
+        Value::Map(entries) => entries,
+        _ if node.is_null() => EMPTY,
+        _ => {
+            d.error(
+                node.loc,
+                path,
+                format!("expected a mapping of fields, found {}", node.kind_words()),
+                None,
+            );
+            return None;
+        }
+    };
+    Some(Obj {
+        entries,
+        path: path.to_string(),
+        loc: node.loc,
+        known: Vec::new(),
+        ignored: Vec::new(),
+    })
+}
+
+/// Joins a field path and a key.
+pub fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl<'n> Obj<'n> {
+    /// The node of field `name`, if present and not null; records `name` as known.
+    pub fn field(&mut self, name: &'static str) -> Option<&'n Node> {
+        self.known.push(name);
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_null())
+    }
+
+    /// The location of key `name` (or of the mapping when absent).
+    pub fn key_loc(&self, name: &str) -> Loc {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .map_or(self.loc, |(k, _)| k.loc)
+    }
+
+    /// Path of field `name`.
+    pub fn child(&self, name: &str) -> String {
+        join(&self.path, name)
+    }
+
+    /// Reports a required field that is missing.
+    pub fn missing(&self, name: &str, what: &str, d: &mut Diagnostics) {
+        d.error(
+            self.loc,
+            &self.child(name),
+            format!("missing required field `{name}` ({what})"),
+            None,
+        );
+    }
+
+    /// A string field.
+    pub fn string(&mut self, name: &'static str, d: &mut Diagnostics) -> Option<String> {
+        let path = self.child(name);
+        self.field(name).and_then(|n| as_string(n, &path, d))
+    }
+
+    /// A required string field.
+    pub fn required_string(&mut self, name: &'static str, what: &str, d: &mut Diagnostics) -> Option<String> {
+        let v = self.string(name, d);
+        if v.is_none() && self.field(name).is_none() {
+            self.missing(name, what, d);
+        }
+        v
+    }
+
+    /// An integer field in `[min, max]`.
+    pub fn int(&mut self, name: &'static str, min: i64, max: i64, d: &mut Diagnostics) -> Option<i64> {
+        let path = self.child(name);
+        self.field(name).and_then(|n| as_int(n, &path, min, max, false, d))
+    }
+
+    /// An integer field that AWS also accepts as a string (`"cpu": "256"`).
+    pub fn int_or_string(&mut self, name: &'static str, min: i64, max: i64, d: &mut Diagnostics) -> Option<i64> {
+        let path = self.child(name);
+        self.field(name).and_then(|n| as_int(n, &path, min, max, true, d))
+    }
+
+    /// A number field in `[min, max]`.
+    pub fn number(&mut self, name: &'static str, min: f64, max: f64, d: &mut Diagnostics) -> Option<f64> {
+        let path = self.child(name);
+        self.field(name).and_then(|n| as_number(n, &path, min, max, d))
+    }
+
+    /// A boolean field.
+    pub fn boolean(&mut self, name: &'static str, d: &mut Diagnostics) -> Option<bool> {
+        let path = self.child(name);
+        self.field(name).and_then(|n| as_bool(n, &path, d))
+    }
+
+    /// A duration string field (`90s`, `1d2h`).
+    pub fn duration(&mut self, name: &'static str, d: &mut Diagnostics) -> Option<SimDuration> {
+        let path = self.child(name);
+        self.field(name).and_then(|n| as_duration(n, &path, d))
+    }
+
+    /// A string field that must be one of `allowed`.
+    pub fn one_of(
+        &mut self,
+        name: &'static str,
+        allowed: &[&'static str],
+        d: &mut Diagnostics,
+    ) -> Option<&'static str> {
+        let path = self.child(name);
+        self.field(name).and_then(|n| as_one_of(n, &path, allowed, d))
+    }
+
+    /// A list field: its items with their paths.
+    pub fn list(&mut self, name: &'static str, d: &mut Diagnostics) -> Vec<(String, &'n Node)> {
+        let path = self.child(name);
+        self.field(name).map(|n| as_list(n, &path, d)).unwrap_or_default()
+    }
+
+    /// AWS fields accepted as they appear in AWS output but not modelled: reported once as ignored.
+    pub fn ignore(&mut self, names: &[&'static str]) {
+        self.ignored.extend_from_slice(names);
+    }
+
+    /// Reports unknown keys (with the nearest known key) and records ignored ones.
+    pub fn finish(self, d: &mut Diagnostics) {
+        for (key, _) in self.entries {
+            if self.known.contains(&key.name.as_str()) {
+                continue;
+            }
+            if self.ignored.contains(&key.name.as_str()) {
+                d.ignored.push((join(&self.path, &key.name), key.loc));
+                continue;
+            }
+            let candidates = self.known.iter().chain(self.ignored.iter()).copied();
+            let help = closest(&key.name, candidates)
+                .map(|c| format!("did you mean `{c}`?"))
+                .or_else(|| {
+                    let mut names: Vec<&str> = self.known.clone();
+                    names.sort_unstable();
+                    names.dedup();
+                    Some(format!("valid fields here: {}", names.join(", ")))
+                });
+            d.error(
+                key.loc,
+                &join(&self.path, &key.name),
+                format!("unknown field `{}`", key.name),
+                help,
+            );
+        }
+    }
+}
+
+/// A scalar as a string (numbers and booleans are accepted as their text).
+pub fn as_string(n: &Node, path: &str, d: &mut Diagnostics) -> Option<String> {
+    match &n.value {
+        Value::Scalar { text, .. } => Some(text.clone()),
+        _ => {
+            d.error(
+                n.loc,
+                path,
+                format!("expected a string, found {}", n.kind_words()),
+                None,
+            );
+            None
+        }
+    }
+}
+
+/// A scalar as an integer in `[min, max]`; quoted numbers only when `allow_string`.
+pub fn as_int(n: &Node, path: &str, min: i64, max: i64, allow_string: bool, d: &mut Diagnostics) -> Option<i64> {
+    let (text, quoted) = match &n.value {
+        Value::Scalar { text, quoted } => (text.trim(), *quoted),
+        _ => {
+            d.error(
+                n.loc,
+                path,
+                format!("expected a whole number, found {}", n.kind_words()),
+                None,
+            );
+            return None;
+        }
+    };
+    let parsed = text.parse::<i64>().ok().filter(|_| !quoted || allow_string);
+    let Some(v) = parsed else {
+        let help = if quoted && text.parse::<i64>().is_ok() {
+            Some(format!("write {text} without quotes"))
+        } else {
+            None
+        };
+        d.error(
+            n.loc,
+            path,
+            format!("expected a whole number, found {}", n.kind_words()),
+            help,
+        );
+        return None;
+    };
+    if v < min || v > max {
+        d.error(
+            n.loc,
+            path,
+            format!("{v} is out of range: expected {min} to {max}"),
+            None,
+        );
+        return None;
+    }
+    Some(v)
+}
+
+/// A scalar as a finite number in `[min, max]`.
+pub fn as_number(n: &Node, path: &str, min: f64, max: f64, d: &mut Diagnostics) -> Option<f64> {
+    let parsed = match &n.value {
+        Value::Scalar { text, quoted: false } => text.trim().parse::<f64>().ok().filter(|v| v.is_finite()),
+        _ => None,
+    };
+    let Some(v) = parsed else {
+        d.error(
+            n.loc,
+            path,
+            format!("expected a number, found {}", n.kind_words()),
+            None,
+        );
+        return None;
+    };
+    if v < min || v > max {
+        d.error(
+            n.loc,
+            path,
+            format!("{v} is out of range: expected {min} to {max}"),
+            None,
+        );
+        return None;
+    }
+    Some(v)
+}
+
+/// A scalar as a boolean (`true` / `false`).
+pub fn as_bool(n: &Node, path: &str, d: &mut Diagnostics) -> Option<bool> {
+    match &n.value {
+        Value::Scalar { text, quoted: false } if text == "true" || text == "True" => Some(true),
+        Value::Scalar { text, quoted: false } if text == "false" || text == "False" => Some(false),
+        _ => {
+            d.error(
+                n.loc,
+                path,
+                format!("expected true or false, found {}", n.kind_words()),
+                None,
+            );
+            None
+        }
+    }
+}
+
+/// A scalar as a duration (`90s`, `15m`, `1d2h`).
+pub fn as_duration(n: &Node, path: &str, d: &mut Diagnostics) -> Option<SimDuration> {
+    let text = as_string(n, path, d)?;
+    match parse_duration(&text) {
+        Ok(v) => Some(v),
+        Err(message) => {
+            d.error(n.loc, path, message, None);
+            None
+        }
+    }
+}
+
+/// A scalar that must be one of `allowed` (exact spelling, as AWS requires).
+pub fn as_one_of(n: &Node, path: &str, allowed: &[&'static str], d: &mut Diagnostics) -> Option<&'static str> {
+    let text = as_string(n, path, d)?;
+    if let Some(v) = allowed.iter().find(|a| **a == text) {
+        return Some(v);
+    }
+    let help = closest(&text, allowed.iter().copied()).map_or_else(
+        || format!("use one of {}", allowed.join(", ")),
+        |c| format!("did you mean `{c}`? (valid: {})", allowed.join(", ")),
+    );
+    d.error(n.loc, path, format!("`{text}` is not a valid value"), Some(help));
+    None
+}
+
+/// A list: its items with their paths (`path[0]`, ...).
+pub fn as_list<'n>(n: &'n Node, path: &str, d: &mut Diagnostics) -> Vec<(String, &'n Node)> {
+    match &n.value {
+        Value::Seq(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (format!("{path}[{i}]"), item))
+            .collect(),
+        _ => {
+            d.error(n.loc, path, format!("expected a list, found {}", n.kind_words()), None);
+            Vec::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::yaml::parse;
+
+    #[test]
+    fn collects_every_problem_in_one_pass() {
+        let tree = parse("name: x\ndesiredCont: 3\ncount: -1\nflag: maybe\ntags: [a]\n", 0).expect("yaml");
+        let mut d = Diagnostics::default();
+        let mut o = object(&tree, "svc", &mut d).expect("map");
+        assert_eq!(o.string("name", &mut d), Some("x".into()));
+        assert_eq!(o.int("desiredCount", 0, 100, &mut d), None);
+        assert_eq!(o.int("count", 0, 100, &mut d), None);
+        assert_eq!(o.boolean("flag", &mut d), None);
+        o.ignore(&["tags"]);
+        o.finish(&mut d);
+        let messages: Vec<_> = d
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.message.as_str(), e.help.as_deref()))
+            .collect();
+        assert_eq!(
+            messages,
+            vec![
+                ("svc.count", "-1 is out of range: expected 0 to 100", None),
+                ("svc.flag", "expected true or false, found `maybe`", None),
+                (
+                    "svc.desiredCont",
+                    "unknown field `desiredCont`",
+                    Some("did you mean `desiredCount`?")
+                ),
+            ]
+        );
+        assert_eq!(
+            d.ignored.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+            vec!["svc.tags"]
+        );
+    }
+
+    #[test]
+    fn string_numbers_only_where_aws_allows_them() {
+        let tree = parse("a: \"256\"\n", 0).expect("yaml");
+        let mut d = Diagnostics::default();
+        let mut o = object(&tree, "", &mut d).expect("map");
+        assert_eq!(o.int_or_string("a", 0, 1000, &mut d), Some(256));
+        assert_eq!(o.int("a", 0, 1000, &mut d), None);
+        assert_eq!(d.errors[0].help.as_deref(), Some("write 256 without quotes"));
+    }
+}

@@ -1,0 +1,311 @@
+//! `ecs.services`: CreateService shapes resolved against task definitions and capacity providers.
+
+use super::diag::{Diagnostics, closest};
+use super::infrastructure::{read_strategy_items, resolve_strategy};
+use super::reader::{as_list, object};
+use super::yaml::Node;
+use crate::spec::{CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem, TaskDefinitionSpec};
+
+const SERVICE_IGNORED: &[&str] = &[
+    "serviceArn",
+    "clusterArn",
+    "cluster",
+    "status",
+    "runningCount",
+    "pendingCount",
+    "events",
+    "deployments",
+    "roleArn",
+    "role",
+    "createdAt",
+    "createdBy",
+    "platformVersion",
+    "platformFamily",
+    "propagateTags",
+    "enableECSManagedTags",
+    "enableExecuteCommand",
+    "tags",
+    "serviceRegistries",
+    "serviceConnectConfiguration",
+    "volumeConfigurations",
+    "taskSets",
+    "availabilityZoneRebalancing",
+    "clientToken",
+    "networkConfiguration",
+    "vpcLatticeConfigurations",
+];
+
+/// Reads every service; `default_strategy` is the cluster's (already resolved) default.
+pub fn read_services(
+    node: Option<&Node>,
+    task_definitions: &[TaskDefinitionSpec],
+    providers: &[CapacityProviderSpec],
+    default_strategy: Option<&[StrategyItem]>,
+    d: &mut Diagnostics,
+) -> Vec<ServiceSpec> {
+    let Some(node) = node else { return Vec::new() };
+    let mut services: Vec<ServiceSpec> = Vec::new();
+    for (path, n) in as_list(node, "ecs.services", d) {
+        let Some(mut o) = object(n, &path, d) else { continue };
+        let name = o.required_string("serviceName", "the service name", d);
+        let name_loc = o.key_loc("serviceName");
+        let td_path = o.child("taskDefinition");
+        let td_node = o.field("taskDefinition");
+        let td_ref = o.required_string("taskDefinition", "family, family:revision or an ARN", d);
+        let task_definition = match (&td_ref, td_node) {
+            (Some(r), Some(n)) => resolve_task_definition(r, task_definitions, n, &td_path, d),
+            _ => None,
+        };
+        let desired = o.int("desiredCount", 0, 100_000, d);
+        if o.field("desiredCount").is_none() {
+            o.missing("desiredCount", "how many tasks the service keeps", d);
+        }
+        o.one_of("schedulingStrategy", &["REPLICA"], d);
+        if let Some(n) = o.field("deploymentController") {
+            if let Some(mut dc) = object(n, &o.child("deploymentController"), d) {
+                dc.one_of("type", &["ECS"], d);
+                dc.finish(d);
+            }
+        }
+        read_deployment_configuration(&mut o, d);
+        for field in ["placementStrategy", "placementConstraints", "loadBalancers"] {
+            let p = o.child(field);
+            if let Some(n) = o.field(field) {
+                if !as_list(n, &p, d).is_empty() {
+                    d.not_yet_simulated.push(format!(
+                        "{p}: not simulated yet; tasks are spread over Availability Zones, then instances"
+                    ));
+                }
+            }
+        }
+        if o.int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
+            .is_some()
+        {
+            d.not_yet_simulated.push(format!(
+                "{}: health checks are not simulated yet",
+                o.child("healthCheckGracePeriodSeconds")
+            ));
+        }
+        let launch_type_loc = o.key_loc("launchType");
+        let launch_type = o.one_of("launchType", &["EC2", "FARGATE", "EXTERNAL"], d);
+        let strategy_path = o.child("capacityProviderStrategy");
+        let strategy_items = read_strategy_items(&mut o, "capacityProviderStrategy", d);
+        o.ignore(SERVICE_IGNORED);
+        o.finish(d);
+        let strategy = match (launch_type, strategy_items.is_empty()) {
+            (Some(_), false) => {
+                d.error(
+                    launch_type_loc,
+                    &format!("{path}.launchType"),
+                    "launchType and capacityProviderStrategy cannot both be set",
+                    Some("keep one of them".into()),
+                );
+                None
+            }
+            (Some("FARGATE"), true) => providers
+                .iter()
+                .position(|p| p.kind == CapacityProviderKind::Fargate)
+                .map(|i| {
+                    vec![StrategyItem {
+                        provider: i,
+                        base: 0,
+                        weight: 1,
+                    }]
+                }),
+            (Some("EXTERNAL"), true) => {
+                d.error(
+                    launch_type_loc,
+                    &format!("{path}.launchType"),
+                    "the EXTERNAL launch type (ECS Anywhere) is not simulated",
+                    None,
+                );
+                None
+            }
+            (Some(_), true) => ec2_launch_type(providers, launch_type_loc, &path, d),
+            (None, false) => resolve_strategy(&strategy_items, providers, &strategy_path, d),
+            (None, true) => match default_strategy {
+                Some(s) => Some(s.to_vec()),
+                None => ec2_launch_type(providers, name_loc, &path, d),
+            },
+        };
+        let (Some(name), Some(task_definition), Some(desired), Some(strategy)) =
+            (name, task_definition, desired, strategy)
+        else {
+            continue;
+        };
+        if services.iter().any(|s| s.name == name) {
+            d.error(
+                name_loc,
+                &format!("{path}.serviceName"),
+                format!("service `{name}` is defined twice"),
+                None,
+            );
+            continue;
+        }
+        check_compatibility(
+            &task_definitions[task_definition],
+            &strategy,
+            providers,
+            td_node.map_or(name_loc, |n| n.loc),
+            &td_path,
+            d,
+        );
+        services.push(ServiceSpec {
+            name,
+            task_definition,
+            desired_count: desired as u32,
+            strategy,
+            load: None,
+        });
+    }
+    services
+}
+
+/// With the EC2 launch type, tasks go to the cluster's instances: every Auto Scaling group's
+/// provider, weighted equally (exact for the common single-group cluster).
+fn ec2_launch_type(
+    providers: &[CapacityProviderSpec],
+    loc: super::yaml::Loc,
+    path: &str,
+    d: &mut Diagnostics,
+) -> Option<Vec<StrategyItem>> {
+    let items: Vec<StrategyItem> = providers
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.is_fargate())
+        .map(|(i, _)| StrategyItem {
+            provider: i,
+            base: 0,
+            weight: 1,
+        })
+        .collect();
+    if items.is_empty() {
+        d.error(loc, path, "the service runs on the EC2 launch type (no launchType, capacityProviderStrategy or cluster default strategy) but the scenario has no Auto Scaling group", Some("add ec2AutoScaling.autoScalingGroups, or set launchType: FARGATE".into()));
+        return None;
+    }
+    Some(items)
+}
+
+fn resolve_task_definition(
+    reference: &str,
+    tds: &[TaskDefinitionSpec],
+    node: &Node,
+    path: &str,
+    d: &mut Diagnostics,
+) -> Option<usize> {
+    // An ARN ends with `task-definition/family:revision`.
+    let short = reference.rsplit_once("task-definition/").map_or(reference, |(_, s)| s);
+    let (family, revision) = match short.rsplit_once(':') {
+        Some((f, r)) => match r.parse::<u32>() {
+            Ok(r) => (f, Some(r)),
+            Err(_) => (short, None),
+        },
+        None => (short, None),
+    };
+    let found = match revision {
+        Some(r) => tds.iter().position(|t| t.family == family && t.revision == r),
+        None => tds
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.family == family)
+            .max_by_key(|(_, t)| t.revision)
+            .map(|(i, _)| i),
+    };
+    if found.is_none() {
+        let labels: Vec<String> = tds.iter().map(|t| t.arn_suffix()).collect();
+        let families: Vec<&str> = tds
+            .iter()
+            .map(|t| t.family.as_str())
+            .chain(labels.iter().map(String::as_str))
+            .collect();
+        let help = closest(short, families.iter().copied())
+            .map(|c| format!("did you mean `{c}`?"))
+            .or_else(|| {
+                Some(if labels.is_empty() {
+                    "define it under ecs.taskDefinitions".to_string()
+                } else {
+                    format!("defined task definitions: {}", labels.join(", "))
+                })
+            });
+        d.error(
+            node.loc,
+            path,
+            format!("task definition `{reference}` is not defined in ecs.taskDefinitions"),
+            help,
+        );
+    }
+    found
+}
+
+fn check_compatibility(
+    td: &TaskDefinitionSpec,
+    strategy: &[StrategyItem],
+    providers: &[CapacityProviderSpec],
+    loc: super::yaml::Loc,
+    path: &str,
+    d: &mut Diagnostics,
+) {
+    let on_fargate = strategy.iter().any(|i| providers[i.provider].is_fargate());
+    let compat = &td.requires_compatibilities;
+    if on_fargate && !compat.iter().any(|c| c == "FARGATE") {
+        d.error(
+            loc,
+            path,
+            format!(
+                "task definition {} does not list FARGATE in requiresCompatibilities, so it cannot run on Fargate",
+                td.arn_suffix()
+            ),
+            Some("add requiresCompatibilities: [FARGATE] (with awsvpc and task-level cpu/memory)".into()),
+        );
+    }
+    if !on_fargate && !compat.is_empty() && !compat.iter().any(|c| c == "EC2") {
+        d.error(
+            loc,
+            path,
+            format!(
+                "task definition {} requires {} but the service runs on EC2 capacity",
+                td.arn_suffix(),
+                compat.join(", ")
+            ),
+            Some("add EC2 to requiresCompatibilities or run the service on FARGATE".into()),
+        );
+    }
+}
+
+fn read_deployment_configuration(o: &mut super::reader::Obj<'_>, d: &mut Diagnostics) {
+    let path = o.child("deploymentConfiguration");
+    let Some(n) = o.field("deploymentConfiguration") else {
+        return;
+    };
+    let Some(mut dc) = object(n, &path, d) else { return };
+    let min = dc.int("minimumHealthyPercent", 0, 100, d);
+    let max_loc = dc.key_loc("maximumPercent");
+    let max = dc.int("maximumPercent", 0, 100_000, d);
+    if let Some(cb) = dc.field("deploymentCircuitBreaker") {
+        if let Some(mut c) = object(cb, &dc.child("deploymentCircuitBreaker"), d) {
+            c.boolean("enable", d);
+            c.boolean("rollback", d);
+            c.boolean("resetOnHealthyTask", d);
+            c.field("thresholdConfiguration");
+            c.finish(d);
+        }
+    }
+    dc.field("alarms");
+    dc.field("strategy");
+    dc.field("bakeTimeInMinutes");
+    dc.field("lifecycleHooks");
+    dc.finish(d);
+    if let (Some(min), Some(max)) = (min, max) {
+        if max < min {
+            d.error(
+                max_loc,
+                &format!("{path}.maximumPercent"),
+                format!("maximumPercent ({max}) must not be below minimumHealthyPercent ({min})"),
+                None,
+            );
+        }
+    }
+    d.not_yet_simulated.push(format!(
+        "{path}: rolling deployments are not simulated yet (desiredCount changes are)"
+    ));
+}

@@ -1,0 +1,323 @@
+//! `ecs.taskDefinitions`: RegisterTaskDefinition shapes, inline or from a file the AWS CLI printed.
+
+use super::diag::Diagnostics;
+use super::reader::{Obj, as_int, as_list, object};
+use super::yaml::{Loc, Node};
+use crate::model::fargate::{FargateOs, validate_fargate_size};
+use crate::spec::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
+
+/// A task definition read from the scenario, with the locations validation needs.
+pub struct ParsedTaskDefinition {
+    /// The typed task definition.
+    pub spec: TaskDefinitionSpec,
+    /// Where the definition starts.
+    pub loc: Loc,
+    /// Its field path.
+    pub path: String,
+}
+
+const TASK_IGNORED: &[&str] = &[
+    "taskDefinitionArn",
+    "status",
+    "taskRoleArn",
+    "executionRoleArn",
+    "volumes",
+    "tags",
+    "pidMode",
+    "ipcMode",
+    "proxyConfiguration",
+    "inferenceAccelerators",
+    "ephemeralStorage",
+    "requiresAttributes",
+    "compatibilities",
+    "registeredAt",
+    "registeredBy",
+    "deregisteredAt",
+    "enableFaultInjection",
+];
+
+const CONTAINER_IGNORED: &[&str] = &[
+    "command",
+    "entryPoint",
+    "environment",
+    "environmentFiles",
+    "secrets",
+    "logConfiguration",
+    "mountPoints",
+    "volumesFrom",
+    "links",
+    "dockerLabels",
+    "ulimits",
+    "workingDirectory",
+    "user",
+    "hostname",
+    "privileged",
+    "readonlyRootFilesystem",
+    "linuxParameters",
+    "dnsServers",
+    "dnsSearchDomains",
+    "extraHosts",
+    "dockerSecurityOptions",
+    "interactive",
+    "pseudoTerminal",
+    "systemControls",
+    "resourceRequirements",
+    "firelensConfiguration",
+    "repositoryCredentials",
+    "disableNetworking",
+    "credentialSpecs",
+    "restartPolicy",
+    "versionConsistency",
+    "startTimeout",
+    "dependsOn",
+];
+
+/// Reads one task definition node (already unwrapped from `{"taskDefinition": ...}`).
+pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Option<ParsedTaskDefinition> {
+    let mut o = object(node, path, d)?;
+    let family = o.required_string("family", "the task definition family", d);
+    let revision = o.int("revision", 1, i64::from(u32::MAX), d).map(|r| r as u32);
+    let cpu = o.int_or_string("cpu", 128, 196_608, d).map(|v| v as u32);
+    let memory = o.int_or_string("memory", 6, 1_048_576, d).map(|v| v as u64);
+    let network_mode = match o.one_of("networkMode", &["bridge", "host", "awsvpc", "none"], d) {
+        Some("host") => NetworkMode::Host,
+        Some("awsvpc") => NetworkMode::Awsvpc,
+        Some("none") => NetworkMode::None,
+        _ => NetworkMode::Bridge,
+    };
+    let compat_path = o.child("requiresCompatibilities");
+    let requires: Vec<String> = o
+        .list("requiresCompatibilities", d)
+        .into_iter()
+        .filter_map(|(p, n)| super::reader::as_one_of(n, &p, &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"], d))
+        .map(str::to_string)
+        .collect();
+    let cpu_architecture = read_runtime_platform(&mut o, d);
+    if let Some(n) = o.field("placementConstraints") {
+        if !as_list(n, &o.child("placementConstraints"), d).is_empty() {
+            d.not_yet_simulated.push(format!(
+                "{}: task placement constraints are not simulated yet",
+                o.child("placementConstraints")
+            ));
+        }
+    }
+    let containers_path = o.child("containerDefinitions");
+    let container_nodes = o.list("containerDefinitions", d);
+    if o.field("containerDefinitions").is_none() {
+        o.missing("containerDefinitions", "at least one container", d);
+    }
+    let mut containers = Vec::new();
+    for (p, n) in &container_nodes {
+        if let Some(c) = read_container(n, p, network_mode, d) {
+            containers.push(c);
+        }
+    }
+    o.ignore(TASK_IGNORED);
+    let loc = o.loc;
+    let cpu_loc = o.key_loc("cpu");
+    let memory_loc = o.key_loc("memory");
+    let mode_loc = o.key_loc("networkMode");
+    o.finish(d);
+    let spec = TaskDefinitionSpec {
+        family: family?,
+        revision: revision.unwrap_or(0),
+        network_mode,
+        requires_compatibilities: requires,
+        cpu_units: cpu,
+        memory_mib: memory,
+        cpu_architecture,
+        containers,
+    };
+    let ctx = Ctx {
+        path,
+        containers_path: &containers_path,
+        compat_path: &compat_path,
+        cpu_loc,
+        memory_loc,
+        mode_loc,
+        loc,
+    };
+    validate(&spec, &ctx, &container_nodes, d);
+    Some(ParsedTaskDefinition {
+        spec,
+        loc,
+        path: path.to_string(),
+    })
+}
+
+fn read_runtime_platform(o: &mut Obj<'_>, d: &mut Diagnostics) -> String {
+    let path = o.child("runtimePlatform");
+    let Some(n) = o.field("runtimePlatform") else {
+        return "X86_64".into();
+    };
+    let Some(mut rp) = object(n, &path, d) else {
+        return "X86_64".into();
+    };
+    let arch = rp
+        .one_of("cpuArchitecture", &["X86_64", "ARM64"], d)
+        .unwrap_or("X86_64");
+    if let Some(os) = rp.string("operatingSystemFamily", d) {
+        if os != "LINUX" {
+            d.not_yet_simulated.push(format!("{path}.operatingSystemFamily: {os} is simulated as LINUX (Windows pricing and sizes are not modelled yet)"));
+        }
+    }
+    rp.finish(d);
+    arch.to_string()
+}
+
+fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostics) -> Option<ContainerSpec> {
+    let mut o = object(node, path, d)?;
+    let name = o.required_string("name", "the container name", d);
+    let _image = o.required_string("image", "the container image", d);
+    let cpu = o.int("cpu", 0, 196_608, d).unwrap_or(0) as u32;
+    let memory = o.int("memory", 6, 1_048_576, d).map(|v| v as u64);
+    let reservation = o.int("memoryReservation", 4, 1_048_576, d).map(|v| v as u64);
+    let essential = o.boolean("essential", d).unwrap_or(true);
+    let stop_timeout = o.int("stopTimeout", 0, 86_400, d).map(|v| v as u32);
+    if o.field("healthCheck").is_some() {
+        d.not_yet_simulated.push(format!(
+            "{}: container health checks are not simulated yet; the task counts as healthy 40 s after RUNNING",
+            o.child("healthCheck")
+        ));
+    }
+    let mut port_mappings = Vec::new();
+    for (p, n) in o.list("portMappings", d) {
+        let Some(mut pm) = object(n, &p, d) else { continue };
+        let container_port = pm.int("containerPort", 0, 65_535, d).map(|v| v as u16);
+        let host_port_node = pm.field("hostPort");
+        let host_port = host_port_node
+            .and_then(|n| as_int(n, &format!("{p}.hostPort"), 0, 65_535, false, d))
+            .map(|v| v as u16);
+        pm.one_of("protocol", &["tcp", "udp"], d);
+        pm.ignore(&["name", "appProtocol", "containerPortRange", "hostPortRange", "hostIp"]);
+        if container_port.is_none() && pm.field("containerPort").is_none() {
+            pm.missing("containerPort", "the port inside the container", d);
+        }
+        pm.finish(d);
+        let Some(container_port) = container_port else { continue };
+        if mode == NetworkMode::Awsvpc {
+            if let (Some(h), Some(n)) = (host_port, host_port_node) {
+                if h != container_port {
+                    d.error(
+                        n.loc,
+                        &format!("{p}.hostPort"),
+                        format!("in awsvpc network mode hostPort must equal containerPort ({container_port}) or be omitted, found {h}"),
+                        Some(format!("remove hostPort or set it to {container_port}; ECS rejects this task definition")),
+                    );
+                }
+            }
+        }
+        port_mappings.push(PortMapping {
+            container_port,
+            host_port,
+        });
+    }
+    o.ignore(CONTAINER_IGNORED);
+    o.finish(d);
+    Some(ContainerSpec {
+        name: name?,
+        cpu_units: cpu,
+        memory_mib: memory,
+        memory_reservation_mib: reservation,
+        essential,
+        port_mappings,
+        stop_timeout_s: stop_timeout,
+    })
+}
+
+struct Ctx<'a> {
+    path: &'a str,
+    containers_path: &'a str,
+    compat_path: &'a str,
+    cpu_loc: Loc,
+    memory_loc: Loc,
+    mode_loc: Loc,
+    loc: Loc,
+}
+
+/// Cross-field rules of RegisterTaskDefinition.
+fn validate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, container_nodes: &[(String, &Node)], d: &mut Diagnostics) {
+    let fargate = td.requires_compatibilities.iter().any(|c| c == "FARGATE");
+    if fargate {
+        match (td.cpu_units, td.memory_mib) {
+            (Some(cpu), Some(memory)) => {
+                if let Err(message) = validate_fargate_size(cpu, memory, FargateOs::Linux) {
+                    d.error(ctx.cpu_loc, &format!("{}.cpu", ctx.path), message, None);
+                }
+            }
+            _ => d.error(
+                ctx.loc,
+                ctx.compat_path,
+                "a task definition that requires FARGATE needs task-level `cpu` and `memory`",
+                Some("add e.g. cpu: \"256\" and memory: \"512\"".into()),
+            ),
+        }
+        if td.network_mode != NetworkMode::Awsvpc {
+            d.error(
+                ctx.mode_loc,
+                &format!("{}.networkMode", ctx.path),
+                format!(
+                    "Fargate requires networkMode awsvpc, found {}",
+                    td.network_mode.as_str()
+                ),
+                Some("set networkMode: awsvpc".into()),
+            );
+        }
+    }
+    let container_cpu: u32 = td.containers.iter().map(|c| c.cpu_units).sum();
+    if let Some(cpu) = td.cpu_units {
+        if container_cpu > cpu {
+            d.error(
+                ctx.cpu_loc,
+                &format!("{}.cpu", ctx.path),
+                format!("the containers reserve {container_cpu} CPU units in total, more than the task's {cpu}"),
+                None,
+            );
+        }
+    }
+    for (c, (p, n)) in td.containers.iter().zip(container_nodes) {
+        if let (Some(m), Some(r)) = (c.memory_mib, c.memory_reservation_mib) {
+            if r > m {
+                d.error(
+                    n.loc,
+                    &format!("{p}.memoryReservation"),
+                    format!("memoryReservation ({r} MiB) must not exceed memory ({m} MiB)"),
+                    None,
+                );
+            }
+        }
+        match td.memory_mib {
+            Some(task_memory) => {
+                if let Some(m) = c.memory_mib.filter(|m| *m > task_memory) {
+                    d.error(
+                        n.loc,
+                        &format!("{p}.memory"),
+                        format!("container memory ({m} MiB) exceeds the task's memory ({task_memory} MiB)"),
+                        None,
+                    );
+                }
+            }
+            None if c.memory_mib.is_none() && c.memory_reservation_mib.is_none() => d.error(
+                n.loc,
+                p,
+                format!(
+                    "container `{}` needs `memory` or `memoryReservation` because the task has no task-level memory",
+                    c.name
+                ),
+                Some("add memory (a hard limit in MiB) or memoryReservation (a soft limit)".into()),
+            ),
+            None => {}
+        }
+    }
+    if let Some(task_memory) = td.memory_mib {
+        let reserved: u64 = td
+            .containers
+            .iter()
+            .map(|c| c.memory_reservation_mib.unwrap_or(0))
+            .sum();
+        if reserved > task_memory {
+            d.error(ctx.memory_loc, &format!("{}.memory", ctx.path), format!("the containers' memoryReservation adds up to {reserved} MiB, more than the task's {task_memory} MiB"), None);
+        }
+    }
+    let _ = ctx.containers_path;
+}

@@ -1,0 +1,306 @@
+//! A YAML (and JSON) document as a tree in which every node and key knows its line and column.
+
+use std::collections::BTreeMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+/// A position in a source file (1-based line and column).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Loc {
+    /// Index of the file in the `Sources` of the load.
+    pub file: usize,
+    /// Line, from 1.
+    pub line: usize,
+    /// Column, from 1.
+    pub col: usize,
+}
+
+/// A YAML value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A scalar as written; `quoted` scalars are always strings.
+    Scalar {
+        /// The text of the scalar.
+        text: String,
+        /// True for single- or double-quoted and block scalars.
+        quoted: bool,
+    },
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, in file order.
+    Map(Vec<(Key, Node)>),
+}
+
+/// A mapping key with its location.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Key {
+    /// The key text.
+    pub name: String,
+    /// Where it is.
+    pub loc: Loc,
+}
+
+/// A value with its location.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where it starts.
+    pub loc: Loc,
+}
+
+impl Node {
+    /// A plain scalar at `loc`.
+    pub fn scalar(text: impl Into<String>, loc: Loc) -> Node {
+        Node {
+            value: Value::Scalar {
+                text: text.into(),
+                quoted: false,
+            },
+            loc,
+        }
+    }
+
+    /// True for the YAML null (`null`, `~` or nothing at all).
+    pub fn is_null(&self) -> bool {
+        matches!(&self.value, Value::Scalar { text, quoted: false } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+
+    /// Words for the kind of value, for "expected X, found Y" messages.
+    pub fn kind_words(&self) -> String {
+        match &self.value {
+            Value::Seq(_) => "a list".into(),
+            Value::Map(_) => "a mapping".into(),
+            Value::Scalar { .. } if self.is_null() => "nothing (null)".into(),
+            Value::Scalar { text, quoted: true } => format!("the string \"{text}\""),
+            Value::Scalar { text, .. } => format!("`{text}`"),
+        }
+    }
+
+    /// The mapping entry called `name`.
+    pub fn get(&self, name: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.name == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+/// A syntax error in a YAML file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SyntaxError {
+    /// Where.
+    pub loc: Loc,
+    /// What the parser said.
+    pub message: String,
+}
+
+/// Parses one YAML document (JSON is YAML) into a located tree. An empty file is an empty mapping.
+pub fn parse(text: &str, file: usize) -> Result<Node, SyntaxError> {
+    let mut builder = Builder {
+        file,
+        stack: Vec::new(),
+        anchors: BTreeMap::new(),
+        root: None,
+        documents: 0,
+    };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| SyntaxError {
+            loc: Loc {
+                file,
+                line: e.marker().line(),
+                col: e.marker().col() + 1,
+            },
+            message: e.info().to_string(),
+        })?;
+        let loc = Loc {
+            file,
+            line: span.start.line(),
+            col: span.start.col() + 1,
+        };
+        builder.event(event, loc)?;
+    }
+    Ok(builder.root.unwrap_or(Node {
+        value: Value::Map(Vec::new()),
+        loc: Loc { file, line: 1, col: 1 },
+    }))
+}
+
+enum Frame {
+    Seq(Node, usize),
+    Map(Node, usize, Option<Key>),
+}
+
+struct Builder {
+    file: usize,
+    stack: Vec<Frame>,
+    anchors: BTreeMap<usize, Node>,
+    root: Option<Node>,
+    documents: usize,
+}
+
+impl Builder {
+    fn event(&mut self, event: Event<'_>, loc: Loc) -> Result<(), SyntaxError> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(SyntaxError {
+                        loc,
+                        message: "a scenario file holds one YAML document; remove the second `---`".into(),
+                    });
+                }
+            }
+            Event::Scalar(text, style, anchor, _) => {
+                let quoted = !matches!(style, ScalarStyle::Plain);
+                self.value(
+                    Node {
+                        value: Value::Scalar {
+                            text: text.into_owned(),
+                            quoted,
+                        },
+                        loc,
+                    },
+                    anchor,
+                )?;
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(
+                Node {
+                    value: Value::Seq(Vec::new()),
+                    loc,
+                },
+                anchor,
+            )),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map(
+                Node {
+                    value: Value::Map(Vec::new()),
+                    loc,
+                },
+                anchor,
+                None,
+            )),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq(n, a)) | Some(Frame::Map(n, a, _)) => (n, a),
+                    None => {
+                        return Err(SyntaxError {
+                            loc,
+                            message: "unbalanced YAML structure".into(),
+                        });
+                    }
+                };
+                self.value(node, anchor)?;
+            }
+            Event::Alias(id) => {
+                let node = self.anchors.get(&id).cloned().ok_or(SyntaxError {
+                    loc,
+                    message: "alias to an unknown anchor".into(),
+                })?;
+                self.value(Node { loc, ..node }, 0)?;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq(seq, _)) => {
+                if let Value::Seq(items) = &mut seq.value {
+                    items.push(node);
+                }
+            }
+            Some(Frame::Map(map, _, pending)) => match pending.take() {
+                None => {
+                    let Value::Scalar { text, .. } = node.value else {
+                        return Err(SyntaxError {
+                            loc: node.loc,
+                            message: "mapping keys must be plain strings".into(),
+                        });
+                    };
+                    if let Value::Map(entries) = &map.value {
+                        if entries.iter().any(|(k, _)| k.name == text) {
+                            return Err(SyntaxError {
+                                loc: node.loc,
+                                message: format!("duplicate key `{text}`"),
+                            });
+                        }
+                    }
+                    *pending = Some(Key {
+                        name: text,
+                        loc: node.loc,
+                    });
+                }
+                Some(key) => {
+                    if let Value::Map(entries) = &mut map.value {
+                        entries.push((key, node));
+                    }
+                }
+            },
+        }
+        let _ = self.file;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_keys_and_values() {
+        let tree = parse("a: 1\nbb:\n  - x: \"2\"\n    y: [1, 2]\n", 0).expect("valid");
+        let Value::Map(entries) = &tree.value else {
+            panic!("map")
+        };
+        assert_eq!(entries[1].0.name, "bb");
+        assert_eq!((entries[1].0.loc.line, entries[1].0.loc.col), (2, 1));
+        let x = tree
+            .get("bb")
+            .and_then(|n| match &n.value {
+                Value::Seq(s) => s[0].get("x").cloned(),
+                _ => None,
+            })
+            .expect("x");
+        assert_eq!(
+            x.value,
+            Value::Scalar {
+                text: "2".into(),
+                quoted: true
+            }
+        );
+        assert_eq!((x.loc.line, x.loc.col), (3, 8));
+    }
+
+    #[test]
+    fn reports_syntax_errors_with_location() {
+        let err = parse("a: [1, 2\nb: 3\n", 0).expect_err("unclosed");
+        assert_eq!((err.loc.line, err.loc.col), (2, 2));
+        let dup = parse("a: 1\na: 2\n", 0).expect_err("duplicate");
+        assert_eq!(dup.message, "duplicate key `a`");
+        assert_eq!(dup.loc.line, 2);
+    }
+
+    #[test]
+    fn empty_file_is_an_empty_mapping_and_json_parses() {
+        assert_eq!(parse("", 0).expect("empty").value, Value::Map(vec![]));
+        let json = parse("{\"family\": \"web\", \"cpu\": \"256\", \"n\": [1]}", 0).expect("json");
+        assert!(json.get("family").is_some());
+    }
+
+    #[test]
+    fn anchors_and_aliases_copy_values() {
+        let tree = parse("a: &x {k: 1}\nb: *x\n", 0).expect("valid");
+        assert_eq!(
+            tree.get("b").and_then(|b| b.get("k")).map(|k| k.value.clone()),
+            Some(Value::Scalar {
+                text: "1".into(),
+                quoted: false
+            })
+        );
+    }
+}

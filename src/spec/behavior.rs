@@ -1,0 +1,133 @@
+//! Simulator-only settings: how long things take, how tasks serve load, and the run's limits.
+
+use crate::sim::SimDuration;
+
+/// A random duration: lognormal with the given median and 95th percentile (equal = fixed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DurationDistribution {
+    /// Median in milliseconds.
+    pub median_ms: u64,
+    /// 95th percentile in milliseconds (>= median).
+    pub p95_ms: u64,
+}
+
+impl DurationDistribution {
+    /// A fixed duration.
+    pub const fn fixed(ms: u64) -> Self {
+        DurationDistribution {
+            median_ms: ms,
+            p95_ms: ms,
+        }
+    }
+
+    /// A lognormal duration from whole seconds.
+    pub const fn secs(median: u64, p95: u64) -> Self {
+        DurationDistribution {
+            median_ms: median * 1000,
+            p95_ms: p95 * 1000,
+        }
+    }
+}
+
+/// Per task-definition behaviour (family-wide or one revision).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskBehavior {
+    /// PENDING -> RUNNING: image pull and container start.
+    pub start_time: DurationDistribution,
+    /// Fargate PROVISIONING: capacity and ENI.
+    pub fargate_provisioning_time: DurationDistribution,
+    /// EC2 awsvpc PROVISIONING: ENI attachment.
+    pub eni_attach_time: DurationDistribution,
+    /// ACTIVATING: post-start work before RUNNING.
+    pub activating_time: DurationDistribution,
+    /// DEACTIVATING: pre-stop work (load balancer deregistration comes with deployments).
+    pub deactivating_time: DurationDistribution,
+    /// STOPPING: time for the containers to exit after SIGTERM (capped by stopTimeout).
+    pub stop_time: DurationDistribution,
+    /// DEPROVISIONING: ENI detach for awsvpc tasks.
+    pub deprovisioning_time: DurationDistribution,
+    /// A task without health checks counts as healthy this long after RUNNING (reference 8.1: 40 s).
+    pub healthy_after_running: SimDuration,
+    /// Requests per second one task serves at 100 % of its CPU reservation.
+    pub requests_per_second_at_full_cpu: f64,
+    /// CPU utilization of an idle task, percent of its reservation.
+    pub idle_cpu_percent: f64,
+    /// Memory utilization of an idle task, percent of its reservation.
+    pub idle_memory_percent: f64,
+    /// Memory utilization at full CPU, percent of its reservation.
+    pub memory_percent_at_full_cpu: f64,
+}
+
+impl Default for TaskBehavior {
+    fn default() -> Self {
+        TaskBehavior {
+            start_time: DurationDistribution::secs(15, 40),
+            fargate_provisioning_time: DurationDistribution::secs(15, 30),
+            eni_attach_time: DurationDistribution::secs(5, 10),
+            activating_time: DurationDistribution::fixed(0),
+            deactivating_time: DurationDistribution::fixed(0),
+            stop_time: DurationDistribution::secs(2, 5),
+            deprovisioning_time: DurationDistribution::secs(5, 10),
+            healthy_after_running: SimDuration::from_secs(40),
+            requests_per_second_at_full_cpu: 100.0,
+            idle_cpu_percent: 2.0,
+            idle_memory_percent: 30.0,
+            memory_percent_at_full_cpu: 60.0,
+        }
+    }
+}
+
+/// How container instances behave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceBehavior {
+    /// EC2 launch to ECS registration.
+    pub launch_time: DurationDistribution,
+    /// CPU units held back from registration (agent and OS).
+    pub agent_reserved_cpu_units: u32,
+    /// Memory held back from registration (agent and OS), MiB.
+    pub agent_reserved_memory_mib: u64,
+    /// Dynamic host port range for bridge-mode tasks, inclusive (reference 9.5).
+    pub dynamic_port_range: (u16, u16),
+}
+
+impl Default for InstanceBehavior {
+    fn default() -> Self {
+        InstanceBehavior {
+            launch_time: DurationDistribution::secs(90, 150),
+            agent_reserved_cpu_units: 0,
+            agent_reserved_memory_mib: 512,
+            dynamic_port_range: (32768, 60999),
+        }
+    }
+}
+
+/// All simulator-only settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Behavior {
+    /// Behaviour per task definition, indexed like `Spec::task_definitions`.
+    pub task_definitions: Vec<TaskBehavior>,
+    /// Container instance behaviour.
+    pub instances: InstanceBehavior,
+    /// Load is sampled (with noise) once per step and held constant within it.
+    pub load_step: SimDuration,
+    /// Services start with their desired tasks already RUNNING and healthy.
+    pub warm_start: bool,
+    /// The run stops with an error after this many events (runaway guard).
+    pub max_events: u64,
+    /// Add one `events.csv` row per task state transition.
+    pub task_events: bool,
+}
+
+impl Behavior {
+    /// Defaults for `n` task definitions.
+    pub fn with_task_definitions(n: usize) -> Self {
+        Behavior {
+            task_definitions: vec![TaskBehavior::default(); n],
+            instances: InstanceBehavior::default(),
+            load_step: SimDuration::from_secs(60),
+            warm_start: true,
+            max_events: 200_000_000,
+            task_events: false,
+        }
+    }
+}

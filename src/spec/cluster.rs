@@ -1,0 +1,76 @@
+//! Auto Scaling groups, capacity providers and services as the engine needs them.
+
+use crate::workload::LoadProfile;
+
+/// An EC2 Auto Scaling group (a fixed fleet for now).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AutoScalingGroupSpec {
+    /// `AutoScalingGroupName`.
+    pub name: String,
+    /// Instance type name, present in the catalog.
+    pub instance_type: String,
+    /// `MinSize`.
+    pub min_size: u32,
+    /// `MaxSize`.
+    pub max_size: u32,
+    /// `DesiredCapacity`.
+    pub desired_capacity: u32,
+    /// Indices into `Spec::availability_zones`.
+    pub availability_zones: Vec<usize>,
+}
+
+/// What backs a capacity provider.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CapacityProviderKind {
+    /// Instances of the Auto Scaling group at this index.
+    AutoScalingGroup(usize),
+    /// AWS Fargate.
+    Fargate,
+    /// AWS Fargate Spot.
+    FargateSpot,
+}
+
+/// A capacity provider of the cluster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CapacityProviderSpec {
+    /// Provider name (`FARGATE`, `FARGATE_SPOT` or the name given).
+    pub name: String,
+    /// What backs it.
+    pub kind: CapacityProviderKind,
+}
+
+impl CapacityProviderSpec {
+    /// True for FARGATE and FARGATE_SPOT.
+    pub fn is_fargate(&self) -> bool {
+        matches!(
+            self.kind,
+            CapacityProviderKind::Fargate | CapacityProviderKind::FargateSpot
+        )
+    }
+}
+
+/// One item of a capacity provider strategy, resolved to a provider index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StrategyItem {
+    /// Index into `Spec::capacity_providers`.
+    pub provider: usize,
+    /// Tasks placed on this provider before weights apply.
+    pub base: u32,
+    /// Relative share of the tasks beyond the bases.
+    pub weight: u32,
+}
+
+/// A REPLICA service.
+#[derive(Clone, Debug)]
+pub struct ServiceSpec {
+    /// `serviceName`.
+    pub name: String,
+    /// Index into `Spec::task_definitions`.
+    pub task_definition: usize,
+    /// `desiredCount` at the start.
+    pub desired_count: u32,
+    /// Where its tasks run: a launch type becomes a one-item strategy on that provider.
+    pub strategy: Vec<StrategyItem>,
+    /// Demand on the service; `None` means no load.
+    pub load: Option<LoadProfile>,
+}

@@ -1,0 +1,63 @@
+//! The validated, typed description of a run: what the engine simulates (tests build it in Rust).
+
+mod behavior;
+mod cluster;
+mod task_definition;
+mod timeline;
+
+pub use behavior::{Behavior, DurationDistribution, InstanceBehavior, TaskBehavior};
+pub use cluster::{AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem};
+pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec, TaskResources};
+pub use timeline::{InstanceSelector, TimelineAction, TimelineEvent};
+
+use crate::sim::SimDuration;
+use crate::workload::LoadProfile;
+
+/// Everything a run needs, validated: the engine never sees an invalid `Spec`.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    /// Scenario name shown in outputs.
+    pub name: String,
+    /// Free-text description of what the scenario shows.
+    pub description: String,
+    /// Seed of every random stream.
+    pub seed: u64,
+    /// Wall-clock anchor of simulated time zero, UTC milliseconds since the Unix epoch.
+    pub start_epoch_ms: i64,
+    /// Simulated length of the run.
+    pub duration: SimDuration,
+    /// Interval between rows of `services.csv` and `cluster.csv`.
+    pub trace_interval: SimDuration,
+    /// Availability Zones of the simulated Region.
+    pub availability_zones: Vec<String>,
+    /// EC2 Auto Scaling groups (fixed size for now).
+    pub auto_scaling_groups: Vec<AutoScalingGroupSpec>,
+    /// Capacity providers: ASG-backed ones, then FARGATE and FARGATE_SPOT when the cluster uses them.
+    pub capacity_providers: Vec<CapacityProviderSpec>,
+    /// Cluster name (used in resource ids such as `service/<cluster>/<service>`).
+    pub cluster_name: String,
+    /// Every task definition revision, in file order.
+    pub task_definitions: Vec<TaskDefinitionSpec>,
+    /// REPLICA services.
+    pub services: Vec<ServiceSpec>,
+    /// Simulator-only settings: timings, serving model, limits.
+    pub behavior: Behavior,
+    /// Operator actions and faults, sorted by time (stable).
+    pub timeline: Vec<TimelineEvent>,
+    /// Field paths of AWS keys that were accepted but are not modelled.
+    pub ignored_fields: Vec<String>,
+    /// Blocks that were parsed but belong to capabilities not simulated yet.
+    pub not_yet_simulated: Vec<String>,
+}
+
+impl Spec {
+    /// Index of the service called `name`.
+    pub fn service_index(&self, name: &str) -> Option<usize> {
+        self.services.iter().position(|s| s.name == name)
+    }
+
+    /// The load profile of service `i` (a service without a `load` entry gets no demand).
+    pub fn load_of(&self, i: usize) -> Option<&LoadProfile> {
+        self.services[i].load.as_ref()
+    }
+}

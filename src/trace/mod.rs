@@ -1,0 +1,277 @@
+//! Trace records and the `TraceSink` trait: the engine's only way to say what happened.
+
+use std::fmt;
+
+/// One row of `services.csv`: a service at the end of a trace interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceRow<'a> {
+    /// End of the interval, ms since start.
+    pub time_ms: u64,
+    /// Service name.
+    pub service: &'a str,
+    /// desiredCount.
+    pub desired: u32,
+    /// Tasks RUNNING.
+    pub running: u32,
+    /// Tasks PROVISIONING, PENDING or ACTIVATING.
+    pub pending: u32,
+    /// RUNNING tasks that count as healthy.
+    pub healthy: u32,
+    /// Tasks of the newest deployment (all tasks until deployments are simulated).
+    pub primary_running: u32,
+    /// Tasks of older deployments.
+    pub active_running: u32,
+    /// Average CPU utilization over the interval, percent of reservation.
+    pub cpu_utilization: f64,
+    /// Average memory utilization over the interval, percent of reservation.
+    pub memory_utilization: f64,
+    /// Average demand, requests/s.
+    pub demand_rps: f64,
+    /// Average served, requests/s.
+    pub served_rps: f64,
+    /// Average unserved, requests/s.
+    pub unserved_rps: f64,
+    /// Scalable target MinCapacity (desiredCount when there is no scalable target).
+    pub min_capacity: u32,
+    /// Scalable target MaxCapacity (desiredCount when there is no scalable target).
+    pub max_capacity: u32,
+    /// Requests left unserved during the interval.
+    pub unserved_requests: f64,
+}
+
+/// One row of `cluster.csv`: a capacity provider at the end of a trace interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterRow<'a> {
+    /// End of the interval, ms since start.
+    pub time_ms: u64,
+    /// Capacity provider name.
+    pub capacity_provider: &'a str,
+    /// Registered container instances.
+    pub instances: u32,
+    /// Launched, not yet registered.
+    pub instances_pending: u32,
+    /// CPU units held by tasks / registered CPU units, percent (0 with no instances).
+    pub cpu_reserved_pct: f64,
+    /// Memory held by tasks / registered memory, percent.
+    pub memory_reserved_pct: f64,
+    /// CapacityProviderReservation, percent (reference 6.3); empty for Fargate.
+    pub capacity_provider_reservation: Option<f64>,
+    /// Tasks of this provider waiting in PROVISIONING.
+    pub tasks_provisioning: u32,
+    /// Tasks of this provider not yet stopped.
+    pub tasks: u32,
+    /// Cumulative cost of the provider's capacity since the start, USD.
+    pub cost_usd: f64,
+}
+
+/// Kinds of rows in `events.csv`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventKind {
+    /// Run started or ended.
+    Run,
+    /// A service's desiredCount changed.
+    ServiceUpdate,
+    /// The service scheduler started or stopped tasks.
+    ServiceScheduler,
+    /// A task could not be placed.
+    PlacementFailure,
+    /// Placement succeeded again after failures.
+    PlacementRecovered,
+    /// A service reached a steady state.
+    SteadyState,
+    /// An instance launched, registered or terminated.
+    Instance,
+    /// A fault was injected.
+    Fault,
+    /// A task changed state (only with `--task-events`).
+    TaskState,
+}
+
+impl EventKind {
+    /// The spelling in `events.csv`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Run => "run",
+            EventKind::ServiceUpdate => "service_update",
+            EventKind::ServiceScheduler => "service_scheduler",
+            EventKind::PlacementFailure => "placement_failure",
+            EventKind::PlacementRecovered => "placement_recovered",
+            EventKind::SteadyState => "steady_state",
+            EventKind::Instance => "instance",
+            EventKind::Fault => "fault",
+            EventKind::TaskState => "task_state",
+        }
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of `events.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRecord {
+    /// When, ms since start.
+    pub time_ms: u64,
+    /// What kind of thing happened.
+    pub kind: EventKind,
+    /// What it happened to (a service, instance or task).
+    pub subject: String,
+    /// A sentence a person can check.
+    pub message: String,
+}
+
+/// One row of `tasks.csv`: a task that existed during the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskRecord<'a> {
+    /// `t-<n>`.
+    pub task_id: u64,
+    /// Service name.
+    pub service: &'a str,
+    /// `family:revision`.
+    pub task_definition: &'a str,
+    /// Capacity provider name.
+    pub capacity_provider: &'a str,
+    /// EC2 instance id, empty for Fargate or unplaced tasks.
+    pub instance_id: Option<&'a str>,
+    /// AZ name once placed.
+    pub availability_zone: Option<&'a str>,
+    /// Host ports held.
+    pub host_ports: &'a [u16],
+    /// Creation, ms.
+    pub created_ms: u64,
+    /// Reached RUNNING, ms.
+    pub running_ms: Option<u64>,
+    /// Reached STOPPED, ms.
+    pub stopped_ms: Option<u64>,
+    /// Why it stopped.
+    pub stop_reason: &'a str,
+}
+
+/// Totals the engine knows at the end of a run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunTotals {
+    /// Events handled by the loop.
+    pub events_processed: u64,
+    /// Simulated time reached, ms.
+    pub simulated_ms: u64,
+    /// Cost per capacity provider, USD, in provider order: (name, cost).
+    pub provider_cost_usd: Vec<(String, f64)>,
+    /// Cost per service, USD (Fargate tasks and a share of EC2 by reserved CPU), in service order.
+    pub service_cost_usd: Vec<(String, f64)>,
+    /// Tasks created in the run.
+    pub tasks_started: u64,
+    /// Placement failures reported.
+    pub placement_failures: u64,
+}
+
+/// Error from a sink (an I/O failure, stringified by the adapter).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SinkError(pub String);
+
+/// Where the engine sends everything it records. Implemented by the CSV writer and by test sinks.
+pub trait TraceSink {
+    /// A `services.csv` row.
+    fn service_row(&mut self, row: &ServiceRow<'_>) -> Result<(), SinkError>;
+    /// A `cluster.csv` row.
+    fn cluster_row(&mut self, row: &ClusterRow<'_>) -> Result<(), SinkError>;
+    /// An `events.csv` row.
+    fn event(&mut self, record: &EventRecord) -> Result<(), SinkError>;
+    /// A `tasks.csv` row (when a task stops, or at the end for tasks still alive).
+    fn task(&mut self, record: &TaskRecord<'_>) -> Result<(), SinkError>;
+    /// Called once at the end with the engine's totals.
+    fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError>;
+}
+
+/// A sink that keeps everything in memory (tests and small runs).
+#[derive(Default, Debug)]
+pub struct MemorySink {
+    /// Owned copies of services rows: (time_ms, service, desired, running, pending, healthy, demand, served, unserved, cpu).
+    pub services: Vec<OwnedServiceRow>,
+    /// Cluster rows: (time_ms, provider, instances, pending, provisioning tasks, cost).
+    pub cluster: Vec<(u64, String, u32, u32, u32, f64)>,
+    /// Events.
+    pub events: Vec<EventRecord>,
+    /// Task rows: (task id, service, instance, az, stop reason).
+    pub tasks: Vec<OwnedTaskRow>,
+    /// Totals.
+    pub totals: Option<RunTotals>,
+}
+
+/// A task row for `MemorySink`: (task id, service, instance id, AZ, stop reason).
+pub type OwnedTaskRow = (u64, String, Option<String>, Option<String>, String);
+
+/// An owned services row for `MemorySink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnedServiceRow {
+    /// Time, ms.
+    pub time_ms: u64,
+    /// Service.
+    pub service: String,
+    /// desiredCount.
+    pub desired: u32,
+    /// RUNNING.
+    pub running: u32,
+    /// Starting.
+    pub pending: u32,
+    /// Healthy.
+    pub healthy: u32,
+    /// Demand, rps.
+    pub demand_rps: f64,
+    /// Served, rps.
+    pub served_rps: f64,
+    /// Unserved, rps.
+    pub unserved_rps: f64,
+    /// CPU utilization, percent.
+    pub cpu_utilization: f64,
+}
+
+impl TraceSink for MemorySink {
+    fn service_row(&mut self, r: &ServiceRow<'_>) -> Result<(), SinkError> {
+        self.services.push(OwnedServiceRow {
+            time_ms: r.time_ms,
+            service: r.service.to_string(),
+            desired: r.desired,
+            running: r.running,
+            pending: r.pending,
+            healthy: r.healthy,
+            demand_rps: r.demand_rps,
+            served_rps: r.served_rps,
+            unserved_rps: r.unserved_rps,
+            cpu_utilization: r.cpu_utilization,
+        });
+        Ok(())
+    }
+    fn cluster_row(&mut self, r: &ClusterRow<'_>) -> Result<(), SinkError> {
+        self.cluster.push((
+            r.time_ms,
+            r.capacity_provider.to_string(),
+            r.instances,
+            r.instances_pending,
+            r.tasks_provisioning,
+            r.cost_usd,
+        ));
+        Ok(())
+    }
+    fn event(&mut self, record: &EventRecord) -> Result<(), SinkError> {
+        self.events.push(record.clone());
+        Ok(())
+    }
+    fn task(&mut self, r: &TaskRecord<'_>) -> Result<(), SinkError> {
+        self.tasks.push((
+            r.task_id,
+            r.service.to_string(),
+            r.instance_id.map(str::to_string),
+            r.availability_zone.map(str::to_string),
+            r.stop_reason.to_string(),
+        ));
+        Ok(())
+    }
+    fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
+        self.totals = Some(totals.clone());
+        Ok(())
+    }
+}

@@ -1,0 +1,23 @@
+//! Demand a service receives over simulated time, and how its healthy tasks serve it.
+//!
+//! `shapes` turns a [`LoadProfile`] into a mean request rate at any instant, `noise` turns that
+//! mean into the demand actually observed over one load step (and holds the other random
+//! samplers), `replay` reads recorded demand from CSV, and `serving` splits demand among healthy
+//! tasks and averages utilization over a trace interval.
+//!
+//! Architecture invariants: nothing here reads the OS clock or does I/O (CSV arrives as text);
+//! every random number comes from the caller's `ChaCha8Rng`, with no hidden caching, so a seed
+//! reproduces a run; evaluating demand never allocates.
+
+pub mod noise;
+pub mod replay;
+pub mod serving;
+pub mod shapes;
+
+pub use noise::{Noise, lognormal_ms, standard_normal};
+pub use replay::{ReplaySeries, parse_replay_csv};
+pub use serving::{IntervalAccumulator, IntervalAverages, Served, ServingModel};
+pub use shapes::{Interpolation, LoadProfile, LoadShape, SpikeEffect};
+
+/// Wall-clock anchor used when a scenario names none: 2026-01-05T00:00:00Z, a Monday.
+pub const DEFAULT_START_EPOCH_MS: i64 = 1_767_571_200_000;

@@ -1,0 +1,4 @@
+//! Integration tests: every scenario runs, runs are deterministic, bad input fails clearly.
+
+mod support;
+mod scenarios;
