@@ -111,7 +111,11 @@ impl World<'_> {
     /// where services already run their desired tasks when the simulation begins.
     pub fn warm_start_task(&mut self, id: TaskId) {
         let (service, from) = (self.tasks[&id].service, self.tasks[&id].state);
-        assert_eq!(from, TaskState::Provisioning, "warm start happens before any timer runs");
+        assert_eq!(
+            from,
+            TaskState::Provisioning,
+            "warm start happens before any timer runs"
+        );
         let s = &mut self.services[service];
         s.counts[from.index()] -= 1;
         s.counts[TaskState::Running.index()] += 1;

@@ -4,7 +4,9 @@ pub mod catalog;
 pub mod cost;
 pub mod fargate;
 pub mod instance;
+pub mod resources;
 pub mod task;
 
 pub use instance::{ContainerInstance, InstanceState};
+pub use resources::{StrategyItem, TaskResources};
 pub use task::{InstanceId, StopReason, Task, TaskId, TaskState};

@@ -1,6 +1,6 @@
 //! Splitting a service's tasks over capacity providers by `base` and `weight` (reference 6.7).
 
-use crate::spec::StrategyItem;
+use crate::model::StrategyItem;
 
 /// How many of `desired` tasks each strategy item gets: bases first, in list order, then the rest
 /// one at a time to the item with the largest weighted deficit, ties to the earlier item

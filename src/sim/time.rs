@@ -100,7 +100,9 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
         return Ok(SimDuration(0));
     }
     if s.contains('.') {
-        return Err(format!("fractions are not allowed in duration `{s}`; use smaller units, e.g. `1h30m` or `1500ms`"));
+        return Err(format!(
+            "fractions are not allowed in duration `{s}`; use smaller units, e.g. `1h30m` or `1500ms`"
+        ));
     }
     let bytes = s.as_bytes();
     let mut i = 0;

@@ -1,5 +1,6 @@
 //! Auto Scaling groups, capacity providers and services as the engine needs them.
 
+pub use crate::model::StrategyItem;
 use crate::workload::LoadProfile;
 
 /// An EC2 Auto Scaling group (a fixed fleet for now).
@@ -47,17 +48,6 @@ impl CapacityProviderSpec {
             CapacityProviderKind::Fargate | CapacityProviderKind::FargateSpot
         )
     }
-}
-
-/// One item of a capacity provider strategy, resolved to a provider index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StrategyItem {
-    /// Index into `Spec::capacity_providers`.
-    pub provider: usize,
-    /// Tasks placed on this provider before weights apply.
-    pub base: u32,
-    /// Relative share of the tasks beyond the bases.
-    pub weight: u32,
 }
 
 /// A REPLICA service.

@@ -5,9 +5,10 @@ mod cluster;
 mod task_definition;
 mod timeline;
 
+pub use crate::model::TaskResources;
 pub use behavior::{Behavior, DurationDistribution, InstanceBehavior, TaskBehavior};
 pub use cluster::{AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem};
-pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec, TaskResources};
+pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, TimelineAction, TimelineEvent};
 
 use crate::sim::SimDuration;

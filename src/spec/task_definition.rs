@@ -1,5 +1,7 @@
 //! Task definitions as the engine needs them: network mode, sizes, containers and ports.
 
+use crate::model::TaskResources;
+
 /// ECS network mode of a task definition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NetworkMode {
@@ -72,21 +74,6 @@ pub struct TaskDefinitionSpec {
     pub cpu_architecture: String,
     /// Containers.
     pub containers: Vec<ContainerSpec>,
-}
-
-/// What one task reserves on a container instance.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TaskResources {
-    /// CPU units reserved.
-    pub cpu_units: u32,
-    /// Memory reserved, MiB.
-    pub memory_mib: u64,
-    /// Static host ports (bridge with a fixed hostPort, or host mode).
-    pub static_ports: Vec<u16>,
-    /// Number of dynamic host ports needed (bridge with hostPort 0 or absent).
-    pub dynamic_ports: u32,
-    /// ENIs needed (1 in awsvpc mode).
-    pub enis: u32,
 }
 
 impl TaskDefinitionSpec {

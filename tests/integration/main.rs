@@ -1,4 +1,5 @@
 //! Integration tests: every scenario runs, runs are deterministic, bad input fails clearly.
 
-mod support;
 mod scenarios;
+mod support;
+mod tidy;

@@ -12,7 +12,9 @@ pub struct DirLoader(pub PathBuf);
 impl SourceLoader for DirLoader {
     fn read_relative(&self, relative: &str) -> Result<(String, String), String> {
         let p = self.0.join(relative);
-        std::fs::read_to_string(&p).map(|t| (p.display().to_string(), t)).map_err(|e| e.to_string())
+        std::fs::read_to_string(&p)
+            .map(|t| (p.display().to_string(), t))
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -26,7 +28,12 @@ pub fn load_file(path: &Path, sets: &[(&str, &str)]) -> Result<LoadedScenario, S
     let text = std::fs::read_to_string(path).expect("scenario readable");
     let sets: Vec<(String, String)> = sets.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
     let name = path.strip_prefix(root()).unwrap_or(path).display().to_string();
-    scenario::load(&name, &text, &DirLoader(path.parent().expect("dir").to_path_buf()), &sets)
+    scenario::load(
+        &name,
+        &text,
+        &DirLoader(path.parent().expect("dir").to_path_buf()),
+        &sets,
+    )
 }
 
 /// Loads a scenario given as text (for malformed-input tests); files resolve under `scenarios/`.
@@ -46,12 +53,31 @@ pub struct RunOutput {
 /// Runs a loaded scenario with invariant checks and returns its files as text.
 pub fn run_to_strings(loaded: &LoadedScenario) -> RunOutput {
     let spec = &loaded.spec;
-    let files = RunFiles { services: Vec::new(), cluster: Vec::new(), events: Vec::new(), tasks: Vec::new() };
+    let files = RunFiles {
+        services: Vec::new(),
+        cluster: Vec::new(),
+        events: Vec::new(),
+        tasks: Vec::new(),
+    };
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)).expect("headers");
-    run(spec, &mut sink, RunOptions { check_invariants: true, progress: None }).expect("run succeeds");
+    run(
+        spec,
+        &mut sink,
+        RunOptions {
+            check_invariants: true,
+            progress: None,
+        },
+    )
+    .expect("run succeeds");
     let (files, summary) = sink.into_inner().expect("flush");
     let s = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
-    RunOutput { services: s(files.services), cluster: s(files.cluster), events: s(files.events), tasks: s(files.tasks), summary: summary.to_json() }
+    RunOutput {
+        services: s(files.services),
+        cluster: s(files.cluster),
+        events: s(files.events),
+        tasks: s(files.tasks),
+        summary: summary.to_json(),
+    }
 }
 
 /// Every scenario file under `scenarios/`, sorted.
@@ -69,7 +95,10 @@ pub fn scenario_files() -> Vec<PathBuf> {
 pub fn column(csv_text: &str, name: &str, filter: Option<(&str, &str)>) -> Vec<String> {
     let mut lines = csv_text.lines();
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
-    let idx = header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let idx = header
+        .iter()
+        .position(|h| *h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
     let fidx = filter.map(|(c, _)| header.iter().position(|h| *h == c).expect("filter column"));
     lines
         .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())

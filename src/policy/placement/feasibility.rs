@@ -1,7 +1,7 @@
 //! Whether one task fits on one container instance: CPU, memory, host ports, ENIs (reference 9.1).
 
 use crate::model::ContainerInstance;
-use crate::spec::TaskResources;
+use crate::model::TaskResources;
 
 /// The resource an instance lacks for a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,8 +10,8 @@ mod ranking;
 pub use feasibility::{Shortfall, check_fit, pick_dynamic_ports};
 pub use ranking::{PlacementCandidate, rank_default_az_spread};
 
+use crate::model::TaskResources;
 use crate::model::{ContainerInstance, InstanceId, InstanceState};
-use crate::spec::TaskResources;
 
 /// Where a task goes and which host ports it takes.
 #[derive(Clone, Debug, PartialEq, Eq)]
