@@ -78,10 +78,14 @@ impl World<'_> {
                 tasks += s.per_strategy_item[item];
             }
         }
-        for t in self.tasks.values() {
-            if t.capacity_provider == provider && t.state == TaskState::Provisioning {
-                provisioning += 1;
-            }
+        // Only services with tasks in PROVISIONING are walked: in a steady state there are none.
+        for s in self.services.iter().filter(|s| s.counts[TaskState::Provisioning.index()] > 0) {
+            provisioning += s
+                .tasks
+                .iter()
+                .map(|id| &self.tasks[id])
+                .filter(|t| t.capacity_provider == provider && t.state == TaskState::Provisioning)
+                .count() as u32;
         }
         let fargate = self.provider_is_fargate(provider);
         let reservation = (!fargate).then(|| self.capacity_provider_reservation(provider, instances, busy));
@@ -105,16 +109,17 @@ impl World<'_> {
     fn capacity_provider_reservation(&self, provider: usize, n: u32, busy: u32) -> f64 {
         let mut cpu = 0u64;
         let mut mem = 0u64;
-        let mut waiting = 0u32;
-        for t in self.tasks.values() {
+        let mut waiting_tasks = 0u32;
+        let waiting = self.services.iter().filter(|s| s.unplaced > 0).flat_map(|s| s.tasks.iter().map(|id| &self.tasks[id]));
+        for t in waiting {
             if t.capacity_provider == provider && t.state == TaskState::Provisioning && t.instance.is_none() {
                 let r = self.spec.task_definitions[t.task_definition].resources();
                 cpu += u64::from(r.cpu_units);
                 mem += r.memory_mib;
-                waiting += 1;
+                waiting_tasks += 1;
             }
         }
-        let extra = if waiting == 0 {
+        let extra = if waiting_tasks == 0 {
             0
         } else {
             let group = match self.spec.capacity_providers[provider].kind {

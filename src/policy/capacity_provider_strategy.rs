@@ -40,6 +40,9 @@ pub fn split_desired_count(strategy: &[StrategyItem], desired: u32) -> Vec<u32> 
 /// Which strategy item the next task should go to, given the tasks each item already has: the one
 /// whose share of `current + 1` tasks is furthest above what it holds.
 pub fn item_for_next_task(strategy: &[StrategyItem], current: &[u32]) -> usize {
+    if strategy.len() == 1 {
+        return 0;
+    }
     let total: u32 = current.iter().sum();
     let target = split_desired_count(strategy, total + 1);
     (0..strategy.len())
