@@ -79,7 +79,11 @@ impl World<'_> {
             }
         }
         // Only services with tasks in PROVISIONING are walked: in a steady state there are none.
-        for s in self.services.iter().filter(|s| s.counts[TaskState::Provisioning.index()] > 0) {
+        for s in self
+            .services
+            .iter()
+            .filter(|s| s.counts[TaskState::Provisioning.index()] > 0)
+        {
             provisioning += s
                 .tasks
                 .iter()
@@ -110,7 +114,11 @@ impl World<'_> {
         let mut cpu = 0u64;
         let mut mem = 0u64;
         let mut waiting_tasks = 0u32;
-        let waiting = self.services.iter().filter(|s| s.unplaced > 0).flat_map(|s| s.tasks.iter().map(|id| &self.tasks[id]));
+        let waiting = self
+            .services
+            .iter()
+            .filter(|s| s.unplaced > 0)
+            .flat_map(|s| s.tasks.iter().map(|id| &self.tasks[id]));
         for t in waiting {
             if t.capacity_provider == provider && t.state == TaskState::Provisioning && t.instance.is_none() {
                 let r = self.spec.task_definitions[t.task_definition].resources();

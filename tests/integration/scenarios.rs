@@ -62,7 +62,10 @@ load:
 ";
     let loaded = crate::support::load_text("tiny.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
     let out = run_to_strings(&loaded);
-    assert_eq!(column(&out.services, "running", None).last().map(String::as_str), Some("2"));
+    assert_eq!(
+        column(&out.services, "running", None).last().map(String::as_str),
+        Some("2")
+    );
     // Case 32: 0.25 vCPU / 0.5 GB for one hour costs $0.0123425 per task.
     assert!(out.summary.contains("\"cost_usd\": 0.024685"), "{}", out.summary);
 }
