@@ -1,1 +1,187 @@
-fn main() {}
+//! Engine benchmarks: raw event-queue throughput, and whole runs of a large cluster.
+//!
+//! `large_scenario_*` simulate 300 m5.xlarge instances running 2,000 bridge-mode tasks under a
+//! diurnal, Poisson-noised load, for 7 and 30 simulated days. Throughput is reported in engine
+//! events per second (`RunTotals::events_processed`, counted once before measuring: runs are
+//! deterministic, so every iteration processes the same number). Run with
+//! `cargo bench --bench engine`; memory is measured separately with the CLI.
+
+use std::hint::black_box;
+
+use chrono_tz::Tz;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ecsim::engine::{self, RunOptions};
+use ecsim::sim::{EventQueue, SimDuration, SimTime};
+use ecsim::spec::{
+    AutoScalingGroupSpec, Behavior, CapacityProviderKind, CapacityProviderSpec, ContainerSpec, NetworkMode,
+    PortMapping, ServiceSpec, Spec, StrategyItem, TaskDefinitionSpec,
+};
+use ecsim::trace::{ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
+use ecsim::workload::{DEFAULT_START_EPOCH_MS, LoadProfile, LoadShape, Noise};
+
+const QUEUE_EVENTS: u64 = 1_000_000;
+const MS_PER_DAY: u64 = 86_400_000;
+
+/// A sink that counts rows and throws them away, so the benchmark measures the engine, not I/O.
+#[derive(Default)]
+struct CountingSink {
+    rows: u64,
+}
+
+impl TraceSink for CountingSink {
+    fn service_row(&mut self, row: &ServiceRow<'_>) -> Result<(), SinkError> {
+        black_box(row);
+        self.rows += 1;
+        Ok(())
+    }
+    fn cluster_row(&mut self, row: &ClusterRow<'_>) -> Result<(), SinkError> {
+        black_box(row);
+        self.rows += 1;
+        Ok(())
+    }
+    fn event(&mut self, record: &EventRecord) -> Result<(), SinkError> {
+        black_box(record);
+        self.rows += 1;
+        Ok(())
+    }
+    fn task(&mut self, record: &TaskRecord<'_>) -> Result<(), SinkError> {
+        black_box(record);
+        self.rows += 1;
+        Ok(())
+    }
+    fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
+        black_box(totals);
+        Ok(())
+    }
+}
+
+/// The large scenario for `days` simulated days: 300 x m5.xlarge over three AZs behind `cp-m5`,
+/// service `web` with 2,000 bridge tasks (256 CPU units, 512 MiB, dynamic host port), demand
+/// 100,000 rps + a diurnal 80,000 peaking at 14:00 UTC, with Poisson noise.
+pub fn large_spec(days: u64) -> Spec {
+    let container = ContainerSpec {
+        name: "app".into(),
+        cpu_units: 256,
+        memory_mib: Some(512),
+        memory_reservation_mib: None,
+        essential: true,
+        port_mappings: vec![PortMapping {
+            container_port: 80,
+            host_port: Some(0),
+        }],
+        stop_timeout_s: None,
+    };
+    let load = LoadProfile {
+        shapes: vec![
+            LoadShape::Constant { rps: 100_000.0 },
+            LoadShape::Diurnal {
+                amplitude: 80_000.0,
+                peak_second_of_day: 14 * 3600,
+                timezone: Tz::UTC,
+            },
+        ],
+        noise: Noise::Poisson,
+    };
+    let mut behavior = Behavior::with_task_definitions(1);
+    behavior.task_definitions[0].requests_per_second_at_full_cpu = 100.0;
+    Spec {
+        name: format!("large-{days}d"),
+        description: "300 m5.xlarge, 2000 bridge tasks, diurnal load".into(),
+        seed: 1,
+        start_epoch_ms: DEFAULT_START_EPOCH_MS,
+        duration: SimDuration(days * MS_PER_DAY),
+        trace_interval: SimDuration::from_secs(60),
+        availability_zones: ["us-east-1a", "us-east-1b", "us-east-1c"].map(String::from).to_vec(),
+        auto_scaling_groups: vec![AutoScalingGroupSpec {
+            name: "asg-m5".into(),
+            instance_type: "m5.xlarge".into(),
+            min_size: 300,
+            max_size: 300,
+            desired_capacity: 300,
+            availability_zones: vec![0, 1, 2],
+        }],
+        capacity_providers: vec![CapacityProviderSpec {
+            name: "cp-m5".into(),
+            kind: CapacityProviderKind::AutoScalingGroup(0),
+        }],
+        cluster_name: "bench".into(),
+        task_definitions: vec![TaskDefinitionSpec {
+            family: "web".into(),
+            revision: 1,
+            network_mode: NetworkMode::Bridge,
+            requires_compatibilities: vec!["EC2".into()],
+            cpu_units: None,
+            memory_mib: None,
+            cpu_architecture: "X86_64".into(),
+            containers: vec![container],
+        }],
+        services: vec![ServiceSpec {
+            name: "web".into(),
+            task_definition: 0,
+            desired_count: 2000,
+            strategy: vec![StrategyItem {
+                provider: 0,
+                base: 0,
+                weight: 1,
+            }],
+            load: Some(load),
+        }],
+        behavior,
+        timeline: Vec::new(),
+        ignored_fields: Vec::new(),
+        not_yet_simulated: Vec::new(),
+    }
+}
+
+fn run_once(spec: &Spec) -> RunTotals {
+    let mut sink = CountingSink::default();
+    let totals = engine::run(spec, &mut sink, RunOptions::default()).expect("the large scenario runs");
+    black_box(sink.rows);
+    totals
+}
+
+/// 1,000,000 pushes at pseudo-random times, then 1,000,000 pops.
+fn event_queue(c: &mut Criterion) {
+    let mut group = c.benchmark_group("event_queue");
+    // One iteration takes most of a second; 20 samples keep a full run near half a minute.
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(QUEUE_EVENTS));
+    group.bench_function("push_pop_1m", |b| {
+        b.iter(|| {
+            let mut queue = EventQueue::new();
+            // Knuth's MMIX LCG: deterministic and cheap, so the queue dominates the cost.
+            let mut state: u64 = 0x853c_49e6_748f_ea9b;
+            for i in 0..QUEUE_EVENTS {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                // Times within 30 days, like the large scenario's horizon.
+                queue.push(SimTime((state >> 33) % (30 * MS_PER_DAY)), i);
+            }
+            let mut checksum = 0u64;
+            while let Some((time, event)) = queue.pop() {
+                checksum = checksum.wrapping_add(time.0 ^ event);
+            }
+            black_box(checksum)
+        });
+    });
+    group.finish();
+}
+
+fn large_scenario(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine_run");
+    group.sample_size(10);
+    for days in [7, 30] {
+        let spec = large_spec(days);
+        let events = run_once(&spec).events_processed;
+        println!("large_scenario_{days}d processes {events} events per run");
+        group.throughput(Throughput::Elements(events));
+        group.bench_function(format!("large_scenario_{days}d"), |b| {
+            b.iter(|| run_once(black_box(&spec)))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, event_queue, large_scenario);
+criterion_main!(benches);

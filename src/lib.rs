@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod policy;

@@ -112,11 +112,24 @@ impl World<'_> {
                 s.unplaced -= 1;
                 s.tasks_in_az[az] += 1;
                 s.tasks_on_instance[placement.instance.0 as usize] += 1;
-                s.last_placement_failure = None;
+                let recovered = s.last_placement_failure.take().is_some();
                 let task = self.tasks.get_mut(&id).expect("task exists");
                 task.instance = Some(placement.instance);
                 task.availability_zone = Some(az);
                 task.host_ports = placement.host_ports;
+                if recovered {
+                    let name = &self.spec.services[service].name;
+                    let instance = &self.instances[placement.instance.0 as usize].ec2_instance_id;
+                    self.log(
+                        sink,
+                        EventKind::PlacementRecovered,
+                        name.clone(),
+                        format!(
+                            "(service {name}) placed waiting task {} on {instance}.",
+                            World::task_label(id)
+                        ),
+                    )?;
+                }
                 self.arm_task_timer(id, sink)?;
                 Ok(true)
             }
