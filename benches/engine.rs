@@ -127,6 +127,7 @@ pub fn large_spec(days: u64) -> Spec {
             load: Some(load),
         }],
         behavior,
+        auto_scaling: Default::default(),
         timeline: Vec::new(),
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),

@@ -34,6 +34,16 @@ pub enum Event {
         /// Service index.
         service: usize,
     },
+    /// A metric period (60 s, or 20 s for high resolution) ends: datapoints are computed.
+    MetricPeriod {
+        /// The 20-second resolution.
+        high_resolution: bool,
+    },
+    /// Datapoints have come through the metrics pipeline: alarms are evaluated and act.
+    AlarmEvaluation {
+        /// The 20-second resolution.
+        high_resolution: bool,
+    },
     /// An entry of the scenario's timeline is due.
     Timeline {
         /// Index into `Spec::timeline`.

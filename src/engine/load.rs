@@ -17,6 +17,14 @@ impl World<'_> {
         let running = s.counts[TaskState::Running.index()];
         s.accumulator
             .add(elapsed, s.demand_rps, &served, running, s.healthy, &s.serving);
+        for period in &mut s.metric_periods {
+            period
+                .accumulator
+                .add(elapsed, s.demand_rps, &served, running, s.healthy, &s.serving);
+            if running > 0 {
+                period.ran_ms += elapsed;
+            }
+        }
         s.accumulated_until = now;
     }
 

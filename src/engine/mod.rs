@@ -1,5 +1,6 @@
 //! The simulation: the one `Event` enum, the `World`, the dispatcher and the bounded run loop.
 
+mod autoscaling;
 mod cost;
 mod event;
 mod instances;

@@ -85,6 +85,7 @@ fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), Sin
     if world.spec.behavior.warm_start {
         warm_start(world, sink)?;
     }
+    world.start_auto_scaling(sink)?;
     for service in 0..world.services.len() {
         world.request_reconcile(service);
     }
@@ -137,6 +138,11 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
         Event::InstanceRegistered { instance } => world.register_instance(instance, sink),
         Event::Reconcile { service } => world.reconcile(service, sink),
         Event::Timeline { index } => world.on_timeline(index, sink),
+        Event::MetricPeriod { high_resolution } => {
+            world.on_metric_period(high_resolution);
+            Ok(())
+        }
+        Event::AlarmEvaluation { high_resolution } => world.on_alarm_evaluation(high_resolution, sink),
     }
 }
 

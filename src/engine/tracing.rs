@@ -24,6 +24,7 @@ impl World<'_> {
 
     fn write_service_row(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.accumulate_load(service);
+        let (min_capacity, max_capacity) = self.capacity_bounds(service);
         let s = &mut self.services[service];
         let avg = s.accumulator.finish();
         s.accumulator.reset();
@@ -42,8 +43,8 @@ impl World<'_> {
             demand_rps: avg.demand_rps,
             served_rps: avg.served_rps,
             unserved_rps: avg.unserved_rps,
-            min_capacity: s.desired,
-            max_capacity: s.desired,
+            min_capacity,
+            max_capacity,
             unserved_requests: avg.unserved_requests,
         })
     }

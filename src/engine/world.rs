@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use rand_chacha::ChaCha8Rng;
 
+use super::autoscaling::{AutoScalingState, MetricPeriodState};
 use super::cost::CostMeter;
 use super::event::Event;
 use crate::model::task::TASK_STATE_COUNT;
@@ -39,6 +40,8 @@ pub(super) struct ServiceState {
     /// The last placement failure reason logged, so a repeated failure is logged once.
     pub last_placement_failure: Option<&'static str>,
     pub steady: bool,
+    /// Metric accumulation for the current 60 s and 20 s periods.
+    pub metric_periods: [MetricPeriodState; 2],
 }
 
 impl ServiceState {
@@ -89,6 +92,8 @@ pub(super) struct World<'s> {
     pub impaired_zones: Vec<bool>,
     /// True while services are being put into their warm-start state: no lifecycle timers.
     pub warm_starting: bool,
+    /// Scalable targets, policies and alarms.
+    pub auto_scaling: AutoScalingState,
 }
 
 impl<'s> World<'s> {
@@ -122,6 +127,7 @@ impl<'s> World<'s> {
                     reconcile_queued: false,
                     last_placement_failure: None,
                     steady: false,
+                    metric_periods: Default::default(),
                 }
             })
             .collect();
@@ -152,6 +158,7 @@ impl<'s> World<'s> {
             last_trace_at: SimTime::ZERO,
             impaired_zones: vec![false; spec.availability_zones.len()],
             warm_starting: false,
+            auto_scaling: AutoScalingState::new(spec),
         }
     }
 

@@ -5,6 +5,7 @@
 //! ignored. Files the scenario names (task definitions, replay CSVs) come through a
 //! `SourceLoader`, so this layer never touches the filesystem itself.
 
+mod autoscaling;
 mod behavior;
 pub mod diag;
 mod events;
@@ -203,15 +204,15 @@ fn read_top(
     load::read_load(o.field("load"), &mut services, start, loader, sources, d);
     let duration_ms = duration.map_or(0, |v| v.as_millis());
     let timeline = events::read_events(o.field("events"), &services, &providers, &zones, duration_ms, d);
-    for block in ["applicationAutoScaling", "cloudWatch"] {
-        if let Some(n) = o.field(block) {
-            if !n.is_null() {
-                d.not_yet_simulated.push(format!(
-                    "{block}: parsed but not simulated yet (service auto scaling comes in a later version)"
-                ));
-            }
-        }
-    }
+    let auto_scaling = autoscaling::read_auto_scaling(
+        o.field("applicationAutoScaling"),
+        o.field("cloudWatch"),
+        &autoscaling::Context {
+            cluster: &cluster.name,
+            services: &services,
+        },
+        d,
+    );
     let expectations = read_expectations(&mut o, d);
     if !expectations.is_empty() {
         d.not_yet_simulated.push(format!(
@@ -241,6 +242,7 @@ fn read_top(
         task_definitions,
         services,
         behavior,
+        auto_scaling,
         timeline,
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),

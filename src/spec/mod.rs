@@ -1,11 +1,16 @@
 //! The validated, typed description of a run: what the engine simulates (tests build it in Rust).
 
+mod autoscaling;
 mod behavior;
 mod cluster;
 mod task_definition;
 mod timeline;
 
 pub use crate::model::TaskResources;
+pub use autoscaling::{
+    AlarmSpec, AutoScalingSpec, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec,
+    ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,
+};
 pub use behavior::{Behavior, DurationDistribution, InstanceBehavior, TaskBehavior};
 pub use cluster::{AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem};
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
@@ -43,6 +48,8 @@ pub struct Spec {
     pub services: Vec<ServiceSpec>,
     /// Simulator-only settings: timings, serving model, limits.
     pub behavior: Behavior,
+    /// Service auto scaling: scalable targets, policies, alarms.
+    pub auto_scaling: AutoScalingSpec,
     /// Operator actions and faults, sorted by time (stable).
     pub timeline: Vec<TimelineEvent>,
     /// Field paths of AWS keys that were accepted but are not modelled.

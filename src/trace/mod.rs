@@ -85,6 +85,10 @@ pub enum EventKind {
     Fault,
     /// A task changed state (only with `--task-events`).
     TaskState,
+    /// Application Auto Scaling changed (or declined to change) a desired count.
+    ScalingActivity,
+    /// A CloudWatch alarm changed state.
+    Alarm,
 }
 
 impl EventKind {
@@ -100,6 +104,8 @@ impl EventKind {
             EventKind::Instance => "instance",
             EventKind::Fault => "fault",
             EventKind::TaskState => "task_state",
+            EventKind::ScalingActivity => "scaling_activity",
+            EventKind::Alarm => "alarm",
         }
     }
 }

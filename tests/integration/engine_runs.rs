@@ -119,6 +119,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             load: None,
         }],
         behavior: Behavior::with_task_definitions(1),
+        auto_scaling: Default::default(),
         timeline: Vec::new(),
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),

@@ -1,0 +1,574 @@
+//! Service auto scaling in the world: metric periods, alarm evaluations and policy actions.
+
+use std::collections::VecDeque;
+
+use super::event::Event;
+use super::world::World;
+use crate::metrics::{
+    AlarmConfig, AlarmEvaluator, AlarmState, Comparison, PeriodAccumulator, Statistic, TreatMissingData,
+};
+use crate::model::TaskState;
+use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecision, fmt_value};
+use crate::policy::{step_scaling, target_tracking};
+use crate::sim::SimTime;
+use crate::spec::{MetricStream, PolicyKind, ServiceMetric, Spec};
+use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::workload::IntervalAccumulator;
+
+/// What an alarm does when it is in ALARM at an evaluation.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum AlarmAction {
+    /// A target tracking policy's managed high or low alarm.
+    TargetTracking { policy: usize, direction: Direction },
+    /// A user alarm whose actions name step policies.
+    Step { policies: Vec<usize> },
+}
+
+/// An alarm being evaluated.
+pub(super) struct AlarmRuntime {
+    pub name: String,
+    pub stream: MetricStream,
+    pub statistic: Statistic,
+    pub datapoints_per_period: u32,
+    pub evaluator: AlarmEvaluator,
+    pub period: PeriodAccumulator,
+    pub datapoints_in_period: u32,
+    pub action: AlarmAction,
+}
+
+/// Runtime state of a scalable target.
+pub(super) struct TargetState {
+    pub service: usize,
+    pub min: u32,
+    pub max: u32,
+    pub scale_in_cooldown_until: SimTime,
+}
+
+/// Runtime state of a scaling policy.
+#[derive(Default)]
+pub(super) struct PolicyState {
+    pub scale_out_cooldown_until: SimTime,
+    /// Step policies: the capacity before the scale-out that started the current cooldown.
+    pub scale_out_base: Option<u32>,
+    pub cooldown_until: SimTime,
+    pub low_alarm: Option<usize>,
+    pub last_not_scaled: Option<NotScaledReason>,
+    pub activities: u64,
+}
+
+/// Per-service metric accumulation for one resolution.
+#[derive(Default)]
+pub(super) struct MetricPeriodState {
+    pub accumulator: IntervalAccumulator,
+    /// Milliseconds of the period during which at least one task was RUNNING.
+    pub ran_ms: u64,
+}
+
+/// Everything auto scaling keeps in the world.
+#[derive(Default)]
+pub(super) struct AutoScalingState {
+    pub targets: Vec<TargetState>,
+    pub policies: Vec<PolicyState>,
+    pub alarms: Vec<AlarmRuntime>,
+    /// Datapoints waiting for the pipeline latency: (resolution index, one value per alarm).
+    pub pending: [VecDeque<Vec<Option<f64>>>; 2],
+    pub uses_resolution: [bool; 2],
+}
+
+const PERIOD_MS: [u64; 2] = [60_000, 20_000];
+
+fn resolution(high: bool) -> usize {
+    usize::from(high)
+}
+
+impl AutoScalingState {
+    /// Builds targets, policies and alarms (two managed alarms per target tracking policy).
+    pub fn new(spec: &Spec) -> Self {
+        let a = &spec.auto_scaling;
+        let mut state = AutoScalingState {
+            targets: a
+                .scalable_targets
+                .iter()
+                .map(|t| TargetState {
+                    service: t.service,
+                    min: t.min_capacity,
+                    max: t.max_capacity,
+                    scale_in_cooldown_until: SimTime::ZERO,
+                })
+                .collect(),
+            policies: a.scaling_policies.iter().map(|_| PolicyState::default()).collect(),
+            ..Default::default()
+        };
+        for (p, policy) in a.scaling_policies.iter().enumerate() {
+            let PolicyKind::TargetTracking(tt) = &policy.kind else {
+                continue;
+            };
+            let resource = format!("service/{}/{}", spec.cluster_name, spec.services[policy.service].name);
+            let alarm =
+                |suffix: &str, n: u32, threshold: f64, comparison: Comparison, direction: Direction| AlarmRuntime {
+                    name: format!("TargetTracking-{resource}-{suffix}-{}", policy.name),
+                    stream: tt.stream,
+                    statistic: tt.statistic,
+                    datapoints_per_period: 1,
+                    evaluator: AlarmEvaluator::new(AlarmConfig {
+                        evaluation_periods: n,
+                        datapoints_to_alarm: n,
+                        threshold,
+                        comparison,
+                        treat_missing_data: TreatMissingData::Missing,
+                    }),
+                    period: PeriodAccumulator::default(),
+                    datapoints_in_period: 0,
+                    action: AlarmAction::TargetTracking { policy: p, direction },
+                };
+            // Reference 2.3 (A1): high 3 x 1 min > T; low 15 x 1 min < 0.9 T.
+            state.alarms.push(alarm(
+                "AlarmHigh",
+                3,
+                tt.target_value,
+                Comparison::GreaterThan,
+                Direction::Out,
+            ));
+            if !tt.disable_scale_in {
+                state.policies[p].low_alarm = Some(state.alarms.len());
+                state.alarms.push(alarm(
+                    "AlarmLow",
+                    15,
+                    0.9 * tt.target_value,
+                    Comparison::LessThan,
+                    Direction::In,
+                ));
+            }
+        }
+        for alarm in &a.alarms {
+            state.alarms.push(AlarmRuntime {
+                name: alarm.name.clone(),
+                stream: alarm.stream,
+                statistic: alarm.statistic,
+                datapoints_per_period: alarm.datapoints_per_period,
+                evaluator: AlarmEvaluator::new(alarm.config),
+                period: PeriodAccumulator::default(),
+                datapoints_in_period: 0,
+                action: AlarmAction::Step {
+                    policies: alarm.actions.clone(),
+                },
+            });
+        }
+        for alarm in &state.alarms {
+            state.uses_resolution[resolution(alarm.stream.high_resolution)] = true;
+        }
+        state
+    }
+}
+
+impl World<'_> {
+    /// Clamps services into their targets' bounds and schedules the first metric periods.
+    pub fn start_auto_scaling(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        for t in 0..self.auto_scaling.targets.len() {
+            let (service, min, max) = {
+                let t = &self.auto_scaling.targets[t];
+                (t.service, t.min, t.max)
+            };
+            let desired = self.services[service].desired;
+            let clamped = desired.clamp(min, max);
+            if clamped != desired {
+                self.set_desired(service, clamped);
+                let name = self.spec.services[service].name.clone();
+                self.log(sink, EventKind::ScalingActivity, name, format!(
+                    "RegisterScalableTarget: desired {desired} -> {clamped} to fit MinCapacity {min} and MaxCapacity {max}."
+                ))?;
+            }
+        }
+        for (r, period_ms) in PERIOD_MS.iter().enumerate() {
+            if self.auto_scaling.uses_resolution[r] {
+                self.queue.push(
+                    SimTime(*period_ms),
+                    Event::MetricPeriod {
+                        high_resolution: r == 1,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets a service's desiredCount and asks the scheduler to act.
+    pub fn set_desired(&mut self, service: usize, desired: u32) {
+        self.services[service].desired = desired;
+        self.request_reconcile(service);
+    }
+
+    /// The MinCapacity and MaxCapacity of a service (its desired count when it has no target).
+    pub fn capacity_bounds(&self, service: usize) -> (u32, u32) {
+        match self.spec.auto_scaling.target_of(service) {
+            Some(t) => (self.auto_scaling.targets[t].min, self.auto_scaling.targets[t].max),
+            None => (self.services[service].desired, self.services[service].desired),
+        }
+    }
+
+    /// A metric period ends: compute each alarm's datapoint, deliver it after the pipeline latency.
+    pub fn on_metric_period(&mut self, high_resolution: bool) {
+        let r = resolution(high_resolution);
+        let period_ms = PERIOD_MS[r];
+        for service in 0..self.services.len() {
+            self.accumulate_load(service);
+        }
+        let values: Vec<Option<f64>> = (0..self.auto_scaling.alarms.len())
+            .map(|a| {
+                let stream = self.auto_scaling.alarms[a].stream;
+                if stream.high_resolution != high_resolution {
+                    return None;
+                }
+                self.metric_value(stream, period_ms)
+            })
+            .collect();
+        for s in &mut self.services {
+            s.metric_periods[r] = MetricPeriodState::default();
+        }
+        self.auto_scaling.pending[r].push_back(values);
+        let latency = if high_resolution {
+            self.spec.auto_scaling.pipeline.high_resolution_latency
+        } else {
+            self.spec.auto_scaling.pipeline.standard_latency
+        };
+        self.schedule_in(latency.as_millis(), Event::AlarmEvaluation { high_resolution });
+        if self.now.0 + period_ms <= self.end.0 {
+            self.schedule_in(period_ms, Event::MetricPeriod { high_resolution });
+        }
+    }
+
+    /// The datapoint of `stream` for the period that just ended; `None` when ECS publishes nothing
+    /// (no task ran, or no healthy target for the per-target metric).
+    fn metric_value(&self, stream: MetricStream, period_ms: u64) -> Option<f64> {
+        let s = &self.services[stream.service];
+        let period = &s.metric_periods[resolution(stream.high_resolution)];
+        if period.ran_ms == 0 {
+            return None;
+        }
+        let avg = period.accumulator.finish();
+        match stream.metric {
+            ServiceMetric::CpuUtilization => Some(avg.cpu_utilization),
+            ServiceMetric::MemoryUtilization => Some(avg.memory_utilization),
+            ServiceMetric::RequestCountPerTarget => {
+                (s.healthy > 0).then(|| avg.served_rps * period_ms as f64 / 1000.0 / f64::from(s.healthy))
+            }
+        }
+    }
+
+    /// CloudWatch evaluates the alarms on the datapoints that have come through the pipeline.
+    pub fn on_alarm_evaluation(&mut self, high_resolution: bool, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let r = resolution(high_resolution);
+        let Some(values) = self.auto_scaling.pending[r].pop_front() else {
+            return Ok(());
+        };
+        let mut to_invoke = Vec::new();
+        for (a, value) in values.into_iter().enumerate() {
+            let alarm = &mut self.auto_scaling.alarms[a];
+            if alarm.stream.high_resolution != high_resolution {
+                continue;
+            }
+            // Alarms with a period of several datapoints aggregate them first.
+            if let Some(v) = value {
+                alarm.period.add(v);
+            }
+            alarm.datapoints_in_period += 1;
+            if alarm.datapoints_in_period < alarm.datapoints_per_period {
+                continue;
+            }
+            alarm.datapoints_in_period = 0;
+            let datapoint = alarm.period.take().map(|d| d.value(alarm.statistic));
+            let before = alarm.evaluator.state;
+            if let Some(after) = alarm.evaluator.push(datapoint) {
+                let name = alarm.name.clone();
+                let message = format!(
+                    "{name}: {} -> {} ({})",
+                    before.as_str(),
+                    after.as_str(),
+                    self.alarm_reason(a)
+                );
+                let subject = self.spec.services[self.auto_scaling.alarms[a].stream.service]
+                    .name
+                    .clone();
+                self.log(sink, EventKind::Alarm, subject, message)?;
+            }
+            if self.auto_scaling.alarms[a].evaluator.state == AlarmState::Alarm {
+                to_invoke.push(a);
+            }
+        }
+        for a in to_invoke {
+            match self.auto_scaling.alarms[a].action.clone() {
+                AlarmAction::TargetTracking { policy, direction } => {
+                    self.invoke_target_tracking(policy, direction, a, sink)?
+                }
+                AlarmAction::Step { policies } => {
+                    for p in policies {
+                        self.invoke_step_scaling(p, a, sink)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `CPUUtilization 78.2 > 60 for 3 of 3 datapoints`.
+    fn alarm_reason(&self, a: usize) -> String {
+        let alarm = &self.auto_scaling.alarms[a];
+        let c = &alarm.evaluator.config;
+        let (breaching, n) = alarm.evaluator.breaching_of_last_n();
+        let value = alarm
+            .evaluator
+            .latest_value()
+            .map_or_else(|| "no data".to_string(), fmt_value);
+        format!(
+            "{} {} {} {} for {} of {} datapoints",
+            alarm.stream.metric.metric_name(),
+            value,
+            c.comparison.symbol(),
+            fmt_value(c.threshold),
+            breaching,
+            n.max(c.evaluation_periods as usize)
+        )
+    }
+
+    fn running(&self, service: usize) -> u32 {
+        self.services[service].counts[TaskState::Running.index()]
+    }
+
+    fn invoke_target_tracking(
+        &mut self,
+        p: usize,
+        direction: Direction,
+        alarm: usize,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let policy = &self.spec.auto_scaling.scaling_policies[p];
+        let PolicyKind::TargetTracking(tt) = &policy.kind else {
+            unreachable!("managed alarms belong to target tracking")
+        };
+        let service = policy.service;
+        let Some(t) = self.spec.auto_scaling.target_of(service) else {
+            return Ok(());
+        };
+        let suspended = self.spec.auto_scaling.scalable_targets[t].suspended;
+        if direction == Direction::Out && suspended.dynamic_scaling_out
+            || direction == Direction::In && suspended.dynamic_scaling_in
+        {
+            return Ok(());
+        }
+        let Some(metric) = self.auto_scaling.alarms[alarm].evaluator.latest_value() else {
+            return Ok(());
+        };
+        let target = &self.auto_scaling.targets[t];
+        let obs = target_tracking::Observation {
+            running: self.running(service),
+            desired: self.services[service].desired,
+            metric,
+            min_capacity: target.min,
+            max_capacity: target.max,
+        };
+        let params = target_tracking::TargetTrackingParams {
+            target_value: tt.target_value,
+            disable_scale_in: tt.disable_scale_in,
+        };
+        let mut decision = target_tracking::decide(direction, &obs, &params);
+        if direction == Direction::In {
+            if self.now < target.scale_in_cooldown_until {
+                decision = not_scaled(NotScaledReason::ScaleInCooldown, &decision);
+            } else if let Some(larger) = self.other_policies_scale_in_floor(p, service) {
+                // Scale in only if every policy wants to, to the largest capacity any wants (2.6).
+                decision = match larger {
+                    None => not_scaled(NotScaledReason::OtherPolicyNotReadyToScaleIn, &decision),
+                    Some(n) => match decision {
+                        ScalingDecision::SetDesired { desired, explanation } if n > desired => {
+                            if n < obs.desired {
+                                ScalingDecision::SetDesired {
+                                    desired: n,
+                                    explanation: format!("{explanation}; another policy needs {n}"),
+                                }
+                            } else {
+                                not_scaled(
+                                    NotScaledReason::AlreadyAtDesiredCapacity,
+                                    &ScalingDecision::SetDesired { desired, explanation },
+                                )
+                            }
+                        }
+                        other => other,
+                    },
+                };
+            }
+        }
+        let cooldown = if direction == Direction::Out {
+            tt.scale_out_cooldown
+        } else {
+            tt.scale_in_cooldown
+        };
+        self.apply_decision(p, alarm, direction, decision, cooldown.as_millis(), sink)
+    }
+
+    /// For a scale-in by policy `p`: `None` if this service has no other target tracking policy
+    /// that can scale in; `Some(None)` if one is not ready (its low alarm is not in ALARM);
+    /// `Some(Some(n))` with the largest capacity the others want.
+    fn other_policies_scale_in_floor(&self, p: usize, service: usize) -> Option<Option<u32>> {
+        let mut floor: Option<Option<u32>> = None;
+        for (q, policy) in self.spec.auto_scaling.scaling_policies.iter().enumerate() {
+            let PolicyKind::TargetTracking(tt) = &policy.kind else {
+                continue;
+            };
+            if q == p || policy.service != service || tt.disable_scale_in {
+                continue;
+            }
+            let Some(low) = self.auto_scaling.policies[q].low_alarm else {
+                continue;
+            };
+            let alarm = &self.auto_scaling.alarms[low];
+            if alarm.evaluator.state != AlarmState::Alarm {
+                return Some(None);
+            }
+            let t = self
+                .spec
+                .auto_scaling
+                .target_of(service)
+                .expect("policies have targets");
+            let target = &self.auto_scaling.targets[t];
+            let obs = target_tracking::Observation {
+                running: self.running(service),
+                desired: self.services[service].desired,
+                metric: alarm.evaluator.latest_value().unwrap_or(0.0),
+                min_capacity: target.min,
+                max_capacity: target.max,
+            };
+            let (n, _) = target_tracking::proportional_capacity(&obs, tt.target_value);
+            floor = Some(Some(floor.flatten().map_or(n, |m: u32| m.max(n))));
+        }
+        floor
+    }
+
+    fn invoke_step_scaling(&mut self, p: usize, alarm: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let policy = &self.spec.auto_scaling.scaling_policies[p];
+        let PolicyKind::StepScaling(step) = &policy.kind else {
+            return Ok(());
+        };
+        let service = policy.service;
+        let Some(t) = self.spec.auto_scaling.target_of(service) else {
+            return Ok(());
+        };
+        let Some(metric) = self.auto_scaling.alarms[alarm].evaluator.latest_value() else {
+            return Ok(());
+        };
+        let threshold = self.auto_scaling.alarms[alarm].evaluator.config.threshold;
+        let running = self.running(service);
+        let state = &self.auto_scaling.policies[p];
+        let in_cooldown = self.now < state.cooldown_until;
+        // During a scale-out cooldown, capacity counts from before the activity that started it.
+        let base = match (in_cooldown, state.scale_out_base) {
+            (true, Some(base)) => base,
+            _ => running,
+        };
+        let target = &self.auto_scaling.targets[t];
+        let desired = self.services[service].desired;
+        let decision = step_scaling::decide(metric, threshold, base, desired, &step.params, target.min, target.max);
+        let direction = match decision.desired() {
+            Some(n) if n < desired => Direction::In,
+            _ => Direction::Out,
+        };
+        let suspended = self.spec.auto_scaling.scalable_targets[t].suspended;
+        if direction == Direction::Out && suspended.dynamic_scaling_out
+            || direction == Direction::In && suspended.dynamic_scaling_in
+        {
+            return Ok(());
+        }
+        let decision = if direction == Direction::In && (in_cooldown || self.now < target.scale_in_cooldown_until) {
+            not_scaled(NotScaledReason::ScaleInCooldown, &decision)
+        } else {
+            decision
+        };
+        if direction == Direction::Out && decision.desired().is_some() && !in_cooldown {
+            self.auto_scaling.policies[p].scale_out_base = Some(running);
+        }
+        let cooldown = step.cooldown.as_millis();
+        self.apply_decision(p, alarm, direction, decision, cooldown, sink)
+    }
+
+    fn apply_decision(
+        &mut self,
+        p: usize,
+        alarm: usize,
+        direction: Direction,
+        decision: ScalingDecision,
+        cooldown_ms: u64,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let policy = &self.spec.auto_scaling.scaling_policies[p];
+        let service = policy.service;
+        let name = self.spec.services[service].name.clone();
+        let reason = self.alarm_reason(alarm);
+        match decision {
+            ScalingDecision::SetDesired {
+                desired: new,
+                explanation,
+            } => {
+                let old = self.services[service].desired;
+                let t = self
+                    .spec
+                    .auto_scaling
+                    .target_of(service)
+                    .expect("policies have targets");
+                let until = SimTime(self.now.0 + cooldown_ms);
+                let state = &mut self.auto_scaling.policies[p];
+                state.last_not_scaled = None;
+                state.activities += 1;
+                match direction {
+                    Direction::Out => {
+                        state.scale_out_cooldown_until = until;
+                        if self.now >= state.cooldown_until {
+                            state.cooldown_until = until;
+                        }
+                        // A scale-out ends any scale-in cooldown (reference 2.5, case 9).
+                        self.auto_scaling.targets[t].scale_in_cooldown_until = self.now;
+                    }
+                    Direction::In => {
+                        state.cooldown_until = until;
+                        state.scale_out_base = None;
+                        self.auto_scaling.targets[t].scale_in_cooldown_until = until;
+                    }
+                }
+                self.set_desired(service, new);
+                self.log(
+                    sink,
+                    EventKind::ScalingActivity,
+                    name,
+                    format!("{}: {reason}; desired {old} -> {new} = {explanation}", policy.name),
+                )
+            }
+            ScalingDecision::NotScaled {
+                reason: why,
+                explanation,
+            } => {
+                let state = &mut self.auto_scaling.policies[p];
+                if state.last_not_scaled == Some(why) {
+                    return Ok(());
+                }
+                state.last_not_scaled = Some(why);
+                self.log(
+                    sink,
+                    EventKind::ScalingActivity,
+                    name,
+                    format!(
+                        "{}: {reason}; not scaled: {} ({explanation})",
+                        policy.name,
+                        why.as_str()
+                    ),
+                )
+            }
+        }
+    }
+}
+
+fn not_scaled(reason: NotScaledReason, decision: &ScalingDecision) -> ScalingDecision {
+    let explanation = match decision {
+        ScalingDecision::SetDesired { explanation, .. } | ScalingDecision::NotScaled { explanation, .. } => {
+            explanation.clone()
+        }
+    };
+    ScalingDecision::NotScaled { reason, explanation }
+}

@@ -1,0 +1,557 @@
+//! `applicationAutoScaling` and `cloudWatch.alarms`: targets, policies and alarms as AWS prints them.
+
+use super::diag::{Diagnostics, closest};
+use super::reader::{Obj, as_list, as_string, object};
+use super::yaml::{Loc, Node};
+use crate::metrics::{AlarmConfig, Comparison, Statistic, TreatMissingData};
+use crate::policy::step_scaling::{AdjustmentType, StepAdjustment, StepScalingParams, validate_steps};
+use crate::sim::SimDuration;
+use crate::spec::{
+    AlarmSpec, AutoScalingSpec, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec, ServiceMetric,
+    ServiceSpec, StepScalingSpec, SuspendedState, TargetTrackingSpec,
+};
+
+const PREDEFINED: &[&str] = &[
+    "ECSServiceAverageCPUUtilization",
+    "ECSServiceAverageMemoryUtilization",
+    "ALBRequestCountPerTarget",
+    "ECSServiceAverageCPUUtilizationHighResolution",
+    "ECSServiceAverageMemoryUtilizationHighResolution",
+];
+
+/// Names the reader needs to resolve `ResourceId`s.
+pub struct Context<'a> {
+    /// `clusterName`.
+    pub cluster: &'a str,
+    /// The services.
+    pub services: &'a [ServiceSpec],
+}
+
+/// Reads `applicationAutoScaling` and `cloudWatch`.
+pub fn read_auto_scaling(
+    aas: Option<&Node>,
+    cloud_watch: Option<&Node>,
+    ctx: &Context<'_>,
+    d: &mut Diagnostics,
+) -> AutoScalingSpec {
+    let mut spec = AutoScalingSpec::default();
+    if let Some(node) = aas {
+        if let Some(mut o) = object(node, "applicationAutoScaling", d) {
+            for (p, n) in o.list("scalableTargets", d) {
+                read_target(n, &p, ctx, &mut spec, d);
+            }
+            for (p, n) in o.list("scalingPolicies", d) {
+                read_policy(n, &p, ctx, &mut spec, d);
+            }
+            if !o.list("scheduledActions", d).is_empty() {
+                d.not_yet_simulated
+                    .push("applicationAutoScaling.scheduledActions: scheduled scaling is not simulated yet".into());
+            }
+            o.finish(d);
+        }
+    }
+    if let Some(node) = cloud_watch {
+        if let Some(mut o) = object(node, "cloudWatch", d) {
+            for (p, n) in o.list("alarms", d) {
+                read_alarm(n, &p, ctx, &mut spec, d);
+            }
+            o.finish(d);
+        }
+    }
+    for (i, policy) in spec.scaling_policies.iter().enumerate() {
+        if matches!(policy.kind, PolicyKind::StepScaling(_)) && !spec.alarms.iter().any(|a| a.actions.contains(&i)) {
+            d.not_yet_simulated.push(format!(
+                "step scaling policy {} is not named in any cloudWatch.alarms AlarmActions, so nothing invokes it",
+                policy.name
+            ));
+        }
+    }
+    spec
+}
+
+/// Reads `ServiceNamespace`, `ScalableDimension` and `ResourceId`; returns the service index.
+fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<usize> {
+    o.one_of("ServiceNamespace", &["ecs"], d);
+    o.one_of("ScalableDimension", &["ecs:service:DesiredCount"], d);
+    let path = o.child("ResourceId");
+    let loc = o.field("ResourceId").map(|n| n.loc);
+    let resource = o.required_string("ResourceId", "service/<clusterName>/<serviceName>", d)?;
+    let loc = loc.unwrap_or(o.loc);
+    let parts: Vec<&str> = resource.split('/').collect();
+    let ["service", cluster, service] = parts.as_slice() else {
+        d.error(
+            loc,
+            &path,
+            format!("`{resource}` is not an ECS service resource id"),
+            Some(format!("write service/{}/<serviceName>", ctx.cluster)),
+        );
+        return None;
+    };
+    if *cluster != ctx.cluster {
+        d.error(
+            loc,
+            &path,
+            format!("cluster `{cluster}` is not the scenario's cluster `{}`", ctx.cluster),
+            Some(format!("write service/{}/{service}", ctx.cluster)),
+        );
+        return None;
+    }
+    let found = ctx.services.iter().position(|s| s.name == *service);
+    if found.is_none() {
+        let help = closest(service, ctx.services.iter().map(|s| s.name.as_str()))
+            .map(|c| format!("did you mean `service/{}/{c}`?", ctx.cluster));
+        d.error(
+            loc,
+            &path,
+            format!("no service named `{service}` in ecs.services"),
+            help,
+        );
+    }
+    found
+}
+
+fn read_target(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
+    let Some(mut o) = object(node, path, d) else { return };
+    let service = read_resource(&mut o, ctx, d);
+    let min = o.int("MinCapacity", 0, 100_000, d);
+    let max = o.int("MaxCapacity", 0, 100_000, d);
+    for (name, what) in [("MinCapacity", "the fewest tasks"), ("MaxCapacity", "the most tasks")] {
+        if o.field(name).is_none() {
+            o.missing(name, what, d);
+        }
+    }
+    let mut suspended = SuspendedState::default();
+    if let Some(n) = o.field("SuspendedState") {
+        if let Some(mut s) = object(n, &o.child("SuspendedState"), d) {
+            suspended.dynamic_scaling_in = s.boolean("DynamicScalingInSuspended", d).unwrap_or(false);
+            suspended.dynamic_scaling_out = s.boolean("DynamicScalingOutSuspended", d).unwrap_or(false);
+            suspended.scheduled_scaling = s.boolean("ScheduledScalingSuspended", d).unwrap_or(false);
+            s.finish(d);
+        }
+    }
+    let max_loc = o.key_loc("MaxCapacity");
+    o.ignore(&["RoleARN", "CreationTime", "ScalableTargetARN", "Tags"]);
+    o.finish(d);
+    let (Some(service), Some(min), Some(max)) = (service, min, max) else {
+        return;
+    };
+    if max < min {
+        d.error(
+            max_loc,
+            &format!("{path}.MaxCapacity"),
+            format!("MaxCapacity ({max}) must not be below MinCapacity ({min})"),
+            None,
+        );
+        return;
+    }
+    if spec.target_of(service).is_some() {
+        d.error(
+            node.loc,
+            path,
+            format!("service `{}` already has a scalable target", ctx.services[service].name),
+            None,
+        );
+        return;
+    }
+    spec.scalable_targets.push(ScalableTargetSpec {
+        service,
+        min_capacity: min as u32,
+        max_capacity: max as u32,
+        suspended,
+    });
+}
+
+fn read_policy(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
+    let Some(mut o) = object(node, path, d) else { return };
+    let name = o.required_string("PolicyName", "the policy name", d);
+    let service = read_resource(&mut o, ctx, d);
+    let policy_type = o.one_of(
+        "PolicyType",
+        &["TargetTrackingScaling", "StepScaling", "PredictiveScaling"],
+        d,
+    );
+    let tt_node = o.field("TargetTrackingScalingPolicyConfiguration");
+    let tt_path = o.child("TargetTrackingScalingPolicyConfiguration");
+    let step_node = o.field("StepScalingPolicyConfiguration");
+    let step_path = o.child("StepScalingPolicyConfiguration");
+    let type_loc = o.key_loc("PolicyType");
+    o.ignore(&["PolicyARN", "Alarms", "CreationTime"]);
+    o.finish(d);
+    let kind = match (policy_type.unwrap_or("StepScaling"), tt_node, step_node) {
+        ("TargetTrackingScaling", Some(n), _) => {
+            read_target_tracking(n, &tt_path, service, d).map(PolicyKind::TargetTracking)
+        }
+        ("StepScaling", _, Some(n)) => read_step(n, &step_path, d).map(PolicyKind::StepScaling),
+        ("PredictiveScaling", _, _) => {
+            d.error(
+                type_loc,
+                &format!("{path}.PolicyType"),
+                "PredictiveScaling is not simulated",
+                None,
+            );
+            None
+        }
+        (t, _, _) => {
+            let wanted = if t == "TargetTrackingScaling" {
+                "TargetTrackingScalingPolicyConfiguration"
+            } else {
+                "StepScalingPolicyConfiguration"
+            };
+            d.error(node.loc, path, format!("a {t} policy needs {wanted}"), None);
+            None
+        }
+    };
+    let (Some(name), Some(service), Some(kind)) = (name, service, kind) else {
+        return;
+    };
+    if spec.target_of(service).is_none() {
+        d.error(
+            node.loc,
+            &format!("{path}.ResourceId"),
+            format!(
+                "policy {name} scales service `{}`, which has no scalable target",
+                ctx.services[service].name
+            ),
+            Some("register one in applicationAutoScaling.scalableTargets".into()),
+        );
+        return;
+    }
+    if let PolicyKind::TargetTracking(tt) = &kind {
+        let same_metric = spec
+            .scaling_policies
+            .iter()
+            .any(|p| p.service == service && matches!(&p.kind, PolicyKind::TargetTracking(o) if o.stream == tt.stream));
+        if same_metric {
+            d.error(
+                node.loc,
+                path,
+                format!("policy {name}: each target tracking policy of a service must use a different metric"),
+                None,
+            );
+            return;
+        }
+    }
+    spec.scaling_policies.push(ScalingPolicySpec { name, service, kind });
+}
+
+fn read_target_tracking(
+    node: &Node,
+    path: &str,
+    service: Option<usize>,
+    d: &mut Diagnostics,
+) -> Option<TargetTrackingSpec> {
+    let mut o = object(node, path, d)?;
+    let target = o.number("TargetValue", 1e-100, 1e100, d);
+    if o.field("TargetValue").is_none() {
+        o.missing("TargetValue", "the metric value to hold", d);
+    }
+    let out_cd = o.int("ScaleOutCooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
+    let in_cd = o.int("ScaleInCooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
+    let disable_scale_in = o.boolean("DisableScaleIn", d).unwrap_or(false);
+    let mut metric = None;
+    if let Some(n) = o.field("PredefinedMetricSpecification") {
+        if let Some(mut m) = object(n, &o.child("PredefinedMetricSpecification"), d) {
+            let kind = m.one_of("PredefinedMetricType", PREDEFINED, d);
+            let label = m.string("ResourceLabel", d);
+            if kind == Some("ALBRequestCountPerTarget") && label.is_none() {
+                m.missing(
+                    "ResourceLabel",
+                    "app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>",
+                    d,
+                );
+            }
+            m.finish(d);
+            metric = kind.map(|k| match k {
+                "ECSServiceAverageCPUUtilization" => (ServiceMetric::CpuUtilization, false),
+                "ECSServiceAverageMemoryUtilization" => (ServiceMetric::MemoryUtilization, false),
+                "ALBRequestCountPerTarget" => (ServiceMetric::RequestCountPerTarget, false),
+                "ECSServiceAverageCPUUtilizationHighResolution" => (ServiceMetric::CpuUtilization, true),
+                _ => (ServiceMetric::MemoryUtilization, true),
+            });
+        }
+    } else if o.field("CustomizedMetricSpecification").is_some() {
+        d.error(
+            o.key_loc("CustomizedMetricSpecification"),
+            &o.child("CustomizedMetricSpecification"),
+            "CustomizedMetricSpecification is not simulated yet",
+            Some("use a PredefinedMetricSpecification".into()),
+        );
+    } else {
+        d.error(
+            o.loc,
+            path,
+            "a target tracking policy needs PredefinedMetricSpecification",
+            None,
+        );
+    }
+    o.finish(d);
+    let (metric, high_resolution) = metric?;
+    Some(TargetTrackingSpec {
+        stream: MetricStream {
+            service: service?,
+            metric,
+            high_resolution,
+        },
+        statistic: if metric == ServiceMetric::RequestCountPerTarget {
+            Statistic::Sum
+        } else {
+            Statistic::Average
+        },
+        target_value: target?,
+        scale_out_cooldown: SimDuration::from_secs(out_cd),
+        scale_in_cooldown: SimDuration::from_secs(in_cd),
+        disable_scale_in,
+    })
+}
+
+fn read_step(node: &Node, path: &str, d: &mut Diagnostics) -> Option<StepScalingSpec> {
+    let mut o = object(node, path, d)?;
+    let adjustment = o.one_of(
+        "AdjustmentType",
+        &["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"],
+        d,
+    );
+    if o.field("AdjustmentType").is_none() {
+        o.missing(
+            "AdjustmentType",
+            "ChangeInCapacity, PercentChangeInCapacity or ExactCapacity",
+            d,
+        );
+    }
+    let magnitude = o.int("MinAdjustmentMagnitude", 0, 100_000, d);
+    let cooldown = o.int("Cooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
+    o.one_of("MetricAggregationType", &["Average", "Minimum", "Maximum"], d);
+    let steps_path = o.child("StepAdjustments");
+    let steps_loc = o.key_loc("StepAdjustments");
+    let mut steps = Vec::new();
+    for (p, n) in o.list("StepAdjustments", d) {
+        let Some(mut s) = object(n, &p, d) else { continue };
+        let lower = s.number("MetricIntervalLowerBound", f64::MIN, f64::MAX, d);
+        let upper = s.number("MetricIntervalUpperBound", f64::MIN, f64::MAX, d);
+        let adj = s.int("ScalingAdjustment", -100_000, 100_000, d);
+        if s.field("ScalingAdjustment").is_none() {
+            s.missing("ScalingAdjustment", "how much to add or remove", d);
+        }
+        s.finish(d);
+        if let Some(adjustment) = adj {
+            steps.push(StepAdjustment {
+                lower,
+                upper,
+                adjustment,
+            });
+        }
+    }
+    o.finish(d);
+    if let Err(message) = validate_steps(&steps) {
+        d.error(steps_loc, &steps_path, message, None);
+        return None;
+    }
+    let adjustment_type = AdjustmentType::from_aws(adjustment?)?;
+    if adjustment_type == AdjustmentType::ExactCapacity && steps.iter().any(|s| s.adjustment < 0) {
+        d.error(
+            steps_loc,
+            &steps_path,
+            "ExactCapacity needs non-negative ScalingAdjustment values",
+            None,
+        );
+        return None;
+    }
+    Some(StepScalingSpec {
+        params: StepScalingParams {
+            adjustment_type,
+            steps,
+            min_adjustment_magnitude: magnitude,
+        },
+        cooldown: SimDuration::from_secs(cooldown),
+    })
+}
+
+const ALARM_IGNORED: &[&str] = &[
+    "AlarmArn",
+    "AlarmDescription",
+    "ActionsEnabled",
+    "OKActions",
+    "InsufficientDataActions",
+    "StateValue",
+    "StateReason",
+    "StateReasonData",
+    "StateUpdatedTimestamp",
+    "AlarmConfigurationUpdatedTimestamp",
+    "Unit",
+    "EvaluateLowSampleCountPercentile",
+    "StateTransitionedTimestamp",
+    "Tags",
+];
+
+fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
+    let Some(mut o) = object(node, path, d) else { return };
+    let name = o.required_string("AlarmName", "the alarm name", d);
+    let namespace = o.one_of("Namespace", &["AWS/ECS"], d);
+    let metric = o.one_of("MetricName", &["CPUUtilization", "MemoryUtilization"], d);
+    let statistic = o
+        .one_of("Statistic", &["Average", "Sum", "Minimum", "Maximum", "SampleCount"], d)
+        .and_then(Statistic::from_aws);
+    let period_loc = o.key_loc("Period");
+    let period = o.int("Period", 10, 86_400, d);
+    let n = o.int("EvaluationPeriods", 1, 100_000, d);
+    let m = o.int("DatapointsToAlarm", 1, 100_000, d);
+    let threshold = o.number("Threshold", f64::MIN, f64::MAX, d);
+    let comparison = o
+        .one_of(
+            "ComparisonOperator",
+            &[
+                "GreaterThanOrEqualToThreshold",
+                "GreaterThanThreshold",
+                "LessThanThreshold",
+                "LessThanOrEqualToThreshold",
+            ],
+            d,
+        )
+        .and_then(Comparison::from_aws);
+    let treat = o
+        .one_of(
+            "TreatMissingData",
+            &["missing", "ignore", "breaching", "notBreaching"],
+            d,
+        )
+        .map_or(Some(TreatMissingData::Missing), TreatMissingData::from_aws);
+    for (field, what) in [
+        ("Namespace", "AWS/ECS"),
+        ("MetricName", "CPUUtilization or MemoryUtilization"),
+        ("Statistic", "e.g. Average"),
+        ("Period", "seconds, 60 or a multiple of 60"),
+        ("EvaluationPeriods", "N of M of N"),
+        ("Threshold", "the value to compare with"),
+        ("ComparisonOperator", "e.g. GreaterThanThreshold"),
+    ] {
+        if o.field(field).is_none() {
+            o.missing(field, what, d);
+        }
+    }
+    let service = read_dimensions(&mut o, ctx, d);
+    let mut actions = Vec::new();
+    for (p, n) in o.list("AlarmActions", d) {
+        let Some(arn) = as_string(n, &p, d) else { continue };
+        let policy_name = arn.rsplit_once("policyName/").map_or(arn.as_str(), |(_, n)| n);
+        match spec.scaling_policies.iter().position(|sp| sp.name == policy_name) {
+            Some(i) if matches!(spec.scaling_policies[i].kind, PolicyKind::StepScaling(_)) => actions.push(i),
+            Some(_) => d.error(
+                n.loc,
+                &p,
+                format!(
+                    "{policy_name} is a target tracking policy; its alarms are managed by Application Auto Scaling"
+                ),
+                None,
+            ),
+            None => {
+                let help = closest(policy_name, spec.scaling_policies.iter().map(|sp| sp.name.as_str()))
+                    .map(|c| format!("did you mean `{c}`?"));
+                d.error(n.loc, &p, format!("no scaling policy named `{policy_name}`"), help);
+            }
+        }
+    }
+    o.ignore(ALARM_IGNORED);
+    o.finish(d);
+    let _ = namespace;
+    let (
+        Some(name),
+        Some(metric),
+        Some(statistic),
+        Some(period),
+        Some(n),
+        Some(threshold),
+        Some(comparison),
+        Some(treat),
+        Some(service),
+    ) = (
+        name, metric, statistic, period, n, threshold, comparison, treat, service,
+    )
+    else {
+        return;
+    };
+    let (high_resolution, datapoints_per_period) = match period {
+        20 => (true, 1),
+        p if p % 60 == 0 => (false, (p / 60) as u32),
+        _ => {
+            d.error(period_loc, &format!("{path}.Period"), format!("Period {period} cannot be evaluated on ECS metrics, which are published every 60 s (or 20 s at high resolution)"), Some("use 60, a multiple of 60, or 20".into()));
+            return;
+        }
+    };
+    let m = m.unwrap_or(n);
+    if m > n {
+        d.error(
+            node.loc,
+            &format!("{path}.DatapointsToAlarm"),
+            format!("DatapointsToAlarm ({m}) must not exceed EvaluationPeriods ({n})"),
+            None,
+        );
+        return;
+    }
+    spec.alarms.push(AlarmSpec {
+        name,
+        stream: MetricStream {
+            service,
+            metric: if metric == "CPUUtilization" {
+                ServiceMetric::CpuUtilization
+            } else {
+                ServiceMetric::MemoryUtilization
+            },
+            high_resolution,
+        },
+        statistic,
+        datapoints_per_period,
+        config: AlarmConfig {
+            evaluation_periods: n as u32,
+            datapoints_to_alarm: m as u32,
+            threshold,
+            comparison,
+            treat_missing_data: treat,
+        },
+        actions,
+    });
+}
+
+/// `Dimensions: [{Name: ClusterName, Value: demo}, {Name: ServiceName, Value: web}]` -> the service.
+fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<usize> {
+    let dims_loc: Loc = o.key_loc("Dimensions");
+    let dims_path = o.child("Dimensions");
+    let mut service = None;
+    let mut cluster_ok = true;
+    for (p, n) in o.list("Dimensions", d) {
+        let Some(mut dim) = object(n, &p, d) else { continue };
+        let name = dim.one_of("Name", &["ClusterName", "ServiceName"], d);
+        let value = dim.required_string("Value", "the dimension value", d);
+        dim.finish(d);
+        match (name, value) {
+            (Some("ClusterName"), Some(v)) if v != ctx.cluster => {
+                d.error(
+                    n.loc,
+                    &format!("{p}.Value"),
+                    format!("cluster `{v}` is not the scenario's cluster `{}`", ctx.cluster),
+                    None,
+                );
+                cluster_ok = false;
+            }
+            (Some("ServiceName"), Some(v)) => match ctx.services.iter().position(|s| s.name == v) {
+                Some(i) => service = Some(i),
+                None => {
+                    let help = closest(&v, ctx.services.iter().map(|s| s.name.as_str()))
+                        .map(|c| format!("did you mean `{c}`?"));
+                    d.error(n.loc, &format!("{p}.Value"), format!("no service named `{v}`"), help);
+                    cluster_ok = false;
+                }
+            },
+            _ => {}
+        }
+    }
+    if service.is_none() && cluster_ok {
+        d.error(
+            dims_loc,
+            &dims_path,
+            "the alarm needs a ServiceName dimension naming one of the services",
+            None,
+        );
+    }
+    let _ = as_list;
+    service
+}

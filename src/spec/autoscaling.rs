@@ -1,0 +1,164 @@
+//! Application Auto Scaling and CloudWatch as the engine needs them: targets, policies, alarms.
+
+use crate::metrics::{AlarmConfig, Statistic};
+use crate::policy::step_scaling::StepScalingParams;
+use crate::sim::SimDuration;
+
+/// Which metric of a service an alarm or policy watches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceMetric {
+    /// `AWS/ECS CPUUtilization` (percent of the tasks' CPU reservation).
+    CpuUtilization,
+    /// `AWS/ECS MemoryUtilization` (percent of the tasks' memory reservation).
+    MemoryUtilization,
+    /// `AWS/ApplicationELB RequestCountPerTarget` (requests per healthy target per period).
+    RequestCountPerTarget,
+}
+
+impl ServiceMetric {
+    /// The CloudWatch metric name.
+    pub fn metric_name(self) -> &'static str {
+        match self {
+            ServiceMetric::CpuUtilization => "CPUUtilization",
+            ServiceMetric::MemoryUtilization => "MemoryUtilization",
+            ServiceMetric::RequestCountPerTarget => "RequestCountPerTarget",
+        }
+    }
+}
+
+/// A metric stream: a service's metric at a resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MetricStream {
+    /// Index into `Spec::services`.
+    pub service: usize,
+    /// The metric.
+    pub metric: ServiceMetric,
+    /// 20-second datapoints instead of 60-second ones.
+    pub high_resolution: bool,
+}
+
+/// `SuspendedState`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SuspendedState {
+    /// `DynamicScalingInSuspended`.
+    pub dynamic_scaling_in: bool,
+    /// `DynamicScalingOutSuspended`.
+    pub dynamic_scaling_out: bool,
+    /// `ScheduledScalingSuspended`.
+    pub scheduled_scaling: bool,
+}
+
+/// A scalable target: an ECS service's DesiredCount with its bounds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScalableTargetSpec {
+    /// Index into `Spec::services`.
+    pub service: usize,
+    /// `MinCapacity`.
+    pub min_capacity: u32,
+    /// `MaxCapacity`.
+    pub max_capacity: u32,
+    /// `SuspendedState`.
+    pub suspended: SuspendedState,
+}
+
+/// A target tracking policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetTrackingSpec {
+    /// The metric it tracks.
+    pub stream: MetricStream,
+    /// Statistic of the managed alarms (Average; Sum for RequestCountPerTarget).
+    pub statistic: Statistic,
+    /// `TargetValue`.
+    pub target_value: f64,
+    /// `ScaleOutCooldown` (default 300 s for ECS).
+    pub scale_out_cooldown: SimDuration,
+    /// `ScaleInCooldown` (default 300 s for ECS).
+    pub scale_in_cooldown: SimDuration,
+    /// `DisableScaleIn`.
+    pub disable_scale_in: bool,
+}
+
+/// A step scaling policy, driven by the CloudWatch alarms whose actions name it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepScalingSpec {
+    /// Adjustment type, steps and minimum magnitude.
+    pub params: StepScalingParams,
+    /// `Cooldown` (default 300 s).
+    pub cooldown: SimDuration,
+}
+
+/// What a policy does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PolicyKind {
+    /// `TargetTrackingScaling`.
+    TargetTracking(TargetTrackingSpec),
+    /// `StepScaling`.
+    StepScaling(StepScalingSpec),
+}
+
+/// A scaling policy on a service's scalable target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScalingPolicySpec {
+    /// `PolicyName`.
+    pub name: String,
+    /// Index into `Spec::services`.
+    pub service: usize,
+    /// The policy.
+    pub kind: PolicyKind,
+}
+
+/// A CloudWatch alarm of `cloudWatch.alarms` (target tracking alarms are made by the engine).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlarmSpec {
+    /// `AlarmName`.
+    pub name: String,
+    /// The metric stream it watches.
+    pub stream: MetricStream,
+    /// `Statistic`.
+    pub statistic: Statistic,
+    /// `Period` as a number of the stream's datapoints (a 300 s period over 60 s datapoints is 5).
+    pub datapoints_per_period: u32,
+    /// Evaluation settings.
+    pub config: AlarmConfig,
+    /// Indices into `Spec::scaling_policies` of the step policies in `AlarmActions`.
+    pub actions: Vec<usize>,
+}
+
+/// Latencies of the metrics pipeline: from the end of a metric period to the moment the alarm
+/// evaluation sees its datapoint and Application Auto Scaling acts (reference 2.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MetricPipeline {
+    /// For 60-second metrics (default 180 s: with three datapoints, about 363 s from a surge to a scale-out).
+    pub standard_latency: SimDuration,
+    /// For 20-second metrics (default 26 s: about 86 s from a surge to a scale-out).
+    pub high_resolution_latency: SimDuration,
+}
+
+impl Default for MetricPipeline {
+    fn default() -> Self {
+        MetricPipeline {
+            standard_latency: SimDuration::from_secs(180),
+            high_resolution_latency: SimDuration::from_secs(26),
+        }
+    }
+}
+
+/// Everything about service auto scaling in a run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AutoScalingSpec {
+    /// Scalable targets (at most one per service).
+    pub scalable_targets: Vec<ScalableTargetSpec>,
+    /// Scaling policies.
+    pub scaling_policies: Vec<ScalingPolicySpec>,
+    /// User-defined CloudWatch alarms.
+    pub alarms: Vec<AlarmSpec>,
+    /// Pipeline latencies.
+    pub pipeline: MetricPipeline,
+}
+
+impl AutoScalingSpec {
+    /// The scalable target of `service`, if it has one.
+    pub fn target_of(&self, service: usize) -> Option<usize> {
+        self.scalable_targets.iter().position(|t| t.service == service)
+    }
+}
