@@ -12,9 +12,10 @@ const ACTIONS: &[&str] = &["updateService", "failInstances"];
 pub fn read_events(
     node: Option<&Node>,
     services: &[ServiceSpec],
+    declared: &[String],
     providers: &[CapacityProviderSpec],
     zones: &[String],
-    duration_ms: u64,
+    duration_ms: Option<u64>,
     d: &mut Diagnostics,
 ) -> Vec<TimelineEvent> {
     let Some(node) = node else { return Vec::new() };
@@ -30,7 +31,7 @@ pub fn read_events(
         let fail = o.field("failInstances");
         let mut action = None;
         match (update, fail) {
-            (Some(u), None) => action = read_update(u, &format!("{path}.updateService"), services, d),
+            (Some(u), None) => action = read_update(u, &format!("{path}.updateService"), services, declared, d),
             (None, Some(f)) => action = read_fail(f, &format!("{path}.failInstances"), providers, zones, d),
             (Some(_), Some(_)) => d.error(
                 o.loc,
@@ -51,7 +52,8 @@ pub fn read_events(
         }
         o.finish(d);
         if let Some(at) = at {
-            if at.as_millis() > duration_ms {
+            // Without a valid duration there is no end to compare with; `duration` has its own error.
+            if duration_ms.is_some_and(|end| at.as_millis() > end) {
                 d.error(
                     at_loc,
                     &format!("{path}.at"),
@@ -72,7 +74,13 @@ pub fn read_events(
     out
 }
 
-fn read_update(node: &Node, path: &str, services: &[ServiceSpec], d: &mut Diagnostics) -> Option<TimelineAction> {
+fn read_update(
+    node: &Node,
+    path: &str,
+    services: &[ServiceSpec],
+    declared: &[String],
+    d: &mut Diagnostics,
+) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
     let name = o.required_string("service", "the service name", d);
     let name_loc = o.key_loc("service");
@@ -90,6 +98,10 @@ fn read_update(node: &Node, path: &str, services: &[ServiceSpec], d: &mut Diagno
     o.finish(d);
     let name = name?;
     let Some(service) = services.iter().position(|s| s.name == name) else {
+        if declared.contains(&name) {
+            // The service itself has an error, reported where it is defined.
+            return None;
+        }
         let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
         let help = super::diag::closest(&name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
         d.error(

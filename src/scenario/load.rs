@@ -13,6 +13,7 @@ const SHAPES: &[&str] = &["constant", "ramp", "step", "diurnal", "weekly", "spik
 pub fn read_load(
     node: Option<&Node>,
     services: &mut [ServiceSpec],
+    declared: &[String],
     start_epoch_ms: i64,
     loader: &dyn SourceLoader,
     sources: &mut Sources,
@@ -36,6 +37,10 @@ pub fn read_load(
     for (key, value) in entries {
         let path = format!("load.{}", key.name);
         let Some(index) = services.iter().position(|s| s.name == key.name) else {
+            if declared.contains(&key.name) {
+                // The service itself has an error, reported where it is defined.
+                continue;
+            }
             let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
             let help = super::diag::closest(&key.name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
             d.error(key.loc, &path, format!("no service named `{}`", key.name), help);
@@ -303,7 +308,7 @@ fn time_of_day(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Opti
                 node.loc,
                 &path,
                 format!("expected a local time of day like \"14:00\", found `{text}`"),
-                Some("quote it: peakAt: \"14:00\"".into()),
+                Some("write a 24-hour time from \"00:00\" to \"23:59\", e.g. peakAt: \"14:00\"".into()),
             );
             None
         }

@@ -76,7 +76,8 @@ pub fn load(
     let mut tree = match yaml::parse(text, file) {
         Ok(t) => t,
         Err(e) => {
-            d.error(e.loc, "", format!("invalid YAML: {}", e.message), None);
+            let help = yaml::unclosed_bracket_help(text, e.loc);
+            d.error(e.loc, "", format!("invalid YAML: {}", e.message), help);
             return Err(fail(&d, &sources));
         }
     };
@@ -201,9 +202,19 @@ fn read_top(
         }
     }
     let behavior = behavior::read_behavior(o.field("behavior"), &task_definitions, d);
-    load::read_load(o.field("load"), &mut services, start, loader, sources, d);
-    let duration_ms = duration.map_or(0, |v| v.as_millis());
-    let timeline = events::read_events(o.field("events"), &services, &providers, &zones, duration_ms, d);
+    // Services that failed to read are still declared: `load` and `events` must not call them unknown.
+    let declared = services::declared_service_names(services_node);
+    load::read_load(o.field("load"), &mut services, &declared, start, loader, sources, d);
+    let duration_ms = duration.map(|v| v.as_millis());
+    let timeline = events::read_events(
+        o.field("events"),
+        &services,
+        &declared,
+        &providers,
+        &zones,
+        duration_ms,
+        d,
+    );
     let auto_scaling = autoscaling::read_auto_scaling(
         o.field("applicationAutoScaling"),
         o.field("cloudWatch"),
@@ -371,7 +382,8 @@ fn read_task_definition_file(
     let tree = match yaml::parse(sources.text(index), index) {
         Ok(t) => t,
         Err(e) => {
-            d.error(e.loc, path, format!("invalid JSON or YAML: {}", e.message), None);
+            let help = yaml::unclosed_bracket_help(sources.text(index), e.loc);
+            d.error(e.loc, path, format!("invalid JSON or YAML: {}", e.message), help);
             return None;
         }
     };

@@ -161,6 +161,21 @@ pub fn read_services(
     services
 }
 
+/// The `serviceName` of every service item, including items that fail to read, so that blocks
+/// naming a service (`load`, `events`) report only names that are really undefined.
+pub fn declared_service_names(node: Option<&Node>) -> Vec<String> {
+    let Some(super::yaml::Value::Seq(items)) = node.map(|n| &n.value) else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| match &item.get("serviceName")?.value {
+            super::yaml::Value::Scalar { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// With the EC2 launch type, tasks go to the cluster's instances: every Auto Scaling group's
 /// provider, weighted equally (exact for the common single-group cluster).
 fn ec2_launch_type(

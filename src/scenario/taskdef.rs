@@ -297,15 +297,21 @@ fn validate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, container_nodes: &[(String, 
                     );
                 }
             }
-            None if c.memory_mib.is_none() && c.memory_reservation_mib.is_none() => d.error(
-                n.loc,
-                p,
-                format!(
-                    "container `{}` needs `memory` or `memoryReservation` because the task has no task-level memory",
-                    c.name
-                ),
-                Some("add memory (a hard limit in MiB) or memoryReservation (a soft limit)".into()),
-            ),
+            // Checked on the node: a memory of the wrong type has its own error and is not missing.
+            None if ["memory", "memoryReservation"]
+                .iter()
+                .all(|k| n.get(k).is_none_or(Node::is_null)) =>
+            {
+                d.error(
+                    n.loc,
+                    p,
+                    format!(
+                        "container `{}` needs `memory` or `memoryReservation` because the task has no task-level memory",
+                        c.name
+                    ),
+                    Some("add memory (a hard limit in MiB) or memoryReservation (a soft limit)".into()),
+                )
+            }
             None => {}
         }
     }

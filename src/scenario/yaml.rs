@@ -126,6 +126,54 @@ pub fn parse(text: &str, file: usize) -> Result<Node, SyntaxError> {
     }))
 }
 
+/// For a syntax error, names the flow bracket (`[` or `{`) left open before it: the parser reports
+/// the first token it cannot place, often on a later line than the missing `]` or `}`.
+///
+/// A heuristic for help only: the bracket counts as forgotten when the error is on a later line
+/// indented no deeper than the bracket's line, i.e. where the block structure has resumed. That
+/// keeps JSON, whose outer `{` legitimately stays open, from blaming the outer brace.
+pub fn unclosed_bracket_help(text: &str, at: Loc) -> Option<String> {
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut open: Vec<(char, usize, usize)> = Vec::new();
+    for (index, line) in lines.iter().enumerate().take(at.line) {
+        let line_number = index + 1;
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        let mut starts_value = true;
+        for (col, c) in line.chars().enumerate() {
+            if line_number == at.line && col + 1 >= at.col {
+                break;
+            }
+            match (quote, c) {
+                (Some(q), _) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if starts_value => quote = Some(c),
+                (None, '#') if previous.is_whitespace() || col == 0 => break,
+                // A bracket opens a flow collection only where a value starts, not inside `a[0]`.
+                (None, '[' | '{') if starts_value => open.push((c, line_number, col + 1)),
+                (None, ']' | '}') if !open.is_empty() => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            if !c.is_whitespace() {
+                starts_value = matches!(c, ':' | '-' | ',' | '[' | '{');
+            }
+            previous = c;
+        }
+    }
+    let (c, line, col) = open.pop()?;
+    let error_line = lines.get(at.line.checked_sub(1)?)?;
+    if line >= at.line || indent(error_line) > indent(lines[line - 1]) {
+        return None;
+    }
+    let close = if c == '[' { ']' } else { '}' };
+    Some(format!(
+        "the `{c}` at line {line}, column {col} is never closed: add `{close}` where it ends"
+    ))
+}
+
 enum Frame {
     Seq(Node, usize),
     Map(Node, usize, Option<Key>),
@@ -223,10 +271,13 @@ impl Builder {
                         });
                     };
                     if let Value::Map(entries) = &map.value {
-                        if entries.iter().any(|(k, _)| k.name == text) {
+                        if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == text) {
                             return Err(SyntaxError {
                                 loc: node.loc,
-                                message: format!("duplicate key `{text}`"),
+                                message: format!(
+                                    "duplicate key `{text}` (first set on line {}); keep one of them",
+                                    first.loc.line
+                                ),
                             });
                         }
                     }
@@ -281,8 +332,29 @@ mod tests {
         let err = parse("a: [1, 2\nb: 3\n", 0).expect_err("unclosed");
         assert_eq!((err.loc.line, err.loc.col), (2, 2));
         let dup = parse("a: 1\na: 2\n", 0).expect_err("duplicate");
-        assert_eq!(dup.message, "duplicate key `a`");
+        assert_eq!(dup.message, "duplicate key `a` (first set on line 1); keep one of them");
         assert_eq!(dup.loc.line, 2);
+    }
+
+    #[test]
+    fn names_the_bracket_left_open() {
+        let at = |line, col| Loc { file: 0, line, col };
+        let text = "a: [1, 2\nb: {c: \"[\"}\n";
+        assert_eq!(
+            unclosed_bracket_help(text, at(2, 2)).as_deref(),
+            Some("the `[` at line 1, column 4 is never closed: add `]` where it ends")
+        );
+        assert_eq!(unclosed_bracket_help("a: x[0]\nb: [1]\n: c\n", at(3, 1)), None);
+        // JSON keeps its outer `{` open: a missing comma must not blame it.
+        let json = "{\n  \"a\": 1\n  \"b\": 2\n}\n";
+        let err = parse(json, 0).expect_err("missing comma");
+        assert_eq!(unclosed_bracket_help(json, err.loc), None);
+        // A bracket opened and broken on the same line is the parser's message alone.
+        assert_eq!(unclosed_bracket_help("a: {b: c: d}\n", at(1, 9)), None);
+        assert_eq!(
+            unclosed_bracket_help("a: {b: 1  # {\nc: 2\n", at(2, 2)).as_deref(),
+            Some("the `{` at line 1, column 4 is never closed: add `}` where it ends")
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Integration tests: every scenario runs, runs are deterministic, bad input fails clearly.
 
+mod aws_taskdefs;
 mod engine_runs;
+mod error_messages;
 mod scenarios;
 mod support;
 mod tidy;

@@ -1,0 +1,1372 @@
+//! Malformed scenarios: each pins the whole rendered error, so a message can only change on purpose.
+//!
+//! A case is one call to `check(yaml, expected)`. Both strings start with a newline that is
+//! dropped, so the YAML's line numbers match the lines as they read here.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::support::load_text;
+
+/// Loads `yaml` as `bad.yaml` and asserts it fails with exactly `expected`.
+#[track_caller]
+fn check(yaml: &str, expected: &str) {
+    let yaml = yaml.strip_prefix('\n').unwrap_or(yaml);
+    let expected = expected.strip_prefix('\n').unwrap_or(expected);
+    let error = match load_text("bad.yaml", yaml) {
+        Ok(_) => panic!("the scenario loaded, but it should fail with:\n{expected}"),
+        Err(e) => e,
+    };
+    assert_eq!(error.rendered, expected, "\nactual:\n{}", error.rendered);
+}
+
+#[test]
+fn typo_in_a_nested_key_suggests_the_nearest_field() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      deploymentConfiguration:
+        minimumHealthyPercent: 50
+        maximumPercnt: 200
+"#,
+        r#"
+error: unknown field `maximumPercnt`
+  --> bad.yaml:16:9
+   |
+16 |         maximumPercnt: 200
+   |         ^^^^^^^^^^^^^
+   = field: ecs.services[0].deploymentConfiguration.maximumPercnt
+   = help: did you mean `maximumPercent`?
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn desired_count_as_a_word_is_not_a_number() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: "four"
+"#,
+        r#"
+error: expected a whole number, found the string "four"
+  --> bad.yaml:13:21
+   |
+13 |       desiredCount: "four"
+   |                     ^^^^^^
+   = field: ecs.services[0].desiredCount
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn a_list_where_a_number_goes() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: [2, 4]
+"#,
+        r#"
+error: expected a whole number, found a list
+  --> bad.yaml:13:21
+   |
+13 |       desiredCount: [2, 4]
+   |                     ^^
+   = field: ecs.services[0].desiredCount
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn quoted_number_where_aws_wants_a_number() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: "4"
+"#,
+        r#"
+error: expected a whole number, found the string "4"
+  --> bad.yaml:13:21
+   |
+13 |       desiredCount: "4"
+   |                     ^^^
+   = field: ecs.services[0].desiredCount
+   = help: write 4 without quotes
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn managed_scaling_target_capacity_above_100() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  capacityProviders:
+    - name: cp-m5
+      autoScalingGroupProvider:
+        autoScalingGroupArn: ecs-m5
+        managedScaling: {status: ENABLED, targetCapacity: 150}
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+"#,
+        r#"
+error: 150 is out of range: expected 1 to 100
+  --> bad.yaml:10:59
+   |
+10 |         managedScaling: {status: ENABLED, targetCapacity: 150}
+   |                                                           ^^^
+   = field: ecs.capacityProviders[0].autoScalingGroupProvider.managedScaling.targetCapacity
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn negative_desired_count() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: -1}
+"#,
+        r#"
+error: -1 is out of range: expected 0 to 100000
+  --> bad.yaml:11:61
+   |
+11 |     - {serviceName: web, taskDefinition: web, desiredCount: -1}
+   |                                                             ^^
+   = field: ecs.services[0].desiredCount
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn service_without_a_service_name() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - taskDefinition: web
+      desiredCount: 2
+"#,
+        r#"
+error: missing required field `serviceName` (the service name)
+  --> bad.yaml:11:7
+   |
+11 |     - taskDefinition: web
+   |       ^^^^^^^^^^^^^^
+   = field: ecs.services[0].serviceName
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn scenario_without_a_duration() {
+    check(
+        r#"
+name: no duration
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+"#,
+        r#"
+error: missing required field `duration` (how long to simulate, e.g. `2d` or `6h`)
+  --> bad.yaml:1:1
+  |
+1 | name: no duration
+  | ^^^^
+  = field: duration
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn invalid_fargate_cpu_memory_pair_case_31() {
+    check(
+        r#"
+duration: 1h
+ecs:
+  taskDefinitions:
+    - family: web
+      networkMode: awsvpc
+      requiresCompatibilities: [FARGATE]
+      cpu: "256"
+      memory: "4096"
+      containerDefinitions:
+        - {name: app, image: web}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: FARGATE}
+"#,
+        r#"
+error: Fargate does not support cpu 256 with memory 4096 MiB; with cpu 256 use memory 512, 1024 or 2048
+  --> bad.yaml:7:7
+  |
+7 |       cpu: "256"
+  |       ^^^
+  = field: ecs.taskDefinitions[0].cpu
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn fargate_with_bridge_network_mode() {
+    check(
+        r#"
+duration: 1h
+ecs:
+  taskDefinitions:
+    - family: web
+      networkMode: bridge
+      requiresCompatibilities: [FARGATE]
+      cpu: "256"
+      memory: "512"
+      containerDefinitions:
+        - {name: app, image: web}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: FARGATE}
+"#,
+        r#"
+error: Fargate requires networkMode awsvpc, found bridge
+  --> bad.yaml:5:7
+  |
+5 |       networkMode: bridge
+  |       ^^^^^^^^^^^
+  = field: ecs.taskDefinitions[0].networkMode
+  = help: set networkMode: awsvpc
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn awsvpc_host_port_differs_from_container_port() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      networkMode: awsvpc
+      containerDefinitions:
+        - name: app
+          image: web
+          memory: 512
+          portMappings: [{containerPort: 8080, hostPort: 80}]
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+"#,
+        r#"
+error: in awsvpc network mode hostPort must equal containerPort (8080) or be omitted, found 80
+  --> bad.yaml:13:58
+   |
+13 |           portMappings: [{containerPort: 8080, hostPort: 80}]
+   |                                                          ^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[0].portMappings[0].hostPort
+   = help: remove hostPort or set it to 8080; ECS rejects this task definition
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn containers_reserve_more_cpu_than_the_task() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      cpu: "512"
+      memory: "1024"
+      containerDefinitions:
+        - {name: app, image: web, cpu: 512}
+        - {name: sidecar, image: envoy, cpu: 256}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+"#,
+        r#"
+error: the containers reserve 768 CPU units in total, more than the task's 512
+  --> bad.yaml:8:7
+  |
+8 |       cpu: "512"
+  |       ^^^
+  = field: ecs.taskDefinitions[0].cpu
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn ec2_container_without_memory_when_the_task_has_none() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - name: app
+          image: web
+          cpu: 256
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+"#,
+        r#"
+error: container `app` needs `memory` or `memoryReservation` because the task has no task-level memory
+  --> bad.yaml:9:11
+  |
+9 |         - name: app
+  |           ^^^^
+  = field: ecs.taskDefinitions[0].containerDefinitions[0]
+  = help: add memory (a hard limit in MiB) or memoryReservation (a soft limit)
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn quoted_container_memory_is_a_type_error_not_missing_memory() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: "512"}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+"#,
+        r#"
+error: expected a whole number, found the string "512"
+  --> bad.yaml:9:53
+  |
+9 |         - {name: app, image: web, cpu: 256, memory: "512"}
+  |                                                     ^^^^^
+  = field: ecs.taskDefinitions[0].containerDefinitions[0].memory
+  = help: write 512 without quotes
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn service_names_a_task_definition_that_does_not_exist() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web-api
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web-apj, desiredCount: 2}
+"#,
+        r#"
+error: task definition `web-apj` is not defined in ecs.taskDefinitions
+  --> bad.yaml:11:42
+   |
+11 |     - {serviceName: web, taskDefinition: web-apj, desiredCount: 2}
+   |                                          ^^^^^^^
+   = field: ecs.services[0].taskDefinition
+   = help: did you mean `web-api`?
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn fargate_launch_type_with_an_ec2_only_task_definition() {
+    check(
+        r#"
+duration: 1h
+ecs:
+  taskDefinitions:
+    - family: web
+      networkMode: awsvpc
+      requiresCompatibilities: [EC2]
+      cpu: "256"
+      memory: "512"
+      containerDefinitions:
+        - {name: app, image: web}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: FARGATE}
+"#,
+        r#"
+error: task definition web:1 does not list FARGATE in requiresCompatibilities, so it cannot run on Fargate
+  --> bad.yaml:12:42
+   |
+12 |     - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: FARGATE}
+   |                                          ^^^
+   = field: ecs.services[0].taskDefinition
+   = help: add requiresCompatibilities: [FARGATE] (with awsvpc and task-level cpu/memory)
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn launch_type_and_capacity_provider_strategy_together() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      launchType: EC2
+      capacityProviderStrategy: [{capacityProvider: ecs-m5, weight: 1}]
+"#,
+        r#"
+error: launchType and capacityProviderStrategy cannot both be set
+  --> bad.yaml:14:7
+   |
+14 |       launchType: EC2
+   |       ^^^^^^^^^^
+   = field: ecs.services[0].launchType
+   = help: keep one of them
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn strategy_with_every_weight_zero() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-a, InstanceType: m5.large, MinSize: 1, MaxSize: 1}
+    - {AutoScalingGroupName: ecs-b, InstanceType: m5.large, MinSize: 1, MaxSize: 1}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      capacityProviderStrategy:
+        - {capacityProvider: ecs-a, weight: 0}
+        - {capacityProvider: ecs-b, weight: 0}
+"#,
+        r#"
+error: at least one capacity provider in a strategy needs a weight greater than 0
+  --> bad.yaml:16:11
+   |
+16 |         - {capacityProvider: ecs-a, weight: 0}
+   |           ^^^^^^^^^^^^^^^^^
+   = field: ecs.services[0].capacityProviderStrategy
+   = help: add weight: 1 to an item
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn strategy_with_a_base_on_two_providers() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-a, InstanceType: m5.large, MinSize: 1, MaxSize: 1}
+    - {AutoScalingGroupName: ecs-b, InstanceType: m5.large, MinSize: 1, MaxSize: 1}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      capacityProviderStrategy:
+        - {capacityProvider: ecs-a, base: 1, weight: 1}
+        - {capacityProvider: ecs-b, base: 1, weight: 1}
+"#,
+        r#"
+error: only one capacity provider in a strategy can have a base
+  --> bad.yaml:16:11
+   |
+16 |         - {capacityProvider: ecs-a, base: 1, weight: 1}
+   |           ^^^^^^^^^^^^^^^^^
+   = field: ecs.services[0].capacityProviderStrategy
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn strategy_mixing_fargate_and_an_auto_scaling_group_provider() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 1, MaxSize: 1}
+ecs:
+  capacityProviders:
+    - {name: cp-m5, autoScalingGroupProvider: {autoScalingGroupArn: ecs-m5}}
+  cluster:
+    capacityProviders: [cp-m5, FARGATE]
+  taskDefinitions:
+    - family: web
+      networkMode: awsvpc
+      requiresCompatibilities: [EC2, FARGATE]
+      cpu: "256"
+      memory: "512"
+      containerDefinitions:
+        - {name: app, image: web}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      capacityProviderStrategy:
+        - {capacityProvider: cp-m5, weight: 1}
+        - {capacityProvider: FARGATE, weight: 1}
+"#,
+        r#"
+error: a strategy cannot mix FARGATE or FARGATE_SPOT with Auto Scaling group capacity providers
+  --> bad.yaml:23:11
+   |
+23 |         - {capacityProvider: cp-m5, weight: 1}
+   |           ^^^^^^^^^^^^^^^^^
+   = field: ecs.services[0].capacityProviderStrategy
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn unknown_instance_type_suggests_the_nearest() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.larg, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+"#,
+        r#"
+error: unknown instance type `m5.larg`
+  --> bad.yaml:4:52
+  |
+4 |     - {AutoScalingGroupName: ecs-m5, InstanceType: m5.larg, MinSize: 2, MaxSize: 2}
+  |                                                    ^^^^^^^
+  = field: ec2AutoScaling.autoScalingGroups[0].InstanceType
+  = help: did you mean `m5.large`?
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn duration_without_a_unit() {
+    check(
+        r#"
+duration: 90
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+"#,
+        r#"
+error: a unit is required in duration `90`; units are d, h, m, s and ms (e.g. `90s`, `1d2h`)
+  --> bad.yaml:1:11
+  |
+1 | duration: 90
+  |           ^^
+  = field: duration
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn unknown_load_shape_suggests_the_nearest() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+load:
+  web:
+    requestsPerSecond:
+      - constnt: 300
+"#,
+        r#"
+error: unknown load shape `constnt`
+  --> bad.yaml:15:9
+   |
+15 |       - constnt: 300
+   |         ^^^^^^^
+   = field: load.web.requestsPerSecond[0].constnt
+   = help: did you mean `constant`?
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn diurnal_peak_that_is_not_a_time_of_day() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+load:
+  web:
+    requestsPerSecond:
+      - diurnal: {amplitude: 100, peakAt: "2pm"}
+"#,
+        r#"
+error: expected a local time of day like "14:00", found `2pm`
+  --> bad.yaml:15:43
+   |
+15 |       - diurnal: {amplitude: 100, peakAt: "2pm"}
+   |                                           ^^^^^
+   = field: load.web.requestsPerSecond[0].diurnal.peakAt
+   = help: write a 24-hour time from "00:00" to "23:59", e.g. peakAt: "14:00"
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn diurnal_peak_hour_out_of_range() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+load:
+  web:
+    requestsPerSecond:
+      - diurnal: {amplitude: 100, peakAt: "25:00"}
+"#,
+        r#"
+error: expected a local time of day like "14:00", found `25:00`
+  --> bad.yaml:15:43
+   |
+15 |       - diurnal: {amplitude: 100, peakAt: "25:00"}
+   |                                           ^^^^^^^
+   = field: load.web.requestsPerSecond[0].diurnal.peakAt
+   = help: write a 24-hour time from "00:00" to "23:59", e.g. peakAt: "14:00"
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn unknown_time_zone() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+load:
+  web:
+    requestsPerSecond:
+      - diurnal: {amplitude: 100, peakAt: "14:00", timezone: Asia/Seol}
+"#,
+        r#"
+error: unknown time zone `Asia/Seol`
+  --> bad.yaml:15:62
+   |
+15 |       - diurnal: {amplitude: 100, peakAt: "14:00", timezone: Asia/Seol}
+   |                                                              ^^^^^^^^^
+   = field: load.web.requestsPerSecond[0].diurnal.timezone
+   = help: use an IANA name such as UTC, Asia/Seoul or America/New_York
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn event_after_the_end_of_the_run() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+events:
+  - at: 2h
+    updateService: {service: web, desiredCount: 4}
+"#,
+        r#"
+error: 2h is after the end of the run
+  --> bad.yaml:13:5
+   |
+13 |   - at: 2h
+   |     ^^
+   = field: events[0].at
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn event_naming_an_unknown_service() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+events:
+  - at: 30m
+    updateService: {service: wbe, desiredCount: 4}
+"#,
+        r#"
+error: no service named `wbe`
+  --> bad.yaml:14:21
+   |
+14 |     updateService: {service: wbe, desiredCount: 4}
+   |                     ^^^^^^^
+   = field: events[0].updateService.service
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn update_service_changing_the_task_definition_is_not_simulated_yet() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+events:
+  - at: 30m
+    updateService: {service: web, desiredCount: 2, taskDefinition: web:2}
+"#,
+        r#"
+error: `taskDefinition` starts a rolling deployment, which is not simulated yet
+  --> bad.yaml:14:52
+   |
+14 |     updateService: {service: web, desiredCount: 2, taskDefinition: web:2}
+   |                                                    ^^^^^^^^^^^^^^
+   = field: events[0].updateService.taskDefinition
+   = help: only desiredCount can change for now
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn invalid_yaml_unclosed_bracket() {
+    check(
+        r#"
+duration: 1h
+availabilityZones: [us-east-1a, us-east-1b
+ecs:
+  services: []
+"#,
+        r#"
+error: invalid YAML: illegal placement of ':' indicator
+  --> bad.yaml:3:4
+  |
+3 | ecs:
+  |    ^
+  = help: the `[` at line 2, column 20 is never closed: add `]` where it ends
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn duplicate_keys() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      desiredCount: 3
+"#,
+        r#"
+error: invalid YAML: duplicate key `desiredCount` (first set on line 13); keep one of them
+  --> bad.yaml:14:7
+   |
+14 |       desiredCount: 3
+   |       ^^^^^^^^^^^^
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn replay_file_that_does_not_exist() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+load:
+  web:
+    requestsPerSecond:
+      - replay: {file: data/no-such-export.csv}
+"#,
+        r#"
+error: cannot read `data/no-such-export.csv`: No such file or directory (os error 2)
+  --> bad.yaml:15:18
+   |
+15 |       - replay: {file: data/no-such-export.csv}
+   |                  ^^^^
+   = field: load.web.requestsPerSecond[0].replay.file
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn three_independent_errors_are_all_reported_in_line_order() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.larg, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      deploymentConfiguration: {maximumPercnt: 200}
+load:
+  web:
+    requestsPerSecond:
+      - constnt: 300
+"#,
+        r#"
+error: unknown instance type `m5.larg`
+  --> bad.yaml:4:52
+  |
+4 |     - {AutoScalingGroupName: ecs-m5, InstanceType: m5.larg, MinSize: 2, MaxSize: 2}
+  |                                                    ^^^^^^^
+  = field: ec2AutoScaling.autoScalingGroups[0].InstanceType
+  = help: did you mean `m5.large`?
+
+error: unknown field `maximumPercnt`
+  --> bad.yaml:14:33
+   |
+14 |       deploymentConfiguration: {maximumPercnt: 200}
+   |                                 ^^^^^^^^^^^^^
+   = field: ecs.services[0].deploymentConfiguration.maximumPercnt
+   = help: did you mean `maximumPercent`?
+
+error: unknown load shape `constnt`
+  --> bad.yaml:18:9
+   |
+18 |       - constnt: 300
+   |         ^^^^^^^
+   = field: load.web.requestsPerSecond[0].constnt
+   = help: did you mean `constant`?
+
+3 errors found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn a_misspelt_required_field_is_reported_as_missing_and_as_unknown() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCont: 2
+"#,
+        r#"
+error: missing required field `desiredCount` (how many tasks the service keeps)
+  --> bad.yaml:11:7
+   |
+11 |     - serviceName: web
+   |       ^^^^^^^^^^^
+   = field: ecs.services[0].desiredCount
+
+error: unknown field `desiredCont`
+  --> bad.yaml:13:7
+   |
+13 |       desiredCont: 2
+   |       ^^^^^^^^^^^
+   = field: ecs.services[0].desiredCont
+   = help: did you mean `desiredCount`?
+
+2 errors found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn a_service_with_an_error_is_not_also_unknown_to_load_and_events() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: "four"}
+load:
+  web:
+    requestsPerSecond:
+      - constant: 100
+events:
+  - at: 30m
+    updateService: {service: web, desiredCount: 4}
+"#,
+        r#"
+error: expected a whole number, found the string "four"
+  --> bad.yaml:11:61
+   |
+11 |     - {serviceName: web, taskDefinition: web, desiredCount: "four"}
+   |                                                             ^^^^^^
+   = field: ecs.services[0].desiredCount
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn a_bad_duration_does_not_also_reject_every_event() {
+    check(
+        r#"
+duration: 90
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+events:
+  - at: 30m
+    updateService: {service: web, desiredCount: 4}
+"#,
+        r#"
+error: a unit is required in duration `90`; units are d, h, m, s and ms (e.g. `90s`, `1d2h`)
+  --> bad.yaml:1:11
+  |
+1 | duration: 90
+  |           ^^
+  = field: duration
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn invalid_yaml_unclosed_brace() {
+    check(
+        r#"
+duration: 1h
+ecs:
+  services:
+    - {serviceName: web, taskDefinition: web
+  taskDefinitions: []
+"#,
+        r#"
+error: invalid YAML: while parsing a flow mapping, did not find expected ',' or '}'
+  --> bad.yaml:5:18
+  |
+5 |   taskDefinitions: []
+  |                  ^
+  = help: the `{` at line 4, column 7 is never closed: add `}` where it ends
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn aws_only_fields_are_accepted_and_listed_as_ignored() {
+    let yaml = r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - family: web
+      taskRoleArn: arn:aws:iam::123456789012:role/web
+      containerDefinitions:
+        - name: app
+          image: web
+          cpu: 256
+          memory: 512
+          logConfiguration: {logDriver: awslogs}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      tags: [{key: team, value: web}]
+"#;
+    let loaded = load_text("aws-fields.yaml", yaml).unwrap_or_else(|e| panic!("loads:\n{e}"));
+    assert_eq!(
+        loaded.spec.ignored_fields,
+        [
+            "ecs.taskDefinitions[0].containerDefinitions[0].logConfiguration",
+            "ecs.taskDefinitions[0].taskRoleArn",
+            "ecs.services[0].tags",
+        ]
+    );
+}
+
+/// A fresh, empty directory for one CLI test.
+fn temp_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ecsim-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn ecsim(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(args)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("ecsim runs")
+}
+
+#[test]
+fn cli_validate_of_a_bad_file_exits_2_with_the_message() {
+    let dir = temp_dir("validate-bad");
+    let file = dir.join("bad.yaml");
+    std::fs::write(&file, "duration: 90\necs:\n  services: []\n").expect("write");
+    let out = ecsim(&["validate".as_ref(), file.as_os_str()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr:\n{stderr}");
+    assert!(out.stdout.is_empty(), "nothing on stdout for a bad file");
+    assert!(stderr.contains(&format!("{}:1:11", file.display())), "{stderr}");
+    assert!(stderr.ends_with("error found; nothing was simulated.\n"), "{stderr}");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn cli_run_of_a_bad_scenario_exits_2_and_writes_nothing() {
+    let dir = temp_dir("run-bad");
+    let file = dir.join("bad.yaml");
+    std::fs::write(&file, "duration: 90\necs:\n  services: []\n").expect("write");
+    let out_dir = dir.join("out");
+    let out = ecsim(&["run".as_ref(), file.as_os_str(), "--out".as_ref(), out_dir.as_os_str()]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "stderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out_dir.exists(), "the output directory must not be created");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn cli_run_with_a_set_that_is_not_path_equals_value_exits_2_and_writes_nothing() {
+    let dir = temp_dir("run-bad-set");
+    let out_dir = dir.join("out");
+    let scenario = crate::support::root().join("scenarios/web-ec2-fixed.yaml");
+    let out = ecsim(&[
+        "run".as_ref(),
+        scenario.as_os_str(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+        "--set".as_ref(),
+        "nonsense".as_ref(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr:\n{stderr}");
+    assert_eq!(
+        stderr,
+        "error: --set expects PATH=VALUE, e.g. --set ecs.services[0].desiredCount=8; found `nonsense`\n"
+    );
+    assert!(!out_dir.exists(), "the output directory must not be created");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn cli_run_with_a_set_of_a_bad_value_exits_2_and_writes_nothing() {
+    let dir = temp_dir("run-bad-set-value");
+    let out_dir = dir.join("out");
+    let out = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .current_dir(crate::support::root())
+        .args([
+            "run",
+            "scenarios/web-ec2-fixed.yaml",
+            "--set",
+            "ecs.services[0].desiredCount=many",
+            "--out",
+        ])
+        .arg(&out_dir)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("ecsim runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr:\n{stderr}");
+    assert_eq!(
+        stderr,
+        r#"
+error: expected a whole number, found `many`
+  --> --set ecs.services[0].desiredCount:1:1
+  |
+1 | many
+  | ^^^^
+  = field: ecs.services[0].desiredCount
+
+1 error found; nothing was simulated.
+"#
+        .strip_prefix('\n')
+        .expect("leading newline")
+    );
+    assert!(!out_dir.exists(), "the output directory must not be created");
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
