@@ -155,7 +155,11 @@ fn read_shape(
         "step" => {
             let mut o = object(value, &path, d)?;
             let at = required_duration(&mut o, "at", d);
-            let rps = required_number(&mut o, "rps", d);
+            // A step may go down: the total demand is clamped at zero.
+            let rps = o.number("rps", -1e12, 1e12, d);
+            if o.field("rps").is_none() {
+                o.missing("rps", "the change in requests per second, negative for a step down", d);
+            }
             o.finish(d);
             Some(LoadShape::Step { at_ms: at?, rps: rps? })
         }

@@ -1,5 +1,6 @@
 //! Integration tests: every scenario runs, runs are deterministic, bad input fails clearly.
 
+mod autoscaling;
 mod aws_taskdefs;
 mod engine_runs;
 mod error_messages;
