@@ -16,7 +16,7 @@ use ecsim::spec::{
     AutoScalingGroupSpec, Behavior, CapacityProviderKind, CapacityProviderSpec, ContainerSpec, NetworkMode,
     PortMapping, ServiceSpec, Spec, StrategyItem, TaskDefinitionSpec,
 };
-use ecsim::trace::{ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
+use ecsim::trace::{AlarmRow, ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
 use ecsim::workload::{DEFAULT_START_EPOCH_MS, LoadProfile, LoadShape, Noise};
 
 const QUEUE_EVENTS: u64 = 1_000_000;
@@ -41,6 +41,11 @@ impl TraceSink for CountingSink {
     }
     fn event(&mut self, record: &EventRecord) -> Result<(), SinkError> {
         black_box(record);
+        self.rows += 1;
+        Ok(())
+    }
+    fn alarm_row(&mut self, row: &AlarmRow<'_>) -> Result<(), SinkError> {
+        black_box(row);
         self.rows += 1;
         Ok(())
     }

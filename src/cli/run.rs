@@ -111,7 +111,7 @@ enum Failure {
     Internal(String),
 }
 
-const FILES: [&str; 4] = ["services.csv", "cluster.csv", "events.csv", "tasks.csv"];
+const FILES: [&str; 5] = ["services.csv", "cluster.csv", "events.csv", "tasks.csv", "alarms.csv"];
 
 fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<(), Failure> {
     let spec = &loaded.spec;
@@ -119,6 +119,7 @@ fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<(), Failure> {
     create_dir(out).map_err(internal)?;
     let open = |n: &str| AtomicFile::create(out, n).map_err(internal);
     let files = RunFiles {
+        alarms: open(FILES[4])?,
         services: open(FILES[0])?,
         cluster: open(FILES[1])?,
         events: open(FILES[2])?,
@@ -140,7 +141,7 @@ fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<(), Failure> {
     bar.finish_and_clear();
     let wall = started.elapsed();
     let (files, summary) = sink.into_inner().map_err(|e| Failure::Internal(e.to_string()))?;
-    let all = [files.services, files.cluster, files.events, files.tasks];
+    let all = [files.services, files.cluster, files.events, files.tasks, files.alarms];
     let totals = match result {
         Ok(t) => t,
         Err(e) => {

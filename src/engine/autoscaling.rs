@@ -12,7 +12,7 @@ use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecisio
 use crate::policy::{step_scaling, target_tracking};
 use crate::sim::SimTime;
 use crate::spec::{MetricStream, PolicyKind, ServiceMetric, Spec};
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
 use crate::workload::IntervalAccumulator;
 
 /// What an alarm does when it is in ALARM at an evaluation.
@@ -278,7 +278,20 @@ impl World<'_> {
             alarm.datapoints_in_period = 0;
             let datapoint = alarm.period.take().map(|d| d.value(alarm.statistic));
             let before = alarm.evaluator.state;
-            if let Some(after) = alarm.evaluator.push(datapoint) {
+            alarm.evaluator.push(datapoint);
+            let after = alarm.evaluator.state;
+            let service = &self.spec.services[alarm.stream.service].name;
+            sink.alarm_row(&AlarmRow {
+                time_ms: self.now.0,
+                alarm: &alarm.name,
+                service,
+                metric: alarm.stream.metric.metric_name(),
+                value: datapoint,
+                threshold: alarm.evaluator.config.threshold,
+                comparison: alarm.evaluator.config.comparison.symbol(),
+                state: after.as_str(),
+            })?;
+            if before != after {
                 let name = alarm.name.clone();
                 let message = format!(
                     "{name}: {} -> {} ({})",

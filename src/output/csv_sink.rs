@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::format::{number, timestamp, usd};
 use super::summary::SummaryBuilder;
-use crate::trace::{ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
+use crate::trace::{AlarmRow, ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
 
 /// The four writers of a run directory.
 pub struct RunFiles<W: Write> {
@@ -16,6 +16,8 @@ pub struct RunFiles<W: Write> {
     pub events: W,
     /// `tasks.csv`.
     pub tasks: W,
+    /// `alarms.csv`.
+    pub alarms: W,
 }
 
 /// A `TraceSink` that streams every record to CSV and feeds the summary.
@@ -24,6 +26,7 @@ pub struct CsvSink<W: Write> {
     cluster: csv::Writer<W>,
     events: csv::Writer<W>,
     tasks: csv::Writer<W>,
+    alarms: csv::Writer<W>,
     start_epoch_ms: i64,
     /// Aggregates for `summary.json`.
     pub summary: SummaryBuilder,
@@ -61,6 +64,17 @@ const CLUSTER_HEADER: &[&str] = &[
     "cost_usd",
 ];
 const EVENTS_HEADER: &[&str] = &["time_s", "timestamp", "kind", "subject", "message"];
+const ALARMS_HEADER: &[&str] = &[
+    "time_s",
+    "timestamp",
+    "alarm",
+    "service",
+    "metric",
+    "value",
+    "comparison",
+    "threshold",
+    "state",
+];
 const TASKS_HEADER: &[&str] = &[
     "task_id",
     "service",
@@ -95,6 +109,7 @@ impl<W: Write> CsvSink<W> {
             cluster: csv::Writer::from_writer(files.cluster),
             events: csv::Writer::from_writer(files.events),
             tasks: csv::Writer::from_writer(files.tasks),
+            alarms: csv::Writer::from_writer(files.alarms),
             start_epoch_ms,
             summary,
         };
@@ -102,6 +117,7 @@ impl<W: Write> CsvSink<W> {
         sink.cluster.write_record(CLUSTER_HEADER).map_err(io)?;
         sink.events.write_record(EVENTS_HEADER).map_err(io)?;
         sink.tasks.write_record(TASKS_HEADER).map_err(io)?;
+        sink.alarms.write_record(ALARMS_HEADER).map_err(io)?;
         Ok(sink)
     }
 
@@ -114,6 +130,7 @@ impl<W: Write> CsvSink<W> {
                 cluster: inner(self.cluster)?,
                 events: inner(self.events)?,
                 tasks: inner(self.tasks)?,
+                alarms: inner(self.alarms)?,
             },
             self.summary,
         ))
@@ -182,6 +199,23 @@ impl<W: Write> TraceSink for CsvSink<W> {
             .map_err(io)
     }
 
+    fn alarm_row(&mut self, r: &AlarmRow<'_>) -> Result<(), SinkError> {
+        self.summary.alarm_row(r);
+        self.alarms
+            .write_record([
+                seconds(r.time_ms).as_str(),
+                &timestamp(self.start_epoch_ms, r.time_ms),
+                r.alarm,
+                r.service,
+                r.metric,
+                &r.value.map(number).unwrap_or_default(),
+                r.comparison,
+                &number(r.threshold),
+                r.state,
+            ])
+            .map_err(io)
+    }
+
     fn task(&mut self, t: &TaskRecord<'_>) -> Result<(), SinkError> {
         let ports: Vec<String> = t.host_ports.iter().map(u16::to_string).collect();
         self.tasks
@@ -203,7 +237,13 @@ impl<W: Write> TraceSink for CsvSink<W> {
 
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
         self.summary.finish(totals);
-        for w in [&mut self.services, &mut self.cluster, &mut self.events, &mut self.tasks] {
+        for w in [
+            &mut self.services,
+            &mut self.cluster,
+            &mut self.events,
+            &mut self.tasks,
+            &mut self.alarms,
+        ] {
             w.flush().map_err(|e| SinkError(e.to_string()))?;
         }
         Ok(())

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::format::timestamp;
 use crate::spec::Spec;
-use crate::trace::{ClusterRow, EventKind, EventRecord, RunTotals, ServiceRow};
+use crate::trace::{AlarmRow, ClusterRow, EventKind, EventRecord, RunTotals, ServiceRow};
 
 /// Aggregates of one service over the run.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
@@ -29,12 +29,38 @@ pub struct ServiceSummary {
     pub unserved_requests: f64,
     /// Seconds of the first steady-state event (from the start).
     pub first_steady_state_s: Option<f64>,
+    /// Scaling activities that changed the desired count.
+    pub scaling_activities: u64,
+    /// Seconds during which desired was at MaxCapacity of a scalable target.
+    pub time_at_max_capacity_s: f64,
     #[serde(skip)]
     interval_ms_weight: f64,
     #[serde(skip)]
     cpu_weighted: f64,
     #[serde(skip)]
     last_time_ms: u64,
+}
+
+/// Scaling activities of one policy.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct PolicySummary {
+    /// Policy name.
+    pub policy: String,
+    /// Service it scales.
+    pub service: String,
+    /// Activities that changed the desired count.
+    pub scaling_activities: u64,
+}
+
+/// How long one alarm spent in ALARM.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct AlarmSummary {
+    /// Alarm name.
+    pub alarm: String,
+    /// Evaluations.
+    pub evaluations: u64,
+    /// Evaluations that found it in ALARM.
+    pub evaluations_in_alarm: u64,
 }
 
 /// Aggregates of one capacity provider.
@@ -75,6 +101,10 @@ pub struct Summary {
     pub services: Vec<ServiceSummary>,
     /// Per capacity provider.
     pub capacity_providers: Vec<ProviderSummary>,
+    /// Per scaling policy.
+    pub scaling_policies: Vec<PolicySummary>,
+    /// Per alarm.
+    pub alarms: Vec<AlarmSummary>,
     /// AWS fields accepted but not modelled.
     pub ignored_fields: Vec<String>,
     /// Parts of the scenario not simulated yet.
@@ -115,6 +145,16 @@ impl SummaryBuilder {
                         ..Default::default()
                     })
                     .collect(),
+                scaling_policies: spec
+                    .auto_scaling
+                    .scaling_policies
+                    .iter()
+                    .map(|p| PolicySummary {
+                        policy: p.name.clone(),
+                        service: spec.services[p.service].name.clone(),
+                        scaling_activities: 0,
+                    })
+                    .collect(),
                 ignored_fields: spec.ignored_fields.clone(),
                 not_yet_simulated: spec.not_yet_simulated.clone(),
                 ..Default::default()
@@ -138,6 +178,9 @@ impl SummaryBuilder {
         s.demand_requests += r.demand_rps * dt / 1000.0;
         s.served_requests += r.served_rps * dt / 1000.0;
         s.unserved_requests += r.unserved_requests;
+        if r.max_capacity > 0 && r.desired >= r.max_capacity && r.min_capacity != r.max_capacity {
+            s.time_at_max_capacity_s += dt / 1000.0;
+        }
     }
 
     /// Folds in a cluster row.
@@ -154,8 +197,39 @@ impl SummaryBuilder {
         p.peak_tasks = p.peak_tasks.max(r.tasks);
     }
 
+    /// Folds in an alarm evaluation.
+    pub fn alarm_row(&mut self, r: &AlarmRow<'_>) {
+        let alarms = &mut self.summary.alarms;
+        let i = match alarms.iter().position(|a| a.alarm == r.alarm) {
+            Some(i) => i,
+            None => {
+                alarms.push(AlarmSummary {
+                    alarm: r.alarm.to_string(),
+                    ..Default::default()
+                });
+                alarms.len() - 1
+            }
+        };
+        alarms[i].evaluations += 1;
+        alarms[i].evaluations_in_alarm += u64::from(r.state == "ALARM");
+    }
+
     /// Folds in an event.
     pub fn event(&mut self, e: &EventRecord) {
+        if e.kind == EventKind::ScalingActivity && e.message.contains("; desired ") {
+            if let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) {
+                s.scaling_activities += 1;
+            }
+            let policy = e.message.split(':').next().unwrap_or("");
+            if let Some(p) = self
+                .summary
+                .scaling_policies
+                .iter_mut()
+                .find(|p| p.policy == policy && p.service == e.subject)
+            {
+                p.scaling_activities += 1;
+            }
+        }
         if e.kind == EventKind::SteadyState {
             if let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) {
                 s.first_steady_state_s.get_or_insert(e.time_ms as f64 / 1000.0);

@@ -156,6 +156,27 @@ pub struct TaskRecord<'a> {
     pub stop_reason: &'a str,
 }
 
+/// One row of `alarms.csv`: an alarm evaluated on the datapoint that just came through.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AlarmRow<'a> {
+    /// Evaluation time, ms since start.
+    pub time_ms: u64,
+    /// Alarm name.
+    pub alarm: &'a str,
+    /// Service whose metric it watches.
+    pub service: &'a str,
+    /// CloudWatch metric name.
+    pub metric: &'a str,
+    /// The datapoint (None when the metric had no data).
+    pub value: Option<f64>,
+    /// Threshold.
+    pub threshold: f64,
+    /// Comparison symbol (`>`, `<=`, ...).
+    pub comparison: &'a str,
+    /// State after this evaluation.
+    pub state: &'a str,
+}
+
 /// Totals the engine knows at the end of a run.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunTotals {
@@ -186,6 +207,8 @@ pub trait TraceSink {
     fn cluster_row(&mut self, row: &ClusterRow<'_>) -> Result<(), SinkError>;
     /// An `events.csv` row.
     fn event(&mut self, record: &EventRecord) -> Result<(), SinkError>;
+    /// An `alarms.csv` row (one per alarm per evaluation).
+    fn alarm_row(&mut self, row: &AlarmRow<'_>) -> Result<(), SinkError>;
     /// A `tasks.csv` row (when a task stops, or at the end for tasks still alive).
     fn task(&mut self, record: &TaskRecord<'_>) -> Result<(), SinkError>;
     /// Called once at the end with the engine's totals.
@@ -203,6 +226,8 @@ pub struct MemorySink {
     pub events: Vec<EventRecord>,
     /// Task rows: (task id, service, instance, az, stop reason).
     pub tasks: Vec<OwnedTaskRow>,
+    /// Alarm rows: (time_ms, alarm, value, state).
+    pub alarms: Vec<(u64, String, Option<f64>, String)>,
     /// Totals.
     pub totals: Option<RunTotals>,
 }
@@ -264,6 +289,11 @@ impl TraceSink for MemorySink {
     }
     fn event(&mut self, record: &EventRecord) -> Result<(), SinkError> {
         self.events.push(record.clone());
+        Ok(())
+    }
+    fn alarm_row(&mut self, r: &AlarmRow<'_>) -> Result<(), SinkError> {
+        self.alarms
+            .push((r.time_ms, r.alarm.to_string(), r.value, r.state.to_string()));
         Ok(())
     }
     fn task(&mut self, r: &TaskRecord<'_>) -> Result<(), SinkError> {

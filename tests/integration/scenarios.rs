@@ -36,6 +36,7 @@ fn same_seed_gives_identical_bytes_and_another_seed_differs() {
         assert_eq!(a.events, b.events, "{}", path.display());
         assert_eq!(a.tasks, b.tasks, "{}", path.display());
         assert_eq!(a.summary, b.summary, "{}", path.display());
+        assert_eq!(a.alarms, b.alarms, "{}", path.display());
     }
     let path = crate::support::root().join("scenarios/web-ec2-fixed.yaml");
     let a = run_to_strings(&load_file(&path, &[("seed", "1")]).expect("loads"));

@@ -48,6 +48,7 @@ pub struct RunOutput {
     pub events: String,
     pub tasks: String,
     pub summary: String,
+    pub alarms: String,
 }
 
 /// Runs a loaded scenario with invariant checks and returns its files as text.
@@ -58,6 +59,7 @@ pub fn run_to_strings(loaded: &LoadedScenario) -> RunOutput {
         cluster: Vec::new(),
         events: Vec::new(),
         tasks: Vec::new(),
+        alarms: Vec::new(),
     };
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)).expect("headers");
     run(
@@ -77,6 +79,7 @@ pub fn run_to_strings(loaded: &LoadedScenario) -> RunOutput {
         events: s(files.events),
         tasks: s(files.tasks),
         summary: summary.to_json(),
+        alarms: s(files.alarms),
     }
 }
 
