@@ -227,9 +227,9 @@ impl World<'_> {
         }
         self.auto_scaling.pending[r].push_back(values);
         let latency = if high_resolution {
-            self.spec.auto_scaling.pipeline.high_resolution_latency
+            self.spec.behavior.metric_pipeline.high_resolution_latency
         } else {
-            self.spec.auto_scaling.pipeline.standard_latency
+            self.spec.behavior.metric_pipeline.standard_latency
         };
         self.schedule_in(latency.as_millis(), Event::AlarmEvaluation { high_resolution });
         if self.now.0 + period_ms <= self.end.0 {

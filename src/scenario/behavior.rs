@@ -33,6 +33,17 @@ pub fn read_behavior(node: Option<&Node>, task_definitions: &[TaskDefinitionSpec
     if let Some(v) = o.boolean("taskEvents", d) {
         b.task_events = v;
     }
+    if let Some(n) = o.field("autoScaling") {
+        if let Some(mut a) = object(n, "behavior.autoScaling", d) {
+            if let Some(v) = a.duration("metricLatency", d) {
+                b.metric_pipeline.standard_latency = v;
+            }
+            if let Some(v) = a.duration("highResolutionMetricLatency", d) {
+                b.metric_pipeline.high_resolution_latency = v;
+            }
+            a.finish(d);
+        }
+    }
     if let Some(n) = o.field("instances") {
         read_instances(n, &mut b, d);
     }

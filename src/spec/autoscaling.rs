@@ -152,8 +152,6 @@ pub struct AutoScalingSpec {
     pub scaling_policies: Vec<ScalingPolicySpec>,
     /// User-defined CloudWatch alarms.
     pub alarms: Vec<AlarmSpec>,
-    /// Pipeline latencies.
-    pub pipeline: MetricPipeline,
 }
 
 impl AutoScalingSpec {

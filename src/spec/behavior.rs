@@ -116,6 +116,8 @@ pub struct Behavior {
     pub max_events: u64,
     /// Add one `events.csv` row per task state transition.
     pub task_events: bool,
+    /// Latency from a metric period's end to the alarm evaluation that sees it.
+    pub metric_pipeline: super::MetricPipeline,
 }
 
 impl Behavior {
@@ -128,6 +130,7 @@ impl Behavior {
             warm_start: true,
             max_events: 200_000_000,
             task_events: false,
+            metric_pipeline: Default::default(),
         }
     }
 }
