@@ -15,7 +15,7 @@ impl World<'_> {
         for (i, s) in self.services.iter().enumerate() {
             let mut counts = [0u32; TASK_STATE_COUNT];
             let mut healthy = 0;
-            let mut unplaced = 0;
+            let mut unplaced = Vec::new();
             for id in &s.tasks {
                 let t = self
                     .tasks
@@ -32,11 +32,16 @@ impl World<'_> {
                 let waiting = t.state == TaskState::Provisioning
                     && t.instance.is_none()
                     && !self.provider_is_fargate(t.capacity_provider);
-                unplaced += u32::from(waiting);
+                if waiting {
+                    unplaced.push(*id);
+                }
             }
             assert_eq!(counts, s.counts, "service {i}: per-state counts drifted");
             assert_eq!(healthy, s.healthy, "service {i}: healthy count drifted");
-            assert_eq!(unplaced, s.unplaced, "service {i}: unplaced count drifted");
+            assert_eq!(
+                unplaced, s.unplaced,
+                "service {i}: the list of tasks waiting for placement drifted"
+            );
             let listed: usize = self.services.iter().map(|s| s.tasks.len()).sum();
             assert_eq!(listed, self.tasks.len(), "every task is counted once");
         }

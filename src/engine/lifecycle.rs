@@ -196,7 +196,9 @@ impl World<'_> {
         };
         task.stop_reason = Some(reason);
         if task.state == TaskState::Provisioning && task.instance.is_none() {
-            self.services[task.service].unplaced -= 1;
+            let waiting = &mut self.services[task.service].unplaced;
+            let pos = waiting.binary_search(&id).expect("unplaced tasks are listed");
+            waiting.remove(pos);
         }
         self.transition(id, entry, sink)
     }
@@ -261,7 +263,8 @@ impl World<'_> {
             self.request_reconcile_waiting_on(task.capacity_provider);
         }
         let s = &mut self.services[task.service];
-        let pos = s.tasks.iter().position(|t| *t == id).expect("service lists its tasks");
+        // Task ids grow with creation and the list is in creation order: binary search.
+        let pos = s.tasks.binary_search(&id).expect("service lists its tasks");
         s.tasks.remove(pos);
         let replace = task.stop_reason != Some(StopReason::ScaleIn);
         self.write_task_row(&task, Some(self.now), sink)?;

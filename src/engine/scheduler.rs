@@ -4,7 +4,7 @@ use super::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::capacity_provider_strategy::item_for_next_task;
 use crate::policy::placement::place_task;
-use crate::policy::task_selection::{StopCandidate, choose_task_to_stop};
+use crate::policy::task_selection::{StopCandidate, choose_tasks_to_stop};
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 impl World<'_> {
@@ -37,7 +37,7 @@ impl World<'_> {
                 self.assign_fargate_zone(id);
                 self.arm_task_timer(id, sink)?;
             } else {
-                self.services[service].unplaced += 1;
+                self.services[service].unplaced.push(id);
             }
         }
         Ok(started)
@@ -57,20 +57,7 @@ impl World<'_> {
 
     /// Tries to place every task of the service waiting in PROVISIONING without an instance.
     fn place_waiting_tasks(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        if self.services[service].unplaced == 0 {
-            return Ok(());
-        }
-        let waiting: Vec<TaskId> = self.services[service]
-            .tasks
-            .iter()
-            .copied()
-            .filter(|id| {
-                let t = &self.tasks[id];
-                t.state == TaskState::Provisioning
-                    && t.instance.is_none()
-                    && !self.provider_is_fargate(t.capacity_provider)
-            })
-            .collect();
+        let waiting: Vec<TaskId> = self.services[service].unplaced.clone();
         for id in waiting {
             if !self.try_place(id, sink)? {
                 break;
@@ -109,7 +96,8 @@ impl World<'_> {
                 inst.tasks.push(id);
                 let az = inst.availability_zone;
                 let s = &mut self.services[service];
-                s.unplaced -= 1;
+                let pos = s.unplaced.binary_search(&id).expect("unplaced tasks are listed");
+                s.unplaced.remove(pos);
                 s.tasks_in_az[az] += 1;
                 s.tasks_on_instance[placement.instance.0 as usize] += 1;
                 let recovered = s.last_placement_failure.take().is_some();
@@ -164,39 +152,37 @@ impl World<'_> {
         }
     }
 
-    /// Stops `n` tasks, choosing each as ECS does on scale-in without a placement strategy.
+    /// Stops `n` tasks, chosen as ECS does on scale-in without a placement strategy.
     fn stop_surplus_tasks(
         &mut self,
         service: usize,
         n: u32,
         sink: &mut dyn TraceSink,
     ) -> Result<Vec<TaskId>, SinkError> {
-        let mut stopped = Vec::with_capacity(n as usize);
-        for _ in 0..n {
-            let s = &self.services[service];
-            let candidates: Vec<StopCandidate> = s
-                .tasks
-                .iter()
-                .enumerate()
-                .filter_map(|(index, id)| {
-                    let t = &self.tasks[id];
-                    t.state.is_starting_or_running().then(|| StopCandidate {
-                        index,
-                        not_yet_running: t.state != TaskState::Running,
-                        service_tasks_in_az: t.availability_zone.map_or(0, |az| s.tasks_in_az[az]),
-                        service_tasks_on_instance: t.instance.map_or(0, |i| s.tasks_on_instance[i.0 as usize]),
-                        created_seq: id.0,
-                    })
+        let s = &self.services[service];
+        let candidates: Vec<StopCandidate> = s
+            .tasks
+            .iter()
+            .enumerate()
+            .filter_map(|(index, id)| {
+                let t = &self.tasks[id];
+                t.state.is_starting_or_running().then(|| StopCandidate {
+                    index,
+                    not_yet_running: t.state != TaskState::Running,
+                    availability_zone: t.availability_zone.unwrap_or(0),
+                    instance: t.instance.map(|i| i.0),
+                    created_seq: id.0,
                 })
-                .collect();
-            let Some(index) = choose_task_to_stop(&candidates) else {
-                break;
-            };
-            let id = self.services[service].tasks[index];
-            self.stop_task(id, StopReason::ScaleIn, sink)?;
-            stopped.push(id);
+            })
+            .collect();
+        let ids: Vec<TaskId> = choose_tasks_to_stop(&candidates, n as usize)
+            .into_iter()
+            .map(|i| self.services[service].tasks[i])
+            .collect();
+        for id in &ids {
+            self.stop_task(*id, StopReason::ScaleIn, sink)?;
         }
-        Ok(stopped)
+        Ok(ids)
     }
 
     fn log_task_list(
@@ -230,7 +216,7 @@ impl World<'_> {
                 .strategy
                 .iter()
                 .any(|i| i.provider == provider);
-            if uses && self.services[service].unplaced > 0 {
+            if uses && !self.services[service].unplaced.is_empty() {
                 self.request_reconcile(service);
             }
         }

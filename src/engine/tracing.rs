@@ -118,7 +118,7 @@ impl World<'_> {
         let waiting = self
             .services
             .iter()
-            .filter(|s| s.unplaced > 0)
+            .filter(|s| !s.unplaced.is_empty())
             .flat_map(|s| s.tasks.iter().map(|id| &self.tasks[id]));
         for t in waiting {
             if t.capacity_provider == provider && t.state == TaskState::Provisioning && t.instance.is_none() {

@@ -29,8 +29,8 @@ pub(super) struct ServiceState {
     pub tasks_on_instance: Vec<u32>,
     /// Starting-or-running placed tasks per AZ.
     pub tasks_in_az: Vec<u32>,
-    /// Tasks waiting in PROVISIONING without an instance.
-    pub unplaced: u32,
+    /// Tasks waiting in PROVISIONING without an instance, in creation order.
+    pub unplaced: Vec<TaskId>,
     pub serving: ServingModel,
     pub load_rng: ChaCha8Rng,
     pub demand_rps: f64,
@@ -113,7 +113,7 @@ impl<'s> World<'s> {
                     per_strategy_item: vec![0; s.strategy.len()],
                     tasks_on_instance: Vec::new(),
                     tasks_in_az: vec![0; spec.availability_zones.len()],
-                    unplaced: 0,
+                    unplaced: Vec::new(),
                     serving: ServingModel {
                         requests_per_second_at_full_cpu: b.requests_per_second_at_full_cpu,
                         idle_cpu_percent: b.idle_cpu_percent,
