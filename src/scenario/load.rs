@@ -134,8 +134,9 @@ fn read_shape(
         "constant" => as_number(value, &path, 0.0, 1e12, d).map(|rps| LoadShape::Constant { rps }),
         "ramp" => {
             let mut o = object(value, &path, d)?;
-            let from = required_number(&mut o, "from", d);
-            let to = required_number(&mut o, "to", d);
+            // Ramps may go down, even below zero, to shape a sum: the total is clamped at zero.
+            let from = required_signed_number(&mut o, "from", d);
+            let to = required_signed_number(&mut o, "to", d);
             let start = required_duration(&mut o, "start", d);
             let end = required_duration(&mut o, "end", d);
             let loc = o.loc;
@@ -284,6 +285,14 @@ fn read_replay(
 
 fn required_number(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<f64> {
     let v = o.number(name, 0.0, 1e12, d);
+    if o.field(name).is_none() {
+        o.missing(name, "requests per second", d);
+    }
+    v
+}
+
+fn required_signed_number(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<f64> {
+    let v = o.number(name, -1e12, 1e12, d);
     if o.field(name).is_none() {
         o.missing(name, "requests per second", d);
     }
