@@ -1370,3 +1370,122 @@ error: expected a whole number, found `many`
     assert!(!out_dir.exists(), "the output directory must not be created");
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+// Application Auto Scaling policies (issue 5).
+
+#[test]
+fn unknown_predefined_metric_type_suggests_the_nearest() {
+    check(
+        r#"
+duration: 1h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: web, cpu: "256", memory: "512", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{name: app, image: example/web}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: FARGATE}
+applicationAutoScaling:
+  scalableTargets:
+    - {ServiceNamespace: ecs, ResourceId: service/demo/web, ScalableDimension: "ecs:service:DesiredCount", MinCapacity: 1, MaxCapacity: 10}
+  scalingPolicies:
+    - PolicyName: cpu
+      ServiceNamespace: ecs
+      ResourceId: service/demo/web
+      ScalableDimension: "ecs:service:DesiredCount"
+      PolicyType: TargetTrackingScaling
+      TargetTrackingScalingPolicyConfiguration:
+        TargetValue: 60
+        PredefinedMetricSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilisation}
+"#,
+        r#"
+error: `ECSServiceAverageCPUUtilisation` is not a valid value
+  --> bad.yaml:20:63
+   |
+20 |         PredefinedMetricSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilisation}
+   |                                                               ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   = field: applicationAutoScaling.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType
+   = help: did you mean `ECSServiceAverageCPUUtilization`? (valid: ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization, ALBRequestCountPerTarget, ECSServiceAverageCPUUtilizationHighResolution, ECSServiceAverageMemoryUtilizationHighResolution)
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn overlapping_step_adjustments() {
+    check(
+        r#"
+duration: 1h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: web, cpu: "256", memory: "512", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{name: app, image: example/web}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: FARGATE}
+applicationAutoScaling:
+  scalableTargets:
+    - {ServiceNamespace: ecs, ResourceId: service/demo/web, ScalableDimension: "ecs:service:DesiredCount", MinCapacity: 1, MaxCapacity: 10}
+  scalingPolicies:
+    - PolicyName: steps
+      ServiceNamespace: ecs
+      ResourceId: service/demo/web
+      ScalableDimension: "ecs:service:DesiredCount"
+      PolicyType: StepScaling
+      StepScalingPolicyConfiguration:
+        AdjustmentType: ChangeInCapacity
+        StepAdjustments:
+          - {MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 20, ScalingAdjustment: 1}
+          - {MetricIntervalLowerBound: 10, ScalingAdjustment: 3}
+"#,
+        r#"
+error: steps overlap: one ends at 20 and the next starts at 10
+  --> bad.yaml:20:9
+   |
+20 |         StepAdjustments:
+   |         ^^^^^^^^^^^^^^^
+   = field: applicationAutoScaling.scalingPolicies[0].StepScalingPolicyConfiguration.StepAdjustments
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn a_policy_whose_resource_id_names_no_service() {
+    check(
+        r#"
+duration: 1h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: web, cpu: "256", memory: "512", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{name: app, image: example/web}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: FARGATE}
+applicationAutoScaling:
+  scalableTargets:
+    - {ServiceNamespace: ecs, ResourceId: service/demo/web, ScalableDimension: "ecs:service:DesiredCount", MinCapacity: 1, MaxCapacity: 10}
+  scalingPolicies:
+    - PolicyName: cpu
+      ServiceNamespace: ecs
+      ResourceId: service/demo/api
+      ScalableDimension: "ecs:service:DesiredCount"
+      PolicyType: TargetTrackingScaling
+      TargetTrackingScalingPolicyConfiguration:
+        TargetValue: 60
+        PredefinedMetricSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilization}
+"#,
+        r#"
+error: no service named `api` in ecs.services
+  --> bad.yaml:15:19
+   |
+15 |       ResourceId: service/demo/api
+   |                   ^^^^^^^^^^^^^^^^
+   = field: applicationAutoScaling.scalingPolicies[0].ResourceId
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
