@@ -4,6 +4,7 @@
 //! and `metrics`, `policy`, `spec` and `trace`, the `engine`, then the file-facing layers
 //! `scenario` and `output`, and `cli` on top. A module uses only lower layers.
 
+pub mod check;
 pub mod cli;
 pub mod engine;
 pub mod metrics;

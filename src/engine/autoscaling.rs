@@ -564,7 +564,7 @@ impl World<'_> {
                 state.last_not_scaled = Some(why);
                 self.log(
                     sink,
-                    EventKind::ScalingActivity,
+                    EventKind::NotScaled,
                     name,
                     format!(
                         "{}: {reason}; not scaled: {} ({explanation})",

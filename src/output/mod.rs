@@ -6,4 +6,4 @@ mod summary;
 
 pub use csv_sink::{CsvSink, RunFiles};
 pub use format::timestamp;
-pub use summary::{Summary, SummaryBuilder};
+pub use summary::{ExpectationRecord, Summary, SummaryBuilder};

@@ -63,6 +63,21 @@ pub struct AlarmSummary {
     pub evaluations_in_alarm: u64,
 }
 
+/// One `expect:` line and its verdict.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct ExpectationRecord {
+    /// The expression as written.
+    pub expression: String,
+    /// Line in the scenario file.
+    pub line: usize,
+    /// True when it holds.
+    pub passed: bool,
+    /// The measured value, when it could be measured.
+    pub measured: Option<f64>,
+    /// `max(web.running) = 9, expected <= 8`, or why it could not be evaluated.
+    pub message: String,
+}
+
 /// Aggregates of one capacity provider.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct ProviderSummary {
@@ -109,8 +124,8 @@ pub struct Summary {
     pub ignored_fields: Vec<String>,
     /// Parts of the scenario not simulated yet.
     pub not_yet_simulated: Vec<String>,
-    /// Expectations with their verdicts (evaluated by `ecsim check`).
-    pub expectations: Vec<String>,
+    /// Expectations with their verdicts.
+    pub expectations: Vec<ExpectationRecord>,
 }
 
 /// Builds the summary from the records as they stream by (constant memory).
@@ -216,7 +231,7 @@ impl SummaryBuilder {
 
     /// Folds in an event.
     pub fn event(&mut self, e: &EventRecord) {
-        if e.kind == EventKind::ScalingActivity && e.message.contains("; desired ") {
+        if e.kind == EventKind::ScalingActivity {
             if let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) {
                 s.scaling_activities += 1;
             }
@@ -269,6 +284,11 @@ impl SummaryBuilder {
     /// The summary so far.
     pub fn summary(&self) -> &Summary {
         &self.summary
+    }
+
+    /// Records the verdicts of the scenario's expectations.
+    pub fn set_expectations(&mut self, records: Vec<ExpectationRecord>) {
+        self.summary.expectations = records;
     }
 
     /// `summary.json` text (pretty, stable key order).

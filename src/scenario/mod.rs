@@ -225,12 +225,6 @@ fn read_top(
         d,
     );
     let expectations = read_expectations(&mut o, d);
-    if !expectations.is_empty() {
-        d.not_yet_simulated.push(format!(
-            "expect: {} expectation(s) found; evaluating them comes with `ecsim check`",
-            expectations.len()
-        ));
-    }
     o.finish(d);
     let _ = TOP_LEVEL_AWS_BLOCKS;
     let mut used_providers: Vec<bool> = vec![false; providers.len()];

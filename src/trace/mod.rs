@@ -85,10 +85,12 @@ pub enum EventKind {
     Fault,
     /// A task changed state (only with `--task-events`).
     TaskState,
-    /// Application Auto Scaling changed (or declined to change) a desired count.
+    /// Application Auto Scaling changed a desired count.
     ScalingActivity,
     /// A CloudWatch alarm changed state.
     Alarm,
+    /// A policy was invoked but did not change the desired count (AWS's NotScaled reasons).
+    NotScaled,
 }
 
 impl EventKind {
@@ -106,6 +108,7 @@ impl EventKind {
             EventKind::TaskState => "task_state",
             EventKind::ScalingActivity => "scaling_activity",
             EventKind::Alarm => "alarm",
+            EventKind::NotScaled => "not_scaled",
         }
     }
 }

@@ -1,0 +1,701 @@
+//! Evaluation: an `Expectation` measured on a run's tables, to a `Verdict` with a message.
+
+use super::ast::{Aggregate, Comparison, Expectation, Figure, Value, Window};
+use super::closest;
+use super::table::RunTables;
+use super::windows::{self, DEPLOYMENT_STARTED, first_steady_state_ms};
+use crate::sim::SimDuration;
+use crate::trace::EventKind;
+
+/// Whether an expectation holds in a run, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// True when the expectation holds; false when it fails or cannot be evaluated.
+    pub passed: bool,
+    /// The measured (left) value, when it could be measured.
+    pub measured: Option<f64>,
+    /// `max(web.running) = 9, expected <= 8`, or why it could not be evaluated.
+    pub message: String,
+}
+
+/// The event kind of a scaling activity (subject: the service).
+const SCALING_ACTIVITY: &str = "scaling_activity";
+
+/// Every event kind the engine writes, plus the kinds of capabilities being built; kinds seen in
+/// the run's events.csv are accepted too.
+const EVENT_KINDS: &[EventKind] = &[
+    EventKind::Run,
+    EventKind::ServiceUpdate,
+    EventKind::ServiceScheduler,
+    EventKind::PlacementFailure,
+    EventKind::PlacementRecovered,
+    EventKind::SteadyState,
+    EventKind::Instance,
+    EventKind::Fault,
+    EventKind::TaskState,
+    EventKind::ScalingActivity,
+    EventKind::Alarm,
+    EventKind::NotScaled,
+];
+const PLANNED_EVENT_KINDS: &[&str] = &[DEPLOYMENT_STARTED, windows::DEPLOYMENT_COMPLETED];
+
+/// Relative slack for `==`, `!=`, `<=` and `>=`, so float noise (`61.199999999`) does not decide.
+const RELATIVE_EPSILON: f64 = 1e-9;
+
+/// Evaluates `expectation` on `run`; never panics on a user mistake: an unknown column or an empty
+/// window is a failed verdict whose message says why.
+pub fn evaluate(expectation: &Expectation, run: &RunTables) -> Verdict {
+    let measured = match measure(&expectation.left, run) {
+        Ok(value) => value,
+        Err(message) => {
+            return Verdict {
+                passed: false,
+                measured: None,
+                message,
+            };
+        }
+    };
+    let bound = match measure(&expectation.right, run) {
+        Ok(value) => value,
+        Err(message) => {
+            return Verdict {
+                passed: false,
+                measured: Some(measured),
+                message,
+            };
+        }
+    };
+    let tolerance = expectation.tolerance.map_or(0.0, |t| t.as_f64());
+    let passed = holds(measured, expectation.comparison, bound, tolerance);
+    let mut message = format!(
+        "{} = {}, expected {} {}",
+        expectation.left,
+        show(measured),
+        expectation.comparison.as_str(),
+        expectation.right
+    );
+    if let Some(tolerance) = expectation.tolerance {
+        message += &format!(" +- {tolerance}");
+    }
+    if !matches!(expectation.right, Value::Literal(_)) {
+        message += &format!("; {} = {}", expectation.right, show(bound));
+    }
+    Verdict {
+        passed,
+        measured: Some(measured),
+        message,
+    }
+}
+
+/// Whether `measured op bound` holds, the bound loosened by `tolerance`.
+fn holds(measured: f64, comparison: Comparison, bound: f64, tolerance: f64) -> bool {
+    let slack = RELATIVE_EPSILON * 1f64.max(measured.abs()).max(bound.abs());
+    match comparison {
+        Comparison::Less => measured < bound + tolerance,
+        Comparison::LessOrEqual => measured <= bound + tolerance + slack,
+        Comparison::Greater => measured > bound - tolerance,
+        Comparison::GreaterOrEqual => measured >= bound - tolerance - slack,
+        Comparison::Equal => (measured - bound).abs() <= tolerance + slack,
+        Comparison::NotEqual => (measured - bound).abs() > tolerance + slack,
+    }
+}
+
+/// A measured number for messages: at most six decimals, trailing zeros trimmed.
+fn show(value: f64) -> String {
+    let text = format!("{value:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
+}
+
+fn measure(value: &Value, run: &RunTables) -> Result<f64, String> {
+    match value {
+        Value::Literal(literal) => Ok(literal.as_f64()),
+        Value::Figure(figure) => measure_figure(figure, run),
+        Value::Aggregate {
+            aggregate,
+            column,
+            window,
+        } => {
+            let rows = run.column(column)?;
+            let spans = windows::spans(window, &column.subject, rows.is_service, run)?;
+            let selected = windows::select(rows.time_ms, spans.as_deref());
+            let values: Vec<f64> = selected.iter().filter_map(|&i| rows.values[i]).collect();
+            if *aggregate == Aggregate::Count {
+                return Ok(values.len() as f64);
+            }
+            if values.is_empty() && !selected.is_empty() {
+                return Err(format!(
+                    "no values for {column}{window}: the column is empty in every selected row"
+                ));
+            }
+            if values.is_empty() {
+                let reason = empty_reason(window, rows.time_ms, run);
+                return Err(format!("no rows for {column}{window}: {reason}"));
+            }
+            Ok(aggregate_values(*aggregate, &values))
+        }
+    }
+}
+
+/// Why a window selected nothing, for the message.
+fn empty_reason(window: &Window, time_ms: &[u64], run: &RunTables) -> String {
+    let run_ms = run.summary.simulated_ms;
+    let starts_ms = match window {
+        Window::Between(start, _) | Window::After(start) => Some(start.as_millis()),
+        _ => None,
+    };
+    match (time_ms.first(), time_ms.last()) {
+        (None, _) | (_, None) => "the subject has no rows in this run".to_string(),
+        _ if starts_ms.is_some_and(|s| s >= run_ms) => format!("the run is {} long", SimDuration(run_ms)),
+        (Some(first), Some(last)) => format!("its rows run from {} to {}", SimDuration(*first), SimDuration(*last)),
+    }
+}
+
+/// One number from the values of the selected rows (at least one).
+fn aggregate_values(aggregate: Aggregate, values: &[f64]) -> f64 {
+    match aggregate {
+        Aggregate::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
+        Aggregate::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        Aggregate::Mean => values.iter().sum::<f64>() / values.len() as f64,
+        Aggregate::Sum => values.iter().sum(),
+        Aggregate::First => values[0],
+        Aggregate::Last => values[values.len() - 1],
+        Aggregate::Count => values.len() as f64,
+        Aggregate::Percentile(p) => nearest_rank(values, p),
+    }
+}
+
+/// The nearest-rank percentile: the smallest value with at least `p`% of the values at or below
+/// it, i.e. the `ceil(p / 100 * n)`-th smallest (1-based).
+fn nearest_rank(values: &[f64], p: u8) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = (usize::from(p) * sorted.len()).div_ceil(100).max(1);
+    sorted[rank - 1]
+}
+
+fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, String> {
+    let summary = &run.summary;
+    let named = |list: &[(String, f64)], name: &str, what: &str| {
+        list.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| *v)
+            .ok_or_else(|| format!("summary.json has no {what} `{name}`"))
+    };
+    match figure {
+        Figure::CostUsd(None) => Ok(summary.cost_usd),
+        Figure::CostUsd(Some(provider)) => {
+            run.known_provider(provider)?;
+            named(&summary.providers, provider, "capacity provider")
+        }
+        Figure::UnservedRequests(None) => Ok(summary.services.iter().map(|(_, v)| v).sum()),
+        Figure::UnservedRequests(Some(service)) => {
+            run.known_service(service)?;
+            named(&summary.services, service, "service")
+        }
+        Figure::PlacementFailures => Ok(summary.placement_failures),
+        Figure::TasksStarted => Ok(summary.tasks_started),
+        Figure::SteadyStateS(service) => {
+            run.known_service(service)?;
+            first_steady_state_ms(run, service)
+                .map(|ms| ms as f64 / 1000.0)
+                .ok_or_else(|| format!("{service} never reached a steady state in this run"))
+        }
+        Figure::ScalingActivities(service) => count_events(run, SCALING_ACTIVITY, service.as_deref(), true),
+        Figure::Deployments(service) => count_events(run, DEPLOYMENT_STARTED, service.as_deref(), true),
+        Figure::DeploymentDurationS(service) => deployment_duration_s(run, service),
+        Figure::CountEvents(kind, subject) => {
+            known_event_kind(run, kind)?;
+            count_events(run, kind, subject.as_deref(), false)
+        }
+    }
+}
+
+fn count_events(run: &RunTables, kind: &str, subject: Option<&str>, subject_is_service: bool) -> Result<f64, String> {
+    if let Some(service) = subject.filter(|_| subject_is_service) {
+        run.known_service(service)?;
+    }
+    let count = run
+        .events
+        .iter()
+        .filter(|e| e.kind == kind && subject.is_none_or(|s| s == e.subject))
+        .count();
+    Ok(count as f64)
+}
+
+fn deployment_duration_s(run: &RunTables, service: &str) -> Result<f64, String> {
+    run.known_service(service)?;
+    let found = windows::deployments(run, Some(service));
+    if found.is_empty() {
+        return Err(format!("no deployment of {service} in this run"));
+    }
+    let mut longest_ms = 0;
+    for deployment in found {
+        let Some(completed_ms) = deployment.completed_ms else {
+            return Err(format!(
+                "the deployment of {service} started at {} had not completed when the run ended at {}",
+                SimDuration(deployment.started_ms),
+                SimDuration(run.summary.simulated_ms)
+            ));
+        };
+        longest_ms = longest_ms.max(completed_ms.saturating_sub(deployment.started_ms));
+    }
+    Ok(longest_ms as f64 / 1000.0)
+}
+
+fn known_event_kind(run: &RunTables, kind: &str) -> Result<(), String> {
+    let mut kinds: Vec<&str> = EVENT_KINDS.iter().map(|k| k.as_str()).collect();
+    kinds.extend(PLANNED_EVENT_KINDS);
+    kinds.extend(run.events.iter().map(|e| e.kind.as_str()));
+    kinds.sort_unstable();
+    kinds.dedup();
+    if kinds.contains(&kind) {
+        return Ok(());
+    }
+    let hint = closest(kind, kinds.iter().copied())
+        .map(|k| format!("; did you mean `{k}`?"))
+        .unwrap_or_default();
+    Err(format!(
+        "unknown event kind `{kind}`{hint} (kinds: {})",
+        kinds.join(", ")
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::parse_expectation;
+
+    const SERVICES: &str = "\
+time_s,timestamp,service,desired,running,cpu_utilization,unserved_rps
+60,t,web,4,2,10,0
+60,t,worker,1,1,1,0
+120,t,web,4,3,20,5
+180,t,web,4,4,30,0
+180,t,api,1,1,5,0
+240,t,web,4,4,40,0
+300,t,web,6,5,50,0
+360,t,web,6,6,60.5,1
+360,t,api,2,2,7,0
+";
+    const CLUSTER: &str = "\
+time_s,timestamp,capacity_provider,instances,capacity_provider_reservation,cost_usd
+60,t,cp-m5,2,100,0.2
+60,t,FARGATE,0,,0.1
+120,t,cp-m5,2,90,0.3
+120,t,FARGATE,0,,0.1
+180,t,cp-m5,3,80,0.4
+180,t,FARGATE,0,,0.1
+240,t,cp-m5,3,80,0.4
+300,t,cp-m5,3,80,0.45
+360,t,cp-m5,3,80,0.5
+";
+    const EVENTS: &str = "\
+time_s,timestamp,kind,subject,message
+0,t,steady_state,web,(service web) has reached a steady state.
+50,t,scaling_activity,web,\"web: 4 -> 6, for a reason\"
+100,t,deployment_started,web,started
+130,t,fault,cluster,an AZ fails
+150,t,steady_state,web,again
+190.5,t,steady_state,api,api steady
+200,t,deployment_completed,web,completed
+250,t,scaling_activity,web,another
+300,t,deployment_started,api,started
+";
+    const SUMMARY: &str = r#"{
+  "simulated_seconds": 360.0, "cost_usd": 0.75, "tasks_started": 8, "placement_failures": 2,
+  "services": [{"service": "web", "unserved_requests": 360.0}, {"service": "api", "unserved_requests": 0.0},
+               {"service": "worker", "unserved_requests": 0.0}],
+  "capacity_providers": [{"capacity_provider": "cp-m5", "cost_usd": 0.5}, {"capacity_provider": "FARGATE", "cost_usd": 0.25}]
+}"#;
+
+    fn run() -> RunTables {
+        RunTables::from_texts(SERVICES, CLUSTER, EVENTS, SUMMARY).expect("synthetic run reads")
+    }
+
+    #[track_caller]
+    fn check(text: &str, passed: bool, message: &str) {
+        let expectation = parse_expectation(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let verdict = evaluate(&expectation, &run());
+        assert_eq!(
+            (verdict.passed, verdict.message.as_str()),
+            (passed, message),
+            "expectation {text:?}"
+        );
+    }
+
+    #[test]
+    fn each_aggregate_over_every_row() {
+        // web.running is 2, 3, 4, 4, 5, 6.
+        check("min(web.running) == 2", true, "min(web.running) = 2, expected == 2");
+        check("max(web.running) <= 5", false, "max(web.running) = 6, expected <= 5");
+        check("mean(web.running) == 4", true, "mean(web.running) = 4, expected == 4");
+        check("sum(web.running) == 24", true, "sum(web.running) = 24, expected == 24");
+        check("first(web.running) == 2", true, "first(web.running) = 2, expected == 2");
+        check("last(web.running) == 6", true, "last(web.running) = 6, expected == 6");
+        check("count(web.running) == 6", true, "count(web.running) = 6, expected == 6");
+        check("p50(web.running) == 4", true, "p50(web.running) = 4, expected == 4");
+        check(
+            "mean(web.cpu_utilization) > 35",
+            true,
+            "mean(web.cpu_utilization) = 35.083333, expected > 35",
+        );
+        check(
+            "max(cp-m5.instances) == 3",
+            true,
+            "max(cp-m5.instances) = 3, expected == 3",
+        );
+        check("count(api.running) == 2", true, "count(api.running) = 2, expected == 2");
+    }
+
+    #[track_caller]
+    fn check_percentile(values: &[f64], p: u8, expected: f64) {
+        assert_eq!(nearest_rank(values, p), expected, "p{p} of {values:?}");
+    }
+
+    #[test]
+    fn percentiles_take_the_nearest_rank() {
+        let six = [6.0, 2.0, 4.0, 3.0, 5.0, 4.0];
+        check_percentile(&six, 50, 4.0); // rank ceil(3.0) = 3
+        check_percentile(&six, 33, 3.0); // rank ceil(1.98) = 2
+        check_percentile(&six, 34, 4.0); // rank ceil(2.04) = 3
+        check_percentile(&six, 90, 6.0); // rank ceil(5.4) = 6
+        check_percentile(&six, 1, 2.0); // rank ceil(0.06) = 1
+        let hundred: Vec<f64> = (1..=100).map(f64::from).collect();
+        check_percentile(&hundred, 95, 95.0);
+        check_percentile(&hundred, 99, 99.0);
+        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+        check_percentile(&ten, 95, 10.0);
+        check_percentile(&ten, 90, 9.0);
+        check_percentile(&[7.0], 99, 7.0);
+        check("p90(web.running) == 6", true, "p90(web.running) = 6, expected == 6");
+        check("p33(web.running) == 3", true, "p33(web.running) = 3, expected == 3");
+    }
+
+    #[test]
+    fn each_window_kind_selects_its_rows() {
+        check(
+            "max(web.running during [1m, 3m]) == 4",
+            true,
+            "max(web.running during [1m, 3m]) = 4, expected == 4",
+        );
+        check(
+            "count(web.running during [1m, 3m]) == 2",
+            true,
+            "count(web.running during [1m, 3m]) = 2, expected == 2",
+        );
+        check(
+            "min(web.running after 4m) == 5",
+            true,
+            "min(web.running after 4m) = 5, expected == 5",
+        );
+        check(
+            "sum(web.running before 2m) == 5",
+            true,
+            "sum(web.running before 2m) = 5, expected == 5",
+        );
+        // The first steady state of web is at 0: every row; api's is at 190.5 s: rows ending after it.
+        check(
+            "count(web.running after steady_state(web)) == 6",
+            true,
+            "count(web.running after steady_state(web)) = 6, expected == 6",
+        );
+        check(
+            "first(web.running after steady_state(api)) == 4",
+            true,
+            "first(web.running after steady_state(api)) = 4, expected == 4",
+        );
+        // web's deployment runs (100 s, 200 s]: the rows ending at 120, 180 and 240 overlap it.
+        check(
+            "count(web.running during deployment) == 3",
+            true,
+            "count(web.running during deployment) = 3, expected == 3",
+        );
+        check(
+            "min(web.running during deployment) >= 3",
+            true,
+            "min(web.running during deployment) = 3, expected >= 3",
+        );
+        // api's deployment never completes: it runs to the end of the run.
+        check(
+            "count(web.running during deployment(api)) == 1",
+            true,
+            "count(web.running during deployment(api)) = 1, expected == 1",
+        );
+        check(
+            "count(api.running during deployment) == 1",
+            true,
+            "count(api.running during deployment) = 1, expected == 1",
+        );
+        // A provider column without a service sees every service's deployments.
+        check(
+            "count(cp-m5.instances during deployment) == 4",
+            true,
+            "count(cp-m5.instances during deployment) = 4, expected == 4",
+        );
+    }
+
+    #[test]
+    fn tolerances_loosen_the_bound() {
+        let mean = "mean(web.cpu_utilization) = 35.083333, expected";
+        check(
+            "mean(web.cpu_utilization) == 35 +- 0.1",
+            true,
+            &format!("{mean} == 35 +- 0.1"),
+        );
+        check(
+            "mean(web.cpu_utilization) == 35 +- 0.05",
+            false,
+            &format!("{mean} == 35 +- 0.05"),
+        );
+        check(
+            "mean(web.cpu_utilization) != 35 +- 0.05",
+            true,
+            &format!("{mean} != 35 +- 0.05"),
+        );
+        check(
+            "mean(web.cpu_utilization) < 35 +- 0.1",
+            true,
+            &format!("{mean} < 35 +- 0.1"),
+        );
+        check(
+            "mean(web.cpu_utilization) > 35.1 +- 0.1",
+            true,
+            &format!("{mean} > 35.1 +- 0.1"),
+        );
+        check(
+            "last(web.running) == 5 +- 1",
+            true,
+            "last(web.running) = 6, expected == 5 +- 1",
+        );
+        check(
+            "last(web.running) == 4 +- 1",
+            false,
+            "last(web.running) = 6, expected == 4 +- 1",
+        );
+        // Float noise does not decide: 0.1 + 0.1 + 0.1 is 0.30000000000000004.
+        check(
+            "sum(FARGATE.cost_usd) == 0.3",
+            true,
+            "sum(FARGATE.cost_usd) = 0.3, expected == 0.3",
+        );
+        check(
+            "sum(FARGATE.cost_usd) <= 0.3",
+            true,
+            "sum(FARGATE.cost_usd) = 0.3, expected <= 0.3",
+        );
+    }
+
+    #[test]
+    fn bounds_can_be_durations_or_measured_values() {
+        check(
+            "steady_state_s(api) < 3m",
+            false,
+            "steady_state_s(api) = 190.5, expected < 3m",
+        );
+        check(
+            "steady_state_s(api) == 3m +- 15s",
+            true,
+            "steady_state_s(api) = 190.5, expected == 3m +- 15s",
+        );
+        check(
+            "last(web.running) == last(web.desired)",
+            true,
+            "last(web.running) = 6, expected == last(web.desired); last(web.desired) = 6",
+        );
+        check(
+            "max(web.running) < max(web.desired)",
+            false,
+            "max(web.running) = 6, expected < max(web.desired); max(web.desired) = 6",
+        );
+    }
+
+    #[test]
+    fn summary_figures() {
+        check("cost_usd < 1", true, "cost_usd = 0.75, expected < 1");
+        check(
+            "cost_usd(FARGATE) == 0.25",
+            true,
+            "cost_usd(FARGATE) = 0.25, expected == 0.25",
+        );
+        check(
+            "unserved_requests == 0",
+            false,
+            "unserved_requests = 360, expected == 0",
+        );
+        check(
+            "unserved_requests(api) == 0",
+            true,
+            "unserved_requests(api) = 0, expected == 0",
+        );
+        check(
+            "placement_failures == 0",
+            false,
+            "placement_failures = 2, expected == 0",
+        );
+        check("tasks_started >= 8", true, "tasks_started = 8, expected >= 8");
+        check(
+            "steady_state_s(web) == 0",
+            true,
+            "steady_state_s(web) = 0, expected == 0",
+        );
+        check("scaling_activities == 2", true, "scaling_activities = 2, expected == 2");
+        check(
+            "scaling_activities(api) == 0",
+            true,
+            "scaling_activities(api) = 0, expected == 0",
+        );
+        check("deployments == 2", true, "deployments = 2, expected == 2");
+        check("deployments(web) == 1", true, "deployments(web) = 1, expected == 1");
+        check(
+            "deployment_duration_s(web) <= 100s",
+            true,
+            "deployment_duration_s(web) = 100, expected <= 1m40s",
+        );
+        check(
+            "count_events(fault) == 1",
+            true,
+            "count_events(fault) = 1, expected == 1",
+        );
+        check(
+            "count_events(steady_state, web) == 2",
+            true,
+            "count_events(steady_state, web) = 2, expected == 2",
+        );
+        check(
+            "count_events(placement_failure) == 0",
+            true,
+            "count_events(placement_failure) = 0, expected == 0",
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_measured_fails_with_a_reason() {
+        check(
+            "max(web.cpu_utilization during [1d, 1d6h]) < 80",
+            false,
+            "no rows for web.cpu_utilization during [1d, 1d6h]: the run is 6m long",
+        );
+        check(
+            "max(web.running after 6m) < 80",
+            false,
+            "no rows for web.running after 6m: the run is 6m long",
+        );
+        check(
+            "max(FARGATE.capacity_provider_reservation) < 80",
+            false,
+            "no values for FARGATE.capacity_provider_reservation: the column is empty in every selected row",
+        );
+        check(
+            "count(FARGATE.capacity_provider_reservation) == 0",
+            true,
+            "count(FARGATE.capacity_provider_reservation) = 0, expected == 0",
+        );
+        check(
+            "count(web.running during [1d, 2d]) == 0",
+            true,
+            "count(web.running during [1d, 2d]) = 0, expected == 0",
+        );
+        check(
+            "max(web.runing) < 3",
+            false,
+            "unknown column `web.runing`; did you mean `web.running`? \
+             (services.csv columns of a service: time_s, desired, running, cpu_utilization, unserved_rps)",
+        );
+        check(
+            "max(wbe.running) < 3",
+            false,
+            "unknown column `wbe.running`: `wbe` is neither a service nor a capacity provider; did you mean \
+             `web.running`? (services: api, web, worker; capacity providers: FARGATE, cp-m5)",
+        );
+        check(
+            "max(cp-m5.running) < 3",
+            false,
+            "unknown column `cp-m5.running` (cluster.csv columns of a capacity provider: time_s, instances, \
+             capacity_provider_reservation, cost_usd)",
+        );
+        check(
+            "max(worker.running during deployment) < 3",
+            false,
+            "no deployment of worker in this run",
+        );
+        check(
+            "max(web.running after steady_state(worker)) < 3",
+            false,
+            "worker never reached a steady state in this run",
+        );
+        check(
+            "max(web.running after steady_state(wbe)) < 3",
+            false,
+            "unknown service `wbe`; did you mean `web`? (services: api, web, worker)",
+        );
+        check(
+            "steady_state_s(worker) < 60",
+            false,
+            "worker never reached a steady state in this run",
+        );
+        check(
+            "deployment_duration_s(worker) < 60",
+            false,
+            "no deployment of worker in this run",
+        );
+        check(
+            "deployment_duration_s(api) < 60",
+            false,
+            "the deployment of api started at 5m had not completed when the run ended at 6m",
+        );
+        check(
+            "cost_usd(fargate) < 1",
+            false,
+            "unknown capacity provider `fargate`; did you mean `FARGATE`? (capacity providers: FARGATE, cp-m5)",
+        );
+        check(
+            "count_events(faults) == 0",
+            false,
+            "unknown event kind `faults`; did you mean `fault`? (kinds: alarm, deployment_completed, deployment_started, \
+             fault, instance, not_scaled, placement_failure, placement_recovered, run, scaling_activity, service_scheduler, \
+             service_update, steady_state, task_state)",
+        );
+        check(
+            "max(web.running) == max(web.runnin)",
+            false,
+            "unknown column `web.runnin`; did you mean `web.running`? \
+             (services.csv columns of a service: time_s, desired, running, cpu_utilization, unserved_rps)",
+        );
+    }
+
+    #[test]
+    fn the_verdict_carries_the_measured_value() {
+        let expectation = parse_expectation("max(web.running) <= 8").expect("parses");
+        let verdict = evaluate(&expectation, &run());
+        assert_eq!(verdict.measured, Some(6.0));
+        let expectation = parse_expectation("max(web.x) <= 8").expect("parses");
+        assert_eq!(evaluate(&expectation, &run()).measured, None);
+    }
+
+    #[test]
+    fn every_event_kind_of_the_trace_is_listed() {
+        // Adding an `EventKind` breaks this match: list the new kind in EVENT_KINDS too.
+        for kind in EVENT_KINDS {
+            match kind {
+                EventKind::Run
+                | EventKind::ServiceUpdate
+                | EventKind::ServiceScheduler
+                | EventKind::PlacementFailure
+                | EventKind::PlacementRecovered
+                | EventKind::SteadyState
+                | EventKind::Instance
+                | EventKind::Fault
+                | EventKind::TaskState
+                | EventKind::ScalingActivity
+                | EventKind::Alarm
+                | EventKind::NotScaled => {}
+            }
+        }
+        assert_eq!(EVENT_KINDS.len(), 12);
+    }
+}
