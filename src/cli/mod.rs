@@ -1,6 +1,8 @@
 //! The command line: parses arguments, decides which files are read and written, sets exit codes.
 
+mod chart_files;
 mod files;
+mod plot;
 mod run;
 mod validate;
 
@@ -28,6 +30,7 @@ const EXAMPLES: &str = "Examples:
   ecsim run scenarios/web-ec2-fixed.yaml
   ecsim run scenarios/web-ec2-fixed.yaml --seed 42 --set ecs.services[0].desiredCount=8
   ecsim validate scenarios/*.yaml
+  ecsim plot output/web-ec2-fixed --format svg
 
 Exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 internal error.";
 
@@ -39,6 +42,9 @@ enum Command {
     /// Check scenarios for errors without simulating them.
     #[command(after_help = "Example:\n  ecsim validate scenarios/*.yaml")]
     Validate(validate::ValidateArgs),
+    /// Draw the charts and report.html of a finished run from its files.
+    #[command(after_help = "Example:\n  ecsim plot output/web-ec2-fixed --format png")]
+    Plot(plot::PlotArgs),
 }
 
 /// Runs the CLI with the process arguments.
@@ -66,6 +72,7 @@ where
     let code = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
+        Command::Plot(args) => plot::plot(args),
     };
     ExitCode::from(code)
 }

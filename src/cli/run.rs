@@ -7,6 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::files::{AtomicFile, FsLoader, create_dir, read_scenario, write_atomic};
+use super::plot::{FormatArg, PlotFailure, render_run_dir};
 use super::{EXIT_BAD_INPUT, EXIT_INTERNAL};
 use crate::engine::{self, EngineError, RunOptions};
 use crate::output::{CsvSink, RunFiles, SummaryBuilder};
@@ -29,6 +30,12 @@ pub struct RunArgs {
     /// Add one events.csv row per task state transition (there are many).
     #[arg(long)]
     task_events: bool,
+    /// Do not draw charts/ and report.html.
+    #[arg(long)]
+    no_charts: bool,
+    /// Which chart files to write.
+    #[arg(long, value_enum, default_value_t = FormatArg::Both)]
+    format: FormatArg,
 }
 
 /// Splits `PATH=VALUE` arguments.
@@ -80,7 +87,16 @@ pub fn run(args: RunArgs) -> u8 {
         .file_stem()
         .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
     let out = args.out.unwrap_or_else(|| Path::new("output").join(stem));
-    match simulate(&loaded, &out) {
+    let charted = simulate(&loaded, &out).and_then(|()| {
+        // Charts are drawn from the files just written, exactly as `ecsim plot` would.
+        if args.no_charts {
+            return Ok(());
+        }
+        render_run_dir(&out, args.format.into()).map_err(|e| match e {
+            PlotFailure::BadInput(m) | PlotFailure::Internal(m) => Failure::Internal(m),
+        })
+    });
+    match charted {
         Ok(()) => 0,
         Err(Failure::BadInput(m)) => {
             eprintln!("error: {m}");

@@ -2,6 +2,7 @@
 
 mod autoscaling;
 mod aws_taskdefs;
+mod charts;
 mod engine_runs;
 mod error_messages;
 mod scenarios;

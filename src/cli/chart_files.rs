@@ -1,0 +1,53 @@
+//! Filesystem adapters for charts: reading a finished run directory, writing `charts/*` and
+//! `report.html` atomically.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use super::files::{AtomicFile, write_atomic};
+use crate::output::charts::ChartFile;
+
+/// Sub-directory of a run directory that holds the chart files.
+pub const CHARTS_DIR: &str = "charts";
+/// The report's file name, in the run directory.
+pub const REPORT_FILE: &str = "report.html";
+
+/// The text of the files charts are drawn from.
+pub struct RunDirTexts {
+    /// `services.csv`.
+    pub services: String,
+    /// `cluster.csv`.
+    pub cluster: String,
+    /// `events.csv`.
+    pub events: String,
+    /// `summary.json`.
+    pub summary: String,
+}
+
+/// Reads a run directory; the error names the file.
+pub fn read_run_dir(dir: &Path) -> Result<RunDirTexts, String> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    };
+    Ok(RunDirTexts {
+        services: read("services.csv")?,
+        cluster: read("cluster.csv")?,
+        events: read("events.csv")?,
+        summary: read("summary.json")?,
+    })
+}
+
+/// Writes every chart into `<dir>/charts/` and the report into `<dir>/report.html`, each under
+/// a temporary name renamed into place.
+pub fn write_charts(dir: &Path, charts: &[ChartFile], report: &str) -> std::io::Result<()> {
+    let charts_dir = dir.join(CHARTS_DIR);
+    fs::create_dir_all(&charts_dir)?;
+    for chart in charts {
+        let mut file = AtomicFile::create(&charts_dir, &chart.name)?;
+        file.write_all(&chart.bytes)?;
+        file.commit()?;
+    }
+    write_atomic(dir, REPORT_FILE, report)
+}

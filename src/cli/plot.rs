@@ -1,0 +1,90 @@
+//! `ecsim plot RUN_DIR`: draw the charts and the report of a finished run from its files. `ecsim
+//! run` calls [`render_run_dir`] too, so both give the same bytes.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::{Args, ValueEnum};
+
+use super::chart_files::{CHARTS_DIR, REPORT_FILE, read_run_dir, write_charts};
+use super::{EXIT_BAD_INPUT, EXIT_INTERNAL};
+use crate::output::charts::{ChartFormat, RunData, RunTexts, render_charts};
+use crate::output::report::render_report;
+
+/// Arguments of `ecsim plot`.
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// A run directory written by `ecsim run` (holds services.csv, cluster.csv, events.csv, summary.json).
+    run_dir: PathBuf,
+    /// Which chart files to write.
+    #[arg(long, value_enum, default_value_t = FormatArg::Both)]
+    format: FormatArg,
+}
+
+/// `--format` of `ecsim run` and `ecsim plot`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// PNG images.
+    Png,
+    /// SVG images.
+    Svg,
+    /// PNG and SVG.
+    Both,
+}
+
+impl From<FormatArg> for ChartFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Png => ChartFormat::Png,
+            FormatArg::Svg => ChartFormat::Svg,
+            FormatArg::Both => ChartFormat::Both,
+        }
+    }
+}
+
+/// Why charts were not drawn.
+pub enum PlotFailure {
+    /// The run directory is missing files or holds files that do not parse (exit 2).
+    BadInput(String),
+    /// Drawing or writing failed (exit 3).
+    Internal(String),
+}
+
+/// Runs the command; returns the exit code.
+pub fn plot(args: PlotArgs) -> u8 {
+    match render_run_dir(&args.run_dir, args.format.into()) {
+        Ok(()) => 0,
+        Err(PlotFailure::BadInput(m)) => {
+            eprintln!("error: {m}");
+            EXIT_BAD_INPUT
+        }
+        Err(PlotFailure::Internal(m)) => {
+            eprintln!("error: {m}");
+            EXIT_INTERNAL
+        }
+    }
+}
+
+/// Reads the run in `dir`, draws its charts and report, and writes them into `dir`.
+pub fn render_run_dir(dir: &Path, format: ChartFormat) -> Result<(), PlotFailure> {
+    let started = Instant::now();
+    let texts = read_run_dir(dir).map_err(PlotFailure::BadInput)?;
+    let run = RunData::from_texts(RunTexts {
+        services_csv: &texts.services,
+        cluster_csv: &texts.cluster,
+        events_csv: &texts.events,
+        summary_json: &texts.summary,
+    })
+    .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", dir.display())))?;
+    let charts = render_charts(&run, format).map_err(|e| PlotFailure::Internal(e.to_string()))?;
+    let report = render_report(&run, &charts);
+    write_charts(dir, &charts, &report)
+        .map_err(|e| PlotFailure::Internal(format!("cannot write charts to {}: {e}", dir.display())))?;
+    eprintln!(
+        "drew {} chart file(s) and {REPORT_FILE} in {:.3} s; wrote {}",
+        charts.len(),
+        started.elapsed().as_secs_f64(),
+        dir.join(CHARTS_DIR).display()
+    );
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! Chart (e), per capacity provider: container instances registered and pending, and below them
+//! the CapacityProviderReservation metric (room for `targetCapacity` as a reference line). A
+//! Fargate provider has no instances and no reservation, so its chart shows its tasks instead.
+
+use super::ChartContext;
+use super::annotations;
+use super::data::ProviderSeries;
+use super::figure::{Figure, Panel, ReferenceLine, YScale};
+use super::style;
+
+/// The capacity chart of `provider`; `target_capacity` is managed scaling's `targetCapacity`
+/// when the provider has it.
+pub fn figure<'a>(
+    ctx: &ChartContext<'a>,
+    provider: &'a ProviderSeries,
+    target_capacity: Option<ReferenceLine>,
+) -> Figure<'a> {
+    let has_reservation = provider.capacity_provider_reservation.iter().any(|v| v.is_finite());
+    let has_instances = provider
+        .instances
+        .iter()
+        .chain(&provider.instances_pending)
+        .any(|&v| v > 0.0);
+    let mut panels = Vec::new();
+    if has_reservation || has_instances {
+        let mut instances = Panel::new("container instances", YScale::Count)
+            .line("registered", style::INSTANCES, &provider.time_s, &provider.instances)
+            .line(
+                "launching",
+                style::INSTANCES_PENDING,
+                &provider.time_s,
+                &provider.instances_pending,
+            );
+        instances.height_weight = 3;
+        panels.push(instances);
+    } else {
+        panels.push(Panel::new("tasks", YScale::Count).line(
+            "tasks on this provider",
+            style::RUNNING,
+            &provider.time_s,
+            &provider.tasks,
+        ));
+    }
+    if has_reservation {
+        let mut reservation = Panel::new("reservation (%)", YScale::Percent).line(
+            "CapacityProviderReservation",
+            style::RESERVATION,
+            &provider.time_s,
+            &provider.capacity_provider_reservation,
+        );
+        reservation.reference_lines.extend(target_capacity);
+        reservation.height_weight = 2;
+        panels.push(reservation);
+    }
+    Figure {
+        file_stem: format!("provider-{}-capacity", super::file_safe(&provider.name)),
+        title: ctx.title(&format!("Capacity provider {}", provider.name)),
+        subtitle: ctx.subtitle.clone(),
+        panels,
+        markers: annotations::markers(ctx.run, Some(&provider.name)),
+    }
+}

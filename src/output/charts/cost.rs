@@ -1,0 +1,39 @@
+//! Chart (f), whole run: cumulative cost over time per capacity provider, and their total when
+//! there are several.
+
+use super::ChartContext;
+use super::annotations;
+use super::data::RunData;
+use super::figure::{Figure, Panel, YScale};
+use super::style;
+
+/// The summed cost of all providers per row, when every provider has the same row times (they
+/// do: `cluster.csv` writes every provider at every trace tick).
+pub fn total_cost(run: &RunData) -> Option<(Vec<f64>, Vec<f64>)> {
+    let first = run.providers.first()?;
+    if run.providers.len() < 2 || run.providers.iter().any(|p| p.time_s != first.time_s) {
+        return None;
+    }
+    let total = (0..first.time_s.len())
+        .map(|i| run.providers.iter().map(|p| p.cost_usd[i]).sum())
+        .collect();
+    Some((first.time_s.clone(), total))
+}
+
+/// The cost chart; `total` comes from [`total_cost`].
+pub fn figure<'a>(ctx: &ChartContext<'a>, total: Option<&'a (Vec<f64>, Vec<f64>)>) -> Figure<'a> {
+    let mut panel = Panel::new("cumulative cost (USD)", YScale::Usd);
+    for (i, p) in ctx.run.providers.iter().enumerate() {
+        panel = panel.line(p.name.as_str(), style::provider_cost(i), &p.time_s, &p.cost_usd);
+    }
+    if let Some((time_s, cost)) = total {
+        panel = panel.line("total", style::COST_TOTAL, time_s, cost);
+    }
+    Figure {
+        file_stem: "cost".to_string(),
+        title: ctx.title("Cost over time"),
+        subtitle: ctx.subtitle.clone(),
+        panels: vec![panel],
+        markers: annotations::markers(ctx.run, None),
+    }
+}

@@ -1,0 +1,545 @@
+//! A finished run, loaded from the text of its files into columns: `services.csv`, `cluster.csv`,
+//! `events.csv` and `summary.json`.
+//!
+//! Charts are drawn from these files and nothing else, so `ecsim run` and `ecsim plot RUN_DIR`
+//! draw the same pictures. Columns are found by header name, so files that gain columns later
+//! still load; `summary.json` is read leniently (absent fields become empty values).
+
+use serde_json::Value;
+
+/// The text of the files a run wrote, as read by the CLI.
+#[derive(Clone, Copy, Debug)]
+pub struct RunTexts<'a> {
+    /// `services.csv`.
+    pub services_csv: &'a str,
+    /// `cluster.csv`.
+    pub cluster_csv: &'a str,
+    /// `events.csv`.
+    pub events_csv: &'a str,
+    /// `summary.json`.
+    pub summary_json: &'a str,
+}
+
+/// A run directory's contents, ready to chart.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunData {
+    /// From `summary.json`.
+    pub summary: RunSummary,
+    /// One per service, in the order of `services.csv`.
+    pub services: Vec<ServiceSeries>,
+    /// One per capacity provider, in the order of `cluster.csv`.
+    pub providers: Vec<ProviderSeries>,
+    /// Events worth showing (see [`KEPT_EVENT_KINDS`]), in time order.
+    pub events: Vec<EventRow>,
+}
+
+/// The parts of `summary.json` the charts and the report show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunSummary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario description.
+    pub description: String,
+    /// Seed, when recorded.
+    pub seed: Option<u64>,
+    /// Wall-clock start, RFC 3339.
+    pub start: String,
+    /// Simulated seconds.
+    pub simulated_seconds: f64,
+    /// Total cost, USD.
+    pub cost_usd: Option<f64>,
+    /// Tasks created.
+    pub tasks_started: Option<u64>,
+    /// Placement failures.
+    pub placement_failures: Option<u64>,
+    /// Per-service aggregates.
+    pub services: Vec<ServiceFacts>,
+    /// Per-provider aggregates.
+    pub providers: Vec<ProviderFacts>,
+    /// Expectations and their verdicts.
+    pub expectations: Vec<Expectation>,
+    /// Parts of the scenario not simulated yet.
+    pub not_yet_simulated: Vec<String>,
+}
+
+/// One service's aggregates from `summary.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceFacts {
+    /// Service name.
+    pub service: String,
+    /// Highest desiredCount.
+    pub peak_desired: Option<f64>,
+    /// Highest RUNNING count.
+    pub peak_running: Option<f64>,
+    /// Lowest healthy count.
+    pub min_healthy: Option<f64>,
+    /// Mean CPU utilization, percent.
+    pub mean_cpu_utilization: Option<f64>,
+    /// Requests that arrived.
+    pub demand_requests: Option<f64>,
+    /// Requests left unserved.
+    pub unserved_requests: Option<f64>,
+    /// Seconds from the start to the first steady state.
+    pub first_steady_state_s: Option<f64>,
+}
+
+/// One capacity provider's aggregates from `summary.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProviderFacts {
+    /// Provider name.
+    pub capacity_provider: String,
+    /// Highest registered instance count.
+    pub peak_instances: Option<f64>,
+    /// Highest task count.
+    pub peak_tasks: Option<f64>,
+    /// Cost, USD.
+    pub cost_usd: Option<f64>,
+}
+
+/// An expectation: either a bare string (older summaries) or an evaluated object.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Expectation {
+    /// The expression as written in the scenario.
+    pub expression: String,
+    /// Scenario line, when known.
+    pub line: Option<u64>,
+    /// The measured value, as text.
+    pub measured: String,
+    /// `pass`, `fail`, ... as written by the checker.
+    pub verdict: String,
+    /// Explanation.
+    pub message: String,
+}
+
+/// One service's `services.csv` columns. Times are seconds since the start.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceSeries {
+    /// Service name.
+    pub name: String,
+    /// `time_s`.
+    pub time_s: Vec<f64>,
+    /// `desired`.
+    pub desired: Vec<f64>,
+    /// `running`.
+    pub running: Vec<f64>,
+    /// `pending`.
+    pub pending: Vec<f64>,
+    /// `healthy`.
+    pub healthy: Vec<f64>,
+    /// `primary_running`.
+    pub primary_running: Vec<f64>,
+    /// `active_running`.
+    pub active_running: Vec<f64>,
+    /// `cpu_utilization`, percent.
+    pub cpu_utilization: Vec<f64>,
+    /// `memory_utilization`, percent.
+    pub memory_utilization: Vec<f64>,
+    /// `demand_rps`.
+    pub demand_rps: Vec<f64>,
+    /// `served_rps`.
+    pub served_rps: Vec<f64>,
+    /// `unserved_rps`.
+    pub unserved_rps: Vec<f64>,
+    /// `min_capacity`.
+    pub min_capacity: Vec<f64>,
+    /// `max_capacity`.
+    pub max_capacity: Vec<f64>,
+}
+
+/// One capacity provider's `cluster.csv` columns. Missing values (an empty
+/// `capacity_provider_reservation` for Fargate) are NaN.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProviderSeries {
+    /// Provider name.
+    pub name: String,
+    /// `time_s`.
+    pub time_s: Vec<f64>,
+    /// `instances`.
+    pub instances: Vec<f64>,
+    /// `instances_pending`.
+    pub instances_pending: Vec<f64>,
+    /// `capacity_provider_reservation`, percent; NaN when empty.
+    pub capacity_provider_reservation: Vec<f64>,
+    /// `tasks`.
+    pub tasks: Vec<f64>,
+    /// `cost_usd`, cumulative.
+    pub cost_usd: Vec<f64>,
+}
+
+/// One row of `events.csv`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventRow {
+    /// `time_s`.
+    pub time_s: f64,
+    /// `timestamp`.
+    pub timestamp: String,
+    /// `kind`.
+    pub kind: String,
+    /// `subject`.
+    pub subject: String,
+    /// `message`.
+    pub message: String,
+}
+
+/// Event kinds kept in memory. The chatty kinds (`task_state`, `instance`, `service_scheduler`)
+/// are skipped so a long run's event log does not have to fit in memory to be charted.
+pub const KEPT_EVENT_KINDS: &[&str] = &[
+    "fault",
+    "service_update",
+    "placement_failure",
+    "placement_recovered",
+    "steady_state",
+    "scaling_activity",
+    "deployment_started",
+    "deployment_completed",
+    "rollback",
+];
+
+/// A file that could not be read as a run's output.
+#[derive(Debug, thiserror::Error, PartialEq)]
+#[error("{file}: {message}")]
+pub struct DataError {
+    /// Which file.
+    pub file: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl RunData {
+    /// Loads a run from the text of its files.
+    pub fn from_texts(texts: RunTexts<'_>) -> Result<RunData, DataError> {
+        Ok(RunData {
+            summary: parse_summary(texts.summary_json)?,
+            services: parse_services(texts.services_csv)?,
+            providers: parse_providers(texts.cluster_csv)?,
+            events: parse_events(texts.events_csv)?,
+        })
+    }
+
+    /// The end of the charted time axis, seconds: the simulated duration, or the last row.
+    pub fn end_s(&self) -> f64 {
+        let last_row = self
+            .services
+            .iter()
+            .filter_map(|s| s.time_s.last())
+            .chain(self.providers.iter().filter_map(|p| p.time_s.last()))
+            .fold(0.0_f64, |a, &b| a.max(b));
+        self.summary.simulated_seconds.max(last_row)
+    }
+}
+
+/// A CSV reader over `text` and its header. Rows are then read one at a time into a reused
+/// record: a 30-day run has tens of thousands of rows per file.
+fn open_table<'t>(file: &'static str, text: &'t str) -> Result<(csv::StringRecord, csv::Reader<&'t [u8]>), DataError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let header = reader.headers().map_err(csv_error(file))?.clone();
+    Ok((header, reader))
+}
+
+fn csv_error(file: &'static str) -> impl Fn(csv::Error) -> DataError {
+    move |e| DataError {
+        file,
+        message: e.to_string(),
+    }
+}
+
+fn column(file: &'static str, header: &csv::StringRecord, name: &str) -> Result<usize, DataError> {
+    header.iter().position(|h| h == name).ok_or_else(|| DataError {
+        file,
+        message: format!("missing column `{name}`"),
+    })
+}
+
+/// A number cell; an empty cell is NaN (a value that does not exist, like Fargate's reservation).
+fn number(file: &'static str, row: &csv::StringRecord, index: usize, line: usize) -> Result<f64, DataError> {
+    let cell = row.get(index).unwrap_or("");
+    if cell.is_empty() {
+        return Ok(f64::NAN);
+    }
+    cell.parse().map_err(|_| DataError {
+        file,
+        message: format!("row {line}: `{cell}` is not a number"),
+    })
+}
+
+/// The rows of one service or provider: its name and one vector per requested column.
+type NamedColumns = (String, Vec<Vec<f64>>);
+
+/// Rows grouped by the value of a key column, in order of first appearance, with the named
+/// number columns parsed.
+fn grouped_columns(file: &'static str, text: &str, key: &str, names: &[&str]) -> Result<Vec<NamedColumns>, DataError> {
+    let (header, mut reader) = open_table(file, text)?;
+    let key_index = column(file, &header, key)?;
+    let indices = names
+        .iter()
+        .map(|n| column(file, &header, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut groups: Vec<NamedColumns> = Vec::new();
+    let mut row = csv::StringRecord::new();
+    let mut line = 1;
+    while reader.read_record(&mut row).map_err(csv_error(file))? {
+        line += 1;
+        let name = row.get(key_index).unwrap_or("");
+        let position = match groups.iter().position(|(g, _)| g == name) {
+            Some(p) => p,
+            None => {
+                groups.push((name.to_string(), vec![Vec::new(); names.len()]));
+                groups.len() - 1
+            }
+        };
+        for (column_values, &index) in groups[position].1.iter_mut().zip(&indices) {
+            column_values.push(number(file, &row, index, line)?);
+        }
+    }
+    Ok(groups)
+}
+
+const SERVICE_COLUMNS: &[&str] = &[
+    "time_s",
+    "desired",
+    "running",
+    "pending",
+    "healthy",
+    "primary_running",
+    "active_running",
+    "cpu_utilization",
+    "memory_utilization",
+    "demand_rps",
+    "served_rps",
+    "unserved_rps",
+    "min_capacity",
+    "max_capacity",
+];
+
+fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
+    let groups = grouped_columns("services.csv", text, "service", SERVICE_COLUMNS)?;
+    Ok(groups
+        .into_iter()
+        .map(|(name, columns)| {
+            let mut c = columns.into_iter();
+            let mut next = || c.next().unwrap_or_default();
+            ServiceSeries {
+                name,
+                time_s: next(),
+                desired: next(),
+                running: next(),
+                pending: next(),
+                healthy: next(),
+                primary_running: next(),
+                active_running: next(),
+                cpu_utilization: next(),
+                memory_utilization: next(),
+                demand_rps: next(),
+                served_rps: next(),
+                unserved_rps: next(),
+                min_capacity: next(),
+                max_capacity: next(),
+            }
+        })
+        .collect())
+}
+
+const CLUSTER_COLUMNS: &[&str] = &[
+    "time_s",
+    "instances",
+    "instances_pending",
+    "capacity_provider_reservation",
+    "tasks",
+    "cost_usd",
+];
+
+fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
+    let groups = grouped_columns("cluster.csv", text, "capacity_provider", CLUSTER_COLUMNS)?;
+    Ok(groups
+        .into_iter()
+        .map(|(name, columns)| {
+            let mut c = columns.into_iter();
+            let mut next = || c.next().unwrap_or_default();
+            ProviderSeries {
+                name,
+                time_s: next(),
+                instances: next(),
+                instances_pending: next(),
+                capacity_provider_reservation: next(),
+                tasks: next(),
+                cost_usd: next(),
+            }
+        })
+        .collect())
+}
+
+fn parse_events(text: &str) -> Result<Vec<EventRow>, DataError> {
+    const FILE: &str = "events.csv";
+    let (header, mut reader) = open_table(FILE, text)?;
+    let [time, timestamp, kind, subject, message] =
+        ["time_s", "timestamp", "kind", "subject", "message"].map(|n| column(FILE, &header, n));
+    let (time, timestamp, kind, subject, message) = (time?, timestamp?, kind?, subject?, message?);
+    let cell = |row: &csv::StringRecord, i: usize| row.get(i).unwrap_or("").to_string();
+    let mut events = Vec::new();
+    let mut row = csv::StringRecord::new();
+    let mut line = 1;
+    while reader.read_record(&mut row).map_err(csv_error(FILE))? {
+        line += 1;
+        if !KEPT_EVENT_KINDS.contains(&row.get(kind).unwrap_or("")) {
+            continue;
+        }
+        events.push(EventRow {
+            time_s: number(FILE, &row, time, line)?,
+            timestamp: cell(&row, timestamp),
+            kind: cell(&row, kind),
+            subject: cell(&row, subject),
+            message: cell(&row, message),
+        });
+    }
+    Ok(events)
+}
+
+fn parse_summary(text: &str) -> Result<RunSummary, DataError> {
+    let root: Value = serde_json::from_str(text).map_err(|e| DataError {
+        file: "summary.json",
+        message: e.to_string(),
+    })?;
+    let list = |key: &str| root.get(key).and_then(Value::as_array).cloned().unwrap_or_default();
+    Ok(RunSummary {
+        scenario: text_of(&root, "scenario"),
+        description: text_of(&root, "description"),
+        seed: root.get("seed").and_then(Value::as_u64),
+        start: text_of(&root, "start"),
+        simulated_seconds: number_of(&root, "simulated_seconds").unwrap_or(0.0),
+        cost_usd: number_of(&root, "cost_usd"),
+        tasks_started: root.get("tasks_started").and_then(Value::as_u64),
+        placement_failures: root.get("placement_failures").and_then(Value::as_u64),
+        services: list("services")
+            .iter()
+            .map(|s| ServiceFacts {
+                service: text_of(s, "service"),
+                peak_desired: number_of(s, "peak_desired"),
+                peak_running: number_of(s, "peak_running"),
+                min_healthy: number_of(s, "min_healthy"),
+                mean_cpu_utilization: number_of(s, "mean_cpu_utilization"),
+                demand_requests: number_of(s, "demand_requests"),
+                unserved_requests: number_of(s, "unserved_requests"),
+                first_steady_state_s: number_of(s, "first_steady_state_s"),
+            })
+            .collect(),
+        providers: list("capacity_providers")
+            .iter()
+            .map(|p| ProviderFacts {
+                capacity_provider: text_of(p, "capacity_provider"),
+                peak_instances: number_of(p, "peak_instances"),
+                peak_tasks: number_of(p, "peak_tasks"),
+                cost_usd: number_of(p, "cost_usd"),
+            })
+            .collect(),
+        expectations: list("expectations").iter().map(expectation).collect(),
+        not_yet_simulated: list("not_yet_simulated")
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+    })
+}
+
+/// An expectation from either shape: a string, or an object with any of its fields.
+fn expectation(value: &Value) -> Expectation {
+    match value {
+        Value::String(s) => Expectation {
+            expression: s.clone(),
+            ..Default::default()
+        },
+        Value::Object(_) => Expectation {
+            expression: text_of(value, "expression"),
+            line: value.get("line").and_then(Value::as_u64),
+            measured: match value.get("measured") {
+                None | Some(Value::Null) => String::new(),
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+            },
+            verdict: text_of(value, "verdict"),
+            message: text_of(value, "message"),
+        },
+        other => Expectation {
+            expression: other.to_string(),
+            ..Default::default()
+        },
+    }
+}
+
+fn text_of(value: &Value, key: &str) -> String {
+    value.get(key).and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+fn number_of(value: &Value, key: &str) -> Option<f64> {
+    value.get(key).and_then(Value::as_f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERVICES: &str = "time_s,timestamp,service,desired,running,pending,healthy,primary_running,\
+active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved_rps,min_capacity,max_capacity
+60,t,web,2,2,0,2,2,0,50,40,100,100,0,2,2
+60,t,api,1,1,0,1,1,0,10,30,5,5,0,1,1
+120,t,web,3,2,1,2,2,0,99.5,41,300,200,100,2,2
+";
+    const CLUSTER: &str = "time_s,timestamp,capacity_provider,instances,instances_pending,cpu_reserved_pct,\
+memory_reserved_pct,capacity_provider_reservation,tasks_provisioning,tasks,cost_usd
+60,t,FARGATE,0,0,0,0,,0,2,0.01
+";
+    const EVENTS: &str = "time_s,timestamp,kind,subject,message
+0,t,run,sim,started
+7200,t,fault,cluster,\"Availability Zone us-east-1b fails: 2 instance(s) terminated.\"
+";
+
+    fn load(summary: &str) -> Result<RunData, DataError> {
+        RunData::from_texts(RunTexts {
+            services_csv: SERVICES,
+            cluster_csv: CLUSTER,
+            events_csv: EVENTS,
+            summary_json: summary,
+        })
+    }
+
+    #[test]
+    fn groups_rows_by_service_in_order_of_appearance() {
+        let run = load("{}").expect("loads");
+        let names: Vec<&str> = run.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["web", "api"]);
+        assert_eq!(run.services[0].time_s, [60.0, 120.0]);
+        assert_eq!(run.services[0].unserved_rps, [0.0, 100.0]);
+        assert!(run.providers[0].capacity_provider_reservation[0].is_nan());
+        assert_eq!(run.events.len(), 1, "the `run` row is not kept");
+        assert_eq!(
+            run.end_s(),
+            120.0,
+            "without summary.json's duration, the last row ends the axis"
+        );
+    }
+
+    #[test]
+    fn reads_expectations_as_strings_or_objects() {
+        let run = load(
+            r#"{"scenario": "s", "expectations": ["a < 1",
+                {"expression": "b > 2", "line": 7, "measured": 3.5, "verdict": "pass"}]}"#,
+        )
+        .expect("loads");
+        let e = &run.summary.expectations;
+        assert_eq!(e[0].expression, "a < 1");
+        assert_eq!(
+            (e[1].line, e[1].measured.as_str(), e[1].verdict.as_str()),
+            (Some(7), "3.5", "pass")
+        );
+    }
+
+    #[test]
+    fn reports_the_file_and_the_missing_column() {
+        let err = RunData::from_texts(RunTexts {
+            services_csv: "time_s,service\n",
+            cluster_csv: CLUSTER,
+            events_csv: EVENTS,
+            summary_json: "{}",
+        })
+        .expect_err("fails");
+        assert_eq!(err.to_string(), "services.csv: missing column `desired`");
+    }
+}

@@ -1,0 +1,32 @@
+//! Chart (a), per service: demand against served requests per second, with the unserved
+//! difference shaded, so a reader sees when and by how much the service fell short.
+
+use super::ChartContext;
+use super::annotations;
+use super::data::ServiceSeries;
+use super::figure::{Figure, Panel, YScale};
+use super::style;
+
+/// The load chart of `service`.
+pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<'a> {
+    let any_unserved = service.unserved_rps.iter().any(|&u| u > 0.0);
+    let unserved = if any_unserved { "unserved" } else { "unserved: none" };
+    let mut panel = Panel::new("requests per second", YScale::Rate)
+        .band(
+            unserved,
+            style::UNSERVED,
+            &service.time_s,
+            &service.served_rps,
+            &service.demand_rps,
+        )
+        .line("demand", style::DEMAND, &service.time_s, &service.demand_rps)
+        .line("served", style::SERVED, &service.time_s, &service.served_rps);
+    panel.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
+    Figure {
+        file_stem: format!("service-{}-load", super::file_safe(&service.name)),
+        title: ctx.title(&format!("Load of service {}", service.name)),
+        subtitle: ctx.subtitle.clone(),
+        panels: vec![panel],
+        markers: annotations::markers(ctx.run, Some(&service.name)),
+    }
+}

@@ -1,0 +1,191 @@
+//! Charts of a finished run, drawn from the run's files (never from the engine), as PNG and SVG
+//! with an embedded font.
+//!
+//! The CLI reads `services.csv`, `cluster.csv`, `events.csv` and `summary.json` into [`RunData`]
+//! and calls [`render_charts`]; `ecsim run` and `ecsim plot RUN_DIR` take the same path, so they
+//! produce the same bytes. One file per concern: `data` (loading), `figure` (what a chart shows),
+//! `draw` and `encode` (how), `downsample`, `style`, `timeline`, `annotations`, and one file per
+//! chart kind (`load`, `tasks`, `utilization`, `capacity`, `cost`).
+
+pub mod annotations;
+pub mod capacity;
+pub mod cost;
+pub mod data;
+pub mod downsample;
+mod draw;
+mod encode;
+pub mod figure;
+pub mod load;
+pub mod style;
+pub mod tasks;
+pub mod timeline;
+pub mod utilization;
+
+pub use data::{DataError, RunData, RunTexts};
+
+use figure::Figure;
+use timeline::{TimeAxis, describe_duration, describe_start};
+
+/// Which files to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartFormat {
+    /// `*.png` only.
+    Png,
+    /// `*.svg` only.
+    Svg,
+    /// Both.
+    Both,
+}
+
+impl ChartFormat {
+    fn png(self) -> bool {
+        matches!(self, ChartFormat::Png | ChartFormat::Both)
+    }
+    fn svg(self) -> bool {
+        matches!(self, ChartFormat::Svg | ChartFormat::Both)
+    }
+}
+
+/// One rendered chart file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChartFile {
+    /// File name with extension, e.g. `service-web-load.png`.
+    pub name: String,
+    /// Chart title (for the report).
+    pub title: String,
+    /// File contents.
+    pub bytes: Vec<u8>,
+}
+
+/// A chart that could not be drawn.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ChartError {
+    /// The embedded font did not load (a broken build).
+    #[error("the embedded chart font could not be registered")]
+    Font,
+    /// Plotters or the PNG encoder failed.
+    #[error("cannot draw chart {chart}: {message}")]
+    Draw {
+        /// File name.
+        chart: String,
+        /// What failed.
+        message: String,
+    },
+}
+
+/// Facts every chart of a run shares.
+pub struct ChartContext<'a> {
+    /// The run.
+    pub run: &'a RunData,
+    /// The time axis.
+    pub axis: TimeAxis,
+    /// `Mon 2026-01-05 00:00 UTC start · 4 h simulated · seed 21`.
+    pub subtitle: String,
+}
+
+impl<'a> ChartContext<'a> {
+    /// The context of `run`.
+    pub fn new(run: &'a RunData) -> Self {
+        let s = &run.summary;
+        let mut facts = Vec::new();
+        if !s.start.is_empty() {
+            facts.push(format!("starts {}", describe_start(&s.start)));
+        }
+        facts.push(format!("{} simulated", describe_duration(run.end_s())));
+        if let Some(seed) = s.seed {
+            facts.push(format!("seed {seed}"));
+        }
+        ChartContext {
+            run,
+            axis: TimeAxis::for_duration(run.end_s()),
+            subtitle: facts.join(" · "),
+        }
+    }
+
+    /// A title naming what is shown and the scenario.
+    pub fn title(&self, what: &str) -> String {
+        if self.run.summary.scenario.is_empty() {
+            what.to_string()
+        } else {
+            format!("{what} — {}", self.run.summary.scenario)
+        }
+    }
+}
+
+/// The figures of a run, in report order: per service load, tasks and utilization; per
+/// capacity provider its capacity; then the whole run's cost.
+fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64>)>) -> Vec<Figure<'a>> {
+    let mut figures = Vec::new();
+    for service in &ctx.run.services {
+        figures.push(load::figure(ctx, service));
+        figures.push(tasks::figure(ctx, service));
+        figures.push(utilization::figure(ctx, service, utilization::Overlays::default()));
+        // (d) Deployments go here when they are simulated: a `deployments::figure` stacking
+        // primary_running and active_running with deployment_started, deployment_completed and
+        // rollback markers (the annotations already recognise those kinds).
+    }
+    for provider in &ctx.run.providers {
+        figures.push(capacity::figure(ctx, provider, None));
+    }
+    if !ctx.run.providers.is_empty() {
+        figures.push(cost::figure(ctx, total_cost));
+    }
+    figures
+}
+
+/// Renders every chart of `run` at the default size.
+pub fn render_charts(run: &RunData, format: ChartFormat) -> Result<Vec<ChartFile>, ChartError> {
+    render_charts_sized(run, format, (style::WIDTH, style::HEIGHT))
+}
+
+/// Renders every chart of `run` at `size` pixels.
+pub fn render_charts_sized(run: &RunData, format: ChartFormat, size: (u32, u32)) -> Result<Vec<ChartFile>, ChartError> {
+    if !style::ensure_font_registered() {
+        return Err(ChartError::Font);
+    }
+    let ctx = ChartContext::new(run);
+    let total = cost::total_cost(run);
+    let mut files = Vec::new();
+    for figure in figures(&ctx, total.as_ref()) {
+        let failed = |ext: &str| {
+            let chart = format!("{}.{ext}", figure.file_stem);
+            move |message: String| ChartError::Draw { chart, message }
+        };
+        if format.png() {
+            let bytes = encode::png(&figure, &ctx.axis, size).map_err(failed("png"))?;
+            files.push(ChartFile {
+                name: format!("{}.png", figure.file_stem),
+                title: figure.title.clone(),
+                bytes,
+            });
+        }
+        if format.svg() {
+            let text = encode::svg(&figure, &ctx.axis, size).map_err(failed("svg"))?;
+            files.push(ChartFile {
+                name: format!("{}.svg", figure.file_stem),
+                title: figure.title.clone(),
+                bytes: text.into_bytes(),
+            });
+        }
+    }
+    Ok(files)
+}
+
+/// A name usable in a file name: letters, digits, `-`, `_` and `.` kept, anything else `_`.
+pub fn file_safe(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if safe.is_empty() || safe.starts_with('.') {
+        format!("_{safe}")
+    } else {
+        safe
+    }
+}

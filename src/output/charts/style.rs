@@ -1,0 +1,161 @@
+//! The look shared by every chart: the Okabe-Ito palette, one stroke per series, sizes and the
+//! embedded font.
+//!
+//! A series keeps its colour on every chart (running is always blue, pending always orange, what
+//! was asked for is always black, a shortfall or a fault is always vermillion), so a reader learns
+//! the colours once.
+
+use std::sync::OnceLock;
+
+use plotters::style::{FontStyle, RGBColor, register_font};
+
+/// The family name the embedded font is registered under; every text style uses it.
+pub const FONT_FAMILY: &str = "sans-serif";
+
+/// DejaVu Sans (Bitstream Vera licence, `assets/fonts/LICENSE-DejaVu.txt`), compiled into the
+/// binary so charts need no fontconfig, freetype or system font.
+static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+
+/// Registers the embedded font once per process. Plotters looks fonts up by family name; without
+/// this the bitmap backend cannot draw text at all.
+pub fn ensure_font_registered() -> bool {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    *REGISTERED.get_or_init(|| register_font(FONT_FAMILY, FontStyle::Normal, FONT_BYTES).is_ok())
+}
+
+/// Default chart width in pixels: reads on a laptop screen and fills a 16:9 slide.
+pub const WIDTH: u32 = 1200;
+/// Default chart height in pixels.
+pub const HEIGHT: u32 = 600;
+/// Width of the right-hand column that holds the legend, outside the plot area.
+pub const LEGEND_WIDTH: u32 = 240;
+/// Height of the title block (title and subtitle).
+pub const HEADER_HEIGHT: i32 = 66;
+/// Height of one row of annotation labels above the plot.
+pub const LABEL_ROW_HEIGHT: i32 = 17;
+/// At most this many rows of annotation labels; further labels are dropped, their lines stay.
+pub const MAX_LABEL_ROWS: usize = 3;
+
+/// Font sizes in pixels.
+pub const TITLE_SIZE: f64 = 24.0;
+/// Subtitle (scenario facts) size.
+pub const SUBTITLE_SIZE: f64 = 15.0;
+/// Axis description size.
+pub const AXIS_DESC_SIZE: f64 = 16.0;
+/// Tick label size.
+pub const TICK_SIZE: f64 = 14.0;
+/// Legend text size.
+pub const LEGEND_SIZE: f64 = 15.0;
+/// Annotation label size.
+pub const ANNOTATION_SIZE: f64 = 13.0;
+
+/// Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+pub mod okabe_ito {
+    use plotters::style::RGBColor;
+    /// Black.
+    pub const BLACK: RGBColor = RGBColor(0, 0, 0);
+    /// Orange.
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    /// Sky blue.
+    pub const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
+    /// Bluish green.
+    pub const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
+    /// Yellow.
+    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+    /// Blue.
+    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+    /// Vermillion.
+    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+    /// Reddish purple.
+    pub const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
+}
+
+use okabe_ito::*;
+
+/// Greys for text, grid and neutral bands.
+pub const TEXT_GREY: RGBColor = RGBColor(80, 80, 80);
+/// Light grid lines.
+pub const GRID_GREY: RGBColor = RGBColor(232, 232, 232);
+/// Major grid lines.
+pub const GRID_GREY_BOLD: RGBColor = RGBColor(205, 205, 205);
+/// Neutral band fill (min-max capacity).
+pub const BAND_GREY: RGBColor = RGBColor(150, 150, 150);
+/// Generic event markers (scaling activities, deployments) of kinds without their own colour.
+pub const MARKER_GREY: RGBColor = RGBColor(90, 90, 90);
+
+/// How one series is drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stroke {
+    /// Line colour.
+    pub color: RGBColor,
+    /// Line width in pixels.
+    pub width: u32,
+    /// Dashed (targets and asks) or solid (measurements).
+    pub dashed: bool,
+}
+
+const fn solid(color: RGBColor, width: u32) -> Stroke {
+    Stroke {
+        color,
+        width,
+        dashed: false,
+    }
+}
+
+const fn dashed(color: RGBColor, width: u32) -> Stroke {
+    Stroke {
+        color,
+        width,
+        dashed: true,
+    }
+}
+
+/// Requests arriving: what was asked for (black).
+pub const DEMAND: Stroke = solid(BLACK, 2);
+/// Requests served (green: delivered).
+pub const SERVED: Stroke = solid(BLUISH_GREEN, 2);
+/// Demand above what was served (vermillion: shortfall), drawn as a fill.
+pub const UNSERVED: Stroke = solid(VERMILLION, 1);
+/// desiredCount: what was asked for (black, dashed like a target).
+pub const DESIRED: Stroke = dashed(BLACK, 2);
+/// RUNNING tasks (blue: running).
+pub const RUNNING: Stroke = solid(BLUE, 2);
+/// Tasks starting (orange: pending).
+pub const PENDING: Stroke = solid(ORANGE, 2);
+/// Healthy tasks (green), drawn wider under RUNNING so both stay visible when equal.
+pub const HEALTHY: Stroke = solid(BLUISH_GREEN, 5);
+/// The scalable target's MinCapacity-MaxCapacity band, drawn as a fill.
+pub const CAPACITY_BAND: Stroke = solid(BAND_GREY, 1);
+/// CPU utilization.
+pub const CPU: Stroke = solid(REDDISH_PURPLE, 2);
+/// Memory utilization.
+pub const MEMORY: Stroke = solid(SKY_BLUE, 2);
+/// Registered container instances (blue: running).
+pub const INSTANCES: Stroke = solid(BLUE, 2);
+/// Instances launched, not yet registered (orange: pending).
+pub const INSTANCES_PENDING: Stroke = solid(ORANGE, 2);
+/// CapacityProviderReservation.
+pub const RESERVATION: Stroke = solid(REDDISH_PURPLE, 2);
+/// Total cost when there are several providers.
+pub const COST_TOTAL: Stroke = dashed(BLACK, 2);
+/// Faults (vermillion: something broke).
+pub const FAULT: Stroke = solid(VERMILLION, 2);
+/// Service updates (desiredCount changed by an operator).
+pub const SERVICE_UPDATE: Stroke = dashed(BLACK, 1);
+/// Placement failures, drawn as small triangles on the bottom edge.
+pub const PLACEMENT_FAILURE: Stroke = solid(VERMILLION, 1);
+/// Other timeline events (scaling activities, deployments, rollbacks).
+pub const OTHER_EVENT: Stroke = dashed(MARKER_GREY, 1);
+
+/// Cost lines, one colour per capacity provider in provider order.
+const PROVIDER_COLORS: [RGBColor; 6] = [BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, SKY_BLUE, VERMILLION];
+
+/// The cost line of the `index`-th capacity provider.
+pub fn provider_cost(index: usize) -> Stroke {
+    solid(PROVIDER_COLORS[index % PROVIDER_COLORS.len()], 2)
+}
+
+/// Fill opacity of bands (unserved demand, capacity band).
+pub const BAND_ALPHA: f64 = 0.35;
+/// Fill opacity of shaded time spans (faults until recovery, alarm periods).
+pub const SPAN_ALPHA: f64 = 0.12;

@@ -1,0 +1,42 @@
+//! Chart (b), per service: desired, running, pending and healthy tasks, inside the scalable
+//! target's MinCapacity-MaxCapacity band when there is one.
+
+use super::ChartContext;
+use super::annotations;
+use super::data::ServiceSeries;
+use super::figure::{Figure, Panel, YScale};
+use super::style;
+
+/// The task-count chart of `service`.
+pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<'a> {
+    let mut panel = Panel::new("tasks", YScale::Count);
+    // Without a scalable target both bounds equal desiredCount: a band would only repeat it.
+    let has_band = service
+        .min_capacity
+        .iter()
+        .zip(&service.max_capacity)
+        .any(|(lo, hi)| lo != hi);
+    if has_band {
+        panel = panel.band(
+            "min–max capacity",
+            style::CAPACITY_BAND,
+            &service.time_s,
+            &service.min_capacity,
+            &service.max_capacity,
+        );
+    }
+    // Healthy is drawn first and wider, so it shows around RUNNING when the two are equal.
+    panel = panel
+        .line("healthy", style::HEALTHY, &service.time_s, &service.healthy)
+        .line("running", style::RUNNING, &service.time_s, &service.running)
+        .line("pending (starting)", style::PENDING, &service.time_s, &service.pending)
+        .line("desired", style::DESIRED, &service.time_s, &service.desired);
+    panel.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
+    Figure {
+        file_stem: format!("service-{}-tasks", super::file_safe(&service.name)),
+        title: ctx.title(&format!("Tasks of service {}", service.name)),
+        subtitle: ctx.subtitle.clone(),
+        panels: vec![panel],
+        markers: annotations::markers(ctx.run, Some(&service.name)),
+    }
+}

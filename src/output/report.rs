@@ -1,0 +1,351 @@
+//! `report.html`: one self-contained page per run (inline SVG charts, inline CSS, no scripts, no
+//! network) with the scenario, a summary table, the expectations and their verdicts, the charts
+//! and the most important events. Built from the same [`RunData`] as the charts.
+
+use std::fmt::Write;
+
+use super::charts::ChartFile;
+use super::charts::data::{EventRow, Expectation, RunData};
+use super::charts::timeline::{describe_duration, describe_start};
+
+/// At most this many events are listed; the rest are counted and left to `events.csv`.
+pub const MAX_EVENT_ROWS: usize = 50;
+
+/// Event kinds listed in the report, most important first: when there are more than
+/// [`MAX_EVENT_ROWS`], earlier kinds in this list are kept over later ones.
+const REPORTED_KINDS: &[&str] = &[
+    "fault",
+    "rollback",
+    "service_update",
+    "scaling_activity",
+    "deployment_started",
+    "deployment_completed",
+    "placement_failure",
+];
+
+const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1240px;\
+margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+h1{margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}\
+.facts{color:#555}table{border-collapse:collapse;margin:.6em 0}\
+th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}\
+th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}\
+.pass{color:#00734f;font-weight:bold}.fail{color:#b34700;font-weight:bold}\
+figure{margin:1.2em 0}figure svg,figure img{width:100%;height:auto;border:1px solid #eee}\
+figcaption{color:#555;font-size:.9em}.note{color:#555;font-size:.9em}";
+
+/// The report of `run`, with `charts` inline (SVG preferred; PNG as a data URI when the run was
+/// charted as PNG only).
+pub fn render_report(run: &RunData, charts: &[ChartFile]) -> String {
+    let s = &run.summary;
+    let title = if s.scenario.is_empty() {
+        "ecsim run"
+    } else {
+        s.scenario.as_str()
+    };
+    let mut html = String::with_capacity(64 * 1024);
+    html.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(html, "<title>{} — ecsim report</title>", escape(title));
+    let _ = writeln!(html, "<style>{STYLE}</style>\n</head>\n<body>");
+    let _ = writeln!(html, "<h1>{}</h1>", escape(title));
+    if !s.description.is_empty() {
+        let _ = writeln!(html, "<p>{}</p>", escape(&s.description));
+    }
+    let mut facts = vec![format!("{} simulated", describe_duration(run.end_s()))];
+    if !s.start.is_empty() {
+        facts.insert(0, format!("starts {}", describe_start(&s.start)));
+    }
+    if let Some(seed) = s.seed {
+        facts.push(format!("seed {seed}"));
+    }
+    let _ = writeln!(html, "<p class=\"facts\">{}</p>", escape(&facts.join(" · ")));
+    summary_section(&mut html, run);
+    expectations_section(&mut html, &s.expectations, &s.not_yet_simulated);
+    charts_section(&mut html, charts);
+    events_section(&mut html, &run.events);
+    html.push_str(
+        "<p class=\"note\">Written by ecsim from the run's CSV files and summary.json.</p>\n</body>\n</html>\n",
+    );
+    html
+}
+
+fn summary_section(html: &mut String, run: &RunData) {
+    let s = &run.summary;
+    html.push_str("<h2>Summary</h2>\n<table>\n");
+    let row = |html: &mut String, k: &str, v: String| {
+        let _ = writeln!(html, "<tr><th>{k}</th><td class=\"num\">{}</td></tr>", escape(&v));
+    };
+    if let Some(cost) = s.cost_usd {
+        row(html, "Total cost", format!("${cost:.2}"));
+    }
+    if let Some(n) = s.tasks_started {
+        row(html, "Tasks started", n.to_string());
+    }
+    if let Some(n) = s.placement_failures {
+        row(html, "Placement failures", n.to_string());
+    }
+    html.push_str("</table>\n");
+    if !s.services.is_empty() {
+        html.push_str(
+            "<table>\n<tr><th>Service</th><th>Peak desired</th><th>Peak running</th><th>Lowest healthy</th>\
+<th>Mean CPU</th><th>Unserved requests</th><th>First steady state</th></tr>\n",
+        );
+        for f in &s.services {
+            let unserved = match (f.unserved_requests, f.demand_requests) {
+                (Some(u), Some(d)) if d > 0.0 => format!("{} ({:.2}% of demand)", count(Some(u)), u / d * 100.0),
+                (u, _) => count(u),
+            };
+            let steady = f.first_steady_state_s.map_or_else(|| "never".to_string(), elapsed);
+            let cpu = f.mean_cpu_utilization.map_or_else(String::new, |c| format!("{c:.1}%"));
+            let cells = [
+                count(f.peak_desired),
+                count(f.peak_running),
+                count(f.min_healthy),
+                cpu,
+                unserved,
+                steady,
+            ];
+            let _ = write!(html, "<tr><td>{}</td>", escape(&f.service));
+            for c in cells {
+                let _ = write!(html, "<td class=\"num\">{}</td>", escape(&c));
+            }
+            html.push_str("</tr>\n");
+        }
+        html.push_str("</table>\n");
+    }
+    if !s.providers.is_empty() {
+        html.push_str(
+            "<table>\n<tr><th>Capacity provider</th><th>Peak instances</th><th>Peak tasks</th><th>Cost</th></tr>\n",
+        );
+        for p in &s.providers {
+            let cost = p.cost_usd.map_or_else(String::new, |c| format!("${c:.2}"));
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                escape(&p.capacity_provider),
+                count(p.peak_instances),
+                count(p.peak_tasks),
+                escape(&cost)
+            );
+        }
+        html.push_str("</table>\n");
+    }
+    // Deployments and their durations join this section when deployments are simulated.
+}
+
+fn expectations_section(html: &mut String, expectations: &[Expectation], not_simulated: &[String]) {
+    if expectations.is_empty() && not_simulated.is_empty() {
+        return;
+    }
+    html.push_str("<h2>Expectations</h2>\n");
+    if !expectations.is_empty() {
+        html.push_str(
+            "<table>\n<tr><th>Expectation</th><th>Line</th><th>Measured</th><th>Verdict</th><th>Why</th></tr>\n",
+        );
+        for e in expectations {
+            let verdict_class = match e.verdict.to_ascii_lowercase().as_str() {
+                "pass" | "passed" | "ok" => "pass",
+                "fail" | "failed" => "fail",
+                _ => "",
+            };
+            let _ = writeln!(
+                html,
+                "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
+<td class=\"{verdict_class}\">{}</td><td>{}</td></tr>",
+                escape(&e.expression),
+                e.line.map_or_else(String::new, |l| l.to_string()),
+                escape(&e.measured),
+                escape(&e.verdict),
+                escape(&e.message)
+            );
+        }
+        html.push_str("</table>\n");
+    }
+    for note in not_simulated {
+        let _ = writeln!(html, "<p class=\"note\">Note: {}</p>", escape(note));
+    }
+}
+
+fn charts_section(html: &mut String, charts: &[ChartFile]) {
+    if charts.is_empty() {
+        return;
+    }
+    html.push_str("<h2>Charts</h2>\n");
+    let stems = charts
+        .iter()
+        .map(|c| stem(&c.name))
+        .fold(Vec::new(), |mut acc: Vec<&str>, s| {
+            if !acc.contains(&s) {
+                acc.push(s);
+            }
+            acc
+        });
+    for stem_name in stems {
+        let of = |ext: &str| charts.iter().find(|c| c.name == format!("{stem_name}.{ext}"));
+        let (body, title) = if let Some(svg) = of("svg") {
+            (String::from_utf8_lossy(&svg.bytes).into_owned(), &svg.title)
+        } else if let Some(png) = of("png") {
+            let img = format!(
+                "<img alt=\"{}\" src=\"data:image/png;base64,{}\">",
+                escape(&png.title),
+                base64(&png.bytes)
+            );
+            (img, &png.title)
+        } else {
+            continue;
+        };
+        let _ = writeln!(
+            html,
+            "<figure id=\"{stem_name}\">\n{body}\n<figcaption>{}</figcaption>\n</figure>",
+            escape(title)
+        );
+    }
+}
+
+fn events_section(html: &mut String, events: &[EventRow]) {
+    let reported: Vec<&EventRow> = events
+        .iter()
+        .filter(|e| REPORTED_KINDS.contains(&e.kind.as_str()))
+        .collect();
+    if reported.is_empty() {
+        return;
+    }
+    // Keep the most important kinds first when there are too many, then show them in time order.
+    let mut chosen: Vec<&EventRow> = Vec::new();
+    for kind in REPORTED_KINDS {
+        for e in reported.iter().filter(|e| e.kind == *kind) {
+            if chosen.len() < MAX_EVENT_ROWS {
+                chosen.push(e);
+            }
+        }
+    }
+    chosen.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+    html.push_str("<h2>Events</h2>\n<table>\n<tr><th>Since start</th><th>Time</th><th>Kind</th><th>Subject</th><th>What happened</th></tr>\n");
+    for e in &chosen {
+        let _ = writeln!(
+            html,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            elapsed(e.time_s),
+            escape(&e.timestamp),
+            escape(&e.kind),
+            escape(&e.subject),
+            escape(&e.message)
+        );
+    }
+    html.push_str("</table>\n");
+    if reported.len() > chosen.len() {
+        let _ = writeln!(
+            html,
+            "<p class=\"note\">{} more in events.csv (placement failures are listed last).</p>",
+            reported.len() - chosen.len()
+        );
+    }
+}
+
+fn stem(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
+}
+
+fn count(v: Option<f64>) -> String {
+    v.map_or_else(String::new, |v| {
+        let rounded = v.round() as i64;
+        // Thousands separators make six-figure request counts readable.
+        let digits = rounded.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if rounded < 0 { format!("-{out}") } else { out }
+    })
+}
+
+/// Seconds since the start as `2:05:00` or `1d 06:00:00`.
+fn elapsed(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (days, rest) = (total / 86_400, total % 86_400);
+    let hms = format!("{}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
+    if days > 0 { format!("{days}d {hms}") } else { hms }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Standard base64 with padding (PNG data URIs).
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::charts::data::RunSummary;
+
+    #[test]
+    fn encodes_base64_and_escapes_html() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(elapsed(93_784.0), "1d 2:03:04");
+        assert_eq!(count(Some(4_751_299.0)), "4,751,299");
+    }
+
+    #[test]
+    fn caps_events_keeping_faults_over_placement_failures() {
+        let event = |t: f64, kind: &str| EventRow {
+            time_s: t,
+            kind: kind.into(),
+            ..Default::default()
+        };
+        let mut events: Vec<EventRow> = (0..200).map(|i| event(f64::from(i), "placement_failure")).collect();
+        events.push(event(500.0, "fault"));
+        let run = RunData {
+            summary: RunSummary {
+                scenario: "s <1>".into(),
+                ..Default::default()
+            },
+            events,
+            ..Default::default()
+        };
+        let html = render_report(&run, &[]);
+        assert!(html.contains("<h1>s &lt;1&gt;</h1>"));
+        assert_eq!(html.matches("<td>placement_failure</td>").count(), MAX_EVENT_ROWS - 1);
+        assert!(html.contains("<td>fault</td>"));
+        assert!(html.contains("151 more in events.csv"));
+        assert!(!html.contains("<script"));
+    }
+}

@@ -1,0 +1,289 @@
+//! Charts and report: every scenario charts, files are valid PNG and SVG of the stated size with
+//! their text, rendering is deterministic, downsampling keeps extremes, and `ecsim plot` redraws
+//! exactly what `ecsim run` drew.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ecsim::output::charts::downsample::keep_extremes;
+use ecsim::output::charts::{ChartFile, ChartFormat, RunData, RunTexts, render_charts, render_charts_sized};
+use ecsim::output::report::render_report;
+
+use crate::support::{RunOutput, load_file, root, run_to_strings, scenario_files};
+
+const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+fn run_data(output: &RunOutput) -> RunData {
+    RunData::from_texts(RunTexts {
+        services_csv: &output.services,
+        cluster_csv: &output.cluster,
+        events_csv: &output.events,
+        summary_json: &output.summary,
+    })
+    .expect("the run's own files load")
+}
+
+fn run_scenario(path: &Path) -> RunOutput {
+    run_to_strings(&load_file(path, &[]).expect("scenario loads"))
+}
+
+/// Width and height from a PNG's IHDR chunk (bytes 16..24, big-endian).
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.starts_with(PNG_SIGNATURE), "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR", "IHDR is the first chunk");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+    (be(16), be(20))
+}
+
+fn svg_escaped(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn find<'a>(charts: &'a [ChartFile], name: &str) -> &'a ChartFile {
+    charts.iter().find(|c| c.name == name).unwrap_or_else(|| {
+        panic!(
+            "no chart {name}; have {:?}",
+            charts.iter().map(|c| &c.name).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
+    for path in scenario_files() {
+        let run = run_data(&run_scenario(&path));
+        let charts = render_charts(&run, ChartFormat::Both).expect("charts render");
+        let scenario = &run.summary.scenario;
+        let mut expected: Vec<(String, &str)> = Vec::new();
+        for s in &run.services {
+            expected.push((format!("service-{}-load", s.name), "requests per second"));
+            expected.push((format!("service-{}-tasks", s.name), "tasks"));
+            expected.push((format!("service-{}-utilization", s.name), "utilization (% of reserved)"));
+        }
+        for p in &run.providers {
+            expected.push((format!("provider-{}-capacity", p.name), ""));
+        }
+        expected.push(("cost".to_string(), "cumulative cost (USD)"));
+        assert_eq!(charts.len(), expected.len() * 2, "{}", path.display());
+        for (stem, y_label) in &expected {
+            let png = find(&charts, &format!("{stem}.png"));
+            assert_eq!(png_size(&png.bytes), (1200, 600), "{stem}.png");
+            let svg = String::from_utf8(find(&charts, &format!("{stem}.svg")).bytes.clone()).expect("utf-8");
+            assert!(
+                svg.starts_with("<svg") && svg.contains(r#"width="1200" height="600""#),
+                "{stem}.svg"
+            );
+            assert!(svg.contains(&svg_escaped(scenario)), "{stem}.svg names the scenario");
+            assert!(svg.contains(&svg_escaped(&png.title)), "{stem}.svg holds its title");
+            assert!(svg.contains("since start"), "{stem}.svg labels the time axis");
+            assert!(svg.contains(y_label), "{stem}.svg labels the y axis `{y_label}`");
+            assert!(svg.len() < 400_000, "{stem}.svg is {} bytes", svg.len());
+        }
+    }
+}
+
+#[test]
+fn charts_show_the_annotations_of_the_az_failure() {
+    let run = run_data(&run_scenario(&root().join("scenarios/az-failure.yaml")));
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let tasks = String::from_utf8(find(&charts, "service-orders-tasks.svg").bytes.clone()).expect("utf-8");
+    for text in [
+        "Availability Zone us-east-1b fails",
+        "fault until steady state",
+        "placement failure",
+    ] {
+        assert!(tasks.contains(text), "tasks chart shows `{text}`");
+    }
+}
+
+#[test]
+fn a_service_update_is_labelled_with_the_new_desired_count() {
+    let run = run_data(&run_scenario(&root().join("scenarios/web-fargate.yaml")));
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let tasks = String::from_utf8(find(&charts, "service-web-tasks.svg").bytes.clone()).expect("utf-8");
+    assert!(tasks.contains("desired → 9"), "UpdateService 6 -> 9 is labelled");
+}
+
+#[test]
+fn charts_have_the_requested_size_and_format() {
+    let run = run_data(&run_scenario(&root().join("scenarios/web-ec2-fixed.yaml")));
+    let pngs = render_charts_sized(&run, ChartFormat::Png, (800, 450)).expect("charts render");
+    assert!(
+        pngs.iter()
+            .all(|c| c.name.ends_with(".png") && png_size(&c.bytes) == (800, 450))
+    );
+    let svgs = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    assert!(svgs.iter().all(|c| c.name.ends_with(".svg")));
+}
+
+#[test]
+fn rendering_twice_gives_identical_bytes() {
+    let output = run_scenario(&root().join("scenarios/diurnal-spike-unserved.yaml"));
+    let first = render_charts(&run_data(&output), ChartFormat::Both).expect("charts render");
+    let second = render_charts(&run_data(&output), ChartFormat::Both).expect("charts render");
+    assert_eq!(first, second);
+    let run = run_data(&output);
+    assert_eq!(render_report(&run, &first), render_report(&run, &second));
+}
+
+#[test]
+fn the_report_is_self_contained() {
+    let run = run_data(&run_scenario(&root().join("scenarios/az-failure.yaml")));
+    let charts = render_charts(&run, ChartFormat::Both).expect("charts render");
+    let html = render_report(&run, &charts);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<h1>an Availability Zone fails</h1>"));
+    assert!(html.contains(&run.summary.description));
+    assert_eq!(
+        html.matches("<svg").count(),
+        charts.len() / 2,
+        "every chart inline once, as SVG"
+    );
+    assert!(html.contains("<td>fault</td>") && html.contains("<td>placement_failure</td>"));
+    // The SVG namespace URI is an identifier, not a fetch; nothing may load from elsewhere.
+    for absent in [
+        "<script",
+        "src=\"http",
+        "href=\"http",
+        "<link",
+        "@import",
+        "src=\"charts/",
+    ] {
+        assert!(!html.contains(absent), "report contains `{absent}`");
+    }
+    let png_only = render_charts(&run, ChartFormat::Png).expect("charts render");
+    assert!(render_report(&run, &png_only).contains("src=\"data:image/png;base64,iVBORw0KGgo"));
+}
+
+#[test]
+fn the_downsampler_keeps_every_extreme() {
+    // (rows, columns, spike row, dip row)
+    for (rows, columns, spike, dip) in [
+        (43_200, 900, 17_001, 30_123),
+        (525_600, 900, 1, 525_599),
+        (10_000, 3, 9_999, 0),
+        (100, 900, 50, 51),
+    ] {
+        let xs: Vec<f64> = (0..rows).map(|i| i as f64 * 60.0).collect();
+        let mut ys: Vec<f64> = (0..rows).map(|i| 100.0 + (i % 7) as f64).collect();
+        ys[spike] = 1e6;
+        ys[dip] = -5.0;
+        let kept = keep_extremes(&xs, &ys, (0.0, xs[rows - 1]), columns);
+        assert!(
+            kept.contains(&spike) && kept.contains(&dip),
+            "{rows} rows into {columns} columns"
+        );
+        assert!(
+            kept.len() <= (4 * columns).max(rows.min(2 * columns)),
+            "{rows} rows kept {}",
+            kept.len()
+        );
+        assert_eq!((kept[0], kept[kept.len() - 1]), (0, rows - 1));
+    }
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("ecsim-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn ecsim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .output()
+        .expect("ecsim runs")
+}
+
+/// The chart files and the report of a run directory, sorted by name.
+fn drawn_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("charts"))
+        .expect("charts dir")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            let name = path.file_name().expect("name").to_string_lossy().into_owned();
+            (name, std::fs::read(&path).expect("readable"))
+        })
+        .collect();
+    files.push((
+        "report.html".into(),
+        std::fs::read(dir.join("report.html")).expect("report"),
+    ));
+    files.sort();
+    files
+}
+
+#[test]
+fn ecsim_plot_redraws_exactly_what_ecsim_run_drew() {
+    let tmp = TempDir::new("plot");
+    let out = tmp.0.join("run");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let run = ecsim(&["run", "scenarios/az-failure.yaml", "--out", out_arg]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let from_run = drawn_files(&out);
+    assert_eq!(from_run.len(), 11, "5 charts as PNG and SVG, and the report");
+    assert!(!from_run.iter().any(|(n, _)| n.ends_with(".partial")));
+
+    std::fs::remove_dir_all(out.join("charts")).expect("remove charts");
+    std::fs::remove_file(out.join("report.html")).expect("remove report");
+    let plot = ecsim(&["plot", out_arg]);
+    assert_eq!(plot.status.code(), Some(0), "{}", String::from_utf8_lossy(&plot.stderr));
+    assert_eq!(drawn_files(&out), from_run);
+}
+
+#[test]
+fn no_charts_and_format_choose_what_is_drawn() {
+    let tmp = TempDir::new("formats");
+    let bare = tmp.0.join("bare");
+    let svg = tmp.0.join("svg");
+    let run = ecsim(&[
+        "run",
+        "scenarios/web-ec2-fixed.yaml",
+        "--out",
+        bare.to_str().expect("utf-8"),
+        "--no-charts",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(!bare.join("charts").exists() && !bare.join("report.html").exists());
+    let run = ecsim(&[
+        "run",
+        "scenarios/web-ec2-fixed.yaml",
+        "--out",
+        svg.to_str().expect("utf-8"),
+        "--format",
+        "svg",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let names: Vec<String> = drawn_files(&svg).into_iter().map(|(n, _)| n).collect();
+    assert!(
+        names.iter().all(|n| n.ends_with(".svg") || n == "report.html"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn ecsim_plot_on_a_directory_without_a_run_is_bad_input() {
+    let tmp = TempDir::new("empty");
+    let plot = ecsim(&["plot", tmp.0.to_str().expect("utf-8")]);
+    assert_eq!(plot.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&plot.stderr);
+    assert!(
+        stderr.starts_with("error: cannot read ") && stderr.contains("services.csv"),
+        "{stderr}"
+    );
+}
