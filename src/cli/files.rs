@@ -82,3 +82,51 @@ pub fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
     f.write_all(text.as_bytes())?;
     f.commit()
 }
+
+/// Scenario files named by `paths`: files as given; directories searched recursively for
+/// `*.yaml`, `*.yml` and `*.json` files whose top level has a `duration` (so task definition JSON
+/// and other data files beside the scenarios are skipped). Sorted, for a deterministic order.
+pub fn collect_scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        } else if p.is_file() {
+            out.push(p.clone());
+        } else {
+            return Err(format!("{} does not exist", p.display()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
+            && looks_like_scenario(&path)
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn looks_like_scenario(path: &Path) -> bool {
+    fs::read_to_string(path)
+        .ok()
+        .and_then(|text| crate::scenario::yaml::parse(&text, 0).ok())
+        .is_some_and(|tree| tree.get("duration").is_some())
+}
+
+/// Reads a file of a run directory back as text.
+pub fn read_text(dir: &Path, name: &str) -> std::io::Result<String> {
+    fs::read_to_string(dir.join(name))
+}

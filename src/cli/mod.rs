@@ -1,6 +1,8 @@
 //! The command line: parses arguments, decides which files are read and written, sets exit codes.
 
 mod chart_files;
+mod check;
+mod expectations;
 mod files;
 mod plot;
 mod run;
@@ -45,6 +47,9 @@ enum Command {
     /// Draw the charts and report.html of a finished run from its files.
     #[command(after_help = "Example:\n  ecsim plot output/web-ec2-fixed --format png")]
     Plot(plot::PlotArgs),
+    /// Run scenarios and check their `expect:` lines; exit 1 if any fails.
+    #[command(after_help = "Examples:\n  ecsim check scenarios/\n  ecsim check scenarios/ --junit results.xml")]
+    Check(check::CheckArgs),
 }
 
 /// Runs the CLI with the process arguments.
@@ -73,6 +78,7 @@ where
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
         Command::Plot(args) => plot::plot(args),
+        Command::Check(args) => check::check(args),
     };
     ExitCode::from(code)
 }

@@ -6,9 +6,10 @@ use std::time::Instant;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::files::{AtomicFile, FsLoader, create_dir, read_scenario, write_atomic};
+use super::expectations::{ParsedExpectation, RunTexts, judge, parse_expectations};
+use super::files::{AtomicFile, FsLoader, create_dir, read_scenario, read_text, write_atomic};
 use super::plot::{FormatArg, PlotFailure, render_run_dir};
-use super::{EXIT_BAD_INPUT, EXIT_INTERNAL};
+use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_INTERNAL};
 use crate::engine::{self, EngineError, RunOptions};
 use crate::output::{CsvSink, RunFiles, SummaryBuilder};
 use crate::scenario::{self, LoadedScenario};
@@ -30,6 +31,9 @@ pub struct RunArgs {
     /// Add one events.csv row per task state transition (there are many).
     #[arg(long)]
     task_events: bool,
+    /// Exit 1 when an `expect:` line fails (by default a run reports verdicts and exits 0).
+    #[arg(long)]
+    strict: bool,
     /// Do not draw charts/ and report.html.
     #[arg(long)]
     no_charts: bool,
@@ -87,15 +91,33 @@ pub fn run(args: RunArgs) -> u8 {
         .file_stem()
         .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
     let out = args.out.unwrap_or_else(|| Path::new("output").join(stem));
-    let charted = simulate(&loaded, &out).and_then(|()| {
-        // Charts are drawn from the files just written, exactly as `ecsim plot` would.
-        if args.no_charts {
-            return Ok(());
+    let expectations = match parse_expectations(&loaded) {
+        Ok(e) => e,
+        Err(rendered) => {
+            eprint!("{rendered}");
+            return EXIT_BAD_INPUT;
         }
-        render_run_dir(&out, args.format.into()).map_err(|e| match e {
-            PlotFailure::BadInput(m) | PlotFailure::Internal(m) => Failure::Internal(m),
+    };
+    let mut all_passed = true;
+    let charted = simulate(&loaded, &out)
+        .and_then(|summary| {
+            let (passed, summary) = judge_and_report(&expectations, &out, summary)?;
+            all_passed = passed;
+            write_atomic(&out, "summary.json", &summary.to_json())
+                .map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.display())))
         })
-    });
+        .and_then(|()| {
+            // Charts are drawn from the files just written, exactly as `ecsim plot` would.
+            if args.no_charts {
+                return Ok(());
+            }
+            render_run_dir(&out, args.format.into()).map_err(|e| match e {
+                PlotFailure::BadInput(m) | PlotFailure::Internal(m) => Failure::Internal(m),
+            })
+        });
+    if charted.is_ok() && !all_passed && args.strict {
+        return EXIT_EXPECTATION_FAILED;
+    }
     match charted {
         Ok(()) => 0,
         Err(Failure::BadInput(m)) => {
@@ -129,7 +151,37 @@ enum Failure {
 
 const FILES: [&str; 5] = ["services.csv", "cluster.csv", "events.csv", "tasks.csv", "alarms.csv"];
 
-fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<(), Failure> {
+/// Judges the expectations on the files just written and prints one line per expectation.
+fn judge_and_report(
+    expectations: &[ParsedExpectation],
+    out: &Path,
+    mut summary: SummaryBuilder,
+) -> Result<(bool, SummaryBuilder), Failure> {
+    if expectations.is_empty() {
+        return Ok((true, summary));
+    }
+    let read =
+        |name: &str| read_text(out, name).map_err(|e| Failure::Internal(format!("cannot read back {name}: {e}")));
+    let (services, cluster, events) = (read("services.csv")?, read("cluster.csv")?, read("events.csv")?);
+    let texts = RunTexts {
+        services: &services,
+        cluster: &cluster,
+        events: &events,
+    };
+    let records = judge(expectations, &texts, &mut summary).map_err(Failure::Internal)?;
+    for r in &records {
+        eprintln!(
+            "{} line {}: {}  ({})",
+            if r.passed { "pass" } else { "FAIL" },
+            r.line,
+            r.expression,
+            r.message
+        );
+    }
+    Ok((records.iter().all(|r| r.passed), summary))
+}
+
+fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<SummaryBuilder, Failure> {
     let spec = &loaded.spec;
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", out.display()));
     create_dir(out).map_err(internal)?;
@@ -171,7 +223,6 @@ fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<(), Failure> {
     for f in all {
         f.commit().map_err(internal)?;
     }
-    write_atomic(out, "summary.json", &summary.to_json()).map_err(internal)?;
     let secs = wall.as_secs_f64().max(1e-9);
     eprintln!(
         "simulated {} of \"{}\" in {:.3} s ({} events, {:.0} events/s); cost ${:.2}; wrote {}",
@@ -183,7 +234,7 @@ fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<(), Failure> {
         summary.summary().cost_usd,
         out.display()
     );
-    Ok(())
+    Ok(summary)
 }
 
 fn progress_bar(duration_ms: u64) -> ProgressBar {

@@ -3,6 +3,7 @@
 mod autoscaling;
 mod aws_taskdefs;
 mod charts;
+mod check_cli;
 mod engine_runs;
 mod error_messages;
 mod scenarios;

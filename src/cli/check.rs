@@ -1,0 +1,317 @@
+//! `ecsim check`: run scenarios in parallel, judge their expectations, report for people and CI.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use clap::Args;
+
+use super::expectations::{RunTexts, judge, parse_expectations};
+use super::files::{FsLoader, collect_scenario_files, read_scenario, write_atomic};
+use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED};
+use crate::engine::{self, RunOptions};
+use crate::output::{CsvSink, ExpectationRecord, RunFiles, SummaryBuilder};
+use crate::scenario;
+
+/// Arguments of `ecsim check`.
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Scenario files or directories (searched recursively for *.yaml, *.yml and *.json scenarios).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Also write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Scenarios run at once [default: the number of cores].
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
+/// What happened to one scenario.
+pub enum Outcome {
+    /// It could not be read, or its expectations could not be parsed: the rendered message.
+    Invalid(String),
+    /// It ran; the verdicts of its expectations.
+    Judged(Vec<ExpectationRecord>),
+}
+
+/// Runs every scenario; exit 2 on bad input, 1 on a failed expectation, 0 otherwise.
+pub fn check(args: CheckArgs) -> u8 {
+    let files = match collect_scenario_files(&args.paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    if files.is_empty() {
+        eprintln!(
+            "error: no scenario files found in {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return EXIT_BAD_INPUT;
+    }
+    let started = Instant::now();
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let outcomes = run_all(&files, jobs);
+    let report = render_report(&files, &outcomes);
+    print!("{report}");
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+        print!("{}", github_annotations(&files, &outcomes));
+    }
+    if let Some(path) = &args.junit {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map_or_else(|| "junit.xml".into(), |n| n.to_string_lossy().into_owned());
+        if let Err(e) = write_atomic(dir, &name, &junit_xml(&files, &outcomes)) {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return super::EXIT_INTERNAL;
+        }
+    }
+    eprintln!(
+        "checked {} scenario(s) in {:.2} s",
+        files.len(),
+        started.elapsed().as_secs_f64()
+    );
+    exit_code(&outcomes)
+}
+
+/// Exit code for a set of outcomes.
+pub fn exit_code(outcomes: &[Outcome]) -> u8 {
+    if outcomes.iter().any(|o| matches!(o, Outcome::Invalid(_))) {
+        EXIT_BAD_INPUT
+    } else if outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::Judged(r) if r.iter().any(|e| !e.passed)))
+    {
+        EXIT_EXPECTATION_FAILED
+    } else {
+        0
+    }
+}
+
+/// Runs the scenarios on `jobs` threads; results come back in the order of `files`.
+pub fn run_all(files: &[PathBuf], jobs: usize) -> Vec<Outcome> {
+    let next = AtomicUsize::new(0);
+    let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..files.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(files.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= files.len() {
+                        break;
+                    }
+                    let outcome = check_one(&files[i]);
+                    slots.lock().expect("no worker panics while holding the lock")[i] = Some(outcome);
+                }
+            });
+        }
+    });
+    slots
+        .into_inner()
+        .expect("workers finished")
+        .into_iter()
+        .map(|o| o.expect("every slot filled"))
+        .collect()
+}
+
+/// Loads, runs (in memory) and judges one scenario.
+pub fn check_one(path: &Path) -> Outcome {
+    let text = match read_scenario(path) {
+        Ok(t) => t,
+        Err(e) => return Outcome::Invalid(e + "\n"),
+    };
+    let name = path.display().to_string();
+    let loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path), &[]) {
+        Ok(l) => l,
+        Err(e) => return Outcome::Invalid(e.rendered),
+    };
+    let expectations = match parse_expectations(&loaded) {
+        Ok(e) => e,
+        Err(rendered) => return Outcome::Invalid(rendered),
+    };
+    let spec = &loaded.spec;
+    let files = RunFiles {
+        services: Vec::new(),
+        cluster: Vec::new(),
+        events: Vec::new(),
+        tasks: Vec::new(),
+        alarms: Vec::new(),
+    };
+    let mut sink = match CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)) {
+        Ok(s) => s,
+        Err(e) => return Outcome::Invalid(format!("error: {e}\n")),
+    };
+    if let Err(e) = engine::run(spec, &mut sink, RunOptions::default()) {
+        return Outcome::Invalid(format!("error: {name}: {e}\n"));
+    }
+    let (files, mut summary) = match sink.into_inner() {
+        Ok(v) => v,
+        Err(e) => return Outcome::Invalid(format!("error: {e}\n")),
+    };
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let (services, cluster, events) = (text(&files.services), text(&files.cluster), text(&files.events));
+    match judge(
+        &expectations,
+        &RunTexts {
+            services: &services,
+            cluster: &cluster,
+            events: &events,
+        },
+        &mut summary,
+    ) {
+        Ok(records) => Outcome::Judged(records),
+        Err(e) => Outcome::Invalid(format!("error: {name}: {e}\n")),
+    }
+}
+
+/// The human report: one line per scenario, each failure with file:line, then totals.
+pub fn render_report(files: &[PathBuf], outcomes: &[Outcome]) -> String {
+    let mut out = String::new();
+    let (mut passed, mut failed, mut invalid) = (0usize, 0usize, 0usize);
+    for (path, outcome) in files.iter().zip(outcomes) {
+        let name = path.display();
+        match outcome {
+            Outcome::Invalid(rendered) => {
+                invalid += 1;
+                out.push_str(&format!("ERROR {name}\n{rendered}"));
+            }
+            Outcome::Judged(records) => {
+                let bad: Vec<&ExpectationRecord> = records.iter().filter(|r| !r.passed).collect();
+                passed += records.len() - bad.len();
+                failed += bad.len();
+                if bad.is_empty() {
+                    out.push_str(&format!(
+                        "PASS  {name} ({} expectation{})\n",
+                        records.len(),
+                        plural(records.len())
+                    ));
+                } else {
+                    out.push_str(&format!(
+                        "FAIL  {name} ({} of {} expectation{} failed)\n",
+                        bad.len(),
+                        records.len(),
+                        plural(records.len())
+                    ));
+                    for r in bad {
+                        out.push_str(&format!("  {name}:{}: {}\n    {}\n", r.line, r.expression, r.message));
+                    }
+                }
+            }
+        }
+    }
+    out.push_str(&format!(
+        "\n{} scenario{}: {passed} expectation{} passed, {failed} failed, {invalid} scenario{} invalid\n",
+        files.len(),
+        plural(files.len()),
+        plural(passed),
+        plural(invalid)
+    ));
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// GitHub Actions workflow commands: one `::error` per failed expectation, on its line.
+pub fn github_annotations(files: &[PathBuf], outcomes: &[Outcome]) -> String {
+    let mut out = String::new();
+    for (path, outcome) in files.iter().zip(outcomes) {
+        let file = path.display();
+        match outcome {
+            Outcome::Judged(records) => {
+                for r in records.iter().filter(|r| !r.passed) {
+                    out.push_str(&format!(
+                        "::error file={file},line={},title=ecsim expectation failed::{}%0A{}\n",
+                        r.line,
+                        escape_annotation(&r.expression),
+                        escape_annotation(&r.message)
+                    ));
+                }
+            }
+            Outcome::Invalid(rendered) => {
+                let first = rendered.lines().next().unwrap_or("invalid scenario");
+                out.push_str(&format!(
+                    "::error file={file},title=ecsim invalid scenario::{}\n",
+                    escape_annotation(first)
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn escape_annotation(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// A JUnit XML report: one testsuite per scenario, one testcase per expectation.
+pub fn junit_xml(files: &[PathBuf], outcomes: &[Outcome]) -> String {
+    let mut suites = String::new();
+    let (mut tests, mut failures, mut errors) = (0usize, 0usize, 0usize);
+    for (path, outcome) in files.iter().zip(outcomes) {
+        let name = xml(&path.display().to_string());
+        match outcome {
+            Outcome::Invalid(rendered) => {
+                tests += 1;
+                errors += 1;
+                suites.push_str(&format!(
+                    "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\">\n    <testcase name=\"load scenario\" classname=\"{name}\">\n      <error message=\"invalid scenario\">{}</error>\n    </testcase>\n  </testsuite>\n",
+                    xml(rendered)
+                ));
+            }
+            Outcome::Judged(records) => {
+                let bad = records.iter().filter(|r| !r.passed).count();
+                tests += records.len();
+                failures += bad;
+                suites.push_str(&format!(
+                    "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{bad}\" errors=\"0\">\n",
+                    records.len()
+                ));
+                for r in records {
+                    suites.push_str(&format!(
+                        "    <testcase name=\"{}\" classname=\"{name}\" file=\"{name}\" line=\"{}\"",
+                        xml(&r.expression),
+                        r.line
+                    ));
+                    if r.passed {
+                        suites.push_str("/>\n");
+                    } else {
+                        suites.push_str(&format!(
+                            ">\n      <failure message=\"{}\">{name}:{}: {}</failure>\n    </testcase>\n",
+                            xml(&r.message),
+                            r.line,
+                            xml(&r.message)
+                        ));
+                    }
+                }
+                suites.push_str("  </testsuite>\n");
+            }
+        }
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ecsim check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n"
+    )
+}
+
+fn xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}

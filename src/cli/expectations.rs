@@ -1,0 +1,85 @@
+//! Expectations of a scenario: parse its `expect:` lines (errors located in the file) and judge a run.
+
+use crate::check::{self, RunTables};
+use crate::output::{ExpectationRecord, SummaryBuilder};
+use crate::scenario::diag::Diagnostics;
+use crate::scenario::{Expectation, LoadedScenario};
+
+/// An `expect:` line parsed.
+pub struct ParsedExpectation {
+    /// As written, with its location.
+    pub source: Expectation,
+    /// The parsed expression.
+    pub expression: check::Expectation,
+}
+
+/// Parses every expectation; on errors, the rendered diagnostics (file, line, column).
+pub fn parse_expectations(loaded: &LoadedScenario) -> Result<Vec<ParsedExpectation>, String> {
+    let mut d = Diagnostics::default();
+    let mut parsed = Vec::new();
+    for (i, e) in loaded.expectations.iter().enumerate() {
+        match check::parse_expectation(&e.text) {
+            Ok(expression) => parsed.push(ParsedExpectation {
+                source: e.clone(),
+                expression,
+            }),
+            Err(err) => {
+                // Point into the expression: the scalar starts at `loc`, after a quote if quoted.
+                let line = loaded
+                    .sources
+                    .text(e.loc.file)
+                    .lines()
+                    .nth(e.loc.line.saturating_sub(1))
+                    .unwrap_or("");
+                let quoted = matches!(line.chars().nth(e.loc.col.saturating_sub(1)), Some('"' | '\''));
+                let mut loc = e.loc;
+                loc.col += err.column - 1 + usize::from(quoted);
+                d.error(
+                    loc,
+                    &format!("expect[{i}]"),
+                    format!("invalid expectation: {}", err.message),
+                    None,
+                );
+            }
+        }
+    }
+    if d.has_errors() {
+        Err(d.render(&loaded.sources))
+    } else {
+        Ok(parsed)
+    }
+}
+
+/// The texts of a finished run that expectations read.
+pub struct RunTexts<'a> {
+    /// `services.csv`.
+    pub services: &'a str,
+    /// `cluster.csv`.
+    pub cluster: &'a str,
+    /// `events.csv`.
+    pub events: &'a str,
+}
+
+/// Evaluates every expectation and records the verdicts in the summary.
+pub fn judge(
+    expectations: &[ParsedExpectation],
+    texts: &RunTexts<'_>,
+    summary: &mut SummaryBuilder,
+) -> Result<Vec<ExpectationRecord>, String> {
+    let tables = RunTables::from_texts(texts.services, texts.cluster, texts.events, &summary.to_json())?;
+    let records: Vec<ExpectationRecord> = expectations
+        .iter()
+        .map(|e| {
+            let verdict = check::evaluate(&e.expression, &tables);
+            ExpectationRecord {
+                expression: e.source.text.clone(),
+                line: e.source.loc.line,
+                passed: verdict.passed,
+                measured: verdict.measured,
+                message: verdict.message,
+            }
+        })
+        .collect();
+    summary.set_expectations(records.clone());
+    Ok(records)
+}

@@ -1,0 +1,181 @@
+//! `ecsim check` and `ecsim run --strict` through the binary: exit codes, messages, JUnit XML,
+//! GitHub annotations, and the same output whatever the parallelism.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use crate::support::root;
+
+fn ecsim(args: &[&str], github: bool) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ecsim"));
+    cmd.args(args)
+        .current_dir(root())
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE");
+    if github {
+        cmd.env("GITHUB_ACTIONS", "true");
+    } else {
+        cmd.env_remove("GITHUB_ACTIONS");
+    }
+    cmd.output().expect("ecsim runs")
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ecsim-check-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn every_scenario_in_the_repository_keeps_its_expectations() {
+    let out = ecsim(&["check", "scenarios/"], false);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(" failed, 0 scenarios invalid") && stdout.contains("0 failed"),
+        "{stdout}"
+    );
+    // Task definition JSON under scenarios/taskdefs is not mistaken for a scenario.
+    assert!(!stdout.contains("taskdefs"), "{stdout}");
+}
+
+#[test]
+fn a_failing_expectation_exits_1_with_file_line_and_measured_value() {
+    let out = ecsim(&["check", "tests/fixtures/check/failing.yaml"], false);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "FAIL  tests/fixtures/check/failing.yaml (1 of 2 expectations failed)\n  tests/fixtures/check/failing.yaml:14: max(api.running) > 2\n    max(api.running) = 2, expected > 2\n\n1 scenario: 1 expectation passed, 1 failed, 0 scenarios invalid\n"
+    );
+}
+
+#[test]
+fn an_expectation_that_does_not_parse_exits_2_pointing_at_the_column() {
+    let out = ecsim(&["check", "tests/fixtures/check/bad-expectation.yaml"], false);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("error: invalid expectation: expected `)` after the column"),
+        "{stdout}"
+    );
+    // Line 10, the quote at column 5, the expression's column 17: file column 5 + 1 + 16 = 22.
+    assert!(
+        stdout.contains("--> tests/fixtures/check/bad-expectation.yaml:10:22"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn junit_xml_has_a_suite_per_scenario_and_a_case_per_expectation() {
+    let dir = temp_dir("junit");
+    let junit = dir.join("results.xml");
+    let out = ecsim(
+        &[
+            "check",
+            "tests/fixtures/check/failing.yaml",
+            "scenarios/web-ec2-fixed.yaml",
+            "--junit",
+            junit.to_str().expect("utf-8"),
+        ],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(&junit).expect("junit written");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(
+        (
+            root.attribute("tests"),
+            root.attribute("failures"),
+            root.attribute("errors")
+        ),
+        (Some("4"), Some("1"), Some("0"))
+    );
+    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    assert_eq!(suites.len(), 2);
+    let cases = doc.descendants().filter(|n| n.has_tag_name("testcase")).count();
+    let failures: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("failure")).collect();
+    assert_eq!(cases, 4);
+    assert_eq!(failures.len(), 1);
+    assert_eq!(
+        failures[0].attribute("message"),
+        Some("max(api.running) = 2, expected > 2")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn github_actions_get_an_error_annotation_on_the_expectation_line() {
+    let out = ecsim(&["check", "tests/fixtures/check/failing.yaml"], true);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("::error file=tests/fixtures/check/failing.yaml,line=14,title=ecsim expectation failed::max(api.running) > 2%0Amax(api.running) = 2, expected > 2\n"),
+        "{stdout}"
+    );
+    let quiet = ecsim(&["check", "tests/fixtures/check/failing.yaml"], false);
+    assert!(!String::from_utf8_lossy(&quiet.stdout).contains("::error"));
+}
+
+#[test]
+fn check_output_is_the_same_with_one_job_or_many() {
+    let one = ecsim(
+        &[
+            "check",
+            "scenarios/",
+            "tests/fixtures/check/failing.yaml",
+            "--jobs",
+            "1",
+        ],
+        false,
+    );
+    let many = ecsim(
+        &[
+            "check",
+            "scenarios/",
+            "tests/fixtures/check/failing.yaml",
+            "--jobs",
+            "4",
+        ],
+        false,
+    );
+    assert_eq!(one.status.code(), Some(1));
+    assert_eq!(one.stdout, many.stdout);
+}
+
+#[test]
+fn run_records_verdicts_and_only_strict_turns_a_failure_into_exit_1() {
+    let dir = temp_dir("strict");
+    let out_dir = dir.join("run");
+    let out = out_dir.to_str().expect("utf-8");
+    let lenient = ecsim(
+        &["run", "tests/fixtures/check/failing.yaml", "--out", out, "--no-charts"],
+        false,
+    );
+    assert_eq!(lenient.status.code(), Some(0));
+    let summary = std::fs::read_to_string(out_dir.join("summary.json")).expect("summary");
+    assert!(
+        summary.contains("\"expression\": \"max(api.running) > 2\""),
+        "{summary}"
+    );
+    assert!(summary.contains("\"passed\": false"), "{summary}");
+    let strict = ecsim(
+        &[
+            "run",
+            "tests/fixtures/check/failing.yaml",
+            "--out",
+            out,
+            "--no-charts",
+            "--strict",
+        ],
+        false,
+    );
+    assert_eq!(strict.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(dir);
+}
