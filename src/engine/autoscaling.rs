@@ -179,6 +179,13 @@ impl World<'_> {
                 ))?;
             }
         }
+        for index in 0..self.spec.auto_scaling.scheduled_actions.len() {
+            let start = self.spec.start_epoch_ms;
+            let first = self.spec.auto_scaling.scheduled_actions[index]
+                .schedule
+                .next_after(start - 1, start);
+            self.schedule_scheduled_action(index, first);
+        }
         for (r, period_ms) in PERIOD_MS.iter().enumerate() {
             if self.auto_scaling.uses_resolution[r] {
                 self.queue.push(
@@ -190,6 +197,68 @@ impl World<'_> {
             }
         }
         Ok(())
+    }
+
+    fn schedule_scheduled_action(&mut self, index: usize, fire_epoch_ms: Option<i64>) {
+        let Some(at) = fire_epoch_ms else { return };
+        let t = at - self.spec.start_epoch_ms;
+        if t >= 0 && (t as u64) <= self.end.0 {
+            self.queue.push(SimTime(t as u64), Event::ScheduledAction { index });
+        }
+    }
+
+    /// A scheduled action sets the target's bounds and moves desired into them at once, ignoring
+    /// cooldowns (reference 4.3, case 17); then the next firing is scheduled.
+    pub fn on_scheduled_action(&mut self, index: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let action = &self.spec.auto_scaling.scheduled_actions[index];
+        let now_epoch = self.spec.start_epoch_ms + self.now.0 as i64;
+        let next = action.schedule.next_after(now_epoch, self.spec.start_epoch_ms);
+        self.schedule_scheduled_action(index, next);
+        let service = action.service;
+        let t = self
+            .spec
+            .auto_scaling
+            .target_of(service)
+            .expect("validated: scheduled actions have targets");
+        let name = self.spec.services[service].name.clone();
+        if self.spec.auto_scaling.scalable_targets[t].suspended.scheduled_scaling {
+            return self.log(
+                sink,
+                EventKind::NotScaled,
+                name,
+                format!("{}: skipped, ScheduledScalingSuspended is true", action.name),
+            );
+        }
+        let target = &mut self.auto_scaling.targets[t];
+        let (old_min, old_max) = (target.min, target.max);
+        target.min = action.min_capacity.unwrap_or(target.min);
+        target.max = action.max_capacity.unwrap_or(target.max);
+        let (min, max) = (target.min, target.max);
+        let desired = self.services[service].desired;
+        let new = desired.clamp(min, max);
+        let bounds = format!("MinCapacity {old_min} -> {min}, MaxCapacity {old_max} -> {max}");
+        if new != desired {
+            self.set_desired(service, new);
+            self.log(
+                sink,
+                EventKind::ScalingActivity,
+                name,
+                format!(
+                    "{}: scheduled action sets {bounds}; desired {desired} -> {new}",
+                    action.name
+                ),
+            )
+        } else {
+            self.log(
+                sink,
+                EventKind::NotScaled,
+                name,
+                format!(
+                    "{}: scheduled action sets {bounds}; desired {desired} is within them",
+                    action.name
+                ),
+            )
+        }
     }
 
     /// Sets a service's desiredCount and asks the scheduler to act.

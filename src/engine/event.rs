@@ -44,6 +44,11 @@ pub enum Event {
         /// The 20-second resolution.
         high_resolution: bool,
     },
+    /// A scheduled action fires.
+    ScheduledAction {
+        /// Index into the scalable targets' scheduled actions.
+        index: usize,
+    },
     /// An entry of the scenario's timeline is due.
     Timeline {
         /// Index into `Spec::timeline`.

@@ -143,6 +143,7 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
             Ok(())
         }
         Event::AlarmEvaluation { high_resolution } => world.on_alarm_evaluation(high_resolution, sink),
+        Event::ScheduledAction { index } => world.on_scheduled_action(index, sink),
     }
 }
 

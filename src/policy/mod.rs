@@ -3,6 +3,7 @@
 pub mod capacity_provider_strategy;
 pub mod placement;
 pub mod scaling_decision;
+pub mod schedule;
 pub mod step_scaling;
 pub mod target_tracking;
 pub mod task_selection;

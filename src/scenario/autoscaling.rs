@@ -4,11 +4,12 @@ use super::diag::{Diagnostics, closest};
 use super::reader::{Obj, as_list, as_string, object};
 use super::yaml::{Loc, Node};
 use crate::metrics::{AlarmConfig, Comparison, Statistic, TreatMissingData};
+use crate::policy::schedule::{ScheduleSpec, parse_schedule};
 use crate::policy::step_scaling::{AdjustmentType, StepAdjustment, StepScalingParams, validate_steps};
 use crate::sim::SimDuration;
 use crate::spec::{
-    AlarmSpec, AutoScalingSpec, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec, ServiceMetric,
-    ServiceSpec, StepScalingSpec, SuspendedState, TargetTrackingSpec,
+    AlarmSpec, AutoScalingSpec, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec, ScheduledActionSpec,
+    ServiceMetric, ServiceSpec, StepScalingSpec, SuspendedState, TargetTrackingSpec,
 };
 
 const PREDEFINED: &[&str] = &[
@@ -43,9 +44,8 @@ pub fn read_auto_scaling(
             for (p, n) in o.list("scalingPolicies", d) {
                 read_policy(n, &p, ctx, &mut spec, d);
             }
-            if !o.list("scheduledActions", d).is_empty() {
-                d.not_yet_simulated
-                    .push("applicationAutoScaling.scheduledActions: scheduled scaling is not simulated yet".into());
+            for (p, n) in o.list("scheduledActions", d) {
+                read_scheduled_action(n, &p, ctx, &mut spec, d);
             }
             o.finish(d);
         }
@@ -554,4 +554,134 @@ fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> O
     }
     let _ = as_list;
     service
+}
+
+fn read_scheduled_action(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
+    let Some(mut o) = object(node, path, d) else { return };
+    let name = o.required_string("ScheduledActionName", "the action name", d);
+    let service = read_resource(&mut o, ctx, d);
+    let schedule_path = o.child("Schedule");
+    let schedule_node = o.field("Schedule");
+    let text = o.required_string("Schedule", "at(...), rate(...) or cron(...)", d);
+    let schedule = match (text, schedule_node) {
+        (Some(text), Some(n)) => match parse_schedule(&text) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                // Point at the offending field inside the expression (after an opening quote).
+                let mut loc = n.loc;
+                let quoted = matches!(&n.value, super::yaml::Value::Scalar { quoted: true, .. });
+                loc.col += e.column - 1 + usize::from(quoted);
+                d.error(loc, &schedule_path, format!("invalid schedule: {}", e.message), Some("AWS cron has six fields: minutes hours day-of-month month day-of-week year, e.g. cron(0 8 ? * MON-FRI *)".into()));
+                None
+            }
+        },
+        _ => None,
+    };
+    let timezone = match o.string("Timezone", d) {
+        None => Some(chrono_tz::UTC),
+        Some(tz) => match tz.parse::<chrono_tz::Tz>() {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                d.error(
+                    o.key_loc("Timezone"),
+                    &o.child("Timezone"),
+                    format!("unknown time zone `{tz}`"),
+                    Some("use an IANA name such as UTC, Asia/Seoul or America/New_York".into()),
+                );
+                None
+            }
+        },
+    };
+    let start = read_time(&mut o, "StartTime", d);
+    let end = read_time(&mut o, "EndTime", d);
+    let mut min = None;
+    let mut max = None;
+    let action_loc = o.key_loc("ScalableTargetAction");
+    match o.field("ScalableTargetAction") {
+        Some(n) => {
+            if let Some(mut a) = object(n, &o.child("ScalableTargetAction"), d) {
+                min = a.int("MinCapacity", 0, 100_000, d).map(|v| v as u32);
+                max = a.int("MaxCapacity", 0, 100_000, d).map(|v| v as u32);
+                a.finish(d);
+            }
+        }
+        None => o.missing("ScalableTargetAction", "MinCapacity and/or MaxCapacity", d),
+    }
+    o.ignore(&["ScheduledActionARN", "CreationTime"]);
+    o.finish(d);
+    let (Some(name), Some(service), Some(schedule), Some(timezone), Some(start), Some(end)) =
+        (name, service, schedule, timezone, start, end)
+    else {
+        return;
+    };
+    let action_path = format!("{path}.ScalableTargetAction");
+    if min.is_none() && max.is_none() {
+        d.error(
+            action_loc,
+            &action_path,
+            "ScalableTargetAction needs MinCapacity, MaxCapacity or both",
+            None,
+        );
+        return;
+    }
+    let Some(t) = spec.target_of(service) else {
+        d.error(
+            node.loc,
+            &format!("{path}.ResourceId"),
+            format!(
+                "scheduled action {name} scales service `{}`, which has no scalable target",
+                ctx.services[service].name
+            ),
+            Some("register one in applicationAutoScaling.scalableTargets".into()),
+        );
+        return;
+    };
+    let target = &spec.scalable_targets[t];
+    // Reference 4.3: a lone Min above the current Max (or Max below Min) must give both.
+    let (new_min, new_max) = (min.unwrap_or(target.min_capacity), max.unwrap_or(target.max_capacity));
+    if new_min > new_max {
+        d.error(
+            action_loc,
+            &action_path,
+            format!("this action would make MinCapacity {new_min} greater than MaxCapacity {new_max}"),
+            Some("give both MinCapacity and MaxCapacity".into()),
+        );
+        return;
+    }
+    spec.scheduled_actions.push(ScheduledActionSpec {
+        name,
+        service,
+        schedule: ScheduleSpec {
+            schedule,
+            timezone,
+            start_ms: start,
+            end_ms: end,
+        },
+        min_capacity: min,
+        max_capacity: max,
+    });
+}
+
+/// `StartTime` / `EndTime`: timestamps as the AWS CLI prints them (UTC); `Some(None)` when absent.
+fn read_time(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<Option<i64>> {
+    let Some(text) = o.string(name, d) else {
+        return Some(None);
+    };
+    let parsed = chrono::DateTime::parse_from_rfc3339(&text)
+        .map(|t| t.timestamp_millis())
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(&text, "%Y-%m-%dT%H:%M:%S").map(|t| t.and_utc().timestamp_millis())
+        });
+    match parsed {
+        Ok(ms) => Some(Some(ms)),
+        Err(_) => {
+            d.error(
+                o.key_loc(name),
+                &o.child(name),
+                format!("expected a time such as 2026-03-02T08:00:00Z, found `{text}`"),
+                None,
+            );
+            None
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! Application Auto Scaling and CloudWatch as the engine needs them: targets, policies, alarms.
 
 use crate::metrics::{AlarmConfig, Statistic};
+use crate::policy::schedule::ScheduleSpec;
 use crate::policy::step_scaling::StepScalingParams;
 use crate::sim::SimDuration;
 
@@ -124,6 +125,21 @@ pub struct AlarmSpec {
     pub actions: Vec<usize>,
 }
 
+/// A scheduled action (PutScheduledAction) on a service's scalable target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScheduledActionSpec {
+    /// `ScheduledActionName`.
+    pub name: String,
+    /// Index into `Spec::services`.
+    pub service: usize,
+    /// `Schedule` with `Timezone`, `StartTime` and `EndTime`.
+    pub schedule: ScheduleSpec,
+    /// `ScalableTargetAction.MinCapacity`.
+    pub min_capacity: Option<u32>,
+    /// `ScalableTargetAction.MaxCapacity`.
+    pub max_capacity: Option<u32>,
+}
+
 /// Latencies of the metrics pipeline: from the end of a metric period to the moment the alarm
 /// evaluation sees its datapoint and Application Auto Scaling acts (reference 2.8).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,6 +168,8 @@ pub struct AutoScalingSpec {
     pub scaling_policies: Vec<ScalingPolicySpec>,
     /// User-defined CloudWatch alarms.
     pub alarms: Vec<AlarmSpec>,
+    /// Scheduled actions.
+    pub scheduled_actions: Vec<ScheduledActionSpec>,
 }
 
 impl AutoScalingSpec {

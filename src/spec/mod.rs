@@ -9,7 +9,7 @@ mod timeline;
 pub use crate::model::TaskResources;
 pub use autoscaling::{
     AlarmSpec, AutoScalingSpec, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec,
-    ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,
+    ScheduledActionSpec, ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,
 };
 pub use behavior::{Behavior, DurationDistribution, InstanceBehavior, TaskBehavior};
 pub use cluster::{AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem};

@@ -158,3 +158,60 @@ fn suspended_scale_in_never_removes_tasks() {
     assert!(activities(&out.events).is_empty(), "{}", out.events);
     assert!(column(&out.services, "desired", None).iter().all(|d| d == "4"));
 }
+
+/// A scheduled action at 10m (start is 2026-01-05T00:00:00Z) with the given target action.
+fn scheduled(action: &str) -> String {
+    tracked("      - constant: 480", "")
+        .replace("desiredCount: 4", "desiredCount: 8")
+        .replace(
+            "PolicyName: cpu60",
+            "PolicyName: cpu60\n      # (a scheduled action follows the policies)",
+        )
+        .replace(
+            "behavior:",
+            &format!(
+                "  scheduledActions:
+    - ScheduledActionName: morning
+      ServiceNamespace: ecs
+      ResourceId: service/demo/web
+      ScalableDimension: \"ecs:service:DesiredCount\"
+      Schedule: at(2026-01-05T00:10:00)
+      ScalableTargetAction: {action}
+behavior:"
+            ),
+        )
+}
+
+#[test]
+fn case_17_scheduled_actions_move_desired_into_the_new_bounds_at_once() {
+    for (action, expected) in [
+        ("{MinCapacity: 10, MaxCapacity: 20}", "desired 8 -> 10"),
+        ("{MinCapacity: 1, MaxCapacity: 5}", "desired 8 -> 5"),
+        ("{MinCapacity: 4, MaxCapacity: 12}", "desired 8 is within them"),
+    ] {
+        let yaml = scheduled(action);
+        let out = run_to_strings(&load_text("s.yaml", &yaml).unwrap_or_else(|e| panic!("{e}")));
+        let line = out
+            .events
+            .lines()
+            .find(|l| l.contains("morning: scheduled action"))
+            .expect("the action fired");
+        assert!(line.starts_with("600,"), "fires at 10m: {line}");
+        assert!(line.contains(expected), "{action}: {line}");
+    }
+}
+
+#[test]
+fn an_invalid_cron_points_at_its_field() {
+    let yaml =
+        scheduled("{MinCapacity: 10}").replace("Schedule: at(2026-01-05T00:10:00)", "Schedule: cron(0 18 * * * *)");
+    let err = load_text("s.yaml", &yaml).expect_err("both day fields set");
+    assert!(
+        err.rendered
+            .contains("error: invalid schedule: day-of-month and day-of-week cannot both be set; use ? in one of them"),
+        "{}",
+        err.rendered
+    );
+    // `Schedule: ` starts the value at column 17; the offending `*` is column 11 of the expression.
+    assert!(err.rendered.contains("s.yaml:28:27"), "{}", err.rendered);
+}
