@@ -291,6 +291,7 @@ fn read_target_tracking(
             service: service?,
             metric,
             high_resolution,
+            divided_by: None,
         },
         statistic: if metric == ServiceMetric::RequestCountPerTarget {
             Statistic::Sum
@@ -497,6 +498,7 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
                 ServiceMetric::MemoryUtilization
             },
             high_resolution,
+            divided_by: None,
         },
         statistic,
         datapoints_per_period,
