@@ -4,6 +4,7 @@ mod autoscaling;
 mod aws_taskdefs;
 mod engine_runs;
 mod error_messages;
+mod queue_workers;
 mod scenarios;
 mod support;
 mod tidy;
