@@ -130,6 +130,7 @@ pub fn large_spec(days: u64) -> Spec {
                 weight: 1,
             }],
             load: Some(load),
+            queue: None,
         }],
         behavior,
         auto_scaling: Default::default(),

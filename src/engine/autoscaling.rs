@@ -309,18 +309,40 @@ impl World<'_> {
     /// The datapoint of `stream` for the period that just ended; `None` when ECS publishes nothing
     /// (no task ran, or no healthy target for the per-target metric).
     fn metric_value(&self, stream: MetricStream, period_ms: u64) -> Option<f64> {
-        let s = &self.services[stream.service];
-        let period = &s.metric_periods[resolution(stream.high_resolution)];
+        let value = self.service_metric_value(stream.service, stream.metric, stream.high_resolution, period_ms)?;
+        match stream.divided_by {
+            None => Some(value),
+            Some(d) => {
+                let divisor = self.service_metric_value(d.service, d.metric, stream.high_resolution, period_ms)?;
+                // Metric math has no value for a division by zero (reference 11, case 33).
+                (divisor != 0.0).then(|| value / divisor)
+            }
+        }
+    }
+
+    fn service_metric_value(
+        &self,
+        service: usize,
+        metric: ServiceMetric,
+        high_resolution: bool,
+        period_ms: u64,
+    ) -> Option<f64> {
+        if let Some(value) = self.queue_metric_value(service, metric) {
+            return value;
+        }
+        let s = &self.services[service];
+        let period = &s.metric_periods[resolution(high_resolution)];
         if period.ran_ms == 0 {
             return None;
         }
         let avg = period.accumulator.finish();
-        match stream.metric {
+        match metric {
             ServiceMetric::CpuUtilization => Some(avg.cpu_utilization),
             ServiceMetric::MemoryUtilization => Some(avg.memory_utilization),
             ServiceMetric::RequestCountPerTarget => {
                 (s.healthy > 0).then(|| avg.served_rps * period_ms as f64 / 1000.0 / f64::from(s.healthy))
             }
+            _ => unreachable!("queue and task-count metrics are answered above"),
         }
     }
 
@@ -354,7 +376,7 @@ impl World<'_> {
                 time_ms: self.now.0,
                 alarm: &alarm.name,
                 service,
-                metric: alarm.stream.metric.metric_name(),
+                metric: &alarm.stream.metric_name(),
                 value: datapoint,
                 threshold: alarm.evaluator.config.threshold,
                 comparison: alarm.evaluator.config.comparison.symbol(),
@@ -403,7 +425,7 @@ impl World<'_> {
             .map_or_else(|| "no data".to_string(), fmt_value);
         format!(
             "{} {} {} {} for {} of {} datapoints",
-            alarm.stream.metric.metric_name(),
+            alarm.stream.metric_name(),
             value,
             c.comparison.symbol(),
             fmt_value(c.threshold),

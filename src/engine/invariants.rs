@@ -9,6 +9,9 @@ impl World<'_> {
     pub fn check_invariants(&self) {
         self.check_service_counters();
         self.check_instances();
+        for queue in self.services.iter().filter_map(|s| s.queue.as_ref()) {
+            queue.check_invariants();
+        }
     }
 
     fn check_service_counters(&self) {

@@ -1,4 +1,5 @@
-//! Demand on services: sampled once per load step, served by healthy tasks, accumulated exactly.
+//! Demand on services: sampled once per load step, served by healthy tasks (or queued for worker
+//! tasks), accumulated exactly.
 
 use super::event::Event;
 use super::world::World;
@@ -13,7 +14,18 @@ impl World<'_> {
         if elapsed == 0 {
             return;
         }
-        let served = s.serving.serve(s.demand_rps, s.healthy);
+        let served = match &mut s.queue {
+            // Workers take messages from their queue instead of serving requests.
+            Some(queue) => {
+                let step_ms = self.spec.behavior.load_step.as_millis();
+                let step_started_ms = s.accumulated_until.0 - s.accumulated_until.0 % step_ms;
+                let capacity = f64::from(s.healthy) * s.serving.requests_per_second_at_full_cpu;
+                queue
+                    .advance(step_started_ms, elapsed, s.demand_rps, capacity)
+                    .as_served(capacity)
+            }
+            None => s.serving.serve(s.demand_rps, s.healthy),
+        };
         let running = s.counts[TaskState::Running.index()];
         s.accumulator
             .add(elapsed, s.demand_rps, &served, running, s.healthy, &s.serving);

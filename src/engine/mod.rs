@@ -7,6 +7,7 @@ mod instances;
 mod invariants;
 mod lifecycle;
 mod load;
+mod queue;
 mod run;
 mod scheduler;
 mod timeline;

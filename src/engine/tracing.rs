@@ -25,6 +25,7 @@ impl World<'_> {
     fn write_service_row(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.accumulate_load(service);
         let (min_capacity, max_capacity) = self.capacity_bounds(service);
+        let (queue_depth, oldest_message_age_s) = self.queue_columns(service);
         let s = &mut self.services[service];
         let avg = s.accumulator.finish();
         s.accumulator.reset();
@@ -46,6 +47,8 @@ impl World<'_> {
             min_capacity,
             max_capacity,
             unserved_requests: avg.unserved_requests,
+            queue_depth,
+            oldest_message_age_s,
         })
     }
 

@@ -12,7 +12,7 @@ use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
 use crate::sim::{EventQueue, RngStreams, SimTime};
 use crate::spec::{CapacityProviderKind, Spec};
 use crate::trace::{EventKind, EventRecord, SinkError, TraceSink};
-use crate::workload::{IntervalAccumulator, ServingModel};
+use crate::workload::{IntervalAccumulator, MessageQueue, ServingModel};
 
 /// Runtime state of one service.
 pub(super) struct ServiceState {
@@ -32,6 +32,8 @@ pub(super) struct ServiceState {
     /// Tasks waiting in PROVISIONING without an instance, in creation order.
     pub unplaced: Vec<TaskId>,
     pub serving: ServingModel,
+    /// The queue a worker service consumes (`None`: the service serves requests).
+    pub queue: Option<MessageQueue>,
     pub load_rng: ChaCha8Rng,
     pub demand_rps: f64,
     pub accumulator: IntervalAccumulator,
@@ -115,11 +117,16 @@ impl<'s> World<'s> {
                     tasks_in_az: vec![0; spec.availability_zones.len()],
                     unplaced: Vec::new(),
                     serving: ServingModel {
-                        requests_per_second_at_full_cpu: b.requests_per_second_at_full_cpu,
+                        // A worker's full CPU is its message rate (validated for workers).
+                        requests_per_second_at_full_cpu: match &s.queue {
+                            Some(_) => b.messages_per_second_per_task.unwrap_or(0.0),
+                            None => b.requests_per_second_at_full_cpu,
+                        },
                         idle_cpu_percent: b.idle_cpu_percent,
                         idle_memory_percent: b.idle_memory_percent,
                         memory_percent_at_full_cpu: b.memory_percent_at_full_cpu,
                     },
+                    queue: s.queue.as_ref().map(|_| MessageQueue::new()),
                     load_rng: streams.stream(&format!("load-noise/{}", s.name)),
                     demand_rps: 0.0,
                     accumulator: IntervalAccumulator::default(),

@@ -49,6 +49,8 @@ const SERVICES_HEADER: &[&str] = &[
     "unserved_rps",
     "min_capacity",
     "max_capacity",
+    "queue_depth",
+    "oldest_message_age_s",
 ];
 const CLUSTER_HEADER: &[&str] = &[
     "time_s",
@@ -165,6 +167,10 @@ impl<W: Write> TraceSink for CsvSink<W> {
         }
         w.write_field(r.min_capacity.to_string()).map_err(io)?;
         w.write_field(r.max_capacity.to_string()).map_err(io)?;
+        // Queue workers only; empty for services that serve requests.
+        for v in [r.queue_depth, r.oldest_message_age_s] {
+            w.write_field(v.map(number).unwrap_or_default()).map_err(io)?;
+        }
         w.write_record(None::<&[u8]>).map_err(io)
     }
 

@@ -33,6 +33,12 @@ pub struct ServiceSummary {
     pub scaling_activities: u64,
     /// Seconds during which desired was at MaxCapacity of a scalable target.
     pub time_at_max_capacity_s: f64,
+    /// Queue workers: the most messages visible at a trace row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_queue_depth: Option<f64>,
+    /// Queue workers: the oldest message age seen at a trace row, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_oldest_message_age_s: Option<f64>,
     #[serde(skip)]
     interval_ms_weight: f64,
     #[serde(skip)]
@@ -195,6 +201,12 @@ impl SummaryBuilder {
         s.unserved_requests += r.unserved_requests;
         if r.max_capacity > 0 && r.desired >= r.max_capacity && r.min_capacity != r.max_capacity {
             s.time_at_max_capacity_s += dt / 1000.0;
+        }
+        if let Some(depth) = r.queue_depth {
+            s.peak_queue_depth = Some(s.peak_queue_depth.map_or(depth, |p| p.max(depth)));
+        }
+        if let Some(age) = r.oldest_message_age_s {
+            s.max_oldest_message_age_s = Some(s.max_oldest_message_age_s.map_or(age, |a| a.max(age)));
         }
     }
 

@@ -179,7 +179,7 @@ fn read_policy(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalin
     o.finish(d);
     let kind = match (policy_type.unwrap_or("StepScaling"), tt_node, step_node) {
         ("TargetTrackingScaling", Some(n), _) => {
-            read_target_tracking(n, &tt_path, service, d).map(PolicyKind::TargetTracking)
+            read_target_tracking(n, &tt_path, service, ctx, d).map(PolicyKind::TargetTracking)
         }
         ("StepScaling", _, Some(n)) => read_step(n, &step_path, d).map(PolicyKind::StepScaling),
         ("PredictiveScaling", _, _) => {
@@ -238,6 +238,7 @@ fn read_target_tracking(
     node: &Node,
     path: &str,
     service: Option<usize>,
+    ctx: &Context<'_>,
     d: &mut Diagnostics,
 ) -> Option<TargetTrackingSpec> {
     let mut o = object(node, path, d)?;
@@ -248,7 +249,7 @@ fn read_target_tracking(
     let out_cd = o.int("ScaleOutCooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
     let in_cd = o.int("ScaleInCooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
     let disable_scale_in = o.boolean("DisableScaleIn", d).unwrap_or(false);
-    let mut metric = None;
+    let mut tracked = None;
     if let Some(n) = o.field("PredefinedMetricSpecification") {
         if let Some(mut m) = object(n, &o.child("PredefinedMetricSpecification"), d) {
             let kind = m.one_of("PredefinedMetricType", PREDEFINED, d);
@@ -261,42 +262,44 @@ fn read_target_tracking(
                 );
             }
             m.finish(d);
-            metric = kind.map(|k| match k {
+            let metric = kind.map(|k| match k {
                 "ECSServiceAverageCPUUtilization" => (ServiceMetric::CpuUtilization, false),
                 "ECSServiceAverageMemoryUtilization" => (ServiceMetric::MemoryUtilization, false),
                 "ALBRequestCountPerTarget" => (ServiceMetric::RequestCountPerTarget, false),
                 "ECSServiceAverageCPUUtilizationHighResolution" => (ServiceMetric::CpuUtilization, true),
                 _ => (ServiceMetric::MemoryUtilization, true),
             });
+            tracked = metric.zip(service).map(|((metric, high_resolution), service)| {
+                let stream = MetricStream {
+                    service,
+                    metric,
+                    high_resolution,
+                    divided_by: None,
+                };
+                let statistic = if metric == ServiceMetric::RequestCountPerTarget {
+                    Statistic::Sum
+                } else {
+                    Statistic::Average
+                };
+                (stream, statistic)
+            });
         }
-    } else if o.field("CustomizedMetricSpecification").is_some() {
-        d.error(
-            o.key_loc("CustomizedMetricSpecification"),
-            &o.child("CustomizedMetricSpecification"),
-            "CustomizedMetricSpecification is not simulated yet",
-            Some("use a PredefinedMetricSpecification".into()),
-        );
+    } else if let Some(n) = o.field("CustomizedMetricSpecification") {
+        let custom_path = o.child("CustomizedMetricSpecification");
+        tracked = super::customized_metric::read_customized_metric(n, &custom_path, ctx, d);
     } else {
         d.error(
             o.loc,
             path,
-            "a target tracking policy needs PredefinedMetricSpecification",
+            "a target tracking policy needs PredefinedMetricSpecification or CustomizedMetricSpecification",
             None,
         );
     }
     o.finish(d);
-    let (metric, high_resolution) = metric?;
+    let (stream, statistic) = tracked?;
     Some(TargetTrackingSpec {
-        stream: MetricStream {
-            service: service?,
-            metric,
-            high_resolution,
-        },
-        statistic: if metric == ServiceMetric::RequestCountPerTarget {
-            Statistic::Sum
-        } else {
-            Statistic::Average
-        },
+        stream,
+        statistic,
         target_value: target?,
         scale_out_cooldown: SimDuration::from_secs(out_cd),
         scale_in_cooldown: SimDuration::from_secs(in_cd),
@@ -497,6 +500,7 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
                 ServiceMetric::MemoryUtilization
             },
             high_resolution,
+            divided_by: None,
         },
         statistic,
         datapoints_per_period,

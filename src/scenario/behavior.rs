@@ -166,6 +166,9 @@ fn read_task_behavior(o: &mut Obj<'_>, tb: &mut TaskBehavior, d: &mut Diagnostic
     if let Some(v) = o.number("memoryPercentAtFullCpu", 0.0, 1000.0, d) {
         tb.memory_percent_at_full_cpu = v;
     }
+    if let Some(v) = o.number("messagesPerSecondPerTask", 0.0, 1e12, d) {
+        tb.messages_per_second_per_task = Some(v);
+    }
 }
 
 /// A duration distribution: `30s` (fixed) or `{median: 40s, p95: 90s}` (lognormal).

@@ -1,10 +1,11 @@
-//! `load`: demand per service as a sum of shapes with noise (`constant`, `ramp`, `step`, ...).
+//! `load`: demand per service as a sum of shapes with noise (`constant`, `ramp`, `step`, ...):
+//! requests per second, or messages per second for a service that consumes a queue.
 
 use super::SourceLoader;
 use super::diag::{Diagnostics, Sources};
 use super::reader::{Obj, as_list, as_number, object};
 use super::yaml::{Node, Value};
-use crate::spec::ServiceSpec;
+use crate::spec::{Behavior, ServiceSpec, TaskDefinitionSpec, WorkerQueue};
 use crate::workload::{Interpolation, LoadProfile, LoadShape, Noise, ReplaySeries, SpikeEffect, parse_replay_csv};
 
 const SHAPES: &[&str] = &["constant", "ramp", "step", "diurnal", "weekly", "spike", "replay"];
@@ -47,20 +48,99 @@ pub fn read_load(
             continue;
         };
         let Some(mut o) = object(value, &path, d) else { continue };
+        // A service serves requests or, as a queue worker, consumes messages: one list of shapes.
+        let worker = o.field("messagesPerSecond").is_some();
+        if worker && o.field("requestsPerSecond").is_some() {
+            d.error(
+                o.key_loc("messagesPerSecond"),
+                &o.child("messagesPerSecond"),
+                "a service either serves requests or consumes a queue, not both",
+                Some("keep requestsPerSecond or messagesPerSecond; put the other on its own service".into()),
+            );
+        }
+        let list = if worker {
+            "messagesPerSecond"
+        } else {
+            "requestsPerSecond"
+        };
         let mut shapes = Vec::new();
-        let shapes_path = o.child("requestsPerSecond");
-        for (p, n) in o.list("requestsPerSecond", d) {
+        for (p, n) in o.list(list, d) {
             if let Some(shape) = read_shape(n, &p, start_epoch_ms, loader, sources, d) {
                 shapes.push(shape);
             }
         }
-        if o.field("requestsPerSecond").is_none() {
-            o.missing("requestsPerSecond", "a list of shapes such as `- constant: 300`", d);
+        if o.field(list).is_none() {
+            o.missing(list, "a list of shapes such as `- constant: 300`", d);
         }
         let noise = read_noise(&mut o, d);
+        let queue_name_path = o.child("queueName");
+        let queue_name = o.string("queueName", d);
+        if !worker && queue_name.is_some() {
+            d.error(
+                o.key_loc("queueName"),
+                &queue_name_path,
+                "queueName belongs to a queue worker, whose load is messagesPerSecond",
+                Some("write the load as messagesPerSecond, or remove queueName".into()),
+            );
+        }
+        let queue_loc = o.key_loc("queueName");
         o.finish(d);
-        let _ = shapes_path;
+        if worker {
+            // The queue is named after the service unless the scenario names it.
+            let name = queue_name.unwrap_or_else(|| key.name.clone());
+            if let Some(other) = services
+                .iter()
+                .find(|s| s.queue.as_ref().is_some_and(|q| q.name == name))
+            {
+                d.error(
+                    queue_loc,
+                    &queue_name_path,
+                    format!("queue `{name}` is already consumed by service `{}`", other.name),
+                    Some("each queue has one consuming service; give this one its own queueName".into()),
+                );
+            }
+            services[index].queue = Some(WorkerQueue { name });
+        }
         services[index].load = Some(LoadProfile { shapes, noise });
+    }
+}
+
+/// Every queue worker needs `behavior.taskDefinitions.<family>.messagesPerSecondPerTask`: how
+/// fast its tasks process messages has no default.
+pub fn check_worker_behavior(
+    node: Option<&Node>,
+    services: &[ServiceSpec],
+    task_definitions: &[TaskDefinitionSpec],
+    behavior: &Behavior,
+    d: &mut Diagnostics,
+) {
+    for s in services.iter().filter(|s| s.queue.is_some()) {
+        if behavior.task_definitions[s.task_definition]
+            .messages_per_second_per_task
+            .is_some()
+        {
+            continue;
+        }
+        let loc = node.and_then(|n| n.get(&s.name)).and_then(|n| match &n.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.name == "messagesPerSecond")
+                .map(|(k, _)| k.loc),
+            _ => None,
+        });
+        let Some(loc) = loc else { continue };
+        let family = &task_definitions[s.task_definition].family;
+        d.error(
+            loc,
+            &format!("load.{}.messagesPerSecond", s.name),
+            format!(
+                "service `{}` consumes a queue, but its task definition `{family}` has no messagesPerSecondPerTask",
+                s.name
+            ),
+            Some(format!(
+                "add behavior.taskDefinitions.{family}.messagesPerSecondPerTask: how many messages one task processes per second"
+            )),
+        );
     }
 }
 

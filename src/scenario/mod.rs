@@ -7,6 +7,7 @@
 
 mod autoscaling;
 mod behavior;
+mod customized_metric;
 pub mod diag;
 mod events;
 mod infrastructure;
@@ -205,6 +206,7 @@ fn read_top(
     // Services that failed to read are still declared: `load` and `events` must not call them unknown.
     let declared = services::declared_service_names(services_node);
     load::read_load(o.field("load"), &mut services, &declared, start, loader, sources, d);
+    load::check_worker_behavior(o.field("load"), &services, &task_definitions, &behavior, d);
     let duration_ms = duration.map(|v| v.as_millis());
     let timeline = events::read_events(
         o.field("events"),

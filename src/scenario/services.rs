@@ -156,6 +156,7 @@ pub fn read_services(
             desired_count: desired as u32,
             strategy,
             load: None,
+            queue: None,
         });
     }
     services

@@ -14,6 +14,12 @@ pub enum ServiceMetric {
     MemoryUtilization,
     /// `AWS/ApplicationELB RequestCountPerTarget` (requests per healthy target per period).
     RequestCountPerTarget,
+    /// `AWS/SQS ApproximateNumberOfMessagesVisible` of the queue the service consumes, at the period end.
+    MessagesVisible,
+    /// `AWS/SQS ApproximateAgeOfOldestMessage` (seconds) of the queue the service consumes.
+    AgeOfOldestMessage,
+    /// `ECS/ContainerInsights RunningTaskCount`: RUNNING tasks at the period end.
+    RunningTaskCount,
 }
 
 impl ServiceMetric {
@@ -23,8 +29,20 @@ impl ServiceMetric {
             ServiceMetric::CpuUtilization => "CPUUtilization",
             ServiceMetric::MemoryUtilization => "MemoryUtilization",
             ServiceMetric::RequestCountPerTarget => "RequestCountPerTarget",
+            ServiceMetric::MessagesVisible => "ApproximateNumberOfMessagesVisible",
+            ServiceMetric::AgeOfOldestMessage => "ApproximateAgeOfOldestMessage",
+            ServiceMetric::RunningTaskCount => "RunningTaskCount",
         }
     }
+}
+
+/// One metric of one service (the queue metrics belong to the service consuming the queue).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MetricOf {
+    /// Index into `Spec::services`.
+    pub service: usize,
+    /// The metric.
+    pub metric: ServiceMetric,
 }
 
 /// A metric stream: a service's metric at a resolution.
@@ -36,6 +54,20 @@ pub struct MetricStream {
     pub metric: ServiceMetric,
     /// 20-second datapoints instead of 60-second ones.
     pub high_resolution: bool,
+    /// Metric math `m1 / m2`: the datapoint is divided by this metric's, and has no value when
+    /// that is 0 or missing (reference 11: backlog per task with no running task).
+    pub divided_by: Option<MetricOf>,
+}
+
+impl MetricStream {
+    /// The metric's name in events and `alarms.csv`: `CPUUtilization`, or
+    /// `ApproximateNumberOfMessagesVisible / RunningTaskCount` for metric math.
+    pub fn metric_name(&self) -> std::borrow::Cow<'static, str> {
+        match self.divided_by {
+            None => self.metric.metric_name().into(),
+            Some(d) => format!("{} / {}", self.metric.metric_name(), d.metric.metric_name()).into(),
+        }
+    }
 }
 
 /// `SuspendedState`.

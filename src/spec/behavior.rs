@@ -56,6 +56,8 @@ pub struct TaskBehavior {
     pub idle_memory_percent: f64,
     /// Memory utilization at full CPU, percent of its reservation.
     pub memory_percent_at_full_cpu: f64,
+    /// Queue workers: messages per second one task processes at 100 % of its CPU reservation.
+    pub messages_per_second_per_task: Option<f64>,
 }
 
 impl Default for TaskBehavior {
@@ -73,6 +75,7 @@ impl Default for TaskBehavior {
             idle_cpu_percent: 2.0,
             idle_memory_percent: 30.0,
             memory_percent_at_full_cpu: 60.0,
+            messages_per_second_per_task: None,
         }
     }
 }

@@ -61,6 +61,15 @@ pub struct ServiceSpec {
     pub desired_count: u32,
     /// Where its tasks run: a launch type becomes a one-item strategy on that provider.
     pub strategy: Vec<StrategyItem>,
-    /// Demand on the service; `None` means no load.
+    /// Demand on the service; `None` means no load. For a queue worker, messages per second.
     pub load: Option<LoadProfile>,
+    /// The queue a worker service consumes instead of serving requests.
+    pub queue: Option<WorkerQueue>,
+}
+
+/// The SQS queue a worker service consumes: its messages wait until a healthy task takes them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkerQueue {
+    /// `QueueName`, as in the `AWS/SQS` metric dimensions.
+    pub name: String,
 }

@@ -8,11 +8,13 @@ mod timeline;
 
 pub use crate::model::TaskResources;
 pub use autoscaling::{
-    AlarmSpec, AutoScalingSpec, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec,
-    ScheduledActionSpec, ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,
+    AlarmSpec, AutoScalingSpec, MetricOf, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec,
+    ScalingPolicySpec, ScheduledActionSpec, ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,
 };
 pub use behavior::{Behavior, DurationDistribution, InstanceBehavior, TaskBehavior};
-pub use cluster::{AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem};
+pub use cluster::{
+    AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem, WorkerQueue,
+};
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, TimelineAction, TimelineEvent};
 

@@ -37,6 +37,10 @@ pub struct ServiceRow<'a> {
     pub max_capacity: u32,
     /// Requests left unserved during the interval.
     pub unserved_requests: f64,
+    /// Messages visible in the queue a worker consumes, at `time_ms` (None: not a worker).
+    pub queue_depth: Option<f64>,
+    /// Age of the oldest visible message at `time_ms`, seconds; 0 when the queue is empty.
+    pub oldest_message_age_s: Option<f64>,
 }
 
 /// One row of `cluster.csv`: a capacity provider at the end of a trace interval.
@@ -261,6 +265,10 @@ pub struct OwnedServiceRow {
     pub unserved_rps: f64,
     /// CPU utilization, percent.
     pub cpu_utilization: f64,
+    /// Messages visible (workers only).
+    pub queue_depth: Option<f64>,
+    /// Age of the oldest message, seconds (workers only).
+    pub oldest_message_age_s: Option<f64>,
 }
 
 impl TraceSink for MemorySink {
@@ -276,6 +284,8 @@ impl TraceSink for MemorySink {
             served_rps: r.served_rps,
             unserved_rps: r.unserved_rps,
             cpu_utilization: r.cpu_utilization,
+            queue_depth: r.queue_depth,
+            oldest_message_age_s: r.oldest_message_age_s,
         });
         Ok(())
     }

@@ -3,18 +3,21 @@
 //! `shapes` turns a [`LoadProfile`] into a mean request rate at any instant, `noise` turns that
 //! mean into the demand actually observed over one load step (and holds the other random
 //! samplers), `replay` reads recorded demand from CSV, and `serving` splits demand among healthy
-//! tasks and averages utilization over a trace interval.
+//! tasks and averages utilization over a trace interval. `queue` is the other way to consume
+//! demand: messages wait in a FIFO queue until a worker task takes them.
 //!
 //! Architecture invariants: nothing here reads the OS clock or does I/O (CSV arrives as text);
 //! every random number comes from the caller's `ChaCha8Rng`, with no hidden caching, so a seed
 //! reproduces a run; evaluating demand never allocates.
 
 pub mod noise;
+pub mod queue;
 pub mod replay;
 pub mod serving;
 pub mod shapes;
 
 pub use noise::{Noise, lognormal_ms, standard_normal};
+pub use queue::{Drained, MessageQueue};
 pub use replay::{ReplaySeries, parse_replay_csv};
 pub use serving::{IntervalAccumulator, IntervalAverages, Served, ServingModel};
 pub use shapes::{Interpolation, LoadProfile, LoadShape, SpikeEffect};

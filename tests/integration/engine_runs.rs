@@ -117,6 +117,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
                 weight: 1,
             }],
             load: None,
+            queue: None,
         }],
         behavior: Behavior::with_task_definitions(1),
         auto_scaling: Default::default(),
