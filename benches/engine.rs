@@ -172,6 +172,30 @@ fn event_queue(c: &mut Criterion) {
             black_box(checksum)
         });
     });
+    // The classic "hold" model of discrete-event simulation: a steady population of pending
+    // events, each step pops the earliest and schedules a new one a little later.
+    group.bench_function("hold_10k_pending_1m_steps", |b| {
+        b.iter(|| {
+            let mut queue = EventQueue::new();
+            let mut state: u64 = 0x853c_49e6_748f_ea9b;
+            let mut next = |state: &mut u64| {
+                *state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (*state >> 33) % 60_000
+            };
+            for i in 0..10_000u64 {
+                queue.push(SimTime(next(&mut state)), i);
+            }
+            let mut checksum = 0u64;
+            for _ in 0..QUEUE_EVENTS {
+                let (time, event) = queue.pop().expect("population is steady");
+                checksum = checksum.wrapping_add(time.0 ^ event);
+                queue.push(SimTime(time.0 + next(&mut state)), event);
+            }
+            black_box(checksum)
+        });
+    });
     group.finish();
 }
 
