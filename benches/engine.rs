@@ -178,7 +178,7 @@ fn event_queue(c: &mut Criterion) {
         b.iter(|| {
             let mut queue = EventQueue::new();
             let mut state: u64 = 0x853c_49e6_748f_ea9b;
-            let mut next = |state: &mut u64| {
+            let next = |state: &mut u64| {
                 *state = state
                     .wrapping_mul(6_364_136_223_846_793_005)
                     .wrapping_add(1_442_695_040_888_963_407);
