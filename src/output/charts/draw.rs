@@ -343,26 +343,32 @@ struct PlacedLabel {
     left_px: i32,
 }
 
-/// Assigns marker labels to rows greedily, left to right, so they do not overlap; labels that
-/// fit in no row are dropped (their lines are still drawn).
+/// Assigns marker labels to rows so they do not overlap: in order of priority (then time), each
+/// label takes the first row where it fits. Labels that fit in no row are dropped (their lines are
+/// still drawn), so when there are more labels than room, the most telling ones stay.
 fn layout_labels<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     markers: &[Marker],
     axis: &TimeAxis,
     (left, right): (i32, i32),
 ) -> DrawResult<Vec<PlacedLabel>> {
+    const GAP: i32 = 8;
     let style = font(style::ANNOTATION_SIZE, BLACK);
-    let mut row_ends = [i32::MIN; style::MAX_LABEL_ROWS];
+    let mut order: Vec<usize> = (0..markers.len())
+        .filter(|&i| !markers[i].label.is_empty() && markers[i].shape == MarkerShape::VerticalLine)
+        .collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(markers[i].label_priority));
+    let mut rows: [Vec<(i32, i32)>; style::MAX_LABEL_ROWS] = Default::default();
     let mut placed = Vec::new();
-    for (i, m) in markers.iter().enumerate() {
-        if m.label.is_empty() || m.shape != MarkerShape::VerticalLine {
-            continue;
-        }
+    for i in order {
+        let m = &markers[i];
         let (w, _) = root.estimate_text_size(&m.label, &style).map_err(failed)?;
         let x = pixel_of(axis, m.time_s, (left, right));
         let left_px = (x + 3).min(right - w as i32).max(left);
-        if let Some(row) = row_ends.iter().position(|&end| end + 8 <= left_px) {
-            row_ends[row] = left_px + w as i32;
+        let extent = (left_px, left_px + w as i32);
+        let free = |row: &Vec<(i32, i32)>| row.iter().all(|&(a, b)| extent.1 + GAP <= a || b + GAP <= extent.0);
+        if let Some(row) = rows.iter().position(free) {
+            rows[row].push(extent);
             placed.push(PlacedLabel {
                 marker: i,
                 row,
