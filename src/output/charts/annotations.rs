@@ -26,6 +26,10 @@ const FAULT_PRIORITY: u32 = 100_000;
 /// Scheduled actions are labelled before the activities of policies: they explain a step that no
 /// metric does.
 const SCHEDULED_PRIORITY: u32 = 20_000;
+/// The last activity before scaling turns around is labelled before the ones leading up to it.
+const TURNING_POINT_PRIORITY: u32 = 10_000;
+/// Legends of scaling activity markers.
+const SCALING_LEGENDS: &[&str] = &["scale-out", "scale-in", "scheduled action"];
 
 const KINDS: &[KindStyle] = &[
     KindStyle {
@@ -89,7 +93,8 @@ const KINDS: &[KindStyle] = &[
 /// Markers for the charts of `subject` (a service or a capacity provider): run-wide events and
 /// that subject's own. `None` gives run-wide events only (the cost chart).
 pub fn markers(run: &RunData, subject: Option<&str>) -> Vec<Marker> {
-    run.events
+    let mut markers: Vec<Marker> = run
+        .events
         .iter()
         .filter_map(|e| {
             let k = KINDS.iter().find(|k| k.kind == e.kind)?;
@@ -109,7 +114,26 @@ pub fn markers(run: &RunData, subject: Option<&str>) -> Vec<Marker> {
                 label_priority: k.priority,
             })
         })
-        .collect()
+        .collect();
+    favour_turning_points(&mut markers);
+    markers
+}
+
+/// Raises the label priority of the last scaling activity before the direction changes (the top of
+/// a run of scale-outs, the bottom of a run of scale-ins): a sawtooth of `→ 21`, `→ 22`, ... then
+/// reads as its peak `→ 25` when not every label fits.
+fn favour_turning_points(markers: &mut [Marker]) {
+    let scaling: Vec<usize> = (0..markers.len())
+        .filter(|&i| SCALING_LEGENDS.contains(&markers[i].legend.as_str()))
+        .collect();
+    for (k, &i) in scaling.iter().enumerate() {
+        let turns = scaling
+            .get(k + 1)
+            .is_none_or(|&next| markers[next].legend != markers[i].legend);
+        if turns {
+            markers[i].label_priority += TURNING_POINT_PRIORITY;
+        }
+    }
 }
 
 /// A scaling activity: coloured by direction (or as a scheduled action), labelled `→ 6` with the
@@ -134,7 +158,7 @@ fn scaling_marker(e: &EventRow) -> Marker {
         legend: legend.to_string(),
         stroke,
         shape: MarkerShape::VerticalLine,
-        label_priority: if scheduled { SCHEDULED_PRIORITY } else { 0 } + change.min(10_000) as u32,
+        label_priority: if scheduled { SCHEDULED_PRIORITY } else { 0 } + change.min(9_999) as u32,
     }
 }
 
@@ -286,6 +310,33 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn the_peak_of_a_sawtooth_is_labelled_first() {
+        let activity = |t: f64, old: u32, new: u32| {
+            event(
+                t,
+                "scaling_activity",
+                "web",
+                &format!("cpu60: ...; desired {old} -> {new} = ..."),
+            )
+        };
+        let run = RunData {
+            events: vec![
+                activity(60.0, 20, 21),
+                activity(120.0, 21, 22),
+                activity(180.0, 22, 23),
+                activity(900.0, 23, 21),
+                activity(960.0, 21, 20),
+            ],
+            ..Default::default()
+        };
+        let priorities: Vec<u32> = markers(&run, Some("web")).iter().map(|m| m.label_priority).collect();
+        assert_eq!(
+            priorities,
+            [1, 1, TURNING_POINT_PRIORITY + 1, 2, TURNING_POINT_PRIORITY + 1]
+        );
     }
 
     #[test]

@@ -28,14 +28,14 @@ pub fn utilization_overlays<'a>(ctx: &ChartContext<'a>, service: &ServiceSeries)
     }
 }
 
-/// A panel of `RequestCountPerTarget` as the alarms evaluated it, when a policy or alarm of
-/// `service` watches it.
+/// A panel of `RequestCountPerTarget` as the alarms evaluated it (at evaluation time, so after the
+/// metric pipeline's delay), when a policy or alarm of `service` watches it.
 fn requests_panel<'a>(ctx: &ChartContext<'a>, service: &str) -> Option<Panel<'a>> {
     let run = ctx.run;
     let watched = |a: &&AlarmSeries| a.service == service && a.metric == REQUESTS_PER_TARGET;
     let series = run.alarms.iter().find(watched)?;
     let mut panel = Panel::new("requests per target", YScale::Rate).line(
-        "RequestCountPerTarget (datapoints as evaluated)",
+        "RequestCountPerTarget",
         style::REQUESTS_PER_TARGET,
         &series.time_s,
         &series.value,

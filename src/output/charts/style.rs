@@ -176,4 +176,4 @@ pub fn provider_cost(index: usize) -> Stroke {
 /// Fill opacity of bands (unserved demand, capacity band).
 pub const BAND_ALPHA: f64 = 0.35;
 /// Fill opacity of shaded time spans (faults until recovery, alarm periods).
-pub const SPAN_ALPHA: f64 = 0.12;
+pub const SPAN_ALPHA: f64 = 0.16;
