@@ -23,6 +23,8 @@ pub struct RunDirTexts {
     pub events: String,
     /// `summary.json`.
     pub summary: String,
+    /// `alarms.csv`; `None` for runs from before it was written.
+    pub alarms: Option<String>,
 }
 
 /// Reads a run directory; the error names the file.
@@ -36,7 +38,17 @@ pub fn read_run_dir(dir: &Path) -> Result<RunDirTexts, String> {
         cluster: read("cluster.csv")?,
         events: read("events.csv")?,
         summary: read("summary.json")?,
+        alarms: read_optional(&dir.join("alarms.csv"))?,
     })
+}
+
+/// The text of `path`, or `None` when it does not exist.
+fn read_optional(path: &Path) -> Result<Option<String>, String> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
 }
 
 /// Writes every chart into `<dir>/charts/` and the report into `<dir>/report.html`, each under

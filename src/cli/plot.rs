@@ -75,6 +75,7 @@ pub fn render_run_dir(dir: &Path, format: ChartFormat) -> Result<(), PlotFailure
         events_csv: &texts.events,
         summary_json: &texts.summary,
     })
+    .and_then(|run| run.with_alarms(texts.alarms.as_deref().unwrap_or("")))
     .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", dir.display())))?;
     let charts = render_charts(&run, format).map_err(|e| PlotFailure::Internal(e.to_string()))?;
     let report = render_report(&run, &charts);

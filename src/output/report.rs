@@ -1,6 +1,6 @@
 //! `report.html`: one self-contained page per run (inline SVG charts, inline CSS, no scripts, no
-//! network) with the scenario, a summary table, the expectations and their verdicts, the charts
-//! and the most important events. Built from the same [`RunData`] as the charts.
+//! network) with the scenario, a summary table, the expectations and their verdicts, the scaling
+//! policies and their first activities, the charts and the most important events. Built from the same [`RunData`] as the charts.
 
 use std::fmt::Write;
 
@@ -10,6 +10,9 @@ use super::charts::timeline::{describe_duration, describe_start};
 
 /// At most this many events are listed; the rest are counted and left to `events.csv`.
 pub const MAX_EVENT_ROWS: usize = 50;
+
+/// At most this many scaling activities are listed in the Scaling section.
+pub const MAX_SCALING_ROWS: usize = 20;
 
 /// Event kinds listed in the report, most important first: when there are more than
 /// [`MAX_EVENT_ROWS`], earlier kinds in this list are kept over later ones.
@@ -60,6 +63,7 @@ pub fn render_report(run: &RunData, charts: &[ChartFile]) -> String {
     let _ = writeln!(html, "<p class=\"facts\">{}</p>", escape(&facts.join(" · ")));
     summary_section(&mut html, run);
     expectations_section(&mut html, &s.expectations, &s.not_yet_simulated);
+    scaling_section(&mut html, run);
     charts_section(&mut html, charts);
     events_section(&mut html, &run.events);
     html.push_str(
@@ -162,6 +166,71 @@ fn expectations_section(html: &mut String, expectations: &[Expectation], not_sim
     }
     for note in not_simulated {
         let _ = writeln!(html, "<p class=\"note\">Note: {}</p>", escape(note));
+    }
+}
+
+/// Each scaling policy with its activity count, then the first activities with their reasons.
+fn scaling_section(html: &mut String, run: &RunData) {
+    let policies = &run.summary.scaling_policies;
+    let activities: Vec<&EventRow> = run.events.iter().filter(|e| e.kind == "scaling_activity").collect();
+    if policies.is_empty() && activities.is_empty() {
+        return;
+    }
+    html.push_str("<h2>Scaling</h2>\n");
+    if !policies.is_empty() {
+        html.push_str(
+            "<table>\n<tr><th>Policy</th><th>Service</th><th>Type</th><th>Tracks</th><th>Scaling activities</th></tr>\n",
+        );
+        for p in policies {
+            let tracks = match p.target_value {
+                Some(v) if !p.metric.is_empty() => format!("{} at {v}", p.metric),
+                _ => String::new(),
+            };
+            let count = p.scaling_activities.map_or_else(String::new, |n| n.to_string());
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(&p.policy),
+                escape(&p.service),
+                escape(&p.policy_type),
+                escape(&tracks),
+                escape(&count)
+            );
+        }
+        html.push_str("</table>\n");
+    }
+    if activities.is_empty() {
+        html.push_str("<p class=\"note\">No scaling activity.</p>\n");
+        return;
+    }
+    let shown = activities.len().min(MAX_SCALING_ROWS);
+    if shown < activities.len() {
+        let _ = writeln!(
+            html,
+            "<p>The first {shown} of {} scaling activities:</p>",
+            activities.len()
+        );
+    } else {
+        let _ = writeln!(html, "<p>Every scaling activity ({shown}):</p>");
+    }
+    html.push_str("<table>\n<tr><th>Since start</th><th>Time</th><th>Service</th><th>What happened</th></tr>\n");
+    for e in activities.iter().take(MAX_SCALING_ROWS) {
+        let _ = writeln!(
+            html,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            elapsed(e.time_s),
+            escape(&e.timestamp),
+            escape(&e.subject),
+            escape(&e.message)
+        );
+    }
+    html.push_str("</table>\n");
+    if activities.len() > shown {
+        let _ = writeln!(
+            html,
+            "<p class=\"note\">{} more in events.csv (kind <code>scaling_activity</code>).</p>",
+            activities.len() - shown
+        );
     }
 }
 
@@ -347,5 +416,43 @@ mod tests {
         assert!(html.contains("<td>fault</td>"));
         assert!(html.contains("151 more in events.csv"));
         assert!(!html.contains("<script"));
+    }
+
+    #[test]
+    fn the_scaling_section_counts_per_policy_and_lists_the_first_activities() {
+        use crate::output::charts::data::PolicyFacts;
+        let events: Vec<EventRow> = (0..25)
+            .map(|i| EventRow {
+                time_s: f64::from(i) * 60.0,
+                kind: "scaling_activity".into(),
+                subject: "web".into(),
+                message: format!("cpu60: ...; desired {i} -> {}", i + 1),
+                ..Default::default()
+            })
+            .collect();
+        let run = RunData {
+            summary: RunSummary {
+                scaling_policies: vec![PolicyFacts {
+                    policy: "cpu60".into(),
+                    service: "web".into(),
+                    policy_type: "TargetTrackingScaling".into(),
+                    metric: "CPUUtilization".into(),
+                    target_value: Some(60.0),
+                    scaling_activities: Some(25),
+                }],
+                ..Default::default()
+            },
+            events,
+            ..Default::default()
+        };
+        let html = render_report(&run, &[]);
+        assert!(html.contains("<h2>Scaling</h2>"));
+        assert!(html.contains("<td>cpu60</td><td>web</td><td>TargetTrackingScaling</td><td>CPUUtilization at 60</td><td class=\"num\">25</td>"));
+        assert!(html.contains("The first 20 of 25 scaling activities"));
+        let start = html.find("<h2>Scaling</h2>").expect("section");
+        let section = &html[start..start + html[start..].find("<h2>Events").expect("events follow")];
+        assert!(section.contains("desired 19 -&gt; 20") && !section.contains("desired 20 -&gt; 21"));
+        assert!(section.contains("5 more in events.csv"));
+        assert!(!render_report(&RunData::default(), &[]).contains("<h2>Scaling</h2>"));
     }
 }

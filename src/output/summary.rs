@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::format::timestamp;
 use crate::spec::Spec;
+use crate::spec::{PolicyKind, ScalingPolicySpec};
 use crate::trace::{AlarmRow, ClusterRow, EventKind, EventRecord, RunTotals, ServiceRow};
 
 /// Aggregates of one service over the run.
@@ -56,6 +57,36 @@ pub struct PolicySummary {
     pub service: String,
     /// Activities that changed the desired count.
     pub scaling_activities: u64,
+    /// `PolicyType`: `TargetTrackingScaling` or `StepScaling`.
+    pub policy_type: String,
+    /// The CloudWatch metric a target tracking policy tracks (`CPUUtilization`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    /// A target tracking policy's `TargetValue`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<f64>,
+}
+
+impl PolicySummary {
+    /// The summary of `policy` before any activity.
+    fn of(spec: &Spec, policy: &ScalingPolicySpec) -> Self {
+        let (policy_type, metric, target_value) = match &policy.kind {
+            PolicyKind::TargetTracking(tt) => (
+                "TargetTrackingScaling",
+                Some(tt.stream.metric.metric_name().to_string()),
+                Some(tt.target_value),
+            ),
+            PolicyKind::StepScaling(_) => ("StepScaling", None, None),
+        };
+        PolicySummary {
+            policy: policy.name.clone(),
+            service: spec.services[policy.service].name.clone(),
+            scaling_activities: 0,
+            policy_type: policy_type.to_string(),
+            metric,
+            target_value,
+        }
+    }
 }
 
 /// How long one alarm spent in ALARM.
@@ -170,11 +201,7 @@ impl SummaryBuilder {
                     .auto_scaling
                     .scaling_policies
                     .iter()
-                    .map(|p| PolicySummary {
-                        policy: p.name.clone(),
-                        service: spec.services[p.service].name.clone(),
-                        scaling_activities: 0,
-                    })
+                    .map(|p| PolicySummary::of(spec, p))
                     .collect(),
                 ignored_fields: spec.ignored_fields.clone(),
                 not_yet_simulated: spec.not_yet_simulated.clone(),

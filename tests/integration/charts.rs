@@ -20,6 +20,7 @@ fn run_data(output: &RunOutput) -> RunData {
         events_csv: &output.events,
         summary_json: &output.summary,
     })
+    .and_then(|run| run.with_alarms(&output.alarms))
     .expect("the run's own files load")
 }
 
@@ -102,6 +103,67 @@ fn a_service_update_is_labelled_with_the_new_desired_count() {
     let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
     let tasks = String::from_utf8(find(&charts, "service-web-tasks.svg").bytes.clone()).expect("utf-8");
     assert!(tasks.contains("desired → 9"), "UpdateService 6 -> 9 is labelled");
+}
+
+fn svg_text(charts: &[ChartFile], name: &str) -> String {
+    String::from_utf8(find(charts, name).bytes.clone()).expect("utf-8")
+}
+
+#[test]
+fn the_utilization_chart_shows_the_target_value_and_the_alarm_periods() {
+    let run = run_data(&run_scenario(&root().join("scenarios/target-tracking-cpu.yaml")));
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let utilization = svg_text(&charts, "service-web-utilization.svg");
+    for text in [
+        "cpu60 target 60 %",
+        "AlarmHigh in ALARM",
+        "AlarmLow in ALARM",
+        "scale-out",
+    ] {
+        assert!(utilization.contains(text), "utilization chart shows `{text}`");
+    }
+    let tasks = svg_text(&charts, "service-web-tasks.svg");
+    assert!(
+        tasks.contains("→ 34"),
+        "the peak desired count (33 -> 34 at 11:52) is labelled"
+    );
+    assert!(!tasks.contains("not_scaled") && !tasks.contains("not scaled"));
+}
+
+#[test]
+fn requests_per_target_gets_a_panel_with_its_target() {
+    let run = run_data(&run_scenario(&root().join("scenarios/alb-requests-per-target.yaml")));
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let utilization = svg_text(&charts, "service-front-utilization.svg");
+    for text in ["requests per target", "requests target 6000", "cpu target 75 %"] {
+        assert!(utilization.contains(text), "utilization chart shows `{text}`");
+    }
+}
+
+#[test]
+fn scheduled_actions_are_labelled_with_their_name_and_new_desired_count() {
+    let run = run_data(&run_scenario(&root().join("scenarios/scheduled-prescale-seoul.yaml")));
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let tasks = svg_text(&charts, "service-app-tasks.svg");
+    assert!(tasks.contains("weekday-morning → 20"));
+    assert!(tasks.contains("scheduled action"));
+}
+
+#[test]
+fn the_report_has_a_scaling_section() {
+    let run = run_data(&run_scenario(&root().join("scenarios/step-scaling-doc-sequence.yaml")));
+    let html = render_report(&run, &[]);
+    assert!(html.contains("<h2>Scaling</h2>"));
+    for policy in ["step-out", "step-in"] {
+        assert!(
+            html.contains(&format!(
+                "<td>{policy}</td><td>web</td><td>StepScaling</td><td></td><td class=\"num\">2</td>"
+            )),
+            "{policy} with its 2 activities"
+        );
+    }
+    assert!(html.contains("Every scaling activity (4)"));
+    assert!(html.contains("desired 11 -&gt; 14"));
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Timeline annotations from `events.csv`: faults as labelled lines (and, on a service's charts,
 //! a shaded span until the service is steady again), service updates labelled with the new
-//! desired count, placement failures as small ticks, and later kinds (scaling activities,
-//! deployments, rollbacks) as labelled lines.
+//! desired count, placement failures as small ticks, scaling activities as lines coloured by
+//! direction (scale-out, scale-in, scheduled action) labelled with the new desired count, and
+//! deployments and rollbacks as labelled lines. `not_scaled` events are not drawn: a policy that
+//! keeps declining would cover the chart.
 
 use super::data::{EventRow, RunData};
 use super::figure::{Marker, MarkerShape, Span};
@@ -15,7 +17,19 @@ struct KindStyle {
     shape: MarkerShape,
     /// Whether the event belongs to one service or provider (its `subject`), or to the whole run.
     per_subject: bool,
+    /// Label priority (see [`Marker::label_priority`]).
+    priority: u32,
 }
+
+/// Faults and rollbacks are labelled before anything else.
+const FAULT_PRIORITY: u32 = 100_000;
+/// Scheduled actions are labelled before the activities of policies: they explain a step that no
+/// metric does.
+const SCHEDULED_PRIORITY: u32 = 20_000;
+/// The last activity before scaling turns around is labelled before the ones leading up to it.
+const TURNING_POINT_PRIORITY: u32 = 10_000;
+/// Legends of scaling activity markers.
+const SCALING_LEGENDS: &[&str] = &["scale-out", "scale-in", "scheduled action"];
 
 const KINDS: &[KindStyle] = &[
     KindStyle {
@@ -24,6 +38,7 @@ const KINDS: &[KindStyle] = &[
         stroke: style::FAULT,
         shape: MarkerShape::VerticalLine,
         per_subject: false,
+        priority: FAULT_PRIORITY,
     },
     KindStyle {
         kind: "service_update",
@@ -31,6 +46,7 @@ const KINDS: &[KindStyle] = &[
         stroke: style::SERVICE_UPDATE,
         shape: MarkerShape::VerticalLine,
         per_subject: true,
+        priority: 40_000,
     },
     KindStyle {
         kind: "placement_failure",
@@ -38,6 +54,7 @@ const KINDS: &[KindStyle] = &[
         stroke: style::PLACEMENT_FAILURE,
         shape: MarkerShape::Tick,
         per_subject: true,
+        priority: 0,
     },
     KindStyle {
         kind: "scaling_activity",
@@ -45,6 +62,7 @@ const KINDS: &[KindStyle] = &[
         stroke: style::OTHER_EVENT,
         shape: MarkerShape::VerticalLine,
         per_subject: true,
+        priority: 0,
     },
     KindStyle {
         kind: "deployment_started",
@@ -52,6 +70,7 @@ const KINDS: &[KindStyle] = &[
         stroke: style::OTHER_EVENT,
         shape: MarkerShape::VerticalLine,
         per_subject: true,
+        priority: 30_000,
     },
     KindStyle {
         kind: "deployment_completed",
@@ -59,6 +78,7 @@ const KINDS: &[KindStyle] = &[
         stroke: style::OTHER_EVENT,
         shape: MarkerShape::VerticalLine,
         per_subject: true,
+        priority: 30_000,
     },
     KindStyle {
         kind: "rollback",
@@ -66,26 +86,80 @@ const KINDS: &[KindStyle] = &[
         stroke: style::FAULT,
         shape: MarkerShape::VerticalLine,
         per_subject: true,
+        priority: FAULT_PRIORITY,
     },
 ];
 
 /// Markers for the charts of `subject` (a service or a capacity provider): run-wide events and
 /// that subject's own. `None` gives run-wide events only (the cost chart).
 pub fn markers(run: &RunData, subject: Option<&str>) -> Vec<Marker> {
-    run.events
+    let mut markers: Vec<Marker> = run
+        .events
         .iter()
         .filter_map(|e| {
             let k = KINDS.iter().find(|k| k.kind == e.kind)?;
             let mine = !k.per_subject || subject == Some(e.subject.as_str());
-            mine.then(|| Marker {
+            if !mine {
+                return None;
+            }
+            if e.kind == "scaling_activity" {
+                return Some(scaling_marker(e));
+            }
+            Some(Marker {
                 time_s: e.time_s,
                 label: label(e),
                 legend: k.legend.to_string(),
                 stroke: k.stroke,
                 shape: k.shape,
+                label_priority: k.priority,
             })
         })
-        .collect()
+        .collect();
+    favour_turning_points(&mut markers);
+    markers
+}
+
+/// Raises the label priority of the last scaling activity before the direction changes (the top of
+/// a run of scale-outs, the bottom of a run of scale-ins): a sawtooth of `→ 21`, `→ 22`, ... then
+/// reads as its peak `→ 25` when not every label fits.
+fn favour_turning_points(markers: &mut [Marker]) {
+    let scaling: Vec<usize> = (0..markers.len())
+        .filter(|&i| SCALING_LEGENDS.contains(&markers[i].legend.as_str()))
+        .collect();
+    for (k, &i) in scaling.iter().enumerate() {
+        let turns = scaling
+            .get(k + 1)
+            .is_none_or(|&next| markers[next].legend != markers[i].legend);
+        if turns {
+            markers[i].label_priority += TURNING_POINT_PRIORITY;
+        }
+    }
+}
+
+/// A scaling activity: coloured by direction (or as a scheduled action), labelled `→ 6` with the
+/// new desired count, and the larger the change, the sooner its label is placed.
+fn scaling_marker(e: &EventRow) -> Marker {
+    let counts = desired_change(&e.message);
+    let scheduled = e.message.contains(": scheduled action ");
+    let (legend, stroke) = match counts {
+        _ if scheduled => ("scheduled action", style::SCHEDULED_ACTION),
+        Some((old, new)) if new < old => ("scale-in", style::SCALE_IN),
+        _ => ("scale-out", style::SCALE_OUT),
+    };
+    let change = counts.map_or(0, |(old, new)| old.abs_diff(new));
+    let label = match counts {
+        None => "scaling".to_string(),
+        Some((_, new)) if scheduled => format!("{} → {new}", shorten(first_clause(&e.message), 24)),
+        Some((_, new)) => format!("→ {new}"),
+    };
+    Marker {
+        time_s: e.time_s,
+        label,
+        legend: legend.to_string(),
+        stroke,
+        shape: MarkerShape::VerticalLine,
+        label_priority: if scheduled { SCHEDULED_PRIORITY } else { 0 } + change.min(9_999) as u32,
+    }
 }
 
 /// Shaded spans on a service's charts: from each fault until the service next reports a steady
@@ -115,7 +189,6 @@ fn label(e: &EventRow) -> String {
     match e.kind.as_str() {
         "fault" => shorten(first_clause(&e.message), 42),
         "service_update" => new_count(&e.message).map_or_else(|| "update".to_string(), |n| format!("desired → {n}")),
-        "scaling_activity" => new_count(&e.message).map_or_else(|| "scaling".to_string(), |n| format!("scale → {n}")),
         "deployment_started" => "deployment starts".to_string(),
         "deployment_completed" => "deployment done".to_string(),
         "rollback" => "rollback".to_string(),
@@ -153,6 +226,23 @@ fn new_count(message: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// The old and new desired counts of `...; desired 8 -> 10` (and of the forms [`new_count`]
+/// reads); `None` without a number before the arrow.
+fn desired_change(message: &str) -> Option<(u64, u64)> {
+    let from = message.find("desired").unwrap_or(0);
+    let (before, _) = message[from..].split_once("->")?;
+    let digits: String = before
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    Some((digits.parse().ok()?, new_count(message)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,16 +267,76 @@ mod tests {
                 "Availability Zone us-east-1b fails: 2 instance(s) terminated.",
                 "Availability Zone us-east-1b fails",
             ),
-            (
-                "scaling_activity",
-                "Setting desired count to 12 (8 -> 12).",
-                "scale → 12",
-            ),
             ("rollback", "Circuit breaker rolled back.", "rollback"),
             ("placement_failure", "unable to place", ""),
         ] {
             assert_eq!(label(&event(0.0, kind, "web", message)), expected, "{kind}: {message}");
         }
+    }
+
+    #[test]
+    fn scaling_activities_show_the_new_desired_count_and_their_direction() {
+        for (message, label, legend, priority) in [
+            (
+                "cpu60: CPUUtilization 78.2 > 60 for 3 of 3 datapoints; desired 4 -> 6 = ceil(4 x 78.2 / 60) = 6",
+                "→ 6",
+                "scale-out",
+                2,
+            ),
+            (
+                "cpu60: CPUUtilization 40 < 54 for 15 of 15 datapoints; desired 25 -> 21 = ceil(25 x 40 / 60) = 17",
+                "→ 21",
+                "scale-in",
+                4,
+            ),
+            (
+                "weekday-morning: scheduled action sets MinCapacity 2 -> 20, MaxCapacity 30 -> 30; desired 8 -> 10",
+                "weekday-morning → 10",
+                "scheduled action",
+                SCHEDULED_PRIORITY + 2,
+            ),
+            (
+                "RegisterScalableTarget: desired 4 -> 3 to fit MinCapacity 1 and MaxCapacity 3.",
+                "→ 3",
+                "scale-in",
+                1,
+            ),
+            ("Setting desired count to 12 (8 -> 12).", "→ 12", "scale-out", 4),
+        ] {
+            let m = scaling_marker(&event(0.0, "scaling_activity", "web", message));
+            assert_eq!(
+                (m.label.as_str(), m.legend.as_str(), m.label_priority),
+                (label, legend, priority),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_peak_of_a_sawtooth_is_labelled_first() {
+        let activity = |t: f64, old: u32, new: u32| {
+            event(
+                t,
+                "scaling_activity",
+                "web",
+                &format!("cpu60: ...; desired {old} -> {new} = ..."),
+            )
+        };
+        let run = RunData {
+            events: vec![
+                activity(60.0, 20, 21),
+                activity(120.0, 21, 22),
+                activity(180.0, 22, 23),
+                activity(900.0, 23, 21),
+                activity(960.0, 21, 20),
+            ],
+            ..Default::default()
+        };
+        let priorities: Vec<u32> = markers(&run, Some("web")).iter().map(|m| m.label_priority).collect();
+        assert_eq!(
+            priorities,
+            [1, 1, TURNING_POINT_PRIORITY + 1, 2, TURNING_POINT_PRIORITY + 1]
+        );
     }
 
     #[test]

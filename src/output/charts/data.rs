@@ -1,5 +1,5 @@
 //! A finished run, loaded from the text of its files into columns: `services.csv`, `cluster.csv`,
-//! `events.csv` and `summary.json`.
+//! `events.csv`, `summary.json` and, when the run wrote it, `alarms.csv`.
 //!
 //! Charts are drawn from these files and nothing else, so `ecsim run` and `ecsim plot RUN_DIR`
 //! draw the same pictures. Columns are found by header name, so files that gain columns later
@@ -31,6 +31,8 @@ pub struct RunData {
     pub providers: Vec<ProviderSeries>,
     /// Events worth showing (see [`KEPT_EVENT_KINDS`]), in time order.
     pub events: Vec<EventRow>,
+    /// One per alarm of `alarms.csv`, in order of first evaluation; empty for runs without it.
+    pub alarms: Vec<AlarmSeries>,
 }
 
 /// The parts of `summary.json` the charts and the report show.
@@ -60,6 +62,32 @@ pub struct RunSummary {
     pub expectations: Vec<Expectation>,
     /// Parts of the scenario not simulated yet.
     pub not_yet_simulated: Vec<String>,
+    /// Scaling policies and their activity counts.
+    pub scaling_policies: Vec<PolicyFacts>,
+}
+
+/// One scaling policy from `summary.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PolicyFacts {
+    /// `PolicyName`.
+    pub policy: String,
+    /// Service it scales.
+    pub service: String,
+    /// `TargetTrackingScaling` or `StepScaling`; empty in summaries from before it was recorded.
+    pub policy_type: String,
+    /// Tracked metric of a target tracking policy (`CPUUtilization`, `RequestCountPerTarget`, ...).
+    pub metric: String,
+    /// `TargetValue` of a target tracking policy.
+    pub target_value: Option<f64>,
+    /// Scaling activities it caused.
+    pub scaling_activities: Option<u64>,
+}
+
+impl PolicyFacts {
+    /// Whether the policy is target tracking with a known `TargetValue`.
+    pub fn is_target_tracking(&self) -> bool {
+        self.policy_type == "TargetTrackingScaling" && self.target_value.is_some()
+    }
 }
 
 /// One service's aggregates from `summary.json`.
@@ -181,6 +209,28 @@ pub struct EventRow {
     pub message: String,
 }
 
+/// One alarm's evaluations from `alarms.csv`. Times are seconds since the start.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AlarmSeries {
+    /// `alarm`: a user alarm's `AlarmName`, or a target tracking policy's managed alarm
+    /// (`TargetTracking-service/<cluster>/<service>-AlarmHigh-<policy>`).
+    pub alarm: String,
+    /// `service` whose metric it watches.
+    pub service: String,
+    /// `metric`: the CloudWatch metric name.
+    pub metric: String,
+    /// `comparison`: `>`, `>=`, `<`, `<=`.
+    pub comparison: String,
+    /// `threshold` (of the last evaluation).
+    pub threshold: f64,
+    /// `time_s` of each evaluation.
+    pub time_s: Vec<f64>,
+    /// `value`: the datapoint evaluated; NaN when the metric had no data.
+    pub value: Vec<f64>,
+    /// Whether `state` was `ALARM` after the evaluation.
+    pub in_alarm: Vec<bool>,
+}
+
 /// Event kinds kept in memory. The chatty kinds (`task_state`, `instance`, `service_scheduler`)
 /// are skipped so a long run's event log does not have to fit in memory to be charted.
 pub const KEPT_EVENT_KINDS: &[&str] = &[
@@ -213,7 +263,17 @@ impl RunData {
             services: parse_services(texts.services_csv)?,
             providers: parse_providers(texts.cluster_csv)?,
             events: parse_events(texts.events_csv)?,
+            alarms: Vec::new(),
         })
+    }
+
+    /// Adds the alarm evaluations of `alarms.csv`. Runs from before alarms existed lack the file:
+    /// empty text means no alarms.
+    pub fn with_alarms(mut self, alarms_csv: &str) -> Result<RunData, DataError> {
+        if !alarms_csv.trim().is_empty() {
+            self.alarms = parse_alarms(alarms_csv)?;
+        }
+        Ok(self)
     }
 
     /// The end of the charted time axis, seconds: the simulated duration, or the last row.
@@ -394,6 +454,51 @@ fn parse_events(text: &str) -> Result<Vec<EventRow>, DataError> {
     Ok(events)
 }
 
+fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
+    const FILE: &str = "alarms.csv";
+    let (header, mut reader) = open_table(FILE, text)?;
+    let names = [
+        "time_s",
+        "alarm",
+        "service",
+        "metric",
+        "value",
+        "comparison",
+        "threshold",
+        "state",
+    ];
+    let [time, alarm, service, metric, value, comparison, threshold, state] = names.map(|n| column(FILE, &header, n));
+    let (time, alarm, service, metric) = (time?, alarm?, service?, metric?);
+    let (value, comparison, threshold, state) = (value?, comparison?, threshold?, state?);
+    let mut alarms: Vec<AlarmSeries> = Vec::new();
+    let mut row = csv::StringRecord::new();
+    let mut line = 1;
+    while reader.read_record(&mut row).map_err(csv_error(FILE))? {
+        line += 1;
+        let name = row.get(alarm).unwrap_or("");
+        let position = match alarms.iter().position(|a| a.alarm == name) {
+            Some(p) => p,
+            None => {
+                let cell = |i: usize| row.get(i).unwrap_or("").to_string();
+                alarms.push(AlarmSeries {
+                    alarm: name.to_string(),
+                    service: cell(service),
+                    metric: cell(metric),
+                    comparison: cell(comparison),
+                    ..Default::default()
+                });
+                alarms.len() - 1
+            }
+        };
+        let a = &mut alarms[position];
+        a.time_s.push(number(FILE, &row, time, line)?);
+        a.value.push(number(FILE, &row, value, line)?);
+        a.threshold = number(FILE, &row, threshold, line)?;
+        a.in_alarm.push(row.get(state) == Some("ALARM"));
+    }
+    Ok(alarms)
+}
+
 fn parse_summary(text: &str) -> Result<RunSummary, DataError> {
     let root: Value = serde_json::from_str(text).map_err(|e| DataError {
         file: "summary.json",
@@ -435,6 +540,17 @@ fn parse_summary(text: &str) -> Result<RunSummary, DataError> {
         not_yet_simulated: list("not_yet_simulated")
             .iter()
             .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        scaling_policies: list("scaling_policies")
+            .iter()
+            .map(|p| PolicyFacts {
+                policy: text_of(p, "policy"),
+                service: text_of(p, "service"),
+                policy_type: text_of(p, "policy_type"),
+                metric: text_of(p, "metric"),
+                target_value: number_of(p, "target_value"),
+                scaling_activities: p.get("scaling_activities").and_then(Value::as_u64),
+            })
             .collect(),
     })
 }
@@ -541,5 +657,56 @@ memory_reserved_pct,capacity_provider_reservation,tasks_provisioning,tasks,cost_
         })
         .expect_err("fails");
         assert_eq!(err.to_string(), "services.csv: missing column `desired`");
+    }
+
+    #[test]
+    fn tolerates_columns_added_at_the_end_and_skips_not_scaled_events() {
+        let services = "time_s,timestamp,service,desired,running,pending,healthy,primary_running,active_running,\
+cpu_utilization,memory_utilization,demand_rps,served_rps,unserved_rps,min_capacity,max_capacity,queue_depth,\
+oldest_message_age_s
+60,t,worker,2,2,0,2,2,0,50,40,0,0,0,1,10,1500,42.5
+";
+        let events = "time_s,timestamp,kind,subject,message
+60,t,not_scaled,worker,cpu60: not scaled
+120,t,scaling_activity,worker,cpu60: desired 2 -> 3
+";
+        let run = RunData::from_texts(RunTexts {
+            services_csv: services,
+            cluster_csv: CLUSTER,
+            events_csv: events,
+            summary_json: "{}",
+        })
+        .expect("loads");
+        assert_eq!(run.services[0].max_capacity, [10.0]);
+        let kinds: Vec<&str> = run.events.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds, ["scaling_activity"]);
+    }
+
+    #[test]
+    fn reads_alarms_and_policies() {
+        let alarms = "time_s,timestamp,alarm,service,metric,value,comparison,threshold,state
+60,t,high,web,CPUUtilization,70,>,60,OK
+60,t,low,web,CPUUtilization,70,<,54,OK
+120,t,high,web,CPUUtilization,,>,60,ALARM
+";
+        let run = load(
+            r#"{"scaling_policies": [{"policy": "cpu60", "service": "web", "scaling_activities": 4,
+                "policy_type": "TargetTrackingScaling", "metric": "CPUUtilization", "target_value": 60.0},
+                {"policy": "old", "service": "web", "scaling_activities": 1}]}"#,
+        )
+        .and_then(|run| run.with_alarms(alarms))
+        .expect("loads");
+        let high = &run.alarms[0];
+        assert_eq!(
+            (high.alarm.as_str(), high.comparison.as_str(), high.threshold),
+            ("high", ">", 60.0)
+        );
+        assert_eq!(high.time_s, [60.0, 120.0]);
+        assert_eq!(high.in_alarm, [false, true]);
+        assert!(high.value[1].is_nan());
+        assert_eq!(run.alarms.len(), 2);
+        let p = &run.summary.scaling_policies;
+        assert!(p[0].is_target_tracking() && !p[1].is_target_tracking());
+        assert_eq!((p[0].target_value, p[1].scaling_activities), (Some(60.0), Some(1)));
     }
 }

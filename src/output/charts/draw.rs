@@ -23,6 +23,11 @@ const PANEL_MARGIN_TOP: u32 = 6;
 const PANEL_GAP: u32 = 14;
 /// Gap left of the y axis description, so its glyphs are not clipped.
 const PLOT_MARGIN_LEFT: u32 = 10;
+/// Narrowest shaded span, in pixels.
+const MIN_SPAN_PX: f64 = 3.0;
+/// Opacity of thin marker lines (scaling activities, service updates): dozens of them must not
+/// hide the data they explain.
+const THIN_MARKER_ALPHA: f64 = 0.55;
 /// Left edge of the title text.
 const TEXT_LEFT: i32 = 18;
 
@@ -210,14 +215,15 @@ fn draw_panel<DB: DrawingBackend>(
 
     let t = |time_s: f64| axis.to_axis(time_s);
     let range_s = (0.0, axis.end_s);
+    // An alarm in ALARM for two minutes of a day is narrower than a pixel: every span is drawn at
+    // least MIN_SPAN_PX wide so it still shows.
+    let min_span = (x1 - x0) / columns as f64 * MIN_SPAN_PX;
     for span in &panel.spans {
-        let end = span.end_s.max(span.start_s);
+        let (start, end) = (t(span.start_s), t(span.end_s.max(span.start_s)));
+        let end = end.max(start + min_span);
         let fill = span.stroke.color.mix(style::SPAN_ALPHA).filled();
         chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(t(span.start_s), bottom), (t(end), top)],
-                fill,
-            )))
+            .draw_series(std::iter::once(Rectangle::new([(start, bottom), (end, top)], fill)))
             .map_err(failed)?;
     }
     for band in &panel.bands {
@@ -304,8 +310,9 @@ fn draw_marker_lines<DB: DrawingBackend>(
         let x = axis.to_axis(m.time_s);
         let points = [(x, bottom), (x, top)];
         if m.stroke.dashed {
+            let style = m.stroke.color.mix(THIN_MARKER_ALPHA).stroke_width(m.stroke.width);
             chart
-                .draw_series(std::iter::once(DashedPathElement::new(points, 6, 4, shape(m.stroke))))
+                .draw_series(std::iter::once(DashedPathElement::new(points, 6, 4, style)))
                 .map_err(failed)?;
         } else {
             chart
@@ -343,26 +350,32 @@ struct PlacedLabel {
     left_px: i32,
 }
 
-/// Assigns marker labels to rows greedily, left to right, so they do not overlap; labels that
-/// fit in no row are dropped (their lines are still drawn).
+/// Assigns marker labels to rows so they do not overlap: in order of priority (then time), each
+/// label takes the first row where it fits. Labels that fit in no row are dropped (their lines are
+/// still drawn), so when there are more labels than room, the most telling ones stay.
 fn layout_labels<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     markers: &[Marker],
     axis: &TimeAxis,
     (left, right): (i32, i32),
 ) -> DrawResult<Vec<PlacedLabel>> {
+    const GAP: i32 = 8;
     let style = font(style::ANNOTATION_SIZE, BLACK);
-    let mut row_ends = [i32::MIN; style::MAX_LABEL_ROWS];
+    let mut order: Vec<usize> = (0..markers.len())
+        .filter(|&i| !markers[i].label.is_empty() && markers[i].shape == MarkerShape::VerticalLine)
+        .collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(markers[i].label_priority));
+    let mut rows: [Vec<(i32, i32)>; style::MAX_LABEL_ROWS] = Default::default();
     let mut placed = Vec::new();
-    for (i, m) in markers.iter().enumerate() {
-        if m.label.is_empty() || m.shape != MarkerShape::VerticalLine {
-            continue;
-        }
+    for i in order {
+        let m = &markers[i];
         let (w, _) = root.estimate_text_size(&m.label, &style).map_err(failed)?;
         let x = pixel_of(axis, m.time_s, (left, right));
         let left_px = (x + 3).min(right - w as i32).max(left);
-        if let Some(row) = row_ends.iter().position(|&end| end + 8 <= left_px) {
-            row_ends[row] = left_px + w as i32;
+        let extent = (left_px, left_px + w as i32);
+        let free = |row: &Vec<(i32, i32)>| row.iter().all(|&(a, b)| extent.1 + GAP <= a || b + GAP <= extent.0);
+        if let Some(row) = rows.iter().position(free) {
+            rows[row].push(extent);
             placed.push(PlacedLabel {
                 marker: i,
                 row,

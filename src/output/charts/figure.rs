@@ -175,4 +175,7 @@ pub struct Marker {
     pub stroke: Stroke,
     /// Line or tick.
     pub shape: MarkerShape,
+    /// When labels do not all fit above the plot, higher priorities are placed first; the others
+    /// keep their line but lose their label.
+    pub label_priority: u32,
 }

@@ -1,11 +1,12 @@
 //! Charts of a finished run, drawn from the run's files (never from the engine), as PNG and SVG
 //! with an embedded font.
 //!
-//! The CLI reads `services.csv`, `cluster.csv`, `events.csv` and `summary.json` into [`RunData`]
-//! and calls [`render_charts`]; `ecsim run` and `ecsim plot RUN_DIR` take the same path, so they
-//! produce the same bytes. One file per concern: `data` (loading), `figure` (what a chart shows),
-//! `draw` and `encode` (how), `downsample`, `style`, `timeline`, `annotations`, and one file per
-//! chart kind (`load`, `tasks`, `utilization`, `capacity`, `cost`).
+//! The CLI reads `services.csv`, `cluster.csv`, `events.csv`, `summary.json` and `alarms.csv` into
+//! [`RunData`] and calls [`render_charts`]; `ecsim run` and `ecsim plot RUN_DIR` take the same
+//! path, so they produce the same bytes. One file per concern: `data` (loading), `figure` (what a
+//! chart shows), `draw` and `encode` (how), `downsample`, `style`, `timeline`, `annotations`,
+//! `scaling` (target lines and alarm periods), and one file per chart kind (`load`, `tasks`,
+//! `utilization`, `capacity`, `cost`).
 
 pub mod annotations;
 pub mod capacity;
@@ -16,6 +17,7 @@ mod draw;
 mod encode;
 pub mod figure;
 pub mod load;
+pub mod scaling;
 pub mod style;
 pub mod tasks;
 pub mod timeline;
@@ -119,7 +121,11 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
     for service in &ctx.run.services {
         figures.push(load::figure(ctx, service));
         figures.push(tasks::figure(ctx, service));
-        figures.push(utilization::figure(ctx, service, utilization::Overlays::default()));
+        figures.push(utilization::figure(
+            ctx,
+            service,
+            scaling::utilization_overlays(ctx, service),
+        ));
         // (d) Deployments go here when they are simulated: a `deployments::figure` stacking
         // primary_running and active_running with deployment_started, deployment_completed and
         // rollback markers (the annotations already recognise those kinds).

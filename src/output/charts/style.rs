@@ -144,8 +144,26 @@ pub const FAULT: Stroke = solid(VERMILLION, 2);
 pub const SERVICE_UPDATE: Stroke = dashed(BLACK, 1);
 /// Placement failures, drawn as small triangles on the bottom edge.
 pub const PLACEMENT_FAILURE: Stroke = solid(VERMILLION, 1);
-/// Other timeline events (scaling activities, deployments, rollbacks).
+/// Other timeline events (deployments, rollbacks).
 pub const OTHER_EVENT: Stroke = dashed(MARKER_GREY, 1);
+/// A scaling activity that raised desiredCount (vermillion, like the high alarm that caused it).
+pub const SCALE_OUT: Stroke = dashed(VERMILLION, 1);
+/// A scaling activity that lowered desiredCount (blue, like the low alarm that caused it).
+pub const SCALE_IN: Stroke = dashed(BLUE, 1);
+/// A scheduled action that moved desiredCount into its new bounds.
+pub const SCHEDULED_ACTION: Stroke = solid(BLUISH_GREEN, 2);
+/// Periods a high alarm (`>`, `>=`) was in ALARM, drawn as a tint.
+pub const ALARM_HIGH: Stroke = solid(VERMILLION, 1);
+/// Periods a low alarm (`<`, `<=`) was in ALARM, drawn as a tint.
+pub const ALARM_LOW: Stroke = solid(BLUE, 1);
+/// The threshold of a user alarm on high values.
+pub const ALARM_HIGH_THRESHOLD: Stroke = dashed(VERMILLION, 2);
+/// The threshold of a user alarm on low values.
+pub const ALARM_LOW_THRESHOLD: Stroke = dashed(BLUE, 2);
+/// A target tracking policy's `TargetValue`.
+pub const TARGET_VALUE: Stroke = dashed(BLACK, 2);
+/// RequestCountPerTarget as the alarms saw it.
+pub const REQUESTS_PER_TARGET: Stroke = solid(BLUISH_GREEN, 2);
 
 /// Cost lines, one colour per capacity provider in provider order.
 const PROVIDER_COLORS: [RGBColor; 6] = [BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, SKY_BLUE, VERMILLION];
@@ -158,4 +176,4 @@ pub fn provider_cost(index: usize) -> Stroke {
 /// Fill opacity of bands (unserved demand, capacity band).
 pub const BAND_ALPHA: f64 = 0.35;
 /// Fill opacity of shaded time spans (faults until recovery, alarm periods).
-pub const SPAN_ALPHA: f64 = 0.12;
+pub const SPAN_ALPHA: f64 = 0.16;

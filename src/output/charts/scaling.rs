@@ -1,0 +1,271 @@
+//! What Application Auto Scaling adds to a service's utilization chart: each target tracking
+//! policy's `TargetValue` as a dashed line (from `summary.json`), each user alarm's threshold, the
+//! periods an alarm was in ALARM as tints (from `alarms.csv`), and for `RequestCountPerTarget` a
+//! panel of its own with the datapoints the alarms evaluated.
+//!
+//! An alarm's state holds from one evaluation to the next, so a period in ALARM runs from the
+//! evaluation that found ALARM to the next evaluation that did not (or to the end of the run).
+//! High alarms (`>`, `>=`) and low alarms (`<`, `<=`) get one tint each, whatever policy owns them.
+
+use super::ChartContext;
+use super::data::{AlarmSeries, RunData, ServiceSeries};
+use super::figure::{Panel, ReferenceLine, Span, YScale};
+use super::style;
+use super::utilization::Overlays;
+
+/// CloudWatch metric names drawn on the utilization panel.
+const UTILIZATION_METRICS: &[&str] = &["CPUUtilization", "MemoryUtilization"];
+/// The ALB metric that gets a panel of its own.
+const REQUESTS_PER_TARGET: &str = "RequestCountPerTarget";
+
+/// The overlays of `service`'s utilization chart.
+pub fn utilization_overlays<'a>(ctx: &ChartContext<'a>, service: &ServiceSeries) -> Overlays<'a> {
+    let run = ctx.run;
+    Overlays {
+        reference_lines: reference_lines(run, &service.name, UTILIZATION_METRICS),
+        spans: alarm_spans(run, &service.name, UTILIZATION_METRICS, ctx.axis.end_s),
+        panels: requests_panel(ctx, &service.name).into_iter().collect(),
+    }
+}
+
+/// A panel of `RequestCountPerTarget` as the alarms evaluated it (at evaluation time, so after the
+/// metric pipeline's delay), when a policy or alarm of `service` watches it.
+fn requests_panel<'a>(ctx: &ChartContext<'a>, service: &str) -> Option<Panel<'a>> {
+    let run = ctx.run;
+    let watched = |a: &&AlarmSeries| a.service == service && a.metric == REQUESTS_PER_TARGET;
+    let series = run.alarms.iter().find(watched)?;
+    let mut panel = Panel::new("requests per target", YScale::Rate).line(
+        "RequestCountPerTarget",
+        style::REQUESTS_PER_TARGET,
+        &series.time_s,
+        &series.value,
+    );
+    panel.reference_lines = reference_lines(run, service, &[REQUESTS_PER_TARGET]);
+    panel.spans = alarm_spans(run, service, &[REQUESTS_PER_TARGET], ctx.axis.end_s);
+    panel.height_weight = 2;
+    Some(panel)
+}
+
+/// Dashed lines for the target tracking policies of `service` on `metrics` (`cpu60 target 60 %`)
+/// and the thresholds of its user alarms on them (`web-cpu-high >= 50`).
+pub fn reference_lines(run: &RunData, service: &str, metrics: &[&str]) -> Vec<ReferenceLine> {
+    let targets = run
+        .summary
+        .scaling_policies
+        .iter()
+        .filter(|p| p.service == service && p.is_target_tracking() && metrics.contains(&p.metric.as_str()))
+        .filter_map(|p| {
+            let value = p.target_value?;
+            let unit = if p.metric.ends_with("Utilization") { " %" } else { "" };
+            Some(ReferenceLine {
+                legend: format!("{} target {}{unit}", p.policy, number(value)),
+                stroke: style::TARGET_VALUE,
+                value,
+            })
+        });
+    let thresholds = run
+        .alarms
+        .iter()
+        .filter(|a| a.service == service && metrics.contains(&a.metric.as_str()) && managed_alarm(a).is_none())
+        .map(|a| ReferenceLine {
+            legend: format!("{} {} {}", a.alarm, a.comparison, number(a.threshold)),
+            stroke: if is_high(a) {
+                style::ALARM_HIGH_THRESHOLD
+            } else {
+                style::ALARM_LOW_THRESHOLD
+            },
+            value: a.threshold,
+        });
+    targets.chain(thresholds).collect()
+}
+
+/// Tinted periods when an alarm of `service` on one of `metrics` was in ALARM, merged per legend.
+pub fn alarm_spans(run: &RunData, service: &str, metrics: &[&str], end_s: f64) -> Vec<Span> {
+    let mut spans: Vec<Span> = Vec::new();
+    for alarm in run
+        .alarms
+        .iter()
+        .filter(|a| a.service == service && metrics.contains(&a.metric.as_str()))
+    {
+        let legend = match managed_alarm(alarm) {
+            Some((kind, _policy)) => format!("{kind} in ALARM"),
+            None => format!("{} in ALARM", alarm.alarm),
+        };
+        let stroke = if is_high(alarm) {
+            style::ALARM_HIGH
+        } else {
+            style::ALARM_LOW
+        };
+        for (start_s, end) in periods_in_alarm(alarm, end_s) {
+            spans.push(Span {
+                legend: legend.clone(),
+                stroke,
+                start_s,
+                end_s: end,
+            });
+        }
+    }
+    merge_overlapping(spans)
+}
+
+/// The periods `alarm` was in ALARM: from each evaluation that found ALARM after one that did not,
+/// to the next evaluation that did not, or to `end_s`.
+pub fn periods_in_alarm(alarm: &AlarmSeries, end_s: f64) -> Vec<(f64, f64)> {
+    let mut periods = Vec::new();
+    let mut since: Option<f64> = None;
+    for (&t, &in_alarm) in alarm.time_s.iter().zip(&alarm.in_alarm) {
+        match (since, in_alarm) {
+            (None, true) => since = Some(t),
+            (Some(start), false) => {
+                periods.push((start, t));
+                since = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = since {
+        periods.push((start, end_s.max(start)));
+    }
+    periods
+}
+
+/// Spans of the same legend that overlap or touch become one (two policies' high alarms in ALARM
+/// together are one tint, not a darker one).
+fn merge_overlapping(mut spans: Vec<Span>) -> Vec<Span> {
+    spans.sort_by(|a, b| a.legend.cmp(&b.legend).then(a.start_s.total_cmp(&b.start_s)));
+    let mut merged: Vec<Span> = Vec::new();
+    for span in spans {
+        match merged.last_mut() {
+            Some(last) if last.legend == span.legend && span.start_s <= last.end_s => {
+                last.end_s = last.end_s.max(span.end_s);
+            }
+            _ => merged.push(span),
+        }
+    }
+    // High alarms first, so the legend reads AlarmHigh before AlarmLow.
+    merged.sort_by_key(|s| s.stroke != style::ALARM_HIGH);
+    merged
+}
+
+/// For a target tracking policy's managed alarm, `("AlarmHigh" | "AlarmLow", policy name)`.
+pub fn managed_alarm(alarm: &AlarmSeries) -> Option<(&'static str, &str)> {
+    let rest = alarm.alarm.strip_prefix("TargetTracking-")?;
+    ["AlarmHigh", "AlarmLow"].into_iter().find_map(|kind| {
+        let (_, policy) = rest.split_once(&format!("-{kind}-"))?;
+        Some((kind, policy))
+    })
+}
+
+/// Whether the alarm fires on high values (`>`, `>=`).
+fn is_high(alarm: &AlarmSeries) -> bool {
+    alarm.comparison.starts_with('>')
+}
+
+/// `60`, `6000`, `0.5`: without trailing zeros.
+fn number(value: f64) -> String {
+    super::timeline::format_tick(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::charts::data::{PolicyFacts, RunTexts};
+    use crate::output::charts::figure::Figure;
+    use crate::output::charts::utilization;
+
+    const SERVICES: &str = "time_s,timestamp,service,desired,running,pending,healthy,primary_running,\
+active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved_rps,min_capacity,max_capacity
+60,t,web,2,2,0,2,2,0,50,40,100,100,0,2,10
+3600,t,web,2,2,0,2,2,0,50,40,100,100,0,2,10
+";
+    /// High alarm in ALARM at 600-720 s and from 1500 s to the end; low alarm at 900-1080 s.
+    /// A second policy's high alarm overlaps the first period and merges with it.
+    const ALARMS: &str = "time_s,timestamp,alarm,service,metric,value,comparison,threshold,state
+540,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,50,>,60,OK
+600,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,70,>,60,ALARM
+660,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,71,>,60,ALARM
+720,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,50,>,60,OK
+660,t,TargetTracking-service/c/web-AlarmHigh-mem70,web,MemoryUtilization,80,>,70,ALARM
+780,t,TargetTracking-service/c/web-AlarmHigh-mem70,web,MemoryUtilization,60,>,70,OK
+900,t,TargetTracking-service/c/web-AlarmLow-cpu60,web,CPUUtilization,40,<,54,ALARM
+1080,t,TargetTracking-service/c/web-AlarmLow-cpu60,web,CPUUtilization,55,<,54,INSUFFICIENT_DATA
+1500,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,90,>,60,ALARM
+1500,t,other-service-alarm,api,CPUUtilization,90,>,60,ALARM
+";
+
+    fn run() -> RunData {
+        let mut run = RunData::from_texts(RunTexts {
+            services_csv: SERVICES,
+            cluster_csv: "time_s,capacity_provider,instances,instances_pending,capacity_provider_reservation,tasks,cost_usd\n",
+            events_csv: "time_s,timestamp,kind,subject,message\n",
+            summary_json: r#"{"simulated_seconds": 3600}"#,
+        })
+        .and_then(|run| run.with_alarms(ALARMS))
+        .expect("loads");
+        run.summary.scaling_policies.push(PolicyFacts {
+            policy: "cpu60".into(),
+            service: "web".into(),
+            policy_type: "TargetTrackingScaling".into(),
+            metric: "CPUUtilization".into(),
+            target_value: Some(60.0),
+            scaling_activities: Some(3),
+        });
+        run
+    }
+
+    fn utilization_figure(run: &RunData) -> Figure<'_> {
+        let ctx = ChartContext::new(run);
+        let service = &run.services[0];
+        utilization::figure(&ctx, service, utilization_overlays(&ctx, service))
+    }
+
+    #[test]
+    fn alarm_periods_are_shaded_from_the_alarm_evaluation_to_the_next_ok() {
+        let run = run();
+        let figure = utilization_figure(&run);
+        let spans: Vec<(&str, f64, f64)> = figure.panels[0]
+            .spans
+            .iter()
+            .map(|s| (s.legend.as_str(), s.start_s, s.end_s))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("AlarmHigh in ALARM", 600.0, 780.0),
+                ("AlarmHigh in ALARM", 1500.0, 3600.0),
+                ("AlarmLow in ALARM", 900.0, 1080.0),
+            ]
+        );
+        assert_eq!(figure.panels[0].spans[0].stroke, style::ALARM_HIGH);
+        assert_eq!(figure.panels[0].spans[2].stroke, style::ALARM_LOW);
+        // On the hour axis of a one-hour run (minutes), 600 s is x = 10 and 780 s is x = 13.
+        let axis = ChartContext::new(&run).axis;
+        assert_eq!((axis.to_axis(600.0), axis.to_axis(780.0)), (10.0, 13.0));
+    }
+
+    #[test]
+    fn target_tracking_policies_draw_their_target_value() {
+        let run = run();
+        let figure = utilization_figure(&run);
+        let lines: Vec<(&str, f64)> = figure.panels[0]
+            .reference_lines
+            .iter()
+            .map(|r| (r.legend.as_str(), r.value))
+            .collect();
+        assert_eq!(lines, [("cpu60 target 60 %", 60.0)]);
+        assert_eq!(figure.panels.len(), 1, "no RequestCountPerTarget, no second panel");
+    }
+
+    #[test]
+    fn names_the_managed_alarms() {
+        let alarm = |name: &str| AlarmSeries {
+            alarm: name.into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            managed_alarm(&alarm("TargetTracking-service/shop/front-AlarmLow-requests")),
+            Some(("AlarmLow", "requests"))
+        );
+        assert_eq!(managed_alarm(&alarm("web-cpu-high")), None);
+    }
+}
