@@ -13,6 +13,7 @@ mod infrastructure;
 mod load;
 mod overrides;
 mod reader;
+pub mod schema;
 mod services;
 mod taskdef;
 pub mod yaml;
