@@ -7,5 +7,6 @@ mod check_cli;
 mod engine_runs;
 mod error_messages;
 mod scenarios;
+mod schema;
 mod support;
 mod tidy;
