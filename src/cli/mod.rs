@@ -6,6 +6,7 @@ mod expectations;
 mod files;
 mod plot;
 mod run;
+mod schema;
 mod validate;
 
 use std::ffi::OsString;
@@ -33,6 +34,7 @@ const EXAMPLES: &str = "Examples:
   ecsim run scenarios/web-ec2-fixed.yaml --seed 42 --set ecs.services[0].desiredCount=8
   ecsim validate scenarios/*.yaml
   ecsim plot output/web-ec2-fixed --format svg
+  ecsim schema > ecsim.schema.json
 
 Exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 internal error.";
 
@@ -50,6 +52,9 @@ enum Command {
     /// Run scenarios and check their `expect:` lines; exit 1 if any fails.
     #[command(after_help = "Examples:\n  ecsim check scenarios/\n  ecsim check scenarios/ --junit results.xml")]
     Check(check::CheckArgs),
+    /// Print the JSON Schema of scenario files (for editors' YAML language servers).
+    #[command(after_help = "Example:\n  ecsim schema > ecsim.schema.json")]
+    Schema,
 }
 
 /// Runs the CLI with the process arguments.
@@ -79,6 +84,7 @@ where
         Command::Validate(args) => validate::validate(args),
         Command::Plot(args) => plot::plot(args),
         Command::Check(args) => check::check(args),
+        Command::Schema => schema::schema(),
     };
     ExitCode::from(code)
 }

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::schema::recorder::SchemaRecorder;
 use super::yaml::Loc;
 
 /// The files read while loading one scenario (the scenario, task definitions, replay CSVs).
@@ -50,6 +51,8 @@ pub struct Diagnostics {
     pub ignored: Vec<(String, Loc)>,
     /// Blocks parsed but not simulated yet, as sentences.
     pub not_yet_simulated: Vec<String>,
+    /// When set, the reader records what it accepts at each path (for `ecsim schema`).
+    pub schema: Option<SchemaRecorder>,
 }
 
 impl Diagnostics {

@@ -6,7 +6,7 @@ use super::yaml::{Node, Value};
 use crate::sim::SimTime;
 use crate::spec::{CapacityProviderSpec, InstanceSelector, ServiceSpec, TimelineAction, TimelineEvent};
 
-const ACTIONS: &[&str] = &["updateService", "failInstances"];
+pub(super) const ACTIONS: &[&str] = &["updateService", "failInstances"];
 
 /// Reads the timeline, sorted by time (entries at the same time keep file order).
 pub fn read_events(

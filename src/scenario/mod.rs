@@ -14,6 +14,7 @@ mod infrastructure;
 mod load;
 mod overrides;
 mod reader;
+pub mod schema;
 mod services;
 mod taskdef;
 pub mod yaml;

@@ -1,6 +1,7 @@
 //! Typed reading of located YAML with every problem collected: objects, scalars, lists, unknown keys.
 
 use super::diag::{Diagnostics, closest};
+use super::schema::recorder::{Scalar, SchemaRecorder};
 use super::yaml::{Key, Loc, Node, Value};
 use crate::sim::SimDuration;
 use crate::sim::time::parse_duration;
@@ -77,6 +78,7 @@ impl<'n> Obj<'n> {
 
     /// Reports a required field that is missing.
     pub fn missing(&self, name: &str, what: &str, d: &mut Diagnostics) {
+        record(d, |r| r.missing(&self.path, name, what));
         d.error(
             self.loc,
             &self.child(name),
@@ -88,11 +90,13 @@ impl<'n> Obj<'n> {
     /// A string field.
     pub fn string(&mut self, name: &'static str, d: &mut Diagnostics) -> Option<String> {
         let path = self.child(name);
+        record(d, |r| r.scalar(&path, Scalar::String));
         self.field(name).and_then(|n| as_string(n, &path, d))
     }
 
     /// A required string field.
     pub fn required_string(&mut self, name: &'static str, what: &str, d: &mut Diagnostics) -> Option<String> {
+        record(d, |r| r.missing(&self.path, name, what));
         let v = self.string(name, d);
         if v.is_none() && self.field(name).is_none() {
             self.missing(name, what, d);
@@ -103,30 +107,35 @@ impl<'n> Obj<'n> {
     /// An integer field in `[min, max]`.
     pub fn int(&mut self, name: &'static str, min: i64, max: i64, d: &mut Diagnostics) -> Option<i64> {
         let path = self.child(name);
+        record(d, |r| r.scalar(&path, Scalar::Integer { min, max }));
         self.field(name).and_then(|n| as_int(n, &path, min, max, false, d))
     }
 
     /// An integer field that AWS also accepts as a string (`"cpu": "256"`).
     pub fn int_or_string(&mut self, name: &'static str, min: i64, max: i64, d: &mut Diagnostics) -> Option<i64> {
         let path = self.child(name);
+        record(d, |r| r.scalar(&path, Scalar::IntegerOrDigits { min, max }));
         self.field(name).and_then(|n| as_int(n, &path, min, max, true, d))
     }
 
     /// A number field in `[min, max]`.
     pub fn number(&mut self, name: &'static str, min: f64, max: f64, d: &mut Diagnostics) -> Option<f64> {
         let path = self.child(name);
+        record(d, |r| r.scalar(&path, Scalar::Number { min, max }));
         self.field(name).and_then(|n| as_number(n, &path, min, max, d))
     }
 
     /// A boolean field.
     pub fn boolean(&mut self, name: &'static str, d: &mut Diagnostics) -> Option<bool> {
         let path = self.child(name);
+        record(d, |r| r.scalar(&path, Scalar::Boolean));
         self.field(name).and_then(|n| as_bool(n, &path, d))
     }
 
     /// A duration string field (`90s`, `1d2h`).
     pub fn duration(&mut self, name: &'static str, d: &mut Diagnostics) -> Option<SimDuration> {
         let path = self.child(name);
+        record(d, |r| r.scalar(&path, Scalar::Duration));
         self.field(name).and_then(|n| as_duration(n, &path, d))
     }
 
@@ -138,12 +147,14 @@ impl<'n> Obj<'n> {
         d: &mut Diagnostics,
     ) -> Option<&'static str> {
         let path = self.child(name);
+        record(d, |r| r.scalar(&path, Scalar::Enum(allowed.to_vec())));
         self.field(name).and_then(|n| as_one_of(n, &path, allowed, d))
     }
 
     /// A list field: its items with their paths.
     pub fn list(&mut self, name: &'static str, d: &mut Diagnostics) -> Vec<(String, &'n Node)> {
         let path = self.child(name);
+        record(d, |r| r.list(&path));
         self.field(name).map(|n| as_list(n, &path, d)).unwrap_or_default()
     }
 
@@ -154,6 +165,10 @@ impl<'n> Obj<'n> {
 
     /// Reports unknown keys (with the nearest known key) and records ignored ones.
     pub fn finish(self, d: &mut Diagnostics) {
+        record(d, |r| {
+            let present = self.entries.iter().map(|(k, _)| k.name.as_str());
+            r.object(&self.path, &self.known, &self.ignored, present);
+        });
         for (key, _) in self.entries {
             if self.known.contains(&key.name.as_str()) {
                 continue;
@@ -181,8 +196,21 @@ impl<'n> Obj<'n> {
     }
 }
 
+/// Lets the schema recorder, when there is one, note what the reader accepts.
+fn record(d: &mut Diagnostics, f: impl FnOnce(&mut SchemaRecorder)) {
+    if let Some(recorder) = d.schema.as_mut() {
+        f(recorder);
+    }
+}
+
 /// A scalar as a string (numbers and booleans are accepted as their text).
 pub fn as_string(n: &Node, path: &str, d: &mut Diagnostics) -> Option<String> {
+    record(d, |r| r.scalar(path, Scalar::String));
+    scalar_text(n, path, d)
+}
+
+/// The text of a scalar, for readers that check it further (durations, enums).
+fn scalar_text(n: &Node, path: &str, d: &mut Diagnostics) -> Option<String> {
     match &n.value {
         Value::Scalar { text, .. } => Some(text.clone()),
         _ => {
@@ -199,6 +227,14 @@ pub fn as_string(n: &Node, path: &str, d: &mut Diagnostics) -> Option<String> {
 
 /// A scalar as an integer in `[min, max]`; quoted numbers only when `allow_string`.
 pub fn as_int(n: &Node, path: &str, min: i64, max: i64, allow_string: bool, d: &mut Diagnostics) -> Option<i64> {
+    record(d, |r| {
+        let scalar = if allow_string {
+            Scalar::IntegerOrDigits { min, max }
+        } else {
+            Scalar::Integer { min, max }
+        };
+        r.scalar(path, scalar);
+    });
     let (text, quoted) = match &n.value {
         Value::Scalar { text, quoted } => (text.trim(), *quoted),
         _ => {
@@ -240,6 +276,7 @@ pub fn as_int(n: &Node, path: &str, min: i64, max: i64, allow_string: bool, d: &
 
 /// A scalar as a finite number in `[min, max]`.
 pub fn as_number(n: &Node, path: &str, min: f64, max: f64, d: &mut Diagnostics) -> Option<f64> {
+    record(d, |r| r.scalar(path, Scalar::Number { min, max }));
     let parsed = match &n.value {
         Value::Scalar { text, quoted: false } => text.trim().parse::<f64>().ok().filter(|v| v.is_finite()),
         _ => None,
@@ -267,6 +304,7 @@ pub fn as_number(n: &Node, path: &str, min: f64, max: f64, d: &mut Diagnostics) 
 
 /// A scalar as a boolean (`true` / `false`).
 pub fn as_bool(n: &Node, path: &str, d: &mut Diagnostics) -> Option<bool> {
+    record(d, |r| r.scalar(path, Scalar::Boolean));
     match &n.value {
         Value::Scalar { text, quoted: false } if text == "true" || text == "True" => Some(true),
         Value::Scalar { text, quoted: false } if text == "false" || text == "False" => Some(false),
@@ -284,7 +322,8 @@ pub fn as_bool(n: &Node, path: &str, d: &mut Diagnostics) -> Option<bool> {
 
 /// A scalar as a duration (`90s`, `15m`, `1d2h`).
 pub fn as_duration(n: &Node, path: &str, d: &mut Diagnostics) -> Option<SimDuration> {
-    let text = as_string(n, path, d)?;
+    record(d, |r| r.scalar(path, Scalar::Duration));
+    let text = scalar_text(n, path, d)?;
     match parse_duration(&text) {
         Ok(v) => Some(v),
         Err(message) => {
@@ -296,7 +335,8 @@ pub fn as_duration(n: &Node, path: &str, d: &mut Diagnostics) -> Option<SimDurat
 
 /// A scalar that must be one of `allowed` (exact spelling, as AWS requires).
 pub fn as_one_of(n: &Node, path: &str, allowed: &[&'static str], d: &mut Diagnostics) -> Option<&'static str> {
-    let text = as_string(n, path, d)?;
+    record(d, |r| r.scalar(path, Scalar::Enum(allowed.to_vec())));
+    let text = scalar_text(n, path, d)?;
     if let Some(v) = allowed.iter().find(|a| **a == text) {
         return Some(v);
     }
@@ -310,6 +350,7 @@ pub fn as_one_of(n: &Node, path: &str, allowed: &[&'static str], d: &mut Diagnos
 
 /// A list: its items with their paths (`path[0]`, ...).
 pub fn as_list<'n>(n: &'n Node, path: &str, d: &mut Diagnostics) -> Vec<(String, &'n Node)> {
+    record(d, |r| r.list(path));
     match &n.value {
         Value::Seq(items) => items
             .iter()

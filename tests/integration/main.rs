@@ -8,5 +8,6 @@ mod engine_runs;
 mod error_messages;
 mod queue_workers;
 mod scenarios;
+mod schema;
 mod support;
 mod tidy;
