@@ -33,7 +33,9 @@ const EXAMPLES: &str = "Examples:
   ecsim run scenarios/web-ec2-fixed.yaml
   ecsim run scenarios/web-ec2-fixed.yaml --seed 42 --set ecs.services[0].desiredCount=8
   ecsim validate scenarios/*.yaml
+  ecsim check scenarios/ --junit results.xml
   ecsim plot output/web-ec2-fixed --format svg
+  ecsim schema > ecsim.schema.json
   ecsim schema > ecsim.schema.json
 
 Exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 internal error.";
