@@ -36,7 +36,6 @@ const EXAMPLES: &str = "Examples:
   ecsim check scenarios/ --junit results.xml
   ecsim plot output/web-ec2-fixed --format svg
   ecsim schema > ecsim.schema.json
-  ecsim schema > ecsim.schema.json
 
 Exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 internal error.";
 
