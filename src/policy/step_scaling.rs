@@ -1,6 +1,6 @@
 //! Step scaling (reference 3): pick the step for the breach size, adjust capacity, validate steps.
 
-use super::scaling_decision::{Direction, NotScaledReason, ScalingDecision, fmt_value};
+use super::scaling_decision::{NotScaledReason, ScalingDecision, fmt_value};
 
 /// `AdjustmentType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,28 +151,20 @@ pub fn decide(
         };
     };
     let (n, explanation) = step_capacity(base, step, params, min, max);
-    let direction = if n > desired {
-        Some(Direction::Out)
-    } else if n < desired {
-        Some(Direction::In)
-    } else {
-        None
+    // A positive step only raises the desired count and a negative one only lowers it;
+    // ExactCapacity sets it either way.
+    let changes = match params.adjustment_type {
+        AdjustmentType::ExactCapacity => n != desired,
+        _ if step.adjustment > 0 => n > desired,
+        _ if step.adjustment < 0 => n < desired,
+        _ => false,
     };
-    let out_step = step.adjustment > 0 || params.adjustment_type == AdjustmentType::ExactCapacity && n > desired;
-    match direction {
-        Some(Direction::Out) if out_step || params.adjustment_type == AdjustmentType::ExactCapacity => {
-            ScalingDecision::SetDesired {
-                desired: n,
-                explanation,
-            }
-        }
-        Some(Direction::In) if step.adjustment < 0 || params.adjustment_type == AdjustmentType::ExactCapacity => {
-            ScalingDecision::SetDesired {
-                desired: n,
-                explanation,
-            }
-        }
-        _ => {
+    match changes {
+        true => ScalingDecision::SetDesired {
+            desired: n,
+            explanation,
+        },
+        false => {
             let reason = if step.adjustment > 0 && desired >= max {
                 NotScaledReason::AlreadyAtMaxCapacity
             } else if step.adjustment < 0 && desired <= min {
