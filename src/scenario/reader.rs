@@ -262,16 +262,7 @@ pub fn as_int(n: &Node, path: &str, min: i64, max: i64, allow_string: bool, d: &
         );
         return None;
     };
-    if v < min || v > max {
-        d.error(
-            n.loc,
-            path,
-            format!("{v} is out of range: expected {min} to {max}"),
-            None,
-        );
-        return None;
-    }
-    Some(v)
+    in_range(v, min, max, n, path, d)
 }
 
 /// A scalar as a finite number in `[min, max]`.
@@ -290,6 +281,18 @@ pub fn as_number(n: &Node, path: &str, min: f64, max: f64, d: &mut Diagnostics) 
         );
         return None;
     };
+    in_range(v, min, max, n, path, d)
+}
+
+/// `Some(v)` if `min <= v <= max`, else an out-of-range error at `n`.
+fn in_range<T: PartialOrd + std::fmt::Display>(
+    v: T,
+    min: T,
+    max: T,
+    n: &Node,
+    path: &str,
+    d: &mut Diagnostics,
+) -> Option<T> {
     if v < min || v > max {
         d.error(
             n.loc,
