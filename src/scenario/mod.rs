@@ -131,7 +131,18 @@ fn read_top(
     let description = o.string("description", d).unwrap_or_default();
     let seed = o.int("seed", 0, i64::MAX, d).unwrap_or(1) as u64;
     let start = read_start(&mut o, d);
-    let duration = o.duration("duration", d);
+    let duration = o.duration("duration", d).filter(|v| {
+        let positive = v.as_millis() >= 1000;
+        if !positive {
+            d.error(
+                o.key_loc("duration"),
+                "duration",
+                "duration must be at least 1s",
+                Some("e.g. `6h` or `2d`".into()),
+            );
+        }
+        positive
+    });
     if o.field("duration").is_none() {
         o.missing("duration", "how long to simulate, e.g. `2d` or `6h`", d);
     }
