@@ -1,11 +1,10 @@
 //! Evaluation: an `Expectation` measured on a run's tables, to a `Verdict` with a message.
 
-use super::ast::{Aggregate, Comparison, Expectation, Figure, Value, Window};
-use super::closest;
+use super::ast::{Aggregate, Comparison, Expectation, Value, Window};
+use super::figures::measure_figure;
 use super::table::RunTables;
-use super::windows::{self, DEPLOYMENT_STARTED, first_steady_state_ms};
+use super::windows;
 use crate::sim::SimDuration;
-use crate::trace::EventKind;
 
 /// Whether an expectation holds in a run, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,27 +16,6 @@ pub struct Verdict {
     /// `max(web.running) = 9, expected <= 8`, or why it could not be evaluated.
     pub message: String,
 }
-
-/// The event kind of a scaling activity (subject: the service).
-const SCALING_ACTIVITY: &str = "scaling_activity";
-
-/// Every event kind the engine writes, plus the kinds of capabilities being built; kinds seen in
-/// the run's events.csv are accepted too.
-const EVENT_KINDS: &[EventKind] = &[
-    EventKind::Run,
-    EventKind::ServiceUpdate,
-    EventKind::ServiceScheduler,
-    EventKind::PlacementFailure,
-    EventKind::PlacementRecovered,
-    EventKind::SteadyState,
-    EventKind::Instance,
-    EventKind::Fault,
-    EventKind::TaskState,
-    EventKind::ScalingActivity,
-    EventKind::Alarm,
-    EventKind::NotScaled,
-];
-const PLANNED_EVENT_KINDS: &[&str] = &[DEPLOYMENT_STARTED, windows::DEPLOYMENT_COMPLETED];
 
 /// Relative slack for `==`, `!=`, `<=` and `>=`, so float noise (`61.199999999`) does not decide.
 const RELATIVE_EPSILON: f64 = 1e-9;
@@ -178,97 +156,12 @@ fn nearest_rank(values: &[f64], p: u8) -> f64 {
     sorted[rank - 1]
 }
 
-fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, String> {
-    let summary = &run.summary;
-    let named = |list: &[(String, f64)], name: &str, what: &str| {
-        list.iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| *v)
-            .ok_or_else(|| format!("summary.json has no {what} `{name}`"))
-    };
-    match figure {
-        Figure::CostUsd(None) => Ok(summary.cost_usd),
-        Figure::CostUsd(Some(provider)) => {
-            run.known_provider(provider)?;
-            named(&summary.providers, provider, "capacity provider")
-        }
-        Figure::UnservedRequests(None) => Ok(summary.services.iter().map(|(_, v)| v).sum()),
-        Figure::UnservedRequests(Some(service)) => {
-            run.known_service(service)?;
-            named(&summary.services, service, "service")
-        }
-        Figure::PlacementFailures => Ok(summary.placement_failures),
-        Figure::TasksStarted => Ok(summary.tasks_started),
-        Figure::SteadyStateS(service) => {
-            run.known_service(service)?;
-            first_steady_state_ms(run, service)
-                .map(|ms| ms as f64 / 1000.0)
-                .ok_or_else(|| format!("{service} never reached a steady state in this run"))
-        }
-        Figure::ScalingActivities(service) => count_events(run, SCALING_ACTIVITY, service.as_deref(), true),
-        Figure::Deployments(service) => count_events(run, DEPLOYMENT_STARTED, service.as_deref(), true),
-        Figure::DeploymentDurationS(service) => deployment_duration_s(run, service),
-        Figure::CountEvents(kind, subject) => {
-            known_event_kind(run, kind)?;
-            count_events(run, kind, subject.as_deref(), false)
-        }
-    }
-}
-
-fn count_events(run: &RunTables, kind: &str, subject: Option<&str>, subject_is_service: bool) -> Result<f64, String> {
-    if let Some(service) = subject.filter(|_| subject_is_service) {
-        run.known_service(service)?;
-    }
-    let count = run
-        .events
-        .iter()
-        .filter(|e| e.kind == kind && subject.is_none_or(|s| s == e.subject))
-        .count();
-    Ok(count as f64)
-}
-
-fn deployment_duration_s(run: &RunTables, service: &str) -> Result<f64, String> {
-    run.known_service(service)?;
-    let found = windows::deployments(run, Some(service));
-    if found.is_empty() {
-        return Err(format!("no deployment of {service} in this run"));
-    }
-    let mut longest_ms = 0;
-    for deployment in found {
-        let Some(completed_ms) = deployment.completed_ms else {
-            return Err(format!(
-                "the deployment of {service} started at {} had not completed when the run ended at {}",
-                SimDuration(deployment.started_ms),
-                SimDuration(run.summary.simulated_ms)
-            ));
-        };
-        longest_ms = longest_ms.max(completed_ms.saturating_sub(deployment.started_ms));
-    }
-    Ok(longest_ms as f64 / 1000.0)
-}
-
-fn known_event_kind(run: &RunTables, kind: &str) -> Result<(), String> {
-    let mut kinds: Vec<&str> = EVENT_KINDS.iter().map(|k| k.as_str()).collect();
-    kinds.extend(PLANNED_EVENT_KINDS);
-    kinds.extend(run.events.iter().map(|e| e.kind.as_str()));
-    kinds.sort_unstable();
-    kinds.dedup();
-    if kinds.contains(&kind) {
-        return Ok(());
-    }
-    let hint = closest(kind, kinds.iter().copied())
-        .map(|k| format!("; did you mean `{k}`?"))
-        .unwrap_or_default();
-    Err(format!(
-        "unknown event kind `{kind}`{hint} (kinds: {})",
-        kinds.join(", ")
-    ))
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::figures::EVENT_KINDS;
     use super::*;
     use crate::check::parse_expectation;
+    use crate::trace::EventKind;
 
     const SERVICES: &str = "\
 time_s,timestamp,service,desired,running,cpu_utilization,unserved_rps

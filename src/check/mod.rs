@@ -10,6 +10,7 @@
 
 mod ast;
 mod eval;
+mod figures;
 mod lexer;
 mod parser;
 mod table;
