@@ -19,6 +19,7 @@ pub mod figure;
 pub mod load;
 pub mod scaling;
 pub mod style;
+mod summary_json;
 pub mod tasks;
 pub mod timeline;
 pub mod utilization;
