@@ -136,10 +136,20 @@ fn report_notes(loaded: &LoadedScenario) {
         eprintln!("note: {note}");
     }
     if !loaded.spec.ignored_fields.is_empty() {
+        // Name each field once (`logConfiguration`, not one path per container); summary.json
+        // lists every path.
+        let mut names: Vec<&str> = loaded
+            .spec
+            .ignored_fields
+            .iter()
+            .map(|p| p.rsplit('.').next().unwrap_or(p))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
         eprintln!(
-            "note: {} AWS field(s) accepted but not modelled (listed in summary.json): {}",
+            "note: {} AWS field(s) accepted but not modelled: {} (every path is in summary.json)",
             loaded.spec.ignored_fields.len(),
-            loaded.spec.ignored_fields.join(", ")
+            names.join(", ")
         );
     }
 }
