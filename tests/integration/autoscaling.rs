@@ -1,6 +1,6 @@
 //! Service auto scaling end to end: alarm timing, cooldowns, bounds, and the documented sequences.
 
-use crate::support::{column, load_text, root, run_to_strings};
+use crate::support::{activities, column, load_text, root, run_to_strings};
 
 /// A Fargate service of 4 tasks (100 rps each at full CPU, no idle CPU) with a 60 % CPU target.
 fn tracked(load: &str, extra_policy: &str) -> String {
@@ -35,20 +35,6 @@ load:
 {load}
 "
     )
-}
-
-/// Times (s) and messages of the scaling activities that changed the desired count.
-fn activities(events_csv: &str) -> Vec<(f64, String)> {
-    events_csv
-        .lines()
-        .filter(|l| l.contains(",scaling_activity,") && l.contains(" -> ") && l.contains("desired"))
-        .map(|l| {
-            (
-                l.split(',').next().expect("time").parse().expect("number"),
-                l.to_string(),
-            )
-        })
-        .collect()
 }
 
 #[test]

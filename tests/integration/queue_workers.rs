@@ -1,7 +1,7 @@
 //! Queue-driven workers end to end: backlog per task (reference 11, case 33), a backlog that builds
 //! and drains, determinism, and the errors of malformed worker scenarios.
 
-use crate::support::{column, load_file, load_text, root, run_to_strings};
+use crate::support::{activities, column, load_file, load_text, root, run_to_strings};
 
 const BACKLOG_PER_TASK: &str = "        CustomizedMetricSpecification:
           Metrics:
@@ -49,20 +49,6 @@ load:
 /// queue holds `60 x extra` messages from then on (arrivals equal capacity afterwards).
 fn held_backlog(extra: &str) -> String {
     format!("      - constant: 100\n      - spike: {{at: 0s, duration: 1m, add: {extra}}}")
-}
-
-/// Times (s) and messages of the scaling activities that changed the desired count.
-fn activities(events_csv: &str) -> Vec<(f64, String)> {
-    events_csv
-        .lines()
-        .filter(|l| l.contains(",scaling_activity,") && l.contains(" -> ") && l.contains("desired"))
-        .map(|l| {
-            (
-                l.split(',').next().expect("time").parse().expect("number"),
-                l.to_string(),
-            )
-        })
-        .collect()
 }
 
 fn numbers(values: &[String]) -> Vec<f64> {

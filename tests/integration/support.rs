@@ -112,3 +112,17 @@ pub fn column(csv_text: &str, name: &str, filter: Option<(&str, &str)>) -> Vec<S
         .map(|row| row[idx].clone())
         .collect()
 }
+
+/// Times (s) and messages of the scaling activities that changed the desired count.
+pub fn activities(events_csv: &str) -> Vec<(f64, String)> {
+    events_csv
+        .lines()
+        .filter(|l| l.contains(",scaling_activity,") && l.contains(" -> ") && l.contains("desired"))
+        .map(|l| {
+            (
+                l.split(',').next().expect("time").parse().expect("number"),
+                l.to_string(),
+            )
+        })
+        .collect()
+}
