@@ -16,8 +16,8 @@ use ecsim::output::report::render_report;
 use ecsim::output::{CsvSink, RunFiles, SummaryBuilder};
 use ecsim::sim::{EventQueue, SimDuration, SimTime};
 use ecsim::spec::{
-    AutoScalingGroupSpec, Behavior, CapacityProviderKind, CapacityProviderSpec, ContainerSpec, NetworkMode,
-    PortMapping, ServiceSpec, Spec, StrategyItem, TaskDefinitionSpec,
+    AutoScalingGroupSpec, Behavior, CapacityProviderSpec, ContainerSpec, NetworkMode, PortMapping, ServiceSpec, Spec,
+    StrategyItem, TaskDefinitionSpec,
 };
 use ecsim::trace::{AlarmRow, ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
 use ecsim::workload::{DEFAULT_START_EPOCH_MS, LoadProfile, LoadShape, Noise};
@@ -100,18 +100,13 @@ pub fn large_spec(days: u64) -> Spec {
         duration: SimDuration(days * MS_PER_DAY),
         trace_interval: SimDuration::from_secs(60),
         availability_zones: ["us-east-1a", "us-east-1b", "us-east-1c"].map(String::from).to_vec(),
-        auto_scaling_groups: vec![AutoScalingGroupSpec {
-            name: "asg-m5".into(),
-            instance_type: "m5.xlarge".into(),
-            min_size: 300,
-            max_size: 300,
-            desired_capacity: 300,
-            availability_zones: vec![0, 1, 2],
-        }],
-        capacity_providers: vec![CapacityProviderSpec {
-            name: "cp-m5".into(),
-            kind: CapacityProviderKind::AutoScalingGroup(0),
-        }],
+        auto_scaling_groups: vec![AutoScalingGroupSpec::new(
+            "asg-m5",
+            "m5.xlarge",
+            (300, 300, 300),
+            vec![0, 1, 2],
+        )],
+        capacity_providers: vec![CapacityProviderSpec::auto_scaling_group("cp-m5", 0)],
         cluster_name: "bench".into(),
         task_definitions: vec![TaskDefinitionSpec {
             family: "web".into(),
@@ -134,6 +129,7 @@ pub fn large_spec(days: u64) -> Spec {
             }],
             load: Some(load),
             queue: None,
+            uses_launch_type: false,
         }],
         behavior,
         auto_scaling: Default::default(),

@@ -49,6 +49,10 @@ pub enum Event {
         /// Index into the scalable targets' scheduled actions.
         index: usize,
     },
+    /// ECS computes CapacityProviderReservation for the providers with managed scaling.
+    CapacityProviderMetric,
+    /// Those datapoints reach the capacity providers' target tracking alarms.
+    CapacityProviderAlarms,
     /// An entry of the scenario's timeline is due.
     Timeline {
         /// Index into `Spec::timeline`.

@@ -105,6 +105,7 @@ impl World<'_> {
                 .start_billing(provider, itype.on_demand_usd_per_hour, self.now);
         }
         if !registered {
+            self.groups[group].last_launch_at = Some(self.now);
             let delay = lognormal_ms(b.launch_time.median_ms, b.launch_time.p95_ms, &mut self.instance_rng);
             self.schedule_in(delay, Event::InstanceRegistered { instance: id });
             let name = self.instances[id.0 as usize].ec2_instance_id.clone();

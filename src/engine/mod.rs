@@ -1,6 +1,7 @@
 //! The simulation: the one `Event` enum, the `World`, the dispatcher and the bounded run loop.
 
 mod autoscaling;
+mod cluster_autoscaling;
 mod cost;
 mod event;
 mod instances;

@@ -86,6 +86,7 @@ fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), Sin
         warm_start(world, sink)?;
     }
     world.start_auto_scaling(sink)?;
+    world.start_cluster_auto_scaling();
     for service in 0..world.services.len() {
         world.request_reconcile(service);
     }
@@ -144,6 +145,11 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
         }
         Event::AlarmEvaluation { high_resolution } => world.on_alarm_evaluation(high_resolution, sink),
         Event::ScheduledAction { index } => world.on_scheduled_action(index, sink),
+        Event::CapacityProviderMetric => {
+            world.on_capacity_provider_metric();
+            Ok(())
+        }
+        Event::CapacityProviderAlarms => world.on_capacity_provider_alarms(sink),
     }
 }
 

@@ -3,6 +3,7 @@
 use super::event::Event;
 use super::world::World;
 use crate::model::{InstanceState, TaskState};
+use crate::spec::CapacityProviderKind;
 use crate::trace::{ClusterRow, ServiceRow, SinkError, TraceSink};
 
 impl World<'_> {
@@ -55,7 +56,6 @@ impl World<'_> {
     fn write_cluster_row(&mut self, provider: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let mut instances = 0u32;
         let mut pending = 0u32;
-        let mut busy = 0u32;
         let (mut cpu_used, mut cpu_reg, mut mem_used, mut mem_reg) = (0u64, 0u64, 0u64, 0u64);
         for id in self.instances_of_provider(provider) {
             let i = &self.instances[id.0 as usize];
@@ -63,7 +63,6 @@ impl World<'_> {
                 InstanceState::Launching => pending += 1,
                 InstanceState::Active => {
                     instances += 1;
-                    busy += u32::from(i.is_busy());
                     cpu_used += u64::from(i.used_cpu_units);
                     cpu_reg += u64::from(i.registered_cpu_units);
                     mem_used += i.used_memory_mib;
@@ -95,8 +94,13 @@ impl World<'_> {
                 .filter(|t| t.capacity_provider == provider && t.state == TaskState::Provisioning)
                 .count() as u32;
         }
-        let fargate = self.provider_is_fargate(provider);
-        let reservation = (!fargate).then(|| self.capacity_provider_reservation(provider, instances, busy));
+        let cp = &self.spec.capacity_providers[provider];
+        let reservation = cp.managed_scaling.map(|_| self.reservation_sample(provider).percent);
+        let desired_capacity = match cp.kind {
+            CapacityProviderKind::AutoScalingGroup(g) => Some(self.groups[g].desired),
+            _ => None,
+        };
+        let target_capacity = cp.managed_scaling.map(|m| m.target_capacity);
         sink.cluster_row(&ClusterRow {
             time_ms: self.now.0,
             capacity_provider: &self.spec.capacity_providers[provider].name,
@@ -108,49 +112,9 @@ impl World<'_> {
             tasks_provisioning: provisioning,
             tasks,
             cost_usd: self.cost.total_usd(provider, self.now),
+            desired_capacity,
+            target_capacity,
         })
-    }
-
-    /// CapacityProviderReservation = M / N x 100 (reference 6.3), with N the registered instances
-    /// and M the busy ones plus the instances the waiting tasks need: the tasks' CPU and memory
-    /// packed onto empty instances of the group's type (a lower bound, as ECS's estimate is).
-    fn capacity_provider_reservation(&self, provider: usize, n: u32, busy: u32) -> f64 {
-        let mut cpu = 0u64;
-        let mut mem = 0u64;
-        let mut waiting_tasks = 0u32;
-        let waiting = self
-            .services
-            .iter()
-            .filter(|s| !s.unplaced.is_empty())
-            .flat_map(|s| s.tasks.iter().map(|id| &self.tasks[id]));
-        for t in waiting {
-            if t.capacity_provider == provider && t.state == TaskState::Provisioning && t.instance.is_none() {
-                let r = self.spec.task_definitions[t.task_definition].resources();
-                cpu += u64::from(r.cpu_units);
-                mem += r.memory_mib;
-                waiting_tasks += 1;
-            }
-        }
-        let extra = if waiting_tasks == 0 {
-            0
-        } else {
-            let group = match self.spec.capacity_providers[provider].kind {
-                crate::spec::CapacityProviderKind::AutoScalingGroup(g) => g,
-                _ => unreachable!("Fargate has no reservation"),
-            };
-            let itype = crate::model::catalog::instance_type(&self.spec.auto_scaling_groups[group].instance_type)
-                .expect("validated");
-            let b = &self.spec.behavior.instances;
-            let cap_cpu = u64::from(itype.cpu_units().saturating_sub(b.agent_reserved_cpu_units)).max(1);
-            let cap_mem = itype.memory_mib.saturating_sub(b.agent_reserved_memory_mib).max(1);
-            cpu.div_ceil(cap_cpu).max(mem.div_ceil(cap_mem)).max(1) as u32
-        };
-        let m = busy + extra;
-        match (n, m) {
-            (0, 0) => 100.0,
-            (0, _) => 200.0,
-            _ => f64::from(m) / f64::from(n) * 100.0,
-        }
     }
 }
 

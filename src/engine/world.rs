@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use rand_chacha::ChaCha8Rng;
 
 use super::autoscaling::{AutoScalingState, MetricPeriodState};
+use super::cluster_autoscaling::ManagedScalingState;
 use super::cost::CostMeter;
 use super::event::Event;
 use crate::model::task::TASK_STATE_COUNT;
@@ -70,6 +71,8 @@ pub(super) struct AutoScalingGroupState {
     pub desired: u32,
     /// Instances launching or active.
     pub live: Vec<InstanceId>,
+    /// When the group last launched an instance after the start of the run.
+    pub last_launch_at: Option<SimTime>,
 }
 
 /// The whole simulated world.
@@ -96,6 +99,8 @@ pub(super) struct World<'s> {
     pub warm_starting: bool,
     /// Scalable targets, policies and alarms.
     pub auto_scaling: AutoScalingState,
+    /// Capacity providers with managed scaling.
+    pub managed_scaling: Vec<ManagedScalingState>,
 }
 
 impl<'s> World<'s> {
@@ -144,6 +149,7 @@ impl<'s> World<'s> {
             .map(|g| AutoScalingGroupState {
                 desired: g.desired_capacity,
                 live: Vec::new(),
+                last_launch_at: None,
             })
             .collect();
         World {
@@ -166,6 +172,7 @@ impl<'s> World<'s> {
             impaired_zones: vec![false; spec.availability_zones.len()],
             warm_starting: false,
             auto_scaling: AutoScalingState::new(spec),
+            managed_scaling: ManagedScalingState::for_spec(spec),
         }
     }
 

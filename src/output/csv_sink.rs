@@ -64,6 +64,8 @@ const CLUSTER_HEADER: &[&str] = &[
     "tasks_provisioning",
     "tasks",
     "cost_usd",
+    "desired_capacity",
+    "target_capacity",
 ];
 const EVENTS_HEADER: &[&str] = &["time_s", "timestamp", "kind", "subject", "message"];
 const ALARMS_HEADER: &[&str] = &[
@@ -189,6 +191,10 @@ impl<W: Write> TraceSink for CsvSink<W> {
         w.write_field(r.tasks_provisioning.to_string()).map_err(io)?;
         w.write_field(r.tasks.to_string()).map_err(io)?;
         w.write_field(usd(r.cost_usd)).map_err(io)?;
+        w.write_field(r.desired_capacity.map(|v| v.to_string()).unwrap_or_default())
+            .map_err(io)?;
+        w.write_field(r.target_capacity.map(|v| v.to_string()).unwrap_or_default())
+            .map_err(io)?;
         w.write_record(None::<&[u8]>).map_err(io)
     }
 

@@ -1,6 +1,7 @@
 //! Pure decisions: given read-only state, return what to do. No state of their own, no I/O.
 
 pub mod capacity_provider_strategy;
+pub mod cluster_scaling;
 pub mod placement;
 pub mod scaling_decision;
 pub mod schedule;

@@ -44,6 +44,17 @@ pub fn read_behavior(node: Option<&Node>, task_definitions: &[TaskDefinitionSpec
             a.finish(d);
         }
     }
+    if let Some(n) = o.field("clusterAutoScaling") {
+        if let Some(mut c) = object(n, "behavior.clusterAutoScaling", d) {
+            if let Some(v) = c.duration("metricLatency", d) {
+                b.cluster_auto_scaling.metric_latency = v;
+            }
+            if let Some(v) = c.int("provisioningTaskLimit", 1, 100_000, d) {
+                b.cluster_auto_scaling.provisioning_task_limit = v as u32;
+            }
+            c.finish(d);
+        }
+    }
     if let Some(n) = o.field("instances") {
         read_instances(n, &mut b, d);
     }

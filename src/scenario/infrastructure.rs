@@ -1,142 +1,10 @@
-//! `ec2AutoScaling` and `ecs.capacityProviders` / `ecs.cluster`: where tasks can run.
+//! `ecs.capacityProviders` and `ecs.cluster`: where tasks can run, and capacity provider strategies.
 
 use super::diag::Diagnostics;
 use super::reader::{as_one_of, as_string, object};
 use super::yaml::Node;
-use crate::model::catalog::{closest_instance_type_name, instance_type};
-use crate::spec::{AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, StrategyItem};
-
-const ASG_IGNORED: &[&str] = &[
-    "AutoScalingGroupARN",
-    "LaunchConfigurationName",
-    "LaunchTemplate",
-    "VPCZoneIdentifier",
-    "Tags",
-    "HealthCheckType",
-    "HealthCheckGracePeriod",
-    "DefaultCooldown",
-    "TargetGroupARNs",
-    "LoadBalancerNames",
-    "ServiceLinkedRoleARN",
-    "TerminationPolicies",
-    "NewInstancesProtectedFromScaleIn",
-    "CapacityRebalance",
-    "DefaultInstanceWarmup",
-    "CreatedTime",
-    "Instances",
-    "EnabledMetrics",
-    "SuspendedProcesses",
-    "MaxInstanceLifetime",
-    "Status",
-    "PlacementGroup",
-    "WarmPoolConfiguration",
-    "Context",
-    "TrafficSources",
-    "PredictedCapacity",
-    "AvailabilityZoneDistribution",
-    "AvailabilityZoneImpairmentPolicy",
-    "CapacityReservationSpecification",
-];
-
-/// Reads `ec2AutoScaling.autoScalingGroups`.
-pub fn read_auto_scaling_groups(
-    node: Option<&Node>,
-    zones: &[String],
-    d: &mut Diagnostics,
-) -> Vec<AutoScalingGroupSpec> {
-    let Some(node) = node else { return Vec::new() };
-    let Some(mut block) = object(node, "ec2AutoScaling", d) else {
-        return Vec::new();
-    };
-    let items = block.list("autoScalingGroups", d);
-    if block.field("scalingPolicies").is_some() {
-        d.not_yet_simulated.push("ec2AutoScaling.scalingPolicies: EC2 Auto Scaling policies are not simulated yet; groups stay at DesiredCapacity".into());
-    }
-    block.finish(d);
-    let mut groups = Vec::new();
-    for (path, n) in items {
-        let Some(mut o) = object(n, &path, d) else { continue };
-        let name = o.required_string("AutoScalingGroupName", "the group name", d);
-        let itype_path = o.child("InstanceType");
-        let itype_node = o.field("InstanceType");
-        let itype = itype_node.and_then(|n| as_string(n, &itype_path, d));
-        if let (Some(t), Some(n)) = (&itype, itype_node) {
-            if instance_type(t).is_none() {
-                let help = closest_instance_type_name(t).map_or_else(
-                    || "the catalog has t3, m5, m6i, m7g, c5, c6i, c7g, r5 and r6i, large to 4xlarge".to_string(),
-                    |c| format!("did you mean `{c}`?"),
-                );
-                d.error(n.loc, &itype_path, format!("unknown instance type `{t}`"), Some(help));
-            }
-        }
-        if o.field("MixedInstancesPolicy").is_some() {
-            d.error(
-                o.key_loc("MixedInstancesPolicy"),
-                &o.child("MixedInstancesPolicy"),
-                "MixedInstancesPolicy is not simulated yet",
-                Some("use InstanceType for now".into()),
-            );
-        } else if itype_node.is_none() {
-            o.missing("InstanceType", "e.g. m5.large", d);
-        }
-        let min = o.int("MinSize", 0, 100_000, d);
-        let max = o.int("MaxSize", 0, 100_000, d);
-        let desired = o.int("DesiredCapacity", 0, 100_000, d);
-        if o.field("MinSize").is_none() {
-            o.missing("MinSize", "the smallest group size", d);
-        }
-        if o.field("MaxSize").is_none() {
-            o.missing("MaxSize", "the largest group size", d);
-        }
-        let az_path = o.child("AvailabilityZones");
-        let az_nodes = o.list("AvailabilityZones", d);
-        let mut azs = Vec::new();
-        for (p, n) in &az_nodes {
-            let Some(az) = as_string(n, p, d) else { continue };
-            match zones.iter().position(|z| *z == az) {
-                Some(i) => azs.push(i),
-                None => d.error(
-                    n.loc,
-                    p,
-                    format!(
-                        "`{az}` is not one of the scenario's availabilityZones ({})",
-                        zones.join(", ")
-                    ),
-                    None,
-                ),
-            }
-        }
-        if az_nodes.is_empty() {
-            azs = (0..zones.len()).collect();
-        }
-        let (loc, desired_path) = (o.key_loc("DesiredCapacity"), o.child("DesiredCapacity"));
-        o.ignore(ASG_IGNORED);
-        o.finish(d);
-        let (Some(name), Some(itype), Some(min), Some(max)) = (name, itype, min, max) else {
-            continue;
-        };
-        let desired = desired.unwrap_or(min);
-        if !(min <= desired && desired <= max) {
-            d.error(
-                loc,
-                &desired_path,
-                format!("DesiredCapacity {desired} must be between MinSize {min} and MaxSize {max}"),
-                None,
-            );
-            continue;
-        }
-        let _ = az_path;
-        groups.push(AutoScalingGroupSpec {
-            name,
-            instance_type: itype,
-            min_size: min as u32,
-            max_size: max as u32,
-            desired_capacity: desired as u32,
-            availability_zones: azs,
-        });
-    }
-    groups
-}
+use crate::sim::SimDuration;
+use crate::spec::{AutoScalingGroupSpec, CapacityProviderSpec, ManagedScaling, StrategyItem};
 
 /// Reads `ecs.capacityProviders`: one provider per Auto Scaling group. Groups without a provider
 /// get an implicit one named after the group, so every instance belongs to exactly one provider.
@@ -154,7 +22,7 @@ pub fn read_capacity_providers(
         let Some(mut o) = object(n, &path, d) else { continue };
         let name = o.required_string("name", "the capacity provider name", d);
         let asg_path = o.child("autoScalingGroupProvider");
-        let group = match o.field("autoScalingGroupProvider") {
+        let provider = match o.field("autoScalingGroupProvider") {
             Some(n) => read_asg_provider(n, &asg_path, groups, d),
             None => {
                 o.missing("autoScalingGroupProvider", "the Auto Scaling group behind it", d);
@@ -172,9 +40,10 @@ pub fn read_capacity_providers(
         ]);
         let name_loc = o.key_loc("name");
         o.finish(d);
-        let (Some(name), Some(group)) = (name, group) else {
+        let (Some(name), Some(provider)) = (name, provider) else {
             continue;
         };
+        let group = provider.group;
         if name == "FARGATE" || name == "FARGATE_SPOT" || providers.iter().any(|p| p.name == name) {
             d.error(
                 name_loc,
@@ -198,42 +67,77 @@ pub fn read_capacity_providers(
         }
         used_groups.push(group);
         providers.push(CapacityProviderSpec {
-            name,
-            kind: CapacityProviderKind::AutoScalingGroup(group),
+            managed_scaling: provider.managed_scaling,
+            managed_termination_protection: provider.managed_termination_protection,
+            managed_draining: provider.managed_draining,
+            ..CapacityProviderSpec::auto_scaling_group(name, group)
         });
     }
     for (g, group) in groups.iter().enumerate() {
         if !used_groups.contains(&g) {
-            providers.push(CapacityProviderSpec {
-                name: group.name.clone(),
-                kind: CapacityProviderKind::AutoScalingGroup(g),
-            });
+            providers.push(CapacityProviderSpec::auto_scaling_group(group.name.clone(), g));
         }
     }
     providers
 }
 
-fn read_asg_provider(node: &Node, path: &str, groups: &[AutoScalingGroupSpec], d: &mut Diagnostics) -> Option<usize> {
+/// An `autoScalingGroupProvider` resolved to its group, with its managed settings.
+struct AsgProvider {
+    group: usize,
+    managed_scaling: Option<ManagedScaling>,
+    managed_termination_protection: bool,
+    managed_draining: bool,
+}
+
+fn read_asg_provider(
+    node: &Node,
+    path: &str,
+    groups: &[AutoScalingGroupSpec],
+    d: &mut Diagnostics,
+) -> Option<AsgProvider> {
     let mut o = object(node, path, d)?;
     let arn_path = o.child("autoScalingGroupArn");
     let arn_node = o.field("autoScalingGroupArn");
     let arn = o.required_string("autoScalingGroupArn", "a group name or ARN", d);
+    let mut managed_scaling = None;
     if let Some(ms) = o.field("managedScaling") {
         let ms_path = o.child("managedScaling");
         if let Some(mut m) = object(ms, &ms_path, d) {
             let status = m.one_of("status", &["ENABLED", "DISABLED"], d);
-            m.int("targetCapacity", 1, 100, d);
-            m.int("minimumScalingStepSize", 1, 10_000, d);
-            m.int("maximumScalingStepSize", 1, 10_000, d);
-            m.int("instanceWarmupPeriod", 0, 10_000, d);
+            let defaults = ManagedScaling::default();
+            let target = m.int("targetCapacity", 1, 100, d);
+            let min_step = m.int("minimumScalingStepSize", 1, 10_000, d);
+            let max_step_loc = m.key_loc("maximumScalingStepSize");
+            let max_step = m.int("maximumScalingStepSize", 1, 10_000, d);
+            let warmup = m.int("instanceWarmupPeriod", 0, 10_000, d);
             m.finish(d);
+            let scaling = ManagedScaling {
+                target_capacity: target.map_or(defaults.target_capacity, |v| v as u32),
+                minimum_scaling_step_size: min_step.map_or(defaults.minimum_scaling_step_size, |v| v as u32),
+                maximum_scaling_step_size: max_step.map_or(defaults.maximum_scaling_step_size, |v| v as u32),
+                instance_warmup_period: warmup
+                    .map_or(defaults.instance_warmup_period, |v| SimDuration::from_secs(v as u64)),
+            };
+            if scaling.maximum_scaling_step_size < scaling.minimum_scaling_step_size {
+                d.error(
+                    max_step_loc,
+                    &format!("{ms_path}.maximumScalingStepSize"),
+                    format!(
+                        "maximumScalingStepSize ({}) must not be below minimumScalingStepSize ({})",
+                        scaling.maximum_scaling_step_size, scaling.minimum_scaling_step_size
+                    ),
+                    None,
+                );
+            }
             if status == Some("ENABLED") {
-                d.not_yet_simulated.push(format!("{ms_path}: managed scaling (ECS cluster auto scaling) is not simulated yet; the group stays at DesiredCapacity"));
+                managed_scaling = Some(scaling);
             }
         }
     }
-    o.one_of("managedTerminationProtection", &["ENABLED", "DISABLED"], d);
-    o.one_of("managedDraining", &["ENABLED", "DISABLED"], d);
+    let mtp_loc = o.key_loc("managedTerminationProtection");
+    let mtp = o.one_of("managedTerminationProtection", &["ENABLED", "DISABLED"], d) == Some("ENABLED");
+    // New capacity providers drain managed instances by default (reference 6.1).
+    let draining = o.one_of("managedDraining", &["ENABLED", "DISABLED"], d) != Some("DISABLED");
     o.finish(d);
     let arn = arn?;
     // An ARN ends with `autoScalingGroupName/<name>`; a bare name is accepted too.
@@ -262,7 +166,32 @@ fn read_asg_provider(node: &Node, path: &str, groups: &[AutoScalingGroupSpec], d
             help,
         );
     }
-    found
+    let group = found?;
+    if mtp {
+        let problem = if managed_scaling.is_none() {
+            Some("managed termination protection requires managedScaling with status ENABLED")
+        } else if !groups[group].new_instances_protected_from_scale_in {
+            Some(
+                "managed termination protection requires NewInstancesProtectedFromScaleIn: true on the Auto Scaling group",
+            )
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            d.error(
+                mtp_loc,
+                &format!("{path}.managedTerminationProtection"),
+                problem,
+                Some("enable it, or set managedTerminationProtection: DISABLED".into()),
+            );
+        }
+    }
+    Some(AsgProvider {
+        group,
+        managed_scaling,
+        managed_termination_protection: mtp,
+        managed_draining: draining,
+    })
 }
 
 fn o_loc_fallback(node: &Node) -> super::yaml::Loc {

@@ -5,6 +5,7 @@
 //! ignored. Files the scenario names (task definitions, replay CSVs) come through a
 //! `SourceLoader`, so this layer never touches the filesystem itself.
 
+mod auto_scaling_groups;
 mod autoscaling;
 mod behavior;
 mod customized_metric;
@@ -24,7 +25,7 @@ use chrono::{DateTime, Utc};
 use self::diag::{Diagnostics, Sources};
 use self::reader::{as_list, as_string, object};
 use self::yaml::{Loc, Node};
-use crate::spec::{CapacityProviderKind, CapacityProviderSpec, Spec};
+use crate::spec::{CapacityProviderSpec, Spec};
 use crate::workload::DEFAULT_START_EPOCH_MS;
 
 /// Reads files a scenario refers to, relative to the scenario's directory.
@@ -160,7 +161,7 @@ fn read_top(
     let zones = read_zones(&mut o, d);
     let ec2 = o.field("ec2AutoScaling");
     let ecs = o.field("ecs");
-    let groups = infrastructure::read_auto_scaling_groups(ec2, &zones, d);
+    let groups = auto_scaling_groups::read_auto_scaling_groups(ec2, &zones, d);
     let ecs_obj = ecs.and_then(|n| object(n, "ecs", d));
     let (mut ecs_obj, ecs_present) = match ecs_obj {
         Some(e) => (Some(e), true),
@@ -172,16 +173,10 @@ fn read_top(
     let services_node = ecs_field(&mut ecs_obj, "services");
     let wants_fargate = cluster.fargate || services_node.is_some_and(uses_fargate_launch_type);
     if wants_fargate {
-        providers.push(CapacityProviderSpec {
-            name: "FARGATE".into(),
-            kind: CapacityProviderKind::Fargate,
-        });
+        providers.push(CapacityProviderSpec::fargate());
     }
     if cluster.fargate_spot {
-        providers.push(CapacityProviderSpec {
-            name: "FARGATE_SPOT".into(),
-            kind: CapacityProviderKind::FargateSpot,
-        });
+        providers.push(CapacityProviderSpec::fargate_spot());
     }
     let task_definitions = read_task_definitions(ecs_field(&mut ecs_obj, "taskDefinitions"), loader, sources, d);
     let default_strategy = if cluster.default_strategy.is_empty() {

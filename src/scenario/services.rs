@@ -155,6 +155,7 @@ pub fn read_services(
             task_definition,
             desired_count: desired as u32,
             strategy,
+            uses_launch_type: launch_type.is_some() || (strategy_items.is_empty() && default_strategy.is_none()),
             load: None,
             queue: None,
         });

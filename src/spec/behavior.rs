@@ -104,6 +104,26 @@ impl Default for InstanceBehavior {
     }
 }
 
+/// How ECS cluster auto scaling is timed and bounded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterAutoScalingBehavior {
+    /// From the minute ECS computes CapacityProviderReservation to the evaluation of the
+    /// provider's alarms (AWS publishes no figure; 60 s is an assumption).
+    pub metric_latency: SimDuration,
+    /// Tasks in PROVISIONING counted per capacity provider when estimating instances (the
+    /// "tasks in the PROVISIONING state per cluster" quota, 500).
+    pub provisioning_task_limit: u32,
+}
+
+impl Default for ClusterAutoScalingBehavior {
+    fn default() -> Self {
+        ClusterAutoScalingBehavior {
+            metric_latency: SimDuration::from_secs(60),
+            provisioning_task_limit: 500,
+        }
+    }
+}
+
 /// All simulator-only settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Behavior {
@@ -121,6 +141,8 @@ pub struct Behavior {
     pub task_events: bool,
     /// Latency from a metric period's end to the alarm evaluation that sees it.
     pub metric_pipeline: super::MetricPipeline,
+    /// Timing and limits of ECS cluster auto scaling.
+    pub cluster_auto_scaling: ClusterAutoScalingBehavior,
 }
 
 impl Behavior {
@@ -134,6 +156,7 @@ impl Behavior {
             max_events: 200_000_000,
             task_events: false,
             metric_pipeline: Default::default(),
+            cluster_auto_scaling: Default::default(),
         }
     }
 }

@@ -1,15 +1,29 @@
 //! Auto Scaling groups, capacity providers and services as the engine needs them.
 
 pub use crate::model::StrategyItem;
+use crate::sim::SimDuration;
 use crate::workload::LoadProfile;
 
-/// An EC2 Auto Scaling group (a fixed fleet for now).
+/// An EC2 Auto Scaling group.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AutoScalingGroupSpec {
     /// `AutoScalingGroupName`.
     pub name: String,
-    /// Instance type name, present in the catalog.
+    /// Instance type launched: `InstanceType`, or the first `MixedInstancesPolicy` override
+    /// (the `prioritized` allocation strategy). Present in the catalog.
     pub instance_type: String,
+    /// Instance type of Spot launches: the lowest-priced override (Spot pools are not modelled).
+    pub spot_instance_type: String,
+    /// Every instance type the group may launch, in priority order (one unless mixed).
+    pub instance_types: Vec<String>,
+    /// On-Demand versus Spot split of a `MixedInstancesPolicy`.
+    pub distribution: InstancesDistribution,
+    /// `DefaultInstanceWarmup`, if set.
+    pub default_instance_warmup: Option<SimDuration>,
+    /// `NewInstancesProtectedFromScaleIn`.
+    pub new_instances_protected_from_scale_in: bool,
+    /// EC2 Auto Scaling target tracking policies on the group (the older cluster-scaling option).
+    pub scaling_policies: Vec<AsgTargetTrackingPolicy>,
     /// `MinSize`.
     pub min_size: u32,
     /// `MaxSize`.
@@ -18,6 +32,87 @@ pub struct AutoScalingGroupSpec {
     pub desired_capacity: u32,
     /// Indices into `Spec::availability_zones`.
     pub availability_zones: Vec<usize>,
+}
+
+impl AutoScalingGroupSpec {
+    /// A group of one On-Demand instance type without scaling policies.
+    pub fn new(
+        name: impl Into<String>,
+        instance_type: impl Into<String>,
+        (min_size, desired_capacity, max_size): (u32, u32, u32),
+        availability_zones: Vec<usize>,
+    ) -> Self {
+        let instance_type = instance_type.into();
+        AutoScalingGroupSpec {
+            name: name.into(),
+            instance_types: vec![instance_type.clone()],
+            spot_instance_type: instance_type.clone(),
+            instance_type,
+            distribution: InstancesDistribution::default(),
+            default_instance_warmup: None,
+            new_instances_protected_from_scale_in: false,
+            scaling_policies: Vec::new(),
+            min_size,
+            max_size,
+            desired_capacity,
+            availability_zones,
+        }
+    }
+}
+
+/// `MixedInstancesPolicy.InstancesDistribution`: how many instances are On-Demand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstancesDistribution {
+    /// `OnDemandBaseCapacity` (default 0).
+    pub on_demand_base_capacity: u32,
+    /// `OnDemandPercentageAboveBaseCapacity` (default 100: no Spot).
+    pub on_demand_percentage_above_base: u32,
+}
+
+impl Default for InstancesDistribution {
+    fn default() -> Self {
+        InstancesDistribution {
+            on_demand_base_capacity: 0,
+            on_demand_percentage_above_base: 100,
+        }
+    }
+}
+
+/// An EC2 Auto Scaling `TargetTrackingScaling` policy on `ASGAverageCPUUtilization`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsgTargetTrackingPolicy {
+    /// `PolicyName`.
+    pub name: String,
+    /// `TargetValue`, percent.
+    pub target_value: f64,
+    /// `DisableScaleIn`.
+    pub disable_scale_in: bool,
+    /// `EstimatedInstanceWarmup`, else the group's `DefaultInstanceWarmup`, else 300 s.
+    pub instance_warmup: SimDuration,
+}
+
+/// `managedScaling` of an Auto Scaling group capacity provider with `status: ENABLED`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ManagedScaling {
+    /// `targetCapacity`, percent (1 to 100, default 100).
+    pub target_capacity: u32,
+    /// `minimumScalingStepSize` (default 1).
+    pub minimum_scaling_step_size: u32,
+    /// `maximumScalingStepSize` (default 10000).
+    pub maximum_scaling_step_size: u32,
+    /// `instanceWarmupPeriod` (default 300 s).
+    pub instance_warmup_period: SimDuration,
+}
+
+impl Default for ManagedScaling {
+    fn default() -> Self {
+        ManagedScaling {
+            target_capacity: 100,
+            minimum_scaling_step_size: 1,
+            maximum_scaling_step_size: 10_000,
+            instance_warmup_period: SimDuration::from_secs(300),
+        }
+    }
 }
 
 /// What backs a capacity provider.
@@ -38,9 +133,42 @@ pub struct CapacityProviderSpec {
     pub name: String,
     /// What backs it.
     pub kind: CapacityProviderKind,
+    /// ECS cluster auto scaling, when `managedScaling.status` is ENABLED.
+    pub managed_scaling: Option<ManagedScaling>,
+    /// `managedTerminationProtection: ENABLED`: only instances without tasks are terminated.
+    pub managed_termination_protection: bool,
+    /// `managedDraining: ENABLED` (the default): an instance the group terminates drains first.
+    pub managed_draining: bool,
 }
 
 impl CapacityProviderSpec {
+    /// A provider backed by Auto Scaling group `group`, without managed scaling.
+    pub fn auto_scaling_group(name: impl Into<String>, group: usize) -> Self {
+        CapacityProviderSpec {
+            name: name.into(),
+            kind: CapacityProviderKind::AutoScalingGroup(group),
+            managed_scaling: None,
+            managed_termination_protection: false,
+            managed_draining: true,
+        }
+    }
+
+    /// The built-in FARGATE provider.
+    pub fn fargate() -> Self {
+        CapacityProviderSpec {
+            kind: CapacityProviderKind::Fargate,
+            ..Self::auto_scaling_group("FARGATE", 0)
+        }
+    }
+
+    /// The built-in FARGATE_SPOT provider.
+    pub fn fargate_spot() -> Self {
+        CapacityProviderSpec {
+            kind: CapacityProviderKind::FargateSpot,
+            ..Self::auto_scaling_group("FARGATE_SPOT", 0)
+        }
+    }
+
     /// True for FARGATE and FARGATE_SPOT.
     pub fn is_fargate(&self) -> bool {
         matches!(
@@ -61,6 +189,9 @@ pub struct ServiceSpec {
     pub desired_count: u32,
     /// Where its tasks run: a launch type becomes a one-item strategy on that provider.
     pub strategy: Vec<StrategyItem>,
+    /// True when the service names a `launchType`: capacity providers ignore its waiting tasks
+    /// (they never cause a managed scale-out, reference 6.3).
+    pub uses_launch_type: bool,
     /// Demand on the service; `None` means no load. For a queue worker, messages per second.
     pub load: Option<LoadProfile>,
     /// The queue a worker service consumes instead of serving requests.

@@ -11,9 +11,10 @@ pub use autoscaling::{
     AlarmSpec, AutoScalingSpec, MetricOf, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec,
     ScalingPolicySpec, ScheduledActionSpec, ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,
 };
-pub use behavior::{Behavior, DurationDistribution, InstanceBehavior, TaskBehavior};
+pub use behavior::{Behavior, ClusterAutoScalingBehavior, DurationDistribution, InstanceBehavior, TaskBehavior};
 pub use cluster::{
-    AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem, WorkerQueue,
+    AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstancesDistribution,
+    ManagedScaling, ServiceSpec, StrategyItem, WorkerQueue,
 };
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, TimelineAction, TimelineEvent};

@@ -66,6 +66,11 @@ pub struct ClusterRow<'a> {
     pub tasks: u32,
     /// Cumulative cost of the provider's capacity since the start, USD.
     pub cost_usd: f64,
+    /// The Auto Scaling group's desired capacity; empty for Fargate.
+    pub desired_capacity: Option<u32>,
+    /// `managedScaling.targetCapacity`, the target of CapacityProviderReservation; empty without
+    /// managed scaling.
+    pub target_capacity: Option<u32>,
 }
 
 /// Kinds of rows in `events.csv`.

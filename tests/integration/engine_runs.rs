@@ -9,9 +9,8 @@ use chrono_tz::Tz;
 use ecsim::engine::{self, EngineError, RunOptions};
 use ecsim::sim::{SimDuration, SimTime};
 use ecsim::spec::{
-    AutoScalingGroupSpec, Behavior, CapacityProviderKind, CapacityProviderSpec, ContainerSpec, DurationDistribution,
-    InstanceSelector, NetworkMode, PortMapping, ServiceSpec, Spec, StrategyItem, TaskDefinitionSpec, TimelineAction,
-    TimelineEvent,
+    AutoScalingGroupSpec, Behavior, CapacityProviderSpec, ContainerSpec, DurationDistribution, InstanceSelector,
+    NetworkMode, PortMapping, ServiceSpec, Spec, StrategyItem, TaskDefinitionSpec, TimelineAction, TimelineEvent,
 };
 use ecsim::trace::{EventKind, MemorySink, OwnedServiceRow, RunTotals};
 use ecsim::workload::{DEFAULT_START_EPOCH_MS, LoadProfile, LoadShape, Noise};
@@ -45,28 +44,16 @@ enum Net {
 fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
     let (groups, provider, zones) = match capacity {
         Capacity::Ec2(instance_type, count) => (
-            vec![AutoScalingGroupSpec {
-                name: "asg".into(),
-                instance_type: instance_type.into(),
-                min_size: count,
-                max_size: count,
-                desired_capacity: count,
-                availability_zones: (0..count as usize).collect(),
-            }],
-            CapacityProviderSpec {
-                name: "cp".into(),
-                kind: CapacityProviderKind::AutoScalingGroup(0),
-            },
+            vec![AutoScalingGroupSpec::new(
+                "asg",
+                instance_type,
+                (count, count, count),
+                (0..count as usize).collect(),
+            )],
+            CapacityProviderSpec::auto_scaling_group("cp", 0),
             count as usize,
         ),
-        Capacity::Fargate => (
-            Vec::new(),
-            CapacityProviderSpec {
-                name: "FARGATE".into(),
-                kind: CapacityProviderKind::Fargate,
-            },
-            3,
-        ),
+        Capacity::Fargate => (Vec::new(), CapacityProviderSpec::fargate(), 3),
     };
     let fargate = groups.is_empty();
     let (network_mode, host_port) = match net {
@@ -118,6 +105,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             }],
             load: None,
             queue: None,
+            uses_launch_type: false,
         }],
         behavior: Behavior::with_task_definitions(1),
         auto_scaling: Default::default(),

@@ -1,0 +1,425 @@
+//! `ec2AutoScaling`: Auto Scaling groups (EC2 Auto Scaling API names), their mixed instances
+//! policies and their own target tracking policies.
+
+use super::diag::{Diagnostics, closest};
+use super::reader::{Obj, as_string, object};
+use super::yaml::Node;
+use crate::model::catalog::{closest_instance_type_name, instance_type};
+use crate::sim::SimDuration;
+use crate::spec::{AsgTargetTrackingPolicy, AutoScalingGroupSpec, InstancesDistribution};
+
+const ASG_IGNORED: &[&str] = &[
+    "AutoScalingGroupARN",
+    "LaunchConfigurationName",
+    "LaunchTemplate",
+    "VPCZoneIdentifier",
+    "Tags",
+    "HealthCheckType",
+    "HealthCheckGracePeriod",
+    "DefaultCooldown",
+    "TargetGroupARNs",
+    "LoadBalancerNames",
+    "ServiceLinkedRoleARN",
+    "TerminationPolicies",
+    "CapacityRebalance",
+    "CreatedTime",
+    "Instances",
+    "EnabledMetrics",
+    "SuspendedProcesses",
+    "MaxInstanceLifetime",
+    "Status",
+    "PlacementGroup",
+    "WarmPoolConfiguration",
+    "Context",
+    "TrafficSources",
+    "PredictedCapacity",
+    "AvailabilityZoneDistribution",
+    "AvailabilityZoneImpairmentPolicy",
+    "CapacityReservationSpecification",
+];
+
+/// Default warm-up of an EC2 Auto Scaling policy without one: the group's `DefaultCooldown` (300 s).
+const DEFAULT_POLICY_WARMUP: SimDuration = SimDuration::from_secs(300);
+
+/// Reads `ec2AutoScaling`: its groups and its scaling policies.
+pub fn read_auto_scaling_groups(
+    node: Option<&Node>,
+    zones: &[String],
+    d: &mut Diagnostics,
+) -> Vec<AutoScalingGroupSpec> {
+    let Some(node) = node else { return Vec::new() };
+    let Some(mut block) = object(node, "ec2AutoScaling", d) else {
+        return Vec::new();
+    };
+    let items = block.list("autoScalingGroups", d);
+    let policies = block.list("scalingPolicies", d);
+    block.finish(d);
+    let mut groups: Vec<AutoScalingGroupSpec> = Vec::new();
+    for (path, n) in items {
+        if let Some(g) = read_group(n, &path, zones, d) {
+            if groups.iter().any(|other| other.name == g.name) {
+                d.error(
+                    n.loc,
+                    &format!("{path}.AutoScalingGroupName"),
+                    format!("Auto Scaling group `{}` is defined twice", g.name),
+                    None,
+                );
+                continue;
+            }
+            groups.push(g);
+        }
+    }
+    for (path, n) in policies {
+        read_policy(n, &path, &mut groups, d);
+    }
+    for (i, g) in groups.iter().enumerate() {
+        if !g.scaling_policies.is_empty() {
+            d.not_yet_simulated.push(format!(
+                "ec2AutoScaling.scalingPolicies of {}: EC2 Auto Scaling target tracking is not simulated yet",
+                g.name
+            ));
+        }
+        if g.distribution.on_demand_percentage_above_base < 100 {
+            d.not_yet_simulated.push(format!(
+                "ec2AutoScaling.autoScalingGroups[{i}].MixedInstancesPolicy.InstancesDistribution: Spot instances are not simulated yet; every instance is On-Demand"
+            ));
+        }
+    }
+    groups
+}
+
+fn read_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) -> Option<AutoScalingGroupSpec> {
+    let mut o = object(node, path, d)?;
+    let name = o.required_string("AutoScalingGroupName", "the group name", d);
+    let itype_path = o.child("InstanceType");
+    let itype = o
+        .field("InstanceType")
+        .and_then(|n| as_string(n, &itype_path, d).map(|t| (t, n)));
+    let mut types: Option<(Vec<String>, InstancesDistribution, String)> = None;
+    match (&itype, o.field("MixedInstancesPolicy")) {
+        (Some((t, n)), None) => {
+            // An unknown type is reported here; the group is still read so that references to it
+            // do not cascade into more errors (nothing runs with an error).
+            check_instance_type(t, n, &itype_path, d);
+            types = Some((vec![t.clone()], InstancesDistribution::default(), t.clone()));
+        }
+        (None, Some(m)) => types = read_mixed_instances_policy(m, &o.child("MixedInstancesPolicy"), d),
+        (Some(_), Some(_)) => d.error(
+            o.key_loc("InstanceType"),
+            &itype_path,
+            "InstanceType and MixedInstancesPolicy cannot both be set",
+            Some("list the types in MixedInstancesPolicy.LaunchTemplate.Overrides".into()),
+        ),
+        (None, None) => o.missing("InstanceType", "e.g. m5.large, or a MixedInstancesPolicy", d),
+    }
+    let min = o.int("MinSize", 0, 100_000, d);
+    let max = o.int("MaxSize", 0, 100_000, d);
+    let desired = o.int("DesiredCapacity", 0, 100_000, d);
+    if o.field("MinSize").is_none() {
+        o.missing("MinSize", "the smallest group size", d);
+    }
+    if o.field("MaxSize").is_none() {
+        o.missing("MaxSize", "the largest group size", d);
+    }
+    // -1 clears the setting (EC2 Auto Scaling API).
+    let warmup = o
+        .int("DefaultInstanceWarmup", -1, 3600, d)
+        .and_then(|s| u64::try_from(s).ok())
+        .map(SimDuration::from_secs);
+    let protected = o.boolean("NewInstancesProtectedFromScaleIn", d).unwrap_or(false);
+    let azs = read_zones(&mut o, zones, d);
+    let (loc, desired_path) = (o.key_loc("DesiredCapacity"), o.child("DesiredCapacity"));
+    o.ignore(ASG_IGNORED);
+    o.finish(d);
+    let (Some(name), Some((instance_types, distribution, spot_type)), Some(min), Some(max)) = (name, types, min, max)
+    else {
+        return None;
+    };
+    let desired = desired.unwrap_or(min);
+    if !(min <= desired && desired <= max) {
+        d.error(
+            loc,
+            &desired_path,
+            format!("DesiredCapacity {desired} must be between MinSize {min} and MaxSize {max}"),
+            None,
+        );
+        return None;
+    }
+    let mut group = AutoScalingGroupSpec::new(
+        name,
+        instance_types[0].clone(),
+        (min as u32, desired as u32, max as u32),
+        azs,
+    );
+    group.instance_types = instance_types;
+    group.spot_instance_type = spot_type;
+    group.distribution = distribution;
+    group.default_instance_warmup = warmup;
+    group.new_instances_protected_from_scale_in = protected;
+    Some(group)
+}
+
+fn read_zones(o: &mut Obj<'_>, zones: &[String], d: &mut Diagnostics) -> Vec<usize> {
+    let az_nodes = o.list("AvailabilityZones", d);
+    let mut azs = Vec::new();
+    for (p, n) in &az_nodes {
+        let Some(az) = as_string(n, p, d) else { continue };
+        match zones.iter().position(|z| *z == az) {
+            Some(i) => azs.push(i),
+            None => d.error(
+                n.loc,
+                p,
+                format!(
+                    "`{az}` is not one of the scenario's availabilityZones ({})",
+                    zones.join(", ")
+                ),
+                None,
+            ),
+        }
+    }
+    if az_nodes.is_empty() {
+        azs = (0..zones.len()).collect();
+    }
+    azs
+}
+
+fn check_instance_type(t: &str, n: &Node, path: &str, d: &mut Diagnostics) -> bool {
+    if instance_type(t).is_some() {
+        return true;
+    }
+    let help = closest_instance_type_name(t).map_or_else(
+        || "the catalog has t3, m5, m6i, m7g, c5, c6i, c7g, r5 and r6i, large to 4xlarge".to_string(),
+        |c| format!("did you mean `{c}`?"),
+    );
+    d.error(n.loc, path, format!("unknown instance type `{t}`"), Some(help));
+    false
+}
+
+/// `MixedInstancesPolicy`: the override types in priority order, the On-Demand/Spot split, and
+/// the type Spot launches use. On-Demand launches use the first override (`prioritized`, the
+/// default) or the cheapest (`lowest-price`).
+fn read_mixed_instances_policy(
+    node: &Node,
+    path: &str,
+    d: &mut Diagnostics,
+) -> Option<(Vec<String>, InstancesDistribution, String)> {
+    let mut o = object(node, path, d)?;
+    let mut types = Vec::new();
+    let mut ok = true;
+    let lt_path = o.child("LaunchTemplate");
+    match o.field("LaunchTemplate") {
+        Some(lt) => {
+            if let Some(mut t) = object(lt, &lt_path, d) {
+                let overrides = t.list("Overrides", d);
+                if overrides.is_empty() {
+                    t.missing("Overrides", "a list of {InstanceType: ...}", d);
+                    ok = false;
+                }
+                for (p, n) in overrides {
+                    let Some(mut item) = object(n, &p, d) else {
+                        ok = false;
+                        continue;
+                    };
+                    let tp = item.child("InstanceType");
+                    match item.field("InstanceType") {
+                        Some(tn) => match as_string(tn, &tp, d) {
+                            Some(ty) if check_instance_type(&ty, tn, &tp, d) => types.push(ty),
+                            _ => ok = false,
+                        },
+                        None => {
+                            item.missing("InstanceType", "an instance type such as m5.large", d);
+                            ok = false;
+                        }
+                    }
+                    for unsupported in ["WeightedCapacity", "InstanceRequirements"] {
+                        if item.field(unsupported).is_some() {
+                            d.error(
+                                item.key_loc(unsupported),
+                                &item.child(unsupported),
+                                format!("{unsupported} is not supported: ECS capacity providers need one instance per unit of capacity"),
+                                Some("list plain InstanceType overrides".into()),
+                            );
+                            ok = false;
+                        }
+                    }
+                    item.ignore(&["LaunchTemplateSpecification", "ImageId"]);
+                    item.finish(d);
+                }
+                t.ignore(&["LaunchTemplateSpecification"]);
+                t.finish(d);
+            }
+        }
+        None => {
+            o.missing("LaunchTemplate", "LaunchTemplate.Overrides with the instance types", d);
+            ok = false;
+        }
+    }
+    let mut distribution = InstancesDistribution::default();
+    let mut lowest_price_on_demand = false;
+    if let Some(n) = o.field("InstancesDistribution") {
+        if let Some(mut dist) = object(n, &o.child("InstancesDistribution"), d) {
+            lowest_price_on_demand =
+                dist.one_of("OnDemandAllocationStrategy", &["prioritized", "lowest-price"], d) == Some("lowest-price");
+            if let Some(base) = dist.int("OnDemandBaseCapacity", 0, 100_000, d) {
+                distribution.on_demand_base_capacity = base as u32;
+            }
+            if let Some(pct) = dist.int("OnDemandPercentageAboveBaseCapacity", 0, 100, d) {
+                distribution.on_demand_percentage_above_base = pct as u32;
+            }
+            // Spot capacity pools and prices are not modelled: Spot uses the cheapest override.
+            dist.ignore(&["SpotAllocationStrategy", "SpotInstancePools", "SpotMaxPrice"]);
+            dist.finish(d);
+        }
+    }
+    o.finish(d);
+    if !ok || types.is_empty() {
+        return None;
+    }
+    let cheapest = cheapest(&types);
+    let mut ordered = types.clone();
+    if lowest_price_on_demand {
+        ordered.sort_by(|a, b| price(a).total_cmp(&price(b)));
+    }
+    Some((ordered, distribution, cheapest))
+}
+
+fn price(t: &str) -> f64 {
+    instance_type(t).map_or(f64::MAX, |i| i.on_demand_usd_per_hour)
+}
+
+fn cheapest(types: &[String]) -> String {
+    let mut best = &types[0];
+    for t in types {
+        if price(t) < price(best) {
+            best = t;
+        }
+    }
+    best.clone()
+}
+
+/// One `PutScalingPolicy` of EC2 Auto Scaling: target tracking on `ASGAverageCPUUtilization`.
+fn read_policy(node: &Node, path: &str, groups: &mut [AutoScalingGroupSpec], d: &mut Diagnostics) {
+    let Some(mut o) = object(node, path, d) else { return };
+    let group_path = o.child("AutoScalingGroupName");
+    let group_node = o.field("AutoScalingGroupName");
+    let group_name = o.required_string("AutoScalingGroupName", "the group the policy scales", d);
+    let name = o.required_string("PolicyName", "the policy name", d);
+    let kind_loc = o.key_loc("PolicyType");
+    let kind = o.one_of(
+        "PolicyType",
+        &[
+            "TargetTrackingScaling",
+            "StepScaling",
+            "SimpleScaling",
+            "PredictiveScaling",
+        ],
+        d,
+    );
+    let warmup = o
+        .int("EstimatedInstanceWarmup", 0, 86_400, d)
+        .map(|s| SimDuration::from_secs(s as u64));
+    let enabled = o.boolean("Enabled", d).unwrap_or(true);
+    let mut target = None;
+    let tt_path = o.child("TargetTrackingConfiguration");
+    if let Some(tt) = o.field("TargetTrackingConfiguration") {
+        if let Some(mut t) = object(tt, &tt_path, d) {
+            let value = t.number("TargetValue", 0.0, 100.0, d);
+            if t.field("TargetValue").is_none() {
+                t.missing("TargetValue", "the average CPU percent to hold", d);
+            }
+            let disable_scale_in = t.boolean("DisableScaleIn", d).unwrap_or(false);
+            let metric_ok = match t.field("PredefinedMetricSpecification") {
+                Some(m) => read_predefined_metric(m, &t.child("PredefinedMetricSpecification"), d),
+                None => {
+                    let loc = t.key_loc("CustomizedMetricSpecification");
+                    let custom = t.field("CustomizedMetricSpecification").is_some();
+                    if custom {
+                        d.error(
+                            loc,
+                            &t.child("CustomizedMetricSpecification"),
+                            "customized metrics for EC2 Auto Scaling policies are not simulated",
+                            Some("use PredefinedMetricType: ASGAverageCPUUtilization".into()),
+                        );
+                    } else {
+                        t.missing("PredefinedMetricSpecification", "ASGAverageCPUUtilization", d);
+                    }
+                    false
+                }
+            };
+            t.finish(d);
+            if let (Some(v), true) = (value, metric_ok) {
+                target = Some((v, disable_scale_in));
+            }
+        }
+    } else if kind == Some("TargetTrackingScaling") {
+        o.missing("TargetTrackingConfiguration", "TargetValue and the metric", d);
+    }
+    o.ignore(&["PolicyARN", "Alarms", "AdjustmentType", "MetricAggregationType"]);
+    o.finish(d);
+    if let Some(k) = kind {
+        if k != "TargetTrackingScaling" {
+            d.error(
+                kind_loc,
+                &format!("{path}.PolicyType"),
+                format!("EC2 Auto Scaling {k} policies are not simulated"),
+                Some("use TargetTrackingScaling, or ECS managed scaling on the capacity provider".into()),
+            );
+            return;
+        }
+    }
+    let (Some(group_name), Some(name), Some((target_value, disable_scale_in))) = (group_name, name, target) else {
+        return;
+    };
+    let Some(g) = groups.iter_mut().find(|g| g.name == group_name) else {
+        let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        d.error(
+            group_node.map_or(node.loc, |n| n.loc),
+            &group_path,
+            format!("no Auto Scaling group named `{group_name}`"),
+            closest(&group_name, names.iter().copied()).map(|c| format!("did you mean `{c}`?")),
+        );
+        return;
+    };
+    if !enabled {
+        return;
+    }
+    let instance_warmup = warmup.or(g.default_instance_warmup).unwrap_or(DEFAULT_POLICY_WARMUP);
+    g.scaling_policies.push(AsgTargetTrackingPolicy {
+        name,
+        target_value,
+        disable_scale_in,
+        instance_warmup,
+    });
+}
+
+fn read_predefined_metric(node: &Node, path: &str, d: &mut Diagnostics) -> bool {
+    let Some(mut m) = object(node, path, d) else {
+        return false;
+    };
+    let loc = m.key_loc("PredefinedMetricType");
+    let metric = m.one_of(
+        "PredefinedMetricType",
+        &[
+            "ASGAverageCPUUtilization",
+            "ASGAverageNetworkIn",
+            "ASGAverageNetworkOut",
+            "ALBRequestCountPerTarget",
+        ],
+        d,
+    );
+    m.ignore(&["ResourceLabel"]);
+    m.finish(d);
+    match metric {
+        Some("ASGAverageCPUUtilization") => true,
+        Some(other) => {
+            d.error(
+                loc,
+                &format!("{path}.PredefinedMetricType"),
+                format!("{other} is not simulated for EC2 Auto Scaling groups"),
+                Some("use ASGAverageCPUUtilization".into()),
+            );
+            false
+        }
+        None => false,
+    }
+}
