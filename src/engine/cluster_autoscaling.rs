@@ -2,19 +2,16 @@
 //! publishes CapacityProviderReservation; after the metrics pipeline its target tracking alarms
 //! are evaluated and the Auto Scaling group's desired capacity follows (reference 6.2 to 6.6).
 
-use rand::RngExt;
-use rand_chacha::ChaCha8Rng;
-
 use super::event::Event;
 use super::world::World;
 use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
 use crate::model::catalog::instance_type;
-use crate::model::{InstanceId, InstanceState, TaskState};
+use crate::model::{InstanceState, TaskState};
 use crate::policy::cluster_scaling::{
     InstanceCapacity, ScalingSteps, WaitingTaskGroup, additional_instances, capacity_provider_reservation,
     desired_for_reservation, scale_in_step_target,
 };
-use crate::sim::{RngStreams, SimTime};
+use crate::sim::SimTime;
 use crate::spec::{CapacityProviderKind, ManagedScaling, Spec};
 use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
 
@@ -49,13 +46,11 @@ pub(super) struct ManagedScalingState {
     /// Scale-outs not made because instances were still warming up.
     pub last_blocked: bool,
     pub activities: u64,
-    pub rng: ChaCha8Rng,
 }
 
 impl ManagedScalingState {
     /// One state per capacity provider with `managedScaling.status: ENABLED`.
     pub fn for_spec(spec: &Spec) -> Vec<ManagedScalingState> {
-        let streams = RngStreams::new(spec.seed);
         spec.capacity_providers
             .iter()
             .enumerate()
@@ -83,7 +78,6 @@ impl ManagedScalingState {
                     in_flight: Default::default(),
                     last_blocked: false,
                     activities: 0,
-                    rng: streams.stream(&format!("asg-termination/{}", cp.name)),
                 })
             })
             .collect()
@@ -344,7 +338,7 @@ impl World<'_> {
             return Ok(());
         }
         let protected = self.spec.capacity_providers[provider].managed_termination_protection;
-        let victims = self.choose_instances_to_terminate(k, (current - step) as usize, protected);
+        let victims = self.choose_instances_to_terminate(group, (current - step) as usize, protected);
         if victims.is_empty() {
             return Ok(());
         }
@@ -373,52 +367,5 @@ impl World<'_> {
             self.retire_instance(id, "the Auto Scaling group scaled in", sink)?;
         }
         Ok(())
-    }
-
-    /// Instances the group terminates on scale-in: from the Availability Zone with the most
-    /// instances (the default termination policy balances zones), then at random (seeded). With
-    /// managed termination protection only instances without tasks may go.
-    fn choose_instances_to_terminate(&mut self, k: usize, count: usize, protected: bool) -> Vec<InstanceId> {
-        let group = self.managed_scaling[k].group;
-        let mut candidates: Vec<InstanceId> = self.groups[group]
-            .live
-            .iter()
-            .copied()
-            .filter(|id| {
-                let i = &self.instances[id.0 as usize];
-                let alive = matches!(i.state, InstanceState::Launching | InstanceState::Active);
-                alive && (!protected || (i.state == InstanceState::Active && !i.is_busy()))
-            })
-            .collect();
-        let zones = self.spec.availability_zones.len();
-        let mut per_zone = vec![0usize; zones];
-        for id in &self.groups[group].live {
-            let i = &self.instances[id.0 as usize];
-            if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
-                per_zone[i.availability_zone] += 1;
-            }
-        }
-        let mut chosen = Vec::with_capacity(count);
-        while chosen.len() < count && !candidates.is_empty() {
-            let zone_of = |id: &InstanceId| self.instances[id.0 as usize].availability_zone;
-            let busiest = candidates
-                .iter()
-                .map(zone_of)
-                .max_by_key(|z| (per_zone[*z], std::cmp::Reverse(*z)))
-                .expect("candidates is not empty");
-            let in_zone: Vec<usize> = (0..candidates.len())
-                .filter(|i| zone_of(&candidates[*i]) == busiest)
-                .collect();
-            let pick = in_zone[self.managed_scaling[k].rng.random_range(0..in_zone.len())];
-            let id = candidates.remove(pick);
-            per_zone[busiest] -= 1;
-            chosen.push(id);
-        }
-        chosen
-    }
-
-    /// An instance leaves the group on scale-in.
-    fn retire_instance(&mut self, id: InstanceId, cause: &str, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        self.terminate_instance(id, cause, sink)
     }
 }

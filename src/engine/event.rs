@@ -53,6 +53,10 @@ pub enum Event {
     CapacityProviderMetric,
     /// Those datapoints reach the capacity providers' target tracking alarms.
     CapacityProviderAlarms,
+    /// A minute of the Auto Scaling groups' CPUUtilization ends.
+    AsgMetric,
+    /// Those datapoints reach the groups' target tracking alarms.
+    AsgAlarms,
     /// An entry of the scenario's timeline is due.
     Timeline {
         /// Index into `Spec::timeline`.

@@ -9,6 +9,7 @@ impl World<'_> {
     pub fn check_invariants(&self) {
         self.check_service_counters();
         self.check_instances();
+        self.check_groups();
         for queue in self.services.iter().filter_map(|s| s.queue.as_ref()) {
             queue.check_invariants();
         }
@@ -47,6 +48,38 @@ impl World<'_> {
             );
             let listed: usize = self.services.iter().map(|s| s.tasks.len()).sum();
             assert_eq!(listed, self.tasks.len(), "every task is counted once");
+        }
+    }
+
+    /// Each Auto Scaling group keeps its desired capacity within MinSize and MaxSize, and never
+    /// has more live instances than MaxSize.
+    fn check_groups(&self) {
+        for (g, state) in self.groups.iter().enumerate() {
+            let spec = &self.spec.auto_scaling_groups[g];
+            assert!(
+                (spec.min_size..=spec.max_size).contains(&state.desired),
+                "group {} desired {} outside [{}, {}]",
+                spec.name,
+                state.desired,
+                spec.min_size,
+                spec.max_size
+            );
+            assert!(
+                state.live.len() as u32 <= spec.max_size,
+                "group {} has {} live instances, MaxSize {}",
+                spec.name,
+                state.live.len(),
+                spec.max_size
+            );
+            for id in &state.live {
+                let i = &self.instances[id.0 as usize];
+                assert!(
+                    i.auto_scaling_group == g && i.state != InstanceState::Terminated,
+                    "group {} lists instance {} that is not its live member",
+                    spec.name,
+                    i.ec2_instance_id
+                );
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 //! The simulation: the one `Event` enum, the `World`, the dispatcher and the bounded run loop.
 
+mod asg_scale_in;
+mod asg_target_tracking;
 mod autoscaling;
 mod cluster_autoscaling;
 mod cost;

@@ -87,6 +87,7 @@ fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), Sin
     }
     world.start_auto_scaling(sink)?;
     world.start_cluster_auto_scaling();
+    world.start_asg_target_tracking();
     for service in 0..world.services.len() {
         world.request_reconcile(service);
     }
@@ -150,6 +151,11 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
             Ok(())
         }
         Event::CapacityProviderAlarms => world.on_capacity_provider_alarms(sink),
+        Event::AsgMetric => {
+            world.on_asg_metric();
+            Ok(())
+        }
+        Event::AsgAlarms => world.on_asg_alarms(sink),
     }
 }
 

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use rand_chacha::ChaCha8Rng;
 
+use super::asg_target_tracking::AsgTargetTrackingState;
 use super::autoscaling::{AutoScalingState, MetricPeriodState};
 use super::cluster_autoscaling::ManagedScalingState;
 use super::cost::CostMeter;
@@ -73,6 +74,8 @@ pub(super) struct AutoScalingGroupState {
     pub live: Vec<InstanceId>,
     /// When the group last launched an instance after the start of the run.
     pub last_launch_at: Option<SimTime>,
+    /// Picks among equally good instances to terminate on scale-in.
+    pub termination_rng: ChaCha8Rng,
 }
 
 /// The whole simulated world.
@@ -101,6 +104,8 @@ pub(super) struct World<'s> {
     pub auto_scaling: AutoScalingState,
     /// Capacity providers with managed scaling.
     pub managed_scaling: Vec<ManagedScalingState>,
+    /// EC2 Auto Scaling target tracking policies of the groups.
+    pub asg_tracking: AsgTargetTrackingState,
 }
 
 impl<'s> World<'s> {
@@ -150,6 +155,7 @@ impl<'s> World<'s> {
                 desired: g.desired_capacity,
                 live: Vec::new(),
                 last_launch_at: None,
+                termination_rng: streams.stream(&format!("asg-termination/{}", g.name)),
             })
             .collect();
         World {
@@ -173,6 +179,7 @@ impl<'s> World<'s> {
             warm_starting: false,
             auto_scaling: AutoScalingState::new(spec),
             managed_scaling: ManagedScalingState::for_spec(spec),
+            asg_tracking: AsgTargetTrackingState::for_spec(spec),
         }
     }
 

@@ -73,12 +73,6 @@ pub fn read_auto_scaling_groups(
         read_policy(n, &path, &mut groups, d);
     }
     for (i, g) in groups.iter().enumerate() {
-        if !g.scaling_policies.is_empty() {
-            d.not_yet_simulated.push(format!(
-                "ec2AutoScaling.scalingPolicies of {}: EC2 Auto Scaling target tracking is not simulated yet",
-                g.name
-            ));
-        }
         if g.distribution.on_demand_percentage_above_base < 100 {
             d.not_yet_simulated.push(format!(
                 "ec2AutoScaling.autoScalingGroups[{i}].MixedInstancesPolicy.InstancesDistribution: Spot instances are not simulated yet; every instance is On-Demand"

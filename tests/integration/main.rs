@@ -4,6 +4,7 @@ mod autoscaling;
 mod aws_taskdefs;
 mod charts;
 mod check_cli;
+mod cluster_scaling;
 mod engine_runs;
 mod error_messages;
 mod queue_workers;

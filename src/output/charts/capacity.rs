@@ -8,13 +8,20 @@ use super::data::ProviderSeries;
 use super::figure::{Figure, Panel, ReferenceLine, YScale};
 use super::style;
 
-/// The capacity chart of `provider`; `target_capacity` is managed scaling's `targetCapacity`
+/// The capacity chart of `provider`, with managed scaling's `targetCapacity` as a reference line
 /// when the provider has it.
-pub fn figure<'a>(
-    ctx: &ChartContext<'a>,
-    provider: &'a ProviderSeries,
-    target_capacity: Option<ReferenceLine>,
-) -> Figure<'a> {
+pub fn figure<'a>(ctx: &ChartContext<'a>, provider: &'a ProviderSeries) -> Figure<'a> {
+    let target_capacity = provider
+        .target_capacity
+        .iter()
+        .rev()
+        .find(|v| v.is_finite())
+        .map(|&value| ReferenceLine {
+            legend: format!("targetCapacity {value}%"),
+            stroke: style::TARGET_VALUE,
+            value,
+        });
+    let has_desired = provider.desired_capacity.iter().any(|v| v.is_finite());
     let has_reservation = provider.capacity_provider_reservation.iter().any(|v| v.is_finite());
     let has_instances = provider
         .instances
@@ -31,6 +38,14 @@ pub fn figure<'a>(
                 &provider.time_s,
                 &provider.instances_pending,
             );
+        if has_desired {
+            instances = instances.line(
+                "group desired capacity",
+                style::DESIRED,
+                &provider.time_s,
+                &provider.desired_capacity,
+            );
+        }
         instances.height_weight = 3;
         panels.push(instances);
     } else {

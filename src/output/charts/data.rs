@@ -192,6 +192,10 @@ pub struct ProviderSeries {
     pub tasks: Vec<f64>,
     /// `cost_usd`, cumulative.
     pub cost_usd: Vec<f64>,
+    /// `desired_capacity` of the Auto Scaling group; NaN for Fargate.
+    pub desired_capacity: Vec<f64>,
+    /// `target_capacity` of managed scaling; NaN without it.
+    pub target_capacity: Vec<f64>,
 }
 
 /// One row of `events.csv`.
@@ -406,6 +410,8 @@ const CLUSTER_COLUMNS: &[&str] = &[
     "capacity_provider_reservation",
     "tasks",
     "cost_usd",
+    "desired_capacity",
+    "target_capacity",
 ];
 
 fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
@@ -423,6 +429,8 @@ fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
                 capacity_provider_reservation: next(),
                 tasks: next(),
                 cost_usd: next(),
+                desired_capacity: next(),
+                target_capacity: next(),
             }
         })
         .collect())
@@ -510,8 +518,8 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
 120,t,web,3,2,1,2,2,0,99.5,41,300,200,100,2,2
 ";
     const CLUSTER: &str = "time_s,timestamp,capacity_provider,instances,instances_pending,cpu_reserved_pct,\
-memory_reserved_pct,capacity_provider_reservation,tasks_provisioning,tasks,cost_usd
-60,t,FARGATE,0,0,0,0,,0,2,0.01
+memory_reserved_pct,capacity_provider_reservation,tasks_provisioning,tasks,cost_usd,desired_capacity,target_capacity
+60,t,FARGATE,0,0,0,0,,0,2,0.01,,
 ";
     const EVENTS: &str = "time_s,timestamp,kind,subject,message
 0,t,run,sim,started

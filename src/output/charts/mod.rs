@@ -132,7 +132,7 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
         // rollback markers (the annotations already recognise those kinds).
     }
     for provider in &ctx.run.providers {
-        figures.push(capacity::figure(ctx, provider, None));
+        figures.push(capacity::figure(ctx, provider));
     }
     if !ctx.run.providers.is_empty() {
         figures.push(cost::figure(ctx, total_cost));

@@ -1,0 +1,56 @@
+//! How an Auto Scaling group leaves instances on scale-in: which ones it terminates, and how.
+
+use rand::RngExt;
+
+use super::world::World;
+use crate::model::{InstanceId, InstanceState};
+use crate::trace::{SinkError, TraceSink};
+
+impl World<'_> {
+    /// Instances group `group` terminates on scale-in: from the Availability Zone with the most
+    /// instances (the default termination policy balances zones), then at random (seeded). With
+    /// `only_empty` (managed termination protection) only registered instances without tasks may
+    /// go, so fewer than `count` may come back.
+    pub fn choose_instances_to_terminate(&mut self, group: usize, count: usize, only_empty: bool) -> Vec<InstanceId> {
+        let mut candidates: Vec<InstanceId> = self.groups[group]
+            .live
+            .iter()
+            .copied()
+            .filter(|id| {
+                let i = &self.instances[id.0 as usize];
+                let alive = matches!(i.state, InstanceState::Launching | InstanceState::Active);
+                alive && (!only_empty || (i.state == InstanceState::Active && !i.is_busy()))
+            })
+            .collect();
+        let mut per_zone = vec![0usize; self.spec.availability_zones.len()];
+        for id in &self.groups[group].live {
+            let i = &self.instances[id.0 as usize];
+            if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
+                per_zone[i.availability_zone] += 1;
+            }
+        }
+        let mut chosen = Vec::with_capacity(count);
+        while chosen.len() < count && !candidates.is_empty() {
+            let zone_of = |id: &InstanceId| self.instances[id.0 as usize].availability_zone;
+            let busiest = candidates
+                .iter()
+                .map(zone_of)
+                .max_by_key(|z| (per_zone[*z], std::cmp::Reverse(*z)))
+                .expect("candidates is not empty");
+            let in_zone: Vec<usize> = (0..candidates.len())
+                .filter(|i| zone_of(&candidates[*i]) == busiest)
+                .collect();
+            let pick = in_zone[self.groups[group].termination_rng.random_range(0..in_zone.len())];
+            let id = candidates.remove(pick);
+            per_zone[busiest] -= 1;
+            chosen.push(id);
+        }
+        chosen
+    }
+
+    /// An instance leaves its group on scale-in (the group's desired capacity is already lower,
+    /// so it is not replaced).
+    pub fn retire_instance(&mut self, id: InstanceId, cause: &str, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        self.terminate_instance(id, cause, sink)
+    }
+}
