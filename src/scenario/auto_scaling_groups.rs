@@ -98,12 +98,16 @@ fn read_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) ->
             types = Some((vec![t.clone()], InstancesDistribution::default(), t.clone()));
         }
         (None, Some(m)) => types = read_mixed_instances_policy(m, &o.child("MixedInstancesPolicy"), d),
-        (Some(_), Some(_)) => d.error(
-            o.key_loc("InstanceType"),
-            &itype_path,
-            "InstanceType and MixedInstancesPolicy cannot both be set",
-            Some("list the types in MixedInstancesPolicy.LaunchTemplate.Overrides".into()),
-        ),
+        (Some(_), Some(m)) => {
+            d.error(
+                o.key_loc("InstanceType"),
+                &itype_path,
+                "InstanceType and MixedInstancesPolicy cannot both be set",
+                Some("list the types in MixedInstancesPolicy.LaunchTemplate.Overrides".into()),
+            );
+            // Still checked, so that its own mistakes are reported in the same pass.
+            read_mixed_instances_policy(m, &o.child("MixedInstancesPolicy"), d);
+        }
         (None, None) => o.missing("InstanceType", "e.g. m5.large, or a MixedInstancesPolicy", d),
     }
     let min = o.int("MinSize", 0, 100_000, d);

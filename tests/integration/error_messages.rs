@@ -1489,3 +1489,108 @@ error: no service named `api` in ecs.services
 "#,
     );
 }
+
+#[test]
+fn managed_termination_protection_needs_scale_in_protection_on_the_group() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 0, MaxSize: 4}
+ecs:
+  capacityProviders:
+    - name: cp
+      autoScalingGroupProvider:
+        autoScalingGroupArn: ecs-m5
+        managedScaling: {status: ENABLED}
+        managedTerminationProtection: ENABLED
+"#,
+        r#"
+error: managed termination protection requires NewInstancesProtectedFromScaleIn: true on the Auto Scaling group
+  --> bad.yaml:11:9
+   |
+11 |         managedTerminationProtection: ENABLED
+   |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   = field: ecs.capacityProviders[0].autoScalingGroupProvider.managedTerminationProtection
+   = help: enable it, or set managedTerminationProtection: DISABLED
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn mixed_instances_policy_with_weights_or_a_second_instance_type() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - AutoScalingGroupName: ecs-mixed
+      InstanceType: m5.large
+      MixedInstancesPolicy:
+        LaunchTemplate:
+          Overrides: [{InstanceType: m5.large, WeightedCapacity: "2"}, {InstanceType: m9.large}]
+      MinSize: 0
+      MaxSize: 4
+"#,
+        r#"
+error: InstanceType and MixedInstancesPolicy cannot both be set
+  --> bad.yaml:5:7
+  |
+5 |       InstanceType: m5.large
+  |       ^^^^^^^^^^^^
+  = field: ec2AutoScaling.autoScalingGroups[0].InstanceType
+  = help: list the types in MixedInstancesPolicy.LaunchTemplate.Overrides
+
+error: WeightedCapacity is not supported: ECS capacity providers need one instance per unit of capacity
+  --> bad.yaml:8:48
+  |
+8 |           Overrides: [{InstanceType: m5.large, WeightedCapacity: "2"}, {InstanceType: m9.large}]
+  |                                                ^^^^^^^^^^^^^^^^
+  = field: ec2AutoScaling.autoScalingGroups[0].MixedInstancesPolicy.LaunchTemplate.Overrides[0].WeightedCapacity
+  = help: list plain InstanceType overrides
+
+error: unknown instance type `m9.large`
+  --> bad.yaml:8:87
+  |
+8 |           Overrides: [{InstanceType: m5.large, WeightedCapacity: "2"}, {InstanceType: m9.large}]
+  |                                                                                       ^^^^^^^^
+  = field: ec2AutoScaling.autoScalingGroups[0].MixedInstancesPolicy.LaunchTemplate.Overrides[1].InstanceType
+  = help: did you mean `m5.large`?
+
+3 errors found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn ec2_auto_scaling_policy_on_an_unsupported_metric() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 0, MaxSize: 4}
+  scalingPolicies:
+    - AutoScalingGroupName: ecs-m5
+      PolicyName: net
+      PolicyType: TargetTrackingScaling
+      TargetTrackingConfiguration:
+        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageNetworkIn}
+        TargetValue: 50
+"#,
+        r#"
+error: ASGAverageNetworkIn is not simulated for EC2 Auto Scaling groups
+  --> bad.yaml:10:41
+   |
+10 |         PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageNetworkIn}
+   |                                         ^^^^^^^^^^^^^^^^^^^^
+   = field: ec2AutoScaling.scalingPolicies[0].TargetTrackingConfiguration.PredefinedMetricSpecification.PredefinedMetricType
+   = help: use ASGAverageCPUUtilization
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
