@@ -107,6 +107,20 @@ pub fn scale_in_step_target(n: u32, wanted: u32) -> u32 {
     n - (n - wanted).min(most)
 }
 
+/// On-Demand instances in a group of `size` under a mixed instances policy: the base, then
+/// `OnDemandPercentageAboveBaseCapacity` of the rest, rounded up in favour of On-Demand (AWS does
+/// not document the rounding; this is the conservative choice).
+pub fn on_demand_count(size: u32, on_demand_base: u32, percentage_above_base: u32) -> u32 {
+    let base = size.min(on_demand_base);
+    let above = u64::from(size - base) * u64::from(percentage_above_base.min(100));
+    base + above.div_ceil(100) as u32
+}
+
+/// Whether the next instance a group launches is Spot, given its live On-Demand count and size.
+pub fn next_launch_is_spot(live_on_demand: u32, live: u32, on_demand_base: u32, percentage_above_base: u32) -> bool {
+    live_on_demand >= on_demand_count(live + 1, on_demand_base, percentage_above_base)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +248,28 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(M5_XLARGE.tasks_per_instance(&static_port), 1);
+    }
+
+    #[test]
+    fn on_demand_base_then_percentage_rounded_toward_on_demand() {
+        assert_eq!(on_demand_count(10, 0, 100), 10);
+        assert_eq!(on_demand_count(10, 0, 0), 0);
+        assert_eq!(on_demand_count(10, 2, 0), 2);
+        assert_eq!(on_demand_count(1, 2, 0), 1);
+        assert_eq!(on_demand_count(10, 2, 50), 6);
+        assert_eq!(on_demand_count(11, 2, 50), 7);
+        assert_eq!(on_demand_count(3, 0, 20), 1);
+        // Launching one by one from empty with base 2 and 50 %: OD, OD, OD, Spot, OD, Spot ...
+        let mut on_demand = 0;
+        let mut kinds = String::new();
+        for live in 0..6 {
+            if next_launch_is_spot(on_demand, live, 2, 50) {
+                kinds.push('S');
+            } else {
+                kinds.push('O');
+                on_demand += 1;
+            }
+        }
+        assert_eq!(kinds, "OOOSOS");
     }
 }
