@@ -4,6 +4,7 @@
 //! ports and ENI go through (`feasibility`), then a ranking picks one (`ranking`). Placement
 //! strategies and constraints plug into the ranking and the filter respectively.
 
+pub mod cql;
 mod feasibility;
 mod ranking;
 
