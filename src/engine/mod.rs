@@ -7,6 +7,7 @@ mod instances;
 mod invariants;
 mod lifecycle;
 mod load;
+mod placement;
 mod queue;
 mod run;
 mod scheduler;
