@@ -71,6 +71,7 @@ impl World<'_> {
             ("ecs.instance-type".to_string(), itype.name.to_string()),
             ("ecs.os-type".to_string(), "linux".to_string()),
         ];
+        let attributes = self.with_custom_attributes(group, attributes);
         self.instances.push(ContainerInstance {
             id,
             ec2_instance_id: format!("i-{:017x}", id.0 + 1),
@@ -85,7 +86,7 @@ impl World<'_> {
             },
             registered_cpu_units: itype.cpu_units().saturating_sub(b.agent_reserved_cpu_units),
             registered_memory_mib: itype.memory_mib.saturating_sub(b.agent_reserved_memory_mib),
-            max_awsvpc_tasks: itype.awsvpc_tasks_without_trunking(),
+            max_awsvpc_tasks: self.awsvpc_task_limit(itype),
             used_cpu_units: 0,
             used_memory_mib: 0,
             used_enis: 0,
@@ -97,6 +98,7 @@ impl World<'_> {
             attributes,
         });
         self.groups[group].live.push(id);
+        self.reindex_instance(id);
         for s in &mut self.services {
             s.tasks_on_instance.push(0);
         }
@@ -132,6 +134,7 @@ impl World<'_> {
         inst.registered_at = Some(self.now);
         let (name, provider) = (inst.ec2_instance_id.clone(), inst.capacity_provider);
         let waited = self.now.since(inst.launched_at);
+        self.reindex_instance(id);
         self.log(
             sink,
             EventKind::Instance,
@@ -169,6 +172,7 @@ impl World<'_> {
         let inst = &mut self.instances[id.0 as usize];
         inst.state = InstanceState::Terminated;
         inst.terminated_at = Some(self.now);
+        self.reindex_instance(id);
         self.groups[group].live.retain(|i| *i != id);
         if provider != usize::MAX {
             self.cost.stop_billing(provider, price, launched, self.now);

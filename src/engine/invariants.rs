@@ -3,6 +3,7 @@
 use super::world::World;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{InstanceState, TaskState};
+use crate::policy::placement::PlacementConstraint;
 
 impl World<'_> {
     /// Panics with a description if the world is inconsistent.
@@ -10,6 +11,7 @@ impl World<'_> {
         self.check_service_counters();
         self.check_instances();
         self.check_groups();
+        self.check_placements();
         for queue in self.services.iter().filter_map(|s| s.queue.as_ref()) {
             queue.check_invariants();
         }
@@ -132,6 +134,61 @@ impl World<'_> {
             assert!(
                 inst.used_enis <= inst.max_awsvpc_tasks,
                 "instance {} over-committed on ENIs",
+                inst.ec2_instance_id
+            );
+        }
+    }
+
+    /// Every placed task is listed by exactly one instance, service counters agree with the
+    /// instances, and a `distinctInstance` service never has two tasks on one instance.
+    fn check_placements(&self) {
+        let mut listed = std::collections::BTreeMap::new();
+        for inst in &self.instances {
+            for id in &inst.tasks {
+                let previous = listed.insert(*id, inst.id);
+                assert!(previous.is_none(), "task {id:?} is listed by two instances");
+            }
+        }
+        for (id, t) in &self.tasks {
+            if let (Some(instance), true) = (t.instance, t.state.is_starting_or_running()) {
+                assert_eq!(
+                    listed.get(id),
+                    Some(&instance),
+                    "placed task {id:?} is not listed by its instance"
+                );
+            }
+        }
+        for (i, s) in self.services.iter().enumerate() {
+            let mut on_instance = vec![0u32; self.instances.len()];
+            for id in &s.tasks {
+                let t = &self.tasks[id];
+                if let (Some(instance), true) = (t.instance, t.state.is_starting_or_running()) {
+                    on_instance[instance.0 as usize] += 1;
+                }
+            }
+            assert_eq!(
+                on_instance, s.tasks_on_instance,
+                "service {i}: tasks per instance drifted"
+            );
+            let distinct = self.spec.services[i]
+                .placement_constraints
+                .contains(&PlacementConstraint::DistinctInstance);
+            if distinct {
+                if let Some(inst) = on_instance.iter().position(|n| *n > 1) {
+                    panic!(
+                        "service {i} has distinctInstance but {} tasks on {}",
+                        on_instance[inst], self.instances[inst].ec2_instance_id
+                    );
+                }
+            }
+        }
+        for inst in &self.instances {
+            let expected = (inst.state == InstanceState::Active && inst.capacity_provider != usize::MAX)
+                .then(|| (u64::from(inst.free_cpu_units()), inst.free_memory_mib()));
+            assert_eq!(
+                self.free_capacity.filed_as(inst.id),
+                expected,
+                "the free-capacity index is stale for {}",
                 inst.ec2_instance_id
             );
         }

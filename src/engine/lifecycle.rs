@@ -289,6 +289,7 @@ impl World<'_> {
             .position(|t| *t == task.id)
             .expect("instance lists its tasks");
         inst.tasks.remove(pos);
+        self.reindex_instance(instance);
     }
 
     /// Writes the `tasks.csv` row of a task.

@@ -10,6 +10,7 @@ mod instances;
 mod invariants;
 mod lifecycle;
 mod load;
+mod placement;
 mod queue;
 mod run;
 mod scheduler;

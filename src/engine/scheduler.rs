@@ -3,7 +3,6 @@
 use super::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::capacity_provider_strategy::item_for_next_task;
-use crate::policy::placement::place_task;
 use crate::policy::task_selection::{StopCandidate, choose_tasks_to_stop};
 use crate::trace::{EventKind, SinkError, TraceSink};
 
@@ -73,20 +72,7 @@ impl World<'_> {
             (t.service, t.capacity_provider, t.task_definition)
         };
         let resources = self.spec.task_definitions[td].resources();
-        let range = self.spec.behavior.instances.dynamic_port_range;
-        let candidates: Vec<_> = self
-            .instances_of_provider(provider)
-            .map(|i| &self.instances[i.0 as usize])
-            .collect();
-        let s = &self.services[service];
-        let outcome = place_task(
-            &resources,
-            &candidates,
-            range,
-            |i| s.tasks_on_instance.get(i.0 as usize).copied().unwrap_or(0),
-            |az| s.tasks_in_az[az],
-        );
-        match outcome {
+        match self.choose_placement(service, provider, td, &resources) {
             Ok(placement) => {
                 let inst = &mut self.instances[placement.instance.0 as usize];
                 inst.used_cpu_units += resources.cpu_units;
@@ -95,6 +81,7 @@ impl World<'_> {
                 inst.ports_in_use.extend(placement.host_ports.iter().copied());
                 inst.tasks.push(id);
                 let az = inst.availability_zone;
+                self.reindex_instance(placement.instance);
                 let s = &mut self.services[service];
                 let pos = s.unplaced.binary_search(&id).expect("unplaced tasks are listed");
                 s.unplaced.remove(pos);
@@ -131,6 +118,9 @@ impl World<'_> {
                         .closest
                         .map(|i| self.instances[i.0 as usize].ec2_instance_id.clone());
                     let detail = match (failure.shortfall, closest) {
+                        (None, Some(i)) => {
+                            format!(" The closest matching (container-instance {i}) encountered error \"{code}\".")
+                        }
                         (Some(s), Some(i)) => format!(
                             " The closest matching (container-instance {i}) has insufficient {} available.",
                             shortfall_words(s)
@@ -152,13 +142,26 @@ impl World<'_> {
         }
     }
 
-    /// Stops `n` tasks, chosen as ECS does on scale-in without a placement strategy.
+    /// Stops `n` tasks, chosen as ECS does on scale-in (by the placement strategy when set).
     fn stop_surplus_tasks(
         &mut self,
         service: usize,
         n: u32,
         sink: &mut dyn TraceSink,
     ) -> Result<Vec<TaskId>, SinkError> {
+        let ids = if self.spec.services[service].placement_strategy.is_empty() {
+            self.tasks_to_stop_by_default(service, n)
+        } else {
+            self.tasks_to_stop_by_strategy(service, n)
+        };
+        for id in &ids {
+            self.stop_task(*id, StopReason::ScaleIn, sink)?;
+        }
+        Ok(ids)
+    }
+
+    /// Without a strategy: the fullest zone, then the fullest instance (reference 8.6).
+    fn tasks_to_stop_by_default(&self, service: usize, n: u32) -> Vec<TaskId> {
         let s = &self.services[service];
         let candidates: Vec<StopCandidate> = s
             .tasks
@@ -175,14 +178,10 @@ impl World<'_> {
                 })
             })
             .collect();
-        let ids: Vec<TaskId> = choose_tasks_to_stop(&candidates, n as usize)
+        choose_tasks_to_stop(&candidates, n as usize)
             .into_iter()
             .map(|i| self.services[service].tasks[i])
-            .collect();
-        for id in &ids {
-            self.stop_task(*id, StopReason::ScaleIn, sink)?;
-        }
-        Ok(ids)
+            .collect()
     }
 
     fn log_task_list(

@@ -1,5 +1,6 @@
 //! The state of the simulated world and its construction from a `Spec`.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use rand_chacha::ChaCha8Rng;
@@ -11,6 +12,7 @@ use super::cost::CostMeter;
 use super::event::Event;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
+use crate::policy::placement::FreeCapacityIndex;
 use crate::sim::{EventQueue, RngStreams, SimTime};
 use crate::spec::{CapacityProviderKind, Spec};
 use crate::trace::{EventKind, EventRecord, SinkError, TraceSink};
@@ -106,6 +108,10 @@ pub(super) struct World<'s> {
     pub managed_scaling: Vec<ManagedScalingState>,
     /// EC2 Auto Scaling target tracking policies of the groups.
     pub asg_tracking: AsgTargetTrackingState,
+    /// ACTIVE instances by free CPU and memory, for placement without a full scan.
+    pub free_capacity: FreeCapacityIndex,
+    /// Per service, the stream of the `random` placement strategy (`placement/<service>`).
+    pub placement_rngs: Vec<RefCell<ChaCha8Rng>>,
 }
 
 impl<'s> World<'s> {
@@ -180,6 +186,12 @@ impl<'s> World<'s> {
             auto_scaling: AutoScalingState::new(spec),
             managed_scaling: ManagedScalingState::for_spec(spec),
             asg_tracking: AsgTargetTrackingState::for_spec(spec),
+            free_capacity: FreeCapacityIndex::new(spec.capacity_providers.len(), spec.availability_zones.len()),
+            placement_rngs: spec
+                .services
+                .iter()
+                .map(|s| RefCell::new(streams.stream(&format!("placement/{}", s.name))))
+                .collect(),
         }
     }
 

@@ -65,6 +65,12 @@ impl InstanceType {
     pub fn awsvpc_tasks_without_trunking(&self) -> u32 {
         self.max_enis.saturating_sub(1)
     }
+
+    /// awsvpc tasks placeable with the `awsvpcTrunking` account setting (ref 9.6, case 37);
+    /// `None` when the type does not support trunking (it keeps the limit without trunking).
+    pub fn awsvpc_tasks_with_trunking(&self) -> Option<u32> {
+        (self.awsvpc_trunk_tasks > 0).then_some(self.awsvpc_trunk_tasks)
+    }
 }
 
 /// Largest edit distance for which [`closest_instance_type_name`] still suggests a name.

@@ -1,4 +1,8 @@
-//! Which tasks the service scheduler stops on scale-in (reference 8.6, no placement strategy).
+//! Which tasks the service scheduler stops on scale-in (reference 8.6), without a placement
+//! strategy (`choose_tasks_to_stop`) and with one (`choose_tasks_to_stop_by_strategy`).
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 
 /// A starting or running task of the service that could be stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +72,114 @@ pub fn choose_tasks_to_stop(candidates: &[StopCandidate], n: usize) -> Vec<usize
     chosen
 }
 
+/// What one placement strategy rule prefers when a task must stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StopRule {
+    /// `spread`: stop from the value (zone, instance, attribute value) with the most tasks.
+    Spread,
+    /// `binpack`: stop the task whose instance has the most of the field free after the stop.
+    Binpack,
+    /// `random`: any remaining task, from the service's seeded stream.
+    Random,
+}
+
+/// A task that could be stopped, with what each strategy rule looks at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RankedStopCandidate {
+    /// Position in the caller's list.
+    pub index: usize,
+    /// True if the task has not reached RUNNING (these go first).
+    pub not_yet_running: bool,
+    /// Creation order: newer tasks go first among equals.
+    pub created_seq: u64,
+    /// Its container instance (`None` on Fargate).
+    pub instance: Option<u32>,
+    /// Per rule: for `Spread`, the value the task counts under (tasks sharing it are balanced);
+    /// for `Binpack`, the amount of the field free on its instance now; unused for `Random`.
+    pub keys: Vec<u64>,
+    /// Per rule: for `Binpack`, the amount of the field the task holds (freed by its stop).
+    pub amounts: Vec<u64>,
+}
+
+/// Picks `n` tasks to stop as a placement strategy asks (reference 8.6): tasks not yet running
+/// first (newest first), then one at a time by the rules in order, each keeping the tasks it
+/// prefers: `spread` those of the value with the most remaining tasks, `binpack` those whose
+/// instance will have the most free after the stop (case 34). A tie after the last rule goes to
+/// the newest task. Counts and free amounts are updated after each pick.
+pub fn choose_tasks_to_stop_by_strategy(
+    candidates: &[RankedStopCandidate],
+    rules: &[StopRule],
+    n: usize,
+    rng: &mut ChaCha8Rng,
+) -> Vec<usize> {
+    let mut free: Vec<Vec<u64>> = candidates.iter().map(|c| c.keys.clone()).collect();
+    let mut remaining: Vec<usize> = (0..candidates.len()).collect();
+    let mut chosen = Vec::with_capacity(n.min(candidates.len()));
+    let mut not_running: Vec<usize> = remaining
+        .iter()
+        .copied()
+        .filter(|i| candidates[*i].not_yet_running)
+        .collect();
+    not_running.sort_by_key(|i| std::cmp::Reverse(candidates[*i].created_seq));
+    let mut queue = not_running.into_iter().take(n);
+    while chosen.len() < n && !remaining.is_empty() {
+        let pick = match queue.next() {
+            Some(i) => i,
+            None => pick_by_rules(candidates, &free, &remaining, rules, rng),
+        };
+        remaining.retain(|i| *i != pick);
+        chosen.push(candidates[pick].index);
+        // The stop frees the task's amounts on its instance for the tasks still there.
+        for (r, rule) in rules.iter().enumerate() {
+            if *rule != StopRule::Binpack || candidates[pick].instance.is_none() {
+                continue;
+            }
+            for i in &remaining {
+                if candidates[*i].instance == candidates[pick].instance {
+                    free[*i][r] += candidates[pick].amounts[r];
+                }
+            }
+        }
+    }
+    chosen
+}
+
+fn pick_by_rules(
+    candidates: &[RankedStopCandidate],
+    free: &[Vec<u64>],
+    remaining: &[usize],
+    rules: &[StopRule],
+    rng: &mut ChaCha8Rng,
+) -> usize {
+    let mut pool: Vec<usize> = remaining.to_vec();
+    for (r, rule) in rules.iter().enumerate() {
+        if pool.len() <= 1 {
+            break;
+        }
+        let score = |i: usize| -> u64 {
+            match rule {
+                StopRule::Spread => {
+                    let value = candidates[i].keys[r];
+                    remaining.iter().filter(|j| candidates[**j].keys[r] == value).count() as u64
+                }
+                StopRule::Binpack => free[i][r] + candidates[i].amounts[r],
+                StopRule::Random => 0,
+            }
+        };
+        if *rule == StopRule::Random {
+            return pool[rng.random_range(0..pool.len())];
+        }
+        let scores: Vec<u64> = pool.iter().map(|i| score(*i)).collect();
+        let best = *scores.iter().max().expect("pool is not empty");
+        let mut s = scores.iter();
+        pool.retain(|_| *s.next().expect("one score per task") == best);
+    }
+    *pool
+        .iter()
+        .max_by_key(|i| candidates[**i].created_seq)
+        .expect("pool is not empty")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +230,70 @@ mod tests {
             c(3, false, 0, None, 3),
         ];
         check(&tasks, 2, &[3, 1]);
+    }
+}
+
+#[cfg(test)]
+mod strategy_tests {
+    use rand::SeedableRng;
+
+    use super::*;
+
+    fn c(index: usize, instance: u32, seq: u64, keys: &[u64], amounts: &[u64]) -> RankedStopCandidate {
+        RankedStopCandidate {
+            index,
+            not_yet_running: false,
+            created_seq: seq,
+            instance: Some(instance),
+            keys: keys.to_vec(),
+            amounts: amounts.to_vec(),
+        }
+    }
+
+    #[track_caller]
+    fn check(candidates: &[RankedStopCandidate], rules: &[StopRule], n: usize, expected: &[usize]) {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        assert_eq!(
+            choose_tasks_to_stop_by_strategy(candidates, rules, n, &mut rng),
+            expected
+        );
+    }
+
+    #[test]
+    fn binpack_stops_where_the_most_is_free_afterwards() {
+        // Case 34, second line: free memory 1000 / 3000 / 6000, tasks of 800: stop on i-3 first.
+        let tasks = [
+            c(0, 1, 0, &[1000], &[800]),
+            c(1, 2, 1, &[3000], &[800]),
+            c(2, 3, 2, &[6000], &[800]),
+            c(3, 3, 3, &[6000], &[800]),
+        ];
+        check(&tasks, &[StopRule::Binpack], 1, &[3]);
+        // After two stops on i-3 it has 7600 free, still the most.
+        check(&tasks, &[StopRule::Binpack], 3, &[3, 2, 1]);
+    }
+
+    #[test]
+    fn spread_keeps_values_balanced() {
+        // Zones (keys) a=0: 1 task, b=1: 2 tasks, c=2: 2 tasks: stop from b or c, newest first.
+        let tasks = [
+            c(0, 0, 0, &[0, 1000], &[0, 500]),
+            c(1, 1, 1, &[1, 900], &[0, 500]),
+            c(2, 1, 2, &[1, 900], &[0, 500]),
+            c(3, 2, 3, &[2, 4000], &[0, 500]),
+            c(4, 3, 4, &[2, 100], &[0, 500]),
+        ];
+        check(&tasks, &[StopRule::Spread], 1, &[4]);
+        check(&tasks, &[StopRule::Spread], 3, &[4, 2, 3]);
+        // spread(zone) then binpack(memory): among b and c, the task whose instance frees the most.
+        check(&tasks, &[StopRule::Spread, StopRule::Binpack], 2, &[3, 2]);
+    }
+
+    #[test]
+    fn tasks_not_yet_running_still_go_first() {
+        let mut tasks = vec![c(0, 1, 0, &[9000], &[1]), c(1, 2, 1, &[10], &[1])];
+        tasks[1].not_yet_running = true;
+        check(&tasks, &[StopRule::Binpack], 1, &[1]);
+        check(&tasks, &[StopRule::Random], 2, &[1, 0]);
     }
 }

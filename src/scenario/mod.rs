@@ -5,6 +5,8 @@
 //! ignored. Files the scenario names (task definitions, replay CSVs) come through a
 //! `SourceLoader`, so this layer never touches the filesystem itself.
 
+mod account_settings;
+mod attributes;
 mod auto_scaling_groups;
 mod autoscaling;
 mod behavior;
@@ -14,6 +16,7 @@ mod events;
 mod infrastructure;
 mod load;
 mod overrides;
+mod placement;
 mod reader;
 pub mod schema;
 mod services;
@@ -196,6 +199,8 @@ fn read_top(
         default_strategy.as_deref(),
         d,
     );
+    let instance_attributes = attributes::read_instance_attributes(ecs_field(&mut ecs_obj, "attributes"), &groups, d);
+    let awsvpc_trunking = account_settings::read_awsvpc_trunking(ecs_field(&mut ecs_obj, "accountSettings"), d);
     if let Some(e) = ecs_obj {
         e.finish(d);
     }
@@ -257,6 +262,8 @@ fn read_top(
         services,
         behavior,
         auto_scaling,
+        instance_attributes,
+        awsvpc_trunking,
         timeline,
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),

@@ -2,8 +2,10 @@
 
 use super::diag::{Diagnostics, closest};
 use super::infrastructure::{read_strategy_items, resolve_strategy};
+use super::placement::{ConstraintOwner, read_placement_constraints, read_placement_strategy};
 use super::reader::{as_list, object};
 use super::yaml::Node;
+use crate::policy::placement::MAX_CONSTRAINTS_PER_TASK;
 use crate::spec::{CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem, TaskDefinitionSpec};
 
 const SERVICE_IGNORED: &[&str] = &[
@@ -68,14 +70,15 @@ pub fn read_services(
             }
         }
         read_deployment_configuration(&mut o, d);
-        for field in ["placementStrategy", "placementConstraints", "loadBalancers"] {
-            let p = o.child(field);
-            if let Some(n) = o.field(field) {
-                if !as_list(n, &p, d).is_empty() {
-                    d.not_yet_simulated.push(format!(
-                        "{p}: not simulated yet; tasks are spread over Availability Zones, then instances"
-                    ));
-                }
+        let placement_strategy = read_placement_strategy(&mut o, d);
+        let constraints_loc = o.key_loc("placementConstraints");
+        let constraints_path = o.child("placementConstraints");
+        let placement_constraints = read_placement_constraints(&mut o, ConstraintOwner::Service, d);
+        let lb_path = o.child("loadBalancers");
+        if let Some(n) = o.field("loadBalancers") {
+            if !as_list(n, &lb_path, d).is_empty() {
+                d.not_yet_simulated
+                    .push(format!("{lb_path}: load balancers are not simulated yet"));
             }
         }
         if o.int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
@@ -142,6 +145,18 @@ pub fn read_services(
             );
             continue;
         }
+        let total_constraints =
+            placement_constraints.len() + task_definitions[task_definition].placement_constraints.len();
+        if total_constraints > MAX_CONSTRAINTS_PER_TASK && placement_constraints.len() <= MAX_CONSTRAINTS_PER_TASK {
+            d.error(
+                constraints_loc,
+                &constraints_path,
+                format!(
+                    "a task has at most {MAX_CONSTRAINTS_PER_TASK} placement constraints, service and task definition together; found {total_constraints}"
+                ),
+                None,
+            );
+        }
         check_compatibility(
             &task_definitions[task_definition],
             &strategy,
@@ -158,6 +173,8 @@ pub fn read_services(
             uses_launch_type: launch_type.is_some() || (strategy_items.is_empty() && default_strategy.is_none()),
             load: None,
             queue: None,
+            placement_strategy,
+            placement_constraints,
         });
     }
     services

@@ -1,7 +1,7 @@
 //! `ecs.taskDefinitions`: RegisterTaskDefinition shapes, inline or from a file the AWS CLI printed.
 
 use super::diag::Diagnostics;
-use super::reader::{Obj, as_int, as_list, object};
+use super::reader::{Obj, as_int, object};
 use super::yaml::{Loc, Node};
 use crate::model::fargate::{FargateOs, validate_fargate_size};
 use crate::spec::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
@@ -93,14 +93,8 @@ pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Opt
         .map(str::to_string)
         .collect();
     let cpu_architecture = read_runtime_platform(&mut o, d);
-    if let Some(n) = o.field("placementConstraints") {
-        if !as_list(n, &o.child("placementConstraints"), d).is_empty() {
-            d.not_yet_simulated.push(format!(
-                "{}: task placement constraints are not simulated yet",
-                o.child("placementConstraints")
-            ));
-        }
-    }
+    let placement_constraints =
+        super::placement::read_placement_constraints(&mut o, super::placement::ConstraintOwner::TaskDefinition, d);
     let containers_path = o.child("containerDefinitions");
     let container_nodes = o.list("containerDefinitions", d);
     if o.field("containerDefinitions").is_none() {
@@ -127,6 +121,7 @@ pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Opt
         memory_mib: memory,
         cpu_architecture,
         containers,
+        placement_constraints,
     };
     let ctx = Ctx {
         path,

@@ -1,6 +1,7 @@
 //! Auto Scaling groups, capacity providers and services as the engine needs them.
 
 pub use crate::model::StrategyItem;
+use crate::policy::placement::{PlacementConstraint, PlacementStrategy};
 use crate::sim::SimDuration;
 use crate::workload::LoadProfile;
 
@@ -196,6 +197,22 @@ pub struct ServiceSpec {
     pub load: Option<LoadProfile>,
     /// The queue a worker service consumes instead of serving requests.
     pub queue: Option<WorkerQueue>,
+    /// `placementStrategy` rules in order; empty means the default (spread over zones).
+    pub placement_strategy: Vec<PlacementStrategy>,
+    /// `placementConstraints` of the service (`distinctInstance`, `memberOf`).
+    pub placement_constraints: Vec<PlacementConstraint>,
+}
+
+/// A custom attribute put on every instance of an Auto Scaling group (AWS: `PutAttributes` on
+/// the container instances; the simulator applies it when an instance launches).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceAttributeSpec {
+    /// Index of the Auto Scaling group whose instances get it.
+    pub auto_scaling_group: usize,
+    /// Attribute name.
+    pub name: String,
+    /// Attribute value.
+    pub value: String,
 }
 
 /// The SQS queue a worker service consumes: its messages wait until a healthy task takes them.

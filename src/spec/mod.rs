@@ -13,8 +13,8 @@ pub use autoscaling::{
 };
 pub use behavior::{Behavior, ClusterAutoScalingBehavior, DurationDistribution, InstanceBehavior, TaskBehavior};
 pub use cluster::{
-    AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstancesDistribution,
-    ManagedScaling, ServiceSpec, StrategyItem, WorkerQueue,
+    AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,
+    InstancesDistribution, ManagedScaling, ServiceSpec, StrategyItem, WorkerQueue,
 };
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, TimelineAction, TimelineEvent};
@@ -53,6 +53,10 @@ pub struct Spec {
     pub behavior: Behavior,
     /// Service auto scaling: scalable targets, policies, alarms.
     pub auto_scaling: AutoScalingSpec,
+    /// Custom attributes of container instances, by Auto Scaling group.
+    pub instance_attributes: Vec<InstanceAttributeSpec>,
+    /// Account setting `awsvpcTrunking`: new instances get the higher awsvpc task limit.
+    pub awsvpc_trunking: bool,
     /// Operator actions and faults, sorted by time (stable).
     pub timeline: Vec<TimelineEvent>,
     /// Field paths of AWS keys that were accepted but are not modelled.

@@ -1,6 +1,7 @@
 //! Task definitions as the engine needs them: network mode, sizes, containers and ports.
 
 use crate::model::TaskResources;
+use crate::policy::placement::PlacementConstraint;
 
 /// ECS network mode of a task definition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +75,8 @@ pub struct TaskDefinitionSpec {
     pub cpu_architecture: String,
     /// Containers.
     pub containers: Vec<ContainerSpec>,
+    /// `placementConstraints` (only `memberOf` is allowed in a task definition).
+    pub placement_constraints: Vec<PlacementConstraint>,
 }
 
 impl TaskDefinitionSpec {
@@ -167,6 +170,7 @@ mod tests {
             memory_mib: memory,
             cpu_architecture: "X86_64".into(),
             containers,
+            placement_constraints: vec![],
         }
     }
 

@@ -1,54 +1,73 @@
-//! Ranking feasible instances: the service default, spread over Availability Zones (reference 9.1).
+//! Ranking feasible instances by the service's placement strategy rules (reference 9.2).
+//!
+//! The rules are applied in order as a lexicographic key: each keeps only the candidates with the
+//! best value of its key, so a later rule breaks the ties of the earlier ones. `random` picks one
+//! of the remaining candidates with a single draw, which ends the ranking. A tie left after the
+//! last rule goes to the earliest-launched instance (a deterministic stand-in for AWS's choice).
 
-use crate::model::InstanceId;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
 
-/// A feasible instance with the counts the ranking needs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PlacementCandidate {
-    /// The instance.
-    pub instance: InstanceId,
-    /// Its Availability Zone index.
-    pub availability_zone: usize,
-    /// Tasks of the service already on it.
-    pub service_tasks_on_instance: u32,
-    /// Tasks of the service already in its AZ.
-    pub service_tasks_in_az: u32,
+use super::strategy::{AVAILABILITY_ZONE_ATTRIBUTE, BinpackField, PlacementStrategy, SpreadField};
+use crate::model::{ContainerInstance, InstanceId, TaskResources};
+
+/// The counts of the service's tasks that spread rules need.
+pub trait SpreadCounts {
+    /// Tasks of the service (starting or running) on the instance.
+    fn service_tasks_on_instance(&self, instance: InstanceId) -> u32;
+    /// Tasks of the service in the Availability Zone.
+    fn service_tasks_in_az(&self, az: usize) -> u32;
+    /// Tasks of the service on instances whose attribute `name` is `value` (`None`: lacking it).
+    fn service_tasks_with_attribute(&self, name: &str, value: Option<&str>) -> u32;
 }
 
-/// The default service strategy `spread(attribute:ecs.availability-zone)`: the AZ with the fewest
-/// tasks of the service, then the instance with the fewest, then the earliest launched (a
-/// deterministic stand-in for AWS's random tie-break).
-pub fn rank_default_az_spread(candidates: &[PlacementCandidate]) -> Option<InstanceId> {
-    candidates
-        .iter()
-        .min_by_key(|c| (c.service_tasks_in_az, c.service_tasks_on_instance, c.instance))
-        .map(|c| c.instance)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn c(id: u32, az: usize, on_instance: u32, in_az: u32) -> PlacementCandidate {
-        PlacementCandidate {
-            instance: InstanceId(id),
-            availability_zone: az,
-            service_tasks_on_instance: on_instance,
-            service_tasks_in_az: in_az,
+/// The key of `rule` for a candidate: lower is better.
+pub fn rule_key(
+    rule: &PlacementStrategy,
+    instance: &ContainerInstance,
+    resources: &TaskResources,
+    counts: &dyn SpreadCounts,
+) -> u64 {
+    match rule {
+        PlacementStrategy::Binpack(BinpackField::Cpu) => {
+            u64::from(instance.free_cpu_units().saturating_sub(resources.cpu_units))
         }
+        PlacementStrategy::Binpack(BinpackField::Memory) => {
+            instance.free_memory_mib().saturating_sub(resources.memory_mib)
+        }
+        PlacementStrategy::Spread(SpreadField::InstanceId) => u64::from(counts.service_tasks_on_instance(instance.id)),
+        PlacementStrategy::Spread(SpreadField::Attribute(name)) if name == AVAILABILITY_ZONE_ATTRIBUTE => {
+            u64::from(counts.service_tasks_in_az(instance.availability_zone))
+        }
+        PlacementStrategy::Spread(SpreadField::Attribute(name)) => {
+            u64::from(counts.service_tasks_with_attribute(name, instance.attribute(name)))
+        }
+        PlacementStrategy::Random => 0,
     }
+}
 
-    #[track_caller]
-    fn check(candidates: &[PlacementCandidate], expected: Option<u32>) {
-        assert_eq!(rank_default_az_spread(candidates), expected.map(InstanceId));
+/// The instance the rules choose among `candidates` (all feasible and allowed), or `None` if
+/// there is none. `rng` is drawn from only by a `random` rule with more than one candidate left.
+pub fn rank(
+    rules: &[PlacementStrategy],
+    candidates: Vec<&ContainerInstance>,
+    resources: &TaskResources,
+    counts: &dyn SpreadCounts,
+    rng: &mut ChaCha8Rng,
+) -> Option<InstanceId> {
+    let mut pool = candidates;
+    for rule in rules {
+        if pool.len() <= 1 {
+            break;
+        }
+        if *rule == PlacementStrategy::Random {
+            let i = rng.random_range(0..pool.len());
+            return Some(pool[i].id);
+        }
+        let keys: Vec<u64> = pool.iter().map(|c| rule_key(rule, c, resources, counts)).collect();
+        let best = *keys.iter().min().expect("pool is not empty");
+        let mut k = keys.iter();
+        pool.retain(|_| *k.next().expect("one key per candidate") == best);
     }
-
-    #[test]
-    fn spreads_over_zones_then_instances() {
-        // Case 35: AZ counts (1,0,0): place in b or c (b first by launch order).
-        check(&[c(0, 0, 1, 1), c(1, 1, 0, 0), c(2, 2, 0, 0)], Some(1));
-        // Same AZ counts: fewer tasks on the instance wins.
-        check(&[c(0, 0, 2, 2), c(1, 0, 0, 2), c(2, 1, 1, 2)], Some(1));
-        check(&[], None);
-    }
+    pool.iter().map(|c| c.id).min()
 }
