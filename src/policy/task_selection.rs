@@ -1,6 +1,8 @@
 //! Which tasks the service scheduler stops on scale-in (reference 8.6), without a placement
 //! strategy (`choose_tasks_to_stop`) and with one (`choose_tasks_to_stop_by_strategy`).
 
+use std::collections::BTreeMap;
+
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
@@ -114,6 +116,21 @@ pub fn choose_tasks_to_stop_by_strategy(
 ) -> Vec<usize> {
     let mut free: Vec<Vec<u64>> = candidates.iter().map(|c| c.keys.clone()).collect();
     let mut remaining: Vec<usize> = (0..candidates.len()).collect();
+    // Per spread rule, how many remaining tasks hold each value (kept up to date on each pick, so
+    // a pick costs O(tasks) rather than O(tasks^2)).
+    let mut value_counts: Vec<BTreeMap<u64, u64>> = rules
+        .iter()
+        .enumerate()
+        .map(|(r, rule)| {
+            let mut counts = BTreeMap::new();
+            if *rule == StopRule::Spread {
+                for c in candidates {
+                    *counts.entry(c.keys[r]).or_insert(0) += 1;
+                }
+            }
+            counts
+        })
+        .collect();
     let mut chosen = Vec::with_capacity(n.min(candidates.len()));
     let mut not_running: Vec<usize> = remaining
         .iter()
@@ -125,9 +142,16 @@ pub fn choose_tasks_to_stop_by_strategy(
     while chosen.len() < n && !remaining.is_empty() {
         let pick = match queue.next() {
             Some(i) => i,
-            None => pick_by_rules(candidates, &free, &remaining, rules, rng),
+            None => pick_by_rules(candidates, &free, &value_counts, &remaining, rules, rng),
         };
         remaining.retain(|i| *i != pick);
+        for (r, rule) in rules.iter().enumerate() {
+            if *rule == StopRule::Spread {
+                if let Some(count) = value_counts[r].get_mut(&candidates[pick].keys[r]) {
+                    *count -= 1;
+                }
+            }
+        }
         chosen.push(candidates[pick].index);
         // The stop frees the task's amounts on its instance for the tasks still there.
         for (r, rule) in rules.iter().enumerate() {
@@ -147,6 +171,7 @@ pub fn choose_tasks_to_stop_by_strategy(
 fn pick_by_rules(
     candidates: &[RankedStopCandidate],
     free: &[Vec<u64>],
+    value_counts: &[BTreeMap<u64, u64>],
     remaining: &[usize],
     rules: &[StopRule],
     rng: &mut ChaCha8Rng,
@@ -158,10 +183,7 @@ fn pick_by_rules(
         }
         let score = |i: usize| -> u64 {
             match rule {
-                StopRule::Spread => {
-                    let value = candidates[i].keys[r];
-                    remaining.iter().filter(|j| candidates[**j].keys[r] == value).count() as u64
-                }
+                StopRule::Spread => value_counts[r].get(&candidates[i].keys[r]).copied().unwrap_or(0),
                 StopRule::Binpack => free[i][r] + candidates[i].amounts[r],
                 StopRule::Random => 0,
             }
