@@ -2,7 +2,9 @@
 
 mod autoscaling;
 mod cost;
+mod draining;
 mod event;
+mod faults;
 mod instances;
 mod invariants;
 mod lifecycle;
@@ -10,6 +12,8 @@ mod load;
 mod queue;
 mod run;
 mod scheduler;
+mod service_cost;
+mod spot;
 mod timeline;
 mod tracing;
 mod world;

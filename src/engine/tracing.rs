@@ -61,7 +61,7 @@ impl World<'_> {
             let i = &self.instances[id.0 as usize];
             match i.state {
                 InstanceState::Launching => pending += 1,
-                InstanceState::Active => {
+                InstanceState::Active | InstanceState::Draining => {
                     instances += 1;
                     busy += u32::from(i.is_busy());
                     cpu_used += u64::from(i.used_cpu_units);

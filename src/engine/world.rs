@@ -7,6 +7,7 @@ use rand_chacha::ChaCha8Rng;
 use super::autoscaling::{AutoScalingState, MetricPeriodState};
 use super::cost::CostMeter;
 use super::event::Event;
+use super::faults::FaultState;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
 use crate::sim::{EventQueue, RngStreams, SimTime};
@@ -96,6 +97,10 @@ pub(super) struct World<'s> {
     pub warm_starting: bool,
     /// Scalable targets, policies and alarms.
     pub auto_scaling: AutoScalingState,
+    /// Zone outages, draining instances, Spot interruptions.
+    pub faults: FaultState,
+    /// Cost per service (Fargate tasks and shares of EC2 instances), indexed like services.
+    pub service_cost: CostMeter,
 }
 
 impl<'s> World<'s> {
@@ -166,6 +171,8 @@ impl<'s> World<'s> {
             impaired_zones: vec![false; spec.availability_zones.len()],
             warm_starting: false,
             auto_scaling: AutoScalingState::new(spec),
+            faults: FaultState::new(spec, &streams),
+            service_cost: CostMeter::new(spec.services.len()),
         }
     }
 
