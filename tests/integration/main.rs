@@ -6,6 +6,7 @@ mod charts;
 mod check_cli;
 mod engine_runs;
 mod error_messages;
+mod faults;
 mod queue_workers;
 mod scenarios;
 mod schema;
