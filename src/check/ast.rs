@@ -137,6 +137,12 @@ pub enum Figure {
     Deployments(Option<String>),
     /// `deployment_duration_s(SERVICE)`: the longest deployment of the service, seconds.
     DeploymentDurationS(String),
+    /// `service_cost_usd(SERVICE)`: its Fargate tasks and its share of EC2 instances.
+    ServiceCostUsd(String),
+    /// `unallocated_cost_usd`: EC2 cost no task reserved.
+    UnallocatedCostUsd,
+    /// `spot_interruptions` or `spot_interruptions(SERVICE or PROVIDER)`.
+    SpotInterruptions(Option<String>),
     /// `count_events(KIND)` or `count_events(KIND, SUBJECT)`.
     CountEvents(String, Option<String>),
 }
@@ -245,6 +251,9 @@ impl Figure {
             Figure::ScalingActivities(_) => "scaling_activities",
             Figure::Deployments(_) => "deployments",
             Figure::DeploymentDurationS(_) => "deployment_duration_s",
+            Figure::ServiceCostUsd(_) => "service_cost_usd",
+            Figure::UnallocatedCostUsd => "unallocated_cost_usd",
+            Figure::SpotInterruptions(_) => "spot_interruptions",
             Figure::CountEvents(..) => "count_events",
         }
     }
@@ -257,10 +266,14 @@ impl fmt::Display for Figure {
             Figure::PlacementFailures
             | Figure::TasksStarted
             | Figure::CostUsd(None)
+            | Figure::UnallocatedCostUsd
+            | Figure::SpotInterruptions(None)
             | Figure::UnservedRequests(None)
             | Figure::ScalingActivities(None)
             | Figure::Deployments(None) => Ok(()),
             Figure::CostUsd(Some(name))
+            | Figure::ServiceCostUsd(name)
+            | Figure::SpotInterruptions(Some(name))
             | Figure::UnservedRequests(Some(name))
             | Figure::ScalingActivities(Some(name))
             | Figure::Deployments(Some(name))

@@ -550,8 +550,8 @@ time_s,timestamp,kind,subject,message
             "count_events(faults) == 0",
             false,
             "unknown event kind `faults`; did you mean `fault`? (kinds: alarm, deployment_completed, deployment_started, \
-             fault, instance, not_scaled, placement_failure, placement_recovered, run, scaling_activity, service_scheduler, \
-             service_update, steady_state, task_state)",
+             fault, fault_recovered, instance, not_scaled, placement_failure, placement_recovered, run, scaling_activity, \
+             service_scheduler, service_update, spot_interruption, steady_state, task_state)",
         );
         check(
             "max(web.running) == max(web.runnin)",
@@ -583,12 +583,14 @@ time_s,timestamp,kind,subject,message
                 | EventKind::SteadyState
                 | EventKind::Instance
                 | EventKind::Fault
+                | EventKind::FaultRecovered
+                | EventKind::SpotInterruption
                 | EventKind::TaskState
                 | EventKind::ScalingActivity
                 | EventKind::Alarm
                 | EventKind::NotScaled => {}
             }
         }
-        assert_eq!(EVENT_KINDS.len(), 12);
+        assert_eq!(EVENT_KINDS.len(), 14);
     }
 }

@@ -21,6 +21,8 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::SteadyState,
     EventKind::Instance,
     EventKind::Fault,
+    EventKind::FaultRecovered,
+    EventKind::SpotInterruption,
     EventKind::TaskState,
     EventKind::ScalingActivity,
     EventKind::Alarm,
@@ -59,6 +61,22 @@ pub(super) fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, St
         Figure::ScalingActivities(service) => count_events(run, SCALING_ACTIVITY, service.as_deref(), true),
         Figure::Deployments(service) => count_events(run, DEPLOYMENT_STARTED, service.as_deref(), true),
         Figure::DeploymentDurationS(service) => deployment_duration_s(run, service),
+        Figure::ServiceCostUsd(service) => {
+            run.known_service(service)?;
+            Ok(named(&summary.service_costs, service, "service").unwrap_or(0.0))
+        }
+        Figure::UnallocatedCostUsd => Ok(summary.unallocated_cost_usd),
+        Figure::SpotInterruptions(None) => Ok(summary.provider_spot_interruptions.iter().map(|(_, v)| v).sum()),
+        Figure::SpotInterruptions(Some(name)) => {
+            if let Some((_, v)) = summary.service_spot_interruptions.iter().find(|(n, _)| n == name) {
+                return Ok(*v);
+            }
+            if let Ok(v) = named(&summary.provider_spot_interruptions, name, "capacity provider") {
+                return Ok(v);
+            }
+            run.known_service(name)?;
+            Ok(0.0)
+        }
         Figure::CountEvents(kind, subject) => {
             known_event_kind(run, kind)?;
             count_events(run, kind, subject.as_deref(), false)

@@ -59,6 +59,12 @@ const FIGURES: &[(&str, Argument)] = &[
     ("scaling_activities", Argument::Optional("a service")),
     ("deployments", Argument::Optional("a service")),
     ("deployment_duration_s", Argument::Required("a service")),
+    ("service_cost_usd", Argument::Required("a service")),
+    ("unallocated_cost_usd", Argument::None),
+    (
+        "spot_interruptions",
+        Argument::Optional("a service or capacity provider"),
+    ),
     ("count_events", Argument::Required("an event kind")),
 ];
 
@@ -385,6 +391,9 @@ fn figure(name: &str, argument: Option<String>) -> Figure {
         "scaling_activities" => Figure::ScalingActivities(argument),
         "deployments" => Figure::Deployments(argument),
         "deployment_duration_s" => Figure::DeploymentDurationS(required()),
+        "service_cost_usd" => Figure::ServiceCostUsd(required()),
+        "unallocated_cost_usd" => Figure::UnallocatedCostUsd,
+        "spot_interruptions" => Figure::SpotInterruptions(argument),
         other => unreachable!("figure `{other}` is in FIGURES but not built"),
     }
 }

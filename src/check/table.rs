@@ -66,6 +66,14 @@ pub(super) struct RunSummary {
     pub services: Vec<(String, f64)>,
     /// (capacity provider, cost USD), in file order.
     pub providers: Vec<(String, f64)>,
+    /// (service, cost USD), in file order.
+    pub service_costs: Vec<(String, f64)>,
+    /// EC2 cost no task reserved, USD.
+    pub unallocated_cost_usd: f64,
+    /// (service, FARGATE_SPOT task interruptions), in file order.
+    pub service_spot_interruptions: Vec<(String, f64)>,
+    /// (capacity provider, Spot tasks or instances interrupted), in file order.
+    pub provider_spot_interruptions: Vec<(String, f64)>,
 }
 
 /// The rows of one column of one subject.
@@ -312,6 +320,12 @@ fn read_summary(text: &str) -> Result<RunSummary, String> {
         placement_failures: number(&json, "placement_failures", "")?,
         services: named("services", "service", "unserved_requests")?,
         providers: named("capacity_providers", "capacity_provider", "cost_usd")?,
+        // Figures added later than the first summaries: a summary without them reads as zeros.
+        service_costs: named("services", "service", "cost_usd").unwrap_or_default(),
+        unallocated_cost_usd: number(&json, "unallocated_cost_usd", "").unwrap_or(0.0),
+        service_spot_interruptions: named("services", "service", "spot_interruptions").unwrap_or_default(),
+        provider_spot_interruptions: named("capacity_providers", "capacity_provider", "spot_interruptions")
+            .unwrap_or_default(),
     })
 }
 

@@ -1,4 +1,5 @@
-//! Cumulative cost per capacity provider: a running rate of USD per hour, settled on each change.
+//! Cumulative cost per capacity provider (or per service): a running rate of USD per hour,
+//! settled on each change.
 
 use crate::model::cost::minimum_charge_top_up_usd;
 use crate::sim::SimTime;
@@ -46,6 +47,12 @@ impl CostMeter {
         self.settle(p, now);
         self.providers[p].rate_nano_usd_per_hour -= to_nano(usd_per_hour);
         self.providers[p].settled_usd += minimum_charge_top_up_usd(usd_per_hour, now.since(since).as_millis());
+    }
+
+    /// Something billed at `usd_per_hour` stops now, with no minimum (a share of an instance).
+    pub fn stop_rate(&mut self, p: usize, usd_per_hour: f64, now: SimTime) {
+        self.settle(p, now);
+        self.providers[p].rate_nano_usd_per_hour -= to_nano(usd_per_hour);
     }
 
     /// Total cost of provider `p` up to `now`.

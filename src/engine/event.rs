@@ -62,4 +62,26 @@ pub enum Event {
         /// Index into `Spec::timeline`.
         index: usize,
     },
+    /// A FARGATE_SPOT task's interruption, drawn when it reached RUNNING, is due.
+    SpotTaskInterruption {
+        /// The task.
+        task: TaskId,
+        /// Its generation when the timer was set.
+        generation: u32,
+    },
+    /// Two minutes after its interruption notice, an interrupted Spot task's capacity is gone.
+    SpotTaskReclaimed {
+        /// The task.
+        task: TaskId,
+    },
+    /// Two minutes after its interruption notice, EC2 terminates a Spot Instance.
+    SpotInstanceReclaimed {
+        /// The instance.
+        instance: InstanceId,
+    },
+    /// An Availability Zone outage ends.
+    ZoneRecovered {
+        /// Index into `Spec::availability_zones`.
+        zone: usize,
+    },
 }

@@ -84,6 +84,7 @@ impl World<'_> {
             } else {
                 InstanceState::Launching
             },
+            spot: false,
             registered_cpu_units: itype.cpu_units().saturating_sub(b.agent_reserved_cpu_units),
             registered_memory_mib: itype.memory_mib.saturating_sub(b.agent_reserved_memory_mib),
             max_awsvpc_tasks: self.awsvpc_task_limit(itype),
@@ -103,8 +104,8 @@ impl World<'_> {
             s.tasks_on_instance.push(0);
         }
         if provider != usize::MAX {
-            self.cost
-                .start_billing(provider, itype.on_demand_usd_per_hour, self.now);
+            let rate = self.instance_usd_per_hour(id);
+            self.cost.start_billing(provider, rate, self.now);
         }
         if !registered {
             self.groups[group].last_launch_at = Some(self.now);
@@ -162,12 +163,16 @@ impl World<'_> {
         let (group, provider, price, launched) = (
             inst.auto_scaling_group,
             inst.capacity_provider,
-            inst.instance_type.on_demand_usd_per_hour,
+            self.instance_usd_per_hour(id),
             inst.launched_at,
         );
         let name = inst.ec2_instance_id.clone();
         for task in tasks {
             self.abort_task(task, StopReason::InstanceTerminated, sink)?;
+        }
+        if self.instances[id.0 as usize].state == InstanceState::Terminated {
+            // A draining instance emptied by the aborts above was terminated on the way.
+            return Ok(());
         }
         let inst = &mut self.instances[id.0 as usize];
         inst.state = InstanceState::Terminated;
@@ -187,7 +192,11 @@ impl World<'_> {
     }
 
     /// The group keeps DesiredCapacity instances: launch replacements for missing ones.
+    /// While every zone of the group is out, nothing can launch: recovery calls this again.
     pub fn replace_missing_instances(&mut self, group: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        if self.group_zones_all_out(group) {
+            return Ok(());
+        }
         while (self.groups[group].live.len() as u32) < self.groups[group].desired {
             self.launch_instance(group, false, sink)?;
         }

@@ -12,6 +12,8 @@ impl World<'_> {
         self.check_instances();
         self.check_groups();
         self.check_placements();
+        self.check_task_homes();
+        self.check_draining();
         for queue in self.services.iter().filter_map(|s| s.queue.as_ref()) {
             queue.check_invariants();
         }
@@ -191,6 +193,51 @@ impl World<'_> {
                 "the free-capacity index is stale for {}",
                 inst.ec2_instance_id
             );
+        }
+    }
+
+    /// Every task placed on an instance is listed by that instance, which is not terminated: no
+    /// task outlives its host or is lost by it.
+    fn check_task_homes(&self) {
+        for t in self.tasks.values() {
+            let Some(i) = t.instance else { continue };
+            let inst = &self.instances[i.0 as usize];
+            assert!(
+                inst.state != InstanceState::Terminated,
+                "task {:?} is on terminated instance {}",
+                t.id,
+                inst.ec2_instance_id
+            );
+            assert!(
+                inst.tasks.contains(&t.id),
+                "task {:?} is not listed by its instance {}",
+                t.id,
+                inst.ec2_instance_id
+            );
+        }
+    }
+
+    /// A DRAINING instance holds only tasks it had when it started draining, and none of them is
+    /// still starting (they stop at once).
+    fn check_draining(&self) {
+        for d in &self.faults.draining {
+            let inst = &self.instances[d.instance.0 as usize];
+            if inst.state != InstanceState::Draining {
+                continue;
+            }
+            for id in &inst.tasks {
+                assert!(
+                    d.tasks_at_drain.contains(id),
+                    "task {id:?} was placed on DRAINING instance {}",
+                    inst.ec2_instance_id
+                );
+                let state = self.tasks[id].state;
+                assert!(
+                    state >= TaskState::Running,
+                    "task {id:?} is still starting ({state:?}) on DRAINING instance {}",
+                    inst.ec2_instance_id
+                );
+            }
         }
     }
 }

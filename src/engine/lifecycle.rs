@@ -2,7 +2,7 @@
 
 use super::event::Event;
 use super::world::World;
-use crate::model::fargate::{FARGATE_LINUX_ARM, FARGATE_LINUX_X86, FARGATE_SPOT_DISCOUNT, FargatePrice, spot_price};
+use crate::model::fargate::{FargatePrice, spot_price};
 use crate::model::task::is_legal_transition;
 use crate::model::{StopReason, Task, TaskId, TaskState};
 use crate::sim::SimTime;
@@ -126,6 +126,7 @@ impl World<'_> {
         task.generation += 1;
         task.running_at = Some(self.now);
         self.start_task_billing(id);
+        self.arm_spot_interruption(id);
     }
 
     fn enter_state(&mut self, id: TaskId, to: TaskState, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
@@ -171,6 +172,7 @@ impl World<'_> {
                     .healthy_after_running
                     .as_millis();
                 self.schedule_in(delay, Event::TaskHealthy { task: id, generation });
+                self.arm_spot_interruption(id);
             }
             TaskState::Stopped => return self.finish_task(id, sink),
             _ => {}
@@ -185,6 +187,10 @@ impl World<'_> {
         self.accumulate_load(service);
         self.tasks.get_mut(&id).expect("task exists").healthy = true;
         self.services[service].healthy += 1;
+        if self.any_draining() {
+            // A replacement became healthy: a task on a draining instance may stop now.
+            self.request_reconcile(service);
+        }
         self.update_steady_state(service, sink)
     }
 
@@ -196,9 +202,11 @@ impl World<'_> {
         };
         task.stop_reason = Some(reason);
         if task.state == TaskState::Provisioning && task.instance.is_none() {
+            // Fargate tasks never wait in the list; EC2 ones always do.
             let waiting = &mut self.services[task.service].unplaced;
-            let pos = waiting.binary_search(&id).expect("unplaced tasks are listed");
-            waiting.remove(pos);
+            if let Ok(pos) = waiting.binary_search(&id) {
+                waiting.remove(pos);
+            }
         }
         self.transition(id, entry, sink)
     }
@@ -226,14 +234,15 @@ impl World<'_> {
     fn fargate_price(&self, task: &Task) -> Option<f64> {
         let kind = &self.spec.capacity_providers[task.capacity_provider].kind;
         let td = &self.spec.task_definitions[task.task_definition];
+        let prices = &self.spec.behavior.cost;
         let on_demand: FargatePrice = if td.cpu_architecture == "ARM64" {
-            FARGATE_LINUX_ARM
+            prices.fargate_linux_arm
         } else {
-            FARGATE_LINUX_X86
+            prices.fargate_linux_x86
         };
         let price = match kind {
             CapacityProviderKind::Fargate => on_demand,
-            CapacityProviderKind::FargateSpot => spot_price(&on_demand, FARGATE_SPOT_DISCOUNT),
+            CapacityProviderKind::FargateSpot => spot_price(&on_demand, prices.fargate_spot_discount_percent / 100.0),
             CapacityProviderKind::AutoScalingGroup(_) => return None,
         };
         let r = td.resources();
@@ -246,8 +255,9 @@ impl World<'_> {
     /// Fargate bills from the start of the image download (PENDING) until the task stops.
     fn start_task_billing(&mut self, id: TaskId) {
         if let Some(rate) = self.fargate_price(&self.tasks[&id]) {
-            let p = self.tasks[&id].capacity_provider;
+            let (p, service) = (self.tasks[&id].capacity_provider, self.tasks[&id].service);
             self.cost.start_billing(p, rate, self.now);
+            self.service_cost.start_billing(service, rate, self.now);
             self.tasks.get_mut(&id).expect("task exists").billing_started_at = Some(self.now);
         }
     }
@@ -257,9 +267,11 @@ impl World<'_> {
         let task = self.tasks.remove(&id).expect("task exists");
         if let (Some(rate), Some(since)) = (self.fargate_price(&task), task.billing_started_at) {
             self.cost.stop_billing(task.capacity_provider, rate, since, self.now);
+            self.service_cost.stop_billing(task.service, rate, since, self.now);
         }
         if let Some(instance) = task.instance {
             self.release_on_instance(&task, instance);
+            self.charge_instance_share(task.service, task.task_definition, instance, false);
             self.request_reconcile_waiting_on(task.capacity_provider);
         }
         let s = &mut self.services[task.service];
@@ -270,6 +282,9 @@ impl World<'_> {
         self.write_task_row(&task, Some(self.now), sink)?;
         if replace {
             self.request_reconcile(task.service);
+        }
+        if let Some(instance) = task.instance {
+            self.on_task_left_instance(instance, sink)?;
         }
         self.update_steady_state(task.service, sink)
     }

@@ -153,7 +153,7 @@ impl World<'_> {
 
 impl World<'_> {
     /// With a placement strategy: the tasks its rules would stop first (reference 8.6).
-    pub(super) fn tasks_to_stop_by_strategy(&self, service: usize, n: u32) -> Vec<TaskId> {
+    pub(super) fn tasks_to_stop_by_strategy(&self, service: usize, n: u32, draining: &[TaskId]) -> Vec<TaskId> {
         let rules = &self.spec.services[service].placement_strategy;
         // Each attribute value of a spread rule gets a number, in value order.
         let mut values: BTreeMap<(usize, Option<&str>), u64> = BTreeMap::new();
@@ -164,7 +164,7 @@ impl World<'_> {
             .enumerate()
             .filter_map(|(index, id)| {
                 let t = &self.tasks[id];
-                if !t.state.is_starting_or_running() {
+                if !t.state.is_starting_or_running() || draining.contains(id) {
                     return None;
                 }
                 let instance = t.instance.map(|i| &self.instances[i.0 as usize]);

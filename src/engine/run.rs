@@ -156,6 +156,17 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
             Ok(())
         }
         Event::AsgAlarms => world.on_asg_alarms(sink),
+        Event::SpotTaskInterruption { task, generation } => match world.tasks.get(&task) {
+            Some(t) if t.generation == generation => world.interrupt_spot_task(task, sink),
+            _ => Ok(()),
+        },
+        Event::SpotTaskReclaimed { task } => world.reclaim_spot_task(task, sink),
+        Event::SpotInstanceReclaimed { instance } => world.terminate_instance(
+            instance,
+            "EC2 reclaimed the Spot Instance two minutes after its interruption notice",
+            sink,
+        ),
+        Event::ZoneRecovered { zone } => world.recover_zone(zone, sink),
     }
 }
 
@@ -168,6 +179,16 @@ fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSink) -> Resul
         let task = &world.tasks[&id];
         world.write_task_row(task, None, sink)?;
     }
+    let service_costs: Vec<(String, f64)> = world
+        .spec
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), world.service_cost.total_usd(i, world.end)))
+        .collect();
+    let provider_total: f64 = (0..world.spec.capacity_providers.len())
+        .map(|p| world.cost.total_usd(p, world.end))
+        .sum();
     let totals = RunTotals {
         events_processed: events,
         simulated_ms: world.end.0,
@@ -178,7 +199,22 @@ fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSink) -> Resul
             .enumerate()
             .map(|(p, cp)| (cp.name.clone(), world.cost.total_usd(p, world.end)))
             .collect(),
-        service_cost_usd: Vec::new(),
+        service_cost_usd: service_costs.clone(),
+        unallocated_cost_usd: provider_total - service_costs.iter().map(|(_, c)| c).sum::<f64>(),
+        service_spot_interruptions: world
+            .spec
+            .services
+            .iter()
+            .zip(&world.faults.spot_interruptions_per_service)
+            .map(|(s, n)| (s.name.clone(), *n))
+            .collect(),
+        provider_spot_interruptions: world
+            .spec
+            .capacity_providers
+            .iter()
+            .zip(&world.faults.spot_interruptions_per_provider)
+            .map(|(p, n)| (p.name.clone(), *n))
+            .collect(),
         tasks_started: world.tasks_started,
         placement_failures: world.placement_failures,
     };

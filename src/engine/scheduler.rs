@@ -7,18 +7,35 @@ use crate::policy::task_selection::{StopCandidate, choose_tasks_to_stop};
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 impl World<'_> {
-    /// One pass of the service scheduler over `service`.
+    /// One pass of the service scheduler over `service`. Tasks on DRAINING instances do not count
+    /// toward the desired count: they are replaced, then stopped (see `draining`).
     pub fn reconcile(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.services[service].reconcile_queued = false;
+        let draining = if self.any_draining() {
+            self.tasks_on_draining(service)
+        } else {
+            Vec::new()
+        };
         let active = self.services[service].active_count();
+        let counted = active - draining.len() as u32;
         let desired = self.services[service].desired;
-        if active < desired {
-            let started = self.start_tasks(service, desired - active, sink)?;
+        if counted < desired {
+            // maximumPercent 200 bounds replacements of draining tasks; nothing else is bounded yet.
+            let room = if draining.is_empty() {
+                u32::MAX
+            } else {
+                (2 * desired).saturating_sub(active)
+            };
+            let started = self.start_tasks(service, (desired - counted).min(room), sink)?;
             self.log_task_list(service, "started", &started, sink)?;
         }
         self.place_waiting_tasks(service, sink)?;
-        if active > desired {
-            let stopped = self.stop_surplus_tasks(service, active - desired, sink)?;
+        if counted > desired {
+            let stopped = self.stop_surplus_tasks(service, counted - desired, &draining, sink)?;
+            self.log_task_list(service, "stopped", &stopped, sink)?;
+        }
+        if !draining.is_empty() {
+            let stopped = self.stop_replaced_draining_tasks(service, sink)?;
             self.log_task_list(service, "stopped", &stopped, sink)?;
         }
         self.update_steady_state(service, sink)
@@ -90,6 +107,8 @@ impl World<'_> {
                 let recovered = s.last_placement_failure.take().is_some();
                 let task = self.tasks.get_mut(&id).expect("task exists");
                 task.instance = Some(placement.instance);
+                self.charge_instance_share(service, td, placement.instance, true);
+                let task = self.tasks.get_mut(&id).expect("task exists");
                 task.availability_zone = Some(az);
                 task.host_ports = placement.host_ports;
                 if recovered {
@@ -143,16 +162,18 @@ impl World<'_> {
     }
 
     /// Stops `n` tasks, chosen as ECS does on scale-in (by the placement strategy when set).
+    /// Tasks on draining instances (`draining`) are left to the drain.
     fn stop_surplus_tasks(
         &mut self,
         service: usize,
         n: u32,
+        draining: &[TaskId],
         sink: &mut dyn TraceSink,
     ) -> Result<Vec<TaskId>, SinkError> {
         let ids = if self.spec.services[service].placement_strategy.is_empty() {
-            self.tasks_to_stop_by_default(service, n)
+            self.tasks_to_stop_by_default(service, n, draining)
         } else {
-            self.tasks_to_stop_by_strategy(service, n)
+            self.tasks_to_stop_by_strategy(service, n, draining)
         };
         for id in &ids {
             self.stop_task(*id, StopReason::ScaleIn, sink)?;
@@ -161,7 +182,7 @@ impl World<'_> {
     }
 
     /// Without a strategy: the fullest zone, then the fullest instance (reference 8.6).
-    fn tasks_to_stop_by_default(&self, service: usize, n: u32) -> Vec<TaskId> {
+    fn tasks_to_stop_by_default(&self, service: usize, n: u32, draining: &[TaskId]) -> Vec<TaskId> {
         let s = &self.services[service];
         let candidates: Vec<StopCandidate> = s
             .tasks
@@ -169,7 +190,7 @@ impl World<'_> {
             .enumerate()
             .filter_map(|(index, id)| {
                 let t = &self.tasks[id];
-                t.state.is_starting_or_running().then(|| StopCandidate {
+                (t.state.is_starting_or_running() && !draining.contains(id)).then(|| StopCandidate {
                     index,
                     not_yet_running: t.state != TaskState::Running,
                     availability_zone: t.availability_zone.unwrap_or(0),

@@ -61,7 +61,7 @@ impl World<'_> {
             let i = &self.instances[id.0 as usize];
             match i.state {
                 InstanceState::Launching => pending += 1,
-                InstanceState::Active => {
+                InstanceState::Active | InstanceState::Draining => {
                     instances += 1;
                     cpu_used += u64::from(i.used_cpu_units);
                     cpu_reg += u64::from(i.registered_cpu_units);

@@ -10,6 +10,7 @@ use super::autoscaling::{AutoScalingState, MetricPeriodState};
 use super::cluster_autoscaling::ManagedScalingState;
 use super::cost::CostMeter;
 use super::event::Event;
+use super::faults::FaultState;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
 use crate::policy::placement::FreeCapacityIndex;
@@ -112,6 +113,10 @@ pub(super) struct World<'s> {
     pub free_capacity: FreeCapacityIndex,
     /// Per service, the stream of the `random` placement strategy (`placement/<service>`).
     pub placement_rngs: Vec<RefCell<ChaCha8Rng>>,
+    /// Zone outages, draining instances, Spot interruptions.
+    pub faults: FaultState,
+    /// Cost per service (Fargate tasks and shares of EC2 instances), indexed like services.
+    pub service_cost: CostMeter,
 }
 
 impl<'s> World<'s> {
@@ -192,6 +197,8 @@ impl<'s> World<'s> {
                 .iter()
                 .map(|s| RefCell::new(streams.stream(&format!("placement/{}", s.name))))
                 .collect(),
+            faults: FaultState::new(spec, &streams),
+            service_cost: CostMeter::new(spec.services.len()),
         }
     }
 

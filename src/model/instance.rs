@@ -13,6 +13,8 @@ pub enum InstanceState {
     Launching,
     /// Registered and accepting tasks.
     Active,
+    /// Registered, accepting no new tasks; its service tasks are being replaced elsewhere.
+    Draining,
     /// Terminated.
     Terminated,
 }
@@ -34,6 +36,8 @@ pub struct ContainerInstance {
     pub availability_zone: usize,
     /// Lifecycle state.
     pub state: InstanceState,
+    /// A Spot instance (false: on-demand); it can be interrupted and is billed at the Spot discount.
+    pub spot: bool,
     /// CPU units registered with ECS (type minus agent reservation).
     pub registered_cpu_units: u32,
     /// Memory registered with ECS, MiB.
@@ -74,6 +78,11 @@ impl ContainerInstance {
     /// Value of an ECS attribute.
     pub fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// True while it is registered with the cluster (ACTIVE or DRAINING).
+    pub fn is_registered(&self) -> bool {
+        matches!(self.state, InstanceState::Active | InstanceState::Draining)
     }
 
     /// True when it runs tasks (non-daemon: the simulator has no daemon services yet).

@@ -102,6 +102,12 @@ pub enum StopReason {
     ScaleIn,
     /// Its container instance was terminated.
     InstanceTerminated,
+    /// Its container instance is DRAINING (reference 8.6): replaced on another instance.
+    InstanceDraining,
+    /// FARGATE_SPOT capacity was reclaimed (reference 6.8, stopCode `TerminationNotice`).
+    SpotInterruption,
+    /// Its Availability Zone went out (a fault of the scenario).
+    ZoneOutage,
     /// Still running when the run ended (not a stop).
     RunEnded,
 }
@@ -112,6 +118,9 @@ impl StopReason {
         match self {
             StopReason::ScaleIn => "Scaling activity initiated by (deployment ecs-svc)",
             StopReason::InstanceTerminated => "Host EC2 instance terminated",
+            StopReason::InstanceDraining => "Container instance is DRAINING: task replaced by the service scheduler",
+            StopReason::SpotInterruption => "Your Spot Task was interrupted.",
+            StopReason::ZoneOutage => "Availability Zone outage: the task's host is unreachable",
             StopReason::RunEnded => "",
         }
     }

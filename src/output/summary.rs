@@ -34,6 +34,10 @@ pub struct ServiceSummary {
     pub scaling_activities: u64,
     /// Seconds during which desired was at MaxCapacity of a scalable target.
     pub time_at_max_capacity_s: f64,
+    /// Cost of its Fargate tasks and its share of EC2 instances (by reserved CPU), USD.
+    pub cost_usd: f64,
+    /// Its FARGATE_SPOT tasks interrupted.
+    pub spot_interruptions: u64,
     /// Queue workers: the most messages visible at a trace row.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_queue_depth: Option<f64>,
@@ -126,6 +130,8 @@ pub struct ProviderSummary {
     pub peak_tasks: u32,
     /// Cost over the run, USD.
     pub cost_usd: f64,
+    /// Spot interruptions: FARGATE_SPOT tasks, or Spot instances of an Auto Scaling group.
+    pub spot_interruptions: u64,
 }
 
 /// The whole `summary.json`.
@@ -149,6 +155,8 @@ pub struct Summary {
     pub placement_failures: u64,
     /// Total cost, USD.
     pub cost_usd: f64,
+    /// EC2 cost no service's tasks reserved, USD: the services' `cost_usd` plus this is the total.
+    pub unallocated_cost_usd: f64,
     /// Per service.
     pub services: Vec<ServiceSummary>,
     /// Per capacity provider.
@@ -304,6 +312,22 @@ impl SummaryBuilder {
             }
         }
         s.cost_usd = round6(totals.provider_cost_usd.iter().map(|(_, c)| c).sum());
+        s.unallocated_cost_usd = round6(totals.unallocated_cost_usd.max(0.0));
+        for (name, cost) in &totals.service_cost_usd {
+            if let Some(svc) = s.services.iter_mut().find(|svc| svc.service == *name) {
+                svc.cost_usd = round6(*cost);
+            }
+        }
+        for (name, n) in &totals.service_spot_interruptions {
+            if let Some(svc) = s.services.iter_mut().find(|svc| svc.service == *name) {
+                svc.spot_interruptions = *n;
+            }
+        }
+        for (name, n) in &totals.provider_spot_interruptions {
+            if let Some(p) = s.capacity_providers.iter_mut().find(|p| p.capacity_provider == *name) {
+                p.spot_interruptions = *n;
+            }
+        }
         for svc in &mut s.services {
             svc.mean_cpu_utilization = if svc.interval_ms_weight > 0.0 {
                 round3(svc.cpu_weighted / svc.interval_ms_weight)

@@ -58,6 +58,17 @@ pub fn read_behavior(node: Option<&Node>, task_definitions: &[TaskDefinitionSpec
     if let Some(n) = o.field("instances") {
         read_instances(n, &mut b, d);
     }
+    if let Some(n) = o.field("fargateSpot") {
+        if let Some(mut f) = object(n, "behavior.fargateSpot", d) {
+            if let Some(v) = f.number("interruptionsPerTaskHour", 0.0, 3600.0, d) {
+                b.fargate_spot.interruptions_per_task_hour = v;
+            }
+            f.finish(d);
+        }
+    }
+    if let Some(n) = o.field("cost") {
+        read_cost(n, &mut b, d);
+    }
     if let Some(n) = o.field("taskDefinitions") {
         read_task_behaviors(n, task_definitions, &mut b, d);
     }
@@ -78,6 +89,9 @@ fn read_instances(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
     if let Some(v) = o.int("agentReservedMemoryMib", 0, 65_536, d) {
         b.instances.agent_reserved_memory_mib = v as u64;
     }
+    if let Some(v) = o.boolean("enableSpotInstanceDraining", d) {
+        b.instances.spot_instance_draining = v;
+    }
     let range_path = o.child("dynamicPortRange");
     let range = o.list("dynamicPortRange", d);
     if !range.is_empty() {
@@ -97,6 +111,35 @@ fn read_instances(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
                 None,
             ),
         }
+    }
+    o.finish(d);
+}
+
+/// `behavior.cost`: Fargate rates and the Spot discounts (reference 10.3).
+fn read_cost(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
+    let Some(mut o) = object(node, "behavior.cost", d) else {
+        return;
+    };
+    if let Some(v) = o.number("ec2SpotDiscountPercent", 0.0, 100.0, d) {
+        b.cost.ec2_spot_discount_percent = v;
+    }
+    if let Some(v) = o.number("fargateSpotDiscountPercent", 0.0, 100.0, d) {
+        b.cost.fargate_spot_discount_percent = v;
+    }
+    for (name, slot) in [
+        ("fargate", &mut b.cost.fargate_linux_x86),
+        ("fargateArm", &mut b.cost.fargate_linux_arm),
+    ] {
+        let path = o.child(name);
+        let Some(n) = o.field(name) else { continue };
+        let Some(mut p) = object(n, &path, d) else { continue };
+        if let Some(v) = p.number("usdPerVcpuHour", 0.0, 1000.0, d) {
+            slot.usd_per_vcpu_hour = v;
+        }
+        if let Some(v) = p.number("usdPerGbHour", 0.0, 1000.0, d) {
+            slot.usd_per_gb_hour = v;
+        }
+        p.finish(d);
     }
     o.finish(d);
 }

@@ -1,20 +1,41 @@
-//! `events`: operator actions and faults on the timeline (`updateService`, `failInstances`).
+//! `events`: operator actions and faults on the timeline (`updateService`, `failInstances`,
+//! `drainInstances`, `azOutage`, `spotInterruption`) and the instance selectors they share.
 
 use super::diag::Diagnostics;
-use super::reader::{as_list, object};
+use super::reader::{Obj, as_list, as_string, object};
 use super::yaml::{Node, Value};
 use crate::sim::SimTime;
-use crate::spec::{CapacityProviderSpec, InstanceSelector, ServiceSpec, TimelineAction, TimelineEvent};
+use crate::spec::{
+    AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceSelector, Quantity, ServiceSpec,
+    SpotInterruptionSpec, TimelineAction, TimelineEvent,
+};
 
-pub(super) const ACTIONS: &[&str] = &["updateService", "failInstances"];
+pub(super) const ACTIONS: &[&str] = &[
+    "updateService",
+    "failInstances",
+    "drainInstances",
+    "azOutage",
+    "spotInterruption",
+];
+
+/// What the timeline's actions may refer to.
+pub struct TimelineContext<'a> {
+    /// Services read without error.
+    pub services: &'a [ServiceSpec],
+    /// Every service name declared, including those with errors.
+    pub declared: &'a [String],
+    /// Capacity providers of the cluster.
+    pub providers: &'a [CapacityProviderSpec],
+    /// Auto Scaling groups.
+    pub groups: &'a [AutoScalingGroupSpec],
+    /// Availability Zone names.
+    pub zones: &'a [String],
+}
 
 /// Reads the timeline, sorted by time (entries at the same time keep file order).
 pub fn read_events(
     node: Option<&Node>,
-    services: &[ServiceSpec],
-    declared: &[String],
-    providers: &[CapacityProviderSpec],
-    zones: &[String],
+    ctx: &TimelineContext<'_>,
     duration_ms: Option<u64>,
     d: &mut Diagnostics,
 ) -> Vec<TimelineEvent> {
@@ -27,19 +48,29 @@ pub fn read_events(
             o.missing("at", "when, as a time from the start such as `1d2h`", d);
         }
         let at_loc = o.key_loc("at");
-        let update = o.field("updateService");
-        let fail = o.field("failInstances");
+        let present: Vec<(&'static str, &Node)> = ACTIONS
+            .iter()
+            .filter_map(|name| o.field(name).map(|n| (*name, n)))
+            .collect();
         let mut action = None;
-        match (update, fail) {
-            (Some(u), None) => action = read_update(u, &format!("{path}.updateService"), services, declared, d),
-            (None, Some(f)) => action = read_fail(f, &format!("{path}.failInstances"), providers, zones, d),
-            (Some(_), Some(_)) => d.error(
+        match present.as_slice() {
+            [(name, n)] => {
+                let p = format!("{path}.{name}");
+                action = match *name {
+                    "updateService" => read_update(n, &p, ctx.services, ctx.declared, d),
+                    "failInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::FailInstances),
+                    "drainInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::DrainInstances),
+                    "azOutage" => read_outage(n, &p, ctx, d),
+                    _ => read_spot(n, &p, ctx, d),
+                };
+            }
+            [_, _, ..] => d.error(
                 o.loc,
                 &path,
                 "each event holds exactly one action",
-                Some("split it into two events".into()),
+                Some("split it into separate events".into()),
             ),
-            (None, None) => {
+            [] => {
                 if !matches!(&n.value, Value::Map(e) if e.iter().any(|(k, _)| k.name != "at")) {
                     d.error(
                         o.loc,
@@ -118,60 +149,288 @@ fn read_update(
     })
 }
 
-fn read_fail(
-    node: &Node,
-    path: &str,
-    providers: &[CapacityProviderSpec],
-    zones: &[String],
-    d: &mut Diagnostics,
-) -> Option<TimelineAction> {
-    let mut o = object(node, path, d)?;
-    let az = o.string("availabilityZone", d);
-    let az_loc = o.key_loc("availabilityZone");
-    let provider = o.string("capacityProvider", d);
-    let provider_loc = o.key_loc("capacityProvider");
+/// `count` or `fraction` (not both); `None` when neither is given.
+fn read_quantity(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<Option<Quantity>> {
     let count = o.int("count", 1, 100_000, d);
-    let loc = o.loc;
-    o.finish(d);
-    match (az, provider) {
-        (Some(az), None) => match zones.iter().position(|z| *z == az) {
-            Some(i) => Some(TimelineAction::FailInstances(InstanceSelector::AvailabilityZone(i))),
-            None => {
-                d.error(
-                    az_loc,
-                    &format!("{path}.availabilityZone"),
-                    format!(
-                        "`{az}` is not one of the scenario's availabilityZones ({})",
-                        zones.join(", ")
-                    ),
-                    None,
-                );
-                None
-            }
-        },
-        (None, Some(p)) => match providers.iter().position(|cp| cp.name == p && !cp.is_fargate()) {
-            Some(i) => Some(TimelineAction::FailInstances(InstanceSelector::Count {
-                capacity_provider: i,
-                count: count.unwrap_or(1) as u32,
-            })),
-            None => {
-                d.error(
-                    provider_loc,
-                    &format!("{path}.capacityProvider"),
-                    format!("no Auto Scaling group capacity provider named `{p}`"),
-                    None,
-                );
-                None
-            }
-        },
-        _ => {
+    let fraction = o.number("fraction", 0.0, 1.0, d);
+    match (count, fraction) {
+        (Some(_), Some(_)) => {
             d.error(
-                loc,
-                path,
-                "failInstances needs either `availabilityZone` or `capacityProvider` (with an optional `count`)",
+                o.key_loc("fraction"),
+                &o.child("fraction"),
+                "give either `count` or `fraction`, not both",
+                None,
+            );
+            None
+        }
+        (Some(n), None) => Some(Some(Quantity::Count(n as u32))),
+        (None, Some(f)) if f <= 0.0 => {
+            d.error(
+                o.key_loc("fraction"),
+                &o.child("fraction"),
+                "fraction must be above 0 (and at most 1)",
+                None,
+            );
+            None
+        }
+        (None, Some(f)) => Some(Some(Quantity::Fraction(f))),
+        (None, None) if o.field("count").is_some() || o.field("fraction").is_some() => None,
+        (None, None) => Some(None),
+    }
+}
+
+/// Reports `name` not found among `candidates`, with the closest one.
+fn unknown(o: &Obj<'_>, key: &str, what: &str, name: &str, candidates: &[&str], d: &mut Diagnostics) {
+    let help = super::diag::closest(name, candidates.iter().copied())
+        .map(|c| format!("did you mean `{c}`?"))
+        .or_else(|| (!candidates.is_empty()).then(|| format!("one of: {}", candidates.join(", "))));
+    d.error(o.key_loc(key), &o.child(key), format!("no {what} named `{name}`"), help);
+}
+
+fn read_zone(o: &mut Obj<'_>, zones: &[String], d: &mut Diagnostics) -> Option<Option<usize>> {
+    let Some(az) = o.string("availabilityZone", d) else {
+        return Some(None).filter(|_| o.field("availabilityZone").is_none());
+    };
+    match zones.iter().position(|z| *z == az) {
+        Some(i) => Some(Some(i)),
+        None => {
+            d.error(
+                o.key_loc("availabilityZone"),
+                &o.child("availabilityZone"),
+                format!(
+                    "`{az}` is not one of the scenario's availabilityZones ({})",
+                    zones.join(", ")
+                ),
                 None,
             );
             None
         }
     }
+}
+
+/// An Auto Scaling group capacity provider by name; FARGATE_SPOT too when `fargate_spot`.
+fn read_provider(
+    o: &mut Obj<'_>,
+    ctx: &TimelineContext<'_>,
+    fargate_spot: bool,
+    d: &mut Diagnostics,
+) -> Option<Option<usize>> {
+    let Some(name) = o.string("capacityProvider", d) else {
+        return Some(None).filter(|_| o.field("capacityProvider").is_none());
+    };
+    let accepts = |cp: &CapacityProviderSpec| match cp.kind {
+        CapacityProviderKind::AutoScalingGroup(_) => true,
+        CapacityProviderKind::FargateSpot => fargate_spot,
+        CapacityProviderKind::Fargate => false,
+    };
+    if let Some(i) = ctx.providers.iter().position(|cp| cp.name == name && accepts(cp)) {
+        return Some(Some(i));
+    }
+    let (key, path) = (o.key_loc("capacityProvider"), o.child("capacityProvider"));
+    if fargate_spot && name == "FARGATE" {
+        d.error(
+            key,
+            &path,
+            "FARGATE tasks are on-demand and are never interrupted",
+            Some("use FARGATE_SPOT".into()),
+        );
+    } else if ctx.providers.iter().any(|cp| cp.name == name) || name == "FARGATE" || name == "FARGATE_SPOT" {
+        let help = if fargate_spot {
+            "name FARGATE_SPOT or an Auto Scaling group capacity provider of the cluster"
+        } else {
+            "name an Auto Scaling group capacity provider; Fargate has no container instances"
+        };
+        d.error(
+            key,
+            &path,
+            format!("`{name}` has no container instances"),
+            Some(help.into()),
+        );
+    } else {
+        let names: Vec<&str> = ctx
+            .providers
+            .iter()
+            .filter(|cp| accepts(cp))
+            .map(|cp| cp.name.as_str())
+            .collect();
+        unknown(o, "capacityProvider", "capacity provider", &name, &names, d);
+    }
+    None
+}
+
+/// Which instances: `instanceIds`, `availabilityZone`, `instanceType`, `capacityProvider`,
+/// `autoScalingGroup`, then `count` or `fraction` of the matches.
+fn read_selector(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<InstanceSelector> {
+    let mut o = object(node, path, d)?;
+    let mut ok = true;
+    let mut ids = Vec::new();
+    for (p, n) in o.list("instanceIds", d) {
+        let Some(id) = as_string(n, &p, d) else {
+            ok = false;
+            continue;
+        };
+        let well_formed = id.len() == 19 && id.starts_with("i-") && id[2..].bytes().all(|b| b.is_ascii_hexdigit());
+        if well_formed {
+            ids.push(id.to_ascii_lowercase());
+        } else {
+            ok = false;
+            d.error(
+                n.loc,
+                &p,
+                format!("`{id}` is not an instance id of the simulator"),
+                Some("instances are numbered in launch order: i-00000000000000001, i-00000000000000002, ...".into()),
+            );
+        }
+    }
+    let zone = read_zone(&mut o, ctx.zones, d);
+    let instance_type = o.string("instanceType", d);
+    if let Some(t) = &instance_type {
+        let mut types: Vec<&str> = ctx.groups.iter().map(|g| g.instance_type.as_str()).collect();
+        types.dedup();
+        if !types.contains(&t.as_str()) {
+            ok = false;
+            let help = super::diag::closest(t, types.iter().copied())
+                .map(|c| format!("did you mean `{c}`?"))
+                .or_else(|| Some(format!("the groups launch: {}", types.join(", "))));
+            d.error(
+                o.key_loc("instanceType"),
+                &o.child("instanceType"),
+                format!("no Auto Scaling group of the scenario launches `{t}`"),
+                help,
+            );
+        }
+    }
+    let provider = read_provider(&mut o, ctx, false, d);
+    let group = match o.string("autoScalingGroup", d) {
+        None => Some(None),
+        Some(name) => match ctx.groups.iter().position(|g| g.name == name) {
+            Some(g) => Some(Some(g)),
+            None => {
+                let names: Vec<&str> = ctx.groups.iter().map(|g| g.name.as_str()).collect();
+                unknown(&o, "autoScalingGroup", "Auto Scaling group", &name, &names, d);
+                None
+            }
+        },
+    };
+    if let (Some(Some(p)), Some(Some(g))) = (provider, group) {
+        if ctx.providers[p].kind != CapacityProviderKind::AutoScalingGroup(g) {
+            ok = false;
+            d.error(
+                o.key_loc("autoScalingGroup"),
+                &o.child("autoScalingGroup"),
+                format!(
+                    "capacity provider `{}` is not backed by Auto Scaling group `{}`",
+                    ctx.providers[p].name, ctx.groups[g].name
+                ),
+                Some("give one of the two".into()),
+            );
+        }
+    }
+    let quantity = read_quantity(&mut o, d);
+    let loc = o.loc;
+    let empty = matches!(&node.value, Value::Map(e) if e.is_empty()) || node.is_null();
+    o.finish(d);
+    if empty {
+        d.error(
+            loc,
+            path,
+            "the selector names no instances",
+            Some(
+                "give instanceIds, availabilityZone, instanceType, capacityProvider or autoScalingGroup, \
+                 and optionally count or fraction"
+                    .into(),
+            ),
+        );
+        return None;
+    }
+    let (zone, provider, group, quantity) = (zone?, provider?, group?, quantity?);
+    ok.then_some(InstanceSelector {
+        instance_ids: ids,
+        availability_zone: zone,
+        instance_type,
+        capacity_provider: provider,
+        auto_scaling_group: group,
+        quantity: quantity.unwrap_or(Quantity::All),
+    })
+}
+
+fn read_outage(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<TimelineAction> {
+    let mut o = object(node, path, d)?;
+    let zone = read_zone(&mut o, ctx.zones, d);
+    if o.field("availabilityZone").is_none() {
+        o.missing("availabilityZone", "the zone that goes out", d);
+    }
+    let duration = o.duration("duration", d);
+    if o.field("duration").is_none() {
+        o.missing("duration", "how long the outage lasts, such as `45m`", d);
+    } else if duration.is_some_and(|v| v.as_millis() == 0) {
+        d.error(
+            o.key_loc("duration"),
+            &o.child("duration"),
+            "an outage lasts longer than 0s",
+            None,
+        );
+    }
+    o.finish(d);
+    Some(TimelineAction::AzOutage {
+        availability_zone: zone??,
+        duration: duration.filter(|v| v.as_millis() > 0)?,
+    })
+}
+
+fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<TimelineAction> {
+    let mut o = object(node, path, d)?;
+    let provider = read_provider(&mut o, ctx, true, d);
+    if o.field("capacityProvider").is_none() {
+        o.missing(
+            "capacityProvider",
+            "FARGATE_SPOT or the Auto Scaling group capacity provider whose Spot instances are reclaimed",
+            d,
+        );
+    }
+    let quantity = read_quantity(&mut o, d);
+    if matches!(quantity, Some(None)) {
+        d.error(
+            o.loc,
+            path,
+            "missing `count` or `fraction`: how many Spot tasks or instances are interrupted",
+            None,
+        );
+    }
+    let service_loc = o.key_loc("service");
+    let service_name = o.string("service", d);
+    let mut service = Some(None);
+    if let Some(name) = service_name {
+        service = match ctx.services.iter().position(|s| s.name == name) {
+            Some(i) => {
+                let on_spot = provider.flatten().is_some_and(|p| {
+                    ctx.providers[p].kind == CapacityProviderKind::FargateSpot
+                        && ctx.services[i].strategy.iter().any(|it| it.provider == p)
+                });
+                if provider.flatten().is_some() && !on_spot {
+                    d.error(
+                        service_loc,
+                        &o.child("service"),
+                        format!("service `{name}` runs no FARGATE_SPOT tasks"),
+                        Some("`service` narrows a FARGATE_SPOT burst to one service's tasks".into()),
+                    );
+                    None
+                } else {
+                    Some(Some(i))
+                }
+            }
+            None if ctx.declared.contains(&name) => None,
+            None => {
+                let names: Vec<&str> = ctx.services.iter().map(|s| s.name.as_str()).collect();
+                unknown(&o, "service", "service", &name, &names, d);
+                None
+            }
+        };
+    }
+    o.finish(d);
+    Some(TimelineAction::SpotInterruption(SpotInterruptionSpec {
+        capacity_provider: provider??,
+        service: service?,
+        quantity: quantity??,
+    }))
 }

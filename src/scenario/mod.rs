@@ -220,15 +220,14 @@ fn read_top(
     load::read_load(o.field("load"), &mut services, &declared, start, loader, sources, d);
     load::check_worker_behavior(o.field("load"), &services, &task_definitions, &behavior, d);
     let duration_ms = duration.map(|v| v.as_millis());
-    let timeline = events::read_events(
-        o.field("events"),
-        &services,
-        &declared,
-        &providers,
-        &zones,
-        duration_ms,
-        d,
-    );
+    let timeline_context = events::TimelineContext {
+        services: &services,
+        declared: &declared,
+        providers: &providers,
+        groups: &groups,
+        zones: &zones,
+    };
+    let timeline = events::read_events(o.field("events"), &timeline_context, duration_ms, d);
     let auto_scaling = autoscaling::read_auto_scaling(
         o.field("applicationAutoScaling"),
         o.field("cloudWatch"),

@@ -1,5 +1,6 @@
 //! Simulator-only settings: how long things take, how tasks serve load, and the run's limits.
 
+use crate::model::fargate::{FARGATE_LINUX_ARM, FARGATE_LINUX_X86, FARGATE_SPOT_DISCOUNT, FargatePrice};
 use crate::sim::SimDuration;
 
 /// A random duration: lognormal with the given median and 95th percentile (equal = fixed).
@@ -91,6 +92,9 @@ pub struct InstanceBehavior {
     pub agent_reserved_memory_mib: u64,
     /// Dynamic host port range for bridge-mode tasks, inclusive (reference 9.5).
     pub dynamic_port_range: (u16, u16),
+    /// The agent's `ECS_ENABLE_SPOT_INSTANCE_DRAINING`: a Spot instance drains at its two-minute
+    /// interruption notice (reference 6.8; off by default, as on AWS).
+    pub spot_instance_draining: bool,
 }
 
 impl Default for InstanceBehavior {
@@ -100,6 +104,7 @@ impl Default for InstanceBehavior {
             agent_reserved_cpu_units: 0,
             agent_reserved_memory_mib: 512,
             dynamic_port_range: (32768, 60999),
+            spot_instance_draining: false,
         }
     }
 }
@@ -124,6 +129,42 @@ impl Default for ClusterAutoScalingBehavior {
     }
 }
 
+/// FARGATE_SPOT interruptions as a random process.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct FargateSpotBehavior {
+    /// Interruptions per RUNNING FARGATE_SPOT task per hour (each task is interrupted after an
+    /// exponential time of this rate). AWS publishes no rate: 0, the default, turns it off.
+    pub interruptions_per_task_hour: f64,
+}
+
+/// Prices and discounts (reference 10.3; us-east-1 list prices as published 2021-2026).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostBehavior {
+    /// Fargate Linux/x86_64 on-demand rates.
+    pub fargate_linux_x86: FargatePrice,
+    /// Fargate Linux/ARM64 on-demand rates.
+    pub fargate_linux_arm: FargatePrice,
+    /// FARGATE_SPOT discount off the on-demand rates, percent (AWS: "up to 70 %").
+    pub fargate_spot_discount_percent: f64,
+    /// EC2 Spot instances' discount off the catalog's on-demand price, percent. Real Spot prices
+    /// vary by type, zone and hour; 70 is a typical discount for general-purpose types.
+    pub ec2_spot_discount_percent: f64,
+}
+
+impl Default for CostBehavior {
+    fn default() -> Self {
+        CostBehavior {
+            fargate_linux_x86: FARGATE_LINUX_X86,
+            fargate_linux_arm: FARGATE_LINUX_ARM,
+            fargate_spot_discount_percent: FARGATE_SPOT_DISCOUNT * 100.0,
+            ec2_spot_discount_percent: DEFAULT_EC2_SPOT_DISCOUNT_PERCENT,
+        }
+    }
+}
+
+/// Default discount of EC2 Spot instances off on-demand, percent.
+pub const DEFAULT_EC2_SPOT_DISCOUNT_PERCENT: f64 = 70.0;
+
 /// All simulator-only settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Behavior {
@@ -143,6 +184,10 @@ pub struct Behavior {
     pub metric_pipeline: super::MetricPipeline,
     /// Timing and limits of ECS cluster auto scaling.
     pub cluster_auto_scaling: ClusterAutoScalingBehavior,
+    /// FARGATE_SPOT interruptions.
+    pub fargate_spot: FargateSpotBehavior,
+    /// Prices and discounts.
+    pub cost: CostBehavior,
 }
 
 impl Behavior {
@@ -157,6 +202,8 @@ impl Behavior {
             task_events: false,
             metric_pipeline: Default::default(),
             cluster_auto_scaling: Default::default(),
+            fargate_spot: FargateSpotBehavior::default(),
+            cost: CostBehavior::default(),
         }
     }
 }

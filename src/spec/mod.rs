@@ -11,13 +11,16 @@ pub use autoscaling::{
     AlarmSpec, AutoScalingSpec, MetricOf, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec,
     ScalingPolicySpec, ScheduledActionSpec, ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,
 };
-pub use behavior::{Behavior, ClusterAutoScalingBehavior, DurationDistribution, InstanceBehavior, TaskBehavior};
+pub use behavior::{
+    Behavior, ClusterAutoScalingBehavior, CostBehavior, DEFAULT_EC2_SPOT_DISCOUNT_PERCENT, DurationDistribution,
+    FargateSpotBehavior, InstanceBehavior, TaskBehavior,
+};
 pub use cluster::{
     AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,
     InstancesDistribution, ManagedScaling, ServiceSpec, StrategyItem, WorkerQueue,
 };
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
-pub use timeline::{InstanceSelector, TimelineAction, TimelineEvent};
+pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
 
 use crate::sim::SimDuration;
 use crate::workload::LoadProfile;

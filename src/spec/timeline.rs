@@ -1,19 +1,101 @@
 //! Operator actions and faults placed on the simulated timeline.
 
-use crate::sim::SimTime;
+use crate::sim::{SimDuration, SimTime};
 
-/// Which container instances a fault hits.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum InstanceSelector {
-    /// Every instance in this Availability Zone (index into `Spec::availability_zones`).
-    AvailabilityZone(usize),
-    /// The first `count` running instances of a capacity provider (by launch order).
-    Count {
-        /// Index into `Spec::capacity_providers`.
-        capacity_provider: usize,
-        /// How many instances.
-        count: u32,
-    },
+/// How many of the matching instances or tasks an action hits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Quantity {
+    /// Every match.
+    All,
+    /// At most this many.
+    Count(u32),
+    /// This fraction of the matches, rounded up (`fraction: 0.3` of 4 instances hits 2), so that a
+    /// fraction above zero always hits at least one when anything matches.
+    Fraction(f64),
+}
+
+impl Quantity {
+    /// How many of `matching` candidates are hit.
+    pub fn of(self, matching: usize) -> usize {
+        match self {
+            Quantity::All => matching,
+            Quantity::Count(n) => (n as usize).min(matching),
+            // A tiny epsilon keeps 0.3 x 10 = 3.0000000000000004 from rounding up to 4.
+            Quantity::Fraction(f) => ((f * matching as f64 - 1e-9).ceil().max(0.0) as usize).min(matching),
+        }
+    }
+}
+
+/// Which container instances a fault or an operator action hits: the live (launching, active or
+/// draining) instances that match every filter given, in launch order, then the first
+/// `quantity` of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceSelector {
+    /// EC2 instance ids as the simulator assigns them (`i-00000000000000001` is the first
+    /// instance launched); empty = any.
+    pub instance_ids: Vec<String>,
+    /// Only instances in this Availability Zone (index into `Spec::availability_zones`).
+    pub availability_zone: Option<usize>,
+    /// Only instances of this type.
+    pub instance_type: Option<String>,
+    /// Only instances of this capacity provider (index into `Spec::capacity_providers`).
+    pub capacity_provider: Option<usize>,
+    /// Only instances of this Auto Scaling group (index into `Spec::auto_scaling_groups`).
+    pub auto_scaling_group: Option<usize>,
+    /// How many of the matches.
+    pub quantity: Quantity,
+}
+
+impl InstanceSelector {
+    /// Every instance in Availability Zone `az`.
+    pub fn zone(az: usize) -> Self {
+        InstanceSelector {
+            availability_zone: Some(az),
+            ..Self::any(Quantity::All)
+        }
+    }
+
+    /// The first `count` instances of capacity provider `capacity_provider`.
+    pub fn count(capacity_provider: usize, count: u32) -> Self {
+        InstanceSelector {
+            capacity_provider: Some(capacity_provider),
+            ..Self::any(Quantity::Count(count))
+        }
+    }
+
+    /// `quantity` of all live instances.
+    pub fn any(quantity: Quantity) -> Self {
+        InstanceSelector {
+            instance_ids: Vec::new(),
+            availability_zone: None,
+            instance_type: None,
+            capacity_provider: None,
+            auto_scaling_group: None,
+            quantity,
+        }
+    }
+
+    /// True when the selector names a whole Availability Zone and nothing else: `failInstances`
+    /// then fails the zone for good (nothing launches there again).
+    pub fn is_whole_zone(&self) -> bool {
+        self.availability_zone.is_some()
+            && self.instance_ids.is_empty()
+            && self.instance_type.is_none()
+            && self.capacity_provider.is_none()
+            && self.auto_scaling_group.is_none()
+            && self.quantity == Quantity::All
+    }
+}
+
+/// Which Spot capacity a `spotInterruption` burst reclaims.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpotInterruptionSpec {
+    /// FARGATE_SPOT (tasks) or an Auto Scaling group provider (its Spot instances).
+    pub capacity_provider: usize,
+    /// Only tasks of this service (FARGATE_SPOT only).
+    pub service: Option<usize>,
+    /// How many of the RUNNING Spot tasks or live Spot instances.
+    pub quantity: Quantity,
 }
 
 /// What happens at a point of the timeline.
@@ -28,6 +110,18 @@ pub enum TimelineAction {
     },
     /// Instances fail (EC2 terminates them); their Auto Scaling group replaces them.
     FailInstances(InstanceSelector),
+    /// `update-container-instances-state --status DRAINING`: the instances stay DRAINING.
+    DrainInstances(InstanceSelector),
+    /// An Availability Zone is out for a while: its instances terminate, its Fargate tasks stop,
+    /// nothing launches or is placed there until it recovers.
+    AzOutage {
+        /// Index into `Spec::availability_zones`.
+        availability_zone: usize,
+        /// How long the outage lasts.
+        duration: SimDuration,
+    },
+    /// A burst of Spot interruptions.
+    SpotInterruption(SpotInterruptionSpec),
 }
 
 /// One timeline entry.
@@ -37,4 +131,27 @@ pub struct TimelineEvent {
     pub at: SimTime,
     /// What happens.
     pub action: TimelineAction,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(quantity: Quantity, matching: usize, expected: usize) {
+        assert_eq!(quantity.of(matching), expected, "{quantity:?} of {matching}");
+    }
+
+    #[test]
+    fn quantities_round_fractions_up() {
+        check(Quantity::All, 5, 5);
+        check(Quantity::Count(2), 5, 2);
+        check(Quantity::Count(9), 5, 5);
+        check(Quantity::Fraction(0.5), 5, 3);
+        check(Quantity::Fraction(0.3), 10, 3);
+        check(Quantity::Fraction(0.01), 4, 1);
+        check(Quantity::Fraction(1.0), 4, 4);
+        check(Quantity::Fraction(0.5), 0, 0);
+        check(Quantity::Fraction(0.0), 4, 0);
+    }
 }

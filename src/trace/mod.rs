@@ -92,6 +92,10 @@ pub enum EventKind {
     Instance,
     /// A fault was injected.
     Fault,
+    /// A fault ended (an Availability Zone outage recovered).
+    FaultRecovered,
+    /// Spot capacity was reclaimed: a FARGATE_SPOT task's or an EC2 Spot Instance's notice.
+    SpotInterruption,
     /// A task changed state (only with `--task-events`).
     TaskState,
     /// Application Auto Scaling changed a desired count.
@@ -114,6 +118,8 @@ impl EventKind {
             EventKind::SteadyState => "steady_state",
             EventKind::Instance => "instance",
             EventKind::Fault => "fault",
+            EventKind::FaultRecovered => "fault_recovered",
+            EventKind::SpotInterruption => "spot_interruption",
             EventKind::TaskState => "task_state",
             EventKind::ScalingActivity => "scaling_activity",
             EventKind::Alarm => "alarm",
@@ -200,6 +206,12 @@ pub struct RunTotals {
     pub provider_cost_usd: Vec<(String, f64)>,
     /// Cost per service, USD (Fargate tasks and a share of EC2 by reserved CPU), in service order.
     pub service_cost_usd: Vec<(String, f64)>,
+    /// EC2 cost no task reserved (idle room, launch time, minimums), USD.
+    pub unallocated_cost_usd: f64,
+    /// FARGATE_SPOT task interruptions per service, in service order.
+    pub service_spot_interruptions: Vec<(String, u64)>,
+    /// Spot interruptions (tasks or instances) per capacity provider, in provider order.
+    pub provider_spot_interruptions: Vec<(String, u64)>,
     /// Tasks created in the run.
     pub tasks_started: u64,
     /// Placement failures reported.

@@ -16,7 +16,7 @@ pub mod replay;
 pub mod serving;
 pub mod shapes;
 
-pub use noise::{Noise, lognormal_ms, standard_normal};
+pub use noise::{Noise, exponential_ms, lognormal_ms, standard_normal};
 pub use queue::{Drained, MessageQueue};
 pub use replay::{ReplaySeries, parse_replay_csv};
 pub use serving::{IntervalAccumulator, IntervalAverages, Served, ServingModel};

@@ -63,6 +63,15 @@ pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
+/// An exponential duration with mean `mean_ms` (the time to the next event of a Poisson process),
+/// in whole milliseconds rounded up; `u64::MAX` when the mean is infinite.
+pub fn exponential_ms(mean_ms: f64, rng: &mut ChaCha8Rng) -> u64 {
+    // `1 - u` is in (0, 1]: the logarithm is finite and the draw is never negative.
+    let u = 1.0 - rng.random::<f64>();
+    let ms = -u.ln() * mean_ms;
+    if ms.is_finite() { ms.ceil() as u64 } else { u64::MAX }
+}
+
 /// Lognormal duration sampler used for task start times etc: given median_ms and p95_ms (p95 >= median), returns ms as u64.
 ///
 /// `sigma = ln(p95/median) / z95`; the result is `median * exp(sigma * z)`, capped at `100 * p95`.

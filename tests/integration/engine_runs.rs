@@ -302,10 +302,7 @@ fn scale_in_stops_from_the_fullest_zones_not_the_newest_tasks_case_35() {
     // instance comes up empty in a. Scaling 6 -> 9 puts the three newest tasks in a; scaling
     // 9 -> 3 must then stop from every zone, where "newest first" alone would empty a.
     let mut s = spec(Capacity::Ec2("m5.large", 3), Net::DynamicPort, 256, 6);
-    let fail_first = InstanceSelector::Count {
-        capacity_provider: 0,
-        count: 1,
-    };
+    let fail_first = InstanceSelector::count(0, 1);
     s.timeline = vec![
         at_minute(5, TimelineAction::FailInstances(fail_first)),
         set_desired(10, 9),
@@ -374,10 +371,8 @@ fn fargate_cost_matches_case_32() {
 fn failed_zone_is_replaced_in_the_other_zones() {
     // m5.large holds two 1024-unit tasks: the fleet is full, so replacements need a new instance.
     let mut s = spec(Capacity::Ec2("m5.large", 3), Net::DynamicPort, 1024, 6);
-    s.timeline.push(at_minute(
-        10,
-        TimelineAction::FailInstances(InstanceSelector::AvailabilityZone(0)),
-    ));
+    s.timeline
+        .push(at_minute(10, TimelineAction::FailInstances(InstanceSelector::zone(0))));
     s.duration = SimDuration(30 * MINUTE_MS);
     let sink = run(&s);
     let killed: Vec<_> = sink.tasks.iter().filter(|t| t.4 == TERMINATED).collect();

@@ -7,6 +7,7 @@ mod check_cli;
 mod cluster_scaling;
 mod engine_runs;
 mod error_messages;
+mod faults;
 mod placement;
 mod queue_workers;
 mod scenarios;

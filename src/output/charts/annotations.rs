@@ -2,8 +2,9 @@
 //! a shaded span until the service is steady again), service updates labelled with the new
 //! desired count, placement failures as small ticks, scaling activities as lines coloured by
 //! direction (scale-out, scale-in, scheduled action) labelled with the new desired count, and
-//! deployments and rollbacks as labelled lines. `not_scaled` events are not drawn: a policy that
-//! keeps declining would cover the chart.
+//! deployments and rollbacks as labelled lines. Availability Zone outages are shaded from their
+//! start to their recovery, and Spot interruptions of a service's tasks are small ticks.
+//! `not_scaled` events are not drawn: a policy that keeps declining would cover the chart.
 
 use super::data::{EventRow, RunData};
 use super::figure::{Marker, MarkerShape, Span};
@@ -39,6 +40,22 @@ const KINDS: &[KindStyle] = &[
         shape: MarkerShape::VerticalLine,
         per_subject: false,
         priority: FAULT_PRIORITY,
+    },
+    KindStyle {
+        kind: "fault_recovered",
+        legend: "fault",
+        stroke: style::FAULT,
+        shape: MarkerShape::VerticalLine,
+        per_subject: false,
+        priority: FAULT_PRIORITY,
+    },
+    KindStyle {
+        kind: "spot_interruption",
+        legend: "Spot interruption",
+        stroke: style::SPOT_INTERRUPTION,
+        shape: MarkerShape::Tick,
+        per_subject: true,
+        priority: 0,
     },
     KindStyle {
         kind: "service_update",
@@ -184,10 +201,33 @@ pub fn recovery_spans(run: &RunData, service: &str, end_s: f64) -> Vec<Span> {
         .collect()
 }
 
+/// Shaded spans of Availability Zone outages, from the fault to the zone's `fault_recovered` row
+/// (to `end_s` if the run ends first), for every chart: an outage touches the whole cluster.
+pub fn outage_spans(run: &RunData, end_s: f64) -> Vec<Span> {
+    run.events
+        .iter()
+        .filter(|e| e.kind == "fault" && e.message.contains(" outage for "))
+        .map(|outage| {
+            let recovered = run
+                .events
+                .iter()
+                .find(|e| e.kind == "fault_recovered" && e.subject == outage.subject && e.time_s >= outage.time_s)
+                .map_or(end_s, |e| e.time_s);
+            Span {
+                legend: format!("{} outage", outage.subject),
+                stroke: style::OUTAGE,
+                start_s: outage.time_s,
+                end_s: recovered,
+            }
+        })
+        .collect()
+}
+
 /// A short label for the line above the plot.
 fn label(e: &EventRow) -> String {
     match e.kind.as_str() {
         "fault" => shorten(first_clause(&e.message), 42),
+        "fault_recovered" => format!("{} recovers", e.subject),
         "service_update" => new_count(&e.message).map_or_else(|| "update".to_string(), |n| format!("desired → {n}")),
         "deployment_started" => "deployment starts".to_string(),
         "deployment_completed" => "deployment done".to_string(),
@@ -354,7 +394,54 @@ mod tests {
         assert_eq!(web, ["fault", "UpdateService"]);
         assert_eq!(markers(&run, None).len(), 1);
         let spans = recovery_spans(&run, "web", 1000.0);
+        assert!(outage_spans(&run, 1000.0).is_empty());
         assert_eq!((spans[0].start_s, spans[0].end_s), (100.0, 130.0));
         assert_eq!(recovery_spans(&run, "api", 1000.0)[0].end_s, 1000.0);
+    }
+
+    #[test]
+    fn an_outage_is_shaded_until_its_zone_recovers() {
+        let run = RunData {
+            events: vec![
+                event(
+                    100.0,
+                    "fault",
+                    "us-east-1b",
+                    "Availability Zone us-east-1b outage for 1h: 2 terminated.",
+                ),
+                event(
+                    200.0,
+                    "fault_recovered",
+                    "us-east-1a",
+                    "Availability Zone us-east-1a recovers.",
+                ),
+                event(
+                    3700.0,
+                    "fault_recovered",
+                    "us-east-1b",
+                    "Availability Zone us-east-1b recovers.",
+                ),
+                event(
+                    4000.0,
+                    "fault",
+                    "us-east-1c",
+                    "Availability Zone us-east-1c outage for 2h: 0 terminated.",
+                ),
+            ],
+            ..Default::default()
+        };
+        let spans: Vec<(String, f64, f64)> = outage_spans(&run, 5000.0)
+            .into_iter()
+            .map(|s| (s.legend, s.start_s, s.end_s))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("us-east-1b outage".to_string(), 100.0, 3700.0),
+                ("us-east-1c outage".to_string(), 4000.0, 5000.0)
+            ]
+        );
+        let labels: Vec<String> = markers(&run, None).into_iter().map(|m| m.label).collect();
+        assert_eq!(labels[2], "us-east-1b recovers");
     }
 }

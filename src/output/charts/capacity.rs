@@ -47,6 +47,7 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, provider: &'a ProviderSeries) -> Figur
             );
         }
         instances.height_weight = 3;
+        instances.spans = annotations::outage_spans(ctx.run, ctx.axis.end_s);
         panels.push(instances);
     } else {
         panels.push(Panel::new("tasks", YScale::Count).line(

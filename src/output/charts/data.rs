@@ -239,6 +239,8 @@ pub struct AlarmSeries {
 /// are skipped so a long run's event log does not have to fit in memory to be charted.
 pub const KEPT_EVENT_KINDS: &[&str] = &[
     "fault",
+    "fault_recovered",
+    "spot_interruption",
     "service_update",
     "placement_failure",
     "placement_recovered",

@@ -140,6 +140,10 @@ pub const RESERVATION: Stroke = solid(REDDISH_PURPLE, 2);
 pub const COST_TOTAL: Stroke = dashed(BLACK, 2);
 /// Faults (vermillion: something broke).
 pub const FAULT: Stroke = solid(VERMILLION, 2);
+/// An Availability Zone outage, shaded from its start to its recovery.
+pub const OUTAGE: Stroke = solid(REDDISH_PURPLE, 2);
+/// Spot interruptions, drawn as small triangles on the bottom edge.
+pub const SPOT_INTERRUPTION: Stroke = solid(REDDISH_PURPLE, 1);
 /// Service updates (desiredCount changed by an operator).
 pub const SERVICE_UPDATE: Stroke = dashed(BLACK, 1);
 /// Placement failures, drawn as small triangles on the bottom edge.

@@ -87,6 +87,7 @@ mod tests {
             capacity_provider: 0,
             availability_zone: 0,
             state: InstanceState::Active,
+            spot: false,
             registered_cpu_units: 2048,
             registered_memory_mib: 8000,
             max_awsvpc_tasks: 2,

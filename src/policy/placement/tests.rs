@@ -72,6 +72,7 @@ fn instance(id: u32, az: usize, free_cpu: u32, free_memory: u64, attributes: &[(
         registered_at: Some(SimTime::ZERO),
         terminated_at: None,
         attributes,
+        spot: false,
     }
 }
 

@@ -1,0 +1,158 @@
+//! Draining container instances (reference 8.6): no new placements, PENDING service tasks stop at
+//! once, RUNNING ones are replaced elsewhere before they stop, and the instance can be terminated
+//! when its last task is gone.
+//!
+//! Deployment configuration is not simulated yet, so the replacement follows ECS's defaults,
+//! `minimumHealthyPercent` 100 and `maximumPercent` 200: the scheduler starts a replacement for
+//! every task on a draining instance (while the service's tasks stay within 200 % of desired),
+//! and stops a draining task only when the service keeps `desired` healthy tasks without it, so
+//! in practice once its replacement is RUNNING and healthy. Draining tasks that are RUNNING but
+//! not yet healthy count for nothing and stop at once.
+
+use super::faults::DrainingInstance;
+use super::world::World;
+use crate::model::{InstanceId, InstanceState, StopReason, TaskId, TaskState};
+use crate::trace::{EventKind, SinkError, TraceSink};
+
+impl World<'_> {
+    /// Sets an instance to DRAINING for `cause`. Its service tasks are replaced elsewhere; with
+    /// `terminate_when_empty` it is terminated (through [`World::terminate_instance`], so its
+    /// Auto Scaling group replaces it up to the group's desired capacity) once no task is left.
+    /// An instance that is still launching or already terminated is left alone.
+    pub fn drain_instance(
+        &mut self,
+        id: InstanceId,
+        cause: &str,
+        terminate_when_empty: bool,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let inst = &self.instances[id.0 as usize];
+        match inst.state {
+            InstanceState::Launching | InstanceState::Terminated => return Ok(()),
+            InstanceState::Draining => {
+                if terminate_when_empty {
+                    if let Some(d) = self.faults.draining.iter_mut().find(|d| d.instance == id) {
+                        d.terminate_when_empty = true;
+                    }
+                    return self.terminate_if_drained(id, sink);
+                }
+                return Ok(());
+            }
+            InstanceState::Active => {}
+        }
+        let tasks = inst.tasks.clone();
+        let name = inst.ec2_instance_id.clone();
+        self.instances[id.0 as usize].state = InstanceState::Draining;
+        // A DRAINING instance takes no new tasks: out of the free-capacity index.
+        self.reindex_instance(id);
+        self.faults
+            .draining
+            .retain(|d| self.instances[d.instance.0 as usize].state != InstanceState::Terminated);
+        self.faults.draining.push(DrainingInstance {
+            instance: id,
+            terminate_when_empty,
+            tasks_at_drain: tasks.clone(),
+        });
+        let running = tasks
+            .iter()
+            .filter(|t| self.tasks[*t].state == TaskState::Running)
+            .count();
+        let starting: Vec<TaskId> = tasks
+            .iter()
+            .copied()
+            .filter(|t| self.tasks[t].state.is_starting_or_running() && self.tasks[t].state != TaskState::Running)
+            .collect();
+        self.log(
+            sink,
+            EventKind::Instance,
+            name.clone(),
+            format!(
+                "Container instance {name} set to DRAINING ({cause}): {running} running task(s) to replace, {} starting task(s) stopped.",
+                starting.len()
+            ),
+        )?;
+        for task in starting {
+            self.stop_task(task, StopReason::InstanceDraining, sink)?;
+        }
+        let mut services: Vec<usize> = tasks
+            .iter()
+            .filter_map(|t| self.tasks.get(t))
+            .map(|t| t.service)
+            .collect();
+        services.sort_unstable();
+        services.dedup();
+        for service in services {
+            self.request_reconcile(service);
+        }
+        self.terminate_if_drained(id, sink)
+    }
+
+    /// True while some instance is DRAINING (the scheduler's drain bookkeeping is skipped otherwise).
+    pub fn any_draining(&self) -> bool {
+        !self.faults.draining.is_empty()
+    }
+
+    /// Tasks of `service` that count toward its desired count but sit on DRAINING instances, in
+    /// drain order: the scheduler replaces them.
+    pub fn tasks_on_draining(&self, service: usize) -> Vec<TaskId> {
+        let mut out = Vec::new();
+        for d in &self.faults.draining {
+            let inst = &self.instances[d.instance.0 as usize];
+            if inst.state != InstanceState::Draining {
+                continue;
+            }
+            out.extend(inst.tasks.iter().copied().filter(|t| {
+                let task = &self.tasks[t];
+                task.service == service && task.state.is_starting_or_running()
+            }));
+        }
+        out
+    }
+
+    /// Stops the draining tasks of `service` that are no longer needed for it to keep `desired`
+    /// healthy tasks (minimumHealthyPercent 100): unhealthy ones at once, healthy ones as their
+    /// replacements become healthy. Returns the tasks stopped.
+    pub fn stop_replaced_draining_tasks(
+        &mut self,
+        service: usize,
+        sink: &mut dyn TraceSink,
+    ) -> Result<Vec<TaskId>, SinkError> {
+        let draining = self.tasks_on_draining(service);
+        let mut stopped = Vec::new();
+        let mut spare_healthy = self.services[service]
+            .healthy
+            .saturating_sub(self.services[service].desired);
+        for id in draining {
+            let healthy = self.tasks[&id].healthy;
+            if healthy {
+                if spare_healthy == 0 {
+                    continue;
+                }
+                spare_healthy -= 1;
+            }
+            self.stop_task(id, StopReason::InstanceDraining, sink)?;
+            stopped.push(id);
+        }
+        Ok(stopped)
+    }
+
+    /// A task left `instance`: a draining instance that should go once empty is terminated.
+    pub fn on_task_left_instance(&mut self, instance: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        if self.instances[instance.0 as usize].state == InstanceState::Draining {
+            self.terminate_if_drained(instance, sink)?;
+        }
+        Ok(())
+    }
+
+    fn terminate_if_drained(&mut self, id: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let wanted = self
+            .faults
+            .draining
+            .iter()
+            .any(|d| d.instance == id && d.terminate_when_empty);
+        if wanted && self.instances[id.0 as usize].tasks.is_empty() {
+            self.terminate_instance(id, "the instance finished draining", sink)?;
+        }
+        Ok(())
+    }
+}
