@@ -201,6 +201,9 @@ fn read_top(
     );
     let instance_attributes = attributes::read_instance_attributes(ecs_field(&mut ecs_obj, "attributes"), &groups, d);
     let awsvpc_trunking = account_settings::read_awsvpc_trunking(ecs_field(&mut ecs_obj, "accountSettings"), d);
+    if awsvpc_trunking {
+        account_settings::note_types_without_trunking(&groups, d);
+    }
     if let Some(e) = ecs_obj {
         e.finish(d);
     }
