@@ -49,8 +49,20 @@ impl World<'_> {
     }
 
     /// An instance leaves its group on scale-in (the group's desired capacity is already lower,
-    /// so it is not replaced).
+    /// so it is not replaced). With `managedDraining` on its capacity provider a registered
+    /// instance drains first: its service tasks are replaced elsewhere and it terminates once
+    /// empty (reference 6.5); otherwise EC2 terminates it at once and its tasks stop with it.
     pub fn retire_instance(&mut self, id: InstanceId, cause: &str, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        self.terminate_instance(id, cause, sink)
+        let inst = &self.instances[id.0 as usize];
+        let managed_draining = self
+            .spec
+            .capacity_providers
+            .get(inst.capacity_provider)
+            .is_some_and(|p| p.managed_draining);
+        if managed_draining && inst.state == InstanceState::Active {
+            self.drain_instance(id, &format!("{cause} (managed draining)"), true, sink)
+        } else {
+            self.terminate_instance(id, cause, sink)
+        }
     }
 }

@@ -4,6 +4,7 @@ use super::event::Event;
 use super::world::World;
 use crate::model::catalog::instance_type;
 use crate::model::{ContainerInstance, InstanceId, InstanceState, StopReason, TaskId};
+use crate::policy::cluster_scaling::next_launch_is_spot;
 use crate::spec::CapacityProviderKind;
 use crate::trace::{EventKind, SinkError, TraceSink};
 use crate::workload::lognormal_ms;
@@ -35,7 +36,30 @@ impl World<'_> {
         sink: &mut dyn TraceSink,
     ) -> Result<InstanceId, SinkError> {
         let spec = &self.spec.auto_scaling_groups[group];
-        let itype = instance_type(&spec.instance_type).expect("validated instance type");
+        // A mixed instances policy keeps its On-Demand base and percentage; Spot launches use the
+        // cheapest override, On-Demand ones the first (or cheapest with lowest-price).
+        let live = self.groups[group]
+            .live
+            .iter()
+            .filter(|i| self.instances[i.0 as usize].state != InstanceState::Terminated);
+        let (mut live_count, mut live_on_demand) = (0u32, 0u32);
+        for id in live {
+            live_count += 1;
+            live_on_demand += u32::from(!self.instances[id.0 as usize].spot);
+        }
+        let d = spec.distribution;
+        let spot = next_launch_is_spot(
+            live_on_demand,
+            live_count,
+            d.on_demand_base_capacity,
+            d.on_demand_percentage_above_base,
+        );
+        let type_name = if spot {
+            &spec.spot_instance_type
+        } else {
+            &spec.instance_type
+        };
+        let itype = instance_type(type_name).expect("validated instance type");
         // Balance over the group's healthy zones; if every zone is impaired, use them anyway.
         let healthy_zones: Vec<usize> = spec
             .availability_zones
@@ -84,7 +108,7 @@ impl World<'_> {
             } else {
                 InstanceState::Launching
             },
-            spot: false,
+            spot,
             registered_cpu_units: itype.cpu_units().saturating_sub(b.agent_reserved_cpu_units),
             registered_memory_mib: itype.memory_mib.saturating_sub(b.agent_reserved_memory_mib),
             max_awsvpc_tasks: self.awsvpc_task_limit(itype),
@@ -117,8 +141,10 @@ impl World<'_> {
                 EventKind::Instance,
                 name,
                 format!(
-                    "Launching a new EC2 instance ({}, {az_name}) in Auto Scaling group {}.",
-                    itype.name, spec.name
+                    "Launching a new EC2 instance ({}{}, {az_name}) in Auto Scaling group {}.",
+                    itype.name,
+                    if spot { " Spot" } else { "" },
+                    spec.name
                 ),
             )?;
         }

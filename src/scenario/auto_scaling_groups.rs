@@ -72,13 +72,6 @@ pub fn read_auto_scaling_groups(
     for (path, n) in policies {
         read_policy(n, &path, &mut groups, d);
     }
-    for (i, g) in groups.iter().enumerate() {
-        if g.distribution.on_demand_percentage_above_base < 100 {
-            d.not_yet_simulated.push(format!(
-                "ec2AutoScaling.autoScalingGroups[{i}].MixedInstancesPolicy.InstancesDistribution: Spot instances are not simulated yet; every instance is On-Demand"
-            ));
-        }
-    }
     groups
 }
 

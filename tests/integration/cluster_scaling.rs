@@ -211,3 +211,80 @@ load:
     let alarms = column(&out.alarms, "alarm", None);
     assert!(alarms.iter().any(|a| a == "TargetTracking-asg-AlarmHigh-cpu50"));
 }
+
+#[test]
+fn mixed_instances_policy_keeps_the_on_demand_base_and_percentage() {
+    // OnDemandBaseCapacity 2 and 50 % above it: of 6 instances, 2 + ceil(4 x 50 %) = 4 are
+    // On-Demand and 2 Spot, billed 70 % below On-Demand (m5.large $0.096 per hour).
+    let text = "duration: 1h
+availabilityZones: [us-east-1a, us-east-1b]
+ec2AutoScaling:
+  autoScalingGroups:
+    - AutoScalingGroupName: asg
+      MixedInstancesPolicy:
+        LaunchTemplate: {Overrides: [{InstanceType: m5.large}, {InstanceType: m5.xlarge}]}
+        InstancesDistribution: {OnDemandBaseCapacity: 2, OnDemandPercentageAboveBaseCapacity: 50}
+      MinSize: 6
+      MaxSize: 6
+ecs:
+  capacityProviders: [{name: cp, autoScalingGroupProvider: {autoScalingGroupArn: asg}}]
+  taskDefinitions:
+    - {family: web, containerDefinitions: [{name: app, image: example/web, cpu: 256, memory: 512}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 0, capacityProviderStrategy: [{capacityProvider: cp, weight: 1}]}
+";
+    let out = run_to_strings(&load_text("mixed.yaml", text).expect("valid"));
+    let cost = provider_column(&out.cluster, "cost_usd");
+    let expected = 4.0 * 0.096 + 2.0 * 0.096 * 0.3;
+    assert!((cost.last().expect("rows") - expected).abs() < 1e-6, "{cost:?}");
+}
+
+/// Four instances in one zone, three tasks spread one per instance, and a scale-in of one
+/// instance without managed termination protection: the group picks its victim at random.
+fn drain_or_kill(seed: u64, draining: &str) -> String {
+    format!(
+        "duration: 1h
+seed: {seed}
+availabilityZones: [us-east-1a]
+ec2AutoScaling:
+  autoScalingGroups:
+    - {{AutoScalingGroupName: asg, InstanceType: m5.large, MinSize: 0, MaxSize: 4, DesiredCapacity: 4}}
+ecs:
+  capacityProviders:
+    - name: cp
+      autoScalingGroupProvider:
+        autoScalingGroupArn: asg
+        managedScaling: {{status: ENABLED}}
+        managedDraining: {draining}
+  cluster: {{clusterName: demo, capacityProviders: [cp], defaultCapacityProviderStrategy: [{{capacityProvider: cp, weight: 1}}]}}
+  taskDefinitions:
+    - {{family: web, networkMode: bridge, requiresCompatibilities: [EC2],
+       containerDefinitions: [{{name: app, image: example/web, cpu: 1024, memory: 2048, portMappings: [{{containerPort: 80, hostPort: 0}}]}}]}}
+  services:
+    - {{serviceName: web, taskDefinition: web, desiredCount: 3}}
+"
+    )
+}
+
+#[test]
+fn managed_draining_replaces_tasks_before_the_instance_goes() {
+    // Reference 6.5: CPR 75 % for 15 minutes -> 4 -> 3; the victim runs a task.
+    // Without managed draining the task on the victim dies with it (the first seed that picks a
+    // busy victim; three of the four instances are busy).
+    let seed = (1..=20)
+        .find(|seed| {
+            let killed = run_to_strings(&load_text("kill.yaml", &drain_or_kill(*seed, "DISABLED")).expect("valid"));
+            killed.tasks.contains("Host EC2 instance terminated")
+        })
+        .expect("some seed picks a busy instance");
+    let drained = run_to_strings(&load_text("drain.yaml", &drain_or_kill(seed, "ENABLED")).expect("valid"));
+    assert!(!drained.tasks.contains("Host EC2 instance terminated"));
+    assert!(drained.events.contains("(managed draining)"));
+    let running = numbers(column(&drained.services, "running", Some(("service", "web"))));
+    assert!(
+        running.iter().all(|r| *r >= 3.0),
+        "the service never dropped below desired: {running:?}"
+    );
+    assert!(drained.events.contains("desired 4 -> 3"));
+    assert!(provider_column(&drained.cluster, "instances").last() <= Some(&3.0));
+}
