@@ -76,6 +76,7 @@ fn fleet() -> Vec<ContainerInstance> {
             registered_at: Some(SimTime::ZERO),
             terminated_at: None,
             attributes: Vec::new(),
+            spot: false,
         })
         .collect()
 }
