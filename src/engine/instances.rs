@@ -203,6 +203,11 @@ impl World<'_> {
         let inst = &mut self.instances[id.0 as usize];
         inst.state = InstanceState::Terminated;
         inst.terminated_at = Some(self.now);
+        // A terminated instance keeps only its identity: memory stays flat however many
+        // instances a long run launches and terminates.
+        inst.attributes = Vec::new();
+        inst.ports_in_use = Default::default();
+        inst.tasks = Vec::new();
         self.reindex_instance(id);
         self.groups[group].live.retain(|i| *i != id);
         if provider != usize::MAX {

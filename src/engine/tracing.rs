@@ -81,18 +81,23 @@ impl World<'_> {
                 tasks += s.per_strategy_item[item];
             }
         }
-        // Only services with tasks in PROVISIONING are walked: in a steady state there are none.
-        for s in self
-            .services
-            .iter()
-            .filter(|s| s.counts[TaskState::Provisioning.index()] > 0)
-        {
-            provisioning += s
-                .tasks
-                .iter()
-                .map(|id| &self.tasks[id])
-                .filter(|t| t.capacity_provider == provider && t.state == TaskState::Provisioning)
-                .count() as u32;
+        // A service on one provider has all its PROVISIONING tasks there; only services split over
+        // several providers with tasks in PROVISIONING are walked.
+        for (i, s) in self.services.iter().enumerate() {
+            let in_provisioning = s.counts[TaskState::Provisioning.index()];
+            let strategy = &self.spec.services[i].strategy;
+            if in_provisioning == 0 || !strategy.iter().any(|it| it.provider == provider) {
+                continue;
+            }
+            provisioning += if strategy.len() == 1 {
+                in_provisioning
+            } else {
+                s.tasks
+                    .iter()
+                    .map(|id| &self.tasks[id])
+                    .filter(|t| t.capacity_provider == provider && t.state == TaskState::Provisioning)
+                    .count() as u32
+            };
         }
         let cp = &self.spec.capacity_providers[provider];
         let reservation = cp.managed_scaling.map(|_| self.reservation_sample(provider).percent);
