@@ -6,7 +6,7 @@ use super::event::Event;
 use super::world::World;
 use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
 use crate::model::catalog::instance_type;
-use crate::model::{InstanceState, TaskState};
+use crate::model::{InstanceState, StopReason, TaskId, TaskState};
 use crate::policy::cluster_scaling::{
     InstanceCapacity, ScalingSteps, WaitingTaskGroup, additional_instances, capacity_provider_reservation,
     desired_for_reservation, scale_in_step_target,
@@ -95,7 +95,8 @@ impl World<'_> {
 
     /// ECS computes CapacityProviderReservation for each managed provider; the datapoints reach
     /// the alarms after the metrics pipeline latency.
-    pub fn on_capacity_provider_metric(&mut self) {
+    pub fn on_capacity_provider_metric(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        self.stop_tasks_waiting_too_long(sink)?;
         for k in 0..self.managed_scaling.len() {
             let provider = self.managed_scaling[k].provider;
             let sample = self.reservation_sample(provider);
@@ -104,6 +105,48 @@ impl World<'_> {
         let latency = self.spec.behavior.cluster_auto_scaling.metric_latency.as_millis();
         self.schedule_in(latency, Event::CapacityProviderAlarms);
         self.schedule_in(METRIC_PERIOD_MS, Event::CapacityProviderMetric);
+        Ok(())
+    }
+
+    /// Tasks of managed-scaling providers that have waited in PROVISIONING for an instance longer
+    /// than `provisioningTimeout` stop; the service scheduler starts new ones.
+    fn stop_tasks_waiting_too_long(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let timeout = self.spec.behavior.cluster_auto_scaling.provisioning_timeout;
+        for service in 0..self.services.len() {
+            if self.services[service].unplaced.is_empty() || self.spec.services[service].uses_launch_type {
+                continue;
+            }
+            let expired: Vec<TaskId> = self.services[service]
+                .unplaced
+                .iter()
+                .copied()
+                .filter(|id| {
+                    let t = &self.tasks[id];
+                    self.spec.capacity_providers[t.capacity_provider]
+                        .managed_scaling
+                        .is_some()
+                        && self.now.since(t.created_at) >= timeout
+                })
+                .collect();
+            if expired.is_empty() {
+                continue;
+            }
+            for id in &expired {
+                self.stop_task(*id, StopReason::CapacityWaitTimedOut, sink)?;
+            }
+            let name = self.spec.services[service].name.clone();
+            self.log(
+                sink,
+                EventKind::ServiceScheduler,
+                name.clone(),
+                format!(
+                    "(service {name}) stopped {} task(s) that waited {timeout} in PROVISIONING without capacity; it starts new ones.",
+                    expired.len()
+                ),
+            )?;
+            self.request_reconcile(service);
+        }
+        Ok(())
     }
 
     /// CapacityProviderReservation of `provider` now (reference 6.3 and 6.4).

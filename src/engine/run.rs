@@ -146,10 +146,7 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
         }
         Event::AlarmEvaluation { high_resolution } => world.on_alarm_evaluation(high_resolution, sink),
         Event::ScheduledAction { index } => world.on_scheduled_action(index, sink),
-        Event::CapacityProviderMetric => {
-            world.on_capacity_provider_metric();
-            Ok(())
-        }
+        Event::CapacityProviderMetric => world.on_capacity_provider_metric(sink),
         Event::CapacityProviderAlarms => world.on_capacity_provider_alarms(sink),
         Event::AsgMetric => {
             world.on_asg_metric();

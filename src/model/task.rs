@@ -108,6 +108,8 @@ pub enum StopReason {
     SpotInterruption,
     /// Its Availability Zone went out (a fault of the scenario).
     ZoneOutage,
+    /// It waited in PROVISIONING longer than ECS waits for cluster auto scaling to find capacity.
+    CapacityWaitTimedOut,
     /// Still running when the run ended (not a stop).
     RunEnded,
 }
@@ -121,6 +123,9 @@ impl StopReason {
             StopReason::InstanceDraining => "Container instance is DRAINING: task replaced by the service scheduler",
             StopReason::SpotInterruption => "Your Spot Task was interrupted.",
             StopReason::ZoneOutage => "Availability Zone outage: the task's host is unreachable",
+            StopReason::CapacityWaitTimedOut => {
+                "Task stopped: no capacity became available while it waited in PROVISIONING"
+            }
             StopReason::RunEnded => "",
         }
     }

@@ -52,6 +52,9 @@ pub fn read_behavior(node: Option<&Node>, task_definitions: &[TaskDefinitionSpec
             if let Some(v) = c.int("provisioningTaskLimit", 1, 100_000, d) {
                 b.cluster_auto_scaling.provisioning_task_limit = v as u32;
             }
+            if let Some(v) = c.duration("provisioningTimeout", d) {
+                b.cluster_auto_scaling.provisioning_timeout = v;
+            }
             c.finish(d);
         }
     }

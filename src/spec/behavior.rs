@@ -118,6 +118,9 @@ pub struct ClusterAutoScalingBehavior {
     /// Tasks in PROVISIONING counted per capacity provider when estimating instances (the
     /// "tasks in the PROVISIONING state per cluster" quota, 500).
     pub provisioning_task_limit: u32,
+    /// How long a task waits in PROVISIONING for an instance of a managed-scaling provider before
+    /// ECS stops it (AWS: "between 10 and 30 minutes"); the service scheduler then starts another.
+    pub provisioning_timeout: SimDuration,
 }
 
 impl Default for ClusterAutoScalingBehavior {
@@ -125,6 +128,7 @@ impl Default for ClusterAutoScalingBehavior {
         ClusterAutoScalingBehavior {
             metric_latency: SimDuration::from_secs(60),
             provisioning_task_limit: 500,
+            provisioning_timeout: SimDuration::from_secs(30 * 60),
         }
     }
 }

@@ -288,3 +288,36 @@ fn managed_draining_replaces_tasks_before_the_instance_goes() {
     assert!(drained.events.contains("desired 4 -> 3"));
     assert!(provider_column(&drained.cluster, "instances").last() <= Some(&3.0));
 }
+
+#[test]
+fn tasks_waiting_too_long_for_capacity_stop_and_are_started_again() {
+    // The group cannot grow past 2 instances (4 tasks): 2 of 6 tasks wait in PROVISIONING, stop
+    // after provisioningTimeout, and the scheduler starts new ones that wait again.
+    let text = managed(
+        2,
+        4,
+        "managedScaling: {status: ENABLED}",
+        "  - {at: 10m, updateService: {service: web, desiredCount: 6}}",
+    )
+    .replace("MaxSize: 40", "MaxSize: 2")
+    .replace(
+        "duration: 2h",
+        "duration: 2h\nbehavior: {clusterAutoScaling: {provisioningTimeout: 20m}}",
+    );
+    let out = run_to_strings(&load_text("timeout.yaml", &text).expect("valid"));
+    let stops = out
+        .events
+        .lines()
+        .filter(|l| l.contains("waited 20m in PROVISIONING without capacity"))
+        .count();
+    // Waits from 10m: stops at 30m, 50m, 70m, 90m and 110m.
+    assert_eq!(stops, 5, "{}", out.events);
+    assert!(
+        out.tasks
+            .contains("no capacity became available while it waited in PROVISIONING")
+    );
+    assert_eq!(
+        numbers(column(&out.services, "running", Some(("service", "web")))).last(),
+        Some(&4.0)
+    );
+}
