@@ -78,6 +78,7 @@ pub fn large_spec(days: u64) -> Spec {
             host_port: Some(0),
         }],
         stop_timeout_s: None,
+        health_check: None,
     };
     let load = LoadProfile {
         shapes: vec![
@@ -131,6 +132,8 @@ pub fn large_spec(days: u64) -> Spec {
             load: Some(load),
             queue: None,
             uses_launch_type: false,
+            deployment: Default::default(),
+            health_check_grace_period: ecsim::sim::SimDuration::from_secs(0),
             placement_strategy: vec![],
             placement_constraints: vec![],
         }],

@@ -549,9 +549,10 @@ time_s,timestamp,kind,subject,message
         check(
             "count_events(faults) == 0",
             false,
-            "unknown event kind `faults`; did you mean `fault`? (kinds: alarm, deployment_completed, deployment_started, \
-             fault, fault_recovered, instance, not_scaled, placement_failure, placement_recovered, run, scaling_activity, \
-             service_scheduler, service_update, spot_interruption, steady_state, task_state)",
+            "unknown event kind `faults`; did you mean `fault`? (kinds: alarm, deployment_completed, deployment_failed, \
+             deployment_stalled, deployment_started, fault, fault_recovered, instance, not_scaled, placement_failure, \
+             placement_recovered, rollback_started, run, scaling_activity, service_scheduler, service_update, \
+             spot_interruption, steady_state, task_state)",
         );
         check(
             "max(web.running) == max(web.runnin)",
@@ -588,9 +589,14 @@ time_s,timestamp,kind,subject,message
                 | EventKind::TaskState
                 | EventKind::ScalingActivity
                 | EventKind::Alarm
-                | EventKind::NotScaled => {}
+                | EventKind::NotScaled
+                | EventKind::DeploymentStarted
+                | EventKind::DeploymentCompleted
+                | EventKind::DeploymentFailed
+                | EventKind::RollbackStarted
+                | EventKind::DeploymentStalled => {}
             }
         }
-        assert_eq!(EVENT_KINDS.len(), 14);
+        assert_eq!(EVENT_KINDS.len(), 19);
     }
 }

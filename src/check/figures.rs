@@ -27,8 +27,12 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::ScalingActivity,
     EventKind::Alarm,
     EventKind::NotScaled,
+    EventKind::DeploymentStarted,
+    EventKind::DeploymentCompleted,
+    EventKind::DeploymentFailed,
+    EventKind::RollbackStarted,
+    EventKind::DeploymentStalled,
 ];
-const PLANNED_EVENT_KINDS: &[&str] = &[DEPLOYMENT_STARTED, windows::DEPLOYMENT_COMPLETED];
 
 /// The value of a summary figure of the run.
 pub(super) fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, String> {
@@ -118,7 +122,6 @@ fn deployment_duration_s(run: &RunTables, service: &str) -> Result<f64, String> 
 
 fn known_event_kind(run: &RunTables, kind: &str) -> Result<(), String> {
     let mut kinds: Vec<&str> = EVENT_KINDS.iter().map(|k| k.as_str()).collect();
-    kinds.extend(PLANNED_EVENT_KINDS);
     kinds.extend(run.events.iter().map(|e| e.kind.as_str()));
     kinds.sort_unstable();
     kinds.dedup();

@@ -476,7 +476,9 @@ impl World<'_> {
         };
         let mut decision = target_tracking::decide(direction, &obs, &params);
         if direction == Direction::In {
-            if self.now < target.scale_in_cooldown_until {
+            if self.services[service].deployment.is_some() {
+                decision = not_scaled(NotScaledReason::DeploymentInProgress, &decision);
+            } else if self.now < target.scale_in_cooldown_until {
                 decision = not_scaled(NotScaledReason::ScaleInCooldown, &decision);
             } else if let Some(larger) = self.other_policies_scale_in_floor(p, service) {
                 // Scale in only if every policy wants to, to the largest capacity any wants (2.6).
@@ -581,7 +583,9 @@ impl World<'_> {
         {
             return Ok(());
         }
-        let decision = if direction == Direction::In && (in_cooldown || self.now < target.scale_in_cooldown_until) {
+        let decision = if direction == Direction::In && self.services[service].deployment.is_some() {
+            not_scaled(NotScaledReason::DeploymentInProgress, &decision)
+        } else if direction == Direction::In && (in_cooldown || self.now < target.scale_in_cooldown_until) {
             not_scaled(NotScaledReason::ScaleInCooldown, &decision)
         } else {
             decision

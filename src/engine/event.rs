@@ -24,6 +24,13 @@ pub enum Event {
         /// Its generation when the timer was set.
         generation: u32,
     },
+    /// A RUNNING task's container health check has failed `retries` times.
+    TaskUnhealthy {
+        /// The task.
+        task: TaskId,
+        /// Its generation when the timer was set.
+        generation: u32,
+    },
     /// A launched EC2 instance registers with the cluster.
     InstanceRegistered {
         /// The instance.

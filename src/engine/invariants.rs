@@ -11,6 +11,7 @@ impl World<'_> {
         self.check_service_counters();
         self.check_instances();
         self.check_groups();
+        self.check_deployment_bounds();
         self.check_placements();
         self.check_task_homes();
         self.check_draining();
@@ -52,6 +53,52 @@ impl World<'_> {
             );
             let listed: usize = self.services.iter().map(|s| s.tasks.len()).sum();
             assert_eq!(listed, self.tasks.len(), "every task is counted once");
+        }
+    }
+
+    /// During a rolling deployment the tasks counted toward maximumPercent never exceed U, and
+    /// healthy tasks never fall below L (reference 8.1). Named exceptions, where ECS itself
+    /// cannot hold a bound: the desired count changed during the deployment (the bounds move
+    /// under the tasks); the service had fewer than L healthy tasks when it started (nothing can
+    /// create health); the scenario injects faults or Spot interruptions (tasks are lost, not
+    /// stopped by the scheduler).
+    fn check_deployment_bounds(&self) {
+        let faults = self.spec.behavior.fargate_spot.interruptions_per_task_hour > 0.0
+            || self.spec.timeline.iter().any(|e| {
+                !matches!(
+                    e.action,
+                    crate::spec::TimelineAction::UpdateServiceDesiredCount { .. }
+                        | crate::spec::TimelineAction::UpdateServiceDeployment { .. }
+                )
+            });
+        for (i, s) in self.services.iter().enumerate() {
+            let Some(run) = &s.deployment else { continue };
+            if faults || run.failed || s.desired != run.desired_at_start {
+                continue;
+            }
+            let config = &self.spec.services[i].deployment;
+            let b = crate::policy::deployment::deployment_bounds(
+                s.desired,
+                config.minimum_healthy_percent,
+                config.maximum_percent,
+            );
+            let mut counted = s.active_count();
+            if self.spec.behavior.deployment.stopping_counts_toward_maximum {
+                counted += s.stopping_count();
+            }
+            assert!(
+                counted <= b.upper.max(run.desired_at_start),
+                "service {i}: {counted} tasks counted toward maximumPercent, U = {}",
+                b.upper
+            );
+            if run.healthy_at_start >= b.lower {
+                assert!(
+                    s.healthy >= b.lower,
+                    "service {i}: {} healthy tasks during a deployment, L = {}",
+                    s.healthy,
+                    b.lower
+                );
+            }
         }
     }
 

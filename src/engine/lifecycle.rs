@@ -20,7 +20,7 @@ impl World<'_> {
         let task = Task {
             id,
             service,
-            task_definition: spec.task_definition,
+            task_definition: self.services[service].task_definition,
             capacity_provider: spec.strategy[item].provider,
             instance: None,
             availability_zone: None,
@@ -29,6 +29,7 @@ impl World<'_> {
             healthy: false,
             generation: 0,
             created_at: self.now,
+            deployment: self.services[service].deployment_number,
             billing_started_at: None,
             running_at: None,
             stop_reason: None,
@@ -165,13 +166,13 @@ impl World<'_> {
         match to {
             TaskState::Pending => self.start_task_billing(id),
             TaskState::Running => {
+                if self.essential_container_exits(id) {
+                    self.stop_task(id, StopReason::EssentialContainerExited, sink)?;
+                    return self.update_steady_state(service, sink);
+                }
                 let task = self.tasks.get_mut(&id).expect("task exists");
                 task.running_at = Some(self.now);
-                let generation = task.generation;
-                let delay = self.spec.behavior.task_definitions[task.task_definition]
-                    .healthy_after_running
-                    .as_millis();
-                self.schedule_in(delay, Event::TaskHealthy { task: id, generation });
+                self.arm_health(id);
                 self.arm_spot_interruption(id);
             }
             TaskState::Stopped => return self.finish_task(id, sink),
@@ -185,9 +186,15 @@ impl World<'_> {
     pub fn mark_healthy(&mut self, id: TaskId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let service = self.tasks[&id].service;
         self.accumulate_load(service);
-        self.tasks.get_mut(&id).expect("task exists").healthy = true;
+        let task = self.tasks.get_mut(&id).expect("task exists");
+        task.healthy = true;
+        let deployment = task.deployment;
         self.services[service].healthy += 1;
-        if self.any_draining() {
+        if self.services[service].deployment.is_some() {
+            // A new task may let the deployment stop an old one.
+            self.on_deployment_task_healthy(service, deployment);
+            self.request_reconcile(service);
+        } else if self.any_draining() {
             // A replacement became healthy: a task on a draining instance may stop now.
             self.request_reconcile(service);
         }
@@ -278,8 +285,18 @@ impl World<'_> {
         // Task ids grow with creation and the list is in creation order: binary search.
         let pos = s.tasks.binary_search(&id).expect("service lists its tasks");
         s.tasks.remove(pos);
-        let replace = task.stop_reason != Some(StopReason::ScaleIn);
+        // A deployment in progress looks again whenever a task is gone: the room it frees may let
+        // a new task start, and the last old task gone completes the deployment.
+        let replace = !matches!(task.stop_reason, Some(StopReason::ScaleIn | StopReason::Deployment))
+            || self.services[task.service].deployment.is_some();
         self.write_task_row(&task, Some(self.now), sink)?;
+        if let Some(what) = match task.stop_reason {
+            Some(StopReason::EssentialContainerExited) => Some("task failed to start"),
+            Some(StopReason::UnhealthyTask) => Some("task failed its health checks"),
+            _ => None,
+        } {
+            self.count_deployment_failure(task.service, task.deployment, what, sink)?;
+        }
         if replace {
             self.request_reconcile(task.service);
         }
@@ -336,8 +353,11 @@ impl World<'_> {
     pub fn update_steady_state(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let s = &self.services[service];
         let running = s.counts[TaskState::Running.index()];
-        let steady =
-            running == s.desired && s.healthy == s.desired && s.starting_count() == 0 && s.stopping_count() == 0;
+        let steady = running == s.desired
+            && s.healthy == s.desired
+            && s.starting_count() == 0
+            && s.stopping_count() == 0
+            && s.deployment.is_none();
         if steady == s.steady {
             return Ok(());
         }

@@ -133,6 +133,10 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
             }
             _ => Ok(()),
         },
+        Event::TaskUnhealthy { task, generation } => match world.tasks.get(&task) {
+            Some(t) if t.generation == generation => world.mark_unhealthy(task, sink),
+            _ => Ok(()),
+        },
         Event::TaskHealthy { task, generation } => match world.tasks.get(&task) {
             Some(t) if t.generation == generation => world.mark_healthy(task, sink),
             _ => Ok(()),

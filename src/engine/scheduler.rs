@@ -11,6 +11,9 @@ impl World<'_> {
     /// toward the desired count: they are replaced, then stopped (see `draining`).
     pub fn reconcile(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.services[service].reconcile_queued = false;
+        if self.services[service].deployment.is_some() {
+            return self.reconcile_deployment(service, sink);
+        }
         let draining = if self.any_draining() {
             self.tasks_on_draining(service)
         } else {
@@ -42,7 +45,12 @@ impl World<'_> {
     }
 
     /// Creates `n` tasks, each on the strategy item whose share is furthest behind.
-    fn start_tasks(&mut self, service: usize, n: u32, sink: &mut dyn TraceSink) -> Result<Vec<TaskId>, SinkError> {
+    pub(super) fn start_tasks(
+        &mut self,
+        service: usize,
+        n: u32,
+        sink: &mut dyn TraceSink,
+    ) -> Result<Vec<TaskId>, SinkError> {
         let mut started = Vec::with_capacity(n as usize);
         for _ in 0..n {
             let strategy = &self.spec.services[service].strategy;
@@ -72,7 +80,7 @@ impl World<'_> {
     }
 
     /// Tries to place every task of the service waiting in PROVISIONING without an instance.
-    fn place_waiting_tasks(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    pub(super) fn place_waiting_tasks(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let waiting: Vec<TaskId> = self.services[service].unplaced.clone();
         for id in waiting {
             if !self.try_place(id, sink)? {
@@ -205,7 +213,7 @@ impl World<'_> {
             .collect()
     }
 
-    fn log_task_list(
+    pub(super) fn log_task_list(
         &self,
         service: usize,
         verb: &str,

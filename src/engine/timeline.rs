@@ -8,6 +8,11 @@ impl World<'_> {
     /// Applies timeline entry `index`.
     pub fn on_timeline(&mut self, index: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         match self.spec.timeline[index].action.clone() {
+            TimelineAction::UpdateServiceDeployment {
+                service,
+                task_definition,
+                desired_count,
+            } => self.start_deployment(service, task_definition, desired_count, false, sink),
             TimelineAction::UpdateServiceDesiredCount { service, desired_count } => {
                 let name = self.spec.services[service].name.clone();
                 let before = self.services[service].desired;

@@ -27,6 +27,7 @@ impl World<'_> {
         self.accumulate_load(service);
         let (min_capacity, max_capacity) = self.capacity_bounds(service);
         let (queue_depth, oldest_message_age_s) = self.queue_columns(service);
+        let (primary_running, active_running) = self.primary_and_active_running(service);
         let s = &mut self.services[service];
         let avg = s.accumulator.finish();
         s.accumulator.reset();
@@ -38,8 +39,8 @@ impl World<'_> {
             running,
             pending: s.starting_count(),
             healthy: s.healthy,
-            primary_running: running,
-            active_running: 0,
+            primary_running,
+            active_running,
             cpu_utilization: avg.cpu_utilization,
             memory_utilization: avg.memory_utilization,
             demand_rps: avg.demand_rps,

@@ -22,6 +22,14 @@ use crate::workload::{IntervalAccumulator, MessageQueue, ServingModel};
 /// Runtime state of one service.
 pub(super) struct ServiceState {
     pub desired: u32,
+    /// The revision of the PRIMARY deployment: new tasks run it.
+    pub task_definition: usize,
+    /// The number of the newest deployment (`ecs-svc/<n>`; 1 is the one the service started with).
+    pub deployment_number: u32,
+    /// The deployment in progress, if any.
+    pub deployment: Option<super::deployments::DeploymentRun>,
+    /// The revision of the last COMPLETED deployment (where a rollback goes).
+    pub last_completed_revision: usize,
     /// Tasks not yet STOPPED, in creation order.
     pub tasks: Vec<TaskId>,
     /// Tasks per lifecycle state.
@@ -94,6 +102,8 @@ pub(super) struct World<'s> {
     pub cost: CostMeter,
     pub next_task_id: u64,
     pub task_timing_rng: ChaCha8Rng,
+    /// Draws whether a bad revision's task fails to start or fails its health check.
+    pub failure_rng: ChaCha8Rng,
     pub instance_rng: ChaCha8Rng,
     pub task_definition_labels: Vec<String>,
     pub tasks_started: u64,
@@ -130,6 +140,10 @@ impl<'s> World<'s> {
                 let b = &spec.behavior.task_definitions[s.task_definition];
                 ServiceState {
                     desired: s.desired_count,
+                    task_definition: s.task_definition,
+                    deployment_number: 1,
+                    deployment: None,
+                    last_completed_revision: s.task_definition,
                     tasks: Vec::new(),
                     counts: [0; TASK_STATE_COUNT],
                     healthy: 0,
@@ -181,6 +195,7 @@ impl<'s> World<'s> {
             cost: CostMeter::new(spec.capacity_providers.len()),
             next_task_id: 1,
             task_timing_rng: streams.stream("task-timing"),
+            failure_rng: streams.stream("task-failures"),
             instance_rng: streams.stream("instance-launch"),
             task_definition_labels: spec.task_definitions.iter().map(|t| t.arn_suffix()).collect(),
             tasks_started: 0,

@@ -110,6 +110,12 @@ pub enum StopReason {
     ZoneOutage,
     /// It waited in PROVISIONING longer than ECS waits for cluster auto scaling to find capacity.
     CapacityWaitTimedOut,
+    /// A rolling deployment replaced it with a task of the new deployment.
+    Deployment,
+    /// Its essential container exited before the task reached RUNNING (a bad revision).
+    EssentialContainerExited,
+    /// Its container health check failed: the scheduler replaces unhealthy tasks.
+    UnhealthyTask,
     /// Still running when the run ended (not a stop).
     RunEnded,
 }
@@ -123,6 +129,9 @@ impl StopReason {
             StopReason::InstanceDraining => "Container instance is DRAINING: task replaced by the service scheduler",
             StopReason::SpotInterruption => "Your Spot Task was interrupted.",
             StopReason::ZoneOutage => "Availability Zone outage: the task's host is unreachable",
+            StopReason::Deployment => "Deployment: task replaced by the service's new deployment",
+            StopReason::EssentialContainerExited => "Essential container in task exited",
+            StopReason::UnhealthyTask => "Task failed container health checks",
             StopReason::CapacityWaitTimedOut => {
                 "Task stopped: no capacity became available while it waited in PROVISIONING"
             }
@@ -156,6 +165,8 @@ pub struct Task {
     pub generation: u32,
     /// When the task was created.
     pub created_at: SimTime,
+    /// The number of the service deployment that started it (`ecs-svc/<n>`).
+    pub deployment: u32,
     /// When it started to be billed (Fargate: start of PENDING).
     pub billing_started_at: Option<SimTime>,
     /// When it reached RUNNING.

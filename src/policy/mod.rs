@@ -2,6 +2,7 @@
 
 pub mod capacity_provider_strategy;
 pub mod cluster_scaling;
+pub mod deployment;
 pub mod placement;
 pub mod scaling_decision;
 pub mod schedule;

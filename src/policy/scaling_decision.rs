@@ -15,6 +15,8 @@ pub enum NotScaledReason {
     ScaleInDisabled,
     /// Another target-tracking policy is not ready to scale in (reference 2.6).
     OtherPolicyNotReadyToScaleIn,
+    /// Scale-in waits while the service has a deployment in progress (reference 1.2, case 40).
+    DeploymentInProgress,
 }
 
 impl NotScaledReason {
@@ -27,6 +29,7 @@ impl NotScaledReason {
             NotScaledReason::ScaleInCooldown => "scale-in cooldown in progress",
             NotScaledReason::ScaleInDisabled => "DisableScaleIn is true",
             NotScaledReason::OtherPolicyNotReadyToScaleIn => "another target tracking policy is not ready to scale in",
+            NotScaledReason::DeploymentInProgress => "a deployment is in progress: scale-in waits",
         }
     }
 }

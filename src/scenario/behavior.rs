@@ -44,6 +44,17 @@ pub fn read_behavior(node: Option<&Node>, task_definitions: &[TaskDefinitionSpec
             a.finish(d);
         }
     }
+    if let Some(n) = o.field("deployments") {
+        if let Some(mut c) = object(n, "behavior.deployments", d) {
+            if let Some(v) = c.boolean("stoppingTasksCountTowardMaximumPercent", d) {
+                b.deployment.stopping_counts_toward_maximum = v;
+            }
+            if let Some(v) = c.boolean("legacyCircuitBreakerMinimumThreshold", d) {
+                b.deployment.legacy_circuit_breaker_minimum = v;
+            }
+            c.finish(d);
+        }
+    }
     if let Some(n) = o.field("clusterAutoScaling") {
         if let Some(mut c) = object(n, "behavior.clusterAutoScaling", d) {
             if let Some(v) = c.duration("metricLatency", d) {
@@ -185,8 +196,32 @@ fn read_task_behaviors(node: &Node, tds: &[TaskDefinitionSpec], b: &mut Behavior
         }
         let Some(mut o) = object(value, &path, d) else { continue };
         let mut tb = b.task_definitions[targets[0]].clone();
+        let failure_loc = o.key_loc("healthCheckFailureProbability");
         read_task_behavior(&mut o, &mut tb, d);
         o.finish(d);
+        if tb.health_check_failure_probability > 0.0 {
+            let unchecked: Vec<String> = targets
+                .iter()
+                .filter(|t| {
+                    !tds[**t]
+                        .containers
+                        .iter()
+                        .any(|c| c.essential && c.health_check.is_some())
+                })
+                .map(|t| tds[*t].arn_suffix())
+                .collect();
+            if !unchecked.is_empty() {
+                d.error(
+                    failure_loc,
+                    &format!("{path}.healthCheckFailureProbability"),
+                    format!(
+                        "{} has no container healthCheck on an essential container, so its health cannot fail",
+                        unchecked.join(", ")
+                    ),
+                    Some("add a healthCheck to the container, or use startFailureProbability".into()),
+                );
+            }
+        }
         for t in targets {
             b.task_definitions[t] = tb.clone();
         }
@@ -225,6 +260,14 @@ fn read_task_behavior(o: &mut Obj<'_>, tb: &mut TaskBehavior, d: &mut Diagnostic
     }
     if let Some(v) = o.number("messagesPerSecondPerTask", 0.0, 1e12, d) {
         tb.messages_per_second_per_task = Some(v);
+    }
+    // A bad revision: its essential container exits before the task reaches RUNNING, or its
+    // container health check fails (probability per task; 1 = always).
+    if let Some(v) = o.number("startFailureProbability", 0.0, 1.0, d) {
+        tb.start_failure_probability = v;
+    }
+    if let Some(v) = o.number("healthCheckFailureProbability", 0.0, 1.0, d) {
+        tb.health_check_failure_probability = v;
     }
 }
 

@@ -7,7 +7,7 @@ use super::yaml::{Node, Value};
 use crate::sim::SimTime;
 use crate::spec::{
     AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceSelector, Quantity, ServiceSpec,
-    SpotInterruptionSpec, TimelineAction, TimelineEvent,
+    SpotInterruptionSpec, TaskDefinitionSpec, TimelineAction, TimelineEvent,
 };
 
 pub(super) const ACTIONS: &[&str] = &[
@@ -30,6 +30,8 @@ pub struct TimelineContext<'a> {
     pub groups: &'a [AutoScalingGroupSpec],
     /// Availability Zone names.
     pub zones: &'a [String],
+    /// Every task definition revision (an `updateService` may name one).
+    pub task_definitions: &'a [TaskDefinitionSpec],
 }
 
 /// Reads the timeline, sorted by time (entries at the same time keep file order).
@@ -57,7 +59,7 @@ pub fn read_events(
             [(name, n)] => {
                 let p = format!("{path}.{name}");
                 action = match *name {
-                    "updateService" => read_update(n, &p, ctx.services, ctx.declared, d),
+                    "updateService" => read_update(n, &p, ctx.services, ctx.declared, ctx.task_definitions, d),
                     "failInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::FailInstances),
                     "drainInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::DrainInstances),
                     "azOutage" => read_outage(n, &p, ctx, d),
@@ -110,21 +112,43 @@ fn read_update(
     path: &str,
     services: &[ServiceSpec],
     declared: &[String],
+    task_definitions: &[TaskDefinitionSpec],
     d: &mut Diagnostics,
 ) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
     let name = o.required_string("service", "the service name", d);
     let name_loc = o.key_loc("service");
     let desired = o.int("desiredCount", 0, 100_000, d);
-    for later in ["taskDefinition", "forceNewDeployment", "deploymentConfiguration"] {
-        if o.field(later).is_some() {
-            d.error(
-                o.key_loc(later),
-                &o.child(later),
-                format!("`{later}` starts a rolling deployment, which is not simulated yet"),
-                Some("only desiredCount can change for now".into()),
-            );
-        }
+    let td_path = o.child("taskDefinition");
+    let td_node = o.field("taskDefinition");
+    let td_ref = td_node.and_then(|n| super::reader::as_string(n, &td_path, d));
+    let new_revision = match (&td_ref, td_node) {
+        (Some(r), Some(n)) => Some(super::services::resolve_task_definition(
+            r,
+            task_definitions,
+            n,
+            &td_path,
+            d,
+        )?),
+        _ => None,
+    };
+    let force = o.boolean("forceNewDeployment", d).unwrap_or(false);
+    if o.field("deploymentConfiguration").is_some() {
+        d.error(
+            o.key_loc("deploymentConfiguration"),
+            &o.child("deploymentConfiguration"),
+            "changing deploymentConfiguration on the timeline is not simulated yet",
+            Some("set it on the service in ecs.services".into()),
+        );
+    }
+    let has_desired = o.field("desiredCount").is_some();
+    if !has_desired && new_revision.is_none() && !force {
+        d.error(
+            o.loc,
+            path,
+            "updateService changes nothing",
+            Some("give a desiredCount, a taskDefinition or forceNewDeployment: true".into()),
+        );
     }
     o.finish(d);
     let name = name?;
@@ -143,6 +167,13 @@ fn read_update(
         );
         return None;
     };
+    if new_revision.is_some() || force {
+        return Some(TimelineAction::UpdateServiceDeployment {
+            service,
+            task_definition: new_revision.unwrap_or(services[service].task_definition),
+            desired_count: desired.map(|v| v as u32),
+        });
+    }
     Some(TimelineAction::UpdateServiceDesiredCount {
         service,
         desired_count: desired? as u32,

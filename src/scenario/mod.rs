@@ -229,6 +229,7 @@ fn read_top(
         providers: &providers,
         groups: &groups,
         zones: &zones,
+        task_definitions: &task_definitions,
     };
     let timeline = events::read_events(o.field("events"), &timeline_context, duration_ms, d);
     let auto_scaling = autoscaling::read_auto_scaling(

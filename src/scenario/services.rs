@@ -6,7 +6,11 @@ use super::placement::{ConstraintOwner, read_placement_constraints, read_placeme
 use super::reader::{as_list, object};
 use super::yaml::Node;
 use crate::policy::placement::MAX_CONSTRAINTS_PER_TASK;
-use crate::spec::{CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem, TaskDefinitionSpec};
+use crate::sim::SimDuration;
+use crate::spec::{
+    CapacityProviderKind, CapacityProviderSpec, CircuitBreakerSpec, DeploymentConfiguration, FailureThreshold,
+    ServiceSpec, StrategyItem, TaskDefinitionSpec,
+};
 
 const SERVICE_IGNORED: &[&str] = &[
     "serviceArn",
@@ -69,7 +73,7 @@ pub fn read_services(
                 dc.finish(d);
             }
         }
-        read_deployment_configuration(&mut o, d);
+        let deployment = read_deployment_configuration(&mut o, d);
         let placement_strategy = read_placement_strategy(&mut o, d);
         let constraints_loc = o.key_loc("placementConstraints");
         let constraints_path = o.child("placementConstraints");
@@ -81,14 +85,9 @@ pub fn read_services(
                     .push(format!("{lb_path}: load balancers are not simulated yet"));
             }
         }
-        if o.int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
-            .is_some()
-        {
-            d.not_yet_simulated.push(format!(
-                "{}: health checks are not simulated yet",
-                o.child("healthCheckGracePeriodSeconds")
-            ));
-        }
+        let grace = o
+            .int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
+            .map_or(SimDuration::ZERO, |s| SimDuration::from_secs(s as u64));
         let launch_type_loc = o.key_loc("launchType");
         let launch_type = o.one_of("launchType", &["EC2", "FARGATE", "EXTERNAL"], d);
         let strategy_path = o.child("capacityProviderStrategy");
@@ -171,6 +170,8 @@ pub fn read_services(
             desired_count: desired as u32,
             strategy,
             uses_launch_type: launch_type.is_some() || (strategy_items.is_empty() && default_strategy.is_none()),
+            deployment,
+            health_check_grace_period: grace,
             load: None,
             queue: None,
             placement_strategy,
@@ -220,7 +221,7 @@ fn ec2_launch_type(
     Some(items)
 }
 
-fn resolve_task_definition(
+pub(super) fn resolve_task_definition(
     reference: &str,
     tds: &[TaskDefinitionSpec],
     node: &Node,
@@ -306,40 +307,84 @@ fn check_compatibility(
     }
 }
 
-fn read_deployment_configuration(o: &mut super::reader::Obj<'_>, d: &mut Diagnostics) {
+fn read_deployment_configuration(o: &mut super::reader::Obj<'_>, d: &mut Diagnostics) -> DeploymentConfiguration {
+    let mut config = DeploymentConfiguration::default();
     let path = o.child("deploymentConfiguration");
     let Some(n) = o.field("deploymentConfiguration") else {
-        return;
+        return config;
     };
-    let Some(mut dc) = object(n, &path, d) else { return };
+    let Some(mut dc) = object(n, &path, d) else {
+        return config;
+    };
     let min = dc.int("minimumHealthyPercent", 0, 100, d);
     let max_loc = dc.key_loc("maximumPercent");
     let max = dc.int("maximumPercent", 0, 100_000, d);
+    config.minimum_healthy_percent = min.map_or(100, |v| v as u32);
+    config.maximum_percent = max.map_or(200, |v| v as u32);
     if let Some(cb) = dc.field("deploymentCircuitBreaker") {
-        if let Some(mut c) = object(cb, &dc.child("deploymentCircuitBreaker"), d) {
-            c.boolean("enable", d);
-            c.boolean("rollback", d);
-            c.boolean("resetOnHealthyTask", d);
-            c.field("thresholdConfiguration");
-            c.finish(d);
-        }
+        config.circuit_breaker = read_circuit_breaker(cb, &dc.child("deploymentCircuitBreaker"), d);
     }
-    dc.field("alarms");
-    dc.field("strategy");
-    dc.field("bakeTimeInMinutes");
-    dc.field("lifecycleHooks");
-    dc.finish(d);
-    if let (Some(min), Some(max)) = (min, max) {
-        if max < min {
+    if dc.field("alarms").is_some() {
+        d.not_yet_simulated.push(format!(
+            "{path}.alarms: deployment alarms are not simulated yet; only the circuit breaker fails a deployment"
+        ));
+    }
+    let strategy_loc = dc.key_loc("strategy");
+    if let Some(strategy) = dc.one_of("strategy", &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"], d) {
+        if strategy != "ROLLING" {
             d.error(
-                max_loc,
-                &format!("{path}.maximumPercent"),
-                format!("maximumPercent ({max}) must not be below minimumHealthyPercent ({min})"),
-                None,
+                strategy_loc,
+                &format!("{path}.strategy"),
+                format!("the {strategy} deployment strategy is not simulated"),
+                Some("use ROLLING (the default)".into()),
             );
         }
     }
-    d.not_yet_simulated.push(format!(
-        "{path}: rolling deployments are not simulated yet (desiredCount changes are)"
-    ));
+    dc.ignore(&["bakeTimeInMinutes", "lifecycleHooks"]);
+    dc.finish(d);
+    if config.maximum_percent < config.minimum_healthy_percent {
+        d.error(
+            max_loc,
+            &format!("{path}.maximumPercent"),
+            format!(
+                "maximumPercent ({}) must not be below minimumHealthyPercent ({})",
+                config.maximum_percent, config.minimum_healthy_percent
+            ),
+            None,
+        );
+    }
+    config
+}
+
+/// `deploymentCircuitBreaker`; `None` unless `enable` is true.
+fn read_circuit_breaker(node: &Node, path: &str, d: &mut Diagnostics) -> Option<CircuitBreakerSpec> {
+    let mut c = object(node, path, d)?;
+    let enable = c.boolean("enable", d);
+    if c.field("enable").is_none() {
+        c.missing("enable", "true or false", d);
+    }
+    let rollback = c.boolean("rollback", d);
+    if c.field("rollback").is_none() {
+        c.missing("rollback", "true or false", d);
+    }
+    let reset = c.boolean("resetOnHealthyTask", d).unwrap_or(true);
+    let mut threshold = FailureThreshold::BoundedPercent(50.0);
+    if let Some(t) = c.field("thresholdConfiguration") {
+        if let Some(mut tc) = object(t, &c.child("thresholdConfiguration"), d) {
+            let kind = tc.one_of("type", &["BOUNDED_PERCENT", "UNBOUNDED_PERCENT", "COUNT"], d);
+            let value = tc.number("value", 0.0, 100_000.0, d);
+            tc.finish(d);
+            threshold = match (kind.unwrap_or("BOUNDED_PERCENT"), value.unwrap_or(50.0)) {
+                ("COUNT", v) => FailureThreshold::Count(v.max(1.0) as u32),
+                ("UNBOUNDED_PERCENT", v) => FailureThreshold::UnboundedPercent(v),
+                (_, v) => FailureThreshold::BoundedPercent(v),
+            };
+        }
+    }
+    c.finish(d);
+    enable?.then_some(CircuitBreakerSpec {
+        rollback: rollback.unwrap_or(false),
+        reset_on_healthy_task: reset,
+        threshold,
+    })
 }

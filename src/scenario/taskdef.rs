@@ -4,7 +4,7 @@ use super::diag::Diagnostics;
 use super::reader::{Obj, as_int, object};
 use super::yaml::{Loc, Node};
 use crate::model::fargate::{FargateOs, validate_fargate_size};
-use crate::spec::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
+use crate::spec::{ContainerSpec, HealthCheckSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 
 /// A task definition read from the scenario, with the locations validation needs.
 pub struct ParsedTaskDefinition {
@@ -169,12 +169,9 @@ fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostic
     let reservation = o.int("memoryReservation", 4, 1_048_576, d).map(|v| v as u64);
     let essential = o.boolean("essential", d).unwrap_or(true);
     let stop_timeout = o.int("stopTimeout", 0, 86_400, d).map(|v| v as u32);
-    if o.field("healthCheck").is_some() {
-        d.not_yet_simulated.push(format!(
-            "{}: container health checks are not simulated yet; the task counts as healthy 40 s after RUNNING",
-            o.child("healthCheck")
-        ));
-    }
+    let health_check = o
+        .field("healthCheck")
+        .and_then(|n| read_health_check(n, &o.child("healthCheck"), d));
     let mut port_mappings = Vec::new();
     for (p, n) in o.list("portMappings", d) {
         let Some(mut pm) = object(n, &p, d) else { continue };
@@ -217,6 +214,7 @@ fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostic
         essential,
         port_mappings,
         stop_timeout_s: stop_timeout,
+        health_check,
     })
 }
 
@@ -321,4 +319,24 @@ fn validate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, container_nodes: &[(String, 
         }
     }
     let _ = ctx.containers_path;
+}
+
+/// A container `healthCheck` (reference 8.5): `command` is required; the interval, retries and
+/// start period drive the simulated health, the timeout is accepted (a check either passes or
+/// fails within its interval in the model).
+fn read_health_check(node: &Node, path: &str, d: &mut Diagnostics) -> Option<HealthCheckSpec> {
+    let mut h = object(node, path, d)?;
+    if h.list("command", d).is_empty() {
+        h.missing("command", "e.g. [CMD-SHELL, curl -f http://localhost/ || exit 1]", d);
+    }
+    let interval = h.int("interval", 5, 300, d).unwrap_or(30) as u64;
+    h.int("timeout", 2, 60, d);
+    let retries = h.int("retries", 1, 10, d).unwrap_or(3) as u32;
+    let start_period = h.int("startPeriod", 0, 300, d).unwrap_or(0) as u64;
+    h.finish(d);
+    Some(HealthCheckSpec {
+        interval: crate::sim::SimDuration::from_secs(interval),
+        retries,
+        start_period: crate::sim::SimDuration::from_secs(start_period),
+    })
 }

@@ -36,6 +36,9 @@ impl SimTime {
 }
 
 impl SimDuration {
+    /// No time at all.
+    pub const ZERO: SimDuration = SimDuration(0);
+
     /// A duration of `s` whole seconds.
     pub const fn from_secs(s: u64) -> SimDuration {
         SimDuration(s * 1000)

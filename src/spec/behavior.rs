@@ -59,6 +59,10 @@ pub struct TaskBehavior {
     pub memory_percent_at_full_cpu: f64,
     /// Queue workers: messages per second one task processes at 100 % of its CPU reservation.
     pub messages_per_second_per_task: Option<f64>,
+    /// Probability that a task's essential container exits before the task reaches RUNNING.
+    pub start_failure_probability: f64,
+    /// Probability that a RUNNING task's container health check fails (it turns UNHEALTHY).
+    pub health_check_failure_probability: f64,
 }
 
 impl Default for TaskBehavior {
@@ -77,6 +81,8 @@ impl Default for TaskBehavior {
             idle_memory_percent: 30.0,
             memory_percent_at_full_cpu: 60.0,
             messages_per_second_per_task: None,
+            start_failure_probability: 0.0,
+            health_check_failure_probability: 0.0,
         }
     }
 }
@@ -169,6 +175,25 @@ impl Default for CostBehavior {
 /// Default discount of EC2 Spot instances off on-demand, percent.
 pub const DEFAULT_EC2_SPOT_DISCOUNT_PERCENT: f64 = 70.0;
 
+/// Settings of the deployment controller where AWS leaves a choice (reference section 12).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentBehavior {
+    /// Tasks between RUNNING and STOPPED count toward maximumPercent (A7; default true, the
+    /// conservative reading that matches real capacity use).
+    pub stopping_counts_toward_maximum: bool,
+    /// The circuit breaker's older minimum threshold of 10 instead of 3 (A14).
+    pub legacy_circuit_breaker_minimum: bool,
+}
+
+impl Default for DeploymentBehavior {
+    fn default() -> Self {
+        DeploymentBehavior {
+            stopping_counts_toward_maximum: true,
+            legacy_circuit_breaker_minimum: false,
+        }
+    }
+}
+
 /// All simulator-only settings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Behavior {
@@ -188,6 +213,8 @@ pub struct Behavior {
     pub metric_pipeline: super::MetricPipeline,
     /// Timing and limits of ECS cluster auto scaling.
     pub cluster_auto_scaling: ClusterAutoScalingBehavior,
+    /// Choices of the deployment controller.
+    pub deployment: DeploymentBehavior,
     /// FARGATE_SPOT interruptions.
     pub fargate_spot: FargateSpotBehavior,
     /// Prices and discounts.
@@ -206,6 +233,7 @@ impl Behavior {
             task_events: false,
             metric_pipeline: Default::default(),
             cluster_auto_scaling: Default::default(),
+            deployment: Default::default(),
             fargate_spot: FargateSpotBehavior::default(),
             cost: CostBehavior::default(),
         }

@@ -190,6 +190,11 @@ pub struct ServiceSpec {
     pub desired_count: u32,
     /// Where its tasks run: a launch type becomes a one-item strategy on that provider.
     pub strategy: Vec<StrategyItem>,
+    /// `deploymentConfiguration`.
+    pub deployment: super::DeploymentConfiguration,
+    /// `healthCheckGracePeriodSeconds`: unhealthy container checks are ignored this long after a
+    /// task starts.
+    pub health_check_grace_period: SimDuration,
     /// True when the service names a `launchType`: capacity providers ignore its waiting tasks
     /// (they never cause a managed scale-out, reference 6.3).
     pub uses_launch_type: bool,

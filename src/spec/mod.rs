@@ -3,6 +3,7 @@
 mod autoscaling;
 mod behavior;
 mod cluster;
+mod deployment;
 mod task_definition;
 mod timeline;
 
@@ -19,6 +20,7 @@ pub use cluster::{
     AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,
     InstancesDistribution, ManagedScaling, ServiceSpec, StrategyItem, WorkerQueue,
 };
+pub use deployment::{CircuitBreakerSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec};
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
 

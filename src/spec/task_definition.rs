@@ -54,6 +54,8 @@ pub struct ContainerSpec {
     pub port_mappings: Vec<PortMapping>,
     /// Seconds between SIGTERM and SIGKILL (default 30).
     pub stop_timeout_s: Option<u32>,
+    /// `healthCheck`, if the container has one.
+    pub health_check: Option<super::HealthCheckSpec>,
 }
 
 /// One revision of a task definition.
@@ -152,6 +154,7 @@ mod tests {
                 })
                 .collect(),
             stop_timeout_s: None,
+            health_check: None,
         }
     }
 

@@ -108,6 +108,16 @@ pub enum TimelineAction {
         /// The new desiredCount.
         desired_count: u32,
     },
+    /// `UpdateService` that starts a rolling deployment: a new task definition revision, or the
+    /// same one with `forceNewDeployment`, optionally with a new desiredCount.
+    UpdateServiceDeployment {
+        /// Index into `Spec::services`.
+        service: usize,
+        /// Index into `Spec::task_definitions` of the revision to deploy.
+        task_definition: usize,
+        /// The new desiredCount, if given.
+        desired_count: Option<u32>,
+    },
     /// Instances fail (EC2 terminates them); their Auto Scaling group replaces them.
     FailInstances(InstanceSelector),
     /// `update-container-instances-state --status DRAINING`: the instances stay DRAINING.

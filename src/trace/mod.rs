@@ -17,9 +17,9 @@ pub struct ServiceRow<'a> {
     pub pending: u32,
     /// RUNNING tasks that count as healthy.
     pub healthy: u32,
-    /// Tasks of the newest deployment (all tasks until deployments are simulated).
+    /// RUNNING tasks of the newest (PRIMARY) deployment.
     pub primary_running: u32,
-    /// Tasks of older deployments.
+    /// RUNNING tasks of older (ACTIVE) deployments.
     pub active_running: u32,
     /// Average CPU utilization over the interval, percent of reservation.
     pub cpu_utilization: f64,
@@ -104,6 +104,16 @@ pub enum EventKind {
     Alarm,
     /// A policy was invoked but did not change the desired count (AWS's NotScaled reasons).
     NotScaled,
+    /// A rolling deployment started (`UpdateService` with a new revision or forceNewDeployment).
+    DeploymentStarted,
+    /// A deployment reached rolloutState COMPLETED.
+    DeploymentCompleted,
+    /// The circuit breaker failed a deployment (rolloutState FAILED).
+    DeploymentFailed,
+    /// The circuit breaker started a rollback to the last completed revision.
+    RollbackStarted,
+    /// The deployment configuration lets the scheduler neither start nor stop a task.
+    DeploymentStalled,
 }
 
 impl EventKind {
@@ -124,6 +134,11 @@ impl EventKind {
             EventKind::ScalingActivity => "scaling_activity",
             EventKind::Alarm => "alarm",
             EventKind::NotScaled => "not_scaled",
+            EventKind::DeploymentStarted => "deployment_started",
+            EventKind::DeploymentCompleted => "deployment_completed",
+            EventKind::DeploymentFailed => "deployment_failed",
+            EventKind::RollbackStarted => "rollback_started",
+            EventKind::DeploymentStalled => "deployment_stalled",
         }
     }
 }

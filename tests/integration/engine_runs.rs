@@ -72,6 +72,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             host_port,
         }],
         stop_timeout_s: None,
+        health_check: None,
     };
     Spec {
         name: "engine-runs".into(),
@@ -107,6 +108,8 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             load: None,
             queue: None,
             uses_launch_type: false,
+            deployment: Default::default(),
+            health_check_grace_period: ecsim::sim::SimDuration::from_secs(0),
             placement_strategy: vec![],
             placement_constraints: vec![],
         }],

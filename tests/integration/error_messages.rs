@@ -928,7 +928,7 @@ error: no service named `wbe`
 }
 
 #[test]
-fn update_service_changing_the_task_definition_is_not_simulated_yet() {
+fn update_service_to_a_revision_that_does_not_exist() {
     check(
         r#"
 duration: 1h
@@ -947,13 +947,13 @@ events:
     updateService: {service: web, desiredCount: 2, taskDefinition: web:2}
 "#,
         r#"
-error: `taskDefinition` starts a rolling deployment, which is not simulated yet
-  --> bad.yaml:14:52
+error: task definition `web:2` is not defined in ecs.taskDefinitions
+  --> bad.yaml:14:68
    |
 14 |     updateService: {service: web, desiredCount: 2, taskDefinition: web:2}
-   |                                                    ^^^^^^^^^^^^^^
+   |                                                                    ^^^
    = field: events[0].updateService.taskDefinition
-   = help: only desiredCount can change for now
+   = help: did you mean `web:1`?
 
 1 error found; nothing was simulated.
 "#,

@@ -1,0 +1,294 @@
+//! The ECS deployment controller (reference 8.1 to 8.4): an `UpdateService` with a new revision
+//! (or `forceNewDeployment`) makes a new PRIMARY deployment; the older tasks belong to the ACTIVE
+//! one. Each pass of the service scheduler asks `policy::deployment::rolling_step` how many new
+//! tasks to start and old ones to stop within minimumHealthyPercent and maximumPercent; the
+//! circuit breaker counts new tasks that fail and can roll back to the last COMPLETED revision.
+
+use super::world::World;
+use crate::model::{StopReason, TaskId, TaskState};
+use crate::policy::deployment::{
+    RollingSettings, RollingState, ThresholdType, circuit_breaker_threshold, deployment_bounds, rolling_step,
+};
+use crate::sim::SimTime;
+use crate::spec::FailureThreshold;
+use crate::trace::{EventKind, SinkError, TraceSink};
+
+/// A deployment that has not reached COMPLETED.
+#[derive(Clone, Debug)]
+pub(super) struct DeploymentRun {
+    /// `ecs-svc/<n>`: the service's n-th deployment (the first is the one the service was
+    /// created with).
+    pub number: u32,
+    pub started_at: SimTime,
+    /// The revision the deployment rolls out.
+    pub revision: usize,
+    /// A rollback started by the circuit breaker.
+    pub rollback: bool,
+    /// New tasks that failed, for the circuit breaker.
+    pub failures: u32,
+    /// The breaker tripped without rollback: rolloutState FAILED, no new tasks are launched.
+    pub failed: bool,
+    /// The "unable to stop or start tasks" event was written for the current stall.
+    pub stalled_logged: bool,
+    /// desiredCount when the deployment started.
+    pub desired_at_start: u32,
+    /// Healthy tasks when the deployment started.
+    pub healthy_at_start: u32,
+}
+
+impl World<'_> {
+    /// `UpdateService` with a task definition (or `forceNewDeployment`): a new deployment starts.
+    pub fn start_deployment(
+        &mut self,
+        service: usize,
+        revision: usize,
+        desired: Option<u32>,
+        rollback: bool,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        if let Some(d) = desired {
+            self.services[service].desired = d;
+        }
+        let s = &mut self.services[service];
+        let from = s.task_definition;
+        s.task_definition = revision;
+        s.deployment_number += 1;
+        let number = s.deployment_number;
+        s.deployment = Some(DeploymentRun {
+            number,
+            started_at: self.now,
+            revision,
+            rollback,
+            failures: 0,
+            failed: false,
+            stalled_logged: false,
+            desired_at_start: s.desired,
+            healthy_at_start: s.healthy,
+        });
+        let name = self.spec.services[service].name.clone();
+        let config = &self.spec.services[service].deployment;
+        let what = if rollback { "rollback" } else { "deployment" };
+        self.log(
+            sink,
+            if rollback {
+                EventKind::RollbackStarted
+            } else {
+                EventKind::DeploymentStarted
+            },
+            name.clone(),
+            format!(
+                "(service {name}) {what} ecs-svc/{number} started: {} -> {} (desiredCount {}, minimumHealthyPercent {}, maximumPercent {}).",
+                self.task_definition_labels[from],
+                self.task_definition_labels[revision],
+                self.services[service].desired,
+                config.minimum_healthy_percent,
+                config.maximum_percent
+            ),
+        )?;
+        self.request_reconcile(service);
+        Ok(())
+    }
+
+    /// A scheduler pass while a deployment is in progress.
+    pub fn reconcile_deployment(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let state = self.rolling_state(service);
+        let config = &self.spec.services[service].deployment;
+        let settings = RollingSettings {
+            minimum_healthy_percent: config.minimum_healthy_percent,
+            maximum_percent: config.maximum_percent,
+            stopping_counts_toward_upper: self.spec.behavior.deployment.stopping_counts_toward_maximum,
+        };
+        let step = rolling_step(&state, &settings);
+        let failed = self.services[service].deployment.as_ref().is_some_and(|d| d.failed);
+        if step.start_new > 0 && !failed {
+            let started = self.start_tasks(service, step.start_new, sink)?;
+            self.log_task_list(service, "started", &started, sink)?;
+        }
+        let stopping = self.old_tasks_to_stop(
+            service,
+            [step.stop_old_starting, step.stop_old_unhealthy, step.stop_old_healthy],
+        );
+        for id in &stopping {
+            self.stop_task(*id, StopReason::Deployment, sink)?;
+        }
+        self.log_task_list(service, "stopped", &stopping, sink)?;
+        self.place_waiting_tasks(service, sink)?;
+        let name = self.spec.services[service].name.clone();
+        if step.complete && !failed {
+            let run = self.services[service]
+                .deployment
+                .take()
+                .expect("a deployment is in progress");
+            self.services[service].last_completed_revision = run.revision;
+            let took = self.now.since(run.started_at);
+            self.log(
+                sink,
+                EventKind::DeploymentCompleted,
+                name.clone(),
+                format!(
+                    "(service {name}) {} ecs-svc/{} completed in {took}: rolloutState COMPLETED.",
+                    if run.rollback { "rollback" } else { "deployment" },
+                    run.number
+                ),
+            )?;
+        } else if step.stalled && step.start_new == 0 && stopping.is_empty() {
+            let run = self.services[service]
+                .deployment
+                .as_mut()
+                .expect("a deployment is in progress");
+            if !run.stalled_logged {
+                run.stalled_logged = true;
+                let b = deployment_bounds(state.desired, config.minimum_healthy_percent, config.maximum_percent);
+                self.log(
+                    sink,
+                    EventKind::DeploymentStalled,
+                    name.clone(),
+                    format!(
+                        "(service {name}) was unable to stop or start tasks during a deployment because of the service deployment configuration (minimumHealthyPercent {} keeps {} healthy, maximumPercent {} allows {} tasks). Update the minimumHealthyPercent or maximumPercent value and try again.",
+                        config.minimum_healthy_percent, b.lower, config.maximum_percent, b.upper
+                    ),
+                )?;
+            }
+        } else if let Some(run) = self.services[service].deployment.as_mut() {
+            run.stalled_logged = false;
+        }
+        self.update_steady_state(service, sink)
+    }
+
+    /// The service's tasks split into the PRIMARY deployment (its current revision) and the rest.
+    fn rolling_state(&self, service: usize) -> RollingState {
+        let s = &self.services[service];
+        let mut st = RollingState {
+            desired: s.desired,
+            new_starting: 0,
+            new_healthy: 0,
+            new_unhealthy: 0,
+            old_starting: 0,
+            old_healthy: 0,
+            old_unhealthy: 0,
+            stopping: 0,
+        };
+        for id in &s.tasks {
+            let t = &self.tasks[id];
+            let primary = t.deployment == s.deployment_number;
+            match (t.state, primary) {
+                (TaskState::Running, true) if t.healthy => st.new_healthy += 1,
+                (TaskState::Running, true) => st.new_unhealthy += 1,
+                (TaskState::Running, false) if t.healthy => st.old_healthy += 1,
+                (TaskState::Running, false) => st.old_unhealthy += 1,
+                (s, true) if s.is_starting_or_running() => st.new_starting += 1,
+                (s, false) if s.is_starting_or_running() => st.old_starting += 1,
+                (TaskState::Stopped, _) => {}
+                _ => st.stopping += 1,
+            }
+        }
+        st
+    }
+
+    /// Old tasks to stop: `counts` of starting, unhealthy and healthy ones, oldest first.
+    fn old_tasks_to_stop(&self, service: usize, counts: [u32; 3]) -> Vec<TaskId> {
+        let s = &self.services[service];
+        let mut out = Vec::new();
+        for (kind, want) in counts.into_iter().enumerate() {
+            let matching = s.tasks.iter().copied().filter(|id| {
+                let t = &self.tasks[id];
+                if t.deployment == s.deployment_number {
+                    return false;
+                }
+                match kind {
+                    0 => t.state.is_starting_or_running() && t.state != TaskState::Running,
+                    1 => t.state == TaskState::Running && !t.healthy,
+                    _ => t.state == TaskState::Running && t.healthy,
+                }
+            });
+            out.extend(matching.take(want as usize));
+        }
+        out
+    }
+
+    /// A task of the PRIMARY deployment failed (it stopped before RUNNING, or its health check
+    /// failed): the circuit breaker counts it and may trip.
+    pub fn count_deployment_failure(
+        &mut self,
+        service: usize,
+        task_deployment: u32,
+        what: &str,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let s = &self.services[service];
+        let Some(run) = s.deployment.as_ref() else {
+            return Ok(());
+        };
+        if run.number != task_deployment || run.failed {
+            return Ok(());
+        }
+        let Some(breaker) = self.spec.services[service].deployment.circuit_breaker.clone() else {
+            return Ok(());
+        };
+        let (kind, value) = match breaker.threshold {
+            FailureThreshold::BoundedPercent(v) => (ThresholdType::BoundedPercent, v),
+            FailureThreshold::UnboundedPercent(v) => (ThresholdType::UnboundedPercent, v),
+            FailureThreshold::Count(n) => (ThresholdType::Count, f64::from(n)),
+        };
+        let threshold = circuit_breaker_threshold(
+            s.desired,
+            kind,
+            value,
+            self.spec.behavior.deployment.legacy_circuit_breaker_minimum,
+        );
+        let run = self.services[service].deployment.as_mut().expect("checked");
+        run.failures += 1;
+        let (failures, number) = (run.failures, run.number);
+        if failures < threshold {
+            return Ok(());
+        }
+        let name = self.spec.services[service].name.clone();
+        self.log(
+            sink,
+            EventKind::DeploymentFailed,
+            name.clone(),
+            format!(
+                "(service {name}) deployment ecs-svc/{number} failed: the circuit breaker tripped after {failures} failed tasks (threshold {threshold}; the last {what}): rolloutState FAILED."
+            ),
+        )?;
+        if breaker.rollback {
+            let back = self.services[service].last_completed_revision;
+            self.start_deployment(service, back, None, true, sink)
+        } else {
+            self.services[service].deployment.as_mut().expect("checked").failed = true;
+            Ok(())
+        }
+    }
+
+    /// A new task became healthy: with `resetOnHealthyTask` the failure count starts again.
+    pub fn on_deployment_task_healthy(&mut self, service: usize, task_deployment: u32) {
+        let reset = self.spec.services[service]
+            .deployment
+            .circuit_breaker
+            .as_ref()
+            .is_some_and(|b| b.reset_on_healthy_task);
+        if let Some(run) = self.services[service].deployment.as_mut() {
+            if reset && run.number == task_deployment {
+                run.failures = 0;
+            }
+        }
+    }
+
+    /// `primary_running` and `active_running` of `services.csv`.
+    pub fn primary_and_active_running(&self, service: usize) -> (u32, u32) {
+        let s = &self.services[service];
+        let running = s.counts[TaskState::Running.index()];
+        if s.deployment.is_none() {
+            return (running, 0);
+        }
+        let primary = s
+            .tasks
+            .iter()
+            .filter(|id| {
+                let t = &self.tasks[id];
+                t.state == TaskState::Running && t.deployment == s.deployment_number
+            })
+            .count() as u32;
+        (primary, running - primary)
+    }
+}

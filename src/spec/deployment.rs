@@ -1,0 +1,57 @@
+//! How a service rolls out a new revision: `deploymentConfiguration` with its circuit breaker.
+
+use crate::sim::SimDuration;
+
+/// `deploymentConfiguration` of a REPLICA service with the ECS deployment controller.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentConfiguration {
+    /// `minimumHealthyPercent` (default 100).
+    pub minimum_healthy_percent: u32,
+    /// `maximumPercent` (default 200).
+    pub maximum_percent: u32,
+    /// `deploymentCircuitBreaker` when `enable` is true.
+    pub circuit_breaker: Option<CircuitBreakerSpec>,
+}
+
+impl Default for DeploymentConfiguration {
+    fn default() -> Self {
+        DeploymentConfiguration {
+            minimum_healthy_percent: 100,
+            maximum_percent: 200,
+            circuit_breaker: None,
+        }
+    }
+}
+
+/// How the circuit breaker's failure threshold is computed (reference 8.2).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FailureThreshold {
+    /// `BOUNDED_PERCENT` of the desired count, clamped to 3..=200 (the default, value 50).
+    BoundedPercent(f64),
+    /// `UNBOUNDED_PERCENT` of the desired count.
+    UnboundedPercent(f64),
+    /// `COUNT`: a fixed number of failed tasks.
+    Count(u32),
+}
+
+/// `deploymentCircuitBreaker` with `enable: true`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CircuitBreakerSpec {
+    /// `rollback`: start a deployment of the last COMPLETED revision when the breaker trips.
+    pub rollback: bool,
+    /// `resetOnHealthyTask` (default true): a task reaching healthy resets the failure count.
+    pub reset_on_healthy_task: bool,
+    /// `thresholdConfiguration`.
+    pub threshold: FailureThreshold,
+}
+
+/// A container health check (`healthCheck` of an essential container).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HealthCheckSpec {
+    /// `interval` (default 30 s).
+    pub interval: SimDuration,
+    /// `retries` (default 3).
+    pub retries: u32,
+    /// `startPeriod` (default 0).
+    pub start_period: SimDuration,
+}

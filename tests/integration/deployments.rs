@@ -1,0 +1,176 @@
+//! Rolling deployments end to end (reference 8.1 to 8.3, cases 27, 28 and 40), with the
+//! deployment-bound invariants checked after every event (`engine/invariants.rs`).
+
+use crate::support::{column, load_text, run_to_strings};
+
+/// A Fargate service of `desired` tasks deploying web:2 at 10 minutes under `min`/`max` percent.
+fn rolling(desired: u32, min: u32, max: u32, web2_behavior: &str) -> String {
+    format!(
+        "duration: 40m
+traceInterval: 1s
+ecs:
+  cluster: {{clusterName: demo, capacityProviders: [FARGATE]}}
+  taskDefinitions:
+    - {{family: web, cpu: \"256\", memory: \"512\", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{{name: app, image: \"web:1\"}}]}}
+    - {{family: web, cpu: \"256\", memory: \"512\", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{{name: app, image: \"web:2\"}}]}}
+  services:
+    - {{serviceName: web, taskDefinition: \"web:1\", desiredCount: {desired}, launchType: FARGATE,
+       deploymentConfiguration: {{minimumHealthyPercent: {min}, maximumPercent: {max},
+         deploymentCircuitBreaker: {{enable: true, rollback: true}}}}}}
+behavior:
+  taskDefinitions:
+    \"web:2\": {{{web2_behavior}}}
+events:
+  - {{at: 10m, updateService: {{service: web, taskDefinition: \"web:2\"}}}}
+"
+    )
+}
+
+fn numbers(values: Vec<String>) -> Vec<u32> {
+    values.iter().map(|v| v.parse().expect("count")).collect()
+}
+
+#[test]
+fn case_27_bounds_hold_and_every_deployment_completes_or_stalls() {
+    // Case 27: (D, min %, max %) -> at most U tasks, at least L healthy, completed or stalled.
+    let rows: [(u32, u32, u32, u32, u32, bool); 8] = [
+        (4, 50, 200, 2, 8, true),
+        (4, 100, 200, 4, 8, true),
+        (1, 100, 200, 1, 2, true),
+        (1, 0, 100, 0, 1, true),
+        (2, 75, 200, 2, 4, true),
+        (3, 100, 125, 3, 3, false),
+        (3, 50, 150, 2, 4, true),
+        (10, 90, 110, 9, 11, true),
+    ];
+    for (d, min, max, lower, upper, completes) in rows {
+        let out = run_to_strings(&load_text("case27.yaml", &rolling(d, min, max, "")).expect("valid"));
+        let after: Vec<usize> = column(&out.services, "time_s", None)
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.parse::<f64>().expect("time") > 600.0)
+            .map(|(i, _)| i)
+            .collect();
+        let running = numbers(column(&out.services, "running", None));
+        let pending = numbers(column(&out.services, "pending", None));
+        let healthy = numbers(column(&out.services, "healthy", None));
+        let most = after.iter().map(|i| running[*i] + pending[*i]).max().expect("rows");
+        let least = after.iter().map(|i| healthy[*i]).min().expect("rows");
+        assert!(most <= upper, "D {d} {min}/{max}: {most} tasks > U {upper}");
+        assert!(least >= lower, "D {d} {min}/{max}: {least} healthy < L {lower}");
+        assert_eq!(
+            out.events.contains("deployment_completed"),
+            completes,
+            "D {d} {min}/{max}:\n{}",
+            out.events
+        );
+        assert_eq!(out.events.contains("unable to stop or start tasks"), !completes);
+    }
+    // Case 27, D 1 with 0/100: the old task stops first, so the service has a gap with no task.
+    let out = run_to_strings(&load_text("gap.yaml", &rolling(1, 0, 100, "")).expect("valid"));
+    assert!(numbers(column(&out.services, "healthy", None)).contains(&0));
+    // ... and with 100/200 it never does.
+    let out = run_to_strings(&load_text("no-gap.yaml", &rolling(1, 100, 200, "")).expect("valid"));
+    assert!(!numbers(column(&out.services, "healthy", None)).contains(&0));
+}
+
+#[test]
+fn case_28_circuit_breaker_rolls_back_a_revision_that_never_starts() {
+    // Case 28: D 4, default BOUNDED_PERCENT 50: threshold max(3, ceil(2)) = 3.
+    let out =
+        run_to_strings(&load_text("cb.yaml", &rolling(4, 100, 200, "startFailureProbability: 1")).expect("valid"));
+    assert!(
+        out.events
+            .contains("the circuit breaker tripped after 3 failed tasks (threshold 3")
+    );
+    assert!(out.events.contains("rollback_started"));
+    assert!(out.tasks.contains("Essential container in task exited"));
+    let primary = numbers(column(&out.services, "primary_running", None));
+    assert_eq!(primary.last(), Some(&4));
+    // Every task still running at the end is web:1.
+    assert!(out.events.contains("rollback ecs-svc/3 completed"));
+}
+
+#[test]
+fn a_failing_health_check_is_replaced_and_counted_by_the_circuit_breaker() {
+    // Case 30: a container check every 10 s with 2 retries turns UNHEALTHY after 20 s; with a
+    // 60 s grace period the scheduler waits for the grace to end before replacing the task.
+    let text = rolling(2, 100, 200, "healthCheckFailureProbability: 1")
+        .replace(
+            "containerDefinitions: [{name: app, image: \"web:2\"}]",
+            "containerDefinitions: [{name: app, image: \"web:2\", healthCheck: {command: [CMD, true], interval: 10, retries: 2}}]",
+        )
+        .replace("launchType: FARGATE,", "launchType: FARGATE, healthCheckGracePeriodSeconds: 60,");
+    let out = run_to_strings(&load_text("unhealthy.yaml", &text).expect("valid"));
+    assert!(out.tasks.contains("Task failed container health checks"));
+    assert!(out.events.contains("the last task failed its health checks"));
+    assert!(out.events.contains("rollback_started"));
+}
+
+#[test]
+fn case_40_a_deployment_holds_scale_in_and_lets_scale_out_through() {
+    // Case 40: during a deployment AlarmLow in ALARM does not scale in.
+    let text = "duration: 1h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: web, cpu: \"256\", memory: \"512\", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{name: app, image: \"web:1\"}]}
+    - {family: web, cpu: \"256\", memory: \"512\", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{name: app, image: \"web:2\"}]}
+  services:
+    - {serviceName: web, taskDefinition: \"web:1\", desiredCount: 8, launchType: FARGATE}
+applicationAutoScaling:
+  scalableTargets:
+    - {ServiceNamespace: ecs, ResourceId: service/demo/web, ScalableDimension: \"ecs:service:DesiredCount\", MinCapacity: 2, MaxCapacity: 20}
+  scalingPolicies:
+    - PolicyName: cpu60
+      ServiceNamespace: ecs
+      ResourceId: service/demo/web
+      ScalableDimension: ecs:service:DesiredCount
+      PolicyType: TargetTrackingScaling
+      TargetTrackingScalingPolicyConfiguration:
+        TargetValue: 60
+        PredefinedMetricSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilization}
+behavior:
+  taskDefinitions:
+    web: {requestsPerSecondAtFullCpu: 100, idleCpuPercent: 1}
+    \"web:2\": {startTime: 25m}
+load:
+  web:
+    requestsPerSecond: [{constant: 50}]
+events:
+  - {at: 1m, updateService: {service: web, taskDefinition: \"web:2\"}}
+";
+    let out = run_to_strings(&load_text("case40.yaml", text).expect("valid"));
+    assert!(
+        out.events.contains("a deployment is in progress: scale-in waits"),
+        "{}",
+        out.events
+    );
+    let completed = out
+        .events
+        .lines()
+        .find(|l| l.contains("deployment_completed"))
+        .expect("the deployment completes");
+    let completed_at: f64 = completed.split(',').next().expect("time").parse().expect("number");
+    let first_scale_in = out
+        .events
+        .lines()
+        .find(|l| l.contains(",scaling_activity,") && l.contains("desired 8 ->"))
+        .expect("scale-in after the deployment");
+    let scale_in_at: f64 = first_scale_in.split(',').next().expect("time").parse().expect("number");
+    assert!(scale_in_at > completed_at, "{first_scale_in} before {completed}");
+}
+
+#[test]
+fn deployments_are_deterministic() {
+    let text = rolling(4, 50, 200, "startFailureProbability: 0.3");
+    let a = run_to_strings(&load_text("det.yaml", &text).expect("valid"));
+    let b = run_to_strings(&load_text("det.yaml", &text).expect("valid"));
+    assert_eq!(a.events, b.events);
+    assert_eq!(a.services, b.services);
+    assert_eq!(a.tasks, b.tasks);
+}
