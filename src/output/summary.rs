@@ -7,6 +7,23 @@ use crate::spec::Spec;
 use crate::spec::{PolicyKind, ScalingPolicySpec};
 use crate::trace::{AlarmRow, ClusterRow, EventKind, EventRecord, RunTotals, ServiceRow};
 
+/// One deployment of a service, from its `events.csv` rows.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct DeploymentSummary {
+    /// `deployment` or `rollback`.
+    pub kind: String,
+    /// Seconds from the start of the run when it started.
+    pub started_s: f64,
+    /// When it reached COMPLETED, if it did.
+    pub completed_s: Option<f64>,
+    /// Completed minus started, seconds.
+    pub duration_s: Option<f64>,
+    /// `COMPLETED`, `FAILED`, or `IN_PROGRESS` when the run ended.
+    pub rollout_state: String,
+    /// Whether it stalled ("unable to stop or start tasks") at some point.
+    pub stalled: bool,
+}
+
 /// Aggregates of one service over the run.
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct ServiceSummary {
@@ -38,6 +55,8 @@ pub struct ServiceSummary {
     pub cost_usd: f64,
     /// Its FARGATE_SPOT tasks interrupted.
     pub spot_interruptions: u64,
+    /// Its deployments (and rollbacks), in start order.
+    pub deployments: Vec<DeploymentSummary>,
     /// Queue workers: the most messages visible at a trace row.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_queue_depth: Option<f64>,
@@ -278,6 +297,7 @@ impl SummaryBuilder {
 
     /// Folds in an event.
     pub fn event(&mut self, e: &EventRecord) {
+        self.deployment_event(e);
         if e.kind == EventKind::ScalingActivity {
             if let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) {
                 s.scaling_activities += 1;
@@ -296,6 +316,49 @@ impl SummaryBuilder {
             if let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) {
                 s.first_steady_state_s.get_or_insert(e.time_ms as f64 / 1000.0);
             }
+        }
+    }
+
+    /// Deployment rows of `events.csv` become the service's deployment list.
+    fn deployment_event(&mut self, e: &EventRecord) {
+        let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) else {
+            return;
+        };
+        let t = e.time_ms as f64 / 1000.0;
+        match e.kind {
+            EventKind::DeploymentStarted | EventKind::RollbackStarted => s.deployments.push(DeploymentSummary {
+                kind: if e.kind == EventKind::RollbackStarted {
+                    "rollback"
+                } else {
+                    "deployment"
+                }
+                .into(),
+                started_s: t,
+                completed_s: None,
+                duration_s: None,
+                rollout_state: "IN_PROGRESS".into(),
+                stalled: false,
+            }),
+            EventKind::DeploymentCompleted | EventKind::DeploymentFailed | EventKind::DeploymentStalled => {
+                let Some(d) = s
+                    .deployments
+                    .iter_mut()
+                    .rev()
+                    .find(|d| d.rollout_state == "IN_PROGRESS")
+                else {
+                    return;
+                };
+                match e.kind {
+                    EventKind::DeploymentCompleted => {
+                        d.completed_s = Some(t);
+                        d.duration_s = Some(t - d.started_s);
+                        d.rollout_state = "COMPLETED".into();
+                    }
+                    EventKind::DeploymentFailed => d.rollout_state = "FAILED".into(),
+                    _ => d.stalled = true,
+                }
+            }
+            _ => {}
         }
     }
 

@@ -73,6 +73,7 @@ mod tests {
             // Checks at 30, 60 (ignored), 90, 120, 150.
             (30, 3, 61, 150_000),
             (5, 1, 0, 5_000),
+            // First counted check at 300 s, the tenth failure 9 intervals later.
             (10, 10, 300, 390_000),
             // retries 0 is taken as 1.
             (30, 0, 0, 30_000),
