@@ -1,10 +1,13 @@
 //! `report.html`: one self-contained page per run (inline SVG charts, inline CSS, no scripts, no
 //! network) with the scenario, a summary table, the expectations and their verdicts, the scaling
-//! policies and their first activities, the charts and the most important events. Built from the same [`RunData`] as the charts.
+//! policies and their first activities, the deployments with their outcomes and events, the
+//! charts (a service's deployment chart follows its other charts) and the most important events.
+//! Built from the same [`RunData`] as the charts.
 
 use std::fmt::Write;
 
 use super::charts::ChartFile;
+use super::charts::annotations::{DEPLOYMENT_KINDS, deployments};
 use super::charts::data::{EventRow, Expectation, RunData};
 use super::charts::timeline::{describe_duration, describe_start};
 
@@ -19,6 +22,9 @@ pub const MAX_SCALING_ROWS: usize = 20;
 const REPORTED_KINDS: &[&str] = &[
     "fault",
     "rollback",
+    "deployment_failed",
+    "rollback_started",
+    "deployment_stalled",
     "service_update",
     "scaling_activity",
     "deployment_started",
@@ -64,6 +70,7 @@ pub fn render_report(run: &RunData, charts: &[ChartFile]) -> String {
     summary_section(&mut html, run);
     expectations_section(&mut html, &s.expectations, &s.not_yet_simulated);
     scaling_section(&mut html, run);
+    deployments_section(&mut html, run);
     charts_section(&mut html, charts);
     events_section(&mut html, &run.events);
     html.push_str(
@@ -133,7 +140,6 @@ fn summary_section(html: &mut String, run: &RunData) {
         }
         html.push_str("</table>\n");
     }
-    // Deployments and their durations join this section when deployments are simulated.
 }
 
 fn expectations_section(html: &mut String, expectations: &[Expectation], not_simulated: &[String]) {
@@ -230,6 +236,72 @@ fn scaling_section(html: &mut String, run: &RunData) {
             html,
             "<p class=\"note\">{} more in events.csv (kind <code>scaling_activity</code>).</p>",
             activities.len() - shown
+        );
+    }
+}
+
+/// Each service's deployments with their task definition, outcome and duration, then their
+/// events (the first [`MAX_SCALING_ROWS`]), like the scaling activities. Absent without any.
+fn deployments_section(html: &mut String, run: &RunData) {
+    let events: Vec<&EventRow> = run
+        .events
+        .iter()
+        .filter(|e| DEPLOYMENT_KINDS.contains(&e.kind.as_str()))
+        .collect();
+    if events.is_empty() {
+        return;
+    }
+    html.push_str("<h2>Deployments</h2>\n");
+    let mut rows = String::new();
+    for service in &run.services {
+        for d in deployments(run, &service.name) {
+            let took = d.end_s.map_or_else(String::new, |end| elapsed(end - d.start_s));
+            let what = if d.rollback { "rollback" } else { "deployment" };
+            let _ = writeln!(
+                rows,
+                "<tr><td>{}</td><td>{what}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+                escape(&service.name),
+                elapsed(d.start_s),
+                escape(d.task_definition.as_deref().unwrap_or("")),
+                escape(d.outcome),
+                escape(&took)
+            );
+        }
+    }
+    if !rows.is_empty() {
+        html.push_str(
+            "<table>\n<tr><th>Service</th><th>What</th><th>Started</th><th>Task definition</th><th>Outcome</th>\
+<th>Took</th></tr>\n",
+        );
+        html.push_str(&rows);
+        html.push_str("</table>\n");
+    }
+    let shown = events.len().min(MAX_SCALING_ROWS);
+    if shown < events.len() {
+        let _ = writeln!(html, "<p>The first {shown} of {} deployment events:</p>", events.len());
+    } else {
+        let _ = writeln!(html, "<p>Every deployment event ({shown}):</p>");
+    }
+    html.push_str(
+        "<table>\n<tr><th>Since start</th><th>Time</th><th>Service</th><th>Kind</th><th>What happened</th></tr>\n",
+    );
+    for e in events.iter().take(MAX_SCALING_ROWS) {
+        let _ = writeln!(
+            html,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            elapsed(e.time_s),
+            escape(&e.timestamp),
+            escape(&e.subject),
+            escape(&e.kind),
+            escape(&e.message)
+        );
+    }
+    html.push_str("</table>\n");
+    if events.len() > shown {
+        let _ = writeln!(
+            html,
+            "<p class=\"note\">{} more in events.csv.</p>",
+            events.len() - shown
         );
     }
 }

@@ -60,6 +60,13 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
             expected.push((format!("service-{}-load", s.name), "requests per second"));
             expected.push((format!("service-{}-tasks", s.name), "tasks"));
             expected.push((format!("service-{}-utilization", s.name), "utilization (% of reserved)"));
+            if run
+                .events
+                .iter()
+                .any(|e| e.kind == "deployment_started" && e.subject == s.name)
+            {
+                expected.push((format!("service-{}-deployments", s.name), "tasks"));
+            }
         }
         for p in &run.providers {
             expected.push((format!("provider-{}-capacity", p.name), ""));
@@ -348,4 +355,144 @@ fn ecsim_plot_on_a_directory_without_a_run_is_bad_input() {
         stderr.starts_with("error: cannot read ") && stderr.contains("services.csv"),
         "{stderr}"
     );
+}
+
+/// A synthetic two-hour run of `web` (desired 4) and `api` (desired 2): `web` deploys `web:2`
+/// (primary grows 0 → 4 while active shrinks 4 → 0), then `web:3`, which stalls, fails on the
+/// circuit breaker and rolls back to `web:2`; `api` never deploys.
+fn deploying_run_texts() -> (String, String, String, String) {
+    let mut services = String::from(
+        "time_s,timestamp,service,desired,running,pending,healthy,primary_running,active_running,\
+cpu_utilization,memory_utilization,demand_rps,served_rps,unserved_rps,min_capacity,max_capacity\n",
+    );
+    let ramp = |t: i64, from: i64| ((t - from) / 60).clamp(0, 4);
+    for t in (0..=7200_i64).step_by(60) {
+        let (primary, active, healthy) = match t {
+            // web:2 replaces web:1: new tasks start a minute apart, old ones stop two minutes later.
+            600..2400 => {
+                let primary = ramp(t, 600);
+                let active = 4 - ramp(t, 720);
+                (primary, active, ramp(t, 660) + active)
+            }
+            // web:3 starts tasks that never become healthy.
+            2400..3600 => ((ramp(t, 2400).min(2) - i64::from(t % 300 == 0)).max(0), 4, 4),
+            // The rollback to web:2 is a new primary deployment; web:3 and the old web:2 drain.
+            3600..4200 => {
+                let primary = ramp(t, 3600);
+                let active = 4 - ramp(t, 3720);
+                (primary, active, ramp(t, 3660) + active)
+            }
+            _ => (4, 0, 4),
+        };
+        let running = primary + active;
+        services.push_str(&format!(
+            "{t},t,web,4,{running},0,{healthy},{primary},{active},40,30,100,100,0,4,4\n"
+        ));
+        services.push_str(&format!("{t},t,api,2,2,0,2,2,0,20,30,10,10,0,2,2\n"));
+    }
+    let cluster = "time_s,timestamp,capacity_provider,instances,instances_pending,cpu_reserved_pct,\
+memory_reserved_pct,capacity_provider_reservation,tasks_provisioning,tasks,cost_usd,desired_capacity,target_capacity
+0,t,FARGATE,0,0,0,0,,0,6,0,,
+7200,t,FARGATE,0,0,0,0,,0,6,1.5,,
+"
+    .to_string();
+    let events = "time_s,timestamp,kind,subject,message
+600,t,deployment_started,web,Deployment ecs-svc/1 started: task definition web:2 replaces web:1.
+1200,t,deployment_completed,web,Deployment ecs-svc/1 completed: 4 tasks of web:2 running.
+2400,t,deployment_started,web,Deployment ecs-svc/2 started: task definition web:3 replaces web:2.
+3000,t,deployment_stalled,web,(service web) is unable to consistently start tasks successfully.
+3600,t,deployment_failed,web,Deployment ecs-svc/2 failed: the deployment circuit breaker tripped after 3 failed tasks.
+3600,t,rollback_started,web,Rolling back to web:2 (deployment ecs-svc/3).
+4200,t,deployment_completed,web,Deployment ecs-svc/3 completed: 4 tasks of web:2 running.
+"
+    .to_string();
+    let summary = r#"{"scenario": "synthetic deployments", "simulated_seconds": 7200, "seed": 7}"#.to_string();
+    (services, cluster, events, summary)
+}
+
+fn deploying_run() -> RunData {
+    let (services, cluster, events, summary) = deploying_run_texts();
+    RunData::from_texts(RunTexts {
+        services_csv: &services,
+        cluster_csv: &cluster,
+        events_csv: &events,
+        summary_json: &summary,
+    })
+    .expect("synthetic run loads")
+}
+
+#[test]
+fn a_service_that_deploys_gets_a_deployment_chart() {
+    let run = deploying_run();
+    let charts = render_charts(&run, ChartFormat::Both).expect("charts render");
+    let names: Vec<&str> = charts.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.contains(&"service-web-deployments.png"), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("service-api-deployments")),
+        "api never deploys: {names:?}"
+    );
+    let web = |stem: &str| names.iter().position(|n| *n == format!("service-web-{stem}.png"));
+    assert_eq!(
+        web("deployments"),
+        web("utilization").map(|i| i + 2),
+        "follows the service's other charts"
+    );
+    assert_eq!(
+        png_size(&find(&charts, "service-web-deployments.png").bytes),
+        (1200, 600)
+    );
+    let svg = svg_text(&charts, "service-web-deployments.svg");
+    for text in [
+        "Deployments of web — synthetic deployments",
+        "tasks",
+        "since start",
+        "new revision (primary)",
+        "old revision (active)",
+        "healthy",
+        "desired",
+        "deployment in progress",
+        "rollback in progress",
+        "deployment starts: web:2",
+        "deployment starts: web:3",
+        "failed: circuit breaker",
+        "rollback to web:2",
+        "deployment stalled",
+        "\nstalled\n",
+        "deployment completed",
+        "deployment failed",
+    ] {
+        assert!(svg.contains(text), "deployment chart shows `{text}`");
+    }
+    // The tasks chart keeps its own content; the deployment markers also appear there.
+    assert!(svg_text(&charts, "service-web-tasks.svg").contains("deployment starts: web:3"));
+
+    let html = render_report(&run, &charts);
+    assert!(html.contains("<h2>Deployments</h2>"));
+    assert!(html.contains("<td>web</td><td>deployment</td><td class=\"num\">0:40:00</td><td>web:3</td><td>failed</td><td class=\"num\">0:20:00</td>"));
+    assert!(
+        html.contains("<td>web</td><td>rollback</td><td class=\"num\">1:00:00</td><td>web:2</td><td>completed</td>")
+    );
+    assert!(html.contains("Every deployment event (7)"));
+    let at = |id: &str| html.find(&format!("<figure id=\"{id}\"")).expect(id);
+    assert!(at("service-web-utilization") < at("service-web-deployments"));
+    assert!(at("service-web-deployments") < at("service-api-load"));
+}
+
+#[test]
+fn no_deployment_started_event_no_deployment_chart() {
+    let (services, cluster, events, summary) = deploying_run_texts();
+    let without: String = events
+        .lines()
+        .filter(|l| !l.contains(",deployment_started,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let run = RunData::from_texts(RunTexts {
+        services_csv: &services,
+        cluster_csv: &cluster,
+        events_csv: &without,
+        summary_json: &summary,
+    })
+    .expect("loads");
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    assert!(!charts.iter().any(|c| c.name.contains("deployments")));
 }

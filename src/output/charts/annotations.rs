@@ -2,7 +2,9 @@
 //! a shaded span until the service is steady again), service updates labelled with the new
 //! desired count, placement failures as small ticks, scaling activities as lines coloured by
 //! direction (scale-out, scale-in, scheduled action) labelled with the new desired count, and
-//! deployments and rollbacks as labelled lines. Availability Zone outages are shaded from their
+//! deployments and rollbacks as labelled lines (a deployment's start names its task definition,
+//! a failure says whether the circuit breaker or an alarm failed it), and each deployment or
+//! rollback is shaded from its start to its end. Availability Zone outages are shaded from their
 //! start to their recovery, and Spot interruptions of a service's tasks are small ticks.
 //! `not_scaled` events are not drawn: a policy that keeps declining would cover the chart.
 
@@ -83,19 +85,44 @@ const KINDS: &[KindStyle] = &[
     },
     KindStyle {
         kind: "deployment_started",
-        legend: "deployment",
-        stroke: style::OTHER_EVENT,
+        legend: "deployment starts",
+        stroke: style::DEPLOYMENT_STARTED,
+        shape: MarkerShape::VerticalLine,
+        per_subject: true,
+        // Which revision a deployment brings is labelled before that it completed or stalled.
+        priority: 60_000,
+    },
+    KindStyle {
+        kind: "deployment_completed",
+        legend: "deployment completed",
+        stroke: style::DEPLOYMENT_COMPLETED,
         shape: MarkerShape::VerticalLine,
         per_subject: true,
         priority: 30_000,
     },
     KindStyle {
-        kind: "deployment_completed",
-        legend: "deployment",
-        stroke: style::OTHER_EVENT,
+        kind: "deployment_failed",
+        legend: "deployment failed",
+        stroke: style::DEPLOYMENT_FAILED,
         shape: MarkerShape::VerticalLine,
         per_subject: true,
-        priority: 30_000,
+        priority: FAULT_PRIORITY,
+    },
+    KindStyle {
+        kind: "rollback_started",
+        legend: "rollback starts",
+        stroke: style::ROLLBACK_STARTED,
+        shape: MarkerShape::VerticalLine,
+        per_subject: true,
+        priority: FAULT_PRIORITY - 1,
+    },
+    KindStyle {
+        kind: "deployment_stalled",
+        legend: "deployment stalled",
+        stroke: style::DEPLOYMENT_STALLED,
+        shape: MarkerShape::VerticalLine,
+        per_subject: true,
+        priority: 50_000,
     },
     KindStyle {
         kind: "rollback",
@@ -107,12 +134,35 @@ const KINDS: &[KindStyle] = &[
     },
 ];
 
+/// Event kinds of a service's deployments, in the order a deployment goes through them.
+pub const DEPLOYMENT_KINDS: &[&str] = &[
+    "deployment_started",
+    "deployment_stalled",
+    "deployment_failed",
+    "rollback_started",
+    "rollback",
+    "deployment_completed",
+];
+
 /// Markers for the charts of `subject` (a service or a capacity provider): run-wide events and
 /// that subject's own. `None` gives run-wide events only (the cost chart).
 pub fn markers(run: &RunData, subject: Option<&str>) -> Vec<Marker> {
+    markers_of_kinds(run, subject, |_| true)
+}
+
+/// Markers for a service's deployment chart: its deployment events and the run's faults, without
+/// the scaling activities and placement failures the tasks chart already shows.
+pub fn deployment_markers(run: &RunData, service: &str) -> Vec<Marker> {
+    markers_of_kinds(run, Some(service), |kind| {
+        DEPLOYMENT_KINDS.contains(&kind) || kind == "fault" || kind == "fault_recovered"
+    })
+}
+
+fn markers_of_kinds(run: &RunData, subject: Option<&str>, wanted: impl Fn(&str) -> bool) -> Vec<Marker> {
     let mut markers: Vec<Marker> = run
         .events
         .iter()
+        .filter(|e| wanted(&e.kind))
         .filter_map(|e| {
             let k = KINDS.iter().find(|k| k.kind == e.kind)?;
             let mine = !k.per_subject || subject == Some(e.subject.as_str());
@@ -201,6 +251,103 @@ pub fn recovery_spans(run: &RunData, service: &str, end_s: f64) -> Vec<Span> {
         .collect()
 }
 
+/// One deployment (or rollback) of a service, from `events.csv`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deployment {
+    /// Whether it rolls back a failed deployment (`rollback_started`).
+    pub rollback: bool,
+    /// When it started, seconds since the start.
+    pub start_s: f64,
+    /// When it ended (completed, failed, or replaced by the next deployment); `None` when the run
+    /// ended first.
+    pub end_s: Option<f64>,
+    /// `completed`, `failed`, `superseded` or `in progress`.
+    pub outcome: &'static str,
+    /// The task definition its start event names (`web:3`), if any.
+    pub task_definition: Option<String>,
+}
+
+/// The deployments and rollbacks of `service`, in time order. Each runs from its
+/// `deployment_started` (or `rollback_started`) to the service's next `deployment_completed` or
+/// `deployment_failed`, or to the next deployment or rollback that replaces it.
+pub fn deployments(run: &RunData, service: &str) -> Vec<Deployment> {
+    const STARTS: [&str; 2] = ["deployment_started", "rollback_started"];
+    const ENDS: [&str; 2] = ["deployment_completed", "deployment_failed"];
+    let events: Vec<&EventRow> = run.events.iter().filter(|e| e.subject == service).collect();
+    events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| STARTS.contains(&e.kind.as_str()))
+        .map(|(i, start)| {
+            // A failure and the rollback it starts share a time, in either order: the failure
+            // ends the deployment, not the rollback.
+            let ends_it = |e: &&&EventRow| ENDS.contains(&e.kind.as_str()) && e.time_s > start.time_s;
+            let later = &events[i + 1..];
+            let end = later.iter().find(|e| STARTS.contains(&e.kind.as_str()) || ends_it(e));
+            let outcome = end.map_or("in progress", |end| {
+                later
+                    .iter()
+                    .filter(|e| e.time_s == end.time_s)
+                    .find(ends_it)
+                    .map_or("superseded", |e| {
+                        if e.kind == "deployment_completed" {
+                            "completed"
+                        } else {
+                            "failed"
+                        }
+                    })
+            });
+            Deployment {
+                rollback: start.kind == "rollback_started",
+                start_s: start.time_s,
+                end_s: end.map(|e| e.time_s),
+                outcome,
+                task_definition: task_definition(&start.message),
+            }
+        })
+        .collect()
+}
+
+/// Light shading over each deployment and rollback of `service`, to `end_s` when the run ends
+/// first.
+pub fn deployment_spans(run: &RunData, service: &str, end_s: f64) -> Vec<Span> {
+    deployments(run, service)
+        .into_iter()
+        .map(|d| {
+            let (legend, stroke) = if d.rollback {
+                ("rollback in progress", style::ROLLBACK_SPAN)
+            } else {
+                ("deployment in progress", style::DEPLOYMENT_SPAN)
+            };
+            Span {
+                legend: legend.to_string(),
+                stroke,
+                start_s: d.start_s,
+                end_s: d.end_s.unwrap_or(end_s),
+            }
+        })
+        .collect()
+}
+
+/// The task definition a message names: an ARN's `family:revision` after its last `/`, or a bare
+/// `family:revision` word (`web:3`). A family must hold a letter, so times like `12:30` are not
+/// taken for one.
+pub fn task_definition(message: &str) -> Option<String> {
+    message.split_whitespace().find_map(|word| {
+        let word = word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '/')));
+        let word = word.trim_end_matches(':');
+        let name = word.rsplit('/').next().unwrap_or(word);
+        let (family, revision) = name.split_once(':')?;
+        let family_ok = !family.is_empty()
+            && family.chars().any(|c| c.is_ascii_alphabetic())
+            && family
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
+        let revision_ok = !revision.is_empty() && revision.chars().all(|c| c.is_ascii_digit());
+        (family_ok && revision_ok).then(|| name.to_string())
+    })
+}
+
 /// Shaded spans of Availability Zone outages, from the fault to the zone's `fault_recovered` row
 /// (to `end_s` if the run ends first), for every chart: an outage touches the whole cluster.
 pub fn outage_spans(run: &RunData, end_s: f64) -> Vec<Span> {
@@ -229,8 +376,28 @@ fn label(e: &EventRow) -> String {
         "fault" => shorten(first_clause(&e.message), 42),
         "fault_recovered" => format!("{} recovers", e.subject),
         "service_update" => new_count(&e.message).map_or_else(|| "update".to_string(), |n| format!("desired → {n}")),
-        "deployment_started" => "deployment starts".to_string(),
+        "deployment_started" => task_definition(&e.message).map_or_else(
+            || "deployment starts".to_string(),
+            |td| format!("deployment starts: {}", shorten(&td, 28)),
+        ),
         "deployment_completed" => "deployment done".to_string(),
+        "deployment_failed" => {
+            let m = e.message.to_ascii_lowercase();
+            if m.contains("circuit breaker") {
+                "failed: circuit breaker".to_string()
+            } else if m.contains("alarm") {
+                "failed: alarm".to_string()
+            } else {
+                "deployment failed".to_string()
+            }
+        }
+        "rollback_started" => task_definition(&e.message).map_or_else(
+            || "rollback starts".to_string(),
+            |td| format!("rollback to {}", shorten(&td, 28)),
+        ),
+        // Short: a stall sits between a deployment's start and its failure, whose labels it
+        // would otherwise crowd out; the legend says what it is.
+        "deployment_stalled" => "stalled".to_string(),
         "rollback" => "rollback".to_string(),
         _ => String::new(),
     }
@@ -308,6 +475,32 @@ mod tests {
                 "Availability Zone us-east-1b fails",
             ),
             ("rollback", "Circuit breaker rolled back.", "rollback"),
+            (
+                "deployment_started",
+                "Deployment ecs-svc/42 started: task definition arn:aws:ecs:us-east-1:1:task-definition/web:3.",
+                "deployment starts: web:3",
+            ),
+            (
+                "deployment_started",
+                "Deployment started at 12:30.",
+                "deployment starts",
+            ),
+            (
+                "deployment_failed",
+                "Deployment circuit breaker: 3 tasks failed to start.",
+                "failed: circuit breaker",
+            ),
+            (
+                "deployment_failed",
+                "CloudWatch alarm web-5xx is in ALARM.",
+                "failed: alarm",
+            ),
+            ("rollback_started", "Rolling back to (web:2).", "rollback to web:2"),
+            (
+                "deployment_stalled",
+                "(service web) is unable to consistently start tasks successfully.",
+                "stalled",
+            ),
             ("placement_failure", "unable to place", ""),
         ] {
             assert_eq!(label(&event(0.0, kind, "web", message)), expected, "{kind}: {message}");
@@ -397,6 +590,52 @@ mod tests {
         assert!(outage_spans(&run, 1000.0).is_empty());
         assert_eq!((spans[0].start_s, spans[0].end_s), (100.0, 130.0));
         assert_eq!(recovery_spans(&run, "api", 1000.0)[0].end_s, 1000.0);
+    }
+
+    #[test]
+    fn deployments_run_from_their_start_to_their_end_or_the_next_one() {
+        let run = RunData {
+            events: vec![
+                event(100.0, "deployment_started", "web", "web:2"),
+                event(100.0, "deployment_started", "api", "api:7"),
+                event(400.0, "deployment_completed", "web", "done"),
+                event(600.0, "deployment_started", "web", "web:3"),
+                event(700.0, "deployment_stalled", "web", "unable to start tasks"),
+                event(900.0, "rollback_started", "web", "to web:2"),
+                event(900.0, "deployment_failed", "web", "circuit breaker"),
+                event(1000.0, "deployment_started", "web", "web:4"),
+                event(1500.0, "deployment_started", "web", "web:5"),
+            ],
+            ..Default::default()
+        };
+        let d = |rollback: bool, start_s: f64, end_s: Option<f64>, outcome: &'static str, td: &str| Deployment {
+            rollback,
+            start_s,
+            end_s,
+            outcome,
+            task_definition: Some(td.to_string()),
+        };
+        assert_eq!(
+            deployments(&run, "web"),
+            [
+                d(false, 100.0, Some(400.0), "completed", "web:2"),
+                d(false, 600.0, Some(900.0), "failed", "web:3"),
+                d(true, 900.0, Some(1000.0), "superseded", "web:2"),
+                d(false, 1000.0, Some(1500.0), "superseded", "web:4"),
+                d(false, 1500.0, None, "in progress", "web:5"),
+            ]
+        );
+        let spans = deployment_spans(&run, "web", 2000.0);
+        assert_eq!(
+            (spans[2].legend.as_str(), spans[2].end_s),
+            ("rollback in progress", 1000.0)
+        );
+        assert_eq!(
+            (spans[4].legend.as_str(), spans[4].end_s),
+            ("deployment in progress", 2000.0)
+        );
+        let legends: Vec<String> = deployment_markers(&run, "api").into_iter().map(|m| m.legend).collect();
+        assert_eq!(legends, ["deployment starts"]);
     }
 
     #[test]

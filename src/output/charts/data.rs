@@ -248,6 +248,9 @@ pub const KEPT_EVENT_KINDS: &[&str] = &[
     "scaling_activity",
     "deployment_started",
     "deployment_completed",
+    "deployment_failed",
+    "rollback_started",
+    "deployment_stalled",
     "rollback",
 ];
 

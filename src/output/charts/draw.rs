@@ -150,7 +150,12 @@ fn panel_max(panel: &Panel<'_>) -> f64 {
     let lines = panel.lines.iter().map(|l| finite_max(l.values));
     let bands = panel.bands.iter().map(|b| finite_max(b.upper));
     let references = panel.reference_lines.iter().map(|r| r.value);
-    lines.chain(bands).chain(references).fold(f64::MIN, f64::max)
+    let stacked = panel.stacked_edges().last().map(|top| finite_max(top));
+    lines
+        .chain(bands)
+        .chain(references)
+        .chain(stacked)
+        .fold(f64::MIN, f64::max)
 }
 
 /// A y tick label for the panel's scale.
@@ -238,6 +243,7 @@ fn draw_panel<DB: DrawingBackend>(
                 .map_err(failed)?;
         }
     }
+    draw_stacked(&mut chart, panel, axis, columns)?;
     draw_marker_lines(&mut chart, markers, axis, (bottom, top), columns)?;
     for reference in &panel.reference_lines {
         let points = [(x0, reference.value), (x1, reference.value)];
@@ -266,6 +272,43 @@ fn draw_panel<DB: DrawingBackend>(
     }
     draw_marker_ticks(&mut chart, markers, axis, top, columns)?;
     Ok((x_pixels, y_pixels))
+}
+
+/// Draws the panel's stacked areas, bottom layer first. Every layer is drawn over the same rows:
+/// per pixel column, the first, lowest, highest and last row of any layer's top edge, so the bands
+/// share their edges exactly and a long trace stays a few points per pixel.
+fn draw_stacked<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    panel: &Panel<'_>,
+    axis: &TimeAxis,
+    columns: usize,
+) -> DrawResult<()> {
+    let Some(first) = panel.stacked.first() else {
+        return Ok(());
+    };
+    let time_s = first.time_s;
+    let edges = panel.stacked_edges();
+    let mut kept: Vec<usize> = edges
+        .iter()
+        .flat_map(|edge| keep_extremes(time_s, edge, (0.0, axis.end_s), columns))
+        .collect();
+    kept.sort_unstable();
+    kept.dedup();
+    let zeros = vec![0.0; time_s.len()];
+    let t = |time_s: f64| axis.to_axis(time_s);
+    for (k, (layer, upper)) in panel.stacked.iter().zip(&edges).enumerate() {
+        let lower = if k == 0 { &zeros } else { &edges[k - 1] };
+        let top = kept.iter().map(|&i| (t(time_s[i]), upper[i]));
+        let bottom = kept.iter().rev().map(|&i| (t(time_s[i]), lower[i]));
+        let outline: Vec<(f64, f64)> = top.chain(bottom).collect();
+        if outline.len() >= 3 {
+            let fill = layer.stroke.color.mix(style::STACK_ALPHA).filled();
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, fill)))
+                .map_err(failed)?;
+        }
+    }
+    Ok(())
 }
 
 /// Drops points in the middle of a horizontal run (a task count that holds for hours is two
@@ -436,6 +479,14 @@ fn legend_entries(panel: &Panel<'_>, markers: &[Marker]) -> Vec<(Swatch, String)
             entries.push((swatch, text.to_string()));
         }
     };
+    // Top layer first, as the areas read from top to bottom.
+    for layer in panel.stacked.iter().rev() {
+        push(
+            Swatch::Fill(layer.stroke, style::STACK_ALPHA),
+            &layer.legend,
+            &mut entries,
+        );
+    }
     for line in &panel.lines {
         push(Swatch::Line(line.stroke), &line.legend, &mut entries);
     }

@@ -1,6 +1,6 @@
 //! What a chart shows, independent of how it is drawn: a titled figure of one or more panels
-//! stacked over a shared time axis, each with lines, bands, reference lines and shaded spans,
-//! plus timeline markers (faults, service updates, ...) across all panels.
+//! stacked over a shared time axis, each with lines, bands, stacked areas, reference lines and
+//! shaded spans, plus timeline markers (faults, service updates, ...) across all panels.
 //!
 //! Chart kinds build a [`Figure`] from the run's columns; `draw` turns any figure into pixels.
 //! Overlays that arrive with later capabilities (target-tracking `TargetValue` lines, alarm
@@ -47,6 +47,10 @@ pub struct Panel<'a> {
     pub height_weight: u32,
     /// Filled bands, drawn first.
     pub bands: Vec<Band<'a>>,
+    /// Series drawn as filled areas stacked on one another, first at the bottom: each layer's
+    /// bottom edge is the sum of the layers below it (NaN counts as zero). All layers share the
+    /// rows of the first one. Drawn after the bands, before the lines.
+    pub stacked: Vec<Line<'a>>,
     /// Lines, drawn in order (later on top).
     pub lines: Vec<Line<'a>>,
     /// Dashed horizontal lines (targets, thresholds).
@@ -63,6 +67,7 @@ impl<'a> Panel<'a> {
             scale,
             height_weight: 1,
             bands: Vec::new(),
+            stacked: Vec::new(),
             lines: Vec::new(),
             reference_lines: Vec::new(),
             spans: Vec::new(),
@@ -78,6 +83,42 @@ impl<'a> Panel<'a> {
             values,
         });
         self
+    }
+
+    /// Adds a layer on top of the stacked areas.
+    pub fn stacked_area(
+        mut self,
+        legend: impl Into<String>,
+        stroke: Stroke,
+        time_s: &'a [f64],
+        values: &'a [f64],
+    ) -> Self {
+        self.stacked.push(Line {
+            legend: legend.into(),
+            stroke,
+            time_s,
+            values,
+        });
+        self
+    }
+
+    /// The top edge of each stacked layer: running sums of the layers' values over the first
+    /// layer's rows (NaN counts as zero).
+    pub fn stacked_edges(&self) -> Vec<Vec<f64>> {
+        let rows = self.stacked.first().map_or(0, |l| l.time_s.len());
+        let mut below = vec![0.0; rows];
+        self.stacked
+            .iter()
+            .map(|layer| {
+                for (i, sum) in below.iter_mut().enumerate() {
+                    let v = layer.values.get(i).copied().unwrap_or(f64::NAN);
+                    if v.is_finite() {
+                        *sum += v;
+                    }
+                }
+                below.clone()
+            })
+            .collect()
     }
 
     /// Adds a band filled between `lower` and `upper`.
@@ -178,4 +219,22 @@ pub struct Marker {
     /// When labels do not all fit above the plot, higher priorities are placed first; the others
     /// keep their line but lose their label.
     pub label_priority: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::charts::style;
+
+    #[test]
+    fn stacked_layers_sit_on_the_sum_of_those_below() {
+        let time_s = [0.0, 60.0, 120.0];
+        let primary = [0.0, 2.0, 4.0];
+        let active = [4.0, f64::NAN, 0.0];
+        let panel = Panel::new("tasks", YScale::Count)
+            .stacked_area("new", style::RUNNING, &time_s, &primary)
+            .stacked_area("old", style::PENDING, &time_s, &active);
+        assert_eq!(panel.stacked_edges(), [vec![0.0, 2.0, 4.0], vec![4.0, 2.0, 4.0]]);
+        assert!(Panel::new("tasks", YScale::Count).stacked_edges().is_empty());
+    }
 }

@@ -6,12 +6,13 @@
 //! path, so they produce the same bytes. One file per concern: `data` (loading), `figure` (what a
 //! chart shows), `draw` and `encode` (how), `downsample`, `style`, `timeline`, `annotations`,
 //! `scaling` (target lines and alarm periods), and one file per chart kind (`load`, `tasks`,
-//! `utilization`, `capacity`, `cost`).
+//! `utilization`, `deployments`, `capacity`, `cost`).
 
 pub mod annotations;
 pub mod capacity;
 pub mod cost;
 pub mod data;
+pub mod deployments;
 pub mod downsample;
 mod draw;
 mod encode;
@@ -115,8 +116,8 @@ impl<'a> ChartContext<'a> {
     }
 }
 
-/// The figures of a run, in report order: per service load, tasks and utilization; per
-/// capacity provider its capacity; then the whole run's cost.
+/// The figures of a run, in report order: per service load, tasks, utilization and (when it
+/// deploys) deployments; per capacity provider its capacity; then the whole run's cost.
 fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64>)>) -> Vec<Figure<'a>> {
     let mut figures = Vec::new();
     for service in &ctx.run.services {
@@ -127,9 +128,8 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
             service,
             scaling::utilization_overlays(ctx, service),
         ));
-        // (d) Deployments go here when they are simulated: a `deployments::figure` stacking
-        // primary_running and active_running with deployment_started, deployment_completed and
-        // rollback markers (the annotations already recognise those kinds).
+        // Only for a service that deploys, so runs without deployments draw what they always did.
+        figures.extend(deployments::figure(ctx, service));
     }
     for provider in &ctx.run.providers {
         figures.push(capacity::figure(ctx, provider));

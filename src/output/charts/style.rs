@@ -150,6 +150,24 @@ pub const SERVICE_UPDATE: Stroke = dashed(BLACK, 1);
 pub const PLACEMENT_FAILURE: Stroke = solid(VERMILLION, 1);
 /// Other timeline events (deployments, rollbacks).
 pub const OTHER_EVENT: Stroke = dashed(MARKER_GREY, 1);
+/// RUNNING tasks of the service's PRIMARY deployment (the new revision), a stacked area.
+pub const PRIMARY_TASKS: Stroke = solid(BLUE, 1);
+/// RUNNING tasks of its ACTIVE deployments (the old revision), stacked on the primary ones.
+pub const ACTIVE_TASKS: Stroke = solid(YELLOW, 1);
+/// A deployment in progress, shaded from its start to its end.
+pub const DEPLOYMENT_SPAN: Stroke = solid(MARKER_GREY, 1);
+/// A rollback in progress, shaded from its start to its end.
+pub const ROLLBACK_SPAN: Stroke = solid(VERMILLION, 1);
+/// A deployment starts.
+pub const DEPLOYMENT_STARTED: Stroke = solid(BLUE, 1);
+/// A deployment completes (green: delivered).
+pub const DEPLOYMENT_COMPLETED: Stroke = solid(BLUISH_GREEN, 2);
+/// A deployment fails (circuit breaker or alarm): vermillion like a fault.
+pub const DEPLOYMENT_FAILED: Stroke = solid(VERMILLION, 2);
+/// A rollback starts: vermillion, dashed.
+pub const ROLLBACK_STARTED: Stroke = dashed(VERMILLION, 2);
+/// A deployment is stuck (unable to stop or start tasks): orange like tasks that do not start.
+pub const DEPLOYMENT_STALLED: Stroke = dashed(ORANGE, 2);
 /// A scaling activity that raised desiredCount (vermillion, like the high alarm that caused it).
 pub const SCALE_OUT: Stroke = dashed(VERMILLION, 1);
 /// A scaling activity that lowered desiredCount (blue, like the low alarm that caused it).
@@ -179,5 +197,8 @@ pub fn provider_cost(index: usize) -> Stroke {
 
 /// Fill opacity of bands (unserved demand, capacity band).
 pub const BAND_ALPHA: f64 = 0.35;
+/// Fill opacity of stacked areas (tasks per deployment): stronger than a band, as they are the
+/// data itself.
+pub const STACK_ALPHA: f64 = 0.55;
 /// Fill opacity of shaded time spans (faults until recovery, alarm periods).
 pub const SPAN_ALPHA: f64 = 0.16;
