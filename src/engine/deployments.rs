@@ -77,9 +77,9 @@ impl World<'_> {
             },
             name.clone(),
             format!(
-                "(service {name}) {what} ecs-svc/{number} started: {} -> {} (desiredCount {}, minimumHealthyPercent {}, maximumPercent {}).",
-                self.task_definition_labels[from],
+                "(service {name}) {what} ecs-svc/{number} of {} started, replacing {} (desiredCount {}, minimumHealthyPercent {}, maximumPercent {}).",
                 self.task_definition_labels[revision],
+                self.task_definition_labels[from],
                 self.services[service].desired,
                 config.minimum_healthy_percent,
                 config.maximum_percent
