@@ -109,6 +109,7 @@ pub fn large_spec(days: u64) -> Spec {
         )],
         capacity_providers: vec![CapacityProviderSpec::auto_scaling_group("cp-m5", 0)],
         cluster_name: "bench".into(),
+        target_groups: Vec::new(),
         task_definitions: vec![TaskDefinitionSpec {
             family: "web".into(),
             revision: 1,
@@ -133,6 +134,7 @@ pub fn large_spec(days: u64) -> Spec {
             queue: None,
             uses_launch_type: false,
             deployment: Default::default(),
+            target_groups: Vec::new(),
             health_check_grace_period: ecsim::sim::SimDuration::from_secs(0),
             placement_strategy: vec![],
             placement_constraints: vec![],

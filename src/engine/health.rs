@@ -9,7 +9,9 @@ use rand::RngExt;
 use super::event::Event;
 use super::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
-use crate::policy::deployment::{container_healthy_after_ms, container_unhealthy_after_ms};
+use crate::policy::deployment::{
+    container_healthy_after_ms, container_unhealthy_after_ms, target_healthy_after_ms, target_unhealthy_after_ms,
+};
 use crate::trace::{SinkError, TraceSink};
 
 impl World<'_> {
@@ -32,30 +34,66 @@ impl World<'_> {
             .iter()
             .filter(|c| c.essential)
             .find_map(|c| c.health_check);
-        let Some(check) = check else {
+        // The target registered with each of the service's target groups is checked too.
+        let target_groups: Vec<_> = self.spec.services[service]
+            .target_groups
+            .iter()
+            .map(|g| &self.spec.target_groups[*g])
+            .collect();
+        if check.is_none() && target_groups.is_empty() {
             let delay = behavior.healthy_after_running.as_millis();
             self.schedule_in(delay, Event::TaskHealthy { task: id, generation });
             return;
-        };
+        }
         let p = behavior.health_check_failure_probability;
         let fails = p > 0.0 && self.failure_rng.random::<f64>() < p;
-        let interval_s = (check.interval.as_millis() / 1000) as u32;
-        let start_period_s = (check.start_period.as_millis() / 1000) as u32;
+        let secs = |d: crate::sim::SimDuration| (d.as_millis() / 1000) as u32;
         if fails {
-            let unhealthy = container_unhealthy_after_ms(interval_s, check.retries, start_period_s);
+            // The first check to give up: the container's, or a target group's.
+            let container =
+                check.map(|c| container_unhealthy_after_ms(secs(c.interval), c.retries, secs(c.start_period)));
+            let targets = target_groups
+                .iter()
+                .map(|g| target_unhealthy_after_ms(secs(g.health_check_interval), g.unhealthy_threshold))
+                .min();
+            let unhealthy = container.into_iter().chain(targets).min().expect("a check exists");
             let grace = self.spec.services[service].health_check_grace_period.as_millis();
             self.schedule_in(unhealthy.max(grace), Event::TaskUnhealthy { task: id, generation });
         } else {
-            let delay = container_healthy_after_ms(interval_s, start_period_s);
+            // Healthy once every check has passed once.
+            let container = check.map(|c| container_healthy_after_ms(secs(c.interval), secs(c.start_period)));
+            let targets = target_groups
+                .iter()
+                .map(|g| target_healthy_after_ms(secs(g.health_check_interval)));
+            let delay = container.into_iter().chain(targets).max().expect("a check exists");
             self.schedule_in(delay, Event::TaskHealthy { task: id, generation });
         }
     }
 
+    /// The longest deregistration delay of the service's target groups, if it has any.
+    pub fn deregistration_delay_ms(&self, service: usize) -> Option<u64> {
+        self.spec.services[service]
+            .target_groups
+            .iter()
+            .map(|g| self.spec.target_groups[*g].deregistration_delay.as_millis())
+            .max()
+    }
+
     /// A RUNNING task's health check failed: the service scheduler stops it and starts another.
     pub fn mark_unhealthy(&mut self, id: TaskId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        if self.tasks[&id].state != TaskState::Running {
+        let task = &self.tasks[&id];
+        if task.state != TaskState::Running {
             return Ok(());
         }
-        self.stop_task(id, StopReason::UnhealthyTask, sink)
+        let container_check = self.spec.task_definitions[task.task_definition]
+            .containers
+            .iter()
+            .any(|c| c.essential && c.health_check.is_some());
+        let reason = if container_check {
+            StopReason::UnhealthyTask
+        } else {
+            StopReason::UnhealthyTarget
+        };
+        self.stop_task(id, reason, sink)
     }
 }

@@ -61,7 +61,12 @@ impl World<'_> {
             TaskState::Pending => b.start_time,
             TaskState::Activating => b.activating_time,
             TaskState::Running | TaskState::Stopped => return None,
-            TaskState::Deactivating => b.deactivating_time,
+            // A target deregistered from its load balancer drains for the deregistration delay
+            // (reference 8.5, case 29) before the containers get SIGTERM.
+            TaskState::Deactivating => match self.deregistration_delay_ms(task.service) {
+                Some(ms) => DurationDistribution::fixed(ms),
+                None => b.deactivating_time,
+            },
             TaskState::Stopping => {
                 let timeout = td.stop_timeout_ms();
                 let d = b.stop_time;
@@ -292,7 +297,7 @@ impl World<'_> {
         self.write_task_row(&task, Some(self.now), sink)?;
         if let Some(what) = match task.stop_reason {
             Some(StopReason::EssentialContainerExited) => Some("task failed to start"),
-            Some(StopReason::UnhealthyTask) => Some("task failed its health checks"),
+            Some(StopReason::UnhealthyTask | StopReason::UnhealthyTarget) => Some("task failed its health checks"),
             _ => None,
         } {
             self.count_deployment_failure(task.service, task.deployment, what, sink)?;

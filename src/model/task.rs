@@ -116,6 +116,8 @@ pub enum StopReason {
     EssentialContainerExited,
     /// Its container health check failed: the scheduler replaces unhealthy tasks.
     UnhealthyTask,
+    /// Its target failed the load balancer's health checks.
+    UnhealthyTarget,
     /// Still running when the run ended (not a stop).
     RunEnded,
 }
@@ -132,6 +134,7 @@ impl StopReason {
             StopReason::Deployment => "Deployment: task replaced by the service's new deployment",
             StopReason::EssentialContainerExited => "Essential container in task exited",
             StopReason::UnhealthyTask => "Task failed container health checks",
+            StopReason::UnhealthyTarget => "Task failed ELB health checks",
             StopReason::CapacityWaitTimedOut => {
                 "Task stopped: no capacity became available while it waited in PROVISIONING"
             }

@@ -6,7 +6,14 @@ use super::yaml::{Node, Value};
 use crate::spec::{Behavior, DurationDistribution, TaskBehavior, TaskDefinitionSpec};
 
 /// Reads `behavior` for `task_definitions` (family-wide entries first, then `family:rev` ones).
-pub fn read_behavior(node: Option<&Node>, task_definitions: &[TaskDefinitionSpec], d: &mut Diagnostics) -> Behavior {
+/// Reads `behavior`; `load_balanced` lists the task definitions some service registers with a
+/// target group (their health can fail without a container health check).
+pub fn read_behavior(
+    node: Option<&Node>,
+    task_definitions: &[TaskDefinitionSpec],
+    load_balanced: &[usize],
+    d: &mut Diagnostics,
+) -> Behavior {
     let mut b = Behavior::with_task_definitions(task_definitions.len());
     let Some(node) = node else { return b };
     let Some(mut o) = object(node, "behavior", d) else {
@@ -84,7 +91,7 @@ pub fn read_behavior(node: Option<&Node>, task_definitions: &[TaskDefinitionSpec
         read_cost(n, &mut b, d);
     }
     if let Some(n) = o.field("taskDefinitions") {
-        read_task_behaviors(n, task_definitions, &mut b, d);
+        read_task_behaviors(n, task_definitions, load_balanced, &mut b, d);
     }
     o.finish(d);
     b
@@ -158,7 +165,13 @@ fn read_cost(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
     o.finish(d);
 }
 
-fn read_task_behaviors(node: &Node, tds: &[TaskDefinitionSpec], b: &mut Behavior, d: &mut Diagnostics) {
+fn read_task_behaviors(
+    node: &Node,
+    tds: &[TaskDefinitionSpec],
+    load_balanced: &[usize],
+    b: &mut Behavior,
+    d: &mut Diagnostics,
+) {
     let Value::Map(entries) = &node.value else {
         d.error(
             node.loc,
@@ -203,10 +216,11 @@ fn read_task_behaviors(node: &Node, tds: &[TaskDefinitionSpec], b: &mut Behavior
             let unchecked: Vec<String> = targets
                 .iter()
                 .filter(|t| {
-                    !tds[**t]
-                        .containers
-                        .iter()
-                        .any(|c| c.essential && c.health_check.is_some())
+                    !load_balanced.contains(t)
+                        && !tds[**t]
+                            .containers
+                            .iter()
+                            .any(|c| c.essential && c.health_check.is_some())
                 })
                 .map(|t| tds[*t].arn_suffix())
                 .collect();
@@ -215,7 +229,7 @@ fn read_task_behaviors(node: &Node, tds: &[TaskDefinitionSpec], b: &mut Behavior
                     failure_loc,
                     &format!("{path}.healthCheckFailureProbability"),
                     format!(
-                        "{} has no container healthCheck on an essential container, so its health cannot fail",
+                        "{} has no container healthCheck on an essential container and no load balancer, so its health cannot fail",
                         unchecked.join(", ")
                     ),
                     Some("add a healthCheck to the container, or use startFailureProbability".into()),

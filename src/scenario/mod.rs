@@ -15,6 +15,7 @@ pub mod diag;
 mod events;
 mod infrastructure;
 mod load;
+mod load_balancing;
 mod overrides;
 mod placement;
 mod reader;
@@ -67,7 +68,13 @@ pub struct ScenarioError {
     pub count: usize,
 }
 
-const TOP_LEVEL_AWS_BLOCKS: &[&str] = &["ec2AutoScaling", "ecs", "applicationAutoScaling", "cloudWatch"];
+const TOP_LEVEL_AWS_BLOCKS: &[&str] = &[
+    "ec2AutoScaling",
+    "elasticLoadBalancing",
+    "ecs",
+    "applicationAutoScaling",
+    "cloudWatch",
+];
 
 /// Reads the scenario `text` (shown as `name` in messages), applying `overrides` first.
 pub fn load(
@@ -192,11 +199,13 @@ fn read_top(
             d,
         )
     };
+    let target_groups = load_balancing::read_target_groups(o.field("elasticLoadBalancing"), d);
     let mut services = services::read_services(
         services_node,
         &task_definitions,
         &providers,
         default_strategy.as_deref(),
+        &target_groups,
         d,
     );
     let instance_attributes = attributes::read_instance_attributes(ecs_field(&mut ecs_obj, "attributes"), &groups, d);
@@ -217,7 +226,15 @@ fn read_top(
             );
         }
     }
-    let behavior = behavior::read_behavior(o.field("behavior"), &task_definitions, d);
+    // Services deploy other revisions of their task definition's family too.
+    let load_balanced: Vec<usize> = (0..task_definitions.len())
+        .filter(|t| {
+            services.iter().any(|s| {
+                !s.target_groups.is_empty() && task_definitions[s.task_definition].family == task_definitions[*t].family
+            })
+        })
+        .collect();
+    let behavior = behavior::read_behavior(o.field("behavior"), &task_definitions, &load_balanced, d);
     // Services that failed to read are still declared: `load` and `events` must not call them unknown.
     let declared = services::declared_service_names(services_node);
     load::read_load(o.field("load"), &mut services, &declared, start, loader, sources, d);
@@ -261,6 +278,7 @@ fn read_top(
         auto_scaling_groups: groups,
         capacity_providers: providers,
         cluster_name: cluster.name,
+        target_groups,
         task_definitions,
         services,
         behavior,

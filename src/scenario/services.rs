@@ -9,7 +9,7 @@ use crate::policy::placement::MAX_CONSTRAINTS_PER_TASK;
 use crate::sim::SimDuration;
 use crate::spec::{
     CapacityProviderKind, CapacityProviderSpec, CircuitBreakerSpec, DeploymentConfiguration, FailureThreshold,
-    ServiceSpec, StrategyItem, TaskDefinitionSpec,
+    ServiceSpec, StrategyItem, TargetGroupSpec, TaskDefinitionSpec,
 };
 
 const SERVICE_IGNORED: &[&str] = &[
@@ -47,6 +47,7 @@ pub fn read_services(
     task_definitions: &[TaskDefinitionSpec],
     providers: &[CapacityProviderSpec],
     default_strategy: Option<&[StrategyItem]>,
+    target_groups: &[TargetGroupSpec],
     d: &mut Diagnostics,
 ) -> Vec<ServiceSpec> {
     let Some(node) = node else { return Vec::new() };
@@ -78,13 +79,7 @@ pub fn read_services(
         let constraints_loc = o.key_loc("placementConstraints");
         let constraints_path = o.child("placementConstraints");
         let placement_constraints = read_placement_constraints(&mut o, ConstraintOwner::Service, d);
-        let lb_path = o.child("loadBalancers");
-        if let Some(n) = o.field("loadBalancers") {
-            if !as_list(n, &lb_path, d).is_empty() {
-                d.not_yet_simulated
-                    .push(format!("{lb_path}: load balancers are not simulated yet"));
-            }
-        }
+        let service_target_groups = super::load_balancing::read_service_load_balancers(&mut o, target_groups, d);
         let grace = o
             .int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
             .map_or(SimDuration::ZERO, |s| SimDuration::from_secs(s as u64));
@@ -171,6 +166,7 @@ pub fn read_services(
             strategy,
             uses_launch_type: launch_type.is_some() || (strategy_items.is_empty() && default_strategy.is_none()),
             deployment,
+            target_groups: service_target_groups,
             health_check_grace_period: grace,
             load: None,
             queue: None,

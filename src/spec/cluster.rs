@@ -192,6 +192,8 @@ pub struct ServiceSpec {
     pub strategy: Vec<StrategyItem>,
     /// `deploymentConfiguration`.
     pub deployment: super::DeploymentConfiguration,
+    /// `loadBalancers`: indices into `Spec::target_groups`.
+    pub target_groups: Vec<usize>,
     /// `healthCheckGracePeriodSeconds`: unhealthy container checks are ignored this long after a
     /// task starts.
     pub health_check_grace_period: SimDuration,

@@ -55,3 +55,32 @@ pub struct HealthCheckSpec {
     /// `startPeriod` (default 0).
     pub start_period: SimDuration,
 }
+
+/// An Elastic Load Balancing target group a service registers its tasks with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetGroupSpec {
+    /// `TargetGroupName`.
+    pub name: String,
+    /// `HealthCheckIntervalSeconds` (default 30).
+    pub health_check_interval: SimDuration,
+    /// `HealthyThresholdCount` (default 5; a new target needs one passing check).
+    pub healthy_threshold: u32,
+    /// `UnhealthyThresholdCount` (default 2).
+    pub unhealthy_threshold: u32,
+    /// `deregistration_delay.timeout_seconds` (default 300): a deregistered target drains this
+    /// long while its task stays DEACTIVATING and holds its resources.
+    pub deregistration_delay: SimDuration,
+}
+
+impl TargetGroupSpec {
+    /// A target group with AWS's defaults.
+    pub fn new(name: impl Into<String>) -> Self {
+        TargetGroupSpec {
+            name: name.into(),
+            health_check_interval: SimDuration::from_secs(30),
+            healthy_threshold: 5,
+            unhealthy_threshold: 2,
+            deregistration_delay: SimDuration::from_secs(300),
+        }
+    }
+}

@@ -20,7 +20,7 @@ pub use cluster::{
     AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,
     InstancesDistribution, ManagedScaling, ServiceSpec, StrategyItem, WorkerQueue,
 };
-pub use deployment::{CircuitBreakerSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec};
+pub use deployment::{CircuitBreakerSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec, TargetGroupSpec};
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
 
@@ -50,6 +50,8 @@ pub struct Spec {
     pub capacity_providers: Vec<CapacityProviderSpec>,
     /// Cluster name (used in resource ids such as `service/<cluster>/<service>`).
     pub cluster_name: String,
+    /// Elastic Load Balancing target groups services register their tasks with.
+    pub target_groups: Vec<TargetGroupSpec>,
     /// Every task definition revision, in file order.
     pub task_definitions: Vec<TaskDefinitionSpec>,
     /// REPLICA services.

@@ -174,3 +174,52 @@ fn deployments_are_deterministic() {
     assert_eq!(a.services, b.services);
     assert_eq!(a.tasks, b.tasks);
 }
+
+/// `rolling` with the service behind a target group whose deregistration delay is `delay_s`.
+fn behind_a_load_balancer(delay_s: u32, web2_behavior: &str) -> String {
+    rolling(2, 100, 200, web2_behavior)
+        .replace(
+            "ecs:\n",
+            &format!(
+                "elasticLoadBalancing:\n  targetGroups:\n    - {{TargetGroupName: web, HealthCheckIntervalSeconds: 10, UnhealthyThresholdCount: 3,\n       Attributes: [{{Key: deregistration_delay.timeout_seconds, Value: \"{delay_s}\"}}]}}\necs:\n"
+            ),
+        )
+        .replace(
+            "launchType: FARGATE,",
+            "launchType: FARGATE, loadBalancers: [{targetGroupArn: \"arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/web/0a1b\", containerName: app, containerPort: 80}],",
+        )
+}
+
+#[test]
+fn case_29_a_deregistered_target_drains_before_its_task_stops() {
+    // Case 29: DEACTIVATING lasts the deregistration delay (300 s by default), the task holding
+    // its resources meanwhile; the new target is healthy after one 10 s check (case 30).
+    let out = run_to_strings(&load_text("lb.yaml", &behind_a_load_balancer(300, "")).expect("valid"));
+    let stopped_s: Vec<f64> = column(&out.tasks, "stopped_s", None)
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    assert_eq!(stopped_s.len(), 2, "{}", out.tasks);
+    assert!(stopped_s.iter().all(|t| *t >= 600.0 + 300.0), "{stopped_s:?}");
+    // While the old targets drain they count toward maximumPercent: 2 new + 2 draining = U 4.
+    let out_short = run_to_strings(&load_text("lb-short.yaml", &behind_a_load_balancer(0, "")).expect("valid"));
+    let short: Vec<f64> = column(&out_short.tasks, "stopped_s", None)
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    assert!(short.iter().all(|t| *t < 600.0 + 120.0), "{short:?}");
+}
+
+#[test]
+fn a_target_that_fails_its_load_balancer_health_checks_is_replaced() {
+    // Case 30: unhealthy after UnhealthyThresholdCount (3) failed checks 10 s apart.
+    let out = run_to_strings(
+        &load_text(
+            "lb-unhealthy.yaml",
+            &behind_a_load_balancer(0, "healthCheckFailureProbability: 1"),
+        )
+        .expect("valid"),
+    );
+    assert!(out.tasks.contains("Task failed ELB health checks"));
+    assert!(out.events.contains("rollback_started"));
+}

@@ -85,6 +85,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
         auto_scaling_groups: groups,
         capacity_providers: vec![provider],
         cluster_name: "test".into(),
+        target_groups: Vec::new(),
         task_definitions: vec![TaskDefinitionSpec {
             family: "web".into(),
             revision: 1,
@@ -109,6 +110,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             queue: None,
             uses_launch_type: false,
             deployment: Default::default(),
+            target_groups: Vec::new(),
             health_check_grace_period: ecsim::sim::SimDuration::from_secs(0),
             placement_strategy: vec![],
             placement_constraints: vec![],

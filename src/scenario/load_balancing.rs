@@ -1,0 +1,135 @@
+//! `elasticLoadBalancing.targetGroups`: target groups as describe-target-groups prints them, with
+//! the deregistration delay from their `Attributes` (describe-target-group-attributes).
+
+use super::diag::Diagnostics;
+use super::reader::{as_list, as_string, object};
+use super::yaml::Node;
+use crate::sim::SimDuration;
+use crate::spec::TargetGroupSpec;
+
+const TARGET_GROUP_IGNORED: &[&str] = &[
+    "TargetGroupArn",
+    "Protocol",
+    "ProtocolVersion",
+    "Port",
+    "VpcId",
+    "HealthCheckProtocol",
+    "HealthCheckPort",
+    "HealthCheckEnabled",
+    "HealthCheckPath",
+    "HealthCheckTimeoutSeconds",
+    "Matcher",
+    "LoadBalancerArns",
+    "TargetType",
+    "IpAddressType",
+];
+
+/// Reads the target groups; the name is `TargetGroupName`, or the name inside `TargetGroupArn`.
+pub fn read_target_groups(node: Option<&Node>, d: &mut Diagnostics) -> Vec<TargetGroupSpec> {
+    let Some(node) = node else { return Vec::new() };
+    let Some(mut block) = object(node, "elasticLoadBalancing", d) else {
+        return Vec::new();
+    };
+    let items = block.list("targetGroups", d);
+    block.finish(d);
+    let mut groups: Vec<TargetGroupSpec> = Vec::new();
+    for (path, n) in items {
+        let Some(mut o) = object(n, &path, d) else { continue };
+        let arn = o
+            .field("TargetGroupArn")
+            .and_then(|n| as_string(n, &format!("{path}.TargetGroupArn"), d));
+        let name = o
+            .string("TargetGroupName", d)
+            .or_else(|| arn.as_deref().and_then(name_in_arn));
+        let mut tg = TargetGroupSpec::new(name.clone().unwrap_or_default());
+        if let Some(v) = o.int("HealthCheckIntervalSeconds", 5, 300, d) {
+            tg.health_check_interval = SimDuration::from_secs(v as u64);
+        }
+        if let Some(v) = o.int("HealthyThresholdCount", 2, 10, d) {
+            tg.healthy_threshold = v as u32;
+        }
+        if let Some(v) = o.int("UnhealthyThresholdCount", 2, 10, d) {
+            tg.unhealthy_threshold = v as u32;
+        }
+        for (p, a) in o.list("Attributes", d) {
+            let Some(mut attr) = object(a, &p, d) else { continue };
+            let key = attr.required_string("Key", "an attribute name", d);
+            let value = attr.required_string("Value", "its value, as a string", d);
+            let value_loc = attr.key_loc("Value");
+            attr.finish(d);
+            if key.as_deref() == Some("deregistration_delay.timeout_seconds") {
+                match value.as_deref().map(str::parse::<u64>) {
+                    Some(Ok(s)) if s <= 3600 => tg.deregistration_delay = SimDuration::from_secs(s),
+                    Some(_) => d.error(
+                        value_loc,
+                        &format!("{p}.Value"),
+                        "deregistration_delay.timeout_seconds must be a whole number of seconds from 0 to 3600",
+                        None,
+                    ),
+                    None => {}
+                }
+            }
+        }
+        o.ignore(TARGET_GROUP_IGNORED);
+        let name_loc = o.loc;
+        o.finish(d);
+        let Some(name) = name else {
+            d.error(
+                name_loc,
+                &path,
+                "a target group needs a TargetGroupName or a TargetGroupArn",
+                None,
+            );
+            continue;
+        };
+        if groups.iter().any(|g| g.name == name) {
+            d.error(name_loc, &path, format!("target group `{name}` is defined twice"), None);
+            continue;
+        }
+        groups.push(tg);
+    }
+    groups
+}
+
+/// `arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>` -> `<name>`.
+pub fn name_in_arn(arn: &str) -> Option<String> {
+    let rest = arn.split_once("targetgroup/")?.1;
+    Some(rest.split('/').next()?.to_string())
+}
+
+/// Resolves a service's `loadBalancers` to target group indices.
+pub fn read_service_load_balancers(
+    o: &mut super::reader::Obj<'_>,
+    target_groups: &[TargetGroupSpec],
+    d: &mut Diagnostics,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    let path = o.child("loadBalancers");
+    let Some(n) = o.field("loadBalancers") else { return out };
+    for (p, item) in as_list(n, &path, d) {
+        let Some(mut lb) = object(item, &p, d) else { continue };
+        let arn_loc = lb.key_loc("targetGroupArn");
+        let arn = lb.required_string("targetGroupArn", "the target group's ARN or name", d);
+        lb.string("containerName", d);
+        lb.int("containerPort", 0, 65_535, d);
+        lb.ignore(&["loadBalancerName"]);
+        lb.finish(d);
+        let Some(arn) = arn else { continue };
+        let name = name_in_arn(&arn).unwrap_or(arn);
+        match target_groups.iter().position(|g| g.name == name) {
+            Some(i) => out.push(i),
+            None => {
+                let names: Vec<&str> = target_groups.iter().map(|g| g.name.as_str()).collect();
+                d.error(
+                    arn_loc,
+                    &format!("{p}.targetGroupArn"),
+                    format!("no target group `{name}` in elasticLoadBalancing.targetGroups"),
+                    super::diag::closest(&name, names.iter().copied())
+                        .map(|c| format!("did you mean `{c}`?"))
+                        .or_else(|| Some("define it under elasticLoadBalancing.targetGroups".into())),
+                );
+            }
+        }
+    }
+    out
+}
