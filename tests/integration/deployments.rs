@@ -223,3 +223,27 @@ fn a_target_that_fails_its_load_balancer_health_checks_is_replaced() {
     assert!(out.tasks.contains("Task failed ELB health checks"));
     assert!(out.events.contains("rollback_started"));
 }
+
+#[test]
+fn a_spot_interruption_during_a_deployment_keeps_the_books() {
+    // Issue interplay: FARGATE_SPOT tasks reclaimed in the middle of a rolling deployment are
+    // replaced by the deployment's new revision, and the deployment still completes.
+    let text = rolling(6, 100, 200, "startTime: 2m")
+        .replace(
+            "capacityProviders: [FARGATE]}",
+            "capacityProviders: [FARGATE, FARGATE_SPOT]}",
+        )
+        .replace(
+            "launchType: FARGATE,",
+            "capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}],",
+        )
+        .replace(
+            "  - {at: 10m, updateService: {service: web, taskDefinition: \"web:2\"}}\n",
+            "  - {at: 10m, updateService: {service: web, taskDefinition: \"web:2\"}}\n  - {at: 11m, spotInterruption: {capacityProvider: FARGATE_SPOT, service: web, count: 3}}\n",
+        );
+    let out = run_to_strings(&load_text("spot-deploy.yaml", &text).expect("valid"));
+    assert!(out.tasks.contains("Your Spot Task was interrupted."));
+    assert!(out.events.contains("deployment_completed"), "{}", out.events);
+    let primary = numbers(column(&out.services, "primary_running", None));
+    assert_eq!(primary.last(), Some(&6));
+}
