@@ -66,7 +66,7 @@ impl World<'_> {
             healthy_at_start: s.healthy,
         });
         let name = self.spec.services[service].name.clone();
-        let config = &self.spec.services[service].deployment;
+        let config = &self.services[service].deployment_config;
         let what = if rollback { "rollback" } else { "deployment" };
         self.log(
             sink,
@@ -92,7 +92,7 @@ impl World<'_> {
     /// A scheduler pass while a deployment is in progress.
     pub fn reconcile_deployment(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let state = self.rolling_state(service);
-        let config = &self.spec.services[service].deployment;
+        let config = self.services[service].deployment_config.clone();
         let settings = RollingSettings {
             minimum_healthy_percent: config.minimum_healthy_percent,
             maximum_percent: config.maximum_percent,
@@ -222,7 +222,7 @@ impl World<'_> {
         if run.number != task_deployment || run.failed {
             return Ok(());
         }
-        let Some(breaker) = self.spec.services[service].deployment.circuit_breaker.clone() else {
+        let Some(breaker) = self.services[service].deployment_config.circuit_breaker.clone() else {
             return Ok(());
         };
         let (kind, value) = match breaker.threshold {
@@ -262,8 +262,8 @@ impl World<'_> {
 
     /// A new task became healthy: with `resetOnHealthyTask` the failure count starts again.
     pub fn on_deployment_task_healthy(&mut self, service: usize, task_deployment: u32) {
-        let reset = self.spec.services[service]
-            .deployment
+        let reset = self.services[service]
+            .deployment_config
             .circuit_breaker
             .as_ref()
             .is_some_and(|b| b.reset_on_healthy_task);

@@ -76,7 +76,7 @@ impl World<'_> {
             if faults || run.failed || s.desired != run.desired_at_start {
                 continue;
             }
-            let config = &self.spec.services[i].deployment;
+            let config = &s.deployment_config;
             let b = crate::policy::deployment::deployment_bounds(
                 s.desired,
                 config.minimum_healthy_percent,

@@ -12,7 +12,38 @@ impl World<'_> {
                 service,
                 task_definition,
                 desired_count,
-            } => self.start_deployment(service, task_definition, desired_count, false, sink),
+                deployment_configuration,
+            } => {
+                if let Some(config) = deployment_configuration {
+                    self.services[service].deployment_config = config;
+                }
+                self.start_deployment(service, task_definition, desired_count, false, sink)
+            }
+            TimelineAction::UpdateServiceDeploymentConfiguration {
+                service,
+                deployment_configuration,
+                desired_count,
+            } => {
+                let c = &deployment_configuration;
+                let name = self.spec.services[service].name.clone();
+                self.log(
+                    sink,
+                    EventKind::ServiceUpdate,
+                    name,
+                    format!(
+                        "UpdateService: deploymentConfiguration minimumHealthyPercent {}, maximumPercent {}, circuit breaker {}.",
+                        c.minimum_healthy_percent,
+                        c.maximum_percent,
+                        if c.circuit_breaker.is_some() { "on" } else { "off" }
+                    ),
+                )?;
+                self.services[service].deployment_config = deployment_configuration;
+                if let Some(n) = desired_count {
+                    self.services[service].desired = n;
+                }
+                self.request_reconcile(service);
+                Ok(())
+            }
             TimelineAction::UpdateServiceDesiredCount { service, desired_count } => {
                 let name = self.spec.services[service].name.clone();
                 let before = self.services[service].desired;

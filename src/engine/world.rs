@@ -30,6 +30,8 @@ pub(super) struct ServiceState {
     pub deployment: Option<super::deployments::DeploymentRun>,
     /// The revision of the last COMPLETED deployment (where a rollback goes).
     pub last_completed_revision: usize,
+    /// `deploymentConfiguration` now (an `updateService` on the timeline may change it).
+    pub deployment_config: crate::spec::DeploymentConfiguration,
     /// Tasks not yet STOPPED, in creation order.
     pub tasks: Vec<TaskId>,
     /// Tasks per lifecycle state.
@@ -144,6 +146,7 @@ impl<'s> World<'s> {
                     deployment_number: 1,
                     deployment: None,
                     last_completed_revision: s.task_definition,
+                    deployment_config: s.deployment.clone(),
                     tasks: Vec::new(),
                     counts: [0; TASK_STATE_COUNT],
                     healthy: 0,

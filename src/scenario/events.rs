@@ -133,16 +133,12 @@ fn read_update(
         _ => None,
     };
     let force = o.boolean("forceNewDeployment", d).unwrap_or(false);
-    if o.field("deploymentConfiguration").is_some() {
-        d.error(
-            o.key_loc("deploymentConfiguration"),
-            &o.child("deploymentConfiguration"),
-            "changing deploymentConfiguration on the timeline is not simulated yet",
-            Some("set it on the service in ecs.services".into()),
-        );
-    }
+    let config = o
+        .field("deploymentConfiguration")
+        .is_some()
+        .then(|| super::services::read_deployment_configuration(&mut o, d));
     let has_desired = o.field("desiredCount").is_some();
-    if !has_desired && new_revision.is_none() && !force {
+    if !has_desired && new_revision.is_none() && !force && config.is_none() {
         d.error(
             o.loc,
             path,
@@ -171,6 +167,14 @@ fn read_update(
         return Some(TimelineAction::UpdateServiceDeployment {
             service,
             task_definition: new_revision.unwrap_or(services[service].task_definition),
+            desired_count: desired.map(|v| v as u32),
+            deployment_configuration: config,
+        });
+    }
+    if let Some(deployment_configuration) = config {
+        return Some(TimelineAction::UpdateServiceDeploymentConfiguration {
+            service,
+            deployment_configuration,
             desired_count: desired.map(|v| v as u32),
         });
     }

@@ -303,7 +303,10 @@ fn check_compatibility(
     }
 }
 
-fn read_deployment_configuration(o: &mut super::reader::Obj<'_>, d: &mut Diagnostics) -> DeploymentConfiguration {
+pub(super) fn read_deployment_configuration(
+    o: &mut super::reader::Obj<'_>,
+    d: &mut Diagnostics,
+) -> DeploymentConfiguration {
     let mut config = DeploymentConfiguration::default();
     let path = o.child("deploymentConfiguration");
     let Some(n) = o.field("deploymentConfiguration") else {

@@ -117,6 +117,18 @@ pub enum TimelineAction {
         task_definition: usize,
         /// The new desiredCount, if given.
         desired_count: Option<u32>,
+        /// A new `deploymentConfiguration`, if given.
+        deployment_configuration: Option<crate::spec::DeploymentConfiguration>,
+    },
+    /// `UpdateService` that only changes `deploymentConfiguration` (and maybe desiredCount):
+    /// no deployment starts; the next one, or the one in progress, uses it.
+    UpdateServiceDeploymentConfiguration {
+        /// Index into `Spec::services`.
+        service: usize,
+        /// The new configuration.
+        deployment_configuration: crate::spec::DeploymentConfiguration,
+        /// The new desiredCount, if given.
+        desired_count: Option<u32>,
     },
     /// Instances fail (EC2 terminates them); their Auto Scaling group replaces them.
     FailInstances(InstanceSelector),
