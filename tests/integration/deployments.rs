@@ -247,3 +247,28 @@ fn a_spot_interruption_during_a_deployment_keeps_the_books() {
     let primary = numbers(column(&out.services, "primary_running", None));
     assert_eq!(primary.last(), Some(&6));
 }
+
+#[test]
+fn every_configuration_completes_or_reports_a_stall_in_the_engine() {
+    // Property over desired / min % / max % (seeded choice of combinations, invariants on):
+    // a deployment either completes or logs one stall; it never loops (the run's event count
+    // stays bounded) and never leaves both revisions running without a reason.
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(27);
+    for _ in 0..40 {
+        let d = rng.random_range(0..=8u32);
+        let min = [0, 25, 50, 75, 90, 100][rng.random_range(0..6usize)];
+        let max = [100, 110, 125, 150, 200][rng.random_range(0..5usize)];
+        if max < min {
+            continue;
+        }
+        let out = run_to_strings(&load_text("prop.yaml", &rolling(d, min, max, "")).expect("valid"));
+        let completed = out.events.matches("deployment_completed").count();
+        let stalled = out.events.matches("unable to stop or start tasks").count();
+        assert_eq!(completed + stalled, 1, "D {d} {min}/{max}:\n{}", out.events);
+        let lower = (d * min).div_ceil(100);
+        let upper = d * max / 100;
+        assert_eq!(stalled == 1, d > 0 && lower >= upper, "D {d} {min}/{max}");
+        assert!(out.events.lines().count() < 200, "D {d} {min}/{max}: a runaway");
+    }
+}
