@@ -594,9 +594,11 @@ time_s,timestamp,kind,subject,message
                 | EventKind::DeploymentCompleted
                 | EventKind::DeploymentFailed
                 | EventKind::RollbackStarted
-                | EventKind::DeploymentStalled => {}
+                | EventKind::DeploymentStalled
+                | EventKind::TaskStartThrottled
+                | EventKind::ScaleInBlocked => {}
             }
         }
-        assert_eq!(EVENT_KINDS.len(), 19);
+        assert_eq!(EVENT_KINDS.len(), 21);
     }
 }

@@ -20,7 +20,9 @@ pub use cluster::{
     AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,
     InstancesDistribution, ManagedScaling, ServiceSpec, StrategyItem, WorkerQueue,
 };
-pub use deployment::{CircuitBreakerSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec};
+pub use deployment::{
+    CircuitBreakerSpec, DeploymentAlarmsSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec,
+};
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
 
