@@ -551,8 +551,8 @@ time_s,timestamp,kind,subject,message
             false,
             "unknown event kind `faults`; did you mean `fault`? (kinds: alarm, deployment_completed, deployment_failed, \
              deployment_stalled, deployment_started, fault, fault_recovered, instance, not_scaled, placement_failure, \
-             placement_recovered, rollback_started, run, scaling_activity, service_scheduler, service_update, \
-             spot_interruption, steady_state, task_state)",
+             placement_recovered, rollback_started, run, scale_in_blocked, scaling_activity, service_scheduler, \
+             service_update, spot_interruption, steady_state, task_start_throttled, task_state)",
         );
         check(
             "max(web.running) == max(web.runnin)",
@@ -594,9 +594,11 @@ time_s,timestamp,kind,subject,message
                 | EventKind::DeploymentCompleted
                 | EventKind::DeploymentFailed
                 | EventKind::RollbackStarted
-                | EventKind::DeploymentStalled => {}
+                | EventKind::DeploymentStalled
+                | EventKind::TaskStartThrottled
+                | EventKind::ScaleInBlocked => {}
             }
         }
-        assert_eq!(EVENT_KINDS.len(), 19);
+        assert_eq!(EVENT_KINDS.len(), 21);
     }
 }

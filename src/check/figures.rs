@@ -32,6 +32,8 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::DeploymentFailed,
     EventKind::RollbackStarted,
     EventKind::DeploymentStalled,
+    EventKind::TaskStartThrottled,
+    EventKind::ScaleInBlocked,
 ];
 
 /// The value of a summary figure of the run.

@@ -70,6 +70,8 @@ pub(super) struct AutoScalingState {
     pub targets: Vec<TargetState>,
     pub policies: Vec<PolicyState>,
     pub alarms: Vec<AlarmRuntime>,
+    /// Where the user alarms (`cloudWatch.alarms`, in order) begin in `alarms`.
+    pub user_alarms_start: usize,
     /// Datapoints waiting for the pipeline latency: (resolution index, one value per alarm).
     pub pending: [VecDeque<Vec<Option<f64>>>; 2],
     pub uses_resolution: [bool; 2],
@@ -140,6 +142,7 @@ impl AutoScalingState {
                 ));
             }
         }
+        state.user_alarms_start = state.alarms.len();
         for alarm in &a.alarms {
             state.alarms.push(AlarmRuntime {
                 name: alarm.name.clone(),
@@ -353,6 +356,8 @@ impl World<'_> {
             return Ok(());
         };
         let mut to_invoke = Vec::new();
+        // User alarms (indices into `cloudWatch.alarms`) that went to ALARM: they may fail a deployment.
+        let mut entered_alarm = Vec::new();
         for (a, value) in values.into_iter().enumerate() {
             let alarm = &mut self.auto_scaling.alarms[a];
             if alarm.stream.high_resolution != high_resolution {
@@ -397,7 +402,13 @@ impl World<'_> {
             }
             if self.auto_scaling.alarms[a].evaluator.state == AlarmState::Alarm {
                 to_invoke.push(a);
+                if before != AlarmState::Alarm && a >= self.auto_scaling.user_alarms_start {
+                    entered_alarm.push(a - self.auto_scaling.user_alarms_start);
+                }
             }
+        }
+        for user_alarm in entered_alarm {
+            self.on_deployment_alarm(user_alarm, sink)?;
         }
         for a in to_invoke {
             match self.auto_scaling.alarms[a].action.clone() {
@@ -412,6 +423,14 @@ impl World<'_> {
             }
         }
         Ok(())
+    }
+
+    /// True when user alarm `alarm` (an index into `cloudWatch.alarms`) is in ALARM.
+    pub fn user_alarm_in_alarm(&self, alarm: usize) -> bool {
+        self.auto_scaling.alarms[self.auto_scaling.user_alarms_start + alarm]
+            .evaluator
+            .state
+            == AlarmState::Alarm
     }
 
     /// `CPUUtilization 78.2 > 60 for 3 of 3 datapoints`.

@@ -2,7 +2,8 @@
 //! (or `forceNewDeployment`) makes a new PRIMARY deployment; the older tasks belong to the ACTIVE
 //! one. Each pass of the service scheduler asks `policy::deployment::rolling_step` how many new
 //! tasks to start and old ones to stop within minimumHealthyPercent and maximumPercent; the
-//! circuit breaker counts new tasks that fail and can roll back to the last COMPLETED revision.
+//! circuit breaker counts new tasks that fail, a named CloudWatch alarm entering ALARM fails the
+//! deployment too (reference 8.3), and either can roll back to the last COMPLETED revision.
 
 use super::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
@@ -28,6 +29,9 @@ pub(super) struct DeploymentRun {
     pub failures: u32,
     /// The breaker tripped without rollback: rolloutState FAILED, no new tasks are launched.
     pub failed: bool,
+    /// A named deployment alarm was already in ALARM when the deployment started: alarms are
+    /// ignored for this deployment (reference 8.3).
+    pub alarms_ignored: bool,
     /// The "unable to stop or start tasks" event was written for the current stall.
     pub stalled_logged: bool,
     /// desiredCount when the deployment started.
@@ -49,7 +53,26 @@ impl World<'_> {
         if let Some(d) = desired {
             self.services[service].desired = d;
         }
+        // Deployment alarms already in ALARM are ignored for this deployment (reference 8.3).
+        let in_alarm: Vec<&str> = self.spec.services[service]
+            .deployment
+            .alarms
+            .iter()
+            .flat_map(|a| a.alarms.iter().zip(&a.alarm_names))
+            .filter(|(i, _)| self.user_alarm_in_alarm(**i))
+            .map(|(_, name)| name.as_str())
+            .collect();
+        let ignored_note = match in_alarm.as_slice() {
+            [] => String::new(),
+            names => format!(
+                " CloudWatch alarm {} already in ALARM: deployment alarms are ignored for this deployment.",
+                names.join(", ")
+            ),
+        };
         let s = &mut self.services[service];
+        // A new deployment resets the restart throttle (reference 8.5).
+        s.start_failures = 0;
+        s.throttled_until = self.now;
         let from = s.task_definition;
         s.task_definition = revision;
         s.deployment_number += 1;
@@ -61,6 +84,7 @@ impl World<'_> {
             rollback,
             failures: 0,
             failed: false,
+            alarms_ignored: !ignored_note.is_empty(),
             stalled_logged: false,
             desired_at_start: s.desired,
             healthy_at_start: s.healthy,
@@ -77,7 +101,7 @@ impl World<'_> {
             },
             name.clone(),
             format!(
-                "(service {name}) {what} ecs-svc/{number} of {} started, replacing {} (desiredCount {}, minimumHealthyPercent {}, maximumPercent {}).",
+                "(service {name}) {what} ecs-svc/{number} of {} started, replacing {} (desiredCount {}, minimumHealthyPercent {}, maximumPercent {}).{ignored_note}",
                 self.task_definition_labels[revision],
                 self.task_definition_labels[from],
                 self.services[service].desired,
@@ -100,7 +124,7 @@ impl World<'_> {
         };
         let step = rolling_step(&state, &settings);
         let failed = self.services[service].deployment.as_ref().is_some_and(|d| d.failed);
-        if step.start_new > 0 && !failed {
+        if step.start_new > 0 && !failed && !self.start_throttled(service) {
             let started = self.start_tasks(service, step.start_new, sink)?;
             self.log_task_list(service, "started", &started, sink)?;
         }
@@ -186,13 +210,15 @@ impl World<'_> {
     }
 
     /// Old tasks to stop: `counts` of starting, unhealthy and healthy ones, oldest first.
+    /// Protected tasks are kept until their protection ends (AWS: task scale-in protection holds
+    /// against deployments too), so the deployment completes only then.
     fn old_tasks_to_stop(&self, service: usize, counts: [u32; 3]) -> Vec<TaskId> {
         let s = &self.services[service];
         let mut out = Vec::new();
         for (kind, want) in counts.into_iter().enumerate() {
             let matching = s.tasks.iter().copied().filter(|id| {
                 let t = &self.tasks[id];
-                if t.deployment == s.deployment_number {
+                if t.deployment == s.deployment_number || t.is_protected(self.now) {
                     return false;
                 }
                 match kind {
@@ -238,20 +264,63 @@ impl World<'_> {
         );
         let run = self.services[service].deployment.as_mut().expect("checked");
         run.failures += 1;
-        let (failures, number) = (run.failures, run.number);
+        let failures = run.failures;
         if failures < threshold {
             return Ok(());
         }
+        let reason = format!(
+            "the circuit breaker tripped after {failures} failed tasks (threshold {threshold}; the last {what})"
+        );
+        self.fail_deployment(service, &reason, breaker.rollback, sink)
+    }
+
+    /// User alarm `alarm` (an index into `cloudWatch.alarms`) went to ALARM: every deployment in
+    /// progress that names it fails (reference 8.3), unless alarms are ignored for it or it has
+    /// already failed. A rollback that an alarm fails does not roll back again.
+    pub fn on_deployment_alarm(&mut self, alarm: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        for service in 0..self.services.len() {
+            let Some(config) = &self.spec.services[service].deployment.alarms else {
+                continue;
+            };
+            let Some(run) = &self.services[service].deployment else {
+                continue;
+            };
+            if run.failed || run.alarms_ignored || !config.alarms.contains(&alarm) {
+                continue;
+            }
+            let rollback = config.rollback && !run.rollback;
+            let reason = format!(
+                "CloudWatch alarm {} went to ALARM",
+                self.spec.auto_scaling.alarms[alarm].name
+            );
+            self.fail_deployment(service, &reason, rollback, sink)?;
+        }
+        Ok(())
+    }
+
+    /// The deployment in progress fails for `reason` (rolloutState FAILED): with `rollback` a
+    /// deployment of the last COMPLETED revision starts; without, no new task is launched for it.
+    /// The circuit breaker and the deployment alarms share it; whichever fails first wins.
+    pub fn fail_deployment(
+        &mut self,
+        service: usize,
+        reason: &str,
+        rollback: bool,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let number = self.services[service]
+            .deployment
+            .as_ref()
+            .expect("a deployment is in progress")
+            .number;
         let name = self.spec.services[service].name.clone();
         self.log(
             sink,
             EventKind::DeploymentFailed,
             name.clone(),
-            format!(
-                "(service {name}) deployment ecs-svc/{number} failed: the circuit breaker tripped after {failures} failed tasks (threshold {threshold}; the last {what}): rolloutState FAILED."
-            ),
+            format!("(service {name}) deployment ecs-svc/{number} failed: {reason}: rolloutState FAILED."),
         )?;
-        if breaker.rollback {
+        if rollback {
             let back = self.services[service].last_completed_revision;
             self.start_deployment(service, back, None, true, sink)
         } else {

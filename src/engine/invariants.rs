@@ -69,6 +69,7 @@ impl World<'_> {
                     e.action,
                     crate::spec::TimelineAction::UpdateServiceDesiredCount { .. }
                         | crate::spec::TimelineAction::UpdateServiceDeployment { .. }
+                        | crate::spec::TimelineAction::UpdateTaskProtection { .. }
                 )
             });
         for (i, s) in self.services.iter().enumerate() {

@@ -33,6 +33,7 @@ impl World<'_> {
             billing_started_at: None,
             running_at: None,
             stop_reason: None,
+            protected_until: None,
         };
         self.tasks.insert(id, task);
         let s = &mut self.services[service];
@@ -177,6 +178,8 @@ impl World<'_> {
                 }
                 let task = self.tasks.get_mut(&id).expect("task exists");
                 task.running_at = Some(self.now);
+                // A task that reaches RUNNING ends the restart throttle's count (reference 8.5).
+                self.services[service].start_failures = 0;
                 self.arm_health(id);
                 self.arm_spot_interruption(id);
             }
@@ -295,6 +298,9 @@ impl World<'_> {
         let replace = !matches!(task.stop_reason, Some(StopReason::ScaleIn | StopReason::Deployment))
             || self.services[task.service].deployment.is_some();
         self.write_task_row(&task, Some(self.now), sink)?;
+        if task.stop_reason == Some(StopReason::EssentialContainerExited) && task.running_at.is_none() {
+            self.throttle_restarts(task.service, sink)?;
+        }
         if let Some(what) = match task.stop_reason {
             Some(StopReason::EssentialContainerExited) => Some("task failed to start"),
             Some(StopReason::UnhealthyTask | StopReason::UnhealthyTarget) => Some("task failed its health checks"),

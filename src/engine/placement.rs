@@ -164,7 +164,7 @@ impl World<'_> {
             .enumerate()
             .filter_map(|(index, id)| {
                 let t = &self.tasks[id];
-                if !t.state.is_starting_or_running() || draining.contains(id) {
+                if !t.state.is_starting_or_running() || draining.contains(id) || t.is_protected(self.now) {
                     return None;
                 }
                 let instance = t.instance.map(|i| &self.instances[i.0 as usize]);

@@ -22,7 +22,8 @@ impl World<'_> {
         let active = self.services[service].active_count();
         let counted = active - draining.len() as u32;
         let desired = self.services[service].desired;
-        if counted < desired {
+        // The restart throttle (reference 8.5) holds new tasks back; a timer reconciles at its end.
+        if counted < desired && !self.start_throttled(service) {
             // maximumPercent 200 bounds replacements of draining tasks; nothing else is bounded yet.
             let room = if draining.is_empty() {
                 u32::MAX
@@ -34,8 +35,12 @@ impl World<'_> {
         }
         self.place_waiting_tasks(service, sink)?;
         if counted > desired {
-            let stopped = self.stop_surplus_tasks(service, counted - desired, &draining, sink)?;
+            let surplus = counted - desired;
+            let stopped = self.stop_surplus_tasks(service, surplus, &draining, sink)?;
             self.log_task_list(service, "stopped", &stopped, sink)?;
+            self.note_scale_in_shortfall(service, surplus, stopped.len() as u32, sink)?;
+        } else {
+            self.services[service].scale_in_blocked_logged = false;
         }
         if !draining.is_empty() {
             let stopped = self.stop_replaced_draining_tasks(service, sink)?;
@@ -170,7 +175,8 @@ impl World<'_> {
     }
 
     /// Stops `n` tasks, chosen as ECS does on scale-in (by the placement strategy when set).
-    /// Tasks on draining instances (`draining`) are left to the drain.
+    /// Tasks on draining instances (`draining`) are left to the drain; protected tasks are never
+    /// chosen (reference 8.6), so fewer than `n` may stop.
     fn stop_surplus_tasks(
         &mut self,
         service: usize,
@@ -198,7 +204,8 @@ impl World<'_> {
             .enumerate()
             .filter_map(|(index, id)| {
                 let t = &self.tasks[id];
-                (t.state.is_starting_or_running() && !draining.contains(id)).then(|| StopCandidate {
+                let eligible = t.state.is_starting_or_running() && !draining.contains(id) && !t.is_protected(self.now);
+                eligible.then(|| StopCandidate {
                     index,
                     not_yet_running: t.state != TaskState::Running,
                     availability_zone: t.availability_zone.unwrap_or(0),

@@ -64,6 +64,12 @@ impl World<'_> {
                 duration,
             } => self.start_zone_outage(availability_zone, duration, sink),
             TimelineAction::SpotInterruption(burst) => self.spot_interruption_burst(&burst, sink),
+            TimelineAction::UpdateTaskProtection {
+                service,
+                count,
+                protection_enabled,
+                expires_in,
+            } => self.update_task_protection(service, count, protection_enabled, expires_in, sink),
         }
     }
 }

@@ -59,6 +59,12 @@ pub(super) struct ServiceState {
     pub steady: bool,
     /// Metric accumulation for the current 60 s and 20 s periods.
     pub metric_periods: [MetricPeriodState; 2],
+    /// Tasks in a row that stopped without reaching RUNNING (the restart throttle, reference 8.5).
+    pub start_failures: u32,
+    /// The service scheduler starts no task before this time (the restart throttle).
+    pub throttled_until: SimTime,
+    /// The "unable to scale in" event was written for the current shortfall (reference 8.6).
+    pub scale_in_blocked_logged: bool,
 }
 
 impl ServiceState {
@@ -173,6 +179,9 @@ impl<'s> World<'s> {
                     last_placement_failure: None,
                     steady: false,
                     metric_periods: Default::default(),
+                    start_failures: 0,
+                    throttled_until: SimTime::ZERO,
+                    scale_in_blocked_logged: false,
                 }
             })
             .collect();
@@ -231,6 +240,18 @@ impl<'s> World<'s> {
             self.services[service].reconcile_queued = true;
             self.schedule_in(0, Event::Reconcile { service });
         }
+    }
+
+    /// Asks the service scheduler to look at `service` at `at` (a timer: the end of the restart
+    /// throttle, a task protection expiring). It does not replace an immediate request; an extra
+    /// pass changes nothing.
+    pub fn request_reconcile_at(&mut self, service: usize, at: SimTime) {
+        self.queue.push(at.max(self.now), Event::Reconcile { service });
+    }
+
+    /// True while the restart throttle keeps the service scheduler from starting tasks.
+    pub fn start_throttled(&self, service: usize) -> bool {
+        self.now < self.services[service].throttled_until
     }
 
     /// Writes an `events.csv` row.

@@ -176,6 +176,15 @@ pub struct Task {
     pub running_at: Option<SimTime>,
     /// Why it is stopping.
     pub stop_reason: Option<StopReason>,
+    /// Task scale-in protection (`UpdateTaskProtection`): protected until then (reference 8.6).
+    pub protected_until: Option<SimTime>,
+}
+
+impl Task {
+    /// True while task scale-in protection holds at `now`.
+    pub fn is_protected(&self, now: SimTime) -> bool {
+        self.protected_until.is_some_and(|until| until > now)
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `events`: operator actions and faults on the timeline (`updateService`, `failInstances`,
-//! `drainInstances`, `azOutage`, `spotInterruption`) and the instance selectors they share.
+//! `drainInstances`, `azOutage`, `spotInterruption`, `updateTaskProtection`) and the instance
+//! selectors they share.
 
 use super::diag::Diagnostics;
 use super::reader::{Obj, as_list, as_string, object};
@@ -16,6 +17,7 @@ pub(super) const ACTIONS: &[&str] = &[
     "drainInstances",
     "azOutage",
     "spotInterruption",
+    "updateTaskProtection",
 ];
 
 /// What the timeline's actions may refer to.
@@ -63,6 +65,7 @@ pub fn read_events(
                     "failInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::FailInstances),
                     "drainInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::DrainInstances),
                     "azOutage" => read_outage(n, &p, ctx, d),
+                    "updateTaskProtection" => read_task_protection(n, &p, ctx, d),
                     _ => read_spot(n, &p, ctx, d),
                 };
             }
@@ -468,4 +471,50 @@ fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnos
         service: service?,
         quantity: quantity??,
     }))
+}
+
+/// `updateTaskProtection: {service, count, protectionEnabled, expiresInMinutes}` (reference 8.6).
+fn read_task_protection(
+    node: &Node,
+    path: &str,
+    ctx: &TimelineContext<'_>,
+    d: &mut Diagnostics,
+) -> Option<TimelineAction> {
+    let mut o = object(node, path, d)?;
+    let name = o.required_string("service", "the service name", d);
+    let count = o.int("count", 1, 100_000, d);
+    if o.field("count").is_none() {
+        o.missing("count", "how many RUNNING tasks of the service (the oldest first)", d);
+    }
+    let enabled = o.boolean("protectionEnabled", d);
+    if o.field("protectionEnabled").is_none() {
+        o.missing(
+            "protectionEnabled",
+            "true to protect the tasks, false to remove the protection",
+            d,
+        );
+    }
+    let minutes = o.int("expiresInMinutes", 1, 2880, d);
+    let minutes_bad = o.field("expiresInMinutes").is_some() && minutes.is_none();
+    let mut service = None;
+    if let Some(name) = &name {
+        match ctx.services.iter().position(|s| s.name == *name) {
+            Some(i) => service = Some(i),
+            None if ctx.declared.contains(name) => {}
+            None => {
+                let names: Vec<&str> = ctx.services.iter().map(|s| s.name.as_str()).collect();
+                unknown(&o, "service", "service", name, &names, d);
+            }
+        }
+    }
+    o.finish(d);
+    if minutes_bad {
+        return None;
+    }
+    Some(TimelineAction::UpdateTaskProtection {
+        service: service?,
+        count: count? as u32,
+        protection_enabled: enabled?,
+        expires_in: crate::sim::SimDuration::from_mins(minutes.unwrap_or(120) as u64),
+    })
 }

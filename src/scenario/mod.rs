@@ -258,6 +258,7 @@ fn read_top(
         },
         d,
     );
+    services::resolve_deployment_alarms(services_node, &mut services, &auto_scaling.alarms, d);
     let expectations = read_expectations(&mut o, d);
     o.finish(d);
     let _ = TOP_LEVEL_AWS_BLOCKS;

@@ -8,8 +8,8 @@ use super::yaml::Node;
 use crate::policy::placement::MAX_CONSTRAINTS_PER_TASK;
 use crate::sim::SimDuration;
 use crate::spec::{
-    CapacityProviderKind, CapacityProviderSpec, CircuitBreakerSpec, DeploymentConfiguration, FailureThreshold,
-    ServiceSpec, StrategyItem, TargetGroupSpec, TaskDefinitionSpec,
+    AlarmSpec, CapacityProviderKind, CapacityProviderSpec, CircuitBreakerSpec, DeploymentAlarmsSpec,
+    DeploymentConfiguration, FailureThreshold, ServiceSpec, StrategyItem, TargetGroupSpec, TaskDefinitionSpec,
 };
 
 const SERVICE_IGNORED: &[&str] = &[
@@ -323,10 +323,8 @@ pub(super) fn read_deployment_configuration(
     if let Some(cb) = dc.field("deploymentCircuitBreaker") {
         config.circuit_breaker = read_circuit_breaker(cb, &dc.child("deploymentCircuitBreaker"), d);
     }
-    if dc.field("alarms").is_some() {
-        d.not_yet_simulated.push(format!(
-            "{path}.alarms: deployment alarms are not simulated yet; only the circuit breaker fails a deployment"
-        ));
+    if let Some(a) = dc.field("alarms") {
+        config.alarms = read_deployment_alarms(a, &dc.child("alarms"), d);
     }
     let strategy_loc = dc.key_loc("strategy");
     if let Some(strategy) = dc.one_of("strategy", &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"], d) {
@@ -353,6 +351,100 @@ pub(super) fn read_deployment_configuration(
         );
     }
     config
+}
+
+/// `alarms`; `None` unless `enable` is true. The names are resolved against `cloudWatch.alarms`
+/// later (`resolve_deployment_alarms`), once the alarms are read.
+fn read_deployment_alarms(node: &Node, path: &str, d: &mut Diagnostics) -> Option<DeploymentAlarmsSpec> {
+    let mut a = object(node, path, d)?;
+    let mut names = Vec::new();
+    let names_node = a.field("alarmNames");
+    let names_given = names_node.is_some();
+    let empty_list = names_node.is_some_and(|n| matches!(&n.value, super::yaml::Value::Seq(v) if v.is_empty()));
+    for (p, n) in a.list("alarmNames", d) {
+        if let Some(name) = super::reader::as_string(n, &p, d) {
+            names.push(name);
+        }
+    }
+    if !names_given {
+        a.missing(
+            "alarmNames",
+            "the CloudWatch alarms (from cloudWatch.alarms) that fail a deployment",
+            d,
+        );
+    } else if empty_list {
+        d.error(
+            a.key_loc("alarmNames"),
+            &a.child("alarmNames"),
+            "alarmNames lists no alarm",
+            None,
+        );
+    }
+    let enable = a.boolean("enable", d);
+    if a.field("enable").is_none() {
+        a.missing("enable", "true or false", d);
+    }
+    let rollback = a.boolean("rollback", d);
+    if a.field("rollback").is_none() {
+        a.missing("rollback", "true or false", d);
+    }
+    a.finish(d);
+    enable?.then_some(DeploymentAlarmsSpec {
+        alarm_names: names,
+        alarms: Vec::new(),
+        rollback: rollback.unwrap_or(false),
+    })
+}
+
+/// Resolves every service's `deploymentConfiguration.alarms.alarmNames` against the scenario's
+/// `cloudWatch.alarms`: an unknown name is an error at its place, with the nearest alarm name.
+pub fn resolve_deployment_alarms(
+    node: Option<&Node>,
+    services: &mut [ServiceSpec],
+    alarms: &[AlarmSpec],
+    d: &mut Diagnostics,
+) {
+    let Some(super::yaml::Value::Seq(items)) = node.map(|n| &n.value) else {
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let Some(super::yaml::Value::Scalar { text: name, .. }) = item.get("serviceName").map(|n| &n.value) else {
+            continue;
+        };
+        let Some(service) = services.iter_mut().find(|s| s.name == *name) else {
+            continue;
+        };
+        let Some(spec) = service.deployment.alarms.as_mut() else {
+            continue;
+        };
+        let Some(super::yaml::Value::Seq(names)) = item
+            .get("deploymentConfiguration")
+            .and_then(|n| n.get("alarms"))
+            .and_then(|n| n.get("alarmNames"))
+            .map(|n| &n.value)
+        else {
+            continue;
+        };
+        for (j, n) in names.iter().enumerate() {
+            let super::yaml::Value::Scalar { text: alarm, .. } = &n.value else {
+                continue;
+            };
+            match alarms.iter().position(|a| a.name == *alarm) {
+                Some(a) => spec.alarms.push(a),
+                None => {
+                    let help = closest(alarm, alarms.iter().map(|a| a.name.as_str()))
+                        .map(|c| format!("did you mean `{c}`?"))
+                        .or_else(|| Some("name an alarm defined in cloudWatch.alarms".into()));
+                    d.error(
+                        n.loc,
+                        &format!("ecs.services[{i}].deploymentConfiguration.alarms.alarmNames[{j}]"),
+                        format!("no CloudWatch alarm named `{alarm}` in cloudWatch.alarms"),
+                        help,
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// `deploymentCircuitBreaker`; `None` unless `enable` is true.

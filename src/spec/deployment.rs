@@ -11,6 +11,8 @@ pub struct DeploymentConfiguration {
     pub maximum_percent: u32,
     /// `deploymentCircuitBreaker` when `enable` is true.
     pub circuit_breaker: Option<CircuitBreakerSpec>,
+    /// `alarms` when `enable` is true (reference 8.3).
+    pub alarms: Option<DeploymentAlarmsSpec>,
 }
 
 impl Default for DeploymentConfiguration {
@@ -19,6 +21,7 @@ impl Default for DeploymentConfiguration {
             minimum_healthy_percent: 100,
             maximum_percent: 200,
             circuit_breaker: None,
+            alarms: None,
         }
     }
 }
@@ -43,6 +46,18 @@ pub struct CircuitBreakerSpec {
     pub reset_on_healthy_task: bool,
     /// `thresholdConfiguration`.
     pub threshold: FailureThreshold,
+}
+
+/// `deploymentConfiguration.alarms` with `enable: true` (reference 8.3): a named CloudWatch alarm
+/// entering ALARM while a deployment is in progress fails the deployment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeploymentAlarmsSpec {
+    /// `alarmNames`, as written.
+    pub alarm_names: Vec<String>,
+    /// The same alarms as indices into `AutoScalingSpec::alarms` (the scenario's `cloudWatch.alarms`).
+    pub alarms: Vec<usize>,
+    /// `rollback`: start a deployment of the last COMPLETED revision when an alarm fails it.
+    pub rollback: bool,
 }
 
 /// A container health check (`healthCheck` of an essential container).

@@ -20,7 +20,10 @@ pub use cluster::{
     AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,
     InstancesDistribution, ManagedScaling, ServiceSpec, StrategyItem, WorkerQueue,
 };
-pub use deployment::{CircuitBreakerSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec, TargetGroupSpec};
+pub use deployment::{
+    CircuitBreakerSpec, DeploymentAlarmsSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec,
+    TargetGroupSpec,
+};
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
 

@@ -144,6 +144,18 @@ pub enum TimelineAction {
     },
     /// A burst of Spot interruptions.
     SpotInterruption(SpotInterruptionSpec),
+    /// `UpdateTaskProtection` on `count` RUNNING tasks of a service, the oldest first
+    /// (reference 8.6): protected tasks are never chosen on scale-in until the protection expires.
+    UpdateTaskProtection {
+        /// Index into `Spec::services`.
+        service: usize,
+        /// How many RUNNING tasks (at most all of them).
+        count: u32,
+        /// `protectionEnabled`: true protects, false removes the protection.
+        protection_enabled: bool,
+        /// `expiresInMinutes` (1 to 2880, default 120) for `protection_enabled`.
+        expires_in: SimDuration,
+    },
 }
 
 /// One timeline entry.

@@ -108,12 +108,17 @@ pub enum EventKind {
     DeploymentStarted,
     /// A deployment reached rolloutState COMPLETED.
     DeploymentCompleted,
-    /// The circuit breaker failed a deployment (rolloutState FAILED).
+    /// The circuit breaker or a deployment alarm failed a deployment (rolloutState FAILED).
     DeploymentFailed,
     /// The circuit breaker started a rollback to the last completed revision.
     RollbackStarted,
     /// The deployment configuration lets the scheduler neither start nor stop a task.
     DeploymentStalled,
+    /// Tasks of a service keep failing to start: the scheduler waits before starting more
+    /// (the restart throttle, reference 8.5).
+    TaskStartThrottled,
+    /// Protected tasks outnumber the desired count: scale-in stops short (reference 8.6).
+    ScaleInBlocked,
 }
 
 impl EventKind {
@@ -139,6 +144,8 @@ impl EventKind {
             EventKind::DeploymentFailed => "deployment_failed",
             EventKind::RollbackStarted => "rollback_started",
             EventKind::DeploymentStalled => "deployment_stalled",
+            EventKind::TaskStartThrottled => "task_start_throttled",
+            EventKind::ScaleInBlocked => "scale_in_blocked",
         }
     }
 }

@@ -5,6 +5,7 @@ mod aws_taskdefs;
 mod charts;
 mod check_cli;
 mod cluster_scaling;
+mod deployment_controls;
 mod deployments;
 mod engine_runs;
 mod error_messages;
