@@ -22,6 +22,8 @@ pub struct DeploymentSummary {
     pub rollout_state: String,
     /// Whether it stalled ("unable to stop or start tasks") at some point.
     pub stalled: bool,
+    #[serde(skip)]
+    started_ms: u64,
 }
 
 /// Aggregates of one service over the run.
@@ -338,6 +340,7 @@ impl SummaryBuilder {
                 duration_s: None,
                 rollout_state: "IN_PROGRESS".into(),
                 stalled: false,
+                started_ms: e.time_ms,
             }),
             EventKind::DeploymentCompleted | EventKind::DeploymentFailed | EventKind::DeploymentStalled => {
                 let Some(d) = s
@@ -351,7 +354,8 @@ impl SummaryBuilder {
                 match e.kind {
                     EventKind::DeploymentCompleted => {
                         d.completed_s = Some(t);
-                        d.duration_s = Some(t - d.started_s);
+                        // From integer milliseconds, so the figure carries no float noise.
+                        d.duration_s = Some(e.time_ms.saturating_sub(d.started_ms) as f64 / 1000.0);
                         d.rollout_state = "COMPLETED".into();
                     }
                     EventKind::DeploymentFailed => d.rollout_state = "FAILED".into(),
