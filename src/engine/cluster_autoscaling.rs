@@ -303,16 +303,19 @@ impl World<'_> {
         Ok(())
     }
 
+    /// Provider index, group index and settings of managed provider `k`.
+    fn managed_provider(&self, k: usize) -> (usize, usize, ManagedScaling) {
+        let st = &self.managed_scaling[k];
+        (st.provider, st.group, st.settings)
+    }
+
     fn managed_scale_out(
         &mut self,
         k: usize,
         sample: ReservationSample,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let (provider, group, settings) = {
-            let st = &self.managed_scaling[k];
-            (st.provider, st.group, st.settings)
-        };
+        let (provider, group, settings) = self.managed_provider(k);
         let spec = &self.spec.auto_scaling_groups[group];
         let current = self.groups[group].desired;
         let wanted =
@@ -369,10 +372,7 @@ impl World<'_> {
         sample: ReservationSample,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let (provider, group, settings) = {
-            let st = &self.managed_scaling[k];
-            (st.provider, st.group, st.settings)
-        };
+        let (provider, group, settings) = self.managed_provider(k);
         let spec = &self.spec.auto_scaling_groups[group];
         let current = self.groups[group].desired;
         let wanted = desired_for_reservation(sample.n, sample.m, settings.target_capacity).max(spec.min_size);
