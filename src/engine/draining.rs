@@ -2,12 +2,12 @@
 //! once, RUNNING ones are replaced elsewhere before they stop, and the instance can be terminated
 //! when its last task is gone.
 //!
-//! Deployment configuration is not simulated yet, so the replacement follows ECS's defaults,
-//! `minimumHealthyPercent` 100 and `maximumPercent` 200: the scheduler starts a replacement for
-//! every task on a draining instance (while the service's tasks stay within 200 % of desired),
-//! and stops a draining task only when the service keeps `desired` healthy tasks without it, so
-//! in practice once its replacement is RUNNING and healthy. Draining tasks that are RUNNING but
-//! not yet healthy count for nothing and stop at once.
+//! The replacement follows the service's `deploymentConfiguration` (reference 8.1: the same two
+//! bounds govern draining): the scheduler starts a replacement for every task on a draining
+//! instance while the service's tasks stay within U = floor(desired x maximumPercent / 100), and
+//! stops a draining task only while L = ceil(desired x minimumHealthyPercent / 100) healthy tasks
+//! remain without it; with the defaults (100/200), once its replacement is RUNNING and healthy.
+//! Draining tasks that are RUNNING but not yet healthy count for nothing and stop at once.
 
 use super::faults::DrainingInstance;
 use super::world::World;
@@ -119,9 +119,8 @@ impl World<'_> {
     ) -> Result<Vec<TaskId>, SinkError> {
         let draining = self.tasks_on_draining(service);
         let mut stopped = Vec::new();
-        let mut spare_healthy = self.services[service]
-            .healthy
-            .saturating_sub(self.services[service].desired);
+        let lower = self.draining_bounds(service).lower;
+        let mut spare_healthy = self.services[service].healthy.saturating_sub(lower);
         for id in draining {
             let healthy = self.tasks[&id].healthy;
             if healthy {
@@ -134,6 +133,16 @@ impl World<'_> {
             stopped.push(id);
         }
         Ok(stopped)
+    }
+
+    /// L and U of the service's deployment configuration at its current desired count.
+    pub fn draining_bounds(&self, service: usize) -> crate::policy::deployment::DeploymentBounds {
+        let s = &self.services[service];
+        crate::policy::deployment::deployment_bounds(
+            s.desired,
+            s.deployment_config.minimum_healthy_percent,
+            s.deployment_config.maximum_percent,
+        )
     }
 
     /// A task left `instance`: a draining instance that should go once empty is terminated.

@@ -24,11 +24,11 @@ impl World<'_> {
         let desired = self.services[service].desired;
         // The restart throttle (reference 8.5) holds new tasks back; a timer reconciles at its end.
         if counted < desired && !self.start_throttled(service) {
-            // maximumPercent 200 bounds replacements of draining tasks; nothing else is bounded yet.
+            // maximumPercent bounds the replacements of draining tasks (reference 8.1).
             let room = if draining.is_empty() {
                 u32::MAX
             } else {
-                (2 * desired).saturating_sub(active)
+                self.draining_bounds(service).upper.saturating_sub(active)
             };
             let started = self.start_tasks(service, (desired - counted).min(room), sink)?;
             self.log_task_list(service, "started", &started, sink)?;

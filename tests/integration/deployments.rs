@@ -272,3 +272,49 @@ fn every_configuration_completes_or_reports_a_stall_in_the_engine() {
         assert!(out.events.lines().count() < 200, "D {d} {min}/{max}: a runaway");
     }
 }
+
+/// Two tasks on two m5.large instances; at 10 minutes the first instance drains.
+fn drain(config: &str) -> String {
+    format!(
+        "duration: 30m
+traceInterval: 1s
+availabilityZones: [us-east-1a, us-east-1b]
+ec2AutoScaling:
+  autoScalingGroups:
+    - {{AutoScalingGroupName: asg, InstanceType: m5.large, MinSize: 2, MaxSize: 2, DesiredCapacity: 2}}
+ecs:
+  capacityProviders: [{{name: cp, autoScalingGroupProvider: {{autoScalingGroupArn: asg}}}}]
+  cluster: {{clusterName: demo, capacityProviders: [cp], defaultCapacityProviderStrategy: [{{capacityProvider: cp, weight: 1}}]}}
+  taskDefinitions:
+    - {{family: web, networkMode: bridge, requiresCompatibilities: [EC2],
+       containerDefinitions: [{{name: app, image: web, cpu: 512, memory: 1024, portMappings: [{{containerPort: 80, hostPort: 0}}]}}]}}
+  services:
+    - {{serviceName: web, taskDefinition: web, desiredCount: 2, deploymentConfiguration: {config}}}
+events:
+  - {{at: 10m, drainInstances: {{instanceIds: [i-00000000000000001]}}}}
+"
+    )
+}
+
+#[test]
+fn draining_follows_the_deployment_configuration() {
+    // Reference 8.1: the same bounds govern the replacement of tasks on a DRAINING instance.
+    let keep = run_to_strings(
+        &load_text(
+            "drain-100.yaml",
+            &drain("{minimumHealthyPercent: 100, maximumPercent: 200}"),
+        )
+        .expect("valid"),
+    );
+    assert!(!numbers(column(&keep.services, "healthy", None)).contains(&1));
+    // With 0/100 the draining task stops at once: one healthy task until its replacement runs.
+    let fast = run_to_strings(
+        &load_text(
+            "drain-0.yaml",
+            &drain("{minimumHealthyPercent: 0, maximumPercent: 100}"),
+        )
+        .expect("valid"),
+    );
+    assert!(numbers(column(&fast.services, "healthy", None)).contains(&1));
+    assert_eq!(numbers(column(&fast.services, "running", None)).last(), Some(&2));
+}
