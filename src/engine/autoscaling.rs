@@ -1,4 +1,6 @@
-//! Service auto scaling in the world: metric periods, alarm evaluations and policy actions.
+//! Service auto scaling in the world: scalable targets, metric periods and alarm evaluations.
+//! The policies the alarms invoke are in `scaling_policies`, scheduled actions in
+//! `scheduled_actions`.
 
 use std::collections::VecDeque;
 
@@ -7,9 +9,7 @@ use super::world::World;
 use crate::metrics::{
     AlarmConfig, AlarmEvaluator, AlarmState, Comparison, PeriodAccumulator, Statistic, TreatMissingData,
 };
-use crate::model::TaskState;
-use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecision, fmt_value};
-use crate::policy::{step_scaling, target_tracking};
+use crate::policy::scaling_decision::{Direction, NotScaledReason, fmt_value};
 use crate::sim::SimTime;
 use crate::spec::{MetricStream, PolicyKind, ServiceMetric, Spec};
 use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
@@ -202,68 +202,6 @@ impl World<'_> {
         Ok(())
     }
 
-    fn schedule_scheduled_action(&mut self, index: usize, fire_epoch_ms: Option<i64>) {
-        let Some(at) = fire_epoch_ms else { return };
-        let t = at - self.spec.start_epoch_ms;
-        if t >= 0 && (t as u64) <= self.end.0 {
-            self.queue.push(SimTime(t as u64), Event::ScheduledAction { index });
-        }
-    }
-
-    /// A scheduled action sets the target's bounds and moves desired into them at once, ignoring
-    /// cooldowns (reference 4.3, case 17); then the next firing is scheduled.
-    pub fn on_scheduled_action(&mut self, index: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let action = &self.spec.auto_scaling.scheduled_actions[index];
-        let now_epoch = self.spec.start_epoch_ms + self.now.0 as i64;
-        let next = action.schedule.next_after(now_epoch, self.spec.start_epoch_ms);
-        self.schedule_scheduled_action(index, next);
-        let service = action.service;
-        let t = self
-            .spec
-            .auto_scaling
-            .target_of(service)
-            .expect("validated: scheduled actions have targets");
-        let name = self.spec.services[service].name.clone();
-        if self.spec.auto_scaling.scalable_targets[t].suspended.scheduled_scaling {
-            return self.log(
-                sink,
-                EventKind::NotScaled,
-                name,
-                format!("{}: skipped, ScheduledScalingSuspended is true", action.name),
-            );
-        }
-        let target = &mut self.auto_scaling.targets[t];
-        let (old_min, old_max) = (target.min, target.max);
-        target.min = action.min_capacity.unwrap_or(target.min);
-        target.max = action.max_capacity.unwrap_or(target.max);
-        let (min, max) = (target.min, target.max);
-        let desired = self.services[service].desired;
-        let new = desired.clamp(min, max);
-        let bounds = format!("MinCapacity {old_min} -> {min}, MaxCapacity {old_max} -> {max}");
-        if new != desired {
-            self.set_desired(service, new);
-            self.log(
-                sink,
-                EventKind::ScalingActivity,
-                name,
-                format!(
-                    "{}: scheduled action sets {bounds}; desired {desired} -> {new}",
-                    action.name
-                ),
-            )
-        } else {
-            self.log(
-                sink,
-                EventKind::NotScaled,
-                name,
-                format!(
-                    "{}: scheduled action sets {bounds}; desired {desired} is within them",
-                    action.name
-                ),
-            )
-        }
-    }
-
     /// Sets a service's desiredCount and asks the scheduler to act.
     pub fn set_desired(&mut self, service: usize, desired: u32) {
         self.services[service].desired = desired;
@@ -434,7 +372,7 @@ impl World<'_> {
     }
 
     /// `CPUUtilization 78.2 > 60 for 3 of 3 datapoints`.
-    fn alarm_reason(&self, a: usize) -> String {
+    pub(super) fn alarm_reason(&self, a: usize) -> String {
         let alarm = &self.auto_scaling.alarms[a];
         let c = &alarm.evaluator.config;
         let (breaching, n) = alarm.evaluator.breaching_of_last_n();
@@ -452,250 +390,4 @@ impl World<'_> {
             n.max(c.evaluation_periods as usize)
         )
     }
-
-    fn running(&self, service: usize) -> u32 {
-        self.services[service].counts[TaskState::Running.index()]
-    }
-
-    fn invoke_target_tracking(
-        &mut self,
-        p: usize,
-        direction: Direction,
-        alarm: usize,
-        sink: &mut dyn TraceSink,
-    ) -> Result<(), SinkError> {
-        let policy = &self.spec.auto_scaling.scaling_policies[p];
-        let PolicyKind::TargetTracking(tt) = &policy.kind else {
-            unreachable!("managed alarms belong to target tracking")
-        };
-        let service = policy.service;
-        let Some(t) = self.spec.auto_scaling.target_of(service) else {
-            return Ok(());
-        };
-        let suspended = self.spec.auto_scaling.scalable_targets[t].suspended;
-        if direction == Direction::Out && suspended.dynamic_scaling_out
-            || direction == Direction::In && suspended.dynamic_scaling_in
-        {
-            return Ok(());
-        }
-        let Some(metric) = self.auto_scaling.alarms[alarm].evaluator.latest_value() else {
-            return Ok(());
-        };
-        let target = &self.auto_scaling.targets[t];
-        let obs = target_tracking::Observation {
-            running: self.running(service),
-            desired: self.services[service].desired,
-            metric,
-            min_capacity: target.min,
-            max_capacity: target.max,
-        };
-        let params = target_tracking::TargetTrackingParams {
-            target_value: tt.target_value,
-            disable_scale_in: tt.disable_scale_in,
-        };
-        let mut decision = target_tracking::decide(direction, &obs, &params);
-        if direction == Direction::In {
-            if self.services[service].deployment.is_some() {
-                decision = not_scaled(NotScaledReason::DeploymentInProgress, &decision);
-            } else if self.now < target.scale_in_cooldown_until {
-                decision = not_scaled(NotScaledReason::ScaleInCooldown, &decision);
-            } else if let Some(larger) = self.other_policies_scale_in_floor(p, service) {
-                // Scale in only if every policy wants to, to the largest capacity any wants (2.6).
-                decision = match larger {
-                    None => not_scaled(NotScaledReason::OtherPolicyNotReadyToScaleIn, &decision),
-                    Some(n) => match decision {
-                        ScalingDecision::SetDesired { desired, explanation } if n > desired => {
-                            if n < obs.desired {
-                                ScalingDecision::SetDesired {
-                                    desired: n,
-                                    explanation: format!("{explanation}; another policy needs {n}"),
-                                }
-                            } else {
-                                not_scaled(
-                                    NotScaledReason::AlreadyAtDesiredCapacity,
-                                    &ScalingDecision::SetDesired { desired, explanation },
-                                )
-                            }
-                        }
-                        other => other,
-                    },
-                };
-            }
-        }
-        let cooldown = if direction == Direction::Out {
-            tt.scale_out_cooldown
-        } else {
-            tt.scale_in_cooldown
-        };
-        self.apply_decision(p, alarm, direction, decision, cooldown.as_millis(), sink)
-    }
-
-    /// For a scale-in by policy `p`: `None` if this service has no other target tracking policy
-    /// that can scale in; `Some(None)` if one is not ready (its low alarm is not in ALARM);
-    /// `Some(Some(n))` with the largest capacity the others want.
-    fn other_policies_scale_in_floor(&self, p: usize, service: usize) -> Option<Option<u32>> {
-        let mut floor: Option<Option<u32>> = None;
-        for (q, policy) in self.spec.auto_scaling.scaling_policies.iter().enumerate() {
-            let PolicyKind::TargetTracking(tt) = &policy.kind else {
-                continue;
-            };
-            if q == p || policy.service != service || tt.disable_scale_in {
-                continue;
-            }
-            let Some(low) = self.auto_scaling.policies[q].low_alarm else {
-                continue;
-            };
-            let alarm = &self.auto_scaling.alarms[low];
-            if alarm.evaluator.state != AlarmState::Alarm {
-                return Some(None);
-            }
-            let t = self
-                .spec
-                .auto_scaling
-                .target_of(service)
-                .expect("policies have targets");
-            let target = &self.auto_scaling.targets[t];
-            let obs = target_tracking::Observation {
-                running: self.running(service),
-                desired: self.services[service].desired,
-                metric: alarm.evaluator.latest_value().unwrap_or(0.0),
-                min_capacity: target.min,
-                max_capacity: target.max,
-            };
-            let (n, _) = target_tracking::proportional_capacity(&obs, tt.target_value);
-            floor = Some(Some(floor.flatten().map_or(n, |m: u32| m.max(n))));
-        }
-        floor
-    }
-
-    fn invoke_step_scaling(&mut self, p: usize, alarm: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let policy = &self.spec.auto_scaling.scaling_policies[p];
-        let PolicyKind::StepScaling(step) = &policy.kind else {
-            return Ok(());
-        };
-        let service = policy.service;
-        let Some(t) = self.spec.auto_scaling.target_of(service) else {
-            return Ok(());
-        };
-        let Some(metric) = self.auto_scaling.alarms[alarm].evaluator.latest_value() else {
-            return Ok(());
-        };
-        let threshold = self.auto_scaling.alarms[alarm].evaluator.config.threshold;
-        let running = self.running(service);
-        let state = &self.auto_scaling.policies[p];
-        let in_cooldown = self.now < state.cooldown_until;
-        // During a scale-out cooldown, capacity counts from before the activity that started it.
-        let base = match (in_cooldown, state.scale_out_base) {
-            (true, Some(base)) => base,
-            _ => running,
-        };
-        let target = &self.auto_scaling.targets[t];
-        let desired = self.services[service].desired;
-        let decision = step_scaling::decide(metric, threshold, base, desired, &step.params, target.min, target.max);
-        let direction = match decision.desired() {
-            Some(n) if n < desired => Direction::In,
-            _ => Direction::Out,
-        };
-        let suspended = self.spec.auto_scaling.scalable_targets[t].suspended;
-        if direction == Direction::Out && suspended.dynamic_scaling_out
-            || direction == Direction::In && suspended.dynamic_scaling_in
-        {
-            return Ok(());
-        }
-        let decision = if direction == Direction::In && self.services[service].deployment.is_some() {
-            not_scaled(NotScaledReason::DeploymentInProgress, &decision)
-        } else if direction == Direction::In && (in_cooldown || self.now < target.scale_in_cooldown_until) {
-            not_scaled(NotScaledReason::ScaleInCooldown, &decision)
-        } else {
-            decision
-        };
-        if direction == Direction::Out && decision.desired().is_some() && !in_cooldown {
-            self.auto_scaling.policies[p].scale_out_base = Some(running);
-        }
-        let cooldown = step.cooldown.as_millis();
-        self.apply_decision(p, alarm, direction, decision, cooldown, sink)
-    }
-
-    fn apply_decision(
-        &mut self,
-        p: usize,
-        alarm: usize,
-        direction: Direction,
-        decision: ScalingDecision,
-        cooldown_ms: u64,
-        sink: &mut dyn TraceSink,
-    ) -> Result<(), SinkError> {
-        let policy = &self.spec.auto_scaling.scaling_policies[p];
-        let service = policy.service;
-        let name = self.spec.services[service].name.clone();
-        let reason = self.alarm_reason(alarm);
-        match decision {
-            ScalingDecision::SetDesired {
-                desired: new,
-                explanation,
-            } => {
-                let old = self.services[service].desired;
-                let t = self
-                    .spec
-                    .auto_scaling
-                    .target_of(service)
-                    .expect("policies have targets");
-                let until = SimTime(self.now.0 + cooldown_ms);
-                let state = &mut self.auto_scaling.policies[p];
-                state.last_not_scaled = None;
-                state.activities += 1;
-                match direction {
-                    Direction::Out => {
-                        state.scale_out_cooldown_until = until;
-                        if self.now >= state.cooldown_until {
-                            state.cooldown_until = until;
-                        }
-                        // A scale-out ends any scale-in cooldown (reference 2.5, case 9).
-                        self.auto_scaling.targets[t].scale_in_cooldown_until = self.now;
-                    }
-                    Direction::In => {
-                        state.cooldown_until = until;
-                        state.scale_out_base = None;
-                        self.auto_scaling.targets[t].scale_in_cooldown_until = until;
-                    }
-                }
-                self.set_desired(service, new);
-                self.log(
-                    sink,
-                    EventKind::ScalingActivity,
-                    name,
-                    format!("{}: {reason}; desired {old} -> {new} = {explanation}", policy.name),
-                )
-            }
-            ScalingDecision::NotScaled {
-                reason: why,
-                explanation,
-            } => {
-                let state = &mut self.auto_scaling.policies[p];
-                if state.last_not_scaled == Some(why) {
-                    return Ok(());
-                }
-                state.last_not_scaled = Some(why);
-                self.log(
-                    sink,
-                    EventKind::NotScaled,
-                    name,
-                    format!(
-                        "{}: {reason}; not scaled: {} ({explanation})",
-                        policy.name,
-                        why.as_str()
-                    ),
-                )
-            }
-        }
-    }
-}
-
-fn not_scaled(reason: NotScaledReason, decision: &ScalingDecision) -> ScalingDecision {
-    let explanation = match decision {
-        ScalingDecision::SetDesired { explanation, .. } | ScalingDecision::NotScaled { explanation, .. } => {
-            explanation.clone()
-        }
-    };
-    ScalingDecision::NotScaled { reason, explanation }
 }

@@ -18,6 +18,8 @@ mod placement;
 mod protection;
 mod queue;
 mod run;
+mod scaling_policies;
+mod scheduled_actions;
 mod scheduler;
 mod service_cost;
 mod spot;
