@@ -6,13 +6,14 @@
 use std::collections::VecDeque;
 
 use super::event::Event;
+use super::managed_alarms::ManagedAlarmEvaluation;
 use super::world::World;
 use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
 use crate::model::{InstanceState, TaskState};
 use crate::policy::scaling_decision::fmt_value;
 use crate::sim::SimTime;
 use crate::spec::Spec;
-use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
+use crate::trace::{EventKind, SinkError, TraceSink};
 
 const PERIOD_MS: u64 = 60_000;
 const METRIC_NAME: &str = "CPUUtilization";
@@ -146,31 +147,16 @@ impl World<'_> {
                     "TargetTracking-{group_name}-{}-{policy_name}",
                     if high { "AlarmHigh" } else { "AlarmLow" }
                 );
-                let (state, threshold, comparison) = (alarm.state, alarm.config.threshold, alarm.config.comparison);
-                sink.alarm_row(&AlarmRow {
-                    time_ms: self.now.0,
+                let st = &self.asg_tracking.policies[k];
+                let evaluation = ManagedAlarmEvaluation {
                     alarm: &alarm_name,
-                    service: &group_name,
+                    subject: &group_name,
                     metric: METRIC_NAME,
                     value,
-                    threshold,
-                    comparison: comparison.symbol(),
-                    state: state.as_str(),
-                })?;
-                if let Some(state) = changed {
-                    self.log(
-                        sink,
-                        EventKind::Alarm,
-                        group_name.clone(),
-                        format!(
-                            "{alarm_name}: {} (average {METRIC_NAME} {}; alarms when {} {}).",
-                            state.as_str(),
-                            value.map_or("missing".into(), fmt_value),
-                            comparison.symbol(),
-                            fmt_value(threshold)
-                        ),
-                    )?;
-                }
+                    evaluator: if high { &st.high } else { &st.low },
+                    changed,
+                };
+                self.record_managed_alarm(&evaluation, sink)?;
             }
         }
         for group in 0..self.spec.auto_scaling_groups.len() {

@@ -3,6 +3,7 @@
 //! are evaluated and the Auto Scaling group's desired capacity follows (reference 6.2 to 6.6).
 
 use super::event::Event;
+use super::managed_alarms::ManagedAlarmEvaluation;
 use super::world::World;
 use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
 use crate::model::catalog::instance_type;
@@ -13,7 +14,7 @@ use crate::policy::cluster_scaling::{
 };
 use crate::sim::SimTime;
 use crate::spec::{CapacityProviderKind, ManagedScaling, Spec};
-use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
+use crate::trace::{EventKind, SinkError, TraceSink};
 
 /// Period of the CapacityProviderReservation metric: ECS publishes it every minute.
 const METRIC_PERIOD_MS: u64 = 60_000;
@@ -254,45 +255,27 @@ impl World<'_> {
             let Some(sample) = self.managed_scaling[k].in_flight.pop_front() else {
                 continue;
             };
-            let (provider, target) = {
-                let st = &self.managed_scaling[k];
-                (st.provider, st.settings.target_capacity)
-            };
+            let provider = self.managed_scaling[k].provider;
             let name = self.spec.capacity_providers[provider].name.clone();
             for high in [true, false] {
                 let st = &mut self.managed_scaling[k];
                 let alarm = if high { &mut st.high } else { &mut st.low };
                 let changed = alarm.push(Some(sample.percent));
-                let state = alarm.state;
-                let (comparison, periods) = (alarm.config.comparison, alarm.config.evaluation_periods);
+                let st = &self.managed_scaling[k];
                 let alarm_name = format!(
                     "TargetTracking-{}-{}",
                     self.spec.auto_scaling_groups[st.group].name,
                     if high { "AlarmHigh" } else { "AlarmLow" }
                 );
-                sink.alarm_row(&AlarmRow {
-                    time_ms: self.now.0,
+                let evaluation = ManagedAlarmEvaluation {
                     alarm: &alarm_name,
-                    service: &name,
+                    subject: &name,
                     metric: METRIC_NAME,
                     value: Some(sample.percent),
-                    threshold: f64::from(target),
-                    comparison: comparison.symbol(),
-                    state: state.as_str(),
-                })?;
-                if let Some(state) = changed {
-                    self.log(
-                        sink,
-                        EventKind::Alarm,
-                        name.clone(),
-                        format!(
-                            "{alarm_name}: {} ({METRIC_NAME} {}; alarms when {} {target} for {periods} of {periods} datapoints).",
-                            state.as_str(),
-                            crate::policy::scaling_decision::fmt_value(sample.percent),
-                            comparison.symbol(),
-                        ),
-                    )?;
-                }
+                    evaluator: if high { &st.high } else { &st.low },
+                    changed,
+                };
+                self.record_managed_alarm(&evaluation, sink)?;
             }
             if self.managed_scaling[k].high.state == AlarmState::Alarm {
                 self.managed_scale_out(k, sample, sink)?;

@@ -14,6 +14,7 @@ mod instances;
 mod invariants;
 mod lifecycle;
 mod load;
+mod managed_alarms;
 mod placement;
 mod protection;
 mod queue;
