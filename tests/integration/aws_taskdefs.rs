@@ -1,6 +1,6 @@
 //! Real task definitions from aws-samples load as ECS would accept them, and run on a small cluster.
 //!
-//! The files live in `../shared/data/aws-taskdefs/` (see its README). Two of them are invalid on
+//! The files are copied into `tests/fixtures/aws-taskdefs/` with their LICENSE and NOTICE (see its README). Two of them are invalid on
 //! AWS (awsvpc with a hostPort unlike the containerPort) and must be rejected naming the field.
 
 use std::path::PathBuf;
@@ -13,7 +13,7 @@ use crate::support::{column, run_to_strings};
 const INVALID_ON_AWS: [&str; 2] = ["kibana_kibana_ec2.json", "tomcat_tomcat_ec2.json"];
 
 fn data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/aws-taskdefs")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws-taskdefs")
 }
 
 /// Every JSON file of the sample directory, sorted; fails (never skips) when the data is missing.

@@ -14,5 +14,6 @@ mod placement;
 mod queue_workers;
 mod scenarios;
 mod schema;
+mod schema_validator;
 mod support;
 mod tidy;

@@ -26,8 +26,19 @@ fn every_scenario_runs_with_invariants_checked() {
     }
 }
 
+/// The hash list of every scenario's outputs, kept so that a refactoring proves it changed no byte.
+const OUTPUT_HASHES: &str = "tests/fixtures/output-hashes.txt";
+
+/// 64-bit FNV-1a: stable across Rust versions and platforms, unlike `DefaultHasher`.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 #[test]
 fn same_seed_gives_identical_bytes_and_another_seed_differs() {
+    let mut hashes = String::new();
     for path in scenario_files() {
         let a = run_to_strings(&load_file(&path, &[]).expect("loads"));
         let b = run_to_strings(&load_file(&path, &[]).expect("loads"));
@@ -37,7 +48,34 @@ fn same_seed_gives_identical_bytes_and_another_seed_differs() {
         assert_eq!(a.tasks, b.tasks, "{}", path.display());
         assert_eq!(a.summary, b.summary, "{}", path.display());
         assert_eq!(a.alarms, b.alarms, "{}", path.display());
+        let name = path.file_name().expect("file name").to_string_lossy();
+        for (file, text) in [
+            ("services.csv", &a.services),
+            ("cluster.csv", &a.cluster),
+            ("events.csv", &a.events),
+            ("tasks.csv", &a.tasks),
+            ("alarms.csv", &a.alarms),
+            ("summary.json", &a.summary),
+        ] {
+            hashes.push_str(&format!("{name} {file} {:016x}\n", fnv1a(text.as_bytes())));
+        }
     }
+    let list = crate::support::root().join(OUTPUT_HASHES);
+    if std::env::var_os("ECSIM_BLESS").is_some() {
+        std::fs::write(&list, &hashes).expect("hash list writable");
+    }
+    let kept = std::fs::read_to_string(&list).expect("the hash list is in the repository");
+    let changed: Vec<String> = hashes
+        .lines()
+        .filter(|line| !kept.lines().any(|k| k == *line))
+        .map(str::to_string)
+        .collect();
+    assert!(
+        changed.is_empty() && kept.lines().count() == hashes.lines().count(),
+        "outputs differ from {OUTPUT_HASHES} (a change of behaviour must be deliberate: rerun with \
+         ECSIM_BLESS=1 and say why in the commit):\n{}",
+        changed.join("\n")
+    );
     let path = crate::support::root().join("scenarios/web-ec2-fixed.yaml");
     let a = run_to_strings(&load_file(&path, &[("seed", "1")]).expect("loads"));
     let b = run_to_strings(&load_file(&path, &[("seed", "2")]).expect("loads"));

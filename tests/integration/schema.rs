@@ -1,4 +1,4 @@
-//! `ecsim schema`: every scenario validates against the schema with a real JSON Schema validator,
+//! `ecsim schema`: every scenario validates against the schema with a JSON Schema validator (`schema_validator.rs`),
 //! what the reader rejects the schema rejects too, AWS enums are complete, the output is
 //! deterministic, and the kitchen sink the schema is recorded from covers every field of
 //! `ecs.services[]` and the objects nested in it.
@@ -11,6 +11,7 @@ use ecsim::scenario::yaml::{self, Node, Value};
 use ecsim::scenario::{self};
 use serde_json::Value as Json;
 
+use crate::schema_validator::Validator;
 use crate::support::{root, scenario_files};
 
 /// A YAML tree as JSON, typing plain scalars by the YAML 1.2 core schema (what editors' YAML
@@ -54,19 +55,13 @@ fn core_schema_scalar(text: &str) -> Json {
     Json::String(text.to_string())
 }
 
-fn validator() -> jsonschema::Validator {
-    let schema = json_schema();
-    jsonschema::meta::validate(&schema).expect("the schema is a valid draft 2020-12 schema");
-    jsonschema::draft202012::new(&schema).expect("the schema compiles")
+fn validator() -> Validator {
+    Validator::new(json_schema()).unwrap_or_else(|e| panic!("the schema uses only known keywords: {e}"))
 }
 
 /// The validator's complaints about `text`, as `instance path: message`.
-fn schema_errors(validator: &jsonschema::Validator, text: &str) -> Vec<String> {
-    let instance = to_json(&yaml::parse(text, 0).expect("valid YAML"));
-    validator
-        .iter_errors(&instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
+fn schema_errors(validator: &Validator, text: &str) -> Vec<String> {
+    validator.errors(&to_json(&yaml::parse(text, 0).expect("valid YAML")))
 }
 
 #[test]
@@ -98,7 +93,7 @@ fn edited(from: &str, to: &str) -> String {
 
 /// Both the reader and the schema reject `text`, the schema at `instance_path`.
 #[track_caller]
-fn check_rejected(validator: &jsonschema::Validator, text: &str, instance_path: &str) {
+fn check_rejected(validator: &Validator, text: &str, instance_path: &str) {
     let loaded = scenario::load("kitchen_sink.yaml", text, &KitchenSinkFiles, &[]);
     assert!(loaded.is_err(), "the reader accepts it");
     let errors = schema_errors(validator, text);

@@ -4,7 +4,7 @@
 //! diurnal, Poisson-noised load, for 7 and 30 simulated days. Throughput is reported in engine
 //! events per second (`RunTotals::events_processed`, counted once before measuring: runs are
 //! deterministic, so every iteration processes the same number). Run with
-//! `cargo bench --bench engine`; memory is measured separately with the CLI.
+//! `cargo bench -p ecsim-bench --bench engine`; memory is measured separately with the CLI.
 
 use std::hint::black_box;
 

@@ -3,7 +3,7 @@
 //!
 //! `indexed` is what the engine does (the free-capacity index answers the strategy with range
 //! queries); `full_scan` ranks every instance for every task, the reference the index is tested
-//! against. Throughput is tasks placed per second. Run with `cargo bench --bench placement`.
+//! against. Throughput is tasks placed per second. Run with `cargo bench -p ecsim-bench --bench placement`.
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
