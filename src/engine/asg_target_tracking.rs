@@ -5,9 +5,9 @@
 
 use std::collections::VecDeque;
 
-use super::event::Event;
 use super::managed_alarms::ManagedAlarmEvaluation;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
 use crate::model::{InstanceState, TaskState};
 use crate::policy::scaling_decision::fmt_value;

@@ -4,8 +4,8 @@
 
 use std::collections::VecDeque;
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::metrics::{
     AlarmConfig, AlarmEvaluator, AlarmState, Comparison, PeriodAccumulator, Statistic, TreatMissingData,
 };

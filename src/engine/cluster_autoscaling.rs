@@ -2,9 +2,9 @@
 //! publishes CapacityProviderReservation; after the metrics pipeline its target tracking alarms
 //! are evaluated and the Auto Scaling group's desired capacity follows (reference 6.2 to 6.6).
 
-use super::event::Event;
 use super::managed_alarms::ManagedAlarmEvaluation;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
 use crate::model::catalog::instance_type;
 use crate::model::{InstanceState, StopReason, TaskId, TaskState};

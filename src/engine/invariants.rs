@@ -1,6 +1,6 @@
 //! Invariants of the world, checked after every event in tests: a broken one is a bug, so it panics.
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{InstanceState, TaskState};
 use crate::policy::placement::PlacementConstraint;

@@ -1,7 +1,7 @@
 //! The alarms AWS creates for target tracking on a capacity provider or an Auto Scaling group:
 //! each evaluation is an `alarms.csv` row, and each state change an `events.csv` row.
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::metrics::{AlarmEvaluator, AlarmState};
 use crate::policy::scaling_decision::fmt_value;
 use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};

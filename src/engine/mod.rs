@@ -1,32 +1,19 @@
 //! The simulation: the one `Event` enum, the `World`, the dispatcher and the bounded run loop.
 
-mod asg_scale_in;
+mod accounting;
 mod asg_target_tracking;
 mod autoscaling;
+mod capacity;
 mod cluster_autoscaling;
-mod cost;
-mod deployments;
-mod draining;
 mod event;
-mod faults;
-mod health;
-mod instances;
 mod invariants;
-mod lifecycle;
-mod load;
 mod managed_alarms;
-mod placement;
-mod protection;
-mod queue;
 mod run;
 mod scaling_policies;
 mod scheduled_actions;
-mod scheduler;
-mod service_cost;
-mod spot;
-mod throttle;
+mod service;
+mod tasks;
 mod timeline;
-mod tracing;
 mod world;
 
 pub use run::{EngineError, RunOptions, run};

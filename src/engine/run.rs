@@ -1,7 +1,7 @@
 //! The bounded run loop: build the world, dispatch events in (time, seq) order, stop at `duration`.
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::model::TaskId;
 use crate::sim::SimTime;
 use crate::spec::Spec;

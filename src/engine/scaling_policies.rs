@@ -2,7 +2,7 @@
 //! out, all must agree to scale in) and step scaling, with cooldowns, suspended states and the
 //! hold on scale-in during a deployment; every decision is an `events.csv` row.
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::metrics::AlarmState;
 use crate::model::TaskState;
 use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecision};

@@ -1,8 +1,8 @@
 //! Scheduled actions of Application Auto Scaling in the world: each firing sets a scalable
 //! target's bounds and moves desired into them (reference 4.3), then schedules the next one.
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::sim::SimTime;
 use crate::trace::{EventKind, SinkError, TraceSink};
 

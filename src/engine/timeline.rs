@@ -1,6 +1,6 @@
 //! Timeline entries of the scenario: operator actions, and injected faults (see `faults`).
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::spec::TimelineAction;
 use crate::trace::{EventKind, SinkError, TraceSink};
 

@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 
 use rand_chacha::ChaCha8Rng;
 
+use super::accounting::cost::CostMeter;
 use super::asg_target_tracking::AsgTargetTrackingState;
 use super::autoscaling::{AutoScalingState, MetricPeriodState};
+use super::capacity::faults::FaultState;
 use super::cluster_autoscaling::ManagedScalingState;
-use super::cost::CostMeter;
-use super::event::Event;
-use super::faults::FaultState;
+use crate::engine::event::Event;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
 use crate::policy::placement::FreeCapacityIndex;
@@ -27,7 +27,7 @@ pub(super) struct ServiceState {
     /// The number of the newest deployment (`ecs-svc/<n>`; 1 is the one the service started with).
     pub deployment_number: u32,
     /// The deployment in progress, if any.
-    pub deployment: Option<super::deployments::DeploymentRun>,
+    pub deployment: Option<super::service::deployments::DeploymentRun>,
     /// The revision of the last COMPLETED deployment (where a rollback goes).
     pub last_completed_revision: usize,
     /// `deploymentConfiguration` now (an `updateService` on the timeline may change it).

@@ -1,7 +1,7 @@
 //! Task lifecycle in the world: creating tasks, moving them through their states, stopping them.
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::model::fargate::{FargatePrice, spot_price};
 use crate::model::task::is_legal_transition;
 use crate::model::{StopReason, Task, TaskId, TaskState};

@@ -6,8 +6,8 @@
 
 use rand::RngExt;
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::deployment::{
     container_healthy_after_ms, container_unhealthy_after_ms, target_healthy_after_ms, target_unhealthy_after_ms,

@@ -1,7 +1,7 @@
 //! The service scheduler's restart throttle (reference 8.5): tasks that stop without ever
 //! reaching RUNNING make the scheduler wait, longer after each such task, before it starts more.
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::policy::deployment::restart_throttle_ms;
 use crate::sim::SimDuration;
 use crate::trace::{EventKind, SinkError, TraceSink};

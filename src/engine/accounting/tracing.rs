@@ -1,7 +1,7 @@
 //! Trace ticks: one `services.csv` row per service and one `cluster.csv` row per capacity provider.
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::model::{InstanceState, TaskState};
 use crate::spec::CapacityProviderKind;
 use crate::trace::{ClusterRow, ServiceRow, SinkError, TraceSink};

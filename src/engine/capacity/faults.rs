@@ -6,15 +6,15 @@ use std::collections::BTreeSet;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::model::{InstanceId, InstanceState, StopReason, TaskId, TaskState};
 use crate::sim::{RngStreams, SimDuration};
 use crate::spec::{CapacityProviderKind, InstanceSelector, Quantity, Spec, SpotInterruptionSpec};
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 /// A container instance set to DRAINING.
-pub(super) struct DrainingInstance {
+pub(in crate::engine) struct DrainingInstance {
     /// The instance.
     pub instance: InstanceId,
     /// Terminate it once its last task has stopped.
@@ -24,7 +24,7 @@ pub(super) struct DrainingInstance {
 }
 
 /// What faults have done to the world so far.
-pub(super) struct FaultState {
+pub(in crate::engine) struct FaultState {
     /// Zones failed for good by `failInstances: {availabilityZone}`.
     pub failed_zones: Vec<bool>,
     /// Outages in progress per zone.

@@ -7,15 +7,15 @@
 //! the run). Over the population this is a Poisson process at rate x RUNNING tasks, it costs O(1)
 //! per task, and a task that stops first leaves a stale timer that its generation drops.
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::model::{InstanceId, InstanceState, StopReason, TaskId, TaskState};
 use crate::spec::CapacityProviderKind;
 use crate::trace::{EventKind, SinkError, TraceSink};
 use crate::workload::exponential_ms;
 
 /// EC2 and Fargate give two minutes' notice before reclaiming Spot capacity.
-pub(super) const SPOT_NOTICE_MS: u64 = 120_000;
+pub(in crate::engine) const SPOT_NOTICE_MS: u64 = 120_000;
 const MS_PER_HOUR: f64 = 3_600_000.0;
 
 impl World<'_> {

@@ -1,8 +1,8 @@
 //! Demand on services: sampled once per load step, served by healthy tasks (or queued for worker
 //! tasks), accumulated exactly.
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::model::TaskState;
 
 impl World<'_> {

@@ -5,7 +5,7 @@
 //! during scale-in events from Service Autoscaling or deployments"): a deployment waits for the
 //! protection to end before it stops them (`deployments::old_tasks_to_stop`).
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::model::{TaskId, TaskState};
 use crate::sim::SimDuration;
 use crate::trace::{EventKind, SinkError, TraceSink};
@@ -80,7 +80,7 @@ impl World<'_> {
 
     /// After a scale-in pass that wanted to stop `surplus` tasks and stopped `stopped`: when
     /// protected tasks kept it short, logs ECS's event once per shortfall (case 41).
-    pub(super) fn note_scale_in_shortfall(
+    pub(in crate::engine) fn note_scale_in_shortfall(
         &mut self,
         service: usize,
         surplus: u32,

@@ -2,7 +2,7 @@
 
 use rand::RngExt;
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::model::{InstanceId, InstanceState};
 use crate::trace::{SinkError, TraceSink};
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::model::catalog::InstanceType;
 use crate::model::{ContainerInstance, InstanceId, TaskId, TaskResources, TaskState};
 use crate::policy::placement::{
@@ -13,7 +13,7 @@ use crate::policy::placement::{
 use crate::policy::task_selection::{RankedStopCandidate, StopRule, choose_tasks_to_stop_by_strategy};
 
 /// The counts of one service's tasks, as the placement policy asks for them.
-pub(super) struct ServiceView<'w, 's> {
+pub(in crate::engine) struct ServiceView<'w, 's> {
     world: &'w World<'s>,
     service: usize,
     /// Tasks of the service per (attribute, value), for `spread(attribute:...)` rules other than
@@ -84,7 +84,7 @@ impl PlacementContext for ServiceView<'_, '_> {
 impl World<'_> {
     /// Chooses the instance of `provider` for a task of `service` using task definition `td`:
     /// through the free-capacity index when the strategy allows it, else by scanning.
-    pub(super) fn choose_placement(
+    pub(in crate::engine) fn choose_placement(
         &self,
         service: usize,
         provider: usize,
@@ -119,12 +119,12 @@ impl World<'_> {
     }
 
     /// Files instance `id` in the free-capacity index again after a change.
-    pub(super) fn reindex_instance(&mut self, id: InstanceId) {
+    pub(in crate::engine) fn reindex_instance(&mut self, id: InstanceId) {
         self.free_capacity.update(&self.instances[id.0 as usize]);
     }
 
     /// The built-in attributes of a new instance plus the custom ones of its group, sorted by name.
-    pub(super) fn with_custom_attributes(
+    pub(in crate::engine) fn with_custom_attributes(
         &self,
         group: usize,
         mut attributes: Vec<(String, String)>,
@@ -143,7 +143,7 @@ impl World<'_> {
 
     /// awsvpc tasks a new instance of `itype` holds: with the `awsvpcTrunking` account setting,
     /// the trunking figure of reference 9.6 when the type supports it.
-    pub(super) fn awsvpc_task_limit(&self, itype: &InstanceType) -> u32 {
+    pub(in crate::engine) fn awsvpc_task_limit(&self, itype: &InstanceType) -> u32 {
         match (self.spec.awsvpc_trunking, itype.awsvpc_tasks_with_trunking()) {
             (true, Some(n)) => n,
             _ => itype.awsvpc_tasks_without_trunking(),
@@ -153,7 +153,12 @@ impl World<'_> {
 
 impl World<'_> {
     /// With a placement strategy: the tasks its rules would stop first (reference 8.6).
-    pub(super) fn tasks_to_stop_by_strategy(&self, service: usize, n: u32, draining: &[TaskId]) -> Vec<TaskId> {
+    pub(in crate::engine) fn tasks_to_stop_by_strategy(
+        &self,
+        service: usize,
+        n: u32,
+        draining: &[TaskId],
+    ) -> Vec<TaskId> {
         let rules = &self.spec.services[service].placement_strategy;
         // Each attribute value of a spread rule gets a number, in value order.
         let mut values: BTreeMap<(usize, Option<&str>), u64> = BTreeMap::new();

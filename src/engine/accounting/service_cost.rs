@@ -7,7 +7,7 @@
 //! before registration, the one-minute minimum and the rounding to whole seconds) is reported as
 //! unallocated, so the services' costs plus the unallocated cost are the providers' total.
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::model::InstanceId;
 
 impl World<'_> {

@@ -18,7 +18,7 @@ struct ProviderCost {
 
 /// Cost accrued by each capacity provider's instances (EC2) or tasks (Fargate).
 #[derive(Clone, Debug)]
-pub(super) struct CostMeter {
+pub(in crate::engine) struct CostMeter {
     providers: Vec<ProviderCost>,
 }
 

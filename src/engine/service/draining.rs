@@ -9,8 +9,8 @@
 //! remain without it; with the defaults (100/200), once its replacement is RUNNING and healthy.
 //! Draining tasks that are RUNNING but not yet healthy count for nothing and stop at once.
 
-use super::faults::DrainingInstance;
-use super::world::World;
+use crate::engine::capacity::faults::DrainingInstance;
+use crate::engine::world::World;
 use crate::model::{InstanceId, InstanceState, StopReason, TaskId, TaskState};
 use crate::trace::{EventKind, SinkError, TraceSink};
 

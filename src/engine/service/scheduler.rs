@@ -1,6 +1,6 @@
 //! The ECS service scheduler: keeps `desiredCount` tasks, places waiting tasks, stops extras.
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::capacity_provider_strategy::item_for_next_task;
 use crate::policy::task_selection::{StopCandidate, choose_tasks_to_stop};
@@ -50,7 +50,7 @@ impl World<'_> {
     }
 
     /// Creates `n` tasks, each on the strategy item whose share is furthest behind.
-    pub(super) fn start_tasks(
+    pub(in crate::engine) fn start_tasks(
         &mut self,
         service: usize,
         n: u32,
@@ -85,7 +85,11 @@ impl World<'_> {
     }
 
     /// Tries to place every task of the service waiting in PROVISIONING without an instance.
-    pub(super) fn place_waiting_tasks(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    pub(in crate::engine) fn place_waiting_tasks(
+        &mut self,
+        service: usize,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
         let waiting: Vec<TaskId> = self.services[service].unplaced.clone();
         for id in waiting {
             if !self.try_place(id, sink)? {
@@ -220,7 +224,7 @@ impl World<'_> {
             .collect()
     }
 
-    pub(super) fn log_task_list(
+    pub(in crate::engine) fn log_task_list(
         &self,
         service: usize,
         verb: &str,

@@ -1,7 +1,7 @@
 //! Container instances in the world: launching, registering, terminating, and ASG replacement.
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::model::catalog::instance_type;
 use crate::model::{ContainerInstance, InstanceId, InstanceState, StopReason, TaskId};
 use crate::policy::cluster_scaling::next_launch_is_spot;

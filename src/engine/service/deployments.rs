@@ -5,7 +5,7 @@
 //! circuit breaker counts new tasks that fail, a named CloudWatch alarm entering ALARM fails the
 //! deployment too (reference 8.3), and either can roll back to the last COMPLETED revision.
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::deployment::{
     RollingSettings, RollingState, ThresholdType, circuit_breaker_threshold, deployment_bounds, rolling_step,
@@ -16,7 +16,7 @@ use crate::trace::{EventKind, SinkError, TraceSink};
 
 /// A deployment that has not reached COMPLETED.
 #[derive(Clone, Debug)]
-pub(super) struct DeploymentRun {
+pub(in crate::engine) struct DeploymentRun {
     /// `ecs-svc/<n>`: the service's n-th deployment (the first is the one the service was
     /// created with).
     pub number: u32,

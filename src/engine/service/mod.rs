@@ -1,0 +1,9 @@
+//! Services: the service scheduler and task placement, rolling deployments, the replacement of
+//! tasks on draining instances, request load and queue workers.
+
+pub(super) mod deployments;
+pub(super) mod draining;
+pub(super) mod load;
+pub(super) mod placement;
+pub(super) mod queue;
+pub(super) mod scheduler;
