@@ -4,6 +4,7 @@ mod autoscaling;
 mod aws_taskdefs;
 mod charts;
 mod check_cli;
+mod citations;
 mod cluster_scaling;
 mod deployment_controls;
 mod deployments;
