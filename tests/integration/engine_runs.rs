@@ -1,7 +1,7 @@
 //! Whole engine runs on specs built in Rust, checked through what a `MemorySink` records.
 //!
 //! Every run checks the world's invariants after each event. Case numbers refer to
-//! `aws-semantics.md` in the shared reference.
+//! `docs/aws-behaviour.md`.
 
 use std::collections::BTreeMap;
 

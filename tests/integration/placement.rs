@@ -1,6 +1,6 @@
 //! Placement through the engine: strategies, constraints, custom attributes, ENI trunking and
 //! scale-in choice, on small scenarios run in memory with invariants checked after every event.
-//! Case numbers refer to `aws-semantics.md` in the shared reference.
+//! Case numbers refer to `docs/aws-behaviour.md`.
 
 use std::collections::BTreeMap;
 
