@@ -136,13 +136,8 @@ impl World<'_> {
     }
 
     /// L and U of the service's deployment configuration at its current desired count.
-    pub fn draining_bounds(&self, service: usize) -> crate::policy::deployment::DeploymentBounds {
-        let s = &self.services[service];
-        crate::policy::deployment::deployment_bounds(
-            s.desired,
-            s.deployment_config.minimum_healthy_percent,
-            s.deployment_config.maximum_percent,
-        )
+    pub fn draining_bounds(&self, service: usize) -> crate::policy::deployment::RollingBounds {
+        self.service_rolling_bounds(service)
     }
 
     /// A task left `instance`: a draining instance that should go once empty is terminated.
