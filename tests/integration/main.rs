@@ -7,6 +7,7 @@ mod check_cli;
 mod cluster_scaling;
 mod deployment_controls;
 mod deployments;
+mod draining_bounds;
 mod engine_runs;
 mod error_messages;
 mod faults;
