@@ -77,19 +77,11 @@ impl World<'_> {
             if faults || run.failed || s.desired != run.desired_at_start {
                 continue;
             }
-            let config = &s.deployment_config;
-            let b = crate::policy::deployment::deployment_bounds(
-                s.desired,
-                config.minimum_healthy_percent,
-                config.maximum_percent,
-            );
-            let mut counted = s.active_count();
-            if self.spec.behavior.deployment.stopping_counts_toward_maximum {
-                counted += s.stopping_count();
-            }
+            let b = self.service_rolling_bounds(i);
             assert!(
-                counted <= b.upper.max(run.desired_at_start),
-                "service {i}: {counted} tasks counted toward maximumPercent, U = {}",
+                b.counted <= b.upper.max(run.desired_at_start),
+                "service {i}: {} tasks counted toward maximumPercent, U = {}",
+                b.counted,
                 b.upper
             );
             if run.healthy_at_start >= b.lower {

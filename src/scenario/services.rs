@@ -318,8 +318,13 @@ pub(super) fn read_deployment_configuration(
     let min = dc.int("minimumHealthyPercent", 0, 100, d);
     let max_loc = dc.key_loc("maximumPercent");
     let max = dc.int("maximumPercent", 0, 100_000, d);
-    config.minimum_healthy_percent = min.map_or(100, |v| v as u32);
-    config.maximum_percent = max.map_or(200, |v| v as u32);
+    // Unset, they keep the defaults of `DeploymentConfiguration::default()`.
+    if let Some(v) = min {
+        config.minimum_healthy_percent = v as u32;
+    }
+    if let Some(v) = max {
+        config.maximum_percent = v as u32;
+    }
     if let Some(cb) = dc.field("deploymentCircuitBreaker") {
         config.circuit_breaker = read_circuit_breaker(cb, &dc.child("deploymentCircuitBreaker"), d);
     }

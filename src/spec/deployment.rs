@@ -1,13 +1,14 @@
 //! How a service rolls out a new revision: `deploymentConfiguration` with its circuit breaker.
 
+use crate::policy::deployment::{DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
 use crate::sim::SimDuration;
 
 /// `deploymentConfiguration` of a REPLICA service with the ECS deployment controller.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeploymentConfiguration {
-    /// `minimumHealthyPercent` (default 100).
+    /// `minimumHealthyPercent` (default [`DEFAULT_MINIMUM_HEALTHY_PERCENT`], 100).
     pub minimum_healthy_percent: u32,
-    /// `maximumPercent` (default 200).
+    /// `maximumPercent` (default [`DEFAULT_MAXIMUM_PERCENT`], 200).
     pub maximum_percent: u32,
     /// `deploymentCircuitBreaker` when `enable` is true.
     pub circuit_breaker: Option<CircuitBreakerSpec>,
@@ -18,8 +19,8 @@ pub struct DeploymentConfiguration {
 impl Default for DeploymentConfiguration {
     fn default() -> Self {
         DeploymentConfiguration {
-            minimum_healthy_percent: 100,
-            maximum_percent: 200,
+            minimum_healthy_percent: DEFAULT_MINIMUM_HEALTHY_PERCENT,
+            maximum_percent: DEFAULT_MAXIMUM_PERCENT,
             circuit_breaker: None,
             alarms: None,
         }

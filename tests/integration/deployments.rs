@@ -318,3 +318,26 @@ fn draining_follows_the_deployment_configuration() {
     assert!(numbers(column(&fast.services, "healthy", None)).contains(&1));
     assert_eq!(numbers(column(&fast.services, "running", None)).last(), Some(&2));
 }
+
+#[test]
+fn unset_bounds_take_the_replica_defaults() {
+    // Reference 8.1: a REPLICA service without them has minimumHealthyPercent 100 and
+    // maximumPercent 200, each defaulted on its own.
+    use ecsim::policy::deployment::{DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT};
+    assert_eq!((DEFAULT_MINIMUM_HEALTHY_PERCENT, DEFAULT_MAXIMUM_PERCENT), (100, 200));
+    let text = rolling(2, 50, 150, "");
+    for (from, to, expected) in [
+        (
+            "deploymentConfiguration: {minimumHealthyPercent: 50, maximumPercent: 150,",
+            "deploymentConfiguration: {",
+            (100, 200),
+        ),
+        ("minimumHealthyPercent: 50, ", "", (100, 150)),
+        ("maximumPercent: 150,", "", (50, 200)),
+    ] {
+        let text = text.replace(from, to);
+        let loaded = load_text("defaults.yaml", &text).unwrap_or_else(|e| panic!("{}", e.rendered));
+        let c = &loaded.spec.services[0].deployment;
+        assert_eq!((c.minimum_healthy_percent, c.maximum_percent), expected, "{text}");
+    }
+}

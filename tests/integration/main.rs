@@ -8,6 +8,7 @@ mod citations;
 mod cluster_scaling;
 mod deployment_controls;
 mod deployments;
+mod draining_bounds;
 mod engine_runs;
 mod error_messages;
 mod faults;

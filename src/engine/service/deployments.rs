@@ -8,7 +8,8 @@
 use crate::engine::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::deployment::{
-    RollingSettings, RollingState, ThresholdType, circuit_breaker_threshold, deployment_bounds, rolling_step,
+    BoundsCounts, RollingBounds, RollingSettings, RollingState, ThresholdType, circuit_breaker_threshold,
+    rolling_bounds, rolling_step,
 };
 use crate::sim::SimTime;
 use crate::spec::FailureThreshold;
@@ -116,12 +117,7 @@ impl World<'_> {
     /// A scheduler pass while a deployment is in progress.
     pub fn reconcile_deployment(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let state = self.rolling_state(service);
-        let config = self.services[service].deployment_config.clone();
-        let settings = RollingSettings {
-            minimum_healthy_percent: config.minimum_healthy_percent,
-            maximum_percent: config.maximum_percent,
-            stopping_counts_toward_upper: self.spec.behavior.deployment.stopping_counts_toward_maximum,
-        };
+        let settings = self.rolling_settings(service);
         let step = rolling_step(&state, &settings);
         let failed = self.services[service].deployment.as_ref().is_some_and(|d| d.failed);
         if step.start_new > 0 && !failed && !self.start_throttled(service) {
@@ -162,14 +158,14 @@ impl World<'_> {
                 .expect("a deployment is in progress");
             if !run.stalled_logged {
                 run.stalled_logged = true;
-                let b = deployment_bounds(state.desired, config.minimum_healthy_percent, config.maximum_percent);
+                let b = rolling_bounds(state.desired, &settings, &state.counts());
                 self.log(
                     sink,
                     EventKind::DeploymentStalled,
                     name.clone(),
                     format!(
                         "(service {name}) was unable to stop or start tasks during a deployment because of the service deployment configuration (minimumHealthyPercent {} keeps {} healthy, maximumPercent {} allows {} tasks). Update the minimumHealthyPercent or maximumPercent value and try again.",
-                        config.minimum_healthy_percent, b.lower, config.maximum_percent, b.upper
+                        settings.minimum_healthy_percent, b.lower, settings.maximum_percent, b.upper
                     ),
                 )?;
             }
@@ -177,6 +173,29 @@ impl World<'_> {
             run.stalled_logged = false;
         }
         self.update_steady_state(service, sink)
+    }
+
+    /// The service's `deploymentConfiguration` bounds settings, with the scenario's choice for
+    /// stopping tasks (reference A7).
+    pub(super) fn rolling_settings(&self, service: usize) -> RollingSettings {
+        let config = &self.services[service].deployment_config;
+        RollingSettings {
+            minimum_healthy_percent: config.minimum_healthy_percent,
+            maximum_percent: config.maximum_percent,
+            stopping_counts_toward_upper: self.spec.behavior.deployment.stopping_counts_toward_maximum,
+        }
+    }
+
+    /// L and U of the service at its current desired count (reference 8.1), over all its tasks
+    /// (any revision, any instance), and the starts and healthy stops they allow now.
+    pub(super) fn service_rolling_bounds(&self, service: usize) -> RollingBounds {
+        let s = &self.services[service];
+        let counts = BoundsCounts {
+            active: s.active_count(),
+            stopping: s.stopping_count(),
+            healthy: s.healthy,
+        };
+        rolling_bounds(s.desired, &self.rolling_settings(service), &counts)
     }
 
     /// The service's tasks split into the PRIMARY deployment (its current revision) and the rest.

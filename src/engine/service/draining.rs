@@ -3,11 +3,15 @@
 //! when its last task is gone.
 //!
 //! The replacement follows the service's `deploymentConfiguration` (reference 8.1: the same two
-//! bounds govern draining): the scheduler starts a replacement for every task on a draining
-//! instance while the service's tasks stay within U = floor(desired x maximumPercent / 100), and
-//! stops a draining task only while L = ceil(desired x minimumHealthyPercent / 100) healthy tasks
-//! remain without it; with the defaults (100/200), once its replacement is RUNNING and healthy.
-//! Draining tasks that are RUNNING but not yet healthy count for nothing and stop at once.
+//! bounds govern draining), through `policy::deployment::rolling_bounds`, the rule deployments
+//! use: the scheduler starts a replacement for a task on a draining instance only while the
+//! service's tasks stay within U = floor(desired x maximumPercent / 100), counting the tasks still
+//! stopping when they count toward maximumPercent (reference A7, the default), and stops a
+//! draining task only while L = ceil(desired x minimumHealthyPercent / 100) healthy tasks remain
+//! without it; with the defaults (100/200), once its replacement is RUNNING and healthy. Draining
+//! tasks that are RUNNING but not yet healthy count for nothing and stop at once. The bound holds
+//! until no task of the drain counts toward U any more: while the last draining tasks are still
+//! stopping, replacements wait for the room they free.
 
 use crate::engine::capacity::faults::DrainingInstance;
 use crate::engine::world::World;
@@ -109,9 +113,32 @@ impl World<'_> {
         out
     }
 
-    /// Stops the draining tasks of `service` that are no longer needed for it to keep `desired`
-    /// healthy tasks (minimumHealthyPercent 100): unhealthy ones at once, healthy ones as their
-    /// replacements become healthy. Returns the tasks stopped.
+    /// True while a task of `service` on a DRAINING instance is still stopping (between RUNNING
+    /// and STOPPED): it holds its place toward maximumPercent until STOPPED (reference A7).
+    fn draining_task_stopping(&self, service: usize) -> bool {
+        self.faults.draining.iter().any(|d| {
+            let inst = &self.instances[d.instance.0 as usize];
+            inst.state == InstanceState::Draining
+                && inst.tasks.iter().any(|t| {
+                    let task = &self.tasks[t];
+                    task.service == service && task.state.is_stopping()
+                })
+        })
+    }
+
+    /// How many replacements the scheduler may start for `service` now, `draining` being its
+    /// tasks on DRAINING instances ([`World::tasks_on_draining`]): the room U leaves (reference
+    /// 8.1), or `None` when no drain concerns the service (no task of a drain counts toward U).
+    pub fn draining_room(&self, service: usize, draining: &[TaskId]) -> Option<u32> {
+        let stopping_counts = self.spec.behavior.deployment.stopping_counts_toward_maximum;
+        let concerned = !draining.is_empty() || (stopping_counts && self.draining_task_stopping(service));
+        concerned.then(|| self.service_rolling_bounds(service).may_start)
+    }
+
+    /// Stops the draining tasks of `service` that it no longer needs to keep L healthy tasks
+    /// (reference 8.1, minimumHealthyPercent): unhealthy ones at once, healthy ones while more
+    /// than L healthy tasks remain (with the default 100 %, as their replacements become
+    /// healthy). Returns the tasks stopped.
     pub fn stop_replaced_draining_tasks(
         &mut self,
         service: usize,
@@ -119,8 +146,7 @@ impl World<'_> {
     ) -> Result<Vec<TaskId>, SinkError> {
         let draining = self.tasks_on_draining(service);
         let mut stopped = Vec::new();
-        let lower = self.draining_bounds(service).lower;
-        let mut spare_healthy = self.services[service].healthy.saturating_sub(lower);
+        let mut spare_healthy = self.service_rolling_bounds(service).may_stop_healthy;
         for id in draining {
             let healthy = self.tasks[&id].healthy;
             if healthy {
@@ -133,16 +159,6 @@ impl World<'_> {
             stopped.push(id);
         }
         Ok(stopped)
-    }
-
-    /// L and U of the service's deployment configuration at its current desired count.
-    pub fn draining_bounds(&self, service: usize) -> crate::policy::deployment::DeploymentBounds {
-        let s = &self.services[service];
-        crate::policy::deployment::deployment_bounds(
-            s.desired,
-            s.deployment_config.minimum_healthy_percent,
-            s.deployment_config.maximum_percent,
-        )
     }
 
     /// A task left `instance`: a draining instance that should go once empty is terminated.

@@ -25,10 +25,9 @@ impl World<'_> {
         // The restart throttle (reference 8.5) holds new tasks back; a timer reconciles at its end.
         if counted < desired && !self.start_throttled(service) {
             // maximumPercent bounds the replacements of draining tasks (reference 8.1).
-            let room = if draining.is_empty() {
-                u32::MAX
-            } else {
-                self.draining_bounds(service).upper.saturating_sub(active)
+            let room = match self.any_draining() {
+                true => self.draining_room(service, &draining).unwrap_or(u32::MAX),
+                false => u32::MAX,
             };
             let started = self.start_tasks(service, (desired - counted).min(room), sink)?;
             self.log_task_list(service, "started", &started, sink)?;

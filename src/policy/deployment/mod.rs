@@ -6,7 +6,10 @@ mod circuit_breaker;
 mod health;
 mod rolling;
 
-pub use bounds::{DeploymentBounds, deployment_bounds};
+pub use bounds::{
+    BoundsCounts, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT, RollingBounds, RollingSettings,
+    rolling_bounds,
+};
 pub use circuit_breaker::{
     RESTART_THROTTLE_BASE_MS, RESTART_THROTTLE_CAP_MS, ThresholdType, circuit_breaker_threshold, restart_throttle_ms,
 };
@@ -14,4 +17,4 @@ pub use health::{
     NO_HEALTH_CHECK_HEALTHY_AFTER_MS, container_healthy_after_ms, container_unhealthy_after_ms,
     target_healthy_after_ms, target_recovered_after_ms, target_unhealthy_after_ms,
 };
-pub use rolling::{RollingSettings, RollingState, RollingStep, rolling_step};
+pub use rolling::{RollingState, RollingStep, rolling_step};

@@ -1,7 +1,7 @@
 //! One step of a rolling deployment's controller (reference 8.1, A7, A8): from counts of the
 //! service's tasks, the new-revision tasks to start and the old-revision tasks to stop now.
 
-use super::bounds::deployment_bounds;
+use super::bounds::{BoundsCounts, RollingSettings, rolling_bounds};
 
 /// What the service's tasks look like now, split into the PRIMARY (new) deployment and the older ACTIVE ones.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -44,36 +44,19 @@ impl RollingState {
         self.new_healthy.saturating_add(self.old_healthy)
     }
 
+    /// The state as the bounds see it (reference 8.1): revisions do not matter to them.
+    pub fn counts(&self) -> BoundsCounts {
+        BoundsCounts {
+            active: self.new_total().saturating_add(self.old_total()),
+            stopping: self.stopping,
+            healthy: self.healthy(),
+        }
+    }
+
     /// Tasks that count toward the upper bound U: starting and running tasks of both revisions,
     /// plus stopping ones when `stopping_counts_toward_upper` (reference A7).
     pub fn counted(&self, settings: &RollingSettings) -> u32 {
-        let active = self.new_total().saturating_add(self.old_total());
-        match settings.stopping_counts_toward_upper {
-            true => active.saturating_add(self.stopping),
-            false => active,
-        }
-    }
-}
-
-/// Settings of the step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RollingSettings {
-    /// `deploymentConfiguration.minimumHealthyPercent`.
-    pub minimum_healthy_percent: u32,
-    /// `deploymentConfiguration.maximumPercent`.
-    pub maximum_percent: u32,
-    /// reference A7: whether stopping tasks count toward U (default true)
-    pub stopping_counts_toward_upper: bool,
-}
-
-impl Default for RollingSettings {
-    /// The REPLICA defaults (reference 8.1): 100 / 200, stopping tasks counted.
-    fn default() -> Self {
-        RollingSettings {
-            minimum_healthy_percent: 100,
-            maximum_percent: 200,
-            stopping_counts_toward_upper: true,
-        }
+        rolling_bounds(self.desired, settings, &self.counts()).counted
     }
 }
 
@@ -128,12 +111,12 @@ pub fn rolling_step(state: &RollingState, settings: &RollingSettings) -> Rolling
             ..RollingStep::default()
         };
     }
-    let bounds = deployment_bounds(d, settings.minimum_healthy_percent, settings.maximum_percent);
-    let counted = s.counted(settings);
+    let bounds = rolling_bounds(d, settings, &s.counts());
+    let counted = bounds.counted;
     let new_total = s.new_total();
 
     // (a) Start first, within U and up to D new tasks.
-    let start_new = bounds.upper.saturating_sub(counted).min(d.saturating_sub(new_total));
+    let start_new = bounds.may_start.min(d.saturating_sub(new_total));
 
     // (b) How many old tasks need to go.
     let not_started = d.saturating_sub(new_total.saturating_add(start_new));
@@ -152,7 +135,7 @@ pub fn rolling_step(state: &RollingState, settings: &RollingSettings) -> Rolling
     budget -= stop_old_starting;
     let stop_old_unhealthy = budget.min(s.old_unhealthy);
     budget -= stop_old_unhealthy;
-    let stop_old_healthy = budget.min(s.old_healthy).min(s.healthy().saturating_sub(bounds.lower));
+    let stop_old_healthy = budget.min(s.old_healthy).min(bounds.may_stop_healthy);
 
     let moved = start_new > 0 || stop_old_starting + stop_old_unhealthy + stop_old_healthy > 0;
     let in_transit =
@@ -357,7 +340,7 @@ mod tests {
     /// Runs one abstract deployment to its end (complete or stalled) and checks its invariants.
     fn run_property(d: u32, min: u32, max: u32, stopping_counts: bool, start: RollingState) {
         let settings = settings(min, max, stopping_counts);
-        let bounds = deployment_bounds(d, min, max);
+        let bounds = rolling_bounds(d, &settings, &BoundsCounts::default());
         let (lower, upper) = (bounds.lower, bounds.upper);
         let standard_start = start.old_healthy == d && start.old_total() == d;
         let ticks = 4 * d.max(start.old_total()) + 10;
