@@ -177,7 +177,7 @@ impl World<'_> {
 
     /// The service's `deploymentConfiguration` bounds settings, with the scenario's choice for
     /// stopping tasks (reference A7).
-    pub(super) fn rolling_settings(&self, service: usize) -> RollingSettings {
+    pub(in crate::engine) fn rolling_settings(&self, service: usize) -> RollingSettings {
         let config = &self.services[service].deployment_config;
         RollingSettings {
             minimum_healthy_percent: config.minimum_healthy_percent,
@@ -188,7 +188,7 @@ impl World<'_> {
 
     /// L and U of the service at its current desired count (reference 8.1), over all its tasks
     /// (any revision, any instance), and the starts and healthy stops they allow now.
-    pub(super) fn service_rolling_bounds(&self, service: usize) -> RollingBounds {
+    pub(in crate::engine) fn service_rolling_bounds(&self, service: usize) -> RollingBounds {
         let s = &self.services[service];
         let counts = BoundsCounts {
             active: s.active_count(),
