@@ -101,8 +101,8 @@ impl World<'_> {
             .collect();
         let mut sum = 0.0;
         let mut counted = 0u32;
-        for id in &self.groups[group].live {
-            let i = &self.instances[id.0 as usize];
+        for id in &self.capacity.groups[group].live {
+            let i = &self.capacity.instances[id.0 as usize];
             if i.state != InstanceState::Active || self.is_warming(i.launched_at, warmup) {
                 continue;
             }
@@ -174,8 +174,8 @@ impl World<'_> {
         }
         let warmup = spec.default_instance_warmup;
         let (mut counted, mut warming) = (0u32, 0u32);
-        for id in &self.groups[group].live {
-            let i = &self.instances[id.0 as usize];
+        for id in &self.capacity.groups[group].live {
+            let i = &self.capacity.instances[id.0 as usize];
             if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
                 if i.state == InstanceState::Launching || self.is_warming(i.launched_at, warmup) {
                     warming += 1;
@@ -184,7 +184,7 @@ impl World<'_> {
                 }
             }
         }
-        let current = self.groups[group].desired;
+        let current = self.capacity.groups[group].desired;
         let mine: Vec<&AsgPolicyState> = self.asg_tracking.policies.iter().filter(|p| p.group == group).collect();
         let proposal = |p: &AsgPolicyState| {
             let metric = p.high.latest_value().unwrap_or(0.0);
@@ -244,7 +244,7 @@ impl World<'_> {
         let name = spec.name.clone();
         if wanted > current {
             self.log(sink, EventKind::ScalingActivity, name, format!("{why}."))?;
-            self.groups[group].desired = wanted;
+            self.capacity.groups[group].desired = wanted;
             return self.replace_missing_instances(group, sink);
         }
         // Instances protected from scale-in (NewInstancesProtectedFromScaleIn) are never chosen.
@@ -259,7 +259,7 @@ impl World<'_> {
         }
         let new_desired = current - victims.len() as u32;
         self.log(sink, EventKind::ScalingActivity, name, format!("{why}."))?;
-        self.groups[group].desired = new_desired;
+        self.capacity.groups[group].desired = new_desired;
         for id in victims {
             self.retire_instance(id, "the Auto Scaling group scaled in", sink)?;
         }

@@ -157,8 +157,8 @@ impl World<'_> {
         };
         let mut n = 0u32;
         let mut busy = 0u32;
-        for id in &self.groups[group].live {
-            let i = &self.instances[id.0 as usize];
+        for id in &self.capacity.groups[group].live {
+            let i = &self.capacity.instances[id.0 as usize];
             if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
                 n += 1;
                 busy += u32::from(i.is_busy());
@@ -300,7 +300,7 @@ impl World<'_> {
     ) -> Result<(), SinkError> {
         let (provider, group, settings) = self.managed_provider(k);
         let spec = &self.spec.auto_scaling_groups[group];
-        let current = self.groups[group].desired;
+        let current = self.capacity.groups[group].desired;
         let wanted =
             desired_for_reservation(sample.n, sample.m, settings.target_capacity).clamp(spec.min_size, spec.max_size);
         if wanted <= current {
@@ -308,7 +308,7 @@ impl World<'_> {
         }
         let name = self.spec.capacity_providers[provider].name.clone();
         // Warm-up gate: no further scale-out until the newest launched instance is old enough.
-        if let Some(launched) = self.groups[group].last_launch_at {
+        if let Some(launched) = self.capacity.groups[group].last_launch_at {
             let age = self.now.since(launched);
             if age < settings.instance_warmup_period {
                 if !self.managed_scaling[k].last_blocked {
@@ -345,7 +345,7 @@ impl World<'_> {
                 sample.n
             ),
         )?;
-        self.groups[group].desired = wanted;
+        self.capacity.groups[group].desired = wanted;
         self.replace_missing_instances(group, sink)
     }
 
@@ -357,7 +357,7 @@ impl World<'_> {
     ) -> Result<(), SinkError> {
         let (provider, group, settings) = self.managed_provider(k);
         let spec = &self.spec.auto_scaling_groups[group];
-        let current = self.groups[group].desired;
+        let current = self.capacity.groups[group].desired;
         let wanted = desired_for_reservation(sample.n, sample.m, settings.target_capacity).max(spec.min_size);
         let step = scale_in_step_target(current, wanted);
         if step >= current {
@@ -388,7 +388,7 @@ impl World<'_> {
                 sample.n
             ),
         )?;
-        self.groups[group].desired = new_desired;
+        self.capacity.groups[group].desired = new_desired;
         for id in victims {
             self.retire_instance(id, "the Auto Scaling group scaled in", sink)?;
         }

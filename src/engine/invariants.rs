@@ -98,7 +98,7 @@ impl World<'_> {
     /// Each Auto Scaling group keeps its desired capacity within MinSize and MaxSize, and never
     /// has more live instances than MaxSize.
     fn check_groups(&self) {
-        for (g, state) in self.groups.iter().enumerate() {
+        for (g, state) in self.capacity.groups.iter().enumerate() {
             let spec = &self.spec.auto_scaling_groups[g];
             assert!(
                 (spec.min_size..=spec.max_size).contains(&state.desired),
@@ -116,7 +116,7 @@ impl World<'_> {
                 spec.max_size
             );
             for id in &state.live {
-                let i = &self.instances[id.0 as usize];
+                let i = &self.capacity.instances[id.0 as usize];
                 assert!(
                     i.auto_scaling_group == g && i.state != InstanceState::Terminated,
                     "group {} lists instance {} that is not its live member",
@@ -128,7 +128,7 @@ impl World<'_> {
     }
 
     fn check_instances(&self) {
-        for inst in &self.instances {
+        for inst in &self.capacity.instances {
             if inst.state == InstanceState::Terminated {
                 assert!(
                     inst.tasks.is_empty(),
@@ -185,13 +185,13 @@ impl World<'_> {
     /// instances, and a `distinctInstance` service never has two tasks on one instance.
     fn check_placements(&self) {
         let mut listed = std::collections::BTreeMap::new();
-        for inst in &self.instances {
+        for inst in &self.capacity.instances {
             for id in &inst.tasks {
                 let previous = listed.insert(*id, inst.id);
                 assert!(previous.is_none(), "task {id:?} is listed by two instances");
             }
         }
-        for (id, t) in &self.tasks {
+        for (id, t) in self.tasks.iter() {
             if let (Some(instance), true) = (t.instance, t.state.is_starting_or_running()) {
                 assert_eq!(
                     listed.get(id),
@@ -201,7 +201,7 @@ impl World<'_> {
             }
         }
         for (i, s) in self.services.iter().enumerate() {
-            let mut on_instance = vec![0u32; self.instances.len()];
+            let mut on_instance = vec![0u32; self.capacity.instances.len()];
             for id in &s.tasks {
                 let t = &self.tasks[id];
                 if let (Some(instance), true) = (t.instance, t.state.is_starting_or_running()) {
@@ -219,16 +219,16 @@ impl World<'_> {
                 if let Some(inst) = on_instance.iter().position(|n| *n > 1) {
                     panic!(
                         "service {i} has distinctInstance but {} tasks on {}",
-                        on_instance[inst], self.instances[inst].ec2_instance_id
+                        on_instance[inst], self.capacity.instances[inst].ec2_instance_id
                     );
                 }
             }
         }
-        for inst in &self.instances {
+        for inst in &self.capacity.instances {
             let expected = (inst.state == InstanceState::Active && inst.capacity_provider != usize::MAX)
                 .then(|| (u64::from(inst.free_cpu_units()), inst.free_memory_mib()));
             assert_eq!(
-                self.free_capacity.filed_as(inst.id),
+                self.capacity.free_capacity.filed_as(inst.id),
                 expected,
                 "the free-capacity index is stale for {}",
                 inst.ec2_instance_id
@@ -241,7 +241,7 @@ impl World<'_> {
     fn check_task_homes(&self) {
         for t in self.tasks.values() {
             let Some(i) = t.instance else { continue };
-            let inst = &self.instances[i.0 as usize];
+            let inst = &self.capacity.instances[i.0 as usize];
             assert!(
                 inst.state != InstanceState::Terminated,
                 "task {:?} is on terminated instance {}",
@@ -261,7 +261,7 @@ impl World<'_> {
     /// still starting (they stop at once).
     fn check_draining(&self) {
         for d in &self.faults.draining {
-            let inst = &self.instances[d.instance.0 as usize];
+            let inst = &self.capacity.instances[d.instance.0 as usize];
             if inst.state != InstanceState::Draining {
                 continue;
             }

@@ -76,8 +76,8 @@ pub fn run(spec: &Spec, sink: &mut dyn TraceSink, mut options: RunOptions<'_>) -
 }
 
 fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-    for group in 0..world.groups.len() {
-        for _ in 0..world.groups[group].desired {
+    for group in 0..world.capacity.groups.len() {
+        for _ in 0..world.capacity.groups[group].desired {
             world.launch_instance(group, true, sink)?;
         }
     }
@@ -172,7 +172,7 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
 }
 
 fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSink) -> Result<RunTotals, EngineError> {
-    if world.last_trace_at < world.end {
+    if world.accounting.last_trace_at < world.end {
         world.on_trace_tick(sink)?;
     }
     let alive: Vec<TaskId> = world.tasks.keys().copied().collect();
@@ -185,10 +185,10 @@ fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSink) -> Resul
         .services
         .iter()
         .enumerate()
-        .map(|(i, s)| (s.name.clone(), world.service_cost.total_usd(i, world.end)))
+        .map(|(i, s)| (s.name.clone(), world.accounting.service_cost.total_usd(i, world.end)))
         .collect();
     let provider_total: f64 = (0..world.spec.capacity_providers.len())
-        .map(|p| world.cost.total_usd(p, world.end))
+        .map(|p| world.accounting.cost.total_usd(p, world.end))
         .sum();
     let totals = RunTotals {
         events_processed: events,
@@ -198,7 +198,7 @@ fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSink) -> Resul
             .capacity_providers
             .iter()
             .enumerate()
-            .map(|(p, cp)| (cp.name.clone(), world.cost.total_usd(p, world.end)))
+            .map(|(p, cp)| (cp.name.clone(), world.accounting.cost.total_usd(p, world.end)))
             .collect(),
         service_cost_usd: service_costs.clone(),
         unallocated_cost_usd: provider_total - service_costs.iter().map(|(_, c)| c).sum::<f64>(),
@@ -216,7 +216,7 @@ fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSink) -> Resul
             .zip(&world.faults.spot_interruptions_per_provider)
             .map(|(p, n)| (p.name.clone(), *n))
             .collect(),
-        tasks_started: world.tasks_started,
+        tasks_started: world.tasks.started,
         placement_failures: world.placement_failures,
     };
     world.log(

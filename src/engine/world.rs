@@ -1,19 +1,19 @@
 //! The state of the simulated world and its construction from a `Spec`.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use rand_chacha::ChaCha8Rng;
 
-use super::accounting::cost::CostMeter;
+use super::accounting::Accounting;
 use super::asg_target_tracking::AsgTargetTrackingState;
 use super::autoscaling::{AutoScalingState, MetricPeriodState};
+use super::capacity::Capacity;
 use super::capacity::faults::FaultState;
 use super::cluster_autoscaling::ManagedScalingState;
+use super::tasks::TaskTable;
 use crate::engine::event::Event;
 use crate::model::task::TASK_STATE_COUNT;
-use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
-use crate::policy::placement::FreeCapacityIndex;
+use crate::model::{TaskId, TaskState};
 use crate::sim::{EventQueue, RngStreams, SimTime};
 use crate::spec::{CapacityProviderKind, Spec};
 use crate::trace::{EventKind, EventRecord, SinkError, TraceSink};
@@ -86,39 +86,21 @@ impl ServiceState {
     }
 }
 
-/// Runtime state of one Auto Scaling group.
-pub(super) struct AutoScalingGroupState {
-    pub desired: u32,
-    /// Instances launching or active.
-    pub live: Vec<InstanceId>,
-    /// When the group last launched an instance after the start of the run.
-    pub last_launch_at: Option<SimTime>,
-    /// Picks among equally good instances to terminate on scale-in.
-    pub termination_rng: ChaCha8Rng,
-}
-
 /// The whole simulated world.
 pub(super) struct World<'s> {
     pub spec: &'s Spec,
     pub now: SimTime,
     pub end: SimTime,
     pub queue: EventQueue<Event>,
-    pub instances: Vec<ContainerInstance>,
-    pub tasks: BTreeMap<TaskId, Task>,
+    /// The tasks that have not stopped (`tasks/`).
+    pub tasks: TaskTable,
     pub services: Vec<ServiceState>,
-    pub groups: Vec<AutoScalingGroupState>,
-    pub cost: CostMeter,
-    pub next_task_id: u64,
-    pub task_timing_rng: ChaCha8Rng,
-    /// Draws whether a bad revision's task fails to start or fails its health check.
-    pub failure_rng: ChaCha8Rng,
-    pub instance_rng: ChaCha8Rng,
+    /// EC2 instances and Auto Scaling groups (`capacity/`).
+    pub capacity: Capacity,
+    /// Cost and the trace clock (`accounting/`).
+    pub accounting: Accounting,
     pub task_definition_labels: Vec<String>,
-    pub tasks_started: u64,
     pub placement_failures: u64,
-    pub last_trace_at: SimTime,
-    /// Availability Zones failed by the timeline: nothing new launches there.
-    pub impaired_zones: Vec<bool>,
     /// True while services are being put into their warm-start state: no lifecycle timers.
     pub warm_starting: bool,
     /// Scalable targets, policies and alarms.
@@ -127,14 +109,10 @@ pub(super) struct World<'s> {
     pub managed_scaling: Vec<ManagedScalingState>,
     /// EC2 Auto Scaling target tracking policies of the groups.
     pub asg_tracking: AsgTargetTrackingState,
-    /// ACTIVE instances by free CPU and memory, for placement without a full scan.
-    pub free_capacity: FreeCapacityIndex,
     /// Per service, the stream of the `random` placement strategy (`placement/<service>`).
     pub placement_rngs: Vec<RefCell<ChaCha8Rng>>,
     /// Zone outages, draining instances, Spot interruptions.
     pub faults: FaultState,
-    /// Cost per service (Fargate tasks and shares of EC2 instances), indexed like services.
-    pub service_cost: CostMeter,
 }
 
 impl<'s> World<'s> {
@@ -185,47 +163,27 @@ impl<'s> World<'s> {
                 }
             })
             .collect();
-        let groups = spec
-            .auto_scaling_groups
-            .iter()
-            .map(|g| AutoScalingGroupState {
-                desired: g.desired_capacity,
-                live: Vec::new(),
-                last_launch_at: None,
-                termination_rng: streams.stream(&format!("asg-termination/{}", g.name)),
-            })
-            .collect();
         World {
             spec,
             now: SimTime::ZERO,
             end: SimTime(spec.duration.as_millis()),
             queue: EventQueue::new(),
-            instances: Vec::new(),
-            tasks: BTreeMap::new(),
+            tasks: TaskTable::new(&streams),
             services,
-            groups,
-            cost: CostMeter::new(spec.capacity_providers.len()),
-            next_task_id: 1,
-            task_timing_rng: streams.stream("task-timing"),
-            failure_rng: streams.stream("task-failures"),
-            instance_rng: streams.stream("instance-launch"),
+            capacity: Capacity::new(spec, &streams),
+            accounting: Accounting::new(spec),
             task_definition_labels: spec.task_definitions.iter().map(|t| t.arn_suffix()).collect(),
-            tasks_started: 0,
             placement_failures: 0,
-            last_trace_at: SimTime::ZERO,
-            impaired_zones: vec![false; spec.availability_zones.len()],
             warm_starting: false,
             auto_scaling: AutoScalingState::new(spec),
             managed_scaling: ManagedScalingState::for_spec(spec),
             asg_tracking: AsgTargetTrackingState::for_spec(spec),
-            free_capacity: FreeCapacityIndex::new(spec.capacity_providers.len(), spec.availability_zones.len()),
             placement_rngs: spec
                 .services
                 .iter()
                 .map(|s| RefCell::new(streams.stream(&format!("placement/{}", s.name))))
                 .collect(),
             faults: FaultState::new(spec, &streams),
-            service_cost: CostMeter::new(spec.services.len()),
         }
     }
 

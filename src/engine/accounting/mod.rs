@@ -4,3 +4,29 @@
 pub(super) mod cost;
 pub(super) mod service_cost;
 pub(super) mod tracing;
+
+use self::cost::CostMeter;
+use crate::sim::SimTime;
+use crate::spec::Spec;
+
+/// What the run has cost so far, per capacity provider and per service, and when the last trace
+/// rows were written.
+pub(in crate::engine) struct Accounting {
+    /// Cost per capacity provider, indexed like `Spec::capacity_providers`.
+    pub cost: CostMeter,
+    /// Cost per service (Fargate tasks and shares of EC2 instances), indexed like services.
+    pub service_cost: CostMeter,
+    /// When the last `services.csv` / `cluster.csv` rows were written.
+    pub last_trace_at: SimTime,
+}
+
+impl Accounting {
+    /// Nothing spent yet.
+    pub fn new(spec: &Spec) -> Accounting {
+        Accounting {
+            cost: CostMeter::new(spec.capacity_providers.len()),
+            service_cost: CostMeter::new(spec.services.len()),
+            last_trace_at: SimTime::ZERO,
+        }
+    }
+}

@@ -14,7 +14,7 @@ impl World<'_> {
     /// USD per hour of an instance: the catalog's on-demand price, less the Spot discount for a
     /// Spot instance (`behavior.cost.ec2SpotDiscountPercent`).
     pub fn instance_usd_per_hour(&self, id: InstanceId) -> f64 {
-        let inst = &self.instances[id.0 as usize];
+        let inst = &self.capacity.instances[id.0 as usize];
         let on_demand = inst.instance_type.on_demand_usd_per_hour;
         if inst.spot {
             on_demand * (1.0 - self.spec.behavior.cost.ec2_spot_discount_percent / 100.0)
@@ -25,7 +25,7 @@ impl World<'_> {
 
     /// The part of an instance's hourly price that task `task`, placed on it, is charged.
     fn instance_share_usd_per_hour(&self, task_definition: usize, instance: InstanceId) -> f64 {
-        let inst = &self.instances[instance.0 as usize];
+        let inst = &self.capacity.instances[instance.0 as usize];
         if inst.registered_cpu_units == 0 || inst.capacity_provider == usize::MAX {
             return 0.0;
         }
@@ -44,9 +44,9 @@ impl World<'_> {
     ) {
         let rate = self.instance_share_usd_per_hour(task_definition, instance);
         if placed {
-            self.service_cost.start_billing(service, rate, self.now);
+            self.accounting.service_cost.start_billing(service, rate, self.now);
         } else {
-            self.service_cost.stop_rate(service, rate, self.now);
+            self.accounting.service_cost.stop_rate(service, rate, self.now);
         }
     }
 }

@@ -15,7 +15,7 @@ impl World<'_> {
         for provider in 0..self.spec.capacity_providers.len() {
             self.write_cluster_row(provider, sink)?;
         }
-        self.last_trace_at = self.now;
+        self.accounting.last_trace_at = self.now;
         if self.now < self.end {
             let next = (self.now.0 + self.spec.trace_interval.as_millis()).min(self.end.0);
             self.queue.push(crate::sim::SimTime(next), Event::TraceTick);
@@ -59,7 +59,7 @@ impl World<'_> {
         let mut pending = 0u32;
         let (mut cpu_used, mut cpu_reg, mut mem_used, mut mem_reg) = (0u64, 0u64, 0u64, 0u64);
         for id in self.instances_of_provider(provider) {
-            let i = &self.instances[id.0 as usize];
+            let i = &self.capacity.instances[id.0 as usize];
             match i.state {
                 InstanceState::Launching => pending += 1,
                 InstanceState::Active | InstanceState::Draining => {
@@ -103,7 +103,7 @@ impl World<'_> {
         let cp = &self.spec.capacity_providers[provider];
         let reservation = cp.managed_scaling.map(|_| self.reservation_sample(provider).percent);
         let desired_capacity = match cp.kind {
-            CapacityProviderKind::AutoScalingGroup(g) => Some(self.groups[g].desired),
+            CapacityProviderKind::AutoScalingGroup(g) => Some(self.capacity.groups[g].desired),
             _ => None,
         };
         let target_capacity = cp.managed_scaling.map(|m| m.target_capacity);
@@ -117,7 +117,7 @@ impl World<'_> {
             capacity_provider_reservation: reservation,
             tasks_provisioning: provisioning,
             tasks,
-            cost_usd: self.cost.total_usd(provider, self.now),
+            cost_usd: self.accounting.cost.total_usd(provider, self.now),
             desired_capacity,
             target_capacity,
         })

@@ -12,26 +12,26 @@ impl World<'_> {
     /// `only_empty` (managed termination protection) only registered instances without tasks may
     /// go, so fewer than `count` may come back.
     pub fn choose_instances_to_terminate(&mut self, group: usize, count: usize, only_empty: bool) -> Vec<InstanceId> {
-        let mut candidates: Vec<InstanceId> = self.groups[group]
+        let mut candidates: Vec<InstanceId> = self.capacity.groups[group]
             .live
             .iter()
             .copied()
             .filter(|id| {
-                let i = &self.instances[id.0 as usize];
+                let i = &self.capacity.instances[id.0 as usize];
                 let alive = matches!(i.state, InstanceState::Launching | InstanceState::Active);
                 alive && (!only_empty || (i.state == InstanceState::Active && !i.is_busy()))
             })
             .collect();
         let mut per_zone = vec![0usize; self.spec.availability_zones.len()];
-        for id in &self.groups[group].live {
-            let i = &self.instances[id.0 as usize];
+        for id in &self.capacity.groups[group].live {
+            let i = &self.capacity.instances[id.0 as usize];
             if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
                 per_zone[i.availability_zone] += 1;
             }
         }
         let mut chosen = Vec::with_capacity(count);
         while chosen.len() < count && !candidates.is_empty() {
-            let zone_of = |id: &InstanceId| self.instances[id.0 as usize].availability_zone;
+            let zone_of = |id: &InstanceId| self.capacity.instances[id.0 as usize].availability_zone;
             let busiest = candidates
                 .iter()
                 .map(zone_of)
@@ -40,7 +40,9 @@ impl World<'_> {
             let in_zone: Vec<usize> = (0..candidates.len())
                 .filter(|i| zone_of(&candidates[*i]) == busiest)
                 .collect();
-            let pick = in_zone[self.groups[group].termination_rng.random_range(0..in_zone.len())];
+            let pick = in_zone[self.capacity.groups[group]
+                .termination_rng
+                .random_range(0..in_zone.len())];
             let id = candidates.remove(pick);
             per_zone[busiest] -= 1;
             chosen.push(id);
@@ -53,7 +55,7 @@ impl World<'_> {
     /// instance drains first: its service tasks are replaced elsewhere and it terminates once
     /// empty (reference 6.5); otherwise EC2 terminates it at once and its tasks stop with it.
     pub fn retire_instance(&mut self, id: InstanceId, cause: &str, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let inst = &self.instances[id.0 as usize];
+        let inst = &self.capacity.instances[id.0 as usize];
         let managed_draining = self
             .spec
             .capacity_providers

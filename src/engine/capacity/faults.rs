@@ -66,7 +66,7 @@ impl World<'_> {
         let what = if selector.is_whole_zone() {
             let az = selector.availability_zone.expect("whole-zone selector names a zone");
             self.faults.failed_zones[az] = true;
-            self.impaired_zones[az] = true;
+            self.capacity.impaired_zones[az] = true;
             format!("Availability Zone {} fails", self.spec.availability_zones[az])
         } else {
             match (selector.capacity_provider, selector.quantity) {
@@ -98,8 +98,8 @@ impl World<'_> {
         let (selected, missing) = self.select_instances(selector);
         let (active, launching): (Vec<InstanceId>, Vec<InstanceId>) = selected
             .into_iter()
-            .filter(|i| self.instances[i.0 as usize].state != InstanceState::Draining)
-            .partition(|i| self.instances[i.0 as usize].state == InstanceState::Active);
+            .filter(|i| self.capacity.instances[i.0 as usize].state != InstanceState::Draining)
+            .partition(|i| self.capacity.instances[i.0 as usize].state == InstanceState::Active);
         let skipped = if launching.is_empty() {
             String::new()
         } else {
@@ -131,7 +131,7 @@ impl World<'_> {
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         self.faults.zone_outages[az] += 1;
-        self.impaired_zones[az] = true;
+        self.capacity.impaired_zones[az] = true;
         let (victims, _) = self.select_instances(&InstanceSelector::zone(az));
         let fargate: Vec<TaskId> = self
             .tasks
@@ -173,7 +173,7 @@ impl World<'_> {
     pub fn recover_zone(&mut self, az: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.faults.zone_outages[az] -= 1;
         let impaired = self.faults.failed_zones[az] || self.faults.zone_outages[az] > 0;
-        self.impaired_zones[az] = impaired;
+        self.capacity.impaired_zones[az] = impaired;
         let zone = self.spec.availability_zones[az].clone();
         let state = if impaired {
             "is still impaired"
@@ -186,7 +186,7 @@ impl World<'_> {
             zone.clone(),
             format!("Availability Zone {zone} recovers from its outage: it {state}."),
         )?;
-        for group in 0..self.groups.len() {
+        for group in 0..self.capacity.groups.len() {
             self.replace_missing_instances(group, sink)?;
         }
         Ok(())
@@ -235,7 +235,7 @@ impl World<'_> {
             let candidates: Vec<InstanceId> = self
                 .instances_of_provider(burst.capacity_provider)
                 .filter(|i| {
-                    let inst = &self.instances[i.0 as usize];
+                    let inst = &self.capacity.instances[i.0 as usize];
                     inst.spot && !self.faults.spot_notices.contains(i)
                 })
                 .collect();
@@ -243,7 +243,7 @@ impl World<'_> {
             picked.sort();
             let note = if self
                 .instances_of_provider(burst.capacity_provider)
-                .any(|i| self.instances[i.0 as usize].spot)
+                .any(|i| self.capacity.instances[i.0 as usize].spot)
             {
                 ""
             } else {
@@ -271,18 +271,23 @@ impl World<'_> {
         self.spec.auto_scaling_groups[group]
             .availability_zones
             .iter()
-            .all(|az| self.impaired_zones[*az])
+            .all(|az| self.capacity.impaired_zones[*az])
     }
 
     /// The live instances a selector picks, in launch order, and a note naming the ids it gives
     /// that are not live instances.
     pub fn select_instances(&self, selector: &InstanceSelector) -> (Vec<InstanceId>, String) {
-        let mut live: Vec<InstanceId> = self.groups.iter().flat_map(|g| g.live.iter().copied()).collect();
+        let mut live: Vec<InstanceId> = self
+            .capacity
+            .groups
+            .iter()
+            .flat_map(|g| g.live.iter().copied())
+            .collect();
         live.sort();
         let matching: Vec<InstanceId> = live
             .into_iter()
             .filter(|i| {
-                let inst = &self.instances[i.0 as usize];
+                let inst = &self.capacity.instances[i.0 as usize];
                 (selector.instance_ids.is_empty() || selector.instance_ids.contains(&inst.ec2_instance_id))
                     && selector.availability_zone.is_none_or(|az| az == inst.availability_zone)
                     && selector
@@ -299,10 +304,11 @@ impl World<'_> {
             .iter()
             .filter(|id| {
                 !self
+                    .capacity
                     .groups
                     .iter()
                     .flat_map(|g| g.live.iter())
-                    .any(|i| self.instances[i.0 as usize].ec2_instance_id == **id)
+                    .any(|i| self.capacity.instances[i.0 as usize].ec2_instance_id == **id)
             })
             .map(String::as_str)
             .collect();
@@ -354,7 +360,7 @@ impl World<'_> {
         }
         let names: Vec<&str> = ids
             .iter()
-            .map(|i| self.instances[i.0 as usize].ec2_instance_id.as_str())
+            .map(|i| self.capacity.instances[i.0 as usize].ec2_instance_id.as_str())
             .collect();
         format!(": {}", names.join(" "))
     }

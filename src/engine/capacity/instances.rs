@@ -24,7 +24,9 @@ impl World<'_> {
             CapacityProviderKind::AutoScalingGroup(g) => Some(g),
             _ => None,
         };
-        group.into_iter().flat_map(move |g| self.groups[g].live.iter().copied())
+        group
+            .into_iter()
+            .flat_map(move |g| self.capacity.groups[g].live.iter().copied())
     }
 
     /// Launches one instance in `group`, in its least-used Availability Zone. With `registered`
@@ -38,14 +40,14 @@ impl World<'_> {
         let spec = &self.spec.auto_scaling_groups[group];
         // A mixed instances policy keeps its On-Demand base and percentage; Spot launches use the
         // cheapest override, On-Demand ones the first (or cheapest with lowest-price).
-        let live = self.groups[group]
+        let live = self.capacity.groups[group]
             .live
             .iter()
-            .filter(|i| self.instances[i.0 as usize].state != InstanceState::Terminated);
+            .filter(|i| self.capacity.instances[i.0 as usize].state != InstanceState::Terminated);
         let (mut live_count, mut live_on_demand) = (0u32, 0u32);
         for id in live {
             live_count += 1;
-            live_on_demand += u32::from(!self.instances[id.0 as usize].spot);
+            live_on_demand += u32::from(!self.capacity.instances[id.0 as usize].spot);
         }
         let d = spec.distribution;
         let spot = next_launch_is_spot(
@@ -65,7 +67,7 @@ impl World<'_> {
             .availability_zones
             .iter()
             .copied()
-            .filter(|az| !self.impaired_zones[*az])
+            .filter(|az| !self.capacity.impaired_zones[*az])
             .collect();
         let zones = if healthy_zones.is_empty() {
             &spec.availability_zones
@@ -75,14 +77,14 @@ impl World<'_> {
         let az = *zones
             .iter()
             .min_by_key(|az| {
-                self.groups[group]
+                self.capacity.groups[group]
                     .live
                     .iter()
-                    .filter(|i| self.instances[i.0 as usize].availability_zone == **az)
+                    .filter(|i| self.capacity.instances[i.0 as usize].availability_zone == **az)
                     .count()
             })
             .expect("validated: a group has at least one AZ");
-        let id = InstanceId(self.instances.len() as u32);
+        let id = InstanceId(self.capacity.instances.len() as u32);
         let provider = self.provider_of_group(group).unwrap_or(usize::MAX);
         let b = &self.spec.behavior.instances;
         let az_name = self.spec.availability_zones[az].clone();
@@ -96,7 +98,7 @@ impl World<'_> {
             ("ecs.os-type".to_string(), "linux".to_string()),
         ];
         let attributes = self.with_custom_attributes(group, attributes);
-        self.instances.push(ContainerInstance {
+        self.capacity.instances.push(ContainerInstance {
             id,
             ec2_instance_id: format!("i-{:017x}", id.0 + 1),
             instance_type: itype,
@@ -122,20 +124,24 @@ impl World<'_> {
             terminated_at: None,
             attributes,
         });
-        self.groups[group].live.push(id);
+        self.capacity.groups[group].live.push(id);
         self.reindex_instance(id);
         for s in &mut self.services {
             s.tasks_on_instance.push(0);
         }
         if provider != usize::MAX {
             let rate = self.instance_usd_per_hour(id);
-            self.cost.start_billing(provider, rate, self.now);
+            self.accounting.cost.start_billing(provider, rate, self.now);
         }
         if !registered {
-            self.groups[group].last_launch_at = Some(self.now);
-            let delay = lognormal_ms(b.launch_time.median_ms, b.launch_time.p95_ms, &mut self.instance_rng);
+            self.capacity.groups[group].last_launch_at = Some(self.now);
+            let delay = lognormal_ms(
+                b.launch_time.median_ms,
+                b.launch_time.p95_ms,
+                &mut self.capacity.instance_rng,
+            );
             self.schedule_in(delay, Event::InstanceRegistered { instance: id });
-            let name = self.instances[id.0 as usize].ec2_instance_id.clone();
+            let name = self.capacity.instances[id.0 as usize].ec2_instance_id.clone();
             self.log(
                 sink,
                 EventKind::Instance,
@@ -153,7 +159,7 @@ impl World<'_> {
 
     /// The ECS agent of a launched instance registers it with the cluster.
     pub fn register_instance(&mut self, id: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let inst = &mut self.instances[id.0 as usize];
+        let inst = &mut self.capacity.instances[id.0 as usize];
         if inst.state != InstanceState::Launching {
             return Ok(());
         }
@@ -181,7 +187,7 @@ impl World<'_> {
         cause: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let inst = &self.instances[id.0 as usize];
+        let inst = &self.capacity.instances[id.0 as usize];
         if inst.state == InstanceState::Terminated {
             return Ok(());
         }
@@ -196,11 +202,11 @@ impl World<'_> {
         for task in tasks {
             self.abort_task(task, StopReason::InstanceTerminated, sink)?;
         }
-        if self.instances[id.0 as usize].state == InstanceState::Terminated {
+        if self.capacity.instances[id.0 as usize].state == InstanceState::Terminated {
             // A draining instance emptied by the aborts above was terminated on the way.
             return Ok(());
         }
-        let inst = &mut self.instances[id.0 as usize];
+        let inst = &mut self.capacity.instances[id.0 as usize];
         inst.state = InstanceState::Terminated;
         inst.terminated_at = Some(self.now);
         // A terminated instance keeps only its identity: memory stays flat however many
@@ -209,9 +215,9 @@ impl World<'_> {
         inst.ports_in_use = Default::default();
         inst.tasks = Vec::new();
         self.reindex_instance(id);
-        self.groups[group].live.retain(|i| *i != id);
+        self.capacity.groups[group].live.retain(|i| *i != id);
         if provider != usize::MAX {
-            self.cost.stop_billing(provider, price, launched, self.now);
+            self.accounting.cost.stop_billing(provider, price, launched, self.now);
         }
         self.log(
             sink,
@@ -228,7 +234,7 @@ impl World<'_> {
         if self.group_zones_all_out(group) {
             return Ok(());
         }
-        while (self.groups[group].live.len() as u32) < self.groups[group].desired {
+        while (self.capacity.groups[group].live.len() as u32) < self.capacity.groups[group].desired {
             self.launch_instance(group, false, sink)?;
         }
         Ok(())

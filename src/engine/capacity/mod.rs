@@ -5,3 +5,58 @@ pub(super) mod asg_scale_in;
 pub(super) mod faults;
 pub(super) mod instances;
 pub(super) mod spot;
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::{ContainerInstance, InstanceId};
+use crate::policy::placement::FreeCapacityIndex;
+use crate::sim::{RngStreams, SimTime};
+use crate::spec::Spec;
+
+/// The cluster's EC2 capacity: every container instance the run launched, the Auto Scaling
+/// groups, the free-capacity index placement searches, and the zones nothing may launch into.
+pub(in crate::engine) struct Capacity {
+    /// Every instance launched, indexed by `InstanceId` (terminated ones stay, so ids are unique).
+    pub instances: Vec<ContainerInstance>,
+    /// Runtime state of each Auto Scaling group, indexed like `Spec::auto_scaling_groups`.
+    pub groups: Vec<AutoScalingGroupState>,
+    /// ACTIVE instances by free CPU and memory, for placement without a full scan.
+    pub free_capacity: FreeCapacityIndex,
+    /// Availability Zones failed by the timeline: nothing new launches there.
+    pub impaired_zones: Vec<bool>,
+    /// Draws instance launch times (`instance-launch`).
+    pub instance_rng: ChaCha8Rng,
+}
+
+impl Capacity {
+    /// No instances yet; the groups at their configured desired capacity.
+    pub fn new(spec: &Spec, streams: &RngStreams) -> Capacity {
+        Capacity {
+            instances: Vec::new(),
+            groups: spec
+                .auto_scaling_groups
+                .iter()
+                .map(|g| AutoScalingGroupState {
+                    desired: g.desired_capacity,
+                    live: Vec::new(),
+                    last_launch_at: None,
+                    termination_rng: streams.stream(&format!("asg-termination/{}", g.name)),
+                })
+                .collect(),
+            free_capacity: FreeCapacityIndex::new(spec.capacity_providers.len(), spec.availability_zones.len()),
+            impaired_zones: vec![false; spec.availability_zones.len()],
+            instance_rng: streams.stream("instance-launch"),
+        }
+    }
+}
+
+/// Runtime state of one Auto Scaling group.
+pub(in crate::engine) struct AutoScalingGroupState {
+    pub desired: u32,
+    /// Instances launching or active.
+    pub live: Vec<InstanceId>,
+    /// When the group last launched an instance after the start of the run.
+    pub last_launch_at: Option<SimTime>,
+    /// Picks among equally good instances to terminate on scale-in.
+    pub termination_rng: ChaCha8Rng,
+}

@@ -30,7 +30,7 @@ impl World<'_> {
         terminate_when_empty: bool,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let inst = &self.instances[id.0 as usize];
+        let inst = &self.capacity.instances[id.0 as usize];
         match inst.state {
             InstanceState::Launching | InstanceState::Terminated => return Ok(()),
             InstanceState::Draining => {
@@ -46,12 +46,12 @@ impl World<'_> {
         }
         let tasks = inst.tasks.clone();
         let name = inst.ec2_instance_id.clone();
-        self.instances[id.0 as usize].state = InstanceState::Draining;
+        self.capacity.instances[id.0 as usize].state = InstanceState::Draining;
         // A DRAINING instance takes no new tasks: out of the free-capacity index.
         self.reindex_instance(id);
         self.faults
             .draining
-            .retain(|d| self.instances[d.instance.0 as usize].state != InstanceState::Terminated);
+            .retain(|d| self.capacity.instances[d.instance.0 as usize].state != InstanceState::Terminated);
         self.faults.draining.push(DrainingInstance {
             instance: id,
             terminate_when_empty,
@@ -101,7 +101,7 @@ impl World<'_> {
     pub fn tasks_on_draining(&self, service: usize) -> Vec<TaskId> {
         let mut out = Vec::new();
         for d in &self.faults.draining {
-            let inst = &self.instances[d.instance.0 as usize];
+            let inst = &self.capacity.instances[d.instance.0 as usize];
             if inst.state != InstanceState::Draining {
                 continue;
             }
@@ -117,7 +117,7 @@ impl World<'_> {
     /// and STOPPED): it holds its place toward maximumPercent until STOPPED (reference A7).
     fn draining_task_stopping(&self, service: usize) -> bool {
         self.faults.draining.iter().any(|d| {
-            let inst = &self.instances[d.instance.0 as usize];
+            let inst = &self.capacity.instances[d.instance.0 as usize];
             inst.state == InstanceState::Draining
                 && inst.tasks.iter().any(|t| {
                     let task = &self.tasks[t];
@@ -163,7 +163,7 @@ impl World<'_> {
 
     /// A task left `instance`: a draining instance that should go once empty is terminated.
     pub fn on_task_left_instance(&mut self, instance: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        if self.instances[instance.0 as usize].state == InstanceState::Draining {
+        if self.capacity.instances[instance.0 as usize].state == InstanceState::Draining {
             self.terminate_if_drained(instance, sink)?;
         }
         Ok(())
@@ -175,7 +175,7 @@ impl World<'_> {
             .draining
             .iter()
             .any(|d| d.instance == id && d.terminate_when_empty);
-        if wanted && self.instances[id.0 as usize].tasks.is_empty() {
+        if wanted && self.capacity.instances[id.0 as usize].tasks.is_empty() {
             self.terminate_instance(id, "the instance finished draining", sink)?;
         }
         Ok(())

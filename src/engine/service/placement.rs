@@ -34,7 +34,7 @@ impl<'w, 's> ServiceView<'w, 's> {
             }
             for (i, n) in world.services[service].tasks_on_instance.iter().enumerate() {
                 if *n > 0 {
-                    let value = world.instances[i].attribute(name).map(str::to_string);
+                    let value = world.capacity.instances[i].attribute(name).map(str::to_string);
                     *by_attribute.entry((name.clone(), value)).or_insert(0) += *n;
                 }
             }
@@ -104,15 +104,21 @@ impl World<'_> {
             dynamic_port_range: self.spec.behavior.instances.dynamic_port_range,
         };
         let view = ServiceView::new(self, service, request.rules());
-        if let Some(id) = place_with_index(&request, provider, &self.free_capacity, &self.instances, &view) {
+        if let Some(id) = place_with_index(
+            &request,
+            provider,
+            &self.capacity.free_capacity,
+            &self.capacity.instances,
+            &view,
+        ) {
             return Ok(Placement {
                 instance: id,
-                host_ports: host_ports(&request, &self.instances[id.0 as usize]),
+                host_ports: host_ports(&request, &self.capacity.instances[id.0 as usize]),
             });
         }
         let candidates: Vec<&ContainerInstance> = self
             .instances_of_provider(provider)
-            .map(|i| &self.instances[i.0 as usize])
+            .map(|i| &self.capacity.instances[i.0 as usize])
             .collect();
         let mut rng = self.placement_rngs[service].borrow_mut();
         place_task(&request, &candidates, &view, &mut rng)
@@ -120,7 +126,9 @@ impl World<'_> {
 
     /// Files instance `id` in the free-capacity index again after a change.
     pub(in crate::engine) fn reindex_instance(&mut self, id: InstanceId) {
-        self.free_capacity.update(&self.instances[id.0 as usize]);
+        self.capacity
+            .free_capacity
+            .update(&self.capacity.instances[id.0 as usize]);
     }
 
     /// The built-in attributes of a new instance plus the custom ones of its group, sorted by name.
@@ -172,7 +180,7 @@ impl World<'_> {
                 if !t.state.is_starting_or_running() || draining.contains(id) || t.is_protected(self.now) {
                     return None;
                 }
-                let instance = t.instance.map(|i| &self.instances[i.0 as usize]);
+                let instance = t.instance.map(|i| &self.capacity.instances[i.0 as usize]);
                 let az = t.availability_zone.unwrap_or(0);
                 let r = self.spec.task_definitions[t.task_definition].resources();
                 let mut keys = Vec::with_capacity(rules.len());

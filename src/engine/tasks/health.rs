@@ -19,7 +19,7 @@ impl World<'_> {
     pub fn essential_container_exits(&mut self, id: TaskId) -> bool {
         let td = self.tasks[&id].task_definition;
         let p = self.spec.behavior.task_definitions[td].start_failure_probability;
-        p > 0.0 && self.failure_rng.random::<f64>() < p
+        p > 0.0 && self.tasks.failure_rng.random::<f64>() < p
     }
 
     /// Schedules when a task that just reached RUNNING turns healthy or unhealthy.
@@ -46,7 +46,7 @@ impl World<'_> {
             return;
         }
         let p = behavior.health_check_failure_probability;
-        let fails = p > 0.0 && self.failure_rng.random::<f64>() < p;
+        let fails = p > 0.0 && self.tasks.failure_rng.random::<f64>() < p;
         let secs = |d: crate::sim::SimDuration| (d.as_millis() / 1000) as u32;
         if fails {
             // The first check to give up: the container's, or a target group's.

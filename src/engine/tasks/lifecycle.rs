@@ -14,10 +14,7 @@ impl World<'_> {
     /// Creates a task of `service` on strategy item `item`, in PROVISIONING.
     pub fn create_task(&mut self, service: usize, item: usize) -> TaskId {
         let spec = &self.spec.services[service];
-        let id = TaskId(self.next_task_id);
-        self.next_task_id += 1;
-        self.tasks_started += 1;
-        let task = Task {
+        let id = self.tasks.create(|id| Task {
             id,
             service,
             task_definition: self.services[service].task_definition,
@@ -34,8 +31,7 @@ impl World<'_> {
             running_at: None,
             stop_reason: None,
             protected_until: None,
-        };
-        self.tasks.insert(id, task);
+        });
         let s = &mut self.services[service];
         s.tasks.push(id);
         s.counts[TaskState::Provisioning.index()] += 1;
@@ -44,7 +40,7 @@ impl World<'_> {
     }
 
     fn sample(&mut self, d: DurationDistribution) -> u64 {
-        lognormal_ms(d.median_ms, d.p95_ms, &mut self.task_timing_rng)
+        lognormal_ms(d.median_ms, d.p95_ms, &mut self.tasks.timing_rng)
     }
 
     /// How long `task` stays in its current state before its timer fires; `None` = no timer.
@@ -271,8 +267,8 @@ impl World<'_> {
     fn start_task_billing(&mut self, id: TaskId) {
         if let Some(rate) = self.fargate_price(&self.tasks[&id]) {
             let (p, service) = (self.tasks[&id].capacity_provider, self.tasks[&id].service);
-            self.cost.start_billing(p, rate, self.now);
-            self.service_cost.start_billing(service, rate, self.now);
+            self.accounting.cost.start_billing(p, rate, self.now);
+            self.accounting.service_cost.start_billing(service, rate, self.now);
             self.tasks.get_mut(&id).expect("task exists").billing_started_at = Some(self.now);
         }
     }
@@ -281,8 +277,12 @@ impl World<'_> {
     fn finish_task(&mut self, id: TaskId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let task = self.tasks.remove(&id).expect("task exists");
         if let (Some(rate), Some(since)) = (self.fargate_price(&task), task.billing_started_at) {
-            self.cost.stop_billing(task.capacity_provider, rate, since, self.now);
-            self.service_cost.stop_billing(task.service, rate, since, self.now);
+            self.accounting
+                .cost
+                .stop_billing(task.capacity_provider, rate, since, self.now);
+            self.accounting
+                .service_cost
+                .stop_billing(task.service, rate, since, self.now);
         }
         if let Some(instance) = task.instance {
             self.release_on_instance(&task, instance);
@@ -319,7 +319,7 @@ impl World<'_> {
 
     fn release_on_instance(&mut self, task: &Task, instance: crate::model::InstanceId) {
         let r = self.spec.task_definitions[task.task_definition].resources();
-        let inst = &mut self.instances[instance.0 as usize];
+        let inst = &mut self.capacity.instances[instance.0 as usize];
         inst.used_cpu_units -= r.cpu_units;
         inst.used_memory_mib -= r.memory_mib;
         inst.used_enis -= r.enis;
@@ -342,7 +342,7 @@ impl World<'_> {
         stopped: Option<SimTime>,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let instance = task.instance.map(|i| &self.instances[i.0 as usize]);
+        let instance = task.instance.map(|i| &self.capacity.instances[i.0 as usize]);
         sink.task(&TaskRecord {
             task_id: task.id.0,
             service: &self.spec.services[task.service].name,

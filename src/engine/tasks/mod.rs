@@ -5,3 +5,96 @@ pub(super) mod health;
 pub(super) mod lifecycle;
 pub(super) mod protection;
 pub(super) mod throttle;
+
+use std::collections::BTreeMap;
+use std::ops::Index;
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::{Task, TaskId};
+use crate::sim::RngStreams;
+
+/// The tasks that have not reached STOPPED yet, the id of the next one, and the random streams of
+/// their lifecycle. A task leaves the table when it stops (its `tasks.csv` row is written then),
+/// so memory follows the live task count, not the run's length.
+pub(in crate::engine) struct TaskTable {
+    live: BTreeMap<TaskId, Task>,
+    next_id: u64,
+    /// Tasks created since the start of the run.
+    pub started: u64,
+    /// Draws lifecycle step durations (`task-timing`).
+    pub timing_rng: ChaCha8Rng,
+    /// Draws whether a bad revision's task fails to start or fails its health check
+    /// (`task-failures`).
+    pub failure_rng: ChaCha8Rng,
+}
+
+impl TaskTable {
+    /// No tasks; ids start at 1.
+    pub fn new(streams: &RngStreams) -> TaskTable {
+        TaskTable {
+            live: BTreeMap::new(),
+            next_id: 1,
+            started: 0,
+            timing_rng: streams.stream("task-timing"),
+            failure_rng: streams.stream("task-failures"),
+        }
+    }
+
+    /// Adds a task built by `build` from its new id, and counts it as started.
+    pub fn create(&mut self, build: impl FnOnce(TaskId) -> Task) -> TaskId {
+        let id = TaskId(self.next_id);
+        self.next_id += 1;
+        self.started += 1;
+        self.live.insert(id, build(id));
+        id
+    }
+
+    /// The task, if it has not stopped.
+    pub fn get(&self, id: &TaskId) -> Option<&Task> {
+        self.live.get(id)
+    }
+
+    /// The task, mutably, if it has not stopped.
+    pub fn get_mut(&mut self, id: &TaskId) -> Option<&mut Task> {
+        self.live.get_mut(id)
+    }
+
+    /// Whether the task has not stopped.
+    pub fn contains_key(&self, id: &TaskId) -> bool {
+        self.live.contains_key(id)
+    }
+
+    /// Forgets a stopped task.
+    pub fn remove(&mut self, id: &TaskId) -> Option<Task> {
+        self.live.remove(id)
+    }
+
+    /// How many tasks have not stopped.
+    pub fn len(&self) -> usize {
+        self.live.len()
+    }
+
+    /// The tasks that have not stopped, by id.
+    pub fn values(&self) -> impl Iterator<Item = &Task> {
+        self.live.values()
+    }
+
+    /// Ids and tasks, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&TaskId, &Task)> {
+        self.live.iter()
+    }
+
+    /// Their ids, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &TaskId> {
+        self.live.keys()
+    }
+}
+
+impl Index<&TaskId> for TaskTable {
+    type Output = Task;
+
+    fn index(&self, id: &TaskId) -> &Task {
+        &self.live[id]
+    }
+}
