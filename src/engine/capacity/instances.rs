@@ -127,7 +127,7 @@ impl World<'_> {
         self.capacity.groups[group].live.push(id);
         self.reindex_instance(id);
         for s in &mut self.services {
-            s.tasks_on_instance.push(0);
+            s.count_new_instance();
         }
         if provider != usize::MAX {
             let rate = self.instance_usd_per_hour(id);

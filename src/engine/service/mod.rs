@@ -7,3 +7,6 @@ pub(super) mod load;
 pub(super) mod placement;
 pub(super) mod queue;
 pub(super) mod scheduler;
+mod state;
+
+pub(in crate::engine) use state::ServiceState;

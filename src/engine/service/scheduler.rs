@@ -79,7 +79,7 @@ impl World<'_> {
         let az = (0..s.tasks_in_az.len())
             .min_by_key(|az| (impaired[*az], s.tasks_in_az[*az], *az))
             .expect("at least one AZ");
-        s.tasks_in_az[az] += 1;
+        s.count_placed(az, None);
         self.tasks.get_mut(&id).expect("task exists").availability_zone = Some(az);
     }
 
@@ -118,8 +118,7 @@ impl World<'_> {
                 let s = &mut self.services[service];
                 let pos = s.unplaced.binary_search(&id).expect("unplaced tasks are listed");
                 s.unplaced.remove(pos);
-                s.tasks_in_az[az] += 1;
-                s.tasks_on_instance[placement.instance.0 as usize] += 1;
+                s.count_placed(az, Some(placement.instance));
                 let recovered = s.last_placement_failure.take().is_some();
                 let task = self.tasks.get_mut(&id).expect("task exists");
                 task.instance = Some(placement.instance);

@@ -34,8 +34,7 @@ impl World<'_> {
         });
         let s = &mut self.services[service];
         s.tasks.push(id);
-        s.counts[TaskState::Provisioning.index()] += 1;
-        s.per_strategy_item[item] += 1;
+        s.count_created(item);
         id
     }
 
@@ -120,9 +119,8 @@ impl World<'_> {
             "warm start happens before any timer runs"
         );
         let s = &mut self.services[service];
-        s.counts[from.index()] -= 1;
-        s.counts[TaskState::Running.index()] += 1;
-        s.healthy += 1;
+        s.count_state_change(from, TaskState::Running);
+        s.count_healthy(true);
         let task = self.tasks.get_mut(&id).expect("task exists");
         task.state = TaskState::Running;
         task.healthy = true;
@@ -140,19 +138,13 @@ impl World<'_> {
         // Utilization and serving change with RUNNING/healthy counts: close the sub-interval first.
         self.accumulate_load(service);
         let was_counted = from.is_starting_or_running();
-        {
-            let s = &mut self.services[service];
-            s.counts[from.index()] -= 1;
-            if to != TaskState::Stopped {
-                s.counts[to.index()] += 1;
-            }
-        }
+        self.services[service].count_state_change(from, to);
         let task = self.tasks.get_mut(&id).expect("task exists");
         task.state = to;
         task.generation += 1;
         if task.healthy && to != TaskState::Running {
             task.healthy = false;
-            self.services[service].healthy -= 1;
+            self.services[service].count_healthy(false);
         }
         if was_counted && !to.is_starting_or_running() {
             self.leave_service_counts(id);
@@ -193,7 +185,7 @@ impl World<'_> {
         let task = self.tasks.get_mut(&id).expect("task exists");
         task.healthy = true;
         let deployment = task.deployment;
-        self.services[service].healthy += 1;
+        self.services[service].count_healthy(true);
         if self.services[service].deployment.is_some() {
             // A new task may let the deployment stop an old one.
             self.on_deployment_task_healthy(service, deployment);
@@ -231,14 +223,7 @@ impl World<'_> {
             .iter()
             .position(|i| i.provider == task.capacity_provider)
             .expect("provider from strategy");
-        let s = &mut self.services[task.service];
-        s.per_strategy_item[item] -= 1;
-        if let Some(az) = task.availability_zone {
-            s.tasks_in_az[az] -= 1;
-        }
-        if let Some(instance) = task.instance {
-            s.tasks_on_instance[instance.0 as usize] -= 1;
-        }
+        self.services[task.service].count_left(item, task.availability_zone, task.instance);
     }
 
     /// USD per hour of a Fargate task; `None` for tasks on EC2 capacity.
