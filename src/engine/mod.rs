@@ -1,4 +1,5 @@
 //! The simulation: the one `Event` enum, the `World`, the dispatcher and the bounded run loop.
+//! `run` simulates a whole scenario; `Simulation` builds one run to step and inspect.
 
 mod accounting;
 mod asg_target_tracking;
@@ -12,8 +13,10 @@ mod run;
 mod scaling_policies;
 mod scheduled_actions;
 mod service;
+mod simulation;
 mod tasks;
 mod timeline;
 mod world;
 
 pub use run::{EngineError, RunOptions, run};
+pub use simulation::{ServiceView, Simulation};

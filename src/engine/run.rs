@@ -1,6 +1,8 @@
-//! The bounded run loop: build the world, dispatch events in (time, seq) order, stop at `duration`.
+//! A whole run, and what each event does: the world's state at time zero, the dispatcher from
+//! `Event` to the subsystem that handles it, and the totals at the end.
 
 use crate::engine::event::Event;
+use crate::engine::simulation::Simulation;
 use crate::engine::world::World;
 use crate::model::TaskId;
 use crate::sim::SimTime;
@@ -39,43 +41,21 @@ const PROGRESS_EVERY_EVENTS: u64 = 1 << 16;
 
 /// Simulates `spec` and sends every record to `sink`.
 pub fn run(spec: &Spec, sink: &mut dyn TraceSink, mut options: RunOptions<'_>) -> Result<RunTotals, EngineError> {
-    let mut world = World::new(spec);
-    world.log(
-        sink,
-        EventKind::Run,
-        "run",
-        format!("Simulation of \"{}\" started (seed {}).", spec.name, spec.seed),
-    )?;
-    initialise(&mut world, sink)?;
-    let mut events: u64 = 0;
-    while let Some(time) = world.queue.peek_time() {
-        if time > world.end {
-            break;
-        }
-        let (time, event) = world.queue.pop().expect("peeked");
-        world.now = time;
-        events += 1;
-        if events > spec.behavior.max_events {
-            return Err(EngineError::EventBudgetExceeded {
-                events: events - 1,
-                at: time,
-            });
-        }
-        dispatch(&mut world, event, sink)?;
-        if options.check_invariants {
-            world.check_invariants();
-        }
-        if events.is_multiple_of(PROGRESS_EVERY_EVENTS) {
+    let mut simulation = Simulation::new(spec, sink, options.check_invariants)?;
+    while simulation.step()? {
+        if simulation.events_processed().is_multiple_of(PROGRESS_EVERY_EVENTS) {
             if let Some(progress) = options.progress.as_mut() {
-                progress(time);
+                progress(simulation.now());
             }
         }
     }
-    world.now = world.end;
-    finish(&mut world, events, sink)
+    simulation.finish()
 }
 
-fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+/// Puts the world in its state at time zero: instances of the groups' desired capacity, the first
+/// load step, warm start, the scaling pipelines, one scheduler pass per service, the timeline and
+/// the first trace tick.
+pub(super) fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
     for group in 0..world.capacity.groups.len() {
         for _ in 0..world.capacity.groups[group].desired {
             world.launch_instance(group, true, sink)?;
@@ -119,7 +99,7 @@ fn warm_start(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), Sin
     Ok(())
 }
 
-fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+pub(super) fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
     match event {
         Event::TraceTick => world.on_trace_tick(sink),
         Event::LoadStep => {
@@ -171,7 +151,7 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
     }
 }
 
-fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSink) -> Result<RunTotals, EngineError> {
+pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSink) -> Result<RunTotals, EngineError> {
     if world.accounting.last_trace_at < world.end {
         world.on_trace_tick(sink)?;
     }

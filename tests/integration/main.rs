@@ -17,5 +17,6 @@ mod queue_workers;
 mod scenarios;
 mod schema;
 mod schema_validator;
+mod simulation_steps;
 mod support;
 mod tidy;
