@@ -225,7 +225,7 @@ impl World<'_> {
             }
         }
         for inst in &self.capacity.instances {
-            let expected = (inst.state == InstanceState::Active && inst.capacity_provider != usize::MAX)
+            let expected = (inst.state == InstanceState::Active && inst.capacity_provider.is_some())
                 .then(|| (u64::from(inst.free_cpu_units()), inst.free_memory_mib()));
             assert_eq!(
                 self.capacity.free_capacity.filed_as(inst.id),

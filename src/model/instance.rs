@@ -30,8 +30,9 @@ pub struct ContainerInstance {
     pub instance_type: &'static InstanceType,
     /// Index of its Auto Scaling group.
     pub auto_scaling_group: usize,
-    /// Index of its capacity provider.
-    pub capacity_provider: usize,
+    /// Index of its capacity provider; `None` when its Auto Scaling group backs no capacity
+    /// provider (the instance runs no tasks and costs nothing to the providers).
+    pub capacity_provider: Option<usize>,
     /// Index of its Availability Zone.
     pub availability_zone: usize,
     /// Lifecycle state.

@@ -56,11 +56,9 @@ impl World<'_> {
     /// empty (reference 6.5); otherwise EC2 terminates it at once and its tasks stop with it.
     pub fn retire_instance(&mut self, id: InstanceId, cause: &str, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let inst = &self.capacity.instances[id.0 as usize];
-        let managed_draining = self
-            .spec
-            .capacity_providers
-            .get(inst.capacity_provider)
-            .is_some_and(|p| p.managed_draining);
+        let managed_draining = inst
+            .capacity_provider
+            .is_some_and(|p| self.spec.capacity_providers[p].managed_draining);
         if managed_draining && inst.state == InstanceState::Active {
             self.drain_instance(id, &format!("{cause} (managed draining)"), true, sink)
         } else {

@@ -294,7 +294,9 @@ impl World<'_> {
                         .instance_type
                         .as_deref()
                         .is_none_or(|t| t == inst.instance_type.name)
-                    && selector.capacity_provider.is_none_or(|p| p == inst.capacity_provider)
+                    && selector
+                        .capacity_provider
+                        .is_none_or(|p| Some(p) == inst.capacity_provider)
                     && selector.auto_scaling_group.is_none_or(|g| g == inst.auto_scaling_group)
             })
             .collect();

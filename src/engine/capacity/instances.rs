@@ -85,7 +85,7 @@ impl World<'_> {
             })
             .expect("validated: a group has at least one AZ");
         let id = InstanceId(self.capacity.instances.len() as u32);
-        let provider = self.provider_of_group(group).unwrap_or(usize::MAX);
+        let provider = self.provider_of_group(group);
         let b = &self.spec.behavior.instances;
         let az_name = self.spec.availability_zones[az].clone();
         let attributes = vec![
@@ -129,7 +129,7 @@ impl World<'_> {
         for s in &mut self.services {
             s.count_new_instance();
         }
-        if provider != usize::MAX {
+        if let Some(provider) = provider {
             let rate = self.instance_usd_per_hour(id);
             self.accounting.cost.start_billing(provider, rate, self.now);
         }
@@ -174,7 +174,7 @@ impl World<'_> {
             name.clone(),
             format!("Container instance {name} registered with the cluster {waited} after launch."),
         )?;
-        if provider != usize::MAX {
+        if let Some(provider) = provider {
             self.request_reconcile_waiting_on(provider);
         }
         Ok(())
@@ -216,7 +216,7 @@ impl World<'_> {
         inst.tasks = Vec::new();
         self.reindex_instance(id);
         self.capacity.groups[group].live.retain(|i| *i != id);
-        if provider != usize::MAX {
+        if let Some(provider) = provider {
             self.accounting.cost.stop_billing(provider, price, launched, self.now);
         }
         self.log(

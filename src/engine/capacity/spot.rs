@@ -91,7 +91,7 @@ impl World<'_> {
             return Ok(());
         }
         let provider = inst.capacity_provider;
-        if provider != usize::MAX {
+        if let Some(provider) = provider {
             self.faults.spot_interruptions_per_provider[provider] += 1;
         }
         let name = inst.ec2_instance_id.clone();

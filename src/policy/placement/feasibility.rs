@@ -84,7 +84,7 @@ mod tests {
             ec2_instance_id: "i-0".into(),
             instance_type: instance_type("c5.large").expect("in catalog"),
             auto_scaling_group: 0,
-            capacity_provider: 0,
+            capacity_provider: Some(0),
             availability_zone: 0,
             state: InstanceState::Active,
             spot: false,

@@ -53,11 +53,10 @@ impl FreeCapacityIndex {
             self.by_cpu[slot].remove(&(cpu, instance.id.0));
             self.by_memory[slot].remove(&(memory, instance.id.0));
         }
-        let indexed = instance.state == InstanceState::Active
-            && instance.capacity_provider < self.providers
-            && instance.availability_zone < self.zones;
-        if indexed {
-            let slot = instance.capacity_provider * self.zones + instance.availability_zone;
+        let provider = instance.capacity_provider.filter(|p| *p < self.providers);
+        let indexed = instance.state == InstanceState::Active && instance.availability_zone < self.zones;
+        if let (Some(provider), true) = (provider, indexed) {
+            let slot = provider * self.zones + instance.availability_zone;
             let (cpu, memory) = (u64::from(instance.free_cpu_units()), instance.free_memory_mib());
             self.by_cpu[slot].insert((cpu, instance.id.0));
             self.by_memory[slot].insert((memory, instance.id.0));

@@ -57,7 +57,7 @@ fn instance(id: u32, az: usize, free_cpu: u32, free_memory: u64, attributes: &[(
         ec2_instance_id: format!("i-{id}"),
         instance_type: itype,
         auto_scaling_group: 0,
-        capacity_provider: 0,
+        capacity_provider: Some(0),
         availability_zone: az,
         state: InstanceState::Active,
         registered_cpu_units: 4096,
