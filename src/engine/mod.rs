@@ -1,9 +1,6 @@
 //! The simulation: the one `Event` enum, the `World`, the dispatcher and the bounded run loop.
 
 mod asg_scale_in;
-mod asg_target_tracking;
-mod autoscaling;
-mod cluster_autoscaling;
 mod cost;
 mod deployments;
 mod draining;
@@ -14,13 +11,11 @@ mod instances;
 mod invariants;
 mod lifecycle;
 mod load;
-mod managed_alarms;
 mod placement;
 mod protection;
 mod queue;
 mod run;
-mod scaling_policies;
-mod scheduled_actions;
+mod scaling;
 mod scheduler;
 mod service_cost;
 mod spot;

@@ -5,12 +5,10 @@ use std::collections::BTreeMap;
 
 use rand_chacha::ChaCha8Rng;
 
-use super::asg_target_tracking::AsgTargetTrackingState;
-use super::autoscaling::{AutoScalingState, MetricPeriodState};
-use super::cluster_autoscaling::ManagedScalingState;
 use super::cost::CostMeter;
 use super::event::Event;
 use super::faults::FaultState;
+use super::scaling::{AsgTargetTrackingState, AutoScalingState, ManagedScalingState, MetricPeriodState};
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
 use crate::policy::placement::FreeCapacityIndex;

@@ -4,8 +4,8 @@
 
 use std::collections::VecDeque;
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::metrics::{
     AlarmConfig, AlarmEvaluator, AlarmState, Comparison, PeriodAccumulator, Statistic, TreatMissingData,
 };
@@ -17,7 +17,7 @@ use crate::workload::IntervalAccumulator;
 
 /// What an alarm does when it is in ALARM at an evaluation.
 #[derive(Clone, Debug, PartialEq)]
-pub(super) enum AlarmAction {
+pub(in crate::engine) enum AlarmAction {
     /// A target tracking policy's managed high or low alarm.
     TargetTracking { policy: usize, direction: Direction },
     /// A user alarm whose actions name step policies.
@@ -25,7 +25,7 @@ pub(super) enum AlarmAction {
 }
 
 /// An alarm being evaluated.
-pub(super) struct AlarmRuntime {
+pub(in crate::engine) struct AlarmRuntime {
     pub name: String,
     pub stream: MetricStream,
     pub statistic: Statistic,
@@ -37,7 +37,7 @@ pub(super) struct AlarmRuntime {
 }
 
 /// Runtime state of a scalable target.
-pub(super) struct TargetState {
+pub(in crate::engine) struct TargetState {
     pub service: usize,
     pub min: u32,
     pub max: u32,
@@ -46,7 +46,7 @@ pub(super) struct TargetState {
 
 /// Runtime state of a scaling policy.
 #[derive(Default)]
-pub(super) struct PolicyState {
+pub(in crate::engine) struct PolicyState {
     pub scale_out_cooldown_until: SimTime,
     /// Step policies: the capacity before the scale-out that started the current cooldown.
     pub scale_out_base: Option<u32>,
@@ -58,7 +58,7 @@ pub(super) struct PolicyState {
 
 /// Per-service metric accumulation for one resolution.
 #[derive(Default)]
-pub(super) struct MetricPeriodState {
+pub(in crate::engine) struct MetricPeriodState {
     pub accumulator: IntervalAccumulator,
     /// Milliseconds of the period during which at least one task was RUNNING.
     pub ran_ms: u64,
@@ -66,7 +66,7 @@ pub(super) struct MetricPeriodState {
 
 /// Everything auto scaling keeps in the world.
 #[derive(Default)]
-pub(super) struct AutoScalingState {
+pub(in crate::engine) struct AutoScalingState {
     pub targets: Vec<TargetState>,
     pub policies: Vec<PolicyState>,
     pub alarms: Vec<AlarmRuntime>,
@@ -372,7 +372,7 @@ impl World<'_> {
     }
 
     /// `CPUUtilization 78.2 > 60 for 3 of 3 datapoints`.
-    pub(super) fn alarm_reason(&self, a: usize) -> String {
+    pub(in crate::engine) fn alarm_reason(&self, a: usize) -> String {
         let alarm = &self.auto_scaling.alarms[a];
         let c = &alarm.evaluator.config;
         let (breaching, n) = alarm.evaluator.breaching_of_last_n();

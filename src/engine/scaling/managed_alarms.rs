@@ -1,13 +1,13 @@
 //! The alarms AWS creates for target tracking on a capacity provider or an Auto Scaling group:
 //! each evaluation is an `alarms.csv` row, and each state change an `events.csv` row.
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::metrics::{AlarmEvaluator, AlarmState};
 use crate::policy::scaling_decision::fmt_value;
 use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
 
 /// One evaluation of such an alarm, after its datapoint was pushed.
-pub(super) struct ManagedAlarmEvaluation<'a> {
+pub(in crate::engine) struct ManagedAlarmEvaluation<'a> {
     /// Alarm name (`TargetTracking-<group>-AlarmHigh...`).
     pub alarm: &'a str,
     /// The capacity provider or group it watches (the `service` column of `alarms.csv`).
@@ -24,7 +24,7 @@ pub(super) struct ManagedAlarmEvaluation<'a> {
 
 impl World<'_> {
     /// Writes the evaluation's rows.
-    pub(super) fn record_managed_alarm(
+    pub(in crate::engine) fn record_managed_alarm(
         &self,
         e: &ManagedAlarmEvaluation<'_>,
         sink: &mut dyn TraceSink,

@@ -5,9 +5,9 @@
 
 use std::collections::VecDeque;
 
-use super::event::Event;
 use super::managed_alarms::ManagedAlarmEvaluation;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
 use crate::model::{InstanceState, TaskState};
 use crate::policy::scaling_decision::fmt_value;
@@ -21,7 +21,7 @@ const METRIC_NAME: &str = "CPUUtilization";
 const LOW_ALARM_RATIO: f64 = 0.7;
 
 /// One target tracking policy of a group with its two alarms.
-pub(super) struct AsgPolicyState {
+pub(in crate::engine) struct AsgPolicyState {
     pub group: usize,
     pub policy: usize,
     pub high: AlarmEvaluator,
@@ -30,7 +30,7 @@ pub(super) struct AsgPolicyState {
 
 /// Every group policy, and the datapoints in the pipeline (one per policy, oldest first).
 #[derive(Default)]
-pub(super) struct AsgTargetTrackingState {
+pub(in crate::engine) struct AsgTargetTrackingState {
     pub policies: Vec<AsgPolicyState>,
     pub in_flight: VecDeque<Vec<Option<f64>>>,
 }

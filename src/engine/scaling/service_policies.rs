@@ -2,7 +2,7 @@
 //! out, all must agree to scale in) and step scaling, with cooldowns, suspended states and the
 //! hold on scale-in during a deployment; every decision is an `events.csv` row.
 
-use super::world::World;
+use crate::engine::world::World;
 use crate::metrics::AlarmState;
 use crate::model::TaskState;
 use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecision};
@@ -16,7 +16,7 @@ impl World<'_> {
         self.services[service].counts[TaskState::Running.index()]
     }
 
-    pub(super) fn invoke_target_tracking(
+    pub(in crate::engine) fn invoke_target_tracking(
         &mut self,
         p: usize,
         direction: Direction,
@@ -127,7 +127,7 @@ impl World<'_> {
         floor
     }
 
-    pub(super) fn invoke_step_scaling(
+    pub(in crate::engine) fn invoke_step_scaling(
         &mut self,
         p: usize,
         alarm: usize,

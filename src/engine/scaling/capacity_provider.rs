@@ -2,9 +2,9 @@
 //! publishes CapacityProviderReservation; after the metrics pipeline its target tracking alarms
 //! are evaluated and the Auto Scaling group's desired capacity follows (reference 6.2 to 6.6).
 
-use super::event::Event;
 use super::managed_alarms::ManagedAlarmEvaluation;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
 use crate::model::catalog::instance_type;
 use crate::model::{InstanceState, StopReason, TaskId, TaskState};
@@ -24,7 +24,7 @@ const METRIC_NAME: &str = "CapacityProviderReservation";
 
 /// One CapacityProviderReservation datapoint with the counts behind it.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct ReservationSample {
+pub(in crate::engine) struct ReservationSample {
     /// N: instances in the group.
     pub n: u32,
     /// M: instances needed.
@@ -34,7 +34,7 @@ pub(super) struct ReservationSample {
 }
 
 /// Runtime state of one capacity provider with managed scaling.
-pub(super) struct ManagedScalingState {
+pub(in crate::engine) struct ManagedScalingState {
     pub provider: usize,
     pub group: usize,
     pub settings: ManagedScaling,

@@ -1,13 +1,13 @@
 //! Scheduled actions of Application Auto Scaling in the world: each firing sets a scalable
 //! target's bounds and moves desired into them (reference 4.3), then schedules the next one.
 
-use super::event::Event;
-use super::world::World;
+use crate::engine::event::Event;
+use crate::engine::world::World;
 use crate::sim::SimTime;
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 impl World<'_> {
-    pub(super) fn schedule_scheduled_action(&mut self, index: usize, fire_epoch_ms: Option<i64>) {
+    pub(in crate::engine) fn schedule_scheduled_action(&mut self, index: usize, fire_epoch_ms: Option<i64>) {
         let Some(at) = fire_epoch_ms else { return };
         let t = at - self.spec.start_epoch_ms;
         if t >= 0 && (t as u64) <= self.end.0 {
