@@ -8,24 +8,24 @@ use std::collections::VecDeque;
 use super::managed_alarms::ManagedAlarmEvaluation;
 use crate::engine::event::Event;
 use crate::engine::world::World;
-use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
+use crate::metrics::AlarmEvaluator;
 use crate::model::{InstanceState, TaskState};
+use crate::policy::rounding::tracking_capacity;
 use crate::policy::scaling_decision::fmt_value;
+use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, agree, tracking_alarms};
 use crate::sim::SimTime;
 use crate::spec::Spec;
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 const PERIOD_MS: u64 = 60_000;
 const METRIC_NAME: &str = "CPUUtilization";
-/// The low alarm's threshold as a fraction of the target (reference 7, observed).
-const LOW_ALARM_RATIO: f64 = 0.7;
 
-/// One target tracking policy of a group with its two alarms.
+/// One target tracking policy of a group with its alarms (no low alarm with DisableScaleIn).
 pub(in crate::engine) struct AsgPolicyState {
     pub group: usize,
     pub policy: usize,
     pub high: AlarmEvaluator,
-    pub low: AlarmEvaluator,
+    pub low: Option<AlarmEvaluator>,
 }
 
 /// Every group policy, and the datapoints in the pipeline (one per policy, oldest first).
@@ -40,20 +40,16 @@ impl AsgTargetTrackingState {
         let mut policies = Vec::new();
         for (group, g) in spec.auto_scaling_groups.iter().enumerate() {
             for (policy, p) in g.scaling_policies.iter().enumerate() {
-                let alarm = |periods: u32, threshold: f64, comparison| {
-                    AlarmEvaluator::new(AlarmConfig {
-                        evaluation_periods: periods,
-                        datapoints_to_alarm: periods,
-                        threshold,
-                        comparison,
-                        treat_missing_data: TreatMissingData::Missing,
-                    })
-                };
+                let alarms = tracking_alarms(
+                    TrackingPolicyOwner::AutoScalingGroup,
+                    p.target_value,
+                    p.disable_scale_in,
+                );
                 policies.push(AsgPolicyState {
                     group,
                     policy,
-                    high: alarm(3, p.target_value, Comparison::GreaterThan),
-                    low: alarm(15, p.target_value * LOW_ALARM_RATIO, Comparison::LessThan),
+                    high: AlarmEvaluator::new(alarms.high.config),
+                    low: alarms.low.map(|low| AlarmEvaluator::new(low.config)),
                 });
             }
         }
@@ -141,7 +137,9 @@ impl World<'_> {
             let policy_name = &self.spec.auto_scaling_groups[group].scaling_policies[policy].name;
             for high in [true, false] {
                 let st = &mut self.asg_tracking.policies[k];
-                let alarm = if high { &mut st.high } else { &mut st.low };
+                let Some(alarm) = (if high { Some(&mut st.high) } else { st.low.as_mut() }) else {
+                    continue;
+                };
                 let changed = alarm.push(value);
                 let alarm_name = format!(
                     "TargetTracking-{group_name}-{}-{policy_name}",
@@ -153,7 +151,11 @@ impl World<'_> {
                     subject: &group_name,
                     metric: METRIC_NAME,
                     value,
-                    evaluator: if high { &st.high } else { &st.low },
+                    evaluator: if high {
+                        &st.high
+                    } else {
+                        st.low.as_ref().expect("pushed")
+                    },
                     changed,
                 };
                 self.record_managed_alarm(&evaluation, sink)?;
@@ -165,8 +167,8 @@ impl World<'_> {
         Ok(())
     }
 
-    /// Any policy in high ALARM scales out to the largest count asked; scale-in needs every
-    /// policy's low alarm, no policy with DisableScaleIn, and no instance warming up.
+    /// Any policy in high ALARM scales out to the largest count asked; scale-in needs the low alarm
+    /// of every policy that may scale in, and no instance warming up (reference 2.6, 7).
     fn apply_asg_policies(&mut self, group: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let spec = &self.spec.auto_scaling_groups[group];
         if spec.scaling_policies.is_empty() {
@@ -186,60 +188,63 @@ impl World<'_> {
         }
         let current = self.groups[group].desired;
         let mine: Vec<&AsgPolicyState> = self.asg_tracking.policies.iter().filter(|p| p.group == group).collect();
+        // ceil(instances counted x metric / target): the metric of the instances not warming up.
         let proposal = |p: &AsgPolicyState| {
             let metric = p.high.latest_value().unwrap_or(0.0);
             let target = spec.scaling_policies[p.policy].target_value;
-            ((f64::from(counted) * metric / target).ceil() as u32, metric, target)
+            let n = u32::try_from(tracking_capacity(counted, metric, target)).unwrap_or(u32::MAX);
+            (n, metric, target)
         };
-        let out: Option<(u32, f64, f64, usize)> = mine
+        // Warming instances count toward the next scale-out (reference 7).
+        let asks: Vec<PolicyAsk> = mine
             .iter()
-            .filter(|p| p.high.state == AlarmState::Alarm)
             .map(|p| {
-                let (n, m, t) = proposal(p);
-                (n + warming, m, t, p.policy)
+                let (n, ..) = proposal(p);
+                PolicyAsk::from_alarms(
+                    p.high.state,
+                    p.low.as_ref().map(|l| l.state),
+                    n.saturating_add(warming),
+                    n,
+                )
             })
-            .max_by_key(|(n, ..)| *n);
-        let all_in = mine
-            .iter()
-            .all(|p| p.low.state == AlarmState::Alarm && !spec.scaling_policies[p.policy].disable_scale_in);
-        let (wanted, why) = if let Some((n, metric, target, policy)) = out {
-            let n = n.clamp(spec.min_size, spec.max_size);
-            if n <= current {
-                return Ok(());
+            .collect();
+        let (wanted, why) = match agree(&asks) {
+            Agreement::ScaleOut { capacity, policy } => {
+                let n = capacity.clamp(spec.min_size, spec.max_size);
+                if n <= current {
+                    return Ok(());
+                }
+                let (_, metric, target) = proposal(mine[policy]);
+                let why = format!(
+                    "{}: average CPUUtilization {} > {}; desired {current} -> {n} = ceil({counted} x {} / {}) + {warming} warming",
+                    spec.scaling_policies[mine[policy].policy].name,
+                    fmt_value(metric),
+                    fmt_value(target),
+                    fmt_value(metric),
+                    fmt_value(target)
+                );
+                (n, why)
             }
-            let why = format!(
-                "{}: average CPUUtilization {} > {}; desired {current} -> {n} = ceil({counted} x {} / {}) + {warming} warming",
-                spec.scaling_policies[policy].name,
-                fmt_value(metric),
-                fmt_value(target),
-                fmt_value(metric),
-                fmt_value(target)
-            );
-            (n, why)
-        } else if all_in && warming == 0 {
-            let (n, metric, target, policy) = mine
-                .iter()
-                .map(|p| {
-                    let (n, m, t) = proposal(p);
-                    (n, m, t, p.policy)
-                })
-                .max_by_key(|(n, ..)| *n)
-                .expect("a group with policies");
-            let n = n.clamp(spec.min_size, spec.max_size);
-            if n >= current {
-                return Ok(());
+            // Policy scale-in waits until no instance is warming up (reference 7).
+            Agreement::ScaleIn { capacity, policy } if warming == 0 => {
+                let n = capacity.clamp(spec.min_size, spec.max_size);
+                if n >= current {
+                    return Ok(());
+                }
+                let p = mine[policy];
+                let (_, metric, target) = proposal(p);
+                let low = p.low.as_ref().expect("a policy asking to scale in has a low alarm");
+                let why = format!(
+                    "{}: average CPUUtilization {} < {} for 15 datapoints; desired {current} -> {n} = ceil({counted} x {} / {})",
+                    spec.scaling_policies[p.policy].name,
+                    fmt_value(metric),
+                    fmt_value(low.config.threshold),
+                    fmt_value(metric),
+                    fmt_value(target)
+                );
+                (n, why)
             }
-            let why = format!(
-                "{}: average CPUUtilization {} < {} for 15 datapoints; desired {current} -> {n} = ceil({counted} x {} / {})",
-                spec.scaling_policies[policy].name,
-                fmt_value(metric),
-                fmt_value(target * LOW_ALARM_RATIO),
-                fmt_value(metric),
-                fmt_value(target)
-            );
-            (n, why)
-        } else {
-            return Ok(());
+            _ => return Ok(()),
         };
         let name = spec.name.clone();
         if wanted > current {

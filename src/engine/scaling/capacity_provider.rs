@@ -5,13 +5,14 @@
 use super::managed_alarms::ManagedAlarmEvaluation;
 use crate::engine::event::Event;
 use crate::engine::world::World;
-use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
+use crate::metrics::AlarmEvaluator;
 use crate::model::catalog::instance_type;
 use crate::model::{InstanceState, StopReason, TaskId, TaskState};
 use crate::policy::cluster_scaling::{
     InstanceCapacity, ScalingSteps, WaitingTaskGroup, additional_instances, capacity_provider_reservation,
     desired_for_reservation, scale_in_step_target,
 };
+use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, agree, tracking_alarms};
 use crate::sim::SimTime;
 use crate::spec::{CapacityProviderKind, ManagedScaling, Spec};
 use crate::trace::{EventKind, SinkError, TraceSink};
@@ -60,22 +61,18 @@ impl ManagedScalingState {
                 let CapacityProviderKind::AutoScalingGroup(group) = cp.kind else {
                     return None;
                 };
-                let target = f64::from(settings.target_capacity);
-                let alarm = |periods: u32, comparison| {
-                    AlarmEvaluator::new(AlarmConfig {
-                        evaluation_periods: periods,
-                        datapoints_to_alarm: periods,
-                        threshold: target,
-                        comparison,
-                        treat_missing_data: TreatMissingData::Missing,
-                    })
-                };
+                let alarms = tracking_alarms(
+                    TrackingPolicyOwner::CapacityProvider,
+                    f64::from(settings.target_capacity),
+                    false,
+                );
+                let low = alarms.low.expect("managed scaling scales in");
                 Some(ManagedScalingState {
                     provider,
                     group,
                     settings,
-                    high: alarm(1, Comparison::GreaterThan),
-                    low: alarm(15, Comparison::LessThan),
+                    high: AlarmEvaluator::new(alarms.high.config),
+                    low: AlarmEvaluator::new(low.config),
                     in_flight: Default::default(),
                     last_blocked: false,
                     activities: 0,
@@ -277,10 +274,20 @@ impl World<'_> {
                 };
                 self.record_managed_alarm(&evaluation, sink)?;
             }
-            if self.managed_scaling[k].high.state == AlarmState::Alarm {
-                self.managed_scale_out(k, sample, sink)?;
-            } else if self.managed_scaling[k].low.state == AlarmState::Alarm {
-                self.managed_scale_in(k, sample, sink)?;
+            let (_, group, settings) = self.managed_provider(k);
+            let spec = &self.spec.auto_scaling_groups[group];
+            let wanted = desired_for_reservation(sample.n, sample.m, settings.target_capacity);
+            let st = &self.managed_scaling[k];
+            let ask = PolicyAsk::from_alarms(
+                st.high.state,
+                Some(st.low.state),
+                wanted.clamp(spec.min_size, spec.max_size),
+                wanted.max(spec.min_size),
+            );
+            match agree(&[ask]) {
+                Agreement::ScaleOut { capacity, .. } => self.managed_scale_out(k, sample, capacity, sink)?,
+                Agreement::ScaleIn { capacity, .. } => self.managed_scale_in(k, sample, capacity, sink)?,
+                Agreement::NoChange => {}
             }
         }
         Ok(())
@@ -296,13 +303,11 @@ impl World<'_> {
         &mut self,
         k: usize,
         sample: ReservationSample,
+        wanted: u32,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let (provider, group, settings) = self.managed_provider(k);
-        let spec = &self.spec.auto_scaling_groups[group];
         let current = self.groups[group].desired;
-        let wanted =
-            desired_for_reservation(sample.n, sample.m, settings.target_capacity).clamp(spec.min_size, spec.max_size);
         if wanted <= current {
             return Ok(());
         }
@@ -353,12 +358,11 @@ impl World<'_> {
         &mut self,
         k: usize,
         sample: ReservationSample,
+        wanted: u32,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let (provider, group, settings) = self.managed_provider(k);
-        let spec = &self.spec.auto_scaling_groups[group];
         let current = self.groups[group].desired;
-        let wanted = desired_for_reservation(sample.n, sample.m, settings.target_capacity).max(spec.min_size);
         let step = scale_in_step_target(current, wanted);
         if step >= current {
             return Ok(());

@@ -6,10 +6,9 @@ use std::collections::VecDeque;
 
 use crate::engine::event::Event;
 use crate::engine::world::World;
-use crate::metrics::{
-    AlarmConfig, AlarmEvaluator, AlarmState, Comparison, PeriodAccumulator, Statistic, TreatMissingData,
-};
+use crate::metrics::{AlarmEvaluator, AlarmState, PeriodAccumulator, Statistic};
 use crate::policy::scaling_decision::{Direction, NotScaledReason, fmt_value};
+use crate::policy::target_tracking::{TrackingPolicyOwner, tracking_alarms};
 use crate::sim::SimTime;
 use crate::spec::{MetricStream, PolicyKind, ServiceMetric, Spec};
 use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
@@ -106,40 +105,26 @@ impl AutoScalingState {
                 continue;
             };
             let resource = format!("service/{}/{}", spec.cluster_name, spec.services[policy.service].name);
-            let alarm =
-                |suffix: &str, n: u32, threshold: f64, comparison: Comparison, direction: Direction| AlarmRuntime {
-                    name: format!("TargetTracking-{resource}-{suffix}-{}", policy.name),
+            let owner = TrackingPolicyOwner::EcsService {
+                high_resolution: tt.stream.high_resolution,
+            };
+            for shape in tracking_alarms(owner, tt.target_value, tt.disable_scale_in).iter() {
+                if shape.direction == Direction::In {
+                    state.policies[p].low_alarm = Some(state.alarms.len());
+                }
+                state.alarms.push(AlarmRuntime {
+                    name: format!("TargetTracking-{resource}-{}-{}", shape.name_suffix, policy.name),
                     stream: tt.stream,
                     statistic: tt.statistic,
                     datapoints_per_period: 1,
-                    evaluator: AlarmEvaluator::new(AlarmConfig {
-                        evaluation_periods: n,
-                        datapoints_to_alarm: n,
-                        threshold,
-                        comparison,
-                        treat_missing_data: TreatMissingData::Missing,
-                    }),
+                    evaluator: AlarmEvaluator::new(shape.config),
                     period: PeriodAccumulator::default(),
                     datapoints_in_period: 0,
-                    action: AlarmAction::TargetTracking { policy: p, direction },
-                };
-            // Reference 2.3 (A1): high 3 x 1 min > T; low 15 x 1 min < 0.9 T.
-            state.alarms.push(alarm(
-                "AlarmHigh",
-                3,
-                tt.target_value,
-                Comparison::GreaterThan,
-                Direction::Out,
-            ));
-            if !tt.disable_scale_in {
-                state.policies[p].low_alarm = Some(state.alarms.len());
-                state.alarms.push(alarm(
-                    "AlarmLow",
-                    15,
-                    0.9 * tt.target_value,
-                    Comparison::LessThan,
-                    Direction::In,
-                ));
+                    action: AlarmAction::TargetTracking {
+                        policy: p,
+                        direction: shape.direction,
+                    },
+                });
             }
         }
         state.user_alarms_start = state.alarms.len();

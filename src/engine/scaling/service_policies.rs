@@ -6,6 +6,7 @@ use crate::engine::world::World;
 use crate::metrics::AlarmState;
 use crate::model::TaskState;
 use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecision};
+use crate::policy::target_tracking::{Agreement, PolicyAsk, agree};
 use crate::policy::{step_scaling, target_tracking};
 use crate::sim::SimTime;
 use crate::spec::PolicyKind;
@@ -58,11 +59,12 @@ impl World<'_> {
                 decision = not_scaled(NotScaledReason::DeploymentInProgress, &decision);
             } else if self.now < target.scale_in_cooldown_until {
                 decision = not_scaled(NotScaledReason::ScaleInCooldown, &decision);
-            } else if let Some(larger) = self.other_policies_scale_in_floor(p, service) {
-                // Scale in only if every policy wants to, to the largest capacity any wants (2.6).
-                decision = match larger {
-                    None => not_scaled(NotScaledReason::OtherPolicyNotReadyToScaleIn, &decision),
-                    Some(n) => match decision {
+            } else {
+                // Scale in only if every policy that may scale in wants to, to the largest
+                // capacity any of them asks for (reference 2.6).
+                let (own, _) = target_tracking::proportional_capacity(&obs, tt.target_value);
+                decision = match agree(&self.scale_in_asks(p, own, service)) {
+                    Agreement::ScaleIn { capacity: n, .. } => match decision {
                         ScalingDecision::SetDesired { desired, explanation } if n > desired => {
                             if n < obs.desired {
                                 ScalingDecision::SetDesired {
@@ -78,6 +80,9 @@ impl World<'_> {
                         }
                         other => other,
                     },
+                    Agreement::ScaleOut { .. } | Agreement::NoChange => {
+                        not_scaled(NotScaledReason::OtherPolicyNotReadyToScaleIn, &decision)
+                    }
                 };
             }
         }
@@ -89,31 +94,36 @@ impl World<'_> {
         self.apply_decision(p, alarm, direction, decision, cooldown.as_millis(), sink)
     }
 
-    /// For a scale-in by policy `p`: `None` if this service has no other target tracking policy
-    /// that can scale in; `Some(None)` if one is not ready (its low alarm is not in ALARM);
-    /// `Some(Some(n))` with the largest capacity the others want.
-    fn other_policies_scale_in_floor(&self, p: usize, service: usize) -> Option<Option<u32>> {
-        let mut floor: Option<Option<u32>> = None;
+    /// Where the target tracking policies of `service` that may scale in stand when policy `p`,
+    /// asking for `own`, is invoked by its low alarm: the others are ready when their low alarm
+    /// is in ALARM too.
+    fn scale_in_asks(&self, p: usize, own: u32, service: usize) -> Vec<PolicyAsk> {
+        let t = self
+            .spec
+            .auto_scaling
+            .target_of(service)
+            .expect("policies have targets");
+        let target = &self.auto_scaling.targets[t];
+        let mut asks = Vec::new();
         for (q, policy) in self.spec.auto_scaling.scaling_policies.iter().enumerate() {
             let PolicyKind::TargetTracking(tt) = &policy.kind else {
                 continue;
             };
-            if q == p || policy.service != service || tt.disable_scale_in {
-                continue;
-            }
             let Some(low) = self.auto_scaling.policies[q].low_alarm else {
                 continue;
             };
+            if policy.service != service {
+                continue;
+            }
+            if q == p {
+                asks.push(PolicyAsk::ScaleIn(own));
+                continue;
+            }
             let alarm = &self.auto_scaling.alarms[low];
             if alarm.evaluator.state != AlarmState::Alarm {
-                return Some(None);
+                asks.push(PolicyAsk::NotReady);
+                continue;
             }
-            let t = self
-                .spec
-                .auto_scaling
-                .target_of(service)
-                .expect("policies have targets");
-            let target = &self.auto_scaling.targets[t];
             let obs = target_tracking::Observation {
                 running: self.running(service),
                 desired: self.services[service].desired,
@@ -122,9 +132,9 @@ impl World<'_> {
                 max_capacity: target.max,
             };
             let (n, _) = target_tracking::proportional_capacity(&obs, tt.target_value);
-            floor = Some(Some(floor.flatten().map_or(n, |m: u32| m.max(n))));
+            asks.push(PolicyAsk::ScaleIn(n));
         }
-        floor
+        asks
     }
 
     pub(in crate::engine) fn invoke_step_scaling(
