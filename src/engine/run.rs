@@ -1,6 +1,7 @@
 //! The bounded run loop: build the world, dispatch events in (time, seq) order, stop at `duration`.
 
 use super::event::Event;
+use super::scaling::Phase;
 use super::world::World;
 use crate::model::TaskId;
 use crate::sim::SimTime;
@@ -85,9 +86,7 @@ fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), Sin
     if world.spec.behavior.warm_start {
         warm_start(world, sink)?;
     }
-    world.start_auto_scaling(sink)?;
-    world.start_cluster_auto_scaling();
-    world.start_asg_target_tracking();
+    world.start_scaling(sink)?;
     for service in 0..world.services.len() {
         world.request_reconcile(service);
     }
@@ -144,19 +143,9 @@ fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Re
         Event::InstanceRegistered { instance } => world.register_instance(instance, sink),
         Event::Reconcile { service } => world.reconcile(service, sink),
         Event::Timeline { index } => world.on_timeline(index, sink),
-        Event::MetricPeriod { high_resolution } => {
-            world.on_metric_period(high_resolution);
-            Ok(())
-        }
-        Event::AlarmEvaluation { high_resolution } => world.on_alarm_evaluation(high_resolution, sink),
+        Event::MetricPeriod { kind } => world.on_scaling_event(kind, Phase::MetricPeriod, sink),
+        Event::AlarmEvaluation { kind } => world.on_scaling_event(kind, Phase::AlarmEvaluation, sink),
         Event::ScheduledAction { index } => world.on_scheduled_action(index, sink),
-        Event::CapacityProviderMetric => world.on_capacity_provider_metric(sink),
-        Event::CapacityProviderAlarms => world.on_capacity_provider_alarms(sink),
-        Event::AsgMetric => {
-            world.on_asg_metric();
-            Ok(())
-        }
-        Event::AsgAlarms => world.on_asg_alarms(sink),
         Event::SpotTaskInterruption { task, generation } => match world.tasks.get(&task) {
             Some(t) if t.generation == generation => world.interrupt_spot_task(task, sink),
             _ => Ok(()),

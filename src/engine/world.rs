@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 use super::cost::CostMeter;
 use super::event::Event;
 use super::faults::FaultState;
-use super::scaling::{AsgTargetTrackingState, AutoScalingState, ManagedScalingState, MetricPeriodState};
+use super::scaling::{MetricPeriodState, ScalingState};
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
 use crate::policy::placement::FreeCapacityIndex;
@@ -119,12 +119,8 @@ pub(super) struct World<'s> {
     pub impaired_zones: Vec<bool>,
     /// True while services are being put into their warm-start state: no lifecycle timers.
     pub warm_starting: bool,
-    /// Scalable targets, policies and alarms.
-    pub auto_scaling: AutoScalingState,
-    /// Capacity providers with managed scaling.
-    pub managed_scaling: Vec<ManagedScalingState>,
-    /// EC2 Auto Scaling target tracking policies of the groups.
-    pub asg_tracking: AsgTargetTrackingState,
+    /// Service auto scaling, managed scaling and EC2 Auto Scaling, with their pipelines.
+    pub scaling: ScalingState,
     /// ACTIVE instances by free CPU and memory, for placement without a full scan.
     pub free_capacity: FreeCapacityIndex,
     /// Per service, the stream of the `random` placement strategy (`placement/<service>`).
@@ -213,9 +209,7 @@ impl<'s> World<'s> {
             last_trace_at: SimTime::ZERO,
             impaired_zones: vec![false; spec.availability_zones.len()],
             warm_starting: false,
-            auto_scaling: AutoScalingState::new(spec),
-            managed_scaling: ManagedScalingState::for_spec(spec),
-            asg_tracking: AsgTargetTrackingState::for_spec(spec),
+            scaling: ScalingState::new(spec),
             free_capacity: FreeCapacityIndex::new(spec.capacity_providers.len(), spec.availability_zones.len()),
             placement_rngs: spec
                 .services

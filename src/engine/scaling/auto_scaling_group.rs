@@ -1,84 +1,132 @@
 //! EC2 Auto Scaling target tracking on `ASGAverageCPUUtilization`, the older way to scale an ECS
-//! cluster (reference 7): each minute the group's average instance CPU goes through the metrics
-//! pipeline to a high alarm (3 of 3 above the target) and a low alarm (15 of 15 below 0.7 x the
-//! target, as observed); any policy may scale out, scale-in needs all of them.
+//! cluster (reference 7), as a kind of the scaling pipeline: each minute the group's average
+//! instance CPU goes through the metrics pipeline to each policy's high alarm (3 of 3 above the
+//! target) and low alarm (15 of 15 below 0.7 x the target, as observed); any policy may scale
+//! out, scale-in needs all that may scale in. Each group is a batch: its alarms, then the group.
 
-use std::collections::VecDeque;
-
-use super::managed_alarms::ManagedAlarmEvaluation;
-use crate::engine::event::Event;
+use super::ScalingState;
+use super::pipeline::{AlarmAction, AlarmText, Evaluated, Pipeline, PipelineAlarm, ScalingKind, ScalingPipeline};
 use crate::engine::world::World;
-use crate::metrics::AlarmEvaluator;
 use crate::model::{InstanceState, TaskState};
 use crate::policy::rounding::tracking_capacity;
-use crate::policy::scaling_decision::fmt_value;
+use crate::policy::scaling_decision::{Direction, fmt_value};
 use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, agree, tracking_alarms};
-use crate::sim::SimTime;
+use crate::sim::{SimDuration, SimTime};
 use crate::spec::Spec;
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 const PERIOD_MS: u64 = 60_000;
 const METRIC_NAME: &str = "CPUUtilization";
 
-/// One target tracking policy of a group with its alarms (no low alarm with DisableScaleIn).
+/// One target tracking policy of a group, with the indices of its alarms.
 pub(in crate::engine) struct AsgPolicyState {
     pub group: usize,
     pub policy: usize,
-    pub high: AlarmEvaluator,
-    pub low: Option<AlarmEvaluator>,
+    pub high: usize,
+    /// None with DisableScaleIn.
+    pub low: Option<usize>,
 }
 
-/// Every group policy, and the datapoints in the pipeline (one per policy, oldest first).
+/// Every group policy, and their pipeline: series and batch `g` are group `g`.
 #[derive(Default)]
 pub(in crate::engine) struct AsgTargetTrackingState {
     pub policies: Vec<AsgPolicyState>,
-    pub in_flight: VecDeque<Vec<Option<f64>>>,
+    pub pipeline: Pipeline<Option<f64>>,
 }
 
 impl AsgTargetTrackingState {
-    pub fn for_spec(spec: &Spec) -> Self {
-        let mut policies = Vec::new();
+    /// The policies with their alarms, `TargetTracking-<group>-AlarmHigh-<policy>` and `-AlarmLow-`.
+    pub fn new(spec: &Spec) -> Self {
+        let mut state = AsgTargetTrackingState::default();
         for (group, g) in spec.auto_scaling_groups.iter().enumerate() {
             for (policy, p) in g.scaling_policies.iter().enumerate() {
+                let k = state.policies.len();
                 let alarms = tracking_alarms(
                     TrackingPolicyOwner::AutoScalingGroup,
                     p.target_value,
                     p.disable_scale_in,
                 );
-                policies.push(AsgPolicyState {
+                let mut high = None;
+                let mut low = None;
+                for shape in alarms.iter() {
+                    let alarm = PipelineAlarm::new(
+                        format!("TargetTracking-{}-{}-{}", g.name, shape.name_suffix, p.name),
+                        g.name.clone(),
+                        METRIC_NAME.to_string(),
+                        shape.config,
+                        AlarmAction::TargetTracking {
+                            policy: k,
+                            direction: shape.direction,
+                        },
+                    );
+                    let index = state.pipeline.add(alarm.reading(group, group));
+                    match shape.direction {
+                        Direction::Out => high = Some(index),
+                        Direction::In => low = Some(index),
+                    }
+                }
+                state.policies.push(AsgPolicyState {
                     group,
                     policy,
-                    high: AlarmEvaluator::new(alarms.high.config),
-                    low: alarms.low.map(|low| AlarmEvaluator::new(low.config)),
+                    high: high.expect("every policy has a high alarm"),
+                    low,
                 });
             }
         }
-        AsgTargetTrackingState {
-            policies,
-            in_flight: VecDeque::new(),
-        }
+        state
+    }
+}
+
+/// The pipeline of the groups' target tracking policies.
+pub(in crate::engine) struct GroupTargetTracking;
+
+impl ScalingPipeline for GroupTargetTracking {
+    type Sample = Option<f64>;
+    const ALARM_TEXT: AlarmText = AlarmText::Managed;
+
+    fn kind(&self) -> ScalingKind {
+        ScalingKind::AutoScalingGroup
+    }
+
+    fn period_ms(&self) -> u64 {
+        PERIOD_MS
+    }
+
+    fn latency(&self, spec: &Spec) -> SimDuration {
+        spec.behavior.metric_pipeline.standard_latency
+    }
+
+    fn pipeline<'a>(&self, scaling: &'a mut ScalingState) -> &'a mut Pipeline<Option<f64>> {
+        &mut scaling.groups.pipeline
+    }
+
+    fn datapoint(sample: &Option<f64>) -> Option<f64> {
+        *sample
+    }
+
+    /// Each group's average CPU (`None` for a group without policies: nobody reads it).
+    fn measure(&self, world: &mut World<'_>, _sink: &mut dyn TraceSink) -> Result<Vec<Option<f64>>, SinkError> {
+        Ok((0..world.spec.auto_scaling_groups.len())
+            .map(|group| {
+                let tracked = world.scaling.groups.policies.iter().any(|p| p.group == group);
+                tracked.then(|| world.group_average_cpu(group)).flatten()
+            })
+            .collect())
+    }
+
+    fn act(
+        &self,
+        world: &mut World<'_>,
+        group: usize,
+        _evaluated: &[Evaluated],
+        _samples: &[Option<f64>],
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        world.apply_asg_policies(group, sink)
     }
 }
 
 impl World<'_> {
-    /// Schedules the first minute of the groups' CPU metric when any group has a policy.
-    pub fn start_asg_target_tracking(&mut self) {
-        if !self.asg_tracking.policies.is_empty() {
-            self.queue.push(SimTime(PERIOD_MS), Event::AsgMetric);
-        }
-    }
-
-    /// A minute ends: each policy's group average CPU enters the metrics pipeline.
-    pub fn on_asg_metric(&mut self) {
-        let values = (0..self.asg_tracking.policies.len())
-            .map(|k| self.group_average_cpu(self.asg_tracking.policies[k].group))
-            .collect();
-        self.asg_tracking.in_flight.push_back(values);
-        let latency = self.spec.behavior.metric_pipeline.standard_latency.as_millis();
-        self.schedule_in(latency, Event::AsgAlarms);
-        self.schedule_in(PERIOD_MS, Event::AsgMetric);
-    }
-
     /// Average CPUUtilization of the group's registered instances that are not warming up, at the
     /// end of the minute: each RUNNING task uses its share of its reservation (`None`: no
     /// instance counted, the datapoint is missing).
@@ -123,50 +171,6 @@ impl World<'_> {
         }
     }
 
-    /// The oldest datapoints leave the pipeline: the alarms evaluate them and the groups act.
-    pub fn on_asg_alarms(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let Some(values) = self.asg_tracking.in_flight.pop_front() else {
-            return Ok(());
-        };
-        for (k, value) in values.into_iter().enumerate() {
-            let (group, policy) = (
-                self.asg_tracking.policies[k].group,
-                self.asg_tracking.policies[k].policy,
-            );
-            let group_name = self.spec.auto_scaling_groups[group].name.clone();
-            let policy_name = &self.spec.auto_scaling_groups[group].scaling_policies[policy].name;
-            for high in [true, false] {
-                let st = &mut self.asg_tracking.policies[k];
-                let Some(alarm) = (if high { Some(&mut st.high) } else { st.low.as_mut() }) else {
-                    continue;
-                };
-                let changed = alarm.push(value);
-                let alarm_name = format!(
-                    "TargetTracking-{group_name}-{}-{policy_name}",
-                    if high { "AlarmHigh" } else { "AlarmLow" }
-                );
-                let st = &self.asg_tracking.policies[k];
-                let evaluation = ManagedAlarmEvaluation {
-                    alarm: &alarm_name,
-                    subject: &group_name,
-                    metric: METRIC_NAME,
-                    value,
-                    evaluator: if high {
-                        &st.high
-                    } else {
-                        st.low.as_ref().expect("pushed")
-                    },
-                    changed,
-                };
-                self.record_managed_alarm(&evaluation, sink)?;
-            }
-        }
-        for group in 0..self.spec.auto_scaling_groups.len() {
-            self.apply_asg_policies(group, sink)?;
-        }
-        Ok(())
-    }
-
     /// Any policy in high ALARM scales out to the largest count asked; scale-in needs the low alarm
     /// of every policy that may scale in, and no instance warming up (reference 2.6, 7).
     fn apply_asg_policies(&mut self, group: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
@@ -187,10 +191,17 @@ impl World<'_> {
             }
         }
         let current = self.groups[group].desired;
-        let mine: Vec<&AsgPolicyState> = self.asg_tracking.policies.iter().filter(|p| p.group == group).collect();
+        let mine: Vec<&AsgPolicyState> = self
+            .scaling
+            .groups
+            .policies
+            .iter()
+            .filter(|p| p.group == group)
+            .collect();
+        let alarms = &self.scaling.groups.pipeline.alarms;
         // ceil(instances counted x metric / target): the metric of the instances not warming up.
         let proposal = |p: &AsgPolicyState| {
-            let metric = p.high.latest_value().unwrap_or(0.0);
+            let metric = alarms[p.high].evaluator.latest_value().unwrap_or(0.0);
             let target = spec.scaling_policies[p.policy].target_value;
             let n = u32::try_from(tracking_capacity(counted, metric, target)).unwrap_or(u32::MAX);
             (n, metric, target)
@@ -200,12 +211,8 @@ impl World<'_> {
             .iter()
             .map(|p| {
                 let (n, ..) = proposal(p);
-                PolicyAsk::from_alarms(
-                    p.high.state,
-                    p.low.as_ref().map(|l| l.state),
-                    n.saturating_add(warming),
-                    n,
-                )
+                let low = p.low.map(|l| alarms[l].evaluator.state);
+                PolicyAsk::from_alarms(alarms[p.high].evaluator.state, low, n.saturating_add(warming), n)
             })
             .collect();
         let (wanted, why) = match agree(&asks) {
@@ -233,12 +240,13 @@ impl World<'_> {
                 }
                 let p = mine[policy];
                 let (_, metric, target) = proposal(p);
-                let low = p.low.as_ref().expect("a policy asking to scale in has a low alarm");
+                let low = &alarms[p.low.expect("a policy asking to scale in has a low alarm")].evaluator;
                 let why = format!(
-                    "{}: average CPUUtilization {} < {} for 15 datapoints; desired {current} -> {n} = ceil({counted} x {} / {})",
+                    "{}: average CPUUtilization {} < {} for {} datapoints; desired {current} -> {n} = ceil({counted} x {} / {})",
                     spec.scaling_policies[p.policy].name,
                     fmt_value(metric),
                     fmt_value(low.config.threshold),
+                    low.config.datapoints_to_alarm,
                     fmt_value(metric),
                     fmt_value(target)
                 );

@@ -1,19 +1,17 @@
-//! ECS cluster auto scaling in the world: each minute every capacity provider with managed scaling
-//! publishes CapacityProviderReservation; after the metrics pipeline its target tracking alarms
-//! are evaluated and the Auto Scaling group's desired capacity follows (reference 6.2 to 6.6).
+//! ECS managed scaling as a kind of the scaling pipeline: each minute every capacity provider
+//! with managed scaling publishes CapacityProviderReservation (`capacity_provider_reservation`);
+//! after the pipeline latency the high and low alarms of the target tracking policy ECS put on
+//! the provider's Auto Scaling group evaluate it, and the group's desired capacity follows
+//! (reference 6.2 to 6.6). Each provider is a batch: its alarms, then its group.
 
-use super::managed_alarms::ManagedAlarmEvaluation;
-use crate::engine::event::Event;
+use super::ScalingState;
+use super::capacity_provider_reservation::ReservationSample;
+use super::pipeline::{AlarmAction, AlarmText, Evaluated, Pipeline, PipelineAlarm, ScalingKind, ScalingPipeline};
 use crate::engine::world::World;
-use crate::metrics::AlarmEvaluator;
-use crate::model::catalog::instance_type;
-use crate::model::{InstanceState, StopReason, TaskId, TaskState};
-use crate::policy::cluster_scaling::{
-    InstanceCapacity, ScalingSteps, WaitingTaskGroup, additional_instances, capacity_provider_reservation,
-    desired_for_reservation, scale_in_step_target,
-};
+use crate::policy::cluster_scaling::{desired_for_reservation, scale_in_step_target};
+use crate::policy::scaling_decision::fmt_value;
 use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, agree, tracking_alarms};
-use crate::sim::SimTime;
+use crate::sim::SimDuration;
 use crate::spec::{CapacityProviderKind, ManagedScaling, Spec};
 use crate::trace::{EventKind, SinkError, TraceSink};
 
@@ -23,279 +21,142 @@ const METRIC_PERIOD_MS: u64 = 60_000;
 const POLICY_NAME: &str = "ECSManagedAutoScalingPolicy";
 const METRIC_NAME: &str = "CapacityProviderReservation";
 
-/// One CapacityProviderReservation datapoint with the counts behind it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(in crate::engine) struct ReservationSample {
-    /// N: instances in the group.
-    pub n: u32,
-    /// M: instances needed.
-    pub m: u32,
-    /// M / N x 100.
-    pub percent: f64,
-}
-
 /// Runtime state of one capacity provider with managed scaling.
-pub(in crate::engine) struct ManagedScalingState {
+pub(in crate::engine) struct ManagedProvider {
     pub provider: usize,
     pub group: usize,
     pub settings: ManagedScaling,
-    /// High alarm: CPR > targetCapacity for 1 datapoint of 1 minute.
-    pub high: AlarmEvaluator,
-    /// Low alarm: CPR < targetCapacity for 15 datapoints of 1 minute.
-    pub low: AlarmEvaluator,
-    /// The datapoints in the metrics pipeline, oldest first.
-    pub in_flight: std::collections::VecDeque<ReservationSample>,
+    /// Index of its high alarm (CPR > targetCapacity for 1 datapoint of 1 minute).
+    pub high: usize,
+    /// Index of its low alarm (CPR < targetCapacity for 15 datapoints of 1 minute).
+    pub low: usize,
     /// Scale-outs not made because instances were still warming up.
     pub last_blocked: bool,
-    pub activities: u64,
+}
+
+/// Every capacity provider with managed scaling, and their pipeline: series and batch `k` are
+/// provider `k`.
+#[derive(Default)]
+pub(in crate::engine) struct ManagedScalingState {
+    pub providers: Vec<ManagedProvider>,
+    pub pipeline: Pipeline<ReservationSample>,
 }
 
 impl ManagedScalingState {
-    /// One state per capacity provider with `managedScaling.status: ENABLED`.
-    pub fn for_spec(spec: &Spec) -> Vec<ManagedScalingState> {
-        spec.capacity_providers
-            .iter()
-            .enumerate()
-            .filter_map(|(provider, cp)| {
-                let settings = cp.managed_scaling?;
-                let CapacityProviderKind::AutoScalingGroup(group) = cp.kind else {
-                    return None;
-                };
-                let alarms = tracking_alarms(
-                    TrackingPolicyOwner::CapacityProvider,
-                    f64::from(settings.target_capacity),
-                    false,
+    /// One provider per capacity provider with `managedScaling.status: ENABLED`, with the alarms
+    /// `TargetTracking-<group>-AlarmHigh` and `-AlarmLow`.
+    pub fn new(spec: &Spec) -> Self {
+        let mut state = ManagedScalingState::default();
+        for (provider, cp) in spec.capacity_providers.iter().enumerate() {
+            let (Some(settings), CapacityProviderKind::AutoScalingGroup(group)) = (cp.managed_scaling, &cp.kind) else {
+                continue;
+            };
+            let group = *group;
+            let k = state.providers.len();
+            let target = f64::from(settings.target_capacity);
+            let alarms = tracking_alarms(TrackingPolicyOwner::CapacityProvider, target, false);
+            let mut indices = Vec::new();
+            for shape in alarms.iter() {
+                let alarm = PipelineAlarm::new(
+                    format!(
+                        "TargetTracking-{}-{}",
+                        spec.auto_scaling_groups[group].name, shape.name_suffix
+                    ),
+                    cp.name.clone(),
+                    METRIC_NAME.to_string(),
+                    shape.config,
+                    AlarmAction::TargetTracking {
+                        policy: k,
+                        direction: shape.direction,
+                    },
                 );
-                let low = alarms.low.expect("managed scaling scales in");
-                Some(ManagedScalingState {
-                    provider,
-                    group,
-                    settings,
-                    high: AlarmEvaluator::new(alarms.high.config),
-                    low: AlarmEvaluator::new(low.config),
-                    in_flight: Default::default(),
-                    last_blocked: false,
-                    activities: 0,
-                })
-            })
-            .collect()
+                indices.push(state.pipeline.add(alarm.reading(k, k)));
+            }
+            let [high, low] = indices[..] else {
+                unreachable!("managed scaling has a high and a low alarm");
+            };
+            state.providers.push(ManagedProvider {
+                provider,
+                group,
+                settings,
+                high,
+                low,
+                last_blocked: false,
+            });
+        }
+        state
+    }
+}
+
+/// The pipeline of managed scaling.
+pub(in crate::engine) struct ManagedScalingPipeline;
+
+impl ScalingPipeline for ManagedScalingPipeline {
+    type Sample = ReservationSample;
+    const ALARM_TEXT: AlarmText = AlarmText::Managed;
+
+    fn kind(&self) -> ScalingKind {
+        ScalingKind::CapacityProvider
+    }
+
+    fn period_ms(&self) -> u64 {
+        METRIC_PERIOD_MS
+    }
+
+    fn latency(&self, spec: &Spec) -> SimDuration {
+        spec.behavior.cluster_auto_scaling.metric_latency
+    }
+
+    fn pipeline<'a>(&self, scaling: &'a mut ScalingState) -> &'a mut Pipeline<ReservationSample> {
+        &mut scaling.providers.pipeline
+    }
+
+    fn datapoint(sample: &ReservationSample) -> Option<f64> {
+        Some(sample.percent)
+    }
+
+    /// ECS's once-a-minute pass: it stops the tasks that waited too long for an instance, then
+    /// computes each provider's CapacityProviderReservation.
+    fn measure(&self, world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<Vec<ReservationSample>, SinkError> {
+        world.stop_tasks_waiting_too_long(sink)?;
+        Ok((0..world.scaling.providers.providers.len())
+            .map(|k| world.reservation_sample(world.scaling.providers.providers[k].provider))
+            .collect())
+    }
+
+    /// The provider's one policy acts on the alarm in ALARM (reference 6.4, 6.5).
+    fn act(
+        &self,
+        world: &mut World<'_>,
+        k: usize,
+        _evaluated: &[Evaluated],
+        samples: &[ReservationSample],
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let sample = samples[k];
+        let (_, group, settings) = world.managed_provider(k);
+        let spec = &world.spec.auto_scaling_groups[group];
+        let wanted = desired_for_reservation(sample.n, sample.m, settings.target_capacity);
+        let st = &world.scaling.providers.providers[k];
+        let alarms = &world.scaling.providers.pipeline.alarms;
+        let ask = PolicyAsk::from_alarms(
+            alarms[st.high].evaluator.state,
+            Some(alarms[st.low].evaluator.state),
+            wanted.clamp(spec.min_size, spec.max_size),
+            wanted.max(spec.min_size),
+        );
+        match agree(&[ask]) {
+            Agreement::ScaleOut { capacity, .. } => world.managed_scale_out(k, sample, capacity, sink),
+            Agreement::ScaleIn { capacity, .. } => world.managed_scale_in(k, sample, capacity, sink),
+            Agreement::NoChange => Ok(()),
+        }
     }
 }
 
 impl World<'_> {
-    /// Schedules the first minute's metric of every capacity provider with managed scaling.
-    pub fn start_cluster_auto_scaling(&mut self) {
-        if !self.managed_scaling.is_empty() {
-            self.queue
-                .push(SimTime(METRIC_PERIOD_MS), Event::CapacityProviderMetric);
-        }
-    }
-
-    /// ECS computes CapacityProviderReservation for each managed provider; the datapoints reach
-    /// the alarms after the metrics pipeline latency.
-    pub fn on_capacity_provider_metric(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        self.stop_tasks_waiting_too_long(sink)?;
-        for k in 0..self.managed_scaling.len() {
-            let provider = self.managed_scaling[k].provider;
-            let sample = self.reservation_sample(provider);
-            self.managed_scaling[k].in_flight.push_back(sample);
-        }
-        let latency = self.spec.behavior.cluster_auto_scaling.metric_latency.as_millis();
-        self.schedule_in(latency, Event::CapacityProviderAlarms);
-        self.schedule_in(METRIC_PERIOD_MS, Event::CapacityProviderMetric);
-        Ok(())
-    }
-
-    /// Tasks of managed-scaling providers that have waited in PROVISIONING for an instance longer
-    /// than `provisioningTimeout` stop; the service scheduler starts new ones.
-    fn stop_tasks_waiting_too_long(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let timeout = self.spec.behavior.cluster_auto_scaling.provisioning_timeout;
-        for service in 0..self.services.len() {
-            if self.services[service].unplaced.is_empty() || self.spec.services[service].uses_launch_type {
-                continue;
-            }
-            let expired: Vec<TaskId> = self.services[service]
-                .unplaced
-                .iter()
-                .copied()
-                .filter(|id| {
-                    let t = &self.tasks[id];
-                    self.spec.capacity_providers[t.capacity_provider]
-                        .managed_scaling
-                        .is_some()
-                        && self.now.since(t.created_at) >= timeout
-                })
-                .collect();
-            if expired.is_empty() {
-                continue;
-            }
-            for id in &expired {
-                self.stop_task(*id, StopReason::CapacityWaitTimedOut, sink)?;
-            }
-            let name = self.spec.services[service].name.clone();
-            self.log(
-                sink,
-                EventKind::ServiceScheduler,
-                name.clone(),
-                format!(
-                    "(service {name}) stopped {} task(s) that waited {timeout} in PROVISIONING without capacity; it starts new ones.",
-                    expired.len()
-                ),
-            )?;
-            self.request_reconcile(service);
-        }
-        Ok(())
-    }
-
-    /// CapacityProviderReservation of `provider` now (reference 6.3 and 6.4).
-    pub fn reservation_sample(&self, provider: usize) -> ReservationSample {
-        let CapacityProviderKind::AutoScalingGroup(group) = self.spec.capacity_providers[provider].kind else {
-            unreachable!("Fargate providers have no managed scaling");
-        };
-        let mut n = 0u32;
-        let mut busy = 0u32;
-        for id in &self.groups[group].live {
-            let i = &self.instances[id.0 as usize];
-            if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
-                n += 1;
-                busy += u32::from(i.is_busy());
-            }
-        }
-        let groups = self.waiting_task_groups(provider);
-        let steps = self.spec.capacity_providers[provider].managed_scaling.map_or(
-            ScalingSteps {
-                minimum: 1,
-                maximum: 10_000,
-            },
-            |s| ScalingSteps {
-                minimum: s.minimum_scaling_step_size,
-                maximum: s.maximum_scaling_step_size,
-            },
-        );
-        let (smallest, largest) = self.instance_capacity_bounds(group);
-        let m = match additional_instances(&groups, &smallest, &largest, steps) {
-            Some(extra) => busy + extra,
-            // Tasks wait but none fits the smallest type: scaling stops at 100 %.
-            None => n,
-        };
-        ReservationSample {
-            n,
-            m,
-            percent: capacity_provider_reservation(n, m),
-        }
-    }
-
-    /// Tasks of services using `provider` through a capacity provider strategy that wait in
-    /// PROVISIONING for an instance, grouped by identical requirements, at most
-    /// `provisioningTaskLimit` of them (reference 6.4 step 2 and 9).
-    fn waiting_task_groups(&self, provider: usize) -> Vec<WaitingTaskGroup> {
-        let mut groups: Vec<(usize, WaitingTaskGroup)> = Vec::new();
-        let mut budget = u64::from(self.spec.behavior.cluster_auto_scaling.provisioning_task_limit);
-        for (s, state) in self.services.iter().enumerate() {
-            if self.spec.services[s].uses_launch_type || state.unplaced.is_empty() {
-                continue;
-            }
-            for id in &state.unplaced {
-                let t = &self.tasks[id];
-                if t.capacity_provider != provider || t.state != TaskState::Provisioning || budget == 0 {
-                    continue;
-                }
-                budget -= 1;
-                match groups.iter_mut().find(|(td, _)| *td == t.task_definition) {
-                    Some((_, g)) => g.tasks += 1,
-                    None => groups.push((
-                        t.task_definition,
-                        WaitingTaskGroup {
-                            resources: self.spec.task_definitions[t.task_definition].resources(),
-                            tasks: 1,
-                        },
-                    )),
-                }
-            }
-        }
-        // Task definitions with identical requirements form one group.
-        let mut merged: Vec<WaitingTaskGroup> = Vec::new();
-        for (_, g) in groups {
-            match merged.iter_mut().find(|m| m.resources == g.resources) {
-                Some(m) => m.tasks += g.tasks,
-                None => merged.push(g),
-            }
-        }
-        merged
-    }
-
-    /// The smallest and largest of the group's instance types, parameter by parameter.
-    fn instance_capacity_bounds(&self, group: usize) -> (InstanceCapacity, InstanceCapacity) {
-        let b = &self.spec.behavior.instances;
-        let caps: Vec<InstanceCapacity> = self.spec.auto_scaling_groups[group]
-            .instance_types
-            .iter()
-            .filter_map(|t| instance_type(t))
-            .map(|t| InstanceCapacity {
-                cpu_units: t.cpu_units().saturating_sub(b.agent_reserved_cpu_units),
-                memory_mib: t.memory_mib.saturating_sub(b.agent_reserved_memory_mib),
-                awsvpc_tasks: t.awsvpc_tasks_without_trunking(),
-            })
-            .collect();
-        let fold = |pick: fn(u64, u64) -> u64| InstanceCapacity {
-            cpu_units: caps.iter().map(|c| u64::from(c.cpu_units)).reduce(pick).unwrap_or(0) as u32,
-            memory_mib: caps.iter().map(|c| c.memory_mib).reduce(pick).unwrap_or(0),
-            awsvpc_tasks: caps.iter().map(|c| u64::from(c.awsvpc_tasks)).reduce(pick).unwrap_or(0) as u32,
-        };
-        (fold(u64::min), fold(u64::max))
-    }
-
-    /// The oldest datapoint leaves the pipeline: both alarms evaluate it and the provider's
-    /// target tracking policy acts on the one in ALARM.
-    pub fn on_capacity_provider_alarms(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        for k in 0..self.managed_scaling.len() {
-            let Some(sample) = self.managed_scaling[k].in_flight.pop_front() else {
-                continue;
-            };
-            let provider = self.managed_scaling[k].provider;
-            let name = self.spec.capacity_providers[provider].name.clone();
-            for high in [true, false] {
-                let st = &mut self.managed_scaling[k];
-                let alarm = if high { &mut st.high } else { &mut st.low };
-                let changed = alarm.push(Some(sample.percent));
-                let st = &self.managed_scaling[k];
-                let alarm_name = format!(
-                    "TargetTracking-{}-{}",
-                    self.spec.auto_scaling_groups[st.group].name,
-                    if high { "AlarmHigh" } else { "AlarmLow" }
-                );
-                let evaluation = ManagedAlarmEvaluation {
-                    alarm: &alarm_name,
-                    subject: &name,
-                    metric: METRIC_NAME,
-                    value: Some(sample.percent),
-                    evaluator: if high { &st.high } else { &st.low },
-                    changed,
-                };
-                self.record_managed_alarm(&evaluation, sink)?;
-            }
-            let (_, group, settings) = self.managed_provider(k);
-            let spec = &self.spec.auto_scaling_groups[group];
-            let wanted = desired_for_reservation(sample.n, sample.m, settings.target_capacity);
-            let st = &self.managed_scaling[k];
-            let ask = PolicyAsk::from_alarms(
-                st.high.state,
-                Some(st.low.state),
-                wanted.clamp(spec.min_size, spec.max_size),
-                wanted.max(spec.min_size),
-            );
-            match agree(&[ask]) {
-                Agreement::ScaleOut { capacity, .. } => self.managed_scale_out(k, sample, capacity, sink)?,
-                Agreement::ScaleIn { capacity, .. } => self.managed_scale_in(k, sample, capacity, sink)?,
-                Agreement::NoChange => {}
-            }
-        }
-        Ok(())
-    }
-
     /// Provider index, group index and settings of managed provider `k`.
     fn managed_provider(&self, k: usize) -> (usize, usize, ManagedScaling) {
-        let st = &self.managed_scaling[k];
+        let st = &self.scaling.providers.providers[k];
         (st.provider, st.group, st.settings)
     }
 
@@ -316,8 +177,8 @@ impl World<'_> {
         if let Some(launched) = self.groups[group].last_launch_at {
             let age = self.now.since(launched);
             if age < settings.instance_warmup_period {
-                if !self.managed_scaling[k].last_blocked {
-                    self.managed_scaling[k].last_blocked = true;
+                if !self.scaling.providers.providers[k].last_blocked {
+                    self.scaling.providers.providers[k].last_blocked = true;
                     self.log(
                         sink,
                         EventKind::NotScaled,
@@ -331,8 +192,7 @@ impl World<'_> {
                 return Ok(());
             }
         }
-        self.managed_scaling[k].last_blocked = false;
-        self.managed_scaling[k].activities += 1;
+        self.scaling.providers.providers[k].last_blocked = false;
         let formula = if sample.n == 0 {
             "the 200 % of an empty group launches two".to_string()
         } else {
@@ -344,7 +204,7 @@ impl World<'_> {
             name,
             format!(
                 "{POLICY_NAME}: {METRIC_NAME} {} > {} (M {} of N {}); desired {current} -> {wanted} = {formula}.",
-                crate::policy::scaling_decision::fmt_value(sample.percent),
+                fmt_value(sample.percent),
                 settings.target_capacity,
                 sample.m,
                 sample.n
@@ -373,7 +233,6 @@ impl World<'_> {
             return Ok(());
         }
         let new_desired = current - victims.len() as u32;
-        self.managed_scaling[k].activities += 1;
         let name = self.spec.capacity_providers[provider].name.clone();
         let why = if protected {
             " Managed termination protection: only instances without tasks are terminated."
@@ -386,7 +245,7 @@ impl World<'_> {
             name,
             format!(
                 "{POLICY_NAME}: {METRIC_NAME} {} < {} for 15 of 15 datapoints (M {} of N {}); desired {current} -> {new_desired} (at most half the group per step).{why}",
-                crate::policy::scaling_decision::fmt_value(sample.percent),
+                fmt_value(sample.percent),
                 settings.target_capacity,
                 sample.m,
                 sample.n

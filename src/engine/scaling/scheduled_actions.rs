@@ -37,7 +37,7 @@ impl World<'_> {
                 format!("{}: skipped, ScheduledScalingSuspended is true", action.name),
             );
         }
-        let target = &mut self.auto_scaling.targets[t];
+        let target = &mut self.scaling.services.targets[t];
         let (old_min, old_max) = (target.min, target.max);
         target.min = action.min_capacity.unwrap_or(target.min);
         target.max = action.max_capacity.unwrap_or(target.max);

@@ -1,39 +1,18 @@
-//! Service auto scaling in the world: scalable targets, metric periods and alarm evaluations.
-//! The policies the alarms invoke are in `scaling_policies`, scheduled actions in
-//! `scheduled_actions`.
+//! Service auto scaling as a kind of the scaling pipeline: scalable targets, the alarms of target
+//! tracking policies and the user's CloudWatch alarms, the services' metrics as their source, and
+//! as actuator the deployment alarms and the policies (`service_policies`). Scheduled actions are
+//! in `scheduled_actions`.
 
-use std::collections::VecDeque;
-
-use crate::engine::event::Event;
+use super::ScalingState;
+use super::pipeline::{AlarmAction, AlarmText, Evaluated, Pipeline, PipelineAlarm, ScalingKind, ScalingPipeline};
 use crate::engine::world::World;
-use crate::metrics::{AlarmEvaluator, AlarmState, PeriodAccumulator, Statistic};
-use crate::policy::scaling_decision::{Direction, NotScaledReason, fmt_value};
+use crate::metrics::AlarmState;
+use crate::policy::scaling_decision::{Direction, NotScaledReason};
 use crate::policy::target_tracking::{TrackingPolicyOwner, tracking_alarms};
-use crate::sim::SimTime;
+use crate::sim::{SimDuration, SimTime};
 use crate::spec::{MetricStream, PolicyKind, ServiceMetric, Spec};
-use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
+use crate::trace::{EventKind, SinkError, TraceSink};
 use crate::workload::IntervalAccumulator;
-
-/// What an alarm does when it is in ALARM at an evaluation.
-#[derive(Clone, Debug, PartialEq)]
-pub(in crate::engine) enum AlarmAction {
-    /// A target tracking policy's managed high or low alarm.
-    TargetTracking { policy: usize, direction: Direction },
-    /// A user alarm whose actions name step policies.
-    Step { policies: Vec<usize> },
-}
-
-/// An alarm being evaluated.
-pub(in crate::engine) struct AlarmRuntime {
-    pub name: String,
-    pub stream: MetricStream,
-    pub statistic: Statistic,
-    pub datapoints_per_period: u32,
-    pub evaluator: AlarmEvaluator,
-    pub period: PeriodAccumulator,
-    pub datapoints_in_period: u32,
-    pub action: AlarmAction,
-}
 
 /// Runtime state of a scalable target.
 pub(in crate::engine) struct TargetState {
@@ -50,9 +29,16 @@ pub(in crate::engine) struct PolicyState {
     /// Step policies: the capacity before the scale-out that started the current cooldown.
     pub scale_out_base: Option<u32>,
     pub cooldown_until: SimTime,
-    pub low_alarm: Option<usize>,
+    /// Target tracking policies: the low alarm (none with DisableScaleIn).
+    pub low_alarm: Option<AlarmRef>,
     pub last_not_scaled: Option<NotScaledReason>,
-    pub activities: u64,
+}
+
+/// Where a service alarm is: the pipeline of its resolution and its index there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::engine) struct AlarmRef {
+    pub resolution: usize,
+    pub index: usize,
 }
 
 /// Per-service metric accumulation for one resolution.
@@ -63,17 +49,17 @@ pub(in crate::engine) struct MetricPeriodState {
     pub ran_ms: u64,
 }
 
-/// Everything auto scaling keeps in the world.
+/// Everything service auto scaling keeps in the world.
 #[derive(Default)]
 pub(in crate::engine) struct AutoScalingState {
     pub targets: Vec<TargetState>,
     pub policies: Vec<PolicyState>,
-    pub alarms: Vec<AlarmRuntime>,
-    /// Where the user alarms (`cloudWatch.alarms`, in order) begin in `alarms`.
-    pub user_alarms_start: usize,
-    /// Datapoints waiting for the pipeline latency: (resolution index, one value per alarm).
-    pub pending: [VecDeque<Vec<Option<f64>>>; 2],
-    pub uses_resolution: [bool; 2],
+    /// The user alarms (`cloudWatch.alarms`, in order).
+    pub user_alarms: Vec<AlarmRef>,
+    /// The 60-second and the 20-second pipelines; alarm `i` of one reads series `i`.
+    pub pipelines: [Pipeline<Option<f64>>; 2],
+    /// The metric stream of each alarm of each pipeline.
+    streams: [Vec<MetricStream>; 2],
 }
 
 const PERIOD_MS: [u64; 2] = [60_000, 20_000];
@@ -83,7 +69,8 @@ fn resolution(high: bool) -> usize {
 }
 
 impl AutoScalingState {
-    /// Builds targets, policies and alarms (two managed alarms per target tracking policy).
+    /// Builds targets, policies and alarms: those AWS creates for each target tracking policy
+    /// (`TargetTracking-service/<cluster>/<service>-AlarmHigh-<policy>`), then the user's.
     pub fn new(spec: &Spec) -> Self {
         let a = &spec.auto_scaling;
         let mut state = AutoScalingState {
@@ -104,57 +91,167 @@ impl AutoScalingState {
             let PolicyKind::TargetTracking(tt) = &policy.kind else {
                 continue;
             };
-            let resource = format!("service/{}/{}", spec.cluster_name, spec.services[policy.service].name);
+            let service = &spec.services[policy.service].name;
+            let resource = format!("service/{}/{service}", spec.cluster_name);
             let owner = TrackingPolicyOwner::EcsService {
                 high_resolution: tt.stream.high_resolution,
             };
             for shape in tracking_alarms(owner, tt.target_value, tt.disable_scale_in).iter() {
-                if shape.direction == Direction::In {
-                    state.policies[p].low_alarm = Some(state.alarms.len());
-                }
-                state.alarms.push(AlarmRuntime {
-                    name: format!("TargetTracking-{resource}-{}-{}", shape.name_suffix, policy.name),
-                    stream: tt.stream,
-                    statistic: tt.statistic,
-                    datapoints_per_period: 1,
-                    evaluator: AlarmEvaluator::new(shape.config),
-                    period: PeriodAccumulator::default(),
-                    datapoints_in_period: 0,
-                    action: AlarmAction::TargetTracking {
+                let period_ms = PERIOD_MS[resolution(tt.stream.high_resolution)];
+                let alarm = PipelineAlarm::new(
+                    format!("TargetTracking-{resource}-{}-{}", shape.name_suffix, policy.name),
+                    service.clone(),
+                    tt.stream.metric_name().into_owned(),
+                    shape.config,
+                    AlarmAction::TargetTracking {
                         policy: p,
                         direction: shape.direction,
                     },
-                });
+                )
+                .aggregating(tt.statistic, (shape.period_ms / period_ms) as u32);
+                let at = state.add_alarm(tt.stream, alarm);
+                if shape.direction == Direction::In {
+                    state.policies[p].low_alarm = Some(at);
+                }
             }
         }
-        state.user_alarms_start = state.alarms.len();
-        for alarm in &a.alarms {
-            state.alarms.push(AlarmRuntime {
-                name: alarm.name.clone(),
-                stream: alarm.stream,
-                statistic: alarm.statistic,
-                datapoints_per_period: alarm.datapoints_per_period,
-                evaluator: AlarmEvaluator::new(alarm.config),
-                period: PeriodAccumulator::default(),
-                datapoints_in_period: 0,
-                action: AlarmAction::Step {
-                    policies: alarm.actions.clone(),
+        for (u, alarm) in a.alarms.iter().enumerate() {
+            let runtime = PipelineAlarm::new(
+                alarm.name.clone(),
+                spec.services[alarm.stream.service].name.clone(),
+                alarm.stream.metric_name().into_owned(),
+                alarm.config,
+                AlarmAction::User {
+                    alarm: u,
+                    step_policies: alarm.actions.clone(),
                 },
-            });
-        }
-        for alarm in &state.alarms {
-            state.uses_resolution[resolution(alarm.stream.high_resolution)] = true;
+            )
+            .aggregating(alarm.statistic, alarm.datapoints_per_period);
+            let at = state.add_alarm(alarm.stream, runtime);
+            state.user_alarms.push(at);
         }
         state
+    }
+
+    /// Adds an alarm on `stream` to the pipeline of its resolution, reading a series of its own.
+    fn add_alarm(&mut self, stream: MetricStream, alarm: PipelineAlarm) -> AlarmRef {
+        let resolution = resolution(stream.high_resolution);
+        let series = self.streams[resolution].len();
+        self.streams[resolution].push(stream);
+        let index = self.pipelines[resolution].add(alarm.reading(series, 0));
+        AlarmRef { resolution, index }
+    }
+
+    /// The alarm at `at`.
+    pub fn alarm(&self, at: AlarmRef) -> &PipelineAlarm {
+        &self.pipelines[at.resolution].alarms[at.index]
+    }
+}
+
+/// The pipeline of the services' metrics of one resolution. All its alarms form one batch: the
+/// user alarms that went to ALARM may fail a deployment first, then every alarm in ALARM invokes
+/// its policies, in the order of the alarms.
+pub(in crate::engine) struct ServiceScaling {
+    pub high_resolution: bool,
+}
+
+impl ScalingPipeline for ServiceScaling {
+    type Sample = Option<f64>;
+    const ALARM_TEXT: AlarmText = AlarmText::Transition;
+
+    fn kind(&self) -> ScalingKind {
+        ScalingKind::Service {
+            high_resolution: self.high_resolution,
+        }
+    }
+
+    fn period_ms(&self) -> u64 {
+        PERIOD_MS[resolution(self.high_resolution)]
+    }
+
+    fn latency(&self, spec: &Spec) -> SimDuration {
+        let pipeline = &spec.behavior.metric_pipeline;
+        if self.high_resolution {
+            pipeline.high_resolution_latency
+        } else {
+            pipeline.standard_latency
+        }
+    }
+
+    fn pipeline<'a>(&self, scaling: &'a mut ScalingState) -> &'a mut Pipeline<Option<f64>> {
+        &mut scaling.services.pipelines[resolution(self.high_resolution)]
+    }
+
+    fn datapoint(sample: &Option<f64>) -> Option<f64> {
+        *sample
+    }
+
+    /// Each alarm's metric over the period that ends now; the services' accumulators start anew.
+    fn measure(&self, world: &mut World<'_>, _sink: &mut dyn TraceSink) -> Result<Vec<Option<f64>>, SinkError> {
+        let r = resolution(self.high_resolution);
+        for service in 0..world.services.len() {
+            world.accumulate_load(service);
+        }
+        let values = world.scaling.services.streams[r]
+            .iter()
+            .map(|stream| world.metric_value(*stream, self.period_ms()))
+            .collect();
+        for s in &mut world.services {
+            s.metric_periods[r] = MetricPeriodState::default();
+        }
+        Ok(values)
+    }
+
+    fn act(
+        &self,
+        world: &mut World<'_>,
+        _batch: usize,
+        evaluated: &[Evaluated],
+        _samples: &[Option<f64>],
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let r = resolution(self.high_resolution);
+        let alarm_ref = |e: &Evaluated| AlarmRef {
+            resolution: r,
+            index: e.alarm,
+        };
+        // User alarms that went to ALARM may fail a deployment (reference 8.3).
+        let entered: Vec<usize> = evaluated
+            .iter()
+            .filter(|e| e.entered_alarm())
+            .filter_map(|e| match world.scaling.services.alarm(alarm_ref(e)).action {
+                AlarmAction::User { alarm, .. } => Some(alarm),
+                AlarmAction::TargetTracking { .. } => None,
+            })
+            .collect();
+        for user_alarm in entered {
+            world.on_deployment_alarm(user_alarm, sink)?;
+        }
+        // Auto Scaling actions repeat at every evaluation in ALARM (reference 2.3, 5).
+        for e in evaluated.iter().filter(|e| e.after == AlarmState::Alarm) {
+            let at = alarm_ref(e);
+            match world.scaling.services.alarm(at).action.clone() {
+                AlarmAction::TargetTracking { policy, direction } => {
+                    world.invoke_target_tracking(policy, direction, at, sink)?
+                }
+                AlarmAction::User { step_policies, .. } => {
+                    for p in step_policies {
+                        world.invoke_step_scaling(p, at, sink)?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
 impl World<'_> {
-    /// Clamps services into their targets' bounds and schedules the first metric periods.
-    pub fn start_auto_scaling(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        for t in 0..self.auto_scaling.targets.len() {
+    /// Clamps services into their targets' bounds, schedules the scheduled actions and starts the
+    /// scaling pipelines.
+    pub fn start_scaling(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        for t in 0..self.scaling.services.targets.len() {
             let (service, min, max) = {
-                let t = &self.auto_scaling.targets[t];
+                let t = &self.scaling.services.targets[t];
                 (t.service, t.min, t.max)
             };
             let desired = self.services[service].desired;
@@ -174,17 +271,7 @@ impl World<'_> {
                 .next_after(start - 1, start);
             self.schedule_scheduled_action(index, first);
         }
-        for (r, period_ms) in PERIOD_MS.iter().enumerate() {
-            if self.auto_scaling.uses_resolution[r] {
-                self.queue.push(
-                    SimTime(*period_ms),
-                    Event::MetricPeriod {
-                        high_resolution: r == 1,
-                    },
-                );
-            }
-        }
-        Ok(())
+        self.start_scaling_pipelines(sink)
     }
 
     /// Sets a service's desiredCount and asks the scheduler to act.
@@ -196,39 +283,11 @@ impl World<'_> {
     /// The MinCapacity and MaxCapacity of a service (its desired count when it has no target).
     pub fn capacity_bounds(&self, service: usize) -> (u32, u32) {
         match self.spec.auto_scaling.target_of(service) {
-            Some(t) => (self.auto_scaling.targets[t].min, self.auto_scaling.targets[t].max),
+            Some(t) => (
+                self.scaling.services.targets[t].min,
+                self.scaling.services.targets[t].max,
+            ),
             None => (self.services[service].desired, self.services[service].desired),
-        }
-    }
-
-    /// A metric period ends: compute each alarm's datapoint, deliver it after the pipeline latency.
-    pub fn on_metric_period(&mut self, high_resolution: bool) {
-        let r = resolution(high_resolution);
-        let period_ms = PERIOD_MS[r];
-        for service in 0..self.services.len() {
-            self.accumulate_load(service);
-        }
-        let values: Vec<Option<f64>> = (0..self.auto_scaling.alarms.len())
-            .map(|a| {
-                let stream = self.auto_scaling.alarms[a].stream;
-                if stream.high_resolution != high_resolution {
-                    return None;
-                }
-                self.metric_value(stream, period_ms)
-            })
-            .collect();
-        for s in &mut self.services {
-            s.metric_periods[r] = MetricPeriodState::default();
-        }
-        self.auto_scaling.pending[r].push_back(values);
-        let latency = if high_resolution {
-            self.spec.behavior.metric_pipeline.high_resolution_latency
-        } else {
-            self.spec.behavior.metric_pipeline.standard_latency
-        };
-        self.schedule_in(latency.as_millis(), Event::AlarmEvaluation { high_resolution });
-        if self.now.0 + period_ms <= self.end.0 {
-            self.schedule_in(period_ms, Event::MetricPeriod { high_resolution });
         }
     }
 
@@ -272,107 +331,9 @@ impl World<'_> {
         }
     }
 
-    /// CloudWatch evaluates the alarms on the datapoints that have come through the pipeline.
-    pub fn on_alarm_evaluation(&mut self, high_resolution: bool, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let r = resolution(high_resolution);
-        let Some(values) = self.auto_scaling.pending[r].pop_front() else {
-            return Ok(());
-        };
-        let mut to_invoke = Vec::new();
-        // User alarms (indices into `cloudWatch.alarms`) that went to ALARM: they may fail a deployment.
-        let mut entered_alarm = Vec::new();
-        for (a, value) in values.into_iter().enumerate() {
-            let alarm = &mut self.auto_scaling.alarms[a];
-            if alarm.stream.high_resolution != high_resolution {
-                continue;
-            }
-            // Alarms with a period of several datapoints aggregate them first.
-            if let Some(v) = value {
-                alarm.period.add(v);
-            }
-            alarm.datapoints_in_period += 1;
-            if alarm.datapoints_in_period < alarm.datapoints_per_period {
-                continue;
-            }
-            alarm.datapoints_in_period = 0;
-            let datapoint = alarm.period.take().map(|d| d.value(alarm.statistic));
-            let before = alarm.evaluator.state;
-            alarm.evaluator.push(datapoint);
-            let after = alarm.evaluator.state;
-            let service = &self.spec.services[alarm.stream.service].name;
-            sink.alarm_row(&AlarmRow {
-                time_ms: self.now.0,
-                alarm: &alarm.name,
-                service,
-                metric: &alarm.stream.metric_name(),
-                value: datapoint,
-                threshold: alarm.evaluator.config.threshold,
-                comparison: alarm.evaluator.config.comparison.symbol(),
-                state: after.as_str(),
-            })?;
-            if before != after {
-                let name = alarm.name.clone();
-                let message = format!(
-                    "{name}: {} -> {} ({})",
-                    before.as_str(),
-                    after.as_str(),
-                    self.alarm_reason(a)
-                );
-                let subject = self.spec.services[self.auto_scaling.alarms[a].stream.service]
-                    .name
-                    .clone();
-                self.log(sink, EventKind::Alarm, subject, message)?;
-            }
-            if self.auto_scaling.alarms[a].evaluator.state == AlarmState::Alarm {
-                to_invoke.push(a);
-                if before != AlarmState::Alarm && a >= self.auto_scaling.user_alarms_start {
-                    entered_alarm.push(a - self.auto_scaling.user_alarms_start);
-                }
-            }
-        }
-        for user_alarm in entered_alarm {
-            self.on_deployment_alarm(user_alarm, sink)?;
-        }
-        for a in to_invoke {
-            match self.auto_scaling.alarms[a].action.clone() {
-                AlarmAction::TargetTracking { policy, direction } => {
-                    self.invoke_target_tracking(policy, direction, a, sink)?
-                }
-                AlarmAction::Step { policies } => {
-                    for p in policies {
-                        self.invoke_step_scaling(p, a, sink)?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// True when user alarm `alarm` (an index into `cloudWatch.alarms`) is in ALARM.
     pub fn user_alarm_in_alarm(&self, alarm: usize) -> bool {
-        self.auto_scaling.alarms[self.auto_scaling.user_alarms_start + alarm]
-            .evaluator
-            .state
-            == AlarmState::Alarm
-    }
-
-    /// `CPUUtilization 78.2 > 60 for 3 of 3 datapoints`.
-    pub(in crate::engine) fn alarm_reason(&self, a: usize) -> String {
-        let alarm = &self.auto_scaling.alarms[a];
-        let c = &alarm.evaluator.config;
-        let (breaching, n) = alarm.evaluator.breaching_of_last_n();
-        let value = alarm
-            .evaluator
-            .latest_value()
-            .map_or_else(|| "no data".to_string(), fmt_value);
-        format!(
-            "{} {} {} {} for {} of {} datapoints",
-            alarm.stream.metric_name(),
-            value,
-            c.comparison.symbol(),
-            fmt_value(c.threshold),
-            breaching,
-            n.max(c.evaluation_periods as usize)
-        )
+        let services = &self.scaling.services;
+        services.alarm(services.user_alarms[alarm]).evaluator.state == AlarmState::Alarm
     }
 }

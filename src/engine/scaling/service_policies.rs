@@ -2,6 +2,7 @@
 //! out, all must agree to scale in) and step scaling, with cooldowns, suspended states and the
 //! hold on scale-in during a deployment; every decision is an `events.csv` row.
 
+use super::service::AlarmRef;
 use crate::engine::world::World;
 use crate::metrics::AlarmState;
 use crate::model::TaskState;
@@ -21,7 +22,7 @@ impl World<'_> {
         &mut self,
         p: usize,
         direction: Direction,
-        alarm: usize,
+        alarm: AlarmRef,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let policy = &self.spec.auto_scaling.scaling_policies[p];
@@ -38,10 +39,10 @@ impl World<'_> {
         {
             return Ok(());
         }
-        let Some(metric) = self.auto_scaling.alarms[alarm].evaluator.latest_value() else {
+        let Some(metric) = self.scaling.services.alarm(alarm).evaluator.latest_value() else {
             return Ok(());
         };
-        let target = &self.auto_scaling.targets[t];
+        let target = &self.scaling.services.targets[t];
         let obs = target_tracking::Observation {
             running: self.running(service),
             desired: self.services[service].desired,
@@ -103,13 +104,13 @@ impl World<'_> {
             .auto_scaling
             .target_of(service)
             .expect("policies have targets");
-        let target = &self.auto_scaling.targets[t];
+        let target = &self.scaling.services.targets[t];
         let mut asks = Vec::new();
         for (q, policy) in self.spec.auto_scaling.scaling_policies.iter().enumerate() {
             let PolicyKind::TargetTracking(tt) = &policy.kind else {
                 continue;
             };
-            let Some(low) = self.auto_scaling.policies[q].low_alarm else {
+            let Some(low) = self.scaling.services.policies[q].low_alarm else {
                 continue;
             };
             if policy.service != service {
@@ -119,7 +120,7 @@ impl World<'_> {
                 asks.push(PolicyAsk::ScaleIn(own));
                 continue;
             }
-            let alarm = &self.auto_scaling.alarms[low];
+            let alarm = self.scaling.services.alarm(low);
             if alarm.evaluator.state != AlarmState::Alarm {
                 asks.push(PolicyAsk::NotReady);
                 continue;
@@ -140,7 +141,7 @@ impl World<'_> {
     pub(in crate::engine) fn invoke_step_scaling(
         &mut self,
         p: usize,
-        alarm: usize,
+        alarm: AlarmRef,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let policy = &self.spec.auto_scaling.scaling_policies[p];
@@ -151,19 +152,19 @@ impl World<'_> {
         let Some(t) = self.spec.auto_scaling.target_of(service) else {
             return Ok(());
         };
-        let Some(metric) = self.auto_scaling.alarms[alarm].evaluator.latest_value() else {
+        let Some(metric) = self.scaling.services.alarm(alarm).evaluator.latest_value() else {
             return Ok(());
         };
-        let threshold = self.auto_scaling.alarms[alarm].evaluator.config.threshold;
+        let threshold = self.scaling.services.alarm(alarm).evaluator.config.threshold;
         let running = self.running(service);
-        let state = &self.auto_scaling.policies[p];
+        let state = &self.scaling.services.policies[p];
         let in_cooldown = self.now < state.cooldown_until;
         // During a scale-out cooldown, capacity counts from before the activity that started it.
         let base = match (in_cooldown, state.scale_out_base) {
             (true, Some(base)) => base,
             _ => running,
         };
-        let target = &self.auto_scaling.targets[t];
+        let target = &self.scaling.services.targets[t];
         let desired = self.services[service].desired;
         let decision = step_scaling::decide(metric, threshold, base, desired, &step.params, target.min, target.max);
         let direction = match decision.desired() {
@@ -184,7 +185,7 @@ impl World<'_> {
             decision
         };
         if direction == Direction::Out && decision.desired().is_some() && !in_cooldown {
-            self.auto_scaling.policies[p].scale_out_base = Some(running);
+            self.scaling.services.policies[p].scale_out_base = Some(running);
         }
         let cooldown = step.cooldown.as_millis();
         self.apply_decision(p, alarm, direction, decision, cooldown, sink)
@@ -193,7 +194,7 @@ impl World<'_> {
     fn apply_decision(
         &mut self,
         p: usize,
-        alarm: usize,
+        alarm: AlarmRef,
         direction: Direction,
         decision: ScalingDecision,
         cooldown_ms: u64,
@@ -202,7 +203,7 @@ impl World<'_> {
         let policy = &self.spec.auto_scaling.scaling_policies[p];
         let service = policy.service;
         let name = self.spec.services[service].name.clone();
-        let reason = self.alarm_reason(alarm);
+        let reason = self.scaling.services.alarm(alarm).reason();
         match decision {
             ScalingDecision::SetDesired {
                 desired: new,
@@ -215,9 +216,8 @@ impl World<'_> {
                     .target_of(service)
                     .expect("policies have targets");
                 let until = SimTime(self.now.0 + cooldown_ms);
-                let state = &mut self.auto_scaling.policies[p];
+                let state = &mut self.scaling.services.policies[p];
                 state.last_not_scaled = None;
-                state.activities += 1;
                 match direction {
                     Direction::Out => {
                         state.scale_out_cooldown_until = until;
@@ -225,12 +225,12 @@ impl World<'_> {
                             state.cooldown_until = until;
                         }
                         // A scale-out ends any scale-in cooldown (reference 2.5, case 9).
-                        self.auto_scaling.targets[t].scale_in_cooldown_until = self.now;
+                        self.scaling.services.targets[t].scale_in_cooldown_until = self.now;
                     }
                     Direction::In => {
                         state.cooldown_until = until;
                         state.scale_out_base = None;
-                        self.auto_scaling.targets[t].scale_in_cooldown_until = until;
+                        self.scaling.services.targets[t].scale_in_cooldown_until = until;
                     }
                 }
                 self.set_desired(service, new);
@@ -245,7 +245,7 @@ impl World<'_> {
                 reason: why,
                 explanation,
             } => {
-                let state = &mut self.auto_scaling.policies[p];
+                let state = &mut self.scaling.services.policies[p];
                 if state.last_not_scaled == Some(why) {
                     return Ok(());
                 }
