@@ -1,5 +1,6 @@
 //! The closed set of things that can happen at a point of simulated time.
 
+use super::scaling::ScalingKind;
 use crate::model::{InstanceId, TaskId};
 
 /// An event in the queue. Events carry ids, never objects; a timer whose task has moved on since
@@ -41,29 +42,21 @@ pub enum Event {
         /// Service index.
         service: usize,
     },
-    /// A metric period (60 s, or 20 s for high resolution) ends: datapoints are computed.
+    /// A metric period of a scaling pipeline ends: its datapoints are computed.
     MetricPeriod {
-        /// The 20-second resolution.
-        high_resolution: bool,
+        /// The pipeline.
+        kind: ScalingKind,
     },
-    /// Datapoints have come through the metrics pipeline: alarms are evaluated and act.
+    /// A period's datapoints have come through the pipeline: its alarms are evaluated and act.
     AlarmEvaluation {
-        /// The 20-second resolution.
-        high_resolution: bool,
+        /// The pipeline.
+        kind: ScalingKind,
     },
     /// A scheduled action fires.
     ScheduledAction {
         /// Index into the scalable targets' scheduled actions.
         index: usize,
     },
-    /// ECS computes CapacityProviderReservation for the providers with managed scaling.
-    CapacityProviderMetric,
-    /// Those datapoints reach the capacity providers' target tracking alarms.
-    CapacityProviderAlarms,
-    /// A minute of the Auto Scaling groups' CPUUtilization ends.
-    AsgMetric,
-    /// Those datapoints reach the groups' target tracking alarms.
-    AsgAlarms,
     /// An entry of the scenario's timeline is due.
     Timeline {
         /// Index into `Spec::timeline`.

@@ -2,16 +2,11 @@
 //! `run` simulates a whole scenario; `Simulation` builds one run to step and inspect.
 
 mod accounting;
-mod asg_target_tracking;
-mod autoscaling;
 mod capacity;
-mod cluster_autoscaling;
 mod event;
 mod invariants;
-mod managed_alarms;
 mod run;
-mod scaling_policies;
-mod scheduled_actions;
+mod scaling;
 mod service;
 mod simulation;
 mod tasks;

@@ -2,6 +2,7 @@
 //! `Event` to the subsystem that handles it, and the totals at the end.
 
 use crate::engine::event::Event;
+use crate::engine::scaling::Phase;
 use crate::engine::simulation::Simulation;
 use crate::engine::world::World;
 use crate::model::TaskId;
@@ -65,9 +66,7 @@ pub(super) fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Res
     if world.spec.behavior.warm_start {
         warm_start(world, sink)?;
     }
-    world.start_auto_scaling(sink)?;
-    world.start_cluster_auto_scaling();
-    world.start_asg_target_tracking();
+    world.start_scaling(sink)?;
     for service in 0..world.services.len() {
         world.request_reconcile(service);
     }
@@ -124,19 +123,9 @@ pub(super) fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn Trace
         Event::InstanceRegistered { instance } => world.register_instance(instance, sink),
         Event::Reconcile { service } => world.reconcile(service, sink),
         Event::Timeline { index } => world.on_timeline(index, sink),
-        Event::MetricPeriod { high_resolution } => {
-            world.on_metric_period(high_resolution);
-            Ok(())
-        }
-        Event::AlarmEvaluation { high_resolution } => world.on_alarm_evaluation(high_resolution, sink),
+        Event::MetricPeriod { kind } => world.on_scaling_event(kind, Phase::MetricPeriod, sink),
+        Event::AlarmEvaluation { kind } => world.on_scaling_event(kind, Phase::AlarmEvaluation, sink),
         Event::ScheduledAction { index } => world.on_scheduled_action(index, sink),
-        Event::CapacityProviderMetric => world.on_capacity_provider_metric(sink),
-        Event::CapacityProviderAlarms => world.on_capacity_provider_alarms(sink),
-        Event::AsgMetric => {
-            world.on_asg_metric();
-            Ok(())
-        }
-        Event::AsgAlarms => world.on_asg_alarms(sink),
         Event::SpotTaskInterruption { task, generation } => match world.tasks.get(&task) {
             Some(t) if t.generation == generation => world.interrupt_spot_task(task, sink),
             _ => Ok(()),

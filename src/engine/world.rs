@@ -5,11 +5,9 @@ use std::cell::RefCell;
 use rand_chacha::ChaCha8Rng;
 
 use super::accounting::Accounting;
-use super::asg_target_tracking::AsgTargetTrackingState;
-use super::autoscaling::AutoScalingState;
 use super::capacity::Capacity;
 use super::capacity::faults::FaultState;
-use super::cluster_autoscaling::ManagedScalingState;
+use super::scaling::ScalingState;
 use super::service::ServiceState;
 use super::tasks::TaskTable;
 use crate::engine::event::Event;
@@ -35,12 +33,8 @@ pub(super) struct World<'s> {
     pub placement_failures: u64,
     /// True while services are being put into their warm-start state: no lifecycle timers.
     pub warm_starting: bool,
-    /// Scalable targets, policies and alarms.
-    pub auto_scaling: AutoScalingState,
-    /// Capacity providers with managed scaling.
-    pub managed_scaling: Vec<ManagedScalingState>,
-    /// EC2 Auto Scaling target tracking policies of the groups.
-    pub asg_tracking: AsgTargetTrackingState,
+    /// Service auto scaling, managed scaling and EC2 Auto Scaling, with their pipelines.
+    pub scaling: ScalingState,
     /// Per service, the stream of the `random` placement strategy (`placement/<service>`).
     pub placement_rngs: Vec<RefCell<ChaCha8Rng>>,
     /// Zone outages, draining instances, Spot interruptions.
@@ -66,9 +60,7 @@ impl<'s> World<'s> {
             task_definition_labels: spec.task_definitions.iter().map(|t| t.arn_suffix()).collect(),
             placement_failures: 0,
             warm_starting: false,
-            auto_scaling: AutoScalingState::new(spec),
-            managed_scaling: ManagedScalingState::for_spec(spec),
-            asg_tracking: AsgTargetTrackingState::for_spec(spec),
+            scaling: ScalingState::new(spec),
             placement_rngs: spec
                 .services
                 .iter()

@@ -2,6 +2,7 @@
 //! CapacityProviderReservation metric, the instances its waiting tasks need, and the Auto Scaling
 //! group size the provider's target tracking policy sets (reference 6.3 to 6.5, cases 22 to 25).
 
+use super::rounding::tracking_capacity;
 use crate::model::TaskResources;
 
 /// What an instance type offers a task, after the agent's reservation.
@@ -87,14 +88,16 @@ pub fn capacity_provider_reservation(n: u32, m: u32) -> f64 {
 }
 
 /// The group size the provider's target tracking policy asks for when its alarm fires:
-/// `ceil(N x CPR / targetCapacity)`, which is `ceil(M x 100 / targetCapacity)`; from an empty
-/// group the 200 % value launches two instances (case 25).
+/// `ceil(N x CPR / targetCapacity)` (reference 6.4 step 6), rounded like every target tracking
+/// policy; it is `ceil(M x 100 / targetCapacity)`. From an empty group the 200 % value launches
+/// two instances (case 25).
 pub fn desired_for_reservation(n: u32, m: u32, target_capacity: u32) -> u32 {
     if n == 0 {
         return if m == 0 { 0 } else { 2 };
     }
-    let target = u64::from(target_capacity.max(1));
-    u32::try_from((u64::from(m) * 100).div_ceil(target)).unwrap_or(u32::MAX)
+    let reservation = capacity_provider_reservation(n, m);
+    let target = f64::from(target_capacity.max(1));
+    u32::try_from(tracking_capacity(n, reservation, target)).unwrap_or(u32::MAX)
 }
 
 /// How far one scale-in step may go from `n` instances toward `wanted`: at least one and at most
@@ -183,6 +186,23 @@ mod tests {
         check_scale_out(10, 5, (1, 10_000), 15, 150.0);
         check_scale_out(10, 5, (1, 2), 12, 120.0);
         check_scale_out(10, 1, (3, 10_000), 13, 130.0);
+    }
+
+    #[test]
+    fn rounding_through_the_reservation_is_the_exact_integer_ceiling() {
+        // N x (M x 100 / N) / T in floats, rounded with the noise guard, is ceil(M x 100 / T)
+        // computed in integers, over every group a scenario can plausibly build.
+        for n in 1..=150u32 {
+            for m in 0..=300u32 {
+                for target in 1..=100u32 {
+                    let exact = (m * 100).div_ceil(target);
+                    assert_eq!(desired_for_reservation(n, m, target), exact, "N {n} M {m} T {target}");
+                }
+            }
+        }
+        for (n, m, target) in [(10_000, 20_000, 100), (9_999, 10_000, 99), (5_000, 7_777, 3)] {
+            assert_eq!(desired_for_reservation(n, m, target), (m * 100).div_ceil(target));
+        }
     }
 
     #[test]

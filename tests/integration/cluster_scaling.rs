@@ -213,6 +213,61 @@ load:
 }
 
 #[test]
+fn asg_policy_without_scale_in_neither_has_a_low_alarm_nor_blocks_the_others() {
+    // Reference 2.6 and 7: scale-in needs every policy *with scale-in enabled*. 8 instances at
+    // 10 % CPU: `keep` (DisableScaleIn) has only its high alarm; `cpu60` scales in alone, to
+    // ceil(8 x 10 / 60) = 2.
+    let text = "duration: 1h
+availabilityZones: [us-east-1a, us-east-1b]
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: asg, InstanceType: m5.large, MinSize: 2, MaxSize: 20, DesiredCapacity: 8}
+  scalingPolicies:
+    - AutoScalingGroupName: asg
+      PolicyName: keep
+      PolicyType: TargetTrackingScaling
+      TargetTrackingConfiguration:
+        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageCPUUtilization}
+        TargetValue: 50
+        DisableScaleIn: true
+    - AutoScalingGroupName: asg
+      PolicyName: cpu60
+      PolicyType: TargetTrackingScaling
+      TargetTrackingConfiguration:
+        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageCPUUtilization}
+        TargetValue: 60
+ecs:
+  taskDefinitions:
+    - {family: web, networkMode: bridge, requiresCompatibilities: [EC2],
+       containerDefinitions: [{name: app, image: example/web, cpu: 1024, memory: 1024, portMappings: [{containerPort: 80, hostPort: 0}]}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 16}
+behavior:
+  taskDefinitions:
+    web: {requestsPerSecondAtFullCpu: 100, idleCpuPercent: 0}
+load:
+  web:
+    requestsPerSecond:
+      - constant: 160
+";
+    let out = run_to_strings(&load_text("asg-keep.yaml", text).expect("valid"));
+    let acts = activities(&out.events);
+    assert!(
+        acts[0]
+            .1
+            .contains("cpu60: average CPUUtilization 10 < 42 for 15 datapoints; desired 8 -> 2 = ceil(8 x 10 / 60)"),
+        "{acts:?}"
+    );
+    let alarms = column(&out.alarms, "alarm", None);
+    assert!(alarms.iter().any(|a| a == "TargetTracking-asg-AlarmHigh-keep"));
+    assert!(alarms.iter().any(|a| a == "TargetTracking-asg-AlarmLow-cpu60"));
+    assert!(
+        !alarms.iter().any(|a| a == "TargetTracking-asg-AlarmLow-keep"),
+        "no low alarm without scale-in"
+    );
+}
+
+#[test]
 fn mixed_instances_policy_keeps_the_on_demand_base_and_percentage() {
     // OnDemandBaseCapacity 2 and 50 % above it: of 6 instances, 2 + ceil(4 x 50 %) = 4 are
     // On-Demand and 2 Spot, billed 70 % below On-Demand (m5.large $0.096 per hour).

@@ -4,7 +4,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::engine::autoscaling::MetricPeriodState;
+use crate::engine::scaling::MetricPeriodState;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{InstanceId, TaskId, TaskState};
 use crate::sim::{RngStreams, SimTime};

@@ -1,5 +1,14 @@
-//! Target tracking (reference 2.4-2.6): proportional capacity with conservative rounding.
+//! Target tracking (reference 2.4-2.6): proportional capacity with conservative rounding; the
+//! alarms AWS creates for a policy (`alarms`) and how several policies on one scalable target
+//! agree (`several_policies`).
 
+mod alarms;
+mod several_policies;
+
+pub use alarms::{TrackingAlarm, TrackingAlarms, TrackingPolicyOwner, tracking_alarms};
+pub use several_policies::{Agreement, PolicyAsk, agree};
+
+use super::rounding::tracking_capacity;
 use super::scaling_decision::{Direction, NotScaledReason, ScalingDecision, fmt_value};
 
 /// What the policy sees when one of its alarms invokes it.
@@ -36,8 +45,7 @@ pub fn proportional_capacity(obs: &Observation, target: f64) -> (u32, String) {
             format!("scale from zero to max(1, MinCapacity {}) = {n}", obs.min_capacity),
         );
     }
-    let raw = f64::from(obs.running) * obs.metric / target;
-    let n = (raw - 1e-9).ceil().max(0.0) as u64;
+    let n = tracking_capacity(obs.running, obs.metric, target);
     let clamped = n.clamp(u64::from(obs.min_capacity), u64::from(obs.max_capacity)) as u32;
     let mut text = format!(
         "ceil({} x {} / {}) = {n}",

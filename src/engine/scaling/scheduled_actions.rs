@@ -7,7 +7,7 @@ use crate::sim::SimTime;
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 impl World<'_> {
-    pub(super) fn schedule_scheduled_action(&mut self, index: usize, fire_epoch_ms: Option<i64>) {
+    pub(in crate::engine) fn schedule_scheduled_action(&mut self, index: usize, fire_epoch_ms: Option<i64>) {
         let Some(at) = fire_epoch_ms else { return };
         let t = at - self.spec.start_epoch_ms;
         if t >= 0 && (t as u64) <= self.end.0 {
@@ -37,7 +37,7 @@ impl World<'_> {
                 format!("{}: skipped, ScheduledScalingSuspended is true", action.name),
             );
         }
-        let target = &mut self.auto_scaling.targets[t];
+        let target = &mut self.scaling.services.targets[t];
         let (old_min, old_max) = (target.min, target.max);
         target.min = action.min_capacity.unwrap_or(target.min);
         target.max = action.max_capacity.unwrap_or(target.max);

@@ -2,10 +2,12 @@
 //! out, all must agree to scale in) and step scaling, with cooldowns, suspended states and the
 //! hold on scale-in during a deployment; every decision is an `events.csv` row.
 
+use super::service::AlarmRef;
 use crate::engine::world::World;
 use crate::metrics::AlarmState;
 use crate::model::TaskState;
 use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecision};
+use crate::policy::target_tracking::{Agreement, PolicyAsk, agree};
 use crate::policy::{step_scaling, target_tracking};
 use crate::sim::SimTime;
 use crate::spec::PolicyKind;
@@ -16,11 +18,11 @@ impl World<'_> {
         self.services[service].counts[TaskState::Running.index()]
     }
 
-    pub(super) fn invoke_target_tracking(
+    pub(in crate::engine) fn invoke_target_tracking(
         &mut self,
         p: usize,
         direction: Direction,
-        alarm: usize,
+        alarm: AlarmRef,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let policy = &self.spec.auto_scaling.scaling_policies[p];
@@ -37,10 +39,10 @@ impl World<'_> {
         {
             return Ok(());
         }
-        let Some(metric) = self.auto_scaling.alarms[alarm].evaluator.latest_value() else {
+        let Some(metric) = self.scaling.services.alarm(alarm).evaluator.latest_value() else {
             return Ok(());
         };
-        let target = &self.auto_scaling.targets[t];
+        let target = &self.scaling.services.targets[t];
         let obs = target_tracking::Observation {
             running: self.running(service),
             desired: self.services[service].desired,
@@ -58,11 +60,12 @@ impl World<'_> {
                 decision = not_scaled(NotScaledReason::DeploymentInProgress, &decision);
             } else if self.now < target.scale_in_cooldown_until {
                 decision = not_scaled(NotScaledReason::ScaleInCooldown, &decision);
-            } else if let Some(larger) = self.other_policies_scale_in_floor(p, service) {
-                // Scale in only if every policy wants to, to the largest capacity any wants (2.6).
-                decision = match larger {
-                    None => not_scaled(NotScaledReason::OtherPolicyNotReadyToScaleIn, &decision),
-                    Some(n) => match decision {
+            } else {
+                // Scale in only if every policy that may scale in wants to, to the largest
+                // capacity any of them asks for (reference 2.6).
+                let (own, _) = target_tracking::proportional_capacity(&obs, tt.target_value);
+                decision = match agree(&self.scale_in_asks(p, own, service)) {
+                    Agreement::ScaleIn { capacity: n, .. } => match decision {
                         ScalingDecision::SetDesired { desired, explanation } if n > desired => {
                             if n < obs.desired {
                                 ScalingDecision::SetDesired {
@@ -78,6 +81,9 @@ impl World<'_> {
                         }
                         other => other,
                     },
+                    Agreement::ScaleOut { .. } | Agreement::NoChange => {
+                        not_scaled(NotScaledReason::OtherPolicyNotReadyToScaleIn, &decision)
+                    }
                 };
             }
         }
@@ -89,31 +95,36 @@ impl World<'_> {
         self.apply_decision(p, alarm, direction, decision, cooldown.as_millis(), sink)
     }
 
-    /// For a scale-in by policy `p`: `None` if this service has no other target tracking policy
-    /// that can scale in; `Some(None)` if one is not ready (its low alarm is not in ALARM);
-    /// `Some(Some(n))` with the largest capacity the others want.
-    fn other_policies_scale_in_floor(&self, p: usize, service: usize) -> Option<Option<u32>> {
-        let mut floor: Option<Option<u32>> = None;
+    /// Where the target tracking policies of `service` that may scale in stand when policy `p`,
+    /// asking for `own`, is invoked by its low alarm: the others are ready when their low alarm
+    /// is in ALARM too.
+    fn scale_in_asks(&self, p: usize, own: u32, service: usize) -> Vec<PolicyAsk> {
+        let t = self
+            .spec
+            .auto_scaling
+            .target_of(service)
+            .expect("policies have targets");
+        let target = &self.scaling.services.targets[t];
+        let mut asks = Vec::new();
         for (q, policy) in self.spec.auto_scaling.scaling_policies.iter().enumerate() {
             let PolicyKind::TargetTracking(tt) = &policy.kind else {
                 continue;
             };
-            if q == p || policy.service != service || tt.disable_scale_in {
-                continue;
-            }
-            let Some(low) = self.auto_scaling.policies[q].low_alarm else {
+            let Some(low) = self.scaling.services.policies[q].low_alarm else {
                 continue;
             };
-            let alarm = &self.auto_scaling.alarms[low];
-            if alarm.evaluator.state != AlarmState::Alarm {
-                return Some(None);
+            if policy.service != service {
+                continue;
             }
-            let t = self
-                .spec
-                .auto_scaling
-                .target_of(service)
-                .expect("policies have targets");
-            let target = &self.auto_scaling.targets[t];
+            if q == p {
+                asks.push(PolicyAsk::ScaleIn(own));
+                continue;
+            }
+            let alarm = self.scaling.services.alarm(low);
+            if alarm.evaluator.state != AlarmState::Alarm {
+                asks.push(PolicyAsk::NotReady);
+                continue;
+            }
             let obs = target_tracking::Observation {
                 running: self.running(service),
                 desired: self.services[service].desired,
@@ -122,15 +133,15 @@ impl World<'_> {
                 max_capacity: target.max,
             };
             let (n, _) = target_tracking::proportional_capacity(&obs, tt.target_value);
-            floor = Some(Some(floor.flatten().map_or(n, |m: u32| m.max(n))));
+            asks.push(PolicyAsk::ScaleIn(n));
         }
-        floor
+        asks
     }
 
-    pub(super) fn invoke_step_scaling(
+    pub(in crate::engine) fn invoke_step_scaling(
         &mut self,
         p: usize,
-        alarm: usize,
+        alarm: AlarmRef,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let policy = &self.spec.auto_scaling.scaling_policies[p];
@@ -141,19 +152,19 @@ impl World<'_> {
         let Some(t) = self.spec.auto_scaling.target_of(service) else {
             return Ok(());
         };
-        let Some(metric) = self.auto_scaling.alarms[alarm].evaluator.latest_value() else {
+        let Some(metric) = self.scaling.services.alarm(alarm).evaluator.latest_value() else {
             return Ok(());
         };
-        let threshold = self.auto_scaling.alarms[alarm].evaluator.config.threshold;
+        let threshold = self.scaling.services.alarm(alarm).evaluator.config.threshold;
         let running = self.running(service);
-        let state = &self.auto_scaling.policies[p];
+        let state = &self.scaling.services.policies[p];
         let in_cooldown = self.now < state.cooldown_until;
         // During a scale-out cooldown, capacity counts from before the activity that started it.
         let base = match (in_cooldown, state.scale_out_base) {
             (true, Some(base)) => base,
             _ => running,
         };
-        let target = &self.auto_scaling.targets[t];
+        let target = &self.scaling.services.targets[t];
         let desired = self.services[service].desired;
         let decision = step_scaling::decide(metric, threshold, base, desired, &step.params, target.min, target.max);
         let direction = match decision.desired() {
@@ -174,7 +185,7 @@ impl World<'_> {
             decision
         };
         if direction == Direction::Out && decision.desired().is_some() && !in_cooldown {
-            self.auto_scaling.policies[p].scale_out_base = Some(running);
+            self.scaling.services.policies[p].scale_out_base = Some(running);
         }
         let cooldown = step.cooldown.as_millis();
         self.apply_decision(p, alarm, direction, decision, cooldown, sink)
@@ -183,7 +194,7 @@ impl World<'_> {
     fn apply_decision(
         &mut self,
         p: usize,
-        alarm: usize,
+        alarm: AlarmRef,
         direction: Direction,
         decision: ScalingDecision,
         cooldown_ms: u64,
@@ -192,7 +203,7 @@ impl World<'_> {
         let policy = &self.spec.auto_scaling.scaling_policies[p];
         let service = policy.service;
         let name = self.spec.services[service].name.clone();
-        let reason = self.alarm_reason(alarm);
+        let reason = self.scaling.services.alarm(alarm).reason();
         match decision {
             ScalingDecision::SetDesired {
                 desired: new,
@@ -205,9 +216,8 @@ impl World<'_> {
                     .target_of(service)
                     .expect("policies have targets");
                 let until = SimTime(self.now.0 + cooldown_ms);
-                let state = &mut self.auto_scaling.policies[p];
+                let state = &mut self.scaling.services.policies[p];
                 state.last_not_scaled = None;
-                state.activities += 1;
                 match direction {
                     Direction::Out => {
                         state.scale_out_cooldown_until = until;
@@ -215,12 +225,12 @@ impl World<'_> {
                             state.cooldown_until = until;
                         }
                         // A scale-out ends any scale-in cooldown (reference 2.5, case 9).
-                        self.auto_scaling.targets[t].scale_in_cooldown_until = self.now;
+                        self.scaling.services.targets[t].scale_in_cooldown_until = self.now;
                     }
                     Direction::In => {
                         state.cooldown_until = until;
                         state.scale_out_base = None;
-                        self.auto_scaling.targets[t].scale_in_cooldown_until = until;
+                        self.scaling.services.targets[t].scale_in_cooldown_until = until;
                     }
                 }
                 self.set_desired(service, new);
@@ -235,7 +245,7 @@ impl World<'_> {
                 reason: why,
                 explanation,
             } => {
-                let state = &mut self.auto_scaling.policies[p];
+                let state = &mut self.scaling.services.policies[p];
                 if state.last_not_scaled == Some(why) {
                     return Ok(());
                 }

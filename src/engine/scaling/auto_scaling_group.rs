@@ -1,0 +1,281 @@
+//! EC2 Auto Scaling target tracking on `ASGAverageCPUUtilization`, the older way to scale an ECS
+//! cluster (reference 7), as a kind of the scaling pipeline: each minute the group's average
+//! instance CPU goes through the metrics pipeline to each policy's high alarm (3 of 3 above the
+//! target) and low alarm (15 of 15 below 0.7 x the target, as observed); any policy may scale
+//! out, scale-in needs all that may scale in. Each group is a batch: its alarms, then the group.
+
+use super::ScalingState;
+use super::pipeline::{AlarmAction, AlarmText, Evaluated, Pipeline, PipelineAlarm, ScalingKind, ScalingPipeline};
+use crate::engine::world::World;
+use crate::model::{InstanceState, TaskState};
+use crate::policy::rounding::tracking_capacity;
+use crate::policy::scaling_decision::{Direction, fmt_value};
+use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, agree, tracking_alarms};
+use crate::sim::{SimDuration, SimTime};
+use crate::spec::Spec;
+use crate::trace::{EventKind, SinkError, TraceSink};
+
+const PERIOD_MS: u64 = 60_000;
+const METRIC_NAME: &str = "CPUUtilization";
+
+/// One target tracking policy of a group, with the indices of its alarms.
+pub(in crate::engine) struct AsgPolicyState {
+    pub group: usize,
+    pub policy: usize,
+    pub high: usize,
+    /// None with DisableScaleIn.
+    pub low: Option<usize>,
+}
+
+/// Every group policy, and their pipeline: series and batch `g` are group `g`.
+#[derive(Default)]
+pub(in crate::engine) struct AsgTargetTrackingState {
+    pub policies: Vec<AsgPolicyState>,
+    pub pipeline: Pipeline<Option<f64>>,
+}
+
+impl AsgTargetTrackingState {
+    /// The policies with their alarms, `TargetTracking-<group>-AlarmHigh-<policy>` and `-AlarmLow-`.
+    pub fn new(spec: &Spec) -> Self {
+        let mut state = AsgTargetTrackingState::default();
+        for (group, g) in spec.auto_scaling_groups.iter().enumerate() {
+            for (policy, p) in g.scaling_policies.iter().enumerate() {
+                let k = state.policies.len();
+                let alarms = tracking_alarms(
+                    TrackingPolicyOwner::AutoScalingGroup,
+                    p.target_value,
+                    p.disable_scale_in,
+                );
+                let mut high = None;
+                let mut low = None;
+                for shape in alarms.iter() {
+                    let alarm = PipelineAlarm::new(
+                        format!("TargetTracking-{}-{}-{}", g.name, shape.name_suffix, p.name),
+                        g.name.clone(),
+                        METRIC_NAME.to_string(),
+                        shape.config,
+                        AlarmAction::TargetTracking {
+                            policy: k,
+                            direction: shape.direction,
+                        },
+                    );
+                    let index = state.pipeline.add(alarm.reading(group, group));
+                    match shape.direction {
+                        Direction::Out => high = Some(index),
+                        Direction::In => low = Some(index),
+                    }
+                }
+                state.policies.push(AsgPolicyState {
+                    group,
+                    policy,
+                    high: high.expect("every policy has a high alarm"),
+                    low,
+                });
+            }
+        }
+        state
+    }
+}
+
+/// The pipeline of the groups' target tracking policies.
+pub(in crate::engine) struct GroupTargetTracking;
+
+impl ScalingPipeline for GroupTargetTracking {
+    type Sample = Option<f64>;
+    const ALARM_TEXT: AlarmText = AlarmText::Managed;
+
+    fn kind(&self) -> ScalingKind {
+        ScalingKind::AutoScalingGroup
+    }
+
+    fn period_ms(&self) -> u64 {
+        PERIOD_MS
+    }
+
+    fn latency(&self, spec: &Spec) -> SimDuration {
+        spec.behavior.metric_pipeline.standard_latency
+    }
+
+    fn pipeline<'a>(&self, scaling: &'a mut ScalingState) -> &'a mut Pipeline<Option<f64>> {
+        &mut scaling.groups.pipeline
+    }
+
+    fn datapoint(sample: &Option<f64>) -> Option<f64> {
+        *sample
+    }
+
+    /// Each group's average CPU (`None` for a group without policies: nobody reads it).
+    fn measure(&self, world: &mut World<'_>, _sink: &mut dyn TraceSink) -> Result<Vec<Option<f64>>, SinkError> {
+        Ok((0..world.spec.auto_scaling_groups.len())
+            .map(|group| {
+                let tracked = world.scaling.groups.policies.iter().any(|p| p.group == group);
+                tracked.then(|| world.group_average_cpu(group)).flatten()
+            })
+            .collect())
+    }
+
+    fn act(
+        &self,
+        world: &mut World<'_>,
+        group: usize,
+        _evaluated: &[Evaluated],
+        _samples: &[Option<f64>],
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        world.apply_asg_policies(group, sink)
+    }
+}
+
+impl World<'_> {
+    /// Average CPUUtilization of the group's registered instances that are not warming up, at the
+    /// end of the minute: each RUNNING task uses its share of its reservation (`None`: no
+    /// instance counted, the datapoint is missing).
+    fn group_average_cpu(&self, group: usize) -> Option<f64> {
+        let warmup = self.spec.auto_scaling_groups[group].default_instance_warmup;
+        let per_task_cpu: Vec<f64> = self
+            .services
+            .iter()
+            .map(|s| {
+                let demand = match &s.queue {
+                    Some(q) if q.visible() > 0.0 => f64::INFINITY,
+                    _ => s.demand_rps,
+                };
+                s.serving.cpu_percent(s.serving.serve(demand, s.healthy).load_share)
+            })
+            .collect();
+        let mut sum = 0.0;
+        let mut counted = 0u32;
+        for id in &self.capacity.groups[group].live {
+            let i = &self.capacity.instances[id.0 as usize];
+            if i.state != InstanceState::Active || self.is_warming(i.launched_at, warmup) {
+                continue;
+            }
+            let mut used_units = 0.0;
+            for t in i.tasks.iter().map(|t| &self.tasks[t]) {
+                if t.state == TaskState::Running {
+                    let units = f64::from(self.spec.task_definitions[t.task_definition].resources().cpu_units);
+                    used_units += units * per_task_cpu[t.service] / 100.0;
+                }
+            }
+            sum += (used_units / f64::from(i.instance_type.cpu_units()) * 100.0).min(100.0);
+            counted += 1;
+        }
+        (counted > 0).then(|| sum / f64::from(counted))
+    }
+
+    /// True while an instance launched at `launched_at` (after the start) is still warming up.
+    fn is_warming(&self, launched_at: SimTime, warmup: Option<crate::sim::SimDuration>) -> bool {
+        match warmup {
+            Some(w) if launched_at > SimTime::ZERO => self.now.since(launched_at) < w,
+            _ => false,
+        }
+    }
+
+    /// Any policy in high ALARM scales out to the largest count asked; scale-in needs the low alarm
+    /// of every policy that may scale in, and no instance warming up (reference 2.6, 7).
+    fn apply_asg_policies(&mut self, group: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        let spec = &self.spec.auto_scaling_groups[group];
+        if spec.scaling_policies.is_empty() {
+            return Ok(());
+        }
+        let warmup = spec.default_instance_warmup;
+        let (mut counted, mut warming) = (0u32, 0u32);
+        for id in &self.capacity.groups[group].live {
+            let i = &self.capacity.instances[id.0 as usize];
+            if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
+                if i.state == InstanceState::Launching || self.is_warming(i.launched_at, warmup) {
+                    warming += 1;
+                } else {
+                    counted += 1;
+                }
+            }
+        }
+        let current = self.capacity.groups[group].desired;
+        let mine: Vec<&AsgPolicyState> = self
+            .scaling
+            .groups
+            .policies
+            .iter()
+            .filter(|p| p.group == group)
+            .collect();
+        let alarms = &self.scaling.groups.pipeline.alarms;
+        // ceil(instances counted x metric / target): the metric of the instances not warming up.
+        let proposal = |p: &AsgPolicyState| {
+            let metric = alarms[p.high].evaluator.latest_value().unwrap_or(0.0);
+            let target = spec.scaling_policies[p.policy].target_value;
+            let n = u32::try_from(tracking_capacity(counted, metric, target)).unwrap_or(u32::MAX);
+            (n, metric, target)
+        };
+        // Warming instances count toward the next scale-out (reference 7).
+        let asks: Vec<PolicyAsk> = mine
+            .iter()
+            .map(|p| {
+                let (n, ..) = proposal(p);
+                let low = p.low.map(|l| alarms[l].evaluator.state);
+                PolicyAsk::from_alarms(alarms[p.high].evaluator.state, low, n.saturating_add(warming), n)
+            })
+            .collect();
+        let (wanted, why) = match agree(&asks) {
+            Agreement::ScaleOut { capacity, policy } => {
+                let n = capacity.clamp(spec.min_size, spec.max_size);
+                if n <= current {
+                    return Ok(());
+                }
+                let (_, metric, target) = proposal(mine[policy]);
+                let why = format!(
+                    "{}: average CPUUtilization {} > {}; desired {current} -> {n} = ceil({counted} x {} / {}) + {warming} warming",
+                    spec.scaling_policies[mine[policy].policy].name,
+                    fmt_value(metric),
+                    fmt_value(target),
+                    fmt_value(metric),
+                    fmt_value(target)
+                );
+                (n, why)
+            }
+            // Policy scale-in waits until no instance is warming up (reference 7).
+            Agreement::ScaleIn { capacity, policy } if warming == 0 => {
+                let n = capacity.clamp(spec.min_size, spec.max_size);
+                if n >= current {
+                    return Ok(());
+                }
+                let p = mine[policy];
+                let (_, metric, target) = proposal(p);
+                let low = &alarms[p.low.expect("a policy asking to scale in has a low alarm")].evaluator;
+                let why = format!(
+                    "{}: average CPUUtilization {} < {} for {} datapoints; desired {current} -> {n} = ceil({counted} x {} / {})",
+                    spec.scaling_policies[p.policy].name,
+                    fmt_value(metric),
+                    fmt_value(low.config.threshold),
+                    low.config.datapoints_to_alarm,
+                    fmt_value(metric),
+                    fmt_value(target)
+                );
+                (n, why)
+            }
+            _ => return Ok(()),
+        };
+        let name = spec.name.clone();
+        if wanted > current {
+            self.log(sink, EventKind::ScalingActivity, name, format!("{why}."))?;
+            self.capacity.groups[group].desired = wanted;
+            return self.replace_missing_instances(group, sink);
+        }
+        // Instances protected from scale-in (NewInstancesProtectedFromScaleIn) are never chosen.
+        let protected = spec.new_instances_protected_from_scale_in;
+        let victims = if protected {
+            Vec::new()
+        } else {
+            self.choose_instances_to_terminate(group, (current - wanted) as usize, false)
+        };
+        if victims.is_empty() {
+            return Ok(());
+        }
+        let new_desired = current - victims.len() as u32;
+        self.log(sink, EventKind::ScalingActivity, name, format!("{why}."))?;
+        self.capacity.groups[group].desired = new_desired;
+        for id in victims {
+            self.retire_instance(id, "the Auto Scaling group scaled in", sink)?;
+        }
+        Ok(())
+    }
+}

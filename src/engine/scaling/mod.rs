@@ -1,0 +1,44 @@
+//! Scaling in the world: one metric -> alarm -> action pipeline (`pipeline`) and the kinds that
+//! run through it, each with its metric source and its actuator: service auto scaling
+//! (`service`, its policies in `service_policies`), ECS managed scaling of capacity providers
+//! (`capacity_provider`, its metric in `capacity_provider_reservation`) and EC2 Auto Scaling
+//! target tracking (`auto_scaling_group`). Scheduled actions (`scheduled_actions`) set a
+//! service's bounds without alarms. The rules AWS applies are pure functions in `policy/`.
+
+mod auto_scaling_group;
+mod capacity_provider;
+mod capacity_provider_reservation;
+mod pipeline;
+mod scheduled_actions;
+mod service;
+mod service_policies;
+
+use auto_scaling_group::AsgTargetTrackingState;
+use capacity_provider::ManagedScalingState;
+use service::AutoScalingState;
+
+pub(super) use pipeline::{Phase, ScalingKind};
+pub(super) use service::MetricPeriodState;
+
+use crate::spec::Spec;
+
+/// Everything scaling keeps in the world, by kind.
+pub(super) struct ScalingState {
+    /// Scalable targets, policies and alarms of services.
+    pub services: AutoScalingState,
+    /// Capacity providers with managed scaling.
+    pub providers: ManagedScalingState,
+    /// EC2 Auto Scaling target tracking policies of the groups.
+    pub groups: AsgTargetTrackingState,
+}
+
+impl ScalingState {
+    /// The targets, policies and alarms of `spec`.
+    pub fn new(spec: &Spec) -> Self {
+        ScalingState {
+            services: AutoScalingState::new(spec),
+            providers: ManagedScalingState::new(spec),
+            groups: AsgTargetTrackingState::new(spec),
+        }
+    }
+}
