@@ -12,7 +12,7 @@ use super::service::ServiceState;
 use super::tasks::TaskTable;
 use crate::engine::event::Event;
 use crate::model::TaskId;
-use crate::sim::{EventQueue, RngStreams, SimTime};
+use crate::sim::{EventQueue, RngStreams, SimDuration, SimTime};
 use crate::spec::{CapacityProviderKind, Spec};
 use crate::trace::{EventKind, EventRecord, SinkError, TraceSink};
 
@@ -71,15 +71,15 @@ impl<'s> World<'s> {
     }
 
     /// Schedules an event `delay_ms` from now.
-    pub fn schedule_in(&mut self, delay_ms: u64, event: Event) {
-        self.queue.push(SimTime(self.now.0.saturating_add(delay_ms)), event);
+    pub fn schedule_in(&mut self, delay: SimDuration, event: Event) {
+        self.queue.push(self.now + delay, event);
     }
 
     /// Asks the service scheduler to look at `service` (once, however often it is asked).
     pub fn request_reconcile(&mut self, service: usize) {
         if !self.services[service].reconcile_queued {
             self.services[service].reconcile_queued = true;
-            self.schedule_in(0, Event::Reconcile { service });
+            self.schedule_in(SimDuration::ZERO, Event::Reconcile { service });
         }
     }
 

@@ -19,6 +19,16 @@ impl SimTime {
         self.0
     }
 
+    /// The start of the step of length `step` this time falls in (the time itself for a zero
+    /// step).
+    pub fn floor_to(self, step: SimDuration) -> SimTime {
+        if step.0 == 0 {
+            self
+        } else {
+            SimTime(self.0 - self.0 % step.0)
+        }
+    }
+
     /// Seconds since the start, as a float for display and averages.
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / 1000.0
@@ -74,6 +84,31 @@ impl fmt::Display for SimDuration {
             }
         }
         Ok(())
+    }
+}
+
+impl std::ops::Add<SimDuration> for SimTime {
+    type Output = SimTime;
+
+    /// `self` plus `d`, saturating at the end of representable time.
+    fn add(self, d: SimDuration) -> SimTime {
+        self.plus(d)
+    }
+}
+
+impl std::ops::Sub for SimTime {
+    type Output = SimDuration;
+
+    /// The duration from `earlier` to `self`, zero if `earlier` is later.
+    fn sub(self, earlier: SimTime) -> SimDuration {
+        self.since(earlier)
+    }
+}
+
+impl SimDuration {
+    /// A duration of `ms` milliseconds.
+    pub const fn from_millis(ms: u64) -> SimDuration {
+        SimDuration(ms)
     }
 }
 
@@ -157,6 +192,16 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_and_duration_arithmetic_saturates_and_floors() {
+        assert_eq!(SimTime(1_500) + SimDuration::from_secs(2), SimTime(3_500));
+        assert_eq!(SimTime(u64::MAX - 1) + SimDuration(5), SimTime(u64::MAX));
+        assert_eq!(SimTime(3_500) - SimTime(1_500), SimDuration(2_000));
+        assert_eq!(SimTime(1_500) - SimTime(3_500), SimDuration::ZERO);
+        assert_eq!(SimTime(125_000).floor_to(SimDuration::from_mins(1)), SimTime(120_000));
+        assert_eq!(SimTime(125_000).floor_to(SimDuration::ZERO), SimTime(125_000));
+    }
 
     #[track_caller]
     fn check(input: &str, expected: Result<u64, &str>) {

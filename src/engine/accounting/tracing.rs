@@ -17,8 +17,8 @@ impl World<'_> {
         }
         self.accounting.last_trace_at = self.now;
         if self.now < self.end {
-            let next = (self.now.0 + self.spec.trace_interval.as_millis()).min(self.end.0);
-            self.queue.push(crate::sim::SimTime(next), Event::TraceTick);
+            let next = (self.now + self.spec.trace_interval).min(self.end);
+            self.queue.push(next, Event::TraceTick);
         }
         Ok(())
     }

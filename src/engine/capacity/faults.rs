@@ -164,7 +164,7 @@ impl World<'_> {
             }
             self.request_reconcile(service);
         }
-        self.schedule_in(duration.as_millis(), Event::ZoneRecovered { zone: az });
+        self.schedule_in(duration, Event::ZoneRecovered { zone: az });
         Ok(())
     }
 

@@ -5,6 +5,7 @@ use crate::engine::world::World;
 use crate::model::catalog::instance_type;
 use crate::model::{ContainerInstance, InstanceId, InstanceState, StopReason, TaskId};
 use crate::policy::cluster_scaling::next_launch_is_spot;
+use crate::sim::SimDuration;
 use crate::spec::CapacityProviderKind;
 use crate::trace::{EventKind, SinkError, TraceSink};
 use crate::workload::lognormal_ms;
@@ -140,7 +141,10 @@ impl World<'_> {
                 b.launch_time.p95_ms,
                 &mut self.capacity.instance_rng,
             );
-            self.schedule_in(delay, Event::InstanceRegistered { instance: id });
+            self.schedule_in(
+                SimDuration::from_millis(delay),
+                Event::InstanceRegistered { instance: id },
+            );
             let name = self.capacity.instances[id.0 as usize].ec2_instance_id.clone();
             self.log(
                 sink,

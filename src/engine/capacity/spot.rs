@@ -10,6 +10,7 @@
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::model::{InstanceId, InstanceState, StopReason, TaskId, TaskState};
+use crate::sim::SimDuration;
 use crate::spec::CapacityProviderKind;
 use crate::trace::{EventKind, SinkError, TraceSink};
 use crate::workload::exponential_ms;
@@ -29,7 +30,8 @@ impl World<'_> {
         }
         let generation = task.generation;
         let delay = exponential_ms(MS_PER_HOUR / rate, &mut self.faults.spot_process_rng);
-        if self.now.0.saturating_add(delay) <= self.end.0 {
+        let delay = SimDuration::from_millis(delay);
+        if self.now + delay <= self.end {
             self.schedule_in(delay, Event::SpotTaskInterruption { task: id, generation });
         }
     }
@@ -66,7 +68,10 @@ impl World<'_> {
             self.transition(id, TaskState::Stopping, sink)?;
         }
         if self.tasks.contains_key(&id) {
-            self.schedule_in(SPOT_NOTICE_MS, Event::SpotTaskReclaimed { task: id });
+            self.schedule_in(
+                SimDuration::from_millis(SPOT_NOTICE_MS),
+                Event::SpotTaskReclaimed { task: id },
+            );
         }
         self.request_reconcile(service);
         Ok(())
@@ -110,7 +115,10 @@ impl World<'_> {
         if drains {
             self.drain_instance(id, "EC2 Spot interruption notice", false, sink)?;
         }
-        self.schedule_in(SPOT_NOTICE_MS, Event::SpotInstanceReclaimed { instance: id });
+        self.schedule_in(
+            SimDuration::from_millis(SPOT_NOTICE_MS),
+            Event::SpotInstanceReclaimed { instance: id },
+        );
         Ok(())
     }
 }

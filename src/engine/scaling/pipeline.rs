@@ -296,10 +296,9 @@ impl World<'_> {
     fn end_metric_period<K: ScalingPipeline>(&mut self, kind: &K, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let samples = kind.measure(self, sink)?;
         kind.pipeline(&mut self.scaling).in_flight.push_back(samples);
-        let latency = kind.latency(self.spec).as_millis();
-        self.schedule_in(latency, Event::AlarmEvaluation { kind: kind.kind() });
-        let period = kind.period_ms();
-        if self.now.0 + period <= self.end.0 {
+        self.schedule_in(kind.latency(self.spec), Event::AlarmEvaluation { kind: kind.kind() });
+        let period = SimDuration::from_millis(kind.period_ms());
+        if self.now + period <= self.end {
             self.schedule_in(period, Event::MetricPeriod { kind: kind.kind() });
         }
         Ok(())

@@ -9,7 +9,7 @@ use crate::model::TaskState;
 use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecision};
 use crate::policy::target_tracking::{Agreement, PolicyAsk, agree};
 use crate::policy::{step_scaling, target_tracking};
-use crate::sim::SimTime;
+use crate::sim::SimDuration;
 use crate::spec::PolicyKind;
 use crate::trace::{EventKind, SinkError, TraceSink};
 
@@ -215,7 +215,7 @@ impl World<'_> {
                     .auto_scaling
                     .target_of(service)
                     .expect("policies have targets");
-                let until = SimTime(self.now.0 + cooldown_ms);
+                let until = self.now + SimDuration::from_millis(cooldown_ms);
                 let state = &mut self.scaling.services.policies[p];
                 state.last_not_scaled = None;
                 match direction {

@@ -4,6 +4,7 @@
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::model::TaskState;
+use crate::sim::SimDuration;
 
 impl World<'_> {
     /// Closes the current sub-interval of `service`: everything was constant since the last call.
@@ -17,8 +18,7 @@ impl World<'_> {
         let served = match &mut s.queue {
             // Workers take messages from their queue instead of serving requests.
             Some(queue) => {
-                let step_ms = self.spec.behavior.load_step.as_millis();
-                let step_started_ms = s.accumulated_until.0 - s.accumulated_until.0 % step_ms;
+                let step_started_ms = s.accumulated_until.floor_to(self.spec.behavior.load_step).as_millis();
                 let capacity = f64::from(s.healthy) * s.serving.requests_per_second_at_full_cpu;
                 queue
                     .advance(step_started_ms, elapsed, s.demand_rps, capacity)
@@ -52,7 +52,8 @@ impl World<'_> {
             let s = &mut self.services[service];
             s.demand_rps = profile.noise.sample(mean, step, &mut s.load_rng);
         }
-        if self.now.0 + step < self.end.0 {
+        let step = SimDuration::from_millis(step);
+        if self.now + step < self.end {
             self.schedule_in(step, Event::LoadStep);
         }
     }

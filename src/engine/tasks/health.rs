@@ -12,6 +12,7 @@ use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::deployment::{
     container_healthy_after_ms, container_unhealthy_after_ms, target_healthy_after_ms, target_unhealthy_after_ms,
 };
+use crate::sim::SimDuration;
 use crate::trace::{SinkError, TraceSink};
 
 impl World<'_> {
@@ -41,8 +42,10 @@ impl World<'_> {
             .map(|g| &self.spec.target_groups[*g])
             .collect();
         if check.is_none() && target_groups.is_empty() {
-            let delay = behavior.healthy_after_running.as_millis();
-            self.schedule_in(delay, Event::TaskHealthy { task: id, generation });
+            self.schedule_in(
+                behavior.healthy_after_running,
+                Event::TaskHealthy { task: id, generation },
+            );
             return;
         }
         let p = behavior.health_check_failure_probability;
@@ -58,7 +61,10 @@ impl World<'_> {
                 .min();
             let unhealthy = container.into_iter().chain(targets).min().expect("a check exists");
             let grace = self.spec.services[service].health_check_grace_period.as_millis();
-            self.schedule_in(unhealthy.max(grace), Event::TaskUnhealthy { task: id, generation });
+            self.schedule_in(
+                SimDuration::from_millis(unhealthy.max(grace)),
+                Event::TaskUnhealthy { task: id, generation },
+            );
         } else {
             // Healthy once every check has passed once.
             let container = check.map(|c| container_healthy_after_ms(secs(c.interval), secs(c.start_period)));
@@ -66,7 +72,10 @@ impl World<'_> {
                 .iter()
                 .map(|g| target_healthy_after_ms(secs(g.health_check_interval)));
             let delay = container.into_iter().chain(targets).max().expect("a check exists");
-            self.schedule_in(delay, Event::TaskHealthy { task: id, generation });
+            self.schedule_in(
+                SimDuration::from_millis(delay),
+                Event::TaskHealthy { task: id, generation },
+            );
         }
     }
 

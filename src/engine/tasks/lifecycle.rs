@@ -5,7 +5,7 @@ use crate::engine::world::World;
 use crate::model::fargate::{FargatePrice, spot_price};
 use crate::model::task::is_legal_transition;
 use crate::model::{StopReason, Task, TaskId, TaskState};
-use crate::sim::SimTime;
+use crate::sim::{SimDuration, SimTime};
 use crate::spec::{CapacityProviderKind, DurationDistribution, NetworkMode};
 use crate::trace::{EventKind, SinkError, TaskRecord, TraceSink};
 use crate::workload::lognormal_ms;
@@ -87,7 +87,7 @@ impl World<'_> {
             }
             Some(ms) => {
                 let generation = self.tasks[&id].generation;
-                self.schedule_in(ms, Event::TaskTimer { task: id, generation });
+                self.schedule_in(SimDuration::from_millis(ms), Event::TaskTimer { task: id, generation });
                 Ok(())
             }
         }
