@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::ast::Column;
 use super::closest;
+use crate::trace::columns::{TIME_S, TIMESTAMP, cluster, events, services};
 
 /// Everything an expectation can measure about one run.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,8 +96,13 @@ impl RunTables {
         summary_json: &str,
     ) -> Result<RunTables, String> {
         let summary = read_summary(summary_json)?;
-        let mut services = read_trace("services.csv", "service", "service", services_csv)?;
-        let mut cluster = read_trace("cluster.csv", "capacity_provider", "capacity provider", cluster_csv)?;
+        let mut services = read_trace(services::FILE, services::SERVICE, "service", services_csv)?;
+        let mut cluster = read_trace(
+            cluster::FILE,
+            cluster::CAPACITY_PROVIDER,
+            "capacity provider",
+            cluster_csv,
+        )?;
         // A subject the summary names has a (possibly empty) entry, so it is "known" even without rows.
         for (name, _) in &summary.services {
             services.subjects.entry(name.clone()).or_default();
@@ -226,10 +232,10 @@ fn read_trace(
 ) -> Result<TraceFile, String> {
     let mut csv = reader(text);
     let headers = csv.headers().map_err(|e| format!("{file}: {e}"))?.clone();
-    let time_index = header_index(&headers, file, "time_s")?;
+    let time_index = header_index(&headers, file, TIME_S)?;
     let subject_index = header_index(&headers, file, subject_column)?;
     let field_indexes: Vec<usize> = (0..headers.len())
-        .filter(|&i| i != subject_index && &headers[i] != "timestamp")
+        .filter(|&i| i != subject_index && &headers[i] != TIMESTAMP)
         .collect();
     let mut table = TraceFile {
         file,
@@ -245,7 +251,7 @@ fn read_trace(
             .ok_or_else(|| format!("{file} line {line}: `{}` is not a time in seconds", cell(time_index)))?;
         let rows = table.subjects.entry(cell(subject_index).to_string()).or_default();
         if rows.time_ms.last().is_some_and(|&last| last > time_ms) {
-            return Err(format!("{file} line {line}: time_s goes backwards"));
+            return Err(format!("{file} line {line}: {TIME_S} goes backwards"));
         }
         rows.time_ms.push(time_ms);
         rows.values.resize(field_indexes.len(), Vec::new());
@@ -269,17 +275,23 @@ fn read_trace(
 
 fn read_events(text: &str) -> Result<Vec<EventRow>, String> {
     let mut csv = reader(text);
-    let headers = csv.headers().map_err(|e| format!("events.csv: {e}"))?.clone();
-    let [time, kind, subject] = ["time_s", "kind", "subject"].map(|name| header_index(&headers, "events.csv", name));
+    let headers = csv.headers().map_err(|e| format!("{}: {e}", events::FILE))?.clone();
+    let [time, kind, subject] =
+        [events::TIME_S, events::KIND, events::SUBJECT].map(|name| header_index(&headers, events::FILE, name));
     let (time, kind, subject) = (time?, kind?, subject?);
     let mut events = Vec::new();
     for record in csv.records() {
-        let record = record.map_err(|e| format!("events.csv: {e}"))?;
+        let record = record.map_err(|e| format!("{}: {e}", events::FILE))?;
         let line = record.position().map_or(0, |p| p.line());
         let cell = |i: usize| record.get(i).unwrap_or("").to_string();
         events.push(EventRow {
-            time_ms: seconds_to_ms(&cell(time))
-                .ok_or_else(|| format!("events.csv line {line}: `{}` is not a time in seconds", cell(time)))?,
+            time_ms: seconds_to_ms(&cell(time)).ok_or_else(|| {
+                format!(
+                    "{} line {line}: `{}` is not a time in seconds",
+                    events::FILE,
+                    cell(time)
+                )
+            })?,
             kind: cell(kind),
             subject: cell(subject),
         });

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use super::files::{AtomicFile, write_atomic};
 use crate::output::charts::ChartFile;
+use crate::trace::columns::{alarms, cluster, events, services};
 
 /// Sub-directory of a run directory that holds the chart files.
 pub const CHARTS_DIR: &str = "charts";
@@ -34,11 +35,11 @@ pub fn read_run_dir(dir: &Path) -> Result<RunDirTexts, String> {
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
     Ok(RunDirTexts {
-        services: read("services.csv")?,
-        cluster: read("cluster.csv")?,
-        events: read("events.csv")?,
+        services: read(services::FILE)?,
+        cluster: read(cluster::FILE)?,
+        events: read(events::FILE)?,
         summary: read("summary.json")?,
-        alarms: read_optional(&dir.join("alarms.csv"))?,
+        alarms: read_optional(&dir.join(alarms::FILE))?,
     })
 }
 

@@ -2,10 +2,9 @@
 
 pub mod charts;
 mod csv_sink;
-mod format;
 pub mod report;
 mod summary;
 
+pub use crate::trace::format::timestamp;
 pub use csv_sink::{CsvSink, RunFiles};
-pub use format::timestamp;
 pub use summary::{ExpectationRecord, Summary, SummaryBuilder};

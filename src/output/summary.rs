@@ -2,9 +2,9 @@
 
 use serde::Serialize;
 
-use super::format::timestamp;
 use crate::spec::Spec;
 use crate::spec::{PolicyKind, ScalingPolicySpec};
+use crate::trace::format::timestamp;
 use crate::trace::{AlarmRow, ClusterRow, EventKind, EventRecord, RunTotals, ServiceRow};
 
 /// One deployment of a service, from its `events.csv` rows.

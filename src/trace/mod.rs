@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+pub mod columns;
+pub mod format;
+
 /// One row of `services.csv`: a service at the end of a trace interval.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceRow<'a> {

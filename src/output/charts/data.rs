@@ -6,6 +6,7 @@
 //! still load; `summary.json` is read leniently (absent fields become empty values).
 
 use super::summary_json::parse_summary;
+use crate::trace::columns::{alarms, cluster, events, services};
 
 /// The text of the files a run wrote, as read by the CLI.
 #[derive(Clone, Copy, Debug)]
@@ -364,24 +365,24 @@ fn grouped_columns(file: &'static str, text: &str, key: &str, names: &[&str]) ->
 }
 
 const SERVICE_COLUMNS: &[&str] = &[
-    "time_s",
-    "desired",
-    "running",
-    "pending",
-    "healthy",
-    "primary_running",
-    "active_running",
-    "cpu_utilization",
-    "memory_utilization",
-    "demand_rps",
-    "served_rps",
-    "unserved_rps",
-    "min_capacity",
-    "max_capacity",
+    services::TIME_S,
+    services::DESIRED,
+    services::RUNNING,
+    services::PENDING,
+    services::HEALTHY,
+    services::PRIMARY_RUNNING,
+    services::ACTIVE_RUNNING,
+    services::CPU_UTILIZATION,
+    services::MEMORY_UTILIZATION,
+    services::DEMAND_RPS,
+    services::SERVED_RPS,
+    services::UNSERVED_RPS,
+    services::MIN_CAPACITY,
+    services::MAX_CAPACITY,
 ];
 
 fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
-    let groups = grouped_columns("services.csv", text, "service", SERVICE_COLUMNS)?;
+    let groups = grouped_columns(services::FILE, text, services::SERVICE, SERVICE_COLUMNS)?;
     Ok(groups
         .into_iter()
         .map(|(name, columns)| {
@@ -409,18 +410,18 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
 }
 
 const CLUSTER_COLUMNS: &[&str] = &[
-    "time_s",
-    "instances",
-    "instances_pending",
-    "capacity_provider_reservation",
-    "tasks",
-    "cost_usd",
-    "desired_capacity",
-    "target_capacity",
+    cluster::TIME_S,
+    cluster::INSTANCES,
+    cluster::INSTANCES_PENDING,
+    cluster::CAPACITY_PROVIDER_RESERVATION,
+    cluster::TASKS,
+    cluster::COST_USD,
+    cluster::DESIRED_CAPACITY,
+    cluster::TARGET_CAPACITY,
 ];
 
 fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
-    let groups = grouped_columns("cluster.csv", text, "capacity_provider", CLUSTER_COLUMNS)?;
+    let groups = grouped_columns(cluster::FILE, text, cluster::CAPACITY_PROVIDER, CLUSTER_COLUMNS)?;
     Ok(groups
         .into_iter()
         .map(|(name, columns)| {
@@ -442,10 +443,16 @@ fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
 }
 
 fn parse_events(text: &str) -> Result<Vec<EventRow>, DataError> {
-    const FILE: &str = "events.csv";
+    const FILE: &str = events::FILE;
     let (header, mut reader) = open_table(FILE, text)?;
-    let [time, timestamp, kind, subject, message] =
-        ["time_s", "timestamp", "kind", "subject", "message"].map(|n| column(FILE, &header, n));
+    let [time, timestamp, kind, subject, message] = [
+        events::TIME_S,
+        events::TIMESTAMP,
+        events::KIND,
+        events::SUBJECT,
+        events::MESSAGE,
+    ]
+    .map(|n| column(FILE, &header, n));
     let (time, timestamp, kind, subject, message) = (time?, timestamp?, kind?, subject?, message?);
     let cell = |row: &csv::StringRecord, i: usize| row.get(i).unwrap_or("").to_string();
     let mut events = Vec::new();
@@ -468,17 +475,17 @@ fn parse_events(text: &str) -> Result<Vec<EventRow>, DataError> {
 }
 
 fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
-    const FILE: &str = "alarms.csv";
+    const FILE: &str = alarms::FILE;
     let (header, mut reader) = open_table(FILE, text)?;
     let names = [
-        "time_s",
-        "alarm",
-        "service",
-        "metric",
-        "value",
-        "comparison",
-        "threshold",
-        "state",
+        alarms::TIME_S,
+        alarms::ALARM,
+        alarms::SERVICE,
+        alarms::METRIC,
+        alarms::VALUE,
+        alarms::COMPARISON,
+        alarms::THRESHOLD,
+        alarms::STATE,
     ];
     let [time, alarm, service, metric, value, comparison, threshold, state] = names.map(|n| column(FILE, &header, n));
     let (time, alarm, service, metric) = (time?, alarm?, service?, metric?);
