@@ -8,6 +8,7 @@ use std::path::Path;
 use super::files::{AtomicFile, write_atomic};
 use crate::output::charts::ChartFile;
 use crate::trace::columns::{alarms, cluster, events, services};
+use crate::trace::summary;
 
 /// Sub-directory of a run directory that holds the chart files.
 pub const CHARTS_DIR: &str = "charts";
@@ -38,7 +39,7 @@ pub fn read_run_dir(dir: &Path) -> Result<RunDirTexts, String> {
         services: read(services::FILE)?,
         cluster: read(cluster::FILE)?,
         events: read(events::FILE)?,
-        summary: read("summary.json")?,
+        summary: read(summary::FILE)?,
         alarms: read_optional(&dir.join(alarms::FILE))?,
     })
 }

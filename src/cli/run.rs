@@ -14,6 +14,7 @@ use crate::engine::{self, EngineError, RunOptions};
 use crate::output::{CsvSink, RunFiles, SummaryBuilder};
 use crate::scenario::{self, LoadedScenario};
 use crate::trace::columns::{alarms, cluster, events, services, tasks};
+use crate::trace::summary;
 
 /// Arguments of `ecsim run`.
 #[derive(Args, Debug)]
@@ -104,7 +105,7 @@ pub fn run(args: RunArgs) -> u8 {
         .and_then(|summary| {
             let (passed, summary) = judge_and_report(&expectations, &out, summary)?;
             all_passed = passed;
-            write_atomic(&out, "summary.json", &summary.to_json())
+            write_atomic(&out, summary::FILE, &summary.to_json())
                 .map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.display())))
         })
         .and_then(|()| {

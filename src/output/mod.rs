@@ -6,5 +6,6 @@ pub mod report;
 mod summary;
 
 pub use crate::trace::format::timestamp;
+pub use crate::trace::summary::{ExpectationRecord, Summary};
 pub use csv_sink::{CsvSink, RunFiles};
-pub use summary::{ExpectationRecord, Summary, SummaryBuilder};
+pub use summary::SummaryBuilder;

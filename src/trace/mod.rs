@@ -4,6 +4,7 @@ use std::fmt;
 
 pub mod columns;
 pub mod format;
+pub mod summary;
 
 /// One row of `services.csv`: a service at the end of a trace interval.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,11 +2,12 @@
 //! `events.csv`, `summary.json` and, when the run wrote it, `alarms.csv`.
 //!
 //! Charts are drawn from these files and nothing else, so `ecsim run` and `ecsim plot RUN_DIR`
-//! draw the same pictures. Columns are found by header name, so files that gain columns later
-//! still load; `summary.json` is read leniently (absent fields become empty values).
+//! draw the same pictures. Columns are found by the names of `trace::columns`, so files that gain
+//! columns later still load; `summary.json` is read through `trace::summary`'s types, which fill
+//! absent fields with empty values.
 
-use super::summary_json::parse_summary;
 use crate::trace::columns::{alarms, cluster, events, services};
+use crate::trace::summary::{self, Summary};
 
 /// The text of the files a run wrote, as read by the CLI.
 #[derive(Clone, Copy, Debug)]
@@ -24,8 +25,8 @@ pub struct RunTexts<'a> {
 /// A run directory's contents, ready to chart.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunData {
-    /// From `summary.json`.
-    pub summary: RunSummary,
+    /// `summary.json`, read through the types that wrote it.
+    pub summary: Summary,
     /// One per service, in the order of `services.csv`.
     pub services: Vec<ServiceSeries>,
     /// One per capacity provider, in the order of `cluster.csv`.
@@ -34,110 +35,6 @@ pub struct RunData {
     pub events: Vec<EventRow>,
     /// One per alarm of `alarms.csv`, in order of first evaluation; empty for runs without it.
     pub alarms: Vec<AlarmSeries>,
-}
-
-/// The parts of `summary.json` the charts and the report show.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RunSummary {
-    /// Scenario name.
-    pub scenario: String,
-    /// Scenario description.
-    pub description: String,
-    /// Seed, when recorded.
-    pub seed: Option<u64>,
-    /// Wall-clock start, RFC 3339.
-    pub start: String,
-    /// Simulated seconds.
-    pub simulated_seconds: f64,
-    /// Total cost, USD.
-    pub cost_usd: Option<f64>,
-    /// Tasks created.
-    pub tasks_started: Option<u64>,
-    /// Placement failures.
-    pub placement_failures: Option<u64>,
-    /// Per-service aggregates.
-    pub services: Vec<ServiceFacts>,
-    /// Per-provider aggregates.
-    pub providers: Vec<ProviderFacts>,
-    /// Expectations and their verdicts.
-    pub expectations: Vec<Expectation>,
-    /// Parts of the scenario not simulated yet.
-    pub not_yet_simulated: Vec<String>,
-    /// Scaling policies and their activity counts.
-    pub scaling_policies: Vec<PolicyFacts>,
-}
-
-/// One scaling policy from `summary.json`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PolicyFacts {
-    /// `PolicyName`.
-    pub policy: String,
-    /// Service it scales.
-    pub service: String,
-    /// `TargetTrackingScaling` or `StepScaling`; empty in summaries from before it was recorded.
-    pub policy_type: String,
-    /// Tracked metric of a target tracking policy (`CPUUtilization`, `RequestCountPerTarget`, ...).
-    pub metric: String,
-    /// `TargetValue` of a target tracking policy.
-    pub target_value: Option<f64>,
-    /// Scaling activities it caused.
-    pub scaling_activities: Option<u64>,
-}
-
-impl PolicyFacts {
-    /// Whether the policy is target tracking with a known `TargetValue`.
-    pub fn is_target_tracking(&self) -> bool {
-        self.policy_type == "TargetTrackingScaling" && self.target_value.is_some()
-    }
-}
-
-/// One service's aggregates from `summary.json`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ServiceFacts {
-    /// Service name.
-    pub service: String,
-    /// Highest desiredCount.
-    pub peak_desired: Option<f64>,
-    /// Highest RUNNING count.
-    pub peak_running: Option<f64>,
-    /// Lowest healthy count.
-    pub min_healthy: Option<f64>,
-    /// Mean CPU utilization, percent.
-    pub mean_cpu_utilization: Option<f64>,
-    /// Requests that arrived.
-    pub demand_requests: Option<f64>,
-    /// Requests left unserved.
-    pub unserved_requests: Option<f64>,
-    /// Seconds from the start to the first steady state.
-    pub first_steady_state_s: Option<f64>,
-}
-
-/// One capacity provider's aggregates from `summary.json`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProviderFacts {
-    /// Provider name.
-    pub capacity_provider: String,
-    /// Highest registered instance count.
-    pub peak_instances: Option<f64>,
-    /// Highest task count.
-    pub peak_tasks: Option<f64>,
-    /// Cost, USD.
-    pub cost_usd: Option<f64>,
-}
-
-/// An expectation: either a bare string (older summaries) or an evaluated object.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Expectation {
-    /// The expression as written in the scenario.
-    pub expression: String,
-    /// Scenario line, when known.
-    pub line: Option<u64>,
-    /// The measured value, as text.
-    pub measured: String,
-    /// `pass`, `fail`, ... as written by the checker.
-    pub verdict: String,
-    /// Explanation.
-    pub message: String,
 }
 
 /// One service's `services.csv` columns. Times are seconds since the start.
@@ -269,7 +166,10 @@ impl RunData {
     /// Loads a run from the text of its files.
     pub fn from_texts(texts: RunTexts<'_>) -> Result<RunData, DataError> {
         Ok(RunData {
-            summary: parse_summary(texts.summary_json)?,
+            summary: Summary::from_json(texts.summary_json).map_err(|e| DataError {
+                file: summary::FILE,
+                message: e.to_string(),
+            })?,
             services: parse_services(texts.services_csv)?,
             providers: parse_providers(texts.cluster_csv)?,
             events: parse_events(texts.events_csv)?,
@@ -564,18 +464,16 @@ memory_reserved_pct,capacity_provider_reservation,tasks_provisioning,tasks,cost_
     }
 
     #[test]
-    fn reads_expectations_as_strings_or_objects() {
+    fn reads_the_summary_through_its_types() {
         let run = load(
-            r#"{"scenario": "s", "expectations": ["a < 1",
-                {"expression": "b > 2", "line": 7, "measured": 3.5, "verdict": "pass"}]}"#,
+            r#"{"scenario": "s", "expectations": [
+                {"expression": "b > 2", "line": 7, "measured": 3.5, "passed": true}]}"#,
         )
         .expect("loads");
         let e = &run.summary.expectations;
-        assert_eq!(e[0].expression, "a < 1");
-        assert_eq!(
-            (e[1].line, e[1].measured.as_str(), e[1].verdict.as_str()),
-            (Some(7), "3.5", "pass")
-        );
+        assert_eq!((e[0].line, e[0].measured, e[0].passed), (7, Some(3.5), true));
+        let err = load(r#"{"seed": "seven"}"#).expect_err("a seed is a number");
+        assert!(err.to_string().starts_with("summary.json: invalid type"), "{err}");
     }
 
     #[test]
@@ -638,6 +536,6 @@ oldest_message_age_s
         assert_eq!(run.alarms.len(), 2);
         let p = &run.summary.scaling_policies;
         assert!(p[0].is_target_tracking() && !p[1].is_target_tracking());
-        assert_eq!((p[0].target_value, p[1].scaling_activities), (Some(60.0), Some(1)));
+        assert_eq!((p[0].target_value, p[1].scaling_activities), (Some(60.0), 1));
     }
 }

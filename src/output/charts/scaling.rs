@@ -53,10 +53,11 @@ pub fn reference_lines(run: &RunData, service: &str, metrics: &[&str]) -> Vec<Re
         .summary
         .scaling_policies
         .iter()
-        .filter(|p| p.service == service && p.is_target_tracking() && metrics.contains(&p.metric.as_str()))
+        .filter(|p| p.service == service && p.is_target_tracking())
         .filter_map(|p| {
+            let metric = p.metric.as_deref().filter(|m| metrics.contains(m))?;
             let value = p.target_value?;
-            let unit = if p.metric.ends_with("Utilization") { " %" } else { "" };
+            let unit = if metric.ends_with("Utilization") { " %" } else { "" };
             Some(ReferenceLine {
                 legend: format!("{} target {}{unit}", p.policy, number(value)),
                 stroke: style::TARGET_VALUE,
@@ -169,9 +170,10 @@ fn number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::charts::data::{PolicyFacts, RunTexts};
+    use crate::output::charts::data::RunTexts;
     use crate::output::charts::figure::Figure;
     use crate::output::charts::utilization;
+    use crate::trace::summary::{PolicySummary, TARGET_TRACKING_SCALING};
 
     const SERVICES: &str = "time_s,timestamp,service,desired,running,pending,healthy,primary_running,\
 active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved_rps,min_capacity,max_capacity
@@ -202,13 +204,13 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
         })
         .and_then(|run| run.with_alarms(ALARMS))
         .expect("loads");
-        run.summary.scaling_policies.push(PolicyFacts {
+        run.summary.scaling_policies.push(PolicySummary {
             policy: "cpu60".into(),
             service: "web".into(),
-            policy_type: "TargetTrackingScaling".into(),
-            metric: "CPUUtilization".into(),
+            policy_type: TARGET_TRACKING_SCALING.into(),
+            metric: Some("CPUUtilization".into()),
             target_value: Some(60.0),
-            scaling_activities: Some(3),
+            scaling_activities: 3,
         });
         run
     }
