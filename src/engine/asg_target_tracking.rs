@@ -13,7 +13,7 @@ use crate::model::{InstanceState, TaskState};
 use crate::policy::scaling_decision::fmt_value;
 use crate::sim::SimTime;
 use crate::spec::Spec;
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{AlarmRole, DesiredCause, EventDetail, EventKind, SinkError, TraceSink, TrackingAlarm};
 
 const PERIOD_MS: u64 = 60_000;
 const METRIC_NAME: &str = "CPUUtilization";
@@ -155,6 +155,10 @@ impl World<'_> {
                     value,
                     evaluator: if high { &st.high } else { &st.low },
                     changed,
+                    tracking: TrackingAlarm {
+                        policy: policy_name,
+                        role: if high { AlarmRole::High } else { AlarmRole::Low },
+                    },
                 };
                 self.record_managed_alarm(&evaluation, sink)?;
             }
@@ -202,7 +206,7 @@ impl World<'_> {
         let all_in = mine
             .iter()
             .all(|p| p.low.state == AlarmState::Alarm && !spec.scaling_policies[p.policy].disable_scale_in);
-        let (wanted, why) = if let Some((n, metric, target, policy)) = out {
+        let (wanted, why, policy) = if let Some((n, metric, target, policy)) = out {
             let n = n.clamp(spec.min_size, spec.max_size);
             if n <= current {
                 return Ok(());
@@ -215,7 +219,7 @@ impl World<'_> {
                 fmt_value(metric),
                 fmt_value(target)
             );
-            (n, why)
+            (n, why, policy)
         } else if all_in && warming == 0 {
             let (n, metric, target, policy) = mine
                 .iter()
@@ -237,13 +241,25 @@ impl World<'_> {
                 fmt_value(metric),
                 fmt_value(target)
             );
-            (n, why)
+            (n, why, policy)
         } else {
             return Ok(());
         };
         let name = spec.name.clone();
+        let change = |to: u32| EventDetail::DesiredChange {
+            from: current,
+            to,
+            cause: DesiredCause::GroupPolicy,
+            name: spec.scaling_policies[policy].name.clone(),
+        };
         if wanted > current {
-            self.log(sink, EventKind::ScalingActivity, name, format!("{why}."))?;
+            self.log_detail(
+                sink,
+                EventKind::ScalingActivity,
+                name,
+                format!("{why}."),
+                change(wanted),
+            )?;
             self.groups[group].desired = wanted;
             return self.replace_missing_instances(group, sink);
         }
@@ -258,7 +274,13 @@ impl World<'_> {
             return Ok(());
         }
         let new_desired = current - victims.len() as u32;
-        self.log(sink, EventKind::ScalingActivity, name, format!("{why}."))?;
+        self.log_detail(
+            sink,
+            EventKind::ScalingActivity,
+            name,
+            format!("{why}."),
+            change(new_desired),
+        )?;
         self.groups[group].desired = new_desired;
         for id in victims {
             self.retire_instance(id, "the Auto Scaling group scaled in", sink)?;

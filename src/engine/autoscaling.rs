@@ -12,7 +12,7 @@ use crate::metrics::{
 use crate::policy::scaling_decision::{Direction, NotScaledReason, fmt_value};
 use crate::sim::SimTime;
 use crate::spec::{MetricStream, PolicyKind, ServiceMetric, Spec};
-use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
+use crate::trace::{AlarmRole, AlarmRow, DesiredCause, EventDetail, EventKind, SinkError, TraceSink, TrackingAlarm};
 use crate::workload::IntervalAccumulator;
 
 /// What an alarm does when it is in ALARM at an evaluation.
@@ -177,9 +177,14 @@ impl World<'_> {
             if clamped != desired {
                 self.set_desired(service, clamped);
                 let name = self.spec.services[service].name.clone();
-                self.log(sink, EventKind::ScalingActivity, name, format!(
+                self.log_detail(sink, EventKind::ScalingActivity, name, format!(
                     "RegisterScalableTarget: desired {desired} -> {clamped} to fit MinCapacity {min} and MaxCapacity {max}."
-                ))?;
+                ), EventDetail::DesiredChange {
+                    from: desired,
+                    to: clamped,
+                    cause: DesiredCause::ScalableTarget,
+                    name: String::new(),
+                })?;
             }
         }
         for index in 0..self.spec.auto_scaling.scheduled_actions.len() {
@@ -324,6 +329,16 @@ impl World<'_> {
                 threshold: alarm.evaluator.config.threshold,
                 comparison: alarm.evaluator.config.comparison.symbol(),
                 state: after.as_str(),
+                tracking: match alarm.action {
+                    AlarmAction::TargetTracking { policy, direction } => Some(TrackingAlarm {
+                        policy: &self.spec.auto_scaling.scaling_policies[policy].name,
+                        role: match direction {
+                            Direction::Out => AlarmRole::High,
+                            Direction::In => AlarmRole::Low,
+                        },
+                    }),
+                    AlarmAction::Step { .. } => None,
+                },
             })?;
             if before != after {
                 let name = alarm.name.clone();

@@ -14,7 +14,7 @@ use crate::policy::cluster_scaling::{
 };
 use crate::sim::SimTime;
 use crate::spec::{CapacityProviderKind, ManagedScaling, Spec};
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{AlarmRole, DesiredCause, EventDetail, EventKind, SinkError, TraceSink, TrackingAlarm};
 
 /// Period of the CapacityProviderReservation metric: ECS publishes it every minute.
 const METRIC_PERIOD_MS: u64 = 60_000;
@@ -274,6 +274,10 @@ impl World<'_> {
                     value: Some(sample.percent),
                     evaluator: if high { &st.high } else { &st.low },
                     changed,
+                    tracking: TrackingAlarm {
+                        policy: POLICY_NAME,
+                        role: if high { AlarmRole::High } else { AlarmRole::Low },
+                    },
                 };
                 self.record_managed_alarm(&evaluation, sink)?;
             }
@@ -333,7 +337,7 @@ impl World<'_> {
         } else {
             format!("ceil({} x 100 / {})", sample.m, settings.target_capacity)
         };
-        self.log(
+        self.log_detail(
             sink,
             EventKind::ScalingActivity,
             name,
@@ -344,6 +348,12 @@ impl World<'_> {
                 sample.m,
                 sample.n
             ),
+            EventDetail::DesiredChange {
+                from: current,
+                to: wanted,
+                cause: DesiredCause::ManagedScaling,
+                name: POLICY_NAME.to_string(),
+            },
         )?;
         self.groups[group].desired = wanted;
         self.replace_missing_instances(group, sink)
@@ -376,7 +386,7 @@ impl World<'_> {
         } else {
             ""
         };
-        self.log(
+        self.log_detail(
             sink,
             EventKind::ScalingActivity,
             name,
@@ -387,6 +397,12 @@ impl World<'_> {
                 sample.m,
                 sample.n
             ),
+            EventDetail::DesiredChange {
+                from: current,
+                to: new_desired,
+                cause: DesiredCause::ManagedScaling,
+                name: POLICY_NAME.to_string(),
+            },
         )?;
         self.groups[group].desired = new_desired;
         for id in victims {

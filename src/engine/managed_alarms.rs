@@ -4,7 +4,7 @@
 use super::world::World;
 use crate::metrics::{AlarmEvaluator, AlarmState};
 use crate::policy::scaling_decision::fmt_value;
-use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink};
+use crate::trace::{AlarmRow, EventKind, SinkError, TraceSink, TrackingAlarm};
 
 /// One evaluation of such an alarm, after its datapoint was pushed.
 pub(super) struct ManagedAlarmEvaluation<'a> {
@@ -20,6 +20,8 @@ pub(super) struct ManagedAlarmEvaluation<'a> {
     pub evaluator: &'a AlarmEvaluator,
     /// The new state, if the push changed it.
     pub changed: Option<AlarmState>,
+    /// The target tracking policy that owns it, and its role.
+    pub tracking: TrackingAlarm<'a>,
 }
 
 impl World<'_> {
@@ -39,6 +41,7 @@ impl World<'_> {
             threshold: c.threshold,
             comparison: c.comparison.symbol(),
             state: e.evaluator.state.as_str(),
+            tracking: Some(e.tracking),
         })?;
         let Some(state) = e.changed else { return Ok(()) };
         self.log(

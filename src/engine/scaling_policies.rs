@@ -9,7 +9,7 @@ use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecisio
 use crate::policy::{step_scaling, target_tracking};
 use crate::sim::SimTime;
 use crate::spec::PolicyKind;
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 
 impl World<'_> {
     fn running(&self, service: usize) -> u32 {
@@ -224,11 +224,17 @@ impl World<'_> {
                     }
                 }
                 self.set_desired(service, new);
-                self.log(
+                self.log_detail(
                     sink,
                     EventKind::ScalingActivity,
                     name,
                     format!("{}: {reason}; desired {old} -> {new} = {explanation}", policy.name),
+                    EventDetail::DesiredChange {
+                        from: old,
+                        to: new,
+                        cause: DesiredCause::ScalingPolicy,
+                        name: policy.name.clone(),
+                    },
                 )
             }
             ScalingDecision::NotScaled {

@@ -16,7 +16,7 @@ use crate::model::{ContainerInstance, InstanceId, Task, TaskId, TaskState};
 use crate::policy::placement::FreeCapacityIndex;
 use crate::sim::{EventQueue, RngStreams, SimTime};
 use crate::spec::{CapacityProviderKind, Spec};
-use crate::trace::{EventKind, EventRecord, SinkError, TraceSink};
+use crate::trace::{EventDetail, EventKind, EventRecord, SinkError, TraceSink};
 use crate::workload::{IntervalAccumulator, MessageQueue, ServingModel};
 
 /// Runtime state of one service.
@@ -262,11 +262,35 @@ impl<'s> World<'s> {
         subject: impl Into<String>,
         message: impl Into<String>,
     ) -> Result<(), SinkError> {
+        self.log_event(sink, kind, subject.into(), message.into(), None)
+    }
+
+    /// Writes an `events.csv` row with the typed payload readers use instead of the message.
+    pub fn log_detail(
+        &self,
+        sink: &mut dyn TraceSink,
+        kind: EventKind,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        detail: EventDetail,
+    ) -> Result<(), SinkError> {
+        self.log_event(sink, kind, subject.into(), message.into(), Some(detail))
+    }
+
+    fn log_event(
+        &self,
+        sink: &mut dyn TraceSink,
+        kind: EventKind,
+        subject: String,
+        message: String,
+        detail: Option<EventDetail>,
+    ) -> Result<(), SinkError> {
         sink.event(&EventRecord {
             time_ms: self.now.0,
             kind,
-            subject: subject.into(),
-            message: message.into(),
+            subject,
+            message,
+            detail,
         })
     }
 

@@ -8,7 +8,7 @@ use crate::trace::summary::{
     AlarmSummary, DeploymentSummary, ExpectationRecord, PolicySummary, ProviderSummary, STEP_SCALING, ServiceSummary,
     Summary, TARGET_TRACKING_SCALING,
 };
-use crate::trace::{AlarmRow, ClusterRow, EventKind, EventRecord, RunTotals, ServiceRow};
+use crate::trace::{AlarmRow, ClusterRow, DesiredCause, EventDetail, EventKind, EventRecord, RunTotals, ServiceRow};
 
 /// A policy's entry before any activity.
 fn policy_summary(spec: &Spec, policy: &ScalingPolicySpec) -> PolicySummary {
@@ -42,8 +42,9 @@ struct ServiceAccumulator {
     deployment_started_ms: Vec<u64>,
 }
 
-/// Builds the summary from the records as they stream by (constant memory).
-#[derive(Clone, Debug)]
+/// Builds the summary from the records as they stream by (constant memory). The default builder
+/// knows no service, provider or policy (a run of nothing; tests of the writers).
+#[derive(Clone, Debug, Default)]
 pub struct SummaryBuilder {
     summary: Summary,
     /// One per service of `summary.services`, in the same order.
@@ -160,14 +161,20 @@ impl SummaryBuilder {
             if let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) {
                 s.scaling_activities += 1;
             }
-            let policy = e.message.split(':').next().unwrap_or("");
-            if let Some(p) = self
-                .summary
-                .scaling_policies
-                .iter_mut()
-                .find(|p| p.policy == policy && p.service == e.subject)
+            if let Some(EventDetail::DesiredChange {
+                cause: DesiredCause::ScalingPolicy,
+                name: policy,
+                ..
+            }) = &e.detail
             {
-                p.scaling_activities += 1;
+                if let Some(p) = self
+                    .summary
+                    .scaling_policies
+                    .iter_mut()
+                    .find(|p| p.policy == *policy && p.service == e.subject)
+                {
+                    p.scaling_activities += 1;
+                }
             }
         }
         if e.kind == EventKind::SteadyState {

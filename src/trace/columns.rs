@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use super::format::{number, seconds, timestamp, usd};
-use super::{AlarmRow, ClusterRow, EventRecord, ServiceRow, TaskRecord};
+use super::{AlarmRow, ClusterRow, DetailCells, EventDetail, EventRecord, ServiceRow, TaskRecord};
 
 /// One column of a trace file.
 pub struct Column<F> {
@@ -262,8 +262,23 @@ pub mod events {
     pub const KIND: &str = "kind";
     /// What it happened to: a service, capacity provider, group, zone, instance or task.
     pub const SUBJECT: &str = "subject";
-    /// A sentence for people. Nothing reads it back: programs read the columns.
+    /// A sentence for people. Nothing reads it back: programs read the payload columns below.
     pub const MESSAGE: &str = "message";
+    /// The payload's cause (`scaling_policy`, `circuit_breaker`, `zone_outage`, ...; see
+    /// `EventDetail`), empty without one.
+    pub const CAUSE: &str = "cause";
+    /// The policy, scheduled action or alarm behind it, or what a fault hit.
+    pub const NAME: &str = "name";
+    /// A desired count before the change.
+    pub const DESIRED_FROM: &str = "desired_from";
+    /// A desired count after the change.
+    pub const DESIRED_TO: &str = "desired_to";
+    /// The task definition a deployment or rollback brings.
+    pub const TASK_DEFINITION: &str = "task_definition";
+
+    fn cells(e: &EventRecord) -> DetailCells<'_> {
+        EventDetail::cells(e.detail.as_ref())
+    }
 
     /// How a cell is formatted from a record.
     pub type Cell = for<'r> fn(&'r EventRecord, i64) -> Cow<'r, str>;
@@ -290,6 +305,26 @@ pub mod events {
             name: MESSAGE,
             cell: |e, _| e.message.as_str().into(),
         },
+        Column {
+            name: CAUSE,
+            cell: |e, _| cells(e).cause.into(),
+        },
+        Column {
+            name: NAME,
+            cell: |e, _| cells(e).name.into(),
+        },
+        Column {
+            name: DESIRED_FROM,
+            cell: |e, _| optional_count(cells(e).desired_from),
+        },
+        Column {
+            name: DESIRED_TO,
+            cell: |e, _| optional_count(cells(e).desired_to),
+        },
+        Column {
+            name: TASK_DEFINITION,
+            cell: |e, _| cells(e).task_definition.into(),
+        },
     ];
 }
 
@@ -314,6 +349,10 @@ pub mod alarms {
     pub const THRESHOLD: &str = "threshold";
     /// State after the evaluation: `OK`, `ALARM`, `INSUFFICIENT_DATA`.
     pub const STATE: &str = "state";
+    /// The target tracking policy that created and manages the alarm; empty for a user alarm.
+    pub const POLICY: &str = "policy";
+    /// `high` or `low` (`AlarmRole`) for a target tracking policy's alarm; empty for a user alarm.
+    pub const ALARM_ROLE: &str = "alarm_role";
 
     /// How a cell is formatted from a row.
     pub type Cell = for<'r, 'a> fn(&'r AlarmRow<'a>, i64) -> Cow<'r, str>;
@@ -355,6 +394,14 @@ pub mod alarms {
         Column {
             name: STATE,
             cell: |r, _| r.state.into(),
+        },
+        Column {
+            name: POLICY,
+            cell: |r, _| r.tracking.map_or("", |t| t.policy).into(),
+        },
+        Column {
+            name: ALARM_ROLE,
+            cell: |r, _| r.tracking.map_or("", |t| t.role.as_str()).into(),
         },
     ];
 }
