@@ -121,7 +121,7 @@ fn measure(value: &Value, run: &RunTables) -> Result<f64, String> {
 
 /// Why a window selected nothing, for the message.
 fn empty_reason(window: &Window, time_ms: &[u64], run: &RunTables) -> String {
-    let run_ms = run.summary.simulated_ms;
+    let run_ms = run.summary.simulated_ms();
     let starts_ms = match window {
         Window::Between(start, _) | Window::After(start) => Some(start.as_millis()),
         _ => None,

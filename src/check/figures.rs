@@ -39,25 +39,29 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
 /// The value of a summary figure of the run.
 pub(super) fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, String> {
     let summary = &run.summary;
-    let named = |list: &[(String, f64)], name: &str, what: &str| {
-        list.iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| *v)
-            .ok_or_else(|| format!("summary.json has no {what} `{name}`"))
+    let service = |name: &str| {
+        summary
+            .service(name)
+            .ok_or_else(|| format!("summary.json has no service `{name}`"))
+    };
+    let provider = |name: &str| {
+        summary
+            .provider(name)
+            .ok_or_else(|| format!("summary.json has no capacity provider `{name}`"))
     };
     match figure {
         Figure::CostUsd(None) => Ok(summary.cost_usd),
-        Figure::CostUsd(Some(provider)) => {
-            run.known_provider(provider)?;
-            named(&summary.providers, provider, "capacity provider")
+        Figure::CostUsd(Some(name)) => {
+            run.known_provider(name)?;
+            Ok(provider(name)?.cost_usd)
         }
-        Figure::UnservedRequests(None) => Ok(summary.services.iter().map(|(_, v)| v).sum()),
-        Figure::UnservedRequests(Some(service)) => {
-            run.known_service(service)?;
-            named(&summary.services, service, "service")
+        Figure::UnservedRequests(None) => Ok(summary.services.iter().map(|s| s.unserved_requests).sum()),
+        Figure::UnservedRequests(Some(name)) => {
+            run.known_service(name)?;
+            Ok(service(name)?.unserved_requests)
         }
-        Figure::PlacementFailures => Ok(summary.placement_failures),
-        Figure::TasksStarted => Ok(summary.tasks_started),
+        Figure::PlacementFailures => Ok(summary.placement_failures as f64),
+        Figure::TasksStarted => Ok(summary.tasks_started as f64),
         Figure::SteadyStateS(service) => {
             run.known_service(service)?;
             first_steady_state_ms(run, service)
@@ -67,18 +71,22 @@ pub(super) fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, St
         Figure::ScalingActivities(service) => count_events(run, SCALING_ACTIVITY, service.as_deref(), true),
         Figure::Deployments(service) => count_events(run, DEPLOYMENT_STARTED, service.as_deref(), true),
         Figure::DeploymentDurationS(service) => deployment_duration_s(run, service),
-        Figure::ServiceCostUsd(service) => {
-            run.known_service(service)?;
-            Ok(named(&summary.service_costs, service, "service").unwrap_or(0.0))
+        Figure::ServiceCostUsd(name) => {
+            run.known_service(name)?;
+            Ok(service(name).map_or(0.0, |s| s.cost_usd))
         }
         Figure::UnallocatedCostUsd => Ok(summary.unallocated_cost_usd),
-        Figure::SpotInterruptions(None) => Ok(summary.provider_spot_interruptions.iter().map(|(_, v)| v).sum()),
+        Figure::SpotInterruptions(None) => Ok(summary
+            .capacity_providers
+            .iter()
+            .map(|p| p.spot_interruptions as f64)
+            .sum()),
         Figure::SpotInterruptions(Some(name)) => {
-            if let Some((_, v)) = summary.service_spot_interruptions.iter().find(|(n, _)| n == name) {
-                return Ok(*v);
+            if let Ok(s) = service(name) {
+                return Ok(s.spot_interruptions as f64);
             }
-            if let Ok(v) = named(&summary.provider_spot_interruptions, name, "capacity provider") {
-                return Ok(v);
+            if let Ok(p) = provider(name) {
+                return Ok(p.spot_interruptions as f64);
             }
             run.known_service(name)?;
             Ok(0.0)
@@ -114,7 +122,7 @@ fn deployment_duration_s(run: &RunTables, service: &str) -> Result<f64, String> 
             return Err(format!(
                 "the deployment of {service} started at {} had not completed when the run ended at {}",
                 SimDuration(deployment.started_ms),
-                SimDuration(run.summary.simulated_ms)
+                SimDuration(run.summary.simulated_ms())
             ));
         };
         longest_ms = longest_ms.max(completed_ms.saturating_sub(deployment.started_ms));

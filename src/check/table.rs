@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use super::ast::Column;
 use super::closest;
+use crate::trace::columns::{TIME_S, TIMESTAMP, cluster, events, services};
+use crate::trace::summary::{self, Summary};
 
 /// Everything an expectation can measure about one run.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,8 +16,8 @@ pub struct RunTables {
     pub(super) cluster: TraceFile,
     /// `events.csv`, in file order.
     pub(super) events: Vec<EventRow>,
-    /// `summary.json`.
-    pub(super) summary: RunSummary,
+    /// `summary.json`, read through the types that wrote it.
+    pub(super) summary: Summary,
 }
 
 /// One per-interval trace file as numeric columns, grouped by subject.
@@ -51,31 +53,6 @@ pub(super) struct EventRow {
     pub subject: String,
 }
 
-/// The figures of `summary.json` that expectations use.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(super) struct RunSummary {
-    /// Simulated length of the run, milliseconds.
-    pub simulated_ms: u64,
-    /// Total cost, USD.
-    pub cost_usd: f64,
-    /// Tasks created.
-    pub tasks_started: f64,
-    /// Placement failures.
-    pub placement_failures: f64,
-    /// (service, unserved requests), in file order.
-    pub services: Vec<(String, f64)>,
-    /// (capacity provider, cost USD), in file order.
-    pub providers: Vec<(String, f64)>,
-    /// (service, cost USD), in file order.
-    pub service_costs: Vec<(String, f64)>,
-    /// EC2 cost no task reserved, USD.
-    pub unallocated_cost_usd: f64,
-    /// (service, FARGATE_SPOT task interruptions), in file order.
-    pub service_spot_interruptions: Vec<(String, f64)>,
-    /// (capacity provider, Spot tasks or instances interrupted), in file order.
-    pub provider_spot_interruptions: Vec<(String, f64)>,
-}
-
 /// The rows of one column of one subject.
 pub(super) struct ColumnRows<'a> {
     /// Row times, milliseconds.
@@ -94,15 +71,20 @@ impl RunTables {
         events_csv: &str,
         summary_json: &str,
     ) -> Result<RunTables, String> {
-        let summary = read_summary(summary_json)?;
-        let mut services = read_trace("services.csv", "service", "service", services_csv)?;
-        let mut cluster = read_trace("cluster.csv", "capacity_provider", "capacity provider", cluster_csv)?;
+        let summary = Summary::from_json(summary_json).map_err(|e| format!("{}: {e}", summary::FILE))?;
+        let mut services = read_trace(services::FILE, services::SERVICE, "service", services_csv)?;
+        let mut cluster = read_trace(
+            cluster::FILE,
+            cluster::CAPACITY_PROVIDER,
+            "capacity provider",
+            cluster_csv,
+        )?;
         // A subject the summary names has a (possibly empty) entry, so it is "known" even without rows.
-        for (name, _) in &summary.services {
-            services.subjects.entry(name.clone()).or_default();
+        for s in &summary.services {
+            services.subjects.entry(s.service.clone()).or_default();
         }
-        for (name, _) in &summary.providers {
-            cluster.subjects.entry(name.clone()).or_default();
+        for p in &summary.capacity_providers {
+            cluster.subjects.entry(p.capacity_provider.clone()).or_default();
         }
         Ok(RunTables {
             services,
@@ -226,10 +208,10 @@ fn read_trace(
 ) -> Result<TraceFile, String> {
     let mut csv = reader(text);
     let headers = csv.headers().map_err(|e| format!("{file}: {e}"))?.clone();
-    let time_index = header_index(&headers, file, "time_s")?;
+    let time_index = header_index(&headers, file, TIME_S)?;
     let subject_index = header_index(&headers, file, subject_column)?;
     let field_indexes: Vec<usize> = (0..headers.len())
-        .filter(|&i| i != subject_index && &headers[i] != "timestamp")
+        .filter(|&i| i != subject_index && &headers[i] != TIMESTAMP)
         .collect();
     let mut table = TraceFile {
         file,
@@ -245,7 +227,7 @@ fn read_trace(
             .ok_or_else(|| format!("{file} line {line}: `{}` is not a time in seconds", cell(time_index)))?;
         let rows = table.subjects.entry(cell(subject_index).to_string()).or_default();
         if rows.time_ms.last().is_some_and(|&last| last > time_ms) {
-            return Err(format!("{file} line {line}: time_s goes backwards"));
+            return Err(format!("{file} line {line}: {TIME_S} goes backwards"));
         }
         rows.time_ms.push(time_ms);
         rows.values.resize(field_indexes.len(), Vec::new());
@@ -269,64 +251,28 @@ fn read_trace(
 
 fn read_events(text: &str) -> Result<Vec<EventRow>, String> {
     let mut csv = reader(text);
-    let headers = csv.headers().map_err(|e| format!("events.csv: {e}"))?.clone();
-    let [time, kind, subject] = ["time_s", "kind", "subject"].map(|name| header_index(&headers, "events.csv", name));
+    let headers = csv.headers().map_err(|e| format!("{}: {e}", events::FILE))?.clone();
+    let [time, kind, subject] =
+        [events::TIME_S, events::KIND, events::SUBJECT].map(|name| header_index(&headers, events::FILE, name));
     let (time, kind, subject) = (time?, kind?, subject?);
     let mut events = Vec::new();
     for record in csv.records() {
-        let record = record.map_err(|e| format!("events.csv: {e}"))?;
+        let record = record.map_err(|e| format!("{}: {e}", events::FILE))?;
         let line = record.position().map_or(0, |p| p.line());
         let cell = |i: usize| record.get(i).unwrap_or("").to_string();
         events.push(EventRow {
-            time_ms: seconds_to_ms(&cell(time))
-                .ok_or_else(|| format!("events.csv line {line}: `{}` is not a time in seconds", cell(time)))?,
+            time_ms: seconds_to_ms(&cell(time)).ok_or_else(|| {
+                format!(
+                    "{} line {line}: `{}` is not a time in seconds",
+                    events::FILE,
+                    cell(time)
+                )
+            })?,
             kind: cell(kind),
             subject: cell(subject),
         });
     }
     Ok(events)
-}
-
-fn read_summary(text: &str) -> Result<RunSummary, String> {
-    let json: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("summary.json: {e}"))?;
-    let number = |object: &serde_json::Value, key: &str, path: &str| {
-        object
-            .get(key)
-            .and_then(serde_json::Value::as_f64)
-            .ok_or_else(|| format!("summary.json: `{path}{key}` is missing or not a number"))
-    };
-    let named = |list: &str, name_key: &str, value_key: &str| -> Result<Vec<(String, f64)>, String> {
-        let items = json
-            .get(list)
-            .and_then(serde_json::Value::as_array)
-            .ok_or_else(|| format!("summary.json: `{list}` is missing or not a list"))?;
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let path = format!("{list}[{i}].");
-                let name = item
-                    .get(name_key)
-                    .and_then(serde_json::Value::as_str)
-                    .ok_or_else(|| format!("summary.json: `{path}{name_key}` is missing or not a string"))?;
-                Ok((name.to_string(), number(item, value_key, &path)?))
-            })
-            .collect()
-    };
-    Ok(RunSummary {
-        simulated_ms: (number(&json, "simulated_seconds", "")? * 1000.0).round() as u64,
-        cost_usd: number(&json, "cost_usd", "")?,
-        tasks_started: number(&json, "tasks_started", "")?,
-        placement_failures: number(&json, "placement_failures", "")?,
-        services: named("services", "service", "unserved_requests")?,
-        providers: named("capacity_providers", "capacity_provider", "cost_usd")?,
-        // Figures added later than the first summaries: a summary without them reads as zeros.
-        service_costs: named("services", "service", "cost_usd").unwrap_or_default(),
-        unallocated_cost_usd: number(&json, "unallocated_cost_usd", "").unwrap_or(0.0),
-        service_spot_interruptions: named("services", "service", "spot_interruptions").unwrap_or_default(),
-        provider_spot_interruptions: named("capacity_providers", "capacity_provider", "spot_interruptions")
-            .unwrap_or_default(),
-    })
 }
 
 #[cfg(test)]
@@ -373,8 +319,8 @@ mod tests {
                 subject: "web".into()
             }]
         );
-        assert_eq!(run.summary.simulated_ms, 180_000);
-        assert_eq!(run.summary.providers, [("FARGATE".to_string(), 0.5)]);
+        assert_eq!(run.summary.simulated_ms(), 180_000);
+        assert_eq!(run.summary.provider("FARGATE").map(|p| p.cost_usd), Some(0.5));
     }
 
     #[track_caller]
@@ -411,8 +357,8 @@ mod tests {
         check_error(
             SERVICES,
             EVENTS,
-            r#"{"simulated_seconds": 1}"#,
-            "summary.json: `cost_usd` is missing or not a number",
+            r#"{"simulated_seconds": 1, "cost_usd": "cheap"}"#,
+            "summary.json: invalid type: string \"cheap\", expected f64 at line 1 column 44",
         );
         let bad_json = "{";
         let got = RunTables::from_texts(SERVICES, CLUSTER, EVENTS, bad_json).expect_err("invalid json");

@@ -7,6 +7,8 @@ use std::path::Path;
 
 use super::files::{AtomicFile, write_atomic};
 use crate::output::charts::ChartFile;
+use crate::trace::columns::{alarms, cluster, events, services};
+use crate::trace::summary;
 
 /// Sub-directory of a run directory that holds the chart files.
 pub const CHARTS_DIR: &str = "charts";
@@ -34,11 +36,11 @@ pub fn read_run_dir(dir: &Path) -> Result<RunDirTexts, String> {
         fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
     };
     Ok(RunDirTexts {
-        services: read("services.csv")?,
-        cluster: read("cluster.csv")?,
-        events: read("events.csv")?,
-        summary: read("summary.json")?,
-        alarms: read_optional(&dir.join("alarms.csv"))?,
+        services: read(services::FILE)?,
+        cluster: read(cluster::FILE)?,
+        events: read(events::FILE)?,
+        summary: read(summary::FILE)?,
+        alarms: read_optional(&dir.join(alarms::FILE))?,
     })
 }
 

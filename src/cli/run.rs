@@ -13,6 +13,8 @@ use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_INTERNAL};
 use crate::engine::{self, EngineError, RunOptions};
 use crate::output::{CsvSink, RunFiles, SummaryBuilder};
 use crate::scenario::{self, LoadedScenario};
+use crate::trace::columns::{alarms, cluster, events, services, tasks};
+use crate::trace::summary;
 
 /// Arguments of `ecsim run`.
 #[derive(Args, Debug)]
@@ -103,7 +105,7 @@ pub fn run(args: RunArgs) -> u8 {
         .and_then(|summary| {
             let (passed, summary) = judge_and_report(&expectations, &out, summary)?;
             all_passed = passed;
-            write_atomic(&out, "summary.json", &summary.to_json())
+            write_atomic(&out, summary::FILE, &summary.to_json())
                 .map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.display())))
         })
         .and_then(|()| {
@@ -159,8 +161,6 @@ enum Failure {
     Internal(String),
 }
 
-const FILES: [&str; 5] = ["services.csv", "cluster.csv", "events.csv", "tasks.csv", "alarms.csv"];
-
 /// Judges the expectations on the files just written and prints one line per expectation.
 fn judge_and_report(
     expectations: &[ParsedExpectation],
@@ -172,7 +172,7 @@ fn judge_and_report(
     }
     let read =
         |name: &str| read_text(out, name).map_err(|e| Failure::Internal(format!("cannot read back {name}: {e}")));
-    let (services, cluster, events) = (read("services.csv")?, read("cluster.csv")?, read("events.csv")?);
+    let (services, cluster, events) = (read(services::FILE)?, read(cluster::FILE)?, read(events::FILE)?);
     let texts = RunTexts {
         services: &services,
         cluster: &cluster,
@@ -197,11 +197,11 @@ fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<SummaryBuilder, Failu
     create_dir(out).map_err(internal)?;
     let open = |n: &str| AtomicFile::create(out, n).map_err(internal);
     let files = RunFiles {
-        alarms: open(FILES[4])?,
-        services: open(FILES[0])?,
-        cluster: open(FILES[1])?,
-        events: open(FILES[2])?,
-        tasks: open(FILES[3])?,
+        alarms: open(alarms::FILE)?,
+        services: open(services::FILE)?,
+        cluster: open(cluster::FILE)?,
+        events: open(events::FILE)?,
+        tasks: open(tasks::FILE)?,
     };
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
         .map_err(|e| Failure::Internal(e.to_string()))?;

@@ -2,7 +2,7 @@
 
 use crate::engine::world::World;
 use crate::spec::TimelineAction;
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 
 impl World<'_> {
     /// Applies timeline entry `index`.
@@ -48,11 +48,17 @@ impl World<'_> {
                 let name = self.spec.services[service].name.clone();
                 let before = self.services[service].desired;
                 self.services[service].desired = desired_count;
-                self.log(
+                self.log_detail(
                     sink,
                     EventKind::ServiceUpdate,
                     name.clone(),
                     format!("UpdateService: desiredCount {before} -> {desired_count}."),
+                    EventDetail::DesiredChange {
+                        from: before,
+                        to: desired_count,
+                        cause: DesiredCause::UpdateService,
+                        name: String::new(),
+                    },
                 )?;
                 self.request_reconcile(service);
                 Ok(())

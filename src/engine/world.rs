@@ -14,7 +14,7 @@ use crate::engine::event::Event;
 use crate::model::TaskId;
 use crate::sim::{EventQueue, RngStreams, SimDuration, SimTime};
 use crate::spec::{CapacityProviderKind, Spec};
-use crate::trace::{EventKind, EventRecord, SinkError, TraceSink};
+use crate::trace::{EventDetail, EventKind, EventRecord, SinkError, TraceSink};
 
 /// The whole simulated world.
 pub(super) struct World<'s> {
@@ -103,11 +103,35 @@ impl<'s> World<'s> {
         subject: impl Into<String>,
         message: impl Into<String>,
     ) -> Result<(), SinkError> {
+        self.log_event(sink, kind, subject.into(), message.into(), None)
+    }
+
+    /// Writes an `events.csv` row with the typed payload readers use instead of the message.
+    pub fn log_detail(
+        &self,
+        sink: &mut dyn TraceSink,
+        kind: EventKind,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        detail: EventDetail,
+    ) -> Result<(), SinkError> {
+        self.log_event(sink, kind, subject.into(), message.into(), Some(detail))
+    }
+
+    fn log_event(
+        &self,
+        sink: &mut dyn TraceSink,
+        kind: EventKind,
+        subject: String,
+        message: String,
+        detail: Option<EventDetail>,
+    ) -> Result<(), SinkError> {
         sink.event(&EventRecord {
             time_ms: self.now.0,
             kind,
-            subject: subject.into(),
-            message: message.into(),
+            subject,
+            message,
+            detail,
         })
     }
 

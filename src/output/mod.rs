@@ -2,10 +2,10 @@
 
 pub mod charts;
 mod csv_sink;
-mod format;
 pub mod report;
 mod summary;
 
+pub use crate::trace::format::timestamp;
+pub use crate::trace::summary::{ExpectationRecord, Summary};
 pub use csv_sink::{CsvSink, RunFiles};
-pub use format::timestamp;
-pub use summary::{ExpectationRecord, Summary, SummaryBuilder};
+pub use summary::SummaryBuilder;

@@ -8,8 +8,9 @@ use std::fmt::Write;
 
 use super::charts::ChartFile;
 use super::charts::annotations::{DEPLOYMENT_KINDS, deployments};
-use super::charts::data::{EventRow, Expectation, RunData};
+use super::charts::data::{EventRow, RunData};
 use super::charts::timeline::{describe_duration, describe_start};
+use crate::trace::summary::ExpectationRecord;
 
 /// At most this many events are listed; the rest are counted and left to `events.csv`.
 pub const MAX_EVENT_ROWS: usize = 50;
@@ -63,9 +64,7 @@ pub fn render_report(run: &RunData, charts: &[ChartFile]) -> String {
     if !s.start.is_empty() {
         facts.insert(0, format!("starts {}", describe_start(&s.start)));
     }
-    if let Some(seed) = s.seed {
-        facts.push(format!("seed {seed}"));
-    }
+    facts.push(format!("seed {}", s.seed));
     let _ = writeln!(html, "<p class=\"facts\">{}</p>", escape(&facts.join(" · ")));
     summary_section(&mut html, run);
     expectations_section(&mut html, &s.expectations, &s.not_yet_simulated);
@@ -85,15 +84,9 @@ fn summary_section(html: &mut String, run: &RunData) {
     let row = |html: &mut String, k: &str, v: String| {
         let _ = writeln!(html, "<tr><th>{k}</th><td class=\"num\">{}</td></tr>", escape(&v));
     };
-    if let Some(cost) = s.cost_usd {
-        row(html, "Total cost", format!("${cost:.2}"));
-    }
-    if let Some(n) = s.tasks_started {
-        row(html, "Tasks started", n.to_string());
-    }
-    if let Some(n) = s.placement_failures {
-        row(html, "Placement failures", n.to_string());
-    }
+    row(html, "Total cost", format!("${:.2}", s.cost_usd));
+    row(html, "Tasks started", s.tasks_started.to_string());
+    row(html, "Placement failures", s.placement_failures.to_string());
     html.push_str("</table>\n");
     if !s.services.is_empty() {
         html.push_str(
@@ -101,16 +94,18 @@ fn summary_section(html: &mut String, run: &RunData) {
 <th>Mean CPU</th><th>Unserved requests</th><th>First steady state</th></tr>\n",
         );
         for f in &s.services {
-            let unserved = match (f.unserved_requests, f.demand_requests) {
-                (Some(u), Some(d)) if d > 0.0 => format!("{} ({:.2}% of demand)", count(Some(u)), u / d * 100.0),
-                (u, _) => count(u),
+            let (u, d) = (f.unserved_requests, f.demand_requests);
+            let unserved = if d > 0.0 {
+                format!("{} ({:.2}% of demand)", count(u), u / d * 100.0)
+            } else {
+                count(u)
             };
             let steady = f.first_steady_state_s.map_or_else(|| "never".to_string(), elapsed);
-            let cpu = f.mean_cpu_utilization.map_or_else(String::new, |c| format!("{c:.1}%"));
+            let cpu = format!("{:.1}%", f.mean_cpu_utilization);
             let cells = [
-                count(f.peak_desired),
-                count(f.peak_running),
-                count(f.min_healthy),
+                count(f.peak_desired.into()),
+                count(f.peak_running.into()),
+                count(f.min_healthy.into()),
                 cpu,
                 unserved,
                 steady,
@@ -123,18 +118,18 @@ fn summary_section(html: &mut String, run: &RunData) {
         }
         html.push_str("</table>\n");
     }
-    if !s.providers.is_empty() {
+    if !s.capacity_providers.is_empty() {
         html.push_str(
             "<table>\n<tr><th>Capacity provider</th><th>Peak instances</th><th>Peak tasks</th><th>Cost</th></tr>\n",
         );
-        for p in &s.providers {
-            let cost = p.cost_usd.map_or_else(String::new, |c| format!("${c:.2}"));
+        for p in &s.capacity_providers {
+            let cost = format!("${:.2}", p.cost_usd);
             let _ = writeln!(
                 html,
                 "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
                 escape(&p.capacity_provider),
-                count(p.peak_instances),
-                count(p.peak_tasks),
+                count(p.peak_instances.into()),
+                count(p.peak_tasks.into()),
                 escape(&cost)
             );
         }
@@ -142,7 +137,7 @@ fn summary_section(html: &mut String, run: &RunData) {
     }
 }
 
-fn expectations_section(html: &mut String, expectations: &[Expectation], not_simulated: &[String]) {
+fn expectations_section(html: &mut String, expectations: &[ExpectationRecord], not_simulated: &[String]) {
     if expectations.is_empty() && not_simulated.is_empty() {
         return;
     }
@@ -152,19 +147,19 @@ fn expectations_section(html: &mut String, expectations: &[Expectation], not_sim
             "<table>\n<tr><th>Expectation</th><th>Line</th><th>Measured</th><th>Verdict</th><th>Why</th></tr>\n",
         );
         for e in expectations {
-            let verdict_class = match e.verdict.to_ascii_lowercase().as_str() {
-                "pass" | "passed" | "ok" => "pass",
-                "fail" | "failed" => "fail",
-                _ => "",
-            };
+            let verdict = if e.passed { "pass" } else { "fail" };
+            // As summary.json spells the number (`3.0`, `0.75`).
+            let measured = e
+                .measured
+                .and_then(serde_json::Number::from_f64)
+                .map_or_else(String::new, |n| n.to_string());
             let _ = writeln!(
                 html,
                 "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
-<td class=\"{verdict_class}\">{}</td><td>{}</td></tr>",
+<td class=\"{verdict}\">{verdict}</td><td>{}</td></tr>",
                 escape(&e.expression),
-                e.line.map_or_else(String::new, |l| l.to_string()),
-                escape(&e.measured),
-                escape(&e.verdict),
+                e.line,
+                escape(&measured),
                 escape(&e.message)
             );
         }
@@ -188,11 +183,11 @@ fn scaling_section(html: &mut String, run: &RunData) {
             "<table>\n<tr><th>Policy</th><th>Service</th><th>Type</th><th>Tracks</th><th>Scaling activities</th></tr>\n",
         );
         for p in policies {
-            let tracks = match p.target_value {
-                Some(v) if !p.metric.is_empty() => format!("{} at {v}", p.metric),
+            let tracks = match (&p.metric, p.target_value) {
+                (Some(metric), Some(v)) => format!("{metric} at {v}"),
                 _ => String::new(),
             };
-            let count = p.scaling_activities.map_or_else(String::new, |n| n.to_string());
+            let count = p.scaling_activities.to_string();
             let _ = writeln!(
                 html,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
@@ -386,20 +381,18 @@ fn stem(name: &str) -> &str {
     name.rsplit_once('.').map_or(name, |(s, _)| s)
 }
 
-fn count(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |v| {
-        let rounded = v.round() as i64;
-        // Thousands separators make six-figure request counts readable.
-        let digits = rounded.unsigned_abs().to_string();
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
+fn count(v: f64) -> String {
+    let rounded = v.round() as i64;
+    // Thousands separators make six-figure request counts readable.
+    let digits = rounded.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-        if rounded < 0 { format!("-{out}") } else { out }
-    })
+        out.push(c);
+    }
+    if rounded < 0 { format!("-{out}") } else { out }
 }
 
 /// Seconds since the start as `2:05:00` or `1d 06:00:00`.
@@ -447,7 +440,7 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::charts::data::RunSummary;
+    use crate::trace::summary::Summary;
 
     #[test]
     fn encodes_base64_and_escapes_html() {
@@ -462,7 +455,7 @@ mod tests {
         }
         assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
         assert_eq!(elapsed(93_784.0), "1d 2:03:04");
-        assert_eq!(count(Some(4_751_299.0)), "4,751,299");
+        assert_eq!(count(4_751_299.0), "4,751,299");
     }
 
     #[test]
@@ -475,7 +468,7 @@ mod tests {
         let mut events: Vec<EventRow> = (0..200).map(|i| event(f64::from(i), "placement_failure")).collect();
         events.push(event(500.0, "fault"));
         let run = RunData {
-            summary: RunSummary {
+            summary: Summary {
                 scenario: "s <1>".into(),
                 ..Default::default()
             },
@@ -492,7 +485,7 @@ mod tests {
 
     #[test]
     fn the_scaling_section_counts_per_policy_and_lists_the_first_activities() {
-        use crate::output::charts::data::PolicyFacts;
+        use crate::trace::summary::{PolicySummary, TARGET_TRACKING_SCALING};
         let events: Vec<EventRow> = (0..25)
             .map(|i| EventRow {
                 time_s: f64::from(i) * 60.0,
@@ -503,14 +496,14 @@ mod tests {
             })
             .collect();
         let run = RunData {
-            summary: RunSummary {
-                scaling_policies: vec![PolicyFacts {
+            summary: Summary {
+                scaling_policies: vec![PolicySummary {
                     policy: "cpu60".into(),
                     service: "web".into(),
-                    policy_type: "TargetTrackingScaling".into(),
-                    metric: "CPUUtilization".into(),
+                    policy_type: TARGET_TRACKING_SCALING.into(),
+                    metric: Some("CPUUtilization".into()),
                     target_value: Some(60.0),
-                    scaling_activities: Some(25),
+                    scaling_activities: 25,
                 }],
                 ..Default::default()
             },

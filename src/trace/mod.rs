@@ -2,6 +2,15 @@
 
 use std::fmt;
 
+pub mod columns;
+mod event_detail;
+pub mod format;
+pub mod summary;
+
+#[cfg(test)]
+pub(crate) use event_detail::every_detail;
+pub use event_detail::{DesiredCause, DetailCells, EventDetail, FailureCause, FaultCause};
+
 /// One row of `services.csv`: a service at the end of a trace interval.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceRow<'a> {
@@ -165,8 +174,10 @@ pub struct EventRecord {
     pub kind: EventKind,
     /// What it happened to (a service, instance or task).
     pub subject: String,
-    /// A sentence a person can check.
+    /// A sentence a person can check. Programs read `detail`, never this.
     pub message: String,
+    /// The typed payload, where a reader needs one (charts, the summary).
+    pub detail: Option<EventDetail>,
 }
 
 /// One row of `tasks.csv`: a task that existed during the run.
@@ -215,6 +226,52 @@ pub struct AlarmRow<'a> {
     pub comparison: &'a str,
     /// State after this evaluation.
     pub state: &'a str,
+    /// For an alarm a target tracking policy created and manages: the policy and whether it is
+    /// the high or the low alarm. `None` for a user alarm.
+    pub tracking: Option<TrackingAlarm<'a>>,
+}
+
+/// The target tracking policy behind a managed alarm and the alarm's role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrackingAlarm<'a> {
+    /// `PolicyName` (for managed scaling of a capacity provider, the policy ECS creates).
+    pub policy: &'a str,
+    /// High (scale-out) or low (scale-in) alarm.
+    pub role: AlarmRole,
+}
+
+/// The role of a target tracking policy's alarm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmRole {
+    /// The high alarm: in ALARM, the policy scales out.
+    High,
+    /// The low alarm: in ALARM, the policy scales in.
+    Low,
+}
+
+impl AlarmRole {
+    /// The spelling in `alarms.csv`'s `alarm_role` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlarmRole::High => "high",
+            AlarmRole::Low => "low",
+        }
+    }
+
+    /// The role spelled `text`.
+    pub fn parse(text: &str) -> Option<AlarmRole> {
+        [AlarmRole::High, AlarmRole::Low]
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+
+    /// The part of the alarm's name AWS gives it: `AlarmHigh` or `AlarmLow`.
+    pub fn aws_name(self) -> &'static str {
+        match self {
+            AlarmRole::High => "AlarmHigh",
+            AlarmRole::Low => "AlarmLow",
+        }
+    }
 }
 
 /// Totals the engine knows at the end of a run.

@@ -396,14 +396,15 @@ memory_reserved_pct,capacity_provider_reservation,tasks_provisioning,tasks,cost_
 7200,t,FARGATE,0,0,0,0,,0,6,1.5,,
 "
     .to_string();
-    let events = "time_s,timestamp,kind,subject,message
-600,t,deployment_started,web,Deployment ecs-svc/1 started: task definition web:2 replaces web:1.
-1200,t,deployment_completed,web,Deployment ecs-svc/1 completed: 4 tasks of web:2 running.
-2400,t,deployment_started,web,Deployment ecs-svc/2 started: task definition web:3 replaces web:2.
-3000,t,deployment_stalled,web,(service web) is unable to consistently start tasks successfully.
-3600,t,deployment_failed,web,Deployment ecs-svc/2 failed: the deployment circuit breaker tripped after 3 failed tasks.
-3600,t,rollback_started,web,Rolling back to web:2 (deployment ecs-svc/3).
-4200,t,deployment_completed,web,Deployment ecs-svc/3 completed: 4 tasks of web:2 running.
+    // The messages name no task definition: the charts read the payload columns.
+    let events = "time_s,timestamp,kind,subject,message,cause,name,desired_from,desired_to,task_definition
+600,t,deployment_started,web,Deployment ecs-svc/1 started.,,,,,web:2
+1200,t,deployment_completed,web,Deployment ecs-svc/1 completed.,,,,,
+2400,t,deployment_started,web,Deployment ecs-svc/2 started.,,,,,web:3
+3000,t,deployment_stalled,web,(service web) is unable to consistently start tasks successfully.,,,,,
+3600,t,deployment_failed,web,Deployment ecs-svc/2 failed after 3 failed tasks.,circuit_breaker,,,,
+3600,t,rollback_started,web,Rolling back (deployment ecs-svc/3).,,,,,web:2
+4200,t,deployment_completed,web,Deployment ecs-svc/3 completed.,,,,,
 "
     .to_string();
     let summary = r#"{"scenario": "synthetic deployments", "simulated_seconds": 7200, "seed": 7}"#.to_string();

@@ -11,7 +11,7 @@ use crate::engine::world::World;
 use crate::model::{InstanceId, InstanceState, StopReason, TaskId, TaskState};
 use crate::sim::{RngStreams, SimDuration};
 use crate::spec::{CapacityProviderKind, InstanceSelector, Quantity, Spec, SpotInterruptionSpec};
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{EventDetail, EventKind, FaultCause, SinkError, TraceSink};
 
 /// A container instance set to DRAINING.
 pub(in crate::engine) struct DrainingInstance {
@@ -63,6 +63,10 @@ impl World<'_> {
     /// `failInstances`: EC2 terminates the selected instances; their groups replace them.
     pub fn fail_instances(&mut self, selector: &InstanceSelector, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let (victims, missing) = self.select_instances(selector);
+        let (cause, name) = match selector.availability_zone {
+            Some(az) if selector.is_whole_zone() => (FaultCause::ZoneFailure, self.spec.availability_zones[az].clone()),
+            _ => (FaultCause::InstanceFailure, self.describe_selector(selector)),
+        };
         let what = if selector.is_whole_zone() {
             let az = selector.availability_zone.expect("whole-zone selector names a zone");
             self.faults.failed_zones[az] = true;
@@ -76,7 +80,7 @@ impl World<'_> {
                 _ => format!("failInstances ({})", self.describe_selector(selector)),
             }
         };
-        self.log(
+        self.log_detail(
             sink,
             EventKind::Fault,
             "cluster",
@@ -85,6 +89,7 @@ impl World<'_> {
                 victims.len(),
                 self.id_list(&victims)
             ),
+            EventDetail::Fault { cause, name },
         )?;
         for id in victims {
             self.terminate_instance(id, "instance failure injected by the scenario", sink)?;
@@ -105,7 +110,7 @@ impl World<'_> {
         } else {
             format!(" Not yet registered, so not drained:{}.", self.id_list(&launching))
         };
-        self.log(
+        self.log_detail(
             sink,
             EventKind::Fault,
             "cluster",
@@ -115,6 +120,10 @@ impl World<'_> {
                 active.len(),
                 self.id_list(&active)
             ),
+            EventDetail::Fault {
+                cause: FaultCause::Drain,
+                name: self.describe_selector(selector),
+            },
         )?;
         for id in active {
             self.drain_instance(id, "drainInstances in the scenario's timeline", false, sink)?;
@@ -140,7 +149,7 @@ impl World<'_> {
             .map(|t| t.id)
             .collect();
         let zone = self.spec.availability_zones[az].clone();
-        self.log(
+        self.log_detail(
             sink,
             EventKind::Fault,
             zone.clone(),
@@ -150,6 +159,10 @@ impl World<'_> {
                 self.id_list(&victims),
                 fargate.len()
             ),
+            EventDetail::Fault {
+                cause: FaultCause::ZoneOutage,
+                name: zone.clone(),
+            },
         )?;
         for id in victims {
             self.terminate_instance(id, &format!("Availability Zone {zone} outage"), sink)?;
@@ -180,11 +193,15 @@ impl World<'_> {
         } else {
             "takes new instances and Fargate tasks again; Auto Scaling groups rebalance only through their normal launches"
         };
-        self.log(
+        self.log_detail(
             sink,
             EventKind::FaultRecovered,
             zone.clone(),
             format!("Availability Zone {zone} recovers from its outage: it {state}."),
+            EventDetail::Fault {
+                cause: FaultCause::ZoneOutage,
+                name: zone.clone(),
+            },
         )?;
         for group in 0..self.capacity.groups.len() {
             self.replace_missing_instances(group, sink)?;
@@ -217,7 +234,7 @@ impl World<'_> {
             let of = burst
                 .service
                 .map_or(String::new(), |s| format!(" of service {}", self.spec.services[s].name));
-            self.log(
+            self.log_detail(
                 sink,
                 EventKind::Fault,
                 "cluster",
@@ -227,6 +244,10 @@ impl World<'_> {
                     if labels.is_empty() { "" } else { ": " },
                     labels.join(" ")
                 ),
+                EventDetail::Fault {
+                    cause: FaultCause::SpotInterruption,
+                    name: name.clone(),
+                },
             )?;
             for id in picked {
                 self.interrupt_spot_task(id, sink)?;
@@ -249,7 +270,7 @@ impl World<'_> {
             } else {
                 " (the provider has no Spot instances)"
             };
-            self.log(
+            self.log_detail(
                 sink,
                 EventKind::Fault,
                 "cluster",
@@ -258,6 +279,10 @@ impl World<'_> {
                     picked.len(),
                     self.id_list(&picked)
                 ),
+                EventDetail::Fault {
+                    cause: FaultCause::SpotInterruption,
+                    name: name.clone(),
+                },
             )?;
             for id in picked {
                 self.interrupt_spot_instance(id, sink)?;

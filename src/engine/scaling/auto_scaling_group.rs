@@ -13,7 +13,7 @@ use crate::policy::scaling_decision::{Direction, fmt_value};
 use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, agree, tracking_alarms};
 use crate::sim::{SimDuration, SimTime};
 use crate::spec::Spec;
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 
 const PERIOD_MS: u64 = 60_000;
 const METRIC_NAME: &str = "CPUUtilization";
@@ -56,6 +56,7 @@ impl AsgTargetTrackingState {
                         shape.config,
                         AlarmAction::TargetTracking {
                             policy: k,
+                            policy_name: p.name.clone(),
                             direction: shape.direction,
                         },
                     );
@@ -215,7 +216,7 @@ impl World<'_> {
                 PolicyAsk::from_alarms(alarms[p.high].evaluator.state, low, n.saturating_add(warming), n)
             })
             .collect();
-        let (wanted, why) = match agree(&asks) {
+        let (wanted, why, policy) = match agree(&asks) {
             Agreement::ScaleOut { capacity, policy } => {
                 let n = capacity.clamp(spec.min_size, spec.max_size);
                 if n <= current {
@@ -230,7 +231,7 @@ impl World<'_> {
                     fmt_value(metric),
                     fmt_value(target)
                 );
-                (n, why)
+                (n, why, mine[policy].policy)
             }
             // Policy scale-in waits until no instance is warming up (reference 7).
             Agreement::ScaleIn { capacity, policy } if warming == 0 => {
@@ -250,13 +251,25 @@ impl World<'_> {
                     fmt_value(metric),
                     fmt_value(target)
                 );
-                (n, why)
+                (n, why, p.policy)
             }
             _ => return Ok(()),
         };
         let name = spec.name.clone();
+        let change = |to: u32| EventDetail::DesiredChange {
+            from: current,
+            to,
+            cause: DesiredCause::GroupPolicy,
+            name: spec.scaling_policies[policy].name.clone(),
+        };
         if wanted > current {
-            self.log(sink, EventKind::ScalingActivity, name, format!("{why}."))?;
+            self.log_detail(
+                sink,
+                EventKind::ScalingActivity,
+                name,
+                format!("{why}."),
+                change(wanted),
+            )?;
             self.capacity.groups[group].desired = wanted;
             return self.replace_missing_instances(group, sink);
         }
@@ -271,7 +284,13 @@ impl World<'_> {
             return Ok(());
         }
         let new_desired = current - victims.len() as u32;
-        self.log(sink, EventKind::ScalingActivity, name, format!("{why}."))?;
+        self.log_detail(
+            sink,
+            EventKind::ScalingActivity,
+            name,
+            format!("{why}."),
+            change(new_desired),
+        )?;
         self.capacity.groups[group].desired = new_desired;
         for id in victims {
             self.retire_instance(id, "the Auto Scaling group scaled in", sink)?;

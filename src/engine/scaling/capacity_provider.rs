@@ -13,7 +13,7 @@ use crate::policy::scaling_decision::fmt_value;
 use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, agree, tracking_alarms};
 use crate::sim::SimDuration;
 use crate::spec::{CapacityProviderKind, ManagedScaling, Spec};
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 
 /// Period of the CapacityProviderReservation metric: ECS publishes it every minute.
 const METRIC_PERIOD_MS: u64 = 60_000;
@@ -67,6 +67,7 @@ impl ManagedScalingState {
                     shape.config,
                     AlarmAction::TargetTracking {
                         policy: k,
+                        policy_name: POLICY_NAME.to_string(),
                         direction: shape.direction,
                     },
                 );
@@ -198,7 +199,7 @@ impl World<'_> {
         } else {
             format!("ceil({} x 100 / {})", sample.m, settings.target_capacity)
         };
-        self.log(
+        self.log_detail(
             sink,
             EventKind::ScalingActivity,
             name,
@@ -209,6 +210,12 @@ impl World<'_> {
                 sample.m,
                 sample.n
             ),
+            EventDetail::DesiredChange {
+                from: current,
+                to: wanted,
+                cause: DesiredCause::ManagedScaling,
+                name: POLICY_NAME.to_string(),
+            },
         )?;
         self.capacity.groups[group].desired = wanted;
         self.replace_missing_instances(group, sink)
@@ -239,7 +246,7 @@ impl World<'_> {
         } else {
             ""
         };
-        self.log(
+        self.log_detail(
             sink,
             EventKind::ScalingActivity,
             name,
@@ -250,6 +257,12 @@ impl World<'_> {
                 sample.m,
                 sample.n
             ),
+            EventDetail::DesiredChange {
+                from: current,
+                to: new_desired,
+                cause: DesiredCause::ManagedScaling,
+                name: POLICY_NAME.to_string(),
+            },
         )?;
         self.capacity.groups[group].desired = new_desired;
         for id in victims {

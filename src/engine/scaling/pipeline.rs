@@ -17,7 +17,7 @@ use crate::metrics::{AlarmConfig, AlarmEvaluator, AlarmState, PeriodAccumulator,
 use crate::policy::scaling_decision::{Direction, fmt_value};
 use crate::sim::{SimDuration, SimTime};
 use crate::spec::Spec;
-use crate::trace::{AlarmRow, EventKind, EventRecord, SinkError, TraceSink};
+use crate::trace::{AlarmRole, AlarmRow, EventKind, EventRecord, SinkError, TraceSink, TrackingAlarm};
 
 /// Which pipeline an event is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,7 +101,12 @@ pub(in crate::engine) enum AlarmText {
 pub(in crate::engine) enum AlarmAction {
     /// The high (`Out`) or low (`In`) alarm AWS created for target tracking policy `policy`
     /// (an index into the kind's policies).
-    TargetTracking { policy: usize, direction: Direction },
+    TargetTracking {
+        policy: usize,
+        /// The policy's name, for the `policy` column of `alarms.csv`.
+        policy_name: String,
+        direction: Direction,
+    },
     /// User alarm `alarm` of `cloudWatch.alarms`, whose actions name these step policies.
     User { alarm: usize, step_policies: Vec<usize> },
 }
@@ -354,6 +359,18 @@ fn record_evaluation(
         threshold: c.threshold,
         comparison: c.comparison.symbol(),
         state: after.as_str(),
+        tracking: match &alarm.action {
+            AlarmAction::TargetTracking {
+                policy_name, direction, ..
+            } => Some(TrackingAlarm {
+                policy: policy_name,
+                role: match direction {
+                    Direction::Out => AlarmRole::High,
+                    Direction::In => AlarmRole::Low,
+                },
+            }),
+            AlarmAction::User { .. } => None,
+        },
     })?;
     if before == after {
         return Ok(());
@@ -383,5 +400,6 @@ fn record_evaluation(
         kind: EventKind::Alarm,
         subject: alarm.subject.clone(),
         message,
+        detail: None,
     })
 }

@@ -4,7 +4,7 @@
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::sim::SimTime;
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 
 impl World<'_> {
     pub(in crate::engine) fn schedule_scheduled_action(&mut self, index: usize, fire_epoch_ms: Option<i64>) {
@@ -47,7 +47,7 @@ impl World<'_> {
         let bounds = format!("MinCapacity {old_min} -> {min}, MaxCapacity {old_max} -> {max}");
         if new != desired {
             self.set_desired(service, new);
-            self.log(
+            self.log_detail(
                 sink,
                 EventKind::ScalingActivity,
                 name,
@@ -55,6 +55,12 @@ impl World<'_> {
                     "{}: scheduled action sets {bounds}; desired {desired} -> {new}",
                     action.name
                 ),
+                EventDetail::DesiredChange {
+                    from: desired,
+                    to: new,
+                    cause: DesiredCause::ScheduledAction,
+                    name: action.name.clone(),
+                },
             )
         } else {
             self.log(

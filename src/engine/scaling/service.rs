@@ -11,7 +11,7 @@ use crate::policy::scaling_decision::{Direction, NotScaledReason};
 use crate::policy::target_tracking::{TrackingPolicyOwner, tracking_alarms};
 use crate::sim::{SimDuration, SimTime};
 use crate::spec::{MetricStream, PolicyKind, ServiceMetric, Spec};
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 use crate::workload::IntervalAccumulator;
 
 /// Runtime state of a scalable target.
@@ -105,6 +105,7 @@ impl AutoScalingState {
                     shape.config,
                     AlarmAction::TargetTracking {
                         policy: p,
+                        policy_name: policy.name.clone(),
                         direction: shape.direction,
                     },
                 )
@@ -231,7 +232,7 @@ impl ScalingPipeline for ServiceScaling {
         for e in evaluated.iter().filter(|e| e.after == AlarmState::Alarm) {
             let at = alarm_ref(e);
             match world.scaling.services.alarm(at).action.clone() {
-                AlarmAction::TargetTracking { policy, direction } => {
+                AlarmAction::TargetTracking { policy, direction, .. } => {
                     world.invoke_target_tracking(policy, direction, at, sink)?
                 }
                 AlarmAction::User { step_policies, .. } => {
@@ -259,9 +260,14 @@ impl World<'_> {
             if clamped != desired {
                 self.set_desired(service, clamped);
                 let name = self.spec.services[service].name.clone();
-                self.log(sink, EventKind::ScalingActivity, name, format!(
+                self.log_detail(sink, EventKind::ScalingActivity, name, format!(
                     "RegisterScalableTarget: desired {desired} -> {clamped} to fit MinCapacity {min} and MaxCapacity {max}."
-                ))?;
+                ), EventDetail::DesiredChange {
+                    from: desired,
+                    to: clamped,
+                    cause: DesiredCause::ScalableTarget,
+                    name: String::new(),
+                })?;
             }
         }
         for index in 0..self.spec.auto_scaling.scheduled_actions.len() {

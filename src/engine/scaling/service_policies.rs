@@ -11,7 +11,7 @@ use crate::policy::target_tracking::{Agreement, PolicyAsk, agree};
 use crate::policy::{step_scaling, target_tracking};
 use crate::sim::SimDuration;
 use crate::spec::PolicyKind;
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 
 impl World<'_> {
     fn running(&self, service: usize) -> u32 {
@@ -234,11 +234,17 @@ impl World<'_> {
                     }
                 }
                 self.set_desired(service, new);
-                self.log(
+                self.log_detail(
                     sink,
                     EventKind::ScalingActivity,
                     name,
                     format!("{}: {reason}; desired {old} -> {new} = {explanation}", policy.name),
+                    EventDetail::DesiredChange {
+                        from: old,
+                        to: new,
+                        cause: DesiredCause::ScalingPolicy,
+                        name: policy.name.clone(),
+                    },
                 )
             }
             ScalingDecision::NotScaled {

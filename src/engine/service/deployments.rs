@@ -13,7 +13,7 @@ use crate::policy::deployment::{
 };
 use crate::sim::SimTime;
 use crate::spec::FailureThreshold;
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{EventDetail, EventKind, FailureCause, SinkError, TraceSink};
 
 /// A deployment that has not reached COMPLETED.
 #[derive(Clone, Debug)]
@@ -93,7 +93,7 @@ impl World<'_> {
         let name = self.spec.services[service].name.clone();
         let config = &self.services[service].deployment_config;
         let what = if rollback { "rollback" } else { "deployment" };
-        self.log(
+        self.log_detail(
             sink,
             if rollback {
                 EventKind::RollbackStarted
@@ -109,6 +109,9 @@ impl World<'_> {
                 config.minimum_healthy_percent,
                 config.maximum_percent
             ),
+            EventDetail::Deployment {
+                task_definition: self.task_definition_labels[revision].clone(),
+            },
         )?;
         self.request_reconcile(service);
         Ok(())
@@ -290,7 +293,11 @@ impl World<'_> {
         let reason = format!(
             "the circuit breaker tripped after {failures} failed tasks (threshold {threshold}; the last {what})"
         );
-        self.fail_deployment(service, &reason, breaker.rollback, sink)
+        let cause = EventDetail::DeploymentFailed {
+            cause: FailureCause::CircuitBreaker,
+            name: String::new(),
+        };
+        self.fail_deployment(service, &reason, cause, breaker.rollback, sink)
     }
 
     /// User alarm `alarm` (an index into `cloudWatch.alarms`) went to ALARM: every deployment in
@@ -312,7 +319,11 @@ impl World<'_> {
                 "CloudWatch alarm {} went to ALARM",
                 self.spec.auto_scaling.alarms[alarm].name
             );
-            self.fail_deployment(service, &reason, rollback, sink)?;
+            let cause = EventDetail::DeploymentFailed {
+                cause: FailureCause::Alarm,
+                name: self.spec.auto_scaling.alarms[alarm].name.clone(),
+            };
+            self.fail_deployment(service, &reason, cause, rollback, sink)?;
         }
         Ok(())
     }
@@ -320,10 +331,12 @@ impl World<'_> {
     /// The deployment in progress fails for `reason` (rolloutState FAILED): with `rollback` a
     /// deployment of the last COMPLETED revision starts; without, no new task is launched for it.
     /// The circuit breaker and the deployment alarms share it; whichever fails first wins.
+    /// `cause` is the payload of the `deployment_failed` row.
     pub fn fail_deployment(
         &mut self,
         service: usize,
         reason: &str,
+        cause: EventDetail,
         rollback: bool,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
@@ -333,11 +346,12 @@ impl World<'_> {
             .expect("a deployment is in progress")
             .number;
         let name = self.spec.services[service].name.clone();
-        self.log(
+        self.log_detail(
             sink,
             EventKind::DeploymentFailed,
             name.clone(),
             format!("(service {name}) deployment ecs-svc/{number} failed: {reason}: rolloutState FAILED."),
+            cause,
         )?;
         if rollback {
             let back = self.services[service].last_completed_revision;

@@ -7,10 +7,15 @@
 //! rollback is shaded from its start to its end. Availability Zone outages are shaded from their
 //! start to their recovery, and Spot interruptions of a service's tasks are small ticks.
 //! `not_scaled` events are not drawn: a policy that keeps declining would cover the chart.
+//!
+//! Everything an annotation says comes from an event's kind, subject and typed payload
+//! (`EventDetail`), never from its message: rewording a message changes no chart.
 
 use super::data::{EventRow, RunData};
 use super::figure::{Marker, MarkerShape, Span};
 use super::style::{self, Stroke};
+use crate::sim::SimDuration;
+use crate::trace::{DesiredCause, EventDetail, FailureCause, FaultCause};
 
 /// How one event kind is shown; kinds not listed here are not drawn.
 struct KindStyle {
@@ -174,7 +179,7 @@ fn markers_of_kinds(run: &RunData, subject: Option<&str>, wanted: impl Fn(&str) 
             }
             Some(Marker {
                 time_s: e.time_s,
-                label: label(e),
+                label: label(run, e),
                 legend: k.legend.to_string(),
                 stroke: k.stroke,
                 shape: k.shape,
@@ -206,18 +211,21 @@ fn favour_turning_points(markers: &mut [Marker]) {
 /// A scaling activity: coloured by direction (or as a scheduled action), labelled `→ 6` with the
 /// new desired count, and the larger the change, the sooner its label is placed.
 fn scaling_marker(e: &EventRow) -> Marker {
-    let counts = desired_change(&e.message);
-    let scheduled = e.message.contains(": scheduled action ");
-    let (legend, stroke) = match counts {
+    let change = match &e.detail {
+        Some(EventDetail::DesiredChange { from, to, cause, name }) => Some((*from, *to, *cause, name.as_str())),
+        _ => None,
+    };
+    let scheduled = matches!(change, Some((_, _, DesiredCause::ScheduledAction, _)));
+    let (legend, stroke) = match change {
         _ if scheduled => ("scheduled action", style::SCHEDULED_ACTION),
-        Some((old, new)) if new < old => ("scale-in", style::SCALE_IN),
+        Some((from, to, ..)) if to < from => ("scale-in", style::SCALE_IN),
         _ => ("scale-out", style::SCALE_OUT),
     };
-    let change = counts.map_or(0, |(old, new)| old.abs_diff(new));
-    let label = match counts {
+    let size = change.map_or(0, |(from, to, ..)| from.abs_diff(to));
+    let label = match change {
         None => "scaling".to_string(),
-        Some((_, new)) if scheduled => format!("{} → {new}", shorten(first_clause(&e.message), 24)),
-        Some((_, new)) => format!("→ {new}"),
+        Some((_, to, _, action)) if scheduled => format!("{} → {to}", shorten(action, 24)),
+        Some((_, to, ..)) => format!("→ {to}"),
     };
     Marker {
         time_s: e.time_s,
@@ -225,7 +233,7 @@ fn scaling_marker(e: &EventRow) -> Marker {
         legend: legend.to_string(),
         stroke,
         shape: MarkerShape::VerticalLine,
-        label_priority: if scheduled { SCHEDULED_PRIORITY } else { 0 } + change.min(9_999) as u32,
+        label_priority: if scheduled { SCHEDULED_PRIORITY } else { 0 } + size.min(9_999),
     }
 }
 
@@ -302,7 +310,7 @@ pub fn deployments(run: &RunData, service: &str) -> Vec<Deployment> {
                 start_s: start.time_s,
                 end_s: end.map(|e| e.time_s),
                 outcome,
-                task_definition: task_definition(&start.message),
+                task_definition: task_definition(start).map(str::to_string),
             }
         })
         .collect()
@@ -329,23 +337,20 @@ pub fn deployment_spans(run: &RunData, service: &str, end_s: f64) -> Vec<Span> {
         .collect()
 }
 
-/// The task definition a message names: an ARN's `family:revision` after its last `/`, or a bare
-/// `family:revision` word (`web:3`). A family must hold a letter, so times like `12:30` are not
-/// taken for one.
-pub fn task_definition(message: &str) -> Option<String> {
-    message.split_whitespace().find_map(|word| {
-        let word = word.trim_matches(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '/')));
-        let word = word.trim_end_matches(':');
-        let name = word.rsplit('/').next().unwrap_or(word);
-        let (family, revision) = name.split_once(':')?;
-        let family_ok = !family.is_empty()
-            && family.chars().any(|c| c.is_ascii_alphabetic())
-            && family
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
-        let revision_ok = !revision.is_empty() && revision.chars().all(|c| c.is_ascii_digit());
-        (family_ok && revision_ok).then(|| name.to_string())
-    })
+/// The task definition a deployment or rollback brings, from its payload.
+fn task_definition(e: &EventRow) -> Option<&str> {
+    match &e.detail {
+        Some(EventDetail::Deployment { task_definition }) => Some(task_definition),
+        _ => None,
+    }
+}
+
+/// The fault of a `fault` or `fault_recovered` row, from its payload.
+fn fault(e: &EventRow) -> Option<(FaultCause, &str)> {
+    match &e.detail {
+        Some(EventDetail::Fault { cause, name }) => Some((*cause, name)),
+        _ => None,
+    }
 }
 
 /// Shaded spans of Availability Zone outages, from the fault to the zone's `fault_recovered` row
@@ -353,15 +358,15 @@ pub fn task_definition(message: &str) -> Option<String> {
 pub fn outage_spans(run: &RunData, end_s: f64) -> Vec<Span> {
     run.events
         .iter()
-        .filter(|e| e.kind == "fault" && e.message.contains(" outage for "))
-        .map(|outage| {
-            let recovered = run
-                .events
-                .iter()
-                .find(|e| e.kind == "fault_recovered" && e.subject == outage.subject && e.time_s >= outage.time_s)
-                .map_or(end_s, |e| e.time_s);
+        .filter(|e| e.kind == "fault")
+        .filter_map(|outage| match fault(outage) {
+            Some((FaultCause::ZoneOutage, zone)) => Some((outage, zone)),
+            _ => None,
+        })
+        .map(|(outage, zone)| {
+            let recovered = recovery_s(run, outage, zone).unwrap_or(end_s);
             Span {
-                legend: format!("{} outage", outage.subject),
+                legend: format!("{zone} outage"),
                 stroke: style::OUTAGE,
                 start_s: outage.time_s,
                 end_s: recovered,
@@ -370,30 +375,50 @@ pub fn outage_spans(run: &RunData, end_s: f64) -> Vec<Span> {
         .collect()
 }
 
+/// When the outage of `zone` that `outage` started ends: its zone's next `fault_recovered` row.
+fn recovery_s(run: &RunData, outage: &EventRow, zone: &str) -> Option<f64> {
+    run.events
+        .iter()
+        .find(|e| {
+            e.kind == "fault_recovered" && fault(e) == Some((FaultCause::ZoneOutage, zone)) && e.time_s >= outage.time_s
+        })
+        .map(|e| e.time_s)
+}
+
 /// A short label for the line above the plot.
-fn label(e: &EventRow) -> String {
+fn label(run: &RunData, e: &EventRow) -> String {
     match e.kind.as_str() {
-        "fault" => shorten(first_clause(&e.message), 42),
-        "fault_recovered" => format!("{} recovers", e.subject),
-        "service_update" => new_count(&e.message).map_or_else(|| "update".to_string(), |n| format!("desired → {n}")),
-        "deployment_started" => task_definition(&e.message).map_or_else(
+        "fault" => fault(e).map_or_else(
+            || "fault".to_string(),
+            |(cause, name)| {
+                let mut text = fault_label(cause, name);
+                if let (FaultCause::ZoneOutage, Some(end_s)) = (cause, recovery_s(run, e, name)) {
+                    let ms = ((end_s - e.time_s) * 1000.0).round() as u64;
+                    text.push_str(&format!(" for {}", SimDuration(ms)));
+                }
+                shorten(&text, 42)
+            },
+        ),
+        "fault_recovered" => format!("{} recovers", fault(e).map_or(e.subject.as_str(), |(_, name)| name)),
+        "service_update" => match &e.detail {
+            Some(EventDetail::DesiredChange { to, .. }) => format!("desired → {to}"),
+            _ => "update".to_string(),
+        },
+        "deployment_started" => task_definition(e).map_or_else(
             || "deployment starts".to_string(),
-            |td| format!("deployment starts: {}", shorten(&td, 28)),
+            |td| format!("deployment starts: {}", shorten(td, 28)),
         ),
         "deployment_completed" => "deployment done".to_string(),
-        "deployment_failed" => {
-            let m = e.message.to_ascii_lowercase();
-            if m.contains("circuit breaker") {
-                "failed: circuit breaker".to_string()
-            } else if m.contains("alarm") {
-                "failed: alarm".to_string()
-            } else {
-                "deployment failed".to_string()
-            }
-        }
-        "rollback_started" => task_definition(&e.message).map_or_else(
+        "deployment_failed" => match &e.detail {
+            Some(EventDetail::DeploymentFailed { cause, .. }) => match cause {
+                FailureCause::CircuitBreaker => "failed: circuit breaker".to_string(),
+                FailureCause::Alarm => "failed: alarm".to_string(),
+            },
+            _ => "deployment failed".to_string(),
+        },
+        "rollback_started" => task_definition(e).map_or_else(
             || "rollback starts".to_string(),
-            |td| format!("rollback to {}", shorten(&td, 28)),
+            |td| format!("rollback to {}", shorten(td, 28)),
         ),
         // Short: a stall sits between a deployment's start and its failure, whose labels it
         // would otherwise crowd out; the legend says what it is.
@@ -403,15 +428,17 @@ fn label(e: &EventRow) -> String {
     }
 }
 
-/// The text before the first colon: `Availability Zone us-east-1b fails: 2 instance(s) terminated.`
-/// becomes `Availability Zone us-east-1b fails`.
-fn first_clause(message: &str) -> &str {
-    message
-        .split(':')
-        .next()
-        .unwrap_or(message)
-        .trim()
-        .trim_end_matches('.')
+/// What a fault line says: `Availability Zone us-east-1b fails`, `Spot interruption on
+/// FARGATE_SPOT`, `drainInstances (cp-m5, count 2)`. (An outage's label adds how long it lasted,
+/// from its recovery row.)
+fn fault_label(cause: FaultCause, name: &str) -> String {
+    match cause {
+        FaultCause::ZoneFailure => format!("Availability Zone {name} fails"),
+        FaultCause::ZoneOutage => format!("Availability Zone {name} outage"),
+        FaultCause::InstanceFailure => format!("failInstances ({name})"),
+        FaultCause::Drain => format!("drainInstances ({name})"),
+        FaultCause::SpotInterruption => format!("Spot interruption on {name}"),
+    }
 }
 
 fn shorten(text: &str, max_chars: usize) -> String {
@@ -423,126 +450,241 @@ fn shorten(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// The new desired count: the number after the first `->` that follows the word `desired`
-/// (`UpdateService: desiredCount 4 -> 8.` and `cpu60: ...; desired 4 -> 6 = ...` give 8 and 6),
-/// or after the first `->` when the message does not say `desired`.
-fn new_count(message: &str) -> Option<u64> {
-    let from = message.find("desired").unwrap_or(0);
-    let (_, after) = message[from..].split_once("->")?;
-    let digits: String = after.trim_start().chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
-}
-
-/// The old and new desired counts of `...; desired 8 -> 10` (and of the forms [`new_count`]
-/// reads); `None` without a number before the arrow.
-fn desired_change(message: &str) -> Option<(u64, u64)> {
-    let from = message.find("desired").unwrap_or(0);
-    let (before, _) = message[from..].split_once("->")?;
-    let digits: String = before
-        .trim_end()
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    Some((digits.parse().ok()?, new_count(message)?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn event(time_s: f64, kind: &str, subject: &str, message: &str) -> EventRow {
+    /// A message that says nothing a program could use: annotations must come from the payload.
+    const PROSE: &str = "Lorem ipsum: desired 1 -> 99, outage for 3h, circuit breaker, alarm, web:42.";
+
+    fn event(time_s: f64, kind: &str, subject: &str, detail: Option<EventDetail>) -> EventRow {
         EventRow {
             time_s,
             timestamp: String::new(),
             kind: kind.into(),
             subject: subject.into(),
-            message: message.into(),
+            message: PROSE.into(),
+            detail,
         }
     }
 
+    fn desired(from: u32, to: u32, cause: DesiredCause, name: &str) -> Option<EventDetail> {
+        Some(EventDetail::DesiredChange {
+            from,
+            to,
+            cause,
+            name: name.into(),
+        })
+    }
+
+    fn deployment(task_definition: &str) -> Option<EventDetail> {
+        Some(EventDetail::Deployment {
+            task_definition: task_definition.into(),
+        })
+    }
+
+    fn fault_of(cause: FaultCause, name: &str) -> Option<EventDetail> {
+        Some(EventDetail::Fault {
+            cause,
+            name: name.into(),
+        })
+    }
+
+    fn failed(cause: FailureCause) -> Option<EventDetail> {
+        Some(EventDetail::DeploymentFailed {
+            cause,
+            name: String::new(),
+        })
+    }
+
     #[test]
-    fn labels_events_briefly() {
-        for (kind, message, expected) in [
-            ("service_update", "UpdateService: desiredCount 4 -> 8.", "desired → 8"),
-            ("service_update", "UpdateService: something else.", "update"),
+    fn labels_events_briefly_from_their_payload() {
+        for (kind, detail, expected) in [
+            (
+                "service_update",
+                desired(4, 8, DesiredCause::UpdateService, ""),
+                "desired → 8",
+            ),
+            ("service_update", None, "update"),
             (
                 "fault",
-                "Availability Zone us-east-1b fails: 2 instance(s) terminated.",
+                fault_of(FaultCause::ZoneFailure, "us-east-1b"),
                 "Availability Zone us-east-1b fails",
             ),
-            ("rollback", "Circuit breaker rolled back.", "rollback"),
             (
-                "deployment_started",
-                "Deployment ecs-svc/42 started: task definition arn:aws:ecs:us-east-1:1:task-definition/web:3.",
-                "deployment starts: web:3",
+                "fault",
+                fault_of(FaultCause::ZoneOutage, "us-east-1b"),
+                "Availability Zone us-east-1b outage",
             ),
             (
-                "deployment_started",
-                "Deployment started at 12:30.",
-                "deployment starts",
+                "fault",
+                fault_of(FaultCause::InstanceFailure, "cp-m5, count 2"),
+                "failInstances (cp-m5, count 2)",
             ),
+            (
+                "fault",
+                fault_of(FaultCause::Drain, "i-0001 i-0002, all"),
+                "drainInstances (i-0001 i-0002, all)",
+            ),
+            (
+                "fault",
+                fault_of(FaultCause::SpotInterruption, "FARGATE_SPOT"),
+                "Spot interruption on FARGATE_SPOT",
+            ),
+            ("fault", None, "fault"),
+            (
+                "fault_recovered",
+                fault_of(FaultCause::ZoneOutage, "us-east-1c"),
+                "us-east-1c recovers",
+            ),
+            ("rollback", None, "rollback"),
+            ("deployment_started", deployment("web:3"), "deployment starts: web:3"),
+            ("deployment_started", None, "deployment starts"),
             (
                 "deployment_failed",
-                "Deployment circuit breaker: 3 tasks failed to start.",
+                failed(FailureCause::CircuitBreaker),
                 "failed: circuit breaker",
             ),
-            (
-                "deployment_failed",
-                "CloudWatch alarm web-5xx is in ALARM.",
-                "failed: alarm",
-            ),
-            ("rollback_started", "Rolling back to (web:2).", "rollback to web:2"),
-            (
-                "deployment_stalled",
-                "(service web) is unable to consistently start tasks successfully.",
-                "stalled",
-            ),
-            ("placement_failure", "unable to place", ""),
+            ("deployment_failed", failed(FailureCause::Alarm), "failed: alarm"),
+            ("deployment_failed", None, "deployment failed"),
+            ("rollback_started", deployment("web:2"), "rollback to web:2"),
+            ("deployment_stalled", None, "stalled"),
+            ("placement_failure", None, ""),
         ] {
-            assert_eq!(label(&event(0.0, kind, "web", message)), expected, "{kind}: {message}");
+            let run = RunData::default();
+            assert_eq!(
+                label(&run, &event(0.0, kind, "web", detail.clone())),
+                expected,
+                "{kind}: {detail:?}"
+            );
         }
     }
 
     #[test]
     fn scaling_activities_show_the_new_desired_count_and_their_direction() {
-        for (message, label, legend, priority) in [
+        for (detail, label, legend, priority) in [
             (
-                "cpu60: CPUUtilization 78.2 > 60 for 3 of 3 datapoints; desired 4 -> 6 = ceil(4 x 78.2 / 60) = 6",
+                desired(4, 6, DesiredCause::ScalingPolicy, "cpu60"),
                 "→ 6",
                 "scale-out",
                 2,
             ),
             (
-                "cpu60: CPUUtilization 40 < 54 for 15 of 15 datapoints; desired 25 -> 21 = ceil(25 x 40 / 60) = 17",
+                desired(25, 21, DesiredCause::ScalingPolicy, "cpu60"),
                 "→ 21",
                 "scale-in",
                 4,
             ),
             (
-                "weekday-morning: scheduled action sets MinCapacity 2 -> 20, MaxCapacity 30 -> 30; desired 8 -> 10",
+                desired(8, 10, DesiredCause::ScheduledAction, "weekday-morning"),
                 "weekday-morning → 10",
                 "scheduled action",
                 SCHEDULED_PRIORITY + 2,
             ),
             (
-                "RegisterScalableTarget: desired 4 -> 3 to fit MinCapacity 1 and MaxCapacity 3.",
-                "→ 3",
-                "scale-in",
-                1,
+                desired(
+                    12,
+                    3,
+                    DesiredCause::ScheduledAction,
+                    "a-very-long-scheduled-action-name",
+                ),
+                "a-very-long-scheduled-a… → 3",
+                "scheduled action",
+                SCHEDULED_PRIORITY + 9,
             ),
-            ("Setting desired count to 12 (8 -> 12).", "→ 12", "scale-out", 4),
+            (desired(4, 3, DesiredCause::ScalableTarget, ""), "→ 3", "scale-in", 1),
+            (
+                desired(8, 12, DesiredCause::ManagedScaling, "ECSManagedAutoScalingPolicy"),
+                "→ 12",
+                "scale-out",
+                4,
+            ),
+            (None, "scaling", "scale-out", 0),
         ] {
-            let m = scaling_marker(&event(0.0, "scaling_activity", "web", message));
+            let m = scaling_marker(&event(0.0, "scaling_activity", "web", detail.clone()));
             assert_eq!(
                 (m.label.as_str(), m.legend.as_str(), m.label_priority),
                 (label, legend, priority),
-                "{message}"
+                "{detail:?}"
             );
         }
+    }
+
+    #[test]
+    fn rewording_a_message_changes_no_marker() {
+        let run = |message: &str| RunData {
+            events: [
+                event(
+                    60.0,
+                    "scaling_activity",
+                    "web",
+                    desired(4, 6, DesiredCause::ScalingPolicy, "cpu60"),
+                ),
+                event(
+                    120.0,
+                    "scaling_activity",
+                    "web",
+                    desired(6, 10, DesiredCause::ScheduledAction, "morning"),
+                ),
+                event(
+                    180.0,
+                    "fault",
+                    "us-east-1b",
+                    fault_of(FaultCause::ZoneOutage, "us-east-1b"),
+                ),
+                event(240.0, "deployment_started", "web", deployment("web:7")),
+                event(
+                    300.0,
+                    "fault_recovered",
+                    "us-east-1b",
+                    fault_of(FaultCause::ZoneOutage, "us-east-1b"),
+                ),
+                event(360.0, "deployment_failed", "web", failed(FailureCause::CircuitBreaker)),
+            ]
+            .into_iter()
+            .map(|e| EventRow {
+                message: message.to_string(),
+                ..e
+            })
+            .collect(),
+            ..Default::default()
+        };
+        let drawn = |run: &RunData| {
+            let markers: Vec<(String, String, u32)> = markers(run, Some("web"))
+                .into_iter()
+                .map(|m| (m.label, m.legend, m.label_priority))
+                .collect();
+            let outages: Vec<(String, f64, f64)> = outage_spans(run, 1000.0)
+                .into_iter()
+                .map(|s| (s.legend, s.start_s, s.end_s))
+                .collect();
+            (markers, outages, deployments(run, "web"))
+        };
+        let reworded = drawn(&run(PROSE));
+        assert_eq!(reworded, drawn(&run("")));
+        assert_eq!(
+            reworded,
+            drawn(&run(
+                "(service web) deployment ecs-svc/9 of api:3 failed: desired 9 -> 1."
+            ))
+        );
+        let (markers, outages, deployments) = reworded;
+        let labels: Vec<&str> = markers.iter().map(|(label, ..)| label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "→ 6",
+                "morning → 10",
+                "Availability Zone us-east-1b outage for 2m",
+                "deployment starts: web:7",
+                "us-east-1b recovers",
+                "failed: circuit breaker"
+            ]
+        );
+        assert_eq!(markers[0].1, "scale-out");
+        assert_eq!(outages, [("us-east-1b outage".to_string(), 180.0, 300.0)]);
+        assert_eq!(deployments[0].task_definition.as_deref(), Some("web:7"));
+        assert_eq!(deployments[0].outcome, "failed");
     }
 
     #[test]
@@ -552,7 +694,7 @@ mod tests {
                 t,
                 "scaling_activity",
                 "web",
-                &format!("cpu60: ...; desired {old} -> {new} = ..."),
+                desired(old, new, DesiredCause::ScalingPolicy, "cpu60"),
             )
         };
         let run = RunData {
@@ -576,10 +718,20 @@ mod tests {
     fn picks_the_subjects_events_and_spans_faults_until_steady_state() {
         let run = RunData {
             events: vec![
-                event(100.0, "fault", "cluster", "AZ fails: 2 terminated."),
-                event(100.0, "placement_failure", "api", "no room"),
-                event(130.0, "steady_state", "web", "steady"),
-                event(150.0, "service_update", "web", "UpdateService: desiredCount 2 -> 3."),
+                event(
+                    100.0,
+                    "fault",
+                    "cluster",
+                    fault_of(FaultCause::ZoneFailure, "us-east-1b"),
+                ),
+                event(100.0, "placement_failure", "api", None),
+                event(130.0, "steady_state", "web", None),
+                event(
+                    150.0,
+                    "service_update",
+                    "web",
+                    desired(2, 3, DesiredCause::UpdateService, ""),
+                ),
             ],
             ..Default::default()
         };
@@ -587,7 +739,7 @@ mod tests {
         assert_eq!(web, ["fault", "UpdateService"]);
         assert_eq!(markers(&run, None).len(), 1);
         let spans = recovery_spans(&run, "web", 1000.0);
-        assert!(outage_spans(&run, 1000.0).is_empty());
+        assert!(outage_spans(&run, 1000.0).is_empty(), "a zone failure is not an outage");
         assert_eq!((spans[0].start_s, spans[0].end_s), (100.0, 130.0));
         assert_eq!(recovery_spans(&run, "api", 1000.0)[0].end_s, 1000.0);
     }
@@ -596,15 +748,15 @@ mod tests {
     fn deployments_run_from_their_start_to_their_end_or_the_next_one() {
         let run = RunData {
             events: vec![
-                event(100.0, "deployment_started", "web", "web:2"),
-                event(100.0, "deployment_started", "api", "api:7"),
-                event(400.0, "deployment_completed", "web", "done"),
-                event(600.0, "deployment_started", "web", "web:3"),
-                event(700.0, "deployment_stalled", "web", "unable to start tasks"),
-                event(900.0, "rollback_started", "web", "to web:2"),
-                event(900.0, "deployment_failed", "web", "circuit breaker"),
-                event(1000.0, "deployment_started", "web", "web:4"),
-                event(1500.0, "deployment_started", "web", "web:5"),
+                event(100.0, "deployment_started", "web", deployment("web:2")),
+                event(100.0, "deployment_started", "api", deployment("api:7")),
+                event(400.0, "deployment_completed", "web", None),
+                event(600.0, "deployment_started", "web", deployment("web:3")),
+                event(700.0, "deployment_stalled", "web", None),
+                event(900.0, "rollback_started", "web", deployment("web:2")),
+                event(900.0, "deployment_failed", "web", failed(FailureCause::CircuitBreaker)),
+                event(1000.0, "deployment_started", "web", deployment("web:4")),
+                event(1500.0, "deployment_started", "web", deployment("web:5")),
             ],
             ..Default::default()
         };
@@ -640,32 +792,13 @@ mod tests {
 
     #[test]
     fn an_outage_is_shaded_until_its_zone_recovers() {
+        let outage = |zone: &str| fault_of(FaultCause::ZoneOutage, zone);
         let run = RunData {
             events: vec![
-                event(
-                    100.0,
-                    "fault",
-                    "us-east-1b",
-                    "Availability Zone us-east-1b outage for 1h: 2 terminated.",
-                ),
-                event(
-                    200.0,
-                    "fault_recovered",
-                    "us-east-1a",
-                    "Availability Zone us-east-1a recovers.",
-                ),
-                event(
-                    3700.0,
-                    "fault_recovered",
-                    "us-east-1b",
-                    "Availability Zone us-east-1b recovers.",
-                ),
-                event(
-                    4000.0,
-                    "fault",
-                    "us-east-1c",
-                    "Availability Zone us-east-1c outage for 2h: 0 terminated.",
-                ),
+                event(100.0, "fault", "us-east-1b", outage("us-east-1b")),
+                event(200.0, "fault_recovered", "us-east-1a", outage("us-east-1a")),
+                event(3700.0, "fault_recovered", "us-east-1b", outage("us-east-1b")),
+                event(4000.0, "fault", "us-east-1c", outage("us-east-1c")),
             ],
             ..Default::default()
         };
@@ -681,6 +814,15 @@ mod tests {
             ]
         );
         let labels: Vec<String> = markers(&run, None).into_iter().map(|m| m.label).collect();
-        assert_eq!(labels[2], "us-east-1b recovers");
+        assert_eq!(
+            labels,
+            [
+                "Availability Zone us-east-1b outage for 1h",
+                "us-east-1a recovers",
+                "us-east-1b recovers",
+                "Availability Zone us-east-1c outage"
+            ],
+            "an outage the run outlives has no known length"
+        );
     }
 }

@@ -2,10 +2,13 @@
 //! `events.csv`, `summary.json` and, when the run wrote it, `alarms.csv`.
 //!
 //! Charts are drawn from these files and nothing else, so `ecsim run` and `ecsim plot RUN_DIR`
-//! draw the same pictures. Columns are found by header name, so files that gain columns later
-//! still load; `summary.json` is read leniently (absent fields become empty values).
+//! draw the same pictures. Columns are found by the names of `trace::columns`, so files that gain
+//! columns later still load; `summary.json` is read through `trace::summary`'s types, which fill
+//! absent fields with empty values.
 
-use super::summary_json::parse_summary;
+use crate::trace::columns::{alarms, cluster, events, services};
+use crate::trace::summary::{self, Summary};
+use crate::trace::{AlarmRole, DetailCells, EventDetail};
 
 /// The text of the files a run wrote, as read by the CLI.
 #[derive(Clone, Copy, Debug)]
@@ -23,8 +26,8 @@ pub struct RunTexts<'a> {
 /// A run directory's contents, ready to chart.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RunData {
-    /// From `summary.json`.
-    pub summary: RunSummary,
+    /// `summary.json`, read through the types that wrote it.
+    pub summary: Summary,
     /// One per service, in the order of `services.csv`.
     pub services: Vec<ServiceSeries>,
     /// One per capacity provider, in the order of `cluster.csv`.
@@ -33,110 +36,6 @@ pub struct RunData {
     pub events: Vec<EventRow>,
     /// One per alarm of `alarms.csv`, in order of first evaluation; empty for runs without it.
     pub alarms: Vec<AlarmSeries>,
-}
-
-/// The parts of `summary.json` the charts and the report show.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RunSummary {
-    /// Scenario name.
-    pub scenario: String,
-    /// Scenario description.
-    pub description: String,
-    /// Seed, when recorded.
-    pub seed: Option<u64>,
-    /// Wall-clock start, RFC 3339.
-    pub start: String,
-    /// Simulated seconds.
-    pub simulated_seconds: f64,
-    /// Total cost, USD.
-    pub cost_usd: Option<f64>,
-    /// Tasks created.
-    pub tasks_started: Option<u64>,
-    /// Placement failures.
-    pub placement_failures: Option<u64>,
-    /// Per-service aggregates.
-    pub services: Vec<ServiceFacts>,
-    /// Per-provider aggregates.
-    pub providers: Vec<ProviderFacts>,
-    /// Expectations and their verdicts.
-    pub expectations: Vec<Expectation>,
-    /// Parts of the scenario not simulated yet.
-    pub not_yet_simulated: Vec<String>,
-    /// Scaling policies and their activity counts.
-    pub scaling_policies: Vec<PolicyFacts>,
-}
-
-/// One scaling policy from `summary.json`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PolicyFacts {
-    /// `PolicyName`.
-    pub policy: String,
-    /// Service it scales.
-    pub service: String,
-    /// `TargetTrackingScaling` or `StepScaling`; empty in summaries from before it was recorded.
-    pub policy_type: String,
-    /// Tracked metric of a target tracking policy (`CPUUtilization`, `RequestCountPerTarget`, ...).
-    pub metric: String,
-    /// `TargetValue` of a target tracking policy.
-    pub target_value: Option<f64>,
-    /// Scaling activities it caused.
-    pub scaling_activities: Option<u64>,
-}
-
-impl PolicyFacts {
-    /// Whether the policy is target tracking with a known `TargetValue`.
-    pub fn is_target_tracking(&self) -> bool {
-        self.policy_type == "TargetTrackingScaling" && self.target_value.is_some()
-    }
-}
-
-/// One service's aggregates from `summary.json`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ServiceFacts {
-    /// Service name.
-    pub service: String,
-    /// Highest desiredCount.
-    pub peak_desired: Option<f64>,
-    /// Highest RUNNING count.
-    pub peak_running: Option<f64>,
-    /// Lowest healthy count.
-    pub min_healthy: Option<f64>,
-    /// Mean CPU utilization, percent.
-    pub mean_cpu_utilization: Option<f64>,
-    /// Requests that arrived.
-    pub demand_requests: Option<f64>,
-    /// Requests left unserved.
-    pub unserved_requests: Option<f64>,
-    /// Seconds from the start to the first steady state.
-    pub first_steady_state_s: Option<f64>,
-}
-
-/// One capacity provider's aggregates from `summary.json`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ProviderFacts {
-    /// Provider name.
-    pub capacity_provider: String,
-    /// Highest registered instance count.
-    pub peak_instances: Option<f64>,
-    /// Highest task count.
-    pub peak_tasks: Option<f64>,
-    /// Cost, USD.
-    pub cost_usd: Option<f64>,
-}
-
-/// An expectation: either a bare string (older summaries) or an evaluated object.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Expectation {
-    /// The expression as written in the scenario.
-    pub expression: String,
-    /// Scenario line, when known.
-    pub line: Option<u64>,
-    /// The measured value, as text.
-    pub measured: String,
-    /// `pass`, `fail`, ... as written by the checker.
-    pub verdict: String,
-    /// Explanation.
-    pub message: String,
 }
 
 /// One service's `services.csv` columns. Times are seconds since the start.
@@ -209,8 +108,11 @@ pub struct EventRow {
     pub kind: String,
     /// `subject`.
     pub subject: String,
-    /// `message`.
+    /// `message`: shown to people (the report quotes it), never parsed.
     pub message: String,
+    /// The typed payload of the columns after `message`; `None` without one, and for the rows of
+    /// runs written before those columns existed.
+    pub detail: Option<EventDetail>,
 }
 
 /// One alarm's evaluations from `alarms.csv`. Times are seconds since the start.
@@ -219,6 +121,11 @@ pub struct AlarmSeries {
     /// `alarm`: a user alarm's `AlarmName`, or a target tracking policy's managed alarm
     /// (`TargetTracking-service/<cluster>/<service>-AlarmHigh-<policy>`).
     pub alarm: String,
+    /// `policy`: the target tracking policy that manages the alarm; empty for a user alarm.
+    pub policy: String,
+    /// `alarm_role`: high or low alarm of a target tracking policy; `None` for a user alarm (and
+    /// for every alarm of a run written before the column existed).
+    pub role: Option<AlarmRole>,
     /// `service` whose metric it watches.
     pub service: String,
     /// `metric`: the CloudWatch metric name.
@@ -268,7 +175,10 @@ impl RunData {
     /// Loads a run from the text of its files.
     pub fn from_texts(texts: RunTexts<'_>) -> Result<RunData, DataError> {
         Ok(RunData {
-            summary: parse_summary(texts.summary_json)?,
+            summary: Summary::from_json(texts.summary_json).map_err(|e| DataError {
+                file: summary::FILE,
+                message: e.to_string(),
+            })?,
             services: parse_services(texts.services_csv)?,
             providers: parse_providers(texts.cluster_csv)?,
             events: parse_events(texts.events_csv)?,
@@ -310,6 +220,16 @@ fn csv_error(file: &'static str) -> impl Fn(csv::Error) -> DataError {
         file,
         message: e.to_string(),
     }
+}
+
+/// The index of a column added after the first runs: `None` in files written before it.
+fn optional_column(header: &csv::StringRecord, name: &str) -> Option<usize> {
+    header.iter().position(|h| h == name)
+}
+
+/// The cell of an optional column; empty when the file lacks the column.
+fn optional_cell(row: &csv::StringRecord, index: Option<usize>) -> &str {
+    index.and_then(|i| row.get(i)).unwrap_or("")
 }
 
 fn column(file: &'static str, header: &csv::StringRecord, name: &str) -> Result<usize, DataError> {
@@ -364,24 +284,24 @@ fn grouped_columns(file: &'static str, text: &str, key: &str, names: &[&str]) ->
 }
 
 const SERVICE_COLUMNS: &[&str] = &[
-    "time_s",
-    "desired",
-    "running",
-    "pending",
-    "healthy",
-    "primary_running",
-    "active_running",
-    "cpu_utilization",
-    "memory_utilization",
-    "demand_rps",
-    "served_rps",
-    "unserved_rps",
-    "min_capacity",
-    "max_capacity",
+    services::TIME_S,
+    services::DESIRED,
+    services::RUNNING,
+    services::PENDING,
+    services::HEALTHY,
+    services::PRIMARY_RUNNING,
+    services::ACTIVE_RUNNING,
+    services::CPU_UTILIZATION,
+    services::MEMORY_UTILIZATION,
+    services::DEMAND_RPS,
+    services::SERVED_RPS,
+    services::UNSERVED_RPS,
+    services::MIN_CAPACITY,
+    services::MAX_CAPACITY,
 ];
 
 fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
-    let groups = grouped_columns("services.csv", text, "service", SERVICE_COLUMNS)?;
+    let groups = grouped_columns(services::FILE, text, services::SERVICE, SERVICE_COLUMNS)?;
     Ok(groups
         .into_iter()
         .map(|(name, columns)| {
@@ -409,18 +329,18 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
 }
 
 const CLUSTER_COLUMNS: &[&str] = &[
-    "time_s",
-    "instances",
-    "instances_pending",
-    "capacity_provider_reservation",
-    "tasks",
-    "cost_usd",
-    "desired_capacity",
-    "target_capacity",
+    cluster::TIME_S,
+    cluster::INSTANCES,
+    cluster::INSTANCES_PENDING,
+    cluster::CAPACITY_PROVIDER_RESERVATION,
+    cluster::TASKS,
+    cluster::COST_USD,
+    cluster::DESIRED_CAPACITY,
+    cluster::TARGET_CAPACITY,
 ];
 
 fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
-    let groups = grouped_columns("cluster.csv", text, "capacity_provider", CLUSTER_COLUMNS)?;
+    let groups = grouped_columns(cluster::FILE, text, cluster::CAPACITY_PROVIDER, CLUSTER_COLUMNS)?;
     Ok(groups
         .into_iter()
         .map(|(name, columns)| {
@@ -442,11 +362,25 @@ fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
 }
 
 fn parse_events(text: &str) -> Result<Vec<EventRow>, DataError> {
-    const FILE: &str = "events.csv";
+    const FILE: &str = events::FILE;
     let (header, mut reader) = open_table(FILE, text)?;
-    let [time, timestamp, kind, subject, message] =
-        ["time_s", "timestamp", "kind", "subject", "message"].map(|n| column(FILE, &header, n));
+    let [time, timestamp, kind, subject, message] = [
+        events::TIME_S,
+        events::TIMESTAMP,
+        events::KIND,
+        events::SUBJECT,
+        events::MESSAGE,
+    ]
+    .map(|n| column(FILE, &header, n));
     let (time, timestamp, kind, subject, message) = (time?, timestamp?, kind?, subject?, message?);
+    let [cause, name, desired_from, desired_to, task_definition] = [
+        events::CAUSE,
+        events::NAME,
+        events::DESIRED_FROM,
+        events::DESIRED_TO,
+        events::TASK_DEFINITION,
+    ]
+    .map(|n| optional_column(&header, n));
     let cell = |row: &csv::StringRecord, i: usize| row.get(i).unwrap_or("").to_string();
     let mut events = Vec::new();
     let mut row = csv::StringRecord::new();
@@ -456,33 +390,59 @@ fn parse_events(text: &str) -> Result<Vec<EventRow>, DataError> {
         if !KEPT_EVENT_KINDS.contains(&row.get(kind).unwrap_or("")) {
             continue;
         }
+        let count = |i: Option<usize>| -> Result<Option<u32>, DataError> {
+            let text = optional_cell(&row, i);
+            if text.is_empty() {
+                return Ok(None);
+            }
+            text.parse().map(Some).map_err(|_| DataError {
+                file: FILE,
+                message: format!("row {line}: `{text}` is not a count"),
+            })
+        };
+        let cells = DetailCells {
+            cause: optional_cell(&row, cause),
+            name: optional_cell(&row, name),
+            desired_from: count(desired_from)?,
+            desired_to: count(desired_to)?,
+            task_definition: optional_cell(&row, task_definition),
+        };
+        let detail = EventDetail::from_cells(&cells).map_err(|message| DataError {
+            file: FILE,
+            message: format!("row {line}: {message}"),
+        })?;
         events.push(EventRow {
             time_s: number(FILE, &row, time, line)?,
             timestamp: cell(&row, timestamp),
             kind: cell(&row, kind),
             subject: cell(&row, subject),
             message: cell(&row, message),
+            detail,
         });
     }
     Ok(events)
 }
 
 fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
-    const FILE: &str = "alarms.csv";
+    const FILE: &str = alarms::FILE;
     let (header, mut reader) = open_table(FILE, text)?;
     let names = [
-        "time_s",
-        "alarm",
-        "service",
-        "metric",
-        "value",
-        "comparison",
-        "threshold",
-        "state",
+        alarms::TIME_S,
+        alarms::ALARM,
+        alarms::SERVICE,
+        alarms::METRIC,
+        alarms::VALUE,
+        alarms::COMPARISON,
+        alarms::THRESHOLD,
+        alarms::STATE,
     ];
     let [time, alarm, service, metric, value, comparison, threshold, state] = names.map(|n| column(FILE, &header, n));
     let (time, alarm, service, metric) = (time?, alarm?, service?, metric?);
     let (value, comparison, threshold, state) = (value?, comparison?, threshold?, state?);
+    let (policy, role) = (
+        optional_column(&header, alarms::POLICY),
+        optional_column(&header, alarms::ALARM_ROLE),
+    );
     let mut alarms: Vec<AlarmSeries> = Vec::new();
     let mut row = csv::StringRecord::new();
     let mut line = 1;
@@ -493,8 +453,17 @@ fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
             Some(p) => p,
             None => {
                 let cell = |i: usize| row.get(i).unwrap_or("").to_string();
+                let role = match optional_cell(&row, role) {
+                    "" => None,
+                    text => Some(AlarmRole::parse(text).ok_or_else(|| DataError {
+                        file: FILE,
+                        message: format!("row {line}: `{text}` is not an alarm role"),
+                    })?),
+                };
                 alarms.push(AlarmSeries {
                     alarm: name.to_string(),
+                    policy: optional_cell(&row, policy).to_string(),
+                    role,
                     service: cell(service),
                     metric: cell(metric),
                     comparison: cell(comparison),
@@ -515,6 +484,185 @@ fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::{CsvSink, RunFiles, SummaryBuilder};
+    use crate::trace::{
+        AlarmRow, ClusterRow, EventKind, EventRecord, RunTotals, ServiceRow, TraceSink, TrackingAlarm, every_detail,
+    };
+
+    /// Records written through `CsvSink` read back through `RunData` as the same typed values: the
+    /// trace columns, an event of every payload variant and cause, the alarm roles and the summary.
+    #[test]
+    fn what_the_csv_sink_writes_reads_back_as_the_same_values() {
+        let files = RunFiles {
+            services: Vec::new(),
+            cluster: Vec::new(),
+            events: Vec::new(),
+            tasks: Vec::new(),
+            alarms: Vec::new(),
+        };
+        let mut sink = CsvSink::new(files, 1_767_571_200_000, SummaryBuilder::default()).expect("headers");
+        let service = ServiceRow {
+            time_ms: 60_500,
+            service: "web",
+            desired: 4,
+            running: 3,
+            pending: 1,
+            healthy: 3,
+            primary_running: 2,
+            active_running: 1,
+            cpu_utilization: 61.25,
+            memory_utilization: 40.5,
+            demand_rps: 300.0,
+            served_rps: 280.125,
+            unserved_rps: 19.875,
+            min_capacity: 2,
+            max_capacity: 10,
+            unserved_requests: 1192.5,
+            queue_depth: None,
+            oldest_message_age_s: None,
+        };
+        sink.service_row(&service).expect("row");
+        let provider = ClusterRow {
+            time_ms: 60_500,
+            capacity_provider: "cp-m5",
+            instances: 3,
+            instances_pending: 1,
+            cpu_reserved_pct: 75.5,
+            memory_reserved_pct: 50.0,
+            capacity_provider_reservation: Some(133.333),
+            tasks_provisioning: 0,
+            tasks: 6,
+            cost_usd: 0.012345,
+            desired_capacity: Some(4),
+            target_capacity: None,
+        };
+        sink.cluster_row(&provider).expect("row");
+        let kind_of = |detail: &EventDetail| match detail {
+            EventDetail::DesiredChange { .. } => EventKind::ScalingActivity,
+            EventDetail::Deployment { .. } => EventKind::DeploymentStarted,
+            EventDetail::DeploymentFailed { .. } => EventKind::DeploymentFailed,
+            EventDetail::Fault { .. } => EventKind::Fault,
+        };
+        let mut records: Vec<EventRecord> = every_detail()
+            .into_iter()
+            .enumerate()
+            .map(|(i, detail)| EventRecord {
+                time_ms: 1000 * i as u64 + 1,
+                kind: kind_of(&detail),
+                subject: "web".into(),
+                message: format!("a \"quoted\", two-line\nmessage {i}"),
+                detail: Some(detail),
+            })
+            .collect();
+        records.push(EventRecord {
+            time_ms: 99_000,
+            kind: EventKind::SteadyState,
+            subject: "web".into(),
+            message: "(service web) has reached a steady state.".into(),
+            detail: None,
+        });
+        for r in &records {
+            sink.event(r).expect("event");
+        }
+        for (alarm, tracking) in [
+            (
+                "TargetTracking-service/c/web-AlarmLow-cpu60",
+                Some(TrackingAlarm {
+                    policy: "cpu60",
+                    role: AlarmRole::Low,
+                }),
+            ),
+            ("web-cpu-high", None),
+        ] {
+            let row = AlarmRow {
+                time_ms: 120_000,
+                alarm,
+                service: "web",
+                metric: "CPUUtilization",
+                value: Some(47.5),
+                threshold: 54.0,
+                comparison: "<",
+                state: "ALARM",
+                tracking,
+            };
+            sink.alarm_row(&row).expect("alarm");
+        }
+        sink.finish(&RunTotals {
+            simulated_ms: 120_000,
+            ..Default::default()
+        })
+        .expect("finish");
+        let (files, summary) = sink.into_inner().expect("flush");
+        let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
+        let run = RunData::from_texts(RunTexts {
+            services_csv: &text(files.services),
+            cluster_csv: &text(files.cluster),
+            events_csv: &text(files.events),
+            summary_json: &summary.to_json(),
+        })
+        .and_then(|run| run.with_alarms(&text(files.alarms)))
+        .expect("the sink's own files load");
+
+        let web = &run.services[0];
+        assert_eq!((web.name.as_str(), web.time_s.as_slice()), ("web", &[60.5][..]));
+        assert_eq!(
+            [web.desired[0], web.running[0], web.pending[0], web.healthy[0]],
+            [4.0, 3.0, 1.0, 3.0]
+        );
+        assert_eq!([web.primary_running[0], web.active_running[0]], [2.0, 1.0]);
+        assert_eq!(
+            [web.cpu_utilization[0], web.memory_utilization[0]],
+            [service.cpu_utilization, service.memory_utilization]
+        );
+        assert_eq!(
+            [web.demand_rps[0], web.served_rps[0], web.unserved_rps[0]],
+            [service.demand_rps, service.served_rps, service.unserved_rps]
+        );
+        assert_eq!([web.min_capacity[0], web.max_capacity[0]], [2.0, 10.0]);
+        let cp = &run.providers[0];
+        assert_eq!(
+            [
+                cp.instances[0],
+                cp.instances_pending[0],
+                cp.tasks[0],
+                cp.desired_capacity[0]
+            ],
+            [3.0, 1.0, 6.0, 4.0]
+        );
+        assert_eq!(
+            [cp.capacity_provider_reservation[0], cp.cost_usd[0]],
+            [133.333, 0.012345]
+        );
+        assert!(cp.target_capacity[0].is_nan(), "an empty cell");
+
+        let kept: Vec<&EventRecord> = records
+            .iter()
+            .filter(|r| KEPT_EVENT_KINDS.contains(&r.kind.as_str()))
+            .collect();
+        assert_eq!(run.events.len(), kept.len());
+        for (row, record) in run.events.iter().zip(kept) {
+            assert_eq!(row.time_s, record.time_ms as f64 / 1000.0);
+            assert_eq!(
+                (row.kind.as_str(), row.subject.as_str(), row.message.as_str()),
+                (record.kind.as_str(), record.subject.as_str(), record.message.as_str())
+            );
+            assert_eq!(row.detail, record.detail, "{}", row.message);
+        }
+        assert_eq!(run.events[0].timestamp, "2026-01-05T00:00:00Z");
+
+        let roles: Vec<(&str, Option<AlarmRole>)> = run.alarms.iter().map(|a| (a.policy.as_str(), a.role)).collect();
+        assert_eq!(roles, [("cpu60", Some(AlarmRole::Low)), ("", None)]);
+        assert_eq!(
+            (
+                run.alarms[0].value[0],
+                run.alarms[0].threshold,
+                run.alarms[0].in_alarm[0]
+            ),
+            (47.5, 54.0, true)
+        );
+        assert_eq!(&run.summary, summary.summary());
+        assert_eq!(run.summary.simulated_ms(), 120_000);
+    }
 
     const SERVICES: &str = "time_s,timestamp,service,desired,running,pending,healthy,primary_running,\
 active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved_rps,min_capacity,max_capacity
@@ -557,18 +705,16 @@ memory_reserved_pct,capacity_provider_reservation,tasks_provisioning,tasks,cost_
     }
 
     #[test]
-    fn reads_expectations_as_strings_or_objects() {
+    fn reads_the_summary_through_its_types() {
         let run = load(
-            r#"{"scenario": "s", "expectations": ["a < 1",
-                {"expression": "b > 2", "line": 7, "measured": 3.5, "verdict": "pass"}]}"#,
+            r#"{"scenario": "s", "expectations": [
+                {"expression": "b > 2", "line": 7, "measured": 3.5, "passed": true}]}"#,
         )
         .expect("loads");
         let e = &run.summary.expectations;
-        assert_eq!(e[0].expression, "a < 1");
-        assert_eq!(
-            (e[1].line, e[1].measured.as_str(), e[1].verdict.as_str()),
-            (Some(7), "3.5", "pass")
-        );
+        assert_eq!((e[0].line, e[0].measured, e[0].passed), (7, Some(3.5), true));
+        let err = load(r#"{"seed": "seven"}"#).expect_err("a seed is a number");
+        assert!(err.to_string().starts_with("summary.json: invalid type"), "{err}");
     }
 
     #[test]
@@ -631,6 +777,6 @@ oldest_message_age_s
         assert_eq!(run.alarms.len(), 2);
         let p = &run.summary.scaling_policies;
         assert!(p[0].is_target_tracking() && !p[1].is_target_tracking());
-        assert_eq!((p[0].target_value, p[1].scaling_activities), (Some(60.0), Some(1)));
+        assert_eq!((p[0].target_value, p[1].scaling_activities), (Some(60.0), 1));
     }
 }

@@ -20,7 +20,6 @@ pub mod figure;
 pub mod load;
 pub mod scaling;
 pub mod style;
-mod summary_json;
 pub mod tasks;
 pub mod timeline;
 pub mod utilization;
@@ -96,9 +95,7 @@ impl<'a> ChartContext<'a> {
             facts.push(format!("starts {}", describe_start(&s.start)));
         }
         facts.push(format!("{} simulated", describe_duration(run.end_s())));
-        if let Some(seed) = s.seed {
-            facts.push(format!("seed {seed}"));
-        }
+        facts.push(format!("seed {}", s.seed));
         ChartContext {
             run,
             axis: TimeAxis::for_duration(run.end_s()),

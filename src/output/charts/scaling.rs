@@ -53,10 +53,11 @@ pub fn reference_lines(run: &RunData, service: &str, metrics: &[&str]) -> Vec<Re
         .summary
         .scaling_policies
         .iter()
-        .filter(|p| p.service == service && p.is_target_tracking() && metrics.contains(&p.metric.as_str()))
+        .filter(|p| p.service == service && p.is_target_tracking())
         .filter_map(|p| {
+            let metric = p.metric.as_deref().filter(|m| metrics.contains(m))?;
             let value = p.target_value?;
-            let unit = if p.metric.ends_with("Utilization") { " %" } else { "" };
+            let unit = if metric.ends_with("Utilization") { " %" } else { "" };
             Some(ReferenceLine {
                 legend: format!("{} target {}{unit}", p.policy, number(value)),
                 stroke: style::TARGET_VALUE,
@@ -66,7 +67,7 @@ pub fn reference_lines(run: &RunData, service: &str, metrics: &[&str]) -> Vec<Re
     let thresholds = run
         .alarms
         .iter()
-        .filter(|a| a.service == service && metrics.contains(&a.metric.as_str()) && managed_alarm(a).is_none())
+        .filter(|a| a.service == service && metrics.contains(&a.metric.as_str()) && a.role.is_none())
         .map(|a| ReferenceLine {
             legend: format!("{} {} {}", a.alarm, a.comparison, number(a.threshold)),
             stroke: if is_high(a) {
@@ -87,8 +88,8 @@ pub fn alarm_spans(run: &RunData, service: &str, metrics: &[&str], end_s: f64) -
         .iter()
         .filter(|a| a.service == service && metrics.contains(&a.metric.as_str()))
     {
-        let legend = match managed_alarm(alarm) {
-            Some((kind, _policy)) => format!("{kind} in ALARM"),
+        let legend = match alarm.role {
+            Some(role) => format!("{} in ALARM", role.aws_name()),
             None => format!("{} in ALARM", alarm.alarm),
         };
         let stroke = if is_high(alarm) {
@@ -147,15 +148,6 @@ fn merge_overlapping(mut spans: Vec<Span>) -> Vec<Span> {
     merged
 }
 
-/// For a target tracking policy's managed alarm, `("AlarmHigh" | "AlarmLow", policy name)`.
-pub fn managed_alarm(alarm: &AlarmSeries) -> Option<(&'static str, &str)> {
-    let rest = alarm.alarm.strip_prefix("TargetTracking-")?;
-    ["AlarmHigh", "AlarmLow"].into_iter().find_map(|kind| {
-        let (_, policy) = rest.split_once(&format!("-{kind}-"))?;
-        Some((kind, policy))
-    })
-}
-
 /// Whether the alarm fires on high values (`>`, `>=`).
 fn is_high(alarm: &AlarmSeries) -> bool {
     alarm.comparison.starts_with('>')
@@ -169,9 +161,10 @@ fn number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::charts::data::{PolicyFacts, RunTexts};
+    use crate::output::charts::data::RunTexts;
     use crate::output::charts::figure::Figure;
     use crate::output::charts::utilization;
+    use crate::trace::summary::{PolicySummary, TARGET_TRACKING_SCALING};
 
     const SERVICES: &str = "time_s,timestamp,service,desired,running,pending,healthy,primary_running,\
 active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved_rps,min_capacity,max_capacity
@@ -180,17 +173,17 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
 ";
     /// High alarm in ALARM at 600-720 s and from 1500 s to the end; low alarm at 900-1080 s.
     /// A second policy's high alarm overlaps the first period and merges with it.
-    const ALARMS: &str = "time_s,timestamp,alarm,service,metric,value,comparison,threshold,state
-540,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,50,>,60,OK
-600,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,70,>,60,ALARM
-660,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,71,>,60,ALARM
-720,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,50,>,60,OK
-660,t,TargetTracking-service/c/web-AlarmHigh-mem70,web,MemoryUtilization,80,>,70,ALARM
-780,t,TargetTracking-service/c/web-AlarmHigh-mem70,web,MemoryUtilization,60,>,70,OK
-900,t,TargetTracking-service/c/web-AlarmLow-cpu60,web,CPUUtilization,40,<,54,ALARM
-1080,t,TargetTracking-service/c/web-AlarmLow-cpu60,web,CPUUtilization,55,<,54,INSUFFICIENT_DATA
-1500,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,90,>,60,ALARM
-1500,t,other-service-alarm,api,CPUUtilization,90,>,60,ALARM
+    const ALARMS: &str = "time_s,timestamp,alarm,service,metric,value,comparison,threshold,state,policy,alarm_role
+540,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,50,>,60,OK,cpu60,high
+600,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,70,>,60,ALARM,cpu60,high
+660,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,71,>,60,ALARM,cpu60,high
+720,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,50,>,60,OK,cpu60,high
+660,t,TargetTracking-service/c/web-AlarmHigh-mem70,web,MemoryUtilization,80,>,70,ALARM,mem70,high
+780,t,TargetTracking-service/c/web-AlarmHigh-mem70,web,MemoryUtilization,60,>,70,OK,mem70,high
+900,t,TargetTracking-service/c/web-AlarmLow-cpu60,web,CPUUtilization,40,<,54,ALARM,cpu60,low
+1080,t,TargetTracking-service/c/web-AlarmLow-cpu60,web,CPUUtilization,55,<,54,INSUFFICIENT_DATA,cpu60,low
+1500,t,TargetTracking-service/c/web-AlarmHigh-cpu60,web,CPUUtilization,90,>,60,ALARM,cpu60,high
+1500,t,other-service-alarm,api,CPUUtilization,90,>,60,ALARM,,
 ";
 
     fn run() -> RunData {
@@ -202,13 +195,13 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
         })
         .and_then(|run| run.with_alarms(ALARMS))
         .expect("loads");
-        run.summary.scaling_policies.push(PolicyFacts {
+        run.summary.scaling_policies.push(PolicySummary {
             policy: "cpu60".into(),
             service: "web".into(),
-            policy_type: "TargetTrackingScaling".into(),
-            metric: "CPUUtilization".into(),
+            policy_type: TARGET_TRACKING_SCALING.into(),
+            metric: Some("CPUUtilization".into()),
             target_value: Some(60.0),
-            scaling_activities: Some(3),
+            scaling_activities: 3,
         });
         run
     }
@@ -257,15 +250,39 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
     }
 
     #[test]
-    fn names_the_managed_alarms() {
-        let alarm = |name: &str| AlarmSeries {
-            alarm: name.into(),
-            ..Default::default()
-        };
+    fn the_role_column_not_the_name_tells_a_managed_alarm() {
+        let alarms = "time_s,timestamp,alarm,service,metric,value,comparison,threshold,state,policy,alarm_role
+600,t,renamed-by-someone,web,CPUUtilization,70,>,60,ALARM,cpu60,high
+600,t,TargetTracking-service/c/web-AlarmLow-lookalike,web,CPUUtilization,70,<,20,ALARM,,
+";
+        let mut run = run();
+        run.alarms = RunData::default().with_alarms(alarms).expect("loads").alarms;
         assert_eq!(
-            managed_alarm(&alarm("TargetTracking-service/shop/front-AlarmLow-requests")),
-            Some(("AlarmLow", "requests"))
+            (run.alarms[0].policy.as_str(), run.alarms[0].role),
+            ("cpu60", Some(crate::trace::AlarmRole::High))
         );
-        assert_eq!(managed_alarm(&alarm("web-cpu-high")), None);
+        let spans: Vec<String> = alarm_spans(&run, "web", UTILIZATION_METRICS, 3600.0)
+            .into_iter()
+            .map(|s| s.legend)
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                "AlarmHigh in ALARM",
+                "TargetTracking-service/c/web-AlarmLow-lookalike in ALARM"
+            ]
+        );
+        let lines: Vec<String> = reference_lines(&run, "web", UTILIZATION_METRICS)
+            .into_iter()
+            .map(|r| r.legend)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "cpu60 target 60 %",
+                "TargetTracking-service/c/web-AlarmLow-lookalike < 20"
+            ],
+            "a user alarm's threshold is drawn, a managed alarm's is not"
+        );
     }
 }

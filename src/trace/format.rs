@@ -1,4 +1,5 @@
-//! Formatting shared by the output files: wall-clock timestamps and fixed-precision numbers.
+//! Formatting shared by the output files: simulated seconds, wall-clock timestamps and
+//! fixed-precision numbers.
 
 use chrono::{DateTime, SecondsFormat};
 
@@ -6,6 +7,15 @@ use chrono::{DateTime, SecondsFormat};
 pub fn timestamp(start_epoch_ms: i64, time_ms: u64) -> String {
     let ms = start_epoch_ms.saturating_add(time_ms as i64);
     DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+/// Simulated milliseconds as seconds: `90` or `7337.855` (at most three decimals, none when whole).
+pub fn seconds(ms: u64) -> String {
+    if ms.is_multiple_of(1000) {
+        (ms / 1000).to_string()
+    } else {
+        format!("{}.{:03}", ms / 1000, ms % 1000)
+    }
 }
 
 /// A float with three decimals, trailing zeros trimmed (`12.5`, `0`, `100`).
@@ -57,6 +67,9 @@ mod tests {
 
     #[test]
     fn formats_numbers_and_times() {
+        assert_eq!(seconds(90_000), "90");
+        assert_eq!(seconds(7_337_855), "7337.855");
+        assert_eq!(seconds(500), "0.500");
         assert_eq!(number(12.5), "12.5");
         assert_eq!(number(100.0), "100");
         assert_eq!(number(0.0004), "0");

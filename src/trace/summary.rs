@@ -1,0 +1,296 @@
+//! `summary.json`, defined once: the serde types `output::SummaryBuilder` fills and writes, and
+//! the charts, the report and `ecsim check` read back.
+//!
+//! Every struct reads leniently (`#[serde(default)]`): a field a summary lacks, because an older
+//! ecsim wrote it or a test wrote only what it needs, reads as zero, empty or `None`.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// File name in the run directory.
+pub const FILE: &str = "summary.json";
+
+/// One deployment of a service, from its `events.csv` rows.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DeploymentSummary {
+    /// `deployment` or `rollback`.
+    pub kind: String,
+    /// Seconds from the start of the run when it started.
+    pub started_s: f64,
+    /// When it reached COMPLETED, if it did.
+    pub completed_s: Option<f64>,
+    /// Completed minus started, seconds.
+    pub duration_s: Option<f64>,
+    /// `COMPLETED`, `FAILED`, or `IN_PROGRESS` when the run ended.
+    pub rollout_state: String,
+    /// Whether it stalled ("unable to stop or start tasks") at some point.
+    pub stalled: bool,
+}
+
+/// Aggregates of one service over the run.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ServiceSummary {
+    /// Service name.
+    pub service: String,
+    /// Highest desiredCount seen at a trace row.
+    pub peak_desired: u32,
+    /// Highest RUNNING count.
+    pub peak_running: u32,
+    /// Lowest healthy count.
+    pub min_healthy: u32,
+    /// Time-weighted mean CPU utilization, percent.
+    pub mean_cpu_utilization: f64,
+    /// Highest interval CPU utilization, percent.
+    pub max_cpu_utilization: f64,
+    /// Requests that arrived.
+    pub demand_requests: f64,
+    /// Requests served.
+    pub served_requests: f64,
+    /// Requests left unserved.
+    pub unserved_requests: f64,
+    /// Seconds of the first steady-state event (from the start).
+    pub first_steady_state_s: Option<f64>,
+    /// Scaling activities that changed the desired count.
+    pub scaling_activities: u64,
+    /// Seconds during which desired was at MaxCapacity of a scalable target.
+    pub time_at_max_capacity_s: f64,
+    /// Cost of its Fargate tasks and its share of EC2 instances (by reserved CPU), USD.
+    pub cost_usd: f64,
+    /// Its FARGATE_SPOT tasks interrupted.
+    pub spot_interruptions: u64,
+    /// Its deployments (and rollbacks), in start order.
+    pub deployments: Vec<DeploymentSummary>,
+    /// Queue workers: the most messages visible at a trace row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_queue_depth: Option<f64>,
+    /// Queue workers: the oldest message age seen at a trace row, seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_oldest_message_age_s: Option<f64>,
+}
+
+/// `PolicyType` of a target tracking policy.
+pub const TARGET_TRACKING_SCALING: &str = "TargetTrackingScaling";
+/// `PolicyType` of a step scaling policy.
+pub const STEP_SCALING: &str = "StepScaling";
+
+/// Scaling activities of one policy.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PolicySummary {
+    /// Policy name.
+    pub policy: String,
+    /// Service it scales.
+    pub service: String,
+    /// Activities that changed the desired count.
+    pub scaling_activities: u64,
+    /// `PolicyType`: [`TARGET_TRACKING_SCALING`] or [`STEP_SCALING`].
+    pub policy_type: String,
+    /// The CloudWatch metric a target tracking policy tracks (`CPUUtilization`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    /// A target tracking policy's `TargetValue`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<f64>,
+}
+
+impl PolicySummary {
+    /// Whether the policy is target tracking with a known `TargetValue`.
+    pub fn is_target_tracking(&self) -> bool {
+        self.policy_type == TARGET_TRACKING_SCALING && self.target_value.is_some()
+    }
+}
+
+/// How long one alarm spent in ALARM.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct AlarmSummary {
+    /// Alarm name.
+    pub alarm: String,
+    /// Evaluations.
+    pub evaluations: u64,
+    /// Evaluations that found it in ALARM.
+    pub evaluations_in_alarm: u64,
+}
+
+/// One `expect:` line and its verdict.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ExpectationRecord {
+    /// The expression as written.
+    pub expression: String,
+    /// Line in the scenario file.
+    pub line: usize,
+    /// True when it holds.
+    pub passed: bool,
+    /// The measured value, when it could be measured.
+    pub measured: Option<f64>,
+    /// `max(web.running) = 9, expected <= 8`, or why it could not be evaluated.
+    pub message: String,
+}
+
+/// Aggregates of one capacity provider.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ProviderSummary {
+    /// Provider name.
+    pub capacity_provider: String,
+    /// Highest registered instance count.
+    pub peak_instances: u32,
+    /// Highest task count.
+    pub peak_tasks: u32,
+    /// Cost over the run, USD.
+    pub cost_usd: f64,
+    /// Spot interruptions: FARGATE_SPOT tasks, or Spot instances of an Auto Scaling group.
+    pub spot_interruptions: u64,
+}
+
+/// The whole `summary.json`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario description.
+    pub description: String,
+    /// Seed used.
+    pub seed: u64,
+    /// Wall-clock start of the simulated time.
+    pub start: String,
+    /// Simulated seconds.
+    pub simulated_seconds: f64,
+    /// Events handled.
+    pub events_processed: u64,
+    /// Tasks created.
+    pub tasks_started: u64,
+    /// Placement failures reported in events.csv.
+    pub placement_failures: u64,
+    /// Total cost, USD.
+    pub cost_usd: f64,
+    /// EC2 cost no service's tasks reserved, USD: the services' `cost_usd` plus this is the total.
+    pub unallocated_cost_usd: f64,
+    /// Per service.
+    pub services: Vec<ServiceSummary>,
+    /// Per capacity provider.
+    pub capacity_providers: Vec<ProviderSummary>,
+    /// Per scaling policy.
+    pub scaling_policies: Vec<PolicySummary>,
+    /// Per alarm.
+    pub alarms: Vec<AlarmSummary>,
+    /// AWS fields accepted but not modelled.
+    pub ignored_fields: Vec<String>,
+    /// Parts of the scenario not simulated yet.
+    pub not_yet_simulated: Vec<String>,
+    /// Expectations with their verdicts.
+    #[serde(deserialize_with = "evaluated_expectations")]
+    pub expectations: Vec<ExpectationRecord>,
+}
+
+impl Summary {
+    /// Reads `summary.json` text.
+    pub fn from_json(text: &str) -> Result<Summary, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The simulated duration in milliseconds.
+    pub fn simulated_ms(&self) -> u64 {
+        (self.simulated_seconds * 1000.0).round() as u64
+    }
+
+    /// The summary of service `name`.
+    pub fn service(&self, name: &str) -> Option<&ServiceSummary> {
+        self.services.iter().find(|s| s.service == name)
+    }
+
+    /// The summary of capacity provider `name`.
+    pub fn provider(&self, name: &str) -> Option<&ProviderSummary> {
+        self.capacity_providers.iter().find(|p| p.capacity_provider == name)
+    }
+}
+
+/// The expectations of a summary. The first summaries, written before expectations were
+/// evaluated, listed them as bare strings without a verdict: those are left out rather than read
+/// as failures.
+fn evaluated_expectations<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ExpectationRecord>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Entry {
+        Evaluated(ExpectationRecord),
+        NotEvaluated(#[allow(dead_code)] String),
+    }
+    let entries: Vec<Entry> = Vec::deserialize(d)?;
+    Ok(entries
+        .into_iter()
+        .filter_map(|e| match e {
+            Entry::Evaluated(r) => Some(r),
+            Entry::NotEvaluated(_) => None,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_back_what_it_writes_and_fills_what_a_summary_lacks() {
+        let summary = Summary {
+            scenario: "s".into(),
+            seed: 7,
+            simulated_seconds: 3600.5,
+            services: vec![ServiceSummary {
+                service: "web".into(),
+                first_steady_state_s: Some(90.0),
+                deployments: vec![DeploymentSummary {
+                    kind: "deployment".into(),
+                    rollout_state: "COMPLETED".into(),
+                    ..Default::default()
+                }],
+                peak_queue_depth: Some(12.5),
+                ..Default::default()
+            }],
+            scaling_policies: vec![PolicySummary {
+                policy: "cpu60".into(),
+                policy_type: TARGET_TRACKING_SCALING.into(),
+                target_value: Some(60.0),
+                ..Default::default()
+            }],
+            expectations: vec![ExpectationRecord {
+                expression: "a < 1".into(),
+                line: 3,
+                passed: true,
+                measured: Some(0.5),
+                message: "ok".into(),
+            }],
+            ..Default::default()
+        };
+        let text = serde_json::to_string_pretty(&summary).expect("serializes");
+        assert_eq!(Summary::from_json(&text).expect("reads"), summary);
+        assert_eq!(summary.simulated_ms(), 3_600_500);
+        assert!(summary.scaling_policies[0].is_target_tracking());
+
+        let partial = Summary::from_json(r#"{"scenario": "old", "services": [{"service": "web"}]}"#).expect("reads");
+        assert_eq!((partial.scenario.as_str(), partial.cost_usd), ("old", 0.0));
+        assert_eq!(partial.service("web").map(|s| s.unserved_requests), Some(0.0));
+    }
+
+    #[test]
+    fn leaves_out_expectations_written_before_verdicts() {
+        let summary = Summary::from_json(
+            r#"{"expectations": ["a < 1", {"expression": "b > 2", "line": 7, "measured": 3.5, "passed": true}]}"#,
+        )
+        .expect("reads");
+        assert_eq!(summary.expectations.len(), 1);
+        let e = &summary.expectations[0];
+        assert_eq!(
+            (e.expression.as_str(), e.line, e.measured, e.passed),
+            ("b > 2", 7, Some(3.5), true)
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_is_an_error_naming_the_field() {
+        let err = Summary::from_json(r#"{"cost_usd": "a lot"}"#).expect_err("a string is not a cost");
+        assert!(err.to_string().contains("invalid type: string \"a lot\""), "{err}");
+    }
+}
