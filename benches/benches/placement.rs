@@ -61,7 +61,7 @@ fn fleet() -> Vec<ContainerInstance> {
             ec2_instance_id: format!("i-{id:017x}"),
             instance_type: itype,
             auto_scaling_group: 0,
-            capacity_provider: 0,
+            capacity_provider: Some(0),
             availability_zone: id as usize % ZONES,
             state: InstanceState::Active,
             registered_cpu_units: 4096,

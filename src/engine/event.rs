@@ -2,6 +2,7 @@
 
 use super::scaling::ScalingKind;
 use crate::model::{InstanceId, TaskId};
+use crate::sim::ServiceIdx;
 
 /// An event in the queue. Events carry ids, never objects; a timer whose task has moved on since
 /// it was scheduled carries an old `generation` and is dropped when it fires.
@@ -40,7 +41,7 @@ pub enum Event {
     /// The service scheduler looks at a service and starts or stops tasks.
     Reconcile {
         /// Service index.
-        service: usize,
+        service: ServiceIdx,
     },
     /// A metric period of a scaling pipeline ends: its datapoints are computed.
     MetricPeriod {

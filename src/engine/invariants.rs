@@ -4,6 +4,7 @@ use crate::engine::world::World;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{InstanceState, TaskState};
 use crate::policy::placement::PlacementConstraint;
+use crate::sim::ServiceIdx;
 
 impl World<'_> {
     /// Panics with a description if the world is inconsistent.
@@ -21,7 +22,7 @@ impl World<'_> {
     }
 
     fn check_service_counters(&self) {
-        for (i, s) in self.services.iter().enumerate() {
+        for (i, s) in ServiceIdx::all(self.services.len()).zip(&self.services) {
             let mut counts = [0u32; TASK_STATE_COUNT];
             let mut healthy = 0;
             let mut unplaced = Vec::new();
@@ -72,7 +73,7 @@ impl World<'_> {
                         | crate::spec::TimelineAction::UpdateTaskProtection { .. }
                 )
             });
-        for (i, s) in self.services.iter().enumerate() {
+        for (i, s) in ServiceIdx::all(self.services.len()).zip(&self.services) {
             let Some(run) = &s.deployment else { continue };
             if faults || run.failed || s.desired != run.desired_at_start {
                 continue;

@@ -6,7 +6,7 @@ use crate::engine::scaling::Phase;
 use crate::engine::simulation::Simulation;
 use crate::engine::world::World;
 use crate::model::TaskId;
-use crate::sim::SimTime;
+use crate::sim::{ServiceIdx, SimTime};
 use crate::spec::Spec;
 use crate::trace::{EventKind, RunTotals, SinkError, TraceSink};
 
@@ -67,7 +67,7 @@ pub(super) fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Res
         warm_start(world, sink)?;
     }
     world.start_scaling(sink)?;
-    for service in 0..world.services.len() {
+    for service in ServiceIdx::all(world.services.len()) {
         world.request_reconcile(service);
     }
     for (index, entry) in world.spec.timeline.iter().enumerate() {
@@ -81,7 +81,7 @@ pub(super) fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Res
 /// Services start with their desired tasks placed, RUNNING and healthy; a task that cannot be
 /// placed stays PROVISIONING and goes through the normal path.
 fn warm_start(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-    for service in 0..world.services.len() {
+    for service in ServiceIdx::all(world.services.len()) {
         world.warm_starting = true;
         world.reconcile(service, sink)?;
         world.warm_starting = false;

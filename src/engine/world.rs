@@ -12,7 +12,7 @@ use super::service::ServiceState;
 use super::tasks::TaskTable;
 use crate::engine::event::Event;
 use crate::model::TaskId;
-use crate::sim::{EventQueue, RngStreams, SimDuration, SimTime};
+use crate::sim::{EventQueue, RngStreams, ServiceIdx, SimDuration, SimTime};
 use crate::spec::{CapacityProviderKind, Spec};
 use crate::trace::{EventDetail, EventKind, EventRecord, SinkError, TraceSink};
 
@@ -76,7 +76,7 @@ impl<'s> World<'s> {
     }
 
     /// Asks the service scheduler to look at `service` (once, however often it is asked).
-    pub fn request_reconcile(&mut self, service: usize) {
+    pub fn request_reconcile(&mut self, service: ServiceIdx) {
         if !self.services[service].reconcile_queued {
             self.services[service].reconcile_queued = true;
             self.schedule_in(SimDuration::ZERO, Event::Reconcile { service });
@@ -86,12 +86,12 @@ impl<'s> World<'s> {
     /// Asks the service scheduler to look at `service` at `at` (a timer: the end of the restart
     /// throttle, a task protection expiring). It does not replace an immediate request; an extra
     /// pass changes nothing.
-    pub fn request_reconcile_at(&mut self, service: usize, at: SimTime) {
+    pub fn request_reconcile_at(&mut self, service: ServiceIdx, at: SimTime) {
         self.queue.push(at.max(self.now), Event::Reconcile { service });
     }
 
     /// True while the restart throttle keeps the service scheduler from starting tasks.
-    pub fn start_throttled(&self, service: usize) -> bool {
+    pub fn start_throttled(&self, service: ServiceIdx) -> bool {
         self.now < self.services[service].throttled_until
     }
 

@@ -1,6 +1,6 @@
 //! A task and its ECS lifecycle (reference 8.5) with the legal transitions between states.
 
-use crate::sim::SimTime;
+use crate::sim::{ServiceIdx, SimTime};
 
 /// Identifier of a task, unique in a run, in creation order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -149,7 +149,7 @@ pub struct Task {
     /// Unique id.
     pub id: TaskId,
     /// Index of its service.
-    pub service: usize,
+    pub service: ServiceIdx,
     /// Index of its task definition.
     pub task_definition: usize,
     /// Index of its capacity provider.

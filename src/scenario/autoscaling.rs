@@ -6,7 +6,7 @@ use super::yaml::{Loc, Node};
 use crate::metrics::{AlarmConfig, Comparison, Statistic, TreatMissingData};
 use crate::policy::schedule::{ScheduleSpec, parse_schedule};
 use crate::policy::step_scaling::{AdjustmentType, StepAdjustment, StepScalingParams, validate_steps};
-use crate::sim::SimDuration;
+use crate::sim::{ServiceIdx, SimDuration};
 use crate::spec::{
     AlarmSpec, AutoScalingSpec, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec, ScheduledActionSpec,
     ServiceMetric, ServiceSpec, StepScalingSpec, SuspendedState, TargetTrackingSpec,
@@ -70,7 +70,7 @@ pub fn read_auto_scaling(
 }
 
 /// Reads `ServiceNamespace`, `ScalableDimension` and `ResourceId`; returns the service index.
-fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<usize> {
+fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<ServiceIdx> {
     o.one_of("ServiceNamespace", &["ecs"], d);
     o.one_of("ScalableDimension", &["ecs:service:DesiredCount"], d);
     let path = o.child("ResourceId");
@@ -96,7 +96,7 @@ fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Opt
         );
         return None;
     }
-    let found = ctx.services.iter().position(|s| s.name == *service);
+    let found = ctx.services.iter().position(|s| s.name == *service).map(ServiceIdx);
     if found.is_none() {
         let help = closest(service, ctx.services.iter().map(|s| s.name.as_str()))
             .map(|c| format!("did you mean `service/{}/{c}`?", ctx.cluster));
@@ -237,7 +237,7 @@ fn read_policy(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalin
 fn read_target_tracking(
     node: &Node,
     path: &str,
-    service: Option<usize>,
+    service: Option<ServiceIdx>,
     ctx: &Context<'_>,
     d: &mut Diagnostics,
 ) -> Option<TargetTrackingSpec> {
@@ -516,7 +516,7 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
 }
 
 /// `Dimensions: [{Name: ClusterName, Value: demo}, {Name: ServiceName, Value: web}]` -> the service.
-fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<usize> {
+fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<ServiceIdx> {
     let dims_loc: Loc = o.key_loc("Dimensions");
     let dims_path = o.child("Dimensions");
     let mut service = None;
@@ -537,7 +537,7 @@ fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> O
                 cluster_ok = false;
             }
             (Some("ServiceName"), Some(v)) => match ctx.services.iter().position(|s| s.name == v) {
-                Some(i) => service = Some(i),
+                Some(i) => service = Some(ServiceIdx(i)),
                 None => {
                     let help = closest(&v, ctx.services.iter().map(|s| s.name.as_str()))
                         .map(|c| format!("did you mean `{c}`?"));

@@ -12,6 +12,7 @@ use super::diag::{Diagnostics, closest};
 use super::reader::{Obj, as_string, object};
 use super::yaml::{Loc, Node};
 use crate::metrics::Statistic;
+use crate::sim::ServiceIdx;
 use crate::spec::{MetricOf, MetricStream, ServiceMetric};
 
 /// The metrics a customized specification may name: (namespace, metric name, metric).
@@ -362,7 +363,7 @@ fn only_dimensions(dims: &[Dimension], allowed: &[&str], d: &mut Diagnostics) ->
 }
 
 /// `QueueName` -> the service consuming that queue.
-fn queue_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<usize> {
+fn queue_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<ServiceIdx> {
     if !only_dimensions(dims, &["QueueName"], d) {
         return None;
     }
@@ -378,7 +379,8 @@ fn queue_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Dia
     let found = ctx
         .services
         .iter()
-        .position(|s| s.queue.as_ref().is_some_and(|q| q.name == dim.value));
+        .position(|s| s.queue.as_ref().is_some_and(|q| q.name == dim.value))
+        .map(ServiceIdx);
     if found.is_none() {
         let queues: Vec<&str> = ctx
             .services
@@ -403,7 +405,7 @@ fn queue_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Dia
 }
 
 /// `ClusterName` and `ServiceName` -> the service.
-fn named_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<usize> {
+fn named_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<ServiceIdx> {
     if !only_dimensions(dims, &["ClusterName", "ServiceName"], d) {
         return None;
     }
@@ -431,7 +433,7 @@ fn named_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Dia
         );
         return None;
     };
-    let found = ctx.services.iter().position(|s| s.name == dim.value);
+    let found = ctx.services.iter().position(|s| s.name == dim.value).map(ServiceIdx);
     if found.is_none() {
         let help =
             closest(&dim.value, ctx.services.iter().map(|s| s.name.as_str())).map(|c| format!("did you mean `{c}`?"));

@@ -5,7 +5,7 @@
 use super::diag::Diagnostics;
 use super::reader::{Obj, as_list, as_string, object};
 use super::yaml::{Node, Value};
-use crate::sim::SimTime;
+use crate::sim::{ServiceIdx, SimTime};
 use crate::spec::{
     AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceSelector, Quantity, ServiceSpec,
     SpotInterruptionSpec, TaskDefinitionSpec, TimelineAction, TimelineEvent,
@@ -151,7 +151,7 @@ fn read_update(
     }
     o.finish(d);
     let name = name?;
-    let Some(service) = services.iter().position(|s| s.name == name) else {
+    let Some(service) = services.iter().position(|s| s.name == name).map(ServiceIdx) else {
         if declared.contains(&name) {
             // The service itself has an error, reported where it is defined.
             return None;
@@ -454,7 +454,7 @@ fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnos
                     );
                     None
                 } else {
-                    Some(Some(i))
+                    Some(Some(ServiceIdx(i)))
                 }
             }
             None if ctx.declared.contains(&name) => None,
@@ -499,7 +499,7 @@ fn read_task_protection(
     let mut service = None;
     if let Some(name) = &name {
         match ctx.services.iter().position(|s| s.name == *name) {
-            Some(i) => service = Some(i),
+            Some(i) => service = Some(ServiceIdx(i)),
             None if ctx.declared.contains(name) => {}
             None => {
                 let names: Vec<&str> = ctx.services.iter().map(|s| s.name.as_str()).collect();

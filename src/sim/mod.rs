@@ -1,9 +1,12 @@
-//! The lowest layer: simulated time, the event queue and seeded random-number streams.
+//! The lowest layer: simulated time, the event queue, seeded random-number streams and typed
+//! indices.
 
+pub mod ids;
 pub mod queue;
 pub mod rng;
 pub mod time;
 
+pub use ids::{ProviderIdx, ServiceIdx};
 pub use queue::EventQueue;
 pub use rng::RngStreams;
 pub use time::{SimDuration, SimTime};

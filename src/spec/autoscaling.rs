@@ -3,7 +3,7 @@
 use crate::metrics::{AlarmConfig, Statistic};
 use crate::policy::schedule::ScheduleSpec;
 use crate::policy::step_scaling::StepScalingParams;
-use crate::sim::SimDuration;
+use crate::sim::{ServiceIdx, SimDuration};
 
 /// Which metric of a service an alarm or policy watches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +40,7 @@ impl ServiceMetric {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MetricOf {
     /// Index into `Spec::services`.
-    pub service: usize,
+    pub service: ServiceIdx,
     /// The metric.
     pub metric: ServiceMetric,
 }
@@ -49,7 +49,7 @@ pub struct MetricOf {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MetricStream {
     /// Index into `Spec::services`.
-    pub service: usize,
+    pub service: ServiceIdx,
     /// The metric.
     pub metric: ServiceMetric,
     /// 20-second datapoints instead of 60-second ones.
@@ -85,7 +85,7 @@ pub struct SuspendedState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScalableTargetSpec {
     /// Index into `Spec::services`.
-    pub service: usize,
+    pub service: ServiceIdx,
     /// `MinCapacity`.
     pub min_capacity: u32,
     /// `MaxCapacity`.
@@ -135,7 +135,7 @@ pub struct ScalingPolicySpec {
     /// `PolicyName`.
     pub name: String,
     /// Index into `Spec::services`.
-    pub service: usize,
+    pub service: ServiceIdx,
     /// The policy.
     pub kind: PolicyKind,
 }
@@ -163,7 +163,7 @@ pub struct ScheduledActionSpec {
     /// `ScheduledActionName`.
     pub name: String,
     /// Index into `Spec::services`.
-    pub service: usize,
+    pub service: ServiceIdx,
     /// `Schedule` with `Timezone`, `StartTime` and `EndTime`.
     pub schedule: ScheduleSpec,
     /// `ScalableTargetAction.MinCapacity`.
@@ -206,7 +206,7 @@ pub struct AutoScalingSpec {
 
 impl AutoScalingSpec {
     /// The scalable target of `service`, if it has one.
-    pub fn target_of(&self, service: usize) -> Option<usize> {
+    pub fn target_of(&self, service: ServiceIdx) -> Option<usize> {
         self.scalable_targets.iter().position(|t| t.service == service)
     }
 }

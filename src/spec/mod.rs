@@ -27,7 +27,7 @@ pub use deployment::{
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
 
-use crate::sim::SimDuration;
+use crate::sim::{ServiceIdx, SimDuration};
 use crate::workload::LoadProfile;
 
 /// Everything a run needs, validated: the engine never sees an invalid `Spec`.
@@ -82,7 +82,7 @@ impl Spec {
     }
 
     /// The load profile of service `i` (a service without a `load` entry gets no demand).
-    pub fn load_of(&self, i: usize) -> Option<&LoadProfile> {
+    pub fn load_of(&self, i: ServiceIdx) -> Option<&LoadProfile> {
         self.services[i].load.as_ref()
     }
 }

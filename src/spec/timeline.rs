@@ -1,6 +1,6 @@
 //! Operator actions and faults placed on the simulated timeline.
 
-use crate::sim::{SimDuration, SimTime};
+use crate::sim::{ServiceIdx, SimDuration, SimTime};
 
 /// How many of the matching instances or tasks an action hits.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -93,7 +93,7 @@ pub struct SpotInterruptionSpec {
     /// FARGATE_SPOT (tasks) or an Auto Scaling group provider (its Spot instances).
     pub capacity_provider: usize,
     /// Only tasks of this service (FARGATE_SPOT only).
-    pub service: Option<usize>,
+    pub service: Option<ServiceIdx>,
     /// How many of the RUNNING Spot tasks or live Spot instances.
     pub quantity: Quantity,
 }
@@ -104,7 +104,7 @@ pub enum TimelineAction {
     /// `UpdateService` with a new desiredCount.
     UpdateServiceDesiredCount {
         /// Index into `Spec::services`.
-        service: usize,
+        service: ServiceIdx,
         /// The new desiredCount.
         desired_count: u32,
     },
@@ -112,7 +112,7 @@ pub enum TimelineAction {
     /// same one with `forceNewDeployment`, optionally with a new desiredCount.
     UpdateServiceDeployment {
         /// Index into `Spec::services`.
-        service: usize,
+        service: ServiceIdx,
         /// Index into `Spec::task_definitions` of the revision to deploy.
         task_definition: usize,
         /// The new desiredCount, if given.
@@ -124,7 +124,7 @@ pub enum TimelineAction {
     /// no deployment starts; the next one, or the one in progress, uses it.
     UpdateServiceDeploymentConfiguration {
         /// Index into `Spec::services`.
-        service: usize,
+        service: ServiceIdx,
         /// The new configuration.
         deployment_configuration: crate::spec::DeploymentConfiguration,
         /// The new desiredCount, if given.
@@ -148,7 +148,7 @@ pub enum TimelineAction {
     /// (reference 8.6): protected tasks are never chosen on scale-in until the protection expires.
     UpdateTaskProtection {
         /// Index into `Spec::services`.
-        service: usize,
+        service: ServiceIdx,
         /// How many RUNNING tasks (at most all of them).
         count: u32,
         /// `protectionEnabled`: true protects, false removes the protection.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono_tz::Tz;
 use ecsim::engine::{self, EngineError, RunOptions};
-use ecsim::sim::{SimDuration, SimTime};
+use ecsim::sim::{ServiceIdx, SimDuration, SimTime};
 use ecsim::spec::{
     AutoScalingGroupSpec, Behavior, CapacityProviderSpec, ContainerSpec, DurationDistribution, InstanceSelector,
     NetworkMode, PortMapping, ServiceSpec, Spec, StrategyItem, TaskDefinitionSpec, TimelineAction, TimelineEvent,
@@ -136,7 +136,7 @@ fn set_desired(minute: u64, desired_count: u32) -> TimelineEvent {
     at_minute(
         minute,
         TimelineAction::UpdateServiceDesiredCount {
-            service: 0,
+            service: ServiceIdx(0),
             desired_count,
         },
     )

@@ -9,6 +9,7 @@
 
 use crate::engine::world::World;
 use crate::model::InstanceId;
+use crate::sim::ServiceIdx;
 
 impl World<'_> {
     /// USD per hour of an instance: the catalog's on-demand price, less the Spot discount for a
@@ -37,16 +38,18 @@ impl World<'_> {
     /// instance: its service's share of the instance starts or stops.
     pub fn charge_instance_share(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         task_definition: usize,
         instance: InstanceId,
         placed: bool,
     ) {
         let rate = self.instance_share_usd_per_hour(task_definition, instance);
         if placed {
-            self.accounting.service_cost.start_billing(service, rate, self.now);
+            self.accounting
+                .service_cost
+                .start_billing(service.index(), rate, self.now);
         } else {
-            self.accounting.service_cost.stop_rate(service, rate, self.now);
+            self.accounting.service_cost.stop_rate(service.index(), rate, self.now);
         }
     }
 }

@@ -3,13 +3,14 @@
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::model::{InstanceState, TaskState};
+use crate::sim::ServiceIdx;
 use crate::spec::CapacityProviderKind;
 use crate::trace::{ClusterRow, ServiceRow, SinkError, TraceSink};
 
 impl World<'_> {
     /// Writes the rows for the interval ending now and schedules the next tick.
     pub fn on_trace_tick(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        for service in 0..self.services.len() {
+        for service in ServiceIdx::all(self.services.len()) {
             self.write_service_row(service, sink)?;
         }
         for provider in 0..self.spec.capacity_providers.len() {
@@ -23,7 +24,7 @@ impl World<'_> {
         Ok(())
     }
 
-    fn write_service_row(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    fn write_service_row(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.accumulate_load(service);
         let (min_capacity, max_capacity) = self.capacity_bounds(service);
         let (queue_depth, oldest_message_age_s) = self.queue_columns(service);

@@ -8,6 +8,7 @@ use crate::model::{InstanceState, StopReason, TaskId, TaskState};
 use crate::policy::cluster_scaling::{
     InstanceCapacity, ScalingSteps, WaitingTaskGroup, additional_instances, capacity_provider_reservation,
 };
+use crate::sim::ServiceIdx;
 use crate::spec::CapacityProviderKind;
 use crate::trace::{EventKind, SinkError, TraceSink};
 
@@ -27,7 +28,7 @@ impl World<'_> {
     /// than `provisioningTimeout` stop; the service scheduler starts new ones.
     pub(super) fn stop_tasks_waiting_too_long(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let timeout = self.spec.behavior.cluster_auto_scaling.provisioning_timeout;
-        for service in 0..self.services.len() {
+        for service in ServiceIdx::all(self.services.len()) {
             if self.services[service].unplaced.is_empty() || self.spec.services[service].uses_launch_type {
                 continue;
             }

@@ -9,14 +9,14 @@ use crate::engine::world::World;
 use crate::metrics::AlarmState;
 use crate::policy::scaling_decision::{Direction, NotScaledReason};
 use crate::policy::target_tracking::{TrackingPolicyOwner, tracking_alarms};
-use crate::sim::{SimDuration, SimTime};
+use crate::sim::{ServiceIdx, SimDuration, SimTime};
 use crate::spec::{MetricStream, PolicyKind, ServiceMetric, Spec};
 use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 use crate::workload::IntervalAccumulator;
 
 /// Runtime state of a scalable target.
 pub(in crate::engine) struct TargetState {
-    pub service: usize,
+    pub service: ServiceIdx,
     pub min: u32,
     pub max: u32,
     pub scale_in_cooldown_until: SimTime,
@@ -190,7 +190,7 @@ impl ScalingPipeline for ServiceScaling {
     /// Each alarm's metric over the period that ends now; the services' accumulators start anew.
     fn measure(&self, world: &mut World<'_>, _sink: &mut dyn TraceSink) -> Result<Vec<Option<f64>>, SinkError> {
         let r = resolution(self.high_resolution);
-        for service in 0..world.services.len() {
+        for service in ServiceIdx::all(world.services.len()) {
             world.accumulate_load(service);
         }
         let values = world.scaling.services.streams[r]
@@ -281,13 +281,13 @@ impl World<'_> {
     }
 
     /// Sets a service's desiredCount and asks the scheduler to act.
-    pub fn set_desired(&mut self, service: usize, desired: u32) {
+    pub fn set_desired(&mut self, service: ServiceIdx, desired: u32) {
         self.services[service].desired = desired;
         self.request_reconcile(service);
     }
 
     /// The MinCapacity and MaxCapacity of a service (its desired count when it has no target).
-    pub fn capacity_bounds(&self, service: usize) -> (u32, u32) {
+    pub fn capacity_bounds(&self, service: ServiceIdx) -> (u32, u32) {
         match self.spec.auto_scaling.target_of(service) {
             Some(t) => (
                 self.scaling.services.targets[t].min,
@@ -313,7 +313,7 @@ impl World<'_> {
 
     fn service_metric_value(
         &self,
-        service: usize,
+        service: ServiceIdx,
         metric: ServiceMetric,
         high_resolution: bool,
         period_ms: u64,

@@ -9,12 +9,12 @@ use crate::model::TaskState;
 use crate::policy::scaling_decision::{Direction, NotScaledReason, ScalingDecision};
 use crate::policy::target_tracking::{Agreement, PolicyAsk, agree};
 use crate::policy::{step_scaling, target_tracking};
-use crate::sim::SimDuration;
+use crate::sim::{ServiceIdx, SimDuration};
 use crate::spec::PolicyKind;
 use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 
 impl World<'_> {
-    fn running(&self, service: usize) -> u32 {
+    fn running(&self, service: ServiceIdx) -> u32 {
         self.services[service].counts[TaskState::Running.index()]
     }
 
@@ -98,7 +98,7 @@ impl World<'_> {
     /// Where the target tracking policies of `service` that may scale in stand when policy `p`,
     /// asking for `own`, is invoked by its low alarm: the others are ready when their low alarm
     /// is in ALARM too.
-    fn scale_in_asks(&self, p: usize, own: u32, service: usize) -> Vec<PolicyAsk> {
+    fn scale_in_asks(&self, p: usize, own: u32, service: ServiceIdx) -> Vec<PolicyAsk> {
         let t = self
             .spec
             .auto_scaling

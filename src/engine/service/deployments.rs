@@ -11,7 +11,7 @@ use crate::policy::deployment::{
     BoundsCounts, RollingBounds, RollingSettings, RollingState, ThresholdType, circuit_breaker_threshold,
     rolling_bounds, rolling_step,
 };
-use crate::sim::SimTime;
+use crate::sim::{ServiceIdx, SimTime};
 use crate::spec::FailureThreshold;
 use crate::trace::{EventDetail, EventKind, FailureCause, SinkError, TraceSink};
 
@@ -45,7 +45,7 @@ impl World<'_> {
     /// `UpdateService` with a task definition (or `forceNewDeployment`): a new deployment starts.
     pub fn start_deployment(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         revision: usize,
         desired: Option<u32>,
         rollback: bool,
@@ -118,7 +118,7 @@ impl World<'_> {
     }
 
     /// A scheduler pass while a deployment is in progress.
-    pub fn reconcile_deployment(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    pub fn reconcile_deployment(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let state = self.rolling_state(service);
         let settings = self.rolling_settings(service);
         let step = rolling_step(&state, &settings);
@@ -180,7 +180,7 @@ impl World<'_> {
 
     /// The service's `deploymentConfiguration` bounds settings, with the scenario's choice for
     /// stopping tasks (reference A7).
-    pub(in crate::engine) fn rolling_settings(&self, service: usize) -> RollingSettings {
+    pub(in crate::engine) fn rolling_settings(&self, service: ServiceIdx) -> RollingSettings {
         let config = &self.services[service].deployment_config;
         RollingSettings {
             minimum_healthy_percent: config.minimum_healthy_percent,
@@ -191,7 +191,7 @@ impl World<'_> {
 
     /// L and U of the service at its current desired count (reference 8.1), over all its tasks
     /// (any revision, any instance), and the starts and healthy stops they allow now.
-    pub(in crate::engine) fn service_rolling_bounds(&self, service: usize) -> RollingBounds {
+    pub(in crate::engine) fn service_rolling_bounds(&self, service: ServiceIdx) -> RollingBounds {
         let s = &self.services[service];
         let counts = BoundsCounts {
             active: s.active_count(),
@@ -202,7 +202,7 @@ impl World<'_> {
     }
 
     /// The service's tasks split into the PRIMARY deployment (its current revision) and the rest.
-    fn rolling_state(&self, service: usize) -> RollingState {
+    fn rolling_state(&self, service: ServiceIdx) -> RollingState {
         let s = &self.services[service];
         let mut st = RollingState {
             desired: s.desired,
@@ -234,7 +234,7 @@ impl World<'_> {
     /// Old tasks to stop: `counts` of starting, unhealthy and healthy ones, oldest first.
     /// Protected tasks are kept until their protection ends (AWS: task scale-in protection holds
     /// against deployments too), so the deployment completes only then.
-    fn old_tasks_to_stop(&self, service: usize, counts: [u32; 3]) -> Vec<TaskId> {
+    fn old_tasks_to_stop(&self, service: ServiceIdx, counts: [u32; 3]) -> Vec<TaskId> {
         let s = &self.services[service];
         let mut out = Vec::new();
         for (kind, want) in counts.into_iter().enumerate() {
@@ -258,7 +258,7 @@ impl World<'_> {
     /// failed): the circuit breaker counts it and may trip.
     pub fn count_deployment_failure(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         task_deployment: u32,
         what: &str,
         sink: &mut dyn TraceSink,
@@ -304,7 +304,7 @@ impl World<'_> {
     /// progress that names it fails (reference 8.3), unless alarms are ignored for it or it has
     /// already failed. A rollback that an alarm fails does not roll back again.
     pub fn on_deployment_alarm(&mut self, alarm: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        for service in 0..self.services.len() {
+        for service in ServiceIdx::all(self.services.len()) {
             let Some(config) = &self.spec.services[service].deployment.alarms else {
                 continue;
             };
@@ -334,7 +334,7 @@ impl World<'_> {
     /// `cause` is the payload of the `deployment_failed` row.
     pub fn fail_deployment(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         reason: &str,
         cause: EventDetail,
         rollback: bool,
@@ -363,7 +363,7 @@ impl World<'_> {
     }
 
     /// A new task became healthy: with `resetOnHealthyTask` the failure count starts again.
-    pub fn on_deployment_task_healthy(&mut self, service: usize, task_deployment: u32) {
+    pub fn on_deployment_task_healthy(&mut self, service: ServiceIdx, task_deployment: u32) {
         let reset = self.services[service]
             .deployment_config
             .circuit_breaker
@@ -377,7 +377,7 @@ impl World<'_> {
     }
 
     /// `primary_running` and `active_running` of `services.csv`.
-    pub fn primary_and_active_running(&self, service: usize) -> (u32, u32) {
+    pub fn primary_and_active_running(&self, service: ServiceIdx) -> (u32, u32) {
         let s = &self.services[service];
         let running = s.counts[TaskState::Running.index()];
         if s.deployment.is_none() {

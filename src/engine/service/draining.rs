@@ -16,6 +16,7 @@
 use crate::engine::capacity::faults::DrainingInstance;
 use crate::engine::world::World;
 use crate::model::{InstanceId, InstanceState, StopReason, TaskId, TaskState};
+use crate::sim::ServiceIdx;
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 impl World<'_> {
@@ -78,7 +79,7 @@ impl World<'_> {
         for task in starting {
             self.stop_task(task, StopReason::InstanceDraining, sink)?;
         }
-        let mut services: Vec<usize> = tasks
+        let mut services: Vec<ServiceIdx> = tasks
             .iter()
             .filter_map(|t| self.tasks.get(t))
             .map(|t| t.service)
@@ -98,7 +99,7 @@ impl World<'_> {
 
     /// Tasks of `service` that count toward its desired count but sit on DRAINING instances, in
     /// drain order: the scheduler replaces them.
-    pub fn tasks_on_draining(&self, service: usize) -> Vec<TaskId> {
+    pub fn tasks_on_draining(&self, service: ServiceIdx) -> Vec<TaskId> {
         let mut out = Vec::new();
         for d in &self.faults.draining {
             let inst = &self.capacity.instances[d.instance.0 as usize];
@@ -115,7 +116,7 @@ impl World<'_> {
 
     /// True while a task of `service` on a DRAINING instance is still stopping (between RUNNING
     /// and STOPPED): it holds its place toward maximumPercent until STOPPED (reference A7).
-    fn draining_task_stopping(&self, service: usize) -> bool {
+    fn draining_task_stopping(&self, service: ServiceIdx) -> bool {
         self.faults.draining.iter().any(|d| {
             let inst = &self.capacity.instances[d.instance.0 as usize];
             inst.state == InstanceState::Draining
@@ -129,7 +130,7 @@ impl World<'_> {
     /// How many replacements the scheduler may start for `service` now, `draining` being its
     /// tasks on DRAINING instances ([`World::tasks_on_draining`]): the room U leaves (reference
     /// 8.1), or `None` when no drain concerns the service (no task of a drain counts toward U).
-    pub fn draining_room(&self, service: usize, draining: &[TaskId]) -> Option<u32> {
+    pub fn draining_room(&self, service: ServiceIdx, draining: &[TaskId]) -> Option<u32> {
         let stopping_counts = self.spec.behavior.deployment.stopping_counts_toward_maximum;
         let concerned = !draining.is_empty() || (stopping_counts && self.draining_task_stopping(service));
         concerned.then(|| self.service_rolling_bounds(service).may_start)
@@ -141,7 +142,7 @@ impl World<'_> {
     /// healthy). Returns the tasks stopped.
     pub fn stop_replaced_draining_tasks(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         sink: &mut dyn TraceSink,
     ) -> Result<Vec<TaskId>, SinkError> {
         let draining = self.tasks_on_draining(service);

@@ -4,11 +4,11 @@
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::model::TaskState;
-use crate::sim::SimDuration;
+use crate::sim::{ServiceIdx, SimDuration};
 
 impl World<'_> {
     /// Closes the current sub-interval of `service`: everything was constant since the last call.
-    pub fn accumulate_load(&mut self, service: usize) {
+    pub fn accumulate_load(&mut self, service: ServiceIdx) {
         let now = self.now;
         let s = &mut self.services[service];
         let elapsed = now.since(s.accumulated_until).as_millis();
@@ -43,7 +43,7 @@ impl World<'_> {
     /// Samples every service's demand for the step that starts now.
     pub fn on_load_step(&mut self) {
         let step = self.spec.behavior.load_step.as_millis();
-        for service in 0..self.services.len() {
+        for service in ServiceIdx::all(self.services.len()) {
             self.accumulate_load(service);
             let Some(profile) = self.spec.load_of(service) else {
                 continue;

@@ -11,11 +11,12 @@ use crate::policy::placement::{
     PlacementRequest, PlacementStrategy, SpreadCounts, SpreadField, host_ports, place_task, place_with_index,
 };
 use crate::policy::task_selection::{RankedStopCandidate, StopRule, choose_tasks_to_stop_by_strategy};
+use crate::sim::ServiceIdx;
 
 /// The counts of one service's tasks, as the placement policy asks for them.
 pub(in crate::engine) struct ServiceView<'w, 's> {
     world: &'w World<'s>,
-    service: usize,
+    service: ServiceIdx,
     /// Tasks of the service per (attribute, value), for `spread(attribute:...)` rules other than
     /// the zone (the zone is counted by the service already).
     by_attribute: BTreeMap<(String, Option<String>), u32>,
@@ -23,7 +24,7 @@ pub(in crate::engine) struct ServiceView<'w, 's> {
 
 impl<'w, 's> ServiceView<'w, 's> {
     /// The view of `service` for ranking with `rules`.
-    pub fn new(world: &'w World<'s>, service: usize, rules: &[PlacementStrategy]) -> Self {
+    pub fn new(world: &'w World<'s>, service: ServiceIdx, rules: &[PlacementStrategy]) -> Self {
         let mut by_attribute = BTreeMap::new();
         for rule in rules {
             let PlacementStrategy::Spread(SpreadField::Attribute(name)) = rule else {
@@ -86,7 +87,7 @@ impl World<'_> {
     /// through the free-capacity index when the strategy allows it, else by scanning.
     pub(in crate::engine) fn choose_placement(
         &self,
-        service: usize,
+        service: ServiceIdx,
         provider: usize,
         td: usize,
         resources: &TaskResources,
@@ -163,7 +164,7 @@ impl World<'_> {
     /// With a placement strategy: the tasks its rules would stop first (reference 8.6).
     pub(in crate::engine) fn tasks_to_stop_by_strategy(
         &self,
-        service: usize,
+        service: ServiceIdx,
         n: u32,
         draining: &[TaskId],
     ) -> Vec<TaskId> {

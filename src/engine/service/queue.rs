@@ -6,12 +6,17 @@
 
 use crate::engine::world::World;
 use crate::model::TaskState;
+use crate::sim::ServiceIdx;
 use crate::spec::ServiceMetric;
 
 impl World<'_> {
     /// The value of a queue or task-count metric of `service` now (the end of a metric period):
     /// `None` for the other metrics, which are averaged over the period instead.
-    pub(in crate::engine) fn queue_metric_value(&self, service: usize, metric: ServiceMetric) -> Option<Option<f64>> {
+    pub(in crate::engine) fn queue_metric_value(
+        &self,
+        service: ServiceIdx,
+        metric: ServiceMetric,
+    ) -> Option<Option<f64>> {
         let s = &self.services[service];
         match metric {
             ServiceMetric::MessagesVisible => Some(s.queue.as_ref().map(|q| q.visible())),
@@ -26,7 +31,7 @@ impl World<'_> {
 
     /// `queue_depth` and `oldest_message_age_s` of a services row: empty for a service without a
     /// queue. The caller has accumulated the service's load up to now.
-    pub(in crate::engine) fn queue_columns(&self, service: usize) -> (Option<f64>, Option<f64>) {
+    pub(in crate::engine) fn queue_columns(&self, service: ServiceIdx) -> (Option<f64>, Option<f64>) {
         match &self.services[service].queue {
             Some(q) => (Some(q.visible()), Some(q.oldest_message_age_s(self.now.0))),
             None => (None, None),

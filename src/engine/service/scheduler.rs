@@ -4,12 +4,13 @@ use crate::engine::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::capacity_provider_strategy::item_for_next_task;
 use crate::policy::task_selection::{StopCandidate, choose_tasks_to_stop};
+use crate::sim::ServiceIdx;
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 impl World<'_> {
     /// One pass of the service scheduler over `service`. Tasks on DRAINING instances do not count
     /// toward the desired count: they are replaced, then stopped (see `draining`).
-    pub fn reconcile(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    pub fn reconcile(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.services[service].reconcile_queued = false;
         if self.services[service].deployment.is_some() {
             return self.reconcile_deployment(service, sink);
@@ -51,7 +52,7 @@ impl World<'_> {
     /// Creates `n` tasks, each on the strategy item whose share is furthest behind.
     pub(in crate::engine) fn start_tasks(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         n: u32,
         sink: &mut dyn TraceSink,
     ) -> Result<Vec<TaskId>, SinkError> {
@@ -86,7 +87,7 @@ impl World<'_> {
     /// Tries to place every task of the service waiting in PROVISIONING without an instance.
     pub(in crate::engine) fn place_waiting_tasks(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let waiting: Vec<TaskId> = self.services[service].unplaced.clone();
@@ -181,7 +182,7 @@ impl World<'_> {
     /// chosen (reference 8.6), so fewer than `n` may stop.
     fn stop_surplus_tasks(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         n: u32,
         draining: &[TaskId],
         sink: &mut dyn TraceSink,
@@ -198,7 +199,7 @@ impl World<'_> {
     }
 
     /// Without a strategy: the fullest zone, then the fullest instance (reference 8.6).
-    fn tasks_to_stop_by_default(&self, service: usize, n: u32, draining: &[TaskId]) -> Vec<TaskId> {
+    fn tasks_to_stop_by_default(&self, service: ServiceIdx, n: u32, draining: &[TaskId]) -> Vec<TaskId> {
         let s = &self.services[service];
         let candidates: Vec<StopCandidate> = s
             .tasks
@@ -224,7 +225,7 @@ impl World<'_> {
 
     pub(in crate::engine) fn log_task_list(
         &self,
-        service: usize,
+        service: ServiceIdx,
         verb: &str,
         ids: &[TaskId],
         sink: &mut dyn TraceSink,
@@ -248,7 +249,7 @@ impl World<'_> {
 
     /// Asks the scheduler to retry placement for services with tasks waiting on `provider`.
     pub fn request_reconcile_waiting_on(&mut self, provider: usize) {
-        for service in 0..self.services.len() {
+        for service in ServiceIdx::all(self.services.len()) {
             let uses = self.spec.services[service]
                 .strategy
                 .iter()

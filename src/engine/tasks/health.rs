@@ -12,7 +12,7 @@ use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::deployment::{
     container_healthy_after_ms, container_unhealthy_after_ms, target_healthy_after_ms, target_unhealthy_after_ms,
 };
-use crate::sim::SimDuration;
+use crate::sim::{ServiceIdx, SimDuration};
 use crate::trace::{SinkError, TraceSink};
 
 impl World<'_> {
@@ -80,7 +80,7 @@ impl World<'_> {
     }
 
     /// The longest deregistration delay of the service's target groups, if it has any.
-    pub fn deregistration_delay_ms(&self, service: usize) -> Option<u64> {
+    pub fn deregistration_delay_ms(&self, service: ServiceIdx) -> Option<u64> {
         self.spec.services[service]
             .target_groups
             .iter()

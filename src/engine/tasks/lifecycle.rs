@@ -5,14 +5,14 @@ use crate::engine::world::World;
 use crate::model::fargate::{FargatePrice, spot_price};
 use crate::model::task::is_legal_transition;
 use crate::model::{StopReason, Task, TaskId, TaskState};
-use crate::sim::{SimDuration, SimTime};
+use crate::sim::{ServiceIdx, SimDuration, SimTime};
 use crate::spec::{CapacityProviderKind, DurationDistribution, NetworkMode};
 use crate::trace::{EventKind, SinkError, TaskRecord, TraceSink};
 use crate::workload::lognormal_ms;
 
 impl World<'_> {
     /// Creates a task of `service` on strategy item `item`, in PROVISIONING.
-    pub fn create_task(&mut self, service: usize, item: usize) -> TaskId {
+    pub fn create_task(&mut self, service: ServiceIdx, item: usize) -> TaskId {
         let spec = &self.spec.services[service];
         let id = self.tasks.create(|id| Task {
             id,
@@ -253,7 +253,9 @@ impl World<'_> {
         if let Some(rate) = self.fargate_price(&self.tasks[&id]) {
             let (p, service) = (self.tasks[&id].capacity_provider, self.tasks[&id].service);
             self.accounting.cost.start_billing(p, rate, self.now);
-            self.accounting.service_cost.start_billing(service, rate, self.now);
+            self.accounting
+                .service_cost
+                .start_billing(service.index(), rate, self.now);
             self.tasks.get_mut(&id).expect("task exists").billing_started_at = Some(self.now);
         }
     }
@@ -267,7 +269,7 @@ impl World<'_> {
                 .stop_billing(task.capacity_provider, rate, since, self.now);
             self.accounting
                 .service_cost
-                .stop_billing(task.service, rate, since, self.now);
+                .stop_billing(task.service.index(), rate, since, self.now);
         }
         if let Some(instance) = task.instance {
             self.release_on_instance(&task, instance);
@@ -346,7 +348,7 @@ impl World<'_> {
     }
 
     /// Logs "has reached a steady state" when a service first gets there (reference 8.4).
-    pub fn update_steady_state(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    pub fn update_steady_state(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let s = &self.services[service];
         let running = s.counts[TaskState::Running.index()];
         let steady = running == s.desired

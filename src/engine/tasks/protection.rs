@@ -7,7 +7,7 @@
 
 use crate::engine::world::World;
 use crate::model::{TaskId, TaskState};
-use crate::sim::SimDuration;
+use crate::sim::{ServiceIdx, SimDuration};
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 impl World<'_> {
@@ -17,7 +17,7 @@ impl World<'_> {
     /// removed. The scheduler looks again now and when the protection expires.
     pub fn update_task_protection(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         count: u32,
         enabled: bool,
         expires_in: SimDuration,
@@ -82,7 +82,7 @@ impl World<'_> {
     /// protected tasks kept it short, logs ECS's event once per shortfall (case 41).
     pub(in crate::engine) fn note_scale_in_shortfall(
         &mut self,
-        service: usize,
+        service: ServiceIdx,
         surplus: u32,
         stopped: u32,
         sink: &mut dyn TraceSink,

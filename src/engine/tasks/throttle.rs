@@ -3,7 +3,7 @@
 
 use crate::engine::world::World;
 use crate::policy::deployment::restart_throttle_ms;
-use crate::sim::SimDuration;
+use crate::sim::{ServiceIdx, SimDuration};
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 impl World<'_> {
@@ -13,7 +13,7 @@ impl World<'_> {
     /// deployment path alike). Failures during a throttle only raise the count, so the next wait
     /// is longer; the wait is fixed when it starts and logged once. A task reaching RUNNING resets
     /// the count (`lifecycle`), and so does a new deployment (`start_deployment`).
-    pub fn throttle_restarts(&mut self, service: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    pub fn throttle_restarts(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let throttled = self.start_throttled(service);
         let s = &mut self.services[service];
         s.start_failures = s.start_failures.saturating_add(1);
