@@ -14,7 +14,7 @@ use ecsim::engine::{self, RunOptions};
 use ecsim::output::charts::{ChartFormat, RunData, RunTexts, render_charts};
 use ecsim::output::report::render_report;
 use ecsim::output::{CsvSink, RunFiles, SummaryBuilder};
-use ecsim::sim::{EventQueue, SimDuration, SimTime};
+use ecsim::sim::{EventQueue, ProviderIdx, SimDuration, SimTime};
 use ecsim::spec::{
     AutoScalingGroupSpec, Behavior, CapacityProviderSpec, ContainerSpec, NetworkMode, PortMapping, ServiceSpec, Spec,
     StrategyItem, TaskDefinitionSpec,
@@ -126,7 +126,7 @@ pub fn large_spec(days: u64) -> Spec {
             task_definition: 0,
             desired_count: 2000,
             strategy: vec![StrategyItem {
-                provider: 0,
+                provider: ProviderIdx(0),
                 base: 0,
                 weight: 1,
             }],

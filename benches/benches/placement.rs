@@ -15,7 +15,7 @@ use ecsim::policy::placement::{
     BinpackField, FreeCapacityIndex, PlacementContext, PlacementRequest, PlacementStrategy, SpreadCounts, SpreadField,
     place_task, place_with_index,
 };
-use ecsim::sim::SimTime;
+use ecsim::sim::{ProviderIdx, SimTime};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
@@ -61,7 +61,7 @@ fn fleet() -> Vec<ContainerInstance> {
             ec2_instance_id: format!("i-{id:017x}"),
             instance_type: itype,
             auto_scaling_group: 0,
-            capacity_provider: Some(0),
+            capacity_provider: Some(ProviderIdx(0)),
             availability_zone: id as usize % ZONES,
             state: InstanceState::Active,
             registered_cpu_units: 4096,
@@ -113,7 +113,7 @@ fn place_all(fleet: &mut [ContainerInstance], indexed: bool) -> u32 {
             dynamic_port_range: (32768, 60999),
         };
         let chosen = if indexed {
-            place_with_index(&request, 0, &index, fleet, &counts)
+            place_with_index(&request, ProviderIdx(0), &index, fleet, &counts)
         } else {
             let refs: Vec<&ContainerInstance> = fleet.iter().collect();
             place_task(&request, &refs, &counts, &mut rng).ok().map(|p| p.instance)

@@ -6,7 +6,7 @@ use crate::engine::scaling::Phase;
 use crate::engine::simulation::Simulation;
 use crate::engine::world::World;
 use crate::model::TaskId;
-use crate::sim::{ServiceIdx, SimTime};
+use crate::sim::{ProviderIdx, ServiceIdx, SimTime};
 use crate::spec::Spec;
 use crate::trace::{EventKind, RunTotals, SinkError, TraceSink};
 
@@ -153,10 +153,10 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
         .spec
         .services
         .iter()
-        .enumerate()
-        .map(|(i, s)| (s.name.clone(), world.accounting.service_cost.total_usd(i, world.end)))
+        .zip(ServiceIdx::all(world.spec.services.len()))
+        .map(|(s, i)| (s.name.clone(), world.accounting.service_cost.total_usd(i, world.end)))
         .collect();
-    let provider_total: f64 = (0..world.spec.capacity_providers.len())
+    let provider_total: f64 = ProviderIdx::all(world.spec.capacity_providers.len())
         .map(|p| world.accounting.cost.total_usd(p, world.end))
         .sum();
     let totals = RunTotals {
@@ -166,8 +166,8 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
             .spec
             .capacity_providers
             .iter()
-            .enumerate()
-            .map(|(p, cp)| (cp.name.clone(), world.accounting.cost.total_usd(p, world.end)))
+            .zip(ProviderIdx::all(world.spec.capacity_providers.len()))
+            .map(|(cp, p)| (cp.name.clone(), world.accounting.cost.total_usd(p, world.end)))
             .collect(),
         service_cost_usd: service_costs.clone(),
         unallocated_cost_usd: provider_total - service_costs.iter().map(|(_, c)| c).sum::<f64>(),

@@ -12,7 +12,7 @@ use super::service::ServiceState;
 use super::tasks::TaskTable;
 use crate::engine::event::Event;
 use crate::model::TaskId;
-use crate::sim::{EventQueue, RngStreams, ServiceIdx, SimDuration, SimTime};
+use crate::sim::{EventQueue, ProviderIdx, RngStreams, ServiceIdx, SimDuration, SimTime};
 use crate::spec::{CapacityProviderKind, Spec};
 use crate::trace::{EventDetail, EventKind, EventRecord, SinkError, TraceSink};
 
@@ -136,7 +136,7 @@ impl<'s> World<'s> {
     }
 
     /// True when capacity provider `p` is FARGATE or FARGATE_SPOT.
-    pub fn provider_is_fargate(&self, p: usize) -> bool {
+    pub fn provider_is_fargate(&self, p: ProviderIdx) -> bool {
         !matches!(
             self.spec.capacity_providers[p].kind,
             CapacityProviderKind::AutoScalingGroup(_)

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use super::catalog::InstanceType;
 use super::task::{InstanceId, TaskId};
-use crate::sim::SimTime;
+use crate::sim::{ProviderIdx, SimTime};
 
 /// Lifecycle of a container instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct ContainerInstance {
     pub auto_scaling_group: usize,
     /// Index of its capacity provider; `None` when its Auto Scaling group backs no capacity
     /// provider (the instance runs no tasks and costs nothing to the providers).
-    pub capacity_provider: Option<usize>,
+    pub capacity_provider: Option<ProviderIdx>,
     /// Index of its Availability Zone.
     pub availability_zone: usize,
     /// Lifecycle state.

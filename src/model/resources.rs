@@ -1,5 +1,7 @@
 //! What a task reserves on a container instance, and one item of a capacity provider strategy.
 
+use crate::sim::ProviderIdx;
+
 /// What one task reserves on a container instance.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TaskResources {
@@ -19,7 +21,7 @@ pub struct TaskResources {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StrategyItem {
     /// Index into the run's capacity providers.
-    pub provider: usize,
+    pub provider: ProviderIdx,
     /// Tasks placed on this provider before weights apply.
     pub base: u32,
     /// Relative share of the tasks beyond the bases.

@@ -1,6 +1,6 @@
 //! A task and its ECS lifecycle (reference 8.5) with the legal transitions between states.
 
-use crate::sim::{ServiceIdx, SimTime};
+use crate::sim::{ProviderIdx, ServiceIdx, SimTime};
 
 /// Identifier of a task, unique in a run, in creation order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -153,7 +153,7 @@ pub struct Task {
     /// Index of its task definition.
     pub task_definition: usize,
     /// Index of its capacity provider.
-    pub capacity_provider: usize,
+    pub capacity_provider: ProviderIdx,
     /// The instance it is placed on (EC2 only, once placed).
     pub instance: Option<InstanceId>,
     /// Availability Zone index once placed.

@@ -57,13 +57,14 @@ pub fn item_for_next_task(strategy: &[StrategyItem], current: &[u32]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::ProviderIdx;
 
     fn s(items: &[(u32, u32)]) -> Vec<StrategyItem> {
         items
             .iter()
             .enumerate()
             .map(|(i, (base, weight))| StrategyItem {
-                provider: i,
+                provider: ProviderIdx(i),
                 base: *base,
                 weight: *weight,
             })

@@ -5,7 +5,7 @@
 use super::diag::Diagnostics;
 use super::reader::{Obj, as_list, as_string, object};
 use super::yaml::{Node, Value};
-use crate::sim::{ServiceIdx, SimTime};
+use crate::sim::{ProviderIdx, ServiceIdx, SimTime};
 use crate::spec::{
     AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceSelector, Quantity, ServiceSpec,
     SpotInterruptionSpec, TaskDefinitionSpec, TimelineAction, TimelineEvent,
@@ -252,7 +252,7 @@ fn read_provider(
     ctx: &TimelineContext<'_>,
     fargate_spot: bool,
     d: &mut Diagnostics,
-) -> Option<Option<usize>> {
+) -> Option<Option<ProviderIdx>> {
     let Some(name) = o.string("capacityProvider", d) else {
         return Some(None).filter(|_| o.field("capacityProvider").is_none());
     };
@@ -262,7 +262,7 @@ fn read_provider(
         CapacityProviderKind::Fargate => false,
     };
     if let Some(i) = ctx.providers.iter().position(|cp| cp.name == name && accepts(cp)) {
-        return Some(Some(i));
+        return Some(Some(ProviderIdx(i)));
     }
     let (key, path) = (o.key_loc("capacityProvider"), o.child("capacityProvider"));
     if fargate_spot && name == "FARGATE" {
@@ -442,7 +442,7 @@ fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnos
         service = match ctx.services.iter().position(|s| s.name == name) {
             Some(i) => {
                 let on_spot = provider.flatten().is_some_and(|p| {
-                    ctx.providers[p].kind == CapacityProviderKind::FargateSpot
+                    ctx.providers[p.index()].kind == CapacityProviderKind::FargateSpot
                         && ctx.services[i].strategy.iter().any(|it| it.provider == p)
                 });
                 if provider.flatten().is_some() && !on_spot {

@@ -3,7 +3,7 @@
 use super::diag::Diagnostics;
 use super::reader::{as_one_of, as_string, object};
 use super::yaml::Node;
-use crate::sim::SimDuration;
+use crate::sim::{ProviderIdx, SimDuration};
 use crate::spec::{AutoScalingGroupSpec, CapacityProviderSpec, ManagedScaling, StrategyItem};
 
 /// Reads `ecs.capacityProviders`: one provider per Auto Scaling group. Groups without a provider
@@ -299,7 +299,7 @@ pub fn resolve_strategy(
     for (name, base, weight, p, loc) in items {
         match providers.iter().position(|cp| cp.name == *name) {
             Some(provider) => out.push(StrategyItem {
-                provider,
+                provider: ProviderIdx(provider),
                 base: *base,
                 weight: *weight,
             }),

@@ -6,7 +6,7 @@ use super::placement::{ConstraintOwner, read_placement_constraints, read_placeme
 use super::reader::{as_list, object};
 use super::yaml::Node;
 use crate::policy::placement::MAX_CONSTRAINTS_PER_TASK;
-use crate::sim::SimDuration;
+use crate::sim::{ProviderIdx, SimDuration};
 use crate::spec::{
     AlarmSpec, CapacityProviderKind, CapacityProviderSpec, CircuitBreakerSpec, DeploymentAlarmsSpec,
     DeploymentConfiguration, FailureThreshold, ServiceSpec, StrategyItem, TargetGroupSpec, TaskDefinitionSpec,
@@ -104,7 +104,7 @@ pub fn read_services(
                 .position(|p| p.kind == CapacityProviderKind::Fargate)
                 .map(|i| {
                     vec![StrategyItem {
-                        provider: i,
+                        provider: ProviderIdx(i),
                         base: 0,
                         weight: 1,
                     }]
@@ -205,7 +205,7 @@ fn ec2_launch_type(
         .enumerate()
         .filter(|(_, p)| !p.is_fargate())
         .map(|(i, _)| StrategyItem {
-            provider: i,
+            provider: ProviderIdx(i),
             base: 0,
             weight: 1,
         })

@@ -23,6 +23,12 @@ macro_rules! typed_index {
             }
         }
 
+        impl From<$name> for usize {
+            fn from(i: $name) -> usize {
+                i.0
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 self.0.fmt(f)

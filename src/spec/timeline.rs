@@ -1,6 +1,6 @@
 //! Operator actions and faults placed on the simulated timeline.
 
-use crate::sim::{ServiceIdx, SimDuration, SimTime};
+use crate::sim::{ProviderIdx, ServiceIdx, SimDuration, SimTime};
 
 /// How many of the matching instances or tasks an action hits.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,7 +39,7 @@ pub struct InstanceSelector {
     /// Only instances of this type.
     pub instance_type: Option<String>,
     /// Only instances of this capacity provider (index into `Spec::capacity_providers`).
-    pub capacity_provider: Option<usize>,
+    pub capacity_provider: Option<ProviderIdx>,
     /// Only instances of this Auto Scaling group (index into `Spec::auto_scaling_groups`).
     pub auto_scaling_group: Option<usize>,
     /// How many of the matches.
@@ -56,7 +56,7 @@ impl InstanceSelector {
     }
 
     /// The first `count` instances of capacity provider `capacity_provider`.
-    pub fn count(capacity_provider: usize, count: u32) -> Self {
+    pub fn count(capacity_provider: ProviderIdx, count: u32) -> Self {
         InstanceSelector {
             capacity_provider: Some(capacity_provider),
             ..Self::any(Quantity::Count(count))
@@ -91,7 +91,7 @@ impl InstanceSelector {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpotInterruptionSpec {
     /// FARGATE_SPOT (tasks) or an Auto Scaling group provider (its Spot instances).
-    pub capacity_provider: usize,
+    pub capacity_provider: ProviderIdx,
     /// Only tasks of this service (FARGATE_SPOT only).
     pub service: Option<ServiceIdx>,
     /// How many of the RUNNING Spot tasks or live Spot instances.

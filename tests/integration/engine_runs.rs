@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono_tz::Tz;
 use ecsim::engine::{self, EngineError, RunOptions};
-use ecsim::sim::{ServiceIdx, SimDuration, SimTime};
+use ecsim::sim::{ProviderIdx, ServiceIdx, SimDuration, SimTime};
 use ecsim::spec::{
     AutoScalingGroupSpec, Behavior, CapacityProviderSpec, ContainerSpec, DurationDistribution, InstanceSelector,
     NetworkMode, PortMapping, ServiceSpec, Spec, StrategyItem, TaskDefinitionSpec, TimelineAction, TimelineEvent,
@@ -102,7 +102,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             task_definition: 0,
             desired_count: desired,
             strategy: vec![StrategyItem {
-                provider: 0,
+                provider: ProviderIdx(0),
                 base: 0,
                 weight: 1,
             }],
@@ -307,7 +307,7 @@ fn scale_in_stops_from_the_fullest_zones_not_the_newest_tasks_case_35() {
     // instance comes up empty in a. Scaling 6 -> 9 puts the three newest tasks in a; scaling
     // 9 -> 3 must then stop from every zone, where "newest first" alone would empty a.
     let mut s = spec(Capacity::Ec2("m5.large", 3), Net::DynamicPort, 256, 6);
-    let fail_first = InstanceSelector::count(0, 1);
+    let fail_first = InstanceSelector::count(ProviderIdx(0), 1);
     s.timeline = vec![
         at_minute(5, TimelineAction::FailInstances(fail_first)),
         set_desired(10, 9),

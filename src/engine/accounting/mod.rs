@@ -6,16 +6,16 @@ pub(super) mod service_cost;
 pub(super) mod tracing;
 
 use self::cost::CostMeter;
-use crate::sim::SimTime;
+use crate::sim::{ProviderIdx, ServiceIdx, SimTime};
 use crate::spec::Spec;
 
 /// What the run has cost so far, per capacity provider and per service, and when the last trace
 /// rows were written.
 pub(in crate::engine) struct Accounting {
     /// Cost per capacity provider, indexed like `Spec::capacity_providers`.
-    pub cost: CostMeter,
+    pub cost: CostMeter<ProviderIdx>,
     /// Cost per service (Fargate tasks and shares of EC2 instances), indexed like services.
-    pub service_cost: CostMeter,
+    pub service_cost: CostMeter<ServiceIdx>,
     /// When the last `services.csv` / `cluster.csv` rows were written.
     pub last_trace_at: SimTime,
 }

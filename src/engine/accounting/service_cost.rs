@@ -45,11 +45,9 @@ impl World<'_> {
     ) {
         let rate = self.instance_share_usd_per_hour(task_definition, instance);
         if placed {
-            self.accounting
-                .service_cost
-                .start_billing(service.index(), rate, self.now);
+            self.accounting.service_cost.start_billing(service, rate, self.now);
         } else {
-            self.accounting.service_cost.stop_rate(service.index(), rate, self.now);
+            self.accounting.service_cost.stop_rate(service, rate, self.now);
         }
     }
 }

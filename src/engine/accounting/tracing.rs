@@ -3,7 +3,7 @@
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::model::{InstanceState, TaskState};
-use crate::sim::ServiceIdx;
+use crate::sim::{ProviderIdx, ServiceIdx};
 use crate::spec::CapacityProviderKind;
 use crate::trace::{ClusterRow, ServiceRow, SinkError, TraceSink};
 
@@ -13,7 +13,7 @@ impl World<'_> {
         for service in ServiceIdx::all(self.services.len()) {
             self.write_service_row(service, sink)?;
         }
-        for provider in 0..self.spec.capacity_providers.len() {
+        for provider in ProviderIdx::all(self.spec.capacity_providers.len()) {
             self.write_cluster_row(provider, sink)?;
         }
         self.accounting.last_trace_at = self.now;
@@ -55,7 +55,7 @@ impl World<'_> {
         })
     }
 
-    fn write_cluster_row(&mut self, provider: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+    fn write_cluster_row(&mut self, provider: ProviderIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let mut instances = 0u32;
         let mut pending = 0u32;
         let (mut cpu_used, mut cpu_reg, mut mem_used, mut mem_reg) = (0u64, 0u64, 0u64, 0u64);

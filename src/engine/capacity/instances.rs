@@ -5,22 +5,23 @@ use crate::engine::world::World;
 use crate::model::catalog::instance_type;
 use crate::model::{ContainerInstance, InstanceId, InstanceState, StopReason, TaskId};
 use crate::policy::cluster_scaling::next_launch_is_spot;
-use crate::sim::SimDuration;
+use crate::sim::{ProviderIdx, SimDuration};
 use crate::spec::CapacityProviderKind;
 use crate::trace::{EventKind, SinkError, TraceSink};
 use crate::workload::lognormal_ms;
 
 impl World<'_> {
     /// The capacity provider backed by Auto Scaling group `group`.
-    pub fn provider_of_group(&self, group: usize) -> Option<usize> {
+    pub fn provider_of_group(&self, group: usize) -> Option<ProviderIdx> {
         self.spec
             .capacity_providers
             .iter()
             .position(|p| p.kind == CapacityProviderKind::AutoScalingGroup(group))
+            .map(ProviderIdx)
     }
 
     /// Live instances (launching or active) of capacity provider `p`, in launch order.
-    pub fn instances_of_provider(&self, p: usize) -> impl Iterator<Item = InstanceId> + '_ {
+    pub fn instances_of_provider(&self, p: ProviderIdx) -> impl Iterator<Item = InstanceId> + '_ {
         let group = match self.spec.capacity_providers[p].kind {
             CapacityProviderKind::AutoScalingGroup(g) => Some(g),
             _ => None,

@@ -11,7 +11,7 @@ use crate::engine::world::World;
 use crate::policy::cluster_scaling::{desired_for_reservation, scale_in_step_target};
 use crate::policy::scaling_decision::fmt_value;
 use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, agree, tracking_alarms};
-use crate::sim::SimDuration;
+use crate::sim::{ProviderIdx, SimDuration};
 use crate::spec::{CapacityProviderKind, ManagedScaling, Spec};
 use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 
@@ -23,7 +23,7 @@ const METRIC_NAME: &str = "CapacityProviderReservation";
 
 /// Runtime state of one capacity provider with managed scaling.
 pub(in crate::engine) struct ManagedProvider {
-    pub provider: usize,
+    pub provider: ProviderIdx,
     pub group: usize,
     pub settings: ManagedScaling,
     /// Index of its high alarm (CPR > targetCapacity for 1 datapoint of 1 minute).
@@ -77,7 +77,7 @@ impl ManagedScalingState {
                 unreachable!("managed scaling has a high and a low alarm");
             };
             state.providers.push(ManagedProvider {
-                provider,
+                provider: ProviderIdx(provider),
                 group,
                 settings,
                 high,
@@ -156,7 +156,7 @@ impl ScalingPipeline for ManagedScalingPipeline {
 
 impl World<'_> {
     /// Provider index, group index and settings of managed provider `k`.
-    fn managed_provider(&self, k: usize) -> (usize, usize, ManagedScaling) {
+    fn managed_provider(&self, k: usize) -> (ProviderIdx, usize, ManagedScaling) {
         let st = &self.scaling.providers.providers[k];
         (st.provider, st.group, st.settings)
     }

@@ -8,7 +8,7 @@ use crate::model::{InstanceState, StopReason, TaskId, TaskState};
 use crate::policy::cluster_scaling::{
     InstanceCapacity, ScalingSteps, WaitingTaskGroup, additional_instances, capacity_provider_reservation,
 };
-use crate::sim::ServiceIdx;
+use crate::sim::{ProviderIdx, ServiceIdx};
 use crate::spec::CapacityProviderKind;
 use crate::trace::{EventKind, SinkError, TraceSink};
 
@@ -66,7 +66,7 @@ impl World<'_> {
     }
 
     /// CapacityProviderReservation of `provider` now (reference 6.3 and 6.4).
-    pub fn reservation_sample(&self, provider: usize) -> ReservationSample {
+    pub fn reservation_sample(&self, provider: ProviderIdx) -> ReservationSample {
         let CapacityProviderKind::AutoScalingGroup(group) = self.spec.capacity_providers[provider].kind else {
             unreachable!("Fargate providers have no managed scaling");
         };
@@ -106,7 +106,7 @@ impl World<'_> {
     /// Tasks of services using `provider` through a capacity provider strategy that wait in
     /// PROVISIONING for an instance, grouped by identical requirements, at most
     /// `provisioningTaskLimit` of them (reference 6.4 step 2 and 9).
-    fn waiting_task_groups(&self, provider: usize) -> Vec<WaitingTaskGroup> {
+    fn waiting_task_groups(&self, provider: ProviderIdx) -> Vec<WaitingTaskGroup> {
         let mut groups: Vec<(usize, WaitingTaskGroup)> = Vec::new();
         let mut budget = u64::from(self.spec.behavior.cluster_auto_scaling.provisioning_task_limit);
         for (s, state) in self.services.iter().enumerate() {

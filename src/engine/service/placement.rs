@@ -11,7 +11,7 @@ use crate::policy::placement::{
     PlacementRequest, PlacementStrategy, SpreadCounts, SpreadField, host_ports, place_task, place_with_index,
 };
 use crate::policy::task_selection::{RankedStopCandidate, StopRule, choose_tasks_to_stop_by_strategy};
-use crate::sim::ServiceIdx;
+use crate::sim::{ProviderIdx, ServiceIdx};
 
 /// The counts of one service's tasks, as the placement policy asks for them.
 pub(in crate::engine) struct ServiceView<'w, 's> {
@@ -88,7 +88,7 @@ impl World<'_> {
     pub(in crate::engine) fn choose_placement(
         &self,
         service: ServiceIdx,
-        provider: usize,
+        provider: ProviderIdx,
         td: usize,
         resources: &TaskResources,
     ) -> Result<Placement, PlacementFailure> {

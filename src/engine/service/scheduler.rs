@@ -4,7 +4,7 @@ use crate::engine::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::capacity_provider_strategy::item_for_next_task;
 use crate::policy::task_selection::{StopCandidate, choose_tasks_to_stop};
-use crate::sim::ServiceIdx;
+use crate::sim::{ProviderIdx, ServiceIdx};
 use crate::trace::{EventKind, SinkError, TraceSink};
 
 impl World<'_> {
@@ -248,7 +248,7 @@ impl World<'_> {
     }
 
     /// Asks the scheduler to retry placement for services with tasks waiting on `provider`.
-    pub fn request_reconcile_waiting_on(&mut self, provider: usize) {
+    pub fn request_reconcile_waiting_on(&mut self, provider: ProviderIdx) {
         for service in ServiceIdx::all(self.services.len()) {
             let uses = self.spec.services[service]
                 .strategy

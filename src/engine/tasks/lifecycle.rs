@@ -253,9 +253,7 @@ impl World<'_> {
         if let Some(rate) = self.fargate_price(&self.tasks[&id]) {
             let (p, service) = (self.tasks[&id].capacity_provider, self.tasks[&id].service);
             self.accounting.cost.start_billing(p, rate, self.now);
-            self.accounting
-                .service_cost
-                .start_billing(service.index(), rate, self.now);
+            self.accounting.service_cost.start_billing(service, rate, self.now);
             self.tasks.get_mut(&id).expect("task exists").billing_started_at = Some(self.now);
         }
     }
@@ -269,7 +267,7 @@ impl World<'_> {
                 .stop_billing(task.capacity_provider, rate, since, self.now);
             self.accounting
                 .service_cost
-                .stop_billing(task.service.index(), rate, since, self.now);
+                .stop_billing(task.service, rate, since, self.now);
         }
         if let Some(instance) = task.instance {
             self.release_on_instance(&task, instance);

@@ -76,7 +76,7 @@ mod tests {
     use super::*;
     use crate::model::catalog::instance_type;
     use crate::model::{InstanceId, InstanceState};
-    use crate::sim::SimTime;
+    use crate::sim::{ProviderIdx, SimTime};
 
     fn instance(free_cpu: u32, free_memory: u64, ports: &[u16], enis_used: u32) -> ContainerInstance {
         ContainerInstance {
@@ -84,7 +84,7 @@ mod tests {
             ec2_instance_id: "i-0".into(),
             instance_type: instance_type("c5.large").expect("in catalog"),
             auto_scaling_group: 0,
-            capacity_provider: Some(0),
+            capacity_provider: Some(ProviderIdx(0)),
             availability_zone: 0,
             state: InstanceState::Active,
             spot: false,

@@ -16,6 +16,7 @@ use super::feasibility::check_fit;
 use super::ranking::SpreadCounts;
 use super::strategy::{AVAILABILITY_ZONE_ATTRIBUTE, BinpackField, PlacementStrategy, SpreadField};
 use crate::model::{ContainerInstance, InstanceId, InstanceState};
+use crate::sim::ProviderIdx;
 
 /// Free CPU and memory of every ACTIVE instance, by capacity provider and Availability Zone.
 #[derive(Clone, Debug, Default)]
@@ -53,10 +54,10 @@ impl FreeCapacityIndex {
             self.by_cpu[slot].remove(&(cpu, instance.id.0));
             self.by_memory[slot].remove(&(memory, instance.id.0));
         }
-        let provider = instance.capacity_provider.filter(|p| *p < self.providers);
+        let provider = instance.capacity_provider.filter(|p| p.index() < self.providers);
         let indexed = instance.state == InstanceState::Active && instance.availability_zone < self.zones;
         if let (Some(provider), true) = (provider, indexed) {
-            let slot = provider * self.zones + instance.availability_zone;
+            let slot = provider.index() * self.zones + instance.availability_zone;
             let (cpu, memory) = (u64::from(instance.free_cpu_units()), instance.free_memory_mib());
             self.by_cpu[slot].insert((cpu, instance.id.0));
             self.by_memory[slot].insert((memory, instance.id.0));
@@ -87,13 +88,13 @@ impl FreeCapacityIndex {
     /// `need` of it for which `fits` holds: (free amount, id).
     fn tightest_fit(
         &self,
-        provider: usize,
+        provider: ProviderIdx,
         zone: usize,
         field: BinpackField,
         need: u64,
         fits: &mut dyn FnMut(u32) -> bool,
     ) -> Option<(u64, u32)> {
-        let slot = provider * self.zones + zone;
+        let slot = provider.index() * self.zones + zone;
         let set = match field {
             BinpackField::Cpu => &self.by_cpu[slot],
             BinpackField::Memory => &self.by_memory[slot],
@@ -123,13 +124,13 @@ pub fn index_applies(request: &PlacementRequest<'_>) -> Option<(bool, BinpackFie
 /// `instances` is every instance of the world, indexed by id.
 pub fn place_with_index(
     request: &PlacementRequest<'_>,
-    provider: usize,
+    provider: ProviderIdx,
     index: &FreeCapacityIndex,
     instances: &[ContainerInstance],
     counts: &dyn SpreadCounts,
 ) -> Option<InstanceId> {
     let (spread_zones, field) = index_applies(request)?;
-    if provider >= index.providers {
+    if provider.index() >= index.providers {
         return None;
     }
     let need = match field {

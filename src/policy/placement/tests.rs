@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::*;
 use crate::model::catalog::instance_type;
-use crate::sim::SimTime;
+use crate::sim::{ProviderIdx, SimTime};
 
 /// Service task counts and task groups, as the engine keeps them.
 #[derive(Default)]
@@ -57,7 +57,7 @@ fn instance(id: u32, az: usize, free_cpu: u32, free_memory: u64, attributes: &[(
         ec2_instance_id: format!("i-{id}"),
         instance_type: itype,
         auto_scaling_group: 0,
-        capacity_provider: Some(0),
+        capacity_provider: Some(ProviderIdx(0)),
         availability_zone: az,
         state: InstanceState::Active,
         registered_cpu_units: 4096,
@@ -304,7 +304,7 @@ fn index_chooses_what_a_full_scan_chooses() {
             };
             let refs: Vec<&ContainerInstance> = fleet.iter().collect();
             let scanned = place_task(&request, &refs, &world, &mut rng).ok().map(|p| p.instance);
-            let indexed = place_with_index(&request, 0, &index, &fleet, &world);
+            let indexed = place_with_index(&request, ProviderIdx(0), &index, &fleet, &world);
             assert_eq!(indexed, scanned, "round {round} step {step} {strategy:?}");
             let Some(id) = scanned else { continue };
             let inst = &mut fleet[id.0 as usize];
