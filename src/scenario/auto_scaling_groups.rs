@@ -103,15 +103,9 @@ fn read_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) ->
         }
         (None, None) => o.missing("InstanceType", "e.g. m5.large, or a MixedInstancesPolicy", d),
     }
-    let min = o.int("MinSize", 0, 100_000, d);
-    let max = o.int("MaxSize", 0, 100_000, d);
+    let min = o.required_int("MinSize", 0, 100_000, "the smallest group size", d);
+    let max = o.required_int("MaxSize", 0, 100_000, "the largest group size", d);
     let desired = o.int("DesiredCapacity", 0, 100_000, d);
-    if o.field("MinSize").is_none() {
-        o.missing("MinSize", "the smallest group size", d);
-    }
-    if o.field("MaxSize").is_none() {
-        o.missing("MaxSize", "the largest group size", d);
-    }
     // -1 clears the setting (EC2 Auto Scaling API).
     let warmup = o
         .int("DefaultInstanceWarmup", -1, 3600, d)
@@ -198,7 +192,7 @@ fn read_mixed_instances_policy(
     let mut types = Vec::new();
     let mut ok = true;
     let lt_path = o.child("LaunchTemplate");
-    match o.field("LaunchTemplate") {
+    match o.required_field("LaunchTemplate", "LaunchTemplate.Overrides with the instance types", d) {
         Some(lt) => {
             if let Some(mut t) = object(lt, &lt_path, d) {
                 let overrides = t.list("Overrides", d);
@@ -212,15 +206,12 @@ fn read_mixed_instances_policy(
                         continue;
                     };
                     let tp = item.child("InstanceType");
-                    match item.field("InstanceType") {
+                    match item.required_field("InstanceType", "an instance type such as m5.large", d) {
                         Some(tn) => match as_string(tn, &tp, d) {
                             Some(ty) if check_instance_type(&ty, tn, &tp, d) => types.push(ty),
                             _ => ok = false,
                         },
-                        None => {
-                            item.missing("InstanceType", "an instance type such as m5.large", d);
-                            ok = false;
-                        }
+                        None => ok = false,
                     }
                     for unsupported in ["WeightedCapacity", "InstanceRequirements"] {
                         if item.field(unsupported).is_some() {
@@ -240,10 +231,7 @@ fn read_mixed_instances_policy(
                 t.finish(d);
             }
         }
-        None => {
-            o.missing("LaunchTemplate", "LaunchTemplate.Overrides with the instance types", d);
-            ok = false;
-        }
+        None => ok = false,
     }
     let mut distribution = InstancesDistribution::default();
     let mut lowest_price_on_demand = false;
@@ -314,10 +302,7 @@ fn read_policy(node: &Node, path: &str, groups: &mut [AutoScalingGroupSpec], d: 
     let tt_path = o.child("TargetTrackingConfiguration");
     if let Some(tt) = o.field("TargetTrackingConfiguration") {
         if let Some(mut t) = object(tt, &tt_path, d) {
-            let value = t.number("TargetValue", 0.0, 100.0, d);
-            if t.field("TargetValue").is_none() {
-                t.missing("TargetValue", "the average CPU percent to hold", d);
-            }
+            let value = t.required_number("TargetValue", 0.0, 100.0, "the average CPU percent to hold", d);
             let disable_scale_in = t.boolean("DisableScaleIn", d).unwrap_or(false);
             let metric_ok = match t.field("PredefinedMetricSpecification") {
                 Some(m) => read_predefined_metric(m, &t.child("PredefinedMetricSpecification"), d),

@@ -113,13 +113,8 @@ fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Opt
 fn read_target(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
     let Some(mut o) = object(node, path, d) else { return };
     let service = read_resource(&mut o, ctx, d);
-    let min = o.int("MinCapacity", 0, 100_000, d);
-    let max = o.int("MaxCapacity", 0, 100_000, d);
-    for (name, what) in [("MinCapacity", "the fewest tasks"), ("MaxCapacity", "the most tasks")] {
-        if o.field(name).is_none() {
-            o.missing(name, what, d);
-        }
-    }
+    let min = o.required_int("MinCapacity", 0, 100_000, "the fewest tasks", d);
+    let max = o.required_int("MaxCapacity", 0, 100_000, "the most tasks", d);
     let mut suspended = SuspendedState::default();
     if let Some(n) = o.field("SuspendedState") {
         if let Some(mut s) = object(n, &o.child("SuspendedState"), d) {
@@ -242,10 +237,7 @@ fn read_target_tracking(
     d: &mut Diagnostics,
 ) -> Option<TargetTrackingSpec> {
     let mut o = object(node, path, d)?;
-    let target = o.number("TargetValue", 1e-100, 1e100, d);
-    if o.field("TargetValue").is_none() {
-        o.missing("TargetValue", "the metric value to hold", d);
-    }
+    let target = o.required_number("TargetValue", 1e-100, 1e100, "the metric value to hold", d);
     let out_cd = o.int("ScaleOutCooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
     let in_cd = o.int("ScaleInCooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
     let disable_scale_in = o.boolean("DisableScaleIn", d).unwrap_or(false);
@@ -309,18 +301,12 @@ fn read_target_tracking(
 
 fn read_step(node: &Node, path: &str, d: &mut Diagnostics) -> Option<StepScalingSpec> {
     let mut o = object(node, path, d)?;
-    let adjustment = o.one_of(
+    let adjustment = o.required_one_of(
         "AdjustmentType",
         &["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"],
+        "ChangeInCapacity, PercentChangeInCapacity or ExactCapacity",
         d,
     );
-    if o.field("AdjustmentType").is_none() {
-        o.missing(
-            "AdjustmentType",
-            "ChangeInCapacity, PercentChangeInCapacity or ExactCapacity",
-            d,
-        );
-    }
     let magnitude = o.int("MinAdjustmentMagnitude", 0, 100_000, d);
     let cooldown = o.int("Cooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
     o.one_of("MetricAggregationType", &["Average", "Minimum", "Maximum"], d);
@@ -331,10 +317,7 @@ fn read_step(node: &Node, path: &str, d: &mut Diagnostics) -> Option<StepScaling
         let Some(mut s) = object(n, &p, d) else { continue };
         let lower = s.number("MetricIntervalLowerBound", f64::MIN, f64::MAX, d);
         let upper = s.number("MetricIntervalUpperBound", f64::MIN, f64::MAX, d);
-        let adj = s.int("ScalingAdjustment", -100_000, 100_000, d);
-        if s.field("ScalingAdjustment").is_none() {
-            s.missing("ScalingAdjustment", "how much to add or remove", d);
-        }
+        let adj = s.required_int("ScalingAdjustment", -100_000, 100_000, "how much to add or remove", d);
         s.finish(d);
         if let Some(adjustment) = adj {
             steps.push(StepAdjustment {
@@ -389,18 +372,28 @@ const ALARM_IGNORED: &[&str] = &[
 fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
     let Some(mut o) = object(node, path, d) else { return };
     let name = o.required_string("AlarmName", "the alarm name", d);
-    let namespace = o.one_of("Namespace", &["AWS/ECS"], d);
-    let metric = o.one_of("MetricName", &["CPUUtilization", "MemoryUtilization"], d);
+    let namespace = o.required_one_of("Namespace", &["AWS/ECS"], "AWS/ECS", d);
+    let metric = o.required_one_of(
+        "MetricName",
+        &["CPUUtilization", "MemoryUtilization"],
+        "CPUUtilization or MemoryUtilization",
+        d,
+    );
     let statistic = o
-        .one_of("Statistic", &["Average", "Sum", "Minimum", "Maximum", "SampleCount"], d)
+        .required_one_of(
+            "Statistic",
+            &["Average", "Sum", "Minimum", "Maximum", "SampleCount"],
+            "e.g. Average",
+            d,
+        )
         .and_then(Statistic::from_aws);
     let period_loc = o.key_loc("Period");
-    let period = o.int("Period", 10, 86_400, d);
-    let n = o.int("EvaluationPeriods", 1, 100_000, d);
+    let period = o.required_int("Period", 10, 86_400, "seconds, 60 or a multiple of 60", d);
+    let n = o.required_int("EvaluationPeriods", 1, 100_000, "N of M of N", d);
     let m = o.int("DatapointsToAlarm", 1, 100_000, d);
-    let threshold = o.number("Threshold", f64::MIN, f64::MAX, d);
+    let threshold = o.required_number("Threshold", f64::MIN, f64::MAX, "the value to compare with", d);
     let comparison = o
-        .one_of(
+        .required_one_of(
             "ComparisonOperator",
             &[
                 "GreaterThanOrEqualToThreshold",
@@ -408,6 +401,7 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
                 "LessThanThreshold",
                 "LessThanOrEqualToThreshold",
             ],
+            "e.g. GreaterThanThreshold",
             d,
         )
         .and_then(Comparison::from_aws);
@@ -418,19 +412,6 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
             d,
         )
         .map_or(Some(TreatMissingData::Missing), TreatMissingData::from_aws);
-    for (field, what) in [
-        ("Namespace", "AWS/ECS"),
-        ("MetricName", "CPUUtilization or MemoryUtilization"),
-        ("Statistic", "e.g. Average"),
-        ("Period", "seconds, 60 or a multiple of 60"),
-        ("EvaluationPeriods", "N of M of N"),
-        ("Threshold", "the value to compare with"),
-        ("ComparisonOperator", "e.g. GreaterThanThreshold"),
-    ] {
-        if o.field(field).is_none() {
-            o.missing(field, what, d);
-        }
-    }
     let service = read_dimensions(&mut o, ctx, d);
     let mut actions = Vec::new();
     for (p, n) in o.list("AlarmActions", d) {
@@ -601,15 +582,13 @@ fn read_scheduled_action(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut 
     let mut min = None;
     let mut max = None;
     let action_loc = o.key_loc("ScalableTargetAction");
-    match o.field("ScalableTargetAction") {
-        Some(n) => {
-            if let Some(mut a) = object(n, &o.child("ScalableTargetAction"), d) {
-                min = a.int("MinCapacity", 0, 100_000, d).map(|v| v as u32);
-                max = a.int("MaxCapacity", 0, 100_000, d).map(|v| v as u32);
-                a.finish(d);
-            }
+    let action_path = o.child("ScalableTargetAction");
+    if let Some(n) = o.required_field("ScalableTargetAction", "MinCapacity and/or MaxCapacity", d) {
+        if let Some(mut a) = object(n, &action_path, d) {
+            min = a.int("MinCapacity", 0, 100_000, d).map(|v| v as u32);
+            max = a.int("MaxCapacity", 0, 100_000, d).map(|v| v as u32);
+            a.finish(d);
         }
-        None => o.missing("ScalableTargetAction", "MinCapacity and/or MaxCapacity", d),
     }
     o.ignore(&["ScheduledActionARN", "CreationTime"]);
     o.finish(d);

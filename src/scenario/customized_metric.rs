@@ -153,17 +153,14 @@ fn read_query(node: &Node, path: &str, ctx: &Context<'_>, d: &mut Diagnostics) -
 fn read_metric_stat(node: &Node, path: &str, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<MetricOf> {
     let mut o = object(node, path, d)?;
     let metric_path = o.child("Metric");
-    let metric = match o.field("Metric") {
-        Some(n) => object(n, &metric_path, d).and_then(|mut m| {
+    let metric = o
+        .required_field("Metric", "Namespace, MetricName and Dimensions", d)
+        .and_then(|n| object(n, &metric_path, d))
+        .and_then(|mut m| {
             let metric = read_metric(&mut m, ctx, d);
             m.finish(d);
             metric
-        }),
-        None => {
-            o.missing("Metric", "Namespace, MetricName and Dimensions", d);
-            None
-        }
-    };
+        });
     let statistic = read_statistic(&mut o, "Stat", d);
     o.ignore(&["Unit"]);
     o.finish(d);
@@ -262,10 +259,7 @@ fn single(metric: MetricOf) -> MetricStream {
 /// `Statistic` or `Stat`: any statistic but SampleCount (see `read_customized_metric`).
 fn read_statistic(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) -> Option<Statistic> {
     let path = o.child(field);
-    let Some(node) = o.field(field) else {
-        o.missing(field, "Average, Sum, Minimum or Maximum", d);
-        return None;
-    };
+    let node = o.required_field(field, "Average, Sum, Minimum or Maximum", d)?;
     let text = super::reader::as_one_of(node, &path, STATISTICS, d)?;
     if text == "SampleCount" {
         d.error(
@@ -281,18 +275,10 @@ fn read_statistic(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) -> 
 
 /// `Namespace`, `MetricName` and `Dimensions` of a metric: the service and metric they name.
 fn read_metric(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<MetricOf> {
-    let namespace = o.one_of("Namespace", NAMESPACES, d);
+    let namespace = o.required_one_of("Namespace", NAMESPACES, "AWS/SQS, ECS/ContainerInsights or AWS/ECS", d);
     let name_path = o.child("MetricName");
-    let name_node = o.field("MetricName");
+    let name_node = o.required_field("MetricName", "e.g. ApproximateNumberOfMessagesVisible", d);
     let name = name_node.and_then(|n| as_string(n, &name_path, d));
-    for (field, what) in [
-        ("Namespace", "AWS/SQS, ECS/ContainerInsights or AWS/ECS"),
-        ("MetricName", "e.g. ApproximateNumberOfMessagesVisible"),
-    ] {
-        if o.field(field).is_none() {
-            o.missing(field, what, d);
-        }
-    }
     let dimensions = read_dimension_list(o, d);
     let (namespace, name, name_node) = (namespace?, name?, name_node?);
     let Some(&(_, _, metric)) = METRICS.iter().find(|(ns, n, _)| *ns == namespace && *n == name) else {

@@ -47,10 +47,7 @@ pub fn read_events(
     let mut out = Vec::new();
     for (path, n) in as_list(node, "events", d) {
         let Some(mut o) = object(n, &path, d) else { continue };
-        let at = o.duration("at", d);
-        if o.field("at").is_none() {
-            o.missing("at", "when, as a time from the start such as `1d2h`", d);
-        }
+        let at = o.required_duration("at", "when, as a time from the start such as `1d2h`", d);
         let at_loc = o.key_loc("at");
         let present: Vec<(&'static str, &Node)> = ACTIONS
             .iter()
@@ -394,14 +391,11 @@ fn read_selector(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Dia
 
 fn read_outage(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
-    let zone = read_zone(&mut o, ctx.zones, d);
-    if o.field("availabilityZone").is_none() {
-        o.missing("availabilityZone", "the zone that goes out", d);
-    }
-    let duration = o.duration("duration", d);
-    if o.field("duration").is_none() {
-        o.missing("duration", "how long the outage lasts, such as `45m`", d);
-    } else if duration.is_some_and(|v| v.as_millis() == 0) {
+    let zone = o.required("availabilityZone", "the zone that goes out", d, |o, d| {
+        read_zone(o, ctx.zones, d)
+    });
+    let duration = o.required_duration("duration", "how long the outage lasts, such as `45m`", d);
+    if duration.is_some_and(|v| v.as_millis() == 0) {
         d.error(
             o.key_loc("duration"),
             &o.child("duration"),
@@ -418,14 +412,8 @@ fn read_outage(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagn
 
 fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
-    let provider = read_provider(&mut o, ctx, true, d);
-    if o.field("capacityProvider").is_none() {
-        o.missing(
-            "capacityProvider",
-            "FARGATE_SPOT or the Auto Scaling group capacity provider whose Spot instances are reclaimed",
-            d,
-        );
-    }
+    let what = "FARGATE_SPOT or the Auto Scaling group capacity provider whose Spot instances are reclaimed";
+    let provider = o.required("capacityProvider", what, d, |o, d| read_provider(o, ctx, true, d));
     let quantity = read_quantity(&mut o, d);
     if matches!(quantity, Some(None)) {
         d.error(
@@ -482,18 +470,18 @@ fn read_task_protection(
 ) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
     let name = o.required_string("service", "the service name", d);
-    let count = o.int("count", 1, 100_000, d);
-    if o.field("count").is_none() {
-        o.missing("count", "how many RUNNING tasks of the service (the oldest first)", d);
-    }
-    let enabled = o.boolean("protectionEnabled", d);
-    if o.field("protectionEnabled").is_none() {
-        o.missing(
-            "protectionEnabled",
-            "true to protect the tasks, false to remove the protection",
-            d,
-        );
-    }
+    let count = o.required_int(
+        "count",
+        1,
+        100_000,
+        "how many RUNNING tasks of the service (the oldest first)",
+        d,
+    );
+    let enabled = o.required_boolean(
+        "protectionEnabled",
+        "true to protect the tasks, false to remove the protection",
+        d,
+    );
     let minutes = o.int("expiresInMinutes", 1, 2880, d);
     let minutes_bad = o.field("expiresInMinutes").is_some() && minutes.is_none();
     let mut service = None;

@@ -22,13 +22,9 @@ pub fn read_capacity_providers(
         let Some(mut o) = object(n, &path, d) else { continue };
         let name = o.required_string("name", "the capacity provider name", d);
         let asg_path = o.child("autoScalingGroupProvider");
-        let provider = match o.field("autoScalingGroupProvider") {
-            Some(n) => read_asg_provider(n, &asg_path, groups, d),
-            None => {
-                o.missing("autoScalingGroupProvider", "the Auto Scaling group behind it", d);
-                None
-            }
-        };
+        let provider = o
+            .required_field("autoScalingGroupProvider", "the Auto Scaling group behind it", d)
+            .and_then(|n| read_asg_provider(n, &asg_path, groups, d));
         o.ignore(&[
             "capacityProviderArn",
             "status",

@@ -9,6 +9,8 @@ use crate::spec::{Behavior, ServiceSpec, TaskDefinitionSpec, WorkerQueue};
 use crate::workload::{Interpolation, LoadProfile, LoadShape, Noise, ReplaySeries, SpikeEffect, parse_replay_csv};
 
 const SHAPES: &[&str] = &["constant", "ramp", "step", "diurnal", "weekly", "spike", "replay"];
+/// What a shape's rate fields are, in "missing required field" messages.
+const RPS: &str = "requests per second";
 
 /// Reads `load` and attaches each profile to its service.
 pub fn read_load(
@@ -64,13 +66,10 @@ pub fn read_load(
             "requestsPerSecond"
         };
         let mut shapes = Vec::new();
-        for (p, n) in o.list(list, d) {
+        for (p, n) in o.required_list(list, "a list of shapes such as `- constant: 300`", d) {
             if let Some(shape) = read_shape(n, &p, start_epoch_ms, loader, sources, d) {
                 shapes.push(shape);
             }
-        }
-        if o.field(list).is_none() {
-            o.missing(list, "a list of shapes such as `- constant: 300`", d);
         }
         let noise = read_noise(&mut o, d);
         let queue_name_path = o.child("queueName");
@@ -160,10 +159,8 @@ fn read_noise(o: &mut Obj<'_>, d: &mut Diagnostics) -> Noise {
     let noise = match m.field("gaussian") {
         Some(g) => object(g, &g_path, d)
             .and_then(|mut g| {
-                let percent = g.number("percent", 0.0, 1000.0, d);
-                if g.field("percent").is_none() {
-                    g.missing("percent", "the standard deviation as a percent of the mean", d);
-                }
+                let what = "the standard deviation as a percent of the mean";
+                let percent = g.required_number("percent", 0.0, 1000.0, what, d);
                 g.finish(d);
                 percent
             })
@@ -215,10 +212,10 @@ fn read_shape(
         "ramp" => {
             let mut o = object(value, &path, d)?;
             // Ramps may go down, even below zero, to shape a sum: the total is clamped at zero.
-            let from = required_signed_number(&mut o, "from", d);
-            let to = required_signed_number(&mut o, "to", d);
-            let start = required_duration(&mut o, "start", d);
-            let end = required_duration(&mut o, "end", d);
+            let from = o.required_number("from", -1e12, 1e12, RPS, d);
+            let to = o.required_number("to", -1e12, 1e12, RPS, d);
+            let start = time_from_start(&mut o, "start", d);
+            let end = time_from_start(&mut o, "end", d);
             let loc = o.loc;
             o.finish(d);
             let (from, to, start, end) = (from?, to?, start?, end?);
@@ -235,18 +232,16 @@ fn read_shape(
         }
         "step" => {
             let mut o = object(value, &path, d)?;
-            let at = required_duration(&mut o, "at", d);
+            let at = time_from_start(&mut o, "at", d);
             // A step may go down: the total demand is clamped at zero.
-            let rps = o.number("rps", -1e12, 1e12, d);
-            if o.field("rps").is_none() {
-                o.missing("rps", "the change in requests per second, negative for a step down", d);
-            }
+            let what = "the change in requests per second, negative for a step down";
+            let rps = o.required_number("rps", -1e12, 1e12, what, d);
             o.finish(d);
             Some(LoadShape::Step { at_ms: at?, rps: rps? })
         }
         "diurnal" => {
             let mut o = object(value, &path, d)?;
-            let amplitude = required_number(&mut o, "amplitude", d);
+            let amplitude = o.required_number("amplitude", 0.0, 1e12, RPS, d);
             let peak = time_of_day(&mut o, "peakAt", d);
             let tz = timezone(&mut o, d);
             o.finish(d);
@@ -270,8 +265,8 @@ fn read_shape(
         }
         "spike" => {
             let mut o = object(value, &path, d)?;
-            let at = required_duration(&mut o, "at", d);
-            let duration = required_duration(&mut o, "duration", d);
+            let at = time_from_start(&mut o, "at", d);
+            let duration = time_from_start(&mut o, "duration", d);
             let add = o.number("add", 0.0, 1e12, d);
             let multiply = o.number("multiply", 0.0, 1e6, d);
             let loc = o.loc;
@@ -363,28 +358,10 @@ fn read_replay(
     }))
 }
 
-fn required_number(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<f64> {
-    let v = o.number(name, 0.0, 1e12, d);
-    if o.field(name).is_none() {
-        o.missing(name, "requests per second", d);
-    }
-    v
-}
-
-fn required_signed_number(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<f64> {
-    let v = o.number(name, -1e12, 1e12, d);
-    if o.field(name).is_none() {
-        o.missing(name, "requests per second", d);
-    }
-    v
-}
-
-fn required_duration(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<u64> {
-    let v = o.duration(name, d).map(|v| v.as_millis());
-    if o.field(name).is_none() {
-        o.missing(name, "a time from the start such as `2h`", d);
-    }
-    v
+/// A required time from the start of the run, in milliseconds.
+fn time_from_start(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<u64> {
+    o.required_duration(name, "a time from the start such as `2h`", d)
+        .map(|v| v.as_millis())
 }
 
 fn time_of_day(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<u32> {

@@ -142,7 +142,8 @@ fn read_top(
     let description = o.string("description", d).unwrap_or_default();
     let seed = o.int("seed", 0, i64::MAX, d).unwrap_or(1) as u64;
     let start = read_start(&mut o, d);
-    let duration = o.duration("duration", d).filter(|v| {
+    let what = "how long to simulate, e.g. `2d` or `6h`";
+    let duration = o.required_duration("duration", what, d).filter(|v| {
         let positive = v.as_millis() >= 1000;
         if !positive {
             d.error(
@@ -154,9 +155,6 @@ fn read_top(
         }
         positive
     });
-    if o.field("duration").is_none() {
-        o.missing("duration", "how long to simulate, e.g. `2d` or `6h`", d);
-    }
     let trace_interval = o
         .duration("traceInterval", d)
         .unwrap_or(crate::sim::SimDuration::from_secs(60));

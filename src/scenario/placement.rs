@@ -29,10 +29,7 @@ pub fn read_placement_strategy(o: &mut Obj<'_>, d: &mut Diagnostics) -> Vec<Plac
 
 fn read_rule(node: &Node, path: &str, d: &mut Diagnostics) -> Option<PlacementStrategy> {
     let mut o = object(node, path, d)?;
-    let kind = o.one_of("type", &["binpack", "random", "spread"], d);
-    if o.field("type").is_none() {
-        o.missing("type", "binpack, random or spread", d);
-    }
+    let kind = o.required_one_of("type", &["binpack", "random", "spread"], "binpack, random or spread", d);
     let field_loc = field_value_loc(&mut o, "field");
     let field = o.string("field", d);
     let field_path = o.child("field");
@@ -113,10 +110,12 @@ fn read_constraint(
 ) -> Option<PlacementConstraint> {
     let mut o = object(node, path, d)?;
     let type_loc = o.key_loc("type");
-    let kind = o.one_of("type", &["distinctInstance", "memberOf"], d);
-    if o.field("type").is_none() {
-        o.missing("type", "distinctInstance or memberOf", d);
-    }
+    let kind = o.required_one_of(
+        "type",
+        &["distinctInstance", "memberOf"],
+        "distinctInstance or memberOf",
+        d,
+    );
     let expression_node = o.field("expression");
     let expression = o.string("expression", d);
     let expression_path = o.child("expression");

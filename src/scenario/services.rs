@@ -63,10 +63,7 @@ pub fn read_services(
             (Some(r), Some(n)) => resolve_task_definition(r, task_definitions, n, &td_path, d),
             _ => None,
         };
-        let desired = o.int("desiredCount", 0, 100_000, d);
-        if o.field("desiredCount").is_none() {
-            o.missing("desiredCount", "how many tasks the service keeps", d);
-        }
+        let desired = o.required_int("desiredCount", 0, 100_000, "how many tasks the service keeps", d);
         o.one_of("schedulingStrategy", &["REPLICA"], d);
         if let Some(n) = o.field("deploymentController") {
             if let Some(mut dc) = object(n, &o.child("deploymentController"), d) {
@@ -358,21 +355,16 @@ pub(super) fn read_deployment_configuration(
 fn read_deployment_alarms(node: &Node, path: &str, d: &mut Diagnostics) -> Option<DeploymentAlarmsSpec> {
     let mut a = object(node, path, d)?;
     let mut names = Vec::new();
-    let names_node = a.field("alarmNames");
-    let names_given = names_node.is_some();
-    let empty_list = names_node.is_some_and(|n| matches!(&n.value, super::yaml::Value::Seq(v) if v.is_empty()));
-    for (p, n) in a.list("alarmNames", d) {
+    let empty_list = a
+        .field("alarmNames")
+        .is_some_and(|n| matches!(&n.value, super::yaml::Value::Seq(v) if v.is_empty()));
+    let what = "the CloudWatch alarms (from cloudWatch.alarms) that fail a deployment";
+    for (p, n) in a.required_list("alarmNames", what, d) {
         if let Some(name) = super::reader::as_string(n, &p, d) {
             names.push(name);
         }
     }
-    if !names_given {
-        a.missing(
-            "alarmNames",
-            "the CloudWatch alarms (from cloudWatch.alarms) that fail a deployment",
-            d,
-        );
-    } else if empty_list {
+    if empty_list {
         d.error(
             a.key_loc("alarmNames"),
             &a.child("alarmNames"),
@@ -380,14 +372,8 @@ fn read_deployment_alarms(node: &Node, path: &str, d: &mut Diagnostics) -> Optio
             None,
         );
     }
-    let enable = a.boolean("enable", d);
-    if a.field("enable").is_none() {
-        a.missing("enable", "true or false", d);
-    }
-    let rollback = a.boolean("rollback", d);
-    if a.field("rollback").is_none() {
-        a.missing("rollback", "true or false", d);
-    }
+    let enable = a.required_boolean("enable", "true or false", d);
+    let rollback = a.required_boolean("rollback", "true or false", d);
     a.finish(d);
     enable?.then_some(DeploymentAlarmsSpec {
         alarm_names: names,
@@ -450,14 +436,8 @@ pub fn resolve_deployment_alarms(
 /// `deploymentCircuitBreaker`; `None` unless `enable` is true.
 fn read_circuit_breaker(node: &Node, path: &str, d: &mut Diagnostics) -> Option<CircuitBreakerSpec> {
     let mut c = object(node, path, d)?;
-    let enable = c.boolean("enable", d);
-    if c.field("enable").is_none() {
-        c.missing("enable", "true or false", d);
-    }
-    let rollback = c.boolean("rollback", d);
-    if c.field("rollback").is_none() {
-        c.missing("rollback", "true or false", d);
-    }
+    let enable = c.required_boolean("enable", "true or false", d);
+    let rollback = c.required_boolean("rollback", "true or false", d);
     let reset = c.boolean("resetOnHealthyTask", d).unwrap_or(true);
     let mut threshold = FailureThreshold::BoundedPercent(50.0);
     if let Some(t) = c.field("thresholdConfiguration") {

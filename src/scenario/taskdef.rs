@@ -96,10 +96,7 @@ pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Opt
     let placement_constraints =
         super::placement::read_placement_constraints(&mut o, super::placement::ConstraintOwner::TaskDefinition, d);
     let containers_path = o.child("containerDefinitions");
-    let container_nodes = o.list("containerDefinitions", d);
-    if o.field("containerDefinitions").is_none() {
-        o.missing("containerDefinitions", "at least one container", d);
-    }
+    let container_nodes = o.required_list("containerDefinitions", "at least one container", d);
     let mut containers = Vec::new();
     for (p, n) in &container_nodes {
         if let Some(c) = read_container(n, p, network_mode, d) {
@@ -175,16 +172,15 @@ fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostic
     let mut port_mappings = Vec::new();
     for (p, n) in o.list("portMappings", d) {
         let Some(mut pm) = object(n, &p, d) else { continue };
-        let container_port = pm.int("containerPort", 0, 65_535, d).map(|v| v as u16);
+        let container_port = pm
+            .required_int("containerPort", 0, 65_535, "the port inside the container", d)
+            .map(|v| v as u16);
         let host_port_node = pm.field("hostPort");
         let host_port = host_port_node
             .and_then(|n| as_int(n, &format!("{p}.hostPort"), 0, 65_535, false, d))
             .map(|v| v as u16);
         pm.one_of("protocol", &["tcp", "udp"], d);
         pm.ignore(&["name", "appProtocol", "containerPortRange", "hostPortRange", "hostIp"]);
-        if container_port.is_none() && pm.field("containerPort").is_none() {
-            pm.missing("containerPort", "the port inside the container", d);
-        }
         pm.finish(d);
         let Some(container_port) = container_port else { continue };
         if mode == NetworkMode::Awsvpc {
