@@ -1,7 +1,7 @@
 //! `applicationAutoScaling` and `cloudWatch.alarms`: targets, policies and alarms as AWS prints them.
 
 use super::diag::{Diagnostics, closest};
-use super::reader::{Obj, as_list, as_string, object};
+use super::reader::{Obj, as_string, object};
 use super::yaml::{Loc, Node};
 use crate::metrics::{AlarmConfig, Comparison, Statistic, TreatMissingData};
 use crate::policy::schedule::{ScheduleSpec, parse_schedule};
@@ -372,7 +372,7 @@ const ALARM_IGNORED: &[&str] = &[
 fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
     let Some(mut o) = object(node, path, d) else { return };
     let name = o.required_string("AlarmName", "the alarm name", d);
-    let namespace = o.required_one_of("Namespace", &["AWS/ECS"], "AWS/ECS", d);
+    o.required_one_of("Namespace", &["AWS/ECS"], "AWS/ECS", d);
     let metric = o.required_one_of(
         "MetricName",
         &["CPUUtilization", "MemoryUtilization"],
@@ -436,7 +436,6 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
     }
     o.ignore(ALARM_IGNORED);
     o.finish(d);
-    let _ = namespace;
     let (
         Some(name),
         Some(metric),
@@ -537,7 +536,6 @@ fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> O
             None,
         );
     }
-    let _ = as_list;
     service
 }
 

@@ -1,7 +1,7 @@
 //! `behavior`: the simulator's own settings for timings, serving, limits (all camelCase).
 
 use super::diag::Diagnostics;
-use super::reader::{Obj, as_int, as_list, object};
+use super::reader::{Obj, as_int, object};
 use super::yaml::{Node, Value};
 use crate::spec::{Behavior, DurationDistribution, TaskBehavior, TaskDefinitionSpec};
 
@@ -308,7 +308,6 @@ fn distribution(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Opt
         );
         return None;
     }
-    let _ = as_list;
     Some(DurationDistribution {
         median_ms: median.as_millis(),
         p95_ms: p95.as_millis(),

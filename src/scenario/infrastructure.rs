@@ -1,7 +1,7 @@
 //! `ecs.capacityProviders` and `ecs.cluster`: where tasks can run, and capacity provider strategies.
 
 use super::diag::Diagnostics;
-use super::reader::{as_one_of, as_string, object};
+use super::reader::{as_string, object};
 use super::yaml::Node;
 use crate::sim::SimDuration;
 use crate::spec::{AutoScalingGroupSpec, CapacityProviderSpec, ManagedScaling, StrategyItem};
@@ -156,7 +156,7 @@ fn read_asg_provider(
                 ))
             });
         d.error(
-            arn_node.map_or(o_loc_fallback(node), |n| n.loc),
+            arn_node.map_or(node.loc, |n| n.loc),
             &arn_path,
             format!("no Auto Scaling group named `{name}`"),
             help,
@@ -188,10 +188,6 @@ fn read_asg_provider(
         managed_termination_protection: mtp,
         managed_draining: draining,
     })
-}
-
-fn o_loc_fallback(node: &Node) -> super::yaml::Loc {
-    node.loc
 }
 
 /// The cluster: its name, the providers it uses (indices) and its default strategy.
@@ -344,6 +340,5 @@ pub fn resolve_strategy(
         );
         return None;
     }
-    let _ = as_one_of;
     Some(out)
 }

@@ -3,7 +3,7 @@
 
 use super::SourceLoader;
 use super::diag::{Diagnostics, Sources};
-use super::reader::{Obj, as_list, as_number, object};
+use super::reader::{Obj, as_number, object};
 use super::yaml::{Node, Value};
 use crate::spec::{Behavior, ServiceSpec, TaskDefinitionSpec, WorkerQueue};
 use crate::workload::{Interpolation, LoadProfile, LoadShape, Noise, ReplaySeries, SpikeEffect, parse_replay_csv};
@@ -350,7 +350,6 @@ fn read_replay(
             return None;
         }
     };
-    let _ = as_list;
     Some(LoadShape::Replay(ReplaySeries {
         points,
         interpolation,

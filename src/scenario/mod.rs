@@ -64,17 +64,7 @@ pub struct LoadedScenario {
 pub struct ScenarioError {
     /// The rendered diagnostics.
     pub rendered: String,
-    /// How many errors.
-    pub count: usize,
 }
-
-const TOP_LEVEL_AWS_BLOCKS: &[&str] = &[
-    "ec2AutoScaling",
-    "elasticLoadBalancing",
-    "ecs",
-    "applicationAutoScaling",
-    "cloudWatch",
-];
 
 /// Reads the scenario `text` (shown as `name` in messages), applying `overrides` first.
 pub fn load(
@@ -126,7 +116,6 @@ pub fn load(
 fn fail(d: &Diagnostics, sources: &Sources) -> ScenarioError {
     ScenarioError {
         rendered: d.render(sources),
-        count: d.errors.len(),
     }
 }
 
@@ -170,11 +159,8 @@ fn read_top(
     let ec2 = o.field("ec2AutoScaling");
     let ecs = o.field("ecs");
     let groups = auto_scaling_groups::read_auto_scaling_groups(ec2, &zones, d);
-    let ecs_obj = ecs.and_then(|n| object(n, "ecs", d));
-    let (mut ecs_obj, ecs_present) = match ecs_obj {
-        Some(e) => (Some(e), true),
-        None => (None, false),
-    };
+    let mut ecs_obj = ecs.and_then(|n| object(n, "ecs", d));
+    let ecs_present = ecs_obj.is_some();
     let mut providers =
         infrastructure::read_capacity_providers(ecs_field(&mut ecs_obj, "capacityProviders"), &groups, d);
     let cluster = infrastructure::read_cluster(ecs_field(&mut ecs_obj, "cluster"), &providers, d);
@@ -259,13 +245,6 @@ fn read_top(
     services::resolve_deployment_alarms(services_node, &mut services, &auto_scaling.alarms, d);
     let expectations = read_expectations(&mut o, d);
     o.finish(d);
-    let _ = TOP_LEVEL_AWS_BLOCKS;
-    let mut used_providers: Vec<bool> = vec![false; providers.len()];
-    for s in &services {
-        for i in &s.strategy {
-            used_providers[i.provider] = true;
-        }
-    }
     let spec = Spec {
         name,
         description,

@@ -95,7 +95,6 @@ pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Opt
     let cpu_architecture = read_runtime_platform(&mut o, d);
     let placement_constraints =
         super::placement::read_placement_constraints(&mut o, super::placement::ConstraintOwner::TaskDefinition, d);
-    let containers_path = o.child("containerDefinitions");
     let container_nodes = o.required_list("containerDefinitions", "at least one container", d);
     let mut containers = Vec::new();
     for (p, n) in &container_nodes {
@@ -122,7 +121,6 @@ pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Opt
     };
     let ctx = Ctx {
         path,
-        containers_path: &containers_path,
         compat_path: &compat_path,
         cpu_loc,
         memory_loc,
@@ -216,7 +214,6 @@ fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostic
 
 struct Ctx<'a> {
     path: &'a str,
-    containers_path: &'a str,
     compat_path: &'a str,
     cpu_loc: Loc,
     memory_loc: Loc,
@@ -314,7 +311,6 @@ fn validate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, container_nodes: &[(String, 
             d.error(ctx.memory_loc, &format!("{}.memory", ctx.path), format!("the containers' memoryReservation adds up to {reserved} MiB, more than the task's {task_memory} MiB"), None);
         }
     }
-    let _ = ctx.containers_path;
 }
 
 /// A container `healthCheck` (reference 8.5): `command` is required; the interval, retries and

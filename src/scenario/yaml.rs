@@ -98,7 +98,6 @@ pub struct SyntaxError {
 /// Parses one YAML document (JSON is YAML) into a located tree. An empty file is an empty mapping.
 pub fn parse(text: &str, file: usize) -> Result<Node, SyntaxError> {
     let mut builder = Builder {
-        file,
         stack: Vec::new(),
         anchors: BTreeMap::new(),
         root: None,
@@ -180,7 +179,6 @@ enum Frame {
 }
 
 struct Builder {
-    file: usize,
     stack: Vec<Frame>,
     anchors: BTreeMap<usize, Node>,
     root: Option<Node>,
@@ -293,7 +291,6 @@ impl Builder {
                 }
             },
         }
-        let _ = self.file;
         Ok(())
     }
 }
