@@ -86,7 +86,7 @@ fn read_service(
     let mut o = object(node, path, d)?;
     let name = o.required_string("serviceName", "the service name", d);
     let name_loc = o.key_loc("serviceName");
-    let (task_definition, td_node, td_path) = read_task_definition_ref(&mut o, ctx.task_definitions, d);
+    let (task_definition, td_loc, td_path) = read_task_definition_ref(&mut o, ctx.task_definitions, d);
     let desired = o.required_int("desiredCount", 0, 100_000, "how many tasks the service keeps", d);
     o.one_of("schedulingStrategy", &["REPLICA"], d);
     read_deployment_controller(&mut o, d);
@@ -116,14 +116,8 @@ fn read_service(
     }
     let td = &ctx.task_definitions[task_definition];
     check_constraint_count(placement_constraints.len(), td, constraints_at, d);
-    check_compatibility(
-        td,
-        &strategy,
-        ctx.providers,
-        td_node.map_or(name_loc, |n| n.loc),
-        &td_path,
-        d,
-    );
+    let td_loc = td_loc.unwrap_or(name_loc);
+    check_compatibility(td, &strategy, ctx.providers, td_loc, &td_path, d);
     Some(ServiceSpec {
         name,
         task_definition,
@@ -140,12 +134,12 @@ fn read_service(
     })
 }
 
-/// `taskDefinition`: the revision it names, with its node and path.
-fn read_task_definition_ref<'n>(
-    o: &mut Obj<'n>,
+/// `taskDefinition`: the revision it names, with where its value is and its path.
+fn read_task_definition_ref(
+    o: &mut Obj<'_>,
     task_definitions: &[TaskDefinitionSpec],
     d: &mut Diagnostics,
-) -> (Option<usize>, Option<&'n Node>, String) {
+) -> (Option<usize>, Option<Loc>, String) {
     let path = o.child("taskDefinition");
     let node = o.field("taskDefinition");
     let reference = o.required_string("taskDefinition", "family, family:revision or an ARN", d);
@@ -153,7 +147,7 @@ fn read_task_definition_ref<'n>(
         (Some(r), Some(n)) => resolve_task_definition(r, task_definitions, n, &path, d),
         _ => None,
     };
-    (index, node, path)
+    (index, node.map(|n| n.loc), path)
 }
 
 /// `deploymentController`: only the ECS (rolling) controller.
