@@ -187,49 +187,9 @@ fn resolve_queries(
             return None;
         }
     }
-    let stat_of = |id: &str, loc: Loc, path: &str, d: &mut Diagnostics| -> Option<MetricOf> {
-        match queries.iter().find(|q| q.id == id).map(|q| &q.kind) {
-            Some(QueryKind::Stat(metric)) => *metric,
-            Some(QueryKind::Expression { .. }) => {
-                d.error(
-                    loc,
-                    path,
-                    format!("`{id}` is an expression; an expression may use only MetricStat queries"),
-                    None,
-                );
-                None
-            }
-            None => {
-                let help = closest(id, queries.iter().map(|q| q.id.as_str())).map(|c| format!("did you mean `{c}`?"));
-                d.error(loc, path, format!("no query in Metrics has the Id `{id}`"), help);
-                None
-            }
-        }
-    };
     let mut tracked = None;
     for q in queries {
-        let stream = match &q.kind {
-            QueryKind::Stat(metric) => metric.map(single),
-            QueryKind::Expression { text, loc, path } => match parse_expression(text) {
-                Some(Expression::Id(id)) => stat_of(id, *loc, path, d).map(single),
-                Some(Expression::Ratio(a, b)) => {
-                    let (a, b) = (stat_of(a, *loc, path, d), stat_of(b, *loc, path, d));
-                    a.zip(b).map(|(a, b)| MetricStream {
-                        divided_by: Some(b),
-                        ..single(a)
-                    })
-                }
-                None => {
-                    d.error(
-                        *loc,
-                        path,
-                        format!("unsupported expression `{text}`"),
-                        Some(EXPRESSION_HELP.into()),
-                    );
-                    None
-                }
-            },
-        };
+        let stream = query_stream(q, queries, d);
         if q.returns_data {
             tracked = Some(stream);
         }
@@ -245,6 +205,53 @@ fn resolve_queries(
         return None;
     }
     tracked.flatten()
+}
+
+/// The stream query `q` yields: its metric, or its expression over the `queries` it names.
+fn query_stream(q: &Query, queries: &[Query], d: &mut Diagnostics) -> Option<MetricStream> {
+    match &q.kind {
+        QueryKind::Stat(metric) => metric.map(single),
+        QueryKind::Expression { text, loc, path } => match parse_expression(text) {
+            Some(Expression::Id(id)) => stat_of(queries, id, *loc, path, d).map(single),
+            Some(Expression::Ratio(a, b)) => {
+                let (a, b) = (stat_of(queries, a, *loc, path, d), stat_of(queries, b, *loc, path, d));
+                a.zip(b).map(|(a, b)| MetricStream {
+                    divided_by: Some(b),
+                    ..single(a)
+                })
+            }
+            None => {
+                d.error(
+                    *loc,
+                    path,
+                    format!("unsupported expression `{text}`"),
+                    Some(EXPRESSION_HELP.into()),
+                );
+                None
+            }
+        },
+    }
+}
+
+/// The metric of the `MetricStat` query `id` that an expression (at `loc`, `path`) uses.
+fn stat_of(queries: &[Query], id: &str, loc: Loc, path: &str, d: &mut Diagnostics) -> Option<MetricOf> {
+    match queries.iter().find(|q| q.id == id).map(|q| &q.kind) {
+        Some(QueryKind::Stat(metric)) => *metric,
+        Some(QueryKind::Expression { .. }) => {
+            d.error(
+                loc,
+                path,
+                format!("`{id}` is an expression; an expression may use only MetricStat queries"),
+                None,
+            );
+            None
+        }
+        None => {
+            let help = closest(id, queries.iter().map(|q| q.id.as_str())).map(|c| format!("did you mean `{c}`?"));
+            d.error(loc, path, format!("no query in Metrics has the Id `{id}`"), help);
+            None
+        }
+    }
 }
 
 fn single(metric: MetricOf) -> MetricStream {

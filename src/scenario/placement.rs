@@ -150,22 +150,33 @@ fn read_constraint(
             );
             None
         }
-        (_, Some(text)) => match cql::parse(&text) {
-            Ok(parsed) => Some(PlacementConstraint::MemberOf {
-                expression: text,
-                parsed,
-            }),
-            Err(e) => {
-                let loc = expression_node.map_or(expression_key, |n| column_in_scalar(n, e.column));
-                d.error(
-                    loc,
-                    &expression_path,
-                    format!("invalid memberOf expression at column {}: {}", e.column, e.message),
-                    e.suggestion,
-                );
-                None
-            }
-        },
+        (_, Some(text)) => parse_member_of(text, expression_node, (expression_key, &expression_path), d),
+    }
+}
+
+/// A `memberOf` constraint's cluster query language `expression`; errors point into the
+/// expression's `node` when it is known, else at its key.
+fn parse_member_of(
+    text: String,
+    node: Option<&Node>,
+    (key_loc, path): (Loc, &str),
+    d: &mut Diagnostics,
+) -> Option<PlacementConstraint> {
+    match cql::parse(&text) {
+        Ok(parsed) => Some(PlacementConstraint::MemberOf {
+            expression: text,
+            parsed,
+        }),
+        Err(e) => {
+            let loc = node.map_or(key_loc, |n| column_in_scalar(n, e.column));
+            d.error(
+                loc,
+                path,
+                format!("invalid memberOf expression at column {}: {}", e.column, e.message),
+                e.suggestion,
+            );
+            None
+        }
     }
 }
 

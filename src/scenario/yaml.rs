@@ -225,18 +225,7 @@ impl Builder {
                 anchor,
                 None,
             )),
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq(n, a)) | Some(Frame::Map(n, a, _)) => (n, a),
-                    None => {
-                        return Err(SyntaxError {
-                            loc,
-                            message: "unbalanced YAML structure".into(),
-                        });
-                    }
-                };
-                self.value(node, anchor)?;
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.end_collection(loc)?,
             Event::Alias(id) => {
                 let node = self.anchors.get(&id).cloned().ok_or(SyntaxError {
                     loc,
@@ -247,6 +236,20 @@ impl Builder {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
         Ok(())
+    }
+
+    /// Closes the innermost sequence or mapping and places it as a value.
+    fn end_collection(&mut self, loc: Loc) -> Result<(), SyntaxError> {
+        let (node, anchor) = match self.stack.pop() {
+            Some(Frame::Seq(n, a)) | Some(Frame::Map(n, a, _)) => (n, a),
+            None => {
+                return Err(SyntaxError {
+                    loc,
+                    message: "unbalanced YAML structure".into(),
+                });
+            }
+        };
+        self.value(node, anchor)
     }
 
     fn value(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
