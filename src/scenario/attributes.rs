@@ -6,7 +6,7 @@
 
 use super::diag::{Diagnostics, closest};
 use super::reader::{as_list, object};
-use super::yaml::Node;
+use super::yaml::{Loc, Node};
 use crate::policy::placement::cql::validate_attribute_name;
 use crate::spec::{AutoScalingGroupSpec, InstanceAttributeSpec};
 
@@ -25,19 +25,7 @@ pub fn read_instance_attributes(
         let group = o.required_string("autoScalingGroup", "the Auto Scaling group whose instances get it", d);
         let (name_loc, value_loc, group_loc) = (o.key_loc("name"), o.key_loc("value"), o.key_loc("autoScalingGroup"));
         o.finish(d);
-        let name = name.filter(|name| {
-            let problem = match validate_attribute_name(name) {
-                Err((_, message)) => Some(message),
-                Ok(()) if name.starts_with("ecs.") => {
-                    Some("names starting with `ecs.` are reserved for the attributes ECS sets".to_string())
-                }
-                Ok(()) => None,
-            };
-            if let Some(message) = &problem {
-                d.error(name_loc, &format!("{path}.name"), message, None);
-            }
-            problem.is_none()
-        });
+        let name = name.filter(|name| check_attribute_name(name, name_loc, &path, d));
         let value = value.filter(|value| match attribute_value_problem(value) {
             Some(message) => {
                 d.error(value_loc, &format!("{path}.value"), message, None);
@@ -45,19 +33,7 @@ pub fn read_instance_attributes(
             }
             None => true,
         });
-        let group = group.and_then(|g| match groups.iter().position(|x| x.name == g) {
-            Some(i) => Some(i),
-            None => {
-                let help = closest(&g, groups.iter().map(|x| x.name.as_str())).map(|c| format!("did you mean `{c}`?"));
-                d.error(
-                    group_loc,
-                    &format!("{path}.autoScalingGroup"),
-                    format!("no Auto Scaling group is called `{g}`"),
-                    help,
-                );
-                None
-            }
-        });
+        let group = group.and_then(|g| resolve_group(&g, group_loc, &path, groups, d));
         let (Some(name), Some(value), Some(group)) = (name, value, group) else {
             continue;
         };
@@ -77,6 +53,42 @@ pub fn read_instance_attributes(
         });
     }
     out
+}
+
+/// Whether `name` is a valid custom attribute name (reported at `loc` when not).
+fn check_attribute_name(name: &str, loc: Loc, path: &str, d: &mut Diagnostics) -> bool {
+    let problem = match validate_attribute_name(name) {
+        Err((_, message)) => Some(message),
+        Ok(()) if name.starts_with("ecs.") => {
+            Some("names starting with `ecs.` are reserved for the attributes ECS sets".to_string())
+        }
+        Ok(()) => None,
+    };
+    if let Some(message) = &problem {
+        d.error(loc, &format!("{path}.name"), message, None);
+    }
+    problem.is_none()
+}
+
+/// The Auto Scaling group named `name` (reported at `loc` when there is none).
+fn resolve_group(
+    name: &str,
+    loc: Loc,
+    path: &str,
+    groups: &[AutoScalingGroupSpec],
+    d: &mut Diagnostics,
+) -> Option<usize> {
+    let found = groups.iter().position(|x| x.name == name);
+    if found.is_none() {
+        let help = closest(name, groups.iter().map(|x| x.name.as_str())).map(|c| format!("did you mean `{c}`?"));
+        d.error(
+            loc,
+            &format!("{path}.autoScalingGroup"),
+            format!("no Auto Scaling group is called `{name}`"),
+            help,
+        );
+    }
+    found
 }
 
 /// Why `value` is not a valid attribute value: 1-128 characters of letters, digits, `-`, `_`,

@@ -78,40 +78,10 @@ pub fn read_auto_scaling_groups(
 fn read_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) -> Option<AutoScalingGroupSpec> {
     let mut o = object(node, path, d)?;
     let name = o.required_string("AutoScalingGroupName", "the group name", d);
-    let itype_path = o.child("InstanceType");
-    let itype = o
-        .field("InstanceType")
-        .and_then(|n| as_string(n, &itype_path, d).map(|t| (t, n)));
-    let mut types: Option<(Vec<String>, InstancesDistribution, String)> = None;
-    match (&itype, o.field("MixedInstancesPolicy")) {
-        (Some((t, n)), None) => {
-            // An unknown type is reported here; the group is still read so that references to it
-            // do not cascade into more errors (nothing runs with an error).
-            check_instance_type(t, n, &itype_path, d);
-            types = Some((vec![t.clone()], InstancesDistribution::default(), t.clone()));
-        }
-        (None, Some(m)) => types = read_mixed_instances_policy(m, &o.child("MixedInstancesPolicy"), d),
-        (Some(_), Some(m)) => {
-            d.error(
-                o.key_loc("InstanceType"),
-                &itype_path,
-                "InstanceType and MixedInstancesPolicy cannot both be set",
-                Some("list the types in MixedInstancesPolicy.LaunchTemplate.Overrides".into()),
-            );
-            // Still checked, so that its own mistakes are reported in the same pass.
-            read_mixed_instances_policy(m, &o.child("MixedInstancesPolicy"), d);
-        }
-        (None, None) => o.missing("InstanceType", "e.g. m5.large, or a MixedInstancesPolicy", d),
-    }
-    let min = o.int("MinSize", 0, 100_000, d);
-    let max = o.int("MaxSize", 0, 100_000, d);
+    let types = read_instance_types(&mut o, d);
+    let min = o.required_int("MinSize", 0, 100_000, "the smallest group size", d);
+    let max = o.required_int("MaxSize", 0, 100_000, "the largest group size", d);
     let desired = o.int("DesiredCapacity", 0, 100_000, d);
-    if o.field("MinSize").is_none() {
-        o.missing("MinSize", "the smallest group size", d);
-    }
-    if o.field("MaxSize").is_none() {
-        o.missing("MaxSize", "the largest group size", d);
-    }
     // -1 clears the setting (EC2 Auto Scaling API).
     let warmup = o
         .int("DefaultInstanceWarmup", -1, 3600, d)
@@ -148,6 +118,42 @@ fn read_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) ->
     group.default_instance_warmup = warmup;
     group.new_instances_protected_from_scale_in = protected;
     Some(group)
+}
+
+/// The instance types of a group, in launch priority order; its On-Demand/Spot split; the type
+/// its Spot launches use.
+type InstanceTypes = (Vec<String>, InstancesDistribution, String);
+
+/// `InstanceType`, or `MixedInstancesPolicy` (one of the two).
+fn read_instance_types(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<InstanceTypes> {
+    let itype_path = o.child("InstanceType");
+    let itype = o
+        .field("InstanceType")
+        .and_then(|n| as_string(n, &itype_path, d).map(|t| (t, n)));
+    match (&itype, o.field("MixedInstancesPolicy")) {
+        (Some((t, n)), None) => {
+            // An unknown type is reported here; the group is still read so that references to it
+            // do not cascade into more errors (nothing runs with an error).
+            check_instance_type(t, n, &itype_path, d);
+            Some((vec![t.clone()], InstancesDistribution::default(), t.clone()))
+        }
+        (None, Some(m)) => read_mixed_instances_policy(m, &o.child("MixedInstancesPolicy"), d),
+        (Some(_), Some(m)) => {
+            d.error(
+                o.key_loc("InstanceType"),
+                &itype_path,
+                "InstanceType and MixedInstancesPolicy cannot both be set",
+                Some("list the types in MixedInstancesPolicy.LaunchTemplate.Overrides".into()),
+            );
+            // Still checked, so that its own mistakes are reported in the same pass.
+            read_mixed_instances_policy(m, &o.child("MixedInstancesPolicy"), d);
+            None
+        }
+        (None, None) => {
+            o.missing("InstanceType", "e.g. m5.large, or a MixedInstancesPolicy", d);
+            None
+        }
+    }
 }
 
 fn read_zones(o: &mut Obj<'_>, zones: &[String], d: &mut Diagnostics) -> Vec<usize> {
@@ -189,79 +195,18 @@ fn check_instance_type(t: &str, n: &Node, path: &str, d: &mut Diagnostics) -> bo
 /// `MixedInstancesPolicy`: the override types in priority order, the On-Demand/Spot split, and
 /// the type Spot launches use. On-Demand launches use the first override (`prioritized`, the
 /// default) or the cheapest (`lowest-price`).
-fn read_mixed_instances_policy(
-    node: &Node,
-    path: &str,
-    d: &mut Diagnostics,
-) -> Option<(Vec<String>, InstancesDistribution, String)> {
+fn read_mixed_instances_policy(node: &Node, path: &str, d: &mut Diagnostics) -> Option<InstanceTypes> {
     let mut o = object(node, path, d)?;
     let mut types = Vec::new();
-    let mut ok = true;
     let lt_path = o.child("LaunchTemplate");
-    match o.field("LaunchTemplate") {
-        Some(lt) => {
-            if let Some(mut t) = object(lt, &lt_path, d) {
-                let overrides = t.list("Overrides", d);
-                if overrides.is_empty() {
-                    t.missing("Overrides", "a list of {InstanceType: ...}", d);
-                    ok = false;
-                }
-                for (p, n) in overrides {
-                    let Some(mut item) = object(n, &p, d) else {
-                        ok = false;
-                        continue;
-                    };
-                    let tp = item.child("InstanceType");
-                    match item.field("InstanceType") {
-                        Some(tn) => match as_string(tn, &tp, d) {
-                            Some(ty) if check_instance_type(&ty, tn, &tp, d) => types.push(ty),
-                            _ => ok = false,
-                        },
-                        None => {
-                            item.missing("InstanceType", "an instance type such as m5.large", d);
-                            ok = false;
-                        }
-                    }
-                    for unsupported in ["WeightedCapacity", "InstanceRequirements"] {
-                        if item.field(unsupported).is_some() {
-                            d.error(
-                                item.key_loc(unsupported),
-                                &item.child(unsupported),
-                                format!("{unsupported} is not supported: ECS capacity providers need one instance per unit of capacity"),
-                                Some("list plain InstanceType overrides".into()),
-                            );
-                            ok = false;
-                        }
-                    }
-                    item.ignore(&["LaunchTemplateSpecification", "ImageId"]);
-                    item.finish(d);
-                }
-                t.ignore(&["LaunchTemplateSpecification"]);
-                t.finish(d);
-            }
-        }
-        None => {
-            o.missing("LaunchTemplate", "LaunchTemplate.Overrides with the instance types", d);
-            ok = false;
-        }
-    }
-    let mut distribution = InstancesDistribution::default();
-    let mut lowest_price_on_demand = false;
-    if let Some(n) = o.field("InstancesDistribution") {
-        if let Some(mut dist) = object(n, &o.child("InstancesDistribution"), d) {
-            lowest_price_on_demand =
-                dist.one_of("OnDemandAllocationStrategy", &["prioritized", "lowest-price"], d) == Some("lowest-price");
-            if let Some(base) = dist.int("OnDemandBaseCapacity", 0, 100_000, d) {
-                distribution.on_demand_base_capacity = base as u32;
-            }
-            if let Some(pct) = dist.int("OnDemandPercentageAboveBaseCapacity", 0, 100, d) {
-                distribution.on_demand_percentage_above_base = pct as u32;
-            }
-            // Spot capacity pools and prices are not modelled: Spot uses the cheapest override.
-            dist.ignore(&["SpotAllocationStrategy", "SpotInstancePools", "SpotMaxPrice"]);
-            dist.finish(d);
-        }
-    }
+    let ok = match o.required_field("LaunchTemplate", "LaunchTemplate.Overrides with the instance types", d) {
+        Some(lt) => read_launch_template(lt, &lt_path, &mut types, d),
+        None => false,
+    };
+    let (distribution, lowest_price_on_demand) = match o.field("InstancesDistribution") {
+        Some(n) => read_instances_distribution(n, &o.child("InstancesDistribution"), d),
+        None => (InstancesDistribution::default(), false),
+    };
     o.finish(d);
     if !ok || types.is_empty() {
         return None;
@@ -272,6 +217,79 @@ fn read_mixed_instances_policy(
         ordered.sort_by(|a, b| price(a).total_cmp(&price(b)));
     }
     Some((ordered, distribution, cheapest))
+}
+
+/// `LaunchTemplate` of a mixed instances policy: adds the types of its `Overrides` to `types`;
+/// false when an override is wrong or missing.
+fn read_launch_template(node: &Node, path: &str, types: &mut Vec<String>, d: &mut Diagnostics) -> bool {
+    let Some(mut t) = object(node, path, d) else {
+        return true;
+    };
+    let mut ok = true;
+    let overrides = t.list("Overrides", d);
+    if overrides.is_empty() {
+        t.missing("Overrides", "a list of {InstanceType: ...}", d);
+        ok = false;
+    }
+    for (p, n) in overrides {
+        ok &= read_override(n, &p, types, d);
+    }
+    t.ignore(&["LaunchTemplateSpecification"]);
+    t.finish(d);
+    ok
+}
+
+/// One item of `Overrides`: a plain `InstanceType`, added to `types`; false when it is wrong.
+fn read_override(node: &Node, path: &str, types: &mut Vec<String>, d: &mut Diagnostics) -> bool {
+    let Some(mut item) = object(node, path, d) else {
+        return false;
+    };
+    let mut ok = true;
+    let tp = item.child("InstanceType");
+    match item.required_field("InstanceType", "an instance type such as m5.large", d) {
+        Some(tn) => match as_string(tn, &tp, d) {
+            Some(ty) if check_instance_type(&ty, tn, &tp, d) => types.push(ty),
+            _ => ok = false,
+        },
+        None => ok = false,
+    }
+    for unsupported in ["WeightedCapacity", "InstanceRequirements"] {
+        if item.field(unsupported).is_some() {
+            d.error(
+                item.key_loc(unsupported),
+                &item.child(unsupported),
+                format!(
+                    "{unsupported} is not supported: ECS capacity providers need one instance per unit of capacity"
+                ),
+                Some("list plain InstanceType overrides".into()),
+            );
+            ok = false;
+        }
+    }
+    item.ignore(&["LaunchTemplateSpecification", "ImageId"]);
+    item.finish(d);
+    ok
+}
+
+/// `InstancesDistribution`: the On-Demand/Spot split, and whether On-Demand launches take the
+/// cheapest override first (`lowest-price`).
+fn read_instances_distribution(node: &Node, path: &str, d: &mut Diagnostics) -> (InstancesDistribution, bool) {
+    let mut distribution = InstancesDistribution::default();
+    let Some(mut dist) = object(node, path, d) else {
+        return (distribution, false);
+    };
+    let lowest_price_on_demand =
+        dist.one_of("OnDemandAllocationStrategy", &["prioritized", "lowest-price"], d) == Some("lowest-price");
+    if let Some(base) = dist.int("OnDemandBaseCapacity", 0, 100_000, d) {
+        distribution.on_demand_base_capacity = base as u32;
+    }
+    if let Some(pct) = dist.int("OnDemandPercentageAboveBaseCapacity", 0, 100, d) {
+        distribution.on_demand_percentage_above_base = pct as u32;
+    }
+    // Spot capacity pools and prices are not modelled: Spot uses the cheapest override.
+    dist.ignore(&["SpotAllocationStrategy", "SpotInstancePools", "SpotMaxPrice"]);
+    dist.finish(d);
+    (distribution, lowest_price_on_demand)
 }
 
 fn price(t: &str) -> f64 {
@@ -288,99 +306,99 @@ fn cheapest(types: &[String]) -> String {
     best.clone()
 }
 
+/// The `PolicyType`s of PutScalingPolicy (only target tracking is simulated).
+const ASG_POLICY_TYPES: &[&str] = &[
+    "TargetTrackingScaling",
+    "StepScaling",
+    "SimpleScaling",
+    "PredictiveScaling",
+];
+
 /// One `PutScalingPolicy` of EC2 Auto Scaling: target tracking on `ASGAverageCPUUtilization`.
 fn read_policy(node: &Node, path: &str, groups: &mut [AutoScalingGroupSpec], d: &mut Diagnostics) {
     let Some(mut o) = object(node, path, d) else { return };
     let group_path = o.child("AutoScalingGroupName");
-    let group_node = o.field("AutoScalingGroupName");
+    let group_loc = o.field("AutoScalingGroupName").map_or(node.loc, |n| n.loc);
     let group_name = o.required_string("AutoScalingGroupName", "the group the policy scales", d);
     let name = o.required_string("PolicyName", "the policy name", d);
     let kind_loc = o.key_loc("PolicyType");
-    let kind = o.one_of(
-        "PolicyType",
-        &[
-            "TargetTrackingScaling",
-            "StepScaling",
-            "SimpleScaling",
-            "PredictiveScaling",
-        ],
-        d,
-    );
+    let kind = o.one_of("PolicyType", ASG_POLICY_TYPES, d);
     let warmup = o
         .int("EstimatedInstanceWarmup", 0, 86_400, d)
         .map(|s| SimDuration::from_secs(s as u64));
     let enabled = o.boolean("Enabled", d).unwrap_or(true);
-    let mut target = None;
     let tt_path = o.child("TargetTrackingConfiguration");
-    if let Some(tt) = o.field("TargetTrackingConfiguration") {
-        if let Some(mut t) = object(tt, &tt_path, d) {
-            let value = t.number("TargetValue", 0.0, 100.0, d);
-            if t.field("TargetValue").is_none() {
-                t.missing("TargetValue", "the average CPU percent to hold", d);
+    let target = match o.field("TargetTrackingConfiguration") {
+        Some(tt) => read_target_tracking_configuration(tt, &tt_path, d),
+        None => {
+            if kind == Some("TargetTrackingScaling") {
+                o.missing("TargetTrackingConfiguration", "TargetValue and the metric", d);
             }
-            let disable_scale_in = t.boolean("DisableScaleIn", d).unwrap_or(false);
-            let metric_ok = match t.field("PredefinedMetricSpecification") {
-                Some(m) => read_predefined_metric(m, &t.child("PredefinedMetricSpecification"), d),
-                None => {
-                    let loc = t.key_loc("CustomizedMetricSpecification");
-                    let custom = t.field("CustomizedMetricSpecification").is_some();
-                    if custom {
-                        d.error(
-                            loc,
-                            &t.child("CustomizedMetricSpecification"),
-                            "customized metrics for EC2 Auto Scaling policies are not simulated",
-                            Some("use PredefinedMetricType: ASGAverageCPUUtilization".into()),
-                        );
-                    } else {
-                        t.missing("PredefinedMetricSpecification", "ASGAverageCPUUtilization", d);
-                    }
-                    false
-                }
-            };
-            t.finish(d);
-            if let (Some(v), true) = (value, metric_ok) {
-                target = Some((v, disable_scale_in));
-            }
+            None
         }
-    } else if kind == Some("TargetTrackingScaling") {
-        o.missing("TargetTrackingConfiguration", "TargetValue and the metric", d);
-    }
+    };
     o.ignore(&["PolicyARN", "Alarms", "AdjustmentType", "MetricAggregationType"]);
     o.finish(d);
-    if let Some(k) = kind {
-        if k != "TargetTrackingScaling" {
-            d.error(
-                kind_loc,
-                &format!("{path}.PolicyType"),
-                format!("EC2 Auto Scaling {k} policies are not simulated"),
-                Some("use TargetTrackingScaling, or ECS managed scaling on the capacity provider".into()),
-            );
-            return;
-        }
+    if let Some(k) = kind.filter(|k| *k != "TargetTrackingScaling") {
+        d.error(
+            kind_loc,
+            &format!("{path}.PolicyType"),
+            format!("EC2 Auto Scaling {k} policies are not simulated"),
+            Some("use TargetTrackingScaling, or ECS managed scaling on the capacity provider".into()),
+        );
+        return;
     }
     let (Some(group_name), Some(name), Some((target_value, disable_scale_in))) = (group_name, name, target) else {
         return;
     };
-    let Some(g) = groups.iter_mut().find(|g| g.name == group_name) else {
+    let Some(g) = groups.iter().position(|g| g.name == group_name) else {
         let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
         d.error(
-            group_node.map_or(node.loc, |n| n.loc),
+            group_loc,
             &group_path,
             format!("no Auto Scaling group named `{group_name}`"),
             closest(&group_name, names.iter().copied()).map(|c| format!("did you mean `{c}`?")),
         );
         return;
     };
-    if !enabled {
-        return;
+    if enabled {
+        let g = &mut groups[g];
+        let instance_warmup = warmup.or(g.default_instance_warmup).unwrap_or(DEFAULT_POLICY_WARMUP);
+        g.scaling_policies.push(AsgTargetTrackingPolicy {
+            name,
+            target_value,
+            disable_scale_in,
+            instance_warmup,
+        });
     }
-    let instance_warmup = warmup.or(g.default_instance_warmup).unwrap_or(DEFAULT_POLICY_WARMUP);
-    g.scaling_policies.push(AsgTargetTrackingPolicy {
-        name,
-        target_value,
-        disable_scale_in,
-        instance_warmup,
-    });
+}
+
+/// `TargetTrackingConfiguration` of an EC2 Auto Scaling policy: the target average CPU and
+/// `DisableScaleIn`; `None` unless the metric is ASGAverageCPUUtilization.
+fn read_target_tracking_configuration(node: &Node, path: &str, d: &mut Diagnostics) -> Option<(f64, bool)> {
+    let mut t = object(node, path, d)?;
+    let value = t.required_number("TargetValue", 0.0, 100.0, "the average CPU percent to hold", d);
+    let disable_scale_in = t.boolean("DisableScaleIn", d).unwrap_or(false);
+    let metric_ok = match t.field("PredefinedMetricSpecification") {
+        Some(m) => read_predefined_metric(m, &t.child("PredefinedMetricSpecification"), d),
+        None => {
+            let loc = t.key_loc("CustomizedMetricSpecification");
+            let custom = t.field("CustomizedMetricSpecification").is_some();
+            if custom {
+                d.error(
+                    loc,
+                    &t.child("CustomizedMetricSpecification"),
+                    "customized metrics for EC2 Auto Scaling policies are not simulated",
+                    Some("use PredefinedMetricType: ASGAverageCPUUtilization".into()),
+                );
+            } else {
+                t.missing("PredefinedMetricSpecification", "ASGAverageCPUUtilization", d);
+            }
+            false
+        }
+    };
+    t.finish(d);
+    value.filter(|_| metric_ok).map(|v| (v, disable_scale_in))
 }
 
 fn read_predefined_metric(node: &Node, path: &str, d: &mut Diagnostics) -> bool {

@@ -1,10 +1,10 @@
 //! `applicationAutoScaling` and `cloudWatch.alarms`: targets, policies and alarms as AWS prints them.
 
 use super::diag::{Diagnostics, closest};
-use super::reader::{Obj, as_list, as_string, object};
+use super::reader::{Obj, as_string, object};
 use super::yaml::{Loc, Node};
 use crate::metrics::{AlarmConfig, Comparison, Statistic, TreatMissingData};
-use crate::policy::schedule::{ScheduleSpec, parse_schedule};
+use crate::policy::schedule::{Schedule, ScheduleSpec, parse_schedule};
 use crate::policy::step_scaling::{AdjustmentType, StepAdjustment, StepScalingParams, validate_steps};
 use crate::sim::{ServiceIdx, SimDuration};
 use crate::spec::{
@@ -113,13 +113,8 @@ fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Opt
 fn read_target(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
     let Some(mut o) = object(node, path, d) else { return };
     let service = read_resource(&mut o, ctx, d);
-    let min = o.int("MinCapacity", 0, 100_000, d);
-    let max = o.int("MaxCapacity", 0, 100_000, d);
-    for (name, what) in [("MinCapacity", "the fewest tasks"), ("MaxCapacity", "the most tasks")] {
-        if o.field(name).is_none() {
-            o.missing(name, what, d);
-        }
-    }
+    let min = o.required_int("MinCapacity", 0, 100_000, "the fewest tasks", d);
+    let max = o.required_int("MaxCapacity", 0, 100_000, "the most tasks", d);
     let mut suspended = SuspendedState::default();
     if let Some(n) = o.field("SuspendedState") {
         if let Some(mut s) = object(n, &o.child("SuspendedState"), d) {
@@ -201,12 +196,25 @@ fn read_policy(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalin
             None
         }
     };
-    let (Some(name), Some(service), Some(kind)) = (name, service, kind) else {
-        return;
-    };
+    if let (Some(name), Some(service), Some(kind)) = (name, service, kind) {
+        add_policy(ScalingPolicySpec { name, service, kind }, node.loc, path, ctx, spec, d);
+    }
+}
+
+/// Adds `policy` unless its service has no scalable target or another target tracking policy of
+/// the service tracks the same metric.
+fn add_policy(
+    policy: ScalingPolicySpec,
+    loc: Loc,
+    path: &str,
+    ctx: &Context<'_>,
+    spec: &mut AutoScalingSpec,
+    d: &mut Diagnostics,
+) {
+    let (name, service) = (&policy.name, policy.service);
     if spec.target_of(service).is_none() {
         d.error(
-            node.loc,
+            loc,
             &format!("{path}.ResourceId"),
             format!(
                 "policy {name} scales service `{}`, which has no scalable target",
@@ -216,14 +224,14 @@ fn read_policy(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalin
         );
         return;
     }
-    if let PolicyKind::TargetTracking(tt) = &kind {
+    if let PolicyKind::TargetTracking(tt) = &policy.kind {
         let same_metric = spec
             .scaling_policies
             .iter()
             .any(|p| p.service == service && matches!(&p.kind, PolicyKind::TargetTracking(o) if o.stream == tt.stream));
         if same_metric {
             d.error(
-                node.loc,
+                loc,
                 path,
                 format!("policy {name}: each target tracking policy of a service must use a different metric"),
                 None,
@@ -231,7 +239,7 @@ fn read_policy(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalin
             return;
         }
     }
-    spec.scaling_policies.push(ScalingPolicySpec { name, service, kind });
+    spec.scaling_policies.push(policy);
 }
 
 fn read_target_tracking(
@@ -242,48 +250,13 @@ fn read_target_tracking(
     d: &mut Diagnostics,
 ) -> Option<TargetTrackingSpec> {
     let mut o = object(node, path, d)?;
-    let target = o.number("TargetValue", 1e-100, 1e100, d);
-    if o.field("TargetValue").is_none() {
-        o.missing("TargetValue", "the metric value to hold", d);
-    }
+    let target = o.required_number("TargetValue", 1e-100, 1e100, "the metric value to hold", d);
     let out_cd = o.int("ScaleOutCooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
     let in_cd = o.int("ScaleInCooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
     let disable_scale_in = o.boolean("DisableScaleIn", d).unwrap_or(false);
     let mut tracked = None;
     if let Some(n) = o.field("PredefinedMetricSpecification") {
-        if let Some(mut m) = object(n, &o.child("PredefinedMetricSpecification"), d) {
-            let kind = m.one_of("PredefinedMetricType", PREDEFINED, d);
-            let label = m.string("ResourceLabel", d);
-            if kind == Some("ALBRequestCountPerTarget") && label.is_none() {
-                m.missing(
-                    "ResourceLabel",
-                    "app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>",
-                    d,
-                );
-            }
-            m.finish(d);
-            let metric = kind.map(|k| match k {
-                "ECSServiceAverageCPUUtilization" => (ServiceMetric::CpuUtilization, false),
-                "ECSServiceAverageMemoryUtilization" => (ServiceMetric::MemoryUtilization, false),
-                "ALBRequestCountPerTarget" => (ServiceMetric::RequestCountPerTarget, false),
-                "ECSServiceAverageCPUUtilizationHighResolution" => (ServiceMetric::CpuUtilization, true),
-                _ => (ServiceMetric::MemoryUtilization, true),
-            });
-            tracked = metric.zip(service).map(|((metric, high_resolution), service)| {
-                let stream = MetricStream {
-                    service,
-                    metric,
-                    high_resolution,
-                    divided_by: None,
-                };
-                let statistic = if metric == ServiceMetric::RequestCountPerTarget {
-                    Statistic::Sum
-                } else {
-                    Statistic::Average
-                };
-                (stream, statistic)
-            });
-        }
+        tracked = read_predefined_metric(n, &o.child("PredefinedMetricSpecification"), service, d);
     } else if let Some(n) = o.field("CustomizedMetricSpecification") {
         let custom_path = o.child("CustomizedMetricSpecification");
         tracked = super::customized_metric::read_customized_metric(n, &custom_path, ctx, d);
@@ -307,20 +280,56 @@ fn read_target_tracking(
     })
 }
 
-fn read_step(node: &Node, path: &str, d: &mut Diagnostics) -> Option<StepScalingSpec> {
-    let mut o = object(node, path, d)?;
-    let adjustment = o.one_of(
-        "AdjustmentType",
-        &["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"],
-        d,
-    );
-    if o.field("AdjustmentType").is_none() {
-        o.missing(
-            "AdjustmentType",
-            "ChangeInCapacity, PercentChangeInCapacity or ExactCapacity",
+/// `PredefinedMetricSpecification` of a target tracking policy: the service metric it tracks and
+/// the statistic of its managed alarms.
+fn read_predefined_metric(
+    node: &Node,
+    path: &str,
+    service: Option<ServiceIdx>,
+    d: &mut Diagnostics,
+) -> Option<(MetricStream, Statistic)> {
+    let mut m = object(node, path, d)?;
+    let kind = m.one_of("PredefinedMetricType", PREDEFINED, d);
+    let label = m.string("ResourceLabel", d);
+    if kind == Some("ALBRequestCountPerTarget") && label.is_none() {
+        m.missing(
+            "ResourceLabel",
+            "app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>",
             d,
         );
     }
+    m.finish(d);
+    let metric = kind.map(|k| match k {
+        "ECSServiceAverageCPUUtilization" => (ServiceMetric::CpuUtilization, false),
+        "ECSServiceAverageMemoryUtilization" => (ServiceMetric::MemoryUtilization, false),
+        "ALBRequestCountPerTarget" => (ServiceMetric::RequestCountPerTarget, false),
+        "ECSServiceAverageCPUUtilizationHighResolution" => (ServiceMetric::CpuUtilization, true),
+        _ => (ServiceMetric::MemoryUtilization, true),
+    });
+    metric.zip(service).map(|((metric, high_resolution), service)| {
+        let stream = MetricStream {
+            service,
+            metric,
+            high_resolution,
+            divided_by: None,
+        };
+        let statistic = if metric == ServiceMetric::RequestCountPerTarget {
+            Statistic::Sum
+        } else {
+            Statistic::Average
+        };
+        (stream, statistic)
+    })
+}
+
+fn read_step(node: &Node, path: &str, d: &mut Diagnostics) -> Option<StepScalingSpec> {
+    let mut o = object(node, path, d)?;
+    let adjustment = o.required_one_of(
+        "AdjustmentType",
+        &["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"],
+        "ChangeInCapacity, PercentChangeInCapacity or ExactCapacity",
+        d,
+    );
     let magnitude = o.int("MinAdjustmentMagnitude", 0, 100_000, d);
     let cooldown = o.int("Cooldown", 0, 86_400 * 365, d).unwrap_or(300) as u64;
     o.one_of("MetricAggregationType", &["Average", "Minimum", "Maximum"], d);
@@ -331,10 +340,7 @@ fn read_step(node: &Node, path: &str, d: &mut Diagnostics) -> Option<StepScaling
         let Some(mut s) = object(n, &p, d) else { continue };
         let lower = s.number("MetricIntervalLowerBound", f64::MIN, f64::MAX, d);
         let upper = s.number("MetricIntervalUpperBound", f64::MIN, f64::MAX, d);
-        let adj = s.int("ScalingAdjustment", -100_000, 100_000, d);
-        if s.field("ScalingAdjustment").is_none() {
-            s.missing("ScalingAdjustment", "how much to add or remove", d);
-        }
+        let adj = s.required_int("ScalingAdjustment", -100_000, 100_000, "how much to add or remove", d);
         s.finish(d);
         if let Some(adjustment) = adj {
             steps.push(StepAdjustment {
@@ -389,18 +395,89 @@ const ALARM_IGNORED: &[&str] = &[
 fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
     let Some(mut o) = object(node, path, d) else { return };
     let name = o.required_string("AlarmName", "the alarm name", d);
-    let namespace = o.one_of("Namespace", &["AWS/ECS"], d);
-    let metric = o.one_of("MetricName", &["CPUUtilization", "MemoryUtilization"], d);
+    let watched = read_watched_metric(&mut o, d);
+    let config = read_alarm_config(&mut o, d);
+    let service = read_dimensions(&mut o, ctx, d);
+    let actions = read_alarm_actions(&mut o, spec, d);
+    o.ignore(ALARM_IGNORED);
+    o.finish(d);
+    let (Some(name), Some(watched), Some(config), Some(service)) = (name, watched, config, service) else {
+        return;
+    };
+    let Some((high_resolution, datapoints_per_period)) = evaluation_period(&watched, path, d) else {
+        return;
+    };
+    let (m, n) = (config.datapoints_to_alarm, config.evaluation_periods);
+    if m > n {
+        d.error(
+            node.loc,
+            &format!("{path}.DatapointsToAlarm"),
+            format!("DatapointsToAlarm ({m}) must not exceed EvaluationPeriods ({n})"),
+            None,
+        );
+        return;
+    }
+    spec.alarms.push(AlarmSpec {
+        name,
+        stream: MetricStream {
+            service,
+            metric: watched.metric,
+            high_resolution,
+            divided_by: None,
+        },
+        statistic: watched.statistic,
+        datapoints_per_period,
+        config,
+        actions,
+    });
+}
+
+/// The ECS metric an alarm watches: `MetricName`, `Statistic` and `Period` (`Namespace` is AWS/ECS).
+struct WatchedMetric {
+    metric: ServiceMetric,
+    statistic: Statistic,
+    period: i64,
+    period_loc: Loc,
+}
+
+fn read_watched_metric(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<WatchedMetric> {
+    o.required_one_of("Namespace", &["AWS/ECS"], "AWS/ECS", d);
+    let metric = o.required_one_of(
+        "MetricName",
+        &["CPUUtilization", "MemoryUtilization"],
+        "CPUUtilization or MemoryUtilization",
+        d,
+    );
     let statistic = o
-        .one_of("Statistic", &["Average", "Sum", "Minimum", "Maximum", "SampleCount"], d)
+        .required_one_of(
+            "Statistic",
+            &["Average", "Sum", "Minimum", "Maximum", "SampleCount"],
+            "e.g. Average",
+            d,
+        )
         .and_then(Statistic::from_aws);
     let period_loc = o.key_loc("Period");
-    let period = o.int("Period", 10, 86_400, d);
-    let n = o.int("EvaluationPeriods", 1, 100_000, d);
+    let period = o.required_int("Period", 10, 86_400, "seconds, 60 or a multiple of 60", d);
+    Some(WatchedMetric {
+        metric: if metric? == "CPUUtilization" {
+            ServiceMetric::CpuUtilization
+        } else {
+            ServiceMetric::MemoryUtilization
+        },
+        statistic: statistic?,
+        period: period?,
+        period_loc,
+    })
+}
+
+/// `EvaluationPeriods`, `DatapointsToAlarm` (N when absent; not yet checked against N),
+/// `Threshold`, `ComparisonOperator` and `TreatMissingData`.
+fn read_alarm_config(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<AlarmConfig> {
+    let n = o.required_int("EvaluationPeriods", 1, 100_000, "N of M of N", d);
     let m = o.int("DatapointsToAlarm", 1, 100_000, d);
-    let threshold = o.number("Threshold", f64::MIN, f64::MAX, d);
+    let threshold = o.required_number("Threshold", f64::MIN, f64::MAX, "the value to compare with", d);
     let comparison = o
-        .one_of(
+        .required_one_of(
             "ComparisonOperator",
             &[
                 "GreaterThanOrEqualToThreshold",
@@ -408,6 +485,7 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
                 "LessThanThreshold",
                 "LessThanOrEqualToThreshold",
             ],
+            "e.g. GreaterThanThreshold",
             d,
         )
         .and_then(Comparison::from_aws);
@@ -418,20 +496,32 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
             d,
         )
         .map_or(Some(TreatMissingData::Missing), TreatMissingData::from_aws);
-    for (field, what) in [
-        ("Namespace", "AWS/ECS"),
-        ("MetricName", "CPUUtilization or MemoryUtilization"),
-        ("Statistic", "e.g. Average"),
-        ("Period", "seconds, 60 or a multiple of 60"),
-        ("EvaluationPeriods", "N of M of N"),
-        ("Threshold", "the value to compare with"),
-        ("ComparisonOperator", "e.g. GreaterThanThreshold"),
-    ] {
-        if o.field(field).is_none() {
-            o.missing(field, what, d);
+    let n = n?;
+    Some(AlarmConfig {
+        evaluation_periods: n as u32,
+        datapoints_to_alarm: m.unwrap_or(n) as u32,
+        threshold: threshold?,
+        comparison: comparison?,
+        treat_missing_data: treat?,
+    })
+}
+
+/// Whether the alarm's `Period` reads high-resolution metrics, and how many 60 s datapoints it
+/// spans; `None` (reported) for a period ECS metrics cannot fill.
+fn evaluation_period(watched: &WatchedMetric, path: &str, d: &mut Diagnostics) -> Option<(bool, u32)> {
+    let period = watched.period;
+    match period {
+        20 => Some((true, 1)),
+        p if p % 60 == 0 => Some((false, (p / 60) as u32)),
+        _ => {
+            d.error(watched.period_loc, &format!("{path}.Period"), format!("Period {period} cannot be evaluated on ECS metrics, which are published every 60 s (or 20 s at high resolution)"), Some("use 60, a multiple of 60, or 20".into()));
+            None
         }
     }
-    let service = read_dimensions(&mut o, ctx, d);
+}
+
+/// `AlarmActions`: the step scaling policies the alarm invokes, by ARN or name.
+fn read_alarm_actions(o: &mut Obj<'_>, spec: &AutoScalingSpec, d: &mut Diagnostics) -> Vec<usize> {
     let mut actions = Vec::new();
     for (p, n) in o.list("AlarmActions", d) {
         let Some(arn) = as_string(n, &p, d) else { continue };
@@ -453,66 +543,7 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
             }
         }
     }
-    o.ignore(ALARM_IGNORED);
-    o.finish(d);
-    let _ = namespace;
-    let (
-        Some(name),
-        Some(metric),
-        Some(statistic),
-        Some(period),
-        Some(n),
-        Some(threshold),
-        Some(comparison),
-        Some(treat),
-        Some(service),
-    ) = (
-        name, metric, statistic, period, n, threshold, comparison, treat, service,
-    )
-    else {
-        return;
-    };
-    let (high_resolution, datapoints_per_period) = match period {
-        20 => (true, 1),
-        p if p % 60 == 0 => (false, (p / 60) as u32),
-        _ => {
-            d.error(period_loc, &format!("{path}.Period"), format!("Period {period} cannot be evaluated on ECS metrics, which are published every 60 s (or 20 s at high resolution)"), Some("use 60, a multiple of 60, or 20".into()));
-            return;
-        }
-    };
-    let m = m.unwrap_or(n);
-    if m > n {
-        d.error(
-            node.loc,
-            &format!("{path}.DatapointsToAlarm"),
-            format!("DatapointsToAlarm ({m}) must not exceed EvaluationPeriods ({n})"),
-            None,
-        );
-        return;
-    }
-    spec.alarms.push(AlarmSpec {
-        name,
-        stream: MetricStream {
-            service,
-            metric: if metric == "CPUUtilization" {
-                ServiceMetric::CpuUtilization
-            } else {
-                ServiceMetric::MemoryUtilization
-            },
-            high_resolution,
-            divided_by: None,
-        },
-        statistic,
-        datapoints_per_period,
-        config: AlarmConfig {
-            evaluation_periods: n as u32,
-            datapoints_to_alarm: m as u32,
-            threshold,
-            comparison,
-            treat_missing_data: treat,
-        },
-        actions,
-    });
+    actions
 }
 
 /// `Dimensions: [{Name: ClusterName, Value: demo}, {Name: ServiceName, Value: web}]` -> the service.
@@ -556,7 +587,6 @@ fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> O
             None,
         );
     }
-    let _ = as_list;
     service
 }
 
@@ -564,61 +594,105 @@ fn read_scheduled_action(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut 
     let Some(mut o) = object(node, path, d) else { return };
     let name = o.required_string("ScheduledActionName", "the action name", d);
     let service = read_resource(&mut o, ctx, d);
+    let schedule = read_schedule_spec(&mut o, d);
+    let action_loc = o.key_loc("ScalableTargetAction");
+    let (min_capacity, max_capacity) = read_scalable_target_action(&mut o, d);
+    o.ignore(&["ScheduledActionARN", "CreationTime"]);
+    o.finish(d);
+    let (Some(name), Some(service), Some(schedule)) = (name, service, schedule) else {
+        return;
+    };
+    let action = ScheduledActionSpec {
+        name,
+        service,
+        schedule,
+        min_capacity,
+        max_capacity,
+    };
+    if check_scheduled_action(&action, spec, (node.loc, action_loc), path, ctx, d) {
+        spec.scheduled_actions.push(action);
+    }
+}
+
+/// `Schedule`, `Timezone`, `StartTime` and `EndTime` of a scheduled action.
+fn read_schedule_spec(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<ScheduleSpec> {
+    let schedule = read_schedule(o, d);
+    let timezone = read_timezone(o, d);
+    let start = read_time(o, "StartTime", d);
+    let end = read_time(o, "EndTime", d);
+    Some(ScheduleSpec {
+        schedule: schedule?,
+        timezone: timezone?,
+        start_ms: start?,
+        end_ms: end?,
+    })
+}
+
+/// `Schedule`: `at(...)`, `rate(...)` or `cron(...)`; a parse error points into the expression.
+fn read_schedule(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<Schedule> {
     let schedule_path = o.child("Schedule");
     let schedule_node = o.field("Schedule");
     let text = o.required_string("Schedule", "at(...), rate(...) or cron(...)", d);
-    let schedule = match (text, schedule_node) {
-        (Some(text), Some(n)) => match parse_schedule(&text) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                // Point at the offending field inside the expression (after an opening quote).
-                let mut loc = n.loc;
-                let quoted = matches!(&n.value, super::yaml::Value::Scalar { quoted: true, .. });
-                loc.col += e.column - 1 + usize::from(quoted);
-                d.error(loc, &schedule_path, format!("invalid schedule: {}", e.message), Some("AWS cron has six fields: minutes hours day-of-month month day-of-week year, e.g. cron(0 8 ? * MON-FRI *)".into()));
-                None
-            }
-        },
-        _ => None,
-    };
-    let timezone = match o.string("Timezone", d) {
-        None => Some(chrono_tz::UTC),
-        Some(tz) => match tz.parse::<chrono_tz::Tz>() {
-            Ok(tz) => Some(tz),
-            Err(_) => {
-                d.error(
-                    o.key_loc("Timezone"),
-                    &o.child("Timezone"),
-                    format!("unknown time zone `{tz}`"),
-                    Some("use an IANA name such as UTC, Asia/Seoul or America/New_York".into()),
-                );
-                None
-            }
-        },
-    };
-    let start = read_time(&mut o, "StartTime", d);
-    let end = read_time(&mut o, "EndTime", d);
-    let mut min = None;
-    let mut max = None;
-    let action_loc = o.key_loc("ScalableTargetAction");
-    match o.field("ScalableTargetAction") {
-        Some(n) => {
-            if let Some(mut a) = object(n, &o.child("ScalableTargetAction"), d) {
-                min = a.int("MinCapacity", 0, 100_000, d).map(|v| v as u32);
-                max = a.int("MaxCapacity", 0, 100_000, d).map(|v| v as u32);
-                a.finish(d);
-            }
+    let (text, n) = (text?, schedule_node?);
+    match parse_schedule(&text) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            // Point at the offending field inside the expression (after an opening quote).
+            let mut loc = n.loc;
+            let quoted = matches!(&n.value, super::yaml::Value::Scalar { quoted: true, .. });
+            loc.col += e.column - 1 + usize::from(quoted);
+            d.error(loc, &schedule_path, format!("invalid schedule: {}", e.message), Some("AWS cron has six fields: minutes hours day-of-month month day-of-week year, e.g. cron(0 8 ? * MON-FRI *)".into()));
+            None
         }
-        None => o.missing("ScalableTargetAction", "MinCapacity and/or MaxCapacity", d),
     }
-    o.ignore(&["ScheduledActionARN", "CreationTime"]);
-    o.finish(d);
-    let (Some(name), Some(service), Some(schedule), Some(timezone), Some(start), Some(end)) =
-        (name, service, schedule, timezone, start, end)
-    else {
-        return;
+}
+
+/// `Timezone`: an IANA name; UTC when absent.
+fn read_timezone(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<chrono_tz::Tz> {
+    let Some(tz) = o.string("Timezone", d) else {
+        return Some(chrono_tz::UTC);
     };
+    match tz.parse::<chrono_tz::Tz>() {
+        Ok(tz) => Some(tz),
+        Err(_) => {
+            d.error(
+                o.key_loc("Timezone"),
+                &o.child("Timezone"),
+                format!("unknown time zone `{tz}`"),
+                Some("use an IANA name such as UTC, Asia/Seoul or America/New_York".into()),
+            );
+            None
+        }
+    }
+}
+
+/// `ScalableTargetAction`: the new `MinCapacity` and `MaxCapacity`, each optional.
+fn read_scalable_target_action(o: &mut Obj<'_>, d: &mut Diagnostics) -> (Option<u32>, Option<u32>) {
+    let (mut min, mut max) = (None, None);
+    let action_path = o.child("ScalableTargetAction");
+    if let Some(n) = o.required_field("ScalableTargetAction", "MinCapacity and/or MaxCapacity", d) {
+        if let Some(mut a) = object(n, &action_path, d) {
+            min = a.int("MinCapacity", 0, 100_000, d).map(|v| v as u32);
+            max = a.int("MaxCapacity", 0, 100_000, d).map(|v| v as u32);
+            a.finish(d);
+        }
+    }
+    (min, max)
+}
+
+/// Whether `action` can apply: it gives a capacity, its service has a scalable target, and it
+/// leaves MinCapacity at most MaxCapacity. `loc` is where the action is, `action_loc` its
+/// ScalableTargetAction key.
+fn check_scheduled_action(
+    action: &ScheduledActionSpec,
+    spec: &AutoScalingSpec,
+    (loc, action_loc): (Loc, Loc),
+    path: &str,
+    ctx: &Context<'_>,
+    d: &mut Diagnostics,
+) -> bool {
     let action_path = format!("{path}.ScalableTargetAction");
+    let (min, max) = (action.min_capacity, action.max_capacity);
     if min.is_none() && max.is_none() {
         d.error(
             action_loc,
@@ -626,19 +700,19 @@ fn read_scheduled_action(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut 
             "ScalableTargetAction needs MinCapacity, MaxCapacity or both",
             None,
         );
-        return;
+        return false;
     }
-    let Some(t) = spec.target_of(service) else {
+    let Some(t) = spec.target_of(action.service) else {
         d.error(
-            node.loc,
+            loc,
             &format!("{path}.ResourceId"),
             format!(
-                "scheduled action {name} scales service `{}`, which has no scalable target",
-                ctx.services[service].name
+                "scheduled action {} scales service `{}`, which has no scalable target",
+                action.name, ctx.services[action.service].name
             ),
             Some("register one in applicationAutoScaling.scalableTargets".into()),
         );
-        return;
+        return false;
     };
     let target = &spec.scalable_targets[t];
     // Reference 4.3: a lone Min above the current Max (or Max below Min) must give both.
@@ -650,20 +724,9 @@ fn read_scheduled_action(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut 
             format!("this action would make MinCapacity {new_min} greater than MaxCapacity {new_max}"),
             Some("give both MinCapacity and MaxCapacity".into()),
         );
-        return;
+        return false;
     }
-    spec.scheduled_actions.push(ScheduledActionSpec {
-        name,
-        service,
-        schedule: ScheduleSpec {
-            schedule,
-            timezone,
-            start_ms: start,
-            end_ms: end,
-        },
-        min_capacity: min,
-        max_capacity: max,
-    });
+    true
 }
 
 /// `StartTime` / `EndTime`: timestamps as the AWS CLI prints them (UTC); `Some(None)` when absent.

@@ -1,13 +1,13 @@
 //! `behavior`: the simulator's own settings for timings, serving, limits (all camelCase).
 
 use super::diag::Diagnostics;
-use super::reader::{Obj, as_int, as_list, object};
-use super::yaml::{Node, Value};
+use super::reader::{Obj, as_int, object};
+use super::yaml::{Key, Loc, Node, Value};
 use crate::spec::{Behavior, DurationDistribution, TaskBehavior, TaskDefinitionSpec};
 
-/// Reads `behavior` for `task_definitions` (family-wide entries first, then `family:rev` ones).
-/// Reads `behavior`; `load_balanced` lists the task definitions some service registers with a
-/// target group (their health can fail without a container health check).
+/// Reads `behavior` for `task_definitions` (family-wide entries first, then `family:rev` ones);
+/// `load_balanced` lists the task definitions some service registers with a target group (their
+/// health can fail without a container health check).
 pub fn read_behavior(
     node: Option<&Node>,
     task_definitions: &[TaskDefinitionSpec],
@@ -41,51 +41,19 @@ pub fn read_behavior(
         b.task_events = v;
     }
     if let Some(n) = o.field("autoScaling") {
-        if let Some(mut a) = object(n, "behavior.autoScaling", d) {
-            if let Some(v) = a.duration("metricLatency", d) {
-                b.metric_pipeline.standard_latency = v;
-            }
-            if let Some(v) = a.duration("highResolutionMetricLatency", d) {
-                b.metric_pipeline.high_resolution_latency = v;
-            }
-            a.finish(d);
-        }
+        read_metric_latencies(n, &mut b, d);
     }
     if let Some(n) = o.field("deployments") {
-        if let Some(mut c) = object(n, "behavior.deployments", d) {
-            if let Some(v) = c.boolean("stoppingTasksCountTowardMaximumPercent", d) {
-                b.deployment.stopping_counts_toward_maximum = v;
-            }
-            if let Some(v) = c.boolean("legacyCircuitBreakerMinimumThreshold", d) {
-                b.deployment.legacy_circuit_breaker_minimum = v;
-            }
-            c.finish(d);
-        }
+        read_deployments(n, &mut b, d);
     }
     if let Some(n) = o.field("clusterAutoScaling") {
-        if let Some(mut c) = object(n, "behavior.clusterAutoScaling", d) {
-            if let Some(v) = c.duration("metricLatency", d) {
-                b.cluster_auto_scaling.metric_latency = v;
-            }
-            if let Some(v) = c.int("provisioningTaskLimit", 1, 100_000, d) {
-                b.cluster_auto_scaling.provisioning_task_limit = v as u32;
-            }
-            if let Some(v) = c.duration("provisioningTimeout", d) {
-                b.cluster_auto_scaling.provisioning_timeout = v;
-            }
-            c.finish(d);
-        }
+        read_cluster_auto_scaling(n, &mut b, d);
     }
     if let Some(n) = o.field("instances") {
         read_instances(n, &mut b, d);
     }
     if let Some(n) = o.field("fargateSpot") {
-        if let Some(mut f) = object(n, "behavior.fargateSpot", d) {
-            if let Some(v) = f.number("interruptionsPerTaskHour", 0.0, 3600.0, d) {
-                b.fargate_spot.interruptions_per_task_hour = v;
-            }
-            f.finish(d);
-        }
+        read_fargate_spot(n, &mut b, d);
     }
     if let Some(n) = o.field("cost") {
         read_cost(n, &mut b, d);
@@ -95,6 +63,63 @@ pub fn read_behavior(
     }
     o.finish(d);
     b
+}
+
+/// `behavior.autoScaling`: the CloudWatch metric pipeline's latencies.
+fn read_metric_latencies(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
+    let Some(mut a) = object(node, "behavior.autoScaling", d) else {
+        return;
+    };
+    if let Some(v) = a.duration("metricLatency", d) {
+        b.metric_pipeline.standard_latency = v;
+    }
+    if let Some(v) = a.duration("highResolutionMetricLatency", d) {
+        b.metric_pipeline.high_resolution_latency = v;
+    }
+    a.finish(d);
+}
+
+/// `behavior.deployments`: how the deployment controller counts stopping tasks and the circuit
+/// breaker's threshold.
+fn read_deployments(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
+    let Some(mut c) = object(node, "behavior.deployments", d) else {
+        return;
+    };
+    if let Some(v) = c.boolean("stoppingTasksCountTowardMaximumPercent", d) {
+        b.deployment.stopping_counts_toward_maximum = v;
+    }
+    if let Some(v) = c.boolean("legacyCircuitBreakerMinimumThreshold", d) {
+        b.deployment.legacy_circuit_breaker_minimum = v;
+    }
+    c.finish(d);
+}
+
+/// `behavior.clusterAutoScaling`: ECS managed scaling's metric latency and provisioning limits.
+fn read_cluster_auto_scaling(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
+    let Some(mut c) = object(node, "behavior.clusterAutoScaling", d) else {
+        return;
+    };
+    if let Some(v) = c.duration("metricLatency", d) {
+        b.cluster_auto_scaling.metric_latency = v;
+    }
+    if let Some(v) = c.int("provisioningTaskLimit", 1, 100_000, d) {
+        b.cluster_auto_scaling.provisioning_task_limit = v as u32;
+    }
+    if let Some(v) = c.duration("provisioningTimeout", d) {
+        b.cluster_auto_scaling.provisioning_timeout = v;
+    }
+    c.finish(d);
+}
+
+/// `behavior.fargateSpot`: how often FARGATE_SPOT tasks are interrupted.
+fn read_fargate_spot(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
+    let Some(mut f) = object(node, "behavior.fargateSpot", d) else {
+        return;
+    };
+    if let Some(v) = f.number("interruptionsPerTaskHour", 0.0, 3600.0, d) {
+        b.fargate_spot.interruptions_per_task_hour = v;
+    }
+    f.finish(d);
 }
 
 fn read_instances(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
@@ -189,56 +214,83 @@ fn read_task_behaviors(
     ordered.sort_by_key(|(k, _)| k.name.contains(':'));
     for (key, value) in ordered {
         let path = format!("behavior.taskDefinitions.{}", key.name);
-        let targets: Vec<usize> = tds
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.family == key.name || t.arn_suffix() == key.name)
-            .map(|(i, _)| i)
-            .collect();
-        if targets.is_empty() {
-            let names: Vec<String> = tds.iter().map(|t| t.family.clone()).collect();
-            let help = super::diag::closest(&key.name, names.iter().map(String::as_str))
-                .map(|c| format!("did you mean `{c}`?"));
-            d.error(
-                key.loc,
-                &path,
-                format!("no task definition family or revision `{}`", key.name),
-                help,
-            );
+        let Some(targets) = named_task_definitions(key, &path, tds, d) else {
             continue;
-        }
+        };
         let Some(mut o) = object(value, &path, d) else { continue };
         let mut tb = b.task_definitions[targets[0]].clone();
         let failure_loc = o.key_loc("healthCheckFailureProbability");
         read_task_behavior(&mut o, &mut tb, d);
         o.finish(d);
         if tb.health_check_failure_probability > 0.0 {
-            let unchecked: Vec<String> = targets
-                .iter()
-                .filter(|t| {
-                    !load_balanced.contains(t)
-                        && !tds[**t]
-                            .containers
-                            .iter()
-                            .any(|c| c.essential && c.health_check.is_some())
-                })
-                .map(|t| tds[*t].arn_suffix())
-                .collect();
-            if !unchecked.is_empty() {
-                d.error(
-                    failure_loc,
-                    &format!("{path}.healthCheckFailureProbability"),
-                    format!(
-                        "{} has no container healthCheck on an essential container and no load balancer, so its health cannot fail",
-                        unchecked.join(", ")
-                    ),
-                    Some("add a healthCheck to the container, or use startFailureProbability".into()),
-                );
-            }
+            check_health_can_fail(&targets, tds, load_balanced, failure_loc, &path, d);
         }
         for t in targets {
             b.task_definitions[t] = tb.clone();
         }
+    }
+}
+
+/// The revisions a `behavior.taskDefinitions` key names: a family's every revision, or one
+/// `family:revision`; `None` (reported) when it names none.
+fn named_task_definitions(
+    key: &Key,
+    path: &str,
+    tds: &[TaskDefinitionSpec],
+    d: &mut Diagnostics,
+) -> Option<Vec<usize>> {
+    let targets: Vec<usize> = tds
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.family == key.name || t.arn_suffix() == key.name)
+        .map(|(i, _)| i)
+        .collect();
+    if targets.is_empty() {
+        let names: Vec<String> = tds.iter().map(|t| t.family.clone()).collect();
+        let help =
+            super::diag::closest(&key.name, names.iter().map(String::as_str)).map(|c| format!("did you mean `{c}`?"));
+        d.error(
+            key.loc,
+            path,
+            format!("no task definition family or revision `{}`", key.name),
+            help,
+        );
+        return None;
+    }
+    Some(targets)
+}
+
+/// A `healthCheckFailureProbability` needs a health that can fail: a container health check on an
+/// essential container, or a load balancer's.
+fn check_health_can_fail(
+    targets: &[usize],
+    tds: &[TaskDefinitionSpec],
+    load_balanced: &[usize],
+    loc: Loc,
+    path: &str,
+    d: &mut Diagnostics,
+) {
+    let unchecked: Vec<String> = targets
+        .iter()
+        .filter(|t| {
+            !load_balanced.contains(t)
+                && !tds[**t]
+                    .containers
+                    .iter()
+                    .any(|c| c.essential && c.health_check.is_some())
+        })
+        .map(|t| tds[*t].arn_suffix())
+        .collect();
+    if !unchecked.is_empty() {
+        d.error(
+            loc,
+            &format!("{path}.healthCheckFailureProbability"),
+            format!(
+                "{} has no container healthCheck on an essential container and no load balancer, so its health cannot fail",
+                unchecked.join(", ")
+            ),
+            Some("add a healthCheck to the container, or use startFailureProbability".into()),
+        );
     }
 }
 
@@ -308,7 +360,6 @@ fn distribution(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Opt
         );
         return None;
     }
-    let _ = as_list;
     Some(DurationDistribution {
         median_ms: median.as_millis(),
         p95_ms: p95.as_millis(),

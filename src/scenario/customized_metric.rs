@@ -154,17 +154,14 @@ fn read_query(node: &Node, path: &str, ctx: &Context<'_>, d: &mut Diagnostics) -
 fn read_metric_stat(node: &Node, path: &str, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<MetricOf> {
     let mut o = object(node, path, d)?;
     let metric_path = o.child("Metric");
-    let metric = match o.field("Metric") {
-        Some(n) => object(n, &metric_path, d).and_then(|mut m| {
+    let metric = o
+        .required_field("Metric", "Namespace, MetricName and Dimensions", d)
+        .and_then(|n| object(n, &metric_path, d))
+        .and_then(|mut m| {
             let metric = read_metric(&mut m, ctx, d);
             m.finish(d);
             metric
-        }),
-        None => {
-            o.missing("Metric", "Namespace, MetricName and Dimensions", d);
-            None
-        }
-    };
+        });
     let statistic = read_statistic(&mut o, "Stat", d);
     o.ignore(&["Unit"]);
     o.finish(d);
@@ -191,49 +188,9 @@ fn resolve_queries(
             return None;
         }
     }
-    let stat_of = |id: &str, loc: Loc, path: &str, d: &mut Diagnostics| -> Option<MetricOf> {
-        match queries.iter().find(|q| q.id == id).map(|q| &q.kind) {
-            Some(QueryKind::Stat(metric)) => *metric,
-            Some(QueryKind::Expression { .. }) => {
-                d.error(
-                    loc,
-                    path,
-                    format!("`{id}` is an expression; an expression may use only MetricStat queries"),
-                    None,
-                );
-                None
-            }
-            None => {
-                let help = closest(id, queries.iter().map(|q| q.id.as_str())).map(|c| format!("did you mean `{c}`?"));
-                d.error(loc, path, format!("no query in Metrics has the Id `{id}`"), help);
-                None
-            }
-        }
-    };
     let mut tracked = None;
     for q in queries {
-        let stream = match &q.kind {
-            QueryKind::Stat(metric) => metric.map(single),
-            QueryKind::Expression { text, loc, path } => match parse_expression(text) {
-                Some(Expression::Id(id)) => stat_of(id, *loc, path, d).map(single),
-                Some(Expression::Ratio(a, b)) => {
-                    let (a, b) = (stat_of(a, *loc, path, d), stat_of(b, *loc, path, d));
-                    a.zip(b).map(|(a, b)| MetricStream {
-                        divided_by: Some(b),
-                        ..single(a)
-                    })
-                }
-                None => {
-                    d.error(
-                        *loc,
-                        path,
-                        format!("unsupported expression `{text}`"),
-                        Some(EXPRESSION_HELP.into()),
-                    );
-                    None
-                }
-            },
-        };
+        let stream = query_stream(q, queries, d);
         if q.returns_data {
             tracked = Some(stream);
         }
@@ -251,6 +208,53 @@ fn resolve_queries(
     tracked.flatten()
 }
 
+/// The stream query `q` yields: its metric, or its expression over the `queries` it names.
+fn query_stream(q: &Query, queries: &[Query], d: &mut Diagnostics) -> Option<MetricStream> {
+    match &q.kind {
+        QueryKind::Stat(metric) => metric.map(single),
+        QueryKind::Expression { text, loc, path } => match parse_expression(text) {
+            Some(Expression::Id(id)) => stat_of(queries, id, *loc, path, d).map(single),
+            Some(Expression::Ratio(a, b)) => {
+                let (a, b) = (stat_of(queries, a, *loc, path, d), stat_of(queries, b, *loc, path, d));
+                a.zip(b).map(|(a, b)| MetricStream {
+                    divided_by: Some(b),
+                    ..single(a)
+                })
+            }
+            None => {
+                d.error(
+                    *loc,
+                    path,
+                    format!("unsupported expression `{text}`"),
+                    Some(EXPRESSION_HELP.into()),
+                );
+                None
+            }
+        },
+    }
+}
+
+/// The metric of the `MetricStat` query `id` that an expression (at `loc`, `path`) uses.
+fn stat_of(queries: &[Query], id: &str, loc: Loc, path: &str, d: &mut Diagnostics) -> Option<MetricOf> {
+    match queries.iter().find(|q| q.id == id).map(|q| &q.kind) {
+        Some(QueryKind::Stat(metric)) => *metric,
+        Some(QueryKind::Expression { .. }) => {
+            d.error(
+                loc,
+                path,
+                format!("`{id}` is an expression; an expression may use only MetricStat queries"),
+                None,
+            );
+            None
+        }
+        None => {
+            let help = closest(id, queries.iter().map(|q| q.id.as_str())).map(|c| format!("did you mean `{c}`?"));
+            d.error(loc, path, format!("no query in Metrics has the Id `{id}`"), help);
+            None
+        }
+    }
+}
+
 fn single(metric: MetricOf) -> MetricStream {
     MetricStream {
         service: metric.service,
@@ -263,10 +267,7 @@ fn single(metric: MetricOf) -> MetricStream {
 /// `Statistic` or `Stat`: any statistic but SampleCount (see `read_customized_metric`).
 fn read_statistic(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) -> Option<Statistic> {
     let path = o.child(field);
-    let Some(node) = o.field(field) else {
-        o.missing(field, "Average, Sum, Minimum or Maximum", d);
-        return None;
-    };
+    let node = o.required_field(field, "Average, Sum, Minimum or Maximum", d)?;
     let text = super::reader::as_one_of(node, &path, STATISTICS, d)?;
     if text == "SampleCount" {
         d.error(
@@ -282,18 +283,10 @@ fn read_statistic(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) -> 
 
 /// `Namespace`, `MetricName` and `Dimensions` of a metric: the service and metric they name.
 fn read_metric(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<MetricOf> {
-    let namespace = o.one_of("Namespace", NAMESPACES, d);
+    let namespace = o.required_one_of("Namespace", NAMESPACES, "AWS/SQS, ECS/ContainerInsights or AWS/ECS", d);
     let name_path = o.child("MetricName");
-    let name_node = o.field("MetricName");
+    let name_node = o.required_field("MetricName", "e.g. ApproximateNumberOfMessagesVisible", d);
     let name = name_node.and_then(|n| as_string(n, &name_path, d));
-    for (field, what) in [
-        ("Namespace", "AWS/SQS, ECS/ContainerInsights or AWS/ECS"),
-        ("MetricName", "e.g. ApproximateNumberOfMessagesVisible"),
-    ] {
-        if o.field(field).is_none() {
-            o.missing(field, what, d);
-        }
-    }
     let dimensions = read_dimension_list(o, d);
     let (namespace, name, name_node) = (namespace?, name?, name_node?);
     let Some(&(_, _, metric)) = METRICS.iter().find(|(ns, n, _)| *ns == namespace && *n == name) else {

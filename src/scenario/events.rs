@@ -4,7 +4,7 @@
 
 use super::diag::Diagnostics;
 use super::reader::{Obj, as_list, as_string, object};
-use super::yaml::{Node, Value};
+use super::yaml::{Loc, Node, Value};
 use crate::sim::{ProviderIdx, ServiceIdx, SimTime};
 use crate::spec::{
     AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceSelector, Quantity, ServiceSpec,
@@ -44,70 +44,83 @@ pub fn read_events(
     d: &mut Diagnostics,
 ) -> Vec<TimelineEvent> {
     let Some(node) = node else { return Vec::new() };
-    let mut out = Vec::new();
-    for (path, n) in as_list(node, "events", d) {
-        let Some(mut o) = object(n, &path, d) else { continue };
-        let at = o.duration("at", d);
-        if o.field("at").is_none() {
-            o.missing("at", "when, as a time from the start such as `1d2h`", d);
-        }
-        let at_loc = o.key_loc("at");
-        let present: Vec<(&'static str, &Node)> = ACTIONS
-            .iter()
-            .filter_map(|name| o.field(name).map(|n| (*name, n)))
-            .collect();
-        let mut action = None;
-        match present.as_slice() {
-            [(name, n)] => {
-                let p = format!("{path}.{name}");
-                action = match *name {
-                    "updateService" => read_update(n, &p, ctx.services, ctx.declared, ctx.task_definitions, d),
-                    "failInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::FailInstances),
-                    "drainInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::DrainInstances),
-                    "azOutage" => read_outage(n, &p, ctx, d),
-                    "updateTaskProtection" => read_task_protection(n, &p, ctx, d),
-                    _ => read_spot(n, &p, ctx, d),
-                };
-            }
-            [_, _, ..] => d.error(
-                o.loc,
-                &path,
-                "each event holds exactly one action",
-                Some("split it into separate events".into()),
-            ),
-            [] => {
-                if !matches!(&n.value, Value::Map(e) if e.iter().any(|(k, _)| k.name != "at")) {
-                    d.error(
-                        o.loc,
-                        &path,
-                        "the event has no action",
-                        Some(format!("actions: {}", ACTIONS.join(", "))),
-                    );
-                }
-            }
-        }
-        o.finish(d);
-        if let Some(at) = at {
-            // Without a valid duration there is no end to compare with; `duration` has its own error.
-            if duration_ms.is_some_and(|end| at.as_millis() > end) {
-                d.error(
-                    at_loc,
-                    &format!("{path}.at"),
-                    format!("{at} is after the end of the run"),
-                    None,
-                );
-                continue;
-            }
-            if let Some(action) = action {
-                out.push(TimelineEvent {
-                    at: SimTime(at.as_millis()),
-                    action,
-                });
-            }
-        }
-    }
+    let mut out: Vec<TimelineEvent> = as_list(node, "events", d)
+        .into_iter()
+        .filter_map(|(path, n)| read_event(n, &path, ctx, duration_ms, d))
+        .collect();
     out.sort_by_key(|e| e.at);
     out
+}
+
+/// One event: `at` and one action, no later than the end of the run.
+fn read_event(
+    node: &Node,
+    path: &str,
+    ctx: &TimelineContext<'_>,
+    duration_ms: Option<u64>,
+    d: &mut Diagnostics,
+) -> Option<TimelineEvent> {
+    let mut o = object(node, path, d)?;
+    let at = o.required_duration("at", "when, as a time from the start such as `1d2h`", d);
+    let at_loc = o.key_loc("at");
+    let action = read_action(&mut o, node, ctx, d);
+    o.finish(d);
+    let at = at?;
+    // Without a valid duration there is no end to compare with; `duration` has its own error.
+    if duration_ms.is_some_and(|end| at.as_millis() > end) {
+        d.error(
+            at_loc,
+            &format!("{path}.at"),
+            format!("{at} is after the end of the run"),
+            None,
+        );
+        return None;
+    }
+    Some(TimelineEvent {
+        at: SimTime(at.as_millis()),
+        action: action?,
+    })
+}
+
+/// The one action of the event `o` (read from `node`).
+fn read_action(o: &mut Obj<'_>, node: &Node, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<TimelineAction> {
+    let present: Vec<(&'static str, &Node)> = ACTIONS
+        .iter()
+        .filter_map(|name| o.field(name).map(|n| (*name, n)))
+        .collect();
+    match present.as_slice() {
+        [(name, n)] => {
+            let p = o.child(name);
+            match *name {
+                "updateService" => read_update(n, &p, ctx.services, ctx.declared, ctx.task_definitions, d),
+                "failInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::FailInstances),
+                "drainInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::DrainInstances),
+                "azOutage" => read_outage(n, &p, ctx, d),
+                "updateTaskProtection" => read_task_protection(n, &p, ctx, d),
+                _ => read_spot(n, &p, ctx, d),
+            }
+        }
+        [_, _, ..] => {
+            d.error(
+                o.loc,
+                &o.path,
+                "each event holds exactly one action",
+                Some("split it into separate events".into()),
+            );
+            None
+        }
+        [] => {
+            if !matches!(&node.value, Value::Map(e) if e.iter().any(|(k, _)| k.name != "at")) {
+                d.error(
+                    o.loc,
+                    &o.path,
+                    "the event has no action",
+                    Some(format!("actions: {}", ACTIONS.join(", "))),
+                );
+            }
+            None
+        }
+    }
 }
 
 fn read_update(
@@ -122,19 +135,8 @@ fn read_update(
     let name = o.required_string("service", "the service name", d);
     let name_loc = o.key_loc("service");
     let desired = o.int("desiredCount", 0, 100_000, d);
-    let td_path = o.child("taskDefinition");
-    let td_node = o.field("taskDefinition");
-    let td_ref = td_node.and_then(|n| super::reader::as_string(n, &td_path, d));
-    let new_revision = match (&td_ref, td_node) {
-        (Some(r), Some(n)) => Some(super::services::resolve_task_definition(
-            r,
-            task_definitions,
-            n,
-            &td_path,
-            d,
-        )?),
-        _ => None,
-    };
+    // An unknown revision ends the reading here: the rest of the update is not checked.
+    let new_revision = read_new_revision(&mut o, task_definitions, d)?;
     let force = o.boolean("forceNewDeployment", d).unwrap_or(false);
     let config = o
         .field("deploymentConfiguration")
@@ -150,27 +152,13 @@ fn read_update(
         );
     }
     o.finish(d);
-    let name = name?;
-    let Some(service) = services.iter().position(|s| s.name == name).map(ServiceIdx) else {
-        if declared.contains(&name) {
-            // The service itself has an error, reported where it is defined.
-            return None;
-        }
-        let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
-        let help = super::diag::closest(&name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
-        d.error(
-            name_loc,
-            &format!("{path}.service"),
-            format!("no service named `{name}`"),
-            help,
-        );
-        return None;
-    };
+    let service = updated_service(&name?, name_loc, path, services, declared, d)?;
+    let desired_count = desired.map(|v| v as u32);
     if new_revision.is_some() || force {
         return Some(TimelineAction::UpdateServiceDeployment {
             service,
             task_definition: new_revision.unwrap_or(services[service].task_definition),
-            desired_count: desired.map(|v| v as u32),
+            desired_count,
             deployment_configuration: config,
         });
     }
@@ -178,13 +166,58 @@ fn read_update(
         return Some(TimelineAction::UpdateServiceDeploymentConfiguration {
             service,
             deployment_configuration,
-            desired_count: desired.map(|v| v as u32),
+            desired_count,
         });
     }
     Some(TimelineAction::UpdateServiceDesiredCount {
         service,
-        desired_count: desired? as u32,
+        desired_count: desired_count?,
     })
+}
+
+/// An update's `taskDefinition`: `Some(None)` when absent, `None` when it names no revision.
+fn read_new_revision(
+    o: &mut Obj<'_>,
+    task_definitions: &[TaskDefinitionSpec],
+    d: &mut Diagnostics,
+) -> Option<Option<usize>> {
+    let td_path = o.child("taskDefinition");
+    let td_node = o.field("taskDefinition");
+    let td_ref = td_node.and_then(|n| super::reader::as_string(n, &td_path, d));
+    match (&td_ref, td_node) {
+        (Some(r), Some(n)) => Some(Some(super::services::resolve_task_definition(
+            r,
+            task_definitions,
+            n,
+            &td_path,
+            d,
+        )?)),
+        _ => Some(None),
+    }
+}
+
+/// The service an update names; an undefined name is reported unless the service was declared
+/// with errors of its own.
+fn updated_service(
+    name: &str,
+    name_loc: Loc,
+    path: &str,
+    services: &[ServiceSpec],
+    declared: &[String],
+    d: &mut Diagnostics,
+) -> Option<ServiceIdx> {
+    let found = services.iter().position(|s| s.name == name).map(ServiceIdx);
+    if found.is_none() && !declared.iter().any(|n| n == name) {
+        let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+        let help = super::diag::closest(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+        d.error(
+            name_loc,
+            &format!("{path}.service"),
+            format!("no service named `{name}`"),
+            help,
+        );
+    }
+    found
 }
 
 /// `count` or `fraction` (not both); `None` when neither is given.
@@ -300,6 +333,45 @@ fn read_provider(
 /// `autoScalingGroup`, then `count` or `fraction` of the matches.
 fn read_selector(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<InstanceSelector> {
     let mut o = object(node, path, d)?;
+    let (ids, ids_ok) = read_instance_ids(&mut o, d);
+    let zone = read_zone(&mut o, ctx.zones, d);
+    let (instance_type, type_ok) = read_instance_type(&mut o, ctx, d);
+    let provider = read_provider(&mut o, ctx, false, d);
+    let group = read_group(&mut o, ctx, d);
+    let backed = match (provider, group) {
+        (Some(Some(p)), Some(Some(g))) => check_provider_backs_group(&o, ctx, p, g, d),
+        _ => true,
+    };
+    let quantity = read_quantity(&mut o, d);
+    let loc = o.loc;
+    let empty = matches!(&node.value, Value::Map(e) if e.is_empty()) || node.is_null();
+    o.finish(d);
+    if empty {
+        d.error(
+            loc,
+            path,
+            "the selector names no instances",
+            Some(
+                "give instanceIds, availabilityZone, instanceType, capacityProvider or autoScalingGroup, \
+                 and optionally count or fraction"
+                    .into(),
+            ),
+        );
+        return None;
+    }
+    let (zone, provider, group, quantity) = (zone?, provider?, group?, quantity?);
+    (ids_ok && type_ok && backed).then_some(InstanceSelector {
+        instance_ids: ids,
+        availability_zone: zone,
+        instance_type,
+        capacity_provider: provider,
+        auto_scaling_group: group,
+        quantity: quantity.unwrap_or(Quantity::All),
+    })
+}
+
+/// `instanceIds`, as the simulator numbers instances; false when one is not such an id.
+fn read_instance_ids(o: &mut Obj<'_>, d: &mut Diagnostics) -> (Vec<String>, bool) {
     let mut ok = true;
     let mut ids = Vec::new();
     for (p, n) in o.list("instanceIds", d) {
@@ -320,88 +392,77 @@ fn read_selector(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Dia
             );
         }
     }
-    let zone = read_zone(&mut o, ctx.zones, d);
+    (ids, ok)
+}
+
+/// `instanceType`; false when no Auto Scaling group of the scenario launches it.
+fn read_instance_type(o: &mut Obj<'_>, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> (Option<String>, bool) {
     let instance_type = o.string("instanceType", d);
-    if let Some(t) = &instance_type {
-        let mut types: Vec<&str> = ctx.groups.iter().map(|g| g.instance_type.as_str()).collect();
-        types.dedup();
-        if !types.contains(&t.as_str()) {
-            ok = false;
-            let help = super::diag::closest(t, types.iter().copied())
-                .map(|c| format!("did you mean `{c}`?"))
-                .or_else(|| Some(format!("the groups launch: {}", types.join(", "))));
-            d.error(
-                o.key_loc("instanceType"),
-                &o.child("instanceType"),
-                format!("no Auto Scaling group of the scenario launches `{t}`"),
-                help,
-            );
-        }
-    }
-    let provider = read_provider(&mut o, ctx, false, d);
-    let group = match o.string("autoScalingGroup", d) {
-        None => Some(None),
-        Some(name) => match ctx.groups.iter().position(|g| g.name == name) {
-            Some(g) => Some(Some(g)),
-            None => {
-                let names: Vec<&str> = ctx.groups.iter().map(|g| g.name.as_str()).collect();
-                unknown(&o, "autoScalingGroup", "Auto Scaling group", &name, &names, d);
-                None
-            }
-        },
+    let Some(t) = &instance_type else {
+        return (instance_type, true);
     };
-    if let (Some(Some(p)), Some(Some(g))) = (provider, group) {
-        if ctx.providers[p].kind != CapacityProviderKind::AutoScalingGroup(g) {
-            ok = false;
-            d.error(
-                o.key_loc("autoScalingGroup"),
-                &o.child("autoScalingGroup"),
-                format!(
-                    "capacity provider `{}` is not backed by Auto Scaling group `{}`",
-                    ctx.providers[p].name, ctx.groups[g].name
-                ),
-                Some("give one of the two".into()),
-            );
+    let mut types: Vec<&str> = ctx.groups.iter().map(|g| g.instance_type.as_str()).collect();
+    types.dedup();
+    if types.contains(&t.as_str()) {
+        return (instance_type, true);
+    }
+    let help = super::diag::closest(t, types.iter().copied())
+        .map(|c| format!("did you mean `{c}`?"))
+        .or_else(|| Some(format!("the groups launch: {}", types.join(", "))));
+    d.error(
+        o.key_loc("instanceType"),
+        &o.child("instanceType"),
+        format!("no Auto Scaling group of the scenario launches `{t}`"),
+        help,
+    );
+    (instance_type, false)
+}
+
+/// `autoScalingGroup` by name; `Some(None)` when absent.
+fn read_group(o: &mut Obj<'_>, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<Option<usize>> {
+    let Some(name) = o.string("autoScalingGroup", d) else {
+        return Some(None);
+    };
+    match ctx.groups.iter().position(|g| g.name == name) {
+        Some(g) => Some(Some(g)),
+        None => {
+            let names: Vec<&str> = ctx.groups.iter().map(|g| g.name.as_str()).collect();
+            unknown(o, "autoScalingGroup", "Auto Scaling group", &name, &names, d);
+            None
         }
     }
-    let quantity = read_quantity(&mut o, d);
-    let loc = o.loc;
-    let empty = matches!(&node.value, Value::Map(e) if e.is_empty()) || node.is_null();
-    o.finish(d);
-    if empty {
-        d.error(
-            loc,
-            path,
-            "the selector names no instances",
-            Some(
-                "give instanceIds, availabilityZone, instanceType, capacityProvider or autoScalingGroup, \
-                 and optionally count or fraction"
-                    .into(),
-            ),
-        );
-        return None;
+}
+
+/// Whether capacity provider `p` is the one backed by group `g` (a selector naming both).
+fn check_provider_backs_group(
+    o: &Obj<'_>,
+    ctx: &TimelineContext<'_>,
+    p: ProviderIdx,
+    g: usize,
+    d: &mut Diagnostics,
+) -> bool {
+    if ctx.providers[p].kind == CapacityProviderKind::AutoScalingGroup(g) {
+        return true;
     }
-    let (zone, provider, group, quantity) = (zone?, provider?, group?, quantity?);
-    ok.then_some(InstanceSelector {
-        instance_ids: ids,
-        availability_zone: zone,
-        instance_type,
-        capacity_provider: provider,
-        auto_scaling_group: group,
-        quantity: quantity.unwrap_or(Quantity::All),
-    })
+    d.error(
+        o.key_loc("autoScalingGroup"),
+        &o.child("autoScalingGroup"),
+        format!(
+            "capacity provider `{}` is not backed by Auto Scaling group `{}`",
+            ctx.providers[p].name, ctx.groups[g].name
+        ),
+        Some("give one of the two".into()),
+    );
+    false
 }
 
 fn read_outage(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
-    let zone = read_zone(&mut o, ctx.zones, d);
-    if o.field("availabilityZone").is_none() {
-        o.missing("availabilityZone", "the zone that goes out", d);
-    }
-    let duration = o.duration("duration", d);
-    if o.field("duration").is_none() {
-        o.missing("duration", "how long the outage lasts, such as `45m`", d);
-    } else if duration.is_some_and(|v| v.as_millis() == 0) {
+    let zone = o.required("availabilityZone", "the zone that goes out", d, |o, d| {
+        read_zone(o, ctx.zones, d)
+    });
+    let duration = o.required_duration("duration", "how long the outage lasts, such as `45m`", d);
+    if duration.is_some_and(|v| v.as_millis() == 0) {
         d.error(
             o.key_loc("duration"),
             &o.child("duration"),
@@ -418,14 +479,8 @@ fn read_outage(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagn
 
 fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
-    let provider = read_provider(&mut o, ctx, true, d);
-    if o.field("capacityProvider").is_none() {
-        o.missing(
-            "capacityProvider",
-            "FARGATE_SPOT or the Auto Scaling group capacity provider whose Spot instances are reclaimed",
-            d,
-        );
-    }
+    let what = "FARGATE_SPOT or the Auto Scaling group capacity provider whose Spot instances are reclaimed";
+    let provider = o.required("capacityProvider", what, d, |o, d| read_provider(o, ctx, true, d));
     let quantity = read_quantity(&mut o, d);
     if matches!(quantity, Some(None)) {
         d.error(
@@ -482,18 +537,18 @@ fn read_task_protection(
 ) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
     let name = o.required_string("service", "the service name", d);
-    let count = o.int("count", 1, 100_000, d);
-    if o.field("count").is_none() {
-        o.missing("count", "how many RUNNING tasks of the service (the oldest first)", d);
-    }
-    let enabled = o.boolean("protectionEnabled", d);
-    if o.field("protectionEnabled").is_none() {
-        o.missing(
-            "protectionEnabled",
-            "true to protect the tasks, false to remove the protection",
-            d,
-        );
-    }
+    let count = o.required_int(
+        "count",
+        1,
+        100_000,
+        "how many RUNNING tasks of the service (the oldest first)",
+        d,
+    );
+    let enabled = o.required_boolean(
+        "protectionEnabled",
+        "true to protect the tasks, false to remove the protection",
+        d,
+    );
     let minutes = o.int("expiresInMinutes", 1, 2880, d);
     let minutes_bad = o.field("expiresInMinutes").is_some() && minutes.is_none();
     let mut service = None;

@@ -1,8 +1,8 @@
 //! `ecs.capacityProviders` and `ecs.cluster`: where tasks can run, and capacity provider strategies.
 
 use super::diag::Diagnostics;
-use super::reader::{as_one_of, as_string, object};
-use super::yaml::Node;
+use super::reader::{as_string, object};
+use super::yaml::{Loc, Node};
 use crate::sim::{ProviderIdx, SimDuration};
 use crate::spec::{AutoScalingGroupSpec, CapacityProviderSpec, ManagedScaling, StrategyItem};
 
@@ -19,28 +19,7 @@ pub fn read_capacity_providers(
         .map(|n| super::reader::as_list(n, "ecs.capacityProviders", d))
         .unwrap_or_default();
     for (path, n) in items {
-        let Some(mut o) = object(n, &path, d) else { continue };
-        let name = o.required_string("name", "the capacity provider name", d);
-        let asg_path = o.child("autoScalingGroupProvider");
-        let provider = match o.field("autoScalingGroupProvider") {
-            Some(n) => read_asg_provider(n, &asg_path, groups, d),
-            None => {
-                o.missing("autoScalingGroupProvider", "the Auto Scaling group behind it", d);
-                None
-            }
-        };
-        o.ignore(&[
-            "capacityProviderArn",
-            "status",
-            "tags",
-            "updateStatus",
-            "updateStatusReason",
-            "type",
-            "cluster",
-        ]);
-        let name_loc = o.key_loc("name");
-        o.finish(d);
-        let (Some(name), Some(provider)) = (name, provider) else {
+        let Some((name, provider, name_loc)) = read_capacity_provider(n, &path, groups, d) else {
             continue;
         };
         let group = provider.group;
@@ -81,6 +60,33 @@ pub fn read_capacity_providers(
     providers
 }
 
+/// One CreateCapacityProvider item: its name, its `autoScalingGroupProvider` and where the name is.
+fn read_capacity_provider(
+    node: &Node,
+    path: &str,
+    groups: &[AutoScalingGroupSpec],
+    d: &mut Diagnostics,
+) -> Option<(String, AsgProvider, Loc)> {
+    let mut o = object(node, path, d)?;
+    let name = o.required_string("name", "the capacity provider name", d);
+    let asg_path = o.child("autoScalingGroupProvider");
+    let provider = o
+        .required_field("autoScalingGroupProvider", "the Auto Scaling group behind it", d)
+        .and_then(|n| read_asg_provider(n, &asg_path, groups, d));
+    o.ignore(&[
+        "capacityProviderArn",
+        "status",
+        "tags",
+        "updateStatus",
+        "updateStatusReason",
+        "type",
+        "cluster",
+    ]);
+    let name_loc = o.key_loc("name");
+    o.finish(d);
+    Some((name?, provider?, name_loc))
+}
+
 /// An `autoScalingGroupProvider` resolved to its group, with its managed settings.
 struct AsgProvider {
     group: usize,
@@ -97,76 +103,17 @@ fn read_asg_provider(
 ) -> Option<AsgProvider> {
     let mut o = object(node, path, d)?;
     let arn_path = o.child("autoScalingGroupArn");
-    let arn_node = o.field("autoScalingGroupArn");
+    let arn_loc = o.field("autoScalingGroupArn").map_or(node.loc, |n| n.loc);
     let arn = o.required_string("autoScalingGroupArn", "a group name or ARN", d);
-    let mut managed_scaling = None;
-    if let Some(ms) = o.field("managedScaling") {
-        let ms_path = o.child("managedScaling");
-        if let Some(mut m) = object(ms, &ms_path, d) {
-            let status = m.one_of("status", &["ENABLED", "DISABLED"], d);
-            let defaults = ManagedScaling::default();
-            let target = m.int("targetCapacity", 1, 100, d);
-            let min_step = m.int("minimumScalingStepSize", 1, 10_000, d);
-            let max_step_loc = m.key_loc("maximumScalingStepSize");
-            let max_step = m.int("maximumScalingStepSize", 1, 10_000, d);
-            let warmup = m.int("instanceWarmupPeriod", 0, 10_000, d);
-            m.finish(d);
-            let scaling = ManagedScaling {
-                target_capacity: target.map_or(defaults.target_capacity, |v| v as u32),
-                minimum_scaling_step_size: min_step.map_or(defaults.minimum_scaling_step_size, |v| v as u32),
-                maximum_scaling_step_size: max_step.map_or(defaults.maximum_scaling_step_size, |v| v as u32),
-                instance_warmup_period: warmup
-                    .map_or(defaults.instance_warmup_period, |v| SimDuration::from_secs(v as u64)),
-            };
-            if scaling.maximum_scaling_step_size < scaling.minimum_scaling_step_size {
-                d.error(
-                    max_step_loc,
-                    &format!("{ms_path}.maximumScalingStepSize"),
-                    format!(
-                        "maximumScalingStepSize ({}) must not be below minimumScalingStepSize ({})",
-                        scaling.maximum_scaling_step_size, scaling.minimum_scaling_step_size
-                    ),
-                    None,
-                );
-            }
-            if status == Some("ENABLED") {
-                managed_scaling = Some(scaling);
-            }
-        }
-    }
+    let managed_scaling = o
+        .field("managedScaling")
+        .and_then(|ms| read_managed_scaling(ms, &o.child("managedScaling"), d));
     let mtp_loc = o.key_loc("managedTerminationProtection");
     let mtp = o.one_of("managedTerminationProtection", &["ENABLED", "DISABLED"], d) == Some("ENABLED");
     // New capacity providers drain managed instances by default (reference 6.1).
     let draining = o.one_of("managedDraining", &["ENABLED", "DISABLED"], d) != Some("DISABLED");
     o.finish(d);
-    let arn = arn?;
-    // An ARN ends with `autoScalingGroupName/<name>`; a bare name is accepted too.
-    let name = arn
-        .rsplit_once("autoScalingGroupName/")
-        .map_or(arn.as_str(), |(_, n)| n);
-    let found = groups.iter().position(|g| g.name == name);
-    if found.is_none() {
-        let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-        let help = super::diag::closest(name, names.iter().copied())
-            .map(|c| format!("did you mean `{c}`?"))
-            .or_else(|| {
-                Some(format!(
-                    "groups defined in ec2AutoScaling.autoScalingGroups: {}",
-                    if names.is_empty() {
-                        "none".into()
-                    } else {
-                        names.join(", ")
-                    }
-                ))
-            });
-        d.error(
-            arn_node.map_or(o_loc_fallback(node), |n| n.loc),
-            &arn_path,
-            format!("no Auto Scaling group named `{name}`"),
-            help,
-        );
-    }
-    let group = found?;
+    let group = resolve_group(&arn?, arn_loc, &arn_path, groups, d)?;
     if mtp {
         let problem = if managed_scaling.is_none() {
             Some("managed termination protection requires managedScaling with status ENABLED")
@@ -194,8 +141,65 @@ fn read_asg_provider(
     })
 }
 
-fn o_loc_fallback(node: &Node) -> super::yaml::Loc {
-    node.loc
+/// `managedScaling`; `None` unless its status is ENABLED.
+fn read_managed_scaling(node: &Node, path: &str, d: &mut Diagnostics) -> Option<ManagedScaling> {
+    let mut m = object(node, path, d)?;
+    let status = m.one_of("status", &["ENABLED", "DISABLED"], d);
+    let defaults = ManagedScaling::default();
+    let target = m.int("targetCapacity", 1, 100, d);
+    let min_step = m.int("minimumScalingStepSize", 1, 10_000, d);
+    let max_step_loc = m.key_loc("maximumScalingStepSize");
+    let max_step = m.int("maximumScalingStepSize", 1, 10_000, d);
+    let warmup = m.int("instanceWarmupPeriod", 0, 10_000, d);
+    m.finish(d);
+    let scaling = ManagedScaling {
+        target_capacity: target.map_or(defaults.target_capacity, |v| v as u32),
+        minimum_scaling_step_size: min_step.map_or(defaults.minimum_scaling_step_size, |v| v as u32),
+        maximum_scaling_step_size: max_step.map_or(defaults.maximum_scaling_step_size, |v| v as u32),
+        instance_warmup_period: warmup.map_or(defaults.instance_warmup_period, |v| SimDuration::from_secs(v as u64)),
+    };
+    if scaling.maximum_scaling_step_size < scaling.minimum_scaling_step_size {
+        d.error(
+            max_step_loc,
+            &format!("{path}.maximumScalingStepSize"),
+            format!(
+                "maximumScalingStepSize ({}) must not be below minimumScalingStepSize ({})",
+                scaling.maximum_scaling_step_size, scaling.minimum_scaling_step_size
+            ),
+            None,
+        );
+    }
+    (status == Some("ENABLED")).then_some(scaling)
+}
+
+/// The Auto Scaling group an `autoScalingGroupArn` names (an ARN ending with
+/// `autoScalingGroupName/<name>`, or a bare name).
+fn resolve_group(
+    arn: &str,
+    loc: Loc,
+    path: &str,
+    groups: &[AutoScalingGroupSpec],
+    d: &mut Diagnostics,
+) -> Option<usize> {
+    let name = arn.rsplit_once("autoScalingGroupName/").map_or(arn, |(_, n)| n);
+    let found = groups.iter().position(|g| g.name == name);
+    if found.is_none() {
+        let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+        let help = super::diag::closest(name, names.iter().copied())
+            .map(|c| format!("did you mean `{c}`?"))
+            .or_else(|| {
+                Some(format!(
+                    "groups defined in ec2AutoScaling.autoScalingGroups: {}",
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
+                ))
+            });
+        d.error(loc, path, format!("no Auto Scaling group named `{name}`"), help);
+    }
+    found
 }
 
 /// The cluster: its name, the providers it uses (indices) and its default strategy.
@@ -207,7 +211,7 @@ pub struct Cluster {
     /// Whether FARGATE_SPOT is associated.
     pub fargate_spot: bool,
     /// `defaultCapacityProviderStrategy`, by provider name, with its path.
-    pub default_strategy: Vec<(String, u32, u32, String, super::yaml::Loc)>,
+    pub default_strategy: Vec<(String, u32, u32, String, Loc)>,
 }
 
 /// Reads `ecs.cluster`.
@@ -272,7 +276,7 @@ pub fn read_strategy_items(
     o: &mut super::reader::Obj<'_>,
     field: &'static str,
     d: &mut Diagnostics,
-) -> Vec<(String, u32, u32, String, super::yaml::Loc)> {
+) -> Vec<(String, u32, u32, String, Loc)> {
     let mut items = Vec::new();
     for (p, n) in o.list(field, d) {
         let Some(mut item) = object(n, &p, d) else { continue };
@@ -289,7 +293,7 @@ pub fn read_strategy_items(
 
 /// Resolves named strategy items to provider indices and applies AWS's strategy rules.
 pub fn resolve_strategy(
-    items: &[(String, u32, u32, String, super::yaml::Loc)],
+    items: &[(String, u32, u32, String, Loc)],
     providers: &[CapacityProviderSpec],
     path: &str,
     d: &mut Diagnostics,
@@ -320,34 +324,45 @@ pub fn resolve_strategy(
     if !ok || items.is_empty() {
         return None;
     }
-    if out.iter().filter(|i| i.base > 0).count() > 1 {
+    check_strategy_rules(&out, providers, loc, path, d).then_some(out)
+}
+
+/// AWS's rules for a strategy: one base at most, a weight above 0, no Fargate beside Auto
+/// Scaling group providers.
+fn check_strategy_rules(
+    strategy: &[StrategyItem],
+    providers: &[CapacityProviderSpec],
+    loc: Loc,
+    path: &str,
+    d: &mut Diagnostics,
+) -> bool {
+    if strategy.iter().filter(|i| i.base > 0).count() > 1 {
         d.error(
             loc,
             path,
             "only one capacity provider in a strategy can have a base",
             None,
         );
-        return None;
+        return false;
     }
-    if out.iter().all(|i| i.weight == 0) {
+    if strategy.iter().all(|i| i.weight == 0) {
         d.error(
             loc,
             path,
             "at least one capacity provider in a strategy needs a weight greater than 0",
             Some("add weight: 1 to an item".into()),
         );
-        return None;
+        return false;
     }
-    let fargate = out.iter().filter(|i| providers[i.provider].is_fargate()).count();
-    if fargate > 0 && fargate < out.len() {
+    let fargate = strategy.iter().filter(|i| providers[i.provider].is_fargate()).count();
+    if fargate > 0 && fargate < strategy.len() {
         d.error(
             loc,
             path,
             "a strategy cannot mix FARGATE or FARGATE_SPOT with Auto Scaling group capacity providers",
             None,
         );
-        return None;
+        return false;
     }
-    let _ = as_one_of;
-    Some(out)
+    true
 }

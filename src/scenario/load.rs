@@ -3,12 +3,21 @@
 
 use super::SourceLoader;
 use super::diag::{Diagnostics, Sources};
-use super::reader::{Obj, as_list, as_number, object};
+use super::reader::{Obj, as_number, object};
 use super::yaml::{Node, Value};
 use crate::spec::{Behavior, ServiceSpec, TaskDefinitionSpec, WorkerQueue};
 use crate::workload::{Interpolation, LoadProfile, LoadShape, Noise, ReplaySeries, SpikeEffect, parse_replay_csv};
 
 const SHAPES: &[&str] = &["constant", "ramp", "step", "diurnal", "weekly", "spike", "replay"];
+/// What a shape's rate fields are, in "missing required field" messages.
+const RPS: &str = "requests per second";
+
+/// What reading a shape needs besides its node: the run's start and the files `replay` reads.
+struct ShapeContext<'a> {
+    start_epoch_ms: i64,
+    loader: &'a dyn SourceLoader,
+    sources: &'a mut Sources,
+}
 
 /// Reads `load` and attaches each profile to its service.
 pub fn read_load(
@@ -35,6 +44,11 @@ pub fn read_load(
         }
         return;
     };
+    let mut ctx = ShapeContext {
+        start_epoch_ms,
+        loader,
+        sources,
+    };
     for (key, value) in entries {
         let path = format!("load.{}", key.name);
         let Some(index) = services.iter().position(|s| s.name == key.name) else {
@@ -47,62 +61,72 @@ pub fn read_load(
             d.error(key.loc, &path, format!("no service named `{}`", key.name), help);
             continue;
         };
-        let Some(mut o) = object(value, &path, d) else { continue };
-        // A service serves requests or, as a queue worker, consumes messages: one list of shapes.
-        let worker = o.field("messagesPerSecond").is_some();
-        if worker && o.field("requestsPerSecond").is_some() {
-            d.error(
-                o.key_loc("messagesPerSecond"),
-                &o.child("messagesPerSecond"),
-                "a service either serves requests or consumes a queue, not both",
-                Some("keep requestsPerSecond or messagesPerSecond; put the other on its own service".into()),
-            );
+        if let Some(o) = object(value, &path, d) {
+            read_service_load(o, index, services, &mut ctx, d);
         }
-        let list = if worker {
-            "messagesPerSecond"
-        } else {
-            "requestsPerSecond"
-        };
-        let mut shapes = Vec::new();
-        for (p, n) in o.list(list, d) {
-            if let Some(shape) = read_shape(n, &p, start_epoch_ms, loader, sources, d) {
-                shapes.push(shape);
-            }
-        }
-        if o.field(list).is_none() {
-            o.missing(list, "a list of shapes such as `- constant: 300`", d);
-        }
-        let noise = read_noise(&mut o, d);
-        let queue_name_path = o.child("queueName");
-        let queue_name = o.string("queueName", d);
-        if !worker && queue_name.is_some() {
-            d.error(
-                o.key_loc("queueName"),
-                &queue_name_path,
-                "queueName belongs to a queue worker, whose load is messagesPerSecond",
-                Some("write the load as messagesPerSecond, or remove queueName".into()),
-            );
-        }
-        let queue_loc = o.key_loc("queueName");
-        o.finish(d);
-        if worker {
-            // The queue is named after the service unless the scenario names it.
-            let name = queue_name.unwrap_or_else(|| key.name.clone());
-            if let Some(other) = services
-                .iter()
-                .find(|s| s.queue.as_ref().is_some_and(|q| q.name == name))
-            {
-                d.error(
-                    queue_loc,
-                    &queue_name_path,
-                    format!("queue `{name}` is already consumed by service `{}`", other.name),
-                    Some("each queue has one consuming service; give this one its own queueName".into()),
-                );
-            }
-            services[index].queue = Some(WorkerQueue { name });
-        }
-        services[index].load = Some(LoadProfile { shapes, noise });
     }
+}
+
+/// The load of service `index`: requests per second, or messages per second of the queue it
+/// consumes (named after the service unless `queueName` says otherwise).
+fn read_service_load(
+    mut o: Obj<'_>,
+    index: usize,
+    services: &mut [ServiceSpec],
+    ctx: &mut ShapeContext<'_>,
+    d: &mut Diagnostics,
+) {
+    // A service serves requests or, as a queue worker, consumes messages: one list of shapes.
+    let worker = o.field("messagesPerSecond").is_some();
+    if worker && o.field("requestsPerSecond").is_some() {
+        d.error(
+            o.key_loc("messagesPerSecond"),
+            &o.child("messagesPerSecond"),
+            "a service either serves requests or consumes a queue, not both",
+            Some("keep requestsPerSecond or messagesPerSecond; put the other on its own service".into()),
+        );
+    }
+    let list = if worker {
+        "messagesPerSecond"
+    } else {
+        "requestsPerSecond"
+    };
+    let mut shapes = Vec::new();
+    for (p, n) in o.required_list(list, "a list of shapes such as `- constant: 300`", d) {
+        if let Some(shape) = read_shape(n, &p, ctx, d) {
+            shapes.push(shape);
+        }
+    }
+    let noise = read_noise(&mut o, d);
+    let queue_name_path = o.child("queueName");
+    let queue_name = o.string("queueName", d);
+    if !worker && queue_name.is_some() {
+        d.error(
+            o.key_loc("queueName"),
+            &queue_name_path,
+            "queueName belongs to a queue worker, whose load is messagesPerSecond",
+            Some("write the load as messagesPerSecond, or remove queueName".into()),
+        );
+    }
+    let queue_loc = o.key_loc("queueName");
+    o.finish(d);
+    if worker {
+        // The queue is named after the service unless the scenario names it.
+        let name = queue_name.unwrap_or_else(|| services[index].name.clone());
+        if let Some(other) = services
+            .iter()
+            .find(|s| s.queue.as_ref().is_some_and(|q| q.name == name))
+        {
+            d.error(
+                queue_loc,
+                &queue_name_path,
+                format!("queue `{name}` is already consumed by service `{}`", other.name),
+                Some("each queue has one consuming service; give this one its own queueName".into()),
+            );
+        }
+        services[index].queue = Some(WorkerQueue { name });
+    }
+    services[index].load = Some(LoadProfile { shapes, noise });
 }
 
 /// Every queue worker needs `behavior.taskDefinitions.<family>.messagesPerSecondPerTask`: how
@@ -160,10 +184,8 @@ fn read_noise(o: &mut Obj<'_>, d: &mut Diagnostics) -> Noise {
     let noise = match m.field("gaussian") {
         Some(g) => object(g, &g_path, d)
             .and_then(|mut g| {
-                let percent = g.number("percent", 0.0, 1000.0, d);
-                if g.field("percent").is_none() {
-                    g.missing("percent", "the standard deviation as a percent of the mean", d);
-                }
+                let what = "the standard deviation as a percent of the mean";
+                let percent = g.required_number("percent", 0.0, 1000.0, what, d);
                 g.finish(d);
                 percent
             })
@@ -182,14 +204,7 @@ fn read_noise(o: &mut Obj<'_>, d: &mut Diagnostics) -> Noise {
     noise
 }
 
-fn read_shape(
-    node: &Node,
-    path: &str,
-    start_epoch_ms: i64,
-    loader: &dyn SourceLoader,
-    sources: &mut Sources,
-    d: &mut Diagnostics,
-) -> Option<LoadShape> {
+fn read_shape(node: &Node, path: &str, ctx: &mut ShapeContext<'_>, d: &mut Diagnostics) -> Option<LoadShape> {
     let Value::Map(entries) = &node.value else {
         d.error(
             node.loc,
@@ -212,90 +227,12 @@ fn read_shape(
     let path = format!("{path}.{}", key.name);
     match key.name.as_str() {
         "constant" => as_number(value, &path, 0.0, 1e12, d).map(|rps| LoadShape::Constant { rps }),
-        "ramp" => {
-            let mut o = object(value, &path, d)?;
-            // Ramps may go down, even below zero, to shape a sum: the total is clamped at zero.
-            let from = required_signed_number(&mut o, "from", d);
-            let to = required_signed_number(&mut o, "to", d);
-            let start = required_duration(&mut o, "start", d);
-            let end = required_duration(&mut o, "end", d);
-            let loc = o.loc;
-            o.finish(d);
-            let (from, to, start, end) = (from?, to?, start?, end?);
-            if end <= start {
-                d.error(loc, &path, "a ramp must end after it starts", None);
-                return None;
-            }
-            Some(LoadShape::Ramp {
-                from,
-                to,
-                start_ms: start,
-                end_ms: end,
-            })
-        }
-        "step" => {
-            let mut o = object(value, &path, d)?;
-            let at = required_duration(&mut o, "at", d);
-            // A step may go down: the total demand is clamped at zero.
-            let rps = o.number("rps", -1e12, 1e12, d);
-            if o.field("rps").is_none() {
-                o.missing("rps", "the change in requests per second, negative for a step down", d);
-            }
-            o.finish(d);
-            Some(LoadShape::Step { at_ms: at?, rps: rps? })
-        }
-        "diurnal" => {
-            let mut o = object(value, &path, d)?;
-            let amplitude = required_number(&mut o, "amplitude", d);
-            let peak = time_of_day(&mut o, "peakAt", d);
-            let tz = timezone(&mut o, d);
-            o.finish(d);
-            Some(LoadShape::Diurnal {
-                amplitude: amplitude?,
-                peak_second_of_day: peak.unwrap_or(14 * 3600),
-                timezone: tz?,
-            })
-        }
-        "weekly" => {
-            let mut o = object(value, &path, d)?;
-            let weekday = o.number("weekday", 0.0, 1e6, d).unwrap_or(1.0);
-            let weekend = o.number("weekend", 0.0, 1e6, d).unwrap_or(1.0);
-            let tz = timezone(&mut o, d);
-            o.finish(d);
-            Some(LoadShape::Weekly {
-                weekday_factor: weekday,
-                weekend_factor: weekend,
-                timezone: tz?,
-            })
-        }
-        "spike" => {
-            let mut o = object(value, &path, d)?;
-            let at = required_duration(&mut o, "at", d);
-            let duration = required_duration(&mut o, "duration", d);
-            let add = o.number("add", 0.0, 1e12, d);
-            let multiply = o.number("multiply", 0.0, 1e6, d);
-            let loc = o.loc;
-            o.finish(d);
-            let effect = match (add, multiply) {
-                (Some(a), None) => SpikeEffect::Add(a),
-                (None, Some(m)) => SpikeEffect::Multiply(m),
-                _ => {
-                    d.error(
-                        loc,
-                        &path,
-                        "a spike needs exactly one of `add` (requests/s) or `multiply` (a factor)",
-                        None,
-                    );
-                    return None;
-                }
-            };
-            Some(LoadShape::Spike {
-                at_ms: at?,
-                duration_ms: duration?,
-                effect,
-            })
-        }
-        "replay" => read_replay(value, &path, start_epoch_ms, loader, sources, d),
+        "ramp" => read_ramp(value, &path, d),
+        "step" => read_step(value, &path, d),
+        "diurnal" => read_diurnal(value, &path, d),
+        "weekly" => read_weekly(value, &path, d),
+        "spike" => read_spike(value, &path, d),
+        "replay" => read_replay(value, &path, ctx, d),
         other => {
             let help = super::diag::closest(other, SHAPES.iter().copied()).map_or_else(
                 || format!("shapes: {}", SHAPES.join(", ")),
@@ -307,14 +244,99 @@ fn read_shape(
     }
 }
 
-fn read_replay(
-    value: &Node,
-    path: &str,
-    start_epoch_ms: i64,
-    loader: &dyn SourceLoader,
-    sources: &mut Sources,
-    d: &mut Diagnostics,
-) -> Option<LoadShape> {
+/// `ramp: {from, to, start, end}`.
+fn read_ramp(value: &Node, path: &str, d: &mut Diagnostics) -> Option<LoadShape> {
+    let mut o = object(value, path, d)?;
+    // Ramps may go down, even below zero, to shape a sum: the total is clamped at zero.
+    let from = o.required_number("from", -1e12, 1e12, RPS, d);
+    let to = o.required_number("to", -1e12, 1e12, RPS, d);
+    let start = time_from_start(&mut o, "start", d);
+    let end = time_from_start(&mut o, "end", d);
+    let loc = o.loc;
+    o.finish(d);
+    let (from, to, start, end) = (from?, to?, start?, end?);
+    if end <= start {
+        d.error(loc, path, "a ramp must end after it starts", None);
+        return None;
+    }
+    Some(LoadShape::Ramp {
+        from,
+        to,
+        start_ms: start,
+        end_ms: end,
+    })
+}
+
+/// `step: {at, rps}`.
+fn read_step(value: &Node, path: &str, d: &mut Diagnostics) -> Option<LoadShape> {
+    let mut o = object(value, path, d)?;
+    let at = time_from_start(&mut o, "at", d);
+    // A step may go down: the total demand is clamped at zero.
+    let what = "the change in requests per second, negative for a step down";
+    let rps = o.required_number("rps", -1e12, 1e12, what, d);
+    o.finish(d);
+    Some(LoadShape::Step { at_ms: at?, rps: rps? })
+}
+
+/// `diurnal: {amplitude, peakAt, timezone}`.
+fn read_diurnal(value: &Node, path: &str, d: &mut Diagnostics) -> Option<LoadShape> {
+    let mut o = object(value, path, d)?;
+    let amplitude = o.required_number("amplitude", 0.0, 1e12, RPS, d);
+    let peak = time_of_day(&mut o, "peakAt", d);
+    let tz = timezone(&mut o, d);
+    o.finish(d);
+    Some(LoadShape::Diurnal {
+        amplitude: amplitude?,
+        peak_second_of_day: peak.unwrap_or(14 * 3600),
+        timezone: tz?,
+    })
+}
+
+/// `weekly: {weekday, weekend, timezone}`.
+fn read_weekly(value: &Node, path: &str, d: &mut Diagnostics) -> Option<LoadShape> {
+    let mut o = object(value, path, d)?;
+    let weekday = o.number("weekday", 0.0, 1e6, d).unwrap_or(1.0);
+    let weekend = o.number("weekend", 0.0, 1e6, d).unwrap_or(1.0);
+    let tz = timezone(&mut o, d);
+    o.finish(d);
+    Some(LoadShape::Weekly {
+        weekday_factor: weekday,
+        weekend_factor: weekend,
+        timezone: tz?,
+    })
+}
+
+/// `spike: {at, duration, add | multiply}`.
+fn read_spike(value: &Node, path: &str, d: &mut Diagnostics) -> Option<LoadShape> {
+    let mut o = object(value, path, d)?;
+    let at = time_from_start(&mut o, "at", d);
+    let duration = time_from_start(&mut o, "duration", d);
+    let add = o.number("add", 0.0, 1e12, d);
+    let multiply = o.number("multiply", 0.0, 1e6, d);
+    let loc = o.loc;
+    o.finish(d);
+    let effect = match (add, multiply) {
+        (Some(a), None) => SpikeEffect::Add(a),
+        (None, Some(m)) => SpikeEffect::Multiply(m),
+        _ => {
+            d.error(
+                loc,
+                path,
+                "a spike needs exactly one of `add` (requests/s) or `multiply` (a factor)",
+                None,
+            );
+            return None;
+        }
+    };
+    Some(LoadShape::Spike {
+        at_ms: at?,
+        duration_ms: duration?,
+        effect,
+    })
+}
+
+/// `replay: {file, interpolation, scale}`: a CSV of timestamp,value rows.
+fn read_replay(value: &Node, path: &str, ctx: &mut ShapeContext<'_>, d: &mut Diagnostics) -> Option<LoadShape> {
     let mut o = object(value, path, d)?;
     let file = o.required_string("file", "a CSV of timestamp,value rows, relative to the scenario", d);
     let file_loc = o.key_loc("file");
@@ -325,7 +347,7 @@ fn read_replay(
     let scale = o.number("scale", 0.0, 1e9, d).unwrap_or(1.0);
     o.finish(d);
     let file = file?;
-    let (name, text) = match loader.read_relative(&file) {
+    let (name, text) = match ctx.loader.read_relative(&file) {
         Ok(v) => v,
         Err(e) => {
             d.error(
@@ -337,10 +359,10 @@ fn read_replay(
             return None;
         }
     };
-    let points = match parse_replay_csv(&text, start_epoch_ms) {
+    let points = match parse_replay_csv(&text, ctx.start_epoch_ms) {
         Ok(p) => p,
         Err(e) => {
-            let f = sources.add(name, text);
+            let f = ctx.sources.add(name, text);
             let line = e
                 .strip_prefix("line ")
                 .and_then(|r| r.split(':').next())
@@ -355,7 +377,6 @@ fn read_replay(
             return None;
         }
     };
-    let _ = as_list;
     Some(LoadShape::Replay(ReplaySeries {
         points,
         interpolation,
@@ -363,28 +384,10 @@ fn read_replay(
     }))
 }
 
-fn required_number(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<f64> {
-    let v = o.number(name, 0.0, 1e12, d);
-    if o.field(name).is_none() {
-        o.missing(name, "requests per second", d);
-    }
-    v
-}
-
-fn required_signed_number(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<f64> {
-    let v = o.number(name, -1e12, 1e12, d);
-    if o.field(name).is_none() {
-        o.missing(name, "requests per second", d);
-    }
-    v
-}
-
-fn required_duration(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<u64> {
-    let v = o.duration(name, d).map(|v| v.as_millis());
-    if o.field(name).is_none() {
-        o.missing(name, "a time from the start such as `2h`", d);
-    }
-    v
+/// A required time from the start of the run, in milliseconds.
+fn time_from_start(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<u64> {
+    o.required_duration(name, "a time from the start such as `2h`", d)
+        .map(|v| v.as_millis())
 }
 
 fn time_of_day(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<u32> {

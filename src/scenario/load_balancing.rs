@@ -2,7 +2,7 @@
 //! the deregistration delay from their `Attributes` (describe-target-group-attributes).
 
 use super::diag::Diagnostics;
-use super::reader::{as_list, as_string, object};
+use super::reader::{Obj, as_list, as_string, object};
 use super::yaml::Node;
 use crate::sim::SimDuration;
 use crate::spec::TargetGroupSpec;
@@ -51,25 +51,7 @@ pub fn read_target_groups(node: Option<&Node>, d: &mut Diagnostics) -> Vec<Targe
         if let Some(v) = o.int("UnhealthyThresholdCount", 2, 10, d) {
             tg.unhealthy_threshold = v as u32;
         }
-        for (p, a) in o.list("Attributes", d) {
-            let Some(mut attr) = object(a, &p, d) else { continue };
-            let key = attr.required_string("Key", "an attribute name", d);
-            let value = attr.required_string("Value", "its value, as a string", d);
-            let value_loc = attr.key_loc("Value");
-            attr.finish(d);
-            if key.as_deref() == Some("deregistration_delay.timeout_seconds") {
-                match value.as_deref().map(str::parse::<u64>) {
-                    Some(Ok(s)) if s <= 3600 => tg.deregistration_delay = SimDuration::from_secs(s),
-                    Some(_) => d.error(
-                        value_loc,
-                        &format!("{p}.Value"),
-                        "deregistration_delay.timeout_seconds must be a whole number of seconds from 0 to 3600",
-                        None,
-                    ),
-                    None => {}
-                }
-            }
-        }
+        read_target_group_attributes(&mut o, &mut tg, d);
         o.ignore(TARGET_GROUP_IGNORED);
         let name_loc = o.loc;
         o.finish(d);
@@ -91,6 +73,30 @@ pub fn read_target_groups(node: Option<&Node>, d: &mut Diagnostics) -> Vec<Targe
     groups
 }
 
+/// `Attributes` (describe-target-group-attributes): the deregistration delay; other keys are
+/// accepted and not modelled.
+fn read_target_group_attributes(o: &mut Obj<'_>, tg: &mut TargetGroupSpec, d: &mut Diagnostics) {
+    for (p, a) in o.list("Attributes", d) {
+        let Some(mut attr) = object(a, &p, d) else { continue };
+        let key = attr.required_string("Key", "an attribute name", d);
+        let value = attr.required_string("Value", "its value, as a string", d);
+        let value_loc = attr.key_loc("Value");
+        attr.finish(d);
+        if key.as_deref() == Some("deregistration_delay.timeout_seconds") {
+            match value.as_deref().map(str::parse::<u64>) {
+                Some(Ok(s)) if s <= 3600 => tg.deregistration_delay = SimDuration::from_secs(s),
+                Some(_) => d.error(
+                    value_loc,
+                    &format!("{p}.Value"),
+                    "deregistration_delay.timeout_seconds must be a whole number of seconds from 0 to 3600",
+                    None,
+                ),
+                None => {}
+            }
+        }
+    }
+}
+
 /// `arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>` -> `<name>`.
 pub fn name_in_arn(arn: &str) -> Option<String> {
     let rest = arn.split_once("targetgroup/")?.1;
@@ -99,7 +105,7 @@ pub fn name_in_arn(arn: &str) -> Option<String> {
 
 /// Resolves a service's `loadBalancers` to target group indices.
 pub fn read_service_load_balancers(
-    o: &mut super::reader::Obj<'_>,
+    o: &mut Obj<'_>,
     target_groups: &[TargetGroupSpec],
     d: &mut Diagnostics,
 ) -> Vec<usize> {

@@ -27,9 +27,13 @@ pub mod yaml;
 use chrono::{DateTime, Utc};
 
 use self::diag::{Diagnostics, Sources};
-use self::reader::{as_list, as_string, object};
+use self::reader::{Obj, as_list, as_string, object};
 use self::yaml::{Loc, Node};
-use crate::spec::{CapacityProviderSpec, Spec};
+use crate::sim::SimDuration;
+use crate::spec::{
+    AutoScalingGroupSpec, AutoScalingSpec, Behavior, CapacityProviderSpec, InstanceAttributeSpec, ServiceSpec, Spec,
+    StrategyItem, TargetGroupSpec, TaskDefinitionSpec, TimelineEvent,
+};
 use crate::workload::DEFAULT_START_EPOCH_MS;
 
 /// Reads files a scenario refers to, relative to the scenario's directory.
@@ -64,17 +68,7 @@ pub struct LoadedScenario {
 pub struct ScenarioError {
     /// The rendered diagnostics.
     pub rendered: String,
-    /// How many errors.
-    pub count: usize,
 }
-
-const TOP_LEVEL_AWS_BLOCKS: &[&str] = &[
-    "ec2AutoScaling",
-    "elasticLoadBalancing",
-    "ecs",
-    "applicationAutoScaling",
-    "cloudWatch",
-];
 
 /// Reads the scenario `text` (shown as `name` in messages), applying `overrides` first.
 pub fn load(
@@ -126,7 +120,6 @@ pub fn load(
 fn fail(d: &Diagnostics, sources: &Sources) -> ScenarioError {
     ScenarioError {
         rendered: d.render(sources),
-        count: d.errors.len(),
     }
 }
 
@@ -138,11 +131,109 @@ fn read_top(
     d: &mut Diagnostics,
 ) -> Option<(Spec, Vec<Expectation>)> {
     let mut o = object(tree, "", d)?;
-    let name = o.string("name", d).unwrap_or_else(|| stem.to_string());
-    let description = o.string("description", d).unwrap_or_default();
-    let seed = o.int("seed", 0, i64::MAX, d).unwrap_or(1) as u64;
-    let start = read_start(&mut o, d);
-    let duration = o.duration("duration", d).filter(|v| {
+    let run = read_run_settings(&mut o, stem, d);
+    let zones = read_zones(&mut o, d);
+    let groups = auto_scaling_groups::read_auto_scaling_groups(o.field("ec2AutoScaling"), &zones, d);
+    let mut ecs = read_ecs(&mut o, &groups, loader, sources, d);
+    let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
+    let behavior = behavior::read_behavior(o.field("behavior"), &ecs.task_definitions, &load_balanced, d);
+    // Services that failed to read are still declared: `load` and `events` must not call them unknown.
+    let declared = services::declared_service_names(ecs.services_node);
+    load::read_load(
+        o.field("load"),
+        &mut ecs.services,
+        &declared,
+        run.start,
+        loader,
+        sources,
+        d,
+    );
+    load::check_worker_behavior(o.field("load"), &ecs.services, &ecs.task_definitions, &behavior, d);
+    let timeline_context = events::TimelineContext {
+        services: &ecs.services,
+        declared: &declared,
+        providers: &ecs.providers,
+        groups: &groups,
+        zones: &zones,
+        task_definitions: &ecs.task_definitions,
+    };
+    let duration_ms = run.duration.map(|v| v.as_millis());
+    let timeline = events::read_events(o.field("events"), &timeline_context, duration_ms, d);
+    let auto_scaling = autoscaling::read_auto_scaling(
+        o.field("applicationAutoScaling"),
+        o.field("cloudWatch"),
+        &autoscaling::Context {
+            cluster: &ecs.cluster_name,
+            services: &ecs.services,
+        },
+        d,
+    );
+    services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
+    let expectations = read_expectations(&mut o, d);
+    o.finish(d);
+    let spec = assemble_spec(run, zones, groups, ecs, behavior, auto_scaling, timeline)?;
+    Some((spec, expectations))
+}
+
+/// The spec of everything read; `None` without a valid duration (its error is reported).
+fn assemble_spec(
+    run: RunSettings,
+    zones: Vec<String>,
+    groups: Vec<AutoScalingGroupSpec>,
+    ecs: EcsBlock<'_>,
+    behavior: Behavior,
+    auto_scaling: AutoScalingSpec,
+    timeline: Vec<TimelineEvent>,
+) -> Option<Spec> {
+    Some(Spec {
+        name: run.name,
+        description: run.description,
+        seed: run.seed,
+        start_epoch_ms: run.start,
+        duration: run.duration?,
+        trace_interval: run.trace_interval,
+        availability_zones: zones,
+        auto_scaling_groups: groups,
+        capacity_providers: ecs.providers,
+        cluster_name: ecs.cluster_name,
+        target_groups: ecs.target_groups,
+        task_definitions: ecs.task_definitions,
+        services: ecs.services,
+        behavior,
+        auto_scaling,
+        instance_attributes: ecs.instance_attributes,
+        awsvpc_trunking: ecs.awsvpc_trunking,
+        timeline,
+        ignored_fields: Vec::new(),
+        not_yet_simulated: Vec::new(),
+    })
+}
+
+/// The top-level settings of a run: name, seed, start, duration, trace interval.
+struct RunSettings {
+    name: String,
+    description: String,
+    seed: u64,
+    start: i64,
+    duration: Option<SimDuration>,
+    trace_interval: SimDuration,
+}
+
+fn read_run_settings(o: &mut Obj<'_>, stem: &str, d: &mut Diagnostics) -> RunSettings {
+    RunSettings {
+        name: o.string("name", d).unwrap_or_else(|| stem.to_string()),
+        description: o.string("description", d).unwrap_or_default(),
+        seed: o.int("seed", 0, i64::MAX, d).unwrap_or(1) as u64,
+        start: read_start(o, d),
+        duration: read_duration(o, d),
+        trace_interval: read_trace_interval(o, d),
+    }
+}
+
+/// `duration`: required, at least 1 s.
+fn read_duration(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<SimDuration> {
+    let what = "how long to simulate, e.g. `2d` or `6h`";
+    o.required_duration("duration", what, d).filter(|v| {
         let positive = v.as_millis() >= 1000;
         if !positive {
             d.error(
@@ -153,13 +244,12 @@ fn read_top(
             );
         }
         positive
-    });
-    if o.field("duration").is_none() {
-        o.missing("duration", "how long to simulate, e.g. `2d` or `6h`", d);
-    }
-    let trace_interval = o
-        .duration("traceInterval", d)
-        .unwrap_or(crate::sim::SimDuration::from_secs(60));
+    })
+}
+
+/// `traceInterval`: 60 s unless given, at least 1 s.
+fn read_trace_interval(o: &mut Obj<'_>, d: &mut Diagnostics) -> SimDuration {
+    let trace_interval = o.duration("traceInterval", d).unwrap_or(SimDuration::from_secs(60));
     if trace_interval.as_millis() < 1000 {
         d.error(
             o.key_loc("traceInterval"),
@@ -168,39 +258,46 @@ fn read_top(
             None,
         );
     }
-    let zones = read_zones(&mut o, d);
-    let ec2 = o.field("ec2AutoScaling");
-    let ecs = o.field("ecs");
-    let groups = auto_scaling_groups::read_auto_scaling_groups(ec2, &zones, d);
-    let ecs_obj = ecs.and_then(|n| object(n, "ecs", d));
-    let (mut ecs_obj, ecs_present) = match ecs_obj {
-        Some(e) => (Some(e), true),
-        None => (None, false),
-    };
-    let mut providers =
-        infrastructure::read_capacity_providers(ecs_field(&mut ecs_obj, "capacityProviders"), &groups, d);
-    let cluster = infrastructure::read_cluster(ecs_field(&mut ecs_obj, "cluster"), &providers, d);
-    let services_node = ecs_field(&mut ecs_obj, "services");
-    let wants_fargate = cluster.fargate || services_node.is_some_and(uses_fargate_launch_type);
-    if wants_fargate {
+    trace_interval
+}
+
+/// What the `ecs` block (with `elasticLoadBalancing`) defines.
+struct EcsBlock<'n> {
+    providers: Vec<CapacityProviderSpec>,
+    cluster_name: String,
+    task_definitions: Vec<TaskDefinitionSpec>,
+    target_groups: Vec<TargetGroupSpec>,
+    services: Vec<ServiceSpec>,
+    /// `ecs.services` as written, for the names of services that failed to read.
+    services_node: Option<&'n Node>,
+    instance_attributes: Vec<InstanceAttributeSpec>,
+    awsvpc_trunking: bool,
+}
+
+/// Reads `ecs` (capacity providers, cluster, task definitions, services, attributes, account
+/// settings) and `elasticLoadBalancing`, whose target groups the services name.
+fn read_ecs<'n>(
+    o: &mut Obj<'n>,
+    groups: &[AutoScalingGroupSpec],
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> EcsBlock<'n> {
+    let mut ecs = o.field("ecs").and_then(|n| object(n, "ecs", d));
+    let ecs_present = ecs.is_some();
+    let mut providers = infrastructure::read_capacity_providers(ecs_field(&mut ecs, "capacityProviders"), groups, d);
+    let cluster = infrastructure::read_cluster(ecs_field(&mut ecs, "cluster"), &providers, d);
+    let services_node = ecs_field(&mut ecs, "services");
+    if cluster.fargate || services_node.is_some_and(uses_fargate_launch_type) {
         providers.push(CapacityProviderSpec::fargate());
     }
     if cluster.fargate_spot {
         providers.push(CapacityProviderSpec::fargate_spot());
     }
-    let task_definitions = read_task_definitions(ecs_field(&mut ecs_obj, "taskDefinitions"), loader, sources, d);
-    let default_strategy = if cluster.default_strategy.is_empty() {
-        None
-    } else {
-        infrastructure::resolve_strategy(
-            &cluster.default_strategy,
-            &providers,
-            "ecs.cluster.defaultCapacityProviderStrategy",
-            d,
-        )
-    };
+    let task_definitions = read_task_definitions(ecs_field(&mut ecs, "taskDefinitions"), loader, sources, d);
+    let default_strategy = resolve_default_strategy(&cluster, &providers, d);
     let target_groups = load_balancing::read_target_groups(o.field("elasticLoadBalancing"), d);
-    let mut services = services::read_services(
+    let services = services::read_services(
         services_node,
         &task_definitions,
         &providers,
@@ -208,92 +305,64 @@ fn read_top(
         &target_groups,
         d,
     );
-    let instance_attributes = attributes::read_instance_attributes(ecs_field(&mut ecs_obj, "attributes"), &groups, d);
-    let awsvpc_trunking = account_settings::read_awsvpc_trunking(ecs_field(&mut ecs_obj, "accountSettings"), d);
+    let instance_attributes = attributes::read_instance_attributes(ecs_field(&mut ecs, "attributes"), groups, d);
+    let awsvpc_trunking = account_settings::read_awsvpc_trunking(ecs_field(&mut ecs, "accountSettings"), d);
     if awsvpc_trunking {
-        account_settings::note_types_without_trunking(&groups, d);
+        account_settings::note_types_without_trunking(groups, d);
     }
-    if let Some(e) = ecs_obj {
+    if let Some(e) = ecs {
         e.finish(d);
     }
-    if !ecs_present || services.is_empty() {
-        if !d.has_errors() {
-            d.error(
-                tree.loc,
-                "ecs.services",
-                "the scenario defines no service to simulate",
-                Some("add ecs.services with at least one service".into()),
-            );
-        }
+    if (!ecs_present || services.is_empty()) && !d.has_errors() {
+        d.error(
+            o.loc,
+            "ecs.services",
+            "the scenario defines no service to simulate",
+            Some("add ecs.services with at least one service".into()),
+        );
     }
-    // Services deploy other revisions of their task definition's family too.
-    let load_balanced: Vec<usize> = (0..task_definitions.len())
+    EcsBlock {
+        providers,
+        cluster_name: cluster.name,
+        task_definitions,
+        target_groups,
+        services,
+        services_node,
+        instance_attributes,
+        awsvpc_trunking,
+    }
+}
+
+/// The cluster's `defaultCapacityProviderStrategy` resolved to providers, if it has one.
+fn resolve_default_strategy(
+    cluster: &infrastructure::Cluster,
+    providers: &[CapacityProviderSpec],
+    d: &mut Diagnostics,
+) -> Option<Vec<StrategyItem>> {
+    if cluster.default_strategy.is_empty() {
+        return None;
+    }
+    infrastructure::resolve_strategy(
+        &cluster.default_strategy,
+        providers,
+        "ecs.cluster.defaultCapacityProviderStrategy",
+        d,
+    )
+}
+
+/// The task definitions registered with a target group: services deploy other revisions of
+/// their task definition's family too.
+fn load_balanced_task_definitions(services: &[ServiceSpec], task_definitions: &[TaskDefinitionSpec]) -> Vec<usize> {
+    (0..task_definitions.len())
         .filter(|t| {
             services.iter().any(|s| {
                 !s.target_groups.is_empty() && task_definitions[s.task_definition].family == task_definitions[*t].family
             })
         })
-        .collect();
-    let behavior = behavior::read_behavior(o.field("behavior"), &task_definitions, &load_balanced, d);
-    // Services that failed to read are still declared: `load` and `events` must not call them unknown.
-    let declared = services::declared_service_names(services_node);
-    load::read_load(o.field("load"), &mut services, &declared, start, loader, sources, d);
-    load::check_worker_behavior(o.field("load"), &services, &task_definitions, &behavior, d);
-    let duration_ms = duration.map(|v| v.as_millis());
-    let timeline_context = events::TimelineContext {
-        services: &services,
-        declared: &declared,
-        providers: &providers,
-        groups: &groups,
-        zones: &zones,
-        task_definitions: &task_definitions,
-    };
-    let timeline = events::read_events(o.field("events"), &timeline_context, duration_ms, d);
-    let auto_scaling = autoscaling::read_auto_scaling(
-        o.field("applicationAutoScaling"),
-        o.field("cloudWatch"),
-        &autoscaling::Context {
-            cluster: &cluster.name,
-            services: &services,
-        },
-        d,
-    );
-    services::resolve_deployment_alarms(services_node, &mut services, &auto_scaling.alarms, d);
-    let expectations = read_expectations(&mut o, d);
-    o.finish(d);
-    let _ = TOP_LEVEL_AWS_BLOCKS;
-    let mut used_providers: Vec<bool> = vec![false; providers.len()];
-    for s in &services {
-        for i in &s.strategy {
-            used_providers[i.provider] = true;
-        }
-    }
-    let spec = Spec {
-        name,
-        description,
-        seed,
-        start_epoch_ms: start,
-        duration: duration?,
-        trace_interval,
-        availability_zones: zones,
-        auto_scaling_groups: groups,
-        capacity_providers: providers,
-        cluster_name: cluster.name,
-        target_groups,
-        task_definitions,
-        services,
-        behavior,
-        auto_scaling,
-        instance_attributes,
-        awsvpc_trunking,
-        timeline,
-        ignored_fields: Vec::new(),
-        not_yet_simulated: Vec::new(),
-    };
-    Some((spec, expectations))
+        .collect()
 }
 
-fn ecs_field<'n>(ecs: &mut Option<reader::Obj<'n>>, name: &'static str) -> Option<&'n Node> {
+fn ecs_field<'n>(ecs: &mut Option<Obj<'n>>, name: &'static str) -> Option<&'n Node> {
     ecs.as_mut().and_then(|e| e.field(name))
 }
 
@@ -307,7 +376,7 @@ fn uses_fargate_launch_type(services: &Node) -> bool {
     }
 }
 
-fn read_start(o: &mut reader::Obj<'_>, d: &mut Diagnostics) -> i64 {
+fn read_start(o: &mut Obj<'_>, d: &mut Diagnostics) -> i64 {
     let Some(text) = o.string("start", d) else {
         return DEFAULT_START_EPOCH_MS;
     };
@@ -325,7 +394,7 @@ fn read_start(o: &mut reader::Obj<'_>, d: &mut Diagnostics) -> i64 {
     }
 }
 
-fn read_zones(o: &mut reader::Obj<'_>, d: &mut Diagnostics) -> Vec<String> {
+fn read_zones(o: &mut Obj<'_>, d: &mut Diagnostics) -> Vec<String> {
     let items = o.list("availabilityZones", d);
     let zones: Vec<String> = items.iter().filter_map(|(p, n)| as_string(n, p, d)).collect();
     if zones.is_empty() {
@@ -349,9 +418,9 @@ fn read_task_definitions(
     loader: &dyn SourceLoader,
     sources: &mut Sources,
     d: &mut Diagnostics,
-) -> Vec<crate::spec::TaskDefinitionSpec> {
+) -> Vec<TaskDefinitionSpec> {
     let Some(node) = node else { return Vec::new() };
-    let mut out: Vec<crate::spec::TaskDefinitionSpec> = Vec::new();
+    let mut out: Vec<TaskDefinitionSpec> = Vec::new();
     for (path, n) in as_list(node, "ecs.taskDefinitions", d) {
         let parsed = match n.get("file") {
             Some(file_node) => read_task_definition_file(n, file_node, &path, loader, sources, d),
@@ -433,7 +502,7 @@ fn read_task_definition_file(
     }
 }
 
-fn read_expectations(o: &mut reader::Obj<'_>, d: &mut Diagnostics) -> Vec<Expectation> {
+fn read_expectations(o: &mut Obj<'_>, d: &mut Diagnostics) -> Vec<Expectation> {
     o.list("expect", d)
         .into_iter()
         .filter_map(|(p, n)| as_string(n, &p, d).map(|text| Expectation { text, loc: n.loc }))

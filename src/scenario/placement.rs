@@ -29,10 +29,7 @@ pub fn read_placement_strategy(o: &mut Obj<'_>, d: &mut Diagnostics) -> Vec<Plac
 
 fn read_rule(node: &Node, path: &str, d: &mut Diagnostics) -> Option<PlacementStrategy> {
     let mut o = object(node, path, d)?;
-    let kind = o.one_of("type", &["binpack", "random", "spread"], d);
-    if o.field("type").is_none() {
-        o.missing("type", "binpack, random or spread", d);
-    }
+    let kind = o.required_one_of("type", &["binpack", "random", "spread"], "binpack, random or spread", d);
     let field_loc = field_value_loc(&mut o, "field");
     let field = o.string("field", d);
     let field_path = o.child("field");
@@ -113,10 +110,12 @@ fn read_constraint(
 ) -> Option<PlacementConstraint> {
     let mut o = object(node, path, d)?;
     let type_loc = o.key_loc("type");
-    let kind = o.one_of("type", &["distinctInstance", "memberOf"], d);
-    if o.field("type").is_none() {
-        o.missing("type", "distinctInstance or memberOf", d);
-    }
+    let kind = o.required_one_of(
+        "type",
+        &["distinctInstance", "memberOf"],
+        "distinctInstance or memberOf",
+        d,
+    );
     let expression_node = o.field("expression");
     let expression = o.string("expression", d);
     let expression_path = o.child("expression");
@@ -151,22 +150,33 @@ fn read_constraint(
             );
             None
         }
-        (_, Some(text)) => match cql::parse(&text) {
-            Ok(parsed) => Some(PlacementConstraint::MemberOf {
-                expression: text,
-                parsed,
-            }),
-            Err(e) => {
-                let loc = expression_node.map_or(expression_key, |n| column_in_scalar(n, e.column));
-                d.error(
-                    loc,
-                    &expression_path,
-                    format!("invalid memberOf expression at column {}: {}", e.column, e.message),
-                    e.suggestion,
-                );
-                None
-            }
-        },
+        (_, Some(text)) => parse_member_of(text, expression_node, (expression_key, &expression_path), d),
+    }
+}
+
+/// A `memberOf` constraint's cluster query language `expression`; errors point into the
+/// expression's `node` when it is known, else at its key.
+fn parse_member_of(
+    text: String,
+    node: Option<&Node>,
+    (key_loc, path): (Loc, &str),
+    d: &mut Diagnostics,
+) -> Option<PlacementConstraint> {
+    match cql::parse(&text) {
+        Ok(parsed) => Some(PlacementConstraint::MemberOf {
+            expression: text,
+            parsed,
+        }),
+        Err(e) => {
+            let loc = node.map_or(key_loc, |n| column_in_scalar(n, e.column));
+            d.error(
+                loc,
+                path,
+                format!("invalid memberOf expression at column {}: {}", e.column, e.message),
+                e.suggestion,
+            );
+            None
+        }
     }
 }
 

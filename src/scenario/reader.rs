@@ -87,6 +87,30 @@ impl<'n> Obj<'n> {
         );
     }
 
+    /// The node of field `name` (as `field`); reports the field missing (`what`) when it is absent
+    /// or null.
+    pub fn required_field(&mut self, name: &'static str, what: &str, d: &mut Diagnostics) -> Option<&'n Node> {
+        let node = self.field(name);
+        if node.is_none() {
+            self.missing(name, what, d);
+        }
+        node
+    }
+
+    /// Reads field `name` with `read`, then reports the field missing (`what`) when it is absent or
+    /// null: the reading of a required field, whatever reads it.
+    pub fn required<T>(
+        &mut self,
+        name: &'static str,
+        what: &str,
+        d: &mut Diagnostics,
+        read: impl FnOnce(&mut Self, &mut Diagnostics) -> T,
+    ) -> T {
+        let value = read(self, d);
+        self.required_field(name, what, d);
+        value
+    }
+
     /// A string field.
     pub fn string(&mut self, name: &'static str, d: &mut Diagnostics) -> Option<String> {
         let path = self.child(name);
@@ -118,11 +142,35 @@ impl<'n> Obj<'n> {
         self.field(name).and_then(|n| as_int(n, &path, min, max, true, d))
     }
 
+    /// A required integer field in `[min, max]`.
+    pub fn required_int(
+        &mut self,
+        name: &'static str,
+        min: i64,
+        max: i64,
+        what: &str,
+        d: &mut Diagnostics,
+    ) -> Option<i64> {
+        self.required(name, what, d, |o, d| o.int(name, min, max, d))
+    }
+
     /// A number field in `[min, max]`.
     pub fn number(&mut self, name: &'static str, min: f64, max: f64, d: &mut Diagnostics) -> Option<f64> {
         let path = self.child(name);
         record(d, |r| r.scalar(&path, Scalar::Number { min, max }));
         self.field(name).and_then(|n| as_number(n, &path, min, max, d))
+    }
+
+    /// A required number field in `[min, max]`.
+    pub fn required_number(
+        &mut self,
+        name: &'static str,
+        min: f64,
+        max: f64,
+        what: &str,
+        d: &mut Diagnostics,
+    ) -> Option<f64> {
+        self.required(name, what, d, |o, d| o.number(name, min, max, d))
     }
 
     /// A boolean field.
@@ -132,11 +180,21 @@ impl<'n> Obj<'n> {
         self.field(name).and_then(|n| as_bool(n, &path, d))
     }
 
+    /// A required boolean field.
+    pub fn required_boolean(&mut self, name: &'static str, what: &str, d: &mut Diagnostics) -> Option<bool> {
+        self.required(name, what, d, |o, d| o.boolean(name, d))
+    }
+
     /// A duration string field (`90s`, `1d2h`).
     pub fn duration(&mut self, name: &'static str, d: &mut Diagnostics) -> Option<SimDuration> {
         let path = self.child(name);
         record(d, |r| r.scalar(&path, Scalar::Duration));
         self.field(name).and_then(|n| as_duration(n, &path, d))
+    }
+
+    /// A required duration string field.
+    pub fn required_duration(&mut self, name: &'static str, what: &str, d: &mut Diagnostics) -> Option<SimDuration> {
+        self.required(name, what, d, |o, d| o.duration(name, d))
     }
 
     /// A string field that must be one of `allowed`.
@@ -151,11 +209,27 @@ impl<'n> Obj<'n> {
         self.field(name).and_then(|n| as_one_of(n, &path, allowed, d))
     }
 
+    /// A required string field that must be one of `allowed`.
+    pub fn required_one_of(
+        &mut self,
+        name: &'static str,
+        allowed: &[&'static str],
+        what: &str,
+        d: &mut Diagnostics,
+    ) -> Option<&'static str> {
+        self.required(name, what, d, |o, d| o.one_of(name, allowed, d))
+    }
+
     /// A list field: its items with their paths.
     pub fn list(&mut self, name: &'static str, d: &mut Diagnostics) -> Vec<(String, &'n Node)> {
         let path = self.child(name);
         record(d, |r| r.list(&path));
         self.field(name).map(|n| as_list(n, &path, d)).unwrap_or_default()
+    }
+
+    /// A required list field: its items with their paths (an empty list is present, not missing).
+    pub fn required_list(&mut self, name: &'static str, what: &str, d: &mut Diagnostics) -> Vec<(String, &'n Node)> {
+        self.required(name, what, d, |o, d| o.list(name, d))
     }
 
     /// AWS fields accepted as they appear in AWS output but not modelled: reported once as ignored.
@@ -403,6 +477,28 @@ mod tests {
         assert_eq!(
             d.ignored.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
             vec!["svc.tags"]
+        );
+    }
+
+    #[test]
+    fn required_fields_are_reported_missing_when_absent_or_null_only() {
+        let tree = parse("bad: x\nnone: null\nitems: []\n", 0).expect("yaml");
+        let mut d = Diagnostics::default();
+        let mut o = object(&tree, "svc", &mut d).expect("map");
+        assert_eq!(o.required_int("bad", 0, 9, "a digit", &mut d), None);
+        assert_eq!(o.required_boolean("none", "true or false", &mut d), None);
+        assert_eq!(o.required_duration("absent", "how long", &mut d), None);
+        assert!(o.required_list("items", "some items", &mut d).is_empty());
+        assert!(o.required_field("items", "some items", &mut d).is_some());
+        o.finish(&mut d);
+        let messages: Vec<_> = d.errors.iter().map(|e| (e.path.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            vec![
+                ("svc.bad", "expected a whole number, found `x`"),
+                ("svc.none", "missing required field `none` (true or false)"),
+                ("svc.absent", "missing required field `absent` (how long)"),
+            ]
         );
     }
 

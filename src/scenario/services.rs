@@ -3,8 +3,8 @@
 use super::diag::{Diagnostics, closest};
 use super::infrastructure::{read_strategy_items, resolve_strategy};
 use super::placement::{ConstraintOwner, read_placement_constraints, read_placement_strategy};
-use super::reader::{as_list, object};
-use super::yaml::Node;
+use super::reader::{Obj, as_list, object};
+use super::yaml::{Loc, Node};
 use crate::policy::placement::MAX_CONSTRAINTS_PER_TASK;
 use crate::sim::{ProviderIdx, SimDuration};
 use crate::spec::{
@@ -41,6 +41,15 @@ const SERVICE_IGNORED: &[&str] = &[
     "vpcLatticeConfigurations",
 ];
 
+/// What a service may refer to.
+struct ServiceContext<'a> {
+    task_definitions: &'a [TaskDefinitionSpec],
+    providers: &'a [CapacityProviderSpec],
+    /// The cluster's default strategy, already resolved.
+    default_strategy: Option<&'a [StrategyItem]>,
+    target_groups: &'a [TargetGroupSpec],
+}
+
 /// Reads every service; `default_strategy` is the cluster's (already resolved) default.
 pub fn read_services(
     node: Option<&Node>,
@@ -51,130 +60,173 @@ pub fn read_services(
     d: &mut Diagnostics,
 ) -> Vec<ServiceSpec> {
     let Some(node) = node else { return Vec::new() };
+    let ctx = ServiceContext {
+        task_definitions,
+        providers,
+        default_strategy,
+        target_groups,
+    };
     let mut services: Vec<ServiceSpec> = Vec::new();
     for (path, n) in as_list(node, "ecs.services", d) {
-        let Some(mut o) = object(n, &path, d) else { continue };
-        let name = o.required_string("serviceName", "the service name", d);
-        let name_loc = o.key_loc("serviceName");
-        let td_path = o.child("taskDefinition");
-        let td_node = o.field("taskDefinition");
-        let td_ref = o.required_string("taskDefinition", "family, family:revision or an ARN", d);
-        let task_definition = match (&td_ref, td_node) {
-            (Some(r), Some(n)) => resolve_task_definition(r, task_definitions, n, &td_path, d),
-            _ => None,
-        };
-        let desired = o.int("desiredCount", 0, 100_000, d);
-        if o.field("desiredCount").is_none() {
-            o.missing("desiredCount", "how many tasks the service keeps", d);
+        if let Some(service) = read_service(n, &path, &ctx, &services, d) {
+            services.push(service);
         }
-        o.one_of("schedulingStrategy", &["REPLICA"], d);
-        if let Some(n) = o.field("deploymentController") {
-            if let Some(mut dc) = object(n, &o.child("deploymentController"), d) {
-                dc.one_of("type", &["ECS"], d);
-                dc.finish(d);
-            }
-        }
-        let deployment = read_deployment_configuration(&mut o, d);
-        let placement_strategy = read_placement_strategy(&mut o, d);
-        let constraints_loc = o.key_loc("placementConstraints");
-        let constraints_path = o.child("placementConstraints");
-        let placement_constraints = read_placement_constraints(&mut o, ConstraintOwner::Service, d);
-        let service_target_groups = super::load_balancing::read_service_load_balancers(&mut o, target_groups, d);
-        let grace = o
-            .int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
-            .map_or(SimDuration::ZERO, |s| SimDuration::from_secs(s as u64));
-        let launch_type_loc = o.key_loc("launchType");
-        let launch_type = o.one_of("launchType", &["EC2", "FARGATE", "EXTERNAL"], d);
-        let strategy_path = o.child("capacityProviderStrategy");
-        let strategy_items = read_strategy_items(&mut o, "capacityProviderStrategy", d);
-        o.ignore(SERVICE_IGNORED);
-        o.finish(d);
-        let strategy = match (launch_type, strategy_items.is_empty()) {
-            (Some(_), false) => {
-                d.error(
-                    launch_type_loc,
-                    &format!("{path}.launchType"),
-                    "launchType and capacityProviderStrategy cannot both be set",
-                    Some("keep one of them".into()),
-                );
-                None
-            }
-            (Some("FARGATE"), true) => providers
-                .iter()
-                .position(|p| p.kind == CapacityProviderKind::Fargate)
-                .map(|i| {
-                    vec![StrategyItem {
-                        provider: ProviderIdx(i),
-                        base: 0,
-                        weight: 1,
-                    }]
-                }),
-            (Some("EXTERNAL"), true) => {
-                d.error(
-                    launch_type_loc,
-                    &format!("{path}.launchType"),
-                    "the EXTERNAL launch type (ECS Anywhere) is not simulated",
-                    None,
-                );
-                None
-            }
-            (Some(_), true) => ec2_launch_type(providers, launch_type_loc, &path, d),
-            (None, false) => resolve_strategy(&strategy_items, providers, &strategy_path, d),
-            (None, true) => match default_strategy {
-                Some(s) => Some(s.to_vec()),
-                None => ec2_launch_type(providers, name_loc, &path, d),
-            },
-        };
-        let (Some(name), Some(task_definition), Some(desired), Some(strategy)) =
-            (name, task_definition, desired, strategy)
-        else {
-            continue;
-        };
-        if services.iter().any(|s| s.name == name) {
-            d.error(
-                name_loc,
-                &format!("{path}.serviceName"),
-                format!("service `{name}` is defined twice"),
-                None,
-            );
-            continue;
-        }
-        let total_constraints =
-            placement_constraints.len() + task_definitions[task_definition].placement_constraints.len();
-        if total_constraints > MAX_CONSTRAINTS_PER_TASK && placement_constraints.len() <= MAX_CONSTRAINTS_PER_TASK {
-            d.error(
-                constraints_loc,
-                &constraints_path,
-                format!(
-                    "a task has at most {MAX_CONSTRAINTS_PER_TASK} placement constraints, service and task definition together; found {total_constraints}"
-                ),
-                None,
-            );
-        }
-        check_compatibility(
-            &task_definitions[task_definition],
-            &strategy,
-            providers,
-            td_node.map_or(name_loc, |n| n.loc),
-            &td_path,
-            d,
-        );
-        services.push(ServiceSpec {
-            name,
-            task_definition,
-            desired_count: desired as u32,
-            strategy,
-            uses_launch_type: launch_type.is_some() || (strategy_items.is_empty() && default_strategy.is_none()),
-            deployment,
-            target_groups: service_target_groups,
-            health_check_grace_period: grace,
-            load: None,
-            queue: None,
-            placement_strategy,
-            placement_constraints,
-        });
     }
     services
+}
+
+/// One CreateService item; `None` when it has an error or repeats an `existing` service's name.
+fn read_service(
+    node: &Node,
+    path: &str,
+    ctx: &ServiceContext<'_>,
+    existing: &[ServiceSpec],
+    d: &mut Diagnostics,
+) -> Option<ServiceSpec> {
+    let mut o = object(node, path, d)?;
+    let name = o.required_string("serviceName", "the service name", d);
+    let name_loc = o.key_loc("serviceName");
+    let (task_definition, td_loc, td_path) = read_task_definition_ref(&mut o, ctx.task_definitions, d);
+    let desired = o.required_int("desiredCount", 0, 100_000, "how many tasks the service keeps", d);
+    o.one_of("schedulingStrategy", &["REPLICA"], d);
+    read_deployment_controller(&mut o, d);
+    let deployment = read_deployment_configuration(&mut o, d);
+    let placement_strategy = read_placement_strategy(&mut o, d);
+    let constraints_at = (o.key_loc("placementConstraints"), o.child("placementConstraints"));
+    let placement_constraints = read_placement_constraints(&mut o, ConstraintOwner::Service, d);
+    let target_groups = super::load_balancing::read_service_load_balancers(&mut o, ctx.target_groups, d);
+    let grace = o
+        .int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
+        .map_or(SimDuration::ZERO, |s| SimDuration::from_secs(s as u64));
+    let (strategy, uses_launch_type) = read_launch_type_or_strategy(&mut o, name_loc, ctx, d);
+    o.ignore(SERVICE_IGNORED);
+    o.finish(d);
+    let (Some(name), Some(task_definition), Some(desired), Some(strategy)) = (name, task_definition, desired, strategy)
+    else {
+        return None;
+    };
+    if existing.iter().any(|s| s.name == name) {
+        d.error(
+            name_loc,
+            &format!("{path}.serviceName"),
+            format!("service `{name}` is defined twice"),
+            None,
+        );
+        return None;
+    }
+    let td = &ctx.task_definitions[task_definition];
+    check_constraint_count(placement_constraints.len(), td, constraints_at, d);
+    let td_loc = td_loc.unwrap_or(name_loc);
+    check_compatibility(td, &strategy, ctx.providers, td_loc, &td_path, d);
+    Some(ServiceSpec {
+        name,
+        task_definition,
+        desired_count: desired as u32,
+        strategy,
+        uses_launch_type,
+        deployment,
+        target_groups,
+        health_check_grace_period: grace,
+        load: None,
+        queue: None,
+        placement_strategy,
+        placement_constraints,
+    })
+}
+
+/// `taskDefinition`: the revision it names, with where its value is and its path.
+fn read_task_definition_ref(
+    o: &mut Obj<'_>,
+    task_definitions: &[TaskDefinitionSpec],
+    d: &mut Diagnostics,
+) -> (Option<usize>, Option<Loc>, String) {
+    let path = o.child("taskDefinition");
+    let node = o.field("taskDefinition");
+    let reference = o.required_string("taskDefinition", "family, family:revision or an ARN", d);
+    let index = match (&reference, node) {
+        (Some(r), Some(n)) => resolve_task_definition(r, task_definitions, n, &path, d),
+        _ => None,
+    };
+    (index, node.map(|n| n.loc), path)
+}
+
+/// `deploymentController`: only the ECS (rolling) controller.
+fn read_deployment_controller(o: &mut Obj<'_>, d: &mut Diagnostics) {
+    if let Some(n) = o.field("deploymentController") {
+        if let Some(mut dc) = object(n, &o.child("deploymentController"), d) {
+            dc.one_of("type", &["ECS"], d);
+            dc.finish(d);
+        }
+    }
+}
+
+/// `launchType` or `capacityProviderStrategy` (else the cluster's default strategy) as the
+/// service's strategy; also whether the service counts as using a launch type.
+fn read_launch_type_or_strategy(
+    o: &mut Obj<'_>,
+    name_loc: Loc,
+    ctx: &ServiceContext<'_>,
+    d: &mut Diagnostics,
+) -> (Option<Vec<StrategyItem>>, bool) {
+    let launch_type_loc = o.key_loc("launchType");
+    let launch_type = o.one_of("launchType", &["EC2", "FARGATE", "EXTERNAL"], d);
+    let strategy_path = o.child("capacityProviderStrategy");
+    let strategy_items = read_strategy_items(o, "capacityProviderStrategy", d);
+    let (path, providers) = (o.path.as_str(), ctx.providers);
+    let strategy = match (launch_type, strategy_items.is_empty()) {
+        (Some(_), false) => {
+            d.error(
+                launch_type_loc,
+                &format!("{path}.launchType"),
+                "launchType and capacityProviderStrategy cannot both be set",
+                Some("keep one of them".into()),
+            );
+            None
+        }
+        (Some("FARGATE"), true) => providers
+            .iter()
+            .position(|p| p.kind == CapacityProviderKind::Fargate)
+            .map(|i| {
+                vec![StrategyItem {
+                    provider: ProviderIdx(i),
+                    base: 0,
+                    weight: 1,
+                }]
+            }),
+        (Some("EXTERNAL"), true) => {
+            d.error(
+                launch_type_loc,
+                &format!("{path}.launchType"),
+                "the EXTERNAL launch type (ECS Anywhere) is not simulated",
+                None,
+            );
+            None
+        }
+        (Some(_), true) => ec2_launch_type(providers, launch_type_loc, path, d),
+        (None, false) => resolve_strategy(&strategy_items, providers, &strategy_path, d),
+        (None, true) => match ctx.default_strategy {
+            Some(s) => Some(s.to_vec()),
+            None => ec2_launch_type(providers, name_loc, path, d),
+        },
+    };
+    let uses_launch_type = launch_type.is_some() || (strategy_items.is_empty() && ctx.default_strategy.is_none());
+    (strategy, uses_launch_type)
+}
+
+/// A task carries at most `MAX_CONSTRAINTS_PER_TASK` constraints, the service's and its task
+/// definition's together (the service's own list is checked where it is read).
+fn check_constraint_count(service_constraints: usize, td: &TaskDefinitionSpec, at: (Loc, String), d: &mut Diagnostics) {
+    let total = service_constraints + td.placement_constraints.len();
+    if total > MAX_CONSTRAINTS_PER_TASK && service_constraints <= MAX_CONSTRAINTS_PER_TASK {
+        d.error(
+            at.0,
+            &at.1,
+            format!(
+                "a task has at most {MAX_CONSTRAINTS_PER_TASK} placement constraints, service and task definition together; found {total}"
+            ),
+            None,
+        );
+    }
 }
 
 /// The `serviceName` of every service item, including items that fail to read, so that blocks
@@ -196,7 +248,7 @@ pub fn declared_service_names(node: Option<&Node>) -> Vec<String> {
 /// provider, weighted equally (exact for the common single-group cluster).
 fn ec2_launch_type(
     providers: &[CapacityProviderSpec],
-    loc: super::yaml::Loc,
+    loc: Loc,
     path: &str,
     d: &mut Diagnostics,
 ) -> Option<Vec<StrategyItem>> {
@@ -272,7 +324,7 @@ fn check_compatibility(
     td: &TaskDefinitionSpec,
     strategy: &[StrategyItem],
     providers: &[CapacityProviderSpec],
-    loc: super::yaml::Loc,
+    loc: Loc,
     path: &str,
     d: &mut Diagnostics,
 ) {
@@ -303,10 +355,7 @@ fn check_compatibility(
     }
 }
 
-pub(super) fn read_deployment_configuration(
-    o: &mut super::reader::Obj<'_>,
-    d: &mut Diagnostics,
-) -> DeploymentConfiguration {
+pub(super) fn read_deployment_configuration(o: &mut Obj<'_>, d: &mut Diagnostics) -> DeploymentConfiguration {
     let mut config = DeploymentConfiguration::default();
     let path = o.child("deploymentConfiguration");
     let Some(n) = o.field("deploymentConfiguration") else {
@@ -318,13 +367,8 @@ pub(super) fn read_deployment_configuration(
     let min = dc.int("minimumHealthyPercent", 0, 100, d);
     let max_loc = dc.key_loc("maximumPercent");
     let max = dc.int("maximumPercent", 0, 100_000, d);
-    // Unset, they keep the defaults of `DeploymentConfiguration::default()`.
-    if let Some(v) = min {
-        config.minimum_healthy_percent = v as u32;
-    }
-    if let Some(v) = max {
-        config.maximum_percent = v as u32;
-    }
+    config.minimum_healthy_percent = min.map_or(100, |v| v as u32);
+    config.maximum_percent = max.map_or(200, |v| v as u32);
     if let Some(cb) = dc.field("deploymentCircuitBreaker") {
         config.circuit_breaker = read_circuit_breaker(cb, &dc.child("deploymentCircuitBreaker"), d);
     }
@@ -363,21 +407,16 @@ pub(super) fn read_deployment_configuration(
 fn read_deployment_alarms(node: &Node, path: &str, d: &mut Diagnostics) -> Option<DeploymentAlarmsSpec> {
     let mut a = object(node, path, d)?;
     let mut names = Vec::new();
-    let names_node = a.field("alarmNames");
-    let names_given = names_node.is_some();
-    let empty_list = names_node.is_some_and(|n| matches!(&n.value, super::yaml::Value::Seq(v) if v.is_empty()));
-    for (p, n) in a.list("alarmNames", d) {
+    let empty_list = a
+        .field("alarmNames")
+        .is_some_and(|n| matches!(&n.value, super::yaml::Value::Seq(v) if v.is_empty()));
+    let what = "the CloudWatch alarms (from cloudWatch.alarms) that fail a deployment";
+    for (p, n) in a.required_list("alarmNames", what, d) {
         if let Some(name) = super::reader::as_string(n, &p, d) {
             names.push(name);
         }
     }
-    if !names_given {
-        a.missing(
-            "alarmNames",
-            "the CloudWatch alarms (from cloudWatch.alarms) that fail a deployment",
-            d,
-        );
-    } else if empty_list {
+    if empty_list {
         d.error(
             a.key_loc("alarmNames"),
             &a.child("alarmNames"),
@@ -385,14 +424,8 @@ fn read_deployment_alarms(node: &Node, path: &str, d: &mut Diagnostics) -> Optio
             None,
         );
     }
-    let enable = a.boolean("enable", d);
-    if a.field("enable").is_none() {
-        a.missing("enable", "true or false", d);
-    }
-    let rollback = a.boolean("rollback", d);
-    if a.field("rollback").is_none() {
-        a.missing("rollback", "true or false", d);
-    }
+    let enable = a.required_boolean("enable", "true or false", d);
+    let rollback = a.required_boolean("rollback", "true or false", d);
     a.finish(d);
     enable?.then_some(DeploymentAlarmsSpec {
         alarm_names: names,
@@ -455,14 +488,8 @@ pub fn resolve_deployment_alarms(
 /// `deploymentCircuitBreaker`; `None` unless `enable` is true.
 fn read_circuit_breaker(node: &Node, path: &str, d: &mut Diagnostics) -> Option<CircuitBreakerSpec> {
     let mut c = object(node, path, d)?;
-    let enable = c.boolean("enable", d);
-    if c.field("enable").is_none() {
-        c.missing("enable", "true or false", d);
-    }
-    let rollback = c.boolean("rollback", d);
-    if c.field("rollback").is_none() {
-        c.missing("rollback", "true or false", d);
-    }
+    let enable = c.required_boolean("enable", "true or false", d);
+    let rollback = c.required_boolean("rollback", "true or false", d);
     let reset = c.boolean("resetOnHealthyTask", d).unwrap_or(true);
     let mut threshold = FailureThreshold::BoundedPercent(50.0);
     if let Some(t) = c.field("thresholdConfiguration") {

@@ -75,42 +75,22 @@ const CONTAINER_IGNORED: &[&str] = &[
 /// Reads one task definition node (already unwrapped from `{"taskDefinition": ...}`).
 pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Option<ParsedTaskDefinition> {
     let mut o = object(node, path, d)?;
+    let ctx = Ctx::of(&o, path);
     let family = o.required_string("family", "the task definition family", d);
     let revision = o.int("revision", 1, i64::from(u32::MAX), d).map(|r| r as u32);
     let cpu = o.int_or_string("cpu", 128, 196_608, d).map(|v| v as u32);
     let memory = o.int_or_string("memory", 6, 1_048_576, d).map(|v| v as u64);
-    let network_mode = match o.one_of("networkMode", &["bridge", "host", "awsvpc", "none"], d) {
-        Some("host") => NetworkMode::Host,
-        Some("awsvpc") => NetworkMode::Awsvpc,
-        Some("none") => NetworkMode::None,
-        _ => NetworkMode::Bridge,
-    };
-    let compat_path = o.child("requiresCompatibilities");
-    let requires: Vec<String> = o
-        .list("requiresCompatibilities", d)
-        .into_iter()
-        .filter_map(|(p, n)| super::reader::as_one_of(n, &p, &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"], d))
-        .map(str::to_string)
-        .collect();
+    let network_mode = read_network_mode(&mut o, d);
+    let requires = read_requires_compatibilities(&mut o, d);
     let cpu_architecture = read_runtime_platform(&mut o, d);
     let placement_constraints =
         super::placement::read_placement_constraints(&mut o, super::placement::ConstraintOwner::TaskDefinition, d);
-    let containers_path = o.child("containerDefinitions");
-    let container_nodes = o.list("containerDefinitions", d);
-    if o.field("containerDefinitions").is_none() {
-        o.missing("containerDefinitions", "at least one container", d);
-    }
-    let mut containers = Vec::new();
-    for (p, n) in &container_nodes {
-        if let Some(c) = read_container(n, p, network_mode, d) {
-            containers.push(c);
-        }
-    }
+    let container_nodes = o.required_list("containerDefinitions", "at least one container", d);
+    let containers = container_nodes
+        .iter()
+        .filter_map(|(p, n)| read_container(n, p, network_mode, d))
+        .collect();
     o.ignore(TASK_IGNORED);
-    let loc = o.loc;
-    let cpu_loc = o.key_loc("cpu");
-    let memory_loc = o.key_loc("memory");
-    let mode_loc = o.key_loc("networkMode");
     o.finish(d);
     let spec = TaskDefinitionSpec {
         family: family?,
@@ -123,21 +103,31 @@ pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Opt
         containers,
         placement_constraints,
     };
-    let ctx = Ctx {
-        path,
-        containers_path: &containers_path,
-        compat_path: &compat_path,
-        cpu_loc,
-        memory_loc,
-        mode_loc,
-        loc,
-    };
     validate(&spec, &ctx, &container_nodes, d);
     Some(ParsedTaskDefinition {
         spec,
-        loc,
+        loc: ctx.loc,
         path: path.to_string(),
     })
+}
+
+/// `networkMode`; bridge when absent.
+fn read_network_mode(o: &mut Obj<'_>, d: &mut Diagnostics) -> NetworkMode {
+    match o.one_of("networkMode", &["bridge", "host", "awsvpc", "none"], d) {
+        Some("host") => NetworkMode::Host,
+        Some("awsvpc") => NetworkMode::Awsvpc,
+        Some("none") => NetworkMode::None,
+        _ => NetworkMode::Bridge,
+    }
+}
+
+/// `requiresCompatibilities`: the launch types the task definition is checked against.
+fn read_requires_compatibilities(o: &mut Obj<'_>, d: &mut Diagnostics) -> Vec<String> {
+    o.list("requiresCompatibilities", d)
+        .into_iter()
+        .filter_map(|(p, n)| super::reader::as_one_of(n, &p, &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"], d))
+        .map(str::to_string)
+        .collect()
 }
 
 fn read_runtime_platform(o: &mut Obj<'_>, d: &mut Diagnostics) -> String {
@@ -175,16 +165,15 @@ fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostic
     let mut port_mappings = Vec::new();
     for (p, n) in o.list("portMappings", d) {
         let Some(mut pm) = object(n, &p, d) else { continue };
-        let container_port = pm.int("containerPort", 0, 65_535, d).map(|v| v as u16);
+        let container_port = pm
+            .required_int("containerPort", 0, 65_535, "the port inside the container", d)
+            .map(|v| v as u16);
         let host_port_node = pm.field("hostPort");
         let host_port = host_port_node
             .and_then(|n| as_int(n, &format!("{p}.hostPort"), 0, 65_535, false, d))
             .map(|v| v as u16);
         pm.one_of("protocol", &["tcp", "udp"], d);
         pm.ignore(&["name", "appProtocol", "containerPortRange", "hostPortRange", "hostIp"]);
-        if container_port.is_none() && pm.field("containerPort").is_none() {
-            pm.missing("containerPort", "the port inside the container", d);
-        }
         pm.finish(d);
         let Some(container_port) = container_port else { continue };
         if mode == NetworkMode::Awsvpc {
@@ -218,44 +207,33 @@ fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostic
     })
 }
 
+/// Where a task definition's fields are, for the errors of `validate`.
 struct Ctx<'a> {
     path: &'a str,
-    containers_path: &'a str,
-    compat_path: &'a str,
+    compat_path: String,
     cpu_loc: Loc,
     memory_loc: Loc,
     mode_loc: Loc,
     loc: Loc,
 }
 
+impl<'a> Ctx<'a> {
+    fn of(o: &Obj<'_>, path: &'a str) -> Ctx<'a> {
+        Ctx {
+            path,
+            compat_path: o.child("requiresCompatibilities"),
+            cpu_loc: o.key_loc("cpu"),
+            memory_loc: o.key_loc("memory"),
+            mode_loc: o.key_loc("networkMode"),
+            loc: o.loc,
+        }
+    }
+}
+
 /// Cross-field rules of RegisterTaskDefinition.
 fn validate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, container_nodes: &[(String, &Node)], d: &mut Diagnostics) {
-    let fargate = td.requires_compatibilities.iter().any(|c| c == "FARGATE");
-    if fargate {
-        match (td.cpu_units, td.memory_mib) {
-            (Some(cpu), Some(memory)) => {
-                if let Err(message) = validate_fargate_size(cpu, memory, FargateOs::Linux) {
-                    d.error(ctx.cpu_loc, &format!("{}.cpu", ctx.path), message, None);
-                }
-            }
-            _ => d.error(
-                ctx.loc,
-                ctx.compat_path,
-                "a task definition that requires FARGATE needs task-level `cpu` and `memory`",
-                Some("add e.g. cpu: \"256\" and memory: \"512\"".into()),
-            ),
-        }
-        if td.network_mode != NetworkMode::Awsvpc {
-            d.error(
-                ctx.mode_loc,
-                &format!("{}.networkMode", ctx.path),
-                format!(
-                    "Fargate requires networkMode awsvpc, found {}",
-                    td.network_mode.as_str()
-                ),
-                Some("set networkMode: awsvpc".into()),
-            );
-        }
+    if td.requires_compatibilities.iter().any(|c| c == "FARGATE") {
+        validate_fargate(td, ctx, d);
     }
     let container_cpu: u32 = td.containers.iter().map(|c| c.cpu_units).sum();
     if let Some(cpu) = td.cpu_units {
@@ -268,45 +246,9 @@ fn validate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, container_nodes: &[(String, 
             );
         }
     }
+    // The containers that were read, beside the first as many container nodes.
     for (c, (p, n)) in td.containers.iter().zip(container_nodes) {
-        if let (Some(m), Some(r)) = (c.memory_mib, c.memory_reservation_mib) {
-            if r > m {
-                d.error(
-                    n.loc,
-                    &format!("{p}.memoryReservation"),
-                    format!("memoryReservation ({r} MiB) must not exceed memory ({m} MiB)"),
-                    None,
-                );
-            }
-        }
-        match td.memory_mib {
-            Some(task_memory) => {
-                if let Some(m) = c.memory_mib.filter(|m| *m > task_memory) {
-                    d.error(
-                        n.loc,
-                        &format!("{p}.memory"),
-                        format!("container memory ({m} MiB) exceeds the task's memory ({task_memory} MiB)"),
-                        None,
-                    );
-                }
-            }
-            // Checked on the node: a memory of the wrong type has its own error and is not missing.
-            None if ["memory", "memoryReservation"]
-                .iter()
-                .all(|k| n.get(k).is_none_or(Node::is_null)) =>
-            {
-                d.error(
-                    n.loc,
-                    p,
-                    format!(
-                        "container `{}` needs `memory` or `memoryReservation` because the task has no task-level memory",
-                        c.name
-                    ),
-                    Some("add memory (a hard limit in MiB) or memoryReservation (a soft limit)".into()),
-                )
-            }
-            None => {}
-        }
+        validate_container_memory(c, td.memory_mib, p, n, d);
     }
     if let Some(task_memory) = td.memory_mib {
         let reserved: u64 = td
@@ -318,7 +260,77 @@ fn validate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, container_nodes: &[(String, 
             d.error(ctx.memory_loc, &format!("{}.memory", ctx.path), format!("the containers' memoryReservation adds up to {reserved} MiB, more than the task's {task_memory} MiB"), None);
         }
     }
-    let _ = ctx.containers_path;
+}
+
+/// Fargate needs task-level cpu and memory of a supported size, and awsvpc.
+fn validate_fargate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, d: &mut Diagnostics) {
+    match (td.cpu_units, td.memory_mib) {
+        (Some(cpu), Some(memory)) => {
+            if let Err(message) = validate_fargate_size(cpu, memory, FargateOs::Linux) {
+                d.error(ctx.cpu_loc, &format!("{}.cpu", ctx.path), message, None);
+            }
+        }
+        _ => d.error(
+            ctx.loc,
+            &ctx.compat_path,
+            "a task definition that requires FARGATE needs task-level `cpu` and `memory`",
+            Some("add e.g. cpu: \"256\" and memory: \"512\"".into()),
+        ),
+    }
+    if td.network_mode != NetworkMode::Awsvpc {
+        d.error(
+            ctx.mode_loc,
+            &format!("{}.networkMode", ctx.path),
+            format!(
+                "Fargate requires networkMode awsvpc, found {}",
+                td.network_mode.as_str()
+            ),
+            Some("set networkMode: awsvpc".into()),
+        );
+    }
+}
+
+/// A container's memory against its reservation and the task's memory (`task_memory`); without
+/// task-level memory, a container needs one of them. `p` and `n` are the container's path and node.
+fn validate_container_memory(c: &ContainerSpec, task_memory: Option<u64>, p: &str, n: &Node, d: &mut Diagnostics) {
+    if let (Some(m), Some(r)) = (c.memory_mib, c.memory_reservation_mib) {
+        if r > m {
+            d.error(
+                n.loc,
+                &format!("{p}.memoryReservation"),
+                format!("memoryReservation ({r} MiB) must not exceed memory ({m} MiB)"),
+                None,
+            );
+        }
+    }
+    match task_memory {
+        Some(task_memory) => {
+            if let Some(m) = c.memory_mib.filter(|m| *m > task_memory) {
+                d.error(
+                    n.loc,
+                    &format!("{p}.memory"),
+                    format!("container memory ({m} MiB) exceeds the task's memory ({task_memory} MiB)"),
+                    None,
+                );
+            }
+        }
+        // Checked on the node: a memory of the wrong type has its own error and is not missing.
+        None if ["memory", "memoryReservation"]
+            .iter()
+            .all(|k| n.get(k).is_none_or(Node::is_null)) =>
+        {
+            d.error(
+                n.loc,
+                p,
+                format!(
+                    "container `{}` needs `memory` or `memoryReservation` because the task has no task-level memory",
+                    c.name
+                ),
+                Some("add memory (a hard limit in MiB) or memoryReservation (a soft limit)".into()),
+            )
+        }
+        None => {}
+    }
 }
 
 /// A container `healthCheck` (reference 8.5): `command` is required; the interval, retries and

@@ -98,7 +98,6 @@ pub struct SyntaxError {
 /// Parses one YAML document (JSON is YAML) into a located tree. An empty file is an empty mapping.
 pub fn parse(text: &str, file: usize) -> Result<Node, SyntaxError> {
     let mut builder = Builder {
-        file,
         stack: Vec::new(),
         anchors: BTreeMap::new(),
         root: None,
@@ -180,7 +179,6 @@ enum Frame {
 }
 
 struct Builder {
-    file: usize,
     stack: Vec<Frame>,
     anchors: BTreeMap<usize, Node>,
     root: Option<Node>,
@@ -227,18 +225,7 @@ impl Builder {
                 anchor,
                 None,
             )),
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq(n, a)) | Some(Frame::Map(n, a, _)) => (n, a),
-                    None => {
-                        return Err(SyntaxError {
-                            loc,
-                            message: "unbalanced YAML structure".into(),
-                        });
-                    }
-                };
-                self.value(node, anchor)?;
-            }
+            Event::SequenceEnd | Event::MappingEnd => self.end_collection(loc)?,
             Event::Alias(id) => {
                 let node = self.anchors.get(&id).cloned().ok_or(SyntaxError {
                     loc,
@@ -249,6 +236,20 @@ impl Builder {
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
         Ok(())
+    }
+
+    /// Closes the innermost sequence or mapping and places it as a value.
+    fn end_collection(&mut self, loc: Loc) -> Result<(), SyntaxError> {
+        let (node, anchor) = match self.stack.pop() {
+            Some(Frame::Seq(n, a)) | Some(Frame::Map(n, a, _)) => (n, a),
+            None => {
+                return Err(SyntaxError {
+                    loc,
+                    message: "unbalanced YAML structure".into(),
+                });
+            }
+        };
+        self.value(node, anchor)
     }
 
     fn value(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
@@ -293,7 +294,6 @@ impl Builder {
                 }
             },
         }
-        let _ = self.file;
         Ok(())
     }
 }
