@@ -119,7 +119,7 @@ fn place_all(fleet: &mut [ContainerInstance], indexed: bool) -> u32 {
             place_task(&request, &refs, &counts, &mut rng).ok().map(|p| p.instance)
         };
         let Some(id) = chosen else { continue };
-        let inst = &mut fleet[id.0 as usize];
+        let inst = &mut fleet[id];
         inst.used_cpu_units += resources.cpu_units;
         inst.used_memory_mib += resources.memory_mib;
         index.update(inst);

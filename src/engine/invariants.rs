@@ -117,7 +117,7 @@ impl World<'_> {
                 spec.max_size
             );
             for id in &state.live {
-                let i = &self.capacity.instances[id.0 as usize];
+                let i = &self.capacity.instances[id.index()];
                 assert!(
                     i.auto_scaling_group == g && i.state != InstanceState::Terminated,
                     "group {} lists instance {} that is not its live member",
@@ -206,7 +206,7 @@ impl World<'_> {
             for id in &s.tasks {
                 let t = &self.tasks[id];
                 if let (Some(instance), true) = (t.instance, t.state.is_starting_or_running()) {
-                    on_instance[instance.0 as usize] += 1;
+                    on_instance[instance] += 1;
                 }
             }
             assert_eq!(
@@ -242,7 +242,7 @@ impl World<'_> {
     fn check_task_homes(&self) {
         for t in self.tasks.values() {
             let Some(i) = t.instance else { continue };
-            let inst = &self.capacity.instances[i.0 as usize];
+            let inst = &self.capacity.instances[i];
             assert!(
                 inst.state != InstanceState::Terminated,
                 "task {:?} is on terminated instance {}",
@@ -262,7 +262,7 @@ impl World<'_> {
     /// still starting (they stop at once).
     fn check_draining(&self) {
         for d in &self.faults.draining {
-            let inst = &self.capacity.instances[d.instance.0 as usize];
+            let inst = &self.capacity.instances[d.instance];
             if inst.state != InstanceState::Draining {
                 continue;
             }

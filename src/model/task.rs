@@ -10,6 +10,41 @@ pub struct TaskId(pub u64);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct InstanceId(pub u32);
 
+impl InstanceId {
+    /// Its position in the world's list of instances (and in per-instance vectors).
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl<T> std::ops::Index<InstanceId> for [T] {
+    type Output = T;
+
+    fn index(&self, id: InstanceId) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<InstanceId> for [T] {
+    fn index_mut(&mut self, id: InstanceId) -> &mut T {
+        &mut self[id.index()]
+    }
+}
+
+impl<T> std::ops::Index<InstanceId> for Vec<T> {
+    type Output = T;
+
+    fn index(&self, id: InstanceId) -> &T {
+        &self[id.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<InstanceId> for Vec<T> {
+    fn index_mut(&mut self, id: InstanceId) -> &mut T {
+        &mut self[id.index()]
+    }
+}
+
 /// ECS task lifecycle states, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TaskState {

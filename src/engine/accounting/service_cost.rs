@@ -15,7 +15,7 @@ impl World<'_> {
     /// USD per hour of an instance: the catalog's on-demand price, less the Spot discount for a
     /// Spot instance (`behavior.cost.ec2SpotDiscountPercent`).
     pub fn instance_usd_per_hour(&self, id: InstanceId) -> f64 {
-        let inst = &self.capacity.instances[id.0 as usize];
+        let inst = &self.capacity.instances[id];
         let on_demand = inst.instance_type.on_demand_usd_per_hour;
         if inst.spot {
             on_demand * (1.0 - self.spec.behavior.cost.ec2_spot_discount_percent / 100.0)
@@ -26,7 +26,7 @@ impl World<'_> {
 
     /// The part of an instance's hourly price that task `task`, placed on it, is charged.
     fn instance_share_usd_per_hour(&self, task_definition: usize, instance: InstanceId) -> f64 {
-        let inst = &self.capacity.instances[instance.0 as usize];
+        let inst = &self.capacity.instances[instance];
         if inst.registered_cpu_units == 0 || inst.capacity_provider.is_none() {
             return 0.0;
         }

@@ -60,7 +60,7 @@ impl World<'_> {
         let mut pending = 0u32;
         let (mut cpu_used, mut cpu_reg, mut mem_used, mut mem_reg) = (0u64, 0u64, 0u64, 0u64);
         for id in self.instances_of_provider(provider) {
-            let i = &self.capacity.instances[id.0 as usize];
+            let i = &self.capacity.instances[id];
             match i.state {
                 InstanceState::Launching => pending += 1,
                 InstanceState::Active | InstanceState::Draining => {

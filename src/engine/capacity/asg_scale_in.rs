@@ -17,21 +17,21 @@ impl World<'_> {
             .iter()
             .copied()
             .filter(|id| {
-                let i = &self.capacity.instances[id.0 as usize];
+                let i = &self.capacity.instances[id.index()];
                 let alive = matches!(i.state, InstanceState::Launching | InstanceState::Active);
                 alive && (!only_empty || (i.state == InstanceState::Active && !i.is_busy()))
             })
             .collect();
         let mut per_zone = vec![0usize; self.spec.availability_zones.len()];
         for id in &self.capacity.groups[group].live {
-            let i = &self.capacity.instances[id.0 as usize];
+            let i = &self.capacity.instances[id.index()];
             if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
                 per_zone[i.availability_zone] += 1;
             }
         }
         let mut chosen = Vec::with_capacity(count);
         while chosen.len() < count && !candidates.is_empty() {
-            let zone_of = |id: &InstanceId| self.capacity.instances[id.0 as usize].availability_zone;
+            let zone_of = |id: &InstanceId| self.capacity.instances[id.index()].availability_zone;
             let busiest = candidates
                 .iter()
                 .map(zone_of)
@@ -55,7 +55,7 @@ impl World<'_> {
     /// instance drains first: its service tasks are replaced elsewhere and it terminates once
     /// empty (reference 6.5); otherwise EC2 terminates it at once and its tasks stop with it.
     pub fn retire_instance(&mut self, id: InstanceId, cause: &str, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let inst = &self.capacity.instances[id.0 as usize];
+        let inst = &self.capacity.instances[id];
         let managed_draining = inst
             .capacity_provider
             .is_some_and(|p| self.spec.capacity_providers[p].managed_draining);

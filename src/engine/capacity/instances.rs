@@ -45,11 +45,11 @@ impl World<'_> {
         let live = self.capacity.groups[group]
             .live
             .iter()
-            .filter(|i| self.capacity.instances[i.0 as usize].state != InstanceState::Terminated);
+            .filter(|i| self.capacity.instances[i.index()].state != InstanceState::Terminated);
         let (mut live_count, mut live_on_demand) = (0u32, 0u32);
         for id in live {
             live_count += 1;
-            live_on_demand += u32::from(!self.capacity.instances[id.0 as usize].spot);
+            live_on_demand += u32::from(!self.capacity.instances[id.index()].spot);
         }
         let d = spec.distribution;
         let spot = next_launch_is_spot(
@@ -82,7 +82,7 @@ impl World<'_> {
                 self.capacity.groups[group]
                     .live
                     .iter()
-                    .filter(|i| self.capacity.instances[i.0 as usize].availability_zone == **az)
+                    .filter(|i| self.capacity.instances[i.index()].availability_zone == **az)
                     .count()
             })
             .expect("validated: a group has at least one AZ");
@@ -146,7 +146,7 @@ impl World<'_> {
                 SimDuration::from_millis(delay),
                 Event::InstanceRegistered { instance: id },
             );
-            let name = self.capacity.instances[id.0 as usize].ec2_instance_id.clone();
+            let name = self.capacity.instances[id].ec2_instance_id.clone();
             self.log(
                 sink,
                 EventKind::Instance,
@@ -164,7 +164,7 @@ impl World<'_> {
 
     /// The ECS agent of a launched instance registers it with the cluster.
     pub fn register_instance(&mut self, id: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let inst = &mut self.capacity.instances[id.0 as usize];
+        let inst = &mut self.capacity.instances[id];
         if inst.state != InstanceState::Launching {
             return Ok(());
         }
@@ -192,7 +192,7 @@ impl World<'_> {
         cause: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let inst = &self.capacity.instances[id.0 as usize];
+        let inst = &self.capacity.instances[id];
         if inst.state == InstanceState::Terminated {
             return Ok(());
         }
@@ -207,11 +207,11 @@ impl World<'_> {
         for task in tasks {
             self.abort_task(task, StopReason::InstanceTerminated, sink)?;
         }
-        if self.capacity.instances[id.0 as usize].state == InstanceState::Terminated {
+        if self.capacity.instances[id].state == InstanceState::Terminated {
             // A draining instance emptied by the aborts above was terminated on the way.
             return Ok(());
         }
-        let inst = &mut self.capacity.instances[id.0 as usize];
+        let inst = &mut self.capacity.instances[id];
         inst.state = InstanceState::Terminated;
         inst.terminated_at = Some(self.now);
         // A terminated instance keeps only its identity: memory stays flat however many

@@ -91,7 +91,7 @@ impl World<'_> {
     /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING` (`behavior.instances.enableSpotInstanceDraining`) it
     /// drains at once; two minutes later EC2 terminates it and its group launches a replacement.
     pub fn interrupt_spot_instance(&mut self, id: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let inst = &self.capacity.instances[id.0 as usize];
+        let inst = &self.capacity.instances[id];
         if inst.state == InstanceState::Terminated || !self.faults.spot_notices.insert(id) {
             return Ok(());
         }

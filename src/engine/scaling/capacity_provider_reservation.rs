@@ -73,7 +73,7 @@ impl World<'_> {
         let mut n = 0u32;
         let mut busy = 0u32;
         for id in &self.capacity.groups[group].live {
-            let i = &self.capacity.instances[id.0 as usize];
+            let i = &self.capacity.instances[id.index()];
             if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
                 n += 1;
                 busy += u32::from(i.is_busy());

@@ -31,7 +31,7 @@ impl World<'_> {
         terminate_when_empty: bool,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let inst = &self.capacity.instances[id.0 as usize];
+        let inst = &self.capacity.instances[id];
         match inst.state {
             InstanceState::Launching | InstanceState::Terminated => return Ok(()),
             InstanceState::Draining => {
@@ -47,12 +47,12 @@ impl World<'_> {
         }
         let tasks = inst.tasks.clone();
         let name = inst.ec2_instance_id.clone();
-        self.capacity.instances[id.0 as usize].state = InstanceState::Draining;
+        self.capacity.instances[id].state = InstanceState::Draining;
         // A DRAINING instance takes no new tasks: out of the free-capacity index.
         self.reindex_instance(id);
         self.faults
             .draining
-            .retain(|d| self.capacity.instances[d.instance.0 as usize].state != InstanceState::Terminated);
+            .retain(|d| self.capacity.instances[d.instance].state != InstanceState::Terminated);
         self.faults.draining.push(DrainingInstance {
             instance: id,
             terminate_when_empty,
@@ -102,7 +102,7 @@ impl World<'_> {
     pub fn tasks_on_draining(&self, service: ServiceIdx) -> Vec<TaskId> {
         let mut out = Vec::new();
         for d in &self.faults.draining {
-            let inst = &self.capacity.instances[d.instance.0 as usize];
+            let inst = &self.capacity.instances[d.instance];
             if inst.state != InstanceState::Draining {
                 continue;
             }
@@ -118,7 +118,7 @@ impl World<'_> {
     /// and STOPPED): it holds its place toward maximumPercent until STOPPED (reference A7).
     fn draining_task_stopping(&self, service: ServiceIdx) -> bool {
         self.faults.draining.iter().any(|d| {
-            let inst = &self.capacity.instances[d.instance.0 as usize];
+            let inst = &self.capacity.instances[d.instance];
             inst.state == InstanceState::Draining
                 && inst.tasks.iter().any(|t| {
                     let task = &self.tasks[t];
@@ -164,7 +164,7 @@ impl World<'_> {
 
     /// A task left `instance`: a draining instance that should go once empty is terminated.
     pub fn on_task_left_instance(&mut self, instance: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        if self.capacity.instances[instance.0 as usize].state == InstanceState::Draining {
+        if self.capacity.instances[instance].state == InstanceState::Draining {
             self.terminate_if_drained(instance, sink)?;
         }
         Ok(())
@@ -176,7 +176,7 @@ impl World<'_> {
             .draining
             .iter()
             .any(|d| d.instance == id && d.terminate_when_empty);
-        if wanted && self.capacity.instances[id.0 as usize].tasks.is_empty() {
+        if wanted && self.capacity.instances[id].tasks.is_empty() {
             self.terminate_instance(id, "the instance finished draining", sink)?;
         }
         Ok(())

@@ -51,7 +51,7 @@ impl<'w, 's> ServiceView<'w, 's> {
 impl SpreadCounts for ServiceView<'_, '_> {
     fn service_tasks_on_instance(&self, instance: InstanceId) -> u32 {
         let s = &self.world.services[self.service];
-        s.tasks_on_instance.get(instance.0 as usize).copied().unwrap_or(0)
+        s.tasks_on_instance.get(instance.index()).copied().unwrap_or(0)
     }
     fn service_tasks_in_az(&self, az: usize) -> u32 {
         self.world.services[self.service].tasks_in_az[az]
@@ -114,12 +114,12 @@ impl World<'_> {
         ) {
             return Ok(Placement {
                 instance: id,
-                host_ports: host_ports(&request, &self.capacity.instances[id.0 as usize]),
+                host_ports: host_ports(&request, &self.capacity.instances[id]),
             });
         }
         let candidates: Vec<&ContainerInstance> = self
             .instances_of_provider(provider)
-            .map(|i| &self.capacity.instances[i.0 as usize])
+            .map(|i| &self.capacity.instances[i])
             .collect();
         let mut rng = self.placement_rngs[service].borrow_mut();
         place_task(&request, &candidates, &view, &mut rng)
@@ -127,9 +127,7 @@ impl World<'_> {
 
     /// Files instance `id` in the free-capacity index again after a change.
     pub(in crate::engine) fn reindex_instance(&mut self, id: InstanceId) {
-        self.capacity
-            .free_capacity
-            .update(&self.capacity.instances[id.0 as usize]);
+        self.capacity.free_capacity.update(&self.capacity.instances[id]);
     }
 
     /// The built-in attributes of a new instance plus the custom ones of its group, sorted by name.
@@ -181,7 +179,7 @@ impl World<'_> {
                 if !t.state.is_starting_or_running() || draining.contains(id) || t.is_protected(self.now) {
                     return None;
                 }
-                let instance = t.instance.map(|i| &self.capacity.instances[i.0 as usize]);
+                let instance = t.instance.map(|i| &self.capacity.instances[i]);
                 let az = t.availability_zone.unwrap_or(0);
                 let r = self.spec.task_definitions[t.task_definition].resources();
                 let mut keys = Vec::with_capacity(rules.len());

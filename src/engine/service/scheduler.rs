@@ -108,7 +108,7 @@ impl World<'_> {
         let resources = self.spec.task_definitions[td].resources();
         match self.choose_placement(service, provider, td, &resources) {
             Ok(placement) => {
-                let inst = &mut self.capacity.instances[placement.instance.0 as usize];
+                let inst = &mut self.capacity.instances[placement.instance];
                 inst.used_cpu_units += resources.cpu_units;
                 inst.used_memory_mib += resources.memory_mib;
                 inst.used_enis += resources.enis;
@@ -129,7 +129,7 @@ impl World<'_> {
                 task.host_ports = placement.host_ports;
                 if recovered {
                     let name = &self.spec.services[service].name;
-                    let instance = &self.capacity.instances[placement.instance.0 as usize].ec2_instance_id;
+                    let instance = &self.capacity.instances[placement.instance].ec2_instance_id;
                     self.log(
                         sink,
                         EventKind::PlacementRecovered,
@@ -151,7 +151,7 @@ impl World<'_> {
                     let name = &self.spec.services[service].name;
                     let closest = failure
                         .closest
-                        .map(|i| self.capacity.instances[i.0 as usize].ec2_instance_id.clone());
+                        .map(|i| self.capacity.instances[i].ec2_instance_id.clone());
                     let detail = match (failure.shortfall, closest) {
                         (None, Some(i)) => {
                             format!(" The closest matching (container-instance {i}) encountered error \"{code}\".")

@@ -130,7 +130,7 @@ impl ServiceState {
     pub fn count_placed(&mut self, az: usize, instance: Option<InstanceId>) {
         self.tasks_in_az[az] += 1;
         if let Some(instance) = instance {
-            self.tasks_on_instance[instance.0 as usize] += 1;
+            self.tasks_on_instance[instance] += 1;
         }
     }
 
@@ -147,7 +147,7 @@ impl ServiceState {
             self.tasks_in_az[az] -= 1;
         }
         if let Some(instance) = instance {
-            self.tasks_on_instance[instance.0 as usize] -= 1;
+            self.tasks_on_instance[instance] -= 1;
         }
     }
 

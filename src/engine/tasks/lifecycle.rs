@@ -304,7 +304,7 @@ impl World<'_> {
 
     fn release_on_instance(&mut self, task: &Task, instance: crate::model::InstanceId) {
         let r = self.spec.task_definitions[task.task_definition].resources();
-        let inst = &mut self.capacity.instances[instance.0 as usize];
+        let inst = &mut self.capacity.instances[instance];
         inst.used_cpu_units -= r.cpu_units;
         inst.used_memory_mib -= r.memory_mib;
         inst.used_enis -= r.enis;
@@ -327,7 +327,7 @@ impl World<'_> {
         stopped: Option<SimTime>,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let instance = task.instance.map(|i| &self.capacity.instances[i.0 as usize]);
+        let instance = task.instance.map(|i| &self.capacity.instances[i]);
         sink.task(&TaskRecord {
             task_id: task.id.0,
             service: &self.spec.services[task.service].name,

@@ -46,7 +46,7 @@ impl FreeCapacityIndex {
     /// Files `instance` under its current free resources (or removes it unless ACTIVE). Call it
     /// after every change of an instance's state or used resources.
     pub fn update(&mut self, instance: &ContainerInstance) {
-        let id = instance.id.0 as usize;
+        let id = instance.id.index();
         if self.entries.len() <= id {
             self.entries.resize(id + 1, None);
         }
@@ -68,7 +68,7 @@ impl FreeCapacityIndex {
     /// The free (CPU units, memory MiB) instance `id` is filed under, if it is indexed.
     pub fn filed_as(&self, id: InstanceId) -> Option<(u64, u64)> {
         self.entries
-            .get(id.0 as usize)
+            .get(id.index())
             .copied()
             .flatten()
             .map(|(_, cpu, memory)| (cpu, memory))

@@ -307,7 +307,7 @@ fn index_chooses_what_a_full_scan_chooses() {
             let indexed = place_with_index(&request, ProviderIdx(0), &index, &fleet, &world);
             assert_eq!(indexed, scanned, "round {round} step {step} {strategy:?}");
             let Some(id) = scanned else { continue };
-            let inst = &mut fleet[id.0 as usize];
+            let inst = &mut fleet[id];
             inst.used_cpu_units += resources.cpu_units;
             inst.used_memory_mib += resources.memory_mib;
             index.update(inst);
