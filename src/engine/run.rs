@@ -186,7 +186,7 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
             .map(|(p, n)| (p.name.clone(), *n))
             .collect(),
         tasks_started: world.tasks.started,
-        placement_failures: world.placement_failures,
+        placement_failures: world.accounting.placement_failures,
     };
     world.log(
         sink,

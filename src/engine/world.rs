@@ -1,9 +1,5 @@
 //! The state of the simulated world and its construction from a `Spec`.
 
-use std::cell::RefCell;
-
-use rand_chacha::ChaCha8Rng;
-
 use super::accounting::Accounting;
 use super::capacity::Capacity;
 use super::capacity::faults::FaultState;
@@ -16,7 +12,8 @@ use crate::sim::{EventQueue, ProviderIdx, RngStreams, ServiceIdx, SimDuration, S
 use crate::spec::{CapacityProviderKind, Spec};
 use crate::trace::{EventDetail, EventKind, EventRecord, SinkError, TraceSink};
 
-/// The whole simulated world.
+/// The whole simulated world: the clock, the queue, the spec, and one value per subsystem (each
+/// value holds its subsystem's random streams).
 pub(super) struct World<'s> {
     pub spec: &'s Spec,
     pub now: SimTime,
@@ -24,19 +21,16 @@ pub(super) struct World<'s> {
     pub queue: EventQueue<Event>,
     /// The tasks that have not stopped (`tasks/`).
     pub tasks: TaskTable,
+    /// Each service's runtime state, indexed by `ServiceIdx` (`service/`).
     pub services: Vec<ServiceState>,
     /// EC2 instances and Auto Scaling groups (`capacity/`).
     pub capacity: Capacity,
     /// Cost and the trace clock (`accounting/`).
     pub accounting: Accounting,
-    pub task_definition_labels: Vec<String>,
-    pub placement_failures: u64,
     /// True while services are being put into their warm-start state: no lifecycle timers.
     pub warm_starting: bool,
     /// Service auto scaling, managed scaling and EC2 Auto Scaling, with their pipelines.
     pub scaling: ScalingState,
-    /// Per service, the stream of the `random` placement strategy (`placement/<service>`).
-    pub placement_rngs: Vec<RefCell<ChaCha8Rng>>,
     /// Zone outages, draining instances, Spot interruptions.
     pub faults: FaultState,
 }
@@ -45,7 +39,7 @@ impl<'s> World<'s> {
     /// An empty world for `spec`; `run` populates it.
     pub fn new(spec: &'s Spec) -> Self {
         let streams = RngStreams::new(spec.seed);
-        let services = (0..spec.services.len())
+        let services = ServiceIdx::all(spec.services.len())
             .map(|i| ServiceState::new(spec, i, &streams))
             .collect();
         World {
@@ -53,19 +47,12 @@ impl<'s> World<'s> {
             now: SimTime::ZERO,
             end: SimTime(spec.duration.as_millis()),
             queue: EventQueue::new(),
-            tasks: TaskTable::new(&streams),
+            tasks: TaskTable::new(spec, &streams),
             services,
             capacity: Capacity::new(spec, &streams),
             accounting: Accounting::new(spec),
-            task_definition_labels: spec.task_definitions.iter().map(|t| t.arn_suffix()).collect(),
-            placement_failures: 0,
             warm_starting: false,
             scaling: ScalingState::new(spec),
-            placement_rngs: spec
-                .services
-                .iter()
-                .map(|s| RefCell::new(streams.stream(&format!("placement/{}", s.name))))
-                .collect(),
             faults: FaultState::new(spec, &streams),
         }
     }

@@ -9,8 +9,8 @@ use self::cost::CostMeter;
 use crate::sim::{ProviderIdx, ServiceIdx, SimTime};
 use crate::spec::Spec;
 
-/// What the run has cost so far, per capacity provider and per service, and when the last trace
-/// rows were written.
+/// What the run has cost so far, per capacity provider and per service, when the last trace rows
+/// were written, and the run's count of placement failures.
 pub(in crate::engine) struct Accounting {
     /// Cost per capacity provider, indexed like `Spec::capacity_providers`.
     pub cost: CostMeter<ProviderIdx>,
@@ -18,6 +18,8 @@ pub(in crate::engine) struct Accounting {
     pub service_cost: CostMeter<ServiceIdx>,
     /// When the last `services.csv` / `cluster.csv` rows were written.
     pub last_trace_at: SimTime,
+    /// Tasks that could not be placed, over the run (a run total of `summary.json`).
+    pub placement_failures: u64,
 }
 
 impl Accounting {
@@ -27,6 +29,7 @@ impl Accounting {
             cost: CostMeter::new(spec.capacity_providers.len()),
             service_cost: CostMeter::new(spec.services.len()),
             last_trace_at: SimTime::ZERO,
+            placement_failures: 0,
         }
     }
 }

@@ -103,14 +103,14 @@ impl World<'_> {
             name.clone(),
             format!(
                 "(service {name}) {what} ecs-svc/{number} of {} started, replacing {} (desiredCount {}, minimumHealthyPercent {}, maximumPercent {}).{ignored_note}",
-                self.task_definition_labels[revision],
-                self.task_definition_labels[from],
+                self.tasks.labels[revision],
+                self.tasks.labels[from],
                 self.services[service].desired,
                 config.minimum_healthy_percent,
                 config.maximum_percent
             ),
             EventDetail::Deployment {
-                task_definition: self.task_definition_labels[revision].clone(),
+                task_definition: self.tasks.labels[revision].clone(),
             },
         )?;
         self.request_reconcile(service);

@@ -121,7 +121,7 @@ impl World<'_> {
             .instances_of_provider(provider)
             .map(|i| &self.capacity.instances[i])
             .collect();
-        let mut rng = self.placement_rngs[service].borrow_mut();
+        let mut rng = self.services[service].placement_rng.borrow_mut();
         place_task(&request, &candidates, &view, &mut rng)
     }
 
@@ -227,7 +227,7 @@ impl World<'_> {
                 PlacementStrategy::Random => StopRule::Random,
             })
             .collect();
-        let mut rng = self.placement_rngs[service].borrow_mut();
+        let mut rng = self.services[service].placement_rng.borrow_mut();
         choose_tasks_to_stop_by_strategy(&candidates, &stop_rules, n as usize, &mut rng)
             .into_iter()
             .map(|i| s.tasks[i])

@@ -147,7 +147,7 @@ impl World<'_> {
                 let code = failure.reason_code();
                 if self.services[service].last_placement_failure != Some(code) {
                     self.services[service].last_placement_failure = Some(code);
-                    self.placement_failures += 1;
+                    self.accounting.placement_failures += 1;
                     let name = &self.spec.services[service].name;
                     let closest = failure
                         .closest

@@ -2,12 +2,14 @@
 //! The counters change only through the `count_*` methods here, so every increment has its
 //! decrement in the same file.
 
+use std::cell::RefCell;
+
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::scaling::MetricPeriodState;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{InstanceId, TaskId, TaskState};
-use crate::sim::{RngStreams, SimTime};
+use crate::sim::{RngStreams, ServiceIdx, SimTime};
 use crate::spec::Spec;
 use crate::workload::{IntervalAccumulator, MessageQueue, ServingModel};
 
@@ -57,11 +59,13 @@ pub(in crate::engine) struct ServiceState {
     pub throttled_until: SimTime,
     /// The "unable to scale in" event was written for the current shortfall (reference 8.6).
     pub scale_in_blocked_logged: bool,
+    /// The stream of the `random` placement strategy (`placement/<service>`).
+    pub placement_rng: RefCell<ChaCha8Rng>,
 }
 
 impl ServiceState {
     /// Service `index` of `spec` before the run: its desired count, no tasks.
-    pub fn new(spec: &Spec, index: usize, streams: &RngStreams) -> ServiceState {
+    pub fn new(spec: &Spec, index: ServiceIdx, streams: &RngStreams) -> ServiceState {
         let s = &spec.services[index];
         let b = &spec.behavior.task_definitions[s.task_definition];
         ServiceState {
@@ -100,6 +104,7 @@ impl ServiceState {
             start_failures: 0,
             throttled_until: SimTime::ZERO,
             scale_in_blocked_logged: false,
+            placement_rng: RefCell::new(streams.stream(&format!("placement/{}", s.name))),
         }
     }
 

@@ -331,7 +331,7 @@ impl World<'_> {
         sink.task(&TaskRecord {
             task_id: task.id.0,
             service: &self.spec.services[task.service].name,
-            task_definition: &self.task_definition_labels[task.task_definition],
+            task_definition: &self.tasks.labels[task.task_definition],
             capacity_provider: &self.spec.capacity_providers[task.capacity_provider].name,
             instance_id: instance.map(|i| i.ec2_instance_id.as_str()),
             availability_zone: task

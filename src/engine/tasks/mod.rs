@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::model::{Task, TaskId};
 use crate::sim::RngStreams;
+use crate::spec::Spec;
 
 /// The tasks that have not reached STOPPED yet, the id of the next one, and the random streams of
 /// their lifecycle. A task leaves the table when it stops (its `tasks.csv` row is written then),
@@ -27,17 +28,20 @@ pub(in crate::engine) struct TaskTable {
     /// Draws whether a bad revision's task fails to start or fails its health check
     /// (`task-failures`).
     pub failure_rng: ChaCha8Rng,
+    /// `family:revision` of each task definition, indexed like `Spec::task_definitions`.
+    pub labels: Vec<String>,
 }
 
 impl TaskTable {
     /// No tasks; ids start at 1.
-    pub fn new(streams: &RngStreams) -> TaskTable {
+    pub fn new(spec: &Spec, streams: &RngStreams) -> TaskTable {
         TaskTable {
             live: BTreeMap::new(),
             next_id: 1,
             started: 0,
             timing_rng: streams.stream("task-timing"),
             failure_rng: streams.stream("task-failures"),
+            labels: spec.task_definitions.iter().map(|t| t.arn_suffix()).collect(),
         }
     }
 
