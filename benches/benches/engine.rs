@@ -227,13 +227,7 @@ fn large_scenario(c: &mut Criterion) {
 /// as `ecsim run` and `ecsim plot` do: issue 3 asks for well under a second.
 fn charts_of_the_30_day_run(c: &mut Criterion) {
     let spec = large_spec(30);
-    let files = RunFiles {
-        services: Vec::new(),
-        cluster: Vec::new(),
-        events: Vec::new(),
-        tasks: Vec::new(),
-        alarms: Vec::new(),
-    };
+    let files = RunFiles::in_memory();
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(&spec)).expect("headers");
     engine::run(&spec, &mut sink, RunOptions::default()).expect("the large scenario runs");
     let (files, summary) = sink.into_inner().expect("flush");

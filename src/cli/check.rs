@@ -144,13 +144,7 @@ pub fn check_one(path: &Path) -> Outcome {
         Err(rendered) => return Outcome::Invalid(rendered),
     };
     let spec = &loaded.spec;
-    let files = RunFiles {
-        services: Vec::new(),
-        cluster: Vec::new(),
-        events: Vec::new(),
-        tasks: Vec::new(),
-        alarms: Vec::new(),
-    };
+    let files = RunFiles::in_memory();
     let mut sink = match CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)) {
         Ok(s) => s,
         Err(e) => return Outcome::Invalid(format!("error: {e}\n")),

@@ -55,6 +55,19 @@ fn write_row<W: Write, R: ?Sized>(
     w.write_record(None::<&[u8]>).map_err(io)
 }
 
+impl RunFiles<Vec<u8>> {
+    /// Five empty buffers: a run written in memory (tests, `ecsim check`, benchmarks).
+    pub fn in_memory() -> Self {
+        RunFiles {
+            services: Vec::new(),
+            cluster: Vec::new(),
+            events: Vec::new(),
+            tasks: Vec::new(),
+            alarms: Vec::new(),
+        }
+    }
+}
+
 impl<W: Write> CsvSink<W> {
     /// Writes the headers and returns the sink.
     pub fn new(files: RunFiles<W>, start_epoch_ms: i64, summary: SummaryBuilder) -> Result<Self, SinkError> {

@@ -7,23 +7,14 @@ use ecsim::sim::SimTime;
 
 use crate::support::{column, load_file, root, run_to_strings};
 
-fn empty_files() -> RunFiles<Vec<u8>> {
-    RunFiles {
-        services: Vec::new(),
-        cluster: Vec::new(),
-        events: Vec::new(),
-        tasks: Vec::new(),
-        alarms: Vec::new(),
-    }
-}
-
 #[test]
 fn stepping_a_run_gives_the_bytes_of_a_whole_run_and_can_be_inspected_on_the_way() {
     let loaded = load_file(&root().join("scenarios/target-tracking-cpu.yaml"), &[]).expect("loads");
     let spec = &loaded.spec;
     let whole = run_to_strings(&loaded);
 
-    let mut sink = CsvSink::new(empty_files(), spec.start_epoch_ms, SummaryBuilder::new(spec)).expect("headers");
+    let mut sink =
+        CsvSink::new(RunFiles::in_memory(), spec.start_epoch_ms, SummaryBuilder::new(spec)).expect("headers");
     let mut simulation = Simulation::new(spec, &mut sink, true).expect("builds");
     let at_start = simulation.service("web").expect("the scenario has a service `web`");
     assert_eq!(at_start.desired, 4, "desiredCount before any event");

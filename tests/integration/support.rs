@@ -54,13 +54,7 @@ pub struct RunOutput {
 /// Runs a loaded scenario with invariant checks and returns its files as text.
 pub fn run_to_strings(loaded: &LoadedScenario) -> RunOutput {
     let spec = &loaded.spec;
-    let files = RunFiles {
-        services: Vec::new(),
-        cluster: Vec::new(),
-        events: Vec::new(),
-        tasks: Vec::new(),
-        alarms: Vec::new(),
-    };
+    let files = RunFiles::in_memory();
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)).expect("headers");
     run(
         spec,

@@ -493,13 +493,7 @@ mod tests {
     /// trace columns, an event of every payload variant and cause, the alarm roles and the summary.
     #[test]
     fn what_the_csv_sink_writes_reads_back_as_the_same_values() {
-        let files = RunFiles {
-            services: Vec::new(),
-            cluster: Vec::new(),
-            events: Vec::new(),
-            tasks: Vec::new(),
-            alarms: Vec::new(),
-        };
+        let files = RunFiles::in_memory();
         let mut sink = CsvSink::new(files, 1_767_571_200_000, SummaryBuilder::default()).expect("headers");
         let service = ServiceRow {
             time_ms: 60_500,
