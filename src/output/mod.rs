@@ -4,6 +4,7 @@ pub mod charts;
 mod csv_sink;
 pub mod report;
 mod summary;
+pub mod sweep_report;
 
 pub use crate::trace::format::timestamp;
 pub use crate::trace::summary::{ExpectationRecord, Summary};

@@ -20,6 +20,7 @@ pub mod figure;
 pub mod load;
 pub mod scaling;
 pub mod style;
+pub mod sweep;
 pub mod tasks;
 pub mod timeline;
 pub mod utilization;
