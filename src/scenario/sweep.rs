@@ -111,13 +111,15 @@ fn read_vary(node: Option<&Node>, d: &mut Diagnostics) -> Vec<SweepVary> {
                 .collect(),
             _ => value_text(value, &path, d).into_iter().collect(),
         };
-        if items.is_empty() {
+        if matches!(&value.value, Value::Seq(list) if list.is_empty()) {
             d.error(
                 value.loc,
                 &path,
                 "no values to vary",
                 Some("e.g. `[2, 4, 8]` or `\"40..80:10\"`".into()),
             );
+        }
+        if items.is_empty() {
             continue;
         }
         out.push(SweepVary {
@@ -180,4 +182,63 @@ pub fn read_sweep(node: Option<&Node>, d: &mut Diagnostics) -> Option<SweepBlock
         sample,
         loc,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::yaml::parse;
+
+    fn read(text: &str) -> (Option<SweepBlock>, Vec<String>) {
+        let tree = parse(text, 0).expect("yaml");
+        let mut d = Diagnostics::default();
+        let block = read_sweep(tree.get("sweep"), &mut d);
+        (
+            block,
+            d.errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect(),
+        )
+    }
+
+    #[test]
+    fn reads_paths_in_order_with_lists_ranges_and_constraints() {
+        let (block, errors) = read(
+            "sweep:\n  vary:\n    b.c[0]: [2, 4]\n    a: \"40..80:10\"\n  replicas: 3\n  maximize: peak_running\n  where: cost_usd < 3\n",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let block = block.expect("a block");
+        let vary: Vec<(&str, Vec<&str>)> = block
+            .vary
+            .iter()
+            .map(|v| (v.path.as_str(), v.items.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(vary, [("b.c[0]", vec!["2", "4"]), ("a", vec!["40..80:10"])]);
+        assert_eq!(block.vary[0].loc.line, 3);
+        assert_eq!(block.replicas, Some(3));
+        assert_eq!(block.objective, Some(("maximize", "peak_running".to_string())));
+        assert_eq!(block.constraints, ["cost_usd < 3"]);
+        let (block, _) = read("sweep:\n  where: [cost_usd < 3, peak_running <= 4]\n");
+        assert_eq!(block.expect("a block").constraints.len(), 2);
+    }
+
+    #[test]
+    fn mistakes_are_errors_with_their_path() {
+        let (_, errors) = read(
+            "sweep:\n  vary:\n    a: [[1, 2]]\n    b: []\n  minimize: x\n  maximize: y\n  replicas: 0\n  repeats: 2\n",
+        );
+        assert_eq!(
+            errors,
+            [
+                "sweep.vary.a[0]: expected a value, found a list",
+                "sweep.vary.b: no values to vary",
+                "sweep.replicas: 0 is out of range: expected 1 to 10000",
+                "sweep.maximize: a sweep either minimizes or maximizes one figure, not both",
+                "sweep.repeats: unknown field `repeats`",
+            ],
+        );
+        let (_, errors) = read("sweep:\n  vary: [a, b]\n");
+        assert_eq!(
+            errors,
+            ["sweep.vary: expected a mapping from a --set path to its values, found a list"]
+        );
+    }
 }

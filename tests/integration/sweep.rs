@@ -416,6 +416,29 @@ fn the_sweep_block_gives_defaults_that_flags_override() {
         .map(|s| grid.iter().position(|g| g == s).expect("in the grid"))
         .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{sampled:?}");
+    // A bad range in the block is located in the file; nothing runs.
+    let bad = dir.join("bad-range.yaml");
+    let text = read(&root(), WITH_BLOCK).replace("\"50..70:10\"", "\"70..50:10\"");
+    std::fs::write(&bad, text).expect("written");
+    let out = ecsim(
+        &[
+            "sweep",
+            &bad.display().to_string(),
+            "--out",
+            &dir.join("bad").display().to_string(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "error: {}:55:5: sweep.vary: {TARGET}: the range `70..50:10` is empty",
+            bad.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!dir.join("bad").exists());
     // An unknown key in the block is an error of the scenario, located.
     let text = read(&root(), WITH_BLOCK).replace("  replicas: 2", "  replica: 2");
     let err =
