@@ -35,7 +35,8 @@ pub struct SweepArgs {
     /// Runs per combination, each with its own seed (replicate 0 uses the scenario's seed).
     #[arg(long, value_name = "N")]
     pub(super) replicas: Option<u32>,
-    /// The figure whose replicate mean is to be smallest [default: cost_usd].
+    /// The figure whose replicate mean is to be smallest [default: cost_usd]; ties go to the
+    /// earliest combination in grid order.
     #[arg(long, value_name = "FIGURE", conflicts_with = "maximize")]
     pub(super) minimize: Option<String>,
     /// The figure whose replicate mean is to be largest.

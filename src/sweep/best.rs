@@ -73,11 +73,12 @@ fn combination(sweep: &Sweep, s: &CombinationStats) -> Json {
 /// Why no combination qualifies: a sentence naming the constraints and the closest combination.
 pub fn reason(sweep: &Sweep, stats: &[CombinationStats], decision: &Decision) -> String {
     let objective = &sweep.definition.objective.figure;
-    if sweep.constraints.is_empty() || decision.feasible.iter().any(|f| *f) {
-        return format!(
-            "no combination that meets the constraints has a value of {objective} \
-             (a deployment that never completed has no duration)"
-        );
+    let why = "(a deployment that never completed has no duration)";
+    if sweep.constraints.is_empty() {
+        return format!("no combination has a value of {objective} {why}");
+    }
+    if decision.feasible.iter().any(|f| *f) {
+        return format!("no combination that meets the constraints has a value of {objective} {why}");
     }
     let all = sweep.definition.constraints.join(" and ");
     let Some(c) = decision.closest else {

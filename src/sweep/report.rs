@@ -106,6 +106,46 @@ mod tests {
     }
 
     #[test]
+    fn an_objective_no_run_has_gives_null_with_a_reason() {
+        let figures = FigureSet::for_services(&[("web".into(), true)]);
+        let s = Sweep::new(Definition {
+            scenario: "s".into(),
+            axes: Vec::new(),
+            replicas: 2,
+            seed: 1,
+            sample: None,
+            objective: ObjectiveSpec {
+                direction: crate::sweep::decision::Direction::Minimize,
+                figure: "deployment_duration_s".into(),
+            },
+            constraints: Vec::new(),
+            figures: figures.names(),
+        })
+        .expect("valid");
+        let never_completed = vec![Some(1.0); 8]
+            .into_iter()
+            .chain([None, Some(0.0), Some(0.0)])
+            .collect::<Vec<_>>();
+        assert_eq!(never_completed.len(), figures.len());
+        let r = report(&s, &[never_completed.clone(), never_completed]);
+        assert!(
+            r.summary_csv.contains(",deployment_duration_s_mean,"),
+            "{}",
+            r.summary_csv
+        );
+        assert!(
+            r.summary_csv.lines().nth(1).expect("a row").contains(",,,"),
+            "{}",
+            r.summary_csv
+        );
+        assert_eq!(
+            r.stdout,
+            "No best setting (1 combination(s) x 2 replica(s), minimize deployment_duration_s): no combination has a \
+             value of deployment_duration_s (a deployment that never completed has no duration).\n"
+        );
+    }
+
+    #[test]
     fn no_feasible_combination_gives_null_with_a_reason() {
         let s = sweep(&["unserved_fraction < 0.001"]);
         let r = report(&s, &runs(&[(1.0, 0.02), (3.0, 0.04), (5.0, 0.0), (7.0, 0.01)]));
