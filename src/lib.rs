@@ -2,7 +2,7 @@
 //!
 //! The crate is layered (see `ARCHITECTURE.md`): `sim` at the bottom, then `model`, `workload`
 //! and `metrics`, `policy`, `spec` and `trace`, the `engine`, then the file-facing layers
-//! `scenario` and `output`, and `cli` on top. A module uses only lower layers.
+//! `scenario`, `output`, `check` and `sweep`, and `cli` on top. A module uses only lower layers.
 
 pub mod check;
 pub mod cli;
@@ -14,5 +14,6 @@ pub mod policy;
 pub mod scenario;
 pub mod sim;
 pub mod spec;
+pub mod sweep;
 pub mod trace;
 pub mod workload;

@@ -7,8 +7,14 @@ mod files;
 mod plot;
 mod run;
 mod schema;
+mod sweep;
+mod sweep_charts;
+mod sweep_merge;
+mod sweep_runs;
+mod sweep_setup;
 mod validate;
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
@@ -36,6 +42,7 @@ const EXAMPLES: &str = "Examples:
   ecsim check scenarios/ --junit results.xml
   ecsim plot output/web-ec2-fixed --format svg
   ecsim schema > ecsim.schema.json
+  ecsim sweep scenarios/target-tracking-cpu.yaml --vary ecs.services[0].desiredCount=2,4 --replicas 5
 
 Exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 internal error.";
 
@@ -53,18 +60,49 @@ enum Command {
     /// Run scenarios and check their `expect:` lines; exit 1 if any fails.
     #[command(after_help = "Examples:\n  ecsim check scenarios/\n  ecsim check scenarios/ --junit results.xml")]
     Check(check::CheckArgs),
+    /// Run a scenario over a grid of settings with replicates and report the best setting.
+    #[command(after_help = SWEEP_EXAMPLES)]
+    Sweep(Box<sweep::SweepArgs>),
     /// Print the JSON Schema of scenario files (for editors' YAML language servers).
     #[command(after_help = "Example:\n  ecsim schema > ecsim.schema.json")]
     Schema,
 }
 
-/// Runs the CLI with the process arguments.
-pub fn main() -> ExitCode {
-    main_with(std::env::args_os())
+const SWEEP_EXAMPLES: &str = "Examples:
+  ecsim sweep scenarios/target-tracking-cpu.yaml --vary ecs.services[0].desiredCount=2,4,8 --replicas 5
+  ecsim sweep s.yaml --vary 'applicationAutoScaling.scalingPolicies[0].TargetTrackingScalingPolicyConfiguration.TargetValue=40..80:10' \\
+      --replicas 10 --minimize cost_usd --where 'unserved_fraction < 0.002'
+  ecsim sweep s.yaml --vary ... --shard 0/4 --out results     # then: ecsim sweep merge results --out results
+
+Files in --out: sweep.csv (one row per run), sweep_summary.csv (per combination: means and 95 % intervals),
+best.json. A shard writes runs.csv and shard.json into OUT/shard-I-of-N/.";
+
+/// The environment variables `ecsim sweep` reads to find its shard in an array job: the only
+/// place the process environment is read.
+fn shard_environment() -> BTreeMap<String, String> {
+    crate::sweep::shard::ENV_VARS
+        .iter()
+        .filter_map(|name| std::env::var(name).ok().map(|v| (name.to_string(), v)))
+        .collect()
 }
 
-/// Runs the CLI with explicit arguments (tests call this).
+/// Runs the CLI with the process arguments and environment.
+pub fn main() -> ExitCode {
+    main_with_env(std::env::args_os(), &shard_environment())
+}
+
+/// Runs the CLI with explicit arguments and an empty environment (tests call this).
 pub fn main_with<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    main_with_env(args, &BTreeMap::new())
+}
+
+/// Runs the CLI with explicit arguments and environment variables (those of
+/// `sweep::shard::ENV_VARS` are read, by `ecsim sweep`).
+pub fn main_with_env<I, T>(args: I, env: &BTreeMap<String, String>) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -85,6 +123,7 @@ where
         Command::Validate(args) => validate::validate(args),
         Command::Plot(args) => plot::plot(args),
         Command::Check(args) => check::check(args),
+        Command::Sweep(args) => sweep::sweep(*args, env),
         Command::Schema => schema::schema(),
     };
     ExitCode::from(code)

@@ -133,7 +133,8 @@ pub fn run(args: RunArgs) -> u8 {
     }
 }
 
-fn report_notes(loaded: &LoadedScenario) {
+/// Prints the scenario's notes: parts not simulated yet, AWS fields accepted but not modelled.
+pub(super) fn report_notes(loaded: &LoadedScenario) {
     for note in &loaded.spec.not_yet_simulated {
         eprintln!("note: {note}");
     }

@@ -4,9 +4,11 @@ pub mod charts;
 mod csv_sink;
 pub mod report;
 mod summary;
+mod summary_sink;
 pub mod sweep_report;
 
 pub use crate::trace::format::timestamp;
 pub use crate::trace::summary::{ExpectationRecord, Summary};
 pub use csv_sink::{CsvSink, RunFiles};
 pub use summary::SummaryBuilder;
+pub use summary_sink::SummarySink;

@@ -21,6 +21,7 @@ mod placement;
 mod reader;
 pub mod schema;
 mod services;
+mod sweep;
 mod taskdef;
 pub mod yaml;
 
@@ -35,6 +36,8 @@ use crate::spec::{
     StrategyItem, TargetGroupSpec, TaskDefinitionSpec, TimelineEvent,
 };
 use crate::workload::DEFAULT_START_EPOCH_MS;
+
+pub use self::sweep::{SweepBlock, SweepVary};
 
 /// Reads files a scenario refers to, relative to the scenario's directory.
 pub trait SourceLoader {
@@ -60,6 +63,15 @@ pub struct LoadedScenario {
     pub expectations: Vec<Expectation>,
     /// Every file read, for messages.
     pub sources: Sources,
+    /// The `sweep` block: settings of `ecsim sweep`, if the scenario has them.
+    pub sweep: Option<SweepBlock>,
+}
+
+impl LoadedScenario {
+    /// `file:line:column` of `loc`, for messages about what the scenario says.
+    pub fn locate(&self, loc: Loc) -> String {
+        format!("{}:{}:{}", self.sources.name(loc.file), loc.line, loc.col)
+    }
 }
 
 /// Everything wrong with a scenario, rendered for a person.
@@ -101,7 +113,7 @@ pub fn load(
     if d.has_errors() {
         return Err(fail(&d, &sources));
     }
-    let (mut spec, expectations) = result.expect("no errors means a spec");
+    let (mut spec, expectations, sweep) = result.expect("no errors means a spec");
     let mut seen = std::collections::BTreeSet::new();
     spec.ignored_fields = d
         .ignored
@@ -114,6 +126,7 @@ pub fn load(
         spec,
         expectations,
         sources,
+        sweep,
     })
 }
 
@@ -129,7 +142,7 @@ fn read_top(
     loader: &dyn SourceLoader,
     sources: &mut Sources,
     d: &mut Diagnostics,
-) -> Option<(Spec, Vec<Expectation>)> {
+) -> Option<(Spec, Vec<Expectation>, Option<SweepBlock>)> {
     let mut o = object(tree, "", d)?;
     let run = read_run_settings(&mut o, stem, d);
     let zones = read_zones(&mut o, d);
@@ -170,9 +183,10 @@ fn read_top(
     );
     services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
     let expectations = read_expectations(&mut o, d);
+    let sweep = sweep::read_sweep(o.field("sweep"), d);
     o.finish(d);
     let spec = assemble_spec(run, zones, groups, ecs, behavior, auto_scaling, timeline)?;
-    Some((spec, expectations))
+    Some((spec, expectations, sweep))
 }
 
 /// The spec of everything read; `None` without a valid duration (its error is reported).

@@ -19,4 +19,5 @@ mod schema;
 mod schema_validator;
 mod simulation_steps;
 mod support;
+mod sweep;
 mod tidy;

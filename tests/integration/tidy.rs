@@ -47,8 +47,8 @@ use syn::visit::{self, Visit};
 use crate::support::root;
 
 /// Layer of each top-level module of `src/` (ARCHITECTURE.md's code map; `check` from DESIGN.md).
-/// A name here must exist under `src/`: modules DESIGN.md plans (`sweep`, `import`) join the
-/// table when they join the tree.
+/// A name here must exist under `src/`: modules DESIGN.md plans (`import`) join the table when
+/// they join the tree.
 const LAYERS: &[(&str, u32)] = &[
     ("sim", 0),
     ("model", 1),
@@ -61,6 +61,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("scenario", 5),
     ("output", 5),
     ("check", 5),
+    ("sweep", 5),
     ("cli", 6),
     ("main", 7),
 ];

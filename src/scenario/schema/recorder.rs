@@ -15,6 +15,10 @@ pub const NAMED_MAPS: &[(&str, &str)] = &[
         "behavior.taskDefinitions",
         "simulator settings per task definition, keyed by family or family:revision",
     ),
+    (
+        "sweep.vary",
+        "the values of each varied setting, keyed by its --set path: a list, or a range START..END:STEP",
+    ),
 ];
 
 /// What one scalar accessor accepts.

@@ -1,0 +1,54 @@
+//! `SummarySink`: a `TraceSink` that writes nothing and only folds the records into a
+//! `SummaryBuilder`, for runs whose traces nobody reads (the runs of a sweep).
+
+use super::summary::SummaryBuilder;
+use crate::trace::{AlarmRow, ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
+
+/// Feeds every record to a `SummaryBuilder`; keeps no rows, so memory stays constant.
+pub struct SummarySink {
+    /// The summary being built.
+    pub summary: SummaryBuilder,
+}
+
+impl SummarySink {
+    /// A sink feeding `summary`.
+    pub fn new(summary: SummaryBuilder) -> Self {
+        SummarySink { summary }
+    }
+
+    /// The summary built.
+    pub fn into_summary(self) -> SummaryBuilder {
+        self.summary
+    }
+}
+
+impl TraceSink for SummarySink {
+    fn service_row(&mut self, r: &ServiceRow<'_>) -> Result<(), SinkError> {
+        self.summary.service_row(r);
+        Ok(())
+    }
+
+    fn cluster_row(&mut self, r: &ClusterRow<'_>) -> Result<(), SinkError> {
+        self.summary.cluster_row(r);
+        Ok(())
+    }
+
+    fn event(&mut self, e: &EventRecord) -> Result<(), SinkError> {
+        self.summary.event(e);
+        Ok(())
+    }
+
+    fn alarm_row(&mut self, r: &AlarmRow<'_>) -> Result<(), SinkError> {
+        self.summary.alarm_row(r);
+        Ok(())
+    }
+
+    fn task(&mut self, _: &TaskRecord<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+
+    fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
+        self.summary.finish(totals);
+        Ok(())
+    }
+}

@@ -1,0 +1,363 @@
+//! The figures measured of each run, named as in `summary.json`: run-wide figures unprefixed,
+//! service figures unprefixed for a one-service scenario and `<service>.` prefixed otherwise.
+
+use crate::spec::{Spec, TimelineAction};
+use crate::trace::format::{number, usd};
+use crate::trace::summary::Summary;
+
+/// The figures of one run, in column order (`None`: the run has no value of that figure).
+pub type RunFigures = Vec<Option<f64>>;
+
+/// What a figure measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Total cost, USD.
+    CostUsd,
+    /// Highest registered instance count of any capacity provider (0 for Fargate only).
+    PeakInstances,
+    /// Placement failures.
+    PlacementFailures,
+    /// Requests that arrived at a service.
+    DemandRequests,
+    /// Requests a service left unserved.
+    UnservedRequests,
+    /// Unserved over demand (0 without demand).
+    UnservedFraction,
+    /// Highest RUNNING count of a service.
+    PeakRunning,
+    /// Time-weighted mean CPU utilization of a service, percent.
+    MeanCpuUtilization,
+    /// Highest interval CPU utilization of a service, percent.
+    MaxCpuUtilization,
+    /// Scaling activities that changed a service's desired count.
+    ScalingActivities,
+    /// Duration of a service's last completed deployment, seconds (missing when none completed).
+    DeploymentDurationS,
+}
+
+/// Run-wide figures.
+const RUN_WIDE: &[Kind] = &[Kind::CostUsd, Kind::PeakInstances, Kind::PlacementFailures];
+/// Figures of each service (deployment duration only for services that deploy).
+const PER_SERVICE: &[Kind] = &[
+    Kind::DemandRequests,
+    Kind::UnservedRequests,
+    Kind::UnservedFraction,
+    Kind::PeakRunning,
+    Kind::MeanCpuUtilization,
+    Kind::MaxCpuUtilization,
+    Kind::ScalingActivities,
+    Kind::DeploymentDurationS,
+];
+
+impl Kind {
+    /// The name, as in `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::CostUsd => "cost_usd",
+            Kind::PeakInstances => "peak_instances",
+            Kind::PlacementFailures => "placement_failures",
+            Kind::DemandRequests => "demand_requests",
+            Kind::UnservedRequests => "unserved_requests",
+            Kind::UnservedFraction => "unserved_fraction",
+            Kind::PeakRunning => "peak_running",
+            Kind::MeanCpuUtilization => "mean_cpu_utilization",
+            Kind::MaxCpuUtilization => "max_cpu_utilization",
+            Kind::ScalingActivities => "scaling_activities",
+            Kind::DeploymentDurationS => "deployment_duration_s",
+        }
+    }
+
+    fn is_run_wide(self) -> bool {
+        RUN_WIDE.contains(&self)
+    }
+
+    fn from_name(name: &str) -> Option<Kind> {
+        RUN_WIDE.iter().chain(PER_SERVICE).copied().find(|k| k.name() == name)
+    }
+}
+
+/// One figure: what it measures, of which service.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    /// Its column name (`cost_usd`, `web.peak_running`).
+    pub name: String,
+    /// What it measures.
+    pub kind: Kind,
+    /// The service, for a service figure.
+    pub service: Option<String>,
+}
+
+impl Figure {
+    /// Writes a value: costs and fractions with six decimals, the rest with three, trailing
+    /// zeros trimmed (`trace::format`).
+    pub fn format(&self, v: f64) -> String {
+        match self.kind {
+            Kind::CostUsd | Kind::UnservedFraction => usd(v),
+            _ => number(v),
+        }
+    }
+
+    /// Its value in a run's summary; `None` when the run has none (no completed deployment, or
+    /// a service this run does not have).
+    pub fn measure(&self, s: &Summary) -> Option<f64> {
+        let service = match &self.service {
+            Some(name) => Some(s.service(name)?),
+            None if self.kind.is_run_wide() => None,
+            None => Some(s.services.first()?),
+        };
+        Some(match (self.kind, service) {
+            (Kind::CostUsd, _) => s.cost_usd,
+            (Kind::PeakInstances, _) => {
+                f64::from(s.capacity_providers.iter().map(|p| p.peak_instances).max().unwrap_or(0))
+            }
+            (Kind::PlacementFailures, _) => s.placement_failures as f64,
+            (_, None) => return None,
+            (Kind::DemandRequests, Some(v)) => v.demand_requests,
+            (Kind::UnservedRequests, Some(v)) => v.unserved_requests,
+            (Kind::UnservedFraction, Some(v)) if v.demand_requests > 0.0 => v.unserved_requests / v.demand_requests,
+            (Kind::UnservedFraction, Some(_)) => 0.0,
+            (Kind::PeakRunning, Some(v)) => f64::from(v.peak_running),
+            (Kind::MeanCpuUtilization, Some(v)) => v.mean_cpu_utilization,
+            (Kind::MaxCpuUtilization, Some(v)) => v.max_cpu_utilization,
+            (Kind::ScalingActivities, Some(v)) => v.scaling_activities as f64,
+            (Kind::DeploymentDurationS, Some(v)) => v
+                .deployments
+                .iter()
+                .rev()
+                .filter(|d| d.kind == "deployment")
+                .find_map(|d| d.duration_s)?,
+        })
+    }
+}
+
+/// The services of a spec, each with whether its timeline deploys it (an `UpdateService` that
+/// starts a deployment).
+pub fn services_of(spec: &Spec) -> Vec<(String, bool)> {
+    spec.services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let deploys = spec.timeline.iter().any(
+                |e| matches!(&e.action, TimelineAction::UpdateServiceDeployment { service, .. } if service.0 == i),
+            );
+            (s.name.clone(), deploys)
+        })
+        .collect()
+}
+
+/// The figures of a sweep, in column order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FigureSet {
+    figures: Vec<Figure>,
+}
+
+impl FigureSet {
+    /// The figures of runs whose services are `services` (the union over every combination's
+    /// spec, in first-seen order; a service deploys if it does in any): `cost_usd`, each
+    /// service's figures, then `peak_instances` and `placement_failures`.
+    pub fn for_services(services: &[(String, bool)]) -> FigureSet {
+        let mut union: Vec<(String, bool)> = Vec::new();
+        for (name, deploys) in services {
+            match union.iter_mut().find(|(n, _)| n == name) {
+                Some(entry) => entry.1 |= deploys,
+                None => union.push((name.clone(), *deploys)),
+            }
+        }
+        let prefixed = union.len() > 1;
+        let run_wide = |kind: Kind| Figure {
+            name: kind.name().to_string(),
+            kind,
+            service: None,
+        };
+        let mut figures = vec![run_wide(Kind::CostUsd)];
+        for (service, deploys) in &union {
+            for &kind in PER_SERVICE {
+                if kind == Kind::DeploymentDurationS && !deploys {
+                    continue;
+                }
+                figures.push(Figure {
+                    name: if prefixed {
+                        format!("{service}.{}", kind.name())
+                    } else {
+                        kind.name().to_string()
+                    },
+                    kind,
+                    service: prefixed.then(|| service.clone()),
+                });
+            }
+        }
+        figures.extend([run_wide(Kind::PeakInstances), run_wide(Kind::PlacementFailures)]);
+        FigureSet { figures }
+    }
+
+    /// The figures named `names` (as a shard manifest lists them).
+    pub fn from_names(names: &[String]) -> Result<FigureSet, String> {
+        let figures = names
+            .iter()
+            .map(|name| {
+                let (service, kind) = match name.rsplit_once('.') {
+                    Some((service, kind)) => (Some(service.to_string()), kind),
+                    None => (None, name.as_str()),
+                };
+                let kind = Kind::from_name(kind).ok_or_else(|| format!("`{name}` is not a sweep figure"))?;
+                if service.is_some() && kind.is_run_wide() {
+                    return Err(format!("`{name}` is run-wide and has no service prefix"));
+                }
+                Ok(Figure {
+                    name: name.clone(),
+                    kind,
+                    service,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(FigureSet { figures })
+    }
+
+    /// The figures, in column order.
+    pub fn figures(&self) -> &[Figure] {
+        &self.figures
+    }
+
+    /// The column names.
+    pub fn names(&self) -> Vec<String> {
+        self.figures.iter().map(|f| f.name.clone()).collect()
+    }
+
+    /// How many figures.
+    pub fn len(&self) -> usize {
+        self.figures.len()
+    }
+
+    /// Whether there is no figure (never: `cost_usd` is always one).
+    pub fn is_empty(&self) -> bool {
+        self.figures.is_empty()
+    }
+
+    /// The index of figure `name`, or an error listing the figures.
+    pub fn index(&self, name: &str) -> Result<usize, String> {
+        self.figures.iter().position(|f| f.name == name).ok_or_else(|| {
+            format!(
+                "unknown figure `{name}`; the figures of this sweep are: {}",
+                self.names().join(", ")
+            )
+        })
+    }
+
+    /// Every figure of a run's summary, in column order.
+    pub fn measure(&self, summary: &Summary) -> RunFigures {
+        self.figures.iter().map(|f| f.measure(summary)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::summary::{DeploymentSummary, ProviderSummary, ServiceSummary};
+
+    fn summary() -> Summary {
+        let deployment = |kind: &str, duration_s| DeploymentSummary {
+            kind: kind.into(),
+            duration_s,
+            ..Default::default()
+        };
+        Summary {
+            cost_usd: 12.5,
+            placement_failures: 3,
+            capacity_providers: vec![
+                ProviderSummary {
+                    peak_instances: 4,
+                    ..Default::default()
+                },
+                ProviderSummary {
+                    peak_instances: 7,
+                    ..Default::default()
+                },
+            ],
+            services: vec![
+                ServiceSummary {
+                    service: "web".into(),
+                    demand_requests: 1000.0,
+                    unserved_requests: 25.0,
+                    peak_running: 9,
+                    scaling_activities: 4,
+                    deployments: vec![
+                        deployment("deployment", Some(300.0)),
+                        deployment("deployment", Some(420.0)),
+                        deployment("rollback", Some(90.0)),
+                        deployment("deployment", None),
+                    ],
+                    ..Default::default()
+                },
+                ServiceSummary {
+                    service: "worker".into(),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn one_service_is_unprefixed() {
+        let set = FigureSet::for_services(&[("web".into(), false)]);
+        assert_eq!(
+            set.names(),
+            [
+                "cost_usd",
+                "demand_requests",
+                "unserved_requests",
+                "unserved_fraction",
+                "peak_running",
+                "mean_cpu_utilization",
+                "max_cpu_utilization",
+                "scaling_activities",
+                "peak_instances",
+                "placement_failures"
+            ]
+        );
+        let values = set.measure(&summary());
+        assert_eq!(values[..4], [Some(12.5), Some(1000.0), Some(25.0), Some(0.025)]);
+        assert_eq!(values[8..], [Some(7.0), Some(3.0)]);
+    }
+
+    #[test]
+    fn several_services_are_prefixed_and_deployments_are_the_last_completed() {
+        let set = FigureSet::for_services(&[("web".into(), true), ("worker".into(), false), ("web".into(), false)]);
+        let names = set.names();
+        assert_eq!(names.len(), 1 + 8 + 7 + 2);
+        assert!(names.contains(&"web.deployment_duration_s".to_string()));
+        assert!(!names.contains(&"worker.deployment_duration_s".to_string()));
+        let s = summary();
+        let value = |name: &str| set.figures()[set.index(name).expect("known")].measure(&s);
+        assert_eq!(value("web.deployment_duration_s"), Some(420.0));
+        assert_eq!(
+            value("worker.unserved_fraction"),
+            Some(0.0),
+            "no demand, no unserved fraction"
+        );
+        assert_eq!(value("cost_usd"), Some(12.5));
+        assert_eq!(FigureSet::from_names(&names).expect("reads back"), set);
+    }
+
+    #[test]
+    fn unknown_names_list_the_figures() {
+        let set = FigureSet::for_services(&[("web".into(), false)]);
+        let err = set.index("cost").expect_err("unknown");
+        assert!(
+            err.starts_with("unknown figure `cost`; the figures of this sweep are: cost_usd, demand_requests"),
+            "{err}"
+        );
+        assert!(FigureSet::from_names(&["web.cost_usd".into()]).is_err());
+        assert!(FigureSet::from_names(&["nope".into()]).is_err());
+    }
+
+    #[test]
+    fn costs_and_fractions_keep_six_decimals() {
+        let set = FigureSet::for_services(&[("web".into(), false)]);
+        let f = |name: &str| &set.figures()[set.index(name).expect("known")];
+        assert_eq!(f("cost_usd").format(1.2345678), "1.234568");
+        assert_eq!(f("unserved_fraction").format(0.0015), "0.0015");
+        assert_eq!(f("peak_running").format(12.0), "12");
+        assert_eq!(f("mean_cpu_utilization").format(41.23456), "41.235");
+    }
+}
