@@ -4,7 +4,9 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use crate::output::RunFiles;
 use crate::scenario::SourceLoader;
+use crate::trace::columns::{alarms, cluster, events, services, tasks};
 
 /// Reads files relative to a scenario's directory.
 pub struct FsLoader {
@@ -81,6 +83,20 @@ pub fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
     let mut f = AtomicFile::create(dir, name)?;
     f.write_all(text.as_bytes())?;
     f.commit()
+}
+
+/// Creates `dir` and opens a run directory's five trace files in it, each under a temporary name
+/// renamed into place when committed.
+pub fn create_run_files(dir: &Path) -> std::io::Result<RunFiles<AtomicFile>> {
+    create_dir(dir)?;
+    let open = |n: &str| AtomicFile::create(dir, n);
+    Ok(RunFiles {
+        alarms: open(alarms::FILE)?,
+        services: open(services::FILE)?,
+        cluster: open(cluster::FILE)?,
+        events: open(events::FILE)?,
+        tasks: open(tasks::FILE)?,
+    })
 }
 
 /// Scenario files named by `paths`: files as given; directories searched recursively for

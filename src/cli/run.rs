@@ -7,13 +7,13 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::expectations::{ParsedExpectation, RunTexts, judge, parse_expectations};
-use super::files::{AtomicFile, FsLoader, create_dir, read_scenario, read_text, write_atomic};
+use super::files::{AtomicFile, FsLoader, create_run_files, read_scenario, read_text, write_atomic};
 use super::plot::{FormatArg, PlotFailure, render_run_dir};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_INTERNAL};
 use crate::engine::{self, EngineError, RunOptions};
-use crate::output::{CsvSink, RunFiles, SummaryBuilder};
+use crate::output::{CsvSink, SummaryBuilder};
 use crate::scenario::{self, LoadedScenario};
-use crate::trace::columns::{alarms, cluster, events, services, tasks};
+use crate::trace::columns::{cluster, events, services};
 use crate::trace::summary;
 
 /// Arguments of `ecsim run`.
@@ -195,15 +195,7 @@ fn judge_and_report(
 fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<SummaryBuilder, Failure> {
     let spec = &loaded.spec;
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", out.display()));
-    create_dir(out).map_err(internal)?;
-    let open = |n: &str| AtomicFile::create(out, n).map_err(internal);
-    let files = RunFiles {
-        alarms: open(alarms::FILE)?,
-        services: open(services::FILE)?,
-        cluster: open(cluster::FILE)?,
-        events: open(events::FILE)?,
-        tasks: open(tasks::FILE)?,
-    };
+    let files = create_run_files(out).map_err(internal)?;
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
         .map_err(|e| Failure::Internal(e.to_string()))?;
     let bar = progress_bar(spec.duration.as_millis());

@@ -8,15 +8,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::files::{AtomicFile, create_dir, write_atomic};
+use super::files::{AtomicFile, create_run_files, write_atomic};
 use super::sweep::Failure;
 use super::sweep_setup::Setup;
 use crate::engine::{self, EngineError, RunOptions};
-use crate::output::{CsvSink, RunFiles, SummaryBuilder, SummarySink};
+use crate::output::{CsvSink, SummaryBuilder, SummarySink};
 use crate::scenario;
 use crate::spec::Spec;
 use crate::sweep::{RUNS_DIR, RunFigures};
-use crate::trace::columns::{alarms, cluster, events, services, tasks};
 use crate::trace::summary;
 
 /// What every run shares.
@@ -113,15 +112,7 @@ fn write_run_dir(
     engine_failure: impl Fn(EngineError) -> Failure,
 ) -> Result<SummaryBuilder, Failure> {
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.display()));
-    create_dir(dir).map_err(internal)?;
-    let open = |n: &str| AtomicFile::create(dir, n).map_err(internal);
-    let files = RunFiles {
-        alarms: open(alarms::FILE)?,
-        services: open(services::FILE)?,
-        cluster: open(cluster::FILE)?,
-        events: open(events::FILE)?,
-        tasks: open(tasks::FILE)?,
-    };
+    let files = create_run_files(dir).map_err(internal)?;
     let sink_failure = |e: crate::trace::SinkError| Failure::Internal(format!("{}: {e}", dir.display()));
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)).map_err(sink_failure)?;
     let result = engine::run(spec, &mut sink, RunOptions::default());

@@ -419,8 +419,8 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Standard base64 with padding (PNG data URIs).
-fn base64(bytes: &[u8]) -> String {
+/// Standard base64 with padding (PNG data URIs), for this report and the sweep's.
+pub(super) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

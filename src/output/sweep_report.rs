@@ -10,7 +10,7 @@ use super::charts::ChartFile;
 use super::charts::sweep::data::{Goal, SweepData, SweepDataError};
 use super::charts::sweep::units::{self, Unit};
 use super::charts::sweep::{DEFAULT_X, DEFAULT_Y};
-use super::report::escape;
+use super::report::{base64, escape};
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1240px;\
 margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
@@ -321,24 +321,6 @@ fn charts_section(html: &mut String, charts: &[ChartFile]) {
             escape(title)
         );
     }
-}
-
-/// Standard base64 with padding (PNG data URIs), as in the run report.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
