@@ -43,7 +43,7 @@ impl AtomicFile {
     pub fn create(dir: &Path, name: &str) -> std::io::Result<Self> {
         let temp = dir.join(format!(".{name}.partial"));
         let target = dir.join(name);
-        let writer = BufWriter::with_capacity(1 << 16, fs::File::create(&temp)?);
+        let writer = BufWriter::with_capacity(1 << 18, fs::File::create(&temp)?);
         Ok(AtomicFile { temp, target, writer })
     }
 
@@ -62,6 +62,9 @@ impl AtomicFile {
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.writer.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.writer.write_all(buf)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.writer.flush()

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use super::summary::SummaryBuilder;
 use crate::trace::columns::{CellOf, Column, alarms, cluster, events, header, services, tasks};
+use crate::trace::format::RowWriter;
 use crate::trace::{AlarmRow, ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
 
 /// The writers of a run directory's trace files.
@@ -21,38 +22,50 @@ pub struct RunFiles<W: Write> {
 }
 
 /// A `TraceSink` that streams every record to CSV and feeds the summary.
+///
+/// Each row is formatted by its file's column table into one reusable `RowWriter` (no allocation
+/// per row, the timestamp formatted once per instant, quoting checked only on free text) and
+/// handed to its file's writer in one `write_all`; the bytes are those `csv::Writer` wrote.
 pub struct CsvSink<W: Write> {
-    services: csv::Writer<W>,
-    cluster: csv::Writer<W>,
-    events: csv::Writer<W>,
-    tasks: csv::Writer<W>,
-    alarms: csv::Writer<W>,
-    start_epoch_ms: i64,
+    files: RunFiles<W>,
+    row: RowWriter,
     /// Aggregates for `summary.json`.
     pub summary: SummaryBuilder,
 }
 
-fn io(e: csv::Error) -> SinkError {
+fn io(e: std::io::Error) -> SinkError {
     SinkError(e.to_string())
 }
 
 /// Writes the header of a file from its column table.
-fn write_header<W: Write, F>(w: &mut csv::Writer<W>, columns: &[Column<F>]) -> Result<(), SinkError> {
-    w.write_record(header(columns)).map_err(io)
+fn write_header<W: Write, F>(w: &mut W, row: &mut RowWriter, columns: &[Column<F>]) -> Result<(), SinkError> {
+    row.clear();
+    for (i, name) in header(columns).enumerate() {
+        if i > 0 {
+            row.delimiter();
+        }
+        row.text(name);
+    }
+    row.end_record();
+    w.write_all(row.as_bytes()).map_err(io)
 }
 
 /// Writes one row: each column's cell from `record`, in table order.
 fn write_row<W: Write, R: ?Sized>(
-    w: &mut csv::Writer<W>,
+    w: &mut W,
+    row: &mut RowWriter,
     columns: &[Column<CellOf<R>>],
     record: &R,
-    start_epoch_ms: i64,
 ) -> Result<(), SinkError> {
-    for column in columns {
-        w.write_field((column.cell)(record, start_epoch_ms).as_bytes())
-            .map_err(io)?;
+    row.clear();
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            row.delimiter();
+        }
+        (column.cell)(record, row);
     }
-    w.write_record(None::<&[u8]>).map_err(io)
+    row.end_record();
+    w.write_all(row.as_bytes()).map_err(io)
 }
 
 impl RunFiles<Vec<u8>> {
@@ -72,74 +85,67 @@ impl<W: Write> CsvSink<W> {
     /// Writes the headers and returns the sink.
     pub fn new(files: RunFiles<W>, start_epoch_ms: i64, summary: SummaryBuilder) -> Result<Self, SinkError> {
         let mut sink = CsvSink {
-            services: csv::Writer::from_writer(files.services),
-            cluster: csv::Writer::from_writer(files.cluster),
-            events: csv::Writer::from_writer(files.events),
-            tasks: csv::Writer::from_writer(files.tasks),
-            alarms: csv::Writer::from_writer(files.alarms),
-            start_epoch_ms,
+            files,
+            row: RowWriter::new(start_epoch_ms),
             summary,
         };
-        write_header(&mut sink.services, services::COLUMNS)?;
-        write_header(&mut sink.cluster, cluster::COLUMNS)?;
-        write_header(&mut sink.events, events::COLUMNS)?;
-        write_header(&mut sink.tasks, tasks::COLUMNS)?;
-        write_header(&mut sink.alarms, alarms::COLUMNS)?;
+        let (f, row) = (&mut sink.files, &mut sink.row);
+        write_header(&mut f.services, row, services::COLUMNS)?;
+        write_header(&mut f.cluster, row, cluster::COLUMNS)?;
+        write_header(&mut f.events, row, events::COLUMNS)?;
+        write_header(&mut f.tasks, row, tasks::COLUMNS)?;
+        write_header(&mut f.alarms, row, alarms::COLUMNS)?;
         Ok(sink)
     }
 
+    fn flush(&mut self) -> Result<(), SinkError> {
+        let f = &mut self.files;
+        for w in [
+            &mut f.services,
+            &mut f.cluster,
+            &mut f.events,
+            &mut f.tasks,
+            &mut f.alarms,
+        ] {
+            w.flush().map_err(io)?;
+        }
+        Ok(())
+    }
+
     /// Flushes everything and hands back the writers.
-    pub fn into_inner(self) -> Result<(RunFiles<W>, SummaryBuilder), SinkError> {
-        let inner = |w: csv::Writer<W>| w.into_inner().map_err(|e| SinkError(e.to_string()));
-        Ok((
-            RunFiles {
-                services: inner(self.services)?,
-                cluster: inner(self.cluster)?,
-                events: inner(self.events)?,
-                tasks: inner(self.tasks)?,
-                alarms: inner(self.alarms)?,
-            },
-            self.summary,
-        ))
+    pub fn into_inner(mut self) -> Result<(RunFiles<W>, SummaryBuilder), SinkError> {
+        self.flush()?;
+        Ok((self.files, self.summary))
     }
 }
 
 impl<W: Write> TraceSink for CsvSink<W> {
     fn service_row(&mut self, r: &ServiceRow<'_>) -> Result<(), SinkError> {
         self.summary.service_row(r);
-        write_row(&mut self.services, services::COLUMNS, r, self.start_epoch_ms)
+        write_row(&mut self.files.services, &mut self.row, services::COLUMNS, r)
     }
 
     fn cluster_row(&mut self, r: &ClusterRow<'_>) -> Result<(), SinkError> {
         self.summary.cluster_row(r);
-        write_row(&mut self.cluster, cluster::COLUMNS, r, self.start_epoch_ms)
+        write_row(&mut self.files.cluster, &mut self.row, cluster::COLUMNS, r)
     }
 
     fn event(&mut self, e: &EventRecord) -> Result<(), SinkError> {
         self.summary.event(e);
-        write_row(&mut self.events, events::COLUMNS, e, self.start_epoch_ms)
+        write_row(&mut self.files.events, &mut self.row, events::COLUMNS, e)
     }
 
     fn alarm_row(&mut self, r: &AlarmRow<'_>) -> Result<(), SinkError> {
         self.summary.alarm_row(r);
-        write_row(&mut self.alarms, alarms::COLUMNS, r, self.start_epoch_ms)
+        write_row(&mut self.files.alarms, &mut self.row, alarms::COLUMNS, r)
     }
 
     fn task(&mut self, t: &TaskRecord<'_>) -> Result<(), SinkError> {
-        write_row(&mut self.tasks, tasks::COLUMNS, t, self.start_epoch_ms)
+        write_row(&mut self.files.tasks, &mut self.row, tasks::COLUMNS, t)
     }
 
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
         self.summary.finish(totals);
-        for w in [
-            &mut self.services,
-            &mut self.cluster,
-            &mut self.events,
-            &mut self.tasks,
-            &mut self.alarms,
-        ] {
-            w.flush().map_err(|e| SinkError(e.to_string()))?;
-        }
-        Ok(())
+        self.flush()
     }
 }

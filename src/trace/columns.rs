@@ -5,23 +5,21 @@
 //! readers (the charts' `RunData`, `ecsim check`'s `RunTables`) find columns by the same name
 //! constants. Names are stable: columns are added at the end, never renamed.
 
-use std::borrow::Cow;
-
-use super::format::{number, seconds, timestamp, usd};
+use super::format::RowWriter;
 use super::{AlarmRow, ClusterRow, DetailCells, EventDetail, EventRecord, ServiceRow, TaskRecord};
 
 /// One column of a trace file.
 pub struct Column<F> {
     /// Header name.
     pub name: &'static str,
-    /// Formats the cell of a record; the second argument is the run's wall-clock start (epoch
-    /// milliseconds), which the `timestamp` column needs.
+    /// Writes the cell of a record into the row (which knows the run's wall-clock start, for
+    /// the `timestamp` column), quoting free text as CSV needs.
     pub cell: F,
 }
 
 /// The cell formatter of a record type `R` (each file's `Cell` is one of these for every
 /// lifetime of its record).
-pub type CellOf<R> = for<'r> fn(&'r R, i64) -> Cow<'r, str>;
+pub type CellOf<R> = for<'r> fn(&'r R, &mut RowWriter);
 
 /// The header names of `columns`, in order.
 pub fn header<F>(columns: &[Column<F>]) -> impl Iterator<Item = &'static str> + '_ {
@@ -32,14 +30,6 @@ pub fn header<F>(columns: &[Column<F>]) -> impl Iterator<Item = &'static str> + 
 pub const TIME_S: &str = "time_s";
 /// The wall-clock time of `time_s`, ISO 8601 UTC.
 pub const TIMESTAMP: &str = "timestamp";
-
-fn optional_number(v: Option<f64>) -> Cow<'static, str> {
-    v.map(number).unwrap_or_default().into()
-}
-
-fn optional_count(v: Option<u32>) -> Cow<'static, str> {
-    v.map(|v| v.to_string()).unwrap_or_default().into()
-}
 
 /// `services.csv`: one row per service per trace interval.
 pub mod services {
@@ -82,81 +72,81 @@ pub mod services {
     pub const OLDEST_MESSAGE_AGE_S: &str = "oldest_message_age_s";
 
     /// How a cell is formatted from a row.
-    pub type Cell = for<'r, 'a> fn(&'r ServiceRow<'a>, i64) -> Cow<'r, str>;
+    pub type Cell = for<'r, 'a> fn(&'r ServiceRow<'a>, &mut RowWriter);
 
     /// The columns, in file order.
     pub const COLUMNS: &[Column<Cell>] = &[
         Column {
             name: TIME_S,
-            cell: |r, _| seconds(r.time_ms).into(),
+            cell: |r, w| w.seconds(r.time_ms),
         },
         Column {
             name: TIMESTAMP,
-            cell: |r, start| timestamp(start, r.time_ms).into(),
+            cell: |r, w| w.timestamp(r.time_ms),
         },
         Column {
             name: SERVICE,
-            cell: |r, _| r.service.into(),
+            cell: |r, w| w.text(r.service),
         },
         Column {
             name: DESIRED,
-            cell: |r, _| r.desired.to_string().into(),
+            cell: |r, w| w.int(r.desired),
         },
         Column {
             name: RUNNING,
-            cell: |r, _| r.running.to_string().into(),
+            cell: |r, w| w.int(r.running),
         },
         Column {
             name: PENDING,
-            cell: |r, _| r.pending.to_string().into(),
+            cell: |r, w| w.int(r.pending),
         },
         Column {
             name: HEALTHY,
-            cell: |r, _| r.healthy.to_string().into(),
+            cell: |r, w| w.int(r.healthy),
         },
         Column {
             name: PRIMARY_RUNNING,
-            cell: |r, _| r.primary_running.to_string().into(),
+            cell: |r, w| w.int(r.primary_running),
         },
         Column {
             name: ACTIVE_RUNNING,
-            cell: |r, _| r.active_running.to_string().into(),
+            cell: |r, w| w.int(r.active_running),
         },
         Column {
             name: CPU_UTILIZATION,
-            cell: |r, _| number(r.cpu_utilization).into(),
+            cell: |r, w| w.number(r.cpu_utilization),
         },
         Column {
             name: MEMORY_UTILIZATION,
-            cell: |r, _| number(r.memory_utilization).into(),
+            cell: |r, w| w.number(r.memory_utilization),
         },
         Column {
             name: DEMAND_RPS,
-            cell: |r, _| number(r.demand_rps).into(),
+            cell: |r, w| w.number(r.demand_rps),
         },
         Column {
             name: SERVED_RPS,
-            cell: |r, _| number(r.served_rps).into(),
+            cell: |r, w| w.number(r.served_rps),
         },
         Column {
             name: UNSERVED_RPS,
-            cell: |r, _| number(r.unserved_rps).into(),
+            cell: |r, w| w.number(r.unserved_rps),
         },
         Column {
             name: MIN_CAPACITY,
-            cell: |r, _| r.min_capacity.to_string().into(),
+            cell: |r, w| w.int(r.min_capacity),
         },
         Column {
             name: MAX_CAPACITY,
-            cell: |r, _| r.max_capacity.to_string().into(),
+            cell: |r, w| w.int(r.max_capacity),
         },
         Column {
             name: QUEUE_DEPTH,
-            cell: |r, _| optional_number(r.queue_depth),
+            cell: |r, w| w.opt_number(r.queue_depth),
         },
         Column {
             name: OLDEST_MESSAGE_AGE_S,
-            cell: |r, _| optional_number(r.oldest_message_age_s),
+            cell: |r, w| w.opt_number(r.oldest_message_age_s),
         },
     ];
 }
@@ -192,61 +182,61 @@ pub mod cluster {
     pub const TARGET_CAPACITY: &str = "target_capacity";
 
     /// How a cell is formatted from a row.
-    pub type Cell = for<'r, 'a> fn(&'r ClusterRow<'a>, i64) -> Cow<'r, str>;
+    pub type Cell = for<'r, 'a> fn(&'r ClusterRow<'a>, &mut RowWriter);
 
     /// The columns, in file order.
     pub const COLUMNS: &[Column<Cell>] = &[
         Column {
             name: TIME_S,
-            cell: |r, _| seconds(r.time_ms).into(),
+            cell: |r, w| w.seconds(r.time_ms),
         },
         Column {
             name: TIMESTAMP,
-            cell: |r, start| timestamp(start, r.time_ms).into(),
+            cell: |r, w| w.timestamp(r.time_ms),
         },
         Column {
             name: CAPACITY_PROVIDER,
-            cell: |r, _| r.capacity_provider.into(),
+            cell: |r, w| w.text(r.capacity_provider),
         },
         Column {
             name: INSTANCES,
-            cell: |r, _| r.instances.to_string().into(),
+            cell: |r, w| w.int(r.instances),
         },
         Column {
             name: INSTANCES_PENDING,
-            cell: |r, _| r.instances_pending.to_string().into(),
+            cell: |r, w| w.int(r.instances_pending),
         },
         Column {
             name: CPU_RESERVED_PCT,
-            cell: |r, _| number(r.cpu_reserved_pct).into(),
+            cell: |r, w| w.number(r.cpu_reserved_pct),
         },
         Column {
             name: MEMORY_RESERVED_PCT,
-            cell: |r, _| number(r.memory_reserved_pct).into(),
+            cell: |r, w| w.number(r.memory_reserved_pct),
         },
         Column {
             name: CAPACITY_PROVIDER_RESERVATION,
-            cell: |r, _| optional_number(r.capacity_provider_reservation),
+            cell: |r, w| w.opt_number(r.capacity_provider_reservation),
         },
         Column {
             name: TASKS_PROVISIONING,
-            cell: |r, _| r.tasks_provisioning.to_string().into(),
+            cell: |r, w| w.int(r.tasks_provisioning),
         },
         Column {
             name: TASKS,
-            cell: |r, _| r.tasks.to_string().into(),
+            cell: |r, w| w.int(r.tasks),
         },
         Column {
             name: COST_USD,
-            cell: |r, _| usd(r.cost_usd).into(),
+            cell: |r, w| w.usd(r.cost_usd),
         },
         Column {
             name: DESIRED_CAPACITY,
-            cell: |r, _| optional_count(r.desired_capacity),
+            cell: |r, w| w.opt_int(r.desired_capacity),
         },
         Column {
             name: TARGET_CAPACITY,
-            cell: |r, _| optional_count(r.target_capacity),
+            cell: |r, w| w.opt_int(r.target_capacity),
         },
     ];
 }
@@ -281,49 +271,49 @@ pub mod events {
     }
 
     /// How a cell is formatted from a record.
-    pub type Cell = for<'r> fn(&'r EventRecord, i64) -> Cow<'r, str>;
+    pub type Cell = for<'r> fn(&'r EventRecord, &mut RowWriter);
 
     /// The columns, in file order.
     pub const COLUMNS: &[Column<Cell>] = &[
         Column {
             name: TIME_S,
-            cell: |e, _| seconds(e.time_ms).into(),
+            cell: |e, w| w.seconds(e.time_ms),
         },
         Column {
             name: TIMESTAMP,
-            cell: |e, start| timestamp(start, e.time_ms).into(),
+            cell: |e, w| w.timestamp(e.time_ms),
         },
         Column {
             name: KIND,
-            cell: |e, _| e.kind.as_str().into(),
+            cell: |e, w| w.plain(e.kind.as_str()),
         },
         Column {
             name: SUBJECT,
-            cell: |e, _| e.subject.as_str().into(),
+            cell: |e, w| w.text(&e.subject),
         },
         Column {
             name: MESSAGE,
-            cell: |e, _| e.message.as_str().into(),
+            cell: |e, w| w.text(&e.message),
         },
         Column {
             name: CAUSE,
-            cell: |e, _| cells(e).cause.into(),
+            cell: |e, w| w.text(cells(e).cause),
         },
         Column {
             name: NAME,
-            cell: |e, _| cells(e).name.into(),
+            cell: |e, w| w.text(cells(e).name),
         },
         Column {
             name: DESIRED_FROM,
-            cell: |e, _| optional_count(cells(e).desired_from),
+            cell: |e, w| w.opt_int(cells(e).desired_from),
         },
         Column {
             name: DESIRED_TO,
-            cell: |e, _| optional_count(cells(e).desired_to),
+            cell: |e, w| w.opt_int(cells(e).desired_to),
         },
         Column {
             name: TASK_DEFINITION,
-            cell: |e, _| cells(e).task_definition.into(),
+            cell: |e, w| w.text(cells(e).task_definition),
         },
     ];
 }
@@ -355,53 +345,53 @@ pub mod alarms {
     pub const ALARM_ROLE: &str = "alarm_role";
 
     /// How a cell is formatted from a row.
-    pub type Cell = for<'r, 'a> fn(&'r AlarmRow<'a>, i64) -> Cow<'r, str>;
+    pub type Cell = for<'r, 'a> fn(&'r AlarmRow<'a>, &mut RowWriter);
 
     /// The columns, in file order.
     pub const COLUMNS: &[Column<Cell>] = &[
         Column {
             name: TIME_S,
-            cell: |r, _| seconds(r.time_ms).into(),
+            cell: |r, w| w.seconds(r.time_ms),
         },
         Column {
             name: TIMESTAMP,
-            cell: |r, start| timestamp(start, r.time_ms).into(),
+            cell: |r, w| w.timestamp(r.time_ms),
         },
         Column {
             name: ALARM,
-            cell: |r, _| r.alarm.into(),
+            cell: |r, w| w.text(r.alarm),
         },
         Column {
             name: SERVICE,
-            cell: |r, _| r.service.into(),
+            cell: |r, w| w.text(r.service),
         },
         Column {
             name: METRIC,
-            cell: |r, _| r.metric.into(),
+            cell: |r, w| w.text(r.metric),
         },
         Column {
             name: VALUE,
-            cell: |r, _| optional_number(r.value),
+            cell: |r, w| w.opt_number(r.value),
         },
         Column {
             name: COMPARISON,
-            cell: |r, _| r.comparison.into(),
+            cell: |r, w| w.text(r.comparison),
         },
         Column {
             name: THRESHOLD,
-            cell: |r, _| number(r.threshold).into(),
+            cell: |r, w| w.number(r.threshold),
         },
         Column {
             name: STATE,
-            cell: |r, _| r.state.into(),
+            cell: |r, w| w.text(r.state),
         },
         Column {
             name: POLICY,
-            cell: |r, _| r.tracking.map_or("", |t| t.policy).into(),
+            cell: |r, w| w.text(r.tracking.map_or("", |t| t.policy)),
         },
         Column {
             name: ALARM_ROLE,
-            cell: |r, _| r.tracking.map_or("", |t| t.role.as_str()).into(),
+            cell: |r, w| w.plain(r.tracking.map_or("", |t| t.role.as_str())),
         },
     ];
 }
@@ -436,56 +426,63 @@ pub mod tasks {
     pub const STOP_REASON: &str = "stop_reason";
 
     /// How a cell is formatted from a record.
-    pub type Cell = for<'r, 'a> fn(&'r TaskRecord<'a>, i64) -> Cow<'r, str>;
+    pub type Cell = for<'r, 'a> fn(&'r TaskRecord<'a>, &mut RowWriter);
 
     /// The columns, in file order.
     pub const COLUMNS: &[Column<Cell>] = &[
         Column {
             name: TASK_ID,
-            cell: |t, _| format!("t-{}", t.task_id).into(),
+            cell: |t, w| {
+                w.plain("t-");
+                w.int(t.task_id);
+            },
         },
         Column {
             name: SERVICE,
-            cell: |t, _| t.service.into(),
+            cell: |t, w| w.text(t.service),
         },
         Column {
             name: TASK_DEFINITION,
-            cell: |t, _| t.task_definition.into(),
+            cell: |t, w| w.text(t.task_definition),
         },
         Column {
             name: CAPACITY_PROVIDER,
-            cell: |t, _| t.capacity_provider.into(),
+            cell: |t, w| w.text(t.capacity_provider),
         },
         Column {
             name: INSTANCE_ID,
-            cell: |t, _| t.instance_id.unwrap_or("").into(),
+            cell: |t, w| w.text(t.instance_id.unwrap_or("")),
         },
         Column {
             name: AVAILABILITY_ZONE,
-            cell: |t, _| t.availability_zone.unwrap_or("").into(),
+            cell: |t, w| w.text(t.availability_zone.unwrap_or("")),
         },
         Column {
             name: HOST_PORTS,
-            cell: |t, _| {
-                let ports: Vec<String> = t.host_ports.iter().map(u16::to_string).collect();
-                ports.join(" ").into()
+            cell: |t, w| {
+                for (i, port) in t.host_ports.iter().enumerate() {
+                    if i > 0 {
+                        w.plain(" ");
+                    }
+                    w.int(*port);
+                }
             },
         },
         Column {
             name: CREATED_S,
-            cell: |t, _| seconds(t.created_ms).into(),
+            cell: |t, w| w.seconds(t.created_ms),
         },
         Column {
             name: RUNNING_S,
-            cell: |t, _| t.running_ms.map(seconds).unwrap_or_default().into(),
+            cell: |t, w| w.opt_seconds(t.running_ms),
         },
         Column {
             name: STOPPED_S,
-            cell: |t, _| t.stopped_ms.map(seconds).unwrap_or_default().into(),
+            cell: |t, w| w.opt_seconds(t.stopped_ms),
         },
         Column {
             name: STOP_REASON,
-            cell: |t, _| t.stop_reason.into(),
+            cell: |t, w| w.text(t.stop_reason),
         },
     ];
 }
