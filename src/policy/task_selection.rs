@@ -157,66 +157,77 @@ fn choose_incrementally(candidates: &[RankedStopCandidate], rules: &[StopRule], 
     let binpack: Vec<usize> = (0..rules.len()).filter(|r| rules[*r] == StopRule::Binpack).collect();
     let nb = binpack.len();
 
+    // One sort by (instance, leading spread value, fixed binpack parts, created_seq, position)
+    // lays the tasks out as runs: one per instance (Fargate tasks first), split into cells by the
+    // spread value, each cell already in its lasting order, best last.
+    let spread_value = |i: usize| if spread_first { candidates[i].keys[0] } else { 0 };
+    let fixed = |i: usize, b: usize| candidates[i].keys[binpack[b]] + candidates[i].amounts[binpack[b]];
+    // The sort keys side by side (instance as 0 for Fargate, else id + 1), compared as slices.
+    let width = nb + 4;
+    let mut sort_keys: Vec<u64> = Vec::with_capacity(len * width);
+    for (i, c) in candidates.iter().enumerate() {
+        sort_keys.push(c.instance.map_or(0, |inst| u64::from(inst) + 1));
+        sort_keys.push(spread_value(i));
+        sort_keys.extend((0..nb).map(|b| fixed(i, b)));
+        sort_keys.push(c.created_seq);
+        sort_keys.push(i as u64);
+    }
+    let mut order: Vec<usize> = (0..len).collect();
+    order.sort_unstable_by(|x, y| sort_keys[x * width..(x + 1) * width].cmp(&sort_keys[y * width..(y + 1) * width]));
+
     // Groups: the leading spread rule's values (dense ids, with the remaining tasks of each).
-    let mut group_of = vec![0usize; len];
+    let mut group_ids: BTreeMap<u64, usize> = BTreeMap::new();
     let mut group_count: Vec<u64> = Vec::new();
-    if spread_first {
-        let mut ids: BTreeMap<u64, usize> = BTreeMap::new();
-        for (i, c) in candidates.iter().enumerate() {
-            let next = ids.len();
-            let g = *ids.entry(c.keys[0]).or_insert(next);
+    let mut group_of = vec![0usize; len];
+    // Instances (dense slots) with what stops have freed on them so far, per binpack rule.
+    let mut slot_of: Vec<Option<usize>> = vec![None; len];
+    // Per slot, its cells (consecutive ids: the sort puts an instance's cells together).
+    let mut slot_cells: Vec<std::ops::Range<usize>> = Vec::new();
+    // Cells: (group, instance); each with its slot and its tasks.
+    let mut cell_of = vec![0usize; len];
+    let mut cell_group: Vec<usize> = Vec::new();
+    let mut cell_slot: Vec<Option<usize>> = Vec::new();
+    // Per cell, its tasks' positions in `order`; the end moves back as they stop.
+    let mut cell_tasks: Vec<(usize, usize)> = Vec::new();
+    let mut previous: Option<usize> = None;
+    for (position, &i) in order.iter().enumerate() {
+        let c = &candidates[i];
+        let same_instance = previous.is_some_and(|p| candidates[p].instance == c.instance);
+        let same_cell = same_instance && previous.is_some_and(|p| spread_value(p) == spread_value(i));
+        if !same_cell {
+            let next = group_ids.len();
+            let g = *group_ids.entry(spread_value(i)).or_insert(next);
             if g == group_count.len() {
                 group_count.push(0);
             }
-            group_count[g] += 1;
-            group_of[i] = g;
-        }
-    } else {
-        group_count.push(len as u64);
-    }
-
-    // Instances (dense slots) with what stops have freed on them so far, per binpack rule.
-    let mut slot_ids: BTreeMap<u32, usize> = BTreeMap::new();
-    let mut slot_of: Vec<Option<usize>> = Vec::with_capacity(len);
-    for c in candidates {
-        slot_of.push(c.instance.map(|inst| {
-            let next = slot_ids.len();
-            *slot_ids.entry(inst).or_insert(next)
-        }));
-    }
-    let mut freed = vec![0u64; slot_ids.len() * nb];
-
-    // Cells: (group, instance); each with its slot and its tasks sorted by their fixed key.
-    let mut cell_ids: BTreeMap<(usize, Option<usize>), usize> = BTreeMap::new();
-    let mut cell_group: Vec<usize> = Vec::new();
-    let mut cell_slot: Vec<Option<usize>> = Vec::new();
-    let mut cell_tasks: Vec<Vec<usize>> = Vec::new();
-    let mut slot_cells: Vec<Vec<usize>> = vec![Vec::new(); slot_ids.len()];
-    for i in 0..len {
-        let key = (group_of[i], slot_of[i]);
-        let next = cell_ids.len();
-        let cell = *cell_ids.entry(key).or_insert(next);
-        if cell == cell_tasks.len() {
-            cell_group.push(key.0);
-            cell_slot.push(key.1);
-            cell_tasks.push(Vec::new());
-            if let Some(s) = key.1 {
-                slot_cells[s].push(cell);
+            let slot = match (c.instance, same_instance) {
+                (None, _) => None,
+                (Some(_), true) => previous.and_then(|p| slot_of[p]),
+                (Some(_), false) => {
+                    slot_cells.push(cell_tasks.len()..cell_tasks.len());
+                    Some(slot_cells.len() - 1)
+                }
+            };
+            if let Some(s) = slot {
+                slot_cells[s].end = cell_tasks.len() + 1;
             }
+            cell_group.push(g);
+            cell_slot.push(slot);
+            cell_tasks.push((position, position));
         }
-        cell_tasks[cell].push(i);
+        let cell = cell_tasks.len() - 1;
+        cell_tasks[cell].1 += 1;
+        cell_of[i] = cell;
+        group_of[i] = cell_group[cell];
+        slot_of[i] = cell_slot[cell];
+        group_count[cell_group[cell]] += 1;
+        previous = Some(i);
     }
-    let fixed = |i: usize, b: usize| candidates[i].keys[binpack[b]] + candidates[i].amounts[binpack[b]];
-    for tasks in &mut cell_tasks {
-        tasks.sort_by(|x, y| {
-            (0..nb)
-                .map(|b| fixed(*x, b).cmp(&fixed(*y, b)))
-                .find(|o| o.is_ne())
-                .unwrap_or(std::cmp::Ordering::Equal)
-                .then(candidates[*x].created_seq.cmp(&candidates[*y].created_seq))
-                .then(x.cmp(y))
-        });
+    if !spread_first {
+        // One group; its count is not a rule's score.
+        group_count.iter_mut().for_each(|c| *c = 0);
     }
+    let mut freed = vec![0u64; slot_cells.len() * nb];
 
     let mut removed = vec![false; len];
     let mut version = vec![0u64; cell_tasks.len()];
@@ -224,16 +235,19 @@ fn choose_incrementally(candidates: &[RankedStopCandidate], rules: &[StopRule], 
     // Drops the cell's stopped tasks from its end and pushes its best task's key.
     let push_cell = |cell: usize,
                      version: &mut [u64],
-                     cell_tasks: &mut [Vec<usize>],
+                     cell_tasks: &mut [(usize, usize)],
                      removed: &[bool],
                      freed: &[u64],
                      heaps: &mut [BinaryHeap<CellEntry>]| {
         version[cell] += 1;
-        let tasks = &mut cell_tasks[cell];
-        while tasks.last().is_some_and(|t| removed[*t]) {
-            tasks.pop();
+        let (start, end) = &mut cell_tasks[cell];
+        while *end > *start && removed[order[*end - 1]] {
+            *end -= 1;
         }
-        let Some(&t) = tasks.last() else { return };
+        if *end == *start {
+            return;
+        }
+        let t = order[*end - 1];
         let mut key = Vec::with_capacity(nb + 2);
         for b in 0..nb {
             let on_instance = cell_slot[cell].map_or(0, |s| freed[s * nb + b]);
@@ -262,10 +276,7 @@ fn choose_incrementally(candidates: &[RankedStopCandidate], rules: &[StopRule], 
                 let best = heaps
                     .iter()
                     .enumerate()
-                    .filter_map(|(g, heap)| {
-                        let count = if spread_first { group_count[g] } else { 0 };
-                        heap.peek().map(|e| (count, &e.0))
-                    })
+                    .filter_map(|(g, heap)| heap.peek().map(|e| (group_count[g], &e.0)))
                     .max()
                     .expect("a task remains");
                 *best.1.last().expect("the key ends with the position") as usize
@@ -280,12 +291,12 @@ fn choose_incrementally(candidates: &[RankedStopCandidate], rules: &[StopRule], 
                 for b in 0..nb {
                     freed[s * nb + b] += candidates[pick].amounts[binpack[b]];
                 }
-                for &cell in &slot_cells[s] {
+                for cell in slot_cells[s].clone() {
                     push_cell(cell, &mut version, &mut cell_tasks, &removed, &freed, &mut heaps);
                 }
             }
             None => {
-                let cell = cell_ids[&(group_of[pick], None)];
+                let cell = cell_of[pick];
                 push_cell(cell, &mut version, &mut cell_tasks, &removed, &freed, &mut heaps);
             }
         }
