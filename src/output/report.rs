@@ -316,17 +316,7 @@ fn charts_section(html: &mut String, charts: &[ChartFile]) {
             acc
         });
     for stem_name in stems {
-        let of = |ext: &str| charts.iter().find(|c| c.name == format!("{stem_name}.{ext}"));
-        let (body, title) = if let Some(svg) = of("svg") {
-            (String::from_utf8_lossy(&svg.bytes).into_owned(), &svg.title)
-        } else if let Some(png) = of("png") {
-            let img = format!(
-                "<img alt=\"{}\" src=\"data:image/png;base64,{}\">",
-                escape(&png.title),
-                base64(&png.bytes)
-            );
-            (img, &png.title)
-        } else {
+        let Some((body, title)) = chart_figure(charts, stem_name) else {
             continue;
         };
         let _ = writeln!(
@@ -419,8 +409,24 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// The inline body of the chart `stem` (its SVG, or its PNG as a data URI when only PNG was
+/// drawn) and its title; `None` when neither was drawn. Shared with the sweep report.
+pub(super) fn chart_figure<'c>(charts: &'c [ChartFile], stem: &str) -> Option<(String, &'c str)> {
+    let of = |ext: &str| charts.iter().find(|c| c.name == format!("{stem}.{ext}"));
+    if let Some(svg) = of("svg") {
+        return Some((String::from_utf8_lossy(&svg.bytes).into_owned(), &svg.title));
+    }
+    let png = of("png")?;
+    let img = format!(
+        "<img alt=\"{}\" src=\"data:image/png;base64,{}\">",
+        escape(&png.title),
+        base64(&png.bytes)
+    );
+    Some((img, &png.title))
+}
+
 /// Standard base64 with padding (PNG data URIs), for this report and the sweep's.
-pub(super) fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

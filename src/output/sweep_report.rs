@@ -10,7 +10,7 @@ use super::charts::ChartFile;
 use super::charts::sweep::data::{Goal, SweepData, SweepDataError};
 use super::charts::sweep::units::{self, Unit};
 use super::charts::sweep::{DEFAULT_X, DEFAULT_Y};
-use super::report::{base64, escape};
+use super::report::{chart_figure, escape};
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1240px;\
 margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
@@ -301,17 +301,7 @@ fn charts_section(html: &mut String, charts: &[ChartFile]) {
     }
     html.push_str("<h2>Charts</h2>\n");
     for stem in stems {
-        let of = |ext: &str| charts.iter().find(|c| c.name == format!("{stem}.{ext}"));
-        let (body, title) = if let Some(svg) = of("svg") {
-            (String::from_utf8_lossy(&svg.bytes).into_owned(), &svg.title)
-        } else if let Some(png) = of("png") {
-            let img = format!(
-                "<img alt=\"{}\" src=\"data:image/png;base64,{}\">",
-                escape(&png.title),
-                base64(&png.bytes)
-            );
-            (img, &png.title)
-        } else {
+        let Some((body, title)) = chart_figure(charts, stem) else {
             continue;
         };
         let _ = writeln!(
@@ -328,6 +318,7 @@ mod tests {
     use super::*;
     use crate::output::charts::ChartFormat;
     use crate::output::charts::sweep::{SweepAxes, example, render_sweep_charts};
+    use crate::output::report::base64;
 
     #[test]
     fn the_report_asks_answers_and_tabulates() {
