@@ -12,8 +12,8 @@ use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_mai
 use ecsim::model::catalog::instance_type;
 use ecsim::model::{ContainerInstance, InstanceId, InstanceState, TaskResources};
 use ecsim::policy::placement::{
-    BinpackField, FreeCapacityIndex, PlacementContext, PlacementRequest, PlacementStrategy, SpreadCounts, SpreadField,
-    place_task, place_with_index,
+    BinpackField, FreeCapacityIndex, IndexAnswer, PlacementContext, PlacementRequest, PlacementStrategy, SpreadCounts,
+    SpreadField, place_task, place_with_index,
 };
 use ecsim::sim::{ProviderIdx, SimTime};
 use rand::SeedableRng;
@@ -81,13 +81,26 @@ fn fleet() -> Vec<ContainerInstance> {
         .collect()
 }
 
+/// The instances' dynamic host port range.
+const PORTS: (u16, u16) = (32768, 60999);
+
 /// Places every task; returns how many found an instance.
 fn place_all(fleet: &mut [ContainerInstance], indexed: bool) -> u32 {
     let strategy = [
         PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".into())),
         PlacementStrategy::Binpack(BinpackField::Memory),
     ];
-    let mut index = FreeCapacityIndex::new(1, ZONES);
+    // Three task sizes, so binpack has real choices to make.
+    let shapes: Vec<TaskResources> = (0..3)
+        .map(|k| TaskResources {
+            cpu_units: [256, 512, 128][k],
+            memory_mib: [1024, 512, 2048][k],
+            static_ports: vec![],
+            dynamic_ports: 0,
+            enis: 0,
+        })
+        .collect();
+    let mut index = FreeCapacityIndex::new(1, ZONES, &shapes, PORTS);
     for i in fleet.iter() {
         index.update(i);
     }
@@ -98,22 +111,18 @@ fn place_all(fleet: &mut [ContainerInstance], indexed: bool) -> u32 {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     let mut placed = 0;
     for t in 0..TASKS {
-        // Three task sizes, so binpack has real choices to make.
-        let resources = TaskResources {
-            cpu_units: [256, 512, 128][t as usize % 3],
-            memory_mib: [1024, 512, 2048][t as usize % 3],
-            static_ports: vec![],
-            dynamic_ports: 0,
-            enis: 0,
-        };
+        let resources = &shapes[t as usize % 3];
         let request = PlacementRequest {
-            resources: &resources,
+            resources,
             strategy: &strategy,
             constraints: &[],
-            dynamic_port_range: (32768, 60999),
+            dynamic_port_range: PORTS,
         };
         let chosen = if indexed {
-            place_with_index(&request, ProviderIdx(0), &index, fleet, &counts)
+            match place_with_index(&request, ProviderIdx(0), &index, &counts) {
+                IndexAnswer::Chosen(id) => Some(id),
+                _ => None,
+            }
         } else {
             let refs: Vec<&ContainerInstance> = fleet.iter().collect();
             place_task(&request, &refs, &counts, &mut rng).ok().map(|p| p.instance)

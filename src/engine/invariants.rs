@@ -1,5 +1,6 @@
 //! Invariants of the world, checked after every event in tests: a broken one is a bug, so it panics.
 
+use crate::engine::capacity::tally::FleetTally;
 use crate::engine::world::World;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{InstanceState, TaskState};
@@ -115,6 +116,12 @@ impl World<'_> {
                 spec.name,
                 state.live.len(),
                 spec.max_size
+            );
+            assert_eq!(
+                *self.capacity.tally.group(g),
+                FleetTally::recount(self.capacity.instances.iter(), g),
+                "the running totals of group {} are stale",
+                spec.name
             );
             for id in &state.live {
                 let i = &self.capacity.instances[id.index()];

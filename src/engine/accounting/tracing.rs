@@ -1,8 +1,9 @@
 //! Trace ticks: one `services.csv` row per service and one `cluster.csv` row per capacity provider.
 
+use crate::engine::capacity::tally::GroupTally;
 use crate::engine::event::Event;
 use crate::engine::world::World;
-use crate::model::{InstanceState, TaskState};
+use crate::model::TaskState;
 use crate::sim::{ProviderIdx, ServiceIdx};
 use crate::spec::CapacityProviderKind;
 use crate::trace::{ClusterRow, ServiceRow, SinkError, TraceSink};
@@ -56,23 +57,11 @@ impl World<'_> {
     }
 
     fn write_cluster_row(&mut self, provider: ProviderIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let mut instances = 0u32;
-        let mut pending = 0u32;
-        let (mut cpu_used, mut cpu_reg, mut mem_used, mut mem_reg) = (0u64, 0u64, 0u64, 0u64);
-        for id in self.instances_of_provider(provider) {
-            let i = &self.capacity.instances[id];
-            match i.state {
-                InstanceState::Launching => pending += 1,
-                InstanceState::Active | InstanceState::Draining => {
-                    instances += 1;
-                    cpu_used += u64::from(i.used_cpu_units);
-                    cpu_reg += u64::from(i.registered_cpu_units);
-                    mem_used += i.used_memory_mib;
-                    mem_reg += i.registered_memory_mib;
-                }
-                InstanceState::Terminated => {}
-            }
-        }
+        let cp = &self.spec.capacity_providers[provider];
+        let fleet = match cp.kind {
+            CapacityProviderKind::AutoScalingGroup(g) => *self.capacity.tally.group(g),
+            _ => GroupTally::default(),
+        };
         let (mut provisioning, mut tasks) = (0u32, 0u32);
         for (i, s) in self.services.iter().enumerate() {
             if let Some(item) = self.spec.services[i]
@@ -101,7 +90,6 @@ impl World<'_> {
                     .count() as u32
             };
         }
-        let cp = &self.spec.capacity_providers[provider];
         let reservation = cp.managed_scaling.map(|_| self.reservation_sample(provider).percent);
         let desired_capacity = match cp.kind {
             CapacityProviderKind::AutoScalingGroup(g) => Some(self.capacity.groups[g].desired),
@@ -111,10 +99,10 @@ impl World<'_> {
         sink.cluster_row(&ClusterRow {
             time_ms: self.now.0,
             capacity_provider: &self.spec.capacity_providers[provider].name,
-            instances,
-            instances_pending: pending,
-            cpu_reserved_pct: percent(cpu_used, cpu_reg),
-            memory_reserved_pct: percent(mem_used, mem_reg),
+            instances: fleet.registered,
+            instances_pending: fleet.launching,
+            cpu_reserved_pct: percent(fleet.cpu_used, fleet.cpu_registered),
+            memory_reserved_pct: percent(fleet.memory_used, fleet.memory_registered),
             capacity_provider_reservation: reservation,
             tasks_provisioning: provisioning,
             tasks,

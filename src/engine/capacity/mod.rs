@@ -5,6 +5,7 @@ pub(super) mod asg_scale_in;
 pub(super) mod faults;
 pub(super) mod instances;
 pub(super) mod spot;
+pub(super) mod tally;
 
 use rand_chacha::ChaCha8Rng;
 
@@ -22,6 +23,8 @@ pub(in crate::engine) struct Capacity {
     pub groups: Vec<AutoScalingGroupState>,
     /// ACTIVE instances by free CPU and memory, for placement without a full scan.
     pub free_capacity: FreeCapacityIndex,
+    /// Running totals of each group's instances.
+    pub tally: tally::FleetTally,
     /// Availability Zones failed by the timeline: nothing new launches there.
     pub impaired_zones: Vec<bool>,
     /// Draws instance launch times (`instance-launch`).
@@ -31,6 +34,7 @@ pub(in crate::engine) struct Capacity {
 impl Capacity {
     /// No instances yet; the groups at their configured desired capacity.
     pub fn new(spec: &Spec, streams: &RngStreams) -> Capacity {
+        let task_shapes: Vec<_> = spec.task_definitions.iter().map(|td| td.resources()).collect();
         Capacity {
             instances: Vec::new(),
             groups: spec
@@ -43,7 +47,13 @@ impl Capacity {
                     termination_rng: streams.stream(&format!("asg-termination/{}", g.name)),
                 })
                 .collect(),
-            free_capacity: FreeCapacityIndex::new(spec.capacity_providers.len(), spec.availability_zones.len()),
+            free_capacity: FreeCapacityIndex::new(
+                spec.capacity_providers.len(),
+                spec.availability_zones.len(),
+                &task_shapes,
+                spec.behavior.instances.dynamic_port_range,
+            ),
+            tally: tally::FleetTally::new(spec.auto_scaling_groups.len()),
             impaired_zones: vec![false; spec.availability_zones.len()],
             instance_rng: streams.stream("instance-launch"),
         }

@@ -4,7 +4,7 @@
 
 use crate::engine::world::World;
 use crate::model::catalog::instance_type;
-use crate::model::{InstanceState, StopReason, TaskId, TaskState};
+use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::cluster_scaling::{
     InstanceCapacity, ScalingSteps, WaitingTaskGroup, additional_instances, capacity_provider_reservation,
 };
@@ -70,15 +70,8 @@ impl World<'_> {
         let CapacityProviderKind::AutoScalingGroup(group) = self.spec.capacity_providers[provider].kind else {
             unreachable!("Fargate providers have no managed scaling");
         };
-        let mut n = 0u32;
-        let mut busy = 0u32;
-        for id in &self.capacity.groups[group].live {
-            let i = &self.capacity.instances[id.index()];
-            if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
-                n += 1;
-                busy += u32::from(i.is_busy());
-            }
-        }
+        let tally = self.capacity.tally.group(group);
+        let (n, busy) = (tally.launching_or_active, tally.busy);
         let groups = self.waiting_task_groups(provider);
         let steps = self.spec.capacity_providers[provider].managed_scaling.map_or(
             ScalingSteps {

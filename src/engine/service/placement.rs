@@ -7,8 +7,9 @@ use crate::engine::world::World;
 use crate::model::catalog::InstanceType;
 use crate::model::{ContainerInstance, InstanceId, TaskId, TaskResources, TaskState};
 use crate::policy::placement::{
-    AVAILABILITY_ZONE_ATTRIBUTE, BinpackField, Placement, PlacementConstraint, PlacementContext, PlacementFailure,
-    PlacementRequest, PlacementStrategy, SpreadCounts, SpreadField, host_ports, place_task, place_with_index,
+    AVAILABILITY_ZONE_ATTRIBUTE, BinpackField, IndexAnswer, Placement, PlacementConstraint, PlacementContext,
+    PlacementFailure, PlacementRequest, PlacementStrategy, SpreadCounts, SpreadField, host_ports, place_task,
+    place_with_index,
 };
 use crate::policy::task_selection::{RankedStopCandidate, StopRule, choose_tasks_to_stop_by_strategy};
 use crate::sim::{ProviderIdx, ServiceIdx};
@@ -105,17 +106,15 @@ impl World<'_> {
             dynamic_port_range: self.spec.behavior.instances.dynamic_port_range,
         };
         let view = ServiceView::new(self, service, request.rules());
-        if let Some(id) = place_with_index(
-            &request,
-            provider,
-            &self.capacity.free_capacity,
-            &self.capacity.instances,
-            &view,
-        ) {
-            return Ok(Placement {
-                instance: id,
-                host_ports: host_ports(&request, &self.capacity.instances[id]),
-            });
+        match place_with_index(&request, provider, &self.capacity.free_capacity, &view) {
+            IndexAnswer::Chosen(id) => {
+                return Ok(Placement {
+                    instance: id,
+                    host_ports: host_ports(&request, &self.capacity.instances[id]),
+                });
+            }
+            IndexAnswer::NoFit(failure) => return Err(failure),
+            IndexAnswer::NotApplicable => {}
         }
         let candidates: Vec<&ContainerInstance> = self
             .instances_of_provider(provider)
@@ -125,9 +124,11 @@ impl World<'_> {
         place_task(&request, &candidates, &view, &mut rng)
     }
 
-    /// Files instance `id` in the free-capacity index again after a change.
+    /// Files instance `id` in the free-capacity index and the group totals again after a change.
     pub(in crate::engine) fn reindex_instance(&mut self, id: InstanceId) {
-        self.capacity.free_capacity.update(&self.capacity.instances[id]);
+        let instance = &self.capacity.instances[id];
+        self.capacity.free_capacity.update(instance);
+        self.capacity.tally.update(instance);
     }
 
     /// The built-in attributes of a new instance plus the custom ones of its group, sorted by name.

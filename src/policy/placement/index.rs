@@ -1,67 +1,155 @@
-//! An index of ACTIVE instances by free CPU and free memory, per capacity provider and zone, so
-//! the common strategies place a task without scanning every instance.
+//! An index of ACTIVE instances that can hold each task shape, by free CPU and free memory, per
+//! capacity provider and zone, so the common strategies place a task without scanning instances.
 //!
-//! `binpack(field)` wants the instance left with the least of `field`: in a set ordered by
-//! (free amount, instance id) that is the first entry at or above the task's need, a range query.
+//! A shape is the resources of one task definition (CPU, memory, ports, ENIs); the run knows them
+//! all up front. For each shape the index keeps, per provider and zone, the instances on which a
+//! task of that shape fits now, ordered by (free amount, instance id). `binpack(field)` wants the
+//! instance left with the least of `field`, which is then the first entry of the set: one lookup.
 //! `spread(attribute:ecs.availability-zone)` before it only decides which zones are looked at:
-//! the zones with the fewest tasks of the service first, the best fit over the tied zones. An
-//! entry that has the memory but lacks CPU, ports or ENIs is skipped, so the walk is short unless
-//! the cluster is nearly full. The result is the same as ranking a full scan (a seeded randomised
-//! test in `tests.rs` checks it); other strategies and any constraint use the scan.
+//! the zones with the fewest tasks of the service first, the best fit over the tied zones. The
+//! result is the same as ranking a full scan (a seeded randomised test in `tests.rs` checks it);
+//! other strategies, any constraint and an unknown shape use the scan.
 
 use std::collections::BTreeSet;
 
-use super::PlacementRequest;
-use super::feasibility::check_fit;
+use super::feasibility::{Shortfall, check_fit};
 use super::ranking::SpreadCounts;
 use super::strategy::{AVAILABILITY_ZONE_ATTRIBUTE, BinpackField, PlacementStrategy, SpreadField};
-use crate::model::{ContainerInstance, InstanceId, InstanceState};
+use super::{PlacementFailure, PlacementRequest};
+use crate::model::{ContainerInstance, InstanceId, InstanceState, TaskResources};
 use crate::sim::ProviderIdx;
 
-/// Free CPU and memory of every ACTIVE instance, by capacity provider and Availability Zone.
+/// Most task shapes the index keeps sets for; tasks of other shapes are placed by scanning.
+pub const MAX_INDEXED_SHAPES: usize = 64;
+
+/// The shortfall of an instance that passed 0, 1, 2 or 3 of the checks (see `check_fit`).
+const SHORTFALL_BY_CHECKS_PASSED: [Shortfall; 4] =
+    [Shortfall::Cpu, Shortfall::Memory, Shortfall::Ports, Shortfall::Eni];
+
+/// Where one instance is filed: its slot, the free amounts, and the shapes that fit on it.
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    slot: usize,
+    cpu: u64,
+    memory: u64,
+    /// Bit `k` set: a task of shape `k` fits.
+    fits: u64,
+    /// Bits `2k..2k+2`: where a shape `k` that does not fit falls short (checks passed, 0-3).
+    misfits: u128,
+}
+
+/// The ACTIVE instances each task shape fits on, by capacity provider and Availability Zone.
 #[derive(Clone, Debug, Default)]
 pub struct FreeCapacityIndex {
     zones: usize,
     providers: usize,
-    /// Per slot (`provider * zones + zone`): (free CPU units, instance id).
+    shapes: Vec<TaskResources>,
+    dynamic_port_range: (u16, u16),
+    /// Per shape and slot (`(shape * providers + provider) * zones + zone`): (free CPU, id).
     by_cpu: Vec<BTreeSet<(u64, u32)>>,
-    /// Per slot: (free memory MiB, instance id).
+    /// Per shape and slot: (free memory MiB, id).
     by_memory: Vec<BTreeSet<(u64, u32)>>,
-    /// Per instance id: its slot and the keys it is filed under.
-    entries: Vec<Option<(usize, u64, u64)>>,
+    /// Per shape, provider and checks passed (`(shape * providers + provider) * 4 + passed`): the
+    /// ids of the ACTIVE instances where a task of the shape does not fit, to explain a failure.
+    misfits: Vec<BTreeSet<u32>>,
+    /// Per instance id: where it is filed, if it is.
+    entries: Vec<Option<Entry>>,
 }
 
 impl FreeCapacityIndex {
-    /// An empty index for `providers` capacity providers over `zones` zones.
-    pub fn new(providers: usize, zones: usize) -> Self {
+    /// An empty index for `providers` capacity providers over `zones` zones, for tasks of the
+    /// given shapes (duplicates are kept once; beyond `MAX_INDEXED_SHAPES` they are not indexed).
+    pub fn new(providers: usize, zones: usize, shapes: &[TaskResources], dynamic_port_range: (u16, u16)) -> Self {
+        let mut distinct: Vec<TaskResources> = Vec::new();
+        for shape in shapes {
+            if !distinct.contains(shape) && distinct.len() < MAX_INDEXED_SHAPES {
+                distinct.push(shape.clone());
+            }
+        }
+        let sets = distinct.len() * providers * zones;
+        let misfit_sets = distinct.len() * providers * 4;
         FreeCapacityIndex {
             zones,
             providers,
-            by_cpu: vec![BTreeSet::new(); providers * zones],
-            by_memory: vec![BTreeSet::new(); providers * zones],
+            shapes: distinct,
+            dynamic_port_range,
+            by_cpu: vec![BTreeSet::new(); sets],
+            by_memory: vec![BTreeSet::new(); sets],
+            misfits: vec![BTreeSet::new(); misfit_sets],
             entries: Vec::new(),
         }
     }
 
     /// Files `instance` under its current free resources (or removes it unless ACTIVE). Call it
-    /// after every change of an instance's state or used resources.
+    /// after every change of an instance's state, used resources or ports.
     pub fn update(&mut self, instance: &ContainerInstance) {
         let id = instance.id.index();
         if self.entries.len() <= id {
             self.entries.resize(id + 1, None);
         }
-        if let Some((slot, cpu, memory)) = self.entries[id].take() {
-            self.by_cpu[slot].remove(&(cpu, instance.id.0));
-            self.by_memory[slot].remove(&(memory, instance.id.0));
+        if let Some(old) = self.entries[id].take() {
+            self.file(old, instance.id.0, false);
         }
         let provider = instance.capacity_provider.filter(|p| p.index() < self.providers);
         let indexed = instance.state == InstanceState::Active && instance.availability_zone < self.zones;
         if let (Some(provider), true) = (provider, indexed) {
-            let slot = provider.index() * self.zones + instance.availability_zone;
-            let (cpu, memory) = (u64::from(instance.free_cpu_units()), instance.free_memory_mib());
-            self.by_cpu[slot].insert((cpu, instance.id.0));
-            self.by_memory[slot].insert((memory, instance.id.0));
-            self.entries[id] = Some((slot, cpu, memory));
+            let (mut fits, mut misfits) = (0u64, 0u128);
+            for (k, shape) in self.shapes.iter().enumerate() {
+                match check_fit(shape, instance, self.dynamic_port_range) {
+                    Ok(()) => fits |= 1 << k,
+                    Err((passed, _)) => misfits |= (passed as u128 & 3) << (2 * k),
+                }
+            }
+            let entry = Entry {
+                slot: provider.index() * self.zones + instance.availability_zone,
+                cpu: u64::from(instance.free_cpu_units()),
+                memory: instance.free_memory_mib(),
+                fits,
+                misfits,
+            };
+            self.file(entry, instance.id.0, true);
+            self.entries[id] = Some(entry);
+        }
+    }
+
+    /// Adds (or removes) instance `id` to the sets of every shape: those that fit on it by free
+    /// amounts, the others by how far they got.
+    fn file(&mut self, entry: Entry, id: u32, add: bool) {
+        let per_shape = self.providers * self.zones;
+        let provider = entry.slot / self.zones;
+        for k in 0..self.shapes.len() {
+            if entry.fits & (1 << k) != 0 {
+                let set = k * per_shape + entry.slot;
+                if add {
+                    self.by_cpu[set].insert((entry.cpu, id));
+                    self.by_memory[set].insert((entry.memory, id));
+                } else {
+                    self.by_cpu[set].remove(&(entry.cpu, id));
+                    self.by_memory[set].remove(&(entry.memory, id));
+                }
+            } else {
+                let passed = ((entry.misfits >> (2 * k)) & 3) as usize;
+                let set = &mut self.misfits[(k * self.providers + provider) * 4 + passed];
+                if add {
+                    set.insert(id);
+                } else {
+                    set.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Why a task of shape `shape` fits on no ACTIVE instance of `provider`: as a scan explains
+    /// it, the earliest-launched instance that passed the most checks, and what it lacks.
+    fn explain_no_fit(&self, shape: usize, provider: ProviderIdx) -> PlacementFailure {
+        let base = (shape * self.providers + provider.index()) * 4;
+        let closest = (0..4)
+            .rev()
+            .find_map(|passed| self.misfits[base + passed].first().map(|id| (passed, *id)));
+        PlacementFailure {
+            shortfall: closest.map(|(passed, _)| SHORTFALL_BY_CHECKS_PASSED[passed]),
+            closest: closest.map(|(_, id)| InstanceId(id)),
+            constraint: None,
         }
     }
 
@@ -71,7 +159,7 @@ impl FreeCapacityIndex {
             .get(id.index())
             .copied()
             .flatten()
-            .map(|(_, cpu, memory)| (cpu, memory))
+            .map(|e| (e.cpu, e.memory))
     }
 
     /// Instances in the index.
@@ -84,22 +172,26 @@ impl FreeCapacityIndex {
         self.len() == 0
     }
 
-    /// In `provider`'s `zone`, the instance with the least free `field` among those with at least
-    /// `need` of it for which `fits` holds: (free amount, id).
+    /// The position of `resources` among the indexed shapes.
+    fn shape_of(&self, resources: &TaskResources) -> Option<usize> {
+        self.shapes.iter().position(|s| s == resources)
+    }
+
+    /// In `provider`'s `zone`, the instance with the least free `field` on which a task of shape
+    /// `shape` fits: (free amount, id).
     fn tightest_fit(
         &self,
+        shape: usize,
         provider: ProviderIdx,
         zone: usize,
         field: BinpackField,
-        need: u64,
-        fits: &mut dyn FnMut(u32) -> bool,
     ) -> Option<(u64, u32)> {
-        let slot = provider.index() * self.zones + zone;
+        let set = (shape * self.providers + provider.index()) * self.zones + zone;
         let set = match field {
-            BinpackField::Cpu => &self.by_cpu[slot],
-            BinpackField::Memory => &self.by_memory[slot],
+            BinpackField::Cpu => &self.by_cpu[set],
+            BinpackField::Memory => &self.by_memory[set],
         };
-        set.range((need, 0)..).find(|(_, id)| fits(*id)).copied()
+        set.first().copied()
     }
 }
 
@@ -119,33 +211,44 @@ pub fn index_applies(request: &PlacementRequest<'_>) -> Option<(bool, BinpackFie
     }
 }
 
-/// The instance the rules choose, found through the index; `None` when the index does not apply
-/// or finds no instance (the caller then scans, which also explains a failure).
-/// `instances` is every instance of the world, indexed by id.
+/// What the index says of a request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexAnswer {
+    /// The instance the rules choose.
+    Chosen(InstanceId),
+    /// No ACTIVE instance of the provider can hold the task, and why (as a scan explains it).
+    NoFit(PlacementFailure),
+    /// The index cannot answer: other rules, a constraint, or a shape it does not keep.
+    NotApplicable,
+}
+
+/// The instance the rules choose, found through the index.
 pub fn place_with_index(
     request: &PlacementRequest<'_>,
     provider: ProviderIdx,
     index: &FreeCapacityIndex,
-    instances: &[ContainerInstance],
     counts: &dyn SpreadCounts,
-) -> Option<InstanceId> {
-    let (spread_zones, field) = index_applies(request)?;
-    if provider.index() >= index.providers {
-        return None;
-    }
-    let need = match field {
-        BinpackField::Cpu => u64::from(request.resources.cpu_units),
-        BinpackField::Memory => request.resources.memory_mib,
+) -> IndexAnswer {
+    let Some((spread_zones, field)) = index_applies(request) else {
+        return IndexAnswer::NotApplicable;
     };
-    let mut fits = |id: u32| check_fit(request.resources, &instances[id as usize], request.dynamic_port_range).is_ok();
-    let best_in = |zones: &mut dyn Iterator<Item = usize>, fits: &mut dyn FnMut(u32) -> bool| {
+    let Some(shape) = index.shape_of(request.resources) else {
+        return IndexAnswer::NotApplicable;
+    };
+    if provider.index() >= index.providers {
+        return IndexAnswer::NotApplicable;
+    }
+    let best_in = |zones: &mut dyn Iterator<Item = usize>| {
         zones
-            .filter_map(|z| index.tightest_fit(provider, z, field, need, fits))
+            .filter_map(|z| index.tightest_fit(shape, provider, z, field))
             .min()
             .map(|(_, id)| InstanceId(id))
     };
     if !spread_zones {
-        return best_in(&mut (0..index.zones), &mut fits);
+        return best_in(&mut (0..index.zones)).map_or_else(
+            || IndexAnswer::NoFit(index.explain_no_fit(shape, provider)),
+            IndexAnswer::Chosen,
+        );
     }
     // Zones by the service's task count; the first count group with any fit wins.
     let mut zones: Vec<(u32, usize)> = (0..index.zones).map(|z| (counts.service_tasks_in_az(z), z)).collect();
@@ -154,10 +257,10 @@ pub fn place_with_index(
     while start < zones.len() {
         let count = zones[start].0;
         let end = start + zones[start..].iter().take_while(|(c, _)| *c == count).count();
-        if let Some(id) = best_in(&mut zones[start..end].iter().map(|(_, z)| *z), &mut fits) {
-            return Some(id);
+        if let Some(id) = best_in(&mut zones[start..end].iter().map(|(_, z)| *z)) {
+            return IndexAnswer::Chosen(id);
         }
         start = end;
     }
-    None
+    IndexAnswer::NoFit(index.explain_no_fit(shape, provider))
 }

@@ -4,7 +4,7 @@
 //! ports and ENI go through (`feasibility`), then those satisfying every placement constraint
 //! (`distinctInstance`, `memberOf` with an expression of the cluster query language, `cql`), then
 //! the strategy rules pick one (`ranking`). `index` answers the common strategies
-//! (`binpack`, optionally after `spread` over zones) without scanning every instance.
+//! (`binpack`, optionally after `spread` over zones) for the run's task shapes without scanning.
 
 pub mod cql;
 mod feasibility;
@@ -15,7 +15,7 @@ mod strategy;
 mod tests;
 
 pub use feasibility::{Shortfall, check_fit, pick_dynamic_ports};
-pub use index::{FreeCapacityIndex, index_applies, place_with_index};
+pub use index::{FreeCapacityIndex, IndexAnswer, MAX_INDEXED_SHAPES, index_applies, place_with_index};
 pub use ranking::{SpreadCounts, rank, rule_key};
 pub use strategy::{
     AVAILABILITY_ZONE_ATTRIBUTE, BinpackField, MAX_CONSTRAINTS_PER_TASK, MAX_STRATEGY_RULES, PlacementConstraint,

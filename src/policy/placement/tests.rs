@@ -268,7 +268,7 @@ fn random_fleet(rng: &mut ChaCha8Rng, n: u32) -> Vec<ContainerInstance> {
 }
 
 #[test]
-fn index_chooses_what_a_full_scan_chooses() {
+fn index_chooses_and_explains_what_a_full_scan_does() {
     use BinpackField::{Cpu, Memory};
     use PlacementStrategy::Binpack;
     let strategies = [
@@ -277,7 +277,12 @@ fn index_chooses_what_a_full_scan_chooses() {
         vec![spread("attribute:ecs.availability-zone"), Binpack(Memory)],
         vec![spread("attribute:ecs.availability-zone"), Binpack(Cpu)],
     ];
+    // The run's task shapes; the last one is not indexed, so the scan answers for it.
+    let shapes: Vec<TaskResources> = (0..7u32)
+        .map(|k| task((k % 4 + 1) * 512, u64::from(k % 3 + 1) * 1500))
+        .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
+    let (mut chosen, mut explained) = (0, 0);
     for round in 0..40 {
         let strategy = &strategies[round % strategies.len()];
         let n = rng.random_range(1..60);
@@ -286,7 +291,7 @@ fn index_chooses_what_a_full_scan_chooses() {
         for i in fleet.iter_mut().filter(|i| i.id.0 % 7 == 3) {
             i.state = InstanceState::Launching;
         }
-        let mut index = FreeCapacityIndex::new(1, 3);
+        let mut index = FreeCapacityIndex::new(1, 3, &shapes[..6], RANGE);
         for i in &fleet {
             index.update(i);
         }
@@ -295,18 +300,29 @@ fn index_chooses_what_a_full_scan_chooses() {
             ..World::default()
         };
         for step in 0..200 {
-            let resources = task(rng.random_range(1..=8) * 128, rng.random_range(1..=8) * 250);
+            let resources = &shapes[rng.random_range(0..shapes.len())];
             let request = PlacementRequest {
-                resources: &resources,
+                resources,
                 strategy,
                 constraints: &[],
                 dynamic_port_range: RANGE,
             };
             let refs: Vec<&ContainerInstance> = fleet.iter().collect();
-            let scanned = place_task(&request, &refs, &world, &mut rng).ok().map(|p| p.instance);
-            let indexed = place_with_index(&request, ProviderIdx(0), &index, &fleet, &world);
-            assert_eq!(indexed, scanned, "round {round} step {step} {strategy:?}");
-            let Some(id) = scanned else { continue };
+            let scanned = place_task(&request, &refs, &world, &mut rng).map(|p| p.instance);
+            let indexed = place_with_index(&request, ProviderIdx(0), &index, &world);
+            match (&indexed, &scanned) {
+                (IndexAnswer::NotApplicable, _) => assert!(*resources == shapes[6], "round {round} step {step}"),
+                (IndexAnswer::Chosen(id), Ok(scan)) => {
+                    assert_eq!(id, scan, "round {round} step {step} {strategy:?}");
+                    chosen += 1;
+                }
+                (IndexAnswer::NoFit(why), Err(scan)) => {
+                    assert_eq!(why, scan, "round {round} step {step} {strategy:?}");
+                    explained += 1;
+                }
+                _ => panic!("round {round} step {step} {strategy:?}: index {indexed:?}, scan {scanned:?}"),
+            }
+            let Ok(id) = scanned else { continue };
             let inst = &mut fleet[id];
             inst.used_cpu_units += resources.cpu_units;
             inst.used_memory_mib += resources.memory_mib;
@@ -315,4 +331,9 @@ fn index_chooses_what_a_full_scan_chooses() {
             *world.on_instance.entry(id.0).or_default() += 1;
         }
     }
+    // Both answers were exercised many times.
+    assert!(
+        chosen > 1000 && explained > 1000,
+        "chosen {chosen}, explained {explained}"
+    );
 }
