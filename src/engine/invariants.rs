@@ -202,7 +202,7 @@ impl World<'_> {
         for (id, t) in self.tasks.iter() {
             if let (Some(instance), true) = (t.instance, t.state.is_starting_or_running()) {
                 assert_eq!(
-                    listed.get(id),
+                    listed.get(&id),
                     Some(&instance),
                     "placed task {id:?} is not listed by its instance"
                 );

@@ -144,7 +144,7 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
     if world.accounting.last_trace_at < world.end {
         world.on_trace_tick(sink)?;
     }
-    let alive: Vec<TaskId> = world.tasks.keys().copied().collect();
+    let alive: Vec<TaskId> = world.tasks.keys().collect();
     for id in alive {
         let task = &world.tasks[&id];
         world.write_task_row(task, None, sink)?;
