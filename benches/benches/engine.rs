@@ -3,10 +3,14 @@
 //! `large_scenario_*` simulate 300 m5.xlarge instances running 2,000 bridge-mode tasks under a
 //! diurnal, Poisson-noised load, for 7 and 30 simulated days. Throughput is reported in engine
 //! events per second (`RunTotals::events_processed`, counted once before measuring: runs are
-//! deterministic, so every iteration processes the same number). Run with
+//! deterministic, so every iteration processes the same number). `managed_scaling_1d` runs
+//! `benches/scenarios/large-30d-managed-scaling.yaml`, loaded from the file as `ecsim run` loads
+//! it, for one simulated day: CPU target tracking on the service and ECS managed scaling on its
+//! group, so placement, scale-in choice and the reservation metric are all in it. Run with
 //! `cargo bench -p ecsim-bench --bench engine`; memory is measured separately with the CLI.
 
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
 
 use chrono_tz::Tz;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -14,6 +18,7 @@ use ecsim::engine::{self, RunOptions};
 use ecsim::output::charts::{ChartFormat, RunData, RunTexts, render_charts};
 use ecsim::output::report::render_report;
 use ecsim::output::{CsvSink, RunFiles, SummaryBuilder};
+use ecsim::scenario::{self, SourceLoader};
 use ecsim::sim::{EventQueue, ProviderIdx, SimDuration, SimTime};
 use ecsim::spec::{
     AutoScalingGroupSpec, Behavior, CapacityProviderSpec, ContainerSpec, NetworkMode, PortMapping, ServiceSpec, Spec,
@@ -149,6 +154,29 @@ pub fn large_spec(days: u64) -> Spec {
     }
 }
 
+/// Reads the files a scenario names (replayed load, task definitions) next to it.
+struct DirLoader(PathBuf);
+
+impl SourceLoader for DirLoader {
+    fn read_relative(&self, relative: &str) -> Result<(String, String), String> {
+        let path = self.0.join(relative);
+        std::fs::read_to_string(&path)
+            .map(|text| (path.display().to_string(), text))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// A scenario of `benches/scenarios/` with `--set` overrides, as `ecsim run` loads it.
+fn bench_scenario(file: &str, sets: &[(&str, &str)]) -> Spec {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let text = std::fs::read_to_string(dir.join(file)).expect("the scenario is readable");
+    let sets: Vec<(String, String)> = sets.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    match scenario::load(file, &text, &DirLoader(dir), &sets) {
+        Ok(loaded) => loaded.spec,
+        Err(e) => panic!("{file} does not load:\n{}", e.rendered),
+    }
+}
+
 fn run_once(spec: &Spec) -> RunTotals {
     let mut sink = CountingSink::default();
     let totals = engine::run(spec, &mut sink, RunOptions::default()).expect("the large scenario runs");
@@ -223,6 +251,18 @@ fn large_scenario(c: &mut Criterion) {
     group.finish();
 }
 
+/// One simulated day of the managed-scaling benchmark scenario through the engine.
+fn managed_scaling(c: &mut Criterion) {
+    let spec = bench_scenario("large-30d-managed-scaling.yaml", &[("duration", "1d")]);
+    let events = run_once(&spec).events_processed;
+    println!("managed_scaling_1d processes {events} events per run");
+    let mut group = c.benchmark_group("engine_run");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(events));
+    group.bench_function("managed_scaling_1d", |b| b.iter(|| run_once(black_box(&spec))));
+    group.finish();
+}
+
 /// Renders every chart (PNG and SVG) and the report of the 30-day large run, from its CSV texts,
 /// as `ecsim run` and `ecsim plot` do: issue 3 asks for well under a second.
 fn charts_of_the_30_day_run(c: &mut Criterion) {
@@ -260,5 +300,11 @@ fn charts_of_the_30_day_run(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, event_queue, large_scenario, charts_of_the_30_day_run);
+criterion_group!(
+    benches,
+    event_queue,
+    large_scenario,
+    managed_scaling,
+    charts_of_the_30_day_run
+);
 criterion_main!(benches);

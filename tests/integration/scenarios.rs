@@ -1,4 +1,5 @@
-//! Every scenario in `scenarios/` runs with invariant checks, and runs are deterministic.
+//! Every scenario in `scenarios/` runs with invariant checks, and runs are deterministic; every
+//! benchmark scenario in `benches/scenarios/` loads.
 
 use crate::support::{column, load_file, run_to_strings, scenario_files};
 
@@ -24,6 +25,68 @@ fn every_scenario_runs_with_invariants_checked() {
         );
         assert!(out.summary.contains(&format!("\"scenario\": \"{}\"", loaded.spec.name)));
     }
+}
+
+/// Every scenario file under `benches/scenarios/`, sorted.
+fn bench_scenario_files() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(crate::support::root().join("benches/scenarios"))
+        .expect("benches/scenarios dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The benchmark scenarios are too long to run here (30 simulated days each), but each must load:
+/// `cargo bench`, `benches/compare-simpy.sh` and the measurements in benches/RESULTS.md use them.
+#[test]
+fn every_benchmark_scenario_loads() {
+    let files = bench_scenario_files();
+    assert!(
+        files.iter().any(|p| p.ends_with("simpy-equivalent.yaml")),
+        "benches/scenarios holds the benchmark scenarios: {files:?}"
+    );
+    let failed: Vec<String> = files
+        .iter()
+        .filter_map(|path| load_file(path, &[]).err().map(|e| format!("{}:\n{e}", path.display())))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "benchmark scenarios that do not load:\n{}",
+        failed.join("\n")
+    );
+}
+
+/// The model of the SimPy peer holds its shape for a day: 8 instances x 4 task slots, so at most
+/// 32 tasks run, tasks wait in PROVISIONING only while every slot is taken, and desired stays
+/// within 2 and 200.
+#[test]
+fn the_simpy_equivalent_scenario_keeps_to_its_32_slots() {
+    let path = crate::support::root().join("benches/scenarios/simpy-equivalent.yaml");
+    let out = run_to_strings(&load_file(&path, &[("duration", "1d")]).expect("loads"));
+    let numbers = |csv: &str, name: &str| -> Vec<f64> {
+        column(csv, name, None)
+            .iter()
+            .map(|v| v.parse().expect("a number"))
+            .collect()
+    };
+    let (desired, running) = (numbers(&out.services, "desired"), numbers(&out.services, "running"));
+    let (waiting, reserved) = (
+        numbers(&out.cluster, "tasks_provisioning"),
+        numbers(&out.cluster, "cpu_reserved_pct"),
+    );
+    assert_eq!(running.len(), 1440, "one row a minute");
+    assert!(running.iter().all(|r| *r <= 32.0));
+    assert!(running.contains(&32.0), "the daily peak fills every slot");
+    assert!(desired.iter().all(|d| (2.0..=200.0).contains(d)));
+    for (minute, (w, r)) in waiting.iter().zip(&reserved).enumerate() {
+        assert!(
+            *w == 0.0 || *r == 100.0,
+            "minute {minute}: {w} tasks wait with {r} % of the CPU reserved"
+        );
+    }
+    assert!(waiting.iter().any(|w| *w > 0.0), "at the peak tasks wait for a slot");
 }
 
 /// The hash list of every scenario's outputs, kept so that a refactoring proves it changed no byte.
