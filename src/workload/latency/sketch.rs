@@ -18,6 +18,9 @@ pub const DEFAULT_RELATIVE_ACCURACY: f64 = 0.01;
 pub const DEFAULT_MAX_BUCKETS: usize = 2_048;
 /// Largest bucket cap accepted (8 MiB of counts).
 const MOST_BUCKETS: usize = 1 << 20;
+/// Finest relative accuracy accepted: below it ln γ loses its digits and bucket indices of
+/// extreme values would leave `i64`.
+const FINEST_ACCURACY: f64 = 1e-6;
 
 /// Quantiles of a stream of non-negative values within a stated relative accuracy.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,11 +45,11 @@ impl Default for QuantileSketch {
 }
 
 impl QuantileSketch {
-    /// An empty sketch answering within `relative_accuracy` (in (0, 1)) with at most
+    /// An empty sketch answering within `relative_accuracy` (in [1e-6, 1)) with at most
     /// `max_buckets` (1 to 2^20) buckets.
     pub fn new(relative_accuracy: f64, max_buckets: usize) -> Result<QuantileSketch, LatencyError> {
-        if !(relative_accuracy > 0.0 && relative_accuracy < 1.0) {
-            let bound = "in (0, 1)";
+        if !(FINEST_ACCURACY..1.0).contains(&relative_accuracy) {
+            let bound = "in [1e-6, 1)";
             return Err(LatencyError::OutOfRange {
                 what: "sketch relative accuracy",
                 bound,
@@ -146,7 +149,7 @@ impl QuantileSketch {
             below = below.saturating_add(n);
             if below as f64 > rank {
                 let index = self.first_index + offset as i64;
-                return Some((index as f64 * self.ln_gamma).exp() * 2.0 / (gamma + 1.0));
+                return Some(((index as f64 * self.ln_gamma).exp() * 2.0 / (gamma + 1.0)).min(f64::MAX));
             }
         }
         None // unreachable while the counts add up to `count`

@@ -91,6 +91,13 @@ fn edges_and_refusals() {
     assert!((sketch.quantile(1.0).expect("some") - 5.0).abs() <= 0.05);
     assert_eq!(sketch.quantile(1.5), None);
     assert!(QuantileSketch::new(0.0, 10).is_err());
+    assert!(QuantileSketch::new(1e-300, 10).is_err());
+    let mut fine = QuantileSketch::new(1e-6, 16).expect("valid");
+    for v in [f64::MIN_POSITIVE, 1.0, f64::MAX, 5e-324] {
+        fine.insert(v).expect("valid");
+    }
+    assert_eq!(fine.count(), 4);
+    assert!(fine.quantile(1.0).is_some_and(f64::is_finite));
     assert!(QuantileSketch::new(0.01, 0).is_err());
     assert!(QuantileSketch::new(1.0, 10).is_err());
 }
