@@ -10,6 +10,7 @@
 //! every random number comes from the caller's `ChaCha8Rng`, with no hidden caching, so a seed
 //! reproduces a run; evaluating demand never allocates.
 
+pub mod latency;
 pub mod noise;
 pub mod queue;
 pub mod replay;

@@ -1,0 +1,122 @@
+//! Erlang B and Erlang C for c identical servers offered `a` Erlangs (Latency A1).
+
+use super::{LatencyError, Stability, check_at_least};
+
+/// Erlang B, the blocking probability of c servers offered `offered_load` Erlangs (a = λ/μ).
+///
+/// Computed by the recursion `B_0 = 1, B_k = a B_{k-1} / (k + a B_{k-1})` of Latency A1: every
+/// intermediate value lies in (0, 1], so nothing overflows for any c; O(c) steps at most.
+pub fn erlang_b(servers: u64, offered_load: f64) -> Result<f64, LatencyError> {
+    let a = check_at_least("offered load (Erlangs)", offered_load, 0.0, true)?;
+    let mut b = 1.0;
+    for k in 1..=servers {
+        b = a * b / (k as f64 + a * b);
+        if b == 0.0 {
+            break; // it stays 0 from here on
+        }
+    }
+    Ok(b)
+}
+
+/// Erlang C, the probability that an arrival waits in M/M/c, `B / (1 - ρ (1 - B))`.
+///
+/// Overloaded when `offered_load >= servers` (utilization at least 1); no arrivals never wait.
+pub fn erlang_c(servers: u64, offered_load: f64) -> Result<Stability<f64>, LatencyError> {
+    let a = check_at_least("offered load (Erlangs)", offered_load, 0.0, true)?;
+    if a == 0.0 {
+        return Ok(Stability::Stable(0.0));
+    }
+    if servers == 0 {
+        return Ok(Stability::Overloaded {
+            utilization: f64::INFINITY,
+        });
+    }
+    let rho = a / servers as f64;
+    if rho >= 1.0 {
+        return Ok(Stability::Overloaded { utilization: rho });
+    }
+    let b = erlang_b(servers, a)?;
+    Ok(Stability::Stable(b / (1.0 - rho * (1.0 - b))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stable(c: u64, a: f64) -> f64 {
+        match erlang_c(c, a) {
+            Ok(Stability::Stable(p)) => p,
+            other => panic!("c={c} a={a}: {other:?}"),
+        }
+    }
+
+    /// The factorial form of Latency A1, term by term (fine in f64 for c <= 50).
+    fn erlang_c_by_factorials(c: u64, a: f64) -> f64 {
+        let mut term = 1.0; // a^k / k!
+        let mut sum = 0.0;
+        for k in 0..c {
+            sum += term;
+            term *= a / (k + 1) as f64;
+        }
+        let top = term * c as f64 / (c as f64 - a);
+        top / (sum + top)
+    }
+
+    #[test]
+    fn erlang_c_for_one_server_is_the_utilization() {
+        for rho in [0.0, 0.1, 0.5, 0.8, 0.9, 0.99, 0.999] {
+            assert!((stable(1, rho) - rho).abs() <= 1e-15, "rho {rho}");
+        }
+    }
+
+    #[test]
+    fn recursion_agrees_with_the_factorial_form() {
+        // Latency A1, "[D] Check": the grid c in {1, 2, 10, 50} x rho in 0.5..0.99, to 1e-9.
+        for c in [1u64, 2, 10, 50] {
+            for rho in [0.5, 0.8, 0.9, 0.95, 0.99] {
+                let a = c as f64 * rho;
+                let want = erlang_c_by_factorials(c, a);
+                assert!((stable(c, a) - want).abs() <= 1e-9 * want, "c={c} rho={rho}");
+            }
+        }
+    }
+
+    #[test]
+    fn two_servers_in_closed_form() {
+        // For c = 2, C = 2ρ²/(1+ρ); Latency A3's c = 2 rows follow from it.
+        for rho in [0.5, 0.8, 0.9, 0.95, 0.99] {
+            let want = 2.0 * rho * rho / (1.0 + rho);
+            assert!((stable(2, 2.0 * rho) - want).abs() <= 1e-12 * want, "rho {rho}");
+        }
+    }
+
+    #[test]
+    fn large_pools_do_not_overflow() {
+        // Latency A1: c = 100 000 at ρ = 0.995 gives C = 0.0709.
+        let c = stable(100_000, 99_500.0);
+        assert!((c - 0.0709).abs() <= 0.000_05, "C = {c}");
+        for servers in [1_000u64, 4_000, 10_000] {
+            for rho in [0.5, 0.9, 0.99, 0.999] {
+                let p = stable(servers, servers as f64 * rho);
+                assert!(p.is_finite() && (0.0..=1.0).contains(&p), "c={servers} rho={rho}: {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn overload_and_bad_input_are_explicit() {
+        assert_eq!(erlang_c(4, 4.0), Ok(Stability::Overloaded { utilization: 1.0 }));
+        assert_eq!(erlang_c(4, 8.0), Ok(Stability::Overloaded { utilization: 2.0 }));
+        assert_eq!(
+            erlang_c(0, 1.0),
+            Ok(Stability::Overloaded {
+                utilization: f64::INFINITY
+            })
+        );
+        assert_eq!(erlang_c(0, 0.0), Ok(Stability::Stable(0.0)));
+        assert!(erlang_c(4, f64::NAN).is_err());
+        assert!(erlang_c(4, -1.0).is_err());
+        assert!(erlang_b(3, f64::INFINITY).is_err());
+        assert_eq!(erlang_b(0, 2.0), Ok(1.0));
+    }
+}
