@@ -187,6 +187,13 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
             .collect(),
         tasks_started: world.tasks.started,
         placement_failures: world.accounting.placement_failures,
+        service_latency: world
+            .spec
+            .services
+            .iter()
+            .zip(&world.services)
+            .filter_map(|(spec, s)| Some((spec.name.clone(), s.requests.as_ref()?.run_latency()?)))
+            .collect(),
     };
     world.log(
         sink,

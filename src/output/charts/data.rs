@@ -514,6 +514,7 @@ mod tests {
             unserved_requests: 1192.5,
             queue_depth: None,
             oldest_message_age_s: None,
+            latency: None,
         };
         sink.service_row(&service).expect("row");
         let provider = ClusterRow {

@@ -23,7 +23,7 @@ pub mod sketch;
 
 pub use approximation::{Approximation, QueueModel, StableLatency, estimate};
 pub use carryover::{Carryover, IntervalDemand, carry_over};
-pub use erlang::{erlang_b, erlang_c};
+pub use erlang::{erlang_b, erlang_c, erlang_c_upper_bound};
 pub use response::{ResponseTime, WaitTime};
 pub use service_time::{Histogram, ServiceTime};
 pub use sketch::QuantileSketch;
