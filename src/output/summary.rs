@@ -265,6 +265,7 @@ impl SummaryBuilder {
                     p99_ms: p99,
                     relative_accuracy: latency.relative_accuracy,
                     timed_out_requests: latency.timed_out_requests.round(),
+                    timeout_s: latency.timeout_ms as f64 / 1000.0,
                 });
             }
         }

@@ -88,6 +88,8 @@ pub struct LatencySummary {
     pub relative_accuracy: f64,
     /// Requests that waited past `behavior.latency.timeout` and were not served.
     pub timed_out_requests: f64,
+    /// `behavior.latency.timeout`, seconds.
+    pub timeout_s: f64,
 }
 
 /// `PolicyType` of a target tracking policy.

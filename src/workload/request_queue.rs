@@ -13,21 +13,27 @@
 //!   plus the service time alone when that demand is at or above capacity;
 //! - percentiles describe the requests served; timed-out requests are counted apart.
 
+use super::latency::grid::ServiceGrid;
 use super::latency::{
-    Carryover, IntervalDemand, QuantileSketch, QueueModel, ServiceTime, Stability, carry_over, erlang_c_upper_bound,
-    estimate,
+    Carryover, IntervalDemand, QuantileSketch, QueueModel, ResponseTime, ServiceTime, Stability, WaitTime, carry_over,
+    erlang_c_upper_bound,
 };
 use super::serving::Served;
 
-/// Below this bound on Erlang C nobody measurably waits: the response time is the service time
-/// (its tail probabilities are off by at most 1e-12, far below the percentiles' 1e-10).
-const NEGLIGIBLE_WAITING: f64 = 1e-12;
+/// Below this probability of waiting (Erlang C) nobody measurably waits: the response time is
+/// taken as the service time, whose tail probabilities differ from the response time's by at most
+/// this much (1e-7 of the 1 % tail the p99 stands on). An O(1) bound on Erlang C decides first;
+/// only when it cannot does the recursion run.
+const NEGLIGIBLE_WAITING: f64 = 1e-9;
 /// The run's sketch feeds each interval from this quantile of its service time: below p50, so
 /// p50, p95 and p99 of the run keep the sketch's bound.
 const SKETCH_LOW_QUANTILE: f64 = 0.25;
 /// ... up to where this little probability is left above (below 1 %, for p99).
 const SKETCH_HIGH_TAIL: f64 = 1e-4;
 const MS_PER_S: f64 = 1_000.0;
+/// Per-interval percentiles are bisected to this relative width (1e-7 of 100 ms is 10 ns, far
+/// below the microsecond `services.csv` prints).
+const PERCENTILE_TOLERANCE: f64 = 1e-7;
 /// The sketch counts thousandths of requests, so an interval of a few requests keeps its shape.
 const SKETCH_COUNTS_PER_REQUEST: f64 = 1_000.0;
 
@@ -51,6 +57,8 @@ pub struct RunLatency {
     pub relative_accuracy: f64,
     /// Requests that timed out.
     pub timed_out_requests: f64,
+    /// The timeout, ms.
+    pub timeout_ms: u64,
 }
 
 /// Sums over the current trace interval.
@@ -71,6 +79,8 @@ struct IntervalSums {
 #[derive(Debug, Clone)]
 pub struct RequestQueue {
     service: ServiceTime,
+    /// The lognormal's tail on a grid (its quadrature is too slow for every interval).
+    grid: Option<ServiceGrid>,
     concurrency: u32,
     timeout_ms: u64,
     backlog: f64,
@@ -89,8 +99,8 @@ impl RequestQueue {
     /// The queue of tasks with `concurrency` slots of `service`, timing out after `timeout_ms`.
     pub fn new(service: ServiceTime, concurrency: u32, timeout_ms: u64) -> RequestQueue {
         let response = |q: f64| {
-            let alone = super::latency::ResponseTime {
-                wait: super::latency::WaitTime::NONE,
+            let alone = ResponseTime {
+                wait: WaitTime::NONE,
                 service: &service,
             };
             alone.percentile_ms(q).unwrap_or(0.0)
@@ -98,8 +108,10 @@ impl RequestQueue {
         let service_percentiles_ms = [response(0.5), response(0.95), response(0.99)];
         let sketch_low_ms = response(SKETCH_LOW_QUANTILE).max(f64::MIN_POSITIVE);
         let sketch_high_ms = response(1.0 - SKETCH_HIGH_TAIL);
+        let grid = matches!(service, ServiceTime::Lognormal { .. }).then(|| ServiceGrid::new(&service));
         RequestQueue {
             service,
+            grid,
             concurrency: concurrency.max(1),
             timeout_ms,
             backlog: 0.0,
@@ -210,28 +222,46 @@ impl RequestQueue {
     fn interval_response(&mut self, demand_rps: f64, servers: u64, shift_ms: f64, served: f64) -> ([f64; 3], f64) {
         let offered = demand_rps * self.service.mean_ms() / MS_PER_S;
         let shifted = |p: [f64; 3]| p.map(|v| v + shift_ms);
-        if erlang_c_upper_bound(servers, offered) < NEGLIGIBLE_WAITING {
-            self.add_service_alone(served, shift_ms);
-            return (shifted(self.service_percentiles_ms), shift_ms);
-        }
+        // Nobody measurably waits (an O(1) bound, then Erlang C itself), or the interval is at or
+        // above capacity and the backlog is the queue: each request then takes its service.
         let model = QueueModel::poisson(demand_rps, servers, &self.service);
-        let stable = match (estimate(&model), model.response()) {
-            (Ok(Stability::Stable(figures)), Ok(Stability::Stable(response))) => Some((figures, response)),
-            _ => None,
+        let wait = if erlang_c_upper_bound(servers, offered) < NEGLIGIBLE_WAITING {
+            None
+        } else {
+            match model.wait() {
+                Ok(Stability::Stable(wait)) if wait.probability_of_waiting >= NEGLIGIBLE_WAITING => Some(wait),
+                _ => None,
+            }
         };
-        let Some((figures, response)) = stable else {
-            // At or above capacity: the backlog is the queue; each request then takes its service.
+        let Some(wait) = wait else {
+            let mean_wait_ms = shift_ms;
             self.add_service_alone(served, shift_ms);
-            return (shifted(self.service_percentiles_ms), shift_ms);
+            return (shifted(self.service_percentiles_ms), mean_wait_ms);
         };
-        let high = (figures.p99_ms * 4.0).max(self.sketch_high_ms) + shift_ms;
+        let count = served * SKETCH_COUNTS_PER_REQUEST;
         let low = self.sketch_low_ms + shift_ms;
-        self.sketch
-            .add_distribution(served * SKETCH_COUNTS_PER_REQUEST, low, high, |t| {
-                response.exceeds(t - shift_ms)
-            });
-        let percentiles = [figures.p50_ms, figures.p95_ms, figures.p99_ms];
-        (shifted(percentiles), figures.mean_wait_ms + shift_ms)
+        let percentiles = match &self.grid {
+            // No closed-form tail (lognormal): the whole curve on the grid, one exp a point.
+            Some(grid) => {
+                let curve = grid.response(&wait);
+                let high = curve.end_ms().max(self.sketch_high_ms) + shift_ms;
+                let exceeds = |t: f64| curve.exceeds(t - shift_ms);
+                self.sketch.add_distribution(count, low, high, exceeds);
+                [0.5, 0.95, 0.99].map(|q| curve.percentile_ms(q))
+            }
+            None => {
+                let response = ResponseTime {
+                    wait,
+                    service: &self.service,
+                };
+                let percentiles = [0.5, 0.95, 0.99].map(|q| response.percentile_within(q, PERCENTILE_TOLERANCE));
+                let high = (percentiles[2] * 2.0).max(self.sketch_high_ms) + shift_ms;
+                let exceeds = |t: f64| response.exceeds(t - shift_ms);
+                self.sketch.add_distribution(count, low, high, exceeds);
+                percentiles
+            }
+        };
+        (shifted(percentiles), wait.mean_ms() + shift_ms)
     }
 
     /// Adds `served` requests that waited `shift_ms` and were then served to the run's sketch.
@@ -262,6 +292,7 @@ impl RequestQueue {
             percentiles_ms: [q(0.5)?, q(0.95)?, q(0.99)?],
             relative_accuracy: sketch.relative_accuracy(),
             timed_out_requests: self.timed_out_total,
+            timeout_ms: self.timeout_ms,
         })
     }
 }

@@ -245,3 +245,28 @@ fn bad_service_time_values_are_errors() {
     let rendered = error_of(&timeout);
     assert!(rendered.contains("field: behavior.latency.timeout"), "{rendered}");
 }
+
+#[test]
+fn a_service_with_a_service_model_gets_a_latency_chart_in_the_report() {
+    use ecsim::output::charts::{ChartFormat, RunData, RunTexts, render_charts};
+    use ecsim::output::report::render_report;
+    let chart_names = |path: &str| {
+        let out = run_to_strings(&load_file(&root().join(path), &[]).expect("loads"));
+        let run = RunData::from_texts(RunTexts {
+            services_csv: &out.services,
+            cluster_csv: &out.cluster,
+            events_csv: &out.events,
+            summary_json: &out.summary,
+        })
+        .expect("the run's files read back");
+        let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+        let report = render_report(&run, &charts);
+        let names: Vec<String> = charts.into_iter().map(|c| c.name).collect();
+        (names, report)
+    };
+    let (names, report) = chart_names("scenarios/latency-spike-timeouts.yaml");
+    assert!(names.contains(&"service-api-latency.svg".to_string()), "{names:?}");
+    assert!(report.contains("Response time of service api"), "the report shows it");
+    let (names, _) = chart_names("scenarios/web-fargate.yaml");
+    assert!(!names.iter().any(|n| n.contains("latency")), "{names:?}");
+}

@@ -16,6 +16,7 @@
 pub mod approximation;
 pub mod carryover;
 pub mod erlang;
+pub mod grid;
 pub mod normal;
 pub mod response;
 pub mod service_time;

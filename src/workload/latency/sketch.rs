@@ -130,12 +130,15 @@ impl QuantileSketch {
         let last = (high.ln() / self.ln_gamma).ceil() as i64;
         // Buckets are (γ^(i-1), γ^i]: bucket `first` also takes everything at or below its lower end.
         let mut above = 1.0;
+        let gamma = self.ln_gamma.exp();
+        let mut upper = (first as f64 * self.ln_gamma).exp();
         for index in first..=last {
             let tail = if index == last {
                 0.0
             } else {
-                survival((index as f64 * self.ln_gamma).exp()).clamp(0.0, above)
+                survival(upper).clamp(0.0, above)
             };
+            upper *= gamma;
             let n = (count * (above - tail)).round();
             if n >= 1.0 {
                 self.add(index, n as u64);
