@@ -60,21 +60,19 @@ impl ServiceGrid {
     pub fn response(&self, wait: &WaitTime) -> ResponseCurve {
         let c = wait.probability_of_waiting;
         let r = wait.rate_per_ms;
+        let step = (1.0 / CELLS_PER_E).exp();
         let mut survival = Vec::with_capacity(self.survival.len() + 64);
         survival.push(self.survival[0]);
         let mut j = 0.0;
         let mut t = self.ln_first_ms.exp();
         for k in 0.. {
-            let next_t = (self.ln_first_ms + (k + 1) as f64 / CELLS_PER_E).exp();
-            let width = next_t - t;
+            let next_t = t * step;
+            let rw = r * (next_t - t);
+            let decay = (-rw).exp();
+            // (1 - e^-rw) / rw, in its series where the subtraction would lose digits.
+            let spread = if rw < 1e-4 { 1.0 - rw / 2.0 } else { (1.0 - decay) / rw };
             let s_here = self.survival.get(k).copied().unwrap_or(0.0);
             let s_next = self.survival.get(k + 1).copied().unwrap_or(0.0);
-            let decay = (-r * width).exp();
-            let spread = if r * width > 1e-9 {
-                -(-r * width).exp_m1() / (r * width)
-            } else {
-                1.0
-            };
             j = decay * j + (s_here - s_next) * spread;
             let tail = (s_next + c * j).clamp(0.0, 1.0);
             survival.push(tail);
