@@ -267,6 +267,24 @@ fn a_service_with_a_service_model_gets_a_latency_chart_in_the_report() {
     let (names, report) = chart_names("scenarios/latency-spike-timeouts.yaml");
     assert!(names.contains(&"service-api-latency.svg".to_string()), "{names:?}");
     assert!(report.contains("Response time of service api"), "the report shows it");
-    let (names, _) = chart_names("scenarios/web-fargate.yaml");
+    assert!(
+        report.contains("<th>Response time p50</th>"),
+        "and the run's percentiles"
+    );
+    let (names, report) = chart_names("scenarios/web-fargate.yaml");
     assert!(!names.iter().any(|n| n.contains("latency")), "{names:?}");
+    assert!(!report.contains("Response time"), "no latency without a service model");
+}
+
+#[test]
+fn a_queue_worker_cannot_have_a_service_model() {
+    let behavior =
+        "{serviceTime: {distribution: exponential, mean: 100ms}, concurrency: 2, messagesPerSecondPerTask: 5}";
+    let yaml = service(2, behavior, "[{constant: 5}]").replace("requestsPerSecond:", "messagesPerSecond:");
+    let rendered = error_of(&yaml);
+    assert!(
+        rendered.contains("error: service `api` consumes a queue, but its task definition `api` has a serviceTime"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("field: load.api"), "{rendered}");
 }
