@@ -14,6 +14,7 @@ mod error_messages;
 mod faults;
 mod placement;
 mod queue_workers;
+mod retained_records;
 mod scenarios;
 mod schema;
 mod schema_validator;
