@@ -71,6 +71,9 @@ pub struct ServiceSeries {
     pub min_capacity: Vec<f64>,
     /// `max_capacity`.
     pub max_capacity: Vec<f64>,
+    /// Requests served per healthy target per minute (`served_rps` x 60 / `healthy`; NaN with no
+    /// healthy target): what `RequestCountPerTarget` measures.
+    pub requests_per_target: Vec<f64>,
 }
 
 /// One capacity provider's `cluster.csv` columns. Missing values (an empty
@@ -307,7 +310,7 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
         .map(|(name, columns)| {
             let mut c = columns.into_iter();
             let mut next = || c.next().unwrap_or_default();
-            ServiceSeries {
+            let mut service = ServiceSeries {
                 name,
                 time_s: next(),
                 desired: next(),
@@ -323,7 +326,21 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
                 unserved_rps: next(),
                 min_capacity: next(),
                 max_capacity: next(),
-            }
+                requests_per_target: Vec::new(),
+            };
+            service.requests_per_target = service
+                .served_rps
+                .iter()
+                .zip(&service.healthy)
+                .map(|(served, healthy)| {
+                    if *healthy > 0.0 {
+                        served * 60.0 / healthy
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect();
+            service
         })
         .collect())
 }
