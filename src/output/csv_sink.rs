@@ -1,4 +1,5 @@
-//! The CSV trace writer: `services.csv`, `cluster.csv`, `events.csv`, `tasks.csv`, streamed.
+//! The CSV trace writer: `services.csv`, `cluster.csv`, `events.csv`, `tasks.csv`, `alarms.csv`,
+//! streamed.
 
 use std::io::Write;
 
@@ -21,14 +22,26 @@ pub struct RunFiles<W: Write> {
     pub alarms: W,
 }
 
+/// Which rows of the alarm evaluations `alarms.csv` gets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AlarmRows {
+    /// One row per change of state, as CloudWatch's alarm history keeps it (the default).
+    #[default]
+    StateChanges,
+    /// One row per evaluation.
+    Evaluations,
+}
+
 /// A `TraceSink` that streams every record to CSV and feeds the summary.
 ///
 /// Each row is formatted by its file's column table into one reusable `RowWriter` (no allocation
 /// per row, the timestamp formatted once per instant, quoting checked only on free text) and
-/// handed to its file's writer in one `write_all`; the bytes are those `csv::Writer` wrote.
+/// handed to its file's writer in one `write_all`; the bytes are those `csv::Writer` wrote. The
+/// summary sees every record.
 pub struct CsvSink<W: Write> {
     files: RunFiles<W>,
     row: RowWriter,
+    alarm_rows: AlarmRows,
     /// Aggregates for `summary.json`.
     pub summary: SummaryBuilder,
 }
@@ -82,11 +95,12 @@ impl RunFiles<Vec<u8>> {
 }
 
 impl<W: Write> CsvSink<W> {
-    /// Writes the headers and returns the sink.
+    /// Writes the headers and returns the sink, which writes the alarm history (state changes).
     pub fn new(files: RunFiles<W>, start_epoch_ms: i64, summary: SummaryBuilder) -> Result<Self, SinkError> {
         let mut sink = CsvSink {
             files,
             row: RowWriter::new(start_epoch_ms),
+            alarm_rows: AlarmRows::StateChanges,
             summary,
         };
         let (f, row) = (&mut sink.files, &mut sink.row);
@@ -96,6 +110,12 @@ impl<W: Write> CsvSink<W> {
         write_header(&mut f.tasks, row, tasks::COLUMNS)?;
         write_header(&mut f.alarms, row, alarms::COLUMNS)?;
         Ok(sink)
+    }
+
+    /// Writes `rows` of the alarm evaluations into `alarms.csv`.
+    pub fn with_alarm_rows(mut self, rows: AlarmRows) -> Self {
+        self.alarm_rows = rows;
+        self
     }
 
     fn flush(&mut self) -> Result<(), SinkError> {
@@ -137,6 +157,9 @@ impl<W: Write> TraceSink for CsvSink<W> {
 
     fn alarm_row(&mut self, r: &AlarmRow<'_>) -> Result<(), SinkError> {
         self.summary.alarm_row(r);
+        if self.alarm_rows == AlarmRows::StateChanges && !r.changed_state() {
+            return Ok(());
+        }
         write_row(&mut self.files.alarms, &mut self.row, alarms::COLUMNS, r)
     }
 

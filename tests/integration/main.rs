@@ -21,3 +21,4 @@ mod simulation_steps;
 mod support;
 mod sweep;
 mod tidy;
+mod trace_selection;

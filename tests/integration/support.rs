@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use ecsim::engine::{RunOptions, run};
-use ecsim::output::{CsvSink, RunFiles, SummaryBuilder};
+use ecsim::output::{AlarmRows, CsvSink, RunFiles, SummaryBuilder};
 use ecsim::scenario::{self, LoadedScenario, ScenarioError, SourceLoader};
 
 /// Reads files next to a scenario.
@@ -51,11 +51,19 @@ pub struct RunOutput {
     pub alarms: String,
 }
 
-/// Runs a loaded scenario with invariant checks and returns its files as text.
+/// Runs a loaded scenario with invariant checks and returns its files as text (`alarms.csv`
+/// with the alarms' changes of state, as `ecsim run` writes it by default).
 pub fn run_to_strings(loaded: &LoadedScenario) -> RunOutput {
+    run_to_strings_with(loaded, AlarmRows::StateChanges)
+}
+
+/// [`run_to_strings`] with `alarms.csv` holding `alarm_rows`.
+pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> RunOutput {
     let spec = &loaded.spec;
     let files = RunFiles::in_memory();
-    let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)).expect("headers");
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
+        .expect("headers")
+        .with_alarm_rows(alarm_rows);
     run(
         spec,
         &mut sink,

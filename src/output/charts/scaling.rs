@@ -4,7 +4,8 @@
 //! panel of its own with the requests per healthy target (from `services.csv`).
 //!
 //! An alarm's state holds from one row of `alarms.csv` to the next, so a period in ALARM runs
-//! from the row that found ALARM to the next row that did not (or to the end of the run).
+//! from the change to ALARM to the next change (or to the end of the run): the state changes the
+//! file holds by default give the same periods as every evaluation.
 //! High alarms (`>`, `>=`) and low alarms (`<`, `<=`) get one tint each, whatever policy owns them.
 
 use super::ChartContext;
