@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: loading scenarios from disk and running them in memory.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use ecsim::engine::{RunOptions, run};
 use ecsim::output::{AlarmRows, CsvSink, RunFiles, SummaryBuilder};
@@ -74,7 +75,7 @@ pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> Ru
     )
     .expect("run succeeds");
     let (files, summary) = sink.into_inner().expect("flush");
-    let s = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
+    let s = |b: Option<Vec<u8>>| String::from_utf8(b.expect("every file is written")).expect("utf-8");
     RunOutput {
         services: s(files.services),
         cluster: s(files.cluster),
@@ -127,4 +128,52 @@ pub fn activities(events_csv: &str) -> Vec<(f64, String)> {
             )
         })
         .collect()
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// Creates `ecsim-<name>-<pid>` afresh.
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("ecsim-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs the `ecsim` binary in the project root.
+pub fn ecsim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .output()
+        .expect("ecsim runs")
+}
+
+/// The chart files and the report of a run directory, sorted by name.
+pub fn drawn_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("charts"))
+        .expect("charts dir")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            let name = path.file_name().expect("name").to_string_lossy().into_owned();
+            (name, std::fs::read(&path).expect("readable"))
+        })
+        .collect();
+    files.push((
+        "report.html".into(),
+        std::fs::read(dir.join("report.html")).expect("report"),
+    ));
+    files.sort();
+    files
 }

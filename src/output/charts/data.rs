@@ -118,9 +118,9 @@ pub struct EventRow {
     pub detail: Option<EventDetail>,
 }
 
-/// One alarm's rows from `alarms.csv`: its changes of state (or, from a run that wrote every
-/// evaluation, all of them; the periods in ALARM are the same). Times are seconds since the
-/// start.
+/// One alarm's rows from `alarms.csv`: its changes of state (or, from a run with
+/// `--alarm-evaluations`, every evaluation; the periods in ALARM are the same). Times are seconds
+/// since the start.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AlarmSeries {
     /// `alarm`: a user alarm's `AlarmName`, or a target tracking policy's managed alarm
@@ -610,7 +610,7 @@ mod tests {
         })
         .expect("finish");
         let (files, summary) = sink.into_inner().expect("flush");
-        let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
+        let text = |b: Option<Vec<u8>>| String::from_utf8(b.expect("written")).expect("utf-8");
         let run = RunData::from_texts(RunTexts {
             services_csv: &text(files.services),
             cluster_csv: &text(files.cluster),
