@@ -9,9 +9,14 @@ use super::AlarmRow;
 use super::format::{RowWriter, number};
 use crate::metrics::AlarmDatapoint;
 
-/// Writes the evaluated datapoints, oldest first, `;`-separated, each `VALUE@TIME_S` (the value
-/// empty for a missing period; the time the start of the datapoint's period).
+/// Writes the evaluated datapoints of a change of state, oldest first, `;`-separated, each
+/// `VALUE@TIME_S` (the value empty for a missing period; the time the start of the datapoint's
+/// period). Empty when the state held: every evaluation's newest datapoint is its `value`, and
+/// repeating the window on each row would make `--alarm-evaluations` twice as large.
 pub fn write_datapoints(row: &AlarmRow<'_>, w: &mut RowWriter) {
+    if !row.changed_state() {
+        return;
+    }
     for (i, d) in row.datapoints.iter().enumerate() {
         if i > 0 {
             w.plain(";");
@@ -184,8 +189,11 @@ mod tests {
     }
 
     #[test]
-    fn an_evaluation_that_keeps_the_state_has_no_reason() {
+    fn an_evaluation_that_keeps_the_state_has_no_reason_and_no_datapoints() {
         let points = [point(2, Some(75.0)), point(3, Some(70.0)), point(4, Some(72.0))];
         assert_eq!(reason(&row("ALARM", "ALARM", &points, 3), START), "");
+        let mut w = RowWriter::new(START);
+        write_datapoints(&row("ALARM", "ALARM", &points, 3), &mut w);
+        assert_eq!(w.as_bytes(), b"");
     }
 }

@@ -347,7 +347,8 @@ pub mod alarms {
     /// The state before the evaluation (CloudWatch's `oldState`).
     pub const PREVIOUS_STATE: &str = "previous_state";
     /// The datapoints evaluated, oldest first, `;`-separated, each `VALUE@TIME_S` (the value
-    /// empty for a missing period, the time the start of the datapoint's period).
+    /// empty for a missing period, the time the start of the datapoint's period); empty when the
+    /// state held.
     pub const DATAPOINTS: &str = "datapoints";
     /// CloudWatch's state reason for a change of state; empty when the state held.
     pub const REASON: &str = "reason";
