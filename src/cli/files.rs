@@ -4,9 +4,9 @@ use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use super::traces::{Destination, Trace};
 use crate::output::RunFiles;
 use crate::scenario::SourceLoader;
-use crate::trace::columns::{alarms, cluster, events, services, tasks};
 
 /// Reads files relative to a scenario's directory.
 pub struct FsLoader {
@@ -88,18 +88,96 @@ pub fn write_atomic(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
     f.commit()
 }
 
-/// Creates `dir` and opens a run directory's five trace files in it, each under a temporary name
-/// renamed into place when committed.
-pub fn create_run_files(dir: &Path) -> std::io::Result<RunFiles<AtomicFile>> {
+/// Where a trace file's rows are written: its file, or a buffer in memory.
+pub enum TraceOut {
+    /// The file in the run directory.
+    File(AtomicFile),
+    /// A buffer: the file is not written, but the run reads it back (expectations, charts).
+    Memory(Vec<u8>),
+}
+
+impl Write for TraceOut {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            TraceOut::File(f) => f.write(buf),
+            TraceOut::Memory(b) => b.write(buf),
+        }
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            TraceOut::File(f) => f.write_all(buf),
+            TraceOut::Memory(b) => b.write_all(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            TraceOut::File(f) => f.flush(),
+            TraceOut::Memory(_) => Ok(()),
+        }
+    }
+}
+
+/// Creates `dir` and opens the run's trace files where `destination` sends them: each file
+/// under a temporary name renamed into place when committed, or a buffer, or nothing.
+pub fn create_run_files(dir: &Path, destination: impl Fn(Trace) -> Destination) -> std::io::Result<RunFiles<TraceOut>> {
     create_dir(dir)?;
-    let open = |n: &str| AtomicFile::create(dir, n);
+    let open = |trace: Trace| -> std::io::Result<Option<TraceOut>> {
+        Ok(match destination(trace) {
+            Destination::File => Some(TraceOut::File(AtomicFile::create(dir, trace.file())?)),
+            Destination::Memory => Some(TraceOut::Memory(Vec::new())),
+            Destination::Skip => None,
+        })
+    };
     Ok(RunFiles {
-        alarms: open(alarms::FILE)?,
-        services: open(services::FILE)?,
-        cluster: open(cluster::FILE)?,
-        events: open(events::FILE)?,
-        tasks: open(tasks::FILE)?,
+        alarms: open(Trace::Alarms)?,
+        services: open(Trace::Services)?,
+        cluster: open(Trace::Cluster)?,
+        events: open(Trace::Events)?,
+        tasks: open(Trace::Tasks)?,
     })
+}
+
+/// The traces a run kept in memory instead of writing them, by trace.
+#[derive(Default)]
+pub struct KeptTraces(Vec<(Trace, String)>);
+
+impl KeptTraces {
+    /// The text of `trace`, if it was kept in memory.
+    pub fn get(&self, trace: Trace) -> Option<&str> {
+        self.0.iter().find(|(t, _)| *t == trace).map(|(_, text)| text.as_str())
+    }
+}
+
+fn by_trace(files: RunFiles<TraceOut>) -> [(Trace, Option<TraceOut>); 5] {
+    [
+        (Trace::Services, files.services),
+        (Trace::Cluster, files.cluster),
+        (Trace::Tasks, files.tasks),
+        (Trace::Events, files.events),
+        (Trace::Alarms, files.alarms),
+    ]
+}
+
+/// Renames every written file into place; returns the texts kept in memory.
+pub fn commit_run_files(files: RunFiles<TraceOut>) -> std::io::Result<KeptTraces> {
+    let mut kept = KeptTraces::default();
+    for (trace, out) in by_trace(files) {
+        match out {
+            Some(TraceOut::File(f)) => f.commit()?,
+            Some(TraceOut::Memory(bytes)) => kept.0.push((trace, String::from_utf8_lossy(&bytes).into_owned())),
+            None => {}
+        }
+    }
+    Ok(kept)
+}
+
+/// Removes the temporary files of a failed run.
+pub fn discard_run_files(files: RunFiles<TraceOut>) {
+    for (_, out) in by_trace(files) {
+        if let Some(TraceOut::File(f)) = out {
+            f.discard();
+        }
+    }
 }
 
 /// Scenario files named by `paths`: files as given; directories searched recursively for

@@ -12,6 +12,7 @@ mod sweep_charts;
 mod sweep_merge;
 mod sweep_runs;
 mod sweep_setup;
+mod traces;
 mod validate;
 
 use std::collections::BTreeMap;

@@ -118,6 +118,11 @@ impl RowWriter {
         }
     }
 
+    /// The wall-clock start of the run, ms since the Unix epoch.
+    pub fn start_epoch_ms(&self) -> i64 {
+        self.start_epoch_ms
+    }
+
     /// The bytes written since the last `clear`.
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf

@@ -22,3 +22,4 @@ mod simulation_steps;
 mod support;
 mod sweep;
 mod tidy;
+mod trace_selection;
