@@ -8,7 +8,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::expectations::{RunTexts, judge, parse_expectations};
-use super::files::{FsLoader, collect_scenario_files, read_scenario, write_atomic};
+use super::files::{AllowPathArgs, FsLoader, collect_scenario_files, read_scenario, write_atomic};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED};
 use crate::engine::{self, RunOptions};
 use crate::output::{CsvSink, ExpectationRecord, RunFiles, SummaryBuilder};
@@ -26,6 +26,8 @@ pub struct CheckArgs {
     /// Scenarios run at once [default: the number of cores].
     #[arg(long)]
     jobs: Option<usize>,
+    #[command(flatten)]
+    files: AllowPathArgs,
 }
 
 /// What happened to one scenario.
@@ -61,7 +63,7 @@ pub fn check(args: CheckArgs) -> u8 {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let outcomes = run_all(&files, jobs);
+    let outcomes = run_all(&files, jobs, &args.files);
     let report = render_report(&files, &outcomes);
     print!("{report}");
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
@@ -103,7 +105,7 @@ pub fn exit_code(outcomes: &[Outcome]) -> u8 {
 }
 
 /// Runs the scenarios on `jobs` threads; results come back in the order of `files`.
-pub fn run_all(files: &[PathBuf], jobs: usize) -> Vec<Outcome> {
+pub fn run_all(files: &[PathBuf], jobs: usize, allowed: &AllowPathArgs) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..files.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
@@ -114,7 +116,7 @@ pub fn run_all(files: &[PathBuf], jobs: usize) -> Vec<Outcome> {
                     if i >= files.len() {
                         break;
                     }
-                    let outcome = check_one(&files[i]);
+                    let outcome = check_one(&files[i], allowed);
                     slots.lock().expect("no worker panics while holding the lock")[i] = Some(outcome);
                 }
             });
@@ -129,13 +131,13 @@ pub fn run_all(files: &[PathBuf], jobs: usize) -> Vec<Outcome> {
 }
 
 /// Loads, runs (in memory) and judges one scenario.
-pub fn check_one(path: &Path) -> Outcome {
+pub fn check_one(path: &Path, allowed: &AllowPathArgs) -> Outcome {
     let text = match read_scenario(path) {
         Ok(t) => t,
         Err(e) => return Outcome::Invalid(e + "\n"),
     };
     let name = path.display().to_string();
-    let loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path), &[]) {
+    let loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path, allowed), &[]) {
         Ok(l) => l,
         Err(e) => return Outcome::Invalid(e.rendered),
     };

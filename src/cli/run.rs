@@ -9,7 +9,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::chart_files::RunDirTexts;
 use super::expectations::{ParsedExpectation, RunTexts, judge, parse_expectations};
 use super::files::{
-    FsLoader, KeptTraces, commit_run_files, create_run_files, discard_run_files, read_scenario, read_text, write_atomic,
+    AllowPathArgs, FsLoader, KeptTraces, commit_run_files, create_run_files, discard_run_files, read_scenario,
+    read_text, write_atomic,
 };
 use super::plot::{FormatArg, PlotFailure, render_texts};
 use super::traces::{Destination, Trace, TraceArgs};
@@ -48,6 +49,8 @@ pub struct RunArgs {
     format: FormatArg,
     #[command(flatten)]
     traces: TraceArgs,
+    #[command(flatten)]
+    files: AllowPathArgs,
 }
 
 /// Splits `PATH=VALUE` arguments.
@@ -115,8 +118,13 @@ fn load_for_run(args: &RunArgs) -> Result<(LoadedScenario, Vec<ParsedExpectation
     }
     let text = read_scenario(&args.scenario).map_err(|e| bad_input(e + "\n"))?;
     let name = args.scenario.display().to_string();
-    let loaded = scenario::load(&name, &text, &FsLoader::for_scenario(&args.scenario), &sets)
-        .map_err(|e| bad_input(e.to_string()))?;
+    let loaded = scenario::load(
+        &name,
+        &text,
+        &FsLoader::for_scenario(&args.scenario, &args.files),
+        &sets,
+    )
+    .map_err(|e| bad_input(e.to_string()))?;
     report_notes(&loaded);
     let expectations = parse_expectations(&loaded).map_err(bad_input)?;
     Ok((loaded, expectations))

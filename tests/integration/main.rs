@@ -23,3 +23,4 @@ mod support;
 mod sweep;
 mod tidy;
 mod trace_selection;
+mod untrusted_input;
