@@ -13,6 +13,7 @@ use super::files::{
     read_text, write_atomic,
 };
 use super::plot::{FormatArg, PlotFailure, render_texts};
+use super::run_dir::StagedRunDir;
 use super::traces::{Destination, Trace, TraceArgs};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_INTERNAL};
 use crate::engine::{self, EngineError, RunOptions};
@@ -86,8 +87,12 @@ pub fn run(args: RunArgs) -> u8 {
     let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(stem));
     let charts = (!args.no_charts).then_some(args.format.into());
     let destination = |t| plan.destination(t, !expectations.is_empty(), charts.is_some());
-    let written = simulate(&loaded, &out, destination, plan.alarm_rows)
-        .and_then(|(summary, kept)| write_outputs(&expectations, Texts { out: &out, kept }, summary, charts));
+    let written = StagedRunDir::create(&out).map_err(Failure::BadInput).and_then(|dir| {
+        let (summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows)?;
+        let passed = write_outputs(&expectations, Texts { out: &dir, kept }, summary, charts)?;
+        dir.publish().map_err(Failure::Internal)?;
+        Ok(passed)
+    });
     match written {
         Ok(false) if args.strict => EXIT_EXPECTATION_FAILED,
         Ok(_) => 0,
@@ -141,8 +146,8 @@ fn write_outputs(
     let out = texts.out;
     let (passed, summary) = judge_and_report(expectations, &texts, summary)?;
     let json = summary.to_json();
-    write_atomic(out, summary::FILE, &json)
-        .map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.display())))?;
+    write_atomic(out.path(), summary::FILE, &json)
+        .map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.target().display())))?;
     let Some(format) = charts else {
         return Ok(passed);
     };
@@ -155,7 +160,7 @@ fn write_outputs(
         summary: json,
         alarms: Some(texts.read(Trace::Alarms)?),
     };
-    render_texts(out, &dir_texts, format).map_err(|e| match e {
+    render_texts(out.path(), out.target(), &dir_texts, format).map_err(|e| match e {
         PlotFailure::BadInput(m) | PlotFailure::Internal(m) => Failure::Internal(m),
     })?;
     Ok(passed)
@@ -192,7 +197,7 @@ enum Failure {
 
 /// The traces of a finished run: the files written in `out`, and the texts kept in memory.
 struct Texts<'a> {
-    out: &'a Path,
+    out: &'a StagedRunDir,
     kept: KeptTraces,
 }
 
@@ -201,7 +206,7 @@ impl Texts<'_> {
     fn read(&self, trace: Trace) -> Result<String, Failure> {
         match self.kept.get(trace) {
             Some(text) => Ok(text.to_string()),
-            None => read_text(self.out, trace.file())
+            None => read_text(self.out.path(), trace.file())
                 .map_err(|e| Failure::Internal(format!("cannot read back {}: {e}", trace.file()))),
         }
     }
@@ -244,12 +249,13 @@ fn judge_and_report(
 /// summary and the traces kept in memory.
 fn simulate(
     loaded: &LoadedScenario,
-    out: &Path,
+    dir: &StagedRunDir,
     destination: impl Fn(Trace) -> Destination,
     alarm_rows: AlarmRows,
 ) -> Result<(SummaryBuilder, KeptTraces), Failure> {
     let spec = &loaded.spec;
-    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", out.display()));
+    let out = dir.path();
+    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.target().display()));
     let files = create_run_files(out, destination).map_err(internal)?;
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
         .map_err(|e| Failure::Internal(e.to_string()))?
@@ -288,7 +294,7 @@ fn simulate(
         totals.events_processed,
         totals.events_processed as f64 / secs,
         summary.summary().cost_usd,
-        out.display()
+        dir.target().display()
     );
     Ok((summary, kept))
 }

@@ -12,6 +12,7 @@ mod draining_bounds;
 mod engine_runs;
 mod error_messages;
 mod faults;
+mod output_dirs;
 mod placement;
 mod queue_workers;
 mod retained_records;

@@ -174,3 +174,39 @@ fn a_strategy_naming_a_provider_twice_is_bad_input_not_a_panic() {
     assert_eq!(code, Some(2), "{out}");
     assert!(out.contains("already in this strategy"), "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_or_an_expectation_cannot_inject_ci_commands_or_break_junit() {
+    let tmp = TempDir::new("ci-injection");
+    let text = fs::read_to_string(root().join("scenarios/web-ec2-fixed.yaml")).expect("example");
+    // A failing expectation whose text carries a terminal escape and a vertical tab.
+    let text = format!("{text}\n  - max(web.running) == 1 # \u{1b}[31m red \u{b}\n");
+    let name = "evil\n::error file=x::pwned,x.yaml";
+    fs::write(tmp.0.join(name), text).expect("scenario");
+    let junit = tmp.0.join("junit.xml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args([
+            "check",
+            tmp.0.to_str().expect("utf-8"),
+            "--junit",
+            junit.to_str().expect("utf-8"),
+        ])
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let commands: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert!(!commands.is_empty(), "{stdout}");
+    for line in &commands {
+        assert!(line.starts_with("::error file="), "{line}");
+        assert!(!line.contains('\u{1b}'), "a terminal escape reached the log: {line:?}");
+    }
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("::error file=x::pwned")),
+        "{stdout}"
+    );
+    let xml = fs::read_to_string(&junit).expect("junit written");
+    roxmltree::Document::parse(&xml).expect("the JUnit file stays parseable");
+}
