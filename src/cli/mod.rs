@@ -4,6 +4,7 @@ mod chart_files;
 mod check;
 mod expectations;
 mod files;
+mod interrupt;
 mod plot;
 mod run;
 mod run_dir;

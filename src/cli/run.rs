@@ -12,6 +12,7 @@ use super::files::{
     AllowPathArgs, FsLoader, KeptTraces, commit_run_files, create_run_files, discard_run_files, read_scenario,
     read_text, write_atomic,
 };
+use super::interrupt::{StopReason, StopWatch};
 use super::plot::{FormatArg, PlotFailure, render_texts};
 use super::run_dir::StagedRunDir;
 use super::traces::{Destination, Trace, TraceArgs};
@@ -52,6 +53,19 @@ pub struct RunArgs {
     traces: TraceArgs,
     #[command(flatten)]
     files: AllowPathArgs,
+    /// Stop the run after this much wall-clock time (`30s`, `5m`), exit 2 and write nothing: a
+    /// budget for untrusted scenarios in CI.
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    timeout: Option<std::time::Duration>,
+}
+
+/// `--timeout`: a duration as scenarios write them (`90s`, `5m`, `1h`).
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let d = crate::sim::time::parse_duration(text)?;
+    if d.as_millis() == 0 {
+        return Err("the timeout must be longer than zero".into());
+    }
+    Ok(std::time::Duration::from_millis(d.as_millis()))
 }
 
 /// Splits `PATH=VALUE` arguments.
@@ -87,8 +101,9 @@ pub fn run(args: RunArgs) -> u8 {
     let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(stem));
     let charts = (!args.no_charts).then_some(args.format.into());
     let destination = |t| plan.destination(t, !expectations.is_empty(), charts.is_some());
+    let stop = StopWatch::install(args.timeout);
     let written = StagedRunDir::create(&out).map_err(Failure::BadInput).and_then(|dir| {
-        let (summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows)?;
+        let (summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;
         let passed = write_outputs(&expectations, Texts { out: &dir, kept }, summary, charts)?;
         dir.publish().map_err(Failure::Internal)?;
         Ok(passed)
@@ -103,6 +118,14 @@ pub fn run(args: RunArgs) -> u8 {
         Err(Failure::Internal(m)) => {
             eprintln!("error: {m}");
             EXIT_INTERNAL
+        }
+        Err(Failure::Stopped(reason, at)) => {
+            eprintln!(
+                "error: the run was {} at simulated time {at}; nothing was written ({} is as it was)",
+                reason.describe(),
+                out.display()
+            );
+            reason.exit_code()
         }
     }
 }
@@ -193,6 +216,8 @@ pub(super) fn report_notes(loaded: &LoadedScenario) {
 enum Failure {
     BadInput(String),
     Internal(String),
+    /// A signal or the timeout stopped the run at this simulated time.
+    Stopped(StopReason, crate::sim::SimTime),
 }
 
 /// The traces of a finished run: the files written in `out`, and the texts kept in memory.
@@ -252,6 +277,7 @@ fn simulate(
     dir: &StagedRunDir,
     destination: impl Fn(Trace) -> Destination,
     alarm_rows: AlarmRows,
+    stop: &StopWatch,
 ) -> Result<(SummaryBuilder, KeptTraces), Failure> {
     let spec = &loaded.spec;
     let out = dir.path();
@@ -261,7 +287,12 @@ fn simulate(
         .map_err(|e| Failure::Internal(e.to_string()))?
         .with_alarm_rows(alarm_rows);
     let bar = progress_bar(spec.duration.as_millis());
-    let mut progress = |t: crate::sim::SimTime| bar.set_position(t.0 / 1000);
+    let mut stopped = None;
+    let mut progress = |t: crate::sim::SimTime| {
+        bar.set_position(t.0 / 1000);
+        stopped = stop.reason();
+        stopped.is_none()
+    };
     let started = Instant::now();
     let result = engine::run(
         spec,
@@ -280,6 +311,10 @@ fn simulate(
             discard_run_files(files);
             return Err(match e {
                 EngineError::EventBudgetExceeded { .. } => Failure::BadInput(e.to_string()),
+                EngineError::Stopped { at } => match stopped {
+                    Some(reason) => Failure::Stopped(reason, at),
+                    None => Failure::Internal(e.to_string()),
+                },
                 EngineError::Sink(_) => Failure::Internal(e.to_string()),
             });
         }

@@ -110,3 +110,69 @@ fn a_failed_run_leaves_the_previous_directory() {
         "no staging directory left"
     );
 }
+
+/// Starts a long run into `out` and returns it once its staging directory exists (it is
+/// simulating then).
+#[cfg(unix)]
+fn start_long_run(tmp: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> std::process::Child {
+    let mut args = vec![
+        "run",
+        "benches/scenarios/large-30d-managed-scaling.yaml",
+        "--set",
+        "duration=365d",
+        "--no-charts",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(&args)
+        .current_dir(crate::support::root())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    while !fs::read_dir(tmp)
+        .expect("list")
+        .any(|e| e.expect("entry").file_name().to_string_lossy().contains(".staging-"))
+    {
+        std::thread::yield_now();
+    }
+    child
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_and_sigterm_stop_a_run_cleanly() {
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let tmp = TempDir::new(&format!("outdir-signal{signal}"));
+        let out = tmp.0.join("long");
+        let child = start_long_run(&tmp.0, &out, &[]);
+        let status = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let result = child.wait_with_output().expect("waits");
+        let text = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(code), "{text}");
+        assert!(text.contains("nothing was written"), "{text}");
+        assert_eq!(
+            fs::read_dir(&tmp.0).expect("list").count(),
+            0,
+            "no file left behind: {text}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_wall_clock_timeout_stops_a_run_as_bad_input() {
+    let tmp = TempDir::new("outdir-timeout");
+    let out = tmp.0.join("long");
+    let child = start_long_run(&tmp.0, &out, &["--timeout", "1s"]);
+    let result = child.wait_with_output().expect("waits");
+    let text = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{text}");
+    assert!(text.contains("--timeout"), "{text}");
+    assert_eq!(fs::read_dir(&tmp.0).expect("list").count(), 0, "{text}");
+}
