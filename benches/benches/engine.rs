@@ -271,7 +271,7 @@ fn charts_of_the_30_day_run(c: &mut Criterion) {
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(&spec)).expect("headers");
     engine::run(&spec, &mut sink, RunOptions::default()).expect("the large scenario runs");
     let (files, summary) = sink.into_inner().expect("flush");
-    let text = |b: &[u8]| String::from_utf8(b.to_vec()).expect("utf-8");
+    let text = |b: &Option<Vec<u8>>| String::from_utf8(b.clone().expect("written")).expect("utf-8");
     let (services, cluster, events, alarms) = (
         text(&files.services),
         text(&files.cluster),

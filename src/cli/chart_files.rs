@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::files::{AtomicFile, write_atomic};
 use crate::output::charts::ChartFile;
-use crate::trace::columns::{alarms, cluster, events, services};
+use crate::trace::columns::{Column, alarms, cluster, events, header, services};
 use crate::trace::summary;
 
 /// Sub-directory of a run directory that holds the chart files.
@@ -25,23 +25,67 @@ pub struct RunDirTexts {
     pub events: String,
     /// `summary.json`.
     pub summary: String,
-    /// `alarms.csv`; `None` for runs from before it was written.
+    /// `alarms.csv`; `None` when the run did not write it.
     pub alarms: Option<String>,
 }
 
-/// Reads a run directory; the error names the file.
-pub fn read_run_dir(dir: &Path) -> Result<RunDirTexts, String> {
-    let read = |name: &str| {
-        let path = dir.join(name);
-        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// Reads a run directory; the error names the file. A trace file the run did not write (see
+/// `--traces`) reads as a header without rows, and a note says which charts it leaves out;
+/// `summary.json` must be there.
+pub fn read_run_dir(dir: &Path) -> Result<(RunDirTexts, Vec<String>), String> {
+    let summary_path = dir.join(summary::FILE);
+    let summary =
+        fs::read_to_string(&summary_path).map_err(|e| format!("cannot read {}: {e}", summary_path.display()))?;
+    let mut notes = Vec::new();
+    let mut trace = |file: &str, header: String, missing: &str| -> Result<String, String> {
+        let path = dir.join(file);
+        Ok(read_optional(&path)?.unwrap_or_else(|| {
+            notes.push(format!(
+                "{} is not there (not in the run's --traces): {missing}",
+                path.display()
+            ));
+            header
+        }))
     };
-    Ok(RunDirTexts {
-        services: read(services::FILE)?,
-        cluster: read(cluster::FILE)?,
-        events: read(events::FILE)?,
-        summary: read(summary::FILE)?,
-        alarms: read_optional(&dir.join(alarms::FILE))?,
-    })
+    let services = trace(
+        services::FILE,
+        header_line(services::COLUMNS),
+        "no load, tasks, utilization or deployment charts",
+    )?;
+    let cluster = trace(
+        cluster::FILE,
+        header_line(cluster::COLUMNS),
+        "no capacity or cost charts",
+    )?;
+    let events = trace(
+        events::FILE,
+        header_line(events::COLUMNS),
+        "the charts have no annotations (scaling activities, deployments, faults)",
+    )?;
+    let alarms = read_optional(&dir.join(alarms::FILE))?;
+    if alarms.is_none() {
+        notes.push(format!(
+            "{} is not there: the utilization charts show no alarm periods or alarm thresholds",
+            dir.join(alarms::FILE).display()
+        ));
+    }
+    Ok((
+        RunDirTexts {
+            services,
+            cluster,
+            events,
+            summary,
+            alarms,
+        },
+        notes,
+    ))
+}
+
+/// The header line of a file with `columns`: the text of a trace file without rows.
+fn header_line<F>(columns: &[Column<F>]) -> String {
+    let mut line = header(columns).collect::<Vec<_>>().join(",");
+    line.push('\n');
+    line
 }
 
 /// The text of `path`, or `None` when it does not exist.

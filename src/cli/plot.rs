@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
-use super::chart_files::{CHARTS_DIR, REPORT_FILE, read_run_dir, write_charts};
+use super::chart_files::{CHARTS_DIR, REPORT_FILE, RunDirTexts, read_run_dir, write_charts};
 use super::{EXIT_BAD_INPUT, EXIT_INTERNAL};
 use crate::output::charts::{ChartFormat, RunData, RunTexts, render_charts};
 use crate::output::report::render_report;
@@ -65,10 +65,21 @@ pub fn plot(args: PlotArgs) -> u8 {
     }
 }
 
-/// Reads the run in `dir`, draws its charts and report, and writes them into `dir`.
+/// Reads the run in `dir`, draws its charts and report, and writes them into `dir`. A trace file
+/// the run did not write leaves out the charts drawn from it, with a note saying which.
 pub fn render_run_dir(dir: &Path, format: ChartFormat) -> Result<(), PlotFailure> {
+    let (texts, notes) = read_run_dir(dir).map_err(PlotFailure::BadInput)?;
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    render_texts(dir, dir, &texts, format)
+}
+
+/// Draws the charts and report of a run from the texts of its files and writes them into `dir`.
+/// `dir` is where the files go; `shown` is the directory named in messages (the run directory a
+/// staged run becomes).
+pub fn render_texts(dir: &Path, shown: &Path, texts: &RunDirTexts, format: ChartFormat) -> Result<(), PlotFailure> {
     let started = Instant::now();
-    let texts = read_run_dir(dir).map_err(PlotFailure::BadInput)?;
     let run = RunData::from_texts(RunTexts {
         services_csv: &texts.services,
         cluster_csv: &texts.cluster,
@@ -76,16 +87,16 @@ pub fn render_run_dir(dir: &Path, format: ChartFormat) -> Result<(), PlotFailure
         summary_json: &texts.summary,
     })
     .and_then(|run| run.with_alarms(texts.alarms.as_deref().unwrap_or("")))
-    .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", dir.display())))?;
+    .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", shown.display())))?;
     let charts = render_charts(&run, format).map_err(|e| PlotFailure::Internal(e.to_string()))?;
     let report = render_report(&run, &charts);
     write_charts(dir, &charts, &report)
-        .map_err(|e| PlotFailure::Internal(format!("cannot write charts to {}: {e}", dir.display())))?;
+        .map_err(|e| PlotFailure::Internal(format!("cannot write charts to {}: {e}", shown.display())))?;
     eprintln!(
         "drew {} chart file(s) and {REPORT_FILE} in {:.3} s; wrote {}",
         charts.len(),
         started.elapsed().as_secs_f64(),
-        dir.join(CHARTS_DIR).display()
+        shown.join(CHARTS_DIR).display()
     );
     Ok(())
 }

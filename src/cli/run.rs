@@ -6,14 +6,21 @@ use std::time::Instant;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::chart_files::RunDirTexts;
 use super::expectations::{ParsedExpectation, RunTexts, judge, parse_expectations};
-use super::files::{AtomicFile, FsLoader, create_run_files, read_scenario, read_text, write_atomic};
-use super::plot::{FormatArg, PlotFailure, render_run_dir};
+use super::files::{
+    AllowPathArgs, FsLoader, KeptTraces, commit_run_files, create_run_files, discard_run_files, read_scenario,
+    read_text, write_atomic,
+};
+use super::interrupt::{StopReason, StopWatch};
+use super::plot::{FormatArg, PlotFailure, render_texts};
+use super::run_dir::StagedRunDir;
+use super::traces::{Destination, Trace, TraceArgs};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_INTERNAL};
 use crate::engine::{self, EngineError, RunOptions};
-use crate::output::{CsvSink, SummaryBuilder};
+use crate::output::charts::ChartFormat;
+use crate::output::{AlarmRows, CsvSink, SummaryBuilder};
 use crate::scenario::{self, LoadedScenario};
-use crate::trace::columns::{cluster, events, services};
 use crate::trace::summary;
 
 /// Arguments of `ecsim run`.
@@ -42,6 +49,23 @@ pub struct RunArgs {
     /// Which chart files to write.
     #[arg(long, value_enum, default_value_t = FormatArg::Both)]
     format: FormatArg,
+    #[command(flatten)]
+    traces: TraceArgs,
+    #[command(flatten)]
+    files: AllowPathArgs,
+    /// Stop the run after this much wall-clock time (`30s`, `5m`), exit 2 and write nothing: a
+    /// budget for untrusted scenarios in CI.
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    timeout: Option<std::time::Duration>,
+}
+
+/// `--timeout`: a duration as scenarios write them (`90s`, `5m`, `1h`).
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let d = crate::sim::time::parse_duration(text)?;
+    if d.as_millis() == 0 {
+        return Err("the timeout must be longer than zero".into());
+    }
+    Ok(std::time::Duration::from_millis(d.as_millis()))
 }
 
 /// Splits `PATH=VALUE` arguments.
@@ -59,69 +83,34 @@ pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, String> {
 
 /// Runs the command; returns the exit code.
 pub fn run(args: RunArgs) -> u8 {
-    let mut sets = match parse_sets(&args.set) {
-        Ok(s) => s,
+    let plan = match args.traces.plan() {
+        Ok(p) => p,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("error: {e}");
             return EXIT_BAD_INPUT;
         }
     };
-    if let Some(seed) = args.seed {
-        sets.push(("seed".into(), seed.to_string()));
-    }
-    if args.task_events {
-        sets.push(("behavior.taskEvents".into(), "true".into()));
-    }
-    let text = match read_scenario(&args.scenario) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{e}");
-            return EXIT_BAD_INPUT;
-        }
+    let (loaded, expectations) = match load_for_run(&args) {
+        Ok(v) => v,
+        Err(code) => return code,
     };
-    let name = args.scenario.display().to_string();
-    let loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(&args.scenario), &sets) {
-        Ok(l) => l,
-        Err(e) => {
-            eprint!("{e}");
-            return EXIT_BAD_INPUT;
-        }
-    };
-    report_notes(&loaded);
     let stem = args
         .scenario
         .file_stem()
         .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-    let out = args.out.unwrap_or_else(|| Path::new("output").join(stem));
-    let expectations = match parse_expectations(&loaded) {
-        Ok(e) => e,
-        Err(rendered) => {
-            eprint!("{rendered}");
-            return EXIT_BAD_INPUT;
-        }
-    };
-    let mut all_passed = true;
-    let charted = simulate(&loaded, &out)
-        .and_then(|summary| {
-            let (passed, summary) = judge_and_report(&expectations, &out, summary)?;
-            all_passed = passed;
-            write_atomic(&out, summary::FILE, &summary.to_json())
-                .map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.display())))
-        })
-        .and_then(|()| {
-            // Charts are drawn from the files just written, exactly as `ecsim plot` would.
-            if args.no_charts {
-                return Ok(());
-            }
-            render_run_dir(&out, args.format.into()).map_err(|e| match e {
-                PlotFailure::BadInput(m) | PlotFailure::Internal(m) => Failure::Internal(m),
-            })
-        });
-    if charted.is_ok() && !all_passed && args.strict {
-        return EXIT_EXPECTATION_FAILED;
-    }
-    match charted {
-        Ok(()) => 0,
+    let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(stem));
+    let charts = (!args.no_charts).then_some(args.format.into());
+    let destination = |t| plan.destination(t, !expectations.is_empty(), charts.is_some());
+    let stop = StopWatch::install(args.timeout);
+    let written = StagedRunDir::create(&out).map_err(Failure::BadInput).and_then(|dir| {
+        let (summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;
+        let passed = write_outputs(&expectations, Texts { out: &dir, kept }, summary, charts)?;
+        dir.publish().map_err(Failure::Internal)?;
+        Ok(passed)
+    });
+    match written {
+        Ok(false) if args.strict => EXIT_EXPECTATION_FAILED,
+        Ok(_) => 0,
         Err(Failure::BadInput(m)) => {
             eprintln!("error: {m}");
             EXIT_BAD_INPUT
@@ -130,7 +119,74 @@ pub fn run(args: RunArgs) -> u8 {
             eprintln!("error: {m}");
             EXIT_INTERNAL
         }
+        Err(Failure::Stopped(reason, at)) => {
+            eprintln!(
+                "error: the run was {} at simulated time {at}; nothing was written ({} is as it was)",
+                reason.describe(),
+                out.display()
+            );
+            reason.exit_code()
+        }
     }
+}
+
+/// Reads and loads the scenario with the run's overrides and parses its expectations; on bad
+/// input, prints the problem and returns the exit code.
+fn load_for_run(args: &RunArgs) -> Result<(LoadedScenario, Vec<ParsedExpectation>), u8> {
+    let bad_input = |message: String| {
+        eprint!("{message}");
+        EXIT_BAD_INPUT
+    };
+    let mut sets = parse_sets(&args.set).map_err(|e| bad_input(e + "\n"))?;
+    if let Some(seed) = args.seed {
+        sets.push(("seed".into(), seed.to_string()));
+    }
+    if args.task_events {
+        sets.push(("behavior.taskEvents".into(), "true".into()));
+    }
+    let text = read_scenario(&args.scenario).map_err(|e| bad_input(e + "\n"))?;
+    let name = args.scenario.display().to_string();
+    let loaded = scenario::load(
+        &name,
+        &text,
+        &FsLoader::for_scenario(&args.scenario, &args.files),
+        &sets,
+    )
+    .map_err(|e| bad_input(e.to_string()))?;
+    report_notes(&loaded);
+    let expectations = parse_expectations(&loaded).map_err(bad_input)?;
+    Ok((loaded, expectations))
+}
+
+/// After the run: judges the expectations, writes `summary.json`, draws the charts (with
+/// `charts`); returns whether every expectation passed.
+fn write_outputs(
+    expectations: &[ParsedExpectation],
+    texts: Texts<'_>,
+    summary: SummaryBuilder,
+    charts: Option<ChartFormat>,
+) -> Result<bool, Failure> {
+    let out = texts.out;
+    let (passed, summary) = judge_and_report(expectations, &texts, summary)?;
+    let json = summary.to_json();
+    write_atomic(out.path(), summary::FILE, &json)
+        .map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.target().display())))?;
+    let Some(format) = charts else {
+        return Ok(passed);
+    };
+    // Charts are drawn from the files just written (or their copies in memory, for the files not
+    // written), exactly as `ecsim plot` draws them from a run directory.
+    let dir_texts = RunDirTexts {
+        services: texts.read(Trace::Services)?,
+        cluster: texts.read(Trace::Cluster)?,
+        events: texts.read(Trace::Events)?,
+        summary: json,
+        alarms: Some(texts.read(Trace::Alarms)?),
+    };
+    render_texts(out.path(), out.target(), &dir_texts, format).map_err(|e| match e {
+        PlotFailure::BadInput(m) | PlotFailure::Internal(m) => Failure::Internal(m),
+    })?;
+    Ok(passed)
 }
 
 /// Prints the scenario's notes: parts not simulated yet, AWS fields accepted but not modelled.
@@ -160,20 +216,42 @@ pub(super) fn report_notes(loaded: &LoadedScenario) {
 enum Failure {
     BadInput(String),
     Internal(String),
+    /// A signal or the timeout stopped the run at this simulated time.
+    Stopped(StopReason, crate::sim::SimTime),
 }
 
-/// Judges the expectations on the files just written and prints one line per expectation.
+/// The traces of a finished run: the files written in `out`, and the texts kept in memory.
+struct Texts<'a> {
+    out: &'a StagedRunDir,
+    kept: KeptTraces,
+}
+
+impl Texts<'_> {
+    /// The text of `trace`: kept in memory, or read back from its file.
+    fn read(&self, trace: Trace) -> Result<String, Failure> {
+        match self.kept.get(trace) {
+            Some(text) => Ok(text.to_string()),
+            None => read_text(self.out.path(), trace.file())
+                .map_err(|e| Failure::Internal(format!("cannot read back {}: {e}", trace.file()))),
+        }
+    }
+}
+
+/// Judges the expectations on the traces just written (or kept) and prints one line per
+/// expectation.
 fn judge_and_report(
     expectations: &[ParsedExpectation],
-    out: &Path,
+    texts: &Texts<'_>,
     mut summary: SummaryBuilder,
 ) -> Result<(bool, SummaryBuilder), Failure> {
     if expectations.is_empty() {
         return Ok((true, summary));
     }
-    let read =
-        |name: &str| read_text(out, name).map_err(|e| Failure::Internal(format!("cannot read back {name}: {e}")));
-    let (services, cluster, events) = (read(services::FILE)?, read(cluster::FILE)?, read(events::FILE)?);
+    let (services, cluster, events) = (
+        texts.read(Trace::Services)?,
+        texts.read(Trace::Cluster)?,
+        texts.read(Trace::Events)?,
+    );
     let texts = RunTexts {
         services: &services,
         cluster: &cluster,
@@ -192,14 +270,29 @@ fn judge_and_report(
     Ok((records.iter().all(|r| r.passed), summary))
 }
 
-fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<SummaryBuilder, Failure> {
+/// Runs the scenario into the trace files (each where `destination` sends it); returns the
+/// summary and the traces kept in memory.
+fn simulate(
+    loaded: &LoadedScenario,
+    dir: &StagedRunDir,
+    destination: impl Fn(Trace) -> Destination,
+    alarm_rows: AlarmRows,
+    stop: &StopWatch,
+) -> Result<(SummaryBuilder, KeptTraces), Failure> {
     let spec = &loaded.spec;
-    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", out.display()));
-    let files = create_run_files(out).map_err(internal)?;
+    let out = dir.path();
+    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.target().display()));
+    let files = create_run_files(out, destination).map_err(internal)?;
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
-        .map_err(|e| Failure::Internal(e.to_string()))?;
+        .map_err(|e| Failure::Internal(e.to_string()))?
+        .with_alarm_rows(alarm_rows);
     let bar = progress_bar(spec.duration.as_millis());
-    let mut progress = |t: crate::sim::SimTime| bar.set_position(t.0 / 1000);
+    let mut stopped = None;
+    let mut progress = |t: crate::sim::SimTime| {
+        bar.set_position(t.0 / 1000);
+        stopped = stop.reason();
+        stopped.is_none()
+    };
     let started = Instant::now();
     let result = engine::run(
         spec,
@@ -212,20 +305,21 @@ fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<SummaryBuilder, Failu
     bar.finish_and_clear();
     let wall = started.elapsed();
     let (files, summary) = sink.into_inner().map_err(|e| Failure::Internal(e.to_string()))?;
-    let all = [files.services, files.cluster, files.events, files.tasks, files.alarms];
     let totals = match result {
         Ok(t) => t,
         Err(e) => {
-            all.into_iter().for_each(AtomicFile::discard);
+            discard_run_files(files);
             return Err(match e {
                 EngineError::EventBudgetExceeded { .. } => Failure::BadInput(e.to_string()),
+                EngineError::Stopped { at } => match stopped {
+                    Some(reason) => Failure::Stopped(reason, at),
+                    None => Failure::Internal(e.to_string()),
+                },
                 EngineError::Sink(_) => Failure::Internal(e.to_string()),
             });
         }
     };
-    for f in all {
-        f.commit().map_err(internal)?;
-    }
+    let kept = commit_run_files(files).map_err(internal)?;
     let secs = wall.as_secs_f64().max(1e-9);
     eprintln!(
         "simulated {} of \"{}\" in {:.3} s ({} events, {:.0} events/s); cost ${:.2}; wrote {}",
@@ -235,9 +329,9 @@ fn simulate(loaded: &LoadedScenario, out: &Path) -> Result<SummaryBuilder, Failu
         totals.events_processed,
         totals.events_processed as f64 / secs,
         summary.summary().cost_usd,
-        out.display()
+        dir.target().display()
     );
-    Ok(summary)
+    Ok((summary, kept))
 }
 
 fn progress_bar(duration_ms: u64) -> ProgressBar {

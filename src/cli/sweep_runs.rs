@@ -8,9 +8,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::files::{AtomicFile, create_run_files, write_atomic};
+use super::files::{commit_run_files, create_run_files, discard_run_files, write_atomic};
 use super::sweep::Failure;
 use super::sweep_setup::Setup;
+use super::traces::TracePlan;
 use crate::engine::{self, EngineError, RunOptions};
 use crate::output::{CsvSink, SummaryBuilder, SummarySink};
 use crate::scenario;
@@ -88,7 +89,7 @@ fn run_one(job: &Job<'_>, index: usize) -> Result<RunFigures, Failure> {
     let spec = &loaded.spec;
     let engine_failure = |e: EngineError| match e {
         EngineError::EventBudgetExceeded { .. } => Failure::BadInput(format!("error: {}: {e}", describe())),
-        EngineError::Sink(_) => Failure::Internal(format!("{}: {e}", describe())),
+        EngineError::Sink(_) | EngineError::Stopped { .. } => Failure::Internal(format!("{}: {e}", describe())),
     };
     let summary = match job.keep_runs {
         None => {
@@ -112,19 +113,17 @@ fn write_run_dir(
     engine_failure: impl Fn(EngineError) -> Failure,
 ) -> Result<SummaryBuilder, Failure> {
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.display()));
-    let files = create_run_files(dir).map_err(internal)?;
+    let plan = TracePlan::all();
+    let files = create_run_files(dir, |t| plan.destination(t, false, false)).map_err(internal)?;
     let sink_failure = |e: crate::trace::SinkError| Failure::Internal(format!("{}: {e}", dir.display()));
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)).map_err(sink_failure)?;
     let result = engine::run(spec, &mut sink, RunOptions::default());
     let (files, summary) = sink.into_inner().map_err(sink_failure)?;
-    let all = [files.services, files.cluster, files.events, files.tasks, files.alarms];
     if let Err(e) = result {
-        all.into_iter().for_each(AtomicFile::discard);
+        discard_run_files(files);
         return Err(engine_failure(e));
     }
-    for f in all {
-        f.commit().map_err(internal)?;
-    }
+    commit_run_files(files).map_err(internal)?;
     write_atomic(dir, summary::FILE, &summary.to_json()).map_err(internal)?;
     Ok(summary)
 }

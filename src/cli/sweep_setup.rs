@@ -73,7 +73,11 @@ fn load(setup: &(String, String, FsLoader), sets: &[(String, String)]) -> Result
 pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
     let path = args.scenario.as_deref().unwrap_or(Path::new(""));
     let text = read_scenario(path).map_err(Failure::BadInput)?;
-    let source = (path.display().to_string(), text, FsLoader::for_scenario(path));
+    let source = (
+        path.display().to_string(),
+        text,
+        FsLoader::for_scenario(path, &args.files),
+    );
     let seed_set: Vec<(String, String)> = args.seed.map(|s| ("seed".into(), s.to_string())).into_iter().collect();
     let base = load(&source, &seed_set).map_err(Failure::BadInput)?;
     report_notes(&base);

@@ -123,20 +123,38 @@ impl World<'_> {
                 "the running totals of group {} are stale",
                 spec.name
             );
+            let mut by_zone = vec![0u32; self.spec.availability_zones.len()];
+            let mut on_demand = 0u32;
             for id in &state.live {
-                let i = &self.capacity.instances[id.index()];
+                let i = &self.capacity.instances[id];
                 assert!(
                     i.auto_scaling_group == g && i.state != InstanceState::Terminated,
                     "group {} lists instance {} that is not its live member",
                     spec.name,
                     i.ec2_instance_id
                 );
+                by_zone[i.availability_zone] += 1;
+                on_demand += u32::from(!i.spot);
             }
+            for (zone, n) in by_zone.iter().enumerate() {
+                assert_eq!(
+                    self.capacity.tally.members_in_zone(g, zone),
+                    *n,
+                    "group {} zone {zone}",
+                    spec.name
+                );
+            }
+            assert_eq!(
+                self.capacity.tally.on_demand_members(g),
+                on_demand,
+                "group {}",
+                spec.name
+            );
         }
     }
 
     fn check_instances(&self) {
-        for inst in &self.capacity.instances {
+        for inst in self.capacity.instances.iter() {
             if inst.state == InstanceState::Terminated {
                 assert!(
                     inst.tasks.is_empty(),
@@ -193,7 +211,7 @@ impl World<'_> {
     /// instances, and a `distinctInstance` service never has two tasks on one instance.
     fn check_placements(&self) {
         let mut listed = std::collections::BTreeMap::new();
-        for inst in &self.capacity.instances {
+        for inst in self.capacity.instances.iter() {
             for id in &inst.tasks {
                 let previous = listed.insert(*id, inst.id);
                 assert!(previous.is_none(), "task {id:?} is listed by two instances");
@@ -209,30 +227,30 @@ impl World<'_> {
             }
         }
         for (i, s) in self.services.iter().enumerate() {
-            let mut on_instance = vec![0u32; self.capacity.instances.len()];
+            let mut on_instance = std::collections::BTreeMap::new();
             for id in &s.tasks {
                 let t = &self.tasks[id];
                 if let (Some(instance), true) = (t.instance, t.state.is_starting_or_running()) {
-                    on_instance[instance] += 1;
+                    *on_instance.entry(u64::from(instance.0)).or_insert(0u32) += 1;
                 }
             }
-            assert_eq!(
-                on_instance, s.tasks_on_instance,
-                "service {i}: tasks per instance drifted"
-            );
+            let counted: std::collections::BTreeMap<u64, u32> =
+                s.tasks_on_instance.iter().map(|(id, n)| (id, *n)).collect();
+            assert_eq!(on_instance, counted, "service {i}: tasks per instance drifted");
             let distinct = self.spec.services[i]
                 .placement_constraints
                 .contains(&PlacementConstraint::DistinctInstance);
             if distinct {
-                if let Some(inst) = on_instance.iter().position(|n| *n > 1) {
+                if let Some((inst, n)) = on_instance.iter().find(|(_, n)| **n > 1) {
+                    let inst = &self.capacity.instances[crate::model::InstanceId(*inst as u32)];
                     panic!(
-                        "service {i} has distinctInstance but {} tasks on {}",
-                        on_instance[inst], self.capacity.instances[inst].ec2_instance_id
+                        "service {i} has distinctInstance but {n} tasks on {}",
+                        inst.ec2_instance_id
                     );
                 }
             }
         }
-        for inst in &self.capacity.instances {
+        for inst in self.capacity.instances.iter() {
             let expected = (inst.state == InstanceState::Active && inst.capacity_provider.is_some())
                 .then(|| (u64::from(inst.free_cpu_units()), inst.free_memory_mib()));
             assert_eq!(
@@ -269,7 +287,9 @@ impl World<'_> {
     /// still starting (they stop at once).
     fn check_draining(&self) {
         for d in &self.faults.draining {
-            let inst = &self.capacity.instances[d.instance];
+            let Some(inst) = self.capacity.instances.get(d.instance) else {
+                continue;
+            };
             if inst.state != InstanceState::Draining {
                 continue;
             }

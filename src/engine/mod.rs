@@ -14,4 +14,4 @@ mod timeline;
 mod world;
 
 pub use run::{EngineError, RunOptions, run};
-pub use simulation::{ServiceView, Simulation};
+pub use simulation::{RetainedRecords, ServiceView, Simulation};

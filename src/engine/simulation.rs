@@ -8,6 +8,23 @@ use crate::sim::SimTime;
 use crate::spec::Spec;
 use crate::trace::{EventKind, RunTotals, TraceSink};
 
+/// Records a run holds at one moment (see `Simulation::retained`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetainedRecords {
+    /// Instances launched since the start of the run.
+    pub instances_launched: u64,
+    /// Instances not terminated.
+    pub live_instances: usize,
+    /// Instance records held, live or free for reuse.
+    pub instance_slots: usize,
+    /// Instances in the placement index.
+    pub indexed_instances: usize,
+    /// Tasks created since the start of the run.
+    pub tasks_started: u64,
+    /// Tasks not stopped (the only ones held).
+    pub live_tasks: usize,
+}
+
 /// A run in progress: the world at `now()` and the sink its records go to.
 pub struct Simulation<'s, 'k> {
     world: World<'s>,
@@ -117,6 +134,20 @@ impl<'s, 'k> Simulation<'s, 'k> {
             .iter()
             .filter(|i| i.state == InstanceState::Active)
             .count()
+    }
+
+    /// How many records the run holds now, to show that memory follows what is alive, not how
+    /// many instances and tasks the run has launched.
+    pub fn retained(&self) -> RetainedRecords {
+        let w = &self.world;
+        RetainedRecords {
+            instances_launched: u64::from(w.capacity.instances.next_id().0),
+            live_instances: w.capacity.instances.len(),
+            instance_slots: w.capacity.instances.slots_held(),
+            indexed_instances: w.capacity.free_capacity.len(),
+            tasks_started: w.tasks.started,
+            live_tasks: w.tasks.len(),
+        }
     }
 
     /// Runs to the end of the run, writes the last rows and returns the run's totals.

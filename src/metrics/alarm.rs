@@ -37,6 +37,16 @@ impl Comparison {
         }
     }
 
+    /// The words CloudWatch's state reasons use: `greater than`, `less than or equal to`, ...
+    pub fn words(self) -> &'static str {
+        match self {
+            Comparison::GreaterThanOrEqual => "greater than or equal to",
+            Comparison::GreaterThan => "greater than",
+            Comparison::LessThan => "less than",
+            Comparison::LessThanOrEqual => "less than or equal to",
+        }
+    }
+
     /// True if `value` breaches `threshold`.
     pub fn breaches(self, value: f64, threshold: f64) -> bool {
         match self {
@@ -119,6 +129,16 @@ impl AlarmConfig {
     }
 }
 
+/// One period's datapoint as an alarm keeps it: when its period started and its value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AlarmDatapoint {
+    /// Start of the datapoint's period, ms since the run's start (CloudWatch stamps a datapoint
+    /// with the start of its period).
+    pub time_ms: u64,
+    /// The statistic over the period; `None` when the metric had no data.
+    pub value: Option<f64>,
+}
+
 /// Evaluates one alarm once per period; keeps only the last `evaluation_range` periods, so each
 /// evaluation costs O(N), independent of how long the run is.
 #[derive(Clone, Debug)]
@@ -127,8 +147,10 @@ pub struct AlarmEvaluator {
     pub config: AlarmConfig,
     /// Current state.
     pub state: AlarmState,
-    /// Most recent last: `Some(value)` or `None` for a missing period.
-    recent: VecDeque<Option<f64>>,
+    /// Most recent last, a missing period with `value: None`.
+    recent: VecDeque<AlarmDatapoint>,
+    /// The datapoints the last evaluation looked at, oldest first (see `evaluated_datapoints`).
+    evaluated: Vec<AlarmDatapoint>,
 }
 
 impl AlarmEvaluator {
@@ -138,16 +160,18 @@ impl AlarmEvaluator {
             config,
             state: AlarmState::InsufficientData,
             recent: VecDeque::new(),
+            evaluated: Vec::new(),
         }
     }
 
-    /// Records the next period's datapoint (`None` if the metric had no data) and re-evaluates.
-    /// Returns the new state if it changed.
-    pub fn push(&mut self, value: Option<f64>) -> Option<AlarmState> {
-        self.recent.push_back(value);
+    /// Records the datapoint of the period starting at `time_ms` (`None` if the metric had no
+    /// data) and re-evaluates. Returns the new state if it changed.
+    pub fn push(&mut self, time_ms: u64, value: Option<f64>) -> Option<AlarmState> {
+        self.recent.push_back(AlarmDatapoint { time_ms, value });
         while self.recent.len() > self.config.evaluation_range() {
             self.recent.pop_front();
         }
+        self.select_evaluated();
         let next = self.evaluate();
         if next != self.state {
             self.state = next;
@@ -159,7 +183,7 @@ impl AlarmEvaluator {
 
     /// The most recent real datapoint in the evaluation range.
     pub fn latest_value(&self) -> Option<f64> {
-        self.recent.iter().rev().find_map(|v| *v)
+        self.recent.iter().rev().find_map(|d| d.value)
     }
 
     /// How many of the last N evaluated points breach (after missing-data filling), for messages.
@@ -169,23 +193,35 @@ impl AlarmEvaluator {
         (breaching, points.len())
     }
 
-    /// The N points to evaluate: the most recent real datapoints when at least N exist in the
-    /// range; otherwise the last N periods, with gaps as `None` (to be filled per TreatMissingData).
-    fn evaluated_points(&self) -> Vec<Option<bool>> {
+    /// The datapoints the last evaluation looked at, oldest first: the most recent N real
+    /// datapoints when at least N exist in the range; otherwise the last N periods, a missing
+    /// one with `value: None` (fewer than N before N periods have passed).
+    pub fn evaluated_datapoints(&self) -> &[AlarmDatapoint] {
+        &self.evaluated
+    }
+
+    /// Refreshes `evaluated` after a push, without allocating once it has grown to N.
+    fn select_evaluated(&mut self) {
         let n = self.config.evaluation_periods as usize;
-        let real: Vec<f64> = self.recent.iter().filter_map(|v| *v).collect();
-        let c = &self.config;
-        if real.len() >= n {
-            return real[real.len() - n..]
-                .iter()
-                .map(|v| Some(c.comparison.breaches(*v, c.threshold)))
-                .collect();
+        let real = self.recent.iter().filter(|d| d.value.is_some()).count();
+        self.evaluated.clear();
+        if real >= n {
+            let skip = real - n;
+            let points = self.recent.iter().filter(|d| d.value.is_some()).skip(skip);
+            self.evaluated.extend(points.copied());
+        } else {
+            let skip = self.recent.len().saturating_sub(n);
+            self.evaluated.extend(self.recent.iter().skip(skip).copied());
         }
-        let skip = self.recent.len().saturating_sub(n);
-        self.recent
+    }
+
+    /// The evaluated datapoints as breaching (`Some(true)`), not breaching or missing (`None`,
+    /// to be filled per TreatMissingData).
+    fn evaluated_points(&self) -> Vec<Option<bool>> {
+        let c = &self.config;
+        self.evaluated
             .iter()
-            .skip(skip)
-            .map(|v| v.map(|v| c.comparison.breaches(v, c.threshold)))
+            .map(|d| d.value.map(|v| c.comparison.breaches(v, c.threshold)))
             .collect()
     }
 
@@ -255,11 +291,14 @@ mod tests {
         let mut a = AlarmEvaluator::new(config(n, m, treat));
         a.state = initial;
         for c in points.chars().filter(|c| !c.is_whitespace()) {
-            a.push(match c {
-                'X' => Some(60.0),
-                '0' => Some(10.0),
-                _ => None,
-            });
+            a.push(
+                0,
+                match c {
+                    'X' => Some(60.0),
+                    '0' => Some(10.0),
+                    _ => None,
+                },
+            );
         }
         a.state
     }
@@ -306,11 +345,31 @@ mod tests {
             comparison: Comparison::GreaterThan,
             treat_missing_data: TreatMissingData::Missing,
         });
-        assert_eq!(a.push(Some(90.0)), None);
-        assert_eq!(a.push(Some(90.0)), None);
-        assert_eq!(a.push(Some(90.0)), Some(AlarmState::Alarm));
+        assert_eq!(a.push(0, Some(90.0)), None);
+        assert_eq!(a.push(0, Some(90.0)), None);
+        assert_eq!(a.push(0, Some(90.0)), Some(AlarmState::Alarm));
         assert_eq!(a.breaching_of_last_n(), (3, 3));
-        assert_eq!(a.push(Some(60.0)), Some(AlarmState::Ok), "60 is not > 60");
+        assert_eq!(a.push(0, Some(60.0)), Some(AlarmState::Ok), "60 is not > 60");
+    }
+
+    #[test]
+    fn the_evaluated_datapoints_skip_gaps_once_n_real_ones_are_in_range() {
+        let mut a = AlarmEvaluator::new(config(3, 3, TreatMissingData::Missing));
+        let times = |a: &AlarmEvaluator| -> Vec<(u64, Option<f64>)> {
+            a.evaluated_datapoints().iter().map(|d| (d.time_ms, d.value)).collect()
+        };
+        a.push(0, Some(60.0));
+        a.push(60, None);
+        assert_eq!(times(&a), [(0, Some(60.0)), (60, None)], "fewer than N periods so far");
+        a.push(120, Some(10.0));
+        assert_eq!(times(&a), [(0, Some(60.0)), (60, None), (120, Some(10.0))]);
+        a.push(180, Some(60.0));
+        assert_eq!(
+            times(&a),
+            [(0, Some(60.0)), (120, Some(10.0)), (180, Some(60.0))],
+            "three real datapoints in the range of five: the gap is not evaluated"
+        );
+        assert_eq!(a.breaching_of_last_n(), (2, 3));
     }
 
     #[test]
@@ -324,11 +383,11 @@ mod tests {
             treat_missing_data: TreatMissingData::Missing,
         });
         for _ in 0..14 {
-            a.push(Some(40.0));
+            a.push(0, Some(40.0));
         }
-        a.push(Some(55.0));
+        a.push(0, Some(55.0));
         for i in 0..15 {
-            let changed = a.push(Some(40.0));
+            let changed = a.push(0, Some(40.0));
             assert_eq!(changed.is_some(), i == 14, "point {i}");
         }
         assert_eq!(a.state, AlarmState::Alarm);

@@ -3,5 +3,5 @@
 pub mod alarm;
 pub mod datapoint;
 
-pub use alarm::{AlarmConfig, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
+pub use alarm::{AlarmConfig, AlarmDatapoint, AlarmEvaluator, AlarmState, Comparison, TreatMissingData};
 pub use datapoint::{Datapoint, PeriodAccumulator, Statistic};

@@ -1,4 +1,5 @@
-//! The CSV trace writer: `services.csv`, `cluster.csv`, `events.csv`, `tasks.csv`, streamed.
+//! The CSV trace writer: `services.csv`, `cluster.csv`, `events.csv`, `tasks.csv`, `alarms.csv`,
+//! streamed; each file only if the run writes it.
 
 use std::io::Write;
 
@@ -7,30 +8,43 @@ use crate::trace::columns::{CellOf, Column, alarms, cluster, events, header, ser
 use crate::trace::format::RowWriter;
 use crate::trace::{AlarmRow, ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
 
-/// The writers of a run directory's trace files.
+/// The writers of a run directory's trace files; `None` for a file the run does not write (its
+/// rows are not even formatted).
 pub struct RunFiles<W: Write> {
     /// `services.csv`.
-    pub services: W,
+    pub services: Option<W>,
     /// `cluster.csv`.
-    pub cluster: W,
+    pub cluster: Option<W>,
     /// `events.csv`.
-    pub events: W,
+    pub events: Option<W>,
     /// `tasks.csv`.
-    pub tasks: W,
+    pub tasks: Option<W>,
     /// `alarms.csv`.
-    pub alarms: W,
+    pub alarms: Option<W>,
+}
+
+/// Which rows of the alarm evaluations `alarms.csv` gets.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AlarmRows {
+    /// One row per change of state, as CloudWatch's alarm history keeps it (the default).
+    #[default]
+    StateChanges,
+    /// One row per evaluation (`--alarm-evaluations`).
+    Evaluations,
 }
 
 /// A `TraceSink` that streams every record to CSV and feeds the summary.
 ///
 /// Each row is formatted by its file's column table into one reusable `RowWriter` (no allocation
 /// per row, the timestamp formatted once per instant, quoting checked only on free text) and
-/// handed to its file's writer in one `write_all`; the bytes are those `csv::Writer` wrote.
+/// handed to its file's writer in one `write_all`; the bytes are those `csv::Writer` wrote. The
+/// summary sees every record, whichever files are written.
 pub struct CsvSink<W: Write> {
     files: RunFiles<W>,
     row: RowWriter,
     /// `services.csv` has the latency columns (some task definition has a service model).
     latency_columns: bool,
+    alarm_rows: AlarmRows,
     /// Aggregates for `summary.json`.
     pub summary: SummaryBuilder,
 }
@@ -40,12 +54,17 @@ fn io(e: std::io::Error) -> SinkError {
 }
 
 /// Writes the header of a file from its column table.
-fn write_header<W: Write, F>(w: &mut W, row: &mut RowWriter, columns: &[Column<F>]) -> Result<(), SinkError> {
+fn write_header<W: Write, F>(w: &mut Option<W>, row: &mut RowWriter, columns: &[Column<F>]) -> Result<(), SinkError> {
     write_header_of(w, row, &[columns])
 }
 
 /// Writes the header of a file whose columns are the tables `parts`, one after the other.
-fn write_header_of<W: Write, F>(w: &mut W, row: &mut RowWriter, parts: &[&[Column<F>]]) -> Result<(), SinkError> {
+fn write_header_of<W: Write, F>(
+    w: &mut Option<W>,
+    row: &mut RowWriter,
+    parts: &[&[Column<F>]],
+) -> Result<(), SinkError> {
+    let Some(w) = w else { return Ok(()) };
     row.clear();
     for (i, name) in parts.iter().flat_map(|columns| header(columns)).enumerate() {
         if i > 0 {
@@ -59,7 +78,7 @@ fn write_header_of<W: Write, F>(w: &mut W, row: &mut RowWriter, parts: &[&[Colum
 
 /// Writes one row: each column's cell from `record`, in table order.
 fn write_row<W: Write, R: ?Sized>(
-    w: &mut W,
+    w: &mut Option<W>,
     row: &mut RowWriter,
     columns: &[Column<CellOf<R>>],
     record: &R,
@@ -69,11 +88,12 @@ fn write_row<W: Write, R: ?Sized>(
 
 /// Writes one row whose columns are the tables `parts`, one after the other.
 fn write_row_of<W: Write, R: ?Sized>(
-    w: &mut W,
+    w: &mut Option<W>,
     row: &mut RowWriter,
     parts: &[&[Column<CellOf<R>>]],
     record: &R,
 ) -> Result<(), SinkError> {
+    let Some(w) = w else { return Ok(()) };
     row.clear();
     for (i, column) in parts.iter().flat_map(|columns| columns.iter()).enumerate() {
         if i > 0 {
@@ -89,23 +109,25 @@ impl RunFiles<Vec<u8>> {
     /// Five empty buffers: a run written in memory (tests, `ecsim check`, benchmarks).
     pub fn in_memory() -> Self {
         RunFiles {
-            services: Vec::new(),
-            cluster: Vec::new(),
-            events: Vec::new(),
-            tasks: Vec::new(),
-            alarms: Vec::new(),
+            services: Some(Vec::new()),
+            cluster: Some(Vec::new()),
+            events: Some(Vec::new()),
+            tasks: Some(Vec::new()),
+            alarms: Some(Vec::new()),
         }
     }
 }
 
 impl<W: Write> CsvSink<W> {
-    /// Writes the headers and returns the sink. `services.csv` gets the latency columns when
-    /// the summary's run has a service model ([`SummaryBuilder::has_latency`]).
+    /// Writes the headers and returns the sink, which writes the alarm history (state changes).
+    /// `services.csv` gets the latency columns when the summary's run has a service model
+    /// ([`SummaryBuilder::has_latency`]).
     pub fn new(files: RunFiles<W>, start_epoch_ms: i64, summary: SummaryBuilder) -> Result<Self, SinkError> {
         let mut sink = CsvSink {
             files,
             row: RowWriter::new(start_epoch_ms),
             latency_columns: summary.has_latency(),
+            alarm_rows: AlarmRows::StateChanges,
             summary,
         };
         let services_columns = sink.services_columns();
@@ -127,6 +149,12 @@ impl<W: Write> CsvSink<W> {
         }
     }
 
+    /// Writes `rows` of the alarm evaluations into `alarms.csv`.
+    pub fn with_alarm_rows(mut self, rows: AlarmRows) -> Self {
+        self.alarm_rows = rows;
+        self
+    }
+
     fn flush(&mut self) -> Result<(), SinkError> {
         let f = &mut self.files;
         for w in [
@@ -135,7 +163,10 @@ impl<W: Write> CsvSink<W> {
             &mut f.events,
             &mut f.tasks,
             &mut f.alarms,
-        ] {
+        ]
+        .into_iter()
+        .flatten()
+        {
             w.flush().map_err(io)?;
         }
         Ok(())
@@ -167,6 +198,9 @@ impl<W: Write> TraceSink for CsvSink<W> {
 
     fn alarm_row(&mut self, r: &AlarmRow<'_>) -> Result<(), SinkError> {
         self.summary.alarm_row(r);
+        if self.alarm_rows == AlarmRows::StateChanges && !r.changed_state() {
+            return Ok(());
+        }
         write_row(&mut self.files.alarms, &mut self.row, alarms::COLUMNS, r)
     }
 

@@ -359,7 +359,8 @@ pub mod events {
     ];
 }
 
-/// `alarms.csv`: one row per alarm per evaluation.
+/// `alarms.csv`: one row per change of an alarm's state (its history, as CloudWatch keeps it),
+/// or per evaluation when a run asks for every evaluation.
 pub mod alarms {
     use super::*;
 
@@ -384,6 +385,14 @@ pub mod alarms {
     pub const POLICY: &str = "policy";
     /// `high` or `low` (`AlarmRole`) for a target tracking policy's alarm; empty for a user alarm.
     pub const ALARM_ROLE: &str = "alarm_role";
+    /// The state before the evaluation (CloudWatch's `oldState`).
+    pub const PREVIOUS_STATE: &str = "previous_state";
+    /// The datapoints evaluated, oldest first, `;`-separated, each `VALUE@TIME_S` (the value
+    /// empty for a missing period, the time the start of the datapoint's period); empty when the
+    /// state held.
+    pub const DATAPOINTS: &str = "datapoints";
+    /// CloudWatch's state reason for a change of state; empty when the state held.
+    pub const REASON: &str = "reason";
 
     /// How a cell is formatted from a row.
     pub type Cell = for<'r, 'a> fn(&'r AlarmRow<'a>, &mut RowWriter);
@@ -416,7 +425,7 @@ pub mod alarms {
         },
         Column {
             name: COMPARISON,
-            cell: |r, w| w.text(r.comparison),
+            cell: |r, w| w.plain(r.comparison.symbol()),
         },
         Column {
             name: THRESHOLD,
@@ -433,6 +442,21 @@ pub mod alarms {
         Column {
             name: ALARM_ROLE,
             cell: |r, w| w.plain(r.tracking.map_or("", |t| t.role.as_str())),
+        },
+        Column {
+            name: PREVIOUS_STATE,
+            cell: |r, w| w.text(r.previous_state),
+        },
+        Column {
+            name: DATAPOINTS,
+            cell: super::super::alarm_history::write_datapoints,
+        },
+        Column {
+            name: REASON,
+            cell: |r, w| {
+                let reason = super::super::alarm_history::reason(r, w.start_epoch_ms());
+                w.text(&reason);
+            },
         },
     ];
 }

@@ -104,9 +104,12 @@ pub fn push_fixed(out: &mut Vec<u8>, v: f64, decimals: u32) {
 pub struct RowWriter {
     buf: Vec<u8>,
     start_epoch_ms: i64,
-    /// The last timestamp formatted: the rows of one tick share their instant.
-    last_time: Option<(u64, String)>,
+    /// The last day a timestamp fell on (days since the epoch) and its `YYYY-MM-DDT` prefix:
+    /// only the time of day is formatted per row.
+    last_day: Option<(i64, [u8; 11])>,
 }
+
+const MS_PER_DAY: i64 = 86_400_000;
 
 impl RowWriter {
     /// An empty row for a run anchored at `start_epoch_ms` (the `timestamp` cells).
@@ -114,8 +117,13 @@ impl RowWriter {
         RowWriter {
             buf: Vec::with_capacity(1024),
             start_epoch_ms,
-            last_time: None,
+            last_day: None,
         }
+    }
+
+    /// The wall-clock start of the run, ms since the Unix epoch.
+    pub fn start_epoch_ms(&self) -> i64 {
+        self.start_epoch_ms
     }
 
     /// The bytes written since the last `clear`.
@@ -203,16 +211,39 @@ impl RowWriter {
         }
     }
 
-    /// [`timestamp`] of simulated `time_ms`, formatted once per instant.
+    /// [`timestamp`] of simulated `time_ms`: the date formatted once per day, the time of day
+    /// by arithmetic.
     pub fn timestamp(&mut self, time_ms: u64) {
-        match &self.last_time {
-            Some((t, text)) if *t == time_ms => self.buf.extend_from_slice(text.as_bytes()),
+        let ms = self.start_epoch_ms.saturating_add(time_ms as i64);
+        let day = ms.div_euclid(MS_PER_DAY);
+        let prefix = match self.last_day {
+            Some((d, prefix)) if d == day => prefix,
             _ => {
-                let text = timestamp(self.start_epoch_ms, time_ms);
-                self.buf.extend_from_slice(text.as_bytes());
-                self.last_time = Some((time_ms, text));
+                // chrono writes the date; a year outside 0000-9999 (or no date at all) has
+                // another shape, and takes the slow path every time.
+                let text = DateTime::from_timestamp_millis(day * MS_PER_DAY)
+                    .map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+                    .unwrap_or_default();
+                let prefix = (text.len() == 20).then(|| <[u8; 11]>::try_from(&text.as_bytes()[..11]));
+                let Some(Ok(prefix)) = prefix else {
+                    self.buf
+                        .extend_from_slice(timestamp(self.start_epoch_ms, time_ms).as_bytes());
+                    return;
+                };
+                self.last_day = Some((day, prefix));
+                prefix
             }
-        }
+        };
+        let second_of_day = ms.rem_euclid(MS_PER_DAY) / 1000;
+        let (h, m, sec) = (second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60);
+        let two = |n: i64| [b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+        self.buf.extend_from_slice(&prefix);
+        self.buf.extend_from_slice(&two(h));
+        self.buf.push(b':');
+        self.buf.extend_from_slice(&two(m));
+        self.buf.push(b':');
+        self.buf.extend_from_slice(&two(sec));
+        self.buf.push(b'Z');
     }
 }
 
@@ -411,13 +442,37 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_are_cached_per_instant_and_equal_the_reference() {
+    fn timestamps_are_cached_per_day_and_equal_the_reference() {
         let start = 1_767_571_200_000;
         let mut row = RowWriter::new(start);
-        for t in [0, 0, 90_000, 90_000, 90_500, 0, u64::MAX / 4, 90_000] {
+        for t in [
+            0,
+            0,
+            90_000,
+            90_000,
+            90_500,
+            0,
+            u64::MAX / 4,
+            90_000,
+            86_399_999,
+            86_400_000,
+        ] {
             row.clear();
             row.timestamp(t);
             assert_eq!(row.as_bytes(), timestamp(start, t).as_bytes(), "{t}");
+        }
+        // Random instants around many anchors, before 1970 too, across day and year boundaries.
+        let mut rng = ChaCha8Rng::seed_from_u64(3339);
+        for _ in 0..200 {
+            let start = rng.random_range(-5_000_000_000_000i64..200_000_000_000_000);
+            let mut row = RowWriter::new(start);
+            let mut t = 0u64;
+            for _ in 0..200 {
+                t += rng.random_range(0..40_000_000u64);
+                row.clear();
+                row.timestamp(t);
+                assert_eq!(row.as_bytes(), timestamp(start, t).as_bytes(), "{start} {t}");
+            }
         }
     }
 

@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use crate::metrics::{AlarmDatapoint, Comparison};
+
+mod alarm_history;
 pub mod columns;
 mod event_detail;
 pub mod format;
@@ -226,13 +229,28 @@ pub struct AlarmRow<'a> {
     pub value: Option<f64>,
     /// Threshold.
     pub threshold: f64,
-    /// Comparison symbol (`>`, `<=`, ...).
-    pub comparison: &'a str,
+    /// `ComparisonOperator` (written as its symbol, `>`, `<=`, ...).
+    pub comparison: Comparison,
     /// State after this evaluation.
     pub state: &'a str,
+    /// State before this evaluation (equal to `state` when it did not change).
+    pub previous_state: &'a str,
+    /// The datapoints this evaluation looked at, oldest first (a missing period has no value).
+    pub datapoints: &'a [AlarmDatapoint],
+    /// `DatapointsToAlarm` (M).
+    pub datapoints_to_alarm: u32,
+    /// `EvaluationPeriods` (N).
+    pub evaluation_periods: u32,
     /// For an alarm a target tracking policy created and manages: the policy and whether it is
     /// the high or the low alarm. `None` for a user alarm.
     pub tracking: Option<TrackingAlarm<'a>>,
+}
+
+impl AlarmRow<'_> {
+    /// Whether this evaluation changed the alarm's state (a row of the alarm history).
+    pub fn changed_state(&self) -> bool {
+        self.state != self.previous_state
+    }
 }
 
 /// The target tracking policy behind a managed alarm and the alarm's role.
@@ -316,7 +334,7 @@ pub trait TraceSink {
     fn cluster_row(&mut self, row: &ClusterRow<'_>) -> Result<(), SinkError>;
     /// An `events.csv` row.
     fn event(&mut self, record: &EventRecord) -> Result<(), SinkError>;
-    /// An `alarms.csv` row (one per alarm per evaluation).
+    /// An alarm evaluation (every one; `alarms.csv` keeps the state changes unless asked for all).
     fn alarm_row(&mut self, row: &AlarmRow<'_>) -> Result<(), SinkError>;
     /// A `tasks.csv` row (when a task stops, or at the end for tasks still alive).
     fn task(&mut self, record: &TaskRecord<'_>) -> Result<(), SinkError>;

@@ -2,14 +2,13 @@
 //! their text, rendering is deterministic, downsampling keeps extremes, and `ecsim plot` redraws
 //! exactly what `ecsim run` drew.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use ecsim::output::charts::downsample::keep_extremes;
 use ecsim::output::charts::{ChartFile, ChartFormat, RunData, RunTexts, render_charts, render_charts_sized};
 use ecsim::output::report::render_report;
 
-use crate::support::{RunOutput, load_file, root, run_to_strings, scenario_files};
+use crate::support::{RunOutput, TempDir, drawn_files, ecsim, load_file, root, run_to_strings, scenario_files};
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -254,52 +253,6 @@ fn the_downsampler_keeps_every_extreme() {
     }
 }
 
-/// A fresh directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("ecsim-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn ecsim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("RUST_BACKTRACE")
-        .env_remove("RUST_LIB_BACKTRACE")
-        .output()
-        .expect("ecsim runs")
-}
-
-/// The chart files and the report of a run directory, sorted by name.
-fn drawn_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("charts"))
-        .expect("charts dir")
-        .map(|e| {
-            let path = e.expect("entry").path();
-            let name = path.file_name().expect("name").to_string_lossy().into_owned();
-            (name, std::fs::read(&path).expect("readable"))
-        })
-        .collect();
-    files.push((
-        "report.html".into(),
-        std::fs::read(dir.join("report.html")).expect("report"),
-    ));
-    files.sort();
-    files
-}
-
 #[test]
 fn ecsim_plot_redraws_exactly_what_ecsim_run_drew() {
     let tmp = TempDir::new("plot");
@@ -355,7 +308,7 @@ fn ecsim_plot_on_a_directory_without_a_run_is_bad_input() {
     assert_eq!(plot.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&plot.stderr);
     assert!(
-        stderr.starts_with("error: cannot read ") && stderr.contains("services.csv"),
+        stderr.starts_with("error: cannot read ") && stderr.contains("summary.json"),
         "{stderr}"
     );
 }

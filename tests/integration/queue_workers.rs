@@ -1,7 +1,9 @@
 //! Queue-driven workers end to end: backlog per task (reference 11, case 33), a backlog that builds
 //! and drains, determinism, and the errors of malformed worker scenarios.
 
-use crate::support::{activities, column, load_file, load_text, root, run_to_strings};
+use ecsim::output::AlarmRows;
+
+use crate::support::{activities, column, load_file, load_text, root, run_to_strings, run_to_strings_with};
 
 const BACKLOG_PER_TASK: &str = "        CustomizedMetricSpecification:
           Metrics:
@@ -103,7 +105,15 @@ fn case_33_with_no_running_task_the_metric_has_no_value_and_nothing_scales() {
         "      - spike: {at: 0s, duration: 10s, add: 50}",
     )
     .replace("behavior:\n", "behavior:\n  loadStep: 10s\n");
-    let out = run_to_strings(&load_text("worker.yaml", &yaml).unwrap_or_else(|e| panic!("{e}")));
+    let loaded = load_text("worker.yaml", &yaml).unwrap_or_else(|e| panic!("{e}"));
+    let history = run_to_strings(&loaded);
+    assert_eq!(
+        history.alarms.lines().count(),
+        1,
+        "the alarms never leave INSUFFICIENT_DATA: no change of state, a header only\n{}",
+        history.alarms
+    );
+    let out = run_to_strings_with(&loaded, AlarmRows::Evaluations);
     assert!(activities(&out.events).is_empty(), "{}", out.events);
     assert!(column(&out.services, "desired", None).iter().all(|d| d == "0"));
     assert!(column(&out.services, "queue_depth", None).iter().all(|d| d == "500"));

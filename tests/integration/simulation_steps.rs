@@ -42,8 +42,17 @@ fn stepping_a_run_gives_the_bytes_of_a_whole_run_and_can_be_inspected_on_the_way
 
     simulation.finish().expect("finishes");
     let (files, summary) = sink.into_inner().expect("flush");
-    assert_eq!(String::from_utf8(files.services).expect("utf-8"), whole.services);
-    assert_eq!(String::from_utf8(files.events).expect("utf-8"), whole.events);
-    assert_eq!(String::from_utf8(files.tasks).expect("utf-8"), whole.tasks);
+    assert_eq!(
+        String::from_utf8(files.services.expect("written")).expect("utf-8"),
+        whole.services
+    );
+    assert_eq!(
+        String::from_utf8(files.events.expect("written")).expect("utf-8"),
+        whole.events
+    );
+    assert_eq!(
+        String::from_utf8(files.tasks.expect("written")).expect("utf-8"),
+        whole.tasks
+    );
     assert_eq!(summary.to_json(), whole.summary);
 }

@@ -1,9 +1,10 @@
 //! Helpers shared by the integration tests: loading scenarios from disk and running them in memory.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use ecsim::engine::{RunOptions, run};
-use ecsim::output::{CsvSink, RunFiles, SummaryBuilder};
+use ecsim::output::{AlarmRows, CsvSink, RunFiles, SummaryBuilder};
 use ecsim::scenario::{self, LoadedScenario, ScenarioError, SourceLoader};
 
 /// Reads files next to a scenario.
@@ -51,11 +52,19 @@ pub struct RunOutput {
     pub alarms: String,
 }
 
-/// Runs a loaded scenario with invariant checks and returns its files as text.
+/// Runs a loaded scenario with invariant checks and returns its files as text (`alarms.csv`
+/// with the alarms' changes of state, as `ecsim run` writes it by default).
 pub fn run_to_strings(loaded: &LoadedScenario) -> RunOutput {
+    run_to_strings_with(loaded, AlarmRows::StateChanges)
+}
+
+/// [`run_to_strings`] with `alarms.csv` holding `alarm_rows`.
+pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> RunOutput {
     let spec = &loaded.spec;
     let files = RunFiles::in_memory();
-    let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)).expect("headers");
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
+        .expect("headers")
+        .with_alarm_rows(alarm_rows);
     run(
         spec,
         &mut sink,
@@ -66,7 +75,7 @@ pub fn run_to_strings(loaded: &LoadedScenario) -> RunOutput {
     )
     .expect("run succeeds");
     let (files, summary) = sink.into_inner().expect("flush");
-    let s = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
+    let s = |b: Option<Vec<u8>>| String::from_utf8(b.expect("every file is written")).expect("utf-8");
     RunOutput {
         services: s(files.services),
         cluster: s(files.cluster),
@@ -119,4 +128,52 @@ pub fn activities(events_csv: &str) -> Vec<(f64, String)> {
             )
         })
         .collect()
+}
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// Creates `ecsim-<name>-<pid>` afresh.
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("ecsim-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs the `ecsim` binary in the project root.
+pub fn ecsim(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE")
+        .output()
+        .expect("ecsim runs")
+}
+
+/// The chart files and the report of a run directory, sorted by name.
+pub fn drawn_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("charts"))
+        .expect("charts dir")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            let name = path.file_name().expect("name").to_string_lossy().into_owned();
+            (name, std::fs::read(&path).expect("readable"))
+        })
+        .collect();
+    files.push((
+        "report.html".into(),
+        std::fs::read(dir.join("report.html")).expect("report"),
+    ));
+    files.sort();
+    files
 }

@@ -17,21 +17,21 @@ impl World<'_> {
             .iter()
             .copied()
             .filter(|id| {
-                let i = &self.capacity.instances[id.index()];
+                let i = &self.capacity.instances[id];
                 let alive = matches!(i.state, InstanceState::Launching | InstanceState::Active);
                 alive && (!only_empty || (i.state == InstanceState::Active && !i.is_busy()))
             })
             .collect();
         let mut per_zone = vec![0usize; self.spec.availability_zones.len()];
         for id in &self.capacity.groups[group].live {
-            let i = &self.capacity.instances[id.index()];
+            let i = &self.capacity.instances[id];
             if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
                 per_zone[i.availability_zone] += 1;
             }
         }
         let mut chosen = Vec::with_capacity(count);
         while chosen.len() < count && !candidates.is_empty() {
-            let zone_of = |id: &InstanceId| self.capacity.instances[id.index()].availability_zone;
+            let zone_of = |id: &InstanceId| self.capacity.instances[id].availability_zone;
             let busiest = candidates
                 .iter()
                 .map(zone_of)

@@ -103,8 +103,8 @@ impl World<'_> {
         let (selected, missing) = self.select_instances(selector);
         let (active, launching): (Vec<InstanceId>, Vec<InstanceId>) = selected
             .into_iter()
-            .filter(|i| self.capacity.instances[i.index()].state != InstanceState::Draining)
-            .partition(|i| self.capacity.instances[i.index()].state == InstanceState::Active);
+            .filter(|i| self.capacity.instances[i].state != InstanceState::Draining)
+            .partition(|i| self.capacity.instances[i].state == InstanceState::Active);
         let skipped = if launching.is_empty() {
             String::new()
         } else {
@@ -256,7 +256,7 @@ impl World<'_> {
             let candidates: Vec<InstanceId> = self
                 .instances_of_provider(burst.capacity_provider)
                 .filter(|i| {
-                    let inst = &self.capacity.instances[i.index()];
+                    let inst = &self.capacity.instances[i];
                     inst.spot && !self.faults.spot_notices.contains(i)
                 })
                 .collect();
@@ -312,7 +312,7 @@ impl World<'_> {
         let matching: Vec<InstanceId> = live
             .into_iter()
             .filter(|i| {
-                let inst = &self.capacity.instances[i.index()];
+                let inst = &self.capacity.instances[i];
                 (selector.instance_ids.is_empty() || selector.instance_ids.contains(&inst.ec2_instance_id))
                     && selector.availability_zone.is_none_or(|az| az == inst.availability_zone)
                     && selector
@@ -335,7 +335,7 @@ impl World<'_> {
                     .groups
                     .iter()
                     .flat_map(|g| g.live.iter())
-                    .any(|i| self.capacity.instances[i.index()].ec2_instance_id == **id)
+                    .any(|i| self.capacity.instances[i].ec2_instance_id == **id)
             })
             .map(String::as_str)
             .collect();
@@ -387,7 +387,7 @@ impl World<'_> {
         }
         let names: Vec<&str> = ids
             .iter()
-            .map(|i| self.capacity.instances[i.index()].ec2_instance_id.as_str())
+            .map(|i| self.capacity.instances[i].ec2_instance_id.as_str())
             .collect();
         format!(": {}", names.join(" "))
     }

@@ -42,15 +42,8 @@ impl World<'_> {
         let spec = &self.spec.auto_scaling_groups[group];
         // A mixed instances policy keeps its On-Demand base and percentage; Spot launches use the
         // cheapest override, On-Demand ones the first (or cheapest with lowest-price).
-        let live = self.capacity.groups[group]
-            .live
-            .iter()
-            .filter(|i| self.capacity.instances[i.index()].state != InstanceState::Terminated);
-        let (mut live_count, mut live_on_demand) = (0u32, 0u32);
-        for id in live {
-            live_count += 1;
-            live_on_demand += u32::from(!self.capacity.instances[id.index()].spot);
-        }
+        let live_count = self.capacity.groups[group].live.len() as u32;
+        let live_on_demand = self.capacity.tally.on_demand_members(group);
         let d = spec.distribution;
         let spot = next_launch_is_spot(
             live_on_demand,
@@ -78,15 +71,9 @@ impl World<'_> {
         };
         let az = *zones
             .iter()
-            .min_by_key(|az| {
-                self.capacity.groups[group]
-                    .live
-                    .iter()
-                    .filter(|i| self.capacity.instances[i.index()].availability_zone == **az)
-                    .count()
-            })
+            .min_by_key(|az| self.capacity.tally.members_in_zone(group, **az))
             .expect("validated: a group has at least one AZ");
-        let id = InstanceId(self.capacity.instances.len() as u32);
+        let id = self.capacity.instances.next_id();
         let provider = self.provider_of_group(group);
         let b = &self.spec.behavior.instances;
         let az_name = self.spec.availability_zones[az].clone();
@@ -100,7 +87,7 @@ impl World<'_> {
             ("ecs.os-type".to_string(), "linux".to_string()),
         ];
         let attributes = self.with_custom_attributes(group, attributes);
-        self.capacity.instances.push(ContainerInstance {
+        self.capacity.instances.insert(ContainerInstance {
             id,
             ec2_instance_id: format!("i-{:017x}", id.0 + 1),
             instance_type: itype,
@@ -128,9 +115,6 @@ impl World<'_> {
         });
         self.capacity.groups[group].live.push(id);
         self.reindex_instance(id);
-        for s in &mut self.services {
-            s.count_new_instance();
-        }
         if let Some(provider) = provider {
             let rate = self.instance_usd_per_hour(id);
             self.accounting.cost.start_billing(provider, rate, self.now);
@@ -164,7 +148,10 @@ impl World<'_> {
 
     /// The ECS agent of a launched instance registers it with the cluster.
     pub fn register_instance(&mut self, id: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let inst = &mut self.capacity.instances[id];
+        // A launching instance terminated before it registered is gone.
+        let Some(inst) = self.capacity.instances.get_mut(id) else {
+            return Ok(());
+        };
         if inst.state != InstanceState::Launching {
             return Ok(());
         }
@@ -192,10 +179,10 @@ impl World<'_> {
         cause: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let inst = &self.capacity.instances[id];
-        if inst.state == InstanceState::Terminated {
+        let Some(inst) = self.capacity.instances.get(id) else {
+            // Already terminated (and forgotten).
             return Ok(());
-        }
+        };
         let tasks: Vec<TaskId> = inst.tasks.clone();
         let (group, provider, price, launched) = (
             inst.auto_scaling_group,
@@ -207,19 +194,17 @@ impl World<'_> {
         for task in tasks {
             self.abort_task(task, StopReason::InstanceTerminated, sink)?;
         }
-        if self.capacity.instances[id].state == InstanceState::Terminated {
+        let Some(inst) = self.capacity.instances.get_mut(id) else {
             // A draining instance emptied by the aborts above was terminated on the way.
             return Ok(());
-        }
-        let inst = &mut self.capacity.instances[id];
+        };
         inst.state = InstanceState::Terminated;
         inst.terminated_at = Some(self.now);
-        // A terminated instance keeps only its identity: memory stays flat however many
-        // instances a long run launches and terminates.
-        inst.attributes = Vec::new();
-        inst.ports_in_use = Default::default();
-        inst.tasks = Vec::new();
         self.reindex_instance(id);
+        // Nothing of a terminated instance stays: memory follows the live fleet however many
+        // instances a long run launches (its id is a launch counter, so ids stay unique).
+        self.capacity.instances.remove(id);
+        self.faults.spot_notices.remove(&id);
         self.capacity.groups[group].live.retain(|i| *i != id);
         if let Some(provider) = provider {
             self.accounting.cost.stop_billing(provider, price, launched, self.now);

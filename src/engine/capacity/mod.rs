@@ -5,11 +5,12 @@ pub(super) mod asg_scale_in;
 pub(super) mod faults;
 pub(super) mod instances;
 pub(super) mod spot;
+pub(super) mod store;
 pub(super) mod tally;
 
 use rand_chacha::ChaCha8Rng;
 
-use crate::model::{ContainerInstance, InstanceId};
+use crate::model::InstanceId;
 use crate::policy::placement::FreeCapacityIndex;
 use crate::sim::{RngStreams, SimTime};
 use crate::spec::Spec;
@@ -17,8 +18,8 @@ use crate::spec::Spec;
 /// The cluster's EC2 capacity: every container instance the run launched, the Auto Scaling
 /// groups, the free-capacity index placement searches, and the zones nothing may launch into.
 pub(in crate::engine) struct Capacity {
-    /// Every instance launched, indexed by `InstanceId` (terminated ones stay, so ids are unique).
-    pub instances: Vec<ContainerInstance>,
+    /// The instances not yet terminated, by `InstanceId` (ids stay unique: a launch counter).
+    pub instances: store::InstanceStore,
     /// Runtime state of each Auto Scaling group, indexed like `Spec::auto_scaling_groups`.
     pub groups: Vec<AutoScalingGroupState>,
     /// ACTIVE instances by free CPU and memory, for placement without a full scan.
@@ -36,7 +37,7 @@ impl Capacity {
     pub fn new(spec: &Spec, streams: &RngStreams) -> Capacity {
         let task_shapes: Vec<_> = spec.task_definitions.iter().map(|td| td.resources()).collect();
         Capacity {
-            instances: Vec::new(),
+            instances: store::InstanceStore::default(),
             groups: spec
                 .auto_scaling_groups
                 .iter()
@@ -53,7 +54,7 @@ impl Capacity {
                 &task_shapes,
                 spec.behavior.instances.dynamic_port_range,
             ),
-            tally: tally::FleetTally::new(spec.auto_scaling_groups.len()),
+            tally: tally::FleetTally::new(spec.auto_scaling_groups.len(), spec.availability_zones.len()),
             impaired_zones: vec![false; spec.availability_zones.len()],
             instance_rng: streams.stream("instance-launch"),
         }

@@ -91,8 +91,11 @@ impl World<'_> {
     /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING` (`behavior.instances.enableSpotInstanceDraining`) it
     /// drains at once; two minutes later EC2 terminates it and its group launches a replacement.
     pub fn interrupt_spot_instance(&mut self, id: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let inst = &self.capacity.instances[id];
-        if inst.state == InstanceState::Terminated || !self.faults.spot_notices.insert(id) {
+        // A terminated instance is gone (and forgotten).
+        let Some(inst) = self.capacity.instances.get(id) else {
+            return Ok(());
+        };
+        if !self.faults.spot_notices.insert(id) {
             return Ok(());
         }
         let provider = inst.capacity_provider;

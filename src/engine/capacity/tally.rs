@@ -3,6 +3,7 @@
 //! the fleet.
 
 use crate::model::{ContainerInstance, InstanceState};
+use crate::sim::IdMap;
 
 /// What one group's instances add up to now.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -70,34 +71,67 @@ impl GroupTally {
 #[derive(Clone, Debug, Default)]
 pub(in crate::engine) struct FleetTally {
     groups: Vec<GroupTally>,
+    /// Per group and zone: instances not terminated (where the group launches next).
+    members_by_zone: Vec<Vec<u32>>,
+    /// Per group: On-Demand instances not terminated (for the mixed instances policy).
+    on_demand_members: Vec<u32>,
     /// Per instance id: its group and contribution, until it is terminated.
-    counted: Vec<Option<(usize, GroupTally)>>,
+    counted: IdMap<(usize, GroupTally)>,
 }
 
 impl FleetTally {
-    /// Zero totals for `groups` Auto Scaling groups.
-    pub fn new(groups: usize) -> FleetTally {
+    /// Zero totals for `groups` Auto Scaling groups over `zones` Availability Zones.
+    pub fn new(groups: usize, zones: usize) -> FleetTally {
         FleetTally {
             groups: vec![GroupTally::default(); groups],
-            counted: Vec::new(),
+            members_by_zone: vec![vec![0; zones]; groups],
+            on_demand_members: vec![0; groups],
+            counted: IdMap::new(),
         }
     }
 
     /// Counts `instance` as it is now, replacing what it added before. Call it after every
     /// change of an instance's state, tasks or reserved resources.
     pub fn update(&mut self, instance: &ContainerInstance) {
-        let id = instance.id.index();
-        if self.counted.len() <= id {
-            self.counted.resize(id + 1, None);
-        }
-        if let Some((group, old)) = self.counted[id].take() {
-            self.groups[group].subtract(&old);
-        }
-        if instance.state != InstanceState::Terminated {
+        let id = u64::from(instance.id.0);
+        let (group, zone) = (instance.auto_scaling_group, instance.availability_zone);
+        let was_member = match self.counted.remove(id) {
+            Some((group, old)) => {
+                self.groups[group].subtract(&old);
+                true
+            }
+            None => false,
+        };
+        let member = instance.state != InstanceState::Terminated;
+        if member {
             let now = GroupTally::of(instance);
-            self.groups[instance.auto_scaling_group].add(&now);
-            self.counted[id] = Some((instance.auto_scaling_group, now));
+            self.groups[group].add(&now);
+            self.counted.insert(id, (group, now));
         }
+        if member != was_member {
+            let (zones, on_demand) = (
+                &mut self.members_by_zone[group][zone],
+                &mut self.on_demand_members[group],
+            );
+            let on_demand_delta = u32::from(!instance.spot);
+            if member {
+                *zones += 1;
+                *on_demand += on_demand_delta;
+            } else {
+                *zones -= 1;
+                *on_demand -= on_demand_delta;
+            }
+        }
+    }
+
+    /// Instances of `group` in `zone` that are not terminated.
+    pub fn members_in_zone(&self, group: usize, zone: usize) -> u32 {
+        self.members_by_zone[group][zone]
+    }
+
+    /// On-Demand instances of `group` that are not terminated.
+    pub fn on_demand_members(&self, group: usize) -> u32 {
+        self.on_demand_members[group]
     }
 
     /// The totals of group `group`.

@@ -147,7 +147,7 @@ impl World<'_> {
         let mut sum = 0.0;
         let mut counted = 0u32;
         for id in &self.capacity.groups[group].live {
-            let i = &self.capacity.instances[id.index()];
+            let i = &self.capacity.instances[id];
             if i.state != InstanceState::Active || self.is_warming(i.launched_at, warmup) {
                 continue;
             }
@@ -182,7 +182,7 @@ impl World<'_> {
         let warmup = spec.default_instance_warmup;
         let (mut counted, mut warming) = (0u32, 0u32);
         for id in &self.capacity.groups[group].live {
-            let i = &self.capacity.instances[id.index()];
+            let i = &self.capacity.instances[id];
             if matches!(i.state, InstanceState::Launching | InstanceState::Active) {
                 if i.state == InstanceState::Launching || self.is_warming(i.launched_at, warmup) {
                     warming += 1;

@@ -134,6 +134,8 @@ pub(in crate::engine) struct PipelineAlarm {
     datapoints_per_period: u32,
     period: PeriodAccumulator,
     datapoints_in_period: u32,
+    /// Start of the alarm's current period, ms (the time its datapoint is stamped with).
+    period_start_ms: u64,
 }
 
 impl PipelineAlarm {
@@ -151,6 +153,7 @@ impl PipelineAlarm {
             datapoints_per_period: 1,
             period: PeriodAccumulator::default(),
             datapoints_in_period: 0,
+            period_start_ms: 0,
         }
     }
 
@@ -168,9 +171,12 @@ impl PipelineAlarm {
         self
     }
 
-    /// Adds one datapoint; at the end of the alarm's period, evaluates its datapoint and returns
-    /// it with the state before.
-    fn add(&mut self, value: Option<f64>) -> Option<(Option<f64>, AlarmState)> {
+    /// Adds one datapoint, of the metric period starting at `start_ms`; at the end of the alarm's
+    /// period, evaluates its datapoint and returns it with the state before.
+    fn add(&mut self, start_ms: u64, value: Option<f64>) -> Option<(Option<f64>, AlarmState)> {
+        if self.datapoints_in_period == 0 {
+            self.period_start_ms = start_ms;
+        }
         if let Some(v) = value {
             self.period.add(v);
         }
@@ -181,7 +187,7 @@ impl PipelineAlarm {
         self.datapoints_in_period = 0;
         let datapoint = self.period.take().map(|d| d.value(self.statistic));
         let before = self.evaluator.state;
-        self.evaluator.push(datapoint);
+        self.evaluator.push(self.period_start_ms, datapoint);
         Some((datapoint, before))
     }
 
@@ -227,8 +233,9 @@ impl Evaluated {
 pub(in crate::engine) struct Pipeline<S> {
     /// In evaluation order.
     pub alarms: Vec<PipelineAlarm>,
-    /// The samples of each period still in the pipeline, oldest first.
-    in_flight: VecDeque<Vec<S>>,
+    /// The samples of each period still in the pipeline with the period's start (ms), oldest
+    /// first.
+    in_flight: VecDeque<(u64, Vec<S>)>,
 }
 
 impl<S> Default for Pipeline<S> {
@@ -300,7 +307,10 @@ impl World<'_> {
     /// A metric period ends: the samples enter the pipeline, to be evaluated after its latency.
     fn end_metric_period<K: ScalingPipeline>(&mut self, kind: &K, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let samples = kind.measure(self, sink)?;
-        kind.pipeline(&mut self.scaling).in_flight.push_back(samples);
+        let start_ms = self.now.0.saturating_sub(kind.period_ms());
+        kind.pipeline(&mut self.scaling)
+            .in_flight
+            .push_back((start_ms, samples));
         self.schedule_in(kind.latency(self.spec), Event::AlarmEvaluation { kind: kind.kind() });
         let period = SimDuration::from_millis(kind.period_ms());
         if self.now + period <= self.end {
@@ -312,7 +322,7 @@ impl World<'_> {
     /// The oldest samples leave the pipeline: batch by batch, the alarms evaluate them and the
     /// kind acts.
     fn evaluate_alarms<K: ScalingPipeline>(&mut self, kind: &K, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let Some(samples) = kind.pipeline(&mut self.scaling).in_flight.pop_front() else {
+        let Some((start_ms, samples)) = kind.pipeline(&mut self.scaling).in_flight.pop_front() else {
             return Ok(());
         };
         let now = self.now;
@@ -322,7 +332,7 @@ impl World<'_> {
             let batch = alarms[next].batch;
             let mut evaluated = Vec::new();
             while let Some(alarm) = alarms.get_mut(next).filter(|a| a.batch == batch) {
-                if let Some((datapoint, before)) = alarm.add(K::datapoint(&samples[alarm.series])) {
+                if let Some((datapoint, before)) = alarm.add(start_ms, K::datapoint(&samples[alarm.series])) {
                     record_evaluation(now, alarm, datapoint, before, K::ALARM_TEXT, sink)?;
                     let after = alarm.evaluator.state;
                     evaluated.push(Evaluated {
@@ -357,8 +367,12 @@ fn record_evaluation(
         metric: &alarm.metric,
         value: datapoint,
         threshold: c.threshold,
-        comparison: c.comparison.symbol(),
+        comparison: c.comparison,
         state: after.as_str(),
+        previous_state: before.as_str(),
+        datapoints: alarm.evaluator.evaluated_datapoints(),
+        datapoints_to_alarm: c.datapoints_to_alarm,
+        evaluation_periods: c.evaluation_periods,
         tracking: match &alarm.action {
             AlarmAction::TargetTracking {
                 policy_name, direction, ..

@@ -31,7 +31,9 @@ impl World<'_> {
         terminate_when_empty: bool,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let inst = &self.capacity.instances[id];
+        let Some(inst) = self.capacity.instances.get(id) else {
+            return Ok(());
+        };
         match inst.state {
             InstanceState::Launching | InstanceState::Terminated => return Ok(()),
             InstanceState::Draining => {
@@ -52,7 +54,7 @@ impl World<'_> {
         self.reindex_instance(id);
         self.faults
             .draining
-            .retain(|d| self.capacity.instances[d.instance].state != InstanceState::Terminated);
+            .retain(|d| self.capacity.instances.get(d.instance).is_some());
         self.faults.draining.push(DrainingInstance {
             instance: id,
             terminate_when_empty,
@@ -102,7 +104,9 @@ impl World<'_> {
     pub fn tasks_on_draining(&self, service: ServiceIdx) -> Vec<TaskId> {
         let mut out = Vec::new();
         for d in &self.faults.draining {
-            let inst = &self.capacity.instances[d.instance];
+            let Some(inst) = self.capacity.instances.get(d.instance) else {
+                continue;
+            };
             if inst.state != InstanceState::Draining {
                 continue;
             }
@@ -118,7 +122,9 @@ impl World<'_> {
     /// and STOPPED): it holds its place toward maximumPercent until STOPPED (reference A7).
     fn draining_task_stopping(&self, service: ServiceIdx) -> bool {
         self.faults.draining.iter().any(|d| {
-            let inst = &self.capacity.instances[d.instance];
+            let Some(inst) = self.capacity.instances.get(d.instance) else {
+                return false;
+            };
             inst.state == InstanceState::Draining
                 && inst.tasks.iter().any(|t| {
                     let task = &self.tasks[t];
@@ -164,7 +170,12 @@ impl World<'_> {
 
     /// A task left `instance`: a draining instance that should go once empty is terminated.
     pub fn on_task_left_instance(&mut self, instance: InstanceId, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        if self.capacity.instances[instance].state == InstanceState::Draining {
+        if self
+            .capacity
+            .instances
+            .get(instance)
+            .is_some_and(|i| i.state == InstanceState::Draining)
+        {
             self.terminate_if_drained(instance, sink)?;
         }
         Ok(())
@@ -176,7 +187,8 @@ impl World<'_> {
             .draining
             .iter()
             .any(|d| d.instance == id && d.terminate_when_empty);
-        if wanted && self.capacity.instances[id].tasks.is_empty() {
+        let empty = self.capacity.instances.get(id).is_some_and(|i| i.tasks.is_empty());
+        if wanted && empty {
             self.terminate_instance(id, "the instance finished draining", sink)?;
         }
         Ok(())

@@ -34,11 +34,10 @@ impl<'w, 's> ServiceView<'w, 's> {
             if name == AVAILABILITY_ZONE_ATTRIBUTE {
                 continue;
             }
-            for (i, n) in world.services[service].tasks_on_instance.iter().enumerate() {
-                if *n > 0 {
-                    let value = world.capacity.instances[i].attribute(name).map(str::to_string);
-                    *by_attribute.entry((name.clone(), value)).or_insert(0) += *n;
-                }
+            for (i, n) in world.services[service].tasks_on_instance.iter() {
+                let instance = &world.capacity.instances[InstanceId(i as u32)];
+                let value = instance.attribute(name).map(str::to_string);
+                *by_attribute.entry((name.clone(), value)).or_insert(0) += *n;
             }
         }
         ServiceView {
@@ -52,7 +51,7 @@ impl<'w, 's> ServiceView<'w, 's> {
 impl SpreadCounts for ServiceView<'_, '_> {
     fn service_tasks_on_instance(&self, instance: InstanceId) -> u32 {
         let s = &self.world.services[self.service];
-        s.tasks_on_instance.get(instance.index()).copied().unwrap_or(0)
+        s.tasks_on_instance.get(u64::from(instance.0)).copied().unwrap_or(0)
     }
     fn service_tasks_in_az(&self, az: usize) -> u32 {
         self.world.services[self.service].tasks_in_az[az]

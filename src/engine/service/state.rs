@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::engine::scaling::MetricPeriodState;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{InstanceId, TaskId, TaskState};
-use crate::sim::{RngStreams, ServiceIdx, SimTime};
+use crate::sim::{IdMap, RngStreams, ServiceIdx, SimTime};
 use crate::spec::Spec;
 use crate::workload::{IntervalAccumulator, MessageQueue, RequestQueue, ServingModel};
 
@@ -34,8 +34,8 @@ pub(in crate::engine) struct ServiceState {
     pub healthy: u32,
     /// Starting-or-running tasks per strategy item.
     pub per_strategy_item: Vec<u32>,
-    /// Starting-or-running placed tasks per instance (indexed by instance id).
-    pub tasks_on_instance: Vec<u32>,
+    /// Starting-or-running placed tasks per instance id (instances with none are absent).
+    pub tasks_on_instance: IdMap<u32>,
     /// Starting-or-running placed tasks per AZ.
     pub tasks_in_az: Vec<u32>,
     /// Tasks waiting in PROVISIONING without an instance, in creation order.
@@ -86,7 +86,7 @@ impl ServiceState {
             counts: [0; TASK_STATE_COUNT],
             healthy: 0,
             per_strategy_item: vec![0; s.strategy.len()],
-            tasks_on_instance: Vec::new(),
+            tasks_on_instance: IdMap::new(),
             tasks_in_az: vec![0; spec.availability_zones.len()],
             unplaced: Vec::new(),
             serving: ServingModel {
@@ -144,13 +144,10 @@ impl ServiceState {
     pub fn count_placed(&mut self, az: usize, instance: Option<InstanceId>) {
         self.tasks_in_az[az] += 1;
         if let Some(instance) = instance {
-            self.tasks_on_instance[instance] += 1;
+            let id = u64::from(instance.0);
+            let n = self.tasks_on_instance.get(id).copied().unwrap_or(0);
+            self.tasks_on_instance.insert(id, n + 1);
         }
-    }
-
-    /// An instance was launched: its per-instance counter starts at zero.
-    pub fn count_new_instance(&mut self) {
-        self.tasks_on_instance.push(0);
     }
 
     /// A task stopped counting toward the service (it is stopping or stopped): it leaves its
@@ -161,7 +158,16 @@ impl ServiceState {
             self.tasks_in_az[az] -= 1;
         }
         if let Some(instance) = instance {
-            self.tasks_on_instance[instance] -= 1;
+            let id = u64::from(instance.0);
+            match self.tasks_on_instance.get(id).copied() {
+                Some(1) => {
+                    self.tasks_on_instance.remove(id);
+                }
+                Some(n) => {
+                    self.tasks_on_instance.insert(id, n - 1);
+                }
+                None => panic!("task left instance {id} where the service counted none"),
+            }
         }
     }
 

@@ -34,7 +34,7 @@ pub struct RunData {
     pub providers: Vec<ProviderSeries>,
     /// Events worth showing (see [`KEPT_EVENT_KINDS`]), in time order.
     pub events: Vec<EventRow>,
-    /// One per alarm of `alarms.csv`, in order of first evaluation; empty for runs without it.
+    /// One per alarm of `alarms.csv`, in order of first row; empty for runs without it.
     pub alarms: Vec<AlarmSeries>,
 }
 
@@ -71,6 +71,9 @@ pub struct ServiceSeries {
     pub min_capacity: Vec<f64>,
     /// `max_capacity`.
     pub max_capacity: Vec<f64>,
+    /// Requests served per healthy target per minute (`served_rps` x 60 / `healthy`; NaN with no
+    /// healthy target): what `RequestCountPerTarget` measures.
+    pub requests_per_target: Vec<f64>,
     /// The latency columns, when the run wrote them and this service has a service model.
     pub latency: Option<LatencySeries>,
 }
@@ -132,7 +135,9 @@ pub struct EventRow {
     pub detail: Option<EventDetail>,
 }
 
-/// One alarm's evaluations from `alarms.csv`. Times are seconds since the start.
+/// One alarm's rows from `alarms.csv`: its changes of state (or, from a run with
+/// `--alarm-evaluations`, every evaluation; the periods in ALARM are the same). Times are seconds
+/// since the start.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AlarmSeries {
     /// `alarm`: a user alarm's `AlarmName`, or a target tracking policy's managed alarm
@@ -151,11 +156,11 @@ pub struct AlarmSeries {
     pub comparison: String,
     /// `threshold` (of the last evaluation).
     pub threshold: f64,
-    /// `time_s` of each evaluation.
+    /// `time_s` of each row.
     pub time_s: Vec<f64>,
-    /// `value`: the datapoint evaluated; NaN when the metric had no data.
+    /// `value`: the datapoint the row's evaluation saw; NaN when the metric had no data.
     pub value: Vec<f64>,
-    /// Whether `state` was `ALARM` after the evaluation.
+    /// Whether `state` was `ALARM` after the row's evaluation (it holds until the next row).
     pub in_alarm: Vec<bool>,
 }
 
@@ -207,8 +212,8 @@ impl RunData {
         })
     }
 
-    /// Adds the alarm evaluations of `alarms.csv`. Runs from before alarms existed lack the file:
-    /// empty text means no alarms.
+    /// Adds the alarm rows of `alarms.csv` (state changes or every evaluation). Runs that did not
+    /// write the file have none: empty text means no alarms.
     pub fn with_alarms(mut self, alarms_csv: &str) -> Result<RunData, DataError> {
         if !alarms_csv.trim().is_empty() {
             self.alarms = parse_alarms(alarms_csv)?;
@@ -328,7 +333,7 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
         .map(|(name, columns)| {
             let mut c = columns.into_iter();
             let mut next = || c.next().unwrap_or_default();
-            ServiceSeries {
+            let mut service = ServiceSeries {
                 name,
                 time_s: next(),
                 desired: next(),
@@ -344,8 +349,22 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
                 unserved_rps: next(),
                 min_capacity: next(),
                 max_capacity: next(),
+                requests_per_target: Vec::new(),
                 latency: None,
-            }
+            };
+            service.requests_per_target = service
+                .served_rps
+                .iter()
+                .zip(&service.healthy)
+                .map(|(served, healthy)| {
+                    if *healthy > 0.0 {
+                        served * 60.0 / healthy
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect();
+            service
         })
         .collect())
 }
@@ -633,8 +652,12 @@ mod tests {
                 metric: "CPUUtilization",
                 value: Some(47.5),
                 threshold: 54.0,
-                comparison: "<",
+                comparison: crate::metrics::Comparison::LessThan,
                 state: "ALARM",
+                previous_state: "OK",
+                datapoints: &[],
+                datapoints_to_alarm: 15,
+                evaluation_periods: 15,
                 tracking,
             };
             sink.alarm_row(&row).expect("alarm");
@@ -645,7 +668,7 @@ mod tests {
         })
         .expect("finish");
         let (files, summary) = sink.into_inner().expect("flush");
-        let text = |b: Vec<u8>| String::from_utf8(b).expect("utf-8");
+        let text = |b: Option<Vec<u8>>| String::from_utf8(b.expect("written")).expect("utf-8");
         let run = RunData::from_texts(RunTexts {
             services_csv: &text(files.services),
             cluster_csv: &text(files.cluster),

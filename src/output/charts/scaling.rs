@@ -1,10 +1,11 @@
 //! What Application Auto Scaling adds to a service's utilization chart: each target tracking
 //! policy's `TargetValue` as a dashed line (from `summary.json`), each user alarm's threshold, the
 //! periods an alarm was in ALARM as tints (from `alarms.csv`), and for `RequestCountPerTarget` a
-//! panel of its own with the datapoints the alarms evaluated.
+//! panel of its own with the requests per healthy target (from `services.csv`).
 //!
-//! An alarm's state holds from one evaluation to the next, so a period in ALARM runs from the
-//! evaluation that found ALARM to the next evaluation that did not (or to the end of the run).
+//! An alarm's state holds from one row of `alarms.csv` to the next, so a period in ALARM runs
+//! from the change to ALARM to the next change (or to the end of the run): the state changes the
+//! file holds by default give the same periods as every evaluation.
 //! High alarms (`>`, `>=`) and low alarms (`<`, `<=`) get one tint each, whatever policy owns them.
 
 use super::ChartContext;
@@ -19,29 +20,42 @@ const UTILIZATION_METRICS: &[&str] = &["CPUUtilization", "MemoryUtilization"];
 const REQUESTS_PER_TARGET: &str = "RequestCountPerTarget";
 
 /// The overlays of `service`'s utilization chart.
-pub fn utilization_overlays<'a>(ctx: &ChartContext<'a>, service: &ServiceSeries) -> Overlays<'a> {
+pub fn utilization_overlays<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Overlays<'a> {
     let run = ctx.run;
     Overlays {
         reference_lines: reference_lines(run, &service.name, UTILIZATION_METRICS),
         spans: alarm_spans(run, &service.name, UTILIZATION_METRICS, ctx.axis.end_s),
-        panels: requests_panel(ctx, &service.name).into_iter().collect(),
+        panels: requests_panel(ctx, service).into_iter().collect(),
     }
 }
 
-/// A panel of `RequestCountPerTarget` as the alarms evaluated it (at evaluation time, so after the
-/// metric pipeline's delay), when a policy or alarm of `service` watches it.
-fn requests_panel<'a>(ctx: &ChartContext<'a>, service: &str) -> Option<Panel<'a>> {
+/// A panel of `RequestCountPerTarget` when a policy or alarm of `service` watches it: requests
+/// served per healthy target per minute, from `services.csv`, at the time they were served (the
+/// alarms see each minute after the metric pipeline's latency), with the policy's target and the
+/// periods its alarms were in ALARM.
+fn requests_panel<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<Panel<'a>> {
     let run = ctx.run;
-    let watched = |a: &&AlarmSeries| a.service == service && a.metric == REQUESTS_PER_TARGET;
-    let series = run.alarms.iter().find(watched)?;
+    let name = service.name.as_str();
+    let watched_by_alarm = run
+        .alarms
+        .iter()
+        .any(|a| a.service == name && a.metric == REQUESTS_PER_TARGET);
+    let watched_by_policy = run
+        .summary
+        .scaling_policies
+        .iter()
+        .any(|p| p.service == name && p.metric.as_deref() == Some(REQUESTS_PER_TARGET));
+    if !watched_by_alarm && !watched_by_policy {
+        return None;
+    }
     let mut panel = Panel::new("requests per target", YScale::Rate).line(
         "RequestCountPerTarget",
         style::REQUESTS_PER_TARGET,
-        &series.time_s,
-        &series.value,
+        &service.time_s,
+        &service.requests_per_target,
     );
-    panel.reference_lines = reference_lines(run, service, &[REQUESTS_PER_TARGET]);
-    panel.spans = alarm_spans(run, service, &[REQUESTS_PER_TARGET], ctx.axis.end_s);
+    panel.reference_lines = reference_lines(run, name, &[REQUESTS_PER_TARGET]);
+    panel.spans = alarm_spans(run, name, &[REQUESTS_PER_TARGET], ctx.axis.end_s);
     panel.height_weight = 2;
     Some(panel)
 }
@@ -109,8 +123,8 @@ pub fn alarm_spans(run: &RunData, service: &str, metrics: &[&str], end_s: f64) -
     merge_overlapping(spans)
 }
 
-/// The periods `alarm` was in ALARM: from each evaluation that found ALARM after one that did not,
-/// to the next evaluation that did not, or to `end_s`.
+/// The periods `alarm` was in ALARM: from each row that found ALARM after one that did not, to
+/// the next row that did not, or to `end_s`.
 pub fn periods_in_alarm(alarm: &AlarmSeries, end_s: f64) -> Vec<(f64, f64)> {
     let mut periods = Vec::new();
     let mut since: Option<f64> = None;

@@ -17,7 +17,7 @@ use super::ranking::SpreadCounts;
 use super::strategy::{AVAILABILITY_ZONE_ATTRIBUTE, BinpackField, PlacementStrategy, SpreadField};
 use super::{PlacementFailure, PlacementRequest};
 use crate::model::{ContainerInstance, InstanceId, InstanceState, TaskResources};
-use crate::sim::ProviderIdx;
+use crate::sim::{IdMap, ProviderIdx};
 
 /// Most task shapes the index keeps sets for; tasks of other shapes are placed by scanning.
 pub const MAX_INDEXED_SHAPES: usize = 64;
@@ -52,8 +52,8 @@ pub struct FreeCapacityIndex {
     /// Per shape, provider and checks passed (`(shape * providers + provider) * 4 + passed`): the
     /// ids of the ACTIVE instances where a task of the shape does not fit, to explain a failure.
     misfits: Vec<BTreeSet<u32>>,
-    /// Per instance id: where it is filed, if it is.
-    entries: Vec<Option<Entry>>,
+    /// Per instance id: where it is filed, if it is (ACTIVE instances only).
+    entries: IdMap<Entry>,
 }
 
 impl FreeCapacityIndex {
@@ -76,18 +76,15 @@ impl FreeCapacityIndex {
             by_cpu: vec![BTreeSet::new(); sets],
             by_memory: vec![BTreeSet::new(); sets],
             misfits: vec![BTreeSet::new(); misfit_sets],
-            entries: Vec::new(),
+            entries: IdMap::new(),
         }
     }
 
     /// Files `instance` under its current free resources (or removes it unless ACTIVE). Call it
     /// after every change of an instance's state, used resources or ports.
     pub fn update(&mut self, instance: &ContainerInstance) {
-        let id = instance.id.index();
-        if self.entries.len() <= id {
-            self.entries.resize(id + 1, None);
-        }
-        if let Some(old) = self.entries[id].take() {
+        let id = u64::from(instance.id.0);
+        if let Some(old) = self.entries.remove(id) {
             self.file(old, instance.id.0, false);
         }
         let provider = instance.capacity_provider.filter(|p| p.index() < self.providers);
@@ -108,7 +105,7 @@ impl FreeCapacityIndex {
                 misfits,
             };
             self.file(entry, instance.id.0, true);
-            self.entries[id] = Some(entry);
+            self.entries.insert(id, entry);
         }
     }
 
@@ -155,16 +152,12 @@ impl FreeCapacityIndex {
 
     /// The free (CPU units, memory MiB) instance `id` is filed under, if it is indexed.
     pub fn filed_as(&self, id: InstanceId) -> Option<(u64, u64)> {
-        self.entries
-            .get(id.index())
-            .copied()
-            .flatten()
-            .map(|e| (e.cpu, e.memory))
+        self.entries.get(u64::from(id.0)).map(|e| (e.cpu, e.memory))
     }
 
     /// Instances in the index.
     pub fn len(&self) -> usize {
-        self.entries.iter().flatten().count()
+        self.entries.len()
     }
 
     /// True if no instance is indexed.
