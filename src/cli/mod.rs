@@ -1,6 +1,7 @@
 //! The command line: parses arguments, decides which files are read and written, sets exit codes.
 
 mod chart_files;
+mod chart_window;
 mod check;
 mod expectations;
 mod files;

@@ -7,6 +7,7 @@ use std::time::Instant;
 use clap::{Args, ValueEnum};
 
 use super::chart_files::{CHARTS_DIR, REPORT_FILE, RunDirTexts, read_run_dir, write_charts};
+use super::chart_window::ChartWindowArgs;
 use super::{EXIT_BAD_INPUT, EXIT_INTERNAL};
 use crate::output::charts::{ChartFormat, RunData, RunTexts, render_charts};
 use crate::output::report::render_report;
@@ -19,6 +20,8 @@ pub struct PlotArgs {
     /// Which chart files to write.
     #[arg(long, value_enum, default_value_t = FormatArg::Both)]
     format: FormatArg,
+    #[command(flatten)]
+    window: ChartWindowArgs,
 }
 
 /// `--format` of `ecsim run` and `ecsim plot`.
@@ -52,7 +55,7 @@ pub enum PlotFailure {
 
 /// Runs the command; returns the exit code.
 pub fn plot(args: PlotArgs) -> u8 {
-    match render_run_dir(&args.run_dir, args.format.into()) {
+    match render_run_dir(&args.run_dir, args.format.into(), &args.window) {
         Ok(()) => 0,
         Err(PlotFailure::BadInput(m)) => {
             eprintln!("error: {m}");
@@ -67,20 +70,27 @@ pub fn plot(args: PlotArgs) -> u8 {
 
 /// Reads the run in `dir`, draws its charts and report, and writes them into `dir`. A trace file
 /// the run did not write leaves out the charts drawn from it, with a note saying which.
-pub fn render_run_dir(dir: &Path, format: ChartFormat) -> Result<(), PlotFailure> {
+/// `window` overrides the window the run recorded (`summary.json`'s `chart_window`).
+pub fn render_run_dir(dir: &Path, format: ChartFormat, window: &ChartWindowArgs) -> Result<(), PlotFailure> {
     let (texts, notes) = read_run_dir(dir).map_err(PlotFailure::BadInput)?;
     for note in notes {
         eprintln!("note: {note}");
     }
-    render_texts(dir, dir, &texts, format)
+    render_texts(dir, dir, &texts, format, window)
 }
 
 /// Draws the charts and report of a run from the texts of its files and writes them into `dir`.
 /// `dir` is where the files go; `shown` is the directory named in messages (the run directory a
 /// staged run becomes).
-pub fn render_texts(dir: &Path, shown: &Path, texts: &RunDirTexts, format: ChartFormat) -> Result<(), PlotFailure> {
+pub fn render_texts(
+    dir: &Path,
+    shown: &Path,
+    texts: &RunDirTexts,
+    format: ChartFormat,
+    window: &ChartWindowArgs,
+) -> Result<(), PlotFailure> {
     let started = Instant::now();
-    let run = RunData::from_texts(RunTexts {
+    let mut run = RunData::from_texts(RunTexts {
         services_csv: &texts.services,
         cluster_csv: &texts.cluster,
         events_csv: &texts.events,
@@ -88,6 +98,9 @@ pub fn render_texts(dir: &Path, shown: &Path, texts: &RunDirTexts, format: Chart
     })
     .and_then(|run| run.with_alarms(texts.alarms.as_deref().unwrap_or("")))
     .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", shown.display())))?;
+    run.summary.chart_window = window
+        .resolve(run.summary.chart_window, run.end_s())
+        .map_err(PlotFailure::BadInput)?;
     let charts = render_charts(&run, format).map_err(|e| PlotFailure::Internal(e.to_string()))?;
     let report = render_report(&run, &charts);
     write_charts(dir, &charts, &report)

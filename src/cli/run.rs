@@ -7,6 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::chart_files::RunDirTexts;
+use super::chart_window::ChartWindowArgs;
 use super::expectations::{ParsedExpectation, RunTexts, judge, parse_expectations};
 use super::files::{
     AllowPathArgs, FsLoader, KeptTraces, commit_run_files, create_run_files, discard_run_files, read_scenario,
@@ -21,7 +22,7 @@ use crate::engine::{self, EngineError, RunOptions};
 use crate::output::charts::ChartFormat;
 use crate::output::{AlarmRows, CsvSink, SummaryBuilder};
 use crate::scenario::{self, LoadedScenario};
-use crate::trace::summary;
+use crate::trace::summary::{self, ChartWindow};
 
 /// Arguments of `ecsim run`.
 #[derive(Args, Debug)]
@@ -53,6 +54,8 @@ pub struct RunArgs {
     traces: TraceArgs,
     #[command(flatten)]
     files: AllowPathArgs,
+    #[command(flatten)]
+    window: ChartWindowArgs,
     /// Stop the run after this much wall-clock time (`30s`, `5m`), exit 2 and write nothing: a
     /// budget for untrusted scenarios in CI.
     #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
@@ -100,10 +103,23 @@ pub fn run(args: RunArgs) -> u8 {
         .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
     let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(stem));
     let charts = (!args.no_charts).then_some(args.format.into());
+    let scenario_window = loaded.charts.window.map(|(from, to)| ChartWindow {
+        from_s: from.as_millis() as f64 / 1000.0,
+        to_s: to.as_millis() as f64 / 1000.0,
+    });
+    let duration_s = loaded.spec.duration.as_millis() as f64 / 1000.0;
+    let window = match args.window.resolve(scenario_window, duration_s) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
     let destination = |t| plan.destination(t, !expectations.is_empty(), charts.is_some());
     let stop = StopWatch::install(args.timeout);
     let written = StagedRunDir::create(&out).map_err(Failure::BadInput).and_then(|dir| {
-        let (summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;
+        let (mut summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;
+        summary.set_chart_window(window);
         let passed = write_outputs(&expectations, Texts { out: &dir, kept }, summary, charts)?;
         dir.publish().map_err(Failure::Internal)?;
         Ok(passed)
@@ -183,7 +199,14 @@ fn write_outputs(
         summary: json,
         alarms: Some(texts.read(Trace::Alarms)?),
     };
-    render_texts(out.path(), out.target(), &dir_texts, format).map_err(|e| match e {
+    render_texts(
+        out.path(),
+        out.target(),
+        &dir_texts,
+        format,
+        &ChartWindowArgs::default(),
+    )
+    .map_err(|e| match e {
         PlotFailure::BadInput(m) | PlotFailure::Internal(m) => Failure::Internal(m),
     })?;
     Ok(passed)

@@ -300,6 +300,11 @@ impl SummaryBuilder {
         &self.summary
     }
 
+    /// Records the stretch of the run the charts are drawn over.
+    pub fn set_chart_window(&mut self, window: Option<crate::trace::summary::ChartWindow>) {
+        self.summary.chart_window = window;
+    }
+
     /// Records the verdicts of the scenario's expectations.
     pub fn set_expectations(&mut self, records: Vec<ExpectationRecord>) {
         self.summary.expectations = records;

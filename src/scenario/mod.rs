@@ -10,6 +10,7 @@ mod attributes;
 mod auto_scaling_groups;
 mod autoscaling;
 mod behavior;
+pub mod charts;
 mod customized_metric;
 pub mod diag;
 mod events;
@@ -66,6 +67,8 @@ pub struct LoadedScenario {
     pub sources: Sources,
     /// The `sweep` block: settings of `ecsim sweep`, if the scenario has them.
     pub sweep: Option<SweepBlock>,
+    /// The `charts` block.
+    pub charts: charts::ChartSettings,
 }
 
 impl LoadedScenario {
@@ -114,7 +117,7 @@ pub fn load(
     if d.has_errors() {
         return Err(fail(&d, &sources));
     }
-    let (mut spec, expectations, sweep) = result.expect("no errors means a spec");
+    let (mut spec, expectations, sweep, charts) = result.expect("no errors means a spec");
     let mut seen = std::collections::BTreeSet::new();
     spec.ignored_fields = d
         .ignored
@@ -128,6 +131,7 @@ pub fn load(
         expectations,
         sources,
         sweep,
+        charts,
     })
 }
 
@@ -143,7 +147,7 @@ fn read_top(
     loader: &dyn SourceLoader,
     sources: &mut Sources,
     d: &mut Diagnostics,
-) -> Option<(Spec, Vec<Expectation>, Option<SweepBlock>)> {
+) -> Option<(Spec, Vec<Expectation>, Option<SweepBlock>, charts::ChartSettings)> {
     let mut o = object(tree, "", d)?;
     let run = read_run_settings(&mut o, stem, d);
     let zones = read_zones(&mut o, d);
@@ -185,9 +189,10 @@ fn read_top(
     services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
     let expectations = read_expectations(&mut o, d);
     let sweep = sweep::read_sweep(o.field("sweep"), d);
+    let charts = charts::read_charts(o.field("charts"), duration_ms.map(SimDuration::from_millis), d);
     o.finish(d);
     let spec = assemble_spec(run, zones, groups, ecs, behavior, auto_scaling, timeline)?;
-    Some((spec, expectations, sweep))
+    Some((spec, expectations, sweep, charts))
 }
 
 /// The spec of everything read; `None` without a valid duration (its error is reported).

@@ -207,6 +207,19 @@ pub struct Summary {
     /// Expectations with their verdicts.
     #[serde(deserialize_with = "evaluated_expectations")]
     pub expectations: Vec<ExpectationRecord>,
+    /// The stretch of the run the charts were drawn over (`charts.window`, `--from`/`--to`);
+    /// absent when they show the whole run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chart_window: Option<ChartWindow>,
+}
+
+/// A stretch of the run, seconds since its start.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct ChartWindow {
+    /// Start.
+    pub from_s: f64,
+    /// End.
+    pub to_s: f64,
 }
 
 impl Summary {

@@ -65,6 +65,14 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
                 .any(|e| e.kind == "deployment_started" && e.subject == s.name)
             {
                 expected.push((format!("service-{}-deployments", s.name), "tasks"));
+                // Each deployment zoomed (those whose zoom is not most of the run).
+                let zoomed = format!("service-{}-deployment-", s.name);
+                for c in charts
+                    .iter()
+                    .filter(|c| c.name.starts_with(&zoomed) && c.name.ends_with(".svg"))
+                {
+                    expected.push((c.name.trim_end_matches(".svg").to_string(), "tasks"));
+                }
             }
             if s.latency.is_some() {
                 expected.push((format!("service-{}-latency", s.name), "timed out (requests/s)"));
@@ -452,4 +460,111 @@ fn no_deployment_started_event_no_deployment_chart() {
     .expect("loads");
     let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
     assert!(!charts.iter().any(|c| c.name.contains("deployments")));
+}
+
+#[test]
+fn each_deployment_gets_a_zoomed_chart_in_clock_time() {
+    let run = deploying_run();
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let names: Vec<&str> = charts.iter().map(|c| c.name.as_str()).collect();
+    let zoomed: Vec<&&str> = names.iter().filter(|n| n.contains("-deployment-")).collect();
+    assert!(!zoomed.is_empty(), "{names:?}");
+    let first = svg_text(&charts, "service-web-deployment-1.svg");
+    assert!(
+        first.contains("Deployment 1 of web to web:2"),
+        "titled with its revision"
+    );
+    assert!(
+        first.contains("time since start (h:mm)"),
+        "a zoom away from the start is clock time"
+    );
+    assert!(first.contains("window "), "the subtitle names the window");
+    // The overview still shows every deployment, over the whole run.
+    let overview = svg_text(&charts, "service-web-deployments.svg");
+    assert!(overview.contains("since start") && !overview.contains("window "));
+}
+
+#[test]
+fn a_chart_window_cuts_every_chart_to_it() {
+    let mut run = deploying_run();
+    let whole = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    run.summary.chart_window = Some(ecsim::trace::summary::ChartWindow {
+        from_s: 1800.0,
+        to_s: 3600.0,
+    });
+    let cut = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let load = |charts: &[ChartFile]| svg_text(charts, "service-web-tasks.svg");
+    assert_ne!(load(&whole), load(&cut));
+    assert!(load(&cut).contains("window 0:30–1:00"), "{}", "the window is named");
+    assert!(load(&cut).contains("time since start (h:mm)"));
+    // A window that is the whole run draws what no window draws.
+    run.summary.chart_window = Some(ecsim::trace::summary::ChartWindow {
+        from_s: 0.0,
+        to_s: run.end_s(),
+    });
+    assert_eq!(render_charts(&run, ChartFormat::Svg).expect("charts render"), whole);
+}
+
+#[test]
+fn from_and_to_zoom_run_and_plot_and_are_recorded() {
+    let tmp = TempDir::new("zoom");
+    let out = tmp.0.join("run");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let run = ecsim(&[
+        "run",
+        "scenarios/az-failure.yaml",
+        "--out",
+        out_arg,
+        "--from",
+        "1h",
+        "--to",
+        "2h",
+        "--format",
+        "svg",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let summary = std::fs::read_to_string(out.join("summary.json")).expect("summary");
+    assert!(
+        summary.contains("\"chart_window\": {\n    \"from_s\": 3600.0,\n    \"to_s\": 7200.0"),
+        "{summary}"
+    );
+    let tasks =
+        |dir: &Path| std::fs::read_to_string(dir.join("charts").join("service-orders-tasks.svg")).expect("chart");
+    assert!(tasks(&out).contains("window 1:00–2:00"));
+    // `plot` redraws the recorded window; `--from 0` the whole run.
+    let plot = ecsim(&["plot", out_arg, "--format", "svg", "--from", "0"]);
+    assert_eq!(plot.status.code(), Some(0), "{}", String::from_utf8_lossy(&plot.stderr));
+    assert!(!tasks(&out).contains("window "));
+    let backwards = ecsim(&["plot", out_arg, "--from", "2h", "--to", "1h"]);
+    assert_eq!(backwards.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&backwards.stderr).contains("must end after it starts"));
+    let beyond = ecsim(&["run", "scenarios/az-failure.yaml", "--out", out_arg, "--from", "400d"]);
+    assert_eq!(
+        beyond.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&beyond.stderr)
+    );
+}
+
+#[test]
+fn a_scenario_names_its_window_within_the_run() {
+    let base = "name: w\nduration: 6h\necs:\n  services:\n    - serviceName: web\n      launchType: FARGATE\n      taskDefinition: web:1\n      desiredCount: 1\n  taskDefinitions:\n    - family: web\n      revision: 1\n      cpu: '256'\n      memory: '512'\n      networkMode: awsvpc\n      requiresCompatibilities: [FARGATE]\n      containerDefinitions: [{name: app, image: x}]\n";
+    let loaded = crate::support::load_text("w.yaml", &format!("{base}charts:\n  window: {{from: 2h, to: 3h30m}}\n"))
+        .expect("a window inside the run loads");
+    let (from, to) = loaded.charts.window.expect("window read");
+    assert_eq!((from.as_millis(), to.as_millis()), (7_200_000, 12_600_000));
+    let to_the_end =
+        crate::support::load_text("w.yaml", &format!("{base}charts:\n  window: {{from: 5h}}\n")).expect("loads");
+    assert_eq!(to_the_end.charts.window.map(|(_, to)| to.as_millis()), Some(21_600_000));
+    for (window, message) in [
+        ("{from: 3h, to: 2h}", "the window must end after it starts"),
+        ("{from: 1h, to: 7h}", "the window ends after the run does"),
+        ("{from: 1h, until: 2h}", "until"),
+    ] {
+        let e = crate::support::load_text("w.yaml", &format!("{base}charts:\n  window: {window}\n"))
+            .expect_err(window)
+            .to_string();
+        assert!(e.contains(message) && e.contains("charts.window"), "{window}: {e}");
+    }
 }

@@ -74,5 +74,6 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, provider: &'a ProviderSeries) -> Figur
         subtitle: ctx.subtitle.clone(),
         panels,
         markers: annotations::markers(ctx.run, Some(&provider.name)),
+        window: None,
     }
 }

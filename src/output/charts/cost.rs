@@ -35,5 +35,6 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, total: Option<&'a (Vec<f64>, Vec<f64>)
         subtitle: ctx.subtitle.clone(),
         panels: vec![panel],
         markers: annotations::markers(ctx.run, None),
+        window: None,
     }
 }

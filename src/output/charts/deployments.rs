@@ -9,11 +9,61 @@ use super::annotations;
 use super::data::ServiceSeries;
 use super::figure::{Figure, Panel, YScale};
 use super::style;
+use super::timeline::{Window, describe_duration};
+
+/// Most deployments of one service drawn zoomed (the overview chart shows them all).
+pub const MAX_ZOOMED: usize = 10;
+/// Least margin either side of a zoomed deployment, seconds.
+const MIN_MARGIN_S: f64 = 300.0;
 
 /// Legend of the primary (new revision) tasks.
 pub const PRIMARY_LEGEND: &str = "new revision (primary)";
 /// Legend of the active (old revision) tasks.
 pub const ACTIVE_LEGEND: &str = "old revision (active)";
+
+/// One chart per deployment or rollback of `service` (the first [`MAX_ZOOMED`]), each zoomed to
+/// the deployment with a margin either side of a quarter of its length, at least five minutes
+/// and five trace intervals; none for a deployment whose zoom would show most of the run anyway.
+pub fn zoomed<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Vec<Figure<'a>> {
+    let Some(overview) = figure(ctx, service) else {
+        return Vec::new();
+    };
+    let run_end = ctx.axis.end_s;
+    let interval = match service.time_s[..] {
+        [a, b, ..] => b - a,
+        _ => 0.0,
+    };
+    annotations::deployments(ctx.run, &service.name)
+        .iter()
+        .take(MAX_ZOOMED)
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let end = d.end_s.unwrap_or(run_end);
+            let margin = ((end - d.start_s) * 0.25).max(MIN_MARGIN_S).max(5.0 * interval);
+            let window = Window {
+                from_s: (d.start_s - margin).max(0.0),
+                to_s: (end + margin).min(run_end),
+            };
+            if window.length_s() > 0.8 * run_end || window.length_s() <= 0.0 {
+                return None;
+            }
+            let what = if d.rollback { "Rollback" } else { "Deployment" };
+            let revision = d
+                .task_definition
+                .as_deref()
+                .map_or(String::new(), |t| format!(" to {t}"));
+            let outcome = match d.end_s {
+                Some(e) => format!("{} after {}", d.outcome, describe_duration(e - d.start_s)),
+                None => d.outcome.to_string(),
+            };
+            let mut zoomed = overview.clone();
+            zoomed.file_stem = format!("service-{}-deployment-{}", super::file_safe(&service.name), i + 1);
+            zoomed.title = ctx.title(&format!("{what} {} of {}{revision}, {outcome}", i + 1, service.name));
+            zoomed.window = Some(window);
+            Some(zoomed)
+        })
+        .collect()
+}
 
 /// The deployment chart of `service`, or `None` when the run has no deployment of it.
 pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<Figure<'a>> {
@@ -47,5 +97,6 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
         subtitle: ctx.subtitle.clone(),
         panels: vec![panel],
         markers: annotations::deployment_markers(ctx.run, &service.name),
+        window: None,
     })
 }

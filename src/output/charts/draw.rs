@@ -201,7 +201,7 @@ fn draw_panel<DB: DrawingBackend>(
         YScale::Count => (top as usize + 1).clamp(2, 7),
         _ => 6,
     };
-    let x_formatter = |v: &f64| format_tick(*v);
+    let x_formatter = |v: &f64| axis.tick_label(*v);
     let y_formatter = |v: &f64| y_tick(panel.scale, *v);
     let mut mesh = chart.configure_mesh();
     mesh.x_labels(axis.tick_count(columns as u32))
@@ -221,7 +221,7 @@ fn draw_panel<DB: DrawingBackend>(
     mesh.draw().map_err(failed)?;
 
     let t = |time_s: f64| axis.to_axis(time_s);
-    let range_s = (0.0, axis.end_s);
+    let range_s = (axis.start_s, axis.end_s);
     // An alarm in ALARM for two minutes of a day is narrower than a pixel: every span is drawn at
     // least MIN_SPAN_PX wide so it still shows.
     let min_span = (x1 - x0) / columns as f64 * MIN_SPAN_PX;
@@ -292,7 +292,7 @@ fn draw_stacked<DB: DrawingBackend>(
     let edges = panel.stacked_edges();
     let mut kept: Vec<usize> = edges
         .iter()
-        .flat_map(|edge| keep_extremes(time_s, edge, (0.0, axis.end_s), columns))
+        .flat_map(|edge| keep_extremes(time_s, edge, (axis.start_s, axis.end_s), columns))
         .collect();
     kept.sort_unstable();
     kept.dedup();
@@ -334,8 +334,7 @@ type Chart<'a, DB> =
 /// Pixel column of a marker, used to draw at most one marker of a kind per column (a thousand
 /// placement failures in a minute are one tick, and the SVG stays small).
 fn marker_column(marker: &Marker, axis: &TimeAxis, columns: usize) -> usize {
-    let (_, end) = axis.range();
-    ((axis.to_axis(marker.time_s) / end.max(f64::MIN_POSITIVE)) * columns as f64).clamp(0.0, columns as f64) as usize
+    (axis.fraction(marker.time_s) * columns as f64).clamp(0.0, columns as f64) as usize
 }
 
 fn draw_marker_lines<DB: DrawingBackend>(
@@ -432,8 +431,7 @@ fn layout_labels<DB: DrawingBackend>(
 }
 
 fn pixel_of(axis: &TimeAxis, time_s: f64, (left, right): (i32, i32)) -> i32 {
-    let (_, end) = axis.range();
-    left + ((axis.to_axis(time_s) / end.max(f64::MIN_POSITIVE)) * f64::from(right - left)).round() as i32
+    left + (axis.fraction(time_s) * f64::from(right - left)).round() as i32
 }
 
 /// Draws the labels in the strip between the subtitle and the top panel, each joined to its line

@@ -7,6 +7,7 @@
 //! periods, `targetCapacity`) are [`ReferenceLine`]s and [`Span`]s passed in by the chart kind.
 
 use super::style::Stroke;
+use super::timeline::Window;
 
 /// One chart file.
 #[derive(Clone, Debug)]
@@ -21,6 +22,80 @@ pub struct Figure<'a> {
     pub panels: Vec<Panel<'a>>,
     /// Vertical markers across every panel, in time order.
     pub markers: Vec<Marker>,
+    /// The stretch of the run this figure always shows (a deployment's zoom), whatever window the
+    /// run's other charts use; `None` for the run's window.
+    pub window: Option<Window>,
+}
+
+impl<'a> Figure<'a> {
+    /// The figure cut to `window`: rows, spans and markers outside it dropped, spans clipped to
+    /// its edges. Rows are sorted by time, so each series becomes a sub-slice.
+    pub fn within(&self, window: Window) -> Figure<'a> {
+        let rows = |time_s: &[f64]| {
+            let first = time_s.partition_point(|&t| t < window.from_s);
+            let end = time_s.partition_point(|&t| t <= window.to_s);
+            first..end.max(first)
+        };
+        let cut_line = |line: &Line<'a>| {
+            let r = rows(line.time_s);
+            Line {
+                legend: line.legend.clone(),
+                stroke: line.stroke,
+                time_s: &line.time_s[r.clone()],
+                values: &line.values[r.start.min(line.values.len())..r.end.min(line.values.len())],
+            }
+        };
+        let panels = self
+            .panels
+            .iter()
+            .map(|p| Panel {
+                y_label: p.y_label.clone(),
+                scale: p.scale,
+                height_weight: p.height_weight,
+                bands: p
+                    .bands
+                    .iter()
+                    .map(|b| {
+                        let r = rows(b.time_s);
+                        let cut = |v: &'a [f64]| &v[r.start.min(v.len())..r.end.min(v.len())];
+                        Band {
+                            legend: b.legend.clone(),
+                            stroke: b.stroke,
+                            time_s: &b.time_s[r.clone()],
+                            lower: cut(b.lower),
+                            upper: cut(b.upper),
+                        }
+                    })
+                    .collect(),
+                stacked: p.stacked.iter().map(cut_line).collect(),
+                lines: p.lines.iter().map(cut_line).collect(),
+                reference_lines: p.reference_lines.clone(),
+                spans: p
+                    .spans
+                    .iter()
+                    .filter(|s| s.end_s >= window.from_s && s.start_s <= window.to_s)
+                    .map(|s| Span {
+                        start_s: s.start_s.max(window.from_s),
+                        end_s: s.end_s.min(window.to_s),
+                        ..s.clone()
+                    })
+                    .collect(),
+            })
+            .collect();
+        Figure {
+            file_stem: self.file_stem.clone(),
+            title: self.title.clone(),
+            subtitle: self.subtitle.clone(),
+            panels,
+            markers: self
+                .markers
+                .iter()
+                .filter(|m| (window.from_s..=window.to_s).contains(&m.time_s))
+                .cloned()
+                .collect(),
+            window: Some(window),
+        }
+    }
 }
 
 /// How a panel's y axis is scaled and labelled.
@@ -238,5 +313,51 @@ mod tests {
             .stacked_area("old", style::PENDING, &time_s, &active);
         assert_eq!(panel.stacked_edges(), [vec![0.0, 2.0, 4.0], vec![4.0, 2.0, 4.0]]);
         assert!(Panel::new("tasks", YScale::Count).stacked_edges().is_empty());
+    }
+
+    #[test]
+    fn a_window_keeps_the_rows_spans_and_markers_inside_it() {
+        let time_s = [0.0, 60.0, 120.0, 180.0, 240.0];
+        let values = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let mut panel = Panel::new("tasks", YScale::Count)
+            .line("running", style::RUNNING, &time_s, &values)
+            .band("band", style::CAPACITY_BAND, &time_s, &values, &values);
+        let span = |start_s, end_s| Span {
+            legend: "alarm".into(),
+            stroke: style::RUNNING,
+            start_s,
+            end_s,
+        };
+        panel.spans = vec![span(0.0, 30.0), span(100.0, 500.0)];
+        let marker = |time_s| Marker {
+            time_s,
+            label: String::new(),
+            legend: "scale-out".into(),
+            stroke: style::RUNNING,
+            shape: MarkerShape::Tick,
+            label_priority: 0,
+        };
+        let figure = Figure {
+            file_stem: "f".into(),
+            title: "t".into(),
+            subtitle: String::new(),
+            panels: vec![panel],
+            markers: vec![marker(10.0), marker(150.0)],
+            window: None,
+        };
+        let cut = figure.within(Window {
+            from_s: 60.0,
+            to_s: 180.0,
+        });
+        let p = &cut.panels[0];
+        assert_eq!((p.lines[0].time_s, p.lines[0].values), (&time_s[1..4], &values[1..4]));
+        assert_eq!(p.bands[0].upper, &values[1..4]);
+        assert_eq!(p.spans, [span(100.0, 180.0)], "outside dropped, inside clipped");
+        assert_eq!(cut.markers, [marker(150.0)]);
+        let empty = figure.within(Window {
+            from_s: 300.0,
+            to_s: 400.0,
+        });
+        assert!(empty.panels[0].lines[0].time_s.is_empty());
     }
 }

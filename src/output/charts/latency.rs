@@ -34,6 +34,7 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
         subtitle: ctx.subtitle.clone(),
         panels: vec![response, timed_out_panel(service, latency)],
         markers: annotations::markers(ctx.run, Some(&service.name)),
+        window: None,
     })
 }
 

@@ -28,5 +28,6 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<
         subtitle: ctx.subtitle.clone(),
         panels: vec![panel],
         markers: annotations::markers(ctx.run, Some(&service.name)),
+        window: None,
     }
 }

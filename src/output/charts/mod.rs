@@ -29,7 +29,7 @@ pub mod utilization;
 pub use data::{DataError, RunData, RunTexts};
 
 use figure::Figure;
-use timeline::{TimeAxis, describe_duration, describe_start};
+use timeline::{TimeAxis, Window, describe_duration, describe_start};
 
 /// Which files to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,8 +127,10 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
             service,
             scaling::utilization_overlays(ctx, service),
         ));
-        // Only for a service that deploys, so runs without deployments draw what they always did.
+        // Only for a service that deploys, so runs without deployments draw what they always did;
+        // then each deployment zoomed.
         figures.extend(deployments::figure(ctx, service));
+        figures.extend(deployments::zoomed(ctx, service));
         // Only for a service with a service model (issue 14).
         figures.extend(latency::figure(ctx, service));
     }
@@ -153,14 +155,23 @@ pub fn render_charts_sized(run: &RunData, format: ChartFormat, size: (u32, u32))
     }
     let ctx = ChartContext::new(run);
     let total = cost::total_cost(run);
+    let run_window = run_window(run);
     let mut files = Vec::new();
     for figure in figures(&ctx, total.as_ref()) {
+        let (figure, axis) = match figure.window.or(run_window) {
+            Some(window) => {
+                let mut zoomed = figure.within(window);
+                zoomed.subtitle = format!("{} · window {}", zoomed.subtitle, window.describe());
+                (zoomed, TimeAxis::for_window(window))
+            }
+            None => (figure, ctx.axis.clone()),
+        };
         let failed = |ext: &str| {
             let chart = format!("{}.{ext}", figure.file_stem);
             move |message: String| ChartError::Draw { chart, message }
         };
         if format.png() {
-            let bytes = encode::png(&figure, &ctx.axis, size).map_err(failed("png"))?;
+            let bytes = encode::png(&figure, &axis, size).map_err(failed("png"))?;
             files.push(ChartFile {
                 name: format!("{}.png", figure.file_stem),
                 title: figure.title.clone(),
@@ -168,7 +179,7 @@ pub fn render_charts_sized(run: &RunData, format: ChartFormat, size: (u32, u32))
             });
         }
         if format.svg() {
-            let text = encode::svg(&figure, &ctx.axis, size).map_err(failed("svg"))?;
+            let text = encode::svg(&figure, &axis, size).map_err(failed("svg"))?;
             files.push(ChartFile {
                 name: format!("{}.svg", figure.file_stem),
                 title: figure.title.clone(),
@@ -177,6 +188,17 @@ pub fn render_charts_sized(run: &RunData, format: ChartFormat, size: (u32, u32))
         }
     }
     Ok(files)
+}
+
+/// The window every chart of `run` is drawn over (`summary.json`'s `chart_window`), unless it
+/// covers the whole run.
+fn run_window(run: &RunData) -> Option<Window> {
+    let w = run.summary.chart_window?;
+    let whole = w.from_s <= 0.0 && w.to_s >= run.end_s();
+    (!whole && w.to_s > w.from_s).then_some(Window {
+        from_s: w.from_s,
+        to_s: w.to_s,
+    })
 }
 
 /// A name usable in a file name: letters, digits, `-`, `_` and `.` kept, anything else `_`.

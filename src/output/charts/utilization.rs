@@ -38,5 +38,6 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries, overlays: 
         subtitle: ctx.subtitle.clone(),
         panels,
         markers: annotations::markers(ctx.run, Some(&service.name)),
+        window: None,
     }
 }
