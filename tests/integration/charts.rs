@@ -568,3 +568,26 @@ fn a_scenario_names_its_window_within_the_run() {
         assert!(e.contains(message) && e.contains("charts.window"), "{window}: {e}");
     }
 }
+
+#[test]
+fn before_a_deployment_the_tasks_are_the_current_revision_not_the_new_one() {
+    let run = deploying_run();
+    let web = run.services.iter().find(|s| s.name == "web").expect("web");
+    let layers = &web.revisions;
+    let total = |i: usize| web.primary_running[i] + web.active_running[i];
+    assert_eq!((layers.new[0], layers.old[0], layers.current[0]), (0.0, 0.0, total(0)));
+    let first = ecsim::output::charts::annotations::deployments(&run, "web")[0].clone();
+    let during = web
+        .time_s
+        .iter()
+        .position(|&t| t > first.start_s)
+        .expect("a row during the first deployment");
+    assert_eq!(layers.current[during], 0.0);
+    assert_eq!(
+        (layers.new[during], layers.old[during]),
+        (web.primary_running[during], web.active_running[during])
+    );
+    for i in 0..web.time_s.len() {
+        assert_eq!(layers.new[i] + layers.old[i] + layers.current[i], total(i), "row {i}");
+    }
+}

@@ -279,9 +279,14 @@ pub struct Deployment {
 /// `deployment_started` (or `rollback_started`) to the service's next `deployment_completed` or
 /// `deployment_failed`, or to the next deployment or rollback that replaces it.
 pub fn deployments(run: &RunData, service: &str) -> Vec<Deployment> {
+    deployments_in(&run.events, service)
+}
+
+/// [`deployments`] from the run's events.
+pub fn deployments_in(events: &[EventRow], service: &str) -> Vec<Deployment> {
     const STARTS: [&str; 2] = ["deployment_started", "rollback_started"];
     const ENDS: [&str; 2] = ["deployment_completed", "deployment_failed"];
-    let events: Vec<&EventRow> = run.events.iter().filter(|e| e.subject == service).collect();
+    let events: Vec<&EventRow> = events.iter().filter(|e| e.subject == service).collect();
     events
         .iter()
         .enumerate()

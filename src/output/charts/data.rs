@@ -74,8 +74,45 @@ pub struct ServiceSeries {
     /// Requests served per healthy target per minute (`served_rps` x 60 / `healthy`; NaN with no
     /// healthy target): what `RequestCountPerTarget` measures.
     pub requests_per_target: Vec<f64>,
+    /// RUNNING tasks by what they are to the deployment chart (derived from `primary_running`,
+    /// `active_running` and the deployments in `events.csv`).
+    pub revisions: RevisionLayers,
     /// The latency columns, when the run wrote them and this service has a service model.
     pub latency: Option<LatencySeries>,
+}
+
+/// RUNNING tasks split for the deployment chart, one value per row: while a deployment or
+/// rollback is in progress (after its start row, before its end), the PRIMARY deployment's tasks
+/// are the new revision and the ACTIVE deployments' the old one; outside deployments all of them
+/// are the current revision. A task count is the state at its row's time.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RevisionLayers {
+    /// Tasks of the revision a deployment in progress brings.
+    pub new: Vec<f64>,
+    /// Tasks of the revisions a deployment in progress replaces.
+    pub old: Vec<f64>,
+    /// Tasks while no deployment is in progress.
+    pub current: Vec<f64>,
+}
+
+impl RevisionLayers {
+    /// The layers of `service`'s rows, with `deploying(t)` telling whether a deployment is in
+    /// progress at row time `t`.
+    pub fn split(service: &ServiceSeries, deploying: impl Fn(f64) -> bool) -> RevisionLayers {
+        let mut layers = RevisionLayers::default();
+        for (i, &t) in service.time_s.iter().enumerate() {
+            let (primary, active) = (service.primary_running[i], service.active_running[i]);
+            let (new, old, current) = if deploying(t) {
+                (primary, active, 0.0)
+            } else {
+                (0.0, 0.0, primary + active)
+            };
+            layers.new.push(new);
+            layers.old.push(old);
+            layers.current.push(current);
+        }
+        layers
+    }
 }
 
 /// One service's latency columns (issue 14); NaN where a row has no estimate.
@@ -196,18 +233,25 @@ pub struct DataError {
 impl RunData {
     /// Loads a run from the text of its files.
     pub fn from_texts(texts: RunTexts<'_>) -> Result<RunData, DataError> {
+        let events = parse_events(texts.events_csv)?;
+        let mut services = parse_services(texts.services_csv)?;
+        parse_latency(texts.services_csv, &mut services)?;
+        for service in &mut services {
+            let deployments = super::annotations::deployments_in(&events, &service.name);
+            service.revisions = RevisionLayers::split(service, |t| {
+                deployments
+                    .iter()
+                    .any(|d| t > d.start_s && d.end_s.is_none_or(|end| t < end))
+            });
+        }
         Ok(RunData {
             summary: Summary::from_json(texts.summary_json).map_err(|e| DataError {
                 file: summary::FILE,
                 message: e.to_string(),
             })?,
-            services: {
-                let mut services = parse_services(texts.services_csv)?;
-                parse_latency(texts.services_csv, &mut services)?;
-                services
-            },
+            services,
             providers: parse_providers(texts.cluster_csv)?,
-            events: parse_events(texts.events_csv)?,
+            events,
             alarms: Vec::new(),
         })
     }
@@ -350,6 +394,7 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
                 min_capacity: next(),
                 max_capacity: next(),
                 requests_per_target: Vec::new(),
+                revisions: RevisionLayers::default(),
                 latency: None,
             };
             service.requests_per_target = service

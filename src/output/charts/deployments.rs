@@ -1,5 +1,6 @@
-//! Chart (d), per service that deploys: RUNNING tasks of the new revision (the PRIMARY deployment)
-//! with those of the old one (ACTIVE) stacked on top, desiredCount dashed and healthy tasks as
+//! Chart (d), per service that deploys: RUNNING tasks, while a deployment is in progress those of
+//! the new revision (the PRIMARY deployment) with those of the old one (ACTIVE) stacked on top,
+//! and outside deployments those of the current revision in a colour of their own, desiredCount dashed and healthy tasks as
 //! lines, each deployment and rollback shaded while it runs, and markers where deployments start,
 //! complete, stall, fail and roll back. A service without a `deployment_started` event has no
 //! such chart.
@@ -11,14 +12,27 @@ use super::figure::{Figure, Panel, YScale};
 use super::style;
 use super::timeline::{Window, describe_duration};
 
+/// How long a deployment took: `47 s`, `5 min 37 s`, or as the subtitle says longer runs.
+fn describe_elapsed(seconds: f64) -> String {
+    let whole = seconds.round() as u64;
+    match whole {
+        0..120 => format!("{whole} s"),
+        120..7200 if whole.is_multiple_of(60) => format!("{} min", whole / 60),
+        120..7200 => format!("{} min {} s", whole / 60, whole % 60),
+        _ => describe_duration(seconds),
+    }
+}
+
 /// Most deployments of one service drawn zoomed (the overview chart shows them all).
 pub const MAX_ZOOMED: usize = 10;
 /// Least margin either side of a zoomed deployment, seconds.
 const MIN_MARGIN_S: f64 = 300.0;
 
-/// Legend of the primary (new revision) tasks.
+/// Legend of the tasks while no deployment is in progress.
+pub const CURRENT_LEGEND: &str = "current revision";
+/// Legend of the primary (new revision) tasks of a deployment in progress.
 pub const PRIMARY_LEGEND: &str = "new revision (primary)";
-/// Legend of the active (old revision) tasks.
+/// Legend of the active (old revision) tasks of a deployment in progress.
 pub const ACTIVE_LEGEND: &str = "old revision (active)";
 
 /// One chart per deployment or rollback of `service` (the first [`MAX_ZOOMED`]), each zoomed to
@@ -53,7 +67,7 @@ pub fn zoomed<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Vec<Fig
                 .as_deref()
                 .map_or(String::new(), |t| format!(" to {t}"));
             let outcome = match d.end_s {
-                Some(e) => format!("{} after {}", d.outcome, describe_duration(e - d.start_s)),
+                Some(e) => format!("{} after {}", d.outcome, describe_elapsed(e - d.start_s)),
                 None => d.outcome.to_string(),
             };
             let mut zoomed = overview.clone();
@@ -75,19 +89,11 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
     if !deploys {
         return None;
     }
+    let layers = &service.revisions;
     let mut panel = Panel::new("tasks", YScale::Count)
-        .stacked_area(
-            PRIMARY_LEGEND,
-            style::PRIMARY_TASKS,
-            &service.time_s,
-            &service.primary_running,
-        )
-        .stacked_area(
-            ACTIVE_LEGEND,
-            style::ACTIVE_TASKS,
-            &service.time_s,
-            &service.active_running,
-        )
+        .stacked_area(CURRENT_LEGEND, style::CURRENT_TASKS, &service.time_s, &layers.current)
+        .stacked_area(PRIMARY_LEGEND, style::PRIMARY_TASKS, &service.time_s, &layers.new)
+        .stacked_area(ACTIVE_LEGEND, style::ACTIVE_TASKS, &service.time_s, &layers.old)
         .line("healthy", style::HEALTHY, &service.time_s, &service.healthy)
         .line("desired", style::DESIRED, &service.time_s, &service.desired);
     panel.spans = annotations::deployment_spans(ctx.run, &service.name, ctx.axis.end_s);
@@ -99,4 +105,17 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
         markers: annotations::deployment_markers(ctx.run, &service.name),
         window: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_elapsed;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(describe_elapsed(46.8), "47 s");
+        assert_eq!(describe_elapsed(337.2), "5 min 37 s");
+        assert_eq!(describe_elapsed(600.0), "10 min");
+        assert_eq!(describe_elapsed(3.0 * 3600.0), "3 h");
+    }
 }

@@ -148,7 +148,7 @@ fn y_top(scale: YScale, max: f64) -> f64 {
 fn panel_max(panel: &Panel<'_>) -> f64 {
     let finite_max = |v: &[f64]| v.iter().copied().filter(|x| x.is_finite()).fold(f64::MIN, f64::max);
     let lines = panel.lines.iter().map(|l| finite_max(l.values));
-    let bands = panel.bands.iter().map(|b| finite_max(b.upper));
+    let bands = panel.bands.iter().filter(|b| b.sets_axis).map(|b| finite_max(b.upper));
     let references = panel.reference_lines.iter().map(|r| r.value);
     let stacked = panel.stacked_edges().last().map(|top| finite_max(top));
     lines
@@ -233,11 +233,15 @@ fn draw_panel<DB: DrawingBackend>(
             .draw_series(std::iter::once(Rectangle::new([(start, bottom), (end, top)], fill)))
             .map_err(failed)?;
     }
+    let steps = panel.scale == YScale::Count;
     for band in &panel.bands {
         let kept = keep_widest(band.time_s, band.lower, band.upper, range_s, columns);
-        let upper = kept.iter().map(|&i| (t(band.time_s[i]), band.upper[i]));
-        let lower = kept.iter().rev().map(|&i| (t(band.time_s[i]), band.lower[i]));
-        let outline: Vec<(f64, f64)> = upper.chain(lower).collect();
+        let edge = |values: &[f64]| {
+            let points = kept.iter().map(|&i| (t(band.time_s[i]), values[i].min(top)));
+            if steps { stepped(points) } else { points.collect() }
+        };
+        let lower = edge(band.lower);
+        let outline: Vec<(f64, f64)> = edge(band.upper).into_iter().chain(lower.into_iter().rev()).collect();
         if outline.len() >= 3 {
             let fill = band.stroke.color.mix(style::BAND_ALPHA).filled();
             chart
@@ -260,7 +264,8 @@ fn draw_panel<DB: DrawingBackend>(
     }
     for line in &panel.lines {
         let kept = keep_extremes(line.time_s, line.values, range_s, columns);
-        let points = without_flat_interiors(kept.iter().map(|&i| (t(line.time_s[i]), line.values[i])));
+        let points = kept.iter().map(|&i| (t(line.time_s[i]), line.values[i]));
+        let points = without_flat_interiors(if steps { stepped(points) } else { points.collect() }.into_iter());
         let style = shape(line.stroke);
         match (line.stroke.dashed, mode) {
             (true, _) => chart.draw_series(DashedLineSeries::new(points, 9, 6, style)),
@@ -298,11 +303,18 @@ fn draw_stacked<DB: DrawingBackend>(
     kept.dedup();
     let zeros = vec![0.0; time_s.len()];
     let t = |time_s: f64| axis.to_axis(time_s);
+    let steps = panel.scale == YScale::Count;
+    let edge = |values: &[f64]| {
+        let points = kept.iter().map(|&i| (t(time_s[i]), values[i]));
+        if steps {
+            stepped(points)
+        } else {
+            points.collect::<Vec<_>>()
+        }
+    };
     for (k, (layer, upper)) in panel.stacked.iter().zip(&edges).enumerate() {
         let lower = if k == 0 { &zeros } else { &edges[k - 1] };
-        let top = kept.iter().map(|&i| (t(time_s[i]), upper[i]));
-        let bottom = kept.iter().rev().map(|&i| (t(time_s[i]), lower[i]));
-        let outline: Vec<(f64, f64)> = top.chain(bottom).collect();
+        let outline: Vec<(f64, f64)> = edge(upper).into_iter().chain(edge(lower).into_iter().rev()).collect();
         if outline.len() >= 3 {
             let fill = layer.stroke.color.mix(style::STACK_ALPHA).filled();
             chart
@@ -311,6 +323,22 @@ fn draw_stacked<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// A count drawn as steps: each row's value holds from that row until the next, where the line
+/// jumps. A row is the state at its time, so a change is never drawn before the row that shows
+/// it (a straight line would start rising an interval early).
+fn stepped(points: impl Iterator<Item = (f64, f64)>) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for (x, y) in points {
+        if let Some(&(_, previous)) = out.last() {
+            if previous != y {
+                out.push((x, previous));
+            }
+        }
+        out.push((x, y));
+    }
+    out
 }
 
 /// Drops points in the middle of a horizontal run (a task count that holds for hours is two
@@ -564,6 +592,27 @@ fn draw_legend<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod step_tests {
+    use super::stepped;
+
+    #[test]
+    fn a_count_holds_until_the_row_that_changes_it() {
+        let points = [(0.0, 10.0), (1.0, 10.0), (2.0, 11.0), (3.0, 14.0)];
+        assert_eq!(
+            stepped(points.into_iter()),
+            [
+                (0.0, 10.0),
+                (1.0, 10.0),
+                (2.0, 10.0),
+                (2.0, 11.0),
+                (3.0, 11.0),
+                (3.0, 14.0)
+            ]
+        );
+    }
 }
 
 #[cfg(test)]

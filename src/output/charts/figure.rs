@@ -64,6 +64,7 @@ impl<'a> Figure<'a> {
                             time_s: &b.time_s[r.clone()],
                             lower: cut(b.lower),
                             upper: cut(b.upper),
+                            sets_axis: b.sets_axis,
                         }
                     })
                     .collect(),
@@ -213,8 +214,26 @@ impl<'a> Panel<'a> {
             time_s,
             lower,
             upper,
+            sets_axis: true,
         });
         self
+    }
+
+    /// Adds a band that does not stretch the y axis: the axis scales to the panel's other data
+    /// and the band is cut at its top (a MaxCapacity of 100 over 10 to 14 tasks).
+    pub fn clipped_band(
+        self,
+        legend: impl Into<String>,
+        stroke: Stroke,
+        time_s: &'a [f64],
+        lower: &'a [f64],
+        upper: &'a [f64],
+    ) -> Self {
+        let mut panel = self.band(legend, stroke, time_s, lower, upper);
+        if let Some(band) = panel.bands.last_mut() {
+            band.sets_axis = false;
+        }
+        panel
     }
 }
 
@@ -244,6 +263,8 @@ pub struct Band<'a> {
     pub lower: &'a [f64],
     /// Upper edge.
     pub upper: &'a [f64],
+    /// Whether the y axis grows to show the whole band; otherwise it is cut at the axis top.
+    pub sets_axis: bool,
 }
 
 /// A horizontal dashed line at a fixed value (a target-tracking `TargetValue`, an alarm

@@ -150,6 +150,9 @@ pub const SERVICE_UPDATE: Stroke = dashed(BLACK, 1);
 pub const PLACEMENT_FAILURE: Stroke = solid(VERMILLION, 1);
 /// Other timeline events (deployments, rollbacks).
 pub const OTHER_EVENT: Stroke = dashed(MARKER_GREY, 1);
+/// RUNNING tasks while no deployment is in progress (the current revision), a stacked area: a
+/// lighter blue than the new revision it becomes.
+pub const CURRENT_TASKS: Stroke = solid(SKY_BLUE, 1);
 /// RUNNING tasks of the service's PRIMARY deployment (the new revision), a stacked area.
 pub const PRIMARY_TASKS: Stroke = solid(BLUE, 1);
 /// RUNNING tasks of its ACTIVE deployments (the old revision), stacked on the primary ones.

@@ -17,8 +17,9 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<
         .zip(&service.max_capacity)
         .any(|(lo, hi)| lo != hi);
     if has_band {
-        panel = panel.band(
-            "min–max capacity",
+        // The axis scales to the tasks; a MaxCapacity far above them is cut at the top.
+        panel = panel.clipped_band(
+            capacity_legend(&service.min_capacity, &service.max_capacity),
             style::CAPACITY_BAND,
             &service.time_s,
             &service.min_capacity,
@@ -40,5 +41,14 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<
         panels: vec![panel],
         markers: annotations::markers(ctx.run, Some(&service.name)),
         window: None,
+    }
+}
+
+/// `min–max capacity 10–100`, or without numbers when the bounds change during the run.
+fn capacity_legend(min: &[f64], max: &[f64]) -> String {
+    let constant = |v: &[f64]| v.first().filter(|&&f| v.iter().all(|x| x == &f)).copied();
+    match (constant(min), constant(max)) {
+        (Some(lo), Some(hi)) => format!("min–max capacity {lo}–{hi}"),
+        _ => "min–max capacity".to_string(),
     }
 }
