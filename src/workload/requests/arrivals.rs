@@ -101,7 +101,7 @@ impl<'a> ArrivalStream<'a> {
                 if step.requests_per_s > 0.0 {
                     let mean_gap_ns = 1e3 * NS_PER_MS as f64 / step.requests_per_s;
                     let gap_ns = -(1.0 - rng.random::<f64>()).ln() * mean_gap_ns;
-                    let at_ns = cursor_ns.saturating_add(gap_ns.round() as u64);
+                    let at_ns = cursor_ns.saturating_add((gap_ns + 0.5) as u64);
                     if at_ns < end_ns {
                         *cursor_ns = at_ns;
                         return Some(at_ns);

@@ -145,16 +145,6 @@ impl RequestModel {
     }
 
     fn rebuild_eligible(&mut self) {
-        self.router.eligible.clear();
-        let healthy = self
-            .targets
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.state == TargetState::Healthy);
-        self.router.eligible.extend(healthy.map(|(i, _)| i as u32));
-        let n = self.router.eligible.len();
-        if self.router.last >= n {
-            self.router.last = n.saturating_sub(1);
-        }
+        self.router.rebuild(&mut self.targets);
     }
 }

@@ -2,8 +2,8 @@
 //! outstanding requests (ties to the first after the last chosen). See the module
 //! documentation for the rules.
 
-use super::Routing;
 use super::target::Target;
+use super::{Routing, TargetState};
 
 /// The routing state that lasts across requests: the healthy targets in registration order and
 /// the position of the last one chosen.
@@ -11,6 +11,13 @@ use super::target::Target;
 pub(super) struct Router {
     /// Indices into the model's targets of the healthy ones, in registration order.
     pub eligible: Vec<u32>,
+    /// Requests held by each of `eligible` (in service plus queued), kept in step by
+    /// [`Router::sync`], so least outstanding requests scans one dense slice.
+    pub load: Vec<u32>,
+    /// How many of `eligible` hold exactly k requests, at index k.
+    at_load: Vec<u32>,
+    /// The fewest requests any of `eligible` holds (0 when none is eligible).
+    fewest: u32,
     /// Position in `eligible` of the target chosen last.
     pub last: usize,
 }
@@ -30,7 +37,7 @@ impl Router {
         }
         let position = match routing {
             Routing::RoundRobin => self.round_robin(targets, now_ns, slow_start_ns),
-            Routing::LeastOutstandingRequests => self.least_outstanding(targets),
+            Routing::LeastOutstandingRequests => self.least_outstanding(),
         };
         self.last = position;
         self.eligible.get(position).map(|&i| i as usize)
@@ -62,23 +69,71 @@ impl Router {
 
     /// The position of the target holding the fewest requests; among equals, the first at or
     /// after the one following the last chosen.
-    fn least_outstanding(&self, targets: &[Target]) -> usize {
-        let n = self.eligible.len();
+    fn least_outstanding(&self) -> usize {
+        let n = self.load.len();
         let first = if self.last + 1 >= n { 0 } else { self.last + 1 };
-        let held = |position: usize| {
-            let index = self.eligible[position] as usize;
-            targets.get(index).map_or(u64::MAX, Target::outstanding)
-        };
-        let (mut best, mut best_held) = (first, held(first));
-        for position in (first + 1..n).chain(0..first) {
-            if best_held == 0 {
-                break;
-            }
-            let h = held(position);
-            if h < best_held {
-                (best, best_held) = (position, h);
+        let fewest = self.fewest;
+        let after = self.load[first..].iter().position(|&l| l == fewest).map(|p| first + p);
+        after
+            .or_else(|| self.load.iter().position(|&l| l == fewest))
+            .unwrap_or(0)
+    }
+
+    /// Rebuilds `eligible` and `load` from the targets' states, and each target's position.
+    pub fn rebuild(&mut self, targets: &mut [Target]) {
+        self.eligible.clear();
+        self.load.clear();
+        for (index, target) in targets.iter_mut().enumerate() {
+            target.position = None;
+            if target.state == TargetState::Healthy {
+                target.position = Some(self.eligible.len());
+                self.eligible.push(index as u32);
+                self.load.push(held(target));
             }
         }
-        best
+        self.at_load.clear();
+        for k in 0..self.load.len() {
+            self.count(self.load[k], 1);
+        }
+        self.fewest = self.load.iter().copied().min().unwrap_or(0);
+        let n = self.eligible.len();
+        if self.last >= n {
+            self.last = n.saturating_sub(1);
+        }
     }
+
+    /// Records what `target` holds now, if it is eligible.
+    pub fn sync(&mut self, target: &Target) {
+        let Some(p) = target.position.filter(|&p| p < self.load.len()) else {
+            return;
+        };
+        let (old, new) = (self.load[p], held(target));
+        if old == new {
+            return;
+        }
+        self.load[p] = new;
+        self.count(old, -1);
+        self.count(new, 1);
+        if new < self.fewest {
+            self.fewest = new;
+        } else if old == self.fewest && self.at_load.get(old as usize) == Some(&0) {
+            // The last target at the minimum left it, upward: the new minimum is above.
+            let above = self.at_load.iter().skip(old as usize + 1).position(|&c| c > 0);
+            self.fewest = above.map_or(new, |k| old + 1 + k as u32);
+        }
+    }
+
+    /// Adds `delta` (1 or -1) to the number of targets holding `load` requests.
+    fn count(&mut self, load: u32, delta: i32) {
+        let k = load as usize;
+        if k >= self.at_load.len() {
+            self.at_load.resize(k + 1, 0);
+        }
+        self.at_load[k] = self.at_load[k].saturating_add_signed(delta);
+    }
+}
+
+/// What a target holds, saturating at `u32::MAX`.
+fn held(target: &Target) -> u32 {
+    u32::try_from(target.outstanding()).unwrap_or(u32::MAX)
 }

@@ -145,6 +145,7 @@ impl RequestModel {
                 PeekMut::pop(top);
             }
         }
+        self.router.sync(target);
     }
 
     /// The request at the front of the deadlines (still queued, see `next_deadline`) times out.
@@ -156,6 +157,7 @@ impl RequestModel {
             if target.queue.pop_front().is_some() {
                 report.timed_out += 1;
             }
+            self.router.sync(target);
         }
     }
 
@@ -235,7 +237,8 @@ fn start(
     report: &mut StretchReport,
 ) -> InService {
     report.record_wait(ms_of_ns(now_ns - arrival_ns));
-    let service_ns = (target.spec.service.sample_ms(draws.service) * NS_PER_MS as f64).round() as u64;
+    // Adding a half and truncating rounds the non-negative draw to the nearest ns (NaN to 0).
+    let service_ns = (target.spec.service.sample_ms(draws.service) * NS_PER_MS as f64 + 0.5) as u64;
     let answer_ns = now_ns.saturating_add(service_ns);
     let deadline_ns = arrival_ns.saturating_add(draws.timeout_ns);
     InService {

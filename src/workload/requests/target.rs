@@ -23,6 +23,8 @@ pub(super) struct Target {
     pub slow_start_from_ns: Option<u64>,
     /// When it last became healthy (for the "registered together" rule of slow start).
     pub healthy_since_ns: u64,
+    /// Its position among the targets that receive requests, while healthy.
+    pub position: Option<usize>,
     /// Round-robin credit while in slow start (see the module documentation).
     pub credit: f64,
     /// Slots serving a request.
@@ -46,6 +48,7 @@ impl Target {
             state,
             slow_start_from_ns: None,
             healthy_since_ns: now_ns,
+            position: None,
             credit: 0.0,
             busy: 0,
             queue: VecDeque::new(),
