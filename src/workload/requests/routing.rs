@@ -137,3 +137,60 @@ impl Router {
 fn held(target: &Target) -> u32 {
     u32::try_from(target.outstanding()).unwrap_or(u32::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::super::test_support::exponential;
+    use super::super::{Routing, TargetId, TargetSpec, TargetState};
+    use super::{Router, Target};
+
+    fn targets(n: u64) -> Vec<Target> {
+        let spec = TargetSpec {
+            concurrency: 1,
+            service: exponential(1.0),
+        };
+        (0..n)
+            .map(|i| Target::new(TargetId(i), spec.clone(), TargetState::Healthy, 0))
+            .collect()
+    }
+
+    #[test]
+    fn least_outstanding_keeps_its_minimum_through_random_changes_and_breaks_ties_in_turn() {
+        let mut ts = targets(7);
+        let mut router = Router::default();
+        router.rebuild(&mut ts);
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for step in 0..20_000 {
+            let i = rng.random_range(0..ts.len());
+            // Loads move by one (a request in or out) and sometimes jump (timeouts in bulk).
+            ts[i].busy = match rng.random_range(0..10) {
+                0 => rng.random_range(0..40),
+                1..=4 => ts[i].busy.saturating_sub(1),
+                _ => ts[i].busy + 1,
+            };
+            router.sync(&ts[i]);
+            let fewest = ts.iter().map(|t| t.busy).min().unwrap_or(0);
+            let first = (router.last + 1) % ts.len();
+            let want = (0..ts.len())
+                .map(|k| (first + k) % ts.len())
+                .find(|&p| ts[p].busy == fewest);
+            let got = router.choose(Routing::LeastOutstandingRequests, &mut ts, 0, 0);
+            assert_eq!(got, want, "step {step}: loads {:?}", router.load);
+        }
+    }
+
+    #[test]
+    fn round_robin_takes_healthy_targets_in_turn() {
+        let mut ts = targets(4);
+        ts[2].state = TargetState::Draining;
+        let mut router = Router::default();
+        router.rebuild(&mut ts);
+        let picks: Vec<_> = (0..6)
+            .filter_map(|_| router.choose(Routing::RoundRobin, &mut ts, 0, 0))
+            .collect();
+        assert_eq!(picks, [1, 3, 0, 1, 3, 0]);
+    }
+}
