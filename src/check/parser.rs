@@ -3,6 +3,7 @@
 //! ```text
 //! expectation := value op value [ "+-" literal ]
 //! value       := aggregate "(" column [window] ")" | figure | literal
+//!              | column op value [ "+-" literal ] [window]   (every row; see `every_row`)
 //! ```
 //! The full grammar, with the meaning of each part, is in `docs/expect.md`.
 
@@ -70,12 +71,18 @@ const FIGURES: &[(&str, Argument)] = &[
 
 const WINDOW_WORDS: &[&str] = &["during", "after", "before"];
 
+#[path = "every_row.rs"]
+mod every_row;
+
 /// Parses one `expect:` line.
 pub fn parse_expectation(text: &str) -> Result<Expectation, ParseError> {
     let tokens = tokenize(text)?;
     let mut parser = Parser { tokens, position: 0 };
     if parser.peek().kind == TokenKind::End {
         return Err(parser.error_here("expected an expectation like `max(web.running) <= 10`, found nothing"));
+    }
+    if let Some(every_row) = parser.every_row()? {
+        return Ok(every_row);
     }
     let left = parser.value("a value such as `max(web.running)`, `cost_usd` or a number")?;
     let comparison = match parser.peek().kind {
@@ -584,9 +591,11 @@ mod tests {
             "unknown aggregate or summary figure `MAX`; did you mean `max`?",
         );
         check_invalid("max web.running <= 3", 1, "`max` needs a column: `max(web.running)`");
+        // A bare column on the left holds on every row (`every_row`); on the right it needs an
+        // aggregate.
         check_invalid(
-            "web.running <= 3",
-            1,
+            "3 <= web.running",
+            6,
             "`web.running` is a trace column; wrap it in an aggregate such as `max(web.running)`",
         );
         check_invalid(

@@ -1,5 +1,6 @@
 //! `ecsim check`: run scenarios in parallel, judge their expectations, report for people and CI.
 
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -8,7 +9,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::expectations::{RunTexts, judge, parse_expectations};
-use super::files::{FsLoader, collect_scenario_files, read_scenario, write_atomic};
+use super::files::{AllowPathArgs, FsLoader, collect_scenario_files, read_scenario, write_atomic};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED};
 use crate::engine::{self, RunOptions};
 use crate::output::{CsvSink, ExpectationRecord, RunFiles, SummaryBuilder};
@@ -26,6 +27,8 @@ pub struct CheckArgs {
     /// Scenarios run at once [default: the number of cores].
     #[arg(long)]
     jobs: Option<usize>,
+    #[command(flatten)]
+    files: AllowPathArgs,
 }
 
 /// What happened to one scenario.
@@ -34,6 +37,9 @@ pub enum Outcome {
     Invalid(String),
     /// It ran; the verdicts of its expectations.
     Judged(Vec<ExpectationRecord>),
+    /// ecsim itself failed (a panic) on this scenario: the rendered message. The other
+    /// scenarios still run and report.
+    Crashed(String),
 }
 
 /// Runs every scenario; exit 2 on bad input, 1 on a failed expectation, 0 otherwise.
@@ -61,7 +67,7 @@ pub fn check(args: CheckArgs) -> u8 {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let outcomes = run_all(&files, jobs);
+    let outcomes = run_all(&files, jobs, &args.files);
     let report = render_report(&files, &outcomes);
     print!("{report}");
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
@@ -90,7 +96,9 @@ pub fn check(args: CheckArgs) -> u8 {
 
 /// Exit code for a set of outcomes.
 pub fn exit_code(outcomes: &[Outcome]) -> u8 {
-    if outcomes.iter().any(|o| matches!(o, Outcome::Invalid(_))) {
+    if outcomes.iter().any(|o| matches!(o, Outcome::Crashed(_))) {
+        super::EXIT_INTERNAL
+    } else if outcomes.iter().any(|o| matches!(o, Outcome::Invalid(_))) {
         EXIT_BAD_INPUT
     } else if outcomes
         .iter()
@@ -103,7 +111,7 @@ pub fn exit_code(outcomes: &[Outcome]) -> u8 {
 }
 
 /// Runs the scenarios on `jobs` threads; results come back in the order of `files`.
-pub fn run_all(files: &[PathBuf], jobs: usize) -> Vec<Outcome> {
+pub fn run_all(files: &[PathBuf], jobs: usize, allowed: &AllowPathArgs) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..files.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
@@ -114,7 +122,8 @@ pub fn run_all(files: &[PathBuf], jobs: usize) -> Vec<Outcome> {
                     if i >= files.len() {
                         break;
                     }
-                    let outcome = check_one(&files[i]);
+                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check_one(&files[i], allowed)))
+                        .unwrap_or_else(|payload| Outcome::Crashed(crash_message(&files[i], payload.as_ref())));
                     slots.lock().expect("no worker panics while holding the lock")[i] = Some(outcome);
                 }
             });
@@ -129,13 +138,13 @@ pub fn run_all(files: &[PathBuf], jobs: usize) -> Vec<Outcome> {
 }
 
 /// Loads, runs (in memory) and judges one scenario.
-pub fn check_one(path: &Path) -> Outcome {
+pub fn check_one(path: &Path, allowed: &AllowPathArgs) -> Outcome {
     let text = match read_scenario(path) {
         Ok(t) => t,
         Err(e) => return Outcome::Invalid(e + "\n"),
     };
     let name = path.display().to_string();
-    let loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path), &[]) {
+    let loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path, allowed), &[]) {
         Ok(l) => l,
         Err(e) => return Outcome::Invalid(e.rendered),
     };
@@ -182,11 +191,13 @@ pub fn render_report(files: &[PathBuf], outcomes: &[Outcome]) -> String {
     let mut out = String::new();
     let (mut passed, mut failed, mut invalid) = (0usize, 0usize, 0usize);
     for (path, outcome) in files.iter().zip(outcomes) {
-        let name = path.display();
+        // Names and texts come from the scenario: control characters are shown, not obeyed (a
+        // newline in a file name must not start a CI workflow command of its own).
+        let name = visible(&path.display().to_string());
         match outcome {
-            Outcome::Invalid(rendered) => {
+            Outcome::Invalid(rendered) | Outcome::Crashed(rendered) => {
                 invalid += 1;
-                out.push_str(&format!("ERROR {name}\n{rendered}"));
+                out.push_str(&format!("ERROR {name}\n{}", visible_lines(rendered)));
             }
             Outcome::Judged(records) => {
                 let bad: Vec<&ExpectationRecord> = records.iter().filter(|r| !r.passed).collect();
@@ -206,7 +217,12 @@ pub fn render_report(files: &[PathBuf], outcomes: &[Outcome]) -> String {
                         plural(records.len())
                     ));
                     for r in bad {
-                        out.push_str(&format!("  {name}:{}: {}\n    {}\n", r.line, r.expression, r.message));
+                        out.push_str(&format!(
+                            "  {name}:{}: {}\n    {}\n",
+                            r.line,
+                            visible(&r.expression),
+                            visible(&r.message)
+                        ));
                     }
                 }
             }
@@ -230,7 +246,7 @@ fn plural(n: usize) -> &'static str {
 pub fn github_annotations(files: &[PathBuf], outcomes: &[Outcome]) -> String {
     let mut out = String::new();
     for (path, outcome) in files.iter().zip(outcomes) {
-        let file = path.display();
+        let file = escape_property(&path.display().to_string());
         match outcome {
             Outcome::Judged(records) => {
                 for r in records.iter().filter(|r| !r.passed) {
@@ -242,7 +258,7 @@ pub fn github_annotations(files: &[PathBuf], outcomes: &[Outcome]) -> String {
                     ));
                 }
             }
-            Outcome::Invalid(rendered) => {
+            Outcome::Invalid(rendered) | Outcome::Crashed(rendered) => {
                 let first = rendered.lines().next().unwrap_or("invalid scenario");
                 out.push_str(&format!(
                     "::error file={file},title=ecsim invalid scenario::{}\n",
@@ -254,8 +270,56 @@ pub fn github_annotations(files: &[PathBuf], outcomes: &[Outcome]) -> String {
     out
 }
 
+/// A workflow command's message: `%`, CR and LF escaped, other control characters (terminal
+/// escapes included) shown as `\u{..}`, so nothing in a scenario can start a command of its own.
 fn escape_annotation(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `s` with every control character shown as `\u{..}`.
+fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Each line of `s` made `visible`, line breaks kept.
+fn visible_lines(s: &str) -> String {
+    s.lines().map(|l| visible(l) + "\n").collect()
+}
+
+/// A workflow command's property (`file=`): as a message, and `:` and `,` escaped too.
+fn escape_property(s: &str) -> String {
+    escape_annotation(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The message of a scenario on which ecsim panicked.
+fn crash_message(path: &Path, payload: &(dyn std::any::Any + Send)) -> String {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string());
+    format!(
+        "error: ecsim failed on {} (an internal error, not a problem of the scenario: please report it with the file): {what}\n",
+        path.display()
+    )
 }
 
 /// A JUnit XML report: one testsuite per scenario, one testcase per expectation.
@@ -265,7 +329,7 @@ pub fn junit_xml(files: &[PathBuf], outcomes: &[Outcome]) -> String {
     for (path, outcome) in files.iter().zip(outcomes) {
         let name = xml(&path.display().to_string());
         match outcome {
-            Outcome::Invalid(rendered) => {
+            Outcome::Invalid(rendered) | Outcome::Crashed(rendered) => {
                 tests += 1;
                 errors += 1;
                 suites.push_str(&format!(
@@ -307,10 +371,21 @@ pub fn junit_xml(files: &[PathBuf], outcomes: &[Outcome]) -> String {
     )
 }
 
+/// Text escaped for XML 1.0, whose documents may not hold most control characters at all: those
+/// are written as `\u{..}`, so the JUnit file stays parseable whatever a scenario holds.
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }

@@ -1,33 +1,89 @@
 //! Filesystem adapters: reading scenarios and the files they name, writing outputs atomically.
 
 use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+
+use clap::Args;
 
 use super::traces::{Destination, Trace};
 use crate::output::RunFiles;
 use crate::scenario::SourceLoader;
 
-/// Reads files relative to a scenario's directory.
+/// The largest file a scenario may name (a task definition, a replayed series): 64 MiB.
+pub const MAX_INCLUDED_FILE_BYTES: u64 = 64 << 20;
+
+/// Where the files a scenario names may be, beyond its own folder.
+#[derive(Args, Debug, Default, Clone)]
+pub struct AllowPathArgs {
+    /// Let scenarios read files under DIR too (repeatable). By default a file a scenario names
+    /// (`file:` of a task definition or a replayed series) must be inside the scenario's own
+    /// folder once `..` and symbolic links are resolved.
+    #[arg(long = "allow-path", value_name = "DIR")]
+    pub allow_path: Vec<PathBuf>,
+}
+
+/// Reads the files a scenario names, relative to its folder and confined to it (and to the
+/// `--allow-path` folders): scenarios come from pull requests in CI, so they are untrusted.
 pub struct FsLoader {
     base: PathBuf,
+    allowed: Vec<PathBuf>,
 }
 
 impl FsLoader {
-    /// A loader for the scenario at `scenario_path`.
-    pub fn for_scenario(scenario_path: &Path) -> Self {
+    /// A loader for the scenario at `scenario_path`, which may also read under `allowed`.
+    pub fn for_scenario(scenario_path: &Path, allowed: &AllowPathArgs) -> Self {
         FsLoader {
             base: scenario_path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            allowed: allowed.allow_path.clone(),
         }
+    }
+
+    /// The folders files may come from, with symbolic links resolved.
+    fn roots(&self) -> Vec<PathBuf> {
+        let base = if self.base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &self.base
+        };
+        std::iter::once(base)
+            .chain(self.allowed.iter().map(PathBuf::as_path))
+            .filter_map(|p| fs::canonicalize(p).ok())
+            .collect()
     }
 }
 
 impl SourceLoader for FsLoader {
     fn read_relative(&self, relative: &str) -> Result<(String, String), String> {
         let path = self.base.join(relative);
-        fs::read_to_string(&path)
-            .map(|text| (path.display().to_string(), text))
-            .map_err(|e| e.to_string())
+        let real = fs::canonicalize(&path).map_err(|e| e.to_string())?;
+        if !self.roots().iter().any(|root| real.starts_with(root)) {
+            return Err(format!(
+                "it resolves to {}, outside the scenario's folder; a scenario may only read files inside its own folder (after resolving `..` and symbolic links): move the file there, or allow its folder with --allow-path DIR",
+                real.display()
+            ));
+        }
+        let system = ["/proc", "/sys", "/dev"].iter().any(|dir| real.starts_with(dir));
+        let meta = fs::metadata(&real).map_err(|e| e.to_string())?;
+        if system || !meta.is_file() {
+            return Err("it is not a regular file (a scenario may only read regular files, not devices or files under /proc, /sys or /dev)".to_string());
+        }
+        if meta.len() > MAX_INCLUDED_FILE_BYTES {
+            return Err(format!(
+                "it is {} bytes, more than the {MAX_INCLUDED_FILE_BYTES} a scenario may read",
+                meta.len()
+            ));
+        }
+        let mut text = String::new();
+        fs::File::open(&real)
+            .and_then(|f| f.take(MAX_INCLUDED_FILE_BYTES + 1).read_to_string(&mut text))
+            .map_err(|e| e.to_string())?;
+        if text.len() as u64 > MAX_INCLUDED_FILE_BYTES {
+            return Err(format!(
+                "it is more than the {MAX_INCLUDED_FILE_BYTES} bytes a scenario may read"
+            ));
+        }
+        Ok((path.display().to_string(), text))
     }
 }
 
@@ -205,7 +261,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         .collect::<Result<_, _>>()?;
     entries.sort();
     for path in entries {
-        if path.is_dir() {
+        // Symbolic links are not followed: two links to `.` would make the walk exponential, and
+        // one to `/` would read files all over the machine.
+        let kind = fs::symlink_metadata(&path)?.file_type();
+        if kind.is_symlink() {
+            continue;
+        }
+        if kind.is_dir() {
             walk(&path, out)?;
         } else if matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json"))
             && looks_like_scenario(&path)
@@ -217,8 +279,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 fn looks_like_scenario(path: &Path) -> bool {
-    fs::read_to_string(path)
-        .ok()
+    let small = fs::metadata(path).is_ok_and(|m| m.len() <= MAX_INCLUDED_FILE_BYTES);
+    small
+        .then(|| fs::read_to_string(path).ok())
+        .flatten()
         .and_then(|text| crate::scenario::yaml::parse(&text, 0).ok())
         .is_some_and(|tree| tree.get("duration").is_some())
 }

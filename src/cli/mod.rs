@@ -4,8 +4,10 @@ mod chart_files;
 mod check;
 mod expectations;
 mod files;
+mod interrupt;
 mod plot;
 mod run;
+mod run_dir;
 mod schema;
 mod sweep;
 mod sweep_charts;
@@ -87,9 +89,26 @@ fn shard_environment() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// Runs the CLI with the process arguments and environment.
+/// Runs the CLI with the process arguments and environment. A panic (a bug of ecsim) prints a
+/// short report and exits 3; the staging directory of a run being written is removed on the way.
 pub fn main() -> ExitCode {
-    main_with_env(std::env::args_os(), &shard_environment())
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: ecsim hit an internal error{at}: {what}");
+        eprintln!("       This is a bug of ecsim, not of your scenario: please report it with the scenario file.");
+    }));
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let env = shard_environment();
+    std::panic::catch_unwind(|| main_with_env(args, &env)).unwrap_or(ExitCode::from(EXIT_INTERNAL))
 }
 
 /// Runs the CLI with explicit arguments and an empty environment (tests call this).

@@ -72,11 +72,13 @@ pub fn render_run_dir(dir: &Path, format: ChartFormat) -> Result<(), PlotFailure
     for note in notes {
         eprintln!("note: {note}");
     }
-    render_texts(dir, &texts, format)
+    render_texts(dir, dir, &texts, format)
 }
 
 /// Draws the charts and report of a run from the texts of its files and writes them into `dir`.
-pub fn render_texts(dir: &Path, texts: &RunDirTexts, format: ChartFormat) -> Result<(), PlotFailure> {
+/// `dir` is where the files go; `shown` is the directory named in messages (the run directory a
+/// staged run becomes).
+pub fn render_texts(dir: &Path, shown: &Path, texts: &RunDirTexts, format: ChartFormat) -> Result<(), PlotFailure> {
     let started = Instant::now();
     let run = RunData::from_texts(RunTexts {
         services_csv: &texts.services,
@@ -85,16 +87,16 @@ pub fn render_texts(dir: &Path, texts: &RunDirTexts, format: ChartFormat) -> Res
         summary_json: &texts.summary,
     })
     .and_then(|run| run.with_alarms(texts.alarms.as_deref().unwrap_or("")))
-    .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", dir.display())))?;
+    .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", shown.display())))?;
     let charts = render_charts(&run, format).map_err(|e| PlotFailure::Internal(e.to_string()))?;
     let report = render_report(&run, &charts);
     write_charts(dir, &charts, &report)
-        .map_err(|e| PlotFailure::Internal(format!("cannot write charts to {}: {e}", dir.display())))?;
+        .map_err(|e| PlotFailure::Internal(format!("cannot write charts to {}: {e}", shown.display())))?;
     eprintln!(
         "drew {} chart file(s) and {REPORT_FILE} in {:.3} s; wrote {}",
         charts.len(),
         started.elapsed().as_secs_f64(),
-        dir.join(CHARTS_DIR).display()
+        shown.join(CHARTS_DIR).display()
     );
     Ok(())
 }

@@ -9,9 +9,12 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::chart_files::RunDirTexts;
 use super::expectations::{ParsedExpectation, RunTexts, judge, parse_expectations};
 use super::files::{
-    FsLoader, KeptTraces, commit_run_files, create_run_files, discard_run_files, read_scenario, read_text, write_atomic,
+    AllowPathArgs, FsLoader, KeptTraces, commit_run_files, create_run_files, discard_run_files, read_scenario,
+    read_text, write_atomic,
 };
+use super::interrupt::{StopReason, StopWatch};
 use super::plot::{FormatArg, PlotFailure, render_texts};
+use super::run_dir::StagedRunDir;
 use super::traces::{Destination, Trace, TraceArgs};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED, EXIT_INTERNAL};
 use crate::engine::{self, EngineError, RunOptions};
@@ -48,6 +51,21 @@ pub struct RunArgs {
     format: FormatArg,
     #[command(flatten)]
     traces: TraceArgs,
+    #[command(flatten)]
+    files: AllowPathArgs,
+    /// Stop the run after this much wall-clock time (`30s`, `5m`), exit 2 and write nothing: a
+    /// budget for untrusted scenarios in CI.
+    #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
+    timeout: Option<std::time::Duration>,
+}
+
+/// `--timeout`: a duration as scenarios write them (`90s`, `5m`, `1h`).
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let d = crate::sim::time::parse_duration(text)?;
+    if d.as_millis() == 0 {
+        return Err("the timeout must be longer than zero".into());
+    }
+    Ok(std::time::Duration::from_millis(d.as_millis()))
 }
 
 /// Splits `PATH=VALUE` arguments.
@@ -83,8 +101,13 @@ pub fn run(args: RunArgs) -> u8 {
     let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(stem));
     let charts = (!args.no_charts).then_some(args.format.into());
     let destination = |t| plan.destination(t, !expectations.is_empty(), charts.is_some());
-    let written = simulate(&loaded, &out, destination, plan.alarm_rows)
-        .and_then(|(summary, kept)| write_outputs(&expectations, Texts { out: &out, kept }, summary, charts));
+    let stop = StopWatch::install(args.timeout);
+    let written = StagedRunDir::create(&out).map_err(Failure::BadInput).and_then(|dir| {
+        let (summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;
+        let passed = write_outputs(&expectations, Texts { out: &dir, kept }, summary, charts)?;
+        dir.publish().map_err(Failure::Internal)?;
+        Ok(passed)
+    });
     match written {
         Ok(false) if args.strict => EXIT_EXPECTATION_FAILED,
         Ok(_) => 0,
@@ -95,6 +118,14 @@ pub fn run(args: RunArgs) -> u8 {
         Err(Failure::Internal(m)) => {
             eprintln!("error: {m}");
             EXIT_INTERNAL
+        }
+        Err(Failure::Stopped(reason, at)) => {
+            eprintln!(
+                "error: the run was {} at simulated time {at}; nothing was written ({} is as it was)",
+                reason.describe(),
+                out.display()
+            );
+            reason.exit_code()
         }
     }
 }
@@ -115,8 +146,13 @@ fn load_for_run(args: &RunArgs) -> Result<(LoadedScenario, Vec<ParsedExpectation
     }
     let text = read_scenario(&args.scenario).map_err(|e| bad_input(e + "\n"))?;
     let name = args.scenario.display().to_string();
-    let loaded = scenario::load(&name, &text, &FsLoader::for_scenario(&args.scenario), &sets)
-        .map_err(|e| bad_input(e.to_string()))?;
+    let loaded = scenario::load(
+        &name,
+        &text,
+        &FsLoader::for_scenario(&args.scenario, &args.files),
+        &sets,
+    )
+    .map_err(|e| bad_input(e.to_string()))?;
     report_notes(&loaded);
     let expectations = parse_expectations(&loaded).map_err(bad_input)?;
     Ok((loaded, expectations))
@@ -133,8 +169,8 @@ fn write_outputs(
     let out = texts.out;
     let (passed, summary) = judge_and_report(expectations, &texts, summary)?;
     let json = summary.to_json();
-    write_atomic(out, summary::FILE, &json)
-        .map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.display())))?;
+    write_atomic(out.path(), summary::FILE, &json)
+        .map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.target().display())))?;
     let Some(format) = charts else {
         return Ok(passed);
     };
@@ -147,7 +183,7 @@ fn write_outputs(
         summary: json,
         alarms: Some(texts.read(Trace::Alarms)?),
     };
-    render_texts(out, &dir_texts, format).map_err(|e| match e {
+    render_texts(out.path(), out.target(), &dir_texts, format).map_err(|e| match e {
         PlotFailure::BadInput(m) | PlotFailure::Internal(m) => Failure::Internal(m),
     })?;
     Ok(passed)
@@ -180,11 +216,13 @@ pub(super) fn report_notes(loaded: &LoadedScenario) {
 enum Failure {
     BadInput(String),
     Internal(String),
+    /// A signal or the timeout stopped the run at this simulated time.
+    Stopped(StopReason, crate::sim::SimTime),
 }
 
 /// The traces of a finished run: the files written in `out`, and the texts kept in memory.
 struct Texts<'a> {
-    out: &'a Path,
+    out: &'a StagedRunDir,
     kept: KeptTraces,
 }
 
@@ -193,7 +231,7 @@ impl Texts<'_> {
     fn read(&self, trace: Trace) -> Result<String, Failure> {
         match self.kept.get(trace) {
             Some(text) => Ok(text.to_string()),
-            None => read_text(self.out, trace.file())
+            None => read_text(self.out.path(), trace.file())
                 .map_err(|e| Failure::Internal(format!("cannot read back {}: {e}", trace.file()))),
         }
     }
@@ -236,18 +274,25 @@ fn judge_and_report(
 /// summary and the traces kept in memory.
 fn simulate(
     loaded: &LoadedScenario,
-    out: &Path,
+    dir: &StagedRunDir,
     destination: impl Fn(Trace) -> Destination,
     alarm_rows: AlarmRows,
+    stop: &StopWatch,
 ) -> Result<(SummaryBuilder, KeptTraces), Failure> {
     let spec = &loaded.spec;
-    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", out.display()));
+    let out = dir.path();
+    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.target().display()));
     let files = create_run_files(out, destination).map_err(internal)?;
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
         .map_err(|e| Failure::Internal(e.to_string()))?
         .with_alarm_rows(alarm_rows);
     let bar = progress_bar(spec.duration.as_millis());
-    let mut progress = |t: crate::sim::SimTime| bar.set_position(t.0 / 1000);
+    let mut stopped = None;
+    let mut progress = |t: crate::sim::SimTime| {
+        bar.set_position(t.0 / 1000);
+        stopped = stop.reason();
+        stopped.is_none()
+    };
     let started = Instant::now();
     let result = engine::run(
         spec,
@@ -266,6 +311,10 @@ fn simulate(
             discard_run_files(files);
             return Err(match e {
                 EngineError::EventBudgetExceeded { .. } => Failure::BadInput(e.to_string()),
+                EngineError::Stopped { at } => match stopped {
+                    Some(reason) => Failure::Stopped(reason, at),
+                    None => Failure::Internal(e.to_string()),
+                },
                 EngineError::Sink(_) => Failure::Internal(e.to_string()),
             });
         }
@@ -280,7 +329,7 @@ fn simulate(
         totals.events_processed,
         totals.events_processed as f64 / secs,
         summary.summary().cost_usd,
-        out.display()
+        dir.target().display()
     );
     Ok((summary, kept))
 }

@@ -9,7 +9,7 @@ use std::time::Instant;
 use clap::{Args, Subcommand};
 
 use super::chart_files::write_charts;
-use super::files::{create_dir, write_atomic};
+use super::files::{AllowPathArgs, create_dir, write_atomic};
 use super::sweep_charts::{self, SweepChartArgs};
 use super::sweep_merge::{self, MergeArgs};
 use super::sweep_runs::{Job, run_all};
@@ -74,6 +74,8 @@ pub struct SweepArgs {
     out: Option<PathBuf>,
     #[command(flatten)]
     pub(super) charts: SweepChartArgs,
+    #[command(flatten)]
+    pub(super) files: AllowPathArgs,
 }
 
 #[derive(Subcommand, Debug)]

@@ -89,7 +89,7 @@ fn run_one(job: &Job<'_>, index: usize) -> Result<RunFigures, Failure> {
     let spec = &loaded.spec;
     let engine_failure = |e: EngineError| match e {
         EngineError::EventBudgetExceeded { .. } => Failure::BadInput(format!("error: {}: {e}", describe())),
-        EngineError::Sink(_) => Failure::Internal(format!("{}: {e}", describe())),
+        EngineError::Sink(_) | EngineError::Stopped { .. } => Failure::Internal(format!("{}: {e}", describe())),
     };
     let summary = match job.keep_runs {
         None => {

@@ -10,7 +10,7 @@ use super::run::report_notes;
 use super::sweep::{Failure, SweepArgs};
 use crate::scenario::{self, LoadedScenario, SweepBlock};
 use crate::sweep::decision::Direction;
-use crate::sweep::figures::services_of;
+use crate::sweep::figures::{latency_services_of, services_of};
 use crate::sweep::grid::{Axis, Grid, axis, parse_vary};
 use crate::sweep::plan::Plan;
 use crate::sweep::{Definition, FigureSet, ObjectiveSpec, Sweep};
@@ -73,7 +73,11 @@ fn load(setup: &(String, String, FsLoader), sets: &[(String, String)]) -> Result
 pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
     let path = args.scenario.as_deref().unwrap_or(Path::new(""));
     let text = read_scenario(path).map_err(Failure::BadInput)?;
-    let source = (path.display().to_string(), text, FsLoader::for_scenario(path));
+    let source = (
+        path.display().to_string(),
+        text,
+        FsLoader::for_scenario(path, &args.files),
+    );
     let seed_set: Vec<(String, String)> = args.seed.map(|s| ("seed".into(), s.to_string())).into_iter().collect();
     let base = load(&source, &seed_set).map_err(Failure::BadInput)?;
     report_notes(&base);
@@ -89,6 +93,7 @@ pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
     let plan = Plan::new(grid.len(), replicas, seed, sample).map_err(bad)?;
     // Every combination that will run must load (a value may be wrong for its field).
     let mut services = Vec::new();
+    let mut latency: Vec<String> = Vec::new();
     for (k, &c) in plan.combinations().iter().enumerate() {
         let loaded = load(&source, &[seed_set.clone(), grid.overrides(c)].concat()).map_err(|e| {
             Failure::BadInput(format!(
@@ -99,6 +104,7 @@ pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
             ))
         })?;
         services.extend(services_of(&loaded.spec));
+        latency.extend(latency_services_of(&loaded.spec));
     }
     let constraints = if args.constraints.is_empty() {
         block.map(|b| b.constraints.clone()).unwrap_or_default()
@@ -113,7 +119,7 @@ pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
         sample,
         objective: objective(args, block),
         constraints,
-        figures: FigureSet::for_services(&services).names(),
+        figures: FigureSet::with_latency(&services, &latency).names(),
     };
     let from_block = block.filter(|b| {
         (args.minimize.is_none() && args.maximize.is_none() && b.objective.is_some())

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::files::{FsLoader, read_scenario};
+use super::files::{AllowPathArgs, FsLoader, read_scenario};
 use super::{EXIT_BAD_INPUT, run::parse_sets};
 use crate::scenario;
 
@@ -17,6 +17,8 @@ pub struct ValidateArgs {
     /// Override a value before validating, e.g. `--set ecs.services[0].desiredCount=8`.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    #[command(flatten)]
+    files: AllowPathArgs,
 }
 
 /// Validates every file; exit 0 if all are valid, 2 otherwise.
@@ -39,7 +41,7 @@ pub fn validate(args: ValidateArgs) -> u8 {
             }
         };
         let name = path.display().to_string();
-        match scenario::load(&name, &text, &FsLoader::for_scenario(path), &sets) {
+        match scenario::load(&name, &text, &FsLoader::for_scenario(path, &args.files), &sets) {
             Ok(loaded) => {
                 println!(
                     "{name}: ok ({} service(s), {} task definition(s))",

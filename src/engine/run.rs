@@ -15,8 +15,10 @@ use crate::trace::{EventKind, RunTotals, SinkError, TraceSink};
 pub struct RunOptions<'a> {
     /// Check the world's invariants after every event (tests; slower).
     pub check_invariants: bool,
-    /// Called now and then with the simulated time reached, for a progress bar.
-    pub progress: Option<&'a mut dyn FnMut(SimTime)>,
+    /// Called now and then (every few thousand events) with the simulated time reached, for a
+    /// progress bar; returning `false` stops the run (`EngineError::Stopped`): an interrupt, a
+    /// wall-clock timeout.
+    pub progress: Option<&'a mut dyn FnMut(SimTime) -> bool>,
 }
 
 /// Why a run stopped early.
@@ -33,12 +35,18 @@ pub enum EngineError {
         /// Simulated time reached.
         at: SimTime,
     },
+    /// The caller's `progress` asked to stop (an interrupt or a timeout).
+    #[error("the run was stopped at simulated time {at}")]
+    Stopped {
+        /// Simulated time reached.
+        at: SimTime,
+    },
     /// Writing a trace record failed.
     #[error("writing the trace failed: {0}")]
     Sink(#[from] SinkError),
 }
 
-const PROGRESS_EVERY_EVENTS: u64 = 1 << 16;
+const PROGRESS_EVERY_EVENTS: u64 = 1 << 12;
 
 /// Simulates `spec` and sends every record to `sink`.
 pub fn run(spec: &Spec, sink: &mut dyn TraceSink, mut options: RunOptions<'_>) -> Result<RunTotals, EngineError> {
@@ -46,7 +54,9 @@ pub fn run(spec: &Spec, sink: &mut dyn TraceSink, mut options: RunOptions<'_>) -
     while simulation.step()? {
         if simulation.events_processed().is_multiple_of(PROGRESS_EVERY_EVENTS) {
             if let Some(progress) = options.progress.as_mut() {
-                progress(simulation.now());
+                if !progress(simulation.now()) {
+                    return Err(EngineError::Stopped { at: simulation.now() });
+                }
             }
         }
     }
@@ -187,6 +197,13 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
             .collect(),
         tasks_started: world.tasks.started,
         placement_failures: world.accounting.placement_failures,
+        service_latency: world
+            .spec
+            .services
+            .iter()
+            .zip(&world.services)
+            .filter_map(|(spec, s)| Some((spec.name.clone(), s.requests.as_ref()?.run_latency()?)))
+            .collect(),
     };
     world.log(
         sink,

@@ -42,6 +42,8 @@ pub enum AlarmRows {
 pub struct CsvSink<W: Write> {
     files: RunFiles<W>,
     row: RowWriter,
+    /// `services.csv` has the latency columns (some task definition has a service model).
+    latency_columns: bool,
     alarm_rows: AlarmRows,
     /// Aggregates for `summary.json`.
     pub summary: SummaryBuilder,
@@ -53,9 +55,18 @@ fn io(e: std::io::Error) -> SinkError {
 
 /// Writes the header of a file from its column table.
 fn write_header<W: Write, F>(w: &mut Option<W>, row: &mut RowWriter, columns: &[Column<F>]) -> Result<(), SinkError> {
+    write_header_of(w, row, &[columns])
+}
+
+/// Writes the header of a file whose columns are the tables `parts`, one after the other.
+fn write_header_of<W: Write, F>(
+    w: &mut Option<W>,
+    row: &mut RowWriter,
+    parts: &[&[Column<F>]],
+) -> Result<(), SinkError> {
     let Some(w) = w else { return Ok(()) };
     row.clear();
-    for (i, name) in header(columns).enumerate() {
+    for (i, name) in parts.iter().flat_map(|columns| header(columns)).enumerate() {
         if i > 0 {
             row.delimiter();
         }
@@ -72,9 +83,19 @@ fn write_row<W: Write, R: ?Sized>(
     columns: &[Column<CellOf<R>>],
     record: &R,
 ) -> Result<(), SinkError> {
+    write_row_of(w, row, &[columns], record)
+}
+
+/// Writes one row whose columns are the tables `parts`, one after the other.
+fn write_row_of<W: Write, R: ?Sized>(
+    w: &mut Option<W>,
+    row: &mut RowWriter,
+    parts: &[&[Column<CellOf<R>>]],
+    record: &R,
+) -> Result<(), SinkError> {
     let Some(w) = w else { return Ok(()) };
     row.clear();
-    for (i, column) in columns.iter().enumerate() {
+    for (i, column) in parts.iter().flat_map(|columns| columns.iter()).enumerate() {
         if i > 0 {
             row.delimiter();
         }
@@ -99,20 +120,33 @@ impl RunFiles<Vec<u8>> {
 
 impl<W: Write> CsvSink<W> {
     /// Writes the headers and returns the sink, which writes the alarm history (state changes).
+    /// `services.csv` gets the latency columns when the summary's run has a service model
+    /// ([`SummaryBuilder::has_latency`]).
     pub fn new(files: RunFiles<W>, start_epoch_ms: i64, summary: SummaryBuilder) -> Result<Self, SinkError> {
         let mut sink = CsvSink {
             files,
             row: RowWriter::new(start_epoch_ms),
+            latency_columns: summary.has_latency(),
             alarm_rows: AlarmRows::StateChanges,
             summary,
         };
+        let services_columns = sink.services_columns();
         let (f, row) = (&mut sink.files, &mut sink.row);
-        write_header(&mut f.services, row, services::COLUMNS)?;
+        write_header_of(&mut f.services, row, services_columns)?;
         write_header(&mut f.cluster, row, cluster::COLUMNS)?;
         write_header(&mut f.events, row, events::COLUMNS)?;
         write_header(&mut f.tasks, row, tasks::COLUMNS)?;
         write_header(&mut f.alarms, row, alarms::COLUMNS)?;
         Ok(sink)
+    }
+
+    /// The tables of `services.csv`'s columns, in order.
+    fn services_columns(&self) -> &'static [&'static [Column<services::Cell>]] {
+        if self.latency_columns {
+            &[services::COLUMNS, services::LATENCY_COLUMNS]
+        } else {
+            &[services::COLUMNS]
+        }
     }
 
     /// Writes `rows` of the alarm evaluations into `alarms.csv`.
@@ -148,7 +182,8 @@ impl<W: Write> CsvSink<W> {
 impl<W: Write> TraceSink for CsvSink<W> {
     fn service_row(&mut self, r: &ServiceRow<'_>) -> Result<(), SinkError> {
         self.summary.service_row(r);
-        write_row(&mut self.files.services, &mut self.row, services::COLUMNS, r)
+        let columns = self.services_columns();
+        write_row_of(&mut self.files.services, &mut self.row, columns, r)
     }
 
     fn cluster_row(&mut self, r: &ClusterRow<'_>) -> Result<(), SinkError> {

@@ -78,6 +78,39 @@ pub fn render_report(run: &RunData, charts: &[ChartFile]) -> String {
     html
 }
 
+/// The run's response-time percentiles of each service with a service model (issue 14).
+fn latency_table(html: &mut String, run: &RunData) {
+    let with_latency: Vec<_> = run
+        .summary
+        .services
+        .iter()
+        .filter_map(|f| Some((&f.service, f.latency.as_ref()?)))
+        .collect();
+    if with_latency.is_empty() {
+        return;
+    }
+    html.push_str(
+        "<table>\n<tr><th>Service</th><th>Response time p50</th><th>p95</th><th>p99</th>\
+<th>Timed out</th><th>Timeout</th></tr>\n",
+    );
+    for (service, l) in with_latency {
+        let ms = |v: f64| format!("{v:.1} ms");
+        let cells = [
+            ms(l.p50_ms),
+            ms(l.p95_ms),
+            ms(l.p99_ms),
+            count(l.timed_out_requests),
+            format!("{} s", l.timeout_s),
+        ];
+        let _ = write!(html, "<tr><td>{}</td>", escape(service));
+        for c in cells {
+            let _ = write!(html, "<td class=\"num\">{}</td>", escape(&c));
+        }
+        html.push_str("</tr>\n");
+    }
+    html.push_str("</table>\n");
+}
+
 fn summary_section(html: &mut String, run: &RunData) {
     let s = &run.summary;
     html.push_str("<h2>Summary</h2>\n<table>\n");
@@ -118,6 +151,7 @@ fn summary_section(html: &mut String, run: &RunData) {
         }
         html.push_str("</table>\n");
     }
+    latency_table(html, run);
     if !s.capacity_providers.is_empty() {
         html.push_str(
             "<table>\n<tr><th>Capacity provider</th><th>Peak instances</th><th>Peak tasks</th><th>Cost</th></tr>\n",

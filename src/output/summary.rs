@@ -5,8 +5,8 @@ use crate::spec::Spec;
 use crate::spec::{PolicyKind, ScalingPolicySpec};
 use crate::trace::format::timestamp;
 use crate::trace::summary::{
-    AlarmSummary, DeploymentSummary, ExpectationRecord, PolicySummary, ProviderSummary, STEP_SCALING, ServiceSummary,
-    Summary, TARGET_TRACKING_SCALING,
+    AlarmSummary, DeploymentSummary, ExpectationRecord, LatencySummary, PolicySummary, ProviderSummary, STEP_SCALING,
+    ServiceSummary, Summary, TARGET_TRACKING_SCALING,
 };
 use crate::trace::{AlarmRow, ClusterRow, DesiredCause, EventDetail, EventKind, EventRecord, RunTotals, ServiceRow};
 
@@ -49,6 +49,8 @@ pub struct SummaryBuilder {
     summary: Summary,
     /// One per service of `summary.services`, in the same order.
     accumulators: Vec<ServiceAccumulator>,
+    /// Some task definition has a service model: the run has latency figures.
+    latency: bool,
 }
 
 impl SummaryBuilder {
@@ -88,7 +90,13 @@ impl SummaryBuilder {
                 ..Default::default()
             },
             accumulators: vec![ServiceAccumulator::default(); spec.services.len()],
+            latency: spec.behavior.has_service_model(),
         }
+    }
+
+    /// Whether the run has latency figures (`services.csv` then has the latency columns).
+    pub fn has_latency(&self) -> bool {
+        self.latency
     }
 
     /// Folds in a services row.
@@ -246,6 +254,19 @@ impl SummaryBuilder {
         for (name, cost) in &totals.service_cost_usd {
             if let Some(svc) = s.services.iter_mut().find(|svc| svc.service == *name) {
                 svc.cost_usd = round6(*cost);
+            }
+        }
+        for (name, latency) in &totals.service_latency {
+            if let Some(svc) = s.services.iter_mut().find(|svc| svc.service == *name) {
+                let [p50, p95, p99] = latency.percentiles_ms.map(round3);
+                svc.latency = Some(LatencySummary {
+                    p50_ms: p50,
+                    p95_ms: p95,
+                    p99_ms: p99,
+                    relative_accuracy: latency.relative_accuracy,
+                    timed_out_requests: latency.timed_out_requests.round(),
+                    timeout_s: latency.timeout_ms as f64 / 1000.0,
+                });
             }
         }
         for (name, n) in &totals.service_spot_interruptions {

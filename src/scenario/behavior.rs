@@ -58,6 +58,9 @@ pub fn read_behavior(
     if let Some(n) = o.field("cost") {
         read_cost(n, &mut b, d);
     }
+    if let Some(n) = o.field("latency") {
+        super::service_model::read_latency(n, &mut b, d);
+    }
     if let Some(n) = o.field("taskDefinitions") {
         read_task_behaviors(n, task_definitions, load_balanced, &mut b, d);
     }
@@ -312,9 +315,11 @@ fn read_task_behavior(o: &mut Obj<'_>, tb: &mut TaskBehavior, d: &mut Diagnostic
     if let Some(v) = o.duration("healthyAfterRunning", d) {
         tb.healthy_after_running = v;
     }
-    if let Some(v) = o.number("requestsPerSecondAtFullCpu", 0.0, 1e12, d) {
+    let rps = o.number("requestsPerSecondAtFullCpu", 0.0, 1e12, d);
+    if let Some(v) = rps {
         tb.requests_per_second_at_full_cpu = v;
     }
+    super::service_model::read_service_model(o, tb, rps.is_some(), d);
     if let Some(v) = o.number("idleCpuPercent", 0.0, 100.0, d) {
         tb.idle_cpu_percent = v;
     }

@@ -300,7 +300,21 @@ pub fn resolve_strategy(
 ) -> Option<Vec<StrategyItem>> {
     let mut out = Vec::new();
     let mut ok = true;
-    for (name, base, weight, p, loc) in items {
+    for (k, (name, base, weight, p, loc)) in items.iter().enumerate() {
+        // ECS refuses a strategy naming a provider twice; each item is one provider's share.
+        if let Some((.., first)) = items[..k].iter().find(|(other, ..)| other == name) {
+            d.error(
+                *loc,
+                &format!("{p}.capacityProvider"),
+                format!(
+                    "capacity provider `{name}` is already in this strategy (line {}); a strategy names each provider once",
+                    first.line
+                ),
+                Some("merge the two items into one (add their weights)".into()),
+            );
+            ok = false;
+            continue;
+        }
         match providers.iter().position(|cp| cp.name == *name) {
             Some(provider) => out.push(StrategyItem {
                 provider: ProviderIdx(provider),

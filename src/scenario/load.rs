@@ -139,10 +139,20 @@ pub fn check_worker_behavior(
     d: &mut Diagnostics,
 ) {
     for s in services.iter().filter(|s| s.queue.is_some()) {
-        if behavior.task_definitions[s.task_definition]
-            .messages_per_second_per_task
-            .is_some()
-        {
+        let tb = &behavior.task_definitions[s.task_definition];
+        if let (Some(_), Some(entry)) = (&tb.service_model, node.and_then(|n| n.get(&s.name))) {
+            let family = &task_definitions[s.task_definition].family;
+            d.error(
+                entry.loc,
+                &format!("load.{}", s.name),
+                format!(
+                    "service `{}` consumes a queue, but its task definition `{family}` has a serviceTime, which models requests",
+                    s.name
+                ),
+                Some(format!("remove serviceTime and concurrency from behavior.taskDefinitions.{family}")),
+            );
+        }
+        if tb.messages_per_second_per_task.is_some() {
             continue;
         }
         let loc = node.and_then(|n| n.get(&s.name)).and_then(|n| match &n.value {

@@ -20,6 +20,7 @@ mod overrides;
 mod placement;
 mod reader;
 pub mod schema;
+mod service_model;
 mod services;
 mod sweep;
 mod taskdef;

@@ -71,6 +71,11 @@ impl<'n> Obj<'n> {
             .map_or(self.loc, |(k, _)| k.loc)
     }
 
+    /// Whether key `name` is written (null included); does not record it as known.
+    pub fn has(&self, name: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.name == name)
+    }
+
     /// Path of field `name`.
     pub fn child(&self, name: &str) -> String {
         join(&self.path, name)

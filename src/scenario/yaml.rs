@@ -99,9 +99,11 @@ pub struct SyntaxError {
 pub fn parse(text: &str, file: usize) -> Result<Node, SyntaxError> {
     let mut builder = Builder {
         stack: Vec::new(),
+        opened_at: Vec::new(),
         anchors: BTreeMap::new(),
         root: None,
         documents: 0,
+        values: 0,
     };
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| SyntaxError {
@@ -178,11 +180,24 @@ enum Frame {
     Map(Node, usize, Option<Key>),
 }
 
+/// The deepest nesting of sequences and mappings a file may have: far beyond any scenario or task
+/// definition, far below what would exhaust the stack of the code that walks the tree.
+pub const MAX_DEPTH: usize = 128;
+
+/// The most values (scalars, sequences and mappings) a file may hold once every alias is expanded:
+/// a few hundred bytes of nested aliases can otherwise ask for gigabytes ("billion laughs").
+pub const MAX_VALUES: usize = 1_000_000;
+
 struct Builder {
     stack: Vec<Frame>,
-    anchors: BTreeMap<usize, Node>,
+    /// Per open collection: `values` when it opened, to size it when it closes.
+    opened_at: Vec<usize>,
+    /// Each anchor's value and how many values it holds (an alias copies them all).
+    anchors: BTreeMap<usize, (Node, usize)>,
     root: Option<Node>,
     documents: usize,
+    /// Values built so far, aliases expanded.
+    values: usize,
 }
 
 impl Builder {
@@ -199,6 +214,7 @@ impl Builder {
             }
             Event::Scalar(text, style, anchor, _) => {
                 let quoted = !matches!(style, ScalarStyle::Plain);
+                self.count(1, loc)?;
                 self.value(
                     Node {
                         value: Value::Scalar {
@@ -210,31 +226,69 @@ impl Builder {
                     anchor,
                 )?;
             }
-            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(
-                Node {
-                    value: Value::Seq(Vec::new()),
-                    loc,
-                },
-                anchor,
-            )),
-            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map(
-                Node {
-                    value: Value::Map(Vec::new()),
-                    loc,
-                },
-                anchor,
-                None,
-            )),
+            Event::SequenceStart(anchor, _) => {
+                self.open(loc)?;
+                self.stack.push(Frame::Seq(
+                    Node {
+                        value: Value::Seq(Vec::new()),
+                        loc,
+                    },
+                    anchor,
+                ));
+            }
+            Event::MappingStart(anchor, _) => {
+                self.open(loc)?;
+                self.stack.push(Frame::Map(
+                    Node {
+                        value: Value::Map(Vec::new()),
+                        loc,
+                    },
+                    anchor,
+                    None,
+                ));
+            }
             Event::SequenceEnd | Event::MappingEnd => self.end_collection(loc)?,
             Event::Alias(id) => {
-                let node = self.anchors.get(&id).cloned().ok_or(SyntaxError {
+                let size = self.anchors.get(&id).map(|(_, size)| *size).ok_or(SyntaxError {
                     loc,
                     message: "alias to an unknown anchor".into(),
                 })?;
+                // Counted before copying: a bomb is refused without building it.
+                self.count(size, loc)?;
+                let node = self.anchors[&id].0.clone();
                 self.value(Node { loc, ..node }, 0)?;
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
+        Ok(())
+    }
+
+    /// Counts `n` more values; refuses a file past `MAX_VALUES`.
+    fn count(&mut self, n: usize, loc: Loc) -> Result<(), SyntaxError> {
+        self.values = self.values.saturating_add(n);
+        if self.values > MAX_VALUES {
+            return Err(SyntaxError {
+                loc,
+                message: format!(
+                    "the file holds more than {MAX_VALUES} values once its aliases (`*name`) are expanded; a scenario needs far fewer: write the values out, or alias smaller parts"
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Counts a sequence or mapping that opens; refuses nesting deeper than `MAX_DEPTH`.
+    fn open(&mut self, loc: Loc) -> Result<(), SyntaxError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(SyntaxError {
+                loc,
+                message: format!(
+                    "sequences and mappings nest more than {MAX_DEPTH} deep here; a scenario needs far fewer levels"
+                ),
+            });
+        }
+        self.count(1, loc)?;
+        self.opened_at.push(self.values);
         Ok(())
     }
 
@@ -249,12 +303,19 @@ impl Builder {
                 });
             }
         };
-        self.value(node, anchor)
+        let opened_at = self.opened_at.pop().unwrap_or(self.values);
+        let size = self.values - opened_at + 1;
+        self.place(node, anchor, size)
     }
 
     fn value(&mut self, node: Node, anchor: usize) -> Result<(), SyntaxError> {
+        self.place(node, anchor, 1)
+    }
+
+    /// Places a value of `size` values in its parent (or as the root), keeping it if anchored.
+    fn place(&mut self, node: Node, anchor: usize, size: usize) -> Result<(), SyntaxError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),

@@ -2,6 +2,7 @@
 
 use crate::model::fargate::{FARGATE_LINUX_ARM, FARGATE_LINUX_X86, FARGATE_SPOT_DISCOUNT, FargatePrice};
 use crate::sim::SimDuration;
+use crate::workload::latency::ServiceTime;
 
 /// A random duration: lognormal with the given median and 95th percentile (equal = fixed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +64,40 @@ pub struct TaskBehavior {
     pub start_failure_probability: f64,
     /// Probability that a RUNNING task's container health check fails (it turns UNHEALTHY).
     pub health_check_failure_probability: f64,
+    /// How a task serves requests as a queue (`serviceTime` and `concurrency`); when set, it
+    /// replaces `requests_per_second_at_full_cpu` and the service gets latency figures.
+    pub service_model: Option<ServiceModel>,
+}
+
+/// A task as `concurrency` slots, each serving one request at a time for a service time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceModel {
+    /// How long one request occupies one slot.
+    pub service_time: ServiceTime,
+    /// Requests one task serves at once (worker threads, connections), at least 1.
+    pub concurrency: u32,
+}
+
+impl ServiceModel {
+    /// Requests per second one task completes when every slot is busy: concurrency / mean.
+    pub fn capacity_per_task_rps(&self) -> f64 {
+        f64::from(self.concurrency) * 1_000.0 / self.service_time.mean_ms()
+    }
+}
+
+/// Settings of the request latency estimate (issue 14).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatencyBehavior {
+    /// A request that would wait longer than this times out (the ALB idle timeout, 60 s).
+    pub timeout: SimDuration,
+}
+
+impl Default for LatencyBehavior {
+    fn default() -> Self {
+        LatencyBehavior {
+            timeout: SimDuration::from_secs(60),
+        }
+    }
 }
 
 impl Default for TaskBehavior {
@@ -83,6 +118,7 @@ impl Default for TaskBehavior {
             messages_per_second_per_task: None,
             start_failure_probability: 0.0,
             health_check_failure_probability: 0.0,
+            service_model: None,
         }
     }
 }
@@ -219,6 +255,8 @@ pub struct Behavior {
     pub fargate_spot: FargateSpotBehavior,
     /// Prices and discounts.
     pub cost: CostBehavior,
+    /// The request latency estimate's settings.
+    pub latency: LatencyBehavior,
 }
 
 impl Behavior {
@@ -236,6 +274,14 @@ impl Behavior {
             deployment: Default::default(),
             fargate_spot: FargateSpotBehavior::default(),
             cost: CostBehavior::default(),
+            latency: LatencyBehavior::default(),
         }
+    }
+}
+
+impl Behavior {
+    /// Whether some task definition has a service model (the run then writes latency figures).
+    pub fn has_service_model(&self) -> bool {
+        self.task_definitions.iter().any(|t| t.service_model.is_some())
     }
 }

@@ -14,7 +14,7 @@ pub use autoscaling::{
 };
 pub use behavior::{
     Behavior, ClusterAutoScalingBehavior, CostBehavior, DEFAULT_EC2_SPOT_DISCOUNT_PERCENT, DurationDistribution,
-    FargateSpotBehavior, InstanceBehavior, TaskBehavior,
+    FargateSpotBehavior, InstanceBehavior, LatencyBehavior, ServiceModel, TaskBehavior,
 };
 pub use cluster::{
     AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,

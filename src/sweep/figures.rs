@@ -33,6 +33,12 @@ pub enum Kind {
     ScalingActivities,
     /// Duration of a service's last completed deployment, seconds (missing when none completed).
     DeploymentDurationS,
+    /// 95th percentile of the response time over the run, ms (services with a service model).
+    LatencyP95Ms,
+    /// 99th percentile of the response time over the run, ms (services with a service model).
+    LatencyP99Ms,
+    /// Requests that timed out (services with a service model).
+    TimedOutRequests,
 }
 
 /// Run-wide figures.
@@ -48,6 +54,8 @@ const PER_SERVICE: &[Kind] = &[
     Kind::ScalingActivities,
     Kind::DeploymentDurationS,
 ];
+/// Figures of each service with a service model, after all the others.
+const LATENCY: &[Kind] = &[Kind::LatencyP95Ms, Kind::LatencyP99Ms, Kind::TimedOutRequests];
 
 impl Kind {
     /// The name, as in `summary.json`.
@@ -64,6 +72,9 @@ impl Kind {
             Kind::MaxCpuUtilization => "max_cpu_utilization",
             Kind::ScalingActivities => "scaling_activities",
             Kind::DeploymentDurationS => "deployment_duration_s",
+            Kind::LatencyP95Ms => "latency_p95_ms",
+            Kind::LatencyP99Ms => "latency_p99_ms",
+            Kind::TimedOutRequests => "timed_out_requests",
         }
     }
 
@@ -72,7 +83,12 @@ impl Kind {
     }
 
     fn from_name(name: &str) -> Option<Kind> {
-        RUN_WIDE.iter().chain(PER_SERVICE).copied().find(|k| k.name() == name)
+        RUN_WIDE
+            .iter()
+            .chain(PER_SERVICE)
+            .chain(LATENCY)
+            .copied()
+            .find(|k| k.name() == name)
     }
 }
 
@@ -126,6 +142,9 @@ impl Figure {
                 .rev()
                 .filter(|d| d.kind == "deployment")
                 .find_map(|d| d.duration_s)?,
+            (Kind::LatencyP95Ms, Some(v)) => v.latency.as_ref()?.p95_ms,
+            (Kind::LatencyP99Ms, Some(v)) => v.latency.as_ref()?.p99_ms,
+            (Kind::TimedOutRequests, Some(v)) => v.latency.as_ref()?.timed_out_requests,
         })
     }
 }
@@ -145,6 +164,20 @@ pub fn services_of(spec: &Spec) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// The services of a spec whose task definition has a service model (they have latency figures).
+pub fn latency_services_of(spec: &Spec) -> Vec<String> {
+    spec.services
+        .iter()
+        .filter(|s| {
+            s.queue.is_none()
+                && spec.behavior.task_definitions[s.task_definition]
+                    .service_model
+                    .is_some()
+        })
+        .map(|s| s.name.clone())
+        .collect()
+}
+
 /// The figures of a sweep, in column order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FigureSet {
@@ -156,6 +189,13 @@ impl FigureSet {
     /// spec, in first-seen order; a service deploys if it does in any): `cost_usd`, each
     /// service's figures, then `peak_instances` and `placement_failures`.
     pub fn for_services(services: &[(String, bool)]) -> FigureSet {
+        FigureSet::with_latency(services, &[])
+    }
+
+    /// As [`FigureSet::for_services`], then `latency_p95_ms`, `latency_p99_ms` and
+    /// `timed_out_requests` of each of `latency` (services with a service model), prefixed as the
+    /// other service figures are.
+    pub fn with_latency(services: &[(String, bool)], latency: &[String]) -> FigureSet {
         let mut union: Vec<(String, bool)> = Vec::new();
         for (name, deploys) in services {
             match union.iter_mut().find(|(n, _)| n == name) {
@@ -187,6 +227,18 @@ impl FigureSet {
             }
         }
         figures.extend([run_wide(Kind::PeakInstances), run_wide(Kind::PlacementFailures)]);
+        let with_model = union.iter().filter(|(name, _)| latency.contains(name));
+        for ((service, _), &kind) in with_model.flat_map(|u| LATENCY.iter().map(move |k| (u, k))) {
+            figures.push(Figure {
+                name: if prefixed {
+                    format!("{service}.{}", kind.name())
+                } else {
+                    kind.name().to_string()
+                },
+                kind,
+                service: prefixed.then(|| service.clone()),
+            });
+        }
         FigureSet { figures }
     }
 
@@ -337,6 +389,40 @@ mod tests {
         );
         assert_eq!(value("cost_usd"), Some(12.5));
         assert_eq!(FigureSet::from_names(&names).expect("reads back"), set);
+    }
+
+    #[test]
+    fn services_with_a_service_model_have_latency_figures_last() {
+        let services = [("web".to_string(), false), ("worker".to_string(), false)];
+        let set = FigureSet::with_latency(&services, &["web".to_string()]);
+        let names = set.names();
+        assert_eq!(
+            names[names.len() - 3..],
+            ["web.latency_p95_ms", "web.latency_p99_ms", "web.timed_out_requests"]
+        );
+        assert!(!names.iter().any(|n| n.starts_with("worker.latency")));
+        let mut s = summary();
+        s.services[0].latency = Some(crate::trace::summary::LatencySummary {
+            p95_ms: 180.5,
+            p99_ms: 250.25,
+            timed_out_requests: 12.0,
+            ..Default::default()
+        });
+        let value =
+            |s: &crate::trace::summary::Summary, name: &str| set.figures()[set.index(name).expect("known")].measure(s);
+        assert_eq!(value(&s, "web.latency_p99_ms"), Some(250.25));
+        assert_eq!(value(&s, "web.timed_out_requests"), Some(12.0));
+        s.services[0].latency = None;
+        assert_eq!(
+            value(&s, "web.latency_p95_ms"),
+            None,
+            "a run without the figure has none"
+        );
+        assert_eq!(FigureSet::from_names(&names).expect("reads back"), set);
+        assert_eq!(
+            FigureSet::with_latency(&services, &[]),
+            FigureSet::for_services(&services)
+        );
     }
 
     #[test]

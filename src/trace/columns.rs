@@ -71,8 +71,49 @@ pub mod services {
     /// Age of the oldest visible message, seconds; empty for other services.
     pub const OLDEST_MESSAGE_AGE_S: &str = "oldest_message_age_s";
 
+    /// Response-time median of the interval's requests, ms (services with a service model).
+    pub const LATENCY_P50_MS: &str = "latency_p50_ms";
+    /// 95th percentile of the response time, ms.
+    pub const LATENCY_P95_MS: &str = "latency_p95_ms";
+    /// 99th percentile of the response time, ms.
+    pub const LATENCY_P99_MS: &str = "latency_p99_ms";
+    /// Mean time a request waited in the queue, ms.
+    pub const QUEUE_WAIT_MS_MEAN: &str = "queue_wait_ms_mean";
+    /// Requests per second that waited past the timeout.
+    pub const TIMED_OUT_RPS: &str = "timed_out_rps";
+
     /// How a cell is formatted from a row.
     pub type Cell = for<'r, 'a> fn(&'r ServiceRow<'a>, &mut RowWriter);
+
+    /// A response-time percentile of the row (0: p50, 1: p95, 2: p99), if it has one.
+    fn percentile(r: &ServiceRow<'_>, i: usize) -> Option<f64> {
+        r.latency.and_then(|l| l.percentiles_ms).map(|p| p[i])
+    }
+
+    /// The columns appended after [`COLUMNS`] when some task definition of the run has a
+    /// service model (otherwise the file is written without them); empty for other services.
+    pub const LATENCY_COLUMNS: &[Column<Cell>] = &[
+        Column {
+            name: LATENCY_P50_MS,
+            cell: |r, w| w.opt_number(percentile(r, 0)),
+        },
+        Column {
+            name: LATENCY_P95_MS,
+            cell: |r, w| w.opt_number(percentile(r, 1)),
+        },
+        Column {
+            name: LATENCY_P99_MS,
+            cell: |r, w| w.opt_number(percentile(r, 2)),
+        },
+        Column {
+            name: QUEUE_WAIT_MS_MEAN,
+            cell: |r, w| w.opt_number(r.latency.and_then(|l| l.queue_wait_ms_mean)),
+        },
+        Column {
+            name: TIMED_OUT_RPS,
+            cell: |r, w| w.opt_number(r.latency.map(|l| l.timed_out_rps)),
+        },
+    ];
 
     /// The columns, in file order.
     pub const COLUMNS: &[Column<Cell>] = &[

@@ -14,6 +14,8 @@ pub mod summary;
 pub(crate) use event_detail::every_detail;
 pub use event_detail::{DesiredCause, DetailCells, EventDetail, FailureCause, FaultCause};
 
+use crate::workload::{IntervalLatency, RunLatency};
+
 /// One row of `services.csv`: a service at the end of a trace interval.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServiceRow<'a> {
@@ -53,6 +55,8 @@ pub struct ServiceRow<'a> {
     pub queue_depth: Option<f64>,
     /// Age of the oldest visible message at `time_ms`, seconds; 0 when the queue is empty.
     pub oldest_message_age_s: Option<f64>,
+    /// The interval's latency estimate (None: the service has no service model).
+    pub latency: Option<IntervalLatency>,
 }
 
 /// One row of `cluster.csv`: a capacity provider at the end of a trace interval.
@@ -313,6 +317,8 @@ pub struct RunTotals {
     pub tasks_started: u64,
     /// Placement failures reported.
     pub placement_failures: u64,
+    /// Response-time figures over the run of each service with a service model, in service order.
+    pub service_latency: Vec<(String, RunLatency)>,
 }
 
 /// Error from a sink (an I/O failure, stringified by the adapter).

@@ -67,6 +67,29 @@ pub struct ServiceSummary {
     /// Queue workers: the oldest message age seen at a trace row, seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_oldest_message_age_s: Option<f64>,
+    /// Services with a service model: response times of the run's requests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencySummary>,
+}
+
+/// Response-time figures of one service over the whole run: percentiles of every served
+/// request (the mixture of the intervals' response-time distributions, weighted by the
+/// requests each served), not means of per-interval percentiles.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct LatencySummary {
+    /// Median response time, ms.
+    pub p50_ms: f64,
+    /// 95th percentile, ms.
+    pub p95_ms: f64,
+    /// 99th percentile, ms.
+    pub p99_ms: f64,
+    /// The percentiles are within this relative error of the mixture's (0.01: 1 %).
+    pub relative_accuracy: f64,
+    /// Requests that waited past `behavior.latency.timeout` and were not served.
+    pub timed_out_requests: f64,
+    /// `behavior.latency.timeout`, seconds.
+    pub timeout_s: f64,
 }
 
 /// `PolicyType` of a target tracking policy.

@@ -15,6 +15,7 @@ pub mod latency;
 pub mod noise;
 pub mod queue;
 pub mod replay;
+pub mod request_queue;
 pub mod requests;
 pub mod serving;
 pub mod shapes;
@@ -22,6 +23,7 @@ pub mod shapes;
 pub use noise::{Noise, exponential_ms, lognormal_ms, standard_normal};
 pub use queue::{Drained, MessageQueue};
 pub use replay::{ReplaySeries, parse_replay_csv};
+pub use request_queue::{IntervalLatency, RequestQueue, RunLatency};
 pub use serving::{IntervalAccumulator, IntervalAverages, Served, ServingModel};
 pub use shapes::{Interpolation, LoadProfile, LoadShape, SpikeEffect};
 

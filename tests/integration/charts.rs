@@ -66,6 +66,9 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
             {
                 expected.push((format!("service-{}-deployments", s.name), "tasks"));
             }
+            if s.latency.is_some() {
+                expected.push((format!("service-{}-latency", s.name), "timed out (requests/s)"));
+            }
         }
         for p in &run.providers {
             expected.push((format!("provider-{}-capacity", p.name), ""));

@@ -33,6 +33,7 @@ impl World<'_> {
         let s = &mut self.services[service];
         let avg = s.accumulator.finish();
         s.accumulator.reset();
+        let latency = s.requests.as_mut().map(|r| r.finish_interval());
         let running = s.counts[TaskState::Running.index()];
         sink.service_row(&ServiceRow {
             time_ms: self.now.0,
@@ -53,6 +54,7 @@ impl World<'_> {
             unserved_requests: avg.unserved_requests,
             queue_depth,
             oldest_message_age_s,
+            latency,
         })
     }
 

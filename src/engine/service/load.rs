@@ -24,7 +24,11 @@ impl World<'_> {
                     .advance(step_started_ms, elapsed, s.demand_rps, capacity)
                     .as_served(capacity)
             }
-            None => s.serving.serve(s.demand_rps, s.healthy),
+            None => match &mut s.requests {
+                // Requests above capacity queue and may time out (workload::request_queue).
+                Some(requests) => requests.advance(elapsed, s.demand_rps, s.healthy),
+                None => s.serving.serve(s.demand_rps, s.healthy),
+            },
         };
         let running = s.counts[TaskState::Running.index()];
         s.accumulator

@@ -11,7 +11,7 @@ use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{InstanceId, TaskId, TaskState};
 use crate::sim::{IdMap, RngStreams, ServiceIdx, SimTime};
 use crate::spec::Spec;
-use crate::workload::{IntervalAccumulator, MessageQueue, ServingModel};
+use crate::workload::{IntervalAccumulator, MessageQueue, RequestQueue, ServingModel};
 
 /// Runtime state of one service.
 pub(in crate::engine) struct ServiceState {
@@ -43,6 +43,8 @@ pub(in crate::engine) struct ServiceState {
     pub serving: ServingModel,
     /// The queue a worker service consumes (`None`: the service serves requests).
     pub queue: Option<MessageQueue>,
+    /// The request queue of a service whose task definition has a service model (issue 14).
+    pub requests: Option<RequestQueue>,
     pub load_rng: ChaCha8Rng,
     pub demand_rps: f64,
     pub accumulator: IntervalAccumulator,
@@ -68,6 +70,11 @@ impl ServiceState {
     pub fn new(spec: &Spec, index: ServiceIdx, streams: &RngStreams) -> ServiceState {
         let s = &spec.services[index];
         let b = &spec.behavior.task_definitions[s.task_definition];
+        let timeout_ms = spec.behavior.latency.timeout.as_millis();
+        let requests = match (&s.queue, &b.service_model) {
+            (None, Some(m)) => Some(RequestQueue::new(m.service_time.clone(), m.concurrency, timeout_ms)),
+            _ => None,
+        };
         ServiceState {
             desired: s.desired_count,
             task_definition: s.task_definition,
@@ -84,15 +91,17 @@ impl ServiceState {
             unplaced: Vec::new(),
             serving: ServingModel {
                 // A worker's full CPU is its message rate (validated for workers).
-                requests_per_second_at_full_cpu: match &s.queue {
-                    Some(_) => b.messages_per_second_per_task.unwrap_or(0.0),
-                    None => b.requests_per_second_at_full_cpu,
+                requests_per_second_at_full_cpu: match (&s.queue, &requests) {
+                    (Some(_), _) => b.messages_per_second_per_task.unwrap_or(0.0),
+                    (None, Some(r)) => r.capacity_per_task_rps(),
+                    (None, None) => b.requests_per_second_at_full_cpu,
                 },
                 idle_cpu_percent: b.idle_cpu_percent,
                 idle_memory_percent: b.idle_memory_percent,
                 memory_percent_at_full_cpu: b.memory_percent_at_full_cpu,
             },
             queue: s.queue.as_ref().map(|_| MessageQueue::new()),
+            requests,
             load_rng: streams.stream(&format!("load-noise/{}", s.name)),
             demand_rps: 0.0,
             accumulator: IntervalAccumulator::default(),

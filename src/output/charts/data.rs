@@ -74,6 +74,23 @@ pub struct ServiceSeries {
     /// Requests served per healthy target per minute (`served_rps` x 60 / `healthy`; NaN with no
     /// healthy target): what `RequestCountPerTarget` measures.
     pub requests_per_target: Vec<f64>,
+    /// The latency columns, when the run wrote them and this service has a service model.
+    pub latency: Option<LatencySeries>,
+}
+
+/// One service's latency columns (issue 14); NaN where a row has no estimate.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LatencySeries {
+    /// `latency_p50_ms`.
+    pub p50_ms: Vec<f64>,
+    /// `latency_p95_ms`.
+    pub p95_ms: Vec<f64>,
+    /// `latency_p99_ms`.
+    pub p99_ms: Vec<f64>,
+    /// `timed_out_rps`.
+    pub timed_out_rps: Vec<f64>,
+    /// Zeros, one per row: the lower edge of the timed-out band.
+    pub zero: Vec<f64>,
 }
 
 /// One capacity provider's `cluster.csv` columns. Missing values (an empty
@@ -184,7 +201,11 @@ impl RunData {
                 file: summary::FILE,
                 message: e.to_string(),
             })?,
-            services: parse_services(texts.services_csv)?,
+            services: {
+                let mut services = parse_services(texts.services_csv)?;
+                parse_latency(texts.services_csv, &mut services)?;
+                services
+            },
             providers: parse_providers(texts.cluster_csv)?,
             events: parse_events(texts.events_csv)?,
             alarms: Vec::new(),
@@ -329,6 +350,7 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
                 min_capacity: next(),
                 max_capacity: next(),
                 requests_per_target: Vec::new(),
+                latency: None,
             };
             service.requests_per_target = service
                 .served_rps
@@ -345,6 +367,41 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
             service
         })
         .collect())
+}
+
+const LATENCY_COLUMNS: &[&str] = &[
+    services::LATENCY_P50_MS,
+    services::LATENCY_P95_MS,
+    services::LATENCY_P99_MS,
+    services::TIMED_OUT_RPS,
+];
+
+/// Adds the latency columns to the services that have them, when `services.csv` has them.
+fn parse_latency(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataError> {
+    let header = text.lines().next().unwrap_or("");
+    if !header.split(',').any(|name| name == services::LATENCY_P50_MS) {
+        return Ok(());
+    }
+    for (name, columns) in grouped_columns(services::FILE, text, services::SERVICE, LATENCY_COLUMNS)? {
+        // A service without a service model has only empty cells.
+        if columns.iter().all(|c| c.iter().all(|v| v.is_nan())) {
+            continue;
+        }
+        let Some(service) = series.iter_mut().find(|s| s.name == name) else {
+            continue;
+        };
+        let mut c = columns.into_iter();
+        let mut next = || c.next().unwrap_or_default();
+        let (p50_ms, p95_ms, p99_ms, timed_out_rps) = (next(), next(), next(), next());
+        service.latency = Some(LatencySeries {
+            zero: vec![0.0; timed_out_rps.len()],
+            p50_ms,
+            p95_ms,
+            p99_ms,
+            timed_out_rps,
+        });
+    }
+    Ok(())
 }
 
 const CLUSTER_COLUMNS: &[&str] = &[
@@ -533,6 +590,7 @@ mod tests {
             unserved_requests: 1192.5,
             queue_depth: None,
             oldest_message_age_s: None,
+            latency: None,
         };
         sink.service_row(&service).expect("row");
         let provider = ClusterRow {

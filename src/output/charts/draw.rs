@@ -135,7 +135,7 @@ fn y_top(scale: YScale, max: f64) -> f64 {
     match scale {
         YScale::Count => (max * 1.15).ceil().max(max + 1.0).max(1.0),
         YScale::Percent => max.max(100.0) * 1.08,
-        YScale::Rate | YScale::Usd => {
+        YScale::Rate | YScale::Usd | YScale::Milliseconds => {
             if max > 0.0 {
                 max * 1.12
             } else {
@@ -168,6 +168,8 @@ fn y_tick(scale: YScale, v: f64) -> String {
         YScale::Rate => format_tick(v),
         YScale::Usd if v.abs() >= 100.0 => format!("${v:.0}"),
         YScale::Usd => format!("${v:.2}"),
+        YScale::Milliseconds if v.abs() >= 1_000.0 => format!("{} s", format_tick(v / 1_000.0)),
+        YScale::Milliseconds => format!("{} ms", format_tick(v)),
     }
 }
 

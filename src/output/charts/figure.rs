@@ -34,6 +34,8 @@ pub enum YScale {
     Rate,
     /// US dollars, from zero.
     Usd,
+    /// Durations given in milliseconds, labelled `250 ms` or `1.5 s`, from zero.
+    Milliseconds,
 }
 
 /// One plot area with its own y axis.

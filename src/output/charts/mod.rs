@@ -6,7 +6,7 @@
 //! path, so they produce the same bytes. One file per concern: `data` (loading), `figure` (what a
 //! chart shows), `draw` and `encode` (how), `downsample`, `style`, `timeline`, `annotations`,
 //! `scaling` (target lines and alarm periods), and one file per chart kind (`load`, `tasks`,
-//! `utilization`, `deployments`, `capacity`, `cost`).
+//! `utilization`, `deployments`, `latency`, `capacity`, `cost`).
 
 pub mod annotations;
 pub mod capacity;
@@ -17,6 +17,7 @@ pub mod downsample;
 mod draw;
 mod encode;
 pub mod figure;
+pub mod latency;
 pub mod load;
 pub mod scaling;
 pub mod style;
@@ -128,6 +129,8 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
         ));
         // Only for a service that deploys, so runs without deployments draw what they always did.
         figures.extend(deployments::figure(ctx, service));
+        // Only for a service with a service model (issue 14).
+        figures.extend(latency::figure(ctx, service));
     }
     for provider in &ctx.run.providers {
         figures.push(capacity::figure(ctx, provider));

@@ -184,6 +184,14 @@ pub const ALARM_HIGH_THRESHOLD: Stroke = dashed(VERMILLION, 2);
 pub const ALARM_LOW_THRESHOLD: Stroke = dashed(BLUE, 2);
 /// A target tracking policy's `TargetValue`.
 pub const TARGET_VALUE: Stroke = dashed(BLACK, 2);
+/// Median response time.
+pub const LATENCY_P50: Stroke = solid(BLUISH_GREEN, 2);
+/// 95th percentile of the response time.
+pub const LATENCY_P95: Stroke = solid(ORANGE, 2);
+/// 99th percentile of the response time.
+pub const LATENCY_P99: Stroke = solid(VERMILLION, 2);
+/// The request timeout (`behavior.latency.timeout`).
+pub const TIMEOUT: Stroke = dashed(BLACK, 2);
 /// RequestCountPerTarget as the alarms saw it.
 pub const REQUESTS_PER_TARGET: Stroke = solid(BLUISH_GREEN, 2);
 

@@ -16,6 +16,7 @@
 pub mod approximation;
 pub mod carryover;
 pub mod erlang;
+pub mod grid;
 pub mod normal;
 pub mod response;
 pub mod service_time;
@@ -23,7 +24,7 @@ pub mod sketch;
 
 pub use approximation::{Approximation, QueueModel, StableLatency, estimate};
 pub use carryover::{Carryover, IntervalDemand, carry_over};
-pub use erlang::{erlang_b, erlang_c};
+pub use erlang::{erlang_b, erlang_c, erlang_c_upper_bound};
 pub use response::{ResponseTime, WaitTime};
 pub use service_time::{Histogram, ServiceTime};
 pub use sketch::QuantileSketch;

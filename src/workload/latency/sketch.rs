@@ -115,6 +115,39 @@ impl QuantileSketch {
         Ok(())
     }
 
+    /// Adds `count` values distributed as `survival` (P(X > t), non-increasing in t) without
+    /// drawing them: each bucket between those of `low` and `high` (both above 0) receives
+    /// `count` times the probability mass it holds, rounded to whole counts; the mass below
+    /// `low` goes to `low`'s bucket and the mass above `high` to `high`'s. So quantiles q with
+    /// `P(X < low) < q < P(X <= high)` keep the relative-accuracy bound (no rank error beyond the
+    /// rounding of counts). Costs one `survival` call per bucket spanned.
+    pub fn add_distribution(&mut self, count: f64, low: f64, high: f64, survival: impl Fn(f64) -> f64) {
+        if !(count.is_finite() && count > 0.0 && low >= f64::MIN_POSITIVE && high.is_finite()) {
+            return;
+        }
+        let high = high.max(low);
+        let first = (low.ln() / self.ln_gamma).ceil() as i64;
+        let last = (high.ln() / self.ln_gamma).ceil() as i64;
+        // Buckets are (γ^(i-1), γ^i]: bucket `first` also takes everything at or below its lower end.
+        let mut above = 1.0;
+        let gamma = self.ln_gamma.exp();
+        let mut upper = (first as f64 * self.ln_gamma).exp();
+        for index in first..=last {
+            let tail = if index == last {
+                0.0
+            } else {
+                survival(upper).clamp(0.0, above)
+            };
+            upper *= gamma;
+            let n = (count * (above - tail)).round();
+            if n >= 1.0 {
+                self.add(index, n as u64);
+                self.count = self.count.saturating_add(n as u64);
+            }
+            above = tail;
+        }
+    }
+
     /// Adds every value `other` holds; both must have the same relative accuracy.
     pub fn merge(&mut self, other: &QuantileSketch) -> Result<(), LatencyError> {
         if self.relative_accuracy.to_bits() != other.relative_accuracy.to_bits() {

@@ -101,3 +101,23 @@ fn edges_and_refusals() {
     assert!(QuantileSketch::new(0.01, 0).is_err());
     assert!(QuantileSketch::new(1.0, 10).is_err());
 }
+
+#[test]
+fn a_distribution_added_whole_has_its_quantiles_within_the_bound() {
+    // An exponential of mean 180 ms added as a million values: its quantiles -ln(1-q) x 180.
+    let mut sketch = QuantileSketch::default();
+    let survival = |t: f64| (-t / 180.0).exp();
+    sketch.add_distribution(1e6, 1.0, 180.0 * 20.0, survival);
+    let total = sketch.count() as f64;
+    assert!((total - 1e6).abs() <= 1e3, "count {total}");
+    for q in [0.25f64, 0.5, 0.9, 0.95, 0.99, 0.999] {
+        let exact = -(1.0 - q).ln() * 180.0;
+        let got = sketch.quantile(q).expect("not empty");
+        assert!((got - exact).abs() <= 0.0101 * exact, "q {q}: {got} vs {exact}");
+    }
+    // Nothing is added for no weight or a bad range.
+    let mut empty = QuantileSketch::default();
+    empty.add_distribution(0.0, 1.0, 10.0, survival);
+    empty.add_distribution(10.0, 0.0, 10.0, survival);
+    assert_eq!(empty.count(), 0);
+}

@@ -32,13 +32,29 @@ const WORD_OPERATORS: &[(&str, &str)] = &[
     ("not_matches", "!~"),
 ];
 
+/// The longest expression ECS accepts, in characters (`PlacementConstraint.expression`).
+pub const MAX_EXPRESSION_CHARS: usize = 2000;
+
+/// The deepest nesting of parentheses and `not` the parser follows: far beyond a real expression,
+/// far below what would exhaust the stack of a worker thread.
+pub const MAX_NESTING: usize = 64;
+
 /// Parses a whole expression.
 pub fn parse(text: &str) -> Result<Expr, CqlError> {
+    let length = text.chars().count();
+    if length > MAX_EXPRESSION_CHARS {
+        return Err(CqlError {
+            column: MAX_EXPRESSION_CHARS + 1,
+            message: format!("the expression is {length} characters long; ECS accepts at most {MAX_EXPRESSION_CHARS}"),
+            suggestion: Some("shorten it, e.g. with `in [...]` instead of a chain of `or`".into()),
+        });
+    }
     let tokens = tokenize(text)?;
     let mut p = Parser {
         tokens: &tokens,
         pos: 0,
-        end_column: text.chars().count() + 1,
+        end_column: length + 1,
+        depth: 0,
     };
     let expr = p.or_expr()?;
     if let Some(t) = p.peek() {
@@ -62,6 +78,8 @@ struct Parser<'t> {
     tokens: &'t [Token],
     pos: usize,
     end_column: usize,
+    /// Parentheses and `not` open around the current token.
+    depth: usize,
 }
 
 impl<'t> Parser<'t> {
@@ -113,6 +131,20 @@ impl<'t> Parser<'t> {
     }
 
     fn unary(&mut self) -> Result<Expr, CqlError> {
+        self.depth += 1;
+        let result = self.unary_within_limit();
+        self.depth -= 1;
+        result
+    }
+
+    fn unary_within_limit(&mut self) -> Result<Expr, CqlError> {
+        if self.depth > MAX_NESTING {
+            return Err(CqlError {
+                column: self.peek().map_or(self.end_column, |t| t.column),
+                message: format!("parentheses and `not` nest more than {MAX_NESTING} deep"),
+                suggestion: Some("simplify the expression".into()),
+            });
+        }
         let Some(t) = self.peek() else {
             return Err(CqlError {
                 column: self.after_previous(),

@@ -1,5 +1,6 @@
 //! Table tests of the cluster query language: reference case 36, every operator, and bad input.
 
+use super::parser::{MAX_EXPRESSION_CHARS, MAX_NESTING};
 use super::*;
 
 struct Instance {
@@ -346,4 +347,41 @@ fn static_expressions_do_not_depend_on_tasks() {
             .is_static()
     );
     assert!(!parse("runningTasksCount == 0").expect("valid").is_static());
+}
+
+#[test]
+fn an_expression_longer_than_ecs_accepts_is_refused() {
+    let clause = "attribute:stack == prod and ";
+    let mut text = clause.repeat(MAX_EXPRESSION_CHARS / clause.len() + 1);
+    text.push_str("runningTasksCount == 1");
+    let e = parse(&text).expect_err("too long");
+    assert_eq!(e.column, MAX_EXPRESSION_CHARS + 1);
+    assert!(e.message.contains("at most 2000"), "{}", e.message);
+}
+
+#[test]
+fn deep_nesting_is_refused_before_it_exhausts_the_stack() {
+    let parens = format!("{}runningTasksCount == 1{}", "(".repeat(100), ")".repeat(100));
+    assert!(parens.len() < MAX_EXPRESSION_CHARS);
+    let e = parse(&parens).expect_err("too deep");
+    assert!(e.message.contains("nest more than 64"), "{}", e.message);
+    assert_eq!(e.column, MAX_NESTING + 1, "points at the first parenthesis too many");
+    let nots = format!("{}runningTasksCount == 1", "not ".repeat(200));
+    assert!(parse(&nots).expect_err("too deep").message.contains("nest more than"));
+    // Exactly at the limit still parses, and means what it says.
+    let depth = MAX_NESTING - 1;
+    check(
+        &format!("{}runningTasksCount == 1{}", "(".repeat(depth), ")".repeat(depth)),
+        true,
+    );
+}
+
+#[test]
+fn a_long_flat_chain_is_not_nesting() {
+    // 60 clauses joined by `and`, under the length limit: no nesting limit applies.
+    let text = vec!["attribute:stack == prod"; 60].join(" and ");
+    assert!(text.len() < MAX_EXPRESSION_CHARS);
+    check(&text, true);
+    let text = vec!["runningTasksCount == 0"; 60].join(" or ");
+    check(&text, false);
 }

@@ -1,0 +1,124 @@
+//! A run's output directory, replaced whole: the run writes into a fresh staging directory beside
+//! the target and renames it into place at the end. An interrupted or failed run leaves the
+//! previous directory (or nothing); two runs into one `--out` never mix their files; a symbolic
+//! link planted in the output path is replaced, never followed; no file of an earlier run stays
+//! beside the new ones.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::trace::summary;
+
+/// A staging directory that becomes the run directory on `publish`, or is removed when dropped.
+pub struct StagedRunDir {
+    staging: PathBuf,
+    target: PathBuf,
+    published: bool,
+}
+
+impl StagedRunDir {
+    /// Creates a fresh staging directory beside `target`. Refuses a target that exists and is
+    /// neither an ecsim run directory (it holds `summary.json`), an empty directory, nor a
+    /// symbolic link: `--out .` or `--out ~` must never be replaced.
+    pub fn create(target: &Path) -> Result<StagedRunDir, String> {
+        let name = target
+            .file_name()
+            .ok_or_else(|| {
+                format!(
+                    "--out {} names no directory; give a folder name such as output/web",
+                    target.display()
+                )
+            })?
+            .to_string_lossy()
+            .into_owned();
+        check_replaceable(target)?;
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        for attempt in 0..1000 {
+            let staging = parent.join(format!(".{name}.staging-{}-{attempt}", std::process::id()));
+            // `create_dir` fails if anything (a planted link included) is already there.
+            match fs::create_dir(&staging) {
+                Ok(()) => {
+                    return Ok(StagedRunDir {
+                        staging,
+                        target: target.to_path_buf(),
+                        published: false,
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(format!("cannot create a directory in {}: {e}", parent.display())),
+            }
+        }
+        Err(format!("cannot create a staging directory in {}", parent.display()))
+    }
+
+    /// Where the run writes its files now.
+    pub fn path(&self) -> &Path {
+        &self.staging
+    }
+
+    /// Where the files end up.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Moves the staging directory into place, replacing the previous run directory whole.
+    pub fn publish(mut self) -> Result<(), String> {
+        let shown = self.target.display().to_string();
+        check_replaceable(&self.target)?;
+        let previous = fs::symlink_metadata(&self.target).ok();
+        let parked = self.staging.with_file_name(format!(
+            "{}.replaced",
+            self.staging
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        ));
+        if previous.is_some() {
+            fs::rename(&self.target, &parked).map_err(|e| format!("cannot replace {shown}: {e}"))?;
+        }
+        fs::rename(&self.staging, &self.target).map_err(|e| format!("cannot move the run into {shown}: {e}"))?;
+        self.published = true;
+        match previous {
+            Some(meta) if meta.is_dir() => fs::remove_dir_all(&parked),
+            Some(_) => fs::remove_file(&parked),
+            None => Ok(()),
+        }
+        .map_err(|e| format!("the run is in {shown}, but the previous one could not be removed: {e}"))
+    }
+}
+
+impl Drop for StagedRunDir {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// `Ok` if `target` may be replaced: absent, a symbolic link (replaced, not followed), an empty
+/// directory, or a directory holding a run's `summary.json`.
+fn check_replaceable(target: &Path) -> Result<(), String> {
+    let Ok(meta) = fs::symlink_metadata(target) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        return Ok(());
+    }
+    if !meta.is_dir() {
+        return Err(format!("--out {} is a file, not a directory", target.display()));
+    }
+    let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
+    let run = fs::symlink_metadata(target.join(summary::FILE)).is_ok_and(|m| m.is_file());
+    if empty || run {
+        Ok(())
+    } else {
+        Err(format!(
+            "--out {} exists and is not an ecsim run directory (it has no {}); a run replaces its directory whole, so choose a new or empty folder",
+            target.display(),
+            summary::FILE
+        ))
+    }
+}

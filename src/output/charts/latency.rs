@@ -1,0 +1,79 @@
+//! Per service with a service model (issue 14): the response-time percentiles p50, p95 and p99
+//! of each trace interval against time, the request timeout, and below them the requests that
+//! timed out, annotated with scaling activities and deployments like the other service charts.
+
+use super::ChartContext;
+use super::annotations;
+use super::data::{LatencySeries, ServiceSeries};
+use super::figure::{Figure, Panel, ReferenceLine, YScale};
+use super::style;
+
+/// The timeout line is drawn when p99 reaches this fraction of it; lower, it would flatten the
+/// percentiles against the axis, and the axis label states the timeout instead.
+const TIMEOUT_SHOWN_FROM: f64 = 0.2;
+
+/// The latency chart of `service`, or `None` when it has no service model.
+pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<Figure<'a>> {
+    let latency = service.latency.as_ref()?;
+    let timeout_ms = ctx
+        .run
+        .summary
+        .services
+        .iter()
+        .find(|s| s.service == service.name)
+        .and_then(|s| s.latency.as_ref())
+        .map(|l| l.timeout_s * 1_000.0);
+    let mut response = response_panel(service, latency, timeout_ms);
+    response.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
+    response
+        .spans
+        .extend(annotations::deployment_spans(ctx.run, &service.name, ctx.axis.end_s));
+    Some(Figure {
+        file_stem: format!("service-{}-latency", super::file_safe(&service.name)),
+        title: ctx.title(&format!("Response time of service {}", service.name)),
+        subtitle: ctx.subtitle.clone(),
+        panels: vec![response, timed_out_panel(service, latency)],
+        markers: annotations::markers(ctx.run, Some(&service.name)),
+    })
+}
+
+/// p50, p95 and p99 with the timeout line (or the timeout in the label when far above them).
+fn response_panel<'a>(service: &'a ServiceSeries, latency: &'a LatencySeries, timeout_ms: Option<f64>) -> Panel<'a> {
+    let highest = latency
+        .p99_ms
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let shown = timeout_ms.filter(|t| highest >= TIMEOUT_SHOWN_FROM * t);
+    let label = match (timeout_ms, shown) {
+        (Some(t), None) => format!("response time (timeout {} s above)", t / 1_000.0),
+        _ => "response time".to_string(),
+    };
+    let mut panel = Panel::new(label, YScale::Milliseconds)
+        .line("p50", style::LATENCY_P50, &service.time_s, &latency.p50_ms)
+        .line("p95", style::LATENCY_P95, &service.time_s, &latency.p95_ms)
+        .line("p99", style::LATENCY_P99, &service.time_s, &latency.p99_ms);
+    if let Some(t) = shown {
+        panel.reference_lines.push(ReferenceLine {
+            legend: format!("timeout {} s", t / 1_000.0),
+            stroke: style::TIMEOUT,
+            value: t,
+        });
+    }
+    panel.height_weight = 3;
+    panel
+}
+
+/// Timed-out requests per second, shaded from zero.
+fn timed_out_panel<'a>(service: &'a ServiceSeries, latency: &'a LatencySeries) -> Panel<'a> {
+    let any = latency.timed_out_rps.iter().any(|v| *v > 0.0);
+    let legend = if any { "timed out" } else { "timed out: none" };
+    Panel::new("timed out (requests/s)", YScale::Rate).band(
+        legend,
+        style::UNSERVED,
+        &service.time_s,
+        &latency.zero,
+        &latency.timed_out_rps,
+    )
+}

@@ -1,0 +1,178 @@
+//! A run replaces its output directory whole (issue 16, safe output directories): no stale chart
+//! or report from an earlier run stays beside new CSVs, a symbolic link planted in the output
+//! path is replaced rather than followed, a directory that is not a run directory is never
+//! replaced, and a failed run leaves the previous directory as it was.
+
+use std::fs;
+
+use crate::support::{TempDir, ecsim};
+
+fn run_into(out: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut args = vec![
+        "run",
+        "scenarios/web-ec2-fixed.yaml",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    let o = ecsim(&args);
+    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+#[test]
+fn a_second_run_replaces_the_first_whole() {
+    let tmp = TempDir::new("outdir-replace");
+    let out = tmp.0.join("web");
+    let (code, text) = run_into(&out, &[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(out.join("report.html").is_file() && out.join("charts").is_dir());
+    assert!(
+        text.contains(&format!("wrote {}", out.display())),
+        "messages name the run directory: {text}"
+    );
+    let (code, text) = run_into(&out, &["--no-charts", "--seed", "9"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        !out.join("report.html").exists() && !out.join("charts").exists(),
+        "stale charts stayed"
+    );
+    assert!(out.join("summary.json").is_file());
+    // Nothing is left beside it: no staging or parked directory.
+    let names: Vec<String> = fs::read_dir(&tmp.0)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["web".to_string()]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_in_the_output_path_are_replaced_not_followed() {
+    let tmp = TempDir::new("outdir-links");
+    let victim = tmp.0.join("victim");
+    fs::create_dir_all(&victim).expect("victim");
+    fs::write(victim.join("precious.txt"), "keep me").expect("file");
+    // A committed `output/web -> victim`: the run replaces the link.
+    let out = tmp.0.join("web");
+    std::os::unix::fs::symlink(&victim, &out).expect("link");
+    let (code, text) = run_into(&out, &["--no-charts"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!fs::symlink_metadata(&out).expect("out").file_type().is_symlink());
+    assert_eq!(
+        fs::read_dir(&victim).expect("victim").count(),
+        1,
+        "nothing written through the link"
+    );
+    // A run directory with `charts -> victim` inside: replaced whole, victim untouched.
+    std::os::unix::fs::symlink(&victim, out.join("charts")).expect("link");
+    let (code, text) = run_into(&out, &[]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        out.join("charts").is_dir()
+            && !fs::symlink_metadata(out.join("charts"))
+                .expect("charts")
+                .file_type()
+                .is_symlink()
+    );
+    assert_eq!(
+        fs::read_to_string(victim.join("precious.txt")).expect("kept"),
+        "keep me"
+    );
+    assert_eq!(fs::read_dir(&victim).expect("victim").count(), 1);
+}
+
+#[test]
+fn a_folder_that_is_not_a_run_directory_is_never_replaced() {
+    let tmp = TempDir::new("outdir-foreign");
+    fs::write(tmp.0.join("notes.txt"), "mine").expect("file");
+    let (code, text) = run_into(&tmp.0, &["--no-charts"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("is not an ecsim run directory"), "{text}");
+    assert_eq!(fs::read_to_string(tmp.0.join("notes.txt")).expect("kept"), "mine");
+    let (code, text) = run_into(std::path::Path::new("."), &["--no-charts"]);
+    assert_eq!(code, Some(2), "{text}");
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_directory() {
+    let tmp = TempDir::new("outdir-failed");
+    let out = tmp.0.join("web");
+    let (code, text) = run_into(&out, &["--no-charts"]);
+    assert_eq!(code, Some(0), "{text}");
+    let before = fs::read(out.join("services.csv")).expect("services");
+    // The event budget stops this run part-way: bad input, exit 2.
+    let (code, text) = run_into(&out, &["--no-charts", "--set", "behavior.maxEvents=10"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert_eq!(fs::read(out.join("services.csv")).expect("services"), before);
+    assert_eq!(
+        fs::read_dir(&tmp.0).expect("list").count(),
+        1,
+        "no staging directory left"
+    );
+}
+
+/// Starts a long run into `out` and returns it once its staging directory exists (it is
+/// simulating then).
+#[cfg(unix)]
+fn start_long_run(tmp: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> std::process::Child {
+    let mut args = vec![
+        "run",
+        "benches/scenarios/large-30d-managed-scaling.yaml",
+        "--set",
+        "duration=365d",
+        "--no-charts",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(&args)
+        .current_dir(crate::support::root())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    while !fs::read_dir(tmp)
+        .expect("list")
+        .any(|e| e.expect("entry").file_name().to_string_lossy().contains(".staging-"))
+    {
+        std::thread::yield_now();
+    }
+    child
+}
+
+#[cfg(unix)]
+#[test]
+fn sigint_and_sigterm_stop_a_run_cleanly() {
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let tmp = TempDir::new(&format!("outdir-signal{signal}"));
+        let out = tmp.0.join("long");
+        let child = start_long_run(&tmp.0, &out, &[]);
+        let status = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let result = child.wait_with_output().expect("waits");
+        let text = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(code), "{text}");
+        assert!(text.contains("nothing was written"), "{text}");
+        assert_eq!(
+            fs::read_dir(&tmp.0).expect("list").count(),
+            0,
+            "no file left behind: {text}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_wall_clock_timeout_stops_a_run_as_bad_input() {
+    let tmp = TempDir::new("outdir-timeout");
+    let out = tmp.0.join("long");
+    let child = start_long_run(&tmp.0, &out, &["--timeout", "1s"]);
+    let result = child.wait_with_output().expect("waits");
+    let text = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{text}");
+    assert!(text.contains("--timeout"), "{text}");
+    assert_eq!(fs::read_dir(&tmp.0).expect("list").count(), 0, "{text}");
+}

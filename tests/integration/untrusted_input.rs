@@ -1,0 +1,212 @@
+//! Scenarios are untrusted input in CI (issue 16): the files they name stay inside their folder,
+//! no outside file's contents reach a message, alias bombs and deep nesting are refused before
+//! they cost memory, `check` does not follow symbolic links, and a strategy naming a provider
+//! twice is bad input rather than a panic.
+
+use std::fs;
+use std::path::Path;
+
+use crate::support::{TempDir, ecsim, root};
+
+/// A Fargate scenario whose task definition comes from `file`.
+fn scenario_naming(file: &str) -> String {
+    let text = fs::read_to_string(root().join("scenarios/web-fargate.yaml")).expect("example scenario");
+    text.replace("file: taskdefs/web-fargate.json", &format!("file: {file}"))
+        .lines()
+        .take_while(|l| !l.starts_with("expect:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const SECRET: &str = "TOP-SECRET-5b1f";
+
+/// Writes a scenario folder `dir/case/` and a secret file beside it, outside the folder.
+fn case(dir: &Path, file: &str) -> std::path::PathBuf {
+    let folder = dir.join("case");
+    fs::create_dir_all(&folder).expect("folder");
+    fs::write(dir.join("secret.json"), format!("{{\"family\": \"{SECRET}\"")).expect("secret");
+    let path = folder.join("s.yaml");
+    fs::write(&path, scenario_naming(file)).expect("scenario");
+    path
+}
+
+fn stderr_of(args: &[&str]) -> (Option<i32>, String) {
+    let out = ecsim(args);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), all)
+}
+
+#[test]
+fn a_file_outside_the_scenario_folder_is_refused_and_never_printed() {
+    let tmp = TempDir::new("confine-outside");
+    let path = case(&tmp.0, "../secret.json");
+    let (code, text) = stderr_of(&["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("outside the scenario's folder"), "{text}");
+    assert!(text.contains("--allow-path"), "{text}");
+    assert!(!text.contains(SECRET), "the outside file's contents leaked: {text}");
+
+    // An absolute path and a symbolic link inside the folder are resolved the same way.
+    let path = case(&tmp.0, &tmp.0.join("secret.json").display().to_string());
+    let (code, text) = stderr_of(&["run", path.to_str().expect("utf-8"), "--no-charts"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(!text.contains(SECRET), "{text}");
+    #[cfg(unix)]
+    {
+        let folder = tmp.0.join("case");
+        std::os::unix::fs::symlink(tmp.0.join("secret.json"), folder.join("link.json")).expect("symlink");
+        let path = case(&tmp.0, "link.json");
+        let (code, text) = stderr_of(&["check", path.to_str().expect("utf-8")]);
+        assert_eq!(code, Some(2), "{text}");
+        assert!(
+            text.contains("outside the scenario's folder") && !text.contains(SECRET),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn allow_path_lets_a_scenario_read_another_folder() {
+    let tmp = TempDir::new("confine-allow");
+    let shared = tmp.0.join("shared");
+    fs::create_dir_all(&shared).expect("shared");
+    fs::copy(
+        root().join("scenarios/taskdefs/web-fargate.json"),
+        shared.join("td.json"),
+    )
+    .expect("copy");
+    let path = case(&tmp.0, "../shared/td.json");
+    let p = path.to_str().expect("utf-8");
+    let (code, text) = stderr_of(&["validate", p]);
+    assert_eq!(code, Some(2), "refused without the flag: {text}");
+    let (code, text) = stderr_of(&["validate", p, "--allow-path", shared.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(0), "{text}");
+}
+
+#[test]
+fn devices_and_process_files_are_not_read() {
+    let tmp = TempDir::new("confine-devices");
+    for file in ["/dev/zero", "/proc/self/environ", "/dev/stdin"] {
+        let path = case(&tmp.0, file);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+            .args(["validate", path.to_str().expect("utf-8"), "--allow-path", "/"])
+            .env("ECSIM_TEST_SECRET", SECRET)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("runs");
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{file}: {text}");
+        assert!(text.contains("not a regular file"), "{file}: {text}");
+        assert!(!text.contains(SECRET), "{file}: {text}");
+    }
+}
+
+#[test]
+fn an_alias_bomb_and_deep_nesting_are_refused_before_they_cost_memory() {
+    let tmp = TempDir::new("yaml-bomb");
+    // Nine levels of ten aliases each: a billion values from a few hundred bytes.
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..=9 {
+        let prev = format!("*a{}", level - 1);
+        bomb.push_str(&format!("a{level}: &a{level} [{}]\n", [prev.as_str(); 10].join(", ")));
+    }
+    bomb.push_str("duration: 1h\n");
+    let path = tmp.0.join("bomb.yaml");
+    fs::write(&path, &bomb).expect("bomb");
+    let (code, text) = stderr_of(&["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("values once its aliases"), "{text}");
+
+    // Deeper than ecsim's limit (128), shallower than the YAML parser's own.
+    let deep = format!("duration: 1h\nx: {}{}\n", "[".repeat(200), "]".repeat(200));
+    let path = tmp.0.join("deep.yaml");
+    fs::write(&path, deep).expect("deep");
+    let (code, text) = stderr_of(&["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("nest more than"), "{text}");
+}
+
+#[cfg(unix)]
+#[test]
+fn check_does_not_follow_symbolic_links_in_folders() {
+    let tmp = TempDir::new("check-links");
+    fs::copy(root().join("scenarios/web-ec2-fixed.yaml"), tmp.0.join("one.yaml")).expect("copy");
+    std::os::unix::fs::symlink(&tmp.0, tmp.0.join("loop-a")).expect("link");
+    std::os::unix::fs::symlink(&tmp.0, tmp.0.join("loop-b")).expect("link");
+    std::os::unix::fs::symlink("/", tmp.0.join("root")).expect("link");
+    let (code, text) = stderr_of(&["check", tmp.0.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(text.matches("one.yaml").count(), 1, "one scenario, found once: {text}");
+    assert!(!text.contains("loop-a") && !text.contains("root/"), "{text}");
+}
+
+#[test]
+fn a_strategy_naming_a_provider_twice_is_bad_input_not_a_panic() {
+    let tmp = TempDir::new("duplicate-provider");
+    let text = fs::read_to_string(root().join("scenarios/web-fargate.yaml"))
+        .expect("example")
+        .replace(
+            "      launchType: FARGATE\n",
+            "      capacityProviderStrategy: [{capacityProvider: FARGATE, weight: 1}, {capacityProvider: FARGATE, weight: 2}]\n",
+        )
+        .replace("file: taskdefs/web-fargate.json", "file: ../taskdefs/web-fargate.json");
+    let folder = tmp.0.join("s");
+    fs::create_dir_all(&folder).expect("folder");
+    fs::create_dir_all(tmp.0.join("taskdefs")).expect("taskdefs");
+    fs::copy(
+        root().join("scenarios/taskdefs/web-fargate.json"),
+        tmp.0.join("taskdefs/web-fargate.json"),
+    )
+    .expect("copy");
+    let path = folder.join("s.yaml");
+    fs::write(&path, text).expect("scenario");
+    let (code, out) = stderr_of(&[
+        "run",
+        path.to_str().expect("utf-8"),
+        "--no-charts",
+        "--allow-path",
+        tmp.0.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(out.contains("already in this strategy"), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_or_an_expectation_cannot_inject_ci_commands_or_break_junit() {
+    let tmp = TempDir::new("ci-injection");
+    let text = fs::read_to_string(root().join("scenarios/web-ec2-fixed.yaml")).expect("example");
+    // A failing expectation whose text carries a terminal escape and a vertical tab.
+    let text = format!("{text}\n  - max(web.running) == 1 # \u{1b}[31m red \u{b}\n");
+    let name = "evil\n::error file=x::pwned,x.yaml";
+    fs::write(tmp.0.join(name), text).expect("scenario");
+    let junit = tmp.0.join("junit.xml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args([
+            "check",
+            tmp.0.to_str().expect("utf-8"),
+            "--junit",
+            junit.to_str().expect("utf-8"),
+        ])
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let commands: Vec<&str> = stdout.lines().filter(|l| l.starts_with("::")).collect();
+    assert!(!commands.is_empty(), "{stdout}");
+    for line in &commands {
+        assert!(line.starts_with("::error file="), "{line}");
+        assert!(!line.contains('\u{1b}'), "a terminal escape reached the log: {line:?}");
+    }
+    assert!(
+        !stdout.lines().any(|l| l.starts_with("::error file=x::pwned")),
+        "{stdout}"
+    );
+    let xml = fs::read_to_string(&junit).expect("junit written");
+    roxmltree::Document::parse(&xml).expect("the JUnit file stays parseable");
+}
