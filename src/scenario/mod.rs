@@ -163,6 +163,14 @@ fn read_top(
         d,
     );
     load::check_worker_behavior(o.field("load"), &ecs.services, &ecs.task_definitions, &behavior, d);
+    load::check_request_mode(
+        o.field("load"),
+        &ecs.services,
+        &ecs.task_definitions,
+        &ecs.target_groups,
+        &behavior,
+        d,
+    );
     let timeline_context = events::TimelineContext {
         services: &ecs.services,
         declared: &declared,

@@ -47,12 +47,14 @@ mod arrivals;
 mod model;
 mod report;
 mod routing;
+mod serving;
 mod stretch;
 mod target;
 
 pub use arrivals::{Arrivals, RateStep};
 pub use model::RequestModel;
 pub use report::{StretchReport, TargetReport};
+pub use serving::{ExactServing, ExactTotals};
 
 use crate::sim::time::SimTime;
 use crate::workload::latency::LatencyError;

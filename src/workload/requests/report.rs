@@ -1,8 +1,8 @@
 //! What one stretch did: request counts, response- and wait-time sketches, and each target's
 //! busy fraction and requests held at the end.
 
-use super::TargetId;
 use super::target::Target;
+use super::{TargetId, TargetState};
 use crate::sim::time::SimTime;
 use crate::workload::latency::QuantileSketch;
 
@@ -44,6 +44,10 @@ pub struct StretchReport {
 pub struct TargetReport {
     /// Which target.
     pub id: TargetId,
+    /// Its state during the stretch (states change only between stretches).
+    pub state: TargetState,
+    /// Its slots (`concurrency`).
+    pub concurrency: u32,
     /// Requests routed to it.
     pub routed: u64,
     /// Requests it answered within the timeout.
@@ -113,6 +117,8 @@ impl StretchReport {
         };
         TargetReport {
             id: target.id,
+            state: target.state,
+            concurrency: target.spec.concurrency,
             routed: target.routed,
             served: target.served,
             busy_fraction,
