@@ -194,6 +194,8 @@ impl RequestModel {
                 seq,
             });
         }
+        // The target holds one more: least outstanding requests must see it at the next arrival.
+        self.router.sync(target);
     }
 
     /// Closes the stretch at `until`: busy time up to the end, what each target holds.
