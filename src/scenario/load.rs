@@ -195,15 +195,34 @@ pub fn check_worker_behavior(
     }
 }
 
+/// The highest mean demand a service in exact mode may reach, requests per second: every request
+/// is simulated (about 4 million a CPU-second) and an overloaded one queues until its timeout,
+/// so a million a second is already an hour of CPU and a gigabyte of queue per simulated hour.
+pub const MAX_EXACT_RPS: f64 = 1_000_000.0;
+/// At most this many load steps are sampled for the peak demand.
+const MOST_PEAK_SAMPLES: u64 = 1_000_000;
+
+/// The run's window and load steps, for the peak demand of a service in exact mode.
+pub struct RunWindow {
+    /// `duration`, ms (`None` when it is missing: reported elsewhere).
+    pub duration_ms: Option<u64>,
+    /// `behavior.loadStep`, ms.
+    pub load_step_ms: u64,
+    /// `start`, ms since the epoch.
+    pub start_epoch_ms: i64,
+}
+
 /// A service in exact mode (`model: requests`) needs a service model
-/// (`behavior.taskDefinitions.<family>.serviceTime`), and a target group whose algorithm the
-/// simulator models (not `weighted_random`).
+/// (`behavior.taskDefinitions.<family>.serviceTime`), a target group whose algorithm the
+/// simulator models (not `weighted_random`), and a mean demand that never exceeds
+/// [`MAX_EXACT_RPS`] at any load step.
 pub fn check_request_mode(
     node: Option<&Node>,
     services: &[ServiceSpec],
     task_definitions: &[TaskDefinitionSpec],
     target_groups: &[TargetGroupSpec],
     behavior: &Behavior,
+    window: &RunWindow,
     d: &mut Diagnostics,
 ) {
     for s in services.iter().filter(|s| s.request_mode == RequestMode::Requests) {
@@ -242,6 +261,23 @@ pub fn check_request_mode(
                 ),
                 Some("set its load_balancing.algorithm.type to round_robin or least_outstanding_requests".into()),
             );
+        }
+        if let (Some(profile), Some(duration_ms)) = (&s.load, window.duration_ms) {
+            let step = window.load_step_ms.max(1).max(duration_ms / MOST_PEAK_SAMPLES);
+            let peak = (0..duration_ms.div_ceil(step))
+                .map(|k| profile.mean_rps(k * step, window.start_epoch_ms))
+                .fold(0.0, f64::max);
+            if peak > MAX_EXACT_RPS {
+                d.error(
+                    loc,
+                    &path,
+                    format!(
+                        "service `{}` simulates every request, but its demand reaches {peak:.0} requests per second, above the {MAX_EXACT_RPS:.0} exact mode allows",
+                        s.name
+                    ),
+                    Some("use `model: estimate` for this load, or lower requestsPerSecond".into()),
+                );
+            }
         }
     }
 }

@@ -169,6 +169,11 @@ fn read_top(
         &ecs.task_definitions,
         &ecs.target_groups,
         &behavior,
+        &load::RunWindow {
+            duration_ms: run.duration.map(|v| v.as_millis()),
+            load_step_ms: behavior.load_step.as_millis(),
+            start_epoch_ms: run.start,
+        },
         d,
     );
     let timeline_context = events::TimelineContext {

@@ -346,6 +346,21 @@ fn exact_mode_without_a_service_time_is_an_error() {
 }
 
 #[test]
+fn exact_mode_beyond_a_million_requests_a_second_is_an_error() {
+    let yaml = one_task(1, 10, 5.0, "1h", "60s").replace(
+        "[{constant: 5}]",
+        "[{constant: 5}, {spike: {at: 30m, duration: 1m, add: 2000000}}]",
+    );
+    let e = error_of(&yaml);
+    assert!(e.contains("field: load.api.model"), "{e}");
+    assert!(
+        e.contains("its demand reaches 2000005 requests per second, above the 1000000 exact mode allows"),
+        "{e}"
+    );
+    assert!(e.contains("use `model: estimate`"), "{e}");
+}
+
+#[test]
 fn routing_attributes_are_checked_as_alb_checks_them() {
     let with = |attributes: &str| {
         CHURN.replace(
