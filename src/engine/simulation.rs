@@ -7,6 +7,7 @@ use crate::model::{InstanceState, TaskState};
 use crate::sim::SimTime;
 use crate::spec::Spec;
 use crate::trace::{EventKind, RunTotals, TraceSink};
+use crate::workload::requests::ExactTotals;
 
 /// Records a run holds at one moment (see `Simulation::retained`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +125,14 @@ impl<'s, 'k> Simulation<'s, 'k> {
             starting: s.starting_count(),
             healthy: s.healthy,
         })
+    }
+
+    /// The request counts so far of service `name` in exact mode (`load.<service>.model:
+    /// requests`); `None` for any other service. Counts reach the last change of demand or
+    /// tasks, or the last trace tick.
+    pub fn exact_requests(&self, name: &str) -> Option<ExactTotals> {
+        let index = self.world.spec.services.iter().position(|s| s.name == name)?;
+        Some(self.world.services[index].requests.as_ref()?.exact()?.totals())
     }
 
     /// Container instances registered and ACTIVE now.

@@ -5,9 +5,13 @@ use super::SourceLoader;
 use super::diag::{Diagnostics, Sources};
 use super::reader::{Obj, as_number, object};
 use super::yaml::{Node, Value};
-use crate::spec::{Behavior, ServiceSpec, TaskDefinitionSpec, WorkerQueue};
+use crate::spec::{
+    Behavior, LoadBalancingAlgorithm, RequestMode, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec, WorkerQueue,
+};
 use crate::workload::{Interpolation, LoadProfile, LoadShape, Noise, ReplaySeries, SpikeEffect, parse_replay_csv};
 
+/// The values of `load.<service>.model` (issue 14): the per-interval estimate, or every request.
+const MODELS: &[&str] = &["estimate", "requests"];
 const SHAPES: &[&str] = &["constant", "ramp", "step", "diurnal", "weekly", "spike", "replay"];
 /// What a shape's rate fields are, in "missing required field" messages.
 const RPS: &str = "requests per second";
@@ -109,6 +113,19 @@ fn read_service_load(
         );
     }
     let queue_loc = o.key_loc("queueName");
+    let model_path = o.child("model");
+    let model = o.one_of("model", MODELS, d);
+    if worker && model.is_some() {
+        d.error(
+            o.key_loc("model"),
+            &model_path,
+            "model belongs to a service that serves requests; a queue worker's messages are not requests",
+            Some("remove model, or write the load as requestsPerSecond".into()),
+        );
+    }
+    if model == Some("requests") {
+        services[index].request_mode = RequestMode::Requests;
+    }
     o.finish(d);
     if worker {
         // The queue is named after the service unless the scenario names it.
@@ -175,6 +192,93 @@ pub fn check_worker_behavior(
                 "add behavior.taskDefinitions.{family}.messagesPerSecondPerTask: how many messages one task processes per second"
             )),
         );
+    }
+}
+
+/// The highest mean demand a service in exact mode may reach, requests per second: every request
+/// is simulated (about 4 million a CPU-second) and an overloaded one queues until its timeout,
+/// so a million a second is already an hour of CPU and a gigabyte of queue per simulated hour.
+pub const MAX_EXACT_RPS: f64 = 1_000_000.0;
+/// At most this many load steps are sampled for the peak demand.
+const MOST_PEAK_SAMPLES: u64 = 1_000_000;
+
+/// The run's window and load steps, for the peak demand of a service in exact mode.
+pub struct RunWindow {
+    /// `duration`, ms (`None` when it is missing: reported elsewhere).
+    pub duration_ms: Option<u64>,
+    /// `behavior.loadStep`, ms.
+    pub load_step_ms: u64,
+    /// `start`, ms since the epoch.
+    pub start_epoch_ms: i64,
+}
+
+/// A service in exact mode (`model: requests`) needs a service model
+/// (`behavior.taskDefinitions.<family>.serviceTime`), a target group whose algorithm the
+/// simulator models (not `weighted_random`), and a mean demand that never exceeds
+/// [`MAX_EXACT_RPS`] at any load step.
+pub fn check_request_mode(
+    node: Option<&Node>,
+    services: &[ServiceSpec],
+    task_definitions: &[TaskDefinitionSpec],
+    target_groups: &[TargetGroupSpec],
+    behavior: &Behavior,
+    window: &RunWindow,
+    d: &mut Diagnostics,
+) {
+    for s in services.iter().filter(|s| s.request_mode == RequestMode::Requests) {
+        let loc = node.and_then(|n| n.get(&s.name)).and_then(|n| match &n.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.name == "model").map(|(_, v)| v.loc),
+            _ => None,
+        });
+        let Some(loc) = loc else { continue };
+        let path = format!("load.{}.model", s.name);
+        let family = &task_definitions[s.task_definition].family;
+        if behavior.task_definitions[s.task_definition].service_model.is_none() {
+            d.error(
+                loc,
+                &path,
+                format!(
+                    "service `{}` simulates every request, but its task definition `{family}` has no serviceTime",
+                    s.name
+                ),
+                Some(format!(
+                    "add behavior.taskDefinitions.{family}.serviceTime (and concurrency), or remove `model: requests`"
+                )),
+            );
+        }
+        if let Some(g) = s
+            .target_groups
+            .first()
+            .map(|g| &target_groups[*g])
+            .filter(|g| g.algorithm == LoadBalancingAlgorithm::WeightedRandom)
+        {
+            d.error(
+                loc,
+                &path,
+                format!(
+                    "target group `{}` routes by weighted_random, which the request simulation does not model",
+                    g.name
+                ),
+                Some("set its load_balancing.algorithm.type to round_robin or least_outstanding_requests".into()),
+            );
+        }
+        if let (Some(profile), Some(duration_ms)) = (&s.load, window.duration_ms) {
+            let step = window.load_step_ms.max(1).max(duration_ms / MOST_PEAK_SAMPLES);
+            let peak = (0..duration_ms.div_ceil(step))
+                .map(|k| profile.mean_rps(k * step, window.start_epoch_ms))
+                .fold(0.0, f64::max);
+            if peak > MAX_EXACT_RPS {
+                d.error(
+                    loc,
+                    &path,
+                    format!(
+                        "service `{}` simulates every request, but its demand reaches {peak:.0} requests per second, above the {MAX_EXACT_RPS:.0} exact mode allows",
+                        s.name
+                    ),
+                    Some("use `model: estimate` for this load, or lower requestsPerSecond".into()),
+                );
+            }
+        }
     }
 }
 

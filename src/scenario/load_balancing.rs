@@ -1,11 +1,15 @@
 //! `elasticLoadBalancing.targetGroups`: target groups as describe-target-groups prints them, with
-//! the deregistration delay from their `Attributes` (describe-target-group-attributes).
+//! the deregistration delay, the routing algorithm and slow start from their `Attributes`
+//! (describe-target-group-attributes; Latency A4).
 
 use super::diag::Diagnostics;
 use super::reader::{Obj, as_list, as_string, object};
 use super::yaml::Node;
 use crate::sim::SimDuration;
-use crate::spec::TargetGroupSpec;
+use crate::spec::{LoadBalancingAlgorithm, TargetGroupSpec};
+
+/// The values of `load_balancing.algorithm.type` (Latency A4).
+const ALGORITHMS: &[&str] = &["round_robin", "least_outstanding_requests", "weighted_random"];
 
 const TARGET_GROUP_IGNORED: &[&str] = &[
     "TargetGroupArn",
@@ -73,27 +77,77 @@ pub fn read_target_groups(node: Option<&Node>, d: &mut Diagnostics) -> Vec<Targe
     groups
 }
 
-/// `Attributes` (describe-target-group-attributes): the deregistration delay; other keys are
-/// accepted and not modelled.
+/// `Attributes` (describe-target-group-attributes): the deregistration delay, the routing
+/// algorithm and slow start; other keys are accepted and not modelled.
 fn read_target_group_attributes(o: &mut Obj<'_>, tg: &mut TargetGroupSpec, d: &mut Diagnostics) {
+    let mut slow_start_loc = None;
     for (p, a) in o.list("Attributes", d) {
         let Some(mut attr) = object(a, &p, d) else { continue };
         let key = attr.required_string("Key", "an attribute name", d);
         let value = attr.required_string("Value", "its value, as a string", d);
         let value_loc = attr.key_loc("Value");
         attr.finish(d);
-        if key.as_deref() == Some("deregistration_delay.timeout_seconds") {
-            match value.as_deref().map(str::parse::<u64>) {
-                Some(Ok(s)) if s <= 3600 => tg.deregistration_delay = SimDuration::from_secs(s),
-                Some(_) => d.error(
+        let (Some(key), Some(value)) = (key, value) else {
+            continue;
+        };
+        let value_path = format!("{p}.Value");
+        match key.as_str() {
+            "deregistration_delay.timeout_seconds" => match value.parse::<u64>() {
+                Ok(s) if s <= 3600 => tg.deregistration_delay = SimDuration::from_secs(s),
+                _ => d.error(
                     value_loc,
-                    &format!("{p}.Value"),
+                    &value_path,
                     "deregistration_delay.timeout_seconds must be a whole number of seconds from 0 to 3600",
                     None,
                 ),
-                None => {}
+            },
+            "load_balancing.algorithm.type" => {
+                tg.algorithm = match value.as_str() {
+                    "round_robin" => LoadBalancingAlgorithm::RoundRobin,
+                    "least_outstanding_requests" => LoadBalancingAlgorithm::LeastOutstandingRequests,
+                    "weighted_random" => LoadBalancingAlgorithm::WeightedRandom,
+                    other => {
+                        // A shortened value (`least_outstanding`) is closest to the value it starts.
+                        let prefix = ALGORITHMS
+                            .iter()
+                            .copied()
+                            .find(|a| !other.is_empty() && a.starts_with(other));
+                        let help = prefix
+                            .or_else(|| super::diag::closest(other, ALGORITHMS.iter().copied()))
+                            .map_or_else(
+                                || format!("use one of {}", ALGORITHMS.join(", ")),
+                                |c| format!("did you mean `{c}`? (valid: {})", ALGORITHMS.join(", ")),
+                            );
+                        let message = format!("`{other}` is not a load_balancing.algorithm.type");
+                        d.error(value_loc, &value_path, message, Some(help));
+                        continue;
+                    }
+                };
             }
+            "slow_start.duration_seconds" => match value.parse::<u64>() {
+                Ok(s) if s == 0 || (30..=900).contains(&s) => {
+                    tg.slow_start = SimDuration::from_secs(s);
+                    slow_start_loc = Some((value_loc, value_path));
+                }
+                _ => d.error(
+                    value_loc,
+                    &value_path,
+                    "slow_start.duration_seconds must be 0 (off) or a whole number of seconds from 30 to 900",
+                    None,
+                ),
+            },
+            _ => {}
         }
+    }
+    // ALB refuses slow start with least outstanding requests (Latency A4).
+    let least_outstanding = tg.algorithm == LoadBalancingAlgorithm::LeastOutstandingRequests;
+    if let Some((loc, path)) = slow_start_loc.filter(|_| least_outstanding && tg.slow_start > SimDuration::ZERO) {
+        d.error(
+            loc,
+            &path,
+            "slow start cannot be combined with least_outstanding_requests (ALB refuses it)",
+            Some("set slow_start.duration_seconds to 0, or use round_robin".into()),
+        );
     }
 }
 

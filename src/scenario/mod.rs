@@ -167,6 +167,19 @@ fn read_top(
         d,
     );
     load::check_worker_behavior(o.field("load"), &ecs.services, &ecs.task_definitions, &behavior, d);
+    load::check_request_mode(
+        o.field("load"),
+        &ecs.services,
+        &ecs.task_definitions,
+        &ecs.target_groups,
+        &behavior,
+        &load::RunWindow {
+            duration_ms: run.duration.map(|v| v.as_millis()),
+            load_step_ms: behavior.load_step.as_millis(),
+            start_epoch_ms: run.start,
+        },
+        d,
+    );
     let timeline_context = events::TimelineContext {
         services: &ecs.services,
         declared: &declared,

@@ -129,6 +129,7 @@ fn read_service(
         health_check_grace_period: grace,
         load: None,
         queue: None,
+        request_mode: crate::spec::RequestMode::Estimate,
         placement_strategy,
         placement_constraints,
     })

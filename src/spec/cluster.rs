@@ -204,10 +204,24 @@ pub struct ServiceSpec {
     pub load: Option<LoadProfile>,
     /// The queue a worker service consumes instead of serving requests.
     pub queue: Option<WorkerQueue>,
+    /// `load.<service>.model`: how requests are served (issue 14), for a service whose task
+    /// definition has a service model.
+    pub request_mode: RequestMode,
     /// `placementStrategy` rules in order; empty means the default (spread over zones).
     pub placement_strategy: Vec<PlacementStrategy>,
     /// `placementConstraints` of the service (`distinctInstance`, `memberOf`).
     pub placement_constraints: Vec<PlacementConstraint>,
+}
+
+/// `load.<service>.model`: how a service with a service model serves its requests (issue 14).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RequestMode {
+    /// `estimate` (the default): per trace interval, by queueing theory, with a fluid backlog.
+    #[default]
+    Estimate,
+    /// `requests`: every request simulated, routed to a healthy task by the target group's
+    /// algorithm (`workload::requests`).
+    Requests,
 }
 
 /// A custom attribute put on every instance of an Auto Scaling group (AWS: `PutAttributes` on

@@ -86,6 +86,36 @@ pub struct TargetGroupSpec {
     /// `deregistration_delay.timeout_seconds` (default 300): a deregistered target drains this
     /// long while its task stays DEACTIVATING and holds its resources.
     pub deregistration_delay: SimDuration,
+    /// `load_balancing.algorithm.type` (default `round_robin`); it routes the requests of a
+    /// service in exact mode (`load.<service>.model: requests`).
+    pub algorithm: LoadBalancingAlgorithm,
+    /// `slow_start.duration_seconds` (default 0, off; else 30 to 900 s, and only with
+    /// `round_robin`).
+    pub slow_start: SimDuration,
+}
+
+/// A target group's `load_balancing.algorithm.type` (Latency A4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LoadBalancingAlgorithm {
+    /// `round_robin` (AWS's default).
+    #[default]
+    RoundRobin,
+    /// `least_outstanding_requests`.
+    LeastOutstandingRequests,
+    /// `weighted_random` (automatic target weights): accepted, not modelled; a service in
+    /// exact mode cannot use it.
+    WeightedRandom,
+}
+
+impl LoadBalancingAlgorithm {
+    /// The attribute's value as AWS prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LoadBalancingAlgorithm::RoundRobin => "round_robin",
+            LoadBalancingAlgorithm::LeastOutstandingRequests => "least_outstanding_requests",
+            LoadBalancingAlgorithm::WeightedRandom => "weighted_random",
+        }
+    }
 }
 
 impl TargetGroupSpec {
@@ -97,6 +127,8 @@ impl TargetGroupSpec {
             healthy_threshold: 5,
             unhealthy_threshold: 2,
             deregistration_delay: SimDuration::from_secs(300),
+            algorithm: LoadBalancingAlgorithm::RoundRobin,
+            slow_start: SimDuration::ZERO,
         }
     }
 }

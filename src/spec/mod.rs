@@ -18,11 +18,11 @@ pub use behavior::{
 };
 pub use cluster::{
     AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,
-    InstancesDistribution, ManagedScaling, ServiceSpec, StrategyItem, WorkerQueue,
+    InstancesDistribution, ManagedScaling, RequestMode, ServiceSpec, StrategyItem, WorkerQueue,
 };
 pub use deployment::{
     CircuitBreakerSpec, DeploymentAlarmsSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec,
-    TargetGroupSpec,
+    LoadBalancingAlgorithm, TargetGroupSpec,
 };
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};

@@ -4,7 +4,8 @@
 //! mean into the demand actually observed over one load step (and holds the other random
 //! samplers), `replay` reads recorded demand from CSV, and `serving` splits demand among healthy
 //! tasks and averages utilization over a trace interval. `queue` is the other way to consume
-//! demand: messages wait in a FIFO queue until a worker task takes them.
+//! demand: messages wait in a FIFO queue until a worker task takes them. `latency` estimates request
+//! latency from queueing theory; `requests` simulates every request across a service's tasks.
 //!
 //! Architecture invariants: nothing here reads the OS clock or does I/O (CSV arrives as text);
 //! every random number comes from the caller's `ChaCha8Rng`, with no hidden caching, so a seed
@@ -15,6 +16,7 @@ pub mod noise;
 pub mod queue;
 pub mod replay;
 pub mod request_queue;
+pub mod requests;
 pub mod serving;
 pub mod shapes;
 

@@ -11,6 +11,7 @@ mod deployments;
 mod draining_bounds;
 mod engine_runs;
 mod error_messages;
+mod exact_requests;
 mod faults;
 mod latency;
 mod output_dirs;

@@ -1,6 +1,8 @@
 //! Demand on services: sampled once per load step, served by healthy tasks (or queued for worker
-//! tasks), accumulated exactly.
+//! tasks, or for a service with a service model estimated by queueing theory or simulated
+//! request by request), accumulated exactly.
 
+use super::requests::{RequestServing, advance_exact};
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::model::TaskState;
@@ -26,7 +28,11 @@ impl World<'_> {
             }
             None => match &mut s.requests {
                 // Requests above capacity queue and may time out (workload::request_queue).
-                Some(requests) => requests.advance(elapsed, s.demand_rps, s.healthy),
+                Some(RequestServing::Estimate(requests)) => requests.advance(elapsed, s.demand_rps, s.healthy),
+                // Every request, routed to the healthy tasks (workload::requests).
+                Some(RequestServing::Exact(exact)) => {
+                    advance_exact(exact, self.spec, service, &s.tasks, &self.tasks, now, s.demand_rps)
+                }
                 None => s.serving.serve(s.demand_rps, s.healthy),
             },
         };

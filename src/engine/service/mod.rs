@@ -1,11 +1,12 @@
 //! Services: the service scheduler and task placement, rolling deployments, the replacement of
-//! tasks on draining instances, request load and queue workers.
+//! tasks on draining instances, request load (estimated, or every request) and queue workers.
 
 pub(super) mod deployments;
 pub(super) mod draining;
 pub(super) mod load;
 pub(super) mod placement;
 pub(super) mod queue;
+pub(super) mod requests;
 pub(super) mod scheduler;
 mod state;
 

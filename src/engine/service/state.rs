@@ -10,7 +10,9 @@ use crate::engine::scaling::MetricPeriodState;
 use crate::model::task::TASK_STATE_COUNT;
 use crate::model::{InstanceId, TaskId, TaskState};
 use crate::sim::{IdMap, RngStreams, ServiceIdx, SimTime};
-use crate::spec::Spec;
+use crate::spec::{RequestMode, Spec};
+
+use super::requests::{RequestServing, exact_serving};
 use crate::workload::{IntervalAccumulator, MessageQueue, RequestQueue, ServingModel};
 
 /// Runtime state of one service.
@@ -43,8 +45,9 @@ pub(in crate::engine) struct ServiceState {
     pub serving: ServingModel,
     /// The queue a worker service consumes (`None`: the service serves requests).
     pub queue: Option<MessageQueue>,
-    /// The request queue of a service whose task definition has a service model (issue 14).
-    pub requests: Option<RequestQueue>,
+    /// How a service whose task definition has a service model serves requests (issue 14):
+    /// the estimate's queue, or every request.
+    pub requests: Option<RequestServing>,
     pub load_rng: ChaCha8Rng,
     pub demand_rps: f64,
     pub accumulator: IntervalAccumulator,
@@ -71,8 +74,15 @@ impl ServiceState {
         let s = &spec.services[index];
         let b = &spec.behavior.task_definitions[s.task_definition];
         let timeout_ms = spec.behavior.latency.timeout.as_millis();
-        let requests = match (&s.queue, &b.service_model) {
-            (None, Some(m)) => Some(RequestQueue::new(m.service_time.clone(), m.concurrency, timeout_ms)),
+        let requests = match (&s.queue, &b.service_model, s.request_mode) {
+            (None, Some(_), RequestMode::Requests) => {
+                Some(RequestServing::Exact(Box::new(exact_serving(spec, index, streams))))
+            }
+            (None, Some(m), RequestMode::Estimate) => Some(RequestServing::Estimate(Box::new(RequestQueue::new(
+                m.service_time.clone(),
+                m.concurrency,
+                timeout_ms,
+            )))),
             _ => None,
         };
         ServiceState {
@@ -93,7 +103,7 @@ impl ServiceState {
                 // A worker's full CPU is its message rate (validated for workers).
                 requests_per_second_at_full_cpu: match (&s.queue, &requests) {
                     (Some(_), _) => b.messages_per_second_per_task.unwrap_or(0.0),
-                    (None, Some(r)) => r.capacity_per_task_rps(),
+                    (None, Some(_)) => b.service_model.as_ref().map_or(0.0, |m| m.capacity_per_task_rps()),
                     (None, None) => b.requests_per_second_at_full_cpu,
                 },
                 idle_cpu_percent: b.idle_cpu_percent,

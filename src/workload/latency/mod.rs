@@ -95,4 +95,4 @@ pub(crate) fn check_at_least(what: &'static str, value: f64, min: f64, inclusive
 #[cfg(test)]
 mod reference_tests;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
