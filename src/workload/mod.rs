@@ -4,12 +4,15 @@
 //! mean into the demand actually observed over one load step (and holds the other random
 //! samplers), `replay` reads recorded demand from CSV, and `serving` splits demand among healthy
 //! tasks and averages utilization over a trace interval. `queue` is the other way to consume
-//! demand: messages wait in a FIFO queue until a worker task takes them.
+//! demand: messages wait in a FIFO queue until a worker task takes them. `request_queue` serves
+//! requests through a queue with a timeout when a task has a service model, and `alb_metrics`
+//! turns what it saw in a metric period into the load balancer's CloudWatch metrics.
 //!
 //! Architecture invariants: nothing here reads the OS clock or does I/O (CSV arrives as text);
 //! every random number comes from the caller's `ChaCha8Rng`, with no hidden caching, so a seed
 //! reproduces a run; evaluating demand never allocates.
 
+pub mod alb_metrics;
 pub mod latency;
 pub mod noise;
 pub mod queue;
@@ -18,6 +21,7 @@ pub mod request_queue;
 pub mod serving;
 pub mod shapes;
 
+pub use alb_metrics::{AlbMetric, AlbStatistic, Percentile, RequestPeriod};
 pub use noise::{Noise, exponential_ms, lognormal_ms, standard_normal};
 pub use queue::{Drained, MessageQueue};
 pub use replay::{ReplaySeries, parse_replay_csv};

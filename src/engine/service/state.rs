@@ -72,7 +72,13 @@ impl ServiceState {
         let b = &spec.behavior.task_definitions[s.task_definition];
         let timeout_ms = spec.behavior.latency.timeout.as_millis();
         let requests = match (&s.queue, &b.service_model) {
-            (None, Some(m)) => Some(RequestQueue::new(m.service_time.clone(), m.concurrency, timeout_ms)),
+            (None, Some(m)) => {
+                let mut queue = RequestQueue::new(m.service_time.clone(), m.concurrency, timeout_ms);
+                if spec.auto_scaling.reads_alb_metrics_of(index) {
+                    queue.track_metric_periods();
+                }
+                Some(queue)
+            }
             _ => None,
         };
         ServiceState {
