@@ -427,3 +427,40 @@ fn a_percentile_in_a_customized_metric_needs_metric_math() {
         "p99 of a 100 ms exponential is 0.46 s: {values:?}"
     );
 }
+
+#[test]
+fn a_load_balancer_alarm_runs_beside_a_high_resolution_policy() {
+    // The 20-second pipeline has series of its own; the load balancer's 60-second series must not
+    // be read for them.
+    let scaling = "applicationAutoScaling:
+  scalableTargets:
+    - {ServiceNamespace: ecs, ResourceId: service/demo/api, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 2, MaxCapacity: 20}
+  scalingPolicies:
+    - PolicyName: cpu-fast
+      ServiceNamespace: ecs
+      ResourceId: service/demo/api
+      ScalableDimension: ecs:service:DesiredCount
+      PolicyType: TargetTrackingScaling
+      TargetTrackingScalingPolicyConfiguration:
+        TargetValue: 60
+        PredefinedMetricSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilizationHighResolution}";
+    let alarms = alarm(
+        "requests",
+        "RequestCount",
+        "Statistic: Sum",
+        120,
+        "      EvaluationPeriods: 1
+      Threshold: 30000
+      ComparisonOperator: GreaterThanThreshold
+",
+    );
+    let out = run(&scenario(4, "[{constant: 200}]", scaling, &alarms, ""));
+    // 200 requests/s for two minutes: 24,000 requests, below the threshold.
+    let states = column(&out.alarms, "state", Some(("alarm", "requests")));
+    assert_eq!(states, ["OK"], "{}", out.alarms);
+    assert!(
+        out.alarms.contains(",requests,api,RequestCount,24000,"),
+        "{}",
+        out.alarms
+    );
+}

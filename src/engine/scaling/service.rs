@@ -228,15 +228,17 @@ impl ScalingPipeline for ServiceScaling {
         let values = world.scaling.services.streams[r]
             .iter()
             .enumerate()
-            .map(|(i, stream)| match alb_series.get_mut(i).and_then(Option::as_mut) {
-                Some(series) => match &alb_periods[stream.service.0] {
-                    Some(period) if stream.divided_by.is_none() => {
-                        world.alb_series_value(series, stream.service, stream.metric, period)
-                    }
-                    _ => world.metric_value(*stream, self.period_ms(), &alb_periods),
+            .map(
+                |(i, stream)| match alb_series.get_mut(i).filter(|_| r == 0).and_then(Option::as_mut) {
+                    Some(series) => match &alb_periods[stream.service.0] {
+                        Some(period) if stream.divided_by.is_none() => {
+                            world.alb_series_value(series, stream.service, stream.metric, period)
+                        }
+                        _ => world.metric_value(*stream, self.period_ms(), &alb_periods),
+                    },
+                    None => world.metric_value(*stream, self.period_ms(), &alb_periods),
                 },
-                None => world.metric_value(*stream, self.period_ms(), &alb_periods),
-            })
+            )
             .collect();
         world.scaling.services.alb_series = alb_series;
         for s in &mut world.services {
