@@ -1,5 +1,6 @@
 //! `applicationAutoScaling` and `cloudWatch.alarms`: targets, policies and alarms as AWS prints them.
 
+use super::alb_metric::{self, StatisticField};
 use super::diag::{Diagnostics, closest};
 use super::reader::{Obj, as_string, object};
 use super::yaml::{Loc, Node};
@@ -8,8 +9,9 @@ use crate::policy::schedule::{Schedule, ScheduleSpec, parse_schedule};
 use crate::policy::step_scaling::{AdjustmentType, StepAdjustment, StepScalingParams, validate_steps};
 use crate::sim::{ServiceIdx, SimDuration};
 use crate::spec::{
-    AlarmSpec, AutoScalingSpec, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec, ScheduledActionSpec,
-    ServiceMetric, ServiceSpec, StepScalingSpec, SuspendedState, TargetTrackingSpec,
+    AlarmSpec, AutoScalingSpec, Behavior, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec,
+    ScheduledActionSpec, ServiceMetric, ServiceSpec, StepScalingSpec, SuspendedState, TargetGroupSpec,
+    TargetTrackingSpec,
 };
 
 const PREDEFINED: &[&str] = &[
@@ -26,6 +28,10 @@ pub struct Context<'a> {
     pub cluster: &'a str,
     /// The services.
     pub services: &'a [ServiceSpec],
+    /// `elasticLoadBalancing.targetGroups`, which the load balancer metrics name.
+    pub target_groups: &'a [TargetGroupSpec],
+    /// What the task definitions do (their service models).
+    pub behavior: &'a Behavior,
 }
 
 /// Reads `applicationAutoScaling` and `cloudWatch`.
@@ -395,13 +401,12 @@ const ALARM_IGNORED: &[&str] = &[
 fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
     let Some(mut o) = object(node, path, d) else { return };
     let name = o.required_string("AlarmName", "the alarm name", d);
-    let watched = read_watched_metric(&mut o, d);
+    let watched = read_watched_metric(&mut o, ctx, d);
     let config = read_alarm_config(&mut o, d);
-    let service = read_dimensions(&mut o, ctx, d);
     let actions = read_alarm_actions(&mut o, spec, d);
     o.ignore(ALARM_IGNORED);
     o.finish(d);
-    let (Some(name), Some(watched), Some(config), Some(service)) = (name, watched, config, service) else {
+    let (Some(name), Some(watched), Some(config)) = (name, watched, config) else {
         return;
     };
     let Some((high_resolution, datapoints_per_period)) = evaluation_period(&watched, path, d) else {
@@ -420,7 +425,7 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
     spec.alarms.push(AlarmSpec {
         name,
         stream: MetricStream {
-            service,
+            service: watched.service,
             metric: watched.metric,
             high_resolution,
             divided_by: None,
@@ -432,42 +437,172 @@ fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScaling
     });
 }
 
-/// The ECS metric an alarm watches: `MetricName`, `Statistic` and `Period` (`Namespace` is AWS/ECS).
+/// The metric an alarm watches: `Namespace`, `MetricName`, `Statistic` or `ExtendedStatistic`,
+/// `Dimensions` and `Period`.
 struct WatchedMetric {
+    service: ServiceIdx,
     metric: ServiceMetric,
+    /// `Statistic` (a load balancer metric carries its statistic itself).
     statistic: Statistic,
     period: i64,
     period_loc: Loc,
 }
 
-fn read_watched_metric(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<WatchedMetric> {
-    o.required_one_of("Namespace", &["AWS/ECS"], "AWS/ECS", d);
+/// The statistics of `PutMetricAlarm`'s `Statistic`.
+const ALARM_STATISTICS: &[&str] = &["Average", "Sum", "Minimum", "Maximum", "SampleCount"];
+
+fn read_watched_metric(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<WatchedMetric> {
+    let namespace = o.required_one_of(
+        "Namespace",
+        &["AWS/ECS", alb_metric::NAMESPACE],
+        "AWS/ECS or AWS/ApplicationELB",
+        d,
+    );
+    let period_loc = o.key_loc("Period");
+    let period = o.required_int("Period", 10, 86_400, "seconds, 60 or a multiple of 60", d);
+    let watched = if namespace == Some(alb_metric::NAMESPACE) {
+        read_alb_watched(o, ctx, d)
+    } else {
+        read_ecs_watched(o, ctx, d)
+    };
+    let (service, metric, statistic) = watched?;
+    namespace?;
+    Some(WatchedMetric {
+        service,
+        metric,
+        statistic,
+        period: period?,
+        period_loc,
+    })
+}
+
+/// `Statistic` (optional where `ExtendedStatistic` may replace it): its text, reported when it is
+/// a percentile (which goes in `ExtendedStatistic`) or not a statistic.
+fn read_alarm_statistic(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<&'static str> {
+    if let Some(n) = o.field("Statistic") {
+        let text = match &n.value {
+            super::yaml::Value::Scalar { text, .. } => Some(text.as_str()),
+            _ => None,
+        };
+        if let Some(text) = text.filter(|t| alb_metric::is_percentile(t)) {
+            d.error(
+                n.loc,
+                &o.child("Statistic"),
+                format!("Statistic cannot be the percentile `{text}`"),
+                Some("write it as ExtendedStatistic instead".into()),
+            );
+            return None;
+        }
+    }
+    o.one_of("Statistic", ALARM_STATISTICS, d)
+}
+
+/// Reports that neither `Statistic` nor `ExtendedStatistic` is given.
+fn missing_statistic(o: &Obj<'_>, d: &mut Diagnostics) {
+    d.error(
+        o.loc,
+        &o.child("Statistic"),
+        "missing required field `Statistic` (e.g. Average)",
+        Some("or give ExtendedStatistic, a percentile such as p99 (AWS/ApplicationELB TargetResponseTime)".into()),
+    );
+}
+
+/// `MetricName`, `Statistic` and `Dimensions` of an `AWS/ECS` metric.
+fn read_ecs_watched(
+    o: &mut Obj<'_>,
+    ctx: &Context<'_>,
+    d: &mut Diagnostics,
+) -> Option<(ServiceIdx, ServiceMetric, Statistic)> {
     let metric = o.required_one_of(
         "MetricName",
         &["CPUUtilization", "MemoryUtilization"],
         "CPUUtilization or MemoryUtilization",
         d,
     );
-    let statistic = o
-        .required_one_of(
-            "Statistic",
-            &["Average", "Sum", "Minimum", "Maximum", "SampleCount"],
-            "e.g. Average",
+    let given = o.has("Statistic");
+    let statistic = read_alarm_statistic(o, d).and_then(Statistic::from_aws);
+    let extended_loc = o.key_loc("ExtendedStatistic");
+    if o.string("ExtendedStatistic", d).is_some() {
+        d.error(
+            extended_loc,
+            &o.child("ExtendedStatistic"),
+            "percentiles of AWS/ECS metrics are not available: ECS publishes one statistic set a minute",
+            Some("use Statistic (e.g. Average); percentiles are for AWS/ApplicationELB TargetResponseTime".into()),
+        );
+        return None;
+    }
+    if !given {
+        missing_statistic(o, d);
+    }
+    let service = read_dimensions(o, ctx, d);
+    let metric = if metric? == "CPUUtilization" {
+        ServiceMetric::CpuUtilization
+    } else {
+        ServiceMetric::MemoryUtilization
+    };
+    Some((service?, metric, statistic?))
+}
+
+/// `MetricName`, `Statistic` or `ExtendedStatistic`, and `Dimensions` of an
+/// `AWS/ApplicationELB` metric: the service behind the target group, and the metric with its
+/// statistic.
+fn read_alb_watched(
+    o: &mut Obj<'_>,
+    ctx: &Context<'_>,
+    d: &mut Diagnostics,
+) -> Option<(ServiceIdx, ServiceMetric, Statistic)> {
+    let name_path = o.child("MetricName");
+    let name_loc = o.field("MetricName").map_or(o.loc, |n| n.loc);
+    let name = o.required_string("MetricName", "e.g. TargetResponseTime", d);
+    let metric = name.and_then(|n| alb_metric::metric_named(&n, name_loc, &name_path, d));
+    let statistic_loc = o.field("Statistic").map_or(o.loc, |n| n.loc);
+    let statistic = read_alarm_statistic(o, d);
+    let extended_path = o.child("ExtendedStatistic");
+    let extended_loc = o.field("ExtendedStatistic").map_or(o.loc, |n| n.loc);
+    let extended = o.string("ExtendedStatistic", d);
+    let dims_loc = o.key_loc("Dimensions");
+    let dims_path = o.child("Dimensions");
+    let dims = super::customized_metric::read_dimension_list(o, d);
+    let metric = metric?;
+    let service = alb_metric::target_group_service(metric, &dims, (dims_loc, &dims_path), ctx, d);
+    let statistic = match (o.has("Statistic"), statistic, extended) {
+        (true, _, Some(_)) => {
+            d.error(
+                extended_loc,
+                &extended_path,
+                "give Statistic or ExtendedStatistic, not both",
+                None,
+            );
+            None
+        }
+        (_, Some(text), None) => alb_metric::statistic_of(
+            metric,
+            text,
+            (statistic_loc, &o.child("Statistic")),
+            StatisticField::AlarmStatistic,
             d,
-        )
-        .and_then(Statistic::from_aws);
-    let period_loc = o.key_loc("Period");
-    let period = o.required_int("Period", 10, 86_400, "seconds, 60 or a multiple of 60", d);
-    Some(WatchedMetric {
-        metric: if metric? == "CPUUtilization" {
-            ServiceMetric::CpuUtilization
-        } else {
-            ServiceMetric::MemoryUtilization
+        ),
+        (false, _, Some(text)) => alb_metric::statistic_of(
+            metric,
+            &text,
+            (extended_loc, &extended_path),
+            StatisticField::AlarmExtendedStatistic,
+            d,
+        ),
+        (false, _, None) => {
+            missing_statistic(o, d);
+            None
+        }
+        (true, None, None) => None,
+    };
+    Some((
+        service?,
+        ServiceMetric::Alb {
+            metric,
+            statistic: statistic?,
         },
-        statistic: statistic?,
-        period: period?,
-        period_loc,
-    })
+        Statistic::Average,
+    ))
 }
 
 /// `EvaluationPeriods`, `DatapointsToAlarm` (N when absent; not yet checked against N),
@@ -510,11 +645,32 @@ fn read_alarm_config(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<AlarmConfig
 /// spans; `None` (reported) for a period ECS metrics cannot fill.
 fn evaluation_period(watched: &WatchedMetric, path: &str, d: &mut Diagnostics) -> Option<(bool, u32)> {
     let period = watched.period;
+    let alb = watched.metric.alb().is_some();
     match period {
-        20 => Some((true, 1)),
+        20 if !alb => Some((true, 1)),
         p if p % 60 == 0 => Some((false, (p / 60) as u32)),
         _ => {
-            d.error(watched.period_loc, &format!("{path}.Period"), format!("Period {period} cannot be evaluated on ECS metrics, which are published every 60 s (or 20 s at high resolution)"), Some("use 60, a multiple of 60, or 20".into()));
+            let (message, help) = if alb {
+                (
+                    format!(
+                        "Period {period} cannot be evaluated on load balancer metrics, which are published every 60 s"
+                    ),
+                    "use 60 or a multiple of 60",
+                )
+            } else {
+                (
+                    format!(
+                        "Period {period} cannot be evaluated on ECS metrics, which are published every 60 s (or 20 s at high resolution)"
+                    ),
+                    "use 60, a multiple of 60, or 20",
+                )
+            };
+            d.error(
+                watched.period_loc,
+                &format!("{path}.Period"),
+                message,
+                Some(help.into()),
+            );
             None
         }
     }

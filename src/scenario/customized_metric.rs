@@ -4,9 +4,12 @@
 //! Supported metrics are the ones the simulator publishes: `AWS/SQS`
 //! `ApproximateNumberOfMessagesVisible` and `ApproximateAgeOfOldestMessage` (dimension
 //! `QueueName`, a worker's `load.<service>.queueName`), `ECS/ContainerInsights` `RunningTaskCount`
-//! and `AWS/ECS` `CPUUtilization` / `MemoryUtilization` (dimensions `ClusterName`, `ServiceName`).
+//! and `AWS/ECS` `CPUUtilization` / `MemoryUtilization` (dimensions `ClusterName`, `ServiceName`),
+//! and the load balancer's `AWS/ApplicationELB` metrics (`alb_metric`; a percentile of
+//! `TargetResponseTime` only as a metric-math `Stat`, as the API has it).
 //! Expressions are a bare query id or `<id> / <id>`.
 
+use super::alb_metric::{self, Dimension, StatisticField};
 use super::autoscaling::Context;
 use super::diag::{Diagnostics, closest};
 use super::reader::{Obj, as_string, object};
@@ -14,6 +17,7 @@ use super::yaml::{Loc, Node};
 use crate::metrics::Statistic;
 use crate::sim::ServiceIdx;
 use crate::spec::{MetricOf, MetricStream, ServiceMetric};
+use crate::workload::AlbMetric;
 
 /// The metrics a customized specification may name: (namespace, metric name, metric).
 const METRICS: &[(&str, &str, ServiceMetric)] = &[
@@ -35,7 +39,7 @@ const METRICS: &[(&str, &str, ServiceMetric)] = &[
     ("AWS/ECS", "CPUUtilization", ServiceMetric::CpuUtilization),
     ("AWS/ECS", "MemoryUtilization", ServiceMetric::MemoryUtilization),
 ];
-const NAMESPACES: &[&str] = &["AWS/SQS", "ECS/ContainerInsights", "AWS/ECS"];
+const NAMESPACES: &[&str] = &["AWS/SQS", "ECS/ContainerInsights", "AWS/ECS", alb_metric::NAMESPACE];
 const STATISTICS: &[&str] = &["Average", "Sum", "Minimum", "Maximum", "SampleCount"];
 const SIMPLE_FIELDS: &[&str] = &["MetricName", "Namespace", "Dimensions", "Statistic"];
 const EXPRESSION_HELP: &str = "the simulator evaluates `m1 / m2` (two query ids) or a bare id such as `e1`";
@@ -55,10 +59,11 @@ pub fn read_customized_metric(
     let mut o = object(node, path, d)?;
     if o.field("Metrics").is_none() {
         let metric = read_metric(&mut o, ctx, d);
-        let statistic = read_statistic(&mut o, "Statistic", d);
+        let read = read_statistic(&mut o, "Statistic", metric, StatisticField::CustomizedStatistic, d);
         o.ignore(&["Unit"]);
         o.finish(d);
-        return Some((single(metric?), statistic?));
+        let (metric, statistic) = read?;
+        return Some((single(metric), statistic));
     }
     for &field in SIMPLE_FIELDS {
         if o.field(field).is_some() {
@@ -154,7 +159,7 @@ fn read_query(node: &Node, path: &str, ctx: &Context<'_>, d: &mut Diagnostics) -
 fn read_metric_stat(node: &Node, path: &str, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<MetricOf> {
     let mut o = object(node, path, d)?;
     let metric_path = o.child("Metric");
-    let metric = o
+    let metric: Option<Named> = o
         .required_field("Metric", "Namespace, MetricName and Dimensions", d)
         .and_then(|n| object(n, &metric_path, d))
         .and_then(|mut m| {
@@ -162,11 +167,10 @@ fn read_metric_stat(node: &Node, path: &str, ctx: &Context<'_>, d: &mut Diagnost
             m.finish(d);
             metric
         });
-    let statistic = read_statistic(&mut o, "Stat", d);
+    let read = read_statistic(&mut o, "Stat", metric, StatisticField::MetricStat, d);
     o.ignore(&["Unit"]);
     o.finish(d);
-    statistic?;
-    metric
+    read.map(|(metric, _)| metric)
 }
 
 /// Checks the ids and `ReturnData`, and turns the query that returns data into a stream.
@@ -264,31 +268,76 @@ fn single(metric: MetricOf) -> MetricStream {
     }
 }
 
-/// `Statistic` or `Stat`: any statistic but SampleCount (see `read_customized_metric`).
-fn read_statistic(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) -> Option<Statistic> {
+/// A metric as `Namespace`, `MetricName` and `Dimensions` name it, before its statistic is read.
+#[derive(Clone, Copy)]
+enum Named {
+    /// An ECS, Container Insights or SQS metric (one sample per period).
+    Service(MetricOf),
+    /// A load balancer metric, whose statistic is part of it.
+    Alb(ServiceIdx, AlbMetric),
+}
+
+/// `Statistic` or `Stat` of `metric` (`None` if it failed to read: the statistic is then only
+/// checked to be there) in `field`: the metric with the statistic its managed alarms use.
+///
+/// An ECS, Container Insights or SQS metric takes any statistic but SampleCount (see
+/// `read_customized_metric`); a load balancer metric takes its statistic into the metric
+/// (`alb_metric::statistic_of`), and its alarms take the period's datapoint as it is.
+fn read_statistic(
+    o: &mut Obj<'_>,
+    field: &'static str,
+    metric: Option<Named>,
+    field_kind: StatisticField,
+    d: &mut Diagnostics,
+) -> Option<(MetricOf, Statistic)> {
     let path = o.child(field);
     let node = o.required_field(field, "Average, Sum, Minimum or Maximum", d)?;
-    let text = super::reader::as_one_of(node, &path, STATISTICS, d)?;
-    if text == "SampleCount" {
-        d.error(
-            node.loc,
-            &path,
-            "SampleCount is not supported: the simulator publishes one sample per period, so it would always be 1",
-            Some("use Average, Sum, Minimum or Maximum, which all give that sample".into()),
-        );
-        return None;
+    match metric? {
+        Named::Service(metric) => {
+            let text = super::reader::as_one_of(node, &path, STATISTICS, d)?;
+            if text == "SampleCount" {
+                d.error(
+                    node.loc,
+                    &path,
+                    "SampleCount is not supported: the simulator publishes one sample per period, so it would always be 1",
+                    Some("use Average, Sum, Minimum or Maximum, which all give that sample".into()),
+                );
+                return None;
+            }
+            Some((metric, Statistic::from_aws(text)?))
+        }
+        Named::Alb(service, alb) => {
+            let text = as_string(node, &path, d)?;
+            let statistic = alb_metric::statistic_of(alb, &text, (node.loc, &path), field_kind, d)?;
+            let metric = MetricOf {
+                service,
+                metric: ServiceMetric::Alb { metric: alb, statistic },
+            };
+            Some((metric, Statistic::Average))
+        }
     }
-    Statistic::from_aws(text)
 }
 
 /// `Namespace`, `MetricName` and `Dimensions` of a metric: the service and metric they name.
-fn read_metric(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<MetricOf> {
-    let namespace = o.required_one_of("Namespace", NAMESPACES, "AWS/SQS, ECS/ContainerInsights or AWS/ECS", d);
+fn read_metric(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<Named> {
+    let namespace = o.required_one_of(
+        "Namespace",
+        NAMESPACES,
+        "AWS/SQS, ECS/ContainerInsights, AWS/ECS or AWS/ApplicationELB",
+        d,
+    );
     let name_path = o.child("MetricName");
     let name_node = o.required_field("MetricName", "e.g. ApproximateNumberOfMessagesVisible", d);
     let name = name_node.and_then(|n| as_string(n, &name_path, d));
+    let dims_loc = o.key_loc("Dimensions");
     let dimensions = read_dimension_list(o, d);
     let (namespace, name, name_node) = (namespace?, name?, name_node?);
+    if namespace == alb_metric::NAMESPACE {
+        let metric = alb_metric::metric_named(&name, name_node.loc, &name_path, d)?;
+        let dims_path = o.child("Dimensions");
+        let service = alb_metric::target_group_service(metric, &dimensions, (dims_loc, &dims_path), ctx, d)?;
+        return Some(Named::Alb(service, metric));
+    }
     let Some(&(_, _, metric)) = METRICS.iter().find(|(ns, n, _)| *ns == namespace && *n == name) else {
         let supported: Vec<&str> = METRICS
             .iter()
@@ -308,18 +357,11 @@ fn read_metric(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Optio
     } else {
         named_service(&dimensions, o, ctx, d)
     }?;
-    Some(MetricOf { service, metric })
+    Some(Named::Service(MetricOf { service, metric }))
 }
 
-/// One `{Name, Value}` of `Dimensions`, with where its value is written.
-struct Dimension {
-    name: String,
-    value: String,
-    loc: Loc,
-    path: String,
-}
-
-fn read_dimension_list(o: &mut Obj<'_>, d: &mut Diagnostics) -> Vec<Dimension> {
+/// `Dimensions`: each `{Name, Value}` read, any name (the metric's reader checks them).
+pub(super) fn read_dimension_list(o: &mut Obj<'_>, d: &mut Diagnostics) -> Vec<Dimension> {
     let mut dims = Vec::new();
     for (p, n) in o.list("Dimensions", d) {
         let Some(mut dim) = object(n, &p, d) else { continue };

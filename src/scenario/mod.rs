@@ -6,6 +6,7 @@
 //! `SourceLoader`, so this layer never touches the filesystem itself.
 
 mod account_settings;
+mod alb_metric;
 mod attributes;
 mod auto_scaling_groups;
 mod autoscaling;
@@ -196,6 +197,8 @@ fn read_top(
         &autoscaling::Context {
             cluster: &ecs.cluster_name,
             services: &ecs.services,
+            target_groups: &ecs.target_groups,
+            behavior: &behavior,
         },
         d,
     );

@@ -4,6 +4,7 @@ use crate::metrics::{AlarmConfig, Statistic};
 use crate::policy::schedule::ScheduleSpec;
 use crate::policy::step_scaling::StepScalingParams;
 use crate::sim::{ServiceIdx, SimDuration};
+use crate::workload::{AlbMetric, AlbStatistic};
 
 /// Which metric of a service an alarm or policy watches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +21,14 @@ pub enum ServiceMetric {
     AgeOfOldestMessage,
     /// `ECS/ContainerInsights RunningTaskCount`: RUNNING tasks at the period end.
     RunningTaskCount,
+    /// An `AWS/ApplicationELB` metric of the service's target group, read with its statistic
+    /// over the alarm's whole period (`workload::alb_metrics`).
+    Alb {
+        /// The metric.
+        metric: AlbMetric,
+        /// Its statistic.
+        statistic: AlbStatistic,
+    },
 }
 
 impl ServiceMetric {
@@ -32,6 +41,15 @@ impl ServiceMetric {
             ServiceMetric::MessagesVisible => "ApproximateNumberOfMessagesVisible",
             ServiceMetric::AgeOfOldestMessage => "ApproximateAgeOfOldestMessage",
             ServiceMetric::RunningTaskCount => "RunningTaskCount",
+            ServiceMetric::Alb { metric, .. } => metric.name(),
+        }
+    }
+
+    /// The load balancer metric and statistic, for an `AWS/ApplicationELB` metric.
+    pub fn alb(self) -> Option<(AlbMetric, AlbStatistic)> {
+        match self {
+            ServiceMetric::Alb { metric, statistic } => Some((metric, statistic)),
+            _ => None,
         }
     }
 }
@@ -208,5 +226,24 @@ impl AutoScalingSpec {
     /// The scalable target of `service`, if it has one.
     pub fn target_of(&self, service: ServiceIdx) -> Option<usize> {
         self.scalable_targets.iter().position(|t| t.service == service)
+    }
+
+    /// Whether a policy or alarm reads a load balancer metric of `service`.
+    pub fn reads_alb_metrics_of(&self, service: ServiceIdx) -> bool {
+        let policies = self.scaling_policies.iter().filter_map(|p| match &p.kind {
+            PolicyKind::TargetTracking(tt) => Some(tt.stream),
+            PolicyKind::StepScaling(_) => None,
+        });
+        let mut streams = policies.chain(self.alarms.iter().map(|a| a.stream));
+        streams.any(|s| {
+            let metrics = std::iter::once(MetricOf {
+                service: s.service,
+                metric: s.metric,
+            })
+            .chain(s.divided_by);
+            metrics
+                .into_iter()
+                .any(|m| m.service == service && m.metric.alb().is_some())
+        })
     }
 }

@@ -5,12 +5,16 @@
 //! samplers), `replay` reads recorded demand from CSV, and `serving` splits demand among healthy
 //! tasks and averages utilization over a trace interval. `queue` is the other way to consume
 //! demand: messages wait in a FIFO queue until a worker task takes them. `latency` estimates request
-//! latency from queueing theory; `requests` simulates every request across a service's tasks.
+//! latency from queueing theory; `request_queue` serves requests through a queue with a timeout
+//! when a task has a service model, and `alb_metrics` turns what it saw in a metric period into
+//! the load balancer's CloudWatch metrics; `requests` simulates every request across a service's
+//! tasks.
 //!
 //! Architecture invariants: nothing here reads the OS clock or does I/O (CSV arrives as text);
 //! every random number comes from the caller's `ChaCha8Rng`, with no hidden caching, so a seed
 //! reproduces a run; evaluating demand never allocates.
 
+pub mod alb_metrics;
 pub mod latency;
 pub mod noise;
 pub mod queue;
@@ -20,6 +24,7 @@ pub mod requests;
 pub mod serving;
 pub mod shapes;
 
+pub use alb_metrics::{AlbMetric, AlbStatistic, Percentile, RequestPeriod};
 pub use noise::{Noise, exponential_ms, lognormal_ms, standard_normal};
 pub use queue::{Drained, MessageQueue};
 pub use replay::{ReplaySeries, parse_replay_csv};

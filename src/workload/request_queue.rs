@@ -13,6 +13,7 @@
 //!   plus the service time alone when that demand is at or above capacity;
 //! - percentiles describe the requests served; timed-out requests are counted apart.
 
+use super::alb_metrics::{RequestPeriod, ResponseComponent, ResponseModel};
 use super::latency::grid::ServiceGrid;
 use super::latency::{
     Carryover, IntervalDemand, QuantileSketch, QueueModel, ResponseTime, ServiceTime, Stability, WaitTime, carry_over,
@@ -75,6 +76,63 @@ struct IntervalSums {
     server_ms: f64,
 }
 
+/// One piece of constant demand and servers, as [`RequestQueue::advance`] carried it.
+struct Piece<'a> {
+    elapsed_ms: u64,
+    arrivals: f64,
+    carried: &'a Carryover,
+    /// Slots: healthy tasks × concurrency.
+    servers: f64,
+    has_capacity: bool,
+}
+
+/// The queue over an interval, as its estimate sees it.
+struct QueueState {
+    /// Mean slots, rounded, at least 1.
+    servers: u64,
+    /// Mean demand, requests per second.
+    demand_rps: f64,
+    /// Mean wait in the backlog of the arrivals that found servers, ms.
+    shift_ms: f64,
+}
+
+impl IntervalSums {
+    fn add(&mut self, piece: &Piece<'_>) {
+        self.ms += piece.elapsed_ms;
+        self.arrivals += piece.arrivals;
+        self.served += piece.carried.served;
+        self.timed_out += piece.carried.timed_out;
+        self.server_ms += piece.servers * piece.elapsed_ms as f64;
+        if piece.has_capacity {
+            self.arrivals_with_servers += piece.arrivals;
+            self.backlog_wait_ms_requests += piece.arrivals * piece.carried.mean_backlog_wait_ms;
+        }
+    }
+
+    /// The interval's mean servers, demand and backlog wait; `None` when no slot was there.
+    fn queue_state(&self) -> Option<QueueState> {
+        let mean_servers = if self.ms > 0 {
+            self.server_ms / self.ms as f64
+        } else {
+            0.0
+        };
+        if mean_servers <= 0.0 {
+            return None;
+        }
+        let interval_s = self.ms as f64 / MS_PER_S;
+        let shift_ms = if self.arrivals_with_servers > 0.0 {
+            self.backlog_wait_ms_requests / self.arrivals_with_servers
+        } else {
+            0.0
+        };
+        Some(QueueState {
+            servers: (mean_servers.round() as u64).max(1),
+            demand_rps: self.arrivals / interval_s,
+            shift_ms,
+        })
+    }
+}
+
 /// The queue of one service with a service model.
 #[derive(Debug, Clone)]
 pub struct RequestQueue {
@@ -93,6 +151,8 @@ pub struct RequestQueue {
     pure_service_requests: f64,
     sketch: QuantileSketch,
     timed_out_total: f64,
+    /// Sums over the current metric period, when the load balancer's metrics are read.
+    period: Option<IntervalSums>,
 }
 
 impl RequestQueue {
@@ -122,6 +182,7 @@ impl RequestQueue {
             pure_service_requests: 0.0,
             sketch: QuantileSketch::default(),
             timed_out_total: 0.0,
+            period: None,
         }
     }
 
@@ -163,15 +224,16 @@ impl RequestQueue {
             mean_backlog_wait_ms: 0.0,
         });
         self.backlog = carried.backlog_out;
-        let sums = &mut self.sums;
-        sums.ms += elapsed_ms;
-        sums.arrivals += arrivals;
-        sums.served += carried.served;
-        sums.timed_out += carried.timed_out;
-        sums.server_ms += f64::from(healthy) * f64::from(self.concurrency) * elapsed_ms as f64;
-        if capacity_rps > 0.0 {
-            sums.arrivals_with_servers += arrivals;
-            sums.backlog_wait_ms_requests += arrivals * carried.mean_backlog_wait_ms;
+        let piece = Piece {
+            elapsed_ms,
+            arrivals,
+            carried: &carried,
+            servers: f64::from(healthy) * f64::from(self.concurrency),
+            has_capacity: capacity_rps > 0.0,
+        };
+        self.sums.add(&piece);
+        if let Some(period) = &mut self.period {
+            period.add(&piece);
         }
         Served {
             served_rps: carried.served / elapsed_s,
@@ -190,24 +252,17 @@ impl RequestQueue {
         self.timed_out_total += sums.timed_out;
         let interval_s = sums.ms as f64 / MS_PER_S;
         let timed_out_rps = if sums.ms > 0 { sums.timed_out / interval_s } else { 0.0 };
-        let mean_servers = if sums.ms > 0 {
-            sums.server_ms / sums.ms as f64
-        } else {
-            0.0
-        };
-        if mean_servers <= 0.0 {
+        let Some(QueueState {
+            servers,
+            demand_rps,
+            shift_ms,
+        }) = sums.queue_state()
+        else {
             return IntervalLatency {
                 percentiles_ms: None,
                 queue_wait_ms_mean: None,
                 timed_out_rps,
             };
-        }
-        let servers = (mean_servers.round() as u64).max(1);
-        let demand_rps = if sums.ms > 0 { sums.arrivals / interval_s } else { 0.0 };
-        let shift_ms = if sums.arrivals_with_servers > 0.0 {
-            sums.backlog_wait_ms_requests / sums.arrivals_with_servers
-        } else {
-            0.0
         };
         let (percentiles, wait) = self.interval_response(demand_rps, servers, shift_ms, sums.served);
         IntervalLatency {
@@ -220,20 +275,8 @@ impl RequestQueue {
     /// The interval's response-time percentiles and mean wait; feeds `served` requests of that
     /// distribution to the run's sketch.
     fn interval_response(&mut self, demand_rps: f64, servers: u64, shift_ms: f64, served: f64) -> ([f64; 3], f64) {
-        let offered = demand_rps * self.service.mean_ms() / MS_PER_S;
         let shifted = |p: [f64; 3]| p.map(|v| v + shift_ms);
-        // Nobody measurably waits (an O(1) bound, then Erlang C itself), or the interval is at or
-        // above capacity and the backlog is the queue: each request then takes its service.
-        let model = QueueModel::poisson(demand_rps, servers, &self.service);
-        let wait = if erlang_c_upper_bound(servers, offered) < NEGLIGIBLE_WAITING {
-            None
-        } else {
-            match model.wait() {
-                Ok(Stability::Stable(wait)) if wait.probability_of_waiting >= NEGLIGIBLE_WAITING => Some(wait),
-                _ => None,
-            }
-        };
-        let Some(wait) = wait else {
+        let Some(wait) = self.stationary_wait(demand_rps, servers) else {
             let mean_wait_ms = shift_ms;
             self.add_service_alone(served, shift_ms);
             return (shifted(self.service_percentiles_ms), mean_wait_ms);
@@ -262,6 +305,63 @@ impl RequestQueue {
             }
         };
         (shifted(percentiles), wait.mean_ms() + shift_ms)
+    }
+
+    /// The stationary wait at `demand_rps` on `servers` slots; `None` when nobody measurably
+    /// waits (an O(1) bound, then Erlang C itself), or when the demand is at or above capacity
+    /// and the backlog is the queue: each request then takes its service.
+    fn stationary_wait(&self, demand_rps: f64, servers: u64) -> Option<WaitTime> {
+        let offered = demand_rps * self.service.mean_ms() / MS_PER_S;
+        if erlang_c_upper_bound(servers, offered) < NEGLIGIBLE_WAITING {
+            return None;
+        }
+        let model = QueueModel::poisson(demand_rps, servers, &self.service);
+        match model.wait() {
+            Ok(Stability::Stable(wait)) if wait.probability_of_waiting >= NEGLIGIBLE_WAITING => Some(wait),
+            _ => None,
+        }
+    }
+
+    /// Keeps sums over metric periods too, for the load balancer's metrics ([`Self::finish_period`]).
+    pub fn track_metric_periods(&mut self) {
+        self.period.get_or_insert_with(IntervalSums::default);
+    }
+
+    /// What the load balancer saw in the metric period since the last call, which it closes:
+    /// the period's estimate (as [`Self::finish_interval`] makes it for a trace interval) as one
+    /// response-time component. Empty unless [`Self::track_metric_periods`] was called.
+    pub fn finish_period(&mut self) -> RequestPeriod {
+        let Some(sums) = self.period.as_mut().map(std::mem::take) else {
+            return RequestPeriod::default();
+        };
+        let mut period = RequestPeriod {
+            requests: sums.arrivals,
+            served: sums.served,
+            timed_out: sums.timed_out,
+            ..RequestPeriod::default()
+        };
+        let Some(state) = sums.queue_state().filter(|_| sums.served > 0.0) else {
+            return period;
+        };
+        let wait = self
+            .stationary_wait(state.demand_rps, state.servers)
+            .unwrap_or(WaitTime::NONE);
+        period.response_ms_sum = sums.served * (state.shift_ms + wait.mean_ms() + self.service.mean_ms());
+        period.components.push(ResponseComponent {
+            served: sums.served,
+            shift_ms: state.shift_ms,
+            wait,
+        });
+        period
+    }
+
+    /// The service time (and its grid) the response-time components of [`Self::finish_period`]
+    /// are read with.
+    pub fn response_model(&self) -> ResponseModel<'_> {
+        ResponseModel {
+            service: &self.service,
+            grid: self.grid.as_ref(),
+        }
     }
 
     /// Adds `served` requests that waited `shift_ms` and were then served to the run's sketch.

@@ -1,5 +1,6 @@
 //! Integration tests: every scenario runs, runs are deterministic, bad input fails clearly.
 
+mod alb_metrics;
 mod autoscaling;
 mod aws_taskdefs;
 mod charts;

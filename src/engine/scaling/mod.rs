@@ -2,9 +2,11 @@
 //! run through it, each with its metric source and its actuator: service auto scaling
 //! (`service`, its policies in `service_policies`), ECS managed scaling of capacity providers
 //! (`capacity_provider`, its metric in `capacity_provider_reservation`) and EC2 Auto Scaling
-//! target tracking (`auto_scaling_group`). Scheduled actions (`scheduled_actions`) set a
+//! target tracking (`auto_scaling_group`); `alb_series` is the services' load balancer metrics
+//! over an alarm's period. Scheduled actions (`scheduled_actions`) set a
 //! service's bounds without alarms. The rules AWS applies are pure functions in `policy/`.
 
+mod alb_series;
 mod auto_scaling_group;
 mod capacity_provider;
 mod capacity_provider_reservation;

@@ -171,6 +171,11 @@ impl PipelineAlarm {
         self
     }
 
+    /// How many metric periods the alarm's period spans.
+    pub fn datapoints_per_period(&self) -> u32 {
+        self.datapoints_per_period
+    }
+
     /// Adds one datapoint, of the metric period starting at `start_ms`; at the end of the alarm's
     /// period, evaluates its datapoint and returns it with the state before.
     fn add(&mut self, start_ms: u64, value: Option<f64>) -> Option<(Option<f64>, AlarmState)> {

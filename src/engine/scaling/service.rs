@@ -4,15 +4,16 @@
 //! in `scheduled_actions`.
 
 use super::ScalingState;
+use super::alb_series::{ALARM_STATISTIC, AlbSeries};
 use super::pipeline::{AlarmAction, AlarmText, Evaluated, Pipeline, PipelineAlarm, ScalingKind, ScalingPipeline};
 use crate::engine::world::World;
-use crate::metrics::AlarmState;
+use crate::metrics::{AlarmState, Statistic};
 use crate::policy::scaling_decision::{Direction, NotScaledReason};
 use crate::policy::target_tracking::{TrackingPolicyOwner, tracking_alarms};
 use crate::sim::{ServiceIdx, SimDuration, SimTime};
-use crate::spec::{MetricStream, PolicyKind, ServiceMetric, Spec};
+use crate::spec::{MetricOf, MetricStream, PolicyKind, ServiceMetric, Spec};
 use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
-use crate::workload::IntervalAccumulator;
+use crate::workload::{IntervalAccumulator, RequestPeriod};
 
 /// Runtime state of a scalable target.
 pub(in crate::engine) struct TargetState {
@@ -60,6 +61,8 @@ pub(in crate::engine) struct AutoScalingState {
     pub pipelines: [Pipeline<Option<f64>>; 2],
     /// The metric stream of each alarm of each pipeline.
     streams: [Vec<MetricStream>; 2],
+    /// The 60-second pipeline's series of load balancer metrics (`None` for the others).
+    alb_series: Vec<Option<AlbSeries>>,
 }
 
 const PERIOD_MS: [u64; 2] = [60_000, 20_000];
@@ -109,7 +112,10 @@ impl AutoScalingState {
                         direction: shape.direction,
                     },
                 )
-                .aggregating(tt.statistic, (shape.period_ms / period_ms) as u32);
+                .aggregating(
+                    alarm_statistic(tt.stream, tt.statistic),
+                    (shape.period_ms / period_ms) as u32,
+                );
                 let at = state.add_alarm(tt.stream, alarm);
                 if shape.direction == Direction::In {
                     state.policies[p].low_alarm = Some(at);
@@ -127,7 +133,10 @@ impl AutoScalingState {
                     step_policies: alarm.actions.clone(),
                 },
             )
-            .aggregating(alarm.statistic, alarm.datapoints_per_period);
+            .aggregating(
+                alarm_statistic(alarm.stream, alarm.statistic),
+                alarm.datapoints_per_period,
+            );
             let at = state.add_alarm(alarm.stream, runtime);
             state.user_alarms.push(at);
         }
@@ -139,6 +148,11 @@ impl AutoScalingState {
         let resolution = resolution(stream.high_resolution);
         let series = self.streams[resolution].len();
         self.streams[resolution].push(stream);
+        if resolution == 0 {
+            let alb = stream.metric.alb().is_some();
+            self.alb_series
+                .push(alb.then(|| AlbSeries::new(alarm.datapoints_per_period())));
+        }
         let index = self.pipelines[resolution].add(alarm.reading(series, 0));
         AlarmRef { resolution, index }
     }
@@ -146,6 +160,16 @@ impl AutoScalingState {
     /// The alarm at `at`.
     pub fn alarm(&self, at: AlarmRef) -> &PipelineAlarm {
         &self.pipelines[at.resolution].alarms[at.index]
+    }
+}
+
+/// The statistic an alarm on `stream` aggregates its period's datapoints with: the alarm's own,
+/// except for a load balancer metric, whose series yields the period's statistic itself.
+fn alarm_statistic(stream: MetricStream, statistic: Statistic) -> Statistic {
+    if stream.metric.alb().is_some() {
+        ALARM_STATISTIC
+    } else {
+        statistic
     }
 }
 
@@ -193,10 +217,30 @@ impl ScalingPipeline for ServiceScaling {
         for service in ServiceIdx::all(world.services.len()) {
             world.accumulate_load(service);
         }
+        // The load balancer's metrics are published every 60 s only (the reader refuses them at
+        // high resolution).
+        let alb_periods = if r == 0 {
+            world.close_alb_periods(self.period_ms())
+        } else {
+            Vec::new()
+        };
+        let mut alb_series = std::mem::take(&mut world.scaling.services.alb_series);
         let values = world.scaling.services.streams[r]
             .iter()
-            .map(|stream| world.metric_value(*stream, self.period_ms()))
+            .enumerate()
+            .map(
+                |(i, stream)| match alb_series.get_mut(i).filter(|_| r == 0).and_then(Option::as_mut) {
+                    Some(series) => match &alb_periods[stream.service.0] {
+                        Some(period) if stream.divided_by.is_none() => {
+                            world.alb_series_value(series, stream.service, stream.metric, period)
+                        }
+                        _ => world.metric_value(*stream, self.period_ms(), &alb_periods),
+                    },
+                    None => world.metric_value(*stream, self.period_ms(), &alb_periods),
+                },
+            )
             .collect();
+        world.scaling.services.alb_series = alb_series;
         for s in &mut world.services {
             s.metric_periods[r] = MetricPeriodState::default();
         }
@@ -298,15 +342,24 @@ impl World<'_> {
     }
 
     /// The datapoint of `stream` for the period that just ended; `None` when ECS publishes nothing
-    /// (no task ran, or no healthy target for the per-target metric).
-    fn metric_value(&self, stream: MetricStream, period_ms: u64) -> Option<f64> {
-        let value = self.service_metric_value(stream.service, stream.metric, stream.high_resolution, period_ms)?;
+    /// (no task ran, or no healthy target for the per-target metric) or the load balancer
+    /// reports nothing. `alb_periods` holds each service's load balancer period
+    /// (`close_alb_periods`).
+    fn metric_value(&self, stream: MetricStream, period_ms: u64, alb_periods: &[Option<RequestPeriod>]) -> Option<f64> {
+        let value = |of: MetricOf| match alb_periods.get(of.service.0) {
+            Some(Some(period)) if of.metric.alb().is_some() => self.alb_value(of.service, of.metric, period),
+            _ => self.service_metric_value(of.service, of.metric, stream.high_resolution, period_ms),
+        };
+        let numerator = value(MetricOf {
+            service: stream.service,
+            metric: stream.metric,
+        })?;
         match stream.divided_by {
-            None => Some(value),
+            None => Some(numerator),
             Some(d) => {
-                let divisor = self.service_metric_value(d.service, d.metric, stream.high_resolution, period_ms)?;
+                let divisor = value(d)?;
                 // Metric math has no value for a division by zero (reference 11, case 33).
-                (divisor != 0.0).then(|| value / divisor)
+                (divisor != 0.0).then(|| numerator / divisor)
             }
         }
     }
@@ -333,7 +386,7 @@ impl World<'_> {
             ServiceMetric::RequestCountPerTarget => {
                 (s.healthy > 0).then(|| avg.served_rps * period_ms as f64 / 1000.0 / f64::from(s.healthy))
             }
-            _ => unreachable!("queue and task-count metrics are answered above"),
+            _ => unreachable!("queue, task-count and load balancer metrics are answered before"),
         }
     }
 

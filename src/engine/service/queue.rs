@@ -23,9 +23,10 @@ impl World<'_> {
             ServiceMetric::AgeOfOldestMessage => Some(s.queue.as_ref().map(|q| q.oldest_message_age_s(self.now.0))),
             // Container Insights reports 0 for a service with no task; a division by it has no value.
             ServiceMetric::RunningTaskCount => Some(Some(f64::from(s.counts[TaskState::Running.index()]))),
-            ServiceMetric::CpuUtilization | ServiceMetric::MemoryUtilization | ServiceMetric::RequestCountPerTarget => {
-                None
-            }
+            ServiceMetric::CpuUtilization
+            | ServiceMetric::MemoryUtilization
+            | ServiceMetric::RequestCountPerTarget
+            | ServiceMetric::Alb { .. } => None,
         }
     }
 

@@ -51,6 +51,22 @@ impl RequestServing {
         }
     }
 
+    /// The estimate, unless the service simulates every request.
+    pub fn estimate(&self) -> Option<&RequestQueue> {
+        match self {
+            RequestServing::Estimate(q) => Some(q),
+            RequestServing::Exact(_) => None,
+        }
+    }
+
+    /// The estimate, mutably.
+    pub fn estimate_mut(&mut self) -> Option<&mut RequestQueue> {
+        match self {
+            RequestServing::Estimate(q) => Some(q),
+            RequestServing::Exact(_) => None,
+        }
+    }
+
     /// The exact model, if the service simulates every request.
     pub fn exact(&self) -> Option<&ExactServing> {
         match self {

@@ -78,11 +78,13 @@ impl ServiceState {
             (None, Some(_), RequestMode::Requests) => {
                 Some(RequestServing::Exact(Box::new(exact_serving(spec, index, streams))))
             }
-            (None, Some(m), RequestMode::Estimate) => Some(RequestServing::Estimate(Box::new(RequestQueue::new(
-                m.service_time.clone(),
-                m.concurrency,
-                timeout_ms,
-            )))),
+            (None, Some(m), RequestMode::Estimate) => {
+                let mut queue = RequestQueue::new(m.service_time.clone(), m.concurrency, timeout_ms);
+                if spec.auto_scaling.reads_alb_metrics_of(index) {
+                    queue.track_metric_periods();
+                }
+                Some(RequestServing::Estimate(Box::new(queue)))
+            }
             _ => None,
         };
         ServiceState {
