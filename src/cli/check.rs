@@ -8,12 +8,14 @@ use std::time::Instant;
 
 use clap::Args;
 
+use super::budget::BudgetArgs;
 use super::expectations::{RunTexts, judge, parse_expectations};
 use super::files::{AllowPathArgs, FsLoader, collect_scenario_files, read_scenario, write_atomic};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED};
 use crate::engine::{self, RunOptions};
 use crate::output::{CsvSink, ExpectationRecord, RunFiles, SummaryBuilder};
 use crate::scenario;
+use crate::spec::budget::{Budget, TraceCost};
 
 /// Arguments of `ecsim check`.
 #[derive(Args, Debug)]
@@ -29,6 +31,8 @@ pub struct CheckArgs {
     jobs: Option<usize>,
     #[command(flatten)]
     files: AllowPathArgs,
+    #[command(flatten)]
+    budget: BudgetArgs,
 }
 
 /// What happened to one scenario.
@@ -67,7 +71,7 @@ pub fn check(args: CheckArgs) -> u8 {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let outcomes = run_all(&files, jobs, &args.files);
+    let outcomes = run_all(&files, jobs, &args.files, &args.budget.budget());
     let report = render_report(&files, &outcomes);
     print!("{report}");
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
@@ -111,7 +115,7 @@ pub fn exit_code(outcomes: &[Outcome]) -> u8 {
 }
 
 /// Runs the scenarios on `jobs` threads; results come back in the order of `files`.
-pub fn run_all(files: &[PathBuf], jobs: usize, allowed: &AllowPathArgs) -> Vec<Outcome> {
+pub fn run_all(files: &[PathBuf], jobs: usize, allowed: &AllowPathArgs, budget: &Budget) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
     let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..files.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
@@ -122,7 +126,7 @@ pub fn run_all(files: &[PathBuf], jobs: usize, allowed: &AllowPathArgs) -> Vec<O
                     if i >= files.len() {
                         break;
                     }
-                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check_one(&files[i], allowed)))
+                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check_one(&files[i], allowed, budget)))
                         .unwrap_or_else(|payload| Outcome::Crashed(crash_message(&files[i], payload.as_ref())));
                     slots.lock().expect("no worker panics while holding the lock")[i] = Some(outcome);
                 }
@@ -137,17 +141,21 @@ pub fn run_all(files: &[PathBuf], jobs: usize, allowed: &AllowPathArgs) -> Vec<O
         .collect()
 }
 
-/// Loads, runs (in memory) and judges one scenario.
-pub fn check_one(path: &Path, allowed: &AllowPathArgs) -> Outcome {
+/// Loads, checks against `budget`, runs (in memory) and judges one scenario.
+pub fn check_one(path: &Path, allowed: &AllowPathArgs, budget: &Budget) -> Outcome {
     let text = match read_scenario(path) {
         Ok(t) => t,
         Err(e) => return Outcome::Invalid(e + "\n"),
     };
     let name = path.display().to_string();
-    let loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path, allowed), &[]) {
+    let mut loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path, allowed), &[]) {
         Ok(l) => l,
         Err(e) => return Outcome::Invalid(e.rendered),
     };
+    // The traces expectations read are kept in memory: the budget's rows and bytes bound them.
+    if let Err(e) = super::budget::apply(budget, &mut loaded.spec, TraceCost::TRACES) {
+        return Outcome::Invalid(format!("error: {name}: {e}\n"));
+    }
     let expectations = match parse_expectations(&loaded) {
         Ok(e) => e,
         Err(rendered) => return Outcome::Invalid(rendered),

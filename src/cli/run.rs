@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::budget::BudgetArgs;
 use super::chart_files::RunDirTexts;
 use super::expectations::{ParsedExpectation, RunTexts, judge, parse_expectations};
 use super::files::{
@@ -21,6 +22,7 @@ use crate::engine::{self, EngineError, RunOptions};
 use crate::output::charts::ChartFormat;
 use crate::output::{AlarmRows, CsvSink, SummaryBuilder};
 use crate::scenario::{self, LoadedScenario};
+use crate::spec::budget::TraceCost;
 use crate::trace::summary;
 
 /// Arguments of `ecsim run`.
@@ -53,6 +55,8 @@ pub struct RunArgs {
     traces: TraceArgs,
     #[command(flatten)]
     files: AllowPathArgs,
+    #[command(flatten)]
+    budget: BudgetArgs,
     /// Stop the run after this much wall-clock time (`30s`, `5m`), exit 2 and write nothing: a
     /// budget for untrusted scenarios in CI.
     #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
@@ -90,7 +94,7 @@ pub fn run(args: RunArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    let (loaded, expectations) = match load_for_run(&args) {
+    let (mut loaded, expectations) = match load_for_run(&args) {
         Ok(v) => v,
         Err(code) => return code,
     };
@@ -101,6 +105,14 @@ pub fn run(args: RunArgs) -> u8 {
     let out = args.out.clone().unwrap_or_else(|| Path::new("output").join(stem));
     let charts = (!args.no_charts).then_some(args.format.into());
     let destination = |t| plan.destination(t, !expectations.is_empty(), charts.is_some());
+    let traces = TraceCost {
+        traces: destination(Trace::Services) != Destination::Skip || destination(Trace::Cluster) != Destination::Skip,
+        alarm_evaluations: plan.alarm_rows == AlarmRows::Evaluations && destination(Trace::Alarms) != Destination::Skip,
+    };
+    if let Err(e) = super::budget::apply(&args.budget.budget(), &mut loaded.spec, traces) {
+        eprintln!("error: {}: {e}", args.scenario.display());
+        return EXIT_BAD_INPUT;
+    }
     let stop = StopWatch::install(args.timeout);
     let written = StagedRunDir::create(&out).map_err(Failure::BadInput).and_then(|dir| {
         let (summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;
