@@ -16,6 +16,7 @@ mod events;
 mod infrastructure;
 mod load;
 mod load_balancing;
+pub mod names;
 mod overrides;
 mod placement;
 mod reader;

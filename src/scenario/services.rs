@@ -108,6 +108,16 @@ fn read_service(
     else {
         return None;
     };
+    // The name becomes part of chart file names: AWS's rule, checked before anything runs.
+    if let Some(problem) = super::names::name_problem(&name) {
+        d.error(
+            name_loc,
+            &format!("{path}.serviceName"),
+            format!("service name `{}` {problem}", super::names::clip(&name)),
+            Some(super::names::NAME_RULE.into()),
+        );
+        return None;
+    }
     if existing.contains(&name) {
         d.error(
             name_loc,

@@ -36,8 +36,8 @@ impl Default for Budget {
     fn default() -> Self {
         Budget {
             events: 200_000_000,
-            rows: 20_000_000,
-            bytes: 4_000_000_000,
+            rows: 10_000_000,
+            bytes: 2_000_000_000,
             instances: 100_000,
             services: 10_000,
             firings: 1_000_000,

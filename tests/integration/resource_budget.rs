@@ -65,7 +65,7 @@ fn a_century_traced_every_second_is_refused_before_running() {
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("exceeds the resource budget"), "{text}");
     assert!(
-        text.contains("an estimated 6,307,200,002 trace rows") && text.contains("over the limit of 20,000,000"),
+        text.contains("an estimated 6,307,200,002 trace rows") && text.contains("over the limit of 10,000,000"),
         "{text}"
     );
     assert!(text.contains("--budget rows=N"), "{text}");
