@@ -8,12 +8,14 @@ use std::time::Instant;
 
 use clap::Args;
 
+use super::budget::BudgetArgs;
 use super::expectations::{RunTexts, judge, parse_expectations};
 use super::files::{AllowPathArgs, FsLoader, collect_scenario_files, read_scenario, write_atomic};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED};
 use crate::engine::{self, RunOptions};
 use crate::output::{CsvSink, ExpectationRecord, RunFiles, SummaryBuilder};
 use crate::scenario;
+use crate::spec::budget::{Budget, TraceCost};
 
 /// Arguments of `ecsim check`.
 #[derive(Args, Debug)]
@@ -29,6 +31,8 @@ pub struct CheckArgs {
     jobs: Option<usize>,
     #[command(flatten)]
     files: AllowPathArgs,
+    #[command(flatten)]
+    budget: BudgetArgs,
 }
 
 /// What happened to one scenario.
@@ -67,9 +71,14 @@ pub fn check(args: CheckArgs) -> u8 {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
-    let outcomes = run_all(&files, jobs, &args.files);
-    let report = render_report(&files, &outcomes);
-    print!("{report}");
+    // Each scenario's result is printed as soon as it and every scenario before it have finished.
+    let outcomes = run_all(&files, jobs, &args.files, &args.budget.budget(), |path, outcome| {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(render_one(path, outcome).as_bytes());
+        let _ = out.flush();
+    });
+    print!("{}", render_totals(&files, &outcomes));
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
         print!("{}", github_annotations(&files, &outcomes));
     }
@@ -110,10 +119,19 @@ pub fn exit_code(outcomes: &[Outcome]) -> u8 {
     }
 }
 
-/// Runs the scenarios on `jobs` threads; results come back in the order of `files`.
-pub fn run_all(files: &[PathBuf], jobs: usize, allowed: &AllowPathArgs) -> Vec<Outcome> {
+/// Runs the scenarios on `jobs` threads; results come back in the order of `files`, and each is
+/// handed to `ready` in that order as soon as it and all before it are done (so a report streams
+/// in input order whatever the threads' timing).
+pub fn run_all(
+    files: &[PathBuf],
+    jobs: usize,
+    allowed: &AllowPathArgs,
+    budget: &Budget,
+    ready: impl Fn(&Path, &Outcome) + Sync,
+) -> Vec<Outcome> {
     let next = AtomicUsize::new(0);
-    let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..files.len()).map(|_| None).collect());
+    // The outcomes so far, and how many of them, from the first, were handed to `ready`.
+    let slots: Mutex<(Vec<Option<Outcome>>, usize)> = Mutex::new(((0..files.len()).map(|_| None).collect(), 0));
     std::thread::scope(|scope| {
         for _ in 0..jobs.min(files.len()) {
             scope.spawn(|| {
@@ -122,9 +140,15 @@ pub fn run_all(files: &[PathBuf], jobs: usize, allowed: &AllowPathArgs) -> Vec<O
                     if i >= files.len() {
                         break;
                     }
-                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check_one(&files[i], allowed)))
+                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check_one(&files[i], allowed, budget)))
                         .unwrap_or_else(|payload| Outcome::Crashed(crash_message(&files[i], payload.as_ref())));
-                    slots.lock().expect("no worker panics while holding the lock")[i] = Some(outcome);
+                    let mut guard = slots.lock().expect("no worker panics while holding the lock");
+                    let (done, reported) = &mut *guard;
+                    done[i] = Some(outcome);
+                    while let Some(Some(o)) = done.get(*reported) {
+                        ready(&files[*reported], o);
+                        *reported += 1;
+                    }
                 }
             });
         }
@@ -132,22 +156,27 @@ pub fn run_all(files: &[PathBuf], jobs: usize, allowed: &AllowPathArgs) -> Vec<O
     slots
         .into_inner()
         .expect("workers finished")
+        .0
         .into_iter()
         .map(|o| o.expect("every slot filled"))
         .collect()
 }
 
-/// Loads, runs (in memory) and judges one scenario.
-pub fn check_one(path: &Path, allowed: &AllowPathArgs) -> Outcome {
+/// Loads, checks against `budget`, runs (in memory) and judges one scenario.
+pub fn check_one(path: &Path, allowed: &AllowPathArgs, budget: &Budget) -> Outcome {
     let text = match read_scenario(path) {
         Ok(t) => t,
         Err(e) => return Outcome::Invalid(e + "\n"),
     };
     let name = path.display().to_string();
-    let loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path, allowed), &[]) {
+    let mut loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path, allowed), &[]) {
         Ok(l) => l,
         Err(e) => return Outcome::Invalid(e.rendered),
     };
+    // The traces expectations read are kept in memory: the budget's rows and bytes bound them.
+    if let Err(e) = super::budget::apply(budget, &mut loaded.spec, TraceCost::TRACES) {
+        return Outcome::Invalid(format!("error: {name}: {e}\n"));
+    }
     let expectations = match parse_expectations(&loaded) {
         Ok(e) => e,
         Err(rendered) => return Outcome::Invalid(rendered),
@@ -186,55 +215,65 @@ pub fn check_one(path: &Path, allowed: &AllowPathArgs) -> Outcome {
     }
 }
 
-/// The human report: one line per scenario, each failure with file:line, then totals.
-pub fn render_report(files: &[PathBuf], outcomes: &[Outcome]) -> String {
-    let mut out = String::new();
+/// The totals line of the human report (which is `render_one` of each scenario, then this),
+/// after a blank line.
+pub fn render_totals(files: &[PathBuf], outcomes: &[Outcome]) -> String {
     let (mut passed, mut failed, mut invalid) = (0usize, 0usize, 0usize);
-    for (path, outcome) in files.iter().zip(outcomes) {
-        // Names and texts come from the scenario: control characters are shown, not obeyed (a
-        // newline in a file name must not start a CI workflow command of its own).
-        let name = visible(&path.display().to_string());
+    for outcome in outcomes {
         match outcome {
-            Outcome::Invalid(rendered) | Outcome::Crashed(rendered) => {
-                invalid += 1;
-                out.push_str(&format!("ERROR {name}\n{}", visible_lines(rendered)));
-            }
+            Outcome::Invalid(_) | Outcome::Crashed(_) => invalid += 1,
             Outcome::Judged(records) => {
-                let bad: Vec<&ExpectationRecord> = records.iter().filter(|r| !r.passed).collect();
-                passed += records.len() - bad.len();
-                failed += bad.len();
-                if bad.is_empty() {
-                    out.push_str(&format!(
-                        "PASS  {name} ({} expectation{})\n",
-                        records.len(),
-                        plural(records.len())
-                    ));
-                } else {
-                    out.push_str(&format!(
-                        "FAIL  {name} ({} of {} expectation{} failed)\n",
-                        bad.len(),
-                        records.len(),
-                        plural(records.len())
-                    ));
-                    for r in bad {
-                        out.push_str(&format!(
-                            "  {name}:{}: {}\n    {}\n",
-                            r.line,
-                            visible(&r.expression),
-                            visible(&r.message)
-                        ));
-                    }
-                }
+                let bad = records.iter().filter(|r| !r.passed).count();
+                passed += records.len() - bad;
+                failed += bad;
             }
         }
     }
-    out.push_str(&format!(
+    format!(
         "\n{} scenario{}: {passed} expectation{} passed, {failed} failed, {invalid} scenario{} invalid\n",
         files.len(),
         plural(files.len()),
         plural(passed),
         plural(invalid)
-    ));
+    )
+}
+
+/// One scenario's lines of the human report: a line, and each failure with file:line.
+pub fn render_one(path: &Path, outcome: &Outcome) -> String {
+    let mut out = String::new();
+    // Names and texts come from the scenario: control characters are shown, not obeyed (a
+    // newline in a file name must not start a CI workflow command of its own).
+    let name = visible(&path.display().to_string());
+    match outcome {
+        Outcome::Invalid(rendered) | Outcome::Crashed(rendered) => {
+            out.push_str(&format!("ERROR {name}\n{}", visible_lines(rendered)));
+        }
+        Outcome::Judged(records) => {
+            let bad: Vec<&ExpectationRecord> = records.iter().filter(|r| !r.passed).collect();
+            if bad.is_empty() {
+                out.push_str(&format!(
+                    "PASS  {name} ({} expectation{})\n",
+                    records.len(),
+                    plural(records.len())
+                ));
+            } else {
+                out.push_str(&format!(
+                    "FAIL  {name} ({} of {} expectation{} failed)\n",
+                    bad.len(),
+                    records.len(),
+                    plural(records.len())
+                ));
+                for r in bad {
+                    out.push_str(&format!(
+                        "  {name}:{}: {}\n    {}\n",
+                        r.line,
+                        visible(&r.expression),
+                        visible(&r.message)
+                    ));
+                }
+            }
+        }
+    }
     out
 }
 

@@ -1,5 +1,6 @@
 //! The command line: parses arguments, decides which files are read and written, sets exit codes.
 
+mod budget;
 mod chart_files;
 mod chart_window;
 mod check;

@@ -6,6 +6,7 @@ use std::time::Instant;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::budget::BudgetArgs;
 use super::chart_files::RunDirTexts;
 use super::chart_window::ChartWindowArgs;
 use super::expectations::{ParsedExpectation, RunTexts, judge, parse_expectations};
@@ -22,6 +23,7 @@ use crate::engine::{self, EngineError, RunOptions};
 use crate::output::charts::ChartFormat;
 use crate::output::{AlarmRows, CsvSink, SummaryBuilder};
 use crate::scenario::{self, LoadedScenario};
+use crate::spec::budget::TraceCost;
 use crate::trace::summary::{self, ChartWindow};
 
 /// Arguments of `ecsim run`.
@@ -56,6 +58,7 @@ pub struct RunArgs {
     files: AllowPathArgs,
     #[command(flatten)]
     window: ChartWindowArgs,
+    budget: BudgetArgs,
     /// Stop the run after this much wall-clock time (`30s`, `5m`), exit 2 and write nothing: a
     /// budget for untrusted scenarios in CI.
     #[arg(long, value_name = "DURATION", value_parser = parse_timeout)]
@@ -93,7 +96,7 @@ pub fn run(args: RunArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
-    let (loaded, expectations) = match load_for_run(&args) {
+    let (mut loaded, expectations) = match load_for_run(&args) {
         Ok(v) => v,
         Err(code) => return code,
     };
@@ -116,6 +119,14 @@ pub fn run(args: RunArgs) -> u8 {
         }
     };
     let destination = |t| plan.destination(t, !expectations.is_empty(), charts.is_some());
+    let traces = TraceCost {
+        traces: destination(Trace::Services) != Destination::Skip || destination(Trace::Cluster) != Destination::Skip,
+        alarm_evaluations: plan.alarm_rows == AlarmRows::Evaluations && destination(Trace::Alarms) != Destination::Skip,
+    };
+    if let Err(e) = super::budget::apply(&args.budget.budget(), &mut loaded.spec, traces) {
+        eprintln!("error: {}: {e}", args.scenario.display());
+        return EXIT_BAD_INPUT;
+    }
     let stop = StopWatch::install(args.timeout);
     let written = StagedRunDir::create(&out).map_err(Failure::BadInput).and_then(|dir| {
         let (mut summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;

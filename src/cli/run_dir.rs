@@ -3,6 +3,12 @@
 //! previous directory (or nothing); two runs into one `--out` never mix their files; a symbolic
 //! link planted in the output path is replaced, never followed; no file of an earlier run stays
 //! beside the new ones.
+//!
+//! Two runs into one `--out` at once: the first takes a lock file beside the target,
+//! `.NAME.lock` (created with `create_new`, holding its process id, removed when the run ends,
+//! however it ends but a SIGKILL); the second fails at once and names the first's process. A lock
+//! left by a process that no longer exists (killed) is taken over; where the system cannot tell
+//! (no `/proc`), the message says which file to remove.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,6 +20,8 @@ pub struct StagedRunDir {
     staging: PathBuf,
     target: PathBuf,
     published: bool,
+    /// Held until the run directory is published or discarded (dropped after the fields above).
+    _lock: OutLock,
 }
 
 impl StagedRunDir {
@@ -37,6 +45,7 @@ impl StagedRunDir {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        let lock = OutLock::take(&parent.join(format!(".{name}.lock")), target)?;
         for attempt in 0..1000 {
             let staging = parent.join(format!(".{name}.staging-{}-{attempt}", std::process::id()));
             // `create_dir` fails if anything (a planted link included) is already there.
@@ -46,6 +55,7 @@ impl StagedRunDir {
                         staging,
                         target: target.to_path_buf(),
                         published: false,
+                        _lock: lock,
                     });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -121,4 +131,61 @@ fn check_replaceable(target: &Path) -> Result<(), String> {
             summary::FILE
         ))
     }
+}
+
+/// The lock file of one `--out`, removed when dropped.
+struct OutLock {
+    path: PathBuf,
+}
+
+impl OutLock {
+    /// Creates `path` holding this process's id; fails if another live process holds it.
+    fn take(path: &Path, target: &Path) -> Result<OutLock, String> {
+        use std::io::Write;
+        // Two attempts: the second after removing a lock whose process is gone.
+        for _ in 0..2 {
+            match fs::OpenOptions::new().write(true).create_new(true).open(path) {
+                Ok(mut file) => {
+                    let _ = writeln!(file, "{}", std::process::id());
+                    return Ok(OutLock {
+                        path: path.to_path_buf(),
+                    });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = fs::read_to_string(path).ok().and_then(|t| t.trim().parse::<u32>().ok());
+                    match holder {
+                        Some(pid) if process_is_gone(pid) => {
+                            let _ = fs::remove_file(path);
+                        }
+                        _ => return Err(locked_message(path, target, holder)),
+                    }
+                }
+                Err(e) => return Err(format!("cannot create the lock file {}: {e}", path.display())),
+            }
+        }
+        Err(locked_message(path, target, None))
+    }
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// True only when the system says process `pid` does not exist (Linux: no `/proc/PID`).
+fn process_is_gone(pid: u32) -> bool {
+    Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()
+}
+
+fn locked_message(lock: &Path, target: &Path, holder: Option<u32>) -> String {
+    let who = holder.map_or_else(
+        || "another ecsim run".to_string(),
+        |pid| format!("another ecsim run (process {pid})"),
+    );
+    format!(
+        "{who} is writing into --out {}; wait for it to finish or choose another --out (if no run is going on, remove {})",
+        target.display(),
+        lock.display()
+    )
 }

@@ -60,7 +60,7 @@ pub struct SweepArgs {
     pub(super) seed: Option<u64>,
     /// Also write each run's directory (CSV traces and summary.json, no charts) under OUT/runs/<index>/.
     #[arg(long)]
-    keep_runs: bool,
+    pub(super) keep_runs: bool,
     /// Run only shard I of N: the runs whose index is I modulo N (0 <= I < N). Without it, the
     /// shard comes from JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or SLURM_ARRAY_TASK_ID.
     #[arg(long, value_name = "I/N")]
@@ -76,6 +76,8 @@ pub struct SweepArgs {
     pub(super) charts: SweepChartArgs,
     #[command(flatten)]
     pub(super) files: AllowPathArgs,
+    #[command(flatten)]
+    pub(super) budget: super::budget::BudgetArgs,
 }
 
 #[derive(Subcommand, Debug)]

@@ -84,8 +84,11 @@ fn run_one(job: &Job<'_>, index: usize) -> Result<RunFigures, Failure> {
             run.seed
         )
     };
-    let loaded = scenario::load(&setup.name, &setup.text, &setup.loader, &sweep.overrides(index))
+    let mut loaded = scenario::load(&setup.name, &setup.text, &setup.loader, &sweep.overrides(index))
         .map_err(|e| Failure::BadInput(format!("error: {}:\n{}", describe(), e.rendered)))?;
+    let (budget, traces) = &setup.budget;
+    super::budget::apply(budget, &mut loaded.spec, *traces)
+        .map_err(|e| Failure::BadInput(format!("error: {}: {e}", describe())))?;
     let spec = &loaded.spec;
     let engine_failure = |e: EngineError| match e {
         EngineError::EventBudgetExceeded { .. } => Failure::BadInput(format!("error: {}: {e}", describe())),

@@ -9,6 +9,7 @@ use super::files::{FsLoader, read_scenario};
 use super::run::report_notes;
 use super::sweep::{Failure, SweepArgs};
 use crate::scenario::{self, LoadedScenario, SweepBlock};
+use crate::spec::budget::{Budget, TraceCost};
 use crate::sweep::decision::Direction;
 use crate::sweep::figures::{latency_services_of, services_of};
 use crate::sweep::grid::{Axis, Grid, axis, parse_vary};
@@ -27,6 +28,8 @@ pub(super) struct Setup {
     pub stem: String,
     /// The sweep.
     pub sweep: Sweep,
+    /// The resource budget of each run (`--budget`), and the traces each run makes.
+    pub budget: (Budget, TraceCost),
 }
 
 fn bad(message: impl std::fmt::Display) -> Failure {
@@ -94,15 +97,30 @@ pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
     // Every combination that will run must load (a value may be wrong for its field).
     let mut services = Vec::new();
     let mut latency: Vec<String> = Vec::new();
+    let budget = (
+        args.budget.budget(),
+        if args.keep_runs {
+            TraceCost::TRACES
+        } else {
+            TraceCost::NONE
+        },
+    );
     for (k, &c) in plan.combinations().iter().enumerate() {
-        let loaded = load(&source, &[seed_set.clone(), grid.overrides(c)].concat()).map_err(|e| {
-            Failure::BadInput(format!(
-                "error: combination {} of {} ({}) is not a valid scenario:\n{e}",
+        let combination = || {
+            format!(
+                "combination {} of {} ({})",
                 k + 1,
                 plan.combinations().len(),
                 grid.describe(c)
-            ))
-        })?;
+            )
+        };
+        let loaded = load(&source, &[seed_set.clone(), grid.overrides(c)].concat())
+            .map_err(|e| Failure::BadInput(format!("error: {} is not a valid scenario:\n{e}", combination())))?;
+        // Each run is checked against the budget, before any of them runs.
+        budget
+            .0
+            .check(&loaded.spec, budget.1)
+            .map_err(|e| bad(format!("{}: {}: {e}", source.0, combination())))?;
         services.extend(services_of(&loaded.spec));
         latency.extend(latency_services_of(&loaded.spec));
     }
@@ -138,5 +156,6 @@ pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
             .file_stem()
             .map_or_else(|| "sweep".into(), |s| s.to_string_lossy().into_owned()),
         sweep,
+        budget,
     })
 }

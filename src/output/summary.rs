@@ -1,6 +1,8 @@
 //! `summary.json`'s builder: folds the records in as they stream by. The types it fills (and
 //! that readers read back) are in `trace::summary`.
 
+use std::collections::BTreeMap;
+
 use crate::spec::Spec;
 use crate::spec::{PolicyKind, ScalingPolicySpec};
 use crate::trace::format::timestamp;
@@ -51,12 +53,35 @@ pub struct SummaryBuilder {
     accumulators: Vec<ServiceAccumulator>,
     /// Some task definition has a service model: the run has latency figures.
     latency: bool,
+    /// Where each name is in the summary's lists: records name their subject, and a walk over
+    /// every service per row made runs of thousands of services quadratic (issue 16). Looked up,
+    /// never iterated; the first entry of a name wins, as a search from the front would.
+    index: NameIndex,
+}
+
+/// Positions by name in `Summary`'s lists.
+#[derive(Clone, Debug, Default)]
+struct NameIndex {
+    services: BTreeMap<String, usize>,
+    providers: BTreeMap<String, usize>,
+    alarms: BTreeMap<String, usize>,
+    /// Policy name, then service name.
+    policies: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// Name to first position.
+fn first_positions<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
+    let mut map = BTreeMap::new();
+    for (i, name) in names.enumerate() {
+        map.entry(name.to_string()).or_insert(i);
+    }
+    map
 }
 
 impl SummaryBuilder {
     /// A builder for `spec`.
     pub fn new(spec: &Spec) -> Self {
-        SummaryBuilder {
+        let mut builder = SummaryBuilder {
             summary: Summary {
                 scenario: spec.name.clone(),
                 description: spec.description.clone(),
@@ -91,7 +116,24 @@ impl SummaryBuilder {
             },
             accumulators: vec![ServiceAccumulator::default(); spec.services.len()],
             latency: spec.behavior.has_service_model(),
+            index: NameIndex::default(),
+        };
+        let s = &builder.summary;
+        let mut policies: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+        for (i, p) in s.scaling_policies.iter().enumerate() {
+            policies
+                .entry(p.policy.clone())
+                .or_default()
+                .entry(p.service.clone())
+                .or_insert(i);
         }
+        builder.index = NameIndex {
+            services: first_positions(s.services.iter().map(|x| x.service.as_str())),
+            providers: first_positions(s.capacity_providers.iter().map(|x| x.capacity_provider.as_str())),
+            alarms: BTreeMap::new(),
+            policies,
+        };
+        builder
     }
 
     /// Whether the run has latency figures (`services.csv` then has the latency columns).
@@ -128,19 +170,19 @@ impl SummaryBuilder {
     }
 
     fn service_index(&self, name: &str) -> Option<usize> {
-        self.summary.services.iter().position(|s| s.service == name)
+        self.index.services.get(name).copied()
+    }
+
+    fn provider_index(&self, name: &str) -> Option<usize> {
+        self.index.providers.get(name).copied()
     }
 
     /// Folds in a cluster row.
     pub fn cluster_row(&mut self, r: &ClusterRow<'_>) {
-        let Some(p) = self
-            .summary
-            .capacity_providers
-            .iter_mut()
-            .find(|p| p.capacity_provider == r.capacity_provider)
-        else {
+        let Some(i) = self.provider_index(r.capacity_provider) else {
             return;
         };
+        let p = &mut self.summary.capacity_providers[i];
         p.peak_instances = p.peak_instances.max(r.instances);
         p.peak_tasks = p.peak_tasks.max(r.tasks);
     }
@@ -148,13 +190,14 @@ impl SummaryBuilder {
     /// Folds in an alarm evaluation.
     pub fn alarm_row(&mut self, r: &AlarmRow<'_>) {
         let alarms = &mut self.summary.alarms;
-        let i = match alarms.iter().position(|a| a.alarm == r.alarm) {
-            Some(i) => i,
+        let i = match self.index.alarms.get(r.alarm) {
+            Some(&i) => i,
             None => {
                 alarms.push(AlarmSummary {
                     alarm: r.alarm.to_string(),
                     ..Default::default()
                 });
+                self.index.alarms.insert(r.alarm.to_string(), alarms.len() - 1);
                 alarms.len() - 1
             }
         };
@@ -166,8 +209,8 @@ impl SummaryBuilder {
     pub fn event(&mut self, e: &EventRecord) {
         self.deployment_event(e);
         if e.kind == EventKind::ScalingActivity {
-            if let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) {
-                s.scaling_activities += 1;
+            if let Some(i) = self.service_index(&e.subject) {
+                self.summary.services[i].scaling_activities += 1;
             }
             if let Some(EventDetail::DesiredChange {
                 cause: DesiredCause::ScalingPolicy,
@@ -175,19 +218,17 @@ impl SummaryBuilder {
                 ..
             }) = &e.detail
             {
-                if let Some(p) = self
-                    .summary
-                    .scaling_policies
-                    .iter_mut()
-                    .find(|p| p.policy == *policy && p.service == e.subject)
-                {
-                    p.scaling_activities += 1;
+                let found = self.index.policies.get(policy.as_str()).and_then(|m| m.get(&e.subject));
+                if let Some(&i) = found {
+                    self.summary.scaling_policies[i].scaling_activities += 1;
                 }
             }
         }
         if e.kind == EventKind::SteadyState {
-            if let Some(s) = self.summary.services.iter_mut().find(|s| s.service == e.subject) {
-                s.first_steady_state_s.get_or_insert(e.time_ms as f64 / 1000.0);
+            if let Some(i) = self.service_index(&e.subject) {
+                self.summary.services[i]
+                    .first_steady_state_s
+                    .get_or_insert(e.time_ms as f64 / 1000.0);
             }
         }
     }
@@ -239,25 +280,26 @@ impl SummaryBuilder {
 
     /// Folds in the engine's totals.
     pub fn finish(&mut self, totals: &RunTotals) {
-        let s = &mut self.summary;
+        let (s, index) = (&mut self.summary, &self.index);
         s.simulated_seconds = totals.simulated_ms as f64 / 1000.0;
         s.events_processed = totals.events_processed;
         s.tasks_started = totals.tasks_started;
         s.placement_failures = totals.placement_failures;
         for (name, cost) in &totals.provider_cost_usd {
-            if let Some(p) = s.capacity_providers.iter_mut().find(|p| p.capacity_provider == *name) {
-                p.cost_usd = round6(*cost);
+            if let Some(&i) = index.providers.get(name.as_str()) {
+                s.capacity_providers[i].cost_usd = round6(*cost);
             }
         }
         s.cost_usd = round6(totals.provider_cost_usd.iter().map(|(_, c)| c).sum());
         s.unallocated_cost_usd = round6(totals.unallocated_cost_usd.max(0.0));
         for (name, cost) in &totals.service_cost_usd {
-            if let Some(svc) = s.services.iter_mut().find(|svc| svc.service == *name) {
-                svc.cost_usd = round6(*cost);
+            if let Some(&i) = index.services.get(name.as_str()) {
+                s.services[i].cost_usd = round6(*cost);
             }
         }
         for (name, latency) in &totals.service_latency {
-            if let Some(svc) = s.services.iter_mut().find(|svc| svc.service == *name) {
+            if let Some(&i) = index.services.get(name.as_str()) {
+                let svc = &mut s.services[i];
                 let [p50, p95, p99] = latency.percentiles_ms.map(round3);
                 svc.latency = Some(LatencySummary {
                     p50_ms: p50,
@@ -270,13 +312,13 @@ impl SummaryBuilder {
             }
         }
         for (name, n) in &totals.service_spot_interruptions {
-            if let Some(svc) = s.services.iter_mut().find(|svc| svc.service == *name) {
-                svc.spot_interruptions = *n;
+            if let Some(&i) = index.services.get(name.as_str()) {
+                s.services[i].spot_interruptions = *n;
             }
         }
         for (name, n) in &totals.provider_spot_interruptions {
-            if let Some(p) = s.capacity_providers.iter_mut().find(|p| p.capacity_provider == *name) {
-                p.spot_interruptions = *n;
+            if let Some(&i) = index.providers.get(name.as_str()) {
+                s.capacity_providers[i].spot_interruptions = *n;
             }
         }
         for (svc, acc) in s.services.iter_mut().zip(&self.accumulators) {

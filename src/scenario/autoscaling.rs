@@ -1,5 +1,8 @@
 //! `applicationAutoScaling` and `cloudWatch.alarms`: targets, policies and alarms as AWS prints them.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use super::alb_metric::{self, StatisticField};
 use super::diag::{Diagnostics, closest};
 use super::reader::{Obj, as_string, object};
@@ -22,7 +25,9 @@ const PREDEFINED: &[&str] = &[
     "ECSServiceAverageMemoryUtilizationHighResolution",
 ];
 
-/// Names the reader needs to resolve `ResourceId`s.
+/// Names the reader needs to resolve `ResourceId`s, and what it has read so far, by service.
+/// The maps are looked up, never iterated: resolving each of 10,000 targets and policies by a
+/// scan made loading quadratic (issue 16).
 pub struct Context<'a> {
     /// `clusterName`.
     pub cluster: &'a str,
@@ -32,6 +37,49 @@ pub struct Context<'a> {
     pub target_groups: &'a [TargetGroupSpec],
     /// What the task definitions do (their service models).
     pub behavior: &'a Behavior,
+    /// Each service name's first position.
+    by_name: BTreeMap<&'a str, ServiceIdx>,
+    /// The scalable target of each service read so far, and its target tracking policies.
+    read: RefCell<ReadSoFar>,
+}
+
+#[derive(Default)]
+struct ReadSoFar {
+    targets: BTreeMap<ServiceIdx, usize>,
+    tracking: BTreeMap<ServiceIdx, Vec<usize>>,
+}
+
+impl<'a> Context<'a> {
+    /// The context of a scenario's cluster and services.
+    pub fn new(
+        cluster: &'a str,
+        services: &'a [ServiceSpec],
+        target_groups: &'a [TargetGroupSpec],
+        behavior: &'a Behavior,
+    ) -> Self {
+        let mut by_name = BTreeMap::new();
+        for (i, s) in services.iter().enumerate() {
+            by_name.entry(s.name.as_str()).or_insert(ServiceIdx(i));
+        }
+        Context {
+            cluster,
+            services,
+            target_groups,
+            behavior,
+            by_name,
+            read: RefCell::default(),
+        }
+    }
+
+    /// The service called `name`.
+    pub fn service_named(&self, name: &str) -> Option<ServiceIdx> {
+        self.by_name.get(name).copied()
+    }
+
+    /// The scalable target of `service` read so far (`AutoScalingSpec::target_of`, by lookup).
+    fn target_of(&self, service: ServiceIdx) -> Option<usize> {
+        self.read.borrow().targets.get(&service).copied()
+    }
 }
 
 /// Reads `applicationAutoScaling` and `cloudWatch`.
@@ -102,7 +150,7 @@ fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Opt
         );
         return None;
     }
-    let found = ctx.services.iter().position(|s| s.name == *service).map(ServiceIdx);
+    let found = ctx.service_named(service);
     if found.is_none() {
         let help = closest(service, ctx.services.iter().map(|s| s.name.as_str()))
             .map(|c| format!("did you mean `service/{}/{c}`?", ctx.cluster));
@@ -145,7 +193,7 @@ fn read_target(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalin
         );
         return;
     }
-    if spec.target_of(service).is_some() {
+    if ctx.target_of(service).is_some() {
         d.error(
             node.loc,
             path,
@@ -154,6 +202,10 @@ fn read_target(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalin
         );
         return;
     }
+    ctx.read
+        .borrow_mut()
+        .targets
+        .insert(service, spec.scalable_targets.len());
     spec.scalable_targets.push(ScalableTargetSpec {
         service,
         min_capacity: min as u32,
@@ -218,7 +270,7 @@ fn add_policy(
     d: &mut Diagnostics,
 ) {
     let (name, service) = (&policy.name, policy.service);
-    if spec.target_of(service).is_none() {
+    if ctx.target_of(service).is_none() {
         d.error(
             loc,
             &format!("{path}.ResourceId"),
@@ -231,10 +283,13 @@ fn add_policy(
         return;
     }
     if let PolicyKind::TargetTracking(tt) = &policy.kind {
-        let same_metric = spec
-            .scaling_policies
-            .iter()
-            .any(|p| p.service == service && matches!(&p.kind, PolicyKind::TargetTracking(o) if o.stream == tt.stream));
+        let read = ctx.read.borrow();
+        let same_metric = read.tracking.get(&service).is_some_and(|policies| {
+            policies.iter().any(
+                |&p| matches!(&spec.scaling_policies[p].kind, PolicyKind::TargetTracking(o) if o.stream == tt.stream),
+            )
+        });
+        drop(read);
         if same_metric {
             d.error(
                 loc,
@@ -244,6 +299,10 @@ fn add_policy(
             );
             return;
         }
+    }
+    if matches!(policy.kind, PolicyKind::TargetTracking(_)) {
+        let index = spec.scaling_policies.len();
+        ctx.read.borrow_mut().tracking.entry(service).or_default().push(index);
     }
     spec.scaling_policies.push(policy);
 }
@@ -723,8 +782,8 @@ fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> O
                 );
                 cluster_ok = false;
             }
-            (Some("ServiceName"), Some(v)) => match ctx.services.iter().position(|s| s.name == v) {
-                Some(i) => service = Some(ServiceIdx(i)),
+            (Some("ServiceName"), Some(v)) => match ctx.service_named(&v) {
+                Some(i) => service = Some(i),
                 None => {
                     let help = closest(&v, ctx.services.iter().map(|s| s.name.as_str()))
                         .map(|c| format!("did you mean `{c}`?"));
@@ -858,7 +917,7 @@ fn check_scheduled_action(
         );
         return false;
     }
-    let Some(t) = spec.target_of(action.service) else {
+    let Some(t) = ctx.target_of(action.service) else {
         d.error(
             loc,
             &format!("{path}.ResourceId"),

@@ -468,7 +468,7 @@ fn named_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Dia
         );
         return None;
     };
-    let found = ctx.services.iter().position(|s| s.name == dim.value).map(ServiceIdx);
+    let found = ctx.service_named(&dim.value);
     if found.is_none() {
         let help =
             closest(&dim.value, ctx.services.iter().map(|s| s.name.as_str())).map(|c| format!("did you mean `{c}`?"));

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::names::{clip, clip_echoes};
 use super::schema::recorder::SchemaRecorder;
 use super::yaml::Loc;
 
@@ -92,27 +93,48 @@ impl Diagnostics {
 
 fn render_one(out: &mut String, d: &Diagnostic, sources: &Sources) {
     let file = sources.name(d.loc.file);
-    let _ = writeln!(out, "error: {}", d.message);
+    // Values from the scenario are clipped where they are echoed: a 1 MB value must not be
+    // printed whole (issue 16, finding 11).
+    let _ = writeln!(out, "error: {}", clip_echoes(&d.message));
     let _ = writeln!(out, "  --> {file}:{}:{}", d.loc.line, d.loc.col);
-    let line_text = sources
+    let full_line = sources
         .text(d.loc.file)
         .lines()
         .nth(d.loc.line.saturating_sub(1))
         .unwrap_or("");
+    let (line_text, col) = source_window(full_line, d.loc.col);
     let number = d.loc.line.to_string();
     let pad = " ".repeat(number.len());
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{number} | {line_text}");
-    let caret_at = line_text.chars().take(d.loc.col.saturating_sub(1)).count();
-    let width = token_width(line_text, d.loc.col);
+    let caret_at = line_text.chars().take(col.saturating_sub(1)).count();
+    let width = token_width(&line_text, col).min(SOURCE_WINDOW_CHARS);
     let _ = writeln!(out, "{pad} | {}{}", " ".repeat(caret_at), "^".repeat(width.max(1)));
     if !d.path.is_empty() {
-        let _ = writeln!(out, "{pad} = field: {}", d.path);
+        let _ = writeln!(out, "{pad} = field: {}", clip(&d.path));
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{pad} = help: {help}");
+        let _ = writeln!(out, "{pad} = help: {}", clip_echoes(help));
     }
     out.push('\n');
+}
+
+/// The most characters of a source line shown under an error (a long flow mapping fits whole).
+const SOURCE_WINDOW_CHARS: usize = 400;
+
+/// The part of `line` shown for an error at 1-based column `col`, and the column within it: the
+/// whole line if short, else `SOURCE_WINDOW_CHARS` characters from a little before `col`, with
+/// `…` where it was cut.
+fn source_window(line: &str, col: usize) -> (String, usize) {
+    let chars = line.chars().count();
+    if chars <= SOURCE_WINDOW_CHARS {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(1).saturating_sub(SOURCE_WINDOW_CHARS / 2).min(chars);
+    let body: String = line.chars().skip(start).take(SOURCE_WINDOW_CHARS).collect();
+    let head = if start > 0 { "…" } else { "" };
+    let tail = if start + SOURCE_WINDOW_CHARS < chars { "…" } else { "" };
+    (format!("{head}{body}{tail}"), col - start + head.chars().count())
 }
 
 /// Width of the token starting at 1-based column `col`: up to `:`, `,`, `]`, `}` or the end.
@@ -154,6 +176,20 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_source_line_is_shown_around_the_error() {
+        assert_eq!(source_window("a: 1", 4), ("a: 1".to_string(), 4));
+        let line = format!("k: {}", "x".repeat(1_000_000));
+        let (shown, col) = source_window(&line, 500_000);
+        assert_eq!(shown.chars().count(), SOURCE_WINDOW_CHARS + 2, "the window and two `…`");
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(
+            col,
+            SOURCE_WINDOW_CHARS / 2 + 2,
+            "the caret stays on the error's column"
+        );
+    }
 
     #[track_caller]
     fn check(word: &str, candidates: &[&str], expected: Option<&str>) {

@@ -23,6 +23,15 @@ pub fn read_capacity_providers(
             continue;
         };
         let group = provider.group;
+        if let Some(problem) = super::names::name_problem(&name) {
+            d.error(
+                name_loc,
+                &format!("{path}.name"),
+                format!("capacity provider name `{}` {problem}", super::names::clip(&name)),
+                Some(super::names::NAME_RULE.into()),
+            );
+            continue;
+        }
         if name == "FARGATE" || name == "FARGATE_SPOT" || providers.iter().any(|p| p.name == name) {
             d.error(
                 name_loc,

@@ -53,9 +53,13 @@ pub fn read_load(
         loader,
         sources,
     };
+    let mut by_name = std::collections::BTreeMap::new();
+    for (i, s) in services.iter().enumerate() {
+        by_name.entry(s.name.clone()).or_insert(i);
+    }
     for (key, value) in entries {
         let path = format!("load.{}", key.name);
-        let Some(index) = services.iter().position(|s| s.name == key.name) else {
+        let Some(&index) = by_name.get(&key.name) else {
             if declared.contains(&key.name) {
                 // The service itself has an error, reported where it is defined.
                 continue;

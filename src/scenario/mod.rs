@@ -18,6 +18,7 @@ mod events;
 mod infrastructure;
 mod load;
 mod load_balancing;
+pub mod names;
 mod overrides;
 mod placement;
 mod reader;
@@ -194,12 +195,7 @@ fn read_top(
     let auto_scaling = autoscaling::read_auto_scaling(
         o.field("applicationAutoScaling"),
         o.field("cloudWatch"),
-        &autoscaling::Context {
-            cluster: &ecs.cluster_name,
-            services: &ecs.services,
-            target_groups: &ecs.target_groups,
-            behavior: &behavior,
-        },
+        &autoscaling::Context::new(&ecs.cluster_name, &ecs.services, &ecs.target_groups, &behavior),
         d,
     );
     services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
@@ -266,7 +262,12 @@ fn read_run_settings(o: &mut Obj<'_>, stem: &str, d: &mut Diagnostics) -> RunSet
     }
 }
 
-/// `duration`: required, at least 1 s.
+/// The longest `duration`: 1,000 years (365000d). Far beyond what the resource budget lets run
+/// by default, and far below where millisecond times and calendar dates would overflow (the
+/// largest duration the format can write is 584 million years).
+pub const MAX_DURATION: SimDuration = SimDuration::from_secs(365_000 * 86_400);
+
+/// `duration`: required, at least 1 s, at most `MAX_DURATION`.
 fn read_duration(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<SimDuration> {
     let what = "how long to simulate, e.g. `2d` or `6h`";
     o.required_duration("duration", what, d).filter(|v| {
@@ -279,7 +280,16 @@ fn read_duration(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<SimDuration> {
                 Some("e.g. `6h` or `2d`".into()),
             );
         }
-        positive
+        let bounded = *v <= MAX_DURATION;
+        if !bounded {
+            d.error(
+                o.key_loc("duration"),
+                "duration",
+                format!("duration {v} is longer than the 365000d (1,000 years) a scenario may simulate"),
+                Some("simulate the days that matter, e.g. `30d`".into()),
+            );
+        }
+        positive && bounded
     })
 }
 

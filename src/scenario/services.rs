@@ -67,8 +67,11 @@ pub fn read_services(
         target_groups,
     };
     let mut services: Vec<ServiceSpec> = Vec::new();
+    // Names so far, looked up (a scan per service made 10,000 services quadratic).
+    let mut names = std::collections::BTreeSet::new();
     for (path, n) in as_list(node, "ecs.services", d) {
-        if let Some(service) = read_service(n, &path, &ctx, &services, d) {
+        if let Some(service) = read_service(n, &path, &ctx, &names, d) {
+            names.insert(service.name.clone());
             services.push(service);
         }
     }
@@ -80,7 +83,7 @@ fn read_service(
     node: &Node,
     path: &str,
     ctx: &ServiceContext<'_>,
-    existing: &[ServiceSpec],
+    existing: &std::collections::BTreeSet<String>,
     d: &mut Diagnostics,
 ) -> Option<ServiceSpec> {
     let mut o = object(node, path, d)?;
@@ -105,7 +108,17 @@ fn read_service(
     else {
         return None;
     };
-    if existing.iter().any(|s| s.name == name) {
+    // The name becomes part of chart file names: AWS's rule, checked before anything runs.
+    if let Some(problem) = super::names::name_problem(&name) {
+        d.error(
+            name_loc,
+            &format!("{path}.serviceName"),
+            format!("service name `{}` {problem}", super::names::clip(&name)),
+            Some(super::names::NAME_RULE.into()),
+        );
+        return None;
+    }
+    if existing.contains(&name) {
         d.error(
             name_loc,
             &format!("{path}.serviceName"),
@@ -446,13 +459,18 @@ pub fn resolve_deployment_alarms(
     let Some(super::yaml::Value::Seq(items)) = node.map(|n| &n.value) else {
         return;
     };
+    let mut by_name = std::collections::BTreeMap::new();
+    for (k, s) in services.iter().enumerate() {
+        by_name.entry(s.name.clone()).or_insert(k);
+    }
     for (i, item) in items.iter().enumerate() {
         let Some(super::yaml::Value::Scalar { text: name, .. }) = item.get("serviceName").map(|n| &n.value) else {
             continue;
         };
-        let Some(service) = services.iter_mut().find(|s| s.name == *name) else {
+        let Some(&k) = by_name.get(name) else {
             continue;
         };
+        let service = &mut services[k];
         let Some(spec) = service.deployment.alarms.as_mut() else {
             continue;
         };

@@ -2,6 +2,7 @@
 
 mod autoscaling;
 mod behavior;
+pub mod budget;
 mod cluster;
 mod deployment;
 mod task_definition;

@@ -18,6 +18,7 @@ mod latency;
 mod output_dirs;
 mod placement;
 mod queue_workers;
+mod resource_budget;
 mod retained_records;
 mod scenarios;
 mod schema;

@@ -210,3 +210,117 @@ fn a_file_name_or_an_expectation_cannot_inject_ci_commands_or_break_junit() {
     let xml = fs::read_to_string(&junit).expect("junit written");
     roxmltree::Document::parse(&xml).expect("the JUnit file stays parseable");
 }
+
+#[test]
+fn a_second_run_into_the_same_out_fails_clearly_and_a_stale_lock_is_taken_over() {
+    let tmp = TempDir::new("out-lock");
+    let out = tmp.0.join("run");
+    let out_s = out.to_str().expect("utf-8");
+    let lock = tmp.0.join(".run.lock");
+    // A run in progress holds the lock (this test process stands for it: it is alive).
+    fs::write(&lock, format!("{}\n", std::process::id())).expect("lock");
+    let (code, text) = stderr_of(&["run", "scenarios/web-fargate.yaml", "--out", out_s, "--no-charts"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains(&format!(
+            "another ecsim run (process {}) is writing into --out",
+            std::process::id()
+        )),
+        "{text}"
+    );
+    assert!(text.contains(".run.lock"), "names the lock to remove: {text}");
+    assert!(!out.exists(), "the second run wrote nothing");
+    assert!(lock.exists(), "the first run's lock is left alone");
+
+    // A lock left by a process that was killed (here: one that has exited) is taken over, and
+    // the run removes its own lock when it ends.
+    let mut child = std::process::Command::new("true").spawn().expect("spawn");
+    let dead = child.id();
+    child.wait().expect("exited");
+    fs::write(&lock, format!("{dead}\n")).expect("stale lock");
+    let (code, text) = stderr_of(&["run", "scenarios/web-fargate.yaml", "--out", out_s, "--no-charts"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(out.join("summary.json").exists());
+    assert!(!lock.exists(), "the lock is removed when the run ends");
+}
+
+/// A Fargate service scenario whose service is called `name` (and `other`, if given).
+fn named_services(name: &str, other: Option<&str>) -> String {
+    let mut text = String::from(
+        "name: names\nduration: 10m\necs:\n  cluster: {clusterName: c, capacityProviders: [FARGATE]}\n  taskDefinitions:\n    - {family: web, cpu: '256', memory: '512', networkMode: awsvpc, requiresCompatibilities: [FARGATE], containerDefinitions: [{name: app, image: web}]}\n  services:\n",
+    );
+    for n in std::iter::once(name).chain(other) {
+        text += &format!("    - {{serviceName: \"{n}\", taskDefinition: web, desiredCount: 1, launchType: FARGATE}}\n");
+    }
+    text
+}
+
+#[test]
+fn names_follow_aws_rules_and_never_share_or_overflow_a_file_name() {
+    let tmp = TempDir::new("names");
+    // `a/b` is not an ECS service name: refused up front, with AWS's rule.
+    let path = tmp.0.join("slash.yaml");
+    fs::write(&path, named_services("a/b", Some("a_b"))).expect("scenario");
+    let (code, text) = stderr_of(&["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("service name `a/b` contains `/`"), "{text}");
+    assert!(
+        text.contains("letters, numbers, hyphens (-) and underscores (_)"),
+        "{text}"
+    );
+    // Whatever names reach the charts (`ecsim plot` reads them from a run's CSV files), their
+    // file names are one to one.
+    use ecsim::output::charts::file_safe;
+    assert_ne!(file_safe("a/b"), file_safe("a_b"));
+    assert_ne!(file_safe("a/b"), file_safe("a%2Fb"));
+    let long_a = "a".repeat(300);
+    let long_b = format!("{}b", "a".repeat(299));
+    assert_ne!(file_safe(&long_a), file_safe(&long_b));
+    assert!(file_safe(&long_a).len() <= 150);
+
+    // A 244-character name (AWS allows 255) runs and draws its charts: the file names are
+    // shortened deterministically instead of failing after the simulation.
+    let name = "s".repeat(244);
+    let path = tmp.0.join("long.yaml");
+    fs::write(&path, named_services(&name, None)).expect("scenario");
+    let out = tmp.0.join("out");
+    let (code, text) = stderr_of(&[
+        "run",
+        path.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    let charts: Vec<String> = fs::read_dir(out.join("charts"))
+        .expect("charts")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        charts.iter().any(|c| c.starts_with("service-sss") && c.contains('~')),
+        "{charts:?}"
+    );
+    assert!(charts.iter().all(|c| c.len() < 255), "{charts:?}");
+
+    // 256 characters: refused before running, the name echoed clipped with its length.
+    let path = tmp.0.join("too-long.yaml");
+    fs::write(&path, named_services(&"s".repeat(256), None)).expect("scenario");
+    let (code, text) = stderr_of(&["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("… (256 characters)` has 256 characters, more than the 255"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_megabyte_value_is_not_echoed_whole() {
+    let tmp = TempDir::new("echo");
+    let huge = "x".repeat(1_000_000);
+    let path = tmp.0.join("huge.yaml");
+    let text = named_services("web", None).replace("desiredCount: 1,", &format!("desiredCount: {huge},"));
+    fs::write(&path, text).expect("scenario");
+    let (code, text) = stderr_of(&["validate", path.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.len() < 5_000, "{} bytes of error", text.len());
+    assert!(text.contains("(1000000 characters)"), "{text}");
+}

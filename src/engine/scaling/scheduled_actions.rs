@@ -24,8 +24,8 @@ impl World<'_> {
         self.schedule_scheduled_action(index, next);
         let service = action.service;
         let t = self
-            .spec
-            .auto_scaling
+            .scaling
+            .services
             .target_of(service)
             .expect("validated: scheduled actions have targets");
         let name = self.spec.services[service].name.clone();

@@ -63,6 +63,11 @@ pub(in crate::engine) struct AutoScalingState {
     streams: [Vec<MetricStream>; 2],
     /// The 60-second pipeline's series of load balancer metrics (`None` for the others).
     alb_series: Vec<Option<AlbSeries>>,
+    /// The scalable target of each service, by service index (the first, as
+    /// `AutoScalingSpec::target_of` finds it): a lookup instead of a scan per decision.
+    target_by_service: Vec<Option<usize>>,
+    /// The scaling policies of each service, ascending.
+    policies_by_service: Vec<Vec<usize>>,
 }
 
 const PERIOD_MS: [u64; 2] = [60_000, 20_000];
@@ -88,8 +93,16 @@ impl AutoScalingState {
                 })
                 .collect(),
             policies: a.scaling_policies.iter().map(|_| PolicyState::default()).collect(),
+            target_by_service: vec![None; spec.services.len()],
+            policies_by_service: vec![Vec::new(); spec.services.len()],
             ..Default::default()
         };
+        for (t, target) in a.scalable_targets.iter().enumerate() {
+            state.target_by_service[target.service].get_or_insert(t);
+        }
+        for (p, policy) in a.scaling_policies.iter().enumerate() {
+            state.policies_by_service[policy.service].push(p);
+        }
         for (p, policy) in a.scaling_policies.iter().enumerate() {
             let PolicyKind::TargetTracking(tt) = &policy.kind else {
                 continue;
@@ -141,6 +154,16 @@ impl AutoScalingState {
             state.user_alarms.push(at);
         }
         state
+    }
+
+    /// The scalable target of `service`, if it has one.
+    pub fn target_of(&self, service: ServiceIdx) -> Option<usize> {
+        self.target_by_service.get(service.0).copied().flatten()
+    }
+
+    /// The scaling policies of `service`, ascending.
+    pub fn policies_of(&self, service: ServiceIdx) -> &[usize] {
+        self.policies_by_service.get(service.0).map_or(&[], Vec::as_slice)
     }
 
     /// Adds an alarm on `stream` to the pipeline of its resolution, reading a series of its own.
@@ -332,7 +355,7 @@ impl World<'_> {
 
     /// The MinCapacity and MaxCapacity of a service (its desired count when it has no target).
     pub fn capacity_bounds(&self, service: ServiceIdx) -> (u32, u32) {
-        match self.spec.auto_scaling.target_of(service) {
+        match self.scaling.services.target_of(service) {
             Some(t) => (
                 self.scaling.services.targets[t].min,
                 self.scaling.services.targets[t].max,

@@ -30,7 +30,7 @@ impl World<'_> {
             unreachable!("managed alarms belong to target tracking")
         };
         let service = policy.service;
-        let Some(t) = self.spec.auto_scaling.target_of(service) else {
+        let Some(t) = self.scaling.services.target_of(service) else {
             return Ok(());
         };
         let suspended = self.spec.auto_scaling.scalable_targets[t].suspended;
@@ -99,14 +99,11 @@ impl World<'_> {
     /// asking for `own`, is invoked by its low alarm: the others are ready when their low alarm
     /// is in ALARM too.
     fn scale_in_asks(&self, p: usize, own: u32, service: ServiceIdx) -> Vec<PolicyAsk> {
-        let t = self
-            .spec
-            .auto_scaling
-            .target_of(service)
-            .expect("policies have targets");
+        let t = self.scaling.services.target_of(service).expect("policies have targets");
         let target = &self.scaling.services.targets[t];
         let mut asks = Vec::new();
-        for (q, policy) in self.spec.auto_scaling.scaling_policies.iter().enumerate() {
+        for &q in self.scaling.services.policies_of(service) {
+            let policy = &self.spec.auto_scaling.scaling_policies[q];
             let PolicyKind::TargetTracking(tt) = &policy.kind else {
                 continue;
             };
@@ -149,7 +146,7 @@ impl World<'_> {
             return Ok(());
         };
         let service = policy.service;
-        let Some(t) = self.spec.auto_scaling.target_of(service) else {
+        let Some(t) = self.scaling.services.target_of(service) else {
             return Ok(());
         };
         let Some(metric) = self.scaling.services.alarm(alarm).evaluator.latest_value() else {
@@ -210,11 +207,7 @@ impl World<'_> {
                 explanation,
             } => {
                 let old = self.services[service].desired;
-                let t = self
-                    .spec
-                    .auto_scaling
-                    .target_of(service)
-                    .expect("policies have targets");
+                let t = self.scaling.services.target_of(service).expect("policies have targets");
                 let until = self.now + SimDuration::from_millis(cooldown_ms);
                 let state = &mut self.scaling.services.policies[p];
                 state.last_not_scaled = None;

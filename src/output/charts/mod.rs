@@ -157,7 +157,14 @@ pub fn render_charts_sized(run: &RunData, format: ChartFormat, size: (u32, u32))
     let total = cost::total_cost(run);
     let run_window = run_window(run);
     let mut files = Vec::new();
+    let mut stems = std::collections::BTreeSet::new();
     for figure in figures(&ctx, total.as_ref()) {
+        if !stems.insert(figure.file_stem.clone()) {
+            return Err(ChartError::Draw {
+                chart: figure.file_stem.clone(),
+                message: "two charts would be written to the same file; rename one of the services or providers".into(),
+            });
+        }
         let (figure, axis) = match figure.window.or(run_window) {
             Some(window) => {
                 let mut zoomed = figure.within(window);
@@ -201,21 +208,31 @@ fn run_window(run: &RunData) -> Option<Window> {
     })
 }
 
-/// A name usable in a file name: letters, digits, `-`, `_` and `.` kept, anything else `_`.
+/// The longest part of a file name a name becomes; longer ones are shortened with a hash.
+const MAX_FILE_SAFE_BYTES: usize = 150;
+
+/// A name as part of a file name, one to one: ASCII letters, digits, `-` and `_` kept, every
+/// other byte written `%XX` (`a/b` is `a%2Fb`, `a_b` stays `a_b`, `a%2Fb` is `a%252Fb`). A result
+/// longer than 150 bytes keeps its first 133 and ends in `~` and 16 hex digits of a hash (FNV-1a)
+/// of the whole name, so a chart's file name stays under the 255 bytes file systems allow; `~` is
+/// never kept from a name, so a shortened result never equals a whole one. (Two charts that
+/// would still share a file are refused by `render_charts_sized`.)
 pub fn file_safe(name: &str) -> String {
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if safe.is_empty() || safe.starts_with('.') {
-        format!("_{safe}")
-    } else {
-        safe
+    let mut safe = String::with_capacity(name.len());
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            safe.push(char::from(b));
+        } else {
+            safe.push_str(&format!("%{b:02X}"));
+        }
     }
+    if safe.len() <= MAX_FILE_SAFE_BYTES {
+        return safe;
+    }
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    // `safe` is ASCII, so any byte index is a character boundary.
+    safe.truncate(MAX_FILE_SAFE_BYTES - 17);
+    format!("{safe}~{hash:016x}")
 }

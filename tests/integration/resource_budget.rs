@@ -1,0 +1,205 @@
+//! The resource budget (issue 16, finding 7): a run is estimated before it starts and refused,
+//! exit 2, with the estimate, the limit and the flag that raises it; every shipped scenario and
+//! benchmark fits the defaults; `check` and `sweep` apply it too; and loading thousands of
+//! services stays linear (no wall-clock limit here: the sizes are small, the paths are the ones
+//! that were quadratic).
+
+use std::fs;
+use std::path::Path;
+
+use ecsim::spec::budget::{Budget, Estimate, Resource, TraceCost};
+
+use crate::support::{TempDir, ecsim, load_file, load_text, root};
+
+/// A one-service Fargate scenario of `duration` traced every `trace_interval`, plus `extra`.
+fn fargate(duration: &str, trace_interval: &str, extra: &str) -> String {
+    format!(
+        "name: budget\nduration: {duration}\ntraceInterval: {trace_interval}\n\
+ecs:\n  cluster: {{clusterName: c, capacityProviders: [FARGATE]}}\n  taskDefinitions:\n    - {{family: web, cpu: '256', memory: '512', networkMode: awsvpc, requiresCompatibilities: [FARGATE], containerDefinitions: [{{name: app, image: web}}]}}\n  services:\n    - {{serviceName: web, taskDefinition: web, desiredCount: 1, launchType: FARGATE}}\n{extra}"
+    )
+}
+
+fn output_of(args: &[&str]) -> (Option<i32>, String) {
+    let out = ecsim(args);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, text).expect("scenario");
+    path.display().to_string()
+}
+
+#[test]
+fn every_shipped_scenario_and_benchmark_fits_the_default_budget() {
+    let mut files = crate::support::scenario_files();
+    for entry in fs::read_dir(root().join("benches/scenarios")).expect("benches") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            files.push(path);
+        }
+    }
+    let all = TraceCost {
+        traces: true,
+        alarm_evaluations: true,
+    };
+    for path in files {
+        let loaded = load_file(&path, &[]).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if let Err(e) = Budget::default().check(&loaded.spec, all) {
+            panic!("{}: {e}", path.display());
+        }
+    }
+}
+
+#[test]
+fn a_century_traced_every_second_is_refused_before_running() {
+    let tmp = TempDir::new("budget-century");
+    let path = write(&tmp.0, "century.yaml", &fargate("36500d", "1s", ""));
+    let out = tmp.0.join("out");
+    let (code, text) = output_of(&["run", &path, "--out", out.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("exceeds the resource budget"), "{text}");
+    assert!(
+        text.contains("an estimated 6,307,200,002 trace rows") && text.contains("over the limit of 10,000,000"),
+        "{text}"
+    );
+    assert!(text.contains("--budget rows=N"), "{text}");
+    assert!(!out.exists(), "nothing written");
+    assert!(
+        fs::read_dir(&tmp.0).expect("dir").count() == 1,
+        "no staging directory or lock left behind"
+    );
+
+    // The same refusal in `check` (whose traces live in memory) and for each run of a sweep.
+    let (code, text) = output_of(&["check", &path]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("--budget rows=N"), "{text}");
+    let short = write(&tmp.0, "short.yaml", &fargate("1h", "1s", ""));
+    let sweep_out = tmp.0.join("sweep");
+    let (code, text) = output_of(&[
+        "sweep",
+        &short,
+        "--vary",
+        "duration=1h,36500d",
+        "--out",
+        sweep_out.to_str().expect("utf-8"),
+        "--budget",
+        "events=1M",
+    ]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("combination 2 of 2") && text.contains("--budget events=N"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_longest_duration_the_format_can_write_is_refused_by_validation() {
+    // 2^64 ms is 584 million years.
+    let err = load_text("long.yaml", &fargate("213503982334d", "1d", "")).expect_err("too long");
+    assert!(err.to_string().contains("1,000 years"), "{err}");
+    let err = load_text("long.yaml", &fargate("365001d", "1d", "")).expect_err("too long");
+    assert!(err.to_string().contains("duration 365001d"), "{err}");
+}
+
+#[test]
+fn a_cron_every_minute_for_a_century_is_refused_by_its_firings() {
+    let extra = "applicationAutoScaling:\n  scalableTargets:\n    - {ServiceNamespace: ecs, ResourceId: service/c/web, \
+ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 4}\n  scheduledActions:\n    - \
+{ScheduledActionName: every-minute, ServiceNamespace: ecs, ResourceId: service/c/web, ScalableDimension: \
+'ecs:service:DesiredCount', Schedule: 'cron(* * * * ? *)', ScalableTargetAction: {MinCapacity: 1}}\n";
+    let loaded = load_text("cron.yaml", &fargate("36500d", "1d", extra)).expect("valid");
+    let estimate = Estimate::of_spec(&loaded.spec, TraceCost::TRACES);
+    // 52,560,000 minutes in 36,500 days: counted one by one up to 10,000, extrapolated beyond.
+    assert!(
+        (52_000_000..=53_000_000).contains(&estimate.firings),
+        "{}",
+        estimate.firings
+    );
+    let over = Budget::default().exceeded(&estimate);
+    assert_eq!(
+        over.iter().map(|e| e.resource).collect::<Vec<_>>(),
+        [Resource::Firings],
+        "only the firings are over: {over:?}"
+    );
+    assert!(over[0].to_string().contains("--budget firings=N"), "{}", over[0]);
+    // A short run of the same schedule is counted exactly: every minute from 0 to 1d inclusive.
+    let loaded = load_text("cron.yaml", &fargate("1d", "1h", extra)).expect("valid");
+    assert_eq!(Estimate::of_spec(&loaded.spec, TraceCost::TRACES).firings, 1441);
+}
+
+#[test]
+fn budget_flags_lower_and_raise_limits_and_cap_the_run_events() {
+    let scenario = "scenarios/web-fargate.yaml";
+    let tmp = TempDir::new("budget-flags");
+    let out = tmp.0.join("out");
+    let out = out.to_str().expect("utf-8");
+    let (code, text) = output_of(&["run", scenario, "--out", out, "--no-charts", "--budget", "services=0"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("services: an estimated 1 services"), "{text}");
+    // The events limit also stops the run itself, like behavior.maxEvents: the estimate (722
+    // events) fits, the run (731) does not.
+    let (code, text) = output_of(&["run", scenario, "--out", out, "--no-charts", "--budget", "events=725"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("the run stopped after"), "{text}");
+    let (code, text) = output_of(&["run", scenario, "--out", out, "--no-charts", "--budget", "rows=2k"]);
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = output_of(&["run", scenario, "--out", out, "--budget", "memory=1G"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("expected one of"), "{text}");
+}
+
+/// A scenario of `n` Fargate services, each with its own load entry, scalable target and
+/// target tracking policy, as `benches/scale.py services N` writes it.
+fn many_services(n: usize) -> String {
+    let mut s = String::from(
+        "name: many\nduration: 3m\necs:\n  cluster: {clusterName: c, capacityProviders: [FARGATE]}\n  taskDefinitions:\n    - {family: web, cpu: '256', memory: '512', networkMode: awsvpc, requiresCompatibilities: [FARGATE], containerDefinitions: [{name: app, image: web}]}\n  services:\n",
+    );
+    for i in 0..n {
+        s += &format!("    - {{serviceName: s{i}, taskDefinition: web, desiredCount: 1, launchType: FARGATE}}\n");
+    }
+    s += "applicationAutoScaling:\n  scalableTargets:\n";
+    for i in 0..n {
+        s += &format!(
+            "    - {{ServiceNamespace: ecs, ResourceId: service/c/s{i}, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 3}}\n"
+        );
+    }
+    s += "  scalingPolicies:\n";
+    for i in 0..n {
+        s += &format!(
+            "    - {{PolicyName: p{i}, ServiceNamespace: ecs, ResourceId: service/c/s{i}, ScalableDimension: 'ecs:service:DesiredCount', \
+PolicyType: TargetTrackingScaling, TargetTrackingScalingPolicyConfiguration: {{TargetValue: 60, \
+PredefinedMetricSpecification: {{PredefinedMetricType: ECSServiceAverageCPUUtilization}}}}}}\n"
+        );
+    }
+    s += "load:\n";
+    for i in 0..n {
+        s += &format!("  s{i}: {{requestsPerSecond: [{{constant: 10}}]}}\n");
+    }
+    s
+}
+
+#[test]
+fn thousands_of_services_load_and_run_and_a_duplicate_among_them_is_found() {
+    let loaded = load_text("many.yaml", &many_services(1000)).expect("valid");
+    assert_eq!(loaded.spec.services.len(), 1000);
+    assert_eq!(loaded.spec.auto_scaling.scaling_policies.len(), 1000);
+    assert!(loaded.spec.services.iter().all(|s| s.load.is_some()));
+    // Run (with the invariants checked after every event) at a size the debug build runs quickly.
+    let small = load_text("many.yaml", &many_services(200)).expect("valid");
+    let out = crate::support::run_to_strings(&small);
+    assert!(out.summary.contains("\"s199\""));
+
+    // The duplicate-key check and the duplicate service check, now lookups, still find them.
+    let text = many_services(1000) + "  s7: {requestsPerSecond: [{constant: 1}]}\n";
+    let err = load_text("dup.yaml", &text).expect_err("duplicate key");
+    assert!(err.to_string().contains("duplicate key `s7`"), "{err}");
+    let text = many_services(3).replace("serviceName: s2,", "serviceName: s0,");
+    let err = load_text("dup.yaml", &text).expect_err("duplicate service");
+    assert!(err.to_string().contains("service `s0` is defined twice"), "{err}");
+}
