@@ -58,6 +58,7 @@ pub struct RunArgs {
     files: AllowPathArgs,
     #[command(flatten)]
     window: ChartWindowArgs,
+    #[command(flatten)]
     budget: BudgetArgs,
     /// Stop the run after this much wall-clock time (`30s`, `5m`), exit 2 and write nothing: a
     /// budget for untrusted scenarios in CI.

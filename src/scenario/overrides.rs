@@ -8,22 +8,33 @@ enum Segment {
     Index(usize),
 }
 
+/// The most fields and list indexes a `--set` path may name: real paths name fewer than ten,
+/// and setting the tree one segment at a time recurses once per segment (issue 16).
+pub const MAX_SET_PATH_SEGMENTS: usize = 32;
+
 fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
+    let segments = 1 + path.matches(['.', '[']).count();
+    if segments > MAX_SET_PATH_SEGMENTS {
+        return Err(format!(
+            "the path has {segments} fields and indexes; a --set path may have at most {MAX_SET_PATH_SEGMENTS}"
+        ));
+    }
+    let p = shown(path);
     let mut out = Vec::new();
     for part in path.split('.') {
         let (name, mut rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
         if name.is_empty() && out.is_empty() {
-            return Err(format!("`{path}` must start with a field name"));
+            return Err(format!("`{p}` must start with a field name"));
         }
         if !name.is_empty() {
             out.push(Segment::Key(name.to_string()));
         }
         while !rest.is_empty() {
-            let (index, after) = rest.split_once(']').ok_or_else(|| format!("missing `]` in `{path}`"))?;
+            let (index, after) = rest.split_once(']').ok_or_else(|| format!("missing `]` in `{p}`"))?;
             out.push(Segment::Index(
                 index
                     .parse()
-                    .map_err(|_| format!("`{index}` is not a list index in `{path}`"))?,
+                    .map_err(|_| format!("`{}` is not a list index in `{p}`", shown(index)))?,
             ));
             rest = after.strip_prefix('[').unwrap_or(after);
         }
@@ -31,9 +42,22 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
     Ok(out)
 }
 
+/// The longest part of a `--set` path echoed in messages, in characters.
+const MAX_SHOWN_PATH_CHARS: usize = 120;
+
+/// `path` as messages show it: cut after [`MAX_SHOWN_PATH_CHARS`] characters.
+fn shown(path: &str) -> String {
+    match path.char_indices().nth(MAX_SHOWN_PATH_CHARS) {
+        Some((cut, _)) => format!("{}...", &path[..cut]),
+        None => path.to_string(),
+    }
+}
+
 /// Applies each `(path, value)`; the value is YAML (`8`, `m5.xlarge`, `[a, b]`, `{median: 30s}`).
 pub fn apply_overrides(tree: &mut Node, overrides: &[(String, String)], sources: &mut Sources, d: &mut Diagnostics) {
     for (path, value) in overrides {
+        let full_path = path;
+        let path = &shown(path);
         let file = sources.add(format!("--set {path}"), value.clone());
         let loc = Loc { file, line: 1, col: 1 };
         let parsed = match parse(value, file) {
@@ -43,7 +67,7 @@ pub fn apply_overrides(tree: &mut Node, overrides: &[(String, String)], sources:
                 continue;
             }
         };
-        let segments = match parse_path(path) {
+        let segments = match parse_path(full_path) {
             Ok(s) => s,
             Err(e) => {
                 d.error(
@@ -151,5 +175,25 @@ mod tests {
             Err("index 0 is out of range: the list has 0 item(s)"),
         );
         check("seed: 1\n", "seed.x", "1", Err("cannot set field `x` inside `1`"));
+    }
+
+    #[test]
+    fn a_path_of_too_many_segments_is_refused_before_it_recurses() {
+        let deep = vec!["a"; 30_000].join(".");
+        check(
+            "seed: 1\n",
+            &deep,
+            "1",
+            Err("the path has 30000 fields and indexes; a --set path may have at most 32"),
+        );
+        let indexes = format!("a{}", "[0]".repeat(40));
+        check(
+            "a: []\n",
+            &indexes,
+            "1",
+            Err("the path has 41 fields and indexes; a --set path may have at most 32"),
+        );
+        let longest = vec!["a"; MAX_SET_PATH_SEGMENTS].join(".");
+        check("seed: 1\n", &longest, "1", Ok("1"));
     }
 }

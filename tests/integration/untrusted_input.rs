@@ -324,3 +324,13 @@ fn a_megabyte_value_is_not_echoed_whole() {
     assert!(text.len() < 5_000, "{} bytes of error", text.len());
     assert!(text.contains("(1000000 characters)"), "{text}");
 }
+
+#[test]
+fn a_set_path_of_thousands_of_segments_is_refused_not_a_stack_overflow() {
+    let deep = format!("{}=1", vec!["a"; 30_000].join("."));
+    let scenario = root().join("scenarios/web-fargate.yaml");
+    let (code, text) = stderr_of(&["validate", scenario.to_str().expect("utf-8"), "--set", &deep]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("a --set path may have at most 32"), "{text}");
+    assert!(text.len() < 4_000, "the path is not echoed whole: {} bytes", text.len());
+}
