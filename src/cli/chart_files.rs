@@ -100,12 +100,30 @@ fn read_optional(path: &Path) -> Result<Option<String>, String> {
 /// Writes every chart into `<dir>/charts/` and the report into `<dir>/report.html`, each under
 /// a temporary name renamed into place.
 pub fn write_charts(dir: &Path, charts: &[ChartFile], report: &str) -> std::io::Result<()> {
+    // The charts go into a fresh directory that then replaces `charts/` whole: no chart of an
+    // earlier drawing stays beside the new ones, and a `charts` planted as a symbolic link is
+    // replaced, never written through.
     let charts_dir = dir.join(CHARTS_DIR);
-    fs::create_dir_all(&charts_dir)?;
+    let staging = dir.join(format!(".{CHARTS_DIR}.staging-{}", std::process::id()));
+    remove_entry(&staging)?;
+    fs::create_dir(&staging)?;
     for chart in charts {
-        let mut file = AtomicFile::create(&charts_dir, &chart.name)?;
+        let mut file = AtomicFile::create(&staging, &chart.name)?;
         file.write_all(&chart.bytes)?;
         file.commit()?;
     }
+    remove_entry(&charts_dir)?;
+    fs::rename(&staging, &charts_dir)?;
     write_atomic(dir, REPORT_FILE, report)
+}
+
+/// Removes whatever is at `path` (a directory with its contents, a file, or a symbolic link
+/// itself, never its target); nothing there is fine.
+fn remove_entry(path: &Path) -> std::io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
 }

@@ -99,7 +99,15 @@ impl AtomicFile {
     pub fn create(dir: &Path, name: &str) -> std::io::Result<Self> {
         let temp = dir.join(format!(".{name}.partial"));
         let target = dir.join(name);
-        let writer = BufWriter::with_capacity(1 << 18, fs::File::create(&temp)?);
+        // A leftover (or planted) entry at the temporary name is removed, never written through:
+        // `create_new` refuses to open anything that exists, a symbolic link included.
+        match fs::symlink_metadata(&temp) {
+            Ok(m) if m.is_dir() => fs::remove_dir_all(&temp)?,
+            Ok(_) => fs::remove_file(&temp)?,
+            Err(_) => {}
+        }
+        let file = fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+        let writer = BufWriter::with_capacity(1 << 18, file);
         Ok(AtomicFile { temp, target, writer })
     }
 

@@ -334,3 +334,48 @@ fn a_set_path_of_thousands_of_segments_is_refused_not_a_stack_overflow() {
     assert!(text.contains("a --set path may have at most 32"), "{text}");
     assert!(text.len() < 4_000, "the path is not echoed whole: {} bytes", text.len());
 }
+
+#[test]
+fn plot_replaces_charts_whole_and_follows_no_planted_link() {
+    let tmp = TempDir::new("plot-links");
+    let out = tmp.0.join("run");
+    let out_s = out.to_str().expect("utf-8");
+    let (code, text) = stderr_of(&["run", "scenarios/web-fargate.yaml", "--out", out_s, "--format", "svg"]);
+    assert_eq!(code, Some(0), "{text}");
+    // A committed run directory whose `charts` and `.report.html.partial` point elsewhere.
+    let victim = tmp.0.join("victim");
+    fs::create_dir(&victim).expect("victim dir");
+    fs::write(victim.join("keep.txt"), "mine").expect("victim file");
+    let secret = tmp.0.join("secret.txt");
+    fs::write(&secret, "secret").expect("secret");
+    fs::remove_dir_all(out.join("charts")).expect("remove charts");
+    std::os::unix::fs::symlink(&victim, out.join("charts")).expect("link charts");
+    std::os::unix::fs::symlink(&secret, out.join(".report.html.partial")).expect("link partial");
+    let (code, text) = stderr_of(&["plot", out_s, "--format", "svg"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        !fs::symlink_metadata(out.join("charts"))
+            .expect("charts")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        fs::read_dir(&victim).expect("victim").count(),
+        1,
+        "nothing written through the link"
+    );
+    assert_eq!(fs::read_to_string(&secret).expect("secret"), "secret");
+    // A chart left from an earlier drawing does not stay beside the new ones.
+    fs::write(out.join("charts").join("service-gone-load.svg"), "stale").expect("stale chart");
+    let (code, text) = stderr_of(&["plot", out_s, "--format", "svg"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!out.join("charts").join("service-gone-load.svg").exists());
+    assert!(
+        fs::read_dir(&out).expect("run dir").all(|e| !e
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .contains("staging")),
+        "no staging directory left"
+    );
+}
