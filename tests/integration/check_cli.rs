@@ -179,3 +179,38 @@ fn run_records_verdicts_and_only_strict_turns_a_failure_into_exit_1() {
     assert_eq!(strict.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn validate_parses_expectations_and_takes_folders() {
+    let tmp = crate::support::TempDir::new("validate-expect");
+    let text = std::fs::read_to_string(crate::support::root().join("scenarios/web-ec2-fixed.yaml")).expect("scenario");
+    assert!(text.contains("max(web.unserved_rps) == 0"));
+    let broken = tmp.0.join("broken.yaml");
+    std::fs::write(
+        &broken,
+        text.replace("max(web.unserved_rps) == 0", "max(web.unserved_rps <= 3"),
+    )
+    .expect("write");
+    let out = crate::support::ecsim(&["validate", broken.to_str().expect("utf-8")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("invalid expectation") && stderr.contains("field: expect[0]"),
+        "{stderr}"
+    );
+    // A folder is searched as `check` searches it: every example scenario validates.
+    let out = crate::support::ecsim(&["validate", "scenarios"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let count = std::fs::read_dir(crate::support::root().join("scenarios"))
+        .expect("scenarios")
+        .filter(|e| {
+            e.as_ref()
+                .expect("entry")
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yaml")
+        })
+        .count();
+    assert_eq!(stdout.matches(": ok (").count(), count, "{stdout}");
+}
