@@ -33,6 +33,16 @@ pub struct RunDirTexts {
 /// `--traces`) reads as a header without rows, and a note says which charts it leaves out;
 /// `summary.json` must be there.
 pub fn read_run_dir(dir: &Path) -> Result<(RunDirTexts, Vec<String>), String> {
+    if dir.is_file() {
+        let stem = dir
+            .file_stem()
+            .map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+        return Err(format!(
+            "{} is a file: plot draws a finished run's directory (for a scenario, `ecsim run {}` writes output/{stem}/ and draws it; then `ecsim plot output/{stem}`)",
+            dir.display(),
+            dir.display()
+        ));
+    }
     let summary_path = dir.join(summary::FILE);
     let summary =
         fs::read_to_string(&summary_path).map_err(|e| format!("cannot read {}: {e}", summary_path.display()))?;

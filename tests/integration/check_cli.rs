@@ -214,3 +214,16 @@ fn validate_parses_expectations_and_takes_folders() {
         .count();
     assert_eq!(stdout.matches(": ok (").count(), count, "{stdout}");
 }
+
+#[test]
+fn plot_on_a_scenario_file_says_what_it_wants() {
+    let out = crate::support::ecsim(&["plot", "scenarios/web-fargate.yaml"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("is a file: plot draws a finished run's directory")
+            && stderr.contains("ecsim run scenarios/web-fargate.yaml")
+            && stderr.contains("ecsim plot output/web-fargate"),
+        "{stderr}"
+    );
+}
