@@ -580,7 +580,7 @@ fn before_a_deployment_the_tasks_are_the_current_revision_not_the_new_one() {
     let during = web
         .time_s
         .iter()
-        .position(|&t| t > first.start_s)
+        .position(|&t| t >= first.start_s)
         .expect("a row during the first deployment");
     assert_eq!(layers.current[during], 0.0);
     assert_eq!(

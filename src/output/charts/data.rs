@@ -82,7 +82,7 @@ pub struct ServiceSeries {
 }
 
 /// RUNNING tasks split for the deployment chart, one value per row: while a deployment or
-/// rollback is in progress (after its start row, before its end), the PRIMARY deployment's tasks
+/// rollback is in progress (from its start, before its end: a rollback that starts as a deployment fails continues it), the PRIMARY deployment's tasks
 /// are the new revision and the ACTIVE deployments' the old one; outside deployments all of them
 /// are the current revision. A task count is the state at its row's time.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -241,7 +241,7 @@ impl RunData {
             service.revisions = RevisionLayers::split(service, |t| {
                 deployments
                     .iter()
-                    .any(|d| t > d.start_s && d.end_s.is_none_or(|end| t < end))
+                    .any(|d| t >= d.start_s && d.end_s.is_none_or(|end| t < end))
             });
         }
         Ok(RunData {
