@@ -209,35 +209,25 @@ impl FigureSet {
             kind,
             service: None,
         };
+        let of_service = |service: &String, kind: Kind| Figure {
+            name: if prefixed {
+                format!("{service}.{}", kind.name())
+            } else {
+                kind.name().to_string()
+            },
+            kind,
+            service: prefixed.then(|| service.clone()),
+        };
         let mut figures = vec![run_wide(Kind::CostUsd)];
         for (service, deploys) in &union {
-            for &kind in PER_SERVICE {
-                if kind == Kind::DeploymentDurationS && !deploys {
-                    continue;
-                }
-                figures.push(Figure {
-                    name: if prefixed {
-                        format!("{service}.{}", kind.name())
-                    } else {
-                        kind.name().to_string()
-                    },
-                    kind,
-                    service: prefixed.then(|| service.clone()),
-                });
-            }
+            let kinds = PER_SERVICE
+                .iter()
+                .filter(|&&k| k != Kind::DeploymentDurationS || *deploys);
+            figures.extend(kinds.map(|&kind| of_service(service, kind)));
         }
         figures.extend([run_wide(Kind::PeakInstances), run_wide(Kind::PlacementFailures)]);
-        let with_model = union.iter().filter(|(name, _)| latency.contains(name));
-        for ((service, _), &kind) in with_model.flat_map(|u| LATENCY.iter().map(move |k| (u, k))) {
-            figures.push(Figure {
-                name: if prefixed {
-                    format!("{service}.{}", kind.name())
-                } else {
-                    kind.name().to_string()
-                },
-                kind,
-                service: prefixed.then(|| service.clone()),
-            });
+        for (service, _) in union.iter().filter(|(name, _)| latency.contains(name)) {
+            figures.extend(LATENCY.iter().map(|&kind| of_service(service, kind)));
         }
         FigureSet { figures }
     }
