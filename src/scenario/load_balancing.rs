@@ -78,7 +78,7 @@ pub fn read_target_groups(node: Option<&Node>, d: &mut Diagnostics) -> Vec<Targe
 }
 
 /// `Attributes` (describe-target-group-attributes): the deregistration delay, the routing
-/// algorithm and slow start; other keys are accepted and not modelled.
+/// algorithm and slow start; other keys are accepted, not modelled, and listed as ignored.
 fn read_target_group_attributes(o: &mut Obj<'_>, tg: &mut TargetGroupSpec, d: &mut Diagnostics) {
     let mut slow_start_loc = None;
     for (p, a) in o.list("Attributes", d) {
@@ -86,6 +86,7 @@ fn read_target_group_attributes(o: &mut Obj<'_>, tg: &mut TargetGroupSpec, d: &m
         let key = attr.required_string("Key", "an attribute name", d);
         let value = attr.required_string("Value", "its value, as a string", d);
         let value_loc = attr.key_loc("Value");
+        let key_loc = attr.key_loc("Key");
         attr.finish(d);
         let (Some(key), Some(value)) = (key, value) else {
             continue;
@@ -136,7 +137,8 @@ fn read_target_group_attributes(o: &mut Obj<'_>, tg: &mut TargetGroupSpec, d: &m
                     None,
                 ),
             },
-            _ => {}
+            // Accepted as AWS prints it, not modelled: listed as ignored like any such field.
+            _ => d.ignored.push((format!("{p}[Key={key}]"), key_loc)),
         }
     }
     // ALB refuses slow start with least outstanding requests (Latency A4).

@@ -404,3 +404,25 @@ fn routing_attributes_are_checked_as_alb_checks_them() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn a_target_group_attribute_not_modelled_is_listed_as_ignored() {
+    let path = crate::support::root().join("scenarios/requests-routing-slow-task.yaml");
+    let text = std::fs::read_to_string(&path).expect("scenario");
+    let line = "        - {Key: deregistration_delay.timeout_seconds, Value: \"1800\"}\n";
+    assert!(text.contains(line));
+    let with_stickiness = text.replacen(
+        line,
+        &format!("{line}        - {{Key: stickiness.enabled, Value: \"false\"}}\n"),
+        1,
+    );
+    let loaded = crate::support::load_text("sticky.yaml", &with_stickiness).expect("loads");
+    assert!(
+        loaded
+            .spec
+            .ignored_fields
+            .contains(&"elasticLoadBalancing.targetGroups[0].Attributes[2][Key=stickiness.enabled]".to_string()),
+        "{:?}",
+        loaded.spec.ignored_fields
+    );
+}
