@@ -402,92 +402,10 @@ mod equivalence_tests {
 
     use super::*;
 
-    /// The selection before it was made incremental, kept verbatim as the reference: every pick
-    /// filters all remaining tasks rule by rule.
+    /// The selection before it was made incremental, which still serves the rule lists the
+    /// incremental path does not: every pick filters all remaining tasks rule by rule.
     fn reference(candidates: &[RankedStopCandidate], rules: &[StopRule], n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
-        let mut free: Vec<Vec<u64>> = candidates.iter().map(|c| c.keys.clone()).collect();
-        let mut remaining: Vec<usize> = (0..candidates.len()).collect();
-        let mut value_counts: Vec<BTreeMap<u64, u64>> = rules
-            .iter()
-            .enumerate()
-            .map(|(r, rule)| {
-                let mut counts = BTreeMap::new();
-                if *rule == StopRule::Spread {
-                    for c in candidates {
-                        *counts.entry(c.keys[r]).or_insert(0) += 1;
-                    }
-                }
-                counts
-            })
-            .collect();
-        let mut chosen = Vec::with_capacity(n.min(candidates.len()));
-        let mut not_running: Vec<usize> = remaining
-            .iter()
-            .copied()
-            .filter(|i| candidates[*i].not_yet_running)
-            .collect();
-        not_running.sort_by_key(|i| std::cmp::Reverse(candidates[*i].created_seq));
-        let mut queue = not_running.into_iter().take(n);
-        while chosen.len() < n && !remaining.is_empty() {
-            let pick = match queue.next() {
-                Some(i) => i,
-                None => reference_pick(candidates, &free, &value_counts, &remaining, rules, rng),
-            };
-            remaining.retain(|i| *i != pick);
-            for (r, rule) in rules.iter().enumerate() {
-                if *rule == StopRule::Spread {
-                    if let Some(count) = value_counts[r].get_mut(&candidates[pick].keys[r]) {
-                        *count -= 1;
-                    }
-                }
-            }
-            chosen.push(candidates[pick].index);
-            for (r, rule) in rules.iter().enumerate() {
-                if *rule != StopRule::Binpack || candidates[pick].instance.is_none() {
-                    continue;
-                }
-                for i in &remaining {
-                    if candidates[*i].instance == candidates[pick].instance {
-                        free[*i][r] += candidates[pick].amounts[r];
-                    }
-                }
-            }
-        }
-        chosen
-    }
-
-    fn reference_pick(
-        candidates: &[RankedStopCandidate],
-        free: &[Vec<u64>],
-        value_counts: &[BTreeMap<u64, u64>],
-        remaining: &[usize],
-        rules: &[StopRule],
-        rng: &mut ChaCha8Rng,
-    ) -> usize {
-        let mut pool: Vec<usize> = remaining.to_vec();
-        for (r, rule) in rules.iter().enumerate() {
-            if pool.len() <= 1 {
-                break;
-            }
-            let score = |i: usize| -> u64 {
-                match rule {
-                    StopRule::Spread => value_counts[r].get(&candidates[i].keys[r]).copied().unwrap_or(0),
-                    StopRule::Binpack => free[i][r] + candidates[i].amounts[r],
-                    StopRule::Random => 0,
-                }
-            };
-            if *rule == StopRule::Random {
-                return pool[rng.random_range(0..pool.len())];
-            }
-            let scores: Vec<u64> = pool.iter().map(|i| score(*i)).collect();
-            let best = *scores.iter().max().expect("pool is not empty");
-            let mut s = scores.iter();
-            pool.retain(|_| *s.next().expect("one score per task") == best);
-        }
-        *pool
-            .iter()
-            .max_by_key(|i| candidates[**i].created_seq)
-            .expect("pool is not empty")
+        choose_by_scanning(candidates, rules, n, rng)
     }
 
     use StopRule::{Binpack, Random, Spread};
