@@ -6,6 +6,7 @@
 //! columns later still load; `summary.json` is read through `trace::summary`'s types, which fill
 //! absent fields with empty values.
 
+use super::revisions::RevisionLayers;
 use crate::trace::columns::{alarms, cluster, events, services};
 use crate::trace::summary::{self, Summary};
 use crate::trace::{AlarmRole, DetailCells, EventDetail};
@@ -79,40 +80,6 @@ pub struct ServiceSeries {
     pub revisions: RevisionLayers,
     /// The latency columns, when the run wrote them and this service has a service model.
     pub latency: Option<LatencySeries>,
-}
-
-/// RUNNING tasks split for the deployment chart, one value per row: while a deployment or
-/// rollback is in progress (from its start, before its end: a rollback that starts as a deployment fails continues it), the PRIMARY deployment's tasks
-/// are the new revision and the ACTIVE deployments' the old one; outside deployments all of them
-/// are the current revision. A task count is the state at its row's time.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RevisionLayers {
-    /// Tasks of the revision a deployment in progress brings.
-    pub new: Vec<f64>,
-    /// Tasks of the revisions a deployment in progress replaces.
-    pub old: Vec<f64>,
-    /// Tasks while no deployment is in progress.
-    pub current: Vec<f64>,
-}
-
-impl RevisionLayers {
-    /// The layers of `service`'s rows, with `deploying(t)` telling whether a deployment is in
-    /// progress at row time `t`.
-    pub fn split(service: &ServiceSeries, deploying: impl Fn(f64) -> bool) -> RevisionLayers {
-        let mut layers = RevisionLayers::default();
-        for (i, &t) in service.time_s.iter().enumerate() {
-            let (primary, active) = (service.primary_running[i], service.active_running[i]);
-            let (new, old, current) = if deploying(t) {
-                (primary, active, 0.0)
-            } else {
-                (0.0, 0.0, primary + active)
-            };
-            layers.new.push(new);
-            layers.old.push(old);
-            layers.current.push(current);
-        }
-        layers
-    }
 }
 
 /// One service's latency columns (issue 14); NaN where a row has no estimate.

@@ -19,6 +19,7 @@ mod encode;
 pub mod figure;
 pub mod latency;
 pub mod load;
+pub mod revisions;
 pub mod scaling;
 pub mod style;
 pub mod sweep;
