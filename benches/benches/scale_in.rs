@@ -56,8 +56,8 @@ fn ranked_candidates(on: &[u32], rules: usize) -> Vec<RankedStopCandidate> {
                 not_yet_running: false,
                 created_seq: index as u64,
                 instance: Some(*inst),
-                keys: [*inst as u64 % ZONES as u64, free][..rules].to_vec(),
-                amounts: [0, memory][..rules].to_vec(),
+                keys: [*inst as u64 % ZONES as u64, free][..rules].into(),
+                amounts: [0, memory][..rules].into(),
             }
         })
         .collect()

@@ -188,9 +188,8 @@ impl AlarmEvaluator {
 
     /// How many of the last N evaluated points breach (after missing-data filling), for messages.
     pub fn breaching_of_last_n(&self) -> (usize, usize) {
-        let points = self.evaluated_points();
-        let breaching = points.iter().filter(|p| **p == Some(true)).count();
-        (breaching, points.len())
+        let t = self.tally();
+        (t.breaching, t.points)
     }
 
     /// The datapoints the last evaluation looked at, oldest first: the most recent N real
@@ -215,24 +214,32 @@ impl AlarmEvaluator {
         }
     }
 
-    /// The evaluated datapoints as breaching (`Some(true)`), not breaching or missing (`None`,
-    /// to be filled per TreatMissingData).
-    fn evaluated_points(&self) -> Vec<Option<bool>> {
+    /// Counts the evaluated datapoints: those that breach, those missing (no value, to be
+    /// filled per TreatMissingData), and all of them.
+    fn tally(&self) -> EvaluatedTally {
         let c = &self.config;
-        self.evaluated
-            .iter()
-            .map(|d| d.value.map(|v| c.comparison.breaches(v, c.threshold)))
-            .collect()
+        let mut t = EvaluatedTally {
+            points: self.evaluated.len(),
+            ..EvaluatedTally::default()
+        };
+        for d in &self.evaluated {
+            match d.value {
+                None => t.missing += 1,
+                Some(v) if c.comparison.breaches(v, c.threshold) => t.breaching += 1,
+                Some(_) => {}
+            }
+        }
+        t
     }
 
     fn evaluate(&self) -> AlarmState {
         let c = &self.config;
         let n = c.evaluation_periods as usize;
         let m = c.datapoints_to_alarm as usize;
-        let points = self.evaluated_points();
+        let t = self.tally();
         // Periods before the first one seen count as missing.
-        let missing = points.iter().filter(|p| p.is_none()).count() + n.saturating_sub(points.len());
-        let breaching = points.iter().filter(|p| **p == Some(true)).count();
+        let missing = t.missing + n.saturating_sub(t.points);
+        let breaching = t.breaching;
         if missing == 0 {
             return if breaching >= m {
                 AlarmState::Alarm
@@ -270,6 +277,14 @@ impl AlarmEvaluator {
             }
         }
     }
+}
+
+/// The evaluated datapoints counted by kind.
+#[derive(Clone, Copy, Debug, Default)]
+struct EvaluatedTally {
+    breaching: usize,
+    missing: usize,
+    points: usize,
 }
 
 #[cfg(test)]

@@ -9,11 +9,15 @@
 const SPREAD: u64 = 0x9E37_79B9_7F4A_7C15;
 
 /// A map from `u64` ids to values with O(1) expected lookup, insertion and removal.
+///
+/// The values live side by side in `entries`; the probed table holds only ids and positions, so
+/// a probe reads 16-byte slots however large the value is, and growing moves no value.
 #[derive(Clone, Debug)]
 pub struct IdMap<V> {
-    /// Power-of-two many slots; `None` is empty.
-    slots: Vec<Option<(u64, V)>>,
-    len: usize,
+    /// Power-of-two many slots: an id and its position in `entries`; `None` is empty.
+    slots: Vec<Option<(u64, u32)>>,
+    /// The ids and values, in no particular order (a removal moves the last one into its place).
+    entries: Vec<(u64, V)>,
 }
 
 impl<V> Default for IdMap<V> {
@@ -26,19 +30,19 @@ impl<V> IdMap<V> {
     /// An empty map.
     pub fn new() -> Self {
         IdMap {
-            slots: (0..8).map(|_| None).collect(),
-            len: 0,
+            slots: vec![None; 8],
+            entries: Vec::new(),
         }
     }
 
     /// Entries in the map.
     pub fn len(&self) -> usize {
-        self.len
+        self.entries.len()
     }
 
     /// True if the map has no entry.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.entries.is_empty()
     }
 
     fn mask(&self) -> usize {
@@ -53,41 +57,46 @@ impl<V> IdMap<V> {
     fn find(&self, id: u64) -> Option<usize> {
         let mut at = self.home(id);
         loop {
-            match &self.slots[at] {
+            match self.slots[at] {
                 None => return None,
-                Some((k, _)) if *k == id => return Some(at),
+                Some((k, _)) if k == id => return Some(at),
                 Some(_) => at = (at + 1) & self.mask(),
             }
         }
     }
 
+    /// The position in `entries` of `id`, if present.
+    fn position(&self, id: u64) -> Option<usize> {
+        self.find(id).and_then(|at| self.slots[at]).map(|(_, p)| p as usize)
+    }
+
     /// The value of `id`.
     pub fn get(&self, id: u64) -> Option<&V> {
-        self.find(id).and_then(|at| self.slots[at].as_ref()).map(|(_, v)| v)
+        self.position(id).map(|p| &self.entries[p].1)
     }
 
     /// The value of `id`, mutably.
     pub fn get_mut(&mut self, id: u64) -> Option<&mut V> {
-        let at = self.find(id)?;
-        self.slots[at].as_mut().map(|(_, v)| v)
+        let p = self.position(id)?;
+        Some(&mut self.entries[p].1)
     }
 
     /// Sets the value of `id`; returns the one it replaces.
     pub fn insert(&mut self, id: u64, value: V) -> Option<V> {
-        if let Some(at) = self.find(id) {
-            let old = self.slots[at].replace((id, value));
-            return old.map(|(_, v)| v);
+        if let Some(p) = self.position(id) {
+            return Some(std::mem::replace(&mut self.entries[p].1, value));
         }
         // At most half full, so probes stay short.
-        if (self.len + 1) * 2 > self.slots.len() {
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
+        let position = u32::try_from(self.entries.len()).expect("fewer than 2^32 live ids");
+        self.entries.push((id, value));
         let mut at = self.home(id);
         while self.slots[at].is_some() {
             at = (at + 1) & self.mask();
         }
-        self.slots[at] = Some((id, value));
-        self.len += 1;
+        self.slots[at] = Some((id, position));
         None
     }
 
@@ -95,13 +104,12 @@ impl<V> IdMap<V> {
     /// so lookups never need tombstones.
     pub fn remove(&mut self, id: u64) -> Option<V> {
         let mut gap = self.find(id)?;
-        let (_, value) = self.slots[gap].take()?;
-        self.len -= 1;
+        let (_, position) = self.slots[gap].take()?;
         let mut at = gap;
         loop {
             at = (at + 1) & self.mask();
-            let Some((k, _)) = &self.slots[at] else { break };
-            let home = self.home(*k);
+            let Some((k, _)) = self.slots[at] else { break };
+            let home = self.home(k);
             // The entry may fill the gap if its home is not cyclically in (gap, at].
             let stays = if gap <= at {
                 gap < home && home <= at
@@ -113,24 +121,30 @@ impl<V> IdMap<V> {
                 gap = at;
             }
         }
+        let position = position as usize;
+        let (_, value) = self.entries.swap_remove(position);
+        // The entry that was last now sits at `position`: point its slot there.
+        if let Some(&(moved, _)) = self.entries.get(position) {
+            let at = self.find(moved).expect("every entry has a slot");
+            self.slots[at] = Some((moved, position as u32));
+        }
         Some(value)
     }
 
     fn grow(&mut self) {
-        let old = std::mem::take(&mut self.slots);
-        self.slots = (0..old.len() * 2).map(|_| None).collect();
-        for (k, v) in old.into_iter().flatten() {
-            let mut at = self.home(k);
+        self.slots = vec![None; self.slots.len() * 2];
+        for (position, (k, _)) in self.entries.iter().enumerate() {
+            let mut at = self.home(*k);
             while self.slots[at].is_some() {
                 at = (at + 1) & self.mask();
             }
-            self.slots[at] = Some((k, v));
+            self.slots[at] = Some((*k, position as u32));
         }
     }
 
     /// Ids and values in id order (sorts: for end-of-run and checks, not hot paths).
     pub fn iter(&self) -> impl Iterator<Item = (u64, &V)> {
-        let mut all: Vec<(u64, &V)> = self.slots.iter().flatten().map(|(k, v)| (*k, v)).collect();
+        let mut all: Vec<(u64, &V)> = self.entries.iter().map(|(k, v)| (*k, v)).collect();
         all.sort_unstable_by_key(|(k, _)| *k);
         all.into_iter()
     }

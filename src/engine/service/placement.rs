@@ -11,7 +11,7 @@ use crate::policy::placement::{
     PlacementFailure, PlacementRequest, PlacementStrategy, SpreadCounts, SpreadField, host_ports, place_task,
     place_with_index,
 };
-use crate::policy::task_selection::{RankedStopCandidate, StopRule, choose_tasks_to_stop_by_strategy};
+use crate::policy::task_selection::{RankedStopCandidate, RuleValues, StopRule, choose_tasks_to_stop_by_strategy};
 use crate::sim::{ProviderIdx, ServiceIdx};
 
 /// The counts of one service's tasks, as the placement policy asks for them.
@@ -170,6 +170,7 @@ impl World<'_> {
         // Each attribute value of a spread rule gets a number, in value order.
         let mut values: BTreeMap<(usize, Option<&str>), u64> = BTreeMap::new();
         let s = &self.services[service];
+        let mut resources = None;
         let candidates: Vec<RankedStopCandidate> = s
             .tasks
             .iter()
@@ -181,9 +182,17 @@ impl World<'_> {
                 }
                 let instance = t.instance.map(|i| &self.capacity.instances[i]);
                 let az = t.availability_zone.unwrap_or(0);
-                let r = self.spec.task_definitions[t.task_definition].resources();
-                let mut keys = Vec::with_capacity(rules.len());
-                let mut amounts = Vec::with_capacity(rules.len());
+                // A service's tasks share one or two revisions: their needs are summed once.
+                let (cpu_units, memory_mib) = match resources {
+                    Some((td, cpu, memory)) if td == t.task_definition => (cpu, memory),
+                    _ => {
+                        let r = self.spec.task_definitions[t.task_definition].resources();
+                        resources = Some((t.task_definition, r.cpu_units, r.memory_mib));
+                        (r.cpu_units, r.memory_mib)
+                    }
+                };
+                let mut keys = RuleValues::default();
+                let mut amounts = RuleValues::default();
                 for (k, rule) in rules.iter().enumerate() {
                     let (key, amount) = match rule {
                         PlacementStrategy::Spread(SpreadField::InstanceId) => {
@@ -199,10 +208,10 @@ impl World<'_> {
                         }
                         PlacementStrategy::Binpack(BinpackField::Cpu) => (
                             instance.map_or(0, |i| u64::from(i.free_cpu_units())),
-                            u64::from(r.cpu_units),
+                            u64::from(cpu_units),
                         ),
                         PlacementStrategy::Binpack(BinpackField::Memory) => {
-                            (instance.map_or(0, |i| i.free_memory_mib()), r.memory_mib)
+                            (instance.map_or(0, |i| i.free_memory_mib()), memory_mib)
                         }
                         PlacementStrategy::Random => (0, 0),
                     };

@@ -90,13 +90,23 @@ impl World<'_> {
         service: ServiceIdx,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let waiting: Vec<TaskId> = self.services[service].unplaced.clone();
-        for id in waiting {
-            if !self.try_place(id, sink)? {
-                break;
+        // The list as it is now (placing changes it), copied into a buffer kept between calls.
+        let mut waiting = std::mem::take(&mut self.services[service].placing);
+        waiting.clear();
+        waiting.extend_from_slice(&self.services[service].unplaced);
+        let mut result = Ok(());
+        for id in &waiting {
+            match self.try_place(*id, sink) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
             }
         }
-        Ok(())
+        self.services[service].placing = waiting;
+        result
     }
 
     /// Places one task on an instance of its capacity provider; logs why when it cannot.

@@ -42,6 +42,8 @@ pub(in crate::engine) struct ServiceState {
     pub tasks_in_az: Vec<u32>,
     /// Tasks waiting in PROVISIONING without an instance, in creation order.
     pub unplaced: Vec<TaskId>,
+    /// Scratch space for `place_waiting_tasks`: a copy of `unplaced`, kept to reuse its memory.
+    pub placing: Vec<TaskId>,
     pub serving: ServingModel,
     /// The queue a worker service consumes (`None`: the service serves requests).
     pub queue: Option<MessageQueue>,
@@ -101,6 +103,7 @@ impl ServiceState {
             tasks_on_instance: IdMap::new(),
             tasks_in_az: vec![0; spec.availability_zones.len()],
             unplaced: Vec::new(),
+            placing: Vec::new(),
             serving: ServingModel {
                 // A worker's full CPU is its message rate (validated for workers).
                 requests_per_second_at_full_cpu: match (&s.queue, &requests) {

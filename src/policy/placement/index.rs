@@ -244,7 +244,18 @@ pub fn place_with_index(
         );
     }
     // Zones by the service's task count; the first count group with any fit wins.
-    let mut zones: Vec<(u32, usize)> = (0..index.zones).map(|z| (counts.service_tasks_in_az(z), z)).collect();
+    // On the stack for the zones a region has (no allocation per placement), else on the heap.
+    let mut on_stack = [(0u32, 0usize); 8];
+    let mut on_heap = Vec::new();
+    let zones: &mut [(u32, usize)] = if index.zones <= on_stack.len() {
+        &mut on_stack[..index.zones]
+    } else {
+        on_heap.resize(index.zones, (0, 0));
+        &mut on_heap
+    };
+    for (z, slot) in zones.iter_mut().enumerate() {
+        *slot = (counts.service_tasks_in_az(z), z);
+    }
     zones.sort_unstable();
     let mut start = 0;
     while start < zones.len() {

@@ -2,13 +2,17 @@
 //! strategy (`choose_tasks_to_stop`) and with one (`choose_tasks_to_stop_by_strategy`).
 
 mod default_order;
+mod rule_values;
 
 use std::collections::{BTreeMap, BinaryHeap};
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
+use crate::policy::placement::MAX_STRATEGY_RULES;
+
 pub use default_order::{StopCandidate, choose_tasks_to_stop};
+pub use rule_values::RuleValues;
 
 /// What one placement strategy rule prefers when a task must stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,9 +38,9 @@ pub struct RankedStopCandidate {
     pub instance: Option<u32>,
     /// Per rule: for `Spread`, the value the task counts under (tasks sharing it are balanced);
     /// for `Binpack`, the amount of the field free on its instance now; unused for `Random`.
-    pub keys: Vec<u64>,
+    pub keys: RuleValues,
     /// Per rule: for `Binpack`, the amount of the field the task holds (freed by its stop).
-    pub amounts: Vec<u64>,
+    pub amounts: RuleValues,
 }
 
 /// Picks `n` tasks to stop as a placement strategy asks (reference 8.6): tasks not yet running
@@ -73,9 +77,9 @@ fn not_running_newest_first(candidates: &[RankedStopCandidate]) -> Vec<usize> {
     not_running
 }
 
-/// A heap entry: a cell's key (the scores of its best task, then its sequence and position),
-/// the cell, and the cell's version when pushed (older versions are stale).
-type CellEntry = (Vec<u64>, usize, u64);
+/// A heap entry: a cell's key (the binpack scores of its best task, then its sequence and
+/// position, then zeros), the cell, and the cell's version when pushed (older versions are stale).
+type CellEntry = ([u64; MAX_STRATEGY_RULES + 2], usize, u64);
 
 /// `choose_tasks_to_stop_by_strategy` when the rules are an optional `spread` or `binpack`
 /// followed only by `binpack` rules.
@@ -184,13 +188,13 @@ fn choose_incrementally(candidates: &[RankedStopCandidate], rules: &[StopRule], 
             return;
         }
         let t = order[*end - 1];
-        let mut key = Vec::with_capacity(nb + 2);
+        let mut key = [0; MAX_STRATEGY_RULES + 2];
         for b in 0..nb {
             let on_instance = cell_slot[cell].map_or(0, |s| freed[s * nb + b]);
-            key.push(candidates[t].keys[binpack[b]] + on_instance + candidates[t].amounts[binpack[b]]);
+            key[b] = candidates[t].keys[binpack[b]] + on_instance + candidates[t].amounts[binpack[b]];
         }
-        key.push(candidates[t].created_seq);
-        key.push(t as u64);
+        key[nb] = candidates[t].created_seq;
+        key[nb + 1] = t as u64;
         heaps[cell_group[cell]].push((key, cell, version[cell]));
     };
     for cell in 0..cell_tasks.len() {
@@ -215,7 +219,7 @@ fn choose_incrementally(candidates: &[RankedStopCandidate], rules: &[StopRule], 
                     .filter_map(|(g, heap)| heap.peek().map(|e| (group_count[g], &e.0)))
                     .max()
                     .expect("a task remains");
-                *best.1.last().expect("the key ends with the position") as usize
+                best.1[nb + 1] as usize
             }
         };
         removed[pick] = true;
@@ -248,7 +252,7 @@ fn choose_by_scanning(
     n: usize,
     rng: &mut ChaCha8Rng,
 ) -> Vec<usize> {
-    let mut free: Vec<Vec<u64>> = candidates.iter().map(|c| c.keys.clone()).collect();
+    let mut free: Vec<RuleValues> = candidates.iter().map(|c| c.keys).collect();
     let mut remaining: Vec<usize> = (0..candidates.len()).collect();
     // Per spread rule, how many remaining tasks hold each value (kept up to date on each pick, so
     // a pick costs O(tasks) rather than O(tasks^2)).
@@ -298,7 +302,7 @@ fn choose_by_scanning(
 
 fn pick_by_rules(
     candidates: &[RankedStopCandidate],
-    free: &[Vec<u64>],
+    free: &[RuleValues],
     value_counts: &[BTreeMap<u64, u64>],
     remaining: &[usize],
     rules: &[StopRule],
@@ -342,8 +346,8 @@ mod strategy_tests {
             not_yet_running: false,
             created_seq: seq,
             instance: Some(instance),
-            keys: keys.to_vec(),
-            amounts: amounts.to_vec(),
+            keys: keys.into(),
+            amounts: amounts.into(),
         }
     }
 
@@ -448,8 +452,8 @@ mod equivalence_tests {
             .map(|index| {
                 let inst = rng.random_range(0..instances);
                 let instance = (!(fargate && rng.random_range(0..3u32) == 0)).then_some(inst);
-                let mut keys = Vec::new();
-                let mut amounts = Vec::new();
+                let mut keys = RuleValues::default();
+                let mut amounts = RuleValues::default();
                 for (r, rule) in rules.iter().enumerate() {
                     let (key, amount) = match rule {
                         Spread if rng.random_range(0..5u32) == 0 => (rng.random_range(0..4u64), 0),
