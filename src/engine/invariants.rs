@@ -49,6 +49,20 @@ impl World<'_> {
             }
             assert_eq!(counts, s.counts, "service {i}: per-state counts drifted");
             assert_eq!(healthy, s.healthy, "service {i}: healthy count drifted");
+            for g in s.revisions.groups() {
+                assert!(g.healthy > 0, "service {i}: a revision without healthy tasks is kept");
+            }
+            let by_revision: u32 = s.revisions.groups().iter().map(|g| g.healthy).sum();
+            assert_eq!(
+                by_revision, s.healthy,
+                "service {i}: healthy tasks per revision drifted"
+            );
+            for t in s.tasks.iter().map(|id| &self.tasks[id]).filter(|t| t.healthy) {
+                assert!(
+                    s.revisions.model_of(t.task_definition).is_some(),
+                    "service {i}: a healthy task's revision is not counted"
+                );
+            }
             assert_eq!(
                 unplaced, s.unplaced,
                 "service {i}: the list of tasks waiting for placement drifted"

@@ -22,6 +22,7 @@ pub mod names;
 mod overrides;
 mod placement;
 mod reader;
+mod revision_models;
 pub mod schema;
 mod service_model;
 mod services;
@@ -192,6 +193,14 @@ fn read_top(
     };
     let duration_ms = run.duration.map(|v| v.as_millis());
     let timeline = events::read_events(o.field("events"), &timeline_context, duration_ms, d);
+    revision_models::check_revision_models(
+        o.field("load"),
+        &ecs.services,
+        &ecs.task_definitions,
+        &behavior,
+        &timeline,
+        d,
+    );
     let auto_scaling = autoscaling::read_auto_scaling(
         o.field("applicationAutoScaling"),
         o.field("cloudWatch"),

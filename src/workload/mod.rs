@@ -21,6 +21,7 @@ pub mod queue;
 pub mod replay;
 pub mod request_queue;
 pub mod requests;
+pub mod revisions;
 pub mod serving;
 pub mod shapes;
 
@@ -29,6 +30,7 @@ pub use noise::{Noise, exponential_ms, lognormal_ms, standard_normal};
 pub use queue::{Drained, MessageQueue};
 pub use replay::{ReplaySeries, parse_replay_csv};
 pub use request_queue::{IntervalLatency, RequestQueue, RunLatency};
+pub use revisions::{DemandSplit, RevisionGroup, RevisionsServed};
 pub use serving::{IntervalAccumulator, IntervalAverages, Served, ServingModel};
 pub use shapes::{Interpolation, LoadProfile, LoadShape, SpikeEffect};
 

@@ -135,6 +135,30 @@ impl IntervalAccumulator {
         self.memory_percent_ms += memory * weight;
     }
 
+    /// Records `duration_ms` of constant state whose utilization the caller worked out (healthy
+    /// tasks of revisions that serve differently): `utilization` is the mean (CPU %, memory %)
+    /// over running tasks, `None` when no task ran.
+    pub fn add_measured(
+        &mut self,
+        duration_ms: u64,
+        demand_rps: f64,
+        served_rps: f64,
+        unserved_rps: f64,
+        utilization: Option<(f64, f64)>,
+    ) {
+        let weight = duration_ms as f64;
+        self.total_ms += duration_ms;
+        self.demand_rps_ms += demand_rps.max(0.0) * weight;
+        self.served_rps_ms += served_rps * weight;
+        self.unserved_rps_ms += unserved_rps * weight;
+        let Some((cpu, memory)) = utilization.filter(|_| duration_ms > 0) else {
+            return;
+        };
+        self.running_ms += duration_ms;
+        self.cpu_percent_ms += cpu * weight;
+        self.memory_percent_ms += memory * weight;
+    }
+
     /// The averages over everything added since the last reset; all 0 for an empty interval.
     pub fn finish(&self) -> IntervalAverages {
         let per_total = |integral: f64| mean(integral, self.total_ms);

@@ -23,6 +23,7 @@ mod placement;
 mod queue_workers;
 mod resource_budget;
 mod retained_records;
+mod revision_serving;
 mod scenarios;
 mod schema;
 mod schema_validator;

@@ -14,6 +14,8 @@ use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, 
 use crate::sim::{SimDuration, SimTime};
 use crate::spec::Spec;
 use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
+use crate::workload::RevisionsServed;
+use crate::workload::revisions::serve_revisions;
 
 const PERIOD_MS: u64 = 60_000;
 const METRIC_NAME: &str = "CPUUtilization";
@@ -133,7 +135,8 @@ impl World<'_> {
     /// instance counted, the datapoint is missing).
     fn group_average_cpu(&self, group: usize) -> Option<f64> {
         let warmup = self.spec.auto_scaling_groups[group].default_instance_warmup;
-        let per_task_cpu: Vec<f64> = self
+        // Per service, how its demand is served now; a task's CPU is its revision's at its share.
+        let served: Vec<RevisionsServed> = self
             .services
             .iter()
             .map(|s| {
@@ -141,9 +144,20 @@ impl World<'_> {
                     Some(q) if q.visible() > 0.0 => f64::INFINITY,
                     _ => s.demand_rps,
                 };
-                s.serving.cpu_percent(s.serving.serve(demand, s.healthy).load_share)
+                match s.revisions.common_model() {
+                    Some(model) => RevisionsServed::uniform(&model.serve(demand, s.healthy)),
+                    None if s.revisions.groups().is_empty() => {
+                        RevisionsServed::uniform(&s.serving.serve(demand, s.healthy))
+                    }
+                    None => serve_revisions(demand, s.revisions.groups(), s.demand_split),
+                }
             })
             .collect();
+        let task_cpu = |t: &crate::model::Task| {
+            let s = &self.services[t.service];
+            let model = s.revisions.model_of(t.task_definition).unwrap_or(&s.serving);
+            model.cpu_percent(served[t.service].load_share(model))
+        };
         let mut sum = 0.0;
         let mut counted = 0u32;
         for id in &self.capacity.groups[group].live {
@@ -155,7 +169,7 @@ impl World<'_> {
             for t in i.tasks.iter().map(|t| &self.tasks[t]) {
                 if t.state == TaskState::Running {
                     let units = f64::from(self.spec.task_definitions[t.task_definition].resources().cpu_units);
-                    used_units += units * per_task_cpu[t.service] / 100.0;
+                    used_units += units * task_cpu(t) / 100.0;
                 }
             }
             sum += (used_units / f64::from(i.instance_type.cpu_units()) * 100.0).min(100.0);

@@ -3,46 +3,94 @@
 //! request by request), accumulated exactly.
 
 use super::requests::{RequestServing, advance_exact};
+use super::revision_serving::serving_model;
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::model::TaskState;
 use crate::sim::{ServiceIdx, SimDuration};
+use crate::workload::revisions::{capacity_rps, serve_revisions, utilization};
+use crate::workload::{RevisionGroup, RevisionsServed, Served};
 
 impl World<'_> {
     /// Closes the current sub-interval of `service`: everything was constant since the last call.
     pub fn accumulate_load(&mut self, service: ServiceIdx) {
         let now = self.now;
-        let s = &mut self.services[service];
-        let elapsed = now.since(s.accumulated_until).as_millis();
+        let elapsed = now.since(self.services[service].accumulated_until).as_millis();
         if elapsed == 0 {
             return;
         }
+        // Tasks not yet healthy idle as the revision new tasks run.
+        let starting_model = serving_model(self.spec, service, self.services[service].task_definition);
+        let s = &mut self.services[service];
+        // Healthy tasks that all serve alike serve as one model (the first revision's before any
+        // is healthy); revisions that serve differently are served and measured each by its own.
+        let mixed = s.revisions.common_model().is_none() && !s.revisions.groups().is_empty();
+        let model = s.revisions.common_model().copied().unwrap_or(s.serving);
         let served = match &mut s.queue {
             // Workers take messages from their queue instead of serving requests.
             Some(queue) => {
                 let step_started_ms = s.accumulated_until.floor_to(self.spec.behavior.load_step).as_millis();
-                let capacity = f64::from(s.healthy) * s.serving.requests_per_second_at_full_cpu;
-                queue
-                    .advance(step_started_ms, elapsed, s.demand_rps, capacity)
-                    .as_served(capacity)
+                let capacity = match mixed {
+                    true => capacity_rps(s.revisions.groups()),
+                    false => f64::from(s.healthy) * model.requests_per_second_at_full_cpu,
+                };
+                RevisionsServed::uniform(
+                    &queue
+                        .advance(step_started_ms, elapsed, s.demand_rps, capacity)
+                        .as_served(capacity),
+                )
             }
             None => match &mut s.requests {
                 // Requests above capacity queue and may time out (workload::request_queue).
-                Some(RequestServing::Estimate(requests)) => requests.advance(elapsed, s.demand_rps, s.healthy),
-                // Every request, routed to the healthy tasks (workload::requests).
-                Some(RequestServing::Exact(exact)) => {
-                    advance_exact(exact, self.spec, service, &s.tasks, &self.tasks, now, s.demand_rps)
+                Some(RequestServing::Estimate(requests)) => {
+                    RevisionsServed::uniform(&requests.advance(elapsed, s.demand_rps, s.healthy))
                 }
-                None => s.serving.serve(s.demand_rps, s.healthy),
+                // Every request, routed to the healthy tasks (workload::requests).
+                Some(RequestServing::Exact(exact)) => RevisionsServed::uniform(&advance_exact(
+                    exact,
+                    self.spec,
+                    service,
+                    &s.tasks,
+                    &self.tasks,
+                    now,
+                    s.demand_rps,
+                )),
+                None if mixed => serve_revisions(s.demand_rps, s.revisions.groups(), s.demand_split),
+                None => RevisionsServed::uniform(&model.serve(s.demand_rps, s.healthy)),
             },
         };
         let running = s.counts[TaskState::Running.index()];
-        s.accumulator
-            .add(elapsed, s.demand_rps, &served, running, s.healthy, &s.serving);
+        if !mixed && model == starting_model {
+            // One model for every task (the common case): `IntervalAccumulator::add`'s own rule.
+            let one = Served {
+                served_rps: served.served_rps,
+                unserved_rps: served.unserved_rps,
+                load_share: served.load_share(&model),
+            };
+            s.accumulator
+                .add(elapsed, s.demand_rps, &one, running, s.healthy, &model);
+            for period in &mut s.metric_periods {
+                period
+                    .accumulator
+                    .add(elapsed, s.demand_rps, &one, running, s.healthy, &model);
+            }
+        } else {
+            let one_group = [RevisionGroup {
+                model,
+                healthy: s.healthy,
+            }];
+            let groups = if mixed { s.revisions.groups() } else { &one_group[..] };
+            let used = utilization(&served, groups, running, &starting_model);
+            let (demand, served_rps, unserved_rps) = (s.demand_rps, served.served_rps, served.unserved_rps);
+            s.accumulator
+                .add_measured(elapsed, demand, served_rps, unserved_rps, used);
+            for period in &mut s.metric_periods {
+                period
+                    .accumulator
+                    .add_measured(elapsed, demand, served_rps, unserved_rps, used);
+            }
+        }
         for period in &mut s.metric_periods {
-            period
-                .accumulator
-                .add(elapsed, s.demand_rps, &served, running, s.healthy, &s.serving);
             if running > 0 {
                 period.ran_ms += elapsed;
             }

@@ -7,6 +7,7 @@ pub(super) mod load;
 pub(super) mod placement;
 pub(super) mod queue;
 pub(super) mod requests;
+pub(super) mod revision_serving;
 pub(super) mod scheduler;
 mod state;
 

@@ -13,7 +13,8 @@ use crate::sim::{IdMap, RngStreams, ServiceIdx, SimTime};
 use crate::spec::{RequestMode, Spec};
 
 use super::requests::{RequestServing, exact_serving};
-use crate::workload::{IntervalAccumulator, MessageQueue, RequestQueue, ServingModel};
+use super::revision_serving::{RevisionServing, demand_split, serving_model};
+use crate::workload::{DemandSplit, IntervalAccumulator, MessageQueue, RequestQueue, ServingModel};
 
 /// Runtime state of one service.
 pub(in crate::engine) struct ServiceState {
@@ -44,7 +45,12 @@ pub(in crate::engine) struct ServiceState {
     pub unplaced: Vec<TaskId>,
     /// Scratch space for `place_waiting_tasks`: a copy of `unplaced`, kept to reuse its memory.
     pub placing: Vec<TaskId>,
+    /// How a task of the service's first revision serves.
     pub serving: ServingModel,
+    /// Healthy tasks per revision, each with how it serves.
+    pub revisions: RevisionServing,
+    /// How demand reaches tasks of revisions that serve differently.
+    pub demand_split: DemandSplit,
     /// The queue a worker service consumes (`None`: the service serves requests).
     pub queue: Option<MessageQueue>,
     /// How a service whose task definition has a service model serves requests (issue 14):
@@ -104,17 +110,9 @@ impl ServiceState {
             tasks_in_az: vec![0; spec.availability_zones.len()],
             unplaced: Vec::new(),
             placing: Vec::new(),
-            serving: ServingModel {
-                // A worker's full CPU is its message rate (validated for workers).
-                requests_per_second_at_full_cpu: match (&s.queue, &requests) {
-                    (Some(_), _) => b.messages_per_second_per_task.unwrap_or(0.0),
-                    (None, Some(_)) => b.service_model.as_ref().map_or(0.0, |m| m.capacity_per_task_rps()),
-                    (None, None) => b.requests_per_second_at_full_cpu,
-                },
-                idle_cpu_percent: b.idle_cpu_percent,
-                idle_memory_percent: b.idle_memory_percent,
-                memory_percent_at_full_cpu: b.memory_percent_at_full_cpu,
-            },
+            serving: serving_model(spec, index, s.task_definition),
+            revisions: RevisionServing::default(),
+            demand_split: demand_split(spec, index),
             queue: s.queue.as_ref().map(|_| MessageQueue::new()),
             requests,
             load_rng: streams.stream(&format!("load-noise/{}", s.name)),
@@ -146,13 +144,15 @@ impl ServiceState {
         }
     }
 
-    /// A RUNNING task turned healthy (`true`) or stopped being healthy (`false`).
-    pub fn count_healthy(&mut self, healthy: bool) {
+    /// A RUNNING task of `revision` turned healthy (`true`) or stopped being healthy (`false`).
+    pub fn count_healthy(&mut self, spec: &Spec, service: ServiceIdx, revision: usize, healthy: bool) {
         if healthy {
             self.healthy += 1;
         } else {
             self.healthy -= 1;
         }
+        self.revisions
+            .count_healthy(revision, || serving_model(spec, service, revision), healthy);
     }
 
     /// A task was given Availability Zone `az` (and, on EC2, placed on `instance`).

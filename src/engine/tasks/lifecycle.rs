@@ -118,9 +118,10 @@ impl World<'_> {
             TaskState::Provisioning,
             "warm start happens before any timer runs"
         );
+        let revision = self.tasks[&id].task_definition;
         let s = &mut self.services[service];
         s.count_state_change(from, TaskState::Running);
-        s.count_healthy(true);
+        s.count_healthy(self.spec, service, revision, true);
         let task = self.tasks.get_mut(&id).expect("task exists");
         task.state = TaskState::Running;
         task.healthy = true;
@@ -144,7 +145,8 @@ impl World<'_> {
         task.generation += 1;
         if task.healthy && to != TaskState::Running {
             task.healthy = false;
-            self.services[service].count_healthy(false);
+            let revision = task.task_definition;
+            self.services[service].count_healthy(self.spec, service, revision, false);
         }
         if was_counted && !to.is_starting_or_running() {
             self.leave_service_counts(id);
@@ -184,8 +186,8 @@ impl World<'_> {
         self.accumulate_load(service);
         let task = self.tasks.get_mut(&id).expect("task exists");
         task.healthy = true;
-        let deployment = task.deployment;
-        self.services[service].count_healthy(true);
+        let (deployment, revision) = (task.deployment, task.task_definition);
+        self.services[service].count_healthy(self.spec, service, revision, true);
         if self.services[service].deployment.is_some() {
             // A new task may let the deployment stop an old one.
             self.on_deployment_task_healthy(service, deployment);
