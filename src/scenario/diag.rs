@@ -54,6 +54,49 @@ pub struct Diagnostics {
     pub not_yet_simulated: Vec<String>,
     /// When set, the reader records what it accepts at each path (for `ecsim schema`).
     pub schema: Option<SchemaRecorder>,
+    /// Definitions the scenario declares but that failed to read: a reference to one is not
+    /// reported as a second error, since the definition's own error says what is wrong.
+    pub unread: Unread,
+}
+
+/// The kinds of definitions that other blocks refer to by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Declared {
+    /// An `ecs.services` entry, by `serviceName`.
+    Service,
+    /// An `ecs.taskDefinitions` entry, by `family`.
+    TaskDefinitionFamily,
+    /// An `applicationAutoScaling.scalingPolicies` entry, by `PolicyName`.
+    ScalingPolicy,
+    /// A `cloudWatch.alarms` entry, by `AlarmName`.
+    Alarm,
+}
+
+/// Names of definitions that failed to read, and the kinds of which one failed before its name
+/// could be read (a task definition file that cannot be opened: any family may be in it).
+#[derive(Clone, Debug, Default)]
+pub struct Unread {
+    names: std::collections::BTreeSet<(Declared, String)>,
+    nameless: std::collections::BTreeSet<Declared>,
+}
+
+impl Unread {
+    /// Records that a definition of `kind` named `name` (`None`: its name is unknown) failed to read.
+    pub fn add(&mut self, kind: Declared, name: Option<&str>) {
+        match name {
+            Some(n) => {
+                self.names.insert((kind, n.to_string()));
+            }
+            None => {
+                self.nameless.insert(kind);
+            }
+        }
+    }
+
+    /// Whether a reference to `name` may be to a definition that failed to read.
+    pub fn covers(&self, kind: Declared, name: &str) -> bool {
+        self.nameless.contains(&kind) || self.names.contains(&(kind, name.to_string()))
+    }
 }
 
 impl Diagnostics {

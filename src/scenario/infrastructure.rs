@@ -235,7 +235,12 @@ pub fn read_cluster(node: Option<&Node>, providers: &[CapacityProviderSpec], d: 
     let Some(mut o) = object(node, "ecs.cluster", d) else {
         return cluster;
     };
-    if let Some(name) = o.string("clusterName", d) {
+    // A misspelt `clusterName` is reported as unknown; the name it meant is still the cluster's
+    // name, so resource ids naming it are not reported too.
+    if let Some(name) = o
+        .string("clusterName", d)
+        .or_else(|| super::reader::declared_name(node, "clusterName"))
+    {
         cluster.name = name;
     }
     for (p, n) in o.list("capacityProviders", d) {

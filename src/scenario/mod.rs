@@ -157,17 +157,7 @@ fn read_top(
     let mut ecs = read_ecs(&mut o, &groups, loader, sources, d);
     let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
     let behavior = behavior::read_behavior(o.field("behavior"), &ecs.task_definitions, &load_balanced, d);
-    // Services that failed to read are still declared: `load` and `events` must not call them unknown.
-    let declared = services::declared_service_names(ecs.services_node);
-    load::read_load(
-        o.field("load"),
-        &mut ecs.services,
-        &declared,
-        run.start,
-        loader,
-        sources,
-        d,
-    );
+    load::read_load(o.field("load"), &mut ecs.services, run.start, loader, sources, d);
     load::check_worker_behavior(o.field("load"), &ecs.services, &ecs.task_definitions, &behavior, d);
     load::check_request_mode(
         o.field("load"),
@@ -184,7 +174,6 @@ fn read_top(
     );
     let timeline_context = events::TimelineContext {
         services: &ecs.services,
-        declared: &declared,
         providers: &ecs.providers,
         groups: &groups,
         zones: &zones,
@@ -472,7 +461,14 @@ fn read_task_definitions(
             Some(file_node) => read_task_definition_file(n, file_node, &path, loader, sources, d),
             None => taskdef::read_task_definition(n, &path, d),
         };
-        let Some(mut parsed) = parsed else { continue };
+        let Some(mut parsed) = parsed else {
+            // A file that cannot be read may hold any family: no reference is reported then.
+            let family = n
+                .get("file")
+                .map_or_else(|| reader::declared_name(n, "family"), |_| None);
+            d.unread.add(diag::Declared::TaskDefinitionFamily, family.as_deref());
+            continue;
+        };
         let family = parsed.spec.family.clone();
         if parsed.spec.revision == 0 {
             parsed.spec.revision = out

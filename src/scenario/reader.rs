@@ -87,7 +87,7 @@ impl<'n> Obj<'n> {
         d.error(
             self.loc,
             &self.child(name),
-            format!("missing required field `{name}` ({what})"),
+            format!("{MISSING_PREFIX}`{name}` ({what})"),
             None,
         );
     }
@@ -257,14 +257,18 @@ impl<'n> Obj<'n> {
                 continue;
             }
             let candidates = self.known.iter().chain(self.ignored.iter()).copied();
-            let help = closest(&key.name, candidates)
-                .map(|c| format!("did you mean `{c}`?"))
-                .or_else(|| {
-                    let mut names: Vec<&str> = self.known.clone();
-                    names.sort_unstable();
-                    names.dedup();
-                    Some(format!("valid fields here: {}", names.join(", ")))
-                });
+            let suggestion = closest(&key.name, candidates);
+            if let Some(c) = suggestion {
+                // A misspelt required field is one mistake: the unknown key with its "did you
+                // mean" says it all, so the field is not also reported missing.
+                forget_missing(d, &join(&self.path, c));
+            }
+            let help = suggestion.map(|c| format!("did you mean `{c}`?")).or_else(|| {
+                let mut names: Vec<&str> = self.known.clone();
+                names.sort_unstable();
+                names.dedup();
+                Some(format!("valid fields here: {}", names.join(", ")))
+            });
             d.error(
                 key.loc,
                 &join(&self.path, &key.name),
@@ -273,6 +277,33 @@ impl<'n> Obj<'n> {
             );
         }
     }
+}
+
+/// The text of field `name` of mapping `node`, or else of a key that looks like a misspelling of
+/// it (at most two edits away): the name a definition meant to declare, even when the definition
+/// has errors, so that references to it are not reported as well.
+pub fn declared_name(node: &Node, name: &str) -> Option<String> {
+    let Value::Map(entries) = &node.value else { return None };
+    let exact = entries.iter().find(|(k, _)| k.name == name);
+    let near = || {
+        entries
+            .iter()
+            .filter(|(k, _)| super::diag::edit_distance(&k.name, name) <= 2)
+            .min_by_key(|(k, _)| super::diag::edit_distance(&k.name, name))
+    };
+    match &exact.or_else(near)?.1.value {
+        Value::Scalar { text, .. } => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// How the message of a missing required field starts.
+const MISSING_PREFIX: &str = "missing required field ";
+
+/// Withdraws the "missing required field" error of `path`, if one was reported.
+fn forget_missing(d: &mut Diagnostics, path: &str) {
+    d.errors
+        .retain(|e| !(e.path == path && e.message.starts_with(MISSING_PREFIX)));
 }
 
 /// Lets the schema recorder, when there is one, note what the reader accepts.
@@ -503,6 +534,24 @@ mod tests {
                 ("svc.bad", "expected a whole number, found `x`"),
                 ("svc.none", "missing required field `none` (true or false)"),
                 ("svc.absent", "missing required field `absent` (how long)"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_required_field_is_one_error_not_two() {
+        let tree = parse("desiredCont: 3\n", 0).expect("yaml");
+        let mut d = Diagnostics::default();
+        let mut o = object(&tree, "svc", &mut d).expect("map");
+        assert_eq!(o.required_int("desiredCount", 0, 9, "how many", &mut d), None);
+        assert_eq!(o.required_int("count", 0, 9, "how many", &mut d), None);
+        o.finish(&mut d);
+        let messages: Vec<_> = d.errors.iter().map(|e| (e.path.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            vec![
+                ("svc.count", "missing required field `count` (how many)"),
+                ("svc.desiredCont", "unknown field `desiredCont`"),
             ]
         );
     }

@@ -1100,7 +1100,7 @@ error: unknown load shape `constnt`
 }
 
 #[test]
-fn a_misspelt_required_field_is_reported_as_missing_and_as_unknown() {
+fn a_misspelt_required_field_is_one_error_with_its_did_you_mean() {
     check(
         r#"
 duration: 1h
@@ -1118,13 +1118,6 @@ ecs:
       desiredCont: 2
 "#,
         r#"
-error: missing required field `desiredCount` (how many tasks the service keeps)
-  --> bad.yaml:11:7
-   |
-11 |     - serviceName: web
-   |       ^^^^^^^^^^^
-   = field: ecs.services[0].desiredCount
-
 error: unknown field `desiredCont`
   --> bad.yaml:13:7
    |
@@ -1133,7 +1126,7 @@ error: unknown field `desiredCont`
    = field: ecs.services[0].desiredCont
    = help: did you mean `desiredCount`?
 
-2 errors found; nothing was simulated.
+1 error found; nothing was simulated.
 "#,
     );
 }
@@ -1592,5 +1585,154 @@ error: ASGAverageNetworkIn is not simulated for EC2 Auto Scaling groups
 
 1 error found; nothing was simulated.
 "#,
+    );
+}
+
+/// The number of errors `yaml` gives and the first one's message and help: for cases where one
+/// mistake must give one error however many blocks refer to what it broke.
+#[track_caller]
+fn first_of(yaml: &str) -> (usize, String) {
+    let error = match load_text("bad.yaml", yaml) {
+        Ok(_) => panic!("the scenario loaded, but it should fail"),
+        Err(e) => e.rendered,
+    };
+    let count = error.lines().filter(|l| l.starts_with("error: ")).count();
+    let first: Vec<&str> = error
+        .lines()
+        .filter(|l| l.starts_with("error: ") || l.contains("= help: "))
+        .map(str::trim_start)
+        .take(2)
+        .collect();
+    (count, first.join("\n"))
+}
+
+/// A scenario whose service `web` is named by a load, an event, a scalable target, a policy, an
+/// alarm (by dimension and action) and a deployment alarm: every block that can refer to what a
+/// typo breaks.
+const REFERRED_TO: &str = r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  cluster: {clusterName: demo}
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      deploymentConfiguration: {alarms: {alarmNames: [web-cpu-high], enable: true, rollback: true}}
+behavior:
+  taskDefinitions:
+    web: {requestsPerSecondAtFullCpu: 100}
+load:
+  web:
+    requestsPerSecond: [{constant: 100}]
+applicationAutoScaling:
+  scalableTargets:
+    - {ServiceNamespace: ecs, ResourceId: service/demo/web, ScalableDimension: "ecs:service:DesiredCount",
+       MinCapacity: 1, MaxCapacity: 4}
+  scalingPolicies:
+    - PolicyName: step-out
+      ServiceNamespace: ecs
+      ResourceId: service/demo/web
+      ScalableDimension: "ecs:service:DesiredCount"
+      PolicyType: StepScaling
+      StepScalingPolicyConfiguration:
+        AdjustmentType: ChangeInCapacity
+        StepAdjustments: [{MetricIntervalLowerBound: 0, ScalingAdjustment: 1}]
+cloudWatch:
+  alarms:
+    - {AlarmName: web-cpu-high, Namespace: AWS/ECS, MetricName: CPUUtilization,
+       Dimensions: [{Name: ClusterName, Value: demo}, {Name: ServiceName, Value: web}],
+       Statistic: Average, Period: 60, EvaluationPeriods: 1, Threshold: 70,
+       ComparisonOperator: GreaterThanThreshold, AlarmActions: [step-out]}
+events:
+  - at: 30m
+    updateService: {service: web, desiredCount: 3}
+"#;
+
+#[test]
+fn the_scenario_that_every_cascade_case_misspells_loads() {
+    let loaded = load_text("ok.yaml", REFERRED_TO);
+    assert!(
+        loaded.is_ok(),
+        "{}",
+        loaded.err().map(|e| e.rendered).unwrap_or_default()
+    );
+}
+
+/// Each misspelling of a key that names something (or that a definition cannot do without) is
+/// one error, the unknown key with its "did you mean", however many blocks refer to the name.
+#[test]
+fn one_misspelt_key_is_one_error_however_many_blocks_refer_to_it() {
+    let cases = [
+        (
+            "      desiredCount: 2",
+            "      desiredCont: 2",
+            "desiredCont",
+            "desiredCount",
+        ),
+        (
+            "    - serviceName: web",
+            "    - serviceNam: web",
+            "serviceNam",
+            "serviceName",
+        ),
+        ("    - family: web", "    - famly: web", "famly", "family"),
+        (
+            "  cluster: {clusterName: demo}",
+            "  cluster: {clustrName: demo}",
+            "clustrName",
+            "clusterName",
+        ),
+        (
+            "    - PolicyName: step-out",
+            "    - PolicyNam: step-out",
+            "PolicyNam",
+            "PolicyName",
+        ),
+        (
+            "    - {AlarmName: web-cpu-high",
+            "    - {AlarmNam: web-cpu-high",
+            "AlarmNam",
+            "AlarmName",
+        ),
+        (
+            "      taskDefinition: web\n",
+            "      taskDefinitio: web\n",
+            "taskDefinitio",
+            "taskDefinition",
+        ),
+    ];
+    for (from, to, typo, meant) in cases {
+        assert_eq!(REFERRED_TO.matches(from).count(), 1, "{from}");
+        let yaml = REFERRED_TO.replacen(from, to, 1);
+        assert_eq!(
+            first_of(&yaml),
+            (
+                1,
+                format!("error: unknown field `{typo}`\n= help: did you mean `{meant}`?")
+            ),
+            "{typo}"
+        );
+    }
+}
+
+#[test]
+fn a_task_definition_file_that_cannot_be_read_is_the_only_error_about_its_revisions() {
+    let yaml = REFERRED_TO.replacen(
+        "  taskDefinitions:\n",
+        "  taskDefinitions:\n    - file: taskdefs/missing.json\n",
+        1,
+    ) + "  - at: 40m\n    updateService: {service: web, taskDefinition: \"web:2\"}\n";
+    let (count, first) = first_of(&yaml);
+    assert_eq!(count, 1, "{first}");
+    assert!(
+        first.starts_with("error: cannot read `taskdefs/missing.json`"),
+        "{first}"
     );
 }
