@@ -294,7 +294,15 @@ fn read_provider(
         return Some(Some(ProviderIdx(i)));
     }
     let (key, path) = (o.key_loc("capacityProvider"), o.child("capacityProvider"));
-    if fargate_spot && name == "FARGATE" {
+    if fargate_spot && name == "FARGATE_SPOT" {
+        // Named rightly, but the cluster does not have it: say so, not that it has no instances.
+        d.error(
+            key,
+            &path,
+            "capacity provider `FARGATE_SPOT` is not associated with the cluster",
+            Some("add FARGATE_SPOT to ecs.cluster.capacityProviders".into()),
+        );
+    } else if fargate_spot && name == "FARGATE" {
         d.error(
             key,
             &path,

@@ -337,7 +337,11 @@ pub fn resolve_strategy(
             }),
             None => {
                 let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
-                let help = super::diag::closest(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+                let help = if name == "FARGATE" || name == "FARGATE_SPOT" {
+                    Some(format!("add {name} to ecs.cluster.capacityProviders"))
+                } else {
+                    super::diag::closest(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+                };
                 d.error(
                     *loc,
                     &format!("{p}.capacityProvider"),

@@ -427,7 +427,9 @@ fn read_weekly(value: &Node, path: &str, d: &mut Diagnostics) -> Option<LoadShap
 fn read_spike(value: &Node, path: &str, d: &mut Diagnostics) -> Option<LoadShape> {
     let mut o = object(value, path, d)?;
     let at = time_from_start(&mut o, "at", d);
-    let duration = time_from_start(&mut o, "duration", d);
+    let duration = o
+        .required_duration("duration", "how long the spike lasts, such as `15m`", d)
+        .map(|v| v.as_millis());
     let add = o.number("add", 0.0, 1e12, d);
     let multiply = o.number("multiply", 0.0, 1e6, d);
     let loc = o.loc;

@@ -1736,3 +1736,75 @@ fn a_task_definition_file_that_cannot_be_read_is_the_only_error_about_its_revisi
         "{first}"
     );
 }
+
+/// A small Fargate scenario for the message cases below.
+const FARGATE: &str = r#"
+duration: 6h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: web, networkMode: awsvpc, requiresCompatibilities: [FARGATE], cpu: "256", memory: "512",
+       containerDefinitions: [{name: app, image: web}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: FARGATE}
+behavior:
+  taskDefinitions:
+    web: {requestsPerSecondAtFullCpu: 100}
+load:
+  web:
+    requestsPerSecond: [{constant: 100}, {step: {at: 3h, rps: 50}}]
+"#;
+
+#[test]
+fn the_fargate_scenario_of_the_message_cases_loads() {
+    let loaded = load_text("ok.yaml", FARGATE);
+    assert!(
+        loaded.is_ok(),
+        "{}",
+        loaded.err().map(|e| e.rendered).unwrap_or_default()
+    );
+}
+
+/// Each case: what to replace in `FARGATE`, and the one error (message and help) it must give.
+#[test]
+fn misleading_messages_are_rewritten() {
+    let cases = [
+        (
+            "launchType: FARGATE}",
+            "capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]}",
+            "error: capacity provider `FARGATE_SPOT` is not associated with the cluster\n\
+             = help: add FARGATE_SPOT to ecs.cluster.capacityProviders",
+        ),
+        (
+            "duration: 6h",
+            "duration: 2 hours",
+            "error: duration `2 hours` is not in ecsim's form: write `2h` (a number and a unit d, h, m, s or ms, no spaces)",
+        ),
+        (
+            "{step: {at: 3h, rps: 50}}",
+            "{spike: {at: 3h, add: 50}}",
+            "error: missing required field `duration` (how long the spike lasts, such as `15m`)",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert_eq!(FARGATE.matches(from).count(), 1, "{from}");
+        let yaml = FARGATE.replacen(from, to, 1);
+        assert_eq!(first_of(&yaml), (1, expected.to_string()), "{to}");
+    }
+}
+
+#[test]
+fn a_spot_interruption_on_a_cluster_without_fargate_spot_says_so() {
+    let yaml = format!(
+        "{FARGATE}events:\n  - at: 1h\n    spotInterruption: {{capacityProvider: FARGATE_SPOT, fraction: 0.5}}\n"
+    );
+    assert_eq!(
+        first_of(&yaml),
+        (
+            1,
+            "error: capacity provider `FARGATE_SPOT` is not associated with the cluster\n\
+             = help: add FARGATE_SPOT to ecs.cluster.capacityProviders"
+                .to_string()
+        )
+    );
+}
