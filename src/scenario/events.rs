@@ -154,7 +154,8 @@ fn read_update(
     if new_revision.is_some() || force {
         return Some(TimelineAction::UpdateServiceDeployment {
             service,
-            task_definition: new_revision.unwrap_or(services[service].task_definition),
+            task_definition: new_revision,
+            force_new_deployment: force,
             desired_count,
             deployment_configuration: config,
         });
