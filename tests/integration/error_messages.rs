@@ -18,6 +18,46 @@ fn check(yaml: &str, expected: &str) {
         Err(e) => e,
     };
     assert_eq!(error.rendered, expected, "\nactual:\n{}", error.rendered);
+    validate_and_run_agree(yaml, &error.rendered);
+}
+
+/// `ecsim validate` and `ecsim run` of `yaml`, saved as `bad.yaml` beside copies of the files
+/// `scenarios/` holds, both exit 2 with the same message; when the scenario reads no other file
+/// (whose name the library shows as its full path), that message is `rendered` exactly.
+#[track_caller]
+fn validate_and_run_agree(yaml: &str, rendered: &str) {
+    static CASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = crate::support::TempDir::new(&format!("agree-{n}"));
+    let reads_files = yaml.contains("file:");
+    if reads_files {
+        for sub in ["taskdefs", "data"] {
+            let to = dir.0.join(sub);
+            std::fs::create_dir_all(&to).expect("dir");
+            for entry in std::fs::read_dir(crate::support::root().join("scenarios").join(sub)).expect("read") {
+                let from = entry.expect("entry").path();
+                std::fs::copy(&from, to.join(from.file_name().expect("name"))).expect("copy");
+            }
+        }
+    }
+    std::fs::write(dir.0.join("bad.yaml"), yaml).expect("write");
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+            .args(args)
+            .current_dir(&dir.0)
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("ecsim runs");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let validate = cli(&["validate", "bad.yaml"]);
+    let run = cli(&["run", "bad.yaml", "--out", "out", "--no-charts"]);
+    assert_eq!(validate.0, Some(2), "validate:\n{}", validate.1);
+    assert_eq!(run, validate, "run and validate disagree");
+    assert!(!dir.0.join("out").exists(), "a bad scenario writes nothing");
+    if !reads_files {
+        assert_eq!(validate.1, rendered, "the CLI prints what the library renders");
+    }
 }
 
 #[test]
@@ -1596,6 +1636,7 @@ fn first_of(yaml: &str) -> (usize, String) {
         Ok(_) => panic!("the scenario loaded, but it should fail"),
         Err(e) => e.rendered,
     };
+    validate_and_run_agree(yaml, &error);
     let count = error.lines().filter(|l| l.starts_with("error: ")).count();
     let first: Vec<&str> = error
         .lines()
