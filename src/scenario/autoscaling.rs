@@ -93,7 +93,13 @@ pub fn read_auto_scaling(
     if let Some(node) = aas {
         if let Some(mut o) = object(node, "applicationAutoScaling", d) {
             for (p, n) in o.list("scalableTargets", d) {
+                let before = spec.scalable_targets.len();
                 read_target(n, &p, ctx, &mut spec, d);
+                if spec.scalable_targets.len() == before {
+                    // Which service it meant may be unreadable too: policies and scheduled
+                    // actions of every service are then not told they lack a target.
+                    d.unread.add(Declared::ScalableTarget, None);
+                }
             }
             for (p, n) in o.list("scalingPolicies", d) {
                 let before = spec.scaling_policies.len();
@@ -150,6 +156,9 @@ fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Opt
         );
         return None;
     };
+    if *cluster != ctx.cluster && d.unread.covers(Declared::Cluster, cluster) {
+        return None;
+    }
     if *cluster != ctx.cluster {
         d.error(
             loc,
@@ -279,6 +288,10 @@ fn add_policy(
     d: &mut Diagnostics,
 ) {
     let (name, service) = (&policy.name, policy.service);
+    let unread = d.unread.covers(Declared::ScalableTarget, &ctx.services[service].name);
+    if ctx.target_of(service).is_none() && unread {
+        return;
+    }
     if ctx.target_of(service).is_none() {
         d.error(
             loc,
@@ -783,6 +796,9 @@ fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> O
         let value = dim.required_string("Value", "the dimension value", d);
         dim.finish(d);
         match (name, value) {
+            (Some("ClusterName"), Some(v)) if v != ctx.cluster && d.unread.covers(Declared::Cluster, &v) => {
+                cluster_ok = false;
+            }
             (Some("ClusterName"), Some(v)) if v != ctx.cluster => {
                 d.error(
                     n.loc,
@@ -929,6 +945,11 @@ fn check_scheduled_action(
         return false;
     }
     let Some(t) = ctx.target_of(action.service) else {
+        if d.unread
+            .covers(Declared::ScalableTarget, &ctx.services[action.service].name)
+        {
+            return false;
+        }
         d.error(
             loc,
             &format!("{path}.ResourceId"),

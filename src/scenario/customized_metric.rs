@@ -448,6 +448,9 @@ fn named_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Dia
         .iter()
         .find(|dim| dim.name == "ClusterName" && dim.value != ctx.cluster)
     {
+        if d.unread.covers(super::diag::Declared::Cluster, &dim.value) {
+            return None;
+        }
         d.error(
             dim.loc,
             &dim.path,

@@ -295,7 +295,9 @@ fn read_provider(
         return Some(Some(ProviderIdx(i)));
     }
     let (key, path) = (o.key_loc("capacityProvider"), o.child("capacityProvider"));
-    if fargate_spot && name == "FARGATE_SPOT" {
+    if d.unread.covers(Declared::CapacityProvider, &name) || d.unread.covers(Declared::ClusterCapacityProvider, &name) {
+        // Its own error, where it is defined, says what is wrong.
+    } else if fargate_spot && name == "FARGATE_SPOT" {
         // Named rightly, but the cluster does not have it: say so, not that it has no instances.
         d.error(
             key,

@@ -1,5 +1,6 @@
 //! `ecs.capacityProviders` and `ecs.cluster`: where tasks can run, and capacity provider strategies.
 
+use super::diag::Declared;
 use super::diag::Diagnostics;
 use super::reader::{as_string, object};
 use super::yaml::{Loc, Node};
@@ -20,6 +21,10 @@ pub fn read_capacity_providers(
         .unwrap_or_default();
     for (path, n) in items {
         let Some((name, provider, name_loc)) = read_capacity_provider(n, &path, groups, d) else {
+            d.unread.add(
+                Declared::CapacityProvider,
+                super::reader::declared_name(n, "name").as_deref(),
+            );
             continue;
         };
         let group = provider.group;
@@ -192,7 +197,7 @@ fn resolve_group(
 ) -> Option<usize> {
     let name = arn.rsplit_once("autoScalingGroupName/").map_or(arn, |(_, n)| n);
     let found = groups.iter().position(|g| g.name == name);
-    if found.is_none() {
+    if found.is_none() && !d.unread.covers(Declared::AutoScalingGroup, name) {
         let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
         let help = super::diag::closest(name, names.iter().copied())
             .map(|c| format!("did you mean `{c}`?"))
@@ -249,6 +254,7 @@ pub fn read_cluster(node: Option<&Node>, providers: &[CapacityProviderSpec], d: 
             "FARGATE" => cluster.fargate = true,
             "FARGATE_SPOT" => cluster.fargate_spot = true,
             other if providers.iter().any(|cp| cp.name == other) => {}
+            other if d.unread.covers(Declared::CapacityProvider, other) => {}
             other => {
                 let names: Vec<&str> = providers
                     .iter()
@@ -335,6 +341,11 @@ pub fn resolve_strategy(
                 base: *base,
                 weight: *weight,
             }),
+            None if d.unread.covers(Declared::CapacityProvider, name)
+                || d.unread.covers(Declared::ClusterCapacityProvider, name) =>
+            {
+                ok = false;
+            }
             None => {
                 let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
                 let help = if name == "FARGATE" || name == "FARGATE_SPOT" {

@@ -150,6 +150,7 @@ fn read_top(
     sources: &mut Sources,
     d: &mut Diagnostics,
 ) -> Option<(Spec, Vec<Expectation>, Option<SweepBlock>, charts::ChartSettings)> {
+    d.unread.find_misspelt_blocks(tree);
     let mut o = object(tree, "", d)?;
     let run = read_run_settings(&mut o, stem, d);
     let zones = read_zones(&mut o, d);
@@ -348,7 +349,7 @@ fn read_ecs<'n>(
     if let Some(e) = ecs {
         e.finish(d);
     }
-    if (!ecs_present || services.is_empty()) && !d.has_errors() {
+    if (!ecs_present || services.is_empty()) && !d.has_errors() && d.unread.is_empty() {
         d.error(
             o.loc,
             "ecs.services",

@@ -1,6 +1,6 @@
 //! Typed reading of located YAML with every problem collected: objects, scalars, lists, unknown keys.
 
-use super::diag::{Diagnostics, closest};
+use super::diag::{Diagnostics, UNKNOWN_FIELD_PREFIX, closest};
 use super::schema::recorder::{Scalar, SchemaRecorder};
 use super::yaml::{Key, Loc, Node, Value};
 use crate::sim::SimDuration;
@@ -262,6 +262,7 @@ impl<'n> Obj<'n> {
                 // A misspelt required field is one mistake: the unknown key with its "did you
                 // mean" says it all, so the field is not also reported missing.
                 forget_missing(d, &join(&self.path, c));
+                d.misspelt_in.push((self.loc, self.path.clone()));
             }
             let help = suggestion.map(|c| format!("did you mean `{c}`?")).or_else(|| {
                 let mut names: Vec<&str> = self.known.clone();
@@ -272,7 +273,7 @@ impl<'n> Obj<'n> {
             d.error(
                 key.loc,
                 &join(&self.path, &key.name),
-                format!("unknown field `{}`", key.name),
+                format!("{UNKNOWN_FIELD_PREFIX}`{}`", key.name),
                 help,
             );
         }

@@ -265,6 +265,9 @@ fn ec2_launch_type(
             weight: 1,
         })
         .collect();
+    if items.is_empty() && d.unread.any(Declared::AutoScalingGroup) {
+        return None;
+    }
     if items.is_empty() {
         d.error(loc, path, "the service runs on the EC2 launch type (no launchType, capacityProviderStrategy or cluster default strategy) but the scenario has no Auto Scaling group", Some("add ec2AutoScaling.autoScalingGroups, or set launchType: FARGATE".into()));
         return None;

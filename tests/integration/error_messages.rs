@@ -1748,6 +1748,47 @@ fn one_misspelt_key_is_one_error_however_many_blocks_refer_to_it() {
             "taskDefinitio",
             "taskDefinition",
         ),
+        // A misspelt block: nothing in it is read, so nothing it defines is reported unknown.
+        ("  services:", "  servics:", "servics", "services"),
+        (
+            "  taskDefinitions:\n    - family",
+            "  taskDefinitios:\n    - family",
+            "taskDefinitios",
+            "taskDefinitions",
+        ),
+        ("  cluster: {", "  clustr: {", "clustr", "cluster"),
+        (
+            "  scalableTargets:",
+            "  scalableTarges:",
+            "scalableTarges",
+            "scalableTargets",
+        ),
+        (
+            "  scalingPolicies:",
+            "  scalingPolicis:",
+            "scalingPolicis",
+            "scalingPolicies",
+        ),
+        ("  alarms:", "  alams:", "alams", "alarms"),
+        (
+            "applicationAutoScaling:",
+            "applicationAutoScalig:",
+            "applicationAutoScalig",
+            "applicationAutoScaling",
+        ),
+        ("ec2AutoScaling:", "ec2AutoScalig:", "ec2AutoScalig", "ec2AutoScaling"),
+        (
+            "  autoScalingGroups:",
+            "  autoScalingGrous:",
+            "autoScalingGrous",
+            "autoScalingGroups",
+        ),
+        (
+            "{AutoScalingGroupName: ecs-m5",
+            "{AutoScalingGroupNam: ecs-m5",
+            "AutoScalingGroupNam",
+            "AutoScalingGroupName",
+        ),
     ];
     for (from, to, typo, meant) in cases {
         assert_eq!(REFERRED_TO.matches(from).count(), 1, "{from}");
@@ -1846,6 +1887,22 @@ fn a_spot_interruption_on_a_cluster_without_fargate_spot_says_so() {
             "error: capacity provider `FARGATE_SPOT` is not associated with the cluster\n\
              = help: add FARGATE_SPOT to ecs.cluster.capacityProviders"
                 .to_string()
+        )
+    );
+}
+
+#[test]
+fn a_mistake_in_a_yaml_alias_used_twice_is_one_error() {
+    let yaml = REFERRED_TO.replacen(
+        "      deploymentConfiguration: {alarms:",
+        "      deploymentConfiguration: &dc {maximumPercnt: 200, alarms:",
+        1,
+    ) + "  - at: 40m\n    updateService: {service: web, deploymentConfiguration: *dc}\n";
+    assert_eq!(
+        first_of(&yaml),
+        (
+            1,
+            "error: unknown field `maximumPercnt`\n= help: did you mean `maximumPercent`?".to_string()
         )
     );
 }
