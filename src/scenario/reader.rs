@@ -16,6 +16,8 @@ pub struct Obj<'n> {
     pub loc: Loc,
     known: Vec<&'static str>,
     ignored: Vec<&'static str>,
+    /// Keys another reader of the same place accepts: suggested for a misspelling, never read.
+    suggested: Vec<&'static str>,
 }
 
 /// Reads `node` as a mapping; a null counts as an empty mapping. Reports anything else.
@@ -40,6 +42,7 @@ pub fn object<'n>(node: &'n Node, path: &str, d: &mut Diagnostics) -> Option<Obj
         loc: node.loc,
         known: Vec::new(),
         ignored: Vec::new(),
+        suggested: Vec::new(),
     })
 }
 
@@ -242,6 +245,12 @@ impl<'n> Obj<'n> {
         self.ignored.extend_from_slice(names);
     }
 
+    /// Keys that another form of this mapping takes (a task definition entry's `file`): a key
+    /// near one is reported as its misspelling. Not recorded as fields of this form.
+    pub fn suggest_also(&mut self, names: &[&'static str]) {
+        self.suggested.extend_from_slice(names);
+    }
+
     /// Reports unknown keys (with the nearest known key) and records ignored ones.
     pub fn finish(self, d: &mut Diagnostics) {
         record(d, |r| {
@@ -256,7 +265,7 @@ impl<'n> Obj<'n> {
                 d.ignored.push((join(&self.path, &key.name), key.loc));
                 continue;
             }
-            let candidates = self.known.iter().chain(self.ignored.iter()).copied();
+            let candidates = self.known.iter().chain(&self.ignored).chain(&self.suggested).copied();
             let suggestion = closest(&key.name, candidates);
             if let Some(c) = suggestion {
                 // A misspelt required field is one mistake: the unknown key with its "did you

@@ -1789,6 +1789,13 @@ fn one_misspelt_key_is_one_error_however_many_blocks_refer_to_it() {
             "AutoScalingGroupNam",
             "AutoScalingGroupName",
         ),
+        // `fie:` is the `file:` form misspelt, not an inline task definition missing its fields.
+        (
+            "  taskDefinitions:\n    - family: web",
+            "  taskDefinitions:\n    - fie: taskdefs/web-fargate.json\n    - family: web",
+            "fie",
+            "file",
+        ),
     ];
     for (from, to, typo, meant) in cases {
         assert_eq!(REFERRED_TO.matches(from).count(), 1, "{from}");
