@@ -550,7 +550,7 @@ time_s,timestamp,kind,subject,message
             "count_events(faults) == 0",
             false,
             "unknown event kind `faults`; did you mean `fault`? (kinds: alarm, deployment_completed, deployment_failed, \
-             deployment_stalled, deployment_started, fault, fault_recovered, instance, not_scaled, placement_failure, \
+             deployment_not_started, deployment_stalled, deployment_started, fault, fault_recovered, instance, not_scaled, placement_failure, \
              placement_recovered, rollback_started, run, scale_in_blocked, scaling_activity, service_scheduler, \
              service_update, spot_interruption, steady_state, task_start_throttled, task_state)",
         );
@@ -591,6 +591,7 @@ time_s,timestamp,kind,subject,message
                 | EventKind::Alarm
                 | EventKind::NotScaled
                 | EventKind::DeploymentStarted
+                | EventKind::DeploymentNotStarted
                 | EventKind::DeploymentCompleted
                 | EventKind::DeploymentFailed
                 | EventKind::RollbackStarted
@@ -599,6 +600,6 @@ time_s,timestamp,kind,subject,message
                 | EventKind::ScaleInBlocked => {}
             }
         }
-        assert_eq!(EVENT_KINDS.len(), 21);
+        assert_eq!(EVENT_KINDS.len(), 22);
     }
 }

@@ -28,6 +28,7 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::Alarm,
     EventKind::NotScaled,
     EventKind::DeploymentStarted,
+    EventKind::DeploymentNotStarted,
     EventKind::DeploymentCompleted,
     EventKind::DeploymentFailed,
     EventKind::RollbackStarted,

@@ -224,6 +224,20 @@ fn write_outputs(
     Ok(passed)
 }
 
+/// Prints a note for each `UpdateService` that started no deployment because it named the
+/// revision the service already ran (the scenario may have meant another revision).
+fn report_updates_without_deployment(summary: &crate::trace::summary::Summary) {
+    for s in &summary.services {
+        for t in &s.updates_without_deployment_s {
+            eprintln!(
+                "note: service {}: the UpdateService at {} named the revision it already runs, without forceNewDeployment: no deployment started, as in ECS (events.csv: deployment_not_started)",
+                s.service,
+                crate::sim::SimDuration::from_millis((t * 1000.0).round() as u64)
+            );
+        }
+    }
+}
+
 /// Prints the scenario's notes: parts not simulated yet, AWS fields accepted but not modelled.
 pub(super) fn report_notes(loaded: &LoadedScenario) {
     for note in &loaded.spec.not_yet_simulated {
@@ -366,6 +380,7 @@ fn simulate(
         summary.summary().cost_usd,
         dir.target().display()
     );
+    report_updates_without_deployment(summary.summary());
     Ok((summary, kept))
 }
 

@@ -1,6 +1,7 @@
 //! Timeline entries of the scenario: operator actions, and injected faults (see `faults`).
 
 use crate::engine::world::World;
+use crate::sim::ServiceIdx;
 use crate::spec::TimelineAction;
 use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 
@@ -11,13 +12,19 @@ impl World<'_> {
             TimelineAction::UpdateServiceDeployment {
                 service,
                 task_definition,
+                force_new_deployment,
                 desired_count,
                 deployment_configuration,
             } => {
                 if let Some(config) = deployment_configuration {
                     self.services[service].deployment_config = config;
                 }
-                self.start_deployment(service, task_definition, desired_count, false, sink)
+                let running = self.services[service].task_definition;
+                let revision = task_definition.unwrap_or(running);
+                if revision == running && !force_new_deployment {
+                    return self.update_without_deployment(service, revision, desired_count, sink);
+                }
+                self.start_deployment(service, revision, desired_count, false, sink)
             }
             TimelineAction::UpdateServiceDeploymentConfiguration {
                 service,
@@ -45,23 +52,7 @@ impl World<'_> {
                 Ok(())
             }
             TimelineAction::UpdateServiceDesiredCount { service, desired_count } => {
-                let name = self.spec.services[service].name.clone();
-                let before = self.services[service].desired;
-                self.services[service].desired = desired_count;
-                self.log_detail(
-                    sink,
-                    EventKind::ServiceUpdate,
-                    name.clone(),
-                    format!("UpdateService: desiredCount {before} -> {desired_count}."),
-                    EventDetail::DesiredChange {
-                        from: before,
-                        to: desired_count,
-                        cause: DesiredCause::UpdateService,
-                        name: String::new(),
-                    },
-                )?;
-                self.request_reconcile(service);
-                Ok(())
+                self.update_desired_count(service, desired_count, sink)
             }
             TimelineAction::FailInstances(selector) => self.fail_instances(&selector, sink),
             TimelineAction::DrainInstances(selector) => self.drain_instances(&selector, sink),
@@ -76,6 +67,62 @@ impl World<'_> {
                 protection_enabled,
                 expires_in,
             } => self.update_task_protection(service, count, protection_enabled, expires_in, sink),
+        }
+    }
+
+    /// `UpdateService` with a new desiredCount.
+    fn update_desired_count(
+        &mut self,
+        service: ServiceIdx,
+        desired_count: u32,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let name = self.spec.services[service].name.clone();
+        let before = self.services[service].desired;
+        self.services[service].desired = desired_count;
+        self.log_detail(
+            sink,
+            EventKind::ServiceUpdate,
+            name,
+            format!("UpdateService: desiredCount {before} -> {desired_count}."),
+            EventDetail::DesiredChange {
+                from: before,
+                to: desired_count,
+                cause: DesiredCause::UpdateService,
+                name: String::new(),
+            },
+        )?;
+        self.request_reconcile(service);
+        Ok(())
+    }
+
+    /// `UpdateService` naming the revision the service already runs, without
+    /// forceNewDeployment: ECS starts a deployment only for a new revision or when forced, so
+    /// none starts (the tasks keep running); a desiredCount in the same call still applies.
+    fn update_without_deployment(
+        &mut self,
+        service: ServiceIdx,
+        revision: usize,
+        desired_count: Option<u32>,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
+        let name = self.spec.services[service].name.clone();
+        let number = self.services[service].deployment_number;
+        self.log(
+            sink,
+            EventKind::DeploymentNotStarted,
+            name,
+            format!(
+                "UpdateService: {} is the revision the service already runs (deployment ecs-svc/{number}) and forceNewDeployment is not set: no deployment starts, as in ECS. forceNewDeployment: true would replace its tasks.",
+                self.tasks.labels[revision]
+            ),
+        )?;
+        match desired_count {
+            Some(n) => self.update_desired_count(service, n, sink),
+            None => {
+                self.request_reconcile(service);
+                Ok(())
+            }
         }
     }
 }

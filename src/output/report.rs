@@ -27,6 +27,7 @@ const REPORTED_KINDS: &[&str] = &[
     "rollback_started",
     "deployment_stalled",
     "service_update",
+    "deployment_not_started",
     "scaling_activity",
     "deployment_started",
     "deployment_completed",

@@ -241,6 +241,7 @@ impl SummaryBuilder {
         let (s, acc) = (&mut self.summary.services[i], &mut self.accumulators[i]);
         let t = e.time_ms as f64 / 1000.0;
         match e.kind {
+            EventKind::DeploymentNotStarted => s.updates_without_deployment_s.push(t),
             EventKind::DeploymentStarted | EventKind::RollbackStarted => {
                 s.deployments.push(DeploymentSummary {
                     kind: if e.kind == EventKind::RollbackStarted {

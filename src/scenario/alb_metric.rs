@@ -175,6 +175,9 @@ pub fn target_group_service(
     };
     let name = name_in_arn(&dim.value).unwrap_or_else(|| dim.value.clone());
     let Some(group) = ctx.target_groups.iter().position(|g| g.name == name) else {
+        if d.unread.covers(super::diag::Declared::TargetGroup, &name) {
+            return None;
+        }
         let help = closest(&name, ctx.target_groups.iter().map(|g| g.name.as_str()))
             .map(|c| format!("did you mean `targetgroup/{c}/<id>`?"))
             .unwrap_or_else(|| "define it under elasticLoadBalancing.targetGroups".into());

@@ -79,7 +79,7 @@ fn resolve_group(
     d: &mut Diagnostics,
 ) -> Option<usize> {
     let found = groups.iter().position(|x| x.name == name);
-    if found.is_none() {
+    if found.is_none() && !d.unread.covers(super::diag::Declared::AutoScalingGroup, name) {
         let help = closest(name, groups.iter().map(|x| x.name.as_str())).map(|c| format!("did you mean `{c}`?"));
         d.error(
             loc,

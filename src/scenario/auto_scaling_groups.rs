@@ -56,18 +56,21 @@ pub fn read_auto_scaling_groups(
     block.finish(d);
     let mut groups: Vec<AutoScalingGroupSpec> = Vec::new();
     for (path, n) in items {
-        if let Some(g) = read_group(n, &path, zones, d) {
-            if groups.iter().any(|other| other.name == g.name) {
-                d.error(
-                    n.loc,
-                    &format!("{path}.AutoScalingGroupName"),
-                    format!("Auto Scaling group `{}` is defined twice", g.name),
-                    None,
-                );
-                continue;
-            }
-            groups.push(g);
+        let Some(g) = read_group(n, &path, zones, d) else {
+            let name = super::reader::declared_name(n, "AutoScalingGroupName");
+            d.unread.add(super::diag::Declared::AutoScalingGroup, name.as_deref());
+            continue;
+        };
+        if groups.iter().any(|other| other.name == g.name) {
+            d.error(
+                n.loc,
+                &format!("{path}.AutoScalingGroupName"),
+                format!("Auto Scaling group `{}` is defined twice", g.name),
+                None,
+            );
+            continue;
         }
+        groups.push(g);
     }
     for (path, n) in policies {
         read_policy(n, &path, &mut groups, d);
@@ -352,6 +355,9 @@ fn read_policy(node: &Node, path: &str, groups: &mut [AutoScalingGroupSpec], d: 
         return;
     };
     let Some(g) = groups.iter().position(|g| g.name == group_name) else {
+        if d.unread.covers(super::diag::Declared::AutoScalingGroup, &group_name) {
+            return;
+        }
         let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
         d.error(
             group_loc,

@@ -4,8 +4,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use super::alb_metric::{self, StatisticField};
-use super::diag::{Diagnostics, closest};
-use super::reader::{Obj, as_string, object};
+use super::diag::{Declared, Diagnostics, closest};
+use super::reader::{Obj, as_string, declared_name, object};
 use super::yaml::{Loc, Node};
 use crate::metrics::{AlarmConfig, Comparison, Statistic, TreatMissingData};
 use crate::policy::schedule::{Schedule, ScheduleSpec, parse_schedule};
@@ -93,10 +93,21 @@ pub fn read_auto_scaling(
     if let Some(node) = aas {
         if let Some(mut o) = object(node, "applicationAutoScaling", d) {
             for (p, n) in o.list("scalableTargets", d) {
+                let before = spec.scalable_targets.len();
                 read_target(n, &p, ctx, &mut spec, d);
+                if spec.scalable_targets.len() == before {
+                    // Which service it meant may be unreadable too: policies and scheduled
+                    // actions of every service are then not told they lack a target.
+                    d.unread.add(Declared::ScalableTarget, None);
+                }
             }
             for (p, n) in o.list("scalingPolicies", d) {
+                let before = spec.scaling_policies.len();
                 read_policy(n, &p, ctx, &mut spec, d);
+                if spec.scaling_policies.len() == before {
+                    d.unread
+                        .add(Declared::ScalingPolicy, declared_name(n, "PolicyName").as_deref());
+                }
             }
             for (p, n) in o.list("scheduledActions", d) {
                 read_scheduled_action(n, &p, ctx, &mut spec, d);
@@ -107,7 +118,11 @@ pub fn read_auto_scaling(
     if let Some(node) = cloud_watch {
         if let Some(mut o) = object(node, "cloudWatch", d) {
             for (p, n) in o.list("alarms", d) {
+                let before = spec.alarms.len();
                 read_alarm(n, &p, ctx, &mut spec, d);
+                if spec.alarms.len() == before {
+                    d.unread.add(Declared::Alarm, declared_name(n, "AlarmName").as_deref());
+                }
             }
             o.finish(d);
         }
@@ -141,6 +156,9 @@ fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Opt
         );
         return None;
     };
+    if *cluster != ctx.cluster && d.unread.covers(Declared::Cluster, cluster) {
+        return None;
+    }
     if *cluster != ctx.cluster {
         d.error(
             loc,
@@ -151,7 +169,7 @@ fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Opt
         return None;
     }
     let found = ctx.service_named(service);
-    if found.is_none() {
+    if found.is_none() && !d.unread.covers(Declared::Service, service) {
         let help = closest(service, ctx.services.iter().map(|s| s.name.as_str()))
             .map(|c| format!("did you mean `service/{}/{c}`?", ctx.cluster));
         d.error(
@@ -270,6 +288,10 @@ fn add_policy(
     d: &mut Diagnostics,
 ) {
     let (name, service) = (&policy.name, policy.service);
+    let unread = d.unread.covers(Declared::ScalableTarget, &ctx.services[service].name);
+    if ctx.target_of(service).is_none() && unread {
+        return;
+    }
     if ctx.target_of(service).is_none() {
         d.error(
             loc,
@@ -751,6 +773,7 @@ fn read_alarm_actions(o: &mut Obj<'_>, spec: &AutoScalingSpec, d: &mut Diagnosti
                 ),
                 None,
             ),
+            None if d.unread.covers(Declared::ScalingPolicy, policy_name) => {}
             None => {
                 let help = closest(policy_name, spec.scaling_policies.iter().map(|sp| sp.name.as_str()))
                     .map(|c| format!("did you mean `{c}`?"));
@@ -773,6 +796,9 @@ fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> O
         let value = dim.required_string("Value", "the dimension value", d);
         dim.finish(d);
         match (name, value) {
+            (Some("ClusterName"), Some(v)) if v != ctx.cluster && d.unread.covers(Declared::Cluster, &v) => {
+                cluster_ok = false;
+            }
             (Some("ClusterName"), Some(v)) if v != ctx.cluster => {
                 d.error(
                     n.loc,
@@ -784,6 +810,7 @@ fn read_dimensions(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> O
             }
             (Some("ServiceName"), Some(v)) => match ctx.service_named(&v) {
                 Some(i) => service = Some(i),
+                None if d.unread.covers(Declared::Service, &v) => cluster_ok = false,
                 None => {
                     let help = closest(&v, ctx.services.iter().map(|s| s.name.as_str()))
                         .map(|c| format!("did you mean `{c}`?"));
@@ -918,6 +945,11 @@ fn check_scheduled_action(
         return false;
     }
     let Some(t) = ctx.target_of(action.service) else {
+        if d.unread
+            .covers(Declared::ScalableTarget, &ctx.services[action.service].name)
+        {
+            return false;
+        }
         d.error(
             loc,
             &format!("{path}.ResourceId"),

@@ -248,6 +248,10 @@ fn named_task_definitions(
         .filter(|(_, t)| t.family == key.name || t.arn_suffix() == key.name)
         .map(|(i, _)| i)
         .collect();
+    let family = key.name.rsplit_once(':').map_or(key.name.as_str(), |(f, _)| f);
+    if targets.is_empty() && d.unread.covers(super::diag::Declared::TaskDefinitionFamily, family) {
+        return None;
+    }
     if targets.is_empty() {
         let names: Vec<String> = tds.iter().map(|t| t.family.clone()).collect();
         let help =

@@ -448,6 +448,9 @@ fn named_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Dia
         .iter()
         .find(|dim| dim.name == "ClusterName" && dim.value != ctx.cluster)
     {
+        if d.unread.covers(super::diag::Declared::Cluster, &dim.value) {
+            return None;
+        }
         d.error(
             dim.loc,
             &dim.path,
@@ -469,7 +472,7 @@ fn named_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Dia
         return None;
     };
     let found = ctx.service_named(&dim.value);
-    if found.is_none() {
+    if found.is_none() && !d.unread.covers(super::diag::Declared::Service, &dim.value) {
         let help =
             closest(&dim.value, ctx.services.iter().map(|s| s.name.as_str())).map(|c| format!("did you mean `{c}`?"));
         d.error(dim.loc, &dim.path, format!("no service named `{}`", dim.value), help);

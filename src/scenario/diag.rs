@@ -54,6 +54,154 @@ pub struct Diagnostics {
     pub not_yet_simulated: Vec<String>,
     /// When set, the reader records what it accepts at each path (for `ecsim schema`).
     pub schema: Option<SchemaRecorder>,
+    /// Definitions the scenario declares but that failed to read: a reference to one is not
+    /// reported as a second error, since the definition's own error says what is wrong.
+    pub unread: Unread,
+    /// Mappings (location, path) with a misspelt key: what the mapping lacks or gets wrong as a
+    /// whole is most likely that key's doing, so only the misspelling is reported for it.
+    pub misspelt_in: Vec<(Loc, String)>,
+}
+
+/// How the message of an unknown key starts.
+pub const UNKNOWN_FIELD_PREFIX: &str = "unknown field ";
+
+/// The kinds of definitions that other blocks refer to by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Declared {
+    /// An `ecs.services` entry, by `serviceName`.
+    Service,
+    /// An `ecs.taskDefinitions` entry, by `family`.
+    TaskDefinitionFamily,
+    /// An `applicationAutoScaling.scalingPolicies` entry, by `PolicyName`.
+    ScalingPolicy,
+    /// A `cloudWatch.alarms` entry, by `AlarmName`.
+    Alarm,
+    /// An `ec2AutoScaling.autoScalingGroups` entry, by `AutoScalingGroupName`.
+    AutoScalingGroup,
+    /// An `ecs.capacityProviders` entry, by `name`.
+    CapacityProvider,
+    /// An `elasticLoadBalancing.targetGroups` entry, by `TargetGroupName`.
+    TargetGroup,
+    /// An `applicationAutoScaling.scalableTargets` entry, by the service it scales.
+    ScalableTarget,
+    /// `ecs.cluster`, by `clusterName`.
+    Cluster,
+    /// A capacity provider of `ecs.cluster.capacityProviders`, by name.
+    ClusterCapacityProvider,
+}
+
+impl Declared {
+    /// Where definitions of this kind are written.
+    pub fn block(self) -> &'static str {
+        match self {
+            Declared::Service => "ecs.services",
+            Declared::TaskDefinitionFamily => "ecs.taskDefinitions",
+            Declared::ScalingPolicy => "applicationAutoScaling.scalingPolicies",
+            Declared::Alarm => "cloudWatch.alarms",
+            Declared::AutoScalingGroup => "ec2AutoScaling.autoScalingGroups",
+            Declared::CapacityProvider => "ecs.capacityProviders",
+            Declared::TargetGroup => "elasticLoadBalancing.targetGroups",
+            Declared::ScalableTarget => "applicationAutoScaling.scalableTargets",
+            Declared::Cluster => "ecs.cluster",
+            Declared::ClusterCapacityProvider => "ecs.cluster.capacityProviders",
+        }
+    }
+}
+
+/// The blocks that hold definitions, by parent: a misspelt one (`servics:`) leaves every
+/// definition in it unread.
+const DEFINITION_BLOCKS: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "ecs",
+            "ec2AutoScaling",
+            "applicationAutoScaling",
+            "cloudWatch",
+            "elasticLoadBalancing",
+        ],
+    ),
+    ("ecs", &["services", "taskDefinitions", "capacityProviders", "cluster"]),
+    ("ecs.cluster", &["capacityProviders", "clusterName"]),
+    ("ec2AutoScaling", &["autoScalingGroups"]),
+    ("applicationAutoScaling", &["scalableTargets", "scalingPolicies"]),
+    ("cloudWatch", &["alarms"]),
+    ("elasticLoadBalancing", &["targetGroups"]),
+];
+
+/// Names of definitions that failed to read, and the kinds of which one failed before its name
+/// could be read (a task definition file that cannot be opened: any family may be in it).
+#[derive(Clone, Debug, Default)]
+pub struct Unread {
+    names: std::collections::BTreeSet<(Declared, String)>,
+    nameless: std::collections::BTreeSet<Declared>,
+    /// Paths of definition blocks written under a misspelt key (`ecs.services` for `servics:`).
+    blocks: std::collections::BTreeSet<String>,
+}
+
+impl Unread {
+    /// Records that a definition of `kind` named `name` (`None`: its name is unknown) failed to read.
+    pub fn add(&mut self, kind: Declared, name: Option<&str>) {
+        match name {
+            Some(n) => {
+                self.names.insert((kind, n.to_string()));
+            }
+            None => {
+                self.nameless.insert(kind);
+            }
+        }
+    }
+
+    /// Whether a reference to `name` may be to a definition that failed to read.
+    pub fn covers(&self, kind: Declared, name: &str) -> bool {
+        let block = kind.block();
+        self.nameless.contains(&kind)
+            || self.names.contains(&(kind, name.to_string()))
+            || self
+                .blocks
+                .iter()
+                .any(|b| block == b || block.strip_prefix(b.as_str()).is_some_and(|r| r.starts_with('.')))
+    }
+
+    /// Whether nothing failed to read (when something did, its error is reported).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.nameless.is_empty() && self.blocks.is_empty()
+    }
+
+    /// Whether any definition of `kind` failed to read.
+    pub fn any(&self, kind: Declared) -> bool {
+        self.names.iter().any(|(k, _)| *k == kind) || self.covers(kind, "")
+    }
+
+    /// Finds the definition blocks of `tree` written under a misspelt key: a key two edits or
+    /// fewer from a block's name, where that block is absent. Run before any block is read, so
+    /// every reference to what they define is covered.
+    pub fn find_misspelt_blocks(&mut self, tree: &super::yaml::Node) {
+        use super::yaml::Value;
+        for (parent, children) in DEFINITION_BLOCKS {
+            let node = parent
+                .split('.')
+                .filter(|s| !s.is_empty())
+                .try_fold(tree, |n, k| n.get(k));
+            let Some(Value::Map(entries)) = node.map(|n| &n.value) else {
+                continue;
+            };
+            for child in *children {
+                let present = entries.iter().any(|(k, _)| k.name == *child);
+                let misspelt = entries
+                    .iter()
+                    .any(|(k, _)| !children.contains(&k.name.as_str()) && edit_distance(&k.name, child) <= 2);
+                if !present && misspelt {
+                    let path = if parent.is_empty() {
+                        child.to_string()
+                    } else {
+                        format!("{parent}.{child}")
+                    };
+                    self.blocks.insert(path);
+                }
+            }
+        }
+    }
 }
 
 impl Diagnostics {
@@ -72,11 +220,33 @@ impl Diagnostics {
         !self.errors.is_empty()
     }
 
+    /// The errors to show, sorted by location: one per place and message (a YAML alias read in
+    /// several places is one mistake), and none about a mapping as a whole when one of its keys
+    /// is misspelt.
+    pub fn shown(&self) -> Vec<Diagnostic> {
+        let mut errors: Vec<Diagnostic> = self
+            .errors
+            .iter()
+            .filter(|e| {
+                e.message.starts_with(UNKNOWN_FIELD_PREFIX)
+                    || !self.misspelt_in.iter().any(|(loc, path)| {
+                        e.loc == *loc
+                            && e.path
+                                .strip_prefix(path.as_str())
+                                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+                    })
+            })
+            .cloned()
+            .collect();
+        errors.sort();
+        let mut seen = std::collections::BTreeSet::new();
+        errors.retain(|e| seen.insert((e.loc, e.message.clone())));
+        errors
+    }
+
     /// Renders every error, sorted by location, like a compiler does.
     pub fn render(&self, sources: &Sources) -> String {
-        let mut errors = self.errors.clone();
-        errors.sort();
-        errors.dedup();
+        let errors = self.shown();
         let mut out = String::new();
         for d in &errors {
             render_one(&mut out, d, sources);

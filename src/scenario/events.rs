@@ -2,7 +2,7 @@
 //! `drainInstances`, `azOutage`, `spotInterruption`, `updateTaskProtection`) and the instance
 //! selectors they share.
 
-use super::diag::Diagnostics;
+use super::diag::{Declared, Diagnostics};
 use super::reader::{Obj, as_list, as_string, object};
 use super::yaml::{Loc, Node, Value};
 use crate::sim::{ProviderIdx, ServiceIdx, SimTime};
@@ -24,8 +24,6 @@ pub(super) const ACTIONS: &[&str] = &[
 pub struct TimelineContext<'a> {
     /// Services read without error.
     pub services: &'a [ServiceSpec],
-    /// Every service name declared, including those with errors.
-    pub declared: &'a [String],
     /// Capacity providers of the cluster.
     pub providers: &'a [CapacityProviderSpec],
     /// Auto Scaling groups.
@@ -92,7 +90,7 @@ fn read_action(o: &mut Obj<'_>, node: &Node, ctx: &TimelineContext<'_>, d: &mut 
         [(name, n)] => {
             let p = o.child(name);
             match *name {
-                "updateService" => read_update(n, &p, ctx.services, ctx.declared, ctx.task_definitions, d),
+                "updateService" => read_update(n, &p, ctx.services, ctx.task_definitions, d),
                 "failInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::FailInstances),
                 "drainInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::DrainInstances),
                 "azOutage" => read_outage(n, &p, ctx, d),
@@ -127,7 +125,6 @@ fn read_update(
     node: &Node,
     path: &str,
     services: &[ServiceSpec],
-    declared: &[String],
     task_definitions: &[TaskDefinitionSpec],
     d: &mut Diagnostics,
 ) -> Option<TimelineAction> {
@@ -152,12 +149,13 @@ fn read_update(
         );
     }
     o.finish(d);
-    let service = updated_service(&name?, name_loc, path, services, declared, d)?;
+    let service = updated_service(&name?, name_loc, path, services, d)?;
     let desired_count = desired.map(|v| v as u32);
     if new_revision.is_some() || force {
         return Some(TimelineAction::UpdateServiceDeployment {
             service,
-            task_definition: new_revision.unwrap_or(services[service].task_definition),
+            task_definition: new_revision,
+            force_new_deployment: force,
             desired_count,
             deployment_configuration: config,
         });
@@ -203,11 +201,10 @@ fn updated_service(
     name_loc: Loc,
     path: &str,
     services: &[ServiceSpec],
-    declared: &[String],
     d: &mut Diagnostics,
 ) -> Option<ServiceIdx> {
     let found = services.iter().position(|s| s.name == name).map(ServiceIdx);
-    if found.is_none() && !declared.iter().any(|n| n == name) {
+    if found.is_none() && !d.unread.covers(Declared::Service, name) {
         let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
         let help = super::diag::closest(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
         d.error(
@@ -298,7 +295,17 @@ fn read_provider(
         return Some(Some(ProviderIdx(i)));
     }
     let (key, path) = (o.key_loc("capacityProvider"), o.child("capacityProvider"));
-    if fargate_spot && name == "FARGATE" {
+    if d.unread.covers(Declared::CapacityProvider, &name) || d.unread.covers(Declared::ClusterCapacityProvider, &name) {
+        // Its own error, where it is defined, says what is wrong.
+    } else if fargate_spot && name == "FARGATE_SPOT" {
+        // Named rightly, but the cluster does not have it: say so, not that it has no instances.
+        d.error(
+            key,
+            &path,
+            "capacity provider `FARGATE_SPOT` is not associated with the cluster",
+            Some("add FARGATE_SPOT to ecs.cluster.capacityProviders".into()),
+        );
+    } else if fargate_spot && name == "FARGATE" {
         d.error(
             key,
             &path,
@@ -512,7 +519,7 @@ fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnos
                     Some(Some(ServiceIdx(i)))
                 }
             }
-            None if ctx.declared.contains(&name) => None,
+            None if d.unread.covers(Declared::Service, &name) => None,
             None => {
                 let names: Vec<&str> = ctx.services.iter().map(|s| s.name.as_str()).collect();
                 unknown(&o, "service", "service", &name, &names, d);
@@ -555,7 +562,7 @@ fn read_task_protection(
     if let Some(name) = &name {
         match ctx.services.iter().position(|s| s.name == *name) {
             Some(i) => service = Some(ServiceIdx(i)),
-            None if ctx.declared.contains(name) => {}
+            None if d.unread.covers(Declared::Service, name) => {}
             None => {
                 let names: Vec<&str> = ctx.services.iter().map(|s| s.name.as_str()).collect();
                 unknown(&o, "service", "service", name, &names, d);

@@ -1,5 +1,6 @@
 //! `ecs.capacityProviders` and `ecs.cluster`: where tasks can run, and capacity provider strategies.
 
+use super::diag::Declared;
 use super::diag::Diagnostics;
 use super::reader::{as_string, object};
 use super::yaml::{Loc, Node};
@@ -20,6 +21,10 @@ pub fn read_capacity_providers(
         .unwrap_or_default();
     for (path, n) in items {
         let Some((name, provider, name_loc)) = read_capacity_provider(n, &path, groups, d) else {
+            d.unread.add(
+                Declared::CapacityProvider,
+                super::reader::declared_name(n, "name").as_deref(),
+            );
             continue;
         };
         let group = provider.group;
@@ -192,7 +197,7 @@ fn resolve_group(
 ) -> Option<usize> {
     let name = arn.rsplit_once("autoScalingGroupName/").map_or(arn, |(_, n)| n);
     let found = groups.iter().position(|g| g.name == name);
-    if found.is_none() {
+    if found.is_none() && !d.unread.covers(Declared::AutoScalingGroup, name) {
         let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
         let help = super::diag::closest(name, names.iter().copied())
             .map(|c| format!("did you mean `{c}`?"))
@@ -235,7 +240,12 @@ pub fn read_cluster(node: Option<&Node>, providers: &[CapacityProviderSpec], d: 
     let Some(mut o) = object(node, "ecs.cluster", d) else {
         return cluster;
     };
-    if let Some(name) = o.string("clusterName", d) {
+    // A misspelt `clusterName` is reported as unknown; the name it meant is still the cluster's
+    // name, so resource ids naming it are not reported too.
+    if let Some(name) = o
+        .string("clusterName", d)
+        .or_else(|| super::reader::declared_name(node, "clusterName"))
+    {
         cluster.name = name;
     }
     for (p, n) in o.list("capacityProviders", d) {
@@ -244,6 +254,7 @@ pub fn read_cluster(node: Option<&Node>, providers: &[CapacityProviderSpec], d: 
             "FARGATE" => cluster.fargate = true,
             "FARGATE_SPOT" => cluster.fargate_spot = true,
             other if providers.iter().any(|cp| cp.name == other) => {}
+            other if d.unread.covers(Declared::CapacityProvider, other) => {}
             other => {
                 let names: Vec<&str> = providers
                     .iter()
@@ -330,9 +341,18 @@ pub fn resolve_strategy(
                 base: *base,
                 weight: *weight,
             }),
+            None if d.unread.covers(Declared::CapacityProvider, name)
+                || d.unread.covers(Declared::ClusterCapacityProvider, name) =>
+            {
+                ok = false;
+            }
             None => {
                 let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
-                let help = super::diag::closest(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
+                let help = if name == "FARGATE" || name == "FARGATE_SPOT" {
+                    Some(format!("add {name} to ecs.cluster.capacityProviders"))
+                } else {
+                    super::diag::closest(name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+                };
                 d.error(
                     *loc,
                     &format!("{p}.capacityProvider"),

@@ -2,7 +2,7 @@
 //! requests per second, or messages per second for a service that consumes a queue.
 
 use super::SourceLoader;
-use super::diag::{Diagnostics, Sources};
+use super::diag::{Declared, Diagnostics, Sources};
 use super::reader::{Obj, as_number, object};
 use super::yaml::{Node, Value};
 use crate::spec::{
@@ -27,7 +27,6 @@ struct ShapeContext<'a> {
 pub fn read_load(
     node: Option<&Node>,
     services: &mut [ServiceSpec],
-    declared: &[String],
     start_epoch_ms: i64,
     loader: &dyn SourceLoader,
     sources: &mut Sources,
@@ -60,7 +59,7 @@ pub fn read_load(
     for (key, value) in entries {
         let path = format!("load.{}", key.name);
         let Some(&index) = by_name.get(&key.name) else {
-            if declared.contains(&key.name) {
+            if d.unread.covers(Declared::Service, &key.name) {
                 // The service itself has an error, reported where it is defined.
                 continue;
             }
@@ -428,7 +427,9 @@ fn read_weekly(value: &Node, path: &str, d: &mut Diagnostics) -> Option<LoadShap
 fn read_spike(value: &Node, path: &str, d: &mut Diagnostics) -> Option<LoadShape> {
     let mut o = object(value, path, d)?;
     let at = time_from_start(&mut o, "at", d);
-    let duration = time_from_start(&mut o, "duration", d);
+    let duration = o
+        .required_duration("duration", "how long the spike lasts, such as `15m`", d)
+        .map(|v| v.as_millis());
     let add = o.number("add", 0.0, 1e12, d);
     let multiply = o.number("multiply", 0.0, 1e6, d);
     let loc = o.loc;

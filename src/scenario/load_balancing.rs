@@ -180,6 +180,7 @@ pub fn read_service_load_balancers(
         let name = name_in_arn(&arn).unwrap_or(arn);
         match target_groups.iter().position(|g| g.name == name) {
             Some(i) => out.push(i),
+            None if d.unread.covers(super::diag::Declared::TargetGroup, &name) => {}
             None => {
                 let names: Vec<&str> = target_groups.iter().map(|g| g.name.as_str()).collect();
                 d.error(

@@ -151,6 +151,7 @@ fn read_top(
     sources: &mut Sources,
     d: &mut Diagnostics,
 ) -> Option<(Spec, Vec<Expectation>, Option<SweepBlock>, charts::ChartSettings)> {
+    d.unread.find_misspelt_blocks(tree);
     let mut o = object(tree, "", d)?;
     let run = read_run_settings(&mut o, stem, d);
     let zones = read_zones(&mut o, d);
@@ -158,17 +159,7 @@ fn read_top(
     let mut ecs = read_ecs(&mut o, &groups, loader, sources, d);
     let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
     let behavior = behavior::read_behavior(o.field("behavior"), &ecs.task_definitions, &load_balanced, d);
-    // Services that failed to read are still declared: `load` and `events` must not call them unknown.
-    let declared = services::declared_service_names(ecs.services_node);
-    load::read_load(
-        o.field("load"),
-        &mut ecs.services,
-        &declared,
-        run.start,
-        loader,
-        sources,
-        d,
-    );
+    load::read_load(o.field("load"), &mut ecs.services, run.start, loader, sources, d);
     load::check_worker_behavior(o.field("load"), &ecs.services, &ecs.task_definitions, &behavior, d);
     load::check_request_mode(
         o.field("load"),
@@ -185,7 +176,6 @@ fn read_top(
     );
     let timeline_context = events::TimelineContext {
         services: &ecs.services,
-        declared: &declared,
         providers: &ecs.providers,
         groups: &groups,
         zones: &zones,
@@ -368,7 +358,7 @@ fn read_ecs<'n>(
     if let Some(e) = ecs {
         e.finish(d);
     }
-    if (!ecs_present || services.is_empty()) && !d.has_errors() {
+    if (!ecs_present || services.is_empty()) && !d.has_errors() && d.unread.is_empty() {
         d.error(
             o.loc,
             "ecs.services",
@@ -481,7 +471,14 @@ fn read_task_definitions(
             Some(file_node) => read_task_definition_file(n, file_node, &path, loader, sources, d),
             None => taskdef::read_task_definition(n, &path, d),
         };
-        let Some(mut parsed) = parsed else { continue };
+        let Some(mut parsed) = parsed else {
+            // A file that cannot be read may hold any family: no reference is reported then.
+            let family = n
+                .get("file")
+                .map_or_else(|| reader::declared_name(n, "family"), |_| None);
+            d.unread.add(diag::Declared::TaskDefinitionFamily, family.as_deref());
+            continue;
+        };
         let family = parsed.spec.family.clone();
         if parsed.spec.revision == 0 {
             parsed.spec.revision = out

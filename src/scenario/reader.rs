@@ -1,6 +1,6 @@
 //! Typed reading of located YAML with every problem collected: objects, scalars, lists, unknown keys.
 
-use super::diag::{Diagnostics, closest};
+use super::diag::{Diagnostics, UNKNOWN_FIELD_PREFIX, closest};
 use super::schema::recorder::{Scalar, SchemaRecorder};
 use super::yaml::{Key, Loc, Node, Value};
 use crate::sim::SimDuration;
@@ -16,6 +16,8 @@ pub struct Obj<'n> {
     pub loc: Loc,
     known: Vec<&'static str>,
     ignored: Vec<&'static str>,
+    /// Keys another reader of the same place accepts: suggested for a misspelling, never read.
+    suggested: Vec<&'static str>,
 }
 
 /// Reads `node` as a mapping; a null counts as an empty mapping. Reports anything else.
@@ -40,6 +42,7 @@ pub fn object<'n>(node: &'n Node, path: &str, d: &mut Diagnostics) -> Option<Obj
         loc: node.loc,
         known: Vec::new(),
         ignored: Vec::new(),
+        suggested: Vec::new(),
     })
 }
 
@@ -87,7 +90,7 @@ impl<'n> Obj<'n> {
         d.error(
             self.loc,
             &self.child(name),
-            format!("missing required field `{name}` ({what})"),
+            format!("{MISSING_PREFIX}`{name}` ({what})"),
             None,
         );
     }
@@ -242,6 +245,12 @@ impl<'n> Obj<'n> {
         self.ignored.extend_from_slice(names);
     }
 
+    /// Keys that another form of this mapping takes (a task definition entry's `file`): a key
+    /// near one is reported as its misspelling. Not recorded as fields of this form.
+    pub fn suggest_also(&mut self, names: &[&'static str]) {
+        self.suggested.extend_from_slice(names);
+    }
+
     /// Reports unknown keys (with the nearest known key) and records ignored ones.
     pub fn finish(self, d: &mut Diagnostics) {
         record(d, |r| {
@@ -256,23 +265,55 @@ impl<'n> Obj<'n> {
                 d.ignored.push((join(&self.path, &key.name), key.loc));
                 continue;
             }
-            let candidates = self.known.iter().chain(self.ignored.iter()).copied();
-            let help = closest(&key.name, candidates)
-                .map(|c| format!("did you mean `{c}`?"))
-                .or_else(|| {
-                    let mut names: Vec<&str> = self.known.clone();
-                    names.sort_unstable();
-                    names.dedup();
-                    Some(format!("valid fields here: {}", names.join(", ")))
-                });
+            let candidates = self.known.iter().chain(&self.ignored).chain(&self.suggested).copied();
+            let suggestion = closest(&key.name, candidates);
+            if let Some(c) = suggestion {
+                // A misspelt required field is one mistake: the unknown key with its "did you
+                // mean" says it all, so the field is not also reported missing.
+                forget_missing(d, &join(&self.path, c));
+                d.misspelt_in.push((self.loc, self.path.clone()));
+            }
+            let help = suggestion.map(|c| format!("did you mean `{c}`?")).or_else(|| {
+                let mut names: Vec<&str> = self.known.clone();
+                names.sort_unstable();
+                names.dedup();
+                Some(format!("valid fields here: {}", names.join(", ")))
+            });
             d.error(
                 key.loc,
                 &join(&self.path, &key.name),
-                format!("unknown field `{}`", key.name),
+                format!("{UNKNOWN_FIELD_PREFIX}`{}`", key.name),
                 help,
             );
         }
     }
+}
+
+/// The text of field `name` of mapping `node`, or else of a key that looks like a misspelling of
+/// it (at most two edits away): the name a definition meant to declare, even when the definition
+/// has errors, so that references to it are not reported as well.
+pub fn declared_name(node: &Node, name: &str) -> Option<String> {
+    let Value::Map(entries) = &node.value else { return None };
+    let exact = entries.iter().find(|(k, _)| k.name == name);
+    let near = || {
+        entries
+            .iter()
+            .filter(|(k, _)| super::diag::edit_distance(&k.name, name) <= 2)
+            .min_by_key(|(k, _)| super::diag::edit_distance(&k.name, name))
+    };
+    match &exact.or_else(near)?.1.value {
+        Value::Scalar { text, .. } => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// How the message of a missing required field starts.
+const MISSING_PREFIX: &str = "missing required field ";
+
+/// Withdraws the "missing required field" error of `path`, if one was reported.
+fn forget_missing(d: &mut Diagnostics, path: &str) {
+    d.errors
+        .retain(|e| !(e.path == path && e.message.starts_with(MISSING_PREFIX)));
 }
 
 /// Lets the schema recorder, when there is one, note what the reader accepts.
@@ -503,6 +544,24 @@ mod tests {
                 ("svc.bad", "expected a whole number, found `x`"),
                 ("svc.none", "missing required field `none` (true or false)"),
                 ("svc.absent", "missing required field `absent` (how long)"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_required_field_is_one_error_not_two() {
+        let tree = parse("desiredCont: 3\n", 0).expect("yaml");
+        let mut d = Diagnostics::default();
+        let mut o = object(&tree, "svc", &mut d).expect("map");
+        assert_eq!(o.required_int("desiredCount", 0, 9, "how many", &mut d), None);
+        assert_eq!(o.required_int("count", 0, 9, "how many", &mut d), None);
+        o.finish(&mut d);
+        let messages: Vec<_> = d.errors.iter().map(|e| (e.path.as_str(), e.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            vec![
+                ("svc.count", "missing required field `count` (how many)"),
+                ("svc.desiredCont", "unknown field `desiredCont`"),
             ]
         );
     }

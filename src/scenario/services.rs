@@ -1,9 +1,9 @@
 //! `ecs.services`: CreateService shapes resolved against task definitions and capacity providers.
 
-use super::diag::{Diagnostics, closest};
+use super::diag::{Declared, Diagnostics, closest};
 use super::infrastructure::{read_strategy_items, resolve_strategy};
 use super::placement::{ConstraintOwner, read_placement_constraints, read_placement_strategy};
-use super::reader::{Obj, as_list, object};
+use super::reader::{Obj, as_list, declared_name, object};
 use super::yaml::{Loc, Node};
 use crate::policy::placement::MAX_CONSTRAINTS_PER_TASK;
 use crate::sim::{ProviderIdx, SimDuration};
@@ -73,6 +73,10 @@ pub fn read_services(
         if let Some(service) = read_service(n, &path, &ctx, &names, d) {
             names.insert(service.name.clone());
             services.push(service);
+        } else {
+            // Its error is reported here; `load`, `events` and scaling must not call it unknown.
+            d.unread
+                .add(Declared::Service, declared_name(n, "serviceName").as_deref());
         }
     }
     services
@@ -243,21 +247,6 @@ fn check_constraint_count(service_constraints: usize, td: &TaskDefinitionSpec, a
     }
 }
 
-/// The `serviceName` of every service item, including items that fail to read, so that blocks
-/// naming a service (`load`, `events`) report only names that are really undefined.
-pub fn declared_service_names(node: Option<&Node>) -> Vec<String> {
-    let Some(super::yaml::Value::Seq(items)) = node.map(|n| &n.value) else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter_map(|item| match &item.get("serviceName")?.value {
-            super::yaml::Value::Scalar { text, .. } => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// With the EC2 launch type, tasks go to the cluster's instances: every Auto Scaling group's
 /// provider, weighted equally (exact for the common single-group cluster).
 fn ec2_launch_type(
@@ -276,6 +265,9 @@ fn ec2_launch_type(
             weight: 1,
         })
         .collect();
+    if items.is_empty() && d.unread.any(Declared::AutoScalingGroup) {
+        return None;
+    }
     if items.is_empty() {
         d.error(loc, path, "the service runs on the EC2 launch type (no launchType, capacityProviderStrategy or cluster default strategy) but the scenario has no Auto Scaling group", Some("add ec2AutoScaling.autoScalingGroups, or set launchType: FARGATE".into()));
         return None;
@@ -308,7 +300,7 @@ pub(super) fn resolve_task_definition(
             .max_by_key(|(_, t)| t.revision)
             .map(|(i, _)| i),
     };
-    if found.is_none() {
+    if found.is_none() && !d.unread.covers(Declared::TaskDefinitionFamily, family) {
         let labels: Vec<String> = tds.iter().map(|t| t.arn_suffix()).collect();
         let families: Vec<&str> = tds
             .iter()
@@ -488,6 +480,7 @@ pub fn resolve_deployment_alarms(
             };
             match alarms.iter().position(|a| a.name == *alarm) {
                 Some(a) => spec.alarms.push(a),
+                None if d.unread.covers(Declared::Alarm, alarm) => {}
                 None => {
                     let help = closest(alarm, alarms.iter().map(|a| a.name.as_str()))
                         .map(|c| format!("did you mean `{c}`?"))

@@ -90,6 +90,9 @@ pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Opt
         .iter()
         .filter_map(|(p, n)| read_container(n, p, network_mode, d))
         .collect();
+    // An entry is inline or a `file:` (read elsewhere): `fie:` is a misspelling of the latter,
+    // not an inline task definition missing everything.
+    o.suggest_also(&["file"]);
     o.ignore(TASK_IGNORED);
     o.finish(d);
     let spec = TaskDefinitionSpec {

@@ -131,6 +131,50 @@ const UNITS: &[(&str, u64)] = &[
 /// Components must appear largest unit first, each at most once; a bare `0` is accepted.
 pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     let s = text.trim();
+    parse_compact(s).map_err(|message| match spelled_out(s) {
+        // `2 hours` is a duration a person reads at once: say how to write it, not that a unit
+        // is missing.
+        Some(compact) if compact != s && parse_compact(&compact).is_ok() => format!(
+            "duration `{s}` is not in ecsim's form: write `{compact}` (a number and a unit d, h, m, s or ms, no spaces)"
+        ),
+        _ => message,
+    })
+}
+
+/// `2 hours`, `1 day 6 hours`, `90 seconds`, `15min` as the compact form (`2h`, `1d6h`, `90s`,
+/// `15m`), if every word is a unit in English.
+fn spelled_out(s: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = s;
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        rest = rest.strip_prefix("and ").unwrap_or(rest);
+        if rest.is_empty() {
+            break;
+        }
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        if digits == 0 {
+            return None;
+        }
+        out.push_str(&rest[..digits]);
+        rest = rest[digits..].trim_start();
+        let letters = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+        let unit = match rest[..letters].to_ascii_lowercase().as_str() {
+            "d" | "day" | "days" => "d",
+            "h" | "hr" | "hrs" | "hour" | "hours" => "h",
+            "m" | "min" | "mins" | "minute" | "minutes" => "m",
+            "s" | "sec" | "secs" | "second" | "seconds" => "s",
+            "ms" | "msec" | "msecs" | "millisecond" | "milliseconds" => "ms",
+            _ => return None,
+        };
+        out.push_str(unit);
+        rest = &rest[letters..];
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Parses the compact form, `1d2h30m`.
+fn parse_compact(s: &str) -> Result<SimDuration, String> {
     if s.is_empty() {
         return Err("expected a duration like `90s`, `15m`, `6h` or `1d2h`, found an empty string".into());
     }
@@ -166,7 +210,14 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
         }
         let unit = &s[unit_start..i];
         let Some(rank) = UNITS.iter().position(|(u, _)| *u == unit) else {
-            let hint = if unit.is_empty() {
+            let word: String = s[i..]
+                .trim_start()
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .collect();
+            let hint = if unit.is_empty() && !word.is_empty() {
+                format!("unknown unit `{word}`")
+            } else if unit.is_empty() {
                 "a unit is required".to_string()
             } else {
                 format!("unknown unit `{unit}`")
@@ -242,6 +293,30 @@ mod tests {
         check(
             "h",
             Err("expected a number at `h` in duration `h` (use e.g. `90s`, `15m`, `1d2h`)"),
+        );
+        check(
+            "2 hours",
+            Err(
+                "duration `2 hours` is not in ecsim's form: write `2h` (a number and a unit d, h, m, s or ms, no spaces)",
+            ),
+        );
+        check(
+            "1 day, 6 hours and 30 minutes",
+            Err(
+                "duration `1 day, 6 hours and 30 minutes` is not in ecsim's form: write `1d6h30m` (a number and a unit d, h, m, s or ms, no spaces)",
+            ),
+        );
+        check(
+            "15min",
+            Err(
+                "duration `15min` is not in ecsim's form: write `15m` (a number and a unit d, h, m, s or ms, no spaces)",
+            ),
+        );
+        check(
+            "2 fortnights",
+            Err(
+                "unknown unit `fortnights` in duration `2 fortnights`; units are d, h, m, s and ms (e.g. `90s`, `1d2h`)",
+            ),
         );
         check(
             "1.5h",

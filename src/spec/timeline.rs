@@ -108,13 +108,18 @@ pub enum TimelineAction {
         /// The new desiredCount.
         desired_count: u32,
     },
-    /// `UpdateService` that starts a rolling deployment: a new task definition revision, or the
-    /// same one with `forceNewDeployment`, optionally with a new desiredCount.
+    /// `UpdateService` with a `taskDefinition` or `forceNewDeployment`, optionally with a new
+    /// desiredCount. A deployment starts if the revision is not the one the service runs at that
+    /// time (its PRIMARY deployment's) or `forceNewDeployment` is set; otherwise, as in ECS, none
+    /// does, and the engine says so in events.csv.
     UpdateServiceDeployment {
         /// Index into `Spec::services`.
         service: ServiceIdx,
-        /// Index into `Spec::task_definitions` of the revision to deploy.
-        task_definition: usize,
+        /// Index into `Spec::task_definitions` of the revision named; `None`: the revision the
+        /// service runs when the update happens (`forceNewDeployment` alone).
+        task_definition: Option<usize>,
+        /// `forceNewDeployment: true`: a deployment starts even of the same revision.
+        force_new_deployment: bool,
         /// The new desiredCount, if given.
         desired_count: Option<u32>,
         /// A new `deploymentConfiguration`, if given.

@@ -122,6 +122,9 @@ pub enum EventKind {
     NotScaled,
     /// A rolling deployment started (`UpdateService` with a new revision or forceNewDeployment).
     DeploymentStarted,
+    /// An `UpdateService` named the revision the service already runs, without
+    /// forceNewDeployment: as in ECS, no deployment starts.
+    DeploymentNotStarted,
     /// A deployment reached rolloutState COMPLETED.
     DeploymentCompleted,
     /// The circuit breaker or a deployment alarm failed a deployment (rolloutState FAILED).
@@ -156,6 +159,7 @@ impl EventKind {
             EventKind::Alarm => "alarm",
             EventKind::NotScaled => "not_scaled",
             EventKind::DeploymentStarted => "deployment_started",
+            EventKind::DeploymentNotStarted => "deployment_not_started",
             EventKind::DeploymentCompleted => "deployment_completed",
             EventKind::DeploymentFailed => "deployment_failed",
             EventKind::RollbackStarted => "rollback_started",

@@ -61,6 +61,10 @@ pub struct ServiceSummary {
     pub spot_interruptions: u64,
     /// Its deployments (and rollbacks), in start order.
     pub deployments: Vec<DeploymentSummary>,
+    /// When (seconds from the start) an `UpdateService` named the revision the service already
+    /// ran, without forceNewDeployment, so that no deployment started (as in ECS).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub updates_without_deployment_s: Vec<f64>,
     /// Queue workers: the most messages visible at a trace row.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peak_queue_depth: Option<f64>,

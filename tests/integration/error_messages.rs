@@ -18,6 +18,46 @@ fn check(yaml: &str, expected: &str) {
         Err(e) => e,
     };
     assert_eq!(error.rendered, expected, "\nactual:\n{}", error.rendered);
+    validate_and_run_agree(yaml, &error.rendered);
+}
+
+/// `ecsim validate` and `ecsim run` of `yaml`, saved as `bad.yaml` beside copies of the files
+/// `scenarios/` holds, both exit 2 with the same message; when the scenario reads no other file
+/// (whose name the library shows as its full path), that message is `rendered` exactly.
+#[track_caller]
+fn validate_and_run_agree(yaml: &str, rendered: &str) {
+    static CASE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CASE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = crate::support::TempDir::new(&format!("agree-{n}"));
+    let reads_files = yaml.contains("file:");
+    if reads_files {
+        for sub in ["taskdefs", "data"] {
+            let to = dir.0.join(sub);
+            std::fs::create_dir_all(&to).expect("dir");
+            for entry in std::fs::read_dir(crate::support::root().join("scenarios").join(sub)).expect("read") {
+                let from = entry.expect("entry").path();
+                std::fs::copy(&from, to.join(from.file_name().expect("name"))).expect("copy");
+            }
+        }
+    }
+    std::fs::write(dir.0.join("bad.yaml"), yaml).expect("write");
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ecsim"))
+            .args(args)
+            .current_dir(&dir.0)
+            .env_remove("RUST_BACKTRACE")
+            .output()
+            .expect("ecsim runs");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let validate = cli(&["validate", "bad.yaml"]);
+    let run = cli(&["run", "bad.yaml", "--out", "out", "--no-charts"]);
+    assert_eq!(validate.0, Some(2), "validate:\n{}", validate.1);
+    assert_eq!(run, validate, "run and validate disagree");
+    assert!(!dir.0.join("out").exists(), "a bad scenario writes nothing");
+    if !reads_files {
+        assert_eq!(validate.1, rendered, "the CLI prints what the library renders");
+    }
 }
 
 #[test]
@@ -1100,7 +1140,7 @@ error: unknown load shape `constnt`
 }
 
 #[test]
-fn a_misspelt_required_field_is_reported_as_missing_and_as_unknown() {
+fn a_misspelt_required_field_is_one_error_with_its_did_you_mean() {
     check(
         r#"
 duration: 1h
@@ -1118,13 +1158,6 @@ ecs:
       desiredCont: 2
 "#,
         r#"
-error: missing required field `desiredCount` (how many tasks the service keeps)
-  --> bad.yaml:11:7
-   |
-11 |     - serviceName: web
-   |       ^^^^^^^^^^^
-   = field: ecs.services[0].desiredCount
-
 error: unknown field `desiredCont`
   --> bad.yaml:13:7
    |
@@ -1133,7 +1166,7 @@ error: unknown field `desiredCont`
    = field: ecs.services[0].desiredCont
    = help: did you mean `desiredCount`?
 
-2 errors found; nothing was simulated.
+1 error found; nothing was simulated.
 "#,
     );
 }
@@ -1592,5 +1625,291 @@ error: ASGAverageNetworkIn is not simulated for EC2 Auto Scaling groups
 
 1 error found; nothing was simulated.
 "#,
+    );
+}
+
+/// The number of errors `yaml` gives and the first one's message and help: for cases where one
+/// mistake must give one error however many blocks refer to what it broke.
+#[track_caller]
+fn first_of(yaml: &str) -> (usize, String) {
+    let error = match load_text("bad.yaml", yaml) {
+        Ok(_) => panic!("the scenario loaded, but it should fail"),
+        Err(e) => e.rendered,
+    };
+    validate_and_run_agree(yaml, &error);
+    let count = error.lines().filter(|l| l.starts_with("error: ")).count();
+    let first: Vec<&str> = error
+        .lines()
+        .filter(|l| l.starts_with("error: ") || l.contains("= help: "))
+        .map(str::trim_start)
+        .take(2)
+        .collect();
+    (count, first.join("\n"))
+}
+
+/// A scenario whose service `web` is named by a load, an event, a scalable target, a policy, an
+/// alarm (by dimension and action) and a deployment alarm: every block that can refer to what a
+/// typo breaks.
+const REFERRED_TO: &str = r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  cluster: {clusterName: demo}
+  taskDefinitions:
+    - family: web
+      containerDefinitions:
+        - {name: app, image: web, cpu: 256, memory: 512}
+  services:
+    - serviceName: web
+      taskDefinition: web
+      desiredCount: 2
+      deploymentConfiguration: {alarms: {alarmNames: [web-cpu-high], enable: true, rollback: true}}
+behavior:
+  taskDefinitions:
+    web: {requestsPerSecondAtFullCpu: 100}
+load:
+  web:
+    requestsPerSecond: [{constant: 100}]
+applicationAutoScaling:
+  scalableTargets:
+    - {ServiceNamespace: ecs, ResourceId: service/demo/web, ScalableDimension: "ecs:service:DesiredCount",
+       MinCapacity: 1, MaxCapacity: 4}
+  scalingPolicies:
+    - PolicyName: step-out
+      ServiceNamespace: ecs
+      ResourceId: service/demo/web
+      ScalableDimension: "ecs:service:DesiredCount"
+      PolicyType: StepScaling
+      StepScalingPolicyConfiguration:
+        AdjustmentType: ChangeInCapacity
+        StepAdjustments: [{MetricIntervalLowerBound: 0, ScalingAdjustment: 1}]
+cloudWatch:
+  alarms:
+    - {AlarmName: web-cpu-high, Namespace: AWS/ECS, MetricName: CPUUtilization,
+       Dimensions: [{Name: ClusterName, Value: demo}, {Name: ServiceName, Value: web}],
+       Statistic: Average, Period: 60, EvaluationPeriods: 1, Threshold: 70,
+       ComparisonOperator: GreaterThanThreshold, AlarmActions: [step-out]}
+events:
+  - at: 30m
+    updateService: {service: web, desiredCount: 3}
+"#;
+
+#[test]
+fn the_scenario_that_every_cascade_case_misspells_loads() {
+    let loaded = load_text("ok.yaml", REFERRED_TO);
+    assert!(
+        loaded.is_ok(),
+        "{}",
+        loaded.err().map(|e| e.rendered).unwrap_or_default()
+    );
+}
+
+/// Each misspelling of a key that names something (or that a definition cannot do without) is
+/// one error, the unknown key with its "did you mean", however many blocks refer to the name.
+#[test]
+fn one_misspelt_key_is_one_error_however_many_blocks_refer_to_it() {
+    let cases = [
+        (
+            "      desiredCount: 2",
+            "      desiredCont: 2",
+            "desiredCont",
+            "desiredCount",
+        ),
+        (
+            "    - serviceName: web",
+            "    - serviceNam: web",
+            "serviceNam",
+            "serviceName",
+        ),
+        ("    - family: web", "    - famly: web", "famly", "family"),
+        (
+            "  cluster: {clusterName: demo}",
+            "  cluster: {clustrName: demo}",
+            "clustrName",
+            "clusterName",
+        ),
+        (
+            "    - PolicyName: step-out",
+            "    - PolicyNam: step-out",
+            "PolicyNam",
+            "PolicyName",
+        ),
+        (
+            "    - {AlarmName: web-cpu-high",
+            "    - {AlarmNam: web-cpu-high",
+            "AlarmNam",
+            "AlarmName",
+        ),
+        (
+            "      taskDefinition: web\n",
+            "      taskDefinitio: web\n",
+            "taskDefinitio",
+            "taskDefinition",
+        ),
+        // A misspelt block: nothing in it is read, so nothing it defines is reported unknown.
+        ("  services:", "  servics:", "servics", "services"),
+        (
+            "  taskDefinitions:\n    - family",
+            "  taskDefinitios:\n    - family",
+            "taskDefinitios",
+            "taskDefinitions",
+        ),
+        ("  cluster: {", "  clustr: {", "clustr", "cluster"),
+        (
+            "  scalableTargets:",
+            "  scalableTarges:",
+            "scalableTarges",
+            "scalableTargets",
+        ),
+        (
+            "  scalingPolicies:",
+            "  scalingPolicis:",
+            "scalingPolicis",
+            "scalingPolicies",
+        ),
+        ("  alarms:", "  alams:", "alams", "alarms"),
+        (
+            "applicationAutoScaling:",
+            "applicationAutoScalig:",
+            "applicationAutoScalig",
+            "applicationAutoScaling",
+        ),
+        ("ec2AutoScaling:", "ec2AutoScalig:", "ec2AutoScalig", "ec2AutoScaling"),
+        (
+            "  autoScalingGroups:",
+            "  autoScalingGrous:",
+            "autoScalingGrous",
+            "autoScalingGroups",
+        ),
+        (
+            "{AutoScalingGroupName: ecs-m5",
+            "{AutoScalingGroupNam: ecs-m5",
+            "AutoScalingGroupNam",
+            "AutoScalingGroupName",
+        ),
+        // `fie:` is the `file:` form misspelt, not an inline task definition missing its fields.
+        (
+            "  taskDefinitions:\n    - family: web",
+            "  taskDefinitions:\n    - fie: taskdefs/web-fargate.json\n    - family: web",
+            "fie",
+            "file",
+        ),
+    ];
+    for (from, to, typo, meant) in cases {
+        assert_eq!(REFERRED_TO.matches(from).count(), 1, "{from}");
+        let yaml = REFERRED_TO.replacen(from, to, 1);
+        assert_eq!(
+            first_of(&yaml),
+            (
+                1,
+                format!("error: unknown field `{typo}`\n= help: did you mean `{meant}`?")
+            ),
+            "{typo}"
+        );
+    }
+}
+
+#[test]
+fn a_task_definition_file_that_cannot_be_read_is_the_only_error_about_its_revisions() {
+    let yaml = REFERRED_TO.replacen(
+        "  taskDefinitions:\n",
+        "  taskDefinitions:\n    - file: taskdefs/missing.json\n",
+        1,
+    ) + "  - at: 40m\n    updateService: {service: web, taskDefinition: \"web:2\"}\n";
+    let (count, first) = first_of(&yaml);
+    assert_eq!(count, 1, "{first}");
+    assert!(
+        first.starts_with("error: cannot read `taskdefs/missing.json`"),
+        "{first}"
+    );
+}
+
+/// A small Fargate scenario for the message cases below.
+const FARGATE: &str = r#"
+duration: 6h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: web, networkMode: awsvpc, requiresCompatibilities: [FARGATE], cpu: "256", memory: "512",
+       containerDefinitions: [{name: app, image: web}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: FARGATE}
+behavior:
+  taskDefinitions:
+    web: {requestsPerSecondAtFullCpu: 100}
+load:
+  web:
+    requestsPerSecond: [{constant: 100}, {step: {at: 3h, rps: 50}}]
+"#;
+
+#[test]
+fn the_fargate_scenario_of_the_message_cases_loads() {
+    let loaded = load_text("ok.yaml", FARGATE);
+    assert!(
+        loaded.is_ok(),
+        "{}",
+        loaded.err().map(|e| e.rendered).unwrap_or_default()
+    );
+}
+
+/// Each case: what to replace in `FARGATE`, and the one error (message and help) it must give.
+#[test]
+fn misleading_messages_are_rewritten() {
+    let cases = [
+        (
+            "launchType: FARGATE}",
+            "capacityProviderStrategy: [{capacityProvider: FARGATE_SPOT, weight: 1}]}",
+            "error: capacity provider `FARGATE_SPOT` is not associated with the cluster\n\
+             = help: add FARGATE_SPOT to ecs.cluster.capacityProviders",
+        ),
+        (
+            "duration: 6h",
+            "duration: 2 hours",
+            "error: duration `2 hours` is not in ecsim's form: write `2h` (a number and a unit d, h, m, s or ms, no spaces)",
+        ),
+        (
+            "{step: {at: 3h, rps: 50}}",
+            "{spike: {at: 3h, add: 50}}",
+            "error: missing required field `duration` (how long the spike lasts, such as `15m`)",
+        ),
+    ];
+    for (from, to, expected) in cases {
+        assert_eq!(FARGATE.matches(from).count(), 1, "{from}");
+        let yaml = FARGATE.replacen(from, to, 1);
+        assert_eq!(first_of(&yaml), (1, expected.to_string()), "{to}");
+    }
+}
+
+#[test]
+fn a_spot_interruption_on_a_cluster_without_fargate_spot_says_so() {
+    let yaml = format!(
+        "{FARGATE}events:\n  - at: 1h\n    spotInterruption: {{capacityProvider: FARGATE_SPOT, fraction: 0.5}}\n"
+    );
+    assert_eq!(
+        first_of(&yaml),
+        (
+            1,
+            "error: capacity provider `FARGATE_SPOT` is not associated with the cluster\n\
+             = help: add FARGATE_SPOT to ecs.cluster.capacityProviders"
+                .to_string()
+        )
+    );
+}
+
+#[test]
+fn a_mistake_in_a_yaml_alias_used_twice_is_one_error() {
+    let yaml = REFERRED_TO.replacen(
+        "      deploymentConfiguration: {alarms:",
+        "      deploymentConfiguration: &dc {maximumPercnt: 200, alarms:",
+        1,
+    ) + "  - at: 40m\n    updateService: {service: web, deploymentConfiguration: *dc}\n";
+    assert_eq!(
+        first_of(&yaml),
+        (
+            1,
+            "error: unknown field `maximumPercnt`\n= help: did you mean `maximumPercent`?".to_string()
+        )
     );
 }
