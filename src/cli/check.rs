@@ -188,7 +188,8 @@ pub fn check_one(path: &Path, allowed: &AllowPathArgs, budget: &Budget) -> Outco
         alarms: None,
         ..RunFiles::in_memory()
     };
-    let mut sink = match CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)) {
+    let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
+    let mut sink = match CsvSink::new(files, spec.start_epoch_ms, builder) {
         Ok(s) => s,
         Err(e) => return Outcome::Invalid(format!("error: {e}\n")),
     };

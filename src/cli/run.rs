@@ -318,7 +318,8 @@ fn simulate(
     let out = dir.path();
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.target().display()));
     let files = create_run_files(out, destination).map_err(internal)?;
-    let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
+    let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| Failure::Internal(e.to_string()))?
         .with_alarm_rows(alarm_rows);
     let bar = progress_bar(spec.duration.as_millis());

@@ -2,6 +2,7 @@
 
 pub mod charts;
 mod csv_sink;
+mod percentiles;
 pub mod report;
 mod summary;
 mod summary_sink;

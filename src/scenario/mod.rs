@@ -21,6 +21,7 @@ mod load_balancing;
 pub mod names;
 mod overrides;
 mod placement;
+pub mod provenance;
 mod reader;
 pub mod schema;
 mod service_model;
@@ -71,6 +72,8 @@ pub struct LoadedScenario {
     pub sweep: Option<SweepBlock>,
     /// The `charts` block.
     pub charts: charts::ChartSettings,
+    /// The file's hash, the overrides applied and the header comment, for `summary.json`.
+    pub provenance: crate::trace::summary::Provenance,
 }
 
 impl LoadedScenario {
@@ -134,6 +137,7 @@ pub fn load(
         sources,
         sweep,
         charts,
+        provenance: provenance::provenance(text, overrides),
     })
 }
 

@@ -23,6 +23,7 @@ mod placement;
 mod queue_workers;
 mod resource_budget;
 mod retained_records;
+mod run_record;
 mod scenarios;
 mod schema;
 mod schema_validator;

@@ -1,0 +1,115 @@
+//! A run records what made it (issue 15, items 13 and 14): summary.json carries ecsim's
+//! version, the seed, every override and the scenario file's SHA-256, and the figures a reader
+//! looks for first: the unserved fraction, task-hours and instance-hours, utilization
+//! percentiles.
+
+use std::fs;
+
+use ecsim::output::Summary;
+use ecsim::scenario::provenance::sha256_hex;
+
+use crate::support::{TempDir, ecsim, load_file, root, run_to_strings};
+
+fn summary_of(dir: &std::path::Path) -> Summary {
+    Summary::from_json(&fs::read_to_string(dir.join("summary.json")).expect("summary.json")).expect("parses")
+}
+
+#[test]
+fn summary_json_records_the_version_seed_overrides_and_scenario_hash() {
+    let tmp = TempDir::new("run-record");
+    let args = |out: &str| {
+        vec![
+            "run".to_string(),
+            "scenarios/web-ec2-fixed.yaml".into(),
+            "--no-charts".into(),
+            "--set".into(),
+            "ecs.services[0].desiredCount=5".into(),
+            "--set".into(),
+            "duration=2h".into(),
+            "--seed".into(),
+            "3".into(),
+            "--out".into(),
+            tmp.0.join(out).display().to_string(),
+        ]
+    };
+    for out in ["a", "b"] {
+        let o = ecsim(&args(out).iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let s = summary_of(&tmp.0.join("a"));
+    assert_eq!(s.ecsim_version, env!("CARGO_PKG_VERSION"));
+    let bytes = fs::read(root().join("scenarios/web-ec2-fixed.yaml")).expect("scenario");
+    assert_eq!(s.scenario_sha256, sha256_hex(&bytes));
+    assert_eq!(s.seed, 3);
+    assert_eq!(
+        s.overrides,
+        ["ecs.services[0].desiredCount=5", "duration=2h", "seed=3"],
+        "every --set in order, then --seed"
+    );
+    assert!(
+        s.scenario_header
+            .starts_with("What this shows: a fixed web service on EC2.")
+    );
+    assert!(!s.scenario_header.contains('#'), "{}", s.scenario_header);
+    // The record does not break determinism: the same scenario, seed and overrides give the
+    // same bytes.
+    assert_eq!(
+        fs::read(tmp.0.join("a/summary.json")).expect("a"),
+        fs::read(tmp.0.join("b/summary.json")).expect("b")
+    );
+}
+
+#[test]
+fn summary_json_has_unserved_fraction_task_and_instance_hours_and_utilization_percentiles() {
+    // Six tasks on three m5.large for 6 h, all there from the start (warm start).
+    let out = run_to_strings(&load_file(&root().join("scenarios/web-ec2-fixed.yaml"), &[]).expect("loads"));
+    let s = Summary::from_json(&out.summary).expect("parses");
+    let web = s.service("web").expect("web");
+    assert_eq!(web.task_hours, 36.0);
+    assert_eq!(web.unserved_fraction, 0.0);
+    let p = |v: Option<f64>| v.expect("the service had running tasks");
+    let (p50, p90, p99) = (
+        p(web.cpu_utilization_p50),
+        p(web.cpu_utilization_p90),
+        p(web.cpu_utilization_p99),
+    );
+    assert!(
+        p50 <= p90 && p90 <= p99 && p99 <= web.max_cpu_utilization + 0.05,
+        "{p50} {p90} {p99}"
+    );
+    assert!(
+        (p50 - web.mean_cpu_utilization).abs() < 2.0,
+        "{p50} vs mean {}",
+        web.mean_cpu_utilization
+    );
+    let provider = &s.capacity_providers[0];
+    assert_eq!(provider.instance_hours, 18.0);
+    assert_eq!(provider.task_hours, 36.0);
+    // Six tasks of 512 CPU units on 3 x 2048: 50 % reserved throughout.
+    assert_eq!(provider.cpu_reserved_p50, Some(50.0));
+    assert_eq!(provider.cpu_reserved_p99, Some(50.0));
+
+    let out = run_to_strings(&load_file(&root().join("scenarios/diurnal-spike-unserved.yaml"), &[]).expect("loads"));
+    let s = Summary::from_json(&out.summary).expect("parses");
+    let shop = s.service("shop").expect("shop");
+    assert!(shop.unserved_fraction > 0.0);
+    assert!(
+        (shop.unserved_fraction - shop.unserved_requests / shop.demand_requests).abs() < 1e-6,
+        "{} vs {} / {}",
+        shop.unserved_fraction,
+        shop.unserved_requests,
+        shop.demand_requests
+    );
+    assert_eq!(shop.cpu_utilization_p99, Some(100.0), "pinned at 100 at the peak");
+
+    // A Fargate provider has no instances: no instance-hours and no reservation percentiles.
+    let out = run_to_strings(&load_file(&root().join("scenarios/web-fargate.yaml"), &[]).expect("loads"));
+    let s = Summary::from_json(&out.summary).expect("parses");
+    let fargate = s.provider("FARGATE").expect("FARGATE");
+    assert_eq!(fargate.instance_hours, 0.0);
+    assert_eq!(fargate.cpu_reserved_p50, None);
+    assert!(fargate.task_hours > 0.0);
+    let total: f64 = s.services.iter().map(|x| x.task_hours).sum();
+    let by_provider: f64 = s.capacity_providers.iter().map(|x| x.task_hours).sum();
+    assert!((total - by_provider).abs() < 1e-3, "{total} vs {by_provider}");
+}
