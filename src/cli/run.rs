@@ -79,10 +79,10 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
 pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, String> {
     sets.iter()
         .map(|s| {
-            s.split_once('=')
+            scenario::split_assignment(s)
                 .map(|(p, v)| (p.trim().to_string(), v.to_string()))
                 .ok_or_else(|| {
-                    format!("error: --set expects PATH=VALUE, e.g. --set ecs.services[0].desiredCount=8; found `{s}`")
+                    format!("error: --set expects PATH=VALUE, e.g. --set ecs.services[0].desiredCount=8 or --set 'ecs.services[name=web].desiredCount=8'; found `{s}`")
                 })
         })
         .collect()

@@ -113,3 +113,55 @@ fn summary_json_has_unserved_fraction_task_and_instance_hours_and_utilization_pe
     let by_provider: f64 = s.capacity_providers.iter().map(|x| x.task_hours).sum();
     assert!((total - by_provider).abs() < 1e-3, "{total} vs {by_provider}");
 }
+
+#[test]
+fn set_paths_select_list_items_by_name_and_append_to_lists() {
+    let tmp = TempDir::new("set-selectors");
+    let out = tmp.0.join("web");
+    let o = ecsim(&[
+        "run",
+        "scenarios/web-ec2-fixed.yaml",
+        "--no-charts",
+        "--set",
+        "ecs.services[name=web].desiredCount=4",
+        "--set",
+        "expect[+]=max(web.running) <= 4",
+        "--set",
+        "events[+]={at: 3h, updateService: {service: web, desiredCount: 2}}",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    let s = summary_of(&out);
+    let web = s.service("web").expect("web");
+    assert_eq!(web.peak_desired, 4, "the selector picked the service");
+    assert_eq!(web.min_healthy, 2, "the appended event ran");
+    let appended = s
+        .expectations
+        .iter()
+        .find(|e| e.expression == "max(web.running) <= 4")
+        .expect("the appended expectation is judged");
+    assert!(appended.passed, "{}", appended.message);
+    assert_eq!(
+        s.overrides,
+        [
+            "ecs.services[name=web].desiredCount=4",
+            "expect[+]=max(web.running) <= 4",
+            "events[+]={at: 3h, updateService: {service: web, desiredCount: 2}}"
+        ]
+    );
+
+    let o = ecsim(&[
+        "validate",
+        "scenarios/web-ec2-fixed.yaml",
+        "--set",
+        "ecs.services[name=api].desiredCount=4",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no item has name = `api`: the list has `web`"),
+        "{stderr}"
+    );
+}
