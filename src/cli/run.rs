@@ -293,8 +293,9 @@ fn judge_and_report(
         events: &events,
     };
     let records = judge(expectations, &texts, &mut summary).map_err(Failure::Internal)?;
+    // Verdicts are results: stdout, like the summary line; notes and errors go to stderr.
     for r in &records {
-        eprintln!(
+        println!(
             "{} line {}: {}  ({})",
             if r.passed { "pass" } else { "FAIL" },
             r.line,
@@ -357,15 +358,19 @@ fn simulate(
     };
     let kept = commit_run_files(files).map_err(internal)?;
     let secs = wall.as_secs_f64().max(1e-9);
-    eprintln!(
-        "simulated {} of \"{}\" in {:.3} s ({} events, {:.0} events/s); cost ${:.2}; wrote {}",
+    // The summary line is the run's result (stdout, the same for the same run); the wall time
+    // is a diagnostic of this machine (stderr, never in a file or on stdout).
+    println!(
+        "simulated {} of \"{}\" ({} events); cost ${:.2}; wrote {}",
         spec.duration,
         spec.name,
-        secs,
         totals.events_processed,
-        totals.events_processed as f64 / secs,
         summary.summary().cost_usd,
         dir.target().display()
+    );
+    eprintln!(
+        "took {secs:.3} s of wall time ({:.0} events/s)",
+        totals.events_processed as f64 / secs
     );
     Ok((summary, kept))
 }

@@ -16,7 +16,12 @@ fn run_into(out: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) {
     ];
     args.extend_from_slice(extra);
     let o = ecsim(&args);
-    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (o.status.code(), text)
 }
 
 #[test]

@@ -165,3 +165,27 @@ fn set_paths_select_list_items_by_name_and_append_to_lists() {
         "{stderr}"
     );
 }
+
+#[test]
+fn run_prints_its_summary_line_and_verdicts_to_stdout_and_diagnostics_to_stderr() {
+    let tmp = TempDir::new("run-streams");
+    let out = tmp.0.join("web");
+    let o = ecsim(&[
+        "run",
+        "scenarios/web-ec2-fixed.yaml",
+        "--no-charts",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let (stdout, stderr) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.starts_with("simulated 6h of \"web on a fixed EC2 fleet\" (")
+            && stdout.contains(&format!("; wrote {}\n", out.display())),
+        "{stdout}"
+    );
+    assert!(stdout.contains("pass line "), "verdicts are results: {stdout}");
+    assert!(!stdout.contains("wall time"), "{stdout}");
+    assert!(stderr.contains("of wall time ("), "{stderr}");
+    assert!(!stderr.contains("simulated 6h"), "{stderr}");
+}
