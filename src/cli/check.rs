@@ -9,6 +9,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::budget::BudgetArgs;
+use super::check_outputs::{CheckOutputs, JudgedRun, dir_names};
 use super::expectations::{RunTexts, judge, parse_expectations};
 use super::files::{AllowPathArgs, FsLoader, collect_scenario_files, read_scenario, write_atomic};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED};
@@ -29,6 +30,21 @@ pub struct CheckArgs {
     /// Scenarios run at once [default: the number of cores].
     #[arg(long)]
     jobs: Option<usize>,
+    /// Override a value in every scenario checked, e.g. `--set 'ecs.services[name=web].desiredCount=8'`
+    /// (repeatable; a scenario the path does not fit is reported invalid).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Seed of every random stream of every scenario (overrides their `seed`).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Also write each scenario's run directory (traces, summary.json, charts, report.html) into
+    /// DIR/<scenario file stem>/.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Write report.html, charts/ and summary.json of each scenario that fails an expectation
+    /// into DIR/<scenario file stem>/ (for CI to upload as an artifact).
+    #[arg(long, value_name = "DIR")]
+    report: Option<PathBuf>,
     #[command(flatten)]
     files: AllowPathArgs,
     #[command(flatten)]
@@ -46,8 +62,39 @@ pub enum Outcome {
     Crashed(String),
 }
 
-/// Runs every scenario; exit 2 on bad input, 1 on a failed expectation, 0 otherwise.
+/// What every scenario of one `ecsim check` shares.
+pub struct CheckConfig<'a> {
+    /// `--allow-path`.
+    pub allowed: &'a AllowPathArgs,
+    /// `--budget`.
+    pub budget: &'a Budget,
+    /// `--set`, then `seed=N` for `--seed`.
+    pub sets: &'a [(String, String)],
+    /// `--out` and `--report`.
+    pub outputs: &'a CheckOutputs,
+}
+
+/// Runs every scenario; exit 2 on bad input, 1 on a failed expectation, 0 otherwise (3 when a
+/// run directory could not be written).
 pub fn check(args: CheckArgs) -> u8 {
+    let mut sets = match super::run::parse_sets(&args.set) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    if let Some(seed) = args.seed {
+        sets.push(("seed".into(), seed.to_string()));
+    }
+    let outputs = CheckOutputs {
+        out: args.out.clone(),
+        report: args.report.clone(),
+    };
+    if let Err(e) = outputs.validate() {
+        eprintln!("error: {e}");
+        return EXIT_BAD_INPUT;
+    }
     let files = match collect_scenario_files(&args.paths) {
         Ok(f) => f,
         Err(e) => {
@@ -71,8 +118,16 @@ pub fn check(args: CheckArgs) -> u8 {
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
+    let budget = args.budget.budget();
+    let config = CheckConfig {
+        allowed: &args.files,
+        budget: &budget,
+        sets: &sets,
+        outputs: &outputs,
+    };
+    let write_errors = Mutex::new(Vec::new());
     // Each scenario's result is printed as soon as it and every scenario before it have finished.
-    let outcomes = run_all(&files, jobs, &args.files, &args.budget.budget(), |path, outcome| {
+    let outcomes = run_all(&files, jobs, &config, &write_errors, |path, outcome| {
         use std::io::Write;
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(render_one(path, outcome).as_bytes());
@@ -100,7 +155,15 @@ pub fn check(args: CheckArgs) -> u8 {
         files.len(),
         started.elapsed().as_secs_f64()
     );
-    exit_code(&outcomes)
+    let write_errors = write_errors.into_inner().unwrap_or_default();
+    for e in &write_errors {
+        eprintln!("error: {e}");
+    }
+    if write_errors.is_empty() {
+        exit_code(&outcomes)
+    } else {
+        super::EXIT_INTERNAL.max(exit_code(&outcomes))
+    }
 }
 
 /// Exit code for a set of outcomes.
@@ -125,10 +188,11 @@ pub fn exit_code(outcomes: &[Outcome]) -> u8 {
 pub fn run_all(
     files: &[PathBuf],
     jobs: usize,
-    allowed: &AllowPathArgs,
-    budget: &Budget,
+    config: &CheckConfig<'_>,
+    write_errors: &Mutex<Vec<String>>,
     ready: impl Fn(&Path, &Outcome) + Sync,
 ) -> Vec<Outcome> {
+    let names = dir_names(files);
     let next = AtomicUsize::new(0);
     // The outcomes so far, and how many of them, from the first, were handed to `ready`.
     let slots: Mutex<(Vec<Option<Outcome>>, usize)> = Mutex::new(((0..files.len()).map(|_| None).collect(), 0));
@@ -140,8 +204,17 @@ pub fn run_all(
                     if i >= files.len() {
                         break;
                     }
-                    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check_one(&files[i], allowed, budget)))
-                        .unwrap_or_else(|payload| Outcome::Crashed(crash_message(&files[i], payload.as_ref())));
+                    let (outcome, written) =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| check_one(&files[i], &names[i], config)))
+                            .unwrap_or_else(|payload| {
+                                (Outcome::Crashed(crash_message(&files[i], payload.as_ref())), Ok(()))
+                            });
+                    if let Err(e) = written {
+                        write_errors
+                            .lock()
+                            .expect("no worker panics while holding the lock")
+                            .push(e);
+                    }
                     let mut guard = slots.lock().expect("no worker panics while holding the lock");
                     let (done, reported) = &mut *guard;
                     done[i] = Some(outcome);
@@ -162,46 +235,56 @@ pub fn run_all(
         .collect()
 }
 
-/// Loads, checks against `budget`, runs (in memory) and judges one scenario.
-pub fn check_one(path: &Path, allowed: &AllowPathArgs, budget: &Budget) -> Outcome {
+/// Loads (with the config's overrides), checks against the budget, runs (in memory) and judges
+/// one scenario, then writes the run directories the config asks for into folders `name`; the
+/// second value is a failure to write them.
+pub fn check_one(path: &Path, name: &str, config: &CheckConfig<'_>) -> (Outcome, Result<(), String>) {
+    let invalid = |m: String| (Outcome::Invalid(m), Ok(()));
     let text = match read_scenario(path) {
         Ok(t) => t,
-        Err(e) => return Outcome::Invalid(e + "\n"),
+        Err(e) => return invalid(e + "\n"),
     };
-    let name = path.display().to_string();
-    let mut loaded = match scenario::load(&name, &text, &FsLoader::for_scenario(path, allowed), &[]) {
+    let label = path.display().to_string();
+    let loader = FsLoader::for_scenario(path, config.allowed);
+    let mut loaded = match scenario::load(&label, &text, &loader, config.sets) {
         Ok(l) => l,
-        Err(e) => return Outcome::Invalid(e.rendered),
+        Err(e) => return invalid(e.rendered),
     };
     // The traces expectations read are kept in memory: the budget's rows and bytes bound them.
-    if let Err(e) = super::budget::apply(budget, &mut loaded.spec, TraceCost::TRACES) {
-        return Outcome::Invalid(format!("error: {name}: {e}\n"));
+    if let Err(e) = super::budget::apply(config.budget, &mut loaded.spec, TraceCost::TRACES) {
+        return invalid(format!("error: {label}: {e}\n"));
     }
     let expectations = match parse_expectations(&loaded) {
         Ok(e) => e,
-        Err(rendered) => return Outcome::Invalid(rendered),
+        Err(rendered) => return invalid(rendered),
     };
     let spec = &loaded.spec;
-    // Expectations read services.csv, cluster.csv and events.csv: the other traces are not made.
-    let files = RunFiles {
-        tasks: None,
-        alarms: None,
-        ..RunFiles::in_memory()
+    // Expectations read services.csv, cluster.csv and events.csv: the other traces are made
+    // only for the run directories of --out and --report.
+    let files = if config.outputs.any() {
+        RunFiles::in_memory()
+    } else {
+        RunFiles {
+            tasks: None,
+            alarms: None,
+            ..RunFiles::in_memory()
+        }
     };
-    let mut sink = match CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)) {
+    let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
+    let mut sink = match CsvSink::new(files, spec.start_epoch_ms, builder) {
         Ok(s) => s,
-        Err(e) => return Outcome::Invalid(format!("error: {e}\n")),
+        Err(e) => return invalid(format!("error: {e}\n")),
     };
     if let Err(e) = engine::run(spec, &mut sink, RunOptions::default()) {
-        return Outcome::Invalid(format!("error: {name}: {e}\n"));
+        return invalid(format!("error: {label}: {e}\n"));
     }
     let (files, mut summary) = match sink.into_inner() {
         Ok(v) => v,
-        Err(e) => return Outcome::Invalid(format!("error: {e}\n")),
+        Err(e) => return invalid(format!("error: {e}\n")),
     };
     let text = |b: &Option<Vec<u8>>| String::from_utf8_lossy(b.as_deref().unwrap_or_default()).into_owned();
     let (services, cluster, events) = (text(&files.services), text(&files.cluster), text(&files.events));
-    match judge(
+    let records = match judge(
         &expectations,
         &RunTexts {
             services: &services,
@@ -210,9 +293,28 @@ pub fn check_one(path: &Path, allowed: &AllowPathArgs, budget: &Budget) -> Outco
         },
         &mut summary,
     ) {
-        Ok(records) => Outcome::Judged(records),
-        Err(e) => Outcome::Invalid(format!("error: {name}: {e}\n")),
-    }
+        Ok(records) => records,
+        Err(e) => return invalid(format!("error: {label}: {e}\n")),
+    };
+    let written = if config.outputs.any() {
+        let window = loaded
+            .charts
+            .window
+            .map(|(from, to)| crate::trace::summary::ChartWindow {
+                from_s: from.as_millis() as f64 / 1000.0,
+                to_s: to.as_millis() as f64 / 1000.0,
+            });
+        let run = JudgedRun {
+            files: &files,
+            summary: &mut summary,
+            window,
+            failed: records.iter().any(|r| !r.passed),
+        };
+        super::check_outputs::write(config.outputs, name, run).map_err(|e| format!("{label}: {e}"))
+    } else {
+        Ok(())
+    };
+    (Outcome::Judged(records), written)
 }
 
 /// The totals line of the human report (which is `render_one` of each scenario, then this),

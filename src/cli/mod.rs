@@ -4,6 +4,7 @@ mod budget;
 mod chart_files;
 mod chart_window;
 mod check;
+mod check_outputs;
 mod expectations;
 mod files;
 mod interrupt;

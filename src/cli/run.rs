@@ -79,10 +79,10 @@ fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
 pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, String> {
     sets.iter()
         .map(|s| {
-            s.split_once('=')
+            scenario::split_assignment(s)
                 .map(|(p, v)| (p.trim().to_string(), v.to_string()))
                 .ok_or_else(|| {
-                    format!("error: --set expects PATH=VALUE, e.g. --set ecs.services[0].desiredCount=8; found `{s}`")
+                    format!("error: --set expects PATH=VALUE, e.g. --set ecs.services[0].desiredCount=8 or --set 'ecs.services[name=web].desiredCount=8'; found `{s}`")
                 })
         })
         .collect()
@@ -307,8 +307,9 @@ fn judge_and_report(
         events: &events,
     };
     let records = judge(expectations, &texts, &mut summary).map_err(Failure::Internal)?;
+    // Verdicts are results: stdout, like the summary line; notes and errors go to stderr.
     for r in &records {
-        eprintln!(
+        println!(
             "{} line {}: {}  ({})",
             if r.passed { "pass" } else { "FAIL" },
             r.line,
@@ -332,7 +333,8 @@ fn simulate(
     let out = dir.path();
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.target().display()));
     let files = create_run_files(out, destination).map_err(internal)?;
-    let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
+    let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| Failure::Internal(e.to_string()))?
         .with_alarm_rows(alarm_rows);
     let bar = progress_bar(spec.duration.as_millis());
@@ -370,15 +372,19 @@ fn simulate(
     };
     let kept = commit_run_files(files).map_err(internal)?;
     let secs = wall.as_secs_f64().max(1e-9);
-    eprintln!(
-        "simulated {} of \"{}\" in {:.3} s ({} events, {:.0} events/s); cost ${:.2}; wrote {}",
+    // The summary line is the run's result (stdout, the same for the same run); the wall time
+    // is a diagnostic of this machine (stderr, never in a file or on stdout).
+    println!(
+        "simulated {} of \"{}\" ({} events); cost ${:.2}; wrote {}",
         spec.duration,
         spec.name,
-        secs,
         totals.events_processed,
-        totals.events_processed as f64 / secs,
         summary.summary().cost_usd,
         dir.target().display()
+    );
+    eprintln!(
+        "took {secs:.3} s of wall time ({:.0} events/s)",
+        totals.events_processed as f64 / secs
     );
     report_updates_without_deployment(summary.summary());
     Ok((summary, kept))

@@ -121,16 +121,34 @@ fn check_replaceable(target: &Path) -> Result<(), String> {
         return Err(format!("--out {} is a file, not a directory", target.display()));
     }
     let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
-    let run = fs::symlink_metadata(target.join(summary::FILE)).is_ok_and(|m| m.is_file());
-    if empty || run {
+    if empty || holds_ecsim_summary(target) {
         Ok(())
     } else {
         Err(format!(
-            "--out {} exists and is not an ecsim run directory (it has no {}); a run replaces its directory whole, so choose a new or empty folder",
+            "--out {} exists and is not an ecsim run directory (it has no {} written by ecsim); a run replaces its directory whole, so choose a new or empty folder",
             target.display(),
             summary::FILE
         ))
     }
+}
+
+/// The largest `summary.json` read to tell whether a folder is a run directory.
+const MAX_SUMMARY_BYTES: u64 = 64 << 20;
+
+/// Whether `dir` holds a `summary.json` that ecsim wrote: a regular file holding a JSON object
+/// with the fields every ecsim summary has (`scenario`, `seed`, `events_processed`). A folder
+/// of the user's that happens to hold some other `summary.json` is not replaced.
+fn holds_ecsim_summary(dir: &Path) -> bool {
+    let path = dir.join(summary::FILE);
+    let small_file = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_SUMMARY_BYTES);
+    let Some(text) = small_file.then(|| fs::read_to_string(&path).ok()).flatten() else {
+        return false;
+    };
+    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| {
+        ["scenario", "seed", "events_processed"]
+            .iter()
+            .all(|field| v.get(field).is_some())
+    })
 }
 
 /// The lock file of one `--out`, removed when dropped.

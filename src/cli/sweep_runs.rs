@@ -14,8 +14,7 @@ use super::sweep_setup::Setup;
 use super::traces::TracePlan;
 use crate::engine::{self, EngineError, RunOptions};
 use crate::output::{CsvSink, SummaryBuilder, SummarySink};
-use crate::scenario;
-use crate::spec::Spec;
+use crate::scenario::{self, LoadedScenario};
 use crate::sweep::{RUNS_DIR, RunFigures};
 use crate::trace::summary;
 
@@ -96,13 +95,13 @@ fn run_one(job: &Job<'_>, index: usize) -> Result<RunFigures, Failure> {
     };
     let summary = match job.keep_runs {
         None => {
-            let mut sink = SummarySink::new(SummaryBuilder::new(spec));
+            let mut sink = SummarySink::new(SummaryBuilder::new(spec).with_provenance(&loaded.provenance));
             engine::run(spec, &mut sink, RunOptions::default()).map_err(engine_failure)?;
             sink.into_summary()
         }
         Some(out) => {
             let dir = out.join(RUNS_DIR).join(index.to_string());
-            write_run_dir(spec, &dir, engine_failure)?
+            write_run_dir(&loaded, &dir, engine_failure)?
         }
     };
     Ok(sweep.figures.measure(summary.summary()))
@@ -111,15 +110,17 @@ fn run_one(job: &Job<'_>, index: usize) -> Result<RunFigures, Failure> {
 /// Runs `spec` into a run directory at `dir` (CSV traces and `summary.json`, as `ecsim run`
 /// writes them, without expectations' verdicts or charts).
 fn write_run_dir(
-    spec: &Spec,
+    loaded: &LoadedScenario,
     dir: &Path,
     engine_failure: impl Fn(EngineError) -> Failure,
 ) -> Result<SummaryBuilder, Failure> {
+    let spec = &loaded.spec;
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.display()));
     let plan = TracePlan::all();
     let files = create_run_files(dir, |t| plan.destination(t, false, false)).map_err(internal)?;
     let sink_failure = |e: crate::trace::SinkError| Failure::Internal(format!("{}: {e}", dir.display()));
-    let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec)).map_err(sink_failure)?;
+    let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder).map_err(sink_failure)?;
     let result = engine::run(spec, &mut sink, RunOptions::default());
     let (files, summary) = sink.into_inner().map_err(sink_failure)?;
     if let Err(e) = result {

@@ -205,6 +205,7 @@ impl<W: Write> TraceSink for CsvSink<W> {
     }
 
     fn task(&mut self, t: &TaskRecord<'_>) -> Result<(), SinkError> {
+        self.summary.task(t);
         write_row(&mut self.files.tasks, &mut self.row, tasks::COLUMNS, t)
     }
 

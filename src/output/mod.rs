@@ -2,7 +2,9 @@
 
 pub mod charts;
 mod csv_sink;
+mod percentiles;
 pub mod report;
+mod report_events;
 mod summary;
 mod summary_sink;
 pub mod sweep_report;

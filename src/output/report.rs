@@ -1,8 +1,10 @@
-//! `report.html`: one self-contained page per run (inline SVG charts, inline CSS, no scripts, no
-//! network) with the scenario, a summary table, the expectations and their verdicts, the scaling
-//! policies and their first activities, the deployments with their outcomes and events, the
-//! charts (a service's deployment chart follows its other charts) and the most important events.
-//! Built from the same [`RunData`] as the charts.
+//! `report.html`: one page per run (inline CSS, one small inline script that filters the events,
+//! nothing from the network) with the scenario and its header comment, what made the run
+//! (ecsim's version, seed, overrides, the scenario's SHA-256), a summary table, the expectations
+//! and their verdicts, the scaling policies and their first activities, the deployments with
+//! their outcomes and events, the charts (linked from `charts/` beside it, so the page stays
+//! small; a service's deployment chart follows its other charts) and the run's events. Built
+//! from the same [`RunData`] as the charts.
 
 use std::fmt::Write;
 
@@ -10,29 +12,11 @@ use super::charts::ChartFile;
 use super::charts::annotations::{DEPLOYMENT_KINDS, deployments};
 use super::charts::data::{EventRow, RunData};
 use super::charts::timeline::{describe_duration, describe_start};
-use crate::trace::summary::ExpectationRecord;
-
-/// At most this many events are listed; the rest are counted and left to `events.csv`.
-pub const MAX_EVENT_ROWS: usize = 50;
+use super::report_events::events_section;
+use crate::trace::summary::{ExpectationRecord, Summary};
 
 /// At most this many scaling activities are listed in the Scaling section.
 pub const MAX_SCALING_ROWS: usize = 20;
-
-/// Event kinds listed in the report, most important first: when there are more than
-/// [`MAX_EVENT_ROWS`], earlier kinds in this list are kept over later ones.
-const REPORTED_KINDS: &[&str] = &[
-    "fault",
-    "rollback",
-    "deployment_failed",
-    "rollback_started",
-    "deployment_stalled",
-    "service_update",
-    "deployment_not_started",
-    "scaling_activity",
-    "deployment_started",
-    "deployment_completed",
-    "placement_failure",
-];
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1240px;\
 margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
@@ -42,7 +26,9 @@ th,td{border:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}\
 .pass{color:#00734f;font-weight:bold}.fail{color:#b34700;font-weight:bold}\
 figure{margin:1.2em 0}figure svg,figure img{width:100%;height:auto;border:1px solid #eee}\
-figcaption{color:#555;font-size:.9em}.note{color:#555;font-size:.9em}";
+figcaption{color:#555;font-size:.9em}.note{color:#555;font-size:.9em}\
+.header{white-space:pre-wrap;background:#f7f7f4;border-left:3px solid #ccc;padding:.6em 1em;margin:1em 0}\
+code{overflow-wrap:anywhere}";
 
 /// The report of `run`, with `charts` inline (SVG preferred; PNG as a data URI when the run was
 /// charted as PNG only).
@@ -67,12 +53,16 @@ pub fn render_report(run: &RunData, charts: &[ChartFile]) -> String {
     }
     facts.push(format!("seed {}", s.seed));
     let _ = writeln!(html, "<p class=\"facts\">{}</p>", escape(&facts.join(" · ")));
+    if !s.scenario_header.is_empty() {
+        let _ = writeln!(html, "<div class=\"header\">{}</div>", escape(&s.scenario_header));
+    }
+    record_section(&mut html, s);
     summary_section(&mut html, run);
     expectations_section(&mut html, &s.expectations, &s.not_yet_simulated);
     scaling_section(&mut html, run);
     deployments_section(&mut html, run);
     charts_section(&mut html, charts);
-    events_section(&mut html, &run.events);
+    events_section(&mut html, run);
     html.push_str(
         "<p class=\"note\">Written by ecsim from the run's CSV files and summary.json.</p>\n</body>\n</html>\n",
     );
@@ -112,6 +102,46 @@ fn latency_table(html: &mut String, run: &RunData) {
     html.push_str("</table>\n");
 }
 
+/// What made the run, from `summary.json`: enough to make it again.
+fn record_section(html: &mut String, s: &Summary) {
+    let overrides = if s.overrides.is_empty() {
+        "none".to_string()
+    } else {
+        s.overrides
+            .iter()
+            .map(|o| format!("<code>--set {}</code>", escape(&shell_quoted(o))))
+            .collect::<Vec<_>>()
+            .join("<br>")
+    };
+    let or_unknown = |v: &str| {
+        if v.is_empty() {
+            "not recorded".to_string()
+        } else {
+            escape(v)
+        }
+    };
+    let _ = writeln!(
+        html,
+        "<table class=\"record\">\n<tr><th>ecsim</th><td>{}</td></tr>\n<tr><th>Seed</th><td>{}</td></tr>\n\
+<tr><th>Scenario SHA-256</th><td><code>{}</code></td></tr>\n<tr><th>Overrides</th><td>{overrides}</td></tr>\n</table>",
+        or_unknown(&s.ecsim_version),
+        s.seed,
+        or_unknown(&s.scenario_sha256),
+    );
+}
+
+/// `text` as one shell word: single-quoted unless it holds only characters a shell leaves alone.
+fn shell_quoted(text: &str) -> String {
+    let plain = text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.,:/=@%+".contains(c));
+    if plain && !text.is_empty() {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 fn summary_section(html: &mut String, run: &RunData) {
     let s = &run.summary;
     html.push_str("<h2>Summary</h2>\n<table>\n");
@@ -125,7 +155,7 @@ fn summary_section(html: &mut String, run: &RunData) {
     if !s.services.is_empty() {
         html.push_str(
             "<table>\n<tr><th>Service</th><th>Peak desired</th><th>Peak running</th><th>Lowest healthy</th>\
-<th>Mean CPU</th><th>Unserved requests</th><th>First steady state</th></tr>\n",
+<th>Mean CPU</th><th>CPU p50 / p90 / p99</th><th>Task-hours</th><th>Unserved requests</th><th>First steady state</th></tr>\n",
         );
         for f in &s.services {
             let (u, d) = (f.unserved_requests, f.demand_requests);
@@ -136,11 +166,14 @@ fn summary_section(html: &mut String, run: &RunData) {
             };
             let steady = f.first_steady_state_s.map_or_else(|| "never".to_string(), elapsed);
             let cpu = format!("{:.1}%", f.mean_cpu_utilization);
+            let percentiles = percentiles([f.cpu_utilization_p50, f.cpu_utilization_p90, f.cpu_utilization_p99]);
             let cells = [
                 count(f.peak_desired.into()),
                 count(f.peak_running.into()),
                 count(f.min_healthy.into()),
                 cpu,
+                percentiles,
+                format!("{:.1}", f.task_hours),
                 unserved,
                 steady,
             ];
@@ -155,20 +188,33 @@ fn summary_section(html: &mut String, run: &RunData) {
     latency_table(html, run);
     if !s.capacity_providers.is_empty() {
         html.push_str(
-            "<table>\n<tr><th>Capacity provider</th><th>Peak instances</th><th>Peak tasks</th><th>Cost</th></tr>\n",
+            "<table>\n<tr><th>Capacity provider</th><th>Peak instances</th><th>Instance-hours</th>\
+<th>CPU reserved p50 / p90 / p99</th><th>Peak tasks</th><th>Task-hours</th><th>Cost</th></tr>\n",
         );
         for p in &s.capacity_providers {
-            let cost = format!("${:.2}", p.cost_usd);
-            let _ = writeln!(
-                html,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                escape(&p.capacity_provider),
+            let cells = [
                 count(p.peak_instances.into()),
+                format!("{:.1}", p.instance_hours),
+                percentiles([p.cpu_reserved_p50, p.cpu_reserved_p90, p.cpu_reserved_p99]),
                 count(p.peak_tasks.into()),
-                escape(&cost)
-            );
+                format!("{:.1}", p.task_hours),
+                format!("${:.2}", p.cost_usd),
+            ];
+            let _ = write!(html, "<tr><td>{}</td>", escape(&p.capacity_provider));
+            for c in cells {
+                let _ = write!(html, "<td class=\"num\">{}</td>", escape(&c));
+            }
+            html.push_str("</tr>\n");
         }
         html.push_str("</table>\n");
+    }
+}
+
+/// `54.8% / 59.2% / 61.8%`, or a dash when there were none.
+fn percentiles(values: [Option<f64>; 3]) -> String {
+    match values {
+        [Some(a), Some(b), Some(c)] => format!("{a:.1}% / {b:.1}% / {c:.1}%"),
+        _ => "–".to_string(),
     }
 }
 
@@ -351,53 +397,13 @@ fn charts_section(html: &mut String, charts: &[ChartFile]) {
             acc
         });
     for stem_name in stems {
-        let Some((body, title)) = chart_figure(charts, stem_name) else {
+        let Some((body, title)) = chart_link(charts, stem_name) else {
             continue;
         };
         let _ = writeln!(
             html,
             "<figure id=\"{stem_name}\">\n{body}\n<figcaption>{}</figcaption>\n</figure>",
             escape(title)
-        );
-    }
-}
-
-fn events_section(html: &mut String, events: &[EventRow]) {
-    let reported: Vec<&EventRow> = events
-        .iter()
-        .filter(|e| REPORTED_KINDS.contains(&e.kind.as_str()))
-        .collect();
-    if reported.is_empty() {
-        return;
-    }
-    // Keep the most important kinds first when there are too many, then show them in time order.
-    let mut chosen: Vec<&EventRow> = Vec::new();
-    for kind in REPORTED_KINDS {
-        for e in reported.iter().filter(|e| e.kind == *kind) {
-            if chosen.len() < MAX_EVENT_ROWS {
-                chosen.push(e);
-            }
-        }
-    }
-    chosen.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
-    html.push_str("<h2>Events</h2>\n<table>\n<tr><th>Since start</th><th>Time</th><th>Kind</th><th>Subject</th><th>What happened</th></tr>\n");
-    for e in &chosen {
-        let _ = writeln!(
-            html,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            elapsed(e.time_s),
-            escape(&e.timestamp),
-            escape(&e.kind),
-            escape(&e.subject),
-            escape(&e.message)
-        );
-    }
-    html.push_str("</table>\n");
-    if reported.len() > chosen.len() {
-        let _ = writeln!(
-            html,
-            "<p class=\"note\">{} more in events.csv (placement failures are listed last).</p>",
-            reported.len() - chosen.len()
         );
     }
 }
@@ -421,7 +427,7 @@ fn count(v: f64) -> String {
 }
 
 /// Seconds since the start as `2:05:00` or `1d 06:00:00`.
-fn elapsed(seconds: f64) -> String {
+pub(super) fn elapsed(seconds: f64) -> String {
     let total = seconds.max(0.0).round() as u64;
     let (days, rest) = (total / 86_400, total % 86_400);
     let hms = format!("{}:{:02}:{:02}", rest / 3600, rest % 3600 / 60, rest % 60);
@@ -458,6 +464,36 @@ pub(super) fn chart_figure<'c>(charts: &'c [ChartFile], stem: &str) -> Option<(S
         base64(&png.bytes)
     );
     Some((img, &png.title))
+}
+
+/// An `<img>` of the chart `stem` from `charts/` beside the report (its SVG, or its PNG when
+/// only PNG was drawn) and its title; `None` when neither was drawn. Linked, not inlined: a
+/// run's charts together weigh megabytes, and the report must open fast and stay small.
+fn chart_link<'c>(charts: &'c [ChartFile], stem: &str) -> Option<(String, &'c str)> {
+    let chart = ["svg", "png"]
+        .iter()
+        .find_map(|ext| charts.iter().find(|c| c.name == format!("{stem}.{ext}")))?;
+    let img = format!(
+        "<a href=\"charts/{name}\"><img src=\"charts/{name}\" alt=\"{}\" loading=\"lazy\"></a>",
+        escape(&chart.title),
+        name = url_segment(&chart.name)
+    );
+    Some((img, &chart.title))
+}
+
+/// `name` as one segment of a relative URL: every byte but ASCII letters, digits, `-`, `_`, `.`
+/// and `~` percent-encoded (a chart's file name may hold `%XX` escapes of its own, which must
+/// reach the file system as written).
+fn url_segment(name: &str) -> String {
+    name.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Standard base64 with padding (PNG data URIs), for this report and the sweep's.
@@ -500,28 +536,44 @@ mod tests {
     }
 
     #[test]
-    fn caps_events_keeping_faults_over_placement_failures() {
-        let event = |t: f64, kind: &str| EventRow {
-            time_s: t,
-            kind: kind.into(),
-            ..Default::default()
-        };
-        let mut events: Vec<EventRow> = (0..200).map(|i| event(f64::from(i), "placement_failure")).collect();
-        events.push(event(500.0, "fault"));
+    fn shows_the_header_and_what_made_the_run() {
         let run = RunData {
             summary: Summary {
                 scenario: "s <1>".into(),
+                scenario_header: "What this shows: <b>.\nSecond line.".into(),
+                ecsim_version: "9.9.9".into(),
+                scenario_sha256: "ab12".into(),
+                seed: 7,
+                overrides: vec!["ecs.services[name=web].desiredCount=4".into(), "seed=7".into()],
                 ..Default::default()
             },
-            events,
             ..Default::default()
         };
         let html = render_report(&run, &[]);
         assert!(html.contains("<h1>s &lt;1&gt;</h1>"));
-        assert_eq!(html.matches("<td>placement_failure</td>").count(), MAX_EVENT_ROWS - 1);
-        assert!(html.contains("<td>fault</td>"));
-        assert!(html.contains("151 more in events.csv"));
-        assert!(!html.contains("<script"));
+        assert!(html.contains("<div class=\"header\">What this shows: &lt;b&gt;.\nSecond line.</div>"));
+        assert!(html.contains("<tr><th>ecsim</th><td>9.9.9</td></tr>"));
+        assert!(html.contains("<tr><th>Seed</th><td>7</td></tr>"));
+        assert!(html.contains("<code>ab12</code>"));
+        assert!(html.contains(
+            "<code>--set &#39;ecs.services[name=web].desiredCount=4&#39;</code><br><code>--set seed=7</code>"
+        ));
+        let bare = render_report(&RunData::default(), &[]);
+        assert!(!bare.contains("class=\"header\"") && bare.contains("<td>none</td>"));
+    }
+
+    #[test]
+    fn charts_are_linked_from_the_charts_folder() {
+        let chart = |name: &str| ChartFile {
+            name: name.into(),
+            title: "t".into(),
+            bytes: b"<svg>big</svg>".to_vec(),
+        };
+        let charts = [chart("cost.png"), chart("cost.svg"), chart("service-a%2Fb-load.png")];
+        let html = render_report(&RunData::default(), &charts);
+        assert!(html.contains("<img src=\"charts/cost.svg\""));
+        assert!(html.contains("<img src=\"charts/service-a%252Fb-load.png\""));
+        assert!(!html.contains("<svg>big"), "charts are not inlined");
     }
 
     #[test]

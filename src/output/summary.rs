@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::percentiles::PercentHistogram;
 use crate::spec::Spec;
 use crate::spec::{PolicyKind, ScalingPolicySpec};
 use crate::trace::format::timestamp;
@@ -10,7 +11,9 @@ use crate::trace::summary::{
     AlarmSummary, DeploymentSummary, ExpectationRecord, LatencySummary, PolicySummary, ProviderSummary, STEP_SCALING,
     ServiceSummary, Summary, TARGET_TRACKING_SCALING,
 };
-use crate::trace::{AlarmRow, ClusterRow, DesiredCause, EventDetail, EventKind, EventRecord, RunTotals, ServiceRow};
+use crate::trace::{
+    AlarmRow, ClusterRow, DesiredCause, EventDetail, EventKind, EventRecord, RunTotals, ServiceRow, TaskRecord,
+};
 
 /// A policy's entry before any activity.
 fn policy_summary(spec: &Spec, policy: &ScalingPolicySpec) -> PolicySummary {
@@ -42,6 +45,48 @@ struct ServiceAccumulator {
     /// Start of each deployment of `ServiceSummary::deployments`, ms (durations come from
     /// integer milliseconds, so they carry no float noise).
     deployment_started_ms: Vec<u64>,
+    /// CPU utilization of the rows with a RUNNING task.
+    cpu: PercentHistogram,
+    tasks: TaskTime,
+}
+
+/// What the builder keeps of a capacity provider besides its summary.
+#[derive(Clone, Debug, Default)]
+struct ProviderAccumulator {
+    last_time_ms: u64,
+    /// Instances (registered and launching) times milliseconds.
+    instance_ms: u64,
+    /// `cpu_reserved_pct` of the rows with an instance.
+    cpu_reserved: PercentHistogram,
+    tasks: TaskTime,
+}
+
+/// RUNNING time of a group of tasks in integer milliseconds: the tasks that stopped add their
+/// time as their records come; those still running at the end are counted then.
+#[derive(Clone, Copy, Debug, Default)]
+struct TaskTime {
+    closed_ms: u64,
+    open: u64,
+    open_since_ms_sum: u64,
+}
+
+impl TaskTime {
+    fn add(&mut self, t: &TaskRecord<'_>) {
+        match (t.running_ms, t.stopped_ms) {
+            (Some(running), Some(stopped)) => self.closed_ms += stopped.saturating_sub(running),
+            (Some(running), None) => {
+                self.open += 1;
+                self.open_since_ms_sum += running;
+            }
+            (None, _) => {}
+        }
+    }
+
+    /// Hours in all, the open tasks counted to `end_ms`.
+    fn hours(&self, end_ms: u64) -> f64 {
+        let open_ms = (self.open * end_ms).saturating_sub(self.open_since_ms_sum);
+        round6((self.closed_ms + open_ms) as f64 / 3_600_000.0)
+    }
 }
 
 /// Builds the summary from the records as they stream by (constant memory). The default builder
@@ -51,6 +96,8 @@ pub struct SummaryBuilder {
     summary: Summary,
     /// One per service of `summary.services`, in the same order.
     accumulators: Vec<ServiceAccumulator>,
+    /// One per provider of `summary.capacity_providers`, in the same order.
+    provider_accumulators: Vec<ProviderAccumulator>,
     /// Some task definition has a service model: the run has latency figures.
     latency: bool,
     /// Where each name is in the summary's lists: records name their subject, and a walk over
@@ -115,6 +162,7 @@ impl SummaryBuilder {
                 ..Default::default()
             },
             accumulators: vec![ServiceAccumulator::default(); spec.services.len()],
+            provider_accumulators: vec![ProviderAccumulator::default(); spec.capacity_providers.len()],
             latency: spec.behavior.has_service_model(),
             index: NameIndex::default(),
         };
@@ -154,6 +202,9 @@ impl SummaryBuilder {
         s.min_healthy = s.min_healthy.min(r.healthy);
         s.max_cpu_utilization = s.max_cpu_utilization.max(r.cpu_utilization);
         acc.cpu_weighted += r.cpu_utilization * dt;
+        if r.running > 0 {
+            acc.cpu.add(r.cpu_utilization);
+        }
         acc.interval_ms_weight += dt;
         s.demand_requests += r.demand_rps * dt / 1000.0;
         s.served_requests += r.served_rps * dt / 1000.0;
@@ -182,9 +233,28 @@ impl SummaryBuilder {
         let Some(i) = self.provider_index(r.capacity_provider) else {
             return;
         };
-        let p = &mut self.summary.capacity_providers[i];
+        let (p, acc) = (
+            &mut self.summary.capacity_providers[i],
+            &mut self.provider_accumulators[i],
+        );
         p.peak_instances = p.peak_instances.max(r.instances);
         p.peak_tasks = p.peak_tasks.max(r.tasks);
+        let dt = r.time_ms.saturating_sub(acc.last_time_ms);
+        acc.last_time_ms = r.time_ms;
+        acc.instance_ms += u64::from(r.instances + r.instances_pending) * dt;
+        if r.instances > 0 {
+            acc.cpu_reserved.add(r.cpu_reserved_pct);
+        }
+    }
+
+    /// Folds in a task's record (written when it stops, or at the end for a task still there).
+    pub fn task(&mut self, t: &TaskRecord<'_>) {
+        if let Some(i) = self.service_index(t.service) {
+            self.accumulators[i].tasks.add(t);
+        }
+        if let Some(i) = self.provider_index(t.capacity_provider) {
+            self.provider_accumulators[i].tasks.add(t);
+        }
     }
 
     /// Folds in an alarm evaluation.
@@ -322,7 +392,25 @@ impl SummaryBuilder {
                 s.capacity_providers[i].spot_interruptions = *n;
             }
         }
+        let end_ms = totals.simulated_ms;
+        for (p, acc) in s.capacity_providers.iter_mut().zip(&self.provider_accumulators) {
+            p.task_hours = acc.tasks.hours(end_ms);
+            p.instance_hours = round6(acc.instance_ms as f64 / 3_600_000.0);
+            [p.cpu_reserved_p50, p.cpu_reserved_p90, p.cpu_reserved_p99] =
+                [50.0, 90.0, 99.0].map(|q| acc.cpu_reserved.percentile(q));
+        }
         for (svc, acc) in s.services.iter_mut().zip(&self.accumulators) {
+            svc.task_hours = acc.tasks.hours(end_ms);
+            [
+                svc.cpu_utilization_p50,
+                svc.cpu_utilization_p90,
+                svc.cpu_utilization_p99,
+            ] = [50.0, 90.0, 99.0].map(|q| acc.cpu.percentile(q));
+            svc.unserved_fraction = if svc.demand_requests > 0.0 {
+                round6(svc.unserved_requests / svc.demand_requests)
+            } else {
+                0.0
+            };
             svc.mean_cpu_utilization = if acc.interval_ms_weight > 0.0 {
                 round3(acc.cpu_weighted / acc.interval_ms_weight)
             } else {
@@ -341,6 +429,16 @@ impl SummaryBuilder {
     /// The summary so far.
     pub fn summary(&self) -> &Summary {
         &self.summary
+    }
+
+    /// Records what made the run: ecsim's version, the scenario's hash, header and overrides.
+    pub fn with_provenance(mut self, provenance: &crate::trace::summary::Provenance) -> Self {
+        let s = &mut self.summary;
+        s.ecsim_version.clone_from(&provenance.ecsim_version);
+        s.scenario_sha256.clone_from(&provenance.scenario_sha256);
+        s.scenario_header.clone_from(&provenance.scenario_header);
+        s.overrides.clone_from(&provenance.overrides);
+        self
     }
 
     /// Records the stretch of the run the charts are drawn over.

@@ -43,7 +43,8 @@ impl TraceSink for SummarySink {
         Ok(())
     }
 
-    fn task(&mut self, _: &TaskRecord<'_>) -> Result<(), SinkError> {
+    fn task(&mut self, t: &TaskRecord<'_>) -> Result<(), SinkError> {
+        self.summary.task(t);
         Ok(())
     }
 

@@ -20,7 +20,9 @@ mod load;
 mod load_balancing;
 pub mod names;
 mod overrides;
+pub use overrides::split_assignment;
 mod placement;
+pub mod provenance;
 mod reader;
 mod revision_models;
 pub mod schema;
@@ -72,6 +74,8 @@ pub struct LoadedScenario {
     pub sweep: Option<SweepBlock>,
     /// The `charts` block.
     pub charts: charts::ChartSettings,
+    /// The file's hash, the overrides applied and the header comment, for `summary.json`.
+    pub provenance: crate::trace::summary::Provenance,
 }
 
 impl LoadedScenario {
@@ -135,6 +139,7 @@ pub fn load(
         sources,
         sweep,
         charts,
+        provenance: provenance::provenance(text, overrides),
     })
 }
 

@@ -1,4 +1,11 @@
 //! `--set PATH=VALUE`: replaces (or adds) one value of the scenario tree before it is read.
+//!
+//! A path is field names joined by `.`, each optionally followed by list selectors in brackets:
+//! `[2]` (the item at index 2), `[name=web]` (the one item whose field `name` is `web`; `name`
+//! also matches the AWS naming field of items that have no field called `name`: `serviceName`,
+//! `family`, `AutoScalingGroupName`, `PolicyName`, ...), `[serviceName=web]` (any field), and
+//! `[+]` (a new item appended at the end: `ecs.services[+]={serviceName: api, ...}`, or
+//! `events[+].at=2h` to start a new item field by field; a missing list is created).
 
 use super::diag::{Diagnostics, Sources};
 use super::yaml::{Key, Loc, Node, Value, parse};
@@ -6,11 +13,47 @@ use super::yaml::{Key, Loc, Node, Value, parse};
 enum Segment {
     Key(String),
     Index(usize),
+    /// `[KEY=VALUE]`: the one item whose field `KEY` is the scalar `VALUE`.
+    Select {
+        key: String,
+        value: String,
+    },
+    /// `[+]`: a new item at the end of the list.
+    Append,
 }
+
+/// The fields `[name=...]` also matches, in items without a `name` field: how AWS names the
+/// things a scenario lists.
+const NAME_FIELDS: &[&str] = &[
+    "serviceName",
+    "family",
+    "clusterName",
+    "capacityProvider",
+    "AutoScalingGroupName",
+    "PolicyName",
+    "AlarmName",
+    "ScheduledActionName",
+    "TargetGroupName",
+];
 
 /// The most fields and list indexes a `--set` path may name: real paths name fewer than ten,
 /// and setting the tree one segment at a time recurses once per segment (issue 16).
 pub const MAX_SET_PATH_SEGMENTS: usize = 32;
+
+/// Splits a `PATH=VALUE` argument at its first `=` outside brackets, so a selector's own `=`
+/// (`services[name=web].desiredCount=4`) stays in the path.
+pub fn split_assignment(arg: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    for (i, c) in arg.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '=' if depth == 0 => return Some((&arg[..i], &arg[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
 
 fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
     let segments = 1 + path.matches(['.', '[']).count();
@@ -21,27 +64,71 @@ fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
     }
     let p = shown(path);
     let mut out = Vec::new();
-    for part in path.split('.') {
-        let (name, mut rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
-        if name.is_empty() && out.is_empty() {
-            return Err(format!("`{p}` must start with a field name"));
+    let mut field = String::new();
+    let mut chars = path.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                if !field.is_empty() {
+                    out.push(Segment::Key(std::mem::take(&mut field)));
+                } else if out.is_empty() {
+                    return Err(format!("`{p}` must start with a field name"));
+                }
+            }
+            '[' => {
+                if !field.is_empty() {
+                    out.push(Segment::Key(std::mem::take(&mut field)));
+                } else if out.is_empty() {
+                    return Err(format!("`{p}` must start with a field name"));
+                }
+                let (mut inner, mut closed) = (String::new(), false);
+                for c in chars.by_ref() {
+                    if c == ']' {
+                        closed = true;
+                        break;
+                    }
+                    inner.push(c);
+                }
+                if !closed {
+                    return Err(format!("missing `]` in `{p}`"));
+                }
+                out.push(selector(&inner, &p)?);
+            }
+            ']' => return Err(format!("unexpected `]` in `{p}`")),
+            c => field.push(c),
         }
-        if !name.is_empty() {
-            out.push(Segment::Key(name.to_string()));
-        }
-        while !rest.is_empty() {
-            let (index, after) = rest.split_once(']').ok_or_else(|| format!("missing `]` in `{p}`"))?;
-            out.push(Segment::Index(
-                index
-                    .parse()
-                    .map_err(|_| format!("`{}` is not a list index in `{p}`", shown(index)))?,
-            ));
-            rest = after.strip_prefix('[').unwrap_or(after);
-        }
+    }
+    if !field.is_empty() {
+        out.push(Segment::Key(field));
+    }
+    if out.is_empty() {
+        return Err(format!("`{p}` must start with a field name"));
     }
     Ok(out)
 }
 
+/// The segment of the text between `[` and `]`.
+fn selector(inner: &str, p: &str) -> Result<Segment, String> {
+    if inner == "+" {
+        return Ok(Segment::Append);
+    }
+    if let Some((key, value)) = inner.split_once('=') {
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(format!("`[{}]` names no field before `=` in `{p}`", shown(inner)));
+        }
+        return Ok(Segment::Select {
+            key: key.to_string(),
+            value: value.trim().to_string(),
+        });
+    }
+    inner.parse().map(Segment::Index).map_err(|_| {
+        format!(
+            "`{}` is not a list index, `+` or a `FIELD=VALUE` selector in `{p}`",
+            shown(inner)
+        )
+    })
+}
 /// The longest part of a `--set` path echoed in messages, in characters.
 const MAX_SHOWN_PATH_CHARS: usize = 120;
 
@@ -91,17 +178,18 @@ fn set(node: &mut Node, segments: &[Segment], value: Node, loc: Loc) -> Result<(
         return Ok(());
     };
     if node.is_null() {
-        node.value = Value::Map(Vec::new());
+        node.value = match first {
+            Segment::Append => Value::Seq(Vec::new()),
+            _ => Value::Map(Vec::new()),
+        };
     }
     match (first, &mut node.value) {
         (Segment::Key(k), Value::Map(entries)) => {
             if let Some((_, child)) = entries.iter_mut().find(|(key, _)| key.name == *k) {
                 return set(child, rest, value, loc);
             }
-            let mut child = Node {
-                value: Value::Map(Vec::new()),
-                loc,
-            };
+            // A field not there yet: nothing, until the rest of the path says what it holds.
+            let mut child = Node::scalar("", loc);
             set(&mut child, rest, value, loc)?;
             entries.push((Key { name: k.clone(), loc }, child));
             Ok(())
@@ -113,8 +201,67 @@ fn set(node: &mut Node, segments: &[Segment], value: Node, loc: Loc) -> Result<(
                 .ok_or_else(|| format!("index {i} is out of range: the list has {len} item(s)"))?;
             set(child, rest, value, loc)
         }
+        (Segment::Select { key, value: wanted }, Value::Seq(items)) => {
+            let i = select(items, key, wanted)?;
+            set(&mut items[i], rest, value, loc)
+        }
+        (Segment::Append, Value::Seq(items)) => {
+            let mut child = Node::scalar("", loc);
+            set(&mut child, rest, value, loc)?;
+            items.push(child);
+            Ok(())
+        }
         (Segment::Key(k), _) => Err(format!("cannot set field `{k}` inside {}", node.kind_words())),
         (Segment::Index(i), _) => Err(format!("cannot take item [{i}] of {}", node.kind_words())),
+        (Segment::Select { key, value }, _) => Err(format!(
+            "cannot select [{key}={value}] in {}: selectors pick an item of a list",
+            node.kind_words()
+        )),
+        (Segment::Append, _) => Err(format!("cannot append [+] to {}: only a list grows", node.kind_words())),
+    }
+}
+
+/// The position of the one item of `items` whose field `key` is `wanted` (for `name`, also
+/// its AWS naming field when it has no `name`).
+fn select(items: &[Node], key: &str, wanted: &str) -> Result<usize, String> {
+    let name_of = |item: &Node| -> Option<String> {
+        let field = match item.get(key) {
+            Some(f) => f,
+            None if key == "name" => NAME_FIELDS.iter().find_map(|f| item.get(f))?,
+            None => return None,
+        };
+        match &field.value {
+            Value::Scalar { text, .. } => Some(text.clone()),
+            _ => None,
+        }
+    };
+    let names: Vec<Option<String>> = items.iter().map(name_of).collect();
+    let matches: Vec<usize> = (0..items.len())
+        .filter(|&i| names[i].as_deref() == Some(wanted))
+        .collect();
+    match matches.as_slice() {
+        [i] => Ok(*i),
+        [] => {
+            let known: Vec<String> = names
+                .iter()
+                .flatten()
+                .take(10)
+                .map(|n| format!("`{}`", shown(n)))
+                .collect();
+            let have = if known.is_empty() {
+                format!("no item of the list ({} item(s)) has a field `{key}`", items.len())
+            } else {
+                format!("the list has {}", known.join(", "))
+            };
+            Err(format!("no item has {key} = `{}`: {have}", shown(wanted)))
+        }
+        many => Err(format!(
+            "{} items have {key} = `{}` (items {}); pick one by index, e.g. [{}]",
+            many.len(),
+            shown(wanted),
+            many.iter().map(usize::to_string).collect::<Vec<_>>().join(", "),
+            many[0]
+        )),
     }
 }
 
@@ -143,6 +290,10 @@ mod tests {
                     node = match (s, &node.value) {
                         (Segment::Key(k), _) => node.get(k).expect("key"),
                         (Segment::Index(i), Value::Seq(items)) => &items[*i],
+                        (Segment::Select { key, value }, Value::Seq(items)) => {
+                            &items[select(items, key, value).expect("selected")]
+                        }
+                        (Segment::Append, Value::Seq(items)) => items.last().expect("appended"),
                         _ => panic!("bad path"),
                     };
                 }
@@ -175,6 +326,100 @@ mod tests {
             Err("index 0 is out of range: the list has 0 item(s)"),
         );
         check("seed: 1\n", "seed.x", "1", Err("cannot set field `x` inside `1`"));
+    }
+
+    const SERVICES: &str =
+        "ecs:\n  services:\n    - {serviceName: web, desiredCount: 2}\n    - {serviceName: api, desiredCount: 3}\n";
+
+    #[test]
+    fn selects_list_items_by_a_field() {
+        check(SERVICES, "ecs.services[name=api].desiredCount", "8", Ok("8"));
+        check(SERVICES, "ecs.services[serviceName=web].desiredCount", "4", Ok("4"));
+        check(
+            "a:\n  - {name: x.v2, family: y, n: 1}\n  - {name: z, family: x.v2, n: 2}\n",
+            "a[name=x.v2].n",
+            "9",
+            Ok("9"),
+        );
+        check(
+            SERVICES,
+            "ecs.services[name=db].desiredCount",
+            "8",
+            Err("no item has name = `db`: the list has `web`, `api`"),
+        );
+        check(
+            "a: [{k: 1}, {k: 1}]\n",
+            "a[k=1].k",
+            "2",
+            Err("2 items have k = `1` (items 0, 1); pick one by index, e.g. [0]"),
+        );
+        check(
+            "a: [1, 2]\n",
+            "a[name=x]",
+            "2",
+            Err("no item has name = `x`: no item of the list (2 item(s)) has a field `name`"),
+        );
+        check(
+            "a: {b: 1}\n",
+            "a[name=x].b",
+            "2",
+            Err("cannot select [name=x] in a mapping: selectors pick an item of a list"),
+        );
+    }
+
+    #[test]
+    fn appends_to_lists() {
+        check("a: [1, 2]\n", "a[+]", "3", Ok("3"));
+        check("a:\n  - {x: 1}\n", "a[+].x", "2", Ok("2"));
+        check("seed: 1\n", "events[+].at", "2h", Ok("2h"));
+        check("events:\n", "events[+].at", "2h", Ok("2h"));
+        check(
+            "a: {b: 1}\n",
+            "a[+]",
+            "2",
+            Err("cannot append [+] to a mapping: only a list grows"),
+        );
+        let mut tree = parse("a: [1]\n", 0).expect("yaml");
+        let mut sources = Sources::default();
+        let mut d = Diagnostics::default();
+        let sets = [
+            ("a[+]".to_string(), "2".to_string()),
+            ("a[+]".to_string(), "3".to_string()),
+        ];
+        apply_overrides(&mut tree, &sets, &mut sources, &mut d);
+        let Some(Value::Seq(items)) = tree.get("a").map(|n| &n.value) else {
+            panic!("a list")
+        };
+        assert_eq!(items.len(), 3, "each [+] appends one item");
+    }
+
+    #[test]
+    fn malformed_selectors_are_named() {
+        check("a: [1]\n", "a[x", "1", Err("missing `]` in `a[x`"));
+        check("a: [1]\n", "a]", "1", Err("unexpected `]` in `a]`"));
+        check(
+            "a: [1]\n",
+            "a[=x]",
+            "1",
+            Err("`[=x]` names no field before `=` in `a[=x]`"),
+        );
+        check(
+            "a: [1]\n",
+            "a[one]",
+            "1",
+            Err("`one` is not a list index, `+` or a `FIELD=VALUE` selector in `a[one]`"),
+        );
+        check("a: [1]\n", "[0]", "1", Err("`[0]` must start with a field name"));
+    }
+
+    #[test]
+    fn an_assignment_splits_at_the_first_equals_sign_outside_brackets() {
+        assert_eq!(
+            split_assignment("ecs.services[name=web].desiredCount=4"),
+            Some(("ecs.services[name=web].desiredCount", "4"))
+        );
+        assert_eq!(split_assignment("a=b=c"), Some(("a", "b=c")));
+        assert_eq!(split_assignment("a[k=v]"), None);
     }
 
     #[test]

@@ -75,7 +75,7 @@ fn deployed_revisions(timeline: &[TimelineEvent], service: usize) -> impl Iterat
             service: s,
             task_definition,
             ..
-        } if s.0 == service => Some(*task_definition),
+        } if s.0 == service => *task_definition,
         _ => None,
     })
 }

@@ -80,9 +80,24 @@ pub fn axis(path: &str, items: &[String]) -> Result<Axis, String> {
     })
 }
 
+/// `PATH=VALUES` split at the first `=` outside brackets, so a list selector's own `=`
+/// (`ecs.services[name=web].desiredCount=2,4`) stays in the path, as `--set` splits.
+fn split_at_assignment(arg: &str) -> Option<(&str, &str)> {
+    let mut depth = 0usize;
+    for (i, c) in arg.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '=' if depth == 0 => return Some((&arg[..i], &arg[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Reads a `--vary PATH=V1,V2,...` argument.
 pub fn parse_vary(arg: &str) -> Result<Axis, String> {
-    let (path, values) = arg.split_once('=').ok_or_else(|| {
+    let (path, values) = split_at_assignment(arg).ok_or_else(|| {
         format!("--vary expects PATH=V1,V2,... or PATH=START..END:STEP, e.g. --vary ecs.services[0].desiredCount=2,4,8; found `{arg}`")
     })?;
     axis(path, &split_values(values)).map_err(|e| format!("--vary {e}"))
@@ -180,6 +195,9 @@ mod tests {
         let a = parse_vary("x.y[0].z=1,10..30:10,64").expect("valid");
         assert_eq!(a.path, "x.y[0].z");
         assert_eq!(a.values, ["1", "10", "20", "30", "64"]);
+        let a = parse_vary("ecs.services[name=web].desiredCount=2,4").expect("valid");
+        assert_eq!(a.path, "ecs.services[name=web].desiredCount");
+        assert_eq!(a.values, ["2", "4"]);
     }
 
     #[test]

@@ -43,12 +43,23 @@ pub struct ServiceSummary {
     pub mean_cpu_utilization: f64,
     /// Highest interval CPU utilization, percent.
     pub max_cpu_utilization: f64,
+    /// Median of the interval CPU utilizations while the service had a RUNNING task, percent
+    /// (nearest rank, to 0.1); `null` when it never had one.
+    pub cpu_utilization_p50: Option<f64>,
+    /// 90th percentile of the same, percent.
+    pub cpu_utilization_p90: Option<f64>,
+    /// 99th percentile of the same, percent.
+    pub cpu_utilization_p99: Option<f64>,
     /// Requests that arrived.
     pub demand_requests: f64,
     /// Requests served.
     pub served_requests: f64,
     /// Requests left unserved.
     pub unserved_requests: f64,
+    /// Unserved requests over demand (0 without demand), rounded to 6 decimals.
+    pub unserved_fraction: f64,
+    /// Hours its tasks spent from RUNNING to STOPPED (or the end of the run), summed over tasks.
+    pub task_hours: f64,
     /// Seconds of the first steady-state event (from the start).
     pub first_steady_state_s: Option<f64>,
     /// Scaling activities that changed the desired count.
@@ -166,6 +177,18 @@ pub struct ProviderSummary {
     pub peak_instances: u32,
     /// Highest task count.
     pub peak_tasks: u32,
+    /// Hours its tasks spent from RUNNING to STOPPED (or the end of the run), summed over tasks.
+    pub task_hours: f64,
+    /// Instance-hours: registered and launching instances at each `cluster.csv` row times the
+    /// interval the row ends (0 for Fargate).
+    pub instance_hours: f64,
+    /// Median of `cpu_reserved_pct` at the rows where it had an instance, percent (nearest
+    /// rank, to 0.1); `null` when it never had one (Fargate).
+    pub cpu_reserved_p50: Option<f64>,
+    /// 90th percentile of the same, percent.
+    pub cpu_reserved_p90: Option<f64>,
+    /// 99th percentile of the same, percent.
+    pub cpu_reserved_p99: Option<f64>,
     /// Cost over the run, USD.
     pub cost_usd: f64,
     /// Spot interruptions: FARGATE_SPOT tasks, or Spot instances of an Auto Scaling group.
@@ -180,8 +203,17 @@ pub struct Summary {
     pub scenario: String,
     /// Scenario description.
     pub description: String,
+    /// The ecsim version that made the run (`CARGO_PKG_VERSION`).
+    pub ecsim_version: String,
+    /// SHA-256 of the scenario file's bytes, lowercase hex (as `sha256sum` prints it).
+    pub scenario_sha256: String,
+    /// The scenario's header comment: its leading `#` block, without the `#`s.
+    pub scenario_header: String,
     /// Seed used.
     pub seed: u64,
+    /// Every override applied to the scenario, in order, as `PATH=VALUE` (`--set`, and `seed=N`
+    /// for `--seed N`): with the same file and these, `ecsim run` makes the same run.
+    pub overrides: Vec<String>,
     /// Wall-clock start of the simulated time.
     pub start: String,
     /// Simulated seconds.
@@ -215,6 +247,19 @@ pub struct Summary {
     /// absent when they show the whole run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart_window: Option<ChartWindow>,
+}
+
+/// What made a run besides the engine: the fields of [`Summary`] a scenario's loading gives.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Provenance {
+    /// [`Summary::ecsim_version`].
+    pub ecsim_version: String,
+    /// [`Summary::scenario_sha256`].
+    pub scenario_sha256: String,
+    /// [`Summary::overrides`].
+    pub overrides: Vec<String>,
+    /// [`Summary::scenario_header`].
+    pub scenario_header: String,
 }
 
 /// A stretch of the run, seconds since its start.

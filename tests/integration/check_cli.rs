@@ -227,3 +227,119 @@ fn plot_on_a_scenario_file_says_what_it_wants() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_takes_set_and_seed_for_every_scenario() {
+    // failing.yaml fails `max(api.running) > 2` with two tasks; three make it pass.
+    let out = ecsim(
+        &[
+            "check",
+            "tests/fixtures/check/failing.yaml",
+            "--set",
+            "ecs.services[name=api].desiredCount=3",
+            "--set",
+            "expect[0]=last(api.running) == 3",
+            "--seed",
+            "5",
+        ],
+        false,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with("PASS  tests/fixtures/check/failing.yaml (2 expectations)"),
+        "{stdout}"
+    );
+    // A path that does not fit the scenario makes it invalid, with the reason.
+    let out = ecsim(
+        &[
+            "check",
+            "tests/fixtures/check/failing.yaml",
+            "--set",
+            "ecs.services[name=web].desiredCount=3",
+        ],
+        false,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(
+        stdout.contains("no item has name = `web`: the list has `api`"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_out_writes_every_run_directory_and_report_only_the_failing_ones() {
+    let dir = temp_dir("outputs");
+    let (out, report) = (dir.join("runs"), dir.join("artifacts"));
+    let passing = "scenarios/web-ec2-fixed.yaml";
+    let out = ecsim(
+        &[
+            "check",
+            "tests/fixtures/check/failing.yaml",
+            passing,
+            "--seed",
+            "5",
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--report",
+            report.to_str().expect("utf-8"),
+        ],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let runs = dir.join("runs");
+    for name in ["failing", "web-ec2-fixed"] {
+        for file in [
+            "services.csv",
+            "cluster.csv",
+            "events.csv",
+            "tasks.csv",
+            "alarms.csv",
+            "summary.json",
+            "report.html",
+        ] {
+            assert!(runs.join(name).join(file).is_file(), "{name}/{file}");
+        }
+        assert!(runs.join(name).join("charts/cost.png").is_file(), "{name} charts");
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(runs.join("failing/summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(summary["seed"], 5);
+    assert_eq!(summary["overrides"], serde_json::json!(["seed=5"]));
+    assert_eq!(summary["expectations"][1]["passed"], false, "verdicts are recorded");
+    // --report: the failing scenario only, its report and SVG charts and summary, no traces.
+    let artifacts = dir.join("artifacts");
+    let names: Vec<String> = std::fs::read_dir(&artifacts)
+        .expect("report dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["failing"]);
+    let failing = artifacts.join("failing");
+    assert!(failing.join("report.html").is_file() && failing.join("summary.json").is_file());
+    assert!(failing.join("charts/cost.svg").is_file() && !failing.join("charts/cost.png").exists());
+    assert!(!failing.join("services.csv").exists());
+    let html = std::fs::read_to_string(failing.join("report.html")).expect("report");
+    assert!(html.contains("<td class=\"fail\">fail</td>") && html.contains("src=\"charts/cost.svg\""));
+    // --out and --report must differ: --report writes a subset of --out.
+    let same = ecsim(
+        &[
+            "check",
+            passing,
+            "--out",
+            dir.to_str().expect("utf-8"),
+            "--report",
+            dir.to_str().expect("utf-8"),
+        ],
+        false,
+    );
+    assert_eq!(same.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&same.stderr).contains("name the same folder"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1360,7 +1360,7 @@ fn cli_run_with_a_set_that_is_not_path_equals_value_exits_2_and_writes_nothing()
     assert_eq!(out.status.code(), Some(2), "stderr:\n{stderr}");
     assert_eq!(
         stderr,
-        "error: --set expects PATH=VALUE, e.g. --set ecs.services[0].desiredCount=8; found `nonsense`\n"
+        "error: --set expects PATH=VALUE, e.g. --set ecs.services[0].desiredCount=8 or --set 'ecs.services[name=web].desiredCount=8'; found `nonsense`\n"
     );
     assert!(!out_dir.exists(), "the output directory must not be created");
     std::fs::remove_dir_all(&dir).expect("clean up");

@@ -26,6 +26,7 @@ mod resource_budget;
 mod retained_records;
 mod revision_serving;
 mod revisions;
+mod run_record;
 mod scenarios;
 mod schema;
 mod schema_validator;

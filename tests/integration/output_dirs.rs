@@ -16,7 +16,12 @@ fn run_into(out: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) {
     ];
     args.extend_from_slice(extra);
     let o = ecsim(&args);
-    (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (o.status.code(), text)
 }
 
 #[test]
@@ -91,6 +96,21 @@ fn a_folder_that_is_not_a_run_directory_is_never_replaced() {
     assert_eq!(fs::read_to_string(tmp.0.join("notes.txt")).expect("kept"), "mine");
     let (code, text) = run_into(std::path::Path::new("."), &["--no-charts"]);
     assert_eq!(code, Some(2), "{text}");
+}
+
+#[test]
+fn a_folder_whose_summary_json_ecsim_did_not_write_is_never_replaced() {
+    let tmp = TempDir::new("outdir-foreign-summary");
+    for (i, text) in ["{\"total\": 3}\n", "not json\n", "[1, 2]\n"].iter().enumerate() {
+        let out = tmp.0.join(format!("mine-{i}"));
+        fs::create_dir(&out).expect("dir");
+        fs::write(out.join("summary.json"), text).expect("file");
+        fs::write(out.join("notes.txt"), "mine").expect("file");
+        let (code, text) = run_into(&out, &["--no-charts"]);
+        assert_eq!(code, Some(2), "{text}");
+        assert!(text.contains("no summary.json written by ecsim"), "{text}");
+        assert_eq!(fs::read_to_string(out.join("notes.txt")).expect("kept"), "mine");
+    }
 }
 
 #[test]

@@ -13,8 +13,8 @@ fn stepping_a_run_gives_the_bytes_of_a_whole_run_and_can_be_inspected_on_the_way
     let spec = &loaded.spec;
     let whole = run_to_strings(&loaded);
 
-    let mut sink =
-        CsvSink::new(RunFiles::in_memory(), spec.start_epoch_ms, SummaryBuilder::new(spec)).expect("headers");
+    let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
+    let mut sink = CsvSink::new(RunFiles::in_memory(), spec.start_epoch_ms, builder).expect("headers");
     let mut simulation = Simulation::new(spec, &mut sink, true).expect("builds");
     let at_start = simulation.service("web").expect("the scenario has a service `web`");
     assert_eq!(at_start.desired, 4, "desiredCount before any event");

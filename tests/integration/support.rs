@@ -62,7 +62,9 @@ pub fn run_to_strings(loaded: &LoadedScenario) -> RunOutput {
 pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> RunOutput {
     let spec = &loaded.spec;
     let files = RunFiles::in_memory();
-    let mut sink = CsvSink::new(files, spec.start_epoch_ms, SummaryBuilder::new(spec))
+    // As `ecsim run` writes it: with the scenario's hash, header and overrides.
+    let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .expect("headers")
         .with_alarm_rows(alarm_rows);
     run(

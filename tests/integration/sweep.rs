@@ -518,7 +518,7 @@ fn keep_runs_writes_each_run_directory_and_a_summary_only_run_matches_a_full_one
     );
     // The sink a sweep uses builds the same summary as the CSV writer.
     let loaded = load_file(&root().join(SMALL), &[]).expect("loads");
-    let mut sink = SummarySink::new(SummaryBuilder::new(&loaded.spec));
+    let mut sink = SummarySink::new(SummaryBuilder::new(&loaded.spec).with_provenance(&loaded.provenance));
     run(&loaded.spec, &mut sink, RunOptions::default()).expect("runs");
     assert_eq!(sink.into_summary().to_json(), run_to_strings(&loaded).summary);
     let _ = std::fs::remove_dir_all(&dir);

@@ -35,6 +35,12 @@ pub struct RunData {
     pub providers: Vec<ProviderSeries>,
     /// Events worth showing (see [`KEPT_EVENT_KINDS`]), in time order.
     pub events: Vec<EventRow>,
+    /// The events of the other kinds (alarm state changes, instances, the service scheduler,
+    /// ...), in time order, for the report: the first of them up to [`OTHER_EVENTS_BYTES`] of
+    /// text, so a long run's log need not fit in memory.
+    pub other_events: Vec<EventRow>,
+    /// Rows of `events.csv`, all kinds.
+    pub event_rows: usize,
     /// One per alarm of `alarms.csv`, in order of first row; empty for runs without it.
     pub alarms: Vec<AlarmSeries>,
 }
@@ -187,6 +193,16 @@ pub const KEPT_EVENT_KINDS: &[&str] = &[
     "rollback",
 ];
 
+/// The most text (timestamp, kind, subject and message) of [`RunData::other_events`] kept.
+pub const OTHER_EVENTS_BYTES: usize = 1 << 20;
+
+/// The rows of `events.csv`: the kept kinds, the others up to their budget, and how many rows.
+struct ParsedEvents {
+    kept: Vec<EventRow>,
+    others: Vec<EventRow>,
+    rows: usize,
+}
+
 /// A file that could not be read as a run's output.
 #[derive(Debug, thiserror::Error, PartialEq)]
 #[error("{file}: {message}")]
@@ -200,7 +216,11 @@ pub struct DataError {
 impl RunData {
     /// Loads a run from the text of its files.
     pub fn from_texts(texts: RunTexts<'_>) -> Result<RunData, DataError> {
-        let events = parse_events(texts.events_csv)?;
+        let ParsedEvents {
+            kept: events,
+            others: other_events,
+            rows: event_rows,
+        } = parse_events(texts.events_csv)?;
         let mut services = parse_services(texts.services_csv)?;
         parse_latency(texts.services_csv, &mut services)?;
         for service in &mut services {
@@ -219,6 +239,8 @@ impl RunData {
             services,
             providers: parse_providers(texts.cluster_csv)?,
             events,
+            other_events,
+            event_rows,
             alarms: Vec::new(),
         })
     }
@@ -449,7 +471,7 @@ fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
         .collect())
 }
 
-fn parse_events(text: &str) -> Result<Vec<EventRow>, DataError> {
+fn parse_events(text: &str) -> Result<ParsedEvents, DataError> {
     const FILE: &str = events::FILE;
     let (header, mut reader) = open_table(FILE, text)?;
     let [time, timestamp, kind, subject, message] = [
@@ -471,11 +493,27 @@ fn parse_events(text: &str) -> Result<Vec<EventRow>, DataError> {
     .map(|n| optional_column(&header, n));
     let cell = |row: &csv::StringRecord, i: usize| row.get(i).unwrap_or("").to_string();
     let mut events = Vec::new();
+    let (mut others, mut others_bytes) = (Vec::new(), 0usize);
     let mut row = csv::StringRecord::new();
     let mut line = 1;
     while reader.read_record(&mut row).map_err(csv_error(FILE))? {
         line += 1;
         if !KEPT_EVENT_KINDS.contains(&row.get(kind).unwrap_or("")) {
+            let bytes = [timestamp, kind, subject, message]
+                .iter()
+                .map(|&i| row.get(i).map_or(0, str::len))
+                .sum::<usize>();
+            if others_bytes + bytes <= OTHER_EVENTS_BYTES {
+                others_bytes += bytes;
+                others.push(EventRow {
+                    time_s: number(FILE, &row, time, line)?,
+                    timestamp: cell(&row, timestamp),
+                    kind: cell(&row, kind),
+                    subject: cell(&row, subject),
+                    message: cell(&row, message),
+                    detail: None,
+                });
+            }
             continue;
         }
         let count = |i: Option<usize>| -> Result<Option<u32>, DataError> {
@@ -508,7 +546,11 @@ fn parse_events(text: &str) -> Result<Vec<EventRow>, DataError> {
             detail,
         });
     }
-    Ok(events)
+    Ok(ParsedEvents {
+        kept: events,
+        others,
+        rows: line - 1,
+    })
 }
 
 fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
