@@ -8,6 +8,17 @@ use super::data::ProviderSeries;
 use super::figure::{Figure, Panel, ReferenceLine, YScale};
 use super::style;
 
+/// Whether `provider` ever had a task, an instance or a reservation: a provider the services
+/// never used gets no chart.
+pub fn has_data(provider: &ProviderSeries) -> bool {
+    let positive = |v: &[f64]| v.iter().any(|&x| x > 0.0);
+    positive(&provider.tasks)
+        || positive(&provider.instances)
+        || positive(&provider.instances_pending)
+        || positive(&provider.capacity_provider_reservation)
+        || positive(&provider.cost_usd)
+}
+
 /// The capacity chart of `provider`, with managed scaling's `targetCapacity` as a reference line
 /// when the provider has it.
 pub fn figure<'a>(ctx: &ChartContext<'a>, provider: &'a ProviderSeries) -> Figure<'a> {
@@ -47,7 +58,6 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, provider: &'a ProviderSeries) -> Figur
             );
         }
         instances.height_weight = 3;
-        instances.spans = annotations::outage_spans(ctx.run, ctx.axis.end_s);
         panels.push(instances);
     } else {
         panels.push(Panel::new("tasks", YScale::Count).line(
