@@ -5,7 +5,7 @@
 use ecsim::output::charts::figure::{Figure, MarkerShape};
 use ecsim::output::charts::palette;
 use ecsim::output::charts::style::Stroke;
-use ecsim::output::charts::{RunData, RunTexts, inspect_figures};
+use ecsim::output::charts::{ChartFormat, RunData, RunTexts, inspect_figures, render_charts};
 
 use crate::support::{TempDir, ecsim, load_file, root, run_to_strings, scenario_files};
 
@@ -323,4 +323,37 @@ fn an_outage_is_shaded_on_every_chart() {
         }
         assert!(shaded >= 5, "{shaded} panels");
     });
+}
+
+/// scheduled-prescale-seoul: the time axis is Seoul's clock, with a date at each local midnight,
+/// and the subtitle gives the start in KST (summary.json names the zone of the scheduled actions).
+#[test]
+fn the_time_axis_is_clock_time_in_the_scenarios_time_zone() {
+    let run = run_data("scenarios/scheduled-prescale-seoul.yaml");
+    assert_eq!(run.summary.time_zone, "Asia/Seoul");
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let tasks = charts
+        .iter()
+        .find(|c| c.name == "service-app-tasks.svg")
+        .expect("tasks chart");
+    let svg = String::from_utf8(tasks.bytes.clone()).expect("utf-8");
+    for text in [
+        "time (Asia/Seoul)",
+        "starts Mon 2026-03-02 00:00 KST",
+        "Tue 3 Mar",
+        "Sun 8 Mar",
+    ] {
+        assert!(svg.contains(text), "shows `{text}`");
+    }
+    assert!(!svg.contains("since start"));
+    // A scenario without scheduled actions in a zone is in UTC.
+    let utc = run_data("scenarios/step-scaling-doc-sequence.yaml");
+    assert_eq!(utc.summary.time_zone, "");
+    let charts = render_charts(&utc, ChartFormat::Svg).expect("charts render");
+    let svg = String::from_utf8(charts[1].bytes.clone()).expect("utf-8");
+    assert!(
+        svg.contains("time (UTC)") && svg.contains("00:30"),
+        "{}",
+        charts[1].name
+    );
 }

@@ -32,7 +32,7 @@ pub mod utilization;
 pub use data::{DataError, RunData, RunTexts};
 
 use figure::Figure;
-use timeline::{TimeAxis, Window, describe_duration, describe_start};
+use timeline::{Clock, TimeAxis, Window, describe_duration, describe_start_in};
 
 /// Which files to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,13 +97,13 @@ impl<'a> ChartContext<'a> {
         let s = &run.summary;
         let mut facts = Vec::new();
         if !s.start.is_empty() {
-            facts.push(format!("starts {}", describe_start(&s.start)));
+            facts.push(format!("starts {}", describe_start_in(&s.start, &s.time_zone)));
         }
         facts.push(format!("{} simulated", describe_duration(run.end_s())));
         facts.push(format!("seed {}", s.seed));
         ChartContext {
             run,
-            axis: TimeAxis::for_duration(run.end_s()),
+            axis: TimeAxis::for_duration(run.end_s()).with_clock(Clock::new(&s.start, &s.time_zone)),
             subtitle: facts.join(" · "),
         }
     }
@@ -191,8 +191,9 @@ pub fn render_charts_sized(run: &RunData, format: ChartFormat, size: (u32, u32))
         let (figure, axis) = match figure.window.or(run_window) {
             Some(window) => {
                 let mut zoomed = figure.within(window);
-                zoomed.subtitle = format!("{} · window {}", zoomed.subtitle, window.describe());
-                (zoomed, TimeAxis::for_window(window))
+                let axis = TimeAxis::for_window(window).with_clock(ctx.axis.clock);
+                zoomed.subtitle = format!("{} · window {}", zoomed.subtitle, axis.describe_window(window));
+                (zoomed, axis)
             }
             None => (figure, ctx.axis.clone()),
         };
