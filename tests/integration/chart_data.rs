@@ -357,3 +357,33 @@ fn the_time_axis_is_clock_time_in_the_scenarios_time_zone() {
         charts[1].name
     );
 }
+
+/// deployment-at-peak-needs-scale-out: tasks that wait for the group to grow (PROVISIONING) are a
+/// line of their own on the provider's chart, apart from the instances launching for them.
+#[test]
+fn tasks_waiting_for_capacity_are_drawn_apart_from_launching_instances() {
+    let run = run_data("scenarios/deployment-at-peak-needs-scale-out.yaml");
+    let provider = &run.providers[0];
+    let most = provider.tasks_provisioning.iter().copied().fold(0.0, f64::max);
+    assert!(most > 0.0, "the deployment at the peak waits for instances");
+    inspect_figures(&run, |figures| {
+        let panel = &figure(figures, "provider-cp-m5-capacity").panels[0];
+        let legends: Vec<&str> = panel.lines.iter().map(|l| l.legend.as_str()).collect();
+        assert_eq!(
+            legends,
+            [
+                "registered",
+                "launching",
+                "group desired capacity",
+                "tasks PROVISIONING"
+            ]
+        );
+        assert_eq!(panel.lines[3].values.iter().copied().fold(0.0, f64::max), most);
+    });
+    // Without a task in PROVISIONING there is no such line.
+    let fargate = run_data("scenarios/web-fargate.yaml");
+    inspect_figures(&fargate, |figures| {
+        let panel = &figure(figures, "provider-FARGATE-capacity").panels[0];
+        assert!(panel.lines.iter().all(|l| l.legend != "tasks PROVISIONING"));
+    });
+}

@@ -119,6 +119,8 @@ pub struct ProviderSeries {
     pub desired_capacity: Vec<f64>,
     /// `target_capacity` of managed scaling; NaN without it.
     pub target_capacity: Vec<f64>,
+    /// `tasks_provisioning`: tasks placed on this provider waiting for capacity (PROVISIONING).
+    pub tasks_provisioning: Vec<f64>,
 }
 
 /// One row of `events.csv`.
@@ -431,6 +433,7 @@ const CLUSTER_COLUMNS: &[&str] = &[
     cluster::COST_USD,
     cluster::DESIRED_CAPACITY,
     cluster::TARGET_CAPACITY,
+    cluster::TASKS_PROVISIONING,
 ];
 
 fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
@@ -450,6 +453,7 @@ fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
                 cost_usd: next(),
                 desired_capacity: next(),
                 target_capacity: next(),
+                tasks_provisioning: next(),
             }
         })
         .collect())
@@ -658,7 +662,7 @@ mod tests {
             cpu_reserved_pct: 75.5,
             memory_reserved_pct: 50.0,
             capacity_provider_reservation: Some(133.333),
-            tasks_provisioning: 0,
+            tasks_provisioning: 2,
             tasks: 6,
             cost_usd: 0.012345,
             desired_capacity: Some(4),
@@ -766,6 +770,7 @@ mod tests {
             [133.333, 0.012345]
         );
         assert!(cp.target_capacity[0].is_nan(), "an empty cell");
+        assert_eq!(cp.tasks_provisioning, [f64::from(provider.tasks_provisioning)]);
 
         let kept: Vec<&EventRecord> = records
             .iter()

@@ -267,7 +267,7 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
     fn run() -> RunData {
         let mut run = RunData::from_texts(RunTexts {
             services_csv: SERVICES,
-            cluster_csv: "time_s,capacity_provider,instances,instances_pending,capacity_provider_reservation,tasks,cost_usd,desired_capacity,target_capacity\n",
+            cluster_csv: "time_s,capacity_provider,instances,instances_pending,capacity_provider_reservation,tasks,cost_usd,desired_capacity,target_capacity,tasks_provisioning\n",
             events_csv: "time_s,timestamp,kind,subject,message\n",
             summary_json: r#"{"simulated_seconds": 3600}"#,
         })
