@@ -11,7 +11,7 @@ use std::fmt::Write;
 use super::charts::ChartFile;
 use super::charts::annotations::{DEPLOYMENT_KINDS, deployments};
 use super::charts::data::{EventRow, RunData};
-use super::charts::timeline::{describe_duration, describe_start};
+use super::charts::timeline::{describe_duration, describe_start_in};
 use super::report_events::events_section;
 use crate::trace::summary::{ExpectationRecord, Summary};
 
@@ -49,7 +49,7 @@ pub fn render_report(run: &RunData, charts: &[ChartFile]) -> String {
     }
     let mut facts = vec![format!("{} simulated", describe_duration(run.end_s()))];
     if !s.start.is_empty() {
-        facts.insert(0, format!("starts {}", describe_start(&s.start)));
+        facts.insert(0, format!("starts {}", describe_start_in(&s.start, &s.time_zone)));
     }
     facts.push(format!("seed {}", s.seed));
     let _ = writeln!(html, "<p class=\"facts\">{}</p>", escape(&facts.join(" · ")));

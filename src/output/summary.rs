@@ -125,6 +125,23 @@ fn first_positions<'a>(names: impl Iterator<Item = &'a str>) -> BTreeMap<String,
     map
 }
 
+/// The time zone of the charts' clock: the one every scheduled action names, unless none does,
+/// they differ, or it is UTC (then empty).
+fn chart_time_zone(spec: &Spec) -> String {
+    let mut zones: Vec<&str> = spec
+        .auto_scaling
+        .scheduled_actions
+        .iter()
+        .map(|a| a.schedule.timezone.name())
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    match zones[..] {
+        [zone] if zone != "UTC" => zone.to_string(),
+        _ => String::new(),
+    }
+}
+
 impl SummaryBuilder {
     /// A builder for `spec`.
     pub fn new(spec: &Spec) -> Self {
@@ -134,6 +151,7 @@ impl SummaryBuilder {
                 description: spec.description.clone(),
                 seed: spec.seed,
                 start: timestamp(spec.start_epoch_ms, 0),
+                time_zone: chart_time_zone(spec),
                 services: spec
                     .services
                     .iter()

@@ -132,7 +132,7 @@ const KINDS: &[KindStyle] = &[
     KindStyle {
         kind: "rollback",
         legend: "rollback",
-        stroke: style::FAULT,
+        stroke: style::ROLLBACK,
         shape: MarkerShape::VerticalLine,
         per_subject: true,
         priority: FAULT_PRIORITY,
@@ -359,7 +359,8 @@ fn fault(e: &EventRow) -> Option<(FaultCause, &str)> {
 }
 
 /// Shaded spans of Availability Zone outages, from the fault to the zone's `fault_recovered` row
-/// (to `end_s` if the run ends first), for every chart: an outage touches the whole cluster.
+/// (to `end_s` if the run ends first); `render_charts` adds them to every chart of a service or
+/// provider, as an outage touches the whole cluster.
 pub fn outage_spans(run: &RunData, end_s: f64) -> Vec<Span> {
     run.events
         .iter()

@@ -1,5 +1,6 @@
 //! Chart (e), per capacity provider: container instances registered and pending, and below them
-//! the CapacityProviderReservation metric (room for `targetCapacity` as a reference line). A
+//! the CapacityProviderReservation metric (room for `targetCapacity` as a reference line), with the
+//! tasks waiting for its capacity (PROVISIONING) drawn apart from the instances launching. A
 //! Fargate provider has no instances and no reservation, so its chart shows its tasks instead.
 
 use super::ChartContext;
@@ -7,6 +8,23 @@ use super::annotations;
 use super::data::ProviderSeries;
 use super::figure::{Figure, Panel, ReferenceLine, YScale};
 use super::style;
+
+/// Whether a task ever waited on `provider` for capacity (PROVISIONING): only then is the line
+/// drawn, apart from the instances launching for it.
+fn waits_for_capacity(provider: &ProviderSeries) -> bool {
+    provider.tasks_provisioning.iter().any(|&v| v > 0.0)
+}
+
+/// Whether `provider` ever had a task, an instance or a reservation: a provider the services
+/// never used gets no chart.
+pub fn has_data(provider: &ProviderSeries) -> bool {
+    let positive = |v: &[f64]| v.iter().any(|&x| x > 0.0);
+    positive(&provider.tasks)
+        || positive(&provider.instances)
+        || positive(&provider.instances_pending)
+        || positive(&provider.capacity_provider_reservation)
+        || positive(&provider.cost_usd)
+}
 
 /// The capacity chart of `provider`, with managed scaling's `targetCapacity` as a reference line
 /// when the provider has it.
@@ -46,8 +64,15 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, provider: &'a ProviderSeries) -> Figur
                 &provider.desired_capacity,
             );
         }
+        if waits_for_capacity(provider) {
+            instances = instances.line(
+                "tasks PROVISIONING",
+                style::PROVISIONING,
+                &provider.time_s,
+                &provider.tasks_provisioning,
+            );
+        }
         instances.height_weight = 3;
-        instances.spans = annotations::outage_spans(ctx.run, ctx.axis.end_s);
         panels.push(instances);
     } else {
         panels.push(Panel::new("tasks", YScale::Count).line(

@@ -125,6 +125,8 @@ pub struct ProviderSeries {
     pub desired_capacity: Vec<f64>,
     /// `target_capacity` of managed scaling; NaN without it.
     pub target_capacity: Vec<f64>,
+    /// `tasks_provisioning`: tasks placed on this provider waiting for capacity (PROVISIONING).
+    pub tasks_provisioning: Vec<f64>,
 }
 
 /// One row of `events.csv`.
@@ -172,6 +174,12 @@ pub struct AlarmSeries {
     pub value: Vec<f64>,
     /// Whether `state` was `ALARM` after the row's evaluation (it holds until the next row).
     pub in_alarm: Vec<bool>,
+    /// The start of each period the alarm evaluated a datapoint of (`datapoints`, over all its
+    /// rows: the state changes carry the datapoints that made them), seconds, sorted, each once;
+    /// missing datapoints left out.
+    pub datapoint_time_s: Vec<f64>,
+    /// The value of each of those datapoints.
+    pub datapoint_values: Vec<f64>,
 }
 
 /// Event kinds kept in memory. The chatty kinds (`task_state`, `instance`, `service_scheduler`)
@@ -447,6 +455,7 @@ const CLUSTER_COLUMNS: &[&str] = &[
     cluster::COST_USD,
     cluster::DESIRED_CAPACITY,
     cluster::TARGET_CAPACITY,
+    cluster::TASKS_PROVISIONING,
 ];
 
 fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
@@ -466,6 +475,7 @@ fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
                 cost_usd: next(),
                 desired_capacity: next(),
                 target_capacity: next(),
+                tasks_provisioning: next(),
             }
         })
         .collect())
@@ -573,6 +583,10 @@ fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
         optional_column(&header, alarms::POLICY),
         optional_column(&header, alarms::ALARM_ROLE),
     );
+    let datapoints = optional_column(&header, alarms::DATAPOINTS);
+    // Per alarm, each datapoint's value by the start of its period in ms (a later row's reading
+    // of a period replaces an earlier one's).
+    let mut seen: Vec<std::collections::BTreeMap<i64, f64>> = Vec::new();
     let mut alarms: Vec<AlarmSeries> = Vec::new();
     let mut row = csv::StringRecord::new();
     let mut line = 1;
@@ -599,16 +613,51 @@ fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
                     comparison: cell(comparison),
                     ..Default::default()
                 });
+                seen.push(std::collections::BTreeMap::new());
                 alarms.len() - 1
             }
         };
+        for (time_s, value) in parse_datapoints(optional_cell(&row, datapoints)).map_err(|message| DataError {
+            file: FILE,
+            message: format!("row {line}: {message}"),
+        })? {
+            if let Some(value) = value {
+                seen[position].insert((time_s * 1000.0).round() as i64, value);
+            }
+        }
         let a = &mut alarms[position];
         a.time_s.push(number(FILE, &row, time, line)?);
         a.value.push(number(FILE, &row, value, line)?);
         a.threshold = number(FILE, &row, threshold, line)?;
         a.in_alarm.push(row.get(state) == Some("ALARM"));
     }
+    for (alarm, points) in alarms.iter_mut().zip(seen) {
+        (alarm.datapoint_time_s, alarm.datapoint_values) = points
+            .into_iter()
+            .map(|(ms, value)| (ms as f64 / 1000.0, value))
+            .unzip();
+    }
     Ok(alarms)
+}
+
+/// The `datapoints` cell: `VALUE@TIME_S` items separated by `;`, the value empty for a missing
+/// datapoint; an empty cell has none.
+fn parse_datapoints(cell: &str) -> Result<Vec<(f64, Option<f64>)>, String> {
+    if cell.is_empty() {
+        return Ok(Vec::new());
+    }
+    cell.split(';')
+        .map(|item| {
+            let bad = || format!("datapoint `{item}` is not VALUE@TIME_S");
+            let (value, time) = item.split_once('@').ok_or_else(bad)?;
+            let time_s: f64 = time.parse().map_err(|_| bad())?;
+            let value = match value {
+                "" => None,
+                v => Some(v.parse::<f64>().map_err(|_| bad())?),
+            };
+            Ok((time_s, value))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -655,7 +704,7 @@ mod tests {
             cpu_reserved_pct: 75.5,
             memory_reserved_pct: 50.0,
             capacity_provider_reservation: Some(133.333),
-            tasks_provisioning: 0,
+            tasks_provisioning: 2,
             tasks: 6,
             cost_usd: 0.012345,
             desired_capacity: Some(4),
@@ -763,6 +812,7 @@ mod tests {
             [133.333, 0.012345]
         );
         assert!(cp.target_capacity[0].is_nan(), "an empty cell");
+        assert_eq!(cp.tasks_provisioning, [f64::from(provider.tasks_provisioning)]);
 
         let kept: Vec<&EventRecord> = records
             .iter()
@@ -882,6 +932,28 @@ oldest_message_age_s
     }
 
     #[test]
+    fn the_datapoints_an_alarm_evaluated_are_collected_once_per_period() {
+        let alarms = "time_s,timestamp,alarm,service,metric,value,comparison,threshold,state,datapoints
+300,t,high,web,CPUUtilization,61,>,60,ALARM,62@120;@180;61@240
+420,t,high,web,CPUUtilization,59,>,60,OK,61@240;58.5@300;59@360
+";
+        let run = load("{}").and_then(|run| run.with_alarms(alarms)).expect("loads");
+        let high = &run.alarms[0];
+        assert_eq!(
+            high.datapoint_time_s,
+            [120.0, 240.0, 300.0, 360.0],
+            "the missing 180 left out"
+        );
+        assert_eq!(high.datapoint_values, [62.0, 61.0, 58.5, 59.0]);
+        let bad = alarms.replace("58.5@300", "58.5at300");
+        let err = load("{}").and_then(|run| run.with_alarms(&bad)).expect_err("bad cell");
+        assert_eq!(
+            err.to_string(),
+            "alarms.csv: row 3: datapoint `58.5at300` is not VALUE@TIME_S"
+        );
+    }
+
+    #[test]
     fn reads_alarms_and_policies() {
         let alarms = "time_s,timestamp,alarm,service,metric,value,comparison,threshold,state
 60,t,high,web,CPUUtilization,70,>,60,OK
@@ -904,6 +976,7 @@ oldest_message_age_s
         assert_eq!(high.in_alarm, [false, true]);
         assert!(high.value[1].is_nan());
         assert_eq!(run.alarms.len(), 2);
+        assert!(high.datapoint_time_s.is_empty(), "a file without the column has none");
         let p = &run.summary.scaling_policies;
         assert!(p[0].is_target_tracking() && !p[1].is_target_tracking());
         assert_eq!((p[0].target_value, p[1].scaling_activities), (Some(60.0), 1));

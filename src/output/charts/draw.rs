@@ -24,7 +24,7 @@ const PANEL_GAP: u32 = 14;
 /// Gap left of the y axis description, so its glyphs are not clipped.
 const PLOT_MARGIN_LEFT: u32 = 10;
 /// Narrowest shaded span, in pixels.
-const MIN_SPAN_PX: f64 = 3.0;
+const MIN_SPAN_PX: f64 = 4.0;
 /// Opacity of thin marker lines (scaling activities, service updates): dozens of them must not
 /// hide the data they explain.
 const THIN_MARKER_ALPHA: f64 = 0.55;
@@ -147,7 +147,7 @@ fn y_top(scale: YScale, max: f64) -> f64 {
 
 fn panel_max(panel: &Panel<'_>) -> f64 {
     let finite_max = |v: &[f64]| v.iter().copied().filter(|x| x.is_finite()).fold(f64::MIN, f64::max);
-    let lines = panel.lines.iter().map(|l| finite_max(l.values));
+    let lines = panel.lines.iter().chain(&panel.points).map(|l| finite_max(l.values));
     let bands = panel.bands.iter().filter(|b| b.sets_axis).map(|b| finite_max(b.upper));
     let references = panel.reference_lines.iter().map(|r| r.value);
     let stacked = panel.stacked_edges().last().map(|top| finite_max(top));
@@ -276,6 +276,31 @@ fn draw_panel<DB: DrawingBackend>(
             }
         }
         .map_err(failed)?;
+    }
+    // A dot per pixel: two alarms that saw the same datapoint, or datapoints closer than a pixel,
+    // are one dot (the SVG of a month of one-minute datapoints stays small).
+    let mut drawn = std::collections::BTreeSet::new();
+    let rows = (y_pixels.end - y_pixels.start).max(1) as f64;
+    for series in &panel.points {
+        let kept = keep_extremes(series.time_s, series.values, range_s, columns);
+        let fill = series.stroke.color.filled();
+        let dots: Vec<_> = kept
+            .iter()
+            .map(|&i| (t(series.time_s[i]), series.values[i]))
+            .filter(|&(x, y)| {
+                let column = ((x - x0) / (x1 - x0) * columns as f64).round() as i64;
+                let row = ((y - bottom) / (top - bottom) * rows).round() as i64;
+                drawn.insert((
+                    column,
+                    row,
+                    series.stroke.color.0,
+                    series.stroke.color.1,
+                    series.stroke.color.2,
+                ))
+            })
+            .map(|point| Circle::new(point, series.stroke.width, fill))
+            .collect();
+        chart.draw_series(dots).map_err(failed)?;
     }
     draw_marker_ticks(&mut chart, markers, axis, top, columns)?;
     Ok((x_pixels, y_pixels))
@@ -498,6 +523,7 @@ enum Swatch {
     Fill(Stroke, f64),
     Vertical(Stroke),
     Tick(Stroke),
+    Dot(Stroke),
 }
 
 fn legend_entries(panel: &Panel<'_>, markers: &[Marker]) -> Vec<(Swatch, String)> {
@@ -517,6 +543,9 @@ fn legend_entries(panel: &Panel<'_>, markers: &[Marker]) -> Vec<(Swatch, String)
     }
     for line in &panel.lines {
         push(Swatch::Line(line.stroke), &line.legend, &mut entries);
+    }
+    for series in &panel.points {
+        push(Swatch::Dot(series.stroke), &series.legend, &mut entries);
     }
     for band in &panel.bands {
         push(Swatch::Fill(band.stroke, style::BAND_ALPHA), &band.legend, &mut entries);
@@ -580,9 +609,22 @@ fn draw_legend<DB: DrawingBackend>(
                         s.color.mix(*alpha).filled(),
                     ))
                     .map_err(failed)?,
+                // Dashed markers get a dashed swatch: "rollback starts" is not "deployment failed".
+                Swatch::Vertical(s) if s.dashed => {
+                    for (from, to) in [(y, y + 6), (y + 12, y + 18)] {
+                        area.draw(&PathElement::new([(17, from), (17, to)], shape(*s)))
+                            .map_err(failed)?;
+                    }
+                }
                 Swatch::Vertical(s) => area
                     .draw(&PathElement::new([(17, y), (17, y + 18)], shape(*s)))
                     .map_err(failed)?,
+                Swatch::Dot(s) => {
+                    for x in [8, 17, 26] {
+                        area.draw(&Circle::new((x, mid), s.width.max(2), s.color.filled()))
+                            .map_err(failed)?;
+                    }
+                }
                 Swatch::Tick(s) => area
                     .draw(&TriangleMarker::new((17, mid), 6, s.color.filled()))
                     .map_err(failed)?,

@@ -70,6 +70,7 @@ impl<'a> Figure<'a> {
                     .collect(),
                 stacked: p.stacked.iter().map(cut_line).collect(),
                 lines: p.lines.iter().map(cut_line).collect(),
+                points: p.points.iter().map(cut_line).collect(),
                 reference_lines: p.reference_lines.clone(),
                 spans: p
                     .spans
@@ -131,6 +132,8 @@ pub struct Panel<'a> {
     pub stacked: Vec<Line<'a>>,
     /// Lines, drawn in order (later on top).
     pub lines: Vec<Line<'a>>,
+    /// Series drawn as dots, one per row, over the lines (the datapoints an alarm evaluated).
+    pub points: Vec<Line<'a>>,
     /// Dashed horizontal lines (targets, thresholds).
     pub reference_lines: Vec<ReferenceLine>,
     /// Shaded time spans (faults until recovery, alarm periods), drawn under everything.
@@ -147,6 +150,7 @@ impl<'a> Panel<'a> {
             bands: Vec::new(),
             stacked: Vec::new(),
             lines: Vec::new(),
+            points: Vec::new(),
             reference_lines: Vec::new(),
             spans: Vec::new(),
         }

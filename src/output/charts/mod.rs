@@ -4,8 +4,9 @@
 //! The CLI reads `services.csv`, `cluster.csv`, `events.csv`, `summary.json` and `alarms.csv` into
 //! [`RunData`] and calls [`render_charts`]; `ecsim run` and `ecsim plot RUN_DIR` take the same
 //! path, so they produce the same bytes. One file per concern: `data` (loading), `figure` (what a
-//! chart shows), `draw` and `encode` (how), `downsample`, `style`, `timeline`, `annotations`,
-//! `scaling` (target lines and alarm periods), and one file per chart kind (`load`, `tasks`,
+//! chart shows), `draw` and `encode` (how), `downsample`, `palette` (which colours mean what),
+//! `style`, `timeline`, `annotations`, `scaling` (target lines, alarm periods and the datapoints
+//! the alarms saw), and one file per chart kind (`load`, `tasks`,
 //! `utilization`, `deployments`, `latency`, `capacity`, `cost`).
 
 pub mod annotations;
@@ -19,6 +20,7 @@ mod encode;
 pub mod figure;
 pub mod latency;
 pub mod load;
+pub mod palette;
 pub mod revisions;
 pub mod scaling;
 pub mod style;
@@ -30,7 +32,7 @@ pub mod utilization;
 pub use data::{DataError, RunData, RunTexts};
 
 use figure::Figure;
-use timeline::{TimeAxis, Window, describe_duration, describe_start};
+use timeline::{Clock, TimeAxis, Window, describe_duration, describe_start_in};
 
 /// Which files to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,13 +97,13 @@ impl<'a> ChartContext<'a> {
         let s = &run.summary;
         let mut facts = Vec::new();
         if !s.start.is_empty() {
-            facts.push(format!("starts {}", describe_start(&s.start)));
+            facts.push(format!("starts {}", describe_start_in(&s.start, &s.time_zone)));
         }
         facts.push(format!("{} simulated", describe_duration(run.end_s())));
         facts.push(format!("seed {}", s.seed));
         ChartContext {
             run,
-            axis: TimeAxis::for_duration(run.end_s()),
+            axis: TimeAxis::for_duration(run.end_s()).with_clock(Clock::new(&s.start, &s.time_zone)),
             subtitle: facts.join(" · "),
         }
     }
@@ -135,13 +137,33 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
         // Only for a service with a service model (issue 14).
         figures.extend(latency::figure(ctx, service));
     }
-    for provider in &ctx.run.providers {
+    // A provider no task ever used (FARGATE_SPOT beside FARGATE) would be an empty chart.
+    for provider in ctx.run.providers.iter().filter(|p| capacity::has_data(p)) {
         figures.push(capacity::figure(ctx, provider));
+    }
+    // An outage touches the whole cluster: every chart of a service or provider shades it.
+    let outages = annotations::outage_spans(ctx.run, ctx.axis.end_s);
+    for figure in &mut figures {
+        for panel in &mut figure.panels {
+            for outage in &outages {
+                if !panel.spans.contains(outage) {
+                    panel.spans.push(outage.clone());
+                }
+            }
+        }
     }
     if !ctx.run.providers.is_empty() {
         figures.push(cost::figure(ctx, total_cost));
     }
     figures
+}
+
+/// Calls `inspect` with the figures of `run`, in report order, before any window cuts them: what
+/// each chart shows, for tests that check a chart's data rather than its pixels.
+pub fn inspect_figures<R>(run: &RunData, inspect: impl FnOnce(&[Figure<'_>]) -> R) -> R {
+    let ctx = ChartContext::new(run);
+    let total = cost::total_cost(run);
+    inspect(&figures(&ctx, total.as_ref()))
 }
 
 /// Renders every chart of `run` at the default size.
@@ -169,8 +191,9 @@ pub fn render_charts_sized(run: &RunData, format: ChartFormat, size: (u32, u32))
         let (figure, axis) = match figure.window.or(run_window) {
             Some(window) => {
                 let mut zoomed = figure.within(window);
-                zoomed.subtitle = format!("{} · window {}", zoomed.subtitle, window.describe());
-                (zoomed, TimeAxis::for_window(window))
+                let axis = TimeAxis::for_window(window).with_clock(ctx.axis.clock);
+                zoomed.subtitle = format!("{} · window {}", zoomed.subtitle, axis.describe_window(window));
+                (zoomed, axis)
             }
             None => (figure, ctx.axis.clone()),
         };

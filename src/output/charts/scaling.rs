@@ -7,10 +7,15 @@
 //! from the change to ALARM to the next change (or to the end of the run): the state changes the
 //! file holds by default give the same periods as every evaluation.
 //! High alarms (`>`, `>=`) and low alarms (`<`, `<=`) get one tint each, whatever policy owns them.
+//!
+//! The datapoints the alarms evaluated (the `datapoints` of `alarms.csv`'s rows) are drawn as dots
+//! at the start of the period each measured: a target tracking policy's alarms see one-minute
+//! datapoints minutes after the fact, so the dots show what the alarm compared with its
+//! threshold when it went into ALARM, beside the per-interval metric of `services.csv`.
 
 use super::ChartContext;
 use super::data::{AlarmSeries, RunData, ServiceSeries};
-use super::figure::{Panel, ReferenceLine, Span, YScale};
+use super::figure::{Line, Panel, ReferenceLine, Span, YScale};
 use super::style;
 use super::utilization::Overlays;
 
@@ -25,7 +30,65 @@ pub fn utilization_overlays<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeri
     Overlays {
         reference_lines: reference_lines(run, &service.name, UTILIZATION_METRICS),
         spans: alarm_spans(run, &service.name, UTILIZATION_METRICS, ctx.axis.end_s),
+        points: alarm_datapoints(run, &service.name, UTILIZATION_METRICS),
         panels: requests_panel(ctx, service).into_iter().collect(),
+    }
+}
+
+/// Colours of the datapoint dots, one per legend in order of first appearance (series colours
+/// that neither CPU nor memory uses).
+const DATAPOINT_COLORS: [plotters::style::RGBColor; 4] = [
+    style::ALARM_DATAPOINTS.color,
+    super::palette::series::BLUE,
+    super::palette::series::BLUISH_GREEN,
+    super::palette::series::ORANGE,
+];
+
+/// Dots for the datapoints the alarms of `service` on `metrics` evaluated. A target tracking
+/// policy's high and low alarms see the same datapoints, so they share one legend per metric
+/// (`CPU datapoints alarms saw`) and their dots coincide; a user alarm gets its own.
+pub fn alarm_datapoints<'a>(run: &'a RunData, service: &str, metrics: &[&str]) -> Vec<Line<'a>> {
+    let mut legends: Vec<String> = Vec::new();
+    // By name, not by first row: `alarms.csv` with every evaluation lists the alarms in another
+    // order than the one with changes of state, and both must draw the same chart.
+    let mut alarms: Vec<&AlarmSeries> = run
+        .alarms
+        .iter()
+        .filter(|a| a.service == service && metrics.contains(&a.metric.as_str()))
+        .filter(|a| !a.datapoint_time_s.is_empty())
+        .collect();
+    alarms.sort_by(|a, b| (a.role.is_none(), &a.alarm).cmp(&(b.role.is_none(), &b.alarm)));
+    alarms
+        .into_iter()
+        .map(|a| {
+            let legend = match a.role {
+                Some(_) => format!("{} datapoints alarms saw", metric_short_name(&a.metric)),
+                None => format!("datapoints {} saw", a.alarm),
+            };
+            let index = legends.iter().position(|l| l == &legend).unwrap_or_else(|| {
+                legends.push(legend.clone());
+                legends.len() - 1
+            });
+            Line {
+                legend,
+                stroke: style::Stroke {
+                    color: DATAPOINT_COLORS[index % DATAPOINT_COLORS.len()],
+                    ..style::ALARM_DATAPOINTS
+                },
+                time_s: &a.datapoint_time_s,
+                values: &a.datapoint_values,
+            }
+        })
+        .collect()
+}
+
+/// `CPU`, `memory`, `requests`: a metric's name in a legend.
+fn metric_short_name(metric: &str) -> &str {
+    match metric {
+        "CPUUtilization" => "CPU",
+        "MemoryUtilization" => "memory",
+        REQUESTS_PER_TARGET => "requests",
+        other => other,
     }
 }
 
@@ -56,6 +119,7 @@ fn requests_panel<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Opt
     );
     panel.reference_lines = reference_lines(run, name, &[REQUESTS_PER_TARGET]);
     panel.spans = alarm_spans(run, name, &[REQUESTS_PER_TARGET], ctx.axis.end_s);
+    panel.points = alarm_datapoints(run, name, &[REQUESTS_PER_TARGET]);
     panel.height_weight = 2;
     Some(panel)
 }
@@ -203,7 +267,7 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
     fn run() -> RunData {
         let mut run = RunData::from_texts(RunTexts {
             services_csv: SERVICES,
-            cluster_csv: "time_s,capacity_provider,instances,instances_pending,capacity_provider_reservation,tasks,cost_usd,desired_capacity,target_capacity\n",
+            cluster_csv: "time_s,capacity_provider,instances,instances_pending,capacity_provider_reservation,tasks,cost_usd,desired_capacity,target_capacity,tasks_provisioning\n",
             events_csv: "time_s,timestamp,kind,subject,message\n",
             summary_json: r#"{"simulated_seconds": 3600}"#,
         })

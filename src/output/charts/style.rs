@@ -1,9 +1,10 @@
-//! The look shared by every chart: the Okabe-Ito palette, one stroke per series, sizes and the
-//! embedded font.
+//! The look shared by every chart: one stroke per series and per marker kind (colours from
+//! `palette`), sizes and the embedded font.
 //!
 //! A series keeps its colour on every chart (running is always blue, pending always orange, what
-//! was asked for is always black, a shortfall or a fault is always vermillion), so a reader learns
-//! the colours once.
+//! was asked for is always black, a shortfall is always vermillion), and markers and shaded spans
+//! use dark inks no series uses (a fault is crimson, a scheduled action purple), so a reader learns
+//! the colours once and never mistakes an event for data.
 
 use std::sync::OnceLock;
 
@@ -49,28 +50,15 @@ pub const LEGEND_SIZE: f64 = 15.0;
 /// Annotation label size.
 pub const ANNOTATION_SIZE: f64 = 13.0;
 
-/// Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+/// Okabe-Ito: distinguishable with the common colour-vision deficiencies. The series colours of
+/// [`palette`](super::palette), by their usual names.
 pub mod okabe_ito {
-    use plotters::style::RGBColor;
-    /// Black.
-    pub const BLACK: RGBColor = RGBColor(0, 0, 0);
-    /// Orange.
-    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
-    /// Sky blue.
-    pub const SKY_BLUE: RGBColor = RGBColor(86, 180, 233);
-    /// Bluish green.
-    pub const BLUISH_GREEN: RGBColor = RGBColor(0, 158, 115);
-    /// Yellow.
-    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
-    /// Blue.
-    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
-    /// Vermillion.
-    pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
-    /// Reddish purple.
-    pub const REDDISH_PURPLE: RGBColor = RGBColor(204, 121, 167);
+    pub use super::super::palette::series::{
+        BLACK, BLUE, BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE, VERMILLION, YELLOW,
+    };
 }
 
-use okabe_ito::*;
+use super::palette::{marker, series::*};
 
 /// Greys for text, grid and neutral bands.
 pub const TEXT_GREY: RGBColor = RGBColor(80, 80, 80);
@@ -79,9 +67,9 @@ pub const GRID_GREY: RGBColor = RGBColor(232, 232, 232);
 /// Major grid lines.
 pub const GRID_GREY_BOLD: RGBColor = RGBColor(205, 205, 205);
 /// Neutral band fill (min-max capacity).
-pub const BAND_GREY: RGBColor = RGBColor(150, 150, 150);
-/// Generic event markers (scaling activities, deployments) of kinds without their own colour.
-pub const MARKER_GREY: RGBColor = RGBColor(90, 90, 90);
+pub const BAND_GREY: RGBColor = super::palette::series::BAND_GREY;
+/// Generic event markers (deployments) of kinds without their own colour.
+pub const MARKER_GREY: RGBColor = marker::DARK_GREY;
 
 /// How one series is drawn.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -138,16 +126,16 @@ pub const INSTANCES_PENDING: Stroke = solid(ORANGE, 2);
 pub const RESERVATION: Stroke = solid(REDDISH_PURPLE, 2);
 /// Total cost when there are several providers.
 pub const COST_TOTAL: Stroke = dashed(BLACK, 2);
-/// Faults (vermillion: something broke).
-pub const FAULT: Stroke = solid(VERMILLION, 2);
+/// Faults (crimson: something broke).
+pub const FAULT: Stroke = solid(marker::CRIMSON, 2);
 /// An Availability Zone outage, shaded from its start to its recovery.
-pub const OUTAGE: Stroke = solid(REDDISH_PURPLE, 2);
-/// Spot interruptions, drawn as small triangles on the bottom edge.
-pub const SPOT_INTERRUPTION: Stroke = solid(REDDISH_PURPLE, 1);
-/// Service updates (desiredCount changed by an operator).
-pub const SERVICE_UPDATE: Stroke = dashed(BLACK, 1);
-/// Placement failures, drawn as small triangles on the bottom edge.
-pub const PLACEMENT_FAILURE: Stroke = solid(VERMILLION, 1);
+pub const OUTAGE: Stroke = solid(marker::OLIVE, 2);
+/// Spot interruptions, drawn as small triangles on the bottom edge (crimson: a fault).
+pub const SPOT_INTERRUPTION: Stroke = solid(marker::CRIMSON, 1);
+/// Service updates (desiredCount changed by an operator), purple like a scheduled action.
+pub const SERVICE_UPDATE: Stroke = dashed(marker::PURPLE, 1);
+/// Placement failures, drawn as small triangles on the bottom edge (olive: no room).
+pub const PLACEMENT_FAILURE: Stroke = solid(marker::OLIVE, 1);
 /// Other timeline events (deployments, rollbacks).
 pub const OTHER_EVENT: Stroke = dashed(MARKER_GREY, 1);
 /// RUNNING tasks while no deployment is in progress (the current revision), a stacked area: a
@@ -160,31 +148,33 @@ pub const ACTIVE_TASKS: Stroke = solid(YELLOW, 1);
 /// A deployment in progress, shaded from its start to its end.
 pub const DEPLOYMENT_SPAN: Stroke = solid(MARKER_GREY, 1);
 /// A rollback in progress, shaded from its start to its end.
-pub const ROLLBACK_SPAN: Stroke = solid(VERMILLION, 1);
-/// A deployment starts.
-pub const DEPLOYMENT_STARTED: Stroke = solid(BLUE, 1);
-/// A deployment completes (green: delivered).
-pub const DEPLOYMENT_COMPLETED: Stroke = solid(BLUISH_GREEN, 2);
-/// A deployment fails (circuit breaker or alarm): vermillion like a fault.
-pub const DEPLOYMENT_FAILED: Stroke = solid(VERMILLION, 2);
-/// A rollback starts: vermillion, dashed.
-pub const ROLLBACK_STARTED: Stroke = dashed(VERMILLION, 2);
-/// A deployment is stuck (unable to stop or start tasks): orange like tasks that do not start.
-pub const DEPLOYMENT_STALLED: Stroke = dashed(ORANGE, 2);
-/// A scaling activity that raised desiredCount (vermillion, like the high alarm that caused it).
-pub const SCALE_OUT: Stroke = dashed(VERMILLION, 1);
-/// A scaling activity that lowered desiredCount (blue, like the low alarm that caused it).
-pub const SCALE_IN: Stroke = dashed(BLUE, 1);
-/// A scheduled action that moved desiredCount into its new bounds.
-pub const SCHEDULED_ACTION: Stroke = solid(BLUISH_GREEN, 2);
+pub const ROLLBACK_SPAN: Stroke = solid(marker::PLUM, 1);
+/// A deployment starts (navy).
+pub const DEPLOYMENT_STARTED: Stroke = solid(marker::NAVY, 1);
+/// A deployment completes (dark grey, heavier than its start).
+pub const DEPLOYMENT_COMPLETED: Stroke = solid(MARKER_GREY, 2);
+/// A deployment fails (circuit breaker or alarm): plum, near the crimson of a fault.
+pub const DEPLOYMENT_FAILED: Stroke = solid(marker::PLUM, 2);
+/// A rollback starts: plum, dashed.
+pub const ROLLBACK_STARTED: Stroke = dashed(marker::PLUM, 2);
+/// A rollback event of the service scheduler: crimson, dashed.
+pub const ROLLBACK: Stroke = dashed(marker::CRIMSON, 2);
+/// A deployment is stuck (unable to stop or start tasks): olive, like placements that find no room.
+pub const DEPLOYMENT_STALLED: Stroke = dashed(marker::OLIVE, 2);
+/// A scaling activity that raised desiredCount (brown, like the high alarm that caused it).
+pub const SCALE_OUT: Stroke = dashed(marker::BROWN, 1);
+/// A scaling activity that lowered desiredCount (dark teal, like the low alarm that caused it).
+pub const SCALE_IN: Stroke = dashed(marker::DARK_TEAL, 1);
+/// A scheduled action that moved desiredCount into its new bounds (purple: an operator's hand).
+pub const SCHEDULED_ACTION: Stroke = solid(marker::PURPLE, 2);
 /// Periods a high alarm (`>`, `>=`) was in ALARM, drawn as a tint.
-pub const ALARM_HIGH: Stroke = solid(VERMILLION, 1);
+pub const ALARM_HIGH: Stroke = solid(marker::BROWN, 1);
 /// Periods a low alarm (`<`, `<=`) was in ALARM, drawn as a tint.
-pub const ALARM_LOW: Stroke = solid(BLUE, 1);
+pub const ALARM_LOW: Stroke = solid(marker::DARK_TEAL, 1);
 /// The threshold of a user alarm on high values.
-pub const ALARM_HIGH_THRESHOLD: Stroke = dashed(VERMILLION, 2);
+pub const ALARM_HIGH_THRESHOLD: Stroke = dashed(marker::BROWN, 2);
 /// The threshold of a user alarm on low values.
-pub const ALARM_LOW_THRESHOLD: Stroke = dashed(BLUE, 2);
+pub const ALARM_LOW_THRESHOLD: Stroke = dashed(marker::DARK_TEAL, 2);
 /// A target tracking policy's `TargetValue`.
 pub const TARGET_VALUE: Stroke = dashed(BLACK, 2);
 /// Median response time.
@@ -197,6 +187,65 @@ pub const LATENCY_P99: Stroke = solid(VERMILLION, 2);
 pub const TIMEOUT: Stroke = dashed(BLACK, 2);
 /// RequestCountPerTarget as the alarms saw it.
 pub const REQUESTS_PER_TARGET: Stroke = solid(BLUISH_GREEN, 2);
+
+/// The datapoints alarms evaluated, drawn as dots beside the per-interval metric.
+pub const ALARM_DATAPOINTS: Stroke = solid(BLACK, 2);
+/// Tasks waiting for capacity (PROVISIONING), apart from those starting (PENDING).
+pub const PROVISIONING: Stroke = dashed(ORANGE, 2);
+
+/// The strokes of data series (lines, bands, stacked areas, points): series colours only.
+pub const SERIES_STROKES: &[(&str, Stroke)] = &[
+    ("DEMAND", DEMAND),
+    ("SERVED", SERVED),
+    ("UNSERVED", UNSERVED),
+    ("DESIRED", DESIRED),
+    ("RUNNING", RUNNING),
+    ("PENDING", PENDING),
+    ("HEALTHY", HEALTHY),
+    ("CAPACITY_BAND", CAPACITY_BAND),
+    ("CPU", CPU),
+    ("MEMORY", MEMORY),
+    ("INSTANCES", INSTANCES),
+    ("INSTANCES_PENDING", INSTANCES_PENDING),
+    ("RESERVATION", RESERVATION),
+    ("COST_TOTAL", COST_TOTAL),
+    ("CURRENT_TASKS", CURRENT_TASKS),
+    ("PRIMARY_TASKS", PRIMARY_TASKS),
+    ("ACTIVE_TASKS", ACTIVE_TASKS),
+    ("TARGET_VALUE", TARGET_VALUE),
+    ("LATENCY_P50", LATENCY_P50),
+    ("LATENCY_P95", LATENCY_P95),
+    ("LATENCY_P99", LATENCY_P99),
+    ("TIMEOUT", TIMEOUT),
+    ("REQUESTS_PER_TARGET", REQUESTS_PER_TARGET),
+    ("ALARM_DATAPOINTS", ALARM_DATAPOINTS),
+    ("PROVISIONING", PROVISIONING),
+];
+
+/// The strokes of timeline markers, shaded spans and alarm thresholds: marker colours only.
+pub const MARKER_STROKES: &[(&str, Stroke)] = &[
+    ("FAULT", FAULT),
+    ("OUTAGE", OUTAGE),
+    ("SPOT_INTERRUPTION", SPOT_INTERRUPTION),
+    ("SERVICE_UPDATE", SERVICE_UPDATE),
+    ("PLACEMENT_FAILURE", PLACEMENT_FAILURE),
+    ("OTHER_EVENT", OTHER_EVENT),
+    ("DEPLOYMENT_SPAN", DEPLOYMENT_SPAN),
+    ("ROLLBACK_SPAN", ROLLBACK_SPAN),
+    ("DEPLOYMENT_STARTED", DEPLOYMENT_STARTED),
+    ("DEPLOYMENT_COMPLETED", DEPLOYMENT_COMPLETED),
+    ("DEPLOYMENT_FAILED", DEPLOYMENT_FAILED),
+    ("ROLLBACK_STARTED", ROLLBACK_STARTED),
+    ("ROLLBACK", ROLLBACK),
+    ("DEPLOYMENT_STALLED", DEPLOYMENT_STALLED),
+    ("SCALE_OUT", SCALE_OUT),
+    ("SCALE_IN", SCALE_IN),
+    ("SCHEDULED_ACTION", SCHEDULED_ACTION),
+    ("ALARM_HIGH", ALARM_HIGH),
+    ("ALARM_LOW", ALARM_LOW),
+    ("ALARM_HIGH_THRESHOLD", ALARM_HIGH_THRESHOLD),
+    ("ALARM_LOW_THRESHOLD", ALARM_LOW_THRESHOLD),
+];
 
 /// Cost lines, one colour per capacity provider in provider order.
 const PROVIDER_COLORS: [RGBColor; 6] = [BLUE, ORANGE, BLUISH_GREEN, REDDISH_PURPLE, SKY_BLUE, VERMILLION];
@@ -212,4 +261,4 @@ pub const BAND_ALPHA: f64 = 0.35;
 /// data itself.
 pub const STACK_ALPHA: f64 = 0.55;
 /// Fill opacity of shaded time spans (faults until recovery, alarm periods).
-pub const SPAN_ALPHA: f64 = 0.16;
+pub const SPAN_ALPHA: f64 = 0.2;

@@ -33,7 +33,6 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<
         .line("pending (starting)", style::PENDING, &service.time_s, &service.pending)
         .line("desired", style::DESIRED, &service.time_s, &service.desired);
     panel.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
-    panel.spans.extend(annotations::outage_spans(ctx.run, ctx.axis.end_s));
     Figure {
         file_stem: format!("service-{}-tasks", super::file_safe(&service.name)),
         title: ctx.title(&format!("Tasks of service {}", service.name)),

@@ -1,8 +1,44 @@
-//! The time axis shared by every chart: elapsed time since the start in minutes, hours or days
-//! (chosen by run length), with the wall-clock start written once in the subtitle. A chart zoomed
-//! to a window that does not start at zero labels its ticks as elapsed clock time (`11:30`).
+//! The time axis shared by every chart: the wall-clock time of the run, in the scenario's time zone
+//! (UTC unless its scheduled actions name one), as `14:00` and dates (`Tue 6 Jan`) on whole hours
+//! and days of that zone; minutes, hours or days per tick chosen by the axis length. A run whose
+//! start is unknown (an old `summary.json`) is labelled in time since the start.
 
-use chrono::DateTime;
+use chrono::{DateTime, Timelike, Utc};
+use chrono_tz::Tz;
+
+/// The wall clock of a run: when it starts and the zone its times are read in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Clock {
+    /// The run's start.
+    pub start: DateTime<Utc>,
+    /// The time zone of the labels.
+    pub zone: Tz,
+}
+
+impl Clock {
+    /// The clock of a run starting at `start_rfc3339` in the IANA zone `zone` (UTC when empty or
+    /// unknown); `None` when the start does not parse.
+    pub fn new(start_rfc3339: &str, zone: &str) -> Option<Clock> {
+        let start = DateTime::parse_from_rfc3339(start_rfc3339).ok()?.to_utc();
+        Some(Clock {
+            start,
+            zone: zone.parse().unwrap_or(Tz::UTC),
+        })
+    }
+
+    /// The local time `time_s` seconds after the start.
+    fn at(&self, time_s: f64) -> DateTime<Tz> {
+        let ms = (time_s * 1000.0).round() as i64;
+        (self.start + chrono::Duration::milliseconds(ms)).with_timezone(&self.zone)
+    }
+
+    /// Seconds from the local midnight before the start to the start: axis values count from
+    /// there, so round ticks fall on whole hours and midnights of the zone.
+    fn offset_s(&self) -> f64 {
+        let local = self.start.with_timezone(&self.zone);
+        f64::from(local.num_seconds_from_midnight()) + f64::from(local.nanosecond() / 1_000_000) / 1000.0
+    }
+}
 
 /// The unit of the x axis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +81,8 @@ pub struct TimeAxis {
     pub start_s: f64,
     /// End of the axis, seconds since the start.
     pub end_s: f64,
+    /// The wall clock the ticks are labelled in; `None` labels time since the start.
+    pub clock: Option<Clock>,
 }
 
 impl TimeAxis {
@@ -55,7 +93,14 @@ impl TimeAxis {
             unit: TimeUnit::for_length(end_s),
             start_s: 0.0,
             end_s,
+            clock: None,
         }
+    }
+
+    /// The axis labelled in `clock`'s time.
+    pub fn with_clock(mut self, clock: Option<Clock>) -> TimeAxis {
+        self.clock = clock;
+        self
     }
 
     /// The axis of a chart zoomed to `window`, its unit chosen by the window's length.
@@ -64,12 +109,18 @@ impl TimeAxis {
             unit: TimeUnit::for_length(window.length_s()),
             start_s: window.from_s,
             end_s: window.to_s,
+            clock: None,
         }
     }
 
-    /// Seconds since the start, in axis units.
+    /// Seconds since the start, in axis units (counted from the local midnight before the start
+    /// when there is a clock).
     pub fn to_axis(&self, time_s: f64) -> f64 {
-        time_s / self.unit.seconds()
+        (time_s + self.offset_s()) / self.unit.seconds()
+    }
+
+    fn offset_s(&self) -> f64 {
+        self.clock.map_or(0.0, |c| c.offset_s())
     }
 
     /// The axis range in axis units.
@@ -83,28 +134,64 @@ impl TimeAxis {
     }
 
     /// Whether ticks are elapsed clock time (a zoomed window away from the start, shorter than
-    /// three days) rather than plain numbers of the unit.
+    /// three days) rather than plain numbers of the unit; only without a wall clock.
     fn clock_ticks(&self) -> bool {
         self.start_s > 0.0 && self.unit != TimeUnit::Days
     }
 
-    /// The axis description, with its unit.
-    pub fn label(&self) -> &'static str {
+    /// The axis description, with its unit or time zone.
+    pub fn label(&self) -> String {
+        if let Some(clock) = &self.clock {
+            return format!("time ({})", clock.zone.name());
+        }
         match self.unit {
             _ if self.clock_ticks() => "time since start (h:mm)",
             TimeUnit::Minutes => "minutes since start",
             TimeUnit::Hours => "hours since start",
             TimeUnit::Days => "days since start",
         }
+        .to_string()
     }
 
-    /// The label of the tick at `value` axis units.
+    /// The label of the tick at `value` axis units: `14:00`, or the date at a local midnight
+    /// (`Tue 6 Jan`); on a day axis the date, with the time when not midnight.
     pub fn tick_label(&self, value: f64) -> String {
-        if self.clock_ticks() {
-            format_elapsed(value * self.unit.seconds(), self.end_s - self.start_s < 600.0)
-        } else {
-            format_tick(value)
+        let Some(clock) = &self.clock else {
+            return if self.clock_ticks() {
+                format_elapsed(value * self.unit.seconds(), self.end_s - self.start_s < 600.0)
+            } else {
+                format_tick(value)
+            };
+        };
+        let local = clock.at(value * self.unit.seconds() - self.offset_s());
+        let midnight = local.num_seconds_from_midnight() == 0;
+        match self.unit {
+            _ if midnight => local.format("%a %-d %b").to_string(),
+            TimeUnit::Days => local.format("%a %-d %b %H:%M").to_string(),
+            _ if self.end_s - self.start_s < 600.0 => local.format("%H:%M:%S").to_string(),
+            _ => local.format("%H:%M").to_string(),
         }
+    }
+
+    /// A window of this axis for a subtitle: `Mon 5 Jan 11:30–12:30` in the axis's clock, or
+    /// elapsed `11:30–12:30` without one.
+    pub fn describe_window(&self, window: Window) -> String {
+        let Some(clock) = &self.clock else {
+            return window.describe();
+        };
+        let seconds = if window.length_s() < 600.0 { ":%S" } else { "" };
+        let (from, to) = (clock.at(window.from_s), clock.at(window.to_s));
+        let to_format = if from.date_naive() == to.date_naive() {
+            format!("%H:%M{seconds}")
+        } else {
+            format!("%a %-d %b %H:%M{seconds}")
+        };
+        format!(
+            "{}–{} {}",
+            from.format(&format!("%a %-d %b %H:%M{seconds}")),
+            to.format(&to_format),
+            from.format("%Z")
+        )
     }
 
     /// How many tick labels to ask for: about one per 80 pixels, on round numbers.
@@ -171,9 +258,14 @@ pub fn format_tick(value: f64) -> String {
 /// The wall-clock start for a subtitle: `Mon 2026-01-05 00:00 UTC`; the text as given if it does
 /// not parse.
 pub fn describe_start(start_rfc3339: &str) -> String {
-    match DateTime::parse_from_rfc3339(start_rfc3339) {
-        Ok(t) => t.to_utc().format("%a %Y-%m-%d %H:%M UTC").to_string(),
-        Err(_) => start_rfc3339.to_string(),
+    describe_start_in(start_rfc3339, "")
+}
+
+/// The wall-clock start in the IANA zone `zone` (UTC when empty): `Mon 2026-03-02 00:00 KST`.
+pub fn describe_start_in(start_rfc3339: &str, zone: &str) -> String {
+    match Clock::new(start_rfc3339, zone) {
+        Some(clock) => clock.at(0.0).format("%a %Y-%m-%d %H:%M %Z").to_string(),
+        None => start_rfc3339.to_string(),
     }
 }
 
@@ -202,11 +294,54 @@ mod tests {
         ] {
             let axis = TimeAxis::for_duration(seconds);
             assert_eq!(
-                (axis.unit, axis.label(), axis.range().1),
+                (axis.unit, axis.label().as_str(), axis.range().1),
                 (unit, label, end),
                 "{seconds}"
             );
         }
+    }
+
+    #[test]
+    fn with_a_clock_ticks_are_clock_times_and_dates_in_the_zone() {
+        let utc = Clock::new("2026-01-05T00:00:00Z", "").expect("parses");
+        let day = TimeAxis::for_duration(86_400.0).with_clock(Some(utc));
+        assert_eq!(day.label(), "time (UTC)");
+        assert_eq!(day.range(), (0.0, 24.0));
+        assert_eq!(
+            [0.0, 14.0, 24.0].map(|v| day.tick_label(v)),
+            ["Mon 5 Jan", "14:00", "Tue 6 Jan"]
+        );
+        // Seoul: 15:00 UTC is midnight, so the axis counts from there and day ticks are dates.
+        let seoul = Clock::new("2026-03-01T15:00:00Z", "Asia/Seoul").expect("parses");
+        let week = TimeAxis::for_duration(7.0 * 86_400.0).with_clock(Some(seoul));
+        assert_eq!(week.label(), "time (Asia/Seoul)");
+        assert_eq!(week.to_axis(86_400.0), 1.0);
+        assert_eq!(week.tick_label(1.0), "Tue 3 Mar");
+        assert_eq!(week.tick_label(1.5), "Tue 3 Mar 12:00");
+        // In UTC the same start is 15:00: the axis counts from midnight, 15 h before it.
+        let utc_week = TimeAxis::for_duration(86_400.0).with_clock(Clock::new("2026-03-01T15:00:00Z", "UTC"));
+        assert_eq!(
+            (utc_week.to_axis(0.0), utc_week.tick_label(24.0).as_str()),
+            (15.0, "Mon 2 Mar")
+        );
+        let zoom = TimeAxis::for_window(Window {
+            from_s: 41_400.0,
+            to_s: 45_000.0,
+        })
+        .with_clock(Some(utc));
+        assert_eq!(zoom.tick_label(700.0), "11:40");
+        assert_eq!(
+            zoom.describe_window(Window {
+                from_s: 41_400.0,
+                to_s: 45_000.0
+            }),
+            "Mon 5 Jan 11:30–12:30 UTC"
+        );
+        assert_eq!(
+            describe_start_in("2026-03-01T15:00:00Z", "Asia/Seoul"),
+            "Mon 2026-03-02 00:00 KST"
+        );
+        assert_eq!(Clock::new("soon", "UTC"), None);
     }
 
     #[test]
@@ -234,7 +369,7 @@ mod tests {
             to_s: 3600.0,
         });
         assert_eq!(
-            (from_zero.label(), from_zero.tick_label(30.0).as_str()),
+            (from_zero.label().as_str(), from_zero.tick_label(30.0).as_str()),
             ("minutes since start", "30")
         );
         assert_eq!(format_elapsed(95_400.0, false), "1d 02:30");
