@@ -347,6 +347,11 @@ impl SummaryBuilder {
         self.summary.chart_window = window;
     }
 
+    /// Records the services that are alternatives to one another (`charts.compare`).
+    pub fn set_chart_compare(&mut self, compare: Vec<crate::trace::summary::ComparedService>) {
+        self.summary.chart_compare = compare;
+    }
+
     /// Records the verdicts of the scenario's expectations.
     pub fn set_expectations(&mut self, records: Vec<ExpectationRecord>) {
         self.summary.expectations = records;

@@ -211,6 +211,20 @@ pub struct Summary {
     /// absent when they show the whole run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart_window: Option<ChartWindow>,
+    /// Services that are alternatives to one another (`charts.compare`), drawn on one comparison
+    /// chart and never added up; absent without.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chart_compare: Vec<ComparedService>,
+}
+
+/// One alternative of `charts.compare`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ComparedService {
+    /// The service.
+    pub service: String,
+    /// The capacity providers its tasks may run on (its launch type's or strategy's), in order.
+    pub capacity_providers: Vec<String>,
 }
 
 /// A stretch of the run, seconds since its start.

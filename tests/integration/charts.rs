@@ -78,6 +78,9 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
                 expected.push((format!("service-{}-latency", s.name), "timed out (requests/s)"));
             }
         }
+        if !run.summary.chart_compare.is_empty() {
+            expected.push(("comparison".to_string(), "running tasks"));
+        }
         for p in &run.providers {
             expected.push((format!("provider-{}-capacity", p.name), ""));
         }

@@ -3,6 +3,7 @@
 mod alb_metrics;
 mod autoscaling;
 mod aws_taskdefs;
+mod chart_data;
 mod charts;
 mod check_cli;
 mod citations;

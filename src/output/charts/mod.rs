@@ -10,6 +10,7 @@
 
 pub mod annotations;
 pub mod capacity;
+pub mod comparison;
 pub mod cost;
 pub mod data;
 pub mod deployments;
@@ -135,6 +136,8 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
         // Only for a service with a service model (issue 14).
         figures.extend(latency::figure(ctx, service));
     }
+    // The alternatives of `charts.compare` on shared axes.
+    figures.extend(comparison::figure(ctx));
     for provider in &ctx.run.providers {
         figures.push(capacity::figure(ctx, provider));
     }

@@ -1,0 +1,153 @@
+//! Snapshot tests of what charts show (issue 15): the figures' panels, legends and series, read
+//! from the `Figure` a chart kind builds rather than from pixels.
+
+use ecsim::output::charts::figure::Figure;
+use ecsim::output::charts::{ChartContext, RunData, RunTexts, comparison, cost};
+
+use crate::support::{RunOutput, load_file, load_text, root, run_to_strings};
+
+fn run_named(scenario: &str) -> RunData {
+    let loaded = load_file(&root().join("scenarios").join(scenario), &[]).expect("scenario loads");
+    run_data(&run_to_strings(&loaded))
+}
+
+fn run_data(output: &RunOutput) -> RunData {
+    RunData::from_texts(RunTexts {
+        services_csv: &output.services,
+        cluster_csv: &output.cluster,
+        events_csv: &output.events,
+        summary_json: &output.summary,
+    })
+    .and_then(|run| run.with_alarms(&output.alarms))
+    .expect("the run's own files load")
+}
+
+/// Each panel's y label with the legends of its lines.
+fn panels(figure: &Figure<'_>) -> Vec<(String, Vec<String>)> {
+    figure
+        .panels
+        .iter()
+        .map(|p| (p.y_label.clone(), p.lines.iter().map(|l| l.legend.clone()).collect()))
+        .collect()
+}
+
+#[test]
+fn alternatives_share_one_overlay_chart() {
+    let run = run_named("rolling-update-side-by-side.yaml");
+    let names: Vec<&str> = run.summary.chart_compare.iter().map(|c| c.service.as_str()).collect();
+    assert_eq!(names, ["web-100-200", "web-50-100", "web-0-100"]);
+    let ctx = ChartContext::new(&run);
+    let figure = comparison::figure(&ctx).expect("a comparison chart");
+    assert_eq!(figure.file_stem, "comparison");
+    let cost = |name: &str| run.summary.service(name).expect("in the summary").cost_usd;
+    let legend = |name: &str| format!("{name} · {}", comparison::describe_usd(cost(name)));
+    let names3 = |suffix: &str| -> Vec<String> { names.iter().map(|n| format!("{n}{suffix}")).collect() };
+    assert_eq!(
+        panels(&figure),
+        [
+            (
+                "running tasks".to_string(),
+                names.iter().map(|n| legend(n)).collect::<Vec<_>>()
+            ),
+            ("unserved req/s".to_string(), names3("")),
+            ("CPU (%)".to_string(), names3("")),
+        ],
+        "Fargate alternatives share a provider: no instance or provider cost panel"
+    );
+    // Each line is its service's own column, in a colour of its own.
+    for (i, line) in figure.panels[0].lines.iter().enumerate() {
+        let series = run.services.iter().find(|s| s.name == names[i]).expect("series");
+        assert_eq!(line.values, series.running.as_slice());
+        assert_eq!(line.stroke, comparison::alternative_stroke(i));
+    }
+    let strokes: Vec<_> = figure.panels[0].lines.iter().map(|l| l.stroke.color).collect();
+    assert!(strokes[0] != strokes[1] && strokes[1] != strokes[2] && strokes[0] != strokes[2]);
+    let peak = |name: &str| {
+        let s = run.services.iter().find(|s| s.name == name).expect("series");
+        s.running.iter().fold(0.0_f64, |a, &b| a.max(b))
+    };
+    assert_eq!((peak("web-100-200"), peak("web-50-100")), (12.0, 6.0));
+}
+
+#[test]
+fn alternatives_on_their_own_providers_compare_instances_and_provider_cost() {
+    let run = run_named("target-capacity-100-vs-80.yaml");
+    let ctx = ChartContext::new(&run);
+    let figure = comparison::figure(&ctx).expect("a comparison chart");
+    let provider_cost = |name: &str| {
+        let p = run.providers.iter().find(|p| p.name == name).expect("provider");
+        *p.cost_usd.last().expect("rows")
+    };
+    let labels = panels(&figure);
+    assert_eq!(
+        labels[0].1,
+        [
+            format!("web-100 · {}", comparison::describe_usd(provider_cost("cp-100"))),
+            format!("web-80 · {}", comparison::describe_usd(provider_cost("cp-80")))
+        ],
+        "an alternative with a provider of its own costs what its provider cost"
+    );
+    assert_eq!(
+        labels[1],
+        (
+            "instances".to_string(),
+            vec!["web-100 (cp-100)".to_string(), "web-80 (cp-80)".to_string()]
+        )
+    );
+    assert_eq!(labels.len(), 3, "running tasks and the two most telling panels");
+
+    // The cost chart draws each provider and no total of two alternatives.
+    assert!(cost::total_cost(&run).is_none());
+    let legends: Vec<String> = cost::figure(&ctx, None).panels[0]
+        .lines
+        .iter()
+        .map(|l| l.legend.clone())
+        .collect();
+    assert_eq!(legends, ["cp-100", "cp-80"]);
+    let mut not_compared = run.clone();
+    not_compared.summary.chart_compare.clear();
+    assert!(
+        cost::total_cost(&not_compared).is_some(),
+        "two providers of one system are summed"
+    );
+    assert!(comparison::figure(&ChartContext::new(&not_compared)).is_none());
+}
+
+#[test]
+fn compare_names_services_of_the_scenario() {
+    let base = "name: c\nduration: 1h\necs:\n  services:\n    - {serviceName: tracked, launchType: FARGATE, taskDefinition: web, desiredCount: 1}\n    - {serviceName: stepped, launchType: FARGATE, taskDefinition: web, desiredCount: 1}\n  taskDefinitions:\n    - {family: web, cpu: '256', memory: '512', networkMode: awsvpc, requiresCompatibilities: [FARGATE], containerDefinitions: [{name: app, image: x}]}\n";
+    let loaded = load_text("c.yaml", &format!("{base}charts:\n  compare: [stepped, tracked]\n")).expect("loads");
+    assert_eq!(loaded.charts.compare, ["stepped", "tracked"]);
+    let compared = ecsim::scenario::charts::compared_services(&loaded.charts, &loaded.spec);
+    assert_eq!(compared[0].capacity_providers, ["FARGATE"]);
+    for (compare, message, help) in [
+        (
+            "[tracked, steped]",
+            "`steped` is not a service of this scenario",
+            "did you mean `stepped`?",
+        ),
+        (
+            "[tracked, web]",
+            "`web` is not a service of this scenario",
+            "the services are: tracked, stepped",
+        ),
+        (
+            "[tracked, tracked]",
+            "`tracked` is named twice",
+            "name each alternative once",
+        ),
+        (
+            "[tracked]",
+            "a comparison needs 2 to 6 services; found 1",
+            "compare: [tracked, stepped]",
+        ),
+    ] {
+        let e = load_text("c.yaml", &format!("{base}charts:\n  compare: {compare}\n"))
+            .expect_err(compare)
+            .to_string();
+        assert!(
+            e.contains(message) && e.contains(help) && e.contains("charts.compare"),
+            "{compare}: {e}"
+        );
+    }
+}
