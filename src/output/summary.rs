@@ -17,7 +17,7 @@ fn policy_summary(spec: &Spec, policy: &ScalingPolicySpec) -> PolicySummary {
     let (policy_type, metric, target_value) = match &policy.kind {
         PolicyKind::TargetTracking(tt) => (
             TARGET_TRACKING_SCALING,
-            Some(tt.stream.metric.metric_name().to_string()),
+            Some(tt.stream.metric_name().to_string()),
             Some(tt.target_value),
         ),
         PolicyKind::StepScaling(_) => (STEP_SCALING, None, None),

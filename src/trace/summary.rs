@@ -109,7 +109,8 @@ pub struct PolicySummary {
     pub scaling_activities: u64,
     /// `PolicyType`: [`TARGET_TRACKING_SCALING`] or [`STEP_SCALING`].
     pub policy_type: String,
-    /// The CloudWatch metric a target tracking policy tracks (`CPUUtilization`, ...).
+    /// The CloudWatch metric a target tracking policy tracks (`CPUUtilization`, ...; metric math
+    /// as `ApproximateNumberOfMessagesVisible / RunningTaskCount`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
     /// A target tracking policy's `TargetValue`.

@@ -2,7 +2,7 @@
 //! from the `Figure` a chart kind builds rather than from pixels.
 
 use ecsim::output::charts::figure::Figure;
-use ecsim::output::charts::{ChartContext, RunData, RunTexts, comparison, cost};
+use ecsim::output::charts::{ChartContext, RunData, RunTexts, comparison, cost, worker};
 
 use crate::support::{RunOutput, load_file, load_text, root, run_to_strings};
 
@@ -150,4 +150,56 @@ fn compare_names_services_of_the_scenario() {
             "{compare}: {e}"
         );
     }
+}
+
+#[test]
+fn a_queue_worker_charts_messages_backlog_and_age_not_requests() {
+    let run = run_named("sqs-worker-backlog.yaml");
+    let worker = run.services.iter().find(|s| s.name == "worker").expect("worker");
+    let queue = worker.queue.as_ref().expect("a queue worker has queue columns");
+    let ctx = ChartContext::new(&run);
+    let figure = worker::figure(&ctx, worker).expect("a worker chart");
+    assert_eq!(figure.file_stem, "service-worker-messages");
+    assert_eq!(
+        panels(&figure),
+        [
+            (
+                "messages/s".to_string(),
+                vec!["arriving".to_string(), "processed".to_string()]
+            ),
+            ("backlog".to_string(), vec!["messages waiting".to_string()]),
+            ("per task".to_string(), vec!["backlog per RUNNING task".to_string()]),
+            ("oldest".to_string(), vec!["age of the oldest message".to_string()]),
+        ]
+    );
+    assert!(
+        figure.panels.iter().all(|p| p.bands.is_empty()),
+        "no unserved fill: messages wait in the queue"
+    );
+    // The policy's target sits on the metric it tracks: backlog per task (m1 / m2).
+    let targets: Vec<(String, f64)> = figure
+        .panels
+        .iter()
+        .flat_map(|p| p.reference_lines.iter().map(move |r| (p.y_label.clone(), r.value)))
+        .collect();
+    assert_eq!(targets, [("per task".to_string(), 100.0)]);
+    assert_eq!(
+        run.summary.scaling_policies[0].metric.as_deref(),
+        Some(worker::BACKLOG_PER_TASK_METRIC)
+    );
+    // The series: the backlog rises during the burst and drains to empty; per task is the
+    // backlog over RUNNING tasks; the age is in milliseconds.
+    let peak = |v: &[f64]| v.iter().copied().filter(|x| x.is_finite()).fold(0.0_f64, f64::max);
+    assert!(peak(&queue.backlog) > 100_000.0, "{}", peak(&queue.backlog));
+    assert_eq!(queue.backlog.last(), Some(&0.0));
+    let i = queue.backlog.iter().position(|&b| b > 0.0).expect("a backlog");
+    assert_eq!(queue.backlog_per_task[i], queue.backlog[i] / worker.running[i]);
+    assert!(
+        peak(&queue.oldest_message_age_ms) > 60_000.0,
+        "the oldest message waited minutes"
+    );
+    assert_eq!(figure.panels[1].lines[0].values, queue.backlog.as_slice());
+    // A service serving requests keeps its load chart.
+    let web = run_named("web-fargate.yaml");
+    assert!(web.services.iter().all(|s| s.queue.is_none()));
 }

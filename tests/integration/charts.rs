@@ -56,7 +56,11 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
         let scenario = &run.summary.scenario;
         let mut expected: Vec<(String, &str)> = Vec::new();
         for s in &run.services {
-            expected.push((format!("service-{}-load", s.name), "requests per second"));
+            if s.queue.is_some() {
+                expected.push((format!("service-{}-messages", s.name), "messages/s"));
+            } else {
+                expected.push((format!("service-{}-load", s.name), "requests per second"));
+            }
             expected.push((format!("service-{}-tasks", s.name), "tasks"));
             expected.push((format!("service-{}-utilization", s.name), "utilization (% of reserved)"));
             if run

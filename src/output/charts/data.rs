@@ -7,6 +7,7 @@
 //! absent fields with empty values.
 
 use super::revisions::RevisionLayers;
+use super::worker::QueueSeries;
 use crate::trace::columns::{alarms, cluster, events, services};
 use crate::trace::summary::{self, Summary};
 use crate::trace::{AlarmRole, DetailCells, EventDetail};
@@ -80,6 +81,8 @@ pub struct ServiceSeries {
     pub revisions: RevisionLayers,
     /// The latency columns, when the run wrote them and this service has a service model.
     pub latency: Option<LatencySeries>,
+    /// The queue columns, for a queue worker.
+    pub queue: Option<QueueSeries>,
 }
 
 /// One service's latency columns (issue 14); NaN where a row has no estimate.
@@ -203,6 +206,7 @@ impl RunData {
         let events = parse_events(texts.events_csv)?;
         let mut services = parse_services(texts.services_csv)?;
         parse_latency(texts.services_csv, &mut services)?;
+        parse_queue(texts.services_csv, &mut services)?;
         for service in &mut services {
             let deployments = super::annotations::deployments_in(&events, &service.name);
             service.revisions = RevisionLayers::split(service, |t| {
@@ -363,6 +367,7 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
                 requests_per_target: Vec::new(),
                 revisions: RevisionLayers::default(),
                 latency: None,
+                queue: None,
             };
             service.requests_per_target = service
                 .served_rps
@@ -412,6 +417,24 @@ fn parse_latency(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataErr
             p99_ms,
             timed_out_rps,
         });
+    }
+    Ok(())
+}
+
+/// Adds the queue columns to the queue workers, when `services.csv` has them.
+fn parse_queue(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataError> {
+    let header = text.lines().next().unwrap_or("");
+    if !header.split(',').any(|name| name == services::QUEUE_DEPTH) {
+        return Ok(());
+    }
+    let names = [services::QUEUE_DEPTH, services::OLDEST_MESSAGE_AGE_S];
+    for (name, columns) in grouped_columns(services::FILE, text, services::SERVICE, &names)? {
+        let Some(service) = series.iter_mut().find(|s| s.name == name) else {
+            continue;
+        };
+        let mut c = columns.into_iter();
+        let (depth, age_s) = (c.next().unwrap_or_default(), c.next().unwrap_or_default());
+        service.queue = QueueSeries::of(service, depth, age_s);
     }
     Ok(())
 }

@@ -6,7 +6,8 @@
 //! path, so they produce the same bytes. One file per concern: `data` (loading), `figure` (what a
 //! chart shows), `draw` and `encode` (how), `downsample`, `style`, `timeline`, `annotations`,
 //! `scaling` (target lines and alarm periods), and one file per chart kind (`load`, `tasks`,
-//! `utilization`, `deployments`, `latency`, `capacity`, `cost`).
+//! `utilization`, `deployments`, `latency`, `capacity`, `cost`, `worker` for queue workers,
+//! `comparison` for alternatives).
 
 pub mod annotations;
 pub mod capacity;
@@ -27,6 +28,7 @@ pub mod sweep;
 pub mod tasks;
 pub mod timeline;
 pub mod utilization;
+pub mod worker;
 
 pub use data::{DataError, RunData, RunTexts};
 
@@ -122,7 +124,8 @@ impl<'a> ChartContext<'a> {
 fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64>)>) -> Vec<Figure<'a>> {
     let mut figures = Vec::new();
     for service in &ctx.run.services {
-        figures.push(load::figure(ctx, service));
+        // A queue worker's messages wait in its queue: its own chart instead of requests served.
+        figures.push(worker::figure(ctx, service).unwrap_or_else(|| load::figure(ctx, service)));
         figures.push(tasks::figure(ctx, service));
         figures.push(utilization::figure(
             ctx,
