@@ -1,8 +1,8 @@
 //! Snapshot tests of what charts show (issue 15): the figures' panels, legends and series, read
 //! from the `Figure` a chart kind builds rather than from pixels.
 
-use ecsim::output::charts::figure::Figure;
-use ecsim::output::charts::{ChartContext, RunData, RunTexts, comparison, cost, worker};
+use ecsim::output::charts::figure::{Figure, MarkerShape};
+use ecsim::output::charts::{ChartContext, RunData, RunTexts, annotations, comparison, cost, deployments, worker};
 
 use crate::support::{RunOutput, load_file, load_text, root, run_to_strings};
 
@@ -202,4 +202,83 @@ fn a_queue_worker_charts_messages_backlog_and_age_not_requests() {
     // A service serving requests keeps its load chart.
     let web = run_named("web-fargate.yaml");
     assert!(web.services.iter().all(|s| s.queue.is_none()));
+}
+
+#[test]
+fn a_rollback_is_named_and_the_failed_starts_that_trip_the_breaker_are_marked() {
+    let loaded = load_file(&root().join("scenarios/circuit-breaker-rollback.yaml"), &[]).expect("loads");
+    let output = run_to_strings(&loaded);
+    let run = run_data(&output);
+    // The tasks of api:2 that failed to start, from tasks.csv.
+    let failed_s: Vec<f64> = output
+        .tasks
+        .lines()
+        .filter(|l| l.contains(",api:2,") && l.ends_with("Essential container in task exited"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            assert_eq!(cells[8], "", "stopped before RUNNING");
+            cells[9].parse().expect("stopped_s")
+        })
+        .collect();
+    assert_eq!(failed_s.len(), 3, "the breaker's threshold for 4 tasks is 3");
+    let markers = annotations::deployment_markers(&run, "api");
+    let ticks: Vec<(f64, MarkerShape)> = markers
+        .iter()
+        .filter(|m| m.legend == "failed task (circuit breaker counts it)")
+        .map(|m| (m.time_s, m.shape))
+        .collect();
+    assert_eq!(
+        ticks,
+        failed_s.iter().map(|&t| (t, MarkerShape::Tick)).collect::<Vec<_>>(),
+        "a tick at each failed start"
+    );
+    let trip = markers
+        .iter()
+        .find(|m| m.legend == "deployment failed")
+        .expect("the trip is marked");
+    assert_eq!(
+        (trip.time_s, trip.label.as_str()),
+        (failed_s[2], "failed: circuit breaker trips at 3 failed tasks"),
+        "the breaker trips at the third failure"
+    );
+
+    let api = run.services.iter().find(|s| s.name == "api").expect("api");
+    let layers = &api.revisions;
+    assert_eq!(layers.rollback_revision.as_deref(), Some("api:1"));
+    let rollback = &annotations::deployments(&run, "api")[1];
+    assert!(rollback.rollback);
+    for (i, &t) in api.time_s.iter().enumerate() {
+        let rolling_back = t >= rollback.start_s && rollback.end_s.is_none_or(|end| t < end);
+        if rolling_back {
+            assert_eq!(
+                (layers.rollback[i], layers.new[i]),
+                (api.primary_running[i], 0.0),
+                "row {i}"
+            );
+        } else {
+            assert_eq!(layers.rollback[i], 0.0, "row {i}");
+        }
+        let sum = layers.new[i] + layers.rollback[i] + layers.old[i] + layers.current[i];
+        assert_eq!(sum, api.primary_running[i] + api.active_running[i], "row {i}");
+    }
+    assert!(layers.rollback.iter().any(|&v| v > 0.0));
+    let ctx = ChartContext::new(&run);
+    let figure = deployments::figure(&ctx, api).expect("a deployment chart");
+    let stacked: Vec<&str> = figure.panels[0].stacked.iter().map(|l| l.legend.as_str()).collect();
+    assert_eq!(
+        stacked,
+        [
+            "current revision",
+            "new revision (primary)",
+            "rollback to api:1 (primary)",
+            "old revision (active)"
+        ]
+    );
+    assert!(
+        output.events.contains(
+            "deployment_task_failed,api,(service api) deployment ecs-svc/2: a task failed to start (task t-8); the circuit breaker counts failure 1 of 3."
+        ),
+        "{}",
+        output.events
+    );
 }

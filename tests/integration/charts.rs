@@ -595,6 +595,10 @@ fn before_a_deployment_the_tasks_are_the_current_revision_not_the_new_one() {
         (web.primary_running[during], web.active_running[during])
     );
     for i in 0..web.time_s.len() {
-        assert_eq!(layers.new[i] + layers.old[i] + layers.current[i], total(i), "row {i}");
+        assert_eq!(
+            layers.new[i] + layers.rollback[i] + layers.old[i] + layers.current[i],
+            total(i),
+            "row {i}"
+        );
     }
 }

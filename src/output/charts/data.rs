@@ -187,6 +187,7 @@ pub const KEPT_EVENT_KINDS: &[&str] = &[
     "deployment_failed",
     "rollback_started",
     "deployment_stalled",
+    "deployment_task_failed",
     "rollback",
 ];
 
@@ -209,11 +210,7 @@ impl RunData {
         parse_queue(texts.services_csv, &mut services)?;
         for service in &mut services {
             let deployments = super::annotations::deployments_in(&events, &service.name);
-            service.revisions = RevisionLayers::split(service, |t| {
-                deployments
-                    .iter()
-                    .any(|d| t >= d.start_s && d.end_s.is_none_or(|end| t < end))
-            });
+            service.revisions = RevisionLayers::of_deployments(service, &deployments);
         }
         Ok(RunData {
             summary: Summary::from_json(texts.summary_json).map_err(|e| DataError {
