@@ -550,7 +550,7 @@ time_s,timestamp,kind,subject,message
             "count_events(faults) == 0",
             false,
             "unknown event kind `faults`; did you mean `fault`? (kinds: alarm, deployment_completed, deployment_failed, \
-             deployment_not_started, deployment_stalled, deployment_started, fault, fault_recovered, instance, not_scaled, placement_failure, \
+             deployment_not_started, deployment_stalled, deployment_started, deployment_task_failed, fault, fault_recovered, instance, not_scaled, placement_failure, \
              placement_recovered, rollback_started, run, scale_in_blocked, scaling_activity, service_scheduler, \
              service_update, spot_interruption, steady_state, task_start_throttled, task_state)",
         );
@@ -596,6 +596,7 @@ time_s,timestamp,kind,subject,message
                 | EventKind::DeploymentFailed
                 | EventKind::RollbackStarted
                 | EventKind::DeploymentStalled
+                | EventKind::DeploymentTaskFailed
                 | EventKind::TaskStartThrottled
                 | EventKind::ScaleInBlocked => {}
             }

@@ -33,6 +33,7 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::DeploymentFailed,
     EventKind::RollbackStarted,
     EventKind::DeploymentStalled,
+    EventKind::DeploymentTaskFailed,
     EventKind::TaskStartThrottled,
     EventKind::ScaleInBlocked,
 ];

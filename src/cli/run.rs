@@ -132,6 +132,7 @@ pub fn run(args: RunArgs) -> u8 {
     let written = StagedRunDir::create(&out).map_err(Failure::BadInput).and_then(|dir| {
         let (mut summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;
         summary.set_chart_window(window);
+        summary.set_chart_compare(scenario::charts::compared_services(&loaded.charts, &loaded.spec));
         let passed = write_outputs(&expectations, Texts { out: &dir, kept }, summary, charts)?;
         dir.publish().map_err(Failure::Internal)?;
         Ok(passed)

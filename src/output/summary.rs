@@ -20,7 +20,7 @@ fn policy_summary(spec: &Spec, policy: &ScalingPolicySpec) -> PolicySummary {
     let (policy_type, metric, target_value) = match &policy.kind {
         PolicyKind::TargetTracking(tt) => (
             TARGET_TRACKING_SCALING,
-            Some(tt.stream.metric.metric_name().to_string()),
+            Some(tt.stream.metric_name().to_string()),
             Some(tt.target_value),
         ),
         PolicyKind::StepScaling(_) => (STEP_SCALING, None, None),
@@ -462,6 +462,11 @@ impl SummaryBuilder {
     /// Records the stretch of the run the charts are drawn over.
     pub fn set_chart_window(&mut self, window: Option<crate::trace::summary::ChartWindow>) {
         self.summary.chart_window = window;
+    }
+
+    /// Records the services that are alternatives to one another (`charts.compare`).
+    pub fn set_chart_compare(&mut self, compare: Vec<crate::trace::summary::ComparedService>) {
+        self.summary.chart_compare = compare;
     }
 
     /// Records the verdicts of the scenario's expectations.

@@ -1,25 +1,42 @@
-//! `charts`: how the run's charts are drawn. Only `window` for now: the stretch of the run every
-//! chart zooms to, which `ecsim run --from/--to` and `ecsim plot --from/--to` override.
+//! `charts`: how the run's charts are drawn. `window` is the stretch of the run every chart zooms
+//! to, which `ecsim run --from/--to` and `ecsim plot --from/--to` override; `compare` names
+//! services that are alternatives to one another (the same load under two policies, say), which
+//! get one overlay chart on a shared scale and are never added up into a total.
 //!
 //! ```yaml
 //! charts:
 //!   window: {from: 11h30m, to: 12h30m}
+//!   compare: [tracked, stepped]
 //! ```
 
-use super::diag::Diagnostics;
-use super::reader::object;
+use super::diag::{Diagnostics, closest};
+use super::reader::{as_list, as_string, object};
 use super::yaml::Node;
 use crate::sim::time::SimDuration;
+use crate::spec::Spec;
+use crate::trace::summary::ComparedService;
 
 /// The `charts` block.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartSettings {
     /// `window`: from and to, since the start of the run.
     pub window: Option<(SimDuration, SimDuration)>,
+    /// `compare`: services that are alternatives to one another, in the order given; empty
+    /// without the field.
+    pub compare: Vec<String>,
 }
 
-/// Reads `charts`, if present; `duration` is the run's, which the window must lie within.
-pub fn read_charts(node: Option<&Node>, duration: Option<SimDuration>, d: &mut Diagnostics) -> ChartSettings {
+/// Most services one comparison chart draws: more lines than this on one axis do not read.
+pub const MAX_COMPARED: usize = 6;
+
+/// Reads `charts`, if present; `duration` is the run's, which the window must lie within, and
+/// `services` the scenario's service names, which `compare` must name.
+pub fn read_charts(
+    node: Option<&Node>,
+    duration: Option<SimDuration>,
+    services: &[String],
+    d: &mut Diagnostics,
+) -> ChartSettings {
     let Some(mut o) = node.and_then(|n| object(n, "charts", d)) else {
         return ChartSettings::default();
     };
@@ -49,6 +66,75 @@ pub fn read_charts(node: Option<&Node>, duration: Option<SimDuration>, d: &mut D
         }
         Some((from, to))
     });
+    let compare = o
+        .field("compare")
+        .map(|n| read_compare(n, "charts.compare", services, d))
+        .unwrap_or_default();
     o.finish(d);
-    ChartSettings { window }
+    ChartSettings { window, compare }
+}
+
+/// `compare`: two to [`MAX_COMPARED`] distinct names of services of the scenario.
+fn read_compare(node: &Node, path: &str, services: &[String], d: &mut Diagnostics) -> Vec<String> {
+    let errors_before = d.errors.len();
+    let items = as_list(node, path, d);
+    let mut names: Vec<String> = Vec::new();
+    for (item_path, item) in items {
+        let Some(name) = as_string(item, &item_path, d) else {
+            continue;
+        };
+        if !services.contains(&name) {
+            let help = closest(&name, services.iter().map(String::as_str))
+                .map(|c| format!("did you mean `{c}`?"))
+                .or_else(|| Some(format!("the services are: {}", services.join(", "))));
+            d.error(
+                item.loc,
+                &item_path,
+                format!("`{name}` is not a service of this scenario"),
+                help,
+            );
+        } else if names.contains(&name) {
+            d.error(
+                item.loc,
+                &item_path,
+                format!("`{name}` is named twice"),
+                Some("name each alternative once".into()),
+            );
+        } else {
+            names.push(name);
+        }
+    }
+    if d.errors.len() > errors_before {
+        return Vec::new();
+    }
+    if !(2..=MAX_COMPARED).contains(&names.len()) {
+        d.error(
+            node.loc,
+            path,
+            format!("a comparison needs 2 to {MAX_COMPARED} services; found {}", names.len()),
+            Some("e.g. `compare: [tracked, stepped]`".into()),
+        );
+        return Vec::new();
+    }
+    names
+}
+
+/// The services of `compare` as `summary.json` records them, each with the capacity providers
+/// its tasks may run on (its launch type's or its strategy's), so a chart can tell which
+/// provider is an alternative's own.
+pub fn compared_services(settings: &ChartSettings, spec: &Spec) -> Vec<ComparedService> {
+    settings
+        .compare
+        .iter()
+        .filter_map(|name| spec.services.iter().find(|s| &s.name == name))
+        .map(|service| ComparedService {
+            service: service.name.clone(),
+            capacity_providers: service
+                .strategy
+                .iter()
+                .filter_map(|item| spec.capacity_providers.get(item.provider.0))
+                .map(|p| p.name.clone())
+                .collect(),
+        })
+        .collect()
 }

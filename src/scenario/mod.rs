@@ -205,7 +205,13 @@ fn read_top(
     services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
     let expectations = read_expectations(&mut o, d);
     let sweep = sweep::read_sweep(o.field("sweep"), d);
-    let charts = charts::read_charts(o.field("charts"), duration_ms.map(SimDuration::from_millis), d);
+    let service_names: Vec<String> = ecs.services.iter().map(|s| s.name.clone()).collect();
+    let charts = charts::read_charts(
+        o.field("charts"),
+        duration_ms.map(SimDuration::from_millis),
+        &service_names,
+        d,
+    );
     o.finish(d);
     let spec = assemble_spec(run, zones, groups, ecs, behavior, auto_scaling, timeline)?;
     Some((spec, expectations, sweep, charts))

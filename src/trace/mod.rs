@@ -133,6 +133,9 @@ pub enum EventKind {
     RollbackStarted,
     /// The deployment configuration lets the scheduler neither start nor stop a task.
     DeploymentStalled,
+    /// A task of a deployment in progress failed (stopped before RUNNING, or failed its health
+    /// checks) and the circuit breaker counted it.
+    DeploymentTaskFailed,
     /// Tasks of a service keep failing to start: the scheduler waits before starting more
     /// (the restart throttle, reference 8.5).
     TaskStartThrottled,
@@ -164,6 +167,7 @@ impl EventKind {
             EventKind::DeploymentFailed => "deployment_failed",
             EventKind::RollbackStarted => "rollback_started",
             EventKind::DeploymentStalled => "deployment_stalled",
+            EventKind::DeploymentTaskFailed => "deployment_task_failed",
             EventKind::TaskStartThrottled => "task_start_throttled",
             EventKind::ScaleInBlocked => "scale_in_blocked",
         }

@@ -124,7 +124,8 @@ pub struct PolicySummary {
     pub scaling_activities: u64,
     /// `PolicyType`: [`TARGET_TRACKING_SCALING`] or [`STEP_SCALING`].
     pub policy_type: String,
-    /// The CloudWatch metric a target tracking policy tracks (`CPUUtilization`, ...).
+    /// The CloudWatch metric a target tracking policy tracks (`CPUUtilization`, ...; metric math
+    /// as `ApproximateNumberOfMessagesVisible / RunningTaskCount`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
     /// A target tracking policy's `TargetValue`.
@@ -251,6 +252,20 @@ pub struct Summary {
     /// absent when they show the whole run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chart_window: Option<ChartWindow>,
+    /// Services that are alternatives to one another (`charts.compare`), drawn on one comparison
+    /// chart and never added up; absent without.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chart_compare: Vec<ComparedService>,
+}
+
+/// One alternative of `charts.compare`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ComparedService {
+    /// The service.
+    pub service: String,
+    /// The capacity providers its tasks may run on (its launch type's or strategy's), in order.
+    pub capacity_providers: Vec<String>,
 }
 
 /// What made a run besides the engine: the fields of [`Summary`] a scenario's loading gives.

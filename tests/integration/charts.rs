@@ -58,7 +58,11 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
         let scenario = &run.summary.scenario;
         let mut expected: Vec<(String, &str)> = Vec::new();
         for s in &run.services {
-            expected.push((format!("service-{}-load", s.name), "requests per second"));
+            if s.queue.is_some() {
+                expected.push((format!("service-{}-messages", s.name), "messages/s"));
+            } else {
+                expected.push((format!("service-{}-load", s.name), "requests per second"));
+            }
             expected.push((format!("service-{}-tasks", s.name), "tasks"));
             expected.push((format!("service-{}-utilization", s.name), "utilization (% of reserved)"));
             if run
@@ -79,6 +83,9 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
             if s.latency.is_some() {
                 expected.push((format!("service-{}-latency", s.name), "timed out (requests/s)"));
             }
+        }
+        if !run.summary.chart_compare.is_empty() {
+            expected.push(("comparison".to_string(), "running tasks"));
         }
         // A provider no task used gets no chart.
         for p in run
@@ -611,6 +618,10 @@ fn before_a_deployment_the_tasks_are_the_current_revision_not_the_new_one() {
         (web.primary_running[during], web.active_running[during])
     );
     for i in 0..web.time_s.len() {
-        assert_eq!(layers.new[i] + layers.old[i] + layers.current[i], total(i), "row {i}");
+        assert_eq!(
+            layers.new[i] + layers.rollback[i] + layers.old[i] + layers.current[i],
+            total(i),
+            "row {i}"
+        );
     }
 }

@@ -4,6 +4,7 @@ mod alb_metrics;
 mod autoscaling;
 mod aws_taskdefs;
 mod chart_data;
+mod chart_data_alternatives;
 mod charts;
 mod check_cli;
 mod citations;

@@ -76,7 +76,9 @@ pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> Ru
         },
     )
     .expect("run succeeds");
-    let (files, summary) = sink.into_inner().expect("flush");
+    let (files, mut summary) = sink.into_inner().expect("flush");
+    // As `ecsim run` records them: the alternatives a scenario compares.
+    summary.set_chart_compare(ecsim::scenario::charts::compared_services(&loaded.charts, spec));
     let s = |b: Option<Vec<u8>>| String::from_utf8(b.expect("every file is written")).expect("utf-8");
     RunOutput {
         services: s(files.services),

@@ -260,6 +260,7 @@ impl World<'_> {
         &mut self,
         service: ServiceIdx,
         task_deployment: u32,
+        task: TaskId,
         what: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
@@ -286,7 +287,17 @@ impl World<'_> {
         );
         let run = self.services[service].deployment.as_mut().expect("checked");
         run.failures += 1;
-        let failures = run.failures;
+        let (failures, number) = (run.failures, run.number);
+        let name = self.spec.services[service].name.clone();
+        let task = World::task_label(task);
+        self.log(
+            sink,
+            EventKind::DeploymentTaskFailed,
+            name.clone(),
+            format!(
+                "(service {name}) deployment ecs-svc/{number}: a {what} (task {task}); the circuit breaker counts failure {failures} of {threshold}."
+            ),
+        )?;
         if failures < threshold {
             return Ok(());
         }

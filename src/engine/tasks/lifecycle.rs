@@ -293,7 +293,7 @@ impl World<'_> {
             Some(StopReason::UnhealthyTask | StopReason::UnhealthyTarget) => Some("task failed its health checks"),
             _ => None,
         } {
-            self.count_deployment_failure(task.service, task.deployment, what, sink)?;
+            self.count_deployment_failure(task.service, task.deployment, task.id, what, sink)?;
         }
         if replace {
             self.request_reconcile(task.service);

@@ -130,6 +130,14 @@ const KINDS: &[KindStyle] = &[
         priority: 50_000,
     },
     KindStyle {
+        kind: "deployment_task_failed",
+        legend: "failed task (circuit breaker counts it)",
+        stroke: style::DEPLOYMENT_FAILED,
+        shape: MarkerShape::Tick,
+        per_subject: true,
+        priority: 0,
+    },
+    KindStyle {
         kind: "rollback",
         legend: "rollback",
         stroke: style::ROLLBACK,
@@ -143,6 +151,7 @@ const KINDS: &[KindStyle] = &[
 pub const DEPLOYMENT_KINDS: &[&str] = &[
     "deployment_started",
     "deployment_stalled",
+    "deployment_task_failed",
     "deployment_failed",
     "rollback_started",
     "rollback",
@@ -417,7 +426,10 @@ fn label(run: &RunData, e: &EventRow) -> String {
         "deployment_completed" => "deployment done".to_string(),
         "deployment_failed" => match &e.detail {
             Some(EventDetail::DeploymentFailed { cause, .. }) => match cause {
-                FailureCause::CircuitBreaker => "failed: circuit breaker".to_string(),
+                FailureCause::CircuitBreaker => match failed_tasks_before(run, e) {
+                    0 => "failed: circuit breaker".to_string(),
+                    n => format!("failed: circuit breaker trips at {n} failed tasks"),
+                },
                 FailureCause::Alarm => "failed: alarm".to_string(),
             },
             _ => "deployment failed".to_string(),
@@ -432,6 +444,26 @@ fn label(run: &RunData, e: &EventRow) -> String {
         "rollback" => "rollback".to_string(),
         _ => String::new(),
     }
+}
+
+/// The failed tasks the circuit breaker counted in the deployment that `failed` ends: the
+/// service's `deployment_task_failed` rows since its last deployment or rollback started.
+fn failed_tasks_before(run: &RunData, failed: &EventRow) -> usize {
+    // Rows before `failed` in the file's order (a rollback starts at the very time its
+    // deployment fails, in the row after).
+    let mine = || {
+        run.events
+            .iter()
+            .take_while(|x| !std::ptr::eq(*x, failed))
+            .filter(|x| x.subject == failed.subject)
+    };
+    let started = mine()
+        .filter(|x| x.kind == "deployment_started" || x.kind == "rollback_started")
+        .map(|x| x.time_s)
+        .fold(f64::NEG_INFINITY, f64::max);
+    mine()
+        .filter(|x| x.kind == "deployment_task_failed" && x.time_s >= started)
+        .count()
 }
 
 /// What a fault line says: `Availability Zone us-east-1b fails`, `Spot interruption on

@@ -1,5 +1,6 @@
 //! Chart (f), whole run: cumulative cost over time per capacity provider, and their total when
-//! there are several.
+//! there are several, unless the run compares alternatives (`charts.compare`): the providers of
+//! two alternatives are two answers to one question, and their sum is no one's cost.
 
 use super::ChartContext;
 use super::annotations;
@@ -8,10 +9,14 @@ use super::figure::{Figure, Panel, YScale};
 use super::style;
 
 /// The summed cost of all providers per row, when every provider has the same row times (they
-/// do: `cluster.csv` writes every provider at every trace tick).
+/// do: `cluster.csv` writes every provider at every trace tick); `None` for a run that compares
+/// alternatives.
 pub fn total_cost(run: &RunData) -> Option<(Vec<f64>, Vec<f64>)> {
     let first = run.providers.first()?;
-    if run.providers.len() < 2 || run.providers.iter().any(|p| p.time_s != first.time_s) {
+    if !run.summary.chart_compare.is_empty()
+        || run.providers.len() < 2
+        || run.providers.iter().any(|p| p.time_s != first.time_s)
+    {
         return None;
     }
     let total = (0..first.time_s.len())

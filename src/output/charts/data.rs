@@ -7,6 +7,7 @@
 //! absent fields with empty values.
 
 use super::revisions::RevisionLayers;
+use super::worker::QueueSeries;
 use crate::trace::columns::{alarms, cluster, events, services};
 use crate::trace::summary::{self, Summary};
 use crate::trace::{AlarmRole, DetailCells, EventDetail};
@@ -86,6 +87,8 @@ pub struct ServiceSeries {
     pub revisions: RevisionLayers,
     /// The latency columns, when the run wrote them and this service has a service model.
     pub latency: Option<LatencySeries>,
+    /// The queue columns, for a queue worker.
+    pub queue: Option<QueueSeries>,
 }
 
 /// One service's latency columns (issue 14); NaN where a row has no estimate.
@@ -198,6 +201,7 @@ pub const KEPT_EVENT_KINDS: &[&str] = &[
     "deployment_failed",
     "rollback_started",
     "deployment_stalled",
+    "deployment_task_failed",
     "rollback",
 ];
 
@@ -231,13 +235,10 @@ impl RunData {
         } = parse_events(texts.events_csv)?;
         let mut services = parse_services(texts.services_csv)?;
         parse_latency(texts.services_csv, &mut services)?;
+        parse_queue(texts.services_csv, &mut services)?;
         for service in &mut services {
             let deployments = super::annotations::deployments_in(&events, &service.name);
-            service.revisions = RevisionLayers::split(service, |t| {
-                deployments
-                    .iter()
-                    .any(|d| t >= d.start_s && d.end_s.is_none_or(|end| t < end))
-            });
+            service.revisions = RevisionLayers::of_deployments(service, &deployments);
         }
         Ok(RunData {
             summary: Summary::from_json(texts.summary_json).map_err(|e| DataError {
@@ -393,6 +394,7 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
                 requests_per_target: Vec::new(),
                 revisions: RevisionLayers::default(),
                 latency: None,
+                queue: None,
             };
             service.requests_per_target = service
                 .served_rps
@@ -442,6 +444,24 @@ fn parse_latency(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataErr
             p99_ms,
             timed_out_rps,
         });
+    }
+    Ok(())
+}
+
+/// Adds the queue columns to the queue workers, when `services.csv` has them.
+fn parse_queue(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataError> {
+    let header = text.lines().next().unwrap_or("");
+    if !header.split(',').any(|name| name == services::QUEUE_DEPTH) {
+        return Ok(());
+    }
+    let names = [services::QUEUE_DEPTH, services::OLDEST_MESSAGE_AGE_S];
+    for (name, columns) in grouped_columns(services::FILE, text, services::SERVICE, &names)? {
+        let Some(service) = series.iter_mut().find(|s| s.name == name) else {
+            continue;
+        };
+        let mut c = columns.into_iter();
+        let (depth, age_s) = (c.next().unwrap_or_default(), c.next().unwrap_or_default());
+        service.queue = QueueSeries::of(service, depth, age_s);
     }
     Ok(())
 }

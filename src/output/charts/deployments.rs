@@ -1,8 +1,9 @@
 //! Chart (d), per service that deploys: RUNNING tasks, while a deployment is in progress those of
 //! the new revision (the PRIMARY deployment) with those of the old one (ACTIVE) stacked on top,
+//! while a rollback is in progress those of the revision it returns to (named in the legend),
 //! and outside deployments those of the current revision in a colour of their own, desiredCount dashed and healthy tasks as
 //! lines, each deployment and rollback shaded while it runs, and markers where deployments start,
-//! complete, stall, fail and roll back. A service without a `deployment_started` event has no
+//! complete, stall, fail and roll back, and a tick at each failed task the circuit breaker counts. A service without a `deployment_started` event has no
 //! such chart.
 
 use super::ChartContext;
@@ -32,6 +33,8 @@ const MIN_MARGIN_S: f64 = 300.0;
 pub const CURRENT_LEGEND: &str = "current revision";
 /// Legend of the primary (new revision) tasks of a deployment in progress.
 pub const PRIMARY_LEGEND: &str = "new revision (primary)";
+/// Legend of the primary tasks of a rollback in progress, without the revision's name.
+pub const ROLLBACK_LEGEND: &str = "rolled back to (primary)";
 /// Legend of the active (old revision) tasks of a deployment in progress.
 pub const ACTIVE_LEGEND: &str = "old revision (active)";
 
@@ -79,6 +82,15 @@ pub fn zoomed<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Vec<Fig
         .collect()
 }
 
+/// `rollback to web:1 (primary)`, naming the revision when every rollback returns to the same
+/// one.
+pub fn rollback_legend(layers: &super::revisions::RevisionLayers) -> String {
+    match &layers.rollback_revision {
+        Some(revision) => format!("rollback to {revision} (primary)"),
+        None => ROLLBACK_LEGEND.to_string(),
+    }
+}
+
 /// The deployment chart of `service`, or `None` when the run has no deployment of it.
 pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<Figure<'a>> {
     let deploys = ctx
@@ -93,6 +105,12 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
     let mut panel = Panel::new("tasks", YScale::Count)
         .stacked_area(CURRENT_LEGEND, style::CURRENT_TASKS, &service.time_s, &layers.current)
         .stacked_area(PRIMARY_LEGEND, style::PRIMARY_TASKS, &service.time_s, &layers.new)
+        .stacked_area(
+            rollback_legend(layers),
+            style::ROLLBACK_TASKS,
+            &service.time_s,
+            &layers.rollback,
+        )
         .stacked_area(ACTIVE_LEGEND, style::ACTIVE_TASKS, &service.time_s, &layers.old)
         .line("healthy", style::HEALTHY, &service.time_s, &service.healthy)
         .line("desired", style::DESIRED, &service.time_s, &service.desired);

@@ -6,11 +6,12 @@
 //! path, so they produce the same bytes. One file per concern: `data` (loading), `figure` (what a
 //! chart shows), `draw` and `encode` (how), `downsample`, `palette` (which colours mean what),
 //! `style`, `timeline`, `annotations`, `scaling` (target lines, alarm periods and the datapoints
-//! the alarms saw), and one file per chart kind (`load`, `tasks`,
-//! `utilization`, `deployments`, `latency`, `capacity`, `cost`).
+//! the alarms saw), and one file per chart kind (`load`, `tasks`, `utilization`, `deployments`,
+//! `latency`, `capacity`, `cost`, `worker` for queue workers, `comparison` for alternatives).
 
 pub mod annotations;
 pub mod capacity;
+pub mod comparison;
 pub mod cost;
 pub mod data;
 pub mod deployments;
@@ -28,6 +29,7 @@ pub mod sweep;
 pub mod tasks;
 pub mod timeline;
 pub mod utilization;
+pub mod worker;
 
 pub use data::{DataError, RunData, RunTexts};
 
@@ -123,7 +125,8 @@ impl<'a> ChartContext<'a> {
 fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64>)>) -> Vec<Figure<'a>> {
     let mut figures = Vec::new();
     for service in &ctx.run.services {
-        figures.push(load::figure(ctx, service));
+        // A queue worker's messages wait in its queue: its own chart instead of requests served.
+        figures.push(worker::figure(ctx, service).unwrap_or_else(|| load::figure(ctx, service)));
         figures.push(tasks::figure(ctx, service));
         figures.push(utilization::figure(
             ctx,
@@ -137,6 +140,8 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
         // Only for a service with a service model (issue 14).
         figures.extend(latency::figure(ctx, service));
     }
+    // The alternatives of `charts.compare` on shared axes.
+    figures.extend(comparison::figure(ctx));
     // A provider no task ever used (FARGATE_SPOT beside FARGATE) would be an empty chart.
     for provider in ctx.run.providers.iter().filter(|p| capacity::has_data(p)) {
         figures.push(capacity::figure(ctx, provider));

@@ -145,6 +145,8 @@ pub const CURRENT_TASKS: Stroke = solid(SKY_BLUE, 1);
 pub const PRIMARY_TASKS: Stroke = solid(BLUE, 1);
 /// RUNNING tasks of its ACTIVE deployments (the old revision), stacked on the primary ones.
 pub const ACTIVE_TASKS: Stroke = solid(YELLOW, 1);
+/// Tasks of the revision a rollback in progress returns to.
+pub const ROLLBACK_TASKS: Stroke = solid(REDDISH_PURPLE, 1);
 /// A deployment in progress, shaded from its start to its end.
 pub const DEPLOYMENT_SPAN: Stroke = solid(MARKER_GREY, 1);
 /// A rollback in progress, shaded from its start to its end.
