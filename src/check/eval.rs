@@ -601,6 +601,6 @@ time_s,timestamp,kind,subject,message
                 | EventKind::ScaleInBlocked => {}
             }
         }
-        assert_eq!(EVENT_KINDS.len(), 22);
+        assert_eq!(EVENT_KINDS.len(), 23);
     }
 }
