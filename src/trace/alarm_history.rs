@@ -3,7 +3,7 @@
 //! (`Threshold Crossed: 3 out of the last 3 datapoints [72.1 (03/12/26 10:04:00), ...] were
 //! greater than the threshold (60) (minimum 3 datapoints for OK -> ALARM transition).`).
 
-use chrono::DateTime;
+use chrono::{DateTime, Datelike, Timelike};
 
 use super::AlarmRow;
 use super::format::{RowWriter, number};
@@ -109,7 +109,24 @@ fn datapoints_were(count: usize) -> &'static str {
 /// CloudWatch's time in a reason: `dd/mm/yy HH:MM:SS`, UTC.
 fn wall_clock(start_epoch_ms: i64, time_ms: u64) -> String {
     let ms = start_epoch_ms.saturating_add(time_ms as i64);
-    DateTime::from_timestamp_millis(ms).map_or_else(String::new, |t| t.format("%d/%m/%y %H:%M:%S").to_string())
+    let Some(t) = DateTime::from_timestamp_millis(ms) else {
+        return String::new();
+    };
+    // Field by field: a strftime pattern is parsed again on every call, and reasons list many.
+    let mut text = String::with_capacity(17);
+    let two = |text: &mut String, n: u32, after: char| {
+        text.push(char::from(b'0' + (n / 10 % 10) as u8));
+        text.push(char::from(b'0' + (n % 10) as u8));
+        text.push(after);
+    };
+    two(&mut text, t.day(), '/');
+    two(&mut text, t.month(), '/');
+    two(&mut text, t.year().rem_euclid(100) as u32, ' ');
+    two(&mut text, t.hour(), ':');
+    two(&mut text, t.minute(), ':');
+    two(&mut text, t.second(), ' ');
+    text.pop();
+    text
 }
 
 #[cfg(test)]
