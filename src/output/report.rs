@@ -229,11 +229,8 @@ fn expectations_section(html: &mut String, expectations: &[ExpectationRecord], n
         );
         for e in expectations {
             let verdict = if e.passed { "pass" } else { "fail" };
-            // As summary.json spells the number (`3.0`, `0.75`).
-            let measured = e
-                .measured
-                .and_then(serde_json::Number::from_f64)
-                .map_or_else(String::new, |n| n.to_string());
+            // Three decimals, as the verdict's message and the CSVs print numbers.
+            let measured = e.measured.map_or_else(String::new, crate::trace::format::number);
             let _ = writeln!(
                 html,
                 "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
