@@ -11,14 +11,7 @@ use crate::support::{TempDir, ecsim, load_file, root, run_to_strings, scenario_f
 
 fn run_data(scenario: &str) -> RunData {
     let output = run_to_strings(&load_file(&root().join(scenario), &[]).expect("scenario loads"));
-    RunData::from_texts(RunTexts {
-        services_csv: &output.services,
-        cluster_csv: &output.cluster,
-        events_csv: &output.events,
-        summary_json: &output.summary,
-    })
-    .and_then(|run| run.with_alarms(&output.alarms))
-    .expect("the run's own files load")
+    crate::support::chart_data(&output)
 }
 
 fn figure<'f, 'a>(figures: &'f [Figure<'a>], stem: &str) -> &'f Figure<'a> {

@@ -2,7 +2,7 @@
 //! and 7): the figures' panels, legends and series, read from the `Figure` rather than pixels.
 
 use ecsim::output::charts::figure::{Figure, MarkerShape};
-use ecsim::output::charts::{ChartContext, RunData, RunTexts, annotations, comparison, cost, deployments, worker};
+use ecsim::output::charts::{ChartContext, RunData, annotations, comparison, cost, deployments, worker};
 
 use crate::support::{RunOutput, load_file, load_text, root, run_to_strings};
 
@@ -12,14 +12,7 @@ fn run_named(scenario: &str) -> RunData {
 }
 
 fn run_data(output: &RunOutput) -> RunData {
-    RunData::from_texts(RunTexts {
-        services_csv: &output.services,
-        cluster_csv: &output.cluster,
-        events_csv: &output.events,
-        summary_json: &output.summary,
-    })
-    .and_then(|run| run.with_alarms(&output.alarms))
-    .expect("the run's own files load")
+    crate::support::chart_data(output)
 }
 
 /// Each panel's y label with the legends of its lines.

@@ -13,14 +13,7 @@ use crate::support::{RunOutput, TempDir, drawn_files, ecsim, load_file, root, ru
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 fn run_data(output: &RunOutput) -> RunData {
-    RunData::from_texts(RunTexts {
-        services_csv: &output.services,
-        cluster_csv: &output.cluster,
-        events_csv: &output.events,
-        summary_json: &output.summary,
-    })
-    .and_then(|run| run.with_alarms(&output.alarms))
-    .expect("the run's own files load")
+    crate::support::chart_data(output)
 }
 
 fn run_scenario(path: &Path) -> RunOutput {

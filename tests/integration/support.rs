@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ecsim::engine::{RunOptions, run};
+use ecsim::output::charts::{RunData, RunTexts};
 use ecsim::output::{AlarmRows, CsvSink, RunFiles, SummaryBuilder};
 use ecsim::scenario::{self, LoadedScenario, ScenarioError, SourceLoader};
 
@@ -180,4 +181,16 @@ pub fn drawn_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     ));
     files.sort();
     files
+}
+
+/// The figures' data of a run's files, as `ecsim plot` reads them (with `alarms.csv`).
+pub fn chart_data(output: &RunOutput) -> RunData {
+    RunData::from_texts(RunTexts {
+        services_csv: &output.services,
+        cluster_csv: &output.cluster,
+        events_csv: &output.events,
+        summary_json: &output.summary,
+    })
+    .and_then(|run| run.with_alarms(&output.alarms))
+    .expect("the run's own files load")
 }
