@@ -145,6 +145,13 @@ pub enum Figure {
     SpotInterruptions(Option<String>),
     /// `count_events(KIND)` or `count_events(KIND, SUBJECT)`.
     CountEvents(String, Option<String>),
+    /// `unserved_fraction` or `unserved_fraction(SERVICE)`: unserved requests over demand.
+    UnservedFraction(Option<String>),
+    /// `task_hours` or `task_hours(SERVICE or PROVIDER)`: hours tasks spent RUNNING.
+    TaskHours(Option<String>),
+    /// `instance_hours` or `instance_hours(PROVIDER)`: hours instances were registered or
+    /// launching.
+    InstanceHours(Option<String>),
 }
 
 /// A comparison operator.
@@ -254,6 +261,9 @@ impl Figure {
             Figure::ServiceCostUsd(_) => "service_cost_usd",
             Figure::UnallocatedCostUsd => "unallocated_cost_usd",
             Figure::SpotInterruptions(_) => "spot_interruptions",
+            Figure::UnservedFraction(_) => "unserved_fraction",
+            Figure::TaskHours(_) => "task_hours",
+            Figure::InstanceHours(_) => "instance_hours",
             Figure::CountEvents(..) => "count_events",
         }
     }
@@ -270,7 +280,10 @@ impl fmt::Display for Figure {
             | Figure::SpotInterruptions(None)
             | Figure::UnservedRequests(None)
             | Figure::ScalingActivities(None)
-            | Figure::Deployments(None) => Ok(()),
+            | Figure::Deployments(None)
+            | Figure::UnservedFraction(None)
+            | Figure::TaskHours(None)
+            | Figure::InstanceHours(None) => Ok(()),
             Figure::CostUsd(Some(name))
             | Figure::ServiceCostUsd(name)
             | Figure::SpotInterruptions(Some(name))
@@ -279,6 +292,9 @@ impl fmt::Display for Figure {
             | Figure::Deployments(Some(name))
             | Figure::SteadyStateS(name)
             | Figure::DeploymentDurationS(name)
+            | Figure::UnservedFraction(Some(name))
+            | Figure::TaskHours(Some(name))
+            | Figure::InstanceHours(Some(name))
             | Figure::CountEvents(name, None) => write!(f, "({name})"),
             Figure::CountEvents(kind, Some(subject)) => write!(f, "({kind}, {subject})"),
         }

@@ -201,9 +201,12 @@ time_s,timestamp,kind,subject,message
 ";
     const SUMMARY: &str = r#"{
   "simulated_seconds": 360.0, "cost_usd": 0.75, "tasks_started": 8, "placement_failures": 2,
-  "services": [{"service": "web", "unserved_requests": 360.0}, {"service": "api", "unserved_requests": 0.0},
+  "services": [{"service": "web", "unserved_requests": 360.0, "demand_requests": 3600.0, "unserved_fraction": 0.1,
+                "task_hours": 1.5},
+               {"service": "api", "unserved_requests": 0.0, "demand_requests": 400.0, "task_hours": 0.5},
                {"service": "worker", "unserved_requests": 0.0}],
-  "capacity_providers": [{"capacity_provider": "cp-m5", "cost_usd": 0.5}, {"capacity_provider": "FARGATE", "cost_usd": 0.25}]
+  "capacity_providers": [{"capacity_provider": "cp-m5", "cost_usd": 0.5, "task_hours": 1.5, "instance_hours": 0.3},
+                         {"capacity_provider": "FARGATE", "cost_usd": 0.25, "task_hours": 0.5}]
 }"#;
 
     fn run() -> RunTables {
@@ -443,6 +446,31 @@ time_s,timestamp,kind,subject,message
             "scaling_activities(api) = 0, expected == 0",
         );
         check("deployments == 2", true, "deployments = 2, expected == 2");
+        // summary.json's unserved_fraction, task_hours and instance_hours.
+        check(
+            "unserved_fraction(web) == 0.1",
+            true,
+            "unserved_fraction(web) = 0.1, expected == 0.1",
+        );
+        // The run's: 360 of 4,000 requests.
+        check(
+            "unserved_fraction < 0.1",
+            true,
+            "unserved_fraction = 0.09, expected < 0.1",
+        );
+        check("task_hours == 2", true, "task_hours = 2, expected == 2");
+        check("task_hours(api) == 0.5", true, "task_hours(api) = 0.5, expected == 0.5");
+        check(
+            "task_hours(cp-m5) == 1.5",
+            true,
+            "task_hours(cp-m5) = 1.5, expected == 1.5",
+        );
+        check("instance_hours == 0.3", true, "instance_hours = 0.3, expected == 0.3");
+        check(
+            "instance_hours(FARGATE) == 0",
+            true,
+            "instance_hours(FARGATE) = 0, expected == 0",
+        );
         check("deployments(web) == 1", true, "deployments(web) = 1, expected == 1");
         check(
             "deployment_duration_s(web) <= 100s",

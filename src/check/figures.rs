@@ -97,6 +97,31 @@ pub(super) fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, St
             known_event_kind(run, kind)?;
             count_events(run, kind, subject.as_deref(), false)
         }
+        Figure::UnservedFraction(None) => {
+            let demand: f64 = summary.services.iter().map(|s| s.demand_requests).sum();
+            let unserved: f64 = summary.services.iter().map(|s| s.unserved_requests).sum();
+            Ok(if demand > 0.0 { unserved / demand } else { 0.0 })
+        }
+        Figure::UnservedFraction(Some(name)) => {
+            run.known_service(name)?;
+            Ok(service(name)?.unserved_fraction)
+        }
+        Figure::TaskHours(None) => Ok(summary.services.iter().map(|s| s.task_hours).sum()),
+        Figure::TaskHours(Some(name)) => {
+            if let Ok(s) = service(name) {
+                return Ok(s.task_hours);
+            }
+            if let Ok(p) = provider(name) {
+                return Ok(p.task_hours);
+            }
+            run.known_service(name)?;
+            Ok(0.0)
+        }
+        Figure::InstanceHours(None) => Ok(summary.capacity_providers.iter().map(|p| p.instance_hours).sum()),
+        Figure::InstanceHours(Some(name)) => {
+            run.known_provider(name)?;
+            Ok(provider(name)?.instance_hours)
+        }
     }
 }
 

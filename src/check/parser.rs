@@ -67,6 +67,9 @@ const FIGURES: &[(&str, Argument)] = &[
         Argument::Optional("a service or capacity provider"),
     ),
     ("count_events", Argument::Required("an event kind")),
+    ("unserved_fraction", Argument::Optional("a service")),
+    ("task_hours", Argument::Optional("a service or capacity provider")),
+    ("instance_hours", Argument::Optional("a capacity provider")),
 ];
 
 const WINDOW_WORDS: &[&str] = &["during", "after", "before"];
@@ -401,6 +404,9 @@ fn figure(name: &str, argument: Option<String>) -> Figure {
         "service_cost_usd" => Figure::ServiceCostUsd(required()),
         "unallocated_cost_usd" => Figure::UnallocatedCostUsd,
         "spot_interruptions" => Figure::SpotInterruptions(argument),
+        "unserved_fraction" => Figure::UnservedFraction(argument),
+        "task_hours" => Figure::TaskHours(argument),
+        "instance_hours" => Figure::InstanceHours(argument),
         other => unreachable!("figure `{other}` is in FIGURES but not built"),
     }
 }
