@@ -20,7 +20,7 @@ mod load;
 mod load_balancing;
 pub mod names;
 mod overrides;
-pub use overrides::split_assignment;
+pub use crate::spec::split_assignment;
 mod placement;
 pub mod provenance;
 mod reader;

@@ -40,21 +40,6 @@ const NAME_FIELDS: &[&str] = &[
 /// and setting the tree one segment at a time recurses once per segment (issue 16).
 pub const MAX_SET_PATH_SEGMENTS: usize = 32;
 
-/// Splits a `PATH=VALUE` argument at its first `=` outside brackets, so a selector's own `=`
-/// (`services[name=web].desiredCount=4`) stays in the path.
-pub fn split_assignment(arg: &str) -> Option<(&str, &str)> {
-    let mut depth = 0usize;
-    for (i, c) in arg.char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
-            '=' if depth == 0 => return Some((&arg[..i], &arg[i + 1..])),
-            _ => {}
-        }
-    }
-    None
-}
-
 fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
     let segments = 1 + path.matches(['.', '[']).count();
     if segments > MAX_SET_PATH_SEGMENTS {
@@ -410,16 +395,6 @@ mod tests {
             Err("`one` is not a list index, `+` or a `FIELD=VALUE` selector in `a[one]`"),
         );
         check("a: [1]\n", "[0]", "1", Err("`[0]` must start with a field name"));
-    }
-
-    #[test]
-    fn an_assignment_splits_at_the_first_equals_sign_outside_brackets() {
-        assert_eq!(
-            split_assignment("ecs.services[name=web].desiredCount=4"),
-            Some(("ecs.services[name=web].desiredCount", "4"))
-        );
-        assert_eq!(split_assignment("a=b=c"), Some(("a", "b=c")));
-        assert_eq!(split_assignment("a[k=v]"), None);
     }
 
     #[test]

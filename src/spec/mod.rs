@@ -1,5 +1,6 @@
 //! The validated, typed description of a run: what the engine simulates (tests build it in Rust).
 
+mod assignment;
 mod autoscaling;
 mod behavior;
 pub mod budget;
@@ -9,6 +10,7 @@ mod task_definition;
 mod timeline;
 
 pub use crate::model::TaskResources;
+pub use assignment::split_assignment;
 pub use autoscaling::{
     AlarmSpec, AutoScalingSpec, MetricOf, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec,
     ScalingPolicySpec, ScheduledActionSpec, ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,

@@ -80,24 +80,9 @@ pub fn axis(path: &str, items: &[String]) -> Result<Axis, String> {
     })
 }
 
-/// `PATH=VALUES` split at the first `=` outside brackets, so a list selector's own `=`
-/// (`ecs.services[name=web].desiredCount=2,4`) stays in the path, as `--set` splits.
-fn split_at_assignment(arg: &str) -> Option<(&str, &str)> {
-    let mut depth = 0usize;
-    for (i, c) in arg.char_indices() {
-        match c {
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
-            '=' if depth == 0 => return Some((&arg[..i], &arg[i + 1..])),
-            _ => {}
-        }
-    }
-    None
-}
-
 /// Reads a `--vary PATH=V1,V2,...` argument.
 pub fn parse_vary(arg: &str) -> Result<Axis, String> {
-    let (path, values) = split_at_assignment(arg).ok_or_else(|| {
+    let (path, values) = crate::spec::split_assignment(arg).ok_or_else(|| {
         format!("--vary expects PATH=V1,V2,... or PATH=START..END:STEP, e.g. --vary ecs.services[0].desiredCount=2,4,8; found `{arg}`")
     })?;
     axis(path, &split_values(values)).map_err(|e| format!("--vary {e}"))
