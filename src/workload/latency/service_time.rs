@@ -3,6 +3,7 @@
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
+use rand_distr::Exp1;
 
 use super::normal::{Z_95, normal_density, normal_upper_tail, simpson};
 use super::{LatencyError, check_at_least};
@@ -198,7 +199,7 @@ impl ServiceTime {
     /// One seeded draw of a service time, ms (for the exact per-request mode).
     pub fn sample_ms(&self, rng: &mut ChaCha8Rng) -> f64 {
         match self {
-            ServiceTime::Exponential { mean_ms } => -(1.0 - rng.random::<f64>()).ln() * mean_ms,
+            ServiceTime::Exponential { mean_ms } => rng.sample::<f64, _>(Exp1) * mean_ms,
             ServiceTime::Constant { value_ms } => *value_ms,
             ServiceTime::Lognormal { median_ms, p95_ms } => {
                 median_ms * (lognormal_sigma(*median_ms, *p95_ms) * standard_normal(rng)).exp()

@@ -3,6 +3,7 @@
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
+use rand_distr::Exp1;
 
 use super::{MAX_RATE_PER_S, NS_PER_MS, RequestError, ns_of};
 use crate::sim::time::SimTime;
@@ -100,7 +101,7 @@ impl<'a> ArrivalStream<'a> {
                 let end_ns = steps.get(*piece + 1).map_or(*until_ns, |s| ns_of(s.from));
                 if step.requests_per_s > 0.0 {
                     let mean_gap_ns = 1e3 * NS_PER_MS as f64 / step.requests_per_s;
-                    let gap_ns = -(1.0 - rng.random::<f64>()).ln() * mean_gap_ns;
+                    let gap_ns = rng.sample::<f64, _>(Exp1) * mean_gap_ns;
                     let at_ns = cursor_ns.saturating_add((gap_ns + 0.5) as u64);
                     if at_ns < end_ns {
                         *cursor_ns = at_ns;
