@@ -226,20 +226,6 @@ pub fn target_group_service(
         );
         return None;
     }
-    if metric.needs_service_model() && s.request_mode == crate::spec::RequestMode::Requests {
-        d.error(
-            dim.loc,
-            &dim.path,
-            format!(
-                "{} of service `{}`: a service in exact mode (load.{}.model: requests) does not publish load balancer response times or 5XX counts yet",
-                metric.name(),
-                s.name,
-                s.name
-            ),
-            Some(format!("use the estimate (remove load.{}.model or set it to estimate), or RequestCount", s.name)),
-        );
-        return None;
-    }
     if metric == AlbMetric::TargetHttp5xx {
         d.not_yet_simulated.push(format!(
             "{} of target group {name}: simulated targets never answer with a 5XX, so the metric never has a datapoint; requests that time out are 504s of the load balancer, HTTPCode_ELB_5XX_Count",

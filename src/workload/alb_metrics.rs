@@ -12,12 +12,17 @@
 //! - `RequestCount` is the requests that arrived in the period (each a sample of 1, so Sum and
 //!   SampleCount are the count); it is always reported, 0 included.
 //! - `HTTPCode_ELB_5XX_Count` is the requests that timed out: on an ALB a target that does not
-//!   answer within the idle timeout yields a 504 from the load balancer. No datapoint when 0.
+//!   answer within the idle timeout yields a 504 from the load balancer. In exact mode it also
+//!   counts the requests the load balancer answered itself because no target could take them:
+//!   no healthy target (503), or their target deregistered while holding them (502). No
+//!   datapoint when 0.
+//! - In exact mode (`model: requests`) the percentiles are those of the requests actually
+//!   simulated, from a quantile sketch (1 % relative accuracy), merged over an alarm's period.
 //! - `HTTPCode_Target_5XX_Count` counts 5XX answers of the targets; simulated targets never
 //!   answer with an error, so it never has a datapoint (the scenario reader says so as a note).
 
 use super::latency::grid::ServiceGrid;
-use super::latency::{ResponseTime, ServiceTime, WaitTime};
+use super::latency::{QuantileSketch, ResponseTime, ServiceTime, WaitTime};
 
 const MS_PER_S: f64 = 1_000.0;
 /// A merged period's percentile is bisected to this relative width.
@@ -175,11 +180,16 @@ pub struct RequestPeriod {
     pub served: f64,
     /// Requests that timed out (504 from the load balancer).
     pub timed_out: f64,
+    /// Requests the load balancer answered itself with a 502 or 503 (exact mode only: no
+    /// healthy target, or their target was deregistered while holding them).
+    pub failed: f64,
     /// Sum of the served requests' response times, ms.
     pub response_ms_sum: f64,
     /// The response-time distributions of the served requests, one per metric period that
-    /// served any.
+    /// served any (the estimate).
     pub components: Vec<ResponseComponent>,
+    /// The served requests' response times, ms, when every request was simulated (exact mode).
+    pub response_ms: Option<QuantileSketch>,
 }
 
 /// The service time every component's requests take, and its grid when its tail has no
@@ -198,22 +208,35 @@ impl RequestPeriod {
         self.requests += other.requests;
         self.served += other.served;
         self.timed_out += other.timed_out;
+        self.failed += other.failed;
         self.response_ms_sum += other.response_ms_sum;
         self.components.extend(other.components);
+        match (&mut self.response_ms, other.response_ms) {
+            // Sketches of one service share their accuracy, so the merge cannot be refused.
+            (Some(ours), Some(theirs)) => {
+                let _ = ours.merge(&theirs);
+            }
+            (ours @ None, theirs) => *ours = theirs,
+            (Some(_), None) => {}
+        }
     }
 
     /// The datapoint of `metric` read with `statistic` (seconds for TargetResponseTime), or
-    /// `None` when CloudWatch would have no datapoint.
+    /// `None` when CloudWatch would have no datapoint. The estimate's percentiles need the
+    /// service's `model`; exact mode's come from the period's sketch.
     pub fn value(&self, metric: AlbMetric, statistic: AlbStatistic, model: Option<ResponseModel<'_>>) -> Option<f64> {
         match metric {
-            AlbMetric::TargetResponseTime => self.response_time_s(statistic, model?),
+            AlbMetric::TargetResponseTime => self.response_time_s(statistic, model),
             AlbMetric::RequestCount => Some(count_statistic(self.requests, statistic)),
-            AlbMetric::ElbHttp5xx => (self.timed_out > 0.0).then(|| count_statistic(self.timed_out, statistic)),
+            AlbMetric::ElbHttp5xx => {
+                let errors = self.timed_out + self.failed;
+                (errors > 0.0).then(|| count_statistic(errors, statistic))
+            }
             AlbMetric::TargetHttp5xx => None,
         }
     }
 
-    fn response_time_s(&self, statistic: AlbStatistic, model: ResponseModel<'_>) -> Option<f64> {
+    fn response_time_s(&self, statistic: AlbStatistic, model: Option<ResponseModel<'_>>) -> Option<f64> {
         if self.served <= 0.0 {
             return None;
         }
@@ -221,7 +244,10 @@ impl RequestPeriod {
             AlbStatistic::Average => self.response_ms_sum / self.served,
             AlbStatistic::Sum => self.response_ms_sum,
             AlbStatistic::SampleCount => return Some(self.served),
-            AlbStatistic::Percentile(p) => self.percentile_ms(p.fraction(), model)?,
+            AlbStatistic::Percentile(p) => match &self.response_ms {
+                Some(sketch) => sketch.quantile(p.fraction())?,
+                None => self.percentile_ms(p.fraction(), model?)?,
+            },
         };
         Some(ms / MS_PER_S)
     }

@@ -65,6 +65,7 @@ fn period(served: f64, shift_ms: f64, wait: WaitTime, service: &ServiceTime) -> 
         timed_out: 0.0,
         response_ms_sum: served * (shift_ms + wait.mean_ms() + service.mean_ms()),
         components: vec![ResponseComponent { served, shift_ms, wait }],
+        ..RequestPeriod::default()
     }
 }
 
@@ -91,10 +92,15 @@ fn one_period_gives_the_erlang_c_percentiles_in_seconds() {
     close(read("p99").expect("served"), 6.250, 5e-4);
     close(read("Sum").expect("served"), 540.0 * 1.66873, 1e-5);
     assert_eq!(read("SampleCount"), Some(540.0));
-    // Without the service model there is no response time to give.
-    assert_eq!(
-        p.value(AlbMetric::TargetResponseTime, AlbStatistic::Average, None),
-        None
+    // Without the service model (and no sketch of simulated requests) there is no percentile
+    // to give; the Average needs only the sum.
+    let p99 = AlbStatistic::parse("p99").expect("valid");
+    assert_eq!(p.value(AlbMetric::TargetResponseTime, p99, None), None);
+    close(
+        p.value(AlbMetric::TargetResponseTime, AlbStatistic::Average, None)
+            .expect("served"),
+        1.66873,
+        1e-5,
     );
 }
 
@@ -214,4 +220,54 @@ fn counts_and_missing_datapoints_follow_the_reporting_criteria() {
     assert_eq!(busy.value(AlbMetric::ElbHttp5xx, AlbStatistic::Sum, None), Some(150.0));
     // Targets never answer with a 5XX: never a datapoint, however busy.
     assert_eq!(busy.value(AlbMetric::TargetHttp5xx, AlbStatistic::Sum, None), None);
+}
+
+#[test]
+fn exact_periods_merge_their_sketches_and_count_the_load_balancers_own_errors() {
+    // Exact mode: two minutes of simulated requests, 1..=100 ms then 101..=200 ms. The merged
+    // period's p50 is the 100th of the 200 values (100 ms, within the sketch's 1 %), its
+    // Average the mean of all 200; 502/503s count as ELB 5XX beside the 504s.
+    let minute = |values: std::ops::RangeInclusive<u32>, timed_out: f64, failed: f64| {
+        let mut sketch = QuantileSketch::default();
+        let mut sum = 0.0;
+        for v in values {
+            sketch.insert(f64::from(v)).expect("finite");
+            sum += f64::from(v);
+        }
+        RequestPeriod {
+            requests: sketch.count() as f64 + timed_out + failed,
+            served: sketch.count() as f64,
+            timed_out,
+            failed,
+            response_ms_sum: sum,
+            response_ms: Some(sketch),
+            ..RequestPeriod::default()
+        }
+    };
+    let mut merged = RequestPeriod::default();
+    merged.merge(minute(1..=100, 2.0, 0.0));
+    merged.merge(minute(101..=200, 0.0, 3.0));
+    let p50 = merged
+        .value(
+            AlbMetric::TargetResponseTime,
+            AlbStatistic::Percentile(Percentile::parse("p50").expect("p50")),
+            None,
+        )
+        .expect("served");
+    assert!((p50 - 0.100).abs() <= 0.100 * 0.01, "{p50}");
+    let p99 = merged
+        .value(
+            AlbMetric::TargetResponseTime,
+            AlbStatistic::Percentile(Percentile::parse("p99").expect("p99")),
+            None,
+        )
+        .expect("served");
+    assert!((p99 - 0.198).abs() <= 0.198 * 0.01, "{p99}");
+    let average = merged.value(AlbMetric::TargetResponseTime, AlbStatistic::Average, None);
+    assert_eq!(average, Some(100.5 / 1_000.0));
+    assert_eq!(merged.value(AlbMetric::ElbHttp5xx, AlbStatistic::Sum, None), Some(5.0));
+    assert_eq!(
+        merged.value(AlbMetric::RequestCount, AlbStatistic::Sum, None),
+        Some(205.0)
+    );
 }

@@ -465,13 +465,64 @@ fn a_load_balancer_alarm_runs_beside_a_high_resolution_policy() {
     );
 }
 
+/// The alarms of the estimate's scenario load as they are in exact mode (they were refused
+/// before exact mode published these metrics).
 #[test]
-fn a_service_in_exact_mode_publishes_no_response_times_yet_and_says_so() {
+fn a_service_in_exact_mode_may_have_response_time_and_5xx_alarms() {
     let path = crate::support::root().join("scenarios/alb-latency-alarms.yaml");
-    let e = crate::support::load_file(&path, &[("load.api.model", "requests")])
-        .expect_err("exact mode and a TargetResponseTime alarm")
-        .to_string();
-    assert!(e.contains("exact mode") && e.contains("TargetResponseTime"), "{e}");
-    assert!(e.contains("help: use the estimate"), "{e}");
+    crate::support::load_file(&path, &[("load.api.model", "requests")]).expect("exact mode loads");
     crate::support::load_file(&path, &[]).expect("the estimate loads");
+}
+
+/// Exact mode (`model: requests`) publishes TargetResponseTime and HTTPCode_ELB_5XX_Count from
+/// the requests it simulates: in `exact-latency-alarm`, the p99 datapoint that puts
+/// `api-p99-slow` in ALARM is the p99 services.csv gives for the same minute (both from sketches
+/// of the same requests), and the 5XX alarm's 5-minute Sum is the minutes' timed-out requests.
+#[test]
+fn exact_mode_publishes_the_percentiles_and_5xx_counts_of_its_simulated_requests() {
+    let path = crate::support::root().join("scenarios/exact-latency-alarm.yaml");
+    let out = run_to_strings(&crate::support::load_file(&path, &[]).expect("loads"));
+    let rows = |alarm: &str| -> Vec<(f64, String, f64)> {
+        let names = column(&out.alarms, "alarm", None);
+        let times = column(&out.alarms, "time_s", None);
+        let states = column(&out.alarms, "state", None);
+        let values = column(&out.alarms, "value", None);
+        (0..names.len())
+            .filter(|&i| names[i] == alarm)
+            .map(|i| {
+                let value = values[i].parse().unwrap_or(f64::NAN);
+                (times[i].parse().expect("time"), states[i].clone(), value)
+            })
+            .collect()
+    };
+    let minute = |end_s: f64, name: &str| -> f64 {
+        let times = column(&out.services, "time_s", None);
+        let values = column(&out.services, name, None);
+        let i = times.iter().position(|t| t.parse::<f64>() == Ok(end_s)).expect("a row");
+        values[i].parse().expect("a number")
+    };
+    // The first ALARM of the p99 alarm: the minute from 1h (3600-3660 s), seen at 1h04m.
+    let slow = rows("api-p99-slow");
+    let (at, _, p99_s) = slow
+        .iter()
+        .find(|r| r.1 == "ALARM")
+        .cloned()
+        .expect("api-p99-slow fires");
+    assert_eq!(at, 3_840.0);
+    let p99_ms = minute(3_660.0, "latency_p99_ms");
+    assert!(p99_ms > 1_000.0, "{p99_ms}");
+    assert!(
+        (p99_s - p99_ms / 1_000.0).abs() < 0.001,
+        "{p99_s} s against {p99_ms} ms"
+    );
+    // The 5XX alarm: Sum over 3600-3900 s of the 504s, each minute's timed_out_rps x 60.
+    let errors = rows("api-5xx");
+    let (at, _, sum) = errors.iter().find(|r| r.1 == "ALARM").cloned().expect("api-5xx fires");
+    assert_eq!(at, 4_080.0);
+    let timed_out: f64 = [3_660.0, 3_720.0, 3_780.0, 3_840.0, 3_900.0]
+        .iter()
+        .map(|&t| minute(t, "timed_out_rps") * 60.0)
+        .sum();
+    assert!(timed_out > 1_000.0);
+    assert!((sum - timed_out).abs() <= 1.0, "{sum} against {timed_out}");
 }

@@ -51,8 +51,8 @@ impl AlbSeries {
 impl World<'_> {
     /// Closes the metric period of every service: its [`RequestPeriod`] if a policy or alarm
     /// reads its load balancer's metrics (`None` for the others). Requests come from the
-    /// request queue of a service with a service model, else from the demand alone (a service in
-    /// exact mode too: the scenario allows it only `RequestCount`).
+    /// serving model of a service with a service model (the estimate's request queue, or the
+    /// requests simulated in exact mode), else from the demand alone.
     pub(in crate::engine) fn close_alb_periods(&mut self, period_ms: u64) -> Vec<Option<RequestPeriod>> {
         let auto_scaling = &self.spec.auto_scaling;
         ServiceIdx::all(self.services.len())
@@ -61,8 +61,8 @@ impl World<'_> {
                     return None;
                 }
                 let s = &mut self.services[service];
-                Some(match s.requests.as_mut().and_then(|r| r.estimate_mut()) {
-                    Some(queue) => queue.finish_period(),
+                Some(match s.requests.as_mut() {
+                    Some(serving) => serving.finish_period(),
                     None => RequestPeriod {
                         requests: s.metric_periods[0].accumulator.finish().demand_rps * period_ms as f64 / 1_000.0,
                         ..RequestPeriod::default()

@@ -23,7 +23,7 @@ use crate::spec::{LoadBalancingAlgorithm, Spec};
 use crate::workload::requests::{
     DEFAULT_TIMEOUT_MS, ExactServing, RequestConfig, Routing, TargetId, TargetSpec, TargetState,
 };
-use crate::workload::{IntervalLatency, RequestQueue, RunLatency, Served};
+use crate::workload::{IntervalLatency, RequestPeriod, RequestQueue, RunLatency, Served};
 
 /// How a service with a service model serves its requests.
 #[derive(Debug, Clone)]
@@ -59,11 +59,11 @@ impl RequestServing {
         }
     }
 
-    /// The estimate, mutably.
-    pub fn estimate_mut(&mut self) -> Option<&mut RequestQueue> {
+    /// Closes the load balancer's metric period: what it saw since the last call.
+    pub fn finish_period(&mut self) -> RequestPeriod {
         match self {
-            RequestServing::Estimate(q) => Some(q),
-            RequestServing::Exact(_) => None,
+            RequestServing::Estimate(q) => q.finish_period(),
+            RequestServing::Exact(x) => x.finish_period(),
         }
     }
 

@@ -84,7 +84,11 @@ impl ServiceState {
         let timeout_ms = spec.behavior.latency.timeout.as_millis();
         let requests = match (&s.queue, &b.service_model, s.request_mode) {
             (None, Some(_), RequestMode::Requests) => {
-                Some(RequestServing::Exact(Box::new(exact_serving(spec, index, streams))))
+                let mut exact = exact_serving(spec, index, streams);
+                if spec.auto_scaling.reads_alb_metrics_of(index) {
+                    exact.track_metric_periods();
+                }
+                Some(RequestServing::Exact(Box::new(exact)))
             }
             (None, Some(m), RequestMode::Estimate) => {
                 let mut queue = RequestQueue::new(m.service_time.clone(), m.concurrency, timeout_ms);

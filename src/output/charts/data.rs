@@ -183,7 +183,13 @@ pub struct AlarmSeries {
     pub datapoint_time_s: Vec<f64>,
     /// The value of each of those datapoints.
     pub datapoint_values: Vec<f64>,
+    /// For a `TargetResponseTime` alarm, `datapoint_values` in milliseconds, as the latency chart
+    /// draws them (the metric is in seconds); empty for other metrics.
+    pub datapoint_values_ms: Vec<f64>,
 }
+
+/// The load balancer's response-time metric, in seconds.
+pub const RESPONSE_TIME_METRIC: &str = "TargetResponseTime";
 
 /// Event kinds kept in memory. The chatty kinds (`task_state`, `instance`, `service_scheduler`)
 /// are skipped so a long run's event log does not have to fit in memory to be charted.
@@ -656,6 +662,9 @@ fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
             .into_iter()
             .map(|(ms, value)| (ms as f64 / 1000.0, value))
             .unzip();
+        if alarm.metric == RESPONSE_TIME_METRIC {
+            alarm.datapoint_values_ms = alarm.datapoint_values.iter().map(|s| s * 1000.0).collect();
+        }
     }
     Ok(alarms)
 }

@@ -1,11 +1,15 @@
 //! Per service with a service model (issue 14): the response-time percentiles p50, p95 and p99
 //! of each trace interval against time, the request timeout, and below them the requests that
 //! timed out, annotated with scaling activities and deployments like the other service charts.
+//! Alarms and target tracking policies on the load balancer's `TargetResponseTime` (seconds)
+//! add their threshold or target (in ms), their periods in ALARM and the datapoints they
+//! evaluated, as on the utilization chart.
 
 use super::ChartContext;
 use super::annotations;
-use super::data::{LatencySeries, ServiceSeries};
+use super::data::{LatencySeries, RESPONSE_TIME_METRIC, ServiceSeries};
 use super::figure::{Figure, Panel, ReferenceLine, YScale};
+use super::scaling;
 use super::style;
 
 /// The timeout line is drawn when p99 reaches this fraction of it; lower, it would flatten the
@@ -24,10 +28,24 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
         .and_then(|s| s.latency.as_ref())
         .map(|l| l.timeout_s * 1_000.0);
     let mut response = response_panel(service, latency, timeout_ms);
+    let metrics = [RESPONSE_TIME_METRIC];
     response.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
     response
         .spans
         .extend(annotations::deployment_spans(ctx.run, &service.name, ctx.axis.end_s));
+    response
+        .spans
+        .extend(scaling::alarm_spans(ctx.run, &service.name, &metrics, ctx.axis.end_s));
+    response.reference_lines.extend(
+        scaling::reference_lines(ctx.run, &service.name, &metrics)
+            .into_iter()
+            .map(|line| ReferenceLine {
+                legend: format!("{} s", line.legend),
+                value: line.value * 1_000.0,
+                ..line
+            }),
+    );
+    response.points = scaling::alarm_datapoints_in(ctx.run, &service.name, &metrics, |a| &a.datapoint_values_ms);
     Some(Figure {
         file_stem: format!("service-{}-latency", super::file_safe(&service.name)),
         title: ctx.title(&format!("Response time of service {}", service.name)),

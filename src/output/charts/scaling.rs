@@ -48,6 +48,16 @@ const DATAPOINT_COLORS: [plotters::style::RGBColor; 4] = [
 /// policy's high and low alarms see the same datapoints, so they share one legend per metric
 /// (`CPU datapoints alarms saw`) and their dots coincide; a user alarm gets its own.
 pub fn alarm_datapoints<'a>(run: &'a RunData, service: &str, metrics: &[&str]) -> Vec<Line<'a>> {
+    alarm_datapoints_in(run, service, metrics, |a| &a.datapoint_values)
+}
+
+/// [`alarm_datapoints`] with the values `values` gives (the datapoints in another unit).
+pub fn alarm_datapoints_in<'a>(
+    run: &'a RunData,
+    service: &str,
+    metrics: &[&str],
+    values: impl Fn(&'a AlarmSeries) -> &'a [f64],
+) -> Vec<Line<'a>> {
     let mut legends: Vec<String> = Vec::new();
     // By name, not by first row: `alarms.csv` with every evaluation lists the alarms in another
     // order than the one with changes of state, and both must draw the same chart.
@@ -76,7 +86,7 @@ pub fn alarm_datapoints<'a>(run: &'a RunData, service: &str, metrics: &[&str]) -
                     ..style::ALARM_DATAPOINTS
                 },
                 time_s: &a.datapoint_time_s,
-                values: &a.datapoint_values,
+                values: values(a),
             }
         })
         .collect()

@@ -24,6 +24,7 @@ use super::{
     Arrivals, MAX_RATE_PER_S, RateStep, RequestConfig, RequestError, RequestModel, StretchReport, TargetState,
 };
 use crate::sim::time::SimTime;
+use crate::workload::RequestPeriod;
 use crate::workload::latency::QuantileSketch;
 use crate::workload::request_queue::{IntervalLatency, RunLatency};
 use crate::workload::serving::Served;
@@ -63,6 +64,8 @@ pub struct ExactServing {
     arrival_rng: ChaCha8Rng,
     service_rng: ChaCha8Rng,
     interval: IntervalTally,
+    /// The load balancer's metric period so far, when its metrics are read.
+    period: Option<RequestPeriod>,
     run_response_ms: QuantileSketch,
     totals: ExactTotals,
 }
@@ -81,9 +84,25 @@ impl ExactServing {
             arrival_rng,
             service_rng,
             interval: IntervalTally::default(),
+            period: None,
             run_response_ms: QuantileSketch::default(),
             totals: ExactTotals::default(),
         })
+    }
+
+    /// Keeps the load balancer's metric periods from now on ([`Self::finish_period`]).
+    pub fn track_metric_periods(&mut self) {
+        self.period.get_or_insert_with(RequestPeriod::default);
+    }
+
+    /// What the load balancer saw in the metric period since the last call, which it closes:
+    /// the requests simulated in it, their response times in a sketch. Empty unless
+    /// [`Self::track_metric_periods`] was called.
+    pub fn finish_period(&mut self) -> RequestPeriod {
+        match self.period.as_mut() {
+            Some(period) => std::mem::take(period),
+            None => RequestPeriod::default(),
+        }
     }
 
     /// The model, to read its targets.
@@ -151,6 +170,17 @@ impl ExactServing {
         self.run_response_ms
             .merge(&report.response_ms)
             .map_err(RequestError::Service)?;
+        if let Some(period) = self.period.as_mut() {
+            period.merge(RequestPeriod {
+                requests: report.arrived as f64,
+                served: report.served as f64,
+                timed_out: report.timed_out as f64,
+                failed: report.failed as f64,
+                response_ms_sum: report.response_ms_sum,
+                components: Vec::new(),
+                response_ms: Some(report.response_ms.clone()),
+            });
+        }
         Ok(())
     }
 
