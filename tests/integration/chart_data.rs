@@ -373,10 +373,36 @@ fn tasks_waiting_for_capacity_are_drawn_apart_from_launching_instances() {
         );
         assert_eq!(panel.lines[3].values.iter().copied().fold(0.0, f64::max), most);
     });
+    // The service's own task chart splits its pending tasks the same way: those waiting for
+    // capacity, and those placed and starting.
+    let web = &run.services[0];
+    inspect_figures(&run, |figures| {
+        let panel = &figure(figures, "service-web-tasks").panels[0];
+        let line = |legend: &str| {
+            panel
+                .lines
+                .iter()
+                .find(|l| l.legend == legend)
+                .unwrap_or_else(|| panic!("no line `{legend}`"))
+        };
+        let waiting = line("provisioning (waiting for capacity)");
+        assert_eq!(waiting.values, web.provisioning.as_slice());
+        assert_eq!(waiting.values.iter().copied().fold(0.0, f64::max), most);
+        let starting = line("pending (starting)");
+        for (i, v) in starting.values.iter().enumerate() {
+            assert_eq!(
+                v + waiting.values[i],
+                web.pending[i],
+                "row {i}: starting + provisioning = pending"
+            );
+        }
+    });
     // Without a task in PROVISIONING there is no such line.
     let fargate = run_data("scenarios/web-fargate.yaml");
     inspect_figures(&fargate, |figures| {
         let panel = &figure(figures, "provider-FARGATE-capacity").panels[0];
         assert!(panel.lines.iter().all(|l| l.legend != "tasks PROVISIONING"));
+        let tasks = &figure(figures, "service-web-tasks").panels[0];
+        assert!(tasks.lines.iter().all(|l| !l.legend.starts_with("provisioning")));
     });
 }
