@@ -351,6 +351,26 @@ fn the_time_axis_is_clock_time_in_the_scenarios_time_zone() {
     );
 }
 
+/// `charts.timeZone` puts the time axis in a zone of the scenario's choosing, whatever zone its
+/// scheduled actions name (here none: step-scaling-doc-sequence is otherwise in UTC).
+#[test]
+fn the_scenario_names_the_charts_time_zone() {
+    let path = root().join("scenarios/step-scaling-doc-sequence.yaml");
+    let loaded = load_file(&path, &[("charts.timeZone", "America/New_York")]).expect("loads");
+    let run = crate::support::chart_data(&run_to_strings(&loaded));
+    assert_eq!(run.summary.time_zone, "America/New_York");
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let svg = String::from_utf8(charts[1].bytes.clone()).expect("utf-8");
+    for text in ["time (America/New_York)", "starts Sun 2026-01-04 19:00 EST"] {
+        assert!(svg.contains(text), "{} shows `{text}`", charts[1].name);
+    }
+    // It wins over the zone of the scheduled actions; UTC is recorded as no zone at all.
+    let seoul = root().join("scenarios/scheduled-prescale-seoul.yaml");
+    let loaded = load_file(&seoul, &[("charts.timeZone", "UTC")]).expect("loads");
+    let run = crate::support::chart_data(&run_to_strings(&loaded));
+    assert_eq!(run.summary.time_zone, "");
+}
+
 /// deployment-at-peak-needs-scale-out: tasks that wait for the group to grow (PROVISIONING) are a
 /// line of their own on the provider's chart, apart from the instances launching for them.
 #[test]

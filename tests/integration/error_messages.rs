@@ -896,7 +896,37 @@ error: unknown time zone `Asia/Seol`
 15 |       - diurnal: {amplitude: 100, peakAt: "14:00", timezone: Asia/Seol}
    |                                                              ^^^^^^^^^
    = field: load.web.requestsPerSecond[0].diurnal.timezone
-   = help: use an IANA name such as UTC, Asia/Seoul or America/New_York
+   = help: did you mean `Asia/Seoul`? (an IANA name, as AWS takes it)
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn unknown_chart_time_zone() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - {family: web, containerDefinitions: [{name: app, image: web, cpu: 256, memory: 512}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+charts:
+  timeZone: Europe/Pariss
+"#,
+        r#"
+error: unknown time zone `Europe/Pariss`
+  --> bad.yaml:11:13
+   |
+11 |   timeZone: Europe/Pariss
+   |             ^^^^^^^^^^^^^
+   = field: charts.timeZone
+   = help: did you mean `Europe/Paris`? (an IANA name, as AWS takes it)
 
 1 error found; nothing was simulated.
 "#,
