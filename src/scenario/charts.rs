@@ -91,11 +91,17 @@ fn read_compare(node: &Node, path: &str, services: &[String], d: &mut Diagnostic
     let errors_before = d.errors.len();
     let items = as_list(node, path, d);
     let mut names: Vec<String> = Vec::new();
+    let mut unread = false;
     for (item_path, item) in items {
         let Some(name) = as_string(item, &item_path, d) else {
             continue;
         };
         if !services.contains(&name) {
+            // A service that failed to read is not also "not a service of this scenario".
+            if d.unread.any(super::diag::Declared::Service) {
+                unread = true;
+                continue;
+            }
             let help = closest(&name, services.iter().map(String::as_str))
                 .map(|c| format!("did you mean `{c}`?"))
                 .or_else(|| Some(format!("the services are: {}", services.join(", "))));
@@ -116,7 +122,7 @@ fn read_compare(node: &Node, path: &str, services: &[String], d: &mut Diagnostic
             names.push(name);
         }
     }
-    if d.errors.len() > errors_before {
+    if d.errors.len() > errors_before || unread {
         return Vec::new();
     }
     if !(2..=MAX_COMPARED).contains(&names.len()) {

@@ -1827,7 +1827,24 @@ fn one_misspelt_key_is_one_error_however_many_blocks_refer_to_it() {
             "file",
         ),
     ];
-    for (from, to, typo, meant) in cases {
+    // Consequences elsewhere that name the field meant: the container then "needs `memory`"
+    // (the task has no task-level memory), and a step without its adjustment leaves
+    // StepAdjustments with "no step" (an error about the list the misspelt item is in).
+    let consequences = [
+        (
+            "image: web, cpu: 256, memory: 512}",
+            "image: web, cpu: 256, memor: 512}",
+            "memor",
+            "memory",
+        ),
+        (
+            "ScalingAdjustment: 1}",
+            "ScalingAdjustmen: 1}",
+            "ScalingAdjustmen",
+            "ScalingAdjustment",
+        ),
+    ];
+    for (from, to, typo, meant) in cases.into_iter().chain(consequences) {
         assert_eq!(REFERRED_TO.matches(from).count(), 1, "{from}");
         let yaml = REFERRED_TO.replacen(from, to, 1);
         assert_eq!(
