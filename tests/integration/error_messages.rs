@@ -1858,6 +1858,33 @@ fn one_misspelt_key_is_one_error_however_many_blocks_refer_to_it() {
     }
 }
 
+/// A queue worker whose load or service has a misspelt key: the alarms on its queue are not
+/// also told that "no service consumes a queue named `jobs`".
+#[test]
+fn a_misspelt_key_of_a_queue_worker_is_one_error() {
+    let text =
+        std::fs::read_to_string(crate::support::root().join("scenarios/sqs-worker-backlog.yaml")).expect("scenario");
+    for (from, to, typo, meant) in [
+        ("    queueName: jobs", "    queueNam: jobs", "queueNam", "queueName"),
+        (
+            "    - serviceName: worker",
+            "    - serviceNam: worker",
+            "serviceNam",
+            "serviceName",
+        ),
+    ] {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        assert_eq!(
+            first_of(&text.replacen(from, to, 1)),
+            (
+                1,
+                format!("error: unknown field `{typo}`\n= help: did you mean `{meant}`?")
+            ),
+            "{typo}"
+        );
+    }
+}
+
 #[test]
 fn a_task_definition_file_that_cannot_be_read_is_the_only_error_about_its_revisions() {
     let yaml = REFERRED_TO.replacen(
