@@ -54,6 +54,7 @@ fn service_row(i: u64, name: &str) -> ServiceRow<'_> {
         queue_depth: i.is_multiple_of(4).then_some(f * 1.5),
         oldest_message_age_s: i.is_multiple_of(4).then_some(f * 0.25),
         latency: None,
+        provisioning: (i % 3).min(1) as u32,
     }
 }
 

@@ -304,6 +304,9 @@ pub fn check_one(path: &Path, name: &str, config: &CheckConfig<'_>) -> (Outcome,
                 from_s: from.as_millis() as f64 / 1000.0,
                 to_s: to.as_millis() as f64 / 1000.0,
             });
+        if let Some(zone) = loaded.charts.time_zone {
+            summary.set_chart_time_zone(zone);
+        }
         let run = JudgedRun {
             files: &files,
             summary: &mut summary,

@@ -133,6 +133,9 @@ pub fn run(args: RunArgs) -> u8 {
         let (mut summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;
         summary.set_chart_window(window);
         summary.set_chart_compare(scenario::charts::compared_services(&loaded.charts, &loaded.spec));
+        if let Some(zone) = loaded.charts.time_zone {
+            summary.set_chart_time_zone(zone);
+        }
         let passed = write_outputs(&expectations, Texts { out: &dir, kept }, summary, charts)?;
         dir.publish().map_err(Failure::Internal)?;
         Ok(passed)

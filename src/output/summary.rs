@@ -464,6 +464,15 @@ impl SummaryBuilder {
         self.summary.chart_window = window;
     }
 
+    /// Records the time zone the charts' clocks show (`charts.timeZone`), in place of the one the
+    /// scheduled actions name; UTC is recorded as no zone.
+    pub fn set_chart_time_zone(&mut self, zone: chrono_tz::Tz) {
+        self.summary.time_zone = match zone {
+            chrono_tz::UTC => String::new(),
+            zone => zone.name().to_string(),
+        };
+    }
+
     /// Records the services that are alternatives to one another (`charts.compare`).
     pub fn set_chart_compare(&mut self, compare: Vec<crate::trace::summary::ComparedService>) {
         self.summary.chart_compare = compare;

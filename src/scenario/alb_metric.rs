@@ -193,6 +193,10 @@ pub fn target_group_service(
         .filter(|&i| ctx.services[i].target_groups.contains(&group))
         .collect();
     let &[service] = users.as_slice() else {
+        // The service that registers its tasks there may be the one that failed to read.
+        if users.is_empty() && d.unread.any(super::diag::Declared::Service) {
+            return None;
+        }
         let message = if users.is_empty() {
             format!("no service registers its tasks in target group `{name}`")
         } else {

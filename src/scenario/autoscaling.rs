@@ -894,14 +894,14 @@ fn read_timezone(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<chrono_tz::Tz> 
     let Some(tz) = o.string("Timezone", d) else {
         return Some(chrono_tz::UTC);
     };
-    match tz.parse::<chrono_tz::Tz>() {
+    match super::time_zone::parse_time_zone(&tz) {
         Ok(tz) => Some(tz),
-        Err(_) => {
+        Err(help) => {
             d.error(
                 o.key_loc("Timezone"),
                 &o.child("Timezone"),
                 format!("unknown time zone `{tz}`"),
-                Some("use an IANA name such as UTC, Asia/Seoul or America/New_York".into()),
+                Some(help),
             );
             None
         }

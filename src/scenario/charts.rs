@@ -1,12 +1,15 @@
 //! `charts`: how the run's charts are drawn. `window` is the stretch of the run every chart zooms
 //! to, which `ecsim run --from/--to` and `ecsim plot --from/--to` override; `compare` names
 //! services that are alternatives to one another (the same load under two policies, say), which
-//! get one overlay chart on a shared scale and are never added up into a total.
+//! get one overlay chart on a shared scale and are never added up into a total; `timeZone` is the
+//! IANA zone the time axes show clock times in (otherwise the zone every scheduled action names,
+//! or UTC).
 //!
 //! ```yaml
 //! charts:
 //!   window: {from: 11h30m, to: 12h30m}
 //!   compare: [tracked, stepped]
+//!   timeZone: Asia/Seoul
 //! ```
 
 use super::diag::{Diagnostics, closest};
@@ -24,6 +27,8 @@ pub struct ChartSettings {
     /// `compare`: services that are alternatives to one another, in the order given; empty
     /// without the field.
     pub compare: Vec<String>,
+    /// `timeZone`: the zone of the charts' clock times; `None` without the field.
+    pub time_zone: Option<chrono_tz::Tz>,
 }
 
 /// Most services one comparison chart draws: more lines than this on one axis do not read.
@@ -70,8 +75,15 @@ pub fn read_charts(
         .field("compare")
         .map(|n| read_compare(n, "charts.compare", services, d))
         .unwrap_or_default();
+    let time_zone = o
+        .field("timeZone")
+        .and_then(|n| super::time_zone::read_time_zone(n, "charts.timeZone", d));
     o.finish(d);
-    ChartSettings { window, compare }
+    ChartSettings {
+        window,
+        compare,
+        time_zone,
+    }
 }
 
 /// `compare`: two to [`MAX_COMPARED`] distinct names of services of the scenario.
@@ -79,11 +91,17 @@ fn read_compare(node: &Node, path: &str, services: &[String], d: &mut Diagnostic
     let errors_before = d.errors.len();
     let items = as_list(node, path, d);
     let mut names: Vec<String> = Vec::new();
+    let mut unread = false;
     for (item_path, item) in items {
         let Some(name) = as_string(item, &item_path, d) else {
             continue;
         };
         if !services.contains(&name) {
+            // A service that failed to read is not also "not a service of this scenario".
+            if d.unread.any(super::diag::Declared::Service) {
+                unread = true;
+                continue;
+            }
             let help = closest(&name, services.iter().map(String::as_str))
                 .map(|c| format!("did you mean `{c}`?"))
                 .or_else(|| Some(format!("the services are: {}", services.join(", "))));
@@ -104,7 +122,7 @@ fn read_compare(node: &Node, path: &str, services: &[String], d: &mut Diagnostic
             names.push(name);
         }
     }
-    if d.errors.len() > errors_before {
+    if d.errors.len() > errors_before || unread {
         return Vec::new();
     }
     if !(2..=MAX_COMPARED).contains(&names.len()) {

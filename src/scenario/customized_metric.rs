@@ -416,7 +416,13 @@ fn queue_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Dia
         .iter()
         .position(|s| s.queue.as_ref().is_some_and(|q| q.name == dim.value))
         .map(ServiceIdx);
-    if found.is_none() {
+    // The consumer may be a service that failed to read, or one whose load has a misspelt key
+    // (`queueNam:`): that error is the one to fix.
+    let consumer_unread = d.unread.any(super::diag::Declared::Service)
+        || d.misspelt_in
+            .iter()
+            .any(|(_, path)| path.starts_with("load.") || path.starts_with("ecs.services"));
+    if found.is_none() && !consumer_unread {
         let queues: Vec<&str> = ctx
             .services
             .iter()

@@ -60,6 +60,9 @@ pub struct Diagnostics {
     /// Mappings (location, path) with a misspelt key: what the mapping lacks or gets wrong as a
     /// whole is most likely that key's doing, so only the misspelling is reported for it.
     pub misspelt_in: Vec<(Loc, String)>,
+    /// The fields misspelt keys meant (`memory` for `memor:`): an error elsewhere that names one
+    /// (a container that "needs `memory`", a strategy that "needs a weight") is that key's doing.
+    pub misspelt_meant: Vec<&'static str>,
 }
 
 /// How the message of an unknown key starts.
@@ -221,20 +224,24 @@ impl Diagnostics {
     }
 
     /// The errors to show, sorted by location: one per place and message (a YAML alias read in
-    /// several places is one mistake), and none about a mapping as a whole when one of its keys
-    /// is misspelt.
+    /// several places is one mistake), none about a mapping as a whole when one of its keys is
+    /// misspelt or about the list it is an item of (a list of steps that "needs at least one"),
+    /// and none that names the field a misspelt key meant (in its message or its help).
     pub fn shown(&self) -> Vec<Diagnostic> {
         let mut errors: Vec<Diagnostic> = self
             .errors
             .iter()
             .filter(|e| {
                 e.message.starts_with(UNKNOWN_FIELD_PREFIX)
-                    || !self.misspelt_in.iter().any(|(loc, path)| {
+                    || !(self.misspelt_in.iter().any(|(loc, path)| {
                         e.loc == *loc
                             && e.path
                                 .strip_prefix(path.as_str())
                                 .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-                    })
+                    }) || self.misspelt_in.iter().any(|(_, path)| is_item_of(path, &e.path))
+                        || self.misspelt_meant.iter().any(|field| {
+                            names_word(&e.message, field) || e.help.as_deref().is_some_and(|h| names_word(h, field))
+                        }))
             })
             .cloned()
             .collect();
@@ -315,6 +322,24 @@ fn token_width(line: &str, col: usize) -> usize {
         return rest[1..].find(q).map_or(rest.len(), |i| i + 2);
     }
     rest.find([':', ',', ']', '}', '#']).unwrap_or(rest.len()).max(1)
+}
+
+/// Whether `item` is the path of an item of the list at `list` (`a.b[2]` of `a.b`).
+fn is_item_of(item: &str, list: &str) -> bool {
+    item.strip_prefix(list)
+        .and_then(|rest| rest.strip_prefix('['))
+        .and_then(|rest| rest.strip_suffix(']'))
+        .is_some_and(|index| index.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Whether `message` has `word` in it as a whole word (not inside a longer name).
+fn names_word(message: &str, word: &str) -> bool {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    message.match_indices(word).any(|(at, _)| {
+        let before = message[..at].chars().next_back();
+        let after = message[at + word.len()..].chars().next();
+        !before.is_some_and(is_name) && !after.is_some_and(is_name)
+    })
 }
 
 /// Levenshtein distance, case-insensitive.

@@ -535,17 +535,5 @@ fn timezone(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<chrono_tz::Tz> {
     let Some(node) = o.field("timezone") else {
         return Some(chrono_tz::UTC);
     };
-    let text = super::reader::as_string(node, &path, d)?;
-    match text.parse::<chrono_tz::Tz>() {
-        Ok(tz) => Some(tz),
-        Err(_) => {
-            d.error(
-                node.loc,
-                &path,
-                format!("unknown time zone `{text}`"),
-                Some("use an IANA name such as UTC, Asia/Seoul or America/New_York".into()),
-            );
-            None
-        }
-    }
+    super::time_zone::read_time_zone(node, &path, d)
 }

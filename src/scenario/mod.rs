@@ -30,6 +30,7 @@ mod service_model;
 mod services;
 mod sweep;
 mod taskdef;
+mod time_zone;
 pub mod yaml;
 
 use chrono::{DateTime, Utc};

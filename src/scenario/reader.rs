@@ -272,6 +272,7 @@ impl<'n> Obj<'n> {
                 // mean" says it all, so the field is not also reported missing.
                 forget_missing(d, &join(&self.path, c));
                 d.misspelt_in.push((self.loc, self.path.clone()));
+                d.misspelt_meant.push(c);
             }
             let help = suggestion.map(|c| format!("did you mean `{c}`?")).or_else(|| {
                 let mut names: Vec<&str> = self.known.clone();

@@ -70,6 +70,8 @@ pub mod services {
     pub const QUEUE_DEPTH: &str = "queue_depth";
     /// Age of the oldest visible message, seconds; empty for other services.
     pub const OLDEST_MESSAGE_AGE_S: &str = "oldest_message_age_s";
+    /// Tasks in PROVISIONING (waiting for capacity), a part of `pending`.
+    pub const PROVISIONING: &str = "provisioning";
 
     /// Response-time median of the interval's requests, ms (services with a service model).
     pub const LATENCY_P50_MS: &str = "latency_p50_ms";
@@ -188,6 +190,10 @@ pub mod services {
         Column {
             name: OLDEST_MESSAGE_AGE_S,
             cell: |r, w| w.opt_number(r.oldest_message_age_s),
+        },
+        Column {
+            name: PROVISIONING,
+            cell: |r, w| w.int(r.provisioning),
         },
     ];
 }

@@ -57,6 +57,9 @@ pub struct ServiceRow<'a> {
     pub oldest_message_age_s: Option<f64>,
     /// The interval's latency estimate (None: the service has no service model).
     pub latency: Option<IntervalLatency>,
+    /// Tasks in PROVISIONING at `time_ms` (a part of `pending`): on EC2, waiting for an
+    /// instance with room (or an ENI); on Fargate, waiting for capacity.
+    pub provisioning: u32,
 }
 
 /// One row of `cluster.csv`: a capacity provider at the end of a trace interval.
@@ -397,6 +400,8 @@ pub struct OwnedServiceRow {
     pub queue_depth: Option<f64>,
     /// Age of the oldest message, seconds (workers only).
     pub oldest_message_age_s: Option<f64>,
+    /// PROVISIONING (a part of `pending`).
+    pub provisioning: u32,
 }
 
 impl TraceSink for MemorySink {
@@ -414,6 +419,7 @@ impl TraceSink for MemorySink {
             cpu_utilization: r.cpu_utilization,
             queue_depth: r.queue_depth,
             oldest_message_age_s: r.oldest_message_age_s,
+            provisioning: r.provisioning,
         });
         Ok(())
     }

@@ -217,8 +217,9 @@ pub struct Summary {
     pub overrides: Vec<String>,
     /// Wall-clock start of the simulated time.
     pub start: String,
-    /// The IANA time zone the charts' clock times are in: the `Timezone` the scenario's scheduled
-    /// actions name, when they all name the same one and it is not UTC; absent for UTC.
+    /// The IANA time zone the charts' clock times are in: the scenario's `charts.timeZone`, else
+    /// the `Timezone` its scheduled actions name, when they all name the same one and it is not
+    /// UTC; absent for UTC.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub time_zone: String,
     /// Simulated seconds.

@@ -351,6 +351,26 @@ fn the_time_axis_is_clock_time_in_the_scenarios_time_zone() {
     );
 }
 
+/// `charts.timeZone` puts the time axis in a zone of the scenario's choosing, whatever zone its
+/// scheduled actions name (here none: step-scaling-doc-sequence is otherwise in UTC).
+#[test]
+fn the_scenario_names_the_charts_time_zone() {
+    let path = root().join("scenarios/step-scaling-doc-sequence.yaml");
+    let loaded = load_file(&path, &[("charts.timeZone", "America/New_York")]).expect("loads");
+    let run = crate::support::chart_data(&run_to_strings(&loaded));
+    assert_eq!(run.summary.time_zone, "America/New_York");
+    let charts = render_charts(&run, ChartFormat::Svg).expect("charts render");
+    let svg = String::from_utf8(charts[1].bytes.clone()).expect("utf-8");
+    for text in ["time (America/New_York)", "starts Sun 2026-01-04 19:00 EST"] {
+        assert!(svg.contains(text), "{} shows `{text}`", charts[1].name);
+    }
+    // It wins over the zone of the scheduled actions; UTC is recorded as no zone at all.
+    let seoul = root().join("scenarios/scheduled-prescale-seoul.yaml");
+    let loaded = load_file(&seoul, &[("charts.timeZone", "UTC")]).expect("loads");
+    let run = crate::support::chart_data(&run_to_strings(&loaded));
+    assert_eq!(run.summary.time_zone, "");
+}
+
 /// deployment-at-peak-needs-scale-out: tasks that wait for the group to grow (PROVISIONING) are a
 /// line of their own on the provider's chart, apart from the instances launching for them.
 #[test]
@@ -373,10 +393,36 @@ fn tasks_waiting_for_capacity_are_drawn_apart_from_launching_instances() {
         );
         assert_eq!(panel.lines[3].values.iter().copied().fold(0.0, f64::max), most);
     });
+    // The service's own task chart splits its pending tasks the same way: those waiting for
+    // capacity, and those placed and starting.
+    let web = &run.services[0];
+    inspect_figures(&run, |figures| {
+        let panel = &figure(figures, "service-web-tasks").panels[0];
+        let line = |legend: &str| {
+            panel
+                .lines
+                .iter()
+                .find(|l| l.legend == legend)
+                .unwrap_or_else(|| panic!("no line `{legend}`"))
+        };
+        let waiting = line("provisioning (waiting for capacity)");
+        assert_eq!(waiting.values, web.provisioning.as_slice());
+        assert_eq!(waiting.values.iter().copied().fold(0.0, f64::max), most);
+        let starting = line("pending (starting)");
+        for (i, v) in starting.values.iter().enumerate() {
+            assert_eq!(
+                v + waiting.values[i],
+                web.pending[i],
+                "row {i}: starting + provisioning = pending"
+            );
+        }
+    });
     // Without a task in PROVISIONING there is no such line.
     let fargate = run_data("scenarios/web-fargate.yaml");
     inspect_figures(&fargate, |figures| {
         let panel = &figure(figures, "provider-FARGATE-capacity").panels[0];
         assert!(panel.lines.iter().all(|l| l.legend != "tasks PROVISIONING"));
+        let tasks = &figure(figures, "service-web-tasks").panels[0];
+        assert!(tasks.lines.iter().all(|l| !l.legend.starts_with("provisioning")));
     });
 }

@@ -96,13 +96,14 @@ fn junit_xml_has_a_suite_per_scenario_and_a_case_per_expectation() {
             root.attribute("failures"),
             root.attribute("errors")
         ),
-        (Some("4"), Some("1"), Some("0"))
+        (Some("8"), Some("1"), Some("0")),
+        "failing.yaml's 2 expectations and web-ec2-fixed's 6"
     );
     let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
     assert_eq!(suites.len(), 2);
     let cases = doc.descendants().filter(|n| n.has_tag_name("testcase")).count();
     let failures: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("failure")).collect();
-    assert_eq!(cases, 4);
+    assert_eq!(cases, 8);
     assert_eq!(failures.len(), 1);
     assert_eq!(
         failures[0].attribute("message"),

@@ -329,7 +329,12 @@ fn cpu_shortfall_leaves_tasks_pending_with_resource_cpu() {
     let failures = messages(&sink, EventKind::PlacementFailure);
     assert!(failures.iter().any(|m| m.contains("RESOURCE:CPU")), "{failures:?}");
     for r in &sink.services {
-        assert_eq!((r.running, r.pending), (4, 2), "row at {} ms", r.time_ms);
+        assert_eq!(
+            (r.running, r.pending, r.provisioning),
+            (4, 2, 2),
+            "row at {} ms: both pending tasks wait for capacity",
+            r.time_ms
+        );
     }
     assert!(
         sink.cluster.iter().all(|c| c.4 == 2),
@@ -358,7 +363,7 @@ fn awsvpc_on_c5_large_holds_two_tasks_per_instance_case_37() {
     assert!(failures.iter().any(|m| m.contains("RESOURCE:ENI")), "{failures:?}");
     assert_eq!(alive_per_instance(&sink), [2, 2]);
     let last = sink.services.last().expect("rows");
-    assert_eq!((last.running, last.pending), (4, 2));
+    assert_eq!((last.running, last.pending, last.provisioning), (4, 2, 2));
 }
 
 #[test]

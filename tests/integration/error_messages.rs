@@ -896,7 +896,37 @@ error: unknown time zone `Asia/Seol`
 15 |       - diurnal: {amplitude: 100, peakAt: "14:00", timezone: Asia/Seol}
    |                                                              ^^^^^^^^^
    = field: load.web.requestsPerSecond[0].diurnal.timezone
-   = help: use an IANA name such as UTC, Asia/Seoul or America/New_York
+   = help: did you mean `Asia/Seoul`? (an IANA name, as AWS takes it)
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn unknown_chart_time_zone() {
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 2, MaxSize: 2}
+ecs:
+  taskDefinitions:
+    - {family: web, containerDefinitions: [{name: app, image: web, cpu: 256, memory: 512}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2}
+charts:
+  timeZone: Europe/Pariss
+"#,
+        r#"
+error: unknown time zone `Europe/Pariss`
+  --> bad.yaml:11:13
+   |
+11 |   timeZone: Europe/Pariss
+   |             ^^^^^^^^^^^^^
+   = field: charts.timeZone
+   = help: did you mean `Europe/Paris`? (an IANA name, as AWS takes it)
 
 1 error found; nothing was simulated.
 "#,
@@ -1797,11 +1827,55 @@ fn one_misspelt_key_is_one_error_however_many_blocks_refer_to_it() {
             "file",
         ),
     ];
-    for (from, to, typo, meant) in cases {
+    // Consequences elsewhere that name the field meant: the container then "needs `memory`"
+    // (the task has no task-level memory), and a step without its adjustment leaves
+    // StepAdjustments with "no step" (an error about the list the misspelt item is in).
+    let consequences = [
+        (
+            "image: web, cpu: 256, memory: 512}",
+            "image: web, cpu: 256, memor: 512}",
+            "memor",
+            "memory",
+        ),
+        (
+            "ScalingAdjustment: 1}",
+            "ScalingAdjustmen: 1}",
+            "ScalingAdjustmen",
+            "ScalingAdjustment",
+        ),
+    ];
+    for (from, to, typo, meant) in cases.into_iter().chain(consequences) {
         assert_eq!(REFERRED_TO.matches(from).count(), 1, "{from}");
         let yaml = REFERRED_TO.replacen(from, to, 1);
         assert_eq!(
             first_of(&yaml),
+            (
+                1,
+                format!("error: unknown field `{typo}`\n= help: did you mean `{meant}`?")
+            ),
+            "{typo}"
+        );
+    }
+}
+
+/// A queue worker whose load or service has a misspelt key: the alarms on its queue are not
+/// also told that "no service consumes a queue named `jobs`".
+#[test]
+fn a_misspelt_key_of_a_queue_worker_is_one_error() {
+    let text =
+        std::fs::read_to_string(crate::support::root().join("scenarios/sqs-worker-backlog.yaml")).expect("scenario");
+    for (from, to, typo, meant) in [
+        ("    queueName: jobs", "    queueNam: jobs", "queueNam", "queueName"),
+        (
+            "    - serviceName: worker",
+            "    - serviceNam: worker",
+            "serviceNam",
+            "serviceName",
+        ),
+    ] {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        assert_eq!(
+            first_of(&text.replacen(from, to, 1)),
             (
                 1,
                 format!("error: unknown field `{typo}`\n= help: did you mean `{meant}`?")

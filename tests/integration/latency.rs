@@ -110,7 +110,10 @@ fn overload_builds_a_backlog_and_times_requests_out() {
 fn without_a_service_model_nothing_about_latency_is_written() {
     let out = run_to_strings(&load_file(&root().join("scenarios/web-fargate.yaml"), &[]).expect("loads"));
     let header = out.services.lines().next().expect("a header");
-    assert!(header.ends_with("queue_depth,oldest_message_age_s"), "{header}");
+    assert!(
+        header.ends_with("queue_depth,oldest_message_age_s,provisioning"),
+        "{header}"
+    );
     assert!(!out.summary.contains("latency"), "{}", out.summary);
 }
 

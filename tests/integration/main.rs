@@ -23,6 +23,7 @@ mod latency;
 mod output_dirs;
 mod placement;
 mod queue_workers;
+mod readme_ci;
 mod readme_example;
 mod resource_budget;
 mod retained_records;

@@ -80,6 +80,9 @@ pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> Ru
     let (files, mut summary) = sink.into_inner().expect("flush");
     // As `ecsim run` records them: the alternatives a scenario compares.
     summary.set_chart_compare(ecsim::scenario::charts::compared_services(&loaded.charts, spec));
+    if let Some(zone) = loaded.charts.time_zone {
+        summary.set_chart_time_zone(zone);
+    }
     let s = |b: Option<Vec<u8>>| String::from_utf8(b.expect("every file is written")).expect("utf-8");
     RunOutput {
         services: s(files.services),

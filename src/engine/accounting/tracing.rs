@@ -35,6 +35,7 @@ impl World<'_> {
         s.accumulator.reset();
         let latency = s.requests.as_mut().map(|r| r.finish_interval());
         let running = s.counts[TaskState::Running.index()];
+        let provisioning = s.counts[TaskState::Provisioning.index()];
         sink.service_row(&ServiceRow {
             time_ms: self.now.0,
             service: &self.spec.services[service].name,
@@ -55,6 +56,7 @@ impl World<'_> {
             queue_depth,
             oldest_message_age_s,
             latency,
+            provisioning,
         })
     }
 

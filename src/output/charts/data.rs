@@ -57,8 +57,13 @@ pub struct ServiceSeries {
     pub desired: Vec<f64>,
     /// `running`.
     pub running: Vec<f64>,
-    /// `pending`.
+    /// `pending`: PROVISIONING, PENDING and ACTIVATING tasks.
     pub pending: Vec<f64>,
+    /// `provisioning`: the part of `pending` waiting for capacity (PROVISIONING); zeros for a
+    /// run written before the column existed.
+    pub provisioning: Vec<f64>,
+    /// `pending` less `provisioning`: tasks placed and starting (PENDING, ACTIVATING).
+    pub starting: Vec<f64>,
     /// `healthy`.
     pub healthy: Vec<f64>,
     /// `primary_running`.
@@ -242,6 +247,7 @@ impl RunData {
         let mut services = parse_services(texts.services_csv)?;
         parse_latency(texts.services_csv, &mut services)?;
         parse_queue(texts.services_csv, &mut services)?;
+        parse_provisioning(texts.services_csv, &mut services)?;
         for service in &mut services {
             let deployments = super::annotations::deployments_in(&events, &service.name);
             service.revisions = RevisionLayers::of_deployments(service, &deployments);
@@ -387,6 +393,8 @@ fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
                 desired: next(),
                 running: next(),
                 pending: next(),
+                provisioning: Vec::new(),
+                starting: Vec::new(),
                 healthy: next(),
                 primary_running: next(),
                 active_running: next(),
@@ -468,6 +476,31 @@ fn parse_queue(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataError
         let mut c = columns.into_iter();
         let (depth, age_s) = (c.next().unwrap_or_default(), c.next().unwrap_or_default());
         service.queue = QueueSeries::of(service, depth, age_s);
+    }
+    Ok(())
+}
+
+/// Adds the `provisioning` column, and `starting` from it, to every service; a file written
+/// before the column existed counts every pending task as starting.
+fn parse_provisioning(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataError> {
+    for service in series.iter_mut() {
+        service.provisioning = vec![0.0; service.pending.len()];
+    }
+    let header = text.lines().next().unwrap_or("");
+    if header.split(',').any(|name| name == services::PROVISIONING) {
+        for (name, columns) in grouped_columns(services::FILE, text, services::SERVICE, &[services::PROVISIONING])? {
+            if let Some(service) = series.iter_mut().find(|s| s.name == name) {
+                service.provisioning = columns.into_iter().next().unwrap_or_default();
+            }
+        }
+    }
+    for service in series.iter_mut() {
+        service.starting = service
+            .pending
+            .iter()
+            .zip(&service.provisioning)
+            .map(|(pending, provisioning)| pending - provisioning)
+            .collect();
     }
     Ok(())
 }

@@ -17,7 +17,7 @@ fn what_the_csv_sink_writes_reads_back_as_the_same_values() {
         service: "web",
         desired: 4,
         running: 3,
-        pending: 1,
+        pending: 3,
         healthy: 3,
         primary_running: 2,
         active_running: 1,
@@ -32,6 +32,7 @@ fn what_the_csv_sink_writes_reads_back_as_the_same_values() {
         queue_depth: None,
         oldest_message_age_s: None,
         latency: None,
+        provisioning: 2,
     };
     sink.service_row(&service).expect("row");
     let provider = ClusterRow {
@@ -123,7 +124,12 @@ fn what_the_csv_sink_writes_reads_back_as_the_same_values() {
     assert_eq!((web.name.as_str(), web.time_s.as_slice()), ("web", &[60.5][..]));
     assert_eq!(
         [web.desired[0], web.running[0], web.pending[0], web.healthy[0]],
-        [4.0, 3.0, 1.0, 3.0]
+        [4.0, 3.0, 3.0, 3.0]
+    );
+    assert_eq!(
+        [web.provisioning[0], web.starting[0]],
+        [2.0, 1.0],
+        "2 of 3 pending wait for capacity"
     );
     assert_eq!([web.primary_running[0], web.active_running[0]], [2.0, 1.0]);
     assert_eq!(
@@ -212,6 +218,14 @@ fn groups_rows_by_service_in_order_of_appearance() {
     assert_eq!(names, ["web", "api"]);
     assert_eq!(run.services[0].time_s, [60.0, 120.0]);
     assert_eq!(run.services[0].unserved_rps, [0.0, 100.0]);
+    assert_eq!(
+        (
+            run.services[0].provisioning.as_slice(),
+            run.services[0].starting.as_slice()
+        ),
+        (&[0.0, 0.0][..], &[0.0, 1.0][..]),
+        "a file without the `provisioning` column counts every pending task as starting"
+    );
     assert!(run.providers[0].capacity_provider_reservation[0].is_nan());
     assert_eq!(run.events.len(), 1, "the `run` row is not kept");
     assert_eq!(

@@ -1,5 +1,6 @@
-//! Chart (b), per service: desired, running, pending and healthy tasks, inside the scalable
-//! target's MinCapacity-MaxCapacity band when there is one.
+//! Chart (b), per service: desired, running, starting and healthy tasks, and those waiting for
+//! capacity (PROVISIONING) when any did, inside the scalable target's MinCapacity-MaxCapacity
+//! band when there is one.
 
 use super::ChartContext;
 use super::annotations;
@@ -30,8 +31,17 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<
     panel = panel
         .line("healthy", style::HEALTHY, &service.time_s, &service.healthy)
         .line("running", style::RUNNING, &service.time_s, &service.running)
-        .line("pending (starting)", style::PENDING, &service.time_s, &service.pending)
-        .line("desired", style::DESIRED, &service.time_s, &service.desired);
+        .line("pending (starting)", style::PENDING, &service.time_s, &service.starting);
+    // A service whose tasks always found room has no PROVISIONING line to explain.
+    if service.provisioning.iter().any(|&v| v > 0.0) {
+        panel = panel.line(
+            "provisioning (waiting for capacity)",
+            style::PROVISIONING,
+            &service.time_s,
+            &service.provisioning,
+        );
+    }
+    panel = panel.line("desired", style::DESIRED, &service.time_s, &service.desired);
     panel.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
     Figure {
         file_stem: format!("service-{}-tasks", super::file_safe(&service.name)),

@@ -1,0 +1,255 @@
+//! One panel of a figure: its axes and ticks, the capacity band, stacked areas, lines, alarm and
+//! fault spans, and the marker lines across it.
+
+use super::*;
+
+/// The y axis top for a panel's data maximum.
+pub(super) fn y_top(scale: YScale, max: f64) -> f64 {
+    let max = if max.is_finite() { max.max(0.0) } else { 0.0 };
+    match scale {
+        YScale::Count => (max * 1.15).ceil().max(max + 1.0).max(1.0),
+        YScale::Percent => max.max(100.0) * 1.08,
+        YScale::Rate | YScale::Usd | YScale::Milliseconds => {
+            if max > 0.0 {
+                max * 1.12
+            } else {
+                1.0
+            }
+        }
+    }
+}
+
+pub(super) fn panel_max(panel: &Panel<'_>) -> f64 {
+    let finite_max = |v: &[f64]| v.iter().copied().filter(|x| x.is_finite()).fold(f64::MIN, f64::max);
+    let lines = panel.lines.iter().chain(&panel.points).map(|l| finite_max(l.values));
+    let bands = panel.bands.iter().filter(|b| b.sets_axis).map(|b| finite_max(b.upper));
+    let references = panel.reference_lines.iter().map(|r| r.value);
+    let stacked = panel.stacked_edges().last().map(|top| finite_max(top));
+    lines
+        .chain(bands)
+        .chain(references)
+        .chain(stacked)
+        .fold(f64::MIN, f64::max)
+}
+
+/// A y tick label for the panel's scale.
+pub(super) fn y_tick(scale: YScale, v: f64) -> String {
+    match scale {
+        YScale::Count if v.fract().abs() > 1e-9 => String::new(),
+        YScale::Count | YScale::Percent => format_tick(v),
+        YScale::Rate if v.abs() >= 1e6 => format!("{}M", format_tick(v / 1e6)),
+        YScale::Rate if v.abs() >= 1e4 => format!("{}k", format_tick(v / 1e3)),
+        YScale::Rate => format_tick(v),
+        YScale::Usd if v.abs() >= 100.0 => format!("${v:.0}"),
+        YScale::Usd => format!("${v:.2}"),
+        YScale::Milliseconds if v.abs() >= 1_000.0 => format!("{} s", format_tick(v / 1_000.0)),
+        YScale::Milliseconds => format!("{} ms", format_tick(v)),
+    }
+}
+
+/// Draws one panel; returns its plotting area's pixel ranges (x, y) in root coordinates.
+pub(super) fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    panel: &Panel<'_>,
+    markers: &[Marker],
+    axis: &TimeAxis,
+    last: bool,
+    mode: LineMode,
+) -> DrawResult<(std::ops::Range<i32>, std::ops::Range<i32>)> {
+    let (x0, x1) = axis.range();
+    let top = y_top(panel.scale, panel_max(panel));
+    // A little room below zero keeps a series that sits at zero visible above the axis line.
+    let bottom = -top * 0.025;
+    let mut chart = ChartBuilder::on(area)
+        .margin_top(PANEL_MARGIN_TOP)
+        .margin_bottom(if last { 0 } else { PANEL_GAP })
+        .margin_left(PLOT_MARGIN_LEFT)
+        .margin_right(PLOT_MARGIN_RIGHT)
+        .x_label_area_size(if last { X_LABEL_AREA } else { 0 })
+        .y_label_area_size(Y_LABEL_AREA)
+        .build_cartesian_2d(x0..x1, bottom..top)
+        .map_err(failed)?;
+    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+    let columns = (x_pixels.end - x_pixels.start).max(1) as usize;
+    let y_ticks = match panel.scale {
+        YScale::Count => (top as usize + 1).clamp(2, 7),
+        _ => 6,
+    };
+    let x_formatter = |v: &f64| axis.tick_label(*v);
+    let y_formatter = |v: &f64| y_tick(panel.scale, *v);
+    let mut mesh = chart.configure_mesh();
+    mesh.x_labels(axis.tick_count(columns as u32))
+        .y_labels(y_ticks)
+        .x_label_formatter(&x_formatter)
+        .y_label_formatter(&y_formatter)
+        .y_desc(panel.y_label.as_str())
+        .label_style(font(style::TICK_SIZE, style::TEXT_GREY))
+        .axis_desc_style(font(style::AXIS_DESC_SIZE, BLACK))
+        .max_light_lines(1)
+        .light_line_style(style::GRID_GREY)
+        .bold_line_style(style::GRID_GREY_BOLD)
+        .axis_style(style::TEXT_GREY);
+    if last {
+        mesh.x_desc(axis.label());
+    }
+    mesh.draw().map_err(failed)?;
+
+    let t = |time_s: f64| axis.to_axis(time_s);
+    let range_s = (axis.start_s, axis.end_s);
+    // An alarm in ALARM for two minutes of a day is narrower than a pixel: every span is drawn at
+    // least MIN_SPAN_PX wide so it still shows.
+    let min_span = (x1 - x0) / columns as f64 * MIN_SPAN_PX;
+    for span in &panel.spans {
+        let (start, end) = (t(span.start_s), t(span.end_s.max(span.start_s)));
+        let end = end.max(start + min_span);
+        let fill = span.stroke.color.mix(style::SPAN_ALPHA).filled();
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(start, bottom), (end, top)], fill)))
+            .map_err(failed)?;
+    }
+    let steps = panel.scale == YScale::Count;
+    for band in &panel.bands {
+        let kept = keep_widest(band.time_s, band.lower, band.upper, range_s, columns);
+        let edge = |values: &[f64]| {
+            let points = kept.iter().map(|&i| (t(band.time_s[i]), values[i].min(top)));
+            if steps { stepped(points) } else { points.collect() }
+        };
+        let lower = edge(band.lower);
+        let outline: Vec<(f64, f64)> = edge(band.upper).into_iter().chain(lower.into_iter().rev()).collect();
+        if outline.len() >= 3 {
+            let fill = band.stroke.color.mix(style::BAND_ALPHA).filled();
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, fill)))
+                .map_err(failed)?;
+        }
+    }
+    draw_stacked(&mut chart, panel, axis, columns)?;
+    draw_marker_lines(&mut chart, markers, axis, (bottom, top), columns)?;
+    for reference in &panel.reference_lines {
+        let points = [(x0, reference.value), (x1, reference.value)];
+        chart
+            .draw_series(std::iter::once(DashedPathElement::new(
+                points,
+                8,
+                6,
+                shape(reference.stroke),
+            )))
+            .map_err(failed)?;
+    }
+    for line in &panel.lines {
+        let kept = keep_extremes(line.time_s, line.values, range_s, columns);
+        let points = kept.iter().map(|&i| (t(line.time_s[i]), line.values[i]));
+        let points = without_flat_interiors(if steps { stepped(points) } else { points.collect() }.into_iter());
+        let style = shape(line.stroke);
+        match (line.stroke.dashed, mode) {
+            (true, _) => chart.draw_series(DashedLineSeries::new(points, 9, 6, style)),
+            (false, LineMode::Polyline) => chart.draw_series(LineSeries::new(points, style)),
+            (false, LineMode::Segments) => {
+                let segments = points.windows(2).map(|w| PathElement::new([w[0], w[1]], style));
+                chart.draw_series(segments)
+            }
+        }
+        .map_err(failed)?;
+    }
+    // A dot per pixel: two alarms that saw the same datapoint, or datapoints closer than a pixel,
+    // are one dot (the SVG of a month of one-minute datapoints stays small).
+    let mut drawn = std::collections::BTreeSet::new();
+    let rows = (y_pixels.end - y_pixels.start).max(1) as f64;
+    for series in &panel.points {
+        let kept = keep_extremes(series.time_s, series.values, range_s, columns);
+        let fill = series.stroke.color.filled();
+        let dots: Vec<_> = kept
+            .iter()
+            .map(|&i| (t(series.time_s[i]), series.values[i]))
+            .filter(|&(x, y)| {
+                let column = ((x - x0) / (x1 - x0) * columns as f64).round() as i64;
+                let row = ((y - bottom) / (top - bottom) * rows).round() as i64;
+                drawn.insert((
+                    column,
+                    row,
+                    series.stroke.color.0,
+                    series.stroke.color.1,
+                    series.stroke.color.2,
+                ))
+            })
+            .map(|point| Circle::new(point, series.stroke.width, fill))
+            .collect();
+        chart.draw_series(dots).map_err(failed)?;
+    }
+    draw_marker_ticks(&mut chart, markers, axis, top, columns)?;
+    Ok((x_pixels, y_pixels))
+}
+
+/// Draws the panel's stacked areas, bottom layer first. Every layer is drawn over the same rows:
+/// per pixel column, the first, lowest, highest and last row of any layer's top edge, so the bands
+/// share their edges exactly and a long trace stays a few points per pixel.
+pub(super) fn draw_stacked<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    panel: &Panel<'_>,
+    axis: &TimeAxis,
+    columns: usize,
+) -> DrawResult<()> {
+    let Some(first) = panel.stacked.first() else {
+        return Ok(());
+    };
+    let time_s = first.time_s;
+    let edges = panel.stacked_edges();
+    let mut kept: Vec<usize> = edges
+        .iter()
+        .flat_map(|edge| keep_extremes(time_s, edge, (axis.start_s, axis.end_s), columns))
+        .collect();
+    kept.sort_unstable();
+    kept.dedup();
+    let zeros = vec![0.0; time_s.len()];
+    let t = |time_s: f64| axis.to_axis(time_s);
+    let steps = panel.scale == YScale::Count;
+    let edge = |values: &[f64]| {
+        let points = kept.iter().map(|&i| (t(time_s[i]), values[i]));
+        if steps {
+            stepped(points)
+        } else {
+            points.collect::<Vec<_>>()
+        }
+    };
+    for (k, (layer, upper)) in panel.stacked.iter().zip(&edges).enumerate() {
+        let lower = if k == 0 { &zeros } else { &edges[k - 1] };
+        let outline: Vec<(f64, f64)> = edge(upper).into_iter().chain(edge(lower).into_iter().rev()).collect();
+        if outline.len() >= 3 {
+            let fill = layer.stroke.color.mix(style::STACK_ALPHA).filled();
+            chart
+                .draw_series(std::iter::once(Polygon::new(outline, fill)))
+                .map_err(failed)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_ticks_per_scale() {
+        for (scale, v, expected) in [
+            (YScale::Count, 3.0, "3"),
+            (YScale::Count, 2.5, ""),
+            (YScale::Rate, 180_000.0, "180k"),
+            (YScale::Rate, 2_500_000.0, "2.5M"),
+            (YScale::Rate, 750.0, "750"),
+            (YScale::Usd, 0.25, "$0.25"),
+            (YScale::Usd, 1234.0, "$1234"),
+            (YScale::Usd, 0.5, "$0.50"),
+            (YScale::Percent, 60.0, "60"),
+        ] {
+            assert_eq!(y_tick(scale, v), expected, "{scale:?} {v}");
+        }
+    }
+
+    #[test]
+    fn y_axis_leaves_headroom() {
+        assert_eq!(y_top(YScale::Count, 9.0), 11.0);
+        assert_eq!(y_top(YScale::Count, 0.0), 1.0);
+        assert!(y_top(YScale::Percent, 40.0) > 100.0);
+        assert_eq!(y_top(YScale::Rate, f64::MIN), 1.0);
+    }
+}
