@@ -101,7 +101,7 @@ fn measure(value: &Value, run: &RunTables) -> Result<f64, String> {
             let rows = run.column(column)?;
             let spans = windows::spans(window, &column.subject, rows.is_service, run)?;
             let selected = windows::select(rows.time_ms, spans.as_deref());
-            let values: Vec<f64> = selected.iter().filter_map(|&i| rows.values[i]).collect();
+            let values: Vec<f64> = selected.iter().filter_map(|&i| rows.values.get(i)).collect();
             if *aggregate == Aggregate::Count {
                 return Ok(values.len() as f64);
             }

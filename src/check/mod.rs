@@ -10,16 +10,20 @@
 
 mod ast;
 mod eval;
+mod feed;
 mod figures;
 mod lexer;
+mod needs;
 mod parser;
 mod table;
 mod windows;
 
 pub use ast::{Aggregate, Column, Comparison, Expectation, Figure, Literal, Value, Window};
 pub use eval::{Verdict, evaluate};
+pub use feed::TraceFeed;
+pub use needs::Needs;
 pub use parser::{ParseError, parse_expectation};
-pub use table::RunTables;
+pub use table::{RunTables, TraceReader, TraceText};
 
 /// The candidate nearest to `word` by edit distance (case-insensitive), if close enough to be a
 /// likely typo, else the shortest candidate that `word` (3 characters or more) begins; ties go to
