@@ -265,7 +265,7 @@ pub fn check_one(path: &Path, name: &str, config: &CheckConfig<'_>) -> (Outcome,
             Err(e) => return invalid(format!("error: {label}: {e}\n")),
         }
     } else {
-        match run_in_columns(&loaded, &expectations) {
+        match run_in_columns(&loaded, &expectations, config.budget.bytes) {
             Ok(records) => (records, Ok(())),
             Err(e) => return invalid(format!("error: {label}: {e}\n")),
         }
@@ -280,6 +280,7 @@ pub fn check_one(path: &Path, name: &str, config: &CheckConfig<'_>) -> (Outcome,
 fn run_in_columns(
     loaded: &scenario::LoadedScenario,
     expectations: &[ParsedExpectation],
+    byte_limit: u64,
 ) -> Result<Vec<ExpectationRecord>, String> {
     let spec = &loaded.spec;
     let needs = super::expectations::needs(expectations);
@@ -292,7 +293,9 @@ fn run_in_columns(
         alarms: None,
     };
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
-    let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder).map_err(|e| e.to_string())?;
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
+        .map_err(|e| e.to_string())?
+        .with_byte_limit(byte_limit);
     simulate(spec, &mut sink)?;
     let (files, mut summary) = sink.into_inner().map_err(|e| e.to_string())?;
     let finish = |feed: Option<TraceFeed>| feed.expect("a feed for each trace expectations read").finish();
@@ -312,7 +315,9 @@ fn run_for_outputs(
 ) -> Result<(Vec<ExpectationRecord>, Result<(), String>), String> {
     let spec = &loaded.spec;
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
-    let mut sink = CsvSink::new(RunFiles::in_memory(), spec.start_epoch_ms, builder).map_err(|e| e.to_string())?;
+    let mut sink = CsvSink::new(RunFiles::in_memory(), spec.start_epoch_ms, builder)
+        .map_err(|e| e.to_string())?
+        .with_byte_limit(config.budget.bytes);
     simulate(spec, &mut sink)?;
     let (files, mut summary) = sink.into_inner().map_err(|e| e.to_string())?;
     let text = |b: &Option<Vec<u8>>| String::from_utf8_lossy(b.as_deref().unwrap_or_default()).into_owned();
@@ -343,11 +348,12 @@ fn run_for_outputs(
     Ok((records, written))
 }
 
-/// Runs `spec` into `sink`; an error says why the run stopped.
+/// Runs `spec` into `sink`; an error says why the run stopped (the byte budget in its own words).
 fn simulate<W: std::io::Write>(spec: &crate::spec::Spec, sink: &mut CsvSink<W>) -> Result<(), String> {
-    engine::run(spec, sink, RunOptions::default())
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    engine::run(spec, sink, RunOptions::default()).map(|_| ()).map_err(|e| {
+        let bytes = sink.byte_budget();
+        if bytes.exceeded { bytes.message() } else { e.to_string() }
+    })
 }
 
 /// The totals line of the human report (which is `render_one` of each scenario, then this),
