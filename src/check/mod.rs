@@ -12,6 +12,7 @@ mod ast;
 mod eval;
 mod feed;
 mod figures;
+mod fold;
 mod lexer;
 mod needs;
 mod parser;

@@ -4,8 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use super::ast::{Expectation, Figure, Value, Window};
+use super::ast::{Column, Expectation, Figure, Value, Window};
 use super::figures::SCALING_ACTIVITY;
+use super::fold::Fold;
 use super::windows::{DEPLOYMENT_COMPLETED, DEPLOYMENT_STARTED, STEADY_STATE};
 
 /// The columns and event kinds some expectation reads.
@@ -13,8 +14,11 @@ use super::windows::{DEPLOYMENT_COMPLETED, DEPLOYMENT_STARTED, STEADY_STATE};
 pub struct Needs {
     /// Every column of every subject and every event (tests, and runs read from text).
     everything: bool,
-    /// `(subject, field)` of each column an aggregate reads.
+    /// `(subject, field)` of each column an aggregate reads whole (a percentile, a window of
+    /// events).
     columns: BTreeSet<(String, String)>,
+    /// The aggregates folded row by row instead: their column and window, once each.
+    folds: Vec<(Column, Window)>,
     /// The `events.csv` kinds windows and figures count or look up.
     event_kinds: BTreeSet<String>,
 }
@@ -41,8 +45,18 @@ impl Needs {
     fn add(&mut self, value: &Value) {
         let kinds: &[&str] = match value {
             Value::Literal(_) => &[],
-            Value::Aggregate { column, window, .. } => {
-                self.columns.insert((column.subject.clone(), column.field.clone()));
+            Value::Aggregate {
+                aggregate,
+                column,
+                window,
+            } => {
+                if Fold::folds(*aggregate) && Fold::new(column, window).is_some() {
+                    if !self.folds.iter().any(|(c, w)| c == column && w == window) {
+                        self.folds.push((column.clone(), window.clone()));
+                    }
+                } else {
+                    self.columns.insert((column.subject.clone(), column.field.clone()));
+                }
                 match window {
                     Window::Deployment(_) => &[DEPLOYMENT_STARTED, DEPLOYMENT_COMPLETED],
                     Window::AfterSteadyState(_) => &[STEADY_STATE],
@@ -73,12 +87,21 @@ impl Needs {
         self.event_kinds.extend(kinds.iter().map(|k| k.to_string()));
     }
 
-    /// Whether the column `field` of `subject` is kept.
+    /// The folds of the column `field` of `subject` (none when everything is kept: the
+    /// columns answer).
+    pub(super) fn folds_of<'a>(&'a self, subject: &'a str, field: &'a str) -> impl Iterator<Item = Fold> + 'a {
+        self.folds
+            .iter()
+            .filter(move |(c, _)| c.subject == subject && c.field == field)
+            .filter_map(|(c, w)| Fold::new(c, w))
+    }
+
+    /// Whether the column `field` of `subject` is kept whole.
     pub(super) fn column(&self, subject: &str, field: &str) -> bool {
         self.everything || self.columns.contains(&(subject.to_string(), field.to_string()))
     }
 
-    /// Whether any column of `subject` is kept (then its row times are kept too).
+    /// Whether any column of `subject` is kept whole (then its row times are kept too).
     pub(super) fn subject(&self, subject: &str) -> bool {
         self.everything
             || self
@@ -110,12 +133,12 @@ mod tests {
     #[test]
     fn keeps_the_columns_aggregates_read_and_the_events_windows_need() {
         let n = needs(&[
-            "max(web.running) <= 8",
-            "p95(cp.cpu_reserved_pct during deployment(web)) < max(web.desired)",
+            "max(web.running during deployment) <= 8",
+            "p95(cp.cpu_reserved_pct during [1h, 2h]) < p50(web.desired)",
             "count_events(fault) == 1",
         ]);
         assert!(n.column("web", "running") && n.column("web", "desired"));
-        assert!(n.column("cp", "cpu_reserved_pct"));
+        assert!(n.column("cp", "cpu_reserved_pct"), "a percentile keeps its column");
         assert!(!n.column("web", "pending"), "a column no expectation reads");
         assert!(!n.column("api", "running"), "a subject no expectation reads");
         assert!(n.subject("web") && n.subject("cp") && !n.subject("api") && !n.subject("we"));
@@ -123,6 +146,29 @@ mod tests {
             assert!(n.event_kind(kind), "{kind}");
         }
         assert!(!n.event_kind(STEADY_STATE) && !n.event_kind(SCALING_ACTIVITY));
+        assert_eq!(n.folds_of("web", "running").count(), 0);
+    }
+
+    #[test]
+    fn aggregates_over_fixed_windows_are_folded_not_kept() {
+        let n = needs(&[
+            "max(web.running) <= 8",
+            "web.running >= 2",
+            "mean(web.running during [1h, 2h]) < 5",
+            "max(web.running) < 9",
+            "count(web.cpu_utilization after 1h) > 0",
+        ]);
+        assert!(
+            !n.column("web", "running") && !n.subject("web"),
+            "no column is kept whole"
+        );
+        assert_eq!(
+            n.folds_of("web", "running").count(),
+            2,
+            "every row, and [1h, 2h], once each"
+        );
+        assert_eq!(n.folds_of("web", "cpu_utilization").count(), 1);
+        assert_eq!(Needs::everything().folds_of("web", "running").count(), 0);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::ast::Column;
+use super::ast::{Column, Window};
 use super::closest;
+use super::fold::Fold;
 use super::needs::Needs;
 use crate::trace::columns::{TIME_S, TIMESTAMP, cluster, events, services};
 use crate::trace::summary::{self, Summary};
@@ -35,6 +36,8 @@ pub(super) struct TraceFile {
     pub fields: Vec<String>,
     /// The rows of each subject (every subject is listed; rows only of those kept).
     pub subjects: BTreeMap<String, SubjectRows>,
+    /// The aggregates folded as the rows were read.
+    pub folds: Vec<Fold>,
 }
 
 /// The rows of one subject: times and the columns kept.
@@ -44,8 +47,11 @@ pub(super) struct SubjectRows {
     pub time_ms: Vec<u64>,
     /// The cells of each kept column, by its index in `fields`.
     pub values: BTreeMap<usize, Cells>,
-    /// The time of the last row read, kept or not (to refuse time going backwards).
+    /// The times of the first and the last row read, kept or not.
+    first_ms: Option<u64>,
     last_ms: Option<u64>,
+    /// The subject's folds: the index of the field each folds, and the fold's in `folds`.
+    folds: Vec<(usize, usize)>,
 }
 
 /// A column's cells, eight bytes each: an empty cell (e.g. Fargate's reservation) is a NaN with a
@@ -139,6 +145,7 @@ impl TraceReader {
                 subject_word,
                 fields: Vec::new(),
                 subjects: BTreeMap::new(),
+                folds: Vec::new(),
             },
             subject_column,
             layout: None,
@@ -251,6 +258,10 @@ impl TraceReader {
                         if needs.column(subject, field) {
                             rows.values.insert(f, Cells::default());
                         }
+                        for fold in needs.folds_of(subject, field) {
+                            rows.folds.push((f, table.folds.len()));
+                            table.folds.push(fold);
+                        }
                     }
                     table.subjects.insert(subject.to_string(), rows);
                 }
@@ -258,6 +269,8 @@ impl TraceReader {
                 if rows.last_ms.is_some_and(|last| last > time_ms) {
                     return Err(format!("{file} line {line}: {TIME_S} goes backwards"));
                 }
+                let previous_ms = rows.last_ms.unwrap_or(0);
+                rows.first_ms.get_or_insert(time_ms);
                 rows.last_ms = Some(time_ms);
                 if needs.subject(subject) {
                     rows.time_ms.push(time_ms);
@@ -274,6 +287,9 @@ impl TraceReader {
                     };
                     if let Some(cells) = rows.values.get_mut(&f) {
                         cells.push(value);
+                    }
+                    for &(_, k) in rows.folds.iter().filter(|(field, _)| *field == f) {
+                        table.folds[k].add(previous_ms, time_ms, value);
                     }
                 }
             }
@@ -373,8 +389,41 @@ impl RunTables {
         })
     }
 
+    /// The fold of `column` over `window`, if it was folded; an error for an unknown subject or
+    /// field, as `column` gives.
+    pub(super) fn fold(&self, column: &Column, window: &Window) -> Result<Option<&Fold>, String> {
+        let (file, _, _) = self.locate(column)?;
+        Ok(file.folds.iter().find(|f| f.column == *column && f.window == *window))
+    }
+
+    /// The times of the first and the last row of `column`'s subject (None: it has no rows).
+    pub(super) fn row_span(&self, column: &Column) -> Option<(u64, u64)> {
+        let (file, _, _) = self.locate(column).ok()?;
+        let rows = &file.subjects[&column.subject];
+        Some((rows.first_ms?, rows.last_ms?))
+    }
+
     /// The rows of `column`, or why there are none: an unknown subject or field, with a suggestion.
     pub(super) fn column(&self, column: &Column) -> Result<ColumnRows<'_>, String> {
+        let (file, index, is_service) = self.locate(column)?;
+        let rows = &file.subjects[&column.subject];
+        static NO_ROWS: Cells = Cells(Vec::new());
+        let values = match rows.values.get(&index) {
+            Some(cells) => cells,
+            // A subject known from the summary alone has no rows at all.
+            None if rows.last_ms.is_none() => &NO_ROWS,
+            None => panic!("column `{column}` was read but not kept: `Needs::of` missed it"),
+        };
+        Ok(ColumnRows {
+            time_ms: &rows.time_ms,
+            values,
+            is_service,
+        })
+    }
+
+    /// The file of `column`, the index of its field, and whether its subject is a service; or
+    /// why it is not a column: an unknown subject or field, with a suggestion.
+    fn locate(&self, column: &Column) -> Result<(&TraceFile, usize, bool), String> {
         let (file, is_service) = if self.services.subjects.contains_key(&column.subject) {
             (&self.services, true)
         } else if self.cluster.subjects.contains_key(&column.subject) {
@@ -393,20 +442,9 @@ impl RunTables {
                 file.fields.join(", ")
             ));
         };
-        let rows = &file.subjects[&column.subject];
-        static NO_ROWS: Cells = Cells(Vec::new());
-        let values = match rows.values.get(&index) {
-            Some(cells) => cells,
-            // A subject known from the summary alone has no rows at all.
-            None if rows.last_ms.is_none() => &NO_ROWS,
-            None => panic!("column `{column}` was read but not kept: `Needs::of` missed it"),
-        };
-        Ok(ColumnRows {
-            time_ms: &rows.time_ms,
-            values,
-            is_service,
-        })
+        Ok((file, index, is_service))
     }
+
     fn unknown_subject(&self, column: &Column) -> String {
         let services: Vec<&str> = self.services.subjects.keys().map(String::as_str).collect();
         let providers: Vec<&str> = self.cluster.subjects.keys().map(String::as_str).collect();
