@@ -1,12 +1,13 @@
 //! The `expect:` language: parse an expectation, read a run's traces, evaluate to a `Verdict`.
 //!
 //! ```text
-//! text --parser--> Expectation ──┐
-//! CSV + summary.json texts ──table──> RunTables ──eval (windows)──> Verdict
+//! text --parser--> Expectation ──needs──> Needs ──┐
+//! CSV texts (whole, or fed as written) + summary.json ──table──> RunTables ──eval──> Verdict
 //! ```
 //! Nothing here reads files or clocks: the caller hands in the texts of `services.csv`,
-//! `cluster.csv`, `events.csv` and `summary.json`, so `ecsim run` can evaluate what it just wrote
-//! and `ecsim check` can evaluate runs it keeps in memory. The grammar is in `docs/expect.md`.
+//! `cluster.csv`, `events.csv` and `summary.json`, whole (`ecsim run` evaluates what it just
+//! wrote) or as the run writes them (`TraceFeed`: `ecsim check` keeps only what the
+//! expectations need, folding most aggregates row by row). The grammar is in `docs/expect.md`.
 
 mod ast;
 mod eval;
