@@ -2,6 +2,7 @@
 
 use super::ast::{Aggregate, Comparison, Expectation, Value, Window};
 use super::figures::measure_figure;
+use super::fold::Fold;
 use super::table::RunTables;
 use super::windows;
 use crate::sim::SimDuration;
@@ -98,10 +99,22 @@ fn measure(value: &Value, run: &RunTables) -> Result<f64, String> {
             column,
             window,
         } => {
+            if let Some(fold) = run.fold(column, window)?.filter(|_| Fold::folds(*aggregate)) {
+                return match fold.value(*aggregate) {
+                    Some(value) => Ok(value),
+                    None if fold.selected > 0 => Err(format!(
+                        "no values for {column}{window}: the column is empty in every selected row"
+                    )),
+                    None => {
+                        let reason = empty_reason(window, run.row_span(column), run);
+                        Err(format!("no rows for {column}{window}: {reason}"))
+                    }
+                };
+            }
             let rows = run.column(column)?;
             let spans = windows::spans(window, &column.subject, rows.is_service, run)?;
             let selected = windows::select(rows.time_ms, spans.as_deref());
-            let values: Vec<f64> = selected.iter().filter_map(|&i| rows.values[i]).collect();
+            let values: Vec<f64> = selected.iter().filter_map(|&i| rows.values.get(i)).collect();
             if *aggregate == Aggregate::Count {
                 return Ok(values.len() as f64);
             }
@@ -111,7 +124,8 @@ fn measure(value: &Value, run: &RunTables) -> Result<f64, String> {
                 ));
             }
             if values.is_empty() {
-                let reason = empty_reason(window, rows.time_ms, run);
+                let span = rows.time_ms.first().zip(rows.time_ms.last()).map(|(a, b)| (*a, *b));
+                let reason = empty_reason(window, span, run);
                 return Err(format!("no rows for {column}{window}: {reason}"));
             }
             Ok(aggregate_values(*aggregate, &values))
@@ -120,16 +134,16 @@ fn measure(value: &Value, run: &RunTables) -> Result<f64, String> {
 }
 
 /// Why a window selected nothing, for the message.
-fn empty_reason(window: &Window, time_ms: &[u64], run: &RunTables) -> String {
+fn empty_reason(window: &Window, rows_span: Option<(u64, u64)>, run: &RunTables) -> String {
     let run_ms = run.summary.simulated_ms();
     let starts_ms = match window {
         Window::Between(start, _) | Window::After(start) => Some(start.as_millis()),
         _ => None,
     };
-    match (time_ms.first(), time_ms.last()) {
-        (None, _) | (_, None) => "the subject has no rows in this run".to_string(),
+    match rows_span {
+        None => "the subject has no rows in this run".to_string(),
         _ if starts_ms.is_some_and(|s| s >= run_ms) => format!("the run is {} long", SimDuration(run_ms)),
-        (Some(first), Some(last)) => format!("its rows run from {} to {}", SimDuration(*first), SimDuration(*last)),
+        Some((first, last)) => format!("its rows run from {} to {}", SimDuration(first), SimDuration(last)),
     }
 }
 

@@ -64,6 +64,11 @@ fn check(text: &str, passed: bool, message: &str) {
         (passed, message),
         "expectation {text:?}"
     );
+    // Read keeping only what it needs (its aggregate folded as the rows are read, or its
+    // column kept), the run gives the same verdict.
+    let needs = crate::check::Needs::of([&expectation]);
+    let kept = RunTables::read_texts(&needs, SERVICES, CLUSTER, EVENTS, SUMMARY).expect("synthetic run reads");
+    assert_eq!(evaluate(&expectation, &kept), verdict, "{text:?} read for its needs");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::sim::SimDuration;
 use crate::trace::EventKind;
 
 /// The event kind of a scaling activity (subject: the service).
-const SCALING_ACTIVITY: &str = "scaling_activity";
+pub(super) const SCALING_ACTIVITY: &str = "scaling_activity";
 
 /// Every event kind the engine writes, plus the kinds of capabilities being built; kinds seen in
 /// the run's events.csv are accepted too.
@@ -159,7 +159,7 @@ fn deployment_duration_s(run: &RunTables, service: &str) -> Result<f64, String> 
 
 fn known_event_kind(run: &RunTables, kind: &str) -> Result<(), String> {
     let mut kinds: Vec<&str> = EVENT_KINDS.iter().map(|k| k.as_str()).collect();
-    kinds.extend(run.events.iter().map(|e| e.kind.as_str()));
+    kinds.extend(run.event_kinds.iter().map(String::as_str));
     kinds.sort_unstable();
     kinds.dedup();
     if kinds.contains(&kind) {

@@ -1,25 +1,31 @@
 //! The `expect:` language: parse an expectation, read a run's traces, evaluate to a `Verdict`.
 //!
 //! ```text
-//! text --parser--> Expectation ──┐
-//! CSV + summary.json texts ──table──> RunTables ──eval (windows)──> Verdict
+//! text --parser--> Expectation ──needs──> Needs ──┐
+//! CSV texts (whole, or fed as written) + summary.json ──table──> RunTables ──eval──> Verdict
 //! ```
 //! Nothing here reads files or clocks: the caller hands in the texts of `services.csv`,
-//! `cluster.csv`, `events.csv` and `summary.json`, so `ecsim run` can evaluate what it just wrote
-//! and `ecsim check` can evaluate runs it keeps in memory. The grammar is in `docs/expect.md`.
+//! `cluster.csv`, `events.csv` and `summary.json`, whole (`ecsim run` evaluates what it just
+//! wrote) or as the run writes them (`TraceFeed`: `ecsim check` keeps only what the
+//! expectations need, folding most aggregates row by row). The grammar is in `docs/expect.md`.
 
 mod ast;
 mod eval;
+mod feed;
 mod figures;
+mod fold;
 mod lexer;
+mod needs;
 mod parser;
 mod table;
 mod windows;
 
 pub use ast::{Aggregate, Column, Comparison, Expectation, Figure, Literal, Value, Window};
 pub use eval::{Verdict, evaluate};
+pub use feed::TraceFeed;
+pub use needs::Needs;
 pub use parser::{ParseError, parse_expectation};
-pub use table::RunTables;
+pub use table::{RunTables, TraceReader, TraceText};
 
 /// The candidate nearest to `word` by edit distance (case-insensitive), if close enough to be a
 /// likely typo, else the shortest candidate that `word` (3 characters or more) begins; ties go to

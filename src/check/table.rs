@@ -1,9 +1,12 @@
-//! A run's traces as typed columns, read from the texts of its CSV files and `summary.json`.
+//! A run's traces as typed columns, read from the texts of its CSV files (whole, or chunk by
+//! chunk as a run writes them) and `summary.json`; only what the expectations read is kept.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::ast::Column;
+use super::ast::{Column, Window};
 use super::closest;
+use super::fold::Fold;
+use super::needs::Needs;
 use crate::trace::columns::{TIME_S, TIMESTAMP, cluster, events, services};
 use crate::trace::summary::{self, Summary};
 
@@ -14,8 +17,10 @@ pub struct RunTables {
     pub(super) services: TraceFile,
     /// `cluster.csv`, per capacity provider.
     pub(super) cluster: TraceFile,
-    /// `events.csv`, in file order.
+    /// The rows of `events.csv` of the kinds kept, in file order.
     pub(super) events: Vec<EventRow>,
+    /// Every kind `events.csv` holds, kept or not.
+    pub(super) event_kinds: BTreeSet<String>,
     /// `summary.json`, read through the types that wrote it.
     pub(super) summary: Summary,
 }
@@ -29,17 +34,44 @@ pub(super) struct TraceFile {
     pub subject_word: &'static str,
     /// The numeric columns in header order (every column but `timestamp` and the subject's).
     pub fields: Vec<String>,
-    /// The rows of each subject.
+    /// The rows of each subject (every subject is listed; rows only of those kept).
     pub subjects: BTreeMap<String, SubjectRows>,
+    /// The aggregates folded as the rows were read.
+    pub folds: Vec<Fold>,
 }
 
-/// The rows of one subject: times and one vector per field.
+/// The rows of one subject: times and the columns kept.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(super) struct SubjectRows {
-    /// `time_s` of each row in milliseconds, non-decreasing.
+    /// `time_s` of each row in milliseconds, non-decreasing (empty when no column is kept).
     pub time_ms: Vec<u64>,
-    /// `values[field][row]`; an empty cell (e.g. Fargate's reservation) is `None`.
-    pub values: Vec<Vec<Option<f64>>>,
+    /// The cells of each kept column, by its index in `fields`.
+    pub values: BTreeMap<usize, Cells>,
+    /// The times of the first and the last row read, kept or not.
+    first_ms: Option<u64>,
+    last_ms: Option<u64>,
+    /// The subject's folds: the index of the field each folds, and the fold's in `folds`.
+    folds: Vec<(usize, usize)>,
+}
+
+/// A column's cells, eight bytes each: an empty cell (e.g. Fargate's reservation) is a NaN with a
+/// payload that parsing a number never gives, so `NaN` written in a file stays a number.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(super) struct Cells(Vec<f64>);
+
+impl Cells {
+    /// The bits of an empty cell: a quiet NaN whose payload is 1 (`"NaN".parse()` has payload 0).
+    const EMPTY: u64 = 0x7ff8_0000_0000_0001;
+
+    fn push(&mut self, value: Option<f64>) {
+        self.0.push(value.unwrap_or(f64::from_bits(Self::EMPTY)));
+    }
+
+    /// The cell of row `i`; None when it is empty.
+    pub fn get(&self, i: usize) -> Option<f64> {
+        let v = self.0[i];
+        (v.to_bits() != Self::EMPTY).then_some(v)
+    }
 }
 
 /// One row of `events.csv`.
@@ -58,27 +90,289 @@ pub(super) struct ColumnRows<'a> {
     /// Row times, milliseconds.
     pub time_ms: &'a [u64],
     /// Row values.
-    pub values: &'a [Option<f64>],
+    pub values: &'a Cells,
     /// Whether the subject is a service (else a capacity provider).
     pub is_service: bool,
 }
 
+/// A trace file whose text `RunTables` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceText {
+    /// `services.csv`.
+    Services,
+    /// `cluster.csv`.
+    Cluster,
+    /// `events.csv`.
+    Events,
+}
+
+/// Reads one trace file's text, in chunks that each end at the end of a record, keeping what
+/// the `Needs` ask for. `RunTables::assemble` puts the three files together.
+#[derive(Clone, Debug)]
+pub struct TraceReader {
+    needs: Needs,
+    /// Lines of the chunks read so far, so messages give the line in the whole file.
+    lines: u64,
+    /// Rows read so far (the header included).
+    records: u64,
+    contents: Contents,
+}
+
+#[derive(Clone, Debug)]
+enum Contents {
+    Trace {
+        table: TraceFile,
+        subject_column: &'static str,
+        /// `time_s`, the subject, and each field's index in the record; set by the header.
+        layout: Option<(usize, usize, Vec<usize>)>,
+        /// Header cells, for messages.
+        header: Vec<String>,
+    },
+    Events {
+        rows: Vec<EventRow>,
+        kinds: BTreeSet<String>,
+        /// `time_s`, `kind` and `subject`; set by the header.
+        layout: Option<[usize; 3]>,
+    },
+}
+
+impl TraceReader {
+    /// A reader of `file` that keeps what `needs` asks for.
+    pub fn new(file: TraceText, needs: Needs) -> TraceReader {
+        let trace = |file: &'static str, subject_column: &'static str, subject_word: &'static str| Contents::Trace {
+            table: TraceFile {
+                file,
+                subject_word,
+                fields: Vec::new(),
+                subjects: BTreeMap::new(),
+                folds: Vec::new(),
+            },
+            subject_column,
+            layout: None,
+            header: Vec::new(),
+        };
+        let contents = match file {
+            TraceText::Services => trace(services::FILE, services::SERVICE, "service"),
+            TraceText::Cluster => trace(cluster::FILE, cluster::CAPACITY_PROVIDER, "capacity provider"),
+            TraceText::Events => Contents::Events {
+                rows: Vec::new(),
+                kinds: BTreeSet::new(),
+                layout: None,
+            },
+        };
+        TraceReader {
+            needs,
+            lines: 0,
+            records: 0,
+            contents,
+        }
+    }
+
+    /// The file's name, for messages.
+    fn file(&self) -> &'static str {
+        match &self.contents {
+            Contents::Trace { table, .. } => table.file,
+            Contents::Events { .. } => events::FILE,
+        }
+    }
+
+    /// Reads `chunk`, whole records of the file (the first chunk starts with the header).
+    pub fn read(&mut self, chunk: &[u8]) -> Result<(), String> {
+        let file = self.file();
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(chunk);
+        let mut record = csv::StringRecord::new();
+        loop {
+            match csv.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => return Err(format!("{file}: {e}")),
+            }
+            let line = self.lines + record.position().map_or(0, |p| p.line());
+            self.records += 1;
+            if self.records == 1 {
+                self.header(&record)?;
+            } else {
+                self.row(&record, line)?;
+            }
+        }
+        self.lines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
+        Ok(())
+    }
+
+    /// The table of `services.csv` or `cluster.csv`.
+    fn into_trace(self) -> Result<TraceFile, String> {
+        match self.contents {
+            Contents::Trace { table, layout, .. } if layout.is_some() => Ok(table),
+            Contents::Trace { table, .. } => Err(format!("{}: no `{TIME_S}` column in the header", table.file)),
+            Contents::Events { .. } => Err(format!("{} read where a per-interval trace was expected", events::FILE)),
+        }
+    }
+
+    fn header(&mut self, headers: &csv::StringRecord) -> Result<(), String> {
+        let file = self.file();
+        match &mut self.contents {
+            Contents::Trace {
+                table,
+                subject_column,
+                layout,
+                header,
+            } => {
+                let time_index = header_index(headers, file, TIME_S)?;
+                let subject_index = header_index(headers, file, subject_column)?;
+                let field_indexes: Vec<usize> = (0..headers.len())
+                    .filter(|&i| i != subject_index && &headers[i] != TIMESTAMP)
+                    .collect();
+                table.fields = field_indexes.iter().map(|&i| headers[i].to_string()).collect();
+                *header = headers.iter().map(str::to_string).collect();
+                *layout = Some((time_index, subject_index, field_indexes));
+            }
+            Contents::Events { layout, .. } => {
+                let [time, kind, subject] = [events::TIME_S, events::KIND, events::SUBJECT]
+                    .map(|name| header_index(headers, events::FILE, name));
+                *layout = Some([time?, kind?, subject?]);
+            }
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, record: &csv::StringRecord, line: u64) -> Result<(), String> {
+        let file = self.file();
+        let cell = |i: usize| record.get(i).unwrap_or("");
+        let needs = &self.needs;
+        match &mut self.contents {
+            Contents::Trace {
+                table, layout, header, ..
+            } => {
+                let Some((time_index, subject_index, field_indexes)) = layout else {
+                    return Ok(());
+                };
+                let time_ms = seconds_to_ms(cell(*time_index))
+                    .ok_or_else(|| format!("{file} line {line}: `{}` is not a time in seconds", cell(*time_index)))?;
+                let subject = cell(*subject_index);
+                if !table.subjects.contains_key(subject) {
+                    let mut rows = SubjectRows::default();
+                    for (f, field) in table.fields.iter().enumerate() {
+                        if needs.column(subject, field) {
+                            rows.values.insert(f, Cells::default());
+                        }
+                        for fold in needs.folds_of(subject, field) {
+                            rows.folds.push((f, table.folds.len()));
+                            table.folds.push(fold);
+                        }
+                    }
+                    table.subjects.insert(subject.to_string(), rows);
+                }
+                let rows = table.subjects.get_mut(subject).expect("inserted above");
+                if rows.last_ms.is_some_and(|last| last > time_ms) {
+                    return Err(format!("{file} line {line}: {TIME_S} goes backwards"));
+                }
+                let previous_ms = rows.last_ms.unwrap_or(0);
+                rows.first_ms.get_or_insert(time_ms);
+                rows.last_ms = Some(time_ms);
+                if needs.subject(subject) {
+                    rows.time_ms.push(time_ms);
+                }
+                for (f, &i) in field_indexes.iter().enumerate() {
+                    let text = cell(i);
+                    // Every cell is checked, kept or not, so a file reads the same whatever is kept.
+                    let value = if text.is_empty() {
+                        None
+                    } else {
+                        Some(text.parse::<f64>().map_err(|_| {
+                            format!("{file} line {line}: `{text}` in column `{}` is not a number", header[i])
+                        })?)
+                    };
+                    if let Some(cells) = rows.values.get_mut(&f) {
+                        cells.push(value);
+                    }
+                    for &(_, k) in rows.folds.iter().filter(|(field, _)| *field == f) {
+                        table.folds[k].add(previous_ms, time_ms, value);
+                    }
+                }
+            }
+            Contents::Events { rows, kinds, layout } => {
+                let Some([time, kind, subject]) = *layout else {
+                    return Ok(());
+                };
+                let time_ms = seconds_to_ms(cell(time)).ok_or_else(|| {
+                    format!(
+                        "{} line {line}: `{}` is not a time in seconds",
+                        events::FILE,
+                        cell(time)
+                    )
+                })?;
+                let kind = cell(kind);
+                if !kinds.contains(kind) {
+                    kinds.insert(kind.to_string());
+                }
+                if needs.event_kind(kind) {
+                    rows.push(EventRow {
+                        time_ms,
+                        kind: kind.to_string(),
+                        subject: cell(subject).to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl RunTables {
-    /// Reads the texts of `services.csv`, `cluster.csv`, `events.csv` and `summary.json`.
+    /// Reads the texts of `services.csv`, `cluster.csv`, `events.csv` and `summary.json`,
+    /// keeping everything.
     pub fn from_texts(
         services_csv: &str,
         cluster_csv: &str,
         events_csv: &str,
         summary_json: &str,
     ) -> Result<RunTables, String> {
-        let summary = Summary::from_json(summary_json).map_err(|e| format!("{}: {e}", summary::FILE))?;
-        let mut services = read_trace(services::FILE, services::SERVICE, "service", services_csv)?;
-        let mut cluster = read_trace(
-            cluster::FILE,
-            cluster::CAPACITY_PROVIDER,
-            "capacity provider",
+        RunTables::read_texts(
+            &Needs::everything(),
+            services_csv,
             cluster_csv,
-        )?;
+            events_csv,
+            summary_json,
+        )
+    }
+
+    /// Reads the texts as `from_texts` does, keeping only what `needs` asks for.
+    pub fn read_texts(
+        needs: &Needs,
+        services_csv: &str,
+        cluster_csv: &str,
+        events_csv: &str,
+        summary_json: &str,
+    ) -> Result<RunTables, String> {
+        let read = |file: TraceText, text: &str| {
+            let mut reader = TraceReader::new(file, needs.clone());
+            reader.read(text.as_bytes()).map(|()| reader)
+        };
+        RunTables::assemble(
+            [
+                read(TraceText::Services, services_csv)?,
+                read(TraceText::Cluster, cluster_csv)?,
+                read(TraceText::Events, events_csv)?,
+            ],
+            summary_json,
+        )
+    }
+
+    /// The tables of the three files read (services, cluster, events, in that order) and the
+    /// text of `summary.json`.
+    pub fn assemble(readers: [TraceReader; 3], summary_json: &str) -> Result<RunTables, String> {
+        let summary = Summary::from_json(summary_json).map_err(|e| format!("{}: {e}", summary::FILE))?;
+        let [services, cluster, events] = readers;
+        let mut services = services.into_trace()?;
+        let mut cluster = cluster.into_trace()?;
+        let (events, event_kinds) = match events.contents {
+            Contents::Events { rows, kinds, layout } if layout.is_some() => (rows, kinds),
+            Contents::Events { .. } => return Err(format!("{}: no header", events::FILE)),
+            Contents::Trace { table, .. } => return Err(format!("{} read where events.csv was expected", table.file)),
+        };
         // A subject the summary names has a (possibly empty) entry, so it is "known" even without rows.
         for s in &summary.services {
             services.subjects.entry(s.service.clone()).or_default();
@@ -89,13 +383,47 @@ impl RunTables {
         Ok(RunTables {
             services,
             cluster,
-            events: read_events(events_csv)?,
+            events,
+            event_kinds,
             summary,
         })
     }
 
+    /// The fold of `column` over `window`, if it was folded; an error for an unknown subject or
+    /// field, as `column` gives.
+    pub(super) fn fold(&self, column: &Column, window: &Window) -> Result<Option<&Fold>, String> {
+        let (file, _, _) = self.locate(column)?;
+        Ok(file.folds.iter().find(|f| f.column == *column && f.window == *window))
+    }
+
+    /// The times of the first and the last row of `column`'s subject (None: it has no rows).
+    pub(super) fn row_span(&self, column: &Column) -> Option<(u64, u64)> {
+        let (file, _, _) = self.locate(column).ok()?;
+        let rows = &file.subjects[&column.subject];
+        Some((rows.first_ms?, rows.last_ms?))
+    }
+
     /// The rows of `column`, or why there are none: an unknown subject or field, with a suggestion.
     pub(super) fn column(&self, column: &Column) -> Result<ColumnRows<'_>, String> {
+        let (file, index, is_service) = self.locate(column)?;
+        let rows = &file.subjects[&column.subject];
+        static NO_ROWS: Cells = Cells(Vec::new());
+        let values = match rows.values.get(&index) {
+            Some(cells) => cells,
+            // A subject known from the summary alone has no rows at all.
+            None if rows.last_ms.is_none() => &NO_ROWS,
+            None => panic!("column `{column}` was read but not kept: `Needs::of` missed it"),
+        };
+        Ok(ColumnRows {
+            time_ms: &rows.time_ms,
+            values,
+            is_service,
+        })
+    }
+
+    /// The file of `column`, the index of its field, and whether its subject is a service; or
+    /// why it is not a column: an unknown subject or field, with a suggestion.
+    fn locate(&self, column: &Column) -> Result<(&TraceFile, usize, bool), String> {
         let (file, is_service) = if self.services.subjects.contains_key(&column.subject) {
             (&self.services, true)
         } else if self.cluster.subjects.contains_key(&column.subject) {
@@ -114,13 +442,7 @@ impl RunTables {
                 file.fields.join(", ")
             ));
         };
-        let rows = &file.subjects[&column.subject];
-        let values = rows.values.get(index).map_or(&[][..], Vec::as_slice);
-        Ok(ColumnRows {
-            time_ms: &rows.time_ms,
-            values,
-            is_service,
-        })
+        Ok((file, index, is_service))
     }
 
     fn unknown_subject(&self, column: &Column) -> String {
@@ -189,90 +511,11 @@ fn seconds_to_ms(text: &str) -> Option<u64> {
         .checked_add(padded.parse().ok()?)
 }
 
-fn reader(text: &str) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new().from_reader(text.as_bytes())
-}
-
 fn header_index(headers: &csv::StringRecord, file: &str, name: &str) -> Result<usize, String> {
     headers
         .iter()
         .position(|h| h == name)
         .ok_or_else(|| format!("{file}: no `{name}` column in the header"))
-}
-
-fn read_trace(
-    file: &'static str,
-    subject_column: &str,
-    subject_word: &'static str,
-    text: &str,
-) -> Result<TraceFile, String> {
-    let mut csv = reader(text);
-    let headers = csv.headers().map_err(|e| format!("{file}: {e}"))?.clone();
-    let time_index = header_index(&headers, file, TIME_S)?;
-    let subject_index = header_index(&headers, file, subject_column)?;
-    let field_indexes: Vec<usize> = (0..headers.len())
-        .filter(|&i| i != subject_index && &headers[i] != TIMESTAMP)
-        .collect();
-    let mut table = TraceFile {
-        file,
-        subject_word,
-        fields: field_indexes.iter().map(|&i| headers[i].to_string()).collect(),
-        subjects: BTreeMap::new(),
-    };
-    for record in csv.records() {
-        let record = record.map_err(|e| format!("{file}: {e}"))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |i: usize| record.get(i).unwrap_or("");
-        let time_ms = seconds_to_ms(cell(time_index))
-            .ok_or_else(|| format!("{file} line {line}: `{}` is not a time in seconds", cell(time_index)))?;
-        let rows = table.subjects.entry(cell(subject_index).to_string()).or_default();
-        if rows.time_ms.last().is_some_and(|&last| last > time_ms) {
-            return Err(format!("{file} line {line}: {TIME_S} goes backwards"));
-        }
-        rows.time_ms.push(time_ms);
-        rows.values.resize(field_indexes.len(), Vec::new());
-        for (values, &i) in rows.values.iter_mut().zip(&field_indexes) {
-            let text = cell(i);
-            let value = if text.is_empty() {
-                None
-            } else {
-                Some(text.parse::<f64>().map_err(|_| {
-                    format!(
-                        "{file} line {line}: `{text}` in column `{}` is not a number",
-                        &headers[i]
-                    )
-                })?)
-            };
-            values.push(value);
-        }
-    }
-    Ok(table)
-}
-
-fn read_events(text: &str) -> Result<Vec<EventRow>, String> {
-    let mut csv = reader(text);
-    let headers = csv.headers().map_err(|e| format!("{}: {e}", events::FILE))?.clone();
-    let [time, kind, subject] =
-        [events::TIME_S, events::KIND, events::SUBJECT].map(|name| header_index(&headers, events::FILE, name));
-    let (time, kind, subject) = (time?, kind?, subject?);
-    let mut events = Vec::new();
-    for record in csv.records() {
-        let record = record.map_err(|e| format!("{}: {e}", events::FILE))?;
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |i: usize| record.get(i).unwrap_or("").to_string();
-        events.push(EventRow {
-            time_ms: seconds_to_ms(&cell(time)).ok_or_else(|| {
-                format!(
-                    "{} line {line}: `{}` is not a time in seconds",
-                    events::FILE,
-                    cell(time)
-                )
-            })?,
-            kind: cell(kind),
-            subject: cell(subject),
-        });
-    }
-    Ok(events)
 }
 
 #[cfg(test)]
@@ -309,8 +552,9 @@ mod tests {
         assert_eq!(run.services.fields, ["time_s", "running", "cpu_utilization"]);
         let web = &run.services.subjects["web"];
         assert_eq!(web.time_ms, [60_000, 120_000]);
-        assert_eq!(web.values[2], [Some(50.5), None]);
-        assert_eq!(run.cluster.subjects["FARGATE"].values[1], [Some(2.0)]);
+        let cells = &web.values[&2];
+        assert_eq!([cells.get(0), cells.get(1)], [Some(50.5), None]);
+        assert_eq!(run.cluster.subjects["FARGATE"].values[&1].get(0), Some(2.0));
         assert_eq!(
             run.events,
             [EventRow {
@@ -321,6 +565,40 @@ mod tests {
         );
         assert_eq!(run.summary.simulated_ms(), 180_000);
         assert_eq!(run.summary.provider("FARGATE").map(|p| p.cost_usd), Some(0.5));
+    }
+
+    #[test]
+    fn keeps_only_the_columns_and_events_the_expectations_read() {
+        let e = crate::check::parse_expectation("max(web.cpu_utilization during deployment) < 90").expect("parses");
+        let needs = Needs::of([&e]);
+        let services = "time_s,timestamp,service,running,cpu_utilization\n60,t,web,2,NaN\n60,t,api,1,5\n120,t,web,3,\n";
+        let events = "time_s,timestamp,kind,subject,message\n1,t,deployment_started,web,x\n2,t,fault,a,y\n";
+        let run = RunTables::read_texts(&needs, services, CLUSTER, events, SUMMARY).expect("valid texts");
+        let web = &run.services.subjects["web"];
+        assert_eq!(web.time_ms, [60_000, 120_000]);
+        assert_eq!(web.values.keys().collect::<Vec<_>>(), [&2], "cpu_utilization alone");
+        assert!(
+            web.values[&2].get(0).is_some_and(f64::is_nan),
+            "NaN written is a number"
+        );
+        assert_eq!(web.values[&2].get(1), None, "an empty cell");
+        let api = &run.services.subjects["api"];
+        assert!(
+            api.time_ms.is_empty() && api.values.is_empty(),
+            "api is listed, not kept"
+        );
+        assert!(run.cluster.subjects["FARGATE"].values.is_empty());
+        assert_eq!(run.events.len(), 1, "the deployment, not the fault");
+        assert_eq!(
+            run.event_kinds.iter().collect::<Vec<_>>(),
+            ["deployment_started", "fault"],
+            "every kind is known"
+        );
+        let bad = "time_s,timestamp,service,running,cpu_utilization\n60,t,api,two,1\n";
+        assert_eq!(
+            RunTables::read_texts(&needs, bad, CLUSTER, events, SUMMARY).expect_err("checked though not kept"),
+            "services.csv line 2: `two` in column `running` is not a number"
+        );
     }
 
     #[track_caller]

@@ -46,15 +46,13 @@ pub(super) fn spans(
     is_service: bool,
     run: &RunTables,
 ) -> Result<Option<Vec<Span>>, String> {
-    let span = |start: SimDuration, end_ms: u64| Span {
-        start_ms: start.as_millis(),
-        end_ms,
-    };
+    if let Some(spans) = fixed_spans(window) {
+        return Ok(spans);
+    }
     let spans = match window {
-        Window::All => return Ok(None),
-        Window::Between(start, end) => vec![span(*start, end.as_millis())],
-        Window::After(start) => vec![span(*start, u64::MAX)],
-        Window::Before(end) => vec![span(SimDuration(0), end.as_millis())],
+        Window::All | Window::Between(..) | Window::After(_) | Window::Before(_) => {
+            unreachable!("fixed windows are answered above")
+        }
         Window::AfterSteadyState(service) => {
             run.known_service(service)?;
             let at = first_steady_state_ms(run, service)
@@ -92,6 +90,22 @@ pub(super) fn spans(
     Ok(Some(spans))
 }
 
+/// The spans of a window fixed in time, whatever the run (None inside: every row); None for a
+/// window that depends on the run's events.
+pub(super) fn fixed_spans(window: &Window) -> Option<Option<Vec<Span>>> {
+    let span = |start: SimDuration, end_ms: u64| Span {
+        start_ms: start.as_millis(),
+        end_ms,
+    };
+    Some(match window {
+        Window::All => None,
+        Window::Between(start, end) => Some(vec![span(*start, end.as_millis())]),
+        Window::After(start) => Some(vec![span(*start, u64::MAX)]),
+        Window::Before(end) => Some(vec![span(SimDuration(0), end.as_millis())]),
+        Window::AfterSteadyState(_) | Window::Deployment(_) => return None,
+    })
+}
+
 /// Indexes of the rows at `time_ms` selected by `spans` (every row for None).
 pub(super) fn select(time_ms: &[u64], spans: Option<&[Span]>) -> Vec<usize> {
     (0..time_ms.len())
@@ -104,7 +118,7 @@ pub(super) fn select(time_ms: &[u64], spans: Option<&[Span]>) -> Vec<usize> {
 
 /// Whether the row interval `(previous, time]` overlaps `span`; a row with `previous == time`
 /// stands for the instant `time`.
-fn overlaps(previous: u64, time: u64, span: Span) -> bool {
+pub(super) fn overlaps(previous: u64, time: u64, span: Span) -> bool {
     match (previous < time, span.start_ms < span.end_ms) {
         (true, true) => previous < span.end_ms && span.start_ms < time,
         (true, false) => previous < span.start_ms && span.start_ms <= time,

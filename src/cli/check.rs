@@ -10,9 +10,10 @@ use clap::Args;
 
 use super::budget::BudgetArgs;
 use super::check_outputs::{CheckOutputs, JudgedRun, dir_names};
-use super::expectations::{RunTexts, judge, parse_expectations};
+use super::expectations::{ParsedExpectation, RunTexts, judge, judge_tables, parse_expectations};
 use super::files::{AllowPathArgs, FsLoader, collect_scenario_files, read_scenario, write_atomic};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED};
+use crate::check::{RunTables, TraceFeed, TraceText};
 use crate::engine::{self, RunOptions};
 use crate::output::{CsvSink, ExpectationRecord, RunFiles, SummaryBuilder};
 use crate::scenario;
@@ -250,7 +251,7 @@ pub fn check_one(path: &Path, name: &str, config: &CheckConfig<'_>) -> (Outcome,
         Ok(l) => l,
         Err(e) => return invalid(e.rendered),
     };
-    // The traces expectations read are kept in memory: the budget's rows and bytes bound them.
+    // The traces are made (and kept whole for --out and --report): the budget bounds their rows and bytes.
     if let Err(e) = super::budget::apply(config.budget, &mut loaded.spec, TraceCost::TRACES) {
         return invalid(format!("error: {label}: {e}\n"));
     }
@@ -258,66 +259,104 @@ pub fn check_one(path: &Path, name: &str, config: &CheckConfig<'_>) -> (Outcome,
         Ok(e) => e,
         Err(rendered) => return invalid(rendered),
     };
-    let spec = &loaded.spec;
-    // Expectations read services.csv, cluster.csv and events.csv: the other traces are made
-    // only for the run directories of --out and --report.
-    let files = if config.outputs.any() {
-        RunFiles::in_memory()
+    let (records, written) = if config.outputs.any() {
+        match run_for_outputs(&loaded, &expectations, name, config) {
+            Ok(v) => v,
+            Err(e) => return invalid(format!("error: {label}: {e}\n")),
+        }
     } else {
-        RunFiles {
-            tasks: None,
-            alarms: None,
-            ..RunFiles::in_memory()
+        match run_in_columns(&loaded, &expectations, config.budget.bytes) {
+            Ok(records) => (records, Ok(())),
+            Err(e) => return invalid(format!("error: {label}: {e}\n")),
         }
     };
+    let written = written.map_err(|e| format!("{label}: {e}"));
+    (Outcome::Judged(records), written)
+}
+
+/// Runs a scenario and judges it with only what its expectations read kept in memory: the
+/// traces they read are read as they are written (`check::TraceFeed`) into the columns and
+/// events they name, so memory grows with those, not with the whole traces.
+fn run_in_columns(
+    loaded: &scenario::LoadedScenario,
+    expectations: &[ParsedExpectation],
+    byte_limit: u64,
+) -> Result<Vec<ExpectationRecord>, String> {
+    let spec = &loaded.spec;
+    let needs = super::expectations::needs(expectations);
+    let feed = |file| Some(TraceFeed::new(file, needs.clone()));
+    let files = RunFiles {
+        services: feed(TraceText::Services),
+        cluster: feed(TraceText::Cluster),
+        events: feed(TraceText::Events),
+        tasks: None,
+        alarms: None,
+    };
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
-    let mut sink = match CsvSink::new(files, spec.start_epoch_ms, builder) {
-        Ok(s) => s,
-        Err(e) => return invalid(format!("error: {e}\n")),
-    };
-    if let Err(e) = engine::run(spec, &mut sink, RunOptions::default()) {
-        return invalid(format!("error: {label}: {e}\n"));
-    }
-    let (files, mut summary) = match sink.into_inner() {
-        Ok(v) => v,
-        Err(e) => return invalid(format!("error: {e}\n")),
-    };
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
+        .map_err(|e| e.to_string())?
+        .with_byte_limit(byte_limit);
+    simulate(spec, &mut sink)?;
+    let (files, mut summary) = sink.into_inner().map_err(|e| e.to_string())?;
+    let finish = |feed: Option<TraceFeed>| feed.expect("a feed for each trace expectations read").finish();
+    let readers = [finish(files.services)?, finish(files.cluster)?, finish(files.events)?];
+    let tables = RunTables::assemble(readers, &summary.to_json())?;
+    Ok(judge_tables(expectations, &tables, &mut summary))
+}
+
+/// Runs a scenario with every trace in memory, judges it and writes the run directories of
+/// `--out` and `--report` (which need the whole traces); the second value is a failure to
+/// write them.
+fn run_for_outputs(
+    loaded: &scenario::LoadedScenario,
+    expectations: &[ParsedExpectation],
+    name: &str,
+    config: &CheckConfig<'_>,
+) -> Result<(Vec<ExpectationRecord>, Result<(), String>), String> {
+    let spec = &loaded.spec;
+    let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
+    let mut sink = CsvSink::new(RunFiles::in_memory(), spec.start_epoch_ms, builder)
+        .map_err(|e| e.to_string())?
+        .with_byte_limit(config.budget.bytes);
+    simulate(spec, &mut sink)?;
+    let (files, mut summary) = sink.into_inner().map_err(|e| e.to_string())?;
     let text = |b: &Option<Vec<u8>>| String::from_utf8_lossy(b.as_deref().unwrap_or_default()).into_owned();
     let (services, cluster, events) = (text(&files.services), text(&files.cluster), text(&files.events));
-    let records = match judge(
-        &expectations,
+    let records = judge(
+        expectations,
         &RunTexts {
             services: &services,
             cluster: &cluster,
             events: &events,
         },
         &mut summary,
-    ) {
-        Ok(records) => records,
-        Err(e) => return invalid(format!("error: {label}: {e}\n")),
+    )?;
+    let window = loaded
+        .charts
+        .window
+        .map(|(from, to)| crate::trace::summary::ChartWindow {
+            from_s: from.as_millis() as f64 / 1000.0,
+            to_s: to.as_millis() as f64 / 1000.0,
+        });
+    if let Some(zone) = loaded.charts.time_zone {
+        summary.set_chart_time_zone(zone);
+    }
+    let run = JudgedRun {
+        files: &files,
+        summary: &mut summary,
+        window,
+        failed: records.iter().any(|r| !r.passed),
     };
-    let written = if config.outputs.any() {
-        let window = loaded
-            .charts
-            .window
-            .map(|(from, to)| crate::trace::summary::ChartWindow {
-                from_s: from.as_millis() as f64 / 1000.0,
-                to_s: to.as_millis() as f64 / 1000.0,
-            });
-        if let Some(zone) = loaded.charts.time_zone {
-            summary.set_chart_time_zone(zone);
-        }
-        let run = JudgedRun {
-            files: &files,
-            summary: &mut summary,
-            window,
-            failed: records.iter().any(|r| !r.passed),
-        };
-        super::check_outputs::write(config.outputs, name, run).map_err(|e| format!("{label}: {e}"))
-    } else {
-        Ok(())
-    };
-    (Outcome::Judged(records), written)
+    let written = super::check_outputs::write(config.outputs, name, run);
+    Ok((records, written))
+}
+
+/// Runs `spec` into `sink`; an error says why the run stopped (the byte budget in its own words).
+fn simulate<W: std::io::Write>(spec: &crate::spec::Spec, sink: &mut CsvSink<W>) -> Result<(), String> {
+    engine::run(spec, sink, RunOptions::default()).map(|_| ()).map_err(|e| {
+        let bytes = sink.byte_budget();
+        if bytes.exceeded { bytes.message() } else { e.to_string() }
+    })
 }
 
 /// The totals line of the human report (which is `render_one` of each scenario, then this),
@@ -533,3 +572,7 @@ fn xml(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

@@ -1,6 +1,6 @@
 //! Expectations of a scenario: parse its `expect:` lines (errors located in the file) and judge a run.
 
-use crate::check::{self, RunTables};
+use crate::check::{self, Needs, RunTables};
 use crate::output::{ExpectationRecord, SummaryBuilder};
 use crate::scenario::diag::Diagnostics;
 use crate::scenario::{Expectation, LoadedScenario};
@@ -60,17 +60,37 @@ pub struct RunTexts<'a> {
     pub events: &'a str,
 }
 
-/// Evaluates every expectation and records the verdicts in the summary.
+/// What the expectations read of a run's traces.
+pub fn needs(expectations: &[ParsedExpectation]) -> Needs {
+    Needs::of(expectations.iter().map(|e| &e.expression))
+}
+
+/// Evaluates every expectation on the texts of a run and records the verdicts in the summary.
 pub fn judge(
     expectations: &[ParsedExpectation],
     texts: &RunTexts<'_>,
     summary: &mut SummaryBuilder,
 ) -> Result<Vec<ExpectationRecord>, String> {
-    let tables = RunTables::from_texts(texts.services, texts.cluster, texts.events, &summary.to_json())?;
+    let tables = RunTables::read_texts(
+        &needs(expectations),
+        texts.services,
+        texts.cluster,
+        texts.events,
+        &summary.to_json(),
+    )?;
+    Ok(judge_tables(expectations, &tables, summary))
+}
+
+/// Evaluates every expectation on the tables of a run and records the verdicts in the summary.
+pub fn judge_tables(
+    expectations: &[ParsedExpectation],
+    tables: &RunTables,
+    summary: &mut SummaryBuilder,
+) -> Vec<ExpectationRecord> {
     let records: Vec<ExpectationRecord> = expectations
         .iter()
         .map(|e| {
-            let verdict = check::evaluate(&e.expression, &tables);
+            let verdict = check::evaluate(&e.expression, tables);
             ExpectationRecord {
                 expression: e.source.text.clone(),
                 line: e.source.loc.line,
@@ -81,5 +101,5 @@ pub fn judge(
         })
         .collect();
     summary.set_expectations(records.clone());
-    Ok(records)
+    records
 }

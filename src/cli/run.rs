@@ -124,13 +124,19 @@ pub fn run(args: RunArgs) -> u8 {
         traces: destination(Trace::Services) != Destination::Skip || destination(Trace::Cluster) != Destination::Skip,
         alarm_evaluations: plan.alarm_rows == AlarmRows::Evaluations && destination(Trace::Alarms) != Destination::Skip,
     };
-    if let Err(e) = super::budget::apply(&args.budget.budget(), &mut loaded.spec, traces) {
+    let budget = args.budget.budget();
+    if let Err(e) = super::budget::apply(&budget, &mut loaded.spec, traces) {
         eprintln!("error: {}: {e}", args.scenario.display());
         return EXIT_BAD_INPUT;
     }
     let stop = StopWatch::install(args.timeout);
     let written = StagedRunDir::create(&out).map_err(Failure::BadInput).and_then(|dir| {
-        let (mut summary, kept) = simulate(&loaded, &dir, destination, plan.alarm_rows, &stop)?;
+        let limits = Limits {
+            alarm_rows: plan.alarm_rows,
+            bytes: budget.bytes,
+            stop: &stop,
+        };
+        let (mut summary, kept) = simulate(&loaded, &dir, destination, &limits)?;
         summary.set_chart_window(window);
         summary.set_chart_compare(scenario::charts::compared_services(&loaded.charts, &loaded.spec));
         if let Some(zone) = loaded.charts.time_zone {
@@ -324,15 +330,25 @@ fn judge_and_report(
     Ok((records.iter().all(|r| r.passed), summary))
 }
 
+/// What bounds a run as it goes.
+struct Limits<'a> {
+    /// The rows of `alarms.csv`.
+    alarm_rows: AlarmRows,
+    /// `--budget bytes=N`: the trace bytes the run may make, written or kept in memory.
+    bytes: u64,
+    /// Signals and `--timeout`.
+    stop: &'a StopWatch,
+}
+
 /// Runs the scenario into the trace files (each where `destination` sends it); returns the
 /// summary and the traces kept in memory.
 fn simulate(
     loaded: &LoadedScenario,
     dir: &StagedRunDir,
     destination: impl Fn(Trace) -> Destination,
-    alarm_rows: AlarmRows,
-    stop: &StopWatch,
+    limits: &Limits<'_>,
 ) -> Result<(SummaryBuilder, KeptTraces), Failure> {
+    let stop = limits.stop;
     let spec = &loaded.spec;
     let out = dir.path();
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.target().display()));
@@ -340,7 +356,8 @@ fn simulate(
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| Failure::Internal(e.to_string()))?
-        .with_alarm_rows(alarm_rows);
+        .with_alarm_rows(limits.alarm_rows)
+        .with_byte_limit(limits.bytes);
     let bar = progress_bar(spec.duration.as_millis());
     let mut stopped = None;
     let mut progress = |t: crate::sim::SimTime| {
@@ -359,6 +376,7 @@ fn simulate(
     );
     bar.finish_and_clear();
     let wall = started.elapsed();
+    let bytes = sink.byte_budget();
     let (files, summary) = sink.into_inner().map_err(|e| Failure::Internal(e.to_string()))?;
     let totals = match result {
         Ok(t) => t,
@@ -370,6 +388,12 @@ fn simulate(
                     Some(reason) => Failure::Stopped(reason, at),
                     None => Failure::Internal(e.to_string()),
                 },
+                EngineError::Sink(_) if bytes.exceeded => Failure::BadInput(format!(
+                    "{}: {}; nothing was written ({} is as it was)",
+                    loaded.sources.name(0),
+                    bytes.message(),
+                    dir.target().display()
+                )),
                 EngineError::Sink(_) => Failure::Internal(e.to_string()),
             });
         }

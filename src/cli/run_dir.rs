@@ -4,6 +4,10 @@
 //! link planted in the output path is replaced, never followed; no file of an earlier run stays
 //! beside the new ones.
 //!
+//! `ecsim sweep --keep-runs` writes its directory (the runs under `runs/`, the report beside
+//! them) the same way, so a sweep and a run, or two sweeps, into one `--out` never mix either;
+//! a directory a sweep or a shard of one wrote may be replaced like a run's.
+//!
 //! Two runs into one `--out` at once: the first takes a lock file beside the target,
 //! `.NAME.lock` (created with `create_new`, holding its process id, removed when the run ends,
 //! however it ends but a SIGKILL); the second fails at once and names the first's process. A lock
@@ -13,6 +17,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::sweep::{BEST_JSON, SHARD_JSON};
 use crate::trace::summary;
 
 /// A staging directory that becomes the run directory on `publish`, or is removed when dropped.
@@ -121,38 +126,60 @@ fn check_replaceable(target: &Path) -> Result<(), String> {
         return Err(format!("--out {} is a file, not a directory", target.display()));
     }
     let empty = fs::read_dir(target).map(|mut d| d.next().is_none()).unwrap_or(false);
-    if empty || holds_ecsim_summary(target) {
+    let ecsim_wrote = |(file, fields): &(&str, [&str; 3])| holds_ecsim_json(target, file, fields);
+    if empty || ECSIM_FILES.iter().any(ecsim_wrote) {
         Ok(())
     } else {
         Err(format!(
-            "--out {} exists and is not an ecsim run directory (it has no {} written by ecsim); a run replaces its directory whole, so choose a new or empty folder",
+            "--out {} exists and is not an ecsim run or sweep directory (it has no {}, {} or {} written by ecsim); a run replaces its directory whole, so choose a new or empty folder",
             target.display(),
-            summary::FILE
+            summary::FILE,
+            BEST_JSON,
+            SHARD_JSON
         ))
     }
 }
 
+/// The JSON files that mark a directory ecsim wrote, each with fields every such file has: a
+/// run's `summary.json`, a sweep's `best.json`, a shard's `shard.json`.
+const ECSIM_FILES: [(&str, [&str; 3]); 3] = [
+    (summary::FILE, ["scenario", "seed", "events_processed"]),
+    (BEST_JSON, ["objective", "replicas", "combinations"]),
+    (SHARD_JSON, ["format", "scenario_fingerprint", "fingerprint"]),
+];
+
 /// The largest `summary.json` read to tell whether a folder is a run directory.
 const MAX_SUMMARY_BYTES: u64 = 64 << 20;
 
-/// Whether `dir` holds a `summary.json` that ecsim wrote: a regular file holding a JSON object
-/// with the fields every ecsim summary has (`scenario`, `seed`, `events_processed`). A folder
-/// of the user's that happens to hold some other `summary.json` is not replaced.
-fn holds_ecsim_summary(dir: &Path) -> bool {
-    let path = dir.join(summary::FILE);
+/// Whether `dir` holds a `file` that ecsim wrote: a regular file holding a JSON object with
+/// `fields`. A folder of the user's that happens to hold some other `summary.json` is not
+/// replaced.
+fn holds_ecsim_json(dir: &Path, file: &str, fields: &[&str]) -> bool {
+    let path = dir.join(file);
     let small_file = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_SUMMARY_BYTES);
     let Some(text) = small_file.then(|| fs::read_to_string(&path).ok()).flatten() else {
         return false;
     };
-    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| {
-        ["scenario", "seed", "events_processed"]
-            .iter()
-            .all(|field| v.get(field).is_some())
-    })
+    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| fields.iter().all(|field| v.get(field).is_some()))
+}
+
+/// Takes the lock of `--out target` alone (`.NAME.lock` beside it), for a command that writes
+/// files into the directory rather than replacing it whole (a sweep without `--keep-runs`):
+/// held until dropped, it keeps a run or another sweep out meanwhile.
+pub fn lock_out(target: &Path) -> Result<OutLock, String> {
+    let name = target
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    OutLock::take(&parent.join(format!(".{name}.lock")), target)
 }
 
 /// The lock file of one `--out`, removed when dropped.
-struct OutLock {
+pub struct OutLock {
     path: PathBuf,
 }
 

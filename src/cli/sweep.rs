@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 
 use super::chart_files::write_charts;
 use super::files::{AllowPathArgs, create_dir, write_atomic};
+use super::run_dir::{StagedRunDir, lock_out};
 use super::sweep_charts::{self, SweepChartArgs};
 use super::sweep_merge::{self, MergeArgs};
 use super::sweep_runs::{Job, run_all};
@@ -151,12 +152,27 @@ fn run_sweep(args: &SweepArgs, env: &BTreeMap<String, String>) -> Result<(), Fai
         Some((s, _)) => s.runs(setup.sweep.run_count()).collect(),
         None => (0..setup.sweep.run_count()).collect(),
     };
-    if args.keep_runs {
-        create_dir(&out).map_err(|e| Failure::Internal(format!("cannot write to {}: {e}", out.display())))?;
-    }
+    // With --keep-runs the directory is staged and renamed into place whole, as `ecsim run`'s is;
+    // without, the report's files are written into it under the same lock. Either way a run or
+    // another sweep into the same --out fails at once instead of mixing files with this one.
+    let bad_out = |m: String| Failure::BadInput(format!("error: {m}"));
+    let staged = if args.keep_runs {
+        Some(StagedRunDir::create(&out).map_err(bad_out)?)
+    } else {
+        None
+    };
+    let _lock = if staged.is_none() {
+        Some(lock_out(&out).map_err(bad_out)?)
+    } else {
+        None
+    };
+    let dir = Dir {
+        path: staged.as_ref().map_or(out.as_path(), StagedRunDir::path),
+        shown: &out,
+    };
     let job = Job {
         setup: &setup,
-        keep_runs: args.keep_runs.then_some(out.as_path()),
+        keep_runs: args.keep_runs.then_some(dir.path),
     };
     let started = Instant::now();
     let results = run_all(&job, &indices, jobs)?;
@@ -168,18 +184,39 @@ fn run_sweep(args: &SweepArgs, env: &BTreeMap<String, String>) -> Result<(), Fai
         jobs.min(indices.len()).max(1)
     );
     match shard {
-        Some((s, _)) => write_shard(&setup, s, &results, &out),
+        Some((s, _)) => write_shard(&setup, s, &results, &dir)?,
         None => {
             let runs: Vec<RunFigures> = results.into_iter().map(|(_, v)| v).collect();
             let report = report(&setup.sweep, &runs);
-            write_report(&report, &out, &args.charts)
+            write_report(&report, &dir, &args.charts)?;
         }
+    }
+    match staged {
+        Some(staged) => staged.publish().map_err(Failure::Internal),
+        None => Ok(()),
+    }
+}
+
+/// Where a sweep writes (`path`: a staging directory with `--keep-runs`) and what its messages
+/// call it (`shown`: `--out`).
+pub(super) struct Dir<'a> {
+    /// The directory the files go into now.
+    pub path: &'a Path,
+    /// The directory they end up in.
+    pub shown: &'a Path,
+}
+
+impl<'a> Dir<'a> {
+    /// A directory written in place.
+    pub fn in_place(path: &'a Path) -> Dir<'a> {
+        Dir { path, shown: path }
     }
 }
 
 /// Writes a shard's `runs.csv`, then its `shard.json` (last: a shard with a manifest is whole).
-fn write_shard(setup: &Setup, shard: Shard, rows: &[(usize, RunFigures)], out: &Path) -> Result<(), Failure> {
-    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", out.display()));
+fn write_shard(setup: &Setup, shard: Shard, rows: &[(usize, RunFigures)], dir: &Dir<'_>) -> Result<(), Failure> {
+    let out = dir.path;
+    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.shown.display()));
     create_dir(out).map_err(internal)?;
     write_atomic(out, RUNS_CSV, &write_runs(&setup.sweep, rows)).map_err(internal)?;
     let manifest = Manifest::new(
@@ -193,14 +230,15 @@ fn write_shard(setup: &Setup, shard: Shard, rows: &[(usize, RunFigures)], out: &
         "wrote shard {shard} ({} of {} runs) to {}; merge the shards with `ecsim sweep merge`",
         rows.len(),
         setup.sweep.run_count(),
-        out.display()
+        dir.shown.display()
     );
     Ok(())
 }
 
 /// Writes `sweep.csv`, `sweep_summary.csv` and `best.json` into `out`, runs the charts step and
 /// prints the best setting: what a sweep on one machine and a merge of shards both end with.
-pub(super) fn write_report(report: &Report, out: &Path, chart_args: &SweepChartArgs) -> Result<(), Failure> {
+pub(super) fn write_report(report: &Report, dir: &Dir<'_>, chart_args: &SweepChartArgs) -> Result<(), Failure> {
+    let out = dir.path;
     let drawn = sweep_charts::draw(chart_args, report).map_err(|(bad_input, message)| {
         if bad_input {
             Failure::BadInput(format!("{message}; nothing was written"))
@@ -208,7 +246,7 @@ pub(super) fn write_report(report: &Report, out: &Path, chart_args: &SweepChartA
             Failure::Internal(message)
         }
     })?;
-    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", out.display()));
+    let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.shown.display()));
     create_dir(out).map_err(internal)?;
     write_atomic(out, SWEEP_CSV, &report.sweep_csv).map_err(internal)?;
     write_atomic(out, SUMMARY_CSV, &report.summary_csv).map_err(internal)?;
@@ -221,9 +259,12 @@ pub(super) fn write_report(report: &Report, out: &Path, chart_args: &SweepChartA
         Some(d) => eprintln!(
             "wrote {SWEEP_CSV}, {SUMMARY_CSV}, {BEST_JSON}, {} chart file(s) and report.html to {}",
             d.charts.len(),
-            out.display()
+            dir.shown.display()
         ),
-        None => eprintln!("wrote {SWEEP_CSV}, {SUMMARY_CSV} and {BEST_JSON} to {}", out.display()),
+        None => eprintln!(
+            "wrote {SWEEP_CSV}, {SUMMARY_CSV} and {BEST_JSON} to {}",
+            dir.shown.display()
+        ),
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::sweep::{Failure, write_report};
+use super::sweep::{Dir, Failure, write_report};
 use super::sweep_charts::SweepChartArgs;
 use crate::sweep::merge::{ShardFiles, merge as merge_shards};
 use crate::sweep::report::report;
@@ -75,6 +75,7 @@ pub fn merge(args: MergeArgs) -> u8 {
         })
         .map_err(bad);
     let merged = shards.and_then(|shards| merge_shards(&shards).map_err(|e| bad(format!("{e}; nothing was written"))));
-    let written = merged.and_then(|(sweep, runs)| write_report(&report(&sweep, &runs), &args.out, &args.charts));
+    let written =
+        merged.and_then(|(sweep, runs)| write_report(&report(&sweep, &runs), &Dir::in_place(&args.out), &args.charts));
     written.map_or_else(Failure::report, |()| 0)
 }

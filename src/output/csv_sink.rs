@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use super::summary::SummaryBuilder;
+use crate::spec::budget::grouped;
 use crate::trace::columns::{CellOf, Column, alarms, cluster, events, header, services, tasks};
 use crate::trace::format::RowWriter;
 use crate::trace::{AlarmRow, ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
@@ -33,6 +34,50 @@ pub enum AlarmRows {
     Evaluations,
 }
 
+/// The trace bytes a sink may make (`--budget bytes=N`), counted as they are written: the
+/// estimate before the run is a floor, this is the bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ByteBudget {
+    /// Bytes the sink may write, every trace together (files and buffers in memory).
+    pub limit: u64,
+    /// Bytes written so far.
+    pub written: u64,
+    /// Whether a row was refused because it would have passed the limit.
+    pub exceeded: bool,
+}
+
+impl ByteBudget {
+    /// No limit.
+    pub const UNLIMITED: ByteBudget = ByteBudget {
+        limit: u64::MAX,
+        written: 0,
+        exceeded: false,
+    };
+
+    /// Counts `n` more bytes, or refuses them (nothing of them is written) if they would pass
+    /// the limit.
+    fn take(&mut self, n: usize) -> Result<(), SinkError> {
+        let after = self.written.saturating_add(n as u64);
+        if after > self.limit {
+            self.exceeded = true;
+            return Err(SinkError(self.message()));
+        }
+        self.written = after;
+        Ok(())
+    }
+
+    /// What a run stopped by the budget says: the budget, the bytes written, the flag.
+    pub fn message(&self) -> String {
+        format!(
+            "the run was stopped: its traces reached {} bytes, and the next row would pass the resource budget of \
+             {} bytes of traces (the estimate before the run is a floor); raise the limit with --budget bytes=N if \
+             the machine can afford it, or lower duration or raise traceInterval",
+            grouped(self.written),
+            grouped(self.limit)
+        )
+    }
+}
+
 /// A `TraceSink` that streams every record to CSV and feeds the summary.
 ///
 /// Each row is formatted by its file's column table into one reusable `RowWriter` (no allocation
@@ -45,6 +90,7 @@ pub struct CsvSink<W: Write> {
     /// `services.csv` has the latency columns (some task definition has a service model).
     latency_columns: bool,
     alarm_rows: AlarmRows,
+    bytes: ByteBudget,
     /// Aggregates for `summary.json`.
     pub summary: SummaryBuilder,
 }
@@ -54,14 +100,20 @@ fn io(e: std::io::Error) -> SinkError {
 }
 
 /// Writes the header of a file from its column table.
-fn write_header<W: Write, F>(w: &mut Option<W>, row: &mut RowWriter, columns: &[Column<F>]) -> Result<(), SinkError> {
-    write_header_of(w, row, &[columns])
+fn write_header<W: Write, F>(
+    w: &mut Option<W>,
+    row: &mut RowWriter,
+    bytes: &mut ByteBudget,
+    columns: &[Column<F>],
+) -> Result<(), SinkError> {
+    write_header_of(w, row, bytes, &[columns])
 }
 
 /// Writes the header of a file whose columns are the tables `parts`, one after the other.
 fn write_header_of<W: Write, F>(
     w: &mut Option<W>,
     row: &mut RowWriter,
+    bytes: &mut ByteBudget,
     parts: &[&[Column<F>]],
 ) -> Result<(), SinkError> {
     let Some(w) = w else { return Ok(()) };
@@ -73,6 +125,7 @@ fn write_header_of<W: Write, F>(
         row.text(name);
     }
     row.end_record();
+    bytes.take(row.as_bytes().len())?;
     w.write_all(row.as_bytes()).map_err(io)
 }
 
@@ -80,16 +133,18 @@ fn write_header_of<W: Write, F>(
 fn write_row<W: Write, R: ?Sized>(
     w: &mut Option<W>,
     row: &mut RowWriter,
+    bytes: &mut ByteBudget,
     columns: &[Column<CellOf<R>>],
     record: &R,
 ) -> Result<(), SinkError> {
-    write_row_of(w, row, &[columns], record)
+    write_row_of(w, row, bytes, &[columns], record)
 }
 
 /// Writes one row whose columns are the tables `parts`, one after the other.
 fn write_row_of<W: Write, R: ?Sized>(
     w: &mut Option<W>,
     row: &mut RowWriter,
+    bytes: &mut ByteBudget,
     parts: &[&[Column<CellOf<R>>]],
     record: &R,
 ) -> Result<(), SinkError> {
@@ -102,6 +157,7 @@ fn write_row_of<W: Write, R: ?Sized>(
         (column.cell)(record, row);
     }
     row.end_record();
+    bytes.take(row.as_bytes().len())?;
     w.write_all(row.as_bytes()).map_err(io)
 }
 
@@ -128,16 +184,29 @@ impl<W: Write> CsvSink<W> {
             row: RowWriter::new(start_epoch_ms),
             latency_columns: summary.has_latency(),
             alarm_rows: AlarmRows::StateChanges,
+            bytes: ByteBudget::UNLIMITED,
             summary,
         };
         let services_columns = sink.services_columns();
-        let (f, row) = (&mut sink.files, &mut sink.row);
-        write_header_of(&mut f.services, row, services_columns)?;
-        write_header(&mut f.cluster, row, cluster::COLUMNS)?;
-        write_header(&mut f.events, row, events::COLUMNS)?;
-        write_header(&mut f.tasks, row, tasks::COLUMNS)?;
-        write_header(&mut f.alarms, row, alarms::COLUMNS)?;
+        let (f, row, b) = (&mut sink.files, &mut sink.row, &mut sink.bytes);
+        write_header_of(&mut f.services, row, b, services_columns)?;
+        write_header(&mut f.cluster, row, b, cluster::COLUMNS)?;
+        write_header(&mut f.events, row, b, events::COLUMNS)?;
+        write_header(&mut f.tasks, row, b, tasks::COLUMNS)?;
+        write_header(&mut f.alarms, row, b, alarms::COLUMNS)?;
         Ok(sink)
+    }
+
+    /// Refuses any row that would take the traces past `limit` bytes: the write fails and the
+    /// engine stops (`byte_budget` then says so). The headers already written count.
+    pub fn with_byte_limit(mut self, limit: u64) -> Self {
+        self.bytes.limit = limit;
+        self
+    }
+
+    /// The bytes written and the limit; `exceeded` when a row was refused.
+    pub fn byte_budget(&self) -> ByteBudget {
+        self.bytes
     }
 
     /// The tables of `services.csv`'s columns, in order.
@@ -183,17 +252,29 @@ impl<W: Write> TraceSink for CsvSink<W> {
     fn service_row(&mut self, r: &ServiceRow<'_>) -> Result<(), SinkError> {
         self.summary.service_row(r);
         let columns = self.services_columns();
-        write_row_of(&mut self.files.services, &mut self.row, columns, r)
+        write_row_of(&mut self.files.services, &mut self.row, &mut self.bytes, columns, r)
     }
 
     fn cluster_row(&mut self, r: &ClusterRow<'_>) -> Result<(), SinkError> {
         self.summary.cluster_row(r);
-        write_row(&mut self.files.cluster, &mut self.row, cluster::COLUMNS, r)
+        write_row(
+            &mut self.files.cluster,
+            &mut self.row,
+            &mut self.bytes,
+            cluster::COLUMNS,
+            r,
+        )
     }
 
     fn event(&mut self, e: &EventRecord) -> Result<(), SinkError> {
         self.summary.event(e);
-        write_row(&mut self.files.events, &mut self.row, events::COLUMNS, e)
+        write_row(
+            &mut self.files.events,
+            &mut self.row,
+            &mut self.bytes,
+            events::COLUMNS,
+            e,
+        )
     }
 
     fn alarm_row(&mut self, r: &AlarmRow<'_>) -> Result<(), SinkError> {
@@ -201,16 +282,102 @@ impl<W: Write> TraceSink for CsvSink<W> {
         if self.alarm_rows == AlarmRows::StateChanges && !r.changed_state() {
             return Ok(());
         }
-        write_row(&mut self.files.alarms, &mut self.row, alarms::COLUMNS, r)
+        write_row(
+            &mut self.files.alarms,
+            &mut self.row,
+            &mut self.bytes,
+            alarms::COLUMNS,
+            r,
+        )
     }
 
     fn task(&mut self, t: &TaskRecord<'_>) -> Result<(), SinkError> {
         self.summary.task(t);
-        write_row(&mut self.files.tasks, &mut self.row, tasks::COLUMNS, t)
+        write_row(&mut self.files.tasks, &mut self.row, &mut self.bytes, tasks::COLUMNS, t)
     }
 
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
         self.summary.finish(totals);
         self.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_budget_refuses_the_row_that_would_pass_it_and_says_so() {
+        let mut bytes = ByteBudget {
+            limit: 10,
+            ..ByteBudget::UNLIMITED
+        };
+        bytes.take(6).expect("fits");
+        bytes.take(4).expect("reaches the limit exactly");
+        let refused = bytes.take(1).expect_err("passes the limit");
+        assert_eq!(
+            (bytes.written, bytes.exceeded),
+            (10, true),
+            "the refused row is not counted"
+        );
+        assert!(
+            refused
+                .0
+                .starts_with("the run was stopped: its traces reached 10 bytes"),
+            "{refused}"
+        );
+        assert!(refused.0.contains("budget of 10 bytes of traces") && refused.0.contains("--budget bytes=N"));
+    }
+
+    #[test]
+    fn a_sink_counts_every_trace_it_makes_and_stops_at_its_limit() {
+        let files = RunFiles {
+            tasks: None,
+            ..RunFiles::in_memory()
+        };
+        let mut sink = CsvSink::new(files, 0, SummaryBuilder::default())
+            .expect("headers")
+            .with_byte_limit(1_000);
+        let mut row = ServiceRow {
+            time_ms: 0,
+            service: "web",
+            desired: 4,
+            running: 3,
+            pending: 1,
+            healthy: 3,
+            primary_running: 2,
+            active_running: 1,
+            cpu_utilization: 61.25,
+            memory_utilization: 40.5,
+            demand_rps: 300.0,
+            served_rps: 280.125,
+            unserved_rps: 19.875,
+            min_capacity: 2,
+            max_capacity: 10,
+            unserved_requests: 1192.5,
+            queue_depth: None,
+            oldest_message_age_s: None,
+            latency: None,
+        };
+        let mut accepted = 0;
+        while sink.service_row(&row).is_ok() {
+            accepted += 1;
+            row.time_ms += 60_000;
+        }
+        let budget = sink.byte_budget();
+        let (files, _) = sink.into_inner().expect("flushes");
+        let made: usize = [files.services, files.cluster, files.events, files.alarms]
+            .into_iter()
+            .flatten()
+            .map(|b| b.len())
+            .sum();
+        assert!(
+            accepted > 3 && budget.exceeded && budget.written <= 1_000,
+            "{accepted} rows, {budget:?}"
+        );
+        assert_eq!(
+            made as u64, budget.written,
+            "every byte written is counted, tasks.csv not made"
+        );
     }
 }

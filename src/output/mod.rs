@@ -11,6 +11,6 @@ pub mod sweep_report;
 
 pub use crate::trace::format::timestamp;
 pub use crate::trace::summary::{ExpectationRecord, Summary};
-pub use csv_sink::{AlarmRows, CsvSink, RunFiles};
+pub use csv_sink::{AlarmRows, ByteBudget, CsvSink, RunFiles};
 pub use summary::SummaryBuilder;
 pub use summary_sink::SummarySink;

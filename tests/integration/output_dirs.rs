@@ -92,7 +92,7 @@ fn a_folder_that_is_not_a_run_directory_is_never_replaced() {
     fs::write(tmp.0.join("notes.txt"), "mine").expect("file");
     let (code, text) = run_into(&tmp.0, &["--no-charts"]);
     assert_eq!(code, Some(2), "{text}");
-    assert!(text.contains("is not an ecsim run directory"), "{text}");
+    assert!(text.contains("is not an ecsim run or sweep directory"), "{text}");
     assert_eq!(fs::read_to_string(tmp.0.join("notes.txt")).expect("kept"), "mine");
     let (code, text) = run_into(std::path::Path::new("."), &["--no-charts"]);
     assert_eq!(code, Some(2), "{text}");
@@ -108,7 +108,10 @@ fn a_folder_whose_summary_json_ecsim_did_not_write_is_never_replaced() {
         fs::write(out.join("notes.txt"), "mine").expect("file");
         let (code, text) = run_into(&out, &["--no-charts"]);
         assert_eq!(code, Some(2), "{text}");
-        assert!(text.contains("no summary.json written by ecsim"), "{text}");
+        assert!(
+            text.contains("no summary.json, best.json or shard.json written by ecsim"),
+            "{text}"
+        );
         assert_eq!(fs::read_to_string(out.join("notes.txt")).expect("kept"), "mine");
     }
 }

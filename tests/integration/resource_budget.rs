@@ -203,3 +203,93 @@ fn thousands_of_services_load_and_run_and_a_duplicate_among_them_is_found() {
     let err = load_text("dup.yaml", &text).expect_err("duplicate service");
     assert!(err.to_string().contains("service `s0` is defined twice"), "{err}");
 }
+
+/// The files of a directory (not below), by name, with their bytes.
+fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .expect("directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let bytes = fs::read(&p).expect("file");
+            (p.file_name().expect("name").to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn output_bytes_are_counted_as_they_are_written_and_stop_the_run_past_the_budget() {
+    // Estimated at 86,640 bytes (its rows); with one events.csv row per task transition it writes
+    // about 160,000, which only counting the bytes written can see.
+    let scenario = "scenarios/alb-requests-per-target.yaml";
+    let dir = TempDir::new("byte-budget");
+    let out = dir.0.join("run");
+    let out_arg = out.display().to_string();
+    let (code, text) = output_of(&["run", scenario, "--out", &out_arg, "--no-charts"]);
+    assert_eq!(code, Some(0), "{text}");
+    let previous = files_of(&out);
+    let (code, text) = output_of(&[
+        "run",
+        scenario,
+        "--out",
+        &out_arg,
+        "--no-charts",
+        "--task-events",
+        "--seed",
+        "9",
+        "--budget",
+        "bytes=100k",
+    ]);
+    assert_eq!(code, Some(2), "{text}");
+    let stopped = text.lines().find(|l| l.starts_with("error: ")).expect("an error line");
+    let written: u64 = stopped
+        .split("its traces reached ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .map(|n| n.replace(',', ""))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("the bytes written: {stopped}"));
+    assert!((90_000..=100_000).contains(&written), "{stopped}");
+    for part in [
+        "the run was stopped",
+        "the resource budget of 100,000 bytes of traces",
+        "raise the limit with --budget bytes=N",
+        "nothing was written",
+    ] {
+        assert!(stopped.contains(part), "`{part}` in {stopped}");
+    }
+    assert_eq!(files_of(&out), previous, "the previous run is left whole");
+    let mut names: Vec<String> = fs::read_dir(&dir.0)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["run"], "no staging directory, partial file or lock left");
+    // Raised, the same run completes; `check` counts the traces it makes the same way.
+    let (code, text) = output_of(&[
+        "run",
+        scenario,
+        "--out",
+        &out_arg,
+        "--no-charts",
+        "--task-events",
+        "--budget",
+        "bytes=1M",
+    ]);
+    assert_eq!(code, Some(0), "{text}");
+    let (code, text) = output_of(&[
+        "check",
+        scenario,
+        "--set",
+        "behavior.taskEvents=true",
+        "--budget",
+        "bytes=100k",
+    ]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("the resource budget of 100,000 bytes of traces") && text.contains("--budget bytes=N"),
+        "{text}"
+    );
+}

@@ -541,3 +541,77 @@ fn a_chart_figure_that_does_not_exist_is_bad_input_and_nothing_is_written() {
     assert!(none.join("best.json").is_file() && !none.join("charts").exists() && !none.join("report.html").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The entries of `dir`, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn keep_runs_replaces_its_directory_whole_under_the_out_lock() {
+    let parent = temp_dir("keep-lock");
+    let dir = parent.join("grid");
+    let dir_s = dir.display().to_string();
+    let sweep = |values: &str, extra: &[&str]| {
+        let vary = format!("{TARGET}={values}");
+        let mut args = vec!["sweep", SMALL, "--vary", &vary, "--out", &dir_s];
+        args.extend_from_slice(extra);
+        ecsim(&args, &[])
+    };
+    succeeded(&sweep("50,60,70", &["--keep-runs"]));
+    assert_eq!(entries(&dir.join("runs")), ["0", "1", "2"]);
+    // A second sweep with fewer runs replaces the first whole: no run of the first stays beside
+    // its runs (as runs/2 did when runs were written into the directory in place).
+    succeeded(&sweep("55,65", &["--keep-runs", "--seed", "3"]));
+    assert_eq!(entries(&dir.join("runs")), ["0", "1"]);
+    let kept: serde_json::Value = serde_json::from_str(&read(&dir.join("runs/0"), "summary.json")).expect("JSON");
+    assert_eq!(kept["seed"], 3, "runs/0 is the second sweep's");
+    assert_eq!(entries(&parent), ["grid"], "no staging directory or lock left");
+
+    // While a run or another sweep holds the lock (this test process stands for it: it is
+    // alive), a sweep fails at once, with or without --keep-runs, and leaves the directory alone.
+    let before = files(&dir);
+    let lock = parent.join(".grid.lock");
+    std::fs::write(&lock, format!("{}\n", std::process::id())).expect("lock");
+    for extra in [&["--keep-runs"][..], &[]] {
+        let out = sweep("50,70", extra);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let holder = format!(
+            "another ecsim run (process {}) is writing into --out {dir_s}",
+            std::process::id()
+        );
+        assert!(stderr.contains(&holder), "{stderr}");
+    }
+    assert_eq!(files(&dir), before, "the locked directory is as it was");
+    assert_eq!(entries(&dir.join("runs")), ["0", "1"]);
+    // A run into the directory a sweep holds fails the same way.
+    let run = ecsim(&["run", SMALL, "--out", &dir_s, "--no-charts"], &[]);
+    assert_eq!(run.status.code(), Some(2), "{}", String::from_utf8_lossy(&run.stderr));
+    std::fs::remove_file(&lock).expect("unlock");
+
+    // A folder ecsim did not write is never replaced by a sweep's runs.
+    let foreign = parent.join("mine");
+    std::fs::create_dir_all(&foreign).expect("folder");
+    std::fs::write(foreign.join("notes.txt"), "keep me").expect("file");
+    let out = ecsim(
+        &[
+            "sweep",
+            SMALL,
+            "--vary",
+            &format!("{TARGET}=50"),
+            "--keep-runs",
+            "--out",
+            &foreign.display().to_string(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(entries(&foreign), ["notes.txt"]);
+    let _ = std::fs::remove_dir_all(&parent);
+}
