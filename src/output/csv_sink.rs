@@ -344,6 +344,7 @@ mod tests {
             desired: 4,
             running: 3,
             pending: 1,
+            provisioning: 0,
             healthy: 3,
             primary_running: 2,
             active_running: 1,
