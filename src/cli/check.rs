@@ -270,6 +270,7 @@ pub fn check_one(path: &Path, name: &str, config: &CheckConfig<'_>) -> (Outcome,
             ..RunFiles::in_memory()
         }
     };
+    let files = if spec.has_jobs() { files } else { files.without_jobs() };
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let mut sink = match CsvSink::new(files, spec.start_epoch_ms, builder) {
         Ok(s) => s,

@@ -6,7 +6,10 @@ use std::io::Write;
 use super::summary::SummaryBuilder;
 use crate::trace::columns::{CellOf, Column, alarms, cluster, events, header, services, tasks};
 use crate::trace::format::RowWriter;
-use crate::trace::{AlarmRow, ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
+use crate::trace::jobs::{job_runs, job_trace};
+use crate::trace::{
+    AlarmRow, ClusterRow, EventRecord, JobRecord, JobTraceRow, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink,
+};
 
 /// The writers of a run directory's trace files; `None` for a file the run does not write (its
 /// rows are not even formatted).
@@ -21,6 +24,10 @@ pub struct RunFiles<W: Write> {
     pub tasks: Option<W>,
     /// `alarms.csv`.
     pub alarms: Option<W>,
+    /// `jobs.csv` (runs with standalone tasks).
+    pub jobs: Option<W>,
+    /// `jobs-trace.csv` (runs with standalone tasks).
+    pub job_trace: Option<W>,
 }
 
 /// Which rows of the alarm evaluations `alarms.csv` gets.
@@ -114,7 +121,16 @@ impl RunFiles<Vec<u8>> {
             events: Some(Vec::new()),
             tasks: Some(Vec::new()),
             alarms: Some(Vec::new()),
+            jobs: Some(Vec::new()),
+            job_trace: Some(Vec::new()),
         }
+    }
+
+    /// Drops the jobs files of a run without standalone tasks (they would be empty).
+    pub fn without_jobs(mut self) -> Self {
+        self.jobs = None;
+        self.job_trace = None;
+        self
     }
 }
 
@@ -137,6 +153,8 @@ impl<W: Write> CsvSink<W> {
         write_header(&mut f.events, row, events::COLUMNS)?;
         write_header(&mut f.tasks, row, tasks::COLUMNS)?;
         write_header(&mut f.alarms, row, alarms::COLUMNS)?;
+        write_header(&mut f.jobs, row, job_runs::COLUMNS)?;
+        write_header(&mut f.job_trace, row, job_trace::COLUMNS)?;
         Ok(sink)
     }
 
@@ -163,6 +181,8 @@ impl<W: Write> CsvSink<W> {
             &mut f.events,
             &mut f.tasks,
             &mut f.alarms,
+            &mut f.jobs,
+            &mut f.job_trace,
         ]
         .into_iter()
         .flatten()
@@ -207,6 +227,15 @@ impl<W: Write> TraceSink for CsvSink<W> {
     fn task(&mut self, t: &TaskRecord<'_>) -> Result<(), SinkError> {
         self.summary.task(t);
         write_row(&mut self.files.tasks, &mut self.row, tasks::COLUMNS, t)
+    }
+
+    fn job(&mut self, j: &JobRecord<'_>) -> Result<(), SinkError> {
+        self.summary.job(j);
+        write_row(&mut self.files.jobs, &mut self.row, job_runs::COLUMNS, j)
+    }
+
+    fn job_row(&mut self, r: &JobTraceRow) -> Result<(), SinkError> {
+        write_row(&mut self.files.job_trace, &mut self.row, job_trace::COLUMNS, r)
     }
 
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
