@@ -211,6 +211,8 @@ fn write_outputs(
         events: texts.read(Trace::Events)?,
         summary: json,
         alarms: Some(texts.read(Trace::Alarms)?),
+        // Only a run with standalone tasks has it (written or kept).
+        jobs_trace: texts.read(Trace::JobsPerInterval).ok(),
     };
     render_texts(
         out.path(),
