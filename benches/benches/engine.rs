@@ -150,6 +150,7 @@ pub fn large_spec(days: u64) -> Spec {
         instance_attributes: Vec::new(),
         awsvpc_trunking: false,
         timeline: Vec::new(),
+        run_tasks: Vec::new(),
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),
     }

@@ -72,6 +72,7 @@ fn fleet() -> Vec<ContainerInstance> {
             used_enis: 0,
             ports_in_use: Default::default(),
             tasks: Vec::new(),
+            jobs: Vec::new(),
             launched_at: SimTime::ZERO,
             registered_at: Some(SimTime::ZERO),
             terminated_at: None,

@@ -152,6 +152,20 @@ pub enum Figure {
     /// `instance_hours` or `instance_hours(PROVIDER)`: hours instances were registered or
     /// launching.
     InstanceHours(Option<String>),
+    /// `jobs_completed` or `jobs_completed(TRIGGER)`: standalone task attempts that exited 0.
+    JobsCompleted(Option<String>),
+    /// `jobs_failed` or `jobs_failed(TRIGGER)`: attempts that failed (exit 1, a RunTask
+    /// failure, a capacity wait that timed out).
+    JobsFailed(Option<String>),
+    /// `job_wait_p50_s`: median wait for capacity of standalone tasks, seconds.
+    JobWaitP50S,
+    /// `job_wait_p95_s`: 95th percentile of the wait for capacity, seconds.
+    JobWaitP95S,
+    /// `job_makespan_s` or `job_makespan_s(TRIGGER)`: the longest batch of one firing, from the
+    /// firing to its last task's end, seconds.
+    JobMakespanS(Option<String>),
+    /// `cost_per_job_usd`: what standalone tasks cost, per task.
+    CostPerJobUsd,
 }
 
 /// A comparison operator.
@@ -265,6 +279,12 @@ impl Figure {
             Figure::TaskHours(_) => "task_hours",
             Figure::InstanceHours(_) => "instance_hours",
             Figure::CountEvents(..) => "count_events",
+            Figure::JobsCompleted(_) => "jobs_completed",
+            Figure::JobsFailed(_) => "jobs_failed",
+            Figure::JobWaitP50S => "job_wait_p50_s",
+            Figure::JobWaitP95S => "job_wait_p95_s",
+            Figure::JobMakespanS(_) => "job_makespan_s",
+            Figure::CostPerJobUsd => "cost_per_job_usd",
         }
     }
 }
@@ -283,7 +303,13 @@ impl fmt::Display for Figure {
             | Figure::Deployments(None)
             | Figure::UnservedFraction(None)
             | Figure::TaskHours(None)
-            | Figure::InstanceHours(None) => Ok(()),
+            | Figure::InstanceHours(None)
+            | Figure::JobsCompleted(None)
+            | Figure::JobsFailed(None)
+            | Figure::JobWaitP50S
+            | Figure::JobWaitP95S
+            | Figure::JobMakespanS(None)
+            | Figure::CostPerJobUsd => Ok(()),
             Figure::CostUsd(Some(name))
             | Figure::ServiceCostUsd(name)
             | Figure::SpotInterruptions(Some(name))
@@ -295,6 +321,9 @@ impl fmt::Display for Figure {
             | Figure::UnservedFraction(Some(name))
             | Figure::TaskHours(Some(name))
             | Figure::InstanceHours(Some(name))
+            | Figure::JobsCompleted(Some(name))
+            | Figure::JobsFailed(Some(name))
+            | Figure::JobMakespanS(Some(name))
             | Figure::CountEvents(name, None) => write!(f, "({name})"),
             Figure::CountEvents(kind, Some(subject)) => write!(f, "({kind}, {subject})"),
         }

@@ -6,6 +6,7 @@ use super::table::RunTables;
 use super::windows::{self, DEPLOYMENT_STARTED, first_steady_state_ms};
 use crate::sim::SimDuration;
 use crate::trace::EventKind;
+use crate::trace::summary::{JobsSummary, TriggerSummary};
 
 /// The event kind of a scaling activity (subject: the service).
 pub(super) const SCALING_ACTIVITY: &str = "scaling_activity";
@@ -122,7 +123,43 @@ pub(super) fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, St
             run.known_provider(name)?;
             Ok(provider(name)?.instance_hours)
         }
+        Figure::JobsCompleted(_)
+        | Figure::JobsFailed(_)
+        | Figure::JobWaitP50S
+        | Figure::JobWaitP95S
+        | Figure::JobMakespanS(_)
+        | Figure::CostPerJobUsd => job_figure(summary.jobs.as_ref(), figure),
     }
+}
+
+/// A figure of the standalone tasks, from summary.json's `jobs`.
+fn job_figure(jobs: Option<&JobsSummary>, figure: &Figure) -> Result<f64, String> {
+    let Some(jobs) = jobs else {
+        return Err(format!(
+            "{figure}: the run has no standalone tasks (add a `runTask` event)"
+        ));
+    };
+    let trigger = |name: &str| -> Result<&TriggerSummary, String> {
+        jobs.triggers.iter().find(|t| t.name == name).ok_or_else(|| {
+            let names: Vec<&str> = jobs.triggers.iter().map(|t| t.name.as_str()).collect();
+            let hint = closest(name, names.iter().copied())
+                .map(|k| format!("; did you mean `{k}`?"))
+                .unwrap_or_default();
+            format!("no trigger named `{name}`{hint} (triggers: {})", names.join(", "))
+        })
+    };
+    Ok(match figure {
+        Figure::JobsCompleted(None) => jobs.completed as f64,
+        Figure::JobsCompleted(Some(name)) => trigger(name)?.completed as f64,
+        Figure::JobsFailed(None) => jobs.failed as f64,
+        Figure::JobsFailed(Some(name)) => trigger(name)?.failed as f64,
+        Figure::JobWaitP50S => jobs.wait_p50_s,
+        Figure::JobWaitP95S => jobs.wait_p95_s,
+        Figure::JobMakespanS(None) => jobs.triggers.iter().map(|t| t.makespan_s).fold(0.0, f64::max),
+        Figure::JobMakespanS(Some(name)) => trigger(name)?.makespan_s,
+        Figure::CostPerJobUsd => jobs.cost_per_job_usd,
+        _ => unreachable!("only job figures come here"),
+    })
 }
 
 fn count_events(run: &RunTables, kind: &str, subject: Option<&str>, subject_is_service: bool) -> Result<f64, String> {

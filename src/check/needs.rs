@@ -81,7 +81,13 @@ impl Needs {
                 | Figure::SpotInterruptions(_)
                 | Figure::UnservedFraction(_)
                 | Figure::TaskHours(_)
-                | Figure::InstanceHours(_) => &[],
+                | Figure::InstanceHours(_)
+                | Figure::JobsCompleted(_)
+                | Figure::JobsFailed(_)
+                | Figure::JobWaitP50S
+                | Figure::JobWaitP95S
+                | Figure::JobMakespanS(_)
+                | Figure::CostPerJobUsd => &[],
             },
         };
         self.event_kinds.extend(kinds.iter().map(|k| k.to_string()));

@@ -70,6 +70,12 @@ const FIGURES: &[(&str, Argument)] = &[
     ("unserved_fraction", Argument::Optional("a service")),
     ("task_hours", Argument::Optional("a service or capacity provider")),
     ("instance_hours", Argument::Optional("a capacity provider")),
+    ("jobs_completed", Argument::Optional("a trigger")),
+    ("jobs_failed", Argument::Optional("a trigger")),
+    ("job_wait_p50_s", Argument::None),
+    ("job_wait_p95_s", Argument::None),
+    ("job_makespan_s", Argument::Optional("a trigger")),
+    ("cost_per_job_usd", Argument::None),
 ];
 
 const WINDOW_WORDS: &[&str] = &["during", "after", "before"];
@@ -407,6 +413,12 @@ fn figure(name: &str, argument: Option<String>) -> Figure {
         "unserved_fraction" => Figure::UnservedFraction(argument),
         "task_hours" => Figure::TaskHours(argument),
         "instance_hours" => Figure::InstanceHours(argument),
+        "jobs_completed" => Figure::JobsCompleted(argument),
+        "jobs_failed" => Figure::JobsFailed(argument),
+        "job_wait_p50_s" => Figure::JobWaitP50S,
+        "job_wait_p95_s" => Figure::JobWaitP95S,
+        "job_makespan_s" => Figure::JobMakespanS(argument),
+        "cost_per_job_usd" => Figure::CostPerJobUsd,
         other => unreachable!("figure `{other}` is in FIGURES but not built"),
     }
 }

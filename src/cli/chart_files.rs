@@ -27,6 +27,8 @@ pub struct RunDirTexts {
     pub summary: String,
     /// `alarms.csv`; `None` when the run did not write it.
     pub alarms: Option<String>,
+    /// `jobs-trace.csv`; `None` in a run without standalone tasks (or not written).
+    pub jobs_trace: Option<String>,
 }
 
 /// Reads a run directory; the error names the file. A trace file the run did not write (see
@@ -86,6 +88,7 @@ pub fn read_run_dir(dir: &Path) -> Result<(RunDirTexts, Vec<String>), String> {
             events,
             summary,
             alarms,
+            jobs_trace: read_optional(&dir.join(crate::trace::jobs::job_trace::FILE))?,
         },
         notes,
     ))

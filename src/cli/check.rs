@@ -291,6 +291,8 @@ fn run_in_columns(
         events: feed(TraceText::Events),
         tasks: None,
         alarms: None,
+        jobs: None,
+        job_trace: None,
     };
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
@@ -315,7 +317,12 @@ fn run_for_outputs(
 ) -> Result<(Vec<ExpectationRecord>, Result<(), String>), String> {
     let spec = &loaded.spec;
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
-    let mut sink = CsvSink::new(RunFiles::in_memory(), spec.start_epoch_ms, builder)
+    let files = if spec.has_jobs() {
+        RunFiles::in_memory()
+    } else {
+        RunFiles::in_memory().without_jobs()
+    };
+    let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| e.to_string())?
         .with_byte_limit(config.budget.bytes);
     simulate(spec, &mut sink)?;

@@ -83,6 +83,7 @@ pub fn write(outputs: &CheckOutputs, name: &str, run: JudgedRun<'_>) -> Result<(
         events: text(&run.files.events),
         summary: summary_json,
         alarms: Some(text(&run.files.alarms)),
+        jobs_trace: run.files.job_trace.is_some().then(|| text(&run.files.job_trace)),
     };
     if let Some(out) = &outputs.out {
         let tasks_csv = text(&run.files.tasks);

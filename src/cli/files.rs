@@ -182,10 +182,18 @@ impl Write for TraceOut {
 }
 
 /// Creates `dir` and opens the run's trace files where `destination` sends them: each file
-/// under a temporary name renamed into place when committed, or a buffer, or nothing.
-pub fn create_run_files(dir: &Path, destination: impl Fn(Trace) -> Destination) -> std::io::Result<RunFiles<TraceOut>> {
+/// under a temporary name renamed into place when committed, or a buffer, or nothing. The jobs
+/// files exist only in runs with standalone tasks (`has_jobs`).
+pub fn create_run_files(
+    dir: &Path,
+    has_jobs: bool,
+    destination: impl Fn(Trace) -> Destination,
+) -> std::io::Result<RunFiles<TraceOut>> {
     create_dir(dir)?;
     let open = |trace: Trace| -> std::io::Result<Option<TraceOut>> {
+        if trace.is_jobs() && !has_jobs {
+            return Ok(None);
+        }
         Ok(match destination(trace) {
             Destination::File => Some(TraceOut::File(AtomicFile::create(dir, trace.file())?)),
             Destination::Memory => Some(TraceOut::Memory(Vec::new())),
@@ -198,6 +206,8 @@ pub fn create_run_files(dir: &Path, destination: impl Fn(Trace) -> Destination) 
         cluster: open(Trace::Cluster)?,
         events: open(Trace::Events)?,
         tasks: open(Trace::Tasks)?,
+        jobs: open(Trace::Jobs)?,
+        job_trace: open(Trace::JobsPerInterval)?,
     })
 }
 
@@ -212,13 +222,15 @@ impl KeptTraces {
     }
 }
 
-fn by_trace(files: RunFiles<TraceOut>) -> [(Trace, Option<TraceOut>); 5] {
+fn by_trace(files: RunFiles<TraceOut>) -> [(Trace, Option<TraceOut>); 7] {
     [
         (Trace::Services, files.services),
         (Trace::Cluster, files.cluster),
         (Trace::Tasks, files.tasks),
         (Trace::Events, files.events),
         (Trace::Alarms, files.alarms),
+        (Trace::Jobs, files.jobs),
+        (Trace::JobsPerInterval, files.job_trace),
     ]
 }
 

@@ -97,6 +97,7 @@ pub fn render_texts(
         summary_json: &texts.summary,
     })
     .and_then(|run| run.with_alarms(texts.alarms.as_deref().unwrap_or("")))
+    .and_then(|run| run.with_jobs_trace(texts.jobs_trace.as_deref()))
     .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", shown.display())))?;
     run.summary.chart_window = window
         .resolve(run.summary.chart_window, run.end_s())

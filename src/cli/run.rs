@@ -220,6 +220,8 @@ fn write_outputs(
         events: texts.read(Trace::Events)?,
         summary: json,
         alarms: Some(texts.read(Trace::Alarms)?),
+        // Only a run with standalone tasks has it (written or kept).
+        jobs_trace: texts.read(Trace::JobsPerInterval).ok(),
     };
     render_texts(
         out.path(),
@@ -352,7 +354,7 @@ fn simulate(
     let spec = &loaded.spec;
     let out = dir.path();
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.target().display()));
-    let files = create_run_files(out, destination).map_err(internal)?;
+    let files = create_run_files(out, loaded.spec.has_jobs(), destination).map_err(internal)?;
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| Failure::Internal(e.to_string()))?

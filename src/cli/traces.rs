@@ -1,11 +1,12 @@
 //! Which trace files a run writes (`--traces`, `--no-traces`, `--alarm-evaluations`), and where
-//! each of the five goes: to its file, to memory (not written, but the expectations or the
+//! each goes: to its file, to memory (not written, but the expectations or the
 //! charts read it), or nowhere (not even formatted).
 
 use clap::{Args, ValueEnum};
 
 use crate::output::AlarmRows;
 use crate::trace::columns::{alarms, cluster, events, services, tasks};
+use crate::trace::jobs::{job_runs, job_trace};
 
 /// A trace file of a run directory, by its `--traces` name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -20,17 +21,29 @@ pub enum Trace {
     Events,
     /// `alarms.csv`.
     Alarms,
+    /// `jobs.csv` (runs with standalone tasks only).
+    Jobs,
+    /// `jobs-trace.csv` (runs with standalone tasks only).
+    #[value(name = "jobs-trace")]
+    JobsPerInterval,
 }
 
 impl Trace {
     /// Every trace file.
-    pub const ALL: [Trace; 5] = [
+    pub const ALL: [Trace; 7] = [
         Trace::Services,
         Trace::Cluster,
         Trace::Tasks,
         Trace::Events,
         Trace::Alarms,
+        Trace::Jobs,
+        Trace::JobsPerInterval,
     ];
+
+    /// A trace of standalone tasks: a run without them has no such file.
+    pub fn is_jobs(self) -> bool {
+        matches!(self, Trace::Jobs | Trace::JobsPerInterval)
+    }
 
     /// The file's name in the run directory.
     pub fn file(self) -> &'static str {
@@ -40,6 +53,8 @@ impl Trace {
             Trace::Tasks => tasks::FILE,
             Trace::Events => events::FILE,
             Trace::Alarms => alarms::FILE,
+            Trace::Jobs => job_runs::FILE,
+            Trace::JobsPerInterval => job_trace::FILE,
         }
     }
 
@@ -48,17 +63,19 @@ impl Trace {
         matches!(self, Trace::Services | Trace::Cluster | Trace::Events)
     }
 
-    /// What charts and the report read: every trace but `tasks.csv` (and the summary).
+    /// What charts and the report read: every trace but `tasks.csv` and `jobs.csv` (and the
+    /// summary).
     fn read_by_charts(self) -> bool {
-        self != Trace::Tasks
+        !matches!(self, Trace::Tasks | Trace::Jobs)
     }
 }
 
 /// The trace options of `ecsim run`.
 #[derive(Args, Debug, Default)]
 pub struct TraceArgs {
-    /// Trace files to write, a comma list of services, cluster, tasks, events, alarms
-    /// [default: all five]. summary.json is always written.
+    /// Trace files to write, a comma list of services, cluster, tasks, events, alarms, jobs,
+    /// jobs-trace [default: all; the jobs files only in runs with standalone tasks].
+    /// summary.json is always written.
     #[arg(
         long,
         value_enum,

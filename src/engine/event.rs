@@ -2,7 +2,7 @@
 
 use super::scaling::ScalingKind;
 use crate::model::{InstanceId, TaskId};
-use crate::sim::ServiceIdx;
+use crate::sim::{ProviderIdx, ServiceIdx};
 
 /// An event in the queue. Events carry ids, never objects; a timer whose task has moved on since
 /// it was scheduled carries an old `generation` and is dropped when it fires.
@@ -79,6 +79,23 @@ pub enum Event {
     SpotInstanceReclaimed {
         /// The instance.
         instance: InstanceId,
+    },
+    /// A RunTask call of `Spec::run_tasks` is made.
+    RunTask {
+        /// Index into `Spec::run_tasks`.
+        index: usize,
+    },
+    /// The current phase of a standalone task's run has finished.
+    JobTimer {
+        /// The run.
+        run: usize,
+        /// Its generation when the timer was set.
+        generation: u32,
+    },
+    /// Standalone tasks waiting on a provider try to find room (capacity was freed or came).
+    PlaceJobs {
+        /// The provider.
+        provider: ProviderIdx,
     },
     /// An Availability Zone outage ends.
     ZoneRecovered {

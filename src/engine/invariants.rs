@@ -17,6 +17,7 @@ impl World<'_> {
         self.check_placements();
         self.check_task_homes();
         self.check_draining();
+        self.check_jobs();
         for queue in self.services.iter().filter_map(|s| s.queue.as_ref()) {
             queue.check_invariants();
         }
@@ -171,7 +172,7 @@ impl World<'_> {
         for inst in self.capacity.instances.iter() {
             if inst.state == InstanceState::Terminated {
                 assert!(
-                    inst.tasks.is_empty(),
+                    inst.tasks.is_empty() && inst.jobs.is_empty(),
                     "terminated instance {} still holds tasks",
                     inst.ec2_instance_id
                 );
@@ -190,6 +191,20 @@ impl World<'_> {
                 mem += r.memory_mib;
                 enis += r.enis;
                 ports += t.host_ports.len();
+            }
+            for run in &inst.jobs {
+                let r = &self.jobs.runs[*run as usize];
+                assert_eq!(
+                    r.instance,
+                    Some(inst.id),
+                    "job run {run} placement disagrees with its instance"
+                );
+                let td = self.spec.run_tasks[r.request].task_definition;
+                let res = self.spec.task_definitions[td].resources();
+                cpu += res.cpu_units;
+                mem += res.memory_mib;
+                enis += res.enis;
+                ports += r.host_ports.len();
             }
             assert_eq!(
                 (cpu, mem, enis),

@@ -5,6 +5,7 @@ mod accounting;
 mod capacity;
 mod event;
 mod invariants;
+mod jobs;
 mod run;
 mod scaling;
 mod service;

@@ -83,6 +83,9 @@ pub(super) fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Res
     for (index, entry) in world.spec.timeline.iter().enumerate() {
         world.queue.push(entry.at, Event::Timeline { index });
     }
+    for (index, request) in world.spec.run_tasks.iter().enumerate() {
+        world.queue.push(request.at, Event::RunTask { index });
+    }
     let first_tick = world.spec.trace_interval.as_millis().min(world.end.0);
     world.queue.push(SimTime(first_tick), Event::TraceTick);
     Ok(())
@@ -147,6 +150,12 @@ pub(super) fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn Trace
             sink,
         ),
         Event::ZoneRecovered { zone } => world.recover_zone(zone, sink),
+        Event::RunTask { index } => world.on_run_task(index, sink),
+        Event::JobTimer { run, generation } => world.on_job_timer(run, generation, sink),
+        Event::PlaceJobs { provider } => {
+            world.place_waiting_jobs(provider);
+            Ok(())
+        }
     }
 }
 
@@ -154,6 +163,7 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
     if world.accounting.last_trace_at < world.end {
         world.on_trace_tick(sink)?;
     }
+    world.write_unfinished_jobs(sink)?;
     let alive: Vec<TaskId> = world.tasks.keys().collect();
     for id in alive {
         let task = &world.tasks[&id];

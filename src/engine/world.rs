@@ -3,6 +3,7 @@
 use super::accounting::Accounting;
 use super::capacity::Capacity;
 use super::capacity::faults::FaultState;
+use super::jobs::JobTable;
 use super::scaling::ScalingState;
 use super::service::ServiceState;
 use super::tasks::TaskTable;
@@ -33,6 +34,8 @@ pub(super) struct World<'s> {
     pub scaling: ScalingState,
     /// Zone outages, draining instances, Spot interruptions.
     pub faults: FaultState,
+    /// Standalone tasks (`jobs/`).
+    pub jobs: JobTable,
 }
 
 impl<'s> World<'s> {
@@ -54,6 +57,7 @@ impl<'s> World<'s> {
             warm_starting: false,
             scaling: ScalingState::new(spec),
             faults: FaultState::new(spec, &streams),
+            jobs: JobTable::new(spec.capacity_providers.len(), &streams),
         }
     }
 

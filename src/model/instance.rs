@@ -55,6 +55,8 @@ pub struct ContainerInstance {
     pub ports_in_use: BTreeSet<u16>,
     /// Tasks placed here and not yet STOPPED.
     pub tasks: Vec<TaskId>,
+    /// Standalone tasks (jobs, by job run id) placed here and not yet ended.
+    pub jobs: Vec<u64>,
     /// When EC2 launched it.
     pub launched_at: SimTime,
     /// When it registered with the cluster.
@@ -86,8 +88,9 @@ impl ContainerInstance {
         matches!(self.state, InstanceState::Active | InstanceState::Draining)
     }
 
-    /// True when it runs tasks (non-daemon: the simulator has no daemon services yet).
+    /// True when it runs tasks, service or standalone (non-daemon: the simulator has no daemon
+    /// services yet).
     pub fn is_busy(&self) -> bool {
-        !self.tasks.is_empty()
+        !self.tasks.is_empty() || !self.jobs.is_empty()
     }
 }

@@ -7,7 +7,10 @@ use super::summary::SummaryBuilder;
 use crate::spec::budget::grouped;
 use crate::trace::columns::{CellOf, Column, alarms, cluster, events, header, services, tasks};
 use crate::trace::format::RowWriter;
-use crate::trace::{AlarmRow, ClusterRow, EventRecord, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink};
+use crate::trace::jobs::{job_runs, job_trace};
+use crate::trace::{
+    AlarmRow, ClusterRow, EventRecord, JobRecord, JobTraceRow, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink,
+};
 
 /// The writers of a run directory's trace files; `None` for a file the run does not write (its
 /// rows are not even formatted).
@@ -22,6 +25,10 @@ pub struct RunFiles<W: Write> {
     pub tasks: Option<W>,
     /// `alarms.csv`.
     pub alarms: Option<W>,
+    /// `jobs.csv` (runs with standalone tasks).
+    pub jobs: Option<W>,
+    /// `jobs-trace.csv` (runs with standalone tasks).
+    pub job_trace: Option<W>,
 }
 
 /// Which rows of the alarm evaluations `alarms.csv` gets.
@@ -170,7 +177,16 @@ impl RunFiles<Vec<u8>> {
             events: Some(Vec::new()),
             tasks: Some(Vec::new()),
             alarms: Some(Vec::new()),
+            jobs: Some(Vec::new()),
+            job_trace: Some(Vec::new()),
         }
+    }
+
+    /// Drops the jobs files of a run without standalone tasks (they would be empty).
+    pub fn without_jobs(mut self) -> Self {
+        self.jobs = None;
+        self.job_trace = None;
+        self
     }
 }
 
@@ -194,6 +210,8 @@ impl<W: Write> CsvSink<W> {
         write_header(&mut f.events, row, b, events::COLUMNS)?;
         write_header(&mut f.tasks, row, b, tasks::COLUMNS)?;
         write_header(&mut f.alarms, row, b, alarms::COLUMNS)?;
+        write_header(&mut f.jobs, row, b, job_runs::COLUMNS)?;
+        write_header(&mut f.job_trace, row, b, job_trace::COLUMNS)?;
         Ok(sink)
     }
 
@@ -232,6 +250,8 @@ impl<W: Write> CsvSink<W> {
             &mut f.events,
             &mut f.tasks,
             &mut f.alarms,
+            &mut f.jobs,
+            &mut f.job_trace,
         ]
         .into_iter()
         .flatten()
@@ -296,6 +316,27 @@ impl<W: Write> TraceSink for CsvSink<W> {
         write_row(&mut self.files.tasks, &mut self.row, &mut self.bytes, tasks::COLUMNS, t)
     }
 
+    fn job(&mut self, j: &JobRecord<'_>) -> Result<(), SinkError> {
+        self.summary.job(j);
+        write_row(
+            &mut self.files.jobs,
+            &mut self.row,
+            &mut self.bytes,
+            job_runs::COLUMNS,
+            j,
+        )
+    }
+
+    fn job_row(&mut self, r: &JobTraceRow) -> Result<(), SinkError> {
+        write_row(
+            &mut self.files.job_trace,
+            &mut self.row,
+            &mut self.bytes,
+            job_trace::COLUMNS,
+            r,
+        )
+    }
+
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
         self.summary.finish(totals);
         self.flush()
@@ -333,7 +374,7 @@ mod tests {
     fn a_sink_counts_every_trace_it_makes_and_stops_at_its_limit() {
         let files = RunFiles {
             tasks: None,
-            ..RunFiles::in_memory()
+            ..RunFiles::in_memory().without_jobs()
         };
         let mut sink = CsvSink::new(files, 0, SummaryBuilder::default())
             .expect("headers")
@@ -367,11 +408,18 @@ mod tests {
         }
         let budget = sink.byte_budget();
         let (files, _) = sink.into_inner().expect("flushes");
-        let made: usize = [files.services, files.cluster, files.events, files.alarms]
-            .into_iter()
-            .flatten()
-            .map(|b| b.len())
-            .sum();
+        let made: usize = [
+            files.services,
+            files.cluster,
+            files.events,
+            files.alarms,
+            files.jobs,
+            files.job_trace,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|b| b.len())
+        .sum();
         assert!(
             accepted > 3 && budget.exceeded && budget.written <= 1_000,
             "{accepted} rows, {budget:?}"

@@ -2,9 +2,11 @@
 
 pub mod charts;
 mod csv_sink;
+mod job_summary;
 mod percentiles;
 pub mod report;
 mod report_events;
+mod report_jobs;
 mod summary;
 mod summary_sink;
 pub mod sweep_report;

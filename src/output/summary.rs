@@ -104,6 +104,10 @@ pub struct SummaryBuilder {
     /// every service per row made runs of thousands of services quadratic (issue 16). Looked up,
     /// never iterated; the first entry of a name wins, as a search from the front would.
     index: NameIndex,
+    /// Standalone tasks' aggregates, once a job record came.
+    jobs: Option<super::job_summary::JobAccumulator>,
+    /// The run's end, ms (a job still going counts until then).
+    end_ms: u64,
 }
 
 /// Positions by name in `Summary`'s lists.
@@ -183,6 +187,8 @@ impl SummaryBuilder {
             provider_accumulators: vec![ProviderAccumulator::default(); spec.capacity_providers.len()],
             latency: spec.behavior.has_service_model(),
             index: NameIndex::default(),
+            jobs: None,
+            end_ms: spec.duration.as_millis(),
         };
         let s = &builder.summary;
         let mut policies: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
@@ -367,8 +373,16 @@ impl SummaryBuilder {
         }
     }
 
+    /// Folds in one `jobs.csv` record (each attempt once, when it ends or at the end).
+    pub fn job(&mut self, j: &crate::trace::JobRecord<'_>) {
+        self.jobs.get_or_insert_with(Default::default).add(j, self.end_ms);
+    }
+
     /// Folds in the engine's totals.
     pub fn finish(&mut self, totals: &RunTotals) {
+        if let Some(jobs) = &self.jobs {
+            self.summary.jobs = Some(jobs.summary());
+        }
         let (s, index) = (&mut self.summary, &self.index);
         s.simulated_seconds = totals.simulated_ms as f64 / 1000.0;
         s.events_processed = totals.events_processed;

@@ -48,6 +48,11 @@ impl TraceSink for SummarySink {
         Ok(())
     }
 
+    fn job(&mut self, j: &crate::trace::JobRecord<'_>) -> Result<(), SinkError> {
+        self.summary.job(j);
+        Ok(())
+    }
+
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
         self.summary.finish(totals);
         Ok(())

@@ -344,6 +344,19 @@ fn read_task_behavior(o: &mut Obj<'_>, tb: &mut TaskBehavior, d: &mut Diagnostic
     if let Some(v) = o.number("healthCheckFailureProbability", 0.0, 1.0, d) {
         tb.health_check_failure_probability = v;
     }
+    // Standalone tasks: how long one runs, and how often its essential container exits with 1.
+    let run_time_path = o.child("runTime");
+    if let Some(n) = o.field("runTime") {
+        if let Some(mut m) = object(n, &run_time_path, d) {
+            if let Some(t) = super::service_model::read_service_time(&mut m, d) {
+                tb.run_time = Some(t);
+            }
+            m.finish(d);
+        }
+    }
+    if let Some(v) = o.number("failureProbability", 0.0, 1.0, d) {
+        tb.failure_probability = v;
+    }
 }
 
 /// A duration distribution: `30s` (fixed) or `{median: 40s, p95: 90s}` (lognormal).

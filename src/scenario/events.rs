@@ -1,14 +1,14 @@
 //! `events`: operator actions and faults on the timeline (`updateService`, `failInstances`,
-//! `drainInstances`, `azOutage`, `spotInterruption`, `updateTaskProtection`) and the instance
-//! selectors they share.
+//! `drainInstances`, `azOutage`, `spotInterruption`, `updateTaskProtection`), the instance
+//! selectors they share, and RunTask calls (`runTask`, read in `run_task`).
 
 use super::diag::{Declared, Diagnostics};
 use super::reader::{Obj, as_list, as_string, object};
 use super::yaml::{Loc, Node, Value};
 use crate::sim::{ProviderIdx, ServiceIdx, SimTime};
 use crate::spec::{
-    AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceSelector, Quantity, ServiceSpec,
-    SpotInterruptionSpec, TaskDefinitionSpec, TimelineAction, TimelineEvent,
+    AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceSelector, Quantity, RunTaskRequest,
+    ServiceSpec, SpotInterruptionSpec, StrategyItem, TaskDefinitionSpec, TimelineAction, TimelineEvent,
 };
 
 pub(super) const ACTIONS: &[&str] = &[
@@ -18,6 +18,7 @@ pub(super) const ACTIONS: &[&str] = &[
     "azOutage",
     "spotInterruption",
     "updateTaskProtection",
+    "runTask",
 ];
 
 /// What the timeline's actions may refer to.
@@ -30,8 +31,25 @@ pub struct TimelineContext<'a> {
     pub groups: &'a [AutoScalingGroupSpec],
     /// Availability Zone names.
     pub zones: &'a [String],
-    /// Every task definition revision (an `updateService` may name one).
+    /// Every task definition revision (an `updateService` or a `runTask` may name one).
     pub task_definitions: &'a [TaskDefinitionSpec],
+    /// The cluster's default capacity provider strategy, resolved (for `runTask`).
+    pub default_strategy: Option<&'a [StrategyItem]>,
+}
+
+/// The timeline read from `events`: operator actions and faults, and RunTask calls.
+#[derive(Debug, Default)]
+pub struct Events {
+    /// Actions and faults, sorted by time (entries at the same time keep file order).
+    pub timeline: Vec<TimelineEvent>,
+    /// `runTask` calls, sorted by time the same way.
+    pub run_tasks: Vec<RunTaskRequest>,
+}
+
+/// One action of an event.
+enum Action {
+    Timeline(TimelineAction),
+    RunTask(RunTaskRequest),
 }
 
 /// Reads the timeline, sorted by time (entries at the same time keep file order).
@@ -40,13 +58,18 @@ pub fn read_events(
     ctx: &TimelineContext<'_>,
     duration_ms: Option<u64>,
     d: &mut Diagnostics,
-) -> Vec<TimelineEvent> {
-    let Some(node) = node else { return Vec::new() };
-    let mut out: Vec<TimelineEvent> = as_list(node, "events", d)
-        .into_iter()
-        .filter_map(|(path, n)| read_event(n, &path, ctx, duration_ms, d))
-        .collect();
-    out.sort_by_key(|e| e.at);
+) -> Events {
+    let mut out = Events::default();
+    let Some(node) = node else { return out };
+    for (path, n) in as_list(node, "events", d) {
+        match read_event(n, &path, ctx, duration_ms, d) {
+            Some((at, Action::Timeline(action))) => out.timeline.push(TimelineEvent { at, action }),
+            Some((_, Action::RunTask(request))) => out.run_tasks.push(request),
+            None => {}
+        }
+    }
+    out.timeline.sort_by_key(|e| e.at);
+    out.run_tasks.sort_by_key(|r| r.at);
     out
 }
 
@@ -57,11 +80,11 @@ fn read_event(
     ctx: &TimelineContext<'_>,
     duration_ms: Option<u64>,
     d: &mut Diagnostics,
-) -> Option<TimelineEvent> {
+) -> Option<(SimTime, Action)> {
     let mut o = object(node, path, d)?;
     let at = o.required_duration("at", "when, as a time from the start such as `1d2h`", d);
     let at_loc = o.key_loc("at");
-    let action = read_action(&mut o, node, ctx, d);
+    let action = read_action(&mut o, node, at.map(|a| SimTime(a.as_millis())), ctx, d);
     o.finish(d);
     let at = at?;
     // Without a valid duration there is no end to compare with; `duration` has its own error.
@@ -74,14 +97,17 @@ fn read_event(
         );
         return None;
     }
-    Some(TimelineEvent {
-        at: SimTime(at.as_millis()),
-        action: action?,
-    })
+    Some((SimTime(at.as_millis()), action?))
 }
 
-/// The one action of the event `o` (read from `node`).
-fn read_action(o: &mut Obj<'_>, node: &Node, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<TimelineAction> {
+/// The one action of the event `o` (read from `node`), at `at`.
+fn read_action(
+    o: &mut Obj<'_>,
+    node: &Node,
+    at: Option<SimTime>,
+    ctx: &TimelineContext<'_>,
+    d: &mut Diagnostics,
+) -> Option<Action> {
     let present: Vec<(&'static str, &Node)> = ACTIONS
         .iter()
         .filter_map(|name| o.field(name).map(|n| (*name, n)))
@@ -89,14 +115,23 @@ fn read_action(o: &mut Obj<'_>, node: &Node, ctx: &TimelineContext<'_>, d: &mut 
     match present.as_slice() {
         [(name, n)] => {
             let p = o.child(name);
-            match *name {
+            let action = match *name {
+                "runTask" => {
+                    let run_task = super::run_task::RunTaskContext {
+                        task_definitions: ctx.task_definitions,
+                        providers: ctx.providers,
+                        default_strategy: ctx.default_strategy,
+                    };
+                    return super::run_task::read_run_task(n, &p, at, &run_task, d).map(Action::RunTask);
+                }
                 "updateService" => read_update(n, &p, ctx.services, ctx.task_definitions, d),
                 "failInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::FailInstances),
                 "drainInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::DrainInstances),
                 "azOutage" => read_outage(n, &p, ctx, d),
                 "updateTaskProtection" => read_task_protection(n, &p, ctx, d),
                 _ => read_spot(n, &p, ctx, d),
-            }
+            };
+            action.map(Action::Timeline)
         }
         [_, _, ..] => {
             d.error(

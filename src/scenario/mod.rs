@@ -25,6 +25,7 @@ mod placement;
 pub mod provenance;
 mod reader;
 mod revision_models;
+mod run_task;
 pub mod schema;
 mod service_model;
 mod services;
@@ -40,8 +41,8 @@ use self::reader::{Obj, as_list, as_string, object};
 use self::yaml::{Loc, Node};
 use crate::sim::SimDuration;
 use crate::spec::{
-    AutoScalingGroupSpec, AutoScalingSpec, Behavior, CapacityProviderSpec, InstanceAttributeSpec, ServiceSpec, Spec,
-    StrategyItem, TargetGroupSpec, TaskDefinitionSpec, TimelineEvent,
+    AutoScalingGroupSpec, AutoScalingSpec, Behavior, CapacityProviderSpec, InstanceAttributeSpec, RunTaskRequest,
+    ServiceSpec, Spec, StrategyItem, TargetGroupSpec, TaskDefinitionSpec, TimelineEvent,
 };
 use crate::workload::DEFAULT_START_EPOCH_MS;
 
@@ -186,9 +187,12 @@ fn read_top(
         groups: &groups,
         zones: &zones,
         task_definitions: &ecs.task_definitions,
+        default_strategy: ecs.default_strategy.as_deref(),
     };
     let duration_ms = run.duration.map(|v| v.as_millis());
-    let timeline = events::read_events(o.field("events"), &timeline_context, duration_ms, d);
+    let events = events::read_events(o.field("events"), &timeline_context, duration_ms, d);
+    check_something_to_simulate(&o, &ecs, &events, d);
+    let timeline = events.timeline;
     revision_models::check_revision_models(
         o.field("load"),
         &ecs.services,
@@ -214,7 +218,15 @@ fn read_top(
         d,
     );
     o.finish(d);
-    let spec = assemble_spec(run, zones, groups, ecs, behavior, auto_scaling, timeline)?;
+    let spec = assemble_spec(
+        run,
+        zones,
+        groups,
+        ecs,
+        behavior,
+        auto_scaling,
+        (timeline, events.run_tasks),
+    )?;
     Some((spec, expectations, sweep, charts))
 }
 
@@ -226,7 +238,7 @@ fn assemble_spec(
     ecs: EcsBlock<'_>,
     behavior: Behavior,
     auto_scaling: AutoScalingSpec,
-    timeline: Vec<TimelineEvent>,
+    (timeline, run_tasks): (Vec<TimelineEvent>, Vec<RunTaskRequest>),
 ) -> Option<Spec> {
     Some(Spec {
         name: run.name,
@@ -247,6 +259,7 @@ fn assemble_spec(
         instance_attributes: ecs.instance_attributes,
         awsvpc_trunking: ecs.awsvpc_trunking,
         timeline,
+        run_tasks,
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),
     })
@@ -329,6 +342,20 @@ struct EcsBlock<'n> {
     services_node: Option<&'n Node>,
     instance_attributes: Vec<InstanceAttributeSpec>,
     awsvpc_trunking: bool,
+    /// The cluster's default capacity provider strategy, resolved.
+    default_strategy: Option<Vec<StrategyItem>>,
+}
+
+/// A scenario simulates services, standalone tasks, or both: with neither there is nothing to run.
+fn check_something_to_simulate(o: &Obj<'_>, ecs: &EcsBlock<'_>, events: &events::Events, d: &mut Diagnostics) {
+    if ecs.services.is_empty() && events.run_tasks.is_empty() && !d.has_errors() && d.unread.is_empty() {
+        d.error(
+            o.loc,
+            "ecs.services",
+            "the scenario defines no service to simulate and no task to run",
+            Some("add ecs.services with at least one service, or a `runTask` event".into()),
+        );
+    }
 }
 
 /// Reads `ecs` (capacity providers, cluster, task definitions, services, attributes, account
@@ -341,7 +368,6 @@ fn read_ecs<'n>(
     d: &mut Diagnostics,
 ) -> EcsBlock<'n> {
     let mut ecs = o.field("ecs").and_then(|n| object(n, "ecs", d));
-    let ecs_present = ecs.is_some();
     let mut providers = infrastructure::read_capacity_providers(ecs_field(&mut ecs, "capacityProviders"), groups, d);
     let cluster = infrastructure::read_cluster(ecs_field(&mut ecs, "cluster"), &providers, d);
     let services_node = ecs_field(&mut ecs, "services");
@@ -370,15 +396,8 @@ fn read_ecs<'n>(
     if let Some(e) = ecs {
         e.finish(d);
     }
-    if (!ecs_present || services.is_empty()) && !d.has_errors() && d.unread.is_empty() {
-        d.error(
-            o.loc,
-            "ecs.services",
-            "the scenario defines no service to simulate",
-            Some("add ecs.services with at least one service".into()),
-        );
-    }
     EcsBlock {
+        default_strategy,
         providers,
         cluster_name: cluster.name,
         task_definitions,

@@ -72,7 +72,7 @@ const PARAMETERS: &[(&str, &[&str])] = &[
 /// median, p95}`, `{distribution: constant, value}` or `{distribution: histogram, buckets:
 /// [{le, count}, ...]}`. Every parameter is read (so each is checked and known to the schema);
 /// one that the distribution does not take is an error, as is a missing one.
-fn read_service_time(m: &mut Obj<'_>, d: &mut Diagnostics) -> Option<ServiceTime> {
+pub(super) fn read_service_time(m: &mut Obj<'_>, d: &mut Diagnostics) -> Option<ServiceTime> {
     let kind = m.required_one_of("distribution", DISTRIBUTIONS, "the distribution of service times", d);
     let mut ms = |m: &mut Obj<'_>, name: &'static str| {
         let (loc, path) = (m.key_loc(name), m.child(name));

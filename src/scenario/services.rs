@@ -105,7 +105,8 @@ fn read_service(
     let grace = o
         .int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
         .map_or(SimDuration::ZERO, |s| SimDuration::from_secs(s as u64));
-    let (strategy, uses_launch_type) = read_launch_type_or_strategy(&mut o, name_loc, ctx, d);
+    let (strategy, uses_launch_type) =
+        read_launch_type_or_strategy(&mut o, name_loc, ctx.providers, ctx.default_strategy, d);
     o.ignore(SERVICE_IGNORED);
     o.finish(d);
     let (Some(name), Some(task_definition), Some(desired), Some(strategy)) = (name, task_definition, desired, strategy)
@@ -153,7 +154,7 @@ fn read_service(
 }
 
 /// `taskDefinition`: the revision it names, with where its value is and its path.
-fn read_task_definition_ref(
+pub(super) fn read_task_definition_ref(
     o: &mut Obj<'_>,
     task_definitions: &[TaskDefinitionSpec],
     d: &mut Diagnostics,
@@ -179,18 +180,19 @@ fn read_deployment_controller(o: &mut Obj<'_>, d: &mut Diagnostics) {
 }
 
 /// `launchType` or `capacityProviderStrategy` (else the cluster's default strategy) as the
-/// service's strategy; also whether the service counts as using a launch type.
-fn read_launch_type_or_strategy(
+/// service's (or a RunTask call's) strategy; also whether it counts as using a launch type.
+pub(super) fn read_launch_type_or_strategy(
     o: &mut Obj<'_>,
     name_loc: Loc,
-    ctx: &ServiceContext<'_>,
+    providers: &[CapacityProviderSpec],
+    default_strategy: Option<&[StrategyItem]>,
     d: &mut Diagnostics,
 ) -> (Option<Vec<StrategyItem>>, bool) {
     let launch_type_loc = o.key_loc("launchType");
     let launch_type = o.one_of("launchType", &["EC2", "FARGATE", "EXTERNAL"], d);
     let strategy_path = o.child("capacityProviderStrategy");
     let strategy_items = read_strategy_items(o, "capacityProviderStrategy", d);
-    let (path, providers) = (o.path.as_str(), ctx.providers);
+    let path = o.path.as_str();
     let strategy = match (launch_type, strategy_items.is_empty()) {
         (Some(_), false) => {
             d.error(
@@ -222,12 +224,12 @@ fn read_launch_type_or_strategy(
         }
         (Some(_), true) => ec2_launch_type(providers, launch_type_loc, path, d),
         (None, false) => resolve_strategy(&strategy_items, providers, &strategy_path, d),
-        (None, true) => match ctx.default_strategy {
+        (None, true) => match default_strategy {
             Some(s) => Some(s.to_vec()),
             None => ec2_launch_type(providers, name_loc, path, d),
         },
     };
-    let uses_launch_type = launch_type.is_some() || (strategy_items.is_empty() && ctx.default_strategy.is_none());
+    let uses_launch_type = launch_type.is_some() || (strategy_items.is_empty() && default_strategy.is_none());
     (strategy, uses_launch_type)
 }
 

@@ -67,6 +67,12 @@ pub struct TaskBehavior {
     /// How a task serves requests as a queue (`serviceTime` and `concurrency`); when set, it
     /// replaces `requests_per_second_at_full_cpu` and the service gets latency figures.
     pub service_model: Option<ServiceModel>,
+    /// A standalone task's time in RUNNING before its essential container exits (`runTime`);
+    /// `None`: it runs until the end of the run.
+    pub run_time: Option<ServiceTime>,
+    /// Probability that a standalone task's essential container exits with code 1 at the end of
+    /// its run time (`failureProbability`) instead of 0.
+    pub failure_probability: f64,
 }
 
 /// A task as `concurrency` slots, each serving one request at a time for a service time.
@@ -119,6 +125,8 @@ impl Default for TaskBehavior {
             start_failure_probability: 0.0,
             health_check_failure_probability: 0.0,
             service_model: None,
+            run_time: None,
+            failure_probability: 0.0,
         }
     }
 }

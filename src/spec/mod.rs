@@ -6,6 +6,7 @@ mod behavior;
 pub mod budget;
 mod cluster;
 mod deployment;
+mod run_task;
 mod task_definition;
 mod timeline;
 
@@ -27,6 +28,7 @@ pub use deployment::{
     CircuitBreakerSpec, DeploymentAlarmsSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec,
     LoadBalancingAlgorithm, TargetGroupSpec,
 };
+pub use run_task::{MAX_TASKS_PER_RUN_TASK, RetryPolicy, RunTaskCapacity, RunTaskRequest, Trigger, TriggerKind};
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
 
@@ -72,6 +74,9 @@ pub struct Spec {
     pub awsvpc_trunking: bool,
     /// Operator actions and faults, sorted by time (stable).
     pub timeline: Vec<TimelineEvent>,
+    /// RunTask calls of every trigger (`runTask` events, schedules, rules), sorted by time
+    /// (stable): the standalone tasks ("jobs") of the run.
+    pub run_tasks: Vec<RunTaskRequest>,
     /// Field paths of AWS keys that were accepted but are not modelled.
     pub ignored_fields: Vec<String>,
     /// Blocks that were parsed but belong to capabilities not simulated yet.
@@ -82,6 +87,11 @@ impl Spec {
     /// Index of the service called `name`.
     pub fn service_index(&self, name: &str) -> Option<usize> {
         self.services.iter().position(|s| s.name == name)
+    }
+
+    /// Whether the run starts standalone tasks (then it writes `jobs.csv` and `jobs-trace.csv`).
+    pub fn has_jobs(&self) -> bool {
+        !self.run_tasks.is_empty()
     }
 
     /// The load profile of service `i` (a service without a `load` entry gets no demand).

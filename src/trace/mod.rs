@@ -8,11 +8,13 @@ mod alarm_history;
 pub mod columns;
 mod event_detail;
 pub mod format;
+pub mod jobs;
 pub mod summary;
 
 #[cfg(test)]
 pub(crate) use event_detail::every_detail;
 pub use event_detail::{DesiredCause, DetailCells, EventDetail, FailureCause, FaultCause};
+pub use jobs::{JobOutcome, JobRecord, JobTraceRow};
 
 use crate::workload::{IntervalLatency, RunLatency};
 
@@ -349,6 +351,16 @@ pub trait TraceSink {
     fn alarm_row(&mut self, row: &AlarmRow<'_>) -> Result<(), SinkError>;
     /// A `tasks.csv` row (when a task stops, or at the end for tasks still alive).
     fn task(&mut self, record: &TaskRecord<'_>) -> Result<(), SinkError>;
+    /// A `jobs.csv` row (when a standalone task's attempt ends, or at the end for those still
+    /// waiting or running). Only runs with standalone tasks send any; a sink that keeps no job
+    /// figures leaves this default.
+    fn job(&mut self, _record: &JobRecord<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+    /// A `jobs-trace.csv` row, at every trace tick of a run with standalone tasks.
+    fn job_row(&mut self, _row: &JobTraceRow) -> Result<(), SinkError> {
+        Ok(())
+    }
     /// Called once at the end with the engine's totals.
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError>;
 }
@@ -366,8 +378,43 @@ pub struct MemorySink {
     pub tasks: Vec<OwnedTaskRow>,
     /// Alarm rows: (time_ms, alarm, value, state).
     pub alarms: Vec<(u64, String, Option<f64>, String)>,
+    /// `jobs.csv` rows.
+    pub jobs: Vec<OwnedJobRecord>,
+    /// `jobs-trace.csv` rows.
+    pub job_rows: Vec<JobTraceRow>,
     /// Totals.
     pub totals: Option<RunTotals>,
+}
+
+/// A `jobs.csv` row for `MemorySink`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnedJobRecord {
+    /// Job id.
+    pub job_id: u64,
+    /// Attempt, from 1.
+    pub attempt: u32,
+    /// Trigger name.
+    pub trigger_name: String,
+    /// Capacity provider.
+    pub capacity_provider: String,
+    /// Instance id or FARGATE.
+    pub instance: String,
+    /// RunTask call, ms.
+    pub created_ms: u64,
+    /// Placed, ms.
+    pub placed_ms: Option<u64>,
+    /// RUNNING, ms.
+    pub started_ms: Option<u64>,
+    /// Ended, ms.
+    pub ended_ms: Option<u64>,
+    /// Outcome.
+    pub outcome: JobOutcome,
+    /// Exit code.
+    pub exit_code: Option<u8>,
+    /// Reason.
+    pub reason: String,
+    /// Cost, USD.
+    pub cost_usd: f64,
 }
 
 /// A task row for `MemorySink`: (task id, service, instance id, AZ, stop reason).
@@ -451,6 +498,28 @@ impl TraceSink for MemorySink {
             r.availability_zone.map(str::to_string),
             r.stop_reason.to_string(),
         ));
+        Ok(())
+    }
+    fn job(&mut self, r: &JobRecord<'_>) -> Result<(), SinkError> {
+        self.jobs.push(OwnedJobRecord {
+            job_id: r.job_id,
+            attempt: r.attempt,
+            trigger_name: r.trigger_name.to_string(),
+            capacity_provider: r.capacity_provider.to_string(),
+            instance: r.instance.to_string(),
+            created_ms: r.created_ms,
+            placed_ms: r.placed_ms,
+            started_ms: r.started_ms,
+            ended_ms: r.ended_ms,
+            outcome: r.outcome,
+            exit_code: r.exit_code,
+            reason: r.reason.to_string(),
+            cost_usd: r.cost_usd,
+        });
+        Ok(())
+    }
+    fn job_row(&mut self, row: &JobTraceRow) -> Result<(), SinkError> {
+        self.job_rows.push(row.clone());
         Ok(())
     }
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {

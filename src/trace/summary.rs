@@ -257,6 +257,64 @@ pub struct Summary {
     /// chart and never added up; absent without.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub chart_compare: Vec<ComparedService>,
+    /// Standalone tasks' figures; absent in a run without them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<JobsSummary>,
+}
+
+/// The standalone tasks of a run (`jobs.csv` in figures).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct JobsSummary {
+    /// Tasks RunTask was asked for (a retried task counts once).
+    pub jobs: u64,
+    /// Attempts, retries included.
+    pub attempts: u64,
+    /// Attempts that completed (exit code 0).
+    pub completed: u64,
+    /// Attempts that failed: exit code 1, a RunTask failure, a capacity wait that timed out.
+    pub failed: u64,
+    /// Attempts interrupted (their instance went away) and retried or not asked to be.
+    pub interrupted: u64,
+    /// Attempts interrupted with no retry left.
+    pub abandoned: u64,
+    /// Attempts still waiting or running at the end.
+    pub unfinished: u64,
+    /// Median wait for capacity (RunTask call to placement), seconds, over attempts.
+    pub wait_p50_s: f64,
+    /// 95th percentile of the wait for capacity, seconds.
+    pub wait_p95_s: f64,
+    /// Longest wait for capacity, seconds.
+    pub wait_max_s: f64,
+    /// Cost of every attempt, USD.
+    pub cost_usd: f64,
+    /// `cost_usd` divided by `jobs`.
+    pub cost_per_job_usd: f64,
+    /// Per trigger (schedule, rule, or a `runTask` event's task group), by name.
+    pub triggers: Vec<TriggerSummary>,
+}
+
+/// The jobs of one trigger.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TriggerSummary {
+    /// `runTask`, `schedule` or `rule`.
+    pub kind: String,
+    /// Its name.
+    pub name: String,
+    /// Firings (distinct firing times).
+    pub firings: u64,
+    /// Tasks asked for.
+    pub jobs: u64,
+    /// Attempts completed.
+    pub completed: u64,
+    /// Attempts failed.
+    pub failed: u64,
+    /// The longest batch of one firing: from the firing to the end of its last task, seconds;
+    /// a batch with a task still going at the end of the run counts until the end.
+    pub makespan_s: f64,
+    /// Cost of its attempts, USD.
+    pub cost_usd: f64,
 }
 
 /// One alternative of `charts.compare`.

@@ -121,6 +121,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
         instance_attributes: Vec::new(),
         awsvpc_trunking: false,
         timeline: Vec::new(),
+        run_tasks: Vec::new(),
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),
     }

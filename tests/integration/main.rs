@@ -19,6 +19,7 @@ mod faults;
 mod fuzz_smoke;
 mod generated;
 mod generator;
+mod jobs;
 mod latency;
 mod output_dirs;
 mod placement;

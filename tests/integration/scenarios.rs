@@ -111,6 +111,7 @@ fn same_seed_gives_identical_bytes_and_another_seed_differs() {
         assert_eq!(a.tasks, b.tasks, "{}", path.display());
         assert_eq!(a.summary, b.summary, "{}", path.display());
         assert_eq!(a.alarms, b.alarms, "{}", path.display());
+        assert_eq!(a.jobs, b.jobs, "{}", path.display());
         let name = path.file_name().expect("file name").to_string_lossy();
         for (file, text) in [
             ("services.csv", &a.services),
@@ -121,6 +122,12 @@ fn same_seed_gives_identical_bytes_and_another_seed_differs() {
             ("summary.json", &a.summary),
         ] {
             hashes.push_str(&format!("{name} {file} {:016x}\n", fnv1a(text.as_bytes())));
+        }
+        // Only runs with standalone tasks write the jobs files.
+        if let Some((jobs, trace)) = &a.jobs {
+            for (file, text) in [("jobs.csv", jobs), ("jobs-trace.csv", trace)] {
+                hashes.push_str(&format!("{name} {file} {:016x}\n", fnv1a(text.as_bytes())));
+            }
         }
     }
     let list = crate::support::root().join(OUTPUT_HASHES);

@@ -51,6 +51,8 @@ pub struct RunOutput {
     pub tasks: String,
     pub summary: String,
     pub alarms: String,
+    /// `jobs.csv` and `jobs-trace.csv`, in runs with standalone tasks.
+    pub jobs: Option<(String, String)>,
 }
 
 /// Runs a loaded scenario with invariant checks and returns its files as text (`alarms.csv`
@@ -62,7 +64,10 @@ pub fn run_to_strings(loaded: &LoadedScenario) -> RunOutput {
 /// [`run_to_strings`] with `alarms.csv` holding `alarm_rows`.
 pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> RunOutput {
     let spec = &loaded.spec;
-    let files = RunFiles::in_memory();
+    let files = match spec.has_jobs() {
+        true => RunFiles::in_memory(),
+        false => RunFiles::in_memory().without_jobs(),
+    };
     // As `ecsim run` writes it: with the scenario's hash, header and overrides.
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
@@ -91,6 +96,10 @@ pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> Ru
         tasks: s(files.tasks),
         summary: summary.to_json(),
         alarms: s(files.alarms),
+        jobs: match (files.jobs, files.job_trace) {
+            (Some(j), Some(t)) => Some((s(Some(j)), s(Some(t)))),
+            _ => None,
+        },
     }
 }
 

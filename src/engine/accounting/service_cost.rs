@@ -25,7 +25,7 @@ impl World<'_> {
     }
 
     /// The part of an instance's hourly price that task `task`, placed on it, is charged.
-    fn instance_share_usd_per_hour(&self, task_definition: usize, instance: InstanceId) -> f64 {
+    pub(in crate::engine) fn instance_share_usd_per_hour(&self, task_definition: usize, instance: InstanceId) -> f64 {
         let inst = &self.capacity.instances[instance];
         if inst.registered_cpu_units == 0 || inst.capacity_provider.is_none() {
             return 0.0;

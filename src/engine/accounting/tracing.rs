@@ -17,6 +17,7 @@ impl World<'_> {
         for provider in ProviderIdx::all(self.spec.capacity_providers.len()) {
             self.write_cluster_row(provider, sink)?;
         }
+        self.write_job_trace_row(sink)?;
         self.accounting.last_trace_at = self.now;
         if self.now < self.end {
             let next = (self.now + self.spec.trace_interval).min(self.end);
@@ -94,6 +95,9 @@ impl World<'_> {
                     .count() as u32
             };
         }
+        // Standalone tasks on the provider: those waiting for an instance, and all not ended.
+        provisioning += self.jobs.waiting[provider.index()].len() as u32;
+        tasks += self.live_job_runs().filter(|(_, r)| r.provider == provider).count() as u32;
         let reservation = cp.managed_scaling.map(|_| self.reservation_sample(provider).percent);
         let desired_capacity = match cp.kind {
             CapacityProviderKind::AutoScalingGroup(g) => Some(self.capacity.groups[g].desired),

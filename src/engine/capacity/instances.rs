@@ -108,6 +108,7 @@ impl World<'_> {
             used_enis: 0,
             ports_in_use: Default::default(),
             tasks: Vec::new(),
+            jobs: Vec::new(),
             launched_at: self.now,
             registered_at: registered.then_some(self.now),
             terminated_at: None,
@@ -194,6 +195,7 @@ impl World<'_> {
         for task in tasks {
             self.abort_task(task, StopReason::InstanceTerminated, sink)?;
         }
+        self.interrupt_jobs_on(id, StopReason::InstanceTerminated.as_str(), sink)?;
         let Some(inst) = self.capacity.instances.get_mut(id) else {
             // A draining instance emptied by the aborts above was terminated on the way.
             return Ok(());

@@ -62,7 +62,7 @@ impl World<'_> {
             )?;
             self.request_reconcile(service);
         }
-        Ok(())
+        self.stop_jobs_waiting_too_long(sink)
     }
 
     /// CapacityProviderReservation of `provider` now (reference 6.3 and 6.4).
@@ -122,6 +122,24 @@ impl World<'_> {
                         },
                     )),
                 }
+            }
+        }
+        // Standalone tasks waiting on the provider count as service tasks do (reference 6.4).
+        for run in &self.jobs.waiting[provider.index()] {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            let td = self.spec.run_tasks[self.jobs.runs[*run].request].task_definition;
+            match groups.iter_mut().find(|(t, _)| *t == td) {
+                Some((_, g)) => g.tasks += 1,
+                None => groups.push((
+                    td,
+                    WaitingTaskGroup {
+                        resources: self.spec.task_definitions[td].resources(),
+                        tasks: 1,
+                    },
+                )),
             }
         }
         // Task definitions with identical requirements form one group.

@@ -187,7 +187,7 @@ impl World<'_> {
             .draining
             .iter()
             .any(|d| d.instance == id && d.terminate_when_empty);
-        let empty = self.capacity.instances.get(id).is_some_and(|i| i.tasks.is_empty());
+        let empty = self.capacity.instances.get(id).is_some_and(|i| !i.is_busy());
         if wanted && empty {
             self.terminate_instance(id, "the instance finished draining", sink)?;
         }

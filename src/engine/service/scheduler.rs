@@ -258,7 +258,9 @@ impl World<'_> {
     }
 
     /// Asks the scheduler to retry placement for services with tasks waiting on `provider`.
+    /// Standalone tasks waiting on it get a placement pass too.
     pub fn request_reconcile_waiting_on(&mut self, provider: ProviderIdx) {
+        self.request_job_placement(provider);
         for service in ServiceIdx::all(self.services.len()) {
             let uses = self.spec.services[service]
                 .strategy

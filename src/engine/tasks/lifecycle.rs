@@ -230,8 +230,13 @@ impl World<'_> {
 
     /// USD per hour of a Fargate task; `None` for tasks on EC2 capacity.
     fn fargate_price(&self, task: &Task) -> Option<f64> {
-        let kind = &self.spec.capacity_providers[task.capacity_provider].kind;
-        let td = &self.spec.task_definitions[task.task_definition];
+        self.fargate_usd_per_hour(task.capacity_provider, task.task_definition)
+    }
+
+    /// USD per hour of a task of task definition `td` on provider `p`; `None` for EC2 capacity.
+    pub(in crate::engine) fn fargate_usd_per_hour(&self, p: crate::sim::ProviderIdx, td: usize) -> Option<f64> {
+        let kind = &self.spec.capacity_providers[p].kind;
+        let td = &self.spec.task_definitions[td];
         let prices = &self.spec.behavior.cost;
         let on_demand: FargatePrice = if td.cpu_architecture == "ARM64" {
             prices.fargate_linux_arm

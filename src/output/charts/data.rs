@@ -44,6 +44,8 @@ pub struct RunData {
     pub event_rows: usize,
     /// One per alarm of `alarms.csv`, in order of first row; empty for runs without it.
     pub alarms: Vec<AlarmSeries>,
+    /// `jobs-trace.csv`, in runs with standalone tasks.
+    pub jobs: Option<super::jobs::JobSeries>,
 }
 
 /// One service's `services.csv` columns. Times are seconds since the start.
@@ -263,6 +265,7 @@ impl RunData {
             other_events,
             event_rows,
             alarms: Vec::new(),
+            jobs: None,
         })
     }
 
@@ -271,6 +274,14 @@ impl RunData {
     pub fn with_alarms(mut self, alarms_csv: &str) -> Result<RunData, DataError> {
         if !alarms_csv.trim().is_empty() {
             self.alarms = parse_alarms(alarms_csv)?;
+        }
+        Ok(self)
+    }
+
+    /// Adds the standalone tasks' `jobs-trace.csv` (absent in runs without them).
+    pub fn with_jobs_trace(mut self, jobs_trace_csv: Option<&str>) -> Result<RunData, DataError> {
+        if let Some(text) = jobs_trace_csv.filter(|t| !t.trim().is_empty()) {
+            self.jobs = Some(super::jobs::parse_job_trace(text)?);
         }
         Ok(self)
     }
@@ -289,7 +300,10 @@ impl RunData {
 
 /// A CSV reader over `text` and its header. Rows are then read one at a time into a reused
 /// record: a 30-day run has tens of thousands of rows per file.
-fn open_table<'t>(file: &'static str, text: &'t str) -> Result<(csv::StringRecord, csv::Reader<&'t [u8]>), DataError> {
+pub(super) fn open_table<'t>(
+    file: &'static str,
+    text: &'t str,
+) -> Result<(csv::StringRecord, csv::Reader<&'t [u8]>), DataError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
     let header = reader.headers().map_err(csv_error(file))?.clone();
     Ok((header, reader))
@@ -312,7 +326,7 @@ fn optional_cell(row: &csv::StringRecord, index: Option<usize>) -> &str {
     index.and_then(|i| row.get(i)).unwrap_or("")
 }
 
-fn column(file: &'static str, header: &csv::StringRecord, name: &str) -> Result<usize, DataError> {
+pub(super) fn column(file: &'static str, header: &csv::StringRecord, name: &str) -> Result<usize, DataError> {
     header.iter().position(|h| h == name).ok_or_else(|| DataError {
         file,
         message: format!("missing column `{name}`"),
@@ -320,7 +334,7 @@ fn column(file: &'static str, header: &csv::StringRecord, name: &str) -> Result<
 }
 
 /// A number cell; an empty cell is NaN (a value that does not exist, like Fargate's reservation).
-fn number(file: &'static str, row: &csv::StringRecord, index: usize, line: usize) -> Result<f64, DataError> {
+pub(super) fn number(file: &'static str, row: &csv::StringRecord, index: usize, line: usize) -> Result<f64, DataError> {
     let cell = row.get(index).unwrap_or("");
     if cell.is_empty() {
         return Ok(f64::NAN);

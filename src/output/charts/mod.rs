@@ -7,7 +7,8 @@
 //! chart shows), `draw` and `encode` (how), `downsample`, `palette` (which colours mean what),
 //! `style`, `timeline`, `annotations`, `scaling` (target lines, alarm periods and the datapoints
 //! the alarms saw), and one file per chart kind (`load`, `tasks`, `utilization`, `deployments`,
-//! `latency`, `capacity`, `cost`, `worker` for queue workers, `comparison` for alternatives).
+//! `latency`, `capacity`, `cost`, `worker` for queue workers, `comparison` for alternatives,
+//! `jobs` for standalone tasks).
 
 pub mod annotations;
 pub mod capacity;
@@ -19,6 +20,7 @@ pub mod downsample;
 mod draw;
 mod encode;
 pub mod figure;
+pub mod jobs;
 pub mod latency;
 pub mod load;
 pub mod palette;
@@ -140,6 +142,8 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
         // Only for a service with a service model (issue 14).
         figures.extend(latency::figure(ctx, service));
     }
+    // Standalone tasks, in runs that have them.
+    figures.extend(ctx.run.jobs.as_ref().map(|jobs| jobs::figure(ctx, jobs)));
     // The alternatives of `charts.compare` on shared axes.
     figures.extend(comparison::figure(ctx));
     // A provider no task ever used (FARGATE_SPOT beside FARGATE) would be an empty chart.

@@ -96,6 +96,7 @@ mod tests {
             used_enis: enis_used,
             ports_in_use: ports.iter().copied().collect(),
             tasks: vec![],
+            jobs: vec![],
             launched_at: SimTime::ZERO,
             registered_at: Some(SimTime::ZERO),
             terminated_at: None,

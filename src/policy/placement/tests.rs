@@ -68,6 +68,7 @@ fn instance(id: u32, az: usize, free_cpu: u32, free_memory: u64, attributes: &[(
         used_enis: 0,
         ports_in_use: Default::default(),
         tasks: vec![],
+        jobs: vec![],
         launched_at: SimTime::ZERO,
         registered_at: Some(SimTime::ZERO),
         terminated_at: None,
