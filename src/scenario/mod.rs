@@ -248,6 +248,7 @@ fn assemble_spec(
         timeline,
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),
+        event_bridge: Default::default(),
     })
 }
 

@@ -6,6 +6,7 @@ mod behavior;
 pub mod budget;
 mod cluster;
 mod deployment;
+pub mod event_bridge;
 mod task_definition;
 mod timeline;
 
@@ -27,6 +28,7 @@ pub use deployment::{
     CircuitBreakerSpec, DeploymentAlarmsSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec,
     LoadBalancingAlgorithm, TargetGroupSpec,
 };
+pub use event_bridge::{EventBridgeSpec, TriggerClock, TriggeredRunTask, TriggeredRunTasks};
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
 
@@ -72,6 +74,8 @@ pub struct Spec {
     pub awsvpc_trunking: bool,
     /// Operator actions and faults, sorted by time (stable).
     pub timeline: Vec<TimelineEvent>,
+    /// `eventBridge`: schedules and event rules that run standalone tasks.
+    pub event_bridge: EventBridgeSpec,
     /// Field paths of AWS keys that were accepted but are not modelled.
     pub ignored_fields: Vec<String>,
     /// Blocks that were parsed but belong to capabilities not simulated yet.
@@ -82,6 +86,16 @@ impl Spec {
     /// Index of the service called `name`.
     pub fn service_index(&self, name: &str) -> Option<usize> {
         self.services.iter().position(|s| s.name == name)
+    }
+
+    /// Every RunTask request the `eventBridge` section makes during the run, in time order.
+    pub fn triggered_run_tasks(&self) -> TriggeredRunTasks<'_> {
+        let clock = TriggerClock {
+            seed: self.seed,
+            start_epoch_ms: self.start_epoch_ms,
+            load_step_ms: self.behavior.load_step.as_millis(),
+        };
+        TriggeredRunTasks::new(&self.event_bridge, clock, self.duration.as_millis())
     }
 
     /// The load profile of service `i` (a service without a `load` entry gets no demand).

@@ -123,6 +123,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
         timeline: Vec::new(),
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),
+        event_bridge: Default::default(),
     }
 }
 
