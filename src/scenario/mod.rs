@@ -14,6 +14,8 @@ mod behavior;
 pub mod charts;
 mod customized_metric;
 pub mod diag;
+mod event_bridge;
+mod event_patterns;
 mod events;
 mod infrastructure;
 mod load;
@@ -164,7 +166,16 @@ fn read_top(
     let mut ecs = read_ecs(&mut o, &groups, loader, sources, d);
     let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
     let behavior = behavior::read_behavior(o.field("behavior"), &ecs.task_definitions, &load_balanced, d);
-    load::read_load(o.field("load"), &mut ecs.services, run.start, loader, sources, d);
+    let rule_names = rule_names(o.field("eventBridge"));
+    load::read_load(
+        o.field("load"),
+        &rule_names,
+        &mut ecs.services,
+        run.start,
+        loader,
+        sources,
+        d,
+    );
     load::check_worker_behavior(o.field("load"), &ecs.services, &ecs.task_definitions, &behavior, d);
     load::check_request_mode(
         o.field("load"),
@@ -203,6 +214,21 @@ fn read_top(
         d,
     );
     services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
+    let event_bridge_context = event_bridge::Context {
+        task_definitions: &ecs.task_definitions,
+        providers: &ecs.providers,
+        default_strategy: ecs.default_strategy.as_deref(),
+        cluster_name: &ecs.cluster_name,
+    };
+    let mut rule_loads = event_patterns::LoadSource {
+        node: o.field("load"),
+        start_epoch_ms: run.start,
+        loader,
+        sources,
+    };
+    let event_bridge =
+        event_bridge::read_event_bridge(o.field("eventBridge"), &event_bridge_context, &mut rule_loads, d);
+    note_event_bridge_not_simulated(&event_bridge, d);
     let expectations = read_expectations(&mut o, d);
     let sweep = sweep::read_sweep(o.field("sweep"), d);
     let service_names: Vec<String> = ecs.services.iter().map(|s| s.name.clone()).collect();
@@ -213,8 +239,31 @@ fn read_top(
         d,
     );
     o.finish(d);
-    let spec = assemble_spec(run, zones, groups, ecs, behavior, auto_scaling, timeline)?;
+    let mut spec = assemble_spec(run, zones, groups, ecs, behavior, auto_scaling, timeline)?;
+    spec.event_bridge = event_bridge;
     Some((spec, expectations, sweep, charts))
+}
+
+/// The names of `eventBridge.rules`, read before `load` so that `load.<rule>` is not taken for
+/// a service.
+fn rule_names(node: Option<&Node>) -> Vec<String> {
+    match node.and_then(|n| n.get("rules")).map(|n| &n.value) {
+        Some(yaml::Value::Seq(rules)) => rules.iter().filter_map(|r| reader::declared_name(r, "Name")).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Says that the engine does not run the tasks of schedules and rules yet (issue 17), so a run
+/// never silently drops them.
+fn note_event_bridge_not_simulated(event_bridge: &crate::spec::EventBridgeSpec, d: &mut Diagnostics) {
+    if event_bridge.is_empty() {
+        return;
+    }
+    d.not_yet_simulated.push(format!(
+        "eventBridge: {} schedule(s) and {} rule(s) are validated, but their triggers are not simulated yet: no task runs from them (issue 17)",
+        event_bridge.schedules.len(),
+        event_bridge.rules.len()
+    ));
 }
 
 /// The spec of everything read; `None` without a valid duration (its error is reported).
@@ -329,6 +378,8 @@ struct EcsBlock<'n> {
     services_node: Option<&'n Node>,
     instance_attributes: Vec<InstanceAttributeSpec>,
     awsvpc_trunking: bool,
+    /// The cluster's default capacity provider strategy, resolved.
+    default_strategy: Option<Vec<StrategyItem>>,
 }
 
 /// Reads `ecs` (capacity providers, cluster, task definitions, services, attributes, account
@@ -345,7 +396,8 @@ fn read_ecs<'n>(
     let mut providers = infrastructure::read_capacity_providers(ecs_field(&mut ecs, "capacityProviders"), groups, d);
     let cluster = infrastructure::read_cluster(ecs_field(&mut ecs, "cluster"), &providers, d);
     let services_node = ecs_field(&mut ecs, "services");
-    if cluster.fargate || services_node.is_some_and(uses_fargate_launch_type) {
+    let event_bridge_fargate = event_bridge::uses_fargate_launch_type(o.field("eventBridge"));
+    if cluster.fargate || services_node.is_some_and(uses_fargate_launch_type) || event_bridge_fargate {
         providers.push(CapacityProviderSpec::fargate());
     }
     if cluster.fargate_spot {
@@ -387,6 +439,7 @@ fn read_ecs<'n>(
         services_node,
         instance_attributes,
         awsvpc_trunking,
+        default_strategy,
     }
 }
 
