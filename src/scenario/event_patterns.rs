@@ -356,3 +356,96 @@ pub fn check_event(
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pattern(text: &str) -> (Option<EventPattern>, Vec<String>) {
+        let mut sources = Sources::default();
+        let file = sources.add("p.yaml", text);
+        let tree = yaml::parse(sources.text(file), file).expect("yaml");
+        let mut d = Diagnostics::default();
+        let parsed = read_pattern(&tree, "EventPattern", &mut sources, &mut d);
+        (
+            parsed,
+            d.errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect(),
+        )
+    }
+
+    #[test]
+    fn a_mapping_and_the_json_string_putrule_takes_read_the_same() {
+        let yaml = "{source: [aws.s3], detail: {size: [{numeric: ['>', 0]}], n: [5, '5', true, null]}}";
+        let json = r#""{\"source\": [\"aws.s3\"], \"detail\": {\"size\": [{\"numeric\": [\">\", 0]}], \"n\": [5, \"5\", true, null]}}""#;
+        let (from_yaml, errors) = pattern(yaml);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(from_yaml, pattern(json).0);
+        let detail = match &from_yaml.expect("read")["detail"] {
+            PatternNode::Object(fields) => fields.clone(),
+            other => panic!("{other:?}"),
+        };
+        // Unquoted numbers, booleans and null keep their JSON type; a quoted number is a string.
+        assert_eq!(
+            detail["n"],
+            PatternNode::Leaf(vec![
+                Matcher::Exact(Scalar::Number(5.0)),
+                Matcher::Exact(Scalar::String("5".into())),
+                Matcher::Exact(Scalar::Bool(true)),
+                Matcher::Exact(Scalar::Null),
+            ])
+        );
+        assert_eq!(
+            detail["size"],
+            PatternNode::Leaf(vec![Matcher::Numeric(vec![(NumericOp::Greater, 0.0)])])
+        );
+    }
+
+    #[test]
+    fn each_malformed_pattern_is_reported() {
+        let cases = [
+            ("{}", "EventPattern: an event pattern names at least one field"),
+            (
+                "{source: aws.s3}",
+                "EventPattern.source: expected a list of values to match, found `aws.s3`",
+            ),
+            ("{source: []}", "EventPattern.source: an empty list matches no event"),
+            (
+                "{source: [{prefix: a, suffix: b}]}",
+                "EventPattern.source[0]: expected a value or one matcher such as {prefix: img/}, found a mapping",
+            ),
+            (
+                "{size: [{numeric: ['>']}]}",
+                "EventPattern.size[0].numeric: numeric takes one or two pairs of an operator and a number",
+            ),
+            (
+                "{size: [{numeric: ['~', 1]}]}",
+                "EventPattern.size[0].numeric: expected an operator: <, <=, =, >= or >",
+            ),
+            (
+                "{size: [{numeric: ['>', x]}]}",
+                "EventPattern.size[0].numeric: expected a number, found `x`",
+            ),
+            (
+                "{k: [{exists: maybe}]}",
+                "EventPattern.k[0].exists: expected true or false",
+            ),
+            (
+                "{k: [{anything-but: {suffix: x}}]}",
+                "EventPattern.k[0].anything-but: anything-but takes a value, a list of values or {prefix: ..}",
+            ),
+            (
+                "{k: [{equals: x}]}",
+                "EventPattern.k[0].equals: unknown matcher `equals`",
+            ),
+            ("\"{not json\"", "EventPattern: invalid JSON in EventPattern"),
+        ];
+        for (text, expected) in cases {
+            let (parsed, errors) = pattern(text);
+            assert_eq!(parsed, None, "{text}");
+            assert!(
+                errors.first().is_some_and(|e| e.starts_with(expected)),
+                "{text}: {errors:?}"
+            );
+        }
+    }
+}
