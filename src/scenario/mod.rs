@@ -27,6 +27,7 @@ mod placement;
 pub mod provenance;
 mod reader;
 mod revision_models;
+mod run_task_target;
 pub mod schema;
 mod service_model;
 mod services;

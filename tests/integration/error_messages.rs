@@ -2136,3 +2136,66 @@ error: no service or event rule named `nevr`
 "#,
     );
 }
+
+/// `eventBridge`: an EndDate before the StartDate, an empty task group, a target Id used twice.
+#[test]
+fn event_bridge_dates_groups_and_target_ids() {
+    check(
+        r#"
+duration: 1d
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: batch, cpu: "256", memory: "512", networkMode: awsvpc, requiresCompatibilities: [FARGATE], containerDefinitions: [{name: a, image: x, essential: true}]}
+  services:
+    - {serviceName: web, taskDefinition: batch, desiredCount: 1, launchType: FARGATE}
+eventBridge:
+  schedules:
+    - Name: backwards
+      ScheduleExpression: rate(1 hour)
+      StartDate: 2026-03-02T00:00:00Z
+      EndDate: 2026-03-01T00:00:00Z
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target: {Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE, Group: ""}}
+    - Name: backwards
+      ScheduleExpression: rate(1 hour)
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target: {Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}
+  rules:
+    - Name: twice
+      EventPattern: {source: [aws.s3]}
+      Targets:
+        - {Id: t, Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}
+        - {Id: t, Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}
+load:
+  twice: {eventsPerSecond: [{constant: 1}]}
+"#,
+        r#"
+error: EndDate is before StartDate, so the schedule never runs
+  --> bad.yaml:13:7
+   |
+13 |       EndDate: 2026-03-01T00:00:00Z
+   |       ^^^^^^^
+   = field: eventBridge.schedules[0].EndDate
+   = help: swap them, or remove EndDate
+
+error: a task group name has 1 to 255 characters, found 0
+  --> bad.yaml:15:136
+   |
+15 |       Target: {Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE, Group: ""}}
+   |                                                                                                                                        ^^^^^
+   = field: eventBridge.schedules[0].Target.EcsParameters.Group
+   = help: e.g. `family:batch`
+
+error: target Id `t` is used twice in this rule
+  --> bad.yaml:25:11
+   |
+25 |         - {Id: t, Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}
+   |           ^^^
+   = field: eventBridge.rules[0].Targets[1].Id
+   = help: give each target its own Id
+
+3 errors found; nothing was simulated.
+"#,
+    );
+}
