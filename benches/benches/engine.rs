@@ -153,6 +153,7 @@ pub fn large_spec(days: u64) -> Spec {
         run_tasks: Vec::new(),
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),
+        event_bridge: Default::default(),
     }
 }
 

@@ -858,8 +858,8 @@ fn read_scheduled_action(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut 
 
 /// `Schedule`, `Timezone`, `StartTime` and `EndTime` of a scheduled action.
 fn read_schedule_spec(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<ScheduleSpec> {
-    let schedule = read_schedule(o, d);
-    let timezone = read_timezone(o, d);
+    let schedule = read_schedule(o, "Schedule", d);
+    let timezone = read_timezone(o, "Timezone", d);
     let start = read_time(o, "StartTime", d);
     let end = read_time(o, "EndTime", d);
     Some(ScheduleSpec {
@@ -870,11 +870,12 @@ fn read_schedule_spec(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<ScheduleSp
     })
 }
 
-/// `Schedule`: `at(...)`, `rate(...)` or `cron(...)`; a parse error points into the expression.
-fn read_schedule(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<Schedule> {
-    let schedule_path = o.child("Schedule");
-    let schedule_node = o.field("Schedule");
-    let text = o.required_string("Schedule", "at(...), rate(...) or cron(...)", d);
+/// `Schedule` (or EventBridge's `ScheduleExpression`, as `field`): `at(...)`, `rate(...)` or
+/// `cron(...)`; a parse error points into the expression.
+pub(super) fn read_schedule(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) -> Option<Schedule> {
+    let schedule_path = o.child(field);
+    let schedule_node = o.field(field);
+    let text = o.required_string(field, "at(...), rate(...) or cron(...)", d);
     let (text, n) = (text?, schedule_node?);
     match parse_schedule(&text) {
         Ok(s) => Some(s),
@@ -889,17 +890,18 @@ fn read_schedule(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<Schedule> {
     }
 }
 
-/// `Timezone`: an IANA name; UTC when absent.
-fn read_timezone(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<chrono_tz::Tz> {
-    let Some(tz) = o.string("Timezone", d) else {
+/// `Timezone` (or EventBridge's `ScheduleExpressionTimezone`, as `field`): an IANA name; UTC
+/// when absent.
+pub(super) fn read_timezone(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) -> Option<chrono_tz::Tz> {
+    let Some(tz) = o.string(field, d) else {
         return Some(chrono_tz::UTC);
     };
     match super::time_zone::parse_time_zone(&tz) {
         Ok(tz) => Some(tz),
         Err(help) => {
             d.error(
-                o.key_loc("Timezone"),
-                &o.child("Timezone"),
+                o.key_loc(field),
+                &o.child(field),
                 format!("unknown time zone `{tz}`"),
                 Some(help),
             );
@@ -977,7 +979,7 @@ fn check_scheduled_action(
 }
 
 /// `StartTime` / `EndTime`: timestamps as the AWS CLI prints them (UTC); `Some(None)` when absent.
-fn read_time(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<Option<i64>> {
+pub(super) fn read_time(o: &mut Obj<'_>, name: &'static str, d: &mut Diagnostics) -> Option<Option<i64>> {
     let Some(text) = o.string(name, d) else {
         return Some(None);
     };

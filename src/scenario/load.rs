@@ -23,9 +23,11 @@ struct ShapeContext<'a> {
     sources: &'a mut Sources,
 }
 
-/// Reads `load` and attaches each profile to its service.
+/// Reads `load` and attaches each profile to its service. Entries named after an event rule
+/// (`rule_names`) are the rule's arrivals, read by [`read_rule_load`].
 pub fn read_load(
     node: Option<&Node>,
+    rule_names: &[String],
     services: &mut [ServiceSpec],
     start_epoch_ms: i64,
     loader: &dyn SourceLoader,
@@ -59,13 +61,19 @@ pub fn read_load(
     for (key, value) in entries {
         let path = format!("load.{}", key.name);
         let Some(&index) = by_name.get(&key.name) else {
-            if d.unread.covers(Declared::Service, &key.name) {
+            if rule_names.contains(&key.name) || d.unread.covers(Declared::Service, &key.name) {
                 // The service itself has an error, reported where it is defined.
                 continue;
             }
-            let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+            let names = services.iter().map(|s| s.name.as_str());
+            let names: Vec<&str> = names.chain(rule_names.iter().map(String::as_str)).collect();
             let help = super::diag::closest(&key.name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
-            d.error(key.loc, &path, format!("no service named `{}`", key.name), help);
+            let what = if rule_names.is_empty() {
+                "service"
+            } else {
+                "service or event rule"
+            };
+            d.error(key.loc, &path, format!("no {what} named `{}`", key.name), help);
             continue;
         };
         if let Some(o) = object(value, &path, d) {
@@ -147,6 +155,36 @@ fn read_service_load(
         services[index].queue = Some(WorkerQueue { name });
     }
     services[index].load = Some(LoadProfile { shapes, noise });
+}
+
+/// `load.<rule>` of an event rule: `eventsPerSecond` shapes, `noise`, and the node of `event`
+/// (the synthetic event each arrival carries), if written.
+pub fn read_rule_load<'n>(
+    node: &'n Node,
+    path: &str,
+    start_epoch_ms: i64,
+    loader: &dyn SourceLoader,
+    sources: &mut Sources,
+    d: &mut Diagnostics,
+) -> Option<(LoadProfile, Option<&'n Node>)> {
+    let mut o = object(node, path, d)?;
+    let mut ctx = ShapeContext {
+        start_epoch_ms,
+        loader,
+        sources,
+    };
+    let mut shapes = Vec::new();
+    let items = o.required_list("eventsPerSecond", "a list of shapes such as `- constant: 0.5`", d);
+    let count = items.len();
+    for (p, n) in items {
+        if let Some(shape) = read_shape(n, &p, &mut ctx, d) {
+            shapes.push(shape);
+        }
+    }
+    let noise = read_noise(&mut o, d);
+    let event = o.field("event");
+    o.finish(d);
+    (shapes.len() == count).then_some((LoadProfile { shapes, noise }, event))
 }
 
 /// Every queue worker needs `behavior.taskDefinitions.<family>.messagesPerSecondPerTask`: how

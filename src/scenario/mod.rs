@@ -14,6 +14,8 @@ mod behavior;
 pub mod charts;
 mod customized_metric;
 pub mod diag;
+mod event_bridge;
+mod event_patterns;
 mod events;
 mod infrastructure;
 mod load;
@@ -26,6 +28,7 @@ pub mod provenance;
 mod reader;
 mod revision_models;
 mod run_task;
+mod run_task_target;
 pub mod schema;
 mod service_model;
 mod services;
@@ -166,7 +169,16 @@ fn read_top(
     let mut ecs = read_ecs(&mut o, &groups, loader, sources, d);
     let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
     let behavior = behavior::read_behavior(o.field("behavior"), &ecs.task_definitions, &load_balanced, d);
-    load::read_load(o.field("load"), &mut ecs.services, run.start, loader, sources, d);
+    let rule_names = rule_names(o.field("eventBridge"));
+    load::read_load(
+        o.field("load"),
+        &rule_names,
+        &mut ecs.services,
+        run.start,
+        loader,
+        sources,
+        d,
+    );
     load::check_worker_behavior(o.field("load"), &ecs.services, &ecs.task_definitions, &behavior, d);
     load::check_request_mode(
         o.field("load"),
@@ -191,7 +203,6 @@ fn read_top(
     };
     let duration_ms = run.duration.map(|v| v.as_millis());
     let events = events::read_events(o.field("events"), &timeline_context, duration_ms, d);
-    check_something_to_simulate(&o, &ecs, &events, d);
     let timeline = events.timeline;
     revision_models::check_revision_models(
         o.field("load"),
@@ -208,6 +219,22 @@ fn read_top(
         d,
     );
     services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
+    let event_bridge_context = event_bridge::Context {
+        task_definitions: &ecs.task_definitions,
+        providers: &ecs.providers,
+        default_strategy: ecs.default_strategy.as_deref(),
+        cluster_name: &ecs.cluster_name,
+    };
+    let mut rule_loads = event_patterns::LoadSource {
+        node: o.field("load"),
+        start_epoch_ms: run.start,
+        loader,
+        sources,
+    };
+    let event_bridge_node = o.field("eventBridge");
+    let event_bridge_loc = event_bridge_node.map(|n| n.loc);
+    let event_bridge = event_bridge::read_event_bridge(event_bridge_node, &event_bridge_context, &mut rule_loads, d);
+    check_something_to_simulate(&o, &ecs, &events.run_tasks, &event_bridge, d);
     let expectations = read_expectations(&mut o, d);
     let sweep = sweep::read_sweep(o.field("sweep"), d);
     let service_names: Vec<String> = ecs.services.iter().map(|s| s.name.clone()).collect();
@@ -218,7 +245,7 @@ fn read_top(
         d,
     );
     o.finish(d);
-    let spec = assemble_spec(
+    let mut spec = assemble_spec(
         run,
         zones,
         groups,
@@ -227,7 +254,43 @@ fn read_top(
         auto_scaling,
         (timeline, events.run_tasks),
     )?;
+    spec.event_bridge = event_bridge;
+    add_event_bridge_requests(&mut spec, event_bridge_loc, d);
     Some((spec, expectations, sweep, charts))
+}
+
+/// The names of `eventBridge.rules`, read before `load` so that `load.<rule>` is not taken for
+/// a service.
+fn rule_names(node: Option<&Node>) -> Vec<String> {
+    match node.and_then(|n| n.get("rules")).map(|n| &n.value) {
+        Some(yaml::Value::Seq(rules)) => rules.iter().filter_map(|r| reader::declared_name(r, "Name")).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Adds the RunTask calls of the `eventBridge` section to the run's, in time order (a stable
+/// sort keeps `runTask` events first among calls at the same instant); more than
+/// `MAX_TRIGGERED_RUN_TASKS` is an error at the section.
+fn add_event_bridge_requests(spec: &mut Spec, loc: Option<Loc>, d: &mut Diagnostics) {
+    if spec.event_bridge.is_empty() {
+        return;
+    }
+    match spec.event_bridge_requests() {
+        Ok(requests) => {
+            spec.run_tasks.extend(requests);
+            spec.run_tasks.sort_by_key(|r| r.at);
+        }
+        Err(too_many) => d.error(
+            loc.unwrap_or_default(),
+            "eventBridge",
+            format!(
+                "the schedules and rules make more than {} RunTask calls in this run (the next at {}): each is kept as a job",
+                crate::spec::event_bridge::MAX_TRIGGERED_RUN_TASKS,
+                too_many.at
+            ),
+            Some("shorten duration, lower the rules' eventsPerSecond, or make the schedules fire less often".into()),
+        ),
+    }
 }
 
 /// The spec of everything read; `None` without a valid duration (its error is reported).
@@ -262,6 +325,7 @@ fn assemble_spec(
         run_tasks,
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),
+        event_bridge: Default::default(),
     })
 }
 
@@ -347,13 +411,23 @@ struct EcsBlock<'n> {
 }
 
 /// A scenario simulates services, standalone tasks, or both: with neither there is nothing to run.
-fn check_something_to_simulate(o: &Obj<'_>, ecs: &EcsBlock<'_>, events: &events::Events, d: &mut Diagnostics) {
-    if ecs.services.is_empty() && events.run_tasks.is_empty() && !d.has_errors() && d.unread.is_empty() {
+fn check_something_to_simulate(
+    o: &Obj<'_>,
+    ecs: &EcsBlock<'_>,
+    run_tasks: &[RunTaskRequest],
+    event_bridge: &crate::spec::EventBridgeSpec,
+    d: &mut Diagnostics,
+) {
+    let no_jobs = run_tasks.is_empty() && event_bridge.is_empty();
+    if ecs.services.is_empty() && no_jobs && !d.has_errors() && d.unread.is_empty() {
         d.error(
             o.loc,
             "ecs.services",
             "the scenario defines no service to simulate and no task to run",
-            Some("add ecs.services with at least one service, or a `runTask` event".into()),
+            Some(
+                "add ecs.services with at least one service, a `runTask` event or an eventBridge schedule or rule"
+                    .into(),
+            ),
         );
     }
 }
@@ -371,7 +445,8 @@ fn read_ecs<'n>(
     let mut providers = infrastructure::read_capacity_providers(ecs_field(&mut ecs, "capacityProviders"), groups, d);
     let cluster = infrastructure::read_cluster(ecs_field(&mut ecs, "cluster"), &providers, d);
     let services_node = ecs_field(&mut ecs, "services");
-    if cluster.fargate || services_node.is_some_and(uses_fargate_launch_type) {
+    let event_bridge_fargate = event_bridge::uses_fargate_launch_type(o.field("eventBridge"));
+    if cluster.fargate || services_node.is_some_and(uses_fargate_launch_type) || event_bridge_fargate {
         providers.push(CapacityProviderSpec::fargate());
     }
     if cluster.fargate_spot {

@@ -10,9 +10,19 @@ use crate::policy::placement::{
 
 /// Reads a service's `placementStrategy` list.
 pub fn read_placement_strategy(o: &mut Obj<'_>, d: &mut Diagnostics) -> Vec<PlacementStrategy> {
-    let key_loc = o.key_loc("placementStrategy");
-    let path = o.child("placementStrategy");
-    let items = o.list("placementStrategy", d);
+    read_placement_strategy_field(o, "placementStrategy", d)
+}
+
+/// Reads a placement strategy list written under `field` (`PlacementStrategy` in EventBridge's
+/// EcsParameters, whose items keep ECS's lowercase `type` and `field`).
+pub fn read_placement_strategy_field(
+    o: &mut Obj<'_>,
+    field: &'static str,
+    d: &mut Diagnostics,
+) -> Vec<PlacementStrategy> {
+    let key_loc = o.key_loc(field);
+    let path = o.child(field);
+    let items = o.list(field, d);
     if items.len() > MAX_STRATEGY_RULES {
         d.error(
             key_loc,
@@ -74,6 +84,8 @@ pub enum ConstraintOwner {
     Service,
     /// `taskDefinition.placementConstraints`.
     TaskDefinition,
+    /// A RunTask call's `placementConstraints` (EventBridge `EcsParameters.PlacementConstraints`).
+    RunTask,
 }
 
 /// Reads a `placementConstraints` list; CQL errors point into the expression.
@@ -82,9 +94,20 @@ pub fn read_placement_constraints(
     owner: ConstraintOwner,
     d: &mut Diagnostics,
 ) -> Vec<PlacementConstraint> {
-    let key_loc = o.key_loc("placementConstraints");
-    let path = o.child("placementConstraints");
-    let items = o.list("placementConstraints", d);
+    read_placement_constraints_field(o, "placementConstraints", owner, d)
+}
+
+/// Reads a placement constraint list written under `field` (`PlacementConstraints` in
+/// EventBridge's EcsParameters).
+pub fn read_placement_constraints_field(
+    o: &mut Obj<'_>,
+    field: &'static str,
+    owner: ConstraintOwner,
+    d: &mut Diagnostics,
+) -> Vec<PlacementConstraint> {
+    let key_loc = o.key_loc(field);
+    let path = o.child(field);
+    let items = o.list(field, d);
     if items.len() > MAX_CONSTRAINTS_PER_TASK {
         d.error(
             key_loc,

@@ -251,7 +251,7 @@ fn check_constraint_count(service_constraints: usize, td: &TaskDefinitionSpec, a
 
 /// With the EC2 launch type, tasks go to the cluster's instances: every Auto Scaling group's
 /// provider, weighted equally (exact for the common single-group cluster).
-fn ec2_launch_type(
+pub(super) fn ec2_launch_type(
     providers: &[CapacityProviderSpec],
     loc: Loc,
     path: &str,
@@ -328,7 +328,7 @@ pub(super) fn resolve_task_definition(
     found
 }
 
-fn check_compatibility(
+pub(super) fn check_compatibility(
     td: &TaskDefinitionSpec,
     strategy: &[StrategyItem],
     providers: &[CapacityProviderSpec],

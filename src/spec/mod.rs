@@ -6,6 +6,7 @@ mod behavior;
 pub mod budget;
 mod cluster;
 mod deployment;
+pub mod event_bridge;
 mod run_task;
 mod task_definition;
 mod timeline;
@@ -28,6 +29,7 @@ pub use deployment::{
     CircuitBreakerSpec, DeploymentAlarmsSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec,
     LoadBalancingAlgorithm, TargetGroupSpec,
 };
+pub use event_bridge::{EventBridgeSpec, TriggerClock, TriggeredRunTask, TriggeredRunTasks};
 pub use run_task::{MAX_TASKS_PER_RUN_TASK, RetryPolicy, RunTaskCapacity, RunTaskRequest, Trigger, TriggerKind};
 pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
@@ -77,6 +79,8 @@ pub struct Spec {
     /// RunTask calls of every trigger (`runTask` events, schedules, rules), sorted by time
     /// (stable): the standalone tasks ("jobs") of the run.
     pub run_tasks: Vec<RunTaskRequest>,
+    /// `eventBridge`: schedules and event rules that run standalone tasks.
+    pub event_bridge: EventBridgeSpec,
     /// Field paths of AWS keys that were accepted but are not modelled.
     pub ignored_fields: Vec<String>,
     /// Blocks that were parsed but belong to capabilities not simulated yet.
@@ -92,6 +96,16 @@ impl Spec {
     /// Whether the run starts standalone tasks (then it writes `jobs.csv` and `jobs-trace.csv`).
     pub fn has_jobs(&self) -> bool {
         !self.run_tasks.is_empty()
+    }
+
+    /// Every RunTask request the `eventBridge` section makes during the run, in time order.
+    pub fn triggered_run_tasks(&self) -> TriggeredRunTasks<'_> {
+        let clock = TriggerClock {
+            seed: self.seed,
+            start_epoch_ms: self.start_epoch_ms,
+            load_step_ms: self.behavior.load_step.as_millis(),
+        };
+        TriggeredRunTasks::new(&self.event_bridge, clock, self.duration.as_millis())
     }
 
     /// The load profile of service `i` (a service without a `load` entry gets no demand).

@@ -15,6 +15,7 @@
 //! reproduces a run; evaluating demand never allocates.
 
 pub mod alb_metrics;
+pub mod arrivals;
 pub mod latency;
 pub mod noise;
 pub mod queue;
@@ -26,6 +27,7 @@ pub mod serving;
 pub mod shapes;
 
 pub use alb_metrics::{AlbMetric, AlbStatistic, Percentile, RequestPeriod};
+pub use arrivals::Arrivals;
 pub use noise::{Noise, exponential_ms, lognormal_ms, standard_normal};
 pub use queue::{Drained, MessageQueue};
 pub use replay::{ReplaySeries, parse_replay_csv};

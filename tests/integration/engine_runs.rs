@@ -124,6 +124,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
         run_tasks: Vec::new(),
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),
+        event_bridge: Default::default(),
     }
 }
 

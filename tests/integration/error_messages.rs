@@ -1987,3 +1987,289 @@ fn a_mistake_in_a_yaml_alias_used_twice_is_one_error() {
         )
     );
 }
+
+/// `eventBridge` (issue 17): every error of schedules, rules, targets, patterns and their
+/// `load` entries at once, with AWS's limits (TaskCount 1-10, MaximumRetryAttempts 0-185,
+/// MaximumEventAgeInSeconds 60-86400, MaximumWindowInMinutes 1-1440, 1-5 targets).
+#[test]
+fn event_bridge_schedules_rules_and_targets() {
+    check(
+        r#"
+duration: 1d
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: batch, cpu: "256", memory: "512", networkMode: awsvpc, requiresCompatibilities: [FARGATE], containerDefinitions: [{name: a, image: x, essential: true}]}
+  services:
+    - {serviceName: web, taskDefinition: batch, desiredCount: 1, launchType: FARGATE}
+eventBridge:
+  schedules:
+    - Name: nightly
+      ScheduleExpression: cron(0 2 * * *)
+      FlexibleTimeWindow: {Mode: FLEXIBLE}
+      Target:
+        Arn: arn:aws:ecs:us-east-1:123456789012:cluster/other
+        RoleArn: r
+        EcsParameters: {TaskDefinitionArn: "batch:2", TaskCount: 11}
+        RetryPolicy: {MaximumRetryAttempts: 200, MaximumEventAgeInSeconds: 30}
+    - Name: bad name!
+      ScheduleExpression: at(2026-03-08T02:30:00)
+      ScheduleExpressionTimezone: America/New_York
+      FlexibleTimeWindow: {Mode: "OFF", MaximumWindowInMinutes: 5}
+      Target: {Arn: "arn:aws:lambda:us-east-1:1:function:f", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE, CapacityProviderStrategy: [{capacityProvider: FARGATE, weight: 1}]}}
+    - Name: no-ec2
+      ScheduleExpression: rate(1 hour)
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target: {Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: EC2}}
+  rules:
+    - Name: never
+      EventPattern: {source: [aws.s3], detail: {size: [{numeric: [">", 5, "<", 3]}]}}
+      Targets: [{Id: t, Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}]
+    - Name: typo
+      EventPattern: {source: [aws.s3], detail: {key: [{prefx: img/}]}}
+      Targets: [{Id: t, Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}]
+    - Name: wrong-event
+      EventPattern: "{\"source\": [\"aws.s3\"]}"
+      Targets: [{Id: t, Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}]
+    - Name: no-load
+      EventPattern: {source: [aws.sqs]}
+      ScheduleExpression: rate(5 minutes)
+      Targets: []
+load:
+  never: {eventsPerSecond: [{constant: 1}]}
+  typo: {eventsPerSecond: [{constant: 1}]}
+  wrong-event: {eventsPerSecond: [{constant: 1}], event: {source: aws.sqs}}
+  nevr: {eventsPerSecond: [{constant: 1}]}
+"#,
+        r#"
+error: invalid schedule: cron needs 6 fields (minutes hours day-of-month month day-of-week year), found 5
+  --> bad.yaml:11:41
+   |
+11 |       ScheduleExpression: cron(0 2 * * *)
+   |                                         ^
+   = field: eventBridge.schedules[0].ScheduleExpression
+   = help: AWS cron has six fields: minutes hours day-of-month month day-of-week year, e.g. cron(0 8 ? * MON-FRI *)
+
+error: missing required field `MaximumWindowInMinutes` (Mode FLEXIBLE needs the window, 1 to 1440 minutes)
+  --> bad.yaml:12:27
+   |
+12 |       FlexibleTimeWindow: {Mode: FLEXIBLE}
+   |                           ^^^^^
+   = field: eventBridge.schedules[0].FlexibleTimeWindow.MaximumWindowInMinutes
+   = help: e.g. MaximumWindowInMinutes: 15
+
+error: cluster `other` is not the scenario's cluster `demo`
+  --> bad.yaml:14:9
+   |
+14 |         Arn: arn:aws:ecs:us-east-1:123456789012:cluster/other
+   |         ^^^
+   = field: eventBridge.schedules[0].Target.Arn
+   = help: use arn:aws:ecs:us-east-1:123456789012:cluster/demo
+
+error: the tasks run on the EC2 launch type (no LaunchType, CapacityProviderStrategy or cluster default strategy) but the scenario has no Auto Scaling group
+  --> bad.yaml:16:24
+   |
+16 |         EcsParameters: {TaskDefinitionArn: "batch:2", TaskCount: 11}
+   |                        ^^^^^^^^^^^^^^^^^^
+   = field: eventBridge.schedules[0].Target.EcsParameters
+   = help: set LaunchType: FARGATE or a CapacityProviderStrategy, or add ec2AutoScaling.autoScalingGroups
+
+error: task definition `batch:2` is not defined in ecs.taskDefinitions
+  --> bad.yaml:16:44
+   |
+16 |         EcsParameters: {TaskDefinitionArn: "batch:2", TaskCount: 11}
+   |                                            ^^^^^^^^^
+   = field: eventBridge.schedules[0].Target.EcsParameters.TaskDefinitionArn
+   = help: did you mean `batch:1`?
+
+error: 11 is out of range: expected 1 to 10
+  --> bad.yaml:16:66
+   |
+16 |         EcsParameters: {TaskDefinitionArn: "batch:2", TaskCount: 11}
+   |                                                                  ^^
+   = field: eventBridge.schedules[0].Target.EcsParameters.TaskCount
+
+error: 200 is out of range: expected 0 to 185
+  --> bad.yaml:17:45
+   |
+17 |         RetryPolicy: {MaximumRetryAttempts: 200, MaximumEventAgeInSeconds: 30}
+   |                                             ^^^
+   = field: eventBridge.schedules[0].Target.RetryPolicy.MaximumRetryAttempts
+
+error: 30 is out of range: expected 60 to 86400
+  --> bad.yaml:17:76
+   |
+17 |         RetryPolicy: {MaximumRetryAttempts: 200, MaximumEventAgeInSeconds: 30}
+   |                                                                            ^^
+   = field: eventBridge.schedules[0].Target.RetryPolicy.MaximumEventAgeInSeconds
+
+error: `bad name!` is not a valid name: 1 to 64 letters, digits, `.`, `-` or `_`
+  --> bad.yaml:18:7
+   |
+18 |     - Name: bad name!
+   |       ^^^^
+   = field: eventBridge.schedules[1].Name
+   = help: e.g. `nightly-batch`
+
+error: this local time does not exist: a daylight-saving change skips it, so the one-time schedule would never run
+  --> bad.yaml:19:7
+   |
+19 |       ScheduleExpression: at(2026-03-08T02:30:00)
+   |       ^^^^^^^^^^^^^^^^^^
+   = field: eventBridge.schedules[1].ScheduleExpression
+   = help: pick a time outside the skipped hour, or set ScheduleExpressionTimezone: UTC
+
+error: MaximumWindowInMinutes applies to Mode FLEXIBLE only
+  --> bad.yaml:21:41
+   |
+21 |       FlexibleTimeWindow: {Mode: "OFF", MaximumWindowInMinutes: 5}
+   |                                         ^^^^^^^^^^^^^^^^^^^^^^
+   = field: eventBridge.schedules[1].FlexibleTimeWindow.MaximumWindowInMinutes
+   = help: remove it, or set Mode: FLEXIBLE
+
+error: `arn:aws:lambda:us-east-1:1:function:f` is not an ECS cluster ARN; only ECS RunTask targets are simulated
+  --> bad.yaml:22:16
+   |
+22 |       Target: {Arn: "arn:aws:lambda:us-east-1:1:function:f", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE, CapacityProviderStrategy: [{capacityProvider: FARGATE, weight: 1}]}}
+   |                ^^^
+   = field: eventBridge.schedules[1].Target.Arn
+   = help: use arn:aws:ecs:us-east-1:123456789012:cluster/demo
+
+error: LaunchType and CapacityProviderStrategy cannot both be set
+  --> bad.yaml:22:116
+   |
+22 |       Target: {Arn: "arn:aws:lambda:us-east-1:1:function:f", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE, CapacityProviderStrategy: [{capacityProvider: FARGATE, weight: 1}]}}
+   |                                                                                                                    ^^^^^^^^^^
+   = field: eventBridge.schedules[1].Target.EcsParameters.LaunchType
+   = help: keep one of them
+
+error: the tasks run on the EC2 launch type (no LaunchType, CapacityProviderStrategy or cluster default strategy) but the scenario has no Auto Scaling group
+  --> bad.yaml:26:115
+   |
+26 |       Target: {Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: EC2}}
+   |                                                                                                                   ^^^^^^^^^^
+   = field: eventBridge.schedules[2].Target.EcsParameters
+   = help: set LaunchType: FARGATE or a CapacityProviderStrategy, or add ec2AutoScaling.autoScalingGroups
+
+error: no value can match `detail.size`, so the rule would never run a task
+  --> bad.yaml:29:21
+   |
+29 |       EventPattern: {source: [aws.s3], detail: {size: [{numeric: [">", 5, "<", 3]}]}}
+   |                     ^^^^^^^
+   = field: eventBridge.rules[0].EventPattern.detail.size
+   = help: check the numeric bounds and anything-but lists of that field
+
+error: unknown matcher `prefx`
+  --> bad.yaml:32:56
+   |
+32 |       EventPattern: {source: [aws.s3], detail: {key: [{prefx: img/}]}}
+   |                                                        ^^^^^
+   = field: eventBridge.rules[1].EventPattern.detail.key[0].prefx
+   = help: did you mean `prefix`?
+
+error: rule `no-load` receives no events: `load` has no entry `no-load`
+  --> bad.yaml:37:7
+   |
+37 |     - Name: no-load
+   |       ^^^^
+   = field: load.no-load
+   = help: add load.no-load: {eventsPerSecond: [{constant: 0.5}], noise: poisson}
+
+error: scheduled rules are not simulated; EventBridge Scheduler replaces them
+  --> bad.yaml:39:7
+   |
+39 |       ScheduleExpression: rate(5 minutes)
+   |       ^^^^^^^^^^^^^^^^^^
+   = field: eventBridge.rules[3].ScheduleExpression
+   = help: move the schedule to eventBridge.schedules (CreateSchedule)
+
+error: a rule has 1 to 5 targets, found 0
+  --> bad.yaml:40:7
+   |
+40 |       Targets: []
+   |       ^^^^^^^
+   = field: eventBridge.rules[3].Targets
+
+error: rule `wrong-event`'s EventPattern does not match this event, so the rule would never run a task
+  --> bad.yaml:44:58
+   |
+44 |   wrong-event: {eventsPerSecond: [{constant: 1}], event: {source: aws.sqs}}
+   |                                                          ^^^^^^^
+   = field: load.wrong-event.event
+   = help: change the event or the pattern; without `event`, the event the pattern describes is used
+
+error: no service or event rule named `nevr`
+  --> bad.yaml:45:3
+   |
+45 |   nevr: {eventsPerSecond: [{constant: 1}]}
+   |   ^^^^
+   = field: load.nevr
+   = help: did you mean `never`?
+
+21 errors found; nothing was simulated.
+"#,
+    );
+}
+
+/// `eventBridge`: an EndDate before the StartDate, an empty task group, a target Id used twice.
+#[test]
+fn event_bridge_dates_groups_and_target_ids() {
+    check(
+        r#"
+duration: 1d
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: batch, cpu: "256", memory: "512", networkMode: awsvpc, requiresCompatibilities: [FARGATE], containerDefinitions: [{name: a, image: x, essential: true}]}
+  services:
+    - {serviceName: web, taskDefinition: batch, desiredCount: 1, launchType: FARGATE}
+eventBridge:
+  schedules:
+    - Name: backwards
+      ScheduleExpression: rate(1 hour)
+      StartDate: 2026-03-02T00:00:00Z
+      EndDate: 2026-03-01T00:00:00Z
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target: {Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE, Group: ""}}
+    - Name: backwards
+      ScheduleExpression: rate(1 hour)
+      FlexibleTimeWindow: {Mode: "OFF"}
+      Target: {Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}
+  rules:
+    - Name: twice
+      EventPattern: {source: [aws.s3]}
+      Targets:
+        - {Id: t, Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}
+        - {Id: t, Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}
+load:
+  twice: {eventsPerSecond: [{constant: 1}]}
+"#,
+        r#"
+error: EndDate is before StartDate, so the schedule never runs
+  --> bad.yaml:13:7
+   |
+13 |       EndDate: 2026-03-01T00:00:00Z
+   |       ^^^^^^^
+   = field: eventBridge.schedules[0].EndDate
+   = help: swap them, or remove EndDate
+
+error: a task group name has 1 to 255 characters, found 0
+  --> bad.yaml:15:136
+   |
+15 |       Target: {Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", RoleArn: r, EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE, Group: ""}}
+   |                                                                                                                                        ^^^^^
+   = field: eventBridge.schedules[0].Target.EcsParameters.Group
+   = help: e.g. `family:batch`
+
+error: target Id `t` is used twice in this rule
+  --> bad.yaml:25:11
+   |
+25 |         - {Id: t, Arn: "arn:aws:ecs:us-east-1:1:cluster/demo", EcsParameters: {TaskDefinitionArn: batch, LaunchType: FARGATE}}
+   |           ^^^
+   = field: eventBridge.rules[0].Targets[1].Id
+   = help: give each target its own Id
+
+3 errors found; nothing was simulated.
+"#,
+    );
+}

@@ -14,6 +14,7 @@ mod deployments;
 mod draining_bounds;
 mod engine_runs;
 mod error_messages;
+mod event_bridge;
 mod exact_requests;
 mod faults;
 mod fuzz_smoke;

@@ -91,6 +91,9 @@ pub(in crate::engine) struct JobTable {
     pub ended: u64,
     /// Runs not yet ended, per phase (waiting, provisioning, pending, running).
     pub live: [u32; 4],
+    /// The runs not yet ended, by run id: placement counts a group's live tasks over these, not
+    /// over every run so far.
+    pub live_runs: std::collections::BTreeSet<usize>,
 }
 
 /// What happened to jobs since the last trace tick.
@@ -120,6 +123,7 @@ impl JobTable {
             placement_rng: std::cell::RefCell::new(streams.stream("job-placement")),
             interval: IntervalCounts::default(),
             live: [0; 4],
+            live_runs: std::collections::BTreeSet::new(),
             ended: 0,
         }
     }
@@ -132,6 +136,9 @@ impl JobTable {
         }
         if let Some(i) = live_index(to) {
             self.live[i] += 1;
+            self.live_runs.insert(run);
+        } else {
+            self.live_runs.remove(&run);
         }
         r.phase = to;
         r.generation += 1;

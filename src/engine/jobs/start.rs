@@ -119,8 +119,9 @@ impl World<'_> {
     /// Live runs of task group `group`.
     pub(in crate::engine) fn live_runs_of_group<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a JobRun> + 'a {
         self.jobs
-            .runs
+            .live_runs
             .iter()
-            .filter(move |r| r.phase != JobPhase::Ended && self.spec.run_tasks[r.request].group == group)
+            .map(|&run| &self.jobs.runs[run])
+            .filter(move |r| self.spec.run_tasks[r.request].group == group)
     }
 }

@@ -115,17 +115,35 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, jobs: &'a JobSeries) -> Figure<'a> {
     }
     ended.height_weight = 2;
     let mut markers = annotations::markers(ctx.run, None);
-    markers.extend(trigger_markers(jobs));
+    let mut panels = vec![now, ended];
+    let calls = jobs.triggered.iter().filter(|&&n| n > 0.0).count();
+    if calls <= MOST_MARKED_INTERVALS {
+        markers.extend(trigger_markers(jobs));
+    } else {
+        // An event rule calls RunTask in most intervals: a line per interval would cover the
+        // chart, so the calls are a series of their own.
+        let mut asked = Panel::new("RunTask calls", YScale::Count).line(
+            "tasks asked for per interval",
+            style::MEMORY,
+            &jobs.time_s,
+            &jobs.triggered,
+        );
+        asked.height_weight = 2;
+        panels.push(asked);
+    }
     markers.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
     Figure {
         file_stem: "jobs".to_string(),
         title: ctx.title("Standalone tasks (RunTask)"),
         subtitle: ctx.subtitle.clone(),
-        panels: vec![now, ended],
+        panels,
         markers,
         window: None,
     }
 }
+
+/// Intervals with RunTask calls beyond which they are drawn as a series, not marked one by one.
+const MOST_MARKED_INTERVALS: usize = 48;
 
 /// A line at each interval in which RunTask was called, labelled with the tasks it asked for.
 /// A row covers the interval ending at its time, and the line is drawn at that time: exact for a

@@ -18,8 +18,10 @@
 mod calendar;
 mod cron;
 mod fire;
+mod scheduler;
 
 pub use cron::CronSchedule;
+pub use scheduler::{SchedulerExpression, flexible_offset_ms};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;

@@ -20,6 +20,7 @@ const EXACTLY_ONE_OF: &[(&str, &[&str])] = &[
     ("events[]", super::super::events::ACTIONS),
     ("events[].failInstances", &["availabilityZone", "capacityProvider"]),
     ("load.*.requestsPerSecond[].spike", &["add", "multiply"]),
+    ("load.*.eventsPerSecond[].spike", &["add", "multiply"]),
 ];
 
 /// The schema of the value at the root pattern (the whole scenario).
