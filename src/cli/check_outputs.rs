@@ -14,6 +14,7 @@ use super::run_dir::StagedRunDir;
 use crate::output::charts::ChartFormat;
 use crate::output::{RunFiles, SummaryBuilder};
 use crate::trace::columns::{alarms, cluster, events, services, tasks};
+use crate::trace::jobs::{job_runs, job_trace};
 use crate::trace::summary::{self, ChartWindow};
 
 /// Where `ecsim check` writes run directories.
@@ -87,13 +88,19 @@ pub fn write(outputs: &CheckOutputs, name: &str, run: JudgedRun<'_>) -> Result<(
     };
     if let Some(out) = &outputs.out {
         let tasks_csv = text(&run.files.tasks);
-        let csv = [
+        let jobs_csv = text(&run.files.jobs);
+        let mut csv = vec![
             (services::FILE, traces.services.as_str()),
             (cluster::FILE, traces.cluster.as_str()),
             (events::FILE, traces.events.as_str()),
             (tasks::FILE, tasks_csv.as_str()),
             (alarms::FILE, traces.alarms.as_deref().unwrap_or("")),
         ];
+        // A run with standalone tasks has their files, as `ecsim run` writes them.
+        if let (Some(_), Some(trace)) = (&run.files.jobs, &traces.jobs_trace) {
+            csv.push((job_runs::FILE, jobs_csv.as_str()));
+            csv.push((job_trace::FILE, trace.as_str()));
+        }
         write_dir(&out.join(name), &traces, &csv, ChartFormat::Both)?;
     }
     if let (Some(report), true) = (&outputs.report, run.failed) {

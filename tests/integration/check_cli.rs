@@ -344,3 +344,26 @@ fn check_out_writes_every_run_directory_and_report_only_the_failing_ones() {
     assert!(String::from_utf8_lossy(&same.stderr).contains("name the same folder"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A run directory of `check --out` has the standalone tasks' files of a run that has them, the
+/// same bytes `ecsim run` writes (issue 17).
+#[test]
+fn check_out_writes_the_jobs_files_as_run_does() {
+    let dir = temp_dir("jobs");
+    let scenario = "scenarios/eventbridge-nightly-and-uploads.yaml";
+    let (checked, ran) = (dir.join("checked"), dir.join("ran"));
+    let out = ecsim(&["check", scenario, "--out", checked.to_str().expect("utf-8")], false);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = ecsim(
+        &["run", scenario, "--out", ran.to_str().expect("utf-8"), "--no-charts"],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stem = "eventbridge-nightly-and-uploads";
+    for file in ["jobs.csv", "jobs-trace.csv"] {
+        let read = |p: PathBuf| std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        assert_eq!(read(checked.join(stem).join(file)), read(ran.join(file)), "{file}");
+    }
+    assert!(checked.join(stem).join("charts/jobs.png").is_file());
+    let _ = std::fs::remove_dir_all(&dir);
+}
