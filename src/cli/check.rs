@@ -12,6 +12,7 @@ use super::budget::BudgetArgs;
 use super::check_outputs::{CheckOutputs, JudgedRun, dir_names};
 use super::expectations::{ParsedExpectation, RunTexts, judge, judge_tables, parse_expectations};
 use super::files::{AllowPathArgs, FsLoader, collect_scenario_files, read_scenario, write_atomic};
+use super::interrupt::{StopReason, StopWatch};
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED};
 use crate::check::{RunTables, TraceFeed, TraceText};
 use crate::engine::{self, RunOptions};
@@ -73,6 +74,8 @@ pub struct CheckConfig<'a> {
     pub sets: &'a [(String, String)],
     /// `--out` and `--report`.
     pub outputs: &'a CheckOutputs,
+    /// SIGINT and SIGTERM: asked before each scenario and at the engine's event boundaries.
+    pub stop: &'a StopWatch,
 }
 
 /// Runs every scenario; exit 2 on bad input, 1 on a failed expectation, 0 otherwise (3 when a
@@ -120,11 +123,13 @@ pub fn check(args: CheckArgs) -> u8 {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let budget = args.budget.budget();
+    let stop = StopWatch::install(None);
     let config = CheckConfig {
         allowed: &args.files,
         budget: &budget,
         sets: &sets,
         outputs: &outputs,
+        stop: &stop,
     };
     let write_errors = Mutex::new(Vec::new());
     // Each scenario's result is printed as soon as it and every scenario before it have finished.
@@ -134,6 +139,18 @@ pub fn check(args: CheckArgs) -> u8 {
         let _ = out.write_all(render_one(path, outcome).as_bytes());
         let _ = out.flush();
     });
+    let outcomes = match outcomes {
+        Ok(o) => o,
+        Err((reason, finished)) => {
+            eprintln!(
+                "error: the check was {} after {finished} of {} scenario(s) had finished (their results are above); \
+                 no totals or JUnit file were written, and a run directory is written only for a finished scenario",
+                reason.describe(),
+                files.len()
+            );
+            return reason.exit_code();
+        }
+    };
     print!("{}", render_totals(&files, &outcomes));
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
         print!("{}", github_annotations(&files, &outcomes));
@@ -185,14 +202,16 @@ pub fn exit_code(outcomes: &[Outcome]) -> u8 {
 
 /// Runs the scenarios on `jobs` threads; results come back in the order of `files`, and each is
 /// handed to `ready` in that order as soon as it and all before it are done (so a report streams
-/// in input order whatever the threads' timing).
+/// in input order whatever the threads' timing). A signal stops the scenarios under way (their
+/// results are dropped, not reported) and starts no more: the error is the signal and the
+/// number of scenarios handed to `ready`.
 pub fn run_all(
     files: &[PathBuf],
     jobs: usize,
     config: &CheckConfig<'_>,
     write_errors: &Mutex<Vec<String>>,
     ready: impl Fn(&Path, &Outcome) + Sync,
-) -> Vec<Outcome> {
+) -> Result<Vec<Outcome>, (StopReason, usize)> {
     let names = dir_names(files);
     let next = AtomicUsize::new(0);
     // The outcomes so far, and how many of them, from the first, were handed to `ready`.
@@ -201,6 +220,9 @@ pub fn run_all(
         for _ in 0..jobs.min(files.len()) {
             scope.spawn(|| {
                 loop {
+                    if config.stop.reason().is_some() {
+                        break;
+                    }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     if i >= files.len() {
                         break;
@@ -210,6 +232,10 @@ pub fn run_all(
                             .unwrap_or_else(|payload| {
                                 (Outcome::Crashed(crash_message(&files[i], payload.as_ref())), Ok(()))
                             });
+                    if config.stop.reason().is_some() {
+                        // The run may have been cut short: its outcome means nothing.
+                        break;
+                    }
                     if let Err(e) = written {
                         write_errors
                             .lock()
@@ -227,13 +253,11 @@ pub fn run_all(
             });
         }
     });
-    slots
-        .into_inner()
-        .expect("workers finished")
-        .0
-        .into_iter()
-        .map(|o| o.expect("every slot filled"))
-        .collect()
+    let (done, reported) = slots.into_inner().expect("workers finished");
+    if let Some(reason) = config.stop.reason() {
+        return Err((reason, reported));
+    }
+    Ok(done.into_iter().map(|o| o.expect("every slot filled")).collect())
 }
 
 /// Loads (with the config's overrides), checks against the budget, runs (in memory) and judges
@@ -265,7 +289,7 @@ pub fn check_one(path: &Path, name: &str, config: &CheckConfig<'_>) -> (Outcome,
             Err(e) => return invalid(format!("error: {label}: {e}\n")),
         }
     } else {
-        match run_in_columns(&loaded, &expectations, config.budget.bytes) {
+        match run_in_columns(&loaded, &expectations, config.budget.bytes, config.stop) {
             Ok(records) => (records, Ok(())),
             Err(e) => return invalid(format!("error: {label}: {e}\n")),
         }
@@ -281,6 +305,7 @@ fn run_in_columns(
     loaded: &scenario::LoadedScenario,
     expectations: &[ParsedExpectation],
     byte_limit: u64,
+    stop: &StopWatch,
 ) -> Result<Vec<ExpectationRecord>, String> {
     let spec = &loaded.spec;
     let needs = super::expectations::needs(expectations);
@@ -298,7 +323,7 @@ fn run_in_columns(
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| e.to_string())?
         .with_byte_limit(byte_limit);
-    simulate(spec, &mut sink)?;
+    simulate(spec, &mut sink, stop)?;
     let (files, mut summary) = sink.into_inner().map_err(|e| e.to_string())?;
     let finish = |feed: Option<TraceFeed>| feed.expect("a feed for each trace expectations read").finish();
     let readers = [finish(files.services)?, finish(files.cluster)?, finish(files.events)?];
@@ -325,7 +350,7 @@ fn run_for_outputs(
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| e.to_string())?
         .with_byte_limit(config.budget.bytes);
-    simulate(spec, &mut sink)?;
+    simulate(spec, &mut sink, config.stop)?;
     let (files, mut summary) = sink.into_inner().map_err(|e| e.to_string())?;
     let text = |b: &Option<Vec<u8>>| String::from_utf8_lossy(b.as_deref().unwrap_or_default()).into_owned();
     let (services, cluster, events) = (text(&files.services), text(&files.cluster), text(&files.events));
@@ -359,8 +384,17 @@ fn run_for_outputs(
 }
 
 /// Runs `spec` into `sink`; an error says why the run stopped (the byte budget in its own words).
-fn simulate<W: std::io::Write>(spec: &crate::spec::Spec, sink: &mut CsvSink<W>) -> Result<(), String> {
-    engine::run(spec, sink, RunOptions::default()).map(|_| ()).map_err(|e| {
+fn simulate<W: std::io::Write>(
+    spec: &crate::spec::Spec,
+    sink: &mut CsvSink<W>,
+    stop: &StopWatch,
+) -> Result<(), String> {
+    let mut go_on = |_: crate::sim::SimTime| stop.reason().is_none();
+    let options = RunOptions {
+        check_invariants: false,
+        progress: Some(&mut go_on),
+    };
+    engine::run(spec, sink, options).map(|_| ()).map_err(|e| {
         let bytes = sink.byte_budget();
         if bytes.exceeded { bytes.message() } else { e.to_string() }
     })

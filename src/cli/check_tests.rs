@@ -26,7 +26,7 @@ fn scenarios() -> Vec<(PathBuf, scenario::LoadedScenario, Vec<ParsedExpectation>
 fn check_in_columns_gives_the_verdicts_run_gives_from_the_whole_files() {
     let mut judged = 0;
     for (path, loaded, expectations) in scenarios() {
-        let in_columns = run_in_columns(&loaded, &expectations, u64::MAX).expect("runs");
+        let in_columns = run_in_columns(&loaded, &expectations, u64::MAX, &StopWatch::inert()).expect("runs");
         // `ecsim run`'s way: the whole texts, every column read.
         let spec = &loaded.spec;
         let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);

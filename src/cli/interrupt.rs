@@ -64,6 +64,15 @@ impl StopWatch {
         }
     }
 
+    /// A watch that never stops a run: no handlers, no deadline (for tests).
+    #[cfg(test)]
+    pub fn inert() -> StopWatch {
+        StopWatch {
+            signal: Arc::new(AtomicUsize::new(0)),
+            deadline: None,
+        }
+    }
+
     /// Why to stop now, if anything asks for it.
     pub fn reason(&self) -> Option<StopReason> {
         match self.signal.load(Ordering::SeqCst) {

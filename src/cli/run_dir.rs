@@ -191,15 +191,15 @@ impl OutLock {
         for _ in 0..2 {
             match fs::OpenOptions::new().write(true).create_new(true).open(path) {
                 Ok(mut file) => {
-                    let _ = writeln!(file, "{}", std::process::id());
+                    let _ = writeln!(file, "{} {}", std::process::id(), this_command());
                     return Ok(OutLock {
                         path: path.to_path_buf(),
                     });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let holder = fs::read_to_string(path).ok().and_then(|t| t.trim().parse::<u32>().ok());
+                    let holder = fs::read_to_string(path).ok().and_then(|t| Holder::parse(&t));
                     match holder {
-                        Some(pid) if process_is_gone(pid) => {
+                        Some(Holder { pid, .. }) if process_is_gone(pid) => {
                             let _ = fs::remove_file(path);
                         }
                         _ => return Err(locked_message(path, target, holder)),
@@ -223,14 +223,72 @@ fn process_is_gone(pid: u32) -> bool {
     Path::new("/proc/self").exists() && !Path::new(&format!("/proc/{pid}")).exists()
 }
 
-fn locked_message(lock: &Path, target: &Path, holder: Option<u32>) -> String {
-    let who = holder.map_or_else(
-        || "another ecsim run".to_string(),
-        |pid| format!("another ecsim run (process {pid})"),
-    );
+/// The ecsim commands that take an output lock, as the lock file names them.
+const LOCKING_COMMANDS: [&str; 3] = ["run", "sweep", "check"];
+
+/// The command of this process (`run`, `sweep` or `check`), written into its lock files so that
+/// a second command can say what holds the directory.
+fn this_command() -> &'static str {
+    let first = std::env::args().nth(1).unwrap_or_default();
+    LOCKING_COMMANDS.into_iter().find(|c| *c == first).unwrap_or("command")
+}
+
+/// What a lock file says of the process that holds it: `PID [COMMAND]`.
+#[derive(Debug, PartialEq, Eq)]
+struct Holder {
+    pid: u32,
+    /// One of `LOCKING_COMMANDS`, when the file names one.
+    command: Option<&'static str>,
+}
+
+impl Holder {
+    fn parse(text: &str) -> Option<Holder> {
+        let mut words = text.split_whitespace();
+        let pid = words.next()?.parse().ok()?;
+        let command = words
+            .next()
+            .and_then(|w| LOCKING_COMMANDS.into_iter().find(|c| *c == w));
+        Some(Holder { pid, command })
+    }
+}
+
+fn locked_message(lock: &Path, target: &Path, holder: Option<Holder>) -> String {
+    let who = match holder {
+        None => "another ecsim command".to_string(),
+        Some(Holder { pid, command: None }) => format!("another ecsim command (process {pid})"),
+        Some(Holder {
+            pid,
+            command: Some(command),
+        }) => format!("another `ecsim {command}` (process {pid})"),
+    };
     format!(
-        "{who} is writing into --out {}; wait for it to finish or choose another --out (if no run is going on, remove {})",
+        "{who} is writing into --out {}; wait for it to finish or choose another --out (if no ecsim command is going on, remove {})",
         target.display(),
         lock.display()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lock_file_names_its_process_and_command() {
+        assert_eq!(
+            Holder::parse("41 sweep\n"),
+            Some(Holder {
+                pid: 41,
+                command: Some("sweep")
+            })
+        );
+        // Lock files of earlier versions hold the process id alone.
+        assert_eq!(Holder::parse("41\n"), Some(Holder { pid: 41, command: None }));
+        assert_eq!(Holder::parse("41 rm -rf\n"), Some(Holder { pid: 41, command: None }));
+        assert_eq!(Holder::parse("x"), None);
+        let message = locked_message(Path::new(".web.lock"), Path::new("web"), Holder::parse("41 sweep"));
+        assert!(
+            message.starts_with("another `ecsim sweep` (process 41) is writing into --out web"),
+            "{message}"
+        );
+    }
 }

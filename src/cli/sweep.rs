@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 
 use super::chart_files::write_charts;
 use super::files::{AllowPathArgs, create_dir, write_atomic};
+use super::interrupt::{StopReason, StopWatch};
 use super::run_dir::{StagedRunDir, lock_out};
 use super::sweep_charts::{self, SweepChartArgs};
 use super::sweep_merge::{self, MergeArgs};
@@ -94,6 +95,8 @@ pub(super) enum Failure {
     BadInput(String),
     /// Exit 3.
     Internal(String),
+    /// SIGINT or SIGTERM arrived: exit 130 or 143.
+    Stopped(StopReason),
 }
 
 impl Failure {
@@ -112,6 +115,10 @@ impl Failure {
             Failure::Internal(m) => {
                 eprintln!("error: {m}");
                 EXIT_INTERNAL
+            }
+            Failure::Stopped(reason) => {
+                eprintln!("error: the sweep was {}; nothing was written", reason.describe());
+                reason.exit_code()
             }
         }
     }
@@ -156,6 +163,9 @@ fn run_sweep(args: &SweepArgs, env: &BTreeMap<String, String>) -> Result<(), Fai
     // without, the report's files are written into it under the same lock. Either way a run or
     // another sweep into the same --out fails at once instead of mixing files with this one.
     let bad_out = |m: String| Failure::BadInput(format!("error: {m}"));
+    // Watched from before the staging directory exists, so an interrupt at any point after it
+    // does reaches the code that removes it.
+    let stop = StopWatch::install(None);
     let staged = if args.keep_runs {
         Some(StagedRunDir::create(&out).map_err(bad_out)?)
     } else {
@@ -173,9 +183,13 @@ fn run_sweep(args: &SweepArgs, env: &BTreeMap<String, String>) -> Result<(), Fai
     let job = Job {
         setup: &setup,
         keep_runs: args.keep_runs.then_some(dir.path),
+        stop: &stop,
     };
     let started = Instant::now();
     let results = run_all(&job, &indices, jobs)?;
+    if let Some(reason) = stop.reason() {
+        return Err(Failure::Stopped(reason));
+    }
     let secs = started.elapsed().as_secs_f64().max(1e-9);
     eprintln!(
         "ran {} runs in {secs:.3} s ({:.1} runs/s, {} jobs)",

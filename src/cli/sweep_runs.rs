@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::files::{commit_run_files, create_run_files, discard_run_files, write_atomic};
+use super::interrupt::StopWatch;
 use super::sweep::Failure;
 use super::sweep_setup::Setup;
 use super::traces::TracePlan;
@@ -24,6 +25,8 @@ pub(super) struct Job<'a> {
     pub setup: &'a Setup,
     /// With `--keep-runs`: the directory under which `runs/<index>/` are written.
     pub keep_runs: Option<&'a Path>,
+    /// SIGINT and SIGTERM: asked before each run and at the engine's event boundaries.
+    pub stop: &'a StopWatch,
 }
 
 /// The figures of each run of `indices` (run indices, ascending), in that order. The first
@@ -42,6 +45,9 @@ pub(super) fn run_all(job: &Job<'_>, indices: &[usize], jobs: usize) -> Result<V
                     // Positions are taken in order, so every run before a failed one has run:
                     // the first failure in run order is the same whatever the number of jobs.
                     while !stop.load(Ordering::Relaxed) {
+                        if job.stop.reason().is_some() {
+                            break;
+                        }
                         let position = next.fetch_add(1, Ordering::Relaxed);
                         let Some(&index) = indices.get(position) else { break };
                         let outcome = run_one(job, index);
@@ -63,6 +69,10 @@ pub(super) fn run_all(job: &Job<'_>, indices: &[usize], jobs: usize) -> Result<V
         }
     });
     bar.finish_and_clear();
+    // An interrupt wins over any other outcome: the user asked the sweep to end.
+    if let Some(reason) = job.stop.reason() {
+        return Err(Failure::Stopped(reason));
+    }
     outcomes.sort_by_key(|(position, _)| *position);
     outcomes
         .into_iter()
@@ -91,17 +101,26 @@ fn run_one(job: &Job<'_>, index: usize) -> Result<RunFigures, Failure> {
     let spec = &loaded.spec;
     let engine_failure = |e: EngineError| match e {
         EngineError::EventBudgetExceeded { .. } => Failure::BadInput(format!("error: {}: {e}", describe())),
-        EngineError::Sink(_) | EngineError::Stopped { .. } => Failure::Internal(format!("{}: {e}", describe())),
+        EngineError::Stopped { .. } => match job.stop.reason() {
+            Some(reason) => Failure::Stopped(reason),
+            None => Failure::Internal(format!("{}: {e}", describe())),
+        },
+        EngineError::Sink(_) => Failure::Internal(format!("{}: {e}", describe())),
+    };
+    let mut go_on = |_: crate::sim::SimTime| job.stop.reason().is_none();
+    let options = RunOptions {
+        check_invariants: false,
+        progress: Some(&mut go_on),
     };
     let summary = match job.keep_runs {
         None => {
             let mut sink = SummarySink::new(SummaryBuilder::new(spec).with_provenance(&loaded.provenance));
-            engine::run(spec, &mut sink, RunOptions::default()).map_err(engine_failure)?;
+            engine::run(spec, &mut sink, options).map_err(engine_failure)?;
             sink.into_summary()
         }
         Some(out) => {
             let dir = out.join(RUNS_DIR).join(index.to_string());
-            write_run_dir(&loaded, &dir, engine_failure)?
+            write_run_dir(&loaded, &dir, options, engine_failure)?
         }
     };
     Ok(sweep.figures.measure(summary.summary()))
@@ -112,6 +131,7 @@ fn run_one(job: &Job<'_>, index: usize) -> Result<RunFigures, Failure> {
 fn write_run_dir(
     loaded: &LoadedScenario,
     dir: &Path,
+    options: RunOptions<'_>,
     engine_failure: impl Fn(EngineError) -> Failure,
 ) -> Result<SummaryBuilder, Failure> {
     let spec = &loaded.spec;
@@ -121,7 +141,7 @@ fn write_run_dir(
     let sink_failure = |e: crate::trace::SinkError| Failure::Internal(format!("{}: {e}", dir.display()));
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder).map_err(sink_failure)?;
-    let result = engine::run(spec, &mut sink, RunOptions::default());
+    let result = engine::run(spec, &mut sink, options);
     let (files, summary) = sink.into_inner().map_err(sink_failure)?;
     if let Err(e) = result {
         discard_run_files(files);

@@ -148,8 +148,15 @@ fn start_long_run(tmp: &std::path::Path, out: &std::path::Path, extra: &[&str]) 
         out.to_str().expect("utf-8"),
     ];
     args.extend_from_slice(extra);
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
-        .args(&args)
+    start_and_wait_for_staging(tmp, &args)
+}
+
+/// Starts `ecsim ARGS` and returns it once a staging directory exists in `tmp`; fails (rather
+/// than waiting for ever) if the command ends first.
+#[cfg(unix)]
+fn start_and_wait_for_staging(tmp: &std::path::Path, args: &[&str]) -> std::process::Child {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(args)
         .current_dir(crate::support::root())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -158,6 +165,13 @@ fn start_long_run(tmp: &std::path::Path, out: &std::path::Path, extra: &[&str]) 
         .expect("list")
         .any(|e| e.expect("entry").file_name().to_string_lossy().contains(".staging-"))
     {
+        if let Some(status) = child.try_wait().expect("polls") {
+            let output = child.wait_with_output().expect("output");
+            panic!(
+                "ecsim {args:?} ended ({status}) before staging: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
         std::thread::yield_now();
     }
     child
@@ -187,6 +201,43 @@ fn sigint_and_sigterm_stop_a_run_cleanly() {
     }
 }
 
+/// Issue 16 item 5: a sweep stops on SIGINT or SIGTERM as a run does, and its staging
+/// directory (with `--keep-runs`) and lock are removed.
+#[cfg(unix)]
+#[test]
+fn sigint_and_sigterm_stop_a_sweep_cleanly() {
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let tmp = TempDir::new(&format!("outdir-sweep-signal{signal}"));
+        let out = tmp.0.join("sweep");
+        let args = [
+            "sweep",
+            "benches/scenarios/large-30d-managed-scaling.yaml",
+            "--vary",
+            "duration=365d,366d",
+            "--jobs",
+            "1",
+            "--keep-runs",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ];
+        let child = start_and_wait_for_staging(&tmp.0, &args);
+        let status = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let result = child.wait_with_output().expect("waits");
+        let text = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(code), "{text}");
+        assert!(text.contains("nothing was written"), "{text}");
+        assert_eq!(
+            fs::read_dir(&tmp.0).expect("list").count(),
+            0,
+            "no file left behind: {text}"
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_wall_clock_timeout_stops_a_run_as_bad_input() {
@@ -198,4 +249,66 @@ fn a_wall_clock_timeout_stops_a_run_as_bad_input() {
     assert_eq!(result.status.code(), Some(2), "{text}");
     assert!(text.contains("--timeout"), "{text}");
     assert_eq!(fs::read_dir(&tmp.0).expect("list").count(), 0, "{text}");
+}
+
+/// Issue 16 item 5: `ecsim check` stops on SIGTERM as a run does: the scenario under way is
+/// dropped, finished ones keep their results and run directories, no JUnit file is written, and
+/// the exit code is 143.
+#[cfg(unix)]
+#[test]
+fn sigterm_stops_a_check_cleanly_after_the_finished_scenarios() {
+    use std::io::BufRead;
+    let tmp = TempDir::new("outdir-check-signal");
+    let scenarios = tmp.0.join("scenarios");
+    fs::create_dir(&scenarios).expect("dir");
+    let root = crate::support::root();
+    let long = fs::read_to_string(root.join("benches/scenarios/large-30d-managed-scaling.yaml")).expect("bench");
+    let long: String = long
+        .lines()
+        .map(|l| {
+            if l.starts_with("duration:") {
+                "duration: 365d"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    fs::write(scenarios.join("b-long.yaml"), long).expect("long");
+    fs::copy(
+        root.join("scenarios/target-tracking-cpu.yaml"),
+        scenarios.join("a-quick.yaml"),
+    )
+    .expect("quick");
+    let (out, junit) = (tmp.0.join("out"), tmp.0.join("junit.xml"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ecsim"))
+        .args(["check", "--jobs", "1"])
+        .arg(&scenarios)
+        .arg("--out")
+        .arg(&out)
+        .arg("--junit")
+        .arg(&junit)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("the quick scenario's line");
+    assert!(first.contains("a-quick.yaml"), "{first}");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let result = child.wait_with_output().expect("waits");
+    let text = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(143), "{text}");
+    assert!(text.contains("terminated (SIGTERM) after 1 of 2 scenario(s)"), "{text}");
+    assert!(!junit.exists(), "no JUnit file for a stopped check");
+    let written: Vec<String> = fs::read_dir(&out)
+        .expect("the finished scenario's run directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["a-quick"], "{text}");
 }

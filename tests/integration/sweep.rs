@@ -577,13 +577,13 @@ fn keep_runs_replaces_its_directory_whole_under_the_out_lock() {
     // alive), a sweep fails at once, with or without --keep-runs, and leaves the directory alone.
     let before = files(&dir);
     let lock = parent.join(".grid.lock");
-    std::fs::write(&lock, format!("{}\n", std::process::id())).expect("lock");
+    std::fs::write(&lock, format!("{} sweep\n", std::process::id())).expect("lock");
     for extra in [&["--keep-runs"][..], &[]] {
         let out = sweep("50,70", extra);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         let holder = format!(
-            "another ecsim run (process {}) is writing into --out {dir_s}",
+            "another `ecsim sweep` (process {}) is writing into --out {dir_s}",
             std::process::id()
         );
         assert!(stderr.contains(&holder), "{stderr}");

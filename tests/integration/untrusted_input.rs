@@ -218,12 +218,12 @@ fn a_second_run_into_the_same_out_fails_clearly_and_a_stale_lock_is_taken_over()
     let out_s = out.to_str().expect("utf-8");
     let lock = tmp.0.join(".run.lock");
     // A run in progress holds the lock (this test process stands for it: it is alive).
-    fs::write(&lock, format!("{}\n", std::process::id())).expect("lock");
+    fs::write(&lock, format!("{} run\n", std::process::id())).expect("lock");
     let (code, text) = stderr_of(&["run", "scenarios/web-fargate.yaml", "--out", out_s, "--no-charts"]);
     assert_eq!(code, Some(2), "{text}");
     assert!(
         text.contains(&format!(
-            "another ecsim run (process {}) is writing into --out",
+            "another `ecsim run` (process {}) is writing into --out",
             std::process::id()
         )),
         "{text}"
