@@ -2,11 +2,11 @@
 //! `report.html` atomically.
 
 use std::fs;
-use std::io::Write;
-use std::path::Path;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use super::files::{AtomicFile, write_atomic};
-use crate::output::charts::ChartFile;
+use crate::output::charts::{ChartFile, Source};
 use crate::trace::columns::{Column, alarms, cluster, events, header, services};
 use crate::trace::summary;
 
@@ -15,20 +15,46 @@ pub const CHARTS_DIR: &str = "charts";
 /// The report's file name, in the run directory.
 pub const REPORT_FILE: &str = "report.html";
 
-/// The text of the files charts are drawn from.
+/// One trace charts are drawn from: its text in memory (a trace the run kept rather than wrote),
+/// or its file, read row by row so that a long run's traces need not fit in memory.
+pub enum TraceInput {
+    /// The whole text.
+    Text(String),
+    /// A file, opened for each pass over it.
+    File(Box<dyn Fn() -> std::io::Result<Box<dyn Read>>>),
+}
+
+impl TraceInput {
+    /// The file at `path`, read when the charts are drawn.
+    pub fn file(path: PathBuf) -> TraceInput {
+        TraceInput::File(Box::new(move || {
+            fs::File::open(&path).map(|f| Box::new(f) as Box<dyn Read>)
+        }))
+    }
+
+    /// Where the charts read it from.
+    pub fn source(&self) -> Source<'_> {
+        match self {
+            TraceInput::Text(text) => Source::Text(text),
+            TraceInput::File(open) => Source::Reader(&**open),
+        }
+    }
+}
+
+/// The files charts are drawn from.
 pub struct RunDirTexts {
     /// `services.csv`.
-    pub services: String,
+    pub services: TraceInput,
     /// `cluster.csv`.
-    pub cluster: String,
+    pub cluster: TraceInput,
     /// `events.csv`.
-    pub events: String,
+    pub events: TraceInput,
     /// `summary.json`.
     pub summary: String,
     /// `alarms.csv`; `None` when the run did not write it.
-    pub alarms: Option<String>,
+    pub alarms: Option<TraceInput>,
     /// `jobs-trace.csv`; `None` in a run without standalone tasks (or not written).
-    pub jobs_trace: Option<String>,
+    pub jobs_trace: Option<TraceInput>,
 }
 
 /// Reads a run directory; the error names the file. A trace file the run did not write (see
@@ -49,14 +75,14 @@ pub fn read_run_dir(dir: &Path) -> Result<(RunDirTexts, Vec<String>), String> {
     let summary =
         fs::read_to_string(&summary_path).map_err(|e| format!("cannot read {}: {e}", summary_path.display()))?;
     let mut notes = Vec::new();
-    let mut trace = |file: &str, header: String, missing: &str| -> Result<String, String> {
+    let mut trace = |file: &str, header: String, missing: &str| -> Result<TraceInput, String> {
         let path = dir.join(file);
-        Ok(read_optional(&path)?.unwrap_or_else(|| {
+        Ok(optional_file(&path)?.unwrap_or_else(|| {
             notes.push(format!(
                 "{} is not there (not in the run's --traces): {missing}",
                 path.display()
             ));
-            header
+            TraceInput::Text(header)
         }))
     };
     let services = trace(
@@ -74,7 +100,7 @@ pub fn read_run_dir(dir: &Path) -> Result<(RunDirTexts, Vec<String>), String> {
         header_line(events::COLUMNS),
         "the charts have no annotations (scaling activities, deployments, faults)",
     )?;
-    let alarms = read_optional(&dir.join(alarms::FILE))?;
+    let alarms = optional_file(&dir.join(alarms::FILE))?;
     if alarms.is_none() {
         notes.push(format!(
             "{} is not there: the utilization charts show no alarm periods or alarm thresholds",
@@ -88,7 +114,7 @@ pub fn read_run_dir(dir: &Path) -> Result<(RunDirTexts, Vec<String>), String> {
             events,
             summary,
             alarms,
-            jobs_trace: read_optional(&dir.join(crate::trace::jobs::job_trace::FILE))?,
+            jobs_trace: optional_file(&dir.join(crate::trace::jobs::job_trace::FILE))?,
         },
         notes,
     ))
@@ -101,10 +127,12 @@ fn header_line<F>(columns: &[Column<F>]) -> String {
     line
 }
 
-/// The text of `path`, or `None` when it does not exist.
-fn read_optional(path: &Path) -> Result<Option<String>, String> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
+/// The file at `path`, to be read when the charts are drawn, or `None` when it does not exist.
+/// Only a regular file is read (not a directory, a FIFO or a device).
+fn optional_file(path: &Path) -> Result<Option<TraceInput>, String> {
+    match fs::metadata(path) {
+        Ok(m) if m.is_file() => Ok(Some(TraceInput::file(path.to_path_buf()))),
+        Ok(_) => Err(format!("cannot read {}: not a regular file", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("cannot read {}: {e}", path.display())),
     }

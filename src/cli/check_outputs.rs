@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::chart_files::RunDirTexts;
+use super::chart_files::{RunDirTexts, TraceInput};
 use super::chart_window::ChartWindowArgs;
 use super::files::write_atomic;
 use super::plot::{PlotFailure, render_texts};
@@ -79,27 +79,31 @@ pub fn write(outputs: &CheckOutputs, name: &str, run: JudgedRun<'_>) -> Result<(
     let summary_json = run.summary.to_json();
     let text = |b: &Option<Vec<u8>>| String::from_utf8_lossy(b.as_deref().unwrap_or_default()).into_owned();
     let traces = RunDirTexts {
-        services: text(&run.files.services),
-        cluster: text(&run.files.cluster),
-        events: text(&run.files.events),
+        services: TraceInput::Text(text(&run.files.services)),
+        cluster: TraceInput::Text(text(&run.files.cluster)),
+        events: TraceInput::Text(text(&run.files.events)),
         summary: summary_json,
-        alarms: Some(text(&run.files.alarms)),
-        jobs_trace: run.files.job_trace.is_some().then(|| text(&run.files.job_trace)),
+        alarms: Some(TraceInput::Text(text(&run.files.alarms))),
+        jobs_trace: run
+            .files
+            .job_trace
+            .is_some()
+            .then(|| TraceInput::Text(text(&run.files.job_trace))),
     };
     if let Some(out) = &outputs.out {
         let tasks_csv = text(&run.files.tasks);
         let jobs_csv = text(&run.files.jobs);
         let mut csv = vec![
-            (services::FILE, traces.services.as_str()),
-            (cluster::FILE, traces.cluster.as_str()),
-            (events::FILE, traces.events.as_str()),
+            (services::FILE, in_memory(Some(&traces.services))),
+            (cluster::FILE, in_memory(Some(&traces.cluster))),
+            (events::FILE, in_memory(Some(&traces.events))),
             (tasks::FILE, tasks_csv.as_str()),
-            (alarms::FILE, traces.alarms.as_deref().unwrap_or("")),
+            (alarms::FILE, in_memory(traces.alarms.as_ref())),
         ];
         // A run with standalone tasks has their files, as `ecsim run` writes them.
         if let (Some(_), Some(trace)) = (&run.files.jobs, &traces.jobs_trace) {
             csv.push((job_runs::FILE, jobs_csv.as_str()));
-            csv.push((job_trace::FILE, trace.as_str()));
+            csv.push((job_trace::FILE, in_memory(Some(trace))));
         }
         write_dir(&out.join(name), &traces, &csv, ChartFormat::Both)?;
     }
@@ -107,6 +111,14 @@ pub fn write(outputs: &CheckOutputs, name: &str, run: JudgedRun<'_>) -> Result<(
         write_dir(&report.join(name), &traces, &[], ChartFormat::Svg)?;
     }
     Ok(())
+}
+
+/// The text of a trace check keeps in memory ("" for one it does not have).
+fn in_memory(input: Option<&TraceInput>) -> &str {
+    match input {
+        Some(TraceInput::Text(t)) => t.as_str(),
+        _ => "",
+    }
 }
 
 /// Writes `csv`, `summary.json`, the charts and the report into a staged `target`.

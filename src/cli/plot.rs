@@ -6,10 +6,10 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 
-use super::chart_files::{CHARTS_DIR, REPORT_FILE, RunDirTexts, read_run_dir, write_charts};
+use super::chart_files::{CHARTS_DIR, REPORT_FILE, RunDirTexts, TraceInput, read_run_dir, write_charts};
 use super::chart_window::ChartWindowArgs;
 use super::{EXIT_BAD_INPUT, EXIT_INTERNAL};
-use crate::output::charts::{ChartFormat, RunData, RunTexts, render_charts};
+use crate::output::charts::{ChartFormat, RunData, RunSources, Source, render_charts};
 use crate::output::report::render_report;
 
 /// Arguments of `ecsim plot`.
@@ -90,14 +90,14 @@ pub fn render_texts(
     window: &ChartWindowArgs,
 ) -> Result<(), PlotFailure> {
     let started = Instant::now();
-    let mut run = RunData::from_texts(RunTexts {
-        services_csv: &texts.services,
-        cluster_csv: &texts.cluster,
-        events_csv: &texts.events,
+    let mut run = RunData::from_sources(RunSources {
+        services_csv: texts.services.source(),
+        cluster_csv: texts.cluster.source(),
+        events_csv: texts.events.source(),
         summary_json: &texts.summary,
     })
-    .and_then(|run| run.with_alarms(texts.alarms.as_deref().unwrap_or("")))
-    .and_then(|run| run.with_jobs_trace(texts.jobs_trace.as_deref()))
+    .and_then(|run| run.with_alarms_from(texts.alarms.as_ref().map_or(Source::Text(""), TraceInput::source)))
+    .and_then(|run| run.with_jobs_trace_from(texts.jobs_trace.as_ref().map(TraceInput::source)))
     .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", shown.display())))?;
     run.summary.chart_window = window
         .resolve(run.summary.chart_window, run.end_s())

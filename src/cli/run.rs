@@ -7,7 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::budget::BudgetArgs;
-use super::chart_files::RunDirTexts;
+use super::chart_files::{RunDirTexts, TraceInput};
 use super::chart_window::ChartWindowArgs;
 use super::expectations::{ParsedExpectation, RunTexts, judge, parse_expectations};
 use super::files::{
@@ -215,13 +215,15 @@ fn write_outputs(
     // Charts are drawn from the files just written (or their copies in memory, for the files not
     // written), exactly as `ecsim plot` draws them from a run directory.
     let dir_texts = RunDirTexts {
-        services: texts.read(Trace::Services)?,
-        cluster: texts.read(Trace::Cluster)?,
-        events: texts.read(Trace::Events)?,
+        services: texts.input(Trace::Services),
+        cluster: texts.input(Trace::Cluster),
+        events: texts.input(Trace::Events),
         summary: json,
-        alarms: Some(texts.read(Trace::Alarms)?),
+        alarms: Some(texts.input(Trace::Alarms)),
         // Only a run with standalone tasks has it (written or kept).
-        jobs_trace: texts.read(Trace::JobsPerInterval).ok(),
+        jobs_trace: texts
+            .has(Trace::JobsPerInterval)
+            .then(|| texts.input(Trace::JobsPerInterval)),
     };
     render_texts(
         out.path(),
@@ -288,6 +290,19 @@ struct Texts<'a> {
 }
 
 impl Texts<'_> {
+    /// `trace` for the charts: its text kept in memory, or its file, read as they are drawn.
+    fn input(&self, trace: Trace) -> TraceInput {
+        match self.kept.get(trace) {
+            Some(text) => TraceInput::Text(text.to_string()),
+            None => TraceInput::file(self.out.path().join(trace.file())),
+        }
+    }
+
+    /// Whether the run made `trace` (kept or written).
+    fn has(&self, trace: Trace) -> bool {
+        self.kept.get(trace).is_some() || self.out.path().join(trace.file()).is_file()
+    }
+
     /// The text of `trace`: kept in memory, or read back from its file.
     fn read(&self, trace: Trace) -> Result<String, Failure> {
         match self.kept.get(trace) {

@@ -7,6 +7,9 @@
 //! absent fields with empty values.
 
 use super::revisions::RevisionLayers;
+pub use super::table::Source;
+pub(super) use super::table::{column, number, open_table};
+use super::table::{csv_error, optional_cell, optional_column};
 use super::worker::QueueSeries;
 use crate::trace::columns::{alarms, cluster, events, services};
 use crate::trace::summary::{self, Summary};
@@ -21,6 +24,20 @@ pub struct RunTexts<'a> {
     pub cluster_csv: &'a str,
     /// `events.csv`.
     pub events_csv: &'a str,
+    /// `summary.json`.
+    pub summary_json: &'a str,
+}
+
+/// Where the files a run wrote are read from, each read once per pass over it: text in memory,
+/// or a reader the CLI opens (a file), so a long run's traces need not fit in memory.
+#[derive(Clone, Copy)]
+pub struct RunSources<'a> {
+    /// `services.csv`.
+    pub services_csv: Source<'a>,
+    /// `cluster.csv`.
+    pub cluster_csv: Source<'a>,
+    /// `events.csv`.
+    pub events_csv: Source<'a>,
     /// `summary.json`.
     pub summary_json: &'a str,
 }
@@ -241,26 +258,38 @@ pub struct DataError {
 impl RunData {
     /// Loads a run from the text of its files.
     pub fn from_texts(texts: RunTexts<'_>) -> Result<RunData, DataError> {
+        RunData::from_sources(RunSources {
+            services_csv: Source::Text(texts.services_csv),
+            cluster_csv: Source::Text(texts.cluster_csv),
+            events_csv: Source::Text(texts.events_csv),
+            summary_json: texts.summary_json,
+        })
+    }
+
+    /// Loads a run from its files, reading each trace row by row.
+    pub fn from_sources(sources: RunSources<'_>) -> Result<RunData, DataError> {
         let ParsedEvents {
             kept: events,
             others: other_events,
             rows: event_rows,
-        } = parse_events(texts.events_csv)?;
-        let mut services = parse_services(texts.services_csv)?;
-        parse_latency(texts.services_csv, &mut services)?;
-        parse_queue(texts.services_csv, &mut services)?;
-        parse_provisioning(texts.services_csv, &mut services)?;
+        } = parse_events(sources.events_csv)?;
+        let services_csv = sources.services_csv;
+        let mut services = parse_services(services_csv)?;
+        let (header, _) = open_table(services::FILE, services_csv)?;
+        parse_latency(services_csv, &header, &mut services)?;
+        parse_queue(services_csv, &header, &mut services)?;
+        parse_provisioning(services_csv, &header, &mut services)?;
         for service in &mut services {
             let deployments = super::annotations::deployments_in(&events, &service.name);
             service.revisions = RevisionLayers::of_deployments(service, &deployments);
         }
         Ok(RunData {
-            summary: Summary::from_json(texts.summary_json).map_err(|e| DataError {
+            summary: Summary::from_json(sources.summary_json).map_err(|e| DataError {
                 file: summary::FILE,
                 message: e.to_string(),
             })?,
             services,
-            providers: parse_providers(texts.cluster_csv)?,
+            providers: parse_providers(sources.cluster_csv)?,
             events,
             other_events,
             event_rows,
@@ -271,17 +300,27 @@ impl RunData {
 
     /// Adds the alarm rows of `alarms.csv` (state changes or every evaluation). Runs that did not
     /// write the file have none: empty text means no alarms.
-    pub fn with_alarms(mut self, alarms_csv: &str) -> Result<RunData, DataError> {
-        if !alarms_csv.trim().is_empty() {
+    pub fn with_alarms(self, alarms_csv: &str) -> Result<RunData, DataError> {
+        self.with_alarms_from(Source::Text(alarms_csv))
+    }
+
+    /// As [`RunData::with_alarms`], from a source.
+    pub fn with_alarms_from(mut self, alarms_csv: Source<'_>) -> Result<RunData, DataError> {
+        if !alarms_csv.is_blank() {
             self.alarms = parse_alarms(alarms_csv)?;
         }
         Ok(self)
     }
 
     /// Adds the standalone tasks' `jobs-trace.csv` (absent in runs without them).
-    pub fn with_jobs_trace(mut self, jobs_trace_csv: Option<&str>) -> Result<RunData, DataError> {
-        if let Some(text) = jobs_trace_csv.filter(|t| !t.trim().is_empty()) {
-            self.jobs = Some(super::jobs::parse_job_trace(text)?);
+    pub fn with_jobs_trace(self, jobs_trace_csv: Option<&str>) -> Result<RunData, DataError> {
+        self.with_jobs_trace_from(jobs_trace_csv.map(Source::Text))
+    }
+
+    /// As [`RunData::with_jobs_trace`], from a source.
+    pub fn with_jobs_trace_from(mut self, jobs_trace_csv: Option<Source<'_>>) -> Result<RunData, DataError> {
+        if let Some(source) = jobs_trace_csv.filter(|s| !s.is_blank()) {
+            self.jobs = Some(super::jobs::parse_job_trace(source)?);
         }
         Ok(self)
     }
@@ -298,60 +337,18 @@ impl RunData {
     }
 }
 
-/// A CSV reader over `text` and its header. Rows are then read one at a time into a reused
-/// record: a 30-day run has tens of thousands of rows per file.
-pub(super) fn open_table<'t>(
-    file: &'static str,
-    text: &'t str,
-) -> Result<(csv::StringRecord, csv::Reader<&'t [u8]>), DataError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-    let header = reader.headers().map_err(csv_error(file))?.clone();
-    Ok((header, reader))
-}
-
-fn csv_error(file: &'static str) -> impl Fn(csv::Error) -> DataError {
-    move |e| DataError {
-        file,
-        message: e.to_string(),
-    }
-}
-
-/// The index of a column added after the first runs: `None` in files written before it.
-fn optional_column(header: &csv::StringRecord, name: &str) -> Option<usize> {
-    header.iter().position(|h| h == name)
-}
-
-/// The cell of an optional column; empty when the file lacks the column.
-fn optional_cell(row: &csv::StringRecord, index: Option<usize>) -> &str {
-    index.and_then(|i| row.get(i)).unwrap_or("")
-}
-
-pub(super) fn column(file: &'static str, header: &csv::StringRecord, name: &str) -> Result<usize, DataError> {
-    header.iter().position(|h| h == name).ok_or_else(|| DataError {
-        file,
-        message: format!("missing column `{name}`"),
-    })
-}
-
-/// A number cell; an empty cell is NaN (a value that does not exist, like Fargate's reservation).
-pub(super) fn number(file: &'static str, row: &csv::StringRecord, index: usize, line: usize) -> Result<f64, DataError> {
-    let cell = row.get(index).unwrap_or("");
-    if cell.is_empty() {
-        return Ok(f64::NAN);
-    }
-    cell.parse().map_err(|_| DataError {
-        file,
-        message: format!("row {line}: `{cell}` is not a number"),
-    })
-}
-
 /// The rows of one service or provider: its name and one vector per requested column.
 type NamedColumns = (String, Vec<Vec<f64>>);
 
 /// Rows grouped by the value of a key column, in order of first appearance, with the named
 /// number columns parsed.
-fn grouped_columns(file: &'static str, text: &str, key: &str, names: &[&str]) -> Result<Vec<NamedColumns>, DataError> {
-    let (header, mut reader) = open_table(file, text)?;
+fn grouped_columns(
+    file: &'static str,
+    source: Source<'_>,
+    key: &str,
+    names: &[&str],
+) -> Result<Vec<NamedColumns>, DataError> {
+    let (header, mut reader) = open_table(file, source)?;
     let key_index = column(file, &header, key)?;
     let indices = names
         .iter()
@@ -394,8 +391,8 @@ const SERVICE_COLUMNS: &[&str] = &[
     services::MAX_CAPACITY,
 ];
 
-fn parse_services(text: &str) -> Result<Vec<ServiceSeries>, DataError> {
-    let groups = grouped_columns(services::FILE, text, services::SERVICE, SERVICE_COLUMNS)?;
+fn parse_services(source: Source<'_>) -> Result<Vec<ServiceSeries>, DataError> {
+    let groups = grouped_columns(services::FILE, source, services::SERVICE, SERVICE_COLUMNS)?;
     Ok(groups
         .into_iter()
         .map(|(name, columns)| {
@@ -449,12 +446,15 @@ const LATENCY_COLUMNS: &[&str] = &[
 ];
 
 /// Adds the latency columns to the services that have them, when `services.csv` has them.
-fn parse_latency(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataError> {
-    let header = text.lines().next().unwrap_or("");
-    if !header.split(',').any(|name| name == services::LATENCY_P50_MS) {
+fn parse_latency(
+    source: Source<'_>,
+    header: &csv::StringRecord,
+    series: &mut [ServiceSeries],
+) -> Result<(), DataError> {
+    if optional_column(header, services::LATENCY_P50_MS).is_none() {
         return Ok(());
     }
-    for (name, columns) in grouped_columns(services::FILE, text, services::SERVICE, LATENCY_COLUMNS)? {
+    for (name, columns) in grouped_columns(services::FILE, source, services::SERVICE, LATENCY_COLUMNS)? {
         // A service without a service model has only empty cells.
         if columns.iter().all(|c| c.iter().all(|v| v.is_nan())) {
             continue;
@@ -477,13 +477,12 @@ fn parse_latency(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataErr
 }
 
 /// Adds the queue columns to the queue workers, when `services.csv` has them.
-fn parse_queue(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataError> {
-    let header = text.lines().next().unwrap_or("");
-    if !header.split(',').any(|name| name == services::QUEUE_DEPTH) {
+fn parse_queue(source: Source<'_>, header: &csv::StringRecord, series: &mut [ServiceSeries]) -> Result<(), DataError> {
+    if optional_column(header, services::QUEUE_DEPTH).is_none() {
         return Ok(());
     }
     let names = [services::QUEUE_DEPTH, services::OLDEST_MESSAGE_AGE_S];
-    for (name, columns) in grouped_columns(services::FILE, text, services::SERVICE, &names)? {
+    for (name, columns) in grouped_columns(services::FILE, source, services::SERVICE, &names)? {
         let Some(service) = series.iter_mut().find(|s| s.name == name) else {
             continue;
         };
@@ -496,13 +495,16 @@ fn parse_queue(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataError
 
 /// Adds the `provisioning` column, and `starting` from it, to every service; a file written
 /// before the column existed counts every pending task as starting.
-fn parse_provisioning(text: &str, series: &mut [ServiceSeries]) -> Result<(), DataError> {
+fn parse_provisioning(
+    source: Source<'_>,
+    header: &csv::StringRecord,
+    series: &mut [ServiceSeries],
+) -> Result<(), DataError> {
     for service in series.iter_mut() {
         service.provisioning = vec![0.0; service.pending.len()];
     }
-    let header = text.lines().next().unwrap_or("");
-    if header.split(',').any(|name| name == services::PROVISIONING) {
-        for (name, columns) in grouped_columns(services::FILE, text, services::SERVICE, &[services::PROVISIONING])? {
+    if optional_column(header, services::PROVISIONING).is_some() {
+        for (name, columns) in grouped_columns(services::FILE, source, services::SERVICE, &[services::PROVISIONING])? {
             if let Some(service) = series.iter_mut().find(|s| s.name == name) {
                 service.provisioning = columns.into_iter().next().unwrap_or_default();
             }
@@ -531,8 +533,8 @@ const CLUSTER_COLUMNS: &[&str] = &[
     cluster::TASKS_PROVISIONING,
 ];
 
-fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
-    let groups = grouped_columns(cluster::FILE, text, cluster::CAPACITY_PROVIDER, CLUSTER_COLUMNS)?;
+fn parse_providers(source: Source<'_>) -> Result<Vec<ProviderSeries>, DataError> {
+    let groups = grouped_columns(cluster::FILE, source, cluster::CAPACITY_PROVIDER, CLUSTER_COLUMNS)?;
     Ok(groups
         .into_iter()
         .map(|(name, columns)| {
@@ -554,9 +556,9 @@ fn parse_providers(text: &str) -> Result<Vec<ProviderSeries>, DataError> {
         .collect())
 }
 
-fn parse_events(text: &str) -> Result<ParsedEvents, DataError> {
+fn parse_events(source: Source<'_>) -> Result<ParsedEvents, DataError> {
     const FILE: &str = events::FILE;
-    let (header, mut reader) = open_table(FILE, text)?;
+    let (header, mut reader) = open_table(FILE, source)?;
     let [time, timestamp, kind, subject, message] = [
         events::TIME_S,
         events::TIMESTAMP,
@@ -636,9 +638,9 @@ fn parse_events(text: &str) -> Result<ParsedEvents, DataError> {
     })
 }
 
-fn parse_alarms(text: &str) -> Result<Vec<AlarmSeries>, DataError> {
+fn parse_alarms(source: Source<'_>) -> Result<Vec<AlarmSeries>, DataError> {
     const FILE: &str = alarms::FILE;
-    let (header, mut reader) = open_table(FILE, text)?;
+    let (header, mut reader) = open_table(FILE, source)?;
     let names = [
         alarms::TIME_S,
         alarms::ALARM,

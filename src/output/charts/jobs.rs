@@ -47,9 +47,9 @@ fn running_sum(values: &[f64]) -> Vec<f64> {
 }
 
 /// Reads `jobs-trace.csv`.
-pub fn parse_job_trace(text: &str) -> Result<JobSeries, DataError> {
+pub fn parse_job_trace(source: super::data::Source<'_>) -> Result<JobSeries, DataError> {
     let file = job_trace::FILE;
-    let (header, mut reader) = open_table(file, text)?;
+    let (header, mut reader) = open_table(file, source)?;
     let names = [
         job_trace::TIME_S,
         job_trace::TRIGGERED,
@@ -176,7 +176,7 @@ mod tests {
                     60,2026-01-05T00:01:00Z,0,0,0,0,0,0,0\n\
                     120,2026-01-05T00:02:00Z,4,3,1,0,0,0,0\n\
                     180,2026-01-05T00:03:00Z,0,0,0,3,0,1,0\n";
-        let jobs = parse_job_trace(text).expect("parses");
+        let jobs = parse_job_trace(crate::output::charts::Source::Text(text)).expect("parses");
         assert_eq!(jobs.running, [0.0, 0.0, 3.0]);
         assert_eq!(jobs.waiting, [0.0, 3.0, 0.0]);
         assert_eq!(jobs.failed, [0.0, 0.0, 1.0]);

@@ -28,12 +28,13 @@ pub mod revisions;
 pub mod scaling;
 pub mod style;
 pub mod sweep;
+mod table;
 pub mod tasks;
 pub mod timeline;
 pub mod utilization;
 pub mod worker;
 
-pub use data::{DataError, RunData, RunTexts};
+pub use data::{DataError, RunData, RunSources, RunTexts, Source};
 
 use figure::Figure;
 use timeline::{Clock, TimeAxis, Window, describe_duration, describe_start_in};
