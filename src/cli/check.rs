@@ -9,16 +9,21 @@ use std::time::Instant;
 use clap::Args;
 
 use super::budget::BudgetArgs;
-use super::check_outputs::{CheckOutputs, JudgedRun, dir_names};
-use super::expectations::{ParsedExpectation, RunTexts, judge, judge_tables, parse_expectations};
-use super::files::{AllowPathArgs, FsLoader, collect_scenario_files, read_scenario, write_atomic};
+use super::check_outputs::{CheckOutputs, dir_names};
+use super::expectations::{ParsedExpectation, judge_tables, parse_expectations};
+use super::files::{
+    AllowPathArgs, FsLoader, collect_scenario_files, commit_run_files, create_run_files, discard_run_files,
+    read_scenario, write_atomic,
+};
 use super::interrupt::{StopReason, StopWatch};
+use super::traces::Destination;
 use super::{EXIT_BAD_INPUT, EXIT_EXPECTATION_FAILED};
 use crate::check::{RunTables, TraceFeed, TraceText};
 use crate::engine::{self, RunOptions};
 use crate::output::{CsvSink, ExpectationRecord, RunFiles, SummaryBuilder};
 use crate::scenario;
 use crate::spec::budget::{Budget, TraceCost};
+use crate::trace::columns::{cluster, events, services};
 
 /// Arguments of `ecsim check`.
 #[derive(Args, Debug)]
@@ -331,55 +336,65 @@ fn run_in_columns(
     Ok(judge_tables(expectations, &tables, &mut summary))
 }
 
-/// Runs a scenario with every trace in memory, judges it and writes the run directories of
-/// `--out` and `--report` (which need the whole traces); the second value is a failure to
-/// write them.
+/// Runs a scenario with its traces streamed into a staged directory (as `ecsim run` writes
+/// them), judges it by reading them back into the columns its expectations need, and writes the
+/// run directories of `--out` and `--report`; the second value is a failure to write them.
 fn run_for_outputs(
     loaded: &scenario::LoadedScenario,
     expectations: &[ParsedExpectation],
     name: &str,
     config: &CheckConfig<'_>,
 ) -> Result<(Vec<ExpectationRecord>, Result<(), String>), String> {
+    let dir = match config.outputs.trace_dir(name) {
+        Ok(dir) => dir,
+        // The verdicts do not need the directory: judge in memory, report the failure to write.
+        Err(e) => {
+            let records = run_in_columns(loaded, expectations, config.budget.bytes, config.stop)?;
+            return Ok((records, Err(e)));
+        }
+    };
     let spec = &loaded.spec;
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
-    let files = if spec.has_jobs() {
-        RunFiles::in_memory()
-    } else {
-        RunFiles::in_memory().without_jobs()
-    };
+    let io = |e: std::io::Error| format!("cannot write to {}: {e}", dir.path().display());
+    let files = create_run_files(dir.path(), spec.has_jobs(), |_| Destination::File).map_err(io)?;
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| e.to_string())?
         .with_byte_limit(config.budget.bytes);
-    simulate(spec, &mut sink, config.stop)?;
+    let result = simulate(spec, &mut sink, config.stop);
     let (files, mut summary) = sink.into_inner().map_err(|e| e.to_string())?;
-    let text = |b: &Option<Vec<u8>>| String::from_utf8_lossy(b.as_deref().unwrap_or_default()).into_owned();
-    let (services, cluster, events) = (text(&files.services), text(&files.cluster), text(&files.events));
-    let records = judge(
-        expectations,
-        &RunTexts {
-            services: &services,
-            cluster: &cluster,
-            events: &events,
-        },
-        &mut summary,
-    )?;
-    let window = loaded
-        .charts
-        .window
-        .map(|(from, to)| crate::trace::summary::ChartWindow {
-            from_s: from.as_millis() as f64 / 1000.0,
-            to_s: to.as_millis() as f64 / 1000.0,
-        });
+    if let Err(e) = result {
+        discard_run_files(files);
+        return Err(e);
+    }
+    commit_run_files(files).map_err(io)?;
+    let needs = super::expectations::needs(expectations);
+    let read_back = |text: TraceText, file: &str| -> Result<crate::check::TraceReader, String> {
+        let mut feed = TraceFeed::new(text, needs.clone());
+        let mut source = std::fs::File::open(dir.path().join(file)).map_err(io)?;
+        std::io::copy(&mut source, &mut feed).map_err(io)?;
+        feed.finish()
+    };
+    let readers = [
+        read_back(TraceText::Services, services::FILE)?,
+        read_back(TraceText::Cluster, cluster::FILE)?,
+        read_back(TraceText::Events, events::FILE)?,
+    ];
+    let tables = RunTables::assemble(readers, &summary.to_json())?;
+    let records = judge_tables(expectations, &tables, &mut summary);
+    summary.set_chart_window(
+        loaded
+            .charts
+            .window
+            .map(|(from, to)| crate::trace::summary::ChartWindow {
+                from_s: from.as_millis() as f64 / 1000.0,
+                to_s: to.as_millis() as f64 / 1000.0,
+            }),
+    );
     if let Some(zone) = loaded.charts.time_zone {
         summary.set_chart_time_zone(zone);
     }
-    let run = JudgedRun {
-        files: &files,
-        summary: &mut summary,
-        window,
-        failed: records.iter().any(|r| !r.passed),
-    };
-    let written = super::check_outputs::write(config.outputs, name, run);
+    let failed = records.iter().any(|r| !r.passed);
+    let written = dir.finish(&summary.to_json(), failed);
     Ok((records, written))
 }
 

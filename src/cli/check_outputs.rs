@@ -12,10 +12,9 @@ use super::files::write_atomic;
 use super::plot::{PlotFailure, render_texts};
 use super::run_dir::StagedRunDir;
 use crate::output::charts::ChartFormat;
-use crate::output::{RunFiles, SummaryBuilder};
 use crate::trace::columns::{alarms, cluster, events, services, tasks};
 use crate::trace::jobs::{job_runs, job_trace};
-use crate::trace::summary::{self, ChartWindow};
+use crate::trace::summary;
 
 /// Where `ecsim check` writes run directories.
 #[derive(Clone, Debug, Default)]
@@ -27,7 +26,7 @@ pub struct CheckOutputs {
 }
 
 impl CheckOutputs {
-    /// Whether anything is written (the run then keeps every trace in memory).
+    /// Whether anything is written (the run then writes every trace to disk).
     pub fn any(&self) -> bool {
         self.out.is_some() || self.report.is_some()
     }
@@ -61,104 +60,97 @@ pub fn dir_names(files: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
-/// A judged scenario's run, in memory.
-pub struct JudgedRun<'a> {
-    /// The traces (every one, since `CheckOutputs::any`).
-    pub files: &'a RunFiles<Vec<u8>>,
-    /// The summary, verdicts recorded.
-    pub summary: &'a mut SummaryBuilder,
-    /// The scenario's `charts.window`.
-    pub window: Option<ChartWindow>,
-    /// Whether an expectation failed.
-    pub failed: bool,
+/// The directory one scenario's traces are written into while `ecsim check` runs it, streamed
+/// to disk as `ecsim run` writes them: its `--out` run directory (staged), or, with `--report`
+/// alone, a staging directory that becomes its report only if an expectation fails.
+pub struct TraceDir {
+    dir: StagedRunDir,
+    /// `--report`'s folder for this scenario, if asked for.
+    report: Option<PathBuf>,
+    /// Whether the traces are to be kept (`--out`), not only drawn.
+    keep_traces: bool,
 }
 
-/// Writes what `outputs` asks for of one scenario, into folders named `name`.
-pub fn write(outputs: &CheckOutputs, name: &str, run: JudgedRun<'_>) -> Result<(), String> {
-    run.summary.set_chart_window(run.window);
-    let summary_json = run.summary.to_json();
-    let text = |b: &Option<Vec<u8>>| String::from_utf8_lossy(b.as_deref().unwrap_or_default()).into_owned();
-    let traces = RunDirTexts {
-        services: TraceInput::Text(text(&run.files.services)),
-        cluster: TraceInput::Text(text(&run.files.cluster)),
-        events: TraceInput::Text(text(&run.files.events)),
-        summary: summary_json,
-        alarms: Some(TraceInput::Text(text(&run.files.alarms))),
-        jobs_trace: run
-            .files
-            .job_trace
-            .is_some()
-            .then(|| TraceInput::Text(text(&run.files.job_trace))),
-    };
-    if let Some(out) = &outputs.out {
-        let tasks_csv = text(&run.files.tasks);
-        let jobs_csv = text(&run.files.jobs);
-        let mut csv = vec![
-            (services::FILE, in_memory(Some(&traces.services))),
-            (cluster::FILE, in_memory(Some(&traces.cluster))),
-            (events::FILE, in_memory(Some(&traces.events))),
-            (tasks::FILE, tasks_csv.as_str()),
-            (alarms::FILE, in_memory(traces.alarms.as_ref())),
-        ];
-        // A run with standalone tasks has their files, as `ecsim run` writes them.
-        if let (Some(_), Some(trace)) = (&run.files.jobs, &traces.jobs_trace) {
-            csv.push((job_runs::FILE, jobs_csv.as_str()));
-            csv.push((job_trace::FILE, in_memory(Some(trace))));
+impl CheckOutputs {
+    /// Creates the staging directory of scenario `name` (under `--out`, else under `--report`).
+    pub fn trace_dir(&self, name: &str) -> Result<TraceDir, String> {
+        let report = self.report.as_ref().map(|r| r.join(name));
+        let (target, keep_traces) = match (&self.out, &report) {
+            (Some(out), _) => (out.join(name), true),
+            (None, Some(report)) => (report.clone(), false),
+            (None, None) => return Err("neither --out nor --report was given".into()),
+        };
+        Ok(TraceDir {
+            dir: StagedRunDir::create(&target)?,
+            report,
+            keep_traces,
+        })
+    }
+}
+
+impl TraceDir {
+    /// Where the traces go now.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `summary.json`, the charts and the report, and puts the directories in place: the
+    /// run directory under `--out`; the report of a failed scenario under `--report` (its
+    /// charts, report and summary, not its traces). A scenario that passed with `--report` alone
+    /// leaves nothing.
+    pub fn finish(self, summary_json: &str, failed: bool) -> Result<(), String> {
+        let traces = self.dir.path();
+        let shown = self.dir.target().to_path_buf();
+        let io = |e: std::io::Error| format!("cannot write to {}: {e}", shown.display());
+        if !self.keep_traces && !failed {
+            return Ok(()); // Dropping the staging directory removes it.
         }
-        write_dir(&out.join(name), &traces, &csv, ChartFormat::Both)?;
+        write_atomic(traces, summary::FILE, summary_json).map_err(io)?;
+        if !self.keep_traces {
+            draw(traces, &self.dir, summary_json, ChartFormat::Svg)?;
+            for file in TRACE_FILES {
+                match std::fs::remove_file(traces.join(file)) {
+                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(e)),
+                    _ => {}
+                }
+            }
+            return self.dir.publish();
+        }
+        if let (Some(report), true) = (&self.report, failed) {
+            let dir = StagedRunDir::create(report)?;
+            write_atomic(dir.path(), summary::FILE, summary_json)
+                .map_err(|e| format!("cannot write to {}: {e}", report.display()))?;
+            draw(traces, &dir, summary_json, ChartFormat::Svg)?;
+            dir.publish()?;
+        }
+        draw(traces, &self.dir, summary_json, ChartFormat::Both)?;
+        self.dir.publish()
     }
-    if let (Some(report), true) = (&outputs.report, run.failed) {
-        write_dir(&report.join(name), &traces, &[], ChartFormat::Svg)?;
-    }
-    Ok(())
 }
 
-/// The text of a trace check keeps in memory ("" for one it does not have).
-fn in_memory(input: Option<&TraceInput>) -> &str {
-    match input {
-        Some(TraceInput::Text(t)) => t.as_str(),
-        _ => "",
-    }
-}
+/// Every trace file a run may write.
+const TRACE_FILES: [&str; 7] = [
+    services::FILE,
+    cluster::FILE,
+    events::FILE,
+    tasks::FILE,
+    alarms::FILE,
+    job_runs::FILE,
+    job_trace::FILE,
+];
 
-/// Writes `csv`, `summary.json`, the charts and the report into a staged `target`.
-fn write_dir(target: &Path, traces: &RunDirTexts, csv: &[(&str, &str)], format: ChartFormat) -> Result<(), String> {
-    let dir = StagedRunDir::create(target)?;
-    let io = |e: std::io::Error| format!("cannot write to {}: {e}", target.display());
-    for (file, text) in csv {
-        write_atomic(dir.path(), file, text).map_err(io)?;
-    }
-    write_atomic(dir.path(), summary::FILE, &traces.summary).map_err(io)?;
-    render_texts(dir.path(), dir.target(), traces, format, &ChartWindowArgs::default()).map_err(|e| match e {
+/// Draws the charts and report of the traces in `traces` into the staged directory `into`.
+fn draw(traces: &Path, into: &StagedRunDir, summary_json: &str, format: ChartFormat) -> Result<(), String> {
+    let file = |name: &str| TraceInput::file(traces.join(name));
+    let inputs = RunDirTexts {
+        services: file(services::FILE),
+        cluster: file(cluster::FILE),
+        events: file(events::FILE),
+        summary: summary_json.to_string(),
+        alarms: Some(file(alarms::FILE)),
+        jobs_trace: traces.join(job_trace::FILE).is_file().then(|| file(job_trace::FILE)),
+    };
+    render_texts(into.path(), into.target(), &inputs, format, &ChartWindowArgs::default()).map_err(|e| match e {
         PlotFailure::BadInput(m) | PlotFailure::Internal(m) => m,
-    })?;
-    dir.publish()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn folder_names_are_stems_made_unique_in_order() {
-        let files: Vec<PathBuf> = ["a/web.yaml", "b/web.yaml", "b/api.json", "c/web.yml"]
-            .iter()
-            .map(PathBuf::from)
-            .collect();
-        assert_eq!(dir_names(&files), ["web", "web-2", "api", "web-3"]);
-    }
-
-    #[test]
-    fn out_and_report_must_differ() {
-        let same = CheckOutputs {
-            out: Some("x".into()),
-            report: Some("x".into()),
-        };
-        assert!(same.validate().unwrap_err().contains("name the same folder x"));
-        let fine = CheckOutputs {
-            out: Some("x".into()),
-            report: Some("y".into()),
-        };
-        assert!(fine.validate().is_ok() && fine.any() && !CheckOutputs::default().any());
-    }
+    })
 }
