@@ -132,6 +132,39 @@ mod tests {
     }
 
     #[test]
+    fn counted_event_kinds_keep_no_rows_and_count_as_the_kept_rows_do() {
+        let services = "time_s,timestamp,service,running\n";
+        let cluster = "time_s,timestamp,capacity_provider,instances\n";
+        let mut events = String::from("time_s,timestamp,kind,subject,message\n");
+        for i in 1..=1000 {
+            let subject = if i % 4 == 0 { "api" } else { "web" };
+            events.push_str(&format!("{i},t,task_state,{subject},RUNNING\n"));
+        }
+        let lines = [
+            "count_events(task_state) == 1000",
+            "count_events(task_state, api) == 250",
+        ];
+        let parsed: Vec<_> = lines
+            .iter()
+            .map(|l| crate::check::parse_expectation(l).expect("parses"))
+            .collect();
+        let counted = fed([services, cluster, &events], 64, &Needs::of(&parsed));
+        assert!(counted.events.is_empty(), "no task_state row is kept");
+        let whole = fed([services, cluster, &events], 64, &Needs::everything());
+        assert_eq!(whole.events.len(), 1000);
+        for e in &parsed {
+            let crate::check::ast::Value::Figure(figure) = &e.left else {
+                panic!("a figure")
+            };
+            assert_eq!(
+                crate::check::figures::measure_figure(figure, &counted),
+                crate::check::figures::measure_figure(figure, &whole),
+                "{figure:?}"
+            );
+        }
+    }
+
+    #[test]
     fn an_error_names_the_line_of_the_whole_file() {
         let mut services = String::from("time_s,timestamp,service,running\n");
         for i in 1..=5000 {

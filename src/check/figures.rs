@@ -166,12 +166,20 @@ fn count_events(run: &RunTables, kind: &str, subject: Option<&str>, subject_is_s
     if let Some(service) = subject.filter(|_| subject_is_service) {
         run.known_service(service)?;
     }
-    let count = run
+    // An event is either kept as a row or counted, never both.
+    let kept = run
         .events
         .iter()
         .filter(|e| e.kind == kind && subject.is_none_or(|s| s == e.subject))
-        .count();
-    Ok(count as f64)
+        .count() as u64;
+    let counted: u64 = run
+        .event_counts
+        .range((kind.to_string(), String::new())..)
+        .take_while(|((k, _), _)| k == kind)
+        .filter(|((_, s), _)| subject.is_none_or(|wanted| wanted == s))
+        .map(|(_, n)| n)
+        .sum();
+    Ok((kept + counted) as f64)
 }
 
 fn deployment_duration_s(run: &RunTables, service: &str) -> Result<f64, String> {

@@ -19,8 +19,10 @@ pub struct Needs {
     columns: BTreeSet<(String, String)>,
     /// The aggregates folded row by row instead: their column and window, once each.
     folds: Vec<(Column, Window)>,
-    /// The `events.csv` kinds windows and figures count or look up.
+    /// The `events.csv` kinds windows and figures look up row by row.
     event_kinds: BTreeSet<String>,
+    /// The kinds `count_events` counts: counted per subject as they are read, not kept.
+    counted_kinds: BTreeSet<String>,
 }
 
 impl Needs {
@@ -69,7 +71,7 @@ impl Needs {
                 Figure::Deployments(_) => &[DEPLOYMENT_STARTED],
                 Figure::DeploymentDurationS(_) => &[DEPLOYMENT_STARTED, DEPLOYMENT_COMPLETED],
                 Figure::CountEvents(kind, _) => {
-                    self.event_kinds.insert(kind.clone());
+                    self.counted_kinds.insert(kind.clone());
                     &[]
                 }
                 Figure::CostUsd(_)
@@ -121,6 +123,12 @@ impl Needs {
     pub(super) fn event_kind(&self, kind: &str) -> bool {
         self.everything || self.event_kinds.contains(kind)
     }
+
+    /// Whether events of `kind` are counted per subject instead of kept (a kind kept is
+    /// counted from its rows).
+    pub(super) fn counted_kind(&self, kind: &str) -> bool {
+        !self.event_kind(kind) && self.counted_kinds.contains(kind)
+    }
 }
 
 #[cfg(test)]
@@ -148,9 +156,13 @@ mod tests {
         assert!(!n.column("web", "pending"), "a column no expectation reads");
         assert!(!n.column("api", "running"), "a subject no expectation reads");
         assert!(n.subject("web") && n.subject("cp") && !n.subject("api") && !n.subject("we"));
-        for kind in [DEPLOYMENT_STARTED, DEPLOYMENT_COMPLETED, "fault"] {
+        for kind in [DEPLOYMENT_STARTED, DEPLOYMENT_COMPLETED] {
             assert!(n.event_kind(kind), "{kind}");
         }
+        assert!(
+            !n.event_kind("fault") && n.counted_kind("fault"),
+            "count_events counts rows, it does not keep them"
+        );
         assert!(!n.event_kind(STEADY_STATE) && !n.event_kind(SCALING_ACTIVITY));
         assert_eq!(n.folds_of("web", "running").count(), 0);
     }
@@ -189,5 +201,8 @@ mod tests {
         assert!(n.event_kind(STEADY_STATE) && n.event_kind(SCALING_ACTIVITY));
         let all = Needs::everything();
         assert!(all.column("x", "y") && all.subject("x") && all.event_kind("anything"));
+        assert!(!all.counted_kind("anything"), "a kept kind is counted from its rows");
+        let both = needs(&["count_events(steady_state) == 1", "steady_state_s(web) < 60"]);
+        assert!(both.event_kind(STEADY_STATE) && !both.counted_kind(STEADY_STATE));
     }
 }

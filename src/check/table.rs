@@ -21,6 +21,8 @@ pub struct RunTables {
     pub(super) events: Vec<EventRow>,
     /// Every kind `events.csv` holds, kept or not.
     pub(super) event_kinds: BTreeSet<String>,
+    /// Rows per `(kind, subject)` of the kinds counted rather than kept (none in `events`).
+    pub(super) event_counts: BTreeMap<(String, String), u64>,
     /// `summary.json`, read through the types that wrote it.
     pub(super) summary: Summary,
 }
@@ -131,6 +133,7 @@ enum Contents {
     Events {
         rows: Vec<EventRow>,
         kinds: BTreeSet<String>,
+        counts: BTreeMap<(String, String), u64>,
         /// `time_s`, `kind` and `subject`; set by the header.
         layout: Option<[usize; 3]>,
     },
@@ -157,6 +160,7 @@ impl TraceReader {
             TraceText::Events => Contents::Events {
                 rows: Vec::new(),
                 kinds: BTreeSet::new(),
+                counts: BTreeMap::new(),
                 layout: None,
             },
         };
@@ -293,7 +297,12 @@ impl TraceReader {
                     }
                 }
             }
-            Contents::Events { rows, kinds, layout } => {
+            Contents::Events {
+                rows,
+                kinds,
+                counts,
+                layout,
+            } => {
                 let Some([time, kind, subject]) = *layout else {
                     return Ok(());
                 };
@@ -314,6 +323,8 @@ impl TraceReader {
                         kind: kind.to_string(),
                         subject: cell(subject).to_string(),
                     });
+                } else if needs.counted_kind(kind) {
+                    *counts.entry((kind.to_string(), cell(subject).to_string())).or_insert(0) += 1;
                 }
             }
         }
@@ -368,8 +379,13 @@ impl RunTables {
         let [services, cluster, events] = readers;
         let mut services = services.into_trace()?;
         let mut cluster = cluster.into_trace()?;
-        let (events, event_kinds) = match events.contents {
-            Contents::Events { rows, kinds, layout } if layout.is_some() => (rows, kinds),
+        let (events, event_kinds, event_counts) = match events.contents {
+            Contents::Events {
+                rows,
+                kinds,
+                counts,
+                layout,
+            } if layout.is_some() => (rows, kinds, counts),
             Contents::Events { .. } => return Err(format!("{}: no header", events::FILE)),
             Contents::Trace { table, .. } => return Err(format!("{} read where events.csv was expected", table.file)),
         };
@@ -385,6 +401,7 @@ impl RunTables {
             cluster,
             events,
             event_kinds,
+            event_counts,
             summary,
         })
     }
