@@ -400,3 +400,59 @@ fn a_bad_retry_interrupted_tasks_is_refused_with_its_path() {
         err.rendered
     );
 }
+
+/// In the upload pipeline every job's attempts are 1, 2, ... with no gap; every attempt but the
+/// last was interrupted; a retry is created the moment the attempt before it ended; and the
+/// summary's counts are the rows'.
+#[test]
+fn every_upload_job_ends_once_per_attempt_and_retries_follow_interruptions() {
+    let path = crate::support::root().join("scenarios/uploads-on-fargate-spot.yaml");
+    let text = std::fs::read_to_string(path).expect("reads");
+    let sink = run_jobs(&text);
+    let mut by_job: std::collections::BTreeMap<u64, Vec<&OwnedJobRecord>> = Default::default();
+    for j in &sink.jobs {
+        by_job.entry(j.job_id).or_default().push(j);
+    }
+    let mut retried = 0;
+    for (job, mut tries) in by_job {
+        tries.sort_by_key(|j| j.attempt);
+        let numbers: Vec<u32> = tries.iter().map(|j| j.attempt).collect();
+        assert_eq!(numbers, (1..=tries.len() as u32).collect::<Vec<_>>(), "job {job}");
+        assert!(tries.len() <= 3, "MaximumRetryAttempts 2: job {job}");
+        for pair in tries.windows(2) {
+            assert_eq!(pair[0].outcome, JobOutcome::Interrupted, "job {job}: {pair:?}");
+            assert_eq!(pair[1].created_ms, pair[0].ended_ms.expect("ended"), "job {job}");
+            retried += 1;
+        }
+        let last = tries.last().expect("an attempt");
+        assert_ne!(
+            last.outcome,
+            JobOutcome::Interrupted,
+            "an interruption within the policy is retried: {last:?}"
+        );
+        if last.outcome == JobOutcome::Abandoned {
+            assert_eq!(
+                last.attempt, 3,
+                "abandoned at the attempt limit (the event age is never reached first)"
+            );
+        }
+    }
+    let interrupted = sink
+        .jobs
+        .iter()
+        .filter(|j| j.outcome == JobOutcome::Interrupted)
+        .count();
+    assert_eq!(retried, interrupted);
+    let abandoned = sink.jobs.iter().filter(|j| j.outcome == JobOutcome::Abandoned).count();
+    let notices = sink
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::SpotInterruption)
+        .count();
+    assert_eq!(
+        notices,
+        interrupted + abandoned,
+        "every notice ends exactly one attempt"
+    );
+    assert!(interrupted > 0 && abandoned > 0, "the scenario shows both");
+}
