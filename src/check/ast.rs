@@ -157,6 +157,12 @@ pub enum Figure {
     /// `jobs_failed` or `jobs_failed(TRIGGER)`: attempts that failed (exit 1, a RunTask
     /// failure, a capacity wait that timed out).
     JobsFailed(Option<String>),
+    /// `jobs_interrupted` or `jobs_interrupted(TRIGGER)`: attempts ended by an interruption (a
+    /// lost instance or zone, a Spot reclaim) and not refused a retry.
+    JobsInterrupted(Option<String>),
+    /// `jobs_abandoned` or `jobs_abandoned(TRIGGER)`: interrupted attempts whose RetryPolicy
+    /// allowed no further attempt (with `behavior.eventBridge.retryInterruptedTasks`).
+    JobsAbandoned(Option<String>),
     /// `job_wait_p50_s`: median wait for capacity of standalone tasks, seconds.
     JobWaitP50S,
     /// `job_wait_p95_s`: 95th percentile of the wait for capacity, seconds.
@@ -281,6 +287,8 @@ impl Figure {
             Figure::CountEvents(..) => "count_events",
             Figure::JobsCompleted(_) => "jobs_completed",
             Figure::JobsFailed(_) => "jobs_failed",
+            Figure::JobsInterrupted(_) => "jobs_interrupted",
+            Figure::JobsAbandoned(_) => "jobs_abandoned",
             Figure::JobWaitP50S => "job_wait_p50_s",
             Figure::JobWaitP95S => "job_wait_p95_s",
             Figure::JobMakespanS(_) => "job_makespan_s",
@@ -306,6 +314,8 @@ impl fmt::Display for Figure {
             | Figure::InstanceHours(None)
             | Figure::JobsCompleted(None)
             | Figure::JobsFailed(None)
+            | Figure::JobsInterrupted(None)
+            | Figure::JobsAbandoned(None)
             | Figure::JobWaitP50S
             | Figure::JobWaitP95S
             | Figure::JobMakespanS(None)
@@ -323,6 +333,8 @@ impl fmt::Display for Figure {
             | Figure::InstanceHours(Some(name))
             | Figure::JobsCompleted(Some(name))
             | Figure::JobsFailed(Some(name))
+            | Figure::JobsInterrupted(Some(name))
+            | Figure::JobsAbandoned(Some(name))
             | Figure::JobMakespanS(Some(name))
             | Figure::CountEvents(name, None) => write!(f, "({name})"),
             Figure::CountEvents(kind, Some(subject)) => write!(f, "({kind}, {subject})"),

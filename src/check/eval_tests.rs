@@ -478,3 +478,37 @@ fn every_event_kind_of_the_trace_is_listed() {
     }
     assert_eq!(EVENT_KINDS.len(), 23);
 }
+
+#[test]
+fn interrupted_and_abandoned_jobs_in_all_and_per_trigger() {
+    let summary = r#"{
+  "simulated_seconds": 360.0,
+  "jobs": {"jobs": 5, "attempts": 9, "completed": 4, "interrupted": 3, "abandoned": 1,
+           "triggers": [{"kind": "rule", "name": "on-upload", "completed": 3, "interrupted": 3, "abandoned": 1},
+                        {"kind": "schedule", "name": "nightly", "completed": 1}]}
+}"#;
+    let run = RunTables::from_texts(SERVICES, CLUSTER, EVENTS, summary).expect("reads");
+    let judge = |text: &str| {
+        let verdict = evaluate(&parse_expectation(text).expect("parses"), &run);
+        (verdict.passed, verdict.message)
+    };
+    assert_eq!(
+        judge("jobs_interrupted == 3"),
+        (true, "jobs_interrupted = 3, expected == 3".to_string())
+    );
+    assert_eq!(
+        judge("jobs_interrupted(nightly) > 0"),
+        (false, "jobs_interrupted(nightly) = 0, expected > 0".to_string())
+    );
+    assert_eq!(
+        judge("jobs_abandoned(on-upload) == 1"),
+        (true, "jobs_abandoned(on-upload) = 1, expected == 1".to_string())
+    );
+    assert_eq!(
+        judge("jobs_abandoned <= 0"),
+        (false, "jobs_abandoned = 1, expected <= 0".to_string())
+    );
+    let (passed, message) = judge("jobs_interrupted(on-uplod) == 3");
+    assert!(!passed);
+    assert!(message.contains("did you mean `on-upload`?"), "{message}");
+}

@@ -125,6 +125,8 @@ pub(super) fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, St
         }
         Figure::JobsCompleted(_)
         | Figure::JobsFailed(_)
+        | Figure::JobsInterrupted(_)
+        | Figure::JobsAbandoned(_)
         | Figure::JobWaitP50S
         | Figure::JobWaitP95S
         | Figure::JobMakespanS(_)
@@ -153,6 +155,10 @@ fn job_figure(jobs: Option<&JobsSummary>, figure: &Figure) -> Result<f64, String
         Figure::JobsCompleted(Some(name)) => trigger(name)?.completed as f64,
         Figure::JobsFailed(None) => jobs.failed as f64,
         Figure::JobsFailed(Some(name)) => trigger(name)?.failed as f64,
+        Figure::JobsInterrupted(None) => jobs.interrupted as f64,
+        Figure::JobsInterrupted(Some(name)) => trigger(name)?.interrupted as f64,
+        Figure::JobsAbandoned(None) => jobs.abandoned as f64,
+        Figure::JobsAbandoned(Some(name)) => trigger(name)?.abandoned as f64,
         Figure::JobWaitP50S => jobs.wait_p50_s,
         Figure::JobWaitP95S => jobs.wait_p95_s,
         Figure::JobMakespanS(None) => jobs.triggers.iter().map(|t| t.makespan_s).fold(0.0, f64::max),

@@ -86,6 +86,8 @@ impl Needs {
                 | Figure::InstanceHours(_)
                 | Figure::JobsCompleted(_)
                 | Figure::JobsFailed(_)
+                | Figure::JobsInterrupted(_)
+                | Figure::JobsAbandoned(_)
                 | Figure::JobWaitP50S
                 | Figure::JobWaitP95S
                 | Figure::JobMakespanS(_)

@@ -53,6 +53,9 @@ fn valid_expressions_round_trip_to_their_canonical_form() {
         "sum(shop.unserved_rps before 2h) != 0",
     );
     check_valid("first(cp-m5.instances) == 3", "first(cp-m5.instances) == 3");
+    check_valid("jobs_interrupted>=1", "jobs_interrupted >= 1");
+    check_valid("jobs_interrupted( on-upload ) >= 1", "jobs_interrupted(on-upload) >= 1");
+    check_valid("jobs_abandoned(nightly) == 0", "jobs_abandoned(nightly) == 0");
     check_valid(
         "last(FARGATE_SPOT.cost_usd) < 1.50",
         "last(FARGATE_SPOT.cost_usd) < 1.5",

@@ -92,6 +92,19 @@ pub enum Event {
         /// Its generation when the timer was set.
         generation: u32,
     },
+    /// A RUNNING FARGATE_SPOT standalone task's interruption, drawn when it reached RUNNING, is due.
+    JobSpotInterruption {
+        /// The run.
+        run: usize,
+        /// Its generation when the interruption was drawn.
+        generation: u32,
+    },
+    /// The next attempt of an interrupted standalone task starts (its trigger's RetryPolicy
+    /// allowed it, with `behavior.eventBridge.retryInterruptedTasks`).
+    RetryJob {
+        /// The interrupted run.
+        run: usize,
+    },
     /// Standalone tasks waiting on a provider try to find room (capacity was freed or came).
     PlaceJobs {
         /// The provider.

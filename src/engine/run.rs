@@ -152,6 +152,8 @@ pub(super) fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn Trace
         Event::ZoneRecovered { zone } => world.recover_zone(zone, sink),
         Event::RunTask { index } => world.on_run_task(index, sink),
         Event::JobTimer { run, generation } => world.on_job_timer(run, generation, sink),
+        Event::JobSpotInterruption { run, generation } => world.on_job_spot_interruption(run, generation, sink),
+        Event::RetryJob { run } => world.retry_job(run, sink),
         Event::PlaceJobs { provider } => {
             world.place_waiting_jobs(provider);
             Ok(())

@@ -47,6 +47,8 @@ impl JobAccumulator {
         jobs.insert(j.job_id);
         t.completed += u64::from(j.outcome == JobOutcome::Completed);
         t.failed += u64::from(j.outcome == JobOutcome::Failed);
+        t.interrupted += u64::from(j.outcome == JobOutcome::Interrupted);
+        t.abandoned += u64::from(j.outcome == JobOutcome::Abandoned);
         t.cost_usd += j.cost_usd;
         let ended = j.ended_ms.unwrap_or(end_ms);
         let latest = ends.entry(j.fired_ms).or_insert(ended);

@@ -29,7 +29,7 @@ Wait for capacity p50 {}, p95 {}, longest {}. Cost ${:.4}, ${:.4} per task.</p>"
     );
     html.push_str(
         "<table>\n<tr><th>Trigger</th><th>Kind</th><th>Firings</th><th>Tasks</th><th>Completed</th>\
-<th>Failed</th><th>Longest batch (makespan)</th><th>Cost</th></tr>\n",
+<th>Failed</th><th>Interrupted</th><th>Abandoned</th><th>Longest batch (makespan)</th><th>Cost</th></tr>\n",
     );
     for t in &j.triggers {
         let _ = write!(html, "<tr><td>{}</td><td>{}</td>", escape(&t.name), escape(&t.kind));
@@ -38,6 +38,8 @@ Wait for capacity p50 {}, p95 {}, longest {}. Cost ${:.4}, ${:.4} per task.</p>"
             t.jobs.to_string(),
             t.completed.to_string(),
             t.failed.to_string(),
+            t.interrupted.to_string(),
+            t.abandoned.to_string(),
             elapsed(t.makespan_s),
             format!("${:.4}", t.cost_usd),
         ];
@@ -71,8 +73,10 @@ mod tests {
                 name: "nightly".into(),
                 firings: 1,
                 jobs: 20,
-                completed: 19,
+                completed: 17,
                 failed: 1,
+                interrupted: 2,
+                abandoned: 0,
                 makespan_s: 2614.4,
                 cost_usd: 0.4,
             }],
@@ -82,6 +86,12 @@ mod tests {
         assert!(html.contains("<h2>Standalone tasks</h2>"));
         assert!(html.contains("19 completed, 1 failed"));
         assert!(html.contains("<td>nightly</td><td>runTask</td>"));
+        assert!(
+            html.contains(
+                "<td class=\"num\">17</td><td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">0</td>"
+            ),
+            "completed, failed, interrupted, abandoned: {html}"
+        );
         assert!(html.contains("$0.0200 per task"));
     }
 }

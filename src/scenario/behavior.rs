@@ -55,6 +55,9 @@ pub fn read_behavior(
     if let Some(n) = o.field("fargateSpot") {
         read_fargate_spot(n, &mut b, d);
     }
+    if let Some(n) = o.field("eventBridge") {
+        read_event_bridge(n, &mut b, d);
+    }
     if let Some(n) = o.field("cost") {
         read_cost(n, &mut b, d);
     }
@@ -123,6 +126,18 @@ fn read_fargate_spot(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
         b.fargate_spot.interruptions_per_task_hour = v;
     }
     f.finish(d);
+}
+
+/// `behavior.eventBridge`: whether an interrupted task of an EventBridge target is started again
+/// under its `RetryPolicy` (A18).
+fn read_event_bridge(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
+    let Some(mut e) = object(node, "behavior.eventBridge", d) else {
+        return;
+    };
+    if let Some(v) = e.boolean("retryInterruptedTasks", d) {
+        b.event_bridge.retry_interrupted_tasks = v;
+    }
+    e.finish(d);
 }
 
 fn read_instances(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {

@@ -191,6 +191,16 @@ pub struct FargateSpotBehavior {
     pub interruptions_per_task_hour: f64,
 }
 
+/// What EventBridge-started standalone tasks do when interrupted (docs/aws-behaviour.md, A18).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct EventBridgeBehavior {
+    /// Start an interrupted task of an EventBridge target again, as another attempt, while the
+    /// target's `RetryPolicy` allows (its attempts and event age), as a retry wrapper (a Step
+    /// Functions loop, a function on the task's STOPPED event) would. AWS itself does not: the
+    /// `RetryPolicy` governs the delivery of the RunTask call, which succeeded. Default false.
+    pub retry_interrupted_tasks: bool,
+}
+
 /// Prices and discounts (reference 10.3; us-east-1 list prices as published 2021-2026).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CostBehavior {
@@ -261,6 +271,8 @@ pub struct Behavior {
     pub deployment: DeploymentBehavior,
     /// FARGATE_SPOT interruptions.
     pub fargate_spot: FargateSpotBehavior,
+    /// Interrupted tasks of EventBridge targets.
+    pub event_bridge: EventBridgeBehavior,
     /// Prices and discounts.
     pub cost: CostBehavior,
     /// The request latency estimate's settings.
@@ -281,6 +293,7 @@ impl Behavior {
             cluster_auto_scaling: Default::default(),
             deployment: Default::default(),
             fargate_spot: FargateSpotBehavior::default(),
+            event_bridge: EventBridgeBehavior::default(),
             cost: CostBehavior::default(),
             latency: LatencyBehavior::default(),
         }

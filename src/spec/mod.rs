@@ -19,7 +19,7 @@ pub use autoscaling::{
 };
 pub use behavior::{
     Behavior, ClusterAutoScalingBehavior, CostBehavior, DEFAULT_EC2_SPOT_DISCOUNT_PERCENT, DurationDistribution,
-    FargateSpotBehavior, InstanceBehavior, LatencyBehavior, ServiceModel, TaskBehavior,
+    EventBridgeBehavior, FargateSpotBehavior, InstanceBehavior, LatencyBehavior, ServiceModel, TaskBehavior,
 };
 pub use cluster::{
     AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,

@@ -310,6 +310,10 @@ pub struct TriggerSummary {
     pub completed: u64,
     /// Attempts failed.
     pub failed: u64,
+    /// Attempts interrupted (and not refused a retry).
+    pub interrupted: u64,
+    /// Interrupted attempts the RetryPolicy allowed no retry (A18).
+    pub abandoned: u64,
     /// The longest batch of one firing: from the firing to the end of its last task, seconds;
     /// a batch with a task still going at the end of the run counts until the end.
     pub makespan_s: f64,

@@ -290,3 +290,75 @@ fn a_run_task_of_more_than_ten_tasks_or_a_bad_started_by_is_refused() {
         err.rendered
     );
 }
+
+/// The batch-window pair differs only in `maximumScalingStepSize`, and its headers' arithmetic
+/// (reference 6.4, cases 23 and 25) is what the runs do: scale-out steps every 300 s warm-up, of
+/// two instances or of the ten still needed, and the makespans 4380 s and 3180 s.
+#[test]
+fn a_larger_maximum_scaling_step_makes_the_batch_window() {
+    let load = |name: &str| load_file(&root().join("scenarios").join(name), &[]).expect("loads");
+    let (miss, meet) = (
+        load("batch-window-misses-deadline.yaml"),
+        load("batch-window-meets-deadline.yaml"),
+    );
+    let step = |l: &ecsim::scenario::LoadedScenario| {
+        l.spec.capacity_providers[0]
+            .managed_scaling
+            .as_ref()
+            .expect("managed scaling")
+            .maximum_scaling_step_size
+    };
+    assert_eq!((step(&miss), step(&meet)), (2, 10));
+    let mut same = meet.spec.clone();
+    same.capacity_providers[0]
+        .managed_scaling
+        .as_mut()
+        .expect("managed scaling")
+        .maximum_scaling_step_size = 2;
+    same.name = miss.spec.name.clone();
+    same.description = miss.spec.description.clone();
+    let (a, b) = (format!("{same:?}"), format!("{:?}", miss.spec));
+    let at = a.bytes().zip(b.bytes()).position(|(x, y)| x != y);
+    assert!(
+        at.is_none() && a.len() == b.len(),
+        "the pair differs in the step size alone: {:?}",
+        at.map(|i| (
+            &a[i.saturating_sub(80)..(i + 80).min(a.len())],
+            &b[i.saturating_sub(80)..(i + 80).min(b.len())]
+        ))
+    );
+    let fired_ms = 2 * 3_600_000;
+    let scale_outs = |sink: &MemorySink| -> Vec<(u64, String)> {
+        sink.events
+            .iter()
+            .filter(|e| e.kind == ecsim::trace::EventKind::ScalingActivity && e.message.contains("> 100"))
+            .map(|e| {
+                let desired = e.message.split("desired ").nth(1).expect("desired");
+                let change: String = desired.split(' ').take(3).collect::<Vec<_>>().join(" ");
+                ((e.time_ms - fired_ms) / 1000, change)
+            })
+            .collect()
+    };
+    let makespan = |sink: &MemorySink| {
+        sink.jobs
+            .iter()
+            .map(|j| j.ended_ms.expect("ended"))
+            .max()
+            .expect("jobs")
+            - fired_ms
+    };
+    let missed = run_jobs(&miss);
+    let expected: Vec<(u64, String)> = [(60, "0 -> 2"), (360, "2 -> 4"), (660, "4 -> 6"), (960, "6 -> 8")]
+        .into_iter()
+        .chain([(1260, "8 -> 10"), (1560, "10 -> 12")])
+        .map(|(t, c)| (t, c.to_string()))
+        .collect();
+    assert_eq!(scale_outs(&missed), expected);
+    assert_eq!(makespan(&missed), 4_380_000);
+    let met = run_jobs(&meet);
+    assert_eq!(
+        scale_outs(&met),
+        vec![(60, "0 -> 2".to_string()), (360, "2 -> 12".to_string())]
+    );
+    assert_eq!(makespan(&met), 3_180_000);
+}

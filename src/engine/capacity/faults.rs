@@ -7,6 +7,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::event::Event;
+use crate::engine::jobs::JobPhase;
 use crate::engine::world::World;
 use crate::model::{InstanceId, InstanceState, StopReason, TaskId, TaskState};
 use crate::sim::{RngStreams, SimDuration};
@@ -148,6 +149,7 @@ impl World<'_> {
             .filter(|t| t.availability_zone == Some(az) && self.provider_is_fargate(t.capacity_provider))
             .map(|t| t.id)
             .collect();
+        let fargate_jobs = self.fargate_jobs_in_zone(az);
         let zone = self.spec.availability_zones[az].clone();
         self.log_detail(
             sink,
@@ -157,7 +159,7 @@ impl World<'_> {
                 "Availability Zone {zone} outage for {duration}: {} instance(s) terminated{}, {} Fargate task(s) stopped.",
                 victims.len(),
                 self.id_list(&victims),
-                fargate.len()
+                fargate.len() + fargate_jobs.len()
             ),
             EventDetail::Fault {
                 cause: FaultCause::ZoneOutage,
@@ -177,6 +179,7 @@ impl World<'_> {
             }
             self.request_reconcile(service);
         }
+        self.interrupt_fargate_jobs(fargate_jobs, sink)?;
         self.schedule_in(duration, Event::ZoneRecovered { zone: az });
         Ok(())
     }
@@ -219,7 +222,7 @@ impl World<'_> {
         let provider = &self.spec.capacity_providers[burst.capacity_provider];
         let name = provider.name.clone();
         if provider.kind == CapacityProviderKind::FargateSpot {
-            let candidates: Vec<TaskId> = self
+            let mut candidates: Vec<SpotVictim> = self
                 .tasks
                 .values()
                 .filter(|t| {
@@ -227,10 +230,24 @@ impl World<'_> {
                         && t.state == TaskState::Running
                         && burst.service.is_none_or(|s| s == t.service)
                 })
-                .map(|t| t.id)
+                .map(|t| SpotVictim::Task(t.id))
                 .collect();
+            // Standalone tasks too, unless the burst names a service.
+            if burst.service.is_none() {
+                candidates.extend(
+                    self.live_job_runs()
+                        .filter(|(_, r)| r.provider == burst.capacity_provider && r.phase == JobPhase::Running)
+                        .map(|(run, _)| SpotVictim::Job(run)),
+                );
+            }
             let picked = pick(candidates, burst.quantity, &mut self.faults.burst_rng);
-            let labels: Vec<String> = picked.iter().map(|id| World::task_label(*id)).collect();
+            let labels: Vec<String> = picked
+                .iter()
+                .map(|v| match v {
+                    SpotVictim::Task(id) => World::task_label(*id),
+                    SpotVictim::Job(run) => format!("j-{}", self.jobs.runs[*run].job_id),
+                })
+                .collect();
             let of = burst
                 .service
                 .map_or(String::new(), |s| format!(" of service {}", self.spec.services[s].name));
@@ -249,8 +266,11 @@ impl World<'_> {
                     name: name.clone(),
                 },
             )?;
-            for id in picked {
-                self.interrupt_spot_task(id, sink)?;
+            for victim in picked {
+                match victim {
+                    SpotVictim::Task(id) => self.interrupt_spot_task(id, sink)?,
+                    SpotVictim::Job(run) => self.interrupt_spot_job(run, sink)?,
+                }
             }
         } else {
             let candidates: Vec<InstanceId> = self
@@ -391,6 +411,14 @@ impl World<'_> {
             .collect();
         format!(": {}", names.join(" "))
     }
+}
+
+/// What a FARGATE_SPOT burst may interrupt: a service task, or a standalone task's run (after
+/// every service task, so a burst picks the same service tasks when there are no jobs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SpotVictim {
+    Task(TaskId),
+    Job(usize),
 }
 
 /// `quantity` of `candidates` picked uniformly at random without replacement, in candidate order.

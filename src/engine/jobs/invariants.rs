@@ -6,7 +6,7 @@ use crate::engine::world::World;
 impl World<'_> {
     /// Panics if a job run is lost, counted twice, or holds capacity it should not.
     pub(in crate::engine) fn check_jobs(&self) {
-        let mut live = [0u32; 4];
+        let mut live = [0u32; 5];
         for (i, r) in self.jobs.runs.iter().enumerate() {
             let waiting = self.jobs.waiting[r.provider.index()].contains(&i);
             assert_eq!(
@@ -29,6 +29,7 @@ impl World<'_> {
                 JobPhase::Provisioning => live[1] += 1,
                 JobPhase::Pending => live[2] += 1,
                 JobPhase::Running => live[3] += 1,
+                JobPhase::Stopping => live[4] += 1,
                 JobPhase::Ended => {}
             }
         }

@@ -1,7 +1,7 @@
 //! A job run's life after placement: PROVISIONING (Fargate capacity, an ENI), PENDING (image
 //! pull and start), RUNNING for its run time, then the essential container's exit (0, or 1 with
 //! the task definition's `failureProbability`); or an end before that: a RunTask failure, a
-//! capacity wait that timed out, an interruption of its instance (retried per its policy).
+//! capacity wait that timed out, or an interruption (`interruption`).
 
 use rand::RngExt;
 
@@ -42,6 +42,7 @@ impl World<'_> {
                     let ms = run_time.sample_ms(&mut self.jobs.run_time_rng).round().max(1.0) as u64;
                     self.schedule_in(SimDuration::from_millis(ms), Event::JobTimer { run, generation });
                 }
+                self.arm_job_spot_interruption(run, generation);
             }
             JobPhase::Running => {
                 let fails = self.jobs.exit_rng.random::<f64>() < behavior.failure_probability;
@@ -59,6 +60,8 @@ impl World<'_> {
                 };
                 self.end_job_run(run, end, sink)?;
             }
+            // SIGKILL, or the container's own exit after SIGTERM: the interrupted task stops.
+            JobPhase::Stopping => self.end_interrupted_job(run, StopReason::SpotInterruption.as_str(), sink)?,
             JobPhase::Waiting | JobPhase::Ended => {}
         }
         Ok(())
@@ -122,49 +125,6 @@ impl World<'_> {
                 reason: StopReason::CapacityWaitTimedOut.as_str().into(),
             };
             self.end_job_run(run, end, sink)?;
-        }
-        Ok(())
-    }
-
-    /// Instance `instance` is going away: its job runs end `interrupted` and are retried as
-    /// their policy allows (`abandoned` when it allows no more).
-    pub(in crate::engine) fn interrupt_jobs_on(
-        &mut self,
-        instance: InstanceId,
-        cause: &str,
-        sink: &mut dyn TraceSink,
-    ) -> Result<(), SinkError> {
-        let Some(inst) = self.capacity.instances.get(instance) else {
-            return Ok(());
-        };
-        let runs: Vec<usize> = inst.jobs.iter().map(|j| *j as usize).collect();
-        for run in runs {
-            let r = &self.jobs.runs[run];
-            let request = &self.spec.run_tasks[r.request];
-            let retry = request
-                .retry
-                .allows_retry(r.attempt, request.trigger.fired_at, self.now);
-            let outcome = match (retry, request.retry.maximum_retry_attempts) {
-                (false, n) if n > 0 => JobOutcome::Abandoned,
-                _ => JobOutcome::Interrupted,
-            };
-            let (job_id, request_index, attempt, provider) = (r.job_id, r.request, r.attempt, r.provider);
-            let end = JobEnd {
-                outcome,
-                exit_code: None,
-                reason: cause.to_string(),
-            };
-            self.end_job_run(run, end, sink)?;
-            if retry {
-                let item = self.spec.run_tasks[request_index]
-                    .capacity
-                    .strategy
-                    .iter()
-                    .position(|i| i.provider == provider)
-                    .expect("the run's provider is in its strategy");
-                let next = self.create_job_run(request_index, job_id, attempt + 1, item);
-                self.begin_job_run(next, sink)?;
-            }
         }
         Ok(())
     }

@@ -7,6 +7,7 @@
 //! or fails at once as RunTask does without one. Its random draws come from streams of its own,
 //! so adding jobs to a scenario does not move any other draw.
 
+pub(super) mod interruption;
 pub(super) mod invariants;
 pub(super) mod lifecycle;
 pub(super) mod placement;
@@ -30,6 +31,8 @@ pub(in crate::engine) enum JobPhase {
     Pending,
     /// RUNNING until its run time ends.
     Running,
+    /// Interrupted while RUNNING (a FARGATE_SPOT notice): SIGTERM sent, stopping.
+    Stopping,
     /// Ended (its row is written).
     Ended,
 }
@@ -83,14 +86,16 @@ pub(in crate::engine) struct JobTable {
     pub exit_rng: ChaCha8Rng,
     /// Draws start and provisioning times (`job-timing`).
     pub timing_rng: ChaCha8Rng,
+    /// Draws FARGATE_SPOT interruptions of RUNNING jobs (`job-spot-interruptions`).
+    pub spot_rng: ChaCha8Rng,
     /// Draws placement ties (`job-placement`).
     pub placement_rng: std::cell::RefCell<ChaCha8Rng>,
     /// Counters of the current trace interval.
     pub interval: IntervalCounts,
     /// Runs ended (each exactly once: the invariants check it).
     pub ended: u64,
-    /// Runs not yet ended, per phase (waiting, provisioning, pending, running).
-    pub live: [u32; 4],
+    /// Runs not yet ended, per phase (waiting, provisioning, pending, running, stopping).
+    pub live: [u32; 5],
     /// The runs not yet ended, by run id: placement counts a group's live tasks over these, not
     /// over every run so far.
     pub live_runs: std::collections::BTreeSet<usize>,
@@ -120,9 +125,10 @@ impl JobTable {
             run_time_rng: streams.stream("job-run-time"),
             exit_rng: streams.stream("job-exit"),
             timing_rng: streams.stream("job-timing"),
+            spot_rng: streams.stream("job-spot-interruptions"),
             placement_rng: std::cell::RefCell::new(streams.stream("job-placement")),
             interval: IntervalCounts::default(),
-            live: [0; 4],
+            live: [0; 5],
             live_runs: std::collections::BTreeSet::new(),
             ended: 0,
         }
@@ -152,6 +158,7 @@ fn live_index(phase: JobPhase) -> Option<usize> {
         JobPhase::Provisioning => Some(1),
         JobPhase::Pending => Some(2),
         JobPhase::Running => Some(3),
+        JobPhase::Stopping => Some(4),
         JobPhase::Ended => None,
     }
 }

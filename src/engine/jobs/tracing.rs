@@ -65,7 +65,8 @@ impl World<'_> {
             triggered: counts.triggered,
             waiting: live[0],
             starting: live[1] + live[2],
-            running: live[3],
+            // A task stopping after a Spot notice is still RUNNING until its container exits.
+            running: live[3] + live[4],
             completed: counts.completed,
             failed: counts.failed,
             interrupted: counts.interrupted,
