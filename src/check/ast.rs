@@ -152,20 +152,40 @@ pub enum Figure {
     /// `instance_hours` or `instance_hours(PROVIDER)`: hours instances were registered or
     /// launching.
     InstanceHours(Option<String>),
-    /// `jobs_completed` or `jobs_completed(TRIGGER)`: standalone task attempts that exited 0.
+    /// `jobs.completed` or `jobs.TRIGGER.completed` (also `jobs_completed[(TRIGGER)]`): standalone task attempts that exited 0.
     JobsCompleted(Option<String>),
-    /// `jobs_failed` or `jobs_failed(TRIGGER)`: attempts that failed (exit 1, a RunTask
+    /// `jobs.failed` or `jobs.TRIGGER.failed` (also `jobs_failed[(TRIGGER)]`): attempts that failed (exit 1, a RunTask
     /// failure, a capacity wait that timed out).
     JobsFailed(Option<String>),
-    /// `job_wait_p50_s`: median wait for capacity of standalone tasks, seconds.
+    /// `p50(jobs.wait_s)` (also `job_wait_p50_s`): median wait for capacity of standalone tasks, seconds.
     JobWaitP50S,
-    /// `job_wait_p95_s`: 95th percentile of the wait for capacity, seconds.
+    /// `p95(jobs.wait_s)` (also `job_wait_p95_s`): 95th percentile of the wait for capacity, seconds.
     JobWaitP95S,
-    /// `job_makespan_s` or `job_makespan_s(TRIGGER)`: the longest batch of one firing, from the
+    /// `jobs.makespan_s` or `jobs.TRIGGER.makespan_s` (also `job_makespan_s[(TRIGGER)]`): the longest batch of one firing, from the
     /// firing to its last task's end, seconds.
     JobMakespanS(Option<String>),
-    /// `cost_per_job_usd`: what standalone tasks cost, per task.
+    /// `jobs.cost_per_job_usd` (also `cost_per_job_usd`): what standalone tasks cost, per task.
     CostPerJobUsd,
+}
+
+impl Figure {
+    /// The trigger a standalone tasks' figure names (`jobs.nightly.makespan_s`: `nightly`).
+    pub fn trigger(&self) -> Option<&str> {
+        match self {
+            Figure::JobsCompleted(t) | Figure::JobsFailed(t) | Figure::JobMakespanS(t) => t.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl Expectation {
+    /// The triggers its figures name, left first.
+    pub fn triggers(&self) -> impl Iterator<Item = &str> {
+        [&self.left, &self.right].into_iter().filter_map(|v| match v {
+            Value::Figure(figure) => figure.trigger(),
+            _ => None,
+        })
+    }
 }
 
 /// A comparison operator.
@@ -290,7 +310,22 @@ impl Figure {
 }
 
 impl fmt::Display for Figure {
+    /// The canonical form; the standalone tasks' figures in their dotted form
+    /// (`jobs.nightly.makespan_s`, `p95(jobs.wait_s)`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let job = |f: &mut fmt::Formatter<'_>, trigger: &Option<String>, field: &str| match trigger {
+            Some(t) => write!(f, "jobs.{t}.{field}"),
+            None => write!(f, "jobs.{field}"),
+        };
+        match self {
+            Figure::JobsCompleted(t) => return job(f, t, "completed"),
+            Figure::JobsFailed(t) => return job(f, t, "failed"),
+            Figure::JobMakespanS(t) => return job(f, t, "makespan_s"),
+            Figure::CostPerJobUsd => return f.write_str("jobs.cost_per_job_usd"),
+            Figure::JobWaitP50S => return f.write_str("p50(jobs.wait_s)"),
+            Figure::JobWaitP95S => return f.write_str("p95(jobs.wait_s)"),
+            _ => {}
+        }
         f.write_str(self.name())?;
         match self {
             Figure::PlacementFailures
@@ -304,11 +339,11 @@ impl fmt::Display for Figure {
             | Figure::UnservedFraction(None)
             | Figure::TaskHours(None)
             | Figure::InstanceHours(None)
-            | Figure::JobsCompleted(None)
-            | Figure::JobsFailed(None)
+            | Figure::JobsCompleted(_)
+            | Figure::JobsFailed(_)
             | Figure::JobWaitP50S
             | Figure::JobWaitP95S
-            | Figure::JobMakespanS(None)
+            | Figure::JobMakespanS(_)
             | Figure::CostPerJobUsd => Ok(()),
             Figure::CostUsd(Some(name))
             | Figure::ServiceCostUsd(name)
@@ -321,9 +356,6 @@ impl fmt::Display for Figure {
             | Figure::UnservedFraction(Some(name))
             | Figure::TaskHours(Some(name))
             | Figure::InstanceHours(Some(name))
-            | Figure::JobsCompleted(Some(name))
-            | Figure::JobsFailed(Some(name))
-            | Figure::JobMakespanS(Some(name))
             | Figure::CountEvents(name, None) => write!(f, "({name})"),
             Figure::CountEvents(kind, Some(subject)) => write!(f, "({kind}, {subject})"),
         }

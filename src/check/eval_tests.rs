@@ -478,3 +478,85 @@ fn every_event_kind_of_the_trace_is_listed() {
     }
     assert_eq!(EVENT_KINDS.len(), 23);
 }
+
+/// `SUMMARY` with a `jobs` block: a nightly schedule and an upload rule.
+const SUMMARY_WITH_JOBS: &str = r#"{
+  "simulated_seconds": 360.0, "cost_usd": 0.75, "services": [], "capacity_providers": [],
+  "jobs": {"jobs": 12, "attempts": 13, "completed": 11, "failed": 2, "wait_p50_s": 40.5, "wait_p95_s": 310.0,
+           "cost_usd": 0.6, "cost_per_job_usd": 0.05,
+           "triggers": [{"kind": "schedule", "name": "nightly", "firings": 1, "jobs": 10, "completed": 9, "failed": 1,
+                         "makespan_s": 5400.0},
+                        {"kind": "rule", "name": "on-upload", "firings": 2, "jobs": 2, "completed": 2, "failed": 1,
+                         "makespan_s": 7200.5}]}
+}"#;
+
+#[track_caller]
+fn check_jobs(text: &str, passed: bool, message: &str) {
+    let expectation = parse_expectation(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    let run = RunTables::from_texts(SERVICES, CLUSTER, EVENTS, SUMMARY_WITH_JOBS).expect("reads");
+    let verdict = evaluate(&expectation, &run);
+    assert_eq!(
+        (verdict.passed, verdict.message.as_str()),
+        (passed, message),
+        "expectation {text:?}"
+    );
+}
+
+#[test]
+fn standalone_task_figures_come_from_the_jobs_block() {
+    check_jobs(
+        "jobs.nightly.makespan_s < 4h",
+        true,
+        "jobs.nightly.makespan_s = 5400, expected < 4h",
+    );
+    check_jobs(
+        "jobs.nightly.makespan_s < 1h",
+        false,
+        "jobs.nightly.makespan_s = 5400, expected < 1h",
+    );
+    // Without a trigger: the longest batch of any trigger.
+    check_jobs(
+        "jobs.makespan_s <= 2h",
+        false,
+        "jobs.makespan_s = 7200.5, expected <= 2h",
+    );
+    check_jobs(
+        "p95(jobs.wait_s) < 300",
+        false,
+        "p95(jobs.wait_s) = 310, expected < 300",
+    );
+    check_jobs("p50(jobs.wait_s) < 1m", true, "p50(jobs.wait_s) = 40.5, expected < 1m");
+    check_jobs("jobs.completed == 11", true, "jobs.completed = 11, expected == 11");
+    check_jobs(
+        "jobs.on-upload.failed == 0",
+        false,
+        "jobs.on-upload.failed = 1, expected == 0",
+    );
+    check_jobs(
+        "jobs.cost_per_job_usd < 0.1",
+        true,
+        "jobs.cost_per_job_usd = 0.05, expected < 0.1",
+    );
+    // The call forms measure the same and speak the dotted form.
+    check_jobs(
+        "jobs_completed(nightly) >= 9",
+        true,
+        "jobs.nightly.completed = 9, expected >= 9",
+    );
+    check_jobs(
+        "jobs.failed < jobs.completed",
+        true,
+        "jobs.failed = 2, expected < jobs.completed; jobs.completed = 11",
+    );
+    check_jobs(
+        "jobs.nightli.completed > 0",
+        false,
+        "no trigger named `nightli`; did you mean `nightly`? (triggers: nightly, on-upload)",
+    );
+    // A run without standalone tasks.
+    check(
+        "jobs.completed > 0",
+        false,
+        "jobs.completed: the run has no standalone tasks (add a `runTask` event)",
+    );
+}
