@@ -39,6 +39,7 @@ mod schema_validator;
 mod simulation_steps;
 mod support;
 mod sweep;
+mod sweep_jobs;
 mod tidy;
 mod trace_selection;
 mod untrusted_input;
