@@ -20,6 +20,7 @@ mod faults;
 mod fuzz_smoke;
 mod generated;
 mod generator;
+mod job_accounting;
 mod job_expectations;
 mod jobs;
 mod latency;
