@@ -152,26 +152,48 @@ pub enum Figure {
     /// `instance_hours` or `instance_hours(PROVIDER)`: hours instances were registered or
     /// launching.
     InstanceHours(Option<String>),
-    /// `jobs_completed` or `jobs_completed(TRIGGER)`: standalone task attempts that exited 0.
+    /// `jobs.completed` or `jobs.TRIGGER.completed` (also `jobs_completed[(TRIGGER)]`): standalone task attempts that exited 0.
     JobsCompleted(Option<String>),
-    /// `jobs_failed` or `jobs_failed(TRIGGER)`: attempts that failed (exit 1, a RunTask
+    /// `jobs.failed` or `jobs.TRIGGER.failed` (also `jobs_failed[(TRIGGER)]`): attempts that failed (exit 1, a RunTask
     /// failure, a capacity wait that timed out).
     JobsFailed(Option<String>),
-    /// `jobs_interrupted` or `jobs_interrupted(TRIGGER)`: attempts ended by an interruption (a
-    /// lost instance or zone, a Spot reclaim) and not refused a retry.
+    /// `jobs.interrupted` or `jobs.TRIGGER.interrupted` (also `jobs_interrupted[(TRIGGER)]`):
+    /// attempts ended by an interruption (a lost instance or zone, a Spot reclaim) and not
+    /// refused a retry.
     JobsInterrupted(Option<String>),
-    /// `jobs_abandoned` or `jobs_abandoned(TRIGGER)`: interrupted attempts whose RetryPolicy
-    /// allowed no further attempt (with `behavior.eventBridge.retryInterruptedTasks`).
+    /// `jobs.abandoned` or `jobs.TRIGGER.abandoned` (also `jobs_abandoned[(TRIGGER)]`):
+    /// interrupted attempts whose RetryPolicy allowed no further attempt (with
+    /// `behavior.eventBridge.retryInterruptedTasks`).
     JobsAbandoned(Option<String>),
-    /// `job_wait_p50_s`: median wait for capacity of standalone tasks, seconds.
+    /// `p50(jobs.wait_s)` (also `job_wait_p50_s`): median wait for capacity of standalone tasks, seconds.
     JobWaitP50S,
-    /// `job_wait_p95_s`: 95th percentile of the wait for capacity, seconds.
+    /// `p95(jobs.wait_s)` (also `job_wait_p95_s`): 95th percentile of the wait for capacity, seconds.
     JobWaitP95S,
-    /// `job_makespan_s` or `job_makespan_s(TRIGGER)`: the longest batch of one firing, from the
+    /// `jobs.makespan_s` or `jobs.TRIGGER.makespan_s` (also `job_makespan_s[(TRIGGER)]`): the longest batch of one firing, from the
     /// firing to its last task's end, seconds.
     JobMakespanS(Option<String>),
-    /// `cost_per_job_usd`: what standalone tasks cost, per task.
+    /// `jobs.cost_per_job_usd` (also `cost_per_job_usd`): what standalone tasks cost, per task.
     CostPerJobUsd,
+}
+
+impl Figure {
+    /// The trigger a standalone tasks' figure names (`jobs.nightly.makespan_s`: `nightly`).
+    pub fn trigger(&self) -> Option<&str> {
+        match self {
+            Figure::JobsCompleted(t) | Figure::JobsFailed(t) | Figure::JobMakespanS(t) => t.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+impl Expectation {
+    /// The triggers its figures name, left first.
+    pub fn triggers(&self) -> impl Iterator<Item = &str> {
+        [&self.left, &self.right].into_iter().filter_map(|v| match v {
+            Value::Figure(figure) => figure.trigger(),
+            _ => None,
+        })
+    }
 }
 
 /// A comparison operator.
@@ -298,7 +320,24 @@ impl Figure {
 }
 
 impl fmt::Display for Figure {
+    /// The canonical form; the standalone tasks' figures in their dotted form
+    /// (`jobs.nightly.makespan_s`, `p95(jobs.wait_s)`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let job = |f: &mut fmt::Formatter<'_>, trigger: &Option<String>, field: &str| match trigger {
+            Some(t) => write!(f, "jobs.{t}.{field}"),
+            None => write!(f, "jobs.{field}"),
+        };
+        match self {
+            Figure::JobsCompleted(t) => return job(f, t, "completed"),
+            Figure::JobsFailed(t) => return job(f, t, "failed"),
+            Figure::JobsInterrupted(t) => return job(f, t, "interrupted"),
+            Figure::JobsAbandoned(t) => return job(f, t, "abandoned"),
+            Figure::JobMakespanS(t) => return job(f, t, "makespan_s"),
+            Figure::CostPerJobUsd => return f.write_str("jobs.cost_per_job_usd"),
+            Figure::JobWaitP50S => return f.write_str("p50(jobs.wait_s)"),
+            Figure::JobWaitP95S => return f.write_str("p95(jobs.wait_s)"),
+            _ => {}
+        }
         f.write_str(self.name())?;
         match self {
             Figure::PlacementFailures
@@ -312,13 +351,13 @@ impl fmt::Display for Figure {
             | Figure::UnservedFraction(None)
             | Figure::TaskHours(None)
             | Figure::InstanceHours(None)
-            | Figure::JobsCompleted(None)
-            | Figure::JobsFailed(None)
-            | Figure::JobsInterrupted(None)
-            | Figure::JobsAbandoned(None)
+            | Figure::JobsCompleted(_)
+            | Figure::JobsFailed(_)
+            | Figure::JobsInterrupted(_)
+            | Figure::JobsAbandoned(_)
             | Figure::JobWaitP50S
             | Figure::JobWaitP95S
-            | Figure::JobMakespanS(None)
+            | Figure::JobMakespanS(_)
             | Figure::CostPerJobUsd => Ok(()),
             Figure::CostUsd(Some(name))
             | Figure::ServiceCostUsd(name)
@@ -331,11 +370,6 @@ impl fmt::Display for Figure {
             | Figure::UnservedFraction(Some(name))
             | Figure::TaskHours(Some(name))
             | Figure::InstanceHours(Some(name))
-            | Figure::JobsCompleted(Some(name))
-            | Figure::JobsFailed(Some(name))
-            | Figure::JobsInterrupted(Some(name))
-            | Figure::JobsAbandoned(Some(name))
-            | Figure::JobMakespanS(Some(name))
             | Figure::CountEvents(name, None) => write!(f, "({name})"),
             Figure::CountEvents(kind, Some(subject)) => write!(f, "({kind}, {subject})"),
         }

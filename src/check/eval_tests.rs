@@ -494,21 +494,103 @@ fn interrupted_and_abandoned_jobs_in_all_and_per_trigger() {
     };
     assert_eq!(
         judge("jobs_interrupted == 3"),
-        (true, "jobs_interrupted = 3, expected == 3".to_string())
+        (true, "jobs.interrupted = 3, expected == 3".to_string())
     );
     assert_eq!(
         judge("jobs_interrupted(nightly) > 0"),
-        (false, "jobs_interrupted(nightly) = 0, expected > 0".to_string())
+        (false, "jobs.nightly.interrupted = 0, expected > 0".to_string())
     );
     assert_eq!(
         judge("jobs_abandoned(on-upload) == 1"),
-        (true, "jobs_abandoned(on-upload) = 1, expected == 1".to_string())
+        (true, "jobs.on-upload.abandoned = 1, expected == 1".to_string())
     );
     assert_eq!(
         judge("jobs_abandoned <= 0"),
-        (false, "jobs_abandoned = 1, expected <= 0".to_string())
+        (false, "jobs.abandoned = 1, expected <= 0".to_string())
     );
     let (passed, message) = judge("jobs_interrupted(on-uplod) == 3");
     assert!(!passed);
     assert!(message.contains("did you mean `on-upload`?"), "{message}");
+}
+
+/// `SUMMARY` with a `jobs` block: a nightly schedule and an upload rule.
+const SUMMARY_WITH_JOBS: &str = r#"{
+  "simulated_seconds": 360.0, "cost_usd": 0.75, "services": [], "capacity_providers": [],
+  "jobs": {"jobs": 12, "attempts": 13, "completed": 11, "failed": 2, "wait_p50_s": 40.5, "wait_p95_s": 310.0,
+           "cost_usd": 0.6, "cost_per_job_usd": 0.05,
+           "triggers": [{"kind": "schedule", "name": "nightly", "firings": 1, "jobs": 10, "completed": 9, "failed": 1,
+                         "makespan_s": 5400.0},
+                        {"kind": "rule", "name": "on-upload", "firings": 2, "jobs": 2, "completed": 2, "failed": 1,
+                         "makespan_s": 7200.5}]}
+}"#;
+
+#[track_caller]
+fn check_jobs(text: &str, passed: bool, message: &str) {
+    let expectation = parse_expectation(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    let run = RunTables::from_texts(SERVICES, CLUSTER, EVENTS, SUMMARY_WITH_JOBS).expect("reads");
+    let verdict = evaluate(&expectation, &run);
+    assert_eq!(
+        (verdict.passed, verdict.message.as_str()),
+        (passed, message),
+        "expectation {text:?}"
+    );
+}
+
+#[test]
+fn standalone_task_figures_come_from_the_jobs_block() {
+    check_jobs(
+        "jobs.nightly.makespan_s < 4h",
+        true,
+        "jobs.nightly.makespan_s = 5400, expected < 4h",
+    );
+    check_jobs(
+        "jobs.nightly.makespan_s < 1h",
+        false,
+        "jobs.nightly.makespan_s = 5400, expected < 1h",
+    );
+    // Without a trigger: the longest batch of any trigger.
+    check_jobs(
+        "jobs.makespan_s <= 2h",
+        false,
+        "jobs.makespan_s = 7200.5, expected <= 2h",
+    );
+    check_jobs(
+        "p95(jobs.wait_s) < 300",
+        false,
+        "p95(jobs.wait_s) = 310, expected < 300",
+    );
+    check_jobs("p50(jobs.wait_s) < 1m", true, "p50(jobs.wait_s) = 40.5, expected < 1m");
+    check_jobs("jobs.completed == 11", true, "jobs.completed = 11, expected == 11");
+    check_jobs(
+        "jobs.on-upload.failed == 0",
+        false,
+        "jobs.on-upload.failed = 1, expected == 0",
+    );
+    check_jobs(
+        "jobs.cost_per_job_usd < 0.1",
+        true,
+        "jobs.cost_per_job_usd = 0.05, expected < 0.1",
+    );
+    // The call forms measure the same and speak the dotted form.
+    check_jobs(
+        "jobs_completed(nightly) >= 9",
+        true,
+        "jobs.nightly.completed = 9, expected >= 9",
+    );
+    check_jobs(
+        "jobs.failed < jobs.completed",
+        true,
+        "jobs.failed = 2, expected < jobs.completed; jobs.completed = 11",
+    );
+    check_jobs(
+        "jobs.nightli.completed > 0",
+        false,
+        "no trigger named `nightli`; did you mean `nightly`? (triggers: nightly, on-upload)",
+    );
+    // A run without standalone tasks.
+    check(
+        "jobs.completed > 0",
+        false,
+        "jobs.completed: the run has no standalone tasks (add a `runTask` event)",
+    );
 }

@@ -2,7 +2,7 @@
 //! every selected row holds, which is `max(...) < 90` for `<` and `<=` and `min(...) > 90` for
 //! `>` and `>=`. `==` and `!=` have no such aggregate and need one written out.
 
-use super::{ParseError, Parser, starts_like_a_number};
+use super::{ParseError, Parser, job_figures, starts_like_a_number};
 use crate::check::ast::{Aggregate, Comparison, Expectation, Value};
 use crate::check::lexer::TokenKind;
 
@@ -14,7 +14,11 @@ impl Parser {
             return Ok(None);
         };
         let next = self.tokens.get(self.position + 1).map(|t| &t.kind);
-        if starts_like_a_number(word) || !word.contains('.') || !matches!(next, Some(TokenKind::Operator(_))) {
+        if starts_like_a_number(word)
+            || !word.contains('.')
+            || job_figures::is_job_word(word)
+            || !matches!(next, Some(TokenKind::Operator(_)))
+        {
             return Ok(None);
         }
         let (written, at) = (word.clone(), self.peek().column);

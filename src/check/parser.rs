@@ -85,6 +85,9 @@ const WINDOW_WORDS: &[&str] = &["during", "after", "before"];
 #[path = "every_row.rs"]
 mod every_row;
 
+#[path = "job_figures.rs"]
+mod job_figures;
+
 /// Parses one `expect:` line.
 pub fn parse_expectation(text: &str) -> Result<Expectation, ParseError> {
     let tokens = tokenize(text)?;
@@ -177,6 +180,9 @@ impl Parser {
         if starts_like_a_number(&word) {
             return literal(&word, column).map(Value::Literal);
         }
+        if let Some(figure) = job_figures::bare(&word, column) {
+            return figure.map(Value::Figure);
+        }
         if word.contains('.') {
             return Err(ParseError::new(
                 column,
@@ -227,6 +233,9 @@ impl Parser {
     }
 
     fn aggregate_call(&mut self, aggregate: Aggregate, name: &str) -> Result<Value, ParseError> {
+        if let Some(figure) = self.aggregated_job_figure(aggregate)? {
+            return Ok(Value::Figure(figure));
+        }
         let column = self.column(name)?;
         let window = self.window()?;
         let after = if window == Window::All {
@@ -247,6 +256,24 @@ impl Parser {
             column,
             window,
         })
+    }
+
+    /// `p95(jobs.wait_s)`: a job figure inside an aggregate, with its `)`; `None` (nothing
+    /// consumed) when the next word is not a job figure.
+    fn aggregated_job_figure(&mut self, aggregate: Aggregate) -> Result<Option<Figure>, ParseError> {
+        let TokenKind::Word(word) = &self.peek().kind else {
+            return Ok(None);
+        };
+        let Some(figure) = job_figures::aggregated(aggregate, word, self.peek().column) else {
+            return Ok(None);
+        };
+        let figure = figure?;
+        self.advance();
+        if matches!(&self.peek().kind, TokenKind::Word(w) if WINDOW_WORDS.contains(&w.as_str())) {
+            return Err(self.error_here(format!("`{figure}` is a figure of the whole run and takes no window")));
+        }
+        self.expect(TokenKind::CloseParen, "expected `)` after the job figure")?;
+        Ok(Some(figure))
     }
 
     fn column(&mut self, aggregate: &str) -> Result<Column, ParseError> {

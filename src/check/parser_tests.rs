@@ -53,9 +53,9 @@ fn valid_expressions_round_trip_to_their_canonical_form() {
         "sum(shop.unserved_rps before 2h) != 0",
     );
     check_valid("first(cp-m5.instances) == 3", "first(cp-m5.instances) == 3");
-    check_valid("jobs_interrupted>=1", "jobs_interrupted >= 1");
-    check_valid("jobs_interrupted( on-upload ) >= 1", "jobs_interrupted(on-upload) >= 1");
-    check_valid("jobs_abandoned(nightly) == 0", "jobs_abandoned(nightly) == 0");
+    check_valid("jobs_interrupted>=1", "jobs.interrupted >= 1");
+    check_valid("jobs_interrupted( on-upload ) >= 1", "jobs.on-upload.interrupted >= 1");
+    check_valid("jobs_abandoned(nightly) == 0", "jobs.nightly.abandoned == 0");
     check_valid(
         "last(FARGATE_SPOT.cost_usd) < 1.50",
         "last(FARGATE_SPOT.cost_usd) < 1.5",
@@ -254,4 +254,87 @@ fn invalid_expressions_report_the_column_and_what_was_expected() {
         "a duration cannot be negative, found `-5m`",
     );
     check_invalid("max(web.running) < 10 # note", 23, "unexpected character `#`");
+}
+
+#[test]
+fn standalone_task_figures_read_in_the_dotted_and_the_call_form() {
+    // The issue's forms, with durations on the right.
+    check_valid("jobs.nightly.makespan_s < 4h", "jobs.nightly.makespan_s < 4h");
+    check_valid("p95(jobs.wait_s) < 300", "p95(jobs.wait_s) < 300");
+    check_valid("p50( jobs.wait_s ) <= 1m", "p50(jobs.wait_s) <= 1m");
+    check_valid("jobs.completed >= 18", "jobs.completed >= 18");
+    check_valid("jobs.on-upload.failed == 0", "jobs.on-upload.failed == 0");
+    check_valid("jobs.makespan_s < 1h", "jobs.makespan_s < 1h");
+    check_valid("jobs.cost_per_job_usd < 0.05", "jobs.cost_per_job_usd < 0.05");
+    // A trigger's name may hold dots: the field follows the last one.
+    check_valid("jobs.etl.v2.completed > 0", "jobs.etl.v2.completed > 0");
+    // The call forms are the same figures, written the dotted way.
+    check_valid("jobs_completed(nightly) >= 18", "jobs.nightly.completed >= 18");
+    check_valid("job_makespan_s(nightly) < 4h", "jobs.nightly.makespan_s < 4h");
+    check_valid("job_wait_p95_s < 300", "p95(jobs.wait_s) < 300");
+    check_valid("cost_per_job_usd < 1", "jobs.cost_per_job_usd < 1");
+    let dotted = parse_expectation("jobs.nightly.makespan_s < 4h").expect("parses");
+    assert_eq!(dotted.left, Value::Figure(Figure::JobMakespanS(Some("nightly".into()))));
+    assert_eq!(dotted.right, Value::Literal(Literal::Duration(SimDuration(14_400_000))));
+    assert_eq!(
+        parse_expectation("p95(jobs.wait_s) < 300").map(|e| e.left),
+        Ok(Value::Figure(Figure::JobWaitP95S))
+    );
+    // On either side.
+    check_valid("jobs.failed < jobs.completed", "jobs.failed < jobs.completed");
+    // `jobs.FIELD` with FIELD a trace column is the column of a service named `jobs`.
+    check_valid("max(jobs.running) <= 4", "max(jobs.running) <= 4");
+    check_valid("jobs.running <= 4", "max(jobs.running) <= 4");
+}
+
+#[test]
+fn misspelt_or_misplaced_job_figures_say_what_to_write() {
+    check_invalid(
+        "jobs.nightly.makespan < 4h",
+        1,
+        "unknown job figure `makespan` in `jobs.nightly.makespan`; did you mean `makespan_s`? \
+         (jobs.nightly.FIELD: completed, failed, interrupted, abandoned, makespan_s; p50/p95 of jobs.wait_s)",
+    );
+    check_invalid(
+        "jobs.complted > 1",
+        1,
+        "unknown job figure `complted` in `jobs.complted`; did you mean `completed`? \
+         (jobs.FIELD: completed, failed, interrupted, abandoned, makespan_s, cost_per_job_usd; p50/p95 of jobs.wait_s)",
+    );
+    check_invalid(
+        "1 < jobs.wait_s",
+        5,
+        "`jobs.wait_s` is a distribution: write `p50(jobs.wait_s)` or `p95(jobs.wait_s)`",
+    );
+    check_invalid(
+        "jobs.wait_s < 300",
+        1,
+        "`jobs.wait_s` is a distribution: write `p50(jobs.wait_s)` or `p95(jobs.wait_s)`",
+    );
+    check_invalid(
+        "p99(jobs.wait_s) < 300",
+        5,
+        "summary.json has the p50 and p95 of `jobs.wait_s`: write `p50(jobs.wait_s)` or `p95(jobs.wait_s)`, not `p99(...)`",
+    );
+    check_invalid(
+        "max(jobs.nightly.makespan_s) < 4h",
+        5,
+        "`jobs.nightly.makespan_s` is one figure of the run: write it without `max(...)`",
+    );
+    check_invalid(
+        "p95(jobs.wait_s during [0s, 1h]) < 300",
+        17,
+        "`p95(jobs.wait_s)` is a figure of the whole run and takes no window",
+    );
+    check_invalid(
+        "jobs.nightly.cost_per_job_usd < 1",
+        1,
+        "`cost_per_job_usd` is a figure of all the jobs, not of one trigger: write \
+         `jobs.cost_per_job_usd` instead of `jobs.nightly.cost_per_job_usd`",
+    );
+    check_invalid(
+        "jobs..completed > 1",
+        1,
+        "`jobs..completed` has an empty trigger name: write `jobs.TRIGGER.completed`",
+    );
 }

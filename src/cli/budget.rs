@@ -11,9 +11,9 @@ use crate::spec::budget::{Budget, Resource, TraceCost};
 #[derive(Args, Debug, Default, Clone)]
 pub struct BudgetArgs {
     /// Change a resource limit checked before simulating (repeatable): KIND is events, rows,
-    /// bytes, instances, services or firings; N an integer, `_` allowed, with an optional k, M
-    /// or G suffix (thousand, million, billion). Defaults: events=200M rows=10M bytes=2G
-    /// instances=100k services=10k firings=1M.
+    /// bytes, instances, services, firings or jobs; N an integer, `_` allowed, with an optional
+    /// k, M or G suffix (thousand, million, billion). Defaults: events=200M rows=10M bytes=2G
+    /// instances=100k services=10k firings=1M jobs=500k.
     #[arg(long = "budget", value_name = "KIND=N", value_parser = parse_budget_item)]
     budget: Vec<(Resource, u64)>,
 }

@@ -1,8 +1,8 @@
 //! Expectations of a scenario: parse its `expect:` lines (errors located in the file) and judge a run.
 
-use crate::check::{self, Needs, RunTables};
+use crate::check::{self, Needs, ParseError, RunTables};
 use crate::output::{ExpectationRecord, SummaryBuilder};
-use crate::scenario::diag::Diagnostics;
+use crate::scenario::diag::{Diagnostics, closest};
 use crate::scenario::{Expectation, LoadedScenario};
 
 /// An `expect:` line parsed.
@@ -17,8 +17,9 @@ pub struct ParsedExpectation {
 pub fn parse_expectations(loaded: &LoadedScenario) -> Result<Vec<ParsedExpectation>, String> {
     let mut d = Diagnostics::default();
     let mut parsed = Vec::new();
+    let triggers = loaded.spec.trigger_names();
     for (i, e) in loaded.expectations.iter().enumerate() {
-        match check::parse_expectation(&e.text) {
+        match check::parse_expectation(&e.text).and_then(|x| known_triggers(x, &e.text, &triggers)) {
             Ok(expression) => parsed.push(ParsedExpectation {
                 source: e.clone(),
                 expression,
@@ -48,6 +49,38 @@ pub fn parse_expectations(loaded: &LoadedScenario) -> Result<Vec<ParsedExpectati
     } else {
         Ok(parsed)
     }
+}
+
+/// `expression` if every trigger it names is one of the scenario's, else an error at the name
+/// with the nearest trigger: `ecsim validate` and `ecsim run` refuse the same lines.
+fn known_triggers(
+    expression: check::Expectation,
+    text: &str,
+    triggers: &[&str],
+) -> Result<check::Expectation, ParseError> {
+    for name in expression.triggers() {
+        if triggers.contains(&name) {
+            continue;
+        }
+        // Where the name is written: `jobs.NAME.field` or `figure(NAME)`.
+        let at = [format!(".{name}."), format!("({name}")]
+            .iter()
+            .find_map(|pattern| text.find(pattern.as_str()))
+            .map_or(0, |at| at + 1);
+        let column = text[..at].chars().count() + 1;
+        let message = if triggers.is_empty() {
+            format!(
+                "no trigger named `{name}`: the scenario starts no standalone tasks (add a `runTask` event or an `eventBridge` schedule or rule)"
+            )
+        } else {
+            let hint = closest(name, triggers.iter().copied())
+                .map(|t| format!("; did you mean `{t}`?"))
+                .unwrap_or_default();
+            format!("no trigger named `{name}`{hint} (triggers: {})", triggers.join(", "))
+        };
+        return Err(ParseError::new(column, message));
+    }
+    Ok(expression)
 }
 
 /// The texts of a finished run that expectations read.

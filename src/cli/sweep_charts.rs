@@ -17,7 +17,7 @@ pub struct SweepChartArgs {
     /// The Pareto chart's x figure [default: cost_usd].
     #[arg(long, value_name = "FIGURE")]
     x: Option<String>,
-    /// The Pareto chart's y figure [default: unserved_fraction].
+    /// The Pareto chart's y figure [default: unserved_fraction; without services, jobs.makespan_s].
     #[arg(long, value_name = "FIGURE")]
     y: Option<String>,
     /// Write no charts and no report.html.

@@ -97,6 +97,7 @@ pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
     // Every combination that will run must load (a value may be wrong for its field).
     let mut services = Vec::new();
     let mut latency: Vec<String> = Vec::new();
+    let mut jobs = false;
     let budget = (
         args.budget.budget(),
         if args.keep_runs {
@@ -123,6 +124,7 @@ pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
             .map_err(|e| bad(format!("{}: {}: {e}", source.0, combination())))?;
         services.extend(services_of(&loaded.spec));
         latency.extend(latency_services_of(&loaded.spec));
+        jobs |= loaded.spec.has_jobs();
     }
     let constraints = if args.constraints.is_empty() {
         block.map(|b| b.constraints.clone()).unwrap_or_default()
@@ -137,7 +139,7 @@ pub(super) fn prepare(args: &SweepArgs) -> Result<Setup, Failure> {
         sample,
         objective: objective(args, block),
         constraints,
-        figures: FigureSet::with_latency(&services, &latency).names(),
+        figures: FigureSet::with_latency(&services, &latency).with_jobs(jobs).names(),
     };
     let from_block = block.filter(|b| {
         (args.minimize.is_none() && args.maximize.is_none() && b.objective.is_some())

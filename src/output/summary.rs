@@ -72,7 +72,12 @@ struct TaskTime {
 
 impl TaskTime {
     fn add(&mut self, t: &TaskRecord<'_>) {
-        match (t.running_ms, t.stopped_ms) {
+        self.add_span(t.running_ms, t.stopped_ms);
+    }
+
+    /// A task RUNNING from `running_ms` to `stopped_ms` (still running: to the end).
+    fn add_span(&mut self, running_ms: Option<u64>, stopped_ms: Option<u64>) {
+        match (running_ms, stopped_ms) {
             (Some(running), Some(stopped)) => self.closed_ms += stopped.saturating_sub(running),
             (Some(running), None) => {
                 self.open += 1;
@@ -106,6 +111,8 @@ pub struct SummaryBuilder {
     index: NameIndex,
     /// Standalone tasks' aggregates, once a job record came.
     jobs: Option<super::job_summary::JobAccumulator>,
+    /// Standalone tasks created (attempts that became a task: all but RunTask's `failures`).
+    job_tasks_started: u64,
     /// The run's end, ms (a job still going counts until then).
     end_ms: u64,
 }
@@ -188,6 +195,7 @@ impl SummaryBuilder {
             latency: spec.behavior.has_service_model(),
             index: NameIndex::default(),
             jobs: None,
+            job_tasks_started: 0,
             end_ms: spec.duration.as_millis(),
         };
         let s = &builder.summary;
@@ -374,8 +382,14 @@ impl SummaryBuilder {
     }
 
     /// Folds in one `jobs.csv` record (each attempt once, when it ends or at the end).
+    /// A standalone task is a task of its capacity provider: its RUNNING time counts in the
+    /// provider's `task_hours`, and the task in the run's `tasks_started`.
     pub fn job(&mut self, j: &crate::trace::JobRecord<'_>) {
         self.jobs.get_or_insert_with(Default::default).add(j, self.end_ms);
+        if let Some(i) = self.provider_index(j.capacity_provider) {
+            self.provider_accumulators[i].tasks.add_span(j.started_ms, j.ended_ms);
+        }
+        self.job_tasks_started += u64::from(j.created_a_task());
     }
 
     /// Folds in the engine's totals.
@@ -386,7 +400,7 @@ impl SummaryBuilder {
         let (s, index) = (&mut self.summary, &self.index);
         s.simulated_seconds = totals.simulated_ms as f64 / 1000.0;
         s.events_processed = totals.events_processed;
-        s.tasks_started = totals.tasks_started;
+        s.tasks_started = totals.tasks_started + self.job_tasks_started;
         s.placement_failures = totals.placement_failures;
         for (name, cost) in &totals.provider_cost_usd {
             if let Some(&i) = index.providers.get(name.as_str()) {

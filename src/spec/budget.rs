@@ -1,17 +1,18 @@
 //! The resource budget of a run, checked before it starts (issue 16, finding 7): from the `Spec`
-//! alone, estimate the events, trace rows, output bytes, peak instances, services and schedule
-//! firings of a run, and refuse one that exceeds a limit, in microseconds rather than after
+//! alone, estimate the events, trace rows, output bytes, peak instances, services, schedule
+//! firings and standalone tasks (`runTask` events and the calls of `eventBridge`) of a run, and refuse one that exceeds a limit, in microseconds rather than after
 //! writing gigabytes.
 //!
 //! The estimates are lower bounds of what the run will cost (periodic work only: trace ticks,
-//! load steps, metric periods, schedule firings), so a refusal never blames a scenario for work
+//! load steps, metric periods, schedule firings; and the RunTask calls with their tasks' rows
+//! and first timers), so a refusal never blames a scenario for work
 //! it would not do. The limits belong to whoever runs ecsim (`--budget KIND=N`), not to the
 //! scenario: an untrusted scenario must not be able to raise its own budget. A scenario can still
 //! stop earlier with `behavior.maxEvents`; the engine stops at the smaller of the two.
 
 use std::fmt;
 
-use super::Spec;
+use super::{Spec, TriggerKind};
 use crate::sim::SimDuration;
 
 /// The limits a run must stay within. `Default` is generous enough for every shipped scenario
@@ -30,6 +31,9 @@ pub struct Budget {
     pub services: u64,
     /// Firings of scheduled actions (`rate`, `cron`, `at`) within the run.
     pub firings: u64,
+    /// Standalone tasks RunTask is asked for within the run (`runTask` events, EventBridge
+    /// schedules and rules): each is kept as a job until the run ends.
+    pub jobs: u64,
 }
 
 impl Default for Budget {
@@ -41,6 +45,7 @@ impl Default for Budget {
             instances: 100_000,
             services: 10_000,
             firings: 1_000_000,
+            jobs: 500_000,
         }
     }
 }
@@ -60,14 +65,17 @@ pub enum Resource {
     Services,
     /// `firings`.
     Firings,
+    /// `jobs`.
+    Jobs,
 }
 
 impl Resource {
     /// Every kind, in the order they are checked and listed.
-    pub const ALL: [Resource; 6] = [
+    pub const ALL: [Resource; 7] = [
         Resource::Services,
         Resource::Instances,
         Resource::Firings,
+        Resource::Jobs,
         Resource::Rows,
         Resource::Bytes,
         Resource::Events,
@@ -82,6 +90,7 @@ impl Resource {
             Resource::Instances => "instances",
             Resource::Services => "services",
             Resource::Firings => "firings",
+            Resource::Jobs => "jobs",
         }
     }
 
@@ -94,6 +103,7 @@ impl Resource {
             Resource::Instances => "container instances at the peak",
             Resource::Services => "services",
             Resource::Firings => "scheduled action firings",
+            Resource::Jobs => "standalone tasks",
         }
     }
 
@@ -113,6 +123,7 @@ impl Budget {
             Resource::Instances => self.instances,
             Resource::Services => self.services,
             Resource::Firings => self.firings,
+            Resource::Jobs => self.jobs,
         }
     }
 
@@ -125,6 +136,7 @@ impl Budget {
             Resource::Instances => self.instances = limit,
             Resource::Services => self.services = limit,
             Resource::Firings => self.firings = limit,
+            Resource::Jobs => self.jobs = limit,
         }
     }
 
@@ -157,7 +169,7 @@ impl Budget {
             message.push_str(&format!("\n  {e}"));
         }
         message.push_str(
-            "\n  (estimates count periodic work only, so the run would cost at least this; lower duration \
+            "\n  (estimates count periodic work and RunTask calls only, so the run would cost at least this; lower duration \
              or raise traceInterval, or raise a limit if the machine can afford it)",
         );
         Err(message)
@@ -220,6 +232,10 @@ const SERVICE_ROW_BYTES: u64 = 150;
 const CLUSTER_ROW_BYTES: u64 = 90;
 /// Bytes of an `alarms.csv` row, at least.
 const ALARM_ROW_BYTES: u64 = 150;
+/// Bytes of a `jobs.csv` row, at least (measured: 95 to 130).
+const JOB_ROW_BYTES: u64 = 90;
+/// Bytes of a `jobs-trace.csv` row, at least (measured: about 40).
+const JOB_TRACE_ROW_BYTES: u64 = 35;
 /// The period of standard metrics, which every scaling pipeline has at least.
 const METRIC_PERIOD: SimDuration = SimDuration::from_secs(60);
 /// Firings counted one by one per scheduled action before the rest is extrapolated.
@@ -240,6 +256,8 @@ pub struct Estimate {
     pub services: u64,
     /// Scheduled action firings.
     pub firings: u64,
+    /// Standalone tasks asked for within the run.
+    pub jobs: u64,
     /// The counting behind each figure, for the message.
     explain: Explain,
 }
@@ -254,6 +272,13 @@ struct Explain {
     duration: String,
     groups: u64,
     actions: u64,
+    /// RunTask calls within the run (`runTask` events and EventBridge's).
+    run_task_calls: u64,
+    /// Of them, made by EventBridge schedules and rules.
+    triggered_calls: u64,
+    /// Standalone tasks that may wait for capacity (a capacity provider strategy): each has a
+    /// timer at least (its start, or the end of its wait).
+    waiting_jobs: u64,
 }
 
 impl Estimate {
@@ -273,6 +298,7 @@ impl Estimate {
             .scheduled_actions
             .iter()
             .fold(0u64, |sum, a| sum.saturating_add(firings(spec, &a.schedule)));
+        let jobs = JobCount::of(spec);
         let (mut rows, mut bytes) = (0u64, 0u64);
         if traces.traces {
             rows = ticks.saturating_mul(services.saturating_add(providers));
@@ -280,6 +306,13 @@ impl Estimate {
                 .saturating_mul(services)
                 .saturating_mul(SERVICE_ROW_BYTES)
                 .saturating_add(ticks.saturating_mul(providers).saturating_mul(CLUSTER_ROW_BYTES));
+            // A jobs.csv row per task (its first attempt at least), a jobs-trace.csv row per tick.
+            if spec.has_jobs() {
+                rows = rows.saturating_add(jobs.tasks).saturating_add(ticks);
+                bytes = bytes
+                    .saturating_add(jobs.tasks.saturating_mul(JOB_ROW_BYTES))
+                    .saturating_add(ticks.saturating_mul(JOB_TRACE_ROW_BYTES));
+            }
         }
         if traces.alarm_evaluations {
             let alarm_rows = evaluations.saturating_mul(alarms);
@@ -293,7 +326,9 @@ impl Estimate {
             .saturating_add(periods(spec.behavior.load_step))
             .saturating_add(periods(METRIC_PERIOD).saturating_mul(2 * pipelines))
             .saturating_add(firings)
-            .saturating_add(spec.timeline.len() as u64);
+            .saturating_add(spec.timeline.len() as u64)
+            .saturating_add(jobs.calls)
+            .saturating_add(jobs.waiting);
         Estimate {
             events,
             rows,
@@ -305,6 +340,7 @@ impl Estimate {
                 .sum(),
             services,
             firings,
+            jobs: jobs.tasks,
             explain: Explain {
                 ticks,
                 providers,
@@ -314,6 +350,9 @@ impl Estimate {
                 duration: spec.duration.to_string(),
                 groups: spec.auto_scaling_groups.len() as u64,
                 actions: spec.auto_scaling.scheduled_actions.len() as u64,
+                run_task_calls: jobs.calls,
+                triggered_calls: jobs.triggered_calls,
+                waiting_jobs: jobs.waiting,
             },
         }
     }
@@ -336,15 +375,32 @@ impl Estimate {
         } else {
             String::new()
         };
+        let (job_rows, job_bytes, job_events) = if x.run_task_calls > 0 {
+            (
+                format!(
+                    ", plus a jobs.csv row per standalone task ({}) and a jobs-trace.csv row per tick",
+                    grouped(self.jobs)
+                ),
+                format!(", {JOB_ROW_BYTES} a jobs.csv row and {JOB_TRACE_ROW_BYTES} a jobs-trace.csv row"),
+                format!(
+                    ", {} RunTask calls and a timer per standalone task that may wait for capacity ({})",
+                    grouped(x.run_task_calls),
+                    grouped(x.waiting_jobs)
+                ),
+            )
+        } else {
+            Default::default()
+        };
+        let job_rows = if self.rows > 0 { job_rows } else { String::new() };
         match resource {
             Resource::Events => (
                 self.events,
-                format!("{ticks}, load steps, metric periods and schedule firings"),
+                format!("{ticks}, load steps, metric periods and schedule firings{job_events}"),
             ),
             Resource::Rows => (
                 self.rows,
                 format!(
-                    "{ticks} × ({} services + {} capacity providers){alarm_rows}",
+                    "{ticks} × ({} services + {} capacity providers){alarm_rows}{job_rows}",
                     grouped(self.services),
                     grouped(x.providers)
                 ),
@@ -352,7 +408,7 @@ impl Estimate {
             Resource::Bytes => (
                 self.bytes,
                 format!(
-                    "{} rows, at least {SERVICE_ROW_BYTES} bytes a services.csv row and {CLUSTER_ROW_BYTES} a cluster.csv row",
+                    "{} rows, at least {SERVICE_ROW_BYTES} bytes a services.csv row and {CLUSTER_ROW_BYTES} a cluster.csv row{job_bytes}",
                     grouped(self.rows)
                 ),
             ),
@@ -365,7 +421,48 @@ impl Estimate {
                 self.firings,
                 format!("{} scheduled action(s) over {}", grouped(x.actions), x.duration),
             ),
+            Resource::Jobs => (
+                self.jobs,
+                format!(
+                    "{} RunTask calls over {}, {} of them by EventBridge schedules and rules, up to 10 tasks each",
+                    grouped(x.run_task_calls),
+                    x.duration,
+                    grouped(x.triggered_calls)
+                ),
+            ),
         }
+    }
+}
+
+/// The RunTask calls a run makes within its duration (`Spec::run_tasks`: the `runTask` events
+/// and what the loader made of `eventBridge`), and their tasks.
+struct JobCount {
+    calls: u64,
+    triggered_calls: u64,
+    tasks: u64,
+    waiting: u64,
+}
+
+impl JobCount {
+    fn of(spec: &Spec) -> JobCount {
+        let end = spec.duration.as_millis();
+        let within = spec.run_tasks.iter().filter(|r| r.at.0 <= end);
+        let mut count = JobCount {
+            calls: 0,
+            triggered_calls: 0,
+            tasks: 0,
+            waiting: 0,
+        };
+        for request in within {
+            let tasks = u64::from(request.count);
+            count.calls += 1;
+            count.triggered_calls += u64::from(request.trigger.kind != TriggerKind::RunTask);
+            count.tasks = count.tasks.saturating_add(tasks);
+            if !request.capacity.uses_launch_type {
+                count.waiting = count.waiting.saturating_add(tasks);
+            }
+        }
+        count
     }
 }
 

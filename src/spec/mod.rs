@@ -98,6 +98,23 @@ impl Spec {
         !self.run_tasks.is_empty()
     }
 
+    /// The names of every trigger of standalone tasks, sorted, each once: the `eventBridge`
+    /// schedules and rules (whether or not they fire within the run) and the `runTask` events'
+    /// `startedBy` (by default the family). `expect:` names a trigger by one of these.
+    pub fn trigger_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .event_bridge
+            .schedules
+            .iter()
+            .map(|s| s.name.as_str())
+            .chain(self.event_bridge.rules.iter().map(|r| r.name.as_str()))
+            .chain(self.run_tasks.iter().map(|r| r.trigger.name.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
     /// Every RunTask request the `eventBridge` section makes during the run, in time order.
     pub fn triggered_run_tasks(&self) -> TriggeredRunTasks<'_> {
         let clock = TriggerClock {

@@ -1,7 +1,8 @@
 //! `--where`: constraints on the replicate means, `FIG OP NUMBER` joined by `and`, with OP one
-//! of `<`, `<=`, `>`, `>=`, `==`.
+//! of `<`, `<=`, `>`, `>=`, `==`; a figure in seconds takes a duration too (`jobs.makespan_s < 3h`).
 
 use super::figures::FigureSet;
+use crate::sim::time::parse_duration;
 
 /// A comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,11 +128,7 @@ fn parse_clause(clause: &str, text: &str, figures: &FigureSet) -> Result<Constra
             "--where `{text}`: `{clause}` has no figure before `{symbol}`; {grammar}"
         ));
     }
-    let threshold: f64 = number
-        .parse()
-        .ok()
-        .filter(|v: &f64| v.is_finite())
-        .ok_or_else(|| format!("--where `{text}`: `{number}` is not a number; {grammar}"))?;
+    let threshold = threshold(name, number).map_err(|e| format!("--where `{text}`: {e}; {grammar}"))?;
     let figure = figures.index(name).map_err(|e| format!("--where `{text}`: {e}"))?;
     Ok(Constraint {
         figure,
@@ -140,6 +137,26 @@ fn parse_clause(clause: &str, text: &str, figures: &FigureSet) -> Result<Constra
         threshold,
         threshold_text: number.to_string(),
     })
+}
+
+/// The number a condition compares with; for a figure in seconds (its name ends in `_s`) a
+/// duration as the scenario writes one (`3h`, `90s`) is its seconds.
+fn threshold(name: &str, number: &str) -> Result<f64, String> {
+    if let Some(v) = number.parse::<f64>().ok().filter(|v| v.is_finite()) {
+        return Ok(v);
+    }
+    let starts_like_a_duration = number.starts_with(|c: char| c.is_ascii_digit());
+    if name.ends_with("_s") && starts_like_a_duration {
+        return parse_duration(number)
+            .map(|d| d.as_secs_f64())
+            .map_err(|e| format!("`{number}` is not a number or a duration: {e}"));
+    }
+    if starts_like_a_duration && parse_duration(number).is_ok() {
+        return Err(format!(
+            "`{number}` is a duration, and `{name}` is not a figure in seconds (those end in `_s`)"
+        ));
+    }
+    Err(format!("`{number}` is not a number"))
 }
 
 #[cfg(test)]
@@ -174,6 +191,22 @@ mod tests {
         assert_eq!(c[0].miss(Some(12.0)), 0.2);
         assert_eq!(c[1].miss(Some(3.0)), 3.0);
         assert_eq!(c[1].miss(None), f64::INFINITY);
+    }
+
+    #[test]
+    fn figures_in_seconds_take_durations() {
+        let figures = FigureSet::for_services(&[("web".into(), false)]).with_jobs(true);
+        let c = parse_where("jobs.makespan_s < 3h and jobs.wait_p95_s <= 90s", &figures).expect("valid");
+        assert_eq!((c[0].threshold, c[1].threshold), (10_800.0, 90.0));
+        assert_eq!(c[0].text(), "jobs.makespan_s < 3h", "written as given");
+        assert_eq!(figures.names()[c[0].figure], "jobs.makespan_s");
+        let err = parse_where("jobs.completed > 3h", &figures).expect_err("not seconds");
+        assert!(
+            err.contains("`3h` is a duration, and `jobs.completed` is not a figure in seconds"),
+            "{err}"
+        );
+        let err = parse_where("jobs.makespan_s < 3x", &figures).expect_err("no duration");
+        assert!(err.contains("`3x` is not a number or a duration"), "{err}");
     }
 
     #[test]

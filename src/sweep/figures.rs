@@ -1,5 +1,6 @@
 //! The figures measured of each run, named as in `summary.json`: run-wide figures unprefixed,
-//! service figures unprefixed for a one-service scenario and `<service>.` prefixed otherwise.
+//! service figures unprefixed for a one-service scenario and `<service>.` prefixed otherwise,
+//! and in a scenario with standalone tasks, the `jobs.` figures of `summary.json`'s `jobs` block.
 
 use crate::spec::{Spec, TimelineAction};
 use crate::trace::format::{number, usd};
@@ -39,6 +40,16 @@ pub enum Kind {
     LatencyP99Ms,
     /// Requests that timed out (services with a service model).
     TimedOutRequests,
+    /// Standalone task attempts that completed (`jobs.completed`).
+    JobsCompleted,
+    /// Standalone task attempts that failed (`jobs.failed`).
+    JobsFailed,
+    /// 95th percentile of the standalone tasks' wait for capacity, seconds (`jobs.wait_p95_s`).
+    JobWaitP95S,
+    /// The longest batch of one firing of any trigger, seconds (`jobs.makespan_s`).
+    JobMakespanS,
+    /// What standalone tasks cost per task, USD (`jobs.cost_per_job_usd`).
+    CostPerJobUsd,
 }
 
 /// Run-wide figures.
@@ -54,8 +65,16 @@ const PER_SERVICE: &[Kind] = &[
     Kind::ScalingActivities,
     Kind::DeploymentDurationS,
 ];
-/// Figures of each service with a service model, after all the others.
+/// Figures of each service with a service model, after the service figures.
 const LATENCY: &[Kind] = &[Kind::LatencyP95Ms, Kind::LatencyP99Ms, Kind::TimedOutRequests];
+/// Run-wide figures of the standalone tasks, last, in a scenario that starts any.
+const JOBS: &[Kind] = &[
+    Kind::JobsCompleted,
+    Kind::JobsFailed,
+    Kind::JobWaitP95S,
+    Kind::JobMakespanS,
+    Kind::CostPerJobUsd,
+];
 
 impl Kind {
     /// The name, as in `summary.json`.
@@ -75,11 +94,16 @@ impl Kind {
             Kind::LatencyP95Ms => "latency_p95_ms",
             Kind::LatencyP99Ms => "latency_p99_ms",
             Kind::TimedOutRequests => "timed_out_requests",
+            Kind::JobsCompleted => "jobs.completed",
+            Kind::JobsFailed => "jobs.failed",
+            Kind::JobWaitP95S => "jobs.wait_p95_s",
+            Kind::JobMakespanS => "jobs.makespan_s",
+            Kind::CostPerJobUsd => "jobs.cost_per_job_usd",
         }
     }
 
     fn is_run_wide(self) -> bool {
-        RUN_WIDE.contains(&self)
+        RUN_WIDE.contains(&self) || JOBS.contains(&self)
     }
 
     fn from_name(name: &str) -> Option<Kind> {
@@ -87,6 +111,7 @@ impl Kind {
             .iter()
             .chain(PER_SERVICE)
             .chain(LATENCY)
+            .chain(JOBS)
             .copied()
             .find(|k| k.name() == name)
     }
@@ -108,7 +133,7 @@ impl Figure {
     /// zeros trimmed (`trace::format`).
     pub fn format(&self, v: f64) -> String {
         match self.kind {
-            Kind::CostUsd | Kind::UnservedFraction => usd(v),
+            Kind::CostUsd | Kind::UnservedFraction | Kind::CostPerJobUsd => usd(v),
             _ => number(v),
         }
     }
@@ -116,6 +141,9 @@ impl Figure {
     /// Its value in a run's summary; `None` when the run has none (no completed deployment, or
     /// a service this run does not have).
     pub fn measure(&self, s: &Summary) -> Option<f64> {
+        if JOBS.contains(&self.kind) {
+            return self.measure_jobs(s);
+        }
         let service = match &self.service {
             Some(name) => Some(s.service(name)?),
             None if self.kind.is_run_wide() => None,
@@ -145,6 +173,25 @@ impl Figure {
             (Kind::LatencyP95Ms, Some(v)) => v.latency.as_ref()?.p95_ms,
             (Kind::LatencyP99Ms, Some(v)) => v.latency.as_ref()?.p99_ms,
             (Kind::TimedOutRequests, Some(v)) => v.latency.as_ref()?.timed_out_requests,
+            (
+                Kind::JobsCompleted | Kind::JobsFailed | Kind::JobWaitP95S | Kind::JobMakespanS | Kind::CostPerJobUsd,
+                _,
+            ) => {
+                unreachable!("job figures are measured by measure_jobs")
+            }
+        })
+    }
+
+    /// A figure of `summary.json`'s `jobs`; `None` in a run without standalone tasks.
+    fn measure_jobs(&self, s: &Summary) -> Option<f64> {
+        let jobs = s.jobs.as_ref()?;
+        Some(match self.kind {
+            Kind::JobsCompleted => jobs.completed as f64,
+            Kind::JobsFailed => jobs.failed as f64,
+            Kind::JobWaitP95S => jobs.wait_p95_s,
+            Kind::JobMakespanS => jobs.triggers.iter().map(|t| t.makespan_s).fold(0.0, f64::max),
+            Kind::CostPerJobUsd => jobs.cost_per_job_usd,
+            _ => return None,
         })
     }
 }
@@ -232,16 +279,39 @@ impl FigureSet {
         FigureSet { figures }
     }
 
+    /// The same figures, then the standalone tasks' (`jobs.completed`, `jobs.failed`,
+    /// `jobs.wait_p95_s`, `jobs.makespan_s`, `jobs.cost_per_job_usd`) when `jobs` (some
+    /// combination's scenario starts standalone tasks).
+    pub fn with_jobs(mut self, jobs: bool) -> FigureSet {
+        if jobs {
+            self.figures.extend(JOBS.iter().map(|&kind| Figure {
+                name: kind.name().to_string(),
+                kind,
+                service: None,
+            }));
+        }
+        self
+    }
+
     /// The figures named `names` (as a shard manifest lists them).
     pub fn from_names(names: &[String]) -> Result<FigureSet, String> {
         let figures = names
             .iter()
             .map(|name| {
+                if let Some(kind) = JOBS.iter().copied().find(|k| k.name() == name) {
+                    return Ok(Figure {
+                        name: name.clone(),
+                        kind,
+                        service: None,
+                    });
+                }
                 let (service, kind) = match name.rsplit_once('.') {
                     Some((service, kind)) => (Some(service.to_string()), kind),
                     None => (None, name.as_str()),
                 };
-                let kind = Kind::from_name(kind).ok_or_else(|| format!("`{name}` is not a sweep figure"))?;
+                let kind = Kind::from_name(kind)
+                    .filter(|k| !JOBS.contains(k))
+                    .ok_or_else(|| format!("`{name}` is not a sweep figure"))?;
                 if service.is_some() && kind.is_run_wide() {
                     return Err(format!("`{name}` is run-wide and has no service prefix"));
                 }
@@ -413,6 +483,53 @@ mod tests {
             FigureSet::with_latency(&services, &[]),
             FigureSet::for_services(&services)
         );
+    }
+
+    #[test]
+    fn standalone_task_figures_come_last_from_the_jobs_block() {
+        use crate::trace::summary::{JobsSummary, TriggerSummary};
+        let services = [("web".to_string(), false)];
+        let set = FigureSet::for_services(&services).with_jobs(true);
+        let names = set.names();
+        assert_eq!(
+            names[names.len() - 5..],
+            [
+                "jobs.completed",
+                "jobs.failed",
+                "jobs.wait_p95_s",
+                "jobs.makespan_s",
+                "jobs.cost_per_job_usd"
+            ]
+        );
+        assert_eq!(
+            FigureSet::for_services(&services).with_jobs(false),
+            FigureSet::for_services(&services)
+        );
+        let mut s = summary();
+        let trigger = |name: &str, makespan_s| TriggerSummary {
+            name: name.into(),
+            makespan_s,
+            ..Default::default()
+        };
+        s.jobs = Some(JobsSummary {
+            completed: 18,
+            failed: 2,
+            wait_p95_s: 412.5,
+            cost_per_job_usd: 0.0212345678,
+            triggers: vec![trigger("nightly", 2614.4), trigger("hourly", 900.0)],
+            ..Default::default()
+        });
+        let value = |s: &Summary, name: &str| set.figures()[set.index(name).expect("known")].measure(s);
+        assert_eq!(value(&s, "jobs.completed"), Some(18.0));
+        assert_eq!(value(&s, "jobs.failed"), Some(2.0));
+        assert_eq!(value(&s, "jobs.wait_p95_s"), Some(412.5));
+        assert_eq!(value(&s, "jobs.makespan_s"), Some(2614.4), "the longest trigger's");
+        let cost = &set.figures()[set.index("jobs.cost_per_job_usd").expect("known")];
+        assert_eq!(cost.format(0.0212345678), "0.021235");
+        s.jobs = None;
+        assert_eq!(value(&s, "jobs.completed"), None, "a run without jobs has none");
+        assert_eq!(FigureSet::from_names(&names).expect("reads back"), set);
+        assert!(FigureSet::from_names(&["web.jobs.completed".into()]).is_err());
     }
 
     #[test]

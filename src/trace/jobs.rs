@@ -75,6 +75,15 @@ pub struct JobRecord<'a> {
 }
 
 impl JobRecord<'_> {
+    /// Whether the attempt became a task: every attempt but one RunTask refused at the call
+    /// (returned in `failures`, never placed, ended when it was asked for). A task that waited
+    /// in PROVISIONING is a task, even if it never found capacity.
+    pub fn created_a_task(&self) -> bool {
+        let refused_at_the_call =
+            self.placed_ms.is_none() && self.outcome == JobOutcome::Failed && self.ended_ms == Some(self.created_ms);
+        !refused_at_the_call
+    }
+
     /// Seconds from the RunTask call to placement (to the end, if never placed).
     pub fn wait_s(&self) -> f64 {
         let until = self.placed_ms.or(self.ended_ms).unwrap_or(self.created_ms);

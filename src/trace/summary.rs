@@ -178,7 +178,8 @@ pub struct ProviderSummary {
     pub peak_instances: u32,
     /// Highest task count.
     pub peak_tasks: u32,
-    /// Hours its tasks spent from RUNNING to STOPPED (or the end of the run), summed over tasks.
+    /// Hours its tasks (of services, and standalone tasks) spent from RUNNING to STOPPED (or the
+    /// end of the run), summed over tasks.
     pub task_hours: f64,
     /// Instance-hours: registered and launching instances at each `cluster.csv` row times the
     /// interval the row ends (0 for Fargate).
@@ -226,7 +227,8 @@ pub struct Summary {
     pub simulated_seconds: f64,
     /// Events handled.
     pub events_processed: u64,
-    /// Tasks created.
+    /// Tasks created: of services, and standalone tasks (a RunTask call refused in `failures`
+    /// creates none).
     pub tasks_started: u64,
     /// Placement failures reported in events.csv.
     pub placement_failures: u64,

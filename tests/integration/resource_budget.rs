@@ -293,3 +293,115 @@ fn output_bytes_are_counted_as_they_are_written_and_stop_the_run_past_the_budget
         "{text}"
     );
 }
+
+/// A Fargate cluster whose rule `on-upload` runs `task_count` tasks for each of `events_per_second`
+/// synthetic uploads (evenly spaced) over `duration`.
+fn uploads(duration: &str, events_per_second: &str, task_count: u32) -> String {
+    format!(
+        r#"name: uploads
+duration: {duration}
+ecs:
+  cluster: {{clusterName: demo, capacityProviders: [FARGATE]}}
+  taskDefinitions:
+    - {{family: thumb, cpu: "256", memory: "512", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{{name: app, image: example/thumb:9, essential: true}}]}}
+eventBridge:
+  rules:
+    - Name: on-upload
+      EventPattern: {{source: [aws.s3], detail-type: [Object Created]}}
+      Targets:
+        - Id: thumbnails
+          Arn: arn:aws:ecs:us-east-1:123456789012:cluster/demo
+          EcsParameters: {{TaskDefinitionArn: "thumb:1", TaskCount: {task_count}, LaunchType: FARGATE}}
+behavior:
+  taskDefinitions:
+    thumb: {{runTime: {{distribution: constant, value: 40s}}}}
+load:
+  on-upload: {{eventsPerSecond: [{{constant: {events_per_second}}}]}}
+"#
+    )
+}
+
+#[test]
+fn a_rule_starting_a_huge_number_of_tasks_is_refused_before_running() {
+    // One upload a second for a day, ten tasks each: 86,400 RunTask calls, 864,000 tasks.
+    let text = uploads("1d", "1", 10);
+    let loaded = load_text("uploads.yaml", &text).expect("loads");
+    let estimate = Estimate::of_spec(&loaded.spec, TraceCost::TRACES);
+    assert_eq!(estimate.jobs, 864_000);
+    let over = Budget::default().exceeded(&estimate);
+    assert_eq!(over.iter().map(|e| e.resource).collect::<Vec<_>>(), [Resource::Jobs]);
+    let tmp = TempDir::new("budget-jobs");
+    let path = write(&tmp.0, "uploads.yaml", &text);
+    let out_dir = tmp.0.join("out");
+    let (code, text_out) = output_of(&["run", &path, "--out", out_dir.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(2), "{text_out}");
+    assert!(
+        text_out.contains(
+            "jobs: an estimated 864,000 standalone tasks (86,400 RunTask calls over 1d, 86,400 of them by \
+             EventBridge schedules and rules, up to 10 tasks each), over the limit of 500,000; raise it with \
+             --budget jobs=N"
+        ),
+        "{text_out}"
+    );
+    assert!(!out_dir.exists(), "nothing was created");
+    // The same jobs count in the events, rows and bytes: a tighter limit on any of them refuses
+    // the run by that resource, with the jobs.csv rows in the count.
+    let (code, text_out) = output_of(&[
+        "run",
+        &path,
+        "--budget",
+        "jobs=1M",
+        "--budget",
+        "rows=500k",
+        "--no-charts",
+    ]);
+    assert_eq!(code, Some(2), "{text_out}");
+    assert!(
+        text_out.contains("rows: an estimated 866,882 trace rows")
+            && text_out.contains("plus a jobs.csv row per standalone task (864,000) and a jobs-trace.csv row per tick"),
+        "{text_out}"
+    );
+    assert!(
+        estimate.events >= 86_400 + 1441,
+        "a RunTask call an event: {}",
+        estimate.events
+    );
+    assert!(estimate.bytes >= 864_000 * 90, "{}", estimate.bytes);
+}
+
+#[test]
+fn run_task_events_count_toward_the_estimate() {
+    let text = fargate(
+        "1h",
+        "60s",
+        "events:\n  - {at: 10m, runTask: {taskDefinition: web, count: 10, launchType: FARGATE}}\n  \
+         - {at: 20m, runTask: {taskDefinition: web, count: 5, capacityProviderStrategy: [{capacityProvider: FARGATE, weight: 1}]}}\n",
+    );
+    let loaded = load_text("run-tasks.yaml", &text).expect("loads");
+    let with_jobs = Estimate::of_spec(&loaded.spec, TraceCost::TRACES);
+    let without = Estimate::of_spec(
+        &load_text("plain.yaml", &fargate("1h", "60s", "")).expect("loads").spec,
+        TraceCost::TRACES,
+    );
+    // Two calls, 15 tasks, the 5 of a capacity provider strategy may wait.
+    assert_eq!(with_jobs.jobs, 15);
+    assert_eq!(
+        with_jobs.events - without.events,
+        2 + 5,
+        "an event per call, a timer per task that may wait"
+    );
+    assert_eq!(
+        with_jobs.rows - without.rows,
+        15 + 61,
+        "a jobs.csv row per task, a jobs-trace.csv row per tick"
+    );
+    assert_eq!(with_jobs.bytes - without.bytes, 15 * 90 + 61 * 35);
+    let mut budget = Budget::default();
+    budget.set(Resource::Jobs, 14);
+    let refused = budget.check(&loaded.spec, TraceCost::TRACES).expect_err("15 > 14");
+    assert!(
+        refused.contains("jobs: an estimated 15 standalone tasks (2 RunTask calls over 1h, 0 of them by EventBridge"),
+        "{refused}"
+    );
+}

@@ -27,6 +27,9 @@ use frame::{DrawResult, Drawing};
 pub const DEFAULT_X: &str = "cost_usd";
 /// The Pareto chart's y figure when `--y` is not given.
 pub const DEFAULT_Y: &str = "unserved_fraction";
+/// The y figure when `--y` is not given and the sweep has no `unserved_fraction` (standalone
+/// tasks only): how long the batch takes against what it costs.
+pub const DEFAULT_Y_JOBS: &str = "jobs.makespan_s";
 
 /// The figures the Pareto chart plots (`--x` and `--y`); `None` for the defaults
 /// ([`DEFAULT_X`], [`DEFAULT_Y`]).
@@ -60,11 +63,15 @@ pub enum SweepChartError {
 }
 
 /// The Pareto chart's figures: the ones given, which must be figures of the summary, or the
-/// defaults, which may also name a per-service figure (`web.unserved_fraction`).
+/// defaults, which may also name a per-service figure (`web.unserved_fraction`); a sweep of
+/// standalone tasks alone plots `jobs.makespan_s` for want of an unserved fraction.
 pub fn resolve_axes(data: &SweepData, axes: &SweepAxes) -> Result<(String, String), SweepChartError> {
     let resolve = |axis: &'static str, given: &Option<String>, default: &str| {
         let found = match given {
             Some(name) => data.figures.iter().find(|f| *f == name).map(String::as_str),
+            None if default == DEFAULT_Y => data
+                .resolve_figure(default)
+                .or_else(|| data.resolve_figure(DEFAULT_Y_JOBS)),
             None => data.resolve_figure(default),
         };
         found.map(str::to_string).ok_or_else(|| SweepChartError::UnknownFigure {

@@ -14,6 +14,7 @@ use super::frame::{self, DrawResult, Swatch, failed, font};
 use super::labels::Rect;
 use super::marks::{self, FEASIBLE, FRONT, INFEASIBLE, LIMIT, Marks, POINT_R, PointKind};
 use super::units::{self, Unit};
+use crate::sim::time::parse_duration;
 
 /// Canvas size of the Pareto chart: taller than a run chart, to leave room for labels.
 pub const SIZE: (u32, u32) = (1200, 760);
@@ -66,7 +67,15 @@ pub fn limit_on(constraint: &str, figure: &str) -> Option<(&'static str, f64)> {
     }
     let rest = &constraint[at..];
     let op = ["<=", ">=", "<", ">"].into_iter().find(|op| rest.starts_with(op))?;
-    let limit = rest[op.len()..].trim().parse::<f64>().ok()?;
+    let text = rest[op.len()..].trim();
+    // A figure in seconds may be bounded by a duration (`jobs.makespan_s < 50m`), as `--where`
+    // reads it.
+    let limit = text.parse::<f64>().ok().or_else(|| {
+        figure
+            .ends_with("_s")
+            .then(|| parse_duration(text).ok().map(|d| d.as_secs_f64()))
+            .flatten()
+    })?;
     Some((op, limit))
 }
 
@@ -78,7 +87,7 @@ pub fn title(data: &SweepData, x: &str, y: &str) -> String {
     };
     let x_name = name(x);
     // A service name keeps its case; a plain figure starts the sentence.
-    let x_name = if x.contains('.') {
+    let x_name = if x_name.contains(": ") {
         x_name
     } else {
         let mut chars = x_name.chars();
@@ -392,5 +401,14 @@ mod tests {
         assert_eq!(limit_on("cost_usd>=10", "cost_usd"), Some((">=", 10.0)));
         assert_eq!(limit_on("web.unserved_fraction < 0.002", "unserved_fraction"), None);
         assert_eq!(limit_on("unserved_fraction < p99", "unserved_fraction"), None);
+        assert_eq!(
+            limit_on("jobs.makespan_s < 50m", "jobs.makespan_s"),
+            Some(("<", 3000.0))
+        );
+        assert_eq!(
+            limit_on("jobs.completed > 1h", "jobs.completed"),
+            None,
+            "not in seconds"
+        );
     }
 }

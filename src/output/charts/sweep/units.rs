@@ -44,8 +44,23 @@ const KNOWN: &[(&str, &str, Unit)] = &[
     ("deployment_duration_s", "deployment duration (s)", Unit::Seconds),
 ];
 
+/// The standalone tasks' figures: run-wide, with a dot in their names that is not a service's.
+const JOBS: &[(&str, &str, Unit)] = &[
+    ("jobs.completed", "jobs completed (count)", Unit::Plain),
+    ("jobs.failed", "jobs failed (count)", Unit::Plain),
+    ("jobs.wait_p95_s", "job wait for capacity, p95 (s)", Unit::Seconds),
+    ("jobs.makespan_s", "job makespan (s)", Unit::Seconds),
+    ("jobs.cost_per_job_usd", "cost per job (USD)", Unit::Usd),
+];
+
 /// The description of `figure`, with a service prefix when it has one.
 pub fn describe(figure: &str) -> FigureUnit {
+    if let Some((_, label, unit)) = JOBS.iter().find(|(name, _, _)| *name == figure) {
+        return FigureUnit {
+            label: label.to_string(),
+            unit: *unit,
+        };
+    }
     let (service, base) = match figure.rsplit_once('.') {
         Some((service, base)) => (Some(service), base),
         None => (None, figure),
@@ -210,6 +225,10 @@ mod tests {
         );
         assert_eq!(describe("web.unserved_fraction").unit, Unit::Fraction);
         assert_eq!(describe("queue_depth").label, "queue_depth");
+        // A job figure's dot is not a service prefix.
+        assert_eq!(describe("jobs.makespan_s").label, "job makespan (s)");
+        assert_eq!(describe("jobs.makespan_s").unit, Unit::Seconds);
+        assert_eq!(describe("jobs.cost_per_job_usd").unit, Unit::Usd);
     }
 
     #[test]
