@@ -138,6 +138,7 @@ pub fn large_spec(days: u64) -> Spec {
             load: Some(load),
             queue: None,
             request_mode: ecsim::spec::RequestMode::Estimate,
+            replayed_arrivals: None,
             uses_launch_type: false,
             deployment: Default::default(),
             target_groups: Vec::new(),

@@ -2,6 +2,7 @@
 //! requests per second, or messages per second for a service that consumes a queue.
 
 use super::SourceLoader;
+use super::arrivals::read_arrivals;
 use super::diag::{Declared, Diagnostics, Sources};
 use super::reader::{Obj, as_number, object};
 use super::yaml::{Node, Value};
@@ -29,7 +30,7 @@ pub fn read_load(
     node: Option<&Node>,
     rule_names: &[String],
     services: &mut [ServiceSpec],
-    start_epoch_ms: i64,
+    window: &RunWindow,
     loader: &dyn SourceLoader,
     sources: &mut Sources,
     d: &mut Diagnostics,
@@ -50,7 +51,7 @@ pub fn read_load(
         return;
     };
     let mut ctx = ShapeContext {
-        start_epoch_ms,
+        start_epoch_ms: window.start_epoch_ms,
         loader,
         sources,
     };
@@ -77,7 +78,7 @@ pub fn read_load(
             continue;
         };
         if let Some(o) = object(value, &path, d) {
-            read_service_load(o, index, services, &mut ctx, d);
+            read_service_load(o, index, services, window, &mut ctx, d);
         }
     }
 }
@@ -88,6 +89,7 @@ fn read_service_load(
     mut o: Obj<'_>,
     index: usize,
     services: &mut [ServiceSpec],
+    window: &RunWindow,
     ctx: &mut ShapeContext<'_>,
     d: &mut Diagnostics,
 ) {
@@ -106,8 +108,31 @@ fn read_service_load(
     } else {
         "requestsPerSecond"
     };
+    // Replayed arrivals are the demand of a service in exact mode: no shapes, no noise.
+    let arrivals_path = o.child("arrivals");
+    let arrivals_loc = o.key_loc("arrivals");
+    let replayed = o.field("arrivals");
+    let items = match replayed {
+        Some(_) => o.list(list, d),
+        None => o.required_list(list, "a list of shapes such as `- constant: 300`", d),
+    };
+    if replayed.is_some() && (o.has(list) || o.has("noise")) {
+        let (key, what) = if o.has(list) {
+            (list, "the shapes")
+        } else {
+            ("noise", "noise")
+        };
+        d.error(
+            o.key_loc(key),
+            &o.child(key),
+            format!("replayed arrivals are the service's demand; {what} would be ignored"),
+            Some(format!(
+                "remove {key}, or remove arrivals to draw Poisson arrivals from the shapes"
+            )),
+        );
+    }
     let mut shapes = Vec::new();
-    for (p, n) in o.required_list(list, "a list of shapes such as `- constant: 300`", d) {
+    for (p, n) in items {
         if let Some(shape) = read_shape(n, &p, ctx, d) {
             shapes.push(shape);
         }
@@ -138,6 +163,24 @@ fn read_service_load(
         services[index].request_mode = RequestMode::Requests;
     }
     o.finish(d);
+    if let Some(node) = replayed {
+        if worker || model != Some("requests") {
+            let help = if worker {
+                "a queue worker's messages are not requests: write its load as messagesPerSecond shapes"
+            } else {
+                "add `model: requests` beside arrivals"
+            };
+            d.error(
+                arrivals_loc,
+                &arrivals_path,
+                "arrivals are replayed one request at a time, which only the exact mode (`model: requests`) does",
+                Some(help.into()),
+            );
+        } else if let Some(r) = read_arrivals(node, &arrivals_path, window, ctx.loader, ctx.sources, d) {
+            services[index].replayed_arrivals = Some(r.times_ms);
+            shapes = vec![r.demand];
+        }
+    }
     if worker {
         // The queue is named after the service unless the scenario names it.
         let name = queue_name.unwrap_or_else(|| services[index].name.clone());

@@ -7,6 +7,7 @@
 
 mod account_settings;
 mod alb_metric;
+mod arrivals;
 mod attributes;
 mod auto_scaling_groups;
 mod autoscaling;
@@ -170,11 +171,16 @@ fn read_top(
     let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
     let behavior = behavior::read_behavior(o.field("behavior"), &ecs.task_definitions, &load_balanced, d);
     let rule_names = rule_names(o.field("eventBridge"));
+    let window = load::RunWindow {
+        duration_ms: run.duration.map(|v| v.as_millis()),
+        load_step_ms: behavior.load_step.as_millis(),
+        start_epoch_ms: run.start,
+    };
     load::read_load(
         o.field("load"),
         &rule_names,
         &mut ecs.services,
-        run.start,
+        &window,
         loader,
         sources,
         d,
@@ -186,11 +192,7 @@ fn read_top(
         &ecs.task_definitions,
         &ecs.target_groups,
         &behavior,
-        &load::RunWindow {
-            duration_ms: run.duration.map(|v| v.as_millis()),
-            load_step_ms: behavior.load_step.as_millis(),
-            start_epoch_ms: run.start,
-        },
+        &window,
         d,
     );
     let timeline_context = events::TimelineContext {

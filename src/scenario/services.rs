@@ -148,6 +148,7 @@ fn read_service(
         load: None,
         queue: None,
         request_mode: crate::spec::RequestMode::Estimate,
+        replayed_arrivals: None,
         placement_strategy,
         placement_constraints,
     })

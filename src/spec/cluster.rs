@@ -207,6 +207,9 @@ pub struct ServiceSpec {
     /// `load.<service>.model`: how requests are served (issue 14), for a service whose task
     /// definition has a service model.
     pub request_mode: RequestMode,
+    /// `load.<service>.arrivals`: request arrival times replayed one by one in exact mode, ms
+    /// since the start, sorted, within the run (shared, not copied, by sweeps' runs).
+    pub replayed_arrivals: Option<std::sync::Arc<[f64]>>,
     /// `placementStrategy` rules in order; empty means the default (spread over zones).
     pub placement_strategy: Vec<PlacementStrategy>,
     /// `placementConstraints` of the service (`distinctInstance`, `memberOf`).

@@ -2,7 +2,8 @@
 //!
 //! `shapes` turns a [`LoadProfile`] into a mean request rate at any instant, `noise` turns that
 //! mean into the demand actually observed over one load step (and holds the other random
-//! samplers), `replay` reads recorded demand from CSV, and `serving` splits demand among healthy
+//! samplers), `replay` reads recorded demand from CSV (and `arrival_times` recorded request
+//! arrivals, one timestamp per line), and `serving` splits demand among healthy
 //! tasks and averages utilization over a trace interval. `queue` is the other way to consume
 //! demand: messages wait in a FIFO queue until a worker task takes them. `latency` estimates request
 //! latency from queueing theory; `request_queue` serves requests through a queue with a timeout
@@ -15,6 +16,7 @@
 //! reproduces a run; evaluating demand never allocates.
 
 pub mod alb_metrics;
+pub mod arrival_times;
 pub mod arrivals;
 pub mod latency;
 pub mod noise;
@@ -27,6 +29,7 @@ pub mod serving;
 pub mod shapes;
 
 pub use alb_metrics::{AlbMetric, AlbStatistic, Percentile, RequestPeriod};
+pub use arrival_times::{MAX_REPLAYED_ARRIVALS, demand_of_arrivals, parse_arrival_times};
 pub use arrivals::Arrivals;
 pub use noise::{Noise, exponential_ms, lognormal_ms, standard_normal};
 pub use queue::{Drained, MessageQueue};

@@ -49,11 +49,12 @@ impl ReplaySeries {
 
 /// The two ways a CSV row can say when it happened; one file uses one of them.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Timestamp {
+pub(super) enum Timestamp {
     /// Seconds since the start of the simulation, as written.
     SecondsSinceStart(f64),
-    /// An absolute instant, in milliseconds since the Unix epoch.
-    EpochMs(i64),
+    /// An absolute instant, in microseconds since the Unix epoch (ALB access logs give
+    /// microseconds; demand series use whole milliseconds of it).
+    EpochUs(i64),
 }
 
 /// One accepted row, before points before the start are dropped.
@@ -137,7 +138,7 @@ fn is_header(timestamp: Option<Timestamp>, fields: &[&str]) -> bool {
 }
 
 /// Reads either kind of timestamp; `None` when the field is neither.
-fn parse_timestamp(field: &str) -> Option<Timestamp> {
+pub(super) fn parse_timestamp(field: &str) -> Option<Timestamp> {
     // Only fields that look numeric count as seconds, so `inf` or `NaN` headers are not numbers.
     let numeric_start = field
         .bytes()
@@ -147,22 +148,22 @@ fn parse_timestamp(field: &str) -> Option<Timestamp> {
         return Some(Timestamp::SecondsSinceStart(seconds));
     }
     if let Ok(instant) = DateTime::parse_from_rfc3339(field) {
-        return Some(Timestamp::EpochMs(instant.timestamp_millis()));
+        return Some(Timestamp::EpochUs(instant.timestamp_micros()));
     }
     NAIVE_UTC_FORMATS.iter().find_map(|format| {
         let naive = NaiveDateTime::parse_from_str(field, format).ok()?;
-        Some(Timestamp::EpochMs(naive.and_utc().timestamp_millis()))
+        Some(Timestamp::EpochUs(naive.and_utc().timestamp_micros()))
     })
 }
 
 /// Rejects a row whose timestamp kind differs from the file's first row.
-fn check_same_kind(line: usize, timestamp: Timestamp, first: (usize, Timestamp)) -> Result<(), String> {
+pub(super) fn check_same_kind(line: usize, timestamp: Timestamp, first: (usize, Timestamp)) -> Result<(), String> {
     let (first_line, first_timestamp) = first;
     match (first_timestamp, timestamp) {
-        (Timestamp::SecondsSinceStart(_), Timestamp::EpochMs(_)) => Err(format!(
+        (Timestamp::SecondsSinceStart(_), Timestamp::EpochUs(_)) => Err(format!(
             "line {line}: absolute timestamp in a file of seconds since start (line {first_line}); use one kind"
         )),
-        (Timestamp::EpochMs(_), Timestamp::SecondsSinceStart(_)) => Err(format!(
+        (Timestamp::EpochUs(_), Timestamp::SecondsSinceStart(_)) => Err(format!(
             "line {line}: seconds since start in a file of absolute timestamps (line {first_line}); use one kind"
         )),
         _ => Ok(()),
@@ -179,7 +180,8 @@ fn relative_ms(line: usize, text: &str, timestamp: Timestamp, start_epoch_ms: i6
         Timestamp::SecondsSinceStart(_) => Err(format!(
             "line {line}: seconds since start must be finite and >= 0, found {text}"
         )),
-        Timestamp::EpochMs(epoch_ms) => Ok(epoch_ms.saturating_sub(start_epoch_ms)),
+        // Flooring to whole milliseconds, as chrono's `timestamp_millis` does.
+        Timestamp::EpochUs(epoch_us) => Ok(epoch_us.div_euclid(1_000).saturating_sub(start_epoch_ms)),
     }
 }
 

@@ -109,6 +109,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             load: None,
             queue: None,
             request_mode: ecsim::spec::RequestMode::Estimate,
+            replayed_arrivals: None,
             uses_launch_type: false,
             deployment: Default::default(),
             target_groups: Vec::new(),

@@ -30,6 +30,7 @@ mod placement;
 mod queue_workers;
 mod readme_ci;
 mod readme_example;
+mod replayed_arrivals;
 mod resource_budget;
 mod retained_records;
 mod revision_serving;

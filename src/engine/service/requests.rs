@@ -78,7 +78,8 @@ impl RequestServing {
 
 /// The exact model of service `index` of `spec` at time zero: routing by its first target
 /// group's algorithm and slow start (round robin without slow start when it has none), the
-/// timeout of `behavior.latency`, and its own two random streams.
+/// timeout of `behavior.latency`, its own two random streams, and its replayed arrivals if the
+/// scenario gives them (`load.<service>.arrivals`).
 pub(in crate::engine) fn exact_serving(spec: &Spec, index: ServiceIdx, streams: &RngStreams) -> ExactServing {
     let s = &spec.services[index];
     let group = s.target_groups.first().map(|g| &spec.target_groups[*g]);
@@ -99,8 +100,12 @@ pub(in crate::engine) fn exact_serving(spec: &Spec, index: ServiceIdx, streams: 
     };
     let arrivals = streams.stream(&format!("request-arrivals/{}", s.name));
     let service = streams.stream(&format!("request-service/{}", s.name));
-    ExactServing::new(config, SimTime::ZERO, arrivals, service)
-        .expect("the scenario validated the target group's routing, slow start and the timeout")
+    let mut exact = ExactServing::new(config, SimTime::ZERO, arrivals, service)
+        .expect("the scenario validated the target group's routing, slow start and the timeout");
+    if let Some(times) = &s.replayed_arrivals {
+        exact.replay_arrivals(times.clone());
+    }
+    exact
 }
 
 /// What a task is to the load balancer now: `None` when it is not a target.

@@ -24,6 +24,7 @@ pub const KITCHEN_SINK: &str = include_str!("kitchen_sink.yaml");
 const KITCHEN_SINK_FILES: &[(&str, &str)] = &[
     ("kitchen_sink_taskdef.json", include_str!("kitchen_sink_taskdef.json")),
     ("kitchen_sink_requests.csv", include_str!("kitchen_sink_requests.csv")),
+    ("kitchen_sink_arrivals.txt", include_str!("kitchen_sink_arrivals.txt")),
 ];
 
 /// Forms a value can take that cannot sit beside another in one file, applied to the kitchen sink

@@ -14,6 +14,7 @@
 //! randomness comes only from the caller's `ChaCha8Rng`; no result depends on hash order.
 
 pub mod approximation;
+mod bucket_index;
 pub mod carryover;
 pub mod erlang;
 pub mod grid;

@@ -10,6 +10,7 @@
 //! Values below the smallest normal f64 (zeros) are counted apart and reported as 0.
 
 use super::LatencyError;
+use super::bucket_index::BucketIndex;
 
 /// Relative accuracy of [`QuantileSketch::default`]: 1 %.
 pub const DEFAULT_RELATIVE_ACCURACY: f64 = 0.01;
@@ -28,6 +29,8 @@ pub struct QuantileSketch {
     relative_accuracy: f64,
     /// ln γ.
     ln_gamma: f64,
+    /// Values to bucket indices, mostly without `ln`.
+    index: BucketIndex,
     max_buckets: usize,
     zero_count: u64,
     /// Counts of the buckets `first_index ..`, at most `max_buckets` of them.
@@ -72,6 +75,7 @@ impl QuantileSketch {
         QuantileSketch {
             relative_accuracy,
             ln_gamma: gamma.ln(),
+            index: BucketIndex::new(gamma.ln()),
             max_buckets,
             zero_count: 0,
             counts: Vec::new(),
@@ -109,7 +113,7 @@ impl QuantileSketch {
         if value < f64::MIN_POSITIVE {
             self.zero_count = self.zero_count.saturating_add(1);
         } else {
-            let index = (value.ln() / self.ln_gamma).ceil() as i64;
+            let index = self.index.of(value);
             self.add(index, 1);
         }
         Ok(())
@@ -126,8 +130,8 @@ impl QuantileSketch {
             return;
         }
         let high = high.max(low);
-        let first = (low.ln() / self.ln_gamma).ceil() as i64;
-        let last = (high.ln() / self.ln_gamma).ceil() as i64;
+        let first = self.index.exact(low);
+        let last = self.index.exact(high);
         // Buckets are (γ^(i-1), γ^i]: bucket `first` also takes everything at or below its lower end.
         let mut above = 1.0;
         let gamma = self.ln_gamma.exp();

@@ -7,7 +7,9 @@
 //!
 //! The rules, written once here:
 //! - arrivals are Poisson at the demand the engine gives (the load step's rate, noise
-//!   included), from the `arrival` stream; service times come from the `service` stream;
+//!   included), from the `arrival` stream, unless the service replays recorded arrival times
+//!   ([`ExactServing::replay_arrivals`]): then those come, and the demand is not used; service
+//!   times come from the `service` stream;
 //! - the busy fraction is busy slot-time over the slots of the targets that were `Healthy`
 //!   during the stretch (the estimate mode's load share: what the healthy tasks' CPU does);
 //!   draining targets still finish their requests but, as tasks no longer RUNNING, count in no
@@ -17,6 +19,8 @@
 //!   that was removed: 5XX); `timed_out_rps` is the timed-out part alone;
 //! - percentiles are of the requests served in the interval (or in the run), from sketches
 //!   with the 1 % relative bound of `QuantileSketch::default`, never from stored requests.
+
+use std::sync::Arc;
 
 use rand_chacha::ChaCha8Rng;
 
@@ -68,6 +72,8 @@ pub struct ExactServing {
     period: Option<RequestPeriod>,
     run_response_ms: QuantileSketch,
     totals: ExactTotals,
+    /// Recorded arrival times (ms since the start, sorted) and how many of them came already.
+    replayed: Option<(Arc<[f64]>, usize)>,
 }
 
 impl ExactServing {
@@ -87,7 +93,17 @@ impl ExactServing {
             period: None,
             run_response_ms: QuantileSketch::default(),
             totals: ExactTotals::default(),
+            replayed: None,
         })
+    }
+
+    /// Requests arrive at these times (ms since the start of the run, sorted) from now on,
+    /// instead of Poisson arrivals at the demand [`Self::advance`] is given. Times before the
+    /// model's clock never come.
+    pub fn replay_arrivals(&mut self, times_ms: Arc<[f64]>) {
+        let now_ms = self.model.now().as_millis() as f64;
+        let next = times_ms.partition_point(|&t| t < now_ms);
+        self.replayed = Some((times_ms, next));
     }
 
     /// Keeps the load balancer's metric periods from now on ([`Self::finish_period`]).
@@ -121,7 +137,7 @@ impl ExactServing {
     }
 
     /// Simulates every request from the model's clock to `until` at `demand_rps` (Poisson,
-    /// capped at 1e9 per second), adds the stretch to the interval and the run, and returns
+    /// capped at 1e9 per second; or the replayed arrivals of the stretch), adds the stretch to the interval and the run, and returns
     /// what the interval accumulator needs with the stretch's report.
     pub fn advance(&mut self, until: SimTime, demand_rps: f64) -> Result<(Served, StretchReport), RequestError> {
         let start = self.model.now();
@@ -134,12 +150,20 @@ impl ExactServing {
             from: start,
             requests_per_s: rate,
         }];
-        let report = self.model.run(
-            until,
-            Arrivals::Poisson(&steps),
-            &mut self.arrival_rng,
-            &mut self.service_rng,
-        )?;
+        let arrivals = match &mut self.replayed {
+            Some((times, next)) => {
+                let until_ms = until.as_millis() as f64;
+                let first = *next;
+                *next += times
+                    .get(first..)
+                    .map_or(0, |rest| rest.partition_point(|&t| t < until_ms));
+                Arrivals::Replayed(times.get(first..*next).unwrap_or_default())
+            }
+            None => Arrivals::Poisson(&steps),
+        };
+        let report = self
+            .model
+            .run(until, arrivals, &mut self.arrival_rng, &mut self.service_rng)?;
         let elapsed_ms = until.since(start).as_millis();
         self.add(&report, elapsed_ms)?;
         let served = served_of(&report, elapsed_ms);
