@@ -40,4 +40,5 @@ mod support;
 mod sweep;
 mod tidy;
 mod trace_selection;
+mod typo_cascade;
 mod untrusted_input;
