@@ -5,6 +5,7 @@ mod autoscaling;
 mod aws_taskdefs;
 mod chart_data;
 mod chart_data_alternatives;
+mod chart_legends;
 mod charts;
 mod check_cli;
 mod citations;
