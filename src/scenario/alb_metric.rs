@@ -14,7 +14,7 @@
 //!   `PutMetricAlarm`'s `Statistic`), with the field that takes it.
 
 use super::autoscaling::Context;
-use super::diag::{Diagnostics, closest};
+use super::diag::{BEHAVIOR_TASK_DEFINITIONS, Diagnostics, closest};
 use super::load_balancing::name_in_arn;
 use super::yaml::Loc;
 use crate::sim::ServiceIdx;
@@ -217,7 +217,9 @@ pub fn target_group_service(
     }
     let s = &ctx.services[service];
     let modelled = s.queue.is_none() && ctx.behavior.task_definitions[s.task_definition].service_model.is_some();
-    if metric.needs_service_model() && !modelled {
+    // A behavior entry that failed to read (a misspelt family or `serviceTim:`) may be the one
+    // with the service model: its own error is the one to fix.
+    if metric.needs_service_model() && !modelled && !d.failed_under(BEHAVIOR_TASK_DEFINITIONS) {
         d.error(
             dim.loc,
             &dim.path,

@@ -194,7 +194,7 @@ fn resolve_queries(
     }
     let mut tracked = None;
     for q in queries {
-        let stream = query_stream(q, queries, d);
+        let stream = query_stream(q, queries, all_read, d);
         if q.returns_data {
             tracked = Some(stream);
         }
@@ -212,14 +212,18 @@ fn resolve_queries(
     tracked.flatten()
 }
 
-/// The stream query `q` yields: its metric, or its expression over the `queries` it names.
-fn query_stream(q: &Query, queries: &[Query], d: &mut Diagnostics) -> Option<MetricStream> {
+/// The stream query `q` yields: its metric, or its expression over the `queries` it names
+/// (`all_read`: every query read, so an id none has is a mistake, not one that failed to read).
+fn query_stream(q: &Query, queries: &[Query], all_read: bool, d: &mut Diagnostics) -> Option<MetricStream> {
     match &q.kind {
         QueryKind::Stat(metric) => metric.map(single),
         QueryKind::Expression { text, loc, path } => match parse_expression(text) {
-            Some(Expression::Id(id)) => stat_of(queries, id, *loc, path, d).map(single),
+            Some(Expression::Id(id)) => stat_of(queries, id, *loc, path, all_read, d).map(single),
             Some(Expression::Ratio(a, b)) => {
-                let (a, b) = (stat_of(queries, a, *loc, path, d), stat_of(queries, b, *loc, path, d));
+                let (a, b) = (
+                    stat_of(queries, a, *loc, path, all_read, d),
+                    stat_of(queries, b, *loc, path, all_read, d),
+                );
                 a.zip(b).map(|(a, b)| MetricStream {
                     divided_by: Some(b),
                     ..single(a)
@@ -239,7 +243,7 @@ fn query_stream(q: &Query, queries: &[Query], d: &mut Diagnostics) -> Option<Met
 }
 
 /// The metric of the `MetricStat` query `id` that an expression (at `loc`, `path`) uses.
-fn stat_of(queries: &[Query], id: &str, loc: Loc, path: &str, d: &mut Diagnostics) -> Option<MetricOf> {
+fn stat_of(queries: &[Query], id: &str, loc: Loc, path: &str, all_read: bool, d: &mut Diagnostics) -> Option<MetricOf> {
     match queries.iter().find(|q| q.id == id).map(|q| &q.kind) {
         Some(QueryKind::Stat(metric)) => *metric,
         Some(QueryKind::Expression { .. }) => {
@@ -251,6 +255,8 @@ fn stat_of(queries: &[Query], id: &str, loc: Loc, path: &str, d: &mut Diagnostic
             );
             None
         }
+        // The query with that Id may be one that failed to read; its error is the one to fix.
+        None if !all_read => None,
         None => {
             let help = closest(id, queries.iter().map(|q| q.id.as_str())).map(|c| format!("did you mean `{c}`?"));
             d.error(loc, path, format!("no query in Metrics has the Id `{id}`"), help);
@@ -417,8 +423,9 @@ fn queue_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Dia
         .position(|s| s.queue.as_ref().is_some_and(|q| q.name == dim.value))
         .map(ServiceIdx);
     // The consumer may be a service that failed to read, or one whose load has a misspelt key
-    // (`queueNam:`): that error is the one to fix.
+    // (`queueNam:`) or is under a misspelt name (`worke:`): that error is the one to fix.
     let consumer_unread = d.unread.any(super::diag::Declared::Service)
+        || d.failed_under("load")
         || d.misspelt_in
             .iter()
             .any(|(_, path)| path.starts_with("load.") || path.starts_with("ecs.services"));

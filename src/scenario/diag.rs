@@ -65,6 +65,10 @@ pub struct Diagnostics {
     pub misspelt_meant: Vec<&'static str>,
 }
 
+/// Where the simulator's behaviour of each task definition is written: an entry that failed to
+/// read leaves its task definition looking unmodelled to every later check.
+pub const BEHAVIOR_TASK_DEFINITIONS: &str = "behavior.taskDefinitions";
+
 /// How the message of an unknown key starts.
 pub const UNKNOWN_FIELD_PREFIX: &str = "unknown field ";
 
@@ -223,25 +227,50 @@ impl Diagnostics {
         !self.errors.is_empty()
     }
 
+    /// Whether an error was recorded at `path` or under it (`""`: anywhere): a definition there
+    /// failed to read, so a check elsewhere that needs what it would have said is that error's
+    /// consequence, not a second mistake.
+    pub fn failed_under(&self, path: &str) -> bool {
+        self.errors
+            .iter()
+            .any(|e| path.is_empty() || is_at_or_under(&e.path, path))
+    }
+
     /// The errors to show, sorted by location: one per place and message (a YAML alias read in
-    /// several places is one mistake), none about a mapping as a whole when one of its keys is
-    /// misspelt or about the list it is an item of (a list of steps that "needs at least one"),
-    /// and none that names the field a misspelt key meant (in its message or its help).
+    /// several places is one mistake). Around a misspelt key, only what the key did not cause:
+    /// - nothing about its mapping as a whole, nor about a block that holds it (a strategy
+    ///   item's `capacityProvide:` leaves its service "on the EC2 launch type");
+    /// - nothing about the mapping's other fields (a `MetricName` that is not one of the
+    ///   `Namespace` meant), and in a definition (a list item) nothing about anything in it (the
+    ///   `Dimensions` the meant `Namespace` takes);
+    /// - nothing about the list it is an item of (a list of steps that "needs at least one"),
+    ///   and nothing that names the field it meant (in the message or the help).
+    ///
+    /// Another misspelling beside it, with its own "did you mean", is still shown.
     pub fn shown(&self) -> Vec<Diagnostic> {
         let mut errors: Vec<Diagnostic> = self
             .errors
             .iter()
             .filter(|e| {
-                e.message.starts_with(UNKNOWN_FIELD_PREFIX)
-                    || !(self.misspelt_in.iter().any(|(loc, path)| {
-                        e.loc == *loc
-                            && e.path
-                                .strip_prefix(path.as_str())
-                                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
-                    }) || self.misspelt_in.iter().any(|(_, path)| is_item_of(path, &e.path))
-                        || self.misspelt_meant.iter().any(|field| {
-                            names_word(&e.message, field) || e.help.as_deref().is_some_and(|h| names_word(h, field))
-                        }))
+                let suggests = e.help.as_deref().is_some_and(|h| h.starts_with("did you mean"));
+                if e.message.starts_with(UNKNOWN_FIELD_PREFIX) && suggests {
+                    return true;
+                }
+                let sibling = self.misspelt_in.iter().any(|(_, path)| {
+                    is_field_of(&e.path, path) || path.contains('[') && e.path != *path && is_at_or_under(&e.path, path)
+                });
+                if e.message.starts_with(UNKNOWN_FIELD_PREFIX) {
+                    return !sibling;
+                }
+                !(sibling
+                    || self.misspelt_in.iter().any(|(loc, path)| {
+                        e.loc == *loc && is_at_or_under(&e.path, path)
+                            || !e.path.is_empty() && e.path != *path && is_at_or_under(path, &e.path)
+                    })
+                    || self.misspelt_in.iter().any(|(_, path)| is_item_of(path, &e.path))
+                    || self.misspelt_meant.iter().any(|field| {
+                        names_word(&e.message, field) || e.help.as_deref().is_some_and(|h| names_word(h, field))
+                    }))
             })
             .cloned()
             .collect();
@@ -322,6 +351,21 @@ fn token_width(line: &str, col: usize) -> usize {
         return rest[1..].find(q).map_or(rest.len(), |i| i + 2);
     }
     rest.find([':', ',', ']', '}', '#']).unwrap_or(rest.len()).max(1)
+}
+
+/// Whether `path` is `block` or a path inside it (`a.b[0].c` is inside `a.b`, `a.bc` is not).
+fn is_at_or_under(path: &str, block: &str) -> bool {
+    path.strip_prefix(block)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+/// Whether `path` is a field of the mapping at `mapping` (`a.b.c` of `a.b`; not `a.b.c.d`).
+fn is_field_of(path: &str, mapping: &str) -> bool {
+    let rest = match mapping {
+        "" => Some(path),
+        _ => path.strip_prefix(mapping).and_then(|rest| rest.strip_prefix('.')),
+    };
+    rest.is_some_and(|name| !name.is_empty() && !name.contains(['.', '[']))
 }
 
 /// Whether `item` is the path of an item of the list at `list` (`a.b[2]` of `a.b`).

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::diag::{Diagnostics, Sources};
+use super::diag::{Diagnostics, Sources, UNKNOWN_FIELD_PREFIX};
 use super::yaml::{self, Loc, Node, Value};
 use crate::policy::event_pattern::{
     Event, EventPattern, EventValue, Matcher, NumericOp, PatternNode, Scalar, canonical_event, matches,
@@ -41,6 +41,15 @@ pub fn read_rule_load(
 ) -> Option<RuleLoad> {
     let path = format!("load.{name}");
     let Some(node) = load.node.and_then(|n| n.get(name)) else {
+        // An entry under a misspelt name (`on-uploa:`) is reported in `load` with its "did you
+        // mean"; the rule is not also said to receive nothing.
+        let misspelt = load
+            .node
+            .and_then(|n| super::reader::field_or_misspelt(n, name))
+            .is_some();
+        if enabled && misspelt {
+            return None;
+        }
         if enabled {
             d.error(
                 rule_loc,
@@ -69,12 +78,27 @@ pub fn read_rule_load(
 
 const EXAMPLE: &str = "e.g. {source: [aws.s3], detail-type: [Object Created], detail: {key: [{prefix: img/}]}}";
 
+/// The top-level fields of every EventBridge event ("Amazon EventBridge events", event
+/// structure reference): a pattern on any other top-level field never matches.
+const EVENT_FIELDS: &[&str] = &[
+    "version",
+    "id",
+    "detail-type",
+    "source",
+    "account",
+    "time",
+    "region",
+    "resources",
+    "detail",
+    "replay-name",
+];
+
 /// Reads `EventPattern`: a mapping, or a JSON string as PutRule takes it.
 pub fn read_pattern(node: &Node, path: &str, sources: &mut Sources, d: &mut Diagnostics) -> Option<EventPattern> {
     if let Value::Scalar { text, .. } = &node.value {
         let index = sources.add(format!("{path} (JSON string)"), text.clone());
         return match yaml::parse(sources.text(index), index) {
-            Ok(tree) => read_pattern_object(&tree, path, d),
+            Ok(tree) => check_event_fields(&tree, path, d).then(|| read_pattern_object(&tree, path, d))?,
             Err(e) => {
                 d.error(
                     e.loc,
@@ -86,7 +110,34 @@ pub fn read_pattern(node: &Node, path: &str, sources: &mut Sources, d: &mut Diag
             }
         };
     }
-    read_pattern_object(node, path, d)
+    check_event_fields(node, path, d).then(|| read_pattern_object(node, path, d))?
+}
+
+/// Whether every top-level key of a pattern is a field events have; a key that is not (a
+/// misspelt `sourc:`) is an unknown field with the nearest event field, since a pattern on it
+/// could never match.
+fn check_event_fields(node: &Node, path: &str, d: &mut Diagnostics) -> bool {
+    let Value::Map(entries) = &node.value else { return true };
+    let mut ok = true;
+    for (key, _) in entries {
+        if EVENT_FIELDS.contains(&key.name.as_str()) {
+            continue;
+        }
+        let help = super::diag::closest(&key.name, EVENT_FIELDS.iter().copied()).map_or_else(
+            || {
+                format!(
+                    "events have no field `{}`, so the pattern would never match; their fields are {} (your own go under detail)",
+                    key.name,
+                    EVENT_FIELDS.join(", ")
+                )
+            },
+            |c| format!("did you mean `{c}`? events have no field `{}`, so the pattern would never match", key.name),
+        );
+        let message = format!("{UNKNOWN_FIELD_PREFIX}`{}`", key.name);
+        d.error(key.loc, &format!("{path}.{}", key.name), message, Some(help));
+        ok = false;
+    }
+    ok
 }
 
 fn read_pattern_object(node: &Node, path: &str, d: &mut Diagnostics) -> Option<BTreeMap<String, PatternNode>> {
@@ -414,29 +465,31 @@ mod tests {
                 "EventPattern.source[0]: expected a value or one matcher such as {prefix: img/}, found a mapping",
             ),
             (
-                "{size: [{numeric: ['>']}]}",
-                "EventPattern.size[0].numeric: numeric takes one or two pairs of an operator and a number",
+                "{detail: {size: [{numeric: ['>']}]}}",
+                "EventPattern.detail.size[0].numeric: numeric takes one or two pairs of an operator and a number",
             ),
             (
-                "{size: [{numeric: ['~', 1]}]}",
-                "EventPattern.size[0].numeric: expected an operator: <, <=, =, >= or >",
+                "{detail: {size: [{numeric: ['~', 1]}]}}",
+                "EventPattern.detail.size[0].numeric: expected an operator: <, <=, =, >= or >",
             ),
             (
-                "{size: [{numeric: ['>', x]}]}",
-                "EventPattern.size[0].numeric: expected a number, found `x`",
+                "{detail: {size: [{numeric: ['>', x]}]}}",
+                "EventPattern.detail.size[0].numeric: expected a number, found `x`",
             ),
             (
-                "{k: [{exists: maybe}]}",
-                "EventPattern.k[0].exists: expected true or false",
+                "{detail: {k: [{exists: maybe}]}}",
+                "EventPattern.detail.k[0].exists: expected true or false",
             ),
             (
-                "{k: [{anything-but: {suffix: x}}]}",
-                "EventPattern.k[0].anything-but: anything-but takes a value, a list of values or {prefix: ..}",
+                "{detail: {k: [{anything-but: {suffix: x}}]}}",
+                "EventPattern.detail.k[0].anything-but: anything-but takes a value, a list of values or {prefix: ..}",
             ),
             (
-                "{k: [{equals: x}]}",
-                "EventPattern.k[0].equals: unknown matcher `equals`",
+                "{detail: {k: [{equals: x}]}}",
+                "EventPattern.detail.k[0].equals: unknown matcher `equals`",
             ),
+            ("{sourc: [aws.s3]}", "EventPattern.sourc: unknown field `sourc`"),
+            ("{size: [1]}", "EventPattern.size: unknown field `size`"),
             ("\"{not json\"", "EventPattern: invalid JSON in EventPattern"),
         ];
         for (text, expected) in cases {

@@ -542,7 +542,9 @@ fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnos
                     ctx.providers[p.index()].kind == CapacityProviderKind::FargateSpot
                         && ctx.services[i].strategy.iter().any(|it| it.provider == p)
                 });
-                if provider.flatten().is_some() && !on_spot {
+                // A service whose strategy failed to read (`capacityProvide:`) may be on Spot.
+                let service_unread = d.failed_under("ecs.services");
+                if provider.flatten().is_some() && !on_spot && !service_unread {
                     d.error(
                         service_loc,
                         &o.child("service"),

@@ -3,7 +3,7 @@
 
 use super::SourceLoader;
 use super::arrivals::read_arrivals;
-use super::diag::{Declared, Diagnostics, Sources};
+use super::diag::{BEHAVIOR_TASK_DEFINITIONS, Declared, Diagnostics, Sources};
 use super::reader::{Obj, as_number, object};
 use super::yaml::{Node, Value};
 use crate::spec::{
@@ -253,7 +253,8 @@ pub fn check_worker_behavior(
                 Some(format!("remove serviceTime and concurrency from behavior.taskDefinitions.{family}")),
             );
         }
-        if tb.messages_per_second_per_task.is_some() {
+        // A behavior entry that failed to read may be the one that says it.
+        if tb.messages_per_second_per_task.is_some() || d.failed_under(BEHAVIOR_TASK_DEFINITIONS) {
             continue;
         }
         let loc = node.and_then(|n| n.get(&s.name)).and_then(|n| match &n.value {
@@ -317,7 +318,9 @@ pub fn check_request_mode(
         let Some(loc) = loc else { continue };
         let path = format!("load.{}.model", s.name);
         let family = &task_definitions[s.task_definition].family;
-        if behavior.task_definitions[s.task_definition].service_model.is_none() {
+        if behavior.task_definitions[s.task_definition].service_model.is_none()
+            && !d.failed_under(BEHAVIOR_TASK_DEFINITIONS)
+        {
             d.error(
                 loc,
                 &path,

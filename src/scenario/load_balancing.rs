@@ -2,8 +2,8 @@
 //! the deregistration delay, the routing algorithm and slow start from their `Attributes`
 //! (describe-target-group-attributes; Latency A4).
 
-use super::diag::Diagnostics;
-use super::reader::{Obj, as_list, as_string, object};
+use super::diag::{Declared, Diagnostics};
+use super::reader::{Obj, as_list, as_string, declared_name, object};
 use super::yaml::Node;
 use crate::sim::SimDuration;
 use crate::spec::{LoadBalancingAlgorithm, TargetGroupSpec};
@@ -60,6 +60,11 @@ pub fn read_target_groups(node: Option<&Node>, d: &mut Diagnostics) -> Vec<Targe
         let name_loc = o.loc;
         o.finish(d);
         let Some(name) = name else {
+            // A misspelt name key (`TargetGroupNam:`) is that key's error; what refers to the
+            // group it meant to define is not a second one.
+            let meant = declared_name(n, "TargetGroupName")
+                .or_else(|| declared_name(n, "TargetGroupArn").and_then(|arn| name_in_arn(&arn)));
+            d.unread.add(Declared::TargetGroup, meant.as_deref());
             d.error(
                 name_loc,
                 &path,

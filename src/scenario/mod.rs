@@ -170,7 +170,7 @@ fn read_top(
     let mut ecs = read_ecs(&mut o, &groups, loader, sources, d);
     let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
     let behavior = behavior::read_behavior(o.field("behavior"), &ecs.task_definitions, &load_balanced, d);
-    let rule_names = rule_names(o.field("eventBridge"));
+    let rule_names = rule_names(tree);
     let window = load::RunWindow {
         duration_ms: run.duration.map(|v| v.as_millis()),
         load_step_ms: behavior.load_step.as_millis(),
@@ -236,7 +236,6 @@ fn read_top(
     let event_bridge_node = o.field("eventBridge");
     let event_bridge_loc = event_bridge_node.map(|n| n.loc);
     let event_bridge = event_bridge::read_event_bridge(event_bridge_node, &event_bridge_context, &mut rule_loads, d);
-    check_something_to_simulate(&o, &ecs, &events.run_tasks, &event_bridge, d);
     let expectations = read_expectations(&mut o, d);
     let sweep = sweep::read_sweep(o.field("sweep"), d);
     let service_names: Vec<String> = ecs.services.iter().map(|s| s.name.clone()).collect();
@@ -246,7 +245,11 @@ fn read_top(
         &service_names,
         d,
     );
+    let root_loc = o.loc;
     o.finish(d);
+    // After the top level's own keys are checked: a misspelt `events:` is the mistake to fix,
+    // not the standalone tasks it would have run.
+    check_something_to_simulate(root_loc, &ecs, &events.run_tasks, &event_bridge, d);
     let mut spec = assemble_spec(
         run,
         zones,
@@ -262,9 +265,10 @@ fn read_top(
 }
 
 /// The names of `eventBridge.rules`, read before `load` so that `load.<rule>` is not taken for
-/// a service.
-fn rule_names(node: Option<&Node>) -> Vec<String> {
-    match node.and_then(|n| n.get("rules")).map(|n| &n.value) {
+/// a service (also under a misspelt `eventBridge` or `rules`, whose own error is the one to fix).
+fn rule_names(root: &Node) -> Vec<String> {
+    let rules = reader::field_or_misspelt(root, "eventBridge").and_then(|n| reader::field_or_misspelt(n, "rules"));
+    match rules.map(|n| &n.value) {
         Some(yaml::Value::Seq(rules)) => rules.iter().filter_map(|r| reader::declared_name(r, "Name")).collect(),
         _ => Vec::new(),
     }
@@ -414,7 +418,7 @@ struct EcsBlock<'n> {
 
 /// A scenario simulates services, standalone tasks, or both: with neither there is nothing to run.
 fn check_something_to_simulate(
-    o: &Obj<'_>,
+    root_loc: Loc,
     ecs: &EcsBlock<'_>,
     run_tasks: &[RunTaskRequest],
     event_bridge: &crate::spec::EventBridgeSpec,
@@ -423,7 +427,7 @@ fn check_something_to_simulate(
     let no_jobs = run_tasks.is_empty() && event_bridge.is_empty();
     if ecs.services.is_empty() && no_jobs && !d.has_errors() && d.unread.is_empty() {
         d.error(
-            o.loc,
+            root_loc,
             "ecs.services",
             "the scenario defines no service to simulate and no task to run",
             Some(

@@ -74,6 +74,12 @@ impl<'n> Obj<'n> {
             .map_or(self.loc, |(k, _)| k.loc)
     }
 
+    /// The node of key `name` without recording it as known: for an ignored AWS block whose keys
+    /// are still checked ([`check_ignored_block`]).
+    pub fn unrecorded(&self, name: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|(k, _)| k.name == name).map(|(_, v)| v)
+    }
+
     /// Whether key `name` is written (null included); does not record it as known.
     pub fn has(&self, name: &str) -> bool {
         self.entries.iter().any(|(k, _)| k.name == name)
@@ -290,10 +296,46 @@ impl<'n> Obj<'n> {
     }
 }
 
+/// Checks the keys of an AWS block that is accepted but not modelled (listed as ignored as a
+/// whole) against its shape, `fields` (a field with its own known fields, `None` for a value):
+/// a misspelt key in it is an unknown field with its "did you mean", like anywhere else. Not
+/// recorded for the schema, where the block is one ignored field.
+pub fn check_ignored_block(
+    node: &Node,
+    path: &str,
+    fields: &[(&'static str, Option<&[&'static str]>)],
+    d: &mut Diagnostics,
+) {
+    let schema = d.schema.take();
+    if let Some(mut o) = object(node, path, d) {
+        for (name, inner) in fields {
+            match (o.field(name), inner) {
+                (Some(n), Some(inner)) => {
+                    let inner: Vec<(&'static str, Option<&[&'static str]>)> =
+                        inner.iter().map(|f| (*f, None)).collect();
+                    check_ignored_block(n, &join(path, name), &inner, d);
+                }
+                _ => continue,
+            }
+        }
+        o.finish(d);
+    }
+    d.schema = schema;
+}
+
 /// The text of field `name` of mapping `node`, or else of a key that looks like a misspelling of
 /// it (at most two edits away): the name a definition meant to declare, even when the definition
 /// has errors, so that references to it are not reported as well.
 pub fn declared_name(node: &Node, name: &str) -> Option<String> {
+    match &field_or_misspelt(node, name)?.value {
+        Value::Scalar { text, .. } => Some(text.clone()),
+        _ => None,
+    }
+}
+
+/// Field `name` of mapping `node`, or else the value of a key at most two edits from it: what
+/// a block meant to hold even under a misspelt key, for the names other blocks may refer to.
+pub fn field_or_misspelt<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
     let Value::Map(entries) = &node.value else { return None };
     let exact = entries.iter().find(|(k, _)| k.name == name);
     let near = || {
@@ -302,10 +344,7 @@ pub fn declared_name(node: &Node, name: &str) -> Option<String> {
             .filter(|(k, _)| super::diag::edit_distance(&k.name, name) <= 2)
             .min_by_key(|(k, _)| super::diag::edit_distance(&k.name, name))
     };
-    match &exact.or_else(near)?.1.value {
-        Value::Scalar { text, .. } => Some(text.clone()),
-        _ => None,
-    }
+    exact.or_else(near).map(|(_, v)| v)
 }
 
 /// How the message of a missing required field starts.

@@ -4,7 +4,7 @@
 //! way out (`model: requests` simulates each revision's requests); and a service model on one
 //! revision and not another would mix two ways of counting capacity.
 
-use super::diag::Diagnostics;
+use super::diag::{BEHAVIOR_TASK_DEFINITIONS, Diagnostics};
 use super::yaml::{Node, Value};
 use crate::spec::{Behavior, RequestMode, ServiceSpec, TaskDefinitionSpec, TimelineAction, TimelineEvent};
 
@@ -17,6 +17,10 @@ pub fn check_revision_models(
     timeline: &[TimelineEvent],
     d: &mut Diagnostics,
 ) {
+    // A behavior entry that failed to read would make any revision look unmodelled.
+    if d.failed_under(BEHAVIOR_TASK_DEFINITIONS) {
+        return;
+    }
     for (index, s) in services.iter().enumerate() {
         if s.queue.is_some() {
             continue;

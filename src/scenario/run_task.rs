@@ -55,9 +55,10 @@ pub fn read_run_task(
 ) -> Option<RunTaskRequest> {
     let mut o = object(node, path, d)?;
     let (task_definition, _, _) = super::services::read_task_definition_ref(&mut o, ctx.task_definitions, d);
-    let count = match o.has("count") {
-        true => o.int("count", 1, i64::from(MAX_TASKS_PER_RUN_TASK), d),
-        false => Some(1),
+    // `field` records `count` as known even when absent, so `coun:` gets its "did you mean".
+    let count = match o.field("count") {
+        Some(_) => o.int("count", 1, i64::from(MAX_TASKS_PER_RUN_TASK), d),
+        None => Some(1),
     };
     let group_loc = o.key_loc("group");
     let group = o.string("group", d);
@@ -69,6 +70,10 @@ pub fn read_run_task(
     let (strategy, uses_launch_type) =
         super::services::read_launch_type_or_strategy(&mut o, loc, ctx.providers, ctx.default_strategy, d);
     o.ignore(RUN_TASK_IGNORED);
+    if let Some(n) = o.unrecorded("networkConfiguration") {
+        let path = o.child("networkConfiguration");
+        super::reader::check_ignored_block(n, &path, super::services::NETWORK_CONFIGURATION, d);
+    }
     o.finish(d);
     let task_definition = task_definition?;
     let group = group.unwrap_or_else(|| format!("family:{}", ctx.task_definitions[task_definition].family));

@@ -3,7 +3,7 @@
 use super::diag::{Declared, Diagnostics, closest};
 use super::infrastructure::{read_strategy_items, resolve_strategy};
 use super::placement::{ConstraintOwner, read_placement_constraints, read_placement_strategy};
-use super::reader::{Obj, as_list, declared_name, object};
+use super::reader::{Obj, as_list, check_ignored_block, declared_name, object};
 use super::yaml::{Loc, Node};
 use crate::policy::placement::MAX_CONSTRAINTS_PER_TASK;
 use crate::sim::{ProviderIdx, SimDuration};
@@ -40,6 +40,13 @@ const SERVICE_IGNORED: &[&str] = &[
     "networkConfiguration",
     "vpcLatticeConfigurations",
 ];
+
+/// The shape of ECS's `networkConfiguration` (CreateService, RunTask): not modelled, but a
+/// misspelt key in it is still an error.
+pub(super) const NETWORK_CONFIGURATION: &[(&str, Option<&[&str]>)] = &[(
+    "awsvpcConfiguration",
+    Some(&["subnets", "securityGroups", "assignPublicIp"]),
+)];
 
 /// What a service may refer to.
 struct ServiceContext<'a> {
@@ -108,6 +115,9 @@ fn read_service(
     let (strategy, uses_launch_type) =
         read_launch_type_or_strategy(&mut o, name_loc, ctx.providers, ctx.default_strategy, d);
     o.ignore(SERVICE_IGNORED);
+    if let Some(n) = o.unrecorded("networkConfiguration") {
+        check_ignored_block(n, &o.child("networkConfiguration"), NETWORK_CONFIGURATION, d);
+    }
     o.finish(d);
     let (Some(name), Some(task_definition), Some(desired), Some(strategy)) = (name, task_definition, desired, strategy)
     else {

@@ -74,7 +74,10 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
                 }
             }
             if s.latency.is_some() {
-                expected.push((format!("service-{}-latency", s.name), "timed out (requests/s)"));
+                expected.push((
+                    format!("service-{}-latency", s.name),
+                    ecsim::output::charts::latency::TIMED_OUT_AXIS,
+                ));
             }
         }
         if !run.summary.chart_compare.is_empty() {

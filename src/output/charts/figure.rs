@@ -111,7 +111,8 @@ pub enum YScale {
     Rate,
     /// US dollars, from zero.
     Usd,
-    /// Durations given in milliseconds, labelled `250 ms` or `1.5 s`, from zero.
+    /// Durations given in milliseconds, on an axis in one unit chosen from its range (ms below
+    /// 10 s, s from there) and named in its description, from zero.
     Milliseconds,
 }
 

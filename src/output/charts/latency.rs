@@ -13,8 +13,11 @@ use super::scaling;
 use super::style;
 
 /// The timeout line is drawn when p99 reaches this fraction of it; lower, it would flatten the
-/// percentiles against the axis, and the axis label states the timeout instead.
+/// percentiles against the axis, and the timed-out panel's legend states the timeout instead.
 const TIMEOUT_SHOWN_FROM: f64 = 0.2;
+
+/// The y axis description of the timed-out panel: short, as the panel is.
+pub const TIMED_OUT_AXIS: &str = "timed out/s";
 
 /// The latency chart of `service`, or `None` when it has no service model.
 pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<Figure<'a>> {
@@ -27,7 +30,7 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
         .find(|s| s.service == service.name)
         .and_then(|s| s.latency.as_ref())
         .map(|l| l.timeout_s * 1_000.0);
-    let mut response = response_panel(service, latency, timeout_ms);
+    let (mut response, timeout_off_chart) = response_panel(service, latency, timeout_ms);
     let metrics = [RESPONSE_TIME_METRIC];
     response.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
     response
@@ -50,14 +53,19 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
         file_stem: format!("service-{}-latency", super::file_safe(&service.name)),
         title: ctx.title(&format!("Response time of service {}", service.name)),
         subtitle: ctx.subtitle.clone(),
-        panels: vec![response, timed_out_panel(service, latency)],
+        panels: vec![response, timed_out_panel(service, latency, timeout_off_chart)],
         markers: annotations::markers(ctx.run, Some(&service.name)),
         window: None,
     })
 }
 
-/// p50, p95 and p99 with the timeout line (or the timeout in the label when far above them).
-fn response_panel<'a>(service: &'a ServiceSeries, latency: &'a LatencySeries, timeout_ms: Option<f64>) -> Panel<'a> {
+/// p50, p95 and p99 with the timeout line, and the timeout in ms when it is so far above them
+/// that its line is left out.
+fn response_panel<'a>(
+    service: &'a ServiceSeries,
+    latency: &'a LatencySeries,
+    timeout_ms: Option<f64>,
+) -> (Panel<'a>, Option<f64>) {
     let highest = latency
         .p99_ms
         .iter()
@@ -65,11 +73,7 @@ fn response_panel<'a>(service: &'a ServiceSeries, latency: &'a LatencySeries, ti
         .filter(|v| v.is_finite())
         .fold(0.0, f64::max);
     let shown = timeout_ms.filter(|t| highest >= TIMEOUT_SHOWN_FROM * t);
-    let label = match (timeout_ms, shown) {
-        (Some(t), None) => format!("response time (timeout {} s above)", t / 1_000.0),
-        _ => "response time".to_string(),
-    };
-    let mut panel = Panel::new(label, YScale::Milliseconds)
+    let mut panel = Panel::new("response time", YScale::Milliseconds)
         .line("p50", style::LATENCY_P50, &service.time_s, &latency.p50_ms)
         .line("p95", style::LATENCY_P95, &service.time_s, &latency.p95_ms)
         .line("p99", style::LATENCY_P99, &service.time_s, &latency.p99_ms);
@@ -81,14 +85,23 @@ fn response_panel<'a>(service: &'a ServiceSeries, latency: &'a LatencySeries, ti
         });
     }
     panel.height_weight = 3;
-    panel
+    (panel, timeout_ms.filter(|_| shown.is_none()))
 }
 
-/// Timed-out requests per second, shaded from zero.
-fn timed_out_panel<'a>(service: &'a ServiceSeries, latency: &'a LatencySeries) -> Panel<'a> {
+/// Timed-out requests per second, shaded from zero; the legend names the timeout when the
+/// response-time panel leaves its line out (`timeout_off_chart`, ms).
+fn timed_out_panel<'a>(
+    service: &'a ServiceSeries,
+    latency: &'a LatencySeries,
+    timeout_off_chart: Option<f64>,
+) -> Panel<'a> {
     let any = latency.timed_out_rps.iter().any(|v| *v > 0.0);
     let legend = if any { "timed out" } else { "timed out: none" };
-    Panel::new("timed out (requests/s)", YScale::Rate).band(
+    let legend = match timeout_off_chart {
+        Some(t) => format!("{legend} (timeout {} s)", t / 1_000.0),
+        None => legend.to_string(),
+    };
+    Panel::new(TIMED_OUT_AXIS, YScale::Rate).band(
         legend,
         style::UNSERVED,
         &service.time_s,

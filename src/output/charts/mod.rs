@@ -5,7 +5,7 @@
 //! [`RunData`] and calls [`render_charts`]; `ecsim run` and `ecsim plot RUN_DIR` take the same
 //! path, so they produce the same bytes. One file per concern: `data` (loading), `figure` (what a
 //! chart shows), `draw` and `encode` (how), `downsample`, `palette` (which colours mean what),
-//! `style`, `timeline`, `annotations`, `scaling` (target lines, alarm periods and the datapoints
+//! `style`, `timeline`, `annotations`, `legend` (what each panel's legend lists), `scaling` (target lines, alarm periods and the datapoints
 //! the alarms saw), and one file per chart kind (`load`, `tasks`, `utilization`, `deployments`,
 //! `latency`, `capacity`, `cost`, `worker` for queue workers, `comparison` for alternatives,
 //! `jobs` for standalone tasks).
@@ -22,6 +22,7 @@ mod encode;
 pub mod figure;
 pub mod jobs;
 pub mod latency;
+pub mod legend;
 pub mod load;
 pub mod palette;
 pub mod revisions;
@@ -198,7 +199,7 @@ pub fn render_charts_sized(run: &RunData, format: ChartFormat, size: (u32, u32))
                 message: "two charts would be written to the same file; rename one of the services or providers".into(),
             });
         }
-        let (figure, axis) = match figure.window.or(run_window) {
+        let (figure, axis) = match drawn_window(figure.window, run_window) {
             Some(window) => {
                 let mut zoomed = figure.within(window);
                 let axis = TimeAxis::for_window(window).with_clock(ctx.axis.clock);
@@ -229,6 +230,16 @@ pub fn render_charts_sized(run: &RunData, format: ChartFormat, size: (u32, u32))
         }
     }
     Ok(files)
+}
+
+/// The window `figure` is drawn over: its own (a deployment's zoom), else the run's chart
+/// window; `None` for the whole run. Tests cut a figure with it to see what its file shows.
+pub fn window_of(run: &RunData, figure: &Figure<'_>) -> Option<Window> {
+    drawn_window(figure.window, run_window(run))
+}
+
+fn drawn_window(own: Option<Window>, run: Option<Window>) -> Option<Window> {
+    own.or(run)
 }
 
 /// The window every chart of `run` is drawn over (`summary.json`'s `chart_window`), unless it

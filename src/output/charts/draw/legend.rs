@@ -1,56 +1,9 @@
-//! The legend column: an entry per series and kind of marker, with its swatch, fitted to the
+//! The legend column: the entries `charts::legend` lists, each with its swatch, fitted to the
 //! column's width.
 
 use super::*;
 
-/// How a legend entry's swatch is drawn.
-pub(super) enum Swatch {
-    Line(Stroke),
-    Fill(Stroke, f64),
-    Vertical(Stroke),
-    Tick(Stroke),
-    Dot(Stroke),
-}
-
-pub(super) fn legend_entries(panel: &Panel<'_>, markers: &[Marker]) -> Vec<(Swatch, String)> {
-    let mut entries: Vec<(Swatch, String)> = Vec::new();
-    let push = |swatch: Swatch, text: &str, entries: &mut Vec<(Swatch, String)>| {
-        if !entries.iter().any(|(_, t)| t == text) {
-            entries.push((swatch, text.to_string()));
-        }
-    };
-    // Top layer first, as the areas read from top to bottom.
-    for layer in panel.stacked.iter().rev() {
-        push(
-            Swatch::Fill(layer.stroke, style::STACK_ALPHA),
-            &layer.legend,
-            &mut entries,
-        );
-    }
-    for line in &panel.lines {
-        push(Swatch::Line(line.stroke), &line.legend, &mut entries);
-    }
-    for series in &panel.points {
-        push(Swatch::Dot(series.stroke), &series.legend, &mut entries);
-    }
-    for band in &panel.bands {
-        push(Swatch::Fill(band.stroke, style::BAND_ALPHA), &band.legend, &mut entries);
-    }
-    for r in &panel.reference_lines {
-        push(Swatch::Line(r.stroke), &r.legend, &mut entries);
-    }
-    for s in &panel.spans {
-        push(Swatch::Fill(s.stroke, style::SPAN_ALPHA * 2.0), &s.legend, &mut entries);
-    }
-    for m in markers {
-        let swatch = match m.shape {
-            MarkerShape::VerticalLine => Swatch::Vertical(m.stroke),
-            MarkerShape::Tick => Swatch::Tick(m.stroke),
-        };
-        push(swatch, &m.legend, &mut entries);
-    }
-    entries
-}
+pub(super) use crate::output::charts::legend::{LegendEntry, Swatch, entries as legend_entries};
 
 /// The legend style, shrunk until `text` fits the legend column.
 pub(super) fn fitted<'a, DB: DrawingBackend>(
@@ -71,12 +24,12 @@ pub(super) fn fitted<'a, DB: DrawingBackend>(
 /// Draws each panel's legend beside it, top-aligned with the panel's plot.
 pub(super) fn draw_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    rows: &[(i32, Vec<(Swatch, String)>)],
+    rows: &[(i32, Vec<LegendEntry>)],
 ) -> DrawResult<()> {
     const ROW: i32 = 24;
     let text_style = font(style::LEGEND_SIZE, BLACK);
     for (top, entries) in rows {
-        for (i, (swatch, text)) in entries.iter().enumerate() {
+        for (i, LegendEntry { swatch, text }) in entries.iter().enumerate() {
             let y = top + 4 + i as i32 * ROW;
             let mid = y + 9;
             match swatch {

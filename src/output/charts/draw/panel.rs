@@ -32,8 +32,36 @@ pub(super) fn panel_max(panel: &Panel<'_>) -> f64 {
         .fold(f64::MIN, f64::max)
 }
 
-/// A y tick label for the panel's scale.
-pub(super) fn y_tick(scale: YScale, v: f64) -> String {
+/// From this axis top (10 s) up, a duration axis counts seconds; below it, milliseconds.
+const SECONDS_FROM_MS: f64 = 10_000.0;
+
+/// The unit of a duration axis whose top is `top_ms`, and how many milliseconds one of it is:
+/// one unit for the whole axis, so `0` and `10 s` are never side by side as `0 ms` and `10 s`.
+pub(super) fn duration_unit(top_ms: f64) -> (&'static str, f64) {
+    if top_ms >= SECONDS_FROM_MS {
+        ("s", 1_000.0)
+    } else {
+        ("ms", 1.0)
+    }
+}
+
+/// The y axis description: the panel's label, with the unit of a duration axis whose top is
+/// `top` (`response time (ms)`; a note in the label keeps its place: `response time (s; timeout
+/// 30 s above)`).
+pub(super) fn y_description(panel: &Panel<'_>, top: f64) -> String {
+    if panel.scale != YScale::Milliseconds {
+        return panel.y_label.clone();
+    }
+    let (unit, _) = duration_unit(top);
+    match panel.y_label.strip_suffix(')').and_then(|l| l.split_once(" (")) {
+        Some((head, note)) => format!("{head} ({unit}; {note})"),
+        None => format!("{} ({unit})", panel.y_label),
+    }
+}
+
+/// A y tick label for the panel's scale, on an axis whose top is `top` (a duration axis is in
+/// one unit, named in its description, so its ticks are plain numbers).
+pub(super) fn y_tick(scale: YScale, v: f64, top: f64) -> String {
     match scale {
         YScale::Count if v.fract().abs() > 1e-9 => String::new(),
         YScale::Count | YScale::Percent => format_tick(v),
@@ -42,8 +70,7 @@ pub(super) fn y_tick(scale: YScale, v: f64) -> String {
         YScale::Rate => format_tick(v),
         YScale::Usd if v.abs() >= 100.0 => format!("${v:.0}"),
         YScale::Usd => format!("${v:.2}"),
-        YScale::Milliseconds if v.abs() >= 1_000.0 => format!("{} s", format_tick(v / 1_000.0)),
-        YScale::Milliseconds => format!("{} ms", format_tick(v)),
+        YScale::Milliseconds => format_tick(v / duration_unit(top).1),
     }
 }
 
@@ -76,13 +103,14 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
         _ => 6,
     };
     let x_formatter = |v: &f64| axis.tick_label(*v);
-    let y_formatter = |v: &f64| y_tick(panel.scale, *v);
+    let y_formatter = |v: &f64| y_tick(panel.scale, *v, top);
+    let y_description = y_description(panel, top);
     let mut mesh = chart.configure_mesh();
     mesh.x_labels(axis.tick_count(columns as u32))
         .y_labels(y_ticks)
         .x_label_formatter(&x_formatter)
         .y_label_formatter(&y_formatter)
-        .y_desc(panel.y_label.as_str())
+        .y_desc(y_description.as_str())
         .label_style(font(style::TICK_SIZE, style::TEXT_GREY))
         .axis_desc_style(font(style::AXIS_DESC_SIZE, BLACK))
         .max_light_lines(1)
@@ -241,8 +269,32 @@ mod tests {
             (YScale::Usd, 0.5, "$0.50"),
             (YScale::Percent, 60.0, "60"),
         ] {
-            assert_eq!(y_tick(scale, v), expected, "{scale:?} {v}");
+            assert_eq!(y_tick(scale, v, 100.0), expected, "{scale:?} {v}");
         }
+    }
+
+    /// Issue 14: a latency axis is in one unit chosen from its range, named in its description;
+    /// its ticks never mix `0 ms` with `10 s`.
+    #[test]
+    fn a_duration_axis_has_one_unit_chosen_from_its_range() {
+        let ms = |v: f64, top: f64| y_tick(YScale::Milliseconds, v, top);
+        assert_eq!(
+            [ms(0.0, 900.0), ms(250.0, 900.0), ms(750.0, 900.0)],
+            ["0", "250", "750"]
+        );
+        assert_eq!([ms(0.0, 9_000.0), ms(2_500.0, 9_000.0)], ["0", "2500"]);
+        assert_eq!(
+            [ms(0.0, 33_600.0), ms(10_000.0, 33_600.0), ms(2_500.0, 33_600.0)],
+            ["0", "10", "2.5"]
+        );
+        let panel = |label: &str| Panel::new(label, YScale::Milliseconds);
+        assert_eq!(y_description(&panel("response time"), 900.0), "response time (ms)");
+        assert_eq!(y_description(&panel("oldest"), 33_600.0), "oldest (s)");
+        assert_eq!(
+            y_description(&panel("response time (timeout 30 s above)"), 900.0),
+            "response time (ms; timeout 30 s above)"
+        );
+        assert_eq!(y_description(&Panel::new("tasks", YScale::Count), 9.0), "tasks");
     }
 
     #[test]
