@@ -8,13 +8,22 @@ use ecsim::scenario::yaml::{self, Node, Value};
 
 use crate::support::{DirLoader, root};
 
-/// Every mapping key of `node` with its 1-based line and column, in file order.
+/// Every mapping key of `node` with its 1-based line and column, in file order, except the keys
+/// of an event's `detail` in an `EventPattern`: those are the event's own fields, any name
+/// matches (a pattern on `bucke` is a pattern on another field, not a typo).
 fn keys(node: &Node, out: &mut Vec<(String, usize, usize)>) {
     match &node.value {
         Value::Map(entries) => {
             for (key, value) in entries {
                 out.push((key.name.clone(), key.loc.line, key.loc.col));
-                keys(value, out);
+                match (key.name.as_str(), &value.value) {
+                    ("EventPattern", Value::Map(fields)) => {
+                        for (field, _) in fields {
+                            out.push((field.name.clone(), field.loc.line, field.loc.col));
+                        }
+                    }
+                    _ => keys(value, out),
+                }
             }
         }
         Value::Seq(items) => items.iter().for_each(|item| keys(item, out)),
