@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use super::needs::Needs;
-use super::table::{TraceReader, TraceText};
+use super::trace_reader::{TraceReader, TraceText};
 
 /// Bytes gathered before the complete records among them are read.
 const CHUNK: usize = 64 * 1024;

@@ -18,6 +18,7 @@ mod lexer;
 mod needs;
 mod parser;
 mod table;
+mod trace_reader;
 mod windows;
 
 pub use ast::{Aggregate, Column, Comparison, Expectation, Figure, Literal, Value, Window};
@@ -25,7 +26,8 @@ pub use eval::{Verdict, evaluate};
 pub use feed::TraceFeed;
 pub use needs::Needs;
 pub use parser::{ParseError, parse_expectation};
-pub use table::{RunTables, TraceReader, TraceText};
+pub use table::RunTables;
+pub use trace_reader::{TraceReader, TraceText};
 
 /// The candidate nearest to `word` by edit distance (case-insensitive), if close enough to be a
 /// likely typo, else the shortest candidate that `word` (3 characters or more) begins; ties go to
