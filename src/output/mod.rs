@@ -5,6 +5,7 @@ mod csv_sink;
 mod job_summary;
 mod percentiles;
 pub mod report;
+mod report_activities;
 mod report_events;
 mod report_jobs;
 mod summary;
