@@ -9,7 +9,7 @@
 //! the run, which never come. Memory is bounded by the size of the file the scenario reader
 //! accepts (8 bytes per arrival kept).
 
-use super::replay::{Timestamp, check_same_kind, parse_timestamp};
+use super::replay::{Timestamp, check_same_kind, data_lines, parse_timestamp};
 
 /// Most arrivals one file may hold (8 MiB of times), far above what 64 MiB of text can hold
 /// with timestamps of 8 characters or more.
@@ -22,13 +22,7 @@ pub fn parse_arrival_times(text: &str, start_epoch_ms: i64, duration_ms: u64) ->
     let mut times = Vec::new();
     let mut first_kind: Option<(usize, Timestamp)> = None;
     let mut header_allowed = true;
-    for (index, raw_line) in text.lines().enumerate() {
-        let line = index + 1;
-        let trimmed = raw_line.trim_start_matches('\u{feff}').trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = trimmed.split(',').map(unquote).collect();
+    for (line, fields) in data_lines(text) {
         let timestamp = parse_timestamp(fields[0]);
         if std::mem::take(&mut header_allowed) && timestamp.is_none() && fields.len() == 1 {
             continue;
@@ -114,15 +108,6 @@ pub fn demand_of_arrivals(times_ms: &[f64], step_ms: u64) -> Vec<(u64, f64)> {
         *value *= per_arrival;
     }
     points
-}
-
-/// A field with surrounding whitespace and one pair of surrounding double quotes removed.
-fn unquote(field: &str) -> &str {
-    let field = field.trim();
-    field
-        .strip_prefix('"')
-        .and_then(|inner| inner.strip_suffix('"'))
-        .map_or(field, str::trim)
 }
 
 #[cfg(test)]

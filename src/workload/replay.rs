@@ -75,13 +75,7 @@ pub fn parse_replay_csv(text: &str, start_epoch_ms: i64) -> Result<Vec<(u64, f64
     let mut rows: Vec<Row> = Vec::new();
     let mut first_kind: Option<(usize, Timestamp)> = None;
     let mut header_allowed = true;
-    for (index, raw_line) in text.lines().enumerate() {
-        let line = index + 1;
-        let trimmed = raw_line.trim_start_matches('\u{feff}').trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        let fields: Vec<&str> = trimmed.split(',').map(unquote).collect();
+    for (line, fields) in data_lines(text) {
         let timestamp = parse_timestamp(fields[0]);
         if std::mem::take(&mut header_allowed) && is_header(timestamp, &fields) {
             continue;
@@ -121,6 +115,16 @@ pub fn parse_replay_csv(text: &str, start_epoch_ms: i64) -> Result<Vec<(u64, f64
         return Err("no data rows: expected at least one `timestamp,value` row".to_string());
     }
     Ok(clip_to_start(&rows))
+}
+
+/// The rows of a recorded-data file: each line's 1-based number and its comma-separated fields,
+/// unquoted; blank lines, `#` comments and a byte order mark are skipped.
+pub(super) fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines().enumerate().filter_map(|(index, raw_line)| {
+        let trimmed = raw_line.trim_start_matches('\u{feff}').trim();
+        (!trimmed.is_empty() && !trimmed.starts_with('#'))
+            .then(|| (index + 1, trimmed.split(',').map(unquote).collect()))
+    })
 }
 
 /// A field with surrounding whitespace and one pair of surrounding double quotes removed.

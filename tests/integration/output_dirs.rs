@@ -177,6 +177,26 @@ fn start_and_wait_for_staging(tmp: &std::path::Path, args: &[&str]) -> std::proc
     child
 }
 
+/// Sends `signal` (`-INT`, `-TERM`) to `child` and checks that it exits with `code`, says that
+/// nothing was written, and leaves `dir` empty.
+#[cfg(unix)]
+fn assert_stops_leaving_nothing(child: std::process::Child, signal: &str, code: i32, dir: &std::path::Path) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let result = child.wait_with_output().expect("waits");
+    let text = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(code), "{text}");
+    assert!(text.contains("nothing was written"), "{text}");
+    assert_eq!(
+        fs::read_dir(dir).expect("list").count(),
+        0,
+        "no file left behind: {text}"
+    );
+}
+
 #[cfg(unix)]
 #[test]
 fn sigint_and_sigterm_stop_a_run_cleanly() {
@@ -184,20 +204,7 @@ fn sigint_and_sigterm_stop_a_run_cleanly() {
         let tmp = TempDir::new(&format!("outdir-signal{signal}"));
         let out = tmp.0.join("long");
         let child = start_long_run(&tmp.0, &out, &[]);
-        let status = std::process::Command::new("kill")
-            .args([signal, &child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-        let result = child.wait_with_output().expect("waits");
-        let text = String::from_utf8_lossy(&result.stderr);
-        assert_eq!(result.status.code(), Some(code), "{text}");
-        assert!(text.contains("nothing was written"), "{text}");
-        assert_eq!(
-            fs::read_dir(&tmp.0).expect("list").count(),
-            0,
-            "no file left behind: {text}"
-        );
+        assert_stops_leaving_nothing(child, signal, code, &tmp.0);
     }
 }
 
@@ -221,20 +228,7 @@ fn sigint_and_sigterm_stop_a_sweep_cleanly() {
             out.to_str().expect("utf-8"),
         ];
         let child = start_and_wait_for_staging(&tmp.0, &args);
-        let status = std::process::Command::new("kill")
-            .args([signal, &child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-        let result = child.wait_with_output().expect("waits");
-        let text = String::from_utf8_lossy(&result.stderr);
-        assert_eq!(result.status.code(), Some(code), "{text}");
-        assert!(text.contains("nothing was written"), "{text}");
-        assert_eq!(
-            fs::read_dir(&tmp.0).expect("list").count(),
-            0,
-            "no file left behind: {text}"
-        );
+        assert_stops_leaving_nothing(child, signal, code, &tmp.0);
     }
 }
 
