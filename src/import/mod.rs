@@ -1,0 +1,3 @@
+//! Importers: what users already have (Copilot manifests) as a scenario file.
+
+pub mod copilot;
