@@ -86,9 +86,15 @@ fn import_cloudformation(file: &Path, parameters: Option<&Path>, out: Option<&Pa
 }
 
 fn import_copilot(file: &Path, env: Option<&str>, out: Option<&Path>) -> u8 {
-    // To be wired to `crate::import::copilot::import(&text, &name, env)` by the Copilot importer.
-    let _ = (env, out);
-    not_yet_available(file, Format::Copilot)
+    let (name, text) = match read_input(file) {
+        Ok(read) => read,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let result = crate::import::copilot::import(&text, &name, env);
+    finish(result, Format::Copilot, &name, out)
 }
 
 fn import_terraform(file: &Path, out: Option<&Path>) -> u8 {
