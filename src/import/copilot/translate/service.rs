@@ -103,22 +103,23 @@ fn deployment(m: &Manifest, names: &Names, alarms: &mut Seq, report: &mut Import
     let names_written = rollback_alarms(m, names, alarms, report);
     if !names_written.is_empty() {
         let mut list = Seq::new();
-        for n in &names_written {
+        for (n, _) in &names_written {
             list.push(n.as_str());
         }
+        let keys: Vec<&str> = names_written.iter().map(|(_, k)| k.as_str()).collect();
         let a = Map::new()
             .with("alarmNames", list)
             .with("enable", true)
             .with("rollback", true);
-        dc.insert_commented("alarms", a, "from deployment.rollback_alarms");
+        dc.insert_commented("alarms", a, from(&keys));
     }
     dc
 }
 
 /// The CloudWatch alarms Copilot creates for `rollback_alarms` (`rollback-alarms.yml`): the
 /// metric averaged over 60 s, in alarm when 2 of 3 datapoints are at or above the threshold.
-/// Returns the names written.
-fn rollback_alarms(m: &Manifest, names: &Names, alarms: &mut Seq, report: &mut ImportReport) -> Vec<String> {
+/// Returns the names written, each with its key.
+fn rollback_alarms(m: &Manifest, names: &Names, alarms: &mut Seq, report: &mut ImportReport) -> Vec<(String, String)> {
     let mut written = Vec::new();
     match &m.deployment.rollback_alarms {
         RollbackAlarms::None => {}
@@ -157,7 +158,7 @@ fn rollback_alarms(m: &Manifest, names: &Names, alarms: &mut Seq, report: &mut I
                     .with("ComparisonOperator", "GreaterThanOrEqualToThreshold");
                 alarms.push_commented(alarm, from(&[&t.key]));
                 report.imported(&t.key, "rollback alarm", format!("`{name}`: {metric} >= {} for 2 of 3 minutes", t.value));
-                written.push(name);
+                written.push((name, t.key.clone()));
             }
             if let Some(t) = messages_delayed {
                 report.ignored(
