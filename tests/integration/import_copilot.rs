@@ -257,3 +257,82 @@ fn a_bad_manifest_is_refused_with_its_line_field_and_a_suggestion() {
     let run = ecsim(&["import", "copilot", root().join("Cargo.toml").to_str().expect("utf-8")]);
     assert_eq!(run.status.code(), Some(2));
 }
+
+/// A small manifest of `kind` with `extra` lines, imported and loaded.
+fn small(kind: &str, extra: &str) -> Spec {
+    let text =
+        format!("name: api\ntype: {kind}\nimage: {{location: example/api:1, port: 8080}}\nhttp: {{path: /}}\n{extra}");
+    let text = if kind == "Worker Service" {
+        text.replace("http: {path: /}\n", "")
+    } else {
+        text
+    };
+    let imported = copilot::import(&text, "api/manifest.yml", None).unwrap_or_else(|e| panic!("{text}\n{e}"));
+    let yaml = imported.scenario.to_yaml("test");
+    load_text("api.yaml", &yaml)
+        .unwrap_or_else(|e| panic!("{yaml}\n{}", e.rendered))
+        .spec
+}
+
+#[test]
+fn each_count_form_and_deployment_loads_as_copilot_deploys_it() {
+    let web = "Load Balanced Web Service";
+    let cases: [(&str, &str, &[&str]); 8] = [
+        (
+            web,
+            "",
+            &["service api desired 1 strategy [\"FARGATE base 0 weight 1\"]"],
+        ),
+        (
+            web,
+            "count: 4\n",
+            &["service api desired 4 strategy [\"FARGATE base 0 weight 1\"]"],
+        ),
+        (
+            web,
+            "count: {spot: 3}\n",
+            &["service api desired 3 strategy [\"FARGATE_SPOT base 0 weight 1\"]"],
+        ),
+        (
+            web,
+            "count: {range: {min: 2, max: 8, spot_from: 1}, memory_percentage: 80}\n",
+            &[
+                "service api desired 2 strategy [\"FARGATE_SPOT base 0 weight 1\"]",
+                "range 2-8",
+                "policy MemoryUtilization target 80 in 120 out 60",
+            ],
+        ),
+        (
+            web,
+            "count: {range: 1-5, requests: 1000, cooldown: {in: 5m, out: 30s}}\n",
+            &["range 1-5", "policy RequestCountPerTarget target 1000 in 300 out 30"],
+        ),
+        (
+            "Backend Service",
+            "count: {range: 1-5, response_time: {value: 500ms, cooldown: {out: 10s}}}\n",
+            &["range 1-5", "policy TargetResponseTime target 0.5 in 120 out 10"],
+        ),
+        (
+            "Worker Service",
+            "count: {range: 0-20, queue_delay: {acceptable_latency: 10m, msg_processing_time: 250ms, cooldown: {in: 1m}}}\n",
+            &[
+                "range 0-20",
+                "policy ApproximateNumberOfMessagesVisible / RunningTaskCount target 2400 in 60 out 60",
+            ],
+        ),
+        (
+            web,
+            "deployment: {rolling: recreate}\n",
+            &["deployment 0/100 circuit breaker true alarms None"],
+        ),
+    ];
+    for (kind, extra, expected) in cases {
+        let facts = facts(&small(kind, extra));
+        for line in expected {
+            assert!(
+                facts.iter().any(|f| f == line),
+                "{kind} {extra}: no `{line}` in {facts:#?}"
+            );
+        }
+    }
+}
