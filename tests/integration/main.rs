@@ -21,6 +21,7 @@ mod fuzz_smoke;
 mod generated;
 mod generator;
 mod import_copilot;
+mod import_copilot_pairs;
 mod jobs;
 mod latency;
 mod output_dirs;
