@@ -24,6 +24,10 @@ fn template_spec(template: &str, parameters: &str) -> Spec {
         .spec
 }
 
+/// A service's desired count, (provider, base, weight) strategy, min/max percent, circuit
+/// breaker, number of deployment alarms and grace period in seconds.
+type ServiceSettings = (u32, Vec<(String, u32, u32)>, u32, u32, bool, usize, u64);
+
 /// The settings a pair must agree on, per part, without names.
 #[derive(Debug, PartialEq)]
 struct Deployed {
@@ -31,7 +35,7 @@ struct Deployed {
     task_sizes: Vec<(Option<u32>, Option<u64>, String)>,
     /// Each service: desired count, (provider, base, weight) strategy, min/max percent,
     /// circuit breaker, how many deployment alarms, grace period in seconds.
-    services: Vec<(u32, Vec<(String, u32, u32)>, u32, u32, bool, usize, u64)>,
+    services: Vec<ServiceSettings>,
     /// The distinct health checks of the services' target groups: interval s, healthy and
     /// unhealthy thresholds, deregistration delay s.
     health_checks: Vec<(u64, u32, u32, u64)>,
