@@ -83,15 +83,21 @@ pub fn translate(m: &Manifest, env: Option<&str>, report: &mut ImportReport) -> 
         "the environment's cluster, with Fargate and Fargate Spot",
     );
     let td = task::task_definition(m, report);
-    ecs.insert("taskDefinitions", Seq::new().with(td));
+    let mut tds = Seq::new();
+    tds.push_commented(td, "from name, image, cpu, memory, platform, sidecars");
+    ecs.insert("taskDefinitions", tds);
     let mut behavior = Map::new();
     if job {
         let (schedule, job_behavior) = job::schedule(m, &names, report);
-        doc.block("eventBridge").insert("schedules", Seq::new().with(schedule));
-        behavior.insert(m.name.as_str(), job_behavior);
+        let mut schedules = Seq::new();
+        schedules.push_commented(schedule, "from on, retries, timeout");
+        doc.block("eventBridge").insert("schedules", schedules);
+        behavior.insert_commented(m.name.as_str(), job_behavior, "from type: Scheduled Job");
     } else {
         let svc = service::service(m, &names, &mut target_groups, &mut alarms, report);
-        doc.block("ecs").insert("services", Seq::new().with(svc));
+        let mut services = Seq::new();
+        services.push_commented(svc, "from name, type, count, deployment, http");
+        doc.block("ecs").insert("services", services);
         let mut queue_name = None;
         if let Count::Autoscaling(a) = &m.count {
             let (block, extras) = scaling::scaling(m, a, &names, report);
