@@ -624,3 +624,6 @@ fn scalar_of(e: &Evaluator<'_>, s: usize, v: Val, node: &Node, path: &str) -> Re
         )),
     }
 }
+
+#[cfg(test)]
+mod tests;
