@@ -1,6 +1,7 @@
 //! Reading a merged manifest tree: typed scalars, known keys, and every problem with its line,
 //! column, key path and a suggestion, all collected before the import gives up.
 
+use crate::import::closest;
 use crate::import::copilot::tree::{Node, Value};
 
 /// A problem in the manifest.
@@ -86,8 +87,8 @@ impl Ctx {
                 }
                 continue;
             }
-            let known = modelled.iter().chain(not_modelled).copied();
-            let help = closest(key, known).map(|c| format!("did you mean `{c}`?"));
+            let known: Vec<&str> = modelled.iter().chain(not_modelled).copied().collect();
+            let help = closest(key, &known).map(|c| format!("did you mean `{c}`?"));
             self.error(
                 value,
                 &key_path,
@@ -179,31 +180,6 @@ impl Ctx {
     }
 }
 
-/// The candidate nearest to `word` by edit distance, if it is near enough to be a typo.
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (distance(word, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,13 +187,13 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_with_the_nearest_and_known_ones_are_ignored() {
-        let tree = parse("cpu: 256\nvariables: {A: b}\ncuont: 3\n").expect("valid");
+        let tree = parse("cpu: 256\nvariables: {A: b}\ncont: 3\n").expect("valid");
         let mut ctx = Ctx::default();
         assert!(ctx.keys(&tree, "", &["cpu", "count"], &["variables"]));
         assert_eq!(ctx.ignored, ["variables"]);
         assert_eq!(ctx.problems.len(), 1);
         let p = &ctx.problems[0];
-        assert_eq!((p.line, p.path.as_str()), (3, "cuont"));
+        assert_eq!((p.line, p.path.as_str()), (3, "cont"));
         assert_eq!(p.help.as_deref(), Some("did you mean `count`?"));
     }
 

@@ -118,8 +118,8 @@ fn read_type(root: &Node, ctx: &mut Ctx) -> Option<WorkloadType> {
     let text = ctx.string(node, "type")?;
     let kind = WorkloadType::from_manifest(&text);
     if kind.is_none() {
-        let names = WorkloadType::ALL.iter().map(|(t, _)| *t);
-        let help = match fields::closest(&text, names) {
+        let names: Vec<&str> = WorkloadType::ALL.iter().map(|(t, _)| *t).collect();
+        let help = match crate::import::closest(&text, &names) {
             Some(c) => format!("did you mean `{c}`?"),
             None => "ecsim imports Load Balanced Web Service, Backend Service, Worker Service and Scheduled Job".into(),
         };
