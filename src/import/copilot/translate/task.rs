@@ -19,6 +19,13 @@ pub fn task_definition(m: &Manifest, report: &mut ImportReport) -> Map {
             .with("operatingSystemFamily", p.value.operating_system_family.as_str())
             .with("cpuArchitecture", p.value.cpu_architecture.as_str());
         td.insert_commented("runtimePlatform", platform, from(&[&p.key]));
+        if p.value.operating_system_family != "LINUX" {
+            let sentence = format!(
+                "{} is simulated as Linux (Windows pricing and sizes are not modelled)",
+                p.value.operating_system_family
+            );
+            report.ignored(&p.key, "platform", sentence);
+        }
     }
     let mut containers = Seq::new();
     containers.push_commented(container(&m.main), from(&[&m.main.key]));
