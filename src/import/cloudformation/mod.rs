@@ -293,7 +293,12 @@ fn scenario_doc(b: &mut Build<'_>, file_name: &str) -> Doc {
     if !b.capacity_providers.is_empty() {
         ecs.insert("capacityProviders", std::mem::take(&mut b.capacity_providers));
     }
-    ecs.insert("cluster", cluster);
+    let comment = if b.cluster_comment.is_empty() {
+        "GUESS: the template names no cluster: ECS's default cluster".to_string()
+    } else {
+        b.cluster_comment.clone()
+    };
+    ecs.insert_commented("cluster", cluster, comment);
     if !b.task_definitions.is_empty() {
         ecs.insert("taskDefinitions", std::mem::take(&mut b.task_definitions));
     }
