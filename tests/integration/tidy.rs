@@ -62,6 +62,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("output", 5),
     ("check", 5),
     ("sweep", 5),
+    ("import", 5),
     ("cli", 6),
     ("main", 7),
 ];

@@ -1,0 +1,145 @@
+//! A manifest merged for one environment, read into a typed `Manifest`, every problem collected.
+
+pub mod containers;
+pub mod count;
+pub mod fields;
+pub mod service;
+
+use self::fields::{Ctx, Problem};
+use super::count::{Count, Keyed};
+use super::manifest::{Deployment, Manifest, WorkloadType};
+use super::tree::Node;
+
+/// Top-level fields every workload may have and ecsim does not model.
+const IGNORED: &[&str] = &[
+    "entrypoint",
+    "command",
+    "exec",
+    "network",
+    "variables",
+    "env_file",
+    "secrets",
+    "storage",
+    "logging",
+    "observability",
+    "taskdef_overrides",
+    "publish",
+];
+
+/// Reads the merged manifest `root` (its environment is `ctx.env`).
+pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem>> {
+    let name = root.get("name").and_then(|n| ctx.string(n, "name"));
+    let kind = read_type(root, ctx);
+    let (Some(name), Some(kind)) = (name, kind) else {
+        if root.get("name").is_none() {
+            ctx.error(root, "name", "a manifest needs a `name`", None);
+        }
+        return Err(std::mem::take(&mut ctx.problems));
+    };
+    let mut modelled = vec!["name", "type", "image", "cpu", "memory", "platform", "sidecars"];
+    let mut ignored = IGNORED.to_vec();
+    match kind {
+        WorkloadType::ScheduledJob => modelled.extend(["on", "retries", "timeout"]),
+        WorkloadType::WorkerService => {
+            modelled.extend(["count", "deployment"]);
+            ignored.push("subscribe");
+        }
+        WorkloadType::LoadBalancedWebService => {
+            modelled.extend(["count", "deployment", "http"]);
+            ignored.push("nlb");
+        }
+        WorkloadType::BackendService => modelled.extend(["count", "deployment", "http"]),
+    }
+    ctx.keys(root, "", &modelled, &ignored);
+    let windows = root
+        .get("platform")
+        .is_some_and(|p| format!("{:?}", p.value).to_lowercase().contains("windows"));
+    let cpu = size(root, "cpu", if windows { 1024 } else { 256 }, ctx);
+    let memory = size(root, "memory", if windows { 2048 } else { 512 }, ctx);
+    let platform = containers::read_platform(root, ctx);
+    let main = containers::read_main(root, &name, ctx);
+    let sidecars = containers::read_sidecars(root, ctx);
+    let http = if kind.is_service() {
+        service::read_http(root, ctx)
+    } else {
+        None
+    };
+    if kind == WorkloadType::LoadBalancedWebService && http.is_none() {
+        ctx.error(
+            root,
+            "http",
+            "ecsim imports a Load Balanced Web Service behind its ALB: `http` is needed",
+            Some("a service behind an NLB only is not imported yet".into()),
+        );
+    }
+    let count = if kind.is_service() {
+        count::read_count(root.get("count"), kind, http.is_some(), ctx)
+    } else {
+        Some(Count::Fixed(Keyed::new(1, "a Scheduled Job runs one task")))
+    };
+    let deployment = if kind.is_service() {
+        service::read_deployment(root, ctx)
+    } else {
+        Deployment::default()
+    };
+    let job = (kind == WorkloadType::ScheduledJob)
+        .then(|| service::read_job(root, ctx))
+        .flatten();
+    if !ctx.problems.is_empty() {
+        return Err(std::mem::take(&mut ctx.problems));
+    }
+    let Some(count) = count else {
+        return Err(std::mem::take(&mut ctx.problems));
+    };
+    Ok(Manifest {
+        name,
+        kind,
+        cpu,
+        memory,
+        platform,
+        main,
+        sidecars,
+        count,
+        deployment,
+        http,
+        job,
+        ignored: std::mem::take(&mut ctx.ignored),
+        guesses: std::mem::take(&mut ctx.guesses),
+    })
+}
+
+/// `type`, one of the four ecsim imports.
+fn read_type(root: &Node, ctx: &mut Ctx) -> Option<WorkloadType> {
+    let Some(node) = root.get("type") else {
+        let help = Some("Load Balanced Web Service, Backend Service, Worker Service or Scheduled Job".into());
+        ctx.error(root, "type", "a manifest needs a `type`", help);
+        return None;
+    };
+    let text = ctx.string(node, "type")?;
+    let kind = WorkloadType::from_manifest(&text);
+    if kind.is_none() {
+        let names: Vec<&str> = WorkloadType::ALL.iter().map(|(t, _)| *t).collect();
+        let help = match crate::import::closest(&text, &names) {
+            Some(c) => format!("did you mean `{c}`?"),
+            None => "ecsim imports Load Balanced Web Service, Backend Service, Worker Service and Scheduled Job".into(),
+        };
+        ctx.error(
+            node,
+            "type",
+            format!("`{text}` is not a workload type ecsim imports"),
+            Some(help),
+        );
+    }
+    kind
+}
+
+/// `cpu` or `memory`, or Copilot's default.
+fn size(root: &Node, key: &str, default: u32, ctx: &mut Ctx) -> Keyed<u32> {
+    match root.get(key) {
+        Some(n) => Keyed::new(
+            ctx.uint(n, key, 1, 1_048_576).unwrap_or(u64::from(default)) as u32,
+            ctx.origin(n, key),
+        ),
+        None => Keyed::new(default, format!("{key} (Copilot's default)")),
+    }
+}
