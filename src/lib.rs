@@ -7,6 +7,7 @@
 pub mod check;
 pub mod cli;
 pub mod engine;
+pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod output;

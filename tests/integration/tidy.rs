@@ -59,6 +59,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("trace", 3),
     ("engine", 4),
     ("scenario", 5),
+    ("import", 5),
     ("output", 5),
     ("check", 5),
     ("sweep", 5),

@@ -1,0 +1,3 @@
+//! Importers: other descriptions of an ECS setup -> a scenario file.
+
+pub mod terraform;

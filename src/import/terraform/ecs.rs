@@ -1,0 +1,239 @@
+//! `aws_ecs_cluster`, `aws_ecs_cluster_capacity_providers` and `aws_ecs_capacity_provider` ->
+//! `ecs.cluster` and `ecs.capacityProviders`. A scenario simulates one cluster: the one most
+//! services run in (services of other clusters are listed as ignored).
+
+use serde_json::Value;
+
+use super::TerraformError;
+use super::compute::group_name;
+use super::fields::Fields;
+use super::link::{name_in_identifier, name_of};
+use super::scenario::{Ctx, Item};
+use super::yaml_out::{MapOut, Out};
+
+/// The cluster of the scenario and the capacity providers.
+pub struct EcsParts {
+    /// The cluster's name.
+    pub cluster_name: String,
+    /// `ecs.cluster`.
+    pub cluster: Out,
+    /// `ecs.capacityProviders`.
+    pub capacity_providers: Vec<Item>,
+    /// Each `aws_ecs_service` with the name of its cluster.
+    pub service_clusters: Vec<(usize, String)>,
+}
+
+/// The cluster most services run in, with its capacity providers and default strategy.
+pub fn cluster_and_providers(ctx: &mut Ctx<'_>) -> Result<EcsParts, TerraformError> {
+    let service_clusters = service_clusters(ctx)?;
+    if service_clusters.is_empty() {
+        let what = if ctx.model.resources().is_empty() {
+            "the document has no resources".to_string()
+        } else {
+            format!(
+                "none of its {} resources is an aws_ecs_service",
+                ctx.model.resources().len()
+            )
+        };
+        return Err(TerraformError::new(
+            "",
+            format!("nothing to simulate: {what}"),
+            "import the plan or state of the configuration that declares your aws_ecs_service resources (with -json of its root module)",
+        ));
+    }
+    let cluster_name = busiest(&service_clusters);
+    let clusters = ctx.indices("aws_ecs_cluster");
+    let cluster_resource = clusters
+        .iter()
+        .copied()
+        .find(|&i| name_of(ctx.resource(i)).as_deref() == Some(cluster_name.as_str()));
+    let mut cluster = MapOut::default();
+    cluster.put("clusterName", Out::str(&cluster_name));
+    let mut providers = Vec::new();
+    let mut strategy = Vec::new();
+    if let Some(i) = cluster_resource {
+        let mut f = ctx.fields(i);
+        f.string("name")?;
+        // Provider versions before 5.0 set the providers on the cluster itself.
+        providers = f.strings("capacity_providers")?;
+        strategy = strategy_items(ctx, &mut f, "default_capacity_provider_strategy")?;
+        ctx.finish(&f);
+        ctx.report
+            .imported(ctx.address(i), format!("ecs.cluster: {cluster_name}"));
+    } else {
+        ctx.report.guess(format!(
+            "the services run in cluster `{cluster_name}`, which the document does not declare; its capacity providers are those of any aws_ecs_cluster_capacity_providers for it"
+        ));
+    }
+    for i in ctx.indices("aws_ecs_cluster_capacity_providers") {
+        let mut f = ctx.fields(i);
+        let known = f.string("cluster_name")?;
+        let name = match known {
+            Some(n) => Some(n),
+            None => ctx
+                .linked(i, "cluster_name", None, "aws_ecs_cluster")
+                .and_then(|c| name_of(ctx.resource(c))),
+        };
+        if name.as_deref() != Some(cluster_name.as_str()) {
+            ctx.report.ignored(format!(
+                "{}: for cluster `{}`, not the simulated one",
+                ctx.address(i),
+                name.unwrap_or_default()
+            ));
+            continue;
+        }
+        providers = f.strings("capacity_providers")?;
+        strategy = strategy_items(ctx, &mut f, "default_capacity_provider_strategy")?;
+        ctx.finish(&f);
+        ctx.report.imported(
+            ctx.address(i),
+            "ecs.cluster.capacityProviders and defaultCapacityProviderStrategy",
+        );
+    }
+    for other in clusters.iter().filter(|&&i| Some(i) != cluster_resource) {
+        ctx.report.ignored(format!(
+            "{}: a second cluster (a scenario simulates one)",
+            ctx.address(*other)
+        ));
+    }
+    if !providers.is_empty() {
+        cluster.put("capacityProviders", Out::list(providers.iter().map(Out::str).collect()));
+    }
+    if !strategy.is_empty() {
+        cluster.put("defaultCapacityProviderStrategy", Out::list(strategy));
+    }
+    let capacity_providers = capacity_providers(ctx)?;
+    Ok(EcsParts {
+        cluster_name,
+        cluster: cluster.done(),
+        capacity_providers,
+        service_clusters,
+    })
+}
+
+/// The cluster named by most services (the first such in document order on a tie).
+fn busiest(service_clusters: &[(usize, String)]) -> String {
+    let mut best: Option<(&str, usize)> = None;
+    for (_, name) in service_clusters {
+        let count = service_clusters.iter().filter(|(_, n)| n == name).count();
+        if best.is_none_or(|(_, c)| count > c) {
+            best = Some((name, count));
+        }
+    }
+    best.map(|(n, _)| n.to_string()).unwrap_or_default()
+}
+
+/// The cluster of each service: from its `cluster` (a name or an ARN), through the
+/// configuration when the plan does not know it, or `default` when it has none.
+fn service_clusters(ctx: &mut Ctx<'_>) -> Result<Vec<(usize, String)>, TerraformError> {
+    let mut out = Vec::new();
+    for i in ctx.indices("aws_ecs_service") {
+        let known = ctx
+            .resource(i)
+            .values
+            .get("cluster")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty());
+        let name = match known {
+            Some(id) => name_in_identifier("aws_ecs_cluster", id),
+            None => match ctx.linked(i, "cluster", None, "aws_ecs_cluster") {
+                Some(c) => name_of(ctx.resource(c)).unwrap_or_else(|| ctx.resource(c).name.clone()),
+                None => {
+                    ctx.report.guess(format!(
+                        "{}: no cluster known; the default cluster `default` assumed",
+                        ctx.address(i)
+                    ));
+                    "default".to_string()
+                }
+            },
+        };
+        out.push((i, name));
+    }
+    Ok(out)
+}
+
+/// `capacity_provider_strategy` / `default_capacity_provider_strategy` blocks -> strategy items.
+pub fn strategy_items(ctx: &mut Ctx<'_>, f: &mut Fields<'_>, key: &str) -> Result<Vec<Out>, TerraformError> {
+    let mut items = Vec::new();
+    for mut b in f.blocks(key)? {
+        let mut m = MapOut::default();
+        let provider = b.string("capacity_provider")?.ok_or_else(|| {
+            TerraformError::new(
+                &b.child("capacity_provider"),
+                "a capacity provider strategy item without capacity_provider",
+                "name the capacity provider (FARGATE, FARGATE_SPOT or an aws_ecs_capacity_provider's name)",
+            )
+        })?;
+        m.put("capacityProvider", Out::str(provider));
+        m.opt("base", b.int("base")?.filter(|&v| v > 0).map(Out::int));
+        m.opt("weight", b.int("weight")?.map(Out::int));
+        ctx.finish(&b);
+        items.push(m.done());
+    }
+    Ok(items)
+}
+
+/// Every `aws_ecs_capacity_provider` with an Auto Scaling group provider.
+fn capacity_providers(ctx: &mut Ctx<'_>) -> Result<Vec<Item>, TerraformError> {
+    let mut items = Vec::new();
+    for i in ctx.indices("aws_ecs_capacity_provider") {
+        let address = ctx.address(i).to_string();
+        let mut f = ctx.fields(i);
+        let name = f.string("name")?.unwrap_or_else(|| ctx.resource(i).name.clone());
+        let Some(mut asg) = f.block("auto_scaling_group_provider")? else {
+            ctx.report.ignored(format!(
+                "{address}: no auto_scaling_group_provider (ECS Managed Instances are not modelled)"
+            ));
+            continue;
+        };
+        let arn = asg.string("auto_scaling_group_arn")?;
+        let group = ctx.linked(
+            i,
+            "auto_scaling_group_provider.0.auto_scaling_group_arn",
+            arn.as_deref(),
+            "aws_autoscaling_group",
+        );
+        let group_name = match (group, &arn) {
+            (Some(g), _) => group_name(ctx, g),
+            (None, Some(arn)) => name_in_identifier("aws_autoscaling_group", arn),
+            (None, None) => {
+                return Err(TerraformError::new(
+                    &asg.child("auto_scaling_group_arn"),
+                    "the Auto Scaling group of this capacity provider is neither known nor a reference to an aws_autoscaling_group of the document",
+                    "import a plan or state that includes the group",
+                ));
+            }
+        };
+        let mut provider = MapOut::default();
+        provider.put("autoScalingGroupArn", Out::str(group_name));
+        if let Some(mut ms) = asg.block("managed_scaling")? {
+            let mut m = MapOut::default();
+            m.opt("status", ms.string("status")?.map(Out::str));
+            m.opt("targetCapacity", ms.int("target_capacity")?.map(Out::int));
+            m.opt(
+                "minimumScalingStepSize",
+                ms.int("minimum_scaling_step_size")?.map(Out::int),
+            );
+            m.opt(
+                "maximumScalingStepSize",
+                ms.int("maximum_scaling_step_size")?.map(Out::int),
+            );
+            m.opt("instanceWarmupPeriod", ms.int("instance_warmup_period")?.map(Out::int));
+            ctx.finish(&ms);
+            provider.put("managedScaling", m.done());
+        }
+        provider.opt(
+            "managedTerminationProtection",
+            asg.string("managed_termination_protection")?.map(Out::str),
+        );
+        provider.opt("managedDraining", asg.string("managed_draining")?.map(Out::str));
+        ctx.finish(&asg);
+        ctx.finish(&f);
+        let mut m = MapOut::default();
+        m.put("name", Out::str(&name));
+        m.put("autoScalingGroupProvider", provider.done());
+        ctx.report.imported(&address, format!("ecs.capacityProviders: {name}"));
+        items.push((Some(format!("from {address}")), m.done()));
+    }
+    Ok(items)
+}

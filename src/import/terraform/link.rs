@@ -1,0 +1,158 @@
+//! The resource an attribute points at (`cluster`, `target_group_arn`, `alarm_actions`), found
+//! by its known value (a name, an id or an ARN) or, in a plan where the value is not known yet,
+//! through the configuration's references; and the name each resource has in the scenario.
+
+use serde_json::Value;
+
+use super::refs::Model;
+use super::report::Report;
+use super::show::Resource;
+
+/// The name a resource is known by in the scenario (`None` when it has none yet).
+pub fn name_of(r: &Resource) -> Option<String> {
+    let key = match r.kind.as_str() {
+        "aws_ecs_task_definition" => "family",
+        "aws_appautoscaling_target" => "resource_id",
+        "aws_cloudwatch_metric_alarm" => "alarm_name",
+        _ => "name",
+    };
+    r.values
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// The name inside an identifier of a resource of `kind`: an ARN's name part, or the value.
+///
+/// `arn:aws:ecs:us-east-1:123456789012:cluster/demo` -> `demo`;
+/// `...:task-definition/web:3` -> `web`; `...:targetgroup/web/0123abcd` -> `web`;
+/// `...:autoScalingGroupName/ecs` -> `ecs`; `...:policyName/up` -> `up`.
+pub fn name_in_identifier(kind: &str, id: &str) -> String {
+    let after = |marker: &str| id.split_once(marker).map(|(_, rest)| rest.to_string());
+    let name = match kind {
+        "aws_ecs_cluster" => after(":cluster/"),
+        "aws_ecs_task_definition" => after(":task-definition/").or_else(|| Some(id.to_string())).map(|f| {
+            // `family:revision`: the family.
+            f.rsplit_once(':')
+                .filter(|(_, r)| r.parse::<u32>().is_ok())
+                .map_or(f.clone(), |(fam, _)| fam.to_string())
+        }),
+        "aws_lb_target_group" => after(":targetgroup/").map(|r| r.split('/').next().unwrap_or_default().to_string()),
+        "aws_autoscaling_group" => after("autoScalingGroupName/"),
+        "aws_appautoscaling_policy" => after("policyName/"),
+        "aws_ecs_capacity_provider" => after(":capacity-provider/"),
+        "aws_ecs_service" => after(":service/").map(|r| r.rsplit('/').next().unwrap_or_default().to_string()),
+        _ => None,
+    };
+    name.unwrap_or_else(|| id.to_string())
+}
+
+/// Finds the resource of `kind` that attribute `argument` of resource `res` points at: the one
+/// whose id, ARN or name is `known`, or, when the plan does not know the value, the one the
+/// configuration's references name (recorded in the report as resolved).
+pub fn linked(
+    model: &Model,
+    report: &mut Report,
+    res: usize,
+    argument: &str,
+    known: Option<&str>,
+    kind: &str,
+) -> Option<usize> {
+    if let Some(known) = known {
+        return find_by_identifier(model, kind, known);
+    }
+    let reference = model
+        .references(res, argument)
+        .into_iter()
+        .find(|r| model.resources()[r.resource].kind == kind)?;
+    let holder = &model.resources()[res];
+    report.resolved.push(format!(
+        "{}.{} = {}",
+        holder.address,
+        argument.replace(".0.", "[0]."),
+        reference.written
+    ));
+    Some(reference.resource)
+}
+
+/// Every resource of `kind` the attribute points at (a list such as `alarm_actions`), the
+/// same way as `linked`.
+pub fn linked_all(model: &Model, report: &mut Report, res: usize, argument: &str, kind: &str) -> Vec<usize> {
+    let refs: Vec<usize> = model
+        .references(res, argument)
+        .into_iter()
+        .filter(|r| model.resources()[r.resource].kind == kind)
+        .map(|r| r.resource)
+        .collect();
+    if !refs.is_empty() {
+        let holder = &model.resources()[res];
+        let names: Vec<&str> = refs.iter().map(|&i| model.resources()[i].address.as_str()).collect();
+        report
+            .resolved
+            .push(format!("{}.{argument} = {}", holder.address, names.join(", ")));
+    }
+    refs
+}
+
+/// The resource of `kind` whose `id`, `arn` or name is `id`, or whose name is the one inside it.
+pub fn find_by_identifier(model: &Model, kind: &str, id: &str) -> Option<usize> {
+    let inner = name_in_identifier(kind, id);
+    let matches = |r: &Resource, key: &str| r.values.get(key).and_then(Value::as_str) == Some(id);
+    let by_value = model
+        .resources()
+        .iter()
+        .position(|r| r.kind == kind && (matches(r, "id") || matches(r, "arn")));
+    by_value.or_else(|| {
+        model
+            .resources()
+            .iter()
+            .position(|r| r.kind == kind && name_of(r).as_deref() == Some(inner.as_str()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_read_out_of_arns() {
+        for (kind, id, name) in [
+            (
+                "aws_ecs_cluster",
+                "arn:aws:ecs:us-east-1:123456789012:cluster/demo",
+                "demo",
+            ),
+            ("aws_ecs_cluster", "demo", "demo"),
+            (
+                "aws_ecs_task_definition",
+                "arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+                "web",
+            ),
+            ("aws_ecs_task_definition", "web:12", "web"),
+            ("aws_ecs_task_definition", "web", "web"),
+            (
+                "aws_lb_target_group",
+                "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/6d0ecf831eec9f09",
+                "web-tg",
+            ),
+            (
+                "aws_autoscaling_group",
+                "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:0a1b:autoScalingGroupName/ecs-m5",
+                "ecs-m5",
+            ),
+            (
+                "aws_appautoscaling_policy",
+                "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:0b1e:resource/ecs/service/demo/web:policyName/step-out",
+                "step-out",
+            ),
+            (
+                "aws_ecs_service",
+                "arn:aws:ecs:us-east-1:123456789012:service/demo/web",
+                "web",
+            ),
+        ] {
+            assert_eq!(name_in_identifier(kind, id), name, "{id}");
+        }
+    }
+}

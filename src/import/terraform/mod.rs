@@ -1,0 +1,104 @@
+//! `ecsim import terraform`: `terraform show -json` output (a plan's `planned_values` or the
+//! state's `values`, child modules included) -> a scenario. Each resource type ecsim models is
+//! mapped to the AWS API shape the scenario format uses, under a `# from <address>` comment;
+//! every other resource, and every attribute that is set but not modelled, is reported.
+//!
+//! `show` reads the JSON, `refs` follows references through a plan's configuration, `fields`
+//! reads attributes and remembers which were not read, `link` names the resource an attribute
+//! points at, and one file per family of resources writes its part of the scenario
+//! (`compute`: Auto Scaling groups and launch templates; `ecs`: clusters and capacity
+//! providers; `task_definitions`; `services`; `scaling`: Application Auto Scaling; `alarms`;
+//! `target_groups`); `scenario` puts the parts together.
+
+mod alarms;
+mod compute;
+mod ecs;
+mod fields;
+mod link;
+mod refs;
+mod report;
+mod scaling;
+mod scenario;
+mod services;
+mod show;
+mod target_groups;
+mod task_definitions;
+mod yaml_out;
+
+pub use report::Report;
+pub use show::ShowKind;
+
+/// A Terraform document ecsim cannot import: where (a line and column of the JSON, or the
+/// address and attribute path of a resource), what is wrong and what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TerraformError {
+    /// The resource address and attribute path (`aws_ecs_service.web.desired_count`), or empty.
+    pub path: String,
+    /// The line in the file (1-based), or 0 when the problem is not at one place of the text.
+    pub line: usize,
+    /// The column in the file (1-based), or 0.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
+}
+
+impl TerraformError {
+    /// An error about the resource attribute at `path`.
+    pub fn new(path: &str, message: impl Into<String>, help: impl Into<String>) -> Self {
+        TerraformError {
+            path: path.to_string(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    /// An error at a place of the text.
+    pub fn at_line(line: usize, column: usize, message: impl Into<String>, help: impl Into<String>) -> Self {
+        TerraformError {
+            path: String::new(),
+            line,
+            column,
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+
+    /// The message as the command line prints it: `file:line:column: path: message`, then the help.
+    pub fn render(&self, file: &str) -> String {
+        let place = if self.line > 0 {
+            format!("{file}:{}:{}", self.line, self.column)
+        } else {
+            file.to_string()
+        };
+        let path = if self.path.is_empty() {
+            String::new()
+        } else {
+            format!(" {}:", self.path)
+        };
+        format!("error: {place}:{path} {}\n  help: {}", self.message, self.help)
+    }
+}
+
+/// A scenario made from a Terraform document, and what was done to make it.
+#[derive(Debug)]
+pub struct TerraformImport {
+    /// The scenario text (YAML), which validates as it is.
+    pub scenario: String,
+    /// What was imported, ignored, guessed and resolved.
+    pub report: Report,
+    /// A plan or a state.
+    pub kind: ShowKind,
+}
+
+/// Imports `terraform show -json` output; `file_name` is written into the scenario's header.
+pub fn import_terraform(text: &str, file_name: &str) -> Result<TerraformImport, TerraformError> {
+    let show = show::read_show(text)?;
+    let kind = show.kind;
+    let model = refs::Model::new(show);
+    let (scenario, report) = scenario::build(&model, file_name)?;
+    Ok(TerraformImport { scenario, report, kind })
+}

@@ -1,0 +1,374 @@
+//! `aws_appautoscaling_target`, `aws_appautoscaling_policy` (target tracking and step) and
+//! `aws_appautoscaling_scheduled_action` -> `applicationAutoScaling`, for the ECS services of the
+//! scenario. A `resource_id` a plan does not know yet is rebuilt from what it references
+//! (`service/<cluster>/<service>`, or the scalable target's).
+
+use super::TerraformError;
+use super::fields::Fields;
+use super::link::name_of;
+use super::scenario::{Ctx, Item};
+use super::target_groups::target_group_name;
+use super::yaml_out::{MapOut, Out};
+
+/// The ECS service dimension, the only one ecsim scales.
+const SERVICE_DIMENSION: &str = "ecs:service:DesiredCount";
+
+/// `applicationAutoScaling` (`None` when the document has nothing for the scenario's services),
+/// and the names of the policies written.
+pub fn application_auto_scaling(
+    ctx: &mut Ctx<'_>,
+    cluster: &str,
+    services: &[String],
+) -> Result<(Option<Out>, Vec<String>), TerraformError> {
+    let mut targets = Vec::new();
+    for i in ctx.indices("aws_appautoscaling_target") {
+        let Some(id) = for_scenario(ctx, i, cluster, services) else {
+            continue;
+        };
+        targets.push(target(ctx, i, &id)?);
+    }
+    let mut policies = Vec::new();
+    let mut names = Vec::new();
+    for i in ctx.indices("aws_appautoscaling_policy") {
+        let Some(id) = for_scenario(ctx, i, cluster, services) else {
+            continue;
+        };
+        if let Some(p) = policy(ctx, i, &id)? {
+            if let Out::Map(entries) = &p.1 {
+                if let Some((_, Out::Str(name))) = entries.first() {
+                    names.push(name.clone());
+                }
+            }
+            policies.push(p);
+        }
+    }
+    let mut scheduled = Vec::new();
+    for i in ctx.indices("aws_appautoscaling_scheduled_action") {
+        let Some(id) = for_scenario(ctx, i, cluster, services) else {
+            continue;
+        };
+        scheduled.push(scheduled_action(ctx, i, &id)?);
+    }
+    let mut block = Vec::new();
+    for (key, items) in [
+        ("scalableTargets", targets),
+        ("scalingPolicies", policies),
+        ("scheduledActions", scheduled),
+    ] {
+        if !items.is_empty() {
+            block.push((key.to_string(), Out::List(items)));
+        }
+    }
+    Ok(((!block.is_empty()).then_some(Out::Map(block)), names))
+}
+
+/// The resource id of resource `i` when it scales a service of the scenario; otherwise reports
+/// it as ignored and gives `None`.
+fn for_scenario(ctx: &mut Ctx<'_>, i: usize, cluster: &str, services: &[String]) -> Option<String> {
+    let address = ctx.address(i);
+    let values = &ctx.resource(i).values;
+    let text = |k: &str| values.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+    let (namespace, dimension) = (text("service_namespace"), text("scalable_dimension"));
+    if namespace != "ecs" || dimension != SERVICE_DIMENSION {
+        ctx.report.ignored(format!(
+            "{address}: scales {namespace} {dimension} (ecsim scales ECS services' {SERVICE_DIMENSION})"
+        ));
+        return None;
+    }
+    let Some(id) = resource_id(ctx, i, 0) else {
+        ctx.report.ignored(format!(
+            "{address}: its resource_id is not known and references no aws_ecs_service of the document"
+        ));
+        return None;
+    };
+    let service = id.strip_prefix(&format!("service/{cluster}/"));
+    if !service.is_some_and(|s| services.iter().any(|n| n == s)) {
+        ctx.report
+            .ignored(format!("{address}: scales {id}, not a service of the scenario"));
+        return None;
+    }
+    Some(id)
+}
+
+/// `resource_id` as known, or rebuilt from the resources it references: a scalable target's
+/// id, or `service/<cluster>/<service>` from the service (and cluster) it names.
+fn resource_id(ctx: &mut Ctx<'_>, i: usize, depth: usize) -> Option<String> {
+    if let Some(id) = ctx.resource(i).values.get("resource_id").and_then(|v| v.as_str()) {
+        return Some(id.to_string());
+    }
+    let refs = ctx.model.references(i, "resource_id");
+    let kind_of = |r: &super::refs::Reference| ctx.resource(r.resource).kind.as_str();
+    if let Some(t) = refs.iter().find(|r| kind_of(r) == "aws_appautoscaling_target").cloned() {
+        if depth < 2 {
+            let id = resource_id(ctx, t.resource, depth + 1)?;
+            ctx.report
+                .resolved
+                .push(format!("{}.resource_id = {} ({id})", ctx.address(i), t.written));
+            return Some(id);
+        }
+    }
+    let service = refs.iter().find(|r| kind_of(r) == "aws_ecs_service")?.clone();
+    let service_name = name_of(ctx.resource(service.resource))?;
+    let cluster = match refs.iter().find(|r| kind_of(r) == "aws_ecs_cluster") {
+        Some(c) => name_of(ctx.resource(c.resource))?,
+        None => {
+            let known = ctx
+                .resource(service.resource)
+                .values
+                .get("cluster")
+                .and_then(|v| v.as_str());
+            match known {
+                Some(c) => super::link::name_in_identifier("aws_ecs_cluster", c),
+                None => {
+                    let c = ctx.model.references(service.resource, "cluster");
+                    let c = c.iter().find(|r| kind_of(r) == "aws_ecs_cluster")?;
+                    name_of(ctx.resource(c.resource))?
+                }
+            }
+        }
+    };
+    let id = format!("service/{cluster}/{service_name}");
+    ctx.report.resolved.push(format!(
+        "{}.resource_id = {id} (from {})",
+        ctx.address(i),
+        service.written
+    ));
+    Some(id)
+}
+
+/// The fields every Application Auto Scaling item starts with.
+fn common(m: &mut MapOut, id: &str) {
+    m.put("ServiceNamespace", Out::str("ecs"));
+    m.put("ResourceId", Out::str(id));
+    m.put("ScalableDimension", Out::str(SERVICE_DIMENSION));
+}
+
+fn skip_common(f: &mut Fields<'_>) {
+    f.skip(&[
+        "service_namespace",
+        "scalable_dimension",
+        "resource_id",
+        "role_arn",
+        "tags",
+    ]);
+}
+
+fn target(ctx: &mut Ctx<'_>, i: usize, id: &str) -> Result<Item, TerraformError> {
+    let address = ctx.address(i).to_string();
+    let mut f = ctx.fields(i);
+    skip_common(&mut f);
+    let mut m = MapOut::default();
+    common(&mut m, id);
+    m.opt("MinCapacity", f.int("min_capacity")?.map(Out::int));
+    m.opt("MaxCapacity", f.int("max_capacity")?.map(Out::int));
+    if let Some(mut s) = f.block("suspended_state")? {
+        let mut st = MapOut::default();
+        for (key, name) in [
+            ("dynamic_scaling_in_suspended", "DynamicScalingInSuspended"),
+            ("dynamic_scaling_out_suspended", "DynamicScalingOutSuspended"),
+            ("scheduled_scaling_suspended", "ScheduledScalingSuspended"),
+        ] {
+            if s.boolean(key)? == Some(true) {
+                st.put(name, Out::Bool(true));
+            }
+        }
+        ctx.finish(&s);
+        if !st.0.is_empty() {
+            m.put("SuspendedState", st.done());
+        }
+    }
+    ctx.finish(&f);
+    ctx.report
+        .imported(&address, format!("applicationAutoScaling.scalableTargets: {id}"));
+    Ok((Some(format!("from {address}")), m.done()))
+}
+
+fn policy(ctx: &mut Ctx<'_>, i: usize, id: &str) -> Result<Option<Item>, TerraformError> {
+    let address = ctx.address(i).to_string();
+    let mut f = ctx.fields(i);
+    skip_common(&mut f);
+    f.skip(&["alarm_arns", "policy_arn"]);
+    let name = f.string("name")?.unwrap_or_else(|| ctx.resource(i).name.clone());
+    // The provider's default policy type is StepScaling.
+    let kind = f.string("policy_type")?.unwrap_or_else(|| "StepScaling".into());
+    let mut m = MapOut::default();
+    m.put("PolicyName", Out::str(&name));
+    common(&mut m, id);
+    m.put("PolicyType", Out::str(&kind));
+    match kind.as_str() {
+        "TargetTrackingScaling" => {
+            let Some(config) = target_tracking(ctx, i, &mut f)? else {
+                ctx.finish(&f);
+                return Ok(None);
+            };
+            m.put("TargetTrackingScalingPolicyConfiguration", config);
+        }
+        "StepScaling" => {
+            m.opt("StepScalingPolicyConfiguration", step_scaling(ctx, &mut f)?);
+        }
+        other => {
+            ctx.report
+                .ignored(format!("{address}: policy type {other} is not modelled"));
+            return Ok(None);
+        }
+    }
+    ctx.finish(&f);
+    ctx.report.imported(
+        &address,
+        format!("applicationAutoScaling.scalingPolicies: {name} ({kind})"),
+    );
+    Ok(Some((Some(format!("from {address}")), m.done())))
+}
+
+/// `target_tracking_scaling_policy_configuration`; `None` (reported) when its metric is a
+/// metric-math expression, which ecsim's target tracking does not read from Terraform.
+fn target_tracking(ctx: &mut Ctx<'_>, i: usize, f: &mut Fields<'_>) -> Result<Option<Out>, TerraformError> {
+    let Some(mut c) = f.block("target_tracking_scaling_policy_configuration")? else {
+        return Err(TerraformError::new(
+            &f.child("target_tracking_scaling_policy_configuration"),
+            "a TargetTrackingScaling policy without its configuration",
+            "add target_tracking_scaling_policy_configuration { target_value = ... }",
+        ));
+    };
+    let mut m = MapOut::default();
+    m.opt("TargetValue", c.number("target_value")?.map(Out::num));
+    if let Some(mut p) = c.block("predefined_metric_specification")? {
+        let mut pm = MapOut::default();
+        let kind = p.string("predefined_metric_type")?;
+        pm.opt("PredefinedMetricType", kind.clone().map(Out::str));
+        let label = match p.string("resource_label")? {
+            Some(l) => Some(l),
+            None if kind.as_deref() == Some("ALBRequestCountPerTarget") => Some(guessed_label(ctx, i)),
+            None => None,
+        };
+        pm.opt("ResourceLabel", label.map(Out::str));
+        ctx.finish(&p);
+        m.put("PredefinedMetricSpecification", pm.done());
+    }
+    if let Some(mut cm) = c.block("customized_metric_specification")? {
+        if !cm.blocks("metrics")?.is_empty() {
+            ctx.report.ignored(format!(
+                "{}: a metric-math customized metric (not imported; write it in the scenario by hand): the policy is left out",
+                cm.path
+            ));
+            return Ok(None);
+        }
+        let mut spec = MapOut::default();
+        spec.opt("MetricName", cm.string("metric_name")?.map(Out::str));
+        spec.opt("Namespace", cm.string("namespace")?.map(Out::str));
+        let mut dims = Vec::new();
+        for mut d in cm.blocks("dimensions")? {
+            let mut dm = MapOut::default();
+            dm.opt("Name", d.string("name")?.map(Out::str));
+            dm.opt("Value", d.string("value")?.map(Out::str));
+            ctx.finish(&d);
+            dims.push(dm.done());
+        }
+        if !dims.is_empty() {
+            spec.put("Dimensions", Out::list(dims));
+        }
+        spec.opt("Statistic", cm.string("statistic")?.map(Out::str));
+        spec.opt("Unit", cm.string("unit")?.map(Out::str));
+        ctx.finish(&cm);
+        m.put("CustomizedMetricSpecification", spec.done());
+    }
+    m.opt("ScaleOutCooldown", c.int("scale_out_cooldown")?.map(Out::int));
+    m.opt("ScaleInCooldown", c.int("scale_in_cooldown")?.map(Out::int));
+    if c.boolean("disable_scale_in")? == Some(true) {
+        m.put("DisableScaleIn", Out::Bool(true));
+    }
+    ctx.finish(&c);
+    Ok(Some(m.done()))
+}
+
+/// `app/<lb>/<id>/targetgroup/<tg>/<id>` for an ALB request count policy whose label a plan
+/// does not know: the target group it references, with placeholder ids (reported).
+fn guessed_label(ctx: &mut Ctx<'_>, i: usize) -> String {
+    let argument = "target_tracking_scaling_policy_configuration.0.predefined_metric_specification.0.resource_label";
+    let refs = ctx.model.references(i, argument);
+    let named = |kind: &str| {
+        refs.iter()
+            .find(|r| ctx.resource(r.resource).kind == kind)
+            .map(|r| r.resource)
+    };
+    let tg = named("aws_lb_target_group").map_or_else(|| "unknown".to_string(), |t| target_group_name(ctx, t));
+    let lb = named("aws_lb")
+        .or_else(|| named("aws_alb"))
+        .and_then(|l| name_of(ctx.resource(l)))
+        .unwrap_or_else(|| "unknown".into());
+    let label = format!("app/{lb}/0000000000000000/targetgroup/{tg}/0000000000000000");
+    ctx.report.guess(format!(
+        "{}: resource_label not known in the plan; {label} written (ecsim needs only the target group name)",
+        ctx.address(i)
+    ));
+    label
+}
+
+/// `step_scaling_policy_configuration` with its `step_adjustment` blocks (bounds may be strings).
+fn step_scaling(ctx: &mut Ctx<'_>, f: &mut Fields<'_>) -> Result<Option<Out>, TerraformError> {
+    let Some(mut c) = f.block("step_scaling_policy_configuration")? else {
+        return Ok(None);
+    };
+    let mut m = MapOut::default();
+    m.opt("AdjustmentType", c.string("adjustment_type")?.map(Out::str));
+    let mut steps = Vec::new();
+    for mut s in c.blocks("step_adjustment")? {
+        let mut sm = MapOut::default();
+        sm.opt(
+            "MetricIntervalLowerBound",
+            s.number("metric_interval_lower_bound")?.map(Out::num),
+        );
+        sm.opt(
+            "MetricIntervalUpperBound",
+            s.number("metric_interval_upper_bound")?.map(Out::num),
+        );
+        sm.opt("ScalingAdjustment", s.int("scaling_adjustment")?.map(Out::int));
+        ctx.finish(&s);
+        steps.push(sm.done());
+    }
+    m.put("StepAdjustments", Out::list(steps));
+    m.opt("Cooldown", c.int("cooldown")?.map(Out::int));
+    m.opt(
+        "MetricAggregationType",
+        c.string("metric_aggregation_type")?.map(Out::str),
+    );
+    m.opt(
+        "MinAdjustmentMagnitude",
+        c.int("min_adjustment_magnitude")?.map(Out::int),
+    );
+    ctx.finish(&c);
+    Ok(Some(m.done()))
+}
+
+fn scheduled_action(ctx: &mut Ctx<'_>, i: usize, id: &str) -> Result<Item, TerraformError> {
+    let address = ctx.address(i).to_string();
+    let mut f = ctx.fields(i);
+    skip_common(&mut f);
+    let name = f.string("name")?.unwrap_or_else(|| ctx.resource(i).name.clone());
+    let mut m = MapOut::default();
+    m.put("ScheduledActionName", Out::str(&name));
+    common(&mut m, id);
+    let schedule = f.string("schedule")?.ok_or_else(|| {
+        TerraformError::new(
+            &f.child("schedule"),
+            "a scheduled action without schedule",
+            "schedule is required: at(...), rate(...) or cron(...)",
+        )
+    })?;
+    m.put("Schedule", Out::str(schedule));
+    m.opt("Timezone", f.string("timezone")?.map(Out::str));
+    m.opt("StartTime", f.string("start_time")?.map(Out::str));
+    m.opt("EndTime", f.string("end_time")?.map(Out::str));
+    if let Some(mut a) = f.block("scalable_target_action")? {
+        let mut am = MapOut::default();
+        // The provider stores both as strings, so that either may be left out.
+        am.opt("MinCapacity", a.int("min_capacity")?.map(Out::int));
+        am.opt("MaxCapacity", a.int("max_capacity")?.map(Out::int));
+        ctx.finish(&a);
+        m.put("ScalableTargetAction", am.done());
+    }
+    ctx.finish(&f);
+    ctx.report
+        .imported(&address, format!("applicationAutoScaling.scheduledActions: {name}"));
+    Ok((Some(format!("from {address}")), m.done()))
+}

@@ -1,0 +1,197 @@
+//! `aws_ecs_service` -> `ecs.services`: the task definition (by family), desired count, launch
+//! type or capacity provider strategy, deployment settings, placement, load balancers and the
+//! health check grace period, for the services of the simulated cluster.
+
+use super::TerraformError;
+use super::ecs::{EcsParts, strategy_items};
+use super::link::{name_in_identifier, name_of};
+use super::scenario::{Ctx, Item};
+use super::target_groups::target_group_name;
+use super::task_definitions::placement_constraints;
+use super::yaml_out::{MapOut, Out};
+
+/// The services of the scenario and their names (for the `load:` placeholder).
+pub struct Services {
+    /// `ecs.services` items.
+    pub items: Vec<Item>,
+    /// The service names, in order.
+    pub names: Vec<String>,
+}
+
+/// The services that run in the simulated cluster.
+pub fn services(ctx: &mut Ctx<'_>, ecs: &EcsParts) -> Result<Services, TerraformError> {
+    let mut out = Services {
+        items: Vec::new(),
+        names: Vec::new(),
+    };
+    for (i, cluster) in &ecs.service_clusters {
+        let address = ctx.address(*i).to_string();
+        if *cluster != ecs.cluster_name {
+            ctx.report.ignored(format!(
+                "{address}: runs in cluster `{cluster}`, not the simulated `{}`",
+                ecs.cluster_name
+            ));
+            continue;
+        }
+        if let Some((name, item)) = service(ctx, *i)? {
+            ctx.report.imported(&address, format!("ecs.services: {name}"));
+            out.names.push(name);
+            out.items.push((Some(format!("from {address}")), item));
+        }
+    }
+    Ok(out)
+}
+
+fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Out)>, TerraformError> {
+    let address = ctx.address(i).to_string();
+    let mut f = ctx.fields(i);
+    f.skip(&["cluster"]);
+    let name = f.string("name")?.ok_or_else(|| {
+        TerraformError::new(
+            &f.child("name"),
+            "a service without name",
+            "name is a required argument of aws_ecs_service",
+        )
+    })?;
+    if f.string("scheduling_strategy")?.as_deref() == Some("DAEMON") {
+        ctx.report.ignored(format!(
+            "{address}: a DAEMON service (ecsim simulates REPLICA services)"
+        ));
+        return Ok(None);
+    }
+    let known_td = f.string("task_definition")?;
+    let td = ctx.linked(i, "task_definition", known_td.as_deref(), "aws_ecs_task_definition");
+    let Some(family) = td.map(|td| name_of(ctx.resource(td)).unwrap_or_else(|| ctx.resource(td).name.clone())) else {
+        let message = match &known_td {
+            Some(t) => format!(
+                "task definition `{}` is not an aws_ecs_task_definition of the document",
+                name_in_identifier("aws_ecs_task_definition", t)
+            ),
+            None => {
+                "the task definition is neither known nor a reference to an aws_ecs_task_definition of the document"
+                    .into()
+            }
+        };
+        return Err(TerraformError::new(
+            &f.child("task_definition"),
+            message,
+            "import the plan or state of the configuration that declares the task definition",
+        ));
+    };
+    let mut m = MapOut::default();
+    m.put("serviceName", Out::str(&name));
+    m.put("taskDefinition", Out::str(&family));
+    m.put("desiredCount", Out::int(f.int("desired_count")?.unwrap_or(0)));
+    let strategy = strategy_items(ctx, &mut f, "capacity_provider_strategy")?;
+    let launch_type = f.string("launch_type")?;
+    if !strategy.is_empty() {
+        m.put("capacityProviderStrategy", Out::list(strategy));
+    } else if let Some(lt) = launch_type {
+        m.put("launchType", Out::str(lt));
+    }
+    if let Some(mut dc) = f.block("deployment_controller")? {
+        m.opt(
+            "deploymentController",
+            dc.string("type")?.map(|t| Out::Map(vec![("type".into(), Out::str(t))])),
+        );
+        ctx.finish(&dc);
+    }
+    m.opt("deploymentConfiguration", deployment_configuration(ctx, &mut f)?);
+    let mut strategies = Vec::new();
+    for mut s in f.blocks("ordered_placement_strategy")? {
+        let mut p = MapOut::default();
+        p.opt("type", s.string("type")?.map(Out::str));
+        p.opt("field", s.string("field")?.map(Out::str));
+        ctx.finish(&s);
+        strategies.push(p.done());
+    }
+    if !strategies.is_empty() {
+        m.put("placementStrategy", Out::list(strategies));
+    }
+    let constraints = placement_constraints(ctx, &mut f, "placement_constraints")?;
+    if !constraints.is_empty() {
+        m.put("placementConstraints", Out::list(constraints));
+    }
+    let lbs = load_balancers(ctx, i, &mut f)?;
+    if !lbs.is_empty() {
+        m.put("loadBalancers", Out::list(lbs));
+    }
+    m.opt(
+        "healthCheckGracePeriodSeconds",
+        f.int("health_check_grace_period_seconds")?.map(Out::int),
+    );
+    // What Terraform does around the API call, not what the service is.
+    f.skip(&[
+        "force_new_deployment",
+        "wait_for_steady_state",
+        "triggers",
+        "force_delete",
+    ]);
+    ctx.finish(&f);
+    Ok(Some((name, m.done())))
+}
+
+/// `deployment_minimum_healthy_percent`, `deployment_maximum_percent`,
+/// `deployment_circuit_breaker` and `alarms` -> `deploymentConfiguration`.
+fn deployment_configuration(
+    ctx: &mut Ctx<'_>,
+    f: &mut super::fields::Fields<'_>,
+) -> Result<Option<Out>, TerraformError> {
+    let mut m = MapOut::default();
+    m.opt(
+        "minimumHealthyPercent",
+        f.int("deployment_minimum_healthy_percent")?.map(Out::int),
+    );
+    m.opt("maximumPercent", f.int("deployment_maximum_percent")?.map(Out::int));
+    if let Some(mut cb) = f.block("deployment_circuit_breaker")? {
+        let mut b = MapOut::default();
+        b.put("enable", Out::Bool(cb.boolean("enable")?.unwrap_or(false)));
+        b.put("rollback", Out::Bool(cb.boolean("rollback")?.unwrap_or(false)));
+        ctx.finish(&cb);
+        m.put("deploymentCircuitBreaker", b.done());
+    }
+    if let Some(mut al) = f.block("alarms")? {
+        let mut b = MapOut::default();
+        let names = al.strings("alarm_names")?;
+        b.put("alarmNames", Out::list(names.iter().map(Out::str).collect()));
+        b.put("enable", Out::Bool(al.boolean("enable")?.unwrap_or(false)));
+        b.put("rollback", Out::Bool(al.boolean("rollback")?.unwrap_or(false)));
+        ctx.finish(&al);
+        m.put("alarms", b.done());
+    }
+    Ok((!m.0.is_empty()).then(|| m.done()))
+}
+
+/// `load_balancer` blocks with a target group -> `loadBalancers` naming it.
+fn load_balancers(ctx: &mut Ctx<'_>, i: usize, f: &mut super::fields::Fields<'_>) -> Result<Vec<Out>, TerraformError> {
+    let mut out = Vec::new();
+    for (k, mut lb) in f.blocks("load_balancer")?.into_iter().enumerate() {
+        let known = lb.string("target_group_arn")?;
+        let argument = format!("load_balancer.{k}.target_group_arn");
+        let group = ctx.linked(i, &argument, known.as_deref(), "aws_lb_target_group");
+        let name = match (group, &known) {
+            (Some(g), _) => target_group_name(ctx, g),
+            (None, Some(arn)) => {
+                ctx.report.guess(format!(
+                    "{}: target group {arn} is not in the document; add it to elasticLoadBalancing.targetGroups",
+                    lb.path
+                ));
+                name_in_identifier("aws_lb_target_group", arn)
+            }
+            (None, None) => {
+                lb.string("elb_name")?;
+                ctx.report
+                    .ignored(format!("{}: a Classic Load Balancer (not modelled)", lb.path));
+                ctx.finish(&lb);
+                continue;
+            }
+        };
+        let mut m = MapOut::default();
+        m.put("targetGroupArn", Out::str(name));
+        m.opt("containerName", lb.string("container_name")?.map(Out::str));
+        m.opt("containerPort", lb.int("container_port")?.map(Out::int));
+        ctx.finish(&lb);
+        out.push(m.done());
+    }
+    Ok(out)
+}

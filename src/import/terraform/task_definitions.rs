@@ -1,0 +1,108 @@
+//! `aws_ecs_task_definition` -> `ecs.taskDefinitions`. Its `container_definitions` is a JSON
+//! string in ECS's own shape (camelCase), so it is parsed and written as it is: the scenario
+//! reader then reports the container fields it does not model, as for any pasted definition.
+
+use serde_json::Value;
+
+use super::TerraformError;
+use super::scenario::{Ctx, Item};
+use super::yaml_out::{MapOut, Out};
+
+/// Every task definition, in document order.
+pub fn task_definitions(ctx: &mut Ctx<'_>) -> Result<Vec<Item>, TerraformError> {
+    let mut items = Vec::new();
+    for i in ctx.indices("aws_ecs_task_definition") {
+        items.push(task_definition(ctx, i)?);
+    }
+    Ok(items)
+}
+
+fn task_definition(ctx: &mut Ctx<'_>, i: usize) -> Result<Item, TerraformError> {
+    let address = ctx.address(i).to_string();
+    let mut f = ctx.fields(i);
+    let family = f.string("family")?.ok_or_else(|| {
+        TerraformError::new(
+            &f.child("family"),
+            "a task definition without family",
+            "family is a required argument of aws_ecs_task_definition",
+        )
+    })?;
+    let containers_path = f.child("container_definitions");
+    let Some(text) = f.string("container_definitions")? else {
+        return Err(TerraformError::new(
+            &containers_path,
+            "the container definitions are not known",
+            "in a plan, container_definitions is unknown when it is built from values known only after apply (jsonencode of an image digest, say): import the state after apply, or write those values as constants",
+        ));
+    };
+    let containers: Value = serde_json::from_str(&text).map_err(|e| {
+        TerraformError::new(
+            &containers_path,
+            format!(
+                "is not JSON (line {}, column {} of the string): {e}",
+                e.line(),
+                e.column()
+            ),
+            "container_definitions is the JSON text of a list of container definitions, as jsonencode([...]) writes it",
+        )
+    })?;
+    let Value::Array(list) = &containers else {
+        return Err(TerraformError::new(
+            &containers_path,
+            "is not a JSON list of container definitions",
+            "write jsonencode([{ name = \"app\", image = \"...\" }])",
+        ));
+    };
+    let mut m = MapOut::default();
+    m.put("family", Out::str(&family));
+    m.opt("cpu", f.string("cpu")?.map(Out::str));
+    m.opt("memory", f.string("memory")?.map(Out::str));
+    m.opt("networkMode", f.string("network_mode")?.map(Out::str));
+    let compat = f.strings("requires_compatibilities")?;
+    if !compat.is_empty() {
+        m.put(
+            "requiresCompatibilities",
+            Out::list(compat.iter().map(Out::str).collect()),
+        );
+    }
+    if let Some(mut rp) = f.block("runtime_platform")? {
+        let mut p = MapOut::default();
+        p.opt(
+            "operatingSystemFamily",
+            rp.string("operating_system_family")?.map(Out::str),
+        );
+        p.opt("cpuArchitecture", rp.string("cpu_architecture")?.map(Out::str));
+        ctx.finish(&rp);
+        m.put("runtimePlatform", p.done());
+    }
+    let constraints = placement_constraints(ctx, &mut f, "placement_constraints")?;
+    if !constraints.is_empty() {
+        m.put("placementConstraints", Out::list(constraints));
+    }
+    m.put(
+        "containerDefinitions",
+        Out::list(list.iter().map(Out::from_json).collect()),
+    );
+    // Set by Terraform or AWS, not by the definition: its revision and identifiers.
+    f.skip(&["revision", "arn_without_revision", "skip_destroy", "track_latest"]);
+    ctx.finish(&f);
+    ctx.report.imported(&address, format!("ecs.taskDefinitions: {family}"));
+    Ok((Some(format!("from {address}")), m.done()))
+}
+
+/// `placement_constraints` blocks -> `{type, expression}` items.
+pub fn placement_constraints(
+    ctx: &mut Ctx<'_>,
+    f: &mut super::fields::Fields<'_>,
+    key: &str,
+) -> Result<Vec<Out>, TerraformError> {
+    let mut out = Vec::new();
+    for mut b in f.blocks(key)? {
+        let mut m = MapOut::default();
+        m.opt("type", b.string("type")?.map(Out::str));
+        m.opt("expression", b.string("expression")?.map(Out::str));
+        ctx.finish(&b);
+        out.push(m.done());
+    }
+    Ok(out)
+}
