@@ -7,6 +7,7 @@ mod check;
 mod check_outputs;
 mod expectations;
 mod files;
+mod import;
 mod interrupt;
 mod plot;
 mod run;
@@ -48,6 +49,7 @@ const EXAMPLES: &str = "Examples:
   ecsim check scenarios/ --junit results.xml
   ecsim plot output/web-ec2-fixed --format svg
   ecsim schema > ecsim.schema.json
+  ecsim import cloudformation stack.yml --parameters params.json --out scenario.yaml
   ecsim sweep scenarios/target-tracking-cpu.yaml --vary ecs.services[0].desiredCount=2,4 --replicas 5
 
 Exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 internal error.";
@@ -69,10 +71,21 @@ enum Command {
     /// Run a scenario over a grid of settings with replicates and report the best setting.
     #[command(after_help = SWEEP_EXAMPLES)]
     Sweep(Box<sweep::SweepArgs>),
+    /// Write a scenario from a CloudFormation template, a Copilot manifest or Terraform JSON.
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(import::ImportArgs),
     /// Print the JSON Schema of scenario files (for editors' YAML language servers).
     #[command(after_help = "Example:\n  ecsim schema > ecsim.schema.json")]
     Schema,
 }
+
+const IMPORT_EXAMPLES: &str = "Examples:
+  ecsim import cloudformation stack.yml --parameters params.json --out scenario.yaml
+  ecsim import copilot copilot/api/manifest.yml --env prod --out scenario.yaml
+  ecsim import terraform plan.json --out scenario.yaml      # terraform show -json plan.out > plan.json
+
+The scenario names where each item came from; its load: block is a placeholder to replace.
+The report on stderr lists what was imported, what was ignored and what was guessed.";
 
 const SWEEP_EXAMPLES: &str = "Examples:
   ecsim sweep scenarios/target-tracking-cpu.yaml --vary ecs.services[0].desiredCount=2,4,8 --replicas 5
@@ -147,6 +160,7 @@ where
         Command::Plot(args) => plot::plot(args),
         Command::Check(args) => check::check(args),
         Command::Sweep(args) => sweep::sweep(*args, env),
+        Command::Import(args) => import::import(args),
         Command::Schema => schema::schema(),
     };
     ExitCode::from(code)

@@ -59,10 +59,10 @@ const LAYERS: &[(&str, u32)] = &[
     ("trace", 3),
     ("engine", 4),
     ("scenario", 5),
-    ("import", 5),
     ("output", 5),
     ("check", 5),
     ("sweep", 5),
+    ("import", 5),
     ("cli", 6),
     ("main", 7),
 ];
