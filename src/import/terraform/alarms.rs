@@ -5,7 +5,8 @@
 use super::TerraformError;
 use super::link::{linked_all, name_in_identifier, name_of};
 use super::scenario::{Ctx, Item};
-use super::yaml_out::{MapOut, Out};
+use super::values::{InsertSome, num, seq, strings};
+use crate::import::doc::{Map, Value};
 
 /// The metrics whose alarms ecsim evaluates from a Terraform document.
 const ECS_METRICS: &[&str] = &["CPUUtilization", "MemoryUtilization"];
@@ -44,9 +45,10 @@ fn alarm(
         } else {
             format!("{namespace} {metric}")
         };
-        ctx.report.ignored(format!(
-            "{address}: an alarm on {what} (ecsim imports alarms on AWS/ECS CPUUtilization and MemoryUtilization)"
-        ));
+        ctx.ignored(
+            i,
+            format!("an alarm on {what} (ecsim imports alarms on AWS/ECS CPUUtilization and MemoryUtilization)"),
+        );
         return Ok(None);
     }
     let mut dimensions = f.string_map("dimensions")?;
@@ -55,44 +57,41 @@ fn alarm(
     }
     let dimension = |k: &str| dimensions.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let (Some(c), Some(s)) = (dimension("ClusterName"), dimension("ServiceName")) else {
-        ctx.report.ignored(format!(
-            "{address}: no ClusterName and ServiceName dimensions (a cluster-wide alarm)"
-        ));
+        ctx.ignored(i, "no ClusterName and ServiceName dimensions (a cluster-wide alarm)");
         return Ok(None);
     };
     if c != cluster || !services.contains(&s) {
-        ctx.report
-            .ignored(format!("{address}: watches service {c}/{s}, not one of the scenario"));
+        ctx.ignored(i, format!("watches service {c}/{s}, not one of the scenario"));
         return Ok(None);
     }
-    let mut m = MapOut::default();
-    m.put("AlarmName", Out::str(&name));
-    m.put("Namespace", Out::str(namespace));
-    m.put("MetricName", Out::str(metric));
-    let dims: Vec<Out> = dimensions
+    let mut m = Map::new();
+    m.insert("AlarmName", Value::from(&name));
+    m.insert("Namespace", Value::from(namespace));
+    m.insert("MetricName", Value::from(metric));
+    let dims: Vec<Value> = dimensions
         .iter()
-        .map(|(n, v)| Out::Map(vec![("Name".into(), Out::str(n)), ("Value".into(), Out::str(v))]))
+        .map(|(n, v)| Value::Map(Map::new().with("Name", n).with("Value", v)))
         .collect();
-    m.put("Dimensions", Out::list(dims));
-    m.opt("Statistic", f.string("statistic")?.map(Out::str));
-    m.opt("ExtendedStatistic", f.string("extended_statistic")?.map(Out::str));
-    m.opt("Period", f.int("period")?.map(Out::int));
-    m.opt("EvaluationPeriods", f.int("evaluation_periods")?.map(Out::int));
-    m.opt("DatapointsToAlarm", f.int("datapoints_to_alarm")?.map(Out::int));
-    m.opt("Threshold", f.number("threshold")?.map(Out::num));
-    m.opt("ComparisonOperator", f.string("comparison_operator")?.map(Out::str));
-    m.opt("TreatMissingData", f.string("treat_missing_data")?.map(Out::str));
+    m.insert("Dimensions", seq(dims));
+    m.opt("Statistic", f.string("statistic")?.map(Value::from));
+    m.opt("ExtendedStatistic", f.string("extended_statistic")?.map(Value::from));
+    m.opt("Period", f.int("period")?.map(Value::Int));
+    m.opt("EvaluationPeriods", f.int("evaluation_periods")?.map(Value::Int));
+    m.opt("DatapointsToAlarm", f.int("datapoints_to_alarm")?.map(Value::Int));
+    m.opt("Threshold", f.number("threshold")?.map(num));
+    m.opt("ComparisonOperator", f.string("comparison_operator")?.map(Value::from));
+    m.opt("TreatMissingData", f.string("treat_missing_data")?.map(Value::from));
     if f.boolean("actions_enabled")? == Some(false) {
-        m.put("ActionsEnabled", Out::Bool(false));
+        m.insert("ActionsEnabled", Value::Bool(false));
     }
     let actions = alarm_actions(ctx, i, &mut f, policies)?;
     if !actions.is_empty() {
-        m.put("AlarmActions", Out::list(actions.iter().map(Out::str).collect()));
+        m.insert("AlarmActions", strings(&actions));
     }
     f.skip(&["alarm_description", "unit"]);
     ctx.finish(&f);
-    ctx.report.imported(&address, format!("cloudWatch.alarms: {name}"));
-    Ok(Some((Some(format!("from {address}")), m.done())))
+    ctx.imported(i, format!("cloudWatch.alarms: {name}"));
+    Ok(Some((format!("from {address}"), Value::Map(m))))
 }
 
 /// The names of the imported scaling policies `alarm_actions` invokes; other actions (SNS
@@ -111,14 +110,21 @@ fn alarm_actions(
             if arn.contains(":scalingPolicy:") && arn.contains("policyName/") {
                 names.push(name_in_identifier("aws_appautoscaling_policy", arn));
             } else {
-                ctx.report.ignored(format!(
-                    "{path}: {arn} (only Application Auto Scaling policies are simulated)"
-                ));
+                let why = format!("{arn}: only Application Auto Scaling policies are simulated");
+                ctx.report.ignored(&path, "alarm action", why);
             }
         }
     } else {
         let model = ctx.model;
-        for p in linked_all(model, &mut ctx.report, i, "alarm_actions", "aws_appautoscaling_policy") {
+        for other in model.references(i, "alarm_actions") {
+            let r = ctx.resource(other.resource);
+            if r.kind != "aws_appautoscaling_policy" {
+                let why = format!("{}: only Application Auto Scaling policies are simulated", r.address);
+                ctx.report.ignored(&path, "alarm action", why);
+            }
+        }
+        for (p, written) in linked_all(model, i, "alarm_actions", "aws_appautoscaling_policy") {
+            ctx.resolved(i, format!("alarm_actions = {written}"));
             names.push(name_of(ctx.resource(p)).unwrap_or_else(|| ctx.resource(p).name.clone()));
         }
     }
@@ -127,7 +133,8 @@ fn alarm_actions(
         if policies.contains(&n) {
             kept.push(n);
         } else {
-            ctx.report.ignored(format!("{path}: policy {n}, which is not imported"));
+            ctx.report
+                .ignored(&path, "alarm action", format!("policy {n}, which is not imported"));
         }
     }
     Ok(kept)
@@ -141,9 +148,7 @@ fn dimensions_from_references(ctx: &mut Ctx<'_>, i: usize) -> Vec<(String, Strin
     for (kind, key) in [("aws_ecs_cluster", "ClusterName"), ("aws_ecs_service", "ServiceName")] {
         if let Some(r) = refs.iter().find(|r| ctx.resource(r.resource).kind == kind) {
             if let Some(n) = name_of(ctx.resource(r.resource)) {
-                ctx.report
-                    .resolved
-                    .push(format!("{}.dimensions.{key} = {} ({n})", ctx.address(i), r.written));
+                ctx.resolved(i, format!("dimensions.{key} = {} ({n})", r.written));
                 dims.push((key.to_string(), n));
             }
         }

@@ -6,7 +6,8 @@ use super::TerraformError;
 use super::fields::Fields;
 use super::link::name_of;
 use super::scenario::{Ctx, Item};
-use super::yaml_out::{MapOut, Out};
+use super::values::{InsertSome, seq, strings};
+use crate::import::doc::{Map, Value};
 
 /// The instance type a group gets when nothing in the document says which (reported as a guess).
 const FALLBACK_INSTANCE_TYPE: &str = "m5.large";
@@ -27,13 +28,7 @@ pub fn auto_scaling_groups(ctx: &mut Ctx<'_>) -> Result<(Vec<Item>, Vec<String>)
     // The launch templates and configurations were read for their instance type only.
     for kind in ["aws_launch_template", "aws_launch_configuration"] {
         for i in ctx.indices(kind) {
-            let address = ctx.address(i).to_string();
-            let mut f = ctx.fields(i);
-            f.string("instance_type")?;
-            f.string("name")?;
-            ctx.report.ignored(format!(
-                "{address}: read for its instance type only; nothing else of it is modelled"
-            ));
+            ctx.ignored(i, "read for its instance type only; nothing else of it is modelled");
         }
     }
     Ok((items, zones))
@@ -46,9 +41,7 @@ fn group(ctx: &mut Ctx<'_>, i: usize) -> Result<(Item, Vec<String>), TerraformEr
         Some(n) => n,
         None => {
             let n = ctx.resource(i).name.clone();
-            ctx.report.guess(format!(
-                "{address}: no name known yet (name_prefix or computed); named `{n}`"
-            ));
+            ctx.guess(i, format!("no name known yet (name_prefix or computed); named `{n}`"));
             n
         }
     };
@@ -56,8 +49,8 @@ fn group(ctx: &mut Ctx<'_>, i: usize) -> Result<(Item, Vec<String>), TerraformEr
     let min = f.int("min_size")?;
     let max = f.int("max_size")?;
     let desired = f.int("desired_capacity")?;
-    let mut m = MapOut::default();
-    m.put("AutoScalingGroupName", Out::str(&name));
+    let mut m = Map::new();
+    m.insert("AutoScalingGroupName", Value::from(&name));
     let (Some(min), Some(max)) = (min, max) else {
         return Err(TerraformError::new(
             &f.child(if min.is_none() { "min_size" } else { "max_size" }),
@@ -66,31 +59,36 @@ fn group(ctx: &mut Ctx<'_>, i: usize) -> Result<(Item, Vec<String>), TerraformEr
         ));
     };
     match mixed_instances_policy(ctx, &mut f)? {
-        Some(policy) => m.put("MixedInstancesPolicy", policy),
+        Some(policy) => {
+            m.insert("MixedInstancesPolicy", policy);
+        }
         None => {
             let itype = instance_type(ctx, i, &mut f)?;
-            m.put("InstanceType", Out::str(itype));
+            m.insert("InstanceType", Value::from(itype));
         }
     }
-    m.put("MinSize", Out::int(min));
-    m.put("MaxSize", Out::int(max));
+    m.insert("MinSize", Value::Int(min));
+    m.insert("MaxSize", Value::Int(max));
     if let Some(d) = desired.filter(|d| (min..=max).contains(d)) {
-        m.put("DesiredCapacity", Out::int(d));
+        m.insert("DesiredCapacity", Value::Int(d));
     } else if desired.is_none() {
-        ctx.report.guess(format!(
-            "{address}: desired_capacity not known (computed); the group starts at min_size {min}"
-        ));
+        ctx.guess(
+            i,
+            format!("desired_capacity not known (computed); the group starts at min_size {min}"),
+        );
     }
     if f.boolean("protect_from_scale_in")? == Some(true) {
-        m.put("NewInstancesProtectedFromScaleIn", Out::Bool(true));
+        m.insert("NewInstancesProtectedFromScaleIn", Value::Bool(true));
     }
-    m.opt("DefaultInstanceWarmup", f.int("default_instance_warmup")?.map(Out::int));
+    m.opt(
+        "DefaultInstanceWarmup",
+        f.int("default_instance_warmup")?.map(Value::Int),
+    );
     let zones = zones(ctx, &mut f)?;
-    m.put("AvailabilityZones", Out::list(zones.iter().map(Out::str).collect()));
+    m.insert("AvailabilityZones", strings(&zones));
     ctx.finish(&f);
-    ctx.report
-        .imported(&address, format!("ec2AutoScaling.autoScalingGroups: {name}"));
-    Ok(((Some(format!("from {address}")), m.done()), zones))
+    ctx.imported(i, format!("ec2AutoScaling.autoScalingGroups: {name}"));
+    Ok(((format!("from {address}"), Value::Map(m)), zones))
 }
 
 /// `availability_zones` as written, or one zone of the region per subnet of
@@ -112,17 +110,13 @@ fn zones(ctx: &mut Ctx<'_>, f: &mut Fields<'_>) -> Result<Vec<String>, Terraform
     } else {
         format!("{} subnets in vpc_zone_identifier", subnets.len())
     };
-    ctx.report.guess(format!(
-        "{}: {from}; assumed one Availability Zone each: {}",
-        f.path,
-        guessed.join(", ")
-    ));
+    let what = format!("{from}; assumed one Availability Zone each: {}", guessed.join(", "));
+    ctx.report.guess(&f.path, "Availability Zones", what);
     Ok(guessed)
 }
 
 /// The instance type of a group with a launch template or launch configuration.
 fn instance_type(ctx: &mut Ctx<'_>, i: usize, f: &mut Fields<'_>) -> Result<String, TerraformError> {
-    let address = ctx.address(i).to_string();
     let from_template = match f.block("launch_template")? {
         Some(mut lt) => {
             let id = lt.string("id")?.or(lt.string("name")?);
@@ -152,9 +146,7 @@ fn instance_type(ctx: &mut Ctx<'_>, i: usize, f: &mut Fields<'_>) -> Result<Stri
                 Some(t) => format!("{} has no instance_type", ctx.address(t)),
                 None => "its launch template is not in the document".into(),
             };
-            ctx.report.guess(format!(
-                "{address}: {why}; instance type {FALLBACK_INSTANCE_TYPE} assumed"
-            ));
+            ctx.guess(i, format!("{why}; instance type {FALLBACK_INSTANCE_TYPE} assumed"));
             FALLBACK_INSTANCE_TYPE.to_string()
         }
     })
@@ -162,7 +154,7 @@ fn instance_type(ctx: &mut Ctx<'_>, i: usize, f: &mut Fields<'_>) -> Result<Stri
 
 /// `mixed_instances_policy` -> `MixedInstancesPolicy` with the overrides' instance types (the
 /// launch template's own type first when there are none) and the instances distribution.
-fn mixed_instances_policy(ctx: &mut Ctx<'_>, f: &mut Fields<'_>) -> Result<Option<Out>, TerraformError> {
+fn mixed_instances_policy(ctx: &mut Ctx<'_>, f: &mut Fields<'_>) -> Result<Option<Value>, TerraformError> {
     let Some(mut policy) = f.block("mixed_instances_policy")? else {
         return Ok(None);
     };
@@ -196,41 +188,39 @@ fn mixed_instances_policy(ctx: &mut Ctx<'_>, f: &mut Fields<'_>) -> Result<Optio
         ctx.finish(&lt);
     }
     if types.is_empty() {
-        ctx.report.guess(format!(
-            "{}: no instance type in overrides or launch template; {FALLBACK_INSTANCE_TYPE} assumed",
-            policy.path
-        ));
+        let what = format!("no instance type in overrides or launch template; {FALLBACK_INSTANCE_TYPE} assumed");
+        ctx.report.guess(&policy.path, "instance type", what);
         types.push(FALLBACK_INSTANCE_TYPE.into());
     }
-    let mut m = MapOut::default();
-    let overrides: Vec<Out> = types
+    let mut m = Map::new();
+    let overrides: Vec<Value> = types
         .into_iter()
-        .map(|t| Out::Map(vec![("InstanceType".into(), Out::str(t))]))
+        .map(|t| Value::Map(Map::new().with("InstanceType", t)))
         .collect();
-    m.put(
-        "LaunchTemplate",
-        Out::Map(vec![("Overrides".into(), Out::list(overrides))]),
-    );
+    m.insert("LaunchTemplate", Map::new().with("Overrides", seq(overrides)));
     if let Some(mut d) = policy.block("instances_distribution")? {
-        let mut dist = MapOut::default();
+        let mut dist = Map::new();
         dist.opt(
             "OnDemandAllocationStrategy",
-            d.string("on_demand_allocation_strategy")?.map(Out::str),
+            d.string("on_demand_allocation_strategy")?.map(Value::from),
         );
-        dist.opt("OnDemandBaseCapacity", d.int("on_demand_base_capacity")?.map(Out::int));
+        dist.opt(
+            "OnDemandBaseCapacity",
+            d.int("on_demand_base_capacity")?.map(Value::Int),
+        );
         dist.opt(
             "OnDemandPercentageAboveBaseCapacity",
-            d.int("on_demand_percentage_above_base_capacity")?.map(Out::int),
+            d.int("on_demand_percentage_above_base_capacity")?.map(Value::Int),
         );
         dist.opt(
             "SpotAllocationStrategy",
-            d.string("spot_allocation_strategy")?.map(Out::str),
+            d.string("spot_allocation_strategy")?.map(Value::from),
         );
         ctx.finish(&d);
-        m.put("InstancesDistribution", dist.done());
+        m.insert("InstancesDistribution", Value::Map(dist));
     }
     ctx.finish(&policy);
-    Ok(Some(m.done()))
+    Ok(Some(Value::Map(m)))
 }
 
 /// The name an `aws_autoscaling_group` has in the scenario (its resource name when unknown).

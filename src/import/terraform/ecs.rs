@@ -2,21 +2,20 @@
 //! `ecs.cluster` and `ecs.capacityProviders`. A scenario simulates one cluster: the one most
 //! services run in (services of other clusters are listed as ignored).
 
-use serde_json::Value;
-
 use super::TerraformError;
 use super::compute::group_name;
 use super::fields::Fields;
 use super::link::{name_in_identifier, name_of};
 use super::scenario::{Ctx, Item};
-use super::yaml_out::{MapOut, Out};
+use super::values::{InsertSome, seq, strings};
+use crate::import::doc::{Map, Value};
 
 /// The cluster of the scenario and the capacity providers.
 pub struct EcsParts {
     /// The cluster's name.
     pub cluster_name: String,
     /// `ecs.cluster`.
-    pub cluster: Out,
+    pub cluster: Value,
     /// `ecs.capacityProviders`.
     pub capacity_providers: Vec<Item>,
     /// Each `aws_ecs_service` with the name of its cluster.
@@ -47,8 +46,8 @@ pub fn cluster_and_providers(ctx: &mut Ctx<'_>) -> Result<EcsParts, TerraformErr
         .iter()
         .copied()
         .find(|&i| name_of(ctx.resource(i)).as_deref() == Some(cluster_name.as_str()));
-    let mut cluster = MapOut::default();
-    cluster.put("clusterName", Out::str(&cluster_name));
+    let mut cluster = Map::new();
+    cluster.insert("clusterName", Value::from(&cluster_name));
     let mut providers = Vec::new();
     let mut strategy = Vec::new();
     if let Some(i) = cluster_resource {
@@ -58,12 +57,12 @@ pub fn cluster_and_providers(ctx: &mut Ctx<'_>) -> Result<EcsParts, TerraformErr
         providers = f.strings("capacity_providers")?;
         strategy = strategy_items(ctx, &mut f, "default_capacity_provider_strategy")?;
         ctx.finish(&f);
-        ctx.report
-            .imported(ctx.address(i), format!("ecs.cluster: {cluster_name}"));
+        ctx.imported(i, format!("ecs.cluster: {cluster_name}"));
     } else {
-        ctx.report.guess(format!(
-            "the services run in cluster `{cluster_name}`, which the document does not declare; its capacity providers are those of any aws_ecs_cluster_capacity_providers for it"
-        ));
+        let what = format!(
+            "the services run in cluster `{cluster_name}`, which the document does not declare: a cluster of that name is written"
+        );
+        ctx.report.guess(&cluster_name, "cluster", what);
     }
     for i in ctx.indices("aws_ecs_cluster_capacity_providers") {
         let mut f = ctx.fields(i);
@@ -75,37 +74,30 @@ pub fn cluster_and_providers(ctx: &mut Ctx<'_>) -> Result<EcsParts, TerraformErr
                 .and_then(|c| name_of(ctx.resource(c))),
         };
         if name.as_deref() != Some(cluster_name.as_str()) {
-            ctx.report.ignored(format!(
-                "{}: for cluster `{}`, not the simulated one",
-                ctx.address(i),
-                name.unwrap_or_default()
-            ));
+            ctx.ignored(
+                i,
+                format!("for cluster `{}`, not the simulated one", name.unwrap_or_default()),
+            );
             continue;
         }
         providers = f.strings("capacity_providers")?;
         strategy = strategy_items(ctx, &mut f, "default_capacity_provider_strategy")?;
         ctx.finish(&f);
-        ctx.report.imported(
-            ctx.address(i),
-            "ecs.cluster.capacityProviders and defaultCapacityProviderStrategy",
-        );
+        ctx.imported(i, "ecs.cluster.capacityProviders and defaultCapacityProviderStrategy");
     }
     for other in clusters.iter().filter(|&&i| Some(i) != cluster_resource) {
-        ctx.report.ignored(format!(
-            "{}: a second cluster (a scenario simulates one)",
-            ctx.address(*other)
-        ));
+        ctx.ignored(*other, "a second cluster (a scenario simulates one)");
     }
     if !providers.is_empty() {
-        cluster.put("capacityProviders", Out::list(providers.iter().map(Out::str).collect()));
+        cluster.insert("capacityProviders", strings(&providers));
     }
     if !strategy.is_empty() {
-        cluster.put("defaultCapacityProviderStrategy", Out::list(strategy));
+        cluster.insert("defaultCapacityProviderStrategy", seq(strategy));
     }
     let capacity_providers = capacity_providers(ctx)?;
     Ok(EcsParts {
         cluster_name,
-        cluster: cluster.done(),
+        cluster: Value::Map(cluster),
         capacity_providers,
         service_clusters,
     })
@@ -132,17 +124,14 @@ fn service_clusters(ctx: &mut Ctx<'_>) -> Result<Vec<(usize, String)>, Terraform
             .resource(i)
             .values
             .get("cluster")
-            .and_then(Value::as_str)
+            .and_then(serde_json::Value::as_str)
             .filter(|s| !s.is_empty());
         let name = match known {
             Some(id) => name_in_identifier("aws_ecs_cluster", id),
             None => match ctx.linked(i, "cluster", None, "aws_ecs_cluster") {
                 Some(c) => name_of(ctx.resource(c)).unwrap_or_else(|| ctx.resource(c).name.clone()),
                 None => {
-                    ctx.report.guess(format!(
-                        "{}: no cluster known; the default cluster `default` assumed",
-                        ctx.address(i)
-                    ));
+                    ctx.guess(i, "no cluster known; the default cluster `default` assumed");
                     "default".to_string()
                 }
             },
@@ -153,10 +142,10 @@ fn service_clusters(ctx: &mut Ctx<'_>) -> Result<Vec<(usize, String)>, Terraform
 }
 
 /// `capacity_provider_strategy` / `default_capacity_provider_strategy` blocks -> strategy items.
-pub fn strategy_items(ctx: &mut Ctx<'_>, f: &mut Fields<'_>, key: &str) -> Result<Vec<Out>, TerraformError> {
+pub fn strategy_items(ctx: &mut Ctx<'_>, f: &mut Fields<'_>, key: &str) -> Result<Vec<Value>, TerraformError> {
     let mut items = Vec::new();
     for mut b in f.blocks(key)? {
-        let mut m = MapOut::default();
+        let mut m = Map::new();
         let provider = b.string("capacity_provider")?.ok_or_else(|| {
             TerraformError::new(
                 &b.child("capacity_provider"),
@@ -164,11 +153,11 @@ pub fn strategy_items(ctx: &mut Ctx<'_>, f: &mut Fields<'_>, key: &str) -> Resul
                 "name the capacity provider (FARGATE, FARGATE_SPOT or an aws_ecs_capacity_provider's name)",
             )
         })?;
-        m.put("capacityProvider", Out::str(provider));
-        m.opt("base", b.int("base")?.filter(|&v| v > 0).map(Out::int));
-        m.opt("weight", b.int("weight")?.map(Out::int));
+        m.insert("capacityProvider", Value::from(provider));
+        m.opt("base", b.int("base")?.filter(|&v| v > 0).map(Value::Int));
+        m.opt("weight", b.int("weight")?.map(Value::Int));
         ctx.finish(&b);
-        items.push(m.done());
+        items.push(Value::Map(m));
     }
     Ok(items)
 }
@@ -181,9 +170,10 @@ fn capacity_providers(ctx: &mut Ctx<'_>) -> Result<Vec<Item>, TerraformError> {
         let mut f = ctx.fields(i);
         let name = f.string("name")?.unwrap_or_else(|| ctx.resource(i).name.clone());
         let Some(mut asg) = f.block("auto_scaling_group_provider")? else {
-            ctx.report.ignored(format!(
-                "{address}: no auto_scaling_group_provider (ECS Managed Instances are not modelled)"
-            ));
+            ctx.ignored(
+                i,
+                "no auto_scaling_group_provider (ECS Managed Instances are not modelled)",
+            );
             continue;
         };
         let arn = asg.string("auto_scaling_group_arn")?;
@@ -204,36 +194,39 @@ fn capacity_providers(ctx: &mut Ctx<'_>) -> Result<Vec<Item>, TerraformError> {
                 ));
             }
         };
-        let mut provider = MapOut::default();
-        provider.put("autoScalingGroupArn", Out::str(group_name));
+        let mut provider = Map::new();
+        provider.insert("autoScalingGroupArn", Value::from(group_name));
         if let Some(mut ms) = asg.block("managed_scaling")? {
-            let mut m = MapOut::default();
-            m.opt("status", ms.string("status")?.map(Out::str));
-            m.opt("targetCapacity", ms.int("target_capacity")?.map(Out::int));
+            let mut m = Map::new();
+            m.opt("status", ms.string("status")?.map(Value::from));
+            m.opt("targetCapacity", ms.int("target_capacity")?.map(Value::Int));
             m.opt(
                 "minimumScalingStepSize",
-                ms.int("minimum_scaling_step_size")?.map(Out::int),
+                ms.int("minimum_scaling_step_size")?.map(Value::Int),
             );
             m.opt(
                 "maximumScalingStepSize",
-                ms.int("maximum_scaling_step_size")?.map(Out::int),
+                ms.int("maximum_scaling_step_size")?.map(Value::Int),
             );
-            m.opt("instanceWarmupPeriod", ms.int("instance_warmup_period")?.map(Out::int));
+            m.opt(
+                "instanceWarmupPeriod",
+                ms.int("instance_warmup_period")?.map(Value::Int),
+            );
             ctx.finish(&ms);
-            provider.put("managedScaling", m.done());
+            provider.insert("managedScaling", Value::Map(m));
         }
         provider.opt(
             "managedTerminationProtection",
-            asg.string("managed_termination_protection")?.map(Out::str),
+            asg.string("managed_termination_protection")?.map(Value::from),
         );
-        provider.opt("managedDraining", asg.string("managed_draining")?.map(Out::str));
+        provider.opt("managedDraining", asg.string("managed_draining")?.map(Value::from));
         ctx.finish(&asg);
         ctx.finish(&f);
-        let mut m = MapOut::default();
-        m.put("name", Out::str(&name));
-        m.put("autoScalingGroupProvider", provider.done());
-        ctx.report.imported(&address, format!("ecs.capacityProviders: {name}"));
-        items.push((Some(format!("from {address}")), m.done()));
+        let mut m = Map::new();
+        m.insert("name", Value::from(&name));
+        m.insert("autoScalingGroupProvider", Value::Map(provider));
+        ctx.imported(i, format!("ecs.capacityProviders: {name}"));
+        items.push((format!("from {address}"), Value::Map(m)));
     }
     Ok(items)
 }

@@ -5,7 +5,6 @@
 use serde_json::Value;
 
 use super::refs::Model;
-use super::report::Report;
 use super::show::Resource;
 
 /// The name a resource is known by in the scenario (`None` when it has none yet).
@@ -48,51 +47,41 @@ pub fn name_in_identifier(kind: &str, id: &str) -> String {
     name.unwrap_or_else(|| id.to_string())
 }
 
+/// A resource an attribute points at, and the reference that named it when a plan did not
+/// know the attribute's value.
+pub struct Linked {
+    /// The resource (an index into the document's resources).
+    pub resource: usize,
+    /// The reference as written in the configuration, when it was followed.
+    pub via: Option<String>,
+}
+
 /// Finds the resource of `kind` that attribute `argument` of resource `res` points at: the one
 /// whose id, ARN or name is `known`, or, when the plan does not know the value, the one the
-/// configuration's references name (recorded in the report as resolved).
-pub fn linked(
-    model: &Model,
-    report: &mut Report,
-    res: usize,
-    argument: &str,
-    known: Option<&str>,
-    kind: &str,
-) -> Option<usize> {
+/// configuration's references name.
+pub fn linked(model: &Model, res: usize, argument: &str, known: Option<&str>, kind: &str) -> Option<Linked> {
     if let Some(known) = known {
-        return find_by_identifier(model, kind, known);
+        return find_by_identifier(model, kind, known).map(|resource| Linked { resource, via: None });
     }
     let reference = model
         .references(res, argument)
         .into_iter()
         .find(|r| model.resources()[r.resource].kind == kind)?;
-    let holder = &model.resources()[res];
-    report.resolved.push(format!(
-        "{}.{} = {}",
-        holder.address,
-        argument.replace(".0.", "[0]."),
-        reference.written
-    ));
-    Some(reference.resource)
+    Some(Linked {
+        resource: reference.resource,
+        via: Some(reference.written),
+    })
 }
 
-/// Every resource of `kind` the attribute points at (a list such as `alarm_actions`), the
-/// same way as `linked`.
-pub fn linked_all(model: &Model, report: &mut Report, res: usize, argument: &str, kind: &str) -> Vec<usize> {
-    let refs: Vec<usize> = model
+/// Every resource of `kind` the attribute points at through the configuration's references
+/// (a list such as `alarm_actions`), each with the reference as written.
+pub fn linked_all(model: &Model, res: usize, argument: &str, kind: &str) -> Vec<(usize, String)> {
+    model
         .references(res, argument)
         .into_iter()
         .filter(|r| model.resources()[r.resource].kind == kind)
-        .map(|r| r.resource)
-        .collect();
-    if !refs.is_empty() {
-        let holder = &model.resources()[res];
-        let names: Vec<&str> = refs.iter().map(|&i| model.resources()[i].address.as_str()).collect();
-        report
-            .resolved
-            .push(format!("{}.{argument} = {}", holder.address, names.join(", ")));
-    }
-    refs
+        .map(|r| (r.resource, r.written))
+        .collect()
 }
 
 /// The resource of `kind` whose `id`, `arn` or name is `id`, or whose name is the one inside it.

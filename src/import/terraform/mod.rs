@@ -16,17 +16,15 @@ mod ecs;
 mod fields;
 mod link;
 mod refs;
-mod report;
 mod scaling;
 mod scenario;
 mod services;
 mod show;
 mod target_groups;
 mod task_definitions;
-mod yaml_out;
+mod values;
 
-pub use report::Report;
-pub use show::ShowKind;
+use crate::import::{ImportError, Imported};
 
 /// A Terraform document ecsim cannot import: where (a line and column of the JSON, or the
 /// address and attribute path of a resource), what is wrong and what to do.
@@ -67,38 +65,31 @@ impl TerraformError {
         }
     }
 
-    /// The message as the command line prints it: `file:line:column: path: message`, then the help.
-    pub fn render(&self, file: &str) -> String {
-        let place = if self.line > 0 {
-            format!("{file}:{}:{}", self.line, self.column)
-        } else {
-            file.to_string()
-        };
-        let path = if self.path.is_empty() {
-            String::new()
-        } else {
-            format!(" {}:", self.path)
-        };
-        format!("error: {place}:{path} {}\n  help: {}", self.message, self.help)
+    /// The error as `ecsim import` reports it: at its line of `text` when it has one, else
+    /// naming the resource attribute.
+    pub fn into_import_error(self, file: &str, text: &str) -> ImportError {
+        if self.line > 0 {
+            return ImportError::in_text(
+                file,
+                text,
+                self.line,
+                self.column,
+                &self.path,
+                self.message,
+                Some(self.help),
+            );
+        }
+        let mut e = ImportError::whole_file(file, self.message, Some(self.help));
+        e.path = self.path;
+        e
     }
 }
 
-/// A scenario made from a Terraform document, and what was done to make it.
-#[derive(Debug)]
-pub struct TerraformImport {
-    /// The scenario text (YAML), which validates as it is.
-    pub scenario: String,
-    /// What was imported, ignored, guessed and resolved.
-    pub report: Report,
-    /// A plan or a state.
-    pub kind: ShowKind,
-}
-
-/// Imports `terraform show -json` output; `file_name` is written into the scenario's header.
-pub fn import_terraform(text: &str, file_name: &str) -> Result<TerraformImport, TerraformError> {
-    let show = show::read_show(text)?;
-    let kind = show.kind;
+/// Imports `terraform show -json` output (of a plan or of the state) read from `file_name`.
+pub fn import(text: &str, file_name: &str) -> Result<Imported, ImportError> {
+    let into_error = |e: TerraformError| e.into_import_error(file_name, text);
+    let show = show::read_show(text).map_err(into_error)?;
     let model = refs::Model::new(show);
-    let (scenario, report) = scenario::build(&model, file_name)?;
-    Ok(TerraformImport { scenario, report, kind })
+    let (scenario, report) = scenario::build(&model).map_err(into_error)?;
+    Ok(Imported { scenario, report })
 }

@@ -8,7 +8,8 @@ use super::fields::Fields;
 use super::link::name_of;
 use super::scenario::{Ctx, Item};
 use super::target_groups::target_group_name;
-use super::yaml_out::{MapOut, Out};
+use super::values::{InsertSome, commented, num, seq};
+use crate::import::doc::{Map, Value};
 
 /// The ECS service dimension, the only one ecsim scales.
 const SERVICE_DIMENSION: &str = "ecs:service:DesiredCount";
@@ -19,7 +20,7 @@ pub fn application_auto_scaling(
     ctx: &mut Ctx<'_>,
     cluster: &str,
     services: &[String],
-) -> Result<(Option<Out>, Vec<String>), TerraformError> {
+) -> Result<(Option<Value>, Vec<String>), TerraformError> {
     let mut targets = Vec::new();
     for i in ctx.indices("aws_appautoscaling_target") {
         let Some(id) = for_scenario(ctx, i, cluster, services) else {
@@ -34,8 +35,8 @@ pub fn application_auto_scaling(
             continue;
         };
         if let Some(p) = policy(ctx, i, &id)? {
-            if let Out::Map(entries) = &p.1 {
-                if let Some((_, Out::Str(name))) = entries.first() {
+            if let Value::Map(m) = &p.1 {
+                if let Some(Value::Str(name)) = m.get("PolicyName") {
                     names.push(name.clone());
                 }
             }
@@ -49,42 +50,42 @@ pub fn application_auto_scaling(
         };
         scheduled.push(scheduled_action(ctx, i, &id)?);
     }
-    let mut block = Vec::new();
+    let mut block = Map::new();
     for (key, items) in [
         ("scalableTargets", targets),
         ("scalingPolicies", policies),
         ("scheduledActions", scheduled),
     ] {
         if !items.is_empty() {
-            block.push((key.to_string(), Out::List(items)));
+            block.insert(key, commented(items));
         }
     }
-    Ok(((!block.is_empty()).then_some(Out::Map(block)), names))
+    Ok(((!block.is_empty()).then_some(Value::Map(block)), names))
 }
 
 /// The resource id of resource `i` when it scales a service of the scenario; otherwise reports
 /// it as ignored and gives `None`.
 fn for_scenario(ctx: &mut Ctx<'_>, i: usize, cluster: &str, services: &[String]) -> Option<String> {
-    let address = ctx.address(i);
     let values = &ctx.resource(i).values;
     let text = |k: &str| values.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
     let (namespace, dimension) = (text("service_namespace"), text("scalable_dimension"));
     if namespace != "ecs" || dimension != SERVICE_DIMENSION {
-        ctx.report.ignored(format!(
-            "{address}: scales {namespace} {dimension} (ecsim scales ECS services' {SERVICE_DIMENSION})"
-        ));
+        ctx.ignored(
+            i,
+            format!("scales {namespace} {dimension} (ecsim scales ECS services' {SERVICE_DIMENSION})"),
+        );
         return None;
     }
     let Some(id) = resource_id(ctx, i, 0) else {
-        ctx.report.ignored(format!(
-            "{address}: its resource_id is not known and references no aws_ecs_service of the document"
-        ));
+        ctx.ignored(
+            i,
+            "its resource_id is not known and references no aws_ecs_service of the document",
+        );
         return None;
     };
     let service = id.strip_prefix(&format!("service/{cluster}/"));
     if !service.is_some_and(|s| services.iter().any(|n| n == s)) {
-        ctx.report
-            .ignored(format!("{address}: scales {id}, not a service of the scenario"));
+        ctx.ignored(i, format!("scales {id}, not a service of the scenario"));
         return None;
     }
     Some(id)
@@ -101,9 +102,7 @@ fn resource_id(ctx: &mut Ctx<'_>, i: usize, depth: usize) -> Option<String> {
     if let Some(t) = refs.iter().find(|r| kind_of(r) == "aws_appautoscaling_target").cloned() {
         if depth < 2 {
             let id = resource_id(ctx, t.resource, depth + 1)?;
-            ctx.report
-                .resolved
-                .push(format!("{}.resource_id = {} ({id})", ctx.address(i), t.written));
+            ctx.resolved(i, format!("resource_id = {} ({id})", t.written));
             return Some(id);
         }
     }
@@ -128,19 +127,15 @@ fn resource_id(ctx: &mut Ctx<'_>, i: usize, depth: usize) -> Option<String> {
         }
     };
     let id = format!("service/{cluster}/{service_name}");
-    ctx.report.resolved.push(format!(
-        "{}.resource_id = {id} (from {})",
-        ctx.address(i),
-        service.written
-    ));
+    ctx.resolved(i, format!("resource_id = {id} (from {})", service.written));
     Some(id)
 }
 
 /// The fields every Application Auto Scaling item starts with.
-fn common(m: &mut MapOut, id: &str) {
-    m.put("ServiceNamespace", Out::str("ecs"));
-    m.put("ResourceId", Out::str(id));
-    m.put("ScalableDimension", Out::str(SERVICE_DIMENSION));
+fn common(m: &mut Map, id: &str) {
+    m.insert("ServiceNamespace", Value::from("ecs"));
+    m.insert("ResourceId", Value::from(id));
+    m.insert("ScalableDimension", Value::from(SERVICE_DIMENSION));
 }
 
 fn skip_common(f: &mut Fields<'_>) {
@@ -157,30 +152,29 @@ fn target(ctx: &mut Ctx<'_>, i: usize, id: &str) -> Result<Item, TerraformError>
     let address = ctx.address(i).to_string();
     let mut f = ctx.fields(i);
     skip_common(&mut f);
-    let mut m = MapOut::default();
+    let mut m = Map::new();
     common(&mut m, id);
-    m.opt("MinCapacity", f.int("min_capacity")?.map(Out::int));
-    m.opt("MaxCapacity", f.int("max_capacity")?.map(Out::int));
+    m.opt("MinCapacity", f.int("min_capacity")?.map(Value::Int));
+    m.opt("MaxCapacity", f.int("max_capacity")?.map(Value::Int));
     if let Some(mut s) = f.block("suspended_state")? {
-        let mut st = MapOut::default();
+        let mut st = Map::new();
         for (key, name) in [
             ("dynamic_scaling_in_suspended", "DynamicScalingInSuspended"),
             ("dynamic_scaling_out_suspended", "DynamicScalingOutSuspended"),
             ("scheduled_scaling_suspended", "ScheduledScalingSuspended"),
         ] {
             if s.boolean(key)? == Some(true) {
-                st.put(name, Out::Bool(true));
+                st.insert(name, Value::Bool(true));
             }
         }
         ctx.finish(&s);
-        if !st.0.is_empty() {
-            m.put("SuspendedState", st.done());
+        if !st.is_empty() {
+            m.insert("SuspendedState", Value::Map(st));
         }
     }
     ctx.finish(&f);
-    ctx.report
-        .imported(&address, format!("applicationAutoScaling.scalableTargets: {id}"));
-    Ok((Some(format!("from {address}")), m.done()))
+    ctx.imported(i, format!("applicationAutoScaling.scalableTargets: {id}"));
+    Ok((format!("from {address}"), Value::Map(m)))
 }
 
 fn policy(ctx: &mut Ctx<'_>, i: usize, id: &str) -> Result<Option<Item>, TerraformError> {
@@ -191,38 +185,34 @@ fn policy(ctx: &mut Ctx<'_>, i: usize, id: &str) -> Result<Option<Item>, Terrafo
     let name = f.string("name")?.unwrap_or_else(|| ctx.resource(i).name.clone());
     // The provider's default policy type is StepScaling.
     let kind = f.string("policy_type")?.unwrap_or_else(|| "StepScaling".into());
-    let mut m = MapOut::default();
-    m.put("PolicyName", Out::str(&name));
+    let mut m = Map::new();
+    m.insert("PolicyName", Value::from(&name));
     common(&mut m, id);
-    m.put("PolicyType", Out::str(&kind));
+    m.insert("PolicyType", Value::from(&kind));
     match kind.as_str() {
         "TargetTrackingScaling" => {
             let Some(config) = target_tracking(ctx, i, &mut f)? else {
                 ctx.finish(&f);
                 return Ok(None);
             };
-            m.put("TargetTrackingScalingPolicyConfiguration", config);
+            m.insert("TargetTrackingScalingPolicyConfiguration", config);
         }
         "StepScaling" => {
             m.opt("StepScalingPolicyConfiguration", step_scaling(ctx, &mut f)?);
         }
         other => {
-            ctx.report
-                .ignored(format!("{address}: policy type {other} is not modelled"));
+            ctx.ignored(i, format!("policy type {other} is not modelled"));
             return Ok(None);
         }
     }
     ctx.finish(&f);
-    ctx.report.imported(
-        &address,
-        format!("applicationAutoScaling.scalingPolicies: {name} ({kind})"),
-    );
-    Ok(Some((Some(format!("from {address}")), m.done())))
+    ctx.imported(i, format!("applicationAutoScaling.scalingPolicies: {name} ({kind})"));
+    Ok(Some((format!("from {address}"), Value::Map(m))))
 }
 
 /// `target_tracking_scaling_policy_configuration`; `None` (reported) when its metric is a
 /// metric-math expression, which ecsim's target tracking does not read from Terraform.
-fn target_tracking(ctx: &mut Ctx<'_>, i: usize, f: &mut Fields<'_>) -> Result<Option<Out>, TerraformError> {
+fn target_tracking(ctx: &mut Ctx<'_>, i: usize, f: &mut Fields<'_>) -> Result<Option<Value>, TerraformError> {
     let Some(mut c) = f.block("target_tracking_scaling_policy_configuration")? else {
         return Err(TerraformError::new(
             &f.child("target_tracking_scaling_policy_configuration"),
@@ -230,55 +220,52 @@ fn target_tracking(ctx: &mut Ctx<'_>, i: usize, f: &mut Fields<'_>) -> Result<Op
             "add target_tracking_scaling_policy_configuration { target_value = ... }",
         ));
     };
-    let mut m = MapOut::default();
-    m.opt("TargetValue", c.number("target_value")?.map(Out::num));
+    let mut m = Map::new();
+    m.opt("TargetValue", c.number("target_value")?.map(num));
     if let Some(mut p) = c.block("predefined_metric_specification")? {
-        let mut pm = MapOut::default();
+        let mut pm = Map::new();
         let kind = p.string("predefined_metric_type")?;
-        pm.opt("PredefinedMetricType", kind.clone().map(Out::str));
+        pm.opt("PredefinedMetricType", kind.clone().map(Value::from));
         let label = match p.string("resource_label")? {
             Some(l) => Some(l),
             None if kind.as_deref() == Some("ALBRequestCountPerTarget") => Some(guessed_label(ctx, i)),
             None => None,
         };
-        pm.opt("ResourceLabel", label.map(Out::str));
+        pm.opt("ResourceLabel", label.map(Value::from));
         ctx.finish(&p);
-        m.put("PredefinedMetricSpecification", pm.done());
+        m.insert("PredefinedMetricSpecification", Value::Map(pm));
     }
     if let Some(mut cm) = c.block("customized_metric_specification")? {
         if !cm.blocks("metrics")?.is_empty() {
-            ctx.report.ignored(format!(
-                "{}: a metric-math customized metric (not imported; write it in the scenario by hand): the policy is left out",
-                cm.path
-            ));
+            ctx.ignored(i, "a metric-math customized metric (not imported; write it in the scenario by hand): the policy is left out");
             return Ok(None);
         }
-        let mut spec = MapOut::default();
-        spec.opt("MetricName", cm.string("metric_name")?.map(Out::str));
-        spec.opt("Namespace", cm.string("namespace")?.map(Out::str));
+        let mut spec = Map::new();
+        spec.opt("MetricName", cm.string("metric_name")?.map(Value::from));
+        spec.opt("Namespace", cm.string("namespace")?.map(Value::from));
         let mut dims = Vec::new();
         for mut d in cm.blocks("dimensions")? {
-            let mut dm = MapOut::default();
-            dm.opt("Name", d.string("name")?.map(Out::str));
-            dm.opt("Value", d.string("value")?.map(Out::str));
+            let mut dm = Map::new();
+            dm.opt("Name", d.string("name")?.map(Value::from));
+            dm.opt("Value", d.string("value")?.map(Value::from));
             ctx.finish(&d);
-            dims.push(dm.done());
+            dims.push(Value::Map(dm));
         }
         if !dims.is_empty() {
-            spec.put("Dimensions", Out::list(dims));
+            spec.insert("Dimensions", seq(dims));
         }
-        spec.opt("Statistic", cm.string("statistic")?.map(Out::str));
-        spec.opt("Unit", cm.string("unit")?.map(Out::str));
+        spec.opt("Statistic", cm.string("statistic")?.map(Value::from));
+        spec.opt("Unit", cm.string("unit")?.map(Value::from));
         ctx.finish(&cm);
-        m.put("CustomizedMetricSpecification", spec.done());
+        m.insert("CustomizedMetricSpecification", Value::Map(spec));
     }
-    m.opt("ScaleOutCooldown", c.int("scale_out_cooldown")?.map(Out::int));
-    m.opt("ScaleInCooldown", c.int("scale_in_cooldown")?.map(Out::int));
+    m.opt("ScaleOutCooldown", c.int("scale_out_cooldown")?.map(Value::Int));
+    m.opt("ScaleInCooldown", c.int("scale_in_cooldown")?.map(Value::Int));
     if c.boolean("disable_scale_in")? == Some(true) {
-        m.put("DisableScaleIn", Out::Bool(true));
+        m.insert("DisableScaleIn", Value::Bool(true));
     }
     ctx.finish(&c);
-    Ok(Some(m.done()))
+    Ok(Some(Value::Map(m)))
 }
 
 /// `app/<lb>/<id>/targetgroup/<tg>/<id>` for an ALB request count policy whose label a plan
@@ -297,47 +284,47 @@ fn guessed_label(ctx: &mut Ctx<'_>, i: usize) -> String {
         .and_then(|l| name_of(ctx.resource(l)))
         .unwrap_or_else(|| "unknown".into());
     let label = format!("app/{lb}/0000000000000000/targetgroup/{tg}/0000000000000000");
-    ctx.report.guess(format!(
-        "{}: resource_label not known in the plan; {label} written (ecsim needs only the target group name)",
-        ctx.address(i)
-    ));
+    ctx.guess(
+        i,
+        format!("resource_label not known in the plan; {label} written (ecsim needs only the target group name)"),
+    );
     label
 }
 
 /// `step_scaling_policy_configuration` with its `step_adjustment` blocks (bounds may be strings).
-fn step_scaling(ctx: &mut Ctx<'_>, f: &mut Fields<'_>) -> Result<Option<Out>, TerraformError> {
+fn step_scaling(ctx: &mut Ctx<'_>, f: &mut Fields<'_>) -> Result<Option<Value>, TerraformError> {
     let Some(mut c) = f.block("step_scaling_policy_configuration")? else {
         return Ok(None);
     };
-    let mut m = MapOut::default();
-    m.opt("AdjustmentType", c.string("adjustment_type")?.map(Out::str));
+    let mut m = Map::new();
+    m.opt("AdjustmentType", c.string("adjustment_type")?.map(Value::from));
     let mut steps = Vec::new();
     for mut s in c.blocks("step_adjustment")? {
-        let mut sm = MapOut::default();
+        let mut sm = Map::new();
         sm.opt(
             "MetricIntervalLowerBound",
-            s.number("metric_interval_lower_bound")?.map(Out::num),
+            s.number("metric_interval_lower_bound")?.map(num),
         );
         sm.opt(
             "MetricIntervalUpperBound",
-            s.number("metric_interval_upper_bound")?.map(Out::num),
+            s.number("metric_interval_upper_bound")?.map(num),
         );
-        sm.opt("ScalingAdjustment", s.int("scaling_adjustment")?.map(Out::int));
+        sm.opt("ScalingAdjustment", s.int("scaling_adjustment")?.map(Value::Int));
         ctx.finish(&s);
-        steps.push(sm.done());
+        steps.push(Value::Map(sm));
     }
-    m.put("StepAdjustments", Out::list(steps));
-    m.opt("Cooldown", c.int("cooldown")?.map(Out::int));
+    m.insert("StepAdjustments", seq(steps));
+    m.opt("Cooldown", c.int("cooldown")?.map(Value::Int));
     m.opt(
         "MetricAggregationType",
-        c.string("metric_aggregation_type")?.map(Out::str),
+        c.string("metric_aggregation_type")?.map(Value::from),
     );
     m.opt(
         "MinAdjustmentMagnitude",
-        c.int("min_adjustment_magnitude")?.map(Out::int),
+        c.int("min_adjustment_magnitude")?.map(Value::Int),
     );
     ctx.finish(&c);
-    Ok(Some(m.done()))
+    Ok(Some(Value::Map(m)))
 }
 
 fn scheduled_action(ctx: &mut Ctx<'_>, i: usize, id: &str) -> Result<Item, TerraformError> {
@@ -345,8 +332,8 @@ fn scheduled_action(ctx: &mut Ctx<'_>, i: usize, id: &str) -> Result<Item, Terra
     let mut f = ctx.fields(i);
     skip_common(&mut f);
     let name = f.string("name")?.unwrap_or_else(|| ctx.resource(i).name.clone());
-    let mut m = MapOut::default();
-    m.put("ScheduledActionName", Out::str(&name));
+    let mut m = Map::new();
+    m.insert("ScheduledActionName", Value::from(&name));
     common(&mut m, id);
     let schedule = f.string("schedule")?.ok_or_else(|| {
         TerraformError::new(
@@ -355,20 +342,19 @@ fn scheduled_action(ctx: &mut Ctx<'_>, i: usize, id: &str) -> Result<Item, Terra
             "schedule is required: at(...), rate(...) or cron(...)",
         )
     })?;
-    m.put("Schedule", Out::str(schedule));
-    m.opt("Timezone", f.string("timezone")?.map(Out::str));
-    m.opt("StartTime", f.string("start_time")?.map(Out::str));
-    m.opt("EndTime", f.string("end_time")?.map(Out::str));
+    m.insert("Schedule", Value::from(schedule));
+    m.opt("Timezone", f.string("timezone")?.map(Value::from));
+    m.opt("StartTime", f.string("start_time")?.map(Value::from));
+    m.opt("EndTime", f.string("end_time")?.map(Value::from));
     if let Some(mut a) = f.block("scalable_target_action")? {
-        let mut am = MapOut::default();
+        let mut am = Map::new();
         // The provider stores both as strings, so that either may be left out.
-        am.opt("MinCapacity", a.int("min_capacity")?.map(Out::int));
-        am.opt("MaxCapacity", a.int("max_capacity")?.map(Out::int));
+        am.opt("MinCapacity", a.int("min_capacity")?.map(Value::Int));
+        am.opt("MaxCapacity", a.int("max_capacity")?.map(Value::Int));
         ctx.finish(&a);
-        m.put("ScalableTargetAction", am.done());
+        m.insert("ScalableTargetAction", Value::Map(am));
     }
     ctx.finish(&f);
-    ctx.report
-        .imported(&address, format!("applicationAutoScaling.scheduledActions: {name}"));
-    Ok((Some(format!("from {address}")), m.done()))
+    ctx.imported(i, format!("applicationAutoScaling.scheduledActions: {name}"));
+    Ok((format!("from {address}"), Value::Map(m)))
 }

@@ -4,12 +4,13 @@
 use super::TerraformError;
 use super::fields::Fields;
 use super::refs::Model;
-use super::report::Report;
 use super::show::{Resource, ShowKind};
-use super::yaml_out::{Out, write_entry};
+use super::values::commented;
+use crate::import::doc::{Doc, LoadRate, Value};
+use crate::import::report::ImportReport;
 
 /// One list item of the scenario, with its `# from <address>` comment.
-pub type Item = (Option<String>, Out);
+pub type Item = (String, Value);
 
 /// The resource types the import maps (the rest are listed as ignored).
 const MODELLED: &[&str] = &[
@@ -32,14 +33,14 @@ const MODELLED: &[&str] = &[
 const DEFAULT_REGION: &str = "us-east-1";
 
 /// The requests per second the `load:` placeholder gives every service.
-const PLACEHOLDER_RPS: u32 = 100;
+const PLACEHOLDER_RPS: i64 = 100;
 
 /// What the mapping of every resource shares: the document, the report and the region.
 pub struct Ctx<'m> {
     /// The resources and their configuration.
     pub model: &'m Model,
-    /// What was imported, ignored, guessed and resolved so far.
-    pub report: Report,
+    /// What was imported, ignored and guessed so far.
+    pub report: ImportReport,
     /// The AWS region, for guessed Availability Zone names.
     pub region: String,
 }
@@ -71,22 +72,61 @@ impl<'m> Ctx<'m> {
         Fields::new(&r.address, &r.values)
     }
 
-    /// Lists what `f` did not read as ignored attributes.
+    /// Lists the attributes `f` did not read as ignored, in one entry.
     pub fn finish(&mut self, f: &Fields<'_>) {
-        self.report.ignored_attributes(f.unread());
+        let unread = f.unread();
+        if !unread.is_empty() {
+            let prefix = format!("{}.", f.path);
+            let names: Vec<&str> = unread.iter().map(|p| p.strip_prefix(&prefix).unwrap_or(p)).collect();
+            let sentence = format!("set, but not modelled: {}", names.join(", "));
+            self.report.ignored(&f.path, "attributes", sentence);
+        }
+    }
+
+    /// Records that resource `i` became `what` in the scenario.
+    pub fn imported(&mut self, i: usize, what: impl Into<String>) {
+        let r = self.resource(i);
+        self.report.imported(&r.address, &r.kind, what);
+    }
+
+    /// Records that resource `i`, or something in it, is left out, and why.
+    pub fn ignored(&mut self, i: usize, why: impl Into<String>) {
+        let r = self.resource(i);
+        self.report.ignored(&r.address, &r.kind, why);
+    }
+
+    /// Records a value resource `i` does not give, and the one chosen.
+    pub fn guess(&mut self, i: usize, what: impl Into<String>) {
+        let r = self.resource(i);
+        self.report.guess(&r.address, &r.kind, what);
+    }
+
+    /// Records that an attribute of resource `i` unknown in the plan was resolved through the
+    /// configuration's references.
+    pub fn resolved(&mut self, i: usize, what: impl Into<String>) {
+        let r = self.resource(i);
+        let sentence = format!(
+            "unknown in the plan, resolved through its configuration: {}",
+            what.into()
+        );
+        self.report.imported(&r.address, "reference", sentence);
     }
 
     /// The resource of `kind` an attribute of resource `res` points at (`super::link::linked`).
     pub fn linked(&mut self, res: usize, argument: &str, known: Option<&str>, kind: &str) -> Option<usize> {
-        super::link::linked(self.model, &mut self.report, res, argument, known, kind)
+        let found = super::link::linked(self.model, res, argument, known, kind)?;
+        if let Some(written) = found.via {
+            self.resolved(res, format!("{} = {written}", shown_argument(argument)));
+        }
+        Some(found.resource)
     }
 }
 
-/// The scenario text and the report for a document.
-pub fn build(model: &Model, file_name: &str) -> Result<(String, Report), TerraformError> {
+/// The scenario and the report for a document.
+pub fn build(model: &Model) -> Result<(Doc, ImportReport), TerraformError> {
     let mut ctx = Ctx {
         model,
-        report: Report::default(),
+        report: ImportReport::default(),
         region: region(model),
     };
     let (groups, zones) = super::compute::auto_scaling_groups(&mut ctx)?;
@@ -98,107 +138,75 @@ pub fn build(model: &Model, file_name: &str) -> Result<(String, Report), Terrafo
     let alarms = super::alarms::alarms(&mut ctx, &ecs.cluster_name, &services.names, &policies)?;
     ignore_other_resources(&mut ctx);
 
-    let mut text = header(file_name, model.show.kind, &ecs.cluster_name);
+    let mut doc = Doc::new();
+    let kind = match model.show.kind {
+        ShowKind::Plan => "plan",
+        ShowKind::State => "state",
+    };
+    doc.set_name(&format!("{} (imported from a Terraform {kind})", ecs.cluster_name));
+    doc.set_description(&format!(
+        "The ECS services, capacity and scaling of cluster {} as Terraform describes them, with a placeholder load.",
+        ecs.cluster_name
+    ));
+    doc.set_seed(1);
+    doc.set_duration("1d");
     if !zones.is_empty() {
-        write_entry(
-            &mut text,
-            0,
-            "availabilityZones",
-            &Out::list(zones.iter().map(Out::str).collect()),
-        );
+        doc.set_availability_zones(&zones, "the zones of the Auto Scaling groups");
     }
     if !groups.is_empty() {
-        text.push('\n');
-        write_entry(
-            &mut text,
-            0,
-            "ec2AutoScaling",
-            &Out::Map(vec![("autoScalingGroups".into(), Out::List(groups))]),
-        );
+        doc.block("ec2AutoScaling")
+            .insert("autoScalingGroups", commented(groups));
     }
     if !target_groups.is_empty() {
-        text.push('\n');
-        write_entry(
-            &mut text,
-            0,
-            "elasticLoadBalancing",
-            &Out::Map(vec![("targetGroups".into(), Out::List(target_groups))]),
-        );
+        doc.block("elasticLoadBalancing")
+            .insert("targetGroups", commented(target_groups));
     }
-    let mut ecs_block = Vec::new();
+    let ecs_block = doc.block("ecs");
     if !ecs.capacity_providers.is_empty() {
-        ecs_block.push((
-            "capacityProviders".to_string(),
-            Out::List(ecs.capacity_providers.clone()),
-        ));
+        ecs_block.insert("capacityProviders", commented(ecs.capacity_providers));
     }
-    ecs_block.push(("cluster".into(), ecs.cluster.clone()));
-    ecs_block.push(("taskDefinitions".into(), Out::List(task_definitions)));
-    ecs_block.push(("services".into(), Out::List(services.items)));
-    text.push('\n');
-    write_entry(&mut text, 0, "ecs", &Out::Map(ecs_block));
+    ecs_block.insert("cluster", ecs.cluster);
+    ecs_block.insert("taskDefinitions", commented(task_definitions));
+    ecs_block.insert("services", commented(services.items));
     if let Some(block) = scaling {
-        text.push('\n');
-        write_entry(&mut text, 0, "applicationAutoScaling", &block);
+        doc.root.insert("applicationAutoScaling", block);
     }
     if !alarms.is_empty() {
-        text.push('\n');
-        write_entry(
-            &mut text,
-            0,
-            "cloudWatch",
-            &Out::Map(vec![("alarms".into(), Out::List(alarms))]),
-        );
+        doc.block("cloudWatch").insert("alarms", commented(alarms));
     }
-    text.push_str(&load_placeholder(&services.names));
-    Ok((text, ctx.report))
-}
-
-fn header(file_name: &str, kind: ShowKind, cluster: &str) -> String {
-    let what = match kind {
-        ShowKind::Plan => "a plan",
-        ShowKind::State => "the state",
-    };
-    format!(
-        "# Imported by `ecsim import terraform` from {file_name} (`terraform show -json` of {what}).\n\
-         # Each item names the resource it came from. Replace the `load:` placeholder at the end\n\
-         # with the traffic you want to simulate, then add `expect:` lines.\n\
-         name: {cluster} (imported from Terraform)\n\
-         description: The ECS services, capacity and scaling of {file_name}, with a placeholder load.\n\
-         seed: 1\n\
-         duration: 1d\n\
-         traceInterval: 60s\n"
-    )
-}
-
-fn load_placeholder(services: &[String]) -> String {
-    let mut text = String::from(
-        "\n# PLACEHOLDER: a constant load on every service. Replace it with the traffic you expect\n\
-         # (constant, diurnal, ramp, spike, replay: see the README's `load` section).\n",
-    );
-    let entries: Vec<(String, Out)> = services
-        .iter()
-        .map(|s| {
-            let shape = Out::Map(vec![("constant".into(), Out::int(i64::from(PLACEHOLDER_RPS)))]);
-            (
-                s.clone(),
-                Out::Map(vec![("requestsPerSecond".into(), Out::list(vec![shape]))]),
-            )
-        })
-        .collect();
-    write_entry(&mut text, 0, "load", &Out::Map(entries));
-    text
+    for service in &services.names {
+        doc.add_placeholder_load(service, LoadRate::RequestsPerSecond, PLACEHOLDER_RPS);
+    }
+    Ok((doc, ctx.report))
 }
 
 /// Every resource of a type the import does not map, and every data source, as ignored.
 fn ignore_other_resources(ctx: &mut Ctx<'_>) {
     for r in ctx.model.resources() {
         if r.mode != "managed" {
-            ctx.report.ignored(format!("{}: a data source", r.address));
+            ctx.report.ignored(&r.address, &r.kind, "a data source");
         } else if !MODELLED.contains(&r.kind.as_str()) {
-            ctx.report.ignored(format!("{}: {} is not modelled", r.address, r.kind));
+            ctx.report
+                .ignored(&r.address, &r.kind, "a resource type ecsim does not model");
         }
     }
+}
+
+/// A dotted argument path as Terraform writes addresses: `launch_template.0.id` ->
+/// `launch_template[0].id`.
+fn shown_argument(argument: &str) -> String {
+    let mut out = String::new();
+    for part in argument.split('.') {
+        if part.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// The provider's region, or the one in the first ARN of the document, or us-east-1.
@@ -212,4 +220,16 @@ fn region(model: &Model) -> String {
         (!region.is_empty()).then(|| region.to_string())
     });
     from_arn.unwrap_or_else(|| DEFAULT_REGION.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_are_shown_as_terraform_writes_them() {
+        assert_eq!(shown_argument("launch_template.0.id"), "launch_template[0].id");
+        assert_eq!(shown_argument("cluster"), "cluster");
+        assert_eq!(shown_argument("a.0.b.1.c"), "a[0].b[1].c");
+    }
 }

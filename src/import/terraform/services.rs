@@ -8,7 +8,8 @@ use super::link::{name_in_identifier, name_of};
 use super::scenario::{Ctx, Item};
 use super::target_groups::target_group_name;
 use super::task_definitions::placement_constraints;
-use super::yaml_out::{MapOut, Out};
+use super::values::{InsertSome, seq, strings};
+use crate::import::doc::{Map, Value};
 
 /// The services of the scenario and their names (for the `load:` placeholder).
 pub struct Services {
@@ -24,26 +25,25 @@ pub fn services(ctx: &mut Ctx<'_>, ecs: &EcsParts) -> Result<Services, Terraform
         items: Vec::new(),
         names: Vec::new(),
     };
-    for (i, cluster) in &ecs.service_clusters {
-        let address = ctx.address(*i).to_string();
+    for &(i, ref cluster) in &ecs.service_clusters {
+        let address = ctx.address(i).to_string();
         if *cluster != ecs.cluster_name {
-            ctx.report.ignored(format!(
-                "{address}: runs in cluster `{cluster}`, not the simulated `{}`",
-                ecs.cluster_name
-            ));
+            ctx.ignored(
+                i,
+                format!("runs in cluster `{cluster}`, not the simulated `{}`", ecs.cluster_name),
+            );
             continue;
         }
-        if let Some((name, item)) = service(ctx, *i)? {
-            ctx.report.imported(&address, format!("ecs.services: {name}"));
+        if let Some((name, item)) = service(ctx, i)? {
+            ctx.imported(i, format!("ecs.services: {name}"));
             out.names.push(name);
-            out.items.push((Some(format!("from {address}")), item));
+            out.items.push((format!("from {address}"), item));
         }
     }
     Ok(out)
 }
 
-fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Out)>, TerraformError> {
-    let address = ctx.address(i).to_string();
+fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Value)>, TerraformError> {
     let mut f = ctx.fields(i);
     f.skip(&["cluster"]);
     let name = f.string("name")?.ok_or_else(|| {
@@ -54,9 +54,7 @@ fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Out)>, Terrafo
         )
     })?;
     if f.string("scheduling_strategy")?.as_deref() == Some("DAEMON") {
-        ctx.report.ignored(format!(
-            "{address}: a DAEMON service (ecsim simulates REPLICA services)"
-        ));
+        ctx.ignored(i, "a DAEMON service (ecsim simulates REPLICA services)");
         return Ok(None);
     }
     let known_td = f.string("task_definition")?;
@@ -78,47 +76,47 @@ fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Out)>, Terrafo
             "import the plan or state of the configuration that declares the task definition",
         ));
     };
-    let mut m = MapOut::default();
-    m.put("serviceName", Out::str(&name));
-    m.put("taskDefinition", Out::str(&family));
-    m.put("desiredCount", Out::int(f.int("desired_count")?.unwrap_or(0)));
+    let mut m = Map::new();
+    m.insert("serviceName", Value::from(&name));
+    m.insert("taskDefinition", Value::from(&family));
+    m.insert("desiredCount", Value::Int(f.int("desired_count")?.unwrap_or(0)));
     let strategy = strategy_items(ctx, &mut f, "capacity_provider_strategy")?;
     let launch_type = f.string("launch_type")?;
     if !strategy.is_empty() {
-        m.put("capacityProviderStrategy", Out::list(strategy));
+        m.insert("capacityProviderStrategy", seq(strategy));
     } else if let Some(lt) = launch_type {
-        m.put("launchType", Out::str(lt));
+        m.insert("launchType", Value::from(lt));
     }
     if let Some(mut dc) = f.block("deployment_controller")? {
         m.opt(
             "deploymentController",
-            dc.string("type")?.map(|t| Out::Map(vec![("type".into(), Out::str(t))])),
+            dc.string("type")?.map(|t| Value::Map(Map::new().with("type", t))),
         );
         ctx.finish(&dc);
     }
     m.opt("deploymentConfiguration", deployment_configuration(ctx, &mut f)?);
     let mut strategies = Vec::new();
     for mut s in f.blocks("ordered_placement_strategy")? {
-        let mut p = MapOut::default();
-        p.opt("type", s.string("type")?.map(Out::str));
-        p.opt("field", s.string("field")?.map(Out::str));
+        let mut p = Map::new();
+        p.opt("type", s.string("type")?.map(Value::from));
+        p.opt("field", s.string("field")?.map(Value::from));
         ctx.finish(&s);
-        strategies.push(p.done());
+        strategies.push(Value::Map(p));
     }
     if !strategies.is_empty() {
-        m.put("placementStrategy", Out::list(strategies));
+        m.insert("placementStrategy", seq(strategies));
     }
     let constraints = placement_constraints(ctx, &mut f, "placement_constraints")?;
     if !constraints.is_empty() {
-        m.put("placementConstraints", Out::list(constraints));
+        m.insert("placementConstraints", seq(constraints));
     }
     let lbs = load_balancers(ctx, i, &mut f)?;
     if !lbs.is_empty() {
-        m.put("loadBalancers", Out::list(lbs));
+        m.insert("loadBalancers", seq(lbs));
     }
     m.opt(
         "healthCheckGracePeriodSeconds",
-        f.int("health_check_grace_period_seconds")?.map(Out::int),
+        f.int("health_check_grace_period_seconds")?.map(Value::Int),
     );
     // What Terraform does around the API call, not what the service is.
     f.skip(&[
@@ -128,7 +126,7 @@ fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Out)>, Terrafo
         "force_delete",
     ]);
     ctx.finish(&f);
-    Ok(Some((name, m.done())))
+    Ok(Some((name, Value::Map(m))))
 }
 
 /// `deployment_minimum_healthy_percent`, `deployment_maximum_percent`,
@@ -136,34 +134,38 @@ fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Out)>, Terrafo
 fn deployment_configuration(
     ctx: &mut Ctx<'_>,
     f: &mut super::fields::Fields<'_>,
-) -> Result<Option<Out>, TerraformError> {
-    let mut m = MapOut::default();
+) -> Result<Option<Value>, TerraformError> {
+    let mut m = Map::new();
     m.opt(
         "minimumHealthyPercent",
-        f.int("deployment_minimum_healthy_percent")?.map(Out::int),
+        f.int("deployment_minimum_healthy_percent")?.map(Value::Int),
     );
-    m.opt("maximumPercent", f.int("deployment_maximum_percent")?.map(Out::int));
+    m.opt("maximumPercent", f.int("deployment_maximum_percent")?.map(Value::Int));
     if let Some(mut cb) = f.block("deployment_circuit_breaker")? {
-        let mut b = MapOut::default();
-        b.put("enable", Out::Bool(cb.boolean("enable")?.unwrap_or(false)));
-        b.put("rollback", Out::Bool(cb.boolean("rollback")?.unwrap_or(false)));
+        let mut b = Map::new();
+        b.insert("enable", Value::Bool(cb.boolean("enable")?.unwrap_or(false)));
+        b.insert("rollback", Value::Bool(cb.boolean("rollback")?.unwrap_or(false)));
         ctx.finish(&cb);
-        m.put("deploymentCircuitBreaker", b.done());
+        m.insert("deploymentCircuitBreaker", Value::Map(b));
     }
     if let Some(mut al) = f.block("alarms")? {
-        let mut b = MapOut::default();
+        let mut b = Map::new();
         let names = al.strings("alarm_names")?;
-        b.put("alarmNames", Out::list(names.iter().map(Out::str).collect()));
-        b.put("enable", Out::Bool(al.boolean("enable")?.unwrap_or(false)));
-        b.put("rollback", Out::Bool(al.boolean("rollback")?.unwrap_or(false)));
+        b.insert("alarmNames", strings(&names));
+        b.insert("enable", Value::Bool(al.boolean("enable")?.unwrap_or(false)));
+        b.insert("rollback", Value::Bool(al.boolean("rollback")?.unwrap_or(false)));
         ctx.finish(&al);
-        m.put("alarms", b.done());
+        m.insert("alarms", Value::Map(b));
     }
-    Ok((!m.0.is_empty()).then(|| m.done()))
+    Ok((!m.is_empty()).then_some(Value::Map(m)))
 }
 
 /// `load_balancer` blocks with a target group -> `loadBalancers` naming it.
-fn load_balancers(ctx: &mut Ctx<'_>, i: usize, f: &mut super::fields::Fields<'_>) -> Result<Vec<Out>, TerraformError> {
+fn load_balancers(
+    ctx: &mut Ctx<'_>,
+    i: usize,
+    f: &mut super::fields::Fields<'_>,
+) -> Result<Vec<Value>, TerraformError> {
     let mut out = Vec::new();
     for (k, mut lb) in f.blocks("load_balancer")?.into_iter().enumerate() {
         let known = lb.string("target_group_arn")?;
@@ -172,26 +174,25 @@ fn load_balancers(ctx: &mut Ctx<'_>, i: usize, f: &mut super::fields::Fields<'_>
         let name = match (group, &known) {
             (Some(g), _) => target_group_name(ctx, g),
             (None, Some(arn)) => {
-                ctx.report.guess(format!(
-                    "{}: target group {arn} is not in the document; add it to elasticLoadBalancing.targetGroups",
-                    lb.path
-                ));
+                let what =
+                    format!("target group {arn} is not in the document; add it to elasticLoadBalancing.targetGroups");
+                ctx.report.guess(&lb.path, "target group", what);
                 name_in_identifier("aws_lb_target_group", arn)
             }
             (None, None) => {
                 lb.string("elb_name")?;
                 ctx.report
-                    .ignored(format!("{}: a Classic Load Balancer (not modelled)", lb.path));
+                    .ignored(&lb.path, "load balancer", "a Classic Load Balancer (not modelled)");
                 ctx.finish(&lb);
                 continue;
             }
         };
-        let mut m = MapOut::default();
-        m.put("targetGroupArn", Out::str(name));
-        m.opt("containerName", lb.string("container_name")?.map(Out::str));
-        m.opt("containerPort", lb.int("container_port")?.map(Out::int));
+        let mut m = Map::new();
+        m.insert("targetGroupArn", Value::from(name));
+        m.opt("containerName", lb.string("container_name")?.map(Value::from));
+        m.opt("containerPort", lb.int("container_port")?.map(Value::Int));
         ctx.finish(&lb);
-        out.push(m.done());
+        out.push(Value::Map(m));
     }
     Ok(out)
 }

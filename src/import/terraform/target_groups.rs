@@ -5,7 +5,8 @@
 use super::TerraformError;
 use super::link::name_of;
 use super::scenario::{Ctx, Item};
-use super::yaml_out::{MapOut, Out};
+use super::values::{InsertSome, seq};
+use crate::import::doc::{Map, Value};
 
 /// Every target group.
 pub fn target_groups(ctx: &mut Ctx<'_>) -> Result<Vec<Item>, TerraformError> {
@@ -16,20 +17,20 @@ pub fn target_groups(ctx: &mut Ctx<'_>) -> Result<Vec<Item>, TerraformError> {
         f.string("name")?;
         f.skip(&["name_prefix", "arn_suffix", "load_balancer_arns"]);
         let name = target_group_name(ctx, i);
-        let mut m = MapOut::default();
-        m.put("TargetGroupName", Out::str(&name));
+        let mut m = Map::new();
+        m.insert("TargetGroupName", Value::from(&name));
         if let Some(mut hc) = f.block("health_check")? {
-            m.opt("HealthCheckIntervalSeconds", hc.int("interval")?.map(Out::int));
-            m.opt("HealthyThresholdCount", hc.int("healthy_threshold")?.map(Out::int));
-            m.opt("UnhealthyThresholdCount", hc.int("unhealthy_threshold")?.map(Out::int));
+            m.opt("HealthCheckIntervalSeconds", hc.int("interval")?.map(Value::Int));
+            m.opt("HealthyThresholdCount", hc.int("healthy_threshold")?.map(Value::Int));
+            m.opt(
+                "UnhealthyThresholdCount",
+                hc.int("unhealthy_threshold")?.map(Value::Int),
+            );
             ctx.finish(&hc);
         }
         let mut attributes = Vec::new();
         let mut attribute = |key: &str, value: String| {
-            attributes.push(Out::Map(vec![
-                ("Key".into(), Out::str(key)),
-                ("Value".into(), Out::str(value)),
-            ]));
+            attributes.push(Value::Map(Map::new().with("Key", key).with("Value", value)));
         };
         if let Some(d) = f.int("deregistration_delay")? {
             attribute("deregistration_delay.timeout_seconds", d.to_string());
@@ -41,12 +42,11 @@ pub fn target_groups(ctx: &mut Ctx<'_>) -> Result<Vec<Item>, TerraformError> {
             attribute("load_balancing.algorithm.type", a);
         }
         if !attributes.is_empty() {
-            m.put("Attributes", Out::list(attributes));
+            m.insert("Attributes", seq(attributes));
         }
         ctx.finish(&f);
-        ctx.report
-            .imported(&address, format!("elasticLoadBalancing.targetGroups: {name}"));
-        items.push((Some(format!("from {address}")), m.done()));
+        ctx.imported(i, format!("elasticLoadBalancing.targetGroups: {name}"));
+        items.push((format!("from {address}"), Value::Map(m)));
     }
     Ok(items)
 }

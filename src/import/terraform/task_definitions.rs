@@ -2,11 +2,10 @@
 //! string in ECS's own shape (camelCase), so it is parsed and written as it is: the scenario
 //! reader then reports the container fields it does not model, as for any pasted definition.
 
-use serde_json::Value;
-
 use super::TerraformError;
 use super::scenario::{Ctx, Item};
-use super::yaml_out::{MapOut, Out};
+use super::values::{InsertSome, from_json, seq, strings};
+use crate::import::doc::{Map, Value};
 
 /// Every task definition, in document order.
 pub fn task_definitions(ctx: &mut Ctx<'_>) -> Result<Vec<Item>, TerraformError> {
@@ -35,7 +34,7 @@ fn task_definition(ctx: &mut Ctx<'_>, i: usize) -> Result<Item, TerraformError> 
             "in a plan, container_definitions is unknown when it is built from values known only after apply (jsonencode of an image digest, say): import the state after apply, or write those values as constants",
         ));
     };
-    let containers: Value = serde_json::from_str(&text).map_err(|e| {
+    let containers: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         TerraformError::new(
             &containers_path,
             format!(
@@ -46,48 +45,42 @@ fn task_definition(ctx: &mut Ctx<'_>, i: usize) -> Result<Item, TerraformError> 
             "container_definitions is the JSON text of a list of container definitions, as jsonencode([...]) writes it",
         )
     })?;
-    let Value::Array(list) = &containers else {
+    let serde_json::Value::Array(list) = &containers else {
         return Err(TerraformError::new(
             &containers_path,
             "is not a JSON list of container definitions",
             "write jsonencode([{ name = \"app\", image = \"...\" }])",
         ));
     };
-    let mut m = MapOut::default();
-    m.put("family", Out::str(&family));
-    m.opt("cpu", f.string("cpu")?.map(Out::str));
-    m.opt("memory", f.string("memory")?.map(Out::str));
-    m.opt("networkMode", f.string("network_mode")?.map(Out::str));
+    let mut m = Map::new();
+    m.insert("family", Value::from(&family));
+    m.opt("cpu", f.string("cpu")?.map(Value::from));
+    m.opt("memory", f.string("memory")?.map(Value::from));
+    m.opt("networkMode", f.string("network_mode")?.map(Value::from));
     let compat = f.strings("requires_compatibilities")?;
     if !compat.is_empty() {
-        m.put(
-            "requiresCompatibilities",
-            Out::list(compat.iter().map(Out::str).collect()),
-        );
+        m.insert("requiresCompatibilities", strings(&compat));
     }
     if let Some(mut rp) = f.block("runtime_platform")? {
-        let mut p = MapOut::default();
+        let mut p = Map::new();
         p.opt(
             "operatingSystemFamily",
-            rp.string("operating_system_family")?.map(Out::str),
+            rp.string("operating_system_family")?.map(Value::from),
         );
-        p.opt("cpuArchitecture", rp.string("cpu_architecture")?.map(Out::str));
+        p.opt("cpuArchitecture", rp.string("cpu_architecture")?.map(Value::from));
         ctx.finish(&rp);
-        m.put("runtimePlatform", p.done());
+        m.insert("runtimePlatform", Value::Map(p));
     }
     let constraints = placement_constraints(ctx, &mut f, "placement_constraints")?;
     if !constraints.is_empty() {
-        m.put("placementConstraints", Out::list(constraints));
+        m.insert("placementConstraints", seq(constraints));
     }
-    m.put(
-        "containerDefinitions",
-        Out::list(list.iter().map(Out::from_json).collect()),
-    );
+    m.insert("containerDefinitions", seq(list.iter().map(from_json).collect()));
     // Set by Terraform or AWS, not by the definition: its revision and identifiers.
     f.skip(&["revision", "arn_without_revision", "skip_destroy", "track_latest"]);
     ctx.finish(&f);
-    ctx.report.imported(&address, format!("ecs.taskDefinitions: {family}"));
-    Ok((Some(format!("from {address}")), m.done()))
+    ctx.imported(i, format!("ecs.taskDefinitions: {family}"));
+    Ok((format!("from {address}"), Value::Map(m)))
 }
 
 /// `placement_constraints` blocks -> `{type, expression}` items.
@@ -95,14 +88,14 @@ pub fn placement_constraints(
     ctx: &mut Ctx<'_>,
     f: &mut super::fields::Fields<'_>,
     key: &str,
-) -> Result<Vec<Out>, TerraformError> {
+) -> Result<Vec<Value>, TerraformError> {
     let mut out = Vec::new();
     for mut b in f.blocks(key)? {
-        let mut m = MapOut::default();
-        m.opt("type", b.string("type")?.map(Out::str));
-        m.opt("expression", b.string("expression")?.map(Out::str));
+        let mut m = Map::new();
+        m.opt("type", b.string("type")?.map(Value::from));
+        m.opt("expression", b.string("expression")?.map(Value::from));
         ctx.finish(&b);
-        out.push(m.done());
+        out.push(Value::Map(m));
     }
     Ok(out)
 }
