@@ -17,6 +17,12 @@ pub fn target_groups(ctx: &mut Ctx<'_>) -> Result<Vec<Item>, TerraformError> {
         f.string("name")?;
         f.skip(&["name_prefix", "arn_suffix", "load_balancer_arns"]);
         let name = target_group_name(ctx, i);
+        if name_of(ctx.resource(i)).is_none() {
+            ctx.guess(
+                i,
+                format!("no name known (name_prefix, or computed); named `{name}` after the resource"),
+            );
+        }
         let mut m = Map::new();
         m.insert("TargetGroupName", Value::from(&name));
         if let Some(mut hc) = f.block("health_check")? {

@@ -37,11 +37,7 @@ fn task_definition(ctx: &mut Ctx<'_>, i: usize) -> Result<Item, TerraformError> 
     let containers: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         TerraformError::new(
             &containers_path,
-            format!(
-                "is not JSON (line {}, column {} of the string): {e}",
-                e.line(),
-                e.column()
-            ),
+            format!("is not JSON: {e} of the string"),
             "container_definitions is the JSON text of a list of container definitions, as jsonencode([...]) writes it",
         )
     })?;
