@@ -165,6 +165,7 @@ fn resources_of_child_modules_are_imported_with_their_addresses_and_module_varia
         "          PredefinedMetricType: ALBRequestCountPerTarget\n          ResourceLabel: app/api-alb/0000000000000000/targetgroup/api/0000000000000000\n",
         "    - AlarmName: api-memory-high\n      Namespace: AWS/ECS\n      MetricName: MemoryUtilization\n",
         "      DatapointsToAlarm: 3\n",
+        "      Dimensions:\n        - Name: ClusterName\n          Value: api\n        - Name: ServiceName\n          Value: api\n",
     ] {
         assert!(text.contains(expected), "missing:\n{expected}\nin:\n{text}");
     }
@@ -172,6 +173,20 @@ fn resources_of_child_modules_are_imported_with_their_addresses_and_module_varia
         .into_iter()
         .filter(|l| l.contains("(reference)"))
         .collect();
+    let prefix = "(reference): unknown in the plan, resolved through its configuration: ";
+    for expected in [
+        // Built from the cluster's id (an ARN the plan does not know): rebuilt from the service.
+        "module.service.aws_appautoscaling_target.this {p}resource_id = service/api/api (from module.service.aws_ecs_service.this.name)",
+        "module.service.aws_appautoscaling_policy.requests {p}resource_id = module.service.aws_appautoscaling_target.this.resource_id (service/api/api)",
+        "module.service.module.schedule[\"weekend\"].aws_appautoscaling_scheduled_action.this {p}resource_id = module.service.aws_appautoscaling_target.this.resource_id (service/api/api)",
+        // Through two module calls' variables.
+        "module.service.module.schedule[\"weekend\"].aws_cloudwatch_metric_alarm.memory {p}dimensions.ClusterName = aws_ecs_cluster.main.id (api)",
+        "module.service.module.schedule[\"weekend\"].aws_cloudwatch_metric_alarm.memory {p}dimensions.ServiceName = module.service.aws_ecs_service.this.name (api)",
+    ] {
+        let expected = expected.replace("{p}", prefix);
+        assert!(resolved.contains(&expected), "{expected}\nnot in {resolved:#?}");
+    }
+    assert_eq!(resolved.len(), 8, "each resolution once: {resolved:#?}");
     assert!(
         resolved.contains(&"module.service.aws_ecs_service.this (reference): unknown in the plan, resolved through its configuration: load_balancer[0].target_group_arn = aws_lb_target_group.api.arn".to_string()),
         "{resolved:#?}"
@@ -244,6 +259,70 @@ fn an_auto_scaling_group_with_a_mixed_instances_policy_keeps_its_types_and_split
 }
 
 #[test]
+fn in_a_state_arns_and_ids_name_the_resources_they_point_at() {
+    let text = state(
+        r#"
+      {"address": "aws_ecs_cluster.c", "mode": "managed", "type": "aws_ecs_cluster", "name": "c",
+       "values": {"name": "c", "arn": "arn:aws:ecs:ap-northeast-2:123456789012:cluster/c", "capacity_providers": ["cp"],
+                  "default_capacity_provider_strategy": [{"capacity_provider": "cp", "weight": 1, "base": 1}]}},
+      {"address": "aws_launch_template.lt", "mode": "managed", "type": "aws_launch_template", "name": "lt",
+       "values": {"id": "lt-0abc", "name": "ecs", "instance_type": "c6i.large"}},
+      {"address": "aws_autoscaling_group.g", "mode": "managed", "type": "aws_autoscaling_group", "name": "g",
+       "values": {"name": "ecs-c6i", "arn": "arn:aws:autoscaling:ap-northeast-2:123456789012:autoScalingGroup:0a1b:autoScalingGroupName/ecs-c6i",
+                  "min_size": 1, "max_size": 6, "desired_capacity": 2, "protect_from_scale_in": true,
+                  "launch_template": [{"id": "lt-0abc", "name": "ecs", "version": "$Latest"}], "vpc_zone_identifier": ["subnet-1", "subnet-2"]}},
+      {"address": "aws_ecs_capacity_provider.cp", "mode": "managed", "type": "aws_ecs_capacity_provider", "name": "cp",
+       "values": {"name": "cp", "auto_scaling_group_provider": [{
+         "auto_scaling_group_arn": "arn:aws:autoscaling:ap-northeast-2:123456789012:autoScalingGroup:0a1b:autoScalingGroupName/ecs-c6i",
+         "managed_termination_protection": "ENABLED", "managed_scaling": [{"status": "ENABLED", "target_capacity": 100}]}]}},
+      {"address": "aws_ecs_task_definition.t", "mode": "managed", "type": "aws_ecs_task_definition", "name": "t",
+       "values": {"family": "t", "arn": "arn:aws:ecs:ap-northeast-2:123456789012:task-definition/t:4", "network_mode": "bridge",
+                  "requires_compatibilities": ["EC2"], "container_definitions": "[{\"name\":\"app\",\"image\":\"a\",\"cpu\":512,\"memory\":1024}]"}},
+      {"address": "aws_ecs_service.s", "mode": "managed", "type": "aws_ecs_service", "name": "s",
+       "values": {"name": "s", "cluster": "arn:aws:ecs:ap-northeast-2:123456789012:cluster/c", "launch_type": "",
+                  "task_definition": "arn:aws:ecs:ap-northeast-2:123456789012:task-definition/t:4", "desired_count": 2}},
+      {"address": "aws_appautoscaling_target.s", "mode": "managed", "type": "aws_appautoscaling_target", "name": "s",
+       "values": {"resource_id": "service/c/s", "scalable_dimension": "ecs:service:DesiredCount", "service_namespace": "ecs",
+                  "min_capacity": 1, "max_capacity": 8}},
+      {"address": "aws_appautoscaling_policy.up", "mode": "managed", "type": "aws_appautoscaling_policy", "name": "up",
+       "values": {"name": "up", "arn": "arn:aws:autoscaling:ap-northeast-2:123456789012:scalingPolicy:1:resource/ecs/service/c/s:policyName/up",
+                  "resource_id": "service/c/s", "scalable_dimension": "ecs:service:DesiredCount", "service_namespace": "ecs",
+                  "step_scaling_policy_configuration": [{"adjustment_type": "ChangeInCapacity", "cooldown": 60,
+                    "step_adjustment": [{"metric_interval_lower_bound": "0", "metric_interval_upper_bound": "", "scaling_adjustment": 2}]}]}},
+      {"address": "aws_cloudwatch_metric_alarm.high", "mode": "managed", "type": "aws_cloudwatch_metric_alarm", "name": "high",
+       "values": {"alarm_name": "high", "namespace": "AWS/ECS", "metric_name": "CPUUtilization", "statistic": "Average", "period": 60,
+                  "evaluation_periods": 2, "threshold": 75, "comparison_operator": "GreaterThanThreshold",
+                  "dimensions": {"ClusterName": "c", "ServiceName": "s"},
+                  "alarm_actions": ["arn:aws:autoscaling:ap-northeast-2:123456789012:scalingPolicy:1:resource/ecs/service/c/s:policyName/up",
+                                    "arn:aws:sns:ap-northeast-2:123456789012:pager"]}}"#,
+    );
+    let imported = import(&text, "state.json").expect("imports");
+    let yaml = imported.scenario.to_yaml("");
+    for expected in [
+        // The launch template by its id; the zones from the region of the ARNs.
+        "    - AutoScalingGroupName: ecs-c6i\n      InstanceType: c6i.large\n",
+        "      AvailabilityZones:\n        - ap-northeast-2a\n        - ap-northeast-2b\n",
+        // The group by its ARN; the providers set on the cluster (provider versions before 5.0).
+        "        autoScalingGroupArn: ecs-c6i\n",
+        "    capacityProviders:\n      - cp\n    defaultCapacityProviderStrategy:\n      - capacityProvider: cp\n        base: 1\n        weight: 1\n",
+        // The task definition by its ARN; an empty launch_type is none.
+        "    - serviceName: s\n      taskDefinition: t\n      desiredCount: 2\n    # from",
+        // The policy by its ARN; the SNS topic is not a policy.
+        "      AlarmActions:\n        - up\n",
+    ] {
+        let expected = expected.replace("\n    # from", "\n");
+        assert!(yaml.contains(&expected), "missing:\n{expected}\nin:\n{yaml}");
+    }
+    assert!(!yaml.contains("launchType"), "{yaml}");
+    load_text("state.yaml", &yaml).unwrap_or_else(|e| panic!("{}\n{yaml}", e.rendered));
+    let ignored = lines(&imported.report.ignored);
+    assert!(
+        ignored.contains(&"aws_cloudwatch_metric_alarm.high.alarm_actions (alarm action): arn:aws:sns:ap-northeast-2:123456789012:pager: only Application Auto Scaling policies are simulated".to_string()),
+        "{ignored:#?}"
+    );
+}
+
+#[test]
 fn services_of_other_clusters_and_scaling_of_other_namespaces_are_listed_as_ignored() {
     let text = state(&format!(
         r#"{FARGATE_SERVICE},
@@ -251,6 +330,9 @@ fn services_of_other_clusters_and_scaling_of_other_namespaces_are_listed_as_igno
           "values": {{"name": "other", "cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/elsewhere", "task_definition": "t", "desired_count": 1}}}},
         {{"address": "aws_appautoscaling_target.table", "mode": "managed", "type": "aws_appautoscaling_target", "name": "table",
           "values": {{"service_namespace": "dynamodb", "scalable_dimension": "dynamodb:table:ReadCapacityUnits", "resource_id": "table/orders", "min_capacity": 5, "max_capacity": 50}}}},
+        {{"address": "aws_appautoscaling_scheduled_action.lonely", "mode": "managed", "type": "aws_appautoscaling_scheduled_action", "name": "lonely",
+          "values": {{"name": "lonely", "service_namespace": "ecs", "scalable_dimension": "ecs:service:DesiredCount", "resource_id": "service/c/s",
+                     "schedule": "rate(1 hour)", "scalable_target_action": [{{"min_capacity": "1"}}]}}}},
         {{"address": "aws_ecs_service.daemon", "mode": "managed", "type": "aws_ecs_service", "name": "daemon",
           "values": {{"name": "agent", "cluster": "c", "task_definition": "t", "scheduling_strategy": "DAEMON"}}}}"#
     ));
@@ -260,6 +342,7 @@ fn services_of_other_clusters_and_scaling_of_other_namespaces_are_listed_as_igno
         "aws_ecs_service.other (aws_ecs_service): runs in cluster `elsewhere`, not the simulated `c`",
         "aws_appautoscaling_target.table (aws_appautoscaling_target): scales dynamodb dynamodb:table:ReadCapacityUnits (ecsim scales ECS services' ecs:service:DesiredCount)",
         "aws_ecs_service.daemon (aws_ecs_service): a DAEMON service (ecsim simulates REPLICA services)",
+        "aws_appautoscaling_scheduled_action.lonely (aws_appautoscaling_scheduled_action): no aws_appautoscaling_target for service/c/s in the document",
     ] {
         assert!(
             ignored.contains(&expected.to_string()),

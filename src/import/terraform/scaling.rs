@@ -22,18 +22,31 @@ pub fn application_auto_scaling(
     services: &[String],
 ) -> Result<(Option<Value>, Vec<String>), TerraformError> {
     let mut targets = Vec::new();
+    let mut target_ids = Vec::new();
     for i in ctx.indices("aws_appautoscaling_target") {
         let Some(id) = for_scenario(ctx, i, cluster, services) else {
             continue;
         };
         targets.push(target(ctx, i, &id)?);
+        target_ids.push(id);
     }
+    // A policy or scheduled action needs its scalable target (as Application Auto Scaling does).
+    let has_target = |ctx: &mut Ctx<'_>, i: usize, id: &str| {
+        let found = target_ids.iter().any(|t| t == id);
+        if !found {
+            ctx.ignored(i, format!("no aws_appautoscaling_target for {id} in the document"));
+        }
+        found
+    };
     let mut policies = Vec::new();
     let mut names = Vec::new();
     for i in ctx.indices("aws_appautoscaling_policy") {
         let Some(id) = for_scenario(ctx, i, cluster, services) else {
             continue;
         };
+        if !has_target(ctx, i, &id) {
+            continue;
+        }
         if let Some(p) = policy(ctx, i, &id)? {
             if let Value::Map(m) = &p.1 {
                 if let Some(Value::Str(name)) = m.get("PolicyName") {
@@ -48,7 +61,9 @@ pub fn application_auto_scaling(
         let Some(id) = for_scenario(ctx, i, cluster, services) else {
             continue;
         };
-        scheduled.push(scheduled_action(ctx, i, &id)?);
+        if has_target(ctx, i, &id) {
+            scheduled.push(scheduled_action(ctx, i, &id)?);
+        }
     }
     let mut block = Map::new();
     for (key, items) in [
@@ -127,7 +142,10 @@ fn resource_id(ctx: &mut Ctx<'_>, i: usize, depth: usize) -> Option<String> {
         }
     };
     let id = format!("service/{cluster}/{service_name}");
-    ctx.resolved(i, format!("resource_id = {id} (from {})", service.written));
+    if depth == 0 {
+        // A policy's target resolved the same way is reported once, by the target itself.
+        ctx.resolved(i, format!("resource_id = {id} (from {})", service.written));
+    }
     Some(id)
 }
 
