@@ -58,7 +58,7 @@ fn a_state_maps_the_fargate_service_its_target_group_and_its_target_tracking_pol
     let (text, imported) = imported("fargate-target-tracking.state.json");
     for expected in [
         // The cluster and its providers (aws_ecs_cluster_capacity_providers).
-        "  cluster:\n    clusterName: shop\n    capacityProviders:\n      - FARGATE\n      - FARGATE_SPOT\n    defaultCapacityProviderStrategy:\n      - capacityProvider: FARGATE\n        weight: 1\n",
+        "  # from aws_ecs_cluster.main, aws_ecs_cluster_capacity_providers.main\n  cluster:\n    clusterName: shop\n    capacityProviders:\n      - FARGATE\n      - FARGATE_SPOT\n    defaultCapacityProviderStrategy:\n      - capacityProvider: FARGATE\n        weight: 1\n",
         // The task definition, with container_definitions parsed from its JSON string.
         "    # from aws_ecs_task_definition.web\n    - family: web\n      cpu: \"512\"\n      memory: \"1024\"\n      networkMode: awsvpc\n",
         "          image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:2.4.1\n",
@@ -280,7 +280,8 @@ fn in_a_state_arns_and_ids_name_the_resources_they_point_at() {
                   "requires_compatibilities": ["EC2"], "container_definitions": "[{\"name\":\"app\",\"image\":\"a\",\"cpu\":512,\"memory\":1024}]"}},
       {"address": "aws_ecs_service.s", "mode": "managed", "type": "aws_ecs_service", "name": "s",
        "values": {"name": "s", "cluster": "arn:aws:ecs:ap-northeast-2:123456789012:cluster/c", "launch_type": "",
-                  "task_definition": "arn:aws:ecs:ap-northeast-2:123456789012:task-definition/t:4", "desired_count": 2}},
+                  "task_definition": "arn:aws:ecs:ap-northeast-2:123456789012:task-definition/t:4", "desired_count": 2,
+                  "alarms": [{"alarm_names": ["elsewhere", "high"], "enable": true, "rollback": true}]}},
       {"address": "aws_appautoscaling_target.s", "mode": "managed", "type": "aws_appautoscaling_target", "name": "s",
        "values": {"resource_id": "service/c/s", "scalable_dimension": "ecs:service:DesiredCount", "service_namespace": "ecs",
                   "min_capacity": 1, "max_capacity": 8}},
@@ -307,6 +308,8 @@ fn in_a_state_arns_and_ids_name_the_resources_they_point_at() {
         "    capacityProviders:\n      - cp\n    defaultCapacityProviderStrategy:\n      - capacityProvider: cp\n        base: 1\n        weight: 1\n",
         // The task definition by its ARN; an empty launch_type is none.
         "    - serviceName: s\n      taskDefinition: t\n      desiredCount: 2\n    # from",
+        // Deployment alarms: those the scenario has.
+        "        alarms:\n          alarmNames:\n            - high\n          enable: true\n          rollback: true\n",
         // The policy by its ARN; the SNS topic is not a policy.
         "      AlarmActions:\n        - up\n",
     ] {
@@ -316,6 +319,10 @@ fn in_a_state_arns_and_ids_name_the_resources_they_point_at() {
     assert!(!yaml.contains("launchType"), "{yaml}");
     load_text("state.yaml", &yaml).unwrap_or_else(|e| panic!("{}\n{yaml}", e.rendered));
     let ignored = lines(&imported.report.ignored);
+    assert!(
+        ignored.contains(&"aws_ecs_service.s.alarms (deployment alarm): alarm `elsewhere` is not imported, so the deployment does not watch it".to_string()),
+        "{ignored:#?}"
+    );
     assert!(
         ignored.contains(&"aws_cloudwatch_metric_alarm.high.alarm_actions (alarm action): arn:aws:sns:ap-northeast-2:123456789012:pager: only Application Auto Scaling policies are simulated".to_string()),
         "{ignored:#?}"

@@ -16,6 +16,8 @@ pub struct EcsParts {
     pub cluster_name: String,
     /// `ecs.cluster`.
     pub cluster: Value,
+    /// Where `ecs.cluster` came from (`from aws_ecs_cluster.main, ...`).
+    pub cluster_comment: String,
     /// `ecs.capacityProviders`.
     pub capacity_providers: Vec<Item>,
     /// Each `aws_ecs_service` with the name of its cluster.
@@ -48,6 +50,7 @@ pub fn cluster_and_providers(ctx: &mut Ctx<'_>) -> Result<EcsParts, TerraformErr
         .find(|&i| name_of(ctx.resource(i)).as_deref() == Some(cluster_name.as_str()));
     let mut cluster = Map::new();
     cluster.insert("clusterName", Value::from(&cluster_name));
+    let mut sources: Vec<String> = Vec::new();
     let mut providers = Vec::new();
     let mut strategy = Vec::new();
     if let Some(i) = cluster_resource {
@@ -58,6 +61,7 @@ pub fn cluster_and_providers(ctx: &mut Ctx<'_>) -> Result<EcsParts, TerraformErr
         strategy = strategy_items(ctx, &mut f, "default_capacity_provider_strategy")?;
         ctx.finish(&f);
         ctx.imported(i, format!("ecs.cluster: {cluster_name}"));
+        sources.push(ctx.address(i).to_string());
     } else {
         let what = format!(
             "the services run in cluster `{cluster_name}`, which the document does not declare: a cluster of that name is written"
@@ -84,6 +88,7 @@ pub fn cluster_and_providers(ctx: &mut Ctx<'_>) -> Result<EcsParts, TerraformErr
         strategy = strategy_items(ctx, &mut f, "default_capacity_provider_strategy")?;
         ctx.finish(&f);
         ctx.imported(i, "ecs.cluster.capacityProviders and defaultCapacityProviderStrategy");
+        sources.push(ctx.address(i).to_string());
     }
     for other in clusters.iter().filter(|&&i| Some(i) != cluster_resource) {
         ctx.ignored(*other, "a second cluster (a scenario simulates one)");
@@ -95,8 +100,14 @@ pub fn cluster_and_providers(ctx: &mut Ctx<'_>) -> Result<EcsParts, TerraformErr
         cluster.insert("defaultCapacityProviderStrategy", seq(strategy));
     }
     let capacity_providers = capacity_providers(ctx)?;
+    let cluster_comment = if sources.is_empty() {
+        "from the services' cluster attribute (no aws_ecs_cluster in the document)".to_string()
+    } else {
+        format!("from {}", sources.join(", "))
+    };
     Ok(EcsParts {
         cluster_name,
+        cluster_comment,
         cluster: Value::Map(cluster),
         capacity_providers,
         service_clusters,

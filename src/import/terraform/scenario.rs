@@ -133,9 +133,20 @@ pub fn build(model: &Model) -> Result<(Doc, ImportReport), TerraformError> {
     let target_groups = super::target_groups::target_groups(&mut ctx)?;
     let ecs = super::ecs::cluster_and_providers(&mut ctx)?;
     let task_definitions = super::task_definitions::task_definitions(&mut ctx)?;
-    let services = super::services::services(&mut ctx, &ecs)?;
+    let mut services = super::services::services(&mut ctx, &ecs)?;
     let (scaling, policies) = super::scaling::application_auto_scaling(&mut ctx, &ecs.cluster_name, &services.names)?;
     let alarms = super::alarms::alarms(&mut ctx, &ecs.cluster_name, &services.names, &policies)?;
+    let alarm_names: Vec<String> = alarms
+        .iter()
+        .filter_map(|(_, v)| match v {
+            Value::Map(m) => match m.get("AlarmName") {
+                Some(Value::Str(n)) => Some(n.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    super::services::keep_imported_deployment_alarms(&mut ctx, &mut services, &alarm_names);
     ignore_other_resources(&mut ctx);
 
     let mut doc = Doc::new();
@@ -165,7 +176,7 @@ pub fn build(model: &Model) -> Result<(Doc, ImportReport), TerraformError> {
     if !ecs.capacity_providers.is_empty() {
         ecs_block.insert("capacityProviders", commented(ecs.capacity_providers));
     }
-    ecs_block.insert("cluster", ecs.cluster);
+    ecs_block.insert_commented("cluster", ecs.cluster, ecs.cluster_comment);
     ecs_block.insert("taskDefinitions", commented(task_definitions));
     ecs_block.insert("services", commented(services.items));
     if let Some(block) = scaling {

@@ -196,3 +196,41 @@ fn load_balancers(
     }
     Ok(out)
 }
+
+/// Keeps in each service's `deploymentConfiguration.alarms` only the alarms the scenario has
+/// (`alarms`, the names imported); the others are listed as ignored, and a list left empty is
+/// removed with its block.
+pub fn keep_imported_deployment_alarms(ctx: &mut Ctx<'_>, services: &mut Services, alarms: &[String]) {
+    for (comment, item) in &mut services.items {
+        let Value::Map(service) = item else { continue };
+        let Some(Value::Map(deployment)) = service.get_mut("deploymentConfiguration") else {
+            continue;
+        };
+        let Some(Value::Map(block)) = deployment.get("alarms") else {
+            continue;
+        };
+        let Some(Value::Seq(names)) = block.get("alarmNames") else {
+            continue;
+        };
+        let (kept, dropped): (Vec<Value>, Vec<Value>) = names
+            .items()
+            .iter()
+            .map(|i| i.value.clone())
+            .partition(|v| matches!(v, Value::Str(n) if alarms.contains(n)));
+        let address = comment.trim_start_matches("from ");
+        for name in dropped {
+            if let Value::Str(n) = name {
+                let why = format!("alarm `{n}` is not imported, so the deployment does not watch it");
+                ctx.report
+                    .ignored(&format!("{address}.alarms"), "deployment alarm", why);
+            }
+        }
+        if kept.is_empty() {
+            deployment.remove("alarms");
+        } else {
+            let mut block = block.clone();
+            block.insert("alarmNames", seq(kept));
+            deployment.insert("alarms", block);
+        }
+    }
+}

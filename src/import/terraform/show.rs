@@ -150,7 +150,11 @@ pub fn read_show(text: &str) -> Result<ShowOutput, TerraformError> {
             "run `terraform show -json PLANFILE > plan.json` (or `terraform show -json > state.json` for the state) and import that file",
         )
     })?;
-    let version_ok = doc.format_version.as_deref().is_some_and(|v| v.starts_with("1."));
+    // 0.x (Terraform 0.12 to 0.14) has the same shape as 1.x; a new major version may not.
+    let version_ok = doc
+        .format_version
+        .as_deref()
+        .is_some_and(|v| v.starts_with("1.") || v.starts_with("0."));
     if doc.format_version.is_none() {
         return Err(TerraformError::new(
             "",
@@ -162,10 +166,10 @@ pub fn read_show(text: &str) -> Result<ShowOutput, TerraformError> {
         return Err(TerraformError::new(
             "format_version",
             format!(
-                "format_version {} is not supported (1.x is)",
+                "format_version {} is not supported (0.x and 1.x are)",
                 doc.format_version.unwrap_or_default()
             ),
-            "use Terraform 0.15 or later, whose output is format 1.x",
+            "this ecsim reads the JSON output format of Terraform 0.12 to 1.x",
         ));
     }
     let (kind, values) = match (doc.planned_values, doc.values) {
