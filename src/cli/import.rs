@@ -81,8 +81,23 @@ pub fn import(args: ImportArgs) -> u8 {
 }
 
 fn import_cloudformation(file: &Path, parameters: Option<&Path>, out: Option<&Path>) -> u8 {
-    let _ = (parameters, out);
-    not_yet_available(file, Format::CloudFormation)
+    let (name, text) = match read_input(file) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let parameters = match parameters.map(read_input).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let parameters = parameters.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
+    let result = crate::import::cloudformation::import(&text, &name, parameters, &read_beside);
+    finish(result, Format::CloudFormation, &name, out)
 }
 
 fn import_copilot(file: &Path, env: Option<&str>, out: Option<&Path>) -> u8 {
@@ -139,15 +154,12 @@ pub fn read_input(path: &Path) -> Result<(String, String), String> {
     Ok((name, text))
 }
 
-// Used by the importers' arms as each lands (the first commit wires none).
-#[allow(dead_code)]
 /// Reads a file that `parent` names by a relative path (a nested stack's `TemplateURL`), from
 /// the parent's folder and confined to it, as a scenario's own files are.
 pub fn read_beside(parent: &str, relative: &str) -> Result<(String, String), String> {
     FsLoader::for_scenario(Path::new(parent), &AllowPathArgs::default()).read_relative(relative)
 }
 
-#[allow(dead_code)]
 /// The comment at the top of an imported scenario.
 fn header(format: Format, input: &str) -> String {
     format!(
@@ -158,7 +170,6 @@ fn header(format: Format, input: &str) -> String {
     )
 }
 
-#[allow(dead_code)]
 /// Writes an import's scenario to `out` (or stdout), checks that it loads, and prints the
 /// report on stderr. Returns the exit code.
 pub fn finish(result: Result<Imported, ImportError>, format: Format, input: &str, out: Option<&Path>) -> u8 {
@@ -196,7 +207,6 @@ pub fn finish(result: Result<Imported, ImportError>, format: Format, input: &str
     }
 }
 
-#[allow(dead_code)]
 /// Writes `text` to `path` atomically, then loads it from there (so files it names resolve as
 /// they will for `ecsim run`); removes it if it does not load.
 fn write_and_check(text: &str, path: &Path) -> Result<(), String> {
@@ -215,7 +225,6 @@ fn write_and_check(text: &str, path: &Path) -> Result<(), String> {
     checked
 }
 
-#[allow(dead_code)]
 /// Loads the scenario `text` as `ecsim validate` would, as if it were the file at `path`.
 fn check(text: &str, path: &Path) -> Result<(), String> {
     let name = path.display().to_string();

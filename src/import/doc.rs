@@ -264,6 +264,7 @@ pub const TOP_LEVEL_ORDER: &[&str] = &[
     "ecs",
     "applicationAutoScaling",
     "cloudWatch",
+    "eventBridge",
     "behavior",
     "load",
     "events",

@@ -2,7 +2,9 @@
 //! Terraform JSON) into the text of a scenario, with a report of what was imported, ignored and
 //! guessed. No file is read or written here: the CLI passes the texts in and writes the result.
 
+pub mod cloudformation;
 pub mod doc;
+pub mod observed;
 pub mod report;
 pub mod source;
 pub mod terraform;
@@ -10,7 +12,7 @@ pub mod terraform;
 use std::fmt;
 
 pub use doc::Doc;
-pub use report::ImportReport;
+pub use report::{ImportReport, ReportEntry};
 
 /// The result of an import: the scenario to write and what the import did.
 #[derive(Clone, Debug)]
@@ -19,6 +21,30 @@ pub struct Imported {
     pub scenario: Doc,
     /// What was imported, what was ignored, and every guess made.
     pub report: ImportReport,
+}
+
+/// The candidate nearest to `word` by edit distance, if near enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let distance = |a: &str, b: &str| -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut previous = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let substitution = previous + usize::from(ca != *cb);
+                previous = row[j + 1];
+                row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+            }
+        }
+        row[b.len()]
+    };
+    candidates
+        .iter()
+        .map(|c| (distance(&word.to_lowercase(), &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// Reads a file that an input names by a relative path (a nested stack's `TemplateURL`): given
