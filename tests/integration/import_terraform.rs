@@ -29,6 +29,15 @@ fn import_error(text: &str) -> ImportError {
     import(text, "input.json").expect_err("the import fails")
 }
 
+/// The guesses about the input, without the two every import makes (the placeholders of
+/// `load:` and `behavior:`, checked on their own).
+fn input_guesses(imported: &Imported) -> Vec<String> {
+    lines(&imported.report.guesses)
+        .into_iter()
+        .filter(|l| !l.contains(" (scenario): "))
+        .collect()
+}
+
 /// The entries of one group of the report, as `source (kind): sentence` lines.
 fn lines(entries: &[ecsim::import::report::ReportEntry]) -> Vec<String> {
     entries
@@ -89,7 +98,20 @@ fn a_state_maps_the_fargate_service_its_target_group_and_its_target_tracking_pol
             "{expected}\nnot in {ignored:#?}"
         );
     }
-    assert!(imported.report.guesses.is_empty(), "{:?}", imported.report.guesses);
+    assert!(input_guesses(&imported).is_empty(), "{:?}", imported.report.guesses);
+    // What Terraform cannot say is written as a guess to replace: 4 tasks near 50 % CPU.
+    assert_eq!(
+        lines(&imported.report.guesses),
+        [
+            "behavior.taskDefinitions.web (scenario): requestsPerSecondAtFullCpu is not in Terraform: 100 assumed, replace it",
+            "load.web (scenario): a placeholder load of 200 requests/s (the desired count near 50 % CPU): replace it with the real traffic",
+        ]
+    );
+    assert!(text.contains("behavior:\n  taskDefinitions:\n    # GUESS: not in Terraform; what one task serves at 100 % CPU (ecsim's default): replace it\n    web:\n      requestsPerSecondAtFullCpu: 100\n"), "{text}");
+    assert!(
+        text.contains("  web:\n    requestsPerSecond:\n      - constant: 200\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -134,7 +156,7 @@ fn a_plan_resolves_the_arns_it_does_not_know_through_its_configuration() {
             "{expected}\nnot in {resolved:#?}"
         );
     }
-    let guesses = lines(&imported.report.guesses);
+    let guesses = input_guesses(&imported);
     assert_eq!(
         guesses,
         [
@@ -251,7 +273,7 @@ fn an_auto_scaling_group_with_a_mixed_instances_policy_keeps_its_types_and_split
     );
     load_text("state.yaml", &yaml).unwrap_or_else(|e| panic!("{}\n{yaml}", e.rendered));
     assert_eq!(
-        lines(&imported.report.guesses),
+        input_guesses(&imported),
         [
             "aws_autoscaling_group.lc (aws_autoscaling_group): desired_capacity not known (computed); the group starts at min_size 1"
         ]
@@ -338,8 +360,13 @@ fn services_of_other_clusters_and_scaling_of_other_namespaces_are_listed_as_igno
         {{"address": "aws_appautoscaling_target.table", "mode": "managed", "type": "aws_appautoscaling_target", "name": "table",
           "values": {{"service_namespace": "dynamodb", "scalable_dimension": "dynamodb:table:ReadCapacityUnits", "resource_id": "table/orders", "min_capacity": 5, "max_capacity": 50}}}},
         {{"address": "aws_appautoscaling_scheduled_action.lonely", "mode": "managed", "type": "aws_appautoscaling_scheduled_action", "name": "lonely",
-          "values": {{"name": "lonely", "service_namespace": "ecs", "scalable_dimension": "ecs:service:DesiredCount", "resource_id": "service/c/s",
+          "values": {{"name": "lonely", "service_namespace": "ecs", "scalable_dimension": "ecs:service:DesiredCount", "resource_id": "service/c/other",
                      "schedule": "rate(1 hour)", "scalable_target_action": [{{"min_capacity": "1"}}]}}}},
+        {{"address": "aws_appautoscaling_target.s", "mode": "managed", "type": "aws_appautoscaling_target", "name": "s",
+          "values": {{"service_namespace": "ecs", "scalable_dimension": "ecs:service:DesiredCount", "resource_id": "service/c/s", "min_capacity": 1, "max_capacity": 4}}}},
+        {{"address": "aws_appautoscaling_policy.custom", "mode": "managed", "type": "aws_appautoscaling_policy", "name": "custom",
+          "values": {{"name": "custom", "policy_type": "TargetTrackingScaling", "service_namespace": "ecs", "scalable_dimension": "ecs:service:DesiredCount", "resource_id": "service/c/s",
+                     "target_tracking_scaling_policy_configuration": [{{"target_value": 10, "customized_metric_specification": [{{"metric_name": "QueueDepth", "namespace": "MyApp", "statistic": "Average"}}]}}]}}}},
         {{"address": "aws_ecs_service.daemon", "mode": "managed", "type": "aws_ecs_service", "name": "daemon",
           "values": {{"name": "agent", "cluster": "c", "task_definition": "t", "scheduling_strategy": "DAEMON"}}}}"#
     ));
@@ -349,7 +376,8 @@ fn services_of_other_clusters_and_scaling_of_other_namespaces_are_listed_as_igno
         "aws_ecs_service.other (aws_ecs_service): runs in cluster `elsewhere`, not the simulated `c`",
         "aws_appautoscaling_target.table (aws_appautoscaling_target): scales dynamodb dynamodb:table:ReadCapacityUnits (ecsim scales ECS services' ecs:service:DesiredCount)",
         "aws_ecs_service.daemon (aws_ecs_service): a DAEMON service (ecsim simulates REPLICA services)",
-        "aws_appautoscaling_scheduled_action.lonely (aws_appautoscaling_scheduled_action): no aws_appautoscaling_target for service/c/s in the document",
+        "aws_appautoscaling_policy.custom (aws_appautoscaling_policy): target tracking on MyApp QueueDepth, a metric ecsim does not produce: the policy is left out",
+        "aws_appautoscaling_scheduled_action.lonely (aws_appautoscaling_scheduled_action): scales service/c/other, not a service of the scenario",
     ] {
         assert!(
             ignored.contains(&expected.to_string()),
@@ -357,6 +385,26 @@ fn services_of_other_clusters_and_scaling_of_other_namespaces_are_listed_as_igno
         );
     }
     let yaml = imported.scenario.to_yaml("");
+    load_text("state.yaml", &yaml).unwrap_or_else(|e| panic!("{}\n{yaml}", e.rendered));
+}
+
+#[test]
+fn scaling_without_its_scalable_target_is_left_out_as_application_auto_scaling_would_refuse_it() {
+    let text = state(&format!(
+        r#"{FARGATE_SERVICE},
+        {{"address": "aws_appautoscaling_scheduled_action.early", "mode": "managed", "type": "aws_appautoscaling_scheduled_action", "name": "early",
+          "values": {{"name": "early", "service_namespace": "ecs", "scalable_dimension": "ecs:service:DesiredCount", "resource_id": "service/c/s",
+                     "schedule": "at(2026-03-02T07:00:00)", "scalable_target_action": [{{"min_capacity": "4", "max_capacity": ""}}]}}}}"#
+    ));
+    let imported = import(&text, "state.json").expect("imports");
+    assert_eq!(
+        lines(&imported.report.ignored),
+        [
+            "aws_appautoscaling_scheduled_action.early (aws_appautoscaling_scheduled_action): no aws_appautoscaling_target for service/c/s in the document"
+        ]
+    );
+    let yaml = imported.scenario.to_yaml("");
+    assert!(!yaml.contains("applicationAutoScaling"), "{yaml}");
     load_text("state.yaml", &yaml).unwrap_or_else(|e| panic!("{}\n{yaml}", e.rendered));
 }
 
@@ -409,7 +457,7 @@ fn the_command_writes_a_scenario_that_validates_and_reports_on_stderr() {
     assert_eq!(o.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("imported: 18\n"), "{stderr}");
     assert!(
-        stderr.contains("guessed (check these in the scenario): 1\n"),
+        stderr.contains("guessed (check these in the scenario): 3\n"),
         "{stderr}"
     );
     let written = std::fs::read_to_string(&out).expect("written");

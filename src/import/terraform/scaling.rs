@@ -258,9 +258,18 @@ fn target_tracking(ctx: &mut Ctx<'_>, i: usize, f: &mut Fields<'_>) -> Result<Op
             ctx.ignored(i, "a metric-math customized metric (not imported; write it in the scenario by hand): the policy is left out");
             return Ok(None);
         }
+        let metric = cm.string("metric_name")?.unwrap_or_default();
+        let namespace = cm.string("namespace")?.unwrap_or_default();
+        if !crate::import::observed::policy_metric(&namespace, &metric) {
+            let why = format!(
+                "target tracking on {namespace} {metric}, a metric ecsim does not produce: the policy is left out"
+            );
+            ctx.ignored(i, why);
+            return Ok(None);
+        }
         let mut spec = Map::new();
-        spec.opt("MetricName", cm.string("metric_name")?.map(Value::from));
-        spec.opt("Namespace", cm.string("namespace")?.map(Value::from));
+        spec.insert("MetricName", metric);
+        spec.insert("Namespace", namespace);
         let mut dims = Vec::new();
         for mut d in cm.blocks("dimensions")? {
             let mut dm = Map::new();

@@ -6,7 +6,7 @@ use super::fields::Fields;
 use super::refs::Model;
 use super::show::{Resource, ShowKind};
 use super::values::commented;
-use crate::import::doc::{Doc, LoadRate, Value};
+use crate::import::doc::{Doc, LoadRate, Map, Value};
 use crate::import::report::ImportReport;
 
 /// One list item of the scenario, with its `# from <address>` comment.
@@ -32,8 +32,9 @@ const MODELLED: &[&str] = &[
 /// The region assumed when neither the provider configuration nor an ARN names one.
 const DEFAULT_REGION: &str = "us-east-1";
 
-/// The requests per second the `load:` placeholder gives every service.
-const PLACEHOLDER_RPS: i64 = 100;
+/// The requests per second one task is assumed to serve at full CPU (ecsim's default, as the
+/// CloudFormation importer assumes it).
+const ASSUMED_RPS_AT_FULL_CPU: i64 = 100;
 
 /// What the mapping of every resource shares: the document, the report and the region.
 pub struct Ctx<'m> {
@@ -134,8 +135,8 @@ pub fn build(model: &Model) -> Result<(Doc, ImportReport), TerraformError> {
     let ecs = super::ecs::cluster_and_providers(&mut ctx)?;
     let task_definitions = super::task_definitions::task_definitions(&mut ctx)?;
     let mut services = super::services::services(&mut ctx, &ecs)?;
-    let (scaling, policies) = super::scaling::application_auto_scaling(&mut ctx, &ecs.cluster_name, &services.names)?;
-    let alarms = super::alarms::alarms(&mut ctx, &ecs.cluster_name, &services.names, &policies)?;
+    let (scaling, policies) = super::scaling::application_auto_scaling(&mut ctx, &ecs.cluster_name, &services.names())?;
+    let alarms = super::alarms::alarms(&mut ctx, &ecs.cluster_name, &services.names(), &policies)?;
     let alarm_names: Vec<String> = alarms
         .iter()
         .filter_map(|(_, v)| match v {
@@ -178,17 +179,49 @@ pub fn build(model: &Model) -> Result<(Doc, ImportReport), TerraformError> {
     }
     ecs_block.insert_commented("cluster", ecs.cluster, ecs.cluster_comment);
     ecs_block.insert("taskDefinitions", commented(task_definitions));
-    ecs_block.insert("services", commented(services.items));
+    ecs_block.insert("services", commented(services.items.clone()));
     if let Some(block) = scaling {
         doc.root.insert("applicationAutoScaling", block);
     }
     if !alarms.is_empty() {
         doc.block("cloudWatch").insert("alarms", commented(alarms));
     }
-    for service in &services.names {
-        doc.add_placeholder_load(service, LoadRate::RequestsPerSecond, PLACEHOLDER_RPS);
-    }
+    placeholders(&mut doc, &mut ctx.report, &services);
     Ok((doc, ctx.report))
+}
+
+/// What Terraform cannot say: what one task of each family serves at full CPU, and each
+/// service's traffic. Both are written as guesses to replace: a load that keeps the desired
+/// count near 50 % CPU.
+fn placeholders(doc: &mut Doc, report: &mut ImportReport, services: &super::services::Services) {
+    let mut families: Vec<&str> = Vec::new();
+    for s in &services.list {
+        if !families.contains(&s.family.as_str()) {
+            families.push(&s.family);
+        }
+    }
+    let behavior = doc.block("behavior").map_mut("taskDefinitions");
+    for family in families {
+        behavior.insert_commented(
+            family,
+            Map::new().with("requestsPerSecondAtFullCpu", ASSUMED_RPS_AT_FULL_CPU),
+            "GUESS: not in Terraform; what one task serves at 100 % CPU (ecsim's default): replace it",
+        );
+        report.guess(
+            &format!("behavior.taskDefinitions.{family}"),
+            "scenario",
+            format!("requestsPerSecondAtFullCpu is not in Terraform: {ASSUMED_RPS_AT_FULL_CPU} assumed, replace it"),
+        );
+    }
+    for s in &services.list {
+        let rate = i64::from(s.desired_count.max(1)) * ASSUMED_RPS_AT_FULL_CPU / 2;
+        doc.add_placeholder_load(&s.name, LoadRate::RequestsPerSecond, rate);
+        report.guess(
+            &format!("load.{}", s.name),
+            "scenario",
+            format!("a placeholder load of {rate} requests/s (the desired count near 50 % CPU): replace it with the real traffic"),
+        );
+    }
 }
 
 /// Every resource of a type the import does not map, and every data source, as ignored.

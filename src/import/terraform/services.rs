@@ -11,19 +11,36 @@ use super::task_definitions::placement_constraints;
 use super::values::{InsertSome, seq, strings};
 use crate::import::doc::{Map, Value};
 
-/// The services of the scenario and their names (for the `load:` placeholder).
+/// The services of the scenario, and what the placeholders need of each.
 pub struct Services {
     /// `ecs.services` items.
     pub items: Vec<Item>,
+    /// Each service's name, task definition family and desired count, in order.
+    pub list: Vec<ServiceSummary>,
+}
+
+/// What the `load:` and `behavior:` placeholders need of a service.
+pub struct ServiceSummary {
+    /// `serviceName`.
+    pub name: String,
+    /// The family of its task definition.
+    pub family: String,
+    /// `desiredCount`.
+    pub desired_count: u32,
+}
+
+impl Services {
     /// The service names, in order.
-    pub names: Vec<String>,
+    pub fn names(&self) -> Vec<String> {
+        self.list.iter().map(|s| s.name.clone()).collect()
+    }
 }
 
 /// The services that run in the simulated cluster.
 pub fn services(ctx: &mut Ctx<'_>, ecs: &EcsParts) -> Result<Services, TerraformError> {
     let mut out = Services {
         items: Vec::new(),
-        names: Vec::new(),
+        list: Vec::new(),
     };
     for &(i, ref cluster) in &ecs.service_clusters {
         let address = ctx.address(i).to_string();
@@ -34,16 +51,16 @@ pub fn services(ctx: &mut Ctx<'_>, ecs: &EcsParts) -> Result<Services, Terraform
             );
             continue;
         }
-        if let Some((name, item)) = service(ctx, i)? {
-            ctx.imported(i, format!("ecs.services: {name}"));
-            out.names.push(name);
+        if let Some((summary, item)) = service(ctx, i)? {
+            ctx.imported(i, format!("ecs.services: {}", summary.name));
+            out.list.push(summary);
             out.items.push((format!("from {address}"), item));
         }
     }
     Ok(out)
 }
 
-fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Value)>, TerraformError> {
+fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(ServiceSummary, Value)>, TerraformError> {
     let mut f = ctx.fields(i);
     f.skip(&["cluster"]);
     let name = f.string("name")?.ok_or_else(|| {
@@ -79,7 +96,8 @@ fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Value)>, Terra
     let mut m = Map::new();
     m.insert("serviceName", Value::from(&name));
     m.insert("taskDefinition", Value::from(&family));
-    m.insert("desiredCount", Value::Int(f.int("desired_count")?.unwrap_or(0)));
+    let desired = f.int("desired_count")?.unwrap_or(0);
+    m.insert("desiredCount", Value::Int(desired));
     let strategy = strategy_items(ctx, &mut f, "capacity_provider_strategy")?;
     let launch_type = f.string("launch_type")?;
     if !strategy.is_empty() {
@@ -126,7 +144,12 @@ fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(String, Value)>, Terra
         "force_delete",
     ]);
     ctx.finish(&f);
-    Ok(Some((name, Value::Map(m))))
+    let summary = ServiceSummary {
+        name,
+        family,
+        desired_count: u32::try_from(desired.max(0)).unwrap_or(u32::MAX),
+    };
+    Ok(Some((summary, Value::Map(m))))
 }
 
 /// `deployment_minimum_healthy_percent`, `deployment_maximum_percent`,
