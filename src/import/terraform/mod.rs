@@ -7,7 +7,8 @@
 //! reads attributes and remembers which were not read, `link` names the resource an attribute
 //! points at, and one file per family of resources writes its part of the scenario
 //! (`compute`: Auto Scaling groups and launch templates; `ecs`: clusters and capacity
-//! providers; `task_definitions`; `services`; `scaling`: Application Auto Scaling; `alarms`;
+//! providers; `task_definitions`; `services`; `scaling` (targets, scheduled actions) and
+//! `scaling_policies`: Application Auto Scaling; `alarms`;
 //! `target_groups`); `scenario` puts the parts together.
 
 mod alarms;
@@ -17,6 +18,7 @@ mod fields;
 mod link;
 mod refs;
 mod scaling;
+mod scaling_policies;
 mod scenario;
 mod services;
 mod show;

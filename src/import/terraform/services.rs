@@ -197,10 +197,12 @@ fn load_balancers(
         let name = match (group, &known) {
             (Some(g), _) => target_group_name(ctx, g),
             (None, Some(arn)) => {
-                let what =
-                    format!("target group {arn} is not in the document; add it to elasticLoadBalancing.targetGroups");
-                ctx.report.guess(&lb.path, "target group", what);
-                name_in_identifier("aws_lb_target_group", arn)
+                let what = format!(
+                    "target group {arn} is not in the document: left out (add it to elasticLoadBalancing.targetGroups and loadBalancers by hand)"
+                );
+                lb.skip(&["container_name", "container_port", "elb_name"]);
+                ctx.report.ignored(&lb.path, "load balancer", what);
+                continue;
             }
             (None, None) => {
                 lb.string("elb_name")?;

@@ -7,7 +7,7 @@ use ecsim::import::terraform::import;
 use super::super::support::{load_text, run_to_strings};
 use super::{fixture, input_guesses, lines};
 
-const FIXTURES: &[&str] = &[
+pub(super) const FIXTURES: &[&str] = &[
     "fargate-target-tracking.state.json",
     "ec2-step-scaling.plan.json",
     "module-nesting.plan.json",

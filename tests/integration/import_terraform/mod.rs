@@ -7,6 +7,7 @@
 mod errors;
 mod fixtures;
 mod mappings;
+mod robustness;
 
 use ecsim::import::terraform::import;
 use ecsim::import::{ImportError, Imported};
