@@ -20,6 +20,7 @@ mod faults;
 mod fuzz_smoke;
 mod generated;
 mod generator;
+mod import_cloudformation;
 mod import_terraform;
 mod jobs;
 mod latency;

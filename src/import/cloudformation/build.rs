@@ -199,7 +199,9 @@ impl<'a> Build<'a> {
 
     /// The `# from` comment of a resource.
     pub fn comment_of(&self, s: usize, resource: &Resource) -> String {
-        let file = &self.e.stacks[s].source.name;
+        let name = &self.e.stacks[s].source.name;
+        // The file's name without its folder: the scenario reads the same on every machine.
+        let file = name.rsplit(['/', '\\']).next().unwrap_or(name);
         format!("from {} ({}) in {file}", self.source_of(s, resource), resource.kind)
     }
 

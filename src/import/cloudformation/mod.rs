@@ -4,6 +4,8 @@
 //! return per resource type is in `resources`; the ECS resources are converted by `ecs`, capacity
 //! and scaling by `scaling`; resource types ecsim does not model are listed as ignored.
 
+mod alarms;
+mod auto_scaling_group;
 mod build;
 mod ecs;
 mod events;
@@ -12,6 +14,7 @@ mod parameters;
 mod resources;
 mod scaling;
 mod stack;
+mod task_definition;
 mod value;
 
 use build::{Build, Case, Group, to_doc};
@@ -79,14 +82,14 @@ pub fn import(
                 "AWS::ECS::Cluster" => ecs::cluster(&mut b, s, r)?,
                 "AWS::ECS::ClusterCapacityProviderAssociations" => ecs::associations(&mut b, s, r)?,
                 "AWS::ECS::CapacityProvider" => ecs::capacity_provider(&mut b, s, r)?,
-                "AWS::AutoScaling::AutoScalingGroup" => scaling::auto_scaling_group(&mut b, s, r)?,
-                "AWS::ElasticLoadBalancingV2::TargetGroup" => scaling::target_group(&mut b, s, r)?,
-                "AWS::ECS::TaskDefinition" => families.push(ecs::task_definition(&mut b, s, r)?),
+                "AWS::AutoScaling::AutoScalingGroup" => auto_scaling_group::auto_scaling_group(&mut b, s, r)?,
+                "AWS::ElasticLoadBalancingV2::TargetGroup" => alarms::target_group(&mut b, s, r)?,
+                "AWS::ECS::TaskDefinition" => families.push(task_definition::task_definition(&mut b, s, r)?),
                 "AWS::ECS::Service" => ecs::service(&mut b, s, r)?,
                 "AWS::ApplicationAutoScaling::ScalableTarget" => scaling::scalable_target(&mut b, s, r)?,
                 "AWS::ApplicationAutoScaling::ScalingPolicy" => scaling::scaling_policy(&mut b, s, r)?,
                 "AWS::Events::Rule" => events::rule(&mut b, s, r)?,
-                _ => scaling::alarm(&mut b, s, r)?,
+                _ => alarms::alarm(&mut b, s, r)?,
             }
         }
     }
