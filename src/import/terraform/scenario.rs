@@ -136,7 +136,12 @@ pub fn build(model: &Model) -> Result<(Doc, ImportReport), TerraformError> {
     let task_definitions = super::task_definitions::task_definitions(&mut ctx)?;
     let mut services = super::services::services(&mut ctx, &ecs)?;
     let (scaling, policies) = super::scaling::application_auto_scaling(&mut ctx, &ecs.cluster_name, &services.names())?;
-    let alarms = super::alarms::alarms(&mut ctx, &ecs.cluster_name, &services.names(), &policies)?;
+    let on = super::alarms::AlarmContext {
+        cluster: &ecs.cluster_name,
+        services: &services.list,
+        policies: &policies,
+    };
+    let (alarms, latency) = super::alarms::alarms(&mut ctx, &on)?;
     let alarm_names: Vec<String> = alarms
         .iter()
         .filter_map(|(_, v)| match v {
@@ -186,22 +191,45 @@ pub fn build(model: &Model) -> Result<(Doc, ImportReport), TerraformError> {
     if !alarms.is_empty() {
         doc.block("cloudWatch").insert("alarms", commented(alarms));
     }
-    placeholders(&mut doc, &mut ctx.report, &services);
+    placeholders(&mut doc, &mut ctx.report, &services, &latency);
     Ok((doc, ctx.report))
 }
 
 /// What Terraform cannot say: what one task of each family serves at full CPU, and each
 /// service's traffic. Both are written as guesses to replace: a load that keeps the desired
 /// count near 50 % CPU.
-fn placeholders(doc: &mut Doc, report: &mut ImportReport, services: &super::services::Services) {
-    let mut families: Vec<&str> = Vec::new();
+fn placeholders(doc: &mut Doc, report: &mut ImportReport, services: &super::services::Services, latency: &[String]) {
+    let mut families: Vec<(&str, bool)> = Vec::new();
     for s in &services.list {
-        if !families.contains(&s.family.as_str()) {
-            families.push(&s.family);
+        let watched = latency.contains(&s.name);
+        match families.iter_mut().find(|(f, _)| *f == s.family) {
+            Some(entry) => entry.1 |= watched,
+            None => families.push((&s.family, watched)),
         }
     }
     let behavior = doc.block("behavior").map_mut("taskDefinitions");
-    for family in families {
+    for (family, watched) in families {
+        if watched {
+            // A response time needs requests served as a queue: 10 slots of 100 ms serve the
+            // same 100 requests/s at full load (as the CloudFormation importer assumes).
+            let model = Map::new()
+                .with(
+                    "serviceTime",
+                    Map::new().with("distribution", "exponential").with("mean", "100ms"),
+                )
+                .with("concurrency", 10i64);
+            behavior.insert_commented(
+                family,
+                model,
+                "GUESS: not in Terraform; an alarm watches a response time, which needs a service model: replace it with measured times",
+            );
+            report.guess(
+                &format!("behavior.taskDefinitions.{family}"),
+                "scenario",
+                "an alarm watches TargetResponseTime: a service time (exponential, mean 100ms) and concurrency 10 assumed, replace them",
+            );
+            continue;
+        }
         behavior.insert_commented(
             family,
             Map::new().with("requestsPerSecondAtFullCpu", ASSUMED_RPS_AT_FULL_CPU),

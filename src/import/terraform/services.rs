@@ -27,6 +27,8 @@ pub struct ServiceSummary {
     pub family: String,
     /// `desiredCount`.
     pub desired_count: u32,
+    /// The names of the target groups it registers its tasks in.
+    pub target_groups: Vec<String>,
 }
 
 impl Services {
@@ -129,6 +131,16 @@ fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(ServiceSummary, Value)
         m.insert("placementConstraints", seq(constraints));
     }
     let lbs = load_balancers(ctx, i, &mut f)?;
+    let target_groups: Vec<String> = lbs
+        .iter()
+        .filter_map(|lb| match lb {
+            Value::Map(m) => match m.get("targetGroupArn") {
+                Some(Value::Str(name)) => Some(name.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
     if !lbs.is_empty() {
         m.insert("loadBalancers", seq(lbs));
     }
@@ -148,6 +160,7 @@ fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(ServiceSummary, Value)
         name,
         family,
         desired_count: u32::try_from(desired.max(0)).unwrap_or(u32::MAX),
+        target_groups,
     };
     Ok(Some((summary, Value::Map(m))))
 }

@@ -54,6 +54,8 @@ fn a_state_maps_the_fargate_service_its_target_group_and_its_target_tracking_pol
         // The scalable target and the policy.
         "      ResourceId: service/shop/web\n      ScalableDimension: ecs:service:DesiredCount\n      MinCapacity: 2\n      MaxCapacity: 20\n",
         "      TargetTrackingScalingPolicyConfiguration:\n        TargetValue: 60\n        PredefinedMetricSpecification:\n          PredefinedMetricType: ECSServiceAverageCPUUtilization\n        ScaleOutCooldown: 60\n        ScaleInCooldown: 300\n",
+        // An alarm on the target group's 5xx count (an unset datapoints_to_alarm, 0, left out).
+        "    - AlarmName: web-5xx\n      Namespace: AWS/ApplicationELB\n      MetricName: HTTPCode_Target_5XX_Count\n      Dimensions:\n        - Name: LoadBalancer\n          Value: app/shop/50dc6c495c0c9188\n        - Name: TargetGroup\n          Value: targetgroup/web/6d0ecf831eec9f09\n      Statistic: Sum\n      Period: 60\n      EvaluationPeriods: 2\n      Threshold: 10\n",
     ] {
         assert!(text.contains(expected), "missing:\n{expected}\nin:\n{text}");
     }
@@ -137,7 +139,7 @@ fn a_plan_resolves_the_arns_it_does_not_know_through_its_configuration() {
     );
     let ignored = lines(&imported.report.ignored);
     for expected in [
-        "aws_cloudwatch_metric_alarm.instances_cpu (aws_cloudwatch_metric_alarm): an alarm on AWS/EC2 CPUUtilization (ecsim imports alarms on AWS/ECS CPUUtilization and MemoryUtilization)",
+        "aws_cloudwatch_metric_alarm.instances_cpu (aws_cloudwatch_metric_alarm): an alarm on AWS/EC2 CPUUtilization, a metric ecsim does not produce",
         "aws_cloudwatch_metric_alarm.cpu_high.alarm_actions (alarm action): aws_sns_topic.alerts: only Application Auto Scaling policies are simulated",
         "aws_sns_topic.alerts (aws_sns_topic): a resource type ecsim does not model",
     ] {
@@ -159,6 +161,11 @@ fn resources_of_child_modules_are_imported_with_their_addresses_and_module_varia
         "          PredefinedMetricType: ALBRequestCountPerTarget\n          ResourceLabel: app/api-alb/0000000000000000/targetgroup/api/0000000000000000\n",
         "    - AlarmName: api-memory-high\n      Namespace: AWS/ECS\n      MetricName: MemoryUtilization\n",
         "      DatapointsToAlarm: 3\n",
+        // A response-time alarm on the service's target group, watched by its deployments: the
+        // service gets a service model to replace.
+        "    - AlarmName: api-p99-latency\n      Namespace: AWS/ApplicationELB\n      MetricName: TargetResponseTime\n      Dimensions:\n        - Name: LoadBalancer\n          Value: app/api-alb/0000000000000000\n        - Name: TargetGroup\n          Value: targetgroup/api/0000000000000000\n      ExtendedStatistic: p99\n",
+        "        alarms:\n          alarmNames:\n            - api-p99-latency\n          enable: true\n          rollback: true\n",
+        "    api:\n      serviceTime:\n        distribution: exponential\n        mean: 100ms\n      concurrency: 10\n",
         "      Dimensions:\n        - Name: ClusterName\n          Value: api\n        - Name: ServiceName\n          Value: api\n",
     ] {
         assert!(text.contains(expected), "missing:\n{expected}\nin:\n{text}");
@@ -173,6 +180,8 @@ fn resources_of_child_modules_are_imported_with_their_addresses_and_module_varia
         "module.service.aws_appautoscaling_target.this {p}resource_id = service/api/api (from module.service.aws_ecs_service.this.name)",
         "module.service.aws_appautoscaling_policy.requests {p}resource_id = module.service.aws_appautoscaling_target.this.resource_id (service/api/api)",
         "module.service.module.schedule[\"weekend\"].aws_appautoscaling_scheduled_action.this {p}resource_id = module.service.aws_appautoscaling_target.this.resource_id (service/api/api)",
+        // A target group's and a load balancer's arn_suffix: their names, placeholder ids.
+        "module.service.aws_cloudwatch_metric_alarm.latency {p}dimensions.TargetGroup = aws_lb_target_group.api.arn_suffix (targetgroup/api/0000000000000000, its id a placeholder)",
         // Through two module calls' variables.
         "module.service.module.schedule[\"weekend\"].aws_cloudwatch_metric_alarm.memory {p}dimensions.ClusterName = aws_ecs_cluster.main.id (api)",
         "module.service.module.schedule[\"weekend\"].aws_cloudwatch_metric_alarm.memory {p}dimensions.ServiceName = module.service.aws_ecs_service.this.name (api)",
@@ -180,7 +189,7 @@ fn resources_of_child_modules_are_imported_with_their_addresses_and_module_varia
         let expected = expected.replace("{p}", prefix);
         assert!(resolved.contains(&expected), "{expected}\nnot in {resolved:#?}");
     }
-    assert_eq!(resolved.len(), 8, "each resolution once: {resolved:#?}");
+    assert_eq!(resolved.len(), 10, "each resolution once: {resolved:#?}");
     assert!(
         resolved.contains(&"module.service.aws_ecs_service.this (reference): unknown in the plan, resolved through its configuration: load_balancer[0].target_group_arn = aws_lb_target_group.api.arn".to_string()),
         "{resolved:#?}"

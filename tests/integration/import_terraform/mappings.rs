@@ -154,6 +154,52 @@ fn services_of_other_clusters_and_scaling_of_other_namespaces_are_listed_as_igno
 }
 
 #[test]
+fn load_balancer_alarms_need_one_service_behind_their_target_group_and_a_statistic_ecsim_computes() {
+    let alarm = |name: &str, metric: &str, statistic: &str, group: &str| {
+        format!(
+            r#"{{"address": "aws_cloudwatch_metric_alarm.{name}", "mode": "managed", "type": "aws_cloudwatch_metric_alarm", "name": "{name}",
+                "values": {{"alarm_name": "{name}", "namespace": "AWS/ApplicationELB", "metric_name": "{metric}", {statistic},
+                           "period": 60, "evaluation_periods": 1, "threshold": 1, "comparison_operator": "GreaterThanThreshold",
+                           "dimensions": {{"TargetGroup": "targetgroup/{group}/0123456789abcdef"}}}}}}"#
+        )
+    };
+    let service = FARGATE_SERVICE.replace(
+        r#""launch_type": "FARGATE"}"#,
+        r#""launch_type": "FARGATE", "load_balancer": [{"target_group_arn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/0123456789abcdef", "container_name": "app", "container_port": 80}]}"#,
+    );
+    let text = state(&[
+        service,
+        r#"{"address": "aws_lb_target_group.tg", "mode": "managed", "type": "aws_lb_target_group", "name": "tg",
+            "values": {"name": "tg", "arn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/0123456789abcdef"}}"#
+            .to_string(),
+        alarm("requests", "RequestCount", r#""statistic": "Sum""#, "tg"),
+        alarm("peak", "RequestCount", r#""statistic": "Maximum""#, "tg"),
+        alarm("extreme", "TargetResponseTime", r#""extended_statistic": "p100""#, "tg"),
+        alarm("elsewhere", "RequestCount", r#""statistic": "Sum""#, "other"),
+    ]
+    .join(","));
+    let imported = import(&text, "state.json").expect("imports");
+    let yaml = imported.scenario.to_yaml("");
+    assert!(yaml.contains("    - AlarmName: requests\n"), "{yaml}");
+    assert!(
+        !yaml.contains("serviceTime"),
+        "no alarm on a response time was imported: {yaml}"
+    );
+    let ignored = lines(&imported.report.ignored);
+    for expected in [
+        "aws_cloudwatch_metric_alarm.peak (aws_cloudwatch_metric_alarm): the statistic Maximum of RequestCount is not one ecsim computes (counts: Sum or SampleCount; TargetResponseTime: not Minimum, Maximum, p0 or p100)",
+        "aws_cloudwatch_metric_alarm.extreme (aws_cloudwatch_metric_alarm): the statistic p100 of TargetResponseTime is not one ecsim computes (counts: Sum or SampleCount; TargetResponseTime: not Minimum, Maximum, p0 or p100)",
+        "aws_cloudwatch_metric_alarm.elsewhere (aws_cloudwatch_metric_alarm): watches target group other, which 0 services of the scenario register in (ecsim needs exactly one)",
+    ] {
+        assert!(
+            ignored.contains(&expected.to_string()),
+            "{expected}\nnot in {ignored:#?}"
+        );
+    }
+    load_text("state.yaml", &yaml).unwrap_or_else(|e| panic!("{}\n{yaml}", e.rendered));
+}
+
+#[test]
 fn scaling_without_its_scalable_target_is_left_out_as_application_auto_scaling_would_refuse_it() {
     let text = state(&format!(
         r#"{FARGATE_SERVICE},
