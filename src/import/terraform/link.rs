@@ -66,7 +66,7 @@ pub fn linked(model: &Model, res: usize, argument: &str, known: Option<&str>, ki
     let reference = model
         .references(res, argument)
         .into_iter()
-        .find(|r| model.resources()[r.resource].kind == kind)?;
+        .find(|r| is_managed(model, r.resource, kind))?;
     Some(Linked {
         resource: reference.resource,
         via: Some(reference.written),
@@ -79,25 +79,34 @@ pub fn linked_all(model: &Model, res: usize, argument: &str, kind: &str) -> Vec<
     model
         .references(res, argument)
         .into_iter()
-        .filter(|r| model.resources()[r.resource].kind == kind)
+        .filter(|r| is_managed(model, r.resource, kind))
         .map(|r| (r.resource, r.written))
         .collect()
 }
 
-/// The resource of `kind` whose `id`, `arn` or name is `id`, or whose name is the one inside it.
+/// The managed resource of `kind` whose `id`, `arn` or name is `id`, or whose name is the one
+/// inside it.
 pub fn find_by_identifier(model: &Model, kind: &str, id: &str) -> Option<usize> {
     let inner = name_in_identifier(kind, id);
     let matches = |r: &Resource, key: &str| r.values.get(key).and_then(Value::as_str) == Some(id);
+    let managed = |r: &Resource| r.kind == kind && r.mode == "managed";
     let by_value = model
         .resources()
         .iter()
-        .position(|r| r.kind == kind && (matches(r, "id") || matches(r, "arn")));
+        .position(|r| managed(r) && (matches(r, "id") || matches(r, "arn")));
     by_value.or_else(|| {
         model
             .resources()
             .iter()
-            .position(|r| r.kind == kind && name_of(r).as_deref() == Some(inner.as_str()))
+            .position(|r| managed(r) && name_of(r).as_deref() == Some(inner.as_str()))
     })
+}
+
+/// Whether resource `i` is a managed resource of `kind` (a data source of the same type is read,
+/// not created, and is not imported).
+fn is_managed(model: &Model, i: usize, kind: &str) -> bool {
+    let r = &model.resources()[i];
+    r.kind == kind && r.mode == "managed"
 }
 
 #[cfg(test)]

@@ -103,6 +103,13 @@ fn target_tracking(ctx: &mut Ctx<'_>, i: usize, f: &mut Fields<'_>) -> Result<Op
         ctx.finish(&cm);
         m.insert("CustomizedMetricSpecification", Value::Map(spec));
     }
+    if m.get("PredefinedMetricSpecification").is_none() && m.get("CustomizedMetricSpecification").is_none() {
+        return Err(TerraformError::new(
+            &c.path,
+            "a target tracking configuration without a metric",
+            "add predefined_metric_specification { predefined_metric_type = ... } or customized_metric_specification { ... }",
+        ));
+    }
     m.opt("ScaleOutCooldown", c.int("scale_out_cooldown")?.map(Value::Int));
     m.opt("ScaleInCooldown", c.int("scale_in_cooldown")?.map(Value::Int));
     if c.boolean("disable_scale_in")? == Some(true) {

@@ -36,6 +36,18 @@ fn input_that_is_not_what_terraform_show_json_prints_is_refused_with_what_to_run
         "is not JSON: EOF while parsing a value at line 1 column 9 of the string"
     );
 
+    // A data source is read, not created: a service's task definition must be a resource.
+    let data_source = FARGATE_SERVICE.replace(
+        r#""address": "aws_ecs_task_definition.t", "mode": "managed""#,
+        r#""address": "data.aws_ecs_task_definition.t", "mode": "data""#,
+    );
+    let e = import_error(&state(&data_source));
+    assert_eq!(e.path, "aws_ecs_service.s.task_definition");
+    assert_eq!(
+        e.message,
+        "task definition `t` is not an aws_ecs_task_definition of the document"
+    );
+
     let wrong_type = FARGATE_SERVICE.replace(r#""desired_count": 2"#, r#""desired_count": "two""#);
     let e = import_error(&state(&wrong_type));
     assert_eq!(e.path, "aws_ecs_service.s.desired_count");
