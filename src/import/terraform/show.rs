@@ -146,7 +146,12 @@ pub fn read_show(text: &str) -> Result<ShowOutput, TerraformError> {
         TerraformError::at_line(
             e.line(),
             e.column(),
-            format!("{what}: {e}"),
+            {
+                // The place is shown beside the message: serde's own " at line L column C" goes.
+                let text = e.to_string();
+                let reason = text.rsplit_once(" at line ").map_or(text.as_str(), |(r, _)| r);
+                format!("{what}: {reason}")
+            },
             "run `terraform show -json PLANFILE > plan.json` (or `terraform show -json > state.json` for the state) and import that file",
         )
     })?;

@@ -2,6 +2,7 @@
 
 use super::super::support::{TempDir, ecsim};
 use super::{FARGATE_SERVICE, import_error, state};
+use ecsim::import::terraform::import;
 
 #[test]
 fn input_that_is_not_what_terraform_show_json_prints_is_refused_with_what_to_run() {
@@ -82,4 +83,43 @@ fn the_command_writes_a_scenario_that_validates_and_reports_on_stderr() {
         "{stderr}"
     );
     assert!(stderr.contains("not-terraform.json"), "{stderr}");
+}
+
+#[test]
+fn errors_render_whole_as_scenario_errors_do() {
+    let text = "{\n  \"format_version\": \"1.2\",\n  \"planned_values\": {\"root_module\": {\"resources\": [}\n}\n";
+    let e = import(text, "plan.json").expect_err("not JSON");
+    assert_eq!(
+        e.to_string(),
+        "error: is not JSON: expected value\n  --> plan.json:3:52\n  |\n3 |   \"planned_values\": {\"root_module\": {\"resources\": [}\n  |                                                    ^\n  = help: run `terraform show -json PLANFILE > plan.json` (or `terraform show -json > state.json` for the state) and import that file\n"
+    );
+    let wrong_type = FARGATE_SERVICE.replace(r#""desired_count": 2"#, r#""desired_count": "two""#);
+    let e = import(&state(&wrong_type), "state.json").expect_err("a wrong type");
+    assert_eq!(
+        e.to_string(),
+        "error: expected a number, found the string \"two\"\n  --> state.json\n  = field: aws_ecs_service.s.desired_count\n  = help: this is not a value the AWS provider writes: was the file edited by hand?\n"
+    );
+}
+
+#[test]
+fn a_state_without_an_ecs_service_exits_2_and_writes_nothing() {
+    let dir = TempDir::new("import-terraform-empty");
+    let input = dir.0.join("state.json");
+    let out = dir.0.join("scenario.yaml");
+    let resources = r#"{"address": "aws_s3_bucket.logs", "mode": "managed", "type": "aws_s3_bucket", "name": "logs", "values": {"bucket": "logs"}}"#;
+    std::fs::write(&input, state(resources)).expect("written");
+    let o = ecsim(&[
+        "import",
+        "terraform",
+        input.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: nothing to simulate: none of its 1 resources is an aws_ecs_service\n"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
 }
