@@ -237,3 +237,23 @@ fn check(text: &str, path: &Path) -> Result<(), String> {
     .map(|_| ())
     .map_err(|e| e.rendered)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_scenario_that_does_not_load_is_removed() {
+        let dir = std::env::temp_dir().join(format!("ecsim-import-check-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("s.yaml");
+        let err = write_and_check("name: x\nbogus: 1\n", &path).expect_err("does not load");
+        assert!(err.contains("bogus"), "{err}");
+        assert!(!path.exists(), "the file was left behind");
+        let good = "name: x\nduration: 1h\necs:\n  taskDefinitions:\n    - {family: w, cpu: \"256\", memory: \"512\", networkMode: awsvpc, requiresCompatibilities: [FARGATE], containerDefinitions: [{name: a, image: b}]}\n  cluster: {clusterName: c, capacityProviders: [FARGATE]}\n  services:\n    - {serviceName: w, taskDefinition: w, desiredCount: 1, launchType: FARGATE}\n";
+        write_and_check(good, &path).expect("loads");
+        assert_eq!(fs::read_to_string(&path).expect("written"), good);
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

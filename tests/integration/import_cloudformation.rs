@@ -253,3 +253,151 @@ fn the_cli_writes_a_scenario_that_runs_and_reports_on_stderr() {
     assert!(String::from_utf8_lossy(&result.stderr).contains("svc-manifest.yml:"));
     assert!(!bad.exists());
 }
+
+#[test]
+fn a_nested_stack_beside_the_parent_gets_its_parameters_and_gives_its_outputs() {
+    let parent = r#"{
+  "Parameters": {"Tasks": {"Type": "Number", "Default": "2"}, "Stage": {"Type": "String", "Default": "prod"}},
+  "Conditions": {
+    "IsProd": {"Fn::Equals": [{"Ref": "Stage"}, "prod"]},
+    "IsNotProd": {"Fn::Not": [{"Condition": "IsProd"}]}
+  },
+  "Resources": {
+    "Cluster": {"Type": "AWS::ECS::Cluster", "Properties": {"ClusterName": {"Fn::Sub": "${Stage}-cluster"}}},
+    "App": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "stacks/app.json",
+      "Parameters": {"Cluster": {"Ref": "Cluster"}, "Count": {"Fn::If": ["IsProd", {"Ref": "Tasks"}, "1"]}}}},
+    "Debug": {"Type": "AWS::CloudFormation::Stack", "Condition": "IsNotProd", "Properties": {"TemplateURL": "missing.json"}},
+    "Target": {"Type": "AWS::ApplicationAutoScaling::ScalableTarget", "Properties": {
+      "ServiceNamespace": "ecs", "ScalableDimension": "ecs:service:DesiredCount",
+      "ResourceId": {"Fn::Join": ["/", ["service", {"Ref": "Cluster"}, {"Fn::GetAtt": ["App", "Outputs.ServiceName"]}]]},
+      "MinCapacity": {"Ref": "Tasks"}, "MaxCapacity": 8}}
+  }
+}"#;
+    let child = r#"Parameters:
+  Cluster: {Type: String}
+  Count: {Type: Number}
+Resources:
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: app
+      Cpu: 256
+      Memory: 512
+      NetworkMode: awsvpc
+      RequiresCompatibilities: [FARGATE]
+      ContainerDefinitions: [{Name: app, Image: app:1}]
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      ServiceName: app
+      Cluster: !Ref Cluster
+      TaskDefinition: !Ref Task
+      DesiredCount: !Ref Count
+      LaunchType: FARGATE
+Outputs:
+  ServiceName: {Value: !GetAtt Service.Name}
+"#;
+    let read = |parent: &str, relative: &str| -> Result<(String, String), String> {
+        match (parent, relative) {
+            ("parent.json", "stacks/app.json") => Ok(("stacks/app.json".into(), child.to_string())),
+            _ => Err(format!("{relative} is not beside {parent}")),
+        }
+    };
+    let imported = cloudformation::import(parent, "parent.json", None, &read).expect("imports");
+    let text = imported.scenario.to_yaml("");
+    let loaded = load("parent", &text);
+    assert_eq!(loaded.spec.services[0].name, "app");
+    assert_eq!(loaded.spec.services[0].desired_count, 2);
+    assert!(text.contains("ResourceId: service/prod-cluster/app\n      ScalableDimension: ecs:service:DesiredCount\n      MinCapacity: 2\n      MaxCapacity: 8"), "{text}");
+    assert!(
+        text.contains("# from App:Resources.Service (AWS::ECS::Service) in app.json"),
+        "{text}"
+    );
+    let report = imported.report.render();
+    assert!(
+        report.contains("Resources.App (AWS::CloudFormation::Stack): nested stack read from stacks/app.json"),
+        "{report}"
+    );
+    assert!(
+        report.contains("Resources.Debug (AWS::CloudFormation::Stack): its Condition `IsNotProd` is false"),
+        "{report}"
+    );
+    // With Stage=dev from a parameters file (the AWS CLI's shape), the If takes its other branch.
+    let params = r#"[{"ParameterKey": "Stage", "ParameterValue": "dev"}]"#;
+    let dev = cloudformation::import(parent, "parent.json", Some(("p.json", params)), &read).expect("imports");
+    let dev_text = dev.scenario.to_yaml("");
+    assert!(dev_text.contains("clusterName: dev-cluster"), "{dev_text}");
+    assert_eq!(load("dev", &dev_text).spec.services[0].desired_count, 1);
+}
+
+#[test]
+fn capacity_providers_launch_templates_and_associations_import() {
+    let template = r#"
+Resources:
+  Cluster:
+    Type: AWS::ECS::Cluster
+    Properties: {ClusterName: demo}
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateName: ecs-hosts
+      LaunchTemplateData: {InstanceType: m5.large, ImageId: ami-123}
+  Group:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      AutoScalingGroupName: ecs-m5
+      MinSize: "0"
+      MaxSize: "10"
+      LaunchTemplate:
+        LaunchTemplateId: !Ref Template
+        Version: !GetAtt Template.LatestVersionNumber
+      AvailabilityZones: [eu-west-1a, eu-west-1b]
+  Provider:
+    Type: AWS::ECS::CapacityProvider
+    Properties:
+      Name: cp-m5
+      AutoScalingGroupProvider:
+        AutoScalingGroupArn: !Ref Group
+        ManagedScaling: {Status: ENABLED, TargetCapacity: 90}
+        ManagedTerminationProtection: DISABLED
+  Associations:
+    Type: AWS::ECS::ClusterCapacityProviderAssociations
+    Properties:
+      Cluster: !Ref Cluster
+      CapacityProviders: [!Ref Provider]
+      DefaultCapacityProviderStrategy: [{CapacityProvider: !Ref Provider, Weight: 1, Base: 0}]
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      NetworkMode: bridge
+      ContainerDefinitions:
+        - {Name: app, Image: web:1, Cpu: 512, Memory: 1024, PortMappings: [{ContainerPort: 8080, HostPort: 0}]}
+  Web:
+    Type: AWS::ECS::Service
+    Properties:
+      ServiceName: web
+      Cluster: !Ref Cluster
+      TaskDefinition: !Ref Task
+      DesiredCount: 3
+      PlacementStrategies: [{Type: spread, Field: "attribute:ecs.availability-zone"}]
+"#;
+    let read = |_: &str, r: &str| Err(format!("{r} is not needed"));
+    let imported = cloudformation::import(template, "cp.yaml", None, &read).expect("imports");
+    let text = imported.scenario.to_yaml("");
+    let loaded = load("cp", &text);
+    assert_eq!(loaded.spec.services[0].desired_count, 3);
+    assert!(text.contains("InstanceType: m5.large"), "{text}");
+    assert!(text.contains("autoScalingGroupArn: ecs-m5"), "{text}");
+    assert!(
+        text.contains("defaultCapacityProviderStrategy:\n      - capacityProvider: cp-m5"),
+        "{text}"
+    );
+    assert!(text.contains("placementStrategy:\n        - type: spread"), "{text}");
+    assert!(
+        text.contains("availabilityZones:\n  - eu-west-1a\n  - eu-west-1b"),
+        "{text}"
+    );
+    let run = run_to_strings(&loaded);
+    assert!(run.cluster.contains("cp-m5"), "{}", run.cluster);
+}

@@ -95,6 +95,8 @@ pub struct Build<'a> {
     pub position: usize,
     /// `ecs.cluster.clusterName`.
     pub cluster: String,
+    /// Where the cluster's name came from, for its `# from` comment.
+    pub cluster_comment: String,
     /// Imported services: name -> task definition reference.
     pub services: BTreeMap<String, String>,
     /// ARNs of imported scaling policies, for alarms' actions.
@@ -143,6 +145,7 @@ impl<'a> Build<'a> {
             entries: Vec::new(),
             position: 0,
             cluster: String::new(),
+            cluster_comment: String::new(),
             services: BTreeMap::new(),
             policies: Vec::new(),
             task_definitions: Seq::new(),

@@ -27,6 +27,7 @@ pub fn cluster(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), ImportEr
         return Ok(());
     }
     b.cluster = name.clone();
+    b.cluster_comment = b.comment_of(s, r);
     if let Some(v) = b.value(s, r, "CapacityProviders")? {
         b.cluster_providers = Some(v);
     }
@@ -130,6 +131,7 @@ pub fn service(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), ImportEr
     let cluster = resources::service_cluster(b.e, s, r).map_err(|u| b.error(u))?;
     if b.cluster.is_empty() {
         b.cluster = cluster.clone();
+        b.cluster_comment = format!("GUESS: named by the Cluster of {}", b.source_of(s, r));
         b.report(Group::Guess, source.clone(), &r.kind, format!("the cluster is not in the template: `{cluster}` (the service's Cluster) used as ecs.cluster.clusterName"));
     } else if cluster != b.cluster && cluster != "default" {
         b.report(

@@ -67,6 +67,7 @@ pub fn rule(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), ImportError
             ),
         );
         b.cluster = name;
+        b.cluster_comment = format!("GUESS: named by the cluster the task of {} runs in", b.source_of(s, r));
     }
     let mut parameters = Map::new();
     parameters.insert("TaskDefinitionArn", task_definition.as_str());

@@ -23,7 +23,7 @@ use stack::{Stack, load_stacks};
 
 use crate::import::doc::{Doc, LoadRate, Map, Seq};
 use crate::import::source::Source;
-use crate::import::{ImportError, Imported, ReadBeside};
+use crate::import::{ImportError, ImportReport, Imported, ReadBeside};
 
 /// The requests per second one task is assumed to serve at full CPU: ecsim's default.
 const ASSUMED_RPS_AT_FULL_CPU: i64 = 100;
@@ -40,7 +40,7 @@ pub fn import(
         Some((name, text)) => parameters::read_parameters_file(&Source::parse(name, text)?)?,
         None => Vec::new(),
     };
-    let mut stack_notes = Vec::new();
+    let mut stack_notes = ImportReport::default();
     let stacks = load_stacks(text, file_name, &given, read_beside, &mut stack_notes)?;
     let e = Evaluator::new(&stacks);
     let mut b = Build::new(&e);
@@ -69,10 +69,24 @@ pub fn import(
             let r = &stacks[s].resources[index];
             b.position = position;
             let handled = kinds.contains(&r.kind.as_str());
+            if pass == 0 && !is_active(&b, s, r)? {
+                let source = b.source_of(s, r);
+                let condition = r
+                    .node
+                    .get("Condition")
+                    .and_then(|c| c.as_str())
+                    .unwrap_or("")
+                    .to_string();
+                b.report(
+                    Group::Ignored,
+                    source,
+                    &r.kind,
+                    format!("its Condition `{condition}` is false: CloudFormation does not create it"),
+                );
+                continue;
+            }
             if pass == 0 && !passes.iter().any(|k| k.contains(&r.kind.as_str())) {
-                if is_active(&b, s, r)? {
-                    ignore(&mut b, s, r);
-                }
+                ignore(&mut b, s, r);
                 continue;
             }
             if !handled || !is_active(&b, s, r)? {
@@ -95,9 +109,23 @@ pub fn import(
     }
     b.position = order.len();
     ecs::keep_imported_deployment_alarms(&mut b);
-    for note in stack_notes {
-        b.report(Group::Imported, note.source, &note.kind, note.sentence);
+    // What reading the stacks found goes where its resource is in the input.
+    let position_of = |source: &str| {
+        order
+            .iter()
+            .position(|&(s, i)| stacks[s].source_name(&format!("Resources.{}", stacks[s].resources[i].id)) == source)
+            .unwrap_or(order.len())
+    };
+    for (group, entries) in [
+        (Group::Imported, stack_notes.imported),
+        (Group::Ignored, stack_notes.ignored),
+    ] {
+        for note in entries {
+            b.position = position_of(&note.source);
+            b.report(group, note.source, &note.kind, note.sentence);
+        }
     }
+    b.position = order.len();
     report_notes(&mut b, &e.notes());
     let doc = scenario_doc(&mut b, file_name);
     Ok(Imported {
@@ -265,7 +293,12 @@ fn scenario_doc(b: &mut Build<'_>, file_name: &str) -> Doc {
     if !b.capacity_providers.is_empty() {
         ecs.insert("capacityProviders", std::mem::take(&mut b.capacity_providers));
     }
-    ecs.insert("cluster", cluster);
+    let comment = if b.cluster_comment.is_empty() {
+        "GUESS: the template names no cluster: ECS's default cluster".to_string()
+    } else {
+        b.cluster_comment.clone()
+    };
+    ecs.insert_commented("cluster", cluster, comment);
     if !b.task_definitions.is_empty() {
         ecs.insert("taskDefinitions", std::mem::take(&mut b.task_definitions));
     }

@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
+use super::intrinsics::Evaluator;
 use super::parameters::{DEFAULT_ACCOUNT_ID, DEFAULT_REGION, declared_parameters, is_list_type};
 use super::value::Val;
 use crate::import::source::{Node, Source, child_path};
-use crate::import::{ImportError, ReadBeside, ReportEntry};
+use crate::import::{ImportError, ImportReport, ReadBeside};
 
 /// The most nested stacks one import follows (a template that nests itself stops here).
 pub const MAX_STACKS: usize = 64;
@@ -99,7 +100,7 @@ pub fn load_stacks(
     file_name: &str,
     parameters: &[(String, String)],
     read_beside: ReadBeside<'_>,
-    notes: &mut Vec<ReportEntry>,
+    notes: &mut ImportReport,
 ) -> Result<Vec<Stack>, ImportError> {
     let source = Source::parse(file_name, text)?;
     check_template(&source)?;
@@ -122,11 +123,11 @@ pub fn load_stacks(
     }
     for (name, _) in parameters {
         if !params.contains_key(name) {
-            notes.push(ReportEntry {
-                source: format!("--parameters {name}"),
-                kind: "parameter".into(),
-                sentence: "the template declares no such parameter; the value is not used".into(),
-            });
+            notes.ignored(
+                &format!("--parameters {name}"),
+                "parameter",
+                "the template declares no such parameter; the value is not used",
+            );
         }
     }
     let root = Stack {
@@ -235,7 +236,7 @@ fn load_nested(
     stacks: &mut Vec<Stack>,
     parent: usize,
     read_beside: ReadBeside<'_>,
-    notes: &mut Vec<ReportEntry>,
+    notes: &mut ImportReport,
 ) -> Result<(), ImportError> {
     let nested: Vec<Resource> = stacks[parent]
         .resources
@@ -246,18 +247,49 @@ fn load_nested(
     for resource in nested {
         let path = child_path("Resources", &resource.id);
         let source_name = stacks[parent].source_name(&path);
-        let url_node = resource.properties().and_then(|p| p.get("TemplateURL"));
-        let Some(url) = url_node
-            .and_then(Node::as_str)
-            .filter(|_| url_node.is_some_and(|n| n.tag.is_none()))
-        else {
-            notes.push(ReportEntry {
-                source: source_name,
-                kind: resource.kind.clone(),
-                sentence: "its TemplateURL is not a plain path or URL: the nested stack is not read".into(),
-            });
-            continue;
+        // The parent's parameters are known: its conditions and the URL can be evaluated.
+        let (exists, url) = {
+            let e = Evaluator::new(stacks);
+            let exists = match resource.node.get("Condition") {
+                Some(c) => {
+                    let at = format!("{path}.Condition");
+                    e.eval_str(parent, c, &at)
+                        .and_then(|name| e.condition(parent, &name, c, &at))
+                }
+                None => Ok(true),
+            };
+            let url = match resource.properties().and_then(|p| p.get("TemplateURL")) {
+                Some(n) => e
+                    .eval_str(parent, n, &format!("{path}.Properties.TemplateURL"))
+                    .map_err(|u| u.message),
+                None => Err("it has no TemplateURL".to_string()),
+            };
+            (exists, url)
         };
+        if exists == Ok(false) {
+            // Reported with the other resources whose condition is false.
+            continue;
+        }
+        let url = match url {
+            Ok(url) if !url.is_empty() => url,
+            Ok(_) => {
+                notes.ignored(
+                    &source_name,
+                    &resource.kind,
+                    "its TemplateURL is empty: the nested stack is not read",
+                );
+                continue;
+            }
+            Err(why) => {
+                notes.ignored(
+                    &source_name,
+                    &resource.kind,
+                    format!("its TemplateURL cannot be resolved ({why}): the nested stack is not read"),
+                );
+                continue;
+            }
+        };
+        let url = url.as_str();
         if stacks.len() >= MAX_STACKS {
             let props = resource.properties().unwrap_or(&resource.node);
             return Err(stacks[parent].source.error(
@@ -276,18 +308,14 @@ fn load_nested(
                     found = Some(file);
                     break;
                 }
-                Err(why) => tried.push(format!("{candidate} ({why})")),
+                Err(_) => tried.push(candidate),
             }
         }
         let Some((name, text)) = found else {
-            notes.push(ReportEntry {
-                source: source_name,
-                kind: resource.kind.clone(),
-                sentence: format!(
+            notes.ignored(&source_name, &resource.kind, format!(
                     "nested stack {url} not found beside {parent_file} (tried {}): its resources are not imported and its outputs cannot be resolved",
                     if tried.is_empty() { "nothing".to_string() } else { tried.join(", ") }
-                ),
-            });
+                ));
             continue;
         };
         let source = Source::parse(&name, &text)?;
@@ -327,11 +355,7 @@ fn load_nested(
             parameters: params,
             nested: BTreeMap::new(),
         };
-        notes.push(ReportEntry {
-            source: source_name,
-            kind: resource.kind.clone(),
-            sentence: format!("nested stack read from {name}"),
-        });
+        notes.imported(&source_name, &resource.kind, format!("nested stack read from {name}"));
         stacks.push(stack);
         let index = stacks.len() - 1;
         stacks[parent].nested.insert(resource.id.clone(), index);
@@ -380,7 +404,7 @@ mod tests {
     #[test]
     fn a_file_without_resources_is_not_a_template() {
         let read: ReadBeside<'_> = &|_, _| Err("no".into());
-        let mut notes = Vec::new();
+        let mut notes = ImportReport::default();
         let e = load_stacks("http:\n  path: /\n", "manifest.yml", &[], read, &mut notes).expect_err("not a template");
         assert_eq!(e.message, "this is not a CloudFormation template: it has no Resources");
         assert!(e.help.as_deref().is_some_and(|h| h.contains("ecsim import copilot")));

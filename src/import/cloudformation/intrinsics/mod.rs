@@ -16,8 +16,10 @@ use super::stack::{Param, Stack};
 use super::value::{Unresolved, Val};
 use crate::import::source::{Node, Value, child_path, item_path};
 
-/// How deep references may chain (a parameter naming an output naming a parameter ...).
-const MAX_DEPTH: usize = 64;
+/// How deep evaluation may go: values nested in values, and references chained (a parameter
+/// naming an output naming a parameter ...); beyond the parser's nesting limit, so only a
+/// circle of references reaches it.
+const MAX_DEPTH: usize = 256;
 
 /// Something the evaluator had to assume, for the report.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -136,7 +138,7 @@ impl<'a> Evaluator<'a> {
                 s,
                 node,
                 path,
-                "references chain more than 64 deep here: do they refer to each other in a circle?",
+                "references chain more than 256 deep here: do they refer to each other in a circle?",
                 None,
             ));
         }

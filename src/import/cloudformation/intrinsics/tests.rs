@@ -34,7 +34,7 @@ Resources:
 fn eval(expr: &str) -> Result<Val, String> {
     let text = TEMPLATE.replace("EXPR", expr);
     let read = |_: &str, _: &str| Err("no nested stacks".to_string());
-    let mut notes = Vec::new();
+    let mut notes = crate::import::ImportReport::default();
     let stacks = load_stacks(
         &text,
         "t.yaml",
@@ -190,7 +190,7 @@ fn find_in_map_import_value_base64_and_get_azs() {
 fn a_missing_parameter_value_says_how_to_give_it() {
     let text = TEMPLATE.replace("EXPR", "!Ref Given");
     let read = |_: &str, _: &str| Err("no nested stacks".to_string());
-    let mut notes = Vec::new();
+    let mut notes = crate::import::ImportReport::default();
     let stacks = load_stacks(&text, "t.yaml", &[], &read, &mut notes).expect("loads");
     let e = Evaluator::new(&stacks);
     let probe = stacks[0]
