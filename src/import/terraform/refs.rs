@@ -18,6 +18,8 @@ pub struct Model {
     pub show: ShowOutput,
     /// `module.a.aws_ecs_service.web` (instance key dropped) -> the first such instance.
     by_address: BTreeMap<String, usize>,
+    /// The same addresses -> how many instances (`count`, `for_each`) share them.
+    instances: BTreeMap<String, usize>,
 }
 
 /// A reference found in the configuration, resolved to a resource of the document.
@@ -35,10 +37,27 @@ impl Model {
     /// Indexes the resources of `show`.
     pub fn new(show: ShowOutput) -> Self {
         let mut by_address = BTreeMap::new();
+        let mut instances = BTreeMap::new();
         for (i, r) in show.resources.iter().enumerate() {
-            by_address.entry(qualified(&r.module, &r.local_address())).or_insert(i);
+            let address = qualified(&r.module, &r.local_address());
+            *instances.entry(address.clone()).or_insert(0) += 1;
+            by_address.entry(address).or_insert(i);
         }
-        Model { show, by_address }
+        Model {
+            show,
+            by_address,
+            instances,
+        }
+    }
+
+    /// How many instances share resource `i`'s address (more than 1 with `count` or
+    /// `for_each`, where a reference in the configuration does not say which one).
+    pub fn instances_of(&self, i: usize) -> usize {
+        let r = &self.show.resources[i];
+        self.instances
+            .get(&qualified(&r.module, &r.local_address()))
+            .copied()
+            .unwrap_or(1)
     }
 
     /// The resources, in document order.

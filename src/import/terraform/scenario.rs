@@ -118,6 +118,15 @@ impl<'m> Ctx<'m> {
         let found = super::link::linked(self.model, res, argument, known, kind)?;
         if let Some(written) = found.via {
             self.resolved(res, format!("{} = {written}", shown_argument(argument)));
+            let count = self.model.instances_of(found.resource);
+            if count > 1 {
+                let first = self.address(found.resource);
+                let what = format!(
+                    "{} refers to one of {count} instances (count or for_each); the first, {first}, was taken",
+                    shown_argument(argument)
+                );
+                self.guess(res, what);
+            }
         }
         Some(found.resource)
     }

@@ -218,3 +218,37 @@ fn scaling_without_its_scalable_target_is_left_out_as_application_auto_scaling_w
     assert!(!yaml.contains("applicationAutoScaling"), "{yaml}");
     load_text("state.yaml", &yaml).unwrap_or_else(|e| panic!("{}\n{yaml}", e.rendered));
 }
+
+#[test]
+fn a_reference_to_a_resource_with_several_instances_takes_the_first_and_says_so() {
+    let text = r#"{
+      "format_version": "1.2",
+      "planned_values": {"root_module": {"resources": [
+        {"address": "aws_ecs_cluster.c", "mode": "managed", "type": "aws_ecs_cluster", "name": "c", "values": {"name": "c"}},
+        {"address": "aws_lb_target_group.tg[0]", "mode": "managed", "type": "aws_lb_target_group", "name": "tg", "index": 0, "values": {"name": "blue"}},
+        {"address": "aws_lb_target_group.tg[1]", "mode": "managed", "type": "aws_lb_target_group", "name": "tg", "index": 1, "values": {"name": "green"}},
+        {"address": "aws_ecs_task_definition.t", "mode": "managed", "type": "aws_ecs_task_definition", "name": "t",
+         "values": {"family": "t", "cpu": "256", "memory": "512", "network_mode": "awsvpc", "requires_compatibilities": ["FARGATE"],
+                    "container_definitions": "[{\"name\":\"app\",\"image\":\"example/app:1\",\"portMappings\":[{\"containerPort\":80}]}]"}},
+        {"address": "aws_ecs_service.s", "mode": "managed", "type": "aws_ecs_service", "name": "s",
+         "values": {"name": "s", "cluster": "c", "desired_count": 2, "launch_type": "FARGATE",
+                    "load_balancer": [{"container_name": "app", "container_port": 80}]}}]}},
+      "configuration": {"root_module": {"resources": [
+        {"address": "aws_ecs_service.s", "expressions": {
+          "task_definition": {"references": ["aws_ecs_task_definition.t.arn", "aws_ecs_task_definition.t"]},
+          "load_balancer": [{"target_group_arn": {"references": ["aws_lb_target_group.tg[0].arn", "aws_lb_target_group.tg"]}}]}}]}}
+    }"#;
+    let imported = import(text, "plan.json").expect("imports");
+    let yaml = imported.scenario.to_yaml("");
+    assert!(
+        yaml.contains("      loadBalancers:\n        - targetGroupArn: blue\n"),
+        "{yaml}"
+    );
+    assert_eq!(
+        input_guesses(&imported),
+        [
+            "aws_ecs_service.s (aws_ecs_service): load_balancer[0].target_group_arn refers to one of 2 instances (count or for_each); the first, aws_lb_target_group.tg[0], was taken"
+        ]
+    );
+    load_text("plan.yaml", &yaml).unwrap_or_else(|e| panic!("{}\n{yaml}", e.rendered));
+}
