@@ -113,9 +113,19 @@ fn import_copilot(file: &Path, env: Option<&str>, out: Option<&Path>) -> u8 {
 }
 
 fn import_terraform(file: &Path, out: Option<&Path>) -> u8 {
-    // To be wired to `crate::import::terraform::import(&text, &name)` by the Terraform importer.
-    let _ = out;
-    not_yet_available(file, Format::Terraform)
+    let (name, text) = match read_input(file) {
+        Ok(input) => input,
+        Err(e) => {
+            eprintln!("{e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    finish(
+        crate::import::terraform::import(&text, &name),
+        Format::Terraform,
+        &name,
+        out,
+    )
 }
 
 fn not_yet_available(file: &Path, format: Format) -> u8 {

@@ -8,6 +8,7 @@ pub mod doc;
 pub mod observed;
 pub mod report;
 pub mod source;
+pub mod terraform;
 
 use std::fmt;
 

@@ -329,3 +329,75 @@ Outputs:
     assert!(dev_text.contains("clusterName: dev-cluster"), "{dev_text}");
     assert_eq!(load("dev", &dev_text).spec.services[0].desired_count, 1);
 }
+
+#[test]
+fn capacity_providers_launch_templates_and_associations_import() {
+    let template = r#"
+Resources:
+  Cluster:
+    Type: AWS::ECS::Cluster
+    Properties: {ClusterName: demo}
+  Template:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateName: ecs-hosts
+      LaunchTemplateData: {InstanceType: m5.large, ImageId: ami-123}
+  Group:
+    Type: AWS::AutoScaling::AutoScalingGroup
+    Properties:
+      AutoScalingGroupName: ecs-m5
+      MinSize: "0"
+      MaxSize: "10"
+      LaunchTemplate:
+        LaunchTemplateId: !Ref Template
+        Version: !GetAtt Template.LatestVersionNumber
+      AvailabilityZones: [eu-west-1a, eu-west-1b]
+  Provider:
+    Type: AWS::ECS::CapacityProvider
+    Properties:
+      Name: cp-m5
+      AutoScalingGroupProvider:
+        AutoScalingGroupArn: !Ref Group
+        ManagedScaling: {Status: ENABLED, TargetCapacity: 90}
+        ManagedTerminationProtection: DISABLED
+  Associations:
+    Type: AWS::ECS::ClusterCapacityProviderAssociations
+    Properties:
+      Cluster: !Ref Cluster
+      CapacityProviders: [!Ref Provider]
+      DefaultCapacityProviderStrategy: [{CapacityProvider: !Ref Provider, Weight: 1, Base: 0}]
+  Task:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      NetworkMode: bridge
+      ContainerDefinitions:
+        - {Name: app, Image: web:1, Cpu: 512, Memory: 1024, PortMappings: [{ContainerPort: 8080, HostPort: 0}]}
+  Web:
+    Type: AWS::ECS::Service
+    Properties:
+      ServiceName: web
+      Cluster: !Ref Cluster
+      TaskDefinition: !Ref Task
+      DesiredCount: 3
+      PlacementStrategies: [{Type: spread, Field: "attribute:ecs.availability-zone"}]
+"#;
+    let read = |_: &str, r: &str| Err(format!("{r} is not needed"));
+    let imported = cloudformation::import(template, "cp.yaml", None, &read).expect("imports");
+    let text = imported.scenario.to_yaml("");
+    let loaded = load("cp", &text);
+    assert_eq!(loaded.spec.services[0].desired_count, 3);
+    assert!(text.contains("InstanceType: m5.large"), "{text}");
+    assert!(text.contains("autoScalingGroupArn: ecs-m5"), "{text}");
+    assert!(
+        text.contains("defaultCapacityProviderStrategy:\n      - capacityProvider: cp-m5"),
+        "{text}"
+    );
+    assert!(text.contains("placementStrategy:\n        - type: spread"), "{text}");
+    assert!(
+        text.contains("availabilityZones:\n  - eu-west-1a\n  - eu-west-1b"),
+        "{text}"
+    );
+    let run = run_to_strings(&loaded);
+    assert!(run.cluster.contains("cp-m5"), "{}", run.cluster);
+}

@@ -24,6 +24,7 @@ mod generator;
 mod import_cloudformation;
 mod import_copilot;
 mod import_copilot_pairs;
+mod import_terraform;
 mod job_accounting;
 mod job_expectations;
 mod job_interruptions;
