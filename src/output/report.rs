@@ -219,6 +219,19 @@ fn percentiles(values: [Option<f64>; 3]) -> String {
     }
 }
 
+/// A measured figure: three decimals, as the CSVs print numbers, unless that rounds a figure that
+/// is not zero to `0` (a cost per job of $0.000107 read `0` beside its bound `< 0.001`); then six
+/// decimals, or scientific notation below those.
+fn measured_text(value: f64) -> String {
+    let reads_zero = |t: &str| t.trim_start_matches('-').chars().all(|c| c == '0' || c == '.');
+    let text = crate::trace::format::number(value);
+    if value == 0.0 || !value.is_finite() || !reads_zero(&text) {
+        return text;
+    }
+    let six = crate::trace::format::usd(value);
+    if reads_zero(&six) { format!("{value:e}") } else { six }
+}
+
 fn expectations_section(html: &mut String, expectations: &[ExpectationRecord], not_simulated: &[String]) {
     if expectations.is_empty() && not_simulated.is_empty() {
         return;
@@ -230,8 +243,7 @@ fn expectations_section(html: &mut String, expectations: &[ExpectationRecord], n
         );
         for e in expectations {
             let verdict = if e.passed { "pass" } else { "fail" };
-            // Three decimals, as the verdict's message and the CSVs print numbers.
-            let measured = e.measured.map_or_else(String::new, crate::trace::format::number);
+            let measured = e.measured.map_or_else(String::new, measured_text);
             let _ = writeln!(
                 html,
                 "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td>\
@@ -383,6 +395,16 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// eventbridge-nightly-and-uploads: `jobs.cost_per_job_usd < 0.001` measured 0.000107, and
+    /// the Measured column read `0`.
+    #[test]
+    fn a_small_measured_figure_is_not_rounded_to_zero() {
+        assert_eq!(measured_text(0.000_107), "0.000107");
+        assert_eq!(measured_text(2e-9), "2e-9");
+        assert_eq!(measured_text(0.0), "0");
+        assert_eq!(measured_text(2427.072), "2427.072");
+    }
+
     use super::*;
     use crate::output::charts::data::EventRow;
     use crate::trace::summary::Summary;

@@ -34,7 +34,7 @@ fn the_utilization_chart_draws_the_datapoints_the_alarm_saw() {
         let legends: Vec<&str> = panel.points.iter().map(|l| l.legend.as_str()).collect();
         assert_eq!(
             legends,
-            ["CPU datapoints alarms saw", "CPU datapoints alarms saw"],
+            ["CPU seen at alarm changes", "CPU seen at alarm changes"],
             "AlarmHigh and AlarmLow see the same datapoints, under one legend"
         );
         // The high alarm's rows hold the datapoints of its changes, the low alarm's those of its.
@@ -90,7 +90,7 @@ fn the_alarm_datapoints_are_drawn_without_alarms_csv() {
     assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
     assert!(!out.join("alarms.csv").exists());
     let svg = std::fs::read_to_string(out.join("charts/service-web-utilization.svg")).expect("chart");
-    assert!(svg.contains("CPU datapoints alarms saw"));
+    assert!(svg.contains("CPU seen at alarm changes"));
     assert!(svg.contains("AlarmHigh in ALARM"));
 }
 
@@ -392,6 +392,8 @@ fn tasks_waiting_for_capacity_are_drawn_apart_from_launching_instances() {
             ]
         );
         assert_eq!(panel.lines[3].values.iter().copied().fold(0.0, f64::max), most);
+        // A count of tasks on the instances' axis: the axis names both.
+        assert_eq!(panel.y_label, "instances; tasks PROVISIONING");
     });
     // The service's own task chart splits its pending tasks the same way: those waiting for
     // capacity, and those placed and starting.
@@ -422,6 +424,7 @@ fn tasks_waiting_for_capacity_are_drawn_apart_from_launching_instances() {
     inspect_figures(&fargate, |figures| {
         let panel = &figure(figures, "provider-FARGATE-capacity").panels[0];
         assert!(panel.lines.iter().all(|l| l.legend != "tasks PROVISIONING"));
+        assert!(!panel.y_label.contains("PROVISIONING"));
         let tasks = &figure(figures, "service-web-tasks").panels[0];
         assert!(tasks.lines.iter().all(|l| !l.legend.starts_with("provisioning")));
     });

@@ -6,6 +6,7 @@ mod aws_taskdefs;
 mod chart_data;
 mod chart_data_alternatives;
 mod chart_legends;
+mod chart_pass;
 mod charts;
 mod check_cli;
 mod citations;

@@ -50,8 +50,8 @@ const KINDS: &[KindStyle] = &[
     },
     KindStyle {
         kind: "fault_recovered",
-        legend: "fault",
-        stroke: style::FAULT,
+        legend: "fault ends",
+        stroke: style::FAULT_RECOVERED,
         shape: MarkerShape::VerticalLine,
         per_subject: false,
         priority: FAULT_PRIORITY,

@@ -9,6 +9,9 @@ use super::data::ProviderSeries;
 use super::figure::{Figure, Panel, ReferenceLine, YScale};
 use super::style;
 
+/// The instances panel's axis when it also counts the tasks waiting for capacity.
+pub const PROVISIONING_AXIS: &str = "instances; tasks PROVISIONING";
+
 /// Whether a task ever waited on `provider` for capacity (PROVISIONING): only then is the line
 /// drawn, apart from the instances launching for it.
 fn waits_for_capacity(provider: &ProviderSeries) -> bool {
@@ -65,6 +68,9 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, provider: &'a ProviderSeries) -> Figur
             );
         }
         if waits_for_capacity(provider) {
+            // Tasks, not instances, on the same axis: the axis says both (24 tasks waiting is
+            // not 24 instances).
+            instances.y_label = PROVISIONING_AXIS.to_string();
             instances = instances.line(
                 "tasks PROVISIONING",
                 style::PROVISIONING,

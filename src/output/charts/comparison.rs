@@ -2,13 +2,13 @@
 //! (`charts.compare`, recorded in `summary.json`'s `chart_compare`): each alternative in a colour
 //! of its own, on shared axes, so the same load under two policies, placements or deployment
 //! configurations reads at a glance. Panels: RUNNING tasks, then the two most telling of the
-//! instances of each alternative's own EC2 capacity provider, unserved requests (when any
-//! alternative left some) and CPU utilization. Each running-tasks legend entry carries the
+//! instances of each alternative's own EC2 capacity provider, p99 response time (alternatives with
+//! a service model), unserved requests (when any alternative left some) and CPU utilization. Each running-tasks legend entry carries the
 //! alternative's cost: its own provider's, or its tasks' from `summary.json`. Nothing is added
 //! up across alternatives.
 
 use super::ChartContext;
-use super::data::{ProviderSeries, ServiceSeries};
+use super::data::{LatencySeries, ProviderSeries, ServiceSeries};
 use super::figure::{Figure, Panel, YScale};
 use super::style::{self, Stroke};
 use crate::trace::summary::ComparedService;
@@ -66,7 +66,8 @@ pub fn figure<'a>(ctx: &ChartContext<'a>) -> Option<Figure<'a>> {
 }
 
 /// The panels that may follow the running tasks, most telling first: the instances of each
-/// alternative's own EC2 provider, unserved requests (when any alternative left some), CPU.
+/// alternative's own EC2 provider, p99 response time (when every alternative has a service
+/// model), unserved requests (when any alternative left some), CPU.
 fn extra_panels<'a>(alternatives: &[Alternative<'a>]) -> Vec<Panel<'a>> {
     let mut panels = Vec::new();
     let own: Option<Vec<&ProviderSeries>> = alternatives.iter().map(|a| a.provider).collect();
@@ -77,6 +78,21 @@ fn extra_panels<'a>(alternatives: &[Alternative<'a>]) -> Vec<Panel<'a>> {
             instances = instances.line(legend, alternative_stroke(i), &p.time_s, &p.instances);
         }
         panels.push(instances);
+    }
+    // Alternatives with a service model differ most in their latency: each one's p99 on one
+    // axis (their own latency charts scale to each one's range and cannot be compared).
+    let latencies: Option<Vec<&LatencySeries>> = alternatives.iter().map(|a| a.series.latency.as_ref()).collect();
+    if let Some(latencies) = latencies {
+        let mut p99 = Panel::new("p99", YScale::Milliseconds);
+        for (i, (l, a)) in latencies.iter().zip(alternatives).enumerate() {
+            p99 = p99.line(
+                a.series.name.as_str(),
+                alternative_stroke(i),
+                &a.series.time_s,
+                &l.p99_ms,
+            );
+        }
+        panels.push(p99);
     }
     if alternatives
         .iter()

@@ -1,10 +1,10 @@
-//! Chart (f), whole run: cumulative cost over time per capacity provider, and their total when
-//! there are several, unless the run compares alternatives (`charts.compare`): the providers of
+//! Chart (f), whole run: cumulative cost over time per capacity provider that cost anything, and
+//! their total when there are several, unless the run compares alternatives (`charts.compare`): the providers of
 //! two alternatives are two answers to one question, and their sum is no one's cost.
 
 use super::ChartContext;
 use super::annotations;
-use super::data::RunData;
+use super::data::{ProviderSeries, RunData};
 use super::figure::{Figure, Panel, YScale};
 use super::style;
 
@@ -13,8 +13,9 @@ use super::style;
 /// alternatives.
 pub fn total_cost(run: &RunData) -> Option<(Vec<f64>, Vec<f64>)> {
     let first = run.providers.first()?;
+    // A total equal to the one provider that cost anything would only hide that provider's line.
     if !run.summary.chart_compare.is_empty()
-        || run.providers.len() < 2
+        || run.providers.iter().filter(|p| costs_anything(p)).count() < 2
         || run.providers.iter().any(|p| p.time_s != first.time_s)
     {
         return None;
@@ -25,10 +26,16 @@ pub fn total_cost(run: &RunData) -> Option<(Vec<f64>, Vec<f64>)> {
     Some((first.time_s.clone(), total))
 }
 
+/// Whether `provider` cost anything over the run: a provider no task used (FARGATE_SPOT beside
+/// FARGATE) would be a flat line at zero in the legend.
+pub fn costs_anything(provider: &ProviderSeries) -> bool {
+    provider.cost_usd.iter().any(|&usd| usd > 0.0)
+}
+
 /// The cost chart; `total` comes from [`total_cost`].
 pub fn figure<'a>(ctx: &ChartContext<'a>, total: Option<&'a (Vec<f64>, Vec<f64>)>) -> Figure<'a> {
     let mut panel = Panel::new("cumulative cost (USD)", YScale::Usd);
-    for (i, p) in ctx.run.providers.iter().enumerate() {
+    for (i, p) in ctx.run.providers.iter().enumerate().filter(|(_, p)| costs_anything(p)) {
         panel = panel.line(p.name.as_str(), style::provider_cost(i), &p.time_s, &p.cost_usd);
     }
     if let Some((time_s, cost)) = total {

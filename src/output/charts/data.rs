@@ -99,6 +99,10 @@ pub struct ServiceSeries {
     pub served_rps: Vec<f64>,
     /// `unserved_rps`.
     pub unserved_rps: Vec<f64>,
+    /// `served_rps` plus `unserved_rps`: the top of the unserved band, which sits on the served
+    /// line. Not `demand_rps`: with a service model or a queue, requests served in an interval
+    /// include some that arrived before it, so served may exceed demand without any unserved.
+    pub served_and_unserved: Vec<f64>,
     /// `min_capacity`.
     pub min_capacity: Vec<f64>,
     /// `max_capacity`.
@@ -414,6 +418,7 @@ fn parse_services(source: Source<'_>) -> Result<Vec<ServiceSeries>, DataError> {
                 demand_rps: next(),
                 served_rps: next(),
                 unserved_rps: next(),
+                served_and_unserved: Vec::new(),
                 min_capacity: next(),
                 max_capacity: next(),
                 requests_per_target: Vec::new(),
@@ -421,6 +426,12 @@ fn parse_services(source: Source<'_>) -> Result<Vec<ServiceSeries>, DataError> {
                 latency: None,
                 queue: None,
             };
+            service.served_and_unserved = service
+                .served_rps
+                .iter()
+                .zip(&service.unserved_rps)
+                .map(|(served, unserved)| served + unserved)
+                .collect();
             service.requests_per_target = service
                 .served_rps
                 .iter()

@@ -68,7 +68,8 @@ pub fn entries(panel: &Panel<'_>, markers: &[Marker]) -> Vec<LegendEntry> {
         push(Swatch::Line(r.stroke), &r.legend);
     }
     for s in &panel.spans {
-        push(Swatch::Fill(s.stroke, style::SPAN_ALPHA * 2.0), &s.legend);
+        // The opacity the span is drawn at: a darker swatch would match a stacked layer instead.
+        push(Swatch::Fill(s.stroke, style::SPAN_ALPHA), &s.legend);
     }
     for m in markers {
         let swatch = match m.shape {

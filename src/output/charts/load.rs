@@ -1,11 +1,19 @@
 //! Chart (a), per service: demand against served requests per second, with the unserved
-//! difference shaded, so a reader sees when and by how much the service fell short.
+//! requests shaded on top of the served line, so a reader sees when and by how much the service
+//! fell short (and nothing is shaded where served and demand differ only because requests were
+//! served in a later interval than they arrived in).
 
 use super::ChartContext;
 use super::annotations;
 use super::data::ServiceSeries;
 use super::figure::{Figure, Panel, YScale};
 use super::style;
+
+/// Whether `service` was asked for or served any request: without, its load chart would be empty.
+pub fn has_requests(service: &ServiceSeries) -> bool {
+    let any = |values: &[f64]| values.iter().any(|&v| v > 0.0);
+    any(&service.demand_rps) || any(&service.served_rps) || any(&service.unserved_rps)
+}
 
 /// The load chart of `service`.
 pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<'a> {
@@ -17,7 +25,7 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<
             style::UNSERVED,
             &service.time_s,
             &service.served_rps,
-            &service.demand_rps,
+            &service.served_and_unserved,
         )
         .line("demand", style::DEMAND, &service.time_s, &service.demand_rps)
         .line("served", style::SERVED, &service.time_s, &service.served_rps);

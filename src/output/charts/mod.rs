@@ -124,13 +124,18 @@ impl<'a> ChartContext<'a> {
     }
 }
 
-/// The figures of a run, in report order: per service load, tasks, utilization and (when it
+/// The figures of a run, in report order: per service load (when it gets requests), tasks, utilization and (when it
 /// deploys) deployments; per capacity provider its capacity; then the whole run's cost.
 fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64>)>) -> Vec<Figure<'a>> {
     let mut figures = Vec::new();
     for service in &ctx.run.services {
         // A queue worker's messages wait in its queue: its own chart instead of requests served.
-        figures.push(worker::figure(ctx, service).unwrap_or_else(|| load::figure(ctx, service)));
+        // A service that gets no requests at all (no `load:` for it) would draw an empty chart.
+        match worker::figure(ctx, service) {
+            Some(figure) => figures.push(figure),
+            None if load::has_requests(service) => figures.push(load::figure(ctx, service)),
+            None => {}
+        }
         figures.push(tasks::figure(ctx, service));
         figures.push(utilization::figure(
             ctx,

@@ -46,7 +46,7 @@ const DATAPOINT_COLORS: [plotters::style::RGBColor; 4] = [
 
 /// Dots for the datapoints the alarms of `service` on `metrics` evaluated. A target tracking
 /// policy's high and low alarms see the same datapoints, so they share one legend per metric
-/// (`CPU datapoints alarms saw`) and their dots coincide; a user alarm gets its own.
+/// (`CPU seen at alarm changes`) and their dots coincide; a user alarm gets its own.
 pub fn alarm_datapoints<'a>(run: &'a RunData, service: &str, metrics: &[&str]) -> Vec<Line<'a>> {
     alarm_datapoints_in(run, service, metrics, |a| &a.datapoint_values)
 }
@@ -72,8 +72,11 @@ pub fn alarm_datapoints_in<'a>(
         .into_iter()
         .map(|a| {
             let legend = match a.role {
-                Some(_) => format!("{} datapoints alarms saw", metric_short_name(&a.metric)),
-                None => format!("datapoints {} saw", a.alarm),
+                // `alarms.csv` keeps the datapoints of the evaluations that changed an alarm's
+                // state, not of every evaluation: the legend says so, or a reader takes the gaps
+                // between the dots for periods the alarm did not look at.
+                Some(_) => format!("{} seen at alarm changes", metric_short_name(&a.metric)),
+                None => format!("{} seen at changes", a.alarm),
             };
             let index = legends.iter().position(|l| l == &legend).unwrap_or_else(|| {
                 legends.push(legend.clone());

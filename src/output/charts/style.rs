@@ -128,6 +128,9 @@ pub const RESERVATION: Stroke = solid(REDDISH_PURPLE, 2);
 pub const COST_TOTAL: Stroke = dashed(BLACK, 2);
 /// Faults (crimson: something broke).
 pub const FAULT: Stroke = solid(marker::CRIMSON, 2);
+/// A fault ends (a zone recovers): the crimson of the fault, dashed, so the end of an outage is
+/// not read as a second failure.
+pub const FAULT_RECOVERED: Stroke = dashed(marker::CRIMSON, 2);
 /// An Availability Zone outage, shaded from its start to its recovery.
 pub const OUTAGE: Stroke = solid(marker::OLIVE, 2);
 /// Spot interruptions, drawn as small triangles on the bottom edge (crimson: a fault).
@@ -149,8 +152,9 @@ pub const ACTIVE_TASKS: Stroke = solid(YELLOW, 1);
 pub const ROLLBACK_TASKS: Stroke = solid(REDDISH_PURPLE, 1);
 /// A deployment in progress, shaded from its start to its end.
 pub const DEPLOYMENT_SPAN: Stroke = solid(MARKER_GREY, 1);
-/// A rollback in progress, shaded from its start to its end.
-pub const ROLLBACK_SPAN: Stroke = solid(marker::PLUM, 1);
+/// A rollback in progress, shaded from its start to its end: navy (a rollback is a deployment),
+/// not plum, whose tint was the pink of the rollback's own tasks stacked on it.
+pub const ROLLBACK_SPAN: Stroke = solid(marker::NAVY, 1);
 /// A deployment starts (navy).
 pub const DEPLOYMENT_STARTED: Stroke = solid(marker::NAVY, 1);
 /// A deployment completes (dark grey, heavier than its start).

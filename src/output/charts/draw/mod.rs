@@ -71,6 +71,19 @@ fn shape(stroke: Stroke) -> ShapeStyle {
     stroke.color.stroke_width(stroke.width)
 }
 
+/// The smallest a title shrinks to; a longer one is drawn at this size.
+const MIN_TITLE_SIZE: f64 = 14.0;
+
+/// The largest size from `start` down to `min`, in steps of one pixel, at which `width_at`
+/// (a text's width at a size) fits `available` pixels; `min` when none does.
+fn fitted_size(start: f64, min: f64, available: u32, width_at: impl Fn(f64) -> u32) -> f64 {
+    let mut size = start;
+    while size > min && width_at(size) > available {
+        size -= 1.0;
+    }
+    size.max(min)
+}
+
 /// Draws `figure` filling `root`.
 pub fn draw_figure<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
@@ -80,10 +93,16 @@ pub fn draw_figure<DB: DrawingBackend>(
 ) -> DrawResult<()> {
     root.fill(&WHITE).map_err(failed)?;
     let (width, height) = root.dim_in_pixel();
+    // A long title (a deployment's, with the scenario's name) shrinks to fit, never clipped.
+    let available = width.saturating_sub(2 * TEXT_LEFT as u32);
+    let title_size = fitted_size(style::TITLE_SIZE, MIN_TITLE_SIZE, available, |size| {
+        root.estimate_text_size(figure.title.as_str(), &font(size, BLACK))
+            .map_or(0, |(w, _)| w)
+    });
     root.draw(&Text::new(
         figure.title.as_str(),
         (TEXT_LEFT, 10),
-        font(style::TITLE_SIZE, BLACK),
+        font(title_size, BLACK),
     ))
     .map_err(failed)?;
     root.draw(&Text::new(
@@ -143,4 +162,20 @@ fn split_by_weight<DB: DrawingBackend>(
         breaks.push(height * acc as i32 / total as i32);
     }
     area.split_by_breakpoints::<i32, i32, _, _>([], breaks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// circuit-breaker-rollback's "Deployment 1 of legacy to legacy:2, completed after 8 min 56 s
+    /// — circuit breaker rollback and a stalled deployment" ran off the right edge at 24 px.
+    #[test]
+    fn a_long_title_shrinks_to_fit_and_a_short_one_keeps_its_size() {
+        // A text 50 px wide per unit of size: 24 px is 1200 wide, 20 px is 1000.
+        let width_at = |size: f64| (size * 50.0) as u32;
+        assert_eq!(fitted_size(24.0, 14.0, 1_000, width_at), 20.0);
+        assert_eq!(fitted_size(24.0, 14.0, 1_200, width_at), 24.0);
+        assert_eq!(fitted_size(24.0, 14.0, 100, width_at), 14.0);
+    }
 }

@@ -68,10 +68,29 @@ pub(super) fn y_tick(scale: YScale, v: f64, top: f64) -> String {
         YScale::Rate if v.abs() >= 1e6 => format!("{}M", format_tick(v / 1e6)),
         YScale::Rate if v.abs() >= 1e4 => format!("{}k", format_tick(v / 1e3)),
         YScale::Rate => format_tick(v),
-        YScale::Usd if v.abs() >= 100.0 => format!("${v:.0}"),
-        YScale::Usd => format!("${v:.2}"),
+        YScale::Usd => usd_tick(v, top),
         YScale::Milliseconds => format_tick(v / duration_unit(top).1),
     }
+}
+
+/// A dollar tick on an axis whose top is `top`: whole dollars from $100, cents below, and as
+/// many more decimals as ticks a fifth of the axis apart need to differ (a run that costs less
+/// than a cent reads `$0.001`, `$0.002`, not `$0.00` four times); never `$-0.00`.
+fn usd_tick(v: f64, top: f64) -> String {
+    if v.abs() >= 100.0 && top >= 100.0 {
+        return format!("${v:.0}");
+    }
+    let step = top / 5.0;
+    let decimals = if step > 0.0 && step.is_finite() {
+        (-step.log10()).ceil().clamp(2.0, 6.0) as usize
+    } else {
+        2
+    };
+    // Round first, so a tick a hair below zero prints as zero rather than `-0.00`.
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = (v * scale).round() / scale;
+    let v = if rounded == 0.0 { 0.0 } else { rounded };
+    format!("${v:.decimals$}")
 }
 
 /// Draws one panel; returns its plotting area's pixel ranges (x, y) in root coordinates.
@@ -266,11 +285,26 @@ mod tests {
             (YScale::Rate, 750.0, "750"),
             (YScale::Usd, 0.25, "$0.25"),
             (YScale::Usd, 1234.0, "$1234"),
+            (YScale::Usd, -0.001, "$0.00"),
             (YScale::Usd, 0.5, "$0.50"),
             (YScale::Percent, 60.0, "60"),
         ] {
             assert_eq!(y_tick(scale, v, 100.0), expected, "{scale:?} {v}");
         }
+    }
+
+    /// A run that costs less than a cent gets ticks that differ (exact-replayed-arrivals read
+    /// `$0.00` four times), and the tick below zero is `$0.00`, not `$-0.00`
+    /// (circuit-breaker-rollback).
+    #[test]
+    fn dollar_ticks_have_the_decimals_their_axis_needs() {
+        let usd = |v: f64, top: f64| y_tick(YScale::Usd, v, top);
+        assert_eq!(
+            [usd(0.001, 0.006), usd(0.002, 0.006), usd(0.0, 0.006)],
+            ["$0.001", "$0.002", "$0.000"]
+        );
+        assert_eq!([usd(-0.000_4, 0.03), usd(0.01, 0.03)], ["$0.000", "$0.010"]);
+        assert_eq!([usd(2.5, 8.0), usd(150.0, 400.0)], ["$2.50", "$150"]);
     }
 
     /// Issue 14: a latency axis is in one unit chosen from its range, named in its description;
