@@ -128,19 +128,6 @@ fn import_terraform(file: &Path, out: Option<&Path>) -> u8 {
     )
 }
 
-fn not_yet_available(file: &Path, format: Format) -> u8 {
-    if let Err(e) = read_input(file) {
-        eprintln!("{e}");
-        return EXIT_BAD_INPUT;
-    }
-    eprintln!(
-        "error: importing a {} is not available yet in this build of ecsim\n  --> {}",
-        format.name(),
-        file.display()
-    );
-    EXIT_BAD_INPUT
-}
-
 /// Reads an input file named on the command line: its display name and text, bounded in size.
 pub fn read_input(path: &Path) -> Result<(String, String), String> {
     let name = path.display().to_string();
