@@ -171,7 +171,9 @@ pub fn reference_lines(run: &RunData, service: &str, metrics: &[&str]) -> Vec<Re
     targets.chain(thresholds).collect()
 }
 
-/// Tinted periods when an alarm of `service` on one of `metrics` was in ALARM, merged per legend.
+/// Tinted periods when an alarm of `service` on one of `metrics` was in ALARM, merged per legend;
+/// where several were in ALARM at once, one span of its own names them all (`A and B in ALARM`),
+/// so no two tints overlap into a colour the legend does not have.
 pub fn alarm_spans(run: &RunData, service: &str, metrics: &[&str], end_s: f64) -> Vec<Span> {
     let mut spans: Vec<Span> = Vec::new();
     for alarm in run
@@ -197,7 +199,38 @@ pub fn alarm_spans(run: &RunData, service: &str, metrics: &[&str], end_s: f64) -
             });
         }
     }
-    merge_overlapping(spans)
+    merge_overlapping(separate_overlaps(merge_overlapping(spans)))
+}
+
+/// Cuts spans of different legends where they overlap: each stretch covered by two or more
+/// becomes one `ALARMS_TOGETHER` span naming them (in the order given), the rest keep their own.
+fn separate_overlaps(spans: Vec<Span>) -> Vec<Span> {
+    // A span of no length (drawn at the minimum width) has nothing to share: kept as it is.
+    let (points, spans): (Vec<Span>, Vec<Span>) = spans.into_iter().partition(|s| s.end_s <= s.start_s);
+    let mut edges: Vec<f64> = spans.iter().flat_map(|s| [s.start_s, s.end_s]).collect();
+    edges.sort_by(f64::total_cmp);
+    edges.dedup();
+    let mut out = Vec::new();
+    for pair in edges.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        let covering: Vec<&Span> = spans.iter().filter(|s| s.start_s <= from && s.end_s >= to).collect();
+        let (legend, stroke) = match covering.as_slice() {
+            [] => continue,
+            [one] => (one.legend.clone(), one.stroke),
+            many => {
+                let names: Vec<&str> = many.iter().map(|s| s.legend.trim_end_matches(" in ALARM")).collect();
+                (format!("{} in ALARM", names.join(" and ")), style::ALARMS_TOGETHER)
+            }
+        };
+        out.push(Span {
+            legend,
+            stroke,
+            start_s: from,
+            end_s: to,
+        });
+    }
+    out.extend(points);
+    out
 }
 
 /// The periods `alarm` was in ALARM: from each row that found ALARM after one that did not, to
@@ -327,6 +360,39 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
         assert_eq!((axis.to_axis(600.0), axis.to_axis(780.0)), (10.0, 13.0));
     }
 
+    /// Issue 15 item 2: no grey from overlaps unless it is in the legend. Two alarms in ALARM at
+    /// once (as `step-scaling-doc-sequence`'s `>= 50` and `<= 50` at exactly 50) get one span of
+    /// their own, named, and their own spans stop where it starts.
+    #[test]
+    fn overlapping_alarm_periods_become_one_named_span() {
+        let span = |legend: &str, stroke, start_s, end_s| Span {
+            legend: legend.to_string(),
+            stroke,
+            start_s,
+            end_s,
+        };
+        let spans = vec![
+            span("high in ALARM", style::ALARM_HIGH, 100.0, 400.0),
+            span("low in ALARM", style::ALARM_LOW, 300.0, 600.0),
+            span("low in ALARM", style::ALARM_LOW, 700.0, 700.0),
+        ];
+        let mut cut: Vec<(String, f64, f64, bool)> = separate_overlaps(spans)
+            .into_iter()
+            .map(|s| (s.legend, s.start_s, s.end_s, s.stroke == style::ALARMS_TOGETHER))
+            .collect();
+        cut.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let row = |legend: &str, start, end, together| (legend.to_string(), start, end, together);
+        assert_eq!(
+            cut,
+            [
+                row("high in ALARM", 100.0, 300.0, false),
+                row("high and low in ALARM", 300.0, 400.0, true),
+                row("low in ALARM", 400.0, 600.0, false),
+                row("low in ALARM", 700.0, 700.0, false),
+            ]
+        );
+    }
+
     #[test]
     fn target_tracking_policies_draw_their_target_value() {
         let run = run();
@@ -356,12 +422,10 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
             .into_iter()
             .map(|s| s.legend)
             .collect();
+        // Both in ALARM for the whole run: one span naming both, each by its role or name.
         assert_eq!(
             spans,
-            [
-                "AlarmHigh in ALARM",
-                "TargetTracking-service/c/web-AlarmLow-lookalike in ALARM"
-            ]
+            ["AlarmHigh and TargetTracking-service/c/web-AlarmLow-lookalike in ALARM"]
         );
         let lines: Vec<String> = reference_lines(&run, "web", UTILIZATION_METRICS)
             .into_iter()

@@ -177,6 +177,9 @@ pub const SCHEDULED_ACTION: Stroke = solid(marker::PURPLE, 2);
 pub const ALARM_HIGH: Stroke = solid(marker::BROWN, 1);
 /// Periods a low alarm (`<`, `<=`) was in ALARM, drawn as a tint.
 pub const ALARM_LOW: Stroke = solid(marker::DARK_TEAL, 1);
+/// Periods two or more alarms of one chart were in ALARM at once, drawn as one tint of its own
+/// (named in the legend) instead of overlapping tints that would blend into an unnamed colour.
+pub const ALARMS_TOGETHER: Stroke = solid(marker::DARK_GREY, 1);
 /// The threshold of a user alarm on high values.
 pub const ALARM_HIGH_THRESHOLD: Stroke = dashed(marker::BROWN, 2);
 /// The threshold of a user alarm on low values.
@@ -249,6 +252,7 @@ pub const MARKER_STROKES: &[(&str, Stroke)] = &[
     ("SCHEDULED_ACTION", SCHEDULED_ACTION),
     ("ALARM_HIGH", ALARM_HIGH),
     ("ALARM_LOW", ALARM_LOW),
+    ("ALARMS_TOGETHER", ALARMS_TOGETHER),
     ("ALARM_HIGH_THRESHOLD", ALARM_HIGH_THRESHOLD),
     ("ALARM_LOW_THRESHOLD", ALARM_LOW_THRESHOLD),
 ];
