@@ -6,6 +6,7 @@ pub mod cloudformation;
 pub mod copilot;
 pub mod doc;
 pub mod observed;
+pub mod placeholders;
 pub mod report;
 pub mod source;
 pub mod terraform;

@@ -21,12 +21,10 @@ use build::{Build, Case, Group, to_doc};
 use intrinsics::{Evaluator, Note, zones_of};
 use stack::{Stack, load_stacks};
 
-use crate::import::doc::{Doc, LoadRate, Map, Seq};
+use crate::import::doc::{Doc, Map, Seq};
+use crate::import::placeholders::{self, Origin, PlaceholderService};
 use crate::import::source::Source;
 use crate::import::{ImportError, ImportReport, Imported, ReadBeside};
-
-/// The requests per second one task is assumed to serve at full CPU: ecsim's default.
-const ASSUMED_RPS_AT_FULL_CPU: i64 = 100;
 
 /// Imports the template `text` (named `file_name` in messages), with the parameters file
 /// `parameters` (its name and text) if given; nested stacks are read with `read_beside`.
@@ -356,67 +354,25 @@ fn behavior_and_load(b: &mut Build<'_>, doc: &mut Doc) {
             })
             .unwrap_or(1)
     };
-    let mut families: Vec<(String, bool)> = Vec::new();
-    let mut loads = Vec::new();
-    for (service, task_definition) in &services {
-        let family = task_definition
-            .rsplit_once(':')
-            .map_or(task_definition.as_str(), |(f, _)| f);
-        let family = family.rsplit_once('/').map_or(family, |(_, f)| f).to_string();
-        let latency = b.latency_services.contains(service);
-        match families.iter_mut().find(|(f, _)| *f == family) {
-            Some(entry) => entry.1 |= latency,
-            None => families.push((family.clone(), latency)),
-        }
-        loads.push((service.clone(), desired(service).max(1) * ASSUMED_RPS_AT_FULL_CPU / 2));
-    }
-    if !families.is_empty() {
-        let behavior = doc.block("behavior").map_mut("taskDefinitions");
-        for (family, latency) in &families {
-            if *latency {
-                // A response-time metric needs requests served as a queue: 10 slots of 100 ms
-                // serve the same 100 requests/s at full load.
-                let model = Map::new()
-                    .with(
-                        "serviceTime",
-                        Map::new().with("distribution", "exponential").with("mean", "100ms"),
-                    )
-                    .with("concurrency", 10i64);
-                behavior.insert_commented(
-                    family,
-                    model,
-                    "GUESS: not in the template; a service scaled on response time needs a service model: replace it with measured times",
-                );
-                b.report(
-                    Group::Guess,
-                    format!("behavior.taskDefinitions.{family}"),
-                    "scenario",
-                    "scaled on TargetResponseTime: a service time (exponential, mean 100ms) and concurrency 10 assumed, replace them",
-                );
-                continue;
+    let placeholders: Vec<PlaceholderService> = services
+        .iter()
+        .map(|(service, task_definition)| {
+            let family = task_definition
+                .rsplit_once(':')
+                .map_or(task_definition.as_str(), |(f, _)| f);
+            PlaceholderService {
+                name: service.clone(),
+                family: family.rsplit_once('/').map_or(family, |(_, f)| f).to_string(),
+                desired_count: desired(service),
+                response_time: b.latency_services.contains(service),
             }
-            behavior.insert_commented(
-                family,
-                Map::new().with("requestsPerSecondAtFullCpu", ASSUMED_RPS_AT_FULL_CPU),
-                "GUESS: not in the template; what one task serves at 100 % CPU (ecsim's default): replace it",
-            );
-            b.report(
-                Group::Guess,
-                format!("behavior.taskDefinitions.{family}"),
-                "scenario",
-                format!(
-                    "requestsPerSecondAtFullCpu not in the template: {ASSUMED_RPS_AT_FULL_CPU} assumed, replace it"
-                ),
-            );
-        }
-    }
-    for (service, rate) in loads {
-        doc.add_placeholder_load(&service, LoadRate::RequestsPerSecond, rate);
-        b.report(
-            Group::Guess,
-            format!("load.{service}"),
-            "scenario",
-            format!("a placeholder load of {rate} requests/s (the desired count near 50 % CPU): replace it with the real traffic"),
-        );
+        })
+        .collect();
+    let origin = Origin {
+        input: "the template",
+        response_time_reason: "scaled on TargetResponseTime",
+    };
+    for (source, sentence) in placeholders::write(doc, &placeholders, origin) {
+        b.report(Group::Guess, source, "scenario", sentence);
     }
 }

@@ -6,7 +6,8 @@ use super::fields::Fields;
 use super::refs::Model;
 use super::show::{Resource, ShowKind};
 use super::values::commented;
-use crate::import::doc::{Doc, LoadRate, Map, Value};
+use crate::import::doc::{Doc, Value};
+use crate::import::placeholders::{self, Origin, PlaceholderService};
 use crate::import::report::ImportReport;
 
 /// One list item of the scenario, with its `# from <address>` comment.
@@ -34,7 +35,6 @@ const DEFAULT_REGION: &str = "us-east-1";
 
 /// The requests per second one task is assumed to serve at full CPU (ecsim's default, as the
 /// CloudFormation importer assumes it).
-const ASSUMED_RPS_AT_FULL_CPU: i64 = 100;
 
 /// What the mapping of every resource shares: the document, the report and the region.
 pub struct Ctx<'m> {
@@ -205,59 +205,24 @@ pub fn build(model: &Model) -> Result<(Doc, ImportReport), TerraformError> {
 }
 
 /// What Terraform cannot say: what one task of each family serves at full CPU, and each
-/// service's traffic. Both are written as guesses to replace: a load that keeps the desired
-/// count near 50 % CPU.
+/// service's traffic, written as guesses to replace (`import::placeholders`).
 fn placeholders(doc: &mut Doc, report: &mut ImportReport, services: &super::services::Services, latency: &[String]) {
-    let mut families: Vec<(&str, bool)> = Vec::new();
-    for s in &services.list {
-        let watched = latency.contains(&s.name);
-        match families.iter_mut().find(|(f, _)| *f == s.family) {
-            Some(entry) => entry.1 |= watched,
-            None => families.push((&s.family, watched)),
-        }
-    }
-    let behavior = doc.block("behavior").map_mut("taskDefinitions");
-    for (family, watched) in families {
-        if watched {
-            // A response time needs requests served as a queue: 10 slots of 100 ms serve the
-            // same 100 requests/s at full load (as the CloudFormation importer assumes).
-            let model = Map::new()
-                .with(
-                    "serviceTime",
-                    Map::new().with("distribution", "exponential").with("mean", "100ms"),
-                )
-                .with("concurrency", 10i64);
-            behavior.insert_commented(
-                family,
-                model,
-                "GUESS: not in Terraform; an alarm watches a response time, which needs a service model: replace it with measured times",
-            );
-            report.guess(
-                &format!("behavior.taskDefinitions.{family}"),
-                "scenario",
-                "an alarm watches TargetResponseTime: a service time (exponential, mean 100ms) and concurrency 10 assumed, replace them",
-            );
-            continue;
-        }
-        behavior.insert_commented(
-            family,
-            Map::new().with("requestsPerSecondAtFullCpu", ASSUMED_RPS_AT_FULL_CPU),
-            "GUESS: not in Terraform; what one task serves at 100 % CPU (ecsim's default): replace it",
-        );
-        report.guess(
-            &format!("behavior.taskDefinitions.{family}"),
-            "scenario",
-            format!("requestsPerSecondAtFullCpu is not in Terraform: {ASSUMED_RPS_AT_FULL_CPU} assumed, replace it"),
-        );
-    }
-    for s in &services.list {
-        let rate = i64::from(s.desired_count.max(1)) * ASSUMED_RPS_AT_FULL_CPU / 2;
-        doc.add_placeholder_load(&s.name, LoadRate::RequestsPerSecond, rate);
-        report.guess(
-            &format!("load.{}", s.name),
-            "scenario",
-            format!("a placeholder load of {rate} requests/s (the desired count near 50 % CPU): replace it with the real traffic"),
-        );
+    let services: Vec<PlaceholderService> = services
+        .list
+        .iter()
+        .map(|s| PlaceholderService {
+            name: s.name.clone(),
+            family: s.family.clone(),
+            desired_count: i64::from(s.desired_count),
+            response_time: latency.contains(&s.name),
+        })
+        .collect();
+    let origin = Origin {
+        input: "Terraform",
+        response_time_reason: "an alarm watches TargetResponseTime",
+    };
+    for (source, sentence) in placeholders::write(doc, &services, origin) {
+        report.guess(&source, "scenario", sentence);
     }
 }
 
