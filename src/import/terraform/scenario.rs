@@ -33,9 +33,6 @@ const MODELLED: &[&str] = &[
 /// The region assumed when neither the provider configuration nor an ARN names one.
 const DEFAULT_REGION: &str = "us-east-1";
 
-/// The requests per second one task is assumed to serve at full CPU (ecsim's default, as the
-/// CloudFormation importer assumes it).
-
 /// What the mapping of every resource shares: the document, the report and the region.
 pub struct Ctx<'m> {
     /// The resources and their configuration.
