@@ -55,6 +55,9 @@ pub struct RunDirTexts {
     pub alarms: Option<TraceInput>,
     /// `jobs-trace.csv`; `None` in a run without standalone tasks (or not written).
     pub jobs_trace: Option<TraceInput>,
+    /// `jobs.csv`, for the firings the jobs chart's deadlines start from; `None` in a run
+    /// without standalone tasks (or not written).
+    pub jobs: Option<TraceInput>,
 }
 
 /// Reads a run directory; the error names the file. A trace file the run did not write (see
@@ -115,6 +118,7 @@ pub fn read_run_dir(dir: &Path) -> Result<(RunDirTexts, Vec<String>), String> {
             summary,
             alarms,
             jobs_trace: optional_file(&dir.join(crate::trace::jobs::job_trace::FILE))?,
+            jobs: optional_file(&dir.join(crate::trace::jobs::job_runs::FILE))?,
         },
         notes,
     ))

@@ -149,6 +149,7 @@ fn draw(traces: &Path, into: &StagedRunDir, summary_json: &str, format: ChartFor
         summary: summary_json.to_string(),
         alarms: Some(file(alarms::FILE)),
         jobs_trace: traces.join(job_trace::FILE).is_file().then(|| file(job_trace::FILE)),
+        jobs: traces.join(job_runs::FILE).is_file().then(|| file(job_runs::FILE)),
     };
     render_texts(into.path(), into.target(), &inputs, format, &ChartWindowArgs::default()).map_err(|e| match e {
         PlotFailure::BadInput(m) | PlotFailure::Internal(m) => m,

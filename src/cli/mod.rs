@@ -9,6 +9,7 @@ mod expectations;
 mod files;
 mod import;
 mod interrupt;
+mod makespan_bounds;
 mod plot;
 mod run;
 mod run_dir;
@@ -26,6 +27,8 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+pub use makespan_bounds::makespan_bounds;
 
 /// Exit code: an expectation failed.
 pub const EXIT_EXPECTATION_FAILED: u8 = 1;

@@ -224,6 +224,7 @@ fn write_outputs(
         jobs_trace: texts
             .has(Trace::JobsPerInterval)
             .then(|| texts.input(Trace::JobsPerInterval)),
+        jobs: texts.has(Trace::Jobs).then(|| texts.input(Trace::Jobs)),
     };
     render_texts(
         out.path(),

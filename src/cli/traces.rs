@@ -63,10 +63,10 @@ impl Trace {
         matches!(self, Trace::Services | Trace::Cluster | Trace::Events)
     }
 
-    /// What charts and the report read: every trace but `tasks.csv` and `jobs.csv` (and the
-    /// summary).
+    /// What charts and the report read: every trace but `tasks.csv` (and the summary;
+    /// `jobs.csv` for the firings its deadlines start from).
     fn read_by_charts(self) -> bool {
-        !matches!(self, Trace::Tasks | Trace::Jobs)
+        !matches!(self, Trace::Tasks)
     }
 }
 

@@ -283,6 +283,10 @@ impl SummaryBuilder {
     pub fn task(&mut self, t: &TaskRecord<'_>) {
         if let Some(i) = self.service_index(t.service) {
             self.accumulators[i].tasks.add(t);
+            let providers = &mut self.summary.services[i].capacity_providers;
+            if let Err(at) = providers.binary_search_by(|p| p.as_str().cmp(t.capacity_provider)) {
+                providers.insert(at, t.capacity_provider.to_string());
+            }
         }
         if let Some(i) = self.provider_index(t.capacity_provider) {
             self.provider_accumulators[i].tasks.add(t);

@@ -43,6 +43,12 @@ pub enum EventDetail {
         /// of a Spot interruption, the instance selector of `failInstances` or `drainInstances`.
         name: String,
     },
+    /// Task scale-in protection was set or removed (`service_update` of an
+    /// `UpdateTaskProtection` call of the timeline).
+    TaskProtection {
+        /// Whether protection was enabled or removed.
+        change: ProtectionChange,
+    },
 }
 
 /// Generates a cause enum with its `events.csv` spelling.
@@ -124,6 +130,16 @@ causes! {
     }
 }
 
+causes! {
+    /// What an `UpdateTaskProtection` call did.
+    ProtectionChange {
+        /// `protectionEnabled: true`: tasks protected from scale-in.
+        Enabled => "task_protection_enabled",
+        /// `protectionEnabled: false`: protection removed.
+        Disabled => "task_protection_disabled",
+    }
+}
+
 /// The payload as the cells of `events.csv`'s payload columns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DetailCells<'a> {
@@ -165,6 +181,10 @@ impl EventDetail {
                 name,
                 ..Default::default()
             },
+            Some(EventDetail::TaskProtection { change }) => DetailCells {
+                cause: change.as_str(),
+                ..Default::default()
+            },
         }
     }
 
@@ -188,6 +208,9 @@ impl EventDetail {
         }
         if let Some(cause) = FaultCause::parse(cells.cause) {
             return Ok(Some(EventDetail::Fault { cause, name }));
+        }
+        if let Some(change) = ProtectionChange::parse(cells.cause) {
+            return Ok(Some(EventDetail::TaskProtection { change }));
         }
         Err(format!("unknown cause `{}`", cells.cause))
     }
@@ -213,6 +236,11 @@ pub(crate) fn every_detail() -> Vec<EventDetail> {
         cause,
         name: "us-east-1b".into(),
     }));
+    all.extend(
+        ProtectionChange::ALL
+            .iter()
+            .map(|&change| EventDetail::TaskProtection { change }),
+    );
     all
 }
 
@@ -234,6 +262,7 @@ mod tests {
         let mut all: Vec<&str> = DesiredCause::ALL.iter().map(|c| c.as_str()).collect();
         all.extend(FailureCause::ALL.iter().map(|c| c.as_str()));
         all.extend(FaultCause::ALL.iter().map(|c| c.as_str()));
+        all.extend(ProtectionChange::ALL.iter().map(|c| c.as_str()));
         let count = all.len();
         all.sort_unstable();
         all.dedup();

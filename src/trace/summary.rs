@@ -70,6 +70,10 @@ pub struct ServiceSummary {
     pub cost_usd: f64,
     /// Its FARGATE_SPOT tasks interrupted.
     pub spot_interruptions: u64,
+    /// The capacity providers its tasks were launched on, by name, sorted: the charts mark a
+    /// Spot interruption of a provider on the charts of the services it could hit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub capacity_providers: Vec<String>,
     /// Its deployments (and rollbacks), in start order.
     pub deployments: Vec<DeploymentSummary>,
     /// When (seconds from the start) an `UpdateService` named the revision the service already

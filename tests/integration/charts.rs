@@ -77,7 +77,7 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
             if s.latency.is_some() {
                 expected.push((
                     format!("service-{}-latency", s.name),
-                    ecsim::output::charts::latency::TIMED_OUT_AXIS,
+                    ecsim::output::charts::latency::RESPONSE_TIME_AXIS,
                 ));
             }
         }

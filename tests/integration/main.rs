@@ -5,6 +5,7 @@ mod autoscaling;
 mod aws_taskdefs;
 mod chart_data;
 mod chart_data_alternatives;
+mod chart_followups;
 mod chart_legends;
 mod chart_pass;
 mod charts;

@@ -8,7 +8,7 @@
 use crate::engine::world::World;
 use crate::model::{TaskId, TaskState};
 use crate::sim::{ServiceIdx, SimDuration};
-use crate::trace::{EventKind, SinkError, TraceSink};
+use crate::trace::{EventDetail, EventKind, ProtectionChange, SinkError, TraceSink};
 
 impl World<'_> {
     /// The timeline's `updateTaskProtection`: with `enabled`, `count` RUNNING tasks of the
@@ -61,7 +61,12 @@ impl World<'_> {
         } else {
             String::new()
         };
-        self.log(
+        let change = if enabled {
+            ProtectionChange::Enabled
+        } else {
+            ProtectionChange::Disabled
+        };
+        self.log_detail(
             sink,
             EventKind::ServiceUpdate,
             name,
@@ -70,6 +75,7 @@ impl World<'_> {
                 chosen.len(),
                 list.join(" ")
             ),
+            EventDetail::TaskProtection { change },
         )?;
         if enabled && !chosen.is_empty() {
             self.request_reconcile_at(service, until);

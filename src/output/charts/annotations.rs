@@ -12,10 +12,12 @@
 //! (`EventDetail`), never from its message: rewording a message changes no chart.
 
 use super::data::{EventRow, RunData};
-use super::figure::{Marker, MarkerShape, Span};
+use super::faults::{self, fault};
+use super::figure::{Marker, MarkerShape, Span, SpanShape};
 use super::style::{self, Stroke};
-use crate::sim::SimDuration;
-use crate::trace::{DesiredCause, EventDetail, FailureCause, FaultCause};
+use crate::trace::{DesiredCause, EventDetail, FailureCause, ProtectionChange};
+
+pub use super::faults::{outage_spans, recovery_spans};
 
 /// How one event kind is shown; kinds not listed here are not drawn.
 struct KindStyle {
@@ -36,6 +38,8 @@ const FAULT_PRIORITY: u32 = 100_000;
 const SCHEDULED_PRIORITY: u32 = 20_000;
 /// The last activity before scaling turns around is labelled before the ones leading up to it.
 const TURNING_POINT_PRIORITY: u32 = 10_000;
+/// The legend of an `UpdateTaskProtection` call's marker.
+pub const TASK_PROTECTION_LEGEND: &str = "UpdateTaskProtection";
 /// Legends of scaling activity markers.
 const SCALING_LEGENDS: &[&str] = &["scale-out", "scale-in", "scheduled action"];
 
@@ -179,18 +183,29 @@ fn markers_of_kinds(run: &RunData, subject: Option<&str>, wanted: impl Fn(&str) 
         .filter(|e| wanted(&e.kind))
         .filter_map(|e| {
             let k = KINDS.iter().find(|k| k.kind == e.kind)?;
-            let mine = !k.per_subject || subject == Some(e.subject.as_str());
+            let mine = if k.per_subject {
+                subject == Some(e.subject.as_str())
+            } else {
+                // A fault belongs on the charts of what it hit (a Spot interruption on its
+                // provider's, not on another provider's).
+                faults::hits(run, e, subject)
+            };
             if !mine {
                 return None;
             }
             if e.kind == "scaling_activity" {
                 return Some(scaling_marker(e));
             }
+            // UpdateTaskProtection is a `service_update` row, but not an UpdateService call.
+            let (legend, stroke) = match e.detail {
+                Some(EventDetail::TaskProtection { .. }) => (TASK_PROTECTION_LEGEND, style::TASK_PROTECTION),
+                _ => (k.legend, k.stroke),
+            };
             Some(Marker {
                 time_s: e.time_s,
                 label: label(run, e),
-                legend: k.legend.to_string(),
-                stroke: k.stroke,
+                legend: legend.to_string(),
+                stroke,
                 shape: k.shape,
                 label_priority: k.priority,
             })
@@ -244,28 +259,6 @@ fn scaling_marker(e: &EventRow) -> Marker {
         shape: MarkerShape::VerticalLine,
         label_priority: if scheduled { SCHEDULED_PRIORITY } else { 0 } + size.min(9_999),
     }
-}
-
-/// Shaded spans on a service's charts: from each fault until the service next reports a steady
-/// state (to the end of the run if it never does), so the reader sees how long recovery took.
-pub fn recovery_spans(run: &RunData, service: &str, end_s: f64) -> Vec<Span> {
-    run.events
-        .iter()
-        .filter(|e| e.kind == "fault")
-        .map(|fault| {
-            let recovered = run
-                .events
-                .iter()
-                .find(|e| e.kind == "steady_state" && e.subject == service && e.time_s > fault.time_s)
-                .map_or(end_s, |e| e.time_s);
-            Span {
-                legend: "fault until steady state".to_string(),
-                stroke: style::FAULT,
-                start_s: fault.time_s,
-                end_s: recovered,
-            }
-        })
-        .collect()
 }
 
 /// One deployment (or rollback) of a service, from `events.csv`.
@@ -346,6 +339,7 @@ pub fn deployment_spans(run: &RunData, service: &str, end_s: f64) -> Vec<Span> {
                 stroke,
                 start_s: d.start_s,
                 end_s: d.end_s.unwrap_or(end_s),
+                shape: SpanShape::Tint,
             }
         })
         .collect()
@@ -359,64 +353,17 @@ fn task_definition(e: &EventRow) -> Option<&str> {
     }
 }
 
-/// The fault of a `fault` or `fault_recovered` row, from its payload.
-fn fault(e: &EventRow) -> Option<(FaultCause, &str)> {
-    match &e.detail {
-        Some(EventDetail::Fault { cause, name }) => Some((*cause, name)),
-        _ => None,
-    }
-}
-
-/// Shaded spans of Availability Zone outages, from the fault to the zone's `fault_recovered` row
-/// (to `end_s` if the run ends first); `render_charts` adds them to every chart of a service or
-/// provider, as an outage touches the whole cluster.
-pub fn outage_spans(run: &RunData, end_s: f64) -> Vec<Span> {
-    run.events
-        .iter()
-        .filter(|e| e.kind == "fault")
-        .filter_map(|outage| match fault(outage) {
-            Some((FaultCause::ZoneOutage, zone)) => Some((outage, zone)),
-            _ => None,
-        })
-        .map(|(outage, zone)| {
-            let recovered = recovery_s(run, outage, zone).unwrap_or(end_s);
-            Span {
-                legend: format!("{zone} outage"),
-                stroke: style::OUTAGE,
-                start_s: outage.time_s,
-                end_s: recovered,
-            }
-        })
-        .collect()
-}
-
-/// When the outage of `zone` that `outage` started ends: its zone's next `fault_recovered` row.
-fn recovery_s(run: &RunData, outage: &EventRow, zone: &str) -> Option<f64> {
-    run.events
-        .iter()
-        .find(|e| {
-            e.kind == "fault_recovered" && fault(e) == Some((FaultCause::ZoneOutage, zone)) && e.time_s >= outage.time_s
-        })
-        .map(|e| e.time_s)
-}
-
 /// A short label for the line above the plot.
 fn label(run: &RunData, e: &EventRow) -> String {
     match e.kind.as_str() {
-        "fault" => fault(e).map_or_else(
-            || "fault".to_string(),
-            |(cause, name)| {
-                let mut text = fault_label(cause, name);
-                if let (FaultCause::ZoneOutage, Some(end_s)) = (cause, recovery_s(run, e, name)) {
-                    let ms = ((end_s - e.time_s) * 1000.0).round() as u64;
-                    text.push_str(&format!(" for {}", SimDuration(ms)));
-                }
-                shorten(&text, 42)
-            },
-        ),
+        "fault" => shorten(&faults::label(run, e), 42),
         "fault_recovered" => format!("{} recovers", fault(e).map_or(e.subject.as_str(), |(_, name)| name)),
         "service_update" => match &e.detail {
             Some(EventDetail::DesiredChange { to, .. }) => format!("desired → {to}"),
+            Some(EventDetail::TaskProtection { change }) => match change {
+                ProtectionChange::Enabled => "task protection on".to_string(),
+                ProtectionChange::Disabled => "task protection off".to_string(),
+            },
             _ => "update".to_string(),
         },
         "deployment_started" => task_definition(e).map_or_else(
@@ -464,19 +411,6 @@ fn failed_tasks_before(run: &RunData, failed: &EventRow) -> usize {
     mine()
         .filter(|x| x.kind == "deployment_task_failed" && x.time_s >= started)
         .count()
-}
-
-/// What a fault line says: `Availability Zone us-east-1b fails`, `Spot interruption on
-/// FARGATE_SPOT`, `drainInstances (cp-m5, count 2)`. (An outage's label adds how long it lasted,
-/// from its recovery row.)
-fn fault_label(cause: FaultCause, name: &str) -> String {
-    match cause {
-        FaultCause::ZoneFailure => format!("Availability Zone {name} fails"),
-        FaultCause::ZoneOutage => format!("Availability Zone {name} outage"),
-        FaultCause::InstanceFailure => format!("failInstances ({name})"),
-        FaultCause::Drain => format!("drainInstances ({name})"),
-        FaultCause::SpotInterruption => format!("Spot interruption on {name}"),
-    }
 }
 
 fn shorten(text: &str, max_chars: usize) -> String {

@@ -1,6 +1,7 @@
 //! Chart annotations from the event log: scaling activities, deployments, faults and their labels.
 
 use super::*;
+use crate::trace::FaultCause;
 
 /// A message that says nothing a program could use: annotations must come from the payload.
 const PROSE: &str = "Lorem ipsum: desired 1 -> 99, outage for 3h, circuit breaker, alarm, web:42.";

@@ -63,6 +63,11 @@ pub struct RunData {
     pub alarms: Vec<AlarmSeries>,
     /// `jobs-trace.csv`, in runs with standalone tasks.
     pub jobs: Option<super::jobs::JobSeries>,
+    /// The distinct firing times of each trigger of standalone tasks, from `jobs.csv`.
+    pub job_firings: std::collections::BTreeMap<String, Vec<f64>>,
+    /// The `expect:` lines that bound a trigger's makespan (set by the caller, which reads the
+    /// expectation language): the jobs chart draws them as deadlines.
+    pub makespan_bounds: Vec<super::deadlines::MakespanBound>,
 }
 
 /// One service's `services.csv` columns. Times are seconds since the start.
@@ -299,6 +304,8 @@ impl RunData {
             event_rows,
             alarms: Vec::new(),
             jobs: None,
+            job_firings: Default::default(),
+            makespan_bounds: Vec::new(),
         })
     }
 
@@ -325,6 +332,14 @@ impl RunData {
     pub fn with_jobs_trace_from(mut self, jobs_trace_csv: Option<Source<'_>>) -> Result<RunData, DataError> {
         if let Some(source) = jobs_trace_csv.filter(|s| !s.is_blank()) {
             self.jobs = Some(super::jobs::parse_job_trace(source)?);
+        }
+        Ok(self)
+    }
+
+    /// Adds the firings of `jobs.csv` (absent in runs without standalone tasks, or not written).
+    pub fn with_job_firings_from(mut self, jobs_csv: Option<Source<'_>>) -> Result<RunData, DataError> {
+        if let Some(source) = jobs_csv.filter(|s| !s.is_blank()) {
+            self.job_firings = super::deadlines::parse_job_firings(source)?;
         }
         Ok(self)
     }

@@ -52,6 +52,7 @@ impl<'a> Figure<'a> {
                 y_label: p.y_label.clone(),
                 scale: p.scale,
                 height_weight: p.height_weight,
+                log_allowed: p.log_allowed,
                 bands: p
                     .bands
                     .iter()
@@ -137,8 +138,12 @@ pub struct Panel<'a> {
     pub points: Vec<Line<'a>>,
     /// Dashed horizontal lines (targets, thresholds).
     pub reference_lines: Vec<ReferenceLine>,
-    /// Shaded time spans (faults until recovery, alarm periods), drawn under everything.
+    /// Shaded time spans: tints (alarm periods, outages) under everything, bars (faults until
+    /// recovery) along the top over everything.
     pub spans: Vec<Span>,
+    /// Whether the y axis turns logarithmic when the data span more than two decades
+    /// (`log_axis`): by default for rates and durations, whose spikes flatten the rest.
+    pub log_allowed: bool,
 }
 
 impl<'a> Panel<'a> {
@@ -154,6 +159,7 @@ impl<'a> Panel<'a> {
             points: Vec::new(),
             reference_lines: Vec::new(),
             spans: Vec::new(),
+            log_allowed: matches!(scale, YScale::Rate | YScale::Milliseconds),
         }
     }
 
@@ -295,6 +301,19 @@ pub struct Span {
     pub start_s: f64,
     /// End, seconds since the start.
     pub end_s: f64,
+    /// A tint over the whole height, or a bar along the top.
+    pub shape: SpanShape,
+}
+
+/// How a span is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpanShape {
+    /// A light tint over the panel's whole height, under the data (a state: an alarm in ALARM, a
+    /// deployment in progress, a zone out).
+    Tint,
+    /// A solid bar along the top edge of the plot, over everything (how long a fault took to
+    /// recover from): a tint under another tint would be lost.
+    TopBar,
 }
 
 /// How a marker is drawn.
@@ -353,6 +372,7 @@ mod tests {
             stroke: style::RUNNING,
             start_s,
             end_s,
+            shape: SpanShape::Tint,
         };
         panel.spans = vec![span(0.0, 30.0), span(100.0, 500.0)];
         let marker = |time_s| Marker {

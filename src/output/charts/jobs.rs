@@ -1,5 +1,6 @@
 //! The standalone tasks chart (issue 17): tasks running, starting and waiting for capacity against
-//! time, and below them how many have completed and failed so far; each RunTask call marked.
+//! time, and below them how many have completed and failed so far; each RunTask call marked, and
+//! the deadlines the scenario's makespan expectations set (`deadlines`).
 
 use super::ChartContext;
 use super::annotations;
@@ -116,6 +117,10 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, jobs: &'a JobSeries) -> Figure<'a> {
     ended.height_weight = 2;
     let mut markers = annotations::markers(ctx.run, None);
     let mut panels = vec![now, ended];
+    markers.extend(super::deadlines::deadline_markers(
+        &ctx.run.job_firings,
+        &ctx.run.makespan_bounds,
+    ));
     let calls = jobs.triggered.iter().filter(|&&n| n > 0.0).count();
     if calls <= MOST_MARKED_INTERVALS {
         markers.extend(trigger_markers(jobs));

@@ -3,7 +3,7 @@
 //! it holds (an empty stacked layer, a line of NaN) has no entry, so no legend names a layer the
 //! reader cannot find in the plot.
 
-use super::figure::{Line, Marker, MarkerShape, Panel};
+use super::figure::{Line, Marker, MarkerShape, Panel, SpanShape};
 use super::style::{self, Stroke};
 
 /// How a legend entry's swatch is drawn.
@@ -69,7 +69,11 @@ pub fn entries(panel: &Panel<'_>, markers: &[Marker]) -> Vec<LegendEntry> {
     }
     for s in &panel.spans {
         // The opacity the span is drawn at: a darker swatch would match a stacked layer instead.
-        push(Swatch::Fill(s.stroke, style::SPAN_ALPHA), &s.legend);
+        let alpha = match s.shape {
+            SpanShape::Tint => style::SPAN_ALPHA,
+            SpanShape::TopBar => style::BAR_ALPHA,
+        };
+        push(Swatch::Fill(s.stroke, alpha), &s.legend);
     }
     for m in markers {
         let swatch = match m.shape {

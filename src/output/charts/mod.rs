@@ -15,15 +15,18 @@ pub mod capacity;
 pub mod comparison;
 pub mod cost;
 pub mod data;
+pub mod deadlines;
 pub mod deployments;
 pub mod downsample;
 mod draw;
 mod encode;
+pub mod faults;
 pub mod figure;
 pub mod jobs;
 pub mod latency;
 pub mod legend;
 pub mod load;
+pub mod log_axis;
 pub mod palette;
 pub mod revisions;
 pub mod scaling;
@@ -158,14 +161,13 @@ fn figures<'a>(ctx: &ChartContext<'a>, total_cost: Option<&'a (Vec<f64>, Vec<f64
         figures.push(capacity::figure(ctx, provider));
     }
     // An outage touches the whole cluster: every chart of a service or provider shades it.
+    // Drawn first, so the panel's own tints (alarms, deployments) sit over the outage's.
     let outages = annotations::outage_spans(ctx.run, ctx.axis.end_s);
     for figure in &mut figures {
         for panel in &mut figure.panels {
-            for outage in &outages {
-                if !panel.spans.contains(outage) {
-                    panel.spans.push(outage.clone());
-                }
-            }
+            let own = std::mem::take(&mut panel.spans);
+            panel.spans = outages.iter().filter(|o| !own.contains(o)).cloned().collect();
+            panel.spans.extend(own);
         }
     }
     if !ctx.run.providers.is_empty() {

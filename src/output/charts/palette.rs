@@ -53,6 +53,10 @@ pub mod marker {
     pub const NAVY: RGBColor = RGBColor(31, 45, 110);
     /// Plum: a deployment fails and is rolled back.
     pub const PLUM: RGBColor = RGBColor(142, 1, 82);
+    /// Forest green: task scale-in protection set or removed (`UpdateTaskProtection`).
+    pub const FOREST: RGBColor = RGBColor(34, 100, 34);
+    /// Magenta: a deadline (a makespan expectation's bound after each firing).
+    pub const MAGENTA: RGBColor = RGBColor(180, 0, 180);
 }
 
 /// Every series colour.
@@ -78,6 +82,8 @@ pub const MARKERS: &[RGBColor] = &[
     marker::DARK_GREY,
     marker::NAVY,
     marker::PLUM,
+    marker::FOREST,
+    marker::MAGENTA,
 ];
 
 /// The least CIE76 colour difference between any series colour and any marker colour: about

@@ -15,7 +15,7 @@
 
 use super::ChartContext;
 use super::data::{AlarmSeries, RunData, ServiceSeries};
-use super::figure::{Line, Panel, ReferenceLine, Span, YScale};
+use super::figure::{Line, Panel, ReferenceLine, Span, SpanShape, YScale};
 use super::style;
 use super::utilization::Overlays;
 
@@ -196,6 +196,7 @@ pub fn alarm_spans(run: &RunData, service: &str, metrics: &[&str], end_s: f64) -
                 stroke,
                 start_s,
                 end_s: end,
+                shape: SpanShape::Tint,
             });
         }
     }
@@ -227,6 +228,7 @@ fn separate_overlaps(spans: Vec<Span>) -> Vec<Span> {
             stroke,
             start_s: from,
             end_s: to,
+            shape: SpanShape::Tint,
         });
     }
     out.extend(points);
@@ -370,6 +372,7 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
             stroke,
             start_s,
             end_s,
+            shape: SpanShape::Tint,
         };
         let spans = vec![
             span("high in ALARM", style::ALARM_HIGH, 100.0, 400.0),

@@ -137,6 +137,12 @@ pub const OUTAGE: Stroke = solid(marker::OLIVE, 2);
 pub const SPOT_INTERRUPTION: Stroke = solid(marker::CRIMSON, 1);
 /// Service updates (desiredCount changed by an operator), purple like a scheduled action.
 pub const SERVICE_UPDATE: Stroke = dashed(marker::PURPLE, 1);
+/// `UpdateTaskProtection` calls: forest green, a colour of their own (not UpdateService's
+/// purple: protection changes no desired count).
+pub const TASK_PROTECTION: Stroke = solid(marker::FOREST, 2);
+/// A deadline of standalone tasks (a makespan expectation's bound after a firing): magenta,
+/// dashed like a target.
+pub const DEADLINE: Stroke = dashed(marker::MAGENTA, 2);
 /// Placement failures, drawn as small triangles on the bottom edge (olive: no room).
 pub const PLACEMENT_FAILURE: Stroke = solid(marker::OLIVE, 1);
 /// Other timeline events (deployments, rollbacks).
@@ -237,6 +243,8 @@ pub const MARKER_STROKES: &[(&str, Stroke)] = &[
     ("OUTAGE", OUTAGE),
     ("SPOT_INTERRUPTION", SPOT_INTERRUPTION),
     ("SERVICE_UPDATE", SERVICE_UPDATE),
+    ("TASK_PROTECTION", TASK_PROTECTION),
+    ("DEADLINE", DEADLINE),
     ("PLACEMENT_FAILURE", PLACEMENT_FAILURE),
     ("OTHER_EVENT", OTHER_EVENT),
     ("DEPLOYMENT_SPAN", DEPLOYMENT_SPAN),
@@ -270,5 +278,8 @@ pub const BAND_ALPHA: f64 = 0.35;
 /// Fill opacity of stacked areas (tasks per deployment): stronger than a band, as they are the
 /// data itself.
 pub const STACK_ALPHA: f64 = 0.55;
-/// Fill opacity of shaded time spans (faults until recovery, alarm periods).
+/// Fill opacity of shaded time spans (alarm periods, deployments, outages).
 pub const SPAN_ALPHA: f64 = 0.2;
+/// Fill opacity of a bar along the top of the plot (a fault until steady state): nearly solid,
+/// so it reads over any tint.
+pub const BAR_ALPHA: f64 = 0.8;

@@ -88,6 +88,10 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
             _ => {}
         }
     }
+    // Counts of messages span decades (a backlog per task of thousands over a target of 100):
+    // their axes may turn logarithmic like the rates' and durations'.
+    backlog.log_allowed = true;
+    per_task.log_allowed = true;
     for panel in [&mut messages, &mut backlog, &mut per_task, &mut age] {
         panel.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
     }

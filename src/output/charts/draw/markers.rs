@@ -43,11 +43,11 @@ pub(super) fn draw_marker_ticks<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
     markers: &[Marker],
     axis: &TimeAxis,
-    top: f64,
+    (bottom, top): (f64, f64),
     columns: usize,
 ) -> DrawResult<()> {
     let mut drawn = vec![false; columns + 1];
-    let y = top * 0.02;
+    let y = bottom + (top - bottom) * 0.045;
     for m in markers.iter().filter(|m| m.shape == MarkerShape::Tick) {
         let column = marker_column(m, axis, columns);
         if std::mem::replace(&mut drawn[column], true) {

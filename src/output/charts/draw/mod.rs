@@ -9,7 +9,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::downsample::{keep_extremes, keep_widest};
-use super::figure::{Figure, Marker, MarkerShape, Panel, YScale};
+use super::figure::{Figure, Marker, MarkerShape, Panel, SpanShape, YScale};
+use super::log_axis::LogAxis;
 use super::style::{self, FONT_FAMILY, Stroke};
 use super::timeline::{TimeAxis, format_tick};
 
@@ -37,6 +38,10 @@ const PANEL_GAP: u32 = 14;
 const PLOT_MARGIN_LEFT: u32 = 10;
 /// Narrowest shaded span, in pixels.
 const MIN_SPAN_PX: f64 = 4.0;
+/// Height of a bar along the top of a plot (a fault until steady state), in pixels.
+const BAR_PX: f64 = 7.0;
+/// Narrowest bar, in pixels: wider than a fault's line, so it shows beside it.
+const MIN_BAR_PX: f64 = 8.0;
 /// Opacity of thin marker lines (scaling activities, service updates): dozens of them must not
 /// hide the data they explain.
 const THIN_MARKER_ALPHA: f64 = 0.55;

@@ -49,13 +49,22 @@ pub(super) fn duration_unit(top_ms: f64) -> (&'static str, f64) {
 /// `top` (`response time (ms)`; a note in the label keeps its place: `response time (s; timeout
 /// 30 s above)`).
 pub(super) fn y_description(panel: &Panel<'_>, top: f64) -> String {
-    if panel.scale != YScale::Milliseconds {
-        return panel.y_label.clone();
-    }
-    let (unit, _) = duration_unit(top);
-    match panel.y_label.strip_suffix(')').and_then(|l| l.split_once(" (")) {
-        Some((head, note)) => format!("{head} ({unit}; {note})"),
-        None => format!("{} ({unit})", panel.y_label),
+    y_description_noted(panel, top, None)
+}
+
+/// [`y_description`] with a note of the drawing's own (`log scale`) after the label's:
+/// `response time (s; log scale)`, `per task (log scale)`.
+pub(super) fn y_description_noted(panel: &Panel<'_>, top: f64, extra: Option<&str>) -> String {
+    let (head, note) = match panel.y_label.strip_suffix(')').and_then(|l| l.split_once(" (")) {
+        Some((head, note)) => (head, Some(note)),
+        None => (panel.y_label.as_str(), None),
+    };
+    let unit = (panel.scale == YScale::Milliseconds).then(|| duration_unit(top).0);
+    let notes: Vec<&str> = unit.into_iter().chain(note).chain(extra).collect();
+    if notes.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head} ({})", notes.join("; "))
     }
 }
 
@@ -103,9 +112,17 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
     mode: LineMode,
 ) -> DrawResult<(std::ops::Range<i32>, std::ops::Range<i32>)> {
     let (x0, x1) = axis.range();
-    let top = y_top(panel.scale, panel_max(panel));
-    // A little room below zero keeps a series that sits at zero visible above the axis line.
-    let bottom = -top * 0.025;
+    // A log axis draws every value as its logarithm (`y`), from the decade at its bottom.
+    let log = LogAxis::of(panel);
+    let (bottom, top) = match log {
+        Some(log) => log.range(),
+        None => {
+            let top = y_top(panel.scale, panel_max(panel));
+            // A little room below zero keeps a series that sits at zero visible above the axis.
+            (-top * 0.025, top)
+        }
+    };
+    let y = |v: f64| log.map_or(v, |log| log.y(v));
     let mut chart = ChartBuilder::on(area)
         .margin_top(PANEL_MARGIN_TOP)
         .margin_bottom(if last { 0 } else { PANEL_GAP })
@@ -117,13 +134,28 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
         .map_err(failed)?;
     let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
     let columns = (x_pixels.end - x_pixels.start).max(1) as usize;
-    let y_ticks = match panel.scale {
-        YScale::Count => (top as usize + 1).clamp(2, 7),
-        _ => 6,
+    let y_ticks = match (log, panel.scale) {
+        (Some(log), _) => log.decades() + 1,
+        (None, YScale::Count) => (top as usize + 1).clamp(2, 7),
+        (None, _) => 6,
     };
     let x_formatter = |v: &f64| axis.tick_label(*v);
-    let y_formatter = |v: &f64| y_tick(panel.scale, *v, top);
-    let y_description = y_description(panel, top);
+    let y_formatter = |v: &f64| match log {
+        Some(log) => log.tick(*v).map_or_else(String::new, |value| {
+            let label = y_tick(panel.scale, value, log.peak);
+            // The bottom edge holds the values a log axis cannot show (zeros).
+            if log.clamped && value <= log.floor {
+                format!("≤ {label}")
+            } else {
+                label
+            }
+        }),
+        None => y_tick(panel.scale, *v, top),
+    };
+    let y_description = match log {
+        Some(log) => y_description_noted(panel, log.peak, Some("log scale")),
+        None => y_description(panel, top),
+    };
     let mut mesh = chart.configure_mesh();
     mesh.x_labels(axis.tick_count(columns as u32))
         .y_labels(y_ticks)
@@ -146,7 +178,7 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
     // An alarm in ALARM for two minutes of a day is narrower than a pixel: every span is drawn at
     // least MIN_SPAN_PX wide so it still shows.
     let min_span = (x1 - x0) / columns as f64 * MIN_SPAN_PX;
-    for span in &panel.spans {
+    for span in panel.spans.iter().filter(|s| s.shape == SpanShape::Tint) {
         let (start, end) = (t(span.start_s), t(span.end_s.max(span.start_s)));
         let end = end.max(start + min_span);
         let fill = span.stroke.color.mix(style::SPAN_ALPHA).filled();
@@ -158,7 +190,7 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
     for band in &panel.bands {
         let kept = keep_widest(band.time_s, band.lower, band.upper, range_s, columns);
         let edge = |values: &[f64]| {
-            let points = kept.iter().map(|&i| (t(band.time_s[i]), values[i].min(top)));
+            let points = kept.iter().map(|&i| (t(band.time_s[i]), y(values[i]).min(top)));
             if steps { stepped(points) } else { points.collect() }
         };
         let lower = edge(band.lower);
@@ -173,7 +205,7 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
     draw_stacked(&mut chart, panel, axis, columns)?;
     draw_marker_lines(&mut chart, markers, axis, (bottom, top), columns)?;
     for reference in &panel.reference_lines {
-        let points = [(x0, reference.value), (x1, reference.value)];
+        let points = [(x0, y(reference.value)), (x1, y(reference.value))];
         chart
             .draw_series(std::iter::once(DashedPathElement::new(
                 points,
@@ -185,7 +217,7 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
     }
     for line in &panel.lines {
         let kept = keep_extremes(line.time_s, line.values, range_s, columns);
-        let points = kept.iter().map(|&i| (t(line.time_s[i]), line.values[i]));
+        let points = kept.iter().map(|&i| (t(line.time_s[i]), y(line.values[i])));
         let points = without_flat_interiors(if steps { stepped(points) } else { points.collect() }.into_iter());
         let style = shape(line.stroke);
         match (line.stroke.dashed, mode) {
@@ -207,7 +239,7 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
         let fill = series.stroke.color.filled();
         let dots: Vec<_> = kept
             .iter()
-            .map(|&i| (t(series.time_s[i]), series.values[i]))
+            .map(|&i| (t(series.time_s[i]), y(series.values[i])))
             .filter(|&(x, y)| {
                 let column = ((x - x0) / (x1 - x0) * columns as f64).round() as i64;
                 let row = ((y - bottom) / (top - bottom) * rows).round() as i64;
@@ -223,7 +255,22 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
             .collect();
         chart.draw_series(dots).map_err(failed)?;
     }
-    draw_marker_ticks(&mut chart, markers, axis, top, columns)?;
+    // Bars along the top, over the lines and tints: how long a fault took to recover from stays
+    // visible under an outage's tint and beside the fault's own line.
+    let bar_height = (top - bottom) / rows * BAR_PX;
+    let min_bar = (x1 - x0) / columns as f64 * MIN_BAR_PX;
+    for span in panel.spans.iter().filter(|s| s.shape == SpanShape::TopBar) {
+        let (start, end) = (t(span.start_s), t(span.end_s.max(span.start_s)));
+        let end = end.max(start + min_bar);
+        let fill = span.stroke.color.mix(style::BAR_ALPHA).filled();
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(start, top - bar_height), (end, top)],
+                fill,
+            )))
+            .map_err(failed)?;
+    }
+    draw_marker_ticks(&mut chart, markers, axis, (bottom, top), columns)?;
     Ok((x_pixels, y_pixels))
 }
 
