@@ -1,6 +1,7 @@
-//! Timeline annotations from `events.csv`: faults as labelled lines (and, on a service's charts,
-//! a shaded span until the service is steady again), service updates labelled with the new
-//! desired count, placement failures as small ticks, scaling activities as lines coloured by
+//! Timeline annotations from `events.csv`: faults as labelled lines on the charts of what they
+//! hit (and, on a service's charts, a bar until the service is steady again: `faults`), service
+//! updates labelled with the new desired count, `UpdateTaskProtection` calls apart from them
+//! (their own legend and colour), placement failures as small ticks, scaling activities as lines coloured by
 //! direction (scale-out, scale-in, scheduled action) labelled with the new desired count, and
 //! deployments and rollbacks as labelled lines (a deployment's start names its task definition,
 //! a failure says whether the circuit breaker or an alarm failed it), and each deployment or
