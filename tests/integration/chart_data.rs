@@ -5,7 +5,7 @@
 use ecsim::output::charts::figure::{Figure, MarkerShape};
 use ecsim::output::charts::palette;
 use ecsim::output::charts::style::Stroke;
-use ecsim::output::charts::{ChartFormat, RunData, RunTexts, inspect_figures, render_charts};
+use ecsim::output::charts::{ChartFormat, RunData, RunTexts, Source, inspect_figures, render_charts};
 
 use crate::support::{TempDir, ecsim, load_file, root, run_to_strings, scenario_files};
 
@@ -173,15 +173,21 @@ fn entries(figure: &Figure<'_>) -> Vec<Vec<Entry>> {
 #[test]
 fn markers_never_share_a_colour_with_a_series_and_swatches_are_distinct() {
     for path in scenario_files() {
-        let output = run_to_strings(&load_file(&path, &[]).expect("scenario loads"));
-        let run = RunData::from_texts(RunTexts {
+        let loaded = load_file(&path, &[]).expect("scenario loads");
+        let output = run_to_strings(&loaded);
+        // With the jobs chart and its deadlines, as `ecsim run` draws them.
+        let jobs = output.jobs.as_ref();
+        let mut run = RunData::from_texts(RunTexts {
             services_csv: &output.services,
             cluster_csv: &output.cluster,
             events_csv: &output.events,
             summary_json: &output.summary,
         })
         .and_then(|run| run.with_alarms(&output.alarms))
+        .and_then(|run| run.with_jobs_trace(jobs.map(|(_, trace)| trace.as_str())))
+        .and_then(|run| run.with_job_firings_from(jobs.map(|(runs, _)| Source::Text(runs))))
         .expect("loads");
+        run.makespan_bounds = ecsim::cli::makespan_bounds(loaded.expectations.iter().map(|e| e.text.as_str()));
         inspect_figures(&run, |figures| {
             for f in figures {
                 for all in entries(f) {

@@ -112,7 +112,12 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, jobs: &'a JobSeries) -> Figure<'a> {
         .line("completed", style::SERVED, &jobs.time_s, &jobs.completed_total)
         .line("failed", style::UNSERVED, &jobs.time_s, &jobs.failed_total);
     if jobs.interrupted.iter().any(|&v| v > 0.0) {
-        ended = ended.line("interrupted", style::FAULT, &jobs.time_s, &jobs.interrupted_total);
+        ended = ended.line(
+            "interrupted",
+            style::JOBS_INTERRUPTED,
+            &jobs.time_s,
+            &jobs.interrupted_total,
+        );
     }
     ended.height_weight = 2;
     let mut markers = annotations::markers(ctx.run, None);

@@ -205,6 +205,9 @@ pub const REQUESTS_PER_TARGET: Stroke = solid(BLUISH_GREEN, 2);
 
 /// The datapoints alarms evaluated, drawn as dots beside the per-interval metric.
 pub const ALARM_DATAPOINTS: Stroke = solid(BLACK, 2);
+/// Standalone tasks interrupted so far: a series colour, not the crimson of the fault that
+/// interrupted them.
+pub const JOBS_INTERRUPTED: Stroke = solid(REDDISH_PURPLE, 2);
 /// Tasks waiting for capacity (PROVISIONING), apart from those starting (PENDING).
 pub const PROVISIONING: Stroke = dashed(ORANGE, 2);
 
@@ -235,6 +238,7 @@ pub const SERIES_STROKES: &[(&str, Stroke)] = &[
     ("REQUESTS_PER_TARGET", REQUESTS_PER_TARGET),
     ("ALARM_DATAPOINTS", ALARM_DATAPOINTS),
     ("PROVISIONING", PROVISIONING),
+    ("JOBS_INTERRUPTED", JOBS_INTERRUPTED),
 ];
 
 /// The strokes of timeline markers, shaded spans and alarm thresholds: marker colours only.
