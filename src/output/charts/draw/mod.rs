@@ -9,7 +9,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::downsample::{keep_extremes, keep_widest};
-use super::figure::{Figure, Marker, MarkerShape, Panel, SpanShape, YScale};
+use super::figure::{Figure, Marker, MarkerShape, Panel, ReferenceLine, SpanShape, YScale};
 use super::log_axis::LogAxis;
 use super::style::{self, FONT_FAMILY, Stroke};
 use super::timeline::{TimeAxis, format_tick};

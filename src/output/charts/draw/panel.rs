@@ -102,6 +102,18 @@ fn usd_tick(v: f64, top: f64) -> String {
     format!("${v:.decimals$}")
 }
 
+/// The dashes of the `turn`-th of `sharing` reference lines at one value, in pixels: where it
+/// starts after the axis, its dash and its gap. One line alone is dashed 8 on, 6 off; lines that
+/// share a value alternate, each drawing its dash where the others leave a gap.
+pub(super) fn dash_turn(turn: usize, sharing: usize) -> (u32, u32, u32) {
+    const DASH: u32 = 8;
+    if sharing <= 1 {
+        return (0, DASH, 6);
+    }
+    let sharing = sharing.min(4) as u32;
+    (turn.min(3) as u32 * DASH, DASH, DASH * (sharing - 1))
+}
+
 /// Draws one panel; returns its plotting area's pixel ranges (x, y) in root coordinates.
 pub(super) fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -204,13 +216,20 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
     }
     draw_stacked(&mut chart, panel, axis, columns)?;
     draw_marker_lines(&mut chart, markers, axis, (bottom, top), columns)?;
-    for reference in &panel.reference_lines {
-        let points = [(x0, y(reference.value)), (x1, y(reference.value))];
+    // Lines at one value (a high alarm's `>= 50` and a low alarm's `<= 50`) take turns along
+    // it, dash by dash, so the one drawn last does not hide the others.
+    let px = (x1 - x0) / columns as f64;
+    for (i, reference) in panel.reference_lines.iter().enumerate() {
+        let same = |r: &&ReferenceLine| r.value == reference.value;
+        let turn = panel.reference_lines[..i].iter().filter(same).count();
+        let sharing = panel.reference_lines.iter().filter(same).count();
+        let (offset, dash, gap) = dash_turn(turn, sharing);
+        let points = [(x0 + offset as f64 * px, y(reference.value)), (x1, y(reference.value))];
         chart
             .draw_series(std::iter::once(DashedPathElement::new(
                 points,
-                8,
-                6,
+                dash,
+                gap,
                 shape(reference.stroke),
             )))
             .map_err(failed)?;
@@ -376,6 +395,15 @@ mod tests {
             "response time (ms; timeout 30 s above)"
         );
         assert_eq!(y_description(&Panel::new("tasks", YScale::Count), 9.0), "tasks");
+    }
+
+    /// step-scaling-doc-sequence: `web-cpu-high >= 50` lay hidden under `web-cpu-low <= 50`.
+    #[test]
+    fn reference_lines_at_one_value_take_turns() {
+        assert_eq!(dash_turn(0, 1), (0, 8, 6));
+        assert_eq!([dash_turn(0, 2), dash_turn(1, 2)], [(0, 8, 8), (8, 8, 8)]);
+        let three: Vec<_> = (0..3).map(|t| dash_turn(t, 3)).collect();
+        assert_eq!(three, [(0, 8, 16), (8, 8, 16), (16, 8, 16)]);
     }
 
     #[test]
