@@ -180,22 +180,27 @@ fn panels_whose_data_span_more_than_two_decades_get_a_log_axis() {
 }
 
 /// requests-routing-slow-task: `lor` timed nothing out but drew an empty "timed out" panel. It has
-/// only its response-time panel now, whose legend still says the timeout; `rr` keeps its panel.
+/// only its response-time panel now, whose legend still says the timeout; `rr` keeps its panel;
+/// exact-replayed-arrivals' services, which time nothing out either, lose theirs.
 #[test]
 fn a_latency_chart_without_timeouts_has_no_timed_out_panel() {
     let run = run_data("scenarios/requests-routing-slow-task.yaml");
     inspect_figures(&run, |figures| {
         let lor = figure(figures, "service-lor-latency");
         assert_eq!(lor.panels.len(), 1);
-        let entries = legend::entries(&lor.panels[0], &lor.markers);
-        assert!(
-            entries.iter().any(|e| e.text.contains("timeout 10 s: none timed out")),
-            "{:?}",
-            entries.iter().map(|e| &e.text).collect::<Vec<_>>()
-        );
+        // The timeout is far above p99, so it has no line: p99's legend says it.
+        assert!(lor.panels[0].reference_lines.is_empty());
+        assert_eq!(lor.panels[0].lines[2].legend, "p99 (timeout 10 s, none hit)");
         let rr = figure(figures, "service-rr-latency");
         assert_eq!(rr.panels.len(), 2);
         assert!(rr.panels[1].bands[0].upper.iter().any(|v| *v > 0.0));
+    });
+    let run = run_data("scenarios/exact-replayed-arrivals.yaml");
+    inspect_figures(&run, |figures| {
+        let replayed = figure(figures, "service-replayed-latency");
+        assert_eq!(replayed.panels.len(), 1);
+        assert!(replayed.panels[0].reference_lines.is_empty());
+        assert_eq!(replayed.panels[0].lines[2].legend, "p99 (timeout 60 s, none hit)");
     });
 }
 

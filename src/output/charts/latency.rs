@@ -70,7 +70,7 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
 /// p50, p95 and p99 with the timeout line, and the timeout in ms when it is so far above them
 /// that its line is left out. When no request timed out (`any_timed_out` false) there is no
 /// timed-out panel, so this panel's legend says so: on the timeout line, or on p99 when the line
-/// is left out (`p99 (timeout 10 s: none timed out)`).
+/// is left out (`p99 (timeout 60 s, none hit)`).
 fn response_panel<'a>(
     service: &'a ServiceSeries,
     latency: &'a LatencySeries,
@@ -86,7 +86,8 @@ fn response_panel<'a>(
     let shown = timeout_ms.filter(|t| highest >= TIMEOUT_SHOWN_FROM * t);
     let none = if any_timed_out { "" } else { ": none timed out" };
     let p99 = match timeout_ms {
-        Some(t) if shown.is_none() && !any_timed_out => format!("p99 (timeout {} s{none})", t / 1_000.0),
+        // Short, so the legend keeps its size.
+        Some(t) if shown.is_none() && !any_timed_out => format!("p99 (timeout {} s, none hit)", t / 1_000.0),
         _ => "p99".to_string(),
     };
     let mut panel = Panel::new(RESPONSE_TIME_AXIS, YScale::Milliseconds)
