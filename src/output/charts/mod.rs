@@ -5,7 +5,8 @@
 //! [`RunData`] and calls [`render_charts`]; `ecsim run` and `ecsim plot RUN_DIR` take the same
 //! path, so they produce the same bytes. One file per concern: `data` (loading), `figure` (what a
 //! chart shows), `draw` and `encode` (how), `downsample`, `palette` (which colours mean what),
-//! `style`, `timeline`, `annotations`, `legend` (what each panel's legend lists), `scaling` (target lines, alarm periods and the datapoints
+//! `style`, `timeline`, `annotations` (with `faults` and `deployment_events`), `log_axis` (when a
+//! y axis is logarithmic), `deadlines` (the jobs chart's), `legend` (what each panel's legend lists), `scaling` (target lines, alarm periods and the datapoints
 //! the alarms saw), and one file per chart kind (`load`, `tasks`, `utilization`, `deployments`,
 //! `latency`, `capacity`, `cost`, `worker` for queue workers, `comparison` for alternatives,
 //! `jobs` for standalone tasks).
@@ -16,6 +17,7 @@ pub mod comparison;
 pub mod cost;
 pub mod data;
 pub mod deadlines;
+mod deployment_events;
 pub mod deployments;
 pub mod downsample;
 mod draw;
