@@ -9,6 +9,7 @@ mod account_settings;
 mod alb_metric;
 mod arrivals;
 mod attributes;
+mod auto_scaling_group_policies;
 mod auto_scaling_groups;
 mod autoscaling;
 mod behavior;
@@ -217,7 +218,8 @@ fn read_top(
     let auto_scaling = autoscaling::read_auto_scaling(
         o.field("applicationAutoScaling"),
         o.field("cloudWatch"),
-        &autoscaling::Context::new(&ecs.cluster_name, &ecs.services, &ecs.target_groups, &behavior),
+        &autoscaling::Context::new(&ecs.cluster_name, &ecs.services, &ecs.target_groups, &behavior)
+            .with_groups(&groups),
         d,
     );
     services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);

@@ -14,7 +14,7 @@ mod timeline;
 pub use crate::model::TaskResources;
 pub use assignment::split_assignment;
 pub use autoscaling::{
-    AlarmSpec, AutoScalingSpec, MetricOf, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec,
+    AlarmSpec, AutoScalingSpec, GroupAlarmSpec, MetricOf, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec,
     ScalingPolicySpec, ScheduledActionSpec, ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,
 };
 pub use behavior::{
@@ -22,8 +22,9 @@ pub use behavior::{
     EventBridgeBehavior, FargateSpotBehavior, InstanceBehavior, LatencyBehavior, ServiceModel, TaskBehavior,
 };
 pub use cluster::{
-    AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,
-    InstancesDistribution, ManagedScaling, RequestMode, ServiceSpec, StrategyItem, WorkerQueue,
+    AsgAlarmPolicy, AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec,
+    DEFAULT_COOLDOWN, InstanceAttributeSpec, InstancesDistribution, ManagedScaling, RequestMode, ServiceSpec,
+    StrategyItem, WorkerQueue,
 };
 pub use deployment::{
     CircuitBreakerSpec, DeploymentAlarmsSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec,

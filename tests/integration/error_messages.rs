@@ -1658,6 +1658,88 @@ error: ASGAverageNetworkIn is not simulated for EC2 Auto Scaling groups
     );
 }
 
+#[test]
+fn ec2_auto_scaling_step_and_simple_policy_mistakes() {
+    // PutScalingPolicy: MinAdjustmentMagnitude only with PercentChangeInCapacity, Cooldown only
+    // on simple policies; an AWS/EC2 alarm's period, statistic and actions (reference 7.1).
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 0, MaxSize: 4}
+  scalingPolicies:
+    - AutoScalingGroupName: ecs-m5
+      PolicyName: out
+      PolicyType: StepScaling
+      AdjustmentType: ChangeInCapacity
+      MinAdjustmentMagnitude: 2
+      Cooldown: 60
+      StepAdjustments: [{MetricIntervalLowerBound: 0, ScalingAdjustment: 1}]
+    - AutoScalingGroupName: ecs-m5
+      PolicyName: in
+      PolicyType: SimpleScaling
+      AdjustmentType: ChangeInCapacity
+      ScalingAdjustment: -1
+cloudWatch:
+  alarms:
+    - AlarmName: high
+      Namespace: AWS/EC2
+      MetricName: CPUUtilization
+      Dimensions: [{Name: AutoScalingGroupName, Value: ecs-m5}]
+      Statistic: Maximum
+      Period: 90
+      EvaluationPeriods: 1
+      Threshold: 70
+      ComparisonOperator: GreaterThanThreshold
+      AlarmActions: [outt]
+"#,
+        r#"
+error: MinAdjustmentMagnitude is only valid with AdjustmentType PercentChangeInCapacity
+  --> bad.yaml:10:7
+   |
+10 |       MinAdjustmentMagnitude: 2
+   |       ^^^^^^^^^^^^^^^^^^^^^^
+   = field: ec2AutoScaling.scalingPolicies[0].MinAdjustmentMagnitude
+   = help: remove it, or use PercentChangeInCapacity
+
+error: Cooldown is only valid for SimpleScaling policies: a step policy uses EstimatedInstanceWarmup
+  --> bad.yaml:11:7
+   |
+11 |       Cooldown: 60
+   |       ^^^^^^^^
+   = field: ec2AutoScaling.scalingPolicies[0].Cooldown
+   = help: remove Cooldown, or set EstimatedInstanceWarmup
+
+error: the Maximum of a group's CPUUtilization is not simulated: ecsim computes the average over the group's instances
+  --> bad.yaml:24:18
+   |
+24 |       Statistic: Maximum
+   |                  ^^^^^^^
+   = field: cloudWatch.alarms[0].Statistic
+   = help: use Statistic: Average
+
+error: Period 90 cannot be evaluated on EC2 metrics, which detailed monitoring publishes every 60 s
+  --> bad.yaml:25:7
+   |
+25 |       Period: 90
+   |       ^^^^^^
+   = field: cloudWatch.alarms[0].Period
+   = help: use 60 or a multiple of 60
+
+error: no step or simple scaling policy named `outt` on Auto Scaling group `ecs-m5`
+  --> bad.yaml:29:22
+   |
+29 |       AlarmActions: [outt]
+   |                      ^^^^
+   = field: cloudWatch.alarms[0].AlarmActions[0]
+   = help: did you mean `out`?
+
+5 errors found; nothing was simulated.
+"#,
+    );
+}
+
 /// The number of errors `yaml` gives and the first one's message and help: for cases where one
 /// mistake must give one error however many blocks refer to what it broke.
 #[track_caller]

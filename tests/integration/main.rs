@@ -1,6 +1,7 @@
 //! Integration tests: every scenario runs, runs are deterministic, bad input fails clearly.
 
 mod alb_metrics;
+mod asg_step_scaling;
 mod autoscaling;
 mod aws_taskdefs;
 mod chart_data;

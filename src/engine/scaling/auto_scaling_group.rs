@@ -2,11 +2,14 @@
 //! cluster (reference 7), as a kind of the scaling pipeline: each minute the group's average
 //! instance CPU goes through the metrics pipeline to each policy's high alarm (3 of 3 above the
 //! target) and low alarm (15 of 15 below 0.7 x the target, as observed); any policy may scale
-//! out, scale-in needs all that may scale in. Each group is a batch: its alarms, then the group.
+//! out, scale-in needs all that may scale in. The CloudWatch alarms on a group's CPU that invoke
+//! its step and simple policies (`group_alarm_policies`) read the same series. Each group is a
+//! batch: its alarms, then the group.
 
 use super::ScalingState;
 use super::pipeline::{AlarmAction, AlarmText, Evaluated, Pipeline, PipelineAlarm, ScalingKind, ScalingPipeline};
 use crate::engine::world::World;
+use crate::metrics::Statistic;
 use crate::model::{InstanceState, TaskState};
 use crate::policy::rounding::tracking_capacity;
 use crate::policy::scaling_decision::{Direction, fmt_value};
@@ -34,6 +37,8 @@ pub(in crate::engine) struct AsgPolicyState {
 pub(in crate::engine) struct AsgTargetTrackingState {
     pub policies: Vec<AsgPolicyState>,
     pub pipeline: Pipeline<Option<f64>>,
+    /// Whether an alarm reads group `g`'s CPU.
+    pub measured: Vec<bool>,
 }
 
 impl AsgTargetTrackingState {
@@ -75,6 +80,30 @@ impl AsgTargetTrackingState {
                     low,
                 });
             }
+            // The user alarms on the group, in the group's batch after its tracking alarms.
+            for (a, alarm) in spec.auto_scaling.group_alarms.iter().enumerate() {
+                if alarm.group != group {
+                    continue;
+                }
+                let action = AlarmAction::GroupPolicies {
+                    alarm: a,
+                    policies: alarm.actions.clone(),
+                };
+                let pipeline_alarm = PipelineAlarm::new(
+                    alarm.name.clone(),
+                    g.name.clone(),
+                    METRIC_NAME.to_string(),
+                    alarm.config,
+                    action,
+                )
+                .reading(group, group)
+                .aggregating(Statistic::Average, alarm.datapoints_per_period);
+                state.pipeline.add(pipeline_alarm);
+            }
+        }
+        state.measured = vec![false; spec.auto_scaling_groups.len()];
+        for a in &state.pipeline.alarms {
+            state.measured[a.series] = true;
         }
         state
     }
@@ -111,8 +140,8 @@ impl ScalingPipeline for GroupTargetTracking {
     fn measure(&self, world: &mut World<'_>, _sink: &mut dyn TraceSink) -> Result<Vec<Option<f64>>, SinkError> {
         Ok((0..world.spec.auto_scaling_groups.len())
             .map(|group| {
-                let tracked = world.scaling.groups.policies.iter().any(|p| p.group == group);
-                tracked.then(|| world.group_average_cpu(group)).flatten()
+                let measured = world.scaling.groups.measured[group];
+                measured.then(|| world.group_average_cpu(group)).flatten()
             })
             .collect())
     }
@@ -121,11 +150,12 @@ impl ScalingPipeline for GroupTargetTracking {
         &self,
         world: &mut World<'_>,
         group: usize,
-        _evaluated: &[Evaluated],
+        evaluated: &[Evaluated],
         _samples: &[Option<f64>],
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        world.apply_asg_policies(group, sink)
+        world.apply_asg_policies(group, sink)?;
+        world.apply_group_alarm_policies(group, evaluated, sink)
     }
 }
 
