@@ -203,6 +203,10 @@ fn read_cost(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
         if let Some(v) = p.number("usdPerGbHour", 0.0, 1000.0, d) {
             slot.usd_per_gb_hour = v;
         }
+        // Another Region's price of ephemeral storage beyond 20 GiB.
+        if let Some(v) = p.number("usdPerEphemeralGbHour", 0.0, 1000.0, d) {
+            slot.usd_per_ephemeral_gb_hour = v;
+        }
         p.finish(d);
     }
     o.finish(d);

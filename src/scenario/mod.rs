@@ -14,6 +14,7 @@ mod auto_scaling_groups;
 mod autoscaling;
 mod behavior;
 pub mod charts;
+mod container_order;
 mod customized_metric;
 pub mod diag;
 mod event_bridge;

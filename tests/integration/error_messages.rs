@@ -1740,6 +1740,110 @@ error: no step or simple scaling policy named `outt` on Auto Scaling group `ecs-
     );
 }
 
+#[test]
+fn container_timeouts_dependencies_and_ephemeral_storage_mistakes() {
+    // RegisterTaskDefinition: sizeInGiB 21-200, Fargate's 2-120 s timeouts, dependsOn names and
+    // conditions (reference 8.5).
+    check(
+        r#"
+duration: 1h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - family: api
+      cpu: "256"
+      memory: "512"
+      networkMode: awsvpc
+      requiresCompatibilities: [FARGATE]
+      ephemeralStorage: {sizeInGiB: 10}
+      containerDefinitions:
+        - {name: app, image: a, stopTimeout: 300, dependsOn: [{containerName: envoy, condition: HEALTHY}, {containerName: init, condition: SUCCESS}]}
+        - {name: envoy, image: e, startTimeout: 1, dependsOn: [{containerName: ap, condition: START}]}
+        - {name: init, image: i}
+"#,
+        r#"
+error: 10 is out of range: expected 21 to 200
+  --> bad.yaml:10:37
+   |
+10 |       ephemeralStorage: {sizeInGiB: 10}
+   |                                     ^^
+   = field: ecs.taskDefinitions[0].ephemeralStorage.sizeInGiB
+
+error: stopTimeout 300 is outside the 2 to 120 seconds Fargate allows
+  --> bad.yaml:12:46
+   |
+12 |         - {name: app, image: a, stopTimeout: 300, dependsOn: [{containerName: envoy, condition: HEALTHY}, {containerName: init, condition: SUCCESS}]}
+   |                                              ^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[0].stopTimeout
+   = help: set stopTimeout between 2 and 120
+
+error: HEALTHY needs a healthCheck on container `envoy`
+  --> bad.yaml:12:63
+   |
+12 |         - {name: app, image: a, stopTimeout: 300, dependsOn: [{containerName: envoy, condition: HEALTHY}, {containerName: init, condition: SUCCESS}]}
+   |                                                               ^^^^^^^^^^^^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[0].dependsOn[0]
+
+error: COMPLETE and SUCCESS cannot be set on the essential container `init`
+  --> bad.yaml:12:107
+   |
+12 |         - {name: app, image: a, stopTimeout: 300, dependsOn: [{containerName: envoy, condition: HEALTHY}, {containerName: init, condition: SUCCESS}]}
+   |                                                                                                           ^^^^^^^^^^^^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[0].dependsOn[1]
+
+error: startTimeout 1 is outside the 2 to 120 seconds Fargate allows
+  --> bad.yaml:13:49
+   |
+13 |         - {name: envoy, image: e, startTimeout: 1, dependsOn: [{containerName: ap, condition: START}]}
+   |                                                 ^
+   = field: ecs.taskDefinitions[0].containerDefinitions[1].startTimeout
+   = help: set startTimeout between 2 and 120
+
+error: no container named `ap` in this task definition
+  --> bad.yaml:13:64
+   |
+13 |         - {name: envoy, image: e, startTimeout: 1, dependsOn: [{containerName: ap, condition: START}]}
+   |                                                                ^^^^^^^^^^^^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[1].dependsOn[0].containerName
+   = help: did you mean `app`?
+
+6 errors found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn container_dependencies_that_form_a_cycle() {
+    // A container cannot wait for itself through others (reference 8.5).
+    check(
+        r#"
+duration: 1h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - family: api
+      cpu: "256"
+      memory: "512"
+      networkMode: awsvpc
+      requiresCompatibilities: [FARGATE]
+      containerDefinitions:
+        - {name: app, image: a, dependsOn: [{containerName: envoy, condition: START}]}
+        - {name: envoy, image: e, dependsOn: [{containerName: app, condition: START}]}
+"#,
+        r#"
+error: the dependsOn of container `app` form a cycle
+  --> bad.yaml:11:45
+   |
+11 |         - {name: app, image: a, dependsOn: [{containerName: envoy, condition: START}]}
+   |                                             ^^^^^^^^^^^^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[0].dependsOn[0]
+   = help: a container cannot wait, directly or through others, for itself
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
 /// The number of errors `yaml` gives and the first one's message and help: for cases where one
 /// mistake must give one error however many blocks refer to what it broke.
 #[track_caller]

@@ -12,6 +12,7 @@ mod charts;
 mod check_cli;
 mod citations;
 mod cluster_scaling;
+mod container_timeouts;
 mod deployment_controls;
 mod deployments;
 mod draining_bounds;
