@@ -8,7 +8,7 @@ use super::yaml::Node;
 use crate::policy::group_step_scaling::GroupPolicyKind;
 use crate::policy::step_scaling::{AdjustmentType, StepAdjustment, StepScalingParams, validate_steps};
 use crate::sim::SimDuration;
-use crate::spec::{AsgAlarmPolicy, AsgTargetTrackingPolicy, AutoScalingGroupSpec};
+use crate::spec::{AsgAlarmPolicy, AsgTargetTrackingPolicy, AutoScalingGroupSpec, GroupMetric};
 
 /// The `PolicyType`s of PutScalingPolicy (all but predictive scaling are simulated).
 const ASG_POLICY_TYPES: &[&str] = &[
@@ -91,9 +91,10 @@ pub(super) fn read_policy(node: &Node, path: &str, groups: &mut [AutoScalingGrou
     if !enabled {
         return;
     }
-    if let Some((target_value, disable_scale_in)) = target.filter(|_| kind == Some("TargetTrackingScaling")) {
+    if let Some((metric, target_value, disable_scale_in)) = target.filter(|_| kind == Some("TargetTrackingScaling")) {
         g.scaling_policies.push(AsgTargetTrackingPolicy {
             name,
+            metric,
             target_value,
             disable_scale_in,
             instance_warmup,
@@ -250,13 +251,18 @@ fn exact_not_negative(
     Some(())
 }
 
-/// `TargetTrackingConfiguration` of an EC2 Auto Scaling policy: the target average CPU and
-/// `DisableScaleIn`; `None` unless the metric is ASGAverageCPUUtilization.
-fn read_target_tracking_configuration(node: &Node, path: &str, d: &mut Diagnostics) -> Option<(f64, bool)> {
+/// `TargetTrackingConfiguration` of an EC2 Auto Scaling policy: the metric, the target (a CPU
+/// percent, or bytes per instance per minute) and `DisableScaleIn`.
+fn read_target_tracking_configuration(
+    node: &Node,
+    path: &str,
+    d: &mut Diagnostics,
+) -> Option<(GroupMetric, f64, bool)> {
     let mut t = object(node, path, d)?;
-    let value = t.required_number("TargetValue", 0.0, 100.0, "the average CPU percent to hold", d);
+    let value_loc = t.key_loc("TargetValue");
+    let value = t.required_number("TargetValue", 0.0, 1e15, "the average to hold", d);
     let disable_scale_in = t.boolean("DisableScaleIn", d).unwrap_or(false);
-    let metric_ok = match t.field("PredefinedMetricSpecification") {
+    let metric = match t.field("PredefinedMetricSpecification") {
         Some(m) => read_predefined_metric(m, &t.child("PredefinedMetricSpecification"), d),
         None => {
             let loc = t.key_loc("CustomizedMetricSpecification");
@@ -271,17 +277,25 @@ fn read_target_tracking_configuration(node: &Node, path: &str, d: &mut Diagnosti
             } else {
                 t.missing("PredefinedMetricSpecification", "ASGAverageCPUUtilization", d);
             }
-            false
+            None
         }
     };
     t.finish(d);
-    value.filter(|_| metric_ok).map(|v| (v, disable_scale_in))
+    if let (Some(GroupMetric::CpuUtilization), Some(v)) = (metric, value.filter(|v| *v > 100.0)) {
+        d.error(
+            value_loc,
+            &format!("{path}.TargetValue"),
+            format!("a CPU target of {v} % cannot be reached: the average CPU is at most 100"),
+            Some("use a percent from 0 to 100".into()),
+        );
+        return None;
+    }
+    Some((metric?, value?, disable_scale_in))
 }
 
-fn read_predefined_metric(node: &Node, path: &str, d: &mut Diagnostics) -> bool {
-    let Some(mut m) = object(node, path, d) else {
-        return false;
-    };
+/// `PredefinedMetricSpecification`: the group metric it names.
+fn read_predefined_metric(node: &Node, path: &str, d: &mut Diagnostics) -> Option<GroupMetric> {
+    let mut m = object(node, path, d)?;
     let loc = m.key_loc("PredefinedMetricType");
     let metric = m.one_of(
         "PredefinedMetricType",
@@ -295,17 +309,18 @@ fn read_predefined_metric(node: &Node, path: &str, d: &mut Diagnostics) -> bool 
     );
     m.ignore(&["ResourceLabel"]);
     m.finish(d);
-    match metric {
-        Some("ASGAverageCPUUtilization") => true,
-        Some(other) => {
+    match metric? {
+        "ASGAverageCPUUtilization" => Some(GroupMetric::CpuUtilization),
+        "ASGAverageNetworkIn" => Some(GroupMetric::NetworkIn),
+        "ASGAverageNetworkOut" => Some(GroupMetric::NetworkOut),
+        other => {
             d.error(
                 loc,
                 &format!("{path}.PredefinedMetricType"),
                 format!("{other} is not simulated for EC2 Auto Scaling groups"),
-                Some("use ASGAverageCPUUtilization".into()),
+                Some("use ASGAverageCPUUtilization, ASGAverageNetworkIn or ASGAverageNetworkOut".into()),
             );
-            false
+            None
         }
-        None => false,
     }
 }

@@ -346,6 +346,13 @@ fn read_task_behavior(o: &mut Obj<'_>, tb: &mut TaskBehavior, d: &mut Diagnostic
     if let Some(v) = o.number("idleCpuPercent", 0.0, 100.0, d) {
         tb.idle_cpu_percent = v;
     }
+    // What EC2 sees of a request on the instance's network (AWS/EC2 NetworkIn and NetworkOut).
+    if let Some(v) = o.number("networkInBytesPerRequest", 0.0, 1e12, d) {
+        tb.network_in_bytes_per_request = v;
+    }
+    if let Some(v) = o.number("networkOutBytesPerRequest", 0.0, 1e12, d) {
+        tb.network_out_bytes_per_request = v;
+    }
     if let Some(v) = o.number("idleMemoryPercent", 0.0, 100.0, d) {
         tb.idle_memory_percent = v;
     }

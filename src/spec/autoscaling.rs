@@ -176,14 +176,16 @@ pub struct AlarmSpec {
 }
 
 /// A CloudWatch alarm of `cloudWatch.alarms` on an Auto Scaling group's `AWS/EC2`
-/// `CPUUtilization` (dimension `AutoScalingGroupName`), invoking the group's step or simple
-/// policies.
+/// `CPUUtilization`, `NetworkIn` or `NetworkOut` (dimension `AutoScalingGroupName`), invoking the
+/// group's step or simple policies.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupAlarmSpec {
     /// `AlarmName`.
     pub name: String,
     /// Index into `Spec::auto_scaling_groups`.
     pub group: usize,
+    /// `MetricName`.
+    pub metric: crate::spec::GroupMetric,
     /// `Period` as a number of one-minute datapoints.
     pub datapoints_per_period: u32,
     /// Evaluation settings.

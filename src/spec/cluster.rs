@@ -108,12 +108,50 @@ impl Default for InstancesDistribution {
     }
 }
 
-/// An EC2 Auto Scaling `TargetTrackingScaling` policy on `ASGAverageCPUUtilization`.
+/// A metric of an Auto Scaling group's instances, averaged over them (`AWS/EC2` with the
+/// dimension `AutoScalingGroupName`; reference 7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupMetric {
+    /// `CPUUtilization`, percent (`ASGAverageCPUUtilization`).
+    CpuUtilization,
+    /// `NetworkIn`, bytes per instance per minute (`ASGAverageNetworkIn`).
+    NetworkIn,
+    /// `NetworkOut`, bytes per instance per minute (`ASGAverageNetworkOut`).
+    NetworkOut,
+}
+
+impl GroupMetric {
+    /// Every group metric, in series order.
+    pub const ALL: [GroupMetric; 3] = [
+        GroupMetric::CpuUtilization,
+        GroupMetric::NetworkIn,
+        GroupMetric::NetworkOut,
+    ];
+
+    /// The CloudWatch metric name.
+    pub fn metric_name(self) -> &'static str {
+        match self {
+            GroupMetric::CpuUtilization => "CPUUtilization",
+            GroupMetric::NetworkIn => "NetworkIn",
+            GroupMetric::NetworkOut => "NetworkOut",
+        }
+    }
+
+    /// Its position in `ALL`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// An EC2 Auto Scaling `TargetTrackingScaling` policy on `ASGAverageCPUUtilization`,
+/// `ASGAverageNetworkIn` or `ASGAverageNetworkOut`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AsgTargetTrackingPolicy {
     /// `PolicyName`.
     pub name: String,
-    /// `TargetValue`, percent.
+    /// The metric it tracks.
+    pub metric: GroupMetric,
+    /// `TargetValue`: percent, or bytes per instance per minute.
     pub target_value: f64,
     /// `DisableScaleIn`.
     pub disable_scale_in: bool,

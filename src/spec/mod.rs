@@ -24,8 +24,8 @@ pub use behavior::{
 };
 pub use cluster::{
     AsgAlarmPolicy, AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec,
-    DEFAULT_COOLDOWN, InstanceAttributeSpec, InstancesDistribution, ManagedScaling, RequestMode, ServiceSpec,
-    StrategyItem, WorkerQueue,
+    DEFAULT_COOLDOWN, GroupMetric, InstanceAttributeSpec, InstancesDistribution, ManagedScaling, RequestMode,
+    ServiceSpec, StrategyItem, WorkerQueue,
 };
 pub use container_dependencies::{DEFAULT_STOP_TIMEOUT_S, DependencyStart};
 pub use deployment::{

@@ -113,3 +113,47 @@ load:
         );
     }
 }
+
+#[test]
+fn network_metrics_come_from_bytes_per_request_and_drive_target_tracking() {
+    // Reference 7: ASGAverageNetworkIn is the average bytes an instance receives per minute.
+    // 8 tasks on 4 instances serve 800 requests/s of 2 kB each: 200 x 60 x 2,000 = 24 MB per
+    // instance per minute; with a target of 16 MB, ceil(4 x 24 / 16) = 6.
+    let text = "duration: 30m
+availabilityZones: [us-east-1a]
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: asg, InstanceType: m5.large, MinSize: 1, MaxSize: 10, DesiredCapacity: 4}
+  scalingPolicies:
+    - AutoScalingGroupName: asg
+      PolicyName: bytes-in
+      PolicyType: TargetTrackingScaling
+      TargetTrackingConfiguration:
+        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageNetworkIn}
+        TargetValue: 16000000
+ecs:
+  capacityProviders:
+    - {name: cp, autoScalingGroupProvider: {autoScalingGroupArn: asg}}
+  cluster: {clusterName: demo, capacityProviders: [cp], defaultCapacityProviderStrategy: [{capacityProvider: cp, weight: 1}]}
+  taskDefinitions:
+    - {family: web, networkMode: bridge, requiresCompatibilities: [EC2],
+       containerDefinitions: [{name: app, image: example/web, cpu: 512, memory: 512}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 8}
+behavior:
+  taskDefinitions:
+    web: {requestsPerSecondAtFullCpu: 200, idleCpuPercent: 0, networkInBytesPerRequest: 2000}
+load:
+  web: {requestsPerSecond: [{constant: 800}]}
+";
+    let out = run_to_strings(&load_text("network.yaml", text).expect("valid"));
+    let acts = activities(&out.events);
+    assert!(
+        acts[0].1.contains(
+            "bytes-in: average NetworkIn 24000000 > 16000000; desired 4 -> 6 = ceil(4 x 24000000 / 16000000)"
+        ),
+        "{acts:?}"
+    );
+    let metrics = column(&out.alarms, "metric", None);
+    assert!(metrics.iter().all(|m| m == "NetworkIn"), "{metrics:?}");
+}

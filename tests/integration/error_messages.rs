@@ -1630,6 +1630,7 @@ error: unknown instance type `m9.large`
 
 #[test]
 fn ec2_auto_scaling_policy_on_an_unsupported_metric() {
+    // ALBRequestCountPerTarget on a group is not simulated (the network metrics are, reference 7).
     check(
         r#"
 duration: 1h
@@ -1641,19 +1642,33 @@ ec2AutoScaling:
       PolicyName: net
       PolicyType: TargetTrackingScaling
       TargetTrackingConfiguration:
-        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageNetworkIn}
+        PredefinedMetricSpecification: {PredefinedMetricType: ALBRequestCountPerTarget}
         TargetValue: 50
+    - AutoScalingGroupName: ecs-m5
+      PolicyName: cpu
+      PolicyType: TargetTrackingScaling
+      TargetTrackingConfiguration:
+        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageCPUUtilization}
+        TargetValue: 150
 "#,
         r#"
-error: ASGAverageNetworkIn is not simulated for EC2 Auto Scaling groups
+error: ALBRequestCountPerTarget is not simulated for EC2 Auto Scaling groups
   --> bad.yaml:10:41
    |
-10 |         PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageNetworkIn}
+10 |         PredefinedMetricSpecification: {PredefinedMetricType: ALBRequestCountPerTarget}
    |                                         ^^^^^^^^^^^^^^^^^^^^
    = field: ec2AutoScaling.scalingPolicies[0].TargetTrackingConfiguration.PredefinedMetricSpecification.PredefinedMetricType
-   = help: use ASGAverageCPUUtilization
+   = help: use ASGAverageCPUUtilization, ASGAverageNetworkIn or ASGAverageNetworkOut
 
-1 error found; nothing was simulated.
+error: a CPU target of 150 % cannot be reached: the average CPU is at most 100
+  --> bad.yaml:17:9
+   |
+17 |         TargetValue: 150
+   |         ^^^^^^^^^^^
+   = field: ec2AutoScaling.scalingPolicies[1].TargetTrackingConfiguration.TargetValue
+   = help: use a percent from 0 to 100
+
+2 errors found; nothing was simulated.
 "#,
     );
 }
@@ -1711,7 +1726,7 @@ error: Cooldown is only valid for SimpleScaling policies: a step policy uses Est
    = field: ec2AutoScaling.scalingPolicies[0].Cooldown
    = help: remove Cooldown, or set EstimatedInstanceWarmup
 
-error: the Maximum of a group's CPUUtilization is not simulated: ecsim computes the average over the group's instances
+error: the Maximum of a group's metric is not simulated: ecsim computes the average over the group's instances
   --> bad.yaml:24:18
    |
 24 |       Statistic: Maximum

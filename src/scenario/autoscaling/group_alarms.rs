@@ -4,7 +4,7 @@
 
 use super::alarms::{ALARM_IGNORED, ALARM_STATISTICS, read_alarm_config};
 use super::*;
-use crate::spec::GroupAlarmSpec;
+use crate::spec::{GroupAlarmSpec, GroupMetric};
 
 /// The namespace of the EC2 metrics an Auto Scaling group's alarms watch.
 pub(super) const EC2_NAMESPACE: &str = "AWS/EC2";
@@ -20,7 +20,18 @@ pub(super) fn read_group_alarm(
     let Some(mut o) = object(node, path, d) else { return };
     let name = o.required_string("AlarmName", "the alarm name", d);
     o.required_one_of("Namespace", &[EC2_NAMESPACE], EC2_NAMESPACE, d);
-    let metric = o.required_one_of("MetricName", &["CPUUtilization"], "CPUUtilization", d);
+    let metric = o
+        .required_one_of(
+            "MetricName",
+            &["CPUUtilization", "NetworkIn", "NetworkOut"],
+            "CPUUtilization, NetworkIn or NetworkOut",
+            d,
+        )
+        .map(|m| match m {
+            "CPUUtilization" => GroupMetric::CpuUtilization,
+            "NetworkIn" => GroupMetric::NetworkIn,
+            _ => GroupMetric::NetworkOut,
+        });
     let statistic = read_statistic(&mut o, d);
     let period_loc = o.key_loc("Period");
     let period = o.required_int("Period", 10, 86_400, "seconds, 60 or a multiple of 60", d);
@@ -41,7 +52,7 @@ pub(super) fn read_group_alarm(
         );
         None
     });
-    let (Some(name), Some(_), Some(_), Some(datapoints_per_period), Some(group), Some(config)) =
+    let (Some(name), Some(metric), Some(_), Some(datapoints_per_period), Some(group), Some(config)) =
         (name, metric, statistic, period, group, config)
     else {
         return;
@@ -59,6 +70,7 @@ pub(super) fn read_group_alarm(
     spec.group_alarms.push(GroupAlarmSpec {
         name,
         group,
+        metric,
         datapoints_per_period,
         config,
         actions,
@@ -87,7 +99,7 @@ fn read_statistic(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<()> {
     d.error(
         loc,
         &o.child("Statistic"),
-        format!("the {statistic} of a group's CPUUtilization is not simulated: ecsim computes the average over the group's instances"),
+        format!("the {statistic} of a group's metric is not simulated: ecsim computes the average over the group's instances"),
         Some("use Statistic: Average".into()),
     );
     None
