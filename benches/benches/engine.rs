@@ -83,6 +83,8 @@ pub fn large_spec(days: u64) -> Spec {
             host_port: Some(0),
         }],
         stop_timeout_s: None,
+        start_timeout_s: None,
+        depends_on: Vec::new(),
         health_check: None,
     };
     let load = LoadProfile {
@@ -125,6 +127,7 @@ pub fn large_spec(days: u64) -> Spec {
             cpu_architecture: "X86_64".into(),
             containers: vec![container],
             placement_constraints: vec![],
+            ephemeral_storage_gib: None,
         }],
         services: vec![ServiceSpec {
             name: "web".into(),

@@ -24,18 +24,29 @@ pub struct FargatePrice {
     pub usd_per_vcpu_hour: f64,
     /// USD per GB-hour of memory (GB here is GiB: 1024 MiB).
     pub usd_per_gb_hour: f64,
+    /// USD per GB-hour of ephemeral storage beyond the 20 GiB every task has.
+    pub usd_per_ephemeral_gb_hour: f64,
 }
+
+/// Ephemeral storage every Fargate task has without paying for it, GiB (reference 10.1, 10.3).
+pub const FARGATE_INCLUDED_EPHEMERAL_GIB: u32 = 20;
+
+/// Fargate's price of ephemeral storage beyond the included 20 GiB, us-east-1, per GB-hour, for
+/// x86 and ARM alike (reference 10.3).
+pub const FARGATE_EPHEMERAL_USD_PER_GB_HOUR: f64 = 0.000111;
 
 /// Fargate Linux/x86_64 on-demand rates, us-east-1 (ref 10.3).
 pub const FARGATE_LINUX_X86: FargatePrice = FargatePrice {
     usd_per_vcpu_hour: 0.04048,
     usd_per_gb_hour: 0.004445,
+    usd_per_ephemeral_gb_hour: FARGATE_EPHEMERAL_USD_PER_GB_HOUR,
 };
 
 /// Fargate Linux/ARM64 on-demand rates, us-east-1 (ref 10.3).
 pub const FARGATE_LINUX_ARM: FargatePrice = FargatePrice {
     usd_per_vcpu_hour: 0.03238,
     usd_per_gb_hour: 0.00356,
+    usd_per_ephemeral_gb_hour: FARGATE_EPHEMERAL_USD_PER_GB_HOUR,
 };
 
 /// Default FARGATE_SPOT discount off on-demand; AWS documents only "up to 70 % off" (ref 10.3).
@@ -93,12 +104,21 @@ pub fn validate_fargate_size(cpu_units: u32, memory_mib: u64, os: FargateOs) -> 
     }
 }
 
-/// Price with a Spot discount applied: `(1 - discount) x on_demand` for both rates.
+/// Price with a Spot discount applied: `(1 - discount) x on_demand` for vCPU and memory;
+/// ephemeral storage keeps its on-demand rate (A20: Fargate Spot discounts compute).
 pub fn spot_price(on_demand: &FargatePrice, discount: f64) -> FargatePrice {
     FargatePrice {
         usd_per_vcpu_hour: on_demand.usd_per_vcpu_hour * (1.0 - discount),
         usd_per_gb_hour: on_demand.usd_per_gb_hour * (1.0 - discount),
+        usd_per_ephemeral_gb_hour: on_demand.usd_per_ephemeral_gb_hour,
     }
+}
+
+/// USD per hour of a task's ephemeral storage: what `size_gib` (`ephemeralStorage.sizeInGiB`,
+/// `None` for the default) has beyond the included 20 GiB (reference 10.3, case 47).
+pub fn ephemeral_storage_usd_per_hour(size_gib: Option<u32>, price: &FargatePrice) -> f64 {
+    let billed = size_gib.map_or(0, |s| s.saturating_sub(FARGATE_INCLUDED_EPHEMERAL_GIB));
+    f64::from(billed) * price.usd_per_ephemeral_gb_hour
 }
 
 /// Cost in USD of one Fargate task billed for `billed_ms` (per-second billing rounded up, 1-minute minimum).
@@ -276,6 +296,19 @@ mod tests {
         check_cost(1024, 2048, 3_600_000, &spot, 0.3 * one_vcpu_two_gb_per_hour);
         let no_discount = spot_price(&FARGATE_LINUX_X86, 0.0);
         check_cost(1024, 2048, 3_600_000, &no_discount, one_vcpu_two_gb_per_hour);
+    }
+
+    #[test]
+    fn case_47_ephemeral_storage_beyond_20_gib() {
+        let per_hour = |size| ephemeral_storage_usd_per_hour(size, &FARGATE_LINUX_X86);
+        assert_eq!(per_hour(None), 0.0);
+        assert_eq!(per_hour(Some(20)), 0.0);
+        // 100 GiB: 80 billed at $0.000111 = $0.00888 an hour.
+        assert!((per_hour(Some(100)) - 0.00888).abs() < 1e-12);
+        assert!((per_hour(Some(200)) - 180.0 * 0.000111).abs() < 1e-12);
+        // The Spot discount leaves storage at its rate.
+        let spot = spot_price(&FARGATE_LINUX_X86, FARGATE_SPOT_DISCOUNT);
+        assert_eq!(ephemeral_storage_usd_per_hour(Some(100), &spot), per_hour(Some(100)));
     }
 
     #[track_caller]

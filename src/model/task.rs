@@ -149,6 +149,9 @@ pub enum StopReason {
     Deployment,
     /// Its essential container exited before the task reached RUNNING (a bad revision).
     EssentialContainerExited,
+    /// A container gave up waiting for a dependency that did not reach its `dependsOn`
+    /// condition within its `startTimeout` (reference 8.5).
+    DependencyTimedOut,
     /// Its container health check failed: the scheduler replaces unhealthy tasks.
     UnhealthyTask,
     /// Its target failed the load balancer's health checks.
@@ -168,6 +171,9 @@ impl StopReason {
             StopReason::ZoneOutage => "Availability Zone outage: the task's host is unreachable",
             StopReason::Deployment => "Deployment: task replaced by the service's new deployment",
             StopReason::EssentialContainerExited => "Essential container in task exited",
+            StopReason::DependencyTimedOut => {
+                "Task failed to start: a container's dependency did not reach its condition within its startTimeout"
+            }
             StopReason::UnhealthyTask => "Task failed container health checks",
             StopReason::UnhealthyTarget => "Task failed ELB health checks",
             StopReason::CapacityWaitTimedOut => {

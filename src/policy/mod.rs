@@ -4,6 +4,7 @@ pub mod capacity_provider_strategy;
 pub mod cluster_scaling;
 pub mod deployment;
 pub mod event_pattern;
+pub mod group_step_scaling;
 pub mod placement;
 pub mod rounding;
 pub mod scaling_decision;

@@ -17,6 +17,8 @@ pub enum NotScaledReason {
     OtherPolicyNotReadyToScaleIn,
     /// Scale-in waits while the service has a deployment in progress (reference 1.2, case 40).
     DeploymentInProgress,
+    /// A group's step policy does not scale in while instances warm up (reference 7.1, case 44).
+    InstancesWarmingUp,
 }
 
 impl NotScaledReason {
@@ -30,6 +32,7 @@ impl NotScaledReason {
             NotScaledReason::ScaleInDisabled => "DisableScaleIn is true",
             NotScaledReason::OtherPolicyNotReadyToScaleIn => "another target tracking policy is not ready to scale in",
             NotScaledReason::DeploymentInProgress => "a deployment is in progress: scale-in waits",
+            NotScaledReason::InstancesWarmingUp => "instances are warming up: scale-in waits",
         }
     }
 }

@@ -1,12 +1,12 @@
-//! `ec2AutoScaling`: Auto Scaling groups (EC2 Auto Scaling API names), their mixed instances
-//! policies and their own target tracking policies.
+//! `ec2AutoScaling`: Auto Scaling groups (EC2 Auto Scaling API names) and their mixed instances
+//! policies; their scaling policies are read by `auto_scaling_group_policies`.
 
-use super::diag::{Diagnostics, closest};
+use super::diag::Diagnostics;
 use super::reader::{Obj, as_string, object};
 use super::yaml::Node;
 use crate::model::catalog::{closest_instance_type_name, instance_type};
 use crate::sim::SimDuration;
-use crate::spec::{AsgTargetTrackingPolicy, AutoScalingGroupSpec, InstancesDistribution};
+use crate::spec::{AutoScalingGroupSpec, InstancesDistribution};
 
 const ASG_IGNORED: &[&str] = &[
     "AutoScalingGroupARN",
@@ -16,7 +16,6 @@ const ASG_IGNORED: &[&str] = &[
     "Tags",
     "HealthCheckType",
     "HealthCheckGracePeriod",
-    "DefaultCooldown",
     "TargetGroupARNs",
     "LoadBalancerNames",
     "ServiceLinkedRoleARN",
@@ -37,9 +36,6 @@ const ASG_IGNORED: &[&str] = &[
     "AvailabilityZoneImpairmentPolicy",
     "CapacityReservationSpecification",
 ];
-
-/// Default warm-up of an EC2 Auto Scaling policy without one: the group's `DefaultCooldown` (300 s).
-const DEFAULT_POLICY_WARMUP: SimDuration = SimDuration::from_secs(300);
 
 /// Reads `ec2AutoScaling`: its groups and its scaling policies.
 pub fn read_auto_scaling_groups(
@@ -72,8 +68,20 @@ pub fn read_auto_scaling_groups(
         }
         groups.push(g);
     }
+    let count = |groups: &[AutoScalingGroupSpec]| -> usize {
+        groups
+            .iter()
+            .map(|g| g.scaling_policies.len() + g.alarm_policies.len())
+            .sum()
+    };
     for (path, n) in policies {
-        read_policy(n, &path, &mut groups, d);
+        let before = count(&groups);
+        super::auto_scaling_group_policies::read_policy(n, &path, &mut groups, d);
+        if count(&groups) == before {
+            // Unread, or disabled: an alarm naming it invokes nothing, without a second error.
+            let name = super::reader::declared_name(n, "PolicyName");
+            d.unread.add(super::diag::Declared::GroupScalingPolicy, name.as_deref());
+        }
     }
     groups
 }
@@ -91,6 +99,9 @@ fn read_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) ->
         .and_then(|s| u64::try_from(s).ok())
         .map(SimDuration::from_secs);
     let protected = o.boolean("NewInstancesProtectedFromScaleIn", d).unwrap_or(false);
+    let cooldown = o
+        .int("DefaultCooldown", 0, 86_400 * 365, d)
+        .map(|s| SimDuration::from_secs(s as u64));
     let azs = read_zones(&mut o, zones, d);
     let (loc, desired_path) = (o.key_loc("DesiredCapacity"), o.child("DesiredCapacity"));
     o.ignore(ASG_IGNORED);
@@ -120,6 +131,9 @@ fn read_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) ->
     group.distribution = distribution;
     group.default_instance_warmup = warmup;
     group.new_instances_protected_from_scale_in = protected;
+    if let Some(cooldown) = cooldown {
+        group.default_cooldown = cooldown;
+    }
     Some(group)
 }
 
@@ -307,134 +321,4 @@ fn cheapest(types: &[String]) -> String {
         }
     }
     best.clone()
-}
-
-/// The `PolicyType`s of PutScalingPolicy (only target tracking is simulated).
-const ASG_POLICY_TYPES: &[&str] = &[
-    "TargetTrackingScaling",
-    "StepScaling",
-    "SimpleScaling",
-    "PredictiveScaling",
-];
-
-/// One `PutScalingPolicy` of EC2 Auto Scaling: target tracking on `ASGAverageCPUUtilization`.
-fn read_policy(node: &Node, path: &str, groups: &mut [AutoScalingGroupSpec], d: &mut Diagnostics) {
-    let Some(mut o) = object(node, path, d) else { return };
-    let group_path = o.child("AutoScalingGroupName");
-    let group_loc = o.field("AutoScalingGroupName").map_or(node.loc, |n| n.loc);
-    let group_name = o.required_string("AutoScalingGroupName", "the group the policy scales", d);
-    let name = o.required_string("PolicyName", "the policy name", d);
-    let kind_loc = o.key_loc("PolicyType");
-    let kind = o.one_of("PolicyType", ASG_POLICY_TYPES, d);
-    let warmup = o
-        .int("EstimatedInstanceWarmup", 0, 86_400, d)
-        .map(|s| SimDuration::from_secs(s as u64));
-    let enabled = o.boolean("Enabled", d).unwrap_or(true);
-    let tt_path = o.child("TargetTrackingConfiguration");
-    let target = match o.field("TargetTrackingConfiguration") {
-        Some(tt) => read_target_tracking_configuration(tt, &tt_path, d),
-        None => {
-            if kind == Some("TargetTrackingScaling") {
-                o.missing("TargetTrackingConfiguration", "TargetValue and the metric", d);
-            }
-            None
-        }
-    };
-    o.ignore(&["PolicyARN", "Alarms", "AdjustmentType", "MetricAggregationType"]);
-    o.finish(d);
-    if let Some(k) = kind.filter(|k| *k != "TargetTrackingScaling") {
-        d.error(
-            kind_loc,
-            &format!("{path}.PolicyType"),
-            format!("EC2 Auto Scaling {k} policies are not simulated"),
-            Some("use TargetTrackingScaling, or ECS managed scaling on the capacity provider".into()),
-        );
-        return;
-    }
-    let (Some(group_name), Some(name), Some((target_value, disable_scale_in))) = (group_name, name, target) else {
-        return;
-    };
-    let Some(g) = groups.iter().position(|g| g.name == group_name) else {
-        if d.unread.covers(super::diag::Declared::AutoScalingGroup, &group_name) {
-            return;
-        }
-        let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-        d.error(
-            group_loc,
-            &group_path,
-            format!("no Auto Scaling group named `{group_name}`"),
-            closest(&group_name, names.iter().copied()).map(|c| format!("did you mean `{c}`?")),
-        );
-        return;
-    };
-    if enabled {
-        let g = &mut groups[g];
-        let instance_warmup = warmup.or(g.default_instance_warmup).unwrap_or(DEFAULT_POLICY_WARMUP);
-        g.scaling_policies.push(AsgTargetTrackingPolicy {
-            name,
-            target_value,
-            disable_scale_in,
-            instance_warmup,
-        });
-    }
-}
-
-/// `TargetTrackingConfiguration` of an EC2 Auto Scaling policy: the target average CPU and
-/// `DisableScaleIn`; `None` unless the metric is ASGAverageCPUUtilization.
-fn read_target_tracking_configuration(node: &Node, path: &str, d: &mut Diagnostics) -> Option<(f64, bool)> {
-    let mut t = object(node, path, d)?;
-    let value = t.required_number("TargetValue", 0.0, 100.0, "the average CPU percent to hold", d);
-    let disable_scale_in = t.boolean("DisableScaleIn", d).unwrap_or(false);
-    let metric_ok = match t.field("PredefinedMetricSpecification") {
-        Some(m) => read_predefined_metric(m, &t.child("PredefinedMetricSpecification"), d),
-        None => {
-            let loc = t.key_loc("CustomizedMetricSpecification");
-            let custom = t.field("CustomizedMetricSpecification").is_some();
-            if custom {
-                d.error(
-                    loc,
-                    &t.child("CustomizedMetricSpecification"),
-                    "customized metrics for EC2 Auto Scaling policies are not simulated",
-                    Some("use PredefinedMetricType: ASGAverageCPUUtilization".into()),
-                );
-            } else {
-                t.missing("PredefinedMetricSpecification", "ASGAverageCPUUtilization", d);
-            }
-            false
-        }
-    };
-    t.finish(d);
-    value.filter(|_| metric_ok).map(|v| (v, disable_scale_in))
-}
-
-fn read_predefined_metric(node: &Node, path: &str, d: &mut Diagnostics) -> bool {
-    let Some(mut m) = object(node, path, d) else {
-        return false;
-    };
-    let loc = m.key_loc("PredefinedMetricType");
-    let metric = m.one_of(
-        "PredefinedMetricType",
-        &[
-            "ASGAverageCPUUtilization",
-            "ASGAverageNetworkIn",
-            "ASGAverageNetworkOut",
-            "ALBRequestCountPerTarget",
-        ],
-        d,
-    );
-    m.ignore(&["ResourceLabel"]);
-    m.finish(d);
-    match metric {
-        Some("ASGAverageCPUUtilization") => true,
-        Some(other) => {
-            d.error(
-                loc,
-                &format!("{path}.PredefinedMetricType"),
-                format!("{other} is not simulated for EC2 Auto Scaling groups"),
-                Some("use ASGAverageCPUUtilization".into()),
-            );
-            false
-        }
-        None => false,
-    }
 }

@@ -203,6 +203,10 @@ fn read_cost(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
         if let Some(v) = p.number("usdPerGbHour", 0.0, 1000.0, d) {
             slot.usd_per_gb_hour = v;
         }
+        // Another Region's price of ephemeral storage beyond 20 GiB.
+        if let Some(v) = p.number("usdPerEphemeralGbHour", 0.0, 1000.0, d) {
+            slot.usd_per_ephemeral_gb_hour = v;
+        }
         p.finish(d);
     }
     o.finish(d);
@@ -341,6 +345,13 @@ fn read_task_behavior(o: &mut Obj<'_>, tb: &mut TaskBehavior, d: &mut Diagnostic
     super::service_model::read_service_model(o, tb, rps.is_some(), d);
     if let Some(v) = o.number("idleCpuPercent", 0.0, 100.0, d) {
         tb.idle_cpu_percent = v;
+    }
+    // What EC2 sees of a request on the instance's network (AWS/EC2 NetworkIn and NetworkOut).
+    if let Some(v) = o.number("networkInBytesPerRequest", 0.0, 1e12, d) {
+        tb.network_in_bytes_per_request = v;
+    }
+    if let Some(v) = o.number("networkOutBytesPerRequest", 0.0, 1e12, d) {
+        tb.network_out_bytes_per_request = v;
     }
     if let Some(v) = o.number("idleMemoryPercent", 0.0, 100.0, d) {
         tb.idle_memory_percent = v;

@@ -95,6 +95,8 @@ pub enum Declared {
     Cluster,
     /// A capacity provider of `ecs.cluster.capacityProviders`, by name.
     ClusterCapacityProvider,
+    /// An `ec2AutoScaling.scalingPolicies` entry, by `PolicyName`.
+    GroupScalingPolicy,
 }
 
 impl Declared {
@@ -111,6 +113,7 @@ impl Declared {
             Declared::ScalableTarget => "applicationAutoScaling.scalableTargets",
             Declared::Cluster => "ecs.cluster",
             Declared::ClusterCapacityProvider => "ecs.cluster.capacityProviders",
+            Declared::GroupScalingPolicy => "ec2AutoScaling.scalingPolicies",
         }
     }
 }
@@ -130,7 +133,7 @@ const DEFINITION_BLOCKS: &[(&str, &[&str])] = &[
     ),
     ("ecs", &["services", "taskDefinitions", "capacityProviders", "cluster"]),
     ("ecs.cluster", &["capacityProviders", "clusterName"]),
-    ("ec2AutoScaling", &["autoScalingGroups"]),
+    ("ec2AutoScaling", &["autoScalingGroups", "scalingPolicies"]),
     ("applicationAutoScaling", &["scalableTargets", "scalingPolicies"]),
     ("cloudWatch", &["alarms"]),
     ("elasticLoadBalancing", &["targetGroups"]),

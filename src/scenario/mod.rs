@@ -9,10 +9,12 @@ mod account_settings;
 mod alb_metric;
 mod arrivals;
 mod attributes;
+mod auto_scaling_group_policies;
 mod auto_scaling_groups;
 mod autoscaling;
 mod behavior;
 pub mod charts;
+mod container_order;
 mod customized_metric;
 pub mod diag;
 mod event_bridge;
@@ -217,7 +219,8 @@ fn read_top(
     let auto_scaling = autoscaling::read_auto_scaling(
         o.field("applicationAutoScaling"),
         o.field("cloudWatch"),
-        &autoscaling::Context::new(&ecs.cluster_name, &ecs.services, &ecs.target_groups, &behavior),
+        &autoscaling::Context::new(&ecs.cluster_name, &ecs.services, &ecs.target_groups, &behavior)
+            .with_groups(&groups),
         d,
     );
     services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);

@@ -27,7 +27,6 @@ const TASK_IGNORED: &[&str] = &[
     "ipcMode",
     "proxyConfiguration",
     "inferenceAccelerators",
-    "ephemeralStorage",
     "requiresAttributes",
     "compatibilities",
     "registeredAt",
@@ -68,8 +67,6 @@ const CONTAINER_IGNORED: &[&str] = &[
     "credentialSpecs",
     "restartPolicy",
     "versionConsistency",
-    "startTimeout",
-    "dependsOn",
 ];
 
 /// Reads one task definition node (already unwrapped from `{"taskDefinition": ...}`).
@@ -85,17 +82,18 @@ pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Opt
     let cpu_architecture = read_runtime_platform(&mut o, d);
     let placement_constraints =
         super::placement::read_placement_constraints(&mut o, super::placement::ConstraintOwner::TaskDefinition, d);
+    let ephemeral_storage_gib = read_ephemeral_storage(&mut o, d);
     let container_nodes = o.required_list("containerDefinitions", "at least one container", d);
-    let containers = container_nodes
+    let (containers, written_dependencies): (Vec<ContainerSpec>, Vec<_>) = container_nodes
         .iter()
         .filter_map(|(p, n)| read_container(n, p, network_mode, d))
-        .collect();
+        .unzip();
     // An entry is inline or a `file:` (read elsewhere): `fie:` is a misspelling of the latter,
     // not an inline task definition missing everything.
     o.suggest_also(&["file"]);
     o.ignore(TASK_IGNORED);
     o.finish(d);
-    let spec = TaskDefinitionSpec {
+    let mut spec = TaskDefinitionSpec {
         family: family?,
         revision: revision.unwrap_or(0),
         network_mode,
@@ -105,7 +103,10 @@ pub fn read_task_definition(node: &Node, path: &str, d: &mut Diagnostics) -> Opt
         cpu_architecture,
         containers,
         placement_constraints,
+        ephemeral_storage_gib,
     };
+    let all_read = spec.containers.len() == container_nodes.len();
+    super::container_order::resolve_dependencies(&mut spec, written_dependencies, all_read, d);
     validate(&spec, &ctx, &container_nodes, d);
     Some(ParsedTaskDefinition {
         spec,
@@ -153,7 +154,20 @@ fn read_runtime_platform(o: &mut Obj<'_>, d: &mut Diagnostics) -> String {
     arch.to_string()
 }
 
-fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostics) -> Option<ContainerSpec> {
+/// `ephemeralStorage.sizeInGiB`: 21 to 200 GiB (RegisterTaskDefinition); Fargate bills what is
+/// above the 20 GiB every task has.
+fn read_ephemeral_storage(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<u32> {
+    let path = o.child("ephemeralStorage");
+    let mut e = object(o.field("ephemeralStorage")?, &path, d)?;
+    let size = e.required_int("sizeInGiB", 21, 200, "GiB, 21 to 200", d);
+    e.finish(d);
+    size.map(|v| v as u32)
+}
+
+/// A container and its `dependsOn` as written (resolved once every container is read).
+type ReadContainer = (ContainerSpec, Vec<super::container_order::WrittenDependency>);
+
+fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostics) -> Option<ReadContainer> {
     let mut o = object(node, path, d)?;
     let name = o.required_string("name", "the container name", d);
     let _image = o.required_string("image", "the container image", d);
@@ -162,6 +176,8 @@ fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostic
     let reservation = o.int("memoryReservation", 4, 1_048_576, d).map(|v| v as u64);
     let essential = o.boolean("essential", d).unwrap_or(true);
     let stop_timeout = o.int("stopTimeout", 0, 86_400, d).map(|v| v as u32);
+    let start_timeout = o.int("startTimeout", 0, 86_400, d).map(|v| v as u32);
+    let depends_on = super::container_order::read_depends_on(&mut o, d);
     let health_check = o
         .field("healthCheck")
         .and_then(|n| read_health_check(n, &o.child("healthCheck"), d));
@@ -198,7 +214,7 @@ fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostic
     }
     o.ignore(CONTAINER_IGNORED);
     o.finish(d);
-    Some(ContainerSpec {
+    let container = ContainerSpec {
         name: name?,
         cpu_units: cpu,
         memory_mib: memory,
@@ -206,8 +222,11 @@ fn read_container(node: &Node, path: &str, mode: NetworkMode, d: &mut Diagnostic
         essential,
         port_mappings,
         stop_timeout_s: stop_timeout,
+        start_timeout_s: start_timeout,
+        depends_on: Vec::new(),
         health_check,
-    })
+    };
+    Some((container, depends_on))
 }
 
 /// Where a task definition's fields are, for the errors of `validate`.
@@ -237,6 +256,7 @@ impl<'a> Ctx<'a> {
 fn validate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, container_nodes: &[(String, &Node)], d: &mut Diagnostics) {
     if td.requires_compatibilities.iter().any(|c| c == "FARGATE") {
         validate_fargate(td, ctx, d);
+        validate_fargate_timeouts(td, container_nodes, d);
     }
     let container_cpu: u32 = td.containers.iter().map(|c| c.cpu_units).sum();
     if let Some(cpu) = td.cpu_units {
@@ -261,6 +281,24 @@ fn validate(td: &TaskDefinitionSpec, ctx: &Ctx<'_>, container_nodes: &[(String, 
             .sum();
         if reserved > task_memory {
             d.error(ctx.memory_loc, &format!("{}.memory", ctx.path), format!("the containers' memoryReservation adds up to {reserved} MiB, more than the task's {task_memory} MiB"), None);
+        }
+    }
+}
+
+/// Fargate takes `startTimeout` and `stopTimeout` of 2 to 120 seconds (reference 8.5).
+fn validate_fargate_timeouts(td: &TaskDefinitionSpec, container_nodes: &[(String, &Node)], d: &mut Diagnostics) {
+    for (c, (p, n)) in td.containers.iter().zip(container_nodes) {
+        for (field, value) in [("startTimeout", c.start_timeout_s), ("stopTimeout", c.stop_timeout_s)] {
+            let Some(v) = value.filter(|v| !(2..=120).contains(v)) else {
+                continue;
+            };
+            let loc = n.get(field).map_or(n.loc, |f| f.loc);
+            d.error(
+                loc,
+                &format!("{p}.{field}"),
+                format!("{field} {v} is outside the 2 to 120 seconds Fargate allows"),
+                Some(format!("set {field} between 2 and 120")),
+            );
         }
     }
 }

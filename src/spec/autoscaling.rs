@@ -175,6 +175,25 @@ pub struct AlarmSpec {
     pub actions: Vec<usize>,
 }
 
+/// A CloudWatch alarm of `cloudWatch.alarms` on an Auto Scaling group's `AWS/EC2`
+/// `CPUUtilization`, `NetworkIn` or `NetworkOut` (dimension `AutoScalingGroupName`), invoking the
+/// group's step or simple policies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupAlarmSpec {
+    /// `AlarmName`.
+    pub name: String,
+    /// Index into `Spec::auto_scaling_groups`.
+    pub group: usize,
+    /// `MetricName`.
+    pub metric: crate::spec::GroupMetric,
+    /// `Period` as a number of one-minute datapoints.
+    pub datapoints_per_period: u32,
+    /// Evaluation settings.
+    pub config: AlarmConfig,
+    /// Indices into the group's `alarm_policies` of the policies in `AlarmActions`.
+    pub actions: Vec<usize>,
+}
+
 /// A scheduled action (PutScheduledAction) on a service's scalable target.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScheduledActionSpec {
@@ -218,6 +237,8 @@ pub struct AutoScalingSpec {
     pub scaling_policies: Vec<ScalingPolicySpec>,
     /// User-defined CloudWatch alarms.
     pub alarms: Vec<AlarmSpec>,
+    /// User-defined CloudWatch alarms on Auto Scaling groups.
+    pub group_alarms: Vec<GroupAlarmSpec>,
     /// Scheduled actions.
     pub scheduled_actions: Vec<ScheduledActionSpec>,
 }

@@ -52,6 +52,10 @@ pub struct TaskBehavior {
     pub healthy_after_running: SimDuration,
     /// Requests per second one task serves at 100 % of its CPU reservation.
     pub requests_per_second_at_full_cpu: f64,
+    /// Bytes a task receives per request served: its instance's `NetworkIn` (default 0).
+    pub network_in_bytes_per_request: f64,
+    /// Bytes a task sends per request served: its instance's `NetworkOut` (default 0).
+    pub network_out_bytes_per_request: f64,
     /// CPU utilization of an idle task, percent of its reservation.
     pub idle_cpu_percent: f64,
     /// Memory utilization of an idle task, percent of its reservation.
@@ -118,6 +122,8 @@ impl Default for TaskBehavior {
             deprovisioning_time: DurationDistribution::secs(5, 10),
             healthy_after_running: SimDuration::from_secs(40),
             requests_per_second_at_full_cpu: 100.0,
+            network_in_bytes_per_request: 0.0,
+            network_out_bytes_per_request: 0.0,
             idle_cpu_percent: 2.0,
             idle_memory_percent: 30.0,
             memory_percent_at_full_cpu: 60.0,

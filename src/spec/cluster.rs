@@ -1,7 +1,9 @@
 //! Auto Scaling groups, capacity providers and services as the engine needs them.
 
 pub use crate::model::StrategyItem;
+use crate::policy::group_step_scaling::GroupPolicyKind;
 use crate::policy::placement::{PlacementConstraint, PlacementStrategy};
+use crate::policy::step_scaling::StepScalingParams;
 use crate::sim::SimDuration;
 use crate::workload::LoadProfile;
 
@@ -25,6 +27,10 @@ pub struct AutoScalingGroupSpec {
     pub new_instances_protected_from_scale_in: bool,
     /// EC2 Auto Scaling target tracking policies on the group (the older cluster-scaling option).
     pub scaling_policies: Vec<AsgTargetTrackingPolicy>,
+    /// EC2 Auto Scaling step and simple policies, invoked by CloudWatch alarms on the group.
+    pub alarm_policies: Vec<AsgAlarmPolicy>,
+    /// `DefaultCooldown` (default 300 s): the cooldown of simple policies without their own.
+    pub default_cooldown: SimDuration,
     /// `MinSize`.
     pub min_size: u32,
     /// `MaxSize`.
@@ -53,12 +59,35 @@ impl AutoScalingGroupSpec {
             default_instance_warmup: None,
             new_instances_protected_from_scale_in: false,
             scaling_policies: Vec::new(),
+            alarm_policies: Vec::new(),
+            default_cooldown: DEFAULT_COOLDOWN,
             min_size,
             max_size,
             desired_capacity,
             availability_zones,
         }
     }
+}
+
+/// `DefaultCooldown` when the group does not set it (EC2 Auto Scaling API: 300 s).
+pub const DEFAULT_COOLDOWN: SimDuration = SimDuration::from_secs(300);
+
+/// An EC2 Auto Scaling `StepScaling` or `SimpleScaling` policy on a group, invoked by the
+/// CloudWatch alarms whose `AlarmActions` name it (reference 7.1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsgAlarmPolicy {
+    /// `PolicyName`.
+    pub name: String,
+    /// Step or simple.
+    pub kind: GroupPolicyKind,
+    /// `AdjustmentType`, `StepAdjustments` (a simple policy's `ScalingAdjustment` is one step
+    /// without bounds) and `MinAdjustmentMagnitude`.
+    pub params: StepScalingParams,
+    /// Step: `EstimatedInstanceWarmup`, else the group's `DefaultInstanceWarmup`, else its
+    /// `DefaultCooldown`.
+    pub instance_warmup: SimDuration,
+    /// Simple: `Cooldown`, else the group's `DefaultCooldown`.
+    pub cooldown: SimDuration,
 }
 
 /// `MixedInstancesPolicy.InstancesDistribution`: how many instances are On-Demand.
@@ -79,12 +108,50 @@ impl Default for InstancesDistribution {
     }
 }
 
-/// An EC2 Auto Scaling `TargetTrackingScaling` policy on `ASGAverageCPUUtilization`.
+/// A metric of an Auto Scaling group's instances, averaged over them (`AWS/EC2` with the
+/// dimension `AutoScalingGroupName`; reference 7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupMetric {
+    /// `CPUUtilization`, percent (`ASGAverageCPUUtilization`).
+    CpuUtilization,
+    /// `NetworkIn`, bytes per instance per minute (`ASGAverageNetworkIn`).
+    NetworkIn,
+    /// `NetworkOut`, bytes per instance per minute (`ASGAverageNetworkOut`).
+    NetworkOut,
+}
+
+impl GroupMetric {
+    /// Every group metric, in series order.
+    pub const ALL: [GroupMetric; 3] = [
+        GroupMetric::CpuUtilization,
+        GroupMetric::NetworkIn,
+        GroupMetric::NetworkOut,
+    ];
+
+    /// The CloudWatch metric name.
+    pub fn metric_name(self) -> &'static str {
+        match self {
+            GroupMetric::CpuUtilization => "CPUUtilization",
+            GroupMetric::NetworkIn => "NetworkIn",
+            GroupMetric::NetworkOut => "NetworkOut",
+        }
+    }
+
+    /// Its position in `ALL`.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// An EC2 Auto Scaling `TargetTrackingScaling` policy on `ASGAverageCPUUtilization`,
+/// `ASGAverageNetworkIn` or `ASGAverageNetworkOut`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AsgTargetTrackingPolicy {
     /// `PolicyName`.
     pub name: String,
-    /// `TargetValue`, percent.
+    /// The metric it tracks.
+    pub metric: GroupMetric,
+    /// `TargetValue`: percent, or bytes per instance per minute.
     pub target_value: f64,
     /// `DisableScaleIn`.
     pub disable_scale_in: bool,

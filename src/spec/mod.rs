@@ -5,6 +5,7 @@ mod autoscaling;
 mod behavior;
 pub mod budget;
 mod cluster;
+mod container_dependencies;
 mod deployment;
 pub mod event_bridge;
 mod run_task;
@@ -14,7 +15,7 @@ mod timeline;
 pub use crate::model::TaskResources;
 pub use assignment::split_assignment;
 pub use autoscaling::{
-    AlarmSpec, AutoScalingSpec, MetricOf, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec,
+    AlarmSpec, AutoScalingSpec, GroupAlarmSpec, MetricOf, MetricPipeline, MetricStream, PolicyKind, ScalableTargetSpec,
     ScalingPolicySpec, ScheduledActionSpec, ServiceMetric, StepScalingSpec, SuspendedState, TargetTrackingSpec,
 };
 pub use behavior::{
@@ -22,16 +23,20 @@ pub use behavior::{
     EventBridgeBehavior, FargateSpotBehavior, InstanceBehavior, LatencyBehavior, ServiceModel, TaskBehavior,
 };
 pub use cluster::{
-    AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceAttributeSpec,
-    InstancesDistribution, ManagedScaling, RequestMode, ServiceSpec, StrategyItem, WorkerQueue,
+    AsgAlarmPolicy, AsgTargetTrackingPolicy, AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec,
+    DEFAULT_COOLDOWN, GroupMetric, InstanceAttributeSpec, InstancesDistribution, ManagedScaling, RequestMode,
+    ServiceSpec, StrategyItem, WorkerQueue,
 };
+pub use container_dependencies::{DEFAULT_STOP_TIMEOUT_S, DependencyStart};
 pub use deployment::{
     CircuitBreakerSpec, DeploymentAlarmsSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec,
     LoadBalancingAlgorithm, TargetGroupSpec,
 };
 pub use event_bridge::{EventBridgeSpec, TriggerClock, TriggeredRunTask, TriggeredRunTasks};
 pub use run_task::{MAX_TASKS_PER_RUN_TASK, RetryPolicy, RunTaskCapacity, RunTaskRequest, Trigger, TriggerKind};
-pub use task_definition::{ContainerSpec, NetworkMode, PortMapping, TaskDefinitionSpec};
+pub use task_definition::{
+    ContainerDependency, ContainerSpec, DependencyCondition, NetworkMode, PortMapping, TaskDefinitionSpec,
+};
 pub use timeline::{InstanceSelector, Quantity, SpotInterruptionSpec, TimelineAction, TimelineEvent};
 
 use crate::sim::{ServiceIdx, SimDuration};

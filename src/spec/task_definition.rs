@@ -54,8 +54,35 @@ pub struct ContainerSpec {
     pub port_mappings: Vec<PortMapping>,
     /// Seconds between SIGTERM and SIGKILL (default 30).
     pub stop_timeout_s: Option<u32>,
+    /// `startTimeout`: seconds a container that others depend on may take to reach their
+    /// condition before they give up and the task stops (none: no limit).
+    pub start_timeout_s: Option<u32>,
+    /// `dependsOn`: the containers this one waits for, and for what.
+    pub depends_on: Vec<ContainerDependency>,
     /// `healthCheck`, if the container has one.
     pub health_check: Option<super::HealthCheckSpec>,
+}
+
+/// What a container waits for in another (`dependsOn[].condition`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DependencyCondition {
+    /// `START`: the other container has started.
+    Start,
+    /// `COMPLETE`: the other container has exited (its run time is not modelled).
+    Complete,
+    /// `SUCCESS`: the other container has exited with 0 (its run time is not modelled).
+    Success,
+    /// `HEALTHY`: the other container passes its health check.
+    Healthy,
+}
+
+/// One `dependsOn` entry of a container.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContainerDependency {
+    /// Index of the container waited for in the task definition's containers.
+    pub container: usize,
+    /// `condition`.
+    pub condition: DependencyCondition,
 }
 
 /// One revision of a task definition.
@@ -79,6 +106,8 @@ pub struct TaskDefinitionSpec {
     pub containers: Vec<ContainerSpec>,
     /// `placementConstraints` (only `memberOf` is allowed in a task definition).
     pub placement_constraints: Vec<PlacementConstraint>,
+    /// `ephemeralStorage.sizeInGiB` (21-200; Fargate includes 20 GiB, billed beyond).
+    pub ephemeral_storage_gib: Option<u32>,
 }
 
 impl TaskDefinitionSpec {
@@ -154,6 +183,8 @@ mod tests {
                 })
                 .collect(),
             stop_timeout_s: None,
+            start_timeout_s: None,
+            depends_on: Vec::new(),
             health_check: None,
         }
     }
@@ -174,6 +205,7 @@ mod tests {
             cpu_architecture: "X86_64".into(),
             containers,
             placement_constraints: vec![],
+            ephemeral_storage_gib: None,
         }
     }
 

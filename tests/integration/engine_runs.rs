@@ -72,6 +72,8 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             host_port,
         }],
         stop_timeout_s: None,
+        start_timeout_s: None,
+        depends_on: Vec::new(),
         health_check: None,
     };
     Spec {
@@ -96,6 +98,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             cpu_architecture: "X86_64".into(),
             containers: vec![container],
             placement_constraints: vec![],
+            ephemeral_storage_gib: None,
         }],
         services: vec![ServiceSpec {
             name: "web".into(),

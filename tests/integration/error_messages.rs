@@ -1630,6 +1630,7 @@ error: unknown instance type `m9.large`
 
 #[test]
 fn ec2_auto_scaling_policy_on_an_unsupported_metric() {
+    // ALBRequestCountPerTarget on a group is not simulated (the network metrics are, reference 7).
     check(
         r#"
 duration: 1h
@@ -1641,17 +1642,217 @@ ec2AutoScaling:
       PolicyName: net
       PolicyType: TargetTrackingScaling
       TargetTrackingConfiguration:
-        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageNetworkIn}
+        PredefinedMetricSpecification: {PredefinedMetricType: ALBRequestCountPerTarget}
         TargetValue: 50
+    - AutoScalingGroupName: ecs-m5
+      PolicyName: cpu
+      PolicyType: TargetTrackingScaling
+      TargetTrackingConfiguration:
+        PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageCPUUtilization}
+        TargetValue: 150
 "#,
         r#"
-error: ASGAverageNetworkIn is not simulated for EC2 Auto Scaling groups
+error: ALBRequestCountPerTarget is not simulated for EC2 Auto Scaling groups
   --> bad.yaml:10:41
    |
-10 |         PredefinedMetricSpecification: {PredefinedMetricType: ASGAverageNetworkIn}
+10 |         PredefinedMetricSpecification: {PredefinedMetricType: ALBRequestCountPerTarget}
    |                                         ^^^^^^^^^^^^^^^^^^^^
    = field: ec2AutoScaling.scalingPolicies[0].TargetTrackingConfiguration.PredefinedMetricSpecification.PredefinedMetricType
-   = help: use ASGAverageCPUUtilization
+   = help: use ASGAverageCPUUtilization, ASGAverageNetworkIn or ASGAverageNetworkOut
+
+error: a CPU target of 150 % cannot be reached: the average CPU is at most 100
+  --> bad.yaml:17:9
+   |
+17 |         TargetValue: 150
+   |         ^^^^^^^^^^^
+   = field: ec2AutoScaling.scalingPolicies[1].TargetTrackingConfiguration.TargetValue
+   = help: use a percent from 0 to 100
+
+2 errors found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn ec2_auto_scaling_step_and_simple_policy_mistakes() {
+    // PutScalingPolicy: MinAdjustmentMagnitude only with PercentChangeInCapacity, Cooldown only
+    // on simple policies; an AWS/EC2 alarm's period, statistic and actions (reference 7.1).
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 0, MaxSize: 4}
+  scalingPolicies:
+    - AutoScalingGroupName: ecs-m5
+      PolicyName: out
+      PolicyType: StepScaling
+      AdjustmentType: ChangeInCapacity
+      MinAdjustmentMagnitude: 2
+      Cooldown: 60
+      StepAdjustments: [{MetricIntervalLowerBound: 0, ScalingAdjustment: 1}]
+    - AutoScalingGroupName: ecs-m5
+      PolicyName: in
+      PolicyType: SimpleScaling
+      AdjustmentType: ChangeInCapacity
+      ScalingAdjustment: -1
+cloudWatch:
+  alarms:
+    - AlarmName: high
+      Namespace: AWS/EC2
+      MetricName: CPUUtilization
+      Dimensions: [{Name: AutoScalingGroupName, Value: ecs-m5}]
+      Statistic: Maximum
+      Period: 90
+      EvaluationPeriods: 1
+      Threshold: 70
+      ComparisonOperator: GreaterThanThreshold
+      AlarmActions: [outt]
+"#,
+        r#"
+error: MinAdjustmentMagnitude is only valid with AdjustmentType PercentChangeInCapacity
+  --> bad.yaml:10:7
+   |
+10 |       MinAdjustmentMagnitude: 2
+   |       ^^^^^^^^^^^^^^^^^^^^^^
+   = field: ec2AutoScaling.scalingPolicies[0].MinAdjustmentMagnitude
+   = help: remove it, or use PercentChangeInCapacity
+
+error: Cooldown is only valid for SimpleScaling policies: a step policy uses EstimatedInstanceWarmup
+  --> bad.yaml:11:7
+   |
+11 |       Cooldown: 60
+   |       ^^^^^^^^
+   = field: ec2AutoScaling.scalingPolicies[0].Cooldown
+   = help: remove Cooldown, or set EstimatedInstanceWarmup
+
+error: the Maximum of a group's metric is not simulated: ecsim computes the average over the group's instances
+  --> bad.yaml:24:18
+   |
+24 |       Statistic: Maximum
+   |                  ^^^^^^^
+   = field: cloudWatch.alarms[0].Statistic
+   = help: use Statistic: Average
+
+error: Period 90 cannot be evaluated on EC2 metrics, which detailed monitoring publishes every 60 s
+  --> bad.yaml:25:7
+   |
+25 |       Period: 90
+   |       ^^^^^^
+   = field: cloudWatch.alarms[0].Period
+   = help: use 60 or a multiple of 60
+
+error: no step or simple scaling policy named `outt` on Auto Scaling group `ecs-m5`
+  --> bad.yaml:29:22
+   |
+29 |       AlarmActions: [outt]
+   |                      ^^^^
+   = field: cloudWatch.alarms[0].AlarmActions[0]
+   = help: did you mean `out`?
+
+5 errors found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn container_timeouts_dependencies_and_ephemeral_storage_mistakes() {
+    // RegisterTaskDefinition: sizeInGiB 21-200, Fargate's 2-120 s timeouts, dependsOn names and
+    // conditions (reference 8.5).
+    check(
+        r#"
+duration: 1h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - family: api
+      cpu: "256"
+      memory: "512"
+      networkMode: awsvpc
+      requiresCompatibilities: [FARGATE]
+      ephemeralStorage: {sizeInGiB: 10}
+      containerDefinitions:
+        - {name: app, image: a, stopTimeout: 300, dependsOn: [{containerName: envoy, condition: HEALTHY}, {containerName: init, condition: SUCCESS}]}
+        - {name: envoy, image: e, startTimeout: 1, dependsOn: [{containerName: ap, condition: START}]}
+        - {name: init, image: i}
+"#,
+        r#"
+error: 10 is out of range: expected 21 to 200
+  --> bad.yaml:10:37
+   |
+10 |       ephemeralStorage: {sizeInGiB: 10}
+   |                                     ^^
+   = field: ecs.taskDefinitions[0].ephemeralStorage.sizeInGiB
+
+error: stopTimeout 300 is outside the 2 to 120 seconds Fargate allows
+  --> bad.yaml:12:46
+   |
+12 |         - {name: app, image: a, stopTimeout: 300, dependsOn: [{containerName: envoy, condition: HEALTHY}, {containerName: init, condition: SUCCESS}]}
+   |                                              ^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[0].stopTimeout
+   = help: set stopTimeout between 2 and 120
+
+error: HEALTHY needs a healthCheck on container `envoy`
+  --> bad.yaml:12:63
+   |
+12 |         - {name: app, image: a, stopTimeout: 300, dependsOn: [{containerName: envoy, condition: HEALTHY}, {containerName: init, condition: SUCCESS}]}
+   |                                                               ^^^^^^^^^^^^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[0].dependsOn[0]
+
+error: COMPLETE and SUCCESS cannot be set on the essential container `init`
+  --> bad.yaml:12:107
+   |
+12 |         - {name: app, image: a, stopTimeout: 300, dependsOn: [{containerName: envoy, condition: HEALTHY}, {containerName: init, condition: SUCCESS}]}
+   |                                                                                                           ^^^^^^^^^^^^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[0].dependsOn[1]
+
+error: startTimeout 1 is outside the 2 to 120 seconds Fargate allows
+  --> bad.yaml:13:49
+   |
+13 |         - {name: envoy, image: e, startTimeout: 1, dependsOn: [{containerName: ap, condition: START}]}
+   |                                                 ^
+   = field: ecs.taskDefinitions[0].containerDefinitions[1].startTimeout
+   = help: set startTimeout between 2 and 120
+
+error: no container named `ap` in this task definition
+  --> bad.yaml:13:64
+   |
+13 |         - {name: envoy, image: e, startTimeout: 1, dependsOn: [{containerName: ap, condition: START}]}
+   |                                                                ^^^^^^^^^^^^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[1].dependsOn[0].containerName
+   = help: did you mean `app`?
+
+6 errors found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn container_dependencies_that_form_a_cycle() {
+    // A container cannot wait for itself through others (reference 8.5).
+    check(
+        r#"
+duration: 1h
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - family: api
+      cpu: "256"
+      memory: "512"
+      networkMode: awsvpc
+      requiresCompatibilities: [FARGATE]
+      containerDefinitions:
+        - {name: app, image: a, dependsOn: [{containerName: envoy, condition: START}]}
+        - {name: envoy, image: e, dependsOn: [{containerName: app, condition: START}]}
+"#,
+        r#"
+error: the dependsOn of container `app` form a cycle
+  --> bad.yaml:11:45
+   |
+11 |         - {name: app, image: a, dependsOn: [{containerName: envoy, condition: START}]}
+   |                                             ^^^^^^^^^^^^^^
+   = field: ecs.taskDefinitions[0].containerDefinitions[0].dependsOn[0]
+   = help: a container cannot wait, directly or through others, for itself
 
 1 error found; nothing was simulated.
 "#,

@@ -1,6 +1,7 @@
 //! Integration tests: every scenario runs, runs are deterministic, bad input fails clearly.
 
 mod alb_metrics;
+mod asg_step_scaling;
 mod autoscaling;
 mod aws_taskdefs;
 mod chart_data;
@@ -12,6 +13,7 @@ mod charts;
 mod check_cli;
 mod citations;
 mod cluster_scaling;
+mod container_timeouts;
 mod deployment_controls;
 mod deployments;
 mod draining_bounds;

@@ -158,9 +158,14 @@ impl World<'_> {
         }
         inst.state = InstanceState::Active;
         inst.registered_at = Some(self.now);
-        let (name, provider) = (inst.ec2_instance_id.clone(), inst.capacity_provider);
+        let (name, provider, group) = (
+            inst.ec2_instance_id.clone(),
+            inst.capacity_provider,
+            inst.auto_scaling_group,
+        );
         let waited = self.now.since(inst.launched_at);
         self.reindex_instance(id);
+        self.on_group_activity_progress(group, id);
         self.log(
             sink,
             EventKind::Instance,
@@ -208,6 +213,7 @@ impl World<'_> {
         self.capacity.instances.remove(id);
         self.faults.spot_notices.remove(&id);
         self.capacity.groups[group].live.retain(|i| *i != id);
+        self.on_group_activity_progress(group, id);
         if let Some(provider) = provider {
             self.accounting.cost.stop_billing(provider, price, launched, self.now);
         }

@@ -86,7 +86,9 @@ impl World<'_> {
         )?;
         let generation = self.jobs.set_phase(run, JobPhase::Stopping);
         let d = self.spec.behavior.task_definitions[td].stop_time;
-        let ms = lognormal_ms(d.median_ms, d.p95_ms, &mut self.jobs.timing_rng).min(timeout_ms);
+        let exit_ms = lognormal_ms(d.median_ms, d.p95_ms, &mut self.jobs.timing_rng);
+        // Containers stop after those that depend on them, each killed at its stopTimeout.
+        let ms = self.spec.task_definitions[td].stopping_ms(exit_ms);
         self.schedule_in(SimDuration::from_millis(ms), Event::JobTimer { run, generation });
         Ok(())
     }

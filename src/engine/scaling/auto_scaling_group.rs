@@ -1,24 +1,32 @@
-//! EC2 Auto Scaling target tracking on `ASGAverageCPUUtilization`, the older way to scale an ECS
-//! cluster (reference 7), as a kind of the scaling pipeline: each minute the group's average
-//! instance CPU goes through the metrics pipeline to each policy's high alarm (3 of 3 above the
-//! target) and low alarm (15 of 15 below 0.7 x the target, as observed); any policy may scale
-//! out, scale-in needs all that may scale in. Each group is a batch: its alarms, then the group.
+//! EC2 Auto Scaling target tracking on `ASGAverageCPUUtilization`, `ASGAverageNetworkIn` or
+//! `ASGAverageNetworkOut`, the older way to scale an ECS cluster (reference 7), as a kind of the
+//! scaling pipeline: each minute the group's averages (one series per group and metric) go
+//! through the metrics pipeline to each policy's high alarm (3 of 3 above the target) and low
+//! alarm (15 of 15 below 0.7 x the target, as observed); any policy may scale out, scale-in needs
+//! all that may scale in. The CloudWatch alarms on a group's metrics that invoke its step and
+//! simple policies (`group_alarm_policies`) read the same series. Each group is a batch: its
+//! alarms, then the group.
 
 use super::ScalingState;
 use super::pipeline::{AlarmAction, AlarmText, Evaluated, Pipeline, PipelineAlarm, ScalingKind, ScalingPipeline};
 use crate::engine::world::World;
+use crate::metrics::Statistic;
 use crate::model::{InstanceState, TaskState};
 use crate::policy::rounding::tracking_capacity;
 use crate::policy::scaling_decision::{Direction, fmt_value};
 use crate::policy::target_tracking::{Agreement, PolicyAsk, TrackingPolicyOwner, agree, tracking_alarms};
 use crate::sim::{SimDuration, SimTime};
-use crate::spec::Spec;
+use crate::spec::{GroupMetric, Spec};
 use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
 use crate::workload::RevisionsServed;
 use crate::workload::revisions::serve_revisions;
 
 const PERIOD_MS: u64 = 60_000;
-const METRIC_NAME: &str = "CPUUtilization";
+
+/// The series of `metric` of group `group`.
+fn series(group: usize, metric: GroupMetric) -> usize {
+    group * GroupMetric::ALL.len() + metric.index()
+}
 
 /// One target tracking policy of a group, with the indices of its alarms.
 pub(in crate::engine) struct AsgPolicyState {
@@ -34,6 +42,8 @@ pub(in crate::engine) struct AsgPolicyState {
 pub(in crate::engine) struct AsgTargetTrackingState {
     pub policies: Vec<AsgPolicyState>,
     pub pipeline: Pipeline<Option<f64>>,
+    /// Whether an alarm reads group `g`'s CPU.
+    pub measured: Vec<bool>,
 }
 
 impl AsgTargetTrackingState {
@@ -54,7 +64,7 @@ impl AsgTargetTrackingState {
                     let alarm = PipelineAlarm::new(
                         format!("TargetTracking-{}-{}-{}", g.name, shape.name_suffix, p.name),
                         g.name.clone(),
-                        METRIC_NAME.to_string(),
+                        p.metric.metric_name().to_string(),
                         shape.config,
                         AlarmAction::TargetTracking {
                             policy: k,
@@ -62,7 +72,7 @@ impl AsgTargetTrackingState {
                             direction: shape.direction,
                         },
                     );
-                    let index = state.pipeline.add(alarm.reading(group, group));
+                    let index = state.pipeline.add(alarm.reading(series(group, p.metric), group));
                     match shape.direction {
                         Direction::Out => high = Some(index),
                         Direction::In => low = Some(index),
@@ -75,6 +85,30 @@ impl AsgTargetTrackingState {
                     low,
                 });
             }
+            // The user alarms on the group, in the group's batch after its tracking alarms.
+            for (a, alarm) in spec.auto_scaling.group_alarms.iter().enumerate() {
+                if alarm.group != group {
+                    continue;
+                }
+                let action = AlarmAction::GroupPolicies {
+                    alarm: a,
+                    policies: alarm.actions.clone(),
+                };
+                let pipeline_alarm = PipelineAlarm::new(
+                    alarm.name.clone(),
+                    g.name.clone(),
+                    alarm.metric.metric_name().to_string(),
+                    alarm.config,
+                    action,
+                )
+                .reading(series(group, alarm.metric), group)
+                .aggregating(Statistic::Average, alarm.datapoints_per_period);
+                state.pipeline.add(pipeline_alarm);
+            }
+        }
+        state.measured = vec![false; spec.auto_scaling_groups.len() * GroupMetric::ALL.len()];
+        for a in &state.pipeline.alarms {
+            state.measured[a.series] = true;
         }
         state
     }
@@ -107,12 +141,16 @@ impl ScalingPipeline for GroupTargetTracking {
         *sample
     }
 
-    /// Each group's average CPU (`None` for a group without policies: nobody reads it).
+    /// Each group's average of each metric, series `series(group, metric)` (`None` where no
+    /// alarm reads it).
     fn measure(&self, world: &mut World<'_>, _sink: &mut dyn TraceSink) -> Result<Vec<Option<f64>>, SinkError> {
-        Ok((0..world.spec.auto_scaling_groups.len())
-            .map(|group| {
-                let tracked = world.scaling.groups.policies.iter().any(|p| p.group == group);
-                tracked.then(|| world.group_average_cpu(group)).flatten()
+        let n = GroupMetric::ALL.len();
+        Ok((0..world.spec.auto_scaling_groups.len() * n)
+            .map(|s| {
+                let measured = world.scaling.groups.measured[s];
+                measured
+                    .then(|| world.group_average(s / n, GroupMetric::ALL[s % n]))
+                    .flatten()
             })
             .collect())
     }
@@ -121,19 +159,21 @@ impl ScalingPipeline for GroupTargetTracking {
         &self,
         world: &mut World<'_>,
         group: usize,
-        _evaluated: &[Evaluated],
+        evaluated: &[Evaluated],
         _samples: &[Option<f64>],
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        world.apply_asg_policies(group, sink)
+        world.apply_asg_policies(group, sink)?;
+        world.apply_group_alarm_policies(group, evaluated, sink)
     }
 }
 
 impl World<'_> {
-    /// Average CPUUtilization of the group's registered instances that are not warming up, at the
-    /// end of the minute: each RUNNING task uses its share of its reservation (`None`: no
-    /// instance counted, the datapoint is missing).
-    fn group_average_cpu(&self, group: usize) -> Option<f64> {
+    /// Average of `metric` over the group's registered instances that are not warming up, at the
+    /// end of the minute: each RUNNING task uses its share of its CPU reservation, and receives
+    /// and sends its task definition's bytes per request for the requests it serves, over the
+    /// minute (`None`: no instance counted, the datapoint is missing).
+    fn group_average(&self, group: usize, metric: GroupMetric) -> Option<f64> {
         let warmup = self.spec.auto_scaling_groups[group].default_instance_warmup;
         // Per service, how its demand is served now; a task's CPU is its revision's at its share.
         let served: Vec<RevisionsServed> = self
@@ -158,6 +198,14 @@ impl World<'_> {
             let model = s.revisions.model_of(t.task_definition).unwrap_or(&s.serving);
             model.cpu_percent(served[t.service].load_share(model))
         };
+        // Bytes a task moves in a minute: the requests it serves (its share of its capacity) times
+        // its task definition's bytes per request.
+        let task_bytes = |t: &crate::model::Task, per_request: f64| {
+            let s = &self.services[t.service];
+            let model = s.revisions.model_of(t.task_definition).unwrap_or(&s.serving);
+            let rps = served[t.service].load_share(model) * model.requests_per_second_at_full_cpu;
+            rps * 60.0 * per_request
+        };
         let mut sum = 0.0;
         let mut counted = 0u32;
         for id in &self.capacity.groups[group].live {
@@ -166,13 +214,25 @@ impl World<'_> {
                 continue;
             }
             let mut used_units = 0.0;
+            let mut bytes = 0.0;
             for t in i.tasks.iter().map(|t| &self.tasks[t]) {
-                if t.state == TaskState::Running {
-                    let units = f64::from(self.spec.task_definitions[t.task_definition].resources().cpu_units);
-                    used_units += units * task_cpu(t) / 100.0;
+                if t.state != TaskState::Running {
+                    continue;
+                }
+                let b = &self.spec.behavior.task_definitions[t.task_definition];
+                match metric {
+                    GroupMetric::CpuUtilization => {
+                        let units = f64::from(self.spec.task_definitions[t.task_definition].resources().cpu_units);
+                        used_units += units * task_cpu(t) / 100.0;
+                    }
+                    GroupMetric::NetworkIn => bytes += task_bytes(t, b.network_in_bytes_per_request),
+                    GroupMetric::NetworkOut => bytes += task_bytes(t, b.network_out_bytes_per_request),
                 }
             }
-            sum += (used_units / f64::from(i.instance_type.cpu_units()) * 100.0).min(100.0);
+            sum += match metric {
+                GroupMetric::CpuUtilization => (used_units / f64::from(i.instance_type.cpu_units()) * 100.0).min(100.0),
+                _ => bytes,
+            };
             counted += 1;
         }
         (counted > 0).then(|| sum / f64::from(counted))
@@ -238,8 +298,9 @@ impl World<'_> {
                 }
                 let (_, metric, target) = proposal(mine[policy]);
                 let why = format!(
-                    "{}: average CPUUtilization {} > {}; desired {current} -> {n} = ceil({counted} x {} / {}) + {warming} warming",
+                    "{}: average {} {} > {}; desired {current} -> {n} = ceil({counted} x {} / {}) + {warming} warming",
                     spec.scaling_policies[mine[policy].policy].name,
+                    spec.scaling_policies[mine[policy].policy].metric.metric_name(),
                     fmt_value(metric),
                     fmt_value(target),
                     fmt_value(metric),
@@ -257,8 +318,9 @@ impl World<'_> {
                 let (_, metric, target) = proposal(p);
                 let low = &alarms[p.low.expect("a policy asking to scale in has a low alarm")].evaluator;
                 let why = format!(
-                    "{}: average CPUUtilization {} < {} for {} datapoints; desired {current} -> {n} = ceil({counted} x {} / {})",
+                    "{}: average {} {} < {} for {} datapoints; desired {current} -> {n} = ceil({counted} x {} / {})",
                     spec.scaling_policies[p.policy].name,
+                    spec.scaling_policies[p.policy].metric.metric_name(),
                     fmt_value(metric),
                     fmt_value(low.config.threshold),
                     low.config.datapoints_to_alarm,

@@ -2,7 +2,8 @@
 //! run through it, each with its metric source and its actuator: service auto scaling
 //! (`service`, its policies in `service_policies`), ECS managed scaling of capacity providers
 //! (`capacity_provider`, its metric in `capacity_provider_reservation`) and EC2 Auto Scaling
-//! target tracking (`auto_scaling_group`); `alb_series` is the services' load balancer metrics
+//! target tracking (`auto_scaling_group`) with the step and simple policies that alarms on a group
+//! invoke (`group_alarm_policies`); `alb_series` is the services' load balancer metrics
 //! over an alarm's period. Scheduled actions (`scheduled_actions`) set a
 //! service's bounds without alarms. The rules AWS applies are pure functions in `policy/`.
 
@@ -10,6 +11,7 @@ mod alb_series;
 mod auto_scaling_group;
 mod capacity_provider;
 mod capacity_provider_reservation;
+mod group_alarm_policies;
 mod pipeline;
 mod scheduled_actions;
 mod service;
@@ -17,6 +19,7 @@ mod service_policies;
 
 use auto_scaling_group::AsgTargetTrackingState;
 use capacity_provider::ManagedScalingState;
+use group_alarm_policies::{GroupPolicyState, group_policy_states};
 use service::AutoScalingState;
 
 pub(super) use pipeline::{Phase, ScalingKind};
@@ -30,8 +33,11 @@ pub(super) struct ScalingState {
     pub services: AutoScalingState,
     /// Capacity providers with managed scaling.
     pub providers: ManagedScalingState,
-    /// EC2 Auto Scaling target tracking policies of the groups.
+    /// EC2 Auto Scaling target tracking policies of the groups, and the alarms of their step
+    /// and simple policies.
     pub groups: AsgTargetTrackingState,
+    /// The groups' step and simple policies, by group, then policy.
+    pub group_policies: Vec<Vec<GroupPolicyState>>,
 }
 
 impl ScalingState {
@@ -41,6 +47,7 @@ impl ScalingState {
             services: AutoScalingState::new(spec),
             providers: ManagedScalingState::new(spec),
             groups: AsgTargetTrackingState::new(spec),
+            group_policies: group_policy_states(spec),
         }
     }
 }

@@ -30,7 +30,8 @@ pub(in crate::engine) enum ScalingKind {
     },
     /// ECS managed scaling: CapacityProviderReservation of each capacity provider.
     CapacityProvider,
-    /// EC2 Auto Scaling target tracking on the groups' average CPU.
+    /// EC2 Auto Scaling on the groups' average CPU: target tracking, and the alarms of step and
+    /// simple policies.
     AutoScalingGroup,
 }
 
@@ -109,6 +110,9 @@ pub(in crate::engine) enum AlarmAction {
     },
     /// User alarm `alarm` of `cloudWatch.alarms`, whose actions name these step policies.
     User { alarm: usize, step_policies: Vec<usize> },
+    /// User alarm `alarm` of `cloudWatch.alarms` on an Auto Scaling group (an index into
+    /// `group_alarms`), whose actions name these step or simple policies of the group.
+    GroupPolicies { alarm: usize, policies: Vec<usize> },
 }
 
 /// An alarm in a pipeline.
@@ -388,7 +392,7 @@ fn record_evaluation(
                     Direction::In => AlarmRole::Low,
                 },
             }),
-            AlarmAction::User { .. } => None,
+            AlarmAction::User { .. } | AlarmAction::GroupPolicies { .. } => None,
         },
     })?;
     if before == after {

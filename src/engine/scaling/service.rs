@@ -289,7 +289,7 @@ impl ScalingPipeline for ServiceScaling {
             .filter(|e| e.entered_alarm())
             .filter_map(|e| match world.scaling.services.alarm(alarm_ref(e)).action {
                 AlarmAction::User { alarm, .. } => Some(alarm),
-                AlarmAction::TargetTracking { .. } => None,
+                AlarmAction::TargetTracking { .. } | AlarmAction::GroupPolicies { .. } => None,
             })
             .collect();
         for user_alarm in entered {
@@ -307,6 +307,8 @@ impl ScalingPipeline for ServiceScaling {
                         world.invoke_step_scaling(p, at, sink)?;
                     }
                 }
+                // Alarms on groups are in the groups' pipeline.
+                AlarmAction::GroupPolicies { .. } => {}
             }
         }
         Ok(())

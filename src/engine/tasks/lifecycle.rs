@@ -2,11 +2,11 @@
 
 use crate::engine::event::Event;
 use crate::engine::world::World;
-use crate::model::fargate::{FargatePrice, spot_price};
+use crate::model::fargate::{FargatePrice, ephemeral_storage_usd_per_hour, spot_price};
 use crate::model::task::is_legal_transition;
 use crate::model::{StopReason, Task, TaskId, TaskState};
 use crate::sim::{ServiceIdx, SimDuration, SimTime};
-use crate::spec::{CapacityProviderKind, DurationDistribution, NetworkMode};
+use crate::spec::{CapacityProviderKind, DependencyStart, DurationDistribution, NetworkMode};
 use crate::trace::{EventKind, SinkError, TaskRecord, TraceSink};
 use crate::workload::lognormal_ms;
 
@@ -54,7 +54,16 @@ impl World<'_> {
             TaskState::Provisioning if task.instance.is_none() => return None,
             TaskState::Provisioning if awsvpc => b.eni_attach_time,
             TaskState::Provisioning => DurationDistribution::fixed(0),
-            TaskState::Pending => b.start_time,
+            TaskState::Pending => {
+                // The containers start after the image pull; those with dependencies wait for
+                // them, or give up at their startTimeout (reference 8.5, case 46).
+                let extra = match td.start_dependencies() {
+                    DependencyStart::Ready { wait_ms } => wait_ms,
+                    DependencyStart::TimedOut { after_ms, .. } => after_ms,
+                };
+                let d = b.start_time;
+                return Some(self.sample(d) + extra);
+            }
             TaskState::Activating => b.activating_time,
             TaskState::Running | TaskState::Stopped => return None,
             // A target deregistered from its load balancer drains for the deregistration delay
@@ -63,10 +72,13 @@ impl World<'_> {
                 Some(ms) => DurationDistribution::fixed(ms),
                 None => b.deactivating_time,
             },
+            // Each container exits after SIGTERM or is killed at its stopTimeout; dependencies
+            // stop after the containers that depend on them (reference 8.5).
             TaskState::Stopping => {
-                let timeout = td.stop_timeout_ms();
+                let td = &self.spec.task_definitions[task.task_definition];
                 let d = b.stop_time;
-                return Some(self.sample(d).min(timeout));
+                let exit = self.sample(d);
+                return Some(td.stopping_ms(exit));
             }
             TaskState::Deprovisioning if fargate || awsvpc => b.deprovisioning_time,
             TaskState::Deprovisioning => DurationDistribution::fixed(0),
@@ -100,6 +112,17 @@ impl World<'_> {
             is_legal_transition(from, to),
             "illegal task transition {from:?} -> {to:?}"
         );
+        // A container that gave up on its dependency ends the start: PENDING -> STOPPING
+        // (reference 8.5, case 46).
+        let gave_up = from == TaskState::Pending
+            && matches!(to, TaskState::Activating | TaskState::Running)
+            && matches!(
+                self.spec.task_definitions[self.tasks[&id].task_definition].start_dependencies(),
+                DependencyStart::TimedOut { .. }
+            );
+        if gave_up {
+            return self.stop_task(id, StopReason::DependencyTimedOut, sink);
+        }
         self.enter_state(id, to, sink)
     }
 
@@ -251,7 +274,8 @@ impl World<'_> {
         let r = td.resources();
         Some(
             f64::from(r.cpu_units) / 1024.0 * price.usd_per_vcpu_hour
-                + r.memory_mib as f64 / 1024.0 * price.usd_per_gb_hour,
+                + r.memory_mib as f64 / 1024.0 * price.usd_per_gb_hour
+                + ephemeral_storage_usd_per_hour(td.ephemeral_storage_gib, &price),
         )
     }
 
@@ -290,11 +314,15 @@ impl World<'_> {
         let replace = !matches!(task.stop_reason, Some(StopReason::ScaleIn | StopReason::Deployment))
             || self.services[task.service].deployment.is_some();
         self.write_task_row(&task, Some(self.now), sink)?;
-        if task.stop_reason == Some(StopReason::EssentialContainerExited) && task.running_at.is_none() {
+        let failed_to_start = matches!(
+            task.stop_reason,
+            Some(StopReason::EssentialContainerExited | StopReason::DependencyTimedOut)
+        );
+        if failed_to_start && task.running_at.is_none() {
             self.throttle_restarts(task.service, sink)?;
         }
         if let Some(what) = match task.stop_reason {
-            Some(StopReason::EssentialContainerExited) => Some("task failed to start"),
+            Some(StopReason::EssentialContainerExited | StopReason::DependencyTimedOut) => Some("task failed to start"),
             Some(StopReason::UnhealthyTask | StopReason::UnhealthyTarget) => Some("task failed its health checks"),
             _ => None,
         } {

@@ -3,7 +3,7 @@
 
 use super::*;
 
-const ALARM_IGNORED: &[&str] = &[
+pub(super) const ALARM_IGNORED: &[&str] = &[
     "AlarmArn",
     "AlarmDescription",
     "ActionsEnabled",
@@ -21,6 +21,13 @@ const ALARM_IGNORED: &[&str] = &[
 ];
 
 pub(super) fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalingSpec, d: &mut Diagnostics) {
+    let namespace = node.get("Namespace").and_then(|n| match &n.value {
+        crate::scenario::yaml::Value::Scalar { text, .. } => Some(text.as_str()),
+        _ => None,
+    });
+    if namespace == Some(super::group_alarms::EC2_NAMESPACE) {
+        return super::group_alarms::read_group_alarm(node, path, ctx, spec, d);
+    }
     let Some(mut o) = object(node, path, d) else { return };
     let name = o.required_string("AlarmName", "the alarm name", d);
     let watched = read_watched_metric(&mut o, ctx, d);
@@ -71,13 +78,13 @@ struct WatchedMetric {
 }
 
 /// The statistics of `PutMetricAlarm`'s `Statistic`.
-const ALARM_STATISTICS: &[&str] = &["Average", "Sum", "Minimum", "Maximum", "SampleCount"];
+pub(super) const ALARM_STATISTICS: &[&str] = &["Average", "Sum", "Minimum", "Maximum", "SampleCount"];
 
 fn read_watched_metric(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<WatchedMetric> {
     let namespace = o.required_one_of(
         "Namespace",
-        &["AWS/ECS", alb_metric::NAMESPACE],
-        "AWS/ECS or AWS/ApplicationELB",
+        &["AWS/ECS", alb_metric::NAMESPACE, super::group_alarms::EC2_NAMESPACE],
+        "AWS/ECS, AWS/ApplicationELB, or AWS/EC2 for an Auto Scaling group",
         d,
     );
     let period_loc = o.key_loc("Period");
@@ -229,7 +236,7 @@ fn read_alb_watched(
 
 /// `EvaluationPeriods`, `DatapointsToAlarm` (N when absent; not yet checked against N),
 /// `Threshold`, `ComparisonOperator` and `TreatMissingData`.
-fn read_alarm_config(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<AlarmConfig> {
+pub(super) fn read_alarm_config(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<AlarmConfig> {
     let n = o.required_int("EvaluationPeriods", 1, 100_000, "N of M of N", d);
     let m = o.int("DatapointsToAlarm", 1, 100_000, d);
     let threshold = o.required_number("Threshold", f64::MIN, f64::MAX, "the value to compare with", d);

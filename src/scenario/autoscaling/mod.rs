@@ -15,12 +15,13 @@ use crate::policy::schedule::{Schedule, ScheduleSpec, parse_schedule};
 use crate::policy::step_scaling::{AdjustmentType, StepAdjustment, StepScalingParams, validate_steps};
 use crate::sim::{ServiceIdx, SimDuration};
 use crate::spec::{
-    AlarmSpec, AutoScalingSpec, Behavior, MetricStream, PolicyKind, ScalableTargetSpec, ScalingPolicySpec,
-    ScheduledActionSpec, ServiceMetric, ServiceSpec, StepScalingSpec, SuspendedState, TargetGroupSpec,
-    TargetTrackingSpec,
+    AlarmSpec, AutoScalingGroupSpec, AutoScalingSpec, Behavior, MetricStream, PolicyKind, ScalableTargetSpec,
+    ScalingPolicySpec, ScheduledActionSpec, ServiceMetric, ServiceSpec, StepScalingSpec, SuspendedState,
+    TargetGroupSpec, TargetTrackingSpec,
 };
 
 mod alarms;
+mod group_alarms;
 mod policies;
 mod scheduled;
 
@@ -49,6 +50,8 @@ pub struct Context<'a> {
     pub target_groups: &'a [TargetGroupSpec],
     /// What the task definitions do (their service models).
     pub behavior: &'a Behavior,
+    /// `ec2AutoScaling.autoScalingGroups` with their policies, which `AWS/EC2` alarms invoke.
+    pub groups: &'a [AutoScalingGroupSpec],
     /// Each service name's first position.
     by_name: BTreeMap<&'a str, ServiceIdx>,
     /// The scalable target of each service read so far, and its target tracking policies.
@@ -78,9 +81,16 @@ impl<'a> Context<'a> {
             services,
             target_groups,
             behavior,
+            groups: &[],
             by_name,
             read: RefCell::default(),
         }
+    }
+
+    /// The same context, with the Auto Scaling groups whose policies alarms may invoke.
+    pub fn with_groups(mut self, groups: &'a [AutoScalingGroupSpec]) -> Self {
+        self.groups = groups;
+        self
     }
 
     /// The service called `name`.
@@ -137,6 +147,17 @@ pub fn read_auto_scaling(
                 }
             }
             o.finish(d);
+        }
+    }
+    for (gi, g) in ctx.groups.iter().enumerate() {
+        for (i, policy) in g.alarm_policies.iter().enumerate() {
+            let mut alarms = spec.group_alarms.iter().filter(|a| a.group == gi);
+            if !alarms.any(|a| a.actions.contains(&i)) {
+                d.not_yet_simulated.push(format!(
+                    "EC2 Auto Scaling policy {} of group {} is not named in any cloudWatch.alarms AlarmActions, so nothing invokes it",
+                    policy.name, g.name
+                ));
+            }
         }
     }
     for (i, policy) in spec.scaling_policies.iter().enumerate() {
