@@ -135,6 +135,8 @@ pub struct Build<'a> {
     pub schedules: Seq,
     /// Names of the imported alarms.
     pub alarm_names: Vec<String>,
+    /// (service, queue): the queue each worker consumes, from its Copilot backlog policies.
+    pub worker_queues: Vec<(String, String)>,
 }
 
 impl<'a> Build<'a> {
@@ -165,6 +167,7 @@ impl<'a> Build<'a> {
             latency_services: Vec::new(),
             schedules: Seq::new(),
             alarm_names: Vec::new(),
+            worker_queues: Vec::new(),
         }
     }
 

@@ -7,6 +7,7 @@
 mod alarms;
 mod auto_scaling_group;
 mod build;
+mod copilot_backlog;
 mod ecs;
 mod events;
 mod intrinsics;
@@ -365,6 +366,11 @@ fn behavior_and_load(b: &mut Build<'_>, doc: &mut Doc) {
                 family: family.rsplit_once('/').map_or(family, |(_, f)| f).to_string(),
                 desired_count: desired(service),
                 response_time: b.latency_services.contains(service),
+                queue: b
+                    .worker_queues
+                    .iter()
+                    .find(|(s, _)| s == service)
+                    .map(|(_, q)| q.clone()),
             }
         })
         .collect();

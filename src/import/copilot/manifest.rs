@@ -61,6 +61,9 @@ pub struct Manifest {
     pub http: Option<Http>,
     /// `on`, `retries`, `timeout` (Scheduled Job).
     pub job: Option<Job>,
+    /// The queues of a Worker Service's topics that have their own `queue`, by the logical id
+    /// Copilot gives them (`<service><topic>EventsQueue`), beside its shared `EventsQueue`.
+    pub topic_queues: Vec<Keyed<String>>,
     /// Manifest keys Copilot knows that ecsim does not model, with why when it matters.
     pub ignored: Vec<String>,
     /// Values ecsim had to choose because the manifest (or AWS) leaves them open.

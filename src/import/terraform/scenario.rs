@@ -212,6 +212,7 @@ fn placeholders(doc: &mut Doc, report: &mut ImportReport, services: &super::serv
             family: s.family.clone(),
             desired_count: i64::from(s.desired_count),
             response_time: latency.contains(&s.name),
+            queue: None,
         })
         .collect();
     let origin = Origin {

@@ -8,7 +8,7 @@ pub mod service;
 use self::fields::{Ctx, Problem};
 use super::count::{Count, Keyed};
 use super::manifest::{Deployment, Manifest, WorkloadType};
-use super::tree::Node;
+use super::tree::{Node, Value};
 
 /// Top-level fields every workload may have and ecsim does not model.
 const IGNORED: &[&str] = &[
@@ -85,6 +85,11 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
     let job = (kind == WorkloadType::ScheduledJob)
         .then(|| service::read_job(root, ctx))
         .flatten();
+    let topic_queues = if kind == WorkloadType::WorkerService {
+        topic_queues(root)
+    } else {
+        Vec::new()
+    };
     if !ctx.problems.is_empty() {
         return Err(std::mem::take(&mut ctx.problems));
     }
@@ -103,6 +108,7 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
         deployment,
         http,
         job,
+        topic_queues,
         ignored: std::mem::take(&mut ctx.ignored),
         guesses: std::mem::take(&mut ctx.guesses),
     })
@@ -141,5 +147,54 @@ fn size(root: &Node, key: &str, default: u32, ctx: &mut Ctx) -> Keyed<u32> {
             ctx.origin(n, key),
         ),
         None => Keyed::new(default, format!("{key} (Copilot's default)")),
+    }
+}
+
+/// `subscribe.topics[i]` with a `queue` of its own: the logical id Copilot's template gives that
+/// queue, `<service><name>EventsQueue` with only letters and digits kept (`logicalIDSafe`), the
+/// name of a FIFO topic ending in `fifo` (its SNS topic is `<name>.fifo`).
+fn topic_queues(root: &Node) -> Vec<Keyed<String>> {
+    let Some(Value::Seq(topics)) = root.get("subscribe").and_then(|s| s.get("topics")).map(|t| &t.value) else {
+        return Vec::new();
+    };
+    let safe = |text: &str| text.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+    topics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, topic)| {
+            let queue = topic.get("queue")?;
+            let fifo = queue
+                .get("fifo")
+                .is_some_and(|f| !matches!(f.text(), Some("false" | "False" | "FALSE")));
+            let name = topic.get("name").and_then(Node::text).unwrap_or("");
+            let service = topic.get("service").and_then(Node::text).unwrap_or("");
+            let suffix = if fifo { "fifo" } else { "" };
+            let id = format!("{}{}{suffix}EventsQueue", safe(service), safe(name));
+            Some(Keyed::new(id, format!("subscribe.topics[{i}].queue")))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::copilot::tree::parse;
+
+    #[test]
+    fn a_topic_with_its_own_queue_names_it_as_copilots_template_does() {
+        let root = parse(
+            "subscribe:\n  topics:\n    - {name: gives-dogs, service: dog_svc}\n    - {name: huskies, service: dogsvc, queue: {timeout: 1s}}\n    - {name: mytopic, service: mytopic, queue: {fifo: true}}\n    - {name: yours, service: y, queue: {fifo: {high_throughput: true}}}\n    - {name: plain, service: p, queue: {fifo: false}}\n",
+        )
+        .expect("valid");
+        let queues: Vec<(String, String)> = topic_queues(&root).into_iter().map(|k| (k.value, k.key)).collect();
+        let expected = [
+            ("dogsvchuskiesEventsQueue", "subscribe.topics[1].queue"),
+            ("mytopicmytopicfifoEventsQueue", "subscribe.topics[2].queue"),
+            ("yyoursfifoEventsQueue", "subscribe.topics[3].queue"),
+            ("pplainEventsQueue", "subscribe.topics[4].queue"),
+        ];
+        let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        assert_eq!(queues, expected);
+        assert!(topic_queues(&parse("name: w\n").expect("valid")).is_empty());
     }
 }
