@@ -6,6 +6,7 @@ pub mod backlog;
 pub mod cloudformation;
 pub mod copilot;
 pub mod doc;
+pub mod metric_math;
 pub mod observed;
 pub mod placeholders;
 pub mod report;

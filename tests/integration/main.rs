@@ -25,6 +25,7 @@ mod generator;
 mod import_cloudformation;
 mod import_copilot;
 mod import_copilot_pairs;
+mod import_metric_math;
 mod import_terraform;
 mod job_accounting;
 mod job_expectations;
