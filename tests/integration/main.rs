@@ -24,6 +24,7 @@ mod generated;
 mod generator;
 mod import_cloudformation;
 mod import_copilot;
+mod import_copilot_balancers;
 mod import_copilot_pairs;
 mod import_metric_math;
 mod import_terraform;

@@ -3,6 +3,7 @@
 pub mod containers;
 pub mod count;
 pub mod fields;
+pub mod nlb;
 pub mod service;
 
 use self::fields::{Ctx, Problem};
@@ -44,10 +45,7 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
             modelled.extend(["count", "deployment"]);
             ignored.push("subscribe");
         }
-        WorkloadType::LoadBalancedWebService => {
-            modelled.extend(["count", "deployment", "http"]);
-            ignored.push("nlb");
-        }
+        WorkloadType::LoadBalancedWebService => modelled.extend(["count", "deployment", "http", "nlb"]),
         WorkloadType::BackendService => modelled.extend(["count", "deployment", "http"]),
     }
     ctx.keys(root, "", &modelled, &ignored);
@@ -64,12 +62,17 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
     } else {
         None
     };
-    if kind == WorkloadType::LoadBalancedWebService && http.is_none() {
+    let nlb = if kind == WorkloadType::LoadBalancedWebService {
+        nlb::read_nlb(root, ctx)
+    } else {
+        None
+    };
+    if kind == WorkloadType::LoadBalancedWebService && http.is_none() && nlb.is_none() && root.get("nlb").is_none() {
         ctx.error(
             root,
             "http",
-            "ecsim imports a Load Balanced Web Service behind its ALB: `http` is needed",
-            Some("a service behind an NLB only is not imported yet".into()),
+            "a Load Balanced Web Service needs `http` (an Application Load Balancer) or `nlb` (a Network Load Balancer)",
+            Some("add http.path, or nlb.port".into()),
         );
     }
     let count = if kind.is_service() {
@@ -107,6 +110,7 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
         count,
         deployment,
         http,
+        nlb,
         job,
         topic_queues,
         ignored: std::mem::take(&mut ctx.ignored),
