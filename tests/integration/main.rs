@@ -23,6 +23,7 @@ mod fuzz_smoke;
 mod generated;
 mod generator;
 mod import_cloudformation;
+mod import_cloudformation_clusters;
 mod import_copilot;
 mod import_copilot_balancers;
 mod import_copilot_pairs;

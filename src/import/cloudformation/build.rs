@@ -137,6 +137,10 @@ pub struct Build<'a> {
     pub alarm_names: Vec<String>,
     /// (service, queue): the queue each worker consumes, from its Copilot backlog policies.
     pub worker_queues: Vec<(String, String)>,
+    /// The cluster to simulate (`--cluster`), when chosen.
+    pub chosen_cluster: Option<String>,
+    /// Clusters whose services were left out, with how many.
+    pub other_clusters: Vec<(String, usize)>,
 }
 
 impl<'a> Build<'a> {
@@ -168,6 +172,8 @@ impl<'a> Build<'a> {
             schedules: Seq::new(),
             alarm_names: Vec::new(),
             worker_queues: Vec::new(),
+            chosen_cluster: None,
+            other_clusters: Vec::new(),
         }
     }
 

@@ -49,7 +49,7 @@ pub fn scalable_target(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), 
             Group::Ignored,
             source,
             &r.kind,
-            format!("scales `{resource_id}`, a service not in the template"),
+            format!("scales `{resource_id}`, a service the scenario does not import"),
         );
         return Ok(());
     };
@@ -111,7 +111,7 @@ pub fn scaling_policy(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), I
             Group::Ignored,
             source,
             &r.kind,
-            format!("policy `{name}` scales `{resource_id}`, not a service in the template"),
+            format!("policy `{name}` scales `{resource_id}`, not a service the scenario imports"),
         );
         return Ok(());
     };
