@@ -259,6 +259,14 @@ fn a_bad_manifest_is_refused_with_its_line_field_and_a_suggestion() {
         err.to_string().contains("is not a workload type ecsim imports"),
         "{err}"
     );
+    // Found by fuzzing: a name Copilot refuses (here with control characters) is refused too,
+    // not written into a scenario that cannot be read back.
+    let err = copilot::import("name: \"dog\\x1dworker\"\ntype: Worker Service\n", "m.yml", None).expect_err("name");
+    assert!(
+        err.to_string()
+            .contains("`dog\\u{1d}worker` is not a name Copilot accepts"),
+        "{err}"
+    );
     let run = ecsim(&["import", "copilot", root().join("Cargo.toml").to_str().expect("utf-8")]);
     assert_eq!(run.status.code(), Some(2));
 }

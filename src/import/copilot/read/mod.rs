@@ -29,7 +29,21 @@ const IGNORED: &[&str] = &[
 
 /// Reads the merged manifest `root` (its environment is `ctx.env`).
 pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem>> {
-    let name = root.get("name").and_then(|n| ctx.string(n, "name"));
+    let name = root.get("name").and_then(|n| {
+        let name = ctx.string(n, "name")?;
+        if !is_copilot_name(&name) {
+            let shown: String = name.chars().take(40).collect();
+            let cut = if shown.len() < name.len() { "..." } else { "" };
+            ctx.error(
+                n,
+                "name",
+                format!("`{}{cut}` is not a name Copilot accepts", shown.escape_debug()),
+                Some("a name starts with a letter, has only lower-case letters, digits and hyphens (no two in a row, none at the end) and at most 255 characters".into()),
+            );
+            return None;
+        }
+        Some(name)
+    });
     let kind = read_type(root, ctx);
     let (Some(name), Some(kind)) = (name, kind) else {
         if root.get("name").is_none() {
@@ -118,6 +132,18 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
     })
 }
 
+/// Whether `name` is a workload name Copilot accepts (`basicNameValidation`): at most 255
+/// characters, a letter first, then lower-case letters, digits and single hyphens, not last.
+fn is_copilot_name(name: &str) -> bool {
+    name.len() <= 255
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.contains("--")
+        && !name.ends_with('-')
+}
+
 /// `type`, one of the four ecsim imports.
 fn read_type(root: &Node, ctx: &mut Ctx) -> Option<WorkloadType> {
     let Some(node) = root.get("type") else {
@@ -200,5 +226,16 @@ mod tests {
         let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
         assert_eq!(queues, expected);
         assert!(topic_queues(&parse("name: w\n").expect("valid")).is_empty());
+    }
+
+    #[test]
+    fn names_follow_copilots_rule() {
+        for good in ["fe", "dogworker", "http-autoscaling", "a1-b2"] {
+            assert!(is_copilot_name(good), "{good}");
+        }
+        let long = "a".repeat(256);
+        for bad in ["", "1api", "Api", "api-", "a--b", "api_v2", "dog\u{1d}", long.as_str()] {
+            assert!(!is_copilot_name(bad), "{bad}");
+        }
     }
 }
