@@ -3,7 +3,7 @@
 //! (the ELB defaults otherwise), Copilot's 60 s deregistration delay and grace period.
 
 use super::fields::Ctx;
-use super::service::{DEFAULT_DEREGISTRATION_DELAY_S, read_target_health_check};
+use super::service::{read_deregistration_delay, read_target, read_target_health_check};
 use crate::import::copilot::count::Keyed;
 use crate::import::copilot::manifest::Nlb;
 use crate::import::copilot::tree::Node;
@@ -34,27 +34,10 @@ pub fn read_nlb(root: &Node, ctx: &mut Ctx) -> Option<Nlb> {
         return None;
     };
     let port = read_port(port_node, ctx)?;
-    let deregistration_delay_s = match node.get("deregistration_delay") {
-        Some(n) => Keyed::new(
-            ctx.seconds(n, "nlb.deregistration_delay")
-                .unwrap_or(DEFAULT_DEREGISTRATION_DELAY_S),
-            ctx.origin(n, "nlb.deregistration_delay"),
-        ),
-        None => Keyed::new(
-            DEFAULT_DEREGISTRATION_DELAY_S,
-            "nlb.deregistration_delay (Copilot's default)",
-        ),
-    };
+    let deregistration_delay_s = read_deregistration_delay(node, "nlb", ctx);
     let (health_check, grace_period_s) =
         read_target_health_check(node.get("healthcheck"), "nlb.healthcheck", true, ctx);
-    let target_container = node.get("target_container").and_then(|n| {
-        let name = ctx.string(n, "nlb.target_container")?;
-        Some(Keyed::new(name, ctx.origin(n, "nlb.target_container")))
-    });
-    let target_port = node.get("target_port").and_then(|n| {
-        let port = ctx.uint(n, "nlb.target_port", 1, 65_535)? as u16;
-        Some(Keyed::new(port, ctx.origin(n, "nlb.target_port")))
-    });
+    let (target_container, target_port) = read_target(node, "nlb", ctx);
     Some(Nlb {
         port,
         health_check,

@@ -88,27 +88,10 @@ fn read_listener(node: &Node, path: &str, modelled: &[&str], ctx: &mut Ctx) -> O
         .get("path")
         .and_then(|p| ctx.string(p, &key("path")))
         .unwrap_or_else(|| "/".into());
-    let deregistration_delay_s = match node.get("deregistration_delay") {
-        Some(n) => Keyed::new(
-            ctx.seconds(n, &key("deregistration_delay"))
-                .unwrap_or(DEFAULT_DEREGISTRATION_DELAY_S),
-            ctx.origin(n, &key("deregistration_delay")),
-        ),
-        None => Keyed::new(
-            DEFAULT_DEREGISTRATION_DELAY_S,
-            format!("{} (Copilot's default)", key("deregistration_delay")),
-        ),
-    };
+    let deregistration_delay_s = read_deregistration_delay(node, path, ctx);
     let (health_check, grace_period_s) =
         read_target_health_check(node.get("healthcheck"), &key("healthcheck"), false, ctx);
-    let target_container = node.get("target_container").and_then(|n| {
-        let name = ctx.string(n, &key("target_container"))?;
-        Some(Keyed::new(name, ctx.origin(n, &key("target_container"))))
-    });
-    let target_port = node.get("target_port").and_then(|n| {
-        let port = ctx.uint(n, &key("target_port"), 1, 65_535)? as u16;
-        Some(Keyed::new(port, ctx.origin(n, &key("target_port"))))
-    });
+    let (target_container, target_port) = read_target(node, path, ctx);
     Some(Http {
         path: route,
         health_check,
@@ -118,6 +101,32 @@ fn read_listener(node: &Node, path: &str, modelled: &[&str], ctx: &mut Ctx) -> O
         target_port,
         additional_rules: Vec::new(),
     })
+}
+
+/// `deregistration_delay` of the load balancer rule at `path` (Copilot's default 60 s).
+pub(super) fn read_deregistration_delay(node: &Node, path: &str, ctx: &mut Ctx) -> Keyed<u64> {
+    let key = join(path, "deregistration_delay");
+    match node.get("deregistration_delay") {
+        Some(n) => Keyed::new(
+            ctx.seconds(n, &key).unwrap_or(DEFAULT_DEREGISTRATION_DELAY_S),
+            ctx.origin(n, &key),
+        ),
+        None => Keyed::new(DEFAULT_DEREGISTRATION_DELAY_S, format!("{key} (Copilot's default)")),
+    }
+}
+
+/// `target_container` and `target_port` of the load balancer rule at `path`.
+pub(super) fn read_target(node: &Node, path: &str, ctx: &mut Ctx) -> (Option<Keyed<String>>, Option<Keyed<u16>>) {
+    let key = |k: &str| join(path, k);
+    let container = node.get("target_container").and_then(|n| {
+        let name = ctx.string(n, &key("target_container"))?;
+        Some(Keyed::new(name, ctx.origin(n, &key("target_container"))))
+    });
+    let port = node.get("target_port").and_then(|n| {
+        let port = ctx.uint(n, &key("target_port"), 1, 65_535)? as u16;
+        Some(Keyed::new(port, ctx.origin(n, &key("target_port"))))
+    });
+    (container, port)
 }
 
 /// `http.healthcheck` (a path, or a mapping) or `nlb.healthcheck` (`tcp`: a mapping without
