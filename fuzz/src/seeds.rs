@@ -59,7 +59,32 @@ pub fn all(root: &Path) -> Vec<(&'static str, Vec<String>)> {
         ("schedule", schedules.into_iter().collect()),
         ("duration", durations.into_iter().collect()),
         ("set_path", SET_LINES.iter().map(|s| s.to_string()).collect()),
+        ("import_cloudformation", templates(root)),
+        ("import_copilot", manifests(root)),
+        (
+            "import_terraform",
+            files_with(&root.join("tests/fixtures/import/terraform"), "json"),
+        ),
     ]
+}
+
+/// CloudFormation templates: the reference architecture, Copilot's generated templates and the
+/// templates written in the import tests.
+fn templates(root: &Path) -> Vec<String> {
+    let fixtures = root.join("tests/fixtures/import");
+    let mut texts = files_with(&fixtures.join("cloudformation"), "yaml");
+    let copilot = files_with(&fixtures.join("copilot"), "yml");
+    texts.extend(copilot.into_iter().filter(|t| t.contains("AWSTemplateFormatVersion")));
+    for test in files_with(&root.join("tests/integration"), "rs") {
+        texts.extend(raw_literals(&test).filter(|t| t.contains("Resources:")));
+    }
+    texts
+}
+
+/// Copilot manifests: the real ones beside their templates.
+fn manifests(root: &Path) -> Vec<String> {
+    let copilot = files_with(&root.join("tests/fixtures/import/copilot"), "yml");
+    copilot.into_iter().filter(|t| t.contains("\ntype: ")).collect()
 }
 
 /// Expressions covering every subject and operator of the cluster query language.

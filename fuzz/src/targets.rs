@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use ecsim::check::parse_expectation;
+use ecsim::import::{self, Imported};
 use ecsim::policy::placement::cql::{self, InstanceView};
 use ecsim::policy::schedule::{ScheduleSpec, parse_schedule};
 use ecsim::scenario::{self, SourceLoader};
@@ -26,6 +27,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("schedule", schedule),
     ("duration", duration),
     ("set_path", set_path),
+    ("import_cloudformation", import_cloudformation),
+    ("import_copilot", import_copilot),
+    ("import_terraform", import_terraform),
 ];
 
 /// The files a fuzzed scenario may name, held in memory: nothing is read from the disk.
@@ -191,4 +195,73 @@ pub fn set_path(data: &[u8]) {
         })
         .collect();
     load("set.yaml", SET_BASE, &overrides);
+}
+
+/// The nested stacks of the reference architecture, which its `master.yaml` names.
+const NESTED_STACKS: &[(&str, &str)] = &[
+    (
+        "infrastructure-ecs-cluster.yaml",
+        include_str!("../../tests/fixtures/import/cloudformation/infrastructure-ecs-cluster.yaml"),
+    ),
+    (
+        "infrastructure-load-balancers.yaml",
+        include_str!("../../tests/fixtures/import/cloudformation/infrastructure-load-balancers.yaml"),
+    ),
+    (
+        "services-product-service-service.yaml",
+        include_str!("../../tests/fixtures/import/cloudformation/services-product-service-service.yaml"),
+    ),
+    (
+        "services-website-service-service.yaml",
+        include_str!("../../tests/fixtures/import/cloudformation/services-website-service-service.yaml"),
+    ),
+];
+
+/// What every import must hold whatever its input: importing is deterministic (the same text
+/// and report twice), and the scenario it writes is YAML that the scenario reader parses (what
+/// `ecsim import` then validates; a scenario that does not validate is refused there, not here).
+fn check_import(text: &str, import: impl Fn() -> Result<Imported, import::ImportError>) {
+    let first = import();
+    let second = import();
+    match (first, second) {
+        (Ok(a), Ok(b)) => {
+            let yaml = a.scenario.to_yaml("fuzz");
+            assert_eq!(yaml, b.scenario.to_yaml("fuzz"), "two imports of {text:?} differ");
+            assert_eq!(a.report.render(), b.report.render(), "two reports of {text:?} differ");
+            if let Err(e) = scenario::yaml::parse(&yaml, 0) {
+                panic!("the scenario imported from {text:?} is not YAML ({e:?}):\n{yaml}");
+            }
+        }
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "two errors for {text:?} differ"),
+        _ => panic!("one import of {text:?} failed and the other did not"),
+    }
+}
+
+/// `ecsim import cloudformation` on a template; nested stacks come from the reference
+/// architecture's files, held in memory.
+pub fn import_cloudformation(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let beside = |_: &str, relative: &str| {
+        let name = relative.rsplit('/').next().unwrap_or(relative);
+        NESTED_STACKS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .ok_or_else(|| format!("no file `{relative}` in the fuzzer's folder"))
+    };
+    check_import(text, || {
+        import::cloudformation::import(text, "fuzz.yaml", None, &beside)
+    });
+}
+
+/// `ecsim import copilot` on a manifest, with the `test` environment's overrides.
+pub fn import_copilot(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    check_import(text, || import::copilot::import(text, "manifest.yml", Some("test")));
+}
+
+/// `ecsim import terraform` on `terraform show -json` output.
+pub fn import_terraform(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    check_import(text, || import::terraform::import(text, "fuzz.json"));
 }

@@ -35,6 +35,9 @@ enum ImportInput {
         /// them, or `{"Parameters": {..}}` as Copilot writes them.
         #[arg(long, value_name = "FILE")]
         parameters: Option<PathBuf>,
+        /// The cluster to simulate, when services run in several (default: the template's first).
+        #[arg(long, value_name = "NAME")]
+        cluster: Option<String>,
         #[command(flatten)]
         out: OutArg,
     },
@@ -56,6 +59,9 @@ enum ImportInput {
     Terraform {
         /// The JSON file.
         file: PathBuf,
+        /// The cluster to simulate, when services run in several (default: the one most run in).
+        #[arg(long, value_name = "NAME")]
+        cluster: Option<String>,
         #[command(flatten)]
         out: OutArg,
     },
@@ -72,15 +78,20 @@ struct OutArg {
 /// Runs `ecsim import`; exit 0, or 2 for input that cannot be imported.
 pub fn import(args: ImportArgs) -> u8 {
     match args.input {
-        ImportInput::CloudFormation { file, parameters, out } => {
-            import_cloudformation(&file, parameters.as_deref(), out.out.as_deref())
-        }
+        ImportInput::CloudFormation {
+            file,
+            parameters,
+            cluster,
+            out,
+        } => import_cloudformation(&file, parameters.as_deref(), cluster.as_deref(), out.out.as_deref()),
         ImportInput::Copilot { file, env, out } => import_copilot(&file, env.as_deref(), out.out.as_deref()),
-        ImportInput::Terraform { file, out } => import_terraform(&file, out.out.as_deref()),
+        ImportInput::Terraform { file, cluster, out } => {
+            import_terraform(&file, cluster.as_deref(), out.out.as_deref())
+        }
     }
 }
 
-fn import_cloudformation(file: &Path, parameters: Option<&Path>, out: Option<&Path>) -> u8 {
+fn import_cloudformation(file: &Path, parameters: Option<&Path>, cluster: Option<&str>, out: Option<&Path>) -> u8 {
     let (name, text) = match read_input(file) {
         Ok(f) => f,
         Err(e) => {
@@ -96,7 +107,7 @@ fn import_cloudformation(file: &Path, parameters: Option<&Path>, out: Option<&Pa
         }
     };
     let parameters = parameters.as_ref().map(|(n, t)| (n.as_str(), t.as_str()));
-    let result = crate::import::cloudformation::import(&text, &name, parameters, &read_beside);
+    let result = crate::import::cloudformation::import_cluster(&text, &name, parameters, &read_beside, cluster);
     finish(result, Format::CloudFormation, &name, out)
 }
 
@@ -112,7 +123,7 @@ fn import_copilot(file: &Path, env: Option<&str>, out: Option<&Path>) -> u8 {
     finish(result, Format::Copilot, &name, out)
 }
 
-fn import_terraform(file: &Path, out: Option<&Path>) -> u8 {
+fn import_terraform(file: &Path, cluster: Option<&str>, out: Option<&Path>) -> u8 {
     let (name, text) = match read_input(file) {
         Ok(input) => input,
         Err(e) => {
@@ -121,7 +132,7 @@ fn import_terraform(file: &Path, out: Option<&Path>) -> u8 {
         }
     };
     finish(
-        crate::import::terraform::import(&text, &name),
+        crate::import::terraform::import_cluster(&text, &name, cluster),
         Format::Terraform,
         &name,
         out,

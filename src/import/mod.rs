@@ -2,9 +2,11 @@
 //! Terraform JSON) into the text of a scenario, with a report of what was imported, ignored and
 //! guessed. No file is read or written here: the CLI passes the texts in and writes the result.
 
+pub mod backlog;
 pub mod cloudformation;
 pub mod copilot;
 pub mod doc;
+pub mod metric_math;
 pub mod observed;
 pub mod placeholders;
 pub mod report;

@@ -18,7 +18,12 @@ pub struct PlaceholderService {
     pub desired_count: i64,
     /// Whether something reads its response time (a policy or an alarm on TargetResponseTime).
     pub response_time: bool,
+    /// The queue it consumes, when it is a queue worker (a policy tracks its backlog).
+    pub queue: Option<String>,
 }
+
+/// What one task of a queue worker processes per second when nothing says.
+pub const ASSUMED_MESSAGES_PER_SECOND_PER_TASK: i64 = 10;
 
 /// Where the guesses come from, for their comments and report sentences.
 #[derive(Clone, Copy, Debug)]
@@ -34,11 +39,14 @@ pub struct Origin<'a> {
 /// 50 % CPU; returns each guess as (source, sentence) for the import report, in writing order.
 pub fn write(doc: &mut Doc, services: &[PlaceholderService], origin: Origin<'_>) -> Vec<(String, String)> {
     let mut guesses = Vec::new();
-    let mut families: Vec<(&str, bool)> = Vec::new();
+    let mut families: Vec<(&str, bool, bool)> = Vec::new();
     for s in services {
-        match families.iter_mut().find(|(f, _)| *f == s.family) {
-            Some(entry) => entry.1 |= s.response_time,
-            None => families.push((&s.family, s.response_time)),
+        match families.iter_mut().find(|(f, _, _)| *f == s.family) {
+            Some(entry) => {
+                entry.1 |= s.response_time;
+                entry.2 |= s.queue.is_some();
+            }
+            None => families.push((&s.family, s.response_time, s.queue.is_some())),
         }
     }
     let Origin {
@@ -47,9 +55,19 @@ pub fn write(doc: &mut Doc, services: &[PlaceholderService], origin: Origin<'_>)
     } = origin;
     if !families.is_empty() {
         let behavior = doc.block("behavior").map_mut("taskDefinitions");
-        for (family, response_time) in families {
+        for (family, response_time, worker) in families {
             let source = format!("behavior.taskDefinitions.{family}");
-            if response_time {
+            if worker {
+                behavior.insert_commented(
+                    family,
+                    Map::new().with("messagesPerSecondPerTask", ASSUMED_MESSAGES_PER_SECOND_PER_TASK),
+                    format!("GUESS: not in {input}; how many messages one task processes per second: replace it"),
+                );
+                guesses.push((
+                    source,
+                    format!("messagesPerSecondPerTask is not in {input}: {ASSUMED_MESSAGES_PER_SECOND_PER_TASK} assumed, replace it"),
+                ));
+            } else if response_time {
                 // A response time needs requests served as a queue: 10 slots of 100 ms serve the
                 // same 100 requests/s at full load.
                 let model = Map::new()
@@ -83,10 +101,23 @@ pub fn write(doc: &mut Doc, services: &[PlaceholderService], origin: Origin<'_>)
         }
     }
     for s in services {
+        let source = format!("load.{}", s.name);
+        if let Some(queue) = &s.queue {
+            let rate = s.desired_count.max(1) * ASSUMED_MESSAGES_PER_SECOND_PER_TASK / 2;
+            doc.add_placeholder_load(&s.name, LoadRate::MessagesPerSecond, rate);
+            if let Some(super::doc::Value::Map(load)) = doc.block("load").get_mut(&s.name) {
+                load.insert("queueName", queue.as_str());
+            }
+            guesses.push((
+                source,
+                format!("a placeholder load of {rate} messages/s on queue `{queue}` (the desired count half busy): replace it with the real traffic"),
+            ));
+            continue;
+        }
         let rate = s.desired_count.max(1) * ASSUMED_RPS_AT_FULL_CPU / 2;
         doc.add_placeholder_load(&s.name, LoadRate::RequestsPerSecond, rate);
         guesses.push((
-            format!("load.{}", s.name),
+            source,
             format!("a placeholder load of {rate} requests/s (the desired count near 50 % CPU): replace it with the real traffic"),
         ));
     }
@@ -104,6 +135,7 @@ mod tests {
             family: family.to_string(),
             desired_count,
             response_time,
+            queue: None,
         };
         let services = [
             service("api", "web", 4, false),

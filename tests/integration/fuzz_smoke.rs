@@ -21,6 +21,7 @@ mod targets;
 fn mutations(target: &str) -> usize {
     match target {
         "scenario_yaml" | "scenario_json" | "set_path" => 300,
+        "import_cloudformation" | "import_copilot" | "import_terraform" => 300,
         _ => 3_000,
     }
 }
@@ -164,6 +165,12 @@ fn the_seed_corpus_holds_valid_inputs_of_every_kind() {
     assert!(count("scenario_json") >= 40, "{}", count("scenario_json"));
     assert!(count("expectation") >= 50, "{}", count("expectation"));
     assert!(count("cql") >= 8 && count("schedule") >= 10 && count("duration") >= 20);
+    assert!(
+        count("import_cloudformation") >= 10,
+        "{}",
+        count("import_cloudformation")
+    );
+    assert!(count("import_copilot") >= 4 && count("import_terraform") >= 3);
     let json = &corpus.iter().find(|(n, _)| *n == "scenario_json").expect("json").1;
     let loaded = json
         .iter()

@@ -131,6 +131,8 @@ fn each_environment_deploys_what_copilot_would() {
                 "task fe cpu Some(256) memory Some(512) containers [\"fe\"]",
                 "service fe desired 2 strategy [\"FARGATE base 0 weight 1\"]",
                 "deployment 100/200 circuit breaker true alarms None",
+                // `http` and its one additional rule: a target group each, as Copilot deploys.
+                "target group interval 30 healthy 5 unhealthy 2 deregistration 60 grace 60",
                 "target group interval 30 healthy 5 unhealthy 2 deregistration 60 grace 60",
                 "range 2-10",
                 "policy CPUUtilization target 70 in 120 out 150",
@@ -145,6 +147,7 @@ fn each_environment_deploys_what_copilot_would() {
                 "service fe desired 5 strategy [\"FARGATE_SPOT base 0 weight 1\"]",
                 "deployment 100/200 circuit breaker true alarms None",
                 "target group interval 30 healthy 5 unhealthy 2 deregistration 30 grace 30",
+                "target group interval 30 healthy 5 unhealthy 2 deregistration 60 grace 30",
             ],
         ),
         (
@@ -154,6 +157,8 @@ fn each_environment_deploys_what_copilot_would() {
                 "task fe cpu Some(256) memory Some(512) containers [\"fe\", \"nginx\", \"operation\"]",
                 "service fe desired 3 strategy [\"FARGATE_SPOT base 0 weight 1\", \"FARGATE base 5 weight 0\"]",
                 "deployment 100/200 circuit breaker true alarms Some(1)",
+                "target group interval 30 healthy 5 unhealthy 2 deregistration 60 grace 60",
+                "target group interval 30 healthy 5 unhealthy 2 deregistration 60 grace 60",
                 "target group interval 30 healthy 5 unhealthy 2 deregistration 60 grace 60",
                 "range 3-12",
                 "policy CPUUtilization target 70 in 30 out 150",
@@ -252,6 +257,14 @@ fn a_bad_manifest_is_refused_with_its_line_field_and_a_suggestion() {
     let err = copilot::import("name: x\ntype: Request-Driven Web Service\n", "m.yml", None).expect_err("type");
     assert!(
         err.to_string().contains("is not a workload type ecsim imports"),
+        "{err}"
+    );
+    // Found by fuzzing: a name Copilot refuses (here with control characters) is refused too,
+    // not written into a scenario that cannot be read back.
+    let err = copilot::import("name: \"dog\\x1dworker\"\ntype: Worker Service\n", "m.yml", None).expect_err("name");
+    assert!(
+        err.to_string()
+            .contains("`dog\\u{1d}worker` is not a name Copilot accepts"),
         "{err}"
     );
     let run = ecsim(&["import", "copilot", root().join("Cargo.toml").to_str().expect("utf-8")]);

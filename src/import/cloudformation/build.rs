@@ -135,6 +135,12 @@ pub struct Build<'a> {
     pub schedules: Seq,
     /// Names of the imported alarms.
     pub alarm_names: Vec<String>,
+    /// (service, queue): the queue each worker consumes, from its Copilot backlog policies.
+    pub worker_queues: Vec<(String, String)>,
+    /// The cluster to simulate (`--cluster`), when chosen.
+    pub chosen_cluster: Option<String>,
+    /// Clusters whose services were left out, with how many.
+    pub other_clusters: Vec<(String, usize)>,
 }
 
 impl<'a> Build<'a> {
@@ -165,6 +171,9 @@ impl<'a> Build<'a> {
             latency_services: Vec::new(),
             schedules: Seq::new(),
             alarm_names: Vec::new(),
+            worker_queues: Vec::new(),
+            chosen_cluster: None,
+            other_clusters: Vec::new(),
         }
     }
 

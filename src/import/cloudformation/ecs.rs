@@ -14,6 +14,15 @@ const CLUSTER_READ: &[&str] = &["ClusterName", "CapacityProviders", "DefaultCapa
 pub fn cluster(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), ImportError> {
     let name = resources::name(b.e, s, r).map_err(|u| b.error(u))?;
     let source = b.source_of(s, r);
+    if b.chosen_cluster.as_ref().is_some_and(|c| *c != name) {
+        b.report(
+            Group::Ignored,
+            source,
+            &r.kind,
+            format!("cluster `{name}`: not the one chosen with --cluster"),
+        );
+        return Ok(());
+    }
     if !b.cluster.is_empty() && b.cluster != name {
         b.report(
             Group::Ignored,
@@ -129,20 +138,24 @@ pub fn service(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), ImportEr
         }
     }
     let cluster = resources::service_cluster(b.e, s, r).map_err(|u| b.error(u))?;
+    let simulated = b.chosen_cluster.clone().unwrap_or_else(|| b.cluster.clone());
+    if !simulated.is_empty() && cluster != simulated && cluster != "default" {
+        match b.other_clusters.iter_mut().find(|(c, _)| *c == cluster) {
+            Some(entry) => entry.1 += 1,
+            None => b.other_clusters.push((cluster.clone(), 1)),
+        }
+        b.report(
+            Group::Ignored,
+            source,
+            &r.kind,
+            format!("runs in cluster `{cluster}`, not the simulated `{simulated}` (a scenario simulates one): import it with --cluster {cluster}"),
+        );
+        return Ok(());
+    }
     if b.cluster.is_empty() {
         b.cluster = cluster.clone();
         b.cluster_comment = format!("GUESS: named by the Cluster of {}", b.source_of(s, r));
         b.report(Group::Guess, source.clone(), &r.kind, format!("the cluster is not in the template: `{cluster}` (the service's Cluster) used as ecs.cluster.clusterName"));
-    } else if cluster != b.cluster && cluster != "default" {
-        b.report(
-            Group::Guess,
-            source.clone(),
-            &r.kind,
-            format!(
-                "runs in cluster `{cluster}`: placed in the scenario's one cluster `{}`",
-                b.cluster
-            ),
-        );
     }
     let Some(task_definition) = b.string(s, r, "TaskDefinition")? else {
         let node = r.properties().unwrap_or(&r.node);
@@ -311,4 +324,49 @@ fn drop_empty_alarms(configuration: &mut Val) -> bool {
         entries.retain(|(k, _)| k != "Alarms");
     }
     empty
+}
+
+/// Names the clusters whose services were left out; with `--cluster`, a cluster no imported
+/// service runs in is an error listing those that have services.
+pub fn other_clusters(b: &mut Build<'_>, file_name: &str) -> Result<(), ImportError> {
+    let listed = |clusters: &[(String, usize)]| {
+        clusters
+            .iter()
+            .map(|(n, c)| format!("`{n}` ({c} service{})", if *c == 1 { "" } else { "s" }))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(chosen) = b.chosen_cluster.clone() {
+        if b.services.is_empty() {
+            let help = if b.other_clusters.is_empty() {
+                "the template has no ECS service".to_string()
+            } else {
+                format!(
+                    "--cluster takes a cluster that services run in: {}",
+                    listed(&b.other_clusters)
+                )
+            };
+            return Err(ImportError::whole_file(
+                file_name,
+                format!("no service of the template runs in cluster `{chosen}`"),
+                Some(help),
+            ));
+        }
+    }
+    if !b.other_clusters.is_empty() {
+        let how: Vec<String> = b.other_clusters.iter().map(|(n, _)| format!("--cluster {n}")).collect();
+        let why = if b.chosen_cluster.is_some() {
+            "chosen with --cluster"
+        } else {
+            "the template's first"
+        };
+        let sentence = format!(
+            "a scenario simulates one cluster: `{}` ({why}); services also run in {}: import them with {}",
+            b.cluster,
+            listed(&b.other_clusters),
+            how.join(" or ")
+        );
+        b.report(Group::Ignored, "clusters".into(), "scenario", sentence);
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@
 mod alarms;
 mod auto_scaling_group;
 mod build;
+mod copilot_backlog;
 mod ecs;
 mod events;
 mod intrinsics;
@@ -27,12 +28,25 @@ use crate::import::source::Source;
 use crate::import::{ImportError, ImportReport, Imported, ReadBeside};
 
 /// Imports the template `text` (named `file_name` in messages), with the parameters file
-/// `parameters` (its name and text) if given; nested stacks are read with `read_beside`.
+/// `parameters` (its name and text) if given; nested stacks are read with `read_beside`. The
+/// scenario simulates the template's first cluster (or its services' first).
 pub fn import(
     text: &str,
     file_name: &str,
     parameters: Option<(&str, &str)>,
     read_beside: ReadBeside<'_>,
+) -> Result<Imported, ImportError> {
+    import_cluster(text, file_name, parameters, read_beside, None)
+}
+
+/// Imports as `import` does, simulating `cluster` when given (`--cluster`): the services of other
+/// clusters are listed as ignored; a cluster no service runs in is an error.
+pub fn import_cluster(
+    text: &str,
+    file_name: &str,
+    parameters: Option<(&str, &str)>,
+    read_beside: ReadBeside<'_>,
+    cluster: Option<&str>,
 ) -> Result<Imported, ImportError> {
     let given = match parameters {
         Some((name, text)) => parameters::read_parameters_file(&Source::parse(name, text)?)?,
@@ -42,6 +56,7 @@ pub fn import(
     let stacks = load_stacks(text, file_name, &given, read_beside, &mut stack_notes)?;
     let e = Evaluator::new(&stacks);
     let mut b = Build::new(&e);
+    b.chosen_cluster = cluster.map(str::to_string);
     let order = input_order(&stacks);
     // Kinds in the order their conversions need each other: target groups before the services
     // that name them, services before their scalable targets, policies before their alarms.
@@ -106,6 +121,7 @@ pub fn import(
         }
     }
     b.position = order.len();
+    ecs::other_clusters(&mut b, file_name)?;
     ecs::keep_imported_deployment_alarms(&mut b);
     // What reading the stacks found goes where its resource is in the input.
     let position_of = |source: &str| {
@@ -365,6 +381,11 @@ fn behavior_and_load(b: &mut Build<'_>, doc: &mut Doc) {
                 family: family.rsplit_once('/').map_or(family, |(_, f)| f).to_string(),
                 desired_count: desired(service),
                 response_time: b.latency_services.contains(service),
+                queue: b
+                    .worker_queues
+                    .iter()
+                    .find(|(s, _)| s == service)
+                    .map(|(_, q)| q.clone()),
             }
         })
         .collect();

@@ -3,10 +3,11 @@
 //! cluster; a policy on a metric ecsim does not produce is left out and reported.
 
 use super::build::{Build, Case, Group, to_doc};
+use super::copilot_backlog::{self, CopilotBacklog};
 use super::resources;
 use super::stack::Resource;
 use super::value::Val;
-use crate::import::doc::Map;
+use crate::import::doc::{Map, Value};
 use crate::import::{ImportError, observed};
 
 /// The service a scalable resource id names (`service/<cluster>/<service>`), if imported.
@@ -48,7 +49,7 @@ pub fn scalable_target(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), 
             Group::Ignored,
             source,
             &r.kind,
-            format!("scales `{resource_id}`, a service not in the template"),
+            format!("scales `{resource_id}`, a service the scenario does not import"),
         );
         return Ok(());
     };
@@ -110,7 +111,7 @@ pub fn scaling_policy(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), I
             Group::Ignored,
             source,
             &r.kind,
-            format!("policy `{name}` scales `{resource_id}`, not a service in the template"),
+            format!("policy `{name}` scales `{resource_id}`, not a service the scenario imports"),
         );
         return Ok(());
     };
@@ -119,7 +120,13 @@ pub fn scaling_policy(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), I
         .as_ref()
         .and_then(|c| c.get("CustomizedMetricSpecification"))
         .cloned();
+    let mut backlog_metric = None;
     if let Some(metric) = customized.filter(|m| m.get("Metrics").is_none()) {
+        match copilot_backlog::recognise(b, &source, &r.kind, &service, &metric) {
+            CopilotBacklog::NotCopilot => {}
+            CopilotBacklog::LeftOut => return Ok(()),
+            CopilotBacklog::Modelled(spec) => backlog_metric = Some(spec),
+        }
         let text = |k: &str| metric.get(k).and_then(Val::as_str).unwrap_or("").to_string();
         let (namespace, metric_name) = (text("Namespace"), text("MetricName"));
         if namespace == "AWS/ApplicationELB" && metric_name == "RequestCountPerTarget" {
@@ -153,7 +160,7 @@ pub fn scaling_policy(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), I
                 ));
             }
             b.report(Group::Guess, source.clone(), &r.kind, format!("policy `{name}` tracks RequestCountPerTarget as a customized metric: written as the predefined ALBRequestCountPerTarget, the same Sum per target"));
-        } else if !observed::policy_metric(&namespace, &metric_name) {
+        } else if backlog_metric.is_none() && !observed::policy_metric(&namespace, &metric_name) {
             b.report(
                 Group::Ignored,
                 source,
@@ -185,7 +192,11 @@ pub fn scaling_policy(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), I
             {
                 b.latency_services.push(service.clone());
             }
-            item.insert(key, to_doc(&v, Case::Keep));
+            let mut written = to_doc(&v, Case::Keep);
+            if let (Value::Map(config), Some(spec)) = (&mut written, backlog_metric.take()) {
+                config.insert("CustomizedMetricSpecification", spec);
+            }
+            item.insert(key, written);
         }
     }
     let comment = b.comment_of(s, r);

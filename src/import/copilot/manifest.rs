@@ -59,8 +59,13 @@ pub struct Manifest {
     pub deployment: Deployment,
     /// `http` of a Load Balanced Web Service, or of a Backend Service that has one.
     pub http: Option<Http>,
+    /// `nlb` of a Load Balanced Web Service.
+    pub nlb: Option<Nlb>,
     /// `on`, `retries`, `timeout` (Scheduled Job).
     pub job: Option<Job>,
+    /// The queues of a Worker Service's topics that have their own `queue`, by the logical id
+    /// Copilot gives them (`<service><topic>EventsQueue`), beside its shared `EventsQueue`.
+    pub topic_queues: Vec<Keyed<String>>,
     /// Manifest keys Copilot knows that ecsim does not model, with why when it matters.
     pub ignored: Vec<String>,
     /// Values ecsim had to choose because the manifest (or AWS) leaves them open.
@@ -151,6 +156,25 @@ pub struct Http {
     /// `http.target_container`: the container the target group sends to.
     pub target_container: Option<Keyed<String>>,
     /// `http.target_port`.
+    pub target_port: Option<Keyed<u16>>,
+    /// `http.additional_rules`: each its own target group the service registers in.
+    pub additional_rules: Vec<Http>,
+}
+
+/// `nlb` of a Load Balanced Web Service: the Network Load Balancer's TCP target group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Nlb {
+    /// `nlb.port`: the listener's port (`443/tls`, `8080`).
+    pub port: Keyed<u16>,
+    /// `nlb.healthcheck` (its `path` unused: NLB checks are TCP).
+    pub health_check: TargetHealthCheck,
+    /// `nlb.deregistration_delay`, seconds (Copilot's default 60).
+    pub deregistration_delay_s: Keyed<u64>,
+    /// `nlb.healthcheck.grace_period`, seconds (default 60).
+    pub grace_period_s: Keyed<u64>,
+    /// `nlb.target_container`.
+    pub target_container: Option<Keyed<String>>,
+    /// `nlb.target_port`.
     pub target_port: Option<Keyed<u16>>,
 }
 

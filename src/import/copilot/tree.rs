@@ -3,21 +3,9 @@
 
 use crate::import::source;
 
-/// A YAML value.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    /// A scalar as written; `quoted` scalars are always strings.
-    Scalar {
-        /// The text.
-        text: String,
-        /// True for quoted and block scalars.
-        quoted: bool,
-    },
-    /// A sequence.
-    Seq(Vec<Node>),
-    /// A mapping, in file order.
-    Map(Vec<(String, Node)>),
-}
+/// A YAML value: the importers' one shape (`source::Shape`), keyed by plain names (a key's
+/// place is its value's, near enough for a manifest's messages).
+pub type Value = source::Shape<String, Node>;
 
 /// A value with where it was written.
 #[derive(Clone, Debug, PartialEq)]
@@ -47,15 +35,12 @@ impl Node {
 
     /// True for the YAML null (`null`, `~` or nothing).
     pub fn is_null(&self) -> bool {
-        matches!(&self.value, Value::Scalar { text, quoted: false } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+        self.value.is_null_text()
     }
 
     /// The scalar's text.
     pub fn text(&self) -> Option<&str> {
-        match &self.value {
-            Value::Scalar { text, .. } => Some(text),
-            _ => None,
-        }
+        self.value.text()
     }
 
     /// Words for the kind of value, for "expected X, found Y" messages.

@@ -23,9 +23,18 @@ fn write_comment(out: &mut String, comment: &Option<String>, indent: usize) {
     }
 }
 
+/// The longest key YAML reads in the `key: value` form: an implicit key is at most 1024
+/// characters (YAML 1.2, 7.4.2); a longer one is written as an explicit key (`? key` then `:`).
+const MAX_IMPLICIT_KEY_CHARS: usize = 1024;
+
 pub(super) fn entry(out: &mut String, e: &Entry, indent: usize) {
     write_comment(out, &e.comment, indent);
-    let _ = write!(out, "{:indent$}{}:", "", scalar_text(&e.key));
+    let key = scalar_text(&e.key);
+    if key.chars().count() > MAX_IMPLICIT_KEY_CHARS {
+        let _ = write!(out, "{:indent$}? {key}\n{:indent$}:", "", "");
+    } else {
+        let _ = write!(out, "{:indent$}{key}:", "");
+    }
     match &e.value {
         Value::Map(m) if !m.is_empty() => {
             out.push('\n');
@@ -256,6 +265,37 @@ mod tests {
         "${AWS::StackName}",
         "ünïcode ✓",
     ];
+
+    /// Fuzzing `import_copilot` found a manifest `name` of 1,200 control characters: as a
+    /// `behavior.taskDefinitions` key, its escaped form passed YAML's 1,024-character limit on
+    /// implicit keys, and the scenario written did not parse.
+    #[test]
+    fn a_key_longer_than_yaml_allows_inline_is_written_explicitly_and_reads_back() {
+        let long = format!("dogworker{}'", "\u{1d}".repeat(200));
+        let mut families = Map::new();
+        families.insert(&long, Map::new().with("messagesPerSecondPerTask", 10i64));
+        families.insert("short", 1i64);
+        let mut doc = Doc::new();
+        doc.root
+            .insert("behavior", Map::new().with("taskDefinitions", families));
+        doc.root.insert("list", Seq::new().with(Map::new().with(&long, 2i64)));
+        let yaml = doc.to_yaml("");
+        assert!(yaml.contains("    ? \"dogworker\\u001D"), "{yaml}");
+        let texts: Vec<String> = scalars(&yaml).into_iter().map(|(t, _)| t).collect();
+        let expected = [
+            "behavior",
+            "taskDefinitions",
+            long.as_str(),
+            "messagesPerSecondPerTask",
+            "10",
+            "short",
+            "1",
+            "list",
+            long.as_str(),
+            "2",
+        ];
+        assert_eq!(texts, expected, "{yaml}");
+    }
 
     #[test]
     fn every_string_reads_back_as_written_and_as_a_string() {

@@ -13,9 +13,10 @@ pub const MAX_DEPTH: usize = 128;
 /// The most values an input may hold once its aliases are expanded ("billion laughs").
 pub const MAX_VALUES: usize = 2_000_000;
 
-/// A value of the input.
+/// A YAML value whose sequences hold `N` and whose mappings are keyed by `K`: the one shape of
+/// the importers' trees (an input's, keys located; a Copilot manifest's, `copilot::tree`).
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Shape<K, N> {
     /// A scalar as written; a quoted or block scalar is always a string.
     Scalar {
         /// The text of the scalar.
@@ -24,10 +25,28 @@ pub enum Value {
         quoted: bool,
     },
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Vec<N>),
     /// A mapping in file order.
-    Map(Vec<(Key, Node)>),
+    Map(Vec<(K, N)>),
 }
+
+impl<K, N> Shape<K, N> {
+    /// The text of a scalar.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Shape::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// True for the YAML null as written (`null`, `~` or nothing at all), unquoted.
+    pub fn is_null_text(&self) -> bool {
+        matches!(self, Shape::Scalar { text, quoted: false } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+}
+
+/// A value of the input.
+pub type Value = Shape<Key, Node>;
 
 /// A mapping key with its location.
 #[derive(Clone, Debug, PartialEq)]
@@ -95,10 +114,7 @@ impl Node {
 
     /// The text of a scalar.
     pub fn as_str(&self) -> Option<&str> {
-        match &self.value {
-            Value::Scalar { text, .. } => Some(text),
-            _ => None,
-        }
+        self.value.text()
     }
 
     /// True for a mapping.
@@ -113,9 +129,7 @@ impl Node {
 
     /// True for the YAML null (`null`, `~` or nothing at all), untagged.
     pub fn is_null(&self) -> bool {
-        self.tag.is_none()
-            && matches!(&self.value, Value::Scalar { text, quoted: false }
-                if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+        self.tag.is_none() && self.value.is_null_text()
     }
 
     /// Words for the kind of value, for "expected X, found Y" messages.

@@ -4,11 +4,13 @@
 //! state, through the configuration's references in a plan).
 
 use super::TerraformError;
+use super::fields::Fields;
 use super::link::{linked_all, name_in_identifier, name_of};
 use super::scenario::{Ctx, Item};
 use super::services::ServiceSummary;
 use super::values::{InsertSome, num, seq, strings};
 use crate::import::doc::{Map, Value};
+use crate::import::metric_math::{MetricStat, Query, single_metric};
 use crate::import::observed;
 use crate::workload::{AlbMetric, Percentile};
 
@@ -46,19 +48,62 @@ fn alarm(
     let address = ctx.address(i).to_string();
     let mut f = ctx.fields(i);
     let name = f.string("alarm_name")?.unwrap_or_else(|| ctx.resource(i).name.clone());
-    let namespace = f.string("namespace")?.unwrap_or_default();
-    let metric = f.string("metric_name")?.unwrap_or_default();
-    if !observed::alarm_metric(&namespace, &metric) {
-        let what = if metric.is_empty() {
-            "metric math (metric_query)".to_string()
-        } else {
-            format!("{namespace} {metric}")
+    let queries = metric_queries(ctx, &mut f)?;
+    let threshold_metric = f.string("threshold_metric_id")?;
+    let math = if queries.is_empty() {
+        None
+    } else {
+        let one = match threshold_metric {
+            Some(_) => Err(
+                "its threshold is an anomaly detection band (threshold_metric_id), which ecsim does not compute"
+                    .to_string(),
+            ),
+            None => single_metric(&queries).cloned(),
         };
-        ctx.ignored(i, format!("an alarm on {what}, a metric ecsim does not produce"));
+        match one {
+            Ok(stat) => Some(stat),
+            Err(why) => {
+                ctx.ignored(i, format!("an alarm on metric math (metric_query) left out: {why}"));
+                return Ok(None);
+            }
+        }
+    };
+    let (namespace, metric) = match &math {
+        Some(m) => (m.namespace.clone(), m.metric_name.clone()),
+        None => (
+            f.string("namespace")?.unwrap_or_default(),
+            f.string("metric_name")?.unwrap_or_default(),
+        ),
+    };
+    if !observed::alarm_metric(&namespace, &metric) {
+        ctx.ignored(
+            i,
+            format!("an alarm on {namespace} {metric}, a metric ecsim does not produce"),
+        );
         return Ok(None);
     }
-    let mut dimensions = f.string_map("dimensions")?;
-    if dimensions.is_empty() {
+    let (statistic, extended, period) = match &math {
+        Some(m) => {
+            let (field, stat) = m.statistic_field().unwrap_or(("Statistic", ""));
+            let stat = Some(stat.to_string());
+            let (s, e) = if field == "Statistic" {
+                (stat, None)
+            } else {
+                (None, stat)
+            };
+            (s, e, m.period)
+        }
+        None => (
+            f.string("statistic")?,
+            f.string("extended_statistic")?,
+            f.int("period")?,
+        ),
+    };
+    let mut dimensions = match &math {
+        Some(m) => m.dimensions.clone(),
+        None => f.string_map("dimensions")?,
+    };
+    if dimensions.is_empty() && math.is_none() {
         dimensions = dimensions_from_references(ctx, i);
     }
     let dimension = |k: &str| dimensions.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
@@ -72,9 +117,8 @@ fn alarm(
             return Ok(None);
         }
     } else {
-        let statistic = f.string("statistic")?;
-        let extended = f.string("extended_statistic")?;
-        let Some(service) = alb_service(ctx, i, on, &metric, dimension("TargetGroup"), (statistic, extended)) else {
+        let statistics = (statistic.clone(), extended.clone());
+        let Some(service) = alb_service(ctx, i, on, &metric, dimension("TargetGroup"), statistics) else {
             return Ok(None);
         };
         if observed::needs_service_model(&namespace, &metric) && !latency.contains(&service) {
@@ -83,16 +127,16 @@ fn alarm(
     }
     let mut m = Map::new();
     m.insert("AlarmName", Value::from(&name));
-    m.insert("Namespace", Value::from(namespace));
-    m.insert("MetricName", Value::from(metric));
+    m.insert("Namespace", Value::from(namespace.as_str()));
+    m.insert("MetricName", Value::from(metric.as_str()));
     let dims: Vec<Value> = dimensions
         .iter()
         .map(|(n, v)| Value::Map(Map::new().with("Name", n).with("Value", v)))
         .collect();
     m.insert("Dimensions", seq(dims));
-    m.opt("Statistic", f.string("statistic")?.map(Value::from));
-    m.opt("ExtendedStatistic", f.string("extended_statistic")?.map(Value::from));
-    m.opt("Period", f.int("period")?.map(Value::Int));
+    m.opt("Statistic", statistic.map(Value::from));
+    m.opt("ExtendedStatistic", extended.map(Value::from));
+    m.opt("Period", period.map(Value::Int));
     m.opt("EvaluationPeriods", f.int("evaluation_periods")?.map(Value::Int));
     // The provider stores an unset datapoints_to_alarm as 0 (meaning: EvaluationPeriods).
     let datapoints = f.int("datapoints_to_alarm")?.filter(|&n| n > 0);
@@ -109,8 +153,49 @@ fn alarm(
     }
     f.skip(&["alarm_description", "unit"]);
     ctx.finish(&f);
-    ctx.imported(i, format!("cloudWatch.alarms: {name}"));
+    match &math {
+        Some(m) => ctx.imported(
+            i,
+            format!(
+                "cloudWatch.alarms: {name} (metric math whose result is the one metric {namespace} {metric} ({}), written as that metric)",
+                m.stat
+            ),
+        ),
+        None => ctx.imported(i, format!("cloudWatch.alarms: {name}")),
+    }
     Ok(Some((format!("from {address}"), Value::Map(m))))
+}
+
+/// The `metric_query` blocks as `import::metric_math` reads them. The provider stores an unset
+/// `return_data` as false and asks for exactly one true, so only true counts as returning data.
+fn metric_queries(ctx: &mut Ctx<'_>, f: &mut Fields<'_>) -> Result<Vec<Query>, TerraformError> {
+    let mut queries = Vec::new();
+    for mut q in f.blocks("metric_query")? {
+        let metric = match q.block("metric")? {
+            Some(mut m) => {
+                let stat = MetricStat {
+                    namespace: m.string("namespace")?.unwrap_or_default(),
+                    metric_name: m.string("metric_name")?.unwrap_or_default(),
+                    dimensions: m.string_map("dimensions")?,
+                    stat: m.string("stat")?.unwrap_or_default(),
+                    period: m.int("period")?,
+                };
+                m.skip(&["unit"]);
+                ctx.finish(&m);
+                Some(stat)
+            }
+            None => None,
+        };
+        queries.push(Query {
+            id: q.string("id")?.unwrap_or_default(),
+            return_data: Some(q.boolean("return_data")? == Some(true)),
+            expression: q.string("expression")?,
+            metric,
+        });
+        q.skip(&["label"]);
+        ctx.finish(&q);
+    }
+    Ok(queries)
 }
 
 /// The names of the imported scaling policies `alarm_actions` invokes; other actions (SNS
@@ -118,7 +203,7 @@ fn alarm(
 fn alarm_actions(
     ctx: &mut Ctx<'_>,
     i: usize,
-    f: &mut super::fields::Fields<'_>,
+    f: &mut Fields<'_>,
     policies: &[String],
 ) -> Result<Vec<String>, TerraformError> {
     let path = f.child("alarm_actions");

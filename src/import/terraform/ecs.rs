@@ -42,7 +42,7 @@ pub fn cluster_and_providers(ctx: &mut Ctx<'_>) -> Result<EcsParts, TerraformErr
             "import the plan or state of the configuration that declares your aws_ecs_service resources (with -json of its root module)",
         ));
     }
-    let cluster_name = busiest(&service_clusters);
+    let cluster_name = chosen_cluster(ctx, &service_clusters)?;
     let clusters = ctx.indices("aws_ecs_cluster");
     let cluster_resource = clusters
         .iter()
@@ -124,6 +124,57 @@ fn busiest(service_clusters: &[(usize, String)]) -> String {
         }
     }
     best.map(|(n, _)| n.to_string()).unwrap_or_default()
+}
+
+/// Each cluster services run in, with how many, in document order.
+fn cluster_counts(service_clusters: &[(usize, String)]) -> Vec<(&str, usize)> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for (_, name) in service_clusters {
+        match counts.iter_mut().find(|(n, _)| n == name) {
+            Some(entry) => entry.1 += 1,
+            None => counts.push((name, 1)),
+        }
+    }
+    counts
+}
+
+/// The cluster to simulate: `--cluster` (an error naming the clusters when no service runs in
+/// it), else the one most services run in; when services run in several, the others are named
+/// with the option that imports them.
+fn chosen_cluster(ctx: &mut Ctx<'_>, service_clusters: &[(usize, String)]) -> Result<String, TerraformError> {
+    let counts = cluster_counts(service_clusters);
+    let listed = |counts: &[(&str, usize)]| {
+        counts
+            .iter()
+            .map(|(n, c)| format!("`{n}` ({c} service{})", if *c == 1 { "" } else { "s" }))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (name, why) = match ctx.chosen_cluster.clone() {
+        Some(chosen) if counts.iter().any(|(n, _)| *n == chosen) => (chosen, "chosen with --cluster"),
+        Some(chosen) => {
+            return Err(TerraformError::new(
+                "",
+                format!("no aws_ecs_service runs in cluster `{chosen}`"),
+                format!("--cluster takes a cluster that services run in: {}", listed(&counts)),
+            ));
+        }
+        None => (busiest(service_clusters), "the one most services run in"),
+    };
+    let others: Vec<(&str, usize)> = counts.iter().copied().filter(|(n, _)| *n != name).collect();
+    if !others.is_empty() {
+        let how: Vec<String> = others.iter().map(|(n, _)| format!("--cluster {n}")).collect();
+        ctx.report.ignored(
+            "clusters",
+            "scenario",
+            format!(
+                "a scenario simulates one cluster: `{name}` ({why}); services also run in {}: import them with {}",
+                listed(&others),
+                how.join(" or ")
+            ),
+        );
+    }
+    Ok(name)
 }
 
 /// The cluster of each service: from its `cluster` (a name or an ARN), through the

@@ -87,11 +87,18 @@ impl TerraformError {
     }
 }
 
-/// Imports `terraform show -json` output (of a plan or of the state) read from `file_name`.
+/// Imports `terraform show -json` output (of a plan or of the state) read from `file_name`,
+/// simulating the cluster most services run in.
 pub fn import(text: &str, file_name: &str) -> Result<Imported, ImportError> {
+    import_cluster(text, file_name, None)
+}
+
+/// Imports as `import` does, simulating `cluster` when given (`--cluster`): the services of the
+/// other clusters are listed as ignored, and the clusters are named on stderr.
+pub fn import_cluster(text: &str, file_name: &str, cluster: Option<&str>) -> Result<Imported, ImportError> {
     let into_error = |e: TerraformError| e.into_import_error(file_name, text);
     let show = show::read_show(text).map_err(into_error)?;
     let model = refs::Model::new(show);
-    let (scenario, report) = scenario::build(&model).map_err(into_error)?;
+    let (scenario, report) = scenario::build(&model, cluster).map_err(into_error)?;
     Ok(Imported { scenario, report })
 }

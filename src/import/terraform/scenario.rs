@@ -41,6 +41,8 @@ pub struct Ctx<'m> {
     pub report: ImportReport,
     /// The AWS region, for guessed Availability Zone names.
     pub region: String,
+    /// The cluster to simulate (`--cluster`), when chosen.
+    pub chosen_cluster: Option<String>,
 }
 
 impl<'m> Ctx<'m> {
@@ -129,12 +131,14 @@ impl<'m> Ctx<'m> {
     }
 }
 
-/// The scenario and the report for a document.
-pub fn build(model: &Model) -> Result<(Doc, ImportReport), TerraformError> {
+/// The scenario and the report for a document, simulating `cluster` (by default the cluster
+/// most services run in).
+pub fn build(model: &Model, cluster: Option<&str>) -> Result<(Doc, ImportReport), TerraformError> {
     let mut ctx = Ctx {
         model,
         report: ImportReport::default(),
         region: region(model),
+        chosen_cluster: cluster.map(str::to_string),
     };
     let (groups, zones) = super::compute::auto_scaling_groups(&mut ctx)?;
     let target_groups = super::target_groups::target_groups(&mut ctx)?;
@@ -212,6 +216,7 @@ fn placeholders(doc: &mut Doc, report: &mut ImportReport, services: &super::serv
             family: s.family.clone(),
             desired_count: i64::from(s.desired_count),
             response_time: latency.contains(&s.name),
+            queue: None,
         })
         .collect();
     let origin = Origin {

@@ -4,6 +4,7 @@
 //! shape; unknown references of a plan resolve through its configuration; bad input fails
 //! clearly with exit 2.
 
+mod clusters;
 mod errors;
 mod fixtures;
 mod mappings;

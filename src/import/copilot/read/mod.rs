@@ -3,12 +3,13 @@
 pub mod containers;
 pub mod count;
 pub mod fields;
+pub mod nlb;
 pub mod service;
 
 use self::fields::{Ctx, Problem};
 use super::count::{Count, Keyed};
 use super::manifest::{Deployment, Manifest, WorkloadType};
-use super::tree::Node;
+use super::tree::{Node, Value};
 
 /// Top-level fields every workload may have and ecsim does not model.
 const IGNORED: &[&str] = &[
@@ -28,7 +29,21 @@ const IGNORED: &[&str] = &[
 
 /// Reads the merged manifest `root` (its environment is `ctx.env`).
 pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem>> {
-    let name = root.get("name").and_then(|n| ctx.string(n, "name"));
+    let name = root.get("name").and_then(|n| {
+        let name = ctx.string(n, "name")?;
+        if !is_copilot_name(&name) {
+            let shown: String = name.chars().take(40).collect();
+            let cut = if shown.len() < name.len() { "..." } else { "" };
+            ctx.error(
+                n,
+                "name",
+                format!("`{}{cut}` is not a name Copilot accepts", shown.escape_debug()),
+                Some("a name starts with a letter, has only lower-case letters, digits and hyphens (no two in a row, none at the end) and at most 255 characters".into()),
+            );
+            return None;
+        }
+        Some(name)
+    });
     let kind = read_type(root, ctx);
     let (Some(name), Some(kind)) = (name, kind) else {
         if root.get("name").is_none() {
@@ -44,10 +59,7 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
             modelled.extend(["count", "deployment"]);
             ignored.push("subscribe");
         }
-        WorkloadType::LoadBalancedWebService => {
-            modelled.extend(["count", "deployment", "http"]);
-            ignored.push("nlb");
-        }
+        WorkloadType::LoadBalancedWebService => modelled.extend(["count", "deployment", "http", "nlb"]),
         WorkloadType::BackendService => modelled.extend(["count", "deployment", "http"]),
     }
     ctx.keys(root, "", &modelled, &ignored);
@@ -64,12 +76,17 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
     } else {
         None
     };
-    if kind == WorkloadType::LoadBalancedWebService && http.is_none() {
+    let nlb = if kind == WorkloadType::LoadBalancedWebService {
+        nlb::read_nlb(root, ctx)
+    } else {
+        None
+    };
+    if kind == WorkloadType::LoadBalancedWebService && http.is_none() && nlb.is_none() && root.get("nlb").is_none() {
         ctx.error(
             root,
             "http",
-            "ecsim imports a Load Balanced Web Service behind its ALB: `http` is needed",
-            Some("a service behind an NLB only is not imported yet".into()),
+            "a Load Balanced Web Service needs `http` (an Application Load Balancer) or `nlb` (a Network Load Balancer)",
+            Some("add http.path, or nlb.port".into()),
         );
     }
     let count = if kind.is_service() {
@@ -85,6 +102,11 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
     let job = (kind == WorkloadType::ScheduledJob)
         .then(|| service::read_job(root, ctx))
         .flatten();
+    let topic_queues = if kind == WorkloadType::WorkerService {
+        topic_queues(root)
+    } else {
+        Vec::new()
+    };
     if !ctx.problems.is_empty() {
         return Err(std::mem::take(&mut ctx.problems));
     }
@@ -102,10 +124,24 @@ pub fn read_manifest(root: &Node, ctx: &mut Ctx) -> Result<Manifest, Vec<Problem
         count,
         deployment,
         http,
+        nlb,
         job,
+        topic_queues,
         ignored: std::mem::take(&mut ctx.ignored),
         guesses: std::mem::take(&mut ctx.guesses),
     })
+}
+
+/// Whether `name` is a workload name Copilot accepts (`basicNameValidation`): at most 255
+/// characters, a letter first, then lower-case letters, digits and single hyphens, not last.
+fn is_copilot_name(name: &str) -> bool {
+    name.len() <= 255
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.contains("--")
+        && !name.ends_with('-')
 }
 
 /// `type`, one of the four ecsim imports.
@@ -141,5 +177,65 @@ fn size(root: &Node, key: &str, default: u32, ctx: &mut Ctx) -> Keyed<u32> {
             ctx.origin(n, key),
         ),
         None => Keyed::new(default, format!("{key} (Copilot's default)")),
+    }
+}
+
+/// `subscribe.topics[i]` with a `queue` of its own: the logical id Copilot's template gives that
+/// queue, `<service><name>EventsQueue` with only letters and digits kept (`logicalIDSafe`), the
+/// name of a FIFO topic ending in `fifo` (its SNS topic is `<name>.fifo`).
+fn topic_queues(root: &Node) -> Vec<Keyed<String>> {
+    let Some(Value::Seq(topics)) = root.get("subscribe").and_then(|s| s.get("topics")).map(|t| &t.value) else {
+        return Vec::new();
+    };
+    let safe = |text: &str| text.chars().filter(char::is_ascii_alphanumeric).collect::<String>();
+    topics
+        .iter()
+        .enumerate()
+        .filter_map(|(i, topic)| {
+            let queue = topic.get("queue")?;
+            let fifo = queue
+                .get("fifo")
+                .is_some_and(|f| !matches!(f.text(), Some("false" | "False" | "FALSE")));
+            let name = topic.get("name").and_then(Node::text).unwrap_or("");
+            let service = topic.get("service").and_then(Node::text).unwrap_or("");
+            let suffix = if fifo { "fifo" } else { "" };
+            let id = format!("{}{}{suffix}EventsQueue", safe(service), safe(name));
+            Some(Keyed::new(id, format!("subscribe.topics[{i}].queue")))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::copilot::tree::parse;
+
+    #[test]
+    fn a_topic_with_its_own_queue_names_it_as_copilots_template_does() {
+        let root = parse(
+            "subscribe:\n  topics:\n    - {name: gives-dogs, service: dog_svc}\n    - {name: huskies, service: dogsvc, queue: {timeout: 1s}}\n    - {name: mytopic, service: mytopic, queue: {fifo: true}}\n    - {name: yours, service: y, queue: {fifo: {high_throughput: true}}}\n    - {name: plain, service: p, queue: {fifo: false}}\n",
+        )
+        .expect("valid");
+        let queues: Vec<(String, String)> = topic_queues(&root).into_iter().map(|k| (k.value, k.key)).collect();
+        let expected = [
+            ("dogsvchuskiesEventsQueue", "subscribe.topics[1].queue"),
+            ("mytopicmytopicfifoEventsQueue", "subscribe.topics[2].queue"),
+            ("yyoursfifoEventsQueue", "subscribe.topics[3].queue"),
+            ("pplainEventsQueue", "subscribe.topics[4].queue"),
+        ];
+        let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        assert_eq!(queues, expected);
+        assert!(topic_queues(&parse("name: w\n").expect("valid")).is_empty());
+    }
+
+    #[test]
+    fn names_follow_copilots_rule() {
+        for good in ["fe", "dogworker", "http-autoscaling", "a1-b2"] {
+            assert!(is_copilot_name(good), "{good}");
+        }
+        let long = "a".repeat(256);
+        for bad in ["", "1api", "Api", "api-", "a--b", "api_v2", "dog\u{1d}", long.as_str()] {
+            assert!(!is_copilot_name(bad), "{bad}");
+        }
     }
 }

@@ -13,7 +13,6 @@ const HTTP_IGNORED: &[&str] = &[
     "alias",
     "hosted_zone",
     "allowed_source_ips",
-    "additional_rules",
     "stickiness",
     "redirect_to_https",
     "version",
@@ -46,48 +45,100 @@ pub fn read_http(root: &Node, ctx: &mut Ctx) -> Option<Http> {
         }
         return None;
     }
-    if !ctx.keys(node, "http", HTTP_MODELLED, HTTP_IGNORED) {
+    let mut modelled = HTTP_MODELLED.to_vec();
+    modelled.push("additional_rules");
+    let mut http = read_listener(node, "http", &modelled, ctx)?;
+    if let Some(Value::Seq(rules)) = node.get("additional_rules").map(|r| &r.value) {
+        for (i, rule) in rules.iter().enumerate() {
+            let path = format!("http.additional_rules[{i}]");
+            if let Some(rule) = read_listener(rule, &path, HTTP_MODELLED, ctx) {
+                // The service has one grace period: the main rule's.
+                if let Some(n) = rule_grace(rule_node(node, i)) {
+                    let key = ctx.origin(n, &format!("{path}.healthcheck.grace_period"));
+                    ctx.ignored.push(key);
+                }
+                http.additional_rules.push(rule);
+            }
+        }
+    }
+    Some(http)
+}
+
+/// The `i`th additional rule's node.
+fn rule_node(http: &Node, i: usize) -> Option<&Node> {
+    match &http.get("additional_rules")?.value {
+        Value::Seq(rules) => rules.get(i),
+        _ => None,
+    }
+}
+
+/// A rule's `healthcheck.grace_period`, which Copilot does not use.
+fn rule_grace(rule: Option<&Node>) -> Option<&Node> {
+    rule?.get("healthcheck")?.get("grace_period")
+}
+
+/// A listener rule (`http`, or one of its `additional_rules`) at `path`: its target group's
+/// health check and deregistration delay, and where it sends requests.
+fn read_listener(node: &Node, path: &str, modelled: &[&str], ctx: &mut Ctx) -> Option<Http> {
+    if !ctx.keys(node, path, modelled, HTTP_IGNORED) {
         return None;
     }
-    let path = node
+    let key = |k: &str| join(path, k);
+    let route = node
         .get("path")
-        .and_then(|p| ctx.string(p, "http.path"))
+        .and_then(|p| ctx.string(p, &key("path")))
         .unwrap_or_else(|| "/".into());
-    let deregistration_delay_s = match node.get("deregistration_delay") {
-        Some(n) => Keyed::new(
-            ctx.seconds(n, "http.deregistration_delay")
-                .unwrap_or(DEFAULT_DEREGISTRATION_DELAY_S),
-            ctx.origin(n, "http.deregistration_delay"),
-        ),
-        None => Keyed::new(
-            DEFAULT_DEREGISTRATION_DELAY_S,
-            "http.deregistration_delay (Copilot's default)",
-        ),
-    };
-    let (health_check, grace_period_s) = read_target_health_check(node.get("healthcheck"), ctx);
-    let target_container = node.get("target_container").and_then(|n| {
-        let name = ctx.string(n, "http.target_container")?;
-        Some(Keyed::new(name, ctx.origin(n, "http.target_container")))
-    });
-    let target_port = node.get("target_port").and_then(|n| {
-        let port = ctx.uint(n, "http.target_port", 1, 65_535)? as u16;
-        Some(Keyed::new(port, ctx.origin(n, "http.target_port")))
-    });
+    let deregistration_delay_s = read_deregistration_delay(node, path, ctx);
+    let (health_check, grace_period_s) =
+        read_target_health_check(node.get("healthcheck"), &key("healthcheck"), false, ctx);
+    let (target_container, target_port) = read_target(node, path, ctx);
     Some(Http {
-        path,
+        path: route,
         health_check,
         deregistration_delay_s,
         grace_period_s,
         target_container,
         target_port,
+        additional_rules: Vec::new(),
     })
 }
 
-/// `http.healthcheck`: a path, or a mapping; and its grace period.
-fn read_target_health_check(node: Option<&Node>, ctx: &mut Ctx) -> (TargetHealthCheck, Keyed<u64>) {
-    let path = "http.healthcheck";
+/// `deregistration_delay` of the load balancer rule at `path` (Copilot's default 60 s).
+pub(super) fn read_deregistration_delay(node: &Node, path: &str, ctx: &mut Ctx) -> Keyed<u64> {
+    let key = join(path, "deregistration_delay");
+    match node.get("deregistration_delay") {
+        Some(n) => Keyed::new(
+            ctx.seconds(n, &key).unwrap_or(DEFAULT_DEREGISTRATION_DELAY_S),
+            ctx.origin(n, &key),
+        ),
+        None => Keyed::new(DEFAULT_DEREGISTRATION_DELAY_S, format!("{key} (Copilot's default)")),
+    }
+}
+
+/// `target_container` and `target_port` of the load balancer rule at `path`.
+pub(super) fn read_target(node: &Node, path: &str, ctx: &mut Ctx) -> (Option<Keyed<String>>, Option<Keyed<u16>>) {
+    let key = |k: &str| join(path, k);
+    let container = node.get("target_container").and_then(|n| {
+        let name = ctx.string(n, &key("target_container"))?;
+        Some(Keyed::new(name, ctx.origin(n, &key("target_container"))))
+    });
+    let port = node.get("target_port").and_then(|n| {
+        let port = ctx.uint(n, &key("target_port"), 1, 65_535)? as u16;
+        Some(Keyed::new(port, ctx.origin(n, &key("target_port"))))
+    });
+    (container, port)
+}
+
+/// `http.healthcheck` (a path, or a mapping) or `nlb.healthcheck` (`tcp`: a mapping without
+/// `path` and `success_codes`) at `path`; and its grace period.
+pub(super) fn read_target_health_check(
+    node: Option<&Node>,
+    path: &str,
+    tcp: bool,
+    ctx: &mut Ctx,
+) -> (TargetHealthCheck, Keyed<u64>) {
     let mut check = TargetHealthCheck {
-        path: Keyed::new("/".to_string(), "http.healthcheck (Copilot's default path)"),
+        path: Keyed::new("/".to_string(), format!("{path} (Copilot's default path)")),
         healthy_threshold: None,
         unhealthy_threshold: None,
         interval_s: None,
@@ -96,24 +147,35 @@ fn read_target_health_check(node: Option<&Node>, ctx: &mut Ctx) -> (TargetHealth
     };
     let mut grace = Keyed::new(
         DEFAULT_GRACE_PERIOD_S,
-        "http.healthcheck.grace_period (Copilot's default)",
+        format!("{path}.grace_period (Copilot's default)"),
     );
     let Some(node) = node else { return (check, grace) };
-    if let Value::Scalar { text, .. } = &node.value {
+    if let (Value::Scalar { text, .. }, false) = (&node.value, tcp) {
         check.path = Keyed::new(text.clone(), ctx.origin(node, path));
         return (check, grace);
     }
-    let fields = [
-        "path",
-        "port",
-        "success_codes",
-        "healthy_threshold",
-        "unhealthy_threshold",
-        "interval",
-        "timeout",
-        "grace_period",
-    ];
-    if !ctx.keys(node, path, &fields, &[]) {
+    let fields: &[&str] = if tcp {
+        &[
+            "port",
+            "healthy_threshold",
+            "unhealthy_threshold",
+            "interval",
+            "timeout",
+            "grace_period",
+        ]
+    } else {
+        &[
+            "path",
+            "port",
+            "success_codes",
+            "healthy_threshold",
+            "unhealthy_threshold",
+            "interval",
+            "timeout",
+            "grace_period",
+        ]
+    };
+    if !ctx.keys(node, path, fields, &[]) {
         return (check, grace);
     }
     if let Some(n) = node.get("port") {

@@ -2,6 +2,7 @@
 //! fields (`autoscaling.yml`), with the behavior a metric needs to be simulated.
 
 use super::{Names, from};
+use crate::import::backlog;
 use crate::import::copilot::count::{Autoscaling, ResolvedCooldown, ScalingField, ScalingMetric};
 use crate::import::copilot::manifest::Manifest;
 use crate::import::doc::{Map, Seq};
@@ -172,60 +173,21 @@ fn metric_specification(
                 Map::new().with("messagesPerSecondPerTask", per_task),
                 from(&[&format!("{}.msg_processing_time", field.key)]),
             );
-            report.guess(
-                &field.key,
-                "backlog per task",
-                format!(
-                    "Copilot's Lambda publishes ceil(ApproximateNumberOfMessages / running tasks) every minute, one policy per queue; ecsim tracks ApproximateNumberOfMessagesVisible / RunningTaskCount of one queue, `{queue}`"
-                ),
-            );
+            report.guess(&field.key, "backlog per task", backlog::modelled("EventsQueue", &queue));
+            for topic in &m.topic_queues {
+                report.ignored(
+                    &topic.key,
+                    "target tracking policy",
+                    backlog::left_out(&topic.value, &queue),
+                );
+            }
             (
                 "BacklogPerTask",
                 (
                     "CustomizedMetricSpecification",
-                    backlog_per_task(&queue, names, &m.name),
+                    backlog::metric_specification(&queue, &names.cluster, &m.name),
                 ),
             )
         }
     }
-}
-
-/// `m1 / m2`: visible messages over running tasks (the SQS pattern of reference 11).
-fn backlog_per_task(queue: &str, names: &Names, service: &str) -> Map {
-    let query = |id: &str, namespace: &str, metric: &str, dimensions: Seq, stat: &str| {
-        let metric = Map::new()
-            .with("Namespace", namespace)
-            .with("MetricName", metric)
-            .with("Dimensions", dimensions);
-        Map::new()
-            .with("Id", id)
-            .with("ReturnData", false)
-            .with("MetricStat", Map::new().with("Metric", metric).with("Stat", stat))
-    };
-    let dimension = |n: &str, v: &str| Map::new().with("Name", n).with("Value", v);
-    let metrics = Seq::new()
-        .with(query(
-            "m1",
-            "AWS/SQS",
-            "ApproximateNumberOfMessagesVisible",
-            Seq::new().with(dimension("QueueName", queue)),
-            "Sum",
-        ))
-        .with(query(
-            "m2",
-            "ECS/ContainerInsights",
-            "RunningTaskCount",
-            Seq::new()
-                .with(dimension("ClusterName", &names.cluster))
-                .with(dimension("ServiceName", service)),
-            "Average",
-        ))
-        .with(
-            Map::new()
-                .with("Id", "e1")
-                .with("Expression", "m1 / m2")
-                .with("Label", "backlog per task")
-                .with("ReturnData", true),
-        );
-    Map::new().with("Metrics", metrics)
 }

@@ -3,7 +3,8 @@
 //! rollback alarms, and the target group of `http` with its health check and grace period.
 
 use super::{Names, from};
-use crate::import::copilot::manifest::{Manifest, RollbackAlarms};
+use crate::import::copilot::count::Keyed;
+use crate::import::copilot::manifest::{Manifest, RollbackAlarms, TargetHealthCheck};
 use crate::import::doc::{Map, Seq};
 use crate::import::report::ImportReport;
 
@@ -42,32 +43,85 @@ pub fn service(
     }
     svc.insert("platformVersion", "LATEST");
     svc.insert("deploymentConfiguration", deployment(m, names, alarms, report));
+    let mut balancers = Seq::new();
     if let Some(http) = &m.http {
-        let container = http
-            .target_container
-            .as_ref()
-            .map_or(m.main.name.as_str(), |c| c.value.as_str());
-        let port = http.target_port.as_ref().map(|p| p.value).or_else(|| {
-            std::iter::once(&m.main)
-                .chain(&m.sidecars)
-                .find(|c| c.name == container)
-                .and_then(|c| c.port.as_ref().map(|p| p.value))
-        });
-        let port = port.unwrap_or_else(|| {
-            report.guess("image.port", "port", "no port for the target container: 80 assumed");
-            80
-        });
         svc.insert_commented(
             "healthCheckGracePeriodSeconds",
             http.grace_period_s.value as i64,
             from(&[&http.grace_period_s.key]),
         );
-        let lb = Map::new()
-            .with("targetGroupArn", names.target_group.as_str())
-            .with("containerName", container)
-            .with("containerPort", u32::from(port));
-        svc.insert_commented("loadBalancers", Seq::new().with(lb), "from http");
-        target_groups.push_commented(target_group(m, names, report), "from http");
+        let mut rules = vec![(names.target_group.clone(), http, "http".to_string())];
+        for (i, rule) in http.additional_rules.iter().enumerate() {
+            rules.push((
+                format!("{}-rule{}", names.target_group, i + 1),
+                rule,
+                format!("http.additional_rules[{i}]"),
+            ));
+        }
+        for (group, rule, key) in rules {
+            let target = Target {
+                container: rule.target_container.as_ref(),
+                port: rule.target_port.as_ref(),
+            };
+            balancers.push_commented(load_balancer(m, &group, target, &key, report), from(&[&key]));
+            let check = Check {
+                health_check: &rule.health_check,
+                deregistration_delay_s: &rule.deregistration_delay_s,
+                tcp: false,
+            };
+            target_groups.push_commented(target_group(&group, check, &key, report), from(&[&key]));
+        }
+        if !http.additional_rules.is_empty() {
+            report.guess(
+                "http.additional_rules",
+                "listener rules",
+                format!(
+                    "the service registers in {} target groups, one per rule, each with its health check and deregistration delay; ecsim does not split requests by path: the service's one load is served through `{}`",
+                    http.additional_rules.len() + 1,
+                    names.target_group
+                ),
+            );
+        }
+    }
+    if let Some(nlb) = &m.nlb {
+        if m.http.is_none() {
+            svc.insert_commented(
+                "healthCheckGracePeriodSeconds",
+                nlb.grace_period_s.value as i64,
+                from(&[&nlb.grace_period_s.key]),
+            );
+        }
+        let group = format!("{}-nlb-tg", m.name);
+        let target = Target {
+            container: nlb.target_container.as_ref(),
+            port: nlb.target_port.as_ref(),
+        };
+        balancers.push_commented(load_balancer(m, &group, target, "nlb", report), "from nlb");
+        let check = Check {
+            health_check: &nlb.health_check,
+            deregistration_delay_s: &nlb.deregistration_delay_s,
+            tcp: true,
+        };
+        target_groups.push_commented(target_group(&group, check, "nlb", report), "from nlb");
+        let through = if m.http.is_some() {
+            format!(
+                "ecsim does not split the service's one load between the ALB and the NLB: it is served through `{}`",
+                names.target_group
+            )
+        } else {
+            "ecsim spreads the load's requests over the healthy targets, not connections by flow hash".to_string()
+        };
+        report.guess(
+            &nlb.port.key,
+            "network load balancer",
+            format!(
+                "port {}: the TCP target group `{group}` with its health check and deregistration delay; {through}",
+                nlb.port.value
+            ),
+        );
+    }
+    if !balancers.is_empty() {
+        svc.insert("loadBalancers", balancers);
     }
     report.imported(
         "name, type",
@@ -172,13 +226,52 @@ fn rollback_alarms(m: &Manifest, names: &Names, alarms: &mut Seq, report: &mut I
     written
 }
 
-/// `elasticLoadBalancing.targetGroups[0]`: the health check fields the manifest sets (the ELB
-/// defaults otherwise) and the deregistration delay (Copilot's default 60 s).
-fn target_group(m: &Manifest, names: &Names, report: &mut ImportReport) -> Map {
-    let Some(http) = &m.http else { return Map::new() };
-    let hc = &http.health_check;
-    let mut tg = Map::new().with("TargetGroupName", names.target_group.as_str());
-    tg.insert_commented("HealthCheckPath", hc.path.value.as_str(), from(&[&hc.path.key]));
+/// The container and port a target group sends to, as a rule or `nlb` names them.
+#[derive(Clone, Copy)]
+struct Target<'a> {
+    container: Option<&'a Keyed<String>>,
+    port: Option<&'a Keyed<u16>>,
+}
+
+/// A `loadBalancers` entry: `group` to the target container's port (the rule's `target_port`,
+/// else the container's port, else 80, reported).
+fn load_balancer(m: &Manifest, group: &str, target: Target<'_>, key: &str, report: &mut ImportReport) -> Map {
+    let container = target.container.map_or(m.main.name.as_str(), |c| c.value.as_str());
+    let port = target.port.map(|p| p.value).or_else(|| {
+        std::iter::once(&m.main)
+            .chain(&m.sidecars)
+            .find(|c| c.name == container)
+            .and_then(|c| c.port.as_ref().map(|p| p.value))
+    });
+    let port = port.unwrap_or_else(|| {
+        report.guess(key, "port", "no port for the target container: 80 assumed");
+        80
+    });
+    Map::new()
+        .with("targetGroupArn", group)
+        .with("containerName", container)
+        .with("containerPort", u32::from(port))
+}
+
+/// What a target group checks: the health check fields the manifest sets and the delay.
+#[derive(Clone, Copy)]
+struct Check<'a> {
+    health_check: &'a TargetHealthCheck,
+    deregistration_delay_s: &'a Keyed<u64>,
+    /// An NLB's TCP check: no path or matcher.
+    tcp: bool,
+}
+
+/// An `elasticLoadBalancing.targetGroups` entry: the health check fields the manifest sets (the
+/// ELB defaults otherwise) and the deregistration delay (Copilot's default 60 s).
+fn target_group(name: &str, check: Check<'_>, key: &str, report: &mut ImportReport) -> Map {
+    let hc = check.health_check;
+    let mut tg = Map::new().with("TargetGroupName", name);
+    if check.tcp {
+        tg.insert("Protocol", "TCP");
+    } else {
+        tg.insert_commented("HealthCheckPath", hc.path.value.as_str(), from(&[&hc.path.key]));
+    }
     if let Some(v) = &hc.interval_s {
         tg.insert_commented("HealthCheckIntervalSeconds", v.value as i64, from(&[&v.key]));
     }
@@ -191,28 +284,27 @@ fn target_group(m: &Manifest, names: &Names, report: &mut ImportReport) -> Map {
     if let Some(v) = &hc.unhealthy_threshold {
         tg.insert_commented("UnhealthyThresholdCount", v.value, from(&[&v.key]));
     }
-    if let Some(v) = &hc.success_codes {
+    if let (Some(v), false) = (&hc.success_codes, check.tcp) {
         tg.insert_commented(
             "Matcher",
             Map::new().with("HttpCode", v.value.as_str()),
             from(&[&v.key]),
         );
     }
-    let delay = Map::new()
+    let delay = check.deregistration_delay_s;
+    let attribute = Map::new()
         .with("Key", "deregistration_delay.timeout_seconds")
-        .with("Value", http.deregistration_delay_s.value.to_string());
-    tg.insert_commented(
-        "Attributes",
-        Seq::new().with(delay),
-        from(&[&http.deregistration_delay_s.key]),
-    );
+        .with("Value", delay.value.to_string());
+    tg.insert_commented("Attributes", Seq::new().with(attribute), from(&[&delay.key]));
+    let what = if check.tcp {
+        "TCP health check".to_string()
+    } else {
+        format!("health check {}", hc.path.value)
+    };
     report.imported(
-        "http",
+        key,
         "target group",
-        format!(
-            "`{}`: health check {}, deregistration delay {} s",
-            names.target_group, hc.path.value, http.deregistration_delay_s.value
-        ),
+        format!("`{name}`: {what}, deregistration delay {} s", delay.value),
     );
     tg
 }
