@@ -204,7 +204,7 @@ pub fn finish(result: Result<Imported, ImportError>, format: Format, input: &str
         Err(message) => {
             eprint!("{message}");
             eprintln!(
-                "error: the scenario imported from {input} does not load: this is a bug of ecsim import; please report it with the input file"
+                "error: the scenario imported from {input} does not load; the errors above name the fields ecsim refuses. Most often the input holds a value AWS would refuse too (fix it there and import again); if the input deploys on AWS as it is, this is a bug of ecsim import: please report it with the input file"
             );
             EXIT_BAD_INPUT
         }
