@@ -14,6 +14,7 @@ mod autoscaling;
 mod behavior;
 pub mod charts;
 mod customized_metric;
+mod deployment_configuration;
 pub mod diag;
 mod event_bridge;
 mod event_patterns;
@@ -220,7 +221,7 @@ fn read_top(
         &autoscaling::Context::new(&ecs.cluster_name, &ecs.services, &ecs.target_groups, &behavior),
         d,
     );
-    services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
+    deployment_configuration::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
     let event_bridge_context = event_bridge::Context {
         task_definitions: &ecs.task_definitions,
         providers: &ecs.providers,

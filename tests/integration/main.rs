@@ -46,6 +46,7 @@ mod scenarios;
 mod schema;
 mod schema_validator;
 mod simulation_steps;
+mod strategy_validation;
 mod support;
 mod sweep;
 mod sweep_jobs;
