@@ -472,11 +472,14 @@ fn every_event_kind_of_the_trace_is_listed() {
             | EventKind::RollbackStarted
             | EventKind::DeploymentStalled
             | EventKind::DeploymentTaskFailed
+            | EventKind::DeploymentStage
+            | EventKind::TrafficShifted
+            | EventKind::LifecycleHook
             | EventKind::TaskStartThrottled
             | EventKind::ScaleInBlocked => {}
         }
     }
-    assert_eq!(EVENT_KINDS.len(), 23);
+    assert_eq!(EVENT_KINDS.len(), 26);
 }
 
 #[test]

@@ -35,6 +35,9 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::RollbackStarted,
     EventKind::DeploymentStalled,
     EventKind::DeploymentTaskFailed,
+    EventKind::DeploymentStage,
+    EventKind::TrafficShifted,
+    EventKind::LifecycleHook,
     EventKind::TaskStartThrottled,
     EventKind::ScaleInBlocked,
 ];

@@ -400,6 +400,9 @@ mod tests {
             queue_depth: None,
             oldest_message_age_s: None,
             latency: None,
+            new_revision_weight_pct: 100.0,
+            new_revision_served_requests: 0.0,
+            target_5xx_requests: 0.0,
         };
         let mut accepted = 0;
         while sink.service_row(&row).is_ok() {

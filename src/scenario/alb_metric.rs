@@ -232,12 +232,6 @@ pub fn target_group_service(
         );
         return None;
     }
-    if metric == AlbMetric::TargetHttp5xx {
-        d.not_yet_simulated.push(format!(
-            "{} of target group {name}: simulated targets never answer with a 5XX, so the metric never has a datapoint; requests that time out are 504s of the load balancer, HTTPCode_ELB_5XX_Count",
-            metric.name()
-        ));
-    }
     Some(ServiceIdx(service))
 }
 
