@@ -2,6 +2,7 @@
 
 pub mod charts;
 mod csv_sink;
+mod deployment_summary;
 mod job_summary;
 mod percentiles;
 pub mod report;

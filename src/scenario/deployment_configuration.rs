@@ -1,6 +1,6 @@
 //! `deploymentConfiguration` of CreateService and UpdateService: the rolling bounds, the circuit
 //! breaker, deployment alarms, and the strategy (ROLLING, BLUE_GREEN, LINEAR, CANARY) with its
-//! traffic-shift configuration, bake time and lifecycle hooks (docs/deployment-strategies.md).
+//! traffic-shift configuration, bake time and lifecycle hooks (reference 8.7).
 
 use super::diag::{Declared, Diagnostics, closest};
 use super::reader::{Obj, object};

@@ -197,7 +197,10 @@ pub fn read_service_load_balancers(
             .and_then(|a| read_advanced_configuration(a, &lb.child("advancedConfiguration"), target_groups, d));
         lb.ignore(&["loadBalancerName"]);
         lb.finish(d);
-        let complete = advanced.as_ref().is_some_and(|a| a.production_listener_rule.is_some());
+        // What the item says, whether or not its target groups resolve (an unknown group is its
+        // own error); an item with an error of its own is not also incomplete.
+        let says = |key: &str| item.get("advancedConfiguration").and_then(|a| a.get(key)).is_some();
+        let complete = (says("alternateTargetGroupArn") && says("productionListenerRule")) || d.failed_under(&p);
         out.items.push((item.loc, p.clone(), complete));
         let Some(arn) = arn else { continue };
         let name = name_in_arn(&arn).unwrap_or(arn);

@@ -35,6 +35,13 @@ pub enum EventDetail {
         /// The CloudWatch alarm that failed it; empty for the circuit breaker.
         name: String,
     },
+    /// A BLUE_GREEN, LINEAR or CANARY deployment entered a lifecycle stage (`deployment_stage`).
+    Stage {
+        /// The deployment's strategy.
+        strategy: StrategyCause,
+        /// The stage, as AWS spells it (`PRODUCTION_TRAFFIC_SHIFT`).
+        stage: String,
+    },
     /// A fault was injected (`fault`) or ended (`fault_recovered`).
     Fault {
         /// Which fault.
@@ -109,6 +116,18 @@ causes! {
 }
 
 causes! {
+    /// The strategy of a traffic-shifting deployment, spelled as AWS spells it.
+    StrategyCause {
+        /// `BLUE_GREEN`.
+        BlueGreen => "BLUE_GREEN",
+        /// `LINEAR`.
+        Linear => "LINEAR",
+        /// `CANARY`.
+        Canary => "CANARY",
+    }
+}
+
+causes! {
     /// Which fault.
     FaultCause {
         /// `failInstances` of a whole Availability Zone: it fails for good.
@@ -165,6 +184,11 @@ impl EventDetail {
                 name,
                 ..Default::default()
             },
+            Some(EventDetail::Stage { strategy, stage }) => DetailCells {
+                cause: strategy.as_str(),
+                name: stage,
+                ..Default::default()
+            },
         }
     }
 
@@ -188,6 +212,9 @@ impl EventDetail {
         }
         if let Some(cause) = FaultCause::parse(cells.cause) {
             return Ok(Some(EventDetail::Fault { cause, name }));
+        }
+        if let Some(strategy) = StrategyCause::parse(cells.cause) {
+            return Ok(Some(EventDetail::Stage { strategy, stage: name }));
         }
         Err(format!("unknown cause `{}`", cells.cause))
     }
@@ -213,6 +240,10 @@ pub(crate) fn every_detail() -> Vec<EventDetail> {
         cause,
         name: "us-east-1b".into(),
     }));
+    all.extend(StrategyCause::ALL.iter().map(|&strategy| EventDetail::Stage {
+        strategy,
+        stage: "BAKE_TIME".into(),
+    }));
     all
 }
 
@@ -234,6 +265,7 @@ mod tests {
         let mut all: Vec<&str> = DesiredCause::ALL.iter().map(|c| c.as_str()).collect();
         all.extend(FailureCause::ALL.iter().map(|c| c.as_str()));
         all.extend(FaultCause::ALL.iter().map(|c| c.as_str()));
+        all.extend(StrategyCause::ALL.iter().map(|c| c.as_str()));
         let count = all.len();
         all.sort_unstable();
         all.dedup();

@@ -1,5 +1,5 @@
 //! Issue 19: `deploymentConfiguration.strategy` BLUE_GREEN, LINEAR and CANARY as AWS validates
-//! them (docs/deployment-strategies.md): ranges, defaults, the load balancer's
+//! them (reference 8.7): ranges, defaults, the load balancer's
 //! `advancedConfiguration`, the deployment controller, and the same in `updateService`.
 
 use ecsim::sim::SimDuration;

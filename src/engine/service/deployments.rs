@@ -42,6 +42,9 @@ pub(in crate::engine) struct DeploymentRun {
     /// The stages and traffic weights of a BLUE_GREEN, LINEAR or CANARY deployment (`None`:
     /// rolling, and every rollback).
     pub shift: Option<Box<super::traffic_shift::ShiftRun>>,
+    /// The rollback of a traffic-shifting deployment: complete only once green's tasks have
+    /// stopped (A19), not when they start stopping.
+    pub await_old_stopped: bool,
 }
 
 impl World<'_> {
@@ -93,6 +96,7 @@ impl World<'_> {
             desired_at_start: s.desired,
             healthy_at_start: s.healthy,
             shift: None,
+            await_old_stopped: false,
         });
         let name = self.spec.services[service].name.clone();
         let config = &self.services[service].deployment_config;
@@ -156,7 +160,11 @@ impl World<'_> {
         self.log_task_list(service, "stopped", &stopping, sink)?;
         self.place_waiting_tasks(service, sink)?;
         let name = self.spec.services[service].name.clone();
-        if step.complete && !failed {
+        let awaiting = self.services[service]
+            .deployment
+            .as_ref()
+            .is_some_and(|d| d.await_old_stopped && self.tasks_of_other_deployments_left(service) > 0);
+        if step.complete && !failed && !awaiting {
             let run = self.services[service]
                 .deployment
                 .take()

@@ -16,7 +16,7 @@ use crate::policy::deployment::{
 };
 use crate::sim::{ServiceIdx, SimDuration};
 use crate::spec::{DeploymentStrategy, LifecycleStage};
-use crate::trace::{EventDetail, EventKind, SinkError, TraceSink};
+use crate::trace::{EventDetail, EventKind, SinkError, StrategyCause, TraceSink};
 
 /// What the current stage waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -152,7 +152,12 @@ impl World<'_> {
             (self.shift(service).expect("shifting").stage, run.number)
         };
         let name = self.spec.services[service].name.clone();
-        self.log(
+        let strategy = match self.shift(service).expect("shifting").strategy {
+            DeploymentStrategy::Linear { .. } => StrategyCause::Linear,
+            DeploymentStrategy::Canary { .. } => StrategyCause::Canary,
+            _ => StrategyCause::BlueGreen,
+        };
+        self.log_detail(
             sink,
             EventKind::DeploymentStage,
             name.clone(),
@@ -160,6 +165,10 @@ impl World<'_> {
                 "(service {name}) deployment ecs-svc/{number}: lifecycle stage {}.",
                 stage.as_str()
             ),
+            EventDetail::Stage {
+                strategy,
+                stage: stage.as_str().to_string(),
+            },
         )?;
         match stage_end(stage) {
             StageEnd::GreenHealthy => {
@@ -346,7 +355,7 @@ impl World<'_> {
         };
         let blue = FULL_WEIGHT_PERMILLE - green;
         let step = match (which, shift.steps.len()) {
-            ("production", n) if n > 1 => format!(" (step {} of {n})", shift.step),
+            ("production", n) if n > 1 && green > 0 => format!(" (step {} of {n})", shift.step),
             _ => String::new(),
         };
         self.log(
@@ -420,7 +429,7 @@ impl World<'_> {
     }
 
     /// Tasks of older deployments not yet STOPPED.
-    fn tasks_of_other_deployments_left(&self, service: ServiceIdx) -> usize {
+    pub(in crate::engine) fn tasks_of_other_deployments_left(&self, service: ServiceIdx) -> usize {
         let s = &self.services[service];
         s.tasks
             .iter()
@@ -537,6 +546,7 @@ impl World<'_> {
             desired_at_start: s.desired,
             healthy_at_start: s.healthy,
             shift: None,
+            await_old_stopped: true,
         });
         let name = self.spec.services[service].name.clone();
         let label = self.tasks.labels[blue_revision].clone();

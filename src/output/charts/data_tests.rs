@@ -58,6 +58,7 @@ fn what_the_csv_sink_writes_reads_back_as_the_same_values() {
         EventDetail::Deployment { .. } => EventKind::DeploymentStarted,
         EventDetail::DeploymentFailed { .. } => EventKind::DeploymentFailed,
         EventDetail::Fault { .. } => EventKind::Fault,
+        EventDetail::Stage { .. } => EventKind::DeploymentStage,
     };
     let mut records: Vec<EventRecord> = every_detail()
         .into_iter()

@@ -7,6 +7,7 @@ mod circuit_breaker;
 mod health;
 mod rolling;
 mod stages;
+mod strategy;
 mod traffic_shift;
 
 pub use bounds::{
@@ -24,4 +25,5 @@ pub use rolling::{RollingState, RollingStep, rolling_step};
 pub use stages::{
     RollbackPlan, StageEnd, green_task_count, next_stage, peak_task_count, rollback_plan, stage_end, stage_table,
 };
+pub use strategy::{DeploymentStrategy, LifecycleStage};
 pub use traffic_shift::{FULL_WEIGHT_PERMILLE, ShiftStep, production_shift_steps, shift_duration, split_by_weight};

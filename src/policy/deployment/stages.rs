@@ -2,7 +2,7 @@
 //! their order, what ends each besides its hooks, what a failure at each undoes, and the
 //! capacity the green revision holds.
 
-use crate::spec::{DeploymentStrategy, LifecycleStage};
+use super::strategy::{DeploymentStrategy, LifecycleStage};
 
 /// What ends a stage once its hooks have succeeded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! The production traffic schedule of a BLUE_GREEN, LINEAR or CANARY deployment (reference 8.7):
 //! the green revision's weight after each step, in tenths of a percent, and the bake after it.
 
+use super::strategy::DeploymentStrategy;
 use crate::sim::SimDuration;
-use crate::spec::DeploymentStrategy;
 
 /// All production traffic, in tenths of a percent.
 pub const FULL_WEIGHT_PERMILLE: u32 = 1000;
