@@ -52,5 +52,6 @@ mod sweep;
 mod sweep_jobs;
 mod tidy;
 mod trace_selection;
+mod traffic_shift;
 mod typo_cascade;
 mod untrusted_input;
