@@ -213,3 +213,29 @@ fn the_circuit_breaker_fails_scale_up_and_blue_keeps_serving() {
         "no traffic ever reached green: {weights:?}"
     );
 }
+
+#[test]
+fn an_update_service_on_the_timeline_switches_a_rolling_service_to_canary() {
+    let text = scenario("{strategy: ROLLING}", "", 1).replace(
+        "updateService: {service: web, taskDefinition: \"web:2\"}",
+        "updateService: {service: web, taskDefinition: \"web:2\", deploymentConfiguration: {strategy: CANARY, canaryConfiguration: {canaryPercent: 20.0, canaryBakeTimeInMinutes: 1}}}",
+    );
+    let out = run_to_strings(&load_text("ok.yaml", &text).expect("loads"));
+    let started = messages(&out.events, "deployment_started");
+    assert!(started[0].contains("CANARY deployment ecs-svc/2"), "{started:?}");
+    assert_eq!(
+        column(&out.events, "cause", Some(("kind", "deployment_stage")))
+            .iter()
+            .filter(|c| *c == "CANARY")
+            .count(),
+        9
+    );
+    let weights = column(&out.services, "new_revision_weight_pct", None);
+    assert!(weights.iter().any(|w| w == "20"), "{weights:?}");
+    // Peak: 4 blue beside 4 green.
+    let running: Vec<u32> = column(&out.services, "running", None)
+        .iter()
+        .map(|v| v.parse().expect("count"))
+        .collect();
+    assert_eq!(running.iter().max(), Some(&8));
+}
