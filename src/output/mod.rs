@@ -7,6 +7,7 @@ mod job_summary;
 mod percentiles;
 pub mod report;
 mod report_activities;
+mod report_deployments;
 mod report_events;
 mod report_jobs;
 mod summary;
