@@ -115,6 +115,8 @@ pub enum Event {
     DeploymentTimer {
         /// The service.
         service: ServiceIdx,
+        /// The deployment's number (`ecs-svc/<n>`): a later deployment ignores the timer.
+        deployment: u32,
         /// The deployment's timer generation when it was set.
         generation: u32,
     },

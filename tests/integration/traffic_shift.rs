@@ -239,3 +239,30 @@ fn an_update_service_on_the_timeline_switches_a_rolling_service_to_canary() {
         .collect();
     assert_eq!(running.iter().max(), Some(&8));
 }
+
+#[test]
+fn a_second_deployment_during_a_canary_bake_takes_over_without_stale_timers() {
+    let config = "{strategy: CANARY, canaryConfiguration: {canaryPercent: 10.0, canaryBakeTimeInMinutes: 10}, bakeTimeInMinutes: 1}";
+    let text = scenario(config, "", 1)
+        + "  - {at: 6m, updateService: {service: web, taskDefinition: \"web:1\", forceNewDeployment: true}}\n";
+    let out = run_to_strings(&load_text("ok.yaml", &text).expect("loads"));
+    let started = messages(&out.events, "deployment_started");
+    assert_eq!(started.len(), 2, "{started:?}");
+    // The first deployment's canary bake would have ended at about 14 minutes; nothing of it
+    // fires after the second one started: one completion, of ecs-svc/3.
+    let completed = messages(&out.events, "deployment_completed");
+    assert_eq!(completed.len(), 1, "{completed:?}");
+    assert!(completed[0].contains("ecs-svc/3"), "{completed:?}");
+    let tasks = column(&out.tasks, "task_definition", Some(("stop_reason", "")));
+    assert_eq!(tasks.len(), 4);
+    assert!(tasks.iter().all(|t| t == "web:1"), "{tasks:?}");
+    // The second deployment's canary bake lasts its full 10 minutes.
+    let shifts: Vec<(f64, String)> = column(&out.events, "time_s", Some(("kind", "traffic_shifted")))
+        .iter()
+        .map(|t| t.parse().expect("number"))
+        .zip(messages(&out.events, "traffic_shifted"))
+        .filter(|(_, m)| m.contains("ecs-svc/3") && m.contains("production"))
+        .collect();
+    assert_eq!(shifts.len(), 2, "{shifts:?}");
+    assert!((shifts[1].0 - shifts[0].0 - 600.0).abs() < 1e-6, "{shifts:?}");
+}

@@ -218,7 +218,15 @@ impl World<'_> {
         run.timer += 1;
         let generation = run.timer;
         let duration = self.spec.behavior.deployment.lifecycle_hook_duration;
-        self.schedule_in(duration, Event::DeploymentTimer { service, generation });
+        let deployment = self.services[service].deployment_number;
+        self.schedule_in(
+            duration,
+            Event::DeploymentTimer {
+                service,
+                deployment,
+                generation,
+            },
+        );
         Ok(())
     }
 
@@ -236,19 +244,29 @@ impl World<'_> {
         run.wait = ShiftWait::Bake;
         run.timer += 1;
         let generation = run.timer;
-        self.schedule_in(bake, Event::DeploymentTimer { service, generation });
+        let deployment = self.services[service].deployment_number;
+        self.schedule_in(
+            bake,
+            Event::DeploymentTimer {
+                service,
+                deployment,
+                generation,
+            },
+        );
         Ok(())
     }
 
-    /// A stage's hooks returned, or a bake ended.
+    /// A stage's hooks returned, or a bake ended (a timer of an earlier deployment, or of an
+    /// earlier wait of this one, is stale and dropped).
     pub fn on_deployment_timer(
         &mut self,
         service: ServiceIdx,
+        deployment: u32,
         generation: u32,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let Some(run) = self.shift(service) else { return Ok(()) };
-        if run.timer != generation {
+        if run.timer != generation || self.services[service].deployment_number != deployment {
             return Ok(());
         }
         match run.wait {
