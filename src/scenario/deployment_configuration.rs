@@ -1,15 +1,15 @@
 //! `deploymentConfiguration` of CreateService and UpdateService: the rolling bounds, the circuit
 //! breaker, deployment alarms, and the strategy (ROLLING, BLUE_GREEN, LINEAR, CANARY) with its
-//! traffic-shift configuration, bake time and lifecycle hooks (reference 8.7).
+//! traffic-shift configuration, bake time and lifecycle hooks (reference 8.7); what fails a
+//! deployment is `deployment_failures`.
 
-use super::diag::{Declared, Diagnostics, closest};
+use super::diag::{Diagnostics, closest};
 use super::reader::{Obj, object};
-use super::yaml::{Loc, Node, Value};
+use super::yaml::{Loc, Node};
 use crate::sim::SimDuration;
 use crate::spec::{
-    AlarmSpec, CircuitBreakerSpec, DEFAULT_CANARY_BAKE_MINUTES, DEFAULT_CANARY_PERMILLE,
-    DEFAULT_LINEAR_STEP_BAKE_MINUTES, DEFAULT_LINEAR_STEP_PERMILLE, DeploymentAlarmsSpec, DeploymentConfiguration,
-    DeploymentStrategy, FailureThreshold, LifecycleHookSpec, LifecycleStage, ServiceSpec,
+    DEFAULT_CANARY_BAKE_MINUTES, DEFAULT_CANARY_PERMILLE, DEFAULT_LINEAR_STEP_BAKE_MINUTES,
+    DEFAULT_LINEAR_STEP_PERMILLE, DeploymentConfiguration, DeploymentStrategy, LifecycleHookSpec, LifecycleStage,
 };
 
 /// The values of `strategy`.
@@ -47,10 +47,11 @@ pub(super) fn read_deployment_configuration(o: &mut Obj<'_>, d: &mut Diagnostics
     config.minimum_healthy_percent = min.map_or(100, |v| v as u32);
     config.maximum_percent = max.map_or(200, |v| v as u32);
     if let Some(cb) = dc.field("deploymentCircuitBreaker") {
-        config.circuit_breaker = read_circuit_breaker(cb, &dc.child("deploymentCircuitBreaker"), d);
+        config.circuit_breaker =
+            super::deployment_failures::read_circuit_breaker(cb, &dc.child("deploymentCircuitBreaker"), d);
     }
     if let Some(a) = dc.field("alarms") {
-        config.alarms = read_deployment_alarms(a, &dc.child("alarms"), d);
+        config.alarms = super::deployment_failures::read_deployment_alarms(a, &dc.child("alarms"), d);
     }
     let strategy_loc = dc.key_loc("strategy");
     let strategy = dc.one_of("strategy", STRATEGIES, d).unwrap_or("ROLLING");
@@ -313,120 +314,4 @@ fn read_stage(n: &Node, path: &str, d: &mut Diagnostics) -> Option<LifecycleStag
             None
         }
     }
-}
-
-/// `alarms`; `None` unless `enable` is true. The names are resolved against `cloudWatch.alarms`
-/// later (`resolve_deployment_alarms`), once the alarms are read.
-fn read_deployment_alarms(node: &Node, path: &str, d: &mut Diagnostics) -> Option<DeploymentAlarmsSpec> {
-    let mut a = object(node, path, d)?;
-    let mut names = Vec::new();
-    let empty_list = a
-        .field("alarmNames")
-        .is_some_and(|n| matches!(&n.value, Value::Seq(v) if v.is_empty()));
-    let what = "the CloudWatch alarms (from cloudWatch.alarms) that fail a deployment";
-    for (p, n) in a.required_list("alarmNames", what, d) {
-        if let Some(name) = super::reader::as_string(n, &p, d) {
-            names.push(name);
-        }
-    }
-    if empty_list {
-        d.error(
-            a.key_loc("alarmNames"),
-            &a.child("alarmNames"),
-            "alarmNames lists no alarm",
-            None,
-        );
-    }
-    let enable = a.required_boolean("enable", "true or false", d);
-    let rollback = a.required_boolean("rollback", "true or false", d);
-    a.finish(d);
-    enable?.then_some(DeploymentAlarmsSpec {
-        alarm_names: names,
-        alarms: Vec::new(),
-        rollback: rollback.unwrap_or(false),
-    })
-}
-
-/// Resolves every service's `deploymentConfiguration.alarms.alarmNames` against the scenario's
-/// `cloudWatch.alarms`: an unknown name is an error at its place, with the nearest alarm name.
-pub fn resolve_deployment_alarms(
-    node: Option<&Node>,
-    services: &mut [ServiceSpec],
-    alarms: &[AlarmSpec],
-    d: &mut Diagnostics,
-) {
-    let Some(Value::Seq(items)) = node.map(|n| &n.value) else {
-        return;
-    };
-    let mut by_name = std::collections::BTreeMap::new();
-    for (k, s) in services.iter().enumerate() {
-        by_name.entry(s.name.clone()).or_insert(k);
-    }
-    for (i, item) in items.iter().enumerate() {
-        let Some(Value::Scalar { text: name, .. }) = item.get("serviceName").map(|n| &n.value) else {
-            continue;
-        };
-        let Some(&k) = by_name.get(name) else {
-            continue;
-        };
-        let service = &mut services[k];
-        let Some(spec) = service.deployment.alarms.as_mut() else {
-            continue;
-        };
-        let Some(Value::Seq(names)) = item
-            .get("deploymentConfiguration")
-            .and_then(|n| n.get("alarms"))
-            .and_then(|n| n.get("alarmNames"))
-            .map(|n| &n.value)
-        else {
-            continue;
-        };
-        for (j, n) in names.iter().enumerate() {
-            let Value::Scalar { text: alarm, .. } = &n.value else {
-                continue;
-            };
-            match alarms.iter().position(|a| a.name == *alarm) {
-                Some(a) => spec.alarms.push(a),
-                None if d.unread.covers(Declared::Alarm, alarm) => {}
-                None => {
-                    let help = closest(alarm, alarms.iter().map(|a| a.name.as_str()))
-                        .map(|c| format!("did you mean `{c}`?"))
-                        .or_else(|| Some("name an alarm defined in cloudWatch.alarms".into()));
-                    d.error(
-                        n.loc,
-                        &format!("ecs.services[{i}].deploymentConfiguration.alarms.alarmNames[{j}]"),
-                        format!("no CloudWatch alarm named `{alarm}` in cloudWatch.alarms"),
-                        help,
-                    );
-                }
-            }
-        }
-    }
-}
-
-/// `deploymentCircuitBreaker`; `None` unless `enable` is true.
-fn read_circuit_breaker(node: &Node, path: &str, d: &mut Diagnostics) -> Option<CircuitBreakerSpec> {
-    let mut c = object(node, path, d)?;
-    let enable = c.required_boolean("enable", "true or false", d);
-    let rollback = c.required_boolean("rollback", "true or false", d);
-    let reset = c.boolean("resetOnHealthyTask", d).unwrap_or(true);
-    let mut threshold = FailureThreshold::BoundedPercent(50.0);
-    if let Some(t) = c.field("thresholdConfiguration") {
-        if let Some(mut tc) = object(t, &c.child("thresholdConfiguration"), d) {
-            let kind = tc.one_of("type", &["BOUNDED_PERCENT", "UNBOUNDED_PERCENT", "COUNT"], d);
-            let value = tc.number("value", 0.0, 100_000.0, d);
-            tc.finish(d);
-            threshold = match (kind.unwrap_or("BOUNDED_PERCENT"), value.unwrap_or(50.0)) {
-                ("COUNT", v) => FailureThreshold::Count(v.max(1.0) as u32),
-                ("UNBOUNDED_PERCENT", v) => FailureThreshold::UnboundedPercent(v),
-                (_, v) => FailureThreshold::BoundedPercent(v),
-            };
-        }
-    }
-    c.finish(d);
-    enable?.then_some(CircuitBreakerSpec {
-        rollback: rollback.unwrap_or(false),
-        reset_on_healthy_task: reset,
-        threshold,
-    })
 }

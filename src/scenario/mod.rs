@@ -15,6 +15,7 @@ mod behavior;
 pub mod charts;
 mod customized_metric;
 mod deployment_configuration;
+mod deployment_failures;
 pub mod diag;
 mod event_bridge;
 mod event_patterns;
@@ -221,7 +222,7 @@ fn read_top(
         &autoscaling::Context::new(&ecs.cluster_name, &ecs.services, &ecs.target_groups, &behavior),
         d,
     );
-    deployment_configuration::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
+    deployment_failures::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
     let event_bridge_context = event_bridge::Context {
         task_definitions: &ecs.task_definitions,
         providers: &ecs.providers,

@@ -12,5 +12,6 @@ pub(super) mod revision_serving;
 pub(super) mod scheduler;
 mod state;
 pub(super) mod traffic_shift;
+mod traffic_shift_tasks;
 
 pub(in crate::engine) use state::ServiceState;
