@@ -42,6 +42,13 @@ pub enum EventDetail {
         /// The stage, as AWS spells it (`PRODUCTION_TRAFFIC_SHIFT`).
         stage: String,
     },
+    /// A deployment lifecycle hook returned (`lifecycle_hook`).
+    Hook {
+        /// The `hookStatus` it returned.
+        status: HookCause,
+        /// Its `hookTargetArn`.
+        target: String,
+    },
     /// A fault was injected (`fault`) or ended (`fault_recovered`).
     Fault {
         /// Which fault.
@@ -128,6 +135,16 @@ causes! {
 }
 
 causes! {
+    /// The `hookStatus` a lifecycle hook returned.
+    HookCause {
+        /// `SUCCEEDED`: the deployment goes on.
+        Succeeded => "SUCCEEDED",
+        /// `FAILED`: the deployment rolls back.
+        Failed => "FAILED",
+    }
+}
+
+causes! {
     /// Which fault.
     FaultCause {
         /// `failInstances` of a whole Availability Zone: it fails for good.
@@ -184,6 +201,11 @@ impl EventDetail {
                 name,
                 ..Default::default()
             },
+            Some(EventDetail::Hook { status, target }) => DetailCells {
+                cause: status.as_str(),
+                name: target,
+                ..Default::default()
+            },
             Some(EventDetail::Stage { strategy, stage }) => DetailCells {
                 cause: strategy.as_str(),
                 name: stage,
@@ -213,6 +235,9 @@ impl EventDetail {
         if let Some(cause) = FaultCause::parse(cells.cause) {
             return Ok(Some(EventDetail::Fault { cause, name }));
         }
+        if let Some(status) = HookCause::parse(cells.cause) {
+            return Ok(Some(EventDetail::Hook { status, target: name }));
+        }
         if let Some(strategy) = StrategyCause::parse(cells.cause) {
             return Ok(Some(EventDetail::Stage { strategy, stage: name }));
         }
@@ -240,6 +265,10 @@ pub(crate) fn every_detail() -> Vec<EventDetail> {
         cause,
         name: "us-east-1b".into(),
     }));
+    all.extend(HookCause::ALL.iter().map(|&status| EventDetail::Hook {
+        status,
+        target: "arn:aws:lambda:us-east-1:1:function:check".into(),
+    }));
     all.extend(StrategyCause::ALL.iter().map(|&strategy| EventDetail::Stage {
         strategy,
         stage: "BAKE_TIME".into(),
@@ -266,6 +295,7 @@ mod tests {
         all.extend(FailureCause::ALL.iter().map(|c| c.as_str()));
         all.extend(FaultCause::ALL.iter().map(|c| c.as_str()));
         all.extend(StrategyCause::ALL.iter().map(|c| c.as_str()));
+        all.extend(HookCause::ALL.iter().map(|c| c.as_str()));
         let count = all.len();
         all.sort_unstable();
         all.dedup();

@@ -13,7 +13,7 @@ pub mod summary;
 
 #[cfg(test)]
 pub(crate) use event_detail::every_detail;
-pub use event_detail::{DesiredCause, DetailCells, EventDetail, FailureCause, FaultCause, StrategyCause};
+pub use event_detail::{DesiredCause, DetailCells, EventDetail, FailureCause, FaultCause, HookCause, StrategyCause};
 pub use jobs::{JobOutcome, JobRecord, JobTraceRow};
 
 use crate::workload::{IntervalLatency, RunLatency};

@@ -16,7 +16,7 @@ use crate::policy::deployment::{
 };
 use crate::sim::{ServiceIdx, SimDuration};
 use crate::spec::{DeploymentStrategy, LifecycleStage};
-use crate::trace::{EventDetail, EventKind, SinkError, StrategyCause, TraceSink};
+use crate::trace::{EventDetail, EventKind, HookCause, SinkError, StrategyCause, TraceSink};
 
 /// What the current stage waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -295,8 +295,8 @@ impl World<'_> {
         let mut failed = None;
         for target in targets {
             let fails = p > 0.0 && self.services[service].hook_rng.random::<f64>() < p;
-            let status = if fails { "FAILED" } else { "SUCCEEDED" };
-            self.log(
+            let status = if fails { HookCause::Failed } else { HookCause::Succeeded };
+            self.log_detail(
                 sink,
                 EventKind::LifecycleHook,
                 name.clone(),
@@ -304,6 +304,10 @@ impl World<'_> {
                     "(service {name}) lifecycle hook {target} at {} returned hookStatus {status} after {took}.",
                     stage.as_str()
                 ),
+                EventDetail::Hook {
+                    status,
+                    target: target.clone(),
+                },
             )?;
             if fails && failed.is_none() {
                 failed = Some(target);

@@ -59,6 +59,7 @@ fn what_the_csv_sink_writes_reads_back_as_the_same_values() {
         EventDetail::DeploymentFailed { .. } => EventKind::DeploymentFailed,
         EventDetail::Fault { .. } => EventKind::Fault,
         EventDetail::Stage { .. } => EventKind::DeploymentStage,
+        EventDetail::Hook { .. } => EventKind::LifecycleHook,
     };
     let mut records: Vec<EventRecord> = every_detail()
         .into_iter()
