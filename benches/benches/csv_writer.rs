@@ -55,6 +55,9 @@ fn service_row(i: u64, name: &str) -> ServiceRow<'_> {
         oldest_message_age_s: i.is_multiple_of(4).then_some(f * 0.25),
         latency: None,
         provisioning: (i % 3).min(1) as u32,
+        new_revision_weight_pct: 100.0,
+        new_revision_served_requests: 0.0,
+        target_5xx_requests: 0.0,
     }
 }
 

@@ -145,6 +145,7 @@ pub fn large_spec(days: u64) -> Spec {
             uses_launch_type: false,
             deployment: Default::default(),
             target_groups: Vec::new(),
+            advanced_configurations: Vec::new(),
             health_check_grace_period: ecsim::sim::SimDuration::from_secs(0),
             placement_strategy: vec![],
             placement_constraints: vec![],

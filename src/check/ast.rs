@@ -137,6 +137,8 @@ pub enum Figure {
     Deployments(Option<String>),
     /// `deployment_duration_s(SERVICE)`: the longest deployment of the service, seconds.
     DeploymentDurationS(String),
+    /// A figure of the service's last deployment (`deployment_extra_cost_usd(SERVICE)`, ...).
+    Deployment(super::deployment_figures::DeploymentFigure, String),
     /// `service_cost_usd(SERVICE)`: its Fargate tasks and its share of EC2 instances.
     ServiceCostUsd(String),
     /// `unallocated_cost_usd`: EC2 cost no task reserved.
@@ -300,6 +302,7 @@ impl Figure {
             Figure::ScalingActivities(_) => "scaling_activities",
             Figure::Deployments(_) => "deployments",
             Figure::DeploymentDurationS(_) => "deployment_duration_s",
+            Figure::Deployment(figure, _) => figure.name(),
             Figure::ServiceCostUsd(_) => "service_cost_usd",
             Figure::UnallocatedCostUsd => "unallocated_cost_usd",
             Figure::SpotInterruptions(_) => "spot_interruptions",
@@ -367,6 +370,7 @@ impl fmt::Display for Figure {
             | Figure::Deployments(Some(name))
             | Figure::SteadyStateS(name)
             | Figure::DeploymentDurationS(name)
+            | Figure::Deployment(_, name)
             | Figure::UnservedFraction(Some(name))
             | Figure::TaskHours(Some(name))
             | Figure::InstanceHours(Some(name))

@@ -35,6 +35,9 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::RollbackStarted,
     EventKind::DeploymentStalled,
     EventKind::DeploymentTaskFailed,
+    EventKind::DeploymentStage,
+    EventKind::TrafficShifted,
+    EventKind::LifecycleHook,
     EventKind::TaskStartThrottled,
     EventKind::ScaleInBlocked,
 ];
@@ -74,6 +77,10 @@ pub(super) fn measure_figure(figure: &Figure, run: &RunTables) -> Result<f64, St
         Figure::ScalingActivities(service) => count_events(run, SCALING_ACTIVITY, service.as_deref(), true),
         Figure::Deployments(service) => count_events(run, DEPLOYMENT_STARTED, service.as_deref(), true),
         Figure::DeploymentDurationS(service) => deployment_duration_s(run, service),
+        Figure::Deployment(figure, name) => {
+            run.known_service(name)?;
+            super::deployment_figures::deployment_figure(*figure, service(name)?)
+        }
         Figure::ServiceCostUsd(name) => {
             run.known_service(name)?;
             Ok(service(name).map_or(0.0, |s| s.cost_usd))

@@ -10,6 +10,7 @@
 //! expectations need, folding most aggregates row by row). The grammar is in `docs/expect.md`.
 
 mod ast;
+mod deployment_figures;
 mod eval;
 mod feed;
 mod figures;

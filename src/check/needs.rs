@@ -75,6 +75,7 @@ impl Needs {
                     &[]
                 }
                 Figure::CostUsd(_)
+                | Figure::Deployment(..)
                 | Figure::UnservedRequests(_)
                 | Figure::PlacementFailures
                 | Figure::TasksStarted

@@ -60,6 +60,15 @@ const FIGURES: &[(&str, Argument)] = &[
     ("scaling_activities", Argument::Optional("a service")),
     ("deployments", Argument::Optional("a service")),
     ("deployment_duration_s", Argument::Required("a service")),
+    ("deployment_peak_extra_tasks", Argument::Required("a service")),
+    ("deployment_extra_task_hours", Argument::Required("a service")),
+    ("deployment_extra_cost_usd", Argument::Required("a service")),
+    (
+        "new_revision_requests_before_full_shift",
+        Argument::Required("a service"),
+    ),
+    ("deployment_5xx_requests", Argument::Required("a service")),
+    ("rollback_time_s", Argument::Required("a service")),
     ("service_cost_usd", Argument::Required("a service")),
     ("unallocated_cost_usd", Argument::None),
     (
@@ -450,7 +459,10 @@ fn figure(name: &str, argument: Option<String>) -> Figure {
         "job_wait_p95_s" => Figure::JobWaitP95S,
         "job_makespan_s" => Figure::JobMakespanS(argument),
         "cost_per_job_usd" => Figure::CostPerJobUsd,
-        other => unreachable!("figure `{other}` is in FIGURES but not built"),
+        other => match super::deployment_figures::DeploymentFigure::from_name(other) {
+            Some(figure) => Figure::Deployment(figure, required()),
+            None => unreachable!("figure `{other}` is in FIGURES but not built"),
+        },
     }
 }
 

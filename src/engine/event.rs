@@ -110,6 +110,16 @@ pub enum Event {
         /// The provider.
         provider: ProviderIdx,
     },
+    /// The wait of a BLUE_GREEN, LINEAR or CANARY deployment's current stage ends: its lifecycle
+    /// hooks return, or a bake is over.
+    DeploymentTimer {
+        /// The service.
+        service: ServiceIdx,
+        /// The deployment's number (`ecs-svc/<n>`): a later deployment ignores the timer.
+        deployment: u32,
+        /// The deployment's timer generation when it was set.
+        generation: u32,
+    },
     /// An Availability Zone outage ends.
     ZoneRecovered {
         /// Index into `Spec::availability_zones`.

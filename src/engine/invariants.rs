@@ -91,6 +91,24 @@ impl World<'_> {
             });
         for (i, s) in ServiceIdx::all(self.services.len()).zip(&self.services) {
             let Some(run) = &s.deployment else { continue };
+            if run.shift.is_some() {
+                // BLUE_GREEN, LINEAR, CANARY: green beside blue, never more than desired
+                // (reference 8.7); maximumPercent does not apply.
+                let green = s
+                    .tasks
+                    .iter()
+                    .filter(|id| {
+                        let t = &self.tasks[*id];
+                        t.deployment == s.deployment_number && t.state.is_starting_or_running()
+                    })
+                    .count() as u32;
+                assert!(
+                    green <= s.desired.max(run.desired_at_start),
+                    "service {i}: {green} green tasks, desired {}",
+                    s.desired
+                );
+                continue;
+            }
             if faults || run.failed || s.desired != run.desired_at_start {
                 continue;
             }

@@ -150,6 +150,11 @@ pub(super) fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn Trace
             sink,
         ),
         Event::ZoneRecovered { zone } => world.recover_zone(zone, sink),
+        Event::DeploymentTimer {
+            service,
+            deployment,
+            generation,
+        } => world.on_deployment_timer(service, deployment, generation, sink),
         Event::RunTask { index } => world.on_run_task(index, sink),
         Event::JobTimer { run, generation } => world.on_job_timer(run, generation, sink),
         Event::JobSpotInterruption { run, generation } => world.on_job_spot_interruption(run, generation, sink),

@@ -378,7 +378,7 @@ mod tests {
         };
         let mut sink = CsvSink::new(files, 0, SummaryBuilder::default())
             .expect("headers")
-            .with_byte_limit(1_000);
+            .with_byte_limit(1_300);
         let mut row = ServiceRow {
             time_ms: 0,
             service: "web",
@@ -400,6 +400,9 @@ mod tests {
             queue_depth: None,
             oldest_message_age_s: None,
             latency: None,
+            new_revision_weight_pct: 100.0,
+            new_revision_served_requests: 0.0,
+            target_5xx_requests: 0.0,
         };
         let mut accepted = 0;
         while sink.service_row(&row).is_ok() {
@@ -421,7 +424,7 @@ mod tests {
         .map(|b| b.len())
         .sum();
         assert!(
-            accepted > 3 && budget.exceeded && budget.written <= 1_000,
+            accepted > 3 && budget.exceeded && budget.written <= 1_300,
             "{accepted} rows, {budget:?}"
         );
         assert_eq!(

@@ -2,10 +2,12 @@
 
 pub mod charts;
 mod csv_sink;
+mod deployment_summary;
 mod job_summary;
 mod percentiles;
 pub mod report;
 mod report_activities;
+mod report_deployments;
 mod report_events;
 mod report_jobs;
 mod summary;

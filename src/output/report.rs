@@ -61,6 +61,7 @@ pub fn render_report(run: &RunData, charts: &[ChartFile]) -> String {
     expectations_section(&mut html, &s.expectations, &s.not_yet_simulated);
     scaling_section(&mut html, run);
     deployments_section(&mut html, run);
+    super::report_deployments::deployment_cost_section(&mut html, s);
     super::report_jobs::jobs_section(&mut html, s.jobs.as_ref());
     charts_section(&mut html, charts);
     events_section(&mut html, run);

@@ -250,6 +250,7 @@ impl SummaryBuilder {
         if let Some(age) = r.oldest_message_age_s {
             s.max_oldest_message_age_s = Some(s.max_oldest_message_age_s.map_or(age, |a| a.max(age)));
         }
+        super::deployment_summary::add_row(&mut s.deployments, r, dt);
     }
 
     fn service_index(&self, name: &str) -> Option<usize> {
@@ -346,6 +347,7 @@ impl SummaryBuilder {
         };
         let (s, acc) = (&mut self.summary.services[i], &mut self.accumulators[i]);
         let t = e.time_ms as f64 / 1000.0;
+        super::deployment_summary::add_event(&mut s.deployments, e);
         match e.kind {
             EventKind::DeploymentNotStarted => s.updates_without_deployment_s.push(t),
             EventKind::DeploymentStarted | EventKind::RollbackStarted => {
@@ -361,6 +363,8 @@ impl SummaryBuilder {
                     duration_s: None,
                     rollout_state: "IN_PROGRESS".into(),
                     stalled: false,
+                    strategy: "ROLLING".into(),
+                    ..DeploymentSummary::default()
                 });
                 acc.deployment_started_ms.push(e.time_ms);
             }
@@ -451,6 +455,7 @@ impl SummaryBuilder {
         }
         for (svc, acc) in s.services.iter_mut().zip(&self.accumulators) {
             svc.task_hours = acc.tasks.hours(end_ms);
+            super::deployment_summary::finish(svc);
             [
                 svc.cpu_utilization_p50,
                 svc.cpu_utilization_p90,

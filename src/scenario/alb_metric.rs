@@ -189,12 +189,32 @@ pub fn target_group_service(
         );
         return None;
     };
+    // A service's alternate target group (green's, reference 8.7) names the service too; its
+    // metrics are the service's (A21).
     let users: Vec<usize> = (0..ctx.services.len())
-        .filter(|&i| ctx.services[i].target_groups.contains(&group))
+        .filter(|&i| {
+            let s = &ctx.services[i];
+            s.target_groups.contains(&group)
+                || s.advanced_configurations
+                    .iter()
+                    .flatten()
+                    .any(|a| a.alternate_target_group == group)
+        })
         .collect();
     let &[service] = users.as_slice() else {
-        // The service that registers its tasks there may be the one that failed to read.
-        if users.is_empty() && d.unread.any(super::diag::Declared::Service) {
+        // The service that registers its tasks there may be the one that failed to read, or
+        // one whose load balancer (its alternate target group) has an error of its own.
+        let load_balancer_failed = || {
+            d.errors
+                .iter()
+                .any(|e| e.path.starts_with("ecs.services[") && e.path.contains(".loadBalancers"))
+        };
+        let unread = |kind| d.unread.any(kind);
+        if users.is_empty()
+            && (unread(super::diag::Declared::Service)
+                || unread(super::diag::Declared::TargetGroup)
+                || load_balancer_failed())
+        {
             return None;
         }
         let message = if users.is_empty() {
@@ -231,12 +251,6 @@ pub fn target_group_service(
             Some("give its task definition serviceTime and concurrency under behavior.taskDefinitions".into()),
         );
         return None;
-    }
-    if metric == AlbMetric::TargetHttp5xx {
-        d.not_yet_simulated.push(format!(
-            "{} of target group {name}: simulated targets never answer with a 5XX, so the metric never has a datapoint; requests that time out are 504s of the load balancer, HTTPCode_ELB_5XX_Count",
-            metric.name()
-        ));
     }
     Some(ServiceIdx(service))
 }

@@ -97,6 +97,15 @@ fn read_deployments(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
     if let Some(v) = c.boolean("legacyCircuitBreakerMinimumThreshold", d) {
         b.deployment.legacy_circuit_breaker_minimum = v;
     }
+    if let Some(v) = c.duration("bakeTimeWhenUnset", d) {
+        b.deployment.bake_time_when_unset = v;
+    }
+    if let Some(v) = c.duration("lifecycleHookDuration", d) {
+        b.deployment.lifecycle_hook_duration = v;
+    }
+    if let Some(v) = c.number("lifecycleHookFailureProbability", 0.0, 1.0, d) {
+        b.deployment.lifecycle_hook_failure_probability = v;
+    }
     c.finish(d);
 }
 
@@ -369,6 +378,10 @@ fn read_task_behavior(o: &mut Obj<'_>, tb: &mut TaskBehavior, d: &mut Diagnostic
     }
     if let Some(v) = o.number("healthCheckFailureProbability", 0.0, 1.0, d) {
         tb.health_check_failure_probability = v;
+    }
+    // A revision whose requests fail: the share of its served requests answered with a 5xx.
+    if let Some(v) = o.number("requestErrorRate", 0.0, 1.0, d) {
+        tb.request_error_rate = v;
     }
     // Standalone tasks: how long one runs, and how often its essential container exits with 1.
     let run_time_path = o.child("runTime");

@@ -170,12 +170,12 @@ fn read_update(
     // An unknown revision ends the reading here: the rest of the update is not checked.
     let new_revision = read_new_revision(&mut o, task_definitions, d)?;
     let force = o.boolean("forceNewDeployment", d).unwrap_or(false);
-    let config = o
+    let read = o
         .field("deploymentConfiguration")
         .is_some()
-        .then(|| super::services::read_deployment_configuration(&mut o, d));
+        .then(|| super::deployment_configuration::read_deployment_configuration(&mut o, d));
     let has_desired = o.field("desiredCount").is_some();
-    if !has_desired && new_revision.is_none() && !force && config.is_none() {
+    if !has_desired && new_revision.is_none() && !force && read.is_none() {
         d.error(
             o.loc,
             path,
@@ -185,6 +185,13 @@ fn read_update(
     }
     o.finish(d);
     let service = updated_service(&name?, name_loc, path, services, d)?;
+    if let Some(at) = read
+        .as_ref()
+        .and_then(|r| r.strategy_at.as_ref().map(|at| (r.config.strategy, at)))
+    {
+        check_update_load_balancers(at.0, at.1, &services[service], d);
+    }
+    let config = read.map(|r| r.config);
     let desired_count = desired.map(|v| v as u32);
     if new_revision.is_some() || force {
         return Some(TimelineAction::UpdateServiceDeployment {
@@ -231,6 +238,26 @@ fn read_new_revision(
 
 /// The service an update names; an undefined name is reported unless the service was declared
 /// with errors of its own.
+/// An `updateService` that sets a non-rolling strategy: the service's own `loadBalancers` must
+/// carry what the strategy needs (UpdateService here does not change them).
+fn check_update_load_balancers(
+    strategy: crate::spec::DeploymentStrategy,
+    at: &(Loc, String),
+    service: &ServiceSpec,
+    d: &mut Diagnostics,
+) {
+    let items: Vec<(String, bool)> = service
+        .advanced_configurations
+        .iter()
+        .enumerate()
+        .map(|(k, a)| {
+            let complete = a.as_ref().is_some_and(|a| a.production_listener_rule.is_some());
+            (format!("loadBalancers[{k}]"), complete)
+        })
+        .collect();
+    super::deployment_configuration::check_strategy_load_balancers(strategy, at, &service.name, &items, d);
+}
+
 fn updated_service(
     name: &str,
     name_loc: Loc,

@@ -4,9 +4,9 @@
 
 use super::diag::{Declared, Diagnostics};
 use super::reader::{Obj, as_list, as_string, declared_name, object};
-use super::yaml::Node;
+use super::yaml::{Loc, Node};
 use crate::sim::SimDuration;
-use crate::spec::{LoadBalancingAlgorithm, TargetGroupSpec};
+use crate::spec::{AdvancedConfigurationSpec, LoadBalancingAlgorithm, TargetGroupSpec};
 
 /// The values of `load_balancing.algorithm.type` (Latency A4).
 const ALGORITHMS: &[&str] = &["round_robin", "least_outstanding_requests", "weighted_random"];
@@ -164,13 +164,26 @@ pub fn name_in_arn(arn: &str) -> Option<String> {
     Some(rest.split('/').next()?.to_string())
 }
 
-/// Resolves a service's `loadBalancers` to target group indices.
+/// A service's `loadBalancers`, resolved.
+#[derive(Default)]
+pub struct ServiceLoadBalancers {
+    /// Indices into the target groups, one per item that names a known group.
+    pub target_groups: Vec<usize>,
+    /// Each such item's `advancedConfiguration`, if it has one.
+    pub advanced: Vec<Option<AdvancedConfigurationSpec>>,
+    /// Every item's location and path, with whether it has an `advancedConfiguration` with a
+    /// `productionListenerRule` (what a non-rolling strategy needs).
+    pub items: Vec<(Loc, String, bool)>,
+}
+
+/// Resolves a service's `loadBalancers` to target group indices and their
+/// `advancedConfiguration`s.
 pub fn read_service_load_balancers(
     o: &mut Obj<'_>,
     target_groups: &[TargetGroupSpec],
     d: &mut Diagnostics,
-) -> Vec<usize> {
-    let mut out = Vec::new();
+) -> ServiceLoadBalancers {
+    let mut out = ServiceLoadBalancers::default();
     let path = o.child("loadBalancers");
     let Some(n) = o.field("loadBalancers") else { return out };
     for (p, item) in as_list(n, &path, d) {
@@ -179,25 +192,81 @@ pub fn read_service_load_balancers(
         let arn = lb.required_string("targetGroupArn", "the target group's ARN or name", d);
         lb.string("containerName", d);
         lb.int("containerPort", 0, 65_535, d);
+        let advanced = lb
+            .field("advancedConfiguration")
+            .and_then(|a| read_advanced_configuration(a, &lb.child("advancedConfiguration"), target_groups, d));
         lb.ignore(&["loadBalancerName"]);
         lb.finish(d);
+        // What the item says, whether or not its target groups resolve (an unknown group is its
+        // own error); an item with an error of its own is not also incomplete.
+        let says = |key: &str| item.get("advancedConfiguration").and_then(|a| a.get(key)).is_some();
+        let complete = (says("alternateTargetGroupArn") && says("productionListenerRule")) || d.failed_under(&p);
+        out.items.push((item.loc, p.clone(), complete));
         let Some(arn) = arn else { continue };
         let name = name_in_arn(&arn).unwrap_or(arn);
         match target_groups.iter().position(|g| g.name == name) {
-            Some(i) => out.push(i),
-            None if d.unread.covers(super::diag::Declared::TargetGroup, &name) => {}
-            None => {
-                let names: Vec<&str> = target_groups.iter().map(|g| g.name.as_str()).collect();
-                d.error(
-                    arn_loc,
-                    &format!("{p}.targetGroupArn"),
-                    format!("no target group `{name}` in elasticLoadBalancing.targetGroups"),
-                    super::diag::closest(&name, names.iter().copied())
-                        .map(|c| format!("did you mean `{c}`?"))
-                        .or_else(|| Some("define it under elasticLoadBalancing.targetGroups".into())),
-                );
+            Some(i) => {
+                if advanced.as_ref().is_some_and(|a| a.alternate_target_group == i) {
+                    d.error(
+                        arn_loc,
+                        &format!("{p}.advancedConfiguration.alternateTargetGroupArn"),
+                        format!("the alternate target group is `{name}`, the same as targetGroupArn"),
+                        Some("blue and green need two target groups: name a second one".into()),
+                    );
+                }
+                out.target_groups.push(i);
+                out.advanced.push(advanced);
             }
+            None if d.unread.covers(super::diag::Declared::TargetGroup, &name) => {}
+            None => unknown_target_group(&name, arn_loc, &format!("{p}.targetGroupArn"), target_groups, d),
         }
     }
     out
+}
+
+/// `advancedConfiguration`: `alternateTargetGroupArn` (required), `productionListenerRule`,
+/// `testListenerRule`; `roleArn` is accepted and not modelled.
+fn read_advanced_configuration(
+    node: &Node,
+    path: &str,
+    target_groups: &[TargetGroupSpec],
+    d: &mut Diagnostics,
+) -> Option<AdvancedConfigurationSpec> {
+    let mut a = object(node, path, d)?;
+    let loc = a.key_loc("alternateTargetGroupArn");
+    let alternate = a.required_string(
+        "alternateTargetGroupArn",
+        "the target group green tasks register with",
+        d,
+    );
+    let production = a.string("productionListenerRule", d);
+    let test = a.string("testListenerRule", d);
+    a.ignore(&["roleArn"]);
+    let alternate_path = a.child("alternateTargetGroupArn");
+    a.finish(d);
+    let name = alternate.map(|arn| name_in_arn(&arn).unwrap_or(arn))?;
+    let Some(index) = target_groups.iter().position(|g| g.name == name) else {
+        if !d.unread.covers(super::diag::Declared::TargetGroup, &name) {
+            unknown_target_group(&name, loc, &alternate_path, target_groups, d);
+        }
+        return None;
+    };
+    Some(AdvancedConfigurationSpec {
+        alternate_target_group: index,
+        production_listener_rule: production,
+        test_listener_rule: test,
+    })
+}
+
+/// A reference to a target group that `elasticLoadBalancing.targetGroups` does not define.
+fn unknown_target_group(name: &str, loc: Loc, path: &str, target_groups: &[TargetGroupSpec], d: &mut Diagnostics) {
+    let names: Vec<&str> = target_groups.iter().map(|g| g.name.as_str()).collect();
+    d.error(
+        loc,
+        path,
+        format!("no target group `{name}` in elasticLoadBalancing.targetGroups"),
+        super::diag::closest(name, names.iter().copied())
+            .map(|c| format!("did you mean `{c}`?"))
+            .or_else(|| Some("define it under elasticLoadBalancing.targetGroups".into())),
+    );
 }

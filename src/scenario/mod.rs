@@ -16,6 +16,8 @@ mod behavior;
 pub mod charts;
 mod container_order;
 mod customized_metric;
+mod deployment_configuration;
+mod deployment_failures;
 pub mod diag;
 mod event_bridge;
 mod event_patterns;
@@ -223,7 +225,7 @@ fn read_top(
             .with_groups(&groups),
         d,
     );
-    services::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
+    deployment_failures::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);
     let event_bridge_context = event_bridge::Context {
         task_definitions: &ecs.task_definitions,
         providers: &ecs.providers,

@@ -8,8 +8,7 @@ use super::yaml::{Loc, Node};
 use crate::policy::placement::MAX_CONSTRAINTS_PER_TASK;
 use crate::sim::{ProviderIdx, SimDuration};
 use crate::spec::{
-    AlarmSpec, CapacityProviderKind, CapacityProviderSpec, CircuitBreakerSpec, DeploymentAlarmsSpec,
-    DeploymentConfiguration, FailureThreshold, ServiceSpec, StrategyItem, TargetGroupSpec, TaskDefinitionSpec,
+    CapacityProviderKind, CapacityProviderSpec, ServiceSpec, StrategyItem, TargetGroupSpec, TaskDefinitionSpec,
 };
 
 const SERVICE_IGNORED: &[&str] = &[
@@ -103,12 +102,13 @@ fn read_service(
     let (task_definition, td_loc, td_path) = read_task_definition_ref(&mut o, ctx.task_definitions, d);
     let desired = o.required_int("desiredCount", 0, 100_000, "how many tasks the service keeps", d);
     o.one_of("schedulingStrategy", &["REPLICA"], d);
-    read_deployment_controller(&mut o, d);
-    let deployment = read_deployment_configuration(&mut o, d);
+    let controller = super::deployment_configuration::read_deployment_controller(&mut o, d);
+    let deployment = super::deployment_configuration::read_deployment_configuration(&mut o, d);
+    super::deployment_configuration::check_deployment_controller(controller, path, &deployment, d);
     let placement_strategy = read_placement_strategy(&mut o, d);
     let constraints_at = (o.key_loc("placementConstraints"), o.child("placementConstraints"));
     let placement_constraints = read_placement_constraints(&mut o, ConstraintOwner::Service, d);
-    let target_groups = super::load_balancing::read_service_load_balancers(&mut o, ctx.target_groups, d);
+    let load_balancers = super::load_balancing::read_service_load_balancers(&mut o, ctx.target_groups, d);
     let grace = o
         .int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
         .map_or(SimDuration::ZERO, |s| SimDuration::from_secs(s as u64));
@@ -142,6 +142,16 @@ fn read_service(
         );
         return None;
     }
+    if let Some(at) = &deployment.strategy_at {
+        let items: Vec<(String, bool)> = load_balancers.items.iter().map(|(_, p, ok)| (p.clone(), *ok)).collect();
+        super::deployment_configuration::check_strategy_load_balancers(
+            deployment.config.strategy,
+            at,
+            &name,
+            &items,
+            d,
+        );
+    }
     let td = &ctx.task_definitions[task_definition];
     check_constraint_count(placement_constraints.len(), td, constraints_at, d);
     let td_loc = td_loc.unwrap_or(name_loc);
@@ -152,8 +162,9 @@ fn read_service(
         desired_count: desired as u32,
         strategy,
         uses_launch_type,
-        deployment,
-        target_groups,
+        deployment: deployment.config,
+        target_groups: load_balancers.target_groups,
+        advanced_configurations: load_balancers.advanced,
         health_check_grace_period: grace,
         load: None,
         queue: None,
@@ -178,16 +189,6 @@ pub(super) fn read_task_definition_ref(
         _ => None,
     };
     (index, node.map(|n| n.loc), path)
-}
-
-/// `deploymentController`: only the ECS (rolling) controller.
-fn read_deployment_controller(o: &mut Obj<'_>, d: &mut Diagnostics) {
-    if let Some(n) = o.field("deploymentController") {
-        if let Some(mut dc) = object(n, &o.child("deploymentController"), d) {
-            dc.one_of("type", &["ECS"], d);
-            dc.finish(d);
-        }
-    }
 }
 
 /// `launchType` or `capacityProviderStrategy` (else the cluster's default strategy) as the
@@ -372,167 +373,4 @@ pub(super) fn check_compatibility(
             Some("add EC2 to requiresCompatibilities or run the service on FARGATE".into()),
         );
     }
-}
-
-pub(super) fn read_deployment_configuration(o: &mut Obj<'_>, d: &mut Diagnostics) -> DeploymentConfiguration {
-    let mut config = DeploymentConfiguration::default();
-    let path = o.child("deploymentConfiguration");
-    let Some(n) = o.field("deploymentConfiguration") else {
-        return config;
-    };
-    let Some(mut dc) = object(n, &path, d) else {
-        return config;
-    };
-    let min = dc.int("minimumHealthyPercent", 0, 100, d);
-    let max_loc = dc.key_loc("maximumPercent");
-    let max = dc.int("maximumPercent", 0, 100_000, d);
-    config.minimum_healthy_percent = min.map_or(100, |v| v as u32);
-    config.maximum_percent = max.map_or(200, |v| v as u32);
-    if let Some(cb) = dc.field("deploymentCircuitBreaker") {
-        config.circuit_breaker = read_circuit_breaker(cb, &dc.child("deploymentCircuitBreaker"), d);
-    }
-    if let Some(a) = dc.field("alarms") {
-        config.alarms = read_deployment_alarms(a, &dc.child("alarms"), d);
-    }
-    let strategy_loc = dc.key_loc("strategy");
-    if let Some(strategy) = dc.one_of("strategy", &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"], d) {
-        if strategy != "ROLLING" {
-            d.error(
-                strategy_loc,
-                &format!("{path}.strategy"),
-                format!("the {strategy} deployment strategy is not simulated"),
-                Some("use ROLLING (the default)".into()),
-            );
-        }
-    }
-    dc.ignore(&["bakeTimeInMinutes", "lifecycleHooks"]);
-    dc.finish(d);
-    if config.maximum_percent < config.minimum_healthy_percent {
-        d.error(
-            max_loc,
-            &format!("{path}.maximumPercent"),
-            format!(
-                "maximumPercent ({}) must not be below minimumHealthyPercent ({})",
-                config.maximum_percent, config.minimum_healthy_percent
-            ),
-            None,
-        );
-    }
-    config
-}
-
-/// `alarms`; `None` unless `enable` is true. The names are resolved against `cloudWatch.alarms`
-/// later (`resolve_deployment_alarms`), once the alarms are read.
-fn read_deployment_alarms(node: &Node, path: &str, d: &mut Diagnostics) -> Option<DeploymentAlarmsSpec> {
-    let mut a = object(node, path, d)?;
-    let mut names = Vec::new();
-    let empty_list = a
-        .field("alarmNames")
-        .is_some_and(|n| matches!(&n.value, super::yaml::Value::Seq(v) if v.is_empty()));
-    let what = "the CloudWatch alarms (from cloudWatch.alarms) that fail a deployment";
-    for (p, n) in a.required_list("alarmNames", what, d) {
-        if let Some(name) = super::reader::as_string(n, &p, d) {
-            names.push(name);
-        }
-    }
-    if empty_list {
-        d.error(
-            a.key_loc("alarmNames"),
-            &a.child("alarmNames"),
-            "alarmNames lists no alarm",
-            None,
-        );
-    }
-    let enable = a.required_boolean("enable", "true or false", d);
-    let rollback = a.required_boolean("rollback", "true or false", d);
-    a.finish(d);
-    enable?.then_some(DeploymentAlarmsSpec {
-        alarm_names: names,
-        alarms: Vec::new(),
-        rollback: rollback.unwrap_or(false),
-    })
-}
-
-/// Resolves every service's `deploymentConfiguration.alarms.alarmNames` against the scenario's
-/// `cloudWatch.alarms`: an unknown name is an error at its place, with the nearest alarm name.
-pub fn resolve_deployment_alarms(
-    node: Option<&Node>,
-    services: &mut [ServiceSpec],
-    alarms: &[AlarmSpec],
-    d: &mut Diagnostics,
-) {
-    let Some(super::yaml::Value::Seq(items)) = node.map(|n| &n.value) else {
-        return;
-    };
-    let mut by_name = std::collections::BTreeMap::new();
-    for (k, s) in services.iter().enumerate() {
-        by_name.entry(s.name.clone()).or_insert(k);
-    }
-    for (i, item) in items.iter().enumerate() {
-        let Some(super::yaml::Value::Scalar { text: name, .. }) = item.get("serviceName").map(|n| &n.value) else {
-            continue;
-        };
-        let Some(&k) = by_name.get(name) else {
-            continue;
-        };
-        let service = &mut services[k];
-        let Some(spec) = service.deployment.alarms.as_mut() else {
-            continue;
-        };
-        let Some(super::yaml::Value::Seq(names)) = item
-            .get("deploymentConfiguration")
-            .and_then(|n| n.get("alarms"))
-            .and_then(|n| n.get("alarmNames"))
-            .map(|n| &n.value)
-        else {
-            continue;
-        };
-        for (j, n) in names.iter().enumerate() {
-            let super::yaml::Value::Scalar { text: alarm, .. } = &n.value else {
-                continue;
-            };
-            match alarms.iter().position(|a| a.name == *alarm) {
-                Some(a) => spec.alarms.push(a),
-                None if d.unread.covers(Declared::Alarm, alarm) => {}
-                None => {
-                    let help = closest(alarm, alarms.iter().map(|a| a.name.as_str()))
-                        .map(|c| format!("did you mean `{c}`?"))
-                        .or_else(|| Some("name an alarm defined in cloudWatch.alarms".into()));
-                    d.error(
-                        n.loc,
-                        &format!("ecs.services[{i}].deploymentConfiguration.alarms.alarmNames[{j}]"),
-                        format!("no CloudWatch alarm named `{alarm}` in cloudWatch.alarms"),
-                        help,
-                    );
-                }
-            }
-        }
-    }
-}
-
-/// `deploymentCircuitBreaker`; `None` unless `enable` is true.
-fn read_circuit_breaker(node: &Node, path: &str, d: &mut Diagnostics) -> Option<CircuitBreakerSpec> {
-    let mut c = object(node, path, d)?;
-    let enable = c.required_boolean("enable", "true or false", d);
-    let rollback = c.required_boolean("rollback", "true or false", d);
-    let reset = c.boolean("resetOnHealthyTask", d).unwrap_or(true);
-    let mut threshold = FailureThreshold::BoundedPercent(50.0);
-    if let Some(t) = c.field("thresholdConfiguration") {
-        if let Some(mut tc) = object(t, &c.child("thresholdConfiguration"), d) {
-            let kind = tc.one_of("type", &["BOUNDED_PERCENT", "UNBOUNDED_PERCENT", "COUNT"], d);
-            let value = tc.number("value", 0.0, 100_000.0, d);
-            tc.finish(d);
-            threshold = match (kind.unwrap_or("BOUNDED_PERCENT"), value.unwrap_or(50.0)) {
-                ("COUNT", v) => FailureThreshold::Count(v.max(1.0) as u32),
-                ("UNBOUNDED_PERCENT", v) => FailureThreshold::UnboundedPercent(v),
-                (_, v) => FailureThreshold::BoundedPercent(v),
-            };
-        }
-    }
-    c.finish(d);
-    enable?.then_some(CircuitBreakerSpec {
-        rollback: rollback.unwrap_or(false),
-        reset_on_healthy_task: reset,
-        threshold,
-    })
 }

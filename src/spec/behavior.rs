@@ -68,6 +68,9 @@ pub struct TaskBehavior {
     pub start_failure_probability: f64,
     /// Probability that a RUNNING task's container health check fails (it turns UNHEALTHY).
     pub health_check_failure_probability: f64,
+    /// `requestErrorRate`: the fraction of the requests this revision serves that fail (5xx),
+    /// so a deployment alarm on the new revision's errors can catch it (default 0).
+    pub request_error_rate: f64,
     /// How a task serves requests as a queue (`serviceTime` and `concurrency`); when set, it
     /// replaces `requests_per_second_at_full_cpu` and the service gets latency figures.
     pub service_model: Option<ServiceModel>,
@@ -130,6 +133,7 @@ impl Default for TaskBehavior {
             messages_per_second_per_task: None,
             start_failure_probability: 0.0,
             health_check_failure_probability: 0.0,
+            request_error_rate: 0.0,
             service_model: None,
             run_time: None,
             failure_probability: 0.0,
@@ -243,6 +247,15 @@ pub struct DeploymentBehavior {
     pub stopping_counts_toward_maximum: bool,
     /// The circuit breaker's older minimum threshold of 10 instead of 3 (A14).
     pub legacy_circuit_breaker_minimum: bool,
+    /// `bakeTimeWhenUnset`: the final bake of a LINEAR or CANARY deployment whose
+    /// `bakeTimeInMinutes` is not given (AWS documents no default; 0).
+    pub bake_time_when_unset: SimDuration,
+    /// `lifecycleHookDuration`: how long one lifecycle hook (the user's Lambda function) takes
+    /// to return SUCCEEDED or FAILED (default 30 s, AWS's callback interval).
+    pub lifecycle_hook_duration: SimDuration,
+    /// `lifecycleHookFailureProbability`: the chance that one hook invocation returns FAILED,
+    /// which rolls the deployment back (default 0), drawn from the `lifecycle-hooks` stream.
+    pub lifecycle_hook_failure_probability: f64,
 }
 
 impl Default for DeploymentBehavior {
@@ -250,6 +263,9 @@ impl Default for DeploymentBehavior {
         DeploymentBehavior {
             stopping_counts_toward_maximum: true,
             legacy_circuit_breaker_minimum: false,
+            bake_time_when_unset: SimDuration::ZERO,
+            lifecycle_hook_duration: SimDuration::from_secs(30),
+            lifecycle_hook_failure_probability: 0.0,
         }
     }
 }

@@ -261,6 +261,9 @@ pub struct ServiceSpec {
     pub deployment: super::DeploymentConfiguration,
     /// `loadBalancers`: indices into `Spec::target_groups`.
     pub target_groups: Vec<usize>,
+    /// `loadBalancers[].advancedConfiguration`, one per item of `target_groups` (`None` where
+    /// the item has none).
+    pub advanced_configurations: Vec<Option<super::AdvancedConfigurationSpec>>,
     /// `healthCheckGracePeriodSeconds`: unhealthy container checks are ignored this long after a
     /// task starts.
     pub health_check_grace_period: SimDuration,

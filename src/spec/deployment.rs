@@ -14,6 +14,14 @@ pub struct DeploymentConfiguration {
     pub circuit_breaker: Option<CircuitBreakerSpec>,
     /// `alarms` when `enable` is true (reference 8.3).
     pub alarms: Option<DeploymentAlarmsSpec>,
+    /// `strategy` with its `linearConfiguration` or `canaryConfiguration` (default ROLLING).
+    pub strategy: super::DeploymentStrategy,
+    /// `bakeTimeInMinutes`: how long both revisions run after all production traffic has
+    /// shifted, before blue is stopped (non-rolling strategies only). `None` when not given:
+    /// BLUE_GREEN requires it; LINEAR and CANARY use `behavior.deployments.bakeTimeWhenUnset`.
+    pub bake_time: Option<SimDuration>,
+    /// `lifecycleHooks` (non-rolling strategies only).
+    pub lifecycle_hooks: Vec<super::LifecycleHookSpec>,
 }
 
 impl Default for DeploymentConfiguration {
@@ -23,6 +31,9 @@ impl Default for DeploymentConfiguration {
             maximum_percent: DEFAULT_MAXIMUM_PERCENT,
             circuit_breaker: None,
             alarms: None,
+            strategy: super::DeploymentStrategy::Rolling,
+            bake_time: None,
+            lifecycle_hooks: Vec::new(),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod budget;
 mod cluster;
 mod container_dependencies;
 mod deployment;
+mod deployment_strategy;
 pub mod event_bridge;
 mod run_task;
 mod task_definition;
@@ -31,6 +32,10 @@ pub use container_dependencies::{DEFAULT_STOP_TIMEOUT_S, DependencyStart};
 pub use deployment::{
     CircuitBreakerSpec, DeploymentAlarmsSpec, DeploymentConfiguration, FailureThreshold, HealthCheckSpec,
     LoadBalancingAlgorithm, TargetGroupSpec,
+};
+pub use deployment_strategy::{
+    AdvancedConfigurationSpec, DEFAULT_CANARY_BAKE_MINUTES, DEFAULT_CANARY_PERMILLE, DEFAULT_LINEAR_STEP_BAKE_MINUTES,
+    DEFAULT_LINEAR_STEP_PERMILLE, DeploymentStrategy, LifecycleHookSpec, LifecycleStage,
 };
 pub use event_bridge::{EventBridgeSpec, TriggerClock, TriggeredRunTask, TriggeredRunTasks};
 pub use run_task::{MAX_TASKS_PER_RUN_TASK, RetryPolicy, RunTaskCapacity, RunTaskRequest, Trigger, TriggerKind};

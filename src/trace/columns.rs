@@ -72,6 +72,12 @@ pub mod services {
     pub const OLDEST_MESSAGE_AGE_S: &str = "oldest_message_age_s";
     /// Tasks in PROVISIONING (waiting for capacity), a part of `pending`.
     pub const PROVISIONING: &str = "provisioning";
+    /// Share of requests sent to the newest revision at the row's time, percent.
+    pub const NEW_REVISION_WEIGHT_PCT: &str = "new_revision_weight_pct";
+    /// Requests the newest revision served during the interval.
+    pub const NEW_REVISION_SERVED_REQUESTS: &str = "new_revision_served_requests";
+    /// Requests the targets answered with a 5XX during the interval.
+    pub const TARGET_5XX_REQUESTS: &str = "target_5xx_requests";
 
     /// Response-time median of the interval's requests, ms (services with a service model).
     pub const LATENCY_P50_MS: &str = "latency_p50_ms";
@@ -194,6 +200,18 @@ pub mod services {
         Column {
             name: PROVISIONING,
             cell: |r, w| w.int(r.provisioning),
+        },
+        Column {
+            name: NEW_REVISION_WEIGHT_PCT,
+            cell: |r, w| w.number(r.new_revision_weight_pct),
+        },
+        Column {
+            name: NEW_REVISION_SERVED_REQUESTS,
+            cell: |r, w| w.number(r.new_revision_served_requests),
+        },
+        Column {
+            name: TARGET_5XX_REQUESTS,
+            cell: |r, w| w.number(r.target_5xx_requests),
         },
     ];
 }

@@ -35,6 +35,20 @@ pub enum EventDetail {
         /// The CloudWatch alarm that failed it; empty for the circuit breaker.
         name: String,
     },
+    /// A BLUE_GREEN, LINEAR or CANARY deployment entered a lifecycle stage (`deployment_stage`).
+    Stage {
+        /// The deployment's strategy.
+        strategy: StrategyCause,
+        /// The stage, as AWS spells it (`PRODUCTION_TRAFFIC_SHIFT`).
+        stage: String,
+    },
+    /// A deployment lifecycle hook returned (`lifecycle_hook`).
+    Hook {
+        /// The `hookStatus` it returned.
+        status: HookCause,
+        /// Its `hookTargetArn`.
+        target: String,
+    },
     /// A fault was injected (`fault`) or ended (`fault_recovered`).
     Fault {
         /// Which fault.
@@ -115,6 +129,28 @@ causes! {
 }
 
 causes! {
+    /// The strategy of a traffic-shifting deployment, spelled as AWS spells it.
+    StrategyCause {
+        /// `BLUE_GREEN`.
+        BlueGreen => "BLUE_GREEN",
+        /// `LINEAR`.
+        Linear => "LINEAR",
+        /// `CANARY`.
+        Canary => "CANARY",
+    }
+}
+
+causes! {
+    /// The `hookStatus` a lifecycle hook returned.
+    HookCause {
+        /// `SUCCEEDED`: the deployment goes on.
+        Succeeded => "SUCCEEDED",
+        /// `FAILED`: the deployment rolls back.
+        Failed => "FAILED",
+    }
+}
+
+causes! {
     /// Which fault.
     FaultCause {
         /// `failInstances` of a whole Availability Zone: it fails for good.
@@ -185,6 +221,16 @@ impl EventDetail {
                 cause: change.as_str(),
                 ..Default::default()
             },
+            Some(EventDetail::Hook { status, target }) => DetailCells {
+                cause: status.as_str(),
+                name: target,
+                ..Default::default()
+            },
+            Some(EventDetail::Stage { strategy, stage }) => DetailCells {
+                cause: strategy.as_str(),
+                name: stage,
+                ..Default::default()
+            },
         }
     }
 
@@ -211,6 +257,12 @@ impl EventDetail {
         }
         if let Some(change) = ProtectionChange::parse(cells.cause) {
             return Ok(Some(EventDetail::TaskProtection { change }));
+        }
+        if let Some(status) = HookCause::parse(cells.cause) {
+            return Ok(Some(EventDetail::Hook { status, target: name }));
+        }
+        if let Some(strategy) = StrategyCause::parse(cells.cause) {
+            return Ok(Some(EventDetail::Stage { strategy, stage: name }));
         }
         Err(format!("unknown cause `{}`", cells.cause))
     }
@@ -241,6 +293,14 @@ pub(crate) fn every_detail() -> Vec<EventDetail> {
             .iter()
             .map(|&change| EventDetail::TaskProtection { change }),
     );
+    all.extend(HookCause::ALL.iter().map(|&status| EventDetail::Hook {
+        status,
+        target: "arn:aws:lambda:us-east-1:1:function:check".into(),
+    }));
+    all.extend(StrategyCause::ALL.iter().map(|&strategy| EventDetail::Stage {
+        strategy,
+        stage: "BAKE_TIME".into(),
+    }));
     all
 }
 
@@ -263,6 +323,8 @@ mod tests {
         all.extend(FailureCause::ALL.iter().map(|c| c.as_str()));
         all.extend(FaultCause::ALL.iter().map(|c| c.as_str()));
         all.extend(ProtectionChange::ALL.iter().map(|c| c.as_str()));
+        all.extend(StrategyCause::ALL.iter().map(|c| c.as_str()));
+        all.extend(HookCause::ALL.iter().map(|c| c.as_str()));
         let count = all.len();
         all.sort_unstable();
         all.dedup();

@@ -13,7 +13,9 @@ pub mod summary;
 
 #[cfg(test)]
 pub(crate) use event_detail::every_detail;
-pub use event_detail::{DesiredCause, DetailCells, EventDetail, FailureCause, FaultCause, ProtectionChange};
+pub use event_detail::{
+    DesiredCause, DetailCells, EventDetail, FailureCause, FaultCause, HookCause, ProtectionChange, StrategyCause,
+};
 pub use jobs::{JobOutcome, JobRecord, JobTraceRow};
 
 use crate::workload::{IntervalLatency, RunLatency};
@@ -62,6 +64,14 @@ pub struct ServiceRow<'a> {
     /// Tasks in PROVISIONING at `time_ms` (a part of `pending`): on EC2, waiting for an
     /// instance with room (or an ENI); on Fargate, waiting for capacity.
     pub provisioning: u32,
+    /// Share of the service's requests sent to its newest revision at `time_ms`, percent: the
+    /// listener rule's weight during a BLUE_GREEN, LINEAR or CANARY deployment, else the
+    /// newest revision's share of the healthy tasks.
+    pub new_revision_weight_pct: f64,
+    /// Requests the newest revision's tasks served during the interval.
+    pub new_revision_served_requests: f64,
+    /// Requests the targets answered with a 5XX during the interval (`requestErrorRate`).
+    pub target_5xx_requests: f64,
 }
 
 /// One row of `cluster.csv`: a capacity provider at the end of a trace interval.
@@ -141,6 +151,12 @@ pub enum EventKind {
     /// A task of a deployment in progress failed (stopped before RUNNING, or failed its health
     /// checks) and the circuit breaker counted it.
     DeploymentTaskFailed,
+    /// A BLUE_GREEN, LINEAR or CANARY deployment entered a lifecycle stage (reference 8.7).
+    DeploymentStage,
+    /// Production or test traffic moved between the blue and green revisions.
+    TrafficShifted,
+    /// A deployment lifecycle hook returned SUCCEEDED or FAILED.
+    LifecycleHook,
     /// Tasks of a service keep failing to start: the scheduler waits before starting more
     /// (the restart throttle, reference 8.5).
     TaskStartThrottled,
@@ -173,6 +189,9 @@ impl EventKind {
             EventKind::RollbackStarted => "rollback_started",
             EventKind::DeploymentStalled => "deployment_stalled",
             EventKind::DeploymentTaskFailed => "deployment_task_failed",
+            EventKind::DeploymentStage => "deployment_stage",
+            EventKind::TrafficShifted => "traffic_shifted",
+            EventKind::LifecycleHook => "lifecycle_hook",
             EventKind::TaskStartThrottled => "task_start_throttled",
             EventKind::ScaleInBlocked => "scale_in_blocked",
         }

@@ -25,6 +25,25 @@ pub struct DeploymentSummary {
     pub rollout_state: String,
     /// Whether it stalled ("unable to stop or start tasks") at some point.
     pub stalled: bool,
+    /// `ROLLING`, `BLUE_GREEN`, `LINEAR` or `CANARY` (a rollback is `ROLLING`).
+    pub strategy: String,
+    /// When it failed, seconds from the start, if it did.
+    pub failed_s: Option<f64>,
+    /// Most tasks (running or starting) above desiredCount at a trace row while it was in
+    /// progress: what the new revision held beside the old one.
+    pub peak_extra_tasks: u32,
+    /// Those extra tasks times the trace interval, hours (at trace-interval resolution).
+    pub extra_task_hours: f64,
+    /// The extra task-hours at the service's mean cost per task-hour over the run, USD.
+    pub extra_cost_usd: f64,
+    /// Requests the new revision served before it had all the traffic (rows whose
+    /// `new_revision_weight_pct` was below 100).
+    pub new_revision_requests_before_full_shift: f64,
+    /// Requests the targets answered with a 5XX while it was in progress.
+    pub target_5xx_requests: f64,
+    /// For a failed deployment rolled back: seconds from its failure to the rollback's
+    /// completion.
+    pub rollback_time_s: Option<f64>,
 }
 
 /// Aggregates of one service over the run.

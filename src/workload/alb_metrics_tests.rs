@@ -218,8 +218,16 @@ fn counts_and_missing_datapoints_follow_the_reporting_criteria() {
         Some(1.0)
     );
     assert_eq!(busy.value(AlbMetric::ElbHttp5xx, AlbStatistic::Sum, None), Some(150.0));
-    // Targets never answer with a 5XX: never a datapoint, however busy.
+    // Targets answer no 5XX without a requestErrorRate: no datapoint, however busy.
     assert_eq!(busy.value(AlbMetric::TargetHttp5xx, AlbStatistic::Sum, None), None);
+    let erring = RequestPeriod {
+        target_errors: 12.0,
+        ..busy.clone()
+    };
+    assert_eq!(
+        erring.value(AlbMetric::TargetHttp5xx, AlbStatistic::Sum, None),
+        Some(12.0)
+    );
 }
 
 #[test]

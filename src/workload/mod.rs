@@ -27,6 +27,7 @@ pub mod requests;
 pub mod revisions;
 pub mod serving;
 pub mod shapes;
+pub mod traffic_weights;
 
 pub use alb_metrics::{AlbMetric, AlbStatistic, Percentile, RequestPeriod};
 pub use arrival_times::{MAX_REPLAYED_ARRIVALS, demand_of_arrivals, parse_arrival_times};

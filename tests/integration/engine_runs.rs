@@ -116,6 +116,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             uses_launch_type: false,
             deployment: Default::default(),
             target_groups: Vec::new(),
+            advanced_configurations: Vec::new(),
             health_check_grace_period: ecsim::sim::SimDuration::from_secs(0),
             placement_strategy: vec![],
             placement_constraints: vec![],

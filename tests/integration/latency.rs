@@ -111,7 +111,9 @@ fn without_a_service_model_nothing_about_latency_is_written() {
     let out = run_to_strings(&load_file(&root().join("scenarios/web-fargate.yaml"), &[]).expect("loads"));
     let header = out.services.lines().next().expect("a header");
     assert!(
-        header.ends_with("queue_depth,oldest_message_age_s,provisioning"),
+        header.ends_with(
+            "queue_depth,oldest_message_age_s,provisioning,new_revision_weight_pct,new_revision_served_requests,target_5xx_requests"
+        ),
         "{header}"
     );
     assert!(!out.summary.contains("latency"), "{}", out.summary);

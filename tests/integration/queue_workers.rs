@@ -225,7 +225,9 @@ fn the_worker_scenario_is_deterministic_and_uses_its_seed() {
     // The new columns come last, after every column that was there before.
     let header = a.services.lines().next().expect("header");
     assert!(
-        header.ends_with(",min_capacity,max_capacity,queue_depth,oldest_message_age_s,provisioning"),
+        header.ends_with(
+            ",min_capacity,max_capacity,queue_depth,oldest_message_age_s,provisioning,new_revision_weight_pct,new_revision_served_requests,target_5xx_requests"
+        ),
         "{header}"
     );
 }

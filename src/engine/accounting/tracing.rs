@@ -31,7 +31,10 @@ impl World<'_> {
         let (min_capacity, max_capacity) = self.capacity_bounds(service);
         let (queue_depth, oldest_message_age_s) = self.queue_columns(service);
         let (primary_running, active_running) = self.primary_and_active_running(service);
+        let new_revision_weight_pct = self.new_revision_weight_pct(service);
         let s = &mut self.services[service];
+        let new_revision_served_requests = std::mem::take(&mut s.new_served_in_row);
+        let target_5xx_requests = std::mem::take(&mut s.target_errors_in_row);
         let avg = s.accumulator.finish();
         s.accumulator.reset();
         let latency = s.requests.as_mut().map(|r| r.finish_interval());
@@ -58,6 +61,9 @@ impl World<'_> {
             oldest_message_age_s,
             latency,
             provisioning,
+            new_revision_weight_pct,
+            new_revision_served_requests,
+            target_5xx_requests,
         })
     }
 

@@ -61,13 +61,16 @@ impl World<'_> {
                     return None;
                 }
                 let s = &mut self.services[service];
-                Some(match s.requests.as_mut() {
+                let target_errors = std::mem::take(&mut s.target_errors_in_period);
+                let mut period = match s.requests.as_mut() {
                     Some(serving) => serving.finish_period(),
                     None => RequestPeriod {
                         requests: s.metric_periods[0].accumulator.finish().demand_rps * period_ms as f64 / 1_000.0,
                         ..RequestPeriod::default()
                     },
-                })
+                };
+                period.target_errors = target_errors;
+                Some(period)
             })
             .collect()
     }

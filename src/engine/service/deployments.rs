@@ -39,6 +39,12 @@ pub(in crate::engine) struct DeploymentRun {
     pub desired_at_start: u32,
     /// Healthy tasks when the deployment started.
     pub healthy_at_start: u32,
+    /// The stages and traffic weights of a BLUE_GREEN, LINEAR or CANARY deployment (`None`:
+    /// rolling, and every rollback).
+    pub shift: Option<Box<super::traffic_shift::ShiftRun>>,
+    /// The rollback of a traffic-shifting deployment: complete only once green's tasks have
+    /// stopped (A21), not when they start stopping.
+    pub await_old_stopped: bool,
 }
 
 impl World<'_> {
@@ -89,10 +95,17 @@ impl World<'_> {
             stalled_logged: false,
             desired_at_start: s.desired,
             healthy_at_start: s.healthy,
+            shift: None,
+            await_old_stopped: false,
         });
         let name = self.spec.services[service].name.clone();
         let config = &self.services[service].deployment_config;
-        let what = if rollback { "rollback" } else { "deployment" };
+        let shifts_traffic = !rollback && config.strategy.shifts_traffic();
+        let what = match (rollback, shifts_traffic) {
+            (true, _) => "rollback".to_string(),
+            (false, true) => format!("{} deployment", config.strategy.as_str()),
+            (false, false) => "deployment".to_string(),
+        };
         self.log_detail(
             sink,
             if rollback {
@@ -113,12 +126,22 @@ impl World<'_> {
                 task_definition: self.tasks.labels[revision].clone(),
             },
         )?;
+        if shifts_traffic {
+            return self.start_traffic_shift(service, from, sink);
+        }
         self.request_reconcile(service);
         Ok(())
     }
 
     /// A scheduler pass while a deployment is in progress.
     pub fn reconcile_deployment(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        if self.services[service]
+            .deployment
+            .as_ref()
+            .is_some_and(|d| d.shift.is_some())
+        {
+            return self.reconcile_traffic_shift(service, sink);
+        }
         let state = self.rolling_state(service);
         let settings = self.rolling_settings(service);
         let step = rolling_step(&state, &settings);
@@ -137,7 +160,11 @@ impl World<'_> {
         self.log_task_list(service, "stopped", &stopping, sink)?;
         self.place_waiting_tasks(service, sink)?;
         let name = self.spec.services[service].name.clone();
-        if step.complete && !failed {
+        let awaiting = self.services[service]
+            .deployment
+            .as_ref()
+            .is_some_and(|d| d.await_old_stopped && self.tasks_of_other_deployments_left(service) > 0);
+        if step.complete && !failed && !awaiting {
             let run = self.services[service]
                 .deployment
                 .take()
@@ -351,11 +378,14 @@ impl World<'_> {
         rollback: bool,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let number = self.services[service]
+        let run = self.services[service]
             .deployment
             .as_ref()
-            .expect("a deployment is in progress")
-            .number;
+            .expect("a deployment is in progress");
+        if run.shift.is_some() {
+            return self.fail_traffic_shift(service, reason, Some(cause), rollback, sink);
+        }
+        let number = run.number;
         let name = self.spec.services[service].name.clone();
         self.log_detail(
             sink,

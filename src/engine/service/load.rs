@@ -3,12 +3,14 @@
 //! request by request), accumulated exactly.
 
 use super::requests::{RequestServing, advance_exact};
-use super::revision_serving::serving_model;
+use super::revision_serving::{RevisionServing, serving_model};
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::model::TaskState;
 use crate::sim::{ServiceIdx, SimDuration};
+use crate::spec::Spec;
 use crate::workload::revisions::{capacity_rps, serve_revisions, utilization};
+use crate::workload::traffic_weights::serve_weighted;
 use crate::workload::{RevisionGroup, RevisionsServed, Served};
 
 impl World<'_> {
@@ -21,7 +23,39 @@ impl World<'_> {
         }
         // Tasks not yet healthy idle as the revision new tasks run.
         let starting_model = serving_model(self.spec, service, self.services[service].task_definition);
+        let weights = self.green_weight(service);
+        let spec = self.spec;
         let s = &mut self.services[service];
+        if let (Some((green, permille)), None, None) = (weights, &s.queue, &s.requests) {
+            // A traffic-shifting deployment: the listener rule's weights split the requests.
+            let (blue_groups, green_groups) = s.revisions.split_off(green);
+            let running = s.counts[TaskState::Running.index()];
+            let share = f64::from(permille) / 1000.0;
+            let w = serve_weighted(
+                s.demand_rps,
+                &blue_groups,
+                &green_groups,
+                share,
+                s.demand_split,
+                running,
+                &starting_model,
+            );
+            s.accumulator
+                .add_measured(elapsed, s.demand_rps, w.served_rps, w.unserved_rps, w.utilization);
+            for period in &mut s.metric_periods {
+                period
+                    .accumulator
+                    .add_measured(elapsed, s.demand_rps, w.served_rps, w.unserved_rps, w.utilization);
+                if running > 0 {
+                    period.ran_ms += elapsed;
+                }
+            }
+            let errors = w.green_served_rps * spec.behavior.task_definitions[green].request_error_rate
+                + errors_rps(spec, &s.revisions, Some(green), w.blue_served_rps);
+            s.count_revision_requests(elapsed, w.green_served_rps, errors);
+            s.accumulated_until = now;
+            return;
+        }
         // Healthy tasks that all serve alike serve as one model (the first revision's before any
         // is healthy); revisions that serve differently are served and measured each by its own.
         let mixed = s.revisions.common_model().is_none() && !s.revisions.groups().is_empty();
@@ -95,6 +129,21 @@ impl World<'_> {
                 period.ran_ms += elapsed;
             }
         }
+        // Without weights, requests reach each revision in proportion to its healthy tasks.
+        let newest = s.task_definition;
+        let new_share = match s.healthy {
+            0 => 0.0,
+            h => {
+                let new = s
+                    .revisions
+                    .healthy_by_revision()
+                    .find(|(r, _)| *r == newest)
+                    .map_or(0, |(_, n)| n);
+                f64::from(new) / f64::from(h)
+            }
+        };
+        let errors = errors_rps(spec, &s.revisions, None, served.served_rps);
+        s.count_revision_requests(elapsed, served.served_rps * new_share, errors);
         s.accumulated_until = now;
     }
 
@@ -115,4 +164,20 @@ impl World<'_> {
             self.schedule_in(step, Event::LoadStep);
         }
     }
+}
+
+/// Requests per second answered with a 5XX out of `served_rps` served by the healthy tasks of
+/// every revision but `except`, each revision's share in proportion to its healthy tasks and
+/// failing at its `requestErrorRate`.
+fn errors_rps(spec: &Spec, revisions: &RevisionServing, except: Option<usize>, served_rps: f64) -> f64 {
+    let groups = || revisions.healthy_by_revision().filter(|(r, _)| Some(*r) != except);
+    let healthy: u32 = groups().map(|(_, n)| n).sum();
+    if healthy == 0 || served_rps <= 0.0 {
+        return 0.0;
+    }
+    groups()
+        .map(|(r, n)| {
+            served_rps * f64::from(n) / f64::from(healthy) * spec.behavior.task_definitions[r].request_error_rate
+        })
+        .sum()
 }

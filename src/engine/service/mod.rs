@@ -1,4 +1,5 @@
-//! Services: the service scheduler and task placement, rolling deployments, the replacement of
+//! Services: the service scheduler and task placement, rolling deployments and the
+//! traffic-shifting ones (BLUE_GREEN, LINEAR, CANARY), the replacement of
 //! tasks on draining instances, request load (estimated, or every request) and queue workers.
 
 pub(super) mod deployments;
@@ -10,5 +11,7 @@ pub(super) mod requests;
 pub(super) mod revision_serving;
 pub(super) mod scheduler;
 mod state;
+pub(super) mod traffic_shift;
+mod traffic_shift_tasks;
 
 pub(in crate::engine) use state::ServiceState;

@@ -51,6 +51,26 @@ impl RevisionServing {
         self.groups.iter().all(|g| g.model == *first).then_some(first)
     }
 
+    /// The groups of `revision` and of every other revision: `(others, revision's)`.
+    pub fn split_off(&self, revision: usize) -> (Vec<RevisionGroup>, Vec<RevisionGroup>) {
+        let mut split = (Vec::new(), Vec::new());
+        for (r, g) in self.revisions.iter().zip(&self.groups) {
+            match *r == revision {
+                true => split.1.push(*g),
+                false => split.0.push(*g),
+            }
+        }
+        split
+    }
+
+    /// Each revision with healthy tasks and how many it has.
+    pub fn healthy_by_revision(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.revisions
+            .iter()
+            .copied()
+            .zip(self.groups.iter().map(|g| g.healthy))
+    }
+
     /// The model of `revision`, if it has healthy tasks.
     pub fn model_of(&self, revision: usize) -> Option<&ServingModel> {
         let at = self.revisions.iter().position(|r| *r == revision)?;

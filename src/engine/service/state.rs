@@ -74,6 +74,15 @@ pub(in crate::engine) struct ServiceState {
     pub scale_in_blocked_logged: bool,
     /// The stream of the `random` placement strategy (`placement/<service>`).
     pub placement_rng: RefCell<ChaCha8Rng>,
+    /// Whether each lifecycle hook invocation fails (`lifecycle-hooks/<service>`, A21).
+    pub hook_rng: ChaCha8Rng,
+    /// Requests answered with a 5XX by the targets since the last ALB metric period closed
+    /// (`requestErrorRate`).
+    pub target_errors_in_period: f64,
+    /// Requests served by the newest revision since the last trace row.
+    pub new_served_in_row: f64,
+    /// Requests answered with a 5XX by the targets since the last trace row.
+    pub target_errors_in_row: f64,
 }
 
 impl ServiceState {
@@ -131,6 +140,10 @@ impl ServiceState {
             throttled_until: SimTime::ZERO,
             scale_in_blocked_logged: false,
             placement_rng: RefCell::new(streams.stream(&format!("placement/{}", s.name))),
+            hook_rng: streams.stream(&format!("lifecycle-hooks/{}", s.name)),
+            target_errors_in_period: 0.0,
+            new_served_in_row: 0.0,
+            target_errors_in_row: 0.0,
         }
     }
 
@@ -188,6 +201,15 @@ impl ServiceState {
                 None => panic!("task left instance {id} where the service counted none"),
             }
         }
+    }
+
+    /// Over `elapsed_ms`, the newest revision served `new_served_rps` and the targets answered
+    /// `errors_rps` with a 5XX.
+    pub fn count_revision_requests(&mut self, elapsed_ms: u64, new_served_rps: f64, errors_rps: f64) {
+        let seconds = elapsed_ms as f64 / 1000.0;
+        self.new_served_in_row += new_served_rps * seconds;
+        self.target_errors_in_row += errors_rps * seconds;
+        self.target_errors_in_period += errors_rps * seconds;
     }
 
     /// Tasks that count toward desiredCount (not stopping).

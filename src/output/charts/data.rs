@@ -122,6 +122,8 @@ pub struct ServiceSeries {
     pub latency: Option<LatencySeries>,
     /// The queue columns, for a queue worker.
     pub queue: Option<QueueSeries>,
+    /// `new_revision_weight_pct` and its complement; `None` for a run written before the column.
+    pub traffic: Option<super::traffic::TrafficSeries>,
 }
 
 /// One service's latency columns (issue 14); NaN where a row has no estimate.
@@ -241,6 +243,7 @@ pub const KEPT_EVENT_KINDS: &[&str] = &[
     "rollback_started",
     "deployment_stalled",
     "deployment_task_failed",
+    "deployment_stage",
     "rollback",
 ];
 
@@ -288,6 +291,7 @@ impl RunData {
         parse_latency(services_csv, &header, &mut services)?;
         parse_queue(services_csv, &header, &mut services)?;
         parse_provisioning(services_csv, &header, &mut services)?;
+        parse_traffic(services_csv, &header, &mut services)?;
         for service in &mut services {
             let deployments = super::annotations::deployments_in(&events, &service.name);
             service.revisions = RevisionLayers::of_deployments(service, &deployments);
@@ -440,6 +444,7 @@ fn parse_services(source: Source<'_>) -> Result<Vec<ServiceSeries>, DataError> {
                 revisions: RevisionLayers::default(),
                 latency: None,
                 queue: None,
+                traffic: None,
             };
             service.served_and_unserved = service
                 .served_rps
@@ -543,6 +548,30 @@ fn parse_provisioning(
             .zip(&service.provisioning)
             .map(|(pending, provisioning)| pending - provisioning)
             .collect();
+    }
+    Ok(())
+}
+
+/// Adds `new_revision_weight_pct` to every service, when the file has it.
+fn parse_traffic(
+    source: Source<'_>,
+    header: &csv::StringRecord,
+    series: &mut [ServiceSeries],
+) -> Result<(), DataError> {
+    if optional_column(header, services::NEW_REVISION_WEIGHT_PCT).is_none() {
+        return Ok(());
+    }
+    let columns = grouped_columns(
+        services::FILE,
+        source,
+        services::SERVICE,
+        &[services::NEW_REVISION_WEIGHT_PCT],
+    )?;
+    for (name, columns) in columns {
+        if let Some(service) = series.iter_mut().find(|s| s.name == name) {
+            let weights = columns.into_iter().next().unwrap_or_default();
+            service.traffic = Some(super::traffic::TrafficSeries::of(weights));
+        }
     }
     Ok(())
 }

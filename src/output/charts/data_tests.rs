@@ -33,6 +33,9 @@ fn what_the_csv_sink_writes_reads_back_as_the_same_values() {
         oldest_message_age_s: None,
         latency: None,
         provisioning: 2,
+        new_revision_weight_pct: 100.0,
+        new_revision_served_requests: 0.0,
+        target_5xx_requests: 0.0,
     };
     sink.service_row(&service).expect("row");
     let provider = ClusterRow {
@@ -56,6 +59,8 @@ fn what_the_csv_sink_writes_reads_back_as_the_same_values() {
         EventDetail::DeploymentFailed { .. } => EventKind::DeploymentFailed,
         EventDetail::Fault { .. } => EventKind::Fault,
         EventDetail::TaskProtection { .. } => EventKind::ServiceUpdate,
+        EventDetail::Stage { .. } => EventKind::DeploymentStage,
+        EventDetail::Hook { .. } => EventKind::LifecycleHook,
     };
     let mut records: Vec<EventRecord> = every_detail()
         .into_iter()

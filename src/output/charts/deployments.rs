@@ -4,7 +4,8 @@
 //! and outside deployments those of the current revision in a colour of their own, desiredCount dashed and healthy tasks as
 //! lines, each deployment and rollback shaded while it runs, and markers where deployments start,
 //! complete, stall, fail and roll back, and a tick at each failed task the circuit breaker counts. A service without a `deployment_started` event has no
-//! such chart.
+//! such chart. After a BLUE_GREEN, LINEAR or CANARY deployment, a second panel shows the share of
+//! requests per revision with the stages shaded (`traffic`).
 
 use super::ChartContext;
 use super::annotations;
@@ -115,11 +116,19 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
         .line("healthy", style::HEALTHY, &service.time_s, &service.healthy)
         .line("desired", style::DESIRED, &service.time_s, &service.desired);
     panel.spans = annotations::deployment_spans(ctx.run, &service.name, ctx.axis.end_s);
+    // BLUE_GREEN, LINEAR, CANARY: the share of requests per revision, stages shaded, below the
+    // tasks (which keep two thirds of the height for their longer legend).
+    let traffic = super::traffic::panel(ctx.run, service, ctx.axis.end_s);
+    if traffic.is_some() {
+        panel.height_weight = 2;
+    }
+    let mut panels = vec![panel];
+    panels.extend(traffic);
     Some(Figure {
         file_stem: format!("service-{}-deployments", super::file_safe(&service.name)),
         title: ctx.title(&format!("Deployments of {}", service.name)),
         subtitle: ctx.subtitle.clone(),
-        panels: vec![panel],
+        panels,
         markers: annotations::deployment_markers(ctx.run, &service.name),
         window: None,
     })

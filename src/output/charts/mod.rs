@@ -37,6 +37,7 @@ pub mod sweep;
 mod table;
 pub mod tasks;
 pub mod timeline;
+pub mod traffic;
 pub mod utilization;
 pub mod worker;
 

@@ -1,10 +1,14 @@
-//! Rolling deployments (reference 8.1, 8.2, 8.5): bounds, the start/stop step, the circuit
-//! breaker threshold, the restart throttle and health-check timings. Pure functions of counts.
+//! Deployments (reference 8.1, 8.2, 8.5, 8.7): rolling bounds, the start/stop step, the circuit
+//! breaker threshold, the restart throttle, health-check timings, and for BLUE_GREEN, LINEAR and
+//! CANARY the stage table and the traffic schedule. Pure functions of counts.
 
 mod bounds;
 mod circuit_breaker;
 mod health;
 mod rolling;
+mod stages;
+mod strategy;
+mod traffic_shift;
 
 pub use bounds::{
     BoundsCounts, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT, RollingBounds, RollingSettings,
@@ -18,3 +22,8 @@ pub use health::{
     target_healthy_after_ms, target_recovered_after_ms, target_unhealthy_after_ms,
 };
 pub use rolling::{RollingState, RollingStep, rolling_step};
+pub use stages::{
+    RollbackPlan, StageEnd, green_task_count, next_stage, peak_task_count, rollback_plan, stage_end, stage_table,
+};
+pub use strategy::{DeploymentStrategy, LifecycleStage};
+pub use traffic_shift::{FULL_WEIGHT_PERMILLE, ShiftStep, production_shift_steps, shift_duration, split_by_weight};

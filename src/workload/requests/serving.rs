@@ -200,6 +200,7 @@ impl ExactServing {
                 served: report.served as f64,
                 timed_out: report.timed_out as f64,
                 failed: report.failed as f64,
+                target_errors: 0.0,
                 response_ms_sum: report.response_ms_sum,
                 components: Vec::new(),
                 response_ms: Some(report.response_ms.clone()),

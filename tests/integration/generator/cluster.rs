@@ -93,6 +93,10 @@ pub fn generate(g: &mut Gen, top: &mut Map<String, Value>) {
         }
         load.insert(g.services[i].name.clone(), service_load(g, i));
     }
+    let target_groups = traffic_shifting(g, &mut services);
+    if !target_groups.is_empty() {
+        top.insert("elasticLoadBalancing".into(), json!({ "targetGroups": target_groups }));
+    }
     let mut cluster_providers: Vec<String> = g.groups.iter().map(|gr| gr.provider.clone()).collect();
     cluster_providers.extend(["FARGATE".to_string(), "FARGATE_SPOT".to_string()]);
     let mut cluster = json!({ "clusterName": "gen", "capacityProviders": cluster_providers });
@@ -119,8 +123,64 @@ pub fn generate(g: &mut Gen, top: &mut Map<String, Value>) {
     if g.chance(0.3) {
         behavior_block["warmStart"] = json!(false);
     }
+    if g.chance(0.3) {
+        behavior_block["deployments"] = json!({
+            "lifecycleHookDuration": g.pick(&["10s", "45s"]),
+            "lifecycleHookFailureProbability": g.pick(&[0.0, 0.3, 1.0]),
+        });
+    }
     top.insert("behavior".into(), behavior_block);
     top.insert("load".into(), Value::Object(load));
+}
+
+/// Issue 19: some request-serving services deploy with BLUE_GREEN, LINEAR or CANARY behind two
+/// target groups of their own (returned, for `elasticLoadBalancing`), some with a lifecycle hook.
+fn traffic_shifting(g: &mut Gen, services: &mut [Value]) -> Vec<Value> {
+    let mut target_groups = Vec::new();
+    for (i, s) in services.iter_mut().enumerate() {
+        if g.services[i].worker || !g.chance(0.3) {
+            continue;
+        }
+        let name = g.services[i].name.clone();
+        let (blue, green) = (format!("{name}-blue"), format!("{name}-green"));
+        target_groups.push(json!({ "TargetGroupName": blue }));
+        target_groups.push(json!({ "TargetGroupName": green }));
+        let config = &mut s["deploymentConfiguration"];
+        config["bakeTimeInMinutes"] = json!(g.int(0, 3));
+        match g.int(0, 2) {
+            0 => config["strategy"] = json!("BLUE_GREEN"),
+            1 => {
+                config["strategy"] = json!("LINEAR");
+                config["linearConfiguration"] = json!({
+                    "stepPercent": g.pick(&[20.0, 33.3, 50.0]),
+                    "stepBakeTimeInMinutes": g.int(0, 2),
+                });
+            }
+            _ => {
+                config["strategy"] = json!("CANARY");
+                config["canaryConfiguration"] = json!({
+                    "canaryPercent": g.pick(&[5.0, 10.0, 100.0]),
+                    "canaryBakeTimeInMinutes": g.int(0, 3),
+                });
+            }
+        }
+        if g.chance(0.3) {
+            let stage = g.pick(&[
+                "PRE_SCALE_UP",
+                "POST_SCALE_UP",
+                "PRODUCTION_TRAFFIC_SHIFT",
+                "POST_PRODUCTION_TRAFFIC_SHIFT",
+            ]);
+            config["lifecycleHooks"] = json!([{ "hookTargetArn": "check", "lifecycleStages": [stage] }]);
+        }
+        s["loadBalancers"] = json!([{
+            "targetGroupArn": blue,
+            "containerName": "app",
+            "containerPort": 8080,
+            "advancedConfiguration": { "alternateTargetGroupArn": green, "productionListenerRule": "rule" },
+        }]);
+    }
+    target_groups
 }
 
 /// Group `i` and its capacity provider.
