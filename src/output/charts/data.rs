@@ -122,8 +122,11 @@ pub struct ServiceSeries {
     pub latency: Option<LatencySeries>,
     /// The queue columns, for a queue worker.
     pub queue: Option<QueueSeries>,
-    /// `new_revision_weight_pct` and its complement; `None` for a run written before the column.
+    /// The share of requests per revision, from `new_revision_weight_pct` split by the
+    /// deployments; `None` for a run written before the column.
     pub traffic: Option<super::traffic::TrafficSeries>,
+    /// `new_revision_weight_pct` as read, until the deployments are known to split it.
+    traffic_weights: Option<Vec<f64>>,
 }
 
 /// One service's latency columns (issue 14); NaN where a row has no estimate.
@@ -295,6 +298,13 @@ impl RunData {
         for service in &mut services {
             let deployments = super::annotations::deployments_in(&events, &service.name);
             service.revisions = RevisionLayers::of_deployments(service, &deployments);
+            if let Some(weights) = service.traffic_weights.take() {
+                service.traffic = Some(super::traffic::TrafficSeries::of(
+                    weights,
+                    &service.time_s,
+                    &deployments,
+                ));
+            }
         }
         Ok(RunData {
             summary: Summary::from_json(sources.summary_json).map_err(|e| DataError {
@@ -445,6 +455,7 @@ fn parse_services(source: Source<'_>) -> Result<Vec<ServiceSeries>, DataError> {
                 latency: None,
                 queue: None,
                 traffic: None,
+                traffic_weights: None,
             };
             service.served_and_unserved = service
                 .served_rps
@@ -570,7 +581,7 @@ fn parse_traffic(
     for (name, columns) in columns {
         if let Some(service) = series.iter_mut().find(|s| s.name == name) {
             let weights = columns.into_iter().next().unwrap_or_default();
-            service.traffic = Some(super::traffic::TrafficSeries::of(weights));
+            service.traffic_weights = Some(weights);
         }
     }
     Ok(())

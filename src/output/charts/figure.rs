@@ -53,6 +53,7 @@ impl<'a> Figure<'a> {
                 scale: p.scale,
                 height_weight: p.height_weight,
                 log_allowed: p.log_allowed,
+                steps: p.steps,
                 bands: p
                     .bands
                     .iter()
@@ -141,6 +142,9 @@ pub struct Panel<'a> {
     /// Shaded time spans: tints (alarm periods, outages) under everything, bars (faults until
     /// recovery) along the top over everything.
     pub spans: Vec<Span>,
+    /// Whether lines and bands hold each row's value until the next row (a state, as a count
+    /// is), rather than joining rows with slopes (by default for counts).
+    pub steps: bool,
     /// Whether the y axis turns logarithmic when the data span more than two decades
     /// (`log_axis`): by default for rates and durations, whose spikes flatten the rest.
     pub log_allowed: bool,
@@ -159,6 +163,7 @@ impl<'a> Panel<'a> {
             points: Vec::new(),
             reference_lines: Vec::new(),
             spans: Vec::new(),
+            steps: scale == YScale::Count,
             log_allowed: matches!(scale, YScale::Rate | YScale::Milliseconds),
         }
     }

@@ -198,7 +198,7 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
             .draw_series(std::iter::once(Rectangle::new([(start, bottom), (end, top)], fill)))
             .map_err(failed)?;
     }
-    let steps = panel.scale == YScale::Count;
+    let steps = panel.steps;
     for band in &panel.bands {
         let kept = keep_widest(band.time_s, band.lower, band.upper, range_s, columns);
         let edge = |values: &[f64]| {
@@ -236,18 +236,26 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
     }
     for line in &panel.lines {
         let kept = keep_extremes(line.time_s, line.values, range_s, columns);
-        let points = kept.iter().map(|&i| (t(line.time_s[i]), y(line.values[i])));
-        let points = without_flat_interiors(if steps { stepped(points) } else { points.collect() }.into_iter());
-        let style = shape(line.stroke);
-        match (line.stroke.dashed, mode) {
-            (true, _) => chart.draw_series(DashedLineSeries::new(points, 9, 6, style)),
-            (false, LineMode::Polyline) => chart.draw_series(LineSeries::new(points, style)),
-            (false, LineMode::Segments) => {
-                let segments = points.windows(2).map(|w| PathElement::new([w[0], w[1]], style));
-                chart.draw_series(segments)
+        // A state (steps) that does not apply for some rows (NaN) is not drawn across them.
+        let runs = if steps {
+            runs_between_gaps(&kept, line.values)
+        } else {
+            vec![&kept[..]]
+        };
+        for run in runs {
+            let points = run.iter().map(|&i| (t(line.time_s[i]), y(line.values[i])));
+            let points = without_flat_interiors(if steps { stepped(points) } else { points.collect() }.into_iter());
+            let style = shape(line.stroke);
+            match (line.stroke.dashed, mode) {
+                (true, _) => chart.draw_series(DashedLineSeries::new(points, 9, 6, style)),
+                (false, LineMode::Polyline) => chart.draw_series(LineSeries::new(points, style)),
+                (false, LineMode::Segments) => {
+                    let segments = points.windows(2).map(|w| PathElement::new([w[0], w[1]], style));
+                    chart.draw_series(segments)
+                }
             }
+            .map_err(failed)?;
         }
-        .map_err(failed)?;
     }
     // A dot per pixel: two alarms that saw the same datapoint, or datapoints closer than a pixel,
     // are one dot (the SVG of a month of one-minute datapoints stays small).
@@ -315,7 +323,7 @@ pub(super) fn draw_stacked<DB: DrawingBackend>(
     kept.dedup();
     let zeros = vec![0.0; time_s.len()];
     let t = |time_s: f64| axis.to_axis(time_s);
-    let steps = panel.scale == YScale::Count;
+    let steps = panel.steps;
     let edge = |values: &[f64]| {
         let points = kept.iter().map(|&i| (t(time_s[i]), values[i]));
         if steps {
@@ -337,9 +345,36 @@ pub(super) fn draw_stacked<DB: DrawingBackend>(
     Ok(())
 }
 
+/// `kept` (increasing row indices) cut where `values` has a NaN between two kept rows, so a line
+/// is not drawn across rows it has no value for.
+fn runs_between_gaps<'k>(kept: &'k [usize], values: &[f64]) -> Vec<&'k [usize]> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    for k in 1..kept.len() {
+        if values[kept[k - 1] + 1..kept[k]].iter().any(|v| v.is_nan()) {
+            runs.push(&kept[start..k]);
+            start = k;
+        }
+    }
+    if start < kept.len() {
+        runs.push(&kept[start..]);
+    }
+    runs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_line_breaks_where_it_has_no_value() {
+        let values = [1.0, 1.0, f64::NAN, f64::NAN, 2.0, 2.0];
+        let kept = [0, 1, 4, 5];
+        assert_eq!(runs_between_gaps(&kept, &values), [&[0, 1][..], &[4, 5][..]]);
+        // Rows a downsampling skipped are no gap.
+        assert_eq!(runs_between_gaps(&[0, 3], &[1.0, 1.0, 1.0, 2.0]), [&[0, 3][..]]);
+        assert!(runs_between_gaps(&[], &values).is_empty());
+    }
 
     #[test]
     fn formats_ticks_per_scale() {
