@@ -125,6 +125,8 @@ causes! {
         CircuitBreaker => "circuit_breaker",
         /// A CloudWatch alarm of the service's deployment configuration.
         Alarm => "alarm",
+        /// A lifecycle hook of a BLUE_GREEN, LINEAR or CANARY deployment returned FAILED.
+        LifecycleHook => "lifecycle_hook",
     }
 }
 

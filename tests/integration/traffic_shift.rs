@@ -174,6 +174,19 @@ fn hook_failures_are_drawn_from_their_own_seeded_stream() {
     assert!(failed.contains(&true) && failed.contains(&false), "{failed:?}");
 }
 
+/// A deployment a hook failed says so in its own row: `cause` `lifecycle_hook`, `name` the hook's
+/// `hookTargetArn` (reference 8.7), so a reader need not find the hook row before it.
+#[test]
+fn a_failed_hook_is_the_typed_cause_of_the_failure() {
+    let config = "{strategy: BLUE_GREEN, bakeTimeInMinutes: 1, lifecycleHooks: [{hookTargetArn: check-green, lifecycleStages: [POST_SCALE_UP]}]}";
+    let text = scenario(config, "lifecycleHookFailureProbability: 1", 1);
+    let out = run_to_strings(&load_text("ok.yaml", &text).expect("loads"));
+    let causes = column(&out.events, "cause", Some(("kind", "deployment_failed")));
+    let names = column(&out.events, "name", Some(("kind", "deployment_failed")));
+    assert_eq!(causes, ["lifecycle_hook"]);
+    assert_eq!(names, ["check-green"]);
+}
+
 #[test]
 fn a_hook_takes_its_behavior_duration() {
     let config = "{strategy: BLUE_GREEN, bakeTimeInMinutes: 0, lifecycleHooks: [{hookTargetArn: slow, lifecycleStages: [PRE_SCALE_UP]}]}";

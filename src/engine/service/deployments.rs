@@ -383,7 +383,7 @@ impl World<'_> {
             .as_ref()
             .expect("a deployment is in progress");
         if run.shift.is_some() {
-            return self.fail_traffic_shift(service, reason, Some(cause), rollback, sink);
+            return self.fail_traffic_shift(service, reason, cause, rollback, sink);
         }
         let number = run.number;
         let name = self.spec.services[service].name.clone();

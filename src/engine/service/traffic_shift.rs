@@ -16,7 +16,7 @@ use crate::policy::deployment::{
 };
 use crate::sim::{ServiceIdx, SimDuration};
 use crate::spec::{DeploymentStrategy, LifecycleStage};
-use crate::trace::{EventDetail, EventKind, HookCause, SinkError, StrategyCause, TraceSink};
+use crate::trace::{EventDetail, EventKind, FailureCause, HookCause, SinkError, StrategyCause, TraceSink};
 
 /// What the current stage waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -316,7 +316,11 @@ impl World<'_> {
         match failed {
             Some(target) => {
                 let reason = format!("lifecycle hook {target} returned FAILED at {}", stage.as_str());
-                self.fail_traffic_shift(service, &reason, None, true, sink)
+                let cause = EventDetail::DeploymentFailed {
+                    cause: FailureCause::LifecycleHook,
+                    name: target,
+                };
+                self.fail_traffic_shift(service, &reason, cause, true, sink)
             }
             None => self.hooks_succeeded(service, sink),
         }

@@ -98,12 +98,12 @@ impl World<'_> {
     /// production and test traffic go back to blue and green's tasks stop; with `rollback` a
     /// rollback deployment owns blue's tasks until green's have stopped, without it the
     /// deployment stays FAILED. At CLEAN_UP nothing can fail any more. `cause` is the payload of
-    /// the `deployment_failed` row (`None` for a lifecycle hook).
+    /// the `deployment_failed` row: the breaker, the alarm, or the hook that failed it.
     pub(in crate::engine) fn fail_traffic_shift(
         &mut self,
         service: ServiceIdx,
         reason: &str,
-        cause: Option<EventDetail>,
+        cause: EventDetail,
         rollback: bool,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
@@ -120,10 +120,7 @@ impl World<'_> {
             "(service {name}) deployment ecs-svc/{number} failed at {}: {reason}: rolloutState FAILED.",
             stage.as_str()
         );
-        match cause {
-            Some(detail) => self.log_detail(sink, EventKind::DeploymentFailed, name.clone(), message, detail)?,
-            None => self.log(sink, EventKind::DeploymentFailed, name.clone(), message)?,
-        }
+        self.log_detail(sink, EventKind::DeploymentFailed, name.clone(), message, cause)?;
         let run = self.shift_mut(service);
         run.timer += 1;
         run.green_permille = 0;

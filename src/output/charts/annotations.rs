@@ -289,6 +289,7 @@ fn label(run: &RunData, e: &EventRow) -> String {
                     n => format!("failed: circuit breaker trips at {n} failed tasks"),
                 },
                 FailureCause::Alarm => "failed: alarm".to_string(),
+                FailureCause::LifecycleHook => "failed: lifecycle hook".to_string(),
             },
             _ => "deployment failed".to_string(),
         },

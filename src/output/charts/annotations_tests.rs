@@ -95,6 +95,11 @@ fn labels_events_briefly_from_their_payload() {
             "failed: circuit breaker",
         ),
         ("deployment_failed", failed(FailureCause::Alarm), "failed: alarm"),
+        (
+            "deployment_failed",
+            failed(FailureCause::LifecycleHook),
+            "failed: lifecycle hook",
+        ),
         ("deployment_failed", None, "deployment failed"),
         ("rollback_started", deployment("web:2"), "rollback to web:2"),
         ("deployment_stalled", None, "stalled"),
