@@ -113,8 +113,11 @@ impl World<'_> {
                 continue;
             }
             let b = self.service_rolling_bounds(i);
+            // A deployment that starts as desiredCount is lowered (an update that lowers it and
+            // forces a new deployment at once) starts with the tasks above the new desired count
+            // still running: the bound is the larger of U and what it started with.
             assert!(
-                b.counted <= b.upper.max(run.desired_at_start),
+                b.counted <= b.upper.max(run.desired_at_start).max(run.healthy_at_start),
                 "service {i}: {} tasks counted toward maximumPercent, U = {}",
                 b.counted,
                 b.upper
