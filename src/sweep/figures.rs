@@ -34,6 +34,15 @@ pub enum Kind {
     ScalingActivities,
     /// Duration of a service's last completed deployment, seconds (missing when none completed).
     DeploymentDurationS,
+    /// What the last deployment's extra tasks cost, USD (`deployment_extra_cost_usd`).
+    DeploymentExtraCostUsd,
+    /// Requests the last deployment's new revision served before it had all the traffic.
+    NewRevisionRequestsBeforeFullShift,
+    /// Requests answered with a 5XX while the last deployment ran (`deployment_5xx_requests`).
+    Deployment5xxRequests,
+    /// From the last deployment's failure to its rollback's completion, seconds (missing when
+    /// it was not rolled back).
+    RollbackTimeS,
     /// 95th percentile of the response time over the run, ms (services with a service model).
     LatencyP95Ms,
     /// 99th percentile of the response time over the run, ms (services with a service model).
@@ -64,6 +73,18 @@ const PER_SERVICE: &[Kind] = &[
     Kind::MaxCpuUtilization,
     Kind::ScalingActivities,
     Kind::DeploymentDurationS,
+    Kind::DeploymentExtraCostUsd,
+    Kind::NewRevisionRequestsBeforeFullShift,
+    Kind::Deployment5xxRequests,
+    Kind::RollbackTimeS,
+];
+/// The figures of `PER_SERVICE` only a service that deploys has (they read its deployments).
+const DEPLOYMENT: &[Kind] = &[
+    Kind::DeploymentDurationS,
+    Kind::DeploymentExtraCostUsd,
+    Kind::NewRevisionRequestsBeforeFullShift,
+    Kind::Deployment5xxRequests,
+    Kind::RollbackTimeS,
 ];
 /// Figures of each service with a service model, after the service figures.
 const LATENCY: &[Kind] = &[Kind::LatencyP95Ms, Kind::LatencyP99Ms, Kind::TimedOutRequests];
@@ -91,6 +112,10 @@ impl Kind {
             Kind::MaxCpuUtilization => "max_cpu_utilization",
             Kind::ScalingActivities => "scaling_activities",
             Kind::DeploymentDurationS => "deployment_duration_s",
+            Kind::DeploymentExtraCostUsd => "deployment_extra_cost_usd",
+            Kind::NewRevisionRequestsBeforeFullShift => "new_revision_requests_before_full_shift",
+            Kind::Deployment5xxRequests => "deployment_5xx_requests",
+            Kind::RollbackTimeS => "rollback_time_s",
             Kind::LatencyP95Ms => "latency_p95_ms",
             Kind::LatencyP99Ms => "latency_p99_ms",
             Kind::TimedOutRequests => "timed_out_requests",
@@ -133,7 +158,7 @@ impl Figure {
     /// zeros trimmed (`trace::format`).
     pub fn format(&self, v: f64) -> String {
         match self.kind {
-            Kind::CostUsd | Kind::UnservedFraction | Kind::CostPerJobUsd => usd(v),
+            Kind::CostUsd | Kind::UnservedFraction | Kind::CostPerJobUsd | Kind::DeploymentExtraCostUsd => usd(v),
             _ => number(v),
         }
     }
@@ -170,6 +195,12 @@ impl Figure {
                 .rev()
                 .filter(|d| d.kind == "deployment")
                 .find_map(|d| d.duration_s)?,
+            (Kind::DeploymentExtraCostUsd, Some(v)) => last_deployment(v)?.extra_cost_usd,
+            (Kind::NewRevisionRequestsBeforeFullShift, Some(v)) => {
+                last_deployment(v)?.new_revision_requests_before_full_shift
+            }
+            (Kind::Deployment5xxRequests, Some(v)) => last_deployment(v)?.target_5xx_requests,
+            (Kind::RollbackTimeS, Some(v)) => last_deployment(v)?.rollback_time_s?,
             (Kind::LatencyP95Ms, Some(v)) => v.latency.as_ref()?.p95_ms,
             (Kind::LatencyP99Ms, Some(v)) => v.latency.as_ref()?.p99_ms,
             (Kind::TimedOutRequests, Some(v)) => v.latency.as_ref()?.timed_out_requests,
@@ -194,6 +225,13 @@ impl Figure {
             _ => return None,
         })
     }
+}
+
+/// A service's last deployment that is not a rollback, as `expect:`'s deployment figures read it.
+fn last_deployment(
+    service: &crate::trace::summary::ServiceSummary,
+) -> Option<&crate::trace::summary::DeploymentSummary> {
+    service.deployments.iter().rev().find(|d| d.kind == "deployment")
 }
 
 /// The services of a spec, each with whether its timeline deploys it (an `UpdateService` that
@@ -267,9 +305,7 @@ impl FigureSet {
         };
         let mut figures = vec![run_wide(Kind::CostUsd)];
         for (service, deploys) in &union {
-            let kinds = PER_SERVICE
-                .iter()
-                .filter(|&&k| k != Kind::DeploymentDurationS || *deploys);
+            let kinds = PER_SERVICE.iter().filter(|&&k| !DEPLOYMENT.contains(&k) || *deploys);
             figures.extend(kinds.map(|&kind| of_service(service, kind)));
         }
         figures.extend([run_wide(Kind::PeakInstances), run_wide(Kind::PlacementFailures)]);
@@ -436,7 +472,7 @@ mod tests {
     fn several_services_are_prefixed_and_deployments_are_the_last_completed() {
         let set = FigureSet::for_services(&[("web".into(), true), ("worker".into(), false), ("web".into(), false)]);
         let names = set.names();
-        assert_eq!(names.len(), 1 + 8 + 7 + 2);
+        assert_eq!(names.len(), 1 + 12 + 7 + 2);
         assert!(names.contains(&"web.deployment_duration_s".to_string()));
         assert!(!names.contains(&"worker.deployment_duration_s".to_string()));
         let s = summary();
@@ -552,5 +588,40 @@ mod tests {
         assert_eq!(f("unserved_fraction").format(0.0015), "0.0015");
         assert_eq!(f("peak_running").format(12.0), "12");
         assert_eq!(f("mean_cpu_utilization").format(41.23456), "41.235");
+    }
+
+    /// A canary rolled back: the figures of its last deployment (not the rollback after it), as
+    /// `expect:` reads them; a rollback time only where one was rolled back; none for a service
+    /// that does not deploy.
+    #[test]
+    fn deployment_figures_read_the_last_deployment_not_its_rollback() {
+        let services = [("web".to_string(), true), ("worker".to_string(), false)];
+        let set = FigureSet::for_services(&services);
+        let names: Vec<String> = set.figures().iter().map(|f| f.name.clone()).collect();
+        assert!(names.contains(&"web.rollback_time_s".to_string()));
+        assert!(!names.contains(&"worker.deployment_5xx_requests".to_string()));
+        let canary = DeploymentSummary {
+            kind: "deployment".into(),
+            extra_cost_usd: 0.052,
+            new_revision_requests_before_full_shift: 7940.0,
+            target_5xx_requests: 1588.0,
+            rollback_time_s: Some(314.0),
+            ..Default::default()
+        };
+        let rollback = DeploymentSummary {
+            kind: "rollback".into(),
+            target_5xx_requests: 3.0,
+            ..Default::default()
+        };
+        let mut s = summary();
+        s.services[0].deployments = vec![canary, rollback];
+        let value = |name: &str, s: &Summary| set.figures()[set.index(name).expect("known")].measure(s);
+        assert_eq!(value("web.deployment_extra_cost_usd", &s), Some(0.052));
+        assert_eq!(value("web.new_revision_requests_before_full_shift", &s), Some(7940.0));
+        assert_eq!(value("web.deployment_5xx_requests", &s), Some(1588.0));
+        assert_eq!(value("web.rollback_time_s", &s), Some(314.0));
+        s.services[0].deployments[0].rollback_time_s = None;
+        assert_eq!(value("web.rollback_time_s", &s), None, "not rolled back: no value");
+        assert_eq!(FigureSet::from_names(&names).expect("reads back"), set);
     }
 }

@@ -124,7 +124,8 @@ mod tests {
         .expect("valid");
         let never_completed = vec![Some(1.0); 8]
             .into_iter()
-            .chain([None, Some(0.0), Some(0.0)])
+            .chain([None])
+            .chain(vec![Some(0.0); 4 + 2])
             .collect::<Vec<_>>();
         assert_eq!(never_completed.len(), figures.len());
         let r = report(&s, &[never_completed.clone(), never_completed]);
