@@ -256,6 +256,10 @@ fn check_update_load_balancers(
         })
         .collect();
     super::deployment_configuration::check_strategy_load_balancers(strategy, at, &service.name, &items, d);
+    if strategy.shifts_traffic() && service.request_mode == crate::spec::RequestMode::Requests {
+        let (message, suggestion) = super::load::traffic_shift_in_exact_mode(&service.name, strategy.as_str());
+        d.error(at.0, &at.1, message, Some(suggestion));
+    }
 }
 
 fn updated_service(

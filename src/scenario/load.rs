@@ -349,6 +349,10 @@ pub fn check_request_mode(
                 Some("set its load_balancing.algorithm.type to round_robin or least_outstanding_requests".into()),
             );
         }
+        if s.deployment.strategy.shifts_traffic() {
+            let (message, suggestion) = traffic_shift_in_exact_mode(&s.name, s.deployment.strategy.as_str());
+            d.error(loc, &path, message, Some(suggestion));
+        }
         if let (Some(profile), Some(duration_ms)) = (&s.load, window.duration_ms) {
             let step = window.load_step_ms.max(1).max(duration_ms / MOST_PEAK_SAMPLES);
             let peak = (0..duration_ms.div_ceil(step))
@@ -367,6 +371,19 @@ pub fn check_request_mode(
             }
         }
     }
+}
+
+/// The error of a BLUE_GREEN, LINEAR or CANARY deployment of a service in exact mode: the request
+/// model routes each request to a task, not first to a target group by the listener rule's
+/// weights, so it would send the new revision the share of its tasks, not the strategy's.
+pub(super) fn traffic_shift_in_exact_mode(service: &str, strategy: &str) -> (String, String) {
+    (
+        format!(
+            "service `{service}` simulates every request (`model: requests`), which does not route by the listener rule's target group weights a {strategy} deployment shifts"
+        ),
+        "use `model: estimate` for this service (its requests are split by the weights), or a ROLLING deployment"
+            .into(),
+    )
 }
 
 fn read_noise(o: &mut Obj<'_>, d: &mut Diagnostics) -> Noise {

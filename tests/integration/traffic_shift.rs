@@ -279,3 +279,40 @@ fn a_second_deployment_during_a_canary_bake_takes_over_without_stale_timers() {
     assert_eq!(shifts.len(), 2, "{shifts:?}");
     assert!((shifts[1].0 - shifts[0].0 - 600.0).abs() < 1e-6, "{shifts:?}");
 }
+
+/// Exact mode routes each request to a task, not first to a target group by the listener rule's
+/// weights, so a traffic-shifting deployment of a service in exact mode is refused, whether the
+/// service sets the strategy or an `updateService` does, with the way out named.
+#[test]
+fn a_traffic_shifting_deployment_in_exact_mode_is_refused() {
+    let exact = |text: String| {
+        text.replace(
+            "    web: {requestsPerSecondAtFullCpu: 100}",
+            "    web: {serviceTime: {distribution: exponential, mean: 50ms}, concurrency: 8}",
+        )
+        .replace(
+            "  web: {requestsPerSecond: [{constant: 200}]}",
+            "  web: {model: requests, requestsPerSecond: [{constant: 200}]}",
+        )
+    };
+    let canary = exact(scenario("{strategy: CANARY}", "", 1));
+    let err = load_text("exact.yaml", &canary).expect_err("refused").to_string();
+    assert!(
+        err.contains("does not route by the listener rule's target group weights a CANARY deployment shifts")
+            && err.contains("load.web.model")
+            && err.contains("use `model: estimate`"),
+        "{err}"
+    );
+    let update = exact(scenario("{}", "", 1)).replace(
+        r#"taskDefinition: "web:2"}}"#,
+        r#"taskDefinition: "web:2", deploymentConfiguration: {strategy: LINEAR}}}"#,
+    );
+    let err = load_text("exact.yaml", &update).expect_err("refused").to_string();
+    assert!(
+        err.contains("a LINEAR deployment shifts")
+            && err.contains("events[0].updateService.deploymentConfiguration.strategy"),
+        "{err}"
+    );
+    // ROLLING in exact mode still loads.
+    assert!(load_text("exact.yaml", &exact(scenario("{}", "", 1))).is_ok());
+}
