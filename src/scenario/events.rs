@@ -185,6 +185,13 @@ fn read_update(
     }
     o.finish(d);
     let service = updated_service(&name?, name_loc, path, services, d)?;
+    let mut config = config;
+    if services[service].daemon {
+        super::daemon::check_daemon_update(node, path, config.as_mut(), d);
+        if has_desired {
+            return None;
+        }
+    }
     let desired_count = desired.map(|v| v as u32);
     if new_revision.is_some() || force {
         return Some(TimelineAction::UpdateServiceDeployment {

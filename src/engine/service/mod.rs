@@ -1,6 +1,8 @@
-//! Services: the service scheduler and task placement, rolling deployments, the replacement of
-//! tasks on draining instances, request load (estimated, or every request) and queue workers.
+//! Services: the service scheduler and task placement, DAEMON services, rolling deployments,
+//! the replacement of tasks on draining instances, request load (estimated, or every request)
+//! and queue workers.
 
+pub(super) mod daemon;
 pub(super) mod deployments;
 pub(super) mod draining;
 pub(super) mod load;
