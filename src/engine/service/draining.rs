@@ -60,7 +60,8 @@ impl World<'_> {
             terminate_when_empty,
             tasks_at_drain: tasks.clone(),
         });
-        // Daemon tasks are neither replaced nor stopped now: they stop last (reference 8.6).
+        // Running daemon tasks are not replaced: they stop last (reference 8.6). Starting tasks,
+        // daemon ones too, stop at once.
         let is_daemon = |t: &TaskId| self.spec.services[self.tasks[t].service].daemon;
         let running = tasks
             .iter()
@@ -69,11 +70,7 @@ impl World<'_> {
         let starting: Vec<TaskId> = tasks
             .iter()
             .copied()
-            .filter(|t| {
-                self.tasks[t].state.is_starting_or_running()
-                    && self.tasks[t].state != TaskState::Running
-                    && !is_daemon(t)
-            })
+            .filter(|t| self.tasks[t].state.is_starting_or_running() && self.tasks[t].state != TaskState::Running)
             .collect();
         self.log(
             sink,
