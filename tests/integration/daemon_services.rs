@@ -167,6 +167,7 @@ ecs:
     - {serviceName: agent, taskDefinition: agent:1, schedulingStrategy: DAEMON, launchType: EC2}
 events:
   - {at: 5m, updateService: {service: agent, taskDefinition: agent:2}}
+  - {at: 15m, updateService: {service: agent, forceNewDeployment: true}}
 ";
     let loaded = load_text("deploy.yaml", yaml).expect("loads");
     assert_eq!(loaded.spec.services[0].deployment.maximum_percent, 100);
@@ -179,6 +180,13 @@ events:
         .filter(|i| revisions[*i] == "agent:2" && all[*i].4.is_none())
         .count();
     assert_eq!(new_running, 3, "one agent:2 task per instance");
+    // forceNewDeployment replaces every task again, though the revision is the same.
+    assert!(out.events.contains("deployment ecs-svc/3 completed"), "{}", out.events);
+    let replaced = all.iter().filter(|t| t.2 > 900.0 && t.4.is_none()).count();
+    assert_eq!(
+        replaced, 3,
+        "the three tasks left are the ones the forced deployment started"
+    );
     // No instance ever held two agent tasks at once.
     for (i, a) in all.iter().enumerate() {
         for b in all.iter().skip(i + 1).filter(|b| b.1 == a.1) {
@@ -252,4 +260,42 @@ events:
         "{base}    - {{serviceName: agent, taskDefinition: agent, schedulingStrategy: DAEMON, launchType: EC2}}\n"
     );
     assert!(load_text("daemon.yaml", &ok).is_ok());
+}
+
+#[test]
+fn a_daemon_deployment_keeps_minimum_healthy_percent() {
+    // Reference 8.1: with minimumHealthyPercent 50 of 4 instances, L = 2: at most two agent
+    // tasks are replaced at a time (the invariants check L after every event), and it completes.
+    let yaml = "duration: 30m
+traceInterval: 1s
+availabilityZones: [us-east-1a, us-east-1b]
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: asg, InstanceType: m5.large, MinSize: 4, MaxSize: 4, DesiredCapacity: 4}
+ecs:
+  capacityProviders: [{name: cp, autoScalingGroupProvider: {autoScalingGroupArn: asg}}]
+  cluster: {clusterName: demo, capacityProviders: [cp]}
+  taskDefinitions:
+    - {family: agent, networkMode: bridge, containerDefinitions: [{name: a, image: a:1, cpu: 256, memory: 256}]}
+    - {family: agent, networkMode: bridge, containerDefinitions: [{name: a, image: a:2, cpu: 256, memory: 256}]}
+  services:
+    - serviceName: agent
+      taskDefinition: agent:1
+      schedulingStrategy: DAEMON
+      launchType: EC2
+      deploymentConfiguration: {minimumHealthyPercent: 50}
+events:
+  - {at: 5m, updateService: {service: agent, taskDefinition: agent:2}}
+";
+    let loaded = load_text("deploy50.yaml", yaml).expect("loads");
+    assert_eq!(loaded.spec.services[0].deployment.minimum_healthy_percent, 50);
+    let out = run_to_strings(&loaded);
+    assert!(out.events.contains("deployment ecs-svc/2 completed"), "{}", out.events);
+    let healthy = column(&out.services, "healthy", Some(("service", "agent")));
+    let least = healthy
+        .iter()
+        .map(|h| h.parse::<u32>().expect("n"))
+        .min()
+        .expect("rows");
+    assert_eq!(least, 2, "L = ceil(4 x 50 / 100) = 2 healthy tasks at the lowest");
 }

@@ -198,11 +198,12 @@ impl World<'_> {
         }
     }
 
-    /// During a deployment: tasks of older revisions on ACTIVE instances stop (starting ones at
+    /// During a deployment: tasks of older deployments (another revision, or the same one with
+    /// `forceNewDeployment`) on ACTIVE instances stop (starting ones at
     /// once, healthy ones while more than L = ceil(desired x minimumHealthyPercent / 100)
     /// healthy tasks remain); each instance's new task starts once its old one is gone.
     fn stop_old_daemon_tasks(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let revision = self.services[service].task_definition;
+        let newest = self.services[service].deployment_number;
         let mut may_stop_healthy = self.service_rolling_bounds(service).may_stop_healthy;
         let s = &self.services[service];
         let mut stopping = Vec::new();
@@ -211,7 +212,7 @@ impl World<'_> {
             let active_instance = t
                 .instance
                 .is_some_and(|i| self.capacity.instances[i].state == InstanceState::Active);
-            if t.task_definition == revision || !t.state.is_starting_or_running() || !active_instance {
+            if t.deployment == newest || !t.state.is_starting_or_running() || !active_instance {
                 continue;
             }
             if t.healthy {
@@ -228,8 +229,8 @@ impl World<'_> {
         self.log_task_list(service, "stopped", &stopping, sink)
     }
 
-    /// A deployment is complete when every matching instance runs a healthy task of the new
-    /// revision and no older task is left.
+    /// A deployment is complete when every matching instance runs a healthy task of it and no
+    /// older task is left.
     fn complete_daemon_deployment(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         let s = &self.services[service];
         let Some(run) = s.deployment.as_ref().filter(|d| !d.failed) else {
@@ -237,7 +238,7 @@ impl World<'_> {
         };
         let all_new = s.tasks.iter().all(|t| {
             let t = &self.tasks[t];
-            t.task_definition == run.revision && t.healthy
+            t.deployment == run.number && t.healthy
         });
         if !all_new || s.tasks.len() as u32 != s.desired {
             return Ok(());
