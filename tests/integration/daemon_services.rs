@@ -299,3 +299,59 @@ events:
         .expect("rows");
     assert_eq!(least, 2, "L = ceil(4 x 50 / 100) = 2 healthy tasks at the lowest");
 }
+
+#[test]
+fn a_draining_instance_stops_its_daemon_task_after_its_service_tasks() {
+    // Reference 8.6: the web tasks on the drained instance are replaced and stop (2 minutes
+    // DEACTIVATING); the agent task stops only once they are all STOPPED, and is not replaced.
+    let yaml = "duration: 20m
+traceInterval: 1s
+availabilityZones: [us-east-1a, us-east-1b]
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: asg, InstanceType: m5.large, MinSize: 2, MaxSize: 2, DesiredCapacity: 2}
+ecs:
+  capacityProviders: [{name: cp, autoScalingGroupProvider: {autoScalingGroupArn: asg}}]
+  cluster: {clusterName: demo, capacityProviders: [cp]}
+  taskDefinitions:
+    - {family: web, networkMode: bridge, containerDefinitions: [{name: app, image: web, cpu: 256, memory: 512}]}
+    - {family: agent, networkMode: bridge, containerDefinitions: [{name: a, image: a, cpu: 128, memory: 128}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 2, launchType: EC2, placementStrategy: [{type: binpack, field: memory}]}
+    - {serviceName: agent, taskDefinition: agent, schedulingStrategy: DAEMON, launchType: EC2}
+behavior:
+  taskDefinitions:
+    web: {deactivatingTime: 2m}
+events:
+  - {at: 5m, drainInstances: {instanceIds: [i-00000000000000001]}}
+";
+    let out = run_to_strings(&load_text("drain.yaml", yaml).expect("loads"));
+    let all = tasks(&out.tasks);
+    let drained = "i-00000000000000001";
+    let on: Vec<&TaskRow> = all.iter().filter(|t| t.1 == drained).collect();
+    let web_stops: Vec<f64> = on
+        .iter()
+        .filter(|t| t.0 == "web")
+        .map(|t| t.4.expect("web stopped"))
+        .collect();
+    assert_eq!(web_stops.len(), 2, "both web tasks were binpacked on {drained}: {on:?}");
+    let agent = on.iter().find(|t| t.0 == "agent").expect("agent task");
+    let agent_stop = agent.4.expect("the agent stopped");
+    let last_web = web_stops.iter().copied().fold(0.0, f64::max);
+    assert!(
+        last_web >= 300.0 + 120.0,
+        "web tasks deactivate for 2 minutes: {last_web}"
+    );
+    assert!(
+        agent_stop >= last_web,
+        "agent stopped at {agent_stop}, before web at {last_web}"
+    );
+    let agents_on_drained = on.iter().filter(|t| t.0 == "agent").count();
+    assert_eq!(agents_on_drained, 1, "no daemon task is placed on a DRAINING instance");
+    let desired = column(&out.services, "desired", Some(("service", "agent")));
+    assert_eq!(
+        desired.last().map(String::as_str),
+        Some("1"),
+        "one ACTIVE instance left"
+    );
+}
