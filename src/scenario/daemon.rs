@@ -128,3 +128,39 @@ pub(super) fn check_daemon_update(
         daemon_deployment(node.get("deploymentConfiguration"), path, config, d);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::yaml::parse;
+
+    /// `deploymentConfiguration` as written (`{}` for none) read as a DAEMON service's:
+    /// (minimumHealthyPercent, maximumPercent, refused).
+    #[track_caller]
+    fn daemon_percents(block: &str, read_min: u32, read_max: u32) -> (u32, u32, bool) {
+        let node = parse(block, 0).expect("yaml");
+        let mut config = DeploymentConfiguration {
+            minimum_healthy_percent: read_min,
+            maximum_percent: read_max,
+            ..DeploymentConfiguration::default()
+        };
+        let mut d = Diagnostics::default();
+        daemon_deployment(Some(&node), "ecs.services[0]", &mut config, &mut d);
+        (config.minimum_healthy_percent, config.maximum_percent, d.has_errors())
+    }
+
+    #[test]
+    fn daemon_deployment_percents() {
+        // Reference 8.1: maximumPercent stays 100; minimumHealthyPercent defaults to 0.
+        // (block, as the REPLICA reader read it (min, max)) -> (min, max, refused)
+        for (block, read, expected) in [
+            ("{}", (100, 200), (0, 100, false)),
+            ("{minimumHealthyPercent: 50}", (50, 200), (50, 100, false)),
+            ("{maximumPercent: 100}", (100, 100), (0, 100, false)),
+            ("{maximumPercent: 200}", (100, 200), (0, 100, true)),
+            ("{maximumPercent: 50}", (0, 50), (0, 100, true)),
+        ] {
+            assert_eq!(daemon_percents(block, read.0, read.1), expected, "{block}");
+        }
+    }
+}
