@@ -149,6 +149,7 @@ pub fn large_spec(days: u64) -> Spec {
             health_check_grace_period: ecsim::sim::SimDuration::from_secs(0),
             placement_strategy: vec![],
             placement_constraints: vec![],
+            daemon: false,
         }],
         behavior,
         auto_scaling: Default::default(),

@@ -73,6 +73,7 @@ fn fleet() -> Vec<ContainerInstance> {
             ports_in_use: Default::default(),
             tasks: Vec::new(),
             jobs: Vec::new(),
+            daemon_tasks: 0,
             launched_at: SimTime::ZERO,
             registered_at: Some(SimTime::ZERO),
             terminated_at: None,

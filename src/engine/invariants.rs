@@ -200,6 +200,28 @@ impl World<'_> {
                 continue;
             }
             let (mut cpu, mut mem, mut enis, mut ports) = (0u32, 0u64, 0u32, 0usize);
+            // A DAEMON service holds at most one task on an instance (maximumPercent 100), and
+            // the instance counts its daemon tasks apart (they do not make it busy).
+            let mut daemon_services: Vec<ServiceIdx> = inst
+                .tasks
+                .iter()
+                .map(|id| self.tasks[id].service)
+                .filter(|s| self.spec.services[*s].daemon)
+                .collect();
+            assert_eq!(
+                daemon_services.len(),
+                inst.daemon_tasks as usize,
+                "instance {} daemon task count drifted",
+                inst.ec2_instance_id
+            );
+            daemon_services.sort_unstable();
+            daemon_services.dedup();
+            assert_eq!(
+                daemon_services.len(),
+                inst.daemon_tasks as usize,
+                "instance {} holds two tasks of one DAEMON service",
+                inst.ec2_instance_id
+            );
             for id in &inst.tasks {
                 let t = &self.tasks[id];
                 assert_eq!(

@@ -77,7 +77,7 @@ pub(super) fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Res
         warm_start(world, sink)?;
     }
     world.start_scaling(sink)?;
-    for service in ServiceIdx::all(world.services.len()) {
+    for service in daemons_first(world) {
         world.request_reconcile(service);
     }
     for (index, entry) in world.spec.timeline.iter().enumerate() {
@@ -94,7 +94,7 @@ pub(super) fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Res
 /// Services start with their desired tasks placed, RUNNING and healthy; a task that cannot be
 /// placed stays PROVISIONING and goes through the normal path.
 fn warm_start(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-    for service in ServiceIdx::all(world.services.len()) {
+    for service in daemons_first(world) {
         world.warm_starting = true;
         world.reconcile(service, sink)?;
         world.warm_starting = false;
@@ -109,6 +109,14 @@ fn warm_start(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Result<(), Sin
         world.update_steady_state(service, sink)?;
     }
     Ok(())
+}
+
+/// The services in the order of the first scheduler passes: DAEMON services first, so their
+/// tasks are placed on the initial fleet before any other (reference 8.6).
+fn daemons_first(world: &World<'_>) -> Vec<ServiceIdx> {
+    let mut order: Vec<ServiceIdx> = ServiceIdx::all(world.services.len()).collect();
+    order.sort_by_key(|s| !world.spec.services[*s].daemon);
+    order
 }
 
 pub(super) fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn TraceSink) -> Result<(), SinkError> {

@@ -57,6 +57,9 @@ pub struct ContainerInstance {
     pub tasks: Vec<TaskId>,
     /// Standalone tasks (jobs, by job run id) placed here and not yet ended.
     pub jobs: Vec<u64>,
+    /// How many of `tasks` belong to DAEMON services: they hold resources but do not make the
+    /// instance busy (reference 6.3, 6.5).
+    pub daemon_tasks: u32,
     /// When EC2 launched it.
     pub launched_at: SimTime,
     /// When it registered with the cluster.
@@ -88,9 +91,63 @@ impl ContainerInstance {
         matches!(self.state, InstanceState::Active | InstanceState::Draining)
     }
 
-    /// True when it runs tasks, service or standalone (non-daemon: the simulator has no daemon
-    /// services yet).
+    /// True when it runs a task that is not a daemon task, service or standalone: daemon tasks
+    /// do not make an instance non-empty for the capacity provider reservation or managed
+    /// scale-in (reference 6.3, 6.5).
     pub fn is_busy(&self) -> bool {
-        !self.tasks.is_empty() || !self.jobs.is_empty()
+        self.tasks.len() > self.daemon_tasks as usize || !self.jobs.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::catalog::instance_type;
+
+    fn instance(tasks: u64, daemon_tasks: u32, jobs: u64) -> ContainerInstance {
+        ContainerInstance {
+            id: InstanceId(0),
+            ec2_instance_id: "i-0".into(),
+            instance_type: instance_type("m5.large").expect("in catalog"),
+            auto_scaling_group: 0,
+            capacity_provider: Some(ProviderIdx(0)),
+            availability_zone: 0,
+            state: InstanceState::Active,
+            spot: false,
+            registered_cpu_units: 2048,
+            registered_memory_mib: 7680,
+            max_awsvpc_tasks: 2,
+            used_cpu_units: 0,
+            used_memory_mib: 0,
+            used_enis: 0,
+            ports_in_use: BTreeSet::new(),
+            tasks: (0..tasks).map(TaskId).collect(),
+            jobs: (0..jobs).collect(),
+            daemon_tasks,
+            launched_at: SimTime::ZERO,
+            registered_at: Some(SimTime::ZERO),
+            terminated_at: None,
+            attributes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn daemon_tasks_do_not_make_an_instance_busy() {
+        // Reference 6.3 and 6.5: M counts instances running at least one non-daemon task.
+        // (tasks, of which daemon tasks, standalone tasks) -> busy
+        for (tasks, daemon, jobs, busy) in [
+            (0, 0, 0, false),
+            (1, 1, 0, false),
+            (2, 2, 0, false),
+            (2, 1, 0, true),
+            (1, 0, 0, true),
+            (1, 1, 1, true),
+        ] {
+            assert_eq!(
+                instance(tasks, daemon, jobs).is_busy(),
+                busy,
+                "{tasks} tasks, {daemon} daemon, {jobs} jobs"
+            );
+        }
     }
 }

@@ -191,7 +191,13 @@ fn read_update(
     {
         check_update_load_balancers(at.0, at.1, &services[service], d);
     }
-    let config = read.map(|r| r.config);
+    let mut config = read.map(|r| r.config);
+    if services[service].daemon {
+        super::daemon::check_daemon_update(node, path, config.as_mut(), d);
+        if has_desired {
+            return None;
+        }
+    }
     let desired_count = desired.map(|v| v as u32);
     if new_revision.is_some() || force {
         return Some(TimelineAction::UpdateServiceDeployment {

@@ -28,6 +28,7 @@ mod load_balancing;
 pub mod names;
 mod overrides;
 pub use crate::spec::split_assignment;
+mod daemon;
 mod placement;
 pub mod provenance;
 mod reader;

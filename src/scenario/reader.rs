@@ -101,6 +101,18 @@ impl<'n> Obj<'n> {
         );
     }
 
+    /// Reports a field that is missing where this shape of the block needs it, without marking it
+    /// required in the schema: for a field other shapes must not have (a REPLICA service's
+    /// `desiredCount`, which a DAEMON service may not set).
+    pub fn missing_here(&self, name: &str, what: &str, d: &mut Diagnostics) {
+        d.error(
+            self.loc,
+            &self.child(name),
+            format!("{MISSING_PREFIX}`{name}` ({what})"),
+            None,
+        );
+    }
+
     /// The node of field `name` (as `field`); reports the field missing (`what`) when it is absent
     /// or null.
     pub fn required_field(&mut self, name: &'static str, what: &str, d: &mut Diagnostics) -> Option<&'n Node> {

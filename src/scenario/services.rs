@@ -100,11 +100,22 @@ fn read_service(
     let name = o.required_string("serviceName", "the service name", d);
     let name_loc = o.key_loc("serviceName");
     let (task_definition, td_loc, td_path) = read_task_definition_ref(&mut o, ctx.task_definitions, d);
-    let desired = o.required_int("desiredCount", 0, 100_000, "how many tasks the service keeps", d);
-    o.one_of("schedulingStrategy", &["REPLICA"], d);
+    let daemon = o.one_of("schedulingStrategy", &["REPLICA", "DAEMON"], d) == Some("DAEMON");
+    let desired_loc = o.has("desiredCount").then(|| o.key_loc("desiredCount"));
+    // Read either way so a bad value is reported; a DAEMON service's count is refused below.
+    let desired = o.int("desiredCount", 0, 100_000, d);
+    if !daemon && o.field("desiredCount").is_none() {
+        o.missing_here("desiredCount", "how many tasks the service keeps", d);
+    }
+    let desired = if daemon { Some(0) } else { desired };
     let controller = super::deployment_configuration::read_deployment_controller(&mut o, d);
-    let deployment = super::deployment_configuration::read_deployment_configuration(&mut o, d);
+    let deployment_node = o.unrecorded("deploymentConfiguration");
+    let mut deployment = super::deployment_configuration::read_deployment_configuration(&mut o, d);
     super::deployment_configuration::check_deployment_controller(controller, path, &deployment, d);
+    if daemon {
+        super::daemon::daemon_deployment(deployment_node, path, &mut deployment.config, d);
+    }
+    let strategy_written = o.has("placementStrategy").then(|| o.key_loc("placementStrategy"));
     let placement_strategy = read_placement_strategy(&mut o, d);
     let constraints_at = (o.key_loc("placementConstraints"), o.child("placementConstraints"));
     let placement_constraints = read_placement_constraints(&mut o, ConstraintOwner::Service, d);
@@ -112,8 +123,25 @@ fn read_service(
     let grace = o
         .int("healthCheckGracePeriodSeconds", 0, i64::from(i32::MAX), d)
         .map_or(SimDuration::ZERO, |s| SimDuration::from_secs(s as u64));
+    let names_strategy = o.has("capacityProviderStrategy");
+    let strategy_loc = match (names_strategy, o.has("launchType")) {
+        (true, _) => o.key_loc("capacityProviderStrategy"),
+        (false, true) => o.key_loc("launchType"),
+        (false, false) => name_loc,
+    };
     let (strategy, uses_launch_type) =
         read_launch_type_or_strategy(&mut o, name_loc, ctx.providers, ctx.default_strategy, d);
+    if daemon {
+        let fields = super::daemon::DaemonFields {
+            path,
+            desired_count: desired_loc,
+            placement_strategy: strategy_written.filter(|_| !placement_strategy.is_empty()),
+            strategy_loc,
+            names_strategy,
+            uses_launch_type,
+        };
+        super::daemon::check_daemon_service(&fields, strategy.as_deref(), ctx.providers, d);
+    }
     o.ignore(SERVICE_IGNORED);
     if let Some(n) = o.unrecorded("networkConfiguration") {
         check_ignored_block(n, &o.child("networkConfiguration"), NETWORK_CONFIGURATION, d);
@@ -172,6 +200,7 @@ fn read_service(
         replayed_arrivals: None,
         placement_strategy,
         placement_constraints,
+        daemon,
     })
 }
 

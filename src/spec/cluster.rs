@@ -246,7 +246,7 @@ impl CapacityProviderSpec {
     }
 }
 
-/// A REPLICA service.
+/// A service: REPLICA (keeps `desired_count` tasks) or DAEMON (one task per matching instance).
 #[derive(Clone, Debug)]
 pub struct ServiceSpec {
     /// `serviceName`.
@@ -284,6 +284,9 @@ pub struct ServiceSpec {
     pub placement_strategy: Vec<PlacementStrategy>,
     /// `placementConstraints` of the service (`distinctInstance`, `memberOf`).
     pub placement_constraints: Vec<PlacementConstraint>,
+    /// `schedulingStrategy: DAEMON`: one task on each ACTIVE container instance that matches the
+    /// placement constraints, no desired count (reference 8.6).
+    pub daemon: bool,
 }
 
 /// `load.<service>.model`: how a service with a service model serves its requests (issue 14).

@@ -2474,3 +2474,56 @@ error: target Id `t` is used twice in this rule
 "#,
     );
 }
+
+#[test]
+fn daemon_service_with_a_desired_count_a_default_strategy_and_maximum_percent_200() {
+    // DAEMON (reference 8.8): AWS's own errors, one per refused field.
+    check(
+        r#"
+duration: 1h
+ec2AutoScaling:
+  autoScalingGroups:
+    - {AutoScalingGroupName: ecs-m5, InstanceType: m5.large, MinSize: 1, MaxSize: 4}
+ecs:
+  capacityProviders: [{name: cp, autoScalingGroupProvider: {autoScalingGroupArn: ecs-m5}}]
+  cluster:
+    clusterName: demo
+    capacityProviders: [cp]
+    defaultCapacityProviderStrategy: [{capacityProvider: cp, weight: 1}]
+  taskDefinitions:
+    - {family: agent, containerDefinitions: [{name: a, image: a, memory: 128}]}
+  services:
+    - serviceName: agent
+      taskDefinition: agent
+      schedulingStrategy: DAEMON
+      desiredCount: 3
+      deploymentConfiguration: {maximumPercent: 200}
+"#,
+        r#"
+error: Specifying a capacity provider strategy is not supported when you create a service using the DAEMON scheduling strategy.
+  --> bad.yaml:14:7
+   |
+14 |     - serviceName: agent
+   |       ^^^^^^^^^^^
+   = field: ecs.services[0].capacityProviderStrategy
+   = help: the cluster has a default capacity provider strategy: set launchType: EC2 on the service
+
+error: The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again
+  --> bad.yaml:17:7
+   |
+17 |       desiredCount: 3
+   |       ^^^^^^^^^^^^
+   = field: ecs.services[0].desiredCount
+   = help: a DAEMON service runs one task on each container instance: remove desiredCount
+
+error: The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again
+  --> bad.yaml:18:49
+   |
+18 |       deploymentConfiguration: {maximumPercent: 200}
+   |                                                 ^^^
+   = field: ecs.services[0].deploymentConfiguration.maximumPercent
+
+3 errors found; nothing was simulated.
+"#,
+    );
+}

@@ -14,6 +14,7 @@ mod check_cli;
 mod citations;
 mod cluster_scaling;
 mod container_timeouts;
+mod daemon_services;
 mod deployment_controls;
 mod deployments;
 mod draining_bounds;

@@ -109,6 +109,7 @@ impl World<'_> {
             ports_in_use: Default::default(),
             tasks: Vec::new(),
             jobs: Vec::new(),
+            daemon_tasks: 0,
             launched_at: self.now,
             registered_at: registered.then_some(self.now),
             terminated_at: None,
@@ -172,6 +173,8 @@ impl World<'_> {
             name.clone(),
             format!("Container instance {name} registered with the cluster {waited} after launch."),
         )?;
+        // Daemon tasks are placed first on a new instance (reference 8.6).
+        self.place_daemon_tasks_on(id, sink)?;
         if let Some(provider) = provider {
             self.request_reconcile_waiting_on(provider);
         }

@@ -1,6 +1,6 @@
 //! Draining container instances (reference 8.6): no new placements, PENDING service tasks stop at
-//! once, RUNNING ones are replaced elsewhere before they stop, and the instance can be terminated
-//! when its last task is gone.
+//! once, RUNNING ones are replaced elsewhere before they stop, daemon tasks stop after every other
+//! task is gone, and the instance can be terminated when its last task is gone.
 //!
 //! The replacement follows the service's `deploymentConfiguration` (reference 8.1: the same two
 //! bounds govern draining), through `policy::deployment::rolling_bounds`, the rule deployments
@@ -60,9 +60,12 @@ impl World<'_> {
             terminate_when_empty,
             tasks_at_drain: tasks.clone(),
         });
+        // Running daemon tasks are not replaced: they stop last (reference 8.6). Starting tasks,
+        // daemon ones too, stop at once.
+        let is_daemon = |t: &TaskId| self.spec.services[self.tasks[t].service].daemon;
         let running = tasks
             .iter()
-            .filter(|t| self.tasks[*t].state == TaskState::Running)
+            .filter(|t| self.tasks[*t].state == TaskState::Running && !is_daemon(t))
             .count();
         let starting: Vec<TaskId> = tasks
             .iter()
@@ -91,6 +94,7 @@ impl World<'_> {
         for service in services {
             self.request_reconcile(service);
         }
+        self.stop_daemon_tasks_if_last(id, sink)?;
         self.terminate_if_drained(id, sink)
     }
 
@@ -176,6 +180,7 @@ impl World<'_> {
             .get(instance)
             .is_some_and(|i| i.state == InstanceState::Draining)
         {
+            self.stop_daemon_tasks_if_last(instance, sink)?;
             self.terminate_if_drained(instance, sink)?;
         }
         Ok(())
@@ -187,7 +192,12 @@ impl World<'_> {
             .draining
             .iter()
             .any(|d| d.instance == id && d.terminate_when_empty);
-        let empty = self.capacity.instances.get(id).is_some_and(|i| !i.is_busy());
+        // Empty of every task, its daemon tasks included (they stop last).
+        let empty = self
+            .capacity
+            .instances
+            .get(id)
+            .is_some_and(|i| i.tasks.is_empty() && i.jobs.is_empty());
         if wanted && empty {
             self.terminate_instance(id, "the instance finished draining", sink)?;
         }

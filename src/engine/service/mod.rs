@@ -1,7 +1,8 @@
-//! Services: the service scheduler and task placement, rolling deployments and the
-//! traffic-shifting ones (BLUE_GREEN, LINEAR, CANARY), the replacement of
-//! tasks on draining instances, request load (estimated, or every request) and queue workers.
+//! Services: the service scheduler and task placement, DAEMON services, rolling deployments and
+//! the traffic-shifting ones (BLUE_GREEN, LINEAR, CANARY), the replacement of tasks on draining
+//! instances, request load (estimated, or every request) and queue workers.
 
+pub(super) mod daemon;
 pub(super) mod deployments;
 pub(super) mod draining;
 pub(super) mod load;

@@ -12,6 +12,9 @@ impl World<'_> {
     /// toward the desired count: they are replaced, then stopped (see `draining`).
     pub fn reconcile(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.services[service].reconcile_queued = false;
+        if self.spec.services[service].daemon {
+            return self.reconcile_daemon(service, sink);
+        }
         if self.services[service].deployment.is_some() {
             return self.reconcile_deployment(service, sink);
         }
@@ -118,28 +121,14 @@ impl World<'_> {
         let resources = self.spec.task_definitions[td].resources();
         match self.choose_placement(service, provider, td, &resources) {
             Ok(placement) => {
-                let inst = &mut self.capacity.instances[placement.instance];
-                inst.used_cpu_units += resources.cpu_units;
-                inst.used_memory_mib += resources.memory_mib;
-                inst.used_enis += resources.enis;
-                inst.ports_in_use.extend(placement.host_ports.iter().copied());
-                inst.tasks.push(id);
-                let az = inst.availability_zone;
-                self.reindex_instance(placement.instance);
                 let s = &mut self.services[service];
                 let pos = s.unplaced.binary_search(&id).expect("unplaced tasks are listed");
                 s.unplaced.remove(pos);
-                s.count_placed(az, Some(placement.instance));
-                let recovered = s.last_placement_failure.take().is_some();
-                let task = self.tasks.get_mut(&id).expect("task exists");
-                task.instance = Some(placement.instance);
-                self.charge_instance_share(service, td, placement.instance, true);
-                let task = self.tasks.get_mut(&id).expect("task exists");
-                task.availability_zone = Some(az);
-                task.host_ports = placement.host_ports;
+                let instance = placement.instance;
+                let recovered = self.occupy(id, placement, sink)?;
                 if recovered {
                     let name = &self.spec.services[service].name;
-                    let instance = &self.capacity.instances[placement.instance].ec2_instance_id;
+                    let instance = &self.capacity.instances[instance].ec2_instance_id;
                     self.log(
                         sink,
                         EventKind::PlacementRecovered,
@@ -150,7 +139,6 @@ impl World<'_> {
                         ),
                     )?;
                 }
-                self.arm_task_timer(id, sink)?;
                 Ok(true)
             }
             Err(failure) => {
@@ -185,6 +173,40 @@ impl World<'_> {
                 Ok(false)
             }
         }
+    }
+
+    /// Puts task `id` on the instance `placement` chose: the instance holds its resources and
+    /// ports, the service counts it there, and its timer starts. Returns whether the service had
+    /// a placement failure logged (the task's placement recovers from it).
+    pub(in crate::engine) fn occupy(
+        &mut self,
+        id: TaskId,
+        placement: crate::policy::placement::Placement,
+        sink: &mut dyn TraceSink,
+    ) -> Result<bool, SinkError> {
+        let (service, td) = (self.tasks[&id].service, self.tasks[&id].task_definition);
+        let resources = self.spec.task_definitions[td].resources();
+        let daemon = self.spec.services[service].daemon;
+        let inst = &mut self.capacity.instances[placement.instance];
+        inst.used_cpu_units += resources.cpu_units;
+        inst.used_memory_mib += resources.memory_mib;
+        inst.used_enis += resources.enis;
+        inst.ports_in_use.extend(placement.host_ports.iter().copied());
+        inst.tasks.push(id);
+        inst.daemon_tasks += u32::from(daemon);
+        let az = inst.availability_zone;
+        self.reindex_instance(placement.instance);
+        let s = &mut self.services[service];
+        s.count_placed(az, Some(placement.instance));
+        let recovered = s.last_placement_failure.take().is_some();
+        let task = self.tasks.get_mut(&id).expect("task exists");
+        task.instance = Some(placement.instance);
+        self.charge_instance_share(service, td, placement.instance, true);
+        let task = self.tasks.get_mut(&id).expect("task exists");
+        task.availability_zone = Some(az);
+        task.host_ports = placement.host_ports;
+        self.arm_task_timer(id, sink)?;
+        Ok(recovered)
     }
 
     /// Stops `n` tasks, chosen as ECS does on scale-in (by the placement strategy when set).

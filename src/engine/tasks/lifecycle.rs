@@ -352,6 +352,7 @@ impl World<'_> {
             .position(|t| *t == task.id)
             .expect("instance lists its tasks");
         inst.tasks.remove(pos);
+        inst.daemon_tasks -= u32::from(self.spec.services[task.service].daemon);
         self.reindex_instance(instance);
     }
 

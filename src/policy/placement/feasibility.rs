@@ -97,6 +97,7 @@ mod tests {
             ports_in_use: ports.iter().copied().collect(),
             tasks: vec![],
             jobs: vec![],
+            daemon_tasks: 0,
             launched_at: SimTime::ZERO,
             registered_at: Some(SimTime::ZERO),
             terminated_at: None,

@@ -69,6 +69,7 @@ fn instance(id: u32, az: usize, free_cpu: u32, free_memory: u64, attributes: &[(
         ports_in_use: Default::default(),
         tasks: vec![],
         jobs: vec![],
+        daemon_tasks: 0,
         launched_at: SimTime::ZERO,
         registered_at: Some(SimTime::ZERO),
         terminated_at: None,

@@ -212,6 +212,18 @@ fn read_resource(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Opt
             help,
         );
     }
+    if let Some(i) = found.filter(|i| ctx.services[*i].daemon) {
+        d.error(
+            loc,
+            &path,
+            format!(
+                "service `{}` uses the DAEMON scheduling strategy: it has no desired count, so Service Auto Scaling cannot scale it",
+                ctx.services[i].name
+            ),
+            Some("remove this entry: a DAEMON service runs one task on each matching container instance".into()),
+        );
+        return None;
+    }
     found
 }
 

@@ -97,6 +97,11 @@ pub fn generate(g: &mut Gen, top: &mut Map<String, Value>) {
     if !target_groups.is_empty() {
         top.insert("elasticLoadBalancing".into(), json!({ "targetGroups": target_groups }));
     }
+    if !g.groups.is_empty() && g.chance(0.3) {
+        let (daemon_td, daemon) = daemon_service(g);
+        task_definitions.push(daemon_td);
+        services.push(daemon);
+    }
     let mut cluster_providers: Vec<String> = g.groups.iter().map(|gr| gr.provider.clone()).collect();
     cluster_providers.extend(["FARGATE".to_string(), "FARGATE_SPOT".to_string()]);
     let mut cluster = json!({ "clusterName": "gen", "capacityProviders": cluster_providers });
@@ -289,6 +294,28 @@ fn task_definition_revisions(g: &mut Gen, i: usize) -> Vec<Value> {
             td
         })
         .collect()
+}
+
+/// A DAEMON service (an agent on every instance, sometimes only where a `memberOf` matches) and
+/// its task definition. It is not among `g.services`: nothing scales it or updates its count.
+fn daemon_service(g: &mut Gen) -> (Value, Value) {
+    let task_definition = json!({
+        "family": "agent",
+        "networkMode": "bridge",
+        "requiresCompatibilities": ["EC2"],
+        "containerDefinitions": [{ "name": "agent", "image": "agent", "cpu": g.pick(&[128, 512]), "memory": 256, "essential": true }],
+    });
+    let mut service = json!({
+        "serviceName": "agent",
+        "taskDefinition": "agent",
+        "schedulingStrategy": "DAEMON",
+        "launchType": "EC2",
+    });
+    if g.chance(0.3) {
+        service["placementConstraints"] =
+            json!([{ "type": "memberOf", "expression": "attribute:ecs.availability-zone == us-east-1a" }]);
+    }
+    (task_definition, service)
 }
 
 /// The CreateService input of service `i`.
