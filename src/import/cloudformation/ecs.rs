@@ -132,7 +132,7 @@ pub fn service(b: &mut Build<'_>, s: usize, r: &Resource) -> Result<(), ImportEr
                 Group::Ignored,
                 source,
                 &r.kind,
-                "a DAEMON service: ecsim simulates REPLICA services",
+                "a DAEMON service: not imported; ecsim runs DAEMON services, so add it to the scenario by hand (schedulingStrategy: DAEMON, launchType: EC2, no desiredCount)",
             );
             return Ok(());
         }

@@ -73,7 +73,10 @@ fn service(ctx: &mut Ctx<'_>, i: usize) -> Result<Option<(ServiceSummary, Value)
         )
     })?;
     if f.string("scheduling_strategy")?.as_deref() == Some("DAEMON") {
-        ctx.ignored(i, "a DAEMON service (ecsim simulates REPLICA services)");
+        ctx.ignored(
+            i,
+            "a DAEMON service: not imported; ecsim runs DAEMON services, so add it to the scenario by hand (schedulingStrategy: DAEMON, launchType: EC2, no desiredCount)",
+        );
         return Ok(None);
     }
     let known_td = f.string("task_definition")?;

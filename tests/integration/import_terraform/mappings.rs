@@ -140,7 +140,7 @@ fn services_of_other_clusters_and_scaling_of_other_namespaces_are_listed_as_igno
     for expected in [
         "aws_ecs_service.other (aws_ecs_service): runs in cluster `elsewhere`, not the simulated `c`",
         "aws_appautoscaling_target.table (aws_appautoscaling_target): scales dynamodb dynamodb:table:ReadCapacityUnits (ecsim scales ECS services' ecs:service:DesiredCount)",
-        "aws_ecs_service.daemon (aws_ecs_service): a DAEMON service (ecsim simulates REPLICA services)",
+        "aws_ecs_service.daemon (aws_ecs_service): a DAEMON service: not imported; ecsim runs DAEMON services, so add it to the scenario by hand (schedulingStrategy: DAEMON, launchType: EC2, no desiredCount)",
         "aws_appautoscaling_policy.custom (aws_appautoscaling_policy): target tracking on MyApp QueueDepth, a metric ecsim does not produce: the policy is left out",
         "aws_appautoscaling_scheduled_action.lonely (aws_appautoscaling_scheduled_action): scales service/c/other, not a service of the scenario",
     ] {
