@@ -148,6 +148,7 @@ pub fn large_spec(days: u64) -> Spec {
             health_check_grace_period: ecsim::sim::SimDuration::from_secs(0),
             placement_strategy: vec![],
             placement_constraints: vec![],
+            az_rebalancing: false,
         }],
         behavior,
         auto_scaling: Default::default(),

@@ -37,6 +37,7 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::DeploymentTaskFailed,
     EventKind::TaskStartThrottled,
     EventKind::ScaleInBlocked,
+    EventKind::AzRebalancing,
 ];
 
 /// The value of a summary figure of the run.

@@ -35,7 +35,6 @@ const SERVICE_IGNORED: &[&str] = &[
     "serviceConnectConfiguration",
     "volumeConfigurations",
     "taskSets",
-    "availabilityZoneRebalancing",
     "clientToken",
     "networkConfiguration",
     "vpcLatticeConfigurations",
@@ -114,6 +113,7 @@ fn read_service(
         .map_or(SimDuration::ZERO, |s| SimDuration::from_secs(s as u64));
     let (strategy, uses_launch_type) =
         read_launch_type_or_strategy(&mut o, name_loc, ctx.providers, ctx.default_strategy, d);
+    let rebalancing = o.one_of("availabilityZoneRebalancing", &["ENABLED", "DISABLED"], d);
     o.ignore(SERVICE_IGNORED);
     if let Some(n) = o.unrecorded("networkConfiguration") {
         check_ignored_block(n, &o.child("networkConfiguration"), NETWORK_CONFIGURATION, d);
@@ -159,9 +159,21 @@ fn read_service(
         queue: None,
         request_mode: crate::spec::RequestMode::Estimate,
         replayed_arrivals: None,
+        az_rebalancing: az_rebalancing_default(rebalancing, &placement_strategy),
         placement_strategy,
         placement_constraints,
     })
+}
+
+/// `availabilityZoneRebalancing` as CreateService reads it: the value given, else ENABLED for a
+/// compatible service; a service that binpacks is not compatible and defaults to DISABLED
+/// (API_CreateService; service-rebalancing.html).
+fn az_rebalancing_default(given: Option<&str>, strategy: &[crate::policy::placement::PlacementStrategy]) -> bool {
+    use crate::policy::placement::PlacementStrategy;
+    match given {
+        Some(value) => value == "ENABLED",
+        None => !strategy.iter().any(|s| matches!(s, PlacementStrategy::Binpack(_))),
+    }
 }
 
 /// `taskDefinition`: the revision it names, with where its value is and its path.
@@ -535,4 +547,23 @@ fn read_circuit_breaker(node: &Node, path: &str, d: &mut Diagnostics) -> Option<
         reset_on_healthy_task: reset,
         threshold,
     })
+}
+
+#[cfg(test)]
+mod az_rebalancing_tests {
+    use super::az_rebalancing_default;
+    use crate::policy::placement::{BinpackField, PlacementStrategy};
+
+    #[test]
+    fn create_service_enables_rebalancing_unless_the_service_binpacks() {
+        // API_CreateService: "defaults the value to ENABLED" for a compatible service; binpack is
+        // not compatible and defaults to DISABLED.
+        assert!(az_rebalancing_default(None, &[]));
+        assert!(!az_rebalancing_default(
+            None,
+            &[PlacementStrategy::Binpack(BinpackField::Memory)]
+        ));
+        assert!(!az_rebalancing_default(Some("DISABLED"), &[]));
+        assert!(az_rebalancing_default(Some("ENABLED"), &[]));
+    }
 }

@@ -281,6 +281,9 @@ pub struct ServiceSpec {
     pub placement_strategy: Vec<PlacementStrategy>,
     /// `placementConstraints` of the service (`distinctInstance`, `memberOf`).
     pub placement_constraints: Vec<PlacementConstraint>,
+    /// `availabilityZoneRebalancing`: ENABLED (CreateService's default for a compatible service)
+    /// moves tasks to under-served zones when the service is steady but unbalanced.
+    pub az_rebalancing: bool,
 }
 
 /// `load.<service>.model`: how a service with a service model serves its requests (issue 14).

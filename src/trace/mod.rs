@@ -146,6 +146,8 @@ pub enum EventKind {
     TaskStartThrottled,
     /// Protected tasks outnumber the desired count: scale-in stops short (reference 8.6).
     ScaleInBlocked,
+    /// Availability Zone rebalancing started, started or stopped a task, waited, or completed.
+    AzRebalancing,
 }
 
 impl EventKind {
@@ -175,6 +177,7 @@ impl EventKind {
             EventKind::DeploymentTaskFailed => "deployment_task_failed",
             EventKind::TaskStartThrottled => "task_start_throttled",
             EventKind::ScaleInBlocked => "scale_in_blocked",
+            EventKind::AzRebalancing => "az_rebalancing",
         }
     }
 }

@@ -119,6 +119,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             health_check_grace_period: ecsim::sim::SimDuration::from_secs(0),
             placement_strategy: vec![],
             placement_constraints: vec![],
+            az_rebalancing: false,
         }],
         behavior: Behavior::with_task_definitions(1),
         auto_scaling: Default::default(),

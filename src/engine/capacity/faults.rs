@@ -184,8 +184,9 @@ impl World<'_> {
         Ok(())
     }
 
-    /// The end of an outage: the zone takes launches and tasks again. Nothing is moved back:
-    /// groups fill the zone only through their normal launches (replacements, scale-out).
+    /// The end of an outage: the zone takes launches and tasks again. Groups fill the zone only
+    /// through their normal launches (replacements, scale-out); services with Availability Zone
+    /// rebalancing move tasks back to it (`service::rebalancing`).
     pub fn recover_zone(&mut self, az: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.faults.zone_outages[az] -= 1;
         let impaired = self.faults.failed_zones[az] || self.faults.zone_outages[az] > 0;
@@ -194,7 +195,7 @@ impl World<'_> {
         let state = if impaired {
             "is still impaired"
         } else {
-            "takes new instances and Fargate tasks again; Auto Scaling groups rebalance only through their normal launches"
+            "takes new instances and Fargate tasks again; Auto Scaling groups rebalance only through their normal launches, services with AZ rebalancing move tasks back"
         };
         self.log_detail(
             sink,
@@ -209,6 +210,7 @@ impl World<'_> {
         for group in 0..self.capacity.groups.len() {
             self.replace_missing_instances(group, sink)?;
         }
+        self.retry_blocked_rebalancing();
         Ok(())
     }
 

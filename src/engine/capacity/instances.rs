@@ -175,6 +175,7 @@ impl World<'_> {
         if let Some(provider) = provider {
             self.request_reconcile_waiting_on(provider);
         }
+        self.retry_blocked_rebalancing();
         Ok(())
     }
 

@@ -74,6 +74,9 @@ pub(in crate::engine) struct ServiceState {
     pub scale_in_blocked_logged: bool,
     /// The stream of the `random` placement strategy (`placement/<service>`).
     pub placement_rng: RefCell<ChaCha8Rng>,
+    /// Availability Zone rebalancing: the move under way, whether an operation is in progress,
+    /// and whether the last move could not reach its zone (see `rebalancing`).
+    pub rebalancing: super::rebalancing::Rebalancing,
 }
 
 impl ServiceState {
@@ -130,6 +133,7 @@ impl ServiceState {
             start_failures: 0,
             throttled_until: SimTime::ZERO,
             scale_in_blocked_logged: false,
+            rebalancing: Default::default(),
             placement_rng: RefCell::new(streams.stream(&format!("placement/{}", s.name))),
         }
     }
