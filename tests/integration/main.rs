@@ -5,6 +5,7 @@ mod asg_step_scaling;
 mod autoscaling;
 mod aws_taskdefs;
 mod az_rebalancing;
+mod capacity_rebalance;
 mod chart_data;
 mod chart_data_alternatives;
 mod chart_followups;

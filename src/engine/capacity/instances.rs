@@ -176,7 +176,7 @@ impl World<'_> {
             self.request_reconcile_waiting_on(provider);
         }
         self.retry_blocked_rebalancing();
-        Ok(())
+        self.retire_at_risk_instance(group, sink)
     }
 
     /// EC2 terminates an instance: its tasks stop at once and the group launches a replacement.
