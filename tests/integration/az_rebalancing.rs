@@ -130,3 +130,25 @@ fn binpack_defaults_to_disabled_and_maximum_percent_100_leaves_no_room() {
     let rows = rebalancing_rows(&out.events, "web");
     assert!(rows.is_empty(), "{rows:?}");
 }
+
+#[test]
+fn the_setting_is_read_not_ignored_and_a_bad_value_is_an_error() {
+    let path = root().join("scenarios/az-outage-at-peak.yaml");
+    let loaded = load_file(&path, &[]).expect("valid");
+    assert!(loaded.spec.services.iter().all(|s| s.az_rebalancing));
+    assert!(
+        !loaded
+            .spec
+            .ignored_fields
+            .iter()
+            .any(|f| f.contains("availabilityZoneRebalancing"))
+    );
+    let bad = load_file(&path, &[("ecs.services[1].availabilityZoneRebalancing", "ON")])
+        .err()
+        .expect("an error");
+    let text = bad.to_string();
+    assert!(
+        text.contains("availabilityZoneRebalancing") && text.contains("ENABLED"),
+        "{text}"
+    );
+}

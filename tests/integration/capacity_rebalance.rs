@@ -68,3 +68,26 @@ fn the_lead_is_a_behaviour_setting() {
         .expect("a recommendation");
     assert!(first.starts_with("50340,"), "{first}");
 }
+
+#[test]
+fn the_setting_is_read_not_ignored_and_a_bad_lead_is_an_error() {
+    let path = root().join("scenarios/spot-capacity-rebalance.yaml");
+    let loaded = load_file(&path, &[]).expect("valid");
+    assert!(loaded.spec.auto_scaling_groups[1].capacity_rebalance);
+    assert!(!loaded.spec.auto_scaling_groups[0].capacity_rebalance);
+    assert_eq!(
+        loaded.spec.behavior.instances.rebalance_recommendation_lead,
+        ecsim::sim::SimDuration::from_secs(600)
+    );
+    assert!(
+        !loaded
+            .spec
+            .ignored_fields
+            .iter()
+            .any(|f| f.contains("CapacityRebalance"))
+    );
+    let bad = load_file(&path, &[("behavior.instances.rebalanceRecommendationLead", "soon")])
+        .err()
+        .expect("an error");
+    assert!(bad.to_string().contains("rebalanceRecommendationLead"), "{bad}");
+}
