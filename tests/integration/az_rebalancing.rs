@@ -143,9 +143,9 @@ fn the_setting_is_read_not_ignored_and_a_bad_value_is_an_error() {
             .iter()
             .any(|f| f.contains("availabilityZoneRebalancing"))
     );
-    let bad = load_file(&path, &[("ecs.services[1].availabilityZoneRebalancing", "ON")])
-        .err()
-        .expect("an error");
+    let Err(bad) = load_file(&path, &[("ecs.services[1].availabilityZoneRebalancing", "ON")]) else {
+        panic!("an error")
+    };
     let text = bad.to_string();
     assert!(
         text.contains("availabilityZoneRebalancing") && text.contains("ENABLED"),

@@ -86,8 +86,8 @@ fn the_setting_is_read_not_ignored_and_a_bad_lead_is_an_error() {
             .iter()
             .any(|f| f.contains("CapacityRebalance"))
     );
-    let bad = load_file(&path, &[("behavior.instances.rebalanceRecommendationLead", "soon")])
-        .err()
-        .expect("an error");
+    let Err(bad) = load_file(&path, &[("behavior.instances.rebalanceRecommendationLead", "soon")]) else {
+        panic!("an error")
+    };
     assert!(bad.to_string().contains("rebalanceRecommendationLead"), "{bad}");
 }
