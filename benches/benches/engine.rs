@@ -150,6 +150,7 @@ pub fn large_spec(days: u64) -> Spec {
             placement_strategy: vec![],
             placement_constraints: vec![],
             daemon: false,
+            az_rebalancing: false,
         }],
         behavior,
         auto_scaling: Default::default(),

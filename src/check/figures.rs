@@ -40,6 +40,7 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::LifecycleHook,
     EventKind::TaskStartThrottled,
     EventKind::ScaleInBlocked,
+    EventKind::AzRebalancing,
 ];
 
 /// The value of a summary figure of the run.

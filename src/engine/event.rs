@@ -58,6 +58,12 @@ pub enum Event {
         /// Index into the scalable targets' scheduled actions.
         index: usize,
     },
+    /// The EC2 instance rebalance recommendation ahead of timeline entry `index`, a
+    /// `spotInterruption` of a group with CapacityRebalance.
+    RebalanceRecommendation {
+        /// Index into `Spec::timeline`.
+        index: usize,
+    },
     /// An entry of the scenario's timeline is due.
     Timeline {
         /// Index into `Spec::timeline`.

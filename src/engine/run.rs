@@ -81,6 +81,9 @@ pub(super) fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Res
         world.request_reconcile(service);
     }
     for (index, entry) in world.spec.timeline.iter().enumerate() {
+        if let Some(at) = world.rebalance_recommendation_time(index) {
+            world.queue.push(at, Event::RebalanceRecommendation { index });
+        }
         world.queue.push(entry.at, Event::Timeline { index });
     }
     for (index, request) in world.spec.run_tasks.iter().enumerate() {
@@ -144,6 +147,7 @@ pub(super) fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn Trace
         Event::InstanceRegistered { instance } => world.register_instance(instance, sink),
         Event::Reconcile { service } => world.reconcile(service, sink),
         Event::Timeline { index } => world.on_timeline(index, sink),
+        Event::RebalanceRecommendation { index } => world.on_rebalance_recommendation(index, sink),
         Event::MetricPeriod { kind } => world.on_scaling_event(kind, Phase::MetricPeriod, sink),
         Event::AlarmEvaluation { kind } => world.on_scaling_event(kind, Phase::AlarmEvaluation, sink),
         Event::ScheduledAction { index } => world.on_scheduled_action(index, sink),

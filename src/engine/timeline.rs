@@ -60,7 +60,7 @@ impl World<'_> {
                 availability_zone,
                 duration,
             } => self.start_zone_outage(availability_zone, duration, sink),
-            TimelineAction::SpotInterruption(burst) => self.spot_interruption_burst(&burst, sink),
+            TimelineAction::SpotInterruption(burst) => self.spot_interruption_burst(index, &burst, sink),
             TimelineAction::UpdateTaskProtection {
                 service,
                 count,

@@ -156,6 +156,9 @@ pub enum StopReason {
     UnhealthyTask,
     /// Its target failed the load balancer's health checks.
     UnhealthyTarget,
+    /// Availability Zone rebalancing stopped it in an over-served zone once its replacement in
+    /// an under-served zone was healthy.
+    AzRebalancing,
     /// Still running when the run ended (not a stop).
     RunEnded,
 }
@@ -178,6 +181,9 @@ impl StopReason {
             StopReason::UnhealthyTarget => "Task failed ELB health checks",
             StopReason::CapacityWaitTimedOut => {
                 "Task stopped: no capacity became available while it waited in PROVISIONING"
+            }
+            StopReason::AzRebalancing => {
+                "AZ Rebalancing: task stopped to balance the service across Availability Zones"
             }
             StopReason::RunEnded => "",
         }

@@ -1,5 +1,6 @@
 //! Pure decisions: given read-only state, return what to do. No state of their own, no I/O.
 
+pub mod az_rebalancing;
 pub mod capacity_provider_strategy;
 pub mod cluster_scaling;
 pub mod deployment;

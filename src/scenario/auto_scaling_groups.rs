@@ -20,7 +20,6 @@ const ASG_IGNORED: &[&str] = &[
     "LoadBalancerNames",
     "ServiceLinkedRoleARN",
     "TerminationPolicies",
-    "CapacityRebalance",
     "CreatedTime",
     "Instances",
     "EnabledMetrics",
@@ -99,6 +98,7 @@ fn read_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) ->
         .and_then(|s| u64::try_from(s).ok())
         .map(SimDuration::from_secs);
     let protected = o.boolean("NewInstancesProtectedFromScaleIn", d).unwrap_or(false);
+    let capacity_rebalance = o.boolean("CapacityRebalance", d).unwrap_or(false);
     let cooldown = o
         .int("DefaultCooldown", 0, 86_400 * 365, d)
         .map(|s| SimDuration::from_secs(s as u64));
@@ -131,6 +131,7 @@ fn read_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) ->
     group.distribution = distribution;
     group.default_instance_warmup = warmup;
     group.new_instances_protected_from_scale_in = protected;
+    group.capacity_rebalance = capacity_rebalance;
     if let Some(cooldown) = cooldown {
         group.default_cooldown = cooldown;
     }

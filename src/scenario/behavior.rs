@@ -165,6 +165,9 @@ fn read_instances(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
     if let Some(v) = o.boolean("enableSpotInstanceDraining", d) {
         b.instances.spot_instance_draining = v;
     }
+    if let Some(v) = o.duration("rebalanceRecommendationLead", d) {
+        b.instances.rebalance_recommendation_lead = v;
+    }
     let range_path = o.child("dynamicPortRange");
     let range = o.list("dynamicPortRange", d);
     if !range.is_empty() {

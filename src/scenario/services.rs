@@ -34,7 +34,6 @@ const SERVICE_IGNORED: &[&str] = &[
     "serviceConnectConfiguration",
     "volumeConfigurations",
     "taskSets",
-    "availabilityZoneRebalancing",
     "clientToken",
     "networkConfiguration",
     "vpcLatticeConfigurations",
@@ -142,6 +141,7 @@ fn read_service(
         };
         super::daemon::check_daemon_service(&fields, strategy.as_deref(), ctx.providers, d);
     }
+    let rebalancing = o.one_of("availabilityZoneRebalancing", &["ENABLED", "DISABLED"], d);
     o.ignore(SERVICE_IGNORED);
     if let Some(n) = o.unrecorded("networkConfiguration") {
         check_ignored_block(n, &o.child("networkConfiguration"), NETWORK_CONFIGURATION, d);
@@ -198,10 +198,22 @@ fn read_service(
         queue: None,
         request_mode: crate::spec::RequestMode::Estimate,
         replayed_arrivals: None,
+        az_rebalancing: az_rebalancing_default(rebalancing, &placement_strategy),
         placement_strategy,
         placement_constraints,
         daemon,
     })
+}
+
+/// `availabilityZoneRebalancing` as CreateService reads it: the value given, else ENABLED for a
+/// compatible service; a service that binpacks is not compatible and defaults to DISABLED
+/// (API_CreateService; service-rebalancing.html).
+fn az_rebalancing_default(given: Option<&str>, strategy: &[crate::policy::placement::PlacementStrategy]) -> bool {
+    use crate::policy::placement::PlacementStrategy;
+    match given {
+        Some(value) => value == "ENABLED",
+        None => !strategy.iter().any(|s| matches!(s, PlacementStrategy::Binpack(_))),
+    }
 }
 
 /// `taskDefinition`: the revision it names, with where its value is and its path.
@@ -401,5 +413,24 @@ pub(super) fn check_compatibility(
             ),
             Some("add EC2 to requiresCompatibilities or run the service on FARGATE".into()),
         );
+    }
+}
+
+#[cfg(test)]
+mod az_rebalancing_tests {
+    use super::az_rebalancing_default;
+    use crate::policy::placement::{BinpackField, PlacementStrategy};
+
+    #[test]
+    fn create_service_enables_rebalancing_unless_the_service_binpacks() {
+        // API_CreateService: "defaults the value to ENABLED" for a compatible service; binpack is
+        // not compatible and defaults to DISABLED.
+        assert!(az_rebalancing_default(None, &[]));
+        assert!(!az_rebalancing_default(
+            None,
+            &[PlacementStrategy::Binpack(BinpackField::Memory)]
+        ));
+        assert!(!az_rebalancing_default(Some("DISABLED"), &[]));
+        assert!(az_rebalancing_default(Some("ENABLED"), &[]));
     }
 }

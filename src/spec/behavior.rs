@@ -155,6 +155,9 @@ pub struct InstanceBehavior {
     /// The agent's `ECS_ENABLE_SPOT_INSTANCE_DRAINING`: a Spot instance drains at its two-minute
     /// interruption notice (reference 6.8; off by default, as on AWS).
     pub spot_instance_draining: bool,
+    /// How long before a Spot Instance's two-minute interruption notice its EC2 instance
+    /// rebalance recommendation arrives (AWS gives no figure: ecsim's choice, default 10 minutes).
+    pub rebalance_recommendation_lead: SimDuration,
 }
 
 impl Default for InstanceBehavior {
@@ -165,6 +168,7 @@ impl Default for InstanceBehavior {
             agent_reserved_memory_mib: 512,
             dynamic_port_range: (32768, 60999),
             spot_instance_draining: false,
+            rebalance_recommendation_lead: SimDuration::from_secs(600),
         }
     }
 }

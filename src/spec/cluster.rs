@@ -25,6 +25,9 @@ pub struct AutoScalingGroupSpec {
     pub default_instance_warmup: Option<SimDuration>,
     /// `NewInstancesProtectedFromScaleIn`.
     pub new_instances_protected_from_scale_in: bool,
+    /// `CapacityRebalance`: on a Spot Instance's rebalance recommendation the group launches a
+    /// replacement and retires the at-risk instance once the new one is in service.
+    pub capacity_rebalance: bool,
     /// EC2 Auto Scaling target tracking policies on the group (the older cluster-scaling option).
     pub scaling_policies: Vec<AsgTargetTrackingPolicy>,
     /// EC2 Auto Scaling step and simple policies, invoked by CloudWatch alarms on the group.
@@ -58,6 +61,7 @@ impl AutoScalingGroupSpec {
             distribution: InstancesDistribution::default(),
             default_instance_warmup: None,
             new_instances_protected_from_scale_in: false,
+            capacity_rebalance: false,
             scaling_policies: Vec::new(),
             alarm_policies: Vec::new(),
             default_cooldown: DEFAULT_COOLDOWN,
@@ -287,6 +291,9 @@ pub struct ServiceSpec {
     /// `schedulingStrategy: DAEMON`: one task on each ACTIVE container instance that matches the
     /// placement constraints, no desired count (reference 8.6).
     pub daemon: bool,
+    /// `availabilityZoneRebalancing`: ENABLED (CreateService's default for a compatible service)
+    /// moves tasks to under-served zones when the service is steady but unbalanced.
+    pub az_rebalancing: bool,
 }
 
 /// `load.<service>.model`: how a service with a service model serves its requests (issue 14).

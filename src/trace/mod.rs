@@ -162,6 +162,8 @@ pub enum EventKind {
     TaskStartThrottled,
     /// Protected tasks outnumber the desired count: scale-in stops short (reference 8.6).
     ScaleInBlocked,
+    /// Availability Zone rebalancing started, started or stopped a task, waited, or completed.
+    AzRebalancing,
 }
 
 impl EventKind {
@@ -194,6 +196,7 @@ impl EventKind {
             EventKind::LifecycleHook => "lifecycle_hook",
             EventKind::TaskStartThrottled => "task_start_throttled",
             EventKind::ScaleInBlocked => "scale_in_blocked",
+            EventKind::AzRebalancing => "az_rebalancing",
         }
     }
 }

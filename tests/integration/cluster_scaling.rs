@@ -84,11 +84,17 @@ fn case_23_step_bounds_and_warm_up_gate() {
 #[test]
 fn case_24_target_capacity_80_keeps_spare_instances() {
     // Case 24: 10 busy of 10 at targetCapacity 80 -> ceil(10 x 100 / 80) = 13, then stable.
+    // The case is about the arithmetic: AZ rebalancing (on by default) would move a task onto a
+    // new instance and make one more busy (az_rebalancing.rs shows that).
     let text = managed(
         10,
         20,
         "managedScaling: {status: ENABLED, targetCapacity: 80}",
         "  - {at: 1h, updateService: {service: web, desiredCount: 20}}",
+    )
+    .replace(
+        "taskDefinition: web, desiredCount: 20}",
+        "taskDefinition: web, desiredCount: 20, availabilityZoneRebalancing: DISABLED}",
     );
     let out = run_to_strings(&load_text("case24.yaml", &text).expect("valid"));
     let acts = activities(&out.events);

@@ -121,6 +121,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
             placement_strategy: vec![],
             placement_constraints: vec![],
             daemon: false,
+            az_rebalancing: false,
         }],
         behavior: Behavior::with_task_definitions(1),
         auto_scaling: Default::default(),

@@ -4,6 +4,8 @@ mod alb_metrics;
 mod asg_step_scaling;
 mod autoscaling;
 mod aws_taskdefs;
+mod az_rebalancing;
+mod capacity_rebalance;
 mod chart_data;
 mod chart_data_alternatives;
 mod chart_followups;

@@ -216,7 +216,8 @@ fn a_bad_path_is_the_error_set_gives_before_anything_runs() {
     let listed = ecsim(&["sweep", SMALL, "--vary", "ecs.services[0].zzz=1"], &[]);
     assert_eq!(listed.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&listed.stderr).contains("valid fields here: capacityProviderStrategy, "),
+        String::from_utf8_lossy(&listed.stderr)
+            .contains("valid fields here: availabilityZoneRebalancing, capacityProviderStrategy, "),
         "{}",
         String::from_utf8_lossy(&listed.stderr)
     );

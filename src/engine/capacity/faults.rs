@@ -42,6 +42,8 @@ pub(in crate::engine) struct FaultState {
     pub spot_interruptions_per_service: Vec<u64>,
     /// Spot interruptions per capacity provider (tasks or instances).
     pub spot_interruptions_per_provider: Vec<u64>,
+    /// Rebalance recommendations delivered ahead of `spotInterruption` bursts (CapacityRebalance).
+    pub recommendations: super::capacity_rebalance::Recommendations,
 }
 
 impl FaultState {
@@ -56,6 +58,7 @@ impl FaultState {
             burst_rng: streams.stream("spot-interruption-bursts"),
             spot_interruptions_per_service: vec![0; spec.services.len()],
             spot_interruptions_per_provider: vec![0; spec.capacity_providers.len()],
+            recommendations: Default::default(),
         }
     }
 }
@@ -184,8 +187,9 @@ impl World<'_> {
         Ok(())
     }
 
-    /// The end of an outage: the zone takes launches and tasks again. Nothing is moved back:
-    /// groups fill the zone only through their normal launches (replacements, scale-out).
+    /// The end of an outage: the zone takes launches and tasks again. Groups fill the zone only
+    /// through their normal launches (replacements, scale-out); services with Availability Zone
+    /// rebalancing move tasks back to it (`service::rebalancing`).
     pub fn recover_zone(&mut self, az: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.faults.zone_outages[az] -= 1;
         let impaired = self.faults.failed_zones[az] || self.faults.zone_outages[az] > 0;
@@ -194,7 +198,7 @@ impl World<'_> {
         let state = if impaired {
             "is still impaired"
         } else {
-            "takes new instances and Fargate tasks again; Auto Scaling groups rebalance only through their normal launches"
+            "takes new instances and Fargate tasks again; Auto Scaling groups rebalance only through their normal launches, services with AZ rebalancing move tasks back"
         };
         self.log_detail(
             sink,
@@ -209,13 +213,16 @@ impl World<'_> {
         for group in 0..self.capacity.groups.len() {
             self.replace_missing_instances(group, sink)?;
         }
+        self.retry_blocked_rebalancing();
         Ok(())
     }
 
-    /// `spotInterruption`: a burst of interruptions of RUNNING FARGATE_SPOT tasks or of live
-    /// Spot instances, picked at random (stream `spot-interruption-bursts`).
+    /// `spotInterruption` (timeline entry `index`): a burst of interruptions of RUNNING
+    /// FARGATE_SPOT tasks or of live Spot instances, picked at random (stream
+    /// `spot-interruption-bursts`), or the instances its rebalance recommendation picked earlier.
     pub fn spot_interruption_burst(
         &mut self,
+        index: usize,
         burst: &SpotInterruptionSpec,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
@@ -273,14 +280,14 @@ impl World<'_> {
                 }
             }
         } else {
-            let candidates: Vec<InstanceId> = self
-                .instances_of_provider(burst.capacity_provider)
-                .filter(|i| {
-                    let inst = &self.capacity.instances[i];
-                    inst.spot && !self.faults.spot_notices.contains(i)
-                })
-                .collect();
-            let mut picked = pick(candidates, burst.quantity, &mut self.faults.burst_rng);
+            let mut picked = match self.faults.recommendations.picked.remove(&index) {
+                // Those the recommendation picked that are still there (not yet retired).
+                Some(ids) => ids
+                    .into_iter()
+                    .filter(|i| self.capacity.instances.get(*i).is_some() && !self.faults.spot_notices.contains(i))
+                    .collect(),
+                None => self.pick_spot_instances(burst),
+            };
             picked.sort();
             let note = if self
                 .instances_of_provider(burst.capacity_provider)
@@ -309,6 +316,18 @@ impl World<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Live Spot instances of the burst's provider without a notice, `quantity` of them at random.
+    pub(super) fn pick_spot_instances(&mut self, burst: &SpotInterruptionSpec) -> Vec<InstanceId> {
+        let candidates: Vec<InstanceId> = self
+            .instances_of_provider(burst.capacity_provider)
+            .filter(|i| {
+                let inst = &self.capacity.instances[i];
+                inst.spot && !self.faults.spot_notices.contains(i)
+            })
+            .collect();
+        pick(candidates, burst.quantity, &mut self.faults.burst_rng)
     }
 
     /// True when every zone of Auto Scaling group `group` is failed or out: it cannot launch.

@@ -178,7 +178,8 @@ impl World<'_> {
         if let Some(provider) = provider {
             self.request_reconcile_waiting_on(provider);
         }
-        Ok(())
+        self.retry_blocked_rebalancing();
+        self.retire_at_risk_instance(group, sink)
     }
 
     /// EC2 terminates an instance: its tasks stop at once and the group launches a replacement.

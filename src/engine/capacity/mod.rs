@@ -2,6 +2,7 @@
 //! Scaling group terminates on scale-in, faults and Spot interruptions.
 
 pub(super) mod asg_scale_in;
+pub(super) mod capacity_rebalance;
 pub(super) mod faults;
 pub(super) mod instances;
 pub(super) mod spot;

@@ -8,6 +8,7 @@ pub(super) mod draining;
 pub(super) mod load;
 pub(super) mod placement;
 pub(super) mod queue;
+pub(super) mod rebalancing;
 pub(super) mod requests;
 pub(super) mod revision_serving;
 pub(super) mod scheduler;

@@ -16,8 +16,11 @@ impl World<'_> {
             return self.reconcile_daemon(service, sink);
         }
         if self.services[service].deployment.is_some() {
+            // A deployment replaces every task: a rebalancing move under way is dropped.
+            self.services[service].rebalancing.step = None;
             return self.reconcile_deployment(service, sink);
         }
+        self.settle_rebalancing(service, sink)?;
         let draining = if self.any_draining() {
             self.tasks_on_draining(service)
         } else {
@@ -25,7 +28,8 @@ impl World<'_> {
         };
         let active = self.services[service].active_count();
         let counted = active - draining.len() as u32;
-        let desired = self.services[service].desired;
+        // A rebalancing move keeps its task beyond the desired count until it is healthy.
+        let desired = self.services[service].desired + self.rebalancing_extra(service);
         // The restart throttle (reference 8.5) holds new tasks back; a timer reconciles at its end.
         if counted < desired && !self.start_throttled(service) {
             // maximumPercent bounds the replacements of draining tasks (reference 8.1).
@@ -49,6 +53,7 @@ impl World<'_> {
             let stopped = self.stop_replaced_draining_tasks(service, sink)?;
             self.log_task_list(service, "stopped", &stopped, sink)?;
         }
+        self.consider_rebalancing(service, sink)?;
         self.update_steady_state(service, sink)
     }
 

@@ -83,6 +83,9 @@ pub(in crate::engine) struct ServiceState {
     pub new_served_in_row: f64,
     /// Requests answered with a 5XX by the targets since the last trace row.
     pub target_errors_in_row: f64,
+    /// Availability Zone rebalancing: the move under way, whether an operation is in progress,
+    /// and whether the last move could not reach its zone (see `rebalancing`).
+    pub rebalancing: super::rebalancing::Rebalancing,
 }
 
 impl ServiceState {
@@ -139,6 +142,7 @@ impl ServiceState {
             start_failures: 0,
             throttled_until: SimTime::ZERO,
             scale_in_blocked_logged: false,
+            rebalancing: Default::default(),
             placement_rng: RefCell::new(streams.stream(&format!("placement/{}", s.name))),
             hook_rng: streams.stream(&format!("lifecycle-hooks/{}", s.name)),
             target_errors_in_period: 0.0,

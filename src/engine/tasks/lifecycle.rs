@@ -215,8 +215,9 @@ impl World<'_> {
             // A new task may let the deployment stop an old one.
             self.on_deployment_task_healthy(service, deployment);
             self.request_reconcile(service);
-        } else if self.any_draining() {
-            // A replacement became healthy: a task on a draining instance may stop now.
+        } else if self.any_draining() || self.services[service].rebalancing.step.is_some() {
+            // A replacement became healthy: a task on a draining instance, or in the zone a
+            // rebalancing move empties, may stop now.
             self.request_reconcile(service);
         }
         self.update_steady_state(service, sink)
