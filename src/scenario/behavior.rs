@@ -106,6 +106,9 @@ fn read_deployments(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
     if let Some(v) = c.number("lifecycleHookFailureProbability", 0.0, 1.0, d) {
         b.deployment.lifecycle_hook_failure_probability = v;
     }
+    if let Some(v) = c.duration("rollingAlarmBakeTime", d) {
+        b.deployment.rolling_alarm_bake_time = Some(v);
+    }
     c.finish(d);
 }
 

@@ -260,6 +260,10 @@ pub struct DeploymentBehavior {
     /// `lifecycleHookFailureProbability`: the chance that one hook invocation returns FAILED,
     /// which rolls the deployment back (default 0), drawn from the `lifecycle-hooks` stream.
     pub lifecycle_hook_failure_probability: f64,
+    /// `rollingAlarmBakeTime`: how long a rolling deployment with deployment alarms keeps
+    /// watching them after its tasks are replaced (reference 8.3); `None`, the default, derives
+    /// it from the alarms (A24: the longest `Period x EvaluationPeriods`).
+    pub rolling_alarm_bake_time: Option<SimDuration>,
 }
 
 impl Default for DeploymentBehavior {
@@ -270,6 +274,7 @@ impl Default for DeploymentBehavior {
             bake_time_when_unset: SimDuration::ZERO,
             lifecycle_hook_duration: SimDuration::from_secs(30),
             lifecycle_hook_failure_probability: 0.0,
+            rolling_alarm_bake_time: None,
         }
     }
 }

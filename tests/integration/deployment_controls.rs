@@ -307,3 +307,48 @@ fn a_deployment_waits_for_protected_tasks() {
     let completed = first_time(e, &["deployment_completed", "ecs-svc/2"]).expect("completes");
     assert!(completed >= 900.0, "{e}");
 }
+
+/// Reference 8.3, A24: a rolling deployment with deployment alarms bakes after its last task is
+/// replaced, for the longest `Period x EvaluationPeriods` of its alarms (here 60 s x 1), and only
+/// then completes.
+#[test]
+fn reference_8_3_a_rolling_deployment_with_alarms_bakes_before_it_completes() {
+    let run = |config: &str, extra: &str| {
+        let text = service(
+            4,
+            config,
+            &format!(
+                "behavior:
+  taskDefinitions:
+    web: {{requestsPerSecondAtFullCpu: 100, idleCpuPercent: 1}}
+{extra}load:
+  web:
+    requestsPerSecond:
+      - constant: 100
+      - spike: {{at: 20m, duration: 10m, add: 400}}
+events:
+  - {{at: 10m, updateService: {{service: web, taskDefinition: \"web:2\"}}}}
+"
+            ),
+        );
+        run_to_strings(&load_text("bake.yaml", &text).expect("valid")).events
+    };
+    let alarms = "{alarms: {alarmNames: [web-cpu-high], enable: true, rollback: true}}";
+    let e = run(alarms, "");
+    let bake_at = first_time(&e, &["for a bake time of 1m before COMPLETED"]).expect("it bakes");
+    let completed_at = first_time(&e, &["deployment_completed"]).expect("it completes");
+    assert!(bake_at > 600.0 && bake_at < 1200.0, "{e}");
+    assert_eq!(completed_at, bake_at + 60.0, "{e}");
+    // Without alarms there is nothing to watch: no bake.
+    let plain = run("{}", "");
+    assert!(!plain.contains("bake time"), "{plain}");
+    let replaced_at = first_time(&plain, &["deployment_completed"]).expect("completes");
+    assert_eq!(replaced_at, bake_at, "the bake starts when the tasks are replaced");
+    // A bake of 20 minutes (behavior.deployments.rollingAlarmBakeTime) is still watching when the
+    // spike at 20m sends CPU above 90 %: the late alarm fails the deployment and rolls it back.
+    let late = run(alarms, "  deployments: {rollingAlarmBakeTime: 20m}\n");
+    let failed_at = first_time(&late, &["deployment_failed", "went to ALARM"]).expect("a late alarm fails it");
+    assert!(failed_at > 1200.0, "{late}");
+    assert_eq!(first_time(&late, &["rollback_started"]), Some(failed_at));
+    assert!(!late.contains("deployment ecs-svc/2 completed"), "{late}");
+}

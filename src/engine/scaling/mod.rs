@@ -23,7 +23,7 @@ use group_alarm_policies::{GroupPolicyState, group_policy_states};
 use service::AutoScalingState;
 
 pub(super) use pipeline::{Phase, ScalingKind};
-pub(super) use service::MetricPeriodState;
+pub(super) use service::{MetricPeriodState, datapoint_ms};
 
 use crate::spec::Spec;
 

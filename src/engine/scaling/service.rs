@@ -76,6 +76,12 @@ fn resolution(high: bool) -> usize {
     usize::from(high)
 }
 
+/// The interval of a metric stream's datapoints, ms: an alarm's `Period` is a whole number of
+/// them.
+pub(in crate::engine) fn datapoint_ms(high_resolution: bool) -> u64 {
+    PERIOD_MS[resolution(high_resolution)]
+}
+
 impl AutoScalingState {
     /// Builds targets, policies and alarms: those AWS creates for each target tracking policy
     /// (`TargetTracking-service/<cluster>/<service>-AlarmHigh-<policy>`), then the user's.

@@ -9,9 +9,9 @@ use crate::engine::world::World;
 use crate::model::{StopReason, TaskId, TaskState};
 use crate::policy::deployment::{
     BoundsCounts, RollingBounds, RollingSettings, RollingState, ThresholdType, circuit_breaker_threshold,
-    rolling_bounds, rolling_step,
+    rolling_alarm_bake, rolling_bounds, rolling_step,
 };
-use crate::sim::{ServiceIdx, SimTime};
+use crate::sim::{ServiceIdx, SimDuration, SimTime};
 use crate::spec::FailureThreshold;
 use crate::trace::{EventDetail, EventKind, FailureCause, SinkError, TraceSink};
 
@@ -45,6 +45,9 @@ pub(in crate::engine) struct DeploymentRun {
     /// The rollback of a traffic-shifting deployment: complete only once green's tasks have
     /// stopped (A21), not when they start stopping.
     pub await_old_stopped: bool,
+    /// A rolling deployment with deployment alarms whose tasks are all replaced: it stays in
+    /// progress, watching its alarms, until then (reference 8.3, A24).
+    pub bake_until: Option<SimTime>,
 }
 
 impl World<'_> {
@@ -97,6 +100,7 @@ impl World<'_> {
             healthy_at_start: s.healthy,
             shift: None,
             await_old_stopped: false,
+            bake_until: None,
         });
         let name = self.spec.services[service].name.clone();
         let config = &self.services[service].deployment_config;
@@ -164,6 +168,9 @@ impl World<'_> {
             .deployment
             .as_ref()
             .is_some_and(|d| d.await_old_stopped && self.tasks_of_other_deployments_left(service) > 0);
+        if step.complete && !failed && !awaiting && self.baking(service, sink)? {
+            return Ok(());
+        }
         if step.complete && !failed && !awaiting {
             let run = self.services[service]
                 .deployment
@@ -207,6 +214,53 @@ impl World<'_> {
 
     /// The service's `deploymentConfiguration` bounds settings, with the scenario's choice for
     /// stopping tasks (reference A7).
+    /// A rolling deployment whose tasks are all replaced bakes before COMPLETED when it has
+    /// deployment alarms (reference 8.3): the first time, the bake starts and a scheduler pass is
+    /// asked for at its end; true while it lasts. A rollback, and a deployment whose alarms are
+    /// ignored, do not bake.
+    fn baking(&mut self, service: ServiceIdx, sink: &mut dyn TraceSink) -> Result<bool, SinkError> {
+        let Some(run) = self.services[service].deployment.as_ref() else {
+            return Ok(false);
+        };
+        if let Some(until) = run.bake_until {
+            return Ok(self.now < until);
+        }
+        let Some(alarms) = self.services[service].deployment_config.alarms.as_ref() else {
+            return Ok(false);
+        };
+        if run.rollback || run.alarms_ignored {
+            return Ok(false);
+        }
+        let windows = alarms.alarms.iter().map(|&a| {
+            let alarm = &self.spec.auto_scaling.alarms[a];
+            let period_ms = crate::engine::scaling::datapoint_ms(alarm.stream.high_resolution)
+                * u64::from(alarm.datapoints_per_period);
+            SimDuration::from_millis(period_ms * u64::from(alarm.config.evaluation_periods))
+        });
+        let bake = rolling_alarm_bake(windows, self.spec.behavior.deployment.rolling_alarm_bake_time);
+        if bake == SimDuration::ZERO {
+            return Ok(false);
+        }
+        let until = self.now + bake;
+        let number = run.number;
+        self.services[service]
+            .deployment
+            .as_mut()
+            .expect("a deployment is in progress")
+            .bake_until = Some(until);
+        self.request_reconcile_at(service, until);
+        let name = self.spec.services[service].name.clone();
+        self.log(
+            sink,
+            EventKind::ServiceScheduler,
+            name.clone(),
+            format!(
+                "(service {name}) deployment ecs-svc/{number} replaced its tasks; it watches its deployment alarms for a bake time of {bake} before COMPLETED."
+            ),
+        )?;
+        Ok(true)
+    }
+
     pub(in crate::engine) fn rolling_settings(&self, service: ServiceIdx) -> RollingSettings {
         let config = &self.services[service].deployment_config;
         RollingSettings {

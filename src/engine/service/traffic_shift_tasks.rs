@@ -183,6 +183,7 @@ impl World<'_> {
             healthy_at_start: s.healthy,
             shift: None,
             await_old_stopped: true,
+            bake_until: None,
         });
         let name = self.spec.services[service].name.clone();
         let label = self.tasks.labels[blue_revision].clone();

@@ -2,6 +2,7 @@
 //! breaker threshold, the restart throttle, health-check timings, and for BLUE_GREEN, LINEAR and
 //! CANARY the stage table and the traffic schedule. Pure functions of counts.
 
+mod alarm_bake;
 mod bounds;
 mod circuit_breaker;
 mod health;
@@ -10,6 +11,7 @@ mod stages;
 mod strategy;
 mod traffic_shift;
 
+pub use alarm_bake::rolling_alarm_bake;
 pub use bounds::{
     BoundsCounts, DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT, RollingBounds, RollingSettings,
     rolling_bounds,
