@@ -133,6 +133,8 @@ causes! {
 causes! {
     /// The strategy of a traffic-shifting deployment, spelled as AWS spells it.
     StrategyCause {
+        /// `ROLLING`: the bake of a rolling deployment with deployment alarms (A24).
+        Rolling => "ROLLING",
         /// `BLUE_GREEN`.
         BlueGreen => "BLUE_GREEN",
         /// `LINEAR`.

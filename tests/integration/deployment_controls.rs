@@ -339,6 +339,9 @@ events:
     let completed_at = first_time(&e, &["deployment_completed"]).expect("it completes");
     assert!(bake_at > 600.0 && bake_at < 1200.0, "{e}");
     assert_eq!(completed_at, bake_at + 60.0, "{e}");
+    // The bake is a typed stage row, which the deployment chart shades.
+    assert_eq!(column(&e, "cause", Some(("kind", "deployment_stage"))), ["ROLLING"]);
+    assert_eq!(column(&e, "name", Some(("kind", "deployment_stage"))), ["BAKE_TIME"]);
     // Without alarms there is nothing to watch: no bake.
     let plain = run("{}", "");
     assert!(!plain.contains("bake time"), "{plain}");

@@ -250,13 +250,17 @@ impl World<'_> {
             .bake_until = Some(until);
         self.request_reconcile_at(service, until);
         let name = self.spec.services[service].name.clone();
-        self.log(
+        self.log_detail(
             sink,
-            EventKind::ServiceScheduler,
+            EventKind::DeploymentStage,
             name.clone(),
             format!(
                 "(service {name}) deployment ecs-svc/{number} replaced its tasks; it watches its deployment alarms for a bake time of {bake} before COMPLETED."
             ),
+            EventDetail::Stage {
+                strategy: crate::trace::StrategyCause::Rolling,
+                stage: "BAKE_TIME".into(),
+            },
         )?;
         Ok(true)
     }
