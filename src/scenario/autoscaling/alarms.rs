@@ -41,16 +41,6 @@ pub(super) fn read_alarm(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut 
     let Some((high_resolution, datapoints_per_period)) = evaluation_period(&watched, path, d) else {
         return;
     };
-    let (m, n) = (config.datapoints_to_alarm, config.evaluation_periods);
-    if m > n {
-        d.error(
-            node.loc,
-            &format!("{path}.DatapointsToAlarm"),
-            format!("DatapointsToAlarm ({m}) must not exceed EvaluationPeriods ({n})"),
-            None,
-        );
-        return;
-    }
     spec.alarms.push(AlarmSpec {
         name,
         stream: MetricStream {
@@ -261,9 +251,19 @@ pub(super) fn read_alarm_config(o: &mut Obj<'_>, d: &mut Diagnostics) -> Option<
         )
         .map_or(Some(TreatMissingData::Missing), TreatMissingData::from_aws);
     let n = n?;
+    let m = m.unwrap_or(n);
+    if m > n {
+        d.error(
+            o.loc,
+            &o.child("DatapointsToAlarm"),
+            format!("DatapointsToAlarm ({m}) must not exceed EvaluationPeriods ({n})"),
+            None,
+        );
+        return None;
+    }
     Some(AlarmConfig {
         evaluation_periods: n as u32,
-        datapoints_to_alarm: m.unwrap_or(n) as u32,
+        datapoints_to_alarm: m as u32,
         threshold: threshold?,
         comparison: comparison?,
         treat_missing_data: treat?,

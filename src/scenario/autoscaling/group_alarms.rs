@@ -57,16 +57,6 @@ pub(super) fn read_group_alarm(
     else {
         return;
     };
-    let (m, n) = (config.datapoints_to_alarm, config.evaluation_periods);
-    if m > n {
-        d.error(
-            node.loc,
-            &format!("{path}.DatapointsToAlarm"),
-            format!("DatapointsToAlarm ({m}) must not exceed EvaluationPeriods ({n})"),
-            None,
-        );
-        return;
-    }
     spec.group_alarms.push(GroupAlarmSpec {
         name,
         group,
