@@ -32,6 +32,7 @@ pub mod log_axis;
 pub mod palette;
 pub mod revisions;
 pub mod scaling;
+mod services_data;
 pub mod style;
 pub mod sweep;
 mod table;
