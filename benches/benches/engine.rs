@@ -159,6 +159,7 @@ pub fn large_spec(days: u64) -> Spec {
         timeline: Vec::new(),
         run_tasks: Vec::new(),
         ignored_fields: Vec::new(),
+        eks: Default::default(),
         not_yet_simulated: Vec::new(),
         event_bridge: Default::default(),
     }

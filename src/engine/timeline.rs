@@ -67,6 +67,8 @@ impl World<'_> {
                 protection_enabled,
                 expires_in,
             } => self.update_task_protection(service, count, protection_enabled, expires_in, sink),
+            // No scenario reader produces this yet: the EKS engine (issue 20) lands with it.
+            TimelineAction::UpdateDeployment { .. } => Ok(()),
         }
     }
 

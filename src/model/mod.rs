@@ -4,6 +4,7 @@ pub mod catalog;
 pub mod cost;
 pub mod fargate;
 pub mod instance;
+pub mod k8s;
 pub mod resources;
 pub mod task;
 

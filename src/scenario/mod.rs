@@ -338,6 +338,7 @@ fn assemble_spec(
         ignored_fields: Vec::new(),
         not_yet_simulated: Vec::new(),
         event_bridge: Default::default(),
+        eks: Default::default(),
     })
 }
 

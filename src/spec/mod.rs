@@ -8,6 +8,7 @@ mod cluster;
 mod container_dependencies;
 mod deployment;
 mod deployment_strategy;
+pub mod eks;
 pub mod event_bridge;
 mod run_task;
 mod task_definition;
@@ -91,6 +92,8 @@ pub struct Spec {
     pub run_tasks: Vec<RunTaskRequest>,
     /// `eventBridge`: schedules and event rules that run standalone tasks.
     pub event_bridge: EventBridgeSpec,
+    /// `eks:`: an EKS cluster run beside (or instead of) the ECS one (issue 20).
+    pub eks: eks::EksSpec,
     /// Field paths of AWS keys that were accepted but are not modelled.
     pub ignored_fields: Vec<String>,
     /// Blocks that were parsed but belong to capabilities not simulated yet.

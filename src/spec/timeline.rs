@@ -161,6 +161,16 @@ pub enum TimelineAction {
         /// `expiresInMinutes` (1 to 2880, default 120) for `protection_enabled`.
         expires_in: SimDuration,
     },
+    /// EKS: `kubectl apply` of a Deployment with a new pod template (a rollout) and/or a new
+    /// `spec.replicas` (`kubectl scale`).
+    UpdateDeployment {
+        /// Index into `EksSpec::deployments`.
+        deployment: usize,
+        /// Index into the Deployment's `revisions` of the template applied, if it changes.
+        revision: Option<usize>,
+        /// The new `spec.replicas`, if given.
+        replicas: Option<u32>,
+    },
 }
 
 /// One timeline entry.

@@ -130,6 +130,7 @@ fn spec(capacity: Capacity, net: Net, task_cpu: u32, desired: u32) -> Spec {
         timeline: Vec::new(),
         run_tasks: Vec::new(),
         ignored_fields: Vec::new(),
+        eks: Default::default(),
         not_yet_simulated: Vec::new(),
         event_bridge: Default::default(),
     }

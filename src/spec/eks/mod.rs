@@ -1,0 +1,62 @@
+//! EKS mode (issue 20): an `eks:` cluster of Deployments with HorizontalPodAutoscalers and
+//! PodDisruptionBudgets, on managed node groups scaled by Cluster Autoscaler, Karpenter
+//! NodePools, or Fargate profiles. Validated; the engine never sees an invalid `EksSpec`.
+//!
+//! The Kubernetes objects are `model::k8s` types; this module adds what the scenario says about
+//! them as a whole: which object targets which, the capacity, and the control loops' settings.
+
+mod nodes;
+mod settings;
+mod workloads;
+
+pub use nodes::{CapacityType, FargateProfileSpec, FargateSelector, NodeGroupSpec, NodePoolSpec};
+pub use nodes::{ConsolidationPolicy, NodePoolBudget, NodePoolLimits};
+pub use settings::{
+    ClusterAutoscalerSettings, Expander, HpaControllerSettings, KarpenterSettings, KubeTimings, SchedulerSettings,
+    ScoringStrategy,
+};
+pub use workloads::{DeploymentSpec, HpaSpec, PdbSpec, PodRevision};
+
+/// The `eks:` block: one EKS cluster.
+#[derive(Clone, Debug, Default)]
+pub struct EksSpec {
+    /// `clusterName` (default `eks`).
+    pub cluster_name: String,
+    /// `nodegroups`: managed node groups (an EC2 Auto Scaling group each).
+    pub node_groups: Vec<NodeGroupSpec>,
+    /// `fargateProfiles`.
+    pub fargate_profiles: Vec<FargateProfileSpec>,
+    /// `karpenter.nodePools`, in the order Karpenter tries them (weight descending, then name).
+    pub node_pools: Vec<NodePoolSpec>,
+    /// `apps/v1` Deployments, in file order.
+    pub deployments: Vec<DeploymentSpec>,
+    /// `autoscaling/v2` HorizontalPodAutoscalers.
+    pub hpas: Vec<HpaSpec>,
+    /// `policy/v1` PodDisruptionBudgets.
+    pub pdbs: Vec<PdbSpec>,
+    /// `clusterAutoscaler`: present when Cluster Autoscaler scales the node groups.
+    pub cluster_autoscaler: Option<ClusterAutoscalerSettings>,
+    /// `karpenter.settings`.
+    pub karpenter: KarpenterSettings,
+    /// `controllerManager`: the HPA controller's flags.
+    pub hpa_controller: HpaControllerSettings,
+    /// `scheduler`: the kube-scheduler profile.
+    pub scheduler: SchedulerSettings,
+    /// `timings`: node boot, image pull, endpoint propagation.
+    pub timings: KubeTimings,
+}
+
+impl EksSpec {
+    /// Whether the scenario has an EKS cluster with anything in it.
+    pub fn is_empty(&self) -> bool {
+        self.deployments.is_empty()
+            && self.node_groups.is_empty()
+            && self.node_pools.is_empty()
+            && self.fargate_profiles.is_empty()
+    }
+
+    /// Index of the Deployment called `name`.
+    pub fn deployment_index(&self, name: &str) -> Option<usize> {
+        self.deployments.iter().position(|d| d.name == name)
+    }
+}
