@@ -1,5 +1,6 @@
 //! The closed set of things that can happen at a point of simulated time.
 
+use super::eks::EksEvent;
 use super::scaling::ScalingKind;
 use crate::model::{InstanceId, TaskId};
 use crate::sim::{ProviderIdx, ServiceIdx};
@@ -126,6 +127,8 @@ pub enum Event {
         /// The deployment's timer generation when it was set.
         generation: u32,
     },
+    /// Something happens in the EKS cluster.
+    Eks(EksEvent),
     /// An Availability Zone outage ends.
     ZoneRecovered {
         /// Index into `Spec::availability_zones`.

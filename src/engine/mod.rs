@@ -3,6 +3,7 @@
 
 mod accounting;
 mod capacity;
+mod eks;
 mod event;
 mod invariants;
 mod jobs;

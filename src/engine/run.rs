@@ -76,6 +76,7 @@ pub(super) fn initialise(world: &mut World<'_>, sink: &mut dyn TraceSink) -> Res
     if world.spec.behavior.warm_start {
         warm_start(world, sink)?;
     }
+    world.initialise_eks(sink)?;
     world.start_scaling(sink)?;
     for service in daemons_first(world) {
         world.request_reconcile(service);
@@ -171,6 +172,7 @@ pub(super) fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn Trace
         Event::JobTimer { run, generation } => world.on_job_timer(run, generation, sink),
         Event::JobSpotInterruption { run, generation } => world.on_job_spot_interruption(run, generation, sink),
         Event::RetryJob { run } => world.retry_job(run, sink),
+        Event::Eks(event) => world.on_eks_event(event, sink),
         Event::PlaceJobs { provider } => {
             world.place_waiting_jobs(provider);
             Ok(())
@@ -188,6 +190,7 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
         let task = &world.tasks[&id];
         world.write_task_row(task, None, sink)?;
     }
+    world.write_live_pod_rows(sink)?;
     let service_costs: Vec<(String, f64)> = world
         .spec
         .services
@@ -198,16 +201,18 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
     let provider_total: f64 = ProviderIdx::all(world.spec.capacity_providers.len())
         .map(|p| world.accounting.cost.total_usd(p, world.end))
         .sum();
+    let mut provider_cost_usd: Vec<(String, f64)> = world
+        .spec
+        .capacity_providers
+        .iter()
+        .zip(ProviderIdx::all(world.spec.capacity_providers.len()))
+        .map(|(cp, p)| (cp.name.clone(), world.accounting.cost.total_usd(p, world.end)))
+        .collect();
+    provider_cost_usd.extend(world.eks_cost_usd());
     let totals = RunTotals {
         events_processed: events,
         simulated_ms: world.end.0,
-        provider_cost_usd: world
-            .spec
-            .capacity_providers
-            .iter()
-            .zip(ProviderIdx::all(world.spec.capacity_providers.len()))
-            .map(|(cp, p)| (cp.name.clone(), world.accounting.cost.total_usd(p, world.end)))
-            .collect(),
+        provider_cost_usd,
         service_cost_usd: service_costs.clone(),
         unallocated_cost_usd: provider_total - service_costs.iter().map(|(_, c)| c).sum::<f64>(),
         service_spot_interruptions: world

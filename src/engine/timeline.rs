@@ -67,8 +67,11 @@ impl World<'_> {
                 protection_enabled,
                 expires_in,
             } => self.update_task_protection(service, count, protection_enabled, expires_in, sink),
-            // No scenario reader produces this yet: the EKS engine (issue 20) lands with it.
-            TimelineAction::UpdateDeployment { .. } => Ok(()),
+            TimelineAction::UpdateDeployment {
+                deployment,
+                revision,
+                replicas,
+            } => self.eks_update_deployment(deployment, revision, replicas, sink),
         }
     }
 

@@ -3,6 +3,7 @@
 use super::accounting::Accounting;
 use super::capacity::Capacity;
 use super::capacity::faults::FaultState;
+use super::eks::EksState;
 use super::jobs::JobTable;
 use super::scaling::ScalingState;
 use super::service::ServiceState;
@@ -36,6 +37,8 @@ pub(super) struct World<'s> {
     pub faults: FaultState,
     /// Standalone tasks (`jobs/`).
     pub jobs: JobTable,
+    /// The EKS cluster (`eks/`).
+    pub eks: EksState,
 }
 
 impl<'s> World<'s> {
@@ -58,6 +61,7 @@ impl<'s> World<'s> {
             scaling: ScalingState::new(spec),
             faults: FaultState::new(spec, &streams),
             jobs: JobTable::new(spec.capacity_providers.len(), &streams),
+            eks: EksState::new(spec, &streams),
         }
     }
 

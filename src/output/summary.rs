@@ -153,6 +153,22 @@ fn chart_time_zone(spec: &Spec) -> String {
     }
 }
 
+/// The names of the run's services: the ECS services, then the EKS Deployments.
+fn service_names(spec: &Spec) -> impl Iterator<Item = &str> {
+    let ecs = spec.services.iter().map(|s| s.name.as_str());
+    ecs.chain(spec.eks.deployments.iter().map(|d| d.name.as_str()))
+}
+
+/// The names of the run's capacity: the ECS capacity providers, then the EKS node groups,
+/// NodePools and Fargate profiles.
+fn provider_names(spec: &Spec) -> impl Iterator<Item = &str> {
+    let eks = &spec.eks;
+    let ecs = spec.capacity_providers.iter().map(|p| p.name.as_str());
+    ecs.chain(eks.node_groups.iter().map(|g| g.name.as_str()))
+        .chain(eks.node_pools.iter().map(|p| p.name.as_str()))
+        .chain(eks.fargate_profiles.iter().map(|f| f.name.as_str()))
+}
+
 impl SummaryBuilder {
     /// A builder for `spec`.
     pub fn new(spec: &Spec) -> Self {
@@ -163,20 +179,16 @@ impl SummaryBuilder {
                 seed: spec.seed,
                 start: timestamp(spec.start_epoch_ms, 0),
                 time_zone: chart_time_zone(spec),
-                services: spec
-                    .services
-                    .iter()
-                    .map(|s| ServiceSummary {
-                        service: s.name.clone(),
+                services: service_names(spec)
+                    .map(|name| ServiceSummary {
+                        service: name.to_string(),
                         min_healthy: u32::MAX,
                         ..Default::default()
                     })
                     .collect(),
-                capacity_providers: spec
-                    .capacity_providers
-                    .iter()
-                    .map(|p| ProviderSummary {
-                        capacity_provider: p.name.clone(),
+                capacity_providers: provider_names(spec)
+                    .map(|name| ProviderSummary {
+                        capacity_provider: name.to_string(),
                         ..Default::default()
                     })
                     .collect(),
@@ -190,8 +202,8 @@ impl SummaryBuilder {
                 not_yet_simulated: spec.not_yet_simulated.clone(),
                 ..Default::default()
             },
-            accumulators: vec![ServiceAccumulator::default(); spec.services.len()],
-            provider_accumulators: vec![ProviderAccumulator::default(); spec.capacity_providers.len()],
+            accumulators: vec![ServiceAccumulator::default(); service_names(spec).count()],
+            provider_accumulators: vec![ProviderAccumulator::default(); provider_names(spec).count()],
             latency: spec.behavior.has_service_model(),
             index: NameIndex::default(),
             jobs: None,

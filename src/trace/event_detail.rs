@@ -115,6 +115,12 @@ causes! {
         ManagedScaling => "managed_scaling",
         /// A target tracking policy of an EC2 Auto Scaling group.
         GroupPolicy => "group_policy",
+        /// EKS: a HorizontalPodAutoscaler set a Deployment's spec.replicas.
+        HorizontalPodAutoscaler => "horizontal_pod_autoscaler",
+        /// EKS: Cluster Autoscaler set a node group's desired size.
+        ClusterAutoscaler => "cluster_autoscaler",
+        /// EKS: Karpenter launched or removed nodes of a NodePool.
+        Karpenter => "karpenter",
     }
 }
 

@@ -18,6 +18,7 @@ impl World<'_> {
             self.write_cluster_row(provider, sink)?;
         }
         self.write_job_trace_row(sink)?;
+        self.write_eks_rows(sink)?;
         self.accounting.last_trace_at = self.now;
         if self.now < self.end {
             let next = (self.now + self.spec.trace_interval).min(self.end);

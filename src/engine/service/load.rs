@@ -159,6 +159,7 @@ impl World<'_> {
             let s = &mut self.services[service];
             s.demand_rps = profile.noise.sample(mean, step, &mut s.load_rng);
         }
+        self.on_eks_load_step();
         let step = SimDuration::from_millis(step);
         if self.now + step < self.end {
             self.schedule_in(step, Event::LoadStep);

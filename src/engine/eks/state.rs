@@ -1,0 +1,302 @@
+//! The EKS cluster's runtime state: nodes, pods, Deployments and their ReplicaSets, the node
+//! groups' desired sizes, and the random streams of the Kubernetes machinery.
+
+use std::collections::BTreeMap;
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::model::catalog::InstanceType;
+use crate::model::k8s::{Labels, PodResources, Taint};
+use crate::sim::{RngStreams, SimTime};
+use crate::spec::Spec;
+use crate::spec::eks::CapacityType;
+use crate::workload::IntervalAccumulator;
+
+use super::policies::{HpaRuntime, KarpenterRuntime};
+
+/// Pod ids start here so that pods and ECS tasks never share a `tasks.csv` id.
+pub(super) const FIRST_POD_ID: u64 = 1_000_000_000;
+
+/// Where a node comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NodeSource {
+    /// A managed node group (index into `EksSpec::node_groups`).
+    Group(usize),
+    /// A Karpenter NodePool (index into `EksSpec::node_pools`).
+    Pool(usize),
+}
+
+/// Where a node is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NodeState {
+    /// The instance is booting; the kubelet has not registered.
+    Launching,
+    /// Ready: pods may be bound.
+    Ready,
+    /// Cordoned and drained by Cluster Autoscaler or Karpenter; terminated once empty.
+    Deleting,
+    /// Gone; kept for its cost.
+    Terminated,
+}
+
+/// One EC2 node of the cluster.
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    /// Node name (`<group or pool>-<n>`), also its `kubernetes.io/hostname`.
+    pub name: String,
+    /// Its node group or NodePool.
+    pub source: NodeSource,
+    /// Instance type.
+    pub instance_type: &'static InstanceType,
+    /// Index into `Spec::availability_zones`.
+    pub zone: usize,
+    /// On-demand or Spot.
+    pub capacity_type: CapacityType,
+    /// Labels: the group's or pool's, plus the well-known ones.
+    pub labels: Labels,
+    /// Taints.
+    pub taints: Vec<Taint>,
+    /// Allocatable CPU and memory.
+    pub allocatable: PodResources,
+    /// Max pods (the VPC CNI's figure).
+    pub max_pods: u32,
+    /// Requests of the pods bound here (terminating ones included until they are gone).
+    pub requested: PodResources,
+    /// The same with the scheduler's non-zero defaults for pods without requests.
+    pub nonzero_requested: PodResources,
+    /// Pods bound here, in binding order.
+    pub pods: Vec<u64>,
+    /// Lifecycle.
+    pub state: NodeState,
+    /// Launch time (billing starts).
+    pub launched_at: SimTime,
+    /// Termination time (billing ends).
+    pub terminated_at: Option<SimTime>,
+    /// Price of the instance, USD per hour.
+    pub usd_per_hour: f64,
+    /// Last time a pod was bound here or left (Karpenter's consolidateAfter).
+    pub last_pod_change: SimTime,
+    /// Since when Cluster Autoscaler has found the node unneeded.
+    pub unneeded_since: Option<SimTime>,
+}
+
+/// Where a pod is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PodPhase {
+    /// Not bound to a node yet (PodScheduled=False while no node fits).
+    Pending,
+    /// Bound (or placed on Fargate): pulling the image, starting containers.
+    Starting,
+    /// Containers running; Ready once the readiness probe passes.
+    Running,
+    /// Deleted: not counted by any controller; holds its node's resources until it is gone.
+    Terminating,
+}
+
+/// One pod.
+#[derive(Clone, Debug)]
+pub(crate) struct Pod {
+    /// Index into `EksSpec::deployments`.
+    pub deployment: usize,
+    /// Index into the Deployment's revisions: its ReplicaSet.
+    pub revision: usize,
+    /// Lifecycle phase.
+    pub phase: PodPhase,
+    /// The node it is bound to.
+    pub node: Option<usize>,
+    /// The Fargate profile it runs on.
+    pub fargate: Option<usize>,
+    /// Effective requests.
+    pub requests: PodResources,
+    /// Creation time.
+    pub created: SimTime,
+    /// When its containers started.
+    pub started: Option<SimTime>,
+    /// When it became Ready (None while not Ready).
+    pub ready_since: Option<SimTime>,
+    /// Why the scheduler could not bind it, while Pending.
+    pub unschedulable: Option<String>,
+    /// Bumped on every phase change: stale timers are dropped.
+    pub generation: u32,
+    /// Fargate: the provisioned size's price, USD per hour.
+    pub fargate_usd_per_hour: f64,
+}
+
+impl Pod {
+    /// Whether the pod counts for the Deployment (not terminating).
+    pub fn is_active(&self) -> bool {
+        self.phase != PodPhase::Terminating
+    }
+
+    /// Whether the pod is Ready and serving.
+    pub fn is_ready(&self) -> bool {
+        self.phase == PodPhase::Running && self.ready_since.is_some()
+    }
+}
+
+/// One ReplicaSet of a Deployment: the pods of one revision.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ReplicaSet {
+    /// `spec.replicas`.
+    pub replicas: u32,
+    /// Its active (not terminating) pods, oldest first.
+    pub pods: Vec<u64>,
+    /// Annotation `deployment.kubernetes.io/desired-replicas`.
+    pub desired_annotation: Option<u32>,
+    /// Annotation `deployment.kubernetes.io/max-replicas`.
+    pub max_annotation: Option<u32>,
+    /// Whether the ReplicaSet exists (a revision never rolled out has none).
+    pub exists: bool,
+}
+
+/// A Deployment's runtime state.
+#[derive(Clone, Debug)]
+pub(crate) struct DeploymentState {
+    /// `spec.replicas`: the HPA or `kubectl scale` writes it.
+    pub replicas: u32,
+    /// The revision of `spec.template`.
+    pub revision: usize,
+    /// One per revision of the spec.
+    pub replica_sets: Vec<ReplicaSet>,
+    /// Whether a rollout is in progress (between `kubectl apply` and NewReplicaSetAvailable).
+    pub rolling_out: bool,
+    /// Last time the rollout made progress.
+    pub last_progress: SimTime,
+    /// ProgressDeadlineExceeded has been reported for the current rollout.
+    pub deadline_exceeded: bool,
+    /// Whether a sync is queued.
+    pub sync_queued: bool,
+    /// Current demand, requests per second.
+    pub demand_rps: f64,
+    /// Noise of its demand.
+    pub load_rng: ChaCha8Rng,
+    /// Served load since the last trace row.
+    pub accumulator: IntervalAccumulator,
+    /// Time the load was accumulated until.
+    pub accumulated_until: SimTime,
+    /// CPU % of a Ready pod of each revision, integrated since the last metrics scrape (% x ms).
+    pub cpu_pct_ms: Vec<f64>,
+    /// Memory %, the same.
+    pub memory_pct_ms: Vec<f64>,
+    /// The last scrape's CPU % per revision of a Ready pod (metrics-server's sample).
+    pub cpu_sample_pct: Vec<f64>,
+    /// The last scrape's memory %.
+    pub memory_sample_pct: Vec<f64>,
+}
+
+/// A managed node group's Auto Scaling group.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NodeGroupState {
+    /// DesiredCapacity.
+    pub desired: u32,
+    /// Nodes launched so far (for names).
+    pub launched: u32,
+    /// Whether a launch is queued (the ASG acts after its API latency).
+    pub launch_queued: bool,
+}
+
+/// The EKS cluster at run time.
+pub(crate) struct EksState {
+    /// Every node ever launched; index = node id.
+    pub nodes: Vec<Node>,
+    /// Live pods (terminating ones until gone), by id.
+    pub pods: BTreeMap<u64, Pod>,
+    /// Next pod id.
+    pub next_pod: u64,
+    /// Pods ever created.
+    pub pods_created: u64,
+    /// One per Deployment.
+    pub deployments: Vec<DeploymentState>,
+    /// One per node group.
+    pub groups: Vec<NodeGroupState>,
+    /// Nodes launched per NodePool (for names).
+    pub pool_launched: Vec<u32>,
+    /// Whether a scheduler pass is queued.
+    pub schedule_queued: bool,
+    /// Cost of pods that ran on Fargate and are gone, per profile, USD.
+    pub fargate_cost_done: Vec<f64>,
+    /// Node boot times, Fargate starts.
+    pub rng_nodes: ChaCha8Rng,
+    /// The scheduler's tie-breaks.
+    pub rng_scheduler: ChaCha8Rng,
+    /// The last time metrics-server scraped.
+    pub last_scrape: SimTime,
+    /// Each HPA's controller memory.
+    pub hpas: Vec<HpaRuntime>,
+    /// Karpenter's batcher and replacements in flight.
+    pub karpenter: KarpenterRuntime,
+    /// Cluster Autoscaler's last scale-up.
+    pub ca_last_scale_up: Option<SimTime>,
+    /// Cluster Autoscaler's last node deletion.
+    pub ca_last_delete: Option<SimTime>,
+}
+
+impl EksState {
+    /// The state at time zero (nothing launched yet).
+    pub fn new(spec: &Spec, streams: &RngStreams) -> EksState {
+        let eks = &spec.eks;
+        let deployments = eks
+            .deployments
+            .iter()
+            .map(|d| {
+                let revisions = d.revisions.len();
+                DeploymentState {
+                    replicas: d.replicas,
+                    revision: 0,
+                    replica_sets: vec![ReplicaSet::default(); revisions],
+                    rolling_out: false,
+                    last_progress: SimTime::ZERO,
+                    deadline_exceeded: false,
+                    sync_queued: false,
+                    demand_rps: 0.0,
+                    load_rng: streams.stream(&format!("eks/load/{}", d.name)),
+                    accumulator: IntervalAccumulator::new(),
+                    accumulated_until: SimTime::ZERO,
+                    cpu_pct_ms: vec![0.0; revisions],
+                    memory_pct_ms: vec![0.0; revisions],
+                    cpu_sample_pct: vec![0.0; revisions],
+                    memory_sample_pct: vec![0.0; revisions],
+                }
+            })
+            .collect();
+        EksState {
+            nodes: Vec::new(),
+            pods: BTreeMap::new(),
+            next_pod: FIRST_POD_ID,
+            pods_created: 0,
+            deployments,
+            groups: eks
+                .node_groups
+                .iter()
+                .map(|g| NodeGroupState {
+                    desired: g.desired_size,
+                    ..Default::default()
+                })
+                .collect(),
+            pool_launched: vec![0; eks.node_pools.len()],
+            schedule_queued: false,
+            fargate_cost_done: vec![0.0; eks.fargate_profiles.len()],
+            rng_nodes: streams.stream("eks/nodes"),
+            rng_scheduler: streams.stream("eks/scheduler"),
+            last_scrape: SimTime::ZERO,
+            hpas: eks.hpas.iter().map(|_| HpaRuntime::default()).collect(),
+            karpenter: KarpenterRuntime::default(),
+            ca_last_scale_up: None,
+            ca_last_delete: None,
+        }
+    }
+
+    /// Whether the run has an EKS cluster.
+    pub fn is_active(&self) -> bool {
+        !self.deployments.is_empty() || !self.groups.is_empty() || !self.pool_launched.is_empty()
+    }
+
+    /// The live (not terminated) nodes' indices.
+    pub fn live_nodes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.state != NodeState::Terminated)
+            .map(|(i, _)| i)
+    }
+}
