@@ -18,6 +18,7 @@ impl World<'_> {
         self.check_task_homes();
         self.check_draining();
         self.check_jobs();
+        self.check_eks_invariants();
         for queue in self.services.iter().filter_map(|s| s.queue.as_ref()) {
             queue.check_invariants();
         }

@@ -13,6 +13,7 @@ mod cluster_autoscaler;
 mod deployments;
 mod dispatch;
 mod hpa;
+mod invariants;
 mod karpenter;
 mod load;
 mod nodes;
