@@ -37,12 +37,10 @@ impl Tally {
             return Err("no pods returned by selector while calculating replica count".to_string());
         }
         let mut t = Tally::default();
+        let mut request_missing = false;
         for pod in input.pods {
-            let request = match pod.request_milli {
-                Some(r) => r,
-                None if need_requests => return Err(format!("missing request for {}", resource_name(input))),
-                None => 0,
-            };
+            request_missing |= pod.request_milli.is_none();
+            let request = pod.request_milli.unwrap_or(0);
             match group_pod(pod, rules) {
                 PodGroup::Ignored => {}
                 PodGroup::Unready => {
@@ -61,8 +59,12 @@ impl Tally {
                 }
             }
         }
+        // Kubernetes checks for samples before it reads the requests.
         if t.ready_count == 0 {
             return Err("did not receive metrics for targeted pods (pods might be unready)".to_string());
+        }
+        if need_requests && request_missing {
+            return Err(format!("missing request for {}", resource_name(input)));
         }
         Ok(t)
     }

@@ -202,9 +202,11 @@ fn errors_name_the_metric_and_the_cause() {
         "FailedGetResourceMetric",
         "failed to get cpu utilization: no pods returned by selector while calculating replica count",
     );
+    let mut pending_without_request = pending(1000);
+    pending_without_request.request_milli = None;
     check_error(
         cpu_percent(50),
-        vec![pending(1000), not_ready(1000, 500)],
+        vec![pending_without_request, not_ready(1000, 500)],
         "FailedGetResourceMetric",
         "failed to get cpu utilization: did not receive metrics for targeted pods (pods might be unready)",
     );
