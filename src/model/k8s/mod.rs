@@ -18,8 +18,9 @@ pub use hpa::{
 pub use labels::{LabelRequirement, LabelSelector, Labels, SelectorOperator};
 pub use pdb::DisruptionBudget;
 pub use pod::{
-    Affinity, ContainerSpec, NodeSelectorTerm, PodAffinityTerm, PodTemplate, Probe, TopologySpreadConstraint,
-    UnsatisfiableConstraintAction, WeightedNodeSelectorTerm, WeightedPodAffinityTerm,
+    Affinity, ContainerSpec, DEFAULT_MEMORY_REQUEST_MIB, DEFAULT_MILLI_CPU_REQUEST, NodeSelectorTerm, PodAffinityTerm,
+    PodTemplate, Probe, TopologySpreadConstraint, UnsatisfiableConstraintAction, WeightedNodeSelectorTerm,
+    WeightedPodAffinityTerm,
 };
 pub use quantity::{IntOrPercent, PodResources};
 pub use rollout::DeploymentStrategy;

@@ -53,12 +53,26 @@ pub struct ContainerSpec {
     pub liveness_probe: Option<Probe>,
 }
 
+/// The CPU the scheduler's scoring counts for a container that requests none (`DefaultMilliCPURequest`).
+pub const DEFAULT_MILLI_CPU_REQUEST: u64 = 100;
+/// The memory the scheduler's scoring counts for a container that requests none (`DefaultMemoryRequest`, 200 MiB).
+pub const DEFAULT_MEMORY_REQUEST_MIB: u64 = 200;
+
 impl ContainerSpec {
     /// The container's requests, an amount not requested counting 0.
     pub fn requests(&self) -> PodResources {
         PodResources {
             cpu_milli: self.cpu_request_milli.unwrap_or(0),
             memory_mib: self.memory_request_mib.unwrap_or(0),
+        }
+    }
+
+    /// The requests scheduler scoring counts: an amount not requested counts 100m CPU / 200 MiB
+    /// (an explicit 0 stays 0; k8s-semantics 4.4).
+    pub fn non_zero_requests(&self) -> PodResources {
+        PodResources {
+            cpu_milli: self.cpu_request_milli.unwrap_or(DEFAULT_MILLI_CPU_REQUEST),
+            memory_mib: self.memory_request_mib.unwrap_or(DEFAULT_MEMORY_REQUEST_MIB),
         }
     }
 }
@@ -71,9 +85,10 @@ pub struct NodeSelectorTerm {
 }
 
 impl NodeSelectorTerm {
-    /// Whether a node with `labels` satisfies the term.
+    /// Whether a node with `labels` satisfies the term. An empty term matches no node, as the
+    /// API defines it ("a null or empty node selector term matches no objects").
     pub fn matches(&self, labels: &Labels) -> bool {
-        self.match_expressions.iter().all(|e| e.matches(labels))
+        !self.match_expressions.is_empty() && self.match_expressions.iter().all(|e| e.matches(labels))
     }
 }
 
@@ -183,13 +198,21 @@ impl PodTemplate {
     /// The pod's effective requests: max(sum of app containers and sidecars, largest init
     /// container plus the sidecars), plus the overhead (k8s-semantics 4.3).
     pub fn requests(&self) -> PodResources {
-        let sidecars = self
-            .sidecars
-            .iter()
-            .fold(PodResources::ZERO, |acc, c| acc.plus(c.requests()));
-        let app = self.containers.iter().fold(sidecars, |acc, c| acc.plus(c.requests()));
+        self.requests_by(ContainerSpec::requests)
+    }
+
+    /// The requests NodeResourcesFit scoring counts: [`PodTemplate::requests`] with every amount
+    /// a container leaves unset counted as 100m CPU / 200 MiB (k8s-semantics 4.4, W29).
+    pub fn non_zero_requests(&self) -> PodResources {
+        self.requests_by(ContainerSpec::non_zero_requests)
+    }
+
+    /// The pod's requests with each container's amounts read by `of`.
+    fn requests_by(&self, of: fn(&ContainerSpec) -> PodResources) -> PodResources {
+        let sidecars = self.sidecars.iter().fold(PodResources::ZERO, |acc, c| acc.plus(of(c)));
+        let app = self.containers.iter().fold(sidecars, |acc, c| acc.plus(of(c)));
         let init = self.init_containers.iter().fold(PodResources::ZERO, |acc, c| {
-            let r = c.requests().plus(sidecars);
+            let r = of(c).plus(sidecars);
             PodResources {
                 cpu_milli: acc.cpu_milli.max(r.cpu_milli),
                 memory_mib: acc.memory_mib.max(r.memory_mib),
@@ -297,5 +320,44 @@ mod tests {
         assert!(t.requests_cpu_everywhere());
         t.containers[0].cpu_request_milli = None;
         assert!(!t.requests_cpu_everywhere());
+    }
+
+    #[test]
+    fn non_zero_requests_count_unset_amounts_as_100m_and_200_mib() {
+        // k8s-semantics 4.4 and W29: unset requests score as 100m / 200 MiB; an explicit 0 stays 0.
+        let mut t = template();
+        t.containers = vec![container(250, 256)];
+        t.containers[0].cpu_request_milli = None;
+        t.containers[0].memory_request_mib = None;
+        assert_eq!(t.requests(), PodResources::ZERO);
+        let expected = PodResources {
+            cpu_milli: 100,
+            memory_mib: 200,
+        };
+        assert_eq!(t.non_zero_requests(), expected);
+        t.containers[0].cpu_request_milli = Some(0);
+        assert_eq!(t.non_zero_requests().cpu_milli, 0);
+        t.containers.push(container(300, 64));
+        assert_eq!(
+            t.non_zero_requests(),
+            PodResources {
+                cpu_milli: 300,
+                memory_mib: 264
+            }
+        );
+    }
+
+    #[test]
+    fn an_empty_node_selector_term_matches_no_node() {
+        let node: Labels = [("zone".to_string(), "a".to_string())].into_iter().collect();
+        assert!(!NodeSelectorTerm::default().matches(&node));
+        let term = NodeSelectorTerm {
+            match_expressions: vec![LabelRequirement {
+                key: "zone".into(),
+                operator: crate::model::k8s::SelectorOperator::In,
+                values: vec!["a".into()],
+            }],
+        };
+        assert!(term.matches(&node));
     }
 }

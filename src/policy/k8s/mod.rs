@@ -1,3 +1,4 @@
-//! Kubernetes' control loops (EKS mode) as pure decisions over read-only inputs.
+//! Kubernetes control loops (EKS mode) as pure decisions over `model::k8s` data.
 
 pub mod hpa;
+pub mod scheduler;
