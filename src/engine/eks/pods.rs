@@ -25,6 +25,10 @@ impl World<'_> {
             Some(_) => policies::fargate_size(template),
             None => (template.requests(), 0.0),
         };
+        let non_zero_requests = match fargate {
+            Some(_) => requests,
+            None => template.non_zero_requests(),
+        };
         self.eks.pods.insert(
             id,
             Pod {
@@ -34,6 +38,7 @@ impl World<'_> {
                 node: None,
                 fargate,
                 requests,
+                non_zero_requests,
                 created: self.now,
                 started: None,
                 ready_since: None,
@@ -68,10 +73,10 @@ impl World<'_> {
         p.phase = PodPhase::Starting;
         p.unschedulable = None;
         p.generation += 1;
-        let (requests, generation) = (p.requests, p.generation);
+        let (requests, non_zero, generation) = (p.requests, p.non_zero_requests, p.generation);
         let n = &mut self.eks.nodes[node];
         n.requested = n.requested.plus(requests);
-        n.nonzero_requested = n.nonzero_requested.plus(policies::non_zero(requests));
+        n.nonzero_requested = n.nonzero_requested.plus(non_zero);
         n.pods.push(pod);
         n.last_pod_change = self.now;
         let pull = self.spec.eks.timings.image_pull;
@@ -186,7 +191,7 @@ impl World<'_> {
             return;
         }
         n.requested = n.requested.saturating_minus(p.requests);
-        n.nonzero_requested = n.nonzero_requested.saturating_minus(policies::non_zero(p.requests));
+        n.nonzero_requested = n.nonzero_requested.saturating_minus(p.non_zero_requests);
         n.pods.retain(|id| *id != pod);
         n.last_pod_change = self.now;
     }

@@ -35,11 +35,13 @@ impl World<'_> {
             })
             .collect();
         pending.sort_unstable();
+        let pods: Vec<u64> = pending.iter().map(|(_, _, id)| *id).collect();
+        let results = policies::schedule_pods(self, &pods);
         // Newly unschedulable pods per Deployment, with the scheduler's message.
         let mut failed: BTreeMap<usize, (u32, String)> = BTreeMap::new();
         let mut newly_unschedulable = 0;
-        for (_, _, pod) in pending {
-            match policies::schedule_pod(self, pod) {
+        for (pod, result) in pods.into_iter().zip(results) {
+            match result {
                 Ok(node) => self.bind_pod(pod, node),
                 Err(message) => {
                     let p = self.eks.pods.get_mut(&pod).expect("pending pod");

@@ -108,6 +108,8 @@ pub(crate) struct Pod {
     pub fargate: Option<usize>,
     /// Effective requests.
     pub requests: PodResources,
+    /// The requests the scheduler scores with (unset amounts as 100m / 200 MiB).
+    pub non_zero_requests: PodResources,
     /// Creation time.
     pub created: SimTime,
     /// When its containers started.
@@ -221,6 +223,8 @@ pub(crate) struct EksState {
     pub rng_scheduler: ChaCha8Rng,
     /// The last time metrics-server scraped.
     pub last_scrape: SimTime,
+    /// Where the scheduler's next cycle starts examining nodes.
+    pub scheduler_start: usize,
     /// Each HPA's controller memory.
     pub hpas: Vec<HpaRuntime>,
     /// Karpenter's batcher and replacements in flight.
@@ -279,6 +283,7 @@ impl EksState {
             rng_nodes: streams.stream("eks/nodes"),
             rng_scheduler: streams.stream("eks/scheduler"),
             last_scrape: SimTime::ZERO,
+            scheduler_start: 0,
             hpas: eks.hpas.iter().map(|_| HpaRuntime::default()).collect(),
             karpenter: KarpenterRuntime::default(),
             ca_last_scale_up: None,

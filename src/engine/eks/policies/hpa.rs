@@ -1,13 +1,132 @@
-//! HorizontalPodAutoscaler: the controller's memory and one reconcile.
+//! HorizontalPodAutoscaler: each metric's pods as the controller sees them (metrics-server's
+//! last samples, readiness), the proposals, and one reconcile over the controller's memory.
 
+use crate::engine::eks::state::{Pod, PodPhase};
 use crate::engine::world::World;
+use crate::model::k8s::{ContainerSpec, HpaMetric, MetricSource, PodTemplate};
+use crate::policy::k8s::hpa::{
+    self, ControllerSettings, HpaHistory, HpaRules, MetricPod, MetricSample, ProposalInput, ReadyCondition,
+    Tolerances,
+};
+use crate::spec::eks::HpaControllerSettings;
 
-/// What the HPA controller remembers of one HPA between syncs.
+/// What the HPA controller remembers of one HPA between syncs, and a reused pod buffer.
 #[derive(Default)]
-pub(in crate::engine::eks) struct HpaRuntime {}
+pub(in crate::engine::eks) struct HpaRuntime {
+    history: HpaHistory,
+    pods: Vec<MetricPod>,
+}
 
-/// One reconcile of HPA `hpa`: the new replicas and the reason, or `None` for no change.
-pub(in crate::engine::eks) fn hpa_reconcile(world: &World<'_>, hpa: usize, runtime: &mut HpaRuntime) -> Option<(u32, String)> {
-    let _ = (world, runtime);
-    todo!("{hpa}")
+/// The controller flags as the pure HPA functions take them.
+fn controller_settings(s: &HpaControllerSettings) -> ControllerSettings {
+    ControllerSettings {
+        tolerance: s.tolerance,
+        downscale_stabilization: s.downscale_stabilization,
+        cpu_initialization_period: s.cpu_initialization_period,
+        initial_readiness_delay: s.initial_readiness_delay,
+        metric_window: s.metric_resolution,
+    }
+}
+
+/// One reconcile of HPA `index`: the new `spec.replicas` and Kubernetes' reason, or `None`.
+pub(in crate::engine::eks) fn hpa_reconcile(
+    world: &World<'_>,
+    index: usize,
+    runtime: &mut HpaRuntime,
+) -> Option<(u32, String)> {
+    let spec = &world.spec.eks.hpas[index];
+    let settings = controller_settings(&world.spec.eks.hpa_controller);
+    let d = &world.eks.deployments[spec.deployment];
+    let status_replicas: u32 = d.replica_sets.iter().map(|rs| rs.pods.len() as u32).sum();
+    let tolerances = Tolerances::for_hpa(settings.tolerance, spec.behavior.as_ref());
+    let mut proposals = Vec::with_capacity(spec.metrics.len());
+    for metric in &spec.metrics {
+        runtime.pods.clear();
+        for rs in &d.replica_sets {
+            for id in &rs.pods {
+                runtime.pods.push(metric_pod(world, &world.eks.pods[id], metric));
+            }
+        }
+        proposals.push(hpa::propose(&ProposalInput {
+            metric,
+            current_replicas: d.replicas,
+            status_replicas,
+            pods: &runtime.pods,
+            object_value_milli: None,
+            tolerances,
+            settings: &settings,
+            now: world.now,
+        }));
+    }
+    let rules = HpaRules {
+        min_replicas: spec.min_replicas,
+        max_replicas: spec.max_replicas,
+        metrics: &spec.metrics,
+        behavior: spec.behavior.as_ref(),
+    };
+    let tick = hpa::reconcile(&rules, &settings, d.replicas, &proposals, &mut runtime.history, world.now);
+    let reason = tick.rescale_reason.clone().filter(|_| tick.rescaled)?;
+    Some((tick.desired_replicas, reason))
+}
+
+/// A pod as the HPA sees it for `metric`: phase, readiness and metrics-server's last sample
+/// (the mean utilization of a Ready pod of its revision over the scrape window, or its idle
+/// utilization while it was not Ready; none before its containers ran at a scrape).
+fn metric_pod(world: &World<'_>, pod: &Pod, metric: &HpaMetric) -> MetricPod {
+    let revision = &world.spec.eks.deployments[pod.deployment].revisions[pod.revision];
+    let d = &world.eks.deployments[pod.deployment];
+    let scrape = world.eks.last_scrape;
+    let phase = match pod.phase {
+        PodPhase::Running | PodPhase::Terminating => hpa::PodPhase::Running,
+        PodPhase::Pending | PodPhase::Starting => hpa::PodPhase::Pending,
+    };
+    let ready = pod.started.map(|started| match pod.ready_since {
+        Some(since) => ReadyCondition { ready: true, last_transition: since },
+        None => ReadyCondition { ready: false, last_transition: started },
+    });
+    let resource = match &metric.source {
+        MetricSource::Resource { name } => Some((name.as_str(), None)),
+        MetricSource::ContainerResource { name, container } => Some((name.as_str(), Some(container.as_str()))),
+        _ => None,
+    };
+    let (request_milli, sample) = match resource {
+        Some((name, container)) => {
+            let request = resource_request_milli(&revision.template, name, container);
+            let ran_at_scrape = pod.started.is_some_and(|s| s < scrape) && pod.phase == PodPhase::Running;
+            let pct = match (name, pod.ready_since.is_some_and(|s| s < scrape)) {
+                ("cpu", true) => d.cpu_sample_pct[pod.revision],
+                ("cpu", false) => revision.serving.cpu_percent(0.0),
+                (_, true) => d.memory_sample_pct[pod.revision],
+                (_, false) => revision.serving.memory_percent(0.0),
+            };
+            let sample = request.filter(|_| ran_at_scrape).map(|r| MetricSample {
+                value_milli: (r as f64 * pct / 100.0).round() as u64,
+                timestamp: scrape,
+            });
+            (request, sample)
+        }
+        None => (None, None),
+    };
+    MetricPod {
+        phase,
+        deleting: pod.phase == PodPhase::Terminating,
+        start_time: pod.started,
+        ready,
+        request_milli,
+        sample,
+    }
+}
+
+/// The pod's (or one container's) request of `resource` in milli-units (CPU millicores, memory
+/// MiB x 1000); `None` when a container leaves it unset.
+fn resource_request_milli(template: &PodTemplate, resource: &str, container: Option<&str>) -> Option<u64> {
+    let amount = |c: &ContainerSpec| match resource {
+        "cpu" => c.cpu_request_milli,
+        _ => c.memory_request_mib.map(|m| m * 1000),
+    };
+    let mut containers = template.containers.iter().chain(&template.sidecars);
+    match container {
+        Some(name) => containers.find(|c| c.name == name).and_then(amount),
+        None => containers.map(amount).sum(),
+    }
 }

@@ -17,4 +17,4 @@ pub(super) use nodes::{node_capacity, node_price};
 pub(super) use rollout::{
     ReplicaSetView, pods_to_delete, ready_delay, rollout_step, strategy_text, termination_time,
 };
-pub(super) use scheduler::{non_zero, schedule_pod};
+pub(super) use scheduler::schedule_pods;
