@@ -19,7 +19,8 @@ pub struct ProposalInput<'a> {
     /// The Deployment's `status.replicas` (pods that exist, old and new ReplicaSets): the
     /// divisor of Object and External `AverageValue` targets.
     pub status_replicas: u32,
-    /// The pods the HPA's selector matches, with this metric's request and sample.
+    /// The pods the HPA's selector matches, with this metric's request and sample (Object and
+    /// External `Value` targets read only which are Running and Ready).
     pub pods: &'a [MetricPod],
     /// Object and External metrics: the value in milli-units (External: the sum of the returned
     /// series, a queue's 95 messages = 95 000); `None` when it could not be fetched.
@@ -140,7 +141,7 @@ pub fn failure_reason(source: &MetricSource) -> HpaReason {
     }
 }
 
-/// How Kubernetes names a metric in "New size: N; reason: <name> above target".
+/// How Kubernetes names a metric in "New size: N; reason: `<name>` above target".
 pub fn metric_description(metric: &HpaMetric) -> String {
     let percent = matches!(metric.target, MetricTarget::Utilization(_));
     match &metric.source {
