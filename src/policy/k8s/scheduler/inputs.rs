@@ -93,7 +93,10 @@ pub struct NodeRecord<'a> {
 /// The cluster the pod is scheduled into.
 #[derive(Clone, Copy, Debug)]
 pub struct Cluster<'a> {
-    /// Every node, in a stable order (the scheduler's rotating start index walks it).
+    /// Every node, in a stable order (the scheduler's rotating start index walks it). Kubernetes'
+    /// node tree lists nodes zone by zone in turn (a node of zone a, of b, of c, the next of
+    /// a, ...); above 100 nodes, where a cycle stops at `num_feasible_nodes_to_find`, that order
+    /// decides which nodes are scored.
     pub nodes: &'a [NodeRecord<'a>],
     /// The pod groups that [`NodeRecord::pods`] refer to.
     pub groups: &'a [PodGroup<'a>],
