@@ -72,7 +72,10 @@ pub struct NodeRecord<'a> {
     pub name: &'a str,
     /// Node labels, including [`HOSTNAME_LABEL`] and [`ZONE_LABEL`].
     pub labels: &'a Labels,
-    /// `spec.taints`, including an autoscaler's [`deletion_taint`] on a node being deleted.
+    /// `spec.taints`, including an autoscaler's [`deletion_taint`] on a node being deleted, and
+    /// on a NotReady node `node.kubernetes.io/not-ready` with both NoSchedule and NoExecute, as
+    /// the node lifecycle controller sets them (pods' default 300 s tolerations cover only the
+    /// NoExecute one, k8s-semantics 3.4).
     pub taints: &'a [Taint],
     /// `status.allocatable` cpu and memory.
     pub allocatable: PodResources,
