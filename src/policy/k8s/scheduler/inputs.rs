@@ -72,7 +72,10 @@ pub struct NodeRecord<'a> {
     pub name: &'a str,
     /// Node labels, including [`HOSTNAME_LABEL`] and [`ZONE_LABEL`].
     pub labels: &'a Labels,
-    /// `spec.taints`, including an autoscaler's [`deletion_taint`] on a node being deleted.
+    /// `spec.taints`, including an autoscaler's [`deletion_taint`] on a node being deleted, and
+    /// on a NotReady node `node.kubernetes.io/not-ready` with both NoSchedule and NoExecute, as
+    /// the node lifecycle controller sets them (pods' default 300 s tolerations cover only the
+    /// NoExecute one, k8s-semantics 3.4).
     pub taints: &'a [Taint],
     /// `status.allocatable` cpu and memory.
     pub allocatable: PodResources,
@@ -93,7 +96,10 @@ pub struct NodeRecord<'a> {
 /// The cluster the pod is scheduled into.
 #[derive(Clone, Copy, Debug)]
 pub struct Cluster<'a> {
-    /// Every node, in a stable order (the scheduler's rotating start index walks it).
+    /// Every node, in a stable order (the scheduler's rotating start index walks it). Kubernetes'
+    /// node tree lists nodes zone by zone in turn (a node of zone a, of b, of c, the next of
+    /// a, ...); above 100 nodes, where a cycle stops at `num_feasible_nodes_to_find`, that order
+    /// decides which nodes are scored.
     pub nodes: &'a [NodeRecord<'a>],
     /// The pod groups that [`NodeRecord::pods`] refer to.
     pub groups: &'a [PodGroup<'a>],
