@@ -2,6 +2,25 @@
 //! how many matching pods must stay healthy and whether one eviction may proceed. Only
 //! evictions (node drains by Cluster Autoscaler, Karpenter, node group updates) consult a
 //! budget; rollouts and HPA scale-down delete pods without it.
+//!
+//! # How the engine calls this
+//!
+//! Before a drain evicts a pod, the engine counts the pods the budget selects and asks:
+//!
+//! ```
+//! use ecsim::model::k8s::{DisruptionBudget, IntOrPercent};
+//! use ecsim::policy::k8s::disruption_budget::{BudgetCounts, EvictedPod, Eviction, budget_status, may_evict};
+//!
+//! let budget = DisruptionBudget::MinAvailable(IntOrPercent::Percent(50));
+//! let counts = BudgetCounts { expected_scale: 7, matching_pods: 7, healthy: 7 };
+//! let status = budget_status(&budget, &counts);
+//! assert_eq!((status.desired_healthy, status.disruptions_allowed), (4, 3)); // k8s-semantics W27
+//! let pod = EvictedPod { pending_or_terminating: false, ready: true };
+//! assert_eq!(may_evict(Some(&status), &pod), Eviction::Allowed { uses_budget: true });
+//! ```
+//!
+//! An allowed eviction that uses the budget lowers `disruptions_allowed` by one until the
+//! engine recounts (the pod is then terminating and no longer healthy).
 
 use crate::model::k8s::{DisruptionBudget, IntOrPercent};
 
