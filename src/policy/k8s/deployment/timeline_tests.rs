@@ -80,6 +80,10 @@ impl Harness {
                 self.refresh(t);
                 let mut last: Vec<u32> = self.sets.iter().map(|s| s.replicas).collect();
                 let (pods, good, steps) = (&mut self.pods, &self.good, &mut log.0);
+                let posts = self.target.fence_posts();
+                // Recreate has no fence posts to keep: it empties the Deployment on purpose.
+                let steady = !changes.iter().any(|&(at, _)| at <= t)
+                    && matches!(self.target.strategy, DeploymentStrategy::RollingUpdate { .. });
                 settle(&self.target, &mut self.sets, |_, sets| {
                     for (i, rs) in sets.iter().enumerate() {
                         if rs.replicas != last[i] {
@@ -88,6 +92,9 @@ impl Harness {
                         }
                     }
                     apply(sets, pods, good, t);
+                    if steady {
+                        assert_within_fence_posts(&posts, sets);
+                    }
                 });
             }
             self.progress(t, t == 0, &mut log.1);
@@ -170,6 +177,22 @@ fn apply(sets: &mut [ReplicaSetRecord], pods: &mut [Vec<i64>], good: &[bool], t:
 /// available at `t`.
 fn up(good: bool, created: i64, t: u64) -> bool {
     good && created + START_S as i64 <= t as i64
+}
+
+/// While D holds still, a rollout stays within its fence posts: at most D + surge replicas
+/// and at least D − max unavailable available pods (k8s-semantics 2.2, 2.3).
+#[track_caller]
+fn assert_within_fence_posts(posts: &FencePosts, sets: &[ReplicaSetRecord]) {
+    let replicas: u32 = sets.iter().map(|s| s.replicas).sum();
+    let available: u32 = sets.iter().map(|s| s.available).sum();
+    assert!(
+        replicas <= posts.max_total(),
+        "{replicas} replicas above {posts:?}: {sets:?}"
+    );
+    assert!(
+        available >= posts.min_available(),
+        "{available} available below {posts:?}: {sets:?}"
+    );
 }
 
 fn rolling(surge: IntOrPercent, unavailable: IntOrPercent) -> DeploymentStrategy {
@@ -289,4 +312,45 @@ fn recreate_starts_new_pods_only_after_the_old_ones_are_gone() {
     let h = Harness::rollout(4, DeploymentStrategy::Recreate, true);
     let h = check(h, &[], 300, &[(0, 1, 0), (0, 2, 4)]);
     assert_eq!(h.previous.available_replicas, 4);
+}
+
+#[test]
+fn every_rollout_keeps_its_fence_posts_and_a_good_one_completes() {
+    // k8s-semantics 2.2 and 2.3 over D 0..=12 and a spread of surge/unavailable settings.
+    let settings = [
+        (Percent(25), Percent(25)),
+        (Percent(0), Percent(25)),
+        (Percent(100), Percent(0)),
+        (Int(1), Int(0)),
+        (Int(0), Int(1)),
+        (Int(3), Int(2)),
+        (Percent(50), Percent(50)),
+        (Int(0), Int(20)),
+    ];
+    for replicas in 0..=12 {
+        for (surge, unavailable) in settings {
+            for good in [true, false] {
+                let mut h = Harness::rollout(replicas, rolling(surge, unavailable), good);
+                let (steps, reasons) = h.play(&[], 3600);
+                let new = &h.sets[1];
+                let label = format!("D {replicas}, {surge:?}/{unavailable:?}, good {good}: {steps:?}");
+                if good {
+                    assert_eq!(
+                        (h.sets[0].replicas, new.replicas, new.available),
+                        (0, replicas, replicas),
+                        "{label}"
+                    );
+                    assert_eq!(reasons.last().map(|r| r.1), Some("NewReplicaSetAvailable"), "{label}");
+                } else if replicas > 0 {
+                    // Stuck with the old pods minAvailable needs, reported, not rolled back.
+                    let posts = h.target.fence_posts();
+                    assert!(
+                        h.sets[0].replicas >= posts.min_available() && new.replicas > 0,
+                        "{label}"
+                    );
+                    assert_eq!(reasons.last(), Some(&(601, "ProgressDeadlineExceeded")), "{label}");
+                }
+            }
+        }
+    }
 }
