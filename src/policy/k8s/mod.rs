@@ -1,4 +1,6 @@
 //! Kubernetes control loops (EKS mode) as pure decisions over `model::k8s` data.
 
+pub mod deployment;
+pub mod disruption_budget;
 pub mod hpa;
 pub mod scheduler;
