@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::model::fargate::valid_fargate_memories;
 use crate::model::fargate::{FARGATE_LINUX_CPU_UNITS, FARGATE_LINUX_X86, FargatePrice, fargate_task_cost_usd};
-use crate::model::k8s::PodResources;
+use crate::model::k8s::{ContainerSpec, PodResources, PodTemplate};
 
 /// Memory Fargate adds to a pod's request for the kubelet, kube-proxy and containerd, MiB (256 MB).
 pub const FARGATE_POD_OVERHEAD_MIB: u64 = 256;
@@ -45,6 +45,37 @@ impl fmt::Display for FargatePodSize {
         let vcpu = f64::from(self.cpu_units) / 1024.0;
         let gb = self.memory_mib as f64 / 1024.0;
         write!(f, "{vcpu}vCPU {gb}GB")
+    }
+}
+
+/// The requests Fargate sizes a pod of `template` by: each container's request, or its limit
+/// where it sets only a limit (the API server defaults a missing request to the limit), combined
+/// as the scheduler combines them (`PodTemplate::requests`): the larger of the app containers'
+/// and sidecars' sum and the largest init container with the sidecars. A RuntimeClass overhead
+/// is not added: Fargate adds its own 256 MiB.
+pub fn fargate_requests(template: &PodTemplate) -> PodResources {
+    let sidecars = template
+        .sidecars
+        .iter()
+        .fold(PodResources::ZERO, |acc, c| acc.plus(defaulted_requests(c)));
+    let app = template
+        .containers
+        .iter()
+        .fold(sidecars, |acc, c| acc.plus(defaulted_requests(c)));
+    template.init_containers.iter().fold(app, |acc, c| {
+        let init = defaulted_requests(c).plus(sidecars);
+        PodResources {
+            cpu_milli: acc.cpu_milli.max(init.cpu_milli),
+            memory_mib: acc.memory_mib.max(init.memory_mib),
+        }
+    })
+}
+
+/// A container's requests, a limit standing in for a request it does not set.
+fn defaulted_requests(container: &ContainerSpec) -> PodResources {
+    PodResources {
+        cpu_milli: container.cpu_request_milli.or(container.cpu_limit_milli).unwrap_or(0),
+        memory_mib: container.memory_request_mib.or(container.memory_limit_mib).unwrap_or(0),
     }
 }
 
@@ -105,6 +136,70 @@ mod tests {
         check(16_001, 0, None);
         // 8 vCPU memory steps by 4 GB: 17 GB + 256 MiB rounds to 20 GB.
         check(8000, 17 * GB, Some((8192, 20 * GB)));
+    }
+
+    fn container(requests: (Option<u64>, Option<u64>), limits: (Option<u64>, Option<u64>)) -> ContainerSpec {
+        ContainerSpec {
+            name: "app".into(),
+            cpu_request_milli: requests.0,
+            memory_request_mib: requests.1,
+            cpu_limit_milli: limits.0,
+            memory_limit_mib: limits.1,
+            startup_probe: None,
+            readiness_probe: None,
+            liveness_probe: None,
+        }
+    }
+
+    #[test]
+    fn limits_stand_in_for_missing_requests() {
+        let mut template = PodTemplate {
+            labels: Default::default(),
+            containers: vec![
+                container((Some(500), None), (Some(1000), Some(2048))),
+                container((None, None), (None, None)),
+            ],
+            init_containers: vec![],
+            sidecars: vec![],
+            node_selector: Default::default(),
+            affinity: Default::default(),
+            tolerations: vec![],
+            topology_spread: vec![],
+            termination_grace_period_s: 30,
+            pre_stop_s: 0,
+            priority: 0,
+            overhead: PodResources {
+                cpu_milli: 100,
+                memory_mib: 100,
+            },
+        };
+        // The first container's CPU request stays 500m; its memory comes from the limit. The
+        // overhead is not counted.
+        let requests = fargate_requests(&template);
+        assert_eq!(
+            requests,
+            PodResources {
+                cpu_milli: 500,
+                memory_mib: 2048
+            }
+        );
+        // 2048 + 256 MiB: 0.5 vCPU / 3 GB.
+        check(requests.cpu_milli, requests.memory_mib, Some((512, 3 * GB)));
+        // An init container larger than the app, a sidecar added to both.
+        template.init_containers = vec![container((Some(2000), Some(512)), (None, None))];
+        template.sidecars = vec![container((Some(100), Some(128)), (None, None))];
+        assert_eq!(
+            fargate_requests(&template),
+            PodResources {
+                cpu_milli: 2100,
+                memory_mib: 2176
+            }
+        );
+        // Nothing requested anywhere: the smallest size.
+        template.containers = vec![container((None, None), (None, None))];
+        template.init_containers.clear();
+        template.sidecars.clear();
+        assert_eq!(fargate_requests(&template), PodResources::ZERO);
     }
 
     #[test]

@@ -17,7 +17,8 @@
 //! let node = allocatable(m5_large, pods, DEFAULT_VM_MEMORY_OVERHEAD);
 //! assert_eq!((node.resources.cpu_milli, node.resources.memory_mib, node.pods), (1930, 6903, 29));
 //!
-//! // A pod that a Fargate profile selects, when it is created.
+//! // A pod that a Fargate profile selects, when it is created: its requests are
+//! // `fargate_requests(&template)` (limits stand in for missing requests).
 //! let size = fargate_pod_size(PodResources { cpu_milli: 1000, memory_mib: 8192 }).unwrap();
 //! assert_eq!(size.to_string(), "2vCPU 9GB");
 //! assert!(size.usd_per_hour() > 0.0);
@@ -31,5 +32,7 @@ pub use allocatable::{
     DEFAULT_VM_MEMORY_OVERHEAD, EVICTION_HARD_MEMORY_MIB, NodeAllocatable, allocatable, kube_reserved,
     reported_memory_mib,
 };
-pub use fargate_size::{EKS_FARGATE_PRICE, FARGATE_POD_OVERHEAD_MIB, FargatePodSize, fargate_pod_size};
+pub use fargate_size::{
+    EKS_FARGATE_PRICE, FARGATE_POD_OVERHEAD_MIB, FargatePodSize, fargate_pod_size, fargate_requests,
+};
 pub use max_pods::{MaxPodsCap, PodNetworking, max_pods};
