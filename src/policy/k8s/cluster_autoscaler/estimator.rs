@@ -247,4 +247,29 @@ mod tests {
         let got = estimate(&pending, &template(1000, 2000, 10), limits, |i| i < 3);
         assert_eq!((got.nodes, got.pods.len()), (1, 3));
     }
+
+    #[test]
+    fn two_thousand_pods_pack_in_one_linear_pass() {
+        // The benchmark size on m5.large templates (1930m / 6903 MiB / 29 pods). 1000
+        // pods of 500m / 256 MiB go first (the larger share): 3 a node, 334 nodes, 430m left on
+        // the 333 full ones and 1430m on the last. The 1000 pods of 250m / 512 MiB then take one
+        // on each full node and 5 on the last (338), and the other 662 need 95 nodes of 7.
+        let mut pending = pods(1000, 250, 512, &[]);
+        for pod in pods(1000, 500, 256, &[]) {
+            pending.push(PendingPod { owner: 1, ..pod });
+        }
+        let limits = EstimateLimits {
+            max_new_nodes: 1000,
+            zone_spread_room: &[],
+        };
+        let got = estimate(&pending, &template(1930, 6903, 29), limits, |_| true);
+        assert_eq!((got.nodes, got.pods.len()), (334 + 95, 2000));
+        assert_eq!(
+            got.requested,
+            PodResources {
+                cpu_milli: 750_000,
+                memory_mib: 768_000
+            }
+        );
+    }
 }

@@ -96,8 +96,8 @@ impl ScaleUp {
 /// estimated (`estimate`), the expander picks one, and with balancing its nodes are shared by
 /// the similar groups that could also help. `fits(pod, group)`: the scheduler's filters pass for
 /// the pod on an empty template node of the group. `None`: nothing to do (no pods, or no group
-/// can take any). Call it only for pods older than `new-pod-scale-up-delay`; when it returns
-/// `Some`, skip scale-down this scan.
+/// can take any). Pass only pods older than `new-pod-scale-up-delay` with a priority of at least
+/// `expendable-pods-priority-cutoff` (-10); when it returns `Some`, skip scale-down this scan.
 pub fn scale_up(
     pending: &[PendingPod<'_>],
     groups: &[NodeGroup<'_>],
