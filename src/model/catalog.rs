@@ -4,6 +4,10 @@
 //! * vCPUs and memory: the EC2 instance-type pages (memory in GiB x 1024).
 //! * `max_enis`: the EC2 "maximum network interfaces" figure for the type. Reference section 9.6
 //!   confirms it for c5/m5 large to 4xlarge and m6i.8xlarge (tasks without trunking + 1).
+//! * `ipv4_per_eni`: the EC2 "IPv4 addresses per interface" figure (network card 0), which the
+//!   VPC CNI's max-pods formula reads (k8s-semantics 7.2): t3.small 4, t3.medium 6, t3.large 12,
+//!   every large size of the other families 10, xlarge and 2xlarge 15, 4xlarge and 8xlarge 30. Each
+//!   agrees with the EKS AMI's `eni-max-pods.txt` (`ENIs x (IPv4 - 1) + 2`).
 //! * `awsvpc_trunk_tasks`: the ECS ENI-trunking table (ref 9.6) where it lists the type; for the
 //!   other Nitro families here (c6i, r5, r6i, m7g, c7g) the ECS table gives the same per-size
 //!   figures as m5/c5 (large 10, xlarge 20, 2xlarge 40, 4xlarge 60). t3 is treated as not
@@ -47,6 +51,8 @@ pub struct InstanceType {
     pub memory_mib: u64,
     /// EC2 maximum number of network interfaces, the primary one included.
     pub max_enis: u32,
+    /// EC2 maximum private IPv4 addresses per network interface (the primary address included).
+    pub ipv4_per_eni: u32,
     /// awsvpc tasks per instance with ENI trunking (ref 9.6); 0 if the type does not support it.
     pub awsvpc_trunk_tasks: u32,
     /// CPU architecture.
@@ -81,6 +87,7 @@ const fn x86(
     vcpus: u32,
     memory_gib: u64,
     max_enis: u32,
+    ipv4_per_eni: u32,
     awsvpc_trunk_tasks: u32,
     on_demand_usd_per_hour: f64,
 ) -> InstanceType {
@@ -89,6 +96,7 @@ const fn x86(
         vcpus,
         memory_mib: memory_gib * 1024,
         max_enis,
+        ipv4_per_eni,
         awsvpc_trunk_tasks,
         architecture: CpuArchitecture::X86_64,
         on_demand_usd_per_hour,
@@ -100,6 +108,7 @@ const fn arm(
     vcpus: u32,
     memory_gib: u64,
     max_enis: u32,
+    ipv4_per_eni: u32,
     awsvpc_trunk_tasks: u32,
     on_demand_usd_per_hour: f64,
 ) -> InstanceType {
@@ -110,6 +119,7 @@ const fn arm(
             vcpus,
             memory_gib,
             max_enis,
+            ipv4_per_eni,
             awsvpc_trunk_tasks,
             on_demand_usd_per_hour,
         )
@@ -119,46 +129,46 @@ const fn arm(
 /// The catalog, sorted by name (byte order) so lookups can binary-search.
 #[rustfmt::skip]
 static INSTANCE_TYPES: [InstanceType; 38] = [
-    //   name           vCPU GiB ENIs trunk  $/hour
-    x86("c5.2xlarge",      8, 16, 4, 40, 0.34),
-    x86("c5.4xlarge",     16, 32, 8, 60, 0.68),
-    x86("c5.large",        2,  4, 3, 10, 0.085),
-    x86("c5.xlarge",       4,  8, 4, 20, 0.17),
-    x86("c6i.2xlarge",     8, 16, 4, 40, 0.34),
-    x86("c6i.4xlarge",    16, 32, 8, 60, 0.68),
-    x86("c6i.large",       2,  4, 3, 10, 0.085),
-    x86("c6i.xlarge",      4,  8, 4, 20, 0.17),
-    arm("c7g.2xlarge",     8, 16, 4, 40, 0.29),
-    arm("c7g.4xlarge",    16, 32, 8, 60, 0.58),
-    arm("c7g.large",       2,  4, 3, 10, 0.0725),
-    arm("c7g.xlarge",      4,  8, 4, 20, 0.145),
-    x86("m5.2xlarge",      8, 32, 4, 40, 0.384),
-    x86("m5.4xlarge",     16, 64, 8, 60, 0.768),
-    x86("m5.large",        2,  8, 3, 10, 0.096),
-    x86("m5.xlarge",       4, 16, 4, 20, 0.192),
-    x86("m6i.2xlarge",     8, 32, 4, 40, 0.384),
-    x86("m6i.4xlarge",    16, 64, 8, 60, 0.768),
-    x86("m6i.8xlarge",    32, 128, 8, 90, 1.536),
-    x86("m6i.large",       2,  8, 3, 10, 0.096),
-    x86("m6i.xlarge",      4, 16, 4, 20, 0.192),
-    arm("m7g.2xlarge",     8, 32, 4, 40, 0.3264),
-    arm("m7g.4xlarge",    16, 64, 8, 60, 0.6528),
-    arm("m7g.large",       2,  8, 3, 10, 0.0816),
-    arm("m7g.xlarge",      4, 16, 4, 20, 0.1632),
-    x86("r5.2xlarge",      8, 64, 4, 40, 0.504),
-    x86("r5.4xlarge",     16, 128, 8, 60, 1.008),
-    x86("r5.large",        2, 16, 3, 10, 0.126),
-    x86("r5.xlarge",       4, 32, 4, 20, 0.252),
-    x86("r6i.2xlarge",     8, 64, 4, 40, 0.504),
-    x86("r6i.4xlarge",    16, 128, 8, 60, 1.008),
-    x86("r6i.large",       2, 16, 3, 10, 0.126),
-    x86("r6i.xlarge",      4, 32, 4, 20, 0.252),
+    //   name           vCPU GiB ENIs IPv4 trunk $/hour
+    x86("c5.2xlarge",     8, 16, 4, 15, 40, 0.34),
+    x86("c5.4xlarge",    16, 32, 8, 30, 60, 0.68),
+    x86("c5.large",       2,  4, 3, 10, 10, 0.085),
+    x86("c5.xlarge",      4,  8, 4, 15, 20, 0.17),
+    x86("c6i.2xlarge",    8, 16, 4, 15, 40, 0.34),
+    x86("c6i.4xlarge",   16, 32, 8, 30, 60, 0.68),
+    x86("c6i.large",      2,  4, 3, 10, 10, 0.085),
+    x86("c6i.xlarge",     4,  8, 4, 15, 20, 0.17),
+    arm("c7g.2xlarge",    8, 16, 4, 15, 40, 0.29),
+    arm("c7g.4xlarge",   16, 32, 8, 30, 60, 0.58),
+    arm("c7g.large",      2,  4, 3, 10, 10, 0.0725),
+    arm("c7g.xlarge",     4,  8, 4, 15, 20, 0.145),
+    x86("m5.2xlarge",     8, 32, 4, 15, 40, 0.384),
+    x86("m5.4xlarge",    16, 64, 8, 30, 60, 0.768),
+    x86("m5.large",       2,  8, 3, 10, 10, 0.096),
+    x86("m5.xlarge",      4, 16, 4, 15, 20, 0.192),
+    x86("m6i.2xlarge",    8, 32, 4, 15, 40, 0.384),
+    x86("m6i.4xlarge",   16, 64, 8, 30, 60, 0.768),
+    x86("m6i.8xlarge",   32, 128, 8, 30, 90, 1.536),
+    x86("m6i.large",      2,  8, 3, 10, 10, 0.096),
+    x86("m6i.xlarge",     4, 16, 4, 15, 20, 0.192),
+    arm("m7g.2xlarge",    8, 32, 4, 15, 40, 0.3264),
+    arm("m7g.4xlarge",   16, 64, 8, 30, 60, 0.6528),
+    arm("m7g.large",      2,  8, 3, 10, 10, 0.0816),
+    arm("m7g.xlarge",     4, 16, 4, 15, 20, 0.1632),
+    x86("r5.2xlarge",     8, 64, 4, 15, 40, 0.504),
+    x86("r5.4xlarge",    16, 128, 8, 30, 60, 1.008),
+    x86("r5.large",       2, 16, 3, 10, 10, 0.126),
+    x86("r5.xlarge",      4, 32, 4, 15, 20, 0.252),
+    x86("r6i.2xlarge",    8, 64, 4, 15, 40, 0.504),
+    x86("r6i.4xlarge",   16, 128, 8, 30, 60, 1.008),
+    x86("r6i.large",      2, 16, 3, 10, 10, 0.126),
+    x86("r6i.xlarge",     4, 32, 4, 15, 20, 0.252),
     // t3 has no 4xlarge; t3.small and t3.medium round the family out instead.
-    x86("t3.2xlarge",      8, 32, 4,  0, 0.3328),
-    x86("t3.large",        2,  8, 3,  0, 0.0832),
-    x86("t3.medium",       2,  4, 3,  0, 0.0416),
-    x86("t3.small",        2,  2, 3,  0, 0.0208),
-    x86("t3.xlarge",       4, 16, 4,  0, 0.1664),
+    x86("t3.2xlarge",     8, 32, 4, 15,  0, 0.3328),
+    x86("t3.large",       2,  8, 3, 12,  0, 0.0832),
+    x86("t3.medium",      2,  4, 3,  6,  0, 0.0416),
+    x86("t3.small",       2,  2, 3,  4,  0, 0.0208),
+    x86("t3.xlarge",      4, 16, 4, 15,  0, 0.1664),
 ];
 
 /// Looks up an instance type by its exact API name.
@@ -254,6 +264,45 @@ mod tests {
         check_type("m7g.large", 2, 8192, 2, 10, "arm64", 0.0816);
         check_type("c7g.4xlarge", 16, 32_768, 7, 60, "arm64", 0.58);
         check_type("r6i.4xlarge", 16, 131_072, 7, 60, "x86_64", 1.008);
+    }
+
+    #[track_caller]
+    fn check_ipv4_per_eni(name: &str, max_enis: u32, ipv4_per_eni: u32) {
+        let found = instance_type(name).unwrap_or_else(|| panic!("{name} missing from catalog"));
+        assert_eq!((found.max_enis, found.ipv4_per_eni), (max_enis, ipv4_per_eni), "{name}");
+    }
+
+    #[test]
+    fn ipv4_addresses_per_interface_are_the_ec2_figures() {
+        // k8s-semantics 7.2's table: t3.medium 3 x 6, m5/c5/m6i.large 3 x 10, xlarge and
+        // 2xlarge 4 x 15.
+        check_ipv4_per_eni("t3.medium", 3, 6);
+        check_ipv4_per_eni("m5.large", 3, 10);
+        check_ipv4_per_eni("c5.large", 3, 10);
+        check_ipv4_per_eni("m6i.large", 3, 10);
+        check_ipv4_per_eni("m5.xlarge", 4, 15);
+        check_ipv4_per_eni("c5.xlarge", 4, 15);
+        check_ipv4_per_eni("m5.2xlarge", 4, 15);
+        // The EC2 documentation's figures for the rest of the catalog.
+        check_ipv4_per_eni("t3.small", 3, 4);
+        check_ipv4_per_eni("t3.large", 3, 12);
+        check_ipv4_per_eni("t3.2xlarge", 4, 15);
+        check_ipv4_per_eni("m5.4xlarge", 8, 30);
+        check_ipv4_per_eni("m6i.8xlarge", 8, 30);
+        check_ipv4_per_eni("c7g.4xlarge", 8, 30);
+        check_ipv4_per_eni("r6i.large", 3, 10);
+        for each in all_instance_types() {
+            assert!(each.ipv4_per_eni >= 4, "{}", each.name);
+            if !each.name.starts_with("t3.") {
+                // Outside the burstable family the figure follows the ENI count.
+                let expected = match each.max_enis {
+                    3 => 10,
+                    4 => 15,
+                    _ => 30,
+                };
+                assert_eq!(each.ipv4_per_eni, expected, "{}", each.name);
+            }
+        }
     }
 
     #[track_caller]
