@@ -6,6 +6,7 @@ pub mod cluster_scaling;
 pub mod deployment;
 pub mod event_pattern;
 pub mod group_step_scaling;
+pub mod k8s;
 pub mod placement;
 pub mod rounding;
 pub mod scaling_decision;
