@@ -1,5 +1,6 @@
-//! Consolidation's simulation (k8s-semantics 6.5): would a node's pods fit on the other nodes,
-//! and if some do not, which one cheaper node would hold the rest.
+//! Consolidation's simulation (k8s-semantics 6.5): would the pods of one node (single-node) or
+//! of several (multi-node) fit on the other nodes, and if some do not, which one cheaper node
+//! would hold the rest.
 
 use crate::model::k8s::{CapacityType, PodResources};
 
@@ -9,6 +10,9 @@ use super::offerings::{NodeCapacity, PricedOffering, launch_order};
 
 /// Single-node Spot-to-Spot consolidation needs at least this many cheaper instance types.
 pub const SPOT_TO_SPOT_MIN_TYPES: usize = 15;
+
+/// Multi-node consolidation considers at most this many candidates.
+pub const MULTI_NODE_CANDIDATES: usize = 100;
 
 /// The pods that did not fit on the other nodes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,16 +96,42 @@ impl<'i> Simulator<'i> {
         if !elsewhere.holds(moving) && !self.has_cheaper(node) {
             return None;
         }
-        let leftover = self.leftover(&[node], view);
+        self.command(&[node], view)
+    }
+
+    /// Multi-node consolidation: the longest prefix of `candidates` (at most
+    /// [`MULTI_NODE_CANDIDATES`]) whose pods fit on the other nodes plus at most one new node
+    /// cheaper than the prefix together, found by binary search as Karpenter does; `None` when
+    /// not even the first candidate can go.
+    pub(super) fn multi_node(&mut self, candidates: &[usize], view: &impl DisruptionView) -> Option<DisruptionAction> {
+        let candidates = &candidates[..candidates.len().min(MULTI_NODE_CANDIDATES)];
+        let (mut low, mut high) = (1, candidates.len());
+        let mut best = None;
+        while low <= high {
+            let mid = (low + high) / 2;
+            match self.command(&candidates[..mid], view) {
+                Some(command) => {
+                    best = Some(command);
+                    low = mid + 1;
+                }
+                None => high = mid - 1,
+            }
+        }
+        best
+    }
+
+    /// Delete `nodes` if their pods fit elsewhere, else replace them with one cheaper node.
+    fn command(&mut self, nodes: &[usize], view: &impl DisruptionView) -> Option<DisruptionAction> {
+        let leftover = self.leftover(nodes, view);
         if leftover.pods == 0 {
             return Some(DisruptionAction::Delete {
-                nodes: vec![node],
+                nodes: nodes.to_vec(),
                 reason: DisruptionReason::Underutilized,
             });
         }
-        let replacement = self.replacement(&[node], leftover, view)?;
+        let replacement = self.replacement(nodes, leftover, view)?;
         Some(DisruptionAction::Replace {
-            nodes: vec![node],
+            nodes: nodes.to_vec(),
             replacement,
             reason: DisruptionReason::Underutilized,
         })

@@ -1,6 +1,7 @@
 //! Karpenter's disruption controller, one poll (k8s-semantics 6.5 to 6.7): expired nodes are
-//! drained (forceful, not budgeted); then at most one graceful action: delete empty nodes,
-//! else delete or replace one underutilized node, within the NodePool's budget.
+//! drained (forceful, not budgeted); then at most one graceful action, within the NodePools'
+//! budgets: delete empty nodes, else delete underutilized nodes whose pods fit elsewhere or
+//! replace them with one cheaper node (multi-node, then single-node consolidation).
 
 use crate::model::catalog::InstanceType;
 use crate::model::k8s::{ConsolidationPolicy, PodResources};
@@ -236,7 +237,8 @@ fn consolidatable(node: &ClusterNode<'_>, pool: &PoolDisruption<'_>) -> bool {
     pool.consolidation_policy == ConsolidationPolicy::WhenEmptyOrUnderutilized && !node.pdb_blocked
 }
 
-/// Empty nodes first (as many as each budget allows), then one underutilized node.
+/// Empty nodes first (as many as each budget allows), then underutilized nodes: the longest
+/// prefix multi-node consolidation finds, else the first single node that can go.
 fn consolidate(
     input: &DisruptionInput<'_>,
     view: &impl DisruptionView,
@@ -265,15 +267,31 @@ fn consolidate(
             reason: DisruptionReason::Empty,
         };
     }
-    let mut simulator = Simulator::new(input, view, gone);
+    // Multi-node: candidates as many of each pool as its budget allows.
+    let mut left: Vec<u32> = (0..input.pools.len())
+        .map(|p| allowed(p, DisruptionReason::Underutilized))
+        .collect();
+    let mut underutilized = Vec::new();
+    let mut single = Vec::new();
     for &(i, _) in candidates
         .iter()
         .filter(|(i, _)| !input.nodes[*i].movable_pods.is_empty())
     {
         let p = input.nodes[i].pool.expect("candidates belong to a pool");
-        if allowed(p, DisruptionReason::Underutilized) == 0 {
-            continue;
+        if left[p] > 0 {
+            left[p] -= 1;
+            underutilized.push(i);
         }
+        if allowed(p, DisruptionReason::Underutilized) > 0 {
+            single.push(i);
+        }
+    }
+    let mut simulator = Simulator::new(input, view, gone);
+    if let Some(action) = simulator.multi_node(&underutilized, view) {
+        return action;
+    }
+    // Single-node: the first candidate that can go on its own (multi-node tried prefixes only).
+    for i in single.into_iter().skip(1) {
         if let Some(action) = simulator.single_node(i, view) {
             return action;
         }

@@ -329,3 +329,41 @@ fn expired_nodes_drain_regardless_of_budgets() {
     p.expire_after = None;
     assert!(run(secs(10_000 * HOUR), &nodes, p, false).expired.is_empty());
 }
+
+#[test]
+fn several_underutilized_nodes_go_together_for_one_cheaper_node() {
+    let (labels, catalog): (Labels, Vec<_>) = (Labels::new(), all_instance_types().iter().collect());
+    let od = [OnDemand];
+    let all = [NodeBudget {
+        nodes: IntOrPercent::Percent(100),
+        reasons: vec![],
+        active: true,
+    }];
+    let one = [res(500, 1024)];
+    let nodes = [
+        node("m5.xlarge", OnDemand, &one),
+        node("m5.xlarge", OnDemand, &one),
+        node("m5.xlarge", OnDemand, &one),
+    ];
+    // Multi-node: three m5.xlarge ($0.576) each running 500m -> one t3.medium holds the three
+    // pods (1500m, 3072 MiB of 1930m / 3246 MiB).
+    let replaced = Some((vec![0, 1, 2], "Underutilized", Some(("t3.medium", OnDemand))));
+    check(&nodes, pool(&catalog, &od, &all, &labels), false, replaced);
+    // The default budget (10 % of 3 = 1) allows one node: its pod moves to another node.
+    let default = [NodeBudget::default_budget()];
+    check(
+        &nodes,
+        pool(&catalog, &od, &default, &labels),
+        false,
+        Some((vec![0], "Underutilized", None)),
+    );
+    // A do-not-disrupt node drops out; the other two go (their pods fit on it).
+    let mut kept = nodes;
+    kept[0].do_not_disrupt = true;
+    check(
+        &kept,
+        pool(&catalog, &od, &all, &labels),
+        false,
+        Some((vec![1, 2], "Underutilized", None)),
+    );
+}

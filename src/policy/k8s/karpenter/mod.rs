@@ -51,10 +51,11 @@
 //! comes back. Between polls where nothing changed, `recheck_at` says when the answer can
 //! next change by time alone, so a quiet cluster costs nothing.
 //!
-//! Not modelled: drift (ecsim's NodePools do not change during a run), the `Balanced` policy,
-//! multi-node consolidation (single-node and empty-node consolidation are), reserved capacity,
-//! and the 60-type EC2 Fleet truncation (the catalog has fewer types, so the cheapest is
-//! always among them).
+//! Simplified: a replacement comes from the NodePool of the first node it replaces (Karpenter
+//! may pick any pool the pods allow). Not modelled: drift (ecsim's NodePools do not change
+//! during a run), the `Balanced` policy, reserved capacity, consolidation's time boxes, and the
+//! 60-type EC2 Fleet truncation (the catalog has fewer types, so the cheapest is always among
+//! them).
 
 mod batcher;
 mod budgets;
@@ -70,7 +71,7 @@ mod test_support;
 
 pub use batcher::{BatchWindow, DEFAULT_BATCH_IDLE, DEFAULT_BATCH_MAX};
 pub use budgets::{DisruptionReason, NodeBudget, PoolNodeCounts, allowed_disruptions};
-pub use consolidation::{Leftover, SPOT_TO_SPOT_MIN_TYPES};
+pub use consolidation::{Leftover, MULTI_NODE_CANDIDATES, SPOT_TO_SPOT_MIN_TYPES};
 pub use disruption::{
     ClusterNode, Disruption, DisruptionAction, DisruptionInput, DisruptionSettings, DisruptionView, ExpiredNode,
     NodePhase, PoolDisruption, Replacement, disrupt,
