@@ -37,10 +37,15 @@ pub struct LabelRequirement {
 impl LabelRequirement {
     /// Whether `labels` satisfy this requirement.
     pub fn matches(&self, labels: &Labels) -> bool {
-        let value = labels.get(&self.key);
+        self.matches_value(labels.get(&self.key).map(String::as_str))
+    }
+
+    /// Whether a node whose label `key` has `value` (`None`: absent) satisfies this requirement;
+    /// for labels that are not in a map, such as a NodeClaim offering's well-known labels.
+    pub fn matches_value(&self, value: Option<&str>) -> bool {
         match self.operator {
-            SelectorOperator::In => value.is_some_and(|v| self.values.contains(v)),
-            SelectorOperator::NotIn => value.is_none_or(|v| !self.values.contains(v)),
+            SelectorOperator::In => value.is_some_and(|v| self.values.iter().any(|w| w == v)),
+            SelectorOperator::NotIn => value.is_none_or(|v| self.values.iter().all(|w| w != v)),
             SelectorOperator::Exists => value.is_some(),
             SelectorOperator::DoesNotExist => value.is_none(),
             SelectorOperator::Gt | SelectorOperator::Lt => {

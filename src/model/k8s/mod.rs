@@ -6,6 +6,7 @@
 
 pub mod hpa;
 pub mod labels;
+pub mod nodepool;
 pub mod pdb;
 pub mod pod;
 pub mod quantity;
@@ -16,6 +17,7 @@ pub use hpa::{
     HpaBehavior, HpaMetric, HpaScalingPolicy, MetricSource, MetricTarget, ScalingPolicyKind, ScalingRules, SelectPolicy,
 };
 pub use labels::{LabelRequirement, LabelSelector, Labels, SelectorOperator};
+pub use nodepool::{CapacityType, ConsolidationPolicy};
 pub use pdb::DisruptionBudget;
 pub use pod::{
     Affinity, ContainerSpec, DEFAULT_MEMORY_REQUEST_MIB, DEFAULT_MILLI_CPU_REQUEST, NodeSelectorTerm, PodAffinityTerm,

@@ -4,5 +4,6 @@ pub mod cluster_autoscaler;
 pub mod deployment;
 pub mod disruption_budget;
 pub mod hpa;
+pub mod karpenter;
 pub mod nodes;
 pub mod scheduler;

@@ -1,16 +1,8 @@
 //! The capacity of an EKS cluster: managed node groups, Karpenter NodePools, Fargate profiles.
 
 use crate::model::catalog::InstanceType;
+pub use crate::model::k8s::{CapacityType, ConsolidationPolicy};
 use crate::model::k8s::{IntOrPercent, LabelRequirement, Labels, Taint};
-
-/// `capacityType` of a node group, `karpenter.sh/capacity-type` of a node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum CapacityType {
-    /// `ON_DEMAND` / `on-demand`.
-    OnDemand,
-    /// `SPOT` / `spot`.
-    Spot,
-}
 
 /// A managed node group, as `aws eks create-nodegroup` / `describe-nodegroup` describe it.
 #[derive(Clone, Debug)]
@@ -57,15 +49,6 @@ pub struct FargateProfileSpec {
     pub selectors: Vec<FargateSelector>,
     /// Availability Zones of its `subnets`.
     pub zones: Vec<String>,
-}
-
-/// `spec.disruption.consolidationPolicy`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ConsolidationPolicy {
-    /// Only empty nodes are removed.
-    WhenEmpty,
-    /// Nodes whose pods fit elsewhere are removed, or replaced by one cheaper node (default).
-    WhenEmptyOrUnderutilized,
 }
 
 /// One `spec.disruption.budgets` entry.
