@@ -62,8 +62,12 @@ pub fn validate(args: ValidateArgs) -> u8 {
                     failed = true;
                     continue;
                 }
+                let deployments = match loaded.spec.eks.deployments.len() {
+                    0 => String::new(),
+                    n => format!(", {n} EKS Deployment(s)"),
+                };
                 println!(
-                    "{name}: ok ({} service(s), {} task definition(s))",
+                    "{name}: ok ({} service(s), {} task definition(s){deployments})",
                     loaded.spec.services.len(),
                     loaded.spec.task_definitions.len()
                 );

@@ -1,11 +1,13 @@
 //! `events`: operator actions and faults on the timeline (`updateService`, `failInstances`,
-//! `drainInstances`, `azOutage`, `spotInterruption`, `updateTaskProtection`), the instance
-//! selectors they share, and RunTask calls (`runTask`, read in `run_task`).
+//! `drainInstances`, `azOutage`, `spotInterruption`, `updateTaskProtection`, and EKS's
+//! `updateDeployment`, read in `eks::update`), the instance selectors they share, and RunTask
+//! calls (`runTask`, read in `run_task`).
 
 use super::diag::{Declared, Diagnostics};
 use super::reader::{Obj, as_list, as_string, object};
 use super::yaml::{Loc, Node, Value};
 use crate::sim::{ProviderIdx, ServiceIdx, SimTime};
+use crate::spec::eks::{DeploymentSpec, PodRevision};
 use crate::spec::{
     AutoScalingGroupSpec, CapacityProviderKind, CapacityProviderSpec, InstanceSelector, Quantity, RunTaskRequest,
     ServiceSpec, SpotInterruptionSpec, StrategyItem, TaskDefinitionSpec, TimelineAction, TimelineEvent,
@@ -19,6 +21,7 @@ pub(super) const ACTIONS: &[&str] = &[
     "spotInterruption",
     "updateTaskProtection",
     "runTask",
+    "updateDeployment",
 ];
 
 /// What the timeline's actions may refer to.
@@ -35,6 +38,8 @@ pub struct TimelineContext<'a> {
     pub task_definitions: &'a [TaskDefinitionSpec],
     /// The cluster's default capacity provider strategy, resolved (for `runTask`).
     pub default_strategy: Option<&'a [StrategyItem]>,
+    /// EKS Deployments (an `updateDeployment` names one).
+    pub deployments: &'a [DeploymentSpec],
 }
 
 /// The timeline read from `events`: operator actions and faults, and RunTask calls.
@@ -44,12 +49,16 @@ pub struct Events {
     pub timeline: Vec<TimelineEvent>,
     /// `runTask` calls, sorted by time the same way.
     pub run_tasks: Vec<RunTaskRequest>,
+    /// The revisions `updateDeployment` events add, in file order, with their Deployment's index:
+    /// appended to `DeploymentSpec::revisions`, where the events' `revision` indices point.
+    pub new_revisions: Vec<(usize, PodRevision)>,
 }
 
 /// One action of an event.
 enum Action {
     Timeline(TimelineAction),
     RunTask(RunTaskRequest),
+    Deployment(Box<super::eks::DeploymentUpdate>),
 }
 
 /// Reads the timeline, sorted by time (entries at the same time keep file order).
@@ -62,9 +71,24 @@ pub fn read_events(
     let mut out = Events::default();
     let Some(node) = node else { return out };
     for (path, n) in as_list(node, "events", d) {
-        match read_event(n, &path, ctx, duration_ms, d) {
+        match read_event(n, &path, ctx, &out.new_revisions, duration_ms, d) {
             Some((at, Action::Timeline(action))) => out.timeline.push(TimelineEvent { at, action }),
             Some((_, Action::RunTask(request))) => out.run_tasks.push(request),
+            Some((at, Action::Deployment(update))) => {
+                let deployment = update.deployment;
+                let update = *update;
+                let revision = update.revision.map(|r| {
+                    let earlier = out.new_revisions.iter().filter(|(i, _)| *i == deployment).count();
+                    out.new_revisions.push((deployment, r));
+                    ctx.deployments[deployment].revisions.len() + earlier
+                });
+                let action = TimelineAction::UpdateDeployment {
+                    deployment,
+                    revision,
+                    replicas: update.replicas,
+                };
+                out.timeline.push(TimelineEvent { at, action });
+            }
             None => {}
         }
     }
@@ -78,13 +102,14 @@ fn read_event(
     node: &Node,
     path: &str,
     ctx: &TimelineContext<'_>,
+    pending: &[(usize, PodRevision)],
     duration_ms: Option<u64>,
     d: &mut Diagnostics,
 ) -> Option<(SimTime, Action)> {
     let mut o = object(node, path, d)?;
     let at = o.required_duration("at", "when, as a time from the start such as `1d2h`", d);
     let at_loc = o.key_loc("at");
-    let action = read_action(&mut o, node, at.map(|a| SimTime(a.as_millis())), ctx, d);
+    let action = read_action(&mut o, node, at.map(|a| SimTime(a.as_millis())), ctx, pending, d);
     o.finish(d);
     let at = at?;
     // Without a valid duration there is no end to compare with; `duration` has its own error.
@@ -106,6 +131,7 @@ fn read_action(
     node: &Node,
     at: Option<SimTime>,
     ctx: &TimelineContext<'_>,
+    pending: &[(usize, PodRevision)],
     d: &mut Diagnostics,
 ) -> Option<Action> {
     let present: Vec<(&'static str, &Node)> = ACTIONS
@@ -123,6 +149,10 @@ fn read_action(
                         default_strategy: ctx.default_strategy,
                     };
                     return super::run_task::read_run_task(n, &p, at, &run_task, d).map(Action::RunTask);
+                }
+                "updateDeployment" => {
+                    return super::eks::read_update_deployment(n, &p, ctx.deployments, pending, d)
+                        .map(|u| Action::Deployment(Box::new(u)));
                 }
                 "updateService" => read_update(n, &p, ctx.services, ctx.task_definitions, d),
                 "failInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::FailInstances),

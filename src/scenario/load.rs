@@ -6,6 +6,7 @@ use super::arrivals::read_arrivals;
 use super::diag::{BEHAVIOR_TASK_DEFINITIONS, Declared, Diagnostics, Sources};
 use super::reader::{Obj, as_number, object};
 use super::yaml::{Node, Value};
+use crate::spec::eks::DeploymentSpec;
 use crate::spec::{
     Behavior, LoadBalancingAlgorithm, RequestMode, ServiceSpec, TargetGroupSpec, TaskDefinitionSpec, WorkerQueue,
 };
@@ -24,12 +25,14 @@ struct ShapeContext<'a> {
     sources: &'a mut Sources,
 }
 
-/// Reads `load` and attaches each profile to its service. Entries named after an event rule
-/// (`rule_names`) are the rule's arrivals, read by [`read_rule_load`].
+/// Reads `load` and attaches each profile to its service or EKS Deployment. Entries named after
+/// an event rule (`rule_names`) are the rule's arrivals, read by [`read_rule_load`].
+#[allow(clippy::too_many_arguments)]
 pub fn read_load(
     node: Option<&Node>,
     rule_names: &[String],
     services: &mut [ServiceSpec],
+    deployments: &mut [DeploymentSpec],
     window: &RunWindow,
     loader: &dyn SourceLoader,
     sources: &mut Sources,
@@ -61,18 +64,35 @@ pub fn read_load(
     }
     for (key, value) in entries {
         let path = format!("load.{}", key.name);
+        if let Some(dep) = deployments.iter_mut().find(|x| x.name == key.name) {
+            if by_name.contains_key(&key.name) {
+                d.error(
+                    key.loc,
+                    &path,
+                    format!("`{}` names both an ECS service and an EKS Deployment", key.name),
+                    Some("rename one of them: load, behavior and expect: refer to both by name".into()),
+                );
+                continue;
+            }
+            if let Some(o) = object(value, &path, d) {
+                dep.load = read_deployment_load(o, &mut ctx, d);
+            }
+            continue;
+        }
         let Some(&index) = by_name.get(&key.name) else {
             if rule_names.contains(&key.name) || d.unread.covers(Declared::Service, &key.name) {
                 // The service itself has an error, reported where it is defined.
                 continue;
             }
             let names = services.iter().map(|s| s.name.as_str());
+            let names = names.chain(deployments.iter().map(|x| x.name.as_str()));
             let names: Vec<&str> = names.chain(rule_names.iter().map(String::as_str)).collect();
             let help = super::diag::closest(&key.name, names.iter().copied()).map(|c| format!("did you mean `{c}`?"));
-            let what = if rule_names.is_empty() {
-                "service"
-            } else {
-                "service or event rule"
+            let what = match (rule_names.is_empty(), deployments.is_empty()) {
+                (true, true) => "service",
+                (false, true) => "service or event rule",
+                (true, false) => "service or Deployment",
+                (false, false) => "service, Deployment or event rule",
             };
             d.error(key.loc, &path, format!("no {what} named `{}`", key.name), help);
             continue;
@@ -198,6 +218,17 @@ fn read_service_load(
         services[index].queue = Some(WorkerQueue { name });
     }
     services[index].load = Some(LoadProfile { shapes, noise });
+}
+
+/// `load.<deployment>` of an EKS Deployment: `requestsPerSecond` shapes and `noise`, served by
+/// its Ready pods.
+fn read_deployment_load(mut o: Obj<'_>, ctx: &mut ShapeContext<'_>, d: &mut Diagnostics) -> Option<LoadProfile> {
+    let items = o.required_list("requestsPerSecond", "a list of shapes such as `- constant: 300`", d);
+    let count = items.len();
+    let shapes: Vec<LoadShape> = items.iter().filter_map(|(p, n)| read_shape(n, p, ctx, d)).collect();
+    let noise = read_noise(&mut o, d);
+    o.finish(d);
+    (shapes.len() == count).then_some(LoadProfile { shapes, noise })
 }
 
 /// `load.<rule>` of an event rule: `eventsPerSecond` shapes, `noise`, and the node of `event`

@@ -19,6 +19,7 @@ mod customized_metric;
 mod deployment_configuration;
 mod deployment_failures;
 pub mod diag;
+mod eks;
 mod event_bridge;
 mod event_patterns;
 mod events;
@@ -173,8 +174,12 @@ fn read_top(
     let zones = read_zones(&mut o, d);
     let groups = auto_scaling_groups::read_auto_scaling_groups(o.field("ec2AutoScaling"), &zones, d);
     let mut ecs = read_ecs(&mut o, &groups, loader, sources, d);
+    let mut eks = eks::read_eks(o.field("eks"), &zones, d);
     let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
-    let behavior = behavior::read_behavior(o.field("behavior"), &ecs.task_definitions, &load_balanced, d);
+    let deployment_names: Vec<String> = eks.deployments.iter().map(|x| x.name.clone()).collect();
+    let (behavior_node, deployment_behaviors) = eks::serving::split_behavior(o.field("behavior"), &deployment_names);
+    let behavior = behavior::read_behavior(behavior_node.as_ref(), &ecs.task_definitions, &load_balanced, d);
+    eks::serving::apply_behaviors(&deployment_behaviors, &mut eks, d);
     let rule_names = rule_names(tree);
     let window = load::RunWindow {
         duration_ms: run.duration.map(|v| v.as_millis()),
@@ -185,6 +190,7 @@ fn read_top(
         o.field("load"),
         &rule_names,
         &mut ecs.services,
+        &mut eks.deployments,
         &window,
         loader,
         sources,
@@ -207,10 +213,14 @@ fn read_top(
         zones: &zones,
         task_definitions: &ecs.task_definitions,
         default_strategy: ecs.default_strategy.as_deref(),
+        deployments: &eks.deployments,
     };
     let duration_ms = run.duration.map(|v| v.as_millis());
     let events = events::read_events(o.field("events"), &timeline_context, duration_ms, d);
     let timeline = events.timeline;
+    for (deployment, revision) in events.new_revisions {
+        eks.deployments[deployment].revisions.push(revision);
+    }
     revision_models::check_revision_models(
         o.field("load"),
         &ecs.services,
@@ -255,7 +265,8 @@ fn read_top(
     o.finish(d);
     // After the top level's own keys are checked: a misspelt `events:` is the mistake to fix,
     // not the standalone tasks it would have run.
-    check_something_to_simulate(root_loc, &ecs, &events.run_tasks, &event_bridge, d);
+    let has_pods = !eks.deployments.is_empty();
+    check_something_to_simulate(root_loc, &ecs, has_pods, &events.run_tasks, &event_bridge, d);
     let mut spec = assemble_spec(
         run,
         zones,
@@ -266,6 +277,7 @@ fn read_top(
         (timeline, events.run_tasks),
     )?;
     spec.event_bridge = event_bridge;
+    spec.eks = eks;
     add_event_bridge_requests(&mut spec, event_bridge_loc, d);
     Some((spec, expectations, sweep, charts))
 }
@@ -423,16 +435,18 @@ struct EcsBlock<'n> {
     default_strategy: Option<Vec<StrategyItem>>,
 }
 
-/// A scenario simulates services, standalone tasks, or both: with neither there is nothing to run.
+/// A scenario simulates services, standalone tasks, EKS Deployments, or several: with none there
+/// is nothing to run.
 fn check_something_to_simulate(
     root_loc: Loc,
     ecs: &EcsBlock<'_>,
+    has_pods: bool,
     run_tasks: &[RunTaskRequest],
     event_bridge: &crate::spec::EventBridgeSpec,
     d: &mut Diagnostics,
 ) {
     let no_jobs = run_tasks.is_empty() && event_bridge.is_empty();
-    if ecs.services.is_empty() && no_jobs && !d.has_errors() && d.unread.is_empty() {
+    if ecs.services.is_empty() && no_jobs && !has_pods && !d.has_errors() && d.unread.is_empty() {
         d.error(
             root_loc,
             "ecs.services",

@@ -2527,3 +2527,161 @@ error: The daemon scheduling strategy does not support values above 100 for maxi
 "#,
     );
 }
+
+#[test]
+fn eks_unknown_field_suggests_the_nearest_field() {
+    check(
+        r#"
+duration: 1h
+eks:
+  nodegroups:
+    - nodegroupName: general
+      instanceType: [m5.large]
+      scalingConfig: {minSize: 1, maxSize: 3}
+"#,
+        r#"
+error: unknown field `instanceType`
+  --> bad.yaml:5:7
+  |
+5 |       instanceType: [m5.large]
+  |       ^^^^^^^^^^^^
+  = field: eks.nodegroups[0].instanceType
+  = help: did you mean `instanceTypes`?
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn eks_bad_quantities_say_how_kubernetes_writes_them() {
+    check(
+        r#"
+duration: 1h
+eks:
+  objects:
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers:
+              - name: app
+                resources: {requests: {cpu: 500mc, memory: 512MiB}}
+"#,
+        r#"
+error: `500mc` is not a valid CPU quantity
+  --> bad.yaml:14:45
+   |
+14 |                 resources: {requests: {cpu: 500mc, memory: 512MiB}}
+   |                                             ^^^^^
+   = field: eks.objects[0].spec.template.spec.containers[0].resources.requests.cpu
+   = help: write a number with an optional suffix (m, k, M, G, T, Ki, Mi, Gi, Ti) or exponent (1e9), e.g. `500m` (half a vCPU), `1` or `0.25`
+
+error: `512MiB` is not a valid memory quantity
+  --> bad.yaml:14:60
+   |
+14 |                 resources: {requests: {cpu: 500mc, memory: 512MiB}}
+   |                                                            ^^^^^^
+   = field: eks.objects[0].spec.template.spec.containers[0].resources.requests.memory
+   = help: write a number with an optional suffix (m, k, M, G, T, Ki, Mi, Gi, Ti) or exponent (1e9), e.g. `512Mi`, `1Gi`, `1G` (10^9 bytes) or `128974848`
+
+2 errors found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn eks_max_surge_and_max_unavailable_both_zero_is_kubernetes_error() {
+    check(
+        r#"
+duration: 1h
+eks:
+  objects:
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        selector: {matchLabels: {app: web}}
+        strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 0%}}
+        template:
+          metadata: {labels: {app: web}}
+          spec: {containers: [{name: app}]}
+"#,
+        r#"
+error: may not be 0 when `maxSurge` is 0
+  --> bad.yaml:9:49
+  |
+9 |         strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 0%}}
+  |                                                 ^^^^^^^^^^^^^^
+  = field: eks.objects[0].spec.strategy.rollingUpdate.maxUnavailable
+  = help: let one of them be at least 1 (or 1%), e.g. maxUnavailable: 1
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn eks_hpa_target_that_is_not_a_deployment_of_the_file() {
+    check(
+        r#"
+duration: 1h
+eks:
+  objects:
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec: {containers: [{name: app}]}
+    - apiVersion: autoscaling/v2
+      kind: HorizontalPodAutoscaler
+      metadata: {name: web}
+      spec:
+        scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: webb}
+        maxReplicas: 10
+"#,
+        r#"
+error: no Deployment `webb` in namespace `default` among eks.objects
+  --> bad.yaml:16:65
+   |
+16 |         scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: webb}
+   |                                                                 ^^^^
+   = field: eks.objects[1].spec.scaleTargetRef.name
+   = help: did you mean `web`?
+
+1 error found; nothing was simulated.
+"#,
+    );
+}
+
+#[test]
+fn eks_unknown_instance_type_names_the_closest() {
+    check(
+        r#"
+duration: 1h
+eks:
+  nodegroups:
+    - nodegroupName: general
+      instanceTypes: [m5.larg]
+      scalingConfig: {minSize: 1, maxSize: 3}
+"#,
+        r#"
+error: unknown instance type `m5.larg`
+  --> bad.yaml:5:23
+  |
+5 |       instanceTypes: [m5.larg]
+  |                       ^^^^^^^
+  = field: eks.nodegroups[0].instanceTypes[0]
+  = help: did you mean `m5.large`?
+
+1 error found; nothing was simulated.
+"#,
+    );
+}

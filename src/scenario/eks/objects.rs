@@ -1,0 +1,205 @@
+//! `eks.objects`: Kubernetes objects exactly as `kubectl get -o yaml` prints them, one by one or
+//! as one `kind: List`. Deployments, HPAs and PDBs are read; other kinds are reported as ignored.
+
+use super::deployment::read_deployment;
+use super::hpa::read_hpa;
+use super::pdb::read_pdb;
+use crate::scenario::diag::{Diagnostics, closest};
+use crate::scenario::reader::{Obj, as_list, object};
+use crate::scenario::yaml::{Node, Value};
+use crate::spec::eks::{DeploymentSpec, HpaSpec, PdbSpec};
+
+/// `metadata` fields a `kubectl get -o yaml` prints that change nothing the simulator models.
+pub const IGNORED_METADATA: &[&str] = &[
+    "labels",
+    "annotations",
+    "uid",
+    "resourceVersion",
+    "generation",
+    "creationTimestamp",
+    "managedFields",
+    "selfLink",
+    "ownerReferences",
+    "finalizers",
+    "generateName",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+];
+
+/// The kinds read, with the one API version of each that is.
+const READ_KINDS: &[(&str, &str)] = &[
+    ("apps/v1", "Deployment"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("autoscaling/v1", "HorizontalPodAutoscaler"),
+    ("policy/v1", "PodDisruptionBudget"),
+];
+
+/// An object's `metadata.name` and `metadata.namespace`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Metadata {
+    /// `name` (required).
+    pub name: String,
+    /// `namespace` (default `default`).
+    pub namespace: String,
+}
+
+/// Reads `metadata`: `name` is required, `namespace` defaults to `default`, the rest is ignored.
+pub fn read_metadata(node: &Node, path: &str, d: &mut Diagnostics) -> Option<Metadata> {
+    let mut o = object(node, path, d)?;
+    let name = o.required_string("name", "the object's name", d);
+    let namespace = o.string("namespace", d).unwrap_or_else(|| "default".into());
+    o.ignore(IGNORED_METADATA);
+    o.finish(d);
+    Some(Metadata { name: name?, namespace })
+}
+
+/// Reads `apiVersion` and `kind` and checks they are one of `allowed`; false (reported) if not.
+pub fn check_api(o: &mut Obj<'_>, allowed: &[(&str, &str)], d: &mut Diagnostics) -> bool {
+    let api = o.required_string("apiVersion", "the object's API version", d);
+    let kind = o.required_string("kind", "the object's kind", d);
+    let (Some(api), Some(kind)) = (api, kind) else {
+        return false;
+    };
+    if allowed.iter().any(|(a, k)| *a == api && *k == kind) {
+        return true;
+    }
+    let expected: Vec<String> = allowed.iter().map(|(a, k)| format!("{a} {k}")).collect();
+    d.error(
+        o.key_loc("apiVersion"),
+        &o.child("apiVersion"),
+        format!("`{api}` `{kind}` is not read here"),
+        Some(format!("expected {}", expected.join(" or "))),
+    );
+    false
+}
+
+/// What `eks.objects` holds, read and resolved.
+#[derive(Debug, Default)]
+pub struct Objects {
+    /// Deployments, in file order.
+    pub deployments: Vec<DeploymentSpec>,
+    /// HPAs (targets resolved to `deployments`).
+    pub hpas: Vec<HpaSpec>,
+    /// PDBs.
+    pub pdbs: Vec<PdbSpec>,
+}
+
+/// Reads `eks.objects`: a list of objects (some of which may be `kind: List`), or one List.
+pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
+    let mut items: Vec<(String, &Node)> = Vec::new();
+    if matches!(&node.value, Value::Map(_)) {
+        expand(node, "eks.objects", &mut items, d);
+    } else {
+        for (p, n) in as_list(node, "eks.objects", d) {
+            expand(n, &p, &mut items, d);
+        }
+    }
+    let mut out = Objects::default();
+    let mut later = Vec::new();
+    // Deployments that failed to read: an HPA naming one is not a second error.
+    let mut failed: Vec<String> = Vec::new();
+    for (path, n) in &items {
+        let kind = scalar(n, "kind");
+        let api = scalar(n, "apiVersion");
+        match (api, kind) {
+            (Some("apps/v1"), Some("Deployment")) => {
+                let Some(dep) = read_deployment(n, path, d) else {
+                    failed.extend(n.get("metadata").and_then(|m| scalar(m, "name")).map(str::to_string));
+                    continue;
+                };
+                if out.deployments.iter().any(|o| o.name == dep.name) {
+                    d.error(
+                        n.loc,
+                        &format!("{path}.metadata.name"),
+                        format!("Deployment `{}` is defined twice", dep.name),
+                        Some("a scenario names each Deployment once, whatever its namespace".into()),
+                    );
+                    continue;
+                }
+                out.deployments.push(dep);
+            }
+            (_, Some(k)) if READ_KINDS.iter().any(|(_, rk)| *rk == k) => later.push((path, *n)),
+            (_, Some(_)) => d.ignored.push((path.clone(), n.loc)),
+            _ => {
+                // No kind: say what is missing, with the fields every object has.
+                if let Some(mut o) = object(n, path, d) {
+                    check_api(&mut o, READ_KINDS, d);
+                }
+            }
+        }
+    }
+    for (path, n) in later {
+        match (scalar(n, "apiVersion"), scalar(n, "kind")) {
+            (Some(api @ ("autoscaling/v2" | "autoscaling/v1")), Some("HorizontalPodAutoscaler")) => {
+                if let Some(h) = read_hpa(n, path, api == "autoscaling/v1", (&out.deployments, &failed), d) {
+                    out.hpas.push(h);
+                }
+            }
+            (Some("policy/v1"), Some("PodDisruptionBudget")) => out.pdbs.extend(read_pdb(n, path, d)),
+            _ => {
+                if let Some(mut o) = object(n, path, d) {
+                    check_api(&mut o, READ_KINDS, d);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Adds `node` to `items`, or the `items` of a `kind: List`.
+fn expand<'n>(node: &'n Node, path: &str, items: &mut Vec<(String, &'n Node)>, d: &mut Diagnostics) {
+    if scalar(node, "kind") != Some("List") {
+        items.push((path.to_string(), node));
+        return;
+    }
+    let Some(mut o) = object(node, path, d) else { return };
+    o.string("apiVersion", d);
+    o.string("kind", d);
+    let listed = o.list("items", d);
+    o.ignore(&["metadata"]);
+    o.finish(d);
+    items.extend(listed);
+}
+
+/// The text of scalar field `name` of mapping `node`.
+fn scalar<'n>(node: &'n Node, name: &str) -> Option<&'n str> {
+    match &node.get(name)?.value {
+        Value::Scalar { text, .. } => Some(text.as_str()),
+        _ => None,
+    }
+}
+
+/// The Deployment `name` of `deployments`, or an error at `loc` with the closest name (none for
+/// one of `failed`, the Deployments whose own errors are reported).
+pub fn find_deployment(
+    name: &str,
+    namespace: &str,
+    (deployments, failed): (&[DeploymentSpec], &[String]),
+    loc: crate::scenario::yaml::Loc,
+    path: &str,
+    d: &mut Diagnostics,
+) -> Option<usize> {
+    if failed.iter().any(|f| f == name) {
+        return None;
+    }
+    if let Some(i) = deployments
+        .iter()
+        .position(|x| x.name == name && x.namespace == namespace)
+    {
+        return Some(i);
+    }
+    let help = match deployments.iter().find(|x| x.name == name) {
+        Some(other) => Some(format!(
+            "Deployment `{name}` is in namespace `{}`; put both objects in one namespace",
+            other.namespace
+        )),
+        None => closest(name, deployments.iter().map(|x| x.name.as_str())).map(|c| format!("did you mean `{c}`?")),
+    };
+    d.error(
+        loc,
+        path,
+        format!("no Deployment `{name}` in namespace `{namespace}` among eks.objects"),
+        help,
+    );
+    None
+}

@@ -1,0 +1,139 @@
+//! `behavior.deployments.<name>`: how a Deployment's pods serve requests (the keys of
+//! `behavior.taskDefinitions.<family>`'s serving model) and the simulator settings of a revision
+//! (`neverReady`, `appStartSeconds`), shared with `updateDeployment` events.
+
+use crate::scenario::diag::Diagnostics;
+use crate::scenario::reader::{Obj, object};
+use crate::scenario::yaml::{Key, Node, Value};
+use crate::spec::TaskBehavior;
+use crate::spec::eks::{EksSpec, PodRevision};
+use crate::workload::ServingModel;
+
+/// The serving model of a pod the scenario says nothing about: a task's defaults.
+pub fn default_serving() -> ServingModel {
+    let t = TaskBehavior::default();
+    ServingModel {
+        requests_per_second_at_full_cpu: t.requests_per_second_at_full_cpu,
+        idle_cpu_percent: t.idle_cpu_percent,
+        idle_memory_percent: t.idle_memory_percent,
+        memory_percent_at_full_cpu: t.memory_percent_at_full_cpu,
+    }
+}
+
+/// Reads the serving and revision keys of `o` into `revision`.
+pub fn read_revision_settings(o: &mut Obj<'_>, revision: &mut PodRevision, d: &mut Diagnostics) {
+    let s = &mut revision.serving;
+    if let Some(v) = o.number("requestsPerSecondAtFullCpu", 0.0, 1e12, d) {
+        s.requests_per_second_at_full_cpu = v;
+    }
+    if let Some(v) = o.number("idleCpuPercent", 0.0, 100.0, d) {
+        s.idle_cpu_percent = v;
+    }
+    if let Some(v) = o.number("idleMemoryPercent", 0.0, 100.0, d) {
+        s.idle_memory_percent = v;
+    }
+    if let Some(v) = o.number("memoryPercentAtFullCpu", 0.0, 1000.0, d) {
+        s.memory_percent_at_full_cpu = v;
+    }
+    if let Some(v) = o.boolean("neverReady", d) {
+        revision.never_ready = v;
+    }
+    if let Some(v) = o.int("appStartSeconds", 0, 86_400, d) {
+        revision.app_start_s = v as u32;
+    }
+}
+
+/// The entries of `behavior.deployments` that name a Deployment of `names`.
+pub type DeploymentBehaviors = Vec<(Key, Node)>;
+
+/// `behavior` without the entries of `behavior.deployments` that name a Deployment (for the ECS
+/// reader, whose keys there are deployment-controller settings), and those entries.
+pub fn split_behavior(node: Option<&Node>, names: &[String]) -> (Option<Node>, DeploymentBehaviors) {
+    let Some(node) = node else { return (None, Vec::new()) };
+    let mut out = node.clone();
+    let mut taken = Vec::new();
+    if let Value::Map(entries) = &mut out.value {
+        for (key, value) in entries.iter_mut() {
+            if key.name != "deployments" {
+                continue;
+            }
+            if let Value::Map(inner) = &mut value.value {
+                let (ours, rest): (Vec<_>, Vec<_>) = std::mem::take(inner)
+                    .into_iter()
+                    .partition(|(k, _)| names.contains(&k.name));
+                *inner = rest;
+                taken = ours;
+            }
+        }
+    }
+    (Some(out), taken)
+}
+
+/// Applies `behavior.deployments.<name>` to the first revision of each Deployment named.
+pub fn apply_behaviors(entries: &DeploymentBehaviors, eks: &mut EksSpec, d: &mut Diagnostics) {
+    // Keyed by the user's names: the schema describes `behavior.deployments` by its ECS keys.
+    let schema = d.schema.take();
+    for (key, node) in entries {
+        let path = format!("behavior.deployments.{}", key.name);
+        let Some(i) = eks.deployment_index(&key.name) else {
+            continue;
+        };
+        let Some(mut o) = object(node, &path, d) else { continue };
+        read_revision_settings(&mut o, &mut eks.deployments[i].revisions[0], d);
+        o.finish(d);
+    }
+    d.schema = schema;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::yaml::parse;
+
+    #[test]
+    fn deployment_entries_are_split_from_the_ecs_settings() {
+        let tree = parse(
+            "deployments: {bakeTimeWhenUnset: 1m, web: {requestsPerSecondAtFullCpu: 40, neverReady: true}}\n",
+            0,
+        )
+        .expect("yaml");
+        let (rest, ours) = split_behavior(Some(&tree), &["web".to_string()]);
+        assert_eq!(ours.len(), 1);
+        let rest = rest.expect("behavior");
+        let Some(Value::Map(inner)) = rest.get("deployments").map(|n| &n.value) else {
+            panic!("map")
+        };
+        assert_eq!(inner.len(), 1);
+        assert_eq!(inner[0].0.name, "bakeTimeWhenUnset");
+        let mut d = Diagnostics::default();
+        let mut o = object(&ours[0].1, "b", &mut d).expect("map");
+        let mut revision_serving = default_serving();
+        revision_serving.requests_per_second_at_full_cpu = 0.0;
+        let template = crate::model::k8s::PodTemplate {
+            labels: Default::default(),
+            containers: vec![],
+            init_containers: vec![],
+            sidecars: vec![],
+            node_selector: Default::default(),
+            affinity: Default::default(),
+            tolerations: vec![],
+            topology_spread: vec![],
+            termination_grace_period_s: 30,
+            pre_stop_s: 0,
+            priority: 0,
+            overhead: Default::default(),
+        };
+        let mut revision = PodRevision {
+            template,
+            serving: revision_serving,
+            never_ready: false,
+            app_start_s: 0,
+        };
+        read_revision_settings(&mut o, &mut revision, &mut d);
+        o.finish(&mut d);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(revision.serving.requests_per_second_at_full_cpu, 40.0);
+        assert!(revision.never_ready);
+        assert_eq!(revision.serving.idle_cpu_percent, default_serving().idle_cpu_percent);
+    }
+}
