@@ -1,13 +1,18 @@
-//! The Deployment and ReplicaSet controllers: a sync runs the rollout step of
-//! `policy::k8s::deployment` over the Deployment's ReplicaSets, then each ReplicaSet creates or
-//! deletes pods to match its `spec.replicas`; progress and the progress deadline are tracked.
+//! The Deployment and ReplicaSet controllers: a sync runs `policy::k8s::deployment::sync` over
+//! the Deployment's ReplicaSets until it settles, each ReplicaSet creating or deleting pods to
+//! match its `spec.replicas` after every step; progress and the progress deadline are tracked.
 
 use super::EksEvent;
-use super::policies::{self, ReplicaSetView};
+use super::policies;
 use crate::engine::event::Event;
 use crate::engine::world::World;
+use crate::policy::k8s::deployment::{self, DeploymentTarget};
 use crate::sim::{SimDuration, SimTime};
 use crate::trace::{DesiredCause, EventDetail, EventKind, SinkError, TraceSink};
+
+/// Syncs one Deployment settles in; Kubernetes needs at most a handful (scale event, new RS,
+/// old RSs).
+const MAX_STEPS_PER_SYNC: usize = 16;
 
 impl World<'_> {
     /// Asks the Deployment controller to look at `deployment` (once, however often it is asked).
@@ -18,64 +23,41 @@ impl World<'_> {
         }
     }
 
-    /// The ReplicaSets of `deployment` as the rollout step sees them.
-    fn replica_set_views(&self, deployment: usize) -> Vec<ReplicaSetView> {
-        let d = &self.eks.deployments[deployment];
-        let min_ready = SimDuration::from_secs(u64::from(self.spec.eks.deployments[deployment].min_ready_seconds));
-        d.replica_sets
-            .iter()
-            .enumerate()
-            .filter(|(_, rs)| rs.exists)
-            .map(|(revision, rs)| {
-                let (mut ready, mut available) = (0, 0);
-                for id in &rs.pods {
-                    if let Some(since) = self.eks.pods[id].ready_since {
-                        ready += 1;
-                        available += u32::from(since + min_ready < self.now || min_ready == SimDuration::ZERO);
-                    }
-                }
-                ReplicaSetView {
-                    revision,
-                    is_new: revision == d.revision,
-                    replicas: rs.replicas,
-                    pods: rs.pods.len() as u32,
-                    ready,
-                    available,
-                    desired_annotation: rs.desired_annotation,
-                    max_annotation: rs.max_annotation,
-                }
-            })
-            .collect()
-    }
-
-    /// One sync of the Deployment controller.
+    /// One sync of the Deployment controller, settled: after every step that changes a
+    /// ReplicaSet, the ReplicaSet controller creates or deletes pods and the controller syncs
+    /// again.
     pub(super) fn sync_deployment(&mut self, deployment: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.eks.deployments[deployment].sync_queued = false;
-        let spec = &self.spec.eks.deployments[deployment];
-        let d = &self.eks.deployments[deployment];
-        let current = d.revision;
-        if !d.replica_sets[current].exists {
-            self.eks.deployments[deployment].replica_sets[current].exists = true;
+        let current = self.eks.deployments[deployment].revision;
+        self.eks.deployments[deployment].replica_sets[current].exists = true;
+        let before = self.new_replica_set_progress(deployment);
+        for _ in 0..MAX_STEPS_PER_SYNC {
+            let old_pods_remaining = self
+                .eks
+                .pods
+                .values()
+                .filter(|p| p.deployment == deployment && p.revision != current)
+                .count() as u32;
+            let target = DeploymentTarget {
+                replicas: self.eks.deployments[deployment].replicas,
+                strategy: self.spec.eks.deployments[deployment].strategy,
+                old_pods_remaining,
+            };
+            let (revisions, mut records): (Vec<usize>, Vec<_>) =
+                policies::replica_set_records(self, deployment).into_iter().unzip();
+            let step = deployment::sync(&target, &mut records);
+            for (revision, record) in revisions.iter().zip(&records) {
+                let rs = &mut self.eks.deployments[deployment].replica_sets[*revision];
+                rs.replicas = record.replicas;
+                rs.desired_annotation = record.desired_replicas;
+                rs.max_annotation = record.max_replicas;
+            }
+            self.reconcile_replica_sets(deployment);
+            if !step.changed() {
+                break;
+            }
         }
-        // Pods of old ReplicaSets that still exist (terminating ones too): Recreate waits for them.
-        let old_pods = self
-            .eks
-            .pods
-            .values()
-            .filter(|p| p.deployment == deployment && p.revision != current)
-            .count() as u32;
-        let views = self.replica_set_views(deployment);
-        let replicas = self.eks.deployments[deployment].replicas;
-        let before: Vec<(usize, u32, u32)> = views.iter().map(|v| (v.revision, v.replicas, v.available)).collect();
-        let step = policies::rollout_step(&spec.strategy, replicas, &views, old_pods);
-        for change in &step.replica_sets {
-            let rs = &mut self.eks.deployments[deployment].replica_sets[change.revision];
-            rs.replicas = change.replicas;
-            rs.desired_annotation = Some(change.desired_annotation);
-            rs.max_annotation = Some(change.max_annotation);
-        }
-        self.reconcile_replica_sets(deployment);
-        self.track_progress(deployment, &before, sink)
+        self.track_progress(deployment, before, sink)
     }
 
     /// The ReplicaSet controller: each ReplicaSet creates pods up to its replicas or deletes the
@@ -89,48 +71,61 @@ impl World<'_> {
                     self.create_pod(deployment, revision);
                 }
             } else if have > want {
-                let victims = policies::pods_to_delete(self, &rs.pods.clone(), have - want);
-                for pod in victims {
+                let pods = rs.pods.clone();
+                for pod in policies::pods_to_delete(self, deployment, &pods, have - want) {
                     self.delete_pod(pod);
                 }
             }
         }
     }
 
-    /// Updates the rollout's progress: a new ReplicaSet scaled up or more pods available is
-    /// progress; all replicas updated and available completes the rollout; no progress for
-    /// `progressDeadlineSeconds` reports ProgressDeadlineExceeded (and nothing else happens).
+    /// The new ReplicaSet's (replicas, available pods): a rollout progresses when either grows.
+    fn new_replica_set_progress(&self, deployment: usize) -> (u32, u32) {
+        let d = &self.eks.deployments[deployment];
+        let min_ready = self.spec.eks.deployments[deployment].min_ready_seconds;
+        let rs = &d.replica_sets[d.revision];
+        let available = rs
+            .pods
+            .iter()
+            .filter(|id| deployment::is_available(self.eks.pods[id].ready_since, min_ready, self.now))
+            .count() as u32;
+        (rs.replicas, available)
+    }
+
+    /// Updates the rollout's progress: the new ReplicaSet scaled up or more of its pods available
+    /// is progress; all replicas updated and available, with no old pod left, completes it.
     fn track_progress(
         &mut self,
         deployment: usize,
-        before: &[(usize, u32, u32)],
+        before: (u32, u32),
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         if !self.eks.deployments[deployment].rolling_out {
             return Ok(());
         }
-        let after = self.replica_set_views(deployment);
-        let d = &self.eks.deployments[deployment];
-        let new = after.iter().find(|v| v.is_new);
-        let progressed = after.iter().any(|v| {
-            let was = before.iter().find(|b| b.0 == v.revision);
-            v.is_new && was.is_none_or(|b| v.replicas > b.1 || v.available > b.2)
-        });
-        let replicas = d.replicas;
-        let complete = new.is_some_and(|n| n.replicas == replicas && n.available >= replicas)
-            && after.iter().filter(|v| !v.is_new).all(|v| v.replicas == 0 && v.pods == 0);
-        let name = self.spec.eks.deployments[deployment].name.clone();
-        if progressed {
-            let d = &mut self.eks.deployments[deployment];
-            d.last_progress = self.now;
+        let after = self.new_replica_set_progress(deployment);
+        if after.0 > before.0 || after.1 > before.1 {
+            self.eks.deployments[deployment].last_progress = self.now;
             let deadline = self.spec.eks.deployments[deployment].progress_deadline_seconds;
             let at = self.now + SimDuration::from_secs(u64::from(deadline) + 1);
             self.queue.push(at, Event::Eks(EksEvent::ProgressCheck { deployment }));
         }
-        if complete {
+        let d = &self.eks.deployments[deployment];
+        let old_left = d
+            .replica_sets
+            .iter()
+            .enumerate()
+            .any(|(r, rs)| r != d.revision && (rs.replicas > 0 || !rs.pods.is_empty()));
+        let terminating_old = self
+            .eks
+            .pods
+            .values()
+            .any(|p| p.deployment == deployment && p.revision != d.revision);
+        if after.0 == d.replicas && after.1 >= d.replicas && !old_left && !terminating_old {
             let d = &mut self.eks.deployments[deployment];
             d.rolling_out = false;
             let revision = d.revision + 1;
+            let name = self.spec.eks.deployments[deployment].name.clone();
             let message = format!(
                 "Deployment {name} has successfully progressed: ReplicaSet {name}:{revision} is available \
                  (NewReplicaSetAvailable)."
@@ -195,10 +190,11 @@ impl World<'_> {
             let detail = EventDetail::Deployment {
                 task_definition: format!("{name}:{}", revision + 1),
             };
+            let strategy = &self.spec.eks.deployments[deployment].strategy;
             let message = format!(
                 "Deployment {name} rolls out ReplicaSet {name}:{} ({}).",
                 revision + 1,
-                policies::strategy_text(&self.spec.eks.deployments[deployment].strategy, self.eks.deployments[deployment].replicas)
+                policies::strategy_text(strategy, self.eks.deployments[deployment].replicas)
             );
             self.log_detail(sink, EventKind::DeploymentStarted, name, message, detail)?;
         }

@@ -40,6 +40,8 @@ impl World<'_> {
                     launch.instance_type,
                     group.prefix_delegation,
                     group.max_pods,
+                    false,
+                    eks.karpenter.vm_memory_overhead_percent,
                 );
                 let mut labels = group.labels.clone();
                 labels.insert("eks.amazonaws.com/nodegroup".into(), group.name.clone());
@@ -54,7 +56,8 @@ impl World<'_> {
             NodeSource::Pool(p) => {
                 let pool = &eks.node_pools[p];
                 self.eks.pool_launched[p] += 1;
-                let capacity = policies::node_capacity(launch.instance_type, false, None);
+                let overhead = eks.karpenter.vm_memory_overhead_percent;
+                let capacity = policies::node_capacity(launch.instance_type, false, None, true, overhead);
                 let mut labels = pool.labels.clone();
                 labels.insert("karpenter.sh/nodepool".into(), pool.name.clone());
                 let capacity_type = match launch.capacity_type {
@@ -67,7 +70,8 @@ impl World<'_> {
             }
         };
         well_known_labels(&mut labels, &name, launch.instance_type, &self.spec.availability_zones[launch.zone]);
-        let usd_per_hour = policies::node_price(launch.instance_type, launch.capacity_type);
+        let discount = self.spec.behavior.cost.ec2_spot_discount_percent;
+        let usd_per_hour = policies::node_price(launch.instance_type, launch.capacity_type, discount);
         let index = self.eks.nodes.len();
         self.eks.nodes.push(Node {
             name,

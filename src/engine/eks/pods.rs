@@ -21,9 +21,10 @@ impl World<'_> {
         self.eks.next_pod += 1;
         self.eks.pods_created += 1;
         let fargate = policies::fargate_profile(&self.spec.eks.fargate_profiles, &spec.namespace, &template.labels);
-        let (requests, fargate_usd_per_hour) = match fargate {
-            Some(_) => policies::fargate_size(template),
-            None => (template.requests(), 0.0),
+        let sized = fargate.map(|_| policies::fargate_size(template));
+        let (requests, fargate_usd_per_hour) = match sized {
+            Some(Some(size)) => size,
+            _ => (template.requests(), 0.0),
         };
         let non_zero_requests = match fargate {
             Some(_) => requests,
@@ -48,8 +49,12 @@ impl World<'_> {
             },
         );
         self.eks.deployments[deployment].replica_sets[revision].pods.push(id);
-        match fargate {
-            Some(_) => {
+        match (fargate, sized) {
+            (Some(_), Some(None)) => {
+                let pod = self.eks.pods.get_mut(&id).expect("just inserted");
+                pod.unschedulable = Some("Fargate: no Fargate size holds the pod's requests".into());
+            }
+            (Some(_), _) => {
                 let t = &self.spec.eks.timings;
                 let (lo, hi) = (t.fargate_start_min.as_millis(), t.fargate_start_max.as_millis());
                 let start = self.eks.rng_nodes.random_range(lo..=hi.max(lo)) + t.image_pull.as_millis();
@@ -60,7 +65,7 @@ impl World<'_> {
                     Event::Eks(EksEvent::PodStarted { pod: id, generation: 0 }),
                 );
             }
-            None => self.request_schedule(),
+            (None, _) => self.request_schedule(),
         }
         id
     }

@@ -1,6 +1,7 @@
 //! Fargate profiles: which profile a new pod matches, and what it is provisioned and billed as.
 
 use crate::model::k8s::{Labels, PodResources, PodTemplate};
+use crate::policy::k8s::nodes;
 use crate::spec::eks::FargateProfileSpec;
 
 /// The Fargate profile that selects a pod created in `namespace` with `labels`: the first by
@@ -38,9 +39,15 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
     go(pattern.as_bytes(), text.as_bytes())
 }
 
-/// The provisioned size of a Fargate pod (what it holds) and its price per hour.
-pub(in crate::engine::eks) fn fargate_size(template: &PodTemplate) -> (PodResources, f64) {
-    todo!("policy::k8s::nodes::fargate_size {:?}", template.requests())
+/// The provisioned size of a Fargate pod (what it holds) and its price per hour; `None` when no
+/// Fargate size is large enough (the pod stays Pending).
+pub(in crate::engine::eks) fn fargate_size(template: &PodTemplate) -> Option<(PodResources, f64)> {
+    let size = nodes::fargate_pod_size(nodes::fargate_requests(template))?;
+    let resources = PodResources {
+        cpu_milli: size.cpu_milli(),
+        memory_mib: size.memory_mib,
+    };
+    Some((resources, size.usd_per_hour()))
 }
 
 #[cfg(test)]
