@@ -103,6 +103,9 @@ mod tests {
         let every_half_second: Vec<u64> = (0..20).map(|i| i * 500).collect();
         check(&every_half_second, 10_000);
         check(&[0], 1000);
+        // k8s-semantics W42: the HPA's 4 new pods turn Pending together at 15 s -> the batch
+        // closes 1 s later.
+        check(&[15_000, 15_000, 15_000, 15_000], 16_000);
         check(&[3000], 4000);
         // A pod exactly 1 s after the last one still joins (its event came before the close).
         check(&[0, 1000, 2000], 3000);

@@ -30,6 +30,14 @@ pub(super) struct Simulator<'i> {
     base: Vec<(PodResources, u32)>,
     /// Sum of `base`.
     total_free: PodResources,
+    /// The two largest free CPU amounts in `base`, with their nodes (for "fits nowhere").
+    top_cpu: [(u64, usize); 2],
+    /// The two largest free memory amounts.
+    top_memory: [(u64, usize); 2],
+    /// The two largest free pod-slot counts.
+    top_slots: [(u64, usize); 2],
+    /// The lowest price of any offering of each pool.
+    cheapest: Vec<f64>,
     /// `base` during one simulation.
     scratch: Vec<(PodResources, u32)>,
     /// The pods of one simulation: (node, pod index on it, requests).
@@ -56,6 +64,21 @@ impl<'i> Simulator<'i> {
             })
             .collect();
         let total_free = base.iter().fold(PodResources::ZERO, |acc, (free, _)| acc.plus(*free));
+        let top_cpu = top_two(base.iter().map(|(free, _)| free.cpu_milli));
+        let top_memory = top_two(base.iter().map(|(free, _)| free.memory_mib));
+        let top_slots = top_two(base.iter().map(|(_, slots)| u64::from(*slots)));
+        let pricing = input.settings.pricing;
+        let cheapest = input
+            .pools
+            .iter()
+            .map(|pool| {
+                let prices = pool
+                    .offer
+                    .offerings()
+                    .map(|o| pricing.usd_per_hour(o.instance_type, o.capacity_type));
+                prices.fold(f64::INFINITY, f64::min)
+            })
+            .collect();
         let capacities = input
             .pools
             .iter()
@@ -80,6 +103,10 @@ impl<'i> Simulator<'i> {
             scratch: Vec::with_capacity(base.len()),
             base,
             total_free,
+            top_cpu,
+            top_memory,
+            top_slots,
+            cheapest,
             pods: Vec::new(),
             capacities,
             nodes_in_zone,
@@ -91,12 +118,47 @@ impl<'i> Simulator<'i> {
     pub(super) fn single_node(&mut self, node: usize, view: &impl DisruptionView) -> Option<DisruptionAction> {
         let n = &self.input.nodes[node];
         let moving = n.movable_pods.iter().fold(PodResources::ZERO, |acc, r| acc.plus(*r));
+        let cheaper = n.pool.is_some_and(|p| self.cheapest[p] < n.usd_per_hour);
         let elsewhere = self.total_free.saturating_minus(self.base[node].0);
         // Quick reject: the pods cannot all fit elsewhere and nothing in the pool is cheaper.
-        if !elsewhere.holds(moving) && !self.has_cheaper(node) {
+        if !cheaper && !elsewhere.holds(moving) {
             return None;
         }
+        // Fast path: no other node has room for even one of its pods, so all of them need the
+        // replacement (the common answer in a packed cluster, found without a scan).
+        let room = self.largest_room_except(node);
+        let none_fits = room.2 == 0
+            || n.movable_pods
+                .iter()
+                .all(|p| p.cpu_milli > room.0 || p.memory_mib > room.1);
+        if none_fits {
+            if !cheaper {
+                return None;
+            }
+            let leftover = Leftover {
+                pods: n.movable_pods.len() as u32,
+                requested: moving,
+            };
+            let replacement = self.replacement(&[node], leftover, view)?;
+            return Some(DisruptionAction::Replace {
+                nodes: vec![node],
+                replacement,
+                reason: DisruptionReason::Underutilized,
+            });
+        }
         self.command(&[node], view)
+    }
+
+    /// The largest free CPU, free memory and free pod slots on any node but `node` (each on its
+    /// own: a pod that exceeds one of them fits nowhere).
+    fn largest_room_except(&self, node: usize) -> (u64, u64, u32) {
+        let pick = |top: &[(u64, usize); 2]| if top[0].1 == node { top[1].0 } else { top[0].0 };
+        let slots = if self.top_slots[0].1 == node {
+            self.top_slots[1].0
+        } else {
+            self.top_slots[0].0
+        };
+        (pick(&self.top_cpu), pick(&self.top_memory), slots as u32)
     }
 
     /// Multi-node consolidation: the longest prefix of `candidates` (at most
@@ -135,17 +197,6 @@ impl<'i> Simulator<'i> {
             replacement,
             reason: DisruptionReason::Underutilized,
         })
-    }
-
-    /// Whether `node`'s pool has any offering cheaper than it.
-    fn has_cheaper(&self, node: usize) -> bool {
-        let n = &self.input.nodes[node];
-        let Some(p) = n.pool else { return false };
-        let offer = &self.input.pools[p].offer;
-        let pricing = self.input.settings.pricing;
-        offer
-            .offerings()
-            .any(|o| pricing.usd_per_hour(o.instance_type, o.capacity_type) < n.usd_per_hour)
     }
 
     /// Places the pods of `nodes` on the other nodes, largest first, each on the first node with
@@ -244,5 +295,39 @@ impl<'i> Simulator<'i> {
             usd_per_hour: b.usd_per_hour,
             capacity,
         })
+    }
+}
+
+/// The two largest values with their indices (ties: the lower index first); `(0, usize::MAX)`
+/// where there are fewer than two.
+fn top_two(values: impl Iterator<Item = u64>) -> [(u64, usize); 2] {
+    let mut top = [(0, usize::MAX); 2];
+    for (i, v) in values.enumerate() {
+        if top[0].1 == usize::MAX || v > top[0].0 {
+            top[1] = top[0];
+            top[0] = (v, i);
+        } else if top[1].1 == usize::MAX || v > top[1].0 {
+            top[1] = (v, i);
+        }
+    }
+    top
+}
+
+#[cfg(test)]
+mod tests {
+    use super::top_two;
+
+    #[track_caller]
+    fn check(values: &[u64], expected: [(u64, usize); 2]) {
+        assert_eq!(top_two(values.iter().copied()), expected, "{values:?}");
+    }
+
+    #[test]
+    fn the_two_largest_values_keep_their_indices() {
+        check(&[], [(0, usize::MAX), (0, usize::MAX)]);
+        check(&[5], [(5, 0), (0, usize::MAX)]);
+        check(&[3, 9, 4], [(9, 1), (4, 2)]);
+        check(&[7, 7, 1], [(7, 0), (7, 1)]);
+        check(&[0, 0], [(0, 0), (0, 1)]);
     }
 }

@@ -8,9 +8,9 @@
 //!
 //! ```
 //! use ecsim::model::catalog::{InstanceType, instance_type};
-//! use ecsim::model::k8s::{CapacityType, Labels, PodResources};
+//! use ecsim::model::k8s::{CapacityType, ConsolidationPolicy, Labels, PodResources};
 //! use ecsim::policy::k8s::karpenter::*;
-//! use ecsim::sim::SimTime;
+//! use ecsim::sim::{SimDuration, SimTime};
 //!
 //! // 1. Batching: every pod the scheduler cannot place calls `on_pod`; the engine schedules a
 //! //    check at the time it returns and provisions when `close_if_due` says so.
@@ -41,10 +41,32 @@
 //! assert_eq!(plan.claims[0].offering.instance_type.name, "m5.xlarge");
 //! assert_eq!(plan.claims[0].offering.zone, 1); // the emptier zone
 //!
-//! // 3. Disruption, every 10 s: `disrupt(&DisruptionInput { now, nodes, pools, settings }, &view)`
-//! //    returns the expired nodes to drain, at most one graceful action (delete nodes, or
-//! //    launch a replacement, wait for it to be Ready, then drain), and `recheck_at`.
+//! // 3. Disruption, every 10 s: every live node (its pool, price, room, movable pods, phase,
+//! //    blockers) and the pools' disruption settings; the answer is the expired nodes to drain,
+//! //    at most one graceful action, and when to look again if nothing changes.
+//! impl DisruptionView for View {
+//!     fn node_capacity(&self, pool: usize, it: &InstanceType) -> NodeCapacity {
+//!         ProvisioningView::node_capacity(self, pool, it)
+//!     }
+//! }
+//! let budgets = [NodeBudget::default_budget()];
+//! let pools = [PoolDisruption { offer: pool, consolidation_policy: ConsolidationPolicy::WhenEmptyOrUnderutilized,
+//!     consolidate_after: Some(SimDuration::ZERO), expire_after: Some(DEFAULT_EXPIRE_AFTER),
+//!     termination_grace_period: None, budgets: &budgets }];
+//! let empty = ClusterNode { pool: Some(0), offering: plan.claims[0].offering, usd_per_hour: 0.192,
+//!     allocatable: plan.claims[0].capacity.allocatable, max_pods: 29, requested: PodResources::ZERO,
+//!     pod_count: 0, movable_pods: &[], phase: NodePhase::Ready, launched_at: SimTime(0),
+//!     last_pod_change: SimTime(0), do_not_disrupt: false, pdb_blocked: false };
+//! let poll = disrupt(&DisruptionInput { now: SimTime(10_000), nodes: &[empty], pools: &pools,
+//!     settings: DisruptionSettings::default() }, &View);
+//! assert_eq!(poll.action, DisruptionAction::Delete { nodes: vec![0], reason: DisruptionReason::Empty });
 //! ```
+//!
+//! The engine acts on a `Delete` at once (taint, drain, terminate); on a `Replace` it launches
+//! the replacement, passes the replaced nodes as `NodePhase::Deleting` from then on (Karpenter
+//! taints them `karpenter.sh/disrupted:NoSchedule` at once) and drains them when the
+//! replacement is Ready. Expired nodes are drained the same way, forced at
+//! `force_terminate_at`. Events name the reason with `DisruptionReason::as_str`.
 //!
 //! Consolidation commands are re-validated after 15 s in Karpenter: the engine calls
 //! `disrupt` again after `consolidation_validation_delay` and acts only if the same action
