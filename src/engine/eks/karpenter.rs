@@ -56,29 +56,33 @@ impl World<'_> {
         Ok(())
     }
 
-    /// Karpenter's disruption controller: at most one action per poll.
+    /// Karpenter's disruption controller: expired nodes, then at most one consolidation.
     pub(super) fn on_karpenter_disruption(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.finish_karpenter_replacements(sink)?;
-        match policies::karpenter_disrupt(self) {
-            KarpenterAction::None => {}
-            KarpenterAction::Delete { nodes, reason } => {
-                for node in nodes {
-                    let NodeSource::Pool(pool) = self.eks.nodes[node].source else {
+        for action in policies::karpenter_disrupt(self) {
+            match action {
+                KarpenterAction::None => {}
+                KarpenterAction::Delete { nodes, reason } => {
+                    for node in nodes {
+                        let NodeSource::Pool(pool) = self.eks.nodes[node].source else {
+                            continue;
+                        };
+                        let from = self.pool_node_count(pool);
+                        self.log_disruption(pool, from, from.saturating_sub(1), &reason, node, sink)?;
+                        self.begin_node_removal(node, &format!("Karpenter disruption ({reason})"), sink)?;
+                    }
+                }
+                KarpenterAction::Replace { nodes, launch, reason } => {
+                    let NodeSource::Pool(pool) = launch.source else {
                         continue;
                     };
                     let from = self.pool_node_count(pool);
-                    self.log_disruption(pool, from, from - 1, &reason, node, sink)?;
-                    self.begin_node_removal(node, &format!("Karpenter disruption ({reason})"), sink)?;
+                    let new = self.launch_node(launch, false, sink)?;
+                    for node in &nodes {
+                        self.log_disruption(pool, from, from + 1, &reason, *node, sink)?;
+                    }
+                    self.eks.karpenter.replacing.push((nodes, new));
                 }
-            }
-            KarpenterAction::Replace { node, launch, reason } => {
-                let NodeSource::Pool(pool) = self.eks.nodes[node].source else {
-                    return Ok(());
-                };
-                let from = self.pool_node_count(pool);
-                let new = self.launch_node(launch, false, sink)?;
-                self.eks.karpenter.replacing.push((node, new));
-                self.log_disruption(pool, from, from + 1, &reason, node, sink)?;
             }
         }
         let next = self.now + self.spec.eks.karpenter.disruption_poll;
@@ -90,18 +94,20 @@ impl World<'_> {
 
     /// A replacement that is Ready lets Karpenter delete the node it replaces.
     fn finish_karpenter_replacements(&mut self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let ready: Vec<(usize, usize)> = self
+        let ready: Vec<(Vec<usize>, usize)> = self
             .eks
             .karpenter
             .replacing
             .iter()
-            .copied()
             .filter(|(_, new)| self.eks.nodes[*new].state == super::state::NodeState::Ready)
+            .cloned()
             .collect();
         self.eks.karpenter.replacing.retain(|r| !ready.contains(r));
         for (old, new) in ready {
             let reason = format!("replaced by {}", self.eks.nodes[new].name);
-            self.begin_node_removal(old, &reason, sink)?;
+            for node in old {
+                self.begin_node_removal(node, &reason, sink)?;
+            }
         }
         Ok(())
     }

@@ -4,7 +4,6 @@
 
 use super::state::PodPhase;
 use crate::engine::world::World;
-use crate::sim::SimTime;
 
 /// Per revision: (Ready pods, Running but not Ready pods).
 fn pods_by_revision(world: &World<'_>, deployment: usize) -> Vec<(u32, u32)> {
@@ -91,10 +90,5 @@ impl World<'_> {
             }
         }
         self.eks.last_scrape = self.now;
-    }
-
-    /// The time of the last metrics-server scrape.
-    pub(super) fn last_eks_scrape(&self) -> SimTime {
-        self.eks.last_scrape
     }
 }

@@ -125,11 +125,6 @@ pub(crate) struct Pod {
 }
 
 impl Pod {
-    /// Whether the pod counts for the Deployment (not terminating).
-    pub fn is_active(&self) -> bool {
-        self.phase != PodPhase::Terminating
-    }
-
     /// Whether the pod is Ready and serving.
     pub fn is_ready(&self) -> bool {
         self.phase == PodPhase::Running && self.ready_since.is_some()
@@ -213,6 +208,8 @@ pub(crate) struct EksState {
     pub groups: Vec<NodeGroupState>,
     /// Nodes launched per NodePool (for names).
     pub pool_launched: Vec<u32>,
+    /// Each NodePool's zones, as indices into `Spec::availability_zones`.
+    pub pool_zones: Vec<Vec<usize>>,
     /// Whether a scheduler pass is queued.
     pub schedule_queued: bool,
     /// Cost of pods that ran on Fargate and are gone, per profile, USD.
@@ -278,6 +275,15 @@ impl EksState {
                 })
                 .collect(),
             pool_launched: vec![0; eks.node_pools.len()],
+            pool_zones: eks
+                .node_pools
+                .iter()
+                .map(|p| {
+                    let zones = &spec.availability_zones;
+                    let named: Vec<usize> = p.zones.iter().filter_map(|z| zones.iter().position(|a| a == z)).collect();
+                    if named.is_empty() { (0..zones.len()).collect() } else { named }
+                })
+                .collect(),
             schedule_queued: false,
             fargate_cost_done: vec![0.0; eks.fargate_profiles.len()],
             rng_nodes: streams.stream("eks/nodes"),
@@ -294,14 +300,5 @@ impl EksState {
     /// Whether the run has an EKS cluster.
     pub fn is_active(&self) -> bool {
         !self.deployments.is_empty() || !self.groups.is_empty() || !self.pool_launched.is_empty()
-    }
-
-    /// The live (not terminated) nodes' indices.
-    pub fn live_nodes(&self) -> impl Iterator<Item = usize> + '_ {
-        self.nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.state != NodeState::Terminated)
-            .map(|(i, _)| i)
     }
 }

@@ -12,7 +12,7 @@ use crate::spec::eks::HpaControllerSettings;
 
 /// What the HPA controller remembers of one HPA between syncs, and a reused pod buffer.
 #[derive(Default)]
-pub(in crate::engine::eks) struct HpaRuntime {
+pub(crate) struct HpaRuntime {
     history: HpaHistory,
     pods: Vec<MetricPod>,
 }
