@@ -132,33 +132,20 @@ impl<'i> Simulator<'i> {
                 .iter()
                 .all(|p| p.cpu_milli > room.0 || p.memory_mib > room.1);
         if none_fits {
-            if !cheaper {
-                return None;
-            }
-            let leftover = Leftover {
+            let all = Leftover {
                 pods: n.movable_pods.len() as u32,
                 requested: moving,
             };
-            let replacement = self.replacement(&[node], leftover, view)?;
-            return Some(DisruptionAction::Replace {
-                nodes: vec![node],
-                replacement,
-                reason: DisruptionReason::Underutilized,
-            });
+            return if cheaper { self.decide(&[node], all, view) } else { None };
         }
         self.command(&[node], view)
     }
 
     /// The largest free CPU, free memory and free pod slots on any node but `node` (each on its
     /// own: a pod that exceeds one of them fits nowhere).
-    fn largest_room_except(&self, node: usize) -> (u64, u64, u32) {
+    fn largest_room_except(&self, node: usize) -> (u64, u64, u64) {
         let pick = |top: &[(u64, usize); 2]| if top[0].1 == node { top[1].0 } else { top[0].0 };
-        let slots = if self.top_slots[0].1 == node {
-            self.top_slots[1].0
-        } else {
-            self.top_slots[0].0
-        };
-        (pick(&self.top_cpu), pick(&self.top_memory), slots as u32)
+        (pick(&self.top_cpu), pick(&self.top_memory), pick(&self.top_slots))
     }
 
     /// Multi-node consolidation: the longest prefix of `candidates` (at most
@@ -185,17 +172,23 @@ impl<'i> Simulator<'i> {
     /// Delete `nodes` if their pods fit elsewhere, else replace them with one cheaper node.
     fn command(&mut self, nodes: &[usize], view: &impl DisruptionView) -> Option<DisruptionAction> {
         let leftover = self.leftover(nodes, view);
+        self.decide(nodes, leftover, view)
+    }
+
+    /// The action for `nodes` given the pods the other nodes cannot take.
+    fn decide(&self, nodes: &[usize], leftover: Leftover, view: &impl DisruptionView) -> Option<DisruptionAction> {
+        let reason = DisruptionReason::Underutilized;
         if leftover.pods == 0 {
             return Some(DisruptionAction::Delete {
                 nodes: nodes.to_vec(),
-                reason: DisruptionReason::Underutilized,
+                reason,
             });
         }
         let replacement = self.replacement(nodes, leftover, view)?;
         Some(DisruptionAction::Replace {
             nodes: nodes.to_vec(),
             replacement,
-            reason: DisruptionReason::Underutilized,
+            reason,
         })
     }
 

@@ -11,11 +11,13 @@ use CapacityType::{OnDemand, Spot};
 /// Every existing node takes any pod; capacity by Karpenter's estimate; Spot may be out.
 struct View {
     spot_available: bool,
+    /// Pods with an odd index may not use existing nodes (the scheduler's filters say no).
+    odd_pods_shut_out: bool,
 }
 
 impl ProvisioningView for View {
-    fn fits_existing(&self, _pod: usize, _node: usize) -> bool {
-        true
+    fn fits_existing(&self, pod: usize, _node: usize) -> bool {
+        !(self.odd_pods_shut_out && pod % 2 == 1)
     }
     fn node_capacity(&self, _pool: usize, instance_type: &InstanceType) -> NodeCapacity {
         karpenter_capacity(instance_type)
@@ -69,6 +71,19 @@ fn run(
     pools: &[PoolOffer<'_>],
     spot_available: bool,
 ) -> Provisioning {
+    let view = View {
+        spot_available,
+        odd_pods_shut_out: false,
+    };
+    run_with(pods, existing, pools, view)
+}
+
+fn run_with(
+    pods: &[ProvisionablePod<'_>],
+    existing: &[ExistingNode],
+    pools: &[PoolOffer<'_>],
+    view: View,
+) -> Provisioning {
     let zones = zone_names();
     let input = ProvisioningInput {
         pods,
@@ -78,7 +93,7 @@ fn run(
         nodes_in_zone: &[0, 0, 0],
         pricing: Pricing::default(),
     };
-    provision(&input, &View { spot_available })
+    provision(&input, &view)
 }
 
 /// The claims as (pool, type, zone, capacity type, pods).
@@ -176,6 +191,31 @@ fn existing_nodes_with_room_come_first_and_larger_pods_are_placed_first() {
     assert_eq!(claims(&p), vec![(0, "m5.xlarge", 0, OnDemand, vec![1, 2])]);
     assert_eq!(p.claims[0].instance_type_options, 1);
     assert!(p.unschedulable.is_empty());
+    // The scheduler's filters (the view) keep pod 1 off the node although it has room.
+    let roomy = [ExistingNode {
+        free: res(8000, 8192),
+        free_pods: 10,
+    }];
+    let small = [pod(100, 64, &none), pod(100, 64, &none), pod(100, 64, &none)];
+    let view = View {
+        spot_available: true,
+        odd_pods_shut_out: true,
+    };
+    let p = run_with(&small, &roomy, &[pool("default", &none, &types, &[OnDemand])], view);
+    assert_eq!(p.on_existing, vec![(0, 0), (2, 0)]);
+    assert_eq!(claims(&p), vec![(0, "m5.large", 0, OnDemand, vec![1])]);
+    // A node out of pod slots takes nothing.
+    let no_slots = [ExistingNode {
+        free: res(8000, 8192),
+        free_pods: 0,
+    }];
+    let p = run(
+        &small[..1],
+        &no_slots,
+        &[pool("default", &none, &types, &[OnDemand])],
+        true,
+    );
+    assert!(p.on_existing.is_empty());
 }
 
 #[test]
