@@ -229,7 +229,7 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
             .zip(&world.faults.spot_interruptions_per_provider)
             .map(|(p, n)| (p.name.clone(), *n))
             .collect(),
-        tasks_started: world.tasks.started,
+        tasks_started: world.tasks.started + world.eks.pods_created,
         placement_failures: world.accounting.placement_failures,
         service_latency: world
             .spec

@@ -78,7 +78,9 @@ impl World<'_> {
             .eks
             .nodes
             .iter()
-            .filter(|n| n.source == NodeSource::Group(group) && matches!(n.state, NodeState::Launching | NodeState::Ready))
+            .filter(|n| {
+                n.source == NodeSource::Group(group) && matches!(n.state, NodeState::Launching | NodeState::Ready)
+            })
             .count() as u32;
         for _ in live..self.eks.groups[group].desired {
             let launch = self.node_group_launch(group);
@@ -108,7 +110,9 @@ impl World<'_> {
                 self.eks
                     .nodes
                     .iter()
-                    .filter(|n| n.source == NodeSource::Group(group) && n.zone == *z && n.state != NodeState::Terminated)
+                    .filter(|n| {
+                        n.source == NodeSource::Group(group) && n.zone == *z && n.state != NodeState::Terminated
+                    })
                     .count()
             })
             .unwrap_or(0);

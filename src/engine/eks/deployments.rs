@@ -143,7 +143,9 @@ impl World<'_> {
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let d = &self.eks.deployments[deployment];
-        let deadline = SimDuration::from_secs(u64::from(self.spec.eks.deployments[deployment].progress_deadline_seconds));
+        let deadline = SimDuration::from_secs(u64::from(
+            self.spec.eks.deployments[deployment].progress_deadline_seconds,
+        ));
         if !d.rolling_out || d.deadline_exceeded || self.now < d.last_progress + deadline + SimDuration::from_secs(1) {
             return Ok(());
         }

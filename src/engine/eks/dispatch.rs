@@ -64,11 +64,13 @@ impl World<'_> {
             self.queue.push(SimTime::ZERO, Event::Eks(EksEvent::HpaSync { hpa }));
         }
         if self.spec.eks.cluster_autoscaler.is_some() {
-            self.queue.push(SimTime::ZERO, Event::Eks(EksEvent::ClusterAutoscalerScan));
+            self.queue
+                .push(SimTime::ZERO, Event::Eks(EksEvent::ClusterAutoscalerScan));
         }
         if !self.spec.eks.node_pools.is_empty() {
             let poll = self.spec.eks.karpenter.disruption_poll;
-            self.queue.push(SimTime::ZERO + poll, Event::Eks(EksEvent::KarpenterDisruption));
+            self.queue
+                .push(SimTime::ZERO + poll, Event::Eks(EksEvent::KarpenterDisruption));
         }
         Ok(())
     }

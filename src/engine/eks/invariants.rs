@@ -21,10 +21,19 @@ impl World<'_> {
                     .pods
                     .get(id)
                     .unwrap_or_else(|| panic!("node {} lists missing pod {id}", node.name));
-                assert_eq!(pod.node, Some(index), "pod {id} is listed on node {} but bound elsewhere", node.name);
+                assert_eq!(
+                    pod.node,
+                    Some(index),
+                    "pod {id} is listed on node {} but bound elsewhere",
+                    node.name
+                );
                 requested = requested.plus(pod.requests);
             }
-            assert_eq!(requested, node.requested, "node {}: requested resources drifted", node.name);
+            assert_eq!(
+                requested, node.requested,
+                "node {}: requested resources drifted",
+                node.name
+            );
             assert!(
                 node.allocatable.holds(node.requested),
                 "node {}: requests {:?} exceed allocatable {:?}",
@@ -45,18 +54,33 @@ impl World<'_> {
             for (revision, rs) in deployment.replica_sets.iter().enumerate() {
                 for id in &rs.pods {
                     let pod = &self.eks.pods[id];
-                    assert!(pod.deployment == d && pod.revision == revision, "pod {id} listed under the wrong ReplicaSet");
-                    assert!(pod.phase != PodPhase::Terminating, "ReplicaSet lists terminating pod {id}");
+                    assert!(
+                        pod.deployment == d && pod.revision == revision,
+                        "pod {id} listed under the wrong ReplicaSet"
+                    );
+                    assert!(
+                        pod.phase != PodPhase::Terminating,
+                        "ReplicaSet lists terminating pod {id}"
+                    );
                 }
                 listed += rs.pods.len();
             }
         }
-        let active = self.eks.pods.values().filter(|p| p.phase != PodPhase::Terminating).count();
+        let active = self
+            .eks
+            .pods
+            .values()
+            .filter(|p| p.phase != PodPhase::Terminating)
+            .count();
         assert_eq!(listed, active, "every active pod is listed by exactly one ReplicaSet");
         for (id, pod) in &self.eks.pods {
             if let Some(node) = pod.node {
                 let n = &self.eks.nodes[node];
-                assert!(n.pods.contains(id), "pod {id} bound to {} which does not list it", n.name);
+                assert!(
+                    n.pods.contains(id),
+                    "pod {id} bound to {} which does not list it",
+                    n.name
+                );
             }
             assert!(
                 !(pod.node.is_some() && pod.fargate.is_some()),

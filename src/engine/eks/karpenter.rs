@@ -139,7 +139,10 @@ impl World<'_> {
             .iter()
             .filter(|n| {
                 n.source == NodeSource::Pool(pool)
-                    && matches!(n.state, super::state::NodeState::Launching | super::state::NodeState::Ready)
+                    && matches!(
+                        n.state,
+                        super::state::NodeState::Launching | super::state::NodeState::Ready
+                    )
             })
             .count() as u32
     }

@@ -57,7 +57,11 @@ impl World<'_> {
         for (revision, (r, starting)) in counts.iter().enumerate() {
             let model = &spec.revisions[revision].serving;
             let capacity = model.requests_per_second_at_full_cpu.max(0.0);
-            let share = if capacity > 0.0 { (per_pod / capacity).min(1.0) } else { 1.0 };
+            let share = if capacity > 0.0 {
+                (per_pod / capacity).min(1.0)
+            } else {
+                1.0
+            };
             let share = if *r == 0 { 0.0 } else { share };
             served += f64::from(*r) * per_pod.min(capacity);
             let (cpu, memory) = (model.cpu_percent(share), model.memory_percent(share));

@@ -69,7 +69,12 @@ impl World<'_> {
                 (name, labels, pool.taints.clone(), capacity)
             }
         };
-        well_known_labels(&mut labels, &name, launch.instance_type, &self.spec.availability_zones[launch.zone]);
+        well_known_labels(
+            &mut labels,
+            &name,
+            launch.instance_type,
+            &self.spec.availability_zones[launch.zone],
+        );
         let discount = self.spec.behavior.cost.ec2_spot_discount_percent;
         let usd_per_hour = policies::node_price(launch.instance_type, launch.capacity_type, discount);
         let index = self.eks.nodes.len();
@@ -98,11 +103,13 @@ impl World<'_> {
             return Ok(index);
         }
         let t = &self.spec.eks.timings;
-        let boot = self
-            .eks
-            .rng_nodes
-            .random_range(t.node_ready_min.as_millis()..=t.node_ready_max.as_millis().max(t.node_ready_min.as_millis()));
-        self.schedule_in(SimDuration::from_millis(boot), Event::Eks(EksEvent::NodeReady { node: index }));
+        let boot = self.eks.rng_nodes.random_range(
+            t.node_ready_min.as_millis()..=t.node_ready_max.as_millis().max(t.node_ready_min.as_millis()),
+        );
+        self.schedule_in(
+            SimDuration::from_millis(boot),
+            Event::Eks(EksEvent::NodeReady { node: index }),
+        );
         let node = &self.eks.nodes[index];
         let message = format!(
             "Launched {} node {} ({}) in {}.",
@@ -192,7 +199,10 @@ impl World<'_> {
 fn well_known_labels(labels: &mut Labels, name: &str, it: &InstanceType, zone: &str) {
     labels.insert("kubernetes.io/hostname".into(), name.into());
     labels.insert("kubernetes.io/os".into(), "linux".into());
-    labels.insert("kubernetes.io/arch".into(), it.architecture.as_str().replace("x86_64", "amd64"));
+    labels.insert(
+        "kubernetes.io/arch".into(),
+        it.architecture.as_str().replace("x86_64", "amd64"),
+    );
     labels.insert("node.kubernetes.io/instance-type".into(), it.name.into());
     labels.insert("topology.kubernetes.io/zone".into(), zone.into());
 }

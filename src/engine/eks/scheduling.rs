@@ -30,7 +30,9 @@ impl World<'_> {
             .iter()
             .filter(|(_, p)| p.phase == PodPhase::Pending && p.fargate.is_none())
             .map(|(id, p)| {
-                let priority = self.spec.eks.deployments[p.deployment].revisions[p.revision].template.priority;
+                let priority = self.spec.eks.deployments[p.deployment].revisions[p.revision]
+                    .template
+                    .priority;
                 (-priority, p.created.0, *id)
             })
             .collect();

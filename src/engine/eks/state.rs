@@ -280,8 +280,16 @@ impl EksState {
                 .iter()
                 .map(|p| {
                     let zones = &spec.availability_zones;
-                    let named: Vec<usize> = p.zones.iter().filter_map(|z| zones.iter().position(|a| a == z)).collect();
-                    if named.is_empty() { (0..zones.len()).collect() } else { named }
+                    let named: Vec<usize> = p
+                        .zones
+                        .iter()
+                        .filter_map(|z| zones.iter().position(|a| a == z))
+                        .collect();
+                    if named.is_empty() {
+                        (0..zones.len()).collect()
+                    } else {
+                        named
+                    }
                 })
                 .collect(),
             schedule_queued: false,

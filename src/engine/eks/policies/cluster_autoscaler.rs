@@ -47,7 +47,11 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_up(world: &mut World<'_>)
         .filter(|p| p.phase == PodPhase::Pending && p.fargate.is_none() && p.unschedulable.is_some())
         .map(|p| {
             let template = &eks.deployments[p.deployment].revisions[p.revision].template;
-            let owner = eks.deployments[..p.deployment].iter().map(|d| d.revisions.len()).sum::<usize>() + p.revision;
+            let owner = eks.deployments[..p.deployment]
+                .iter()
+                .map(|d| d.revisions.len())
+                .sum::<usize>()
+                + p.revision;
             (template, p.requests, owner)
         })
         .collect();
@@ -70,7 +74,9 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_up(world: &mut World<'_>)
                 .eks
                 .nodes
                 .iter()
-                .filter(|n| n.source == NodeSource::Group(g) && matches!(n.state, NodeState::Launching | NodeState::Ready))
+                .filter(|n| {
+                    n.source == NodeSource::Group(g) && matches!(n.state, NodeState::Launching | NodeState::Ready)
+                })
                 .count() as u32;
             let not_launched = world.eks.groups[g].desired.saturating_sub(live);
             NodeGroup {
@@ -150,23 +156,25 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
         .nodes
         .iter()
         .enumerate()
-        .filter(|(_, n)| matches!(n.source, NodeSource::Group(_)) && matches!(n.state, NodeState::Ready | NodeState::Deleting))
+        .filter(|(_, n)| {
+            matches!(n.source, NodeSource::Group(_)) && matches!(n.state, NodeState::Ready | NodeState::Deleting)
+        })
         .map(|(i, _)| i)
         .collect();
     let usage: Vec<NodeUsage> = candidates
         .iter()
         .map(|&i| {
             let n = &world.eks.nodes[i];
-            let NodeSource::Group(group) = n.source else { unreachable!("filtered to node groups") };
+            let NodeSource::Group(group) = n.source else {
+                unreachable!("filtered to node groups")
+            };
             let active: Vec<&crate::engine::eks::state::Pod> = n
                 .pods
                 .iter()
                 .map(|id| &world.eks.pods[id])
                 .filter(|p| p.phase != PodPhase::Terminating)
                 .collect();
-            let blocked = active
-                .iter()
-                .any(|p| p.is_ready() && allowed[p.deployment] == Some(0));
+            let blocked = active.iter().any(|p| p.is_ready() && allowed[p.deployment] == Some(0));
             NodeUsage {
                 group,
                 allocatable: n.allocatable,

@@ -5,8 +5,7 @@ use crate::engine::eks::state::{Pod, PodPhase};
 use crate::engine::world::World;
 use crate::model::k8s::{ContainerSpec, HpaMetric, MetricSource, PodTemplate};
 use crate::policy::k8s::hpa::{
-    self, ControllerSettings, HpaHistory, HpaRules, MetricPod, MetricSample, ProposalInput, ReadyCondition,
-    Tolerances,
+    self, ControllerSettings, HpaHistory, HpaRules, MetricPod, MetricSample, ProposalInput, ReadyCondition, Tolerances,
 };
 use crate::spec::eks::HpaControllerSettings;
 
@@ -64,7 +63,14 @@ pub(in crate::engine::eks) fn hpa_reconcile(
         metrics: &spec.metrics,
         behavior: spec.behavior.as_ref(),
     };
-    let tick = hpa::reconcile(&rules, &settings, d.replicas, &proposals, &mut runtime.history, world.now);
+    let tick = hpa::reconcile(
+        &rules,
+        &settings,
+        d.replicas,
+        &proposals,
+        &mut runtime.history,
+        world.now,
+    );
     let reason = tick.rescale_reason.clone().filter(|_| tick.rescaled)?;
     Some((tick.desired_replicas, reason))
 }
@@ -81,8 +87,14 @@ fn metric_pod(world: &World<'_>, pod: &Pod, metric: &HpaMetric) -> MetricPod {
         PodPhase::Pending | PodPhase::Starting => hpa::PodPhase::Pending,
     };
     let ready = pod.started.map(|started| match pod.ready_since {
-        Some(since) => ReadyCondition { ready: true, last_transition: since },
-        None => ReadyCondition { ready: false, last_transition: started },
+        Some(since) => ReadyCondition {
+            ready: true,
+            last_transition: since,
+        },
+        None => ReadyCondition {
+            ready: false,
+            last_transition: started,
+        },
     });
     let resource = match &metric.source {
         MetricSource::Resource { name } => Some((name.as_str(), None)),

@@ -53,8 +53,15 @@ pub(in crate::engine::eks) struct NodeClaim {
 /// What the disruption controller does this poll.
 pub(in crate::engine::eks) enum KarpenterAction {
     None,
-    Delete { nodes: Vec<usize>, reason: String },
-    Replace { nodes: Vec<usize>, launch: NodeLaunch, reason: String },
+    Delete {
+        nodes: Vec<usize>,
+        reason: String,
+    },
+    Replace {
+        nodes: Vec<usize>,
+        launch: NodeLaunch,
+        reason: String,
+    },
 }
 
 /// The engine's answers to what Karpenter's functions ask of it.
@@ -334,11 +341,24 @@ fn decide(world: &World<'_>) -> (Vec<usize>, DisruptionAction) {
         blocked.push(pdb_blocked);
     }
     offsets.push(templates.len());
-    let replaced: Vec<usize> = world.eks.karpenter.replacing.iter().flat_map(|(old, _)| old.iter().copied()).collect();
+    let replaced: Vec<usize> = world
+        .eks
+        .karpenter
+        .replacing
+        .iter()
+        .flat_map(|(old, _)| old.iter().copied())
+        .collect();
     let cluster: Vec<ClusterNode> = live
         .iter()
         .enumerate()
-        .map(|(k, &i)| cluster_node(&world.eks.nodes[i], &movable[offsets[k]..offsets[k + 1]], blocked[k], replaced.contains(&i)))
+        .map(|(k, &i)| {
+            cluster_node(
+                &world.eks.nodes[i],
+                &movable[offsets[k]..offsets[k + 1]],
+                blocked[k],
+                replaced.contains(&i),
+            )
+        })
         .collect();
     let offers = pool_offers(world);
     let budgets: Vec<Vec<NodeBudget>> = eks
@@ -349,7 +369,11 @@ fn decide(world: &World<'_>) -> (Vec<usize>, DisruptionAction) {
                 .iter()
                 .map(|b| NodeBudget {
                     nodes: b.nodes,
-                    reasons: b.reasons.iter().filter_map(|r| DisruptionReason::from_budget_reason(r)).collect(),
+                    reasons: b
+                        .reasons
+                        .iter()
+                        .filter_map(|r| DisruptionReason::from_budget_reason(r))
+                        .collect(),
                     active: true,
                 })
                 .collect()

@@ -41,7 +41,11 @@ pub(in crate::engine::eks) fn node_capacity(
 }
 
 /// Price of a node, USD per hour: the catalog's on-demand price, less the Spot discount.
-pub(in crate::engine::eks) fn node_price(it: &InstanceType, capacity_type: CapacityType, spot_discount_percent: f64) -> f64 {
+pub(in crate::engine::eks) fn node_price(
+    it: &InstanceType,
+    capacity_type: CapacityType,
+    spot_discount_percent: f64,
+) -> f64 {
     match capacity_type {
         CapacityType::OnDemand => it.on_demand_usd_per_hour,
         CapacityType::Spot => it.on_demand_usd_per_hour * (1.0 - spot_discount_percent / 100.0),

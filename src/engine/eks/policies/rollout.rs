@@ -12,7 +12,10 @@ use crate::spec::eks::PodRevision;
 
 /// The Deployment's ReplicaSets as the controller reads them (revision order), each with the
 /// index of its revision.
-pub(in crate::engine::eks) fn replica_set_records(world: &World<'_>, deployment: usize) -> Vec<(usize, ReplicaSetRecord)> {
+pub(in crate::engine::eks) fn replica_set_records(
+    world: &World<'_>,
+    deployment: usize,
+) -> Vec<(usize, ReplicaSetRecord)> {
     let d = &world.eks.deployments[deployment];
     let min_ready = world.spec.eks.deployments[deployment].min_ready_seconds;
     d.replica_sets
