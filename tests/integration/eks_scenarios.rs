@@ -273,7 +273,9 @@ fn pasted_kubectl_and_aws_outputs_load() {
 
 /// The first error of `text` loaded, as `path: message`.
 fn first_error(text: &str) -> String {
-    let e = load_text("bad.yaml", text).err().expect("the scenario fails");
+    let Err(e) = load_text("bad.yaml", text) else {
+        panic!("the scenario loads, but it should fail");
+    };
     let field = e
         .rendered
         .lines()
