@@ -336,3 +336,19 @@ fn a_name_that_is_both_a_service_and_a_deployment_is_an_error() {
         "load.web: `web` names both an ECS service and an EKS Deployment"
     );
 }
+
+#[test]
+fn a_deployment_with_an_error_is_the_only_error_about_it() {
+    // The misspelt `replica` is the one mistake: `load.web`, the HPA and the event name a
+    // Deployment that failed to read, and are not reported as well.
+    let text = SHOP.replace("        replicas: 4\n", "        replica: 4\n");
+    let Err(e) = load_text("bad.yaml", &text) else {
+        panic!("fails")
+    };
+    assert!(
+        e.rendered.starts_with("error: unknown field `replica`"),
+        "{}",
+        e.rendered
+    );
+    assert!(e.rendered.contains("1 error found"), "{}", e.rendered);
+}

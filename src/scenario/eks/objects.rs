@@ -4,8 +4,8 @@
 use super::deployment::read_deployment;
 use super::hpa::read_hpa;
 use super::pdb::read_pdb;
-use crate::scenario::diag::{Diagnostics, closest};
-use crate::scenario::reader::{Obj, as_list, object};
+use crate::scenario::diag::{Declared, Diagnostics, closest};
+use crate::scenario::reader::{Obj, as_list, declared_name, object};
 use crate::scenario::yaml::{Node, Value};
 use crate::spec::eks::{DeploymentSpec, HpaSpec, PdbSpec};
 
@@ -104,7 +104,9 @@ pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
         match (api, kind) {
             (Some("apps/v1"), Some("Deployment")) => {
                 let Some(dep) = read_deployment(n, path, d) else {
-                    failed.extend(n.get("metadata").and_then(|m| scalar(m, "name")).map(str::to_string));
+                    let name = n.get("metadata").and_then(|m| declared_name(m, "name"));
+                    d.unread.add(Declared::Deployment, name.as_deref());
+                    failed.extend(name);
                     continue;
                 };
                 if out.deployments.iter().any(|o| o.name == dep.name) {
