@@ -97,6 +97,8 @@ pub enum Declared {
     ClusterCapacityProvider,
     /// An `ec2AutoScaling.scalingPolicies` entry, by `PolicyName`.
     GroupScalingPolicy,
+    /// An `eks.objects` Deployment, by `metadata.name`.
+    Deployment,
 }
 
 impl Declared {
@@ -114,6 +116,7 @@ impl Declared {
             Declared::Cluster => "ecs.cluster",
             Declared::ClusterCapacityProvider => "ecs.cluster.capacityProviders",
             Declared::GroupScalingPolicy => "ec2AutoScaling.scalingPolicies",
+            Declared::Deployment => "eks.objects",
         }
     }
 }

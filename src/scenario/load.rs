@@ -80,7 +80,8 @@ pub fn read_load(
             continue;
         }
         let Some(&index) = by_name.get(&key.name) else {
-            if rule_names.contains(&key.name) || d.unread.covers(Declared::Service, &key.name) {
+            let unread = |kind| d.unread.covers(kind, &key.name);
+            if rule_names.contains(&key.name) || unread(Declared::Service) || unread(Declared::Deployment) {
                 // The service itself has an error, reported where it is defined.
                 continue;
             }

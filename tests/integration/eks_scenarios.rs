@@ -270,3 +270,85 @@ fn pasted_kubectl_and_aws_outputs_load() {
             .any(|p| p.starts_with("eks.objects.items[0].metadata.managedFields["))
     );
 }
+
+/// The first error of `text` loaded, as `path: message`.
+fn first_error(text: &str) -> String {
+    let Err(e) = load_text("bad.yaml", text) else {
+        panic!("the scenario loads, but it should fail");
+    };
+    let field = e
+        .rendered
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= field: "))
+        .unwrap_or("");
+    let message = e.rendered.lines().next().unwrap_or("").trim_start_matches("error: ");
+    format!("{field}: {message}")
+}
+
+/// `SHOP` with `events` and `load` replaced.
+fn shop_with(events: &str, load: &str) -> String {
+    let head = SHOP.split("load:\n").next().expect("load");
+    format!("{head}load:\n{load}events:\n{events}")
+}
+
+#[test]
+fn bad_update_deployment_events_and_loads_are_errors() {
+    let load = "  web:\n    requestsPerSecond: [{constant: 1}]\n";
+    let cases = [
+        (
+            "  - at: 1m\n    updateDeployment: {name: wbe, replicas: 2}\n",
+            "events[0].updateDeployment.name: no Deployment named `wbe`",
+        ),
+        (
+            "  - at: 1m\n    updateDeployment: {name: web, neverReady: true}\n",
+            "events[0].updateDeployment.neverReady: neverReady describes a new revision, but the event does not change the pod template",
+        ),
+        (
+            "  - at: 1m\n    updateDeployment: {name: web}\n",
+            "events[0].updateDeployment: updateDeployment changes nothing",
+        ),
+        (
+            "  - at: 1m\n    updateDeployment: {name: web, template: {metadata: {labels: {app: api}}, spec: {containers: [{name: a}]}}}\n",
+            "events[0].updateDeployment.template.metadata.labels: `selector` does not match template `labels`",
+        ),
+    ];
+    for (events, expected) in cases {
+        assert_eq!(first_error(&shop_with(events, load)), expected, "{events}");
+    }
+    let load = "  web:\n    requestsPerSecond: [{constant: 1}]\n    model: requests\n";
+    assert_eq!(
+        first_error(&shop_with(
+            "  - at: 1m\n    updateDeployment: {name: web, replicas: 2}\n",
+            load
+        )),
+        "load.web.model: unknown field `model`"
+    );
+}
+
+#[test]
+fn a_name_that_is_both_a_service_and_a_deployment_is_an_error() {
+    let text = SHOP.replace(
+        "eks:\n",
+        "ecs:\n  capacityProviders: []\n  taskDefinitions:\n    - family: web\n      requiresCompatibilities: [FARGATE]\n      cpu: \"256\"\n      memory: \"512\"\n      networkMode: awsvpc\n      containerDefinitions: [{name: app, image: web, essential: true}]\n  services:\n    - {serviceName: web, taskDefinition: web, desiredCount: 1, launchType: FARGATE}\neks:\n",
+    );
+    assert_eq!(
+        first_error(&text),
+        "load.web: `web` names both an ECS service and an EKS Deployment"
+    );
+}
+
+#[test]
+fn a_deployment_with_an_error_is_the_only_error_about_it() {
+    // The misspelt `replica` is the one mistake: `load.web`, the HPA and the event name a
+    // Deployment that failed to read, and are not reported as well.
+    let text = SHOP.replace("        replicas: 4\n", "        replica: 4\n");
+    let Err(e) = load_text("bad.yaml", &text) else {
+        panic!("fails")
+    };
+    assert!(
+        e.rendered.starts_with("error: unknown field `replica`"),
+        "{}",
+        e.rendered
+    );
+    assert!(e.rendered.contains("1 error found"), "{}", e.rendered);
+}

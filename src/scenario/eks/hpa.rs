@@ -118,7 +118,7 @@ fn read_target_ref(s: &mut Obj<'_>, d: &mut Diagnostics) -> Option<(String, crat
     let name_loc = r.key_loc("name");
     let name_path = r.child("name");
     let name = r.required_string("name", "the Deployment's name", d);
-    r.ignore(&["apiVersion"]);
+    r.string("apiVersion", d);
     r.finish(d);
     kind?;
     Some((name?, name_loc, name_path))
@@ -193,7 +193,7 @@ fn read_metric(node: &Node, path: &str, d: &mut Diagnostics) -> Option<HpaMetric
                         .and_then(|n| object(n, &obj_path, d))?;
                     let k = obj.required_string("kind", "the object's kind", d);
                     let n = obj.required_string("name", "the object's name", d);
-                    obj.ignore(&["apiVersion"]);
+                    obj.string("apiVersion", d);
                     obj.finish(d);
                     MetricSource::Object {
                         metric: name,

@@ -4,8 +4,8 @@
 use super::deployment::read_deployment;
 use super::hpa::read_hpa;
 use super::pdb::read_pdb;
-use crate::scenario::diag::{Diagnostics, closest};
-use crate::scenario::reader::{Obj, as_list, object};
+use crate::scenario::diag::{Declared, Diagnostics, closest};
+use crate::scenario::reader::{Obj, as_list, declared_name, object};
 use crate::scenario::yaml::{Node, Value};
 use crate::spec::eks::{DeploymentSpec, HpaSpec, PdbSpec};
 
@@ -104,7 +104,9 @@ pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
         match (api, kind) {
             (Some("apps/v1"), Some("Deployment")) => {
                 let Some(dep) = read_deployment(n, path, d) else {
-                    failed.extend(n.get("metadata").and_then(|m| scalar(m, "name")).map(str::to_string));
+                    let name = n.get("metadata").and_then(|m| declared_name(m, "name"));
+                    d.unread.add(Declared::Deployment, name.as_deref());
+                    failed.extend(name);
                     continue;
                 };
                 if out.deployments.iter().any(|o| o.name == dep.name) {
@@ -202,4 +204,47 @@ pub fn find_deployment(
         help,
     );
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::yaml::parse;
+
+    const DEPLOYMENT: &str = "{apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {selector: {matchLabels: {app: web}}, template: {metadata: {labels: {app: web}}, spec: {containers: [{name: a}]}}}}";
+
+    fn read(yaml: &str) -> (Objects, Diagnostics) {
+        let tree = parse(yaml, 0).expect("yaml");
+        let mut d = Diagnostics::default();
+        (read_objects(&tree, &mut d), d)
+    }
+
+    #[test]
+    fn other_kinds_are_ignored_whole_and_other_versions_are_errors() {
+        let (o, d) = read(&format!(
+            "- {DEPLOYMENT}\n- {{apiVersion: v1, kind: ConfigMap, data: {{a: b}}}}\n\
+             - {{apiVersion: autoscaling/v2beta2, kind: HorizontalPodAutoscaler, metadata: {{name: h}}}}\n"
+        ));
+        assert_eq!(o.deployments.len(), 1);
+        assert_eq!(
+            d.ignored.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+            vec!["eks.objects[1]"]
+        );
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(d.errors[0].path, "eks.objects[2].apiVersion");
+        assert_eq!(
+            d.errors[0].message,
+            "`autoscaling/v2beta2` `HorizontalPodAutoscaler` is not read here"
+        );
+    }
+
+    #[test]
+    fn a_list_and_a_duplicate_name() {
+        let (o, d) = read(&format!(
+            "{{apiVersion: v1, kind: List, items: [{DEPLOYMENT}, {DEPLOYMENT}]}}"
+        ));
+        assert_eq!(o.deployments.len(), 1);
+        assert_eq!(d.errors[0].path, "eks.objects.items[1].metadata.name");
+        assert_eq!(d.errors[0].message, "Deployment `web` is defined twice");
+    }
 }

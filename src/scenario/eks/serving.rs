@@ -71,7 +71,21 @@ pub fn split_behavior(node: Option<&Node>, names: &[String]) -> (Option<Node>, D
 
 /// Applies `behavior.deployments.<name>` to the first revision of each Deployment named.
 pub fn apply_behaviors(entries: &DeploymentBehaviors, eks: &mut EksSpec, d: &mut Diagnostics) {
-    // Keyed by the user's names: the schema describes `behavior.deployments` by its ECS keys.
+    // Keyed by the user's names, beside the ECS keys: the schema records the entries once as
+    // `behavior.deployments.*` (its errors discarded: the real reading reports them).
+    if let (true, Some((_, node))) = (d.schema.is_some(), entries.first()) {
+        let recorder = d.schema.take();
+        let mut shadow = Diagnostics {
+            schema: recorder,
+            ..Diagnostics::default()
+        };
+        if let Some(mut o) = object(node, "behavior.deployments.*", &mut shadow) {
+            let mut revision = eks.deployments[0].revisions[0].clone();
+            read_revision_settings(&mut o, &mut revision, &mut shadow);
+            o.finish(&mut shadow);
+        }
+        d.schema = shadow.schema;
+    }
     let schema = d.schema.take();
     for (key, node) in entries {
         let path = format!("behavior.deployments.{}", key.name);

@@ -5,7 +5,7 @@
 use super::deployment::selector_matches_template;
 use super::pod_template::read_pod_template;
 use super::serving::read_revision_settings;
-use crate::scenario::diag::{Diagnostics, closest};
+use crate::scenario::diag::{Declared, Diagnostics, closest};
 use crate::scenario::reader::object;
 use crate::scenario::yaml::Node;
 use crate::spec::eks::{DeploymentSpec, PodRevision};
@@ -50,7 +50,10 @@ pub fn read_update_deployment(
     let index = name
         .as_deref()
         .and_then(|n| deployments.iter().position(|x| x.name == n));
-    if let (Some(n), None) = (&name, index) {
+    let unread = name
+        .as_deref()
+        .is_some_and(|n| d.unread.covers(Declared::Deployment, n));
+    if let (Some(n), None, false) = (&name, index, unread) {
         let help = closest(n, deployments.iter().map(|x| x.name.as_str())).map(|c| format!("did you mean `{c}`?"));
         d.error(name_loc, &o.child("name"), format!("no Deployment named `{n}`"), help);
     }

@@ -112,7 +112,15 @@ impl Builder<'_> {
         if !required.is_empty() {
             schema.insert("required".into(), json!(required));
         }
-        schema.insert("additionalProperties".into(), json!(false));
+        // A mapping with fixed fields and user-named entries beside them (`behavior.deployments`:
+        // the ECS settings and one entry per EKS Deployment) records the entries at `pattern.*`.
+        let named = join(pattern, "*");
+        let extra = if self.recorder.values.contains_key(&named) {
+            self.value(&named)
+        } else {
+            json!(false)
+        };
+        schema.insert("additionalProperties".into(), extra);
         if let Some((_, fields)) = EXACTLY_ONE_OF.iter().find(|(p, _)| *p == pattern) {
             let choices: Vec<Value> = fields
                 .iter()

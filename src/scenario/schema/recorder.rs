@@ -21,6 +21,13 @@ pub const NAMED_MAPS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Lists whose items have the shape of another list's: `eks.objects` may hold `kind: List`
+/// objects (or be one), whose `items` are the same Kubernetes objects.
+const LIST_ITEMS: &[(&str, &str)] = &[
+    ("eks.objects[].items[]", "eks.objects[]"),
+    ("eks.objects.items[]", "eks.objects[]"),
+];
+
 /// What one scalar accessor accepts.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scalar {
@@ -185,6 +192,13 @@ pub fn pattern(path: &str) -> String {
             _ => out.push(c),
         }
     }
+    // The items of a `kind: List` are objects like those listed directly.
+    for (list, objects) in LIST_ITEMS {
+        if let Some(rest) = out.strip_prefix(list) {
+            out = format!("{objects}{rest}");
+            break;
+        }
+    }
     for (map, _) in NAMED_MAPS {
         if let Some(rest) = out.strip_prefix(&format!("{map}.")) {
             let end = rest.find(['.', '[']).unwrap_or(rest.len());
@@ -212,6 +226,8 @@ mod tests {
         );
         check("load.web.requestsPerSecond[0].ramp", "load.*.requestsPerSecond[].ramp");
         check("load.web", "load.*");
+        check("eks.objects[2].items[0].spec", "eks.objects[].spec");
+        check("eks.objects.items[1].kind", "eks.objects[].kind");
         check(
             "behavior.taskDefinitions.web:3.startTime",
             "behavior.taskDefinitions.*.startTime",
