@@ -11,7 +11,9 @@ fn every_scenario_runs_with_invariants_checked() {
         let loaded = load_file(&path, &[]).unwrap_or_else(|e| panic!("{} failed to load:\n{e}", path.display()));
         let out = run_to_strings(&loaded);
         let rows = out.services.lines().count() - 1;
-        let expected = loaded.spec.services.len() as u64
+        // ECS services and EKS Deployments each write one row per interval.
+        let services = loaded.spec.services.len() + loaded.spec.eks.deployments.len();
+        let expected = services as u64
             * loaded
                 .spec
                 .duration
