@@ -85,6 +85,17 @@ fn read_metric_latencies(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {
     a.finish(d);
 }
 
+/// The ECS deployment controller's settings in `behavior.deployments` (the other keys there name
+/// EKS Deployments).
+pub const DEPLOYMENT_SETTINGS: &[&str] = &[
+    "stoppingTasksCountTowardMaximumPercent",
+    "legacyCircuitBreakerMinimumThreshold",
+    "bakeTimeWhenUnset",
+    "lifecycleHookDuration",
+    "lifecycleHookFailureProbability",
+    "rollingAlarmBakeTime",
+];
+
 /// `behavior.deployments`: how the deployment controller counts stopping tasks and the circuit
 /// breaker's threshold.
 fn read_deployments(node: &Node, b: &mut Behavior, d: &mut Diagnostics) {

@@ -132,6 +132,7 @@ const DEFINITION_BLOCKS: &[(&str, &[&str])] = &[
             "applicationAutoScaling",
             "cloudWatch",
             "elasticLoadBalancing",
+            "eks",
         ],
     ),
     ("ecs", &["services", "taskDefinitions", "capacityProviders", "cluster"]),
@@ -140,6 +141,7 @@ const DEFINITION_BLOCKS: &[(&str, &[&str])] = &[
     ("applicationAutoScaling", &["scalableTargets", "scalingPolicies"]),
     ("cloudWatch", &["alarms"]),
     ("elasticLoadBalancing", &["targetGroups"]),
+    ("eks", &["objects"]),
 ];
 
 /// Names of definitions that failed to read, and the kinds of which one failed before its name
@@ -201,9 +203,13 @@ impl Unread {
             };
             for child in *children {
                 let present = entries.iter().any(|(k, _)| k.name == *child);
-                let misspelt = entries
-                    .iter()
-                    .any(|(k, _)| !children.contains(&k.name.as_str()) && edit_distance(&k.name, child) <= 2);
+                // A key misspells the blocks nearest it (`ek:` is `eks`, not `ecs`).
+                let misspelt = entries.iter().any(|(k, _)| {
+                    let distance = edit_distance(&k.name, child);
+                    !children.contains(&k.name.as_str())
+                        && distance <= 2
+                        && children.iter().all(|c| edit_distance(&k.name, c) >= distance)
+                });
                 if !present && misspelt {
                     let path = if parent.is_empty() {
                         child.to_string()

@@ -177,7 +177,7 @@ fn read_top(
     let mut eks = eks::read_eks(o.field("eks"), &zones, d);
     let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
     let deployment_names: Vec<String> = eks.deployments.iter().map(|x| x.name.clone()).collect();
-    let (behavior_node, deployment_behaviors) = eks::serving::split_behavior(o.field("behavior"), &deployment_names);
+    let (behavior_node, deployment_behaviors) = eks::serving::split_behavior(o.field("behavior"), &deployment_names, d);
     let behavior = behavior::read_behavior(behavior_node.as_ref(), &ecs.task_definitions, &load_balanced, d);
     eks::serving::apply_behaviors(&deployment_behaviors, &mut eks, d);
     let rule_names = rule_names(tree);

@@ -4,7 +4,7 @@
 use super::quantity::{cpu_milli, memory_mib};
 use crate::model::k8s::{ContainerSpec, Probe};
 use crate::scenario::diag::Diagnostics;
-use crate::scenario::reader::{as_string, object};
+use crate::scenario::reader::{as_string, check_ignored_block, object};
 use crate::scenario::yaml::Node;
 
 /// Container fields `kubectl get -o yaml` prints that the simulator does not model.
@@ -27,6 +27,29 @@ const IGNORED: &[&str] = &[
     "stdinOnce",
     "tty",
 ];
+
+/// A field of an ignored handler, with its own fields (`None`: a value, not checked).
+type HandlerField = (&'static str, Option<&'static [&'static str]>);
+
+/// The handlers of a probe or a lifecycle hook, accepted but not modelled, with their fields:
+/// a misspelt key in one is still an unknown field.
+const HANDLERS: &[HandlerField] = &[
+    ("httpGet", Some(&["path", "port", "host", "scheme", "httpHeaders"])),
+    ("tcpSocket", Some(&["port", "host"])),
+    ("exec", Some(&["command"])),
+    ("grpc", Some(&["port", "service"])),
+    ("sleep", Some(&["seconds"])),
+];
+
+/// Checks the keys of the handlers `names` of `node` (a probe or a hook) that are not modelled.
+fn check_handlers(node: &Node, path: &str, names: &[&str], d: &mut Diagnostics) {
+    for (name, fields) in HANDLERS.iter().filter(|(n, _)| names.contains(n)) {
+        if let (Some(n), Some(fields)) = (node.get(name), fields) {
+            let fields: Vec<HandlerField> = fields.iter().map(|f| (*f, None)).collect();
+            check_ignored_block(n, &format!("{path}.{name}"), &fields, d);
+        }
+    }
+}
 
 /// One container and, for a `preStop` sleep, its seconds.
 pub struct ReadContainer {
@@ -140,6 +163,7 @@ fn read_probe(node: &Node, path: &str, must_succeed_once: bool, d: &mut Diagnost
     };
     debug_assert_eq!(Probe::default(), defaults);
     let success_loc = o.key_loc("successThreshold");
+    check_handlers(node, path, &["httpGet", "tcpSocket", "exec", "grpc"], d);
     o.ignore(&["httpGet", "tcpSocket", "exec", "grpc", "terminationGracePeriodSeconds"]);
     o.finish(d);
     if must_succeed_once && probe.success_threshold != 1 {
@@ -160,6 +184,9 @@ fn read_lifecycle(node: &Node, path: &str, d: &mut Diagnostics) -> Option<u32> {
     let mut o = object(node, path, d)?;
     let pre_stop_path = o.child("preStop");
     let pre_stop = o.field("preStop");
+    if let Some(n) = node.get("postStart") {
+        check_ignored_block(n, &format!("{path}.postStart"), HANDLERS, d);
+    }
     o.ignore(&["postStart", "stopSignal"]);
     o.finish(d);
     let mut h = object(pre_stop?, &pre_stop_path, d)?;
@@ -186,6 +213,7 @@ fn read_lifecycle(node: &Node, path: &str, d: &mut Diagnostics) -> Option<u32> {
             }
         }
     }
+    check_handlers(pre_stop?, &pre_stop_path, &["httpGet", "tcpSocket"], d);
     h.ignore(&["httpGet", "tcpSocket"]);
     h.finish(d);
     seconds.map(|s| s as u32)

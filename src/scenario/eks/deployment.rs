@@ -4,8 +4,8 @@ use super::objects::{check_api, read_metadata};
 use super::pod_template::read_pod_template;
 use super::quantity::int_or_percent;
 use super::serving::default_serving;
-use crate::model::k8s::{DeploymentStrategy, IntOrPercent, LabelSelector, PodTemplate};
-use crate::scenario::diag::Diagnostics;
+use crate::model::k8s::{DeploymentStrategy, IntOrPercent, LabelSelector, Labels, PodTemplate};
+use crate::scenario::diag::{Diagnostics, closest};
 use crate::scenario::reader::object;
 use crate::scenario::yaml::Node;
 use crate::spec::eks::{DeploymentSpec, PodRevision};
@@ -104,11 +104,29 @@ pub fn selector_matches_template(
             node.loc,
             &format!("{template_path}.metadata.labels"),
             "`selector` does not match template `labels`",
-            Some("give the template every label the selector's matchLabels lists".into()),
+            Some(mismatch_help(selector, &template.labels)),
         );
         return false;
     }
     true
+}
+
+/// What to change when the selector does not select the template: a label key in one that is
+/// near a key of the other (`ap` and `app`) is most likely one label misspelt.
+fn mismatch_help(selector: &LabelSelector, labels: &Labels) -> String {
+    let missing = selector.match_labels.iter().find(|(k, v)| labels.get(*k) != Some(*v));
+    if let Some((key, value)) = missing {
+        let others = labels.keys().filter(|k| !selector.match_labels.contains_key(*k));
+        if let Some(near) = closest(key, others.map(String::as_str)) {
+            return format!(
+                "did you mean the same label? the selector's matchLabels has `{key}`, the template's labels have `{near}`"
+            );
+        }
+        if let Some(other) = labels.get(key) {
+            return format!("the selector asks for `{key}: {value}`, the template's labels have `{key}: {other}`");
+        }
+    }
+    "give the template every label the selector's matchLabels lists".into()
 }
 
 /// `spec.strategy`: `RollingUpdate` (25 %/25 % unless given) or `Recreate`.

@@ -161,62 +161,72 @@ fn read_metric(node: &Node, path: &str, d: &mut Diagnostics) -> Option<HpaMetric
         return None;
     };
     let mut m = object(n, &p, d)?;
-    let source = match kind {
-        "Resource" | "ContainerResource" => {
-            let name = m
-                .required_one_of("name", &["cpu", "memory"], "cpu or memory", d)?
-                .to_string();
-            if kind == "Resource" {
-                MetricSource::Resource { name }
-            } else {
-                let container = m.required_string("container", "the container's name", d)?;
-                MetricSource::ContainerResource { name, container }
-            }
-        }
-        _ => {
-            let metric_path = m.child("metric");
-            let metric = m
-                .required_field("metric", "{name: ...}", d)
-                .and_then(|n| object(n, &metric_path, d));
-            let mut metric = metric?;
-            let name = metric.required_string("name", "the metric's name", d);
-            metric.ignore(&["selector"]);
-            metric.finish(d);
-            let name = name?;
-            match kind {
-                "Pods" => MetricSource::Pods { metric: name },
-                "External" => MetricSource::External { metric: name },
-                _ => {
-                    let obj_path = m.child("describedObject");
-                    let mut obj = m
-                        .required_field("describedObject", "{kind: ..., name: ...}", d)
-                        .and_then(|n| object(n, &obj_path, d))?;
-                    let k = obj.required_string("kind", "the object's kind", d);
-                    let n = obj.required_string("name", "the object's name", d);
-                    obj.string("apiVersion", d);
-                    obj.finish(d);
-                    MetricSource::Object {
-                        metric: name,
-                        described_object: format!("{}/{}", k?, n?),
-                    }
-                }
-            }
-        }
-    };
+    // Read to the end even when a field is wrong, so that a misspelt key is reported as such.
+    let source = read_metric_source(&mut m, kind, d);
+    let target_path = m.child("target");
+    let target = m.required_field("target", "{type: Utilization, averageUtilization: 70}", d);
+    m.finish(d);
+    let source = source?;
     let memory = matches!(&source, MetricSource::Resource { name } | MetricSource::ContainerResource { name, .. } if name == "memory");
     let resource = matches!(
         source,
         MetricSource::Resource { .. } | MetricSource::ContainerResource { .. }
     );
-    let target_path = m.child("target");
-    let target = m
-        .required_field("target", "{type: Utilization, averageUtilization: 70}", d)
-        .and_then(|n| read_target(n, &target_path, resource, memory, d));
-    m.finish(d);
+    let target = read_target(target?, &target_path, resource, memory, d);
     Some(HpaMetric {
         source,
         target: target?,
     })
+}
+
+/// The source of a metric of type `kind` (not `Resource`-like: its `metric` and, for `Object`,
+/// `describedObject`); `None` when a field is wrong (reported).
+fn read_metric_source(m: &mut Obj<'_>, kind: &str, d: &mut Diagnostics) -> Option<MetricSource> {
+    match kind {
+        "Resource" | "ContainerResource" => {
+            let name = m.required_one_of("name", &["cpu", "memory"], "cpu or memory", d);
+            if kind == "Resource" {
+                Some(MetricSource::Resource {
+                    name: name?.to_string(),
+                })
+            } else {
+                let container = m.required_string("container", "the container's name", d);
+                Some(MetricSource::ContainerResource {
+                    name: name?.to_string(),
+                    container: container?,
+                })
+            }
+        }
+        _ => {
+            let metric_path = m.child("metric");
+            let metric = m.required_field("metric", "{name: ...}", d);
+            let described = (kind == "Object").then(|| {
+                let obj_path = m.child("describedObject");
+                let obj = m.required_field("describedObject", "{kind: ..., name: ...}", d);
+                (obj, obj_path)
+            });
+            let mut metric = object(metric?, &metric_path, d)?;
+            let name = metric.required_string("name", "the metric's name", d);
+            metric.ignore(&["selector"]);
+            metric.finish(d);
+            let name = name?;
+            match (kind, described) {
+                ("Pods", _) => Some(MetricSource::Pods { metric: name }),
+                (_, Some((obj, obj_path))) => {
+                    let mut obj = object(obj?, &obj_path, d)?;
+                    let k = obj.required_string("kind", "the object's kind", d);
+                    let n = obj.required_string("name", "the object's name", d);
+                    obj.string("apiVersion", d);
+                    obj.finish(d);
+                    Some(MetricSource::Object {
+                        metric: name,
+                        described_object: format!("{}/{}", k?, n?),
+                    })
+                }
+                _ => Some(MetricSource::External { metric: name }),
+            }
+        }
+    }
 }
 
 /// A metric `target`: Utilization (resources only), AverageValue, or Value (not for resources).

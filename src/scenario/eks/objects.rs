@@ -4,8 +4,8 @@
 use super::deployment::read_deployment;
 use super::hpa::read_hpa;
 use super::pdb::read_pdb;
-use crate::scenario::diag::{Declared, Diagnostics, closest};
-use crate::scenario::reader::{Obj, as_list, declared_name, object};
+use crate::scenario::diag::{Declared, Diagnostics, UNKNOWN_FIELD_PREFIX, closest};
+use crate::scenario::reader::{Obj, as_list, declared_name, field_or_misspelt, object};
 use crate::scenario::yaml::{Node, Value};
 use crate::spec::eks::{DeploymentSpec, HpaSpec, PdbSpec};
 
@@ -99,12 +99,13 @@ pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
     // Deployments that failed to read: an HPA naming one is not a second error.
     let mut failed: Vec<String> = Vec::new();
     for (path, n) in &items {
-        let kind = scalar(n, "kind");
-        let api = scalar(n, "apiVersion");
+        // What the object meant to be, also under a misspelt `kin:` or `apiVersio:`: its own
+        // reader then reports the misspelling, and only that.
+        let (api, kind) = meant_kind(n);
         match (api, kind) {
-            (Some("apps/v1"), Some("Deployment")) => {
+            (Some("apps/v1") | None, Some("Deployment")) | (Some("apps/v1"), None) => {
                 let Some(dep) = read_deployment(n, path, d) else {
-                    let name = n.get("metadata").and_then(|m| declared_name(m, "name"));
+                    let name = field_or_misspelt(n, "metadata").and_then(|m| declared_name(m, "name"));
                     d.unread.add(Declared::Deployment, name.as_deref());
                     failed.extend(name);
                     continue;
@@ -121,7 +122,11 @@ pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
                 out.deployments.push(dep);
             }
             (_, Some(k)) if READ_KINDS.iter().any(|(_, rk)| *rk == k) => later.push((path, *n)),
-            (_, Some(_)) => d.ignored.push((path.clone(), n.loc)),
+            (Some(a), None) if READ_KINDS.iter().any(|(ra, _)| *ra == a) => later.push((path, *n)),
+            (_, Some(_)) => {
+                check_other_kind(n, path, d);
+                d.ignored.push((path.clone(), n.loc));
+            }
             _ => {
                 // No kind: say what is missing, with the fields every object has.
                 if let Some(mut o) = object(n, path, d) {
@@ -131,13 +136,17 @@ pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
         }
     }
     for (path, n) in later {
-        match (scalar(n, "apiVersion"), scalar(n, "kind")) {
-            (Some(api @ ("autoscaling/v2" | "autoscaling/v1")), Some("HorizontalPodAutoscaler")) => {
-                if let Some(h) = read_hpa(n, path, api == "autoscaling/v1", (&out.deployments, &failed), d) {
+        match meant_kind(n) {
+            (api @ (Some("autoscaling/v2" | "autoscaling/v1") | None), Some("HorizontalPodAutoscaler"))
+            | (api @ Some("autoscaling/v2" | "autoscaling/v1"), None) => {
+                let v1 = api == Some("autoscaling/v1");
+                if let Some(h) = read_hpa(n, path, v1, (&out.deployments, &failed), d) {
                     out.hpas.push(h);
                 }
             }
-            (Some("policy/v1"), Some("PodDisruptionBudget")) => out.pdbs.extend(read_pdb(n, path, d)),
+            (Some("policy/v1") | None, Some("PodDisruptionBudget")) | (Some("policy/v1"), None) => {
+                out.pdbs.extend(read_pdb(n, path, d));
+            }
             _ => {
                 if let Some(mut o) = object(n, path, d) {
                     check_api(&mut o, READ_KINDS, d);
@@ -171,6 +180,54 @@ fn scalar<'n>(node: &'n Node, name: &str) -> Option<&'n str> {
     }
 }
 
+/// The `apiVersion` and `kind` an object means: the fields, or keys that look like their
+/// misspellings.
+fn meant_kind(node: &Node) -> (Option<&str>, Option<&str>) {
+    let text = |name| match &field_or_misspelt(node, name)?.value {
+        Value::Scalar { text, .. } => Some(text.as_str()),
+        _ => None,
+    };
+    (text("apiVersion"), text("kind"))
+}
+
+/// The fields every object has; the other top-level fields depend on the kind.
+const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
+
+/// An object of a kind the simulator does not read is ignored whole, but a misspelling of a
+/// field every object has (`metadat:`, `kin:`) is still an unknown field, as in any object.
+fn check_other_kind(node: &Node, path: &str, d: &mut Diagnostics) {
+    let Value::Map(entries) = &node.value else { return };
+    for (key, _) in entries {
+        if OBJECT_FIELDS.contains(&key.name.as_str()) {
+            continue;
+        }
+        let Some(meant) = closest(&key.name, OBJECT_FIELDS.iter().copied()) else {
+            continue;
+        };
+        if node.get(meant).is_none() {
+            d.error(
+                key.loc,
+                &format!("{path}.{}", key.name),
+                format!("{UNKNOWN_FIELD_PREFIX}`{}`", key.name),
+                Some(format!("did you mean `{meant}`?")),
+            );
+        }
+    }
+    if let Some(meta) = node.get("metadata") {
+        let schema = d.schema.take();
+        let ignored = d.ignored.len();
+        if let Some(mut o) = object(meta, &format!("{path}.metadata"), d) {
+            o.string("name", d);
+            o.string("namespace", d);
+            o.ignore(IGNORED_METADATA);
+            o.finish(d);
+        }
+        // The object is listed as ignored whole, not field by field.
+        d.ignored.truncate(ignored);
+        d.schema = schema;
+    }
+}
+
 /// The Deployment `name` of `deployments`, or an error at `loc` with the closest name (none for
 /// one of `failed`, the Deployments whose own errors are reported).
 pub fn find_deployment(
@@ -181,7 +238,7 @@ pub fn find_deployment(
     path: &str,
     d: &mut Diagnostics,
 ) -> Option<usize> {
-    if failed.iter().any(|f| f == name) {
+    if failed.iter().any(|f| f == name) || d.unread.covers(Declared::Deployment, name) {
         return None;
     }
     if let Some(i) = deployments

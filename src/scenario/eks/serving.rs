@@ -2,7 +2,8 @@
 //! `behavior.taskDefinitions.<family>`'s serving model) and the simulator settings of a revision
 //! (`neverReady`, `appStartSeconds`), shared with `updateDeployment` events.
 
-use crate::scenario::diag::Diagnostics;
+use crate::scenario::behavior::DEPLOYMENT_SETTINGS;
+use crate::scenario::diag::{Declared, Diagnostics, closest};
 use crate::scenario::reader::{Obj, object};
 use crate::scenario::yaml::{Key, Node, Value};
 use crate::spec::TaskBehavior;
@@ -43,12 +44,22 @@ pub fn read_revision_settings(o: &mut Obj<'_>, revision: &mut PodRevision, d: &m
     }
 }
 
-/// The entries of `behavior.deployments` that name a Deployment of `names`.
+/// The entries of `behavior.deployments` that name a Deployment, or meant to.
 pub type DeploymentBehaviors = Vec<(Key, Node)>;
 
 /// `behavior` without the entries of `behavior.deployments` that name a Deployment (for the ECS
-/// reader, whose keys there are deployment-controller settings), and those entries.
-pub fn split_behavior(node: Option<&Node>, names: &[String]) -> (Option<Node>, DeploymentBehaviors) {
+/// reader, whose keys there are deployment-controller settings), and those entries. When the
+/// scenario has Deployments (`names`, or some that failed to read), a key that is neither a
+/// controller setting nor near one is taken for a Deployment's name, so that a misspelt name is
+/// reported as one (with the names it may mean) rather than as an unknown setting.
+pub fn split_behavior(node: Option<&Node>, names: &[String], d: &Diagnostics) -> (Option<Node>, DeploymentBehaviors) {
+    let has_deployments = !names.is_empty() || d.unread.any(Declared::Deployment);
+    let ours = |key: &str| {
+        names.iter().any(|n| n == key)
+            || has_deployments
+                && !DEPLOYMENT_SETTINGS.contains(&key)
+                && closest(key, DEPLOYMENT_SETTINGS.iter().copied()).is_none()
+    };
     let Some(node) = node else { return (None, Vec::new()) };
     let mut out = node.clone();
     let mut taken = Vec::new();
@@ -58,9 +69,8 @@ pub fn split_behavior(node: Option<&Node>, names: &[String]) -> (Option<Node>, D
                 continue;
             }
             if let Value::Map(inner) = &mut value.value {
-                let (ours, rest): (Vec<_>, Vec<_>) = std::mem::take(inner)
-                    .into_iter()
-                    .partition(|(k, _)| names.contains(&k.name));
+                let (ours, rest): (Vec<_>, Vec<_>) =
+                    std::mem::take(inner).into_iter().partition(|(k, _)| ours(&k.name));
                 *inner = rest;
                 taken = ours;
             }
@@ -90,6 +100,9 @@ pub fn apply_behaviors(entries: &DeploymentBehaviors, eks: &mut EksSpec, d: &mut
     for (key, node) in entries {
         let path = format!("behavior.deployments.{}", key.name);
         let Some(i) = eks.deployment_index(&key.name) else {
+            if !d.unread.covers(Declared::Deployment, &key.name) {
+                no_such_deployment(key, &path, eks, d);
+            }
             continue;
         };
         let Some(mut o) = object(node, &path, d) else { continue };
@@ -97,6 +110,29 @@ pub fn apply_behaviors(entries: &DeploymentBehaviors, eks: &mut EksSpec, d: &mut
         o.finish(d);
     }
     d.schema = schema;
+}
+
+/// A `behavior.deployments` key that names no Deployment and no controller setting.
+fn no_such_deployment(key: &Key, path: &str, eks: &EksSpec, d: &mut Diagnostics) {
+    let names = eks.deployments.iter().map(|x| x.name.as_str());
+    let help = match closest(&key.name, names.clone()) {
+        Some(c) => format!("did you mean `{c}`?"),
+        None => {
+            let mut valid: Vec<&str> = DEPLOYMENT_SETTINGS.to_vec();
+            valid.sort_unstable();
+            format!(
+                "name a Deployment of eks.objects ({}) or a deployment controller setting ({})",
+                names.collect::<Vec<_>>().join(", "),
+                valid.join(", ")
+            )
+        }
+    };
+    d.error(
+        key.loc,
+        path,
+        format!("no Deployment named `{}` among eks.objects", key.name),
+        Some(help),
+    );
 }
 
 #[cfg(test)]
@@ -111,7 +147,7 @@ mod tests {
             0,
         )
         .expect("yaml");
-        let (rest, ours) = split_behavior(Some(&tree), &["web".to_string()]);
+        let (rest, ours) = split_behavior(Some(&tree), &["web".to_string()], &Diagnostics::default());
         assert_eq!(ours.len(), 1);
         let rest = rest.expect("behavior");
         let Some(Value::Map(inner)) = rest.get("deployments").map(|n| &n.value) else {
