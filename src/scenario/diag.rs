@@ -429,6 +429,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_misspelt_block_is_the_one_nearest_it() {
+        let unread = |yaml: &str| {
+            let mut u = Unread::default();
+            u.find_misspelt_blocks(&super::super::yaml::parse(yaml, 0).expect("yaml"));
+            u.blocks.into_iter().collect::<Vec<_>>()
+        };
+        // `eks:` is a block of its own, not a misspelt `ecs:`; `ek:` is a misspelt `eks:`.
+        assert!(unread("eks: {objects: []}\n").is_empty());
+        assert_eq!(unread("ek: {objects: []}\n"), vec!["eks"]);
+        assert_eq!(unread("ec: {}\n"), vec!["ecs"]);
+        assert_eq!(unread("eks: {object: []}\n"), vec!["eks.objects"]);
+        let mut u = Unread::default();
+        u.find_misspelt_blocks(&super::super::yaml::parse("ek: {}\n", 0).expect("yaml"));
+        assert!(u.covers(Declared::Deployment, "web") && !u.covers(Declared::Service, "web"));
+    }
+
+    #[test]
     fn a_long_source_line_is_shown_around_the_error() {
         assert_eq!(source_window("a: 1", 4), ("a: 1".to_string(), 4));
         let line = format!("k: {}", "x".repeat(1_000_000));

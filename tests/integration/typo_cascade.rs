@@ -195,3 +195,26 @@ fn an_unrelated_mistake_beside_a_misspelling_is_still_reported() {
         "{errors}"
     );
 }
+
+/// A misspelt Deployment name in `load` or `behavior.deployments` is one error that names the
+/// Deployment meant, as a misspelt service name is; `eks:` is not taken for a misspelt `ecs:`.
+#[test]
+fn a_misspelt_deployment_name_says_which_deployment() {
+    let file = "eks-hpa-cluster-autoscaler.yaml";
+    for (from, to, field) in [
+        ("load:\n  web:", "load:\n  we:", "= field: load.we"),
+        (
+            "deployments:\n    web:",
+            "deployments:\n    we:",
+            "= field: behavior.deployments.we",
+        ),
+    ] {
+        let errors = errors_of(file, from, to);
+        assert!(
+            errors.contains(field)
+                && errors.contains("= help: did you mean `web`?")
+                && errors.ends_with("1 error found; nothing was simulated.\n"),
+            "{errors}"
+        );
+    }
+}

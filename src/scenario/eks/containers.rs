@@ -249,6 +249,44 @@ mod tests {
     }
 
     #[test]
+    fn a_misspelt_key_in_an_ignored_probe_or_hook_handler_is_an_error() {
+        for (yaml, field, meant) in [
+            (
+                "{name: a, readinessProbe: {httpGet: {pat: /, port: 80}}}",
+                "c.readinessProbe.httpGet.pat",
+                "path",
+            ),
+            (
+                "{name: a, livenessProbe: {tcpSocket: {prt: 80}}}",
+                "c.livenessProbe.tcpSocket.prt",
+                "port",
+            ),
+            (
+                "{name: a, lifecycle: {postStart: {exec: {comand: [x]}}}}",
+                "c.lifecycle.postStart.exec.comand",
+                "command",
+            ),
+            (
+                "{name: a, lifecycle: {preStop: {httpGet: {pth: /}}}}",
+                "c.lifecycle.preStop.httpGet.pth",
+                "path",
+            ),
+        ] {
+            let (_, d) = read(yaml);
+            let errors: Vec<_> = d.errors.iter().map(|e| (e.path.as_str(), e.help.clone())).collect();
+            assert_eq!(
+                errors,
+                vec![(field, Some(format!("did you mean `{meant}`?")))],
+                "{yaml}"
+            );
+        }
+        let (c, d) =
+            read("{name: a, readinessProbe: {httpGet: {path: /, port: 80, httpHeaders: [{name: x, value: y}]}}}");
+        assert!(c.is_some() && d.errors.is_empty(), "{:?}", d.errors);
+        assert_eq!(d.ignored[0].0, "c.readinessProbe.httpGet");
+    }
+
+    #[test]
     fn pre_stop_sleeps_are_recognised() {
         check_sleep(&["sleep", "15"], Some(15));
         check_sleep(&["/bin/sleep", "5"], Some(5));

@@ -13,6 +13,7 @@ mod labels;
 mod node_pools;
 mod nodegroups;
 mod objects;
+mod other_kinds;
 mod pdb;
 mod pod_template;
 mod quantity;

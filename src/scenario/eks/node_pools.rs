@@ -7,7 +7,7 @@ use super::quantity::{cpu_milli, duration_s, int_or_percent, memory_mib};
 use crate::model::catalog::{CpuArchitecture, InstanceType, all_instance_types};
 use crate::model::k8s::{IntOrPercent, LabelRequirement, Labels};
 use crate::scenario::diag::Diagnostics;
-use crate::scenario::reader::{as_list, as_one_of, object};
+use crate::scenario::reader::{as_list, as_one_of, check_ignored_block, object};
 use crate::scenario::yaml::Node;
 use crate::spec::eks::{CapacityType, ConsolidationPolicy, NodePoolBudget, NodePoolLimits, NodePoolSpec};
 
@@ -117,6 +117,10 @@ fn read_template(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics)
         Some(n) => duration_s(n, &expire_path, true, d)?,
         None => Some(DEFAULT_EXPIRE_AFTER_S),
     };
+    if let Some(n) = node.get("spec").and_then(|n| n.get("nodeClassRef")) {
+        let fields = [("group", None), ("kind", None), ("name", None)];
+        check_ignored_block(n, &format!("{spec_path}.nodeClassRef"), &fields, d);
+    }
     s.ignore(&["nodeClassRef", "terminationGracePeriod", "startupTaints", "kubelet"]);
     let loc = s.loc;
     s.finish(d);

@@ -4,7 +4,7 @@
 use super::labels::{read_labels, read_taints, strings};
 use crate::model::catalog::{InstanceType, closest_instance_type_name, instance_type};
 use crate::scenario::diag::Diagnostics;
-use crate::scenario::reader::{as_list, object};
+use crate::scenario::reader::{as_list, check_ignored_block, object};
 use crate::scenario::yaml::Node;
 use crate::spec::eks::{CapacityType, NodeGroupSpec};
 
@@ -29,6 +29,20 @@ const IGNORED: &[&str] = &[
     "tags",
     "nodeRepairConfig",
     "clientRequestToken",
+];
+
+/// The ignored fields that are mappings, with their fields: a misspelt key in one is still an
+/// unknown field.
+const IGNORED_SHAPES: &[(&str, &[&str])] = &[
+    ("remoteAccess", &["ec2SshKey", "sourceSecurityGroups"]),
+    (
+        "updateConfig",
+        &["maxUnavailable", "maxUnavailablePercentage", "updateStrategy"],
+    ),
+    ("launchTemplate", &["name", "version", "id"]),
+    ("resources", &["autoScalingGroups", "remoteAccessSecurityGroup"]),
+    ("health", &["issues"]),
+    ("nodeRepairConfig", &["enabled"]),
 ];
 
 /// The instance type `create-nodegroup` uses when `instanceTypes` is not given.
@@ -117,6 +131,12 @@ fn read_node_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostic
     let taints = read_taints(o.list("taints", d), true, d);
     let max_pods = o.int("maxPods", 1, 737, d).map(|v| v as u32);
     let prefix_delegation = o.boolean("enablePrefixDelegation", d).unwrap_or(false);
+    for (name, fields) in IGNORED_SHAPES {
+        if let Some(n) = node.get(name) {
+            let fields: Vec<(&'static str, Option<&[&'static str]>)> = fields.iter().map(|f| (*f, None)).collect();
+            check_ignored_block(n, &format!("{path}.{name}"), &fields, d);
+        }
+    }
     o.ignore(IGNORED);
     o.finish(d);
     let (min_size, max_size, desired_size) = sizes?;

@@ -4,7 +4,7 @@
 use super::deployment::read_deployment;
 use super::hpa::read_hpa;
 use super::pdb::read_pdb;
-use crate::scenario::diag::{Declared, Diagnostics, UNKNOWN_FIELD_PREFIX, closest};
+use crate::scenario::diag::{Declared, Diagnostics, closest};
 use crate::scenario::reader::{Obj, as_list, declared_name, field_or_misspelt, object};
 use crate::scenario::yaml::{Node, Value};
 use crate::spec::eks::{DeploymentSpec, HpaSpec, PdbSpec};
@@ -124,7 +124,7 @@ pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
             (_, Some(k)) if READ_KINDS.iter().any(|(_, rk)| *rk == k) => later.push((path, *n)),
             (Some(a), None) if READ_KINDS.iter().any(|(ra, _)| *ra == a) => later.push((path, *n)),
             (_, Some(_)) => {
-                check_other_kind(n, path, d);
+                super::other_kinds::check_other_kind(n, path, &out.deployments, d);
                 d.ignored.push((path.clone(), n.loc));
             }
             _ => {
@@ -145,7 +145,10 @@ pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
                 }
             }
             (Some("policy/v1") | None, Some("PodDisruptionBudget")) | (Some("policy/v1"), None) => {
-                out.pdbs.extend(read_pdb(n, path, d));
+                if let Some(p) = read_pdb(n, path, d) {
+                    super::other_kinds::check_budget_selects(&p, n, path, &out.deployments, d);
+                    out.pdbs.push(p);
+                }
             }
             _ => {
                 if let Some(mut o) = object(n, path, d) {
@@ -188,44 +191,6 @@ fn meant_kind(node: &Node) -> (Option<&str>, Option<&str>) {
         _ => None,
     };
     (text("apiVersion"), text("kind"))
-}
-
-/// The fields every object has; the other top-level fields depend on the kind.
-const OBJECT_FIELDS: &[&str] = &["apiVersion", "kind", "metadata", "spec", "status"];
-
-/// An object of a kind the simulator does not read is ignored whole, but a misspelling of a
-/// field every object has (`metadat:`, `kin:`) is still an unknown field, as in any object.
-fn check_other_kind(node: &Node, path: &str, d: &mut Diagnostics) {
-    let Value::Map(entries) = &node.value else { return };
-    for (key, _) in entries {
-        if OBJECT_FIELDS.contains(&key.name.as_str()) {
-            continue;
-        }
-        let Some(meant) = closest(&key.name, OBJECT_FIELDS.iter().copied()) else {
-            continue;
-        };
-        if node.get(meant).is_none() {
-            d.error(
-                key.loc,
-                &format!("{path}.{}", key.name),
-                format!("{UNKNOWN_FIELD_PREFIX}`{}`", key.name),
-                Some(format!("did you mean `{meant}`?")),
-            );
-        }
-    }
-    if let Some(meta) = node.get("metadata") {
-        let schema = d.schema.take();
-        let ignored = d.ignored.len();
-        if let Some(mut o) = object(meta, &format!("{path}.metadata"), d) {
-            o.string("name", d);
-            o.string("namespace", d);
-            o.ignore(IGNORED_METADATA);
-            o.finish(d);
-        }
-        // The object is listed as ignored whole, not field by field.
-        d.ignored.truncate(ignored);
-        d.schema = schema;
-    }
 }
 
 /// The Deployment `name` of `deployments`, or an error at `loc` with the closest name (none for
@@ -293,6 +258,82 @@ mod tests {
             d.errors[0].message,
             "`autoscaling/v2beta2` `HorizontalPodAutoscaler` is not read here"
         );
+    }
+
+    /// The messages and helps of what `d` shows.
+    fn shown(d: &Diagnostics) -> Vec<(String, Option<String>)> {
+        d.shown().into_iter().map(|e| (e.message, e.help)).collect()
+    }
+
+    #[test]
+    fn a_misspelt_kind_or_api_version_is_the_one_error() {
+        let hpa = "{apiVersion: autoscaling/v2, kind: HorizontalPodAutoscaler, metadata: {name: h}, \
+                   spec: {scaleTargetRef: {kind: Deployment, name: web}, maxReplicas: 3}}";
+        for (from, to) in [
+            ("kind: Deployment, metadata", "kin: Deployment, metadata"),
+            ("apiVersion: apps/v1", "apiVersio: apps/v1"),
+            ("metadata: {name: web}", "metadat: {name: web}"),
+        ] {
+            let (o, d) = read(&format!("- {}\n- {hpa}\n", DEPLOYMENT.replacen(from, to, 1)));
+            assert!(o.deployments.is_empty() && o.hpas.is_empty(), "{to}");
+            let word = to.split(':').next().expect("key");
+            assert_eq!(
+                shown(&d),
+                vec![(
+                    format!("unknown field `{word}`"),
+                    Some(format!("did you mean `{}`?", from.split(':').next().expect("key")))
+                )],
+                "{to}"
+            );
+        }
+        let (_, d) = read(&format!("- {}\n", hpa.replacen("kind: Horiz", "kin: Horiz", 1)));
+        assert_eq!(shown(&d)[0].0, "unknown field `kin`");
+        assert_eq!(shown(&d).len(), 1);
+    }
+
+    #[test]
+    fn an_ignored_kind_still_checks_the_fields_every_object_has_and_a_service_its_shape() {
+        let (_, d) = read("- {apiVersion: v1, kin: ConfigMap, data: {a: b}}\n");
+        assert_eq!(
+            shown(&d),
+            vec![("unknown field `kin`".into(), Some("did you mean `kind`?".into()))]
+        );
+        let (_, d) = read(&format!(
+            "- {DEPLOYMENT}\n- {{apiVersion: v1, kind: Service, metadata: {{name: web, namespac: x}}, \
+             spec: {{selectr: {{app: web}}, ports: [{{prt: 80}}]}}}}\n"
+        ));
+        let messages: Vec<String> = shown(&d).into_iter().map(|(m, _)| m).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "unknown field `namespac`",
+                "unknown field `selectr`",
+                "unknown field `prt`"
+            ]
+        );
+        let (_, d) = read(&format!(
+            "- {DEPLOYMENT}\n- {{apiVersion: v1, kind: Service, metadata: {{name: web}}, spec: {{selector: {{ap: web}}}}}}\n"
+        ));
+        assert_eq!(
+            shown(&d),
+            vec![(
+                "the Service selects no pod: no Deployment's pods in namespace `default` have label `ap`".into(),
+                Some("did you mean `app`?".into())
+            )]
+        );
+        assert_eq!(d.ignored.len(), 1, "the Service is ignored whole: {:?}", d.ignored);
+    }
+
+    #[test]
+    fn a_budget_with_a_label_key_near_the_pods_is_a_misspelling() {
+        let pdb = "{apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: p}, \
+                   spec: {minAvailable: 1, selector: {matchLabels: {ap: web}}}}";
+        let (o, d) = read(&format!("- {DEPLOYMENT}\n- {pdb}\n"));
+        assert_eq!(shown(&d)[0].1.as_deref(), Some("did you mean `app`?"));
+        assert_eq!(o.pdbs.len(), 1);
+        // A budget for pods no Deployment has, with no near key, is the user's business.
+        let (_, d) = read(&format!("- {DEPLOYMENT}\n- {}\n", pdb.replace("ap:", "tier:")));
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
     }
 
     #[test]

@@ -141,6 +141,21 @@ mod tests {
     use crate::scenario::yaml::parse;
 
     #[test]
+    fn a_key_that_is_no_controller_setting_names_a_deployment_when_there_are_some() {
+        let tree = parse("deployments: {bakeTimeWhenUnse: 1m, we: {idleCpuPercent: 5}}\n", 0).expect("yaml");
+        let d = Diagnostics::default();
+        // Near a controller setting: the ECS reader says which; the rest names Deployments.
+        let (_, ours) = split_behavior(Some(&tree), &["web".to_string()], &d);
+        assert_eq!(
+            ours.iter().map(|(k, _)| k.name.as_str()).collect::<Vec<_>>(),
+            vec!["we"]
+        );
+        // Without Deployments, every key is the ECS reader's.
+        let (_, ours) = split_behavior(Some(&tree), &[], &d);
+        assert!(ours.is_empty());
+    }
+
+    #[test]
     fn deployment_entries_are_split_from_the_ecs_settings() {
         let tree = parse(
             "deployments: {bakeTimeWhenUnset: 1m, web: {requestsPerSecondAtFullCpu: 40, neverReady: true}}\n",

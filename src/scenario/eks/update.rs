@@ -69,6 +69,12 @@ pub fn read_update_deployment(
         // A new revision is a new app build: it is ready unless the event says otherwise.
         r.never_ready = false;
         read_revision_settings(&mut o, r, d);
+    } else {
+        // The Deployment is unknown (reported, or failed to read): the settings are still this
+        // event's fields, not unknown ones.
+        for key in REVISION_KEYS {
+            o.field(key);
+        }
     }
     let settings_written = REVISION_KEYS.iter().find(|k| o.has(k));
     let loc = o.loc;
