@@ -157,11 +157,10 @@ pub fn compared_services(settings: &ChartSettings, spec: &Spec) -> Vec<ComparedS
                     capacity_providers: providers,
                 });
             }
-            // An EKS Deployment: its pods go wherever the scheduler, Karpenter or a Fargate
-            // profile puts them, so no capacity is its own before the run.
-            spec.eks.deployment_index(name).map(|_| ComparedService {
+            // An EKS Deployment: the node groups, NodePools and Fargate profiles its pods may use.
+            spec.eks.deployment_index(name).map(|d| ComparedService {
                 service: name.clone(),
-                capacity_providers: Vec::new(),
+                capacity_providers: spec.eks.capacity_for(d),
             })
         })
         .collect()
