@@ -144,15 +144,24 @@ pub fn compared_services(settings: &ChartSettings, spec: &Spec) -> Vec<ComparedS
     settings
         .compare
         .iter()
-        .filter_map(|name| spec.services.iter().find(|s| &s.name == name))
-        .map(|service| ComparedService {
-            service: service.name.clone(),
-            capacity_providers: service
-                .strategy
-                .iter()
-                .filter_map(|item| spec.capacity_providers.get(item.provider.0))
-                .map(|p| p.name.clone())
-                .collect(),
+        .filter_map(|name| {
+            if let Some(service) = spec.services.iter().find(|s| &s.name == name) {
+                let providers = service
+                    .strategy
+                    .iter()
+                    .filter_map(|item| spec.capacity_providers.get(item.provider.0))
+                    .map(|p| p.name.clone())
+                    .collect();
+                return Some(ComparedService {
+                    service: service.name.clone(),
+                    capacity_providers: providers,
+                });
+            }
+            // An EKS Deployment: the node groups, NodePools and Fargate profiles its pods may use.
+            spec.eks.deployment_index(name).map(|d| ComparedService {
+                service: name.clone(),
+                capacity_providers: spec.eks.capacity_for(d),
+            })
         })
         .collect()
 }

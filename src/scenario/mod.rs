@@ -254,7 +254,13 @@ fn read_top(
     let event_bridge = event_bridge::read_event_bridge(event_bridge_node, &event_bridge_context, &mut rule_loads, d);
     let expectations = read_expectations(&mut o, d);
     let sweep = sweep::read_sweep(o.field("sweep"), d);
-    let service_names: Vec<String> = ecs.services.iter().map(|s| s.name.clone()).collect();
+    // `charts.compare` may name ECS services and EKS Deployments alike.
+    let service_names: Vec<String> = ecs
+        .services
+        .iter()
+        .map(|s| s.name.clone())
+        .chain(eks.deployments.iter().map(|d| d.name.clone()))
+        .collect();
     let charts = charts::read_charts(
         o.field("charts"),
         duration_ms.map(SimDuration::from_millis),

@@ -55,6 +55,49 @@ impl EksSpec {
             && self.fargate_profiles.is_empty()
     }
 
+    /// The node groups, NodePools and Fargate profiles the first template of Deployment `d` may
+    /// run on: a Fargate profile that selects it, else the node groups and NodePools whose
+    /// labels its nodeSelector allows (`eks.amazonaws.com/nodegroup` and
+    /// `karpenter.sh/nodepool` included).
+    pub fn capacity_for(&self, d: usize) -> Vec<String> {
+        let deployment = &self.deployments[d];
+        let template = &deployment.revisions[0].template;
+        let fargate: Vec<String> = self
+            .fargate_profiles
+            .iter()
+            .filter(|p| {
+                p.selectors.iter().any(|s| {
+                    (s.namespace == deployment.namespace || s.namespace == "*")
+                        && s.labels.iter().all(|(k, v)| template.labels.get(k) == Some(v))
+                })
+            })
+            .map(|p| p.name.clone())
+            .collect();
+        if !fargate.is_empty() {
+            return fargate;
+        }
+        let allows = |labels: &crate::model::k8s::Labels, key: &str, name: &str| {
+            template.node_selector.iter().all(|(k, v)| {
+                if k == key {
+                    v == name
+                } else {
+                    labels.get(k) == Some(v)
+                }
+            })
+        };
+        let groups = self
+            .node_groups
+            .iter()
+            .filter(|g| allows(&g.labels, "eks.amazonaws.com/nodegroup", &g.name))
+            .map(|g| g.name.clone());
+        let pools = self
+            .node_pools
+            .iter()
+            .filter(|p| allows(&p.labels, "karpenter.sh/nodepool", &p.name))
+            .map(|p| p.name.clone());
+        groups.chain(pools).collect()
+    }
+
     /// Index of the Deployment called `name`.
     pub fn deployment_index(&self, name: &str) -> Option<usize> {
         self.deployments.iter().position(|d| d.name == name)
