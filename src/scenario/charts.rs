@@ -97,8 +97,10 @@ fn read_compare(node: &Node, path: &str, services: &[String], d: &mut Diagnostic
             continue;
         };
         if !services.contains(&name) {
-            // A service that failed to read is not also "not a service of this scenario".
-            if d.unread.any(super::diag::Declared::Service) {
+            // A service or Deployment that failed to read is not also "not a service of this
+            // scenario".
+            if d.unread.any(super::diag::Declared::Service) || d.unread.covers(super::diag::Declared::Deployment, &name)
+            {
                 unread = true;
                 continue;
             }

@@ -11,6 +11,7 @@ mod fargate;
 mod hpa;
 mod labels;
 mod node_pools;
+mod node_selectors;
 mod nodegroups;
 mod objects;
 mod other_kinds;
@@ -71,6 +72,7 @@ pub fn read_eks(node: Option<&Node>, zones: &[String], d: &mut Diagnostics) -> E
         eks.deployments = read.deployments;
         eks.hpas = read.hpas;
         eks.pdbs = read.pdbs;
+        node_selectors::check_node_selectors(n, &eks, d);
     }
     o.finish(d);
     check_one_node_group_autoscaler(&eks, node, d);

@@ -83,14 +83,14 @@ pub fn split_behavior(node: Option<&Node>, names: &[String], d: &Diagnostics) ->
 pub fn apply_behaviors(entries: &DeploymentBehaviors, eks: &mut EksSpec, d: &mut Diagnostics) {
     // Keyed by the user's names, beside the ECS keys: the schema records the entries once as
     // `behavior.deployments.*` (its errors discarded: the real reading reports them).
-    if let (true, Some((_, node))) = (d.schema.is_some(), entries.first()) {
+    if let (true, Some((_, node)), Some(first)) = (d.schema.is_some(), entries.first(), eks.deployments.first()) {
         let recorder = d.schema.take();
         let mut shadow = Diagnostics {
             schema: recorder,
             ..Diagnostics::default()
         };
         if let Some(mut o) = object(node, "behavior.deployments.*", &mut shadow) {
-            let mut revision = eks.deployments[0].revisions[0].clone();
+            let mut revision = first.revisions[0].clone();
             read_revision_settings(&mut o, &mut revision, &mut shadow);
             o.finish(&mut shadow);
         }
