@@ -77,13 +77,10 @@ impl EksSpec {
             return fargate;
         }
         let allows = |labels: &crate::model::k8s::Labels, key: &str, name: &str| {
-            template.node_selector.iter().all(|(k, v)| {
-                if k == key {
-                    v == name
-                } else {
-                    labels.get(k) == Some(v)
-                }
-            })
+            template
+                .node_selector
+                .iter()
+                .all(|(k, v)| if k == key { v == name } else { labels.get(k) == Some(v) })
         };
         let groups = self
             .node_groups
