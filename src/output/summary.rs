@@ -180,8 +180,10 @@ impl SummaryBuilder {
                 start: timestamp(spec.start_epoch_ms, 0),
                 time_zone: chart_time_zone(spec),
                 services: service_names(spec)
-                    .map(|name| ServiceSummary {
+                    .enumerate()
+                    .map(|(i, name)| ServiceSummary {
                         service: name.to_string(),
+                        eks_deployment: i >= spec.services.len(),
                         min_healthy: u32::MAX,
                         ..Default::default()
                     })

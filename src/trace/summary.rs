@@ -52,6 +52,9 @@ pub struct DeploymentSummary {
 pub struct ServiceSummary {
     /// Service name.
     pub service: String,
+    /// An EKS Deployment rather than an ECS service (absent for ECS services).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub eks_deployment: bool,
     /// Highest desiredCount seen at a trace row.
     pub peak_desired: u32,
     /// Highest RUNNING count.

@@ -60,8 +60,10 @@ impl World<'_> {
             self.warm_start_eks(sink)?;
         }
         self.queue.push(SimTime::ZERO, Event::Eks(EksEvent::MetricsScrape));
+        // The HPAs' first sync is one period in, when metrics-server has a first sample.
+        let first_sync = SimTime::ZERO + self.spec.eks.hpa_controller.sync_period;
         for hpa in 0..self.spec.eks.hpas.len() {
-            self.queue.push(SimTime::ZERO, Event::Eks(EksEvent::HpaSync { hpa }));
+            self.queue.push(first_sync, Event::Eks(EksEvent::HpaSync { hpa }));
         }
         if self.spec.eks.cluster_autoscaler.is_some() {
             self.queue

@@ -17,7 +17,13 @@ impl World<'_> {
         let mut runtime = std::mem::take(&mut self.eks.hpas[hpa]);
         let decision = policies::hpa_reconcile(self, hpa, &mut runtime);
         self.eks.hpas[hpa] = runtime;
-        if let Some((to, reason)) = decision.filter(|(to, _)| *to != from) {
+        if let Some(error) = decision.new_error {
+            let name = self.spec.eks.deployments[deployment].name.clone();
+            let hpa_name = &self.spec.eks.hpas[hpa].name;
+            let message = format!("HorizontalPodAutoscaler {hpa_name}: {error}.");
+            self.log(sink, EventKind::NotScaled, name, message)?;
+        }
+        if let Some((to, reason)) = decision.rescale.filter(|(to, _)| *to != from) {
             self.eks.deployments[deployment].replicas = to;
             self.request_sync(deployment);
             let name = self.spec.eks.deployments[deployment].name.clone();

@@ -55,7 +55,7 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
     response.points = scaling::alarm_datapoints_in(ctx.run, &service.name, &metrics, |a| &a.datapoint_values_ms);
     Some(Figure {
         file_stem: format!("service-{}-latency", super::file_safe(&service.name)),
-        title: ctx.title(&format!("Response time of service {}", service.name)),
+        title: ctx.title(&format!("Response time of {}", ctx.service_noun(&service.name))),
         subtitle: ctx.subtitle.clone(),
         panels: if any_timed_out {
             vec![response, timed_out_panel(service, latency, timeout_off_chart)]

@@ -32,7 +32,7 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<
     panel.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
     Figure {
         file_stem: format!("service-{}-load", super::file_safe(&service.name)),
-        title: ctx.title(&format!("Load of service {}", service.name)),
+        title: ctx.title(&format!("Load of {}", ctx.service_noun(&service.name))),
         subtitle: ctx.subtitle.clone(),
         panels: vec![panel],
         markers: annotations::markers(ctx.run, Some(&service.name)),

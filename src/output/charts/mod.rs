@@ -122,6 +122,20 @@ impl<'a> ChartContext<'a> {
     }
 
     /// A title naming what is shown and the scenario.
+    /// `service web` or, for an EKS Deployment, `Deployment web`: how a chart title names it.
+    pub fn service_noun(&self, name: &str) -> String {
+        let eks = self
+            .run
+            .summary
+            .services
+            .iter()
+            .any(|s| s.service == name && s.eks_deployment);
+        match eks {
+            true => format!("Deployment {name}"),
+            false => format!("service {name}"),
+        }
+    }
+
     pub fn title(&self, what: &str) -> String {
         if self.run.summary.scenario.is_empty() {
             what.to_string()

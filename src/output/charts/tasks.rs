@@ -45,7 +45,11 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<
     panel.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
     Figure {
         file_stem: format!("service-{}-tasks", super::file_safe(&service.name)),
-        title: ctx.title(&format!("Tasks of service {}", service.name)),
+        title: ctx.title(&format!(
+            "{} of {}",
+            tasks_word(ctx, &service.name),
+            ctx.service_noun(&service.name)
+        )),
         subtitle: ctx.subtitle.clone(),
         panels: vec![panel],
         markers: annotations::markers(ctx.run, Some(&service.name)),
@@ -59,5 +63,13 @@ fn capacity_legend(min: &[f64], max: &[f64]) -> String {
     match (constant(min), constant(max)) {
         (Some(lo), Some(hi)) => format!("min–max capacity {lo}–{hi}"),
         _ => "min–max capacity".to_string(),
+    }
+}
+
+/// `Tasks`, or `Pods` for an EKS Deployment.
+fn tasks_word(ctx: &ChartContext<'_>, name: &str) -> &'static str {
+    match ctx.service_noun(name).starts_with("Deployment") {
+        true => "Pods",
+        false => "Tasks",
     }
 }

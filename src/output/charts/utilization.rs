@@ -38,7 +38,7 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries, overlays: 
     panels.extend(overlays.panels);
     Figure {
         file_stem: format!("service-{}-utilization", super::file_safe(&service.name)),
-        title: ctx.title(&format!("CPU and memory of service {}", service.name)),
+        title: ctx.title(&format!("CPU and memory of {}", ctx.service_noun(&service.name))),
         subtitle: ctx.subtitle.clone(),
         panels,
         markers: annotations::markers(ctx.run, Some(&service.name)),

@@ -14,6 +14,16 @@ use crate::spec::eks::HpaControllerSettings;
 pub(crate) struct HpaRuntime {
     history: HpaHistory,
     pods: Vec<MetricPod>,
+    /// The metric error of the last sync, so that a failing metric is reported once.
+    last_error: Option<String>,
+}
+
+/// What one sync decided: a rescale, and a metric error newly seen (for events.csv).
+pub(in crate::engine::eks) struct HpaDecision {
+    /// The new `spec.replicas` and Kubernetes' reason.
+    pub rescale: Option<(u32, String)>,
+    /// `FailedGetExternalMetric: ...`, when this sync's metric error differs from the last.
+    pub new_error: Option<String>,
 }
 
 /// The controller flags as the pure HPA functions take them.
@@ -27,12 +37,8 @@ fn controller_settings(s: &HpaControllerSettings) -> ControllerSettings {
     }
 }
 
-/// One reconcile of HPA `index`: the new `spec.replicas` and Kubernetes' reason, or `None`.
-pub(in crate::engine::eks) fn hpa_reconcile(
-    world: &World<'_>,
-    index: usize,
-    runtime: &mut HpaRuntime,
-) -> Option<(u32, String)> {
+/// One reconcile of HPA `index`.
+pub(in crate::engine::eks) fn hpa_reconcile(world: &World<'_>, index: usize, runtime: &mut HpaRuntime) -> HpaDecision {
     let spec = &world.spec.eks.hpas[index];
     let settings = controller_settings(&world.spec.eks.hpa_controller);
     let d = &world.eks.deployments[spec.deployment];
@@ -71,8 +77,20 @@ pub(in crate::engine::eks) fn hpa_reconcile(
         &mut runtime.history,
         world.now,
     );
-    let reason = tick.rescale_reason.clone().filter(|_| tick.rescaled)?;
-    Some((tick.desired_replicas, reason))
+    let error = tick
+        .metric_error
+        .as_ref()
+        .map(|e| format!("{}: {}", e.reason.as_str(), e.message));
+    let new_error = error.clone().filter(|e| runtime.last_error.as_ref() != Some(e));
+    runtime.last_error = error;
+    HpaDecision {
+        rescale: tick
+            .rescale_reason
+            .clone()
+            .filter(|_| tick.rescaled)
+            .map(|reason| (tick.desired_replicas, reason)),
+        new_error,
+    }
 }
 
 /// A pod as the HPA sees it for `metric`: phase, readiness and metrics-server's last sample
