@@ -2,7 +2,7 @@
 //! pasted `describe-fargate-profile` output (`{fargateProfile: {...}}`).
 
 use super::labels::{read_labels, strings};
-use super::nodegroups::subnet_zones;
+use super::nodegroups::{subnet_zones, unwrap_described};
 use crate::scenario::diag::Diagnostics;
 use crate::scenario::reader::{as_list, object};
 use crate::scenario::yaml::Node;
@@ -15,16 +15,7 @@ const MAX_SELECTORS: usize = 5;
 pub fn read_fargate_profiles(node: &Node, zones: &[String], d: &mut Diagnostics) -> Vec<FargateProfileSpec> {
     let mut out: Vec<FargateProfileSpec> = Vec::new();
     for (path, n) in as_list(node, "eks.fargateProfiles", d) {
-        let (n, path) = match n.get("fargateProfile") {
-            Some(inner) => {
-                if let Some(mut wrapper) = object(n, &path, d) {
-                    wrapper.field("fargateProfile");
-                    wrapper.finish(d);
-                }
-                (inner, format!("{path}.fargateProfile"))
-            }
-            None => (n, path),
-        };
+        let (n, path) = unwrap_described(n, "fargateProfile", path, d);
         let Some(profile) = read_profile(n, &path, zones, d) else {
             continue;
         };
@@ -121,6 +112,16 @@ mod tests {
         );
         assert_eq!(profiles[1].selectors[0].namespace, "*");
         assert_eq!(d.ignored[0].0, "eks.fargateProfiles[1].fargateProfile.status");
+        // A misspelt wrapper (its only key) is reported, and what it wraps still read.
+        let tree = parse(
+            "- fargateProfil: {fargateProfileName: all, selectors: [{namespace: '*'}]}\n",
+            0,
+        )
+        .expect("yaml");
+        let mut d = Diagnostics::default();
+        assert_eq!(read_fargate_profiles(&tree, &zones, &mut d).len(), 1);
+        assert_eq!(d.errors.len(), 1, "{:?}", d.errors);
+        assert_eq!(d.errors[0].help.as_deref(), Some("did you mean `fargateProfile`?"));
         let tree = parse(
             "- {fargateProfileName: x, selectors: [{namespace: a}, {namespace: b}, {namespace: c}, {namespace: d}, {namespace: e}, {namespace: f}]}",
             0,

@@ -73,6 +73,7 @@ pub fn read_eks(node: Option<&Node>, zones: &[String], d: &mut Diagnostics) -> E
         eks.hpas = read.hpas;
         eks.pdbs = read.pdbs;
         node_selectors::check_node_selectors(n, &eks, d);
+        node_selectors::check_pod_selectors(n, &eks, d);
     }
     o.finish(d);
     check_one_node_group_autoscaler(&eks, node, d);

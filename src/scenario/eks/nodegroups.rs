@@ -3,9 +3,9 @@
 
 use super::labels::{read_labels, read_taints, strings};
 use crate::model::catalog::{InstanceType, closest_instance_type_name, instance_type};
-use crate::scenario::diag::Diagnostics;
+use crate::scenario::diag::{Diagnostics, edit_distance};
 use crate::scenario::reader::{as_list, check_ignored_block, object};
-use crate::scenario::yaml::Node;
+use crate::scenario::yaml::{Node, Value};
 use crate::spec::eks::{CapacityType, NodeGroupSpec};
 
 /// Fields of `describe-nodegroup` output and `create-nodegroup` input that do not change what the
@@ -53,16 +53,7 @@ pub fn read_node_groups(node: &Node, zones: &[String], d: &mut Diagnostics) -> V
     let mut out: Vec<NodeGroupSpec> = Vec::new();
     for (path, n) in as_list(node, "eks.nodegroups", d) {
         // `aws eks describe-nodegroup` wraps the group: {"nodegroup": {...}}.
-        let (n, path) = match n.get("nodegroup") {
-            Some(inner) => {
-                if let Some(mut wrapper) = object(n, &path, d) {
-                    wrapper.field("nodegroup");
-                    wrapper.finish(d);
-                }
-                (inner, format!("{path}.nodegroup"))
-            }
-            None => (n, path),
-        };
+        let (n, path) = unwrap_described(n, "nodegroup", path, d);
         let Some(group) = read_node_group(n, &path, zones, d) else {
             continue;
         };
@@ -78,6 +69,33 @@ pub fn read_node_groups(node: &Node, zones: &[String], d: &mut Diagnostics) -> V
         out.push(group);
     }
     out
+}
+
+/// The mapping a `describe-*` output wraps under `key` (`{nodegroup: {...}}`, also under a
+/// misspelt key when it is the wrapper's only one, which is then reported), with its path; else
+/// `node` itself.
+pub fn unwrap_described<'n>(
+    node: &'n Node,
+    key: &'static str,
+    path: String,
+    d: &mut Diagnostics,
+) -> (&'n Node, String) {
+    let inner = match &node.value {
+        Value::Map(entries)
+            if entries.len() == 1
+                && edit_distance(&entries[0].0.name, key) <= 2
+                && matches!(entries[0].1.value, Value::Map(_)) =>
+        {
+            Some(&entries[0].1)
+        }
+        _ => node.get(key),
+    };
+    let Some(inner) = inner else { return (node, path) };
+    if let Some(mut wrapper) = object(node, &path, d) {
+        wrapper.field(key);
+        wrapper.finish(d);
+    }
+    (inner, format!("{path}.{key}"))
 }
 
 fn read_node_group(node: &Node, path: &str, zones: &[String], d: &mut Diagnostics) -> Option<NodeGroupSpec> {

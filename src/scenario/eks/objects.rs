@@ -162,25 +162,27 @@ pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
 
 /// Adds `node` to `items`, or the `items` of a `kind: List`.
 fn expand<'n>(node: &'n Node, path: &str, items: &mut Vec<(String, &'n Node)>, d: &mut Diagnostics) {
-    if scalar(node, "kind") != Some("List") {
+    if meant_kind(node).1 != Some("List") {
         items.push((path.to_string(), node));
         return;
     }
     let Some(mut o) = object(node, path, d) else { return };
     o.string("apiVersion", d);
     o.string("kind", d);
+    let items_path = o.child("items");
     let listed = o.list("items", d);
     o.ignore(&["metadata"]);
     o.finish(d);
+    // Under a misspelt `item:` the objects are still read: its error is the one to fix, not
+    // everything that names them.
+    let listed = match (listed.is_empty(), node.get("items")) {
+        (true, None) => field_or_misspelt(node, "items")
+            .filter(|n| matches!(n.value, Value::Seq(_)))
+            .map(|n| as_list(n, &items_path, d))
+            .unwrap_or_default(),
+        _ => listed,
+    };
     items.extend(listed);
-}
-
-/// The text of scalar field `name` of mapping `node`.
-fn scalar<'n>(node: &'n Node, name: &str) -> Option<&'n str> {
-    match &node.get(name)?.value {
-        Value::Scalar { text, .. } => Some(text.as_str()),
-        _ => None,
-    }
 }
 
 /// The `apiVersion` and `kind` an object means: the fields, or keys that look like their
@@ -334,6 +336,19 @@ mod tests {
         // A budget for pods no Deployment has, with no near key, is the user's business.
         let (_, d) = read(&format!("- {DEPLOYMENT}\n- {}\n", pdb.replace("ap:", "tier:")));
         assert!(d.errors.is_empty(), "{:?}", d.errors);
+    }
+
+    #[test]
+    fn a_list_under_a_misspelt_items_or_kind_is_still_read() {
+        for list in [
+            format!("{{apiVersion: v1, kind: List, item: [{DEPLOYMENT}]}}"),
+            format!("{{apiVersion: v1, kin: List, items: [{DEPLOYMENT}]}}"),
+        ] {
+            let (o, d) = read(&list);
+            assert_eq!(o.deployments.len(), 1, "{list}");
+            assert_eq!(shown(&d).len(), 1, "{list}: {:?}", d.errors);
+            assert!(shown(&d)[0].0.starts_with("unknown field"), "{list}");
+        }
     }
 
     #[test]
