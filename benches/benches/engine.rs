@@ -6,7 +6,9 @@
 //! deterministic, so every iteration processes the same number). `managed_scaling_1d` runs
 //! `benches/scenarios/large-30d-managed-scaling.yaml`, loaded from the file as `ecsim run` loads
 //! it, for one simulated day: CPU target tracking on the service and ECS managed scaling on its
-//! group, so placement, scale-in choice and the reservation metric are all in it. Run with
+//! group, so placement, scale-in choice and the reservation metric are all in it.
+//! `eks_2000_pods_1d` and `ecs_2000_tasks_1d` run a day of `eks-30d-2000-pods.yaml` (HPAs and
+//! Cluster Autoscaler) and of its ECS counterpart `ecs-30d-2000-tasks.yaml`. Run with
 //! `cargo bench -p ecsim-bench --bench engine`; memory is measured separately with the CLI.
 
 use std::hint::black_box;
@@ -274,6 +276,25 @@ fn managed_scaling(c: &mut Criterion) {
     group.finish();
 }
 
+/// One simulated day of the EKS benchmark (issue 20: ten Deployments with CPU HPAs, up to 2,000
+/// pods on about 300 m5.xlarge nodes with Cluster Autoscaler) and of its ECS counterpart (the
+/// same workloads as services with target tracking and managed scaling), side by side.
+fn eks_and_ecs_2000(c: &mut Criterion) {
+    let mut group = c.benchmark_group("engine_run");
+    group.sample_size(10);
+    for (name, file) in [
+        ("eks_2000_pods_1d", "eks-30d-2000-pods.yaml"),
+        ("ecs_2000_tasks_1d", "ecs-30d-2000-tasks.yaml"),
+    ] {
+        let spec = bench_scenario(file, &[("duration", "1d")]);
+        let events = run_once(&spec).events_processed;
+        println!("{name} processes {events} events per run");
+        group.throughput(Throughput::Elements(events));
+        group.bench_function(name, |b| b.iter(|| run_once(black_box(&spec))));
+    }
+    group.finish();
+}
+
 /// Renders every chart (PNG and SVG) and the report of the 30-day large run, from its CSV texts,
 /// as `ecsim run` and `ecsim plot` do: issue 3 asks for well under a second.
 fn charts_of_the_30_day_run(c: &mut Criterion) {
@@ -316,6 +337,7 @@ criterion_group!(
     event_queue,
     large_scenario,
     managed_scaling,
+    eks_and_ecs_2000,
     charts_of_the_30_day_run
 );
 criterion_main!(benches);

@@ -191,16 +191,20 @@ pub(super) fn finish(world: &mut World<'_>, events: u64, sink: &mut dyn TraceSin
         world.write_task_row(task, None, sink)?;
     }
     world.write_live_pod_rows(sink)?;
-    let service_costs: Vec<(String, f64)> = world
+    let mut service_costs: Vec<(String, f64)> = world
         .spec
         .services
         .iter()
         .zip(ServiceIdx::all(world.spec.services.len()))
         .map(|(s, i)| (s.name.clone(), world.accounting.service_cost.total_usd(i, world.end)))
         .collect();
+    let end = world.end;
+    service_costs.extend(world.eks_deployment_costs(end));
+    let eks_total: f64 = world.eks_cost_usd().iter().map(|(_, c)| c).sum();
     let provider_total: f64 = ProviderIdx::all(world.spec.capacity_providers.len())
         .map(|p| world.accounting.cost.total_usd(p, world.end))
-        .sum();
+        .sum::<f64>()
+        + eks_total;
     let mut provider_cost_usd: Vec<(String, f64)> = world
         .spec
         .capacity_providers

@@ -10,6 +10,7 @@
 //! the pure functions of `policy::k8s`.
 
 mod cluster_autoscaler;
+mod cost;
 mod deployments;
 mod dispatch;
 mod hpa;

@@ -97,6 +97,7 @@ impl World<'_> {
             usd_per_hour,
             last_pod_change: self.now,
             unneeded_since: None,
+            cost_accrued_until: self.now,
         });
         if at_start {
             self.eks.nodes[index].state = NodeState::Ready;
@@ -154,6 +155,7 @@ impl World<'_> {
         if self.eks.nodes[node].state == NodeState::Terminated {
             return Ok(());
         }
+        self.accrue_node_cost(node);
         let pods = std::mem::take(&mut self.eks.nodes[node].pods);
         for pod in pods {
             self.pod_lost(pod, sink)?;

@@ -73,6 +73,7 @@ impl World<'_> {
     /// The scheduler bound `pod` to `node`: the node's resources are taken and the image pull
     /// starts.
     pub(super) fn bind_pod(&mut self, pod: u64, node: usize) {
+        self.accrue_node_cost(node);
         let p = self.eks.pods.get_mut(&pod).expect("binding a live pod");
         p.node = Some(node);
         p.phase = PodPhase::Starting;
@@ -158,13 +159,18 @@ impl World<'_> {
 
     /// A terminating pod's containers exited: it frees its node and leaves the cluster.
     pub(super) fn on_pod_gone(&mut self, pod: u64, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
+        if let Some(node) = self.eks.pods.get(&pod).and_then(|p| p.node) {
+            self.accrue_node_cost(node);
+        }
         let Some(p) = self.eks.pods.remove(&pod) else {
             return Ok(());
         };
         self.release_node(pod, &p);
         self.write_pod_row(pod, &p, Some(self.now), "Deleted", sink)?;
         if let Some(f) = p.fargate {
-            self.eks.fargate_cost_done[f] += fargate_cost(&p, self.now);
+            let cost = fargate_cost(&p, self.now);
+            self.eks.fargate_cost_done[f] += cost;
+            self.eks.fargate_cost_by_deployment[p.deployment] += cost;
         }
         self.request_schedule();
         Ok(())

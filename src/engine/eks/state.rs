@@ -78,6 +78,8 @@ pub(crate) struct Node {
     pub last_pod_change: SimTime,
     /// Since when Cluster Autoscaler has found the node unneeded.
     pub unneeded_since: Option<SimTime>,
+    /// Until when its bill has been divided among its pods.
+    pub cost_accrued_until: SimTime,
 }
 
 /// Where a pod is in its life.
@@ -230,6 +232,10 @@ pub(crate) struct EksState {
     pub ca_last_scale_up: Option<SimTime>,
     /// Cluster Autoscaler's last node deletion.
     pub ca_last_delete: Option<SimTime>,
+    /// Each Deployment's share of its nodes' bills so far, USD.
+    pub deployment_cost_usd: Vec<f64>,
+    /// Each Deployment's Fargate pods that are gone: what they cost, USD.
+    pub fargate_cost_by_deployment: Vec<f64>,
 }
 
 impl EksState {
@@ -302,6 +308,8 @@ impl EksState {
             karpenter: KarpenterRuntime::default(),
             ca_last_scale_up: None,
             ca_last_delete: None,
+            deployment_cost_usd: vec![0.0; eks.deployments.len()],
+            fargate_cost_by_deployment: vec![0.0; eks.deployments.len()],
         }
     }
 
