@@ -99,6 +99,11 @@ impl World<'_> {
             if !r.never_ready {
                 p.ready_since = Some(self.now);
             }
+            let rs = &mut self.eks.deployments[p.deployment].replica_sets[p.revision];
+            match p.ready_since {
+                Some(_) => rs.ready += 1,
+                None => rs.running_not_ready += 1,
+            }
         }
         Ok(())
     }

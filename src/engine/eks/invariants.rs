@@ -1,6 +1,7 @@
 //! Invariants of the EKS cluster, checked after every event in tests (issue 20): every pod is
 //! bound to at most one node and the node lists it; no node's requests exceed its allocatable
-//! or its pods its max pods; ReplicaSets list exactly their active pods.
+//! or its pods its max pods; ReplicaSets list exactly their active pods and count their Ready and
+//! Running-not-Ready pods correctly.
 
 use super::state::{NodeState, PodPhase};
 use crate::engine::world::World;
@@ -52,8 +53,14 @@ impl World<'_> {
         let mut listed = 0;
         for (d, deployment) in self.eks.deployments.iter().enumerate() {
             for (revision, rs) in deployment.replica_sets.iter().enumerate() {
+                let (mut ready, mut running_not_ready) = (0, 0);
                 for id in &rs.pods {
                     let pod = &self.eks.pods[id];
+                    if pod.is_ready() {
+                        ready += 1;
+                    } else if pod.phase == PodPhase::Running {
+                        running_not_ready += 1;
+                    }
                     assert!(
                         pod.deployment == d && pod.revision == revision,
                         "pod {id} listed under the wrong ReplicaSet"
@@ -63,6 +70,11 @@ impl World<'_> {
                         "ReplicaSet lists terminating pod {id}"
                     );
                 }
+                assert_eq!(
+                    (rs.ready, rs.running_not_ready),
+                    (ready, running_not_ready),
+                    "Deployment {d} revision {revision}: Ready and Running-not-Ready counters drifted from a recount"
+                );
                 listed += rs.pods.len();
             }
         }

@@ -2,25 +2,7 @@
 //! kube-proxy and an ALB in IP mode do), and the CPU and memory that gives each pod; the
 //! metrics-server samples the HPA reads are the window means of that utilization.
 
-use super::state::PodPhase;
 use crate::engine::world::World;
-
-/// Per revision: (Ready pods, Running but not Ready pods).
-fn pods_by_revision(world: &World<'_>, deployment: usize) -> Vec<(u32, u32)> {
-    let d = &world.eks.deployments[deployment];
-    let mut counts = vec![(0u32, 0u32); d.replica_sets.len()];
-    for (revision, rs) in d.replica_sets.iter().enumerate() {
-        for id in &rs.pods {
-            let p = &world.eks.pods[id];
-            if p.is_ready() {
-                counts[revision].0 += 1;
-            } else if p.phase == PodPhase::Running {
-                counts[revision].1 += 1;
-            }
-        }
-    }
-    counts
-}
 
 impl World<'_> {
     /// Samples every Deployment's demand for the load step starting now.
@@ -46,15 +28,18 @@ impl World<'_> {
         if elapsed == 0 {
             return;
         }
-        let counts = pods_by_revision(self, deployment);
         let spec = &self.spec.eks.deployments[deployment];
         let d = &mut self.eks.deployments[deployment];
-        let ready: u32 = counts.iter().map(|c| c.0).sum();
-        let running: u32 = counts.iter().map(|c| c.0 + c.1).sum();
+        let ready: u32 = d.replica_sets.iter().map(|rs| rs.ready).sum();
+        let running: u32 = d.replica_sets.iter().map(|rs| rs.ready + rs.running_not_ready).sum();
         let demand = d.demand_rps.max(0.0);
         let per_pod = if ready == 0 { 0.0 } else { demand / f64::from(ready) };
         let (mut served, mut cpu_sum, mut memory_sum) = (0.0, 0.0, 0.0);
-        for (revision, (r, starting)) in counts.iter().enumerate() {
+        for revision in 0..d.replica_sets.len() {
+            let (r, starting) = (
+                &d.replica_sets[revision].ready,
+                &d.replica_sets[revision].running_not_ready,
+            );
             let model = &spec.revisions[revision].serving;
             let capacity = model.requests_per_second_at_full_cpu.max(0.0);
             let share = if capacity > 0.0 {

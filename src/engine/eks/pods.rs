@@ -102,6 +102,9 @@ impl World<'_> {
         p.generation += 1;
         let generation = p.generation;
         let (deployment, revision) = (p.deployment, p.revision);
+        // The phase changed before the stretch is closed, so the stretch counts this pod
+        // Running (as the recount this counter replaced did).
+        self.eks.deployments[deployment].replica_sets[revision].running_not_ready += 1;
         self.accumulate_eks_load(deployment);
         let r = &self.spec.eks.deployments[deployment].revisions[revision];
         if let Some(delay) = policies::ready_delay(r) {
@@ -118,9 +121,12 @@ impl World<'_> {
         if p.generation != generation || p.phase != PodPhase::Running {
             return;
         }
-        let deployment = p.deployment;
+        let (deployment, revision) = (p.deployment, p.revision);
         self.accumulate_eks_load(deployment);
         self.eks.pods.get_mut(&pod).expect("checked").ready_since = Some(self.now);
+        let rs = &mut self.eks.deployments[deployment].replica_sets[revision];
+        rs.running_not_ready -= 1;
+        rs.ready += 1;
         self.request_sync(deployment);
         // minReadySeconds: the Deployment counts the pod available only later.
         let min_ready = self.spec.eks.deployments[deployment].min_ready_seconds;
@@ -140,9 +146,15 @@ impl World<'_> {
             return;
         }
         let (deployment, revision) = (p.deployment, p.revision);
+        let (ready, running) = (p.is_ready(), p.phase == PodPhase::Running);
         self.accumulate_eks_load(deployment);
         let rs = &mut self.eks.deployments[deployment].replica_sets[revision];
         rs.pods.retain(|id| *id != pod);
+        if ready {
+            rs.ready -= 1;
+        } else if running {
+            rs.running_not_ready -= 1;
+        }
         let p = self.eks.pods.get_mut(&pod).expect("checked");
         let was_bound = p.node.is_some() || p.fargate.is_some();
         p.phase = PodPhase::Terminating;

@@ -146,6 +146,10 @@ pub(crate) struct ReplicaSet {
     pub max_annotation: Option<u32>,
     /// Whether the ReplicaSet exists (a revision never rolled out has none).
     pub exists: bool,
+    /// Its Ready pods (kept where a pod's phase or readiness changes).
+    pub ready: u32,
+    /// Its Running pods that are not Ready yet.
+    pub running_not_ready: u32,
 }
 
 /// A Deployment's runtime state.
