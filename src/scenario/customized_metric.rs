@@ -404,7 +404,12 @@ fn only_dimensions(dims: &[Dimension], allowed: &[&str], d: &mut Diagnostics) ->
 }
 
 /// `QueueName` -> the service consuming that queue.
-fn queue_service(dims: &[Dimension], o: &Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<ServiceIdx> {
+pub(super) fn queue_service(
+    dims: &[Dimension],
+    o: &Obj<'_>,
+    ctx: &Context<'_>,
+    d: &mut Diagnostics,
+) -> Option<ServiceIdx> {
     if !only_dimensions(dims, &["QueueName"], d) {
         return None;
     }

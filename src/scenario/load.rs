@@ -18,6 +18,9 @@ const SHAPES: &[&str] = &["constant", "ramp", "step", "diurnal", "weekly", "spik
 /// What a shape's rate fields are, in "missing required field" messages.
 const RPS: &str = "requests per second";
 
+#[path = "load_deployment.rs"]
+mod deployment_load;
+
 /// What reading a shape needs besides its node: the run's start and the files `replay` reads.
 struct ShapeContext<'a> {
     start_epoch_ms: i64,
@@ -64,7 +67,7 @@ pub fn read_load(
     }
     for (key, value) in entries {
         let path = format!("load.{}", key.name);
-        if let Some(dep) = deployments.iter_mut().find(|x| x.name == key.name) {
+        if let Some(dep) = deployments.iter().position(|x| x.name == key.name) {
             if by_name.contains_key(&key.name) {
                 d.error(
                     key.loc,
@@ -75,7 +78,7 @@ pub fn read_load(
                 continue;
             }
             if let Some(o) = object(value, &path, d) {
-                dep.load = read_deployment_load(o, &mut ctx, d);
+                deployment_load::read_deployment_load(o, dep, deployments, services, &mut ctx, d);
             }
             continue;
         }
@@ -219,17 +222,6 @@ fn read_service_load(
         services[index].queue = Some(WorkerQueue { name });
     }
     services[index].load = Some(LoadProfile { shapes, noise });
-}
-
-/// `load.<deployment>` of an EKS Deployment: `requestsPerSecond` shapes and `noise`, served by
-/// its Ready pods.
-fn read_deployment_load(mut o: Obj<'_>, ctx: &mut ShapeContext<'_>, d: &mut Diagnostics) -> Option<LoadProfile> {
-    let items = o.required_list("requestsPerSecond", "a list of shapes such as `- constant: 300`", d);
-    let count = items.len();
-    let shapes: Vec<LoadShape> = items.iter().filter_map(|(p, n)| read_shape(n, p, ctx, d)).collect();
-    let noise = read_noise(&mut o, d);
-    o.finish(d);
-    (shapes.len() == count).then_some(LoadProfile { shapes, noise })
 }
 
 /// `load.<rule>` of an event rule: `eventsPerSecond` shapes, `noise`, and the node of `event`

@@ -174,7 +174,7 @@ fn read_top(
     let zones = read_zones(&mut o, d);
     let groups = auto_scaling_groups::read_auto_scaling_groups(o.field("ec2AutoScaling"), &zones, d);
     let mut ecs = read_ecs(&mut o, &groups, loader, sources, d);
-    let mut eks = eks::read_eks(o.field("eks"), &zones, d);
+    let (mut eks, pending_bindings) = eks::read_eks(o.field("eks"), &zones, d);
     let load_balanced = load_balanced_task_definitions(&ecs.services, &ecs.task_definitions);
     let deployment_names: Vec<String> = eks.deployments.iter().map(|x| x.name.clone()).collect();
     let (behavior_node, deployment_behaviors) = eks::serving::split_behavior(o.field("behavior"), &deployment_names, d);
@@ -197,6 +197,7 @@ fn read_top(
         d,
     );
     load::check_worker_behavior(o.field("load"), &ecs.services, &ecs.task_definitions, &behavior, d);
+    eks::bind_metrics(&mut eks, &pending_bindings, d);
     load::check_request_mode(
         o.field("load"),
         &ecs.services,

@@ -121,6 +121,8 @@ causes! {
         ClusterAutoscaler => "cluster_autoscaler",
         /// EKS: Karpenter launched or removed nodes of a NodePool.
         Karpenter => "karpenter",
+        /// EKS: KEDA took a ScaledObject's Deployment from zero to one pod or back to zero.
+        Keda => "keda",
     }
 }
 

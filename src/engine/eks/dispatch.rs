@@ -38,6 +38,7 @@ impl World<'_> {
             EksEvent::NodeGroupLaunch { group } => self.on_node_group_launch(group, sink),
             EksEvent::KarpenterBatch => self.on_karpenter_batch(sink),
             EksEvent::KarpenterDisruption => self.on_karpenter_disruption(sink),
+            EksEvent::KedaPoll { scaled_object } => self.on_keda_poll(scaled_object, sink),
         }
     }
 
@@ -64,6 +65,10 @@ impl World<'_> {
         let first_sync = SimTime::ZERO + self.spec.eks.hpa_controller.sync_period;
         for hpa in 0..self.spec.eks.hpas.len() {
             self.queue.push(first_sync, Event::Eks(EksEvent::HpaSync { hpa }));
+        }
+        for scaled_object in 0..self.spec.eks.scaled_objects.len() {
+            self.queue
+                .push(SimTime::ZERO, Event::Eks(EksEvent::KedaPoll { scaled_object }));
         }
         if self.spec.eks.cluster_autoscaler.is_some() {
             self.queue

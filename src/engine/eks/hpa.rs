@@ -14,6 +14,10 @@ impl World<'_> {
         let spec = &self.spec.eks.hpas[hpa];
         let deployment = spec.deployment;
         let from = self.eks.deployments[deployment].replicas;
+        let queues: Vec<usize> = policies::queue_deployments(spec).collect();
+        for queue in queues {
+            self.accumulate_eks_load(queue);
+        }
         let mut runtime = std::mem::take(&mut self.eks.hpas[hpa]);
         let decision = policies::hpa_reconcile(self, hpa, &mut runtime);
         self.eks.hpas[hpa] = runtime;
@@ -45,13 +49,17 @@ impl World<'_> {
     }
 
     /// `min_capacity` and `max_capacity` of the Deployment's services.csv rows: its HPA's
-    /// minReplicas and maxReplicas, or 0 and 0 without an HPA.
+    /// minReplicas (a ScaledObject's minReplicaCount) and maxReplicas, or 0 and 0 without one.
     pub(super) fn hpa_bounds(&self, deployment: usize) -> (u32, u32) {
         self.spec
             .eks
             .hpas
             .iter()
             .find(|h| h.deployment == deployment)
-            .map_or((0, 0), |h| (h.min_replicas, h.max_replicas))
+            .map_or((0, 0), |h| {
+                // A ScaledObject's minReplicaCount: KEDA takes the Deployment below its HPA's 1.
+                let keda_min = self.spec.eks.scaled_objects.iter().find(|s| s.deployment == deployment);
+                (keda_min.map_or(h.min_replicas, |s| s.min_replica_count), h.max_replicas)
+            })
     }
 }

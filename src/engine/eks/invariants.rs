@@ -1,7 +1,7 @@
 //! Invariants of the EKS cluster, checked after every event in tests (issue 20): every pod is
 //! bound to at most one node and the node lists it; no node's requests exceed its allocatable
 //! or its pods its max pods; ReplicaSets list exactly their active pods and count their Ready and
-//! Running-not-Ready pods correctly.
+//! Running-not-Ready pods correctly; a worker Deployment's queue holds what its batches hold.
 
 use super::state::{NodeState, PodPhase};
 use crate::engine::world::World;
@@ -10,6 +10,11 @@ use crate::model::k8s::PodResources;
 impl World<'_> {
     /// Panics with a description if the EKS cluster is inconsistent.
     pub(crate) fn check_eks_invariants(&self) {
+        for d in &self.eks.deployments {
+            if let Some(queue) = &d.queue {
+                queue.check_invariants();
+            }
+        }
         for (index, node) in self.eks.nodes.iter().enumerate() {
             if node.state == NodeState::Terminated {
                 assert!(node.pods.is_empty(), "terminated node {} still lists pods", node.name);

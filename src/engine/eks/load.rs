@@ -34,6 +34,9 @@ impl World<'_> {
         let running: u32 = d.replica_sets.iter().map(|rs| rs.ready + rs.running_not_ready).sum();
         let demand = d.demand_rps.max(0.0);
         let per_pod = if ready == 0 { 0.0 } else { demand / f64::from(ready) };
+        d.requests.add(elapsed, demand, per_pod);
+        // A queue worker's pods take messages at one busy share: (processed, capacity).
+        let worker = super::queue::drain_queue(spec, d, elapsed, self.spec.behavior.load_step);
         let (mut served, mut cpu_sum, mut memory_sum) = (0.0, 0.0, 0.0);
         for revision in 0..d.replica_sets.len() {
             let (r, starting) = (
@@ -47,7 +50,12 @@ impl World<'_> {
             } else {
                 1.0
             };
-            let share = if *r == 0 { 0.0 } else { share };
+            let share = match worker {
+                _ if *r == 0 => 0.0,
+                Some((processed, total)) if total > 0.0 => (processed / total).min(1.0),
+                Some(_) => 0.0,
+                None => share,
+            };
             served += f64::from(*r) * per_pod.min(capacity);
             let (cpu, memory) = (model.cpu_percent(share), model.memory_percent(share));
             cpu_sum += f64::from(*r) * cpu + f64::from(*starting) * model.cpu_percent(0.0);
@@ -55,7 +63,11 @@ impl World<'_> {
             d.cpu_pct_ms[revision] += cpu * elapsed as f64;
             d.memory_pct_ms[revision] += memory * elapsed as f64;
         }
-        let unserved = (demand - served).max(0.0);
+        // Messages wait in the queue instead of going unserved.
+        let (served, unserved) = match worker {
+            Some((processed, _)) => (processed, 0.0),
+            None => (served, (demand - served).max(0.0)),
+        };
         let utilization = (running > 0).then(|| (cpu_sum / f64::from(running), memory_sum / f64::from(running)));
         d.accumulator
             .add_measured(elapsed, demand, served, unserved, utilization);
@@ -77,6 +89,7 @@ impl World<'_> {
                 d.cpu_pct_ms[revision] = 0.0;
                 d.memory_pct_ms[revision] = 0.0;
             }
+            d.requests.scrape(window);
         }
         self.eks.last_scrape = self.now;
     }

@@ -6,7 +6,8 @@
 //! Each part owns one file: `nodes` (nodes and their cost), `pods` (pod lifecycle), `load`
 //! (requests served by Ready pods, the metrics-server CPU samples), `deployments` (the
 //! Deployment controller), `scheduling` (kube-scheduler passes), `hpa`, `cluster_autoscaler`,
-//! `karpenter`, `fargate`, `tracing` (rows of services.csv and cluster.csv). The decisions are
+//! `karpenter`, `keda` (ScaledObjects' 0 <-> 1), `queue` (queue workers, custom metric
+//! windows), `fargate`, `tracing` (rows of services.csv and cluster.csv). The decisions are
 //! the pure functions of `policy::k8s`.
 
 mod cluster_autoscaler;
@@ -16,10 +17,12 @@ mod dispatch;
 mod hpa;
 mod invariants;
 mod karpenter;
+mod keda;
 mod load;
 mod nodes;
 mod pods;
 mod policies;
+mod queue;
 mod scheduling;
 mod state;
 mod tracing;
@@ -88,4 +91,9 @@ pub enum EksEvent {
     KarpenterBatch,
     /// Karpenter's disruption controller polls.
     KarpenterDisruption,
+    /// KEDA polls a ScaledObject's trigger.
+    KedaPoll {
+        /// Index into `EksSpec::scaled_objects`.
+        scaled_object: usize,
+    },
 }

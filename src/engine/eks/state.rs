@@ -10,9 +10,11 @@ use crate::model::k8s::{Labels, PodResources, Taint};
 use crate::sim::{RngStreams, SimTime};
 use crate::spec::Spec;
 use crate::spec::eks::CapacityType;
-use crate::workload::IntervalAccumulator;
+use crate::workload::{IntervalAccumulator, MessageQueue};
 
+use super::keda::KedaRuntime;
 use super::policies::{HpaRuntime, KarpenterRuntime};
+use super::queue::RequestWindow;
 
 /// Pod ids start here so that pods and ECS tasks never share a `tasks.csv` id.
 pub(super) const FIRST_POD_ID: u64 = 1_000_000_000;
@@ -185,6 +187,10 @@ pub(crate) struct DeploymentState {
     pub cpu_sample_pct: Vec<f64>,
     /// The last scrape's memory %.
     pub memory_sample_pct: Vec<f64>,
+    /// A queue worker's SQS queue.
+    pub queue: Option<MessageQueue>,
+    /// Requests per second for Pods and Object metrics, sampled at each scrape.
+    pub requests: RequestWindow,
 }
 
 /// A managed node group's Auto Scaling group.
@@ -230,6 +236,8 @@ pub(crate) struct EksState {
     pub scheduler_start: usize,
     /// Each HPA's controller memory.
     pub hpas: Vec<HpaRuntime>,
+    /// Each KEDA ScaledObject's memory.
+    pub keda: Vec<KedaRuntime>,
     /// Karpenter's batcher and replacements in flight.
     pub karpenter: KarpenterRuntime,
     /// Cluster Autoscaler's last scale-up.
@@ -267,6 +275,8 @@ impl EksState {
                     memory_pct_ms: vec![0.0; revisions],
                     cpu_sample_pct: vec![0.0; revisions],
                     memory_sample_pct: vec![0.0; revisions],
+                    queue: d.queue.as_ref().map(|_| MessageQueue::new()),
+                    requests: RequestWindow::default(),
                 }
             })
             .collect();
@@ -309,6 +319,7 @@ impl EksState {
             last_scrape: SimTime::ZERO,
             scheduler_start: 0,
             hpas: eks.hpas.iter().map(|_| HpaRuntime::default()).collect(),
+            keda: eks.scaled_objects.iter().map(|_| KedaRuntime::default()).collect(),
             karpenter: KarpenterRuntime::default(),
             ca_last_scale_up: None,
             ca_last_delete: None,

@@ -81,6 +81,7 @@ impl World<'_> {
             }
         }
         let (min_capacity, max_capacity) = self.hpa_bounds(deployment);
+        let (queue_depth, oldest_message_age_s) = self.deployment_queue_columns(deployment);
         let d = &mut self.eks.deployments[deployment];
         let avg = d.accumulator.finish();
         d.accumulator.reset();
@@ -105,8 +106,8 @@ impl World<'_> {
             min_capacity,
             max_capacity,
             unserved_requests: avg.unserved_requests,
-            queue_depth: None,
-            oldest_message_age_s: None,
+            queue_depth,
+            oldest_message_age_s,
             latency: None,
             provisioning: unschedulable,
             new_revision_weight_pct: new_pct,

@@ -5,5 +5,6 @@ pub mod deployment;
 pub mod disruption_budget;
 pub mod hpa;
 pub mod karpenter;
+pub mod keda;
 pub mod nodes;
 pub mod scheduler;

@@ -73,16 +73,21 @@ pub(super) const ALARM_STATISTICS: &[&str] = &["Average", "Sum", "Minimum", "Max
 fn read_watched_metric(o: &mut Obj<'_>, ctx: &Context<'_>, d: &mut Diagnostics) -> Option<WatchedMetric> {
     let namespace = o.required_one_of(
         "Namespace",
-        &["AWS/ECS", alb_metric::NAMESPACE, super::group_alarms::EC2_NAMESPACE],
-        "AWS/ECS, AWS/ApplicationELB, or AWS/EC2 for an Auto Scaling group",
+        &[
+            "AWS/ECS",
+            alb_metric::NAMESPACE,
+            SQS_NAMESPACE,
+            super::group_alarms::EC2_NAMESPACE,
+        ],
+        "AWS/ECS, AWS/ApplicationELB, AWS/SQS, or AWS/EC2 for an Auto Scaling group",
         d,
     );
     let period_loc = o.key_loc("Period");
     let period = o.required_int("Period", 10, 86_400, "seconds, 60 or a multiple of 60", d);
-    let watched = if namespace == Some(alb_metric::NAMESPACE) {
-        read_alb_watched(o, ctx, d)
-    } else {
-        read_ecs_watched(o, ctx, d)
+    let watched = match namespace {
+        Some(alb_metric::NAMESPACE) => read_alb_watched(o, ctx, d),
+        Some(SQS_NAMESPACE) => read_sqs_watched(o, ctx, d),
+        _ => read_ecs_watched(o, ctx, d),
     };
     let (service, metric, statistic) = watched?;
     namespace?;
@@ -160,6 +165,47 @@ fn read_ecs_watched(
         ServiceMetric::MemoryUtilization
     };
     Some((service?, metric, statistic?))
+}
+
+/// The namespace of the queue metrics a worker service's queue publishes.
+const SQS_NAMESPACE: &str = "AWS/SQS";
+
+/// `MetricName`, `Statistic` and `Dimensions` (`QueueName`) of an `AWS/SQS` metric of the queue
+/// a worker service consumes. Each has one sample a minute, its value then, so every statistic
+/// but SampleCount gives it.
+fn read_sqs_watched(
+    o: &mut Obj<'_>,
+    ctx: &Context<'_>,
+    d: &mut Diagnostics,
+) -> Option<(ServiceIdx, ServiceMetric, Statistic)> {
+    let metric = o.required_one_of(
+        "MetricName",
+        &["ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"],
+        "ApproximateNumberOfMessagesVisible or ApproximateAgeOfOldestMessage",
+        d,
+    );
+    let statistic_loc = o.key_loc("Statistic");
+    let given = o.has("Statistic");
+    let statistic = read_alarm_statistic(o, d);
+    if !given {
+        missing_statistic(o, d);
+    }
+    let dimensions = crate::scenario::customized_metric::read_dimension_list(o, d);
+    let service = crate::scenario::customized_metric::queue_service(&dimensions, o, ctx, d);
+    if statistic == Some("SampleCount") {
+        d.error(
+            statistic_loc,
+            &o.child("Statistic"),
+            "SampleCount of an SQS metric is always 1: it says nothing about the queue",
+            Some("use Average, Maximum or Sum (each gives the minute's value)".into()),
+        );
+        return None;
+    }
+    let metric = match metric? {
+        "ApproximateNumberOfMessagesVisible" => ServiceMetric::MessagesVisible,
+        _ => ServiceMetric::AgeOfOldestMessage,
+    };
+    Some((service?, metric, statistic.and_then(Statistic::from_aws)?))
 }
 
 /// `MetricName`, `Statistic` or `ExtendedStatistic`, and `Dimensions` of an
@@ -276,7 +322,14 @@ fn evaluation_period(watched: &WatchedMetric, path: &str, d: &mut Diagnostics) -
     let period = watched.period;
     let alb = watched.metric.alb().is_some();
     match period {
-        20 if !alb => Some((true, 1)),
+        20 if !alb
+            && !matches!(
+                watched.metric,
+                ServiceMetric::MessagesVisible | ServiceMetric::AgeOfOldestMessage
+            ) =>
+        {
+            Some((true, 1))
+        }
         p if p % 60 == 0 => Some((false, (p / 60) as u32)),
         _ => {
             let (message, help) = if alb {

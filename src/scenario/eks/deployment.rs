@@ -73,12 +73,14 @@ pub fn read_deployment(node: &Node, path: &str, d: &mut Diagnostics) -> Option<D
             serving: default_serving(),
             never_ready: false,
             app_start_s: 0,
+            messages_per_second_per_pod: None,
         }],
         strategy,
         min_ready_seconds: min_ready,
         progress_deadline_seconds: deadline,
         revision_history_limit: history,
         load: None,
+        queue: None,
     })
 }
 

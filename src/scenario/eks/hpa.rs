@@ -2,6 +2,7 @@
 //! the API's defaults: minReplicas 1, CPU 80 %, behavior filled field by field (k8s-semantics
 //! 1.1, 1.8).
 
+use super::metric_bindings::initial_bindings;
 use super::objects::{check_api, find_deployment, read_metadata};
 use super::quantity::{memory_milli_mib, milli_units};
 use crate::model::k8s::{
@@ -100,6 +101,7 @@ pub fn read_hpa(
         deployment,
         min_replicas: min,
         max_replicas: max as u32,
+        bindings: initial_bindings(metrics.as_deref()?),
         metrics: metrics?,
         behavior: behavior?,
     })
@@ -267,7 +269,7 @@ fn read_target(node: &Node, path: &str, resource: bool, memory: bool, d: &mut Di
 
 /// `spec.behavior`: each direction's unset fields filled from the defaults (1.8); a `policies`
 /// list replaces the default list whole.
-fn read_behavior(node: &Node, path: &str, d: &mut Diagnostics) -> Option<HpaBehavior> {
+pub(super) fn read_behavior(node: &Node, path: &str, d: &mut Diagnostics) -> Option<HpaBehavior> {
     let mut o = object(node, path, d)?;
     let mut out = HpaBehavior {
         scale_up: ScalingRules::default_scale_up(),

@@ -30,6 +30,7 @@ fn deployment(name: &str) -> DeploymentSpec {
             serving: super::super::serving::default_serving(),
             never_ready: false,
             app_start_s: 0,
+            messages_per_second_per_pod: None,
         }],
         strategy: DeploymentStrategy::RollingUpdate {
             max_surge: IntOrPercent::Percent(25),
@@ -39,6 +40,7 @@ fn deployment(name: &str) -> DeploymentSpec {
         progress_deadline_seconds: 600,
         revision_history_limit: 10,
         load: None,
+        queue: None,
     }
 }
 

@@ -9,7 +9,9 @@ mod containers;
 mod deployment;
 mod fargate;
 mod hpa;
+mod keda;
 mod labels;
+mod metric_bindings;
 mod node_pools;
 mod node_selectors;
 mod nodegroups;
@@ -23,6 +25,7 @@ pub mod serving;
 mod settings;
 mod update;
 
+pub use metric_bindings::{PendingBindings, bind_metrics};
 pub use update::{DeploymentUpdate, read_update_deployment};
 
 use super::diag::Diagnostics;
@@ -31,14 +34,17 @@ use super::yaml::Node;
 use crate::spec::eks::EksSpec;
 
 /// Reads `eks`; `zones` are the run's Availability Zones. An absent block is an empty cluster.
-pub fn read_eks(node: Option<&Node>, zones: &[String], d: &mut Diagnostics) -> EksSpec {
+/// The External metrics are bound to queues by [`bind_metrics`] once `load:` is read.
+pub fn read_eks(node: Option<&Node>, zones: &[String], d: &mut Diagnostics) -> (EksSpec, PendingBindings) {
     let mut eks = EksSpec {
         cluster_name: "eks".into(),
         ..EksSpec::default()
     };
-    let Some(node) = node else { return eks };
+    let mut pending = PendingBindings::default();
+    let Some(node) = node else { return (eks, pending) };
+    pending.eks_loc = Some(node.loc);
     let Some(mut o) = object(node, "eks", d) else {
-        return eks;
+        return (eks, pending);
     };
     if let Some(name) = o.string("clusterName", d) {
         eks.cluster_name = name;
@@ -67,17 +73,29 @@ pub fn read_eks(node: Option<&Node>, zones: &[String], d: &mut Diagnostics) -> E
     if let Some(n) = o.field("timings") {
         eks.timings = settings::read_timings(n, d);
     }
+    if let Some(n) = o.field("externalMetrics") {
+        pending.external = metric_bindings::read_external_metrics(n, d);
+    }
     if let Some(n) = o.field("objects") {
         let read = objects::read_objects(n, d);
         eks.deployments = read.deployments;
         eks.hpas = read.hpas;
         eks.pdbs = read.pdbs;
+        pending.hpa_places = read.hpa_places;
+        pending.hpa_places.extend(read.scaled_object_places);
+        for s in read.scaled_objects {
+            let mut scaled_object = s.scaled_object;
+            scaled_object.hpa = eks.hpas.len();
+            eks.hpas.push(s.hpa);
+            eks.scaled_objects.push(scaled_object);
+            pending.scaled_objects.push((s.queue, s.cached));
+        }
         node_selectors::check_node_selectors(n, &eks, d);
         node_selectors::check_pod_selectors(n, &eks, d);
     }
     o.finish(d);
     check_one_node_group_autoscaler(&eks, node, d);
-    eks
+    (eks, pending)
 }
 
 /// `karpenter`: `settings` and `nodePools`.

@@ -1,8 +1,10 @@
 //! `eks.objects`: Kubernetes objects exactly as `kubectl get -o yaml` prints them, one by one or
-//! as one `kind: List`. Deployments, HPAs and PDBs are read; other kinds are reported as ignored.
+//! as one `kind: List`. Deployments, HPAs, PDBs and KEDA ScaledObjects are read; other kinds are
+//! reported as ignored.
 
 use super::deployment::read_deployment;
 use super::hpa::read_hpa;
+use super::keda::{ScaledObjectRead, read_scaled_object};
 use super::pdb::read_pdb;
 use crate::scenario::diag::{Declared, Diagnostics, closest};
 use crate::scenario::reader::{Obj, as_list, declared_name, field_or_misspelt, object};
@@ -32,6 +34,7 @@ const READ_KINDS: &[(&str, &str)] = &[
     ("autoscaling/v2", "HorizontalPodAutoscaler"),
     ("autoscaling/v1", "HorizontalPodAutoscaler"),
     ("policy/v1", "PodDisruptionBudget"),
+    ("keda.sh/v1alpha1", "ScaledObject"),
 ];
 
 /// An object's `metadata.name` and `metadata.namespace`.
@@ -82,6 +85,12 @@ pub struct Objects {
     pub hpas: Vec<HpaSpec>,
     /// PDBs.
     pub pdbs: Vec<PdbSpec>,
+    /// KEDA ScaledObjects, each with the HPA it creates.
+    pub scaled_objects: Vec<ScaledObjectRead>,
+    /// Where each of `hpas` is written (location and path).
+    pub hpa_places: Vec<(crate::scenario::yaml::Loc, String)>,
+    /// Where each of `scaled_objects` is written.
+    pub scaled_object_places: Vec<(crate::scenario::yaml::Loc, String)>,
 }
 
 /// Reads `eks.objects`: a list of objects (some of which may be `kind: List`), or one List.
@@ -142,6 +151,13 @@ pub fn read_objects(node: &Node, d: &mut Diagnostics) -> Objects {
                 let v1 = api == Some("autoscaling/v1");
                 if let Some(h) = read_hpa(n, path, v1, (&out.deployments, &failed), d) {
                     out.hpas.push(h);
+                    out.hpa_places.push((n.loc, path.clone()));
+                }
+            }
+            (Some("keda.sh/v1alpha1") | None, Some("ScaledObject")) | (Some("keda.sh/v1alpha1"), None) => {
+                if let Some(s) = read_scaled_object(n, path, (&out.deployments, &failed), d) {
+                    out.scaled_objects.push(s);
+                    out.scaled_object_places.push((n.loc, path.clone()));
                 }
             }
             (Some("policy/v1") | None, Some("PodDisruptionBudget")) | (Some("policy/v1"), None) => {

@@ -1,5 +1,6 @@
 //! `behavior.deployments.<name>`: how a Deployment's pods serve requests (the keys of
-//! `behavior.taskDefinitions.<family>`'s serving model) and the simulator settings of a revision
+//! `behavior.taskDefinitions.<family>`'s serving model, and `messagesPerSecondPerPod` for a queue
+//! worker) and the simulator settings of a revision
 //! (`neverReady`, `appStartSeconds`), shared with `updateDeployment` events.
 
 use crate::scenario::behavior::DEPLOYMENT_SETTINGS;
@@ -35,6 +36,9 @@ pub fn read_revision_settings(o: &mut Obj<'_>, revision: &mut PodRevision, d: &m
     }
     if let Some(v) = o.number("memoryPercentAtFullCpu", 0.0, 1000.0, d) {
         s.memory_percent_at_full_cpu = v;
+    }
+    if let Some(v) = o.number("messagesPerSecondPerPod", 0.0, 1e12, d) {
+        revision.messages_per_second_per_pod = Some(v);
     }
     if let Some(v) = o.boolean("neverReady", d) {
         revision.never_ready = v;
@@ -193,6 +197,7 @@ mod tests {
             serving: revision_serving,
             never_ready: false,
             app_start_s: 0,
+            messages_per_second_per_pod: None,
         };
         read_revision_settings(&mut o, &mut revision, &mut d);
         o.finish(&mut d);

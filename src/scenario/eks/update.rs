@@ -29,6 +29,7 @@ const REVISION_KEYS: &[&str] = &[
     "idleCpuPercent",
     "idleMemoryPercent",
     "memoryPercentAtFullCpu",
+    "messagesPerSecondPerPod",
 ];
 
 /// Reads `updateDeployment`; `pending` are the revisions earlier events of the file add, in file

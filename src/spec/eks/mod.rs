@@ -5,10 +5,12 @@
 //! The Kubernetes objects are `model::k8s` types; this module adds what the scenario says about
 //! them as a whole: which object targets which, the capacity, and the control loops' settings.
 
+mod metrics;
 mod nodes;
 mod settings;
 mod workloads;
 
+pub use metrics::{MetricBinding, QueueAttribute, ScaledObjectSpec};
 pub use nodes::{CapacityType, FargateProfileSpec, FargateSelector, NodeGroupSpec, NodePoolSpec};
 pub use nodes::{ConsolidationPolicy, NodePoolBudget, NodePoolLimits};
 pub use settings::{
@@ -34,6 +36,8 @@ pub struct EksSpec {
     pub hpas: Vec<HpaSpec>,
     /// `policy/v1` PodDisruptionBudgets.
     pub pdbs: Vec<PdbSpec>,
+    /// `keda.sh/v1alpha1` ScaledObjects (their HPAs are in `hpas`).
+    pub scaled_objects: Vec<ScaledObjectSpec>,
     /// `clusterAutoscaler`: present when Cluster Autoscaler scales the node groups.
     pub cluster_autoscaler: Option<ClusterAutoscalerSettings>,
     /// `karpenter.settings`.

@@ -1,6 +1,8 @@
 //! The workloads of an EKS cluster: Deployments, their HPAs and PodDisruptionBudgets.
 
+use super::MetricBinding;
 use crate::model::k8s::{DeploymentStrategy, DisruptionBudget, HpaBehavior, HpaMetric, LabelSelector, PodTemplate};
+use crate::spec::WorkerQueue;
 use crate::workload::{LoadProfile, ServingModel};
 
 /// One revision of a Deployment's pod template: the first is what the cluster runs at time
@@ -15,6 +17,9 @@ pub struct PodRevision {
     pub never_ready: bool,
     /// Seconds from container start until the app answers its probes (default 0).
     pub app_start_s: u32,
+    /// A queue worker's pods: messages one pod processes per second at full CPU
+    /// (`messagesPerSecondPerPod`; required when the Deployment consumes a queue).
+    pub messages_per_second_per_pod: Option<f64>,
 }
 
 /// An `apps/v1` Deployment.
@@ -38,8 +43,12 @@ pub struct DeploymentSpec {
     pub progress_deadline_seconds: u32,
     /// `spec.revisionHistoryLimit` (10).
     pub revision_history_limit: u32,
-    /// The requests this Deployment's pods serve (`load.<name>`).
+    /// The requests this Deployment's pods serve (`load.<name>`); for a queue worker, the
+    /// messages per second arriving on its queue.
     pub load: Option<LoadProfile>,
+    /// The SQS queue a worker Deployment consumes (`load.<name>.messagesPerSecond`, named by
+    /// `queueName` or after the Deployment), as an ECS worker service does.
+    pub queue: Option<WorkerQueue>,
 }
 
 /// An `autoscaling/v2` HorizontalPodAutoscaler.
@@ -57,6 +66,8 @@ pub struct HpaSpec {
     pub metrics: Vec<HpaMetric>,
     /// `spec.behavior` with its defaults filled in; `None` = the legacy path.
     pub behavior: Option<HpaBehavior>,
+    /// What serves each of `metrics`, in the same order.
+    pub bindings: Vec<MetricBinding>,
 }
 
 /// A `policy/v1` PodDisruptionBudget.

@@ -1,13 +1,14 @@
 //! HorizontalPodAutoscaler: each metric's pods as the controller sees them (metrics-server's
 //! last samples, readiness), the proposals, and one reconcile over the controller's memory.
 
+use super::metric_sources::{object_value_milli, pods_metric_sample};
 use crate::engine::eks::state::{Pod, PodPhase};
 use crate::engine::world::World;
 use crate::model::k8s::{ContainerSpec, HpaMetric, MetricSource, PodTemplate};
 use crate::policy::k8s::hpa::{
     self, ControllerSettings, HpaHistory, HpaRules, MetricPod, MetricSample, ProposalInput, ReadyCondition, Tolerances,
 };
-use crate::spec::eks::HpaControllerSettings;
+use crate::spec::eks::{HpaControllerSettings, MetricBinding};
 
 /// What the HPA controller remembers of one HPA between syncs, and a reused pod buffer.
 #[derive(Default)]
@@ -45,11 +46,13 @@ pub(in crate::engine::eks) fn hpa_reconcile(world: &World<'_>, index: usize, run
     let status_replicas: u32 = d.replica_sets.iter().map(|rs| rs.pods.len() as u32).sum();
     let tolerances = Tolerances::for_hpa(settings.tolerance, spec.behavior.as_ref());
     let mut proposals = Vec::with_capacity(spec.metrics.len());
-    for metric in &spec.metrics {
+    for (metric, binding) in spec.metrics.iter().zip(&spec.bindings) {
         runtime.pods.clear();
         for rs in &d.replica_sets {
             for id in &rs.pods {
-                runtime.pods.push(metric_pod(world, &world.eks.pods[id], metric));
+                runtime
+                    .pods
+                    .push(metric_pod(world, &world.eks.pods[id], metric, binding));
             }
         }
         proposals.push(hpa::propose(&ProposalInput {
@@ -57,7 +60,7 @@ pub(in crate::engine::eks) fn hpa_reconcile(world: &World<'_>, index: usize, run
             current_replicas: d.replicas,
             status_replicas,
             pods: &runtime.pods,
-            object_value_milli: None,
+            object_value_milli: object_value_milli(world, spec, binding),
             tolerances,
             settings: &settings,
             now: world.now,
@@ -95,8 +98,9 @@ pub(in crate::engine::eks) fn hpa_reconcile(world: &World<'_>, index: usize, run
 
 /// A pod as the HPA sees it for `metric`: phase, readiness and metrics-server's last sample
 /// (the mean utilization of a Ready pod of its revision over the scrape window, or its idle
-/// utilization while it was not Ready; none before its containers ran at a scrape).
-fn metric_pod(world: &World<'_>, pod: &Pod, metric: &HpaMetric) -> MetricPod {
+/// utilization while it was not Ready; none before its containers ran at a scrape); for a
+/// Pods metric, the sample its binding gives.
+fn metric_pod(world: &World<'_>, pod: &Pod, metric: &HpaMetric, binding: &MetricBinding) -> MetricPod {
     let revision = &world.spec.eks.deployments[pod.deployment].revisions[pod.revision];
     let d = &world.eks.deployments[pod.deployment];
     let scrape = world.eks.last_scrape;
@@ -135,7 +139,7 @@ fn metric_pod(world: &World<'_>, pod: &Pod, metric: &HpaMetric) -> MetricPod {
             });
             (request, sample)
         }
-        None => (None, None),
+        None => (None, pods_metric_sample(world, pod, binding)),
     };
     MetricPod {
         phase,

@@ -5,6 +5,7 @@ mod cluster_autoscaler;
 mod fargate;
 mod hpa;
 mod karpenter;
+mod metric_sources;
 mod nodes;
 mod pdb;
 mod rollout;
@@ -14,6 +15,7 @@ pub(super) use cluster_autoscaler::{cluster_autoscaler_scale_down, cluster_autos
 pub(super) use fargate::{fargate_profile, fargate_size};
 pub(super) use hpa::{HpaRuntime, hpa_reconcile};
 pub(super) use karpenter::{KarpenterAction, KarpenterRuntime, karpenter_disrupt, karpenter_provision};
+pub(super) use metric_sources::queue_deployments;
 pub(super) use nodes::{node_capacity, node_price};
 pub(super) use rollout::{pods_to_delete, ready_delay, replica_set_records, strategy_text, termination_time};
 pub(super) use scheduler::schedule_pods;
