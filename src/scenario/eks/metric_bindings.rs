@@ -219,10 +219,14 @@ pub fn bind_metrics(eks: &mut EksSpec, pending: &PendingBindings, d: &mut Diagno
 }
 
 fn check_one_hpa_per_deployment(eks: &EksSpec, pending: &PendingBindings, d: &mut Diagnostics) {
-    let mut first: BTreeMap<usize, &str> = BTreeMap::new();
+    let describe = |h: usize| match eks.scaled_objects.iter().find(|s| s.hpa == h) {
+        Some(s) => format!("the HorizontalPodAutoscaler ScaledObject `{}` creates", s.name),
+        None => format!("HorizontalPodAutoscaler `{}`", eks.hpas[h].name),
+    };
+    let mut first: BTreeMap<usize, usize> = BTreeMap::new();
     for (h, hpa) in eks.hpas.iter().enumerate() {
-        let Some(other) = first.get(&hpa.deployment) else {
-            first.insert(hpa.deployment, &hpa.name);
+        let Some(&other) = first.get(&hpa.deployment) else {
+            first.insert(hpa.deployment, h);
             continue;
         };
         let (loc, path) = pending
@@ -235,13 +239,11 @@ fn check_one_hpa_per_deployment(eks: &EksSpec, pending: &PendingBindings, d: &mu
             loc,
             &path,
             format!(
-                "Deployment `{name}` is scaled by two HorizontalPodAutoscalers, `{other}` and `{}`",
-                hpa.name
+                "Deployment `{name}` is scaled by both {} and {}",
+                describe(other),
+                describe(h)
             ),
-            Some(
-                "Kubernetes scales neither (AmbiguousSelector); keep one (a ScaledObject creates its own `keda-hpa-<name>`)"
-                    .into(),
-            ),
+            Some("Kubernetes scales neither (AmbiguousSelector): keep one".into()),
         );
     }
 }
