@@ -110,9 +110,8 @@ fn an_sqs_queue_drives_the_external_average_value_metric_k8s_semantics_w13() {
     // 28 waiting + 3 in flight = 31: ratio 1.033, inside the tolerance: no rescale at 15 s.
     let events = run_events(&scenario(&external("sqs-jobs"), IDLE_PODS, &messages(28.0 / 15.0)));
     assert!(events.iter().all(|(t, _)| *t > 15), "{events:?}");
-    // The same queue read as ApproximateNumberOfMessages alone: 92 / 10 -> 10 as well, but 28
-    // visible is a ratio of 0.93, inside the band too, so the in-flight messages are what move
-    // 31 out of it only with a tighter tolerance: here both stay.
+    // Read as ApproximateNumberOfMessages alone (`eks.externalMetrics.sqs-visible`), the 28
+    // visible are a ratio of 0.93: inside the band too.
     let events = run_events(&scenario(&external("sqs-visible"), IDLE_PODS, &messages(28.0 / 15.0)));
     assert!(events.iter().all(|(t, _)| *t > 15), "{events:?}");
 }
@@ -354,5 +353,90 @@ error: Deployment `worker` is scaled by both HorizontalPodAutoscaler `keda-hpa-w
 
 1 error found; nothing was simulated.
 "#,
+    );
+    // A misspelt attribute of an External metric's binding.
+    let yaml = scenario(
+        "{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}}",
+        IDLE_PODS,
+        &messages(1.0),
+    )
+    .replace(
+        "{queueName: jobs}",
+        "{queueName: jobs, attributes: [ApproximateNumberOfMessage]}",
+    );
+    let error = load_text("bad.yaml", &yaml).expect_err("misspelt attribute");
+    assert!(
+        error
+            .rendered
+            .starts_with("error: `ApproximateNumberOfMessage` is not a valid value"),
+        "{}",
+        error.rendered
+    );
+    assert!(
+        error
+            .rendered
+            .contains("= help: did you mean `ApproximateNumberOfMessages`?"),
+        "{}",
+        error.rendered
+    );
+    assert!(error.rendered.contains("1 error found"), "{}", error.rendered);
+}
+
+/// An ECS worker service whose queue `jobs` a CloudWatch alarm watches with `STATISTIC`.
+const ECS_ALARM: &str = r#"
+name: sqs alarm
+duration: 10m
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: worker, cpu: "256", memory: "512", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{name: worker, image: w, essential: true}]}
+  services:
+    - {serviceName: worker, taskDefinition: worker, desiredCount: 1, launchType: FARGATE}
+applicationAutoScaling:
+  scalableTargets:
+    - {ServiceNamespace: ecs, ResourceId: service/demo/worker, ScalableDimension: "ecs:service:DesiredCount", MinCapacity: 1, MaxCapacity: 9}
+  scalingPolicies:
+    - PolicyName: out
+      ServiceNamespace: ecs
+      ResourceId: service/demo/worker
+      ScalableDimension: ecs:service:DesiredCount
+      PolicyType: StepScaling
+      StepScalingPolicyConfiguration:
+        AdjustmentType: ChangeInCapacity
+        StepAdjustments: [{MetricIntervalLowerBound: 0, ScalingAdjustment: 2}]
+cloudWatch:
+  alarms:
+    - {AlarmName: backlog, Namespace: AWS/SQS, MetricName: ApproximateNumberOfMessagesVisible,
+       Dimensions: [{Name: QueueName, Value: jobs}], Statistic: STATISTIC, Period: 60, EvaluationPeriods: 1,
+       Threshold: 100, ComparisonOperator: GreaterThanThreshold, AlarmActions: [out]}
+behavior:
+  taskDefinitions:
+    worker: {messagesPerSecondPerTask: 1}
+load:
+  worker: {messagesPerSecond: [{constant: 5}], queueName: jobs}
+"#;
+
+#[test]
+fn an_ecs_step_policy_alarms_on_the_queue_s_visible_messages() {
+    // 5 messages/s against one task at 1/s: 240 more wait each minute, so the alarm (above 100)
+    // fires on the first minute's datapoint and the step policy adds two tasks at a time.
+    let loaded = load_text("alarm.yaml", &ECS_ALARM.replace("STATISTIC", "Average"))
+        .unwrap_or_else(|e| panic!("{}", e.rendered));
+    let out = run_to_strings(&loaded);
+    let desired = column(&out.services, "desired", Some(("service", "worker")));
+    assert_eq!(desired[0], "1");
+    assert!(
+        desired.iter().any(|d| d.parse::<u32>().expect("count") >= 3),
+        "{desired:?}"
+    );
+    assert!(out.alarms.contains("backlog"), "{}", out.alarms);
+    let error = load_text("bad.yaml", &ECS_ALARM.replace("STATISTIC", "SampleCount")).expect_err("SampleCount");
+    assert!(
+        error
+            .rendered
+            .starts_with("error: SampleCount of an SQS metric is always 1: it says nothing about the queue"),
+        "{}",
+        error.rendered
     );
 }
