@@ -440,3 +440,35 @@ fn an_ecs_step_policy_alarms_on_the_queue_s_visible_messages() {
         error.rendered
     );
 }
+
+#[test]
+fn with_use_cached_metrics_the_hpa_reads_keda_s_last_poll() {
+    // One warm pod that processes almost nothing, messages at 10/s from the start, KEDA
+    // polling every 60 s and never scaling to zero (minReplicaCount 1).
+    let keda = KEDA
+        .replace(
+            "cooldownPeriod: 120",
+            "cooldownPeriod: 120\n        minReplicaCount: 1\n        pollingInterval: 60",
+        )
+        .replace("{messagesPerSecondPerPod: 10}", "{messagesPerSecondPerPod: 0.000001}")
+        .replace("[{spike: {at: 5m, duration: 5m, add: 5}}]", "[{constant: 10}]");
+    let first_rescale = |yaml: &str| {
+        let loaded = load_text("cached.yaml", yaml).unwrap_or_else(|e| panic!("{}", e.rendered));
+        let events = run_to_strings(&loaded).events;
+        let line = events
+            .lines()
+            .find(|l| l.contains("HorizontalPodAutoscaler keda-hpa-worker: New size"))
+            .unwrap_or_else(|| panic!("{events}"))
+            .to_string();
+        line.split(',').next().expect("time").parse::<u64>().expect("seconds")
+    };
+    // Live (the default): the first sync at 15 s sees 150 messages and scales.
+    assert_eq!(first_rescale(&keda), 15);
+    // Cached: the syncs at 15, 30 and 45 s read the poll at 0 s (an empty queue); the poll at
+    // 60 s runs before that second's sync, which scales.
+    let cached = keda.replace(
+        "- type: aws-sqs-queue",
+        "- type: aws-sqs-queue\n            useCachedMetrics: true",
+    );
+    assert_eq!(first_rescale(&cached), 60);
+}

@@ -16,6 +16,10 @@ pub const NAMED_MAPS: &[(&str, &str)] = &[
         "simulator settings per task definition, keyed by family or family:revision",
     ),
     (
+        "eks.externalMetrics",
+        "what each External metric of an HPA reads, keyed by the metric's name",
+    ),
+    (
         "sweep.vary",
         "the values of each varied setting, keyed by its --set path: a list, or a range START..END:STEP",
     ),
