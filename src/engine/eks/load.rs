@@ -1,6 +1,7 @@
 //! Requests on Deployments: demand sampled per load step, divided evenly among Ready pods (as
 //! kube-proxy and an ALB in IP mode do), and the CPU and memory that gives each pod; the
-//! metrics-server samples the HPA reads are the window means of that utilization.
+//! metrics-server samples the HPA reads are the window means of that utilization. A queue
+//! worker's Ready pods take messages from its queue instead (`queue.rs`).
 
 use crate::engine::world::World;
 

@@ -59,6 +59,7 @@ pub(super) fn drain_queue(
     elapsed_ms: u64,
     load_step: SimDuration,
 ) -> Option<(f64, f64)> {
+    d.queue.as_ref()?;
     let capacity = worker_capacity(spec, d);
     let step_started_ms = d.accumulated_until.floor_to(load_step).as_millis();
     let demand = d.demand_rps.max(0.0);
