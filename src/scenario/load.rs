@@ -103,6 +103,7 @@ pub fn read_load(
         };
         if let Some(o) = object(value, &path, d) {
             read_service_load(o, index, services, window, &mut ctx, d);
+            deployment_load::check_queue_not_consumed(value, &services[index], deployments, d);
         }
     }
 }

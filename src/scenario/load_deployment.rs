@@ -5,6 +5,7 @@
 use super::{ShapeContext, read_noise, read_shape};
 use crate::scenario::diag::Diagnostics;
 use crate::scenario::reader::Obj;
+use crate::scenario::yaml::Node;
 use crate::spec::eks::DeploymentSpec;
 use crate::spec::{ServiceSpec, WorkerQueue};
 use crate::workload::{LoadProfile, LoadShape};
@@ -86,4 +87,34 @@ pub(super) fn read_deployment_load(
     if shapes.len() == count {
         deployments[index].load = Some(LoadProfile { shapes, noise });
     }
+}
+
+/// An ECS worker `service` read after a Deployment consuming the same queue: one consumer a
+/// queue (the Deployment's reader checks the services read before it).
+pub(super) fn check_queue_not_consumed(
+    node: &Node,
+    service: &ServiceSpec,
+    deployments: &[DeploymentSpec],
+    d: &mut Diagnostics,
+) {
+    let Some(queue) = &service.queue else { return };
+    let Some(other) = deployments
+        .iter()
+        .find(|x| x.queue.as_ref().is_some_and(|q| q.name == queue.name))
+    else {
+        return;
+    };
+    let (loc, path) = match node.get("queueName") {
+        Some(n) => (n.loc, format!("load.{}.queueName", service.name)),
+        None => (node.loc, format!("load.{}", service.name)),
+    };
+    d.error(
+        loc,
+        &path,
+        format!(
+            "queue `{}` is already consumed by Deployment `{}`",
+            queue.name, other.name
+        ),
+        Some("each queue has one consumer; give this one its own queueName".into()),
+    );
 }

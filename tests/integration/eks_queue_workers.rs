@@ -472,3 +472,53 @@ fn with_use_cached_metrics_the_hpa_reads_keda_s_last_poll() {
     );
     assert_eq!(first_rescale(&cached), 60);
 }
+
+/// An ECS worker service and an EKS Deployment with loads `LOADS` (in that order).
+const SHARED_QUEUE: &str = r#"
+name: one queue, two consumers
+duration: 10m
+ecs:
+  cluster: {clusterName: demo, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: worker, cpu: "256", memory: "512", networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{name: worker, image: w, essential: true}]}
+  services:
+    - {serviceName: ecs-worker, taskDefinition: worker, desiredCount: 1, launchType: FARGATE}
+eks:
+  fargateProfiles: [{fargateProfileName: workers, selectors: [{namespace: default}]}]
+  objects:
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: eks-worker}
+      spec:
+        selector: {matchLabels: {app: w}}
+        template: {metadata: {labels: {app: w}}, spec: {containers: [{name: w}]}}
+behavior:
+  taskDefinitions: {worker: {messagesPerSecondPerTask: 1}}
+  deployments: {eks-worker: {messagesPerSecondPerPod: 1}}
+load:
+LOADS"#;
+
+#[test]
+fn an_ecs_service_and_a_deployment_may_not_share_a_queue_in_either_order() {
+    let eks = "  eks-worker: {messagesPerSecond: [{constant: 5}], queueName: jobs}\n";
+    let ecs = "  ecs-worker: {messagesPerSecond: [{constant: 5}], queueName: jobs}\n";
+    for (loads, message) in [
+        (
+            format!("{eks}{ecs}"),
+            "queue `jobs` is already consumed by Deployment `eks-worker`",
+        ),
+        (
+            format!("{ecs}{eks}"),
+            "queue `jobs` is already consumed by service `ecs-worker`",
+        ),
+    ] {
+        let error = load_text("shared.yaml", &SHARED_QUEUE.replace("LOADS", &loads)).expect_err("shared queue");
+        assert!(
+            error.rendered.starts_with(&format!("error: {message}")),
+            "{}",
+            error.rendered
+        );
+        assert!(error.rendered.contains("1 error found"), "{}", error.rendered);
+    }
+}
