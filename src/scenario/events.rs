@@ -615,7 +615,27 @@ fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnos
     } else {
         "FARGATE_SPOT or the Auto Scaling group capacity provider whose Spot instances are reclaimed"
     };
-    let provider = o.required("capacityProvider", what, d, |o, d| read_provider(o, ctx, true, d));
+    let provider = match ctx.eks_nodes.any() {
+        // Not required by the schema: a burst on EKS nodes names `nodegroup` or `nodePool`.
+        true => {
+            let provider = read_provider(&mut o, ctx, true, d);
+            if !o.has("capacityProvider") {
+                o.missing_here("capacityProvider", what, d);
+            }
+            provider
+        }
+        false => o.required("capacityProvider", what, d, |o, d| read_provider(o, ctx, true, d)),
+    };
+    for eks_key in ["nodegroup", "nodePool"] {
+        if o.field(eks_key).is_some() {
+            d.error(
+                o.key_loc(eks_key),
+                &o.child(eks_key),
+                format!("a burst names ECS capacity (`capacityProvider`) or EKS nodes (`{eks_key}`), not both"),
+                Some("split it into two events".into()),
+            );
+        }
+    }
     let quantity = read_quantity(&mut o, d);
     if matches!(quantity, Some(None)) {
         d.error(

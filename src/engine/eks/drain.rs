@@ -63,9 +63,13 @@ impl World<'_> {
         if terminate_when_empty {
             n.state = NodeState::Deleting;
         }
-        let terminate = self.eks.faults.drains.get(&node).copied().unwrap_or(false) || terminate_when_empty;
-        self.eks.faults.drains.insert(node, terminate);
-        self.evict_pods(node, who, true, sink)
+        let already = self.eks.faults.drains.get(&node).copied();
+        self.eks
+            .faults
+            .drains
+            .insert(node, already.unwrap_or(false) || terminate_when_empty);
+        // A node already draining says nothing new unless an eviction happens now.
+        self.evict_pods(node, who, already.is_none(), sink)
     }
 
     /// Retries the evictions a PodDisruptionBudget refused.
@@ -73,7 +77,7 @@ impl World<'_> {
         if self.eks.nodes[node].state == NodeState::Terminated || !self.eks.faults.drains.contains_key(&node) {
             return Ok(());
         }
-        self.evict_pods(node, "eviction retry", false, sink)
+        self.evict_pods(node, "", false, sink)
     }
 
     /// Evicts what the budgets allow; logs the evictions (and, on the first pass, the refusals).
@@ -108,13 +112,23 @@ impl World<'_> {
         let retry = self.spec.eks.timings.eviction_retry;
         if first || !evicted.is_empty() {
             let n = &self.eks.nodes[node];
-            let mut message = format!(
-                "{who}: node {} cordoned; evicted {} pod(s){}{}",
-                n.name,
-                evicted.len(),
-                if evicted.is_empty() { "" } else { ": " },
-                evicted.join(" ")
-            );
+            let list = if evicted.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", evicted.join(" "))
+            };
+            let mut message = match first {
+                true => format!(
+                    "{who}: node {} cordoned; evicted {} pod(s){list}",
+                    n.name,
+                    evicted.len()
+                ),
+                false => format!(
+                    "Eviction retry on node {}: evicted {} pod(s){list}",
+                    n.name,
+                    evicted.len()
+                ),
+            };
             if !blocked.is_empty() {
                 message.push_str(&format!(
                     "; {} pod(s) not evicted, as that would violate their PodDisruptionBudget: {} (retried every {} s)",

@@ -3,8 +3,8 @@
 //! kubelet can no longer report); the node goes NotReady after `nodeMonitorGracePeriod`, the
 //! cloud node lifecycle controller deletes the Node within `nodeMonitorPeriod` because EC2 says
 //! the instance no longer exists, and the pod garbage collector deletes the orphaned pods
-//! `orphanedPodGc` later, so their ReplicaSets replace them (k8s-semantics 3.4,
-//! docs/aws-behaviour.md "EKS node faults"). A node group's Auto Scaling group replaces a lost
+//! `orphanedPodGc` later, so their ReplicaSets replace them (k8s-semantics 3.4, and A25 of
+//! docs/aws-behaviour.md). A node group's Auto Scaling group replaces a lost
 //! instance; a NodePool's pods wait for Karpenter like any pending pod.
 
 use std::collections::BTreeMap;
@@ -169,11 +169,14 @@ impl World<'_> {
         n.state = NodeState::Terminated;
         n.terminated_at = Some(self.now);
         let grace = self.spec.eks.hpa_controller.node_monitor_grace_period;
+        let pods = match orphans.len() {
+            0 => String::from("no pod was left on it"),
+            k => format!("its {k} pod(s) stop, still bound in the API"),
+        };
         let message = format!(
-            "EC2 instance of node {} terminated ({reason}): its {} pod(s) stop; the API keeps them bound \
-             until the node is NotReady ({} s without a heartbeat) and deleted.",
+            "EC2 instance of node {} terminated ({reason}): {pods}; the node goes NotReady after {} s \
+             without a heartbeat.",
             n.name,
-            orphans.len(),
             grace.as_secs_f64()
         );
         let source = n.source;

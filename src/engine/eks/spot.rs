@@ -1,5 +1,5 @@
 //! Spot interruptions of EKS nodes (timeline `spotInterruption` with `nodegroup` or `nodePool`;
-//! docs/aws-behaviour.md "EKS Spot interruptions"). EC2 gives a two-minute notice and then
+//! docs/aws-behaviour.md, A25). EC2 gives a two-minute notice and then
 //! reclaims the instance whatever is still on it.
 //!
 //! A Spot managed node group's Auto Scaling group always has Capacity Rebalancing: at the
@@ -181,10 +181,8 @@ impl World<'_> {
         self.log(sink, EventKind::SpotInterruption, subject, message)?;
         if !draining {
             match source {
-                NodeSource::Group(_) => {
-                    self.leave_rebalancing(node);
-                    self.drain_node(node, false, "Amazon EKS (Spot interruption notice)", sink)?;
-                }
+                // An at-risk node keeps its replacement's slot in the group until it is gone.
+                NodeSource::Group(_) => self.drain_node(node, false, "Amazon EKS (Spot interruption notice)", sink)?,
                 NodeSource::Pool(_) if queue => {
                     self.drain_node(node, true, "Karpenter interruption controller", sink)?;
                 }

@@ -3,7 +3,7 @@
 //! node group's or a Karpenter NodePool's Spot nodes.
 
 use super::super::diag::{Diagnostics, closest};
-use super::super::reader::{Obj, as_string, object};
+use super::super::reader::{Obj, as_string, field_or_misspelt, object};
 use super::super::yaml::{Node, Value};
 use crate::spec::eks::{CapacityType, EksCapacity, EksSpotInterruptionSpec, NodeGroupSpec, NodePoolSpec};
 use crate::spec::{Quantity, TimelineAction};
@@ -66,11 +66,18 @@ pub fn read_node_filters(o: &mut Obj<'_>, nodes: EksNodes<'_>, d: &mut Diagnosti
             Some(name) if is_node_name(&name, nodes) => filters.node_names.push(name),
             Some(name) => {
                 ok = false;
+                let first = nodes.node_groups.first().map(|g| g.name.as_str());
+                let first = first
+                    .or(nodes.node_pools.first().map(|p| p.name.as_str()))
+                    .unwrap_or("general");
                 d.error(
                     n.loc,
                     &p,
                     format!("`{name}` is not a node name of the simulator"),
-                    Some("nodes are named after their node group or NodePool and numbered in launch order: general-1, general-2, ...".into()),
+                    Some(format!(
+                        "nodes are named after their node group or NodePool and numbered in launch order: \
+                         {first}-1, {first}-2, ..."
+                    )),
                 );
             }
             None => ok = false,
@@ -102,9 +109,11 @@ pub fn check_one_world(o: &Obj<'_>, ecs_key: Option<&str>, filters: &NodeFilters
     false
 }
 
-/// Whether a `spotInterruption` names EKS capacity (`nodegroup` or `nodePool`).
+/// Whether a `spotInterruption` names EKS capacity: `nodegroup` or `nodePool` (or a key close to
+/// one, so that a misspelling gets its did-you-mean there) and no `capacityProvider`.
 pub fn names_eks_capacity(node: &Node) -> bool {
-    matches!(&node.value, Value::Map(entries) if entries.iter().any(|(k, _)| k.name == "nodegroup" || k.name == "nodePool"))
+    let ecs = matches!(&node.value, Value::Map(entries) if entries.iter().any(|(k, _)| k.name == "capacityProvider"));
+    !ecs && (field_or_misspelt(node, "nodegroup").is_some() || field_or_misspelt(node, "nodePool").is_some())
 }
 
 /// `spotInterruption: {nodegroup | nodePool, count | fraction}`: Spot nodes get the two-minute

@@ -225,7 +225,17 @@ pub fn read_timings(node: &Node, d: &mut Diagnostics) -> KubeTimings {
             *slot = v;
         }
     }
+    let retry_loc = o.key_loc("evictionRetry");
     o.finish(d);
+    if t.eviction_retry.as_millis() < 1000 {
+        d.error(
+            retry_loc,
+            "eks.timings.evictionRetry",
+            "evictions are retried at least 1s apart",
+            Some("kubectl drain retries every 5s".into()),
+        );
+        t.eviction_retry = KubeTimings::default().eviction_retry;
+    }
     t
 }
 
