@@ -418,3 +418,30 @@ fn selector_mistakes_name_the_field_and_the_fix() {
         );
     }
 }
+
+#[test]
+fn faults_in_the_middle_of_autoscaling_keep_the_invariants() {
+    // The burst of scenarios/eks-cluster-autoscaler-vs-karpenter.yaml (Cluster Autoscaler and
+    // Karpenter growing at 20m, consolidating after 50m) with every kind of fault in it; the
+    // run checks the invariants after each event, including the lost pods' (faults.rs).
+    let path = crate::support::root().join("scenarios/eks-cluster-autoscaler-vs-karpenter.yaml");
+    let text = std::fs::read_to_string(path).expect("scenario");
+    let expect_at = text.find("\nexpect:").expect("an expect block");
+    let events = "\nevents:\n\
+                  - {at: 21m, failInstances: {nodegroup: general, count: 1}}\n\
+                  - {at: 24m, azOutage: {availabilityZone: us-east-1b, duration: 15m}}\n\
+                  - {at: 26m, drainInstances: {nodePool: default, count: 1}}\n\
+                  - {at: 30m, failInstances: {availabilityZone: us-east-1c, instanceType: m5.large, fraction: 0.5}}\n\
+                  - {at: 52m, failInstances: {nodePool: default, count: 2}}\n\
+                  - {at: 58m, drainInstances: {nodegroup: general, fraction: 0.3}}\n";
+    let text = format!("{}{events}", &text[..expect_at]);
+    let out = run(&text);
+    assert_eq!(rows(&out.events, "failInstances on EKS nodes").len(), 3);
+    assert!(stopped(&out.tasks, "NodeLost") > 0);
+    // Every Deployment is whole again at the end.
+    for d in ["on-ca", "on-karpenter"] {
+        let running = column(&out.services, "running", Some(("service", d)));
+        let desired = column(&out.services, "desired", Some(("service", d)));
+        assert_eq!(running.last(), desired.last(), "{d}");
+    }
+}

@@ -64,6 +64,7 @@ pub fn read_node_filters(o: &mut Obj<'_>, nodes: EksNodes<'_>, d: &mut Diagnosti
     for (p, n) in o.list("nodeNames", d) {
         match as_string(n, &p, d) {
             Some(name) if is_node_name(&name, nodes) => filters.node_names.push(name),
+            Some(_) if d.failed_under("eks") => ok = false,
             Some(name) => {
                 ok = false;
                 let first = nodes.node_groups.first().map(|g| g.name.as_str());
@@ -182,6 +183,10 @@ fn check_spot_group(
     if nodes.node_groups[g].capacity_type == CapacityType::Spot {
         return Some(EksCapacity::NodeGroup(g));
     }
+    if d.failed_under("eks") {
+        // The group's own error says what is wrong; its capacity type may be what was meant.
+        return None;
+    }
     d.error(
         o.key_loc("nodegroup"),
         &o.child("nodegroup"),
@@ -195,6 +200,9 @@ fn check_spot_pool(o: &Obj<'_>, p: usize, name: &str, nodes: EksNodes<'_>, d: &m
     if nodes.node_pools[p].capacity_types.contains(&CapacityType::Spot) {
         return Some(EksCapacity::NodePool(p));
     }
+    if d.failed_under("eks") {
+        return None;
+    }
     d.error(
         o.key_loc("nodePool"),
         &o.child("nodePool"),
@@ -206,7 +214,7 @@ fn check_spot_pool(o: &Obj<'_>, p: usize, name: &str, nodes: EksNodes<'_>, d: &m
 
 fn node_group_named(o: &Obj<'_>, name: &str, nodes: EksNodes<'_>, d: &mut Diagnostics) -> Option<usize> {
     let found = nodes.node_groups.iter().position(|g| g.name == name);
-    if found.is_none() && !d.failed_under("eks.nodegroups") {
+    if found.is_none() && !d.failed_under("eks") {
         let names: Vec<&str> = nodes.node_groups.iter().map(|g| g.name.as_str()).collect();
         unknown(o, "nodegroup", "node group", name, &names, d);
     }
@@ -215,7 +223,7 @@ fn node_group_named(o: &Obj<'_>, name: &str, nodes: EksNodes<'_>, d: &mut Diagno
 
 fn node_pool_named(o: &Obj<'_>, name: &str, nodes: EksNodes<'_>, d: &mut Diagnostics) -> Option<usize> {
     let found = nodes.node_pools.iter().position(|p| p.name == name);
-    if found.is_none() && !d.failed_under("eks.karpenter") {
+    if found.is_none() && !d.failed_under("eks") {
         let names: Vec<&str> = nodes.node_pools.iter().map(|p| p.name.as_str()).collect();
         unknown(o, "nodePool", "NodePool", name, &names, d);
     }
@@ -238,4 +246,85 @@ fn is_node_name(name: &str, nodes: EksNodes<'_>) -> bool {
     let numbered = !number.is_empty() && !number.starts_with('0') && number.bytes().all(|b| b.is_ascii_digit());
     let named = nodes.node_groups.iter().any(|g| g.name == source) || nodes.node_pools.iter().any(|p| p.name == source);
     numbered && named
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::settings::{read_controller_manager, read_karpenter_settings, read_timings};
+    use super::*;
+    use crate::scenario::yaml::parse;
+
+    fn tree(yaml: &str) -> Node {
+        parse(yaml, 0).expect("yaml")
+    }
+
+    #[track_caller]
+    fn check_names_eks(yaml: &str, expected: bool) {
+        assert_eq!(names_eks_capacity(&tree(yaml)), expected, "{yaml}");
+    }
+
+    #[test]
+    fn a_burst_names_eks_capacity_by_its_keys_or_a_near_misspelling() {
+        check_names_eks("{nodegroup: spot, count: 1}", true);
+        check_names_eks("{nodePool: default, fraction: 0.5}", true);
+        check_names_eks("{nodegrop: spot, count: 1}", true);
+        check_names_eks("{capacityProvider: cp, nodegroup: spot, count: 1}", false);
+        check_names_eks("{capacityProvider: FARGATE_SPOT, count: 1}", false);
+        check_names_eks("{count: 1}", false);
+    }
+
+    #[test]
+    fn node_names_are_a_group_or_pool_and_a_launch_number() {
+        let mut d = Diagnostics::default();
+        let zones = vec!["us-east-1a".to_string()];
+        let groups = super::super::nodegroups::read_node_groups(
+            &tree(
+                "[{nodegroupName: general-purpose, instanceTypes: [m5.large], scalingConfig: {minSize: 0, maxSize: 2, desiredSize: 1}}]",
+            ),
+            &zones,
+            &mut d,
+        );
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        let nodes = EksNodes {
+            node_groups: &groups,
+            node_pools: &[],
+        };
+        for (name, expected) in [
+            ("general-purpose-1", true),
+            ("general-purpose-12", true),
+            ("general-purpose-0", false),
+            ("general-purpose-01", false),
+            ("general-purpose-", false),
+            ("general-1", false),
+            ("general-purpose", false),
+        ] {
+            assert_eq!(is_node_name(name, nodes), expected, "{name}");
+        }
+        assert_eq!(nodes.instance_types(), vec!["m5.large"]);
+    }
+
+    #[test]
+    fn the_fault_settings_default_to_kubernetes_and_read_overrides() {
+        let mut d = Diagnostics::default();
+        let cm = read_controller_manager(&tree("{nodeMonitorGracePeriod: 40s}"), &mut d);
+        assert_eq!(cm.node_monitor_grace_period.as_millis(), 40_000);
+        assert_eq!(cm.node_monitor_period.as_millis(), 5_000);
+        let t = read_timings(&tree("{orphanedPodGc: 20s}"), &mut d);
+        assert_eq!(
+            (t.orphaned_pod_gc.as_millis(), t.eviction_retry.as_millis()),
+            (20_000, 5_000)
+        );
+        let k = read_karpenter_settings(
+            &tree("{interruptionQueue: Karpenter-demo}"),
+            "eks.karpenter.settings",
+            &mut d,
+        );
+        assert!(k.interruption_queue);
+        let k = read_karpenter_settings(&tree("{interruptionQueue: ''}"), "eks.karpenter.settings", &mut d);
+        assert!(!k.interruption_queue);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        read_timings(&tree("{evictionRetry: 0s}"), &mut d);
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(d.errors[0].message, "evictions are retried at least 1s apart");
+    }
 }
