@@ -626,16 +626,7 @@ fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnos
         }
         false => o.required("capacityProvider", what, d, |o, d| read_provider(o, ctx, true, d)),
     };
-    for eks_key in ["nodegroup", "nodePool"] {
-        if o.field(eks_key).is_some() {
-            d.error(
-                o.key_loc(eks_key),
-                &o.child(eks_key),
-                format!("a burst names ECS capacity (`capacityProvider`) or EKS nodes (`{eks_key}`), not both"),
-                Some("split it into two events".into()),
-            );
-        }
-    }
+    super::eks::faults::check_no_eks_capacity(&mut o, d);
     let quantity = read_quantity(&mut o, d);
     if matches!(quantity, Some(None)) {
         d.error(

@@ -110,6 +110,20 @@ pub fn check_one_world(o: &Obj<'_>, ecs_key: Option<&str>, filters: &NodeFilters
     false
 }
 
+/// Reports `nodegroup` or `nodePool` beside `capacityProvider` in a `spotInterruption`.
+pub fn check_no_eks_capacity(o: &mut Obj<'_>, d: &mut Diagnostics) {
+    for eks_key in ["nodegroup", "nodePool"] {
+        if o.field(eks_key).is_some() {
+            d.error(
+                o.key_loc(eks_key),
+                &o.child(eks_key),
+                format!("a burst names ECS capacity (`capacityProvider`) or EKS nodes (`{eks_key}`), not both"),
+                Some("split it into two events".into()),
+            );
+        }
+    }
+}
+
 /// Whether a `spotInterruption` names EKS capacity: `nodegroup` or `nodePool` (or a key close to
 /// one, so that a misspelling gets its did-you-mean there) and no `capacityProvider`.
 pub fn names_eks_capacity(node: &Node) -> bool {
