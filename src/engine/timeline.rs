@@ -54,13 +54,39 @@ impl World<'_> {
             TimelineAction::UpdateServiceDesiredCount { service, desired_count } => {
                 self.update_desired_count(service, desired_count, sink)
             }
-            TimelineAction::FailInstances(selector) => self.fail_instances(&selector, sink),
-            TimelineAction::DrainInstances(selector) => self.drain_instances(&selector, sink),
+            TimelineAction::FailInstances(selector) => {
+                if self.selector_reaches_ecs(&selector) {
+                    self.fail_instances(&selector, sink)?;
+                }
+                if selector.is_whole_zone() {
+                    self.eks_zone_failed();
+                }
+                if self.eks.is_active() && selector.may_pick_nodes() {
+                    self.eks_fail_nodes(&selector, sink)?;
+                }
+                Ok(())
+            }
+            TimelineAction::DrainInstances(selector) => {
+                if self.selector_reaches_ecs(&selector) {
+                    self.drain_instances(&selector, sink)?;
+                }
+                if self.eks.is_active() && selector.may_pick_nodes() {
+                    self.eks_drain_nodes(&selector, sink)?;
+                }
+                Ok(())
+            }
             TimelineAction::AzOutage {
                 availability_zone,
                 duration,
-            } => self.start_zone_outage(availability_zone, duration, sink),
+            } => {
+                self.start_zone_outage(availability_zone, duration, sink)?;
+                if self.eks.is_active() {
+                    self.eks_zone_outage(availability_zone, duration, sink)?;
+                }
+                Ok(())
+            }
             TimelineAction::SpotInterruption(burst) => self.spot_interruption_burst(index, &burst, sink),
+            TimelineAction::EksSpotInterruption(burst) => self.eks_spot_interruption_burst(index, &burst, sink),
             TimelineAction::UpdateTaskProtection {
                 service,
                 count,
@@ -73,6 +99,14 @@ impl World<'_> {
                 replicas,
             } => self.eks_update_deployment(deployment, revision, replicas, sink),
         }
+    }
+
+    /// Whether a selector's action reaches ECS container instances: it names no EKS node and
+    /// the scenario has ECS capacity or tasks (a whole zone always counts: its failure impairs
+    /// the zone for both).
+    fn selector_reaches_ecs(&self, selector: &crate::spec::InstanceSelector) -> bool {
+        let ecs = !self.spec.auto_scaling_groups.is_empty() || !self.spec.services.is_empty();
+        selector.may_pick_instances() && (ecs || selector.is_whole_zone() || !self.eks.is_active())
     }
 
     /// `UpdateService` with a new desiredCount.

@@ -40,6 +40,8 @@ pub struct TimelineContext<'a> {
     pub default_strategy: Option<&'a [StrategyItem]>,
     /// EKS Deployments (an `updateDeployment` names one).
     pub deployments: &'a [DeploymentSpec],
+    /// EKS node groups and NodePools (a selector or a Spot burst may name one).
+    pub eks_nodes: super::eks::faults::EksNodes<'a>,
 }
 
 /// The timeline read from `events`: operator actions and faults, and RunTask calls.
@@ -159,6 +161,9 @@ fn read_action(
                 "drainInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::DrainInstances),
                 "azOutage" => read_outage(n, &p, ctx, d),
                 "updateTaskProtection" => read_task_protection(n, &p, ctx, d),
+                _ if super::eks::faults::names_eks_capacity(n) => {
+                    super::eks::faults::read_eks_spot(n, &p, ctx.eks_nodes, read_quantity, d)
+                }
                 _ => read_spot(n, &p, ctx, d),
             };
             action.map(Action::Timeline)
@@ -451,6 +456,13 @@ fn read_selector(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Dia
         (Some(Some(p)), Some(Some(g))) => check_provider_backs_group(&o, ctx, p, g, d),
         _ => true,
     };
+    let nodes = super::eks::faults::read_node_filters(&mut o, ctx.eks_nodes, d);
+    let ecs_key = ["instanceIds", "capacityProvider", "autoScalingGroup"]
+        .into_iter()
+        .find(|k| o.has(k));
+    let one_world = nodes
+        .as_ref()
+        .is_none_or(|n| super::eks::faults::check_one_world(&o, ecs_key, n, d));
     let quantity = read_quantity(&mut o, d);
     let loc = o.loc;
     let empty = matches!(&node.value, Value::Map(e) if e.is_empty()) || node.is_null();
@@ -461,20 +473,23 @@ fn read_selector(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Dia
             path,
             "the selector names no instances",
             Some(
-                "give instanceIds, availabilityZone, instanceType, capacityProvider or autoScalingGroup, \
-                 and optionally count or fraction"
+                "give instanceIds, availabilityZone, instanceType, capacityProvider or autoScalingGroup \
+                 (EKS: nodegroup, nodePool or nodeNames), and optionally count or fraction"
                     .into(),
             ),
         );
         return None;
     }
-    let (zone, provider, group, quantity) = (zone?, provider?, group?, quantity?);
-    (ids_ok && type_ok && backed).then_some(InstanceSelector {
+    let (zone, provider, group, quantity, nodes) = (zone?, provider?, group?, quantity?, nodes?);
+    (ids_ok && type_ok && backed && one_world).then_some(InstanceSelector {
         instance_ids: ids,
         availability_zone: zone,
         instance_type,
         capacity_provider: provider,
         auto_scaling_group: group,
+        node_group: nodes.node_group,
+        node_pool: nodes.node_pool,
+        node_names: nodes.node_names,
         quantity: quantity.unwrap_or(Quantity::All),
     })
 }
@@ -511,17 +526,23 @@ fn read_instance_type(o: &mut Obj<'_>, ctx: &TimelineContext<'_>, d: &mut Diagno
         return (instance_type, true);
     };
     let mut types: Vec<&str> = ctx.groups.iter().map(|g| g.instance_type.as_str()).collect();
+    types.extend(ctx.eks_nodes.instance_types());
     types.dedup();
     if types.contains(&t.as_str()) {
         return (instance_type, true);
     }
+    let launches = if ctx.eks_nodes.any() {
+        "no Auto Scaling group, node group or NodePool of the scenario launches"
+    } else {
+        "no Auto Scaling group of the scenario launches"
+    };
     let help = super::diag::closest(t, types.iter().copied())
         .map(|c| format!("did you mean `{c}`?"))
         .or_else(|| Some(format!("the groups launch: {}", types.join(", "))));
     d.error(
         o.key_loc("instanceType"),
         &o.child("instanceType"),
-        format!("no Auto Scaling group of the scenario launches `{t}`"),
+        format!("{launches} `{t}`"),
         help,
     );
     (instance_type, false)
@@ -588,8 +609,24 @@ fn read_outage(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagn
 
 fn read_spot(node: &Node, path: &str, ctx: &TimelineContext<'_>, d: &mut Diagnostics) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
-    let what = "FARGATE_SPOT or the Auto Scaling group capacity provider whose Spot instances are reclaimed";
-    let provider = o.required("capacityProvider", what, d, |o, d| read_provider(o, ctx, true, d));
+    let what = if ctx.eks_nodes.any() {
+        "FARGATE_SPOT or the Auto Scaling group capacity provider whose Spot instances are reclaimed \
+         (or `nodegroup` / `nodePool` for EKS Spot nodes)"
+    } else {
+        "FARGATE_SPOT or the Auto Scaling group capacity provider whose Spot instances are reclaimed"
+    };
+    let provider = match ctx.eks_nodes.any() {
+        // Not required by the schema: a burst on EKS nodes names `nodegroup` or `nodePool`.
+        true => {
+            let provider = read_provider(&mut o, ctx, true, d);
+            if !o.has("capacityProvider") {
+                o.missing_here("capacityProvider", what, d);
+            }
+            provider
+        }
+        false => o.required("capacityProvider", what, d, |o, d| read_provider(o, ctx, true, d)),
+    };
+    super::eks::faults::check_no_eks_capacity(&mut o, d);
     let quantity = read_quantity(&mut o, d);
     if matches!(quantity, Some(None)) {
         d.error(

@@ -215,6 +215,10 @@ fn read_top(
         task_definitions: &ecs.task_definitions,
         default_strategy: ecs.default_strategy.as_deref(),
         deployments: &eks.deployments,
+        eks_nodes: eks::faults::EksNodes {
+            node_groups: &eks.node_groups,
+            node_pools: &eks.node_pools,
+        },
     };
     let duration_ms = run.duration.map(|v| v.as_millis());
     let events = events::read_events(o.field("events"), &timeline_context, duration_ms, d);

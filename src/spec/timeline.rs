@@ -42,6 +42,12 @@ pub struct InstanceSelector {
     pub capacity_provider: Option<ProviderIdx>,
     /// Only instances of this Auto Scaling group (index into `Spec::auto_scaling_groups`).
     pub auto_scaling_group: Option<usize>,
+    /// EKS: only nodes of this managed node group (index into `EksSpec::node_groups`).
+    pub node_group: Option<usize>,
+    /// EKS: only nodes of this Karpenter NodePool (index into `EksSpec::node_pools`).
+    pub node_pool: Option<usize>,
+    /// EKS: node names as the simulator gives them (`<node group or NodePool>-<n>`); empty = any.
+    pub node_names: Vec<String>,
     /// How many of the matches.
     pub quantity: Quantity,
 }
@@ -71,8 +77,23 @@ impl InstanceSelector {
             instance_type: None,
             capacity_provider: None,
             auto_scaling_group: None,
+            node_group: None,
+            node_pool: None,
+            node_names: Vec::new(),
             quantity,
         }
+    }
+
+    /// Whether the selector may pick ECS container instances: it names no EKS node group,
+    /// NodePool or node.
+    pub fn may_pick_instances(&self) -> bool {
+        self.node_group.is_none() && self.node_pool.is_none() && self.node_names.is_empty()
+    }
+
+    /// Whether the selector may pick EKS nodes: it names no instance id, capacity provider or
+    /// Auto Scaling group.
+    pub fn may_pick_nodes(&self) -> bool {
+        self.instance_ids.is_empty() && self.capacity_provider.is_none() && self.auto_scaling_group.is_none()
     }
 
     /// True when the selector names a whole Availability Zone and nothing else: `failInstances`
@@ -83,6 +104,7 @@ impl InstanceSelector {
             && self.instance_type.is_none()
             && self.capacity_provider.is_none()
             && self.auto_scaling_group.is_none()
+            && self.may_pick_instances()
             && self.quantity == Quantity::All
     }
 }
@@ -149,6 +171,8 @@ pub enum TimelineAction {
     },
     /// A burst of Spot interruptions.
     SpotInterruption(SpotInterruptionSpec),
+    /// EKS: a burst of Spot interruptions on a managed node group's or a NodePool's Spot nodes.
+    EksSpotInterruption(crate::spec::eks::EksSpotInterruptionSpec),
     /// `UpdateTaskProtection` on `count` RUNNING tasks of a service, the oldest first
     /// (reference 8.6): protected tasks are never chosen on scale-in until the protection expires.
     UpdateTaskProtection {

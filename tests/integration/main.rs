@@ -20,6 +20,7 @@ mod daemon_services;
 mod deployment_controls;
 mod deployments;
 mod draining_bounds;
+mod eks_faults;
 mod eks_queue_workers;
 mod eks_scenarios;
 mod engine_runs;

@@ -74,6 +74,10 @@ impl World<'_> {
     /// The Auto Scaling group launches instances up to its desired capacity.
     pub(super) fn on_node_group_launch(&mut self, group: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.eks.groups[group].launch_queued = false;
+        if self.node_group_zones(group).is_empty() {
+            // Every zone of the group is out: it launches again when one recovers.
+            return Ok(());
+        }
         let live = self
             .eks
             .nodes
@@ -93,16 +97,7 @@ impl World<'_> {
     /// with the fewest of its live nodes (the Auto Scaling group balances zones).
     pub(super) fn node_group_launch(&self, group: usize) -> NodeLaunch {
         let g = &self.spec.eks.node_groups[group];
-        let zones: Vec<usize> = g
-            .zones
-            .iter()
-            .filter_map(|z| self.spec.availability_zones.iter().position(|a| a == z))
-            .collect();
-        let zones = if zones.is_empty() {
-            (0..self.spec.availability_zones.len()).collect()
-        } else {
-            zones
-        };
+        let zones = self.node_group_zones(group);
         let zone = zones
             .iter()
             .copied()
@@ -161,5 +156,25 @@ impl World<'_> {
             return Ok(());
         }
         self.terminate_node(node, "drained and removed", sink)
+    }
+
+    /// The zones a node group launches in now: its subnets' zones (all of the scenario's when it
+    /// names none) less those failed or out.
+    fn node_group_zones(&self, group: usize) -> Vec<usize> {
+        let g = &self.spec.eks.node_groups[group];
+        let named: Vec<usize> = g
+            .zones
+            .iter()
+            .filter_map(|z| self.spec.availability_zones.iter().position(|a| a == z))
+            .collect();
+        let zones = if named.is_empty() {
+            (0..self.spec.availability_zones.len()).collect()
+        } else {
+            named
+        };
+        zones
+            .into_iter()
+            .filter(|z| !self.capacity.impaired_zones[*z])
+            .collect()
     }
 }

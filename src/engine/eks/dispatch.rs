@@ -39,6 +39,16 @@ impl World<'_> {
             EksEvent::KarpenterBatch => self.on_karpenter_batch(sink),
             EksEvent::KarpenterDisruption => self.on_karpenter_disruption(sink),
             EksEvent::KedaPoll { scaled_object } => self.on_keda_poll(scaled_object, sink),
+            EksEvent::NodeNotReady { node } => self.on_node_not_ready(node, sink),
+            EksEvent::NodeDeleted { node } => self.on_node_deleted(node, sink),
+            EksEvent::OrphanedPodsCollected { node } => self.on_orphaned_pods_collected(node, sink),
+            EksEvent::ZoneRecovered { .. } => {
+                self.on_eks_zone_recovered();
+                Ok(())
+            }
+            EksEvent::SpotRebalanceRecommendation { index } => self.on_eks_rebalance_recommendation(index, sink),
+            EksEvent::SpotReclaimed { node } => self.on_spot_reclaimed(node, sink),
+            EksEvent::EvictionRetry { node } => self.on_eviction_retry(node, sink),
         }
     }
 
@@ -74,6 +84,7 @@ impl World<'_> {
             self.queue
                 .push(SimTime::ZERO, Event::Eks(EksEvent::ClusterAutoscalerScan));
         }
+        self.queue_eks_rebalance_recommendations();
         if !self.spec.eks.node_pools.is_empty() {
             let poll = self.spec.eks.karpenter.disruption_poll;
             self.queue

@@ -90,6 +90,7 @@ impl World<'_> {
             .filter(|p| p.phase != PodPhase::Terminating)
             .count();
         assert_eq!(listed, active, "every active pod is listed by exactly one ReplicaSet");
+        self.check_fault_invariants();
         for (id, pod) in &self.eks.pods {
             if let Some(node) = pod.node {
                 let n = &self.eks.nodes[node];

@@ -7,13 +7,16 @@
 //! (requests served by Ready pods, the metrics-server CPU samples), `deployments` (the
 //! Deployment controller), `scheduling` (kube-scheduler passes), `hpa`, `cluster_autoscaler`,
 //! `karpenter`, `keda` (ScaledObjects' 0 <-> 1), `queue` (queue workers, custom metric
-//! windows), `fargate`, `tracing` (rows of services.csv and cluster.csv). The decisions are
+//! windows), `fargate`, `tracing` (rows of services.csv and cluster.csv); the injected faults
+//! `faults` (lost instances, zone outages), `spot` (Spot interruptions) and `drain` (evictions). The decisions are
 //! the pure functions of `policy::k8s`.
 
 mod cluster_autoscaler;
 mod cost;
 mod deployments;
 mod dispatch;
+mod drain;
+mod faults;
 mod hpa;
 mod invariants;
 mod karpenter;
@@ -24,6 +27,7 @@ mod pods;
 mod policies;
 mod queue;
 mod scheduling;
+mod spot;
 mod state;
 mod tracing;
 
@@ -95,5 +99,40 @@ pub enum EksEvent {
     KedaPoll {
         /// Index into `EksSpec::scaled_objects`.
         scaled_object: usize,
+    },
+    /// A lost instance's node has had no heartbeat for the grace period: NotReady.
+    NodeNotReady {
+        /// Index into the node table.
+        node: usize,
+    },
+    /// The cloud node lifecycle controller deletes a lost instance's Node.
+    NodeDeleted {
+        /// Index into the node table.
+        node: usize,
+    },
+    /// The pod garbage collector deletes the pods bound to a deleted Node.
+    OrphanedPodsCollected {
+        /// Index into the node table.
+        node: usize,
+    },
+    /// An Availability Zone outage ends for the EKS cluster.
+    ZoneRecovered {
+        /// Index into `Spec::availability_zones`.
+        zone: usize,
+    },
+    /// The EC2 rebalance recommendation ahead of a `spotInterruption` on a managed node group.
+    SpotRebalanceRecommendation {
+        /// Timeline index of the burst.
+        index: usize,
+    },
+    /// Two minutes after its interruption notice, EC2 reclaims a Spot node's instance.
+    SpotReclaimed {
+        /// Index into the node table.
+        node: usize,
+    },
+    /// A drain retries the evictions a PodDisruptionBudget refused.
+    EvictionRetry {
+        /// Index into the node table.
+        node: usize,
     },
 }

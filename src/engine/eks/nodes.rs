@@ -91,6 +91,7 @@ impl World<'_> {
             requested: PodResources::ZERO,
             nonzero_requested: PodResources::ZERO,
             pods: Vec::new(),
+            cordoned: false,
             state: NodeState::Launching,
             launched_at: self.now,
             terminated_at: None,
@@ -142,7 +143,7 @@ impl World<'_> {
         let subject = self.node_source_name(n.source).to_string();
         self.log(sink, EventKind::Instance, subject, message)?;
         self.request_schedule();
-        Ok(())
+        self.retire_at_risk_node(node, sink)
     }
 
     /// Terminates a node: its pods are gone with it (a drained node has none left).

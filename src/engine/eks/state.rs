@@ -68,6 +68,8 @@ pub(crate) struct Node {
     pub nonzero_requested: PodResources,
     /// Pods bound here, in binding order.
     pub pods: Vec<u64>,
+    /// `spec.unschedulable`: cordoned (`kubectl drain`, a node drainer); no new pod is bound here.
+    pub cordoned: bool,
     /// Lifecycle.
     pub state: NodeState,
     /// Launch time (billing starts).
@@ -248,6 +250,8 @@ pub(crate) struct EksState {
     pub deployment_cost_usd: Vec<f64>,
     /// Each Deployment's Fargate pods that are gone: what they cost, USD.
     pub fargate_cost_by_deployment: Vec<f64>,
+    /// Injected faults: lost instances, drains, Spot notices and rebalancing.
+    pub faults: super::faults::EksFaults,
 }
 
 impl EksState {
@@ -295,23 +299,7 @@ impl EksState {
                 })
                 .collect(),
             pool_launched: vec![0; eks.node_pools.len()],
-            pool_zones: eks
-                .node_pools
-                .iter()
-                .map(|p| {
-                    let zones = &spec.availability_zones;
-                    let named: Vec<usize> = p
-                        .zones
-                        .iter()
-                        .filter_map(|z| zones.iter().position(|a| a == z))
-                        .collect();
-                    if named.is_empty() {
-                        (0..zones.len()).collect()
-                    } else {
-                        named
-                    }
-                })
-                .collect(),
+            pool_zones: (0..eks.node_pools.len()).map(|p| pool_zones(spec, p)).collect(),
             schedule_queued: false,
             fargate_cost_done: vec![0.0; eks.fargate_profiles.len()],
             rng_nodes: streams.stream("eks/nodes"),
@@ -325,11 +313,28 @@ impl EksState {
             ca_last_delete: None,
             deployment_cost_usd: vec![0.0; eks.deployments.len()],
             fargate_cost_by_deployment: vec![0.0; eks.deployments.len()],
+            faults: super::faults::EksFaults::new(streams),
         }
     }
 
     /// Whether the run has an EKS cluster.
     pub fn is_active(&self) -> bool {
         !self.deployments.is_empty() || !self.groups.is_empty() || !self.pool_launched.is_empty()
+    }
+}
+
+/// NodePool `pool`'s zones as indices into `Spec::availability_zones` (all of them when its
+/// requirements name none).
+pub(super) fn pool_zones(spec: &Spec, pool: usize) -> Vec<usize> {
+    let zones = &spec.availability_zones;
+    let named: Vec<usize> = spec.eks.node_pools[pool]
+        .zones
+        .iter()
+        .filter_map(|z| zones.iter().position(|a| a == z))
+        .collect();
+    if named.is_empty() {
+        (0..zones.len()).collect()
+    } else {
+        named
     }
 }

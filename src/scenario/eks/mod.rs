@@ -8,6 +8,7 @@
 mod containers;
 mod deployment;
 mod fargate;
+pub mod faults;
 mod hpa;
 mod keda;
 mod labels;

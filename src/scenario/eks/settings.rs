@@ -101,13 +101,10 @@ pub fn read_karpenter_settings(node: &Node, path: &str, d: &mut Diagnostics) -> 
     if let Some(v) = o.number("vmMemoryOverheadPercent", 0.0, 1.0, d) {
         s.vm_memory_overhead_percent = v;
     }
-    o.ignore(&[
-        "clusterName",
-        "clusterEndpoint",
-        "interruptionQueue",
-        "featureGates",
-        "reservedENIs",
-    ]);
+    if let Some(queue) = o.string("interruptionQueue", d) {
+        s.interruption_queue = !queue.is_empty();
+    }
+    o.ignore(&["clusterName", "clusterEndpoint", "featureGates", "reservedENIs"]);
     let loc = o.loc;
     o.finish(d);
     if s.batch_idle_duration > s.batch_max_duration {
@@ -142,6 +139,8 @@ pub fn read_controller_manager(node: &Node, d: &mut Diagnostics) -> HpaControlle
             "horizontalPodAutoscalerInitialReadinessDelay",
             &mut s.initial_readiness_delay,
         ),
+        ("nodeMonitorGracePeriod", &mut s.node_monitor_grace_period),
+        ("nodeMonitorPeriod", &mut s.node_monitor_period),
     ] {
         if let Some(v) = o.duration(name, d) {
             *slot = v;
@@ -219,12 +218,24 @@ pub fn read_timings(node: &Node, d: &mut Diagnostics) -> KubeTimings {
         ("imagePull", &mut t.image_pull),
         ("endpointPropagation", &mut t.endpoint_propagation),
         ("asgApiLatency", &mut t.asg_api_latency),
+        ("orphanedPodGc", &mut t.orphaned_pod_gc),
+        ("evictionRetry", &mut t.eviction_retry),
     ] {
         if let Some(v) = o.duration(name, d) {
             *slot = v;
         }
     }
+    let retry_loc = o.key_loc("evictionRetry");
     o.finish(d);
+    if t.eviction_retry.as_millis() < 1000 {
+        d.error(
+            retry_loc,
+            "eks.timings.evictionRetry",
+            "evictions are retried at least 1s apart",
+            Some("kubectl drain retries every 5s".into()),
+        );
+        t.eviction_retry = KubeTimings::default().eviction_retry;
+    }
     t
 }
 

@@ -18,7 +18,6 @@ const DURATION_PATTERN: &str = "^([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+
 /// Objects of which exactly one of the fields must be given (the readers check it by hand).
 const EXACTLY_ONE_OF: &[(&str, &[&str])] = &[
     ("events[]", super::super::events::ACTIONS),
-    ("events[].failInstances", &["availabilityZone", "capacityProvider"]),
     ("load.*.requestsPerSecond[].spike", &["add", "multiply"]),
     ("load.*.eventsPerSecond[].spike", &["add", "multiply"]),
 ];

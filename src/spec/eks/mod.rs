@@ -5,11 +5,13 @@
 //! The Kubernetes objects are `model::k8s` types; this module adds what the scenario says about
 //! them as a whole: which object targets which, the capacity, and the control loops' settings.
 
+mod faults;
 mod metrics;
 mod nodes;
 mod settings;
 mod workloads;
 
+pub use faults::{EksCapacity, EksSpotInterruptionSpec};
 pub use metrics::{MetricBinding, QueueAttribute, ScaledObjectSpec};
 pub use nodes::{CapacityType, FargateProfileSpec, FargateSelector, NodeGroupSpec, NodePoolSpec};
 pub use nodes::{ConsolidationPolicy, NodePoolBudget, NodePoolLimits};

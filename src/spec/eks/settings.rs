@@ -2,7 +2,7 @@
 
 use crate::sim::SimDuration;
 
-/// kube-controller-manager's HPA flags.
+/// kube-controller-manager's HPA and node lifecycle flags (the `controllerManager` block).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HpaControllerSettings {
     /// `--horizontal-pod-autoscaler-sync-period` (15 s).
@@ -17,6 +17,12 @@ pub struct HpaControllerSettings {
     pub initial_readiness_delay: SimDuration,
     /// metrics-server `--metric-resolution`: the window a CPU sample averages (15 s).
     pub metric_resolution: SimDuration,
+    /// `--node-monitor-grace-period`: a node without a kubelet heartbeat this long goes NotReady
+    /// (50 s since Kubernetes 1.32, 40 s before).
+    pub node_monitor_grace_period: SimDuration,
+    /// `--node-monitor-period` of the cloud node lifecycle controller: how often it asks EC2
+    /// whether a NotReady node's instance still exists (5 s).
+    pub node_monitor_period: SimDuration,
 }
 
 impl Default for HpaControllerSettings {
@@ -28,6 +34,8 @@ impl Default for HpaControllerSettings {
             cpu_initialization_period: SimDuration::from_secs(300),
             initial_readiness_delay: SimDuration::from_secs(30),
             metric_resolution: SimDuration::from_secs(15),
+            node_monitor_grace_period: SimDuration::from_secs(50),
+            node_monitor_period: SimDuration::from_secs(5),
         }
     }
 }
@@ -128,6 +136,9 @@ pub struct KarpenterSettings {
     pub consolidation_validation_delay: SimDuration,
     /// `VM_MEMORY_OVERHEAD_PERCENT` (0.075).
     pub vm_memory_overhead_percent: f64,
+    /// Whether `INTERRUPTION_QUEUE` names the SQS queue of EC2 interruption events; without one
+    /// (Karpenter's default) Karpenter does not see Spot interruption notices.
+    pub interruption_queue: bool,
 }
 
 impl Default for KarpenterSettings {
@@ -138,6 +149,7 @@ impl Default for KarpenterSettings {
             disruption_poll: SimDuration::from_secs(10),
             consolidation_validation_delay: SimDuration::from_secs(15),
             vm_memory_overhead_percent: 0.075,
+            interruption_queue: false,
         }
     }
 }
@@ -159,6 +171,12 @@ pub struct KubeTimings {
     pub endpoint_propagation: SimDuration,
     /// Cluster Autoscaler: the ASG API's latency from SetDesiredCapacity to the launch (10 s).
     pub asg_api_latency: SimDuration,
+    /// The pod garbage collector's quarantine: pods bound to a deleted Node are deleted this long
+    /// after the Node (`quarantineTime`, 40 s, in `pkg/controller/podgc`).
+    pub orphaned_pod_gc: SimDuration,
+    /// `kubectl drain` (and the node drainers of EKS and Karpenter) retry an eviction a
+    /// PodDisruptionBudget refused this often (5 s).
+    pub eviction_retry: SimDuration,
 }
 
 impl Default for KubeTimings {
@@ -171,6 +189,8 @@ impl Default for KubeTimings {
             fargate_start_max: SimDuration::from_secs(60),
             endpoint_propagation: SimDuration::from_secs(2),
             asg_api_latency: SimDuration::from_secs(10),
+            orphaned_pod_gc: SimDuration::from_secs(40),
+            eviction_retry: SimDuration::from_secs(5),
         }
     }
 }

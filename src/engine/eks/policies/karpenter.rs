@@ -199,7 +199,7 @@ pub(in crate::engine::eks) fn karpenter_provision(world: &World<'_>) -> Vec<Node
         .nodes
         .iter()
         .enumerate()
-        .filter(|(_, n)| matches!(n.state, NodeState::Launching | NodeState::Ready))
+        .filter(|(_, n)| matches!(n.state, NodeState::Launching | NodeState::Ready) && !n.cordoned)
         .map(|(i, _)| i)
         .collect();
     let existing: Vec<ExistingNode> = nodes

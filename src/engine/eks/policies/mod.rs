@@ -17,5 +17,6 @@ pub(super) use hpa::{HpaRuntime, hpa_reconcile};
 pub(super) use karpenter::{KarpenterAction, KarpenterRuntime, karpenter_disrupt, karpenter_provision};
 pub(super) use metric_sources::queue_deployments;
 pub(super) use nodes::{node_capacity, node_price};
+pub(super) use pdb::disruptions_allowed;
 pub(super) use rollout::{pods_to_delete, ready_delay, replica_set_records, strategy_text, termination_time};
 pub(super) use scheduler::schedule_pods;

@@ -98,7 +98,7 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
                     requested: load.requested,
                     non_zero_requested: load.non_zero_requested,
                     pod_count: load.pod_count,
-                    unschedulable: n.state == NodeState::Deleting,
+                    unschedulable: n.state == NodeState::Deleting || n.cordoned,
                     pods: &load.groups,
                 }
             })
