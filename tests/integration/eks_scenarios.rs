@@ -352,3 +352,41 @@ fn a_deployment_with_an_error_is_the_only_error_about_it() {
     );
     assert!(e.rendered.contains("1 error found"), "{}", e.rendered);
 }
+
+/// A node group's or NodePool's `tasks_provisioning` counts the Pending pods that could run on
+/// its nodes, not every Pending pod of the cluster: in this scenario each Deployment is pinned
+/// by nodeSelector to one of them, so each row never exceeds its own Deployment's pending pods.
+#[test]
+fn pending_pods_are_counted_for_the_capacity_they_could_run_on() {
+    let path = root().join("scenarios/eks-cluster-autoscaler-vs-karpenter.yaml");
+    let text = std::fs::read_to_string(&path).expect("scenario");
+    let out = crate::support::run_to_strings(&load(&text));
+    let provisioning = |provider| {
+        crate::support::column(
+            &out.cluster,
+            "tasks_provisioning",
+            Some(("capacity_provider", provider)),
+        )
+    };
+    let pending = |service| crate::support::column(&out.services, "pending", Some(("service", service)));
+    let (general, default) = (provisioning("general"), provisioning("default"));
+    let (on_ca, on_karpenter) = (pending("on-ca"), pending("on-karpenter"));
+    let number = |s: &String| s.parse::<u32>().expect("count");
+    // The first interval: only the Karpenter Deployment's pods wait (the group starts warm).
+    assert_eq!((general[0].as_str(), default[0].as_str()), ("0", "4"));
+    for i in 0..general.len() {
+        assert!(
+            number(&general[i]) <= number(&on_ca[i]),
+            "row {i}: general {} > on-ca {}",
+            general[i],
+            on_ca[i]
+        );
+        assert!(
+            number(&default[i]) <= number(&on_karpenter[i]),
+            "row {i}: default {} > on-karpenter {}",
+            default[i],
+            on_karpenter[i]
+        );
+    }
+    assert!(general.iter().any(|v| number(v) > 0) && default.iter().any(|v| number(v) > 0));
+}

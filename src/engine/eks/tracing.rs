@@ -23,19 +23,18 @@ impl World<'_> {
         for deployment in 0..self.eks.deployments.len() {
             self.write_deployment_row(deployment, sink)?;
         }
-        for group in 0..self.spec.eks.node_groups.len() {
+        let (group_pending, pool_pending) = super::policies::pending_pods_by_capacity(self);
+        for (group, &pending) in group_pending.iter().enumerate() {
             let fleet = self.fleet(NodeSource::Group(group));
             let cost = self.node_cost_usd(NodeSource::Group(group), self.now);
             let desired = Some(self.eks.groups[group].desired);
             let name = &self.spec.eks.node_groups[group].name;
-            let pending = self.pending_pods();
             cluster_row(self.now.0, name, &fleet, pending, cost, desired, sink)?;
         }
-        for pool in 0..self.spec.eks.node_pools.len() {
+        for (pool, &pending) in pool_pending.iter().enumerate() {
             let fleet = self.fleet(NodeSource::Pool(pool));
             let cost = self.node_cost_usd(NodeSource::Pool(pool), self.now);
             let name = &self.spec.eks.node_pools[pool].name;
-            let pending = self.pending_pods();
             cluster_row(self.now.0, name, &fleet, pending, cost, None, sink)?;
         }
         for profile in 0..self.spec.eks.fargate_profiles.len() {
@@ -131,15 +130,6 @@ impl World<'_> {
             }
         }
         fleet
-    }
-
-    /// Pods waiting for a node (PodScheduled=False).
-    pub(super) fn pending_pods(&self) -> u32 {
-        self.eks
-            .pods
-            .values()
-            .filter(|p| p.phase == PodPhase::Pending && p.unschedulable.is_some())
-            .count() as u32
     }
 }
 

@@ -125,7 +125,7 @@ impl DisruptionView for View<'_, '_> {
 }
 
 /// The NodePools as offers, with what their limits leave.
-fn pool_offers<'w>(world: &'w World<'_>) -> Vec<PoolOffer<'w>> {
+pub(super) fn pool_offers<'w>(world: &'w World<'_>) -> Vec<PoolOffer<'w>> {
     world
         .spec
         .eks

@@ -8,6 +8,7 @@ mod karpenter;
 mod metric_sources;
 mod nodes;
 mod pdb;
+mod pending;
 mod rollout;
 mod scheduler;
 
@@ -18,5 +19,6 @@ pub(super) use karpenter::{KarpenterAction, KarpenterRuntime, karpenter_disrupt,
 pub(super) use metric_sources::queue_deployments;
 pub(super) use nodes::{node_capacity, node_price};
 pub(super) use pdb::disruptions_allowed;
+pub(super) use pending::pending_pods_by_capacity;
 pub(super) use rollout::{pods_to_delete, ready_delay, replica_set_records, strategy_text, termination_time};
 pub(super) use scheduler::schedule_pods;

@@ -80,7 +80,9 @@ mod unschedulable;
 #[cfg(test)]
 use {inter_pod::InterPodFilter, topology_spread::SpreadFilter};
 
-pub use filters::{Insufficient, NodeShape, PodShape, Rejection, fits_node};
+pub use filters::{
+    Insufficient, NodeShape, PodShape, Rejection, fits_node, matches_node_selector_and_affinity, untolerated_taint,
+};
 pub use inputs::{
     CLUSTER_AUTOSCALER_DELETION_TAINT_KEY, Cluster, GroupCount, HOSTNAME_LABEL, KARPENTER_DISRUPTED_TAINT_KEY,
     NodeRecord, PodGroup, PodToSchedule, SchedulerProfile, ScoringStrategy, UNSCHEDULABLE_TAINT_KEY, ZONE_LABEL,
