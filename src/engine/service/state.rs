@@ -64,8 +64,9 @@ pub(in crate::engine) struct ServiceState {
     /// The last placement failure reason logged, so a repeated failure is logged once.
     pub last_placement_failure: Option<&'static str>,
     pub steady: bool,
-    /// Metric accumulation for the current 60 s and 20 s periods.
-    pub metric_periods: [MetricPeriodState; 2],
+    /// Metric accumulation for the current 60 s and 20 s periods, and (index
+    /// `PREDICTIVE_PERIOD`) the minute predictive scaling measures its load over.
+    pub metric_periods: [MetricPeriodState; 3],
     /// Tasks in a row that stopped without reaching RUNNING (the restart throttle, reference 8.5).
     pub start_failures: u32,
     /// The service scheduler starts no task before this time (the restart throttle).
