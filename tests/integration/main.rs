@@ -43,6 +43,7 @@ mod jobs;
 mod latency;
 mod output_dirs;
 mod placement;
+mod predictive_scaling;
 mod queue_workers;
 mod readme_ci;
 mod readme_example;

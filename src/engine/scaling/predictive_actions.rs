@@ -40,7 +40,7 @@ impl World<'_> {
         let Some(forecast) = forecast else {
             let why = match &spec.forecaster {
                 ForecasterSpec::Seasonal(_) => format!(
-                    "{} hours of load history, a forecast needs {MIN_HISTORY_HOURS}",
+                    "{} hours of load history; a forecast needs {MIN_HISTORY_HOURS}",
                     history.len()
                 ),
                 ForecasterSpec::Replay(_) => "the replayed forecast has no value for the hour from now".to_string(),
