@@ -220,3 +220,58 @@ fn bad_predictive_configurations_are_located_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn a_replayed_aws_forecast_is_used_from_the_start() {
+    // scenarios/data/predictive-forecast-example.json: AWS's capacity forecast, 10 tasks from
+    // 08:00 to 18:00 UTC on weekdays, 2 otherwise, from Monday 2 March 2026 00:00.
+    let text = scenario(Some("ForecastAndScale"), 300, 2).replace(
+        "behavior:\n",
+        "behavior:\n  predictiveScaling:\n    forecaster: replay\n    forecasts: {forecast: data/predictive-forecast-example.json}\n",
+    );
+    let out = run_to_strings(&load_text("predictive.yaml", &text).expect("loads"));
+    let events = predictive_events(&out);
+    // No 24-hour wait: the replayed forecast is AWS's own.
+    let first = events.iter().find(|e| e.1 == "forecast").expect("a forecast");
+    assert_eq!(first.0, 0.0);
+    assert!(first.2.contains("replay forecast of 48 hours"), "{}", first.2);
+    // 07:55 on Monday: the minimum rises to the replayed 10 for the hour from 08:00.
+    let at_0755: Vec<_> = events.iter().filter(|e| e.0 == 7.0 * HOUR_S + 55.0 * 60.0).collect();
+    assert_eq!(at_0755.len(), 1, "{events:?}");
+    assert!(
+        at_0755[0]
+            .2
+            .contains("forecast capacity 10 for the hour from 2026-03-02T08:00:00Z"),
+        "{}",
+        at_0755[0].2
+    );
+    let summary: serde_json::Value = serde_json::from_str(&out.summary).expect("json");
+    assert_eq!(summary["scaling_policies"][1]["predictive"]["forecaster"], "replay");
+}
+
+#[test]
+fn replay_mistakes_are_located_with_a_suggestion() {
+    let with = |forecasts: &str| {
+        scenario(Some("ForecastAndScale"), 300, 2).replace(
+            "behavior:\n",
+            &format!("behavior:\n  predictiveScaling:\n    forecaster: replay\n    forecasts: {forecasts}\n"),
+        )
+    };
+    let err = load_text(
+        "predictive.yaml",
+        &with("{forecats: data/predictive-forecast-example.json}"),
+    )
+    .expect_err("refused")
+    .to_string();
+    assert!(err.contains("no PredictiveScaling policy named `forecats`"), "{err}");
+    assert!(err.contains("did you mean `forecast`?"), "{err}");
+    let err = load_text("predictive.yaml", &with("{forecast: data/no-such-file.json}"))
+        .expect_err("refused")
+        .to_string();
+    assert!(err.contains("cannot read `data/no-such-file.json`"), "{err}");
+    // A file that is not the forecast: located in that file.
+    let err = load_text("predictive.yaml", &with("{forecast: data/alb-requests.csv}"))
+        .expect_err("refused")
+        .to_string();
+    assert!(err.contains("alb-requests.csv:"), "{err}");
+}
