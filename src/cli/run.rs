@@ -225,6 +225,7 @@ fn write_outputs(
             .has(Trace::JobsPerInterval)
             .then(|| texts.input(Trace::JobsPerInterval)),
         jobs: texts.has(Trace::Jobs).then(|| texts.input(Trace::Jobs)),
+        forecast: texts.has(Trace::Forecast).then(|| texts.input(Trace::Forecast)),
     };
     render_texts(
         out.path(),

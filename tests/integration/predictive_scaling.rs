@@ -275,3 +275,24 @@ fn replay_mistakes_are_located_with_a_suggestion() {
         .to_string();
     assert!(err.contains("alb-requests.csv:"), "{err}");
 }
+
+#[test]
+fn the_tasks_chart_draws_the_hourly_capacity_forecast() {
+    let out = run(Some("ForecastAndScale"), 300, 3);
+    let run = crate::support::chart_data(&out);
+    ecsim::output::charts::inspect_figures(&run, |figures| {
+        let tasks = figures
+            .iter()
+            .find(|f| f.file_stem == "service-web-tasks")
+            .expect("tasks chart");
+        let line = tasks.panels[0]
+            .lines
+            .iter()
+            .find(|l| l.legend == "forecast capacity (forecast)")
+            .expect("the forecast line");
+        // Steps: each hour of forecast.csv from its start to its end, 25 h to 72 h.
+        assert_eq!(line.time_s.first(), Some(&90_000.0));
+        assert_eq!(line.time_s.last(), Some(&(72.0 * HOUR_S)));
+        assert!(line.values.iter().any(|&v| v > 5.0));
+    });
+}

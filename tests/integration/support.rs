@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ecsim::engine::{RunOptions, run};
-use ecsim::output::charts::{RunData, RunTexts};
+use ecsim::output::charts::{RunData, RunTexts, Source};
 use ecsim::output::{AlarmRows, CsvSink, RunFiles, SummaryBuilder};
 use ecsim::scenario::{self, LoadedScenario, ScenarioError, SourceLoader};
 
@@ -211,5 +211,6 @@ pub fn chart_data(output: &RunOutput) -> RunData {
         summary_json: &output.summary,
     })
     .and_then(|run| run.with_alarms(&output.alarms))
+    .and_then(|run| run.with_forecast_from(output.forecast.as_deref().map(Source::Text)))
     .expect("the run's own files load")
 }

@@ -108,6 +108,9 @@ pub const UNSERVED: Stroke = solid(VERMILLION, 1);
 pub const DESIRED: Stroke = dashed(BLACK, 2);
 /// RUNNING tasks (blue: running).
 pub const RUNNING: Stroke = solid(BLUE, 2);
+/// Predictive scaling's capacity forecast, dashed like a target: vermillion, a colour the tasks
+/// chart uses for nothing else.
+pub const FORECAST_CAPACITY: Stroke = dashed(VERMILLION, 2);
 /// Tasks starting (orange: pending).
 pub const PENDING: Stroke = solid(ORANGE, 2);
 /// Healthy tasks (green), drawn wider under RUNNING so both stay visible when equal.
