@@ -296,3 +296,73 @@ fn the_tasks_chart_draws_the_hourly_capacity_forecast() {
         assert!(line.values.iter().any(|&v| v > 5.0));
     });
 }
+
+#[test]
+fn the_resource_budget_counts_predictive_scaling_events() {
+    use ecsim::spec::budget::{Estimate, TraceCost};
+    let cost = TraceCost {
+        traces: true,
+        alarm_evaluations: false,
+    };
+    let with = load_text("predictive.yaml", &scenario(Some("ForecastOnly"), 300, 3)).expect("loads");
+    let without = load_text("predictive.yaml", &scenario(None, 300, 3)).expect("loads");
+    let (a, b) = (
+        Estimate::of_spec(&with.spec, cost),
+        Estimate::of_spec(&without.spec, cost),
+    );
+    // A measurement a minute for 3 days, 13 forecasts, up to 47 hourly actions each.
+    assert_eq!(a.events - b.events, 3 * 1440 + 13 + 13 * 47);
+    // And a forecast.csv row per hour.
+    assert_eq!(a.rows - b.rows, 72);
+    let out = run_to_strings(&with);
+    let summary: serde_json::Value = serde_json::from_str(&out.summary).expect("json");
+    let processed = summary["events_processed"].as_u64().expect("events");
+    assert!(
+        a.events <= processed,
+        "the estimate {} is a floor of {processed}",
+        a.events
+    );
+}
+
+#[test]
+fn metric_pairs_are_checked() {
+    let with_pair = |pair: &str| {
+        scenario(Some("ForecastAndScale"), 300, 2).replace(
+            "PredefinedMetricPairSpecification: {PredefinedMetricType: ECSServiceCPUUtilization}",
+            pair,
+        )
+    };
+    for (pair, expected) in [
+        (
+            "PredefinedMetricPairSpecification: {PredefinedMetricType: ALBRequestCount}",
+            "ResourceLabel",
+        ),
+        (
+            "PredefinedMetricPairSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilization}",
+            "`ECSServiceAverageCPUUtilization` is a load or scaling metric, not a metric pair",
+        ),
+        (
+            "PredefinedLoadMetricSpecification: {PredefinedMetricType: ECSServiceTotalCPUUtilization}\n            \
+             PredefinedScalingMetricSpecification: {PredefinedMetricType: ECSServiceAverageMemoryUtilization}",
+            "measure different things",
+        ),
+        (
+            "PredefinedMetricPairSpecification: {PredefinedMetricType: ECSServiceCPUUtilizaton}",
+            "did you mean `ECSServiceCPUUtilization`",
+        ),
+    ] {
+        let err = load_text("predictive.yaml", &with_pair(pair))
+            .expect_err("refused")
+            .to_string();
+        assert!(err.contains(expected), "{pair}: {err}");
+    }
+    // The load and scaling metrics of one pair are that pair.
+    let split = with_pair(
+        "PredefinedLoadMetricSpecification: {PredefinedMetricType: ECSServiceTotalMemoryUtilization}\n            \
+         PredefinedScalingMetricSpecification: {PredefinedMetricType: ECSServiceAverageMemoryUtilization}",
+    );
+    let loaded = load_text("predictive.yaml", &split).expect("loads");
+    let out = run_to_strings(&loaded);
+    let summary: serde_json::Value = serde_json::from_str(&out.summary).expect("json");
+    assert_eq!(summary["scaling_policies"][1]["metric"], "ECSServiceMemoryUtilization");
+}

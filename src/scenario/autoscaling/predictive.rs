@@ -162,7 +162,14 @@ fn read_predefined(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) ->
         "the metric type (a pair: ECSServiceCPUUtilization)",
         d,
     );
-    m.string("ResourceLabel", d);
+    let label = m.string("ResourceLabel", d);
+    if kind.is_some_and(|k| k.contains("ALBRequestCount")) && label.is_none() {
+        m.missing(
+            "ResourceLabel",
+            "app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>",
+            d,
+        );
+    }
     m.finish(d);
     Some(Predefined {
         kind: kind?,
