@@ -366,3 +366,72 @@ fn metric_pairs_are_checked() {
     let summary: serde_json::Value = serde_json::from_str(&out.summary).expect("json");
     assert_eq!(summary["scaling_policies"][1]["metric"], "ECSServiceMemoryUtilization");
 }
+
+#[test]
+fn max_capacity_is_honoured_or_raised_by_the_buffer() {
+    // The daily peak needs some 9 tasks at 60 % CPU; MaxCapacity is 5.
+    let with = |breach: &str| {
+        let text = scenario(Some("ForecastAndScale"), 300, 2)
+            .replace("MaxCapacity: 30", "MaxCapacity: 5")
+            .replace(
+                "SchedulingBufferTime: 300",
+                &format!("SchedulingBufferTime: 300\n        {breach}"),
+            );
+        run_to_strings(&load_text("predictive.yaml", &text).expect("loads"))
+    };
+    let max_of = |out: &RunOutput, name: &str| {
+        column(&out.services, name, None)
+            .iter()
+            .map(|v| v.parse::<u32>().expect("int"))
+            .max()
+            .expect("rows")
+    };
+    let honour = with("MaxCapacityBreachBehavior: HonorMaxCapacity");
+    assert_eq!(max_of(&honour, "min_capacity"), 5);
+    assert_eq!(max_of(&honour, "max_capacity"), 5);
+    let forecast = honour.forecast.as_ref().expect("forecast.csv");
+    let peak: u32 = column(forecast, "capacity_forecast", None)
+        .iter()
+        .map(|v| v.parse::<u32>().expect("int"))
+        .max()
+        .expect("rows");
+    assert!(peak > 5, "the forecast passes the maximum: {peak}");
+    // IncreaseMaxCapacity with a 10 % buffer: the floor is the forecast, the maximum its 110 %.
+    let raise = with("MaxCapacityBreachBehavior: IncreaseMaxCapacity\n        MaxCapacityBuffer: 10");
+    let raised_peak: u32 = column(
+        raise.forecast.as_ref().expect("forecast.csv"),
+        "capacity_forecast",
+        None,
+    )
+    .iter()
+    .map(|v| v.parse::<u32>().expect("int"))
+    .max()
+    .expect("rows");
+    assert_eq!(max_of(&raise, "min_capacity"), raised_peak);
+    assert_eq!(max_of(&raise, "max_capacity"), (raised_peak * 110).div_ceil(100));
+    // The raised maximum lasts for its hour: at night it is back to 5.
+    assert!(column(&raise.services, "max_capacity", None).iter().any(|v| v == "5"));
+}
+
+#[test]
+fn one_sweep_compares_forecast_only_with_forecast_and_scale() {
+    let dir = crate::support::TempDir::new("predictive-sweep");
+    let out = dir.0.display().to_string();
+    let scenario = "scenarios/predictive-weekday-business-load.yaml";
+    let vary = "applicationAutoScaling.scalingPolicies[name=pred-forecast].PredictiveScalingPolicyConfiguration.Mode=ForecastOnly,ForecastAndScale";
+    let result = crate::support::ecsim(&["sweep", scenario, "--vary", vary, "--out", &out, "--no-charts"]);
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let summary = std::fs::read_to_string(dir.0.join("sweep_summary.csv")).expect("sweep_summary.csv");
+    let unserved = column(&summary, "pred.unserved_requests_mean", None);
+    let cost = column(&summary, "cost_usd_mean", None);
+    let number = |v: &str| v.parse::<f64>().expect("number");
+    assert_eq!(
+        column(&summary, &vary[..vary.rfind('=').expect("=")], None),
+        ["ForecastOnly", "ForecastAndScale"]
+    );
+    assert!(number(&unserved[1]) < number(&unserved[0]) / 5.0, "{unserved:?}");
+    assert!(
+        number(&cost[1]) > number(&cost[0]),
+        "more tasks ahead of the peaks cost more: {cost:?}"
+    );
+}
