@@ -8,7 +8,7 @@ const HOUR_S: f64 = 3600.0;
 
 /// A Fargate service with a daily load and CPU target tracking for `days` days from a Monday
 /// 00:00 UTC, plus a predictive policy with `mode` and `buffer_s` when `mode` is given.
-fn scenario(mode: Option<&str>, buffer_s: u32, days: u32) -> String {
+pub(crate) fn scenario(mode: Option<&str>, buffer_s: u32, days: u32) -> String {
     let predictive = match mode {
         Some(mode) => format!(
             "
@@ -187,41 +187,6 @@ fn the_same_run_twice_gives_the_same_bytes() {
 }
 
 #[test]
-fn bad_predictive_configurations_are_located_errors() {
-    for (replace, expected) in [
-        ("SchedulingBufferTime: 300", "SchedulingBufferTime"),
-        (
-            "SchedulingBufferTime: 300\n        MaxCapacityBuffer: 10",
-            "MaxCapacityBuffer can only be used with MaxCapacityBreachBehavior IncreaseMaxCapacity",
-        ),
-        (
-            "SchedulingBufferTime: 300\n        MaxCapacityBreachBehavior: IncreaseMaxCapacity",
-            "IncreaseMaxCapacity needs MaxCapacityBuffer",
-        ),
-    ] {
-        let text = scenario(Some("ForecastAndScale"), 300, 2).replace("SchedulingBufferTime: 300", replace);
-        let text = if expected == "SchedulingBufferTime" {
-            text.replace("SchedulingBufferTime: 300", "SchedulingBufferTime: 3600")
-        } else {
-            text
-        };
-        let err = load_text("predictive.yaml", &text).expect_err("refused").to_string();
-        assert!(err.contains(expected), "{err}");
-        assert!(err.contains("predictive.yaml:"), "located: {err}");
-    }
-    let custom = scenario(Some("ForecastAndScale"), 300, 2).replace(
-        "PredefinedMetricPairSpecification: {PredefinedMetricType: ECSServiceCPUUtilization}",
-        "CustomizedLoadMetricSpecification: {MetricDataQueries: []}",
-    );
-    let err = load_text("predictive.yaml", &custom).expect_err("refused").to_string();
-    assert!(err.contains("is not simulated"), "{err}");
-    assert!(
-        err.contains("ECSServiceCPUUtilization, ECSServiceMemoryUtilization or ALBRequestCount"),
-        "{err}"
-    );
-}
-
-#[test]
 fn a_replayed_aws_forecast_is_used_from_the_start() {
     // scenarios/data/predictive-forecast-example.json: AWS's capacity forecast, 10 tasks from
     // 08:00 to 18:00 UTC on weekdays, 2 otherwise, from Monday 2 March 2026 00:00.
@@ -247,33 +212,6 @@ fn a_replayed_aws_forecast_is_used_from_the_start() {
     );
     let summary: serde_json::Value = serde_json::from_str(&out.summary).expect("json");
     assert_eq!(summary["scaling_policies"][1]["predictive"]["forecaster"], "replay");
-}
-
-#[test]
-fn replay_mistakes_are_located_with_a_suggestion() {
-    let with = |forecasts: &str| {
-        scenario(Some("ForecastAndScale"), 300, 2).replace(
-            "behavior:\n",
-            &format!("behavior:\n  predictiveScaling:\n    forecaster: replay\n    forecasts: {forecasts}\n"),
-        )
-    };
-    let err = load_text(
-        "predictive.yaml",
-        &with("{forecats: data/predictive-forecast-example.json}"),
-    )
-    .expect_err("refused")
-    .to_string();
-    assert!(err.contains("no PredictiveScaling policy named `forecats`"), "{err}");
-    assert!(err.contains("did you mean `forecast`?"), "{err}");
-    let err = load_text("predictive.yaml", &with("{forecast: data/no-such-file.json}"))
-        .expect_err("refused")
-        .to_string();
-    assert!(err.contains("cannot read `data/no-such-file.json`"), "{err}");
-    // A file that is not the forecast: located in that file.
-    let err = load_text("predictive.yaml", &with("{forecast: data/alb-requests.csv}"))
-        .expect_err("refused")
-        .to_string();
-    assert!(err.contains("alb-requests.csv:"), "{err}");
 }
 
 #[test]
@@ -322,49 +260,6 @@ fn the_resource_budget_counts_predictive_scaling_events() {
         "the estimate {} is a floor of {processed}",
         a.events
     );
-}
-
-#[test]
-fn metric_pairs_are_checked() {
-    let with_pair = |pair: &str| {
-        scenario(Some("ForecastAndScale"), 300, 2).replace(
-            "PredefinedMetricPairSpecification: {PredefinedMetricType: ECSServiceCPUUtilization}",
-            pair,
-        )
-    };
-    for (pair, expected) in [
-        (
-            "PredefinedMetricPairSpecification: {PredefinedMetricType: ALBRequestCount}",
-            "ResourceLabel",
-        ),
-        (
-            "PredefinedMetricPairSpecification: {PredefinedMetricType: ECSServiceAverageCPUUtilization}",
-            "`ECSServiceAverageCPUUtilization` is a load or scaling metric, not a metric pair",
-        ),
-        (
-            "PredefinedLoadMetricSpecification: {PredefinedMetricType: ECSServiceTotalCPUUtilization}\n            \
-             PredefinedScalingMetricSpecification: {PredefinedMetricType: ECSServiceAverageMemoryUtilization}",
-            "measure different things",
-        ),
-        (
-            "PredefinedMetricPairSpecification: {PredefinedMetricType: ECSServiceCPUUtilizaton}",
-            "did you mean `ECSServiceCPUUtilization`",
-        ),
-    ] {
-        let err = load_text("predictive.yaml", &with_pair(pair))
-            .expect_err("refused")
-            .to_string();
-        assert!(err.contains(expected), "{pair}: {err}");
-    }
-    // The load and scaling metrics of one pair are that pair.
-    let split = with_pair(
-        "PredefinedLoadMetricSpecification: {PredefinedMetricType: ECSServiceTotalMemoryUtilization}\n            \
-         PredefinedScalingMetricSpecification: {PredefinedMetricType: ECSServiceAverageMemoryUtilization}",
-    );
-    let loaded = load_text("predictive.yaml", &split).expect("loads");
-    let out = run_to_strings(&loaded);
-    let summary: serde_json::Value = serde_json::from_str(&out.summary).expect("json");
-    assert_eq!(summary["scaling_policies"][1]["metric"], "ECSServiceMemoryUtilization");
 }
 
 #[test]

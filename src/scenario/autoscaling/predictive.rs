@@ -24,6 +24,8 @@ const PREDEFINED_TYPES: &[&str] = &[
 
 const PAIRS: &str = "ECSServiceCPUUtilization, ECSServiceMemoryUtilization or ALBRequestCount";
 
+/// A `PredictiveScalingPolicyConfiguration`; the forecaster is seasonal until
+/// `behavior.predictiveScaling` says otherwise.
 pub(super) fn read_predictive(node: &Node, path: &str, d: &mut Diagnostics) -> Option<PredictiveScalingSpec> {
     let mut o = object(node, path, d)?;
     let specs_path = o.child("MetricSpecifications");
@@ -47,7 +49,7 @@ pub(super) fn read_predictive(node: &Node, path: &str, d: &mut Diagnostics) -> O
             buffer_percent: b as u32,
         },
         (Some("IncreaseMaxCapacity"), None) => {
-            o_missing_buffer(node, path, d);
+            missing_buffer(node, path, d);
             return None;
         }
         (_, Some(_)) => {
@@ -82,7 +84,8 @@ pub(super) fn read_predictive(node: &Node, path: &str, d: &mut Diagnostics) -> O
     })
 }
 
-fn o_missing_buffer(node: &Node, path: &str, d: &mut Diagnostics) {
+/// IncreaseMaxCapacity without its MaxCapacityBuffer (AWS requires it).
+fn missing_buffer(node: &Node, path: &str, d: &mut Diagnostics) {
     d.error(
         node.loc,
         &format!("{path}.MaxCapacityBuffer"),
@@ -120,7 +123,7 @@ fn read_metric_specification(node: &Node, path: &str, d: &mut Diagnostics) -> Op
         return None;
     }
     let metric = match (pair, load, scaling) {
-        (Some(pair), None, None) => pair_metric(pair, path, d)?,
+        (Some(pair), None, None) => pair_metric(pair, d)?,
         (None, Some(load), Some(scaling)) => load_scaling_pair(load, scaling, path, d)?,
         (None, None, None) | (None, Some(_), None) | (None, None, Some(_)) => {
             d.error(
@@ -151,6 +154,7 @@ struct Predefined {
     path: String,
 }
 
+/// A predefined metric specification `field` of `o`, if written.
 fn read_predefined(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) -> Option<Predefined> {
     let n = o.field(field)?;
     let path = o.child(field);
@@ -178,7 +182,8 @@ fn read_predefined(o: &mut Obj<'_>, field: &'static str, d: &mut Diagnostics) ->
     })
 }
 
-fn pair_metric(pair: Predefined, _path: &str, d: &mut Diagnostics) -> Option<PredictiveMetric> {
+/// The pair a `PredefinedMetricPairSpecification` names.
+fn pair_metric(pair: Predefined, d: &mut Diagnostics) -> Option<PredictiveMetric> {
     match pair.kind {
         "ECSServiceCPUUtilization" => Some(PredictiveMetric::Cpu),
         "ECSServiceMemoryUtilization" => Some(PredictiveMetric::Memory),
