@@ -109,3 +109,52 @@ fn metric_pairs_are_checked() {
     let summary: serde_json::Value = serde_json::from_str(&out.summary).expect("json");
     assert_eq!(summary["scaling_policies"][1]["metric"], "ECSServiceMemoryUtilization");
 }
+
+#[test]
+fn a_customized_metric_and_a_misspelt_mode_are_pinned_whole() {
+    let yaml = "\
+name: bad
+duration: 1h
+ecs:
+  cluster: {clusterName: c, capacityProviders: [FARGATE]}
+  taskDefinitions:
+    - {family: web, cpu: '256', memory: '512', networkMode: awsvpc, requiresCompatibilities: [FARGATE],
+       containerDefinitions: [{name: web, image: web}]}
+  services:
+    - {serviceName: web, taskDefinition: web, desiredCount: 1, launchType: FARGATE}
+applicationAutoScaling:
+  scalableTargets:
+    - {ServiceNamespace: ecs, ResourceId: service/c/web, ScalableDimension: 'ecs:service:DesiredCount', MinCapacity: 1, MaxCapacity: 4}
+  scalingPolicies:
+    - PolicyName: forecast
+      ServiceNamespace: ecs
+      ResourceId: service/c/web
+      ScalableDimension: ecs:service:DesiredCount
+      PolicyType: PredictiveScaling
+      PredictiveScalingPolicyConfiguration:
+        MetricSpecifications:
+          - TargetValue: 60
+            CustomizedLoadMetricSpecification: {MetricDataQueries: []}
+        Mode: ForecastAndScal
+";
+    let expected = "\
+error: CustomizedLoadMetricSpecification is not simulated: ecsim forecasts the predefined metrics of the service it measures
+  --> bad.yaml:22:13
+   |
+22 |             CustomizedLoadMetricSpecification: {MetricDataQueries: []}
+   |             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+   = field: applicationAutoScaling.scalingPolicies[0].PredictiveScalingPolicyConfiguration.MetricSpecifications[0].CustomizedLoadMetricSpecification
+   = help: use PredefinedMetricPairSpecification with ECSServiceCPUUtilization, ECSServiceMemoryUtilization or ALBRequestCount
+
+error: `ForecastAndScal` is not a valid value
+  --> bad.yaml:23:15
+   |
+23 |         Mode: ForecastAndScal
+   |               ^^^^^^^^^^^^^^^
+   = field: applicationAutoScaling.scalingPolicies[0].PredictiveScalingPolicyConfiguration.Mode
+   = help: did you mean `ForecastAndScale`? (valid: ForecastOnly, ForecastAndScale)
+
+2 errors found; nothing was simulated.";
+    let error = load_text("bad.yaml", yaml).expect_err("refused");
+    assert_eq!(error.rendered.trim_end(), expected, "\nactual:\n{}", error.rendered);
+}

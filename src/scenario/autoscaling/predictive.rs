@@ -111,11 +111,12 @@ fn read_metric_specification(node: &Node, path: &str, d: &mut Diagnostics) -> Op
     ]
     .into_iter()
     .find(|&c| o.field(c).is_some());
+    let customized_loc = customized.map(|c| o.key_loc(c));
     let loc = o.loc;
     o.finish(d);
-    if let Some(c) = customized {
+    if let (Some(c), Some(customized_loc)) = (customized, customized_loc) {
         d.error(
-            loc,
+            customized_loc,
             &format!("{path}.{c}"),
             format!("{c} is not simulated: ecsim forecasts the predefined metrics of the service it measures"),
             Some(format!("use PredefinedMetricPairSpecification with {PAIRS}")),
