@@ -2,7 +2,8 @@
 //! documented approximation. Each forecast hour's load is a profile of the history, a weighted
 //! blend of the mean at the same hour of the day and the mean at the same hour of the week (once
 //! a week of history exists), scaled by the recent level: the last `level_hours` of actual load
-//! over what the profile says for those hours, kept within `LEVEL_BOUNDS`.
+//! over the mean of the same hours of the week (of the day, before a week of history), kept
+//! within `LEVEL_BOUNDS`.
 
 use super::{Forecaster, HOUR_MS, HourlyLoad, LoadForecast, MIN_HISTORY_HOURS};
 
@@ -16,7 +17,7 @@ pub const LEVEL_BOUNDS: (f64, f64) = (0.5, 2.0);
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Seasonal {
     /// Weight of the same-hour-of-the-week mean against the same-hour-of-the-day mean, 0..=1,
-    /// once the history holds a week (`weeklyWeight`, default 0.7).
+    /// once the history holds a week (`weeklyWeight`, default 0.9).
     pub weekly_weight: f64,
     /// Hours of recent history that set the level (`levelWindow`, default 24 h).
     pub level_hours: usize,
@@ -25,15 +26,17 @@ pub struct Seasonal {
 impl Default for Seasonal {
     fn default() -> Self {
         Seasonal {
-            weekly_weight: 0.7,
+            weekly_weight: 0.9,
             level_hours: 24,
         }
     }
 }
 
 impl Seasonal {
-    /// The profile's load at `hour` from `history`: the day's mean, blended with the week's.
-    fn profile(&self, history: &[HourlyLoad], hour: i64, weekly: bool) -> f64 {
+    /// The profile's load at `hour` from `history`: the day's mean, blended with the week's by
+    /// `weekly_weight` (1 for the level, which the same hour of the week explains best: with the
+    /// blend, a quiet Sunday read as far below the profile and damped Monday's forecast).
+    fn profile(&self, history: &[HourlyLoad], hour: i64, weekly: bool, weekly_weight: f64) -> f64 {
         let mean_every = |period: i64| {
             let (mut sum, mut n) = (0.0, 0u32);
             for p in history
@@ -47,7 +50,7 @@ impl Seasonal {
         };
         let daily = mean_every(DAY_MS).unwrap_or(0.0);
         match mean_every(WEEK_MS).filter(|_| weekly) {
-            Some(w) => self.weekly_weight * w + (1.0 - self.weekly_weight) * daily,
+            Some(w) => weekly_weight * w + (1.0 - weekly_weight) * daily,
             None => daily,
         }
     }
@@ -63,7 +66,7 @@ impl Forecaster for Seasonal {
         let actual: f64 = recent.iter().map(|p| p.load).sum();
         let profiled: f64 = recent
             .iter()
-            .map(|p| self.profile(history, p.hour_epoch_ms, weekly))
+            .map(|p| self.profile(history, p.hour_epoch_ms, weekly, 1.0))
             .sum();
         let level = if profiled > 0.0 {
             (actual / profiled).clamp(LEVEL_BOUNDS.0, LEVEL_BOUNDS.1)
@@ -73,7 +76,7 @@ impl Forecaster for Seasonal {
         let load = (0..hours as i64)
             .map(|h| {
                 let hour = first_hour_epoch_ms + h * HOUR_MS;
-                (self.profile(history, hour, weekly) * level).max(0.0)
+                (self.profile(history, hour, weekly, self.weekly_weight) * level).max(0.0)
             })
             .collect();
         Some(LoadForecast {
