@@ -174,6 +174,23 @@ mod tests {
     }
 
     #[test]
+    fn a_quiet_sunday_does_not_damp_monday() {
+        // 18 days of weekday business load end on a Sunday (day 17); day 18 is a Monday. The
+        // level compares Sunday with past Sundays (1), so Monday 10:00 is the blend of the
+        // Mondays' 1000 and the 10:00 mean of all days (12 weekdays, 6 weekend days: 700).
+        let h = history(18, business);
+        let f = Seasonal::default()
+            .forecast(&h, 18 * 24 * HOUR_MS, 48)
+            .expect("forecast");
+        assert!(
+            (f.load[10] - (0.9 * 1000.0 + 0.1 * 700.0)).abs() < 1e-6,
+            "{}",
+            f.load[10]
+        );
+        assert!((f.load[3] - 100.0).abs() < 1e-6, "night: {}", f.load[3]);
+    }
+
+    #[test]
     fn the_daily_profile_alone_blurs_the_weekend() {
         // Six days of history (no week yet): 10:00 of day 6 is the mean of the six 10:00s
         // (four weekdays, two weekend days), scaled by the recent level.
