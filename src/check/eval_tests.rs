@@ -426,7 +426,8 @@ fn what_cannot_be_measured_fails_with_a_reason() {
         false,
         "unknown event kind `faults`; did you mean `fault`? (kinds: alarm, az_rebalancing, deployment_completed, deployment_failed, \
          deployment_not_started, deployment_stage, deployment_stalled, deployment_started, deployment_task_failed, fault, \
-         fault_recovered, instance, lifecycle_hook, not_scaled, placement_failure, placement_recovered, rollback_started, run, scale_in_blocked, scaling_activity, service_scheduler, \
+         fault_recovered, forecast, instance, lifecycle_hook, not_scaled, placement_failure, placement_recovered, \
+         predictive_capacity, rollback_started, run, scale_in_blocked, scaling_activity, service_scheduler, \
          service_update, spot_interruption, steady_state, task_start_throttled, task_state, traffic_shifted)",
     );
     check(
@@ -477,10 +478,12 @@ fn every_event_kind_of_the_trace_is_listed() {
             | EventKind::LifecycleHook
             | EventKind::TaskStartThrottled
             | EventKind::ScaleInBlocked
-            | EventKind::AzRebalancing => {}
+            | EventKind::AzRebalancing
+            | EventKind::Forecast
+            | EventKind::PredictiveCapacity => {}
         }
     }
-    assert_eq!(EVENT_KINDS.len(), 27);
+    assert_eq!(EVENT_KINDS.len(), 29);
 }
 
 #[test]

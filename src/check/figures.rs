@@ -41,6 +41,8 @@ pub(super) const EVENT_KINDS: &[EventKind] = &[
     EventKind::TaskStartThrottled,
     EventKind::ScaleInBlocked,
     EventKind::AzRebalancing,
+    EventKind::Forecast,
+    EventKind::PredictiveCapacity,
 ];
 
 /// The value of a summary figure of the run.

@@ -58,6 +58,8 @@ pub struct RunDirTexts {
     /// `jobs.csv`, for the firings the jobs chart's deadlines start from; `None` in a run
     /// without standalone tasks (or not written).
     pub jobs: Option<TraceInput>,
+    /// `forecast.csv`; `None` in a run without predictive scaling policies (or not written).
+    pub forecast: Option<TraceInput>,
 }
 
 /// Reads a run directory; the error names the file. A trace file the run did not write (see
@@ -119,6 +121,7 @@ pub fn read_run_dir(dir: &Path) -> Result<(RunDirTexts, Vec<String>), String> {
             alarms,
             jobs_trace: optional_file(&dir.join(crate::trace::jobs::job_trace::FILE))?,
             jobs: optional_file(&dir.join(crate::trace::jobs::job_runs::FILE))?,
+            forecast: optional_file(&dir.join(crate::trace::forecast::hourly::FILE))?,
         },
         notes,
     ))

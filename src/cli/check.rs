@@ -323,6 +323,7 @@ fn run_in_columns(
         alarms: None,
         jobs: None,
         job_trace: None,
+        forecast: None,
     };
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
@@ -356,7 +357,7 @@ fn run_for_outputs(
     let spec = &loaded.spec;
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let io = |e: std::io::Error| format!("cannot write to {}: {e}", dir.path().display());
-    let files = create_run_files(dir.path(), spec.has_jobs(), |_| Destination::File).map_err(io)?;
+    let files = create_run_files(dir.path(), spec, |_| Destination::File).map_err(io)?;
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| e.to_string())?
         .with_byte_limit(config.budget.bytes);

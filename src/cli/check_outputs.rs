@@ -129,7 +129,7 @@ impl TraceDir {
 }
 
 /// Every trace file a run may write.
-const TRACE_FILES: [&str; 7] = [
+const TRACE_FILES: [&str; 8] = [
     services::FILE,
     cluster::FILE,
     events::FILE,
@@ -137,11 +137,13 @@ const TRACE_FILES: [&str; 7] = [
     alarms::FILE,
     job_runs::FILE,
     job_trace::FILE,
+    crate::trace::forecast::hourly::FILE,
 ];
 
 /// Draws the charts and report of the traces in `traces` into the staged directory `into`.
 fn draw(traces: &Path, into: &StagedRunDir, summary_json: &str, format: ChartFormat) -> Result<(), String> {
     let file = |name: &str| TraceInput::file(traces.join(name));
+    let forecast_file = crate::trace::forecast::hourly::FILE;
     let inputs = RunDirTexts {
         services: file(services::FILE),
         cluster: file(cluster::FILE),
@@ -150,6 +152,7 @@ fn draw(traces: &Path, into: &StagedRunDir, summary_json: &str, format: ChartFor
         alarms: Some(file(alarms::FILE)),
         jobs_trace: traces.join(job_trace::FILE).is_file().then(|| file(job_trace::FILE)),
         jobs: traces.join(job_runs::FILE).is_file().then(|| file(job_runs::FILE)),
+        forecast: traces.join(forecast_file).is_file().then(|| file(forecast_file)),
     };
     render_texts(into.path(), into.target(), &inputs, format, &ChartWindowArgs::default()).map_err(|e| match e {
         PlotFailure::BadInput(m) | PlotFailure::Internal(m) => m,

@@ -183,15 +183,17 @@ impl Write for TraceOut {
 
 /// Creates `dir` and opens the run's trace files where `destination` sends them: each file
 /// under a temporary name renamed into place when committed, or a buffer, or nothing. The jobs
-/// files exist only in runs with standalone tasks (`has_jobs`).
+/// files exist only in runs with standalone tasks, `forecast.csv` only in runs with predictive
+/// scaling policies.
 pub fn create_run_files(
     dir: &Path,
-    has_jobs: bool,
+    spec: &crate::spec::Spec,
     destination: impl Fn(Trace) -> Destination,
 ) -> std::io::Result<RunFiles<TraceOut>> {
     create_dir(dir)?;
+    let (has_jobs, has_forecast) = (spec.has_jobs(), spec.has_predictive_scaling());
     let open = |trace: Trace| -> std::io::Result<Option<TraceOut>> {
-        if trace.is_jobs() && !has_jobs {
+        if trace.is_jobs() && !has_jobs || trace == Trace::Forecast && !has_forecast {
             return Ok(None);
         }
         Ok(match destination(trace) {
@@ -208,6 +210,7 @@ pub fn create_run_files(
         tasks: open(Trace::Tasks)?,
         jobs: open(Trace::Jobs)?,
         job_trace: open(Trace::JobsPerInterval)?,
+        forecast: open(Trace::Forecast)?,
     })
 }
 
@@ -222,7 +225,7 @@ impl KeptTraces {
     }
 }
 
-fn by_trace(files: RunFiles<TraceOut>) -> [(Trace, Option<TraceOut>); 7] {
+fn by_trace(files: RunFiles<TraceOut>) -> [(Trace, Option<TraceOut>); 8] {
     [
         (Trace::Services, files.services),
         (Trace::Cluster, files.cluster),
@@ -231,6 +234,7 @@ fn by_trace(files: RunFiles<TraceOut>) -> [(Trace, Option<TraceOut>); 7] {
         (Trace::Alarms, files.alarms),
         (Trace::Jobs, files.jobs),
         (Trace::JobsPerInterval, files.job_trace),
+        (Trace::Forecast, files.forecast),
     ]
 }
 

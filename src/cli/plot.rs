@@ -99,6 +99,7 @@ pub fn render_texts(
     .and_then(|run| run.with_alarms_from(texts.alarms.as_ref().map_or(Source::Text(""), TraceInput::source)))
     .and_then(|run| run.with_jobs_trace_from(texts.jobs_trace.as_ref().map(TraceInput::source)))
     .and_then(|run| run.with_job_firings_from(texts.jobs.as_ref().map(TraceInput::source)))
+    .and_then(|run| run.with_forecast_from(texts.forecast.as_ref().map(TraceInput::source)))
     .map_err(|e| PlotFailure::BadInput(format!("{}: {e}", shown.display())))?;
     // The deadlines of standalone tasks, from the makespan expectations the run recorded.
     run.makespan_bounds = super::makespan_bounds(run.summary.expectations.iter().map(|e| e.expression.as_str()));

@@ -225,6 +225,7 @@ fn write_outputs(
             .has(Trace::JobsPerInterval)
             .then(|| texts.input(Trace::JobsPerInterval)),
         jobs: texts.has(Trace::Jobs).then(|| texts.input(Trace::Jobs)),
+        forecast: texts.has(Trace::Forecast).then(|| texts.input(Trace::Forecast)),
     };
     render_texts(
         out.path(),
@@ -370,7 +371,7 @@ fn simulate(
     let spec = &loaded.spec;
     let out = dir.path();
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.target().display()));
-    let files = create_run_files(out, loaded.spec.has_jobs(), destination).map_err(internal)?;
+    let files = create_run_files(out, &loaded.spec, destination).map_err(internal)?;
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder)
         .map_err(|e| Failure::Internal(e.to_string()))?

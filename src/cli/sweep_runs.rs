@@ -137,7 +137,7 @@ fn write_run_dir(
     let spec = &loaded.spec;
     let internal = |e: std::io::Error| Failure::Internal(format!("cannot write to {}: {e}", dir.display()));
     let plan = TracePlan::all();
-    let files = create_run_files(dir, spec.has_jobs(), |t| plan.destination(t, false, false)).map_err(internal)?;
+    let files = create_run_files(dir, spec, |t| plan.destination(t, false, false)).map_err(internal)?;
     let sink_failure = |e: crate::trace::SinkError| Failure::Internal(format!("{}: {e}", dir.display()));
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
     let mut sink = CsvSink::new(files, spec.start_epoch_ms, builder).map_err(sink_failure)?;

@@ -26,11 +26,13 @@ pub enum Trace {
     /// `jobs-trace.csv` (runs with standalone tasks only).
     #[value(name = "jobs-trace")]
     JobsPerInterval,
+    /// `forecast.csv` (runs with predictive scaling policies only).
+    Forecast,
 }
 
 impl Trace {
     /// Every trace file.
-    pub const ALL: [Trace; 7] = [
+    pub const ALL: [Trace; 8] = [
         Trace::Services,
         Trace::Cluster,
         Trace::Tasks,
@@ -38,6 +40,7 @@ impl Trace {
         Trace::Alarms,
         Trace::Jobs,
         Trace::JobsPerInterval,
+        Trace::Forecast,
     ];
 
     /// A trace of standalone tasks: a run without them has no such file.
@@ -55,6 +58,7 @@ impl Trace {
             Trace::Alarms => alarms::FILE,
             Trace::Jobs => job_runs::FILE,
             Trace::JobsPerInterval => job_trace::FILE,
+            Trace::Forecast => crate::trace::forecast::hourly::FILE,
         }
     }
 
@@ -74,7 +78,8 @@ impl Trace {
 #[derive(Args, Debug, Default)]
 pub struct TraceArgs {
     /// Trace files to write, a comma list of services, cluster, tasks, events, alarms, jobs,
-    /// jobs-trace [default: all; the jobs files only in runs with standalone tasks].
+    /// jobs-trace, forecast [default: all; the jobs files only in runs with standalone tasks,
+    /// forecast.csv only in runs with predictive scaling policies].
     /// summary.json is always written.
     #[arg(
         long,

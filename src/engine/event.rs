@@ -54,6 +54,19 @@ pub enum Event {
         /// The pipeline.
         kind: ScalingKind,
     },
+    /// A minute ends: predictive scaling measures its services' load.
+    PredictiveMinute,
+    /// Predictive scaling policies make their 6-hourly forecast.
+    PredictiveForecast,
+    /// A forecast hour's action: its capacity becomes the minimum (`SchedulingBufferTime` early).
+    PredictiveHour {
+        /// Index into the predictive policies' states.
+        policy: usize,
+        /// The policy's forecast generation when scheduled: a later forecast drops it.
+        generation: u32,
+        /// Index into the forecast's hours.
+        index: usize,
+    },
     /// A scheduled action fires.
     ScheduledAction {
         /// Index into the scalable targets' scheduled actions.

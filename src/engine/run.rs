@@ -152,6 +152,13 @@ pub(super) fn dispatch(world: &mut World<'_>, event: Event, sink: &mut dyn Trace
         Event::MetricPeriod { kind } => world.on_scaling_event(kind, Phase::MetricPeriod, sink),
         Event::AlarmEvaluation { kind } => world.on_scaling_event(kind, Phase::AlarmEvaluation, sink),
         Event::ScheduledAction { index } => world.on_scheduled_action(index, sink),
+        Event::PredictiveMinute => world.on_predictive_minute(sink),
+        Event::PredictiveForecast => world.on_predictive_forecast(sink),
+        Event::PredictiveHour {
+            policy,
+            generation,
+            index,
+        } => world.on_predictive_hour(policy, generation, index, sink),
         Event::SpotTaskInterruption { task, generation } => match world.tasks.get(&task) {
             Some(t) if t.generation == generation => world.interrupt_spot_task(task, sink),
             _ => Ok(()),

@@ -45,9 +45,15 @@ impl<'s> World<'s> {
     /// An empty world for `spec`; `run` populates it.
     pub fn new(spec: &'s Spec) -> Self {
         let streams = RngStreams::new(spec.seed);
-        let services = ServiceIdx::all(spec.services.len())
+        let mut services: Vec<ServiceState> = ServiceIdx::all(spec.services.len())
             .map(|i| ServiceState::new(spec, i, &streams))
             .collect();
+        // Services a predictive policy scales also measure its minute (one pass over policies).
+        for p in &spec.auto_scaling.scaling_policies {
+            if matches!(p.kind, crate::spec::PolicyKind::PredictiveScaling(_)) {
+                services[p.service.0].metric_periods_kept = 3;
+            }
+        }
         World {
             spec,
             now: SimTime::ZERO,

@@ -6,10 +6,12 @@ use std::io::Write;
 use super::summary::SummaryBuilder;
 use crate::spec::budget::grouped;
 use crate::trace::columns::{CellOf, Column, alarms, cluster, events, header, services, tasks};
+use crate::trace::forecast::hourly;
 use crate::trace::format::RowWriter;
 use crate::trace::jobs::{job_runs, job_trace};
 use crate::trace::{
-    AlarmRow, ClusterRow, EventRecord, JobRecord, JobTraceRow, RunTotals, ServiceRow, SinkError, TaskRecord, TraceSink,
+    AlarmRow, ClusterRow, EventRecord, ForecastMade, ForecastRow, JobRecord, JobTraceRow, RunTotals, ServiceRow,
+    SinkError, TaskRecord, TraceSink,
 };
 
 /// The writers of a run directory's trace files; `None` for a file the run does not write (its
@@ -29,6 +31,8 @@ pub struct RunFiles<W: Write> {
     pub jobs: Option<W>,
     /// `jobs-trace.csv` (runs with standalone tasks).
     pub job_trace: Option<W>,
+    /// `forecast.csv` (runs with predictive scaling policies).
+    pub forecast: Option<W>,
 }
 
 /// Which rows of the alarm evaluations `alarms.csv` gets.
@@ -179,7 +183,14 @@ impl RunFiles<Vec<u8>> {
             alarms: Some(Vec::new()),
             jobs: Some(Vec::new()),
             job_trace: Some(Vec::new()),
+            forecast: Some(Vec::new()),
         }
+    }
+
+    /// Drops `forecast.csv` in a run without predictive scaling policies (it would be empty).
+    pub fn without_forecast(mut self) -> Self {
+        self.forecast = None;
+        self
     }
 
     /// Drops the jobs files of a run without standalone tasks (they would be empty).
@@ -212,6 +223,7 @@ impl<W: Write> CsvSink<W> {
         write_header(&mut f.alarms, row, b, alarms::COLUMNS)?;
         write_header(&mut f.jobs, row, b, job_runs::COLUMNS)?;
         write_header(&mut f.job_trace, row, b, job_trace::COLUMNS)?;
+        write_header(&mut f.forecast, row, b, hourly::COLUMNS)?;
         Ok(sink)
     }
 
@@ -252,6 +264,7 @@ impl<W: Write> CsvSink<W> {
             &mut f.alarms,
             &mut f.jobs,
             &mut f.job_trace,
+            &mut f.forecast,
         ]
         .into_iter()
         .flatten()
@@ -337,6 +350,22 @@ impl<W: Write> TraceSink for CsvSink<W> {
         )
     }
 
+    fn forecast(&mut self, r: &ForecastMade<'_>) -> Result<(), SinkError> {
+        self.summary.forecast(r);
+        Ok(())
+    }
+
+    fn forecast_row(&mut self, r: &ForecastRow<'_>) -> Result<(), SinkError> {
+        self.summary.forecast_row(r);
+        write_row(
+            &mut self.files.forecast,
+            &mut self.row,
+            &mut self.bytes,
+            hourly::COLUMNS,
+            r,
+        )
+    }
+
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
         self.summary.finish(totals);
         self.flush()
@@ -373,6 +402,7 @@ mod tests {
     #[test]
     fn a_sink_counts_every_trace_it_makes_and_stops_at_its_limit() {
         let files = RunFiles {
+            forecast: None,
             tasks: None,
             ..RunFiles::in_memory().without_jobs()
         };

@@ -488,6 +488,7 @@ mod tests {
                     metric: Some("CPUUtilization".into()),
                     target_value: Some(60.0),
                     scaling_activities: 25,
+                    predictive: None,
                 }],
                 ..Default::default()
             },

@@ -5,14 +5,15 @@ use std::collections::BTreeMap;
 
 use super::percentiles::PercentHistogram;
 use crate::spec::Spec;
-use crate::spec::{PolicyKind, ScalingPolicySpec};
+use crate::spec::{ForecasterSpec, PolicyKind, PredictiveMode, ScalingPolicySpec};
 use crate::trace::format::timestamp;
 use crate::trace::summary::{
-    AlarmSummary, DeploymentSummary, ExpectationRecord, LatencySummary, PolicySummary, ProviderSummary, STEP_SCALING,
-    ServiceSummary, Summary, TARGET_TRACKING_SCALING,
+    AlarmSummary, DeploymentSummary, ExpectationRecord, LatencySummary, PREDICTIVE_SCALING, PolicySummary,
+    PredictiveSummary, ProviderSummary, STEP_SCALING, ServiceSummary, Summary, TARGET_TRACKING_SCALING,
 };
 use crate::trace::{
-    AlarmRow, ClusterRow, DesiredCause, EventDetail, EventKind, EventRecord, RunTotals, ServiceRow, TaskRecord,
+    AlarmRow, ClusterRow, DesiredCause, EventDetail, EventKind, EventRecord, ForecastMade, ForecastRow, RunTotals,
+    ServiceRow, TaskRecord,
 };
 
 /// A policy's entry before any activity.
@@ -24,6 +25,27 @@ fn policy_summary(spec: &Spec, policy: &ScalingPolicySpec) -> PolicySummary {
             Some(tt.target_value),
         ),
         PolicyKind::StepScaling(_) => (STEP_SCALING, None, None),
+        PolicyKind::PredictiveScaling(p) => (
+            PREDICTIVE_SCALING,
+            Some(p.metric.pair_name().to_string()),
+            Some(p.target_value),
+        ),
+    };
+    let predictive = match &policy.kind {
+        PolicyKind::PredictiveScaling(p) => Some(PredictiveSummary {
+            mode: match p.mode {
+                PredictiveMode::ForecastOnly => "ForecastOnly",
+                PredictiveMode::ForecastAndScale => "ForecastAndScale",
+            }
+            .to_string(),
+            forecaster: match p.forecaster {
+                ForecasterSpec::Seasonal(_) => "seasonal",
+                ForecasterSpec::Replay(_) => "replay",
+            }
+            .to_string(),
+            ..Default::default()
+        }),
+        _ => None,
     };
     PolicySummary {
         policy: policy.name.clone(),
@@ -32,6 +54,7 @@ fn policy_summary(spec: &Spec, policy: &ScalingPolicySpec) -> PolicySummary {
         policy_type: policy_type.to_string(),
         metric,
         target_value,
+        predictive,
     }
 }
 
@@ -115,6 +138,8 @@ pub struct SummaryBuilder {
     job_tasks_started: u64,
     /// The run's end, ms (a job still going counts until then).
     end_ms: u64,
+    /// The load forecast error of each predictive policy, by index in `scaling_policies`.
+    mapes: BTreeMap<usize, crate::policy::predictive::accuracy::Mape>,
 }
 
 /// Positions by name in `Summary`'s lists.
@@ -211,6 +236,7 @@ impl SummaryBuilder {
             jobs: None,
             job_tasks_started: 0,
             end_ms: spec.duration.as_millis(),
+            mapes: BTreeMap::new(),
         };
         let s = &builder.summary;
         let mut policies: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
@@ -326,6 +352,33 @@ impl SummaryBuilder {
         alarms[i].evaluations_in_alarm += u64::from(r.state == "ALARM");
     }
 
+    /// The summary of predictive policy `policy` of `service`.
+    fn predictive_mut(&mut self, policy: &str, service: &str) -> Option<&mut PredictiveSummary> {
+        let i = *self.index.policies.get(policy)?.get(service)?;
+        self.summary.scaling_policies[i].predictive.as_mut()
+    }
+
+    /// Counts a forecast.
+    pub fn forecast(&mut self, r: &ForecastMade<'_>) {
+        if let Some(p) = self.predictive_mut(r.policy, r.service) {
+            p.forecasts += 1;
+        }
+    }
+
+    /// Adds an hour's error to its policy's MAPE.
+    pub fn forecast_row(&mut self, r: &ForecastRow<'_>) {
+        let Some(&i) = self.index.policies.get(r.policy).and_then(|m| m.get(r.service)) else {
+            return;
+        };
+        let mape = self.mapes.entry(i).or_default();
+        mape.add(r.load_forecast.unwrap_or(f64::NAN), r.actual_load);
+        let (hours, percent) = (mape.hours(), mape.percent());
+        if let Some(p) = self.summary.scaling_policies[i].predictive.as_mut() {
+            p.hours_compared = u64::from(hours);
+            p.load_mape_percent = percent;
+        }
+    }
+
     /// Folds in an event.
     pub fn event(&mut self, e: &EventRecord) {
         self.deployment_event(e);
@@ -334,7 +387,7 @@ impl SummaryBuilder {
                 self.summary.services[i].scaling_activities += 1;
             }
             if let Some(EventDetail::DesiredChange {
-                cause: DesiredCause::ScalingPolicy,
+                cause: DesiredCause::ScalingPolicy | DesiredCause::PredictiveScaling,
                 name: policy,
                 ..
             }) = &e.detail

@@ -53,6 +53,16 @@ impl TraceSink for SummarySink {
         Ok(())
     }
 
+    fn forecast(&mut self, r: &crate::trace::ForecastMade<'_>) -> Result<(), SinkError> {
+        self.summary.forecast(r);
+        Ok(())
+    }
+
+    fn forecast_row(&mut self, r: &crate::trace::ForecastRow<'_>) -> Result<(), SinkError> {
+        self.summary.forecast_row(r);
+        Ok(())
+    }
+
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError> {
         self.summary.finish(totals);
         Ok(())

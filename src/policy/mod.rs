@@ -8,6 +8,7 @@ pub mod event_pattern;
 pub mod group_step_scaling;
 pub mod k8s;
 pub mod placement;
+pub mod predictive;
 pub mod rounding;
 pub mod scaling_decision;
 pub mod schedule;

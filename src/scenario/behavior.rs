@@ -67,6 +67,8 @@ pub fn read_behavior(
     if let Some(n) = o.field("taskDefinitions") {
         read_task_behaviors(n, task_definitions, load_balanced, &mut b, d);
     }
+    // Read with the policies it applies to (`autoscaling::predictive_behavior`).
+    o.field("predictiveScaling");
     o.finish(d);
     b
 }

@@ -234,11 +234,18 @@ fn read_top(
         &timeline,
         d,
     );
-    let auto_scaling = autoscaling::read_auto_scaling(
+    let mut auto_scaling = autoscaling::read_auto_scaling(
         o.field("applicationAutoScaling"),
         o.field("cloudWatch"),
         &autoscaling::Context::new(&ecs.cluster_name, &ecs.services, &ecs.target_groups, &behavior)
             .with_groups(&groups),
+        d,
+    );
+    autoscaling::predictive_behavior::read_predictive_behavior(
+        behavior_node.as_ref().and_then(|b| b.get("predictiveScaling")),
+        &mut auto_scaling,
+        loader,
+        sources,
         d,
     );
     deployment_failures::resolve_deployment_alarms(ecs.services_node, &mut ecs.services, &auto_scaling.alarms, d);

@@ -145,6 +145,8 @@ pub enum PolicyKind {
     TargetTracking(TargetTrackingSpec),
     /// `StepScaling`.
     StepScaling(StepScalingSpec),
+    /// `PredictiveScaling`.
+    PredictiveScaling(crate::spec::PredictiveScalingSpec),
 }
 
 /// A scaling policy on a service's scalable target.
@@ -253,7 +255,7 @@ impl AutoScalingSpec {
     pub fn reads_alb_metrics_of(&self, service: ServiceIdx) -> bool {
         let policies = self.scaling_policies.iter().filter_map(|p| match &p.kind {
             PolicyKind::TargetTracking(tt) => Some(tt.stream),
-            PolicyKind::StepScaling(_) => None,
+            PolicyKind::StepScaling(_) | PolicyKind::PredictiveScaling(_) => None,
         });
         let mut streams = policies.chain(self.alarms.iter().map(|a| a.stream));
         streams.any(|s| {

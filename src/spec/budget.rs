@@ -281,6 +281,30 @@ struct Explain {
     waiting_jobs: u64,
 }
 
+/// Bytes of a `forecast.csv` row, at least (measured: about 90).
+const FORECAST_ROW_BYTES: u64 = 80;
+
+/// The predictive scaling policies of `spec`.
+fn predictive_policies(spec: &Spec) -> u64 {
+    let predictive =
+        |p: &&crate::spec::ScalingPolicySpec| matches!(p.kind, crate::spec::PolicyKind::PredictiveScaling(_));
+    spec.auto_scaling.scaling_policies.iter().filter(predictive).count() as u64
+}
+
+/// Predictive scaling's events: a measurement each minute, a forecast every 6 hours, and each
+/// forecast's up to 47 hourly actions per policy (those a later forecast replaces still fire,
+/// and are dropped).
+fn predictive_events(spec: &Spec, periods: &dyn Fn(SimDuration) -> u64) -> u64 {
+    let policies = predictive_policies(spec);
+    if policies == 0 {
+        return 0;
+    }
+    let forecasts = periods(SimDuration::from_secs(6 * 3600)).saturating_add(1);
+    periods(SimDuration::from_secs(60))
+        .saturating_add(forecasts)
+        .saturating_add(forecasts.saturating_mul(47).saturating_mul(policies))
+}
+
 impl Estimate {
     /// Estimates the run of `spec` making the traces `traces` says. Takes microseconds: every
     /// count is arithmetic, except schedule firings, counted one by one up to
@@ -314,6 +338,12 @@ impl Estimate {
                     .saturating_add(ticks.saturating_mul(JOB_TRACE_ROW_BYTES));
             }
         }
+        // A forecast.csv row per predictive policy per hour.
+        if traces.traces && spec.has_predictive_scaling() {
+            let hour_rows = periods(SimDuration::from_secs(3600)).saturating_mul(predictive_policies(spec));
+            rows = rows.saturating_add(hour_rows);
+            bytes = bytes.saturating_add(hour_rows.saturating_mul(FORECAST_ROW_BYTES));
+        }
         if traces.alarm_evaluations {
             let alarm_rows = evaluations.saturating_mul(alarms);
             rows = rows.saturating_add(alarm_rows);
@@ -328,7 +358,8 @@ impl Estimate {
             .saturating_add(firings)
             .saturating_add(spec.timeline.len() as u64)
             .saturating_add(jobs.calls)
-            .saturating_add(jobs.waiting);
+            .saturating_add(jobs.waiting)
+            .saturating_add(predictive_events(spec, &periods));
         Estimate {
             events,
             rows,

@@ -10,6 +10,7 @@ mod deployment;
 mod deployment_strategy;
 pub mod eks;
 pub mod event_bridge;
+mod predictive;
 mod run_task;
 mod task_definition;
 mod timeline;
@@ -39,6 +40,7 @@ pub use deployment_strategy::{
     DEFAULT_LINEAR_STEP_PERMILLE, DeploymentStrategy, LifecycleHookSpec, LifecycleStage,
 };
 pub use event_bridge::{EventBridgeSpec, TriggerClock, TriggeredRunTask, TriggeredRunTasks};
+pub use predictive::{ForecasterSpec, PredictiveMetric, PredictiveMode, PredictiveScalingSpec};
 pub use run_task::{MAX_TASKS_PER_RUN_TASK, RetryPolicy, RunTaskCapacity, RunTaskRequest, Trigger, TriggerKind};
 pub use task_definition::{
     ContainerDependency, ContainerSpec, DependencyCondition, NetworkMode, PortMapping, TaskDefinitionSpec,
@@ -109,6 +111,14 @@ impl Spec {
     /// Whether the run starts standalone tasks (then it writes `jobs.csv` and `jobs-trace.csv`).
     pub fn has_jobs(&self) -> bool {
         !self.run_tasks.is_empty()
+    }
+
+    /// Whether the run has predictive scaling policies (then it writes `forecast.csv`).
+    pub fn has_predictive_scaling(&self) -> bool {
+        self.auto_scaling
+            .scaling_policies
+            .iter()
+            .any(|p| matches!(p.kind, PolicyKind::PredictiveScaling(_)))
     }
 
     /// The names of every trigger of standalone tasks, sorted, each once: the `eventBridge`

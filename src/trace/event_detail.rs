@@ -106,6 +106,8 @@ causes! {
         ScalingPolicy => "scaling_policy",
         /// An Application Auto Scaling scheduled action.
         ScheduledAction => "scheduled_action",
+        /// A predictive scaling policy raised the minimum capacity for the coming hour.
+        PredictiveScaling => "predictive_scaling",
         /// RegisterScalableTarget: the desired count moved into the target's bounds at the start.
         ScalableTarget => "scalable_target",
         /// An `UpdateService` call of the scenario's timeline.

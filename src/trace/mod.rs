@@ -7,6 +7,7 @@ use crate::metrics::{AlarmDatapoint, Comparison};
 mod alarm_history;
 pub mod columns;
 mod event_detail;
+pub mod forecast;
 pub mod format;
 pub mod jobs;
 pub mod summary;
@@ -16,6 +17,7 @@ pub(crate) use event_detail::every_detail;
 pub use event_detail::{
     DesiredCause, DetailCells, EventDetail, FailureCause, FaultCause, HookCause, ProtectionChange, StrategyCause,
 };
+pub use forecast::{ForecastMade, ForecastRow};
 pub use jobs::{JobOutcome, JobRecord, JobTraceRow};
 
 use crate::workload::{IntervalLatency, RunLatency};
@@ -164,6 +166,11 @@ pub enum EventKind {
     ScaleInBlocked,
     /// Availability Zone rebalancing started, started or stopped a task, waited, or completed.
     AzRebalancing,
+    /// A predictive scaling policy made a forecast, or could not yet (reference 15).
+    Forecast,
+    /// A predictive scaling policy changed a scalable target's minimum (or maximum) capacity
+    /// for the coming hour without changing the desired count.
+    PredictiveCapacity,
 }
 
 impl EventKind {
@@ -197,6 +204,8 @@ impl EventKind {
             EventKind::TaskStartThrottled => "task_start_throttled",
             EventKind::ScaleInBlocked => "scale_in_blocked",
             EventKind::AzRebalancing => "az_rebalancing",
+            EventKind::Forecast => "forecast",
+            EventKind::PredictiveCapacity => "predictive_capacity",
         }
     }
 }
@@ -383,6 +392,14 @@ pub trait TraceSink {
     fn job_row(&mut self, _row: &JobTraceRow) -> Result<(), SinkError> {
         Ok(())
     }
+    /// A predictive scaling policy made a forecast. Only runs with predictive policies send any.
+    fn forecast(&mut self, _record: &ForecastMade<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
+    /// A `forecast.csv` row, when a forecast hour has ended.
+    fn forecast_row(&mut self, _row: &ForecastRow<'_>) -> Result<(), SinkError> {
+        Ok(())
+    }
     /// Called once at the end with the engine's totals.
     fn finish(&mut self, totals: &RunTotals) -> Result<(), SinkError>;
 }
@@ -404,6 +421,10 @@ pub struct MemorySink {
     pub jobs: Vec<OwnedJobRecord>,
     /// `jobs-trace.csv` rows.
     pub job_rows: Vec<JobTraceRow>,
+    /// Forecasts made: (time_ms, policy, hours).
+    pub forecasts: Vec<(u64, String, u32)>,
+    /// `forecast.csv` rows: (hour start ms, policy, capacity forecast, actual load, min capacity).
+    pub forecast_rows: Vec<(u64, String, u32, f64, Option<u32>)>,
     /// Totals.
     pub totals: Option<RunTotals>,
 }
@@ -538,6 +559,20 @@ impl TraceSink for MemorySink {
             reason: r.reason.to_string(),
             cost_usd: r.cost_usd,
         });
+        Ok(())
+    }
+    fn forecast(&mut self, r: &ForecastMade<'_>) -> Result<(), SinkError> {
+        self.forecasts.push((r.time_ms, r.policy.to_string(), r.hours));
+        Ok(())
+    }
+    fn forecast_row(&mut self, r: &ForecastRow<'_>) -> Result<(), SinkError> {
+        self.forecast_rows.push((
+            r.time_ms,
+            r.policy.to_string(),
+            r.capacity_forecast,
+            r.actual_load,
+            r.min_capacity,
+        ));
         Ok(())
     }
     fn job_row(&mut self, row: &JobTraceRow) -> Result<(), SinkError> {

@@ -137,6 +137,26 @@ pub struct LatencySummary {
 pub const TARGET_TRACKING_SCALING: &str = "TargetTrackingScaling";
 /// `PolicyType` of a step scaling policy.
 pub const STEP_SCALING: &str = "StepScaling";
+/// `PolicyType` of a predictive scaling policy.
+pub const PREDICTIVE_SCALING: &str = "PredictiveScaling";
+
+/// What a predictive scaling policy did (reference 15.6).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PredictiveSummary {
+    /// `Mode`: `ForecastOnly` or `ForecastAndScale`.
+    pub mode: String,
+    /// `seasonal` (ecsim's approximation, not AWS's algorithm) or `replay` (AWS's forecast).
+    pub forecaster: String,
+    /// Forecasts made (one every 6 hours once the history allows).
+    pub forecasts: u64,
+    /// Whole hours whose load was compared with the forecast in force (`forecast.csv` rows
+    /// with a load above zero).
+    pub hours_compared: u64,
+    /// Mean absolute percentage error of the load forecast over those hours; absent before any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load_mape_percent: Option<f64>,
+}
 
 /// Scaling activities of one policy.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -154,9 +174,12 @@ pub struct PolicySummary {
     /// as `ApproximateNumberOfMessagesVisible / RunningTaskCount`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric: Option<String>,
-    /// A target tracking policy's `TargetValue`.
+    /// A target tracking or predictive policy's `TargetValue`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_value: Option<f64>,
+    /// A predictive policy's forecasts and their error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predictive: Option<PredictiveSummary>,
 }
 
 impl PolicySummary {

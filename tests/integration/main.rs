@@ -45,6 +45,8 @@ mod jobs;
 mod latency;
 mod output_dirs;
 mod placement;
+mod predictive_scaling;
+mod predictive_scaling_input;
 mod queue_workers;
 mod readme_ci;
 mod readme_example;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ecsim::engine::{RunOptions, run};
-use ecsim::output::charts::{RunData, RunTexts};
+use ecsim::output::charts::{RunData, RunTexts, Source};
 use ecsim::output::{AlarmRows, CsvSink, RunFiles, SummaryBuilder};
 use ecsim::scenario::{self, LoadedScenario, ScenarioError, SourceLoader};
 
@@ -53,6 +53,8 @@ pub struct RunOutput {
     pub alarms: String,
     /// `jobs.csv` and `jobs-trace.csv`, in runs with standalone tasks.
     pub jobs: Option<(String, String)>,
+    /// `forecast.csv`, in runs with predictive scaling policies.
+    pub forecast: Option<String>,
 }
 
 /// Runs a loaded scenario with invariant checks and returns its files as text (`alarms.csv`
@@ -67,6 +69,10 @@ pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> Ru
     let files = match spec.has_jobs() {
         true => RunFiles::in_memory(),
         false => RunFiles::in_memory().without_jobs(),
+    };
+    let files = match spec.has_predictive_scaling() {
+        true => files,
+        false => files.without_forecast(),
     };
     // As `ecsim run` writes it: with the scenario's hash, header and overrides.
     let builder = SummaryBuilder::new(spec).with_provenance(&loaded.provenance);
@@ -100,6 +106,7 @@ pub fn run_to_strings_with(loaded: &LoadedScenario, alarm_rows: AlarmRows) -> Ru
             (Some(j), Some(t)) => Some((s(Some(j)), s(Some(t)))),
             _ => None,
         },
+        forecast: files.forecast.map(|f| s(Some(f))),
     }
 }
 
@@ -204,5 +211,6 @@ pub fn chart_data(output: &RunOutput) -> RunData {
         summary_json: &output.summary,
     })
     .and_then(|run| run.with_alarms(&output.alarms))
+    .and_then(|run| run.with_forecast_from(output.forecast.as_deref().map(Source::Text)))
     .expect("the run's own files load")
 }

@@ -5,7 +5,8 @@
 //! target tracking (`auto_scaling_group`) with the step and simple policies that alarms on a group
 //! invoke (`group_alarm_policies`); `alb_series` is the services' load balancer metrics
 //! over an alarm's period. Scheduled actions (`scheduled_actions`) set a
-//! service's bounds without alarms. The rules AWS applies are pure functions in `policy/`.
+//! service's bounds without alarms; so does predictive scaling (`predictive`: the load history;
+//! `predictive_actions`: forecasts and hourly minimum capacities). The rules AWS applies are pure functions in `policy/`.
 
 mod alb_series;
 mod auto_scaling_group;
@@ -13,6 +14,8 @@ mod capacity_provider;
 mod capacity_provider_reservation;
 mod group_alarm_policies;
 mod pipeline;
+mod predictive;
+mod predictive_actions;
 mod scheduled_actions;
 mod service;
 mod service_policies;
@@ -20,6 +23,7 @@ mod service_policies;
 use auto_scaling_group::AsgTargetTrackingState;
 use capacity_provider::ManagedScalingState;
 use group_alarm_policies::{GroupPolicyState, group_policy_states};
+use predictive::PredictiveState;
 use service::AutoScalingState;
 
 pub(super) use pipeline::{Phase, ScalingKind};
@@ -38,6 +42,8 @@ pub(super) struct ScalingState {
     pub groups: AsgTargetTrackingState,
     /// The groups' step and simple policies, by group, then policy.
     pub group_policies: Vec<Vec<GroupPolicyState>>,
+    /// Predictive scaling policies: their load history, forecasts and hourly actions.
+    pub predictive: PredictiveState,
 }
 
 impl ScalingState {
@@ -48,6 +54,7 @@ impl ScalingState {
             providers: ManagedScalingState::new(spec),
             groups: AsgTargetTrackingState::new(spec),
             group_policies: group_policy_states(spec),
+            predictive: PredictiveState::new(spec),
         }
     }
 }

@@ -38,12 +38,14 @@ impl World<'_> {
             );
         }
         let target = &mut self.scaling.services.targets[t];
-        let (old_min, old_max) = (target.min, target.max);
-        target.min = action.min_capacity.unwrap_or(target.min);
-        target.max = action.max_capacity.unwrap_or(target.max);
-        let (min, max) = (target.min, target.max);
+        let (old_min, old_max) = (target.own_min, target.own_max);
+        target.own_min = action.min_capacity.unwrap_or(target.own_min);
+        target.own_max = action.max_capacity.unwrap_or(target.own_max);
+        target.refresh_bounds();
+        let (min, max) = (target.own_min, target.own_max);
+        let (in_force_min, in_force_max) = (target.min, target.max);
         let desired = self.services[service].desired;
-        let new = desired.clamp(min, max);
+        let new = desired.clamp(in_force_min, in_force_max);
         let bounds = format!("MinCapacity {old_min} -> {min}, MaxCapacity {old_max} -> {max}");
         if new != desired {
             self.set_desired(service, new);

@@ -18,9 +18,29 @@ use crate::workload::{IntervalAccumulator, RequestPeriod};
 /// Runtime state of a scalable target.
 pub(in crate::engine) struct TargetState {
     pub service: ServiceIdx,
+    /// The MinCapacity in force: the target's own, raised by predictive scaling's floor
+    /// (`refresh_bounds`); the policies scale within `min..=max`.
     pub min: u32,
+    /// The MaxCapacity in force: the target's own, raised by IncreaseMaxCapacity.
     pub max: u32,
+    /// MinCapacity as registered or set by the last scheduled action.
+    pub own_min: u32,
+    /// MaxCapacity as registered or set by the last scheduled action.
+    pub own_max: u32,
+    /// The minimum capacity predictive scaling set for the current hour (0: none).
+    pub predictive_min: u32,
+    /// The maximum capacity IncreaseMaxCapacity set for the current hour (0: none).
+    pub predictive_max: u32,
     pub scale_in_cooldown_until: SimTime,
+}
+
+impl TargetState {
+    /// Recomputes the bounds in force: the larger of the target's own and predictive scaling's
+    /// (reference 15.3: "the larger wins"), the minimum never above the maximum.
+    pub fn refresh_bounds(&mut self) {
+        self.max = self.own_max.max(self.predictive_max);
+        self.min = self.own_min.max(self.predictive_min).min(self.max);
+    }
 }
 
 /// Runtime state of a scaling policy.
@@ -95,6 +115,10 @@ impl AutoScalingState {
                     service: t.service,
                     min: t.min_capacity,
                     max: t.max_capacity,
+                    own_min: t.min_capacity,
+                    own_max: t.max_capacity,
+                    predictive_min: 0,
+                    predictive_max: 0,
                     scale_in_cooldown_until: SimTime::ZERO,
                 })
                 .collect(),
@@ -352,6 +376,7 @@ impl World<'_> {
                 .next_after(start - 1, start);
             self.schedule_scheduled_action(index, first);
         }
+        self.start_predictive_scaling();
         self.start_scaling_pipelines(sink)
     }
 

@@ -42,7 +42,7 @@ impl World<'_> {
             );
             s.accumulator
                 .add_measured(elapsed, s.demand_rps, w.served_rps, w.unserved_rps, w.utilization);
-            for period in &mut s.metric_periods {
+            for period in &mut s.metric_periods[..s.metric_periods_kept] {
                 period
                     .accumulator
                     .add_measured(elapsed, s.demand_rps, w.served_rps, w.unserved_rps, w.utilization);
@@ -103,7 +103,7 @@ impl World<'_> {
             };
             s.accumulator
                 .add(elapsed, s.demand_rps, &one, running, s.healthy, &model);
-            for period in &mut s.metric_periods {
+            for period in &mut s.metric_periods[..s.metric_periods_kept] {
                 period
                     .accumulator
                     .add(elapsed, s.demand_rps, &one, running, s.healthy, &model);
@@ -118,13 +118,13 @@ impl World<'_> {
             let (demand, served_rps, unserved_rps) = (s.demand_rps, served.served_rps, served.unserved_rps);
             s.accumulator
                 .add_measured(elapsed, demand, served_rps, unserved_rps, used);
-            for period in &mut s.metric_periods {
+            for period in &mut s.metric_periods[..s.metric_periods_kept] {
                 period
                     .accumulator
                     .add_measured(elapsed, demand, served_rps, unserved_rps, used);
             }
         }
-        for period in &mut s.metric_periods {
+        for period in &mut s.metric_periods[..s.metric_periods_kept] {
             if running > 0 {
                 period.ran_ms += elapsed;
             }

@@ -64,8 +64,12 @@ pub(in crate::engine) struct ServiceState {
     /// The last placement failure reason logged, so a repeated failure is logged once.
     pub last_placement_failure: Option<&'static str>,
     pub steady: bool,
-    /// Metric accumulation for the current 60 s and 20 s periods.
-    pub metric_periods: [MetricPeriodState; 2],
+    /// Metric accumulation for the current 60 s and 20 s periods, and (index
+    /// `PREDICTIVE_PERIOD`) the minute predictive scaling measures its load over.
+    pub metric_periods: [MetricPeriodState; 3],
+    /// How many of `metric_periods` accumulate: 3 when a predictive policy scales the service
+    /// (set by `World::new`), else 2 (the predictive minute costs nothing where nothing reads it).
+    pub metric_periods_kept: usize,
     /// Tasks in a row that stopped without reaching RUNNING (the restart throttle, reference 8.5).
     pub start_failures: u32,
     /// The service scheduler starts no task before this time (the restart throttle).
@@ -139,6 +143,7 @@ impl ServiceState {
             last_placement_failure: None,
             steady: false,
             metric_periods: Default::default(),
+            metric_periods_kept: 2,
             start_failures: 0,
             throttled_until: SimTime::ZERO,
             scale_in_blocked_logged: false,

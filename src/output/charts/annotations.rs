@@ -235,7 +235,8 @@ fn favour_turning_points(markers: &mut [Marker]) {
     }
 }
 
-/// A scaling activity: coloured by direction (or as a scheduled action), labelled `→ 6` with the
+/// A scaling activity: coloured by direction (or as a scheduled action or predictive scaling's
+/// forecast minimum), labelled `→ 6` with the
 /// new desired count, and the larger the change, the sooner its label is placed.
 fn scaling_marker(e: &EventRow) -> Marker {
     let change = match &e.detail {
@@ -243,8 +244,10 @@ fn scaling_marker(e: &EventRow) -> Marker {
         _ => None,
     };
     let scheduled = matches!(change, Some((_, _, DesiredCause::ScheduledAction, _)));
+    let predictive = matches!(change, Some((_, _, DesiredCause::PredictiveScaling, _)));
     let (legend, stroke) = match change {
         _ if scheduled => ("scheduled action", style::SCHEDULED_ACTION),
+        _ if predictive => ("predictive scaling", style::PREDICTIVE_SCALING),
         Some((from, to, ..)) if to < from => ("scale-in", style::SCALE_IN),
         _ => ("scale-out", style::SCALE_OUT),
     };

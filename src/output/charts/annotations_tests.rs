@@ -148,6 +148,12 @@ fn scaling_activities_show_the_new_desired_count_and_their_direction() {
         ),
         (desired(4, 3, DesiredCause::ScalableTarget, ""), "→ 3", "scale-in", 1),
         (
+            desired(2, 27, DesiredCause::PredictiveScaling, "pred-forecast"),
+            "→ 27",
+            "predictive scaling",
+            25,
+        ),
+        (
             desired(8, 12, DesiredCause::ManagedScaling, "ECSManagedAutoScalingPolicy"),
             "→ 12",
             "scale-out",

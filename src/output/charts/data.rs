@@ -71,6 +71,8 @@ pub struct RunData {
     /// The `expect:` lines that bound a trigger's makespan (set by the caller, which reads the
     /// expectation language): the jobs chart draws them as deadlines.
     pub makespan_bounds: Vec<super::deadlines::MakespanBound>,
+    /// `forecast.csv`'s capacity forecasts, in runs with predictive scaling policies.
+    pub forecasts: Vec<super::forecast::ForecastSeries>,
 }
 
 /// One service's `services.csv` columns. Times are seconds since the start.
@@ -323,6 +325,7 @@ impl RunData {
             jobs: None,
             job_firings: Default::default(),
             makespan_bounds: Vec::new(),
+            forecasts: Vec::new(),
         })
     }
 
@@ -349,6 +352,14 @@ impl RunData {
     pub fn with_jobs_trace_from(mut self, jobs_trace_csv: Option<Source<'_>>) -> Result<RunData, DataError> {
         if let Some(source) = jobs_trace_csv.filter(|s| !s.is_blank()) {
             self.jobs = Some(super::jobs::parse_job_trace(source)?);
+        }
+        Ok(self)
+    }
+
+    /// Adds predictive scaling's `forecast.csv` (absent in runs without predictive policies).
+    pub fn with_forecast_from(mut self, forecast_csv: Option<Source<'_>>) -> Result<RunData, DataError> {
+        if let Some(source) = forecast_csv.filter(|s| !s.is_blank()) {
+            self.forecasts = super::forecast::parse_forecast(source)?;
         }
         Ok(self)
     }

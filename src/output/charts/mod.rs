@@ -24,6 +24,7 @@ mod draw;
 mod encode;
 pub mod faults;
 pub mod figure;
+pub mod forecast;
 pub mod jobs;
 pub mod latency;
 pub mod legend;

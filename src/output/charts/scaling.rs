@@ -328,6 +328,7 @@ active_running,cpu_utilization,memory_utilization,demand_rps,served_rps,unserved
             metric: Some("CPUUtilization".into()),
             target_value: Some(60.0),
             scaling_activities: 3,
+            predictive: None,
         });
         run
     }

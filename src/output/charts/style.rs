@@ -108,6 +108,9 @@ pub const UNSERVED: Stroke = solid(VERMILLION, 1);
 pub const DESIRED: Stroke = dashed(BLACK, 2);
 /// RUNNING tasks (blue: running).
 pub const RUNNING: Stroke = solid(BLUE, 2);
+/// Predictive scaling's capacity forecast, dashed like a target: vermillion, a colour the tasks
+/// chart uses for nothing else.
+pub const FORECAST_CAPACITY: Stroke = dashed(VERMILLION, 2);
 /// Tasks starting (orange: pending).
 pub const PENDING: Stroke = solid(ORANGE, 2);
 /// Healthy tasks (green), drawn wider under RUNNING so both stay visible when equal.
@@ -179,6 +182,9 @@ pub const SCALE_OUT: Stroke = dashed(marker::BROWN, 1);
 pub const SCALE_IN: Stroke = dashed(marker::DARK_TEAL, 1);
 /// A scheduled action that moved desiredCount into its new bounds (purple: an operator's hand).
 pub const SCHEDULED_ACTION: Stroke = solid(marker::PURPLE, 2);
+/// A predictive scaling policy raised desiredCount to its forecast minimum (magenta: a forecast,
+/// not an alarm; solid like a scheduled action, which it resembles).
+pub const PREDICTIVE_SCALING: Stroke = solid(marker::MAGENTA, 1);
 /// Periods a high alarm (`>`, `>=`) was in ALARM, drawn as a tint.
 pub const ALARM_HIGH: Stroke = solid(marker::BROWN, 1);
 /// Periods a low alarm (`<`, `<=`) was in ALARM, drawn as a tint.
@@ -262,6 +268,7 @@ pub const MARKER_STROKES: &[(&str, Stroke)] = &[
     ("SCALE_OUT", SCALE_OUT),
     ("SCALE_IN", SCALE_IN),
     ("SCHEDULED_ACTION", SCHEDULED_ACTION),
+    ("PREDICTIVE_SCALING", PREDICTIVE_SCALING),
     ("ALARM_HIGH", ALARM_HIGH),
     ("ALARM_LOW", ALARM_LOW),
     ("ALARMS_TOGETHER", ALARMS_TOGETHER),

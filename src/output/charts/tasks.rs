@@ -1,6 +1,6 @@
 //! Chart (b), per service: desired, running, starting and healthy tasks, and those waiting for
 //! capacity (PROVISIONING) when any did, inside the scalable target's MinCapacity-MaxCapacity
-//! band when there is one.
+//! band when there is one, and a predictive policy's hourly capacity forecast.
 
 use super::ChartContext;
 use super::annotations;
@@ -42,6 +42,15 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<
         );
     }
     panel = panel.line("desired", style::DESIRED, &service.time_s, &service.desired);
+    // A predictive policy's capacity forecast for each hour (issue 21).
+    for f in ctx.run.forecasts.iter().filter(|f| f.service == service.name) {
+        panel = panel.line(
+            format!("forecast capacity ({})", f.policy),
+            style::FORECAST_CAPACITY,
+            &f.time_s,
+            &f.capacity,
+        );
+    }
     panel.spans = annotations::recovery_spans(ctx.run, &service.name, ctx.axis.end_s);
     Figure {
         file_stem: format!("service-{}-tasks", super::file_safe(&service.name)),

@@ -23,10 +23,13 @@ use crate::spec::{
 mod alarms;
 mod group_alarms;
 mod policies;
+mod predictive;
+pub(super) mod predictive_behavior;
 mod scheduled;
 
 use alarms::read_alarm;
 use policies::{read_step, read_target_tracking};
+use predictive::read_predictive;
 use scheduled::read_scheduled_action;
 pub(super) use scheduled::{read_schedule, read_time, read_timezone};
 
@@ -290,7 +293,8 @@ fn read_policy(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalin
     let tt_path = o.child("TargetTrackingScalingPolicyConfiguration");
     let step_node = o.field("StepScalingPolicyConfiguration");
     let step_path = o.child("StepScalingPolicyConfiguration");
-    let type_loc = o.key_loc("PolicyType");
+    let predictive_node = o.field("PredictiveScalingPolicyConfiguration");
+    let predictive_path = o.child("PredictiveScalingPolicyConfiguration");
     o.ignore(&["PolicyARN", "Alarms", "CreationTime"]);
     o.finish(d);
     let kind = match (policy_type.unwrap_or("StepScaling"), tt_node, step_node) {
@@ -298,20 +302,14 @@ fn read_policy(node: &Node, path: &str, ctx: &Context<'_>, spec: &mut AutoScalin
             read_target_tracking(n, &tt_path, service, ctx, d).map(PolicyKind::TargetTracking)
         }
         ("StepScaling", _, Some(n)) => read_step(n, &step_path, d).map(PolicyKind::StepScaling),
-        ("PredictiveScaling", _, _) => {
-            d.error(
-                type_loc,
-                &format!("{path}.PolicyType"),
-                "PredictiveScaling is not simulated",
-                None,
-            );
-            None
-        }
+        ("PredictiveScaling", _, _) if predictive_node.is_some() => predictive_node
+            .and_then(|n| read_predictive(n, &predictive_path, d))
+            .map(PolicyKind::PredictiveScaling),
         (t, _, _) => {
-            let wanted = if t == "TargetTrackingScaling" {
-                "TargetTrackingScalingPolicyConfiguration"
-            } else {
-                "StepScalingPolicyConfiguration"
+            let wanted = match t {
+                "TargetTrackingScaling" => "TargetTrackingScalingPolicyConfiguration",
+                "PredictiveScaling" => "PredictiveScalingPolicyConfiguration",
+                _ => "StepScalingPolicyConfiguration",
             };
             d.error(node.loc, path, format!("a {t} policy needs {wanted}"), None);
             None

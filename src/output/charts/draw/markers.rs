@@ -17,15 +17,27 @@ pub(super) fn draw_marker_lines<DB: DrawingBackend>(
     columns: usize,
 ) -> DrawResult<()> {
     let mut drawn: Vec<(usize, &str)> = Vec::new();
+    let mut lines: Vec<&Marker> = Vec::new();
     for m in markers.iter().filter(|m| m.shape == MarkerShape::VerticalLine) {
         let key = (marker_column(m, axis, columns), m.legend.as_str());
         if drawn.contains(&key) {
             continue;
         }
         drawn.push(key);
+        lines.push(m);
+    }
+    let dense = dashed_lines_are_dense(lines.iter().filter(|m| m.stroke.dashed).count());
+    for m in lines {
         let x = axis.to_axis(m.time_s);
         let points = [(x, bottom), (x, top)];
-        if m.stroke.dashed {
+        if m.stroke.dashed && dense {
+            // Weeks of scaling activities: a dashed line is some forty SVG elements, a solid one
+            // is one, so dense dashed markers are drawn solid and fainter.
+            let style = m.stroke.color.mix(THIN_MARKER_ALPHA / 2.0).stroke_width(m.stroke.width);
+            chart
+                .draw_series(std::iter::once(PathElement::new(points, style)))
+                .map_err(failed)?;
+        } else if m.stroke.dashed {
             let style = m.stroke.color.mix(THIN_MARKER_ALPHA).stroke_width(m.stroke.width);
             chart
                 .draw_series(std::iter::once(DashedPathElement::new(points, 6, 4, style)))
@@ -37,6 +49,15 @@ pub(super) fn draw_marker_lines<DB: DrawingBackend>(
         }
     }
     Ok(())
+}
+
+/// Dashed marker lines beyond which a panel draws them solid (a multi-week run with thousands of
+/// scaling activities kept its charts' SVG under 400 kB only so; issue 21).
+const DENSE_DASHED_LINES: usize = 120;
+
+/// Whether `n` dashed marker lines on one panel are too many to draw dashed.
+fn dashed_lines_are_dense(n: usize) -> bool {
+    n > DENSE_DASHED_LINES
 }
 
 pub(super) fn draw_marker_ticks<DB: DrawingBackend>(
@@ -137,4 +158,17 @@ pub(super) fn draw_labels<DB: DrawingBackend>(
         .map_err(failed)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dashed_markers_turn_solid_only_when_dense() {
+        // Every scenario before issue 21 stays under the limit and keeps its dashes.
+        assert!(!dashed_lines_are_dense(0));
+        assert!(!dashed_lines_are_dense(DENSE_DASHED_LINES));
+        assert!(dashed_lines_are_dense(DENSE_DASHED_LINES + 1));
+    }
 }
