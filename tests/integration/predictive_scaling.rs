@@ -214,6 +214,28 @@ fn a_replayed_aws_forecast_is_used_from_the_start() {
     assert_eq!(summary["scaling_policies"][1]["predictive"]["forecaster"], "replay");
 }
 
+/// The same forecast as CSV columns (scenarios/data/predictive-forecast-example.csv) gives the
+/// same run as the JSON `get-predictive-scaling-forecast` prints.
+#[test]
+fn a_replayed_forecast_as_csv_gives_the_same_run_as_the_json() {
+    let with = |file: &str| {
+        let text = scenario(Some("ForecastAndScale"), 300, 2).replace(
+            "behavior:\n",
+            &format!("behavior:\n  predictiveScaling:\n    forecaster: replay\n    forecasts: {{forecast: {file}}}\n"),
+        );
+        run_to_strings(&load_text("predictive.yaml", &text).expect("loads"))
+    };
+    let (json, csv) = (
+        with("data/predictive-forecast-example.json"),
+        with("data/predictive-forecast-example.csv"),
+    );
+    let rows = json.forecast.as_deref().expect("forecast.csv").lines().count();
+    assert!(rows > 24, "{rows} rows");
+    assert_eq!(json.forecast, csv.forecast);
+    assert_eq!(json.events, csv.events);
+    assert_eq!(json.services, csv.services);
+}
+
 #[test]
 fn the_tasks_chart_draws_the_hourly_capacity_forecast() {
     let out = run(Some("ForecastAndScale"), 300, 3);

@@ -25,6 +25,7 @@ mod group_alarms;
 mod policies;
 mod predictive;
 pub(super) mod predictive_behavior;
+mod predictive_csv;
 mod scheduled;
 
 use alarms::read_alarm;

@@ -2,7 +2,7 @@
 //! (reference 15.4, 15.5). `forecaster: seasonal` (the default) is ecsim's approximation with
 //! `weeklyWeight` and `levelWindow`; `forecaster: replay` reads, for each predictive policy by
 //! `PolicyName`, the JSON that `aws application-autoscaling get-predictive-scaling-forecast`
-//! prints (`forecasts: {<PolicyName>: <file>}`).
+//! prints (`forecasts: {<PolicyName>: <file>}`), or the same forecast as a CSV file.
 
 use super::super::SourceLoader;
 use super::super::diag::Sources;
@@ -131,7 +131,8 @@ fn read_forecast_files(node: &Node, spec: &AutoScalingSpec, d: &mut Diagnostics)
     files
 }
 
-/// The JSON of `get-predictive-scaling-forecast` in `file`, into hourly points.
+/// The JSON of `get-predictive-scaling-forecast` in `file` (or, for a `.csv` file, its
+/// columns: `predictive_csv`), into hourly points.
 fn read_forecast_file(
     file: &str,
     loc: Loc,
@@ -149,6 +150,22 @@ fn read_forecast_file(
         }
     };
     let index = sources.add(display, text);
+    if file.to_ascii_lowercase().ends_with(".csv") {
+        return match super::predictive_csv::parse_forecast_csv(sources.text(index)) {
+            Ok(points) => Some(Replay { points }),
+            Err(e) => {
+                let at = Loc {
+                    file: index,
+                    line: e.line,
+                    col: e.col,
+                };
+                let help =
+                    "a header `Timestamp,CapacityForecast,LoadForecast` (one or both forecasts), then one row per hour";
+                d.error(at, &path, e.message, Some(help.into()));
+                None
+            }
+        };
+    }
     let tree = match yaml::parse(sources.text(index), index) {
         Ok(t) => t,
         Err(e) => {
