@@ -37,7 +37,7 @@ impl World<'_> {
         }
         self.now = now;
         let mut costs = self.eks.deployment_cost_usd.clone();
-        for p in self.eks.pods.values().filter(|p| p.fargate.is_some()) {
+        for (_, p) in self.eks.pods.iter_where(|p| p.fargate.is_some()) {
             costs[p.deployment] += fargate_cost(p, end);
         }
         for (d, done) in self.eks.fargate_cost_by_deployment.iter().enumerate() {

@@ -20,7 +20,7 @@ impl World<'_> {
                 let pod = self
                     .eks
                     .pods
-                    .get(id)
+                    .get(*id)
                     .unwrap_or_else(|| panic!("node {} lists missing pod {id}", node.name));
                 assert_eq!(
                     pod.node,
@@ -78,18 +78,13 @@ impl World<'_> {
                 listed += rs.pods.len();
             }
         }
-        let active = self
-            .eks
-            .pods
-            .values()
-            .filter(|p| p.phase != PodPhase::Terminating)
-            .count();
+        let active = self.eks.pods.count_where(|p| p.phase != PodPhase::Terminating);
         assert_eq!(listed, active, "every active pod is listed by exactly one ReplicaSet");
-        for (id, pod) in &self.eks.pods {
+        for (id, pod) in self.eks.pods.iter() {
             if let Some(node) = pod.node {
                 let n = &self.eks.nodes[node];
                 assert!(
-                    n.pods.contains(id),
+                    n.pods.contains(&id),
                     "pod {id} bound to {} which does not list it",
                     n.name
                 );

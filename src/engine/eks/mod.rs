@@ -18,6 +18,7 @@ mod invariants;
 mod karpenter;
 mod load;
 mod nodes;
+mod pod_table;
 mod pods;
 mod policies;
 mod scheduling;

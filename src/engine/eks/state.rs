@@ -1,8 +1,6 @@
 //! The EKS cluster's runtime state: nodes, pods, Deployments and their ReplicaSets, the node
 //! groups' desired sizes, and the random streams of the Kubernetes machinery.
 
-use std::collections::BTreeMap;
-
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::catalog::InstanceType;
@@ -12,6 +10,7 @@ use crate::spec::Spec;
 use crate::spec::eks::CapacityType;
 use crate::workload::IntervalAccumulator;
 
+use super::pod_table::PodTable;
 use super::policies::{HpaRuntime, KarpenterRuntime};
 
 /// Pod ids start here so that pods and ECS tasks never share a `tasks.csv` id.
@@ -203,7 +202,7 @@ pub(crate) struct EksState {
     /// Every node ever launched; index = node id.
     pub nodes: Vec<Node>,
     /// Live pods (terminating ones until gone), by id.
-    pub pods: BTreeMap<u64, Pod>,
+    pub pods: PodTable,
     /// Next pod id.
     pub next_pod: u64,
     /// Pods ever created.
@@ -272,7 +271,7 @@ impl EksState {
             .collect();
         EksState {
             nodes: Vec::new(),
-            pods: BTreeMap::new(),
+            pods: PodTable::default(),
             next_pod: FIRST_POD_ID,
             pods_created: 0,
             deployments,

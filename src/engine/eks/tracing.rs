@@ -41,7 +41,7 @@ impl World<'_> {
         for profile in 0..self.spec.eks.fargate_profiles.len() {
             let (mut fleet, mut cost) = (Fleet::default(), self.eks.fargate_cost_done[profile]);
             let mut starting = 0;
-            for p in self.eks.pods.values().filter(|p| p.fargate == Some(profile)) {
+            for (_, p) in self.eks.pods.iter_where(|p| p.fargate == Some(profile)) {
                 cost += fargate_cost(p, self.now);
                 match p.phase {
                     PodPhase::Starting => starting += 1,
@@ -136,9 +136,7 @@ impl World<'_> {
     pub(super) fn pending_pods(&self) -> u32 {
         self.eks
             .pods
-            .values()
-            .filter(|p| p.phase == PodPhase::Pending && p.unschedulable.is_some())
-            .count() as u32
+            .count_where(|p| p.phase == PodPhase::Pending && p.unschedulable.is_some()) as u32
     }
 }
 
@@ -178,8 +176,8 @@ fn percent(used: u64, total: u64) -> f64 {
 impl World<'_> {
     /// The `tasks.csv` rows of the pods still alive at the end.
     pub(crate) fn write_live_pod_rows(&self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        for (id, p) in &self.eks.pods {
-            self.write_pod_row(*id, p, None, "", sink)?;
+        for (id, p) in self.eks.pods.iter() {
+            self.write_pod_row(id, p, None, "", sink)?;
         }
         Ok(())
     }
@@ -198,9 +196,8 @@ impl World<'_> {
             let live: f64 = self
                 .eks
                 .pods
-                .values()
-                .filter(|p| p.fargate == Some(f))
-                .map(|p| fargate_cost(p, self.end))
+                .iter_where(|p| p.fargate == Some(f))
+                .map(|(_, p)| fargate_cost(p, self.end))
                 .sum();
             costs.push((profile.name.clone(), self.eks.fargate_cost_done[f] + live));
         }
