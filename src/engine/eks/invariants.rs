@@ -3,18 +3,14 @@
 //! or its pods its max pods; ReplicaSets list exactly their active pods and count their Ready and
 //! Running-not-Ready pods correctly.
 
-use super::state::{NodeState, PodPhase};
+use super::state::PodPhase;
 use crate::engine::world::World;
 use crate::model::k8s::PodResources;
 
 impl World<'_> {
     /// Panics with a description if the EKS cluster is inconsistent.
     pub(crate) fn check_eks_invariants(&self) {
-        for (index, node) in self.eks.nodes.iter().enumerate() {
-            if node.state == NodeState::Terminated {
-                assert!(node.pods.is_empty(), "terminated node {} still lists pods", node.name);
-                continue;
-            }
+        for (index, node) in self.eks.nodes.iter() {
             let mut requested = PodResources::ZERO;
             for id in &node.pods {
                 let pod = self

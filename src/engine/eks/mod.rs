@@ -17,6 +17,7 @@ mod hpa;
 mod invariants;
 mod karpenter;
 mod load;
+mod node_table;
 mod nodes;
 mod pod_table;
 mod pods;

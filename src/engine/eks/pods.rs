@@ -5,7 +5,7 @@ use rand::RngExt;
 
 use super::EksEvent;
 use super::policies;
-use super::state::{NodeState, Pod, PodPhase};
+use super::state::{Pod, PodPhase};
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::sim::{SimDuration, SimTime};
@@ -209,10 +209,9 @@ impl World<'_> {
         let Some(node) = p.node else {
             return;
         };
-        let n = &mut self.eks.nodes[node];
-        if n.state == NodeState::Terminated {
+        let Some(n) = self.eks.nodes.get_mut(node) else {
             return;
-        }
+        };
         n.requested = n.requested.saturating_minus(p.requests);
         n.nonzero_requested = n.nonzero_requested.saturating_minus(p.non_zero_requests);
         n.pods.retain(|id| *id != pod);

@@ -117,7 +117,7 @@ impl World<'_> {
 
     fn fleet(&self, source: NodeSource) -> Fleet {
         let mut fleet = Fleet::default();
-        for n in self.eks.nodes.iter().filter(|n| n.source == source) {
+        for n in self.eks.nodes.values().filter(|n| n.source == source) {
             match n.state {
                 NodeState::Launching => fleet.launching += 1,
                 NodeState::Ready | NodeState::Deleting => {
@@ -126,7 +126,6 @@ impl World<'_> {
                     fleet.requested = fleet.requested.plus(n.requested);
                     fleet.pods += n.pods.len() as u32;
                 }
-                NodeState::Terminated => {}
             }
         }
         fleet

@@ -66,13 +66,13 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_up(world: &mut World<'_>)
             let upcoming = world
                 .eks
                 .nodes
-                .iter()
+                .values()
                 .filter(|n| n.source == NodeSource::Group(g) && n.state == NodeState::Launching)
                 .count() as u32;
             let live = world
                 .eks
                 .nodes
-                .iter()
+                .values()
                 .filter(|n| {
                     n.source == NodeSource::Group(g) && matches!(n.state, NodeState::Launching | NodeState::Ready)
                 })
@@ -154,7 +154,6 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
         .eks
         .nodes
         .iter()
-        .enumerate()
         .filter(|(_, n)| {
             matches!(n.source, NodeSource::Group(_)) && matches!(n.state, NodeState::Ready | NodeState::Deleting)
         })
@@ -206,7 +205,7 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
     let drains = world
         .eks
         .nodes
-        .iter()
+        .values()
         .filter(|n| n.state == NodeState::Deleting && matches!(n.source, NodeSource::Group(_)) && !n.pods.is_empty())
         .count() as u32;
     let input = ScaleDownInput {
@@ -246,7 +245,6 @@ pub(in crate::engine::eks) fn pods_fit_elsewhere(world: &World<'_>, node: usize)
         .eks
         .nodes
         .iter()
-        .enumerate()
         .filter(|(i, n)| *i != node && n.state == NodeState::Ready)
         .map(|(i, _)| i)
         .collect();

@@ -133,11 +133,7 @@ fn pool_offers<'w>(world: &'w World<'_>) -> Vec<PoolOffer<'w>> {
         .iter()
         .enumerate()
         .map(|(p, pool)| {
-            let live = world
-                .eks
-                .nodes
-                .iter()
-                .filter(|n| n.source == NodeSource::Pool(p) && n.state != NodeState::Terminated);
+            let live = world.eks.nodes.values().filter(|n| n.source == NodeSource::Pool(p));
             let (mut cpu, mut memory, mut count) = (0u64, 0u64, 0u32);
             for n in live {
                 cpu += u64::from(n.instance_type.vcpus) * 1000;
@@ -170,7 +166,7 @@ fn pricing(world: &World<'_>) -> Pricing {
 /// Live nodes per zone.
 fn nodes_in_zone(world: &World<'_>) -> Vec<u32> {
     let mut counts = vec![0; world.spec.availability_zones.len()];
-    for n in world.eks.nodes.iter().filter(|n| n.state != NodeState::Terminated) {
+    for n in world.eks.nodes.values() {
         counts[n.zone] += 1;
     }
     counts
@@ -197,7 +193,6 @@ pub(in crate::engine::eks) fn karpenter_provision(world: &World<'_>) -> Vec<Node
         .eks
         .nodes
         .iter()
-        .enumerate()
         .filter(|(_, n)| matches!(n.state, NodeState::Launching | NodeState::Ready))
         .map(|(i, _)| i)
         .collect();
@@ -303,14 +298,7 @@ fn launch_of(pool: usize, offering: Offering) -> NodeLaunch {
 }
 
 fn live_nodes(world: &World<'_>) -> Vec<usize> {
-    world
-        .eks
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.state != NodeState::Terminated)
-        .map(|(i, _)| i)
-        .collect()
+    world.eks.nodes.indices().to_vec()
 }
 
 /// Runs the disruption poll: (expired nodes to drain, the graceful action in poll indices).

@@ -52,7 +52,6 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
         .eks
         .nodes
         .iter()
-        .enumerate()
         .filter(|(_, n)| matches!(n.state, NodeState::Ready | NodeState::Deleting))
         .map(|(i, _)| i)
         .collect();
