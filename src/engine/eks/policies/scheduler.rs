@@ -79,8 +79,20 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
     let mut rng = world.eks.rng_scheduler.clone();
     let mut start = world.eks.scheduler_start;
     let mut results = Vec::with_capacity(pods.len());
+    // A pod no node takes leaves the loads, the start index and the random stream as they were,
+    // so until the next binding every pod of the same ReplicaSet (the same template, requests
+    // and owner) gets the same answer: the first one's message, per group.
+    let mut failed: Vec<Option<(PodResources, PodResources, String)>> = vec![None; groups.len()];
     for id in pods {
         let p = &world.eks.pods[id];
+        let group = offsets[p.deployment] + p.revision;
+        if let Some((_, _, message)) = failed[group]
+            .as_ref()
+            .filter(|(r, nz, _)| *r == p.requests && *nz == p.non_zero_requests)
+        {
+            results.push(Err(message.clone()));
+            continue;
+        }
         let d = &spec.deployments[p.deployment];
         let template = &d.revisions[p.revision].template;
         let records: Vec<NodeRecord> = nodes
@@ -122,10 +134,15 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
                 load.requested = load.requested.plus(p.requests);
                 load.non_zero_requested = load.non_zero_requested.plus(p.non_zero_requests);
                 load.pod_count += 1;
-                add_to_group(&mut load.groups, offsets[p.deployment] + p.revision);
+                add_to_group(&mut load.groups, group);
                 results.push(Ok(nodes[k]));
+                failed.iter_mut().for_each(|f| *f = None);
             }
-            Err(u) => results.push(Err(u.message())),
+            Err(u) => {
+                let message = u.message();
+                failed[group] = Some((p.requests, p.non_zero_requests, message.clone()));
+                results.push(Err(message));
+            }
         }
     }
     world.eks.rng_scheduler = rng;
