@@ -227,7 +227,12 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
         },
         drains_in_progress: drains,
     };
-    let down = ca::scale_down(&input, |k| pods_fit_elsewhere(world, candidates[k]));
+    // Built at the first node that needs the simulation, then shared by the scan's others.
+    let mut ready = None;
+    let down = ca::scale_down(&input, |k| {
+        let ready = ready.get_or_insert_with(|| ReadyNodes::of(world));
+        pods_fit_elsewhere(world, ready, candidates[k])
+    });
     for (k, since) in down.unneeded_since.iter().enumerate() {
         world.eks.nodes[candidates[k]].unneeded_since = *since;
     }
@@ -238,17 +243,48 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
         .collect()
 }
 
+/// The Ready nodes as Cluster Autoscaler's scheduling simulation reads them, in index order:
+/// taken from the node table once per scan, with room for what one simulation places.
+pub(in crate::engine::eks) struct ReadyNodes<'w> {
+    indices: Vec<usize>,
+    shapes: Vec<NodeShape<'w>>,
+    /// Requests and pods placed on each by the simulation under way.
+    placed: Vec<(PodResources, u32)>,
+}
+
+impl<'w> ReadyNodes<'w> {
+    /// The cluster's Ready nodes now.
+    pub(in crate::engine::eks) fn of(world: &'w World<'_>) -> ReadyNodes<'w> {
+        let (indices, shapes): (Vec<usize>, Vec<NodeShape<'w>>) = world
+            .eks
+            .nodes
+            .iter()
+            .filter(|(_, n)| n.state == NodeState::Ready)
+            .map(|(i, n)| {
+                let shape = NodeShape {
+                    labels: &n.labels,
+                    taints: &n.taints,
+                    allocatable: n.allocatable,
+                    allocatable_pods: n.max_pods,
+                    requested: n.requested,
+                    pod_count: n.pods.len() as u32,
+                };
+                (i, shape)
+            })
+            .unzip();
+        let placed = vec![(PodResources::ZERO, 0); indices.len()];
+        ReadyNodes {
+            indices,
+            shapes,
+            placed,
+        }
+    }
+}
+
 /// Whether every active pod of `node` fits on the other Ready nodes (first fit, in node order,
 /// counting the pods placed before it): Cluster Autoscaler's scheduling simulation.
-pub(in crate::engine::eks) fn pods_fit_elsewhere(world: &World<'_>, node: usize) -> bool {
-    let others: Vec<usize> = world
-        .eks
-        .nodes
-        .iter()
-        .filter(|(i, n)| *i != node && n.state == NodeState::Ready)
-        .map(|(i, _)| i)
-        .collect();
-    let mut extra: Vec<(PodResources, u32)> = vec![(PodResources::ZERO, 0); others.len()];
+pub(in crate::engine::eks) fn pods_fit_elsewhere(world: &World<'_>, ready: &mut ReadyNodes<'_>, node: usize) -> bool {
+    ready.placed.fill((PodResources::ZERO, 0));
     for id in &world.eks.nodes[node].pods {
         let p = &world.eks.pods[id];
         if p.phase == PodPhase::Terminating {
@@ -259,22 +295,20 @@ pub(in crate::engine::eks) fn pods_fit_elsewhere(world: &World<'_>, node: usize)
             template,
             requests: p.requests,
         };
-        let slot = others.iter().zip(&extra).position(|(&o, (added, count))| {
-            let n = &world.eks.nodes[o];
+        let slot = (0..ready.indices.len()).find(|&k| {
+            let (added, count) = ready.placed[k];
+            let base = &ready.shapes[k];
             let shape = NodeShape {
-                labels: &n.labels,
-                taints: &n.taints,
-                allocatable: n.allocatable,
-                allocatable_pods: n.max_pods,
-                requested: n.requested.plus(*added),
-                pod_count: n.pods.len() as u32 + count,
+                requested: base.requested.plus(added),
+                pod_count: base.pod_count + count,
+                ..*base
             };
-            fits_node(&pod, &shape).is_ok()
+            ready.indices[k] != node && fits_node(&pod, &shape).is_ok()
         });
         match slot {
             Some(k) => {
-                extra[k].0 = extra[k].0.plus(p.requests);
-                extra[k].1 += 1;
+                ready.placed[k].0 = ready.placed[k].0.plus(p.requests);
+                ready.placed[k].1 += 1;
             }
             None => return false,
         }
