@@ -9,12 +9,18 @@ use super::state::Node;
 use crate::sim::IdMap;
 
 /// Live nodes (Launching, Ready, Deleting), looked up by index and walked in index order.
+///
+/// The nodes sit side by side in index order, so a walk reads them in a row; `position` finds
+/// one by index without a search. A termination shifts the later nodes down one place (a few
+/// hundred moves, a few thousand times a month) and updates their positions.
 #[derive(Default)]
 pub(crate) struct NodeTable {
-    /// The live nodes by index.
-    by_index: IdMap<Node>,
-    /// Their indices, ascending (launch order).
-    live: Vec<usize>,
+    /// The live nodes, in index order.
+    nodes: Vec<Node>,
+    /// Their indices, ascending.
+    indices: Vec<usize>,
+    /// Index -> position in `nodes`.
+    position: IdMap<u32>,
     /// Nodes ever launched: the next node's index.
     launched: usize,
 }
@@ -24,42 +30,49 @@ impl NodeTable {
     pub fn push(&mut self, node: Node) -> usize {
         let index = self.launched;
         self.launched += 1;
-        self.by_index.insert(index as u64, node);
-        self.live.push(index);
+        let at = u32::try_from(self.nodes.len()).expect("fewer than 2^32 live nodes");
+        self.position.insert(index as u64, at);
+        self.nodes.push(node);
+        self.indices.push(index);
         index
     }
 
     /// The node, if it is not terminated.
     pub fn get(&self, index: usize) -> Option<&Node> {
-        self.by_index.get(index as u64)
+        let at = *self.position.get(index as u64)?;
+        Some(&self.nodes[at as usize])
     }
 
     /// The node, mutably, if it is not terminated.
     pub fn get_mut(&mut self, index: usize) -> Option<&mut Node> {
-        self.by_index.get_mut(index as u64)
+        let at = *self.position.get(index as u64)?;
+        Some(&mut self.nodes[at as usize])
     }
 
     /// Forgets a terminated node.
     pub fn remove(&mut self, index: usize) -> Option<Node> {
-        let node = self.by_index.remove(index as u64)?;
-        let at = self.live.binary_search(&index).expect("a live node is listed");
-        self.live.remove(at);
+        let at = self.position.remove(index as u64)? as usize;
+        self.indices.remove(at);
+        let node = self.nodes.remove(at);
+        for (k, moved) in self.indices.iter().enumerate().skip(at) {
+            self.position.insert(*moved as u64, k as u32);
+        }
         Some(node)
     }
 
     /// The live nodes' indices, ascending.
     pub fn indices(&self) -> &[usize] {
-        &self.live
+        &self.indices
     }
 
     /// Indices and live nodes, in index order.
     pub fn iter(&self) -> impl Iterator<Item = (usize, &Node)> {
-        self.live.iter().map(|&i| (i, &self[i]))
+        self.indices.iter().copied().zip(&self.nodes)
     }
 
     /// The live nodes, in index order.
     pub fn values(&self) -> impl Iterator<Item = &Node> {
-        self.iter().map(|(_, n)| n)
+        self.nodes.iter()
     }
 }
 
@@ -130,6 +143,10 @@ mod tests {
             .map(|(i, n)| (*i, (*n).to_string()))
             .collect();
         assert_eq!(names(&table), expected);
+        // Look-ups by index follow the nodes that moved down when earlier ones left.
+        for (i, name) in [(0, "n0"), (2, "n2"), (4, "n4"), (5, "n5")] {
+            assert_eq!(table.get(i).map(|n| n.name.as_str()), Some(name));
+        }
         table[2].state = NodeState::Deleting;
         assert_eq!(table.get(2).map(|n| n.state), Some(NodeState::Deleting));
         assert_eq!(table.values().count(), 4);

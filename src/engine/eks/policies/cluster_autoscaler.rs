@@ -150,19 +150,14 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
         return Vec::new();
     };
     let allowed = disruptions_allowed(world);
-    let candidates: Vec<usize> = world
+    let (candidates, usage): (Vec<usize>, Vec<NodeUsage>) = world
         .eks
         .nodes
         .iter()
         .filter(|(_, n)| {
             matches!(n.source, NodeSource::Group(_)) && matches!(n.state, NodeState::Ready | NodeState::Deleting)
         })
-        .map(|(i, _)| i)
-        .collect();
-    let usage: Vec<NodeUsage> = candidates
-        .iter()
-        .map(|&i| {
-            let n = &world.eks.nodes[i];
+        .map(|(i, n)| {
             let NodeSource::Group(group) = n.source else {
                 unreachable!("filtered to node groups")
             };
@@ -182,7 +177,7 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
                     }
                 }
             }
-            NodeUsage {
+            let usage = NodeUsage {
                 group,
                 allocatable: n.allocatable,
                 requested: n.requested,
@@ -190,9 +185,10 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
                 blocker: blocked.then_some(RemovalBlocker::DisruptionBudget),
                 unneeded_since: n.unneeded_since,
                 being_removed: n.state == NodeState::Deleting,
-            }
+            };
+            (i, usage)
         })
-        .collect();
+        .unzip();
     let groups: Vec<GroupSize> = eks
         .node_groups
         .iter()
