@@ -23,19 +23,18 @@ impl World<'_> {
         for deployment in 0..self.eks.deployments.len() {
             self.write_deployment_row(deployment, sink)?;
         }
+        let pending = self.pending_pods();
         for group in 0..self.spec.eks.node_groups.len() {
             let fleet = self.fleet(NodeSource::Group(group));
             let cost = self.node_cost_usd(NodeSource::Group(group), self.now);
             let desired = Some(self.eks.groups[group].desired);
             let name = &self.spec.eks.node_groups[group].name;
-            let pending = self.pending_pods();
             cluster_row(self.now.0, name, &fleet, pending, cost, desired, sink)?;
         }
         for pool in 0..self.spec.eks.node_pools.len() {
             let fleet = self.fleet(NodeSource::Pool(pool));
             let cost = self.node_cost_usd(NodeSource::Pool(pool), self.now);
             let name = &self.spec.eks.node_pools[pool].name;
-            let pending = self.pending_pods();
             cluster_row(self.now.0, name, &fleet, pending, cost, None, sink)?;
         }
         for profile in 0..self.spec.eks.fargate_profiles.len() {
@@ -60,24 +59,23 @@ impl World<'_> {
 
     fn write_deployment_row(&mut self, deployment: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.accumulate_eks_load(deployment);
+        // The ReplicaSets list their active pods (Pending, Starting, Running) and count the
+        // Ready and the Running-not-Ready ones; only an unschedulable pod needs a look-up, and
+        // only when some pods are not Running yet.
         let d = &self.eks.deployments[deployment];
-        let (mut running, mut starting, mut unschedulable, mut ready, mut current) = (0, 0, 0, 0, 0);
+        let (mut running, mut listed, mut ready) = (0, 0, 0);
         for rs in &d.replica_sets {
-            for id in &rs.pods {
+            running += rs.ready + rs.running_not_ready;
+            listed += rs.pods.len() as u32;
+            ready += rs.ready;
+        }
+        let current = d.replica_sets[d.revision].ready;
+        let starting = listed - running;
+        let mut unschedulable = 0;
+        if starting > 0 {
+            for id in d.replica_sets.iter().flat_map(|rs| &rs.pods) {
                 let p = &self.eks.pods[id];
-                match p.phase {
-                    PodPhase::Running => running += 1,
-                    PodPhase::Pending => {
-                        starting += 1;
-                        unschedulable += u32::from(p.unschedulable.is_some());
-                    }
-                    PodPhase::Starting => starting += 1,
-                    PodPhase::Terminating => {}
-                }
-                if p.is_ready() {
-                    ready += 1;
-                    current += u32::from(p.revision == d.revision);
-                }
+                unschedulable += u32::from(p.phase == PodPhase::Pending && p.unschedulable.is_some());
             }
         }
         let (min_capacity, max_capacity) = self.hpa_bounds(deployment);
