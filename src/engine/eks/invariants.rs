@@ -76,6 +76,14 @@ impl World<'_> {
         }
         let active = self.eks.pods.count_where(|p| p.phase != PodPhase::Terminating);
         assert_eq!(listed, active, "every active pod is listed by exactly one ReplicaSet");
+        let pending: Vec<u64> = self.eks.pods.pending().map(|(id, _)| id).collect();
+        let recount: Vec<u64> = self
+            .eks
+            .pods
+            .iter_where(|p| p.phase == PodPhase::Pending)
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(pending, recount, "the Pending list drifted from the pods' phases");
         for (id, pod) in self.eks.pods.iter() {
             if let Some(node) = pod.node {
                 let n = &self.eks.nodes[node];

@@ -58,8 +58,7 @@ impl World<'_> {
                 let t = &self.spec.eks.timings;
                 let (lo, hi) = (t.fargate_start_min.as_millis(), t.fargate_start_max.as_millis());
                 let start = self.eks.rng_nodes.random_range(lo..=hi.max(lo)) + t.image_pull.as_millis();
-                let pod = &mut self.eks.pods.get_mut(id).expect("just inserted");
-                pod.phase = PodPhase::Starting;
+                self.eks.pods.set_phase(id, PodPhase::Starting);
                 self.schedule_in(
                     SimDuration::from_millis(start),
                     Event::Eks(EksEvent::PodStarted { pod: id, generation: 0 }),
@@ -74,9 +73,9 @@ impl World<'_> {
     /// starts.
     pub(super) fn bind_pod(&mut self, pod: u64, node: usize) {
         self.accrue_node_cost(node);
+        self.eks.pods.set_phase(pod, PodPhase::Starting);
         let p = self.eks.pods.get_mut(pod).expect("binding a live pod");
         p.node = Some(node);
-        p.phase = PodPhase::Starting;
         p.unschedulable = None;
         p.generation += 1;
         let (requests, non_zero, generation) = (p.requests, p.non_zero_requests, p.generation);
@@ -155,9 +154,9 @@ impl World<'_> {
         } else if running {
             rs.running_not_ready -= 1;
         }
+        self.eks.pods.set_phase(pod, PodPhase::Terminating);
         let p = self.eks.pods.get_mut(pod).expect("checked");
         let was_bound = p.node.is_some() || p.fargate.is_some();
-        p.phase = PodPhase::Terminating;
         p.ready_since = None;
         p.generation += 1;
         let template = &self.spec.eks.deployments[deployment].revisions[revision].template;

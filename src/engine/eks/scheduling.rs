@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use super::EksEvent;
 use super::policies;
-use super::state::PodPhase;
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::sim::SimDuration;
@@ -27,7 +26,8 @@ impl World<'_> {
         let mut pending: Vec<(i32, u64, u64)> = self
             .eks
             .pods
-            .iter_where(|p| p.phase == PodPhase::Pending && p.fargate.is_none())
+            .pending()
+            .filter(|(_, p)| p.fargate.is_none())
             .map(|(id, p)| {
                 let priority = self.spec.eks.deployments[p.deployment].revisions[p.revision]
                     .template

@@ -133,7 +133,9 @@ impl World<'_> {
     pub(super) fn pending_pods(&self) -> u32 {
         self.eks
             .pods
-            .count_where(|p| p.phase == PodPhase::Pending && p.unschedulable.is_some()) as u32
+            .pending()
+            .filter(|(_, p)| p.unschedulable.is_some())
+            .count() as u32
     }
 }
 

@@ -43,7 +43,8 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_up(world: &mut World<'_>)
     let pending: Vec<(&PodTemplate, PodResources, usize)> = world
         .eks
         .pods
-        .iter_where(|p| p.phase == PodPhase::Pending && p.fargate.is_none() && p.unschedulable.is_some())
+        .pending()
+        .filter(|(_, p)| p.fargate.is_none() && p.unschedulable.is_some())
         .map(|(_, p)| {
             let template = &eks.deployments[p.deployment].revisions[p.revision].template;
             let owner = eks.deployments[..p.deployment]

@@ -178,7 +178,8 @@ pub(in crate::engine::eks) fn karpenter_provision(world: &World<'_>) -> Vec<Node
     let pending: Vec<(&PodTemplate, ProvisionablePod)> = world
         .eks
         .pods
-        .iter_where(|p| p.phase == PodPhase::Pending && p.fargate.is_none() && p.unschedulable.is_some())
+        .pending()
+        .filter(|(_, p)| p.fargate.is_none() && p.unschedulable.is_some())
         .map(|(_, p)| {
             let template = &eks.deployments[p.deployment].revisions[p.revision].template;
             let mut pod = ProvisionablePod::of(template, p.created);
