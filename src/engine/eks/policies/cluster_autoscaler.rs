@@ -151,45 +151,43 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
         return Vec::new();
     };
     let allowed = disruptions_allowed(world);
-    let (candidates, usage): (Vec<usize>, Vec<NodeUsage>) = world
-        .eks
-        .nodes
-        .iter()
-        .filter(|(_, n)| {
-            matches!(n.source, NodeSource::Group(_)) && matches!(n.state, NodeState::Ready | NodeState::Deleting)
-        })
-        .map(|(i, n)| {
-            let NodeSource::Group(group) = n.source else {
-                unreachable!("filtered to node groups")
-            };
-            // `ca::scale_down` reads the pods to move and the blocker only of a node below the
-            // threshold that is not being removed; a busy node's pods are not looked up (in a
-            // packed cluster that is most nodes, and 2,000 pod look-ups every scan).
-            let considered = n.state != NodeState::Deleting
-                && ca::utilization(n.requested, n.allocatable) < settings.scale_down_utilization_threshold;
-            let (mut pods_to_move, mut blocked) = (n.pods.len() as u32, false);
-            if considered {
-                pods_to_move = 0;
-                for id in &n.pods {
-                    let p = &world.eks.pods[id];
-                    if p.phase != PodPhase::Terminating {
-                        pods_to_move += 1;
-                        blocked |= p.is_ready() && allowed[p.deployment] == Some(0);
-                    }
+    // Sized for every node up front: a scan every 10 seconds should not grow its vectors.
+    let live = world.eks.nodes.indices().len();
+    let (mut candidates, mut usage) = (Vec::with_capacity(live), Vec::with_capacity(live));
+    let in_groups = world.eks.nodes.iter().filter(|(_, n)| {
+        matches!(n.source, NodeSource::Group(_)) && matches!(n.state, NodeState::Ready | NodeState::Deleting)
+    });
+    for (i, n) in in_groups {
+        let NodeSource::Group(group) = n.source else {
+            unreachable!("filtered to node groups")
+        };
+        // `ca::scale_down` reads the pods to move and the blocker only of a node below the
+        // threshold that is not being removed; a busy node's pods are not looked up (in a
+        // packed cluster that is most nodes, and 2,000 pod look-ups every scan).
+        let considered = n.state != NodeState::Deleting
+            && ca::utilization(n.requested, n.allocatable) < settings.scale_down_utilization_threshold;
+        let (mut pods_to_move, mut blocked) = (n.pods.len() as u32, false);
+        if considered {
+            pods_to_move = 0;
+            for id in &n.pods {
+                let p = &world.eks.pods[id];
+                if p.phase != PodPhase::Terminating {
+                    pods_to_move += 1;
+                    blocked |= p.is_ready() && allowed[p.deployment] == Some(0);
                 }
             }
-            let usage = NodeUsage {
-                group,
-                allocatable: n.allocatable,
-                requested: n.requested,
-                pods_to_move,
-                blocker: blocked.then_some(RemovalBlocker::DisruptionBudget),
-                unneeded_since: n.unneeded_since,
-                being_removed: n.state == NodeState::Deleting,
-            };
-            (i, usage)
-        })
-        .unzip();
+        }
+        candidates.push(i);
+        usage.push(NodeUsage {
+            group,
+            allocatable: n.allocatable,
+            requested: n.requested,
+            pods_to_move,
+            blocker: blocked.then_some(RemovalBlocker::DisruptionBudget),
+            unneeded_since: n.unneeded_since,
+            being_removed: n.state == NodeState::Deleting,
+        });
+    }
     let groups: Vec<GroupSize> = eks
         .node_groups
         .iter()
@@ -252,23 +250,19 @@ pub(in crate::engine::eks) struct ReadyNodes<'w> {
 impl<'w> ReadyNodes<'w> {
     /// The cluster's Ready nodes now.
     pub(in crate::engine::eks) fn of(world: &'w World<'_>) -> ReadyNodes<'w> {
-        let (indices, shapes): (Vec<usize>, Vec<NodeShape<'w>>) = world
-            .eks
-            .nodes
-            .iter()
-            .filter(|(_, n)| n.state == NodeState::Ready)
-            .map(|(i, n)| {
-                let shape = NodeShape {
-                    labels: &n.labels,
-                    taints: &n.taints,
-                    allocatable: n.allocatable,
-                    allocatable_pods: n.max_pods,
-                    requested: n.requested,
-                    pod_count: n.pods.len() as u32,
-                };
-                (i, shape)
-            })
-            .unzip();
+        let live = world.eks.nodes.indices().len();
+        let (mut indices, mut shapes) = (Vec::with_capacity(live), Vec::with_capacity(live));
+        for (i, n) in world.eks.nodes.iter().filter(|(_, n)| n.state == NodeState::Ready) {
+            indices.push(i);
+            shapes.push(NodeShape {
+                labels: &n.labels,
+                taints: &n.taints,
+                allocatable: n.allocatable,
+                allocatable_pods: n.max_pods,
+                requested: n.requested,
+                pod_count: n.pods.len() as u32,
+            });
+        }
         let placed = vec![(PodResources::ZERO, 0); indices.len()];
         ReadyNodes {
             indices,

@@ -3,7 +3,7 @@
 
 use crate::engine::eks::state::{NodeState, PodPhase};
 use crate::engine::world::World;
-use crate::model::k8s::{LabelSelector, PodResources};
+use crate::model::k8s::PodResources;
 use crate::policy::k8s::scheduler::{
     Cluster, GroupCount, NodeRecord, PodGroup, PodToSchedule, SchedulerProfile, ScoringStrategy, schedule_one,
 };
@@ -37,7 +37,6 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
     // One group per ReplicaSet: group = offset[deployment] + revision.
     let mut offsets = Vec::with_capacity(spec.deployments.len());
     let mut groups = Vec::new();
-    let selectors: Vec<LabelSelector> = spec.deployments.iter().map(|d| d.selector.clone()).collect();
     for d in &spec.deployments {
         offsets.push(groups.len());
         for r in &d.revisions {
@@ -120,7 +119,7 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
             labels: &template.labels,
             requests: p.requests,
             non_zero_requests: p.non_zero_requests,
-            owner_selector: Some(&selectors[p.deployment]),
+            owner_selector: Some(&d.selector),
         };
         let cluster = Cluster {
             nodes: &records,
