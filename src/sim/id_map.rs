@@ -148,6 +148,24 @@ impl<V> IdMap<V> {
         all.sort_unstable_by_key(|(k, _)| *k);
         all.into_iter()
     }
+
+    /// The entries `keep` accepts, in id order: sorts only those, so picking a few out of many
+    /// costs a pass and a small sort, not a sort of the whole table.
+    pub fn iter_where(&self, mut keep: impl FnMut(&V) -> bool) -> impl Iterator<Item = (u64, &V)> {
+        let mut kept: Vec<(u64, &V)> = self
+            .entries
+            .iter()
+            .filter(|(_, v)| keep(v))
+            .map(|(k, v)| (*k, v))
+            .collect();
+        kept.sort_unstable_by_key(|(k, _)| *k);
+        kept.into_iter()
+    }
+
+    /// How many entries `keep` accepts (a count has no order to leak).
+    pub fn count_where(&self, mut keep: impl FnMut(&V) -> bool) -> usize {
+        self.entries.iter().filter(|(_, v)| keep(v)).count()
+    }
 }
 
 #[cfg(test)]
@@ -184,6 +202,23 @@ mod tests {
         let ours: Vec<(u64, u32)> = map.iter().map(|(k, v)| (k, *v)).collect();
         let theirs: Vec<(u64, u32)> = reference.into_iter().collect();
         assert_eq!(ours, theirs);
+    }
+
+    #[test]
+    fn iter_where_is_in_id_order_and_count_where_agrees() {
+        let mut map = IdMap::new();
+        for id in 1..=300u64 {
+            map.insert(id, id % 7);
+        }
+        // Removals move entries around inside the table; the filtered view must not show it.
+        for id in (1..=300u64).step_by(5) {
+            map.remove(id);
+        }
+        let kept: Vec<u64> = map.iter_where(|v| *v == 3).map(|(k, _)| k).collect();
+        let expected: Vec<u64> = (1..=300u64).filter(|id| id % 5 != 1 && id % 7 == 3).collect();
+        assert_eq!(kept, expected);
+        assert_eq!(map.count_where(|v| *v == 3), expected.len());
+        assert_eq!(map.count_where(|_| true), map.len());
     }
 
     #[test]

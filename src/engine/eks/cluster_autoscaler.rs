@@ -81,7 +81,7 @@ impl World<'_> {
         let live = self
             .eks
             .nodes
-            .iter()
+            .values()
             .filter(|n| {
                 n.source == NodeSource::Group(group) && matches!(n.state, NodeState::Launching | NodeState::Ready)
             })
@@ -104,10 +104,8 @@ impl World<'_> {
             .min_by_key(|z| {
                 self.eks
                     .nodes
-                    .iter()
-                    .filter(|n| {
-                        n.source == NodeSource::Group(group) && n.zone == *z && n.state != NodeState::Terminated
-                    })
+                    .values()
+                    .filter(|n| n.source == NodeSource::Group(group) && n.zone == *z)
                     .count()
             })
             .unwrap_or(0);
@@ -127,10 +125,10 @@ impl World<'_> {
         reason: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        if self.eks.nodes[node].state == NodeState::Terminated {
+        let Some(n) = self.eks.nodes.get_mut(node) else {
             return Ok(());
-        }
-        self.eks.nodes[node].state = NodeState::Deleting;
+        };
+        n.state = NodeState::Deleting;
         let pods = self.eks.nodes[node].pods.clone();
         let mut longest = SimDuration::ZERO;
         for pod in pods {
@@ -152,7 +150,7 @@ impl World<'_> {
 
     /// A drained node's pods are gone: the instance is terminated.
     pub(super) fn on_node_drained(&mut self, node: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        if self.eks.nodes[node].state != NodeState::Deleting {
+        if self.eks.nodes.get(node).is_none_or(|n| n.state != NodeState::Deleting) {
             return Ok(());
         }
         self.terminate_node(node, "drained and removed", sink)

@@ -3,7 +3,6 @@
 //! its Deployment's alone. What no pod requests is the cluster's unallocated cost.
 
 use super::pods::fargate_cost;
-use super::state::NodeState;
 use crate::engine::world::World;
 use crate::sim::SimTime;
 
@@ -11,9 +10,11 @@ impl World<'_> {
     /// Divides node `node`'s bill since its last accrual among the pods on it now.
     pub(super) fn accrue_node_cost(&mut self, node: usize) {
         let now = self.now;
-        let n = &self.eks.nodes[node];
+        let Some(n) = self.eks.nodes.get(node) else {
+            return;
+        };
         let from = n.cost_accrued_until.max(n.launched_at);
-        if now <= from || n.state == NodeState::Terminated {
+        if now <= from {
             self.eks.nodes[node].cost_accrued_until = now;
             return;
         }
@@ -32,12 +33,12 @@ impl World<'_> {
     pub(crate) fn eks_deployment_costs(&mut self, end: SimTime) -> Vec<(String, f64)> {
         let now = self.now;
         self.now = end;
-        for node in 0..self.eks.nodes.len() {
+        for node in self.eks.nodes.indices().to_vec() {
             self.accrue_node_cost(node);
         }
         self.now = now;
         let mut costs = self.eks.deployment_cost_usd.clone();
-        for p in self.eks.pods.values().filter(|p| p.fargate.is_some()) {
+        for (_, p) in self.eks.pods.iter_where(|p| p.fargate.is_some()) {
             costs[p.deployment] += fargate_cost(p, end);
         }
         for (d, done) in self.eks.fargate_cost_by_deployment.iter().enumerate() {

@@ -32,12 +32,10 @@ impl World<'_> {
         self.eks.deployments[deployment].replica_sets[current].exists = true;
         let before = self.new_replica_set_progress(deployment);
         for _ in 0..MAX_STEPS_PER_SYNC {
-            let old_pods_remaining = self
-                .eks
-                .pods
-                .values()
-                .filter(|p| p.deployment == deployment && p.revision != current)
-                .count() as u32;
+            let old_pods_remaining =
+                self.eks
+                    .pods
+                    .count_where(|p| p.deployment == deployment && p.revision != current) as u32;
             let target = DeploymentTarget {
                 replicas: self.eks.deployments[deployment].replicas,
                 strategy: self.spec.eks.deployments[deployment].strategy,
@@ -119,8 +117,8 @@ impl World<'_> {
         let terminating_old = self
             .eks
             .pods
-            .values()
-            .any(|p| p.deployment == deployment && p.revision != d.revision);
+            .count_where(|p| p.deployment == deployment && p.revision != d.revision)
+            > 0;
         if after.0 == d.replicas && after.1 >= d.replicas && !old_left && !terminating_old {
             let d = &mut self.eks.deployments[deployment];
             d.rolling_out = false;

@@ -102,12 +102,11 @@ impl World<'_> {
         let bound: Vec<u64> = self
             .eks
             .pods
-            .iter()
-            .filter(|(_, p)| p.phase == PodPhase::Starting)
-            .map(|(id, _)| *id)
+            .iter_where(|p| p.phase == PodPhase::Starting)
+            .map(|(id, _)| id)
             .collect();
         for id in bound {
-            let p = self.eks.pods.get_mut(&id).expect("listed");
+            let p = self.eks.pods.get_mut(id).expect("listed");
             p.phase = PodPhase::Running;
             p.started = Some(self.now);
             p.generation += 1;

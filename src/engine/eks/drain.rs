@@ -55,10 +55,9 @@ impl World<'_> {
         who: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        let n = &mut self.eks.nodes[node];
-        if n.state == NodeState::Terminated {
+        let Some(n) = self.eks.nodes.get_mut(node) else {
             return Ok(());
-        }
+        };
         n.cordoned = true;
         if terminate_when_empty {
             n.state = NodeState::Deleting;
@@ -74,7 +73,7 @@ impl World<'_> {
 
     /// Retries the evictions a PodDisruptionBudget refused.
     pub(super) fn on_eviction_retry(&mut self, node: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        if self.eks.nodes[node].state == NodeState::Terminated || !self.eks.faults.drains.contains_key(&node) {
+        if self.eks.nodes.get(node).is_none() || !self.eks.faults.drains.contains_key(&node) {
             return Ok(());
         }
         self.evict_pods(node, "", false, sink)

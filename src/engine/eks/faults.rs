@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use rand_chacha::ChaCha8Rng;
 
 use super::EksEvent;
-use super::state::{NodeSource, NodeState, PodPhase};
+use super::state::{Node, NodeSource, PodPhase};
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::model::k8s::PodResources;
@@ -24,6 +24,9 @@ use crate::trace::{EventDetail, EventKind, FaultCause, SinkError, TraceSink};
 pub(crate) struct EksFaults {
     /// Pods whose instance is gone, per lost node, until the pod garbage collector deletes them.
     pub orphans: BTreeMap<usize, Vec<u64>>,
+    /// Lost nodes out of the node table whose Node object the API still holds, until the pod
+    /// garbage collector has deleted their pods.
+    pub lost: BTreeMap<usize, Node>,
     /// Nodes being drained through the Eviction API, and whether each is terminated once empty.
     pub drains: BTreeMap<usize, bool>,
     /// Spot nodes that have had their two-minute interruption notice.
@@ -42,6 +45,7 @@ impl EksFaults {
     pub fn new(streams: &RngStreams) -> Self {
         EksFaults {
             orphans: BTreeMap::new(),
+            lost: BTreeMap::new(),
             drains: BTreeMap::new(),
             noticed: Vec::new(),
             recommended: BTreeMap::new(),
@@ -147,7 +151,7 @@ impl World<'_> {
         reason: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        if self.eks.nodes[node].state == NodeState::Terminated {
+        if self.eks.nodes.get(node).is_none() {
             return Ok(());
         }
         self.leave_rebalancing(node);
@@ -163,11 +167,12 @@ impl World<'_> {
                 orphans.push(pod);
             }
         }
-        let n = &mut self.eks.nodes[node];
+        // The instance is gone: its bill is final and it leaves the node table; its Node object
+        // stays in the API (kept here for the lifecycle events and its pods' rows) until the
+        // pod garbage collector has deleted its pods.
+        let mut n = self.retire_node(node);
         n.requested = PodResources::ZERO;
         n.nonzero_requested = PodResources::ZERO;
-        n.state = NodeState::Terminated;
-        n.terminated_at = Some(self.now);
         let grace = self.spec.eks.hpa_controller.node_monitor_grace_period;
         let pods = match orphans.len() {
             0 => String::from("no pod was left on it"),
@@ -180,6 +185,7 @@ impl World<'_> {
             grace.as_secs_f64()
         );
         let source = n.source;
+        self.eks.faults.lost.insert(node, n);
         let subject = self.node_source_name(source).to_string();
         self.log(sink, EventKind::Instance, subject, message)?;
         self.eks.faults.orphans.insert(node, orphans);
@@ -196,7 +202,7 @@ impl World<'_> {
         let p = &self.eks.pods[&pod];
         let (deployment, revision, ready) = (p.deployment, p.revision, p.is_ready());
         self.accumulate_eks_load(deployment);
-        let p = self.eks.pods.get_mut(&pod).expect("listed on its node");
+        let p = self.eks.pods.get_mut(pod).expect("listed on its node");
         p.node = None;
         p.ready_since = None;
         p.generation += 1;
@@ -210,7 +216,7 @@ impl World<'_> {
 
     /// The node lifecycle controller: no heartbeat for the grace period, the node is NotReady.
     pub(super) fn on_node_not_ready(&mut self, node: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let n = &self.eks.nodes[node];
+        let n = &self.eks.faults.lost[&node];
         let message = format!(
             "Node {} is NotReady (Kubelet stopped posting node status): tainted node.kubernetes.io/unreachable.",
             n.name
@@ -224,7 +230,7 @@ impl World<'_> {
 
     /// The cloud node lifecycle controller finds the instance gone in EC2 and deletes the Node.
     pub(super) fn on_node_deleted(&mut self, node: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let n = &self.eks.nodes[node];
+        let n = &self.eks.faults.lost[&node];
         let message = format!(
             "Node {} deleted by the cloud node lifecycle controller: its EC2 instance no longer exists.",
             n.name
@@ -244,26 +250,29 @@ impl World<'_> {
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
         let orphans = self.eks.faults.orphans.remove(&node).unwrap_or_default();
+        let Some(lost) = self.eks.faults.lost.remove(&node) else {
+            return Ok(());
+        };
         let mut deleted = Vec::new();
         for pod in orphans {
-            let Some(p) = self.eks.pods.get(&pod) else {
+            let Some(p) = self.eks.pods.get(pod) else {
                 continue;
             };
             if p.phase == PodPhase::Terminating || p.node.is_some() {
                 continue;
             }
             self.delete_pod(pod);
-            let Some(mut p) = self.eks.pods.remove(&pod) else {
+            let Some(mut p) = self.eks.pods.remove(pod) else {
                 continue;
             };
-            p.node = Some(node);
-            self.write_pod_row(pod, &p, Some(self.now), "NodeLost", sink)?;
+            p.node = None;
+            self.write_pod_row_on(pod, &p, Some(&lost), Some(self.now), "NodeLost", sink)?;
             deleted.push(pod.to_string());
         }
         if deleted.is_empty() {
             return Ok(());
         }
-        let n = &self.eks.nodes[node];
+        let n = &lost;
         let message = format!(
             "Pod garbage collector deleted {} pod(s) bound to deleted node {}: {}; their ReplicaSets replace them.",
             deleted.len(),
@@ -280,8 +289,6 @@ impl World<'_> {
             .eks
             .nodes
             .iter()
-            .enumerate()
-            .filter(|(_, n)| n.state != NodeState::Terminated)
             .filter(|(_, n)| {
                 s.availability_zone.is_none_or(|az| az == n.zone)
                     && s.instance_type.as_deref().is_none_or(|t| t == n.instance_type.name)
@@ -308,13 +315,9 @@ impl World<'_> {
     /// Fargate profile is Running and not an orphan.
     pub(super) fn check_fault_invariants(&self) {
         for (node, pods) in &self.eks.faults.orphans {
-            assert_eq!(
-                self.eks.nodes[*node].state,
-                NodeState::Terminated,
-                "orphans of a live node"
-            );
+            assert!(self.eks.nodes.get(*node).is_none(), "orphans of a live node");
             for id in pods {
-                if let Some(p) = self.eks.pods.get(id) {
+                if let Some(p) = self.eks.pods.get(*id) {
                     assert!(
                         p.phase == PodPhase::Terminating || (p.node.is_none() && !p.is_ready()),
                         "orphaned pod {id} is bound or Ready"
@@ -322,11 +325,11 @@ impl World<'_> {
                 }
             }
         }
-        for (id, p) in &self.eks.pods {
+        for (id, p) in self.eks.pods.iter() {
             let unbound = p.node.is_none() && p.fargate.is_none();
             if unbound && matches!(p.phase, PodPhase::Running | PodPhase::Starting) {
                 assert!(
-                    self.eks.faults.orphans.values().any(|pods| pods.contains(id)),
+                    self.eks.faults.orphans.values().any(|pods| pods.contains(&id)),
                     "pod {id} runs on no node and is not an orphan of a lost node"
                 );
             }

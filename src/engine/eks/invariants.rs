@@ -3,7 +3,7 @@
 //! or its pods its max pods; ReplicaSets list exactly their active pods and count their Ready and
 //! Running-not-Ready pods correctly; a worker Deployment's queue holds what its batches hold.
 
-use super::state::{NodeState, PodPhase};
+use super::state::PodPhase;
 use crate::engine::world::World;
 use crate::model::k8s::PodResources;
 
@@ -15,17 +15,13 @@ impl World<'_> {
                 queue.check_invariants();
             }
         }
-        for (index, node) in self.eks.nodes.iter().enumerate() {
-            if node.state == NodeState::Terminated {
-                assert!(node.pods.is_empty(), "terminated node {} still lists pods", node.name);
-                continue;
-            }
+        for (index, node) in self.eks.nodes.iter() {
             let mut requested = PodResources::ZERO;
             for id in &node.pods {
                 let pod = self
                     .eks
                     .pods
-                    .get(id)
+                    .get(*id)
                     .unwrap_or_else(|| panic!("node {} lists missing pod {id}", node.name));
                 assert_eq!(
                     pod.node,
@@ -83,19 +79,22 @@ impl World<'_> {
                 listed += rs.pods.len();
             }
         }
-        let active = self
+        let active = self.eks.pods.count_where(|p| p.phase != PodPhase::Terminating);
+        assert_eq!(listed, active, "every active pod is listed by exactly one ReplicaSet");
+        let pending: Vec<u64> = self.eks.pods.pending().map(|(id, _)| id).collect();
+        let recount: Vec<u64> = self
             .eks
             .pods
-            .values()
-            .filter(|p| p.phase != PodPhase::Terminating)
-            .count();
-        assert_eq!(listed, active, "every active pod is listed by exactly one ReplicaSet");
+            .iter_where(|p| p.phase == PodPhase::Pending)
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(pending, recount, "the Pending list drifted from the pods' phases");
         self.check_fault_invariants();
-        for (id, pod) in &self.eks.pods {
+        for (id, pod) in self.eks.pods.iter() {
             if let Some(node) = pod.node {
                 let n = &self.eks.nodes[node];
                 assert!(
-                    n.pods.contains(id),
+                    n.pods.contains(&id),
                     "pod {id} bound to {} which does not list it",
                     n.name
                 );

@@ -99,7 +99,12 @@ impl World<'_> {
             .karpenter
             .replacing
             .iter()
-            .filter(|(_, new)| self.eks.nodes[*new].state == super::state::NodeState::Ready)
+            .filter(|(_, new)| {
+                self.eks
+                    .nodes
+                    .get(*new)
+                    .is_some_and(|n| n.state == super::state::NodeState::Ready)
+            })
             .cloned()
             .collect();
         self.eks.karpenter.replacing.retain(|r| !ready.contains(r));
@@ -136,7 +141,7 @@ impl World<'_> {
     fn pool_node_count(&self, pool: usize) -> u32 {
         self.eks
             .nodes
-            .iter()
+            .values()
             .filter(|n| {
                 n.source == NodeSource::Pool(pool)
                     && matches!(

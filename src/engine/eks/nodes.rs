@@ -77,8 +77,7 @@ impl World<'_> {
         );
         let discount = self.spec.behavior.cost.ec2_spot_discount_percent;
         let usd_per_hour = policies::node_price(launch.instance_type, launch.capacity_type, discount);
-        let index = self.eks.nodes.len();
-        self.eks.nodes.push(Node {
+        let index = self.eks.nodes.push(Node {
             name,
             source: launch.source,
             instance_type: launch.instance_type,
@@ -94,7 +93,6 @@ impl World<'_> {
             cordoned: false,
             state: NodeState::Launching,
             launched_at: self.now,
-            terminated_at: None,
             usd_per_hour,
             last_pod_change: self.now,
             unneeded_since: None,
@@ -127,7 +125,7 @@ impl World<'_> {
 
     /// The kubelet registered: the node is Ready and pending pods may be bound to it.
     pub(super) fn on_node_ready(&mut self, node: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        if self.eks.nodes[node].state != NodeState::Launching {
+        if self.eks.nodes.get(node).is_none_or(|n| n.state != NodeState::Launching) {
             return Ok(());
         }
         self.eks.nodes[node].state = NodeState::Ready;
@@ -146,14 +144,15 @@ impl World<'_> {
         self.retire_at_risk_node(node, sink)
     }
 
-    /// Terminates a node: its pods are gone with it (a drained node has none left).
+    /// Terminates a node: its pods are gone with it (a drained node has none left). Its bill
+    /// is final: it joins its group's or pool's total and the node leaves the table.
     pub(super) fn terminate_node(
         &mut self,
         node: usize,
         reason: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        if self.eks.nodes[node].state == NodeState::Terminated {
+        if self.eks.nodes.get(node).is_none() {
             return Ok(());
         }
         self.accrue_node_cost(node);
@@ -161,13 +160,29 @@ impl World<'_> {
         for pod in pods {
             self.pod_lost(pod, sink)?;
         }
-        let n = &mut self.eks.nodes[node];
-        n.state = NodeState::Terminated;
-        n.terminated_at = Some(self.now);
+        self.leave_rebalancing(node);
+        self.eks.faults.drains.remove(&node);
+        let n = self.retire_node(node);
         let message = format!("Terminated node {}: {reason}", n.name);
-        let source = n.source;
-        let subject = self.node_source_name(source).to_string();
+        let subject = self.node_source_name(n.source).to_string();
         self.log(sink, EventKind::Instance, subject, message)
+    }
+
+    /// Takes a node whose instance is gone out of the table; its bill, final now, joins its
+    /// group's or pool's total.
+    pub(super) fn retire_node(&mut self, node: usize) -> Node {
+        let n = self.eks.nodes.remove(node).expect("a live node");
+        let bill = terminated_node_cost_usd(&n, self.now);
+        *self.retired_cost_usd(n.source) += bill;
+        n
+    }
+
+    /// The running total of the terminated nodes of `source`, USD.
+    fn retired_cost_usd(&mut self, source: NodeSource) -> &mut f64 {
+        match source {
+            NodeSource::Group(g) => &mut self.eks.group_retired_cost_usd[g],
+            NodeSource::Pool(p) => &mut self.eks.pool_retired_cost_usd[p],
+        }
     }
 
     /// The node group's, NodePool's name.
@@ -178,24 +193,28 @@ impl World<'_> {
         }
     }
 
-    /// Cost so far of the nodes of `source`, USD: accrued per second for live nodes, billed
-    /// with the one-minute minimum for terminated ones.
+    /// Cost so far of the nodes of `source`, USD: the terminated ones' final bills, then the
+    /// live ones accrued per second until `now`.
     pub(super) fn node_cost_usd(&self, source: NodeSource, now: SimTime) -> f64 {
-        self.eks
+        let retired = match source {
+            NodeSource::Group(g) => self.eks.group_retired_cost_usd[g],
+            NodeSource::Pool(p) => self.eks.pool_retired_cost_usd[p],
+        };
+        let live: f64 = self
+            .eks
             .nodes
-            .iter()
+            .values()
             .filter(|n| n.source == source)
-            .map(|n| {
-                let end = n.terminated_at.unwrap_or(now).min(now);
-                let ran = end.since(n.launched_at).as_millis();
-                let accrued = accrued_usd(n.usd_per_hour, n.launched_at.0, end.0);
-                match n.terminated_at {
-                    Some(_) => accrued + minimum_charge_top_up_usd(n.usd_per_hour, ran),
-                    None => accrued,
-                }
-            })
-            .sum()
+            .map(|n| accrued_usd(n.usd_per_hour, n.launched_at.0, now.0))
+            .sum();
+        retired + live
     }
+}
+
+/// A terminated node's bill: per second from launch to `terminated`, with the one-minute minimum.
+fn terminated_node_cost_usd(n: &Node, terminated: SimTime) -> f64 {
+    let ran = terminated.since(n.launched_at).as_millis();
+    accrued_usd(n.usd_per_hour, n.launched_at.0, terminated.0) + minimum_charge_top_up_usd(n.usd_per_hour, ran)
 }
 
 /// The labels every EKS node carries.

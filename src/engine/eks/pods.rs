@@ -5,7 +5,7 @@ use rand::RngExt;
 
 use super::EksEvent;
 use super::policies;
-use super::state::{NodeState, Pod, PodPhase};
+use super::state::{Node, Pod, PodPhase};
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::sim::{SimDuration, SimTime};
@@ -51,15 +51,14 @@ impl World<'_> {
         self.eks.deployments[deployment].replica_sets[revision].pods.push(id);
         match (fargate, sized) {
             (Some(_), Some(None)) => {
-                let pod = self.eks.pods.get_mut(&id).expect("just inserted");
+                let pod = self.eks.pods.get_mut(id).expect("just inserted");
                 pod.unschedulable = Some("Fargate: no Fargate size holds the pod's requests".into());
             }
             (Some(_), _) => {
                 let t = &self.spec.eks.timings;
                 let (lo, hi) = (t.fargate_start_min.as_millis(), t.fargate_start_max.as_millis());
                 let start = self.eks.rng_nodes.random_range(lo..=hi.max(lo)) + t.image_pull.as_millis();
-                let pod = &mut self.eks.pods.get_mut(&id).expect("just inserted");
-                pod.phase = PodPhase::Starting;
+                self.eks.pods.set_phase(id, PodPhase::Starting);
                 self.schedule_in(
                     SimDuration::from_millis(start),
                     Event::Eks(EksEvent::PodStarted { pod: id, generation: 0 }),
@@ -74,9 +73,9 @@ impl World<'_> {
     /// starts.
     pub(super) fn bind_pod(&mut self, pod: u64, node: usize) {
         self.accrue_node_cost(node);
-        let p = self.eks.pods.get_mut(&pod).expect("binding a live pod");
+        self.eks.pods.set_phase(pod, PodPhase::Starting);
+        let p = self.eks.pods.get_mut(pod).expect("binding a live pod");
         p.node = Some(node);
-        p.phase = PodPhase::Starting;
         p.unschedulable = None;
         p.generation += 1;
         let (requests, non_zero, generation) = (p.requests, p.non_zero_requests, p.generation);
@@ -91,7 +90,7 @@ impl World<'_> {
 
     /// The containers started: Running, and Ready when the readiness probe first passes.
     pub(super) fn on_pod_started(&mut self, pod: u64, generation: u32) {
-        let Some(p) = self.eks.pods.get_mut(&pod) else {
+        let Some(p) = self.eks.pods.get_mut(pod) else {
             return;
         };
         if p.generation != generation || p.phase != PodPhase::Starting {
@@ -115,7 +114,7 @@ impl World<'_> {
 
     /// The readiness probe passed.
     pub(super) fn on_pod_ready(&mut self, pod: u64, generation: u32) {
-        let Some(p) = self.eks.pods.get(&pod) else {
+        let Some(p) = self.eks.pods.get(pod) else {
             return;
         };
         if p.generation != generation || p.phase != PodPhase::Running {
@@ -123,7 +122,7 @@ impl World<'_> {
         }
         let (deployment, revision) = (p.deployment, p.revision);
         self.accumulate_eks_load(deployment);
-        self.eks.pods.get_mut(&pod).expect("checked").ready_since = Some(self.now);
+        self.eks.pods.get_mut(pod).expect("checked").ready_since = Some(self.now);
         let rs = &mut self.eks.deployments[deployment].replica_sets[revision];
         rs.running_not_ready -= 1;
         rs.ready += 1;
@@ -139,7 +138,7 @@ impl World<'_> {
     /// Deletes a pod (its ReplicaSet scaled down, or an eviction): it stops counting and serving
     /// at once and holds its node until its containers exit.
     pub(super) fn delete_pod(&mut self, pod: u64) {
-        let Some(p) = self.eks.pods.get(&pod) else {
+        let Some(p) = self.eks.pods.get(pod) else {
             return;
         };
         if p.phase == PodPhase::Terminating {
@@ -155,9 +154,9 @@ impl World<'_> {
         } else if running {
             rs.running_not_ready -= 1;
         }
-        let p = self.eks.pods.get_mut(&pod).expect("checked");
+        self.eks.pods.set_phase(pod, PodPhase::Terminating);
+        let p = self.eks.pods.get_mut(pod).expect("checked");
         let was_bound = p.node.is_some() || p.fargate.is_some();
-        p.phase = PodPhase::Terminating;
         p.ready_since = None;
         p.generation += 1;
         let template = &self.spec.eks.deployments[deployment].revisions[revision].template;
@@ -171,10 +170,10 @@ impl World<'_> {
 
     /// A terminating pod's containers exited: it frees its node and leaves the cluster.
     pub(super) fn on_pod_gone(&mut self, pod: u64, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        if let Some(node) = self.eks.pods.get(&pod).and_then(|p| p.node) {
+        if let Some(node) = self.eks.pods.get(pod).and_then(|p| p.node) {
             self.accrue_node_cost(node);
         }
-        let Some(p) = self.eks.pods.remove(&pod) else {
+        let Some(p) = self.eks.pods.remove(pod) else {
             return Ok(());
         };
         self.release_node(pod, &p);
@@ -190,7 +189,7 @@ impl World<'_> {
 
     /// The pod's node went away under it: the pod is gone (its ReplicaSet replaces it).
     pub(super) fn pod_lost(&mut self, pod: u64, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        let Some(p) = self.eks.pods.get(&pod) else {
+        let Some(p) = self.eks.pods.get(pod) else {
             return Ok(());
         };
         let deployment = p.deployment;
@@ -198,7 +197,7 @@ impl World<'_> {
             self.delete_pod(pod);
         }
         self.request_sync(deployment);
-        let Some(mut p) = self.eks.pods.remove(&pod) else {
+        let Some(mut p) = self.eks.pods.remove(pod) else {
             return Ok(());
         };
         p.node = None;
@@ -209,10 +208,9 @@ impl World<'_> {
         let Some(node) = p.node else {
             return;
         };
-        let n = &mut self.eks.nodes[node];
-        if n.state == NodeState::Terminated {
+        let Some(n) = self.eks.nodes.get_mut(node) else {
             return;
-        }
+        };
         n.requested = n.requested.saturating_minus(p.requests);
         n.nonzero_requested = n.nonzero_requested.saturating_minus(p.non_zero_requests);
         n.pods.retain(|id| *id != pod);
@@ -228,10 +226,23 @@ impl World<'_> {
         reason: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
+        let node = p.node.map(|n| &self.eks.nodes[n]);
+        self.write_pod_row_on(pod, p, node, stopped, reason, sink)
+    }
+
+    /// A `tasks.csv` row for pod `pod` on `node` (which may have left the node table).
+    pub(super) fn write_pod_row_on(
+        &self,
+        pod: u64,
+        p: &Pod,
+        node: Option<&Node>,
+        stopped: Option<SimTime>,
+        reason: &str,
+        sink: &mut dyn TraceSink,
+    ) -> Result<(), SinkError> {
         let eks = &self.spec.eks;
         let d = &eks.deployments[p.deployment];
         let label = format!("{}:{}", d.name, p.revision + 1);
-        let node = p.node.map(|n| &self.eks.nodes[n]);
         let provider = match (node, p.fargate) {
             (Some(n), _) => self.node_source_name(n.source),
             (None, Some(f)) => eks.fargate_profiles[f].name.as_str(),

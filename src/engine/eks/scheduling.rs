@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use super::EksEvent;
 use super::policies;
-use super::state::PodPhase;
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::sim::SimDuration;
@@ -27,13 +26,13 @@ impl World<'_> {
         let mut pending: Vec<(i32, u64, u64)> = self
             .eks
             .pods
-            .iter()
-            .filter(|(_, p)| p.phase == PodPhase::Pending && p.fargate.is_none())
+            .pending()
+            .filter(|(_, p)| p.fargate.is_none())
             .map(|(id, p)| {
                 let priority = self.spec.eks.deployments[p.deployment].revisions[p.revision]
                     .template
                     .priority;
-                (-priority, p.created.0, *id)
+                (-priority, p.created.0, id)
             })
             .collect();
         pending.sort_unstable();
@@ -46,7 +45,7 @@ impl World<'_> {
             match result {
                 Ok(node) => self.bind_pod(pod, node),
                 Err(message) => {
-                    let p = self.eks.pods.get_mut(&pod).expect("pending pod");
+                    let p = self.eks.pods.get_mut(pod).expect("pending pod");
                     if p.unschedulable.is_none() {
                         newly_unschedulable += 1;
                         let entry = failed.entry(p.deployment).or_insert((0, String::new()));

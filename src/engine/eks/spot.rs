@@ -14,7 +14,7 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 use super::EksEvent;
-use super::state::{NodeSource, NodeState};
+use super::state::NodeSource;
 use crate::engine::event::Event;
 use crate::engine::world::World;
 use crate::sim::{SimDuration, SimTime};
@@ -130,7 +130,7 @@ impl World<'_> {
         let picked: Vec<usize> = match self.eks.faults.recommended.remove(&index) {
             Some(nodes) => nodes
                 .into_iter()
-                .filter(|n| self.eks.nodes[*n].state != NodeState::Terminated && !self.eks.faults.noticed.contains(n))
+                .filter(|n| self.eks.nodes.get(*n).is_some() && !self.eks.faults.noticed.contains(n))
                 .collect(),
             None => self.pick_spot_nodes(burst),
         };
@@ -212,11 +212,9 @@ impl World<'_> {
             .eks
             .nodes
             .iter()
-            .enumerate()
             .filter(|(i, n)| {
                 n.source == source
                     && n.capacity_type == CapacityType::Spot
-                    && n.state != NodeState::Terminated
                     && !self.eks.faults.noticed.contains(i)
                     && !self.eks.faults.at_risk.contains(i)
             })

@@ -1,8 +1,6 @@
 //! The EKS cluster's runtime state: nodes, pods, Deployments and their ReplicaSets, the node
 //! groups' desired sizes, and the random streams of the Kubernetes machinery.
 
-use std::collections::BTreeMap;
-
 use rand_chacha::ChaCha8Rng;
 
 use crate::model::catalog::InstanceType;
@@ -13,6 +11,8 @@ use crate::spec::eks::CapacityType;
 use crate::workload::{IntervalAccumulator, MessageQueue};
 
 use super::keda::KedaRuntime;
+use super::node_table::NodeTable;
+use super::pod_table::PodTable;
 use super::policies::{HpaRuntime, KarpenterRuntime};
 use super::queue::RequestWindow;
 
@@ -35,10 +35,9 @@ pub(crate) enum NodeState {
     Launching,
     /// Ready: pods may be bound.
     Ready,
-    /// Cordoned and drained by Cluster Autoscaler or Karpenter; terminated once empty.
+    /// Cordoned and drained by Cluster Autoscaler or Karpenter; terminated once empty (and
+    /// then gone from the node table).
     Deleting,
-    /// Gone; kept for its cost.
-    Terminated,
 }
 
 /// One EC2 node of the cluster.
@@ -74,8 +73,6 @@ pub(crate) struct Node {
     pub state: NodeState,
     /// Launch time (billing starts).
     pub launched_at: SimTime,
-    /// Termination time (billing ends).
-    pub terminated_at: Option<SimTime>,
     /// Price of the instance, USD per hour.
     pub usd_per_hour: f64,
     /// Last time a pod was bound here or left (Karpenter's consolidateAfter).
@@ -208,10 +205,15 @@ pub(crate) struct NodeGroupState {
 
 /// The EKS cluster at run time.
 pub(crate) struct EksState {
-    /// Every node ever launched; index = node id.
-    pub nodes: Vec<Node>,
+    /// The live nodes; a node's index is its id, issued in launch order.
+    pub nodes: NodeTable,
+    /// What the terminated nodes of each node group cost, USD (the bill is final at
+    /// termination, so the node need not be kept).
+    pub group_retired_cost_usd: Vec<f64>,
+    /// The same per NodePool.
+    pub pool_retired_cost_usd: Vec<f64>,
     /// Live pods (terminating ones until gone), by id.
-    pub pods: BTreeMap<u64, Pod>,
+    pub pods: PodTable,
     /// Next pod id.
     pub next_pod: u64,
     /// Pods ever created.
@@ -285,8 +287,10 @@ impl EksState {
             })
             .collect();
         EksState {
-            nodes: Vec::new(),
-            pods: BTreeMap::new(),
+            nodes: NodeTable::default(),
+            group_retired_cost_usd: vec![0.0; eks.node_groups.len()],
+            pool_retired_cost_usd: vec![0.0; eks.node_pools.len()],
+            pods: PodTable::default(),
             next_pod: FIRST_POD_ID,
             pods_created: 0,
             deployments,

@@ -40,7 +40,7 @@ impl World<'_> {
         for profile in 0..self.spec.eks.fargate_profiles.len() {
             let (mut fleet, mut cost) = (Fleet::default(), self.eks.fargate_cost_done[profile]);
             let mut starting = 0;
-            for p in self.eks.pods.values().filter(|p| p.fargate == Some(profile)) {
+            for (_, p) in self.eks.pods.iter_where(|p| p.fargate == Some(profile)) {
                 cost += fargate_cost(p, self.now);
                 match p.phase {
                     PodPhase::Starting => starting += 1,
@@ -59,24 +59,23 @@ impl World<'_> {
 
     fn write_deployment_row(&mut self, deployment: usize, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
         self.accumulate_eks_load(deployment);
+        // The ReplicaSets list their active pods (Pending, Starting, Running) and count the
+        // Ready and the Running-not-Ready ones; only an unschedulable pod needs a look-up, and
+        // only when some pods are not Running yet.
         let d = &self.eks.deployments[deployment];
-        let (mut running, mut starting, mut unschedulable, mut ready, mut current) = (0, 0, 0, 0, 0);
+        let (mut running, mut listed, mut ready) = (0, 0, 0);
         for rs in &d.replica_sets {
-            for id in &rs.pods {
+            running += rs.ready + rs.running_not_ready;
+            listed += rs.pods.len() as u32;
+            ready += rs.ready;
+        }
+        let current = d.replica_sets[d.revision].ready;
+        let starting = listed - running;
+        let mut unschedulable = 0;
+        if starting > 0 {
+            for id in d.replica_sets.iter().flat_map(|rs| &rs.pods) {
                 let p = &self.eks.pods[id];
-                match p.phase {
-                    PodPhase::Running => running += 1,
-                    PodPhase::Pending => {
-                        starting += 1;
-                        unschedulable += u32::from(p.unschedulable.is_some());
-                    }
-                    PodPhase::Starting => starting += 1,
-                    PodPhase::Terminating => {}
-                }
-                if p.is_ready() {
-                    ready += 1;
-                    current += u32::from(p.revision == d.revision);
-                }
+                unschedulable += u32::from(p.phase == PodPhase::Pending && p.unschedulable.is_some());
             }
         }
         let (min_capacity, max_capacity) = self.hpa_bounds(deployment);
@@ -117,7 +116,7 @@ impl World<'_> {
 
     fn fleet(&self, source: NodeSource) -> Fleet {
         let mut fleet = Fleet::default();
-        for n in self.eks.nodes.iter().filter(|n| n.source == source) {
+        for n in self.eks.nodes.values().filter(|n| n.source == source) {
             match n.state {
                 NodeState::Launching => fleet.launching += 1,
                 NodeState::Ready | NodeState::Deleting => {
@@ -126,7 +125,6 @@ impl World<'_> {
                     fleet.requested = fleet.requested.plus(n.requested);
                     fleet.pods += n.pods.len() as u32;
                 }
-                NodeState::Terminated => {}
             }
         }
         fleet
@@ -169,8 +167,8 @@ fn percent(used: u64, total: u64) -> f64 {
 impl World<'_> {
     /// The `tasks.csv` rows of the pods still alive at the end.
     pub(crate) fn write_live_pod_rows(&self, sink: &mut dyn TraceSink) -> Result<(), SinkError> {
-        for (id, p) in &self.eks.pods {
-            self.write_pod_row(*id, p, None, "", sink)?;
+        for (id, p) in self.eks.pods.iter() {
+            self.write_pod_row(id, p, None, "", sink)?;
         }
         Ok(())
     }
@@ -189,9 +187,8 @@ impl World<'_> {
             let live: f64 = self
                 .eks
                 .pods
-                .values()
-                .filter(|p| p.fargate == Some(f))
-                .map(|p| fargate_cost(p, self.end))
+                .iter_where(|p| p.fargate == Some(f))
+                .map(|(_, p)| fargate_cost(p, self.end))
                 .sum();
             costs.push((profile.name.clone(), self.eks.fargate_cost_done[f] + live));
         }

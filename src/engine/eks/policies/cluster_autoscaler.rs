@@ -43,9 +43,9 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_up(world: &mut World<'_>)
     let pending: Vec<(&PodTemplate, PodResources, usize)> = world
         .eks
         .pods
-        .values()
-        .filter(|p| p.phase == PodPhase::Pending && p.fargate.is_none() && p.unschedulable.is_some())
-        .map(|p| {
+        .pending()
+        .filter(|(_, p)| p.fargate.is_none() && p.unschedulable.is_some())
+        .map(|(_, p)| {
             let template = &eks.deployments[p.deployment].revisions[p.revision].template;
             let owner = eks.deployments[..p.deployment]
                 .iter()
@@ -67,13 +67,13 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_up(world: &mut World<'_>)
             let upcoming = world
                 .eks
                 .nodes
-                .iter()
+                .values()
                 .filter(|n| n.source == NodeSource::Group(g) && n.state == NodeState::Launching)
                 .count() as u32;
             let live = world
                 .eks
                 .nodes
-                .iter()
+                .values()
                 .filter(|n| {
                     n.source == NodeSource::Group(g) && matches!(n.state, NodeState::Launching | NodeState::Ready)
                 })
@@ -151,50 +151,43 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
         return Vec::new();
     };
     let allowed = disruptions_allowed(world);
-    let candidates: Vec<usize> = world
-        .eks
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| {
-            matches!(n.source, NodeSource::Group(_)) && matches!(n.state, NodeState::Ready | NodeState::Deleting)
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let usage: Vec<NodeUsage> = candidates
-        .iter()
-        .map(|&i| {
-            let n = &world.eks.nodes[i];
-            let NodeSource::Group(group) = n.source else {
-                unreachable!("filtered to node groups")
-            };
-            // `ca::scale_down` reads the pods to move and the blocker only of a node below the
-            // threshold that is not being removed; a busy node's pods are not looked up (in a
-            // packed cluster that is most nodes, and 2,000 pod look-ups every scan).
-            let considered = n.state != NodeState::Deleting
-                && ca::utilization(n.requested, n.allocatable) < settings.scale_down_utilization_threshold;
-            let (mut pods_to_move, mut blocked) = (n.pods.len() as u32, false);
-            if considered {
-                pods_to_move = 0;
-                for id in &n.pods {
-                    let p = &world.eks.pods[id];
-                    if p.phase != PodPhase::Terminating {
-                        pods_to_move += 1;
-                        blocked |= p.is_ready() && allowed[p.deployment] == Some(0);
-                    }
+    // Sized for every node up front: a scan every 10 seconds should not grow its vectors.
+    let live = world.eks.nodes.indices().len();
+    let (mut candidates, mut usage) = (Vec::with_capacity(live), Vec::with_capacity(live));
+    let in_groups = world.eks.nodes.iter().filter(|(_, n)| {
+        matches!(n.source, NodeSource::Group(_)) && matches!(n.state, NodeState::Ready | NodeState::Deleting)
+    });
+    for (i, n) in in_groups {
+        let NodeSource::Group(group) = n.source else {
+            unreachable!("filtered to node groups")
+        };
+        // `ca::scale_down` reads the pods to move and the blocker only of a node below the
+        // threshold that is not being removed; a busy node's pods are not looked up (in a
+        // packed cluster that is most nodes, and 2,000 pod look-ups every scan).
+        let considered = n.state != NodeState::Deleting
+            && ca::utilization(n.requested, n.allocatable) < settings.scale_down_utilization_threshold;
+        let (mut pods_to_move, mut blocked) = (n.pods.len() as u32, false);
+        if considered {
+            pods_to_move = 0;
+            for id in &n.pods {
+                let p = &world.eks.pods[id];
+                if p.phase != PodPhase::Terminating {
+                    pods_to_move += 1;
+                    blocked |= p.is_ready() && allowed[p.deployment] == Some(0);
                 }
             }
-            NodeUsage {
-                group,
-                allocatable: n.allocatable,
-                requested: n.requested,
-                pods_to_move,
-                blocker: blocked.then_some(RemovalBlocker::DisruptionBudget),
-                unneeded_since: n.unneeded_since,
-                being_removed: n.state == NodeState::Deleting,
-            }
-        })
-        .collect();
+        }
+        candidates.push(i);
+        usage.push(NodeUsage {
+            group,
+            allocatable: n.allocatable,
+            requested: n.requested,
+            pods_to_move,
+            blocker: blocked.then_some(RemovalBlocker::DisruptionBudget),
+            unneeded_since: n.unneeded_since,
+            being_removed: n.state == NodeState::Deleting,
+        });
+    }
     let groups: Vec<GroupSize> = eks
         .node_groups
         .iter()
@@ -207,7 +200,7 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
     let drains = world
         .eks
         .nodes
-        .iter()
+        .values()
         .filter(|n| n.state == NodeState::Deleting && matches!(n.source, NodeSource::Group(_)) && !n.pods.is_empty())
         .count() as u32;
     let input = ScaleDownInput {
@@ -229,7 +222,12 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
         },
         drains_in_progress: drains,
     };
-    let down = ca::scale_down(&input, |k| pods_fit_elsewhere(world, candidates[k]));
+    // Built at the first node that needs the simulation, then shared by the scan's others.
+    let mut ready = None;
+    let down = ca::scale_down(&input, |k| {
+        let ready = ready.get_or_insert_with(|| ReadyNodes::of(world));
+        pods_fit_elsewhere(world, ready, candidates[k])
+    });
     for (k, since) in down.unneeded_since.iter().enumerate() {
         world.eks.nodes[candidates[k]].unneeded_since = *since;
     }
@@ -240,18 +238,44 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_down(world: &mut World<'_
         .collect()
 }
 
+/// The Ready nodes as Cluster Autoscaler's scheduling simulation reads them, in index order:
+/// taken from the node table once per scan, with room for what one simulation places.
+pub(in crate::engine::eks) struct ReadyNodes<'w> {
+    indices: Vec<usize>,
+    shapes: Vec<NodeShape<'w>>,
+    /// Requests and pods placed on each by the simulation under way.
+    placed: Vec<(PodResources, u32)>,
+}
+
+impl<'w> ReadyNodes<'w> {
+    /// The cluster's Ready nodes now.
+    pub(in crate::engine::eks) fn of(world: &'w World<'_>) -> ReadyNodes<'w> {
+        let live = world.eks.nodes.indices().len();
+        let (mut indices, mut shapes) = (Vec::with_capacity(live), Vec::with_capacity(live));
+        for (i, n) in world.eks.nodes.iter().filter(|(_, n)| n.state == NodeState::Ready) {
+            indices.push(i);
+            shapes.push(NodeShape {
+                labels: &n.labels,
+                taints: &n.taints,
+                allocatable: n.allocatable,
+                allocatable_pods: n.max_pods,
+                requested: n.requested,
+                pod_count: n.pods.len() as u32,
+            });
+        }
+        let placed = vec![(PodResources::ZERO, 0); indices.len()];
+        ReadyNodes {
+            indices,
+            shapes,
+            placed,
+        }
+    }
+}
+
 /// Whether every active pod of `node` fits on the other Ready nodes (first fit, in node order,
 /// counting the pods placed before it): Cluster Autoscaler's scheduling simulation.
-pub(in crate::engine::eks) fn pods_fit_elsewhere(world: &World<'_>, node: usize) -> bool {
-    let others: Vec<usize> = world
-        .eks
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(i, n)| *i != node && n.state == NodeState::Ready)
-        .map(|(i, _)| i)
-        .collect();
-    let mut extra: Vec<(PodResources, u32)> = vec![(PodResources::ZERO, 0); others.len()];
+pub(in crate::engine::eks) fn pods_fit_elsewhere(world: &World<'_>, ready: &mut ReadyNodes<'_>, node: usize) -> bool {
+    ready.placed.fill((PodResources::ZERO, 0));
     for id in &world.eks.nodes[node].pods {
         let p = &world.eks.pods[id];
         if p.phase == PodPhase::Terminating {
@@ -262,22 +286,20 @@ pub(in crate::engine::eks) fn pods_fit_elsewhere(world: &World<'_>, node: usize)
             template,
             requests: p.requests,
         };
-        let slot = others.iter().zip(&extra).position(|(&o, (added, count))| {
-            let n = &world.eks.nodes[o];
+        let slot = (0..ready.indices.len()).find(|&k| {
+            let (added, count) = ready.placed[k];
+            let base = &ready.shapes[k];
             let shape = NodeShape {
-                labels: &n.labels,
-                taints: &n.taints,
-                allocatable: n.allocatable,
-                allocatable_pods: n.max_pods,
-                requested: n.requested.plus(*added),
-                pod_count: n.pods.len() as u32 + count,
+                requested: base.requested.plus(added),
+                pod_count: base.pod_count + count,
+                ..*base
             };
-            fits_node(&pod, &shape).is_ok()
+            ready.indices[k] != node && fits_node(&pod, &shape).is_ok()
         });
         match slot {
             Some(k) => {
-                extra[k].0 = extra[k].0.plus(p.requests);
-                extra[k].1 += 1;
+                ready.placed[k].0 = ready.placed[k].0.plus(p.requests);
+                ready.placed[k].1 += 1;
             }
             None => return false,
         }

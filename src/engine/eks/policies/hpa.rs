@@ -10,11 +10,13 @@ use crate::policy::k8s::hpa::{
 };
 use crate::spec::eks::{HpaControllerSettings, MetricBinding};
 
-/// What the HPA controller remembers of one HPA between syncs, and a reused pod buffer.
+/// What the HPA controller remembers of one HPA between syncs, and reused buffers.
 #[derive(Default)]
 pub(crate) struct HpaRuntime {
     history: HpaHistory,
     pods: Vec<MetricPod>,
+    /// Per revision, what its pods report for the metric at hand.
+    revisions: Vec<RevisionMetric>,
     /// The metric error of the last sync, so that a failing metric is reported once.
     last_error: Option<String>,
 }
@@ -47,12 +49,18 @@ pub(in crate::engine::eks) fn hpa_reconcile(world: &World<'_>, index: usize, run
     let tolerances = Tolerances::for_hpa(settings.tolerance, spec.behavior.as_ref());
     let mut proposals = Vec::with_capacity(spec.metrics.len());
     for (metric, binding) in spec.metrics.iter().zip(&spec.bindings) {
+        runtime.revisions.clear();
+        for revision in 0..d.replica_sets.len() {
+            runtime
+                .revisions
+                .push(revision_metric(world, spec.deployment, revision, metric));
+        }
         runtime.pods.clear();
         for rs in &d.replica_sets {
             for id in &rs.pods {
                 runtime
                     .pods
-                    .push(metric_pod(world, &world.eks.pods[id], metric, binding));
+                    .push(metric_pod(world, &world.eks.pods[id], &runtime.revisions, binding));
             }
         }
         proposals.push(hpa::propose(&ProposalInput {
@@ -96,13 +104,53 @@ pub(in crate::engine::eks) fn hpa_reconcile(world: &World<'_>, index: usize, run
     }
 }
 
-/// A pod as the HPA sees it for `metric`: phase, readiness and metrics-server's last sample
-/// (the mean utilization of a Ready pod of its revision over the scrape window, or its idle
-/// utilization while it was not Ready; none before its containers ran at a scrape); for a
-/// Pods metric, the sample its binding gives.
-fn metric_pod(world: &World<'_>, pod: &Pod, metric: &HpaMetric, binding: &MetricBinding) -> MetricPod {
-    let revision = &world.spec.eks.deployments[pod.deployment].revisions[pod.revision];
-    let d = &world.eks.deployments[pod.deployment];
+/// What every pod of one revision reports for a Resource or ContainerResource metric: its
+/// request, and metrics-server's last sample of a pod Ready before the scrape (the mean
+/// utilization of a Ready pod of the revision over the window) or not (idle utilization).
+/// Worked out once per revision and sync, not once per pod.
+#[derive(Clone, Copy)]
+struct RevisionMetric {
+    /// `None` for metrics other than a resource's.
+    resource: Option<ResourceFigures>,
+}
+
+#[derive(Clone, Copy)]
+struct ResourceFigures {
+    request_milli: Option<u64>,
+    ready_value_milli: Option<u64>,
+    idle_value_milli: Option<u64>,
+}
+
+fn revision_metric(world: &World<'_>, deployment: usize, revision: usize, metric: &HpaMetric) -> RevisionMetric {
+    let resource = match &metric.source {
+        MetricSource::Resource { name } => Some((name.as_str(), None)),
+        MetricSource::ContainerResource { name, container } => Some((name.as_str(), Some(container.as_str()))),
+        _ => None,
+    };
+    let Some((name, container)) = resource else {
+        return RevisionMetric { resource: None };
+    };
+    let d = &world.eks.deployments[deployment];
+    let spec = &world.spec.eks.deployments[deployment].revisions[revision];
+    let (serving, request) = (&spec.serving, resource_request_milli(&spec.template, name, container));
+    let (ready_pct, idle_pct) = match name {
+        "cpu" => (d.cpu_sample_pct[revision], serving.cpu_percent(0.0)),
+        _ => (d.memory_sample_pct[revision], serving.memory_percent(0.0)),
+    };
+    let value = |pct: f64| request.map(|r| (r as f64 * pct / 100.0).round() as u64);
+    RevisionMetric {
+        resource: Some(ResourceFigures {
+            request_milli: request,
+            ready_value_milli: value(ready_pct),
+            idle_value_milli: value(idle_pct),
+        }),
+    }
+}
+
+/// A pod as the HPA sees it for a metric: phase, readiness and metrics-server's last sample
+/// (its revision's figures; none before its containers ran at a scrape); for a Pods metric,
+/// the sample its binding gives.
+fn metric_pod(world: &World<'_>, pod: &Pod, revisions: &[RevisionMetric], binding: &MetricBinding) -> MetricPod {
     let scrape = world.eks.last_scrape;
     let phase = match pod.phase {
         PodPhase::Running | PodPhase::Terminating => hpa::PodPhase::Running,
@@ -118,26 +166,18 @@ fn metric_pod(world: &World<'_>, pod: &Pod, metric: &HpaMetric, binding: &Metric
             last_transition: started,
         },
     });
-    let resource = match &metric.source {
-        MetricSource::Resource { name } => Some((name.as_str(), None)),
-        MetricSource::ContainerResource { name, container } => Some((name.as_str(), Some(container.as_str()))),
-        _ => None,
-    };
-    let (request_milli, sample) = match resource {
-        Some((name, container)) => {
-            let request = resource_request_milli(&revision.template, name, container);
+    let (request_milli, sample) = match revisions[pod.revision].resource {
+        Some(figures) => {
             let ran_at_scrape = pod.started.is_some_and(|s| s < scrape) && pod.phase == PodPhase::Running;
-            let pct = match (name, pod.ready_since.is_some_and(|s| s < scrape)) {
-                ("cpu", true) => d.cpu_sample_pct[pod.revision],
-                ("cpu", false) => revision.serving.cpu_percent(0.0),
-                (_, true) => d.memory_sample_pct[pod.revision],
-                (_, false) => revision.serving.memory_percent(0.0),
+            let value = match pod.ready_since.is_some_and(|s| s < scrape) {
+                true => figures.ready_value_milli,
+                false => figures.idle_value_milli,
             };
-            let sample = request.filter(|_| ran_at_scrape).map(|r| MetricSample {
-                value_milli: (r as f64 * pct / 100.0).round() as u64,
+            let sample = value.filter(|_| ran_at_scrape).map(|value_milli| MetricSample {
+                value_milli,
                 timestamp: scrape,
             });
-            (request, sample)
+            (figures.request_milli, sample)
         }
         None => (None, pods_metric_sample(world, pod, binding)),
     };

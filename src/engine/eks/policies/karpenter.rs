@@ -133,11 +133,7 @@ pub(super) fn pool_offers<'w>(world: &'w World<'_>) -> Vec<PoolOffer<'w>> {
         .iter()
         .enumerate()
         .map(|(p, pool)| {
-            let live = world
-                .eks
-                .nodes
-                .iter()
-                .filter(|n| n.source == NodeSource::Pool(p) && n.state != NodeState::Terminated);
+            let live = world.eks.nodes.values().filter(|n| n.source == NodeSource::Pool(p));
             let (mut cpu, mut memory, mut count) = (0u64, 0u64, 0u32);
             for n in live {
                 cpu += u64::from(n.instance_type.vcpus) * 1000;
@@ -170,7 +166,7 @@ fn pricing(world: &World<'_>) -> Pricing {
 /// Live nodes per zone.
 fn nodes_in_zone(world: &World<'_>) -> Vec<u32> {
     let mut counts = vec![0; world.spec.availability_zones.len()];
-    for n in world.eks.nodes.iter().filter(|n| n.state != NodeState::Terminated) {
+    for n in world.eks.nodes.values() {
         counts[n.zone] += 1;
     }
     counts
@@ -182,9 +178,9 @@ pub(in crate::engine::eks) fn karpenter_provision(world: &World<'_>) -> Vec<Node
     let pending: Vec<(&PodTemplate, ProvisionablePod)> = world
         .eks
         .pods
-        .values()
-        .filter(|p| p.phase == PodPhase::Pending && p.fargate.is_none() && p.unschedulable.is_some())
-        .map(|p| {
+        .pending()
+        .filter(|(_, p)| p.fargate.is_none() && p.unschedulable.is_some())
+        .map(|(_, p)| {
             let template = &eks.deployments[p.deployment].revisions[p.revision].template;
             let mut pod = ProvisionablePod::of(template, p.created);
             pod.requests = p.requests;
@@ -198,7 +194,6 @@ pub(in crate::engine::eks) fn karpenter_provision(world: &World<'_>) -> Vec<Node
         .eks
         .nodes
         .iter()
-        .enumerate()
         .filter(|(_, n)| matches!(n.state, NodeState::Launching | NodeState::Ready) && !n.cordoned)
         .map(|(i, _)| i)
         .collect();
@@ -304,14 +299,7 @@ fn launch_of(pool: usize, offering: Offering) -> NodeLaunch {
 }
 
 fn live_nodes(world: &World<'_>) -> Vec<usize> {
-    world
-        .eks
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.state != NodeState::Terminated)
-        .map(|(i, _)| i)
-        .collect()
+    world.eks.nodes.indices().to_vec()
 }
 
 /// Runs the disruption poll: (expired nodes to drain, the graceful action in poll indices).

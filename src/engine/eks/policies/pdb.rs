@@ -16,17 +16,12 @@ pub(in crate::engine::eks) fn disruptions_allowed(world: &World<'_>) -> Vec<Opti
                 .iter()
                 .filter(|pdb| pdb.namespace == d.namespace && pdb.selector.matches(&template.labels))
                 .map(|pdb| {
+                    // The ReplicaSets list their active pods and count the Ready ones.
                     let state = &world.eks.deployments[i];
-                    let pods = state.replica_sets.iter().flat_map(|rs| rs.pods.iter());
-                    let (mut matching, mut healthy) = (0, 0);
-                    for id in pods {
-                        matching += 1;
-                        healthy += u32::from(world.eks.pods[id].is_ready());
-                    }
                     let counts = BudgetCounts {
                         expected_scale: state.replicas,
-                        matching_pods: matching,
-                        healthy,
+                        matching_pods: state.replica_sets.iter().map(|rs| rs.pods.len() as u32).sum(),
+                        healthy: state.replica_sets.iter().map(|rs| rs.ready).sum(),
                     };
                     budget_status(&pdb.budget, &counts).disruptions_allowed
                 })

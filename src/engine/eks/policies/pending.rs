@@ -3,7 +3,6 @@
 //! taints; resources aside), for the `tasks_provisioning` column of their cluster.csv rows.
 
 use super::karpenter::pool_offers;
-use crate::engine::eks::state::PodPhase;
 use crate::engine::world::World;
 use crate::policy::k8s::karpenter::ProvisionablePod;
 use crate::policy::k8s::scheduler::{matches_node_selector_and_affinity, untolerated_taint};
@@ -17,8 +16,9 @@ pub(in crate::engine::eks) fn pending_pods_by_capacity(world: &World<'_>) -> (Ve
     let mut pending = world
         .eks
         .pods
-        .values()
-        .filter(|p| p.phase == PodPhase::Pending && p.fargate.is_none() && p.unschedulable.is_some())
+        .pending()
+        .map(|(_, p)| p)
+        .filter(|p| p.fargate.is_none() && p.unschedulable.is_some())
         .peekable();
     if pending.peek().is_none() {
         return (groups, pools);

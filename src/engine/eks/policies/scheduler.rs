@@ -3,7 +3,7 @@
 
 use crate::engine::eks::state::{NodeState, PodPhase};
 use crate::engine::world::World;
-use crate::model::k8s::{LabelSelector, PodResources};
+use crate::model::k8s::PodResources;
 use crate::policy::k8s::scheduler::{
     Cluster, GroupCount, NodeRecord, PodGroup, PodToSchedule, SchedulerProfile, ScoringStrategy, schedule_one,
 };
@@ -37,7 +37,6 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
     // One group per ReplicaSet: group = offset[deployment] + revision.
     let mut offsets = Vec::with_capacity(spec.deployments.len());
     let mut groups = Vec::new();
-    let selectors: Vec<LabelSelector> = spec.deployments.iter().map(|d| d.selector.clone()).collect();
     for d in &spec.deployments {
         offsets.push(groups.len());
         for r in &d.revisions {
@@ -52,7 +51,6 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
         .eks
         .nodes
         .iter()
-        .enumerate()
         .filter(|(_, n)| matches!(n.state, NodeState::Ready | NodeState::Deleting))
         .map(|(i, _)| i)
         .collect();
@@ -80,8 +78,20 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
     let mut rng = world.eks.rng_scheduler.clone();
     let mut start = world.eks.scheduler_start;
     let mut results = Vec::with_capacity(pods.len());
+    // A pod no node takes leaves the loads, the start index and the random stream as they were,
+    // so until the next binding every pod of the same ReplicaSet (the same template, requests
+    // and owner) gets the same answer: the first one's message, per group.
+    let mut failed: Vec<Option<(PodResources, PodResources, String)>> = vec![None; groups.len()];
     for id in pods {
         let p = &world.eks.pods[id];
+        let group = offsets[p.deployment] + p.revision;
+        if let Some((_, _, message)) = failed[group]
+            .as_ref()
+            .filter(|(r, nz, _)| *r == p.requests && *nz == p.non_zero_requests)
+        {
+            results.push(Err(message.clone()));
+            continue;
+        }
         let d = &spec.deployments[p.deployment];
         let template = &d.revisions[p.revision].template;
         let records: Vec<NodeRecord> = nodes
@@ -109,7 +119,7 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
             labels: &template.labels,
             requests: p.requests,
             non_zero_requests: p.non_zero_requests,
-            owner_selector: Some(&selectors[p.deployment]),
+            owner_selector: Some(&d.selector),
         };
         let cluster = Cluster {
             nodes: &records,
@@ -123,10 +133,15 @@ pub(in crate::engine::eks) fn schedule_pods(world: &mut World<'_>, pods: &[u64])
                 load.requested = load.requested.plus(p.requests);
                 load.non_zero_requested = load.non_zero_requested.plus(p.non_zero_requests);
                 load.pod_count += 1;
-                add_to_group(&mut load.groups, offsets[p.deployment] + p.revision);
+                add_to_group(&mut load.groups, group);
                 results.push(Ok(nodes[k]));
+                failed.iter_mut().for_each(|f| *f = None);
             }
-            Err(u) => results.push(Err(u.message())),
+            Err(u) => {
+                let message = u.message();
+                failed[group] = Some((p.requests, p.non_zero_requests, message.clone()));
+                results.push(Err(message));
+            }
         }
     }
     world.eks.rng_scheduler = rng;
