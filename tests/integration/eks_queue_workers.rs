@@ -522,3 +522,22 @@ fn an_ecs_service_and_a_deployment_may_not_share_a_queue_in_either_order() {
         assert!(error.rendered.contains("1 error found"), "{}", error.rendered);
     }
 }
+
+#[test]
+fn a_worker_deployment_s_messages_chart_speaks_of_pods() {
+    let out = run_to_strings(&load_text("keda.yaml", KEDA).expect("loads"));
+    let run = crate::support::chart_data(&out);
+    ecsim::output::charts::inspect_figures(&run, |figures| {
+        let chart = figures
+            .iter()
+            .find(|f| f.file_stem == "service-worker-messages")
+            .expect("the messages chart");
+        assert!(
+            chart.title.starts_with("Messages and backlog of Deployment worker"),
+            "{}",
+            chart.title
+        );
+        let legends: Vec<&str> = chart.panels[2].lines.iter().map(|l| l.legend.as_str()).collect();
+        assert_eq!(legends, ["backlog per running pod"]);
+    });
+}

@@ -58,8 +58,12 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
         .line("arriving", style::DEMAND, t, &service.demand_rps)
         .line("processed", style::SERVED, t, &service.served_rps);
     let mut backlog = Panel::new("backlog", YScale::Count).line("messages waiting", style::RUNNING, t, &queue.backlog);
-    let mut per_task =
-        Panel::new("per task", YScale::Count).line("backlog per RUNNING task", style::CPU, t, &queue.backlog_per_task);
+    let noun = ctx.service_noun(&service.name);
+    let (per, legend) = match noun.starts_with("Deployment") {
+        true => ("per pod", "backlog per running pod"),
+        false => ("per task", "backlog per RUNNING task"),
+    };
+    let mut per_task = Panel::new(per, YScale::Count).line(legend, style::CPU, t, &queue.backlog_per_task);
     let mut age = Panel::new("oldest", YScale::Milliseconds).line(
         "age of the oldest message",
         style::PENDING,
@@ -97,7 +101,7 @@ pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Option<
     }
     Some(Figure {
         file_stem: format!("service-{}-messages", super::file_safe(&service.name)),
-        title: ctx.title(&format!("Messages and backlog of service {}", service.name)),
+        title: ctx.title(&format!("Messages and backlog of {noun}")),
         subtitle: ctx.subtitle.clone(),
         panels: vec![messages, backlog, per_task, age],
         markers: annotations::markers(ctx.run, Some(&service.name)),
