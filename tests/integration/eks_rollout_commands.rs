@@ -170,12 +170,10 @@ fn undo_to_a_revision_and_its_refusals() {
         (last(&out, "running"), last(&out, "healthy")),
         ("13".into(), "8".into())
     );
-    // `toRevision: 1` undoes as the plain undo does, and so does kubectl's default 0; the
-    // Deployment may be named by `name`, as `updateDeployment` names it.
+    // `toRevision: 1` undoes as the plain undo does, and so does kubectl's default 0.
     for event in [
         "{deployment: eks-api, toRevision: 1}",
         "{deployment: eks-api, toRevision: 0}",
-        "{name: eks-api}",
     ] {
         let text = stuck_rollout(&format!("  - {{at: 20m, rolloutUndo: {event}}}"));
         let out = run("to-one.yaml", &text);
@@ -256,7 +254,8 @@ fn rollout_mistakes_are_located_with_the_fix() {
         "  - {at: 20m, rolloutUndo: {deployment: eks-apj}}\n  \
          - {at: 21m, rolloutPause: {}}\n  \
          - {at: 22m, rolloutUndo: {deployment: eks-api, toRevision: -1}}\n  \
-         - {at: 23m, rolloutResume: {deployment: eks-api, toRevision: 1}}",
+         - {at: 23m, rolloutResume: {deployment: eks-api, toRevision: 1}}\n  \
+         - {at: 24m, rolloutPause: {name: eks-api}}",
     ));
     assert!(rendered.contains("error: no Deployment named `eks-apj`"), "{rendered}");
     assert!(
@@ -277,4 +276,11 @@ fn rollout_mistakes_are_located_with_the_fix() {
         rendered.contains("field: events[4].rolloutResume.toRevision"),
         "{rendered}"
     );
+    // `updateDeployment`'s `name`, by habit: one error with the fix.
+    assert!(
+        rendered.contains("error: rolloutPause names the Deployment by `deployment`, not `name`"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("help: write `deployment: eks-api`"), "{rendered}");
+    assert_eq!(rendered.matches("events[5]").count(), 1, "{rendered}");
 }

@@ -11,9 +11,8 @@ use crate::spec::eks::DeploymentSpec;
 /// The timeline actions this module reads.
 pub const ROLLOUT_ACTIONS: &[&str] = &["rolloutUndo", "rolloutPause", "rolloutResume"];
 
-/// Reads one of [`ROLLOUT_ACTIONS`] (`action`): `{deployment: NAME}` (or `name`, as
-/// `updateDeployment` spells it), and for `rolloutUndo` an optional `toRevision` (0, as
-/// kubectl's default, is the previous revision).
+/// Reads one of [`ROLLOUT_ACTIONS`] (`action`): `{deployment: NAME}`, and for `rolloutUndo` an
+/// optional `toRevision` (0, kubectl's default, is the previous revision).
 pub fn read_rollout(
     action: &str,
     node: &Node,
@@ -22,22 +21,20 @@ pub fn read_rollout(
     d: &mut Diagnostics,
 ) -> Option<TimelineAction> {
     let mut o = object(node, path, d)?;
-    let key = if o.has("name") && !o.has("deployment") {
-        "name"
-    } else {
-        "deployment"
-    };
-    let name_loc = o.key_loc(key);
-    let name = o.required_string(key, "the Deployment's metadata.name", d);
-    if key == "deployment" && o.has("name") {
+    let name_loc = o.key_loc("deployment");
+    let name = if o.has("name") && !o.has("deployment") {
+        // `updateDeployment`'s key, written here by habit.
+        let name = o.string("name", d);
         d.error(
             o.key_loc("name"),
             &o.child("name"),
-            "give the Deployment as either `deployment` or `name`, not both",
-            None,
+            format!("{action} names the Deployment by `deployment`, not `name`"),
+            Some(format!("write `deployment: {}`", name.as_deref().unwrap_or("NAME"))),
         );
-        o.field("name");
-    }
+        None
+    } else {
+        o.required_string("deployment", "the Deployment's metadata.name", d)
+    };
     let mut to_revision_ok = true;
     let to_revision = if action == "rolloutUndo" {
         let n = o.int("toRevision", 0, i64::from(i32::MAX), d);
@@ -52,14 +49,16 @@ pub fn read_rollout(
         if !d.unread.covers(Declared::Deployment, &name) {
             let help = closest(&name, deployments.iter().map(|x| x.name.as_str()))
                 .map(|c| format!("did you mean `{c}`?"))
-                .or_else(|| {
-                    deployments
-                        .is_empty()
-                        .then(|| "rollout actions act on the Deployments of `eks.objects`".to_string())
+                .or_else(|| match deployments.is_empty() {
+                    true => Some("rollout actions act on the Deployments of `eks.objects`".to_string()),
+                    false => {
+                        let names: Vec<&str> = deployments.iter().map(|x| x.name.as_str()).collect();
+                        Some(format!("the Deployments: {}", names.join(", ")))
+                    }
                 });
             d.error(
                 name_loc,
-                &format!("{path}.{key}"),
+                &format!("{path}.deployment"),
                 format!("no Deployment named `{name}`"),
                 help,
             );
