@@ -98,6 +98,12 @@ impl World<'_> {
                 revision,
                 replicas,
             } => self.eks_update_deployment(deployment, revision, replicas, sink),
+            TimelineAction::RolloutUndo {
+                deployment,
+                to_revision,
+            } => self.eks_rollout_undo(deployment, to_revision, sink),
+            TimelineAction::RolloutPause { deployment } => self.eks_rollout_pause(deployment, true, sink),
+            TimelineAction::RolloutResume { deployment } => self.eks_rollout_pause(deployment, false, sink),
         }
     }
 

@@ -1,6 +1,7 @@
 //! `events`: operator actions and faults on the timeline (`updateService`, `failInstances`,
 //! `drainInstances`, `azOutage`, `spotInterruption`, `updateTaskProtection`, and EKS's
-//! `updateDeployment`, read in `eks::update`), the instance selectors they share, and RunTask
+//! `updateDeployment`, read in `eks::update`, and `rolloutUndo`, `rolloutPause` and
+//! `rolloutResume`, read in `eks::rollout`), the instance selectors they share, and RunTask
 //! calls (`runTask`, read in `run_task`).
 
 use super::diag::{Declared, Diagnostics};
@@ -22,6 +23,9 @@ pub(super) const ACTIONS: &[&str] = &[
     "updateTaskProtection",
     "runTask",
     "updateDeployment",
+    "rolloutUndo",
+    "rolloutPause",
+    "rolloutResume",
 ];
 
 /// What the timeline's actions may refer to.
@@ -155,6 +159,9 @@ fn read_action(
                 "updateDeployment" => {
                     return super::eks::read_update_deployment(n, &p, ctx.deployments, pending, d)
                         .map(|u| Action::Deployment(Box::new(u)));
+                }
+                name if super::eks::ROLLOUT_ACTIONS.contains(&name) => {
+                    super::eks::read_rollout(name, n, &p, ctx.deployments, d)
                 }
                 "updateService" => read_update(n, &p, ctx.services, ctx.task_definitions, d),
                 "failInstances" => read_selector(n, &p, ctx, d).map(TimelineAction::FailInstances),

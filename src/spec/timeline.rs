@@ -195,6 +195,24 @@ pub enum TimelineAction {
         /// The new `spec.replicas`, if given.
         replicas: Option<u32>,
     },
+    /// EKS: `kubectl rollout undo [--to-revision=N]`: the Deployment's template goes back to an
+    /// earlier revision's, whose ReplicaSet becomes the new one (k8s-semantics 2.8).
+    RolloutUndo {
+        /// Index into `EksSpec::deployments`.
+        deployment: usize,
+        /// `--to-revision`: a Kubernetes revision number; `None` is the previous revision.
+        to_revision: Option<u32>,
+    },
+    /// EKS: `kubectl rollout pause`: template changes are not rolled out; scaling still is.
+    RolloutPause {
+        /// Index into `EksSpec::deployments`.
+        deployment: usize,
+    },
+    /// EKS: `kubectl rollout resume`: a paused Deployment rolls out its template again.
+    RolloutResume {
+        /// Index into `EksSpec::deployments`.
+        deployment: usize,
+    },
 }
 
 /// One timeline entry.

@@ -22,6 +22,7 @@ mod deployments;
 mod draining_bounds;
 mod eks_faults;
 mod eks_queue_workers;
+mod eks_rollout_commands;
 mod eks_scenarios;
 mod engine_runs;
 mod error_messages;

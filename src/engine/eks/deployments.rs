@@ -43,7 +43,11 @@ impl World<'_> {
             };
             let (revisions, mut records): (Vec<usize>, Vec<_>) =
                 policies::replica_set_records(self, deployment).into_iter().unzip();
-            let step = deployment::sync(&target, &mut records);
+            let step = if self.eks.deployments[deployment].paused {
+                deployment::sync_paused(&target, &mut records)
+            } else {
+                deployment::sync(&target, &mut records)
+            };
             for (revision, record) in revisions.iter().zip(&records) {
                 let rs = &mut self.eks.deployments[deployment].replica_sets[*revision];
                 rs.replicas = record.replicas;
@@ -98,7 +102,8 @@ impl World<'_> {
         before: (u32, u32),
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        if !self.eks.deployments[deployment].rolling_out {
+        // A paused Deployment's status keeps no progress (reason DeploymentPaused).
+        if !self.eks.deployments[deployment].rolling_out || self.eks.deployments[deployment].paused {
             return Ok(());
         }
         let after = self.new_replica_set_progress(deployment);
@@ -144,7 +149,11 @@ impl World<'_> {
         let deadline = SimDuration::from_secs(u64::from(
             self.spec.eks.deployments[deployment].progress_deadline_seconds,
         ));
-        if !d.rolling_out || d.deadline_exceeded || self.now < d.last_progress + deadline + SimDuration::from_secs(1) {
+        if !d.rolling_out
+            || d.paused
+            || d.deadline_exceeded
+            || self.now < d.last_progress + deadline + SimDuration::from_secs(1)
+        {
             return Ok(());
         }
         let quiet_s = self.now.since(d.last_progress).as_secs_f64().round();
@@ -179,20 +188,18 @@ impl World<'_> {
             self.log_detail(sink, EventKind::ServiceUpdate, name.clone(), message, detail)?;
         }
         if let Some(revision) = revision.filter(|r| *r != self.eks.deployments[deployment].revision) {
-            let d = &mut self.eks.deployments[deployment];
-            d.revision = revision;
-            d.rolling_out = true;
-            d.deadline_exceeded = false;
-            d.last_progress = self.now;
-            let deadline = self.spec.eks.deployments[deployment].progress_deadline_seconds;
-            let at = self.now + SimDuration::from_secs(u64::from(deadline) + 1);
-            self.queue.push(at, Event::Eks(EksEvent::ProgressCheck { deployment }));
+            self.retarget_deployment(deployment, revision);
             let detail = EventDetail::Deployment {
                 task_definition: format!("{name}:{}", revision + 1),
             };
             let strategy = &self.spec.eks.deployments[deployment].strategy;
+            let paused = if self.eks.deployments[deployment].paused {
+                " Paused: it waits for kubectl rollout resume."
+            } else {
+                ""
+            };
             let message = format!(
-                "Deployment {name} rolls out ReplicaSet {name}:{} ({}).",
+                "Deployment {name} rolls out ReplicaSet {name}:{} ({}).{paused}",
                 revision + 1,
                 policies::strategy_text(strategy, self.eks.deployments[deployment].replicas)
             );
@@ -200,6 +207,26 @@ impl World<'_> {
         }
         self.request_sync(deployment);
         Ok(())
+    }
+
+    /// Makes `revision`'s template the Deployment's (its ReplicaSet the new one, with the next
+    /// revision number) and starts the rollout's progress clock.
+    pub(super) fn retarget_deployment(&mut self, deployment: usize, revision: usize) {
+        let d = &mut self.eks.deployments[deployment];
+        let next = d.replica_sets.iter().map(|rs| rs.revision_number).max().unwrap_or(0) + 1;
+        d.replica_sets[revision].revision_number = next;
+        d.revision = revision;
+        d.rolling_out = true;
+        d.deadline_exceeded = false;
+        self.restart_progress_clock(deployment);
+    }
+
+    /// The rollout's progress counts from now: the deadline is checked again 1 s after it.
+    pub(super) fn restart_progress_clock(&mut self, deployment: usize) {
+        self.eks.deployments[deployment].last_progress = self.now;
+        let deadline = self.spec.eks.deployments[deployment].progress_deadline_seconds;
+        let at = self.now + SimDuration::from_secs(u64::from(deadline) + 1);
+        self.queue.push(at, Event::Eks(EksEvent::ProgressCheck { deployment }));
     }
 
     /// Creates every Deployment's first ReplicaSet at time zero.

@@ -28,6 +28,7 @@ mod pod_table;
 mod pods;
 mod policies;
 mod queue;
+mod rollout_commands;
 mod scheduling;
 mod spot;
 mod state;

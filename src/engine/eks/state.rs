@@ -151,6 +151,9 @@ pub(crate) struct ReplicaSet {
     pub ready: u32,
     /// Its Running pods that are not Ready yet.
     pub running_not_ready: u32,
+    /// Annotation `deployment.kubernetes.io/revision`: 1 for the first template, the next
+    /// number each time its template becomes the Deployment's (a rollout or an undo); 0 before.
+    pub revision_number: u32,
 }
 
 /// A Deployment's runtime state.
@@ -168,6 +171,8 @@ pub(crate) struct DeploymentState {
     pub last_progress: SimTime,
     /// ProgressDeadlineExceeded has been reported for the current rollout.
     pub deadline_exceeded: bool,
+    /// `spec.paused` (`kubectl rollout pause`): template changes wait, scaling does not.
+    pub paused: bool,
     /// Whether a sync is queued.
     pub sync_queued: bool,
     /// Current demand, requests per second.
@@ -268,10 +273,16 @@ impl EksState {
                 DeploymentState {
                     replicas: d.replicas,
                     revision: 0,
-                    replica_sets: vec![ReplicaSet::default(); revisions],
+                    replica_sets: (0..revisions)
+                        .map(|r| ReplicaSet {
+                            revision_number: u32::from(r == 0),
+                            ..ReplicaSet::default()
+                        })
+                        .collect(),
                     rolling_out: false,
                     last_progress: SimTime::ZERO,
                     deadline_exceeded: false,
+                    paused: false,
                     sync_queued: false,
                     demand_rps: 0.0,
                     load_rng: streams.stream(&format!("eks/load/{}", d.name)),

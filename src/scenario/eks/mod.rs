@@ -21,12 +21,14 @@ mod other_kinds;
 mod pdb;
 mod pod_template;
 mod quantity;
+mod rollout;
 mod scheduling;
 pub mod serving;
 mod settings;
 mod update;
 
 pub use metric_bindings::{PendingBindings, bind_metrics};
+pub use rollout::{ROLLOUT_ACTIONS, read_rollout};
 pub use update::{DeploymentUpdate, read_update_deployment};
 
 use super::diag::Diagnostics;

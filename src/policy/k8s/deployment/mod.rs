@@ -44,6 +44,7 @@ mod proportional;
 mod reconcile;
 mod recreate;
 mod replica_sets;
+mod rollback;
 mod rolling;
 mod termination;
 
@@ -57,6 +58,7 @@ pub use probes::{BACKOFF_RESET, ContainerStart, ProbeSchedule, StartOutcome, not
 pub use progress::{
     DeploymentStatus, ProgressInput, ProgressOutcome, ProgressReason, ProgressingCondition, progressing,
 };
-pub use reconcile::{settle, sync};
+pub use reconcile::{settle, sync, sync_paused};
 pub use replica_sets::{DeploymentTarget, ReplicaSetRecord, RolloutStep};
+pub use rollback::{RevisionRecord, RollbackRefusal, rollback_target};
 pub use termination::{Termination, termination};
