@@ -524,7 +524,7 @@ fn an_ecs_service_and_a_deployment_may_not_share_a_queue_in_either_order() {
 }
 
 #[test]
-fn a_worker_deployment_s_messages_chart_speaks_of_pods() {
+fn a_worker_deployment_s_charts_speak_of_pods() {
     let out = run_to_strings(&load_text("keda.yaml", KEDA).expect("loads"));
     let run = crate::support::chart_data(&out);
     ecsim::output::charts::inspect_figures(&run, |figures| {
@@ -539,5 +539,11 @@ fn a_worker_deployment_s_messages_chart_speaks_of_pods() {
         );
         let legends: Vec<&str> = chart.panels[2].lines.iter().map(|l| l.legend.as_str()).collect();
         assert_eq!(legends, ["backlog per running pod"]);
+        let pods = figures
+            .iter()
+            .find(|f| f.file_stem == "service-worker-tasks")
+            .expect("the pods chart");
+        assert!(pods.title.starts_with("Pods of Deployment worker"), "{}", pods.title);
+        assert_eq!(pods.panels[0].y_label, "pods");
     });
 }

@@ -10,7 +10,11 @@ use super::style;
 
 /// The task-count chart of `service`.
 pub fn figure<'a>(ctx: &ChartContext<'a>, service: &'a ServiceSeries) -> Figure<'a> {
-    let mut panel = Panel::new("tasks", YScale::Count);
+    let unit = match tasks_word(ctx, &service.name) {
+        "Pods" => "pods",
+        _ => "tasks",
+    };
+    let mut panel = Panel::new(unit, YScale::Count);
     // Without a scalable target both bounds equal desiredCount: a band would only repeat it.
     let has_band = service
         .min_capacity
