@@ -57,7 +57,14 @@ fn every_scenario_gets_every_chart_as_valid_png_and_svg() {
                 // A service without any request (no `load:` for it) gets no empty load chart.
                 expected.push((format!("service-{}-load", s.name), "requests per second"));
             }
-            expected.push((format!("service-{}-tasks", s.name), "tasks"));
+            // An EKS Deployment's pods chart counts pods.
+            let eks = run
+                .summary
+                .services
+                .iter()
+                .any(|x| x.service == s.name && x.eks_deployment);
+            let count = if eks { "pods" } else { "tasks" };
+            expected.push((format!("service-{}-tasks", s.name), count));
             expected.push((format!("service-{}-utilization", s.name), "utilization (% of reserved)"));
             if run
                 .events
