@@ -151,13 +151,9 @@ impl World<'_> {
         reason: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        if self.eks.nodes.get(node).is_none() {
+        let Some(pods) = self.end_node(node) else {
             return Ok(());
-        }
-        self.leave_rebalancing(node);
-        self.eks.faults.drains.remove(&node);
-        self.accrue_node_cost(node);
-        let pods = std::mem::take(&mut self.eks.nodes[node].pods);
+        };
         let mut orphans = Vec::new();
         for pod in pods {
             if self.eks.pods[&pod].phase == PodPhase::Terminating {

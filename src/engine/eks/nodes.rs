@@ -152,20 +152,27 @@ impl World<'_> {
         reason: &str,
         sink: &mut dyn TraceSink,
     ) -> Result<(), SinkError> {
-        if self.eks.nodes.get(node).is_none() {
+        let Some(pods) = self.end_node(node) else {
             return Ok(());
-        }
-        self.accrue_node_cost(node);
-        let pods = std::mem::take(&mut self.eks.nodes[node].pods);
+        };
         for pod in pods {
             self.pod_lost(pod, sink)?;
         }
-        self.leave_rebalancing(node);
-        self.eks.faults.drains.remove(&node);
         let n = self.retire_node(node);
         let message = format!("Terminated node {}: {reason}", n.name);
         let subject = self.node_source_name(n.source).to_string();
         self.log(sink, EventKind::Instance, subject, message)
+    }
+
+    /// The first step of a node's end (`None` if it is gone already): it leaves Capacity
+    /// Rebalancing and any drain, its pods' cost shares are accrued until now, and it hands
+    /// over the pods it listed.
+    pub(super) fn end_node(&mut self, node: usize) -> Option<Vec<u64>> {
+        self.eks.nodes.get(node)?;
+        self.leave_rebalancing(node);
+        self.eks.faults.drains.remove(&node);
+        self.accrue_node_cost(node);
+        Some(std::mem::take(&mut self.eks.nodes[node].pods))
     }
 
     /// Takes a node whose instance is gone out of the table; its bill, final now, joins its

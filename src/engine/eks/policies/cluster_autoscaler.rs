@@ -4,14 +4,14 @@
 use super::pdb::disruptions_allowed;
 use crate::engine::eks::state::{NodeSource, NodeState, PodPhase};
 use crate::engine::world::World;
-use crate::model::k8s::{PodResources, PodTemplate};
+use crate::model::k8s::{Labels, PodResources, PodTemplate};
 use crate::policy::k8s::cluster_autoscaler::{
     self as ca, GroupShape, GroupSize, NodeGroup, NodeUsage, PendingPod, RemovalBlocker, ScaleDownInput,
     ScaleDownSettings, ScaleDownTimers, ScaleUpSettings,
 };
 use crate::policy::k8s::nodes::NodeAllocatable;
 use crate::policy::k8s::scheduler::{NodeShape, PodShape, fits_node};
-use crate::spec::eks::Expander;
+use crate::spec::eks::{EksSpec, Expander};
 
 /// The template node of each node group: its first instance type's allocatable.
 fn templates(world: &World<'_>) -> Vec<NodeAllocatable> {
@@ -30,6 +30,19 @@ fn templates(world: &World<'_>) -> Vec<NodeAllocatable> {
                 resources: c.allocatable,
                 pods: c.max_pods,
             }
+        })
+        .collect()
+}
+
+/// Each node group's template node labels: its labels plus `eks.amazonaws.com/nodegroup`,
+/// which every node of it gets.
+pub(super) fn group_template_labels(eks: &EksSpec) -> Vec<Labels> {
+    eks.node_groups
+        .iter()
+        .map(|g| {
+            let mut labels = g.labels.clone();
+            labels.insert("eks.amazonaws.com/nodegroup".into(), g.name.clone());
+            labels
         })
         .collect()
 }
@@ -112,16 +125,7 @@ pub(in crate::engine::eks) fn cluster_autoscaler_scale_up(world: &mut World<'_>)
         balance_similar_node_groups: settings.balance_similar_node_groups,
         ..ScaleUpSettings::default()
     };
-    // The group's template node carries its labels plus the ones every node of it gets.
-    let group_labels: Vec<_> = eks
-        .node_groups
-        .iter()
-        .map(|g| {
-            let mut labels = g.labels.clone();
-            labels.insert("eks.amazonaws.com/nodegroup".into(), g.name.clone());
-            labels
-        })
-        .collect();
+    let group_labels = group_template_labels(eks);
     let fits = |pod: usize, group: usize| {
         let (template, requests, _) = pending[pod];
         let shape = NodeShape {

@@ -2,6 +2,7 @@
 //! run on (its nodeSelector, required node affinity and tolerations against their labels and
 //! taints; resources aside), for the `tasks_provisioning` column of their cluster.csv rows.
 
+use super::cluster_autoscaler::group_template_labels;
 use super::karpenter::pool_offers;
 use crate::engine::world::World;
 use crate::policy::k8s::karpenter::ProvisionablePod;
@@ -23,17 +24,8 @@ pub(in crate::engine::eks) fn pending_pods_by_capacity(world: &World<'_>) -> (Ve
     if pending.peek().is_none() {
         return (groups, pools);
     }
-    // A group's nodes carry its labels plus `eks.amazonaws.com/nodegroup`, as Cluster
-    // Autoscaler's template node does.
-    let group_labels: Vec<_> = eks
-        .node_groups
-        .iter()
-        .map(|g| {
-            let mut labels = g.labels.clone();
-            labels.insert("eks.amazonaws.com/nodegroup".into(), g.name.clone());
-            labels
-        })
-        .collect();
+    // A group's nodes carry the labels of Cluster Autoscaler's template node.
+    let group_labels = group_template_labels(eks);
     let offers = pool_offers(world);
     for pod in pending {
         let template = &eks.deployments[pod.deployment].revisions[pod.revision].template;
