@@ -7,7 +7,9 @@
 #     maps), `ecsim run --no-charts`, so it writes its CSV files and summary.json but no charts.
 # Prints a markdown table: each tool's best wall time and ecsim's time divided by it.
 #
-# Usage: benches/compare-simpy.sh [SHARED_BENCH_DIR]   (default: ../shared/bench from the repo root)
+# Usage: benches/compare-simpy.sh PEER_BENCH_DIR
+#   PEER_BENCH_DIR holds simpy_ecs.py and rustprobe/ (the peers' folder the project was given; it
+#   is not part of this repository, so its path is always given explicitly).
 #
 # Needs network access to PyPI and crates.io, so `cargo test` never runs it. The venv, the
 # rustprobe build and every output go to temporary directories that are removed at the end;
@@ -19,7 +21,11 @@ DAYS=30
 RUNS=3
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bench="${1:-$root/../shared/bench}"
+[[ $# -eq 1 ]] || {
+    echo "usage: benches/compare-simpy.sh PEER_BENCH_DIR (the folder with simpy_ecs.py and rustprobe/)" >&2
+    exit 2
+}
+bench="$1"
 bench="$(cd "$bench" && pwd)"
 [[ -f "$bench/simpy_ecs.py" && -f "$bench/rustprobe/Cargo.toml" ]] || {
     echo "error: $bench has no simpy_ecs.py and rustprobe/" >&2
