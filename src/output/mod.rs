@@ -5,6 +5,7 @@ mod csv_sink;
 mod deployment_summary;
 mod job_summary;
 mod percentiles;
+mod policy_summary;
 pub mod report;
 mod report_activities;
 mod report_deployments;

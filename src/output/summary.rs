@@ -4,59 +4,17 @@
 use std::collections::BTreeMap;
 
 use super::percentiles::PercentHistogram;
+use super::policy_summary::policy_summary;
 use crate::spec::Spec;
-use crate::spec::{ForecasterSpec, PolicyKind, PredictiveMode, ScalingPolicySpec};
 use crate::trace::format::timestamp;
 use crate::trace::summary::{
-    AlarmSummary, DeploymentSummary, ExpectationRecord, LatencySummary, PREDICTIVE_SCALING, PolicySummary,
-    PredictiveSummary, ProviderSummary, STEP_SCALING, ServiceSummary, Summary, TARGET_TRACKING_SCALING,
+    AlarmSummary, DeploymentSummary, ExpectationRecord, LatencySummary, PredictiveSummary, ProviderSummary,
+    ServiceSummary, Summary,
 };
 use crate::trace::{
     AlarmRow, ClusterRow, DesiredCause, EventDetail, EventKind, EventRecord, ForecastMade, ForecastRow, RunTotals,
     ServiceRow, TaskRecord,
 };
-
-/// A policy's entry before any activity.
-fn policy_summary(spec: &Spec, policy: &ScalingPolicySpec) -> PolicySummary {
-    let (policy_type, metric, target_value) = match &policy.kind {
-        PolicyKind::TargetTracking(tt) => (
-            TARGET_TRACKING_SCALING,
-            Some(tt.stream.metric_name().to_string()),
-            Some(tt.target_value),
-        ),
-        PolicyKind::StepScaling(_) => (STEP_SCALING, None, None),
-        PolicyKind::PredictiveScaling(p) => (
-            PREDICTIVE_SCALING,
-            Some(p.metric.pair_name().to_string()),
-            Some(p.target_value),
-        ),
-    };
-    let predictive = match &policy.kind {
-        PolicyKind::PredictiveScaling(p) => Some(PredictiveSummary {
-            mode: match p.mode {
-                PredictiveMode::ForecastOnly => "ForecastOnly",
-                PredictiveMode::ForecastAndScale => "ForecastAndScale",
-            }
-            .to_string(),
-            forecaster: match p.forecaster {
-                ForecasterSpec::Seasonal(_) => "seasonal",
-                ForecasterSpec::Replay(_) => "replay",
-            }
-            .to_string(),
-            ..Default::default()
-        }),
-        _ => None,
-    };
-    PolicySummary {
-        policy: policy.name.clone(),
-        service: spec.services[policy.service].name.clone(),
-        scaling_activities: 0,
-        policy_type: policy_type.to_string(),
-        metric,
-        target_value,
-        predictive,
-    }
-}
 
 /// What the builder keeps of a service besides its summary: the time-weighted CPU sums and the
 /// start of its deployment in progress.
